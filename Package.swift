@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sinergi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sinergi", targets: ["sinergi"]),
+        .library(name: "App", targets: ["App"]),
+        .library(name: "AuditChain", targets: ["AuditChain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // Pure logic: no Vapor, no Fluent.
+        .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "App",
+            dependencies: [
+                "AuditChain",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(name: "sinergi", dependencies: ["App"]),
+        .testTarget(name: "AuditChainTests", dependencies: ["AuditChain"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", .product(name: "VaporTesting", package: "vapor")]
+        ),
+    ]
+)

@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A command-line failure with a message for the person at the terminal; `sinergi` prints it and
+/// exits non-zero.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// `sinergi seed --demo [--seed N] [--if-empty]`
+struct SeedCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "demo", help: "Build the demo data set (offices, agencies, ~140 companies, ~700 foreigners, one account per role).")
+        var demo: Bool
+        @Option(name: "seed", help: "Random seed for the demo data (default 1).")
+        var seed: String?
+    }
+    var help: String { "Loads demo data. Running it again changes nothing." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.demo else { throw CommandFailure(message: "nothing to do: pass --demo") }
+        guard let seed = UInt64(signature.seed ?? "1") else { throw CommandFailure(message: "--seed must be a whole number ≥ 0") }
+        let app = context.application
+        let printed = app.config.demoPassword == nil
+        let password = app.config.demoPassword ?? DemoPassword.random()
+        let outcome = try await DemoSeeder.run(on: app.db, seed: seed, today: app.today, password: password,
+                                               bcryptCost: app.config.bcryptCost, pool: app.threadPool, clock: app.clock)
+        guard outcome.created else {
+            context.console.print("Demo data already present (\(outcome.foreigners) foreigners, \(outcome.sponsors) sponsors); nothing changed.")
+            return
+        }
+        context.console.print("Demo data created: \(outcome.foreigners) foreigners, \(outcome.sponsors) sponsors.")
+        context.console.print("Demo logins (password \(printed ? "printed once, keep it: \(password)" : "from SINERGI_DEMO_PASSWORD")):")
+        for a in DemoSeeder.accounts { context.console.print("  \(a.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.email)") }
+    }
+}
+
+enum DemoPassword {
+    static func random() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+}
+
+/// `sinergi users create --email … --role … [--office CODE|--agency ID|--sponsor ID] [--name …] --password-stdin`
+struct UsersCommand: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand()] }
+    var help: String { "Manage user accounts." }
+}
+
+struct CreateUserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email") var email: String?
+        @Option(name: "role", help: "admin, supervisor, officer, agency or sponsor") var role: String?
+        @Option(name: "office", help: "office code, for supervisor and officer") var office: String?
+        @Option(name: "agency", help: "agency id, for agency") var agency: String?
+        @Option(name: "sponsor", help: "sponsor id, for sponsor") var sponsor: String?
+        @Option(name: "name", help: "display name (default: the email)") var name: String?
+        @Flag(name: "password-stdin", help: "read the password from standard input (first line)") var passwordStdin: Bool
+    }
+    var help: String { "Creates a user. The password is read from standard input, never from the command line." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let rawEmail = signature.email, let email = EmailAddress(rawEmail)?.value else {
+            throw CommandFailure(message: "--email is missing or not a valid email address")
+        }
+        guard let role = signature.role.flatMap(Role.init(rawValue:)) else {
+            throw CommandFailure(message: "--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard signature.passwordStdin else { throw CommandFailure(message: "--password-stdin is required (passwords are never taken from arguments)") }
+        guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+            throw CommandFailure(message: "no password on standard input")
+        }
+        if let problem = PasswordPolicy.problem(with: password, email: email) { throw CommandFailure(message: "password refused: \(problem.english)") }
+        let user = User()
+        user.email = email; user.role = role.rawValue; user.displayName = signature.name ?? email; user.language = "id"; user.disabled = false
+        switch role {
+        case .officer, .supervisor:
+            guard let code = signature.office, let office = try await Office.query(on: app.db).filter(\.$code == code).first() else {
+                throw CommandFailure(message: "--office CODE is required for \(role.rawValue) and must name an existing office")
+            }
+            user.$office.id = office.id
+        case .agency:
+            guard let raw = signature.agency, let id = UUID(uuidString: raw), try await Agency.find(id, on: app.db) != nil else {
+                throw CommandFailure(message: "--agency ID is required for agency and must name an existing agency")
+            }
+            user.$agency.id = id
+        case .sponsor:
+            guard let raw = signature.sponsor, let id = UUID(uuidString: raw), try await Sponsor.find(id, on: app.db) != nil else {
+                throw CommandFailure(message: "--sponsor ID is required for sponsor and must name an existing sponsor")
+            }
+            user.$sponsor.id = id
+        case .admin:
+            break
+        }
+        if signature.office != nil && ![.officer, .supervisor].contains(role) || signature.agency != nil && role != .agency || signature.sponsor != nil && role != .sponsor {
+            throw CommandFailure(message: "--office, --agency and --sponsor belong to the roles officer/supervisor, agency and sponsor respectively")
+        }
+        if try await User.query(on: app.db).filter(\.$email == email).first() != nil {
+            throw CommandFailure(message: "a user with email \(email) already exists")
+        }
+        user.passwordHash = try await PasswordHasher.hash(password, cost: app.config.bcryptCost, on: app.threadPool)
+        try await AuditLog.write(on: app.db, actor: AuditActor(id: "cli", role: "admin"), requestID: "cli-\(UUID().uuidString.prefix(8))", clock: app.clock) { db in
+            try await user.create(on: db)
+            return ((), [AuditEntry(action: "user.create", objectType: "user", objectID: user.id!.uuidString, detail: "role=\(role.rawValue)")])
+        }
+        context.console.print("created \(role.rawValue) \(email) (id \(user.id!.uuidString))")
+    }
+}
+
+/// An email address checked at the edge: one @, a dotted domain, no spaces; stored lower-case.
+struct EmailAddress {
+    let value: String
+    init?(_ raw: String) {
+        let s = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard s.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              s.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" }) else { return nil }
+        value = s
+    }
+}
+
+/// `sinergi audit verify`
+struct AuditCommand: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["verify": VerifyAuditCommand()] }
+    var help: String { "Audit trail tools." }
+}
+
+struct VerifyAuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Checks the hash chain of the audit trail; exits non-zero naming the first broken event." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        switch try await AuditLog.verify(on: context.application.db) {
+        case .success(let n):
+            context.console.print("audit chain intact: \(n) events")
+        case .failure(let b):
+            throw CommandFailure(message: "audit chain BROKEN at \(b.description)")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import AuditChain
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Who did something: a signed-in user, the command line, or an anonymous visitor.
+struct AuditActor: Sendable {
+    var id: String
+    var role: String
+    static let system = AuditActor(id: "system", role: "system")
+    static let anonymous = AuditActor(id: "anonymous", role: "anonymous")
+}
+
+struct AuditEntry: Sendable {
+    var action: String
+    var objectType: String
+    var objectID: String
+    var purpose: String = ""
+    /// Never a name, passport number or other personal field: ids and codes only.
+    var detail: String = ""
+}
+
+/// The one audit writer. Events are chained by hash and serialised: in-process by an async lock
+/// (taken before any write transaction opens, so it can never wait on a lock held by a writer that
+/// waits on it), and across processes by the head row (`FOR UPDATE` on PostgreSQL; SQLite allows one
+/// writer at a time, and a lost race fails on the sequence key and is retried).
+enum AuditLog {
+    static let lock = AsyncLock()
+
+    /// Runs `work` in one transaction and records `entries` it returns in the same transaction:
+    /// the change and its audit events land together or not at all.
+    static func write<T: Sendable>(
+        on db: any Database, actor: AuditActor, requestID: String, clock: AppClock,
+        _ work: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
+    ) async throws -> T {
+        try await lock.withLock {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await db.transaction { tx in
+                        let (value, entries) = try await work(tx)
+                        try await append(entries, actor: actor, requestID: requestID, at: clock.now(), on: tx)
+                        return value
+                    }
+                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                    continue
+                }
+            }
+        }
+    }
+
+    static func record(_ entry: AuditEntry, actor: AuditActor, requestID: String, on db: any Database, clock: AppClock) async throws {
+        try await write(on: db, actor: actor, requestID: requestID, clock: clock) { _ in ((), [entry]) }
+    }
+
+    private static func append(_ entries: [AuditEntry], actor: AuditActor, requestID: String, at time: Date, on tx: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        let sql = tx as! any SQLDatabase
+        let lockClause = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1\(unsafeRaw: lockClause)").first()
+        var seq = try head?.decode(column: "seq", as: Int64.self) ?? 0
+        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditHash.genesis
+        let stamp = time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        for e in entries {
+            seq += 1
+            let content = AuditContent(
+                sequence: seq, occurredAt: stamp, actorID: actor.id, actorRole: actor.role, action: e.action,
+                objectType: e.objectType, objectID: e.objectID, purpose: e.purpose, requestID: requestID, detail: e.detail)
+            let hash = AuditHash.chain(previous: previous, content: content)
+            try await sql.insert(into: "audit_events")
+                .columns("seq", "occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail", "prev_hash", "hash")
+                .values(seq, stamp, actor.id, actor.role, e.action, e.objectType, e.objectID, e.purpose, requestID, e.detail, previous, hash)
+                .run()
+            previous = hash
+        }
+        if head == nil {
+            try await sql.insert(into: "audit_head").columns("id", "seq", "hash").values(1, seq, previous).run()
+        } else {
+            try await sql.update("audit_head").set("seq", to: seq).set("hash", to: previous).where("id", .equal, 1).run()
+        }
+    }
+
+    /// Walks the whole chain in sequence order, in pages, and checks it against the head.
+    static func verify(on db: any Database) async throws -> Result<Int64, AuditBreak> {
+        let sql = db as! any SQLDatabase
+        var verifier = AuditVerifier()
+        var after: Int64 = 0
+        while true {
+            let rows = try await sql.select().column("*").from("audit_events")
+                .where("seq", .greaterThan, after).orderBy("seq").limit(5000).all()
+            if rows.isEmpty { break }
+            for row in rows {
+                let record = AuditRecord(
+                    content: AuditContent(
+                        sequence: try row.decode(column: "seq", as: Int64.self),
+                        occurredAt: try row.decode(column: "occurred_at", as: String.self),
+                        actorID: try row.decode(column: "actor_id", as: String.self),
+                        actorRole: try row.decode(column: "actor_role", as: String.self),
+                        action: try row.decode(column: "action", as: String.self),
+                        objectType: try row.decode(column: "object_type", as: String.self),
+                        objectID: try row.decode(column: "object_id", as: String.self),
+                        purpose: try row.decode(column: "purpose", as: String.self),
+                        requestID: try row.decode(column: "request_id", as: String.self),
+                        detail: try row.decode(column: "detail", as: String.self)),
+                    previousHash: try row.decode(column: "prev_hash", as: String.self),
+                    hash: try row.decode(column: "hash", as: String.self))
+                if let failure = verifier.feed(record) { return .failure(failure) }
+                after = record.content.sequence
+            }
+        }
+        let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first()
+        let headSeq = try head?.decode(column: "seq", as: Int64.self) ?? 0
+        let headHash = try head?.decode(column: "hash", as: String.self) ?? AuditHash.genesis
+        if let failure = verifier.finish(headSequence: headSeq, headHash: headHash) { return .failure(failure) }
+        return .success(verifier.checked)
+    }
+}
+
+/// A FIFO async mutex (no thread is blocked while waiting).
+final class AsyncLock: @unchecked Sendable {
+    private let state = NIOLockedValueBox<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let v = try await body()
+            release()
+            return v
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let proceed = state.withLockedValue { s -> Bool in
+                if !s.locked { s.locked = true; return true }
+                s.waiters.append(c)
+                return false
+            }
+            if proceed { c.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty { s.locked = false; return nil }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}
+
+extension Request {
+    var auditActor: AuditActor {
+        if let p = principal { return AuditActor(id: p.userID.uuidString, role: p.role.rawValue) }
+        return .anonymous
+    }
+
+    /// Runs a write and its audit events in one transaction, attributed to this request's user.
+    func audited<T: Sendable>(as actor: AuditActor? = nil, _ work: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])) async throws -> T {
+        try await AuditLog.write(on: db, actor: actor ?? auditActor, requestID: id, clock: application.clock, work)
+    }
+
+    func audit(_ entry: AuditEntry) async throws {
+        try await AuditLog.record(entry, actor: auditActor, requestID: id, on: db, clock: application.clock)
+    }
+}

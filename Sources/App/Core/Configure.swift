@@ -1,0 +1,76 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import NIOSSL
+import SQLKit
+import Vapor
+
+/// Sets up the database, middleware, routes and commands from one `AppConfig`.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
+    app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)
+    app.http.server.configuration.hostname = "127.0.0.1"
+    app.http.server.configuration.port = 8080
+    // Log lines name routes and statuses, never personal data: the default request logger prints
+    // full URLs (with search terms), so it is replaced by one that logs the path pattern only.
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SafeErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+
+    switch config.database {
+    case .sqlite(let path):
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    case .postgres(let url):
+        var pg = try SQLPostgresConfiguration(url: url)
+        pg.searchPath = nil
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+    }
+    app.migrations.add(Migrations.all)
+    try await tuneSQLite(app)
+
+    routes(app)
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(UsersCommand(), as: "users")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+}
+
+/// SQLite: WAL (one writer, many readers without blocking), a 5 s busy timeout and foreign keys on
+/// every pooled connection (one per event loop).
+func tuneSQLite(_ app: Application) async throws {
+    guard case .sqlite = app.config.database else { return }
+    for loop in app.eventLoopGroup.makeIterator() {
+        let db = app.databases.database(logger: app.logger, on: loop)! as! any SQLDatabase
+        try await db.raw("PRAGMA journal_mode = WAL").run()
+        try await db.raw("PRAGMA busy_timeout = 5000").run()
+        try await db.raw("PRAGMA synchronous = NORMAL").run()
+        try await db.raw("PRAGMA foreign_keys = ON").run()
+    }
+}
+
+func routes(_ app: Application) {
+    let web = app.grouped(CSRFMiddleware(), SessionAuthenticator())
+    let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
+    StaticAssets.register(app)
+    SystemController.register(root: app, api: api)
+    AuthController.register(web: web, api: api)
+    DashboardController.register(web: web, api: api)
+    ForeignersController.register(web: web, api: api)
+    SponsorsController.register(web: web)
+    AdminController.register(web: web)
+}
+
+/// One line per request: method, route pattern (not the raw URL, which may carry names or passport
+/// numbers in the query), status and duration.
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let res = try await next.respond(to: req)
+        let route = req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(no route)"
+        let ms = Int((ContinuousClock.now - start) / .milliseconds(1))
+        req.logger.info("\(req.method) \(route) \(res.status.code) \(ms)ms")
+        return res
+    }
+}

@@ -1,0 +1,82 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The one place that decides which rows a user may see. Handlers never test roles themselves:
+/// they ask this policy for a scoped query, or for a count filter.
+///
+/// - officer, supervisor: foreigners and sponsors whose residence/seat lies in the office's jurisdiction;
+/// - sponsor: only the foreigners it currently sponsors, and only itself as a sponsor;
+/// - agency (Timpora member): never personal fields; counts for its own region only;
+/// - admin: counts for everything; no personal data (users, reference data, audit instead).
+enum ScopePolicy {
+    enum RowFilter: Sendable, Equatable {
+        case all
+        case regencies([String])
+        case regionPrefix(String)
+        case sponsor(UUID)
+        case nothing
+
+        /// The same filter as SQL over a table with `regency_code`, `village_code`, `sponsor_id` columns.
+        var sql: any SQLExpression {
+            switch self {
+            case .all: return SQLQueryString("1 = 1")
+            case .nothing: return SQLQueryString("1 = 0")
+            case .regencies(let codes):
+                return codes.isEmpty ? SQLQueryString("1 = 0") : SQLQueryString("regency_code IN (\(binds: codes))")
+            case .regionPrefix(let code):
+                return SQLQueryString("(village_code = \(bind: code) OR village_code LIKE \(bind: code + ".%"))")
+            case .sponsor(let id):
+                return SQLQueryString("sponsor_id = \(bind: id)")
+            }
+        }
+    }
+
+    /// Whose personal data this user may read. Throws 403 for roles that see counts only.
+    static func personalFilter(_ p: Principal) throws -> RowFilter {
+        switch p.role {
+        case .officer, .supervisor: return .regencies(p.jurisdiction)
+        case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
+        case .agency, .admin: throw Abort(.forbidden)
+        }
+    }
+
+    /// Which foreigners this user's aggregate counts cover.
+    static func countFilter(_ p: Principal) -> RowFilter {
+        switch p.role {
+        case .admin: return .all
+        case .officer, .supervisor: return .regencies(p.jurisdiction)
+        case .agency: return p.agencyRegionCode.map(RowFilter.regionPrefix) ?? .nothing
+        case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
+        }
+    }
+
+    static func foreigners(_ req: Request) throws -> QueryBuilder<Foreigner> {
+        let filter = try personalFilter(try req.requirePrincipal())
+        return Foreigner.query(on: req.db).filter(.sql(filter.sql))
+    }
+
+    /// One foreigner, if in scope. Out-of-scope and non-existent look the same (404), so the
+    /// answer does not reveal that a record exists elsewhere.
+    static func foreigner(_ id: UUID, _ req: Request) async throws -> Foreigner {
+        guard let f = try await foreigners(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
+        return f
+    }
+
+    static func sponsors(_ req: Request) throws -> QueryBuilder<Sponsor> {
+        let p = try req.requirePrincipal()
+        switch p.role {
+        case .officer, .supervisor:
+            return Sponsor.query(on: req.db).filter(.sql(RowFilter.regencies(p.jurisdiction).sql))
+        case .sponsor:
+            return Sponsor.query(on: req.db).filter(\.$id == (p.sponsorID ?? UUID()))
+        case .agency, .admin:
+            throw Abort(.forbidden)
+        }
+    }
+
+    static func sponsor(_ id: UUID, _ req: Request) async throws -> Sponsor {
+        guard let s = try await sponsors(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
+        return s
+    }
+}

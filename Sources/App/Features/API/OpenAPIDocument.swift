@@ -1,0 +1,62 @@
+/// The OpenAPI 3 description of `/api/v1` and `/healthz`. A test compares its paths with the
+/// registered routes, so the two cannot drift apart silently.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.0.3",
+      "info": {"title": "Sinergi API", "version": "1.0.0", "description": "Integrated supervision of foreigners. Every route applies the same scope rules as the web pages."},
+      "servers": [{"url": "/"}],
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+          "ForeignerItem": {"type": "object", "required": ["id", "fullName", "familyName", "givenNames", "sex", "nationality", "status"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "familyName": {"type": "string"}, "givenNames": {"type": "string"},
+            "sex": {"type": "string", "enum": ["M", "F", "X"]}, "dateOfBirth": {"type": "string", "format": "date"}, "nationality": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "passportNumber": {"type": "string"}, "permitCategory": {"type": "string"}, "permitEnd": {"type": "string", "format": "date"},
+            "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"}}},
+          "ForeignerList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/ForeignerItem"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}},
+          "ForeignerDetail": {"type": "object", "required": ["foreigner", "passports", "permits", "addresses", "employments"], "properties": {
+            "foreigner": {"$ref": "#/components/schemas/ForeignerItem"},
+            "passports": {"type": "array", "items": {"type": "object"}}, "permits": {"type": "array", "items": {"type": "object"}},
+            "addresses": {"type": "array", "items": {"type": "object"}}, "employments": {"type": "array", "items": {"type": "object"}}}},
+          "Counts": {"type": "object", "required": ["total", "byCategory", "byNationality", "expiringIn30Days", "overstayed"], "properties": {
+            "total": {"type": "integer"}, "byCategory": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "byNationality": {"type": "object", "additionalProperties": {"type": "integer"}}, "expiringIn30Days": {"type": "integer"}, "overstayed": {"type": "integer"}}},
+          "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
+            "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
+              "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}
+        }
+      },
+      "paths": {
+        "/healthz": {"get": {"summary": "Liveness and database reachability", "responses": {"200": {"description": "ok"}, "503": {"description": "database unreachable"}}}},
+        "/api/v1/auth/token": {"post": {"summary": "Exchange email and password for an expiring bearer token",
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "token", "content": {"application/json": {"schema": {"type": "object", "required": ["token", "expiresAt"], "properties": {"token": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}}}}}},
+                        "401": {"description": "wrong email or password", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "422": {"description": "malformed body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/foreigners": {"get": {"summary": "Foreigners in the caller's scope (officers: office jurisdiction; sponsors: own foreigners)", "security": [{"bearer": []}],
+          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                         {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}, {"name": "nationality", "in": "query", "schema": {"type": "string"}},
+                         {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}},
+                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}}],
+          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerList"}}}},
+                        "401": {"description": "no or invalid token"}, "403": {"description": "role sees counts only (agency, admin)"}, "422": {"description": "bad parameter"}}}},
+        "/api/v1/foreigners/{id}": {"get": {"summary": "One foreigner with passports, permits, addresses and employment; the read is audited", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+                         {"name": "purpose", "in": "query", "schema": {"type": "string", "enum": ["supervision", "verification", "fieldCheck", "investigation", "service"]}}],
+          "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}},
+                        "401": {"description": "no or invalid token"}, "403": {"description": "role sees counts only"}, "404": {"description": "not found or outside the caller's scope"}}}},
+        "/api/v1/stats": {"get": {"summary": "Counts of foreigners in the caller's scope (agency members: their region)", "security": [{"bearer": []}],
+          "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Counts"}}}}, "401": {"description": "no or invalid token"}}}},
+        "/api/v1/regions": {"get": {"summary": "Administrative regions with official Kemendagri codes", "security": [{"bearer": []}],
+          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "regency", "district", "village"]}},
+                         {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
+          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionList"}}}}, "401": {"description": "no or invalid token"}, "422": {"description": "bad parameter"}}}},
+        "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
+      }
+    }
+    """#
+}

@@ -1,0 +1,67 @@
+import Fluent
+import Vapor
+
+/// API shapes for foreigners. List items carry summary fields; the detail adds the history tables.
+struct ForeignerItem: Content {
+    var id: UUID
+    var fullName: String
+    var familyName: String
+    var givenNames: String
+    var sex: String
+    var dateOfBirth: String?
+    var nationality: String
+    var passportNumber: String?
+    var permitCategory: String?
+    var permitEnd: String?
+    var status: String
+    var daysLeft: Int?
+    var daysOverstayed: Int?
+
+    init(_ f: Foreigner, today: String) {
+        let state = PermitState(end: f.permitEnd, today: today)
+        id = f.id!; fullName = f.fullName; familyName = f.familyName; givenNames = f.givenNames; sex = f.sex
+        dateOfBirth = f.dateOfBirth; nationality = f.nationality; passportNumber = f.passportNumber
+        permitCategory = f.permitCategory; permitEnd = f.permitEnd; status = state.code
+        switch state {
+        case .valid(let d), .expiring(let d): daysLeft = d
+        case .overstayed(let d): daysOverstayed = d
+        case .noPermit: break
+        }
+    }
+}
+
+struct ForeignerDetail: Content {
+    struct PassportDTO: Content { var number: String; var issuingCountry: String; var issuedOn: String?; var expiresOn: String; var isCurrent: Bool }
+    struct PermitDTO: Content { var number: String; var type: String; var category: String; var startOn: String; var endOn: String; var status: String; var sponsorID: UUID?; var sponsorName: String?; var officeName: String? }
+    struct AddressDTO: Content { var line: String; var villageCode: String; var villageName: String?; var districtCode: String; var latitude: Double?; var longitude: Double?; var validFrom: String; var isCurrent: Bool }
+    struct EmploymentDTO: Content { var sponsorID: UUID; var sponsorName: String; var position: String; var startOn: String; var endOn: String? }
+
+    var foreigner: ForeignerItem
+    var passports: [PassportDTO]
+    var permits: [PermitDTO]
+    var addresses: [AddressDTO]
+    var employments: [EmploymentDTO]
+
+    static func load(_ f: Foreigner, today: String, on db: any Database) async throws -> ForeignerDetail {
+        let id = try f.requireID()
+        let passports = try await Passport.query(on: db).filter(\.$foreigner.$id == id).sort(\.$expiresOn, .descending).all()
+        let permits = try await StayPermit.query(on: db).filter(\.$foreigner.$id == id).with(\.$type).with(\.$sponsor).with(\.$office).sort(\.$endOn, .descending).all()
+        let addresses = try await Address.query(on: db).filter(\.$foreigner.$id == id).sort(\.$validFrom, .descending).all()
+        let employments = try await Employment.query(on: db).filter(\.$foreigner.$id == id).with(\.$sponsor).sort(\.$startOn, .descending).all()
+        let villages = try await Region.query(on: db).filter(\.$id ~~ addresses.map(\.villageCode)).all()
+        let villageName = Dictionary(villages.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return ForeignerDetail(
+            foreigner: ForeignerItem(f, today: today),
+            passports: passports.map { .init(number: $0.number, issuingCountry: $0.issuingCountry, issuedOn: $0.issuedOn, expiresOn: $0.expiresOn, isCurrent: $0.isCurrent) },
+            permits: permits.map { .init(number: $0.number, type: $0.type.id ?? "", category: $0.type.category, startOn: $0.startOn, endOn: $0.endOn, status: $0.status, sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor?.name, officeName: $0.office?.name) },
+            addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: villageName[$0.villageCode], districtCode: $0.districtCode, latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
+            employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) })
+    }
+}
+
+struct ListPage<T: Content>: Content {
+    var items: [T]
+    var total: Int
+    var page: Int
+    var per: Int
+}

@@ -1,0 +1,24 @@
+import Fluent
+import Foundation
+
+/// Keeps the summary columns of `foreigners` (current passport, permit, sponsor, residence) equal to
+/// what the detail tables say. Every write that changes a passport, permit or address calls it.
+enum ForeignerSummary {
+    static func refresh(_ foreignerID: UUID, on db: any Database) async throws {
+        guard let f = try await Foreigner.find(foreignerID, on: db) else { return }
+        let passport = try await Passport.query(on: db).filter(\.$foreigner.$id == foreignerID)
+            .filter(\.$isCurrent == true).sort(\.$expiresOn, .descending).first()
+        let permit = try await StayPermit.query(on: db).filter(\.$foreigner.$id == foreignerID)
+            .filter(\.$status == PermitStatus.active.rawValue).sort(\.$endOn, .descending).with(\.$type).first()
+        let address = try await Address.query(on: db).filter(\.$foreigner.$id == foreignerID)
+            .filter(\.$isCurrent == true).sort(\.$validFrom, .descending).first()
+        f.searchName = NameFold.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
+        f.passportNumber = passport.map { NameFold.passport($0.number) }
+        f.permitCategory = permit?.type.category
+        f.permitEnd = permit?.endOn
+        f.sponsorID = permit?.$sponsor.id
+        f.villageCode = address?.villageCode
+        f.regencyCode = address.flatMap { RegionCode.regency(of: $0.villageCode) }
+        try await f.save(on: db)
+    }
+}

@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+
+/// A foreigner (Orang Asing). Dates are ISO `YYYY-MM-DD` text so they compare and round-trip exactly
+/// on SQLite and PostgreSQL. The `current*` and region columns are a summary of the person's current
+/// permit, passport and address, kept by `ForeignerSummary.refresh` so lists and counts need no joins.
+final class Foreigner: Model, @unchecked Sendable {
+    static let schema = "foreigners"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "family_name") var familyName: String
+    @Field(key: "given_names") var givenNames: String
+    @Field(key: "full_name") var fullName: String
+    @Field(key: "sex") var sex: String                 // M | F | X
+    @OptionalField(key: "date_of_birth") var dateOfBirth: String?
+    @Field(key: "nationality") var nationality: String // ISO 3166 alpha-3
+    @OptionalField(key: "photo_ref") var photoRef: String?
+    @Field(key: "search_name") var searchName: String  // upper-case, diacritics folded, for search
+    // Summary of the current state:
+    @OptionalField(key: "passport_number") var passportNumber: String?
+    @OptionalField(key: "permit_category") var permitCategory: String?
+    @OptionalField(key: "permit_end") var permitEnd: String?
+    @OptionalField(key: "sponsor_id") var sponsorID: UUID?
+    @OptionalField(key: "village_code") var villageCode: String?
+    @OptionalField(key: "regency_code") var regencyCode: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+}
+
+final class Passport: Model, @unchecked Sendable {
+    static let schema = "passports"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "foreigner_id") var foreigner: Foreigner
+    @Field(key: "number") var number: String
+    @Field(key: "issuing_country") var issuingCountry: String
+    @OptionalField(key: "issued_on") var issuedOn: String?
+    @Field(key: "expires_on") var expiresOn: String
+    @Field(key: "is_current") var isCurrent: Bool
+    init() {}
+}
+
+enum PermitStatus: String, Codable, Sendable, CaseIterable { case active, expired, cancelled, replaced }
+
+final class StayPermit: Model, @unchecked Sendable {
+    static let schema = "stay_permits"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "foreigner_id") var foreigner: Foreigner
+    @Parent(key: "type_code") var type: PermitType
+    @Field(key: "number") var number: String
+    @Field(key: "start_on") var startOn: String
+    @Field(key: "end_on") var endOn: String
+    @Field(key: "status") var status: String
+    @OptionalParent(key: "sponsor_id") var sponsor: Sponsor?
+    @OptionalParent(key: "office_id") var office: Office?
+    init() {}
+}
+
+final class Address: Model, @unchecked Sendable {
+    static let schema = "addresses"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "foreigner_id") var foreigner: Foreigner
+    @Field(key: "line") var line: String
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "district_code") var districtCode: String
+    @OptionalField(key: "latitude") var latitude: Double?
+    @OptionalField(key: "longitude") var longitude: Double?
+    @Field(key: "valid_from") var validFrom: String
+    @Field(key: "is_current") var isCurrent: Bool
+    init() {}
+}
+
+final class Employment: Model, @unchecked Sendable {
+    static let schema = "employments"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "foreigner_id") var foreigner: Foreigner
+    @Parent(key: "sponsor_id") var sponsor: Sponsor
+    @Field(key: "position") var position: String
+    @Field(key: "start_on") var startOn: String
+    @OptionalField(key: "end_on") var endOn: String?
+    init() {}
+}

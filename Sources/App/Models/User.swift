@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case admin, supervisor, officer, agency, sponsor
+}
+
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var role: String
+    @Field(key: "display_name") var displayName: String
+    @OptionalParent(key: "office_id") var office: Office?
+    @OptionalParent(key: "agency_id") var agency: Agency?
+    @OptionalParent(key: "sponsor_id") var sponsor: Sponsor?
+    @Field(key: "language") var language: String
+    @Field(key: "disabled") var disabled: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    var roleValue: Role { Role(rawValue: role) ?? .sponsor }
+}
+
+/// A browser session. The cookie holds a random token; only its SHA-256 is stored.
+final class SessionRecord: Model, @unchecked Sendable {
+    static let schema = "user_sessions"
+    @ID(custom: "token_hash", generatedBy: .user) var id: String?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    init() {}
+}
+
+/// An API bearer token. Only its SHA-256 is stored.
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+    @ID(custom: "token_hash", generatedBy: .user) var id: String?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    init() {}
+}
+
+/// One row of the append-only, hash-chained audit trail.
+final class AuditEventRecord: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+    @ID(custom: "seq", generatedBy: .user) var id: Int64?
+    @Field(key: "occurred_at") var occurredAt: String
+    @Field(key: "actor_id") var actorID: String
+    @Field(key: "actor_role") var actorRole: String
+    @Field(key: "action") var action: String
+    @Field(key: "object_type") var objectType: String
+    @Field(key: "object_id") var objectID: String
+    @Field(key: "purpose") var purpose: String
+    @Field(key: "request_id") var requestID: String
+    @Field(key: "detail") var detail: String
+    @Field(key: "prev_hash") var prevHash: String
+    @Field(key: "hash") var hash: String
+    init() {}
+}
+
+/// The last event's sequence and hash, written in the same transaction as the event, so that
+/// deleting rows at the end of the chain is detected too.
+final class AuditHead: Model, @unchecked Sendable {
+    static let schema = "audit_head"
+    @ID(custom: "id", generatedBy: .user) var id: Int?
+    @Field(key: "seq") var seq: Int64
+    @Field(key: "hash") var hash: String
+    init() {}
+}
