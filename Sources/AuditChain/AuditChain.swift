@@ -87,6 +87,11 @@ public struct AuditBreak: Error, Sendable, Equatable, CustomStringConvertible {
     public var sequence: Int64
     public var kind: Kind
 
+    public init(sequence: Int64, kind: Kind) {
+        self.sequence = sequence
+        self.kind = kind
+    }
+
     public var description: String {
         switch kind {
         case .contentAltered: return "event \(sequence): content does not match its hash (row edited)"

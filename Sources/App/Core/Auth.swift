@@ -140,7 +140,7 @@ enum Authentication {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         let pool = req.application.threadPool
         guard let user = try await User.query(on: req.db).filter(\.$email == email).first(), !user.disabled else {
-            _ = try await PasswordHasher.verify(password, hash: PasswordHasher.dummyHash, on: pool)
+            _ = try await PasswordHasher.verify(password, hash: PasswordHasher.dummyHash(cost: req.application.config.bcryptCost), on: pool)
             return nil
         }
         return try await PasswordHasher.verify(password, hash: user.passwordHash, on: pool) ? user : nil

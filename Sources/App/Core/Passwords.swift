@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 struct PasswordProblem: Error, Sendable {
@@ -38,8 +39,17 @@ enum PasswordHasher {
         return try await pool.runIfActive { (try? Bcrypt.verify(input, created: hash)) ?? false }
     }
 
-    /// Verified against when the email is unknown, so both paths take the same time.
-    static let dummyHash = (try? Bcrypt.hash(prehash("dummy-password-for-timing"), cost: 12)) ?? ""
+    /// Verified against when the email is unknown, so both paths take the same time (same cost as
+    /// real hashes). Made once per cost.
+    private static let dummies = NIOLockedValueBox<[Int: String]>([:])
+    static func dummyHash(cost: Int) -> String {
+        dummies.withLockedValue { cache in
+            if let h = cache[cost] { return h }
+            let h = (try? Bcrypt.hash(prehash("dummy-password-for-timing"), cost: cost)) ?? ""
+            cache[cost] = h
+            return h
+        }
+    }
 }
 
 enum CommonPasswords {

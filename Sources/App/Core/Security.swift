@@ -34,7 +34,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         let token = (existing?.count ?? 0) >= 32 ? existing! : Tokens.random()
         req.csrfToken = token
         if ![.GET, .HEAD, .OPTIONS].contains(req.method) {
-            _ = try await req.body.collect(max: req.application.config.maxBodySize).get()
+            let limit = req.application.config.maxBodySize
+            if let body = try await req.body.collect(max: limit).get(), body.readableBytes > limit {
+                throw Abort(.payloadTooLarge)
+            }
             let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: Self.fieldName))
             guard let existing, let sent, Tokens.constantTimeEqual(existing, sent) else {
                 throw AppError.csrf

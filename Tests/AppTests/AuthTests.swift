@@ -1,0 +1,141 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct AuthTests {
+    @Test func loginRotatesSessionAndLogoutDestroysIt() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            let first = try await b.login("officer@demo.sinergi.id")
+            #expect(first.status == .seeOther)
+            let cookie = try #require(first.headers[.setCookie].first { $0.hasPrefix(SessionCookie.name) })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(!cookie.contains("Secure"))
+            let firstSession = try #require(b.cookies[SessionCookie.name])
+            #expect(try await b.get("/").status == .ok)
+
+            // Signing in again from the same browser gives a new session id and kills the old one.
+            _ = try await b.post("/login", form: ["email": "officer@demo.sinergi.id", "password": TestDatabases.password])
+            let second = try #require(b.cookies[SessionCookie.name])
+            #expect(second != firstSession)
+            let stale = Browser(app)
+            stale.cookies = [SessionCookie.name: firstSession]
+            #expect(try await stale.get("/").status == .seeOther)
+            #expect(try await SessionRecord.find(Tokens.digest(firstSession), on: app.db) == nil)
+
+            // Logout destroys the session on the server, not only in the browser.
+            let out = try await b.post("/logout", form: [:])
+            #expect(out.status == .seeOther)
+            #expect(try await SessionRecord.find(Tokens.digest(second), on: app.db) == nil)
+            let replay = Browser(app)
+            replay.cookies = [SessionCookie.name: second]
+            let res = try await replay.get("/foreigners")
+            #expect(res.status == .seeOther)
+            #expect(res.headers.first(name: .location)?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test func secureCookieOverHTTPS() async throws {
+        try await withTestApp(extra: ["SINERGI_PUBLIC_URL": "https://sinergi.example.go.id"]) { app in
+            let res = try await Browser(app).login("officer@demo.sinergi.id")
+            #expect(res.headers[.setCookie].contains { $0.hasPrefix(SessionCookie.name) && $0.contains("Secure") })
+        }
+    }
+
+    @Test func wrongPasswordIsRefusedWithAMessage() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            let res = try await b.login("officer@demo.sinergi.id", password: "not-the-password")
+            #expect(res.status == .unauthorized)
+            #expect(res.body.string.contains(L10n.t("login.failed", .id)))
+            #expect(b.cookies[SessionCookie.name] == nil)
+            let unknown = try await Browser(app).login("nobody@demo.sinergi.id")
+            #expect(unknown.status == .unauthorized)
+        }
+    }
+
+    @Test func formsWithoutTheCSRFTokenAreRefused() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.get("/login")
+            let forged = try await b.post("/login", form: ["email": "officer@demo.sinergi.id", "password": TestDatabases.password], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(b.cookies[SessionCookie.name] == nil)
+            let wrong = try await b.post("/login", form: ["_csrf": String(repeating: "x", count: 43), "email": "officer@demo.sinergi.id", "password": TestDatabases.password], csrf: false)
+            #expect(wrong.status == .forbidden)
+            // Logged in, a forged logout does not end the session.
+            try await b.login("officer@demo.sinergi.id")
+            let session = try #require(b.cookies[SessionCookie.name])
+            _ = try await b.post("/logout", form: [:], csrf: false)
+            #expect(try await SessionRecord.find(Tokens.digest(session), on: app.db) != nil)
+        }
+    }
+
+    @Test func openRedirectIsNotFollowed() {
+        #expect(AuthController.safeNext("https://evil.example") == nil)
+        #expect(AuthController.safeNext("//evil.example") == nil)
+        #expect(AuthController.safeNext("/foreigners?page=2") == "/foreigners?page=2")
+    }
+
+    @Test func apiTokensExpire() async throws {
+        try await withTestApp { app in
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            let res = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: headers,
+                body: ByteBuffer(string: #"{"email":"officer@demo.sinergi.id","password":"\#(TestDatabases.password)"}"#))
+            #expect(res.status == .ok)
+            struct T: Decodable { var token: String; var expiresAt: String }
+            let t = try JSONDecoder().decode(T.self, from: Data(res.body.readableBytesView))
+            #expect(t.expiresAt.hasPrefix("2026-11-30T13:00:00"))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners", headers: bearer(t.token)).status == .ok)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(9 * 3600) })
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners", headers: bearer(t.token)).status == .unauthorized)
+            let bad = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: headers, body: ByteBuffer(string: "{\"email\":1}"))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("error"))
+            let wrong = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: headers, body: ByteBuffer(string: #"{"email":"officer@demo.sinergi.id","password":"nope-nope"}"#))
+            #expect(wrong.status == .unauthorized)
+        }
+    }
+
+    @Test func securityHeadersAndSafeErrors() async throws {
+        try await withTestApp { app in
+            let res = try await app.testing().sendRequest(.GET, "/login")
+            #expect(res.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+            #expect(res.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(res.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(res.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(res.headers.first(name: "Referrer-Policy") == "same-origin")
+            #expect(!res.body.string.contains("<script"))
+            let missing = try await app.testing().sendRequest(.GET, "/no/such/page")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.string.contains(L10n.t("err.404", .id)))
+            let apiMissing = try await app.testing().sendRequest(.GET, "/api/v1/foreigners/not-a-uuid", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id")))
+            #expect(apiMissing.status == .notFound)
+            #expect(apiMissing.headers.contentType == .json)
+        }
+    }
+
+    @Test func oversizedBodiesAreRefused() async throws {
+        try await withTestApp(extra: ["SINERGI_MAX_BODY_KB": "16"]) { app in
+            let b = Browser(app)
+            try await b.get("/login")
+            let res = try await b.post("/login", form: ["email": String(repeating: "a", count: 40_000), "password": "x"])
+            #expect(res.status == .payloadTooLarge)
+            #expect(!res.body.string.contains("NIO"))
+        }
+    }
+
+    @Test func englishSwitch() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            let res = try await b.get("/lang/en?back=%2Flogin")
+            #expect(res.status == .seeOther)
+            #expect(try await b.get("/login").body.string.contains("Sign in"))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct DatabaseTests {
+    @Test func migrationsLoadOfficialRegions() async throws {
+        try await withTestApp(seeded: false) { app in
+            try await app.autoMigrate()
+            #expect(try await Region.find("35.16", on: app.db)?.name == "Kabupaten Mojokerto")
+            #expect(try await Region.find("35.16.05", on: app.db)?.name == "Ngoro")
+            #expect(try await Region.find("31.74", on: app.db)?.name.contains("Jakarta Selatan") == true)
+            #expect(try await Region.find("36.71", on: app.db)?.name == "Kota Tangerang")
+            let villages = try await Region.query(on: app.db).filter(\.$level == "village").count()
+            #expect(villages > 10_000)
+            #expect(try await PermitType.find("E23", on: app.db)?.category == "ITAS")
+            // Reverting and re-applying works on both databases.
+            try await app.autoRevert()
+            try await app.autoMigrate()
+            #expect(try await Region.find("35.16", on: app.db) != nil)
+        }
+    }
+
+    @Test func sqliteRunsInWALWithBusyTimeoutAndForeignKeys() async throws {
+        guard await !TestDatabases.shared.isPostgres else { return }
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            let timeout = try await sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
+            let fk = try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+            #expect(mode == "wal")
+            #expect(timeout == 5000)
+            #expect(fk == 1)
+        }
+    }
+
+    @Test func foreignKeysAreEnforced() async throws {
+        try await withTestApp { app in
+            let a = Address()
+            a.$foreigner.id = UUID(); a.line = "x"; a.villageCode = "35.16.05.2010"; a.districtCode = "35.16.05"
+            a.validFrom = "2026-01-01"; a.isCurrent = true
+            await #expect(throws: (any Error).self) { try await a.create(on: app.db) }
+        }
+    }
+
+    @Test func demoSeedMatchesTheArticlesAndIsIdempotent() async throws {
+        try await withTestApp { app in
+            let estate = try #require(try await Estate.query(on: app.db).first())
+            let estateCompanies = try await Sponsor.query(on: app.db).filter(\.$estate.$id == estate.id!).count()
+            #expect(estateCompanies == 143)
+            let mojokerto = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").count()
+            #expect(mojokerto == 600)
+            let employing = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").unique().all(\.$sponsorID)
+            #expect(employing.count <= 49)
+            let before = try await Foreigner.query(on: app.db).count()
+            let overstayed = try await Foreigner.query(on: app.db).filter(\.$permitEnd < app.today).count()
+            #expect(overstayed > 0)
+            let outcome = try await DemoSeeder.run(on: app.db, seed: 1, today: app.today, password: TestDatabases.password, bcryptCost: 4, pool: app.threadPool, clock: app.clock)
+            #expect(outcome.created == false)
+            #expect(try await Foreigner.query(on: app.db).count() == before)
+            #expect(try await User.query(on: app.db).count() == DemoSeeder.accounts.count)
+        }
+    }
+
+    @Test func demoSeedIsDeterministic() async throws {
+        var names: [[String]] = []
+        for _ in 0..<2 {
+            try await withTestApp(seeded: false) { app in
+                try await app.autoMigrate()
+                _ = try await DemoSeeder.run(on: app.db, seed: 7, today: "2026-11-30", password: TestDatabases.password, bcryptCost: 4, pool: app.threadPool, clock: app.clock)
+                names.append(try await Foreigner.query(on: app.db).sort(\.$passportNumber).all(\.$fullName))
+            }
+        }
+        #expect(names[0] == names[1])
+        #expect(names[0].count > 600)
+    }
+}

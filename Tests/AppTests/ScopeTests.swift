@@ -1,0 +1,184 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every role against every route of the Foundation issue, and the promise that agency members and
+/// sponsors never receive personal data outside their scope.
+@Suite struct ScopeTests {
+    struct Fixture {
+        var own: UUID            // sponsored by the demo sponsor, in Surabaya's jurisdiction
+        var otherSBY: UUID       // in Surabaya's jurisdiction, another sponsor
+        var jaksel: UUID         // in Jakarta Selatan
+        var demoSponsor: UUID
+        var jakselSponsor: UUID
+
+        init(_ app: Application) async throws {
+            let sponsorUser = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            demoSponsor = try #require(sponsorUser.$sponsor.id)
+            own = try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID == demoSponsor).first()?.id)
+            otherSBY = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$sponsorID != demoSponsor).first()?.id)
+            let j = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "31.74").first())
+            jaksel = j.id!
+            jakselSponsor = try #require(j.sponsorID)
+        }
+    }
+
+    enum Who: String, CaseIterable { case anonymous, admin, supervisor, officer, agency, sponsor }
+
+    static func email(_ who: Who) -> String? { who == .anonymous ? nil : "\(who.rawValue)@demo.sinergi.id" }
+
+    @Test func webRoutesByRole() async throws {
+        try await withTestApp { app in
+            let f = try await Fixture(app)
+            let routes: [(String, [Who: UInt])] = [
+                ("/", [.anonymous: 303, .admin: 200, .supervisor: 200, .officer: 200, .agency: 200, .sponsor: 200]),
+                ("/foreigners", [.anonymous: 303, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/foreigners/\(f.own)", [.anonymous: 303, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/foreigners/\(f.otherSBY)", [.anonymous: 303, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 404]),
+                ("/foreigners/\(f.jaksel)", [.anonymous: 303, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),
+                ("/sponsors", [.anonymous: 303, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/sponsors/\(f.demoSponsor)", [.anonymous: 303, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/sponsors/\(f.jakselSponsor)", [.anonymous: 303, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),
+                ("/admin/audit", [.anonymous: 303, .admin: 200, .supervisor: 403, .officer: 403, .agency: 403, .sponsor: 403]),
+                ("/admin/users", [.anonymous: 303, .admin: 200, .supervisor: 403, .officer: 403, .agency: 403, .sponsor: 403]),
+            ]
+            for who in Who.allCases {
+                let b = Browser(app)
+                if let email = Self.email(who) { #expect(try await b.login(email).status == .seeOther) }
+                for (path, expected) in routes {
+                    let res = try await b.get(path)
+                    #expect(res.status.code == expected[who]!, "\(who) GET \(path)")
+                }
+            }
+        }
+    }
+
+    @Test func apiRoutesByRole() async throws {
+        try await withTestApp { app in
+            let f = try await Fixture(app)
+            let routes: [(String, [Who: UInt])] = [
+                ("/api/v1/foreigners", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/api/v1/foreigners/\(f.own)", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/api/v1/foreigners/\(f.otherSBY)", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 404]),
+                ("/api/v1/foreigners/\(f.jaksel)", [.anonymous: 401, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),
+                ("/api/v1/stats", [.anonymous: 401, .admin: 200, .supervisor: 200, .officer: 200, .agency: 200, .sponsor: 200]),
+                ("/api/v1/regions?q=Ngoro", [.anonymous: 401, .admin: 200, .supervisor: 200, .officer: 200, .agency: 200, .sponsor: 200]),
+                ("/api/v1/openapi.json", [.anonymous: 200, .admin: 200, .supervisor: 200, .officer: 200, .agency: 200, .sponsor: 200]),
+                ("/healthz", [.anonymous: 200, .admin: 200, .supervisor: 200, .officer: 200, .agency: 200, .sponsor: 200]),
+            ]
+            for who in Who.allCases {
+                var headers = HTTPHeaders()
+                if let email = Self.email(who) { headers = bearer(try await apiToken(app, email)) }
+                for (path, expected) in routes {
+                    let res = try await app.testing().sendRequest(.GET, path, headers: headers)
+                    #expect(res.status.code == expected[who]!, "\(who) GET \(path)")
+                }
+            }
+            // A forged or unknown token is refused, not treated as anonymous.
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/regions", headers: bearer("forged")).status == .unauthorized)
+        }
+    }
+
+    @Test func agencyAndSponsorNeverReceiveOthersPersonalData() async throws {
+        try await withTestApp { app in
+            let f = try await Fixture(app)
+            let all = try await Foreigner.query(on: app.db).all()
+            let passports = try await Passport.query(on: app.db).all()
+            let ownIDs = Set(all.filter { $0.sponsorID == f.demoSponsor }.map(\.id!))
+            let ownNames = Set(all.filter { ownIDs.contains($0.id!) }.map(\.fullName))
+            let paths = ["/", "/foreigners", "/foreigners?q=a", "/foreigners?status=overstayed", "/sponsors", "/sponsors/\(f.demoSponsor)",
+                         "/foreigners/\(f.own)", "/foreigners/\(f.otherSBY)", "/foreigners/\(f.jaksel)", "/admin/audit"]
+            let apiPaths = ["/api/v1/foreigners", "/api/v1/foreigners?per=100", "/api/v1/foreigners?per=100&page=2", "/api/v1/stats",
+                            "/api/v1/foreigners/\(f.own)", "/api/v1/foreigners/\(f.otherSBY)", "/api/v1/foreigners/\(f.jaksel)"]
+            for who in [Who.agency, .sponsor] {
+                let b = Browser(app)
+                try await b.login(Self.email(who)!)
+                var bodies: [String] = []
+                for p in paths { bodies.append(try await b.get(p).body.string) }
+                let headers = bearer(try await apiToken(app, Self.email(who)!))
+                for p in apiPaths { bodies.append(try await app.testing().sendRequest(.GET, p, headers: headers).body.string) }
+                let text = bodies.joined(separator: "\n")
+                let forbiddenPassports = passports.filter { who == .agency || !ownIDs.contains($0.$foreigner.id) }.map(\.number)
+                let forbiddenNames = all.filter { who == .agency || !ownIDs.contains($0.id!) }.map(\.fullName).filter { !ownNames.contains($0) && $0.count >= 8 }
+                #expect(!forbiddenPassports.isEmpty && !forbiddenNames.isEmpty)
+                for n in forbiddenPassports { #expect(!text.contains(n), "\(who) received passport number \(n)") }
+                for n in forbiddenNames { #expect(!text.contains(HTML.escape(n)) && !text.contains(n), "\(who) received name \(n)") }
+                if who == .sponsor {
+                    // …but it does see its own foreigners.
+                    #expect(text.contains(try #require(passports.first { $0.$foreigner.id == f.own }).number))
+                }
+            }
+        }
+    }
+
+    @Test func countsFollowTheScope() async throws {
+        try await withTestApp { app in
+            struct Counts: Decodable { var total: Int; var overstayed: Int; var expiringIn30Days: Int }
+            func counts(_ email: String) async throws -> Counts {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: bearer(try await apiToken(app, email)))
+                return try JSONDecoder().decode(Counts.self, from: Data(res.body.readableBytesView))
+            }
+            let all = try await Foreigner.query(on: app.db).count()
+            #expect(try await counts("admin@demo.sinergi.id").total == all)
+            #expect(try await counts("agency@demo.sinergi.id").total == 600)  // Disnaker Kabupaten Mojokerto: the estate's workers
+            let sby = try await Foreigner.query(on: app.db).filter(\.$regencyCode ~~ ["35.78", "35.15", "35.16", "35.76", "35.25", "35.24", "35.23", "35.22"]).count()
+            #expect(try await counts("officer@demo.sinergi.id").total == sby)
+            #expect(try await counts("officer.jaksel@demo.sinergi.id").total == 30)
+            let sponsor = try await counts("sponsor@demo.sinergi.id")
+            #expect(sponsor.total >= 12)
+            #expect(sponsor.overstayed >= 3)
+            #expect(sponsor.expiringIn30Days >= 3)
+        }
+    }
+
+    @Test func searchFiltersAndPagination() async throws {
+        try await withTestApp { app in
+            let headers = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
+            struct Page: Decodable { var items: [ForeignerItem]; var total: Int; var page: Int; var per: Int }
+            func page(_ q: String) async throws -> Page {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?\(q)", headers: headers)
+                #expect(res.status == .ok, "\(q)")
+                return try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView))
+            }
+            let first = try await page("per=10")
+            #expect(first.items.count == 10 && first.per == 10 && first.page == 1 && first.total > 600)
+            let second = try await page("per=10&page=2")
+            #expect(Set(first.items.map(\.id)).isDisjoint(with: second.items.map(\.id)))
+            let over = try await page("status=overstayed&per=100")
+            #expect(over.total > 0 && over.items.allSatisfy { $0.status == "overstayed" && ($0.daysOverstayed ?? 0) > 0 })
+            let kor = try await page("nationality=KOR&per=100")
+            #expect(kor.total > 0 && kor.items.allSatisfy { $0.nationality == "KOR" })
+            let target = first.items[0]
+            let byPassport = try await page("q=\(target.passportNumber!.lowercased())")
+            #expect(byPassport.items.contains { $0.id == target.id })
+            let byName = try await page("q=\(target.familyName.formEscaped)")
+            #expect(byName.items.contains { $0.id == target.id })
+            for bad in ["page=0", "per=1000", "status=gone", "nationality=CHINA", "category=XYZ"] {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?\(bad)", headers: headers)
+                #expect(res.status == .unprocessableEntity, "\(bad)")
+                #expect(res.body.string.contains("error"))
+            }
+        }
+    }
+
+    @Test func openAPIDocumentMatchesTheRoutes() async throws {
+        try await withTestApp { app in
+            let res = try await app.testing().sendRequest(.GET, "/api/v1/openapi.json")
+            let doc = try JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as! [String: Any]
+            #expect(doc["openapi"] as? String == "3.0.3")
+            let documented = Set((doc["paths"] as! [String: Any]).keys)
+            let registered = Set(app.routes.all.compactMap { route -> String? in
+                let path = "/" + route.path.map { c -> String in
+                    if case .parameter(let p) = c { return "{\(p)}" }
+                    return c.description
+                }.joined(separator: "/")
+                return path.hasPrefix("/api/") || path == "/healthz" ? path : nil
+            })
+            #expect(documented == registered)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+@testable import App
+import Fluent
+import SQLKit
+import Foundation
+import NIOHTTP1
+import Testing
+import Vapor
+import VaporTesting
+
+/// Test databases: one template is migrated and seeded per test process, then every test gets its
+/// own copy (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL). Set
+/// `SINERGI_TEST_POSTGRES_URL` (a URL to the server's `postgres` database) to run on PostgreSQL.
+actor TestDatabases {
+    static let shared = TestDatabases()
+    static let password = "Test-Password-2026"
+    /// Fixed "now": 2026-11-30 12:00 WIB.
+    static let now = Date(timeIntervalSince1970: 1_796_014_800)
+
+    // A task, not a value: the actor is re-entered while the template is being built.
+    private var templateTask: Task<String, any Error>?
+    private let workDir = FileManager.default.temporaryDirectory.appendingPathComponent("sinergi-tests-\(getpid())").path
+    let postgresAdminURL = ProcessInfo.processInfo.environment["SINERGI_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    var isPostgres: Bool { postgresAdminURL != nil }
+
+    func freshDatabaseURL(seeded: Bool = true) async throws -> String {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var template: String?
+        if seeded {
+            if templateTask == nil { templateTask = Task { try await self.buildTemplate() } }
+            template = try await templateTask!.value
+        }
+        if let admin = postgresAdminURL {
+            try psql(admin, seeded ? "CREATE DATABASE \(name) TEMPLATE \(template!)" : "CREATE DATABASE \(name)")
+            return Self.replaceDatabase(in: admin, with: name)
+        }
+        try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        let path = "\(workDir)/\(name).sqlite"
+        if seeded { try FileManager.default.copyItem(atPath: template!, toPath: path) }
+        return "sqlite://\(path)"
+    }
+
+    private func buildTemplate() async throws -> String {
+        let url: String
+        let result: String
+        if let admin = postgresAdminURL {
+            let name = "tpl_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+            try psql(admin, "CREATE DATABASE \(name)")
+            url = Self.replaceDatabase(in: admin, with: name); result = name
+        } else {
+            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+            result = "\(workDir)/template.sqlite"; url = "sqlite://\(result)"
+        }
+        let app = try await makeApp(url)
+        do {
+            try await app.autoMigrate()
+            _ = try await DemoSeeder.run(on: app.db, seed: 1, today: app.today, password: Self.password, bcryptCost: 4, pool: app.threadPool, clock: app.clock)
+            if !isPostgres { try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        return result
+    }
+
+    static func replaceDatabase(in url: String, with name: String) -> String {
+        var c = URLComponents(string: url)!
+        c.path = "/" + name
+        return c.string!
+    }
+
+    private func psql(_ url: String, _ sql: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw TestSetupError(message: "psql failed: \(sql)") }
+    }
+}
+
+struct TestSetupError: Error { let message: String }
+
+func testEnvironment(_ url: String) -> [String: String] {
+    ["DATABASE_URL": url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": TestDatabases.password]
+}
+
+func makeApp(_ url: String, extra: [String: String] = [:]) async throws -> Application {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        app.clock = AppClock(now: { TestDatabases.now })
+        try await configure(app, config: try AppConfig.fromEnvironment(testEnvironment(url).merging(extra) { $1 }))
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    return app
+}
+
+/// Runs `body` with an app on its own copy of the seeded demo database.
+func withTestApp(seeded: Bool = true, extra: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
+    let url = try await TestDatabases.shared.freshDatabaseURL(seeded: seeded)
+    let app = try await makeApp(url, extra: extra)
+    do {
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+/// A browser-like client: keeps cookies, reads the CSRF token from forms.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    init(_ app: Application) { self.app = app }
+
+    var cookieHeader: HTTPHeaders {
+        var h = HTTPHeaders()
+        if !cookies.isEmpty { h.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        return h
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        let res = try await app.testing().sendRequest(.GET, path, headers: cookieHeader)
+        absorb(res)
+        return res
+    }
+
+    @discardableResult
+    func post(_ path: String, form: [String: String], csrf: Bool = true) async throws -> TestingHTTPResponse {
+        var fields = form
+        if csrf, let token = cookies[CSRFMiddleware.cookieName] { fields["_csrf"] = token }
+        var headers = cookieHeader
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\($0.key.formEscaped)=\($0.value.formEscaped)" }.joined(separator: "&")
+        let res = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        absorb(res)
+        return res
+    }
+
+    func absorb(_ res: TestingHTTPResponse) {
+        for value in res.headers[.setCookie] {
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if value.contains("Max-Age=0") || pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+    }
+
+    /// Visits the login page (for the CSRF cookie) and signs in.
+    @discardableResult
+    func login(_ email: String, password: String = TestDatabases.password) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", form: ["email": email, "password": password])
+    }
+}
+
+extension String {
+    var formEscaped: String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
+    }
+}
+
+func apiToken(_ app: Application, _ email: String) async throws -> String {
+    var headers = HTTPHeaders()
+    headers.contentType = .json
+    let res = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: headers,
+                                                  body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(TestDatabases.password)"}"#))
+    #expect(res.status == .ok)
+    struct T: Decodable { var token: String }
+    return try JSONDecoder().decode(T.self, from: Data(res.body.readableBytesView)).token
+}
+
+func bearer(_ token: String) -> HTTPHeaders {
+    var h = HTTPHeaders()
+    h.bearerAuthorization = BearerAuthorization(token: token)
+    return h
+}

@@ -1,0 +1,113 @@
+@testable import App
+import Foundation
+import NIOPosix
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func defaultsToSQLiteFile() throws {
+        let c = try AppConfig.fromEnvironment([:])
+        #expect(c.database == .sqlite(path: "var/sinergi.sqlite"))
+        #expect(c.secureCookies == false)
+        #expect(c.timeZone.identifier == "Asia/Jakarta")
+    }
+
+    @Test func parsesDatabaseURLs() throws {
+        #expect(try AppConfig.parseDatabaseURL("sqlite:///abs/x.sqlite") == .sqlite(path: "/abs/x.sqlite"))
+        #expect(try AppConfig.parseDatabaseURL("sqlite://rel/x.sqlite") == .sqlite(path: "rel/x.sqlite"))
+        #expect(try AppConfig.parseDatabaseURL("postgres://u:p@127.0.0.1:5432/db") == .postgres(url: "postgres://u:p@127.0.0.1:5432/db"))
+    }
+
+    @Test(arguments: [
+        (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
+        (["DATABASE_URL": "sqlite://"], "DATABASE_URL"),
+        (["DATABASE_URL": "postgres://"], "DATABASE_URL"),
+        (["SINERGI_BCRYPT_COST": "99"], "SINERGI_BCRYPT_COST"),
+        (["SINERGI_BCRYPT_COST": "twelve"], "SINERGI_BCRYPT_COST"),
+        (["SINERGI_TIMEZONE": "Mars/Olympus"], "SINERGI_TIMEZONE"),
+        (["SINERGI_PUBLIC_URL": "ftp://x"], "SINERGI_PUBLIC_URL"),
+        (["SINERGI_DEMO_PASSWORD": "password"], "SINERGI_DEMO_PASSWORD"),
+    ])
+    func failsFastNamingTheVariable(env: [String: String], variable: String) {
+        do {
+            _ = try AppConfig.fromEnvironment(env)
+            Issue.record("expected a configuration error for \(env)")
+        } catch let e as AppConfig.Invalid {
+            #expect(e.variable == variable)
+            #expect(!e.description.contains("\n"))
+            #expect(e.description.hasPrefix("configuration error: \(variable)"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func httpsPublicURLMakesCookiesSecure() throws {
+        #expect(try AppConfig.fromEnvironment(["SINERGI_PUBLIC_URL": "https://sinergi.example.go.id"]).secureCookies)
+    }
+}
+
+@Suite struct DayTests {
+    @Test func leapYears() {
+        #expect(Day.parse("2024-02-29") != nil)
+        #expect(Day.parse("2026-02-29") == nil)
+        #expect(Day.parse("2000-02-29") != nil)
+        #expect(Day.parse("1900-02-29") == nil)
+        #expect(Day.parse("2026-13-01") == nil)
+        #expect(Day.parse("2026-1-01") == nil)
+        #expect(Day.between("2024-02-28", "2024-03-01") == 2)
+        #expect(Day.between("2026-02-28", "2026-03-01") == 1)
+        #expect(Day.adding(1, to: "2026-12-31") == "2027-01-01")
+        #expect(Day.adding(-365, to: "2026-11-30") == "2025-11-30")
+    }
+
+    @Test func todayIsCountedInJakarta() {
+        // 2026-11-30 18:30 UTC is already 1 December in Jakarta (UTC+7).
+        let d = Date(timeIntervalSince1970: 1_796_063_400)
+        #expect(Day.string(d, in: TimeZone(identifier: "Asia/Jakarta")!) == "2026-12-01")
+        #expect(Day.string(d, in: TimeZone(identifier: "UTC")!) == "2026-11-30")
+    }
+
+    @Test func permitStates() {
+        #expect(PermitState(end: "2026-11-29", today: "2026-11-30") == .overstayed(days: 1))
+        #expect(PermitState(end: "2026-11-30", today: "2026-11-30") == .expiring(daysLeft: 0))
+        #expect(PermitState(end: "2026-12-30", today: "2026-11-30") == .expiring(daysLeft: 30))
+        #expect(PermitState(end: "2026-12-31", today: "2026-11-30") == .valid(daysLeft: 31))
+        #expect(PermitState(end: nil, today: "2026-11-30") == .noPermit)
+    }
+}
+
+@Suite struct HTMLTests {
+    @Test func interpolatedStringsAreEscaped() {
+        let name = "<script>alert('x')</script> & \"q\""
+        let html: HTML = "<p>\(name)</p>"
+        #expect(html.raw == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>")
+        let nested: HTML = "<div>\(html)</div>"
+        #expect(nested.raw.hasPrefix("<div><p>&lt;script"))
+    }
+
+    @Test func nameFolding() {
+        #expect(NameFold.fold("Nguyễn Văn Đức") == "NGUYEN VAN DUC")
+        #expect(NameFold.fold("  müller,  thomas ") == "MULLER THOMAS")
+        #expect(NameFold.passport(" e 1234-5678 ") == "E12345678")
+    }
+}
+
+@Suite struct PasswordTests {
+    @Test func policy() {
+        #expect(PasswordPolicy.problem(with: "short", email: nil)?.key == "pw.tooShort")
+        #expect(PasswordPolicy.problem(with: "Password123", email: nil)?.key == "pw.common")
+        #expect(PasswordPolicy.problem(with: "budi.santoso", email: "budi.santoso@example.id")?.key == "pw.email")
+        #expect(PasswordPolicy.problem(with: String(repeating: "x", count: 1025), email: nil)?.key == "pw.tooLong")
+        #expect(PasswordPolicy.problem(with: "kuda-laut-biru-7", email: nil) == nil)
+    }
+
+    @Test func noSilentTruncationPast72Bytes() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let base = String(repeating: "a", count: 72)
+        let hash = try await PasswordHasher.hash(base + "-one", cost: 4, on: pool)
+        #expect(try await PasswordHasher.verify(base + "-one", hash: hash, on: pool))
+        #expect(try await PasswordHasher.verify(base + "-two", hash: hash, on: pool) == false)
+        #expect(try await PasswordHasher.verify(base, hash: hash, on: pool) == false)
+        try await pool.shutdownGracefully()
+    }
+}
