@@ -98,7 +98,9 @@ enum DemoSeeder {
                 // The first employer (the demo sponsor account) gets a fixed, varied set of workers.
                 let employer = i < 12 ? employers[0] : employers.randomElement(using: &rng)!
                 let village = Bool.random(using: &rng) ? ngoroVillages.randomElement(using: &rng)! : mojokertoVillages.randomElement(using: &rng)!
-                try await foreigner(sponsor: employer, permitType: "E23", office: sby, village: village,
+                // About 1 in 20 holds a business-visit ITK while working (a risk topic in seed 004).
+                let type = i >= 12 && Int.random(in: 0..<20, using: &rng) == 0 ? "C2" : "E23"
+                try await foreigner(sponsor: employer, permitType: type, office: sby, village: village,
                                     addressLine: "Mess karyawan \(employer.name), Jl. Raya Ngoro Km \(Int.random(in: 1...9, using: &rng))", employer: employer, forceState: i < 12 ? i % 4 : nil)
             }
 
@@ -108,7 +110,7 @@ enum DemoSeeder {
                 let spouse = DemoNames.indonesianNames.randomElement(using: &rng)!
                 let village = sbyVillages.randomElement(using: &rng)!
                 let s = try await individual(spouse, address: "Jl. \(["Darmo", "Dharmahusada", "Manyar", "Kertajaya", "Ngagel"].randomElement(using: &rng)!) No. \(Int.random(in: 1...200, using: &rng)), Surabaya", village: village)
-                try await foreigner(sponsor: s, permitType: "E31", office: sby, village: village, addressLine: s.address, employer: nil)
+                try await foreigner(sponsor: s, permitType: Int.random(in: 0..<3, using: &rng) == 0 ? "ITAP" : "E31", office: sby, village: village, addressLine: s.address, employer: nil)
             }
             try await companiesWithWorkers(count: 3, regencyPrefix: "35.78", city: "Surabaya", office: sby, workers: 20)
             try await companiesWithWorkers(count: 3, regencyPrefix: "31.74", city: "Jakarta Selatan", office: jaksel, workers: 30)
@@ -200,7 +202,8 @@ enum DemoSeeder {
             else if roll < 0.16 { daysToEnd = Int.random(in: 0...30, using: &rng) }
             else { daysToEnd = Int.random(in: 31...700, using: &rng) }
             let end = Day.adding(daysToEnd, to: today)!
-            let start = Day.adding(-(permitType == "E31" ? 730 : 365), to: end)!
+            let length = ["E31": 730, "ITAP": 1825, "C2": 60][permitType] ?? 365
+            let start = Day.adding(-length, to: end)!
             permitSerial += 1
             let permit = StayPermit()
             permit.$foreigner.id = fid; permit.$type.id = permitType

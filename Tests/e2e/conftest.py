@@ -1,0 +1,93 @@
+"""End-to-end fixtures: the real `sinergi` binary, a real server on loopback, real headless Chromium."""
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.environ.get("SINERGI_BIN", os.path.join(ROOT, ".build", "debug", "sinergi"))
+PASSWORD = "E2e-Demo-Password-2026"
+
+
+def env_for(db_url, **extra):
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": db_url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": PASSWORD, "LOG_LEVEL": "warning"})
+    env.update(extra)
+    return env
+
+
+def run(args, db_url, stdin=None, **extra):
+    return subprocess.run([BINARY] + args, env=env_for(db_url, **extra), input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def workdir():
+    d = tempfile.mkdtemp(prefix="sinergi-e2e-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seeded_db(workdir):
+    """A migrated and seeded SQLite file; tests copy it when they need to change it."""
+    path = os.path.join(workdir, "seeded.sqlite")
+    url = "sqlite://" + path
+    r = run(["migrate", "--yes"], url)
+    assert r.returncode == 0, r.stderr
+    r = run(["seed", "--demo"], url)
+    assert r.returncode == 0, r.stderr
+    assert "Demo data created" in r.stdout
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(workdir, seeded_db):
+    path = os.path.join(workdir, "server.sqlite")
+    shutil.copy(seeded_db, path)
+    port = free_port()
+    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+                            env=env_for("sqlite://" + path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as res:
+                if res.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
+        opts.add_argument(a)
+    # Officers' browsers are Indonesian; the English switch is tested separately.
+    opts.add_argument("--lang=id")
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "id"})
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    opts.binary_location = chromium
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()

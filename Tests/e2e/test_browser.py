@@ -1,0 +1,80 @@
+"""Real headless Chromium: each role signs in and sees its own dashboard."""
+import os
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import PASSWORD
+
+SHOTS = os.environ.get("SINERGI_SCREENSHOTS", "/tmp/sinergi-screens")
+
+
+def login(driver, base, email):
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url or d.find_elements(By.CSS_SELECTOR, ".alert"))
+
+
+def logout(driver):
+    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
+    assert "Anda telah keluar" in driver.find_element(By.TAG_NAME, "main").text
+
+
+@pytest.mark.parametrize("role,heading", [
+    ("admin", "Administrator"), ("supervisor", "Supervisor"), ("officer", "Petugas Imigrasi"),
+    ("agency", "Anggota Timpora"), ("sponsor", "Penjamin"),
+])
+def test_each_role_sees_its_dashboard(browser, server, role, heading):
+    login(browser, server, f"{role}@demo.sinergi.id")
+    h1 = browser.find_element(By.TAG_NAME, "h1").text
+    assert h1 == f"Dasbor · {heading}", h1
+    total = int(browser.find_element(By.ID, "stat-total").text)
+    assert total > 0
+    body = browser.find_element(By.TAG_NAME, "body").text
+    if role == "agency":
+        assert "jumlah saja" in body
+        assert total == 600
+        assert not browser.find_elements(By.CSS_SELECTOR, "a[href^='/foreigners']")
+    if role == "sponsor":
+        assert browser.find_elements(By.CSS_SELECTOR, "a[href^='/foreigners/']")
+    if role == "admin":
+        assert int(browser.find_element(By.ID, "audit-count").text) > 0
+    os.makedirs(SHOTS, exist_ok=True)
+    browser.save_screenshot(os.path.join(SHOTS, f"dashboard-{role}.png"))
+    logout(browser)
+
+
+def test_officer_searches_and_opens_a_record_on_a_phone(browser, server):
+    browser.set_window_size(390, 844)
+    try:
+        login(browser, server, "officer@demo.sinergi.id")
+        browser.get(server + "/foreigners?status=overstayed")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#foreigner-list tbody tr")
+        assert rows, "overstayed list is empty"
+        assert all("Overstay" in r.text for r in rows)
+        rows[0].find_element(By.TAG_NAME, "a").click()
+        assert "jejak audit" in browser.find_element(By.TAG_NAME, "body").text
+        os.makedirs(SHOTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(SHOTS, "foreigner-phone.png"))
+        browser.get(server + "/foreigners?q=zzzz-nothing")
+        assert "Tidak ada data" in browser.find_element(By.TAG_NAME, "main").text
+        logout(browser)
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_wrong_password_and_english(browser, server):
+    browser.delete_all_cookies()
+    browser.get(server + "/login")
+    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sign in"
+    browser.find_element(By.ID, "email").send_keys("officer@demo.sinergi.id")
+    browser.find_element(By.ID, "password").send_keys("wrong-password-1")
+    browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert"))
+    assert "Wrong email or password" in browser.find_element(By.CSS_SELECTOR, ".alert").text
