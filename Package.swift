@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sinergi", targets: ["sinergi"]),
         .library(name: "App", targets: ["App"]),
         .library(name: "AuditChain", targets: ["AuditChain"]),
+        .library(name: "Matching", targets: ["Matching"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -19,10 +20,12 @@ let package = Package(
     targets: [
         // Pure logic: no Vapor, no Fluent.
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Matching"),
         .target(
             name: "App",
             dependencies: [
                 "AuditChain",
+                "Matching",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -30,8 +33,9 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
-        .executableTarget(name: "sinergi", dependencies: ["App"]),
+        .executableTarget(name: "sinergi", dependencies: ["App", "Matching"]),
         .testTarget(name: "AuditChainTests", dependencies: ["AuditChain"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", .product(name: "VaporTesting", package: "vapor")]

@@ -1,11 +1,16 @@
 import App
 import Foundation
+import Matching
 import Vapor
 
-/// `sinergi` — the server (`serve`) and the command line (`migrate`, `seed`, `users`, `audit`).
+/// `sinergi` — the server (`serve`) and the command line (`migrate`, `seed`, `users`, `audit`, `match`).
 @main
 enum Entrypoint {
     static func main() async throws {
+        // Record linkage needs no database or server configuration.
+        if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "match" {
+            exit(await MatchCLI.main(Array(CommandLine.arguments.dropFirst(2))))
+        }
         var env = try Environment.detect()
         try LoggingSystem.bootstrap(from: &env)
         let config: AppConfig

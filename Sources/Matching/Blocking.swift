@@ -1,0 +1,91 @@
+/// Blocking: several keys per record, so that a typo in one field does not lose a pair. A pair is
+/// compared once, under the first rule it shares a key in; blocks larger than the bound are skipped
+/// for that rule (the other rules still find their pairs), which bounds the number of comparisons.
+struct BlockingRule: Sendable {
+    let name: String
+    let key: @Sendable (Dataset, Int) -> String?
+}
+
+enum Blocking {
+    static func rules(for fields: [FieldSpec]) -> [BlockingRule] {
+        var rules: [BlockingRule] = []
+        let names = fields.indices.filter { fields[$0].kind == .name }
+        let dates = fields.indices.filter { fields[$0].kind == .date }
+        let ids = fields.indices.filter { fields[$0].kind == .id }
+        let others = fields.indices.filter { fields[$0].kind == .number || fields[$0].kind == .text }
+        let categories = fields.indices.filter { fields[$0].kind == .category }
+
+        @Sendable func firstToken(_ d: Dataset, _ f: Int, _ i: Int) -> String? { d.columns[f].tokens[i].first }
+        @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] { names.flatMap { d.columns[$0].tokens[i] } }
+
+        for f in ids {
+            rules.append(BlockingRule(name: "\(fields[f].column)") { d, i in
+                let v = d.columns[f].joined[i]
+                return v.isEmpty ? nil : v
+            })
+        }
+        if !names.isEmpty {
+            rules.append(BlockingRule(name: "full name") { d, i in
+                let t = allNameTokens(d, i)
+                return t.isEmpty ? nil : t.sorted().joined(separator: " ")
+            })
+        }
+        for f in dates {
+            // Day and month sorted, so a swapped date lands in the same block.
+            rules.append(BlockingRule(name: "\(fields[f].column)") { d, i in
+                let v = d.columns[f].dates[i]
+                if v == 0 { return nil }
+                let y = v / 10000, m = (v / 100) % 100, day = v % 100
+                let extra = categories.first.map { d.columns[$0].joined[i] } ?? ""
+                return "\(y)-\(min(m, day))-\(max(m, day))|\(extra)"
+            })
+        }
+        if names.count >= 2 {
+            // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
+            rules.append(BlockingRule(name: "name sounds") { d, i in
+                let t = allNameTokens(d, i)
+                return t.count < 2 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|")
+            })
+        }
+        for f in names {
+            for g in dates {
+                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) year") { d, i in
+                    guard let t = firstToken(d, f, i), d.columns[g].dates[i] != 0 else { return nil }
+                    return "\(Similarity.soundex(t))|\(d.columns[g].dates[i] / 10000)"
+                })
+            }
+            for g in others {
+                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)") { d, i in
+                    guard let t = firstToken(d, f, i) else { return nil }
+                    let v = d.columns[g].joined[i]
+                    return v.isEmpty ? nil : "\(Similarity.soundex(t))|\(v.prefix(8))"
+                })
+            }
+        }
+        for g in dates {
+            for h in others {
+                rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)") { d, i in
+                    let v = d.columns[h].joined[i]
+                    let day = d.columns[g].dates[i]
+                    return day == 0 || v.isEmpty ? nil : "\(day)|\(v.prefix(8))"
+                })
+            }
+        }
+        if rules.isEmpty {
+            // Nothing to block on: compare every field's exact value.
+            for f in fields.indices {
+                rules.append(BlockingRule(name: fields[f].column) { d, i in
+                    d.columns[f].isMissing(i) ? nil : (d.columns[f].joined.isEmpty ? String(d.columns[f].dates[i]) : d.columns[f].joined[i])
+                })
+            }
+        }
+        return rules
+    }
+
+    /// 64-bit FNV-1a of a key; 0 is reserved for "no key".
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h == 0 ? 1 : h
+    }
+}

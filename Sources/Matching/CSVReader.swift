@@ -1,0 +1,161 @@
+import Foundation
+
+/// A streaming CSV reader: RFC 4180 quoting, comma or semicolon (detected from the header, as Excel
+/// writes it in Indonesia), UTF-8 with an optional BOM, or Windows-1252 when the bytes are not UTF-8.
+/// Reads the file in 1 MiB chunks, so memory does not grow with file size.
+public final class CSVReader {
+    public struct Malformed: Error, CustomStringConvertible, Equatable {
+        public let file: String
+        public let line: Int
+        public let reason: String
+        public var description: String { "\(file):\(line): \(reason)" }
+    }
+
+    public let path: String
+    public private(set) var delimiter: UInt8 = 0x2C
+    /// Line number (1-based) where the last returned row started.
+    public private(set) var line = 0
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var eof = false
+    private var nextLine = 1
+    private var windows1252 = false
+
+    public init(path: String) throws {
+        self.path = path
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw Malformed(file: path, line: 0, reason: "cannot open the file (missing or unreadable)")
+        }
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    private func fill() -> Bool {
+        if eof { return false }
+        let chunk = handle.readData(ofLength: 1 << 20)
+        if chunk.isEmpty { eof = true; return false }
+        if position > 0 { buffer.removeFirst(position); position = 0 }
+        buffer.append(contentsOf: chunk)
+        return true
+    }
+
+    /// Reads the header and detects the delimiter and encoding.
+    public func header() throws -> [String] {
+        _ = fill()
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        // Semicolon when the first line has more semicolons than commas.
+        var commas = 0, semicolons = 0, k = position
+        while k < buffer.count && buffer[k] != 0x0A { if buffer[k] == 0x2C { commas += 1 } else if buffer[k] == 0x3B { semicolons += 1 }; k += 1 }
+        if semicolons > commas { delimiter = 0x3B }
+        guard let row = try next() else { throw Malformed(file: path, line: 1, reason: "the file is empty (no header line)") }
+        return row.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The next row, or nil at the end of the file.
+    public func next() throws -> [String]? {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false, atFieldStart = true, sawAnything = false
+        line = nextLine
+        while true {
+            if position >= buffer.count && !fill() {
+                if quoted { throw Malformed(file: path, line: line, reason: "a quoted field is not closed") }
+                if !sawAnything { return nil }
+                fields.append(try decode(field))
+                return fields
+            }
+            let c = buffer[position]
+            position += 1
+            sawAnything = true
+            if quoted {
+                if c == 0x22 {
+                    if position >= buffer.count { _ = fill() }
+                    if position < buffer.count && buffer[position] == 0x22 { field.append(0x22); position += 1 } else { quoted = false }
+                } else {
+                    if c == 0x0A { nextLine += 1 }
+                    field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case 0x22 where atFieldStart:
+                quoted = true; atFieldStart = false
+            case delimiter:
+                fields.append(try decode(field)); field.removeAll(keepingCapacity: true); atFieldStart = true
+            case 0x0A:
+                nextLine += 1
+                if field.last == 0x0D { field.removeLast() }
+                fields.append(try decode(field))
+                if fields.count == 1 && fields[0].isEmpty { fields.removeAll(); line = nextLine; sawAnything = false; continue }  // blank line
+                return fields
+            default:
+                field.append(c); atFieldStart = false
+            }
+        }
+    }
+
+    private func decode(_ bytes: [UInt8]) throws -> String {
+        if !windows1252, let s = String(validating: bytes, as: UTF8.self) { return s }
+        // Not UTF-8: Excel's "CSV" on Indonesian Windows writes Windows-1252.
+        windows1252 = true
+        return String(bytes.map { Character(Unicode.Scalar(CSVReader.cp1252[Int($0)])!) })
+    }
+
+    static let cp1252: [UInt32] = {
+        var t = (0..<256).map { UInt32($0) }
+        let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+                              0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178]
+        for (k, v) in high.enumerated() { t[0x80 + k] = v }
+        return t
+    }()
+}
+
+/// A data set read for matching: record ids and one normalised column per field.
+public final class Dataset: @unchecked Sendable {
+    public private(set) var ids: [String] = []
+    let columns: [FieldColumn]
+    public let fields: [FieldSpec]
+    public var count: Int { ids.count }
+
+    public init(fields: [FieldSpec]) {
+        self.fields = fields
+        columns = fields.map { FieldColumn(kind: $0.kind) }
+    }
+
+    public func append(id: String, values: [String]) {
+        ids.append(id)
+        for (c, v) in zip(columns, values) { c.append(v) }
+    }
+
+    /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id
+    /// column must be present and non-empty.
+    public static func load(path: String, idColumn: String, fields: [FieldSpec], progress: ((Int) -> Void)? = nil) throws -> Dataset {
+        let reader = try CSVReader(path: path)
+        let header = try reader.header()
+        guard let idIndex = header.firstIndex(of: idColumn) else {
+            throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(idColumn)\" (columns: \(header.joined(separator: ", ")))")
+        }
+        var indices: [Int] = []
+        for f in fields {
+            guard let k = header.firstIndex(of: f.column) else {
+                throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(f.column)\" (columns: \(header.joined(separator: ", ")))")
+            }
+            indices.append(k)
+        }
+        let data = Dataset(fields: fields)
+        var values = [String](repeating: "", count: fields.count)
+        while let row = try reader.next() {
+            guard row.count == header.count else {
+                throw CSVReader.Malformed(file: path, line: reader.line, reason: "expected \(header.count) fields, found \(row.count)")
+            }
+            let id = row[idIndex].trimmingCharacters(in: .whitespaces)
+            guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
+            for (n, k) in indices.enumerated() { values[n] = row[k] }
+            data.append(id: id, values: values)
+            if data.count % 100_000 == 0 { progress?(data.count) }
+        }
+        return data
+    }
+}

@@ -1,0 +1,141 @@
+/// What a column holds, which decides how it is normalised, compared and blocked on.
+public enum FieldKind: String, Sendable, CaseIterable {
+    case name, date, id, text, category, number
+
+    /// Number of agreement levels (0 = disagree … top = exact). Missing values are level -1.
+    var levels: Int {
+        switch self {
+        case .name, .date: 5
+        case .id, .text: 4
+        case .number: 3
+        case .category: 2
+        }
+    }
+
+    /// Kinds inferred from common header names when the user gives none.
+    public static func infer(header: String) -> FieldKind? {
+        let h = header.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
+        let table: [(FieldKind, [String])] = [
+            (.name, ["given_name", "given_names", "first_name", "surname", "family_name", "last_name", "full_name", "name", "nama", "nama_lengkap", "middle_name"]),
+            (.date, ["date_of_birth", "dob", "birth_date", "birthdate", "tanggal_lahir", "tgl_lahir"]),
+            (.id, ["passport_number", "passport", "passport_no", "soc_sec_id", "nik", "id_number", "npwp", "nib", "no_paspor", "nomor_paspor", "document_number"]),
+            (.category, ["sex", "gender", "nationality", "state", "jenis_kelamin", "kewarganegaraan", "country", "citizenship"]),
+            (.number, ["postcode", "postal_code", "zip", "kode_pos", "street_number"]),
+            (.text, ["address", "address_1", "address_2", "suburb", "city", "alamat", "employer", "company", "kota", "kelurahan", "kecamatan"]),
+        ]
+        for (kind, names) in table where names.contains(h) { return kind }
+        return nil
+    }
+}
+
+public struct FieldSpec: Sendable, Equatable {
+    public var column: String
+    public var kind: FieldKind
+    public init(column: String, kind: FieldKind) { self.column = column; self.kind = kind }
+}
+
+/// One field's normalised values for every record of a data set, stored column-wise.
+final class FieldColumn: @unchecked Sendable {
+    let kind: FieldKind
+    var tokens: [[String]] = []       // name, text
+    var joined: [String] = []         // name, text (tokens joined), id, category, number (folded value)
+    var sortedKey: [String] = []      // name: tokens sorted and joined (order-insensitive identity)
+    var dates: [Int32] = []           // date: YYYYMMDD, 0 when missing
+    var numbers: [Double] = []        // number: value, .nan when not numeric
+
+    init(kind: FieldKind) { self.kind = kind }
+
+    func append(_ raw: String) {
+        switch kind {
+        case .name:
+            let t = Normalize.nameTokens(raw)
+            tokens.append(t); joined.append(t.joined(separator: " ")); sortedKey.append(t.sorted().joined(separator: " "))
+        case .text:
+            let f = Normalize.fold(raw)
+            let t = f.split(separator: " ").map(String.init)
+            tokens.append(t); joined.append(f)
+        case .id:
+            joined.append(Normalize.documentID(raw))
+        case .category:
+            joined.append(Normalize.fold(raw))
+        case .number:
+            let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
+            joined.append(f); numbers.append(Double(f) ?? .nan)
+        case .date:
+            dates.append(Normalize.date(raw)?.packed ?? 0)
+        }
+    }
+
+    func isMissing(_ i: Int) -> Bool {
+        switch kind {
+        case .date: return dates[i] == 0
+        case .name, .text: return tokens[i].isEmpty
+        default: return joined[i].isEmpty
+        }
+    }
+}
+
+/// Agreement level of one field for one pair: -1 missing, 0 disagree … kind.levels - 1 exact.
+enum Compare {
+    static func level(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+        if a.isMissing(i) || b.isMissing(j) { return -1 }
+        switch a.kind {
+        case .name: return name(a, i, b, j)
+        case .date: return date(a.dates[i], b.dates[j])
+        case .id: return id(a.joined[i], b.joined[j])
+        case .text: return text(a, i, b, j)
+        case .category: return a.joined[i] == b.joined[j] ? 1 : 0
+        case .number:
+            if a.joined[i] == b.joined[j] { return 2 }
+            let x = a.numbers[i], y = b.numbers[j]
+            if !x.isNaN && !y.isNaN && x == y { return 2 }
+            return Similarity.editDistance(Array(a.joined[i].utf8), Array(b.joined[j].utf8), transpositions: true, limit: 1) <= 1 ? 1 : 0
+        }
+    }
+
+    static func nameSimilarity(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Double {
+        let ta = a.tokens[i], tb = b.tokens[j]
+        let whole = Similarity.jaroWinkler(a.joined[i], b.joined[j])
+        if ta.count == 1 && tb.count == 1 { return whole }
+        return max(whole, Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]), Similarity.tokenAlignment(ta, tb))
+    }
+
+    static func name(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+        if a.joined[i] == b.joined[j] || a.sortedKey[i] == b.sortedKey[j] { return 4 }
+        let s = nameSimilarity(a, i, b, j)
+        if s >= 0.95 { return 3 }
+        if s >= 0.88 { return 2 }
+        if s >= 0.75 { return 1 }
+        // An initial against the full name ("J" / "JOHN") is weak evidence, not disagreement.
+        let x = a.joined[i], y = b.joined[j]
+        if (x.utf8.count == 1 || y.utf8.count == 1), x.utf8.first == y.utf8.first { return 1 }
+        return 0
+    }
+
+    static func date(_ x: Int32, _ y: Int32) -> Int {
+        if x == y { return 4 }
+        let ya = x / 10000, ma = (x / 100) % 100, da = x % 100
+        let yb = y / 10000, mb = (y / 100) % 100, db = y % 100
+        if ya == yb && ma == db && da == mb { return 3 }
+        let digitsA = Array(String(x).utf8), digitsB = Array(String(y).utf8)
+        if Similarity.editDistance(digitsA, digitsB, transpositions: true, limit: 1) <= 1 { return 2 }
+        if ya == yb && ma == mb { return 1 }
+        if ma == mb && da == db && abs(ya - yb) <= 10 { return 1 }
+        return 0
+    }
+
+    static func id(_ x: String, _ y: String) -> Int {
+        if x == y { return 3 }
+        let d = Similarity.editDistance(Array(x.utf8), Array(y.utf8), transpositions: true, limit: 2)
+        return d == 1 ? 2 : d == 2 ? 1 : 0
+    }
+
+    static func text(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+        if a.joined[i] == b.joined[j] { return 3 }
+        let jw = Similarity.jaroWinkler(a.joined[i], b.joined[j])
+        let ts = Similarity.tokenSet(a.tokens[i], b.tokens[j])
+        if jw >= 0.92 || ts >= 0.8 { return 2 }
+        if jw >= 0.8 || ts >= 0.5 { return 1 }
+        return 0
+    }
+}

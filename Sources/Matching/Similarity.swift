@@ -1,0 +1,185 @@
+/// String comparators on byte strings (names and ids are folded to ASCII before they get here).
+/// All are allocation-free for inputs up to 64 bytes, which covers real names and document numbers.
+public enum Similarity {
+    /// Jaro-Winkler similarity in [0, 1] with the standard prefix scale 0.1 and prefix up to 4.
+    public static func jaroWinkler(_ a: String, _ b: String) -> Double {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in jaroWinkler(x, y) } }
+    }
+
+    public static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let j = jaro(a, b)
+        guard j > 0.7 else { return j }
+        var prefix = 0
+        let limit = min(4, a.count, b.count)
+        while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
+        return j + Double(prefix) * 0.1 * (1 - j)
+    }
+
+    public static func jaro(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let la = a.count, lb = b.count
+        if la == 0 && lb == 0 { return 1 }
+        if la == 0 || lb == 0 { return 0 }
+        if la == lb && memcmpEqual(a, b) { return 1 }
+        // The shorter string drives the search; flags live in 64-bit masks when both fit.
+        if la <= 64 && lb <= 64 {
+            return jaroMasked(a, b)
+        }
+        return jaroGeneral(a, b)
+    }
+
+    @inline(__always)
+    static func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
+    }
+
+    static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let la = a.count, lb = b.count
+        let window = max(0, max(la, lb) / 2 - 1)
+        var flagA: UInt64 = 0, flagB: UInt64 = 0
+        var matches = 0
+        for i in 0..<la {
+            let lo = max(0, i - window), hi = min(lb - 1, i + window)
+            if lo > hi { continue }
+            let c = a[i]
+            var j = lo
+            while j <= hi {
+                if flagB & (1 << UInt64(j)) == 0 && b[j] == c {
+                    flagA |= 1 << UInt64(i); flagB |= 1 << UInt64(j); matches += 1
+                    break
+                }
+                j += 1
+            }
+        }
+        if matches == 0 { return 0 }
+        var transpositions = 0
+        var fa = flagA, fb = flagB
+        while fa != 0 {
+            let i = fa.trailingZeroBitCount, j = fb.trailingZeroBitCount
+            if a[i] != b[j] { transpositions += 1 }
+            fa &= fa - 1; fb &= fb - 1
+        }
+        let m = Double(matches)
+        return (m / Double(la) + m / Double(lb) + (m - Double(transpositions / 2)) / m) / 3
+    }
+
+    static func jaroGeneral(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        let la = a.count, lb = b.count
+        let window = max(0, max(la, lb) / 2 - 1)
+        var flagA = [Bool](repeating: false, count: la), flagB = [Bool](repeating: false, count: lb)
+        var matches = 0
+        for i in 0..<la {
+            let lo = max(0, i - window), hi = min(lb - 1, i + window)
+            if lo > hi { continue }
+            for j in lo...hi where !flagB[j] && b[j] == a[i] {
+                flagA[i] = true; flagB[j] = true; matches += 1
+                break
+            }
+        }
+        if matches == 0 { return 0 }
+        var t = 0, k = 0
+        for i in 0..<la where flagA[i] {
+            while !flagB[k] { k += 1 }
+            if a[i] != b[k] { t += 1 }
+            k += 1
+        }
+        let m = Double(matches)
+        return (m / Double(la) + m / Double(lb) + (m - Double(t / 2)) / m) / 3
+    }
+
+    /// Levenshtein distance (insertions, deletions, substitutions).
+    public static func levenshtein(_ a: String, _ b: String) -> Int {
+        editDistance(Array(a.utf8), Array(b.utf8), transpositions: false, limit: Int.max)
+    }
+
+    /// Optimal-string-alignment Damerau-Levenshtein distance: adjacent transpositions cost 1.
+    public static func damerau(_ a: String, _ b: String) -> Int {
+        editDistance(Array(a.utf8), Array(b.utf8), transpositions: true, limit: Int.max)
+    }
+
+    /// Edit distance that stops early once it must exceed `limit` (returns `limit + 1`).
+    public static func editDistance(_ a: [UInt8], _ b: [UInt8], transpositions: Bool, limit: Int) -> Int {
+        let n = a.count, m = b.count
+        if abs(n - m) > limit { return limit &+ 1 }
+        if n == 0 { return m }
+        if m == 0 { return n }
+        var prev2 = [Int](repeating: 0, count: m + 1)
+        var prev = Array(0...m)
+        var cur = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            cur[0] = i
+            var rowMin = i
+            for j in 1...m {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if transpositions && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = min(v, prev2[j - 2] + 1)
+                }
+                cur[j] = v
+                rowMin = min(rowMin, v)
+            }
+            if rowMin > limit { return limit &+ 1 }
+            swap(&prev2, &prev)
+            swap(&prev, &cur)
+        }
+        return prev[m]
+    }
+
+    /// Token-set similarity: |A ∩ B| / |A ∪ B| over distinct tokens (Jaccard), order-insensitive.
+    public static func tokenSet(_ a: [String], _ b: [String]) -> Double {
+        if a.isEmpty && b.isEmpty { return 1 }
+        let sa = Set(a), sb = Set(b)
+        let inter = sa.intersection(sb).count
+        return Double(inter) / Double(sa.union(sb).count)
+    }
+
+    /// Order-insensitive fuzzy similarity of two token lists: each token of the shorter list is paired
+    /// with its best Jaro-Winkler partner in the other (each used once), weighted by token length.
+    public static func tokenAlignment(_ a: [String], _ b: [String]) -> Double {
+        if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        var used = [Bool](repeating: false, count: long.count)
+        var total = 0.0, weight = 0.0
+        for t in short {
+            var best = 0.0, bestIndex = -1
+            for (k, u) in long.enumerated() where !used[k] {
+                let s = t == u ? 1 : jaroWinkler(t, u)
+                if s > best { best = s; bestIndex = k }
+            }
+            if bestIndex >= 0 { used[bestIndex] = true }
+            let w = Double(max(t.utf8.count, 1))
+            total += best * w; weight += w
+        }
+        // Tokens of the longer list left unpaired count against the score, at half weight.
+        for (k, u) in long.enumerated() where !used[k] { weight += Double(u.utf8.count) * 0.5 }
+        return total / weight
+    }
+
+    /// American Soundex of a folded token (`ROBERT` → `R163`); letters only, empty for none.
+    public static func soundex(_ s: String) -> String {
+        let codes: [UInt8: UInt8] = [
+            0x42: 1, 0x46: 1, 0x50: 1, 0x56: 1,
+            0x43: 2, 0x47: 2, 0x4A: 2, 0x4B: 2, 0x51: 2, 0x53: 2, 0x58: 2, 0x5A: 2,
+            0x44: 3, 0x54: 3, 0x4C: 4, 0x4D: 5, 0x4E: 5, 0x52: 6,
+        ]
+        var out: [UInt8] = []
+        var last: UInt8 = 255
+        for b in s.utf8 {
+            var c = b
+            if c >= 0x61 && c <= 0x7A { c -= 0x20 }
+            guard c >= 0x41 && c <= 0x5A else { continue }
+            let code = codes[c] ?? 0
+            if out.isEmpty {
+                out.append(c); last = code
+                continue
+            }
+            if code != 0 && code != last { out.append(0x30 + code) }
+            if c != 0x48 && c != 0x57 { last = code }   // H and W do not separate equal codes
+            if out.count == 4 { break }
+        }
+        if out.isEmpty { return "" }
+        while out.count < 4 { out.append(0x30) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

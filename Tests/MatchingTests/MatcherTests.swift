@@ -1,0 +1,188 @@
+import Foundation
+@testable import Matching
+import Testing
+
+private func fixture(_ name: String) -> String {
+    Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/foreigners")!.path
+}
+
+private func truth() throws -> Set<String> {
+    let reader = try CSVReader(path: fixture("truth"))
+    _ = try reader.header()
+    var out = Set<String>()
+    while let row = try reader.next() { out.insert(row[0] + "|" + row[1]) }
+    return out
+}
+
+private let fields = [
+    FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name), FieldSpec(column: "sex", kind: .category),
+    FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "nationality", kind: .category), FieldSpec(column: "passport_number", kind: .id),
+]
+
+private func quick() -> MatchOptions {
+    var o = MatchOptions()
+    o.uSamplePairs = 20_000
+    return o
+}
+
+@Suite struct ModelTests {
+    /// A data set whose true parameters are known: EM must recover them from unlabelled patterns.
+    @Test func emRecoversKnownParameters() {
+        let specs = [FieldSpec(column: "a", kind: .category), FieldSpec(column: "b", kind: .category), FieldSpec(column: "c", kind: .category)]
+        let mTrue = [0.95, 0.9, 0.85], uTrue = [0.1, 0.2, 0.05], lambda = 0.2
+        var counts: [[Int]: Double] = [:]
+        for bits in 0..<8 {
+            let levels = (0..<3).map { (bits >> $0) & 1 }
+            var pm = lambda, pu = 1 - lambda
+            for f in 0..<3 {
+                pm *= levels[f] == 1 ? mTrue[f] : 1 - mTrue[f]
+                pu *= levels[f] == 1 ? uTrue[f] : 1 - uTrue[f]
+            }
+            counts[levels] = (pm + pu) * 100_000
+        }
+        let patterns = Array(counts.keys)
+        let model = FellegiSunterModel.train(fields: specs, patterns: patterns, counts: patterns.map { counts[$0]! },
+                                             initialU: [[0.7, 0.3], [0.7, 0.3], [0.7, 0.3]])
+        #expect(abs(model.lambda - lambda) < 0.01)
+        for f in 0..<3 {
+            #expect(abs(model.m[f][1] - mTrue[f]) < 0.02, "m[\(f)]")
+            #expect(abs(model.u[f][1] - uTrue[f]) < 0.02, "u[\(f)]")
+        }
+        #expect(model.probability(levels: [1, 1, 1]) > 0.99)
+        #expect(model.probability(levels: [0, 0, 0]) < 0.01)
+        #expect(model.weight(field: 0, level: 1) > 0 && model.weight(field: 0, level: 0) < 0)
+    }
+
+    @Test func patternsRoundTrip() {
+        let levels = [4, -1, 0, 3, 1, 2, -1, 0, 1, 1, 0, 2]
+        var code: UInt32 = 0
+        for l in levels.reversed() { code = code * 6 + UInt32(l + 1) }
+        #expect(Pattern.decode(code, fields: 12) == levels)
+    }
+}
+
+@Suite struct LinkageTests {
+    @Test func linksTheCommittedFixtureWithKnownPairs() async throws {
+        let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
+        let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
+        let result = await Matcher.run(left: left, right: right, options: quick())
+        let predicted = Set(result.pairs.map { left.ids[$0.left] + "|" + right.ids[$0.right] })
+        let known = try truth()
+        let tp = Double(predicted.intersection(known).count)
+        let precision = tp / Double(predicted.count), recall = tp / Double(known.count)
+        #expect(precision >= 0.98, "precision \(precision)")
+        #expect(recall >= 0.97, "recall \(recall)")
+        #expect(result.pairs.allSatisfy { $0.probability >= 0.5 })
+    }
+
+    @Test func oneToOneNeverReusesARecord() async throws {
+        let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
+        let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
+        var o = quick()
+        o.oneToOne = true
+        o.threshold = 0.1
+        let pairs = await Matcher.run(left: left, right: right, options: o).pairs
+        #expect(Set(pairs.map(\.left)).count == pairs.count)
+        #expect(Set(pairs.map(\.right)).count == pairs.count)
+    }
+
+    @Test func deduplicatesOneFile() async throws {
+        // The registry plus the noisy copies, as one file: every true pair is a duplicate.
+        let data = Dataset(fields: fields)
+        for name in ["left", "right"] {
+            let reader = try CSVReader(path: fixture(name))
+            let header = try reader.header()
+            let idx = fields.map { f in header.firstIndex(of: f.column)! }
+            while let row = try reader.next() { data.append(id: row[0], values: idx.map { row[$0] }) }
+        }
+        let result = await Matcher.run(left: data, right: nil, options: quick())
+        let predicted = Set(result.pairs.map { [data.ids[$0.left], data.ids[$0.right]].sorted().joined(separator: "|") })
+        let known = Set(try truth().map { $0.split(separator: "|").map(String.init).sorted().joined(separator: "|") })
+        let tp = Double(predicted.intersection(known).count)
+        #expect(tp / Double(known.count) >= 0.95)
+        #expect(tp / Double(max(predicted.count, 1)) >= 0.9)
+        #expect(result.pairs.allSatisfy { $0.left < $0.right })
+    }
+
+    @Test func explainsAPair() async throws {
+        let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
+        let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
+        let result = await Matcher.run(left: left, right: right, options: quick())
+        let p = try #require(result.pairs.first)
+        let why = Matcher.explain(left: left, p.left, right: right, p.right, model: result.model)
+        #expect(why.map(\.field) == fields.map(\.column))
+        #expect(why.reduce(0) { $0 + $1.weight } > 0)
+    }
+}
+
+@Suite struct CSVTests {
+    func write(_ text: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv").path
+        FileManager.default.createFile(atPath: path, contents: Data(text))
+        return path
+    }
+
+    @Test func quotedFieldsSemicolonsAndBOM() throws {
+        let path = try write(Array("\u{FEFF}id;name;note\r\n1;\"Lee; Min\";\"say \"\"hi\"\"\"\r\n\r\n2;Kim;\"two\nlines\"\r\n".utf8))
+        let r = try CSVReader(path: path)
+        #expect(try r.header() == ["id", "name", "note"])
+        #expect(try r.next() == ["1", "Lee; Min", "say \"hi\""])
+        #expect(try r.next() == ["2", "Kim", "two\nlines"])
+        #expect(try r.next() == nil)
+    }
+
+    @Test func windows1252() throws {
+        let path = try write([0x69, 0x64, 0x2C, 0x6E, 0x0A, 0x31, 0x2C, 0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x0A])   // "Müller" in cp1252
+        let r = try CSVReader(path: path)
+        _ = try r.header()
+        #expect(try r.next() == ["1", "Müller"])
+    }
+
+    @Test func malformedInputNamesTheLine() throws {
+        let path = try write(Array("id,family_name\n1,A\n2,B,extra\n".utf8))
+        #expect(throws: CSVReader.Malformed(file: path, line: 3, reason: "expected 2 fields, found 3")) {
+            try Dataset.load(path: path, idColumn: "id", fields: [FieldSpec(column: "family_name", kind: .name)])
+        }
+        let open = try write(Array("id,n\n1,\"unterminated\n".utf8))
+        #expect(throws: CSVReader.Malformed.self) {
+            try Dataset.load(path: open, idColumn: "id", fields: [FieldSpec(column: "n", kind: .name)])
+        }
+        #expect(throws: CSVReader.Malformed.self) {
+            try Dataset.load(path: path, idColumn: "nope", fields: [])
+        }
+        #expect(throws: CSVReader.Malformed.self) { try CSVReader(path: "/no/such/file.csv") }
+    }
+}
+
+@Suite struct CLITests {
+    @Test func parsesTheDocumentedForm() throws {
+        let a = try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--field", "surname:name", "--field", "dob:date",
+                                    "--threshold", "0.8", "--one-to-one", "--output", "out.csv"])
+        #expect(a.left == "L.csv" && a.right == "R.csv" && a.id == "id" && a.output == "out.csv" && a.oneToOne && a.threshold == 0.8)
+        #expect(a.fields == [FieldSpec(column: "surname", kind: .name), FieldSpec(column: "dob", kind: .date)])
+        #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id"]) }
+        #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id", "--output", "o", "--field", "x:colour"]) }
+        #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id", "--output", "o", "--threshold", "2"]) }
+    }
+
+    @Test func infersKindsFromHeaders() {
+        #expect(FieldKind.infer(header: "Date_Of_Birth") == .date)
+        #expect(FieldKind.infer(header: "passport_number") == .id)
+        #expect(FieldKind.infer(header: "soc_sec_id") == .id)
+        #expect(FieldKind.infer(header: "given_name") == .name)
+        #expect(FieldKind.infer(header: "postcode") == .number)
+        #expect(FieldKind.infer(header: "colour") == nil)
+    }
+
+    @Test func badInputLeavesNoOutputFile() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let bad = dir.appendingPathComponent("bad.csv").path
+        FileManager.default.createFile(atPath: bad, contents: Data("id,surname\n1,A\n2\n".utf8))
+        let out = dir.appendingPathComponent("pairs.csv").path
+        let code = await MatchCLI.main(["--left", bad, "--id", "id", "--output", out, "--quiet"])
+        #expect(code == 1)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.csv"])
+    }
+}

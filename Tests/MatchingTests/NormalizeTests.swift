@@ -1,0 +1,152 @@
+import Foundation
+@testable import Matching
+import Testing
+
+@Suite struct NormalizeTests {
+    @Test func foldsCaseDiacriticsAndPunctuation() {
+        #expect(Normalize.fold("Nguyễn Văn Đức") == "NGUYEN VAN DUC")
+        #expect(Normalize.fold("  O'Brien-Smith, Jr. ") == "O BRIEN SMITH JR")
+        #expect(Normalize.fold("Müller") == "MULLER")
+        #expect(Normalize.fold("") == "")
+        #expect(Normalize.fold("---") == "")
+    }
+
+    @Test func keepsNonLatinScriptsComparable() {
+        #expect(Normalize.fold("张伟") == "张伟")
+        #expect(Normalize.fold("김민준") == Normalize.fold("김민준"))
+        #expect(!Normalize.fold("张伟").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("CHANG WEI", "ZHANG WEI"), ("Hsu Ming", "XU MING"), ("LEE NA", "LI NA"), ("Rhee Min Jun", "LI MIN JUN"), ("YI MIN JUN", "LEE MIN JUN"),
+        ("Mohammed Arif", "MUHAMMAD ARIF"), ("MOHD FAIZAL BIN ABDULLAH", "MUHAMMAD FAIZAL ABDULLAH"), ("Nguyễn Văn Đức", "NGUYEN VAN DUC"),
+        ("SATOU HIROSHI", "SATO HIROSHI"), ("SATOH", "SATO"), ("Tsai Ying", "CAI YING"), ("Bak Ji Hoon", "PARK JI HOON"),
+        ("Jeong Woo Jin", "JUNG WOO JIN"), ("Ahmed", "AHMAD"), ("CHOU", "ZHOU"), ("Yoo Jae", "YU JAE"),
+    ])
+    func transliterationVariantsMeet(a: String, b: String) {
+        #expect(Normalize.nameTokens(a) == Normalize.nameTokens(b), "\(a) vs \(b)")
+    }
+
+    @Test func distinctNamesStayDistinct() {
+        #expect(Normalize.nameTokens("WANG WEI") != Normalize.nameTokens("WU WEI"))
+        #expect(Normalize.nameTokens("LIU YANG") != Normalize.nameTokens("YU YANG"))
+        #expect(Normalize.nameTokens("KIM MIN JUN") != Normalize.nameTokens("PARK MIN JUN"))
+    }
+
+    @Test func veryLongNames() {
+        let long = String(repeating: "ABCDEFGHIJ ", count: 50)
+        #expect(Normalize.nameTokens(long).count == 50)
+        #expect(Similarity.jaroWinkler(long, long + "X") > 0.99)
+    }
+
+    @Test func documentNumbersFoldOCRConfusions() {
+        #expect(Normalize.documentID("E 1234-567O") == Normalize.documentID("e12345670"))
+        #expect(Normalize.documentID("MI234567") == Normalize.documentID("M1234567"))
+        #expect(Normalize.documentID("A1B2") != Normalize.documentID("A1B3"))
+        #expect(Normalize.documentID("") == "")
+    }
+
+    @Test func datesInTheFormatsAgenciesWrite() {
+        #expect(Normalize.date("1985-07-09")?.description == "1985-07-09")
+        #expect(Normalize.date("19850709")?.description == "1985-07-09")
+        #expect(Normalize.date("09/07/1985")?.description == "1985-07-09")
+        #expect(Normalize.date("9-7-1985")?.description == "1985-07-09")
+        #expect(Normalize.date("09.07.1985")?.description == "1985-07-09")
+        #expect(Normalize.date("2024-02-29") != nil)
+        #expect(Normalize.date("2023-02-29") == nil)
+        #expect(Normalize.date("1985-13-01") == nil)
+        #expect(Normalize.date("07/09/85") == nil)
+        #expect(Normalize.date("") == nil)
+        #expect(Normalize.date("yesterday") == nil)
+    }
+}
+
+@Suite struct SimilarityTests {
+    @Test func jaroWinklerKnownValues() {
+        // Reference values from Winkler's paper and common implementations.
+        #expect(abs(Similarity.jaroWinkler("MARTHA", "MARHTA") - 0.9611) < 0.0001)
+        #expect(abs(Similarity.jaroWinkler("DWAYNE", "DUANE") - 0.84) < 0.0001)
+        #expect(abs(Similarity.jaroWinkler("DIXON", "DICKSONX") - 0.8133) < 0.0001)
+        #expect(Similarity.jaroWinkler("", "") == 1)
+        #expect(Similarity.jaroWinkler("ABC", "") == 0)
+        #expect(Similarity.jaroWinkler("ABC", "XYZ") == 0)
+        #expect(Similarity.jaroWinkler("SAME", "SAME") == 1)
+    }
+
+    @Test func jaroWinklerBeyond64Bytes() {
+        let a = String(repeating: "AB", count: 40), b = String(repeating: "AB", count: 39) + "BA"
+        let s = Similarity.jaroWinkler(a, b)
+        #expect(s > 0.95 && s < 1)
+        #expect(Similarity.jaroWinkler(a, a) == 1)
+    }
+
+    @Test func editDistances() {
+        #expect(Similarity.levenshtein("KITTEN", "SITTING") == 3)
+        #expect(Similarity.levenshtein("", "ABC") == 3)
+        #expect(Similarity.levenshtein("ABC", "ABC") == 0)
+        #expect(Similarity.levenshtein("AB", "BA") == 2)
+        #expect(Similarity.damerau("AB", "BA") == 1)
+        #expect(Similarity.damerau("E12345678", "E12345687") == 1)
+        #expect(Similarity.editDistance(Array("AAAA".utf8), Array("BBBBBBBB".utf8), transpositions: true, limit: 2) == 3)
+    }
+
+    @Test func tokenComparators() {
+        #expect(Similarity.tokenSet(["WEI", "ZHANG"], ["ZHANG", "WEI"]) == 1)
+        #expect(Similarity.tokenSet(["A", "B"], ["B", "C"]) == 1.0 / 3.0)
+        #expect(Similarity.tokenSet([], []) == 1)
+        #expect(Similarity.tokenAlignment(["MIN", "JUN", "KIM"], ["KIM", "MIN", "JUN"]) == 1)
+        #expect(Similarity.tokenAlignment(["MIN", "JUN"], ["MINJUN"]) < 1)
+        #expect(Similarity.tokenAlignment(["JOHN"], []) == 0)
+    }
+
+    @Test func soundex() {
+        #expect(Similarity.soundex("ROBERT") == "R163")
+        #expect(Similarity.soundex("RUPERT") == "R163")
+        #expect(Similarity.soundex("ASHCRAFT") == "A261")
+        #expect(Similarity.soundex("TYMCZAK") == "T522")
+        #expect(Similarity.soundex("LI") == "L000")
+        #expect(Similarity.soundex("") == "")
+        #expect(Similarity.soundex("123") == "")
+    }
+}
+
+@Suite struct ComparisonTests {
+    func column(_ kind: FieldKind, _ values: [String]) -> FieldColumn {
+        let c = FieldColumn(kind: kind)
+        for v in values { c.append(v) }
+        return c
+    }
+
+    @Test func nameLevels() {
+        let c = column(.name, ["ZHANG WEI", "Chang Wei", "WEI ZHANG", "ZHANG WEN", "KUMAR", "", "J", "JOHN"])
+        #expect(Compare.level(c, 0, c, 1) == 4)   // transliteration
+        #expect(Compare.level(c, 0, c, 2) == 4)   // order
+        #expect(Compare.level(c, 0, c, 3) >= 2)   // one letter
+        #expect(Compare.level(c, 0, c, 4) == 0)
+        #expect(Compare.level(c, 0, c, 5) == -1)  // missing
+        #expect(Compare.level(c, 6, c, 7) == 1)   // initial
+    }
+
+    @Test func dateLevels() {
+        let c = column(.date, ["1985-07-09", "1985-09-07", "1985-07-08", "1985-07-25", "1958-07-09", "1990-01-01", ""])
+        #expect(Compare.level(c, 0, c, 0) == 4)
+        #expect(Compare.level(c, 0, c, 1) == 3)   // day/month swapped
+        #expect(Compare.level(c, 0, c, 2) == 2)   // one digit
+        #expect(Compare.level(c, 0, c, 3) == 1)   // same month
+        #expect(Compare.level(c, 0, c, 4) == 2)   // transposed year digits
+        #expect(Compare.level(c, 0, c, 5) == 0)
+        #expect(Compare.level(c, 0, c, 6) == -1)
+    }
+
+    @Test func idAndNumberLevels() {
+        let c = column(.id, ["E12345678", "E1234567O", "E12345687", "E12345600", "X9"])
+        #expect(Compare.level(c, 0, c, 1) == 2)
+        #expect(Compare.level(c, 0, c, 2) == 2)
+        #expect(Compare.level(c, 0, c, 3) == 1)
+        #expect(Compare.level(c, 0, c, 4) == 0)
+        let n = column(.number, ["2612", "2612", "2621", "3000"])
+        #expect(Compare.level(n, 0, n, 1) == 2)
+        #expect(Compare.level(n, 0, n, 2) == 1)
+        #expect(Compare.level(n, 0, n, 3) == 0)
+    }
+}
