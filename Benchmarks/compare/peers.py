@@ -20,6 +20,25 @@ def load(d):
     return left, right
 
 
+def standardise(df):
+    """What splink's docs ask of input: consistent case, trimmed, dates in one format (our engine does
+    this itself; the peers get it done for them so the comparison is about linkage, not cleaning)."""
+    import unicodedata
+    def fold(v):
+        if v is None:
+            return None
+        v = unicodedata.normalize("NFKD", str(v)).encode("ascii", "ignore").decode().upper().replace("-", " ").strip()
+        return " ".join(v.split()) or None
+    for col in ("family_name", "given_names", "passport_number", "sex", "nationality"):
+        if col in df.columns:
+            df[col] = df[col].map(fold)
+    s = df["date_of_birth"].fillna("")
+    slash = s.str.contains("/")
+    df.loc[slash, "date_of_birth"] = s[slash].str.split("/").map(lambda p: f"{p[2]}-{p[1]}-{p[0]}" if len(p) == 3 else None)
+    df["date_of_birth"] = df["date_of_birth"].replace("", None)
+    return df
+
+
 def febrl_like(df):
     return "soc_sec_id" in df.columns
 
@@ -61,7 +80,8 @@ def run_recordlinkage(left, right):
     features = c.compute(pairs, l, r) if r is not None else c.compute(pairs, l)
     ecm = recordlinkage.ECMClassifier(binarize=0.5)
     matches = ecm.fit_predict(features)
-    return [(a, b) for a, b in matches]
+    prob = ecm.prob(features)
+    return [(a, b, prob.loc[(a, b)]) for a, b in matches]
 
 
 def run_splink(left, right):
@@ -84,36 +104,36 @@ def run_splink(left, right):
             cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True),
             cl.DamerauLevenshteinAtThresholds("passport_number", [1, 2]),
         ]
-        rules = [block_on("passport_number"), block_on("date_of_birth"), block_on("family_name", "given_names"), block_on("family_name", "nationality", "sex")]
+        rules = [block_on("passport_number"), block_on("date_of_birth", "sex"), block_on("family_name", "given_names"),
+                 block_on("family_name", "substr(date_of_birth, 1, 7)")]
         training = [block_on("passport_number"), block_on("date_of_birth"), block_on("family_name", "given_names")]
-    if not febrl_like(left):
-        # splink's date comparison wants one format; agency lists mix YYYY-MM-DD and DD/MM/YYYY.
-        for df in [left] + ([right] if link else []):
-            s = df["date_of_birth"].fillna("")
-            slash = s.str.contains("/")
-            df.loc[slash, "date_of_birth"] = s[slash].str.split("/").map(lambda p: f"{p[2]}-{p[1]}-{p[0]}" if len(p) == 3 else None)
     settings = SettingsCreator(link_type="link_only" if link else "dedupe_only", unique_id_column_name="id",
                                comparisons=comparisons, blocking_rules_to_generate_predictions=rules, retain_intermediate_calculation_columns=False)
     db = DuckDBAPI()
-    linker = Linker([left, right] if link else left, settings, db_api=db)
+    # Splink 5 takes registered SplinkDataFrames, not pandas frames.
+    frames = [db.register(left, dataset_display_name="df_a", table_name="df_a")] + ([db.register(right, dataset_display_name="df_b", table_name="df_b")] if link else [])
+    linker = Linker(frames, settings)
     linker.training.estimate_probability_two_random_records_match(rules, recall=0.95)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7)
     for r in training:
         linker.training.estimate_parameters_using_expectation_maximisation(r)
     preds = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
-    return list(zip(preds["id_l"], preds["id_r"]))
+    return list(zip(preds["id_l"], preds["id_r"], preds["match_probability"]))
 
 
 def main():
     which, d, out = sys.argv[1:4]
     left, right = load(d)
     started = time.time()
+    if not febrl_like(left):
+        left = standardise(left)
+        right = standardise(right) if right is not None else None
     pairs = run_recordlinkage(left, right) if which == "recordlinkage" else run_splink(left, right)
     seconds = time.time() - started
     with open(out, "w") as fh:
         fh.write("left_id,right_id,probability\n")
-        for a, b in pairs:
-            fh.write(f"{a},{b},1\n")
+        for a, b, p in pairs:
+            fh.write(f"{a},{b},{p}\n")
     print(json.dumps({"seconds": seconds}))
 
 

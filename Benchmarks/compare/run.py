@@ -84,12 +84,23 @@ def run_child(cmd):
     return out, err, wall, usage.ru_maxrss / 1024
 
 
-def score(d, pairs_path, dedup):
-    def read(path):
+def one_to_one(rows):
+    """Greedy one-to-one on probability: the same post-processing our --one-to-one applies."""
+    used_l, used_r, out = set(), set(), []
+    for a, b, p in sorted(rows, key=lambda r: -float(r[2])):
+        if a not in used_l and b not in used_r:
+            used_l.add(a); used_r.add(b); out.append((a, b, p))
+    return out
+
+
+def score(d, pairs_path, dedup, force_one_to_one=False):
+    def read(path, one=False):
         with open(path) as fh:
             rows = list(csv.reader(fh))[1:]
+        if one:
+            rows = one_to_one(rows)
         return {tuple(sorted(r[:2])) if dedup else (r[0], r[1]) for r in rows}
-    truth, pred = read(os.path.join(d, "truth.csv")), read(pairs_path)
+    truth, pred = read(os.path.join(d, "truth.csv")), read(pairs_path, force_one_to_one)
     tp = len(truth & pred)
     p = tp / len(pred) if pred else 0.0
     r = tp / len(truth) if truth else 0.0
@@ -129,6 +140,9 @@ def main():
             inside = json.loads(out.strip().splitlines()[-1])["seconds"] if engine != "sinergi" else None
             p, r, f1 = score(d, os.path.join(d, engine + ".csv"), not link)
             rows.append((name, engine, p, r, f1, wall, inside, rss))
+            if link and engine != "sinergi":
+                p, r, f1 = score(d, os.path.join(d, engine + ".csv"), False, force_one_to_one=True)
+                rows.append((name, engine + " + 1:1", p, r, f1, wall, inside, rss))
             print(f"{name:16} {engine:14} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s inside={inside if inside is None else round(inside, 1)} rss={rss:.0f}MiB", file=sys.stderr)
     print("| set | engine | precision | recall | F1 | wall s (process) | s inside Python (imports excluded) | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")

@@ -3,6 +3,9 @@
 /// for that rule (the other rules still find their pairs), which bounds the number of comparisons.
 struct BlockingRule: Sendable {
     let name: String
+    /// The fields the key is made of: pairs found by this rule agree on them by construction, so they
+    /// say nothing about those fields' m-probabilities when the model is trained on this rule's pairs.
+    let fields: Set<Int>
     let key: @Sendable (Dataset, Int) -> String?
 }
 
@@ -19,43 +22,55 @@ enum Blocking {
         @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] { names.flatMap { d.columns[$0].tokens[i] } }
 
         for f in ids {
-            rules.append(BlockingRule(name: "\(fields[f].column)") { d, i in
+            rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
                 let v = d.columns[f].joined[i]
                 return v.isEmpty ? nil : v
             })
         }
         if !names.isEmpty {
-            rules.append(BlockingRule(name: "full name") { d, i in
+            rules.append(BlockingRule(name: "full name", fields: Set(names)) { d, i in
                 let t = allNameTokens(d, i)
                 return t.isEmpty ? nil : t.sorted().joined(separator: " ")
             })
         }
         for f in dates {
             // Day and month sorted, so a swapped date lands in the same block.
-            rules.append(BlockingRule(name: "\(fields[f].column)") { d, i in
+            // With the categories (sex, nationality): a date alone makes large blocks in big registries.
+            rules.append(BlockingRule(name: "\(fields[f].column)", fields: Set([f] + categories.prefix(2))) { d, i in
                 let v = d.columns[f].dates[i]
                 if v == 0 { return nil }
                 let y = v / 10000, m = (v / 100) % 100, day = v % 100
-                let extra = categories.first.map { d.columns[$0].joined[i] } ?? ""
+                let extra = categories.prefix(2).map { d.columns[$0].joined[i] }.joined(separator: "|")
                 return "\(y)-\(min(m, day))-\(max(m, day))|\(extra)"
             })
         }
         if names.count >= 2 {
             // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
-            rules.append(BlockingRule(name: "name sounds") { d, i in
+            rules.append(BlockingRule(name: "name sounds", fields: Set(names)) { d, i in
                 let t = allNameTokens(d, i)
                 return t.count < 2 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|")
             })
         }
-        for f in names {
+        if names.count >= 2 {
             for g in dates {
-                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) year") { d, i in
+                // Sounds of every name token with the birth year: survives a mistyped day or month.
+                rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
+                    let t = allNameTokens(d, i)
+                    let v = d.columns[g].dates[i]
+                    return t.isEmpty || v == 0 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|") + "|\(v / 10000)"
+                })
+            }
+        }
+        for f in names {
+            for g in dates where names.count == 1 {
+                // Name sound with year and month: survives a mistyped day and a misspelt other name.
+                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) month", fields: [f, g]) { d, i in
                     guard let t = firstToken(d, f, i), d.columns[g].dates[i] != 0 else { return nil }
-                    return "\(Similarity.soundex(t))|\(d.columns[g].dates[i] / 10000)"
+                    return "\(Similarity.soundex(t))|\(d.columns[g].dates[i] / 100)"
                 })
             }
             for g in others {
-                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)") { d, i in
+                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
                     guard let t = firstToken(d, f, i) else { return nil }
                     let v = d.columns[g].joined[i]
                     return v.isEmpty ? nil : "\(Similarity.soundex(t))|\(v.prefix(8))"
@@ -64,7 +79,7 @@ enum Blocking {
         }
         for g in dates {
             for h in others {
-                rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)") { d, i in
+                rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
                     let v = d.columns[h].joined[i]
                     let day = d.columns[g].dates[i]
                     return day == 0 || v.isEmpty ? nil : "\(day)|\(v.prefix(8))"
@@ -74,7 +89,7 @@ enum Blocking {
         if rules.isEmpty {
             // Nothing to block on: compare every field's exact value.
             for f in fields.indices {
-                rules.append(BlockingRule(name: fields[f].column) { d, i in
+                rules.append(BlockingRule(name: fields[f].column, fields: [f]) { d, i in
                     d.columns[f].isMissing(i) ? nil : (d.columns[f].joined.isEmpty ? String(d.columns[f].dates[i]) : d.columns[f].joined[i])
                 })
             }

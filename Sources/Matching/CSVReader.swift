@@ -127,6 +127,16 @@ public final class Dataset: @unchecked Sendable {
     public func append(id: String, values: [String]) {
         ids.append(id)
         for (c, v) in zip(columns, values) { c.append(v) }
+        frozen = nil
+    }
+
+    private var frozen: [ColumnView]?
+    /// Comparison views of the columns, made once after loading.
+    var views: [ColumnView] {
+        if let frozen { return frozen }
+        let v = columns.map { ColumnView($0, count: ids.count) }
+        frozen = v
+        return v
     }
 
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id

@@ -75,9 +75,28 @@ final class FieldColumn: @unchecked Sendable {
     }
 }
 
+/// An immutable snapshot of a column for comparison: plain `let` storage, so the hot loop pays no
+/// exclusivity checks or reference counting on class properties.
+final class ColumnView: Sendable {
+    let kind: FieldKind
+    let tokens: [[String]]
+    let joined: [String]
+    let sortedKey: [String]
+    let dates: [Int32]
+    let numbers: [Double]
+    let missing: [Bool]
+
+    init(_ c: FieldColumn, count: Int) {
+        kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
+        missing = (0..<count).map { c.isMissing($0) }
+    }
+
+    @inline(__always) func isMissing(_ i: Int) -> Bool { missing[i] }
+}
+
 /// Agreement level of one field for one pair: -1 missing, 0 disagree … kind.levels - 1 exact.
 enum Compare {
-    static func level(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+    static func level(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {
         if a.isMissing(i) || b.isMissing(j) { return -1 }
         switch a.kind {
         case .name: return name(a, i, b, j)
@@ -89,20 +108,18 @@ enum Compare {
             if a.joined[i] == b.joined[j] { return 2 }
             let x = a.numbers[i], y = b.numbers[j]
             if !x.isNaN && !y.isNaN && x == y { return 2 }
-            return Similarity.editDistance(Array(a.joined[i].utf8), Array(b.joined[j].utf8), transpositions: true, limit: 1) <= 1 ? 1 : 0
+            return Similarity.boundedDamerau(a.joined[i], b.joined[j], limit: 1) <= 1 ? 1 : 0
         }
     }
 
-    static func nameSimilarity(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Double {
-        let ta = a.tokens[i], tb = b.tokens[j]
-        let whole = Similarity.jaroWinkler(a.joined[i], b.joined[j])
-        if ta.count == 1 && tb.count == 1 { return whole }
-        return max(whole, Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]), Similarity.tokenAlignment(ta, tb))
-    }
-
-    static func name(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+    static func name(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {
         if a.joined[i] == b.joined[j] || a.sortedKey[i] == b.sortedKey[j] { return 4 }
-        let s = nameSimilarity(a, i, b, j)
+        var s = Similarity.jaroWinkler(a.joined[i], b.joined[j])
+        if s < 0.95 && (a.tokens[i].count > 1 || b.tokens[j].count > 1) {
+            // Several tokens: also compare them order-insensitively (swapped or reordered names).
+            s = max(s, Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]))
+            if s < 0.95 { s = max(s, Similarity.tokenAlignment(a.tokens[i], b.tokens[j])) }
+        }
         if s >= 0.95 { return 3 }
         if s >= 0.88 { return 2 }
         if s >= 0.75 { return 1 }
@@ -117,20 +134,35 @@ enum Compare {
         let ya = x / 10000, ma = (x / 100) % 100, da = x % 100
         let yb = y / 10000, mb = (y / 100) % 100, db = y % 100
         if ya == yb && ma == db && da == mb { return 3 }
-        let digitsA = Array(String(x).utf8), digitsB = Array(String(y).utf8)
-        if Similarity.editDistance(digitsA, digitsB, transpositions: true, limit: 1) <= 1 { return 2 }
+        if oneDigitApart(x, y) { return 2 }
         if ya == yb && ma == mb { return 1 }
         if ma == mb && da == db && abs(ya - yb) <= 10 { return 1 }
         return 0
     }
 
+    /// Two YYYYMMDD dates differ in one digit, or by two adjacent digits swapped (a typing slip).
+    static func oneDigitApart(_ x: Int32, _ y: Int32) -> Bool {
+        var a = x, b = y, count = 0, first = -1, second = -1
+        var fa: Int32 = 0, fb: Int32 = 0, sa: Int32 = 0, sb: Int32 = 0
+        for k in 0..<8 {
+            let da = a % 10, db = b % 10
+            if da != db {
+                count += 1
+                if count > 2 { return false }
+                if count == 1 { first = k; fa = da; fb = db } else { second = k; sa = da; sb = db }
+            }
+            a /= 10; b /= 10
+        }
+        return count == 1 || (count == 2 && second == first + 1 && fa == sb && fb == sa)
+    }
+
     static func id(_ x: String, _ y: String) -> Int {
         if x == y { return 3 }
-        let d = Similarity.editDistance(Array(x.utf8), Array(y.utf8), transpositions: true, limit: 2)
+        let d = Similarity.boundedDamerau(x, y, limit: 2)
         return d == 1 ? 2 : d == 2 ? 1 : 0
     }
 
-    static func text(_ a: FieldColumn, _ i: Int, _ b: FieldColumn, _ j: Int) -> Int {
+    static func text(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {
         if a.joined[i] == b.joined[j] { return 3 }
         let jw = Similarity.jaroWinkler(a.joined[i], b.joined[j])
         let ts = Similarity.tokenSet(a.tokens[i], b.tokens[j])

@@ -13,7 +13,7 @@ public enum MatchCLI {
         public var threshold = 0.5
         public var oneToOne = false
         public var output = ""
-        public var maxBlockPairs = 20_000
+        public var maxBlockPairs = 2_000
         public var quiet = false
     }
 
@@ -129,6 +129,7 @@ public enum MatchCLI {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
+        if !args.quiet { FileHandle.standardError.write(Data(result.model.report().utf8)) }
         say("wrote \(result.pairs.count) pairs from \(result.candidatePairs) candidates to \(args.output)")
     }
 

@@ -6,10 +6,14 @@ public struct MatchOptions: Sendable {
     /// Linkage only: each record on either side appears in at most one reported pair.
     public var oneToOne = false
     /// Blocks that would produce more pairs than this are skipped for that rule (other rules still apply).
-    public var maxPairsPerBlock = 20_000
+    public var maxPairsPerBlock = 2_000
     /// Random pairs drawn to start the non-match (u) estimates.
     public var uSamplePairs = 200_000
     public var seed: UInt64 = 42
+    /// Adjust exact agreements on names, text and numbers by how common the value is.
+    public var termFrequencies = true
+    /// Whether EM may move u away from its random-sample estimate (see `FellegiSunterModel.train`).
+    public var learnU = false
     public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public init() {}
 }
@@ -35,48 +39,70 @@ public enum Matcher {
         let rightData = right ?? left
         let fields = left.fields
         let rules = Blocking.rules(for: fields)
+        _ = left.views
+        _ = rightData.views
 
-        // 1. Blocking keys, hashed, per rule and side.
+        // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
         progress?("blocking on \(rules.count) keys")
-        let leftKeys = rules.map { r in (0..<left.count).map { i in r.key(left, i).map(Blocking.hash) ?? 0 } }
-        let rightKeys = dedup ? leftKeys : rules.map { r in (0..<rightData.count).map { i in r.key(rightData, i).map(Blocking.hash) ?? 0 } }
+        let leftKeys = await keys(rules, left, options.concurrency)
+        let rightKeys = dedup ? leftKeys : await keys(rules, rightData, options.concurrency)
 
-        // 2. Candidate pairs, each once: under the first rule whose (not skipped) block holds both.
+        // 2. Candidate pairs, each once: under the first rule whose block holds both and was small
+        // enough to use. Blocks are runs of a sorted (key, record) array, not dictionaries of arrays.
         var candidates: [UInt64] = []
-        var admitted: [Set<UInt64>] = []   // per rule: keys whose block was small enough to use
+        var usedLeft: [[Bool]] = [], usedRight: [[Bool]] = []   // per rule: the record's block was used
+        var perRuleFound: [String] = []
         for r in rules.indices {
-            var blocks: [UInt64: (l: [Int32], r: [Int32])] = [:]
-            for (i, k) in leftKeys[r].enumerated() where k != 0 { blocks[k, default: ([], [])].l.append(Int32(i)) }
-            if !dedup { for (j, k) in rightKeys[r].enumerated() where k != 0 { blocks[k, default: ([], [])].r.append(Int32(j)) } }
-            var ok = Set<UInt64>()
-            for (key, b) in blocks {
-                let n = dedup ? b.l.count * (b.l.count - 1) / 2 : b.l.count * b.r.count
+            let before = candidates.count
+            defer { perRuleFound.append("\(rules[r].name): \(candidates.count - before)") }
+            var entries: [(key: UInt64, ref: UInt32)] = []     // ref: record index, top bit set for the right side
+            entries.reserveCapacity(left.count + (dedup ? 0 : rightData.count))
+            for (i, k) in leftKeys[r].enumerated() where k != 0 { entries.append((k, UInt32(i))) }
+            if !dedup { for (j, k) in rightKeys[r].enumerated() where k != 0 { entries.append((k, UInt32(j) | 0x8000_0000)) } }
+            entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.ref < $1.ref }
+            var okLeft = [Bool](repeating: false, count: left.count)
+            var okRight = dedup ? [] : [Bool](repeating: false, count: rightData.count)
+            var start = 0
+            var ls: [Int] = [], rs: [Int] = []
+            while start < entries.count {
+                var end = start + 1
+                while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+                ls.removeAll(keepingCapacity: true); rs.removeAll(keepingCapacity: true)
+                for e in start..<end {
+                    let ref = entries[e].ref
+                    if ref & 0x8000_0000 != 0 { rs.append(Int(ref & 0x7FFF_FFFF)) } else { ls.append(Int(ref)) }
+                }
+                start = end
+                let n = dedup ? ls.count * (ls.count - 1) / 2 : ls.count * rs.count
                 guard n > 0, n <= options.maxPairsPerBlock else { continue }
-                ok.insert(key)
-                func seenEarlier(_ i: Int, _ j: Int) -> Bool {
+                for i in ls { okLeft[i] = true }
+                for j in rs { okRight[j] = true }
+                @inline(__always) func seenEarlier(_ i: Int, _ j: Int) -> Bool {
                     for e in 0..<r {
                         let k = leftKeys[e][i]
-                        if k != 0 && k == rightKeys[e][j] && admitted[e].contains(k) { return true }
+                        if k != 0 && k == rightKeys[e][j] && usedLeft[e][i] { return true }
                     }
                     return false
                 }
                 if dedup {
-                    for x in 0..<b.l.count {
-                        for y in (x + 1)..<b.l.count {
-                            let i = Int(min(b.l[x], b.l[y])), j = Int(max(b.l[x], b.l[y]))
+                    for x in 0..<ls.count {
+                        for y in (x + 1)..<ls.count {
+                            let i = min(ls[x], ls[y]), j = max(ls[x], ls[y])
                             if !seenEarlier(i, j) { candidates.append(UInt64(i) << 32 | UInt64(j)) }
                         }
                     }
                 } else {
-                    for i in b.l { for j in b.r where !seenEarlier(Int(i), Int(j)) { candidates.append(UInt64(i) << 32 | UInt64(j)) } }
+                    for i in ls { for j in rs where !seenEarlier(i, j) { candidates.append(UInt64(i) << 32 | UInt64(j)) } }
                 }
             }
-            admitted.append(ok)
+            usedLeft.append(okLeft)
+            usedRight.append(dedup ? okLeft : okRight)
         }
-        progress?("comparing \(candidates.count) candidate pairs")
-
-        // 3. Agreement patterns, in parallel chunks.
-        let codes = await patterns(of: candidates, left: left, right: rightData, options: options)
+        progress?("comparing \(candidates.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
+        // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):
+        // training on a rule sees every pair in that rule's blocks, not only those it found first.
+        let keyTables = KeyTables(left: leftKeys, right: rightKeys, used: usedLeft)
+        let (codes, profile) = await patterns(of: candidates, left: left, right: rightData, keys: keyTables, options: options)
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
         var rng = SplitMix(seed: options.seed)
@@ -88,29 +114,138 @@ public enum Matcher {
             if dedup && i == j { continue }
             sample.append(UInt64(i) << 32 | UInt64(j))
         }
-        let sampleCodes = await patterns(of: sample, left: left, right: rightData, options: options)
+        let sampleCodes = await patterns(of: sample, left: left, right: rightData, keys: nil, options: options).codes
         var initialU = fields.map { [Double](repeating: 1, count: $0.kind.levels) }   // +1 smoothing
         for c in sampleCodes { for (f, l) in Pattern.decode(c, fields: fields.count).enumerated() where l >= 0 { initialU[f][l] += 1 } }
         initialU = initialU.map { row in let s = row.reduce(0, +); return row.map { $0 / s } }
 
-        var histogram: [UInt32: Double] = [:]
-        for c in codes { histogram[c, default: 0] += 1 }
-        let distinct = Array(histogram.keys)
-        let model = FellegiSunterModel.train(fields: fields, patterns: distinct.map { Pattern.decode($0, fields: fields.count) },
-                                             counts: distinct.map { histogram[$0]! }, initialU: initialU)
-        progress?("model learnt in \(model.iterations) EM iterations over \(distinct.count) patterns")
+        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, options: options)
+        progress?("model learnt (EM, \(model.iterations) iterations in all)")
+        let distinct = Array(Set(profile.keys.map { UInt32($0 >> 32) }))
 
-        // 5. Score and select.
-        var probability: [UInt32: Double] = [:]
-        for p in distinct { probability[p] = model.probability(levels: Pattern.decode(p, fields: fields.count)) }
-        var pairs: [MatchPair] = []
-        for (k, c) in codes.enumerated() {
-            let p = probability[c]!
-            if p >= options.threshold { pairs.append(MatchPair(left: Int(candidates[k] >> 32), right: Int(candidates[k] & 0xFFFF_FFFF), probability: p)) }
+        // 5. Score and select. Exact agreement on a common value (ZHANG WEI, CHN) is weaker evidence
+        // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
+        // replaced by the value's frequency (as splink's term-frequency adjustments do).
+        let tf = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies)
+        let n = fields.count
+        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int])] = [:]
+        let prior = log2(model.lambda / (1 - model.lambda))
+        for p in distinct {
+            let levels = Pattern.decode(p, fields: n)
+            var odds = prior
+            var exact: [Int] = []
+            for (f, l) in levels.enumerated() {
+                odds += model.weight(field: f, level: l)
+                if l == fields[f].kind.levels - 1 && tf.adjusts(f) { exact.append(f) }
+            }
+            patternLogOdds[p] = (odds, exact)
+        }
+        let scoring = patternLogOdds, compared = candidates
+        let chunks = max(1, options.concurrency * 2)
+        let size = (codes.count + chunks - 1) / chunks
+        var pairs: [MatchPair] = await withTaskGroup(of: [MatchPair].self) { group in
+            for c in 0..<chunks {
+                let lo = c * size, hi = min(codes.count, lo + size)
+                if lo >= hi { continue }
+                group.addTask {
+                    var out: [MatchPair] = []
+                    for k in lo..<hi {
+                        let entry = scoring[codes[k]]!
+                        let i = Int(compared[k] >> 32), j = Int(compared[k] & 0xFFFF_FFFF)
+                        var odds = entry.odds
+                        for f in entry.exactTF {
+                            odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
+                        }
+                        let p = 1 / (1 + pow(2, -odds))
+                        if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
+                    }
+                    return out
+                }
+            }
+            var all: [MatchPair] = []
+            for await part in group { all.append(contentsOf: part) }
+            return all
         }
         if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
+    }
+
+    /// Trains like splink: u from random pairs; m by EM on each blocking rule's own pairs with that rule's
+    /// fields left out (its pairs agree on them by construction), averaged over rules; then λ for the
+    /// whole candidate set by EM with m and u fixed.
+    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], options: MatchOptions) -> FellegiSunterModel {
+        let n = fields.count
+        var perRule = [[UInt32: Double]](repeating: [:], count: rules.count)
+        var all: [UInt32: Double] = [:]
+        for (key, count) in profile {
+            let c = UInt32(key >> 32)
+            all[c, default: 0] += count
+            var mask = UInt32(key & 0xFFFF_FFFF)
+            while mask != 0 {
+                perRule[mask.trailingZeroBitCount][c, default: 0] += count
+                mask &= mask - 1
+            }
+        }
+        var mByRule = [[[Double]]](repeating: [], count: n)   // per field: each rule's m vector
+        var iterations = 0
+        for (r, hist) in perRule.enumerated() where hist.values.reduce(0, +) >= 50 {
+            var masked: [[Int]: Double] = [:]
+            for (code, count) in hist {
+                var levels = Pattern.decode(code, fields: n)
+                for f in rules[r].fields { levels[f] = -1 }
+                masked[levels, default: 0] += count
+            }
+            let patterns = Array(masked.keys)
+            // Within one rule's pairs the non-matches differ from random pairs (namesakes share a
+            // nationality), so u is learnt there too; only m is kept from this rule.
+            let model = FellegiSunterModel.train(fields: fields, patterns: patterns, counts: patterns.map { masked[$0]! }, initialU: initialU, learnU: true)
+            iterations += model.iterations
+            if ProcessInfo.processInfo.environment["SINERGI_MATCH_DEBUG"] != nil {
+                FileHandle.standardError.write(Data("rule \(rules[r].name): \(hist.values.reduce(0, +)) pairs, λ \(model.lambda)\n\(model.report())".utf8))
+            }
+            for f in 0..<n where !rules[r].fields.contains(f) { mByRule[f].append(model.m[f]) }
+        }
+        let patterns = all.keys.map { Pattern.decode($0, fields: n) }
+        let counts = all.keys.map { all[$0]! }
+        // Fields that every usable rule blocks on get their m from EM over all candidates.
+        let fallback = FellegiSunterModel.train(fields: fields, patterns: patterns, counts: counts, initialU: initialU, learnU: options.learnU)
+        iterations += fallback.iterations
+        var m = fallback.m
+        // Per level, the median over rules: a rule whose pairs are dominated by look-alikes (relatives
+        // found by "family name sound + birth year") must not drag the estimate.
+        for f in 0..<n where !mByRule[f].isEmpty {
+            var v = m[f].indices.map { l -> Double in
+                let xs = mByRule[f].map { $0[l] }.sorted()
+                return xs.count % 2 == 1 ? xs[xs.count / 2] : (xs[xs.count / 2 - 1] + xs[xs.count / 2]) / 2
+            }
+            let total = v.reduce(0, +)
+            v = v.map { max($0 / total, FellegiSunterModel.floor) }
+            m[f] = v
+        }
+        var model = FellegiSunterModel(fields: fields, m: m, u: fallback.u, lambda: fallback.lambda)
+        model.lambda = FellegiSunterModel.estimateLambda(model, patterns: patterns, counts: counts)
+        model.iterations = iterations
+        return model
+    }
+
+    static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> [[UInt64]] {
+        var out: [[UInt64]] = []
+        for rule in rules {
+            let chunk = max(1, (data.count + concurrency - 1) / concurrency)
+            let parts = await withTaskGroup(of: (Int, [UInt64]).self) { group in
+                for c in 0..<concurrency {
+                    let lo = c * chunk, hi = min(data.count, lo + chunk)
+                    if lo >= hi { continue }
+                    group.addTask { (c, (lo..<hi).map { i in rule.key(data, i).map(Blocking.hash) ?? 0 }) }
+                }
+                var parts = [[UInt64]](repeating: [], count: concurrency)
+                for await (c, p) in group { parts[c] = p }
+                return parts
+            }
+            out.append(parts.flatMap { $0 })
+        }
+        return out
     }
 
     /// Greedy one-to-one assignment: best pairs first, each record used once.
@@ -124,24 +259,33 @@ public enum Matcher {
         return out
     }
 
-    static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, options: MatchOptions) async -> [UInt32] {
+    static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: [UInt32], profile: [UInt64: Double]) {
         let chunks = max(1, min(options.concurrency * 4, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
-        return await withTaskGroup(of: (Int, [UInt32]).self) { group in
+        return await withTaskGroup(of: (Int, [UInt32], [UInt64: Double]).self) { group in
             for c in 0..<chunks {
                 let lo = c * size, hi = min(pairs.count, lo + size)
                 if lo >= hi { continue }
                 group.addTask {
                     var out = [UInt32](repeating: 0, count: hi - lo)
+                    var profile: [UInt64: Double] = [:]
+                    let lv = left.views, rv = right.views
                     for k in lo..<hi {
-                        out[k - lo] = Pattern.encode(left: left, Int(pairs[k] >> 32), right: right, Int(pairs[k] & 0xFFFF_FFFF))
+                        let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
+                        let code = Pattern.encode(lv, i, rv, j)
+                        out[k - lo] = code
+                        if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
                     }
-                    return (c, out)
+                    return (c, out, profile)
                 }
             }
             var parts = [[UInt32]](repeating: [], count: chunks)
-            for await (c, part) in group { parts[c] = part }
-            return parts.flatMap { $0 }
+            var profile: [UInt64: Double] = [:]
+            for await (c, part, p) in group {
+                parts[c] = part
+                profile.merge(p, uniquingKeysWith: +)
+            }
+            return (parts.flatMap { $0 }, profile)
         }
     }
 
@@ -157,8 +301,12 @@ enum Pattern {
     static let maxFields = 12
 
     static func encode(left: Dataset, _ i: Int, right: Dataset, _ j: Int) -> UInt32 {
+        encode(left.views, i, right.views, j)
+    }
+
+    @inline(__always)
+    static func encode(_ cols: [ColumnView], _ i: Int, _ other: [ColumnView], _ j: Int) -> UInt32 {
         var code: UInt32 = 0
-        let cols = left.columns, other = right.columns
         for f in stride(from: cols.count - 1, through: 0, by: -1) {
             var level = Compare.level(cols[f], i, other[f], j)
             if cols[f].kind == .name && level >= 0 && level < 3 {
@@ -190,5 +338,59 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// How often each value occurs, per field, over both data sets: the u of an exact agreement on it.
+struct TermFrequencies {
+    private var left: [[Double]] = []
+    private var right: [[Double]] = []
+    private var enabledFields: [Bool] = []
+
+    init(left l: Dataset, right r: Dataset?, enabled: Bool) {
+        for (f, column) in l.columns.enumerated() {
+            let kind = column.kind
+            let use = enabled && (kind == .name || kind == .text || kind == .number)
+            enabledFields.append(use)
+            guard use else { left.append([]); right.append([]); continue }
+            func value(_ c: FieldColumn, _ i: Int) -> String { kind == .name ? c.sortedKey[i] : c.joined[i] }
+            var counts: [String: Int] = [:]
+            var total = 0
+            for data in [l] + (r.map { [$0] } ?? []) {
+                let c = data.columns[f]
+                for i in 0..<data.count where !c.isMissing(i) { counts[value(c, i), default: 0] += 1; total += 1 }
+            }
+            let denominator = Double(max(total, 1))
+            func frequencies(_ data: Dataset) -> [Double] {
+                let c = data.columns[f]
+                return (0..<data.count).map { i in c.isMissing(i) ? 1 : Double(counts[value(c, i)] ?? 1) / denominator }
+            }
+            left.append(frequencies(l))
+            right.append(r.map(frequencies) ?? left[f])
+        }
+    }
+
+    func adjusts(_ f: Int) -> Bool { enabledFields[f] }
+
+    /// The frequency of the agreed value (the larger of the two sides' spellings, which agree after folding).
+    func frequency(_ f: Int, left i: Int, right j: Int) -> Double {
+        max(left[f][i], right[f][j], FellegiSunterModel.floor)
+    }
+}
+
+/// Blocking keys of both sides, and which records' blocks each rule used.
+struct KeyTables: Sendable {
+    let left: [[UInt64]]
+    let right: [[UInt64]]
+    let used: [[Bool]]
+
+    /// Bit r set when the pair shares rule r's key in a block that rule used.
+    func rulesShared(_ i: Int, _ j: Int) -> UInt32 {
+        var mask: UInt32 = 0
+        for e in left.indices where e < 32 {
+            let key = left[e][i]
+            if key != 0 && key == right[e][j] && used[e][i] { mask |= 1 << UInt32(e) }
+        }
+        return mask
     }
 }

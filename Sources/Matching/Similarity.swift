@@ -98,6 +98,37 @@ public enum Similarity {
         editDistance(Array(a.utf8), Array(b.utf8), transpositions: true, limit: Int.max)
     }
 
+    /// Optimal-string-alignment distance of two strings, capped: returns `limit + 1` once it must exceed
+    /// `limit`. Works on the strings' UTF-8 in place, with stack rows, so it allocates nothing.
+    public static func boundedDamerau(_ a: String, _ b: String, limit: Int) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = x.count, m = y.count
+                if abs(n - m) > limit { return limit + 1 }
+                if n == 0 || m == 0 { return max(n, m) }
+                return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
+                    var prev2 = rows.baseAddress!, prev = prev2 + (m + 1), cur = prev + (m + 1)
+                    for j in 0...m { prev[j] = j; prev2[j] = 0 }
+                    for i in 1...n {
+                        cur[0] = i
+                        var rowMin = i
+                        for j in 1...m {
+                            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                            cur[j] = v
+                            rowMin = min(rowMin, v)
+                        }
+                        if rowMin > limit { return limit + 1 }
+                        (prev2, prev, cur) = (prev, cur, prev2)
+                    }
+                    return min(prev[m], limit + 1)
+                }
+            }
+        }
+    }
+
     /// Edit distance that stops early once it must exceed `limit` (returns `limit + 1`).
     public static func editDistance(_ a: [UInt8], _ b: [UInt8], transpositions: Bool, limit: Int) -> Int {
         let n = a.count, m = b.count
@@ -139,20 +170,20 @@ public enum Similarity {
     public static func tokenAlignment(_ a: [String], _ b: [String]) -> Double {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        var used = [Bool](repeating: false, count: long.count)
+        var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
         var total = 0.0, weight = 0.0
         for t in short {
             var best = 0.0, bestIndex = -1
-            for (k, u) in long.enumerated() where !used[k] {
+            for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
                 let s = t == u ? 1 : jaroWinkler(t, u)
                 if s > best { best = s; bestIndex = k }
             }
-            if bestIndex >= 0 { used[bestIndex] = true }
+            if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
             let w = Double(max(t.utf8.count, 1))
             total += best * w; weight += w
         }
         // Tokens of the longer list left unpaired count against the score, at half weight.
-        for (k, u) in long.enumerated() where !used[k] { weight += Double(u.utf8.count) * 0.5 }
+        for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.utf8.count) * 0.5 }
         return total / weight
     }
 

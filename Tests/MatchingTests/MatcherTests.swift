@@ -62,16 +62,22 @@ private func quick() -> MatchOptions {
 }
 
 @Suite struct LinkageTests {
-    @Test func linksTheCommittedFixtureWithKnownPairs() async throws {
+    /// Precision and recall on the committed fixture (600 registry records, 480 agency records with
+    /// transliteration variants, swaps, typos, missing and mistyped dates and passports, namesakes,
+    /// relatives and twins), with and without one-to-one assignment.
+    @Test(arguments: [(false, 0.95, 0.97), (true, 0.98, 0.97)])
+    func linksTheCommittedFixtureWithKnownPairs(oneToOne: Bool, minPrecision: Double, minRecall: Double) async throws {
         let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
         let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
-        let result = await Matcher.run(left: left, right: right, options: quick())
+        var options = quick()
+        options.oneToOne = oneToOne
+        let result = await Matcher.run(left: left, right: right, options: options)
         let predicted = Set(result.pairs.map { left.ids[$0.left] + "|" + right.ids[$0.right] })
         let known = try truth()
         let tp = Double(predicted.intersection(known).count)
         let precision = tp / Double(predicted.count), recall = tp / Double(known.count)
-        #expect(precision >= 0.98, "precision \(precision)")
-        #expect(recall >= 0.97, "recall \(recall)")
+        #expect(precision >= minPrecision, "precision \(precision)")
+        #expect(recall >= minRecall, "recall \(recall)")
         #expect(result.pairs.allSatisfy { $0.probability >= 0.5 })
     }
 

@@ -111,10 +111,10 @@ import Testing
 }
 
 @Suite struct ComparisonTests {
-    func column(_ kind: FieldKind, _ values: [String]) -> FieldColumn {
+    func column(_ kind: FieldKind, _ values: [String]) -> ColumnView {
         let c = FieldColumn(kind: kind)
         for v in values { c.append(v) }
-        return c
+        return ColumnView(c, count: values.count)
     }
 
     @Test func nameLevels() {

@@ -1,4 +1,5 @@
 """The command-line contract: migrate, seed, users create, audit verify, config fail-fast."""
+import csv
 import os
 import shutil
 import sqlite3
@@ -7,7 +8,11 @@ import uuid
 
 import pytest
 
-from conftest import PASSWORD, run
+from conftest import BINARY, PASSWORD, run
+
+
+def BINARY_PATH():
+    return BINARY
 
 
 def copy_db(seeded_db, workdir, name):
@@ -92,3 +97,34 @@ def test_postgres_migrate_seed_verify():
     subprocess.run(["psql", url, "-q", "-c", "UPDATE audit_events SET actor_id = 'x' WHERE seq = 1"], check=True)
     broken = run(["audit", "verify"], url)
     assert broken.returncode != 0 and "event 1" in broken.stderr
+
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "MatchingTests", "Fixtures", "foreigners")
+
+
+def test_match_links_the_fixture(workdir):
+    out = os.path.join(workdir, "pairs.csv")
+    r = subprocess.run([BINARY_PATH(), "match", "--left", os.path.join(FIXTURE, "left.csv"), "--right", os.path.join(FIXTURE, "right.csv"),
+                        "--id", "id", "--one-to-one", "--output", out], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "sinergi match:" in r.stderr                       # progress on stderr
+    rows = list(csv.reader(open(out)))
+    assert rows[0] == ["left_id", "right_id", "probability"]
+    truth = {tuple(x) for x in list(csv.reader(open(os.path.join(FIXTURE, "truth.csv"))))[1:]}
+    pred = {(a, b) for a, b, p in rows[1:]}
+    assert all(0.5 <= float(p) <= 1 for _, _, p in rows[1:])
+    tp = len(truth & pred)
+    assert tp / len(pred) >= 0.98 and tp / len(truth) >= 0.97
+
+
+def test_match_bad_input_names_the_line_and_writes_nothing(workdir):
+    bad = os.path.join(workdir, "bad.csv")
+    with open(bad, "w") as fh:
+        fh.write("id,family_name,date_of_birth\n1,ZHANG,1990-01-01\n2,LI\n")
+    out = os.path.join(workdir, "never.csv")
+    r = subprocess.run([BINARY_PATH(), "match", "--left", bad, "--id", "id", "--output", out], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "bad.csv:3" in r.stderr and "expected 3 fields" in r.stderr
+    assert not os.path.exists(out)
+    usage = subprocess.run([BINARY_PATH(), "match", "--left", bad], capture_output=True, text=True)
+    assert usage.returncode == 2 and "--id is required" in usage.stderr
