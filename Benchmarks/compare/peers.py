@@ -56,9 +56,8 @@ def run_recordlinkage(left, right):
         idx.add(Block("date_of_birth"))
     else:
         idx.add(Block("passport_number"))
-        idx.add(Block("date_of_birth"))
-        idx.add(Block("family_name"))
-        idx.add(Block("given_names"))
+        idx.add(Block(["date_of_birth", "sex"]))
+        idx.add(Block(["family_name", "given_names"]))
     pairs = idx.index(l, r) if r is not None else idx.index(l)
     c = recordlinkage.Compare()
     if febrl_like(left):

@@ -66,22 +66,16 @@ def write_synthetic(name, n_left, n_right):
 
 
 def run_child(cmd):
-    """Runs cmd; returns (stdout, stderr, wall seconds, peak RSS MiB)."""
+    """Runs cmd under GNU time; returns (stdout, stderr, wall seconds, peak RSS MiB of that process)."""
+    rss_file = os.path.join(WORK, "child.rss")
     started = time.time()
-    pid = os.fork()
-    if pid == 0:
-        out = open(os.path.join(WORK, "child.out"), "w")
-        err = open(os.path.join(WORK, "child.err"), "w")
-        os.dup2(out.fileno(), 1)
-        os.dup2(err.fileno(), 2)
-        os.execvp(cmd[0], cmd)
-    _, status, usage = os.wait4(pid, 0)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, capture_output=True, text=True)
     wall = time.time() - started
-    out = open(os.path.join(WORK, "child.out")).read()
-    err = open(os.path.join(WORK, "child.err")).read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
-    return out, err, wall, usage.ru_maxrss / 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
+    with open(rss_file) as fh:
+        rss_kib = int(fh.read().strip().splitlines()[-1])
+    return proc.stdout, proc.stderr, wall, rss_kib / 1024
 
 
 def one_to_one(rows):

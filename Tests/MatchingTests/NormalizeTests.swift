@@ -73,6 +73,20 @@ import Testing
         #expect(Similarity.jaroWinkler("SAME", "SAME") == 1)
     }
 
+    /// The bit-parallel kernel (≤ 64 bytes) must agree with the plain one on every input.
+    @Test func bitParallelKernelAgreesWithThePlainOne() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let a = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in "ABCDE ".randomElement(using: &rng)! })
+            let b = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in "ABCDE ".randomElement(using: &rng)! })
+            guard !a.isEmpty, !b.isEmpty else { continue }
+            var x = a, y = b
+            let fast = x.withUTF8 { p in y.withUTF8 { q in Similarity.jaroMasked(p, q) } }
+            let plain = x.withUTF8 { p in y.withUTF8 { q in Similarity.jaroGeneral(p, q) } }
+            #expect(abs(fast - plain) < 1e-12, "\(a) / \(b)")
+        }
+    }
+
     @Test func jaroWinklerBeyond64Bytes() {
         let a = String(repeating: "AB", count: 40), b = String(repeating: "AB", count: 39) + "BA"
         let s = Similarity.jaroWinkler(a, b)
