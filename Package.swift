@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "App", targets: ["App"]),
         .library(name: "AuditChain", targets: ["AuditChain"]),
         .library(name: "Matching", targets: ["Matching"]),
+        .library(name: "MRZ", targets: ["MRZ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -21,11 +22,13 @@ let package = Package(
         // Pure logic: no Vapor, no Fluent.
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Matching"),
+        .target(name: "MRZ"),
         .target(
             name: "App",
             dependencies: [
                 "AuditChain",
                 "Matching",
+                "MRZ",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -36,6 +39,7 @@ let package = Package(
         .executableTarget(name: "sinergi", dependencies: ["App", "Matching"]),
         .testTarget(name: "AuditChainTests", dependencies: ["AuditChain"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MRZTests", dependencies: ["MRZ"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", .product(name: "VaporTesting", package: "vapor")]
