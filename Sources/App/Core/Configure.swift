@@ -59,6 +59,7 @@ func routes(_ app: Application) {
     DashboardController.register(web: web, api: api)
     ForeignersController.register(web: web, api: api)
     SponsorsController.register(web: web)
+    LookupController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

@@ -153,6 +153,6 @@ struct M006_CreateAudit: AsyncMigration {
 enum Migrations {
     static let all: [any Migration] = [
         M001_CreateReference(), M002_LoadRegions(), M003_SeedPermitTypes(), M004_CreateRegistry(),
-        M005_CreateUsers(), M006_CreateAudit(),
+        M005_CreateUsers(), M006_CreateAudit(), M007_FieldLookup(),
     ]
 }

@@ -22,6 +22,8 @@ final class Foreigner: Model, @unchecked Sendable {
     @OptionalField(key: "sponsor_id") var sponsorID: UUID?
     @OptionalField(key: "village_code") var villageCode: String?
     @OptionalField(key: "regency_code") var regencyCode: String?
+    @OptionalField(key: "passport_key") var passportKey: String?   // OCR-folded (O→0, I→1), for look-ups
+    @OptionalField(key: "name_key") var nameKey: String?           // " " + canonical name tokens, sorted + " "
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
@@ -78,4 +80,27 @@ final class Employment: Model, @unchecked Sendable {
     @Field(key: "start_on") var startOn: String
     @OptionalField(key: "end_on") var endOn: String?
     init() {}
+}
+
+/// The overstay fee per day, as dated data with its legal basis (UU 6/2011 Art. 78): the rate valid on
+/// each day of overstay applies, up to `maxDays`; beyond that the case is deportation and entry ban.
+final class OverstayFeeRate: Model, @unchecked Sendable {
+    static let schema = "overstay_fee_rates"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "valid_from") var validFrom: String
+    @Field(key: "amount_idr") var amountIDR: Int64
+    @Field(key: "max_days") var maxDays: Int
+    @Field(key: "basis") var basis: String
+    init() {}
+    init(validFrom: String, amountIDR: Int64, maxDays: Int, basis: String) {
+        self.validFrom = validFrom; self.amountIDR = amountIDR; self.maxDays = maxDays; self.basis = basis
+    }
+
+    static var defaults: [OverstayFeeRate] {
+        [
+            OverstayFeeRate(validFrom: "2015-01-01", amountIDR: 300_000, maxDays: 60, basis: "PP 10/2015; UU 6/2011 Art. 78(1)"),
+            OverstayFeeRate(validFrom: "2019-05-03", amountIDR: 1_000_000, maxDays: 60,
+                            basis: "PP 28/2019 (replaced by PP 45/2024, in force 18 Dec 2024; amount there not confirmed); UU 6/2011 Art. 78(1)"),
+        ]
+    }
 }

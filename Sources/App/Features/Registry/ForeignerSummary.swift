@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Matching
 
 /// Keeps the summary columns of `foreigners` (current passport, permit, sponsor, residence) equal to
 /// what the detail tables say. Every write that changes a passport, permit or address calls it.
@@ -14,6 +15,9 @@ enum ForeignerSummary {
             .filter(\.$isCurrent == true).sort(\.$validFrom, .descending).first()
         f.searchName = NameFold.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
         f.passportNumber = passport.map { NameFold.passport($0.number) }
+        f.passportKey = passport.map { Normalize.documentID($0.number) }
+        let tokens = Normalize.nameTokens("\(f.familyName) \(f.givenNames) \(f.fullName)")
+        f.nameKey = " " + Array(Set(tokens)).sorted().joined(separator: " ") + " "
         f.permitCategory = permit?.type.category
         f.permitEnd = permit?.endOn
         f.sponsorID = permit?.$sponsor.id

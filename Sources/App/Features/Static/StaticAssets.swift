@@ -46,6 +46,7 @@ enum StaticAssets {
     .badge.overstayed { background:#fdecea; color:var(--bad); font-weight:600; }
     .badge.noPermit { background:#eceff3; color:var(--muted); }
     label { display:block; font-weight:600; margin:.6rem 0 .2rem; }
+    textarea { font:15px/1.3 ui-monospace, monospace; width:100%; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; text-transform:uppercase; }
     input, select { font:inherit; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; width:100%; max-width:100%; }
     button, .button { font:inherit; background:var(--brand); color:#fff; border:0; border-radius:6px; padding:.5rem 1rem; cursor:pointer; }
     form.filters { display:flex; flex-wrap:wrap; gap:.5rem; align-items:flex-end; margin-bottom:1rem; }

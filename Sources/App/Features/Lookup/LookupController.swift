@@ -1,0 +1,201 @@
+import Fluent
+import Foundation
+import Matching
+import MRZ
+import Vapor
+
+/// `/lookup` (phone-first page) and `GET /api/v1/lookup`: an officer in the field checks a foreigner's
+/// status by passport number (O/0 and I/1 confusions tolerated), by name (romanisation variants:
+/// "Chang Wei" finds ZHANG WEI) or by the pasted MRZ of a passport or ID card. Every look-up is audited
+/// with its purpose.
+enum LookupController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        web.grouped(RequireRole(.officer, .supervisor)).get("lookup", use: page)
+        api.grouped(RequireRole(.officer, .supervisor)).get("lookup", use: lookupAPI)
+    }
+
+    struct Item: Content {
+        var id: UUID
+        var fullName: String
+        var passportNumber: String?
+        var nationality: String
+        var dateOfBirth: String?
+        var sex: String
+        var status: String
+        var daysLeft: Int?
+        var daysOverstayed: Int?
+        var fineIDR: Int64
+        var deportationCase: Bool
+        var permitCategory: String?
+        var permitEnd: String?
+        var sponsorName: String?
+        var sponsorPhone: String?
+        var address: String?
+    }
+
+    enum Query {
+        case passport(String), name([String]), mrz(MRZ)
+        var mode: String {
+            switch self {
+            case .passport: "passport"
+            case .name: "name"
+            case .mrz: "mrz"
+            }
+        }
+    }
+
+    /// Reads exactly one of `passport`, `name`, `mrz`. A malformed MRZ is a 422 naming the failed check.
+    static func query(_ req: Request) throws -> Query? {
+        func param(_ k: String) -> String? {
+            guard let v = req.query[String.self, at: k]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            return String(v.prefix(300))
+        }
+        let given = [param("passport"), param("name"), param("mrz")].compactMap { $0 }
+        if given.isEmpty { return nil }
+        guard given.count == 1 else { throw ValidationFailure(message: "give one of passport, name or mrz, not several") }
+        if let p = param("passport") {
+            let key = Normalize.documentID(p)
+            guard key.count >= 5 else { throw ValidationFailure(message: "passport must have at least 5 letters or digits") }
+            return .passport(key)
+        }
+        if let n = param("name") {
+            let tokens = Normalize.nameTokens(n).filter { $0.count >= 2 }
+            guard !tokens.isEmpty else { throw ValidationFailure(message: "name must contain at least one word of two letters or more") }
+            return .name(tokens)
+        }
+        let year = Int(req.application.today.prefix(4)) ?? 2026
+        do {
+            return .mrz(try MRZ.parse(param("mrz")!, currentYear: year))
+        } catch let f as MRZ.Failure {
+            throw ValidationFailure(message: f.description)
+        }
+    }
+
+    static func purpose(_ req: Request) throws -> ReadPurpose {
+        let raw = req.query[String.self, at: "purpose"] ?? ReadPurpose.fieldCheck.rawValue
+        guard let p = ReadPurpose(rawValue: raw) else {
+            throw ValidationFailure(message: "purpose must be one of \(ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return p
+    }
+
+    static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
+        let base = try ScopePolicy.foreigners(req)
+        switch q {
+        case .passport(let key):
+            base.filter(\.$passportKey =~ key)
+        case .name(let tokens):
+            for t in tokens { base.filter(\.$nameKey ~~ " \(t) ") }
+        case .mrz(let m):
+            let key = Normalize.documentID(m.documentNumber)
+            let tokens = Normalize.nameTokens("\(m.surname) \(m.givenNames)").filter { $0.count >= 2 }
+            base.group(.or) { or in
+                or.filter(\.$passportKey == key)
+                if let dob = m.birthDate, !tokens.isEmpty {
+                    or.group(.and) { and in
+                        and.filter(\.$dateOfBirth == dob)
+                        for t in tokens { and.filter(\.$nameKey ~~ " \(t) ") }
+                    }
+                }
+            }
+        }
+        let total = try await base.copy().count()
+        let found = try await base.sort(\.$fullName).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
+        let today = req.application.today
+        let rates = try await OverstayFeeRate.query(on: req.db).all()
+        let sponsorIDs = Set(found.compactMap(\.sponsorID))
+        let sponsors = try await Sponsor.query(on: req.db).filter(\.$id ~~ sponsorIDs).all()
+        let byID = Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) })
+        let addresses = try await Address.query(on: req.db).filter(\.$foreigner.$id ~~ found.compactMap(\.id)).filter(\.$isCurrent == true).all()
+        let addressOf = Dictionary(addresses.map { ($0.$foreigner.id, $0.line) }, uniquingKeysWith: { a, _ in a })
+        let items = found.map { f -> Item in
+            let state = PermitState(end: f.permitEnd, today: today)
+            let fine = OverstayFine.compute(permitEnd: f.permitEnd, today: today, rates: rates)
+            var item = Item(id: f.id!, fullName: f.fullName, passportNumber: f.passportNumber, nationality: f.nationality, dateOfBirth: f.dateOfBirth,
+                            sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
+                            permitCategory: f.permitCategory, permitEnd: f.permitEnd,
+                            sponsorName: f.sponsorID.flatMap { byID[$0]?.name }, sponsorPhone: f.sponsorID.flatMap { byID[$0]?.phone },
+                            address: addressOf[f.id!])
+            switch state {
+            case .valid(let d), .expiring(let d): item.daysLeft = d
+            case .overstayed(let d): item.daysOverstayed = d
+            case .noPermit: break
+            }
+            return item
+        }
+        return (items, total)
+    }
+
+    /// One audit event per record shown, with the purpose; one event when nothing was found.
+    static func audit(_ q: Query, _ items: [Item], purpose: ReadPurpose, _ req: Request) async throws {
+        let entries = items.isEmpty
+            ? [AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: "-", purpose: purpose.rawValue, detail: "\(q.mode) no result")]
+            : items.map { AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: $0.id.uuidString, purpose: purpose.rawValue, detail: q.mode) }
+        try await req.audited { _ in ((), entries) }
+    }
+
+    static func lookupAPI(_ req: Request) async throws -> ListPage<Item> {
+        let paging = try Paging(req, defaultPer: 20)
+        let purpose = try purpose(req)
+        guard let q = try query(req) else { throw ValidationFailure(message: "give one of passport, name or mrz") }
+        let r = try await search(q, req, paging: paging)
+        try await audit(q, r.items, purpose: purpose, req)
+        return ListPage(items: r.items, total: r.total, page: paging.page, per: paging.per)
+    }
+
+    static func page(_ req: Request) async throws -> Response {
+        let lang = req.language
+        var results: HTML = ""
+        var error: HTML = ""
+        let chosen = (try? purpose(req)) ?? .fieldCheck
+        do {
+            if let q = try query(req) {
+                let purpose = try purpose(req)
+                let r = try await search(q, req, paging: try Paging(req, defaultPer: 20))
+                try await audit(q, r.items, purpose: purpose, req)
+                results = r.items.isEmpty ? "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t("list.empty", lang))</p>" : r.items.html { card($0, lang) }
+            }
+        } catch let v as ValidationFailure {
+            error = "<p class=\"alert\" role=\"alert\" id=\"lookup-error\">\(v.message)</p>"
+        }
+        let purposes = ReadPurpose.allCases.map { ($0.rawValue, L10n.t("purpose.\($0.rawValue)", lang)) }
+        return Views.page(req, title: L10n.t("lookup.title", lang), body: """
+        <h1>\(L10n.t("lookup.title", lang))</h1>
+        \(error)
+        <form method="get" action="/lookup" class="card" id="lookup-form">
+          <label for="passport">\(L10n.t("lookup.passport", lang))</label>
+          <input id="passport" name="passport" autocomplete="off" autocapitalize="characters" value="\(req.query[String.self, at: "passport"])">
+          <label for="name">\(L10n.t("lookup.name", lang))</label>
+          <input id="name" name="name" autocomplete="off" value="\(req.query[String.self, at: "name"])">
+          <label for="mrz">\(L10n.t("lookup.mrz", lang))</label>
+          <textarea id="mrz" name="mrz" rows="3" autocomplete="off" autocapitalize="characters" spellcheck="false">\(req.query[String.self, at: "mrz"])</textarea>
+          <label for="purpose">\(L10n.t("lookup.purpose", lang))</label>
+          <select id="purpose" name="purpose">\(Views.options(purposes, selected: chosen.rawValue))</select>
+          <p class="muted">\(L10n.t("lookup.hint", lang))</p>
+          <p><button type="submit">\(L10n.t("lookup.submit", lang))</button></p>
+        </form>
+        <div id="lookup-results">\(results)</div>
+        """)
+    }
+
+    static func card(_ i: Item, _ lang: Language) -> HTML {
+        let state: PermitState = i.daysOverstayed.map { .overstayed(days: $0) }
+            ?? (i.status == "noPermit" ? .noPermit : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
+        let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
+        <p class="alert">\(L10n.t("lookup.fine", lang)): Rp \(i.fineIDR.formatted(.number.grouping(.automatic).locale(Locale(identifier: "id_ID"))))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
+        """ : ""
+        return """
+        <section class="card lookup-result">
+          <h2><a href="/foreigners/\(i.id.uuidString)?purpose=fieldCheck">\(i.fullName)</a> \(Views.statusBadge(state, lang))</h2>
+          \(fine)
+          <dl class="facts">
+            <dt>\(L10n.t("f.passportNumber", lang))</dt><dd>\(i.passportNumber ?? "—")</dd>
+            <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(i.nationality) · \(i.sex) · \(i.dateOfBirth ?? "—")</dd>
+            <dt>\(L10n.t("f.permits", lang))</dt><dd>\(i.permitCategory ?? "—") · \(i.permitEnd ?? "—")</dd>
+            <dt>\(L10n.t("f.sponsor", lang))</dt><dd>\(i.sponsorName ?? "—") \(i.sponsorPhone ?? "")</dd>
+            <dt>\(L10n.t("f.address", lang))</dt><dd>\(i.address ?? "—")</dd>
+          </dl>
+        </section>
+        """
+    }
+}

@@ -1,0 +1,123 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct LookupTests {
+    struct Page: Decodable { var items: [LookupController.Item]; var total: Int }
+
+    /// Gives a Surabaya-jurisdiction foreigner a known name, birth date and passport number.
+    func prepare(_ app: Application, family: String, given: String, dob: String, passport: String) async throws -> Foreigner {
+        let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").sort(\.$id).first())
+        f.familyName = family; f.givenNames = given; f.fullName = "\(family) \(given)"; f.dateOfBirth = dob
+        try await f.save(on: app.db)
+        let p = try #require(try await Passport.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
+        p.number = passport
+        try await p.save(on: app.db)
+        try await ForeignerSummary.refresh(f.id!, on: app.db)
+        return try #require(try await Foreigner.find(f.id, on: app.db))
+    }
+
+    func lookup(_ app: Application, _ email: String, _ query: String) async throws -> (HTTPStatus, Page?, String) {
+        let res = try await app.testing().sendRequest(.GET, "/api/v1/lookup?\(query)", headers: bearer(try await apiToken(app, email)))
+        let page = res.status == .ok ? try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView)) : nil
+        return (res.status, page, res.body.string)
+    }
+
+    @Test func passportNumberWithOCRConfusions() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "KIM", given: "MIN JUN", dob: "1980-03-05", passport: "M10203040")
+            for typed in ["M1O2O3O4O", "m 1020 3040", "MI02030", "M10203040"] {
+                let (status, page, _) = try await lookup(app, "officer@demo.sinergi.id", "passport=\(typed.formEscaped)&purpose=fieldCheck")
+                #expect(status == .ok)
+                #expect(page?.items.contains { $0.id == f.id } == true, "\(typed)")
+            }
+        }
+    }
+
+    @Test func nameInAnyRomanisationOrOrder() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "ZHANG", given: "WEI", dob: "1985-07-09", passport: "E99887766")
+            for typed in ["Chang Wei", "wei zhang", "CHEUNG WEI"] {
+                let (_, page, _) = try await lookup(app, "officer@demo.sinergi.id", "name=\(typed.formEscaped)")
+                #expect(page?.items.contains { $0.id == f.id } == true, "\(typed)")
+                #expect(page?.items.allSatisfy { $0.fullName.contains("WEI") } == true)
+            }
+        }
+    }
+
+    @Test func mrzFindsThePassportAndNamesAFailedCheckDigit() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "ERIKSSON", given: "ANNA MARIA", dob: "1974-08-12", passport: "L898902C3")
+            let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+            let (status, page, _) = try await lookup(app, "officer@demo.sinergi.id", "mrz=\(mrz.formEscaped)")
+            #expect(status == .ok)
+            #expect(page?.items.first?.id == f.id)
+            let broken = mrz.replacingOccurrences(of: "L898902C36", with: "L898902C37")
+            let (bad, _, body) = try await lookup(app, "officer@demo.sinergi.id", "mrz=\(broken.formEscaped)")
+            #expect(bad == .unprocessableEntity)
+            #expect(body.contains("document number") && body.contains("line 2"))
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.lookup").all()
+            #expect(events.contains { $0.objectID == f.id!.uuidString && $0.purpose == "fieldCheck" && $0.detail == "mrz" })
+        }
+    }
+
+    @Test func overstayFineFollowsTheDatedRates() async throws {
+        try await withTestApp { app in
+            let over = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16")
+                .filter(\.$permitEnd < app.today).first())
+            let days = try #require(Day.between(over.permitEnd!, app.today))
+            let (_, page, _) = try await lookup(app, "supervisor@demo.sinergi.id", "passport=\(over.passportNumber!)")
+            let item = try #require(page?.items.first { $0.id == over.id })
+            #expect(item.status == "overstayed" && item.daysOverstayed == days)
+            #expect(item.fineIDR == Int64(min(days, 60)) * 1_000_000)
+            #expect(item.deportationCase == (days > 60))
+        }
+        // Rates change on their dates: days before 3 May 2019 are charged at the old rate.
+        let rates = OverstayFeeRate.defaults
+        // Overstay days 2 May (old rate), 3, 4 and 5 May (new rate).
+        let fine = OverstayFine.compute(permitEnd: "2019-05-01", today: "2019-05-05", rates: rates)
+        #expect(fine == OverstayFine(days: 4, amountIDR: 300_000 + 3 * 1_000_000, deportationCase: false))
+        #expect(OverstayFine.compute(permitEnd: "2026-01-01", today: "2026-04-01", rates: rates) == OverstayFine(days: 90, amountIDR: 60_000_000, deportationCase: true))
+        #expect(OverstayFine.compute(permitEnd: "2026-12-01", today: "2026-11-30", rates: rates).amountIDR == 0)
+    }
+
+    @Test func onlyOfficersOfTheJurisdiction() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "KIM", given: "MIN JUN", dob: "1980-03-05", passport: "M10203040")
+            for email in ["agency@demo.sinergi.id", "sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                let (status, _, body) = try await lookup(app, email, "passport=M10203040")
+                #expect(status == .forbidden, "\(email)")
+                #expect(!body.contains("M10203040") && !body.contains(f.fullName))
+            }
+            let (status, page, _) = try await lookup(app, "officer.jaksel@demo.sinergi.id", "passport=M10203040")
+            #expect(status == .ok && page?.total == 0)
+            let none = try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=M10203040")
+            #expect(none.status == .unauthorized)
+            for bad in ["", "passport=AB", "name=x", "passport=M1020304&name=KIM", "passport=M10203040&purpose=gossip"] {
+                let (s, _, body) = try await lookup(app, "officer@demo.sinergi.id", bad)
+                #expect(s == .unprocessableEntity, "\(bad)")
+                #expect(body.contains("error"))
+            }
+        }
+    }
+
+    @Test func phonePageShowsTheStatusAtAGlance() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "ZHANG", given: "WEI", dob: "1985-07-09", passport: "E99887766")
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/lookup?name=chang+wei&purpose=verification")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("/foreigners/\(f.id!.uuidString)"))
+            #expect(page.body.string.contains("badge"))
+            let bad = try await b.get("/lookup?mrz=P%3CUTO")
+            #expect(bad.body.string.contains("lookup-error"))
+            let sponsor = Browser(app)
+            try await sponsor.login("sponsor@demo.sinergi.id")
+            #expect(try await sponsor.get("/lookup?name=zhang").status == .forbidden)
+        }
+    }
+}
