@@ -108,7 +108,7 @@ enum Compare {
             if a.joined[i] == b.joined[j] { return 2 }
             let x = a.numbers[i], y = b.numbers[j]
             if !x.isNaN && !y.isNaN && x == y { return 2 }
-            return Similarity.boundedDamerau(a.joined[i], b.joined[j], limit: 1) <= 1 ? 1 : 0
+            return Similarity.editDistance(a.joined[i], b.joined[j], transpositions: true, limit: 1) <= 1 ? 1 : 0
         }
     }
 
@@ -158,7 +158,7 @@ enum Compare {
 
     static func id(_ x: String, _ y: String) -> Int {
         if x == y { return 3 }
-        let d = Similarity.boundedDamerau(x, y, limit: 2)
+        let d = Similarity.editDistance(x, y, transpositions: true, limit: 2)
         return d == 1 ? 2 : d == 2 ? 1 : 0
     }
 

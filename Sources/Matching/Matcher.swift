@@ -105,7 +105,7 @@ public enum Matcher {
         let (codes, profile) = await patterns(of: candidates, left: left, right: rightData, keys: keyTables, options: options)
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
-        var rng = SplitMix(seed: options.seed)
+        var rng = SplitMix64(seed: options.seed)
         let sampleCount = min(options.uSamplePairs, max(1, left.count * rightData.count / 2))
         var sample: [UInt64] = []
         sample.reserveCapacity(sampleCount)
@@ -328,11 +328,11 @@ enum Pattern {
     }
 }
 
-/// SplitMix64, for reproducible sampling.
-struct SplitMix {
+/// SplitMix64: a small, fast, reproducible random number generator (sampling here, demo data in App).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

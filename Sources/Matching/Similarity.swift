@@ -99,17 +99,17 @@ public enum Similarity {
 
     /// Levenshtein distance (insertions, deletions, substitutions).
     public static func levenshtein(_ a: String, _ b: String) -> Int {
-        editDistance(Array(a.utf8), Array(b.utf8), transpositions: false, limit: Int.max)
+        editDistance(a, b, transpositions: false, limit: Int.max / 2)
     }
 
     /// Optimal-string-alignment Damerau-Levenshtein distance: adjacent transpositions cost 1.
     public static func damerau(_ a: String, _ b: String) -> Int {
-        editDistance(Array(a.utf8), Array(b.utf8), transpositions: true, limit: Int.max)
+        editDistance(a, b, transpositions: true, limit: Int.max / 2)
     }
 
-    /// Optimal-string-alignment distance of two strings, capped: returns `limit + 1` once it must exceed
-    /// `limit`. Works on the strings' UTF-8 in place, with stack rows, so it allocates nothing.
-    public static func boundedDamerau(_ a: String, _ b: String, limit: Int) -> Int {
+    /// Edit distance of two strings' UTF-8 bytes, capped: returns `limit + 1` once it must exceed `limit`.
+    /// Works on the bytes in place, with rows on the stack, so it allocates nothing.
+    public static func editDistance(_ a: String, _ b: String, transpositions: Bool, limit: Int) -> Int {
         var a = a, b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in
@@ -125,7 +125,7 @@ public enum Similarity {
                         for j in 1...m {
                             let cost = x[i - 1] == y[j - 1] ? 0 : 1
                             var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-                            if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                            if transpositions && i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
                             cur[j] = v
                             rowMin = min(rowMin, v)
                         }
@@ -136,34 +136,6 @@ public enum Similarity {
                 }
             }
         }
-    }
-
-    /// Edit distance that stops early once it must exceed `limit` (returns `limit + 1`).
-    public static func editDistance(_ a: [UInt8], _ b: [UInt8], transpositions: Bool, limit: Int) -> Int {
-        let n = a.count, m = b.count
-        if abs(n - m) > limit { return limit &+ 1 }
-        if n == 0 { return m }
-        if m == 0 { return n }
-        var prev2 = [Int](repeating: 0, count: m + 1)
-        var prev = Array(0...m)
-        var cur = [Int](repeating: 0, count: m + 1)
-        for i in 1...n {
-            cur[0] = i
-            var rowMin = i
-            for j in 1...m {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-                if transpositions && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    v = min(v, prev2[j - 2] + 1)
-                }
-                cur[j] = v
-                rowMin = min(rowMin, v)
-            }
-            if rowMin > limit { return limit &+ 1 }
-            swap(&prev2, &prev)
-            swap(&prev, &cur)
-        }
-        return prev[m]
     }
 
     /// Token-set similarity: |A ∩ B| / |A ∪ B| over distinct tokens (Jaccard), order-insensitive.

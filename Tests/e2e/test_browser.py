@@ -78,3 +78,28 @@ def test_wrong_password_and_english(browser, server):
     browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert"))
     assert "Wrong email or password" in browser.find_element(By.CSS_SELECTOR, ".alert").text
+
+
+def test_field_lookup_on_a_phone(browser, server):
+    browser.set_window_size(390, 844)
+    try:
+        login(browser, server, "officer@demo.sinergi.id")
+        browser.get(server + "/foreigners?status=overstayed")
+        name = browser.find_element(By.CSS_SELECTOR, "#foreigner-list tbody tr a").text
+        browser.get(server + "/lookup")
+        browser.find_element(By.ID, "name").send_keys(name.lower())
+        browser.find_element(By.CSS_SELECTOR, "#lookup-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".lookup-result, #lookup-empty"))
+        cards = browser.find_elements(By.CSS_SELECTOR, ".lookup-result")
+        assert any(name in c.text for c in cards)
+        assert any("Biaya overstay" in c.text for c in cards)
+        os.makedirs(SHOTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(SHOTS, "lookup-phone.png"))
+        browser.get(server + "/lookup")
+        browser.find_element(By.ID, "mrz").send_keys("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C37UTO7408122F1204159ZE184226B<<<<<10")
+        browser.find_element(By.CSS_SELECTOR, "#lookup-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "lookup-error"))
+        assert "document number" in browser.find_element(By.ID, "lookup-error").text
+        logout(browser)
+    finally:
+        browser.set_window_size(1280, 900)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Matching
 import NIOPosix
 
 /// Builds the demo data set. Idempotent: if the demo office exists, nothing is written.

@@ -159,9 +159,11 @@ enum LookupController {
             error = "<p class=\"alert\" role=\"alert\" id=\"lookup-error\">\(v.message)</p>"
         }
         let purposes = ReadPurpose.allCases.map { ($0.rawValue, L10n.t("purpose.\($0.rawValue)", lang)) }
+        // On a phone the answer comes first; the form follows for the next check.
         return Views.page(req, title: L10n.t("lookup.title", lang), body: """
         <h1>\(L10n.t("lookup.title", lang))</h1>
         \(error)
+        <div id="lookup-results">\(results)</div>
         <form method="get" action="/lookup" class="card" id="lookup-form">
           <label for="passport">\(L10n.t("lookup.passport", lang))</label>
           <input id="passport" name="passport" autocomplete="off" autocapitalize="characters" value="\(req.query[String.self, at: "passport"])">
@@ -174,7 +176,6 @@ enum LookupController {
           <p class="muted">\(L10n.t("lookup.hint", lang))</p>
           <p><button type="submit">\(L10n.t("lookup.submit", lang))</button></p>
         </form>
-        <div id="lookup-results">\(results)</div>
         """)
     }
 
