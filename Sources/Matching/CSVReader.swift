@@ -130,6 +130,25 @@ public final class Dataset: @unchecked Sendable {
         frozen = nil
     }
 
+    /// Normalises a batch of raw values on all cores and appends it, keeping row order.
+    func appendBatch(ids batchIDs: [String], raw: [[String]]) {
+        let n = batchIDs.count
+        guard n > 0 else { return }
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1_000 + 1))
+        let size = (n + parts - 1) / parts
+        let partials = PartialColumns(count: parts)
+        let kinds = fields.map(\.kind)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = p * size, hi = min(n, lo + size)
+            let cols = kinds.map { FieldColumn(kind: $0) }
+            if lo < hi { for (f, c) in cols.enumerated() { for i in lo..<hi { c.append(raw[f][i]) } } }
+            partials.set(p, cols)
+        }
+        ids.append(contentsOf: batchIDs)
+        for p in 0..<parts { for (c, part) in zip(columns, partials.get(p)) { c.absorb(part) } }
+        frozen = nil
+    }
+
     private var frozen: [ColumnView]?
     /// Comparison views of the columns, made once after loading.
     var views: [ColumnView] {
@@ -155,17 +174,36 @@ public final class Dataset: @unchecked Sendable {
             indices.append(k)
         }
         let data = Dataset(fields: fields)
-        var values = [String](repeating: "", count: fields.count)
+        // Rows are read in batches; each batch is normalised on every core, then appended in order.
+        let batchSize = 65_536
+        var ids: [String] = []
+        var raw: [[String]] = fields.map { _ in [] }
+        func flush() {
+            data.appendBatch(ids: ids, raw: raw)
+            ids.removeAll(keepingCapacity: true)
+            for f in raw.indices { raw[f].removeAll(keepingCapacity: true) }
+            progress?(data.count)
+        }
         while let row = try reader.next() {
             guard row.count == header.count else {
                 throw CSVReader.Malformed(file: path, line: reader.line, reason: "expected \(header.count) fields, found \(row.count)")
             }
             let id = row[idIndex].trimmingCharacters(in: .whitespaces)
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
-            for (n, k) in indices.enumerated() { values[n] = row[k] }
-            data.append(id: id, values: values)
-            if data.count % 100_000 == 0 { progress?(data.count) }
+            ids.append(id)
+            for (n, k) in indices.enumerated() { raw[n].append(row[k]) }
+            if ids.count == batchSize { flush() }
         }
+        if !ids.isEmpty { flush() }
         return data
     }
+}
+
+/// Per-task results of a parallel batch, each slot written by exactly one task.
+private final class PartialColumns: @unchecked Sendable {
+    private var slots: [[FieldColumn]]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ v: [FieldColumn]) { lock.lock(); slots[k] = v; lock.unlock() }
+    func get(_ k: Int) -> [FieldColumn] { lock.lock(); defer { lock.unlock() }; return slots[k] }
 }

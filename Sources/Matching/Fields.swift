@@ -66,6 +66,12 @@ final class FieldColumn: @unchecked Sendable {
         }
     }
 
+    /// Appends another column's values (same kind) after this one's.
+    func absorb(_ other: FieldColumn) {
+        tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey
+        dates += other.dates; numbers += other.numbers
+    }
+
     func isMissing(_ i: Int) -> Bool {
         switch kind {
         case .date: return dates[i] == 0
