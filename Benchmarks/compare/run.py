@@ -69,7 +69,8 @@ def run_child(cmd):
     """Runs cmd under GNU time; returns (stdout, stderr, wall seconds, peak RSS MiB of that process)."""
     rss_file = os.path.join(WORK, "child.rss")
     started = time.time()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, capture_output=True, text=True)
+    # cwd: the peers (DuckDB) spill temporary files into the working directory.
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, capture_output=True, text=True, cwd=WORK)
     wall = time.time() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
