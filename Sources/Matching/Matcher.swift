@@ -201,9 +201,6 @@ public enum Matcher {
             // nationality), so u is learnt there too; only m is kept from this rule.
             let model = FellegiSunterModel.train(fields: fields, patterns: patterns, counts: patterns.map { masked[$0]! }, initialU: initialU, learnU: true)
             iterations += model.iterations
-            if ProcessInfo.processInfo.environment["SINERGI_MATCH_DEBUG"] != nil {
-                FileHandle.standardError.write(Data("rule \(rules[r].name): \(hist.values.reduce(0, +)) pairs, λ \(model.lambda)\n\(model.report())".utf8))
-            }
             for f in 0..<n where !rules[r].fields.contains(f) { mByRule[f].append(model.m[f]) }
         }
         let patterns = all.keys.map { Pattern.decode($0, fields: n) }
