@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AuditChain", targets: ["AuditChain"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "MRZ", targets: ["MRZ"]),
+        .library(name: "Deadlines", targets: ["Deadlines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Matching"),
         .target(name: "MRZ"),
+        .target(name: "Deadlines", resources: [.copy("Resources")]),
         .target(
             name: "App",
             dependencies: [
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "AuditChainTests", dependencies: ["AuditChain"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MRZTests", dependencies: ["MRZ"]),
+        .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", .product(name: "VaporTesting", package: "vapor")]
