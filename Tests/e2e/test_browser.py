@@ -103,3 +103,25 @@ def test_field_lookup_on_a_phone(browser, server):
         logout(browser)
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_citizen_reports_and_tracks_without_login(browser, server):
+    browser.delete_all_cookies()
+    browser.get(server + "/lapor")
+    assert browser.find_elements(By.ID, "website")            # the honeypot exists …
+    assert not browser.find_element(By.ID, "website").is_displayed()   # … but is not visible
+    browser.find_element(By.ID, "description").send_keys("Beberapa orang asing bekerja di proyek tanpa tanda pengenal")
+    browser.find_element(By.ID, "kelurahanCode").send_keys("35.16.05.2010")
+    # A date-time picker's keyboard entry depends on the browser's locale; set the value as the picker would.
+    import datetime
+    seen = (datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))) - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    browser.execute_script("document.getElementById('seenAt').value = arguments[0]", seen)
+    browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "tracking-code") or d.find_elements(By.ID, "report-error"))
+    errors = browser.find_elements(By.ID, "report-error")
+    assert not errors, errors[0].text if errors else ""
+    code = browser.find_element(By.ID, "tracking-code").text
+    assert code.startswith("LPR-")
+    browser.find_element(By.LINK_TEXT, "Cek status laporan").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "report-status"))
+    assert "Diterima" in browser.find_element(By.ID, "report-status").text

@@ -60,6 +60,7 @@ func routes(_ app: Application) {
     ForeignersController.register(web: web, api: api)
     SponsorsController.register(web: web)
     LookupController.register(web: web, api: api)
+    PublicReportsController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

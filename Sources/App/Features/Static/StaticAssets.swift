@@ -31,6 +31,8 @@ enum StaticAssets {
     h2 { font-size:1.1rem; margin:1.2rem 0 .5rem; }
     .card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1rem; }
     .narrow { max-width:420px; margin:2rem auto; }
+    .wide-form { max-width:640px; }
+    .hp { position:absolute; left:-10000px; width:1px; height:1px; overflow:hidden; }
     .grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(200px, 1fr)); gap:1rem; }
     .stat { font-size:2rem; font-weight:700; }
     .stat-label { color:var(--muted); }

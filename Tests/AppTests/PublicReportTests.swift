@@ -1,0 +1,98 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct PublicReportTests {
+    func post(_ app: Application, _ json: String) async throws -> TestingHTTPResponse {
+        var h = HTTPHeaders()
+        h.contentType = .json
+        return try await app.testing().sendRequest(.POST, "/api/v1/public-reports", headers: h, body: ByteBuffer(string: json))
+    }
+
+    func body(_ description: String, village: String = "35.16.05.2010", seen: String = "2026-11-29T21:15:00+07:00", extra: String = "") -> String {
+        #"{"description": "\#(description)", "kelurahanCode": "\#(village)", "seenAt": "\#(seen)"\#(extra)}"#
+    }
+
+    struct Code: Decodable { var trackingCode: String }
+
+    @Test func aReportGetsATrackingCodeAndItsStatusOnly() async throws {
+        try await withTestApp { app in
+            let res = try await post(app, body("Dua orang asing bekerja di gudang tanpa seragam perusahaan", extra: #", "latitude": -7.55, "longitude": 112.6, "contact": "0812 0000 1111""#))
+            #expect(res.status == .created)
+            let code = try JSONDecoder().decode(Code.self, from: Data(res.body.readableBytesView)).trackingCode
+            #expect(code.hasPrefix("LPR-") && code.count == 18)
+            let status = try await app.testing().sendRequest(.GET, "/api/v1/public-reports/\(code)")
+            #expect(status.status == .ok)
+            #expect(status.body.string == #"{"status":"received"}"#)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/public-reports/LPR-XXXX-XXXX-XXXX").status == .notFound)
+            let stored = try #require(try await PublicReport.query(on: app.db).first())
+            #expect(stored.regencyCode == "35.16" && stored.seenAt == "2026-11-29T14:15:00Z" && stored.contact == "0812 0000 1111")
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "public_report.create").count() == 1)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"description": "short", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T21:15:00+07:00"}"#, "description"),
+        (#"{"description": "Orang asing mencurigakan di pasar", "kelurahanCode": "35.16.05", "seenAt": "2026-11-29T21:15:00+07:00"}"#, "kelurahanCode"),
+        (#"{"description": "Orang asing mencurigakan di pasar", "kelurahanCode": "35.16.05.2010", "seenAt": "kemarin"}"#, "seenAt"),
+        (#"{"description": "Orang asing mencurigakan di pasar", "kelurahanCode": "35.16.05.2010", "seenAt": "2027-06-01T10:00:00Z"}"#, "seenAt"),
+        (#"{"description": "Orang asing mencurigakan di pasar", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T21:15:00+07:00", "latitude": 51.5, "longitude": 0.1}"#, "latitude"),
+        ("not json", "body"),
+    ])
+    func badInputIsNamedAndNothingIsStored(json: String, field: String) async throws {
+        try await withTestApp { app in
+            let res = try await post(app, json)
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.body.string.contains(field))
+            #expect(try await PublicReport.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func honeypotDuplicatesAndFloods() async throws {
+        try await withTestApp { app in
+            let bot = try await post(app, body("Iklan obat murah sekali klik di sini", extra: #", "website": "http://spam.example""#))
+            #expect(bot.status == .created)
+            #expect(try await PublicReport.query(on: app.db).count() == 0)
+
+            let first = try await post(app, body("Pekerja asing di pabrik plastik malam hari"))
+            let again = try await post(app, body("pekerja asing di pabrik plastik, malam hari!"))
+            #expect(first.status == .created && again.status == .ok)
+            let a = try JSONDecoder().decode(Code.self, from: Data(first.body.readableBytesView)).trackingCode
+            let b = try JSONDecoder().decode(Code.self, from: Data(again.body.readableBytesView)).trackingCode
+            #expect(a == b)
+
+            var statuses: [UInt] = []
+            for k in 0..<8 { statuses.append(try await post(app, body("Laporan nomor \(k) tentang orang asing di kawasan")).status.code) }
+            #expect(statuses.prefix(4).allSatisfy { $0 == 201 })
+            #expect(statuses.suffix(4).allSatisfy { $0 == 429 })
+            #expect(try await PublicReport.query(on: app.db).count() == PublicReportsController.perHour)
+        }
+    }
+
+    @Test func publicFormAndOfficerList() async throws {
+        try await withTestApp { app in
+            let citizen = Browser(app)
+            #expect(try await citizen.get("/lapor").status == .ok)
+            let sent = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan berulang kali", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-30T08:30"])
+            #expect(sent.status == .created)
+            let code = try #require(sent.body.string.firstMatch(of: /LPR-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/)).output
+            #expect(try await citizen.get("/lapor/status?code=\(code)").body.string.contains(L10n.t("report.status.received", .id)))
+            let forged = try await citizen.post("/lapor", form: ["description": "x"], csrf: false)
+            #expect(forged.status == .forbidden)
+
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            let list = try await officer.get("/public-reports")
+            #expect(list.status == .ok && list.body.string.contains(String(code)))
+            let other = Browser(app)
+            try await other.login("officer.jaksel@demo.sinergi.id")
+            #expect(!(try await other.get("/public-reports")).body.string.contains(String(code)))
+            let agency = Browser(app)
+            try await agency.login("agency@demo.sinergi.id")
+            #expect(try await agency.get("/public-reports").status == .forbidden)
+        }
+    }
+}
