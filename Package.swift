@@ -31,6 +31,7 @@ let package = Package(
                 "AuditChain",
                 "Matching",
                 "MRZ",
+                "Deadlines",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -45,7 +46,7 @@ let package = Package(
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", .product(name: "VaporTesting", package: "vapor")]
+            dependencies: ["App", "Matching", .product(name: "VaporTesting", package: "vapor")]
         ),
     ]
 )

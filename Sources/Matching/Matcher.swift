@@ -50,7 +50,7 @@ public enum Matcher {
         // 2. Candidate pairs, each once: under the first rule whose block holds both and was small
         // enough to use. Blocks are runs of a sorted (key, record) array, not dictionaries of arrays.
         var candidates: [UInt64] = []
-        var usedLeft: [[Bool]] = [], usedRight: [[Bool]] = []   // per rule: the record's block was used
+        var usedLeft: [[Bool]] = []   // per rule: whether the left record's block was used
         var perRuleFound: [String] = []
         for r in rules.indices {
             let before = candidates.count
@@ -61,7 +61,6 @@ public enum Matcher {
             if !dedup { for (j, k) in rightKeys[r].enumerated() where k != 0 { entries.append((k, UInt32(j) | 0x8000_0000)) } }
             entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.ref < $1.ref }
             var okLeft = [Bool](repeating: false, count: left.count)
-            var okRight = dedup ? [] : [Bool](repeating: false, count: rightData.count)
             var start = 0
             var ls: [Int] = [], rs: [Int] = []
             while start < entries.count {
@@ -76,7 +75,6 @@ public enum Matcher {
                 let n = dedup ? ls.count * (ls.count - 1) / 2 : ls.count * rs.count
                 guard n > 0, n <= options.maxPairsPerBlock else { continue }
                 for i in ls { okLeft[i] = true }
-                for j in rs { okRight[j] = true }
                 @inline(__always) func seenEarlier(_ i: Int, _ j: Int) -> Bool {
                     for e in 0..<r {
                         let k = leftKeys[e][i]
@@ -96,7 +94,6 @@ public enum Matcher {
                 }
             }
             usedLeft.append(okLeft)
-            usedRight.append(dedup ? okLeft : okRight)
         }
         progress?("comparing \(candidates.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
         // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):

@@ -184,7 +184,7 @@ enum DemoSeeder {
             f.sex = Bool.random(using: &rng) ? "M" : "F"
             f.dateOfBirth = String(format: "%04d-%02d-%02d", Int.random(in: 1962...2001, using: &rng), Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
             f.nationality = nat.code
-            f.searchName = NameFold.fold(f.fullName)
+            f.searchName = Normalize.fold(f.fullName)
             try await f.create(on: db)
             let fid = f.id!
 

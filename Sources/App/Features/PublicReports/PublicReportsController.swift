@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import Matching
 import Vapor
 
 /// Public reports of suspicious foreigners: `/lapor` (public form, no login), `/lapor/status`,
@@ -115,7 +116,7 @@ enum PublicReportsController {
     }
 
     static func contentHash(_ v: Valid) -> String {
-        let folded = NameFold.fold(v.description)
+        let folded = Normalize.fold(v.description)
         return Tokens.digest("\(folded)|\(v.village)|\(v.seenAt.prefix(10))")
     }
 

@@ -13,8 +13,9 @@ enum ForeignerSummary {
             .filter(\.$status == PermitStatus.active.rawValue).sort(\.$endOn, .descending).with(\.$type).first()
         let address = try await Address.query(on: db).filter(\.$foreigner.$id == foreignerID)
             .filter(\.$isCurrent == true).sort(\.$validFrom, .descending).first()
-        f.searchName = NameFold.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
-        f.passportNumber = passport.map { NameFold.passport($0.number) }
+        f.searchName = Normalize.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
+        // Shown as issued (letters stay letters); the OCR-folded key below is what searches use.
+        f.passportNumber = passport.map { String($0.number.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }) }
         f.passportKey = passport.map { Normalize.documentID($0.number) }
         let tokens = Normalize.nameTokens("\(f.familyName) \(f.givenNames) \(f.fullName)")
         f.nameKey = " " + Array(Set(tokens)).sorted().joined(separator: " ") + " "

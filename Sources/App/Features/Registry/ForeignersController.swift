@@ -1,4 +1,5 @@
 import Fluent
+import Matching
 import Vapor
 
 /// Search and filters for foreigner lists, shared by `/foreigners` and `GET /api/v1/foreigners`.
@@ -33,10 +34,10 @@ struct ForeignerSearch: Sendable {
 
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
         if let q {
-            let passport = NameFold.passport(q)
-            let tokens = NameFold.fold(q).split(separator: " ").map(String.init)
+            let passport = Normalize.documentID(q)
+            let tokens = Normalize.fold(q).split(separator: " ").map(String.init)
             query.group(.or) { or in
-                if passport.count >= 4, passport.contains(where: \.isNumber) { or.filter(\.$passportNumber =~ passport) }
+                if passport.count >= 4, passport.contains(where: \.isNumber) { or.filter(\.$passportKey =~ passport) }
                 if !tokens.isEmpty {
                     or.group(.and) { and in for t in tokens { and.filter(\.$searchName ~~ t) } }
                 }

@@ -35,24 +35,3 @@ enum PermitState: Equatable, Sendable {
         }
     }
 }
-
-/// Upper-case, diacritic-free form of a name used for search (`Nguyễn Văn Đức` → `NGUYEN VAN DUC`).
-enum NameFold {
-    static func fold(_ s: String) -> String {
-        let replaced = s.replacingOccurrences(of: "Đ", with: "D").replacingOccurrences(of: "đ", with: "d")
-            .replacingOccurrences(of: "ß", with: "SS").replacingOccurrences(of: "Ø", with: "O").replacingOccurrences(of: "ø", with: "o")
-        let folded = replaced.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).uppercased()
-        var out = ""
-        var lastSpace = true
-        for ch in folded.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(ch) { out.unicodeScalars.append(ch); lastSpace = false }
-            else if !lastSpace { out.append(" "); lastSpace = true }
-        }
-        return out.trimmingCharacters(in: .whitespaces)
-    }
-
-    /// Passport numbers as typed: upper-case, no spaces or dashes.
-    static func passport(_ s: String) -> String {
-        String(s.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init))
-    }
-}
