@@ -21,9 +21,18 @@ public final class CSVReader {
     private var eof = false
     private var nextLine = 1
     private var windows1252 = false
+    private let strictUTF8: Bool
+    /// With `.utf8`: whether the last returned row had bytes that are not UTF-8 (they read as U+FFFD).
+    public private(set) var rowHasInvalidUTF8 = false
 
-    public init(path: String) throws {
+    /// How bytes become text: `.detect` switches to Windows-1252 at the first field that is not UTF-8;
+    /// `.utf8` keeps UTF-8 and flags rows with invalid bytes; `.windows1252` decodes every byte as such.
+    public enum TextEncoding: String, Sendable { case detect, utf8, windows1252 }
+
+    public init(path: String, encoding: TextEncoding = .detect) throws {
         self.path = path
+        strictUTF8 = encoding == .utf8
+        windows1252 = encoding == .windows1252
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw Malformed(file: path, line: 0, reason: "cannot open the file (missing or unreadable)")
         }
@@ -59,6 +68,7 @@ public final class CSVReader {
         var field: [UInt8] = []
         var quoted = false, atFieldStart = true, sawAnything = false
         line = nextLine
+        rowHasInvalidUTF8 = false
         while true {
             if position >= buffer.count && !fill() {
                 if quoted { throw Malformed(file: path, line: line, reason: "a quoted field is not closed") }
@@ -98,6 +108,10 @@ public final class CSVReader {
 
     private func decode(_ bytes: [UInt8]) throws -> String {
         if !windows1252, let s = String(validating: bytes, as: UTF8.self) { return s }
+        if strictUTF8 {
+            rowHasInvalidUTF8 = true
+            return String(decoding: bytes, as: UTF8.self)
+        }
         // Not UTF-8: Excel's "CSV" on Indonesian Windows writes Windows-1252.
         windows1252 = true
         return String(bytes.map { Character(Unicode.Scalar(CSVReader.cp1252[Int($0)])!) })
@@ -131,7 +145,7 @@ public final class Dataset: @unchecked Sendable {
     }
 
     /// Normalises a batch of raw values on all cores and appends it, keeping row order.
-    func appendBatch(ids batchIDs: [String], raw: [[String]]) {
+    public func appendBatch(ids batchIDs: [String], raw: [[String]]) {
         let n = batchIDs.count
         guard n > 0 else { return }
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1_000 + 1))

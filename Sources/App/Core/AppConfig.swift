@@ -16,6 +16,8 @@ public struct AppConfig: Sendable {
     public var sessionLifetime: TimeInterval
     public var tokenLifetime: TimeInterval
     public var maxBodySize: Int
+    /// Largest agency list accepted for import (SINERGI_MAX_UPLOAD_MB, default 64).
+    public var maxUploadSize: Int
     public var demoPassword: String?
     public var timeZone: TimeZone
 
@@ -35,6 +37,7 @@ public struct AppConfig: Sendable {
         let sessionHours = try int(env, "SINERGI_SESSION_HOURS", default: 12, range: 1...168)
         let tokenHours = try int(env, "SINERGI_TOKEN_HOURS", default: 8, range: 1...168)
         let maxBodyKB = try int(env, "SINERGI_MAX_BODY_KB", default: 1024, range: 16...(512 * 1024))
+        let maxUploadMB = try int(env, "SINERGI_MAX_UPLOAD_MB", default: 64, range: 1...1024)
         let tzName = env["SINERGI_TIMEZONE"] ?? "Asia/Jakarta"
         guard let tz = TimeZone(identifier: tzName) else {
             throw Invalid(variable: "SINERGI_TIMEZONE", problem: "is not a known time zone (got \"\(tzName)\"; e.g. Asia/Jakarta)")
@@ -47,7 +50,7 @@ public struct AppConfig: Sendable {
         return AppConfig(
             database: database, publicURL: publicURL, secureCookies: scheme == "https", bcryptCost: cost,
             sessionLifetime: TimeInterval(sessionHours * 3600), tokenLifetime: TimeInterval(tokenHours * 3600),
-            maxBodySize: maxBodyKB * 1024, demoPassword: demo, timeZone: tz
+            maxBodySize: maxBodyKB * 1024, maxUploadSize: maxUploadMB * 1024 * 1024, demoPassword: demo, timeZone: tz
         )
     }
 

@@ -31,6 +31,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(Migrations.all)
     try await tuneSQLite(app)
 
+    app.importJobs = ImportJobs()
+    app.lifecycle.use(ImportJobsShutdown())
     routes(app)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(UsersCommand(), as: "users")
@@ -61,6 +63,7 @@ func routes(_ app: Application) {
     SponsorsController.register(web: web)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
+    ImportsController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

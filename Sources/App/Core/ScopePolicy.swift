@@ -79,4 +79,25 @@ enum ScopePolicy {
         guard let s = try await sponsors(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
         return s
     }
+
+    /// Whether this user may see an agency import: agency members their agency's own; officers and
+    /// supervisors their office's, and agency imports whose region overlaps their jurisdiction.
+    static func canSee(_ imp: AgencyImport, _ p: Principal) -> Bool {
+        switch p.role {
+        case .agency:
+            return imp.$agency.id != nil && imp.$agency.id == p.agencyID
+        case .officer, .supervisor:
+            if let office = p.officeID, imp.$office.id == office { return true }
+            switch imp.regionFilter {
+            case .regionPrefix(let prefix):
+                return p.jurisdiction.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || prefix.hasPrefix($0 + ".") }
+            case .regencies(let codes):
+                return !Set(codes).isDisjoint(with: p.jurisdiction)
+            default:
+                return false
+            }
+        case .sponsor, .admin:
+            return false
+        }
+    }
 }

@@ -34,7 +34,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         let token = (existing?.count ?? 0) >= 32 ? existing! : Tokens.random()
         req.csrfToken = token
         if ![.GET, .HEAD, .OPTIONS].contains(req.method) {
-            let limit = req.application.config.maxBodySize
+            let limit = req.route?.userInfo["maxBody"] as? Int ?? req.application.config.maxBodySize
             if let body = try await req.body.collect(max: limit).get(), body.readableBytes > limit {
                 throw Abort(.payloadTooLarge)
             }

@@ -24,6 +24,13 @@ enum OpenAPIDocument {
           "Counts": {"type": "object", "required": ["total", "byCategory", "byNationality", "expiringIn30Days", "overstayed"], "properties": {
             "total": {"type": "integer"}, "byCategory": {"type": "object", "additionalProperties": {"type": "integer"}},
             "byNationality": {"type": "object", "additionalProperties": {"type": "integer"}}, "expiringIn30Days": {"type": "integer"}, "overstayed": {"type": "integer"}}},
+          "Import": {"type": "object", "required": ["id", "kind", "status", "progress", "rows", "fileName", "createdAt"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]},
+            "status": {"type": "string", "enum": ["reconciling", "reconciled", "cancelled", "failed"]}, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "rows": {"type": "integer"}, "fileName": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "finishedAt": {"type": "string", "format": "date-time"},
+            "error": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "duplicate": {"type": "boolean"}}},
+          "InvalidFile": {"type": "object", "required": ["error", "invalidRows", "invalidCount"], "properties": {"error": {"type": "string"}, "invalidCount": {"type": "integer"},
+            "invalidRows": {"type": "array", "items": {"type": "object", "required": ["line", "reason"], "properties": {"line": {"type": "integer", "description": "the header is line 1"}, "reason": {"type": "string"}}}}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -80,6 +87,36 @@ enum OpenAPIDocument {
           "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "regency", "district", "village"]}},
                          {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
           "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionList"}}}}, "401": {"description": "no or invalid token"}, "422": {"description": "bad parameter"}}}},
+        "/api/v1/imports": {
+          "post": {"summary": "Import an agency list (CSV body or multipart part `file`; UTF-8 or Windows-1252, comma or semicolon). Columns are mapped by header name or by the owner's saved mapping; every row is validated before anything is stored; reconciliation against the registry then runs in the background", "security": [{"bearer": []}],
+            "parameters": [{"name": "kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]}},
+                           {"name": "agency", "in": "query", "description": "officers: import on behalf of this agency", "schema": {"type": "string", "format": "uuid"}}],
+            "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "kind": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "stored; reconciling", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
+                          "200": {"description": "the same file was imported before: that import, nothing new stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
+                          "401": {"description": "no or invalid token"}, "403": {"description": "agency members, officers and supervisors only"},
+                          "422": {"description": "invalid file: every bad line with its reason; nothing stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InvalidFile"}}}}}},
+          "get": {"summary": "Imports the caller may see (agency members: their agency's)", "security": [{"bearer": []}],
+            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Import"}}, "total": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "role not allowed"}}}},
+        "/api/v1/imports/{id}": {"get": {"summary": "Status and progress of an import", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the import", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/imports/{id}/cancel": {"post": {"summary": "Cancel an import still being reconciled: it and its rows are removed", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found"}, "409": {"description": "already reconciled"}}}},
+        "/api/v1/imports/{id}/rerun": {"post": {"summary": "Reconcile again (e.g. after the registry changed); people's decisions are kept", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "reconciling", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found"}, "409": {"description": "still reconciling"}}}},
+        "/api/v1/imports/{id}/reconciliation": {"get": {"summary": "Matched / review / unmatched counts; for officers also the rows with the registry foreigner (or sponsor) linked, the probability and each field's contribution", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["matched", "review", "unmatched"]}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
+          "responses": {"200": {"description": "counts (agency members) or counts and items (officers)", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "matched", "review", "unmatched"], "properties": {
+            "status": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"},
+            "items": {"type": "array", "items": {"type": "object", "required": ["rowId", "line", "state", "agencyRow"], "properties": {
+              "rowId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "state": {"type": "string", "enum": ["matched", "review", "unmatched"]}, "decision": {"type": "string", "enum": ["accepted", "rejected"]},
+              "probability": {"type": "number"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "agencyRow": {"type": "object"},
+              "explanation": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "level": {"type": "integer"}, "weight": {"type": "number"}}}}}}}}}}}},
+                        "404": {"description": "not found or not visible"}}}},
+        "/api/v1/imports/{id}/rows/{row}/decision": {"post": {"summary": "Officers accept or reject a row's link, or undo a decision; audited; a re-run never overwrites it", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "row", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accepted", "rejected", "undo"]}, "foreignerId": {"type": "string", "format": "uuid"}}}}}},
+          "responses": {"200": {"description": "the row"}, "403": {"description": "officers and supervisors only"}, "404": {"description": "not found"}, "409": {"description": "reconciliation still running"}, "422": {"description": "bad decision"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

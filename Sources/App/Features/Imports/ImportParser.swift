@@ -1,0 +1,227 @@
+import Foundation
+import Matching
+import Vapor
+
+/// A field an agency list may carry, the header names it is recognised by, and whether it is required.
+struct ImportField: Sendable {
+    let key: String
+    let aliases: [String]
+}
+
+/// One valid row, normalised: dates as YYYY-MM-DD, nationality as ISO alpha-3, sex as M/F, ids upper-case.
+struct ImportRecord: Sendable {
+    var line: Int
+    var name: String
+    var dateOfBirth: String?
+    var passportNumber: String?
+    var nationality: String?
+    var sex: String?
+    var employer: String?
+    var address: String?
+    var npwp: String?
+    var nib: String?
+}
+
+struct InvalidRow: Content, Equatable {
+    var line: Int
+    var reason: String
+}
+
+/// A file that cannot be imported: the first problem, and every invalid row (header = line 1).
+struct ImportRejected: Error, Sendable {
+    var message: String
+    var invalidRows: [InvalidRow]
+    var invalidCount: Int
+}
+
+
+/// Reads an agency's CSV (UTF-8 or Windows-1252, comma or semicolon), maps its columns to fields by
+/// a saved mapping or by header name, and validates every row. Nothing is stored here.
+enum ImportParser {
+    static let maxRows = 1_000_000
+    static let listedInvalidRows = 1_000
+
+    static let personFields: [ImportField] = [
+        .init(key: "name", aliases: ["full_name", "name", "nama", "nama_lengkap", "fullname"]),
+        .init(key: "family_name", aliases: ["family_name", "surname", "last_name", "nama_keluarga"]),
+        .init(key: "given_names", aliases: ["given_names", "given_name", "first_name", "nama_depan"]),
+        .init(key: "date_of_birth", aliases: ["date_of_birth", "dob", "birth_date", "birthdate", "tanggal_lahir", "tgl_lahir"]),
+        .init(key: "passport_number", aliases: ["passport_number", "passport", "passport_no", "no_paspor", "nomor_paspor"]),
+        .init(key: "nationality", aliases: ["nationality", "kewarganegaraan", "citizenship", "country", "negara"]),
+        .init(key: "sex", aliases: ["sex", "gender", "jenis_kelamin"]),
+        .init(key: "employer", aliases: ["employer", "company", "perusahaan", "sponsor", "penjamin", "pemberi_kerja"]),
+        .init(key: "address", aliases: ["address", "alamat"]),
+    ]
+    static let companyFields: [ImportField] = [
+        .init(key: "name", aliases: ["name", "company", "company_name", "nama", "nama_perusahaan", "perusahaan"]),
+        .init(key: "npwp", aliases: ["npwp", "tax_id"]),
+        .init(key: "nib", aliases: ["nib", "business_id"]),
+        .init(key: "address", aliases: ["address", "alamat"]),
+    ]
+
+    static func fields(_ kind: ImportKind) -> [ImportField] { kind.isCompanies ? companyFields : personFields }
+
+    static func headerKey(_ h: String) -> String {
+        h.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "")
+    }
+
+    /// Field → column index: the saved mapping where its header is present, else the header names.
+    static func resolveMapping(header: [String], kind: ImportKind, saved: [String: String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        let keys = header.map(headerKey)
+        for f in fields(kind) {
+            if let h = saved[f.key] {
+                if h.isEmpty { continue }   // deliberately unmapped
+                if let i = header.firstIndex(of: h) { out[f.key] = i; continue }
+            }
+            if let i = keys.firstIndex(where: { f.aliases.contains($0) }) { out[f.key] = i }
+        }
+        return out
+    }
+
+    /// UTF-8 if the bytes are UTF-8; UTF-8 with bad rows if they mix valid multi-byte sequences with
+    /// invalid bytes (a damaged file); Windows-1252 if nothing in them is UTF-8 beyond ASCII.
+    static func detectEncoding(_ bytes: some Collection<UInt8>) -> CSVReader.TextEncoding {
+        var validMultibyte = 0, invalid = 0
+        var it = Array(bytes)[...]
+        while let b = it.first {
+            if b < 0x80 { it = it.dropFirst(); continue }
+            let need = b >= 0xF0 && b <= 0xF4 ? 3 : b >= 0xE0 ? 2 : b >= 0xC2 && b < 0xE0 ? 1 : -1
+            if need > 0 && it.count > need && it.dropFirst().prefix(need).allSatisfy({ $0 & 0xC0 == 0x80 }) {
+                validMultibyte += 1; it = it.dropFirst(need + 1)
+            } else {
+                invalid += 1; it = it.dropFirst()
+            }
+        }
+        if invalid == 0 || validMultibyte > 0 { return .utf8 }
+        return .windows1252
+    }
+
+    struct Parsed: Sendable {
+        var header: [String]
+        var mapping: [String: Int]
+        var records: [ImportRecord]
+        var invalid: [InvalidRow]
+        var invalidCount: Int
+        var encoding: CSVReader.TextEncoding
+        var delimiter: Character
+    }
+
+    /// Parses and validates the whole file. `keepRecords` false keeps only the first `previewRows`.
+    static func parse(path: String, kind: ImportKind, saved: [String: String], encoding: CSVReader.TextEncoding,
+                      today: String, previewRows: Int? = nil, progress: ((Int) -> Void)? = nil) throws -> Parsed {
+        let reader: CSVReader
+        let header: [String]
+        do {
+            reader = try CSVReader(path: path, encoding: encoding)
+            header = try reader.header()
+        } catch let e as CSVReader.Malformed {
+            throw ImportRejected(message: e.reason, invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
+        }
+        let mapping = resolveMapping(header: header, kind: kind, saved: saved)
+        let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
+        guard hasName else {
+            let expected = kind.isCompanies ? "name (or company, nama_perusahaan)" : "full_name or name (or family_name and given_names)"
+            let reason = "no column for the name: expected \(expected); columns are \(header.joined(separator: ", "))"
+            throw ImportRejected(message: reason, invalidRows: [InvalidRow(line: 1, reason: reason)], invalidCount: 1)
+        }
+        var records: [ImportRecord] = []
+        var invalid: [InvalidRow] = []
+        var invalidCount = 0
+        var rows = 0
+        func reject(_ line: Int, _ reason: String) {
+            invalidCount += 1
+            if invalid.count < listedInvalidRows { invalid.append(InvalidRow(line: line, reason: reason)) }
+        }
+        while true {
+            let row: [String]
+            do {
+                guard let r = try reader.next() else { break }
+                row = r
+            } catch let e as CSVReader.Malformed {
+                reject(e.line, e.reason); break
+            }
+            rows += 1
+            if rows > maxRows {
+                throw ImportRejected(message: "the file has more than \(maxRows) rows; split it", invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
+            }
+            if rows % 50_000 == 0 { progress?(rows) }
+            let line = reader.line
+            if reader.rowHasInvalidUTF8 { reject(line, "the line is not valid UTF-8 (save the file as \"CSV UTF-8\")"); continue }
+            guard row.count == header.count else { reject(line, "expected \(header.count) columns, found \(row.count)"); continue }
+            switch record(row, line: line, mapping: mapping, kind: kind, today: today) {
+            case .success(let r): if previewRows.map({ records.count < $0 }) ?? true { records.append(r) }
+            case .failure(let f): reject(line, f.message)
+            }
+        }
+        if rows == 0 {
+            throw ImportRejected(message: "the file has a header but no data rows", invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
+        }
+        return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
+                      encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",")
+    }
+
+    static func record(_ row: [String], line: Int, mapping: [String: Int], kind: ImportKind, today: String) -> Result<ImportRecord, ValidationFailure> {
+        func value(_ key: String) -> String? {
+            guard let i = mapping[key] else { return nil }
+            let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
+            return v.isEmpty ? nil : v
+        }
+        func fail(_ m: String) -> Result<ImportRecord, ValidationFailure> { .failure(ValidationFailure(message: m)) }
+        var name = value("name") ?? [value("given_names"), value("family_name")].compactMap { $0 }.joined(separator: " ")
+        name = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard !name.isEmpty else { return fail("the name is empty") }
+        guard name.count <= 200 else { return fail("the name is longer than 200 characters") }
+        var r = ImportRecord(line: line, name: name)
+        if let a = value("address") {
+            guard a.count <= 500 else { return fail("address is longer than 500 characters") }
+            r.address = a
+        }
+        if kind.isCompanies {
+            if let n = value("npwp") {
+                let digits = n.filter(\.isNumber)
+                guard digits.count == 15 || digits.count == 16, n.allSatisfy({ $0.isNumber || ".- ".contains($0) }) else {
+                    return fail("npwp \"\(n.prefix(40))\" must have 15 or 16 digits")
+                }
+                r.npwp = digits
+            }
+            if let n = value("nib") {
+                guard n.count == 13, n.allSatisfy(\.isNumber) else { return fail("nib \"\(n.prefix(40))\" must have 13 digits") }
+                r.nib = n
+            }
+            return .success(r)
+        }
+        if let d = value("date_of_birth") {
+            guard let date = Normalize.date(d) else { return fail("date_of_birth \"\(d.prefix(40))\" is not a date (use YYYY-MM-DD or DD/MM/YYYY)") }
+            let s = date.description
+            guard s >= "1900-01-01", s <= today else { return fail("date_of_birth \(s) is not between 1900-01-01 and today") }
+            r.dateOfBirth = s
+        }
+        if let p = value("passport_number") {
+            let key = p.uppercased().filter { !$0.isWhitespace }
+            guard (5...20).contains(key.count), key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else {
+                return fail("passport_number \"\(p.prefix(40))\" must have 5 to 20 letters or digits")
+            }
+            r.passportNumber = key
+        }
+        if let n = value("nationality") {
+            let code = n.uppercased()
+            guard Countries.isKnown(code) else { return fail("nationality \"\(n.prefix(40))\" is not an ISO 3166 alpha-3 code (e.g. CHN, KOR, IND)") }
+            r.nationality = code
+        }
+        if let s = value("sex") {
+            switch s.uppercased() {
+            case "M", "L", "MALE", "LAKI-LAKI", "PRIA": r.sex = "M"
+            case "F", "P", "W", "FEMALE", "PEREMPUAN", "WANITA": r.sex = "F"
+            case "X": r.sex = "X"
+            default: return fail("sex \"\(s.prefix(20))\" must be M or F (L/P accepted)")
+            }
+        }
+        if let e = value("employer") {
+            guard e.count <= 300 else { return fail("employer is longer than 300 characters") }
+            r.employer = e
+        }
+        return .success(r)
+    }
+}

@@ -1,0 +1,189 @@
+import Crypto
+import Fluent
+import Foundation
+import Matching
+import SQLKit
+import Vapor
+
+/// Creating an import: hash (same file twice is one import), validate every row, store all rows in
+/// one transaction with its audit event, then reconcile in the background.
+enum ImportService {
+    struct Owner: Sendable {
+        var key: String
+        var agencyID: UUID?
+        var officeID: UUID?
+        var scope: String
+    }
+
+    /// Agency members import for their agency and region; officers and supervisors for their office's
+    /// jurisdiction, optionally on behalf of an agency (`agencyID`).
+    static func owner(_ p: Principal, onBehalfOf agencyID: UUID?, db: any Database) async throws -> Owner {
+        switch p.role {
+        case .agency:
+            guard let id = p.agencyID, let region = p.agencyRegionCode else { throw Abort(.forbidden) }
+            return Owner(key: "agency:\(id.uuidString)", agencyID: id, officeID: nil, scope: "prefix:\(region)")
+        case .officer, .supervisor:
+            guard let office = p.officeID, !p.jurisdiction.isEmpty else { throw Abort(.forbidden) }
+            let scope = "regencies:" + p.jurisdiction.joined(separator: ",")
+            if let agencyID {
+                guard try await Agency.find(agencyID, on: db) != nil else { throw ValidationFailure(message: "agency \(agencyID) does not exist") }
+                return Owner(key: "agency:\(agencyID.uuidString)", agencyID: agencyID, officeID: office, scope: scope)
+            }
+            return Owner(key: "office:\(office.uuidString)", agencyID: nil, officeID: office, scope: scope)
+        case .sponsor, .admin:
+            throw Abort(.forbidden)
+        }
+    }
+
+    static func fileHash(_ data: Data, kind: ImportKind) -> String {
+        var h = SHA256()
+        h.update(data: Data("sinergi-import|\(kind.rawValue)|".utf8))
+        h.update(data: data)
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func savedMapping(_ ownerKey: String, _ kind: ImportKind, db: any Database) async throws -> [String: String] {
+        guard let m = try await ImportMapping.query(on: db).filter(\.$ownerKey == ownerKey).filter(\.$kind == kind.rawValue).first() else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(m.mapping.utf8))) ?? [:]
+    }
+
+    enum Outcome { case created(AgencyImport), existing(AgencyImport) }
+
+    /// Validates the file at `path` and, if every row is valid, stores the import. Throws
+    /// `ImportRejected` naming each bad line otherwise; nothing is stored then.
+    static func create(_ req: Request, path: String, fileName: String, kind: ImportKind, owner: Owner,
+                       encoding: CSVReader.TextEncoding? = nil, mapping: [String: String]? = nil) async throws -> Outcome {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let hash = fileHash(data, kind: kind)
+        if let earlier = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$fileHash == hash).first() {
+            return .existing(earlier)
+        }
+        var saved = mapping ?? [:]
+        if mapping == nil { saved = try await savedMapping(owner.key, kind, db: req.db) }
+        let enc = encoding ?? ImportParser.detectEncoding(data)
+        let today = req.application.today
+        let parsed = try await Task.detached { try ImportParser.parse(path: path, kind: kind, saved: saved, encoding: enc, today: today) }.value
+        if parsed.invalidCount > 0 {
+            let first = parsed.invalid[0]
+            throw ImportRejected(message: "\(parsed.invalidCount) invalid row(s); the first is line \(first.line): \(first.reason). Nothing was imported.",
+                                 invalidRows: parsed.invalid, invalidCount: parsed.invalidCount)
+        }
+        let principal = try req.requirePrincipal()
+        let now = req.application.clock.now()
+        let usedMapping = Dictionary(uniqueKeysWithValues: parsed.mapping.map { ($0.key, parsed.header[$0.value]) })
+        let mappingJSON = String(decoding: try JSONEncoder().encode(usedMapping), as: UTF8.self)
+        do {
+            let imp = try await req.audited { db in
+                let imp = AgencyImport()
+                imp.id = UUID(); imp.kind = kind.rawValue; imp.ownerKey = owner.key
+                imp.$agency.id = owner.agencyID; imp.$office.id = owner.officeID; imp.scope = owner.scope
+                imp.fileName = String(fileName.prefix(200)); imp.fileHash = hash; imp.rowCount = parsed.records.count
+                imp.status = ImportStatus.reconciling.rawValue; imp.progress = 0
+                imp.createdBy = principal.userID; imp.createdAt = now
+                try await imp.create(on: db)
+                try await insertRows(parsed.records, importID: imp.id!, db: db)
+                if let m = try await ImportMapping.query(on: db).filter(\.$ownerKey == owner.key).filter(\.$kind == kind.rawValue).first() {
+                    m.mapping = mappingJSON; m.updatedAt = now
+                    try await m.update(on: db)
+                } else {
+                    let m = ImportMapping()
+                    m.ownerKey = owner.key; m.kind = kind.rawValue; m.mapping = mappingJSON; m.updatedAt = now
+                    try await m.create(on: db)
+                }
+                return (imp, [AuditEntry(action: "import.create", objectType: "agency_import", objectID: imp.id!.uuidString,
+                                         detail: "kind=\(kind.rawValue) rows=\(parsed.records.count) owner=\(owner.key)")])
+            }
+            return .created(imp)
+        } catch {
+            // The same file arrived twice at once: the other request stored it.
+            guard let d = error as? any DatabaseError, d.isConstraintFailure,
+                  let earlier = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$fileHash == hash).first() else { throw error }
+            return .existing(earlier)
+        }
+    }
+
+    static func insertRows(_ records: [ImportRecord], importID: UUID, db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let columns = ["id", "import_id", "line", "name", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state"]
+        var start = 0
+        while start < records.count {
+            let end = min(records.count, start + 500)
+            var insert = sql.insert(into: ImportRow.schema).columns(columns)
+            for r in records[start..<end] {
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.dateOfBirth), SQLBind(r.passportNumber),
+                    SQLBind(r.nationality), SQLBind(r.sex), SQLBind(r.employer), SQLBind(r.address), SQLBind(r.npwp), SQLBind(r.nib),
+                    SQLBind(MatchState.unmatched.rawValue),
+                ] as [any SQLExpression])
+            }
+            try await insert.run()
+            start = end
+        }
+    }
+}
+
+/// Background reconciliations, one task per import. A reconciliation interrupted by a restart is
+/// started again the next time anyone looks at the import.
+actor ImportJobs {
+    private var running: [UUID: Task<Void, Never>] = [:]
+
+    func isRunning(_ id: UUID) -> Bool { running[id] != nil }
+
+    func start(_ id: UUID, app: Application) {
+        guard running[id] == nil else { return }
+        let db = app.db
+        let logger = app.logger
+        running[id] = Task.detached { [weak self] in
+            do {
+                let c = try await Reconciler.run(id, db: db) { p in
+                    try? await (db as! any SQLDatabase).raw("UPDATE agency_imports SET progress = \(bind: p) WHERE id = \(bind: id) AND status = 'reconciling'").run()
+                }
+                try await AgencyImport.query(on: db).filter(\.$id == id).filter(\.$status == ImportStatus.reconciling.rawValue)
+                    .set(\.$status, to: ImportStatus.reconciled.rawValue).set(\.$progress, to: 100)
+                    .set(\.$finishedAt, to: app.clock.now()).update()
+                try await AuditLog.record(AuditEntry(action: "import.reconcile", objectType: "agency_import", objectID: id.uuidString,
+                                                     detail: "matched=\(c.matched) review=\(c.review) unmatched=\(c.unmatched)"),
+                                          actor: .system, requestID: "import-\(id.uuidString.prefix(8))", on: db, clock: app.clock)
+            } catch is CancellationError {
+                logger.notice("import reconciliation cancelled")
+            } catch {
+                logger.error("import reconciliation failed: \(String(describing: type(of: error)))")
+                try? await AgencyImport.query(on: db).filter(\.$id == id).filter(\.$status == ImportStatus.reconciling.rawValue)
+                    .set(\.$status, to: ImportStatus.failed.rawValue).set(\.$error, to: "reconciliation failed; start it again").update()
+            }
+            await self?.finished(id)
+        }
+    }
+
+    private func finished(_ id: UUID) { running[id] = nil }
+
+    func cancel(_ id: UUID) { running[id]?.cancel() }
+
+    /// Waits for every running reconciliation (shutdown, tests).
+    func drain() async {
+        while let (_, task) = running.first { await task.value }
+    }
+
+    func cancelAll() async {
+        for t in running.values { t.cancel() }
+        await drain()
+    }
+}
+
+extension Application {
+    private struct ImportJobsKey: StorageKey { typealias Value = ImportJobs }
+    var importJobs: ImportJobs {
+        get {
+            guard let j = storage[ImportJobsKey.self] else { fatalError("configure(_:config:) was not called") }
+            return j
+        }
+        set { storage[ImportJobsKey.self] = newValue }
+    }
+}
+
+/// Stops background reconciliations before the database goes away.
+struct ImportJobsShutdown: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async {
+        await app.importJobs.cancelAll()
+    }
+}

@@ -1,0 +1,356 @@
+import Fluent
+import Foundation
+import Matching
+import SQLKit
+import Vapor
+
+/// Agency lists: upload (API and web, with preview and column mapping), background reconciliation
+/// against the registry, the review queue with each field's contribution, and decisions.
+/// Agency members see their own imports and counts only; officers see the rows and matches.
+enum ImportsController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let a = api.grouped(RequireRole(.agency, .officer, .supervisor))
+        a.on(.POST, "imports", body: .stream, use: createAPI)
+        a.get("imports", use: listAPI)
+        a.get("imports", ":id", use: showAPI)
+        a.post("imports", ":id", "cancel", use: cancelAPI)
+        a.post("imports", ":id", "rerun", use: rerunAPI)
+        a.get("imports", ":id", "reconciliation", use: reconciliationAPI)
+        api.grouped(RequireRole(.officer, .supervisor)).post("imports", ":id", "rows", ":row", "decision", use: decideAPI)
+        //ImportPages.register(web)
+    }
+
+    // MARK: shared
+
+    struct ImportDTO: Content {
+        var id: UUID
+        var kind: String
+        var status: String
+        var progress: Int
+        var rows: Int
+        var fileName: String
+        var createdAt: Date
+        var finishedAt: Date?
+        var error: String?
+        var matched: Int?
+        var review: Int?
+        var unmatched: Int?
+        var duplicate: Bool?
+    }
+
+    static func dto(_ imp: AgencyImport, db: any Database, duplicate: Bool? = nil) async throws -> ImportDTO {
+        var d = ImportDTO(id: imp.id!, kind: imp.kind, status: imp.status, progress: imp.progress, rows: imp.rowCount,
+                          fileName: imp.fileName, createdAt: imp.createdAt, finishedAt: imp.finishedAt, error: imp.error, duplicate: duplicate)
+        if imp.statusValue == .reconciled {
+            let c = try await Reconciler.counts(imp.id!, db: db)
+            d.matched = c.matched; d.review = c.review; d.unmatched = c.unmatched
+        }
+        return d
+    }
+
+    /// The import if this user may see it (404 otherwise); restarts a reconciliation a restart interrupted.
+    static func visibleImport(_ req: Request) async throws -> AgencyImport {
+        guard let id = req.parameters.get("id", as: UUID.self), let imp = try await AgencyImport.find(id, on: req.db),
+              ScopePolicy.canSee(imp, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        if imp.statusValue == .reconciling, await !req.application.importJobs.isRunning(id) {
+            await req.application.importJobs.start(id, app: req.application)
+        }
+        return imp
+    }
+
+    static func kind(_ raw: String?) throws -> ImportKind {
+        guard let raw, let k = ImportKind(rawValue: raw) else {
+            throw ValidationFailure(message: "kind must be one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return k
+    }
+
+    static func rejected(_ e: ImportRejected) throws -> Response {
+        struct Body: Content { var error: String; var invalidRows: [InvalidRow]; var invalidCount: Int }
+        let res = Response(status: .unprocessableEntity)
+        try res.content.encode(Body(error: e.message, invalidRows: e.invalidRows, invalidCount: e.invalidCount))
+        return res
+    }
+
+    /// Writes a request body to a private temporary file, refusing it past the upload limit.
+    static func spool(_ req: Request) async throws -> String {
+        let limit = req.application.config.maxUploadSize
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sinergi-upload-\(UUID().uuidString).part").path
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else { throw Abort(.internalServerError, reason: "cannot write a temporary file") }
+        var size = 0
+        do {
+            for try await chunk in req.body {
+                size += chunk.readableBytes
+                if size > limit { throw ImportRejected(message: "the file is larger than the limit of \(limit / 1_048_576) MB", invalidRows: [], invalidCount: 0) }
+                try handle.write(contentsOf: Data(chunk.readableBytesView))
+            }
+            try handle.close()
+        } catch {
+            try? handle.close(); try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return path
+    }
+
+    static func encodingParameter(_ contentType: HTTPMediaType?) throws -> CSVReader.TextEncoding? {
+        guard let charset = contentType?.parameters["charset"]?.lowercased() else { return nil }
+        switch charset {
+        case "utf-8", "utf8": return .utf8
+        case "windows-1252", "cp1252", "iso-8859-1", "latin1": return .windows1252
+        default: throw ValidationFailure(message: "charset must be utf-8 or windows-1252")
+        }
+    }
+
+    // MARK: API
+
+    static func createAPI(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let agencyID = try req.query[String.self, at: "agency"].map { raw -> UUID in
+            guard let id = UUID(uuidString: raw) else { throw ValidationFailure(message: "agency must be an agency id") }
+            return id
+        }
+        if principal.role == .agency && agencyID != nil { throw ValidationFailure(message: "agency members import for their own agency only") }
+        let owner = try await ImportService.owner(principal, onBehalfOf: agencyID, db: req.db)
+        let contentType = req.headers.contentType
+        var kindRaw = req.query[String.self, at: "kind"]
+        var fileName = "upload.csv"
+        let path: String
+        do {
+            path = try await spool(req)
+        } catch let e as ImportRejected {
+            return try rejected(e)
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var csvPath = path
+        var encoding = try encodingParameter(contentType)
+        if contentType?.type == "multipart" {
+            // Multipart: the `file` part is the CSV; a `kind` part may name the kind.
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let parts = try MultipartParts.parse(data, boundary: contentType?.parameters["boundary"] ?? "")
+            guard let file = parts.first(where: { $0.name == "file" }) else { throw ValidationFailure(message: "multipart body has no part named \"file\"") }
+            if let k = parts.first(where: { $0.name == "kind" }) { kindRaw = kindRaw ?? String(decoding: k.body, as: UTF8.self) }
+            fileName = file.fileName ?? fileName
+            encoding = try encodingParameter(file.contentType) ?? encoding
+            csvPath = path + ".csv"
+            try file.body.write(to: URL(fileURLWithPath: csvPath))
+        }
+        defer { if csvPath != path { try? FileManager.default.removeItem(atPath: csvPath) } }
+        let kind = try kind(kindRaw)
+        if FileManager.default.fileSize(csvPath) == 0 { throw ValidationFailure(message: "the body is empty: send the CSV file") }
+        do {
+            switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding) {
+            case .created(let imp):
+                await req.application.importJobs.start(imp.id!, app: req.application)
+                let res = Response(status: .created)
+                try res.content.encode(try await dto(imp, db: req.db))
+                res.headers.replaceOrAdd(name: .location, value: "/api/v1/imports/\(imp.id!)")
+                return res
+            case .existing(let imp):
+                let res = Response(status: .ok)
+                try res.content.encode(try await dto(imp, db: req.db, duplicate: true))
+                return res
+            }
+        } catch let e as ImportRejected {
+            return try rejected(e)
+        }
+    }
+
+    struct ListDTO: Content { var items: [ImportDTO]; var total: Int }
+
+    static func visibleImports(_ req: Request) async throws -> [AgencyImport] {
+        let p = try req.requirePrincipal()
+        var q = AgencyImport.query(on: req.db).sort(\.$createdAt, .descending)
+        if p.role == .agency { q = q.filter(\.$agency.$id == (p.agencyID ?? UUID())) }
+        return try await q.all().filter { ScopePolicy.canSee($0, p) }
+    }
+
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        let all = try await visibleImports(req)
+        var items: [ImportDTO] = []
+        for imp in all.prefix(200) { items.append(try await dto(imp, db: req.db)) }
+        return ListDTO(items: items, total: all.count)
+    }
+
+    static func showAPI(_ req: Request) async throws -> ImportDTO {
+        try await dto(try await visibleImport(req), db: req.db)
+    }
+
+    /// Cancelling a reconciling import removes it and its rows (all or nothing); a reconciled one stays.
+    static func cancel(_ req: Request) async throws -> AgencyImport {
+        let imp = try await visibleImport(req)
+        guard imp.statusValue == .reconciling || imp.statusValue == .failed else {
+            throw Abort(.conflict, reason: "the import is \(imp.status); only an import still being reconciled can be cancelled")
+        }
+        await req.application.importJobs.cancel(imp.id!)
+        let id = imp.id!
+        try await req.audited { db in
+            guard let fresh = try await AgencyImport.find(id, on: db) else { throw Abort(.notFound) }
+            try await ImportRow.query(on: db).filter(\.$agencyImport.$id == id).delete()
+            fresh.status = ImportStatus.cancelled.rawValue
+            fresh.fileHash = "\(fresh.fileHash):cancelled:\(id.uuidString)"   // the same file may be imported again
+            fresh.finishedAt = req.application.clock.now()
+            fresh.rowCount = 0
+            try await fresh.update(on: db)
+            return ((), [AuditEntry(action: "import.cancel", objectType: "agency_import", objectID: id.uuidString)])
+        }
+        return try await AgencyImport.find(id, on: req.db)!
+    }
+
+    static func cancelAPI(_ req: Request) async throws -> ImportDTO {
+        try await dto(try await cancel(req), db: req.db)
+    }
+
+    /// Runs the reconciliation again (e.g. after the registry changed); decisions are kept.
+    static func rerun(_ req: Request) async throws -> AgencyImport {
+        let imp = try await visibleImport(req)
+        guard imp.statusValue == .reconciled || imp.statusValue == .failed else {
+            throw Abort(.conflict, reason: "the import is \(imp.status); only a reconciled or failed import can be run again")
+        }
+        let id = imp.id!
+        try await req.audited { db in
+            try await AgencyImport.query(on: db).filter(\.$id == id).set(\.$status, to: ImportStatus.reconciling.rawValue)
+                .set(\.$progress, to: 0).set(\.$error, to: nil).update()
+            return ((), [AuditEntry(action: "import.rerun", objectType: "agency_import", objectID: id.uuidString)])
+        }
+        await req.application.importJobs.start(id, app: req.application)
+        return try await AgencyImport.find(id, on: req.db)!
+    }
+
+    static func rerunAPI(_ req: Request) async throws -> ImportDTO {
+        try await dto(try await rerun(req), db: req.db)
+    }
+
+    struct ItemDTO: Content {
+        var rowId: UUID
+        var line: Int
+        var state: String
+        var decision: String?
+        var probability: Double?
+        var foreignerId: UUID?
+        var sponsorId: UUID?
+        var agencyRow: AgencyRowDTO
+        var explanation: [Reconciler.Contribution]?
+    }
+
+    struct AgencyRowDTO: Content {
+        var name: String
+        var dateOfBirth: String?
+        var passportNumber: String?
+        var nationality: String?
+        var sex: String?
+        var employer: String?
+        var address: String?
+        var npwp: String?
+        var nib: String?
+    }
+
+    static func item(_ r: ImportRow) -> ItemDTO {
+        let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
+        return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
+                       foreignerId: r.foreignerID, sponsorId: r.sponsorID,
+                       agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, passportNumber: r.passportNumber, nationality: r.nationality,
+                                               sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib),
+                       explanation: explanation)
+    }
+
+    struct ReconciliationDTO: Content {
+        var status: String
+        var matched: Int
+        var review: Int
+        var unmatched: Int
+        var items: [ItemDTO]?
+        var total: Int?
+        var page: Int?
+        var per: Int?
+    }
+
+    /// Rows of an import in one effective state (nil: all), in file order.
+    static func rows(_ importID: UUID, state: MatchState?, paging: Paging, db: any Database) async throws -> ([ImportRow], Int) {
+        var q = ImportRow.query(on: db).filter(\.$agencyImport.$id == importID)
+        if let state {
+            switch state {
+            case .matched:
+                q = q.group(.or) { $0.filter(\.$decision == MatchDecision.accepted.rawValue).group(.and) { $0.filter(\.$decision == nil).filter(\.$matchState == "matched") } }
+            case .unmatched:
+                q = q.group(.or) { $0.filter(\.$decision == MatchDecision.rejected.rawValue).group(.and) { $0.filter(\.$decision == nil).filter(\.$matchState == "unmatched") } }
+            case .review:
+                q = q.filter(\.$decision == nil).filter(\.$matchState == "review")
+            }
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$line).range(paging.offset..<(paging.offset + paging.per)).all()
+        return (items, total)
+    }
+
+    static func reconciliationAPI(_ req: Request) async throws -> ReconciliationDTO {
+        let imp = try await visibleImport(req)
+        let c = try await Reconciler.counts(imp.id!, db: req.db)
+        var out = ReconciliationDTO(status: imp.status, matched: c.matched, review: c.review, unmatched: c.unmatched)
+        // Agency members: counts only. Officers: the rows, with the registry ids they were linked to.
+        guard try req.requirePrincipal().role != .agency else { return out }
+        let state = try req.query[String.self, at: "state"].map { raw -> MatchState in
+            guard let s = MatchState(rawValue: raw) else { throw ValidationFailure(message: "state must be matched, review or unmatched") }
+            return s
+        }
+        let paging = try Paging(req, defaultPer: 100)
+        let (rows, total) = try await rows(imp.id!, state: state, paging: paging, db: req.db)
+        out.items = rows.map(item)
+        out.total = total; out.page = paging.page; out.per = paging.per
+        return out
+    }
+
+    struct DecisionInput: Content { var decision: String; var foreignerId: UUID? }
+
+    /// Accept, reject or undo (back to the engine's verdict) one row's link. Audited; a re-run keeps it.
+    static func decide(_ req: Request, importID: UUID, rowID: UUID, decision raw: String, foreignerID: UUID?) async throws -> ImportRow {
+        guard let imp = try await AgencyImport.find(importID, on: req.db), ScopePolicy.canSee(imp, try req.requirePrincipal()),
+              let row = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first() else {
+            throw Abort(.notFound)
+        }
+        guard imp.statusValue == .reconciled else { throw Abort(.conflict, reason: "the import is \(imp.status); decide after the reconciliation has finished") }
+        let decision: MatchDecision?
+        switch raw {
+        case "accepted", "accept": decision = .accepted
+        case "rejected", "reject": decision = .rejected
+        case "undo", "none": decision = nil
+        default: throw ValidationFailure(message: "decision must be accepted, rejected or undo")
+        }
+        var target = row.foreignerID
+        if decision == .accepted && !imp.kindValue.isCompanies {
+            if let f = foreignerID { target = f }
+            guard let t = target else { throw ValidationFailure(message: "foreignerId is required: this row has no candidate") }
+            _ = try await ScopePolicy.foreigner(t, req)   // the officer must be able to see whom they link
+        }
+        if decision == .accepted && imp.kindValue.isCompanies && row.sponsorID == nil {
+            throw ValidationFailure(message: "this row has no candidate company to accept")
+        }
+        let user = try req.requirePrincipal().userID
+        let now = req.application.clock.now()
+        let before = row.decision ?? "none"
+        let linked = target
+        return try await req.audited { db in
+            row.decision = decision?.rawValue
+            row.decidedBy = decision == nil ? nil : user
+            row.decidedAt = decision == nil ? nil : now
+            if decision == .accepted && !imp.kindValue.isCompanies { row.foreignerID = linked }
+            try await row.update(on: db)
+            let detail = "import=\(importID) from=\(before) to=\(decision?.rawValue ?? "none")" + (row.foreignerID.map { " foreigner=\($0)" } ?? "")
+            return (row, [AuditEntry(action: "import.decision", objectType: "import_row", objectID: rowID.uuidString, detail: detail)])
+        }
+    }
+
+    static func decideAPI(_ req: Request) async throws -> ItemDTO {
+        guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
+        guard let input = try? req.content.decode(DecisionInput.self) else {
+            throw ValidationFailure(message: "body must be JSON with decision (accepted, rejected or undo) and optional foreignerId")
+        }
+        return item(try await decide(req, importID: importID, rowID: rowID, decision: input.decision, foreignerID: input.foreignerId))
+    }
+}
+
+extension FileManager {
+    func fileSize(_ path: String) -> Int {
+        ((try? attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}

@@ -1,0 +1,161 @@
+import Fluent
+import Foundation
+import Matching
+import SQLKit
+import Vapor
+
+/// Reconciles an import against the registry: persons with the Matching library (Fellegi-Sunter,
+/// learnt on this list and registry), companies by NPWP/NIB and normalised name. Rows a person has
+/// decided (accepted/rejected) keep their decision; only the engine's verdict is refreshed.
+enum Reconciler {
+    /// At or above: matched automatically. Between: review queue. Below: unmatched.
+    static let acceptAt = 0.90
+    static let reviewAt = 0.20
+
+    struct Verdict: Sendable {
+        var rowID: UUID
+        var targetID: UUID
+        var probability: Double
+        var explanation: [Contribution]
+    }
+
+    /// One field's part in a score: agreement level (-1 missing, 0 disagree … highest exact) and
+    /// its weight in bits (log2 of m/u).
+    struct Contribution: Content, Equatable {
+        var field: String
+        var level: Int
+        var weight: Double
+    }
+
+    static func state(_ p: Double) -> MatchState { p >= acceptAt ? .matched : p >= reviewAt ? .review : .unmatched }
+
+    static let personFields: [FieldSpec] = [
+        FieldSpec(column: "name", kind: .name), FieldSpec(column: "date_of_birth", kind: .date),
+        FieldSpec(column: "passport_number", kind: .id), FieldSpec(column: "nationality", kind: .category),
+        FieldSpec(column: "sex", kind: .category),
+    ]
+
+    /// Runs the whole reconciliation of one import and stores it. `progress` gets 0…100.
+    static func run(_ importID: UUID, db: any Database, progress: @escaping @Sendable (Int) async -> Void) async throws -> (matched: Int, review: Int, unmatched: Int) {
+        guard let imp = try await AgencyImport.find(importID, on: db) else { throw Abort(.notFound) }
+        let sql = db as! any SQLDatabase
+        await progress(5)
+        let verdicts: [Verdict]
+        if imp.kindValue.isCompanies {
+            verdicts = try await companies(imp, sql)
+        } else {
+            verdicts = try await persons(imp, sql, progress: progress)
+        }
+        try Task.checkCancellation()
+        await progress(90)
+        return try await store(verdicts, importID: importID, db: db)
+    }
+
+    static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
+        struct Row: Decodable { var id: UUID; var name: String; var date_of_birth: String?; var passport_number: String?; var nationality: String?; var sex: String? }
+        struct Reg: Decodable { var id: UUID; var full_name: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String }
+        let rows = try await sql.raw("SELECT id, name, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
+        try Task.checkCancellation()
+        await progress(15)
+        let registry = try await sql.raw("SELECT id, full_name, date_of_birth, passport_number, nationality, sex FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
+        try Task.checkCancellation()
+        await progress(35)
+        guard !rows.isEmpty, !registry.isEmpty else { return [] }
+        let left = Dataset(fields: personFields), right = Dataset(fields: personFields)
+        left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: [
+            rows.map(\.name), rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" },
+            rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
+        ])
+        right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: [
+            registry.map(\.full_name), registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" },
+            registry.map(\.nationality), registry.map(\.sex),
+        ])
+        await progress(45)
+        var options = MatchOptions()
+        options.threshold = reviewAt
+        options.oneToOne = true
+        let result = await Matcher.run(left: left, right: right, options: options)
+        try Task.checkCancellation()
+        await progress(80)
+        return result.pairs.map { pair in
+            let parts = Matcher.explain(left: left, pair.left, right: right, pair.right, model: result.model)
+            return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
+                           explanation: parts.map { Contribution(field: $0.field, level: $0.level, weight: ($0.weight * 100).rounded() / 100) })
+        }
+    }
+
+    /// "PT. ABC Indonesia", "ABC INDONESIA, PT" and "Pt Abc Indonesia Tbk" have one key: folded words
+    /// without legal forms.
+    static func companyKey(_ name: String) -> String {
+        let legal: Set<String> = ["PT", "CV", "TBK", "PERSERO", "UD", "FA", "FIRMA", "PERUM", "KOPERASI", "YAYASAN", "LTD", "CO", "INC", "LIMITED", "CORP"]
+        return Normalize.fold(name.replacingOccurrences(of: ".", with: " ").replacingOccurrences(of: ",", with: " "))
+            .split(separator: " ").map(String.init).filter { !legal.contains($0) }.joined(separator: " ")
+    }
+
+    static func companies(_ imp: AgencyImport, _ sql: any SQLDatabase) async throws -> [Verdict] {
+        struct Row: Decodable { var id: UUID; var name: String; var npwp: String?; var nib: String? }
+        struct Spo: Decodable { var id: UUID; var name: String; var npwp: String?; var nib: String? }
+        let rows = try await sql.raw("SELECT id, name, npwp, nib FROM import_rows WHERE import_id = \(bind: imp.id!)").all(decoding: Row.self)
+        let sponsors = try await sql.raw("SELECT id, name, npwp, nib FROM sponsors WHERE kind = 'company' AND \(imp.regionFilter.sql)").all(decoding: Spo.self)
+        func digits(_ s: String?) -> String? { s.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 } }
+        var byNPWP: [String: Int] = [:], byNIB: [String: Int] = [:], byKey: [String: Int] = [:], byToken: [String: [Int]] = [:]
+        let keys = sponsors.map { companyKey($0.name) }
+        for (k, s) in sponsors.enumerated() {
+            if let n = digits(s.npwp) { byNPWP[n] = k }
+            if let n = digits(s.nib) { byNIB[n] = k }
+            byKey[keys[k]] = k
+            if let first = keys[k].split(separator: " ").first { byToken[String(first), default: []].append(k) }
+        }
+        var out: [Verdict] = []
+        for r in rows {
+            let key = companyKey(r.name)
+            var parts: [Contribution] = []
+            var best: (Int, Double)?
+            if let n = digits(r.npwp), let k = byNPWP[n] { best = (k, 1.0); parts.append(Contribution(field: "npwp", level: 1, weight: 20)) }
+            else if let n = digits(r.nib), let k = byNIB[n] { best = (k, 1.0); parts.append(Contribution(field: "nib", level: 1, weight: 20)) }
+            if best == nil, let k = byKey[key] { best = (k, 0.97) }
+            if best == nil, let first = key.split(separator: " ").first {
+                for k in byToken[String(first)] ?? [] {
+                    let s = Similarity.jaroWinkler(key, keys[k])
+                    if s >= 0.85 && s > (best?.1 ?? 0) { best = (k, s) }
+                }
+                if let b = best { best = (b.0, min(0.89, (b.1 - 0.85) / 0.15 * 0.7 + 0.2)) }
+            }
+            guard let (k, p) = best else { continue }
+            let nameScore = Similarity.jaroWinkler(key, keys[k])
+            parts.append(Contribution(field: "name", level: key == keys[k] ? 2 : nameScore >= 0.85 ? 1 : 0, weight: ((nameScore * 10).rounded() / 10)))
+            out.append(Verdict(rowID: r.id, targetID: sponsors[k].id, probability: p, explanation: parts))
+        }
+        return out
+    }
+
+    /// Stores verdicts in one transaction: undecided rows are reset, then get their new verdict;
+    /// decided rows are left alone. Nothing is written if the import was cancelled meanwhile.
+    static func store(_ verdicts: [Verdict], importID: UUID, db: any Database) async throws -> (matched: Int, review: Int, unmatched: Int) {
+        let companies = try await AgencyImport.find(importID, on: db)?.kindValue.isCompanies ?? false
+        let target = companies ? "sponsor_id" : "foreigner_id"
+        let encoder = JSONEncoder()
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            guard let imp = try await AgencyImport.find(importID, on: tx), imp.statusValue == .reconciling else { throw CancellationError() }
+            try await sql.raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
+            for v in verdicts {
+                let json = String(decoding: try encoder.encode(v.explanation), as: UTF8.self)
+                try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: state(v.probability).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+            }
+        }
+        return try await counts(importID, db: db)
+    }
+
+    static func counts(_ importID: UUID, db: any Database) async throws -> (matched: Int, review: Int, unmatched: Int) {
+        struct C: Decodable { var state: String; var n: Int }
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END AS state,
+                   COUNT(*) AS n FROM import_rows WHERE import_id = \(bind: importID) GROUP BY 1
+            """).all(decoding: C.self)
+        var m = 0, r = 0, u = 0
+        for c in rows { switch c.state { case "matched": m += c.n; case "review": r += c.n; default: u += c.n } }
+        return (m, r, u)
+    }
+}

@@ -1,0 +1,285 @@
+@testable import App
+import Fluent
+import Foundation
+import Matching
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+struct ImportReply: Decodable {
+    var id: UUID?
+    var rows: Int?
+    var status: String?
+    var progress: Int?
+    var duplicate: Bool?
+    var error: String?
+    var invalidRows: [InvalidRow]?
+    var matched: Int?
+    var review: Int?
+    var unmatched: Int?
+}
+
+struct ReconciliationReply: Decodable {
+    struct Item: Decodable {
+        var rowId: UUID
+        var line: Int
+        var state: String
+        var decision: String?
+        var probability: Double?
+        var foreignerId: UUID?
+        var explanation: [Reconciler.Contribution]?
+    }
+    var status: String
+    var matched: Int
+    var review: Int
+    var unmatched: Int
+    var items: [Item]?
+    var total: Int?
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ res: TestingHTTPResponse) throws -> T {
+    try JSONDecoder().decode(T.self, from: Data(res.body.readableBytesView))
+}
+
+/// Sends a CSV body to POST /api/v1/imports.
+func postImport(_ app: Application, token: String, kind: String, csv: [UInt8], charset: String? = nil, extraQuery: String = "") async throws -> TestingHTTPResponse {
+    var h = bearer(token)
+    h.replaceOrAdd(name: .contentType, value: "text/csv" + (charset.map { "; charset=\($0)" } ?? ""))
+    return try await app.testing().sendRequest(.POST, "/api/v1/imports?kind=\(kind)\(extraQuery)", headers: h, body: ByteBuffer(bytes: csv))
+}
+
+/// Polls an import until its reconciliation is over.
+func waitReconciled(_ app: Application, token: String, id: UUID) async throws -> ImportReply {
+    for _ in 0..<600 {
+        let r = try decode(ImportReply.self, try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(token)))
+        if r.status != "reconciling" { return r }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("reconciliation did not finish")
+    return ImportReply()
+}
+
+func fixtureCSV(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("MatchingTests/Fixtures/foreigners/\(name).csv").path
+}
+
+/// Puts the Matching fixture's 600 "registry" records into the registry, in Kabupaten Mojokerto.
+/// Returns registry id → fixture id.
+func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
+    let reader = try CSVReader(path: fixtureCSV("left"))
+    let header = try reader.header()
+    let sql = app.db as! any SQLDatabase
+    var ids: [UUID: String] = [:]
+    while let row = try reader.next() {
+        let v = Dictionary(uniqueKeysWithValues: zip(header, row))
+        let id = UUID()
+        ids[id] = v["id"]!
+        let full = "\(v["given_names"]!) \(v["family_name"]!)".trimmingCharacters(in: .whitespaces)
+        let passport = v["passport_number"].flatMap { $0.isEmpty ? nil : $0 }
+        try await sql.raw("""
+            INSERT INTO foreigners (id, family_name, given_names, full_name, sex, date_of_birth, nationality, search_name, passport_number, village_code, regency_code, passport_key, name_key)
+            VALUES (\(bind: id), \(bind: v["family_name"]!), \(bind: v["given_names"]!), \(bind: full), \(bind: v["sex"]!.isEmpty ? "X" : v["sex"]!),
+                    \(bind: Normalize.date(v["date_of_birth"]!)?.description), \(bind: v["nationality"]!), \(bind: full.uppercased()), \(bind: passport),
+                    '35.16.05.2010', '35.16', \(bind: passport.map(Normalize.documentID)), \(bind: " " + Normalize.nameTokens(full).sorted().joined(separator: " ") + " "))
+            """).run()
+    }
+    return ids
+}
+
+@Suite struct ImportTests {
+    @Test func aFileWithBadRowsNamesEachLineAndStoresNothing() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            var csv = Array("full_name,nationality,date_of_birth,passport_number,sex\n".utf8)
+            csv += Array("Müller Hans,DEU,1980-02-29,C01X00T47,M\n".utf8)           // 2 valid (leap day)
+            csv += Array("Zhang Wei,CHN,1981-02-29,E12345678,M\n".utf8)             // 3 no such day
+            csv += Array("Kim Min-jun,XKR,1990-01-01,M12345678,M\n".utf8)           // 4 unknown code
+            csv += Array("Tanaka Yuki,JPN,1985-03-03\n".utf8)                        // 5 column count
+            csv += Array("Nguy".utf8) + [0xFF, 0xFE] + Array("n Van An,VNM,1979-05-06,B1234567,M\n".utf8)  // 6 invalid UTF-8
+            csv += Array("Smith John,GBR,1970-01-01,123456789,Q\n".utf8)            // 7 sex
+            let res = try await postImport(app, token: token, kind: "residents", csv: csv)
+            #expect(res.status == .unprocessableEntity)
+            let body = try decode(ImportReply.self, res)
+            let lines = (body.invalidRows ?? []).map(\.line)
+            #expect(lines == [3, 4, 5, 6, 7])
+            let reasons = (body.invalidRows ?? []).map(\.reason)
+            #expect(reasons[0].contains("date_of_birth") && reasons[1].contains("nationality") && reasons[2].contains("expected 5 columns, found 3"))
+            #expect(reasons[3].contains("UTF-8") && reasons[4].contains("sex"))
+            #expect(body.error?.contains("line 3") == true)
+            #expect(try await AgencyImport.query(on: app.db).count() == 0)
+            #expect(try await ImportRow.query(on: app.db).count() == 0)
+
+            // A missing name column is a file-level error on line 1.
+            let noName = try await postImport(app, token: token, kind: "residents", csv: Array("nationality,sex\nCHN,M\n".utf8))
+            #expect(noName.status == .unprocessableEntity)
+            #expect(try decode(ImportReply.self, noName).invalidRows?.first?.line == 1)
+            // Unknown kind, empty body.
+            #expect(try await postImport(app, token: token, kind: "cars", csv: Array("name\nx\n".utf8)).status == .unprocessableEntity)
+            #expect(try await postImport(app, token: token, kind: "residents", csv: []).status == .unprocessableEntity)
+        }
+    }
+
+    @Test func theSameFileTwiceImportsOnceAndWindows1252SemicolonsAreRead() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "agency@demo.sinergi.id")
+            // As Excel on Indonesian Windows saves it: semicolons, Windows-1252 (0xDC = Ü), CRLF.
+            let csv: [UInt8] = Array("Nama;Kewarganegaraan;Tanggal_Lahir;No_Paspor;Jenis_Kelamin;Perusahaan\r\n".utf8)
+                + Array("M".utf8) + [0xDC] + Array("LLER HANS;DEU;29/02/1980;C01X00T47;L;PT Ngoro Baja\r\n".utf8)
+                + Array("ZHANG WEI;CHN;1975-07-01;E99887766;L;PT Ngoro Baja\r\n".utf8)
+            let first = try await postImport(app, token: token, kind: "foreign-workers", csv: csv)
+            #expect(first.status == .created)
+            let created = try decode(ImportReply.self, first)
+            #expect(created.rows == 2)
+            let second = try await postImport(app, token: token, kind: "foreign-workers", csv: csv)
+            #expect(second.status == .ok)
+            let again = try decode(ImportReply.self, second)
+            #expect(again.id == created.id && again.duplicate == true)
+            #expect(try await AgencyImport.query(on: app.db).count() == 1)
+            #expect(try await ImportRow.query(on: app.db).count() == 2)
+            let names = try await ImportRow.query(on: app.db).sort(\.$line).all().map(\.name)
+            #expect(names == ["MÜLLER HANS", "ZHANG WEI"])
+            let row = try await ImportRow.query(on: app.db).sort(\.$line).first()!
+            #expect(row.dateOfBirth == "1980-02-29" && row.sex == "M" && row.employer == "PT Ngoro Baja")
+            // The mapping is remembered for the agency.
+            let saved = try await ImportService.savedMapping("agency:\(try await User.query(on: app.db).filter(\.$email == "agency@demo.sinergi.id").first()!.$agency.id!.uuidString)", .foreignWorkers, db: app.db)
+            #expect(saved["name"] == "Nama" && saved["passport_number"] == "No_Paspor")
+            _ = try await waitReconciled(app, token: token, id: created.id!)
+            // The same bytes as another kind are another import.
+            #expect(try await postImport(app, token: token, kind: "residents", csv: csv).status == .created)
+            // Audited.
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.create").count() == 2)
+        }
+    }
+
+    @Test func multipartUploadsWork() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let boundary = "----sinergi-test-boundary"
+            var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npersons-checked\r\n"
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"razia.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            body += "name,nationality\nLI NA,CHN\nPARK JI-HOON,KOR\n\r\n--\(boundary)--\r\n"
+            var h = bearer(token)
+            h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let res = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: h, body: ByteBuffer(string: body))
+            #expect(res.status == .created)
+            #expect(try decode(ImportReply.self, res).rows == 2)
+            #expect(try await AgencyImport.query(on: app.db).first()?.fileName == "razia.csv")
+        }
+    }
+
+    @Test func reconciliationFindsTheKnownPairsAndDecisionsSurviveARerun() async throws {
+        try await withTestApp { app in
+            let registry = try await loadFixtureRegistry(app)
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let csv = try Data(contentsOf: URL(fileURLWithPath: fixtureCSV("right")))
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv))
+            #expect(res.status == .created, "\(res.body.string.prefix(500))")
+            let id = try decode(ImportReply.self, res).id!
+            let done = try await waitReconciled(app, token: token, id: id)
+            #expect(done.status == "reconciled" && done.rows == 480)
+
+            // Row line n is right.csv's record R(n-2).
+            var items: [ReconciliationReply.Item] = []
+            for page in 1...5 {
+                let r = try decode(ReconciliationReply.self, try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?per=100&page=\(page)", headers: bearer(token)))
+                items += r.items ?? []
+            }
+            #expect(items.count == 480)
+            let truth = Set(try String(contentsOfFile: fixtureCSV("truth"), encoding: .utf8).split(separator: "\n").dropFirst().map(String.init))
+            func pairs(_ states: Set<String>) -> Set<String> {
+                Set(items.filter { states.contains($0.state) }.compactMap { i in i.foreignerId.flatMap { registry[$0] }.map { "\($0),R\(i.line - 2)" } })
+            }
+            let auto = pairs(["matched"]), all = pairs(["matched", "review"])
+            let autoPrecision = Double(auto.intersection(truth).count) / Double(max(auto.count, 1))
+            let recall = Double(all.intersection(truth).count) / Double(truth.count)
+            #expect(autoPrecision >= 0.98, "precision of automatic matches \(autoPrecision)")
+            #expect(recall >= 0.95, "recall of matches and review \(recall)")
+            let matched = items.first { $0.state == "matched" }!
+            #expect(matched.explanation?.contains { $0.field == "name" } == true)
+
+            // Decisions: reject an automatic match, accept one from review (or the other way), undo one.
+            let review = items.first { $0.state == "review" }
+            let decide: (UUID, String) async throws -> TestingHTTPResponse = { row, d in
+                var h = bearer(token); h.contentType = .json
+                return try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"\#(d)"}"#))
+            }
+            #expect(try await decide(matched.rowId, "rejected").status == .ok)
+            if let review { #expect(try await decide(review.rowId, "accepted").status == .ok) }
+            let third = items.last { $0.state == "matched" && $0.rowId != matched.rowId }!
+            #expect(try await decide(third.rowId, "rejected").status == .ok)
+            #expect(try await decide(third.rowId, "undo").status == .ok)
+            #expect(try await decide(third.rowId, "maybe").status == .unprocessableEntity)
+
+            var h = bearer(token); h.contentType = .json
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rerun", headers: h).status == .ok)
+            _ = try await waitReconciled(app, token: token, id: id)
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).all()
+            let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
+            #expect(byID[matched.rowId]?.decision == "rejected" && byID[matched.rowId]?.effectiveState == .unmatched)
+            if let review { #expect(byID[review.rowId]?.decision == "accepted" && byID[review.rowId]?.effectiveState == .matched) }
+            #expect(byID[third.rowId]?.decision == nil && byID[third.rowId]?.effectiveState == .matched)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.decision").count() == (review == nil ? 3 : 4))
+            // A reconciled import cannot be cancelled.
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/cancel", headers: h).status == .conflict)
+        }
+    }
+
+    @Test func agencyMembersSeeCountsOnlyAndOthersSeeNothing() async throws {
+        try await withTestApp { app in
+            _ = try await loadFixtureRegistry(app)
+            let agency = try await apiToken(app, "agency@demo.sinergi.id")
+            let csv = Array("family_name,given_names,date_of_birth,nationality,passport_number\nWANG,BIN,1959-09-04,TWN,390830166\nDOE,JANE,1990-01-01,USA,X1234567\n".utf8)
+            let res = try await postImport(app, token: agency, kind: "persons-checked", csv: csv)
+            #expect(res.status == .created)
+            let id = try decode(ImportReply.self, res).id!
+            _ = try await waitReconciled(app, token: agency, id: id)
+            let rec = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation", headers: bearer(agency))
+            #expect(rec.status == .ok)
+            let counts = try decode(ReconciliationReply.self, rec)
+            #expect(counts.items == nil && counts.matched + counts.review + counts.unmatched == 2)
+            #expect(!rec.body.string.contains("WANG") && !rec.body.string.contains("390830166") && !rec.body.string.contains("foreignerId"))
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/imports", headers: bearer(agency))
+            #expect(list.status == .ok && !list.body.string.contains("WANG"))
+            // Agency members cannot decide.
+            var h = bearer(agency); h.contentType = .json
+            let row = try await ImportRow.query(on: app.db).first()!
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .forbidden)
+
+            // The Surabaya officer sees the Mojokerto agency's import; Jakarta Selatan's does not; sponsors and admins are refused.
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let full = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation", headers: bearer(officer))
+            #expect(full.status == .ok && full.body.string.contains("WANG"))
+            let jaksel = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
+            for path in ["/api/v1/imports/\(id)", "/api/v1/imports/\(id)/reconciliation"] {
+                #expect(try await app.testing().sendRequest(.GET, path, headers: bearer(jaksel)).status == .notFound)
+            }
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/imports", headers: bearer(jaksel)).body.string.contains(id.uuidString) == false)
+            for email in ["sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                let t = try await apiToken(app, email)
+                #expect(try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(t)).status == .forbidden)
+                #expect(try await postImport(app, token: t, kind: "residents", csv: csv).status == .forbidden)
+            }
+            #expect(try await ImportRow.query(on: app.db).count() == 2)
+        }
+    }
+
+    @Test func companiesAreReconciledByNPWPAndNameVariants() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            let s = try await Sponsor.query(on: app.db).filter(\.$kind == "company").filter(\.$regencyCode == "35.16").sort(\.$name).first()!
+            try await sql.raw("UPDATE sponsors SET npwp = '012345678901234' WHERE id = \(bind: s.id!)").run()
+            let core = Reconciler.companyKey(s.name)
+            let token = try await apiToken(app, "agency@demo.sinergi.id")
+            let csv = "nama_perusahaan;npwp;alamat\n\"\(core), PT\";;Ngoro\nSOMETHING ELSE;01.234.567.8-901.234;Ngoro\nTOTALLY UNKNOWN TRADING;;Ngoro\n"
+            let res = try await postImport(app, token: token, kind: "companies", csv: Array(csv.utf8))
+            #expect(res.status == .created, "\(res.body.string)")
+            let id = try decode(ImportReply.self, res).id!
+            let done = try await waitReconciled(app, token: token, id: id)
+            #expect(done.matched == 2 && done.unmatched == 1)
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).sort(\.$line).all()
+            #expect(rows[0].sponsorID == s.id && rows[1].sponsorID == s.id && rows[2].sponsorID == nil)
+        }
+    }
+}
