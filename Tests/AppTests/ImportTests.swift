@@ -283,3 +283,91 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 }
+
+@Suite struct ImportPageTests {
+    func upload(_ browser: Browser, kind: String, fileName: String, csv: String) async throws -> TestingHTTPResponse {
+        let boundary = "----sinergi-page-test"
+        var body = ""
+        for (k, v) in [("_csrf", browser.cookies[CSRFMiddleware.cookieName] ?? ""), ("kind", kind)] {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+        var h = browser.cookieHeader
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let res = try await browser.app.testing().sendRequest(.POST, "/imports/upload", headers: h, body: ByteBuffer(string: body))
+        browser.absorb(res)
+        return res
+    }
+
+    @Test func uploadPreviewMappingImportAndReview() async throws {
+        try await withTestApp { app in
+            _ = try await loadFixtureRegistry(app)
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            #expect(try await b.get("/imports/new").status == .ok)
+            // A column the header names do not reveal ("paspor_ln") is mapped by hand on the preview.
+            let csv = "nama;paspor_ln;kewarganegaraan;tgl_lahir\nBIN WANG;390830166;TWN;04/09/1959\nJANE DOE;X1234567;USA;01/01/1990\n"
+            let up = try await upload(b, kind: "persons-checked", fileName: "razia-ngoro.csv", csv: csv)
+            #expect(up.status == .seeOther)
+            let location = up.headers.first(name: .location) ?? ""
+            #expect(location.hasPrefix("/imports/preview/"))
+            var preview = try await b.get(location)
+            #expect(preview.status == .ok)
+            #expect(preview.body.string.contains("BIN WANG") && preview.body.string.contains("confirm-import"))
+            #expect(try await AgencyImport.query(on: app.db).count() == 0)   // nothing stored by a preview
+            preview = try await b.get(location + "?map.passport_number=paspor_ln&map.name=nama&map.nationality=kewarganegaraan&map.date_of_birth=tgl_lahir")
+            #expect(preview.body.string.contains("390830166"))
+            let token = String(location.dropFirst("/imports/preview/".count))
+            let done = try await b.post("/imports/confirm", form: ["token": token, "map.name": "nama", "map.passport_number": "paspor_ln",
+                                                                  "map.nationality": "kewarganegaraan", "map.date_of_birth": "tgl_lahir"])
+            #expect(done.status == .seeOther)
+            let page = done.headers.first(name: .location) ?? ""
+            #expect(page.hasPrefix("/imports/"))
+            let id = UUID(uuidString: String(page.dropFirst("/imports/".count)))!
+            let row = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).sort(\.$line).first()!
+            #expect(row.passportNumber == "390830166" && row.dateOfBirth == "1959-09-04")
+            await app.importJobs.drain()
+            let show = try await b.get(page)
+            #expect(show.status == .ok && show.body.string.contains("count-matched"))
+            let matched = try await b.get(page + "/rows?state=matched")
+            #expect(matched.body.string.contains("BIN WANG") && matched.body.string.contains("data-decision=\"rejected\""))
+            let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched"])
+            #expect(decided.status == .seeOther)
+            #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
+            // Without the CSRF token: refused, unchanged.
+            #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "undo"], csrf: false).status == .forbidden)
+            #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
+            // The same file again leads to the earlier import.
+            let again = try await upload(b, kind: "persons-checked", fileName: "razia-ngoro.csv", csv: csv)
+            let token2 = String((again.headers.first(name: .location) ?? "").dropFirst("/imports/preview/".count))
+            let dup = try await b.post("/imports/confirm", form: ["token": token2, "map.name": "nama", "map.passport_number": "paspor_ln",
+                                                                 "map.nationality": "kewarganegaraan", "map.date_of_birth": "tgl_lahir"])
+            #expect(dup.headers.first(name: .location) == page + "?duplicate=1")
+            // Another user cannot use this user's staged upload.
+            let other = Browser(app)
+            try await other.login("supervisor@demo.sinergi.id")
+            let third = try await upload(b, kind: "persons-checked", fileName: "x.csv", csv: "name\nA B\n")
+            #expect(try await other.get(third.headers.first(name: .location) ?? "").status == .notFound)
+        }
+    }
+
+    @Test func invalidRowsAreListedOnThePreviewAndTheAgencySeesCountsOnly() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("agency@demo.sinergi.id")
+            let up = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,date_of_birth\nA B,1990-13-01\nC D,1990-01-01\n")
+            let preview = try await b.get(up.headers.first(name: .location) ?? "")
+            #expect(preview.status == .unprocessableEntity)
+            #expect(preview.body.string.contains("invalid-rows") && preview.body.string.contains("1990-13-01"))
+            #expect(!preview.body.string.contains("confirm-import"))
+            let ok = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,nationality\nLI NA,CHN\n")
+            let token = String((ok.headers.first(name: .location) ?? "").dropFirst("/imports/preview/".count))
+            let done = try await b.post("/imports/confirm", form: ["token": token])
+            let page = done.headers.first(name: .location) ?? ""
+            await app.importJobs.drain()
+            let show = try await b.get(page)
+            #expect(show.status == .ok && show.body.string.contains("count-unmatched") && !show.body.string.contains("LI NA"))
+            #expect(try await b.get(page + "/rows?state=unmatched").status == .forbidden)
+        }
+    }
+}

@@ -11,10 +11,10 @@ enum Views {
         if let p = req.principal {
             var links: [(String, String)] = [("/", "nav.dashboard")]
             switch p.role {
-            case .officer, .supervisor: links += [("/lookup", "nav.lookup"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports")]
+            case .officer, .supervisor: links += [("/lookup", "nav.lookup"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors")]
             case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
-            case .agency: break
+            case .agency: links += [("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             }
             nav = links.html { link in
                 let current = link.0 == "/" ? req.url.path == "/" : req.url.path.hasPrefix(link.0)

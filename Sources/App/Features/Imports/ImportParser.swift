@@ -106,6 +106,7 @@ enum ImportParser {
         var invalidCount: Int
         var encoding: CSVReader.TextEncoding
         var delimiter: Character
+        var rowCount: Int
     }
 
     /// Parses and validates the whole file. `keepRecords` false keeps only the first `previewRows`.
@@ -159,7 +160,7 @@ enum ImportParser {
             throw ImportRejected(message: "the file has a header but no data rows", invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
-                      encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",")
+                      encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",", rowCount: rows)
     }
 
     static func record(_ row: [String], line: Int, mapping: [String: Int], kind: ImportKind, today: String) -> Result<ImportRecord, ValidationFailure> {

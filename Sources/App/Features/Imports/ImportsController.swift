@@ -17,7 +17,7 @@ enum ImportsController {
         a.post("imports", ":id", "rerun", use: rerunAPI)
         a.get("imports", ":id", "reconciliation", use: reconciliationAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("imports", ":id", "rows", ":row", "decision", use: decideAPI)
-        //ImportPages.register(web)
+        ImportPages.register(web)
     }
 
     // MARK: shared

@@ -4,6 +4,12 @@ import Vapor
 /// directory and needs no CDN.
 enum StaticAssets {
     static func register(_ app: Application) {
+        app.get("static", "imports.js") { _ -> Response in
+            let res = Response(status: .ok, body: .init(string: importsJS))
+            res.headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+            res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return res
+        }
         app.get("static", "app.css") { _ -> Response in
             let res = Response(status: .ok, body: .init(string: css))
             res.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
@@ -11,6 +17,61 @@ enum StaticAssets {
             return res
         }
     }
+
+    static let widths = stride(from: 0, through: 100, by: 10).map { ".bar span.fill.w\($0) { width:\($0 == 0 ? 2 : $0 * 2)px; }" }.joined(separator: " ")
+
+    /// Imports: upload with a progress bar (XMLHttpRequest upload events), then the reconciliation's
+    /// progress polled until it is over. Without JavaScript the forms still work, just without bars.
+    static let importsJS = #"""
+    (function () {
+      var form = document.getElementById('upload-form');
+      if (form && window.XMLHttpRequest && window.FormData) {
+        form.addEventListener('submit', function (ev) {
+          ev.preventDefault();
+          var status = document.getElementById('upload-status');
+          var bar = document.getElementById('upload-progress');
+          var pct = document.getElementById('upload-percent');
+          var err = document.getElementById('upload-error');
+          var button = form.querySelector('button[type=submit]');
+          status.hidden = false; err.hidden = true; button.disabled = true;
+          var xhr = new XMLHttpRequest();
+          xhr.open('POST', form.action);
+          var token = form.querySelector('input[name=_csrf]');
+          if (token) { xhr.setRequestHeader('X-CSRF-Token', token.value); }
+          xhr.upload.addEventListener('progress', function (e) {
+            if (e.lengthComputable) { var p = Math.round(e.loaded * 100 / e.total); bar.value = p; pct.textContent = p + '%'; }
+          });
+          xhr.addEventListener('load', function () {
+            if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) { bar.value = 100; window.location.assign(xhr.responseURL); return; }
+            button.disabled = false; status.hidden = true;
+            var doc = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+            var msg = doc.querySelector('.error p, .alert');
+            err.textContent = msg ? msg.textContent : ('HTTP ' + xhr.status);
+            err.hidden = false;
+          });
+          xhr.addEventListener('error', function () {
+            button.disabled = false; status.hidden = true; err.textContent = 'network error'; err.hidden = false;
+          });
+          xhr.send(new FormData(form));
+        });
+      }
+      var progress = document.getElementById('reconcile-progress');
+      if (progress) {
+        var url = progress.getAttribute('data-progress-url');
+        var label = document.getElementById('reconcile-percent');
+        var poll = function () {
+          fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+            .then(function (r) { return r.json(); })
+            .then(function (s) {
+              progress.value = s.progress; label.textContent = s.progress + '%';
+              if (s.status !== 'reconciling') { window.location.reload(); } else { setTimeout(poll, 1000); }
+            })
+            .catch(function () { setTimeout(poll, 3000); });
+        };
+        setTimeout(poll, 500);
+      }
+    })();
+    """#
 
     static let css = """
     :root { --ink:#1d2433; --muted:#5b6475; --line:#d9dee7; --bg:#f5f7fa; --card:#fff; --brand:#0b5394; --ok:#1e7b34; --warn:#a15c00; --bad:#b3261e; }
@@ -60,6 +121,15 @@ enum StaticAssets {
     dl.facts dd { margin:0; }
     .bar { display:flex; align-items:center; gap:.5rem; }
     .bar span.fill { display:inline-block; height:.6rem; background:var(--brand); border-radius:3px; }
+    button.secondary, .button.secondary { background:#fff; color:var(--brand); border:1px solid var(--brand); }
+    .grid.two { grid-template-columns:repeat(auto-fit, minmax(260px, 1fr)); }
+    nav.tabs { display:flex; gap:1rem; margin-bottom:1rem; }
+    nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
+    table.why td { padding:.2rem .5rem; }
+    .bar span.fill.neg { background:var(--bad); }
+    \(widths)
+    progress { width:100%; max-width:420px; height:1rem; }
+    @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {
       table.responsive thead { display:none; }
       table.responsive tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; }
