@@ -17,6 +17,20 @@ enum ScopePolicy {
         case sponsor(UUID)
         case nothing
 
+        /// The filter over a table aliased `alias` (for joins).
+        func qualified(_ alias: String) -> any SQLExpression {
+            switch self {
+            case .all: return SQLQueryString("1 = 1")
+            case .nothing: return SQLQueryString("1 = 0")
+            case .regencies(let codes):
+                return codes.isEmpty ? SQLQueryString("1 = 0") : SQLQueryString("\(ident: alias).regency_code IN (\(binds: codes))")
+            case .regionPrefix(let code):
+                return SQLQueryString("(\(ident: alias).village_code = \(bind: code) OR \(ident: alias).village_code LIKE \(bind: code + ".%"))")
+            case .sponsor(let id):
+                return SQLQueryString("\(ident: alias).sponsor_id = \(bind: id)")
+            }
+        }
+
         /// The same filter as SQL over a table with `regency_code`, `village_code`, `sponsor_id` columns.
         var sql: any SQLExpression {
             switch self {
@@ -97,6 +111,21 @@ enum ScopePolicy {
                 return false
             }
         case .sponsor, .admin:
+            return false
+        }
+    }
+
+    /// Whether an import counts towards this user's aggregate figures (discrepancy counts): officers
+    /// the imports they may see; agency members every agency's import overlapping their region.
+    static func canCount(_ imp: AgencyImport, _ p: Principal) -> Bool {
+        guard p.role == .agency else { return canSee(imp, p) }
+        guard let region = p.agencyRegionCode else { return false }
+        switch imp.regionFilter {
+        case .regionPrefix(let prefix):
+            return prefix == region || prefix.hasPrefix(region + ".") || region.hasPrefix(prefix + ".")
+        case .regencies(let codes):
+            return codes.contains { $0 == region || $0.hasPrefix(region + ".") || region.hasPrefix($0 + ".") }
+        default:
             return false
         }
     }

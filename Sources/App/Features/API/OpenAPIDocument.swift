@@ -117,6 +117,13 @@ enum OpenAPIDocument {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "row", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accepted", "rejected", "undo"]}, "foreignerId": {"type": "string", "format": "uuid"}}}}}},
           "responses": {"200": {"description": "the row"}, "403": {"description": "officers and supervisors only"}, "404": {"description": "not found"}, "409": {"description": "reconciliation still running"}, "422": {"description": "bad decision"}}}},
+        "/api/v1/discrepancies": {"get": {"summary": "Discrepancies between the latest reconciled agency lists and the registry in the caller's region. Without kind: the count of each kind. Officers get the items; agency members counts only", "security": [{"bearer": []}],
+          "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["unregistered", "no-valid-permit", "employer-mismatch", "address-mismatch", "company-not-sponsor", "sponsor-not-listed", "virtual-sponsor"]}}],
+          "responses": {"200": {"description": "{kind, count, items?} or {kinds: [{kind, count}]}", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "kind": {"type": "string"}, "count": {"type": "integer"}, "kinds": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "count": {"type": "integer"}}}},
+            "items": {"type": "array", "items": {"type": "object", "required": ["kind", "name", "detail"], "properties": {"kind": {"type": "string"}, "name": {"type": "string"}, "nationality": {"type": "string"},
+              "passportNumber": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "importId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "detail": {"type": "string"}}}}}}}}},
+                        "401": {"description": "no or invalid token"}, "403": {"description": "agency members, officers and supervisors only"}, "422": {"description": "unknown kind"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

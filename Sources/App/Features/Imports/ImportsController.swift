@@ -18,6 +18,7 @@ enum ImportsController {
         a.get("imports", ":id", "reconciliation", use: reconciliationAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("imports", ":id", "rows", ":row", "decision", use: decideAPI)
         ImportPages.register(web)
+        Discrepancies.register(web: web, api: api)
     }
 
     // MARK: shared
