@@ -3,7 +3,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
     case name, date, id, text, category, number
 
     /// Number of agreement levels (0 = disagree … top = exact). Missing values are level -1.
-    var levels: Int {
+    public var levels: Int {
         switch self {
         case .name, .date: 5
         case .id, .text: 4

@@ -111,7 +111,7 @@ enum OpenAPIDocument {
             "items": {"type": "array", "items": {"type": "object", "required": ["rowId", "line", "state", "agencyRow"], "properties": {
               "rowId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "state": {"type": "string", "enum": ["matched", "review", "unmatched"]}, "decision": {"type": "string", "enum": ["accepted", "rejected"]},
               "probability": {"type": "number"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "agencyRow": {"type": "object"},
-              "explanation": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "level": {"type": "integer"}, "weight": {"type": "number"}}}}}}}}}}}},
+              "explanation": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "level": {"type": "integer"}, "weight": {"type": "number"}, "exact": {"type": "boolean"}}}}}}}}}}}},
                         "404": {"description": "not found or not visible"}}}},
         "/api/v1/imports/{id}/rows/{row}/decision": {"post": {"summary": "Officers accept or reject a row's link, or undo a decision; audited; a re-run never overwrites it", "security": [{"bearer": []}],
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "row", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],

@@ -372,7 +372,7 @@ enum ImportPages {
             """
             let why: HTML = (item.explanation ?? []).html { c in
                 let width = Int(min(100, abs(c.weight) * 5))
-                return "<tr><td>\(c.field)</td><td>\(L10n.t("imp.level.\(min(c.level, 4))", lang))</td><td>\(String(format: "%+.2f", c.weight))</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
+                return "<tr><td>\(c.field)</td><td>\(L10n.t(c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang))</td><td>\(String(format: "%+.2f", c.weight))</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
             }
             let decision: HTML = r.decision.map { "<p class=\"notice\">\(L10n.t("imp.decided.\($0)", lang))</p>" } ?? ""
             func button(_ d: String, _ key: String) -> HTML {

@@ -25,6 +25,8 @@ enum Reconciler {
         var field: String
         var level: Int
         var weight: Double
+        /// Whether the level is the field's top one (exact agreement).
+        var exact: Bool?
     }
 
     static func state(_ p: Double) -> MatchState { p >= acceptAt ? .matched : p >= reviewAt ? .review : .unmatched }
@@ -80,7 +82,8 @@ enum Reconciler {
         return result.pairs.map { pair in
             let parts = Matcher.explain(left: left, pair.left, right: right, pair.right, model: result.model)
             return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
-                           explanation: parts.map { Contribution(field: $0.field, level: $0.level, weight: ($0.weight * 100).rounded() / 100) })
+                           explanation: parts.enumerated().map { (f, c) in
+                               Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == personFields[f].kind.levels - 1) })
         }
     }
 
@@ -111,8 +114,8 @@ enum Reconciler {
             let key = companyKey(r.name)
             var parts: [Contribution] = []
             var best: (Int, Double)?
-            if let n = digits(r.npwp), let k = byNPWP[n] { best = (k, 1.0); parts.append(Contribution(field: "npwp", level: 1, weight: 20)) }
-            else if let n = digits(r.nib), let k = byNIB[n] { best = (k, 1.0); parts.append(Contribution(field: "nib", level: 1, weight: 20)) }
+            if let n = digits(r.npwp), let k = byNPWP[n] { best = (k, 1.0); parts.append(Contribution(field: "npwp", level: 1, weight: 20, exact: true)) }
+            else if let n = digits(r.nib), let k = byNIB[n] { best = (k, 1.0); parts.append(Contribution(field: "nib", level: 1, weight: 20, exact: true)) }
             if best == nil, let k = byKey[key] { best = (k, 0.97) }
             if best == nil, let first = key.split(separator: " ").first {
                 for k in byToken[String(first)] ?? [] {
@@ -123,7 +126,7 @@ enum Reconciler {
             }
             guard let (k, p) = best else { continue }
             let nameScore = Similarity.jaroWinkler(key, keys[k])
-            parts.append(Contribution(field: "name", level: key == keys[k] ? 2 : nameScore >= 0.85 ? 1 : 0, weight: ((nameScore * 10).rounded() / 10)))
+            parts.append(Contribution(field: "name", level: key == keys[k] ? 2 : nameScore >= 0.85 ? 1 : 0, weight: ((nameScore * 10).rounded() / 10), exact: key == keys[k]))
             out.append(Verdict(rowID: r.id, targetID: sponsors[k].id, probability: p, explanation: parts))
         }
         return out

@@ -1,0 +1,95 @@
+"""Real headless Chromium: an officer uploads an agency list (the upload's progress bar moves),
+previews it, imports it, watches the reconciliation finish and decides in the review queue."""
+import csv
+import os
+import sqlite3
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_browser import SHOTS, login, logout
+
+
+def agency_list(seeded_db, path):
+    """Registry foreigners of Kabupaten Mojokerto, written the way an agency would: names in another
+    order, dates as DD/MM/YYYY, semicolons; plus people the registry does not know."""
+    con = sqlite3.connect(seeded_db)
+    rows = con.execute("SELECT given_names, family_name, date_of_birth, passport_number, nationality, sex FROM foreigners "
+                       "WHERE regency_code = '35.16' AND passport_number IS NOT NULL ORDER BY full_name").fetchall()
+    con.close()
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["Nama Lengkap", "Tgl Lahir", "No Paspor", "Kewarganegaraan", "Jenis Kelamin", "Keterangan"])
+        for given, family, dob, passport, nat, sex in rows:
+            y, m, d = dob.split("-")
+            w.writerow([f"{family} {given}", f"{d}/{m}/{y}", passport, nat, {"M": "L", "F": "P"}.get(sex, ""), "pemeriksaan rutin " + "x" * 40])
+        for i in range(40):
+            w.writerow([f"UNKNOWN PERSON{chr(65 + i % 26)} {i}", "01/01/1980", f"Q{i:08d}", "USA", "L", "tidak terdaftar"])
+    return len(rows) + 40
+
+
+def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
+    path = os.path.join(workdir, "razia-ngoro.csv")
+    total = agency_list(seeded_db, path)
+    login(browser, server, "officer@demo.sinergi.id")
+    browser.get(server + "/imports/new")
+    browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
+    browser.find_element(By.ID, "file").send_keys(path)
+    # A slow uplink, as in the field, so the upload's progress can be seen moving.
+    browser.set_network_conditions(offline=False, latency=50, download_throughput=1024 * 1024, upload_throughput=24 * 1024)
+    try:
+        browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+        seen = set()
+        deadline = time.time() + 30
+        while time.time() < deadline and "/imports/preview/" not in browser.current_url:
+            try:
+                v = browser.execute_script("var p = document.getElementById('upload-progress'); return p && !document.getElementById('upload-status').hidden ? p.value : null")
+            except Exception:
+                v = None
+            if v is not None:
+                seen.add(int(v))
+            time.sleep(0.05)
+    finally:
+        browser.delete_network_conditions()
+    WebDriverWait(browser, 30).until(lambda d: "/imports/preview/" in d.current_url)
+    assert any(0 < v < 100 for v in seen), f"progress values seen: {sorted(seen)}"
+    # The preview: mapped columns, sample rows, no invalid rows, nothing stored yet.
+    assert browser.find_element(By.ID, "import-valid")
+    assert browser.find_element(By.CSS_SELECTOR, "#map-name option:checked").text == "Nama Lengkap"
+    assert browser.find_element(By.CSS_SELECTOR, "#map-passport_number option:checked").text == "No Paspor"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#preview-rows tbody tr")) == 10
+    button = browser.find_element(By.ID, "confirm-import")
+    assert str(total) in button.text
+    button.click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#import-status[data-status='reconciled']"))
+    assert int(browser.find_element(By.ID, "import-rows").text) == total
+    matched = int(browser.find_element(By.ID, "count-matched").text)
+    unmatched = int(browser.find_element(By.ID, "count-unmatched").text)
+    review = int(browser.find_element(By.ID, "count-review").text)
+    assert matched + review + unmatched == total
+    assert matched >= (total - 40) * 0.95, (matched, review, unmatched)
+    assert unmatched >= 38
+    os.makedirs(SHOTS, exist_ok=True)
+    browser.save_screenshot(os.path.join(SHOTS, "import-reconciled.png"))
+    # The review queue: both records side by side, each field's contribution, a decision.
+    browser.find_element(By.CSS_SELECTOR, "a[href$='rows?state=matched']").click()
+    first = browser.find_element(By.CSS_SELECTOR, ".review-item")
+    assert "Data instansi" in first.text and "Data imigrasi" in first.text
+    assert first.find_elements(By.CSS_SELECTOR, "table.why tr")
+    row_id = first.get_attribute("id")
+    first.find_element(By.CSS_SELECTOR, "button[data-decision='rejected']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#{row_id} button[data-decision='undo']") or "state=matched" in d.current_url)
+    browser.get(browser.current_url.split("?")[0] + "?state=unmatched")
+    rejected = browser.find_element(By.ID, row_id)
+    assert "Ditolak petugas" in rejected.text
+    browser.save_screenshot(os.path.join(SHOTS, "import-review.png"))
+    # The same file again is recognised.
+    browser.get(server + "/imports/new")
+    browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
+    browser.find_element(By.ID, "file").send_keys(path)
+    browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "confirm-import"))
+    browser.find_element(By.ID, "confirm-import").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "import-duplicate"))
+    logout(browser)
