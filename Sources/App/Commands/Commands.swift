@@ -16,10 +16,23 @@ struct SeedCommand: AsyncCommand {
         var demo: Bool
         @Option(name: "seed", help: "Random seed for the demo data (default 1).")
         var seed: String?
+        @Option(name: "bench-registry", help: "Benchmarks only: load a synthetic registry from this CSV (family_name, given_names, sex, date_of_birth, nationality, passport_number).")
+        var benchRegistry: String?
+        @Option(name: "region", help: "With --bench-registry: the regency its people live in (default 35.16).")
+        var region: String?
     }
     var help: String { "Loads demo data. Running it again changes nothing." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        if let path = signature.benchRegistry {
+            let app = context.application
+            let started = Date()
+            let n = try await BenchRegistry.load(path: path, regency: signature.region ?? "35.16", today: app.today, on: app.db) { n in
+                context.console.print("  \(n) foreigners loaded")
+            }
+            context.console.print("Benchmark registry: \(n) foreigners in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+            if !signature.demo { return }
+        }
         guard signature.demo else { throw CommandFailure(message: "nothing to do: pass --demo") }
         guard let seed = UInt64(signature.seed ?? "1") else { throw CommandFailure(message: "--seed must be a whole number ≥ 0") }
         let app = context.application

@@ -23,6 +23,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        // Background work (imports, reconciliation) gets its own connections: SQLite has one
+        // connection per event loop, and a long read or write there would stall the pages served on it.
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqliteJobs, isDefault: false)
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
@@ -43,8 +46,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 /// every pooled connection (one per event loop).
 func tuneSQLite(_ app: Application) async throws {
     guard case .sqlite = app.config.database else { return }
-    for loop in app.eventLoopGroup.makeIterator() {
-        let db = app.databases.database(logger: app.logger, on: loop)! as! any SQLDatabase
+    for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs].map { ($0, loop) } }) {
+        let db = app.databases.database(id, logger: app.logger, on: loop)! as! any SQLDatabase
         try await db.raw("PRAGMA journal_mode = WAL").run()
         try await db.raw("PRAGMA busy_timeout = 5000").run()
         try await db.raw("PRAGMA synchronous = NORMAL").run()
@@ -77,5 +80,19 @@ struct RequestLogMiddleware: AsyncMiddleware {
         let ms = Int((ContinuousClock.now - start) / .milliseconds(1))
         req.logger.info("\(req.method) \(route) \(res.status.code) \(ms)ms")
         return res
+    }
+}
+
+extension DatabaseID {
+    /// SQLite connections for background jobs (see `configure`).
+    static let sqliteJobs = DatabaseID(string: "sqlite-jobs")
+}
+
+extension Application {
+    /// The database for long-running background work: on SQLite separate connections, so pages keep
+    /// being served while a job reads or writes; on PostgreSQL the shared pool.
+    var jobsDB: any Database {
+        if case .sqlite = config.database { return db(.sqliteJobs) }
+        return db
     }
 }

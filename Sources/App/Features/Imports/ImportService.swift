@@ -73,7 +73,8 @@ enum ImportService {
         let usedMapping = Dictionary(uniqueKeysWithValues: parsed.mapping.map { ($0.key, parsed.header[$0.value]) })
         let mappingJSON = String(decoding: try JSONEncoder().encode(usedMapping), as: UTF8.self)
         do {
-            let imp = try await req.audited { db in
+            // The rows go in on the jobs connection (with their audit event, in one transaction).
+            let imp = try await AuditLog.write(on: req.application.jobsDB, actor: req.auditActor, requestID: req.id, clock: req.application.clock) { db in
                 let imp = AgencyImport()
                 imp.id = UUID(); imp.kind = kind.rawValue; imp.ownerKey = owner.key
                 imp.$agency.id = owner.agencyID; imp.$office.id = owner.officeID; imp.scope = owner.scope
@@ -131,7 +132,7 @@ actor ImportJobs {
 
     func start(_ id: UUID, app: Application) {
         guard running[id] == nil else { return }
-        let db = app.db
+        let db = app.jobsDB
         let logger = app.logger
         running[id] = Task.detached { [weak self] in
             do {
