@@ -197,7 +197,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(autoPrecision >= 0.98, "precision of automatic matches \(autoPrecision)")
             #expect(recall >= 0.95, "recall of matches and review \(recall)")
             let matched = items.first { $0.state == "matched" }!
-            #expect(matched.explanation?.contains { $0.field == "name" } == true)
+            #expect(matched.explanation?.contains { $0.field == "family_name" } == true && matched.explanation?.contains { $0.field == "given_names" } == true)
 
             // Decisions: reject an automatic match, accept one from review (or the other way), undo one.
             let review = items.first { $0.state == "review" }

@@ -8,6 +8,10 @@ import Vapor
 /// Sets up the database, middleware, routes and commands from one `AppConfig`.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
+    // Blocking work (SQLite calls, bcrypt, file parsing) runs here: more threads than cores, so one long
+    // query or job cannot make every page wait behind it.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
+    app.countsCache = CountsCache()
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080
@@ -67,6 +71,7 @@ func routes(_ app: Application) {
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)
+    DailyReportsController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

@@ -129,4 +129,13 @@ enum ScopePolicy {
             return false
         }
     }
+
+    /// Daily reports: the officer who filed one, and supervisors of its office. Nobody else.
+    static func canSee(_ r: DailyReport, _ p: Principal) -> Bool {
+        switch p.role {
+        case .officer: return r.officerID == p.userID
+        case .supervisor: return r.officeID == p.officeID || r.officerID == p.userID
+        case .agency, .sponsor, .admin: return false
+        }
+    }
 }

@@ -26,6 +26,8 @@ struct M009_Imports: AsyncMigration {
             .field("import_id", .uuid, .required, .references("agency_imports", "id", onDelete: .cascade))
             .field("line", .int, .required)
             .field("name", .string, .required)
+            .field("family_name", .string)
+            .field("given_names", .string)
             .field("date_of_birth", .string)
             .field("passport_number", .string)
             .field("nationality", .string)

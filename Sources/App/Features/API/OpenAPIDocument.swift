@@ -31,6 +31,19 @@ enum OpenAPIDocument {
             "error": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "duplicate": {"type": "boolean"}}},
           "InvalidFile": {"type": "object", "required": ["error", "invalidRows", "invalidCount"], "properties": {"error": {"type": "string"}, "invalidCount": {"type": "integer"},
             "invalidRows": {"type": "array", "items": {"type": "object", "required": ["line", "reason"], "properties": {"line": {"type": "integer", "description": "the header is line 1"}, "reason": {"type": "string"}}}}}},
+          "ReportEntry": {"type": "object", "required": ["clientId", "time", "kelurahanCode", "activity", "finding"], "properties": {
+            "id": {"type": "string", "format": "uuid", "readOnly": true}, "clientId": {"type": "string", "format": "uuid", "description": "made by the client; the same clientId twice is one entry"},
+            "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}, "kelurahanCode": {"type": "string"}, "place": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
+            "activity": {"type": "string", "enum": ["patrol", "companyVisit", "lodgingCheck", "documentCheck", "followUp"]}, "foreignerId": {"type": "string", "format": "uuid"},
+            "personName": {"type": "string"}, "personNationality": {"type": "string"}, "personPassport": {"type": "string"},
+            "finding": {"type": "string", "enum": ["compliant", "documentViolation", "overstay", "workOutsidePermit", "addressMismatch", "other"]}, "followUp": {"type": "string"}, "note": {"type": "string"}}},
+          "DailyReport": {"type": "object", "required": ["id", "date", "status", "version", "officerId", "officeId"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "date": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["draft", "submitted", "returned", "approved"]},
+            "version": {"type": "integer", "description": "submissions so far"}, "officerId": {"type": "string", "format": "uuid"}, "officeId": {"type": "string", "format": "uuid"},
+            "comment": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"}, "decidedAt": {"type": "string", "format": "date-time"}, "entryCount": {"type": "integer"},
+            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}},
+            "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "submittedAt": {"type": "string", "format": "date-time"}, "outcome": {"type": "string", "enum": ["returned", "approved"]},
+              "comment": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}}}}}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -124,6 +137,33 @@ enum OpenAPIDocument {
             "items": {"type": "array", "items": {"type": "object", "required": ["kind", "name", "detail"], "properties": {"kind": {"type": "string"}, "name": {"type": "string"}, "nationality": {"type": "string"},
               "passportNumber": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "importId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "detail": {"type": "string"}}}}}}}}},
                         "401": {"description": "no or invalid token"}, "403": {"description": "agency members, officers and supervisors only"}, "422": {"description": "unknown kind"}}}},
+        "/api/v1/daily-reports": {
+          "post": {"summary": "Open the day's report (officers, supervisors) with entries; the same day again answers 200 with the existing report and adds only new clientIds", "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}}}}}}},
+            "responses": {"201": {"description": "created (status draft)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "200": {"description": "the day's existing report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}},
+                          "403": {"description": "officers and supervisors only"}, "409": {"description": "the day's report is submitted or approved"}, "422": {"description": "invalid field, named (entries[i].field)"}}},
+          "get": {"summary": "Reports the caller may see (officers: own; supervisors: their office), newest first", "security": [{"bearer": []}],
+            "parameters": [{"name": "officer", "in": "query", "schema": {"type": "string", "description": "an officer's id or me"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                           {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "finding", "in": "query", "schema": {"type": "string"}},
+                           {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "place", "in": "query", "schema": {"type": "string", "description": "kecamatan or kelurahan code"}},
+                           {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/DailyReport"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "422": {"description": "bad filter"}}}},
+        "/api/v1/daily-reports/{id}": {"get": {"summary": "One report with its entries and every submitted version", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/daily-reports/{id}/entries": {"post": {"summary": "Add one entry; the same clientId again answers 200 with the existing entry", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportEntry"}}}},
+          "responses": {"201": {"description": "added"}, "200": {"description": "already there"}, "404": {"description": "not found"}, "409": {"description": "submitted or approved"}, "422": {"description": "invalid field"}}}},
+        "/api/v1/daily-reports/{id}/entries/{entry}": {"delete": {"summary": "Remove an entry from a draft or returned report", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "entry", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"204": {"description": "removed"}, "404": {"description": "not found"}, "409": {"description": "submitted or approved"}}}},
+        "/api/v1/daily-reports/{id}/submit": {"post": {"summary": "Submit to the supervisor; the entries as submitted become a new version", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "409": {"description": "approved"}, "422": {"description": "no entries"}}}},
+        "/api/v1/daily-reports/{id}/approve": {"post": {"summary": "A supervisor of the same office approves; the report is final", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"comment": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "approved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "403": {"description": "not a supervisor of this office"}, "409": {"description": "not submitted, or already approved"}}}},
+        "/api/v1/daily-reports/{id}/return": {"post": {"summary": "A supervisor of the same office returns it with a comment saying what to fix", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["comment"], "properties": {"comment": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "returned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "403": {"description": "not a supervisor of this office"}, "409": {"description": "not submitted"}, "422": {"description": "no comment"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

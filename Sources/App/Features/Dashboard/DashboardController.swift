@@ -11,28 +11,64 @@ struct ForeignerCounts: Content {
     var expiringIn30Days: Int
     var overstayed: Int
 
+    /// All figures from one pass over the scope (grouped by category and nationality), which the
+    /// covering index `foreigners_counts_idx` serves without touching the table.
     static func load(_ filter: ScopePolicy.RowFilter, today: String, on db: any Database) async throws -> ForeignerCounts {
         let sql = db as! any SQLDatabase
         let soon = Day.adding(PermitState.expiringWindowDays, to: today) ?? today
-        let totals = try await sql.select()
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "total")
-            .column(SQLQueryString("SUM(CASE WHEN permit_end >= \(bind: today) AND permit_end <= \(bind: soon) THEN 1 ELSE 0 END)"), as: "expiring")
-            .column(SQLQueryString("SUM(CASE WHEN permit_end < \(bind: today) THEN 1 ELSE 0 END)"), as: "overstayed")
-            .from("foreigners").where(filter.sql).first()
-        func grouped(_ column: String) async throws -> [String: Int] {
-            let rows = try await sql.select().column(SQLColumn(column), as: "k")
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from("foreigners").where(filter.sql).groupBy(SQLColumn(column)).all()
-            var out: [String: Int] = [:]
-            for r in rows { out[(try r.decode(column: "k", as: String?.self)) ?? "none"] = try r.decode(column: "n", as: Int.self) }
-            return out
+        struct Row: Decodable { var c: String?; var n: String; var total: Int; var expiring: Int?; var overstayed: Int? }
+        let rows = try await sql.raw("""
+            SELECT permit_category AS c, nationality AS n, COUNT(*) AS total,
+                   SUM(CASE WHEN permit_end >= \(bind: today) AND permit_end <= \(bind: soon) THEN 1 ELSE 0 END) AS expiring,
+                   SUM(CASE WHEN permit_end < \(bind: today) THEN 1 ELSE 0 END) AS overstayed
+            FROM foreigners WHERE \(filter.sql) GROUP BY permit_category, nationality
+            """).all(decoding: Row.self)
+        var out = ForeignerCounts(total: 0, byCategory: [:], byNationality: [:], expiringIn30Days: 0, overstayed: 0)
+        for r in rows {
+            out.total += r.total
+            out.byCategory[r.c ?? "none", default: 0] += r.total
+            out.byNationality[r.n, default: 0] += r.total
+            out.expiringIn30Days += r.expiring ?? 0
+            out.overstayed += r.overstayed ?? 0
         }
-        return ForeignerCounts(
-            total: try totals?.decode(column: "total", as: Int.self) ?? 0,
-            byCategory: try await grouped("permit_category"),
-            byNationality: try await grouped("nationality"),
-            expiringIn30Days: try totals?.decode(column: "expiring", as: Int?.self) ?? 0,
-            overstayed: try totals?.decode(column: "overstayed", as: Int?.self) ?? 0)
+        return out
+    }
+
+    /// The same figures, kept for `CountsCache.lifetime`: at a million foreigners the grouped pass takes
+    /// about a second, too slow to repeat on every page view. Registry changes show within that lifetime.
+    static func cached(_ filter: ScopePolicy.RowFilter, today: String, app: Application, on db: any Database) async throws -> ForeignerCounts {
+        let key = "\(filter)|\(today)"
+        let now = app.clock.now()
+        if let hit = await app.countsCache.get(key, now: now) { return hit }
+        let value = try await load(filter, today: today, on: db)
+        await app.countsCache.put(key, value, at: now)
+        return value
+    }
+}
+
+actor CountsCache {
+    static let lifetime: TimeInterval = 30
+    private var entries: [String: (value: ForeignerCounts, at: Date)] = [:]
+
+    func get(_ key: String, now: Date) -> ForeignerCounts? {
+        guard let e = entries[key], now.timeIntervalSince(e.at) < Self.lifetime, now >= e.at else { return nil }
+        return e.value
+    }
+
+    func put(_ key: String, _ value: ForeignerCounts, at: Date) {
+        if entries.count > 1_000 { entries.removeAll() }
+        entries[key] = (value, at)
+    }
+}
+
+extension Application {
+    private struct CountsCacheKey: StorageKey { typealias Value = CountsCache }
+    var countsCache: CountsCache {
+        get {
+            guard let c = storage[CountsCacheKey.self] else { fatalError("configure(_:config:) was not called") }
+            return c
+        }
+        set { storage[CountsCacheKey.self] = newValue }
     }
 }
 
@@ -44,13 +80,13 @@ enum DashboardController {
     }
 
     static func statsAPI(_ req: Request) async throws -> ForeignerCounts {
-        try await ForeignerCounts.load(ScopePolicy.countFilter(try req.requirePrincipal()), today: req.application.today, on: req.db)
+        try await ForeignerCounts.cached(ScopePolicy.countFilter(try req.requirePrincipal()), today: req.application.today, app: req.application, on: req.db)
     }
 
     static func dashboard(_ req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let lang = req.language
-        let counts = try await ForeignerCounts.load(ScopePolicy.countFilter(p), today: req.application.today, on: req.db)
+        let counts = try await ForeignerCounts.cached(ScopePolicy.countFilter(p), today: req.application.today, app: req.application, on: req.db)
         var intro: HTML
         var extra: HTML = ""
         switch p.role {

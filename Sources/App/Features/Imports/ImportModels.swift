@@ -61,6 +61,8 @@ final class ImportRow: Model, @unchecked Sendable {
     @Parent(key: "import_id") var agencyImport: AgencyImport
     @Field(key: "line") var line: Int
     @Field(key: "name") var name: String
+    @OptionalField(key: "family_name") var familyName: String?
+    @OptionalField(key: "given_names") var givenNames: String?
     @OptionalField(key: "date_of_birth") var dateOfBirth: String?
     @OptionalField(key: "passport_number") var passportNumber: String?
     @OptionalField(key: "nationality") var nationality: String?

@@ -12,6 +12,9 @@ struct ImportField: Sendable {
 struct ImportRecord: Sendable {
     var line: Int
     var name: String
+    /// Kept apart when the list has both columns: matching compares them as two fields then.
+    var familyName: String?
+    var givenNames: String?
     var dateOfBirth: String?
     var passportNumber: String?
     var nationality: String?
@@ -175,6 +178,9 @@ enum ImportParser {
         guard !name.isEmpty else { return fail("the name is empty") }
         guard name.count <= 200 else { return fail("the name is longer than 200 characters") }
         var r = ImportRecord(line: line, name: name)
+        if mapping["name"] == nil, mapping["family_name"] != nil, mapping["given_names"] != nil {
+            r.familyName = value("family_name") ?? ""; r.givenNames = value("given_names") ?? ""
+        }
         if let a = value("address") {
             guard a.count <= 500 else { return fail("address is longer than 500 characters") }
             r.address = a

@@ -105,14 +105,14 @@ enum ImportService {
 
     static func insertRows(_ records: [ImportRecord], importID: UUID, db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let columns = ["id", "import_id", "line", "name", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state"]
+        let columns = ["id", "import_id", "line", "name", "family_name", "given_names", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state"]
         var start = 0
         while start < records.count {
             let end = min(records.count, start + 500)
             var insert = sql.insert(into: ImportRow.schema).columns(columns)
             for r in records[start..<end] {
                 insert = insert.values([
-                    SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.dateOfBirth), SQLBind(r.passportNumber),
+                    SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.familyName), SQLBind(r.givenNames), SQLBind(r.dateOfBirth), SQLBind(r.passportNumber),
                     SQLBind(r.nationality), SQLBind(r.sex), SQLBind(r.employer), SQLBind(r.address), SQLBind(r.npwp), SQLBind(r.nib),
                     SQLBind(MatchState.unmatched.rawValue),
                 ] as [any SQLExpression])

@@ -17,6 +17,8 @@ enum Reconciler {
         var targetID: UUID
         var probability: Double
         var explanation: [Contribution]
+        /// False when the score alone would match but names and passport disagree (see `namesOrPassportAgree`).
+        var mayAutoMatch = true
     }
 
     /// One field's part in a score: agreement level (-1 missing, 0 disagree … highest exact) and
@@ -31,11 +33,21 @@ enum Reconciler {
 
     static func state(_ p: Double) -> MatchState { p >= acceptAt ? .matched : p >= reviewAt ? .review : .unmatched }
 
-    static let personFields: [FieldSpec] = [
-        FieldSpec(column: "name", kind: .name), FieldSpec(column: "date_of_birth", kind: .date),
-        FieldSpec(column: "passport_number", kind: .id), FieldSpec(column: "nationality", kind: .category),
-        FieldSpec(column: "sex", kind: .category),
-    ]
+    /// One name field when the list has a single name column; family and given names apart when it has both.
+    static func personFields(splitNames: Bool) -> [FieldSpec] {
+        let names = splitNames ? [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name)] : [FieldSpec(column: "name", kind: .name)]
+        return names + [FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "passport_number", kind: .id),
+                        FieldSpec(column: "nationality", kind: .category), FieldSpec(column: "sex", kind: .category)]
+    }
+
+    /// An automatic match needs the names to look alike (Jaro-Winkler ≥ 0.80 on the sorted name words) or
+    /// the same passport: on a large registry, date of birth + nationality + sex alone make strong-looking
+    /// pairs of different people. Pairs that fail go to review instead.
+    static func namesOrPassportAgree(_ a: String, _ b: String, passportA: String?, passportB: String?) -> Bool {
+        if let x = passportA.map(Normalize.documentID), let y = passportB.map(Normalize.documentID), !x.isEmpty, x == y { return true }
+        let x = Normalize.nameTokens(a).sorted().joined(separator: " "), y = Normalize.nameTokens(b).sorted().joined(separator: " ")
+        return !x.isEmpty && Similarity.jaroWinkler(x, y) >= 0.80
+    }
 
     /// Runs the whole reconciliation of one import and stores it. `progress` gets 0…100.
     static func run(_ importID: UUID, db: any Database, progress: @escaping @Sendable (Int) async -> Void) async throws -> (matched: Int, review: Int, unmatched: Int) {
@@ -54,23 +66,25 @@ enum Reconciler {
     }
 
     static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
-        struct Row: Decodable { var id: UUID; var name: String; var date_of_birth: String?; var passport_number: String?; var nationality: String?; var sex: String? }
-        struct Reg: Decodable { var id: UUID; var full_name: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String }
-        let rows = try await sql.raw("SELECT id, name, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
+        struct Row: Decodable { var id: UUID; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var passport_number: String?; var nationality: String?; var sex: String? }
+        struct Reg: Decodable { var id: UUID; var full_name: String; var family_name: String; var given_names: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String }
+        let rows = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
         try Task.checkCancellation()
         await progress(15)
-        let registry = try await sql.raw("SELECT id, full_name, date_of_birth, passport_number, nationality, sex FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
+        let registry = try await sql.raw("SELECT id, full_name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
         try Task.checkCancellation()
         await progress(35)
         guard !rows.isEmpty, !registry.isEmpty else { return [] }
-        let left = Dataset(fields: personFields), right = Dataset(fields: personFields)
-        left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: [
-            rows.map(\.name), rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" },
-            rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
+        let split = rows.allSatisfy { $0.family_name != nil && $0.given_names != nil }
+        let fields = personFields(splitNames: split)
+        let left = Dataset(fields: fields), right = Dataset(fields: fields)
+        let leftNames = split ? [rows.map { $0.family_name ?? "" }, rows.map { $0.given_names ?? "" }] : [rows.map(\.name)]
+        let rightNames = split ? [registry.map(\.family_name), registry.map(\.given_names)] : [registry.map(\.full_name)]
+        left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
+            rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
         ])
-        right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: [
-            registry.map(\.full_name), registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" },
-            registry.map(\.nationality), registry.map(\.sex),
+        right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: rightNames + [
+            registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" }, registry.map(\.nationality), registry.map(\.sex),
         ])
         await progress(45)
         var options = MatchOptions()
@@ -81,9 +95,11 @@ enum Reconciler {
         await progress(80)
         return result.pairs.map { pair in
             let parts = Matcher.explain(left: left, pair.left, right: right, pair.right, model: result.model)
-            return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
+            let a = rows[pair.left], b = registry[pair.right]
+            return Verdict(rowID: a.id, targetID: b.id, probability: pair.probability,
                            explanation: parts.enumerated().map { (f, c) in
-                               Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == personFields[f].kind.levels - 1) })
+                               Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == fields[f].kind.levels - 1) },
+                           mayAutoMatch: namesOrPassportAgree(a.name, b.full_name, passportA: a.passport_number, passportB: b.passport_number))
         }
     }
 
@@ -144,7 +160,7 @@ enum Reconciler {
             try await sql.raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
             for v in verdicts {
                 let json = String(decoding: try encoder.encode(v.explanation), as: UTF8.self)
-                try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: state(v.probability).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+                try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: (v.mayAutoMatch ? state(v.probability) : .review).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
             }
         }
         return try await counts(importID, db: db)

@@ -1,0 +1,456 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Daily supervision reports (Laporan Pengawasan Harian), API side:
+/// `POST /api/v1/daily-reports`, `POST …/{id}/entries` (idempotent by clientId), `…/submit`,
+/// `…/approve`, `…/return`, `GET …/{id}`, `GET /api/v1/daily-reports?officer=&from=&to=&finding=&status=`.
+/// Officers file their own; a supervisor of the same office approves or returns; approved is final (409).
+enum DailyReportsController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let a = api.grouped(RequireRole(.officer, .supervisor))
+        a.post("daily-reports", use: createAPI)
+        a.get("daily-reports", use: listAPI)
+        a.get("daily-reports", ":id", use: showAPI)
+        a.post("daily-reports", ":id", "entries", use: addEntryAPI)
+        a.delete("daily-reports", ":id", "entries", ":entry", use: deleteEntryAPI)
+        a.post("daily-reports", ":id", "submit", use: submitAPI)
+        let s = api.grouped(RequireRole(.supervisor))
+        s.post("daily-reports", ":id", "approve", use: approveAPI)
+        s.post("daily-reports", ":id", "return", use: returnAPI)
+        DailyReportPages.register(web)
+    }
+
+    // MARK: input
+
+    struct EntryInput: Content {
+        var clientId: UUID?
+        var time: String?
+        var kelurahanCode: String?
+        var place: String?
+        var latitude: Double?
+        var longitude: Double?
+        var activity: String?
+        var foreignerId: UUID?
+        var personName: String?
+        var personNationality: String?
+        var personPassport: String?
+        var finding: String?
+        var followUp: String?
+        var note: String?
+    }
+
+    struct CreateInput: Content {
+        var date: String?
+        var entries: [EntryInput]?
+    }
+
+    struct ValidEntry: Sendable {
+        var clientID: UUID, time: String, village: String, place: String?, latitude: Double?, longitude: Double?
+        var activity: FieldActivity, foreignerID: UUID?, personName: String?, personNationality: String?, personPassport: String?
+        var finding: FieldFinding, followUp: String?, note: String?
+    }
+
+    static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard t.count <= max else { throw ValidationFailure(message: "\(field) may have at most \(max) characters") }
+        return t
+    }
+
+    /// Validates one entry; `index` names it in messages ("entries[2].time …").
+    static func validate(_ e: EntryInput, index: Int?, _ req: Request) async throws -> ValidEntry {
+        let at = index.map { "entries[\($0)]." } ?? ""
+        guard let client = e.clientId else { throw ValidationFailure(message: "\(at)clientId must be a UUID made by the client") }
+        let time = (e.time ?? "").trimmingCharacters(in: .whitespaces)
+        let hm = time.split(separator: ":").compactMap { Int($0) }
+        guard time.count == 5, hm.count == 2, (0...23).contains(hm[0]), (0...59).contains(hm[1]) else {
+            throw ValidationFailure(message: "\(at)time must be HH:MM (00:00–23:59)")
+        }
+        let code = (e.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
+        guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
+            throw ValidationFailure(message: "\(at)kelurahanCode must be the code of a kelurahan/desa, e.g. 35.16.05.2010")
+        }
+        guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
+            throw ValidationFailure(message: "\(at)activity must be one of \(FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
+            throw ValidationFailure(message: "\(at)finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if (e.latitude == nil) != (e.longitude == nil) { throw ValidationFailure(message: "\(at)latitude and longitude go together") }
+        if let lat = e.latitude, let lon = e.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
+            throw ValidationFailure(message: "\(at)latitude/longitude must lie in Indonesia")
+        }
+        if let f = e.foreignerId {
+            guard (try? await ScopePolicy.foreigner(f, req)) != nil else {
+                throw ValidationFailure(message: "\(at)foreignerId is not a foreigner in your jurisdiction")
+            }
+        }
+        let nationality = try text(e.personNationality, "\(at)personNationality", max: 3)?.uppercased()
+        if let n = nationality, !Countries.isKnown(n) { throw ValidationFailure(message: "\(at)personNationality must be an ISO 3166 alpha-3 code such as CHN") }
+        let passport = try text(e.personPassport, "\(at)personPassport", max: 20)?.uppercased().filter { !$0.isWhitespace }
+        if let p = passport, !(5...20).contains(p.count) || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            throw ValidationFailure(message: "\(at)personPassport must have 5 to 20 letters or digits")
+        }
+        return ValidEntry(clientID: client, time: time, village: code, place: try text(e.place, "\(at)place", max: 300),
+                          latitude: e.latitude, longitude: e.longitude, activity: activity, foreignerID: e.foreignerId,
+                          personName: try text(e.personName, "\(at)personName", max: 200), personNationality: nationality, personPassport: passport,
+                          finding: finding, followUp: try text(e.followUp, "\(at)followUp", max: 500), note: try text(e.note, "\(at)note", max: 2000))
+    }
+
+    static func validDate(_ raw: String?, _ req: Request) throws -> String {
+        let d = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        let today = req.application.today
+        guard d.count == 10, let days = Day.between(d, today) else { throw ValidationFailure(message: "date must be YYYY-MM-DD") }
+        guard days >= 0 else { throw ValidationFailure(message: "date must not be in the future") }
+        guard days <= 366 else { throw ValidationFailure(message: "date must lie within the past year") }
+        return d
+    }
+
+    // MARK: DTOs
+
+    struct EntryDTO: Content {
+        var id: UUID
+        var clientId: UUID
+        var time: String
+        var kelurahanCode: String
+        var place: String?
+        var latitude: Double?
+        var longitude: Double?
+        var activity: String
+        var foreignerId: UUID?
+        var personName: String?
+        var personNationality: String?
+        var personPassport: String?
+        var finding: String
+        var followUp: String?
+        var note: String?
+    }
+
+    struct VersionDTO: Content {
+        var version: Int
+        var submittedAt: Date
+        var outcome: String?
+        var comment: String?
+        var decidedAt: Date?
+        var entries: [EntryDTO]
+    }
+
+    struct ReportDTO: Content {
+        var id: UUID
+        var date: String
+        var status: String
+        var version: Int
+        var officerId: UUID
+        var officeId: UUID
+        var comment: String?
+        var submittedAt: Date?
+        var decidedAt: Date?
+        var entryCount: Int?
+        var entries: [EntryDTO]?
+        var versions: [VersionDTO]?
+    }
+
+    static func entryDTO(_ e: ReportEntry) -> EntryDTO {
+        EntryDTO(id: e.id!, clientId: e.clientID, time: e.time, kelurahanCode: e.villageCode, place: e.place, latitude: e.latitude, longitude: e.longitude,
+                 activity: e.activity, foreignerId: e.foreignerID, personName: e.personName, personNationality: e.personNationality,
+                 personPassport: e.personPassport, finding: e.finding, followUp: e.followUp, note: e.note)
+    }
+
+    static func entries(_ id: UUID, db: any Database) async throws -> [ReportEntry] {
+        try await ReportEntry.query(on: db).filter(\.$report.$id == id).sort(\.$time).sort(\.$createdAt).all()
+    }
+
+    static func dto(_ r: DailyReport, db: any Database, full: Bool = true) async throws -> ReportDTO {
+        var d = ReportDTO(id: r.id!, date: r.date, status: r.status, version: r.version, officerId: r.officerID, officeId: r.officeID,
+                          comment: r.comment, submittedAt: r.submittedAt, decidedAt: r.decidedAt)
+        if full {
+            d.entries = try await entries(r.id!, db: db).map(entryDTO)
+            d.versions = try await ReportVersion.query(on: db).filter(\.$report.$id == r.id!).sort(\.$version).all().map { v in
+                VersionDTO(version: v.version, submittedAt: v.submittedAt, outcome: v.outcome, comment: v.comment, decidedAt: v.decidedAt,
+                           entries: (try? JSONDecoder().decode([EntryDTO].self, from: Data(v.entries.utf8))) ?? [])
+            }
+            d.entryCount = d.entries?.count
+        } else {
+            d.entryCount = try await ReportEntry.query(on: db).filter(\.$report.$id == r.id!).count()
+        }
+        return d
+    }
+
+    // MARK: operations (shared by API and web)
+
+    /// The report if this user may see it: the officer who filed it, or a supervisor of its office. 404 otherwise.
+    static func visible(_ id: UUID?, _ req: Request) async throws -> DailyReport {
+        guard let id, let r = try await DailyReport.find(id, on: req.db), ScopePolicy.canSee(r, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        return r
+    }
+
+    static func conflictIfLocked(_ r: DailyReport) throws {
+        switch r.statusValue {
+        case .approved: throw Abort(.conflict, reason: "the report was approved and can no longer change")
+        case .submitted: throw Abort(.conflict, reason: "the report was submitted and waits for the supervisor; it changes only if returned")
+        case .draft, .returned: break
+        }
+    }
+
+    static func insert(_ v: ValidEntry, report: UUID, now: Date, db: any Database) async throws -> ReportEntry {
+        let e = ReportEntry()
+        e.$report.id = report; e.clientID = v.clientID; e.time = v.time; e.villageCode = v.village; e.place = v.place
+        e.latitude = v.latitude; e.longitude = v.longitude; e.activity = v.activity.rawValue; e.foreignerID = v.foreignerID
+        e.personName = v.personName; e.personNationality = v.personNationality; e.personPassport = v.personPassport
+        e.finding = v.finding.rawValue; e.followUp = v.followUp; e.note = v.note; e.createdAt = now
+        try await e.create(on: db)
+        return e
+    }
+
+    /// Creates the day's report (or returns the existing one if still editable) with its entries;
+    /// entries whose clientId is already there are skipped. Returns (report, created).
+    static func create(_ input: CreateInput, _ req: Request) async throws -> (DailyReport, Bool) {
+        let p = try req.requirePrincipal()
+        guard let office = p.officeID else { throw Abort(.forbidden) }
+        let date = try validDate(input.date, req)
+        let raw = input.entries ?? []
+        guard raw.count <= 200 else { throw ValidationFailure(message: "at most 200 entries per request") }
+        var checked: [ValidEntry] = []
+        for (i, e) in raw.enumerated() { checked.append(try await validate(e, index: i, req)) }
+        let valid = checked
+        if Set(valid.map(\.clientID)).count != valid.count { throw ValidationFailure(message: "entries contain the same clientId twice") }
+        let now = req.application.clock.now()
+        if let existing = try await DailyReport.query(on: req.db).filter(\.$officerID == p.userID).filter(\.$date == date).first() {
+            try conflictIfLocked(existing)
+            try await addEntries(valid, to: existing, req)
+            return (existing, false)
+        }
+        let report = try await req.audited { db in
+            let r = DailyReport()
+            r.id = UUID(); r.officerID = p.userID; r.officeID = office; r.date = date; r.status = ReportStatus.draft.rawValue
+            r.version = 0; r.createdAt = now; r.updatedAt = now
+            try await r.create(on: db)
+            for v in valid { _ = try await insert(v, report: r.id!, now: now, db: db) }
+            return (r, [AuditEntry(action: "daily_report.create", objectType: "daily_report", objectID: r.id!.uuidString, detail: "date=\(date) entries=\(valid.count)")])
+        }
+        return (report, true)
+    }
+
+    /// Adds entries not yet present (by clientId). Returns, per input, the entry and whether it is new.
+    @discardableResult
+    static func addEntries(_ valid: [ValidEntry], to report: DailyReport, _ req: Request) async throws -> [(ReportEntry, Bool)] {
+        let id = report.id!
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            // Re-read inside the transaction: the supervisor may have approved it meanwhile.
+            guard let fresh = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            try conflictIfLocked(fresh)
+            var out: [(ReportEntry, Bool)] = []
+            var added = 0
+            for v in valid {
+                if let same = try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$clientID == v.clientID).first() {
+                    out.append((same, false))
+                } else {
+                    out.append((try await insert(v, report: id, now: now, db: db), true)); added += 1
+                }
+            }
+            if added > 0 { fresh.updatedAt = now; try await fresh.update(on: db) }
+            return (out, added == 0 ? [] : [AuditEntry(action: "daily_report.entries", objectType: "daily_report", objectID: id.uuidString, detail: "added=\(added)")])
+        }
+    }
+
+    static func deleteEntry(_ report: DailyReport, entryID: UUID, _ req: Request) async throws {
+        try conflictIfLocked(report)
+        let id = report.id!
+        try await req.audited { db in
+            guard let fresh = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            try conflictIfLocked(fresh)
+            guard let e = try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() else { throw Abort(.notFound) }
+            try await e.delete(on: db)
+            return ((), [AuditEntry(action: "daily_report.entry_delete", objectType: "daily_report", objectID: id.uuidString, detail: "entry=\(entryID)")])
+        }
+    }
+
+    /// Draft or returned → submitted; the entries as submitted become a new version.
+    static func submit(_ report: DailyReport, _ req: Request) async throws -> DailyReport {
+        let p = try req.requirePrincipal()
+        guard report.officerID == p.userID else { throw Abort(.forbidden, reason: "only the officer who filed the report submits it") }
+        if report.statusValue == .submitted { return report }   // a retried submit changes nothing
+        try conflictIfLocked(report)
+        let id = report.id!
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            guard let r = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            try conflictIfLocked(r)
+            let list = try await entries(id, db: db)
+            guard !list.isEmpty else { throw ValidationFailure(message: "a report needs at least one entry before it is submitted") }
+            r.version += 1; r.status = ReportStatus.submitted.rawValue; r.submittedAt = now; r.updatedAt = now; r.comment = nil
+            try await r.update(on: db)
+            let v = ReportVersion()
+            v.$report.id = id; v.version = r.version; v.submittedAt = now
+            v.entries = String(decoding: try JSONEncoder().encode(list.map(entryDTO)), as: UTF8.self)
+            try await v.create(on: db)
+            return (r, [AuditEntry(action: "daily_report.submit", objectType: "daily_report", objectID: id.uuidString, detail: "version=\(r.version)")])
+        }
+    }
+
+    /// A supervisor of the report's office approves or returns a submitted report.
+    static func decide(_ report: DailyReport, approve: Bool, comment: String?, _ req: Request) async throws -> DailyReport {
+        let p = try req.requirePrincipal()
+        guard p.role == .supervisor, p.officeID == report.officeID else { throw Abort(.forbidden) }
+        guard report.officerID != p.userID else { throw Abort(.forbidden, reason: "a supervisor does not approve their own report") }
+        let note = try text(comment, "comment", max: 2000)
+        if !approve && note == nil { throw ValidationFailure(message: "comment is required when returning a report: say what to fix") }
+        let id = report.id!
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            guard let r = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            guard r.statusValue == .submitted else {
+                throw Abort(.conflict, reason: r.statusValue == .approved ? "the report was already approved" : "only a submitted report can be approved or returned")
+            }
+            r.status = (approve ? ReportStatus.approved : .returned).rawValue; r.comment = note; r.decidedBy = p.userID; r.decidedAt = now; r.updatedAt = now
+            try await r.update(on: db)
+            if let v = try await ReportVersion.query(on: db).filter(\.$report.$id == id).filter(\.$version == r.version).first() {
+                v.outcome = r.status; v.comment = note; v.decidedBy = p.userID; v.decidedAt = now
+                try await v.update(on: db)
+            }
+            return (r, [AuditEntry(action: approve ? "daily_report.approve" : "daily_report.return", objectType: "daily_report", objectID: id.uuidString, detail: "version=\(r.version)")])
+        }
+    }
+
+    struct ListFilter: Sendable {
+        var officer: UUID?
+        var from: String?
+        var to: String?
+        var finding: FieldFinding?
+        var status: ReportStatus?
+        var place: String?
+    }
+
+    static func filter(_ req: Request) throws -> ListFilter {
+        let p = try req.requirePrincipal()
+        func q(_ k: String) -> String? { req.query[String.self, at: k].flatMap { $0.isEmpty ? nil : $0 } }
+        var f = ListFilter()
+        if let o = q("officer") {
+            if o == "me" { f.officer = p.userID } else {
+                guard let id = UUID(uuidString: o) else { throw ValidationFailure(message: "officer must be an officer's id or \"me\"") }
+                f.officer = id
+            }
+        }
+        for (k, keyPath) in [("from", \ListFilter.from), ("to", \ListFilter.to)] {
+            if let d = q(k) {
+                guard CalendarDayCheck.valid(d) else { throw ValidationFailure(message: "\(k) must be YYYY-MM-DD") }
+                f[keyPath: keyPath] = d
+            }
+        }
+        if let x = q("finding") {
+            guard let v = FieldFinding(rawValue: x) else { throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))") }
+            f.finding = v
+        }
+        if let x = q("status") {
+            guard let v = ReportStatus(rawValue: x) else { throw ValidationFailure(message: "status must be one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", "))") }
+            f.status = v
+        }
+        if let x = q("place") {
+            guard RegionCode.isValid(x) else { throw ValidationFailure(message: "place must be a region code (kecamatan or kelurahan)") }
+            f.place = x
+        }
+        return f
+    }
+
+    /// Reports this user may see, newest first, filtered.
+    static func list(_ f: ListFilter, paging: Paging, _ req: Request) async throws -> ([DailyReport], Int) {
+        let p = try req.requirePrincipal()
+        var q = DailyReport.query(on: req.db)
+        switch p.role {
+        case .supervisor: q = q.filter(\.$officeID == (p.officeID ?? UUID()))
+        default: q = q.filter(\.$officerID == p.userID)
+        }
+        if let o = f.officer { q = q.filter(\.$officerID == o) }
+        if let d = f.from { q = q.filter(\.$date >= d) }
+        if let d = f.to { q = q.filter(\.$date <= d) }
+        if let s = f.status { q = q.filter(\.$status == s.rawValue) }
+        if f.finding != nil || f.place != nil {
+            var sub = ReportEntry.query(on: req.db)
+            if let x = f.finding { sub = sub.filter(\.$finding == x.rawValue) }
+            if let x = f.place { sub = sub.group(.or) { $0.filter(\.$villageCode == x).filter(\.$villageCode, .custom("LIKE"), x + ".%") } }
+            let ids = Array(Set(try await sub.all().map { $0.$report.id }))
+            q = q.filter(\.$id ~~ ids)
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$date, .descending).sort(\.$createdAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
+        return (items, total)
+    }
+
+    // MARK: API handlers
+
+    static func respond(_ r: DailyReport, _ req: Request, status: HTTPResponseStatus) async throws -> Response {
+        let res = Response(status: status)
+        try res.content.encode(try await dto(r, db: req.db))
+        return res
+    }
+
+    static func createAPI(_ req: Request) async throws -> Response {
+        guard let input = try? req.content.decode(CreateInput.self) else {
+            throw ValidationFailure(message: "body must be JSON: {\"date\": \"YYYY-MM-DD\", \"entries\": [...]}")
+        }
+        let (r, created) = try await create(input, req)
+        let res = try await respond(r, req, status: created ? .created : .ok)
+        if created { res.headers.replaceOrAdd(name: .location, value: "/api/v1/daily-reports/\(r.id!)") }
+        return res
+    }
+
+    static func addEntryAPI(_ req: Request) async throws -> Response {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard r.officerID == (try req.requirePrincipal()).userID else { throw Abort(.forbidden, reason: "only the officer who filed the report adds entries") }
+        try conflictIfLocked(r)
+        guard let input = try? req.content.decode(EntryInput.self) else { throw ValidationFailure(message: "body must be one entry as JSON") }
+        let v = try await validate(input, index: nil, req)
+        let (entry, new) = try await addEntries([v], to: r, req)[0]
+        let res = Response(status: new ? .created : .ok)
+        try res.content.encode(entryDTO(entry))
+        return res
+    }
+
+    static func deleteEntryAPI(_ req: Request) async throws -> HTTPStatus {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard r.officerID == (try req.requirePrincipal()).userID else { throw Abort(.forbidden) }
+        guard let entry = req.parameters.get("entry", as: UUID.self) else { throw Abort(.notFound) }
+        try await deleteEntry(r, entryID: entry, req)
+        return .noContent
+    }
+
+    static func submitAPI(_ req: Request) async throws -> Response {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        return try await respond(try await submit(r, req), req, status: .ok)
+    }
+
+    struct CommentInput: Content { var comment: String? }
+
+    static func approveAPI(_ req: Request) async throws -> Response {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        let c = (try? req.content.decode(CommentInput.self))?.comment
+        return try await respond(try await decide(r, approve: true, comment: c, req), req, status: .ok)
+    }
+
+    static func returnAPI(_ req: Request) async throws -> Response {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        let c = (try? req.content.decode(CommentInput.self))?.comment
+        return try await respond(try await decide(r, approve: false, comment: c, req), req, status: .ok)
+    }
+
+    static func showAPI(_ req: Request) async throws -> ReportDTO {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        return try await dto(r, db: req.db)
+    }
+
+    struct ListDTO: Content { var items: [ReportDTO]; var total: Int; var page: Int; var per: Int }
+
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        let paging = try Paging(req)
+        let (items, total) = try await list(try filter(req), paging: paging, req)
+        var out: [ReportDTO] = []
+        for r in items { out.append(try await dto(r, db: req.db, full: false)) }
+        return ListDTO(items: out, total: total, page: paging.page, per: paging.per)
+    }
+}
+
+enum CalendarDayCheck {
+    static func valid(_ s: String) -> Bool { s.count == 10 && Day.between(s, s) != nil }
+}

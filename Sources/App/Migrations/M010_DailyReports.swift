@@ -1,0 +1,63 @@
+import Fluent
+import SQLKit
+
+struct M010_DailyReports: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("daily_reports")
+            .id()
+            .field("officer_id", .uuid, .required, .references("users", "id"))
+            .field("office_id", .uuid, .required, .references("offices", "id"))
+            .field("date", .string, .required)
+            .field("status", .string, .required)
+            .field("version", .int, .required)
+            .field("comment", .string)
+            .field("submitted_at", .datetime)
+            .field("decided_by", .uuid)
+            .field("decided_at", .datetime)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "officer_id", "date")
+            .create()
+        try await db.schema("daily_report_entries")
+            .id()
+            .field("report_id", .uuid, .required, .references("daily_reports", "id"))
+            .field("client_id", .uuid, .required)
+            .field("time", .string, .required)
+            .field("village_code", .string, .required, .references("regions", "code"))
+            .field("place", .string)
+            .field("latitude", .double)
+            .field("longitude", .double)
+            .field("activity", .string, .required)
+            .field("foreigner_id", .uuid, .references("foreigners", "id"))
+            .field("person_name", .string)
+            .field("person_nationality", .string)
+            .field("person_passport", .string)
+            .field("finding", .string, .required)
+            .field("follow_up", .string)
+            .field("note", .string)
+            .field("created_at", .datetime, .required)
+            .unique(on: "report_id", "client_id")
+            .create()
+        try await db.schema("daily_report_versions")
+            .id()
+            .field("report_id", .uuid, .required, .references("daily_reports", "id"))
+            .field("version", .int, .required)
+            .field("entries", .string, .required)
+            .field("submitted_at", .datetime, .required)
+            .field("outcome", .string)
+            .field("comment", .string)
+            .field("decided_by", .uuid)
+            .field("decided_at", .datetime)
+            .unique(on: "report_id", "version")
+            .create()
+        let sql = db as! any SQLDatabase
+        try await sql.create(index: "daily_reports_office_idx").on("daily_reports").column("office_id").column("date").run()
+        try await sql.create(index: "daily_report_entries_finding_idx").on("daily_report_entries").column("finding").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("daily_report_versions").delete()
+        try await db.schema("daily_report_entries").delete()
+        try await db.schema("daily_reports").delete()
+    }
+}

@@ -1,0 +1,171 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct DailyReportTests {
+    struct Report: Decodable {
+        struct Entry: Decodable { var id: UUID; var clientId: UUID; var finding: String; var foreignerId: UUID? }
+        struct Version: Decodable { var version: Int; var outcome: String?; var comment: String?; var entries: [Entry] }
+        var id: UUID
+        var status: String
+        var version: Int
+        var entries: [Entry]?
+        var versions: [Version]?
+    }
+
+    func send(_ app: Application, _ method: HTTPMethod, _ path: String, _ token: String, _ json: String? = nil) async throws -> TestingHTTPResponse {
+        var h = bearer(token)
+        if json != nil { h.contentType = .json }
+        return try await app.testing().sendRequest(method, path, headers: h, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    func entry(_ client: UUID, finding: String = "compliant", foreigner: UUID? = nil, time: String = "09:30") -> String {
+        #"{"clientId": "\#(client)", "time": "\#(time)", "kelurahanCode": "35.16.05.2010", "activity": "companyVisit", "finding": "\#(finding)", "note": "Kunjungan ke PT di kawasan Ngoro"\#(foreigner.map { #", "foreignerId": "\#($0)""# } ?? "")}"#
+    }
+
+    @Test func theWholeFlowWithIdempotentEntriesVersionsAnd409() async throws {
+        try await withTestApp { app in
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let supervisor = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").first()!
+            let c1 = UUID(), c2 = UUID()
+            let created = try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-30", "entries": [\#(entry(c1, foreigner: f.id))]}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            var r = try decode(Report.self, created)
+            #expect(r.status == "draft" && r.entries?.count == 1 && r.entries?[0].foreignerId == f.id)
+            // The same clientId twice: one entry; the second answer is 200 with the existing entry.
+            let first = try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/entries", officer, entry(c2, finding: "overstay"))
+            #expect(first.status == .created)
+            let again = try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/entries", officer, entry(c2, finding: "overstay"))
+            #expect(again.status == .ok)
+            #expect(try decode(Report.Entry.self, again).id == (try decode(Report.Entry.self, first)).id)
+            #expect(try await ReportEntry.query(on: app.db).count() == 2)
+            // Posting the day again adds nothing new and answers 200 with the same report.
+            let sameDay = try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-30", "entries": [\#(entry(c1, foreigner: f.id))]}"#)
+            let sameDayReport = try decode(Report.self, sameDay)
+            #expect(sameDay.status == .ok && sameDayReport.id == r.id)
+            #expect(try await ReportEntry.query(on: app.db).count() == 2)
+
+            // Submit; the supervisor returns it with a comment; the officer fixes it; the supervisor approves.
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .ok)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/entries", officer, entry(UUID())).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/return", supervisor, #"{}"#).status == .unprocessableEntity)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/return", supervisor, #"{"comment": "Lengkapi tindak lanjut temuan overstay"}"#).status == .ok)
+            let fix = try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/entries", officer, entry(UUID(), finding: "other", time: "14:00"))
+            #expect(fix.status == .created)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .ok)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/approve", officer, "{}").status == .forbidden)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/approve", supervisor, "{}").status == .ok)
+            r = try decode(Report.self, try await send(app, .GET, "/api/v1/daily-reports/\(r.id)", officer))
+            #expect(r.status == "approved" && r.version == 2)
+            #expect(r.versions?.map(\.version) == [1, 2])
+            #expect(r.versions?.map(\.outcome) == ["returned", "approved"])
+            #expect(r.versions?[0].entries.count == 2 && r.versions?[1].entries.count == 3)
+            #expect(r.versions?[0].comment == "Lengkapi tindak lanjut temuan overstay")
+            // Approved: every change is 409, and nothing changes.
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/entries", officer, entry(UUID())).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/return", supervisor, #"{"comment": "x"}"#).status == .conflict)
+            #expect(try await send(app, .DELETE, "/api/v1/daily-reports/\(r.id)/entries/\(r.entries![0].id)", officer).status == .conflict)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-30", "entries": [\#(entry(UUID()))]}"#).status == .conflict)
+            #expect(try await ReportEntry.query(on: app.db).count() == 3)
+            // Listing and filters.
+            struct List: Decodable { var items: [Report]; var total: Int }
+            let overstays = try decode(List.self, try await send(app, .GET, "/api/v1/daily-reports?finding=overstay&from=2026-11-01&to=2026-11-30", supervisor))
+            #expect(overstays.total == 1 && overstays.items[0].id == r.id)
+            #expect(try decode(List.self, try await send(app, .GET, "/api/v1/daily-reports?finding=workOutsidePermit", supervisor)).total == 0)
+            #expect(try await send(app, .GET, "/api/v1/daily-reports?finding=bad", supervisor).status == .unprocessableEntity)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "daily_report.approve").count() == 1)
+        }
+    }
+
+    @Test func badInputIsNamedAndNothingIsWritten() async throws {
+        try await withTestApp { app in
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let cases: [(String, String)] = [
+                (#"{"date": "2026-02-30", "entries": []}"#, "date"),
+                (#"{"date": "2026-12-25", "entries": []}"#, "future"),
+                (#"{"date": "2026-11-30", "entries": [{"clientId": "\#(UUID())", "time": "25:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant"}]}"#, "entries[0].time"),
+                (#"{"date": "2026-11-30", "entries": [{"clientId": "\#(UUID())", "time": "08:00", "kelurahanCode": "35.16.05", "activity": "patrol", "finding": "compliant"}]}"#, "kelurahanCode"),
+                (#"{"date": "2026-11-30", "entries": [{"clientId": "\#(UUID())", "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "sleeping", "finding": "compliant"}]}"#, "activity"),
+                (#"{"date": "2026-11-30", "entries": [{"time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant"}]}"#, "clientId"),
+                (#"{"date": "2026-11-30", "entries": [{"clientId": "\#(UUID())", "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant", "foreignerId": "\#(UUID())"}]}"#, "foreignerId"),
+            ]
+            for (body, word) in cases {
+                let res = try await send(app, .POST, "/api/v1/daily-reports", officer, body)
+                #expect(res.status == .unprocessableEntity, "\(body)")
+                #expect(res.body.string.contains(word), "\(res.body.string)")
+            }
+            #expect(try await DailyReport.query(on: app.db).count() == 0)
+            // Submitting an empty report is refused.
+            let r = try decode(Report.self, try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-29", "entries": []}"#))
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .unprocessableEntity)
+        }
+    }
+
+    @Test func scopeEveryOtherRoleGets403Or404() async throws {
+        try await withTestApp { app in
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
+            let r = try decode(Report.self, try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-30", "entries": [\#(entry(UUID(), foreigner: f.id))]}"#))
+            _ = try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer)
+            let jaksel = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
+            for (m, path, body) in [(HTTPMethod.GET, "/api/v1/daily-reports/\(r.id)", nil as String?), (.POST, "/api/v1/daily-reports/\(r.id)/entries", entry(UUID())),
+                                    (.POST, "/api/v1/daily-reports/\(r.id)/submit", nil)] {
+                #expect(try await send(app, m, path, jaksel, body).status == .notFound)
+            }
+            let list = try await send(app, .GET, "/api/v1/daily-reports", jaksel)
+            #expect(list.status == .ok && !list.body.string.contains(r.id.uuidString))
+            // A supervisor of another office cannot approve: the Jakarta Selatan officer is not a supervisor, so make one.
+            for email in ["agency@demo.sinergi.id", "sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                let t = try await apiToken(app, email)
+                for (m, path) in [(HTTPMethod.GET, "/api/v1/daily-reports"), (.GET, "/api/v1/daily-reports/\(r.id)"), (.POST, "/api/v1/daily-reports"),
+                                  (.POST, "/api/v1/daily-reports/\(r.id)/approve"), (.POST, "/api/v1/daily-reports/\(r.id)/return")] {
+                    let res = try await send(app, m, path, t, m == .POST ? "{}" : nil)
+                    #expect(res.status == .forbidden, "\(email) \(m) \(path)")
+                    #expect(!res.body.string.contains(f.passportNumber!) && !res.body.string.contains(f.fullName))
+                }
+            }
+            #expect(try await DailyReport.find(r.id, on: app.db)?.status == "submitted")
+        }
+    }
+
+    @Test func webFlowReturnFixApproveShowsBothVersions() async throws {
+        try await withTestApp { app in
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            let open = try await o.post("/daily-reports", form: ["date": "2026-11-30"])
+            let page = open.headers.first(name: .location) ?? ""
+            #expect(page.hasPrefix("/daily-reports/"))
+            let form = try await o.get(page)
+            let client = form.body.string.components(separatedBy: "name=\"clientId\" value=\"")[1].prefix(36)
+            let entry = ["clientId": String(client), "time": "10:15", "kelurahanCode": "35.16.05.2010", "activity": "lodgingCheck",
+                         "personName": "JOHN DOE", "personNationality": "USA", "personPassport": "X1234567", "finding": "documentViolation", "followUp": "Panggil ke kantor"]
+            #expect(try await o.post(page + "/entries", form: entry).status == .seeOther)
+            #expect(try await o.post(page + "/entries", form: entry).status == .seeOther)      // a double click: still one entry
+            #expect(try await ReportEntry.query(on: app.db).count() == 1)
+            let bad = try await o.post(page + "/entries", form: ["clientId": UUID().uuidString, "time": "10:15", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant", "passport": "NOPE00000"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("report-error"))
+            #expect(try await o.post(page + "/submit", form: [:]).status == .seeOther)
+            let s = Browser(app)
+            try await s.login("supervisor@demo.sinergi.id")
+            #expect(try await s.get(page).body.string.contains("return-report"))
+            #expect(try await s.post(page + "/decision", form: ["decision": "return", "comment": "Tambahkan alamat"]).status == .seeOther)
+            let returned = try await o.get(page)
+            #expect(returned.body.string.contains("Tambahkan alamat") && returned.body.string.contains("data-status=\"returned\""))
+            let client2 = returned.body.string.components(separatedBy: "name=\"clientId\" value=\"")[1].prefix(36)
+            #expect(try await o.post(page + "/entries", form: ["clientId": String(client2), "time": "11:00", "kelurahanCode": "35.16.05.2010", "place": "Jl. Raya Ngoro 12",
+                                                            "activity": "followUp", "finding": "compliant"]).status == .seeOther)
+            #expect(try await o.post(page + "/submit", form: [:]).status == .seeOther)
+            #expect(try await s.post(page + "/decision", form: ["decision": "approve", "comment": ""]).status == .seeOther)
+            let approved = try await s.get(page)
+            #expect(approved.body.string.contains("version-1") && approved.body.string.contains("version-2") && approved.body.string.contains("data-status=\"approved\""))
+            #expect(!approved.body.string.contains("entry-form"))
+            let list = try await s.get("/daily-reports?finding=documentViolation")
+            #expect(list.body.string.contains("2026-11-30"))
+        }
+    }
+}
