@@ -240,6 +240,7 @@ public enum L10n {
         "lph.finding.other": ("Lainnya", "Other"),
         "lph.followUp": ("Usulan tindak lanjut", "Proposed follow-up"),
         "lph.note": ("Catatan", "Note"),
+        "lph.photo": ("Foto (JPEG/PNG, maks. 8 MB; lokasi GPS dihapus)", "Photo (JPEG/PNG, max 8 MB; GPS position removed)"),
         "lph.addEntry": ("Tambah kegiatan", "Add entry"),
         "lph.delete": ("Hapus", "Delete"),
         "lph.submit": ("Ajukan ke atasan", "Submit to the supervisor"),

@@ -50,12 +50,26 @@ struct M010_DailyReports: AsyncMigration {
             .field("decided_at", .datetime)
             .unique(on: "report_id", "version")
             .create()
+        // Photos reference their entry by id without a foreign key: an entry removed from a draft keeps
+        // its photos for the versions that were submitted with it.
+        try await db.schema("report_photos")
+            .id()
+            .field("report_id", .uuid, .required, .references("daily_reports", "id"))
+            .field("entry_id", .uuid, .required)
+            .field("content_type", .string, .required)
+            .field("bytes", .data, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
         let sql = db as! any SQLDatabase
+        try await sql.create(index: "report_photos_entry_idx").on("report_photos").column("entry_id").run()
         try await sql.create(index: "daily_reports_office_idx").on("daily_reports").column("office_id").column("date").run()
         try await sql.create(index: "daily_report_entries_finding_idx").on("daily_report_entries").column("finding").run()
     }
 
     func revert(on db: any Database) async throws {
+        try await db.schema("report_photos").delete()
         try await db.schema("daily_report_versions").delete()
         try await db.schema("daily_report_entries").delete()
         try await db.schema("daily_reports").delete()

@@ -65,3 +65,17 @@ final class ReportVersion: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
     init() {}
 }
+
+/// A photo of an entry, stored without its metadata (see `ImageSanitizer`).
+final class ReportPhoto: Model, @unchecked Sendable {
+    static let schema = "report_photos"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "report_id") var reportID: UUID
+    @Field(key: "entry_id") var entryID: UUID
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "bytes") var bytes: Data
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}

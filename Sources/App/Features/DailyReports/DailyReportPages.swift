@@ -11,7 +11,8 @@ enum DailyReportPages {
         r.get("daily-reports", use: list)
         r.post("daily-reports", use: create)
         r.get("daily-reports", ":id", use: show)
-        r.post("daily-reports", ":id", "entries", use: addEntry)
+        r.on(.POST, "daily-reports", ":id", "entries", body: .collect(maxSize: "12mb"), use: addEntry).userInfo["maxBody"] = 12 * 1_048_576
+        r.get("daily-reports", ":id", "photos", ":photo", use: photo)
         r.post("daily-reports", ":id", "entries", ":entry", "delete", use: deleteEntry)
         r.post("daily-reports", ":id", "submit", use: submit)
         let s = web.grouped(RequireRole(.supervisor))
@@ -73,14 +74,14 @@ enum DailyReportPages {
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
     }
 
-    static func entryRows(_ entries: [DailyReportsController.EntryDTO], names: [UUID: String], regions: [String: String], lang: Language, actions: ((DailyReportsController.EntryDTO) -> HTML)? = nil) -> HTML {
+    static func entryRows(_ entries: [DailyReportsController.EntryDTO], photoBase: String, names: [UUID: String], regions: [String: String], lang: Language, actions: ((DailyReportsController.EntryDTO) -> HTML)? = nil) -> HTML {
         entries.html { e in
             let person: HTML = e.foreignerId.map { "<a href=\"/foreigners/\($0.uuidString)\">\(names[$0] ?? $0.uuidString)</a>" as HTML }
                 ?? (e.personName.map { "\($0) · \(e.personNationality ?? "") · \(e.personPassport ?? "")" as HTML } ?? "–")
             return """
             <tr class="entry"><td>\(e.time)</td><td>\(regions[e.kelurahanCode] ?? "") <span class="muted">\(e.kelurahanCode)</span>\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
             <td>\(label("lph.activity", e.activity, lang))</td><td>\(person)</td><td><span class="badge finding-\(e.finding)">\(label("lph.finding", e.finding, lang))</span></td>
-            <td>\(e.followUp)\(e.note.map { "<br><span class=\"muted\">\($0)</span>" as HTML } ?? "")</td><td>\(actions?(e) ?? "")</td></tr>
+            <td>\(e.followUp)\(e.note.map { "<br><span class=\"muted\">\($0)</span>" as HTML } ?? "")\((e.photos ?? []).html { "<a href=\"\(photoBase)/\($0.uuidString)\"><img class=\"thumb\" src=\"\(photoBase)/\($0.uuidString)\" alt=\"foto\"></a>" })</td><td>\(actions?(e) ?? "")</td></tr>
             """
         }
     }
@@ -105,7 +106,7 @@ enum DailyReportPages {
         let own = r.officerID == p.userID
         let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
         let editable = own && r.isEditable
-        let rows = entryRows(d.entries ?? [], names: names, regions: regions, lang: lang, actions: editable ? { e in
+        let rows = entryRows(d.entries ?? [], photoBase: "/daily-reports/\(id)/photos", names: names, regions: regions, lang: lang, actions: editable ? { e in
             "<form method=\"post\" action=\"/daily-reports/\(id)/entries/\(e.id.uuidString)/delete\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">\(L10n.t("lph.delete", lang))</button></form>"
         } : nil)
         let head: HTML = "<tr><th>\(L10n.t("lph.time", lang))</th><th>\(L10n.t("lph.place", lang))</th><th>\(L10n.t("lph.activity", lang))</th><th>\(L10n.t("lph.person", lang))</th><th>\(L10n.t("lph.finding", lang))</th><th>\(L10n.t("lph.followUp", lang))</th><th></th></tr>"
@@ -113,7 +114,7 @@ enum DailyReportPages {
         if editable {
             actions = """
             <section class="card no-print" id="add-entry"><h2>\(L10n.t("lph.addEntry", lang))</h2>
-            <form method="post" action="/daily-reports/\(id)/entries" id="entry-form">\(csrf)
+            <form method="post" action="/daily-reports/\(id)/entries" id="entry-form" enctype="multipart/form-data">\(csrf)
               <input type="hidden" name="clientId" value="\(UUID().uuidString)">
               <div class="grid two">
                 <div><label for="time">\(L10n.t("lph.time", lang))</label><input id="time" name="time" type="time" required></div>
@@ -128,6 +129,7 @@ enum DailyReportPages {
                 <div><label for="followUp">\(L10n.t("lph.followUp", lang))</label><input id="followUp" name="followUp" maxlength="500"></div>
               </div>
               <label for="note">\(L10n.t("lph.note", lang))</label><textarea id="note" name="note" rows="3" maxlength="2000" class="plain"></textarea>
+              <label for="photo">\(L10n.t("lph.photo", lang))</label><input id="photo" name="photo" type="file" accept="image/jpeg,image/png" capture="environment">
               <p><button type="submit">\(L10n.t("lph.addEntry", lang))</button></p>
             </form></section>
             <form method="post" action="/daily-reports/\(id)/submit" class="no-print">\(csrf)<button type="submit" id="submit-report">\(L10n.t("lph.submit", lang))</button></form>
@@ -146,7 +148,7 @@ enum DailyReportPages {
             """
             <details class="card version" id="version-\(v.version)"\(v.version == d.version ? HTML(" open") : "")><summary>\(L10n.t("lph.version", lang)) \(v.version) · \(v.submittedAt.formatted(.iso8601))\(v.outcome.map { " · " + label("lph.status", $0, lang) } ?? "")</summary>
             \(v.comment.map { "<p class=\"notice\">\($0)</p>" as HTML } ?? "")
-            <table class="responsive"><thead>\(head)</thead><tbody>\(entryRows(v.entries, names: names, regions: regions, lang: lang))</tbody></table></details>
+            <table class="responsive"><thead>\(head)</thead><tbody>\(entryRows(v.entries, photoBase: "/daily-reports/\(id)/photos", names: names, regions: regions, lang: lang))</tbody></table></details>
             """
         }
         let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\" id=\"report-error\">\($0)</p>" } ?? ""
@@ -177,6 +179,7 @@ enum DailyReportPages {
         var finding: String?
         var followUp: String?
         var note: String?
+        var photo: File?
     }
 
     static func addEntry(_ req: Request) async throws -> Response {
@@ -198,13 +201,38 @@ enum DailyReportPages {
                 foreignerId: foreigner, personName: f.personName, personNationality: f.personNationality, personPassport: f.personPassport,
                 finding: f.finding, followUp: f.followUp, note: f.note)
             let v = try await DailyReportsController.validate(input, index: nil, req)
-            try await DailyReportsController.addEntries([v], to: r, req)
+            // The photo is checked before the entry is stored, so a refused photo leaves nothing behind.
+            let photo = f.photo.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
+            var digest: String?
+            if let photo {
+                do { digest = ImageSanitizer.sha256(try ImageSanitizer.sanitize(photo, maxBytes: DailyReportsController.maxPhotoBytes).bytes) } catch let e as ImageSanitizer.Rejected {
+                    throw ValidationFailure(message: "\(L10n.t("lph.photo", req.language)): \(e.description)")
+                }
+            }
+            let (entry, _) = try await DailyReportsController.addEntries([v], to: r, req)[0]
+            if let photo, let digest {
+                // A resent form (double tap, retried upload) does not store the same photo twice.
+                if try await ReportPhoto.query(on: req.db).filter(\.$entryID == entry.id!).filter(\.$sha256 == digest).count() == 0 {
+                    _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: entry.id!, req)
+                }
+            }
         } catch let e as ValidationFailure {
             return try await render(req, error: e.message, status: .unprocessableEntity)
         } catch let e as Abort where e.status == .conflict {
             return try await render(req, error: e.reason, status: .conflict)
         }
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
+    }
+
+    /// A photo, to the officer who filed the report and supervisors of its office only.
+    static func photo(_ req: Request) async throws -> Response {
+        let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
+        guard let pid = req.parameters.get("photo", as: UUID.self),
+              let p = try await ReportPhoto.query(on: req.db).filter(\.$id == pid).filter(\.$reportID == r.id!).first() else { throw Abort(.notFound) }
+        let res = Response(status: .ok, body: .init(data: p.bytes))
+        res.headers.replaceOrAdd(name: .contentType, value: p.contentType)
+        res.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return res
     }
 
     static func deleteEntry(_ req: Request) async throws -> Response {

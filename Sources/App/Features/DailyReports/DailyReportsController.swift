@@ -16,6 +16,7 @@ enum DailyReportsController {
         a.post("daily-reports", ":id", "entries", use: addEntryAPI)
         a.delete("daily-reports", ":id", "entries", ":entry", use: deleteEntryAPI)
         a.post("daily-reports", ":id", "submit", use: submitAPI)
+        a.on(.POST, "daily-reports", ":id", "entries", ":entry", "photos", body: .collect(maxSize: "12mb"), use: addPhotoAPI)
         let s = api.grouped(RequireRole(.supervisor))
         s.post("daily-reports", ":id", "approve", use: approveAPI)
         s.post("daily-reports", ":id", "return", use: returnAPI)
@@ -125,6 +126,7 @@ enum DailyReportsController {
         var finding: String
         var followUp: String?
         var note: String?
+        var photos: [UUID]?
     }
 
     struct VersionDTO: Content {
@@ -151,10 +153,41 @@ enum DailyReportsController {
         var versions: [VersionDTO]?
     }
 
-    static func entryDTO(_ e: ReportEntry) -> EntryDTO {
+    static func entryDTO(_ e: ReportEntry, photos: [UUID: [UUID]] = [:]) -> EntryDTO {
         EntryDTO(id: e.id!, clientId: e.clientID, time: e.time, kelurahanCode: e.villageCode, place: e.place, latitude: e.latitude, longitude: e.longitude,
                  activity: e.activity, foreignerId: e.foreignerID, personName: e.personName, personNationality: e.personNationality,
-                 personPassport: e.personPassport, finding: e.finding, followUp: e.followUp, note: e.note)
+                 personPassport: e.personPassport, finding: e.finding, followUp: e.followUp, note: e.note, photos: photos[e.id!] ?? [])
+    }
+
+    /// Photo ids per entry of a report.
+    static func photoIDs(_ reportID: UUID, db: any Database) async throws -> [UUID: [UUID]] {
+        struct P: Decodable { var id: UUID; var entry_id: UUID }
+        let rows = try await (db as! any SQLDatabase).raw("SELECT id, entry_id FROM report_photos WHERE report_id = \(bind: reportID) ORDER BY created_at").all(decoding: P.self)
+        return Dictionary(grouping: rows, by: \.entry_id).mapValues { $0.map(\.id) }
+    }
+
+    static let maxPhotoBytes = 8 * 1_048_576
+
+    /// Adds a photo to an entry of an editable report: type from the bytes, metadata removed, audited.
+    static func addPhoto(_ raw: [UInt8], report: DailyReport, entryID: UUID, _ req: Request) async throws -> ReportPhoto {
+        try conflictIfLocked(report)
+        let clean: (bytes: [UInt8], kind: ImageSanitizer.Kind)
+        do { clean = try ImageSanitizer.sanitize(raw, maxBytes: maxPhotoBytes) } catch let e as ImageSanitizer.Rejected {
+            throw ValidationFailure(message: "photo: \(e.description)")
+        }
+        let id = report.id!
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            guard let fresh = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            try conflictIfLocked(fresh)
+            guard try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() != nil else { throw Abort(.notFound) }
+            guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).count() < 5 else { throw ValidationFailure(message: "photo: at most 5 photos per entry") }
+            let p = ReportPhoto()
+            p.reportID = id; p.entryID = entryID; p.contentType = clean.kind.rawValue; p.bytes = Data(clean.bytes); p.size = clean.bytes.count
+            p.sha256 = ImageSanitizer.sha256(clean.bytes); p.createdAt = now
+            try await p.create(on: db)
+            return (p, [AuditEntry(action: "daily_report.photo", objectType: "daily_report", objectID: id.uuidString, detail: "entry=\(entryID) bytes=\(p.size)")])
+        }
     }
 
     static func entries(_ id: UUID, db: any Database) async throws -> [ReportEntry] {
@@ -165,7 +198,8 @@ enum DailyReportsController {
         var d = ReportDTO(id: r.id!, date: r.date, status: r.status, version: r.version, officerId: r.officerID, officeId: r.officeID,
                           comment: r.comment, submittedAt: r.submittedAt, decidedAt: r.decidedAt)
         if full {
-            d.entries = try await entries(r.id!, db: db).map(entryDTO)
+            let photos = try await photoIDs(r.id!, db: db)
+            d.entries = try await entries(r.id!, db: db).map { entryDTO($0, photos: photos) }
             d.versions = try await ReportVersion.query(on: db).filter(\.$report.$id == r.id!).sort(\.$version).all().map { v in
                 VersionDTO(version: v.version, submittedAt: v.submittedAt, outcome: v.outcome, comment: v.comment, decidedAt: v.decidedAt,
                            entries: (try? JSONDecoder().decode([EntryDTO].self, from: Data(v.entries.utf8))) ?? [])
@@ -284,7 +318,8 @@ enum DailyReportsController {
             try await r.update(on: db)
             let v = ReportVersion()
             v.$report.id = id; v.version = r.version; v.submittedAt = now
-            v.entries = String(decoding: try JSONEncoder().encode(list.map(entryDTO)), as: UTF8.self)
+            let photos = try await photoIDs(id, db: db)
+            v.entries = String(decoding: try JSONEncoder().encode(list.map { entryDTO($0, photos: photos) }), as: UTF8.self)
             try await v.create(on: db)
             return (r, [AuditEntry(action: "daily_report.submit", objectType: "daily_report", objectID: id.uuidString, detail: "version=\(r.version)")])
         }
@@ -414,6 +449,25 @@ enum DailyReportsController {
         guard let entry = req.parameters.get("entry", as: UUID.self) else { throw Abort(.notFound) }
         try await deleteEntry(r, entryID: entry, req)
         return .noContent
+    }
+
+    struct PhotoDTO: Content { var id: UUID; var contentType: String; var size: Int }
+
+    /// The image as the raw body, or as the multipart part `photo`.
+    static func addPhotoAPI(_ req: Request) async throws -> Response {
+        let r = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard r.officerID == (try req.requirePrincipal()).userID, let entry = req.parameters.get("entry", as: UUID.self) else { throw Abort(.forbidden) }
+        guard let body = req.body.data, body.readableBytes > 0 else { throw ValidationFailure(message: "photo: send the image as the body") }
+        var bytes = Array(body.readableBytesView)
+        if req.headers.contentType?.type == "multipart" {
+            let parts = try MultipartParts.parse(Data(bytes), boundary: req.headers.contentType?.parameters["boundary"] ?? "")
+            guard let part = parts.first(where: { $0.name == "photo" }) else { throw ValidationFailure(message: "photo: multipart body has no part named \"photo\"") }
+            bytes = Array(part.body)
+        }
+        let p = try await addPhoto(bytes, report: r, entryID: entry, req)
+        let res = Response(status: .created)
+        try res.content.encode(PhotoDTO(id: p.id!, contentType: p.contentType, size: p.size))
+        return res
     }
 
     static func submitAPI(_ req: Request) async throws -> Response {

@@ -129,6 +129,7 @@ enum StaticAssets {
     .bar span.fill.neg { background:var(--bad); }
     \(widths)
     progress { width:100%; max-width:420px; height:1rem; }
+    img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
     @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {
       table.responsive thead { display:none; }
