@@ -136,6 +136,7 @@ enum StaticAssets {
       table.responsive tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; }
       table.responsive td { display:block; border:0; padding:.15rem .5rem; }
       .account .who { display:none; }
+      header nav { flex-wrap:nowrap; overflow-x:auto; white-space:nowrap; flex-basis:100%; order:3; padding-bottom:.3rem; }
     }
     @media print { header.top, form.filters, .pager { display:none; } body { background:#fff; } }
     """
