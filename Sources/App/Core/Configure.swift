@@ -72,6 +72,7 @@ func routes(_ app: Application) {
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)
     DailyReportsController.register(web: web, api: api)
+    TasksController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

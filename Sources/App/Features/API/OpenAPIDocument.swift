@@ -44,6 +44,11 @@ enum OpenAPIDocument {
             "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}},
             "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "submittedAt": {"type": "string", "format": "date-time"}, "outcome": {"type": "string", "enum": ["returned", "approved"]},
               "comment": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}}}}}}},
+          "Task": {"type": "object", "required": ["id", "kind", "title", "dueOn", "status", "overdue", "assignees"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["verifyAddress", "visitCompany", "followUpReport", "other"]}, "title": {"type": "string"},
+            "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["open", "done", "cancelled"]}, "overdue": {"type": "boolean"},
+            "assignees": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
+            "publicReportId": {"type": "string", "format": "uuid"}, "doneEntryId": {"type": "string", "format": "uuid"}, "doneAt": {"type": "string", "format": "date-time"}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -78,7 +83,8 @@ enum OpenAPIDocument {
               "items": {"type": "array", "items": {"type": "object", "required": ["id", "fullName", "status", "fineIDR"], "properties": {
                 "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "passportNumber": {"type": "string"}, "nationality": {"type": "string"},
                 "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"},
-                "fineIDR": {"type": "integer"}, "deportationCase": {"type": "boolean"}, "sponsorName": {"type": "string"}, "sponsorPhone": {"type": "string"}, "address": {"type": "string"}}}},
+                "fineIDR": {"type": "integer"}, "deportationCase": {"type": "boolean"}, "sponsorName": {"type": "string"}, "sponsorPhone": {"type": "string"}, "address": {"type": "string"},
+                "openTasks": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}}}}}}},
               "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
                         "401": {"description": "no or invalid token"}, "403": {"description": "officers and supervisors only"},
                         "422": {"description": "bad parameter, or a malformed MRZ (the error names the failed check digit and line)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
@@ -164,6 +170,25 @@ enum OpenAPIDocument {
         "/api/v1/daily-reports/{id}/return": {"post": {"summary": "A supervisor of the same office returns it with a comment saying what to fix", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["comment"], "properties": {"comment": {"type": "string"}}}}}},
           "responses": {"200": {"description": "returned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "403": {"description": "not a supervisor of this office"}, "409": {"description": "not submitted"}, "422": {"description": "no comment"}}}},
+        "/api/v1/tasks": {
+          "post": {"summary": "A supervisor assigns a task to officers of the office (verify an address, visit a company, follow up a public report)", "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "kind", "dueOn", "assignees"], "properties": {
+              "title": {"type": "string"}, "kind": {"type": "string", "enum": ["verifyAddress", "visitCompany", "followUpReport", "other"]}, "dueOn": {"type": "string", "format": "date"},
+              "assignees": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "publicReportCode": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}}, "403": {"description": "supervisors only"}, "422": {"description": "invalid field, named"}}},
+          "get": {"summary": "Tasks: officers their own queue; supervisors their office's (assignee=me or an officer's id narrows it)", "security": [{"bearer": []}],
+            "parameters": [{"name": "assignee", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "done", "cancelled"]}},
+                           {"name": "overdue", "in": "query", "schema": {"type": "boolean"}}],
+            "responses": {"200": {"description": "tasks, by due date", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}, "total": {"type": "integer"}}}}}}, "403": {"description": "officers and supervisors only"}}}},
+        "/api/v1/tasks/{id}/done": {"post": {"summary": "An assigned officer finishes a task, naming the daily-report entry that did it", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"entryId": {"type": "string", "format": "uuid"}}}}}},
+          "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}}, "403": {"description": "not assigned"}, "404": {"description": "not found"}, "409": {"description": "not open"}, "422": {"description": "entry not one of the officer's own"}}}},
+        "/api/v1/daily-reports/{id}/entries/{entry}/photos": {"post": {"summary": "Add a photo (JPEG or PNG, at most 8 MB, at most 5 per entry) to an entry of a draft or returned report; the type is judged from the bytes and EXIF/XMP/GPS and text metadata are removed before storage", "security": [{"bearer": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "entry", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}, "multipart/form-data": {"schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}}}}},
+          "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "contentType": {"type": "string"}, "size": {"type": "integer"}}}}}},
+                        "404": {"description": "not found"}, "409": {"description": "submitted or approved"}, "422": {"description": "not a JPEG/PNG, too large, damaged"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

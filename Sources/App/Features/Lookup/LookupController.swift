@@ -31,7 +31,10 @@ enum LookupController {
         var sponsorName: String?
         var sponsorPhone: String?
         var address: String?
+        var openTasks: [OpenTask] = []
     }
+
+    struct OpenTask: Content { var id: UUID; var title: String; var dueOn: String }
 
     enum Query {
         case passport(String), name([String]), mrz(MRZ)
@@ -108,6 +111,7 @@ enum LookupController {
         let byID = Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) })
         let addresses = try await Address.query(on: req.db).filter(\.$foreigner.$id ~~ found.compactMap(\.id)).filter(\.$isCurrent == true).all()
         let addressOf = Dictionary(addresses.map { ($0.$foreigner.id, $0.line) }, uniquingKeysWith: { a, _ in a })
+        let tasks = try await TasksController.openTasks(for: found.compactMap(\.id), db: req.db)
         let items = found.map { f -> Item in
             let state = PermitState(end: f.permitEnd, today: today)
             let fine = OverstayFine.compute(permitEnd: f.permitEnd, today: today, rates: rates)
@@ -116,6 +120,7 @@ enum LookupController {
                             permitCategory: f.permitCategory, permitEnd: f.permitEnd,
                             sponsorName: f.sponsorID.flatMap { byID[$0]?.name }, sponsorPhone: f.sponsorID.flatMap { byID[$0]?.phone },
                             address: addressOf[f.id!])
+            item.openTasks = (tasks[f.id!] ?? []).map { OpenTask(id: $0.id!, title: $0.title, dueOn: $0.dueOn) }
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
             case .overstayed(let d): item.daysOverstayed = d
@@ -195,6 +200,7 @@ enum LookupController {
             <dt>\(L10n.t("f.permits", lang))</dt><dd>\(i.permitCategory ?? "—") · \(i.permitEnd ?? "—")</dd>
             <dt>\(L10n.t("f.sponsor", lang))</dt><dd>\(i.sponsorName ?? "—") \(i.sponsorPhone ?? "")</dd>
             <dt>\(L10n.t("f.address", lang))</dt><dd>\(i.address ?? "—")</dd>
+            \(i.openTasks.isEmpty ? "" : "<dt>\(L10n.t("lookup.openTasks", lang))</dt><dd class=\"open-tasks\">\(i.openTasks.html { "\($0.title) (\($0.dueOn))<br>" as HTML })</dd>" as HTML)
           </dl>
         </section>
         """

@@ -1,0 +1,282 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+enum TaskKind: String, Codable, Sendable, CaseIterable { case verifyAddress, visitCompany, followUpReport, other }
+enum TaskStatus: String, Codable, Sendable, CaseIterable { case open, done, cancelled }
+
+/// An assignment from a supervisor to one or more officers of the office, with a due date. Finishing it
+/// links it to the daily-report entry that did the work.
+final class FieldTask: Model, @unchecked Sendable {
+    static let schema = "field_tasks"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "office_id") var officeID: UUID
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "title") var title: String
+    @OptionalField(key: "foreigner_id") var foreignerID: UUID?
+    @OptionalField(key: "sponsor_id") var sponsorID: UUID?
+    @OptionalField(key: "public_report_id") var publicReportID: UUID?
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "done_entry_id") var doneEntryID: UUID?
+    @OptionalField(key: "done_by") var doneBy: UUID?
+    @OptionalField(key: "done_at") var doneAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class FieldTaskAssignee: Model, @unchecked Sendable {
+    static let schema = "field_task_assignees"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "task_id") var taskID: UUID
+    @Field(key: "user_id") var userID: UUID
+    init() {}
+}
+
+/// `POST /api/v1/tasks`, `GET /api/v1/tasks?assignee=me&status=&overdue=`, `POST /api/v1/tasks/{id}/done`;
+/// `/tasks` on the web. Supervisors create for officers of their office; officers see their queue.
+enum TasksController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let a = api.grouped(RequireRole(.officer, .supervisor))
+        a.get("tasks", use: listAPI)
+        a.post("tasks", ":id", "done", use: doneAPI)
+        api.grouped(RequireRole(.supervisor)).post("tasks", use: createAPI)
+        let w = web.grouped(RequireRole(.officer, .supervisor))
+        w.get("tasks", use: page)
+        w.post("tasks", ":id", "done", use: doneForm)
+        web.grouped(RequireRole(.supervisor)).post("tasks", use: createForm)
+    }
+
+    struct CreateInput: Content {
+        var title: String?
+        var kind: String?
+        var dueOn: String?
+        var assignees: [UUID]?
+        var foreignerId: UUID?
+        var sponsorId: UUID?
+        var publicReportCode: String?
+    }
+
+    struct TaskDTO: Content {
+        var id: UUID
+        var kind: String
+        var title: String
+        var dueOn: String
+        var status: String
+        var overdue: Bool
+        var assignees: [UUID]
+        var foreignerId: UUID?
+        var sponsorId: UUID?
+        var publicReportId: UUID?
+        var doneEntryId: UUID?
+        var doneAt: Date?
+    }
+
+    static func assignees(_ ids: [UUID], db: any Database) async throws -> [UUID: [UUID]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await FieldTaskAssignee.query(on: db).filter(\.$taskID ~~ ids).all()
+        return Dictionary(grouping: rows, by: \.taskID).mapValues { $0.map(\.userID) }
+    }
+
+    static func dto(_ t: FieldTask, assignees: [UUID], today: String) -> TaskDTO {
+        TaskDTO(id: t.id!, kind: t.kind, title: t.title, dueOn: t.dueOn, status: t.status, overdue: t.status == TaskStatus.open.rawValue && t.dueOn < today,
+                assignees: assignees, foreignerId: t.foreignerID, sponsorId: t.sponsorID, publicReportId: t.publicReportID, doneEntryId: t.doneEntryID, doneAt: t.doneAt)
+    }
+
+    /// Validates and creates a task; every reference must lie in the supervisor's scope.
+    static func create(_ i: CreateInput, _ req: Request) async throws -> FieldTask {
+        let p = try req.requirePrincipal()
+        guard let office = p.officeID else { throw Abort(.forbidden) }
+        guard let title = try DailyReportsController.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        guard let kind = i.kind.flatMap(TaskKind.init(rawValue:)) else {
+            throw ValidationFailure(message: "kind must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let due = (i.dueOn ?? "").trimmingCharacters(in: .whitespaces)
+        guard let days = Day.between(req.application.today, due), due.count == 10 else { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
+        guard days >= 0 else { throw ValidationFailure(message: "dueOn must not be in the past") }
+        let people = Array(Set(i.assignees ?? []))
+        guard !people.isEmpty, people.count <= 20 else { throw ValidationFailure(message: "assignees must name one to twenty officers") }
+        let officers = try await User.query(on: req.db).filter(\.$id ~~ people).filter(\.$office.$id == office).all().filter { $0.roleValue == .officer || $0.roleValue == .supervisor }
+        guard officers.count == people.count else { throw ValidationFailure(message: "assignees must be officers of your office") }
+        if let f = i.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
+        if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure(message: "sponsorId is not a sponsor in your jurisdiction") }
+        var publicReport: PublicReport?
+        if let code = i.publicReportCode?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty {
+            guard let r = try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).filter(.sql(ScopePolicy.RowFilter.regencies(p.jurisdiction).sql)).first() else {
+                throw ValidationFailure(message: "publicReportCode is not a public report in your jurisdiction")
+            }
+            publicReport = r
+        }
+        let now = req.application.clock.now()
+        let linkedReport = publicReport
+        return try await req.audited { db in
+            let t = FieldTask()
+            t.id = UUID(); t.officeID = office; t.createdBy = p.userID; t.kind = kind.rawValue; t.title = title
+            t.foreignerID = i.foreignerId; t.sponsorID = i.sponsorId; t.publicReportID = linkedReport?.id; t.dueOn = due
+            t.status = TaskStatus.open.rawValue; t.createdAt = now
+            try await t.create(on: db)
+            for u in people {
+                let a = FieldTaskAssignee(); a.taskID = t.id!; a.userID = u
+                try await a.create(on: db)
+            }
+            var entries = [AuditEntry(action: "task.create", objectType: "task", objectID: t.id!.uuidString, detail: "kind=\(kind.rawValue) assignees=\(people.count)")]
+            if let r = linkedReport, r.status == PublicReportStatus.received.rawValue {
+                r.status = PublicReportStatus.inReview.rawValue
+                try await r.update(on: db)
+                entries.append(AuditEntry(action: "public_report.task", objectType: "public_report", objectID: r.id!.uuidString, detail: "task=\(t.id!)"))
+            }
+            return (t, entries)
+        }
+    }
+
+    /// Tasks this user may see: officers those assigned to them; supervisors their office's.
+    static func visible(_ req: Request, assignee: String?, status: TaskStatus?, overdueOnly: Bool) async throws -> [FieldTask] {
+        let p = try req.requirePrincipal()
+        var q = FieldTask.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID()))
+        var who: UUID?
+        if p.role == .officer || assignee == "me" { who = p.userID }
+        else if let a = assignee, !a.isEmpty {
+            guard let id = UUID(uuidString: a) else { throw ValidationFailure(message: "assignee must be me or an officer's id") }
+            who = id
+        }
+        if let who {
+            let ids = try await FieldTaskAssignee.query(on: req.db).filter(\.$userID == who).all().map(\.taskID)
+            q = q.filter(\.$id ~~ ids)
+        }
+        if let status { q = q.filter(\.$status == status.rawValue) }
+        if overdueOnly { q = q.filter(\.$status == TaskStatus.open.rawValue).filter(\.$dueOn < req.application.today) }
+        return try await q.sort(\.$dueOn).sort(\.$createdAt).limit(500).all()
+    }
+
+    /// An assigned officer marks the task done, optionally naming the report entry that did it.
+    static func done(_ id: UUID?, entryID: UUID?, _ req: Request) async throws -> FieldTask {
+        let p = try req.requirePrincipal()
+        guard let id, let t = try await FieldTask.find(id, on: req.db), t.officeID == p.officeID else { throw Abort(.notFound) }
+        guard try await FieldTaskAssignee.query(on: req.db).filter(\.$taskID == id).filter(\.$userID == p.userID).first() != nil else {
+            throw Abort(.forbidden, reason: "only an officer the task is assigned to finishes it")
+        }
+        guard t.status == TaskStatus.open.rawValue else { throw Abort(.conflict, reason: "the task is \(t.status)") }
+        if let e = entryID {
+            guard let entry = try await ReportEntry.find(e, on: req.db), let report = try await DailyReport.find(entry.$report.id, on: req.db),
+                  report.officerID == p.userID else { throw ValidationFailure(message: "entryId must be an entry of one of your own daily reports") }
+        }
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            t.status = TaskStatus.done.rawValue; t.doneEntryID = entryID; t.doneBy = p.userID; t.doneAt = now
+            try await t.update(on: db)
+            return (t, [AuditEntry(action: "task.done", objectType: "task", objectID: id.uuidString, detail: entryID.map { "entry=\($0)" } ?? "")])
+        }
+    }
+
+    // MARK: API
+
+    struct ListDTO: Content { var items: [TaskDTO]; var total: Int }
+
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        let status = try req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> TaskStatus in
+            guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure(message: "status must be open, done or cancelled") }
+            return s
+        }
+        let tasks = try await visible(req, assignee: req.query[String.self, at: "assignee"], status: status, overdueOnly: req.query[String.self, at: "overdue"] == "true")
+        let who = try await assignees(tasks.compactMap(\.id), db: req.db)
+        let today = req.application.today
+        return ListDTO(items: tasks.map { dto($0, assignees: who[$0.id!] ?? [], today: today) }, total: tasks.count)
+    }
+
+    static func createAPI(_ req: Request) async throws -> Response {
+        guard let input = try? req.content.decode(CreateInput.self) else {
+            throw ValidationFailure(message: "body must be JSON with title, kind, dueOn, assignees and optional foreignerId, sponsorId, publicReportCode")
+        }
+        let t = try await create(input, req)
+        let res = Response(status: .created)
+        try res.content.encode(dto(t, assignees: Array(Set(input.assignees ?? [])), today: req.application.today))
+        return res
+    }
+
+    struct DoneInput: Content { var entryId: UUID? }
+
+    static func doneAPI(_ req: Request) async throws -> TaskDTO {
+        let input = try? req.content.decode(DoneInput.self)
+        let t = try await done(req.parameters.get("id", as: UUID.self), entryID: input?.entryId, req)
+        return dto(t, assignees: (try await assignees([t.id!], db: req.db))[t.id!] ?? [], today: req.application.today)
+    }
+
+    // MARK: web
+
+    static func page(_ req: Request) async throws -> Response {
+        try await render(req, error: nil)
+    }
+
+    static func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let lang = req.language
+        let p = try req.requirePrincipal()
+        let tasks = try await visible(req, assignee: nil, status: nil, overdueOnly: false)
+        let who = try await assignees(tasks.compactMap(\.id), db: req.db)
+        let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
+        let nameOf = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) })
+        let today = req.application.today
+        let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
+        let rows: HTML = tasks.html { t in
+            let d = dto(t, assignees: who[t.id!] ?? [], today: today)
+            let target: HTML = t.foreignerID.map { "<a href=\"/foreigners/\($0.uuidString)\">\(L10n.t("task.foreigner", lang))</a>" as HTML }
+                ?? t.sponsorID.map { "<a href=\"/sponsors/\($0.uuidString)\">\(L10n.t("task.company", lang))</a>" as HTML } ?? ""
+            let mine = (who[t.id!] ?? []).contains(p.userID)
+            let action: HTML = mine && t.status == TaskStatus.open.rawValue ? "<form method=\"post\" action=\"/tasks/\(t.id!.uuidString)/done\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">\(L10n.t("task.markDone", lang))</button></form>" : ""
+            return """
+            <tr class="task\(d.overdue ? HTML(" overdue") : "")"><td>\(t.title)<br><span class="muted">\(L10n.t("task.kind.\(t.kind)", lang))</span> \(target)</td><td>\(t.dueOn)\(d.overdue ? "<br><span class=\"badge overstayed\">\(L10n.t("task.overdue", lang))</span>" as HTML : "")</td>
+            <td>\(d.assignees.map { nameOf[$0] ?? "" }.joined(separator: ", "))</td><td>\(L10n.t("task.status.\(t.status)", lang))</td><td>\(action)</td></tr>
+            """
+        }
+        var form: HTML = ""
+        if p.role == .supervisor {
+            let officers = staff.filter { $0.roleValue == .officer }
+            form = """
+            <section class="card no-print"><h2>\(L10n.t("task.new", lang))</h2>
+            <form method="post" action="/tasks" id="task-form">\(csrf)
+            <label for="title">\(L10n.t("task.title", lang))</label><input id="title" name="title" required maxlength="300">
+            <div class="grid two">
+            <div><label for="kind">\(L10n.t("task.kindLabel", lang))</label><select id="kind" name="kind">\(Views.options(TaskKind.allCases.map { ($0.rawValue, L10n.t("task.kind.\($0.rawValue)", lang)) }, selected: nil))</select></div>
+            <div><label for="dueOn">\(L10n.t("task.due", lang))</label><input id="dueOn" name="dueOn" type="date" min="\(today)" value="\(Day.adding(7, to: today) ?? today)" required></div>
+            <div><label for="assignee">\(L10n.t("task.assignee", lang))</label><select id="assignee" name="assignee">\(Views.options(officers.map { ($0.id!.uuidString, $0.displayName) }, selected: nil))</select></div>
+            <div><label for="publicReportCode">\(L10n.t("report.code", lang))</label><input id="publicReportCode" name="publicReportCode" placeholder="LPR-…"></div>
+            </div>
+            <p><button type="submit">\(L10n.t("task.create", lang))</button></p></form></section>
+            """
+        }
+        let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
+        return Views.page(req, title: L10n.t("nav.tasks", lang), body: """
+        <h1>\(L10n.t("nav.tasks", lang))</h1>
+        \(alert)
+        \(tasks.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"task-list\"><thead><tr><th>\(L10n.t("task.title", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("task.assignee", lang))</th><th>\(L10n.t("list.status", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
+        \(form)
+        """, status: status)
+    }
+
+    struct CreateForm: Content { var title: String?; var kind: String?; var dueOn: String?; var assignee: UUID?; var publicReportCode: String? }
+
+    static func createForm(_ req: Request) async throws -> Response {
+        let f = try req.content.decode(CreateForm.self)
+        do {
+            _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: f.assignee.map { [$0] }, publicReportCode: f.publicReportCode), req)
+        } catch let e as ValidationFailure {
+            return try await render(req, error: e.message, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/tasks")
+    }
+
+    static func doneForm(_ req: Request) async throws -> Response {
+        do { _ = try await done(req.parameters.get("id", as: UUID.self), entryID: nil, req) } catch let e as Abort where e.status == .conflict {
+            return try await render(req, error: e.reason, status: .conflict)
+        }
+        return req.redirect(to: "/tasks")
+    }
+
+    /// Open tasks about these foreigners (for the field look-up).
+    static func openTasks(for foreigners: [UUID], db: any Database) async throws -> [UUID: [FieldTask]] {
+        guard !foreigners.isEmpty else { return [:] }
+        let tasks = try await FieldTask.query(on: db).filter(\.$foreignerID ~~ foreigners).filter(\.$status == TaskStatus.open.rawValue).sort(\.$dueOn).all()
+        return Dictionary(grouping: tasks, by: { $0.foreignerID! })
+    }
+}
