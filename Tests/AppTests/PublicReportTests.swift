@@ -96,3 +96,40 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct PublicReportTriageTests {
+    @Test func officersLinkAndCloseAndTheReporterSeesOnlyTheStatus() async throws {
+        try await withTestApp { app in
+            var h = HTTPHeaders(); h.contentType = .json
+            let filed = try await app.testing().sendRequest(.POST, "/api/v1/public-reports", headers: h, body: ByteBuffer(string:
+                #"{"description": "Orang asing menginap di rumah kos tanpa lapor RT", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T20:00:00+07:00"}"#))
+            struct C: Decodable { var trackingCode: String }
+            let code = try decode(C.self, filed).trackingCode
+            let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            func triage(_ token: String, _ json: String) async throws -> TestingHTTPResponse {
+                var h = bearer(token); h.contentType = .json
+                return try await app.testing().sendRequest(.POST, "/api/v1/public-reports/\(code)/triage", headers: h, body: ByteBuffer(string: json))
+            }
+            let linked = try await triage(officer, #"{"action": "link", "passport": "\#(f.passportNumber!)"}"#)
+            #expect(linked.status == .ok && linked.body.string.contains(f.id!.uuidString) && linked.body.string.contains("inReview"))
+            #expect(try await triage(officer, #"{"action": "close"}"#).status == .unprocessableEntity)
+            #expect(try await triage(officer, #"{"action": "close", "outcome": "Diperiksa: ITAS berlaku, alamat sudah dilaporkan"}"#).status == .ok)
+            #expect(try await triage(officer, #"{"action": "close", "outcome": "again"}"#).status == .conflict)
+            let status = try await app.testing().sendRequest(.GET, "/api/v1/public-reports/\(code)")
+            #expect(status.body.string == #"{"status":"closed"}"#)
+            // Another office: as if it did not exist; agency members and sponsors: refused.
+            #expect(try await triage(try await apiToken(app, "officer.jaksel@demo.sinergi.id"), #"{"action": "reopen"}"#).status == .notFound)
+            for email in ["agency@demo.sinergi.id", "sponsor@demo.sinergi.id"] {
+                #expect(try await triage(try await apiToken(app, email), #"{"action": "reopen"}"#).status == .forbidden)
+            }
+            #expect(try await triage(officer, #"{"action": "reopen"}"#).status == .ok)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "public_report.close").count() == 1)
+            // The web list offers the actions.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/public-reports")
+            #expect(page.body.string.contains("pr-\(code)") && page.body.string.contains("name=\"outcome\""))
+        }
+    }
+}

@@ -189,6 +189,13 @@ enum OpenAPIDocument {
           "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}, "multipart/form-data": {"schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}}}}},
           "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "contentType": {"type": "string"}, "size": {"type": "integer"}}}}}},
                         "404": {"description": "not found"}, "409": {"description": "submitted or approved"}, "422": {"description": "not a JPEG/PNG, too large, damaged"}}}},
+        "/api/v1/public-reports/{code}/triage": {"post": {"summary": "Officers of the report's jurisdiction link it to a foreigner (passport or id) or sponsor, close it with an outcome, or reopen it; audited. Field tasks from a report: POST /api/v1/tasks with publicReportCode", "security": [{"bearer": []}],
+          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string", "enum": ["link", "close", "reopen"]},
+            "passport": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "outcome": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "the report's triage state", "content": {"application/json": {"schema": {"type": "object", "properties": {"trackingCode": {"type": "string"}, "status": {"type": "string"},
+            "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "outcome": {"type": "string"}}}}}},
+                        "403": {"description": "officers and supervisors only"}, "404": {"description": "unknown or outside the jurisdiction"}, "409": {"description": "closed / not closed"}, "422": {"description": "missing outcome or link"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

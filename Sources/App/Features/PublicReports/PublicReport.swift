@@ -19,6 +19,11 @@ final class PublicReport: Model, @unchecked Sendable {
     @Field(key: "content_hash") var contentHash: String
     @Field(key: "source_hash") var sourceHash: String
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "foreigner_id") var foreignerID: UUID?
+    @OptionalField(key: "sponsor_id") var sponsorID: UUID?
+    @OptionalField(key: "outcome") var outcome: String?
+    @OptionalField(key: "closed_by") var closedBy: UUID?
+    @OptionalField(key: "closed_at") var closedAt: Date?
     init() {}
 }
 

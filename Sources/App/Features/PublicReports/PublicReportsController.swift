@@ -17,6 +17,8 @@ enum PublicReportsController {
         web.post("lapor", use: submitForm)
         web.get("lapor", "status", use: statusPage)
         web.grouped(RequireRole(.officer, .supervisor)).get("public-reports", use: list)
+        web.grouped(RequireRole(.officer, .supervisor)).post("public-reports", ":id", "triage", use: triageForm)
+        api.grouped(RequireRole(.officer, .supervisor)).post("public-reports", ":code", "triage", use: triageAPI)
         api.post("public-reports", use: submitAPI)
         api.get("public-reports", ":code", use: statusAPI)
     }
@@ -153,6 +155,76 @@ enum PublicReportsController {
         return Status(status: r.status)
     }
 
+    // MARK: triage (officers of the report's jurisdiction)
+
+    struct TriageInput: Content {
+        var action: String?          // link | close | reopen
+        var passport: String?        // link: a registry foreigner by passport number
+        var foreignerId: UUID?
+        var sponsorId: UUID?
+        var outcome: String?         // close: what was done
+    }
+
+    /// Links a report to a foreigner or sponsor in scope (it is then in review), or closes it with an outcome.
+    static func triage(_ report: PublicReport, _ i: TriageInput, _ req: Request) async throws -> PublicReport {
+        let p = try req.requirePrincipal()
+        guard p.jurisdiction.contains(report.regencyCode) else { throw Abort(.notFound) }
+        let now = req.application.clock.now()
+        var detail = ""
+        switch i.action ?? "" {
+        case "link":
+            var foreigner = i.foreignerId
+            if foreigner == nil, let raw = i.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                guard let f = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
+                    throw ValidationFailure(message: "passport: no foreigner with this passport in your jurisdiction")
+                }
+                foreigner = f.id
+            }
+            if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
+            if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure(message: "sponsorId is not a sponsor in your jurisdiction") }
+            guard foreigner != nil || i.sponsorId != nil else { throw ValidationFailure(message: "link needs a passport, foreignerId or sponsorId") }
+            guard report.status != PublicReportStatus.closed.rawValue else { throw Abort(.conflict, reason: "the report is closed; reopen it first") }
+            if let f = foreigner { report.foreignerID = f; detail += "foreigner=\(f) " }
+            if let s = i.sponsorId { report.sponsorID = s; detail += "sponsor=\(s)" }
+            report.status = PublicReportStatus.inReview.rawValue
+        case "close":
+            guard let outcome = try DailyReportsController.text(i.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required to close a report: say what was found and done") }
+            guard report.status != PublicReportStatus.closed.rawValue else { throw Abort(.conflict, reason: "the report is already closed") }
+            report.status = PublicReportStatus.closed.rawValue; report.outcome = outcome; report.closedBy = p.userID; report.closedAt = now
+        case "reopen":
+            guard report.status == PublicReportStatus.closed.rawValue else { throw Abort(.conflict, reason: "the report is not closed") }
+            report.status = PublicReportStatus.inReview.rawValue; report.closedAt = nil; report.closedBy = nil
+        default:
+            throw ValidationFailure(message: "action must be link, close or reopen")
+        }
+        let action = i.action ?? "", note = detail.trimmingCharacters(in: .whitespaces)
+        return try await req.audited { db in
+            try await report.update(on: db)
+            return (report, [AuditEntry(action: "public_report.\(action)", objectType: "public_report", objectID: report.id!.uuidString, detail: note)])
+        }
+    }
+
+    struct TriageDTO: Content { var trackingCode: String; var status: String; var foreignerId: UUID?; var sponsorId: UUID?; var outcome: String? }
+
+    static func triageAPI(_ req: Request) async throws -> TriageDTO {
+        let code = (req.parameters.get("code") ?? "").uppercased()
+        guard let r = try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first() else { throw Abort(.notFound) }
+        guard let input = try? req.content.decode(TriageInput.self) else { throw ValidationFailure(message: "body must be JSON with action (link, close, reopen)") }
+        let out = try await triage(r, input, req)
+        return TriageDTO(trackingCode: out.trackingCode, status: out.status, foreignerId: out.foreignerID, sponsorId: out.sponsorID, outcome: out.outcome)
+    }
+
+    static func triageForm(_ req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let r = try await PublicReport.find(id, on: req.db) else { throw Abort(.notFound) }
+        let input = try req.content.decode(TriageInput.self)
+        do { _ = try await triage(r, input, req) } catch let e as ValidationFailure {
+            return try await list(req, error: e.message)
+        } catch let e as Abort where e.status == .conflict {
+            return try await list(req, error: e.reason)
+        }
+        return req.redirect(to: "/public-reports")
+    }
+
     // MARK: web
 
     static func form(_ req: Request) async throws -> Response { renderForm(req, error: nil, input: Input()) }
@@ -223,7 +295,9 @@ enum PublicReportsController {
     }
 
     /// Officers see reports from their jurisdiction, newest first.
-    static func list(_ req: Request) async throws -> Response {
+    static func list(_ req: Request) async throws -> Response { try await list(req, error: nil) }
+
+    static func list(_ req: Request, error: String?) async throws -> Response {
         let p = try req.requirePrincipal()
         let lang = req.language
         let paging = try Paging(req)
@@ -233,13 +307,28 @@ enum PublicReportsController {
         let names = try await Region.query(on: req.db).filter(\.$id ~~ items.map(\.villageCode)).all()
         let nameOf = Dictionary(names.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         try await req.audited { _ in ((), [AuditEntry(action: "public_report.list", objectType: "public_report", objectID: "-", detail: "page=\(paging.page)")]) }
+        let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
         let rows: HTML = items.html { r in
-            "<tr><td>\(r.trackingCode)</td><td>\(r.seenAt)</td><td>\(nameOf[r.villageCode] ?? "") (\(r.villageCode))</td><td>\(r.description)</td><td>\(L10n.t("report.status.\(r.status)", lang))</td></tr>"
+            let linkedForeigner: HTML = r.foreignerID.map { "<a href=\"/foreigners/\($0.uuidString)\">\(L10n.t("task.foreigner", lang))</a> " as HTML } ?? ""
+            let linkedSponsor: HTML = r.sponsorID.map { "<a href=\"/sponsors/\($0.uuidString)\">\(L10n.t("task.company", lang))</a>" as HTML } ?? ""
+            let linked: HTML = "\(linkedForeigner)\(linkedSponsor)"
+            let actions: HTML = r.status == PublicReportStatus.closed.rawValue
+                ? "<p class=\"muted\">\(r.outcome)</p><form method=\"post\" action=\"/public-reports/\(r.id!.uuidString)/triage\" class=\"inline\">\(csrf)<input type=\"hidden\" name=\"action\" value=\"reopen\"><button type=\"submit\" class=\"secondary\">\(L10n.t("pr.reopen", lang))</button></form>"
+                : """
+                <form method="post" action="/public-reports/\(r.id!.uuidString)/triage" class="triage">\(csrf)<input type="hidden" name="action" value="link">
+                <input name="passport" placeholder="\(L10n.t("pr.passport", lang))" aria-label="\(L10n.t("pr.passport", lang))"><button type="submit" class="secondary">\(L10n.t("pr.link", lang))</button></form>
+                <form method="post" action="/public-reports/\(r.id!.uuidString)/triage" class="triage">\(csrf)<input type="hidden" name="action" value="close">
+                <input name="outcome" placeholder="\(L10n.t("pr.outcome", lang))" aria-label="\(L10n.t("pr.outcome", lang))" required><button type="submit">\(L10n.t("pr.close", lang))</button></form>
+                <a href="/tasks?report=\(r.trackingCode)">\(L10n.t("pr.toTask", lang))</a>
+                """
+            return "<tr id=\"pr-\(r.trackingCode)\"><td>\(r.trackingCode)</td><td>\(r.seenAt)</td><td>\(nameOf[r.villageCode] ?? "") (\(r.villageCode))</td><td>\(r.description)</td><td>\(L10n.t("report.status.\(r.status)", lang)) \(linked)</td><td>\(actions)</td></tr>"
         }
+        let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" } ?? ""
         return Views.page(req, title: L10n.t("nav.publicReports", lang), body: """
         <h1>\(L10n.t("nav.publicReports", lang))</h1>
+        \(alert)
         \(items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : """
-        <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("report.description", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("report.description", lang))</th><th>\(L10n.t("list.status", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
         """)
         """)

@@ -240,7 +240,7 @@ enum TasksController {
             <div><label for="kind">\(L10n.t("task.kindLabel", lang))</label><select id="kind" name="kind">\(Views.options(TaskKind.allCases.map { ($0.rawValue, L10n.t("task.kind.\($0.rawValue)", lang)) }, selected: nil))</select></div>
             <div><label for="dueOn">\(L10n.t("task.due", lang))</label><input id="dueOn" name="dueOn" type="date" min="\(today)" value="\(Day.adding(7, to: today) ?? today)" required></div>
             <div><label for="assignee">\(L10n.t("task.assignee", lang))</label><select id="assignee" name="assignee">\(Views.options(officers.map { ($0.id!.uuidString, $0.displayName) }, selected: nil))</select></div>
-            <div><label for="publicReportCode">\(L10n.t("report.code", lang))</label><input id="publicReportCode" name="publicReportCode" placeholder="LPR-…"></div>
+            <div><label for="publicReportCode">\(L10n.t("report.code", lang))</label><input id="publicReportCode" name="publicReportCode" placeholder="LPR-…" value="\(req.query[String.self, at: "report"])"></div>
             </div>
             <p><button type="submit">\(L10n.t("task.create", lang))</button></p></form></section>
             """
