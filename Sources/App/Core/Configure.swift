@@ -73,6 +73,7 @@ func routes(_ app: Application) {
     ImportsController.register(web: web, api: api)
     DailyReportsController.register(web: web, api: api)
     TasksController.register(web: web, api: api)
+    LeaderController.register(web: web)
     AdminController.register(web: web)
 }
 

@@ -11,7 +11,9 @@ enum Views {
         if let p = req.principal {
             var links: [(String, String)] = [("/", "nav.dashboard")]
             switch p.role {
-            case .officer, .supervisor: links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+            case .officer, .supervisor:
+                if p.role == .supervisor { links += [("/leader", "nav.leader")] }
+                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors")]
             case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
             case .agency: links += [("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]

@@ -129,6 +129,10 @@ enum StaticAssets {
     .bar span.fill.neg { background:var(--bad); }
     \(widths)
     progress { width:100%; max-width:420px; height:1rem; }
+    svg.chart { width:100%; height:auto; font-size:11px; fill:var(--muted); }
+    svg.chart rect.entries { fill:var(--brand); }
+    svg.chart rect.flagged { fill:var(--bad); }
+    svg.chart line.axis { stroke:var(--line); }
     img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
     @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {

@@ -1,0 +1,44 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct LeaderTests {
+    @Test func perOfficerFiguresChartAndCSV() async throws {
+        try await withTestApp { app in
+            let off = try await apiToken(app, "officer@demo.sinergi.id")
+            var h = bearer(off); h.contentType = .json
+            for (date, finding) in [("2026-11-27", "overstay"), ("2026-11-20", "compliant")] {
+                let body = #"{"date": "\#(date)", "entries": [{"clientId": "\#(UUID())", "time": "09:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "\#(finding)"}]}"#
+                struct R: Decodable { var id: UUID }
+                let r = try decode(R.self, try await app.testing().sendRequest(.POST, "/api/v1/daily-reports", headers: h, body: ByteBuffer(string: body)))
+                _ = try await app.testing().sendRequest(.POST, "/api/v1/daily-reports/\(r.id)/submit", headers: h)
+            }
+            let s = Browser(app)
+            try await s.login("supervisor@demo.sinergi.id")
+            let page = try await s.get("/leader")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("<svg class=\"chart\"") && html.contains("rect class=\"flagged\"") && html.contains("Overstay: 1"))
+            let csv = try await s.get("/leader.csv?days=30")
+            #expect(csv.status == .ok)
+            let lines = csv.body.string.split(separator: "\r\n").map(String.init)
+            let friday = lines.first { $0.hasPrefix("\"2026-11-27\",\"Petugas Imigrasi Surabaya\"") }
+            #expect(friday?.contains("\"submitted\",\"no\",\"1\"") == true)      // Friday's report, submitted Monday: on time
+            let earlier = lines.first { $0.hasPrefix("\"2026-11-20\",\"Petugas Imigrasi Surabaya\"") }
+            #expect(earlier?.contains("\"submitted\",\"yes\"") == true)         // ten days later: late
+            #expect(lines.contains { $0.hasPrefix("\"2026-11-26\",\"Petugas Imigrasi Surabaya\",\"missing\"") })   // a Thursday without a report
+            #expect(!lines.contains { $0.hasPrefix("\"2026-11-28\"") })           // Saturday: not a working day
+            #expect(try await s.get("/leader?days=7").status == .unprocessableEntity)
+            // Officers, agency members and sponsors are refused.
+            for email in ["officer@demo.sinergi.id", "agency@demo.sinergi.id", "sponsor@demo.sinergi.id"] {
+                let b = Browser(app)
+                try await b.login(email)
+                #expect(try await b.get("/leader").status == .forbidden)
+                #expect(try await b.get("/leader.csv").status == .forbidden)
+            }
+        }
+    }
+}
