@@ -110,3 +110,18 @@ import Testing
         try await pool.shutdownGracefully()
     }
 }
+
+@Suite struct CountsCacheTests {
+    @Test func freshThenStaleWithOneRefreshThenMissing() async {
+        let cache = CountsCache()
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        let v = ForeignerCounts(total: 7, byCategory: [:], byNationality: [:], expiringIn30Days: 1, overstayed: 2)
+        guard case .missing = await cache.lookup("k", now: t0) else { Issue.record("expected missing"); return }
+        await cache.put("k", v, at: t0)
+        guard case .fresh(let a) = await cache.lookup("k", now: t0.addingTimeInterval(10)), a.total == 7 else { Issue.record("expected fresh"); return }
+        guard case .stale(_, let first) = await cache.lookup("k", now: t0.addingTimeInterval(40)), first else { Issue.record("expected stale + refresh"); return }
+        guard case .stale(_, let second) = await cache.lookup("k", now: t0.addingTimeInterval(41)), !second else { Issue.record("one refresh only"); return }
+        await cache.refreshed("k")
+        guard case .missing = await cache.lookup("k", now: t0.addingTimeInterval(CountsCache.staleLimit + 1)) else { Issue.record("too old: missing"); return }
+    }
+}

@@ -35,30 +35,57 @@ struct ForeignerCounts: Content {
     }
 
     /// The same figures, kept for `CountsCache.lifetime`: at a million foreigners the grouped pass takes
-    /// about a second, too slow to repeat on every page view. Registry changes show within that lifetime.
+    /// about a second, too slow to repeat on every page view. After the lifetime a page still gets the
+    /// last figures at once while one background task recounts (for up to `CountsCache.staleLimit`);
+    /// older or missing figures are counted while the page waits.
     static func cached(_ filter: ScopePolicy.RowFilter, today: String, app: Application, on db: any Database) async throws -> ForeignerCounts {
         let key = "\(filter)|\(today)"
         let now = app.clock.now()
-        if let hit = await app.countsCache.get(key, now: now) { return hit }
-        let value = try await load(filter, today: today, on: db)
-        await app.countsCache.put(key, value, at: now)
-        return value
+        switch await app.countsCache.lookup(key, now: now) {
+        case .fresh(let v):
+            return v
+        case .stale(let v, let refresh):
+            if refresh {
+                let jobs = app.jobsDB, clock = app.clock, cache = app.countsCache
+                Task.detached {
+                    if let value = try? await load(filter, today: today, on: jobs) { await cache.put(key, value, at: clock.now()) }
+                    await cache.refreshed(key)
+                }
+            }
+            return v
+        case .missing:
+            let value = try await load(filter, today: today, on: db)
+            await app.countsCache.put(key, value, at: now)
+            return value
+        }
     }
 }
 
 actor CountsCache {
     static let lifetime: TimeInterval = 30
+    static let staleLimit: TimeInterval = 600
     private var entries: [String: (value: ForeignerCounts, at: Date)] = [:]
+    private var refreshing: Set<String> = []
 
-    func get(_ key: String, now: Date) -> ForeignerCounts? {
-        guard let e = entries[key], now.timeIntervalSince(e.at) < Self.lifetime, now >= e.at else { return nil }
-        return e.value
+    enum Lookup { case fresh(ForeignerCounts), stale(ForeignerCounts, refresh: Bool), missing }
+
+    /// Fresh, stale (and whether this caller should start the one refresh), or missing.
+    func lookup(_ key: String, now: Date) -> Lookup {
+        guard let e = entries[key], now >= e.at else { return .missing }
+        let age = now.timeIntervalSince(e.at)
+        if age < Self.lifetime { return .fresh(e.value) }
+        if age >= Self.staleLimit { return .missing }
+        let start = !refreshing.contains(key)
+        if start { refreshing.insert(key) }
+        return .stale(e.value, refresh: start)
     }
 
     func put(_ key: String, _ value: ForeignerCounts, at: Date) {
         if entries.count > 1_000 { entries.removeAll() }
         entries[key] = (value, at)
     }
+
+    func refreshed(_ key: String) { refreshing.remove(key) }
 }
 
 extension Application {
