@@ -74,6 +74,7 @@ func routes(_ app: Application) {
     DailyReportsController.register(web: web, api: api)
     TasksController.register(web: web, api: api)
     LeaderController.register(web: web)
+    OperationsController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

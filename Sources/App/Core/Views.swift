@@ -13,10 +13,10 @@ enum Views {
             switch p.role {
             case .officer, .supervisor:
                 if p.role == .supervisor { links += [("/leader", "nav.leader")] }
-                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors")]
             case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
-            case .agency: links += [("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+            case .agency: links += [("/operations", "nav.operations"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             }
             nav = links.html { link in
                 let current = link.0 == "/" ? req.url.path == "/" : req.url.path.hasPrefix(link.0)

@@ -49,6 +49,17 @@ enum OpenAPIDocument {
             "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["open", "done", "cancelled"]}, "overdue": {"type": "boolean"},
             "assignees": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
             "publicReportId": {"type": "string", "format": "uuid"}, "doneEntryId": {"type": "string", "format": "uuid"}, "doneAt": {"type": "string", "format": "date-time"}}},
+          "Operation": {"type": "object", "required": ["id", "title", "date", "areaCode", "agencyIds", "status", "results"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "date": {"type": "string", "format": "date"}, "areaCode": {"type": "string"},
+            "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "status": {"type": "string", "enum": ["planned", "done", "cancelled"]},
+            "results": {"type": "object", "description": "aggregate figures (all that agency members get)", "properties": {"targets": {"type": "integer"}, "checked": {"type": "integer"}, "compliant": {"type": "integer"},
+              "violations": {"type": "integer"}, "notFound": {"type": "integer"}, "actions": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+            "participants": {"type": "string"}, "summary": {"type": "string"},
+            "targets": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
+              "label": {"type": "string"}, "result": {"type": "string", "enum": ["notChecked", "compliant", "violation", "notFound"]}, "finding": {"type": "string"}, "note": {"type": "string"}}}},
+            "actions": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "targetId": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
+              "action": {"type": "string", "enum": ["warning", "fine", "deportation", "detention", "entryBan"]}, "legalBasis": {"type": "string"}, "status": {"type": "string", "enum": ["proposed", "decided", "executed", "cancelled"]},
+              "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}, "overdue": {"type": "boolean"}}}}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -196,6 +207,28 @@ enum OpenAPIDocument {
           "responses": {"200": {"description": "the report's triage state", "content": {"application/json": {"schema": {"type": "object", "properties": {"trackingCode": {"type": "string"}, "status": {"type": "string"},
             "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "outcome": {"type": "string"}}}}}},
                         "403": {"description": "officers and supervisors only"}, "404": {"description": "unknown or outside the jurisdiction"}, "409": {"description": "closed / not closed"}, "422": {"description": "missing outcome or link"}}}},
+        "/api/v1/operations": {
+          "post": {"summary": "Plan a joint Timpora operation (officers, supervisors): date, kecamatan/kelurahan in the jurisdiction, agencies, people, targets", "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "date", "areaCode"], "properties": {"title": {"type": "string"}, "date": {"type": "string", "format": "date"},
+              "areaCode": {"type": "string"}, "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "participants": {"type": "string"},
+              "targets": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "label": {"type": "string"}}}}}}}}},
+            "responses": {"201": {"description": "planned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field, named"}}},
+          "get": {"summary": "Operations: the office's (officers, supervisors, full), or those in the agency's region (agency members: plan and aggregate results only)", "security": [{"bearer": []}],
+            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}}, "total": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
+        "/api/v1/operations/{id}": {"get": {"summary": "One operation (agency members: plan and aggregates only)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/operations/{id}/results": {"post": {"summary": "Record the result for one target", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["targetId", "result"], "properties": {"targetId": {"type": "string", "format": "uuid"},
+            "result": {"type": "string", "enum": ["notChecked", "compliant", "violation", "notFound"]}, "finding": {"type": "string"}, "note": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found"}, "409": {"description": "cancelled"}, "422": {"description": "invalid field"}}}},
+        "/api/v1/operations/{id}/actions": {"post": {"summary": "Record an administrative action (TAK) with its legal basis, status and follow-up date", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "legalBasis"], "properties": {"targetId": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
+            "action": {"type": "string", "enum": ["warning", "fine", "deportation", "detention", "entryBan"]}, "legalBasis": {"type": "string"}, "status": {"type": "string", "enum": ["proposed", "decided", "executed", "cancelled"]},
+            "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
+          "responses": {"201": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found"}, "422": {"description": "invalid field"}}}},
+        "/api/v1/operations/{id}/complete": {"post": {"summary": "Mark the operation done with a summary", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"summary": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "409": {"description": "not planned"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

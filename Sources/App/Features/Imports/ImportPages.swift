@@ -186,7 +186,7 @@ enum ImportPages {
         let mapping = saved
         let parsed: ImportParser.Parsed
         do {
-            parsed = try await Task.detached { try ImportParser.parse(path: path, kind: kind, saved: mapping, encoding: encoding, today: today, previewRows: 10) }.value
+            parsed = try await req.application.threadPool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mapping, encoding: encoding, today: today, previewRows: 10) }
         } catch let e as ImportRejected {
             return Views.page(req, title: L10n.t("imp.preview", lang), body: """
             <section class="card narrow"><h1>\(L10n.t("imp.preview", lang)) · \(meta.fileName)</h1>

@@ -53,16 +53,22 @@ enum ImportService {
     /// `ImportRejected` naming each bad line otherwise; nothing is stored then.
     static func create(_ req: Request, path: String, fileName: String, kind: ImportKind, owner: Owner,
                        encoding: CSVReader.TextEncoding? = nil, mapping: [String: String]? = nil) async throws -> Outcome {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let hash = fileHash(data, kind: kind)
+        // Hashing, encoding detection and parsing are CPU work: they run on the blocking thread pool, not on
+        // Swift's cooperative threads (two on this machine), which must stay free to serve pages.
+        let pool = req.application.threadPool
+        let (hash, detected) = try await pool.runIfActive {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return (fileHash(data, kind: kind), ImportParser.detectEncoding(data))
+        }
         if let earlier = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$fileHash == hash).first() {
             return .existing(earlier)
         }
         var saved = mapping ?? [:]
         if mapping == nil { saved = try await savedMapping(owner.key, kind, db: req.db) }
-        let enc = encoding ?? ImportParser.detectEncoding(data)
+        let enc = encoding ?? detected
         let today = req.application.today
-        let parsed = try await Task.detached { try ImportParser.parse(path: path, kind: kind, saved: saved, encoding: enc, today: today) }.value
+        let mappingUsed = saved
+        let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, encoding: enc, today: today) }
         if parsed.invalidCount > 0 {
             let first = parsed.invalid[0]
             throw ImportRejected(message: "\(parsed.invalidCount) invalid row(s); the first is line \(first.line): \(first.reason). Nothing was imported.",

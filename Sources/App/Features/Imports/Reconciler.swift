@@ -90,6 +90,8 @@ enum Reconciler {
         var options = MatchOptions()
         options.threshold = reviewAt
         options.oneToOne = true
+        // A background job: leave one core to the pages (on two cores, Swift's cooperative pool has two threads).
+        options.concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         let result = await Matcher.run(left: left, right: right, options: options)
         try Task.checkCancellation()
         await progress(80)

@@ -1,0 +1,271 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Joint Timpora operations: officers and supervisors plan them (date, kecamatan/kelurahan, agencies,
+/// people, targets), record a result per target and administrative actions (TAK) with legal basis,
+/// status and follow-up date. Agency members see plans in their region and aggregate results only.
+enum OperationsController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let all = api.grouped(RequireRole(.officer, .supervisor, .agency))
+        all.get("operations", use: listAPI)
+        all.get("operations", ":id", use: showAPI)
+        let o = api.grouped(RequireRole(.officer, .supervisor))
+        o.post("operations", use: createAPI)
+        o.post("operations", ":id", "results", use: resultAPI)
+        o.post("operations", ":id", "actions", use: actionAPI)
+        o.post("operations", ":id", "complete", use: completeAPI)
+        OperationPages.register(web)
+    }
+
+    // MARK: input
+
+    struct TargetInput: Content { var foreignerId: UUID?; var sponsorId: UUID?; var label: String? }
+    struct CreateInput: Content {
+        var title: String?
+        var date: String?
+        var areaCode: String?
+        var agencyIds: [UUID]?
+        var participants: String?
+        var targets: [TargetInput]?
+    }
+    struct ResultInput: Content { var targetId: UUID?; var result: String?; var finding: String?; var note: String? }
+    struct ActionInput: Content { var targetId: UUID?; var foreignerId: UUID?; var action: String?; var legalBasis: String?; var status: String?; var dueOn: String?; var note: String? }
+    struct CompleteInput: Content { var summary: String? }
+
+    // MARK: output
+
+    struct TargetDTO: Content { var id: UUID; var foreignerId: UUID?; var sponsorId: UUID?; var label: String?; var result: String; var finding: String?; var note: String? }
+    struct ActionDTO: Content { var id: UUID; var targetId: UUID?; var foreignerId: UUID?; var action: String; var legalBasis: String; var status: String; var dueOn: String?; var note: String?; var overdue: Bool }
+    struct Aggregate: Content {
+        var targets: Int
+        var checked: Int
+        var compliant: Int
+        var violations: Int
+        var notFound: Int
+        var actions: [String: Int]
+    }
+    struct OperationDTO: Content {
+        var id: UUID
+        var title: String
+        var date: String
+        var areaCode: String
+        var agencyIds: [UUID]
+        var status: String
+        var results: Aggregate
+        var participants: String?
+        var summary: String?
+        var targets: [TargetDTO]?
+        var actions: [ActionDTO]?
+    }
+
+    // MARK: scope
+
+    /// Officers and supervisors: their office's operations. Agency members: operations whose area lies in
+    /// (or contains) their region.
+    static func canSee(_ op: JointOperation, _ p: Principal) -> Bool {
+        switch p.role {
+        case .officer, .supervisor: return op.officeID == p.officeID
+        case .agency:
+            guard let r = p.agencyRegionCode else { return false }
+            return op.areaCode == r || op.areaCode.hasPrefix(r + ".") || r.hasPrefix(op.areaCode + ".")
+        case .sponsor, .admin: return false
+        }
+    }
+
+    static func visible(_ id: UUID?, _ req: Request) async throws -> JointOperation {
+        guard let id, let op = try await JointOperation.find(id, on: req.db), canSee(op, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        return op
+    }
+
+    static func aggregate(_ targets: [OperationTarget], _ actions: [AdministrativeAction]) -> Aggregate {
+        var by: [String: Int] = [:]
+        for a in actions where a.status != TAKStatus.cancelled.rawValue { by[a.action, default: 0] += 1 }
+        return Aggregate(targets: targets.count, checked: targets.filter { $0.result != TargetResult.notChecked.rawValue }.count,
+                         compliant: targets.filter { $0.result == TargetResult.compliant.rawValue }.count,
+                         violations: targets.filter { $0.result == TargetResult.violation.rawValue }.count,
+                         notFound: targets.filter { $0.result == TargetResult.notFound.rawValue }.count, actions: by)
+    }
+
+    /// The full record for the office; the plan and aggregate figures only for agency members.
+    static func dto(_ op: JointOperation, _ req: Request) async throws -> OperationDTO {
+        let targets = try await OperationTarget.query(on: req.db).filter(\.$operationID == op.id!).all()
+        let actions = try await AdministrativeAction.query(on: req.db).filter(\.$operationID == op.id!).sort(\.$createdAt).all()
+        var d = OperationDTO(id: op.id!, title: op.title, date: op.date, areaCode: op.areaCode, agencyIds: op.agencies, status: op.status,
+                             results: aggregate(targets, actions))
+        guard try req.requirePrincipal().role != .agency else { return d }
+        let today = req.application.today
+        d.participants = op.participants; d.summary = op.summary
+        d.targets = targets.map { TargetDTO(id: $0.id!, foreignerId: $0.foreignerID, sponsorId: $0.sponsorID, label: $0.label, result: $0.result, finding: $0.finding, note: $0.note) }
+        d.actions = actions.map {
+            ActionDTO(id: $0.id!, targetId: $0.targetID, foreignerId: $0.foreignerID, action: $0.action, legalBasis: $0.legalBasis, status: $0.status, dueOn: $0.dueOn, note: $0.note,
+                      overdue: ($0.status == TAKStatus.proposed.rawValue || $0.status == TAKStatus.decided.rawValue) && ($0.dueOn.map { $0 < today } ?? false))
+        }
+        return d
+    }
+
+    // MARK: operations
+
+    static func create(_ i: CreateInput, _ req: Request) async throws -> JointOperation {
+        let p = try req.requirePrincipal()
+        guard let office = p.officeID else { throw Abort(.forbidden) }
+        guard let title = try DailyReportsController.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
+        guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
+            throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today")
+        }
+        let area = (i.areaCode ?? "").trimmingCharacters(in: .whitespaces)
+        guard RegionCode.isValid(area), let region = try await Region.find(area, on: req.db), region.level == "district" || region.level == "village",
+              let regency = RegionCode.regency(of: area), p.jurisdiction.contains(regency) else {
+            throw ValidationFailure(message: "areaCode must be a kecamatan or kelurahan code in your jurisdiction, e.g. 35.16.05")
+        }
+        let agencyIDs = Array(Set(i.agencyIds ?? []))
+        if !agencyIDs.isEmpty {
+            let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).count()
+            guard found == agencyIDs.count else { throw ValidationFailure(message: "agencyIds must name existing agencies") }
+        }
+        let targets = i.targets ?? []
+        guard targets.count <= 500 else { throw ValidationFailure(message: "at most 500 targets") }
+        for (k, t) in targets.enumerated() {
+            if let f = t.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "targets[\(k)].foreignerId is not a foreigner in your jurisdiction") }
+            if let s = t.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure(message: "targets[\(k)].sponsorId is not a sponsor in your jurisdiction") }
+            if t.foreignerId == nil && t.sponsorId == nil && (t.label ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationFailure(message: "targets[\(k)] needs a foreignerId, a sponsorId or a label")
+            }
+            _ = try DailyReportsController.text(t.label, "targets[\(k)].label", max: 300)
+        }
+        let participants = try DailyReportsController.text(i.participants, "participants", max: 2000)
+        let now = req.application.clock.now()
+        let agencyJSON = String(decoding: try JSONEncoder().encode(agencyIDs), as: UTF8.self)
+        return try await req.audited { db in
+            let op = JointOperation()
+            op.id = UUID(); op.officeID = office; op.createdBy = p.userID; op.title = title; op.date = date; op.areaCode = area
+            op.agencyIDs = agencyJSON; op.participants = participants; op.status = OperationStatus.planned.rawValue; op.createdAt = now
+            try await op.create(on: db)
+            for t in targets {
+                let x = OperationTarget()
+                x.operationID = op.id!; x.foreignerID = t.foreignerId; x.sponsorID = t.sponsorId
+                x.label = t.label?.trimmingCharacters(in: .whitespaces); x.result = TargetResult.notChecked.rawValue
+                try await x.create(on: db)
+            }
+            return (op, [AuditEntry(action: "operation.create", objectType: "operation", objectID: op.id!.uuidString, detail: "area=\(area) targets=\(targets.count) agencies=\(agencyIDs.count)")])
+        }
+    }
+
+    static func recordResult(_ op: JointOperation, _ i: ResultInput, _ req: Request) async throws -> OperationTarget {
+        guard op.status != OperationStatus.cancelled.rawValue else { throw Abort(.conflict, reason: "the operation was cancelled") }
+        guard let tid = i.targetId, let t = try await OperationTarget.query(on: req.db).filter(\.$id == tid).filter(\.$operationID == op.id!).first() else {
+            throw ValidationFailure(message: "targetId must be a target of this operation")
+        }
+        guard let result = i.result.flatMap(TargetResult.init(rawValue:)) else {
+            throw ValidationFailure(message: "result must be one of \(TargetResult.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let finding = try i.finding.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> FieldFinding in
+            guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))") }
+            return f
+        }
+        let note = try DailyReportsController.text(i.note, "note", max: 2000)
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            t.result = result.rawValue; t.finding = finding?.rawValue; t.note = note; t.checkedBy = p.userID; t.checkedAt = now
+            try await t.update(on: db)
+            return (t, [AuditEntry(action: "operation.result", objectType: "operation", objectID: op.id!.uuidString, detail: "target=\(tid) result=\(result.rawValue)")])
+        }
+    }
+
+    static func recordAction(_ op: JointOperation, _ i: ActionInput, _ req: Request) async throws -> AdministrativeAction {
+        guard let action = i.action.flatMap(TAKAction.init(rawValue:)) else {
+            throw ValidationFailure(message: "action must be one of \(TAKAction.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let basis = try DailyReportsController.text(i.legalBasis, "legalBasis", max: 300) else {
+            throw ValidationFailure(message: "legalBasis is required, e.g. UU 6/2011 Pasal 75 ayat (2)")
+        }
+        let rawStatus = i.status.flatMap { $0.isEmpty ? nil : $0 } ?? TAKStatus.proposed.rawValue
+        guard let status = TAKStatus(rawValue: rawStatus) else {
+            throw ValidationFailure(message: "status must be one of \(TAKStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var foreigner = i.foreignerId
+        if let tid = i.targetId {
+            guard let t = try await OperationTarget.query(on: req.db).filter(\.$id == tid).filter(\.$operationID == op.id!).first() else {
+                throw ValidationFailure(message: "targetId must be a target of this operation")
+            }
+            foreigner = foreigner ?? t.foreignerID
+        }
+        if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
+        let due = i.dueOn.flatMap { $0.isEmpty ? nil : $0 }
+        if let d = due, !CalendarDayCheck.valid(d) { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
+        let note = try DailyReportsController.text(i.note, "note", max: 2000)
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now()
+        let subject = foreigner
+        return try await req.audited { db in
+            let a = AdministrativeAction()
+            a.operationID = op.id; a.targetID = i.targetId; a.foreignerID = subject; a.officeID = op.officeID; a.action = action.rawValue
+            a.legalBasis = basis; a.status = status.rawValue; a.dueOn = due; a.note = note; a.createdBy = p.userID; a.createdAt = now
+            try await a.create(on: db)
+            return (a, [AuditEntry(action: "operation.tak", objectType: "operation", objectID: op.id!.uuidString, detail: "action=\(action.rawValue) status=\(status.rawValue)")])
+        }
+    }
+
+    static func complete(_ op: JointOperation, summary: String?, _ req: Request) async throws -> JointOperation {
+        guard op.status == OperationStatus.planned.rawValue else { throw Abort(.conflict, reason: "the operation is \(op.status)") }
+        let s = try DailyReportsController.text(summary, "summary", max: 4000)
+        return try await req.audited { db in
+            op.status = OperationStatus.done.rawValue; op.summary = s
+            try await op.update(on: db)
+            return (op, [AuditEntry(action: "operation.complete", objectType: "operation", objectID: op.id!.uuidString)])
+        }
+    }
+
+    static func list(_ req: Request) async throws -> [JointOperation] {
+        let p = try req.requirePrincipal()
+        var q = JointOperation.query(on: req.db).sort(\.$date, .descending)
+        if p.role != .agency { q = q.filter(\.$officeID == (p.officeID ?? UUID())) }
+        return try await q.limit(500).all().filter { canSee($0, p) }
+    }
+
+    // MARK: API
+
+    static func createAPI(_ req: Request) async throws -> Response {
+        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with title, date, areaCode, agencyIds, participants, targets") }
+        let op = try await create(input, req)
+        let res = Response(status: .created)
+        try res.content.encode(try await dto(op, req))
+        return res
+    }
+
+    struct ListDTO: Content { var items: [OperationDTO]; var total: Int }
+
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        var items: [OperationDTO] = []
+        for op in try await list(req) { items.append(try await dto(op, req)) }
+        return ListDTO(items: items, total: items.count)
+    }
+
+    static func showAPI(_ req: Request) async throws -> OperationDTO {
+        try await dto(try await visible(req.parameters.get("id", as: UUID.self), req), req)
+    }
+
+    static func resultAPI(_ req: Request) async throws -> OperationDTO {
+        let op = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard let input = try? req.content.decode(ResultInput.self) else { throw ValidationFailure(message: "body must be JSON with targetId, result, finding, note") }
+        _ = try await recordResult(op, input, req)
+        return try await dto(op, req)
+    }
+
+    static func actionAPI(_ req: Request) async throws -> Response {
+        let op = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard let input = try? req.content.decode(ActionInput.self) else { throw ValidationFailure(message: "body must be JSON with action, legalBasis and optional targetId, foreignerId, status, dueOn, note") }
+        _ = try await recordAction(op, input, req)
+        let res = Response(status: .created)
+        try res.content.encode(try await dto(op, req))
+        return res
+    }
+
+    static func completeAPI(_ req: Request) async throws -> OperationDTO {
+        let op = try await visible(req.parameters.get("id", as: UUID.self), req)
+        let input = try? req.content.decode(CompleteInput.self)
+        return try await dto(try await complete(op, summary: input?.summary, req), req)
+    }
+}
