@@ -63,6 +63,7 @@ func routes(_ app: Application) {
     let web = app.grouped(CSRFMiddleware(), SessionAuthenticator())
     let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
     StaticAssets.register(app)
+    FieldApp.register(app)
     SystemController.register(root: app, api: api)
     AuthController.register(web: web, api: api)
     DashboardController.register(web: web, api: api)

@@ -35,6 +35,9 @@ enum Views {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) · Sinergi</title>
         <link rel="stylesheet" href="/static/app.css">
+        <link rel="manifest" href="/manifest.webmanifest">
+        <meta name="theme-color" content="#0b5394">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         </head>
         <body>
         <header class="top">

@@ -13,10 +13,12 @@ enum DailyReportPages {
         r.get("daily-reports", ":id", use: show)
         r.on(.POST, "daily-reports", ":id", "entries", body: .collect(maxSize: "12mb"), use: addEntry).userInfo["maxBody"] = 12 * 1_048_576
         r.get("daily-reports", ":id", "photos", ":photo", use: photo)
+        r.post("daily-reports", ":id", "entries.json", use: addEntryJSON)
         r.post("daily-reports", ":id", "entries", ":entry", "delete", use: deleteEntry)
         r.post("daily-reports", ":id", "submit", use: submit)
         let s = web.grouped(RequireRole(.supervisor))
         s.post("daily-reports", ":id", "decision", use: decide)
+        web.get("offline", use: offline)
     }
 
     static func label(_ prefix: String, _ v: String, _ lang: Language) -> String { L10n.t("\(prefix).\(v)", lang) }
@@ -114,7 +116,7 @@ enum DailyReportPages {
         if editable {
             actions = """
             <section class="card no-print" id="add-entry"><h2>\(L10n.t("lph.addEntry", lang))</h2>
-            <form method="post" action="/daily-reports/\(id)/entries" id="entry-form" enctype="multipart/form-data">\(csrf)
+            <form method="post" action="/daily-reports/\(id)/entries" id="entry-form" enctype="multipart/form-data" data-report="\(id)">\(csrf)
               <input type="hidden" name="clientId" value="\(UUID().uuidString)">
               <div class="grid two">
                 <div><label for="time">\(L10n.t("lph.time", lang))</label><input id="time" name="time" type="time" required></div>
@@ -153,6 +155,7 @@ enum DailyReportPages {
         }
         let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\" id=\"report-error\">\($0)</p>" } ?? ""
         return Views.page(req, title: "\(L10n.t("nav.dailyReports", lang)) \(r.date)", body: """
+        \(pendingBox(req, lang))
         <h1>\(L10n.t("lph.title", lang)) · \(r.date)</h1>
         <dl class="facts"><dt>\(L10n.t("lph.officer", lang))</dt><dd>\(officer?.displayName)</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd><span class="badge report-\(r.status)" id="report-status" data-status="\(r.status)">\(label("lph.status", r.status, lang))</span></dd>
@@ -163,7 +166,62 @@ enum DailyReportPages {
         \(actions)
         \(versions.raw.isEmpty ? "" : "<h2>\(L10n.t("lph.versions", lang))</h2>\(versions)" as HTML)
         <p class="no-print"><a href="/daily-reports">\(L10n.t("nav.dailyReports", lang))</a></p>
+        <script src="/static/field.js"></script>
         """, status: status)
+    }
+
+    /// Entries waiting on this phone (filled in by field.js from IndexedDB).
+    static func pendingBox(_ req: Request, _ lang: Language) -> HTML {
+        """
+        <section class="notice no-print" id="pending-box" hidden data-discard="\(L10n.t("field.discard", lang))"><input type="hidden" name="_csrf" value="\(req.csrfToken)"><p>\(L10n.t("field.pending", lang)): <strong id="pending-count">0</strong></p>
+        <ul id="pending-list"></ul><p><button type="button" id="sync-now" class="secondary">\(L10n.t("field.sync", lang))</button></p></section>
+        """
+    }
+
+    /// `/offline`: what the field app shows when the network is down (no personal data; cached by the service worker).
+    static func offline(_ req: Request) async throws -> Response {
+        let lang = req.language
+        return Views.page(req, title: L10n.t("field.offline", lang), body: """
+        <h1>\(L10n.t("field.offline", lang))</h1>
+        <p class="muted">\(L10n.t("field.offlineHint", lang))</p>
+        \(pendingBox(req, lang))
+        <p><a href="/daily-reports">\(L10n.t("nav.dailyReports", lang))</a></p>
+        <script src="/static/field.js"></script>
+        """)
+    }
+
+    /// The sync endpoint of field.js: the same as the entry form, answered in JSON (201 new, 200 already
+    /// there, 409 report locked, 422 invalid), with the session cookie and the CSRF header.
+    static func addEntryJSON(_ req: Request) async throws -> Response {
+        func json(_ status: HTTPResponseStatus, _ body: some Content) throws -> Response {
+            let res = Response(status: status)
+            try res.content.encode(body)
+            return res
+        }
+        struct Failure: Content { var error: String }
+        do {
+            let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
+            guard r.officerID == (try req.requirePrincipal()).userID else { return try json(.forbidden, Failure(error: "not your report")) }
+            try DailyReportsController.conflictIfLocked(r)
+            let f = try req.content.decode(EntryForm.self)
+            let input = DailyReportsController.EntryInput(
+                clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.kelurahanCode, place: f.place, activity: f.activity,
+                foreignerId: nil, personName: f.personName, personNationality: f.personNationality, personPassport: f.personPassport,
+                finding: f.finding, followUp: f.followUp, note: f.note)
+            var v = try await DailyReportsController.validate(input, index: nil, req)
+            if let raw = f.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
+                    throw ValidationFailure(message: L10n.t("lph.passportUnknown", req.language))
+                }
+                v.foreignerID = found.id
+            }
+            let (entry, new) = try await DailyReportsController.addEntries([v], to: r, req)[0]
+            return try json(new ? .created : .ok, DailyReportsController.entryDTO(entry))
+        } catch let e as ValidationFailure {
+            return try json(.unprocessableEntity, Failure(error: e.message))
+        } catch let e as Abort where e.status == .conflict || e.status == .notFound {
+            return try json(e.status, Failure(error: e.status == .notFound ? "report not found" : e.reason))
+        }
     }
 
     struct EntryForm: Content {
