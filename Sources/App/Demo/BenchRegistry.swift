@@ -29,6 +29,7 @@ enum BenchRegistry {
         while true {
             // Read and normalise up to 50,000 rows, then insert them in one transaction.
             var rows: [[SQLBind]] = []
+            var tokenRows: [(UUID, [String])] = []
             while rows.count < 50_000, let r = try reader.next() {
                 guard r.count == header.count else { throw CommandFailure(message: "\(path):\(reader.line): expected \(header.count) columns") }
                 let family = r[fam].uppercased(), given = r[giv].uppercased()
@@ -36,8 +37,10 @@ enum BenchRegistry {
                 let passport = r[pas].isEmpty ? nil : r[pas].uppercased()
                 let tokens = Normalize.nameTokens("\(family) \(given)")
                 let sexValue = ["M", "F"].contains(r[sex].uppercased()) ? r[sex].uppercased() : "X"
+                let id = idColumn.map { stableID(r[$0]) } ?? UUID()
+                tokenRows.append((id, Array(Set(tokens))))
                 rows.append([
-                    SQLBind(idColumn.map { stableID(r[$0]) } ?? UUID()), SQLBind(family), SQLBind(given), SQLBind(full), SQLBind(sexValue), SQLBind(Normalize.date(r[dob])?.description),
+                    SQLBind(id), SQLBind(family), SQLBind(given), SQLBind(full), SQLBind(sexValue), SQLBind(Normalize.date(r[dob])?.description),
                     SQLBind(r[nat].uppercased()), SQLBind(Normalize.fold("\(family) \(given) \(full)")), SQLBind(passport),
                     SQLBind(n % 7 == 0 ? "ITAP" : "ITAS"), SQLBind(Day.adding(n % 425 - 60, to: today)), SQLBind(villages[n % villages.count]), SQLBind(regency),
                     SQLBind(passport.map(Normalize.documentID)), SQLBind(" " + Array(Set(tokens)).sorted().joined(separator: " ") + " "),
@@ -45,7 +48,7 @@ enum BenchRegistry {
                 n += 1
             }
             if rows.isEmpty { break }
-            let chunk = rows
+            let chunk = rows, tokenChunk = tokenRows
             try await db.transaction { tx in
                 let s = tx as! any SQLDatabase
                 for start in stride(from: 0, to: chunk.count, by: 400) {
@@ -53,6 +56,7 @@ enum BenchRegistry {
                     for row in chunk[start..<min(chunk.count, start + 400)] { insert = insert.values(row) }
                     try await insert.run()
                 }
+                try await NameTokens.insert(tokenChunk, on: s)
             }
             progress(n)
         }

@@ -86,9 +86,11 @@ enum LookupController {
         let base = try ScopePolicy.foreigners(req)
         switch q {
         case .passport(let key):
-            base.filter(\.$passportKey =~ key)
+            // The whole number: an index look-up. Only when nothing has it exactly, numbers starting with it.
+            let exact = try await ScopePolicy.foreigners(req).filter(\.$passportKey == key).count()
+            if exact > 0 { base.filter(\.$passportKey == key) } else { base.filter(\.$passportKey =~ key) }
         case .name(let tokens):
-            for t in tokens { base.filter(\.$nameKey ~~ " \(t) ") }
+            base.filter(.sql(NameTokens.filter(tokens)))
         case .mrz(let m):
             let key = Normalize.documentID(m.documentNumber)
             let tokens = Normalize.nameTokens("\(m.surname) \(m.givenNames)").filter { $0.count >= 2 }
@@ -97,7 +99,7 @@ enum LookupController {
                 if let dob = m.birthDate, !tokens.isEmpty {
                     or.group(.and) { and in
                         and.filter(\.$dateOfBirth == dob)
-                        for t in tokens { and.filter(\.$nameKey ~~ " \(t) ") }
+                        and.filter(.sql(NameTokens.filter(tokens)))
                     }
                 }
             }

@@ -1,0 +1,55 @@
+import Fluent
+import SQLKit
+
+/// An index of canonical name tokens (one row per token and foreigner), so a name look-up is an index
+/// search, not a scan of every `name_key`. Filled for existing records here; kept by ForeignerSummary.
+struct M015_NameTokens: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("foreigner_name_tokens")
+            .field("token", .string, .required)
+            .field("foreigner_id", .uuid, .required, .references("foreigners", "id", onDelete: .cascade))
+            .compositeIdentifier(over: "token", "foreigner_id")
+            .create()
+        let sql = db as! any SQLDatabase
+        try await sql.create(index: "foreigner_name_tokens_foreigner_idx").on("foreigner_name_tokens").column("foreigner_id").run()
+        struct Row: Decodable { var id: UUID; var name_key: String? }
+        var offset = 0
+        while true {
+            let rows = try await sql.raw("SELECT id, name_key FROM foreigners ORDER BY id LIMIT 10000 OFFSET \(unsafeRaw: String(offset))").all(decoding: Row.self)
+            if rows.isEmpty { break }
+            try await NameTokens.insert(rows.map { ($0.id, NameTokens.tokens(ofKey: $0.name_key)) }, on: sql)
+            offset += rows.count
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("foreigner_name_tokens").delete()
+    }
+}
+
+enum NameTokens {
+    static func tokens(ofKey key: String?) -> [String] {
+        Array(Set((key ?? "").split(separator: " ").map(String.init).filter { !$0.isEmpty }))
+    }
+
+    static func insert(_ rows: [(UUID, [String])], on sql: any SQLDatabase) async throws {
+        let pairs = rows.flatMap { r in r.1.map { (r.0, $0) } }
+        for start in stride(from: 0, to: pairs.count, by: 500) {
+            var insert = sql.insert(into: "foreigner_name_tokens").columns("token", "foreigner_id")
+            for (id, t) in pairs[start..<min(pairs.count, start + 500)] { insert = insert.values(SQLBind(t), SQLBind(id)) }
+            try await insert.run()
+        }
+    }
+
+    static func replace(_ id: UUID, key: String?, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id = \(bind: id)").run()
+        try await insert([(id, tokens(ofKey: key))], on: sql)
+    }
+
+    /// `id IN (…)`: foreigners having every token.
+    static func filter(_ tokens: [String]) -> any SQLExpression {
+        let parts = tokens.map { SQLQueryString("SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: $0)") }
+        return SQLQueryString("id IN (\(SQLList(parts, separator: SQLRaw(" INTERSECT "))))")
+    }
+}
