@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// An index of canonical name tokens (one row per token and foreigner), so a name look-up is an index
