@@ -76,6 +76,7 @@ func routes(_ app: Application) {
     TasksController.register(web: web, api: api)
     LeaderController.register(web: web)
     OperationsController.register(web: web, api: api)
+    InspectionsController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

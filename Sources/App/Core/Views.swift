@@ -13,8 +13,8 @@ enum Views {
             switch p.role {
             case .officer, .supervisor:
                 if p.role == .supervisor { links += [("/leader", "nav.leader")] }
-                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
-            case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors")]
+                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+            case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors"), ("/inspections", "nav.inspections")]
             case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
             case .agency: links += [("/operations", "nav.operations"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             }

@@ -60,6 +60,13 @@ enum OpenAPIDocument {
             "actions": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "targetId": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
               "action": {"type": "string", "enum": ["warning", "fine", "deportation", "detention", "entryBan"]}, "legalBasis": {"type": "string"}, "status": {"type": "string", "enum": ["proposed", "decided", "executed", "cancelled"]},
               "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}, "overdue": {"type": "boolean"}}}}}},
+          "Inspection": {"type": "object", "required": ["id", "sponsorId", "date", "announced", "status", "findings"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "date": {"type": "string", "format": "date"}, "announced": {"type": "boolean"},
+            "entryProcedure": {"type": "string"}, "escortName": {"type": "string"}, "escortPosition": {"type": "string"}, "status": {"type": "string", "enum": ["planned", "done"]},
+            "outcome": {"type": "string"}, "requiredAction": {"type": "string"}, "actionDue": {"type": "string", "format": "date"},
+            "findings": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "finding": {"type": "string"}, "publicNote": {"type": "string"},
+              "internalNote": {"type": "string", "description": "officers only"}}}},
+            "officers": {"type": "string", "description": "officers only"}, "internalNotes": {"type": "string", "description": "officers only"}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -229,6 +236,24 @@ enum OpenAPIDocument {
         "/api/v1/operations/{id}/complete": {"post": {"summary": "Mark the operation done with a summary", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
           "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"summary": {"type": "string"}}}}}},
           "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "409": {"description": "not planned"}}}},
+        "/api/v1/inspections": {
+          "post": {"summary": "Plan a company inspection (announced or not; escort and entry procedure)", "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["sponsorId", "date"], "properties": {"sponsorId": {"type": "string", "format": "uuid"},
+              "date": {"type": "string", "format": "date"}, "announced": {"type": "boolean"}, "entryProcedure": {"type": "string"}, "escortName": {"type": "string"}, "escortPosition": {"type": "string"},
+              "officers": {"type": "string"}, "internalNotes": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "planned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field"}}},
+          "get": {"summary": "Inspections: the office's (officers), or the sponsor's own completed ones without internal notes", "security": [{"bearer": []}],
+            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Inspection"}}, "total": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
+        "/api/v1/inspections/{id}": {"get": {"summary": "One inspection", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the inspection", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/inspections/{id}/findings": {"post": {"summary": "A finding for one foreign worker (foreignerId or passport)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["finding"], "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "passport": {"type": "string"},
+            "finding": {"type": "string"}, "publicNote": {"type": "string"}, "internalNote": {"type": "string"}}}}}},
+          "responses": {"201": {"description": "the inspection", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "409": {"description": "completed"}, "422": {"description": "invalid field"}}}},
+        "/api/v1/inspections/{id}/complete": {"post": {"summary": "Complete with the outcome and any required action (with its due date) the sponsor will see", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["outcome"], "properties": {"outcome": {"type": "string"}, "requiredAction": {"type": "string"},
+            "actionDue": {"type": "string", "format": "date"}, "internalNotes": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "completed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "409": {"description": "already completed"}, "422": {"description": "invalid field"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

@@ -1,0 +1,219 @@
+import Fluent
+import Foundation
+import Matching
+import Vapor
+
+enum InspectionStatus: String, Codable, Sendable, CaseIterable { case planned, done }
+
+/// A visit to a sponsor company: announced or not, who from the company escorted the officers and which
+/// entry procedure applied (companies asked for this, seed 001), findings per foreign worker, an outcome
+/// and a required action the sponsor sees in its portal. Internal notes stay with the office.
+final class Inspection: Model, @unchecked Sendable {
+    static let schema = "inspections"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "office_id") var officeID: UUID
+    @Field(key: "sponsor_id") var sponsorID: UUID
+    @Field(key: "date") var date: String
+    @Field(key: "announced") var announced: Bool
+    @OptionalField(key: "entry_procedure") var entryProcedure: String?
+    @OptionalField(key: "escort_name") var escortName: String?
+    @OptionalField(key: "escort_position") var escortPosition: String?
+    @OptionalField(key: "officers") var officers: String?
+    @Field(key: "status") var status: String
+    @OptionalField(key: "outcome") var outcome: String?
+    @OptionalField(key: "required_action") var requiredAction: String?
+    @OptionalField(key: "action_due") var actionDue: String?
+    @OptionalField(key: "internal_notes") var internalNotes: String?
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class InspectionFinding: Model, @unchecked Sendable {
+    static let schema = "inspection_findings"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "inspection_id") var inspectionID: UUID
+    @Field(key: "foreigner_id") var foreignerID: UUID
+    @Field(key: "finding") var finding: String
+    @OptionalField(key: "public_note") var publicNote: String?
+    @OptionalField(key: "internal_note") var internalNote: String?
+    init() {}
+}
+
+/// `POST /api/v1/inspections`, `GET /api/v1/inspections[/{id}]`, `POST …/{id}/findings`, `POST …/{id}/complete`;
+/// `/inspections` on the web. Officers and supervisors: their office's inspections of companies in their
+/// jurisdiction, everything. Sponsors: their own company's completed inspections — outcome, required
+/// action and the public note per worker, never the internal notes.
+enum InspectionsController {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let all = api.grouped(RequireRole(.officer, .supervisor, .sponsor))
+        all.get("inspections", use: listAPI)
+        all.get("inspections", ":id", use: showAPI)
+        let o = api.grouped(RequireRole(.officer, .supervisor))
+        o.post("inspections", use: createAPI)
+        o.post("inspections", ":id", "findings", use: findingAPI)
+        o.post("inspections", ":id", "complete", use: completeAPI)
+        let w = web.grouped(RequireRole(.officer, .supervisor, .sponsor))
+        w.get("inspections", use: listPage)
+        w.get("inspections", ":id", use: showPage)
+        let wo = web.grouped(RequireRole(.officer, .supervisor))
+        wo.post("inspections", use: createForm)
+        wo.post("inspections", ":id", "findings", use: findingForm)
+        wo.post("inspections", ":id", "complete", use: completeForm)
+    }
+
+    struct CreateInput: Content {
+        var sponsorId: UUID?
+        var date: String?
+        var announced: Bool?
+        var entryProcedure: String?
+        var escortName: String?
+        var escortPosition: String?
+        var officers: String?
+        var internalNotes: String?
+    }
+    struct FindingInput: Content { var foreignerId: UUID?; var passport: String?; var finding: String?; var publicNote: String?; var internalNote: String? }
+    struct CompleteInput: Content { var outcome: String?; var requiredAction: String?; var actionDue: String?; var internalNotes: String? }
+
+    struct FindingDTO: Content { var foreignerId: UUID; var finding: String; var publicNote: String?; var internalNote: String? }
+    struct InspectionDTO: Content {
+        var id: UUID
+        var sponsorId: UUID
+        var date: String
+        var announced: Bool
+        var entryProcedure: String?
+        var escortName: String?
+        var escortPosition: String?
+        var status: String
+        var outcome: String?
+        var requiredAction: String?
+        var actionDue: String?
+        var findings: [FindingDTO]
+        var officers: String?
+        var internalNotes: String?
+    }
+
+    static func canSee(_ i: Inspection, _ p: Principal) -> Bool {
+        switch p.role {
+        case .officer, .supervisor: return i.officeID == p.officeID
+        case .sponsor: return i.sponsorID == p.sponsorID && i.status == InspectionStatus.done.rawValue
+        case .agency, .admin: return false
+        }
+    }
+
+    static func visible(_ id: UUID?, _ req: Request) async throws -> Inspection {
+        guard let id, let i = try await Inspection.find(id, on: req.db), canSee(i, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        return i
+    }
+
+    /// Officers get everything; a sponsor gets what concerns it, without the office's internal notes.
+    static func dto(_ i: Inspection, _ req: Request) async throws -> InspectionDTO {
+        let showInternal = try req.requirePrincipal().role != .sponsor
+        let findings = try await InspectionFinding.query(on: req.db).filter(\.$inspectionID == i.id!).all()
+        return InspectionDTO(id: i.id!, sponsorId: i.sponsorID, date: i.date, announced: i.announced, entryProcedure: i.entryProcedure,
+                             escortName: i.escortName, escortPosition: i.escortPosition, status: i.status, outcome: i.outcome,
+                             requiredAction: i.requiredAction, actionDue: i.actionDue,
+                             findings: findings.map { FindingDTO(foreignerId: $0.foreignerID, finding: $0.finding, publicNote: $0.publicNote, internalNote: showInternal ? $0.internalNote : nil) },
+                             officers: showInternal ? i.officers : nil, internalNotes: showInternal ? i.internalNotes : nil)
+    }
+
+    static func create(_ input: CreateInput, _ req: Request) async throws -> Inspection {
+        let p = try req.requirePrincipal()
+        guard let office = p.officeID else { throw Abort(.forbidden) }
+        guard let sid = input.sponsorId, let sponsor = try? await ScopePolicy.sponsor(sid, req), sponsor.kind == SponsorKind.company.rawValue else {
+            throw ValidationFailure(message: "sponsorId must be a company sponsor in your jurisdiction")
+        }
+        let date = (input.date ?? "").trimmingCharacters(in: .whitespaces)
+        guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today") }
+        let t = DailyReportsController.text
+        let entry = try t(input.entryProcedure, "entryProcedure", 1000), escort = try t(input.escortName, "escortName", 200), position = try t(input.escortPosition, "escortPosition", 200)
+        let officers = try t(input.officers, "officers", 1000), notes = try t(input.internalNotes, "internalNotes", 4000)
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            let i = Inspection()
+            i.id = UUID(); i.officeID = office; i.sponsorID = sid; i.date = date; i.announced = input.announced ?? false
+            i.entryProcedure = entry; i.escortName = escort; i.escortPosition = position; i.officers = officers; i.internalNotes = notes
+            i.status = InspectionStatus.planned.rawValue; i.createdBy = p.userID; i.createdAt = now
+            try await i.create(on: db)
+            return (i, [AuditEntry(action: "inspection.create", objectType: "inspection", objectID: i.id!.uuidString, detail: "sponsor=\(sid) announced=\(i.announced)")])
+        }
+    }
+
+    static func addFinding(_ i: Inspection, _ input: FindingInput, _ req: Request) async throws -> InspectionFinding {
+        guard i.status == InspectionStatus.planned.rawValue else { throw Abort(.conflict, reason: "the inspection is completed") }
+        var fid = input.foreignerId
+        if fid == nil, let raw = input.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            fid = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first()?.id
+        }
+        guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure(message: "the worker must be a foreigner in your jurisdiction (foreignerId or passport)") }
+        let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).count() > 0 || foreigner.sponsorID == i.sponsorID
+        guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {
+            throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // Someone found at the company who is not its worker is itself a finding.
+        let effective: FieldFinding = works ? finding : (finding == .compliant ? .workOutsidePermit : finding)
+        let pub = try DailyReportsController.text(input.publicNote, "publicNote", max: 1000), internalNote = try DailyReportsController.text(input.internalNote, "internalNote", max: 2000)
+        return try await req.audited { db in
+            let x = InspectionFinding()
+            x.inspectionID = i.id!; x.foreignerID = f; x.finding = effective.rawValue; x.publicNote = pub; x.internalNote = internalNote
+            try await x.create(on: db)
+            return (x, [AuditEntry(action: "inspection.finding", objectType: "inspection", objectID: i.id!.uuidString, detail: "foreigner=\(f) finding=\(effective.rawValue)")])
+        }
+    }
+
+    static func complete(_ i: Inspection, _ input: CompleteInput, _ req: Request) async throws -> Inspection {
+        guard i.status == InspectionStatus.planned.rawValue else { throw Abort(.conflict, reason: "the inspection is already completed") }
+        guard let outcome = try DailyReportsController.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required: what the company is told") }
+        let action = try DailyReportsController.text(input.requiredAction, "requiredAction", max: 2000)
+        let due = input.actionDue.flatMap { $0.isEmpty ? nil : $0 }
+        if let d = due, !CalendarDayCheck.valid(d) { throw ValidationFailure(message: "actionDue must be YYYY-MM-DD") }
+        if action != nil && due == nil { throw ValidationFailure(message: "actionDue is required with a requiredAction") }
+        let notes = try DailyReportsController.text(input.internalNotes, "internalNotes", max: 4000)
+        return try await req.audited { db in
+            i.status = InspectionStatus.done.rawValue; i.outcome = outcome; i.requiredAction = action; i.actionDue = due
+            if let notes { i.internalNotes = [i.internalNotes, notes].compactMap { $0 }.joined(separator: "\n") }
+            try await i.update(on: db)
+            return (i, [AuditEntry(action: "inspection.complete", objectType: "inspection", objectID: i.id!.uuidString)])
+        }
+    }
+
+    static func list(_ req: Request) async throws -> [Inspection] {
+        let p = try req.requirePrincipal()
+        switch p.role {
+        case .sponsor:
+            return try await Inspection.query(on: req.db).filter(\.$sponsorID == (p.sponsorID ?? UUID())).filter(\.$status == InspectionStatus.done.rawValue).sort(\.$date, .descending).all()
+        default:
+            return try await Inspection.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID())).sort(\.$date, .descending).limit(500).all()
+        }
+    }
+
+    // MARK: API
+
+    struct ListDTO: Content { var items: [InspectionDTO]; var total: Int }
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        var out: [InspectionDTO] = []
+        for i in try await list(req) { out.append(try await dto(i, req)) }
+        return ListDTO(items: out, total: out.count)
+    }
+    static func showAPI(_ req: Request) async throws -> InspectionDTO { try await dto(try await visible(req.parameters.get("id", as: UUID.self), req), req) }
+    static func createAPI(_ req: Request) async throws -> Response {
+        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with sponsorId, date, announced, entryProcedure, escortName, escortPosition, officers, internalNotes") }
+        let i = try await create(input, req)
+        let res = Response(status: .created)
+        try res.content.encode(try await dto(i, req))
+        return res
+    }
+    static func findingAPI(_ req: Request) async throws -> Response {
+        let i = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard let input = try? req.content.decode(FindingInput.self) else { throw ValidationFailure(message: "body must be JSON with foreignerId (or passport), finding, publicNote, internalNote") }
+        _ = try await addFinding(i, input, req)
+        let res = Response(status: .created)
+        try res.content.encode(try await dto(i, req))
+        return res
+    }
+    static func completeAPI(_ req: Request) async throws -> InspectionDTO {
+        let i = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard let input = try? req.content.decode(CompleteInput.self) else { throw ValidationFailure(message: "body must be JSON with outcome and optional requiredAction, actionDue, internalNotes") }
+        return try await dto(try await complete(i, input, req), req)
+    }
+}
