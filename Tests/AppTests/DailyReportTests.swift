@@ -166,6 +166,10 @@ import VaporTesting
             #expect(!approved.body.string.contains("entry-form"))
             let list = try await s.get("/daily-reports?finding=documentViolation")
             #expect(list.body.string.contains("2026-11-30"))
+            let month = try await s.get("/daily-reports/summary?month=2026-11")
+            #expect(month.status == .ok && month.body.string.contains("Petugas Imigrasi Surabaya") && month.body.string.contains("Pelanggaran dokumen: 1"))
+            #expect(try await s.get("/daily-reports/summary?month=2026-13").status == .unprocessableEntity)
+            #expect(!(try await s.get("/daily-reports/summary?month=2026-10")).body.string.contains("month-officer"))
         }
     }
 }

@@ -241,6 +241,8 @@ public enum L10n {
         "lph.followUp": ("Usulan tindak lanjut", "Proposed follow-up"),
         "lph.note": ("Catatan", "Note"),
         "lph.photo": ("Foto (JPEG/PNG, maks. 8 MB; lokasi GPS dihapus)", "Photo (JPEG/PNG, max 8 MB; GPS position removed)"),
+        "lph.monthly": ("Rekap bulanan", "Monthly summary"),
+        "lph.month": ("Bulan", "Month"),
         "lph.addEntry": ("Tambah kegiatan", "Add entry"),
         "lph.delete": ("Hapus", "Delete"),
         "lph.submit": ("Ajukan ke atasan", "Submit to the supervisor"),

@@ -108,5 +108,6 @@ struct Paging: Sendable {
         self.page = page
         self.per = per
     }
+    init(page: Int, per: Int) { self.page = page; self.per = per }
     var offset: Int { (page - 1) * per }
 }

@@ -1,3 +1,4 @@
+import Deadlines
 import Fluent
 import Foundation
 import Matching
@@ -9,6 +10,7 @@ enum DailyReportPages {
     static func register(_ web: any RoutesBuilder) {
         let r = web.grouped(RequireRole(.officer, .supervisor))
         r.get("daily-reports", use: list)
+        r.get("daily-reports", "summary", use: monthly)
         r.post("daily-reports", use: create)
         r.get("daily-reports", ":id", use: show)
         r.on(.POST, "daily-reports", ":id", "entries", body: .collect(maxSize: "12mb"), use: addEntry).userInfo["maxBody"] = 12 * 1_048_576
@@ -46,6 +48,7 @@ enum DailyReportPages {
         """ : ""
         return Views.page(req, title: L10n.t("nav.dailyReports", lang), body: """
         <h1>\(L10n.t("nav.dailyReports", lang))</h1>
+        <p class="no-print"><a href="/daily-reports/summary">\(L10n.t("lph.monthly", lang))</a></p>
         \(newForm)
         <form method="get" action="/daily-reports" class="filters">
           \(officerFilter)
@@ -60,6 +63,54 @@ enum DailyReportPages {
         <table class="responsive" id="report-list"><thead><tr><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("lph.officer", lang))</th><th>\(L10n.t("lph.entries", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("lph.version", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
         """)
+        """)
+    }
+
+    /// `/daily-reports/summary?month=YYYY-MM[&officer=]`: a printable month — per officer, reports by status,
+    /// entries by activity and finding, and every entry of the month in date order.
+    static func monthly(_ req: Request) async throws -> Response {
+        let lang = req.language
+        let p = try req.requirePrincipal()
+        let month = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
+        guard month.count == 7, CalendarDayCheck.valid(month + "-01") else { throw ValidationFailure(message: "month must be YYYY-MM") }
+        let first = month + "-01"
+        let next = CalendarDay(first)!.adding(days: 32).description.prefix(7) + "-01"
+        var f = try DailyReportsController.filter(req)
+        f.from = first
+        f.to = CalendarDay(String(next))!.adding(days: -1).description
+        let (reports, _) = try await DailyReportsController.list(f, paging: Paging(page: 1, per: 10_000), req)
+        let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
+        let nameOf = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) })
+        let entries = reports.isEmpty ? [] : try await ReportEntry.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
+        let byReport = Dictionary(grouping: entries, by: { $0.$report.id })
+        let officers = Array(Set(reports.map(\.officerID))).sorted { (nameOf[$0] ?? "") < (nameOf[$1] ?? "") }
+        let sections: HTML = officers.html { o in
+            let mine = reports.filter { $0.officerID == o }.sorted { $0.date < $1.date }
+            let es = mine.flatMap { byReport[$0.id!] ?? [] }
+            func count(_ all: [String], _ key: (ReportEntry) -> String, prefix: String) -> HTML {
+                all.filter { c in es.contains { key($0) == c } }.html { c in "<li>\(L10n.t("\(prefix).\(c)", lang)): \(es.filter { key($0) == c }.count)</li>" }
+            }
+            let statuses: HTML = ReportStatus.allCases.filter { s in mine.contains { $0.status == s.rawValue } }.html { s in
+                "<li>\(L10n.t("lph.status.\(s.rawValue)", lang)): \(mine.filter { $0.status == s.rawValue }.count)</li>"
+            }
+            let lines: HTML = mine.html { r in
+                (byReport[r.id!] ?? []).sorted { $0.time < $1.time }.html { e in
+                    "<tr><td>\(r.date) \(e.time)</td><td>\(e.villageCode)</td><td>\(L10n.t("lph.activity.\(e.activity)", lang))</td><td>\(L10n.t("lph.finding.\(e.finding)", lang))</td><td>\(e.followUp)</td></tr>"
+                }
+            }
+            return """
+            <section class="card month-officer"><h2>\(nameOf[o] ?? "")</h2>
+            <div class="grid"><div><h3>\(L10n.t("leader.filed", lang)): \(mine.count)</h3><ul>\(statuses)</ul></div>
+            <div><h3>\(L10n.t("lph.activity", lang))</h3><ul>\(count(FieldActivity.allCases.map(\.rawValue), { $0.activity }, prefix: "lph.activity"))</ul></div>
+            <div><h3>\(L10n.t("lph.finding", lang))</h3><ul>\(count(FieldFinding.allCases.map(\.rawValue), { $0.finding }, prefix: "lph.finding"))</ul></div></div>
+            <table class="responsive"><tbody>\(lines)</tbody></table></section>
+            """
+        }
+        return Views.page(req, title: "\(L10n.t("lph.monthly", lang)) \(month)", body: """
+        <h1>\(L10n.t("lph.monthly", lang)) · \(month)</h1>
+        <form method="get" action="/daily-reports/summary" class="filters no-print"><div><label for="month">\(L10n.t("lph.month", lang))</label><input id="month" name="month" type="month" value="\(month)"></div>
+        <button type="submit">\(L10n.t("list.filter", lang))</button></form>
+        \(officers.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : sections)
         """)
     }
 
