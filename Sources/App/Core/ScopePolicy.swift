@@ -104,7 +104,7 @@ enum ScopePolicy {
             if let office = p.officeID, imp.$office.id == office { return true }
             switch imp.regionFilter {
             case .regionPrefix(let prefix):
-                return p.jurisdiction.contains { $0 == prefix || $0.hasPrefix(prefix + ".") || prefix.hasPrefix($0 + ".") }
+                return p.jurisdiction.contains { RegionCode.overlaps($0, prefix) }
             case .regencies(let codes):
                 return !Set(codes).isDisjoint(with: p.jurisdiction)
             default:
@@ -122,9 +122,9 @@ enum ScopePolicy {
         guard let region = p.agencyRegionCode else { return false }
         switch imp.regionFilter {
         case .regionPrefix(let prefix):
-            return prefix == region || prefix.hasPrefix(region + ".") || region.hasPrefix(prefix + ".")
+            return RegionCode.overlaps(prefix, region)
         case .regencies(let codes):
-            return codes.contains { $0 == region || $0.hasPrefix(region + ".") || region.hasPrefix($0 + ".") }
+            return codes.contains { RegionCode.overlaps($0, region) }
         default:
             return false
         }

@@ -26,6 +26,10 @@ enum RegionCode {
         let parts = code.split(separator: ".")
         return parts.count >= 3 ? parts[0...2].joined(separator: ".") : nil
     }
+    /// Whether two regions overlap: the same, or one lies inside the other (35.16 and 35.16.05.2010).
+    static func overlaps(_ a: String, _ b: String) -> Bool {
+        a == b || a.hasPrefix(b + ".") || b.hasPrefix(a + ".")
+    }
     static func isValid(_ code: String) -> Bool {
         let parts = code.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...4).contains(parts.count) else { return false }

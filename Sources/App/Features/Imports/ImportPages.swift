@@ -57,7 +57,7 @@ enum ImportPages {
         var agencyField: HTML = ""
         if p.role != .agency {
             let agencies = try await Agency.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
-                .filter { a in p.jurisdiction.contains { $0 == a.regionCode || $0.hasPrefix(a.regionCode + ".") || a.regionCode.hasPrefix($0 + ".") } }
+                .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
             agencyField = """
             <label for="agency">\(L10n.t("imp.agency", lang))</label>
             <select id="agency" name="agency"><option value="">—</option>\(Views.options(agencies.map { ($0.id!.uuidString, $0.name) }, selected: nil))</select>

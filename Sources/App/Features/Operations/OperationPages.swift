@@ -41,7 +41,7 @@ enum OperationPages {
         var form: HTML = ""
         if p.role != .agency {
             let agencies = try await Agency.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
-                .filter { a in p.jurisdiction.contains { $0 == a.regionCode || $0.hasPrefix(a.regionCode + ".") || a.regionCode.hasPrefix($0 + ".") } }
+                .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
             let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
             form = """
             <section class="card no-print"><h2>\(L10n.t("op.new", lang))</h2>

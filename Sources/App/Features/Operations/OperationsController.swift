@@ -68,7 +68,7 @@ enum OperationsController {
         case .officer, .supervisor: return op.officeID == p.officeID
         case .agency:
             guard let r = p.agencyRegionCode else { return false }
-            return op.areaCode == r || op.areaCode.hasPrefix(r + ".") || r.hasPrefix(op.areaCode + ".")
+            return RegionCode.overlaps(op.areaCode, r)
         case .sponsor, .admin: return false
         }
     }
