@@ -57,6 +57,16 @@ func tuneSQLite(_ app: Application) async throws {
         try await db.raw("PRAGMA synchronous = NORMAL").run()
         try await db.raw("PRAGMA foreign_keys = ON").run()
     }
+    try await refreshStatistics(app.db)
+}
+
+/// Table statistics for SQLite's query planner (sampled: `analysis_limit`, a fraction of a second even at a
+/// million rows). Without them it may scan a million-row index for a count a name index answers in
+/// milliseconds. Run at start and after bulk loads; PostgreSQL's autovacuum does this by itself.
+func refreshStatistics(_ db: any Database) async throws {
+    guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+    try await sql.raw("PRAGMA analysis_limit = 400").run()
+    try await sql.raw("ANALYZE").run()
 }
 
 func routes(_ app: Application) {

@@ -60,6 +60,7 @@ enum BenchRegistry {
             }
             progress(n)
         }
+        try await refreshStatistics(db)
         return n
     }
 

@@ -14,12 +14,15 @@ struct M015_NameTokens: AsyncMigration {
         let sql = db as! any SQLDatabase
         try await sql.create(index: "foreigner_name_tokens_foreigner_idx").on("foreigner_name_tokens").column("foreigner_id").run()
         struct Row: Decodable { var id: UUID; var name_key: String? }
-        var offset = 0
+        var after: UUID?
         while true {
-            let rows = try await sql.raw("SELECT id, name_key FROM foreigners ORDER BY id LIMIT 10000 OFFSET \(unsafeRaw: String(offset))").all(decoding: Row.self)
-            if rows.isEmpty { break }
+            // Keyset pages: each page starts after the last id of the previous one.
+            let page: SQLQueryString = after.map { "SELECT id, name_key FROM foreigners WHERE id > \(bind: $0) ORDER BY id LIMIT 10000" }
+                ?? "SELECT id, name_key FROM foreigners ORDER BY id LIMIT 10000"
+            let rows = try await sql.raw(page).all(decoding: Row.self)
+            guard let last = rows.last else { break }
             try await NameTokens.insert(rows.map { ($0.id, NameTokens.tokens(ofKey: $0.name_key)) }, on: sql)
-            offset += rows.count
+            after = last.id
         }
     }
 
