@@ -25,8 +25,13 @@ def photo_with_gps(browser, path):
         f.write(jpeg[:2] + app1 + jpeg[2:])
 
 
-def fill_entry(browser, time_value, finding, note, photo=None):
+def fill_entry(browser, time_value, finding, note, photo=None, locate=False):
     browser.execute_script("document.getElementById('time').value = arguments[0]", time_value)
+    if locate:
+        browser.execute_cdp_cmd("Browser.grantPermissions", {"permissions": ["geolocation"]})
+        browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": -7.5512, "longitude": 112.6243, "accuracy": 20})
+        browser.find_element(By.ID, "use-location").click()
+        WebDriverWait(browser, 10).until(lambda d: "-7.551" in d.find_element(By.ID, "location-text").text)
     browser.find_element(By.ID, "kelurahanCode").send_keys("35.16.05.2010")
     browser.find_element(By.CSS_SELECTOR, "#activity option[value='companyVisit']").click()
     browser.find_element(By.CSS_SELECTOR, f"#findingSelect option[value='{finding}']").click()
@@ -46,7 +51,7 @@ def test_report_flow_on_a_phone(browser, server, workdir):
         report_url = browser.current_url
         path = os.path.join(workdir, "foto-lapangan.jpg")
         photo_with_gps(browser, path)
-        fill_entry(browser, "09:30", "workOutsidePermit", "Dua TKA bekerja di bagian produksi, izin untuk jabatan teknisi", photo=path)
+        fill_entry(browser, "09:30", "workOutsidePermit", "Dua TKA bekerja di bagian produksi, izin untuk jabatan teknisi", photo=path, locate=True)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#entries img.thumb"))
         os.makedirs(SHOTS, exist_ok=True)
         browser.save_screenshot(os.path.join(SHOTS, "daily-report-phone.png"))
@@ -90,3 +95,8 @@ def test_report_flow_on_a_phone(browser, server, workdir):
     con.close()
     assert len(photos) == 1
     assert photos[0][0][:2] == b"\xff\xd8" and b"GPSLatitude" not in photos[0][0]
+    # The position the officer chose to record is the entry's, not the photo's.
+    con = sqlite3.connect(db)
+    located = con.execute("SELECT latitude, longitude FROM daily_report_entries WHERE latitude IS NOT NULL").fetchall()
+    con.close()
+    assert located == [(-7.5512, 112.6243)]

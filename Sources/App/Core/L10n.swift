@@ -241,6 +241,7 @@ public enum L10n {
         "lph.followUp": ("Usulan tindak lanjut", "Proposed follow-up"),
         "lph.note": ("Catatan", "Note"),
         "lph.photo": ("Foto (JPEG/PNG, maks. 8 MB; lokasi GPS dihapus)", "Photo (JPEG/PNG, max 8 MB; GPS position removed)"),
+        "lph.useLocation": ("Gunakan lokasi saya (GPS)", "Use my location (GPS)"),
         "lph.monthly": ("Rekap bulanan", "Monthly summary"),
         "lph.month": ("Bulan", "Month"),
         "lph.addEntry": ("Tambah kegiatan", "Add entry"),

@@ -172,7 +172,9 @@ enum DailyReportPages {
               <div class="grid two">
                 <div><label for="time">\(L10n.t("lph.time", lang))</label><input id="time" name="time" type="time" required></div>
                 <div><label for="kelurahanCode">\(L10n.t("report.kelurahan", lang))</label><input id="kelurahanCode" name="kelurahanCode" required placeholder="35.16.05.2010"></div>
-                <div><label for="placeText">\(L10n.t("lph.address", lang))</label><input id="placeText" name="place" maxlength="300"></div>
+                <div><label for="placeText">\(L10n.t("lph.address", lang))</label><input id="placeText" name="place" maxlength="300">
+                  <input type="hidden" id="latitude" name="latitude"><input type="hidden" id="longitude" name="longitude">
+                  <button type="button" class="link-button" id="use-location" hidden>\(L10n.t("lph.useLocation", lang))</button> <span id="location-text" class="muted"></span></div>
                 <div><label for="activity">\(L10n.t("lph.activity", lang))</label><select id="activity" name="activity">\(Views.options(FieldActivity.allCases.map { ($0.rawValue, label("lph.activity", $0.rawValue, lang)) }, selected: nil))</select></div>
                 <div><label for="passport">\(L10n.t("lph.registryPassport", lang))</label><input id="passport" name="passport" autocapitalize="characters"></div>
                 <div><label for="personName">\(L10n.t("lph.personName", lang))</label><input id="personName" name="personName" maxlength="200"></div>
@@ -255,8 +257,9 @@ enum DailyReportPages {
             guard r.officerID == (try req.requirePrincipal()).userID else { return try json(.forbidden, Failure(error: "not your report")) }
             try DailyReportsController.conflictIfLocked(r)
             let f = try req.content.decode(EntryForm.self)
+            let (lat, lon) = try coordinates(f)
             let input = DailyReportsController.EntryInput(
-                clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.kelurahanCode, place: f.place, activity: f.activity,
+                clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.kelurahanCode, place: f.place, latitude: lat, longitude: lon, activity: f.activity,
                 foreignerId: nil, personName: f.personName, personNationality: f.personNationality, personPassport: f.personPassport,
                 finding: f.finding, followUp: f.followUp, note: f.note)
             var v = try await DailyReportsController.validate(input, index: nil, req)
@@ -288,7 +291,17 @@ enum DailyReportPages {
         var finding: String?
         var followUp: String?
         var note: String?
+        var latitude: String?
+        var longitude: String?
         var photo: File?
+    }
+
+    /// Browser coordinates from the form: both or neither, as numbers.
+    static func coordinates(_ f: EntryForm) throws -> (Double?, Double?) {
+        let lat = f.latitude.flatMap { $0.isEmpty ? nil : $0 }, lon = f.longitude.flatMap { $0.isEmpty ? nil : $0 }
+        guard lat != nil || lon != nil else { return (nil, nil) }
+        guard let a = lat.flatMap(Double.init), let b = lon.flatMap(Double.init) else { throw ValidationFailure(message: "latitude and longitude must be numbers, given together") }
+        return (a, b)
     }
 
     static func addEntry(_ req: Request) async throws -> Response {
@@ -305,8 +318,9 @@ enum DailyReportPages {
                 }
                 foreigner = found.id
             }
+            let (lat, lon) = try coordinates(f)
             let input = DailyReportsController.EntryInput(
-                clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.kelurahanCode, place: f.place, activity: f.activity,
+                clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.kelurahanCode, place: f.place, latitude: lat, longitude: lon, activity: f.activity,
                 foreignerId: foreigner, personName: f.personName, personNationality: f.personNationality, personPassport: f.personPassport,
                 finding: f.finding, followUp: f.followUp, note: f.note)
             let v = try await DailyReportsController.validate(input, index: nil, req)

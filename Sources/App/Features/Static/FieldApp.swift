@@ -146,6 +146,18 @@ enum FieldApp {
           }).then(syncAndShow);
         });
       }
+      // Optional GPS position from the browser, asked only when the officer presses the button.
+      var locate = document.getElementById('use-location');
+      if (locate && navigator.geolocation) {
+        locate.hidden = false;
+        locate.addEventListener('click', function () {
+          navigator.geolocation.getCurrentPosition(function (pos) {
+            document.getElementById('latitude').value = pos.coords.latitude.toFixed(6);
+            document.getElementById('longitude').value = pos.coords.longitude.toFixed(6);
+            document.getElementById('location-text').textContent = pos.coords.latitude.toFixed(5) + ', ' + pos.coords.longitude.toFixed(5) + ' (±' + Math.round(pos.coords.accuracy) + ' m)';
+          }, function (err) { document.getElementById('location-text').textContent = err.message; }, { enableHighAccuracy: true, timeout: 15000 });
+        });
+      }
       var button = document.getElementById('sync-now');
       if (button) { button.addEventListener('click', function () { syncAndShow(); }); }
       window.addEventListener('online', syncAndShow);

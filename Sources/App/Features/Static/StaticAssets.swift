@@ -133,6 +133,7 @@ enum StaticAssets {
     svg.chart rect.entries { fill:var(--brand); }
     svg.chart rect.flagged { fill:var(--bad); }
     svg.chart line.axis { stroke:var(--line); }
+    button.link-button { background:none; border:0; color:var(--brand); text-decoration:underline; padding:.2rem 0; cursor:pointer; }
     #pending-list li.conflict { color:var(--bad); }
     #pending-list button.discard { color:var(--bad); background:none; border:0; text-decoration:underline; padding:0; cursor:pointer; }
     img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
