@@ -87,6 +87,7 @@ func routes(_ app: Application) {
     LeaderController.register(web: web)
     OperationsController.register(web: web, api: api)
     InspectionsController.register(web: web, api: api)
+    CoordinationController.register(web: web, api: api)
     AdminController.register(web: web)
 }
 

@@ -13,11 +13,12 @@ enum Views {
             switch p.role {
             case .officer, .supervisor:
                 if p.role == .supervisor { links += [("/leader", "nav.leader")] }
-                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors"), ("/inspections", "nav.inspections")]
             case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
-            case .agency: links += [("/operations", "nav.operations"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+            case .agency: links += [("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             }
+            links.append(("/notifications", "nav.notifications"))
             nav = links.html { link in
                 let current = link.0 == "/" ? req.url.path == "/" : req.url.path.hasPrefix(link.0)
                 return "<a href=\"\(link.0)\"\(current ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(link.1, lang))</a>"

@@ -67,6 +67,10 @@ enum OpenAPIDocument {
             "findings": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "finding": {"type": "string"}, "publicNote": {"type": "string"},
               "internalNote": {"type": "string", "description": "officers only"}}}},
             "officers": {"type": "string", "description": "officers only"}, "internalNotes": {"type": "string", "description": "officers only"}}},
+          "Meeting": {"type": "object", "required": ["id", "title", "regionCode", "scheduledAt", "agencyIds", "status", "decisions"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "regionCode": {"type": "string"}, "scheduledAt": {"type": "string", "format": "date-time"}, "place": {"type": "string"},
+            "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "agenda": {"type": "string"}, "minutes": {"type": "string"}, "status": {"type": "string", "enum": ["scheduled", "held"]},
+            "decisions": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}, "owner": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string"}}}}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
               "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
@@ -254,6 +258,30 @@ enum OpenAPIDocument {
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["outcome"], "properties": {"outcome": {"type": "string"}, "requiredAction": {"type": "string"},
             "actionDue": {"type": "string", "format": "date"}, "internalNotes": {"type": "string"}}}}}},
           "responses": {"200": {"description": "completed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "409": {"description": "already completed"}, "422": {"description": "invalid field"}}}},
+        "/api/v1/meetings": {
+          "post": {"summary": "Schedule a Timpora meeting for a region (officers, supervisors); participants are notified", "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "regionCode", "scheduledAt"], "properties": {"title": {"type": "string"}, "regionCode": {"type": "string"},
+              "scheduledAt": {"type": "string"}, "place": {"type": "string"}, "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "agenda": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "scheduled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field"}}},
+          "get": {"summary": "Meetings of the office (officers) or of the agency's region (agency members)", "security": [{"bearer": []}],
+            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}, "total": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
+        "/api/v1/meetings/{id}": {"get": {"summary": "One meeting with its decisions", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/meetings/{id}/minutes": {"post": {"summary": "Record the minutes and decisions (owner, due date); participants are notified", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["minutes"], "properties": {"minutes": {"type": "string"},
+            "decisions": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}, "owner": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}}}}}}}}},
+          "responses": {"200": {"description": "the meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "422": {"description": "invalid field"}}}},
+        "/api/v1/threads/{kind}/{id}": {"get": {"summary": "The discussion of a meeting or joint operation (same visibility as its subject)", "security": [{"bearer": []}], "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["meeting", "operation"]}}, {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "messages, oldest first", "content": {"application/json": {"schema": {"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"},
+            "messages": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "author": {"type": "string"}, "body": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}}}}}}}}}, "404": {"description": "not found or not visible"}}}},
+        "/api/v1/threads/{kind}/{id}/messages": {"post": {"summary": "Write in the discussion; the other participants are notified", "security": [{"bearer": []}], "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["meeting", "operation"]}}, {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 4000}}}}}},
+          "responses": {"201": {"description": "posted"}, "404": {"description": "not found or not visible"}, "422": {"description": "empty"}}}},
+        "/api/v1/notifications": {"get": {"summary": "The caller's in-app notifications, newest first, with the unread count", "security": [{"bearer": []}],
+          "responses": {"200": {"description": "notifications", "content": {"application/json": {"schema": {"type": "object", "properties": {"unread": {"type": "integer"},
+            "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "title": {"type": "string"}, "link": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "read": {"type": "boolean"}}}}}}}}}}}},
+        "/api/v1/notifications/{id}/read": {"post": {"summary": "Mark one of the caller's notifications read", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"204": {"description": "read"}, "404": {"description": "not the caller's"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
       }
     }

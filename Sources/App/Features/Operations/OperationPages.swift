@@ -145,6 +145,7 @@ enum OperationPages {
         \(p.role == .agency ? "" : "<dt>\(L10n.t("op.participants", lang))</dt><dd>\(op.participants)</dd>" as HTML)</dl>
         \(aggregate(d.results, lang))
         \(details)
+        \(try await CoordinationPages.thread(.operation, op.id!, req))
         <p class="no-print"><a href="/operations">\(L10n.t("nav.operations", lang))</a></p>
         """, status: status)
     }

@@ -1,0 +1,227 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Coordination instead of WhatsApp groups: Timpora meetings per region (schedule, agencies, agenda,
+/// minutes, decisions with owner and due date), a discussion thread on each meeting and joint operation,
+/// and in-app notifications. Officers and supervisors: their office's; agency members: their region's.
+enum CoordinationController {
+    enum ThreadKind: String, Sendable, CaseIterable { case meeting, operation }
+
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+        let all = api.grouped(RequireRole(.officer, .supervisor, .agency))
+        all.get("meetings", use: listAPI)
+        all.get("meetings", ":id", use: showAPI)
+        all.get("threads", ":kind", ":id", use: threadAPI)
+        all.post("threads", ":kind", ":id", "messages", use: postAPI)
+        api.grouped(RequireRole(.officer, .supervisor)).post("meetings", use: createAPI)
+        api.grouped(RequireRole(.officer, .supervisor)).post("meetings", ":id", "minutes", use: minutesAPI)
+        let signedIn = api.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor))
+        signedIn.get("notifications", use: notificationsAPI)
+        signedIn.post("notifications", ":id", "read", use: readAPI)
+        CoordinationPages.register(web)
+    }
+
+    // MARK: scope
+
+    static func canSee(_ m: Meeting, _ p: Principal) -> Bool {
+        switch p.role {
+        case .officer, .supervisor: return m.officeID == p.officeID
+        case .agency: return p.agencyRegionCode.map { RegionCode.overlaps(m.regionCode, $0) } ?? false
+        case .sponsor, .admin: return false
+        }
+    }
+
+    static func meeting(_ id: UUID?, _ req: Request) async throws -> Meeting {
+        guard let id, let m = try await Meeting.find(id, on: req.db), canSee(m, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        return m
+    }
+
+    /// The thread's subject if this user may read it (404 otherwise), and who should hear of new messages.
+    static func thread(_ kind: String?, _ id: UUID?, _ req: Request) async throws -> (ThreadKind, UUID, title: String, link: String, audience: [UUID]) {
+        guard let kind = kind.flatMap(ThreadKind.init(rawValue:)), let id else { throw Abort(.notFound) }
+        switch kind {
+        case .meeting:
+            let m = try await meeting(id, req)
+            return (kind, id, m.title, "/meetings/\(id.uuidString)", try await audience(office: m.officeID, agencies: m.agencies, db: req.db))
+        case .operation:
+            let op = try await OperationsController.visible(id, req)
+            return (kind, id, op.title, "/operations/\(id.uuidString)", try await audience(office: op.officeID, agencies: op.agencies, db: req.db))
+        }
+    }
+
+    /// The office's officers and supervisors and the members of the participating agencies.
+    static func audience(office: UUID, agencies: [UUID], db: any Database) async throws -> [UUID] {
+        let staff = try await User.query(on: db).filter(\.$office.$id == office).all()
+        let members = agencies.isEmpty ? [] : try await User.query(on: db).filter(\.$agency.$id ~~ agencies).all()
+        return (staff + members).filter { !$0.disabled }.compactMap(\.id)
+    }
+
+    static func notify(_ users: [UUID], except: UUID?, kind: String, title: String, link: String, now: Date, db: any Database) async throws {
+        for u in Set(users) where u != except {
+            let n = AppNotification()
+            n.userID = u; n.kind = kind; n.title = String(title.prefix(300)); n.link = link; n.createdAt = now
+            try await n.create(on: db)
+        }
+    }
+
+    // MARK: meetings
+
+    struct DecisionInput: Content { var text: String?; var owner: String?; var dueOn: String? }
+    struct CreateInput: Content { var title: String?; var regionCode: String?; var scheduledAt: String?; var place: String?; var agencyIds: [UUID]?; var agenda: String? }
+    struct MinutesInput: Content { var minutes: String?; var decisions: [DecisionInput]? }
+
+    static func create(_ i: CreateInput, _ req: Request) async throws -> Meeting {
+        let p = try req.requirePrincipal()
+        guard let office = p.officeID else { throw Abort(.forbidden) }
+        let t = DailyReportsController.text
+        guard let title = try t(i.title, "title", 300) else { throw ValidationFailure(message: "title is required") }
+        let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
+        guard RegionCode.isValid(region), try await Region.find(region, on: req.db) != nil,
+              p.jurisdiction.contains(where: { RegionCode.overlaps($0, region) }) else {
+            throw ValidationFailure(message: "regionCode must be a region in your jurisdiction, e.g. 35.16")
+        }
+        guard let when = i.scheduledAt.flatMap({ PublicReportsController.parseMoment($0) }) else {
+            throw ValidationFailure(message: "scheduledAt must be a date and time, e.g. 2026-12-03T09:00")
+        }
+        let agencies = Array(Set(i.agencyIds ?? []))
+        if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).count() != agencies.count {
+            throw ValidationFailure(message: "agencyIds must name existing agencies")
+        }
+        let place = try t(i.place, "place", 300), agenda = try t(i.agenda, "agenda", 4000)
+        let now = req.application.clock.now()
+        let json = String(decoding: try JSONEncoder().encode(agencies), as: UTF8.self)
+        let people = try await audience(office: office, agencies: agencies, db: req.db)
+        return try await req.audited { db in
+            let m = Meeting()
+            m.id = UUID(); m.officeID = office; m.regionCode = region; m.title = title; m.scheduledAt = when.formatted(.iso8601)
+            m.place = place; m.agencyIDs = json; m.agenda = agenda; m.status = "scheduled"; m.createdBy = p.userID; m.createdAt = now
+            try await m.create(on: db)
+            try await notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db)
+            return (m, [AuditEntry(action: "meeting.create", objectType: "meeting", objectID: m.id!.uuidString, detail: "region=\(region) agencies=\(agencies.count)")])
+        }
+    }
+
+    static func recordMinutes(_ m: Meeting, _ i: MinutesInput, _ req: Request) async throws -> Meeting {
+        guard let minutes = try DailyReportsController.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure(message: "minutes are required") }
+        var decisions: [(String, String, String?)] = []
+        for (k, d) in (i.decisions ?? []).enumerated() {
+            guard let text = try DailyReportsController.text(d.text, "decisions[\(k)].text", max: 1000) else { continue }
+            guard let owner = try DailyReportsController.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure(message: "decisions[\(k)].owner is required") }
+            let due = d.dueOn.flatMap { $0.isEmpty ? nil : $0 }
+            if let due, !CalendarDayCheck.valid(due) { throw ValidationFailure(message: "decisions[\(k)].dueOn must be YYYY-MM-DD") }
+            decisions.append((text, owner, due))
+        }
+        let now = req.application.clock.now()
+        let people = try await audience(office: m.officeID, agencies: m.agencies, db: req.db)
+        let user = try req.requirePrincipal().userID
+        let list = decisions
+        return try await req.audited { db in
+            m.minutes = minutes; m.status = "held"
+            try await m.update(on: db)
+            for (text, owner, due) in list {
+                let d = MeetingDecision()
+                d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
+                try await d.create(on: db)
+            }
+            try await notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db)
+            return (m, [AuditEntry(action: "meeting.minutes", objectType: "meeting", objectID: m.id!.uuidString, detail: "decisions=\(list.count)")])
+        }
+    }
+
+    static func post(_ req: Request, kind: String?, id: UUID?, body raw: String?) async throws -> ThreadMessage {
+        let t = try await thread(kind, id, req)
+        guard let body = try DailyReportsController.text(raw, "body", max: 4000) else { throw ValidationFailure(message: "body is required") }
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            let m = ThreadMessage()
+            m.threadKind = t.0.rawValue; m.threadID = t.1; m.authorID = p.userID; m.body = body; m.createdAt = now
+            try await m.create(on: db)
+            try await notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db)
+            return (m, [AuditEntry(action: "thread.message", objectType: t.0.rawValue, objectID: t.1.uuidString)])
+        }
+    }
+
+    static func messages(_ kind: ThreadKind, _ id: UUID, db: any Database) async throws -> [ThreadMessage] {
+        try await ThreadMessage.query(on: db).filter(\.$threadKind == kind.rawValue).filter(\.$threadID == id).sort(\.$createdAt).limit(1000).all()
+    }
+
+    static func list(_ req: Request) async throws -> [Meeting] {
+        let p = try req.requirePrincipal()
+        var q = Meeting.query(on: req.db).sort(\.$scheduledAt, .descending)
+        if p.role != .agency { q = q.filter(\.$officeID == (p.officeID ?? UUID())) }
+        return try await q.limit(500).all().filter { canSee($0, p) }
+    }
+
+    // MARK: API
+
+    struct DecisionDTO: Content { var text: String; var owner: String; var dueOn: String?; var status: String }
+    struct MeetingDTO: Content {
+        var id: UUID; var title: String; var regionCode: String; var scheduledAt: String; var place: String?; var agencyIds: [UUID]
+        var agenda: String?; var minutes: String?; var status: String; var decisions: [DecisionDTO]
+    }
+    struct MessageDTO: Content { var id: UUID; var author: String; var body: String; var createdAt: Date }
+    struct ThreadDTO: Content { var kind: String; var id: UUID; var messages: [MessageDTO] }
+
+    static func dto(_ m: Meeting, db: any Database) async throws -> MeetingDTO {
+        let ds = try await MeetingDecision.query(on: db).filter(\.$meetingID == m.id!).all()
+        return MeetingDTO(id: m.id!, title: m.title, regionCode: m.regionCode, scheduledAt: m.scheduledAt, place: m.place, agencyIds: m.agencies,
+                          agenda: m.agenda, minutes: m.minutes, status: m.status, decisions: ds.map { DecisionDTO(text: $0.text, owner: $0.owner, dueOn: $0.dueOn, status: $0.status) })
+    }
+
+    static func threadDTO(_ kind: ThreadKind, _ id: UUID, db: any Database) async throws -> ThreadDTO {
+        let ms = try await messages(kind, id, db: db)
+        let authors = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Array(Set(ms.map(\.authorID)))).all().map { ($0.id!, $0.displayName) })
+        return ThreadDTO(kind: kind.rawValue, id: id, messages: ms.map { MessageDTO(id: $0.id!, author: authors[$0.authorID] ?? "", body: $0.body, createdAt: $0.createdAt) })
+    }
+
+    struct ListDTO: Content { var items: [MeetingDTO]; var total: Int }
+    static func listAPI(_ req: Request) async throws -> ListDTO {
+        var out: [MeetingDTO] = []
+        for m in try await list(req) { out.append(try await dto(m, db: req.db)) }
+        return ListDTO(items: out, total: out.count)
+    }
+    static func showAPI(_ req: Request) async throws -> MeetingDTO { try await dto(try await meeting(req.parameters.get("id", as: UUID.self), req), db: req.db) }
+    static func createAPI(_ req: Request) async throws -> Response {
+        guard let i = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with title, regionCode, scheduledAt, place, agencyIds, agenda") }
+        let m = try await create(i, req)
+        let res = Response(status: .created)
+        try res.content.encode(try await dto(m, db: req.db))
+        return res
+    }
+    static func minutesAPI(_ req: Request) async throws -> MeetingDTO {
+        let m = try await meeting(req.parameters.get("id", as: UUID.self), req)
+        guard let i = try? req.content.decode(MinutesInput.self) else { throw ValidationFailure(message: "body must be JSON with minutes and decisions [{text, owner, dueOn}]") }
+        return try await dto(try await recordMinutes(m, i, req), db: req.db)
+    }
+    static func threadAPI(_ req: Request) async throws -> ThreadDTO {
+        let t = try await thread(req.parameters.get("kind"), req.parameters.get("id", as: UUID.self), req)
+        return try await threadDTO(t.0, t.1, db: req.db)
+    }
+    struct PostInput: Content { var body: String? }
+    static func postAPI(_ req: Request) async throws -> Response {
+        let input = try? req.content.decode(PostInput.self)
+        let m = try await post(req, kind: req.parameters.get("kind"), id: req.parameters.get("id", as: UUID.self), body: input?.body)
+        let res = Response(status: .created)
+        try res.content.encode(MessageDTO(id: m.id!, author: try req.requirePrincipal().displayName, body: m.body, createdAt: m.createdAt))
+        return res
+    }
+
+    struct NotificationDTO: Content { var id: UUID; var kind: String; var title: String; var link: String; var createdAt: Date; var read: Bool }
+    struct NotificationList: Content { var items: [NotificationDTO]; var unread: Int }
+    static func notifications(_ req: Request) async throws -> NotificationList {
+        let me = try req.requirePrincipal().userID
+        let items = try await AppNotification.query(on: req.db).filter(\.$userID == me).sort(\.$createdAt, .descending).limit(100).all()
+        let unread = try await AppNotification.query(on: req.db).filter(\.$userID == me).filter(\.$readAt == nil).count()
+        return NotificationList(items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, title: $0.title, link: $0.link, createdAt: $0.createdAt, read: $0.readAt != nil) }, unread: unread)
+    }
+    static func notificationsAPI(_ req: Request) async throws -> NotificationList { try await notifications(req) }
+    static func markRead(_ req: Request) async throws {
+        let me = try req.requirePrincipal().userID
+        guard let id = req.parameters.get("id", as: UUID.self), let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userID == me).first() else { throw Abort(.notFound) }
+        n.readAt = req.application.clock.now()
+        try await n.update(on: req.db)
+    }
+    static func readAPI(_ req: Request) async throws -> HTTPStatus { try await markRead(req); return .noContent }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+
+/// A Timpora coordination meeting of a region: schedule, participating agencies, agenda, minutes.
+final class Meeting: Model, @unchecked Sendable {
+    static let schema = "meetings"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "office_id") var officeID: UUID
+    @Field(key: "region_code") var regionCode: String
+    @Field(key: "title") var title: String
+    @Field(key: "scheduled_at") var scheduledAt: String
+    @OptionalField(key: "place") var place: String?
+    @Field(key: "agency_ids") var agencyIDs: String
+    @OptionalField(key: "agenda") var agenda: String?
+    @OptionalField(key: "minutes") var minutes: String?
+    @Field(key: "status") var status: String
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    var agencies: [UUID] { (try? JSONDecoder().decode([UUID].self, from: Data(agencyIDs.utf8))) ?? [] }
+}
+
+/// A decision of a meeting, with who owns it and by when.
+final class MeetingDecision: Model, @unchecked Sendable {
+    static let schema = "meeting_decisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "meeting_id") var meetingID: UUID
+    @Field(key: "text") var text: String
+    @Field(key: "owner") var owner: String
+    @OptionalField(key: "due_on") var dueOn: String?
+    @Field(key: "status") var status: String
+    init() {}
+}
+
+/// A message in the discussion thread of a meeting or a joint operation.
+final class ThreadMessage: Model, @unchecked Sendable {
+    static let schema = "thread_messages"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "thread_kind") var threadKind: String
+    @Field(key: "thread_id") var threadID: UUID
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// An in-app notification for one user: what happened and where to look.
+final class AppNotification: Model, @unchecked Sendable {
+    static let schema = "notifications"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "title") var title: String
+    @Field(key: "link") var link: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "read_at") var readAt: Date?
+    init() {}
+}

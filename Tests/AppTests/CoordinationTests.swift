@@ -1,0 +1,78 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct CoordinationTests {
+    struct M: Decodable { struct D: Decodable { var text: String; var owner: String; var dueOn: String? }; var id: UUID; var status: String; var decisions: [D] }
+    struct T: Decodable { struct Msg: Decodable { var author: String; var body: String }; var messages: [Msg] }
+    struct N: Decodable { struct I: Decodable { var id: UUID; var kind: String; var link: String; var read: Bool }; var items: [I]; var unread: Int }
+
+    func send(_ app: Application, _ m: HTTPMethod, _ path: String, _ token: String, _ json: String? = nil) async throws -> TestingHTTPResponse {
+        var h = bearer(token)
+        if json != nil { h.contentType = .json }
+        return try await app.testing().sendRequest(m, path, headers: h, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    @Test func meetingMinutesThreadsAndNotificationsStayInTheRegion() async throws {
+        try await withTestApp { app in
+            let sup = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let agencyUser = try await User.query(on: app.db).filter(\.$email == "agency@demo.sinergi.id").first()!
+            let created = try await send(app, .POST, "/api/v1/meetings", sup,
+                #"{"title": "Rapat Timpora Kabupaten Mojokerto", "regionCode": "35.16", "scheduledAt": "2026-12-03T09:00", "place": "Aula Kecamatan Ngoro", "agencyIds": ["\#(agencyUser.$agency.id!)"], "agenda": "Data TKA 49 vs 30 perusahaan"}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            let meeting = try decode(M.self, created)
+            // The agency member is told, sees it, and writes in its thread.
+            let agency = try await apiToken(app, "agency@demo.sinergi.id")
+            var inbox = try decode(N.self, try await send(app, .GET, "/api/v1/notifications", agency))
+            #expect(inbox.unread == 1 && inbox.items.first?.link == "/meetings/\(meeting.id)")
+            #expect(try await send(app, .GET, "/api/v1/meetings/\(meeting.id)", agency).status == .ok)
+            #expect(try await send(app, .POST, "/api/v1/threads/meeting/\(meeting.id)/messages", agency, #"{"body": "Disnaker membawa daftar 30 perusahaan terdaftar"}"#).status == .created)
+            #expect(try await send(app, .POST, "/api/v1/threads/meeting/\(meeting.id)/messages", agency, #"{"body": "  "}"#).status == .unprocessableEntity)
+            let thread = try decode(T.self, try await send(app, .GET, "/api/v1/threads/meeting/\(meeting.id)", sup))
+            #expect(thread.messages.map(\.body) == ["Disnaker membawa daftar 30 perusahaan terdaftar"])
+            let supInbox = try decode(N.self, try await send(app, .GET, "/api/v1/notifications", sup))
+            #expect(supInbox.items.contains { $0.kind == "message" })
+            // Minutes with decisions, an owner and a due date.
+            let held = try await send(app, .POST, "/api/v1/meetings/\(meeting.id)/minutes", sup,
+                #"{"minutes": "Disepakati pencocokan data TKA", "decisions": [{"text": "Unggah daftar TKA ke Sinergi", "owner": "Disnaker", "dueOn": "2026-12-10"}]}"#)
+            #expect(held.status == .ok)
+            #expect(try decode(M.self, held).decisions.map(\.owner) == ["Disnaker"])
+            #expect(try await send(app, .POST, "/api/v1/meetings/\(meeting.id)/minutes", sup, #"{"minutes": "x", "decisions": [{"text": "y"}]}"#).status == .unprocessableEntity)
+            // Mark read.
+            let first = inbox.items[0].id
+            #expect(try await send(app, .POST, "/api/v1/notifications/\(first)/read", agency).status == .noContent)
+            inbox = try decode(N.self, try await send(app, .GET, "/api/v1/notifications", agency))
+            #expect(inbox.items.first { $0.id == first }?.read == true)
+            // Another region's agency and another office: nothing; sponsors: refused.
+            let jakselOfficer = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
+            #expect(try await send(app, .GET, "/api/v1/meetings/\(meeting.id)", jakselOfficer).status == .notFound)
+            #expect(try await send(app, .POST, "/api/v1/threads/meeting/\(meeting.id)/messages", jakselOfficer, #"{"body": "hi"}"#).status == .notFound)
+            #expect(try await send(app, .GET, "/api/v1/meetings", try await apiToken(app, "sponsor@demo.sinergi.id")).status == .forbidden)
+            #expect(try await send(app, .POST, "/api/v1/meetings", agency, #"{"title": "x"}"#).status == .forbidden)
+        }
+    }
+
+    @Test func webMeetingWithDecisionsAndAnOperationThread() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            let res = try await b.post("/meetings", form: ["title": "Rapat evaluasi", "regionCode": "35.16", "scheduledAt": "2026-12-05T10:00", "agenda": "Evaluasi operasi"])
+            #expect(res.status == .seeOther)
+            let page = res.headers.first(name: .location)!
+            #expect(try await b.post(page + "/minutes", form: ["minutes": "Operasi berjalan baik", "decisions[0][text]": "Laporkan hasil ke Kanwil", "decisions[0][owner]": "Kasi Inteldakim",
+                                                             "decisions[0][dueOn]": "2026-12-12", "decisions[1][text]": "", "decisions[1][owner]": ""]).status == .seeOther)
+            let shown = try await b.get(page)
+            #expect(shown.body.string.contains("Laporkan hasil ke Kanwil") && shown.body.string.contains("Kasi Inteldakim"))
+            // A thread on a joint operation.
+            let op = try await b.post("/operations", form: ["title": "Operasi malam", "date": "2026-12-01", "areaCode": "35.16.05"])
+            let opPage = op.headers.first(name: .location)!
+            let id = opPage.split(separator: "/").last!
+            #expect(try await b.post("/threads/operation/\(id)/messages", form: ["body": "Kumpul di Polsek Ngoro 19.00"]).status == .seeOther)
+            #expect(try await b.get(opPage).body.string.contains("Kumpul di Polsek Ngoro 19.00"))
+            #expect(try await b.post("/threads/bogus/\(id)/messages", form: ["body": "x"]).status == .notFound)
+        }
+    }
+}
