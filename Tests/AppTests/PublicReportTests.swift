@@ -133,3 +133,30 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct PublicReportPhotoTests {
+    @Test func anOptionalPhotoIsStrippedAndOnlyOfficersOfTheRegionSeeIt() async throws {
+        try await withTestApp { app in
+            var h = HTTPHeaders(); h.contentType = .json
+            let photo = Data(TestImages.jpegWithGPS).base64EncodedString()
+            let bad = try await app.testing().sendRequest(.POST, "/api/v1/public-reports", headers: h, body: ByteBuffer(string:
+                #"{"description": "Orang asing bekerja di kebun tanpa izin", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T08:00:00+07:00", "photo": "\#(Data("GIF89a....".utf8).base64EncodedString())"}"#))
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("photo"))
+            #expect(try await PublicReport.query(on: app.db).count() == 0)
+            let ok = try await app.testing().sendRequest(.POST, "/api/v1/public-reports", headers: h, body: ByteBuffer(string:
+                #"{"description": "Orang asing bekerja di kebun tanpa izin", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T08:00:00+07:00", "photo": "\#(photo)"}"#))
+            #expect(ok.status == .created)
+            let stored = try await PublicReportPhoto.query(on: app.db).all()
+            #expect(stored.count == 1 && !String(decoding: stored[0].bytes, as: UTF8.self).contains("GPSLatitude"))
+            let report = try await PublicReport.query(on: app.db).first()!
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            #expect(try await officer.get("/public-reports/\(report.id!)/photo").status == .ok)
+            #expect(try await officer.get("/public-reports").body.string.contains("/public-reports/\(report.id!)/photo"))
+            let other = Browser(app)
+            try await other.login("officer.jaksel@demo.sinergi.id")
+            #expect(try await other.get("/public-reports/\(report.id!)/photo").status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/public-reports/\(report.id!)/photo").status != .ok)
+        }
+    }
+}

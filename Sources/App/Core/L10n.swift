@@ -126,6 +126,7 @@ public enum L10n {
         "report.kelurahan": ("Kode kelurahan/desa tempat kejadian", "Code of the kelurahan/village where it happened"),
         "report.seenAt": ("Kapan", "When"),
         "report.contact": ("Kontak (tidak wajib)", "Contact (optional)"),
+        "report.photo": ("Foto (tidak wajib; JPEG/PNG, maks. 5 MB; lokasi dalam foto dihapus)", "Photo (optional; JPEG/PNG, max 5 MB; location data in it is removed)"),
         "report.submit": ("Kirim laporan", "Send report"),
         "report.thanks": ("Terima kasih, laporan diterima", "Thank you, the report was received"),
         "report.yourCode": ("Simpan kode pelacakan ini untuk melihat status laporan:", "Keep this tracking code to see the report's status:"),

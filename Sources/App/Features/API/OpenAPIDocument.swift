@@ -113,7 +113,8 @@ enum OpenAPIDocument {
         "/api/v1/public-reports": {"post": {"summary": "A citizen reports a suspicious foreigner (no login). Rate-limited per address; a repeated report answers 200 with the first report's code",
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["description", "kelurahanCode", "seenAt"], "properties": {
             "description": {"type": "string", "minLength": 10, "maxLength": 2000}, "kelurahanCode": {"type": "string"}, "seenAt": {"type": "string", "format": "date-time"},
-            "latitude": {"type": "number"}, "longitude": {"type": "number"}, "contact": {"type": "string", "maxLength": 200}}}}}},
+            "latitude": {"type": "number"}, "longitude": {"type": "number"}, "contact": {"type": "string", "maxLength": 200},
+            "photo": {"type": "string", "format": "byte", "description": "optional JPEG or PNG, base64, at most 5 MB; metadata (GPS) removed"}}}}}},
           "responses": {"201": {"description": "received", "content": {"application/json": {"schema": {"type": "object", "required": ["trackingCode"], "properties": {"trackingCode": {"type": "string"}}}}}},
                         "200": {"description": "the same report was already received; its code", "content": {"application/json": {"schema": {"type": "object", "required": ["trackingCode"], "properties": {"trackingCode": {"type": "string"}}}}}},
                         "422": {"description": "invalid field, named in the error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -28,3 +28,13 @@ final class PublicReport: Model, @unchecked Sendable {
 }
 
 enum PublicReportStatus: String, CaseIterable, Sendable { case received, inReview, closed }
+
+final class PublicReportPhoto: Model, @unchecked Sendable {
+    static let schema = "public_report_photos"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "report_id") var reportID: UUID
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "bytes") var bytes: Data
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}

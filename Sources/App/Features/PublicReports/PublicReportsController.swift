@@ -14,7 +14,8 @@ enum PublicReportsController {
 
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
         web.get("lapor", use: form)
-        web.post("lapor", use: submitForm)
+        web.on(.POST, "lapor", body: .collect(maxSize: "8mb"), use: submitForm).userInfo["maxBody"] = 8 * 1_048_576
+        web.grouped(RequireRole(.officer, .supervisor)).get("public-reports", ":id", "photo", use: photo)
         web.get("lapor", "status", use: statusPage)
         web.grouped(RequireRole(.officer, .supervisor)).get("public-reports", use: list)
         web.grouped(RequireRole(.officer, .supervisor)).post("public-reports", ":id", "triage", use: triageForm)
@@ -31,6 +32,17 @@ enum PublicReportsController {
         var longitude: Double?
         var contact: String?
         var website: String?      // honeypot: people never see it, bots fill it
+        var photo: String?        // API: base64 JPEG or PNG (the web form sends a file instead)
+    }
+
+    static let maxPhotoBytes = 5 * 1_048_576
+
+    /// Checks a photo before anything is stored; returns it without metadata.
+    static func cleanPhoto(_ raw: [UInt8]?) throws -> (bytes: [UInt8], kind: ImageSanitizer.Kind)? {
+        guard let raw, !raw.isEmpty else { return nil }
+        do { return try ImageSanitizer.sanitize(raw, maxBytes: maxPhotoBytes) } catch let e as ImageSanitizer.Rejected {
+            throw ValidationFailure(message: "photo: \(e.description)")
+        }
     }
 
     struct Valid: Sendable {
@@ -80,13 +92,19 @@ enum PublicReportsController {
 
     enum Outcome { case created(String), duplicate(String), throttled, ignored(String) }
 
-    static func accept(_ input: Input, _ req: Request) async throws -> Outcome {
+    static func accept(_ input: Input, _ req: Request, photo rawPhoto: [UInt8]? = nil) async throws -> Outcome {
         // Honeypot: answer as if accepted, store nothing.
         if let w = input.website, !w.isEmpty {
             req.logger.notice("public report: honeypot filled, ignored")
             return .ignored(trackingCode())
         }
         let v = try await validate(input, req)
+        var raw = rawPhoto
+        if raw == nil, let b64 = input.photo, !b64.isEmpty {
+            guard b64.count <= maxPhotoBytes * 4 / 3 + 4, let d = Data(base64Encoded: b64) else { throw ValidationFailure(message: "photo must be a base64 JPEG or PNG of at most 5 MB") }
+            raw = Array(d)
+        }
+        let photo = try cleanPhoto(raw)
         let now = req.application.clock.now()
         let source = sourceHash(req, now: now)
         let lastHour = try await PublicReport.query(on: req.db).filter(\.$sourceHash == source).filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
@@ -104,7 +122,12 @@ enum PublicReportsController {
             r.seenAt = v.seenAt; r.latitude = v.latitude; r.longitude = v.longitude; r.contact = v.contact
             r.status = PublicReportStatus.received.rawValue; r.contentHash = content; r.sourceHash = source; r.createdAt = now
             try await r.create(on: db)
-            return ((), [AuditEntry(action: "public_report.create", objectType: "public_report", objectID: r.id!.uuidString, detail: "village=\(v.village)")])
+            if let photo {
+                let p = PublicReportPhoto()
+                p.reportID = r.id!; p.contentType = photo.kind.rawValue; p.bytes = Data(photo.bytes); p.createdAt = now
+                try await p.create(on: db)
+            }
+            return ((), [AuditEntry(action: "public_report.create", objectType: "public_report", objectID: r.id!.uuidString, detail: "village=\(v.village) photo=\(photo != nil)")])
         }
         return .created(code)
     }
@@ -237,7 +260,7 @@ enum PublicReportsController {
           <h1>\(L10n.t("report.title", lang))</h1>
           <p class="muted">\(L10n.t("report.intro", lang))</p>
           \(alert)
-          <form method="post" action="/lapor" id="report-form">
+          <form method="post" action="/lapor" id="report-form" enctype="multipart/form-data">
             <input type="hidden" name="_csrf" value="\(req.csrfToken)">
             <label for="description">\(L10n.t("report.description", lang))</label>
             <textarea id="description" name="description" rows="5" maxlength="2000" required>\(input.description)</textarea>
@@ -247,6 +270,8 @@ enum PublicReportsController {
             <input id="seenAt" name="seenAt" type="datetime-local" required value="\(input.seenAt)">
             <label for="contact">\(L10n.t("report.contact", lang))</label>
             <input id="contact" name="contact" maxlength="200" value="\(input.contact)">
+            <label for="photo">\(L10n.t("report.photo", lang))</label>
+            <input id="photo" name="photo" type="file" accept="image/jpeg,image/png">
             <div class="hp" aria-hidden="true"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
             <p><button type="submit">\(L10n.t("report.submit", lang))</button></p>
           </form>
@@ -255,11 +280,20 @@ enum PublicReportsController {
         """, status: status)
     }
 
+    struct FormInput: Content {
+        var description: String?, kelurahanCode: String?, seenAt: String?, contact: String?, website: String?
+        var photo: File?
+    }
+
     static func submitForm(_ req: Request) async throws -> Response {
-        let input = (try? req.content.decode(Input.self)) ?? Input()
+        let form = (try? req.content.decode(FormInput.self))
+        var input = Input()
+        input.description = form?.description; input.kelurahanCode = form?.kelurahanCode; input.seenAt = form?.seenAt
+        input.contact = form?.contact; input.website = form?.website
+        let photo = form?.photo.map { Array($0.data.readableBytesView) }
         let lang = req.language
         do {
-            switch try await accept(input, req) {
+            switch try await accept(input, req, photo: photo) {
             case .created(let code), .duplicate(let code), .ignored(let code):
                 return Views.page(req, title: L10n.t("report.title", lang), body: """
                 <section class="card narrow"><h1>\(L10n.t("report.thanks", lang))</h1>
@@ -294,6 +328,17 @@ enum PublicReportsController {
         """)
     }
 
+    /// A report's photo, to officers of its jurisdiction.
+    static func photo(_ req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self), let r = try await PublicReport.find(id, on: req.db), p.jurisdiction.contains(r.regencyCode),
+              let photo = try await PublicReportPhoto.query(on: req.db).filter(\.$reportID == id).first() else { throw Abort(.notFound) }
+        let res = Response(status: .ok, body: .init(data: photo.bytes))
+        res.headers.replaceOrAdd(name: .contentType, value: photo.contentType)
+        res.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return res
+    }
+
     /// Officers see reports from their jurisdiction, newest first.
     static func list(_ req: Request) async throws -> Response { try await list(req, error: nil) }
 
@@ -308,6 +353,8 @@ enum PublicReportsController {
         let nameOf = Dictionary(names.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         try await req.audited { _ in ((), [AuditEntry(action: "public_report.list", objectType: "public_report", objectID: "-", detail: "page=\(paging.page)")]) }
         let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
+        let reportIDs = items.compactMap(\.id)
+        let withPhoto = Set(reportIDs.isEmpty ? [] : try await PublicReportPhoto.query(on: req.db).filter(\.$reportID ~~ reportIDs).all().map(\.reportID))
         let rows: HTML = items.html { r in
             let linkedForeigner: HTML = r.foreignerID.map { "<a href=\"/foreigners/\($0.uuidString)\">\(L10n.t("task.foreigner", lang))</a> " as HTML } ?? ""
             let linkedSponsor: HTML = r.sponsorID.map { "<a href=\"/sponsors/\($0.uuidString)\">\(L10n.t("task.company", lang))</a>" as HTML } ?? ""
@@ -321,7 +368,8 @@ enum PublicReportsController {
                 <input name="outcome" placeholder="\(L10n.t("pr.outcome", lang))" aria-label="\(L10n.t("pr.outcome", lang))" required><button type="submit">\(L10n.t("pr.close", lang))</button></form>
                 <a href="/tasks?report=\(r.trackingCode)">\(L10n.t("pr.toTask", lang))</a>
                 """
-            return "<tr id=\"pr-\(r.trackingCode)\"><td>\(r.trackingCode)</td><td>\(r.seenAt)</td><td>\(nameOf[r.villageCode] ?? "") (\(r.villageCode))</td><td>\(r.description)</td><td>\(L10n.t("report.status.\(r.status)", lang)) \(linked)</td><td>\(actions)</td></tr>"
+            let photoLink: HTML = withPhoto.contains(r.id!) ? "<br><a href=\"/public-reports/\(r.id!.uuidString)/photo\"><img class=\"thumb\" src=\"/public-reports/\(r.id!.uuidString)/photo\" alt=\"foto\"></a>" : ""
+            return "<tr id=\"pr-\(r.trackingCode)\"><td>\(r.trackingCode)</td><td>\(r.seenAt)</td><td>\(nameOf[r.villageCode] ?? "") (\(r.villageCode))</td><td>\(r.description)\(photoLink)</td><td>\(L10n.t("report.status.\(r.status)", lang)) \(linked)</td><td>\(actions)</td></tr>"
         }
         let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" } ?? ""
         return Views.page(req, title: L10n.t("nav.publicReports", lang), body: """
