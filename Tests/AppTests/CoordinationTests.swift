@@ -73,6 +73,25 @@ import VaporTesting
             #expect(try await b.post("/threads/operation/\(id)/messages", form: ["body": "Kumpul di Polsek Ngoro 19.00"]).status == .seeOther)
             #expect(try await b.get(opPage).body.string.contains("Kumpul di Polsek Ngoro 19.00"))
             #expect(try await b.post("/threads/bogus/\(id)/messages", form: ["body": "x"]).status == .notFound)
+            // Attachments: a PDF is kept, anything else is refused with a reason; downloads only for those who see the meeting.
+            func upload(_ name: String, _ bytes: [UInt8]) async throws -> TestingHTTPResponse {
+                let boundary = "----att"
+                var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(b.cookies[CSRFMiddleware.cookieName] ?? "")\r\n".utf8)
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+                var h = b.cookieHeader
+                h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                return try await app.testing().sendRequest(.POST, page + "/attachments", headers: h, body: ByteBuffer(bytes: body))
+            }
+            #expect(try await upload("undangan.pdf", Array("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)).status == .seeOther)
+            let refused = try await upload("macro.pdf", Array("PK\u{3}\u{4} not a pdf".utf8))
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("PDF, JPEG or PNG"))
+            let att = try await MeetingAttachment.query(on: app.db).all()
+            #expect(att.count == 1 && att[0].contentType == "application/pdf")
+            let file = try await b.get(page + "/attachments/\(att[0].id!)")
+            #expect(file.status == .ok && file.headers.first(name: .contentDisposition)?.contains("undangan.pdf") == true)
+            let jaksel = Browser(app)
+            try await jaksel.login("officer.jaksel@demo.sinergi.id")
+            #expect(try await jaksel.get(page + "/attachments/\(att[0].id!)").status == .notFound)
         }
     }
 }

@@ -154,6 +154,35 @@ enum CoordinationController {
         return try await q.limit(500).all().filter { canSee($0, p) }
     }
 
+    static let maxAttachmentBytes = 10 * 1_048_576
+
+    /// A PDF (judged by its bytes) or a photo (metadata removed), at most 10 MB.
+    static func attach(_ m: Meeting, fileName: String, bytes raw: [UInt8], _ req: Request) async throws -> MeetingAttachment {
+        guard !raw.isEmpty else { throw ValidationFailure(message: "attachment: the file is empty") }
+        guard raw.count <= maxAttachmentBytes else { throw ValidationFailure(message: "attachment: larger than 10 MB") }
+        let type: String, bytes: [UInt8]
+        if raw.starts(with: Array("%PDF-".utf8)) {
+            type = "application/pdf"; bytes = raw
+        } else {
+            do {
+                let clean = try ImageSanitizer.sanitize(raw, maxBytes: maxAttachmentBytes)
+                type = clean.kind.rawValue; bytes = clean.bytes
+            } catch is ImageSanitizer.Rejected {
+                throw ValidationFailure(message: "attachment: only PDF, JPEG or PNG files (judged by their content, not their name)")
+            }
+        }
+        let name = String(((fileName as NSString).lastPathComponent).filter { !$0.isNewline }.prefix(200))
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            let a = MeetingAttachment()
+            a.meetingID = m.id!; a.fileName = name.isEmpty ? "lampiran" : name; a.contentType = type; a.bytes = Data(bytes); a.size = bytes.count
+            a.uploadedBy = p.userID; a.createdAt = now
+            try await a.create(on: db)
+            return (a, [AuditEntry(action: "meeting.attachment", objectType: "meeting", objectID: m.id!.uuidString, detail: "type=\(type) bytes=\(bytes.count)")])
+        }
+    }
+
     // MARK: API
 
     struct DecisionDTO: Content { var text: String; var owner: String; var dueOn: String?; var status: String }

@@ -57,3 +57,16 @@ final class AppNotification: Model, @unchecked Sendable {
     @OptionalField(key: "read_at") var readAt: Date?
     init() {}
 }
+
+final class MeetingAttachment: Model, @unchecked Sendable {
+    static let schema = "meeting_attachments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "meeting_id") var meetingID: UUID
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "bytes") var bytes: Data
+    @Field(key: "size") var size: Int
+    @Field(key: "uploaded_by") var uploadedBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}

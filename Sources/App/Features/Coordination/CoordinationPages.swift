@@ -10,6 +10,9 @@ enum CoordinationPages {
         all.get("meetings", use: list)
         all.get("meetings", ":id", use: show)
         all.post("threads", ":kind", ":id", "messages", use: post)
+        all.get("meetings", ":id", "attachments", ":file", use: download)
+        web.grouped(RequireRole(.officer, .supervisor)).on(.POST, "meetings", ":id", "attachments", body: .collect(maxSize: "12mb"), use: upload)
+            .userInfo["maxBody"] = 12 * 1_048_576
         let o = web.grouped(RequireRole(.officer, .supervisor))
         o.post("meetings", use: create)
         o.post("meetings", ":id", "minutes", use: minutes)
@@ -85,6 +88,7 @@ enum CoordinationPages {
         let m = try await CoordinationController.meeting(req.parameters.get("id", as: UUID.self), req)
         let d = try await CoordinationController.dto(m, db: req.db)
         let names = try await Agency.query(on: req.db).filter(\.$id ~~ m.agencies).all().map(\.name).sorted()
+        let attachments = try await MeetingAttachment.query(on: req.db).filter(\.$meetingID == m.id!).sort(\.$createdAt).all()
         let decisions: HTML = d.decisions.html { "<tr><td>\($0.text)</td><td>\($0.owner)</td><td>\($0.dueOn)</td></tr>" }
         var minutesForm: HTML = ""
         if p.role != .agency && m.status == "scheduled" {
@@ -108,8 +112,42 @@ enum CoordinationPages {
         <dt>\(L10n.t("meet.agenda", lang))</dt><dd>\(m.agenda)</dd>\(m.minutes.map { "<dt>\(L10n.t("meet.minutes", lang))</dt><dd id=\"meeting-minutes\">\($0)</dd>" as HTML } ?? "")</dl>
         \(d.decisions.isEmpty ? "" : "<h2>\(L10n.t("meet.decisions", lang))</h2><table class=\"responsive\" id=\"decisions\"><tbody>\(decisions)</tbody></table>" as HTML)
         \(minutesForm)
+        <h2>\(L10n.t("meet.attachments", lang))</h2>
+        <ul id="attachments">\(attachments.html { "<li><a href=\"/meetings/\(m.id!.uuidString)/attachments/\($0.id!.uuidString)\">\($0.fileName)</a> <span class=\"muted\">\($0.size / 1024) KB</span></li>" })</ul>
+        \(p.role == .agency ? "" : """
+        <form method="post" action="/meetings/\(m.id!.uuidString)/attachments" enctype="multipart/form-data" class="no-print" id="attachment-form"><input type="hidden" name="_csrf" value="\(req.csrfToken)">
+        <label for="file">\(L10n.t("meet.attach", lang))</label><input id="file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" required>
+        <p><button type="submit" class="secondary">\(L10n.t("meet.upload", lang))</button></p></form>
+        """ as HTML)
         \(try await thread(.meeting, m.id!, req))
         """, status: status)
+    }
+
+    struct UploadForm: Content { var file: File? }
+
+    static func upload(_ req: Request) async throws -> Response {
+        let m = try await CoordinationController.meeting(req.parameters.get("id", as: UUID.self), req)
+        let f = try req.content.decode(UploadForm.self)
+        do {
+            guard let file = f.file else { throw ValidationFailure(message: "attachment: choose a file") }
+            _ = try await CoordinationController.attach(m, fileName: file.filename, bytes: Array(file.data.readableBytesView), req)
+        } catch let e as ValidationFailure {
+            return try await render(req, error: e.message, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/meetings/\(m.id!.uuidString)")
+    }
+
+    /// Attachments go to those who may see the meeting, as downloads (never rendered inline).
+    static func download(_ req: Request) async throws -> Response {
+        let m = try await CoordinationController.meeting(req.parameters.get("id", as: UUID.self), req)
+        guard let fid = req.parameters.get("file", as: UUID.self),
+              let a = try await MeetingAttachment.query(on: req.db).filter(\.$id == fid).filter(\.$meetingID == m.id!).first() else { throw Abort(.notFound) }
+        let res = Response(status: .ok, body: .init(data: a.bytes))
+        res.headers.replaceOrAdd(name: .contentType, value: a.contentType)
+        let ascii = a.fileName.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" }.map(String.init).joined()
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii.isEmpty ? "lampiran" : ascii)\"")
+        res.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return res
     }
 
     struct DecisionRow: Content { var text: String?; var owner: String?; var dueOn: String? }
