@@ -51,6 +51,15 @@ enum NameTokens {
         try await insert([(id, tokens(ofKey: key))], on: sql)
     }
 
+    /// The ids of foreigners having every token, when there are at most `limit` of them (nil: more).
+    /// A short list of ids lets both databases use the primary key instead of guessing at a plan.
+    static func candidates(_ tokens: [String], limit: Int, on db: any Database) async throws -> [UUID]? {
+        struct Row: Decodable { var foreigner_id: UUID }
+        let parts = tokens.map { SQLQueryString("SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: $0)") }
+        let rows = try await (db as! any SQLDatabase).raw("\(SQLList(parts, separator: SQLRaw(" INTERSECT "))) LIMIT \(unsafeRaw: String(limit + 1))").all(decoding: Row.self)
+        return rows.count > limit ? nil : rows.map(\.foreigner_id)
+    }
+
     /// `id IN (…)`: foreigners having every token.
     static func filter(_ tokens: [String]) -> any SQLExpression {
         let parts = tokens.map { SQLQueryString("SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: $0)") }

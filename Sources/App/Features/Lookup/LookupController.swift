@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Matching
 import MRZ
+import SQLKit
 import Vapor
 
 /// `/lookup` (phone-first page) and `GET /api/v1/lookup`: an officer in the field checks a foreigner's
@@ -90,7 +91,11 @@ enum LookupController {
             let exact = try await ScopePolicy.foreigners(req).filter(\.$passportKey == key).count()
             if exact > 0 { base.filter(\.$passportKey == key) } else { base.filter(\.$passportKey =~ key) }
         case .name(let tokens):
-            base.filter(.sql(NameTokens.filter(tokens)))
+            if let ids = try await NameTokens.candidates(tokens, limit: 2_000, on: req.db) {
+                if ids.isEmpty { base.filter(.sql(SQLQueryString("1 = 0"))) } else { base.filter(\.$id ~~ ids) }
+            } else {
+                base.filter(.sql(NameTokens.filter(tokens)))
+            }
         case .mrz(let m):
             let key = Normalize.documentID(m.documentNumber)
             let tokens = Normalize.nameTokens("\(m.surname) \(m.givenNames)").filter { $0.count >= 2 }
