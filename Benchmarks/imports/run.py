@@ -27,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 COMPARE = os.path.join(ROOT, "Benchmarks", "compare")
 BINARY = os.environ.get("SINERGI_BIN", os.path.join(ROOT, ".build", "release", "sinergi"))
+sys.path.insert(0, COMPARE)
+from run import one_to_one  # noqa: E402  (Benchmarks/compare/run.py: the same greedy one-to-one for every peer)
 PASSWORD = "Bench-Demo-Password-2026"
 
 
@@ -82,15 +84,6 @@ def rss_kb(pid, key):
             if line.startswith(key):
                 return int(line.split()[1])
     return 0
-
-
-def one_to_one(rows):
-    """Greedy one-to-one on probability, as the reconciliation's own one-to-one assignment."""
-    used_l, used_r, out = set(), set(), []
-    for a, b, p in sorted(rows, key=lambda r: -float(r[2])):
-        if a not in used_l and b not in used_r:
-            used_l.add(a); used_r.add(b); out.append((a, b, p))
-    return out
 
 
 def score(pairs, truth):
