@@ -200,13 +200,19 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(matched.explanation?.contains { $0.field == "family_name" } == true && matched.explanation?.contains { $0.field == "given_names" } == true)
 
             // Decisions: reject an automatic match, accept one from review (or the other way), undo one.
-            let review = items.first { $0.state == "review" }
+            // An officer links an unmatched row by hand to a registry person (its true partner when it has one).
+            let unmatched = items.first { $0.state == "unmatched" }!
+            let partner = truth.first { $0.hasSuffix(",R\(unmatched.line - 2)") }.map { String($0.split(separator: ",")[0]) } ?? "L0"
+            let linkTo = registry.first { $0.value == partner }!.key
             let decide: (UUID, String) async throws -> TestingHTTPResponse = { row, d in
                 var h = bearer(token); h.contentType = .json
                 return try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"\#(d)"}"#))
             }
             #expect(try await decide(matched.rowId, "rejected").status == .ok)
-            if let review { #expect(try await decide(review.rowId, "accepted").status == .ok) }
+            #expect(try await decide(unmatched.rowId, "accepted").status == .unprocessableEntity)   // no candidate, no foreignerId
+            var lh = bearer(token); lh.contentType = .json
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(unmatched.rowId)/decision", headers: lh,
+                                                        body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(linkTo)"}"#)).status == .ok)
             let third = items.last { $0.state == "matched" && $0.rowId != matched.rowId }!
             #expect(try await decide(third.rowId, "rejected").status == .ok)
             #expect(try await decide(third.rowId, "undo").status == .ok)
@@ -218,9 +224,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).all()
             let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
             #expect(byID[matched.rowId]?.decision == "rejected" && byID[matched.rowId]?.effectiveState == .unmatched)
-            if let review { #expect(byID[review.rowId]?.decision == "accepted" && byID[review.rowId]?.effectiveState == .matched) }
+            #expect(byID[unmatched.rowId]?.decision == "accepted" && byID[unmatched.rowId]?.effectiveState == .matched && byID[unmatched.rowId]?.foreignerID == linkTo)
             #expect(byID[third.rowId]?.decision == nil && byID[third.rowId]?.effectiveState == .matched)
-            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.decision").count() == (review == nil ? 3 : 4))
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.decision").count() == 4)
             // A reconciled import cannot be cancelled.
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/cancel", headers: h).status == .conflict)
         }

@@ -73,6 +73,10 @@ import VaporTesting
             #expect(res.status == .seeOther)
             let page = try await b.get(res.headers.first(name: .location)!)
             #expect(page.body.string.contains(f.fullName) && page.body.string.contains("tak-form"))
+            // A TAK without a target: the form's "—" sends an empty targetId.
+            let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": "", "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
+            #expect(tak.status == .seeOther)
+            #expect(try await AdministrativeAction.query(on: app.db).count() == 1)
             let bad = try await b.post("/operations", form: ["title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("ZZ0000000"))
         }

@@ -21,6 +21,9 @@ public enum Day {
         return x.days(until: y)
     }
 
+    /// Whether `s` is a real day written `YYYY-MM-DD`.
+    public static func isValid(_ s: String) -> Bool { CalendarDay(s) != nil }
+
     public static func adding(_ days: Int, to s: String) -> String? {
         CalendarDay(s)?.adding(days: days).description
     }

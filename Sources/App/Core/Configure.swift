@@ -57,17 +57,23 @@ func tuneSQLite(_ app: Application) async throws {
         try await db.raw("PRAGMA synchronous = NORMAL").run()
         try await db.raw("PRAGMA foreign_keys = ON").run()
     }
-    try await refreshStatistics(app.db)
+    try await refreshStatistics(app.db, onlyIfMissing: true)
 }
 
 /// Table statistics for SQLite's query planner: without them (or with sampled ones, which misjudge a column
 /// where one value covers most rows, like the regency of a single-office registry) it may walk a million-row
 /// index for a look-up the primary key answers in microseconds. A full ANALYZE takes about a second at a
-/// million foreigners; it runs at start and after bulk loads. PostgreSQL's autovacuum does this by itself.
-func refreshStatistics(_ db: any Database) async throws {
+/// million foreigners, so start-up runs it only when a database has none yet; bulk loads refresh the tables
+/// they filled (`table`). PostgreSQL's autovacuum does this by itself.
+func refreshStatistics(_ db: any Database, table: String? = nil, onlyIfMissing: Bool = false) async throws {
     guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+    if onlyIfMissing {
+        struct N: Decodable { var n: Int }
+        let exists = try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").first(decoding: N.self)?.n ?? 0
+        if exists > 0, (try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'foreigners'").first(decoding: N.self)?.n ?? 0) > 0 { return }
+    }
     try await sql.raw("PRAGMA analysis_limit = 0").run()
-    try await sql.raw("ANALYZE").run()
+    if let table { try await sql.raw("ANALYZE \(ident: table)").run() } else { try await sql.raw("ANALYZE").run() }
 }
 
 func routes(_ app: Application) {

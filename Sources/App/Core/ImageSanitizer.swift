@@ -23,6 +23,13 @@ enum ImageSanitizer {
 
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
+    /// `sanitize` for input from users: a refusal becomes a 422 naming the field.
+    static func checked(_ data: [UInt8], maxBytes: Int, field: String) throws -> (bytes: [UInt8], kind: Kind) {
+        do { return try sanitize(data, maxBytes: maxBytes) } catch let e as Rejected {
+            throw ValidationFailure(message: "\(field): \(e.description)")
+        }
+    }
+
     /// The image without metadata, and its type. Throws `Rejected` naming what is wrong.
     static func sanitize(_ data: [UInt8], maxBytes: Int) throws -> (bytes: [UInt8], kind: Kind) {
         guard !data.isEmpty else { throw Rejected(description: "the photo is empty") }

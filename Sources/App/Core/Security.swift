@@ -112,4 +112,11 @@ struct SafeErrorMiddleware: AsyncMiddleware {
 /// Invalid input from outside, with a message naming the field, row or line. Answered with 422.
 struct ValidationFailure: Error, Sendable {
     var message: String
+
+    /// An optional free-text field: trimmed, nil when empty, refused past `max` characters (the message names it).
+    static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard t.count <= max else { throw ValidationFailure(message: "\(field) may have at most \(max) characters") }
+        return t
+    }
 }

@@ -74,7 +74,7 @@ enum CoordinationController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> Meeting {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        let t = DailyReportsController.text
+        let t = ValidationFailure.text
         guard let title = try t(i.title, "title", 300) else { throw ValidationFailure(message: "title is required") }
         let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
         guard RegionCode.isValid(region), try await Region.find(region, on: req.db) != nil,
@@ -103,13 +103,13 @@ enum CoordinationController {
     }
 
     static func recordMinutes(_ m: Meeting, _ i: MinutesInput, _ req: Request) async throws -> Meeting {
-        guard let minutes = try DailyReportsController.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure(message: "minutes are required") }
+        guard let minutes = try ValidationFailure.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure(message: "minutes are required") }
         var decisions: [(String, String, String?)] = []
         for (k, d) in (i.decisions ?? []).enumerated() {
-            guard let text = try DailyReportsController.text(d.text, "decisions[\(k)].text", max: 1000) else { continue }
-            guard let owner = try DailyReportsController.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure(message: "decisions[\(k)].owner is required") }
+            guard let text = try ValidationFailure.text(d.text, "decisions[\(k)].text", max: 1000) else { continue }
+            guard let owner = try ValidationFailure.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure(message: "decisions[\(k)].owner is required") }
             let due = d.dueOn.flatMap { $0.isEmpty ? nil : $0 }
-            if let due, !CalendarDayCheck.valid(due) { throw ValidationFailure(message: "decisions[\(k)].dueOn must be YYYY-MM-DD") }
+            if let due, !Day.isValid(due) { throw ValidationFailure(message: "decisions[\(k)].dueOn must be YYYY-MM-DD") }
             decisions.append((text, owner, due))
         }
         let now = req.application.clock.now()
@@ -131,7 +131,7 @@ enum CoordinationController {
 
     static func post(_ req: Request, kind: String?, id: UUID?, body raw: String?) async throws -> ThreadMessage {
         let t = try await thread(kind, id, req)
-        guard let body = try DailyReportsController.text(raw, "body", max: 4000) else { throw ValidationFailure(message: "body is required") }
+        guard let body = try ValidationFailure.text(raw, "body", max: 4000) else { throw ValidationFailure(message: "body is required") }
         let p = try req.requirePrincipal()
         let now = req.application.clock.now()
         return try await req.audited { db in

@@ -33,9 +33,10 @@ enum DailyReportPages {
         let (items, total) = try await DailyReportsController.list(f, paging: paging, req)
         let officers = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
         let nameOf = Dictionary(uniqueKeysWithValues: officers.map { ($0.id!, $0.displayName) })
+        let counts = try await DailyReportsController.entryCounts(items.compactMap(\.id), db: req.db)
         var rows: [HTML] = []
         for r in items {
-            let n = try await ReportEntry.query(on: req.db).filter(\.$report.$id == r.id!).count()
+            let n = counts[r.id!] ?? 0
             rows.append("<tr><td><a href=\"/daily-reports/\(r.id!.uuidString)\">\(r.date)</a></td><td>\(nameOf[r.officerID] ?? "")</td><td>\(n)</td><td><span class=\"badge report-\(r.status)\">\(label("lph.status", r.status, lang))</span></td><td>\(r.version)</td></tr>")
         }
         let newForm: HTML = """
@@ -72,7 +73,7 @@ enum DailyReportPages {
         let lang = req.language
         let p = try req.requirePrincipal()
         let month = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
-        guard month.count == 7, CalendarDayCheck.valid(month + "-01") else { throw ValidationFailure(message: "month must be YYYY-MM") }
+        guard month.count == 7, Day.isValid(month + "-01") else { throw ValidationFailure(message: "month must be YYYY-MM") }
         let first = month + "-01"
         let next = CalendarDay(first)!.adding(days: 32).description.prefix(7) + "-01"
         var f = try DailyReportsController.filter(req)
@@ -325,20 +326,10 @@ enum DailyReportPages {
                 finding: f.finding, followUp: f.followUp, note: f.note)
             let v = try await DailyReportsController.validate(input, index: nil, req)
             // The photo is checked before the entry is stored, so a refused photo leaves nothing behind.
-            let photo = f.photo.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
-            var digest: String?
-            if let photo {
-                do { digest = ImageSanitizer.sha256(try ImageSanitizer.sanitize(photo, maxBytes: DailyReportsController.maxPhotoBytes).bytes) } catch let e as ImageSanitizer.Rejected {
-                    throw ValidationFailure(message: "\(L10n.t("lph.photo", req.language)): \(e.description)")
-                }
-            }
+            let photo = try f.photo.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
+                .map { try ImageSanitizer.checked($0, maxBytes: DailyReportsController.maxPhotoBytes, field: L10n.t("lph.photo", req.language)) }
             let (entry, _) = try await DailyReportsController.addEntries([v], to: r, req)[0]
-            if let photo, let digest {
-                // A resent form (double tap, retried upload) does not store the same photo twice.
-                if try await ReportPhoto.query(on: req.db).filter(\.$entryID == entry.id!).filter(\.$sha256 == digest).count() == 0 {
-                    _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: entry.id!, req)
-                }
-            }
+            if let photo { _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: entry.id!, req) }
         } catch let e as ValidationFailure {
             return try await render(req, error: e.message, status: .unprocessableEntity)
         } catch let e as Abort where e.status == .conflict {

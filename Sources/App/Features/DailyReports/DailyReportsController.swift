@@ -53,12 +53,6 @@ enum DailyReportsController {
         var finding: FieldFinding, followUp: String?, note: String?
     }
 
-    static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
-        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
-        guard t.count <= max else { throw ValidationFailure(message: "\(field) may have at most \(max) characters") }
-        return t
-    }
-
     /// Validates one entry; `index` names it in messages ("entries[2].time …").
     static func validate(_ e: EntryInput, index: Int?, _ req: Request) async throws -> ValidEntry {
         let at = index.map { "entries[\($0)]." } ?? ""
@@ -87,16 +81,16 @@ enum DailyReportsController {
                 throw ValidationFailure(message: "\(at)foreignerId is not a foreigner in your jurisdiction")
             }
         }
-        let nationality = try text(e.personNationality, "\(at)personNationality", max: 3)?.uppercased()
+        let nationality = try ValidationFailure.text(e.personNationality, "\(at)personNationality", max: 3)?.uppercased()
         if let n = nationality, !Countries.isKnown(n) { throw ValidationFailure(message: "\(at)personNationality must be an ISO 3166 alpha-3 code such as CHN") }
-        let passport = try text(e.personPassport, "\(at)personPassport", max: 20)?.uppercased().filter { !$0.isWhitespace }
+        let passport = try ValidationFailure.text(e.personPassport, "\(at)personPassport", max: 20)?.uppercased().filter { !$0.isWhitespace }
         if let p = passport, !(5...20).contains(p.count) || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             throw ValidationFailure(message: "\(at)personPassport must have 5 to 20 letters or digits")
         }
-        return ValidEntry(clientID: client, time: time, village: code, place: try text(e.place, "\(at)place", max: 300),
+        return ValidEntry(clientID: client, time: time, village: code, place: try ValidationFailure.text(e.place, "\(at)place", max: 300),
                           latitude: e.latitude, longitude: e.longitude, activity: activity, foreignerID: e.foreignerId,
-                          personName: try text(e.personName, "\(at)personName", max: 200), personNationality: nationality, personPassport: passport,
-                          finding: finding, followUp: try text(e.followUp, "\(at)followUp", max: 500), note: try text(e.note, "\(at)note", max: 2000))
+                          personName: try ValidationFailure.text(e.personName, "\(at)personName", max: 200), personNationality: nationality, personPassport: passport,
+                          finding: finding, followUp: try ValidationFailure.text(e.followUp, "\(at)followUp", max: 500), note: try ValidationFailure.text(e.note, "\(at)note", max: 2000))
     }
 
     static func validDate(_ raw: String?, _ req: Request) throws -> String {
@@ -168,23 +162,22 @@ enum DailyReportsController {
 
     static let maxPhotoBytes = 8 * 1_048_576
 
-    /// Adds a photo to an entry of an editable report: type from the bytes, metadata removed, audited.
-    static func addPhoto(_ raw: [UInt8], report: DailyReport, entryID: UUID, _ req: Request) async throws -> ReportPhoto {
+    /// Adds a checked photo (see `ImageSanitizer.checked`) to an entry of an editable report, audited. The same
+    /// photo sent again for the entry (a double tap, a retried upload) is the one already stored.
+    static func addPhoto(_ clean: (bytes: [UInt8], kind: ImageSanitizer.Kind), report: DailyReport, entryID: UUID, _ req: Request) async throws -> ReportPhoto {
         try conflictIfLocked(report)
-        let clean: (bytes: [UInt8], kind: ImageSanitizer.Kind)
-        do { clean = try ImageSanitizer.sanitize(raw, maxBytes: maxPhotoBytes) } catch let e as ImageSanitizer.Rejected {
-            throw ValidationFailure(message: "photo: \(e.description)")
-        }
         let id = report.id!
         let now = req.application.clock.now()
+        let digest = ImageSanitizer.sha256(clean.bytes)
         return try await req.audited { db in
             guard let fresh = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
             try conflictIfLocked(fresh)
             guard try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() != nil else { throw Abort(.notFound) }
+            if let same = try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).filter(\.$sha256 == digest).first() { return (same, []) }
             guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).count() < 5 else { throw ValidationFailure(message: "photo: at most 5 photos per entry") }
             let p = ReportPhoto()
             p.reportID = id; p.entryID = entryID; p.contentType = clean.kind.rawValue; p.bytes = Data(clean.bytes); p.size = clean.bytes.count
-            p.sha256 = ImageSanitizer.sha256(clean.bytes); p.createdAt = now
+            p.sha256 = digest; p.createdAt = now
             try await p.create(on: db)
             return (p, [AuditEntry(action: "daily_report.photo", objectType: "daily_report", objectID: id.uuidString, detail: "entry=\(entryID) bytes=\(p.size)")])
         }
@@ -194,7 +187,15 @@ enum DailyReportsController {
         try await ReportEntry.query(on: db).filter(\.$report.$id == id).sort(\.$time).sort(\.$createdAt).all()
     }
 
-    static func dto(_ r: DailyReport, db: any Database, full: Bool = true) async throws -> ReportDTO {
+    /// Entries per report, in one grouped query.
+    static func entryCounts(_ ids: [UUID], db: any Database) async throws -> [UUID: Int] {
+        guard !ids.isEmpty else { return [:] }
+        struct C: Decodable { var report_id: UUID; var n: Int }
+        let rows = try await (db as! any SQLDatabase).raw("SELECT report_id, COUNT(*) AS n FROM daily_report_entries WHERE report_id IN (\(binds: ids)) GROUP BY report_id").all(decoding: C.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.report_id, $0.n) })
+    }
+
+    static func dto(_ r: DailyReport, db: any Database, full: Bool = true, entryCount: Int? = nil) async throws -> ReportDTO {
         var d = ReportDTO(id: r.id!, date: r.date, status: r.status, version: r.version, officerId: r.officerID, officeId: r.officeID,
                           comment: r.comment, submittedAt: r.submittedAt, decidedAt: r.decidedAt)
         if full {
@@ -206,7 +207,7 @@ enum DailyReportsController {
             }
             d.entryCount = d.entries?.count
         } else {
-            d.entryCount = try await ReportEntry.query(on: db).filter(\.$report.$id == r.id!).count()
+            d.entryCount = entryCount
         }
         return d
     }
@@ -330,7 +331,7 @@ enum DailyReportsController {
         let p = try req.requirePrincipal()
         guard p.role == .supervisor, p.officeID == report.officeID else { throw Abort(.forbidden) }
         guard report.officerID != p.userID else { throw Abort(.forbidden, reason: "a supervisor does not approve their own report") }
-        let note = try text(comment, "comment", max: 2000)
+        let note = try ValidationFailure.text(comment, "comment", max: 2000)
         if !approve && note == nil { throw ValidationFailure(message: "comment is required when returning a report: say what to fix") }
         let id = report.id!
         let now = req.application.clock.now()
@@ -370,7 +371,7 @@ enum DailyReportsController {
         }
         for (k, keyPath) in [("from", \ListFilter.from), ("to", \ListFilter.to)] {
             if let d = q(k) {
-                guard CalendarDayCheck.valid(d) else { throw ValidationFailure(message: "\(k) must be YYYY-MM-DD") }
+                guard Day.isValid(d) else { throw ValidationFailure(message: "\(k) must be YYYY-MM-DD") }
                 f[keyPath: keyPath] = d
             }
         }
@@ -460,11 +461,11 @@ enum DailyReportsController {
         guard let body = req.body.data, body.readableBytes > 0 else { throw ValidationFailure(message: "photo: send the image as the body") }
         var bytes = Array(body.readableBytesView)
         if req.headers.contentType?.type == "multipart" {
-            let parts = try MultipartParts.parse(Data(bytes), boundary: req.headers.contentType?.parameters["boundary"] ?? "")
-            guard let part = parts.first(where: { $0.name == "photo" }) else { throw ValidationFailure(message: "photo: multipart body has no part named \"photo\"") }
-            bytes = Array(part.body)
+            struct PhotoForm: Content { var photo: File? }
+            guard let photo = (try? req.content.decode(PhotoForm.self))?.photo else { throw ValidationFailure(message: "photo: multipart body has no part named \"photo\"") }
+            bytes = Array(photo.data.readableBytesView)
         }
-        let p = try await addPhoto(bytes, report: r, entryID: entry, req)
+        let p = try await addPhoto(try ImageSanitizer.checked(bytes, maxBytes: maxPhotoBytes, field: "photo"), report: r, entryID: entry, req)
         let res = Response(status: .created)
         try res.content.encode(PhotoDTO(id: p.id!, contentType: p.contentType, size: p.size))
         return res
@@ -499,12 +500,9 @@ enum DailyReportsController {
     static func listAPI(_ req: Request) async throws -> ListDTO {
         let paging = try Paging(req)
         let (items, total) = try await list(try filter(req), paging: paging, req)
+        let counts = try await entryCounts(items.compactMap(\.id), db: req.db)
         var out: [ReportDTO] = []
-        for r in items { out.append(try await dto(r, db: req.db, full: false)) }
+        for r in items { out.append(try await dto(r, db: req.db, full: false, entryCount: counts[r.id!] ?? 0)) }
         return ListDTO(items: out, total: total, page: paging.page, per: paging.per)
     }
-}
-
-enum CalendarDayCheck {
-    static func valid(_ s: String) -> Bool { s.count == 10 && Day.between(s, s) != nil }
 }

@@ -63,9 +63,9 @@ enum Discrepancies {
             guard !ids.isEmpty else { return [] }
             return try await sql.raw("""
                 SELECT import_id, line, name, nationality, passport_number, employer, address, foreigner_id, sponsor_id,
-                       CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END AS state
+                       \(ImportRow.effectiveStateSQL) AS state
                 FROM import_rows WHERE import_id IN (\(binds: ids))
-                  AND (CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END) = \(bind: state.rawValue)
+                  AND \(ImportRow.effectiveStateSQL) = \(bind: state.rawValue)
                 ORDER BY import_id, line
                 """).all(decoding: Row.self)
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// What an agency's list holds. Persons lists are reconciled against registry foreigners, company
 /// lists against sponsors.
@@ -80,6 +81,9 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     init() {}
+
+    /// `effectiveState` as SQL, for counting and filtering in the database.
+    static let effectiveStateSQL = SQLRaw("(CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END)")
 
     /// The verdict that counts: a person's decision, else the engine's.
     var effectiveState: MatchState {

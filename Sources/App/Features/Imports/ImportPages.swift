@@ -125,21 +125,17 @@ enum ImportPages {
 
     static func upload(_ req: Request) async throws -> Response {
         let lang = req.language
-        guard let buffer = req.body.data, let boundary = req.headers.contentType?.parameters["boundary"] else {
+        guard req.headers.contentType?.type == "multipart", let form = try? req.content.decode(ImportsController.UploadForm.self) else {
             throw ValidationFailure(message: "send the form as multipart/form-data with a file")
         }
-        guard buffer.readableBytes <= req.application.config.maxUploadSize else {
-            throw ValidationFailure(message: "the file is larger than the limit of \(req.application.config.maxUploadSize / 1_048_576) MB")
-        }
-        let parts = try MultipartParts.parse(Data(buffer.readableBytesView), boundary: boundary)
-        func text(_ name: String) -> String? {
-            parts.first { $0.name == name }.map { String(decoding: $0.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-        }
-        let kind = try ImportsController.kind(text("kind"))
-        guard let file = parts.first(where: { $0.name == "file" }), !file.body.isEmpty else {
+        let kind = try ImportsController.kind(form.kind)
+        guard let file = form.file, file.data.readableBytes > 0 else {
             throw ValidationFailure(message: L10n.t("imp.file", lang) + ": the file is empty")
         }
-        let agencyID = try text("agency").flatMap { $0.isEmpty ? nil : $0 }.map { raw -> UUID in
+        guard file.data.readableBytes <= req.application.config.maxUploadSize else {
+            throw ValidationFailure(message: "the file is larger than the limit of \(req.application.config.maxUploadSize / 1_048_576) MB")
+        }
+        let agencyID = try form.agency.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> UUID in
             guard let id = UUID(uuidString: raw) else { throw ValidationFailure(message: "agency must be an agency id") }
             return id
         }
@@ -148,8 +144,8 @@ enum ImportPages {
         try FileManager.default.createDirectory(at: stagingDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let token = Tokens.random()
         let paths = stagedPaths(token)!
-        let meta = Staged(userID: try req.requirePrincipal().userID, kind: kind.rawValue, fileName: file.fileName ?? "upload.csv", agencyID: agencyID, createdAt: Date())
-        guard FileManager.default.createFile(atPath: paths.csv, contents: file.body, attributes: [.posixPermissions: 0o600]),
+        let meta = Staged(userID: try req.requirePrincipal().userID, kind: kind.rawValue, fileName: file.filename.isEmpty ? "upload.csv" : file.filename, agencyID: agencyID, createdAt: Date())
+        guard FileManager.default.createFile(atPath: paths.csv, contents: Data(file.data.readableBytesView), attributes: [.posixPermissions: 0o600]),
               FileManager.default.createFile(atPath: paths.meta, contents: try JSONEncoder().encode(meta), attributes: [.posixPermissions: 0o600]) else {
             throw Abort(.internalServerError, reason: "cannot stage the upload")
         }

@@ -112,9 +112,9 @@ enum ImportParser {
         var rowCount: Int
     }
 
-    /// Parses and validates the whole file. `keepRecords` false keeps only the first `previewRows`.
+    /// Parses and validates the whole file; with `previewRows`, keeps only that many records (all are still checked).
     static func parse(path: String, kind: ImportKind, saved: [String: String], encoding: CSVReader.TextEncoding,
-                      today: String, previewRows: Int? = nil, progress: ((Int) -> Void)? = nil) throws -> Parsed {
+                      today: String, previewRows: Int? = nil) throws -> Parsed {
         let reader: CSVReader
         let header: [String]
         do {
@@ -150,7 +150,6 @@ enum ImportParser {
             if rows > maxRows {
                 throw ImportRejected(message: "the file has more than \(maxRows) rows; split it", invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
             }
-            if rows % 50_000 == 0 { progress?(rows) }
             let line = reader.line
             if reader.rowHasInvalidUTF8 { reject(line, "the line is not valid UTF-8 (save the file as \"CSV UTF-8\")"); continue }
             guard row.count == header.count else { reject(line, "expected \(header.count) columns, found \(row.count)"); continue }

@@ -148,7 +148,7 @@ actor ImportJobs {
                 try await AgencyImport.query(on: db).filter(\.$id == id).filter(\.$status == ImportStatus.reconciling.rawValue)
                     .set(\.$status, to: ImportStatus.reconciled.rawValue).set(\.$progress, to: 100)
                     .set(\.$finishedAt, to: app.clock.now()).update()
-                try? await refreshStatistics(db)
+                try? await refreshStatistics(db, table: ImportRow.schema)
                 try await AuditLog.record(AuditEntry(action: "import.reconcile", objectType: "agency_import", objectID: id.uuidString,
                                                      detail: "matched=\(c.matched) review=\(c.review) unmatched=\(c.unmatched)"),
                                           actor: .system, requestID: "import-\(id.uuidString.prefix(8))", on: db, clock: app.clock)

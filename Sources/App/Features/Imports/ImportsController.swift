@@ -103,6 +103,13 @@ enum ImportsController {
         }
     }
 
+    /// An upload as multipart/form-data (API and web).
+    struct UploadForm: Content {
+        var file: File?
+        var kind: String?
+        var agency: String?
+    }
+
     // MARK: API
 
     static func createAPI(_ req: Request) async throws -> Response {
@@ -126,15 +133,15 @@ enum ImportsController {
         var csvPath = path
         var encoding = try encodingParameter(contentType)
         if contentType?.type == "multipart" {
-            // Multipart: the `file` part is the CSV; a `kind` part may name the kind.
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let parts = try MultipartParts.parse(data, boundary: contentType?.parameters["boundary"] ?? "")
-            guard let file = parts.first(where: { $0.name == "file" }) else { throw ValidationFailure(message: "multipart body has no part named \"file\"") }
-            if let k = parts.first(where: { $0.name == "kind" }) { kindRaw = kindRaw ?? String(decoding: k.body, as: UTF8.self) }
-            fileName = file.fileName ?? fileName
+            // Multipart: the `file` part is the CSV; a `kind` part may name the kind. Decoded by Vapor's form-data decoder.
+            let buffer = ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+            let form = try ContentConfiguration.global.requireDecoder(for: .formData).decode(UploadForm.self, from: buffer, headers: req.headers)
+            guard let file = form.file else { throw ValidationFailure(message: "multipart body has no part named \"file\"") }
+            kindRaw = kindRaw ?? form.kind
+            if !file.filename.isEmpty { fileName = file.filename }
             encoding = try encodingParameter(file.contentType) ?? encoding
             csvPath = path + ".csv"
-            try file.body.write(to: URL(fileURLWithPath: csvPath))
+            try Data(file.data.readableBytesView).write(to: URL(fileURLWithPath: csvPath))
         }
         defer { if csvPath != path { try? FileManager.default.removeItem(atPath: csvPath) } }
         let kind = try kind(kindRaw)
@@ -269,16 +276,7 @@ enum ImportsController {
     /// Rows of an import in one effective state (nil: all), in file order.
     static func rows(_ importID: UUID, state: MatchState?, paging: Paging, db: any Database) async throws -> ([ImportRow], Int) {
         var q = ImportRow.query(on: db).filter(\.$agencyImport.$id == importID)
-        if let state {
-            switch state {
-            case .matched:
-                q = q.group(.or) { $0.filter(\.$decision == MatchDecision.accepted.rawValue).group(.and) { $0.filter(\.$decision == nil).filter(\.$matchState == "matched") } }
-            case .unmatched:
-                q = q.group(.or) { $0.filter(\.$decision == MatchDecision.rejected.rawValue).group(.and) { $0.filter(\.$decision == nil).filter(\.$matchState == "unmatched") } }
-            case .review:
-                q = q.filter(\.$decision == nil).filter(\.$matchState == "review")
-            }
-        }
+        if let state { q = q.filter(.sql(SQLQueryString("\(ImportRow.effectiveStateSQL) = \(bind: state.rawValue)"))) }
         let total = try await q.count()
         let items = try await q.sort(\.$line).range(paging.offset..<(paging.offset + paging.per)).all()
         return (items, total)

@@ -172,7 +172,7 @@ enum Reconciler {
         struct C: Decodable { var state: String; var n: Int }
         let sql = db as! any SQLDatabase
         let rows = try await sql.raw("""
-            SELECT CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END AS state,
+            SELECT \(ImportRow.effectiveStateSQL) AS state,
                    COUNT(*) AS n FROM import_rows WHERE import_id = \(bind: importID) GROUP BY 1
             """).all(decoding: C.self)
         var m = 0, r = 0, u = 0

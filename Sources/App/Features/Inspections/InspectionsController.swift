@@ -125,7 +125,7 @@ enum InspectionsController {
         }
         let date = (input.date ?? "").trimmingCharacters(in: .whitespaces)
         guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today") }
-        let t = DailyReportsController.text
+        let t = ValidationFailure.text
         let entry = try t(input.entryProcedure, "entryProcedure", 1000), escort = try t(input.escortName, "escortName", 200), position = try t(input.escortPosition, "escortPosition", 200)
         let officers = try t(input.officers, "officers", 1000), notes = try t(input.internalNotes, "internalNotes", 4000)
         let now = req.application.clock.now()
@@ -152,7 +152,7 @@ enum InspectionsController {
         }
         // Someone found at the company who is not its worker is itself a finding.
         let effective: FieldFinding = works ? finding : (finding == .compliant ? .workOutsidePermit : finding)
-        let pub = try DailyReportsController.text(input.publicNote, "publicNote", max: 1000), internalNote = try DailyReportsController.text(input.internalNote, "internalNote", max: 2000)
+        let pub = try ValidationFailure.text(input.publicNote, "publicNote", max: 1000), internalNote = try ValidationFailure.text(input.internalNote, "internalNote", max: 2000)
         return try await req.audited { db in
             let x = InspectionFinding()
             x.inspectionID = i.id!; x.foreignerID = f; x.finding = effective.rawValue; x.publicNote = pub; x.internalNote = internalNote
@@ -163,12 +163,12 @@ enum InspectionsController {
 
     static func complete(_ i: Inspection, _ input: CompleteInput, _ req: Request) async throws -> Inspection {
         guard i.status == InspectionStatus.planned.rawValue else { throw Abort(.conflict, reason: "the inspection is already completed") }
-        guard let outcome = try DailyReportsController.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required: what the company is told") }
-        let action = try DailyReportsController.text(input.requiredAction, "requiredAction", max: 2000)
+        guard let outcome = try ValidationFailure.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required: what the company is told") }
+        let action = try ValidationFailure.text(input.requiredAction, "requiredAction", max: 2000)
         let due = input.actionDue.flatMap { $0.isEmpty ? nil : $0 }
-        if let d = due, !CalendarDayCheck.valid(d) { throw ValidationFailure(message: "actionDue must be YYYY-MM-DD") }
+        if let d = due, !Day.isValid(d) { throw ValidationFailure(message: "actionDue must be YYYY-MM-DD") }
         if action != nil && due == nil { throw ValidationFailure(message: "actionDue is required with a requiredAction") }
-        let notes = try DailyReportsController.text(input.internalNotes, "internalNotes", max: 4000)
+        let notes = try ValidationFailure.text(input.internalNotes, "internalNotes", max: 4000)
         return try await req.audited { db in
             i.status = InspectionStatus.done.rawValue; i.outcome = outcome; i.requiredAction = action; i.actionDue = due
             if let notes { i.internalNotes = [i.internalNotes, notes].compactMap { $0 }.joined(separator: "\n") }

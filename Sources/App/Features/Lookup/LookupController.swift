@@ -84,12 +84,11 @@ enum LookupController {
     }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
-        let base = try ScopePolicy.foreigners(req)
+        var base = try ScopePolicy.foreigners(req)
         switch q {
         case .passport(let key):
-            // The whole number: an index look-up. Only when nothing has it exactly, numbers starting with it.
-            let exact = try await ScopePolicy.foreigners(req).filter(\.$passportKey == key).count()
-            if exact > 0 { base.filter(\.$passportKey == key) } else { base.filter(\.$passportKey =~ key) }
+            // The whole number: an index look-up (counted below). Only when nothing has it exactly, numbers starting with it.
+            base.filter(\.$passportKey == key)
         case .name(let tokens):
             if let ids = try await NameTokens.candidates(tokens, limit: 2_000, on: req.db) {
                 if ids.isEmpty { base.filter(.sql(SQLQueryString("1 = 0"))) } else { base.filter(\.$id ~~ ids) }
@@ -109,7 +108,11 @@ enum LookupController {
                 }
             }
         }
-        let total = try await base.copy().count()
+        var total = try await base.copy().count()
+        if total == 0, case .passport(let key) = q {
+            base = try ScopePolicy.foreigners(req).filter(\.$passportKey =~ key)
+            total = try await base.copy().count()
+        }
         let found = try await base.sort(\.$fullName).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         let today = req.application.today
         let rates = try await OverstayFeeRate.query(on: req.db).all()

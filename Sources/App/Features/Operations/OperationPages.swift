@@ -161,8 +161,11 @@ enum OperationPages {
 
     static func action(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
-        var input = try req.content.decode(OperationsController.ActionInput.self)
-        if input.targetId == nil, let raw = try? req.content.get(String.self, at: "targetId"), raw.isEmpty { input.targetId = nil }
+        // The form's "—" sends an empty targetId, which is no target (not an invalid UUID).
+        struct Form: Content { var targetId: String?; var action: String?; var legalBasis: String?; var status: String?; var dueOn: String?; var note: String? }
+        let f = try req.content.decode(Form.self)
+        let input = OperationsController.ActionInput(targetId: f.targetId.flatMap(UUID.init(uuidString:)), foreignerId: nil, action: f.action,
+                                                     legalBasis: f.legalBasis, status: f.status, dueOn: f.dueOn, note: f.note)
         do { _ = try await OperationsController.recordAction(op, input, req) } catch let e as ValidationFailure {
             return try await render(req, error: e.message, status: .unprocessableEntity)
         }

@@ -109,7 +109,7 @@ enum OperationsController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> JointOperation {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try DailyReportsController.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
         let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
         guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
             throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today")
@@ -132,9 +132,9 @@ enum OperationsController {
             if t.foreignerId == nil && t.sponsorId == nil && (t.label ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationFailure(message: "targets[\(k)] needs a foreignerId, a sponsorId or a label")
             }
-            _ = try DailyReportsController.text(t.label, "targets[\(k)].label", max: 300)
+            _ = try ValidationFailure.text(t.label, "targets[\(k)].label", max: 300)
         }
-        let participants = try DailyReportsController.text(i.participants, "participants", max: 2000)
+        let participants = try ValidationFailure.text(i.participants, "participants", max: 2000)
         let now = req.application.clock.now()
         let agencyJSON = String(decoding: try JSONEncoder().encode(agencyIDs), as: UTF8.self)
         return try await req.audited { db in
@@ -164,7 +164,7 @@ enum OperationsController {
             guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))") }
             return f
         }
-        let note = try DailyReportsController.text(i.note, "note", max: 2000)
+        let note = try ValidationFailure.text(i.note, "note", max: 2000)
         let p = try req.requirePrincipal()
         let now = req.application.clock.now()
         return try await req.audited { db in
@@ -178,7 +178,7 @@ enum OperationsController {
         guard let action = i.action.flatMap(TAKAction.init(rawValue:)) else {
             throw ValidationFailure(message: "action must be one of \(TAKAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let basis = try DailyReportsController.text(i.legalBasis, "legalBasis", max: 300) else {
+        guard let basis = try ValidationFailure.text(i.legalBasis, "legalBasis", max: 300) else {
             throw ValidationFailure(message: "legalBasis is required, e.g. UU 6/2011 Pasal 75 ayat (2)")
         }
         let rawStatus = i.status.flatMap { $0.isEmpty ? nil : $0 } ?? TAKStatus.proposed.rawValue
@@ -194,8 +194,8 @@ enum OperationsController {
         }
         if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
         let due = i.dueOn.flatMap { $0.isEmpty ? nil : $0 }
-        if let d = due, !CalendarDayCheck.valid(d) { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
-        let note = try DailyReportsController.text(i.note, "note", max: 2000)
+        if let d = due, !Day.isValid(d) { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
+        let note = try ValidationFailure.text(i.note, "note", max: 2000)
         let p = try req.requirePrincipal()
         let now = req.application.clock.now()
         let subject = foreigner
@@ -210,7 +210,7 @@ enum OperationsController {
 
     static func complete(_ op: JointOperation, summary: String?, _ req: Request) async throws -> JointOperation {
         guard op.status == OperationStatus.planned.rawValue else { throw Abort(.conflict, reason: "the operation is \(op.status)") }
-        let s = try DailyReportsController.text(summary, "summary", max: 4000)
+        let s = try ValidationFailure.text(summary, "summary", max: 4000)
         return try await req.audited { db in
             op.status = OperationStatus.done.rawValue; op.summary = s
             try await op.update(on: db)

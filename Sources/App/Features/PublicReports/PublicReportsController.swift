@@ -40,9 +40,7 @@ enum PublicReportsController {
     /// Checks a photo before anything is stored; returns it without metadata.
     static func cleanPhoto(_ raw: [UInt8]?) throws -> (bytes: [UInt8], kind: ImageSanitizer.Kind)? {
         guard let raw, !raw.isEmpty else { return nil }
-        do { return try ImageSanitizer.sanitize(raw, maxBytes: maxPhotoBytes) } catch let e as ImageSanitizer.Rejected {
-            throw ValidationFailure(message: "photo: \(e.description)")
-        }
+        return try ImageSanitizer.checked(raw, maxBytes: maxPhotoBytes, field: "photo")
     }
 
     struct Valid: Sendable {
@@ -211,7 +209,7 @@ enum PublicReportsController {
             if let s = i.sponsorId { report.sponsorID = s; detail += "sponsor=\(s)" }
             report.status = PublicReportStatus.inReview.rawValue
         case "close":
-            guard let outcome = try DailyReportsController.text(i.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required to close a report: say what was found and done") }
+            guard let outcome = try ValidationFailure.text(i.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required to close a report: say what was found and done") }
             guard report.status != PublicReportStatus.closed.rawValue else { throw Abort(.conflict, reason: "the report is already closed") }
             report.status = PublicReportStatus.closed.rawValue; report.outcome = outcome; report.closedBy = p.userID; report.closedAt = now
         case "reopen":

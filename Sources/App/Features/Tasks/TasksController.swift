@@ -89,7 +89,7 @@ enum TasksController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> FieldTask {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try DailyReportsController.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
         guard let kind = i.kind.flatMap(TaskKind.init(rawValue:)) else {
             throw ValidationFailure(message: "kind must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
