@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "MRZ", targets: ["MRZ"]),
         .library(name: "Deadlines", targets: ["Deadlines"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure logic: no Vapor, no Fluent.
@@ -25,6 +28,17 @@ let package = Package(
         .target(name: "Matching"),
         .target(name: "MRZ"),
         .target(name: "Deadlines", resources: [.copy("Resources")]),
+        // A small SMTP client (RFC 5321, STARTTLS/TLS, AUTH PLAIN/LOGIN) on SwiftNIO.
+        .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // Test support: starts scripts/smtp_sink.py (a real aiosmtpd server) and reads what it received.
+        .target(name: "SMTPSink", path: "Tests/SMTPSink"),
         .target(
             name: "App",
             dependencies: [
@@ -32,6 +46,7 @@ let package = Package(
                 "Matching",
                 "MRZ",
                 "Deadlines",
+                "SMTP",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -45,8 +60,12 @@ let package = Package(
         .testTarget(name: "MRZTests", dependencies: ["MRZ"]),
         .testTarget(name: "DeadlinesTests", dependencies: ["Deadlines"]),
         .testTarget(
+            name: "SMTPTests",
+            dependencies: ["SMTP", "SMTPSink", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Matching", .product(name: "VaporTesting", package: "vapor")]
+            dependencies: ["App", "Matching", "SMTPSink", .product(name: "VaporTesting", package: "vapor")]
         ),
     ]
 )
