@@ -83,7 +83,7 @@ actor TestDatabases {
 struct TestSetupError: Error { let message: String }
 
 func testEnvironment(_ url: String) -> [String: String] {
-    ["DATABASE_URL": url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": TestDatabases.password]
+    ["DATABASE_URL": url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": TestDatabases.password, "SINERGI_SCHEDULER": "off"]
 }
 
 func makeApp(_ url: String, extra: [String: String] = [:]) async throws -> Application {

@@ -1,4 +1,5 @@
 import Foundation
+import SMTP
 
 /// Every setting the app reads, parsed once from the environment. A bad value stops start-up with a
 /// one-line message naming the variable; nothing else in the code reads the environment.
@@ -20,6 +21,20 @@ public struct AppConfig: Sendable {
     public var maxUploadSize: Int
     public var demoPassword: String?
     public var timeZone: TimeZone
+    /// Where e-mail goes (SMTP_URL); nil keeps messages in the outbox until one is configured.
+    public var smtp: SMTPConfiguration? = nil
+    /// The sender address of every e-mail (SINERGI_MAIL_FROM).
+    public var mailFrom: String = "sinergi@localhost.localdomain"
+    /// Days before a permit's end on which its sponsor is warned (SINERGI_WARNING_DAYS, default 60,30,14,7,0).
+    public var warningDays: [Int] = [60, 30, 14, 7, 0]
+    /// An overstay is warned about when it began at most this many days ago (SINERGI_OVERSTAY_WINDOW_DAYS);
+    /// older ones are on the officers' overstay list, not in a sponsor's daily digest.
+    public var overstayWindowDays: Int = 60
+    /// The local hour from which the day's warning scan runs (SINERGI_ALERTS_HOUR, default 7).
+    public var alertsHour: Int = 7
+    /// Whether the server runs the warning scan and the outbox sender itself (SINERGI_SCHEDULER=off when
+    /// cron runs `sinergi alerts run` instead).
+    public var schedulerEnabled: Bool = true
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -47,11 +62,37 @@ public struct AppConfig: Sendable {
         if let d = demo, let problem = PasswordPolicy.problem(with: d, email: nil) {
             throw Invalid(variable: "SINERGI_DEMO_PASSWORD", problem: "is not acceptable: \(problem.english)")
         }
-        return AppConfig(
+        var config = AppConfig(
             database: database, publicURL: publicURL, secureCookies: scheme == "https", bcryptCost: cost,
             sessionLifetime: TimeInterval(sessionHours * 3600), tokenLifetime: TimeInterval(tokenHours * 3600),
             maxBodySize: maxBodyKB * 1024, maxUploadSize: maxUploadMB * 1024 * 1024, demoPassword: demo, timeZone: tz
         )
+        if let raw = env["SMTP_URL"], !raw.isEmpty {
+            do { config.smtp = try SMTPConfiguration(url: raw) } catch {
+                throw Invalid(variable: "SMTP_URL", problem: "\(error)")
+            }
+        }
+        if let from = env["SINERGI_MAIL_FROM"], !from.isEmpty {
+            guard (try? MailAddress(from)) != nil else {
+                throw Invalid(variable: "SINERGI_MAIL_FROM", problem: "is not an e-mail address (got \"\(from)\")")
+            }
+            config.mailFrom = from
+        }
+        if let raw = env["SINERGI_WARNING_DAYS"], !raw.isEmpty {
+            let days = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !days.isEmpty, days.allSatisfy({ $0 != nil && (0...365).contains($0!) }) else {
+                throw Invalid(variable: "SINERGI_WARNING_DAYS", problem: "must be whole numbers of days from 0 to 365 separated by commas, e.g. 60,30,14,7,0 (got \"\(raw)\")")
+            }
+            config.warningDays = Array(Set(days.map { $0! })).sorted(by: >)
+        }
+        config.overstayWindowDays = try int(env, "SINERGI_OVERSTAY_WINDOW_DAYS", default: 60, range: 1...3650)
+        config.alertsHour = try int(env, "SINERGI_ALERTS_HOUR", default: 7, range: 0...23)
+        switch env["SINERGI_SCHEDULER"]?.lowercased() ?? "on" {
+        case "on", "": config.schedulerEnabled = true
+        case "off": config.schedulerEnabled = false
+        case let other: throw Invalid(variable: "SINERGI_SCHEDULER", problem: "must be on or off (got \"\(other)\")")
+        }
+        return config
     }
 
     static func parseDatabaseURL(_ raw: String) throws -> DatabaseKind {

@@ -40,10 +40,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.importJobs = ImportJobs()
     app.lifecycle.use(ImportJobsShutdown())
+    app.outboxSender = OutboxSender()
+    app.lifecycle.use(AlertsScheduler())
     routes(app)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(AlertsCommand(), as: "alerts")
 }
 
 /// SQLite: WAL (one writer, many readers without blocking), a 5 s busy timeout and foreign keys on

@@ -375,7 +375,7 @@ public enum L10n {
     ]
 
     public static func t(_ key: String, _ lang: Language) -> String {
-        guard let entry = table[key] else { return key }
+        guard let entry = table[key] ?? portalTable[key] else { return key }
         return lang == .en ? entry.en : entry.id
     }
 

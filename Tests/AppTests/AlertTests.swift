@@ -1,0 +1,193 @@
+@testable import App
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SMTPSink
+import SQLKit
+import Testing
+import Vapor
+
+/// A clock the test moves.
+final class TestClock: Sendable {
+    private let value = NIOLockedValueBox(TestDatabases.now)
+    var now: Date { value.withLockedValue { $0 } }
+    func advance(days: Int = 0, seconds: TimeInterval = 0) { value.withLockedValue { $0 = $0.addingTimeInterval(Double(days) * 86_400 + seconds) } }
+    func install(_ app: Application) { app.clock = AppClock(now: { [self] in self.now }) }
+}
+
+/// Two sponsors with known foreigners and permit end dates; every other permit ends far away.
+struct AlertFixture {
+    struct Person { let foreigner: Foreigner; let permit: StayPermit }
+    let a: Sponsor, b: Sponsor
+    let a1: Person, a2: Person, a3: Person, b1: Person
+
+    static func make(_ app: Application) async throws -> AlertFixture {
+        let sql = app.db as! any SQLDatabase
+        try await sql.raw("UPDATE stay_permits SET end_on = '2030-01-01' WHERE status = 'active'").run()
+        try await sql.raw("UPDATE foreigners SET permit_end = '2030-01-01' WHERE permit_end IS NOT NULL").run()
+        let sponsorUser = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+        let a = try #require(try await Sponsor.find(sponsorUser.$sponsor.id, on: app.db))
+        let other = try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID != a.id!).filter(\.$sponsorID != nil).sort(\.$id).first())
+        let b = try #require(try await Sponsor.find(other.sponsorID, on: app.db))
+        a.email = "hrd@sponsor-a.co.id"; a.language = "id"; try await a.save(on: app.db)
+        b.email = "hr@sponsor-b.co.id"; b.language = "en"; try await b.save(on: app.db)
+        func person(_ s: Sponsor, _ k: Int, end: String, family: String) async throws -> Person {
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID == s.id!).sort(\.$id).offset(k).first())
+            f.familyName = family; f.fullName = "\(family) \(f.givenNames)"
+            try await f.save(on: app.db)
+            let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
+            p.endOn = end
+            try await p.save(on: app.db)
+            try await ForeignerSummary.refresh(f.id!, on: app.db)
+            return Person(foreigner: try #require(try await Foreigner.find(f.id, on: app.db)), permit: p)
+        }
+        // Today is 2026-11-30.
+        return AlertFixture(
+            a: a, b: b,
+            a1: try await person(a, 0, end: "2026-12-30", family: "ALPHAONE"),    // 30 days left
+            a2: try await person(a, 1, end: "2026-12-20", family: "ALPHATWO"),    // 20 days left
+            a3: try await person(a, 2, end: "2026-11-27", family: "ALPHATHREE"),  // overstay, 3 days
+            b1: try await person(b, 0, end: "2026-12-07", family: "BRAVOONE"))    // 7 days left
+    }
+}
+
+@Suite(.serialized) struct AlertTests {
+    func warnings(_ app: Application, day: String) async throws -> Set<String> {
+        let rows = try await PermitWarning.query(on: app.db).filter(\.$foundOn == day).all()
+        return Set(rows.map { "\($0.permitID.uuidString):\($0.threshold)" })
+    }
+
+    func key(_ p: AlertFixture.Person, _ t: Int) -> String { "\(p.permit.id!.uuidString):\(t)" }
+
+    @Test func exactlyTheThresholdsCrossedEachDayOnce() async throws {
+        try await withTestApp { app in
+            let clock = TestClock(); clock.install(app)
+            let fx = try await AlertFixture.make(app)
+            var s = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            #expect(try await warnings(app, day: "2026-11-30") == [key(fx.a1, 30), key(fx.a2, 30), key(fx.a3, -1), key(fx.b1, 7)])
+            #expect(s.warnings == 4 && s.emails == 2)
+            // Again the same day: nothing new, no new message.
+            s = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            #expect(s.warnings == 0 && s.emails == 0)
+            #expect(try await OutboxMessage.query(on: app.db).count() == 2)
+            // Six days on: only A2 reaches 14 days.
+            #expect(try await EarlyWarnings.run(asOf: "2026-12-06", app: app).warnings == 1)
+            #expect(try await warnings(app, day: "2026-12-06") == [key(fx.a2, 14)])
+            // B1's end day: threshold 0.
+            #expect(try await EarlyWarnings.run(asOf: "2026-12-07", app: app).warnings == 1)
+            #expect(try await warnings(app, day: "2026-12-07") == [key(fx.b1, 0)])
+            // …then a missed week: each permit gets the most urgent threshold only, B1 is an overstay.
+            #expect(try await EarlyWarnings.run(asOf: "2026-12-16", app: app).warnings == 3)
+            #expect(try await warnings(app, day: "2026-12-16") == [key(fx.a1, 14), key(fx.a2, 7), key(fx.b1, -1)])
+            // A2's end day.
+            #expect(try await EarlyWarnings.run(asOf: "2026-12-20", app: app).warnings == 1)
+            #expect(try await warnings(app, day: "2026-12-20") == [key(fx.a2, 0)])
+            // Overstays that began more than 60 days ago (the window) are on the officers' list, not in digests.
+            #expect(try await EarlyWarnings.run(asOf: "2027-03-01", app: app).warnings == 0)
+            // The scan is audited; notifications reached the sponsor's user and the officers.
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "alerts.run").count() == 7)
+            let sponsorUser = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            #expect(try await AppNotification.query(on: app.db).filter(\.$userID == sponsorUser.id!).filter(\.$kind == "warning").count() == 4)
+            let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
+            #expect(try await AppNotification.query(on: app.db).filter(\.$userID == officer.id!).filter(\.$kind == "warning").count() >= 1)
+        }
+    }
+
+    @Test func digestsReachTheRightSponsorOverRealSMTP() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never", "SINERGI_MAIL_FROM": "noreply@sinergi.test"]) { app in
+            let clock = TestClock(); clock.install(app)
+            let fx = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            let round = try await app.outboxSender.deliverDue(app: app)
+            #expect(round.sent == 2 && round.failed == 0)
+            let got = try await sink.waitFor(2)
+            #expect(got.count == 2)
+            let a = try #require(got.first { $0.rcpt_tos == ["hrd@sponsor-a.co.id"] })
+            let b = try #require(got.first { $0.rcpt_tos == ["hr@sponsor-b.co.id"] })
+            for p in [fx.a1, fx.a2, fx.a3] {
+                #expect(a.text.contains(p.foreigner.fullName) && a.text.contains(p.foreigner.passportNumber!))
+                #expect(!b.text.contains(p.foreigner.fullName) && !b.text.contains(p.foreigner.passportNumber!))
+            }
+            #expect(b.text.contains(fx.b1.foreigner.fullName) && !a.text.contains(fx.b1.foreigner.fullName))
+            #expect(a.subject.contains("3 izin tinggal") && a.subject.contains("1 overstay"))
+            #expect(a.text.contains("30 hari lagi") && a.text.contains("sudah lewat 3 hari") && a.text.contains("Rp 3.000.000"))
+            #expect(b.subject.hasPrefix("Sinergi: 1 stay permits need action") && b.text.contains("in 7 days") && b.text.contains("To do NOW"))
+            #expect(a.mail_from == "noreply@sinergi.test" && a.headers["Auto-Submitted"] == "auto-generated")
+            // Delivered once: another round and another scan send nothing.
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
+            try await Task.sleep(nanoseconds: 200_000_000)
+            #expect(try sink.messages().count == 2)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$status == "sent").count() == 2)
+        }
+    }
+
+    @Test func retriesAfterATemporaryFailureWithBackoff() async throws {
+        let sink = try SMTPSink(.init(failFirst: 1))
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            var r = try await app.outboxSender.deliverDue(app: app)
+            #expect(r.sent == 1 && r.retryLater == 1)
+            let waiting = try #require(try await OutboxMessage.query(on: app.db).filter(\.$status == "pending").first())
+            #expect(waiting.attempts == 1 && waiting.lastError?.contains("451") == true)
+            // Not due before the backoff has passed.
+            clock.advance(seconds: 30)
+            #expect(try await app.outboxSender.deliverDue(app: app) == OutboxSender.Round())
+            clock.advance(seconds: 31)
+            r = try await app.outboxSender.deliverDue(app: app)
+            #expect(r.sent == 1 && r.retryLater == 0)
+            let got = try await sink.waitFor(2)
+            #expect(got.count == 2 && Set(got.flatMap(\.rcpt_tos)).count == 2)
+            let done = try #require(try await OutboxMessage.find(waiting.id, on: app.db))
+            #expect(done.status == "sent" && done.attempts == 2 && done.lastError == nil)
+        }
+    }
+
+    @Test func aPermanentRefusalIsRecordedAndNotRetried() async throws {
+        let sink = try SMTPSink(.init(failFirst: 5, failCode: 550))
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            let r = try await app.outboxSender.deliverDue(app: app)
+            #expect(r.failed == 2 && r.sent == 0)
+            clock.advance(days: 1)
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
+            let failed = try await OutboxMessage.query(on: app.db).all()
+            #expect(failed.allSatisfy { $0.status == "failed" && $0.attempts == 1 && ($0.lastError ?? "").contains("550") })
+        }
+    }
+
+    @Test func aRestartMidBatchSendsEachMessageOnce() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            // The previous process had sent one message and claimed the other when it stopped.
+            let messages = try await OutboxMessage.query(on: app.db).sort(\.$recipient).all()
+            #expect(messages.count == 2)
+            messages[0].status = "sent"; messages[0].sentAt = clock.now; messages[0].attempts = 1
+            messages[1].status = "sending"; messages[1].claimedAt = clock.now
+            for m in messages { try await m.save(on: app.db) }
+            // A new sender: the claimed message is left alone while its lease runs…
+            app.outboxSender = OutboxSender()
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
+            // …and sent once after it; the sent one never again.
+            clock.advance(seconds: Outbox.lease + 1)
+            let r = try await app.outboxSender.deliverDue(app: app)
+            #expect(r.recovered == 1 && r.sent == 1)
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
+            let got = try await sink.waitFor(1)
+            #expect(got.count == 1 && got[0].rcpt_tos == [messages[1].recipient])
+        }
+    }
+}
