@@ -99,6 +99,8 @@ func routes(_ app: Application) {
     InspectionsController.register(web: web, api: api)
     CoordinationController.register(web: web, api: api)
     AdminController.register(web: web)
+    SponsorReportsController.register(web: web, api: api)
+    AlertsController.register(web: web, api: api)
 }
 
 /// One line per request: method, route pattern (not the raw URL, which may carry names or passport

@@ -138,4 +138,14 @@ enum ScopePolicy {
         case .agency, .sponsor, .admin: return false
         }
     }
+
+    /// Mandatory reports: the sponsor that filed one; officers and supervisors whose jurisdiction holds
+    /// the foreigner's residence (as it was when filed).
+    static func canSee(_ r: SponsorReport, _ p: Principal) -> Bool {
+        switch p.role {
+        case .sponsor: return r.sponsorID == p.sponsorID
+        case .officer, .supervisor: return r.regencyCode.map(p.jurisdiction.contains) ?? false
+        case .agency, .admin: return false
+        }
+    }
 }

@@ -13,9 +13,9 @@ enum Views {
             switch p.role {
             case .officer, .supervisor:
                 if p.role == .supervisor { links += [("/leader", "nav.leader")] }
-                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
-            case .sponsor: links += [("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors"), ("/inspections", "nav.inspections")]
-            case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users")]
+                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/sponsor-reports", "nav.sponsorReports"), ("/overstays", "nav.overstays"), ("/warnings", "nav.warnings"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
+            case .sponsor: links += [("/portal", "nav.portal"), ("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors"), ("/inspections", "nav.inspections")]
+            case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users"), ("/admin/outbox", "nav.outbox")]
             case .agency: links += [("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
             }
             links.append(("/notifications", "nav.notifications"))

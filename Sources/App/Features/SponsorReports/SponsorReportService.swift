@@ -1,0 +1,215 @@
+import Deadlines
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Submitting and reviewing mandatory reports; the obligations (registry events without a report yet).
+enum SponsorReportService {
+    struct Input: Content {
+        var clientId: String?
+        var foreignerId: UUID?
+        var type: String?
+        var eventOn: String?
+        var address: String?
+        var kelurahanCode: String?
+        var civilStatus: String?
+        var newEmployer: String?
+        var position: String?
+        var reason: String?
+        var destination: String?
+        var note: String?
+    }
+
+    static let civilStatuses = ["marriage", "divorce", "birth", "death"]
+
+    /// The foreigner a sponsor may report on: its own only. Anything else (another sponsor's, unknown) is 403.
+    static func ownForeigner(_ id: UUID?, _ p: Principal, db: any Database) async throws -> Foreigner {
+        guard p.role == .sponsor, let sponsor = p.sponsorID, let id,
+              let f = try await Foreigner.query(on: db).filter(\.$id == id).filter(\.$sponsorID == sponsor).first()
+        else { throw Abort(.forbidden, reason: "you may report only on foreigners you sponsor") }
+        return f
+    }
+
+    /// Files a report. The same `clientId` again returns the first report (`created` false), nothing new.
+    static func submit(_ i: Input, _ req: Request) async throws -> (SponsorReport, created: Bool) {
+        let p = try req.requirePrincipal()
+        let f = try await ownForeigner(i.foreignerId, p, db: req.db)
+        guard let client = i.clientId?.trimmingCharacters(in: .whitespaces), !client.isEmpty, client.count <= 64 else {
+            throw ValidationFailure(message: "clientId is required (up to 64 characters, e.g. a UUID made by the client)")
+        }
+        if let existing = try await SponsorReport.query(on: req.db).filter(\.$sponsorID == p.sponsorID!).filter(\.$clientID == client).first() {
+            return (existing, false)
+        }
+        guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
+            throw ValidationFailure(message: "type must be one of \(ReportType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let today = req.application.today
+        guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), let eventDay = CalendarDay(event) else {
+            throw ValidationFailure(message: "eventOn must be a day written YYYY-MM-DD")
+        }
+        guard event <= today else { throw ValidationFailure(message: "eventOn \(event) is in the future") }
+        guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure(message: "eventOn \(event) is more than five years ago") }
+        let details = try await validDetails(type, i, db: req.db)
+        let rules = try await DeadlineRuleRecord.all(on: req.db)
+        let due = Deadlines.due(after: eventDay, rule: rules[type]!)
+        let onTime = CalendarDay(today)! <= due
+        let now = req.application.clock.now()
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
+        let report: SponsorReport = try await req.audited { db in
+            let r = SponsorReport()
+            r.id = UUID(); r.sponsorID = p.sponsorID!; r.foreignerID = f.id!; r.regencyCode = f.regencyCode
+            r.reportType = type.rawValue; r.eventOn = event; r.dueOn = due.description; r.details = json; r.clientID = client
+            r.status = SponsorReportStatus.submitted.rawValue; r.onTime = onTime
+            r.receiptNumber = "WL-\(today.replacingOccurrences(of: "-", with: ""))-\(r.id!.uuidString.prefix(8))"
+            r.submittedBy = p.userID; r.submittedAt = now; r.submittedOn = today
+            try await r.create(on: db)
+            return (r, [AuditEntry(action: "sponsor_report.submit", objectType: "sponsor_report", objectID: r.id!.uuidString,
+                                   detail: "foreigner=\(f.id!) type=\(type.rawValue) onTime=\(onTime)")])
+        }
+        return (report, true)
+    }
+
+    private static func validDetails(_ type: ReportType, _ i: Input, db: any Database) async throws -> [String: String] {
+        let t = ValidationFailure.text
+        var d: [String: String] = [:]
+        if let note = try t(i.note, "note", 2000) { d["note"] = note }
+        switch type {
+        case .arrival, .addressChange:
+            guard let line = try t(i.address, "address", 300) else { throw ValidationFailure(message: "address is required for \(type.rawValue)") }
+            let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
+            guard RegionCode.isValid(code), code.split(separator: ".").count == 4, try await Region.find(code, on: db) != nil else {
+                throw ValidationFailure(message: "kelurahanCode must be a kelurahan/desa code from the region table, e.g. 35.78.01.1001")
+            }
+            d["address"] = line; d["kelurahanCode"] = code
+        case .civilStatusChange:
+            guard let s = i.civilStatus, civilStatuses.contains(s) else {
+                throw ValidationFailure(message: "civilStatus must be one of \(civilStatuses.joined(separator: ", "))")
+            }
+            d["civilStatus"] = s
+        case .employerChange:
+            guard let e = try t(i.newEmployer, "newEmployer", 300) else { throw ValidationFailure(message: "newEmployer is required for employerChange") }
+            d["newEmployer"] = e
+            if let pos = try t(i.position, "position", 200) { d["position"] = pos }
+        case .endOfSponsorship:
+            guard let r = try t(i.reason, "reason", 1000) else { throw ValidationFailure(message: "reason is required for endOfSponsorship") }
+            d["reason"] = r
+        case .departure:
+            if let dest = try t(i.destination, "destination", 200) { d["destination"] = dest }
+        }
+        return d
+    }
+
+    /// Accepts or returns a submitted report (officers and supervisors of the foreigner's area). The
+    /// sponsor hears of the outcome in the app and by e-mail (outbox, same transaction).
+    static func review(_ id: UUID?, decision: String?, reason: String?, _ req: Request) async throws -> SponsorReport {
+        let r = try await visible(id, req)
+        let p = try req.requirePrincipal()
+        guard p.role == .officer || p.role == .supervisor else { throw Abort(.forbidden) }
+        guard let decision, ["accept", "return"].contains(decision) else { throw ValidationFailure(message: "decision must be accept or return") }
+        let why = try ValidationFailure.text(reason, "reason", max: 1000)
+        if decision == "return" && why == nil { throw ValidationFailure(message: "a returned report needs a reason for the sponsor") }
+        guard r.status == SponsorReportStatus.submitted.rawValue else {
+            throw Abort(.conflict, reason: "this report was already \(r.status)")
+        }
+        let now = req.application.clock.now()
+        let sponsor = try await Sponsor.find(r.sponsorID, on: req.db)
+        let users = try await User.query(on: req.db).filter(\.$sponsor.$id == r.sponsorID).filter(\.$disabled == false).all()
+        let publicURL = req.application.config.publicURL
+        return try await req.audited { db in
+            r.status = decision == "accept" ? SponsorReportStatus.accepted.rawValue : SponsorReportStatus.returned.rawValue
+            r.reviewReason = why; r.reviewedBy = p.userID; r.reviewedAt = now
+            try await r.save(on: db)
+            let lang = Language(rawValue: sponsor?.language ?? "id") ?? .id
+            let title = L10n.f(decision == "accept" ? "sr.notify.accepted" : "sr.notify.returned", lang, r.receiptNumber)
+            try await CoordinationController.notify(users.compactMap(\.id), except: nil, kind: "sponsor_report", title: title,
+                                                    link: "/portal/reports/\(r.id!.uuidString)", now: now, db: db)
+            if let email = sponsor?.email, !email.isEmpty {
+                var body = [title, ""]
+                if let why { body += [L10n.t("sr.reason", lang) + ": " + why, ""] }
+                body.append(L10n.f("warn.portal", lang, "\(publicURL)/portal/reports/\(r.id!.uuidString)"))
+                try await Outbox.enqueue(key: "sponsor-report:\(r.id!.uuidString):\(r.status)", kind: "sponsor-report", to: email,
+                                         subject: "Sinergi: " + title, body: body.joined(separator: "\n"), now: now, on: db)
+            }
+            return (r, [AuditEntry(action: "sponsor_report.\(decision)", objectType: "sponsor_report", objectID: r.id!.uuidString)])
+        }
+    }
+
+    /// A report this user may see: the sponsor its own; officers and supervisors those in their jurisdiction. 404 otherwise.
+    static func visible(_ id: UUID?, _ req: Request) async throws -> SponsorReport {
+        guard let id, let r = try await SponsorReport.find(id, on: req.db), ScopePolicy.canSee(r, try req.requirePrincipal()) else {
+            throw Abort(.notFound)
+        }
+        return r
+    }
+
+    /// Reports visible to this user, newest first.
+    static func list(_ req: Request, status: String?, foreigner: UUID?, limit: Int = 200) async throws -> [SponsorReport] {
+        let p = try req.requirePrincipal()
+        let q = SponsorReport.query(on: req.db)
+        switch p.role {
+        case .sponsor: q.filter(\.$sponsorID == (p.sponsorID ?? UUID()))
+        case .officer, .supervisor: q.filter(\.$regencyCode ~~ p.jurisdiction)
+        case .agency, .admin: throw Abort(.forbidden)
+        }
+        if let status { q.filter(\.$status == status) }
+        if let foreigner { q.filter(\.$foreignerID == foreigner) }
+        return try await q.sort(\.$submittedAt, .descending).limit(limit).all()
+    }
+
+    // MARK: obligations
+
+    struct Obligation: Content, Equatable {
+        var foreignerId: UUID
+        var foreignerName: String
+        var type: String
+        var eventOn: String
+        var dueOn: String
+        var status: String       // due | overdue
+        var days: Int            // days left, or days overdue
+    }
+
+    /// Events in the last `lookbackDays` the registry knows of and no report covers yet: a new permit
+    /// (arrival report) and an ended employment (end-of-sponsorship report).
+    static let lookbackDays = 90
+
+    static func obligations(_ req: Request, foreigner: UUID? = nil) async throws -> [Obligation] {
+        let p = try req.requirePrincipal()
+        let filter = try ScopePolicy.personalFilter(p)
+        let today = req.application.today
+        guard let from = Day.adding(-lookbackDays, to: today), let todayDay = CalendarDay(today) else { return [] }
+        let sql = req.db as! any SQLDatabase
+        struct Event: Decodable { var foreigner_id: UUID; var full_name: String; var event_on: String; var kind: String }
+        let one = foreigner.map { SQLQueryString(" AND f.id = \(bind: $0)") } ?? SQLQueryString("")
+        let events = try await sql.raw("""
+            SELECT f.id AS foreigner_id, f.full_name AS full_name, sp.start_on AS event_on, 'arrival' AS kind
+            FROM stay_permits sp JOIN foreigners f ON f.id = sp.foreigner_id
+            WHERE sp.status = 'active' AND sp.start_on >= \(bind: from) AND sp.start_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
+            UNION ALL
+            SELECT f.id, f.full_name, e.end_on, 'endOfSponsorship'
+            FROM employments e JOIN foreigners f ON f.id = e.foreigner_id
+            WHERE e.end_on IS NOT NULL AND e.end_on >= \(bind: from) AND e.end_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
+            """).all(decoding: Event.self)
+        guard !events.isEmpty else { return [] }
+        let reports = try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Set(events.map(\.foreigner_id)))
+            .filter(\.$status != SponsorReportStatus.returned.rawValue).all()
+        let rules = try await DeadlineRuleRecord.all(on: req.db)
+        var out: [Obligation] = []
+        for e in events {
+            guard let type = ReportType(rawValue: e.kind), let eventDay = CalendarDay(e.event_on), let earliest = Day.adding(-30, to: e.event_on) else { continue }
+            // A report of the kind about the same person dated from 30 days before the event covers it
+            // (the sponsor may report the real arrival or last working day, not the registry's date).
+            let covering: Set<String> = type == .endOfSponsorship ? [ReportType.endOfSponsorship.rawValue, ReportType.departure.rawValue] : [type.rawValue]
+            if reports.contains(where: { $0.foreignerID == e.foreigner_id && covering.contains($0.reportType) && $0.eventOn >= earliest }) { continue }
+            let due = Deadlines.due(after: eventDay, rule: rules[type]!)
+            switch Deadlines.status(due: due, reportedOn: nil, today: todayDay) {
+            case .due(let left):
+                out.append(Obligation(foreignerId: e.foreigner_id, foreignerName: e.full_name, type: type.rawValue, eventOn: e.event_on, dueOn: due.description, status: "due", days: left))
+            case .overdue(let days):
+                out.append(Obligation(foreignerId: e.foreigner_id, foreignerName: e.full_name, type: type.rawValue, eventOn: e.event_on, dueOn: due.description, status: "overdue", days: days))
+            default: break
+            }
+        }
+        return out.sorted { ($0.dueOn, $0.foreignerName) < ($1.dueOn, $1.foreignerName) }
+    }
+}

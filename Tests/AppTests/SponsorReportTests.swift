@@ -1,0 +1,183 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct SponsorReportTests {
+    struct Report: Decodable { var id: UUID; var receiptNumber: String; var dueOn: String; var onTime: Bool; var status: String; var details: [String: String] }
+    struct Obligation: Decodable { var foreignerId: UUID; var type: String; var eventOn: String; var dueOn: String; var status: String; var days: Int }
+
+    func sponsorForeigner(_ app: Application, other: Bool = false) async throws -> Foreigner {
+        let u = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+        let q = Foreigner.query(on: app.db).filter(\.$sponsorID != nil)
+        if other { q.filter(\.$sponsorID != u.$sponsor.id!) } else { q.filter(\.$sponsorID == u.$sponsor.id!) }
+        return try #require(try await q.sort(\.$id).first())
+    }
+
+    func post(_ app: Application, _ token: String, _ path: String, _ body: [String: String]) async throws -> TestingHTTPResponse {
+        try await app.testing().sendRequest(.POST, path, headers: bearer(token)) { req in try req.content.encode(body, as: .json) }
+    }
+
+    func village(_ app: Application) async throws -> String {
+        try #require(try await Region.query(on: app.db).filter(\.$level == "village").first()?.id)
+    }
+
+    @Test func submitIsIdempotentAndComputesTheDeadline() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app)
+            let code = try await village(app)
+            let body = ["clientId": "c-1", "foreignerId": f.id!.uuidString, "type": "addressChange", "eventOn": "2026-11-20", "address": "Jl. Raya Darmo 10", "kelurahanCode": code]
+            let first = try await post(app, token, "/api/v1/sponsor-reports", body)
+            #expect(first.status == .created)
+            let r = try first.content.decode(Report.self)
+            #expect(r.dueOn == "2026-12-04" && r.onTime && r.status == "submitted" && r.receiptNumber.hasPrefix("WL-20261130-"))
+            #expect(r.details == ["address": "Jl. Raya Darmo 10", "kelurahanCode": code])
+            let again = try await post(app, token, "/api/v1/sponsor-reports", body)
+            #expect(again.status == .ok)
+            #expect(try again.content.decode(Report.self).id == r.id)
+            #expect(try await SponsorReport.query(on: app.db).count() == 1)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "sponsor_report.submit").count() == 1)
+            // Reported after the deadline: late.
+            let late = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "c-2", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-01"])
+            let l = try late.content.decode(Report.self)
+            #expect(late.status == .created && l.dueOn == "2026-11-15" && !l.onTime)
+        }
+    }
+
+    @Test func anotherSponsorsForeignerIsForbiddenAndNothingIsWritten() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let other = try await sponsorForeigner(app, other: true)
+            let res = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "x", "foreignerId": other.id!.uuidString, "type": "departure", "eventOn": "2026-11-20"])
+            #expect(res.status == .forbidden)
+            let unknown = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "y", "foreignerId": UUID().uuidString, "type": "departure", "eventOn": "2026-11-20"])
+            #expect(unknown.status == .forbidden)
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
+            // Nor can the sponsor read the other's foreigner or list reports beyond its own.
+            let read = try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(other.id!.uuidString)", headers: bearer(token))
+            #expect(read.status == .notFound)
+            // Officers, agency members and admins cannot file.
+            for email in ["officer@demo.sinergi.id", "agency@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                let t = try await apiToken(app, email)
+                #expect(try await post(app, t, "/api/v1/sponsor-reports", ["clientId": "z", "foreignerId": other.id!.uuidString, "type": "departure", "eventOn": "2026-11-20"]).status == .forbidden)
+            }
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func badInputIsNamed() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app).id!.uuidString
+            let cases: [([String: String], String)] = [
+                (["clientId": "a", "foreignerId": f, "type": "holiday", "eventOn": "2026-11-20"], "type must be one of"),
+                (["clientId": "a", "foreignerId": f, "type": "departure", "eventOn": "2026-02-30"], "eventOn"),
+                (["clientId": "a", "foreignerId": f, "type": "departure", "eventOn": "2026-12-24"], "in the future"),
+                (["clientId": "a", "foreignerId": f, "type": "arrival", "eventOn": "2026-11-20"], "address is required"),
+                (["clientId": "a", "foreignerId": f, "type": "arrival", "eventOn": "2026-11-20", "address": "Jl. A", "kelurahanCode": "99.99"], "kelurahanCode"),
+                (["clientId": "a", "foreignerId": f, "type": "civilStatusChange", "eventOn": "2026-11-20", "civilStatus": "engaged"], "civilStatus"),
+                (["clientId": "a", "foreignerId": f, "type": "employerChange", "eventOn": "2026-11-20"], "newEmployer"),
+                (["clientId": "a", "foreignerId": f, "type": "endOfSponsorship", "eventOn": "2026-11-20"], "reason"),
+                (["foreignerId": f, "type": "departure", "eventOn": "2026-11-20"], "clientId"),
+            ]
+            for (body, expected) in cases {
+                let res = try await post(app, token, "/api/v1/sponsor-reports", body)
+                #expect(res.status == .unprocessableEntity, "\(body)")
+                #expect(res.body.string.contains(expected), "\(res.body.string)")
+            }
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func officersReviewWithinTheirJurisdictionAndTheSponsorHears() async throws {
+        try await withTestApp { app in
+            let sponsor = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app)
+            let created = try await post(app, sponsor, "/api/v1/sponsor-reports", ["clientId": "r1", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-25"])
+            let r = try created.content.decode(Report.self)
+            let path = "/api/v1/sponsor-reports/\(r.id.uuidString)/review"
+            // Another office's officer does not see it.
+            let jaksel = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
+            #expect(try await post(app, jaksel, path, ["decision": "accept"]).status == .notFound)
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let noReason = try await post(app, officer, path, ["decision": "return"])
+            #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("reason"))
+            let returned = try await post(app, officer, path, ["decision": "return", "reason": "Tanggal keberangkatan tidak sesuai tiket"])
+            #expect(returned.status == .ok)
+            #expect(try returned.content.decode(Report.self).status == "returned")
+            #expect(try await post(app, officer, path, ["decision": "accept"]).status == .conflict)
+            // The sponsor sees the outcome and the reason; its users are notified; an e-mail waits in the outbox.
+            let seen = try await app.testing().sendRequest(.GET, "/api/v1/sponsor-reports/\(r.id.uuidString)", headers: bearer(sponsor))
+            #expect(seen.body.string.contains("Tanggal keberangkatan tidak sesuai tiket"))
+            let u = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            #expect(try await AppNotification.query(on: app.db).filter(\.$userID == u.id!).filter(\.$kind == "sponsor_report").count() == 1)
+            let mail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$kind == "sponsor-report").first())
+            #expect(mail.body.contains(r.receiptNumber) && mail.status == "pending")
+            // Officers list it; another sponsor's user would not (scope in one place).
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/sponsor-reports?status=returned", headers: bearer(officer))
+            #expect(list.body.string.contains(r.id.uuidString))
+            let jakselList = try await app.testing().sendRequest(.GET, "/api/v1/sponsor-reports", headers: bearer(jaksel))
+            #expect(!jakselList.body.string.contains(r.id.uuidString))
+        }
+    }
+
+    @Test func eventsWithoutAReportAreDueThenOverdueThenCovered() async throws {
+        try await withTestApp { app in
+            let f = try await sponsorForeigner(app)
+            let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
+            p.startOn = "2026-11-10"
+            try await p.save(on: app.db)
+            let sponsor = try await apiToken(app, "sponsor@demo.sinergi.id")
+            func obligations(_ token: String) async throws -> [Obligation] {
+                try await app.testing().sendRequest(.GET, "/api/v1/sponsor-obligations", headers: bearer(token)).content.decode([Obligation].self)
+            }
+            let mine = try await obligations(sponsor).filter { $0.foreignerId == f.id }
+            // 2026-11-10 + 14 days = 2026-11-24, six days ago.
+            #expect(mine.contains { $0.type == "arrival" && $0.eventOn == "2026-11-10" && $0.dueOn == "2026-11-24" && $0.status == "overdue" && $0.days == 6 })
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            #expect(try await obligations(officer).contains { $0.foreignerId == f.id && $0.type == "arrival" })
+            let code = try await village(app)
+            _ = try await post(app, sponsor, "/api/v1/sponsor-reports", ["clientId": "arr", "foreignerId": f.id!.uuidString, "type": "arrival", "eventOn": "2026-11-12", "address": "Jl. Pemuda 1", "kelurahanCode": code])
+            #expect(try await obligations(sponsor).contains { $0.foreignerId == f.id && $0.type == "arrival" } == false)
+        }
+    }
+
+    @Test func portalPagesAndReceipt() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            let portal = try await b.get("/portal")
+            #expect(portal.status == .ok && portal.body.string.contains("id=\"portal-foreigners\""))
+            let f = try await sponsorForeigner(app)
+            #expect(portal.body.string.contains(f.id!.uuidString))
+            let form = try await b.get("/portal/reports/new?foreigner=\(f.id!.uuidString)&type=departure")
+            #expect(form.status == .ok)
+            let bad = try await b.post("/portal/reports", form: ["clientId": "w1", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2027-01-01"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("in the future"))
+            let ok = try await b.post("/portal/reports", form: ["clientId": "w1", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-29", "destination": "Seoul"])
+            #expect(ok.status == .seeOther)
+            let receiptPath = try #require(ok.headers.first(name: .location))
+            let receipt = try await b.get(receiptPath)
+            let r = try #require(try await SponsorReport.query(on: app.db).first())
+            #expect(receipt.status == .ok && receipt.body.string.contains(r.receiptNumber) && receipt.body.string.contains("Seoul"))
+            // A forged form (no CSRF token) writes nothing.
+            #expect(try await b.post("/portal/reports", form: ["clientId": "w2", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-29"], csrf: false).status == .forbidden)
+            #expect(try await SponsorReport.query(on: app.db).count() == 1)
+            // The officer reviews it on the web.
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            #expect(try await o.get("/sponsor-reports").body.string.contains(r.receiptNumber))
+            #expect(try await o.post("/sponsor-reports/\(r.id!.uuidString)/review", form: ["decision": "accept"]).status == .seeOther)
+            #expect(try await SponsorReport.find(r.id, on: app.db)?.status == "accepted")
+            // Agency members and admins have no portal.
+            let a = Browser(app)
+            try await a.login("agency@demo.sinergi.id")
+            #expect(try await a.get("/portal").status == .forbidden)
+            #expect(try await a.get(receiptPath).status == .forbidden)
+        }
+    }
+}
