@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import SMTPSink
 import Testing
 import Vapor
 import VaporTesting
@@ -92,6 +93,35 @@ import VaporTesting
             let jaksel = Browser(app)
             try await jaksel.login("officer.jaksel@demo.sinergi.id")
             #expect(try await jaksel.get(page + "/attachments/\(att[0].id!)").status == .notFound)
+        }
+    }
+
+    @Test func notificationsAlsoGoOutByEmailThroughTheOutbox() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never", "SINERGI_PUBLIC_URL": "https://sinergi.example.go.id"]) { app in
+            let sup = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let agencyUser = try await User.query(on: app.db).filter(\.$email == "agency@demo.sinergi.id").first()!
+            let created = try await send(app, .POST, "/api/v1/meetings", sup,
+                #"{"title": "Rapat Timpora Desember", "regionCode": "35.16", "scheduledAt": "2026-12-03T09:00", "agencyIds": ["\#(agencyUser.$agency.id!)"]}"#)
+            let meeting = try decode(M.self, created)
+            // Written with the meeting (same transaction), one per person told, never to the author.
+            let queued = try await OutboxMessage.query(on: app.db).filter(\.$kind == "notification").all()
+            let told = try await AppNotification.query(on: app.db).filter(\.$kind == "meeting").count()
+            #expect(queued.count == told && told >= 2)
+            #expect(!queued.contains { $0.recipient == "supervisor@demo.sinergi.id" })
+            let round = try await app.outboxSender.deliverDue(app: app)
+            #expect(round.sent == queued.count)
+            let got = try await sink.waitFor(queued.count)
+            let toAgency = try #require(got.first { $0.rcpt_tos == ["agency@demo.sinergi.id"] })
+            #expect(toAgency.subject == "Sinergi: Rapat Timpora: Rapat Timpora Desember")
+            #expect(toAgency.text.contains("https://sinergi.example.go.id/meetings/\(meeting.id)"))
+            // A thread message tells the others, by e-mail too.
+            let agency = try await apiToken(app, "agency@demo.sinergi.id")
+            #expect(try await send(app, .POST, "/api/v1/threads/meeting/\(meeting.id)/messages", agency, #"{"body": "Siap hadir"}"#).status == .created)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$recipient == "supervisor@demo.sinergi.id").count() == 1)
+            // The message body itself is not in the e-mail (it may carry personal data): title and link only.
+            #expect(try await OutboxMessage.query(on: app.db).all().allSatisfy { !$0.body.contains("Siap hadir") })
         }
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SMTP
 import Foundation
 import Vapor
 
@@ -57,11 +58,25 @@ enum CoordinationController {
         return (staff + members).filter { !$0.disabled }.compactMap(\.id)
     }
 
-    static func notify(_ users: [UUID], except: UUID?, kind: String, title: String, link: String, now: Date, db: any Database) async throws {
-        for u in Set(users) where u != except {
+    /// In-app notifications for `users` (but `except`, the author), in the caller's transaction. With
+    /// `mailVia` (the public URL) each user with an e-mail address also gets an e-mail through the outbox,
+    /// in the same transaction: the title and a link, nothing more.
+    static func notify(_ users: [UUID], except: UUID?, kind: String, title: String, link: String, now: Date, db: any Database,
+                       mailVia publicURL: String? = nil) async throws {
+        let ids = Set(users).subtracting(except.map { [$0] } ?? [])
+        guard !ids.isEmpty else { return }
+        let people = publicURL == nil ? [] : try await User.query(on: db).filter(\.$id ~~ ids).filter(\.$disabled == false).all()
+        for u in ids {
             let n = AppNotification()
-            n.userID = u; n.kind = kind; n.title = String(title.prefix(300)); n.link = link; n.createdAt = now
+            n.id = UUID(); n.userID = u; n.kind = kind; n.title = String(title.prefix(300)); n.link = link; n.createdAt = now
             try await n.create(on: db)
+            guard let base = publicURL, let person = people.first(where: { $0.id == u }), (try? MailAddress(person.email)) != nil else { continue }
+            let lang = Language(rawValue: person.language) ?? .id
+            let what = L10n.t("notify.kind.\(kind)", lang)
+            let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + link
+            try await Outbox.enqueue(key: "notify:\(n.id!.uuidString)", kind: "notification", to: person.email,
+                                     subject: "Sinergi: \(what): \(n.title)", body: "\(what): \(n.title)\n\n\(url)\n\n\(L10n.t("notify.footer", lang))",
+                                     now: now, on: db)
         }
     }
 
@@ -97,7 +112,8 @@ enum CoordinationController {
             m.id = UUID(); m.officeID = office; m.regionCode = region; m.title = title; m.scheduledAt = when.formatted(.iso8601)
             m.place = place; m.agencyIDs = json; m.agenda = agenda; m.status = "scheduled"; m.createdBy = p.userID; m.createdAt = now
             try await m.create(on: db)
-            try await notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db)
+            try await notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+                             mailVia: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.create", objectType: "meeting", objectID: m.id!.uuidString, detail: "region=\(region) agencies=\(agencies.count)")])
         }
     }
@@ -124,7 +140,8 @@ enum CoordinationController {
                 d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
                 try await d.create(on: db)
             }
-            try await notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db)
+            try await notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+                             mailVia: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.minutes", objectType: "meeting", objectID: m.id!.uuidString, detail: "decisions=\(list.count)")])
         }
     }
@@ -138,7 +155,8 @@ enum CoordinationController {
             let m = ThreadMessage()
             m.threadKind = t.0.rawValue; m.threadID = t.1; m.authorID = p.userID; m.body = body; m.createdAt = now
             try await m.create(on: db)
-            try await notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db)
+            try await notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db,
+                             mailVia: req.application.config.publicURL)
             return (m, [AuditEntry(action: "thread.message", objectType: t.0.rawValue, objectID: t.1.uuidString)])
         }
     }
