@@ -35,6 +35,8 @@ public struct AppConfig: Sendable {
     /// Whether the server runs the warning scan and the outbox sender itself (SINERGI_SCHEDULER=off when
     /// cron runs `sinergi alerts run` instead).
     public var schedulerEnabled: Bool = true
+    /// DKPTKA compensation per foreign worker per month in US dollars (SINERGI_DKPTKA_USD; PP 34/2021: 100).
+    public var dkptkaMonthlyUSD: Int = 100
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -87,6 +89,7 @@ public struct AppConfig: Sendable {
         }
         config.overstayWindowDays = try int(env, "SINERGI_OVERSTAY_WINDOW_DAYS", default: 60, range: 1...3650)
         config.alertsHour = try int(env, "SINERGI_ALERTS_HOUR", default: 7, range: 0...23)
+        config.dkptkaMonthlyUSD = try int(env, "SINERGI_DKPTKA_USD", default: 100, range: 1...100_000)
         switch env["SINERGI_SCHEDULER"]?.lowercased() ?? "on" {
         case "on", "": config.schedulerEnabled = true
         case "off": config.schedulerEnabled = false

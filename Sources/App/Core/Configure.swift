@@ -101,6 +101,7 @@ func routes(_ app: Application) {
     AdminController.register(web: web)
     SponsorReportsController.register(web: web, api: api)
     AlertsController.register(web: web, api: api)
+    ForeignWorkersController.register(web: web, api: api)
 }
 
 /// One line per request: method, route pattern (not the raw URL, which may carry names or passport

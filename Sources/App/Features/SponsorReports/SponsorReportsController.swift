@@ -153,7 +153,7 @@ enum SponsorReportsController {
         let expiring = people.filter { ($0.daysToExpiry ?? 999) <= 60 }.count
         return Views.page(req, title: L10n.t("nav.portal", lang), body: """
         <h1>\(sponsor.name)</h1>
-        <p class="muted">\(L10n.f("sr.portalIntro", lang, people.count, expiring)) · <a href="/sponsors/\(sponsor.id!.uuidString)">\(L10n.t("sr.profile", lang))</a></p>
+        <p class="muted">\(L10n.f("sr.portalIntro", lang, people.count, expiring)) · <a href="/sponsors/\(sponsor.id!.uuidString)">\(L10n.t("sr.profile", lang))</a>\(sponsor.kind == "company" ? HTML(" · <a href=\"/portal/tka\">\(L10n.t("tka.title", lang))</a>") : "")</p>
         <section class="card"><h2>\(L10n.t("sr.obligations", lang))</h2>\(obligationsTable(obligations, lang, canReport: true))</section>
         <section class="card"><h2>\(L10n.t("s.foreigners", lang)) (\(people.count))</h2>
         \(people.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"portal-foreigners\"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>")

@@ -60,8 +60,11 @@ enum SponsorsController {
         let rows: HTML = foreigners.html { f in
             "<tr><td><a href=\"/foreigners/\(f.id!.uuidString)\">\(f.fullName)</a></td><td>\(f.nationality)</td><td>\(f.permitCategory ?? "—")</td><td>\(f.permitEnd ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: today), lang))</td></tr>"
         }
+        let p = try req.requirePrincipal()
+        let tka: HTML = s.kind != "company" ? "" : p.role == .sponsor ? "<p><a href=\"/portal/tka\">\(L10n.t("tka.title", lang))</a></p>" : "<p><a href=\"/sponsors/\(id.uuidString)/tka\">\(L10n.t("tka.title", lang))</a></p>"
         return Views.page(req, title: s.name, body: """
         <h1>\(s.name)</h1>
+        \(tka)
         <section class="card"><dl class="facts">
           <dt>\(L10n.t("s.kind", lang))</dt><dd>\(L10n.t(s.kind == "company" ? "s.company" : "s.individual", lang))</dd>
           <dt>NIB</dt><dd>\(s.nib ?? "—")</dd>
