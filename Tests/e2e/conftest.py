@@ -1,8 +1,10 @@
 """End-to-end fixtures: the real `sinergi` binary, a real server on loopback, real headless Chromium."""
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -16,7 +18,9 @@ PASSWORD = "E2e-Demo-Password-2026"
 
 def env_for(db_url, **extra):
     env = dict(os.environ)
-    env.update({"DATABASE_URL": db_url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": PASSWORD, "LOG_LEVEL": "warning"})
+    env.update({"DATABASE_URL": db_url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": PASSWORD, "LOG_LEVEL": "warning",
+                "SINERGI_SCHEDULER": "off"})
+    env.pop("SMTP_URL", None)
     env.update(extra)
     return env
 
@@ -91,3 +95,39 @@ def browser():
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+class SMTPSink:
+    """scripts/smtp_sink.py: a real SMTP server (aiosmtpd) storing each message as JSON."""
+
+    def __init__(self, directory, *extra):
+        self.dir = directory
+        self.proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp_sink.py"), "--dir", directory, *extra],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        words = self.proc.stdout.readline().split()
+        assert words and words[0] == "READY", "smtp_sink.py did not start (pip install aiosmtpd)"
+        self.port = int(words[1])
+
+    def messages(self):
+        return [json.load(open(os.path.join(self.dir, n), encoding="utf-8")) for n in sorted(os.listdir(self.dir)) if n.endswith(".json")]
+
+    def wait_for(self, count, seconds=30):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            m = self.messages()
+            if len(m) >= count:
+                return m
+            time.sleep(0.2)
+        return self.messages()
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def smtp_sink(tmp_path):
+    sink = SMTPSink(str(tmp_path / "mail"))
+    yield sink
+    sink.stop()

@@ -41,7 +41,9 @@ struct M020_Alerts: AsyncMigration {
             .field("emails", .int)
             .create()
         let sql = db as! any SQLDatabase
-        try await sql.create(index: "stay_permits_status_end_idx").on("stay_permits").column("status").column("end_on").run()
+        // Covering for the daily scan: the window of end dates is read from the index alone.
+        try await sql.create(index: "stay_permits_status_end_idx").on("stay_permits")
+            .column("status").column("end_on").column("foreigner_id").column("id").run()
         try await sql.create(index: "outbox_due_idx").on("outbox_messages").column("status").column("next_attempt_at").run()
         try await sql.create(index: "permit_warnings_sponsor_idx").on("permit_warnings").column("sponsor_id").column("found_on").run()
         try await sql.create(index: "permit_warnings_found_idx").on("permit_warnings").column("found_on").run()

@@ -62,8 +62,10 @@ struct AlertsRunCommand: AsyncCommand {
         let app = context.application
         let day = signature.asOf ?? app.today
         guard Day.isValid(day) else { throw CommandFailure(message: "--as-of must be a day written YYYY-MM-DD (got \"\(day)\")") }
+        let started = ContinuousClock.now
         let s = try await EarlyWarnings.run(asOf: day, app: app)
-        context.console.print("Warnings for \(day): \(s.warnings) new, \(s.emails) e-mails queued, \(s.notifications) in-app notifications.")
+        let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
+        context.console.print("Warnings for \(day): \(s.warnings) new, \(s.emails) e-mails queued, \(s.notifications) in-app notifications (scan \(String(format: "%.2f", seconds)) s).")
         guard app.config.smtp != nil else {
             context.console.print("SMTP_URL is not set: e-mails stay in the outbox until it is.")
             return

@@ -6,10 +6,10 @@ import SQLKit
 import Vapor
 
 /// The daily warning scan: permits that reach 60/30/14/7/0 days before their end (the thresholds are
-/// configuration) and permits that ended recently without a successor (overstays). Each permit and
-/// threshold is found once (a unique key), and in the same transaction each sponsor's new warnings
-/// become one digest e-mail in the outbox and in-app notifications for the sponsor's users and for the
-/// officers whose jurisdiction the foreigner lives in.
+/// configuration) and permits that ended recently (overstays). Each permit and threshold is found once (a
+/// unique key), and in the same transaction each sponsor's new warnings become one digest e-mail in the
+/// outbox and in-app notifications for the sponsor's users and for the officers whose jurisdiction the
+/// foreigner lives in.
 enum EarlyWarnings {
     struct Summary: Sendable, Equatable {
         var day: String
@@ -19,14 +19,27 @@ enum EarlyWarnings {
     }
 
     /// A permit at a threshold, as the scan finds it.
-    struct Found: Decodable, Sendable {
-        var permit_id: UUID
+    struct Found: Sendable {
+        var permitID: UUID
         var threshold: Int
-        var end_on: String
-        var foreigner_id: UUID
+        var end: String
+        var foreignerID: UUID
+        var sponsorID: UUID?
+        var regencyCode: String?
+    }
+
+    /// What a digest says about a person and a permit.
+    struct Person: Decodable, Sendable {
+        var id: UUID
+        var full_name: String
+        var nationality: String
+        var passport_number: String?
+        var permit_end: String?
         var sponsor_id: UUID?
         var regency_code: String?
     }
+
+    struct PermitInfo: Decodable, Sendable { var id: UUID; var number: String; var type_code: String }
 
     static func run(asOf day: String, app: Application) async throws -> Summary {
         guard Day.isValid(day) else { throw ValidationFailure(message: "as-of must be a day written YYYY-MM-DD") }
@@ -39,75 +52,104 @@ enum EarlyWarnings {
         let sql = db as! any SQLDatabase
         try await recordStart(day, now: now, db: db)
 
-        // The smallest threshold t with end ≤ day + t; an end before the day is an overstay.
+        // 1. Permits in the window whose most urgent threshold (the smallest t with end ≤ day + t; an end
+        //    before the day is an overstay) has no warning yet — read from the covering index alone.
         var caseExpr = SQLQueryString("CASE WHEN sp.end_on < \(bind: day) THEN -1")
         for t in thresholds { caseExpr = caseExpr + SQLQueryString(" WHEN sp.end_on <= \(bind: Day.adding(t, to: day)!) THEN \(unsafeRaw: String(t))") }
         caseExpr = caseExpr + SQLQueryString(" END")
-        let query = SQLQueryString("""
-            SELECT sp.id AS permit_id, sp.end_on AS end_on, f.id AS foreigner_id, f.sponsor_id AS sponsor_id, f.regency_code AS regency_code,
-                   \(caseExpr) AS threshold
-            FROM stay_permits sp JOIN foreigners f ON f.id = sp.foreigner_id AND f.permit_end = sp.end_on
+        struct Candidate: Decodable { var permit_id: UUID; var end_on: String; var foreigner_id: UUID; var threshold: Int }
+        let candidates = try await sql.raw("""
+            SELECT sp.id AS permit_id, sp.end_on AS end_on, sp.foreigner_id AS foreigner_id, \(caseExpr) AS threshold
+            FROM stay_permits sp
             WHERE sp.status = 'active' AND sp.end_on >= \(bind: lo) AND sp.end_on <= \(bind: hi)
               AND NOT EXISTS (SELECT 1 FROM permit_warnings w WHERE w.permit_id = sp.id AND w.threshold = \(caseExpr))
-            """)
-        let found = try await sql.raw(query).all(decoding: Found.self)
+            """).all(decoding: Candidate.self)
 
+        // 2. Only a foreigner's current permit counts (an old one left active by mistake is not warned about).
+        var people: [UUID: Person] = [:]
+        for chunk in Array(Set(candidates.map(\.foreigner_id))).chunked(500) {
+            for p in try await sql.raw("""
+                SELECT id, full_name, nationality, passport_number, permit_end, sponsor_id, regency_code FROM foreigners WHERE id IN (\(binds: Array(chunk)))
+                """).all(decoding: Person.self) { people[p.id] = p }
+        }
+        let found: [Found] = candidates.compactMap { c in
+            guard let p = people[c.foreigner_id], p.permit_end == c.end_on else { return nil }
+            return Found(permitID: c.permit_id, threshold: c.threshold, end: c.end_on, foreignerID: c.foreigner_id, sponsorID: p.sponsor_id, regencyCode: p.regency_code)
+        }
+
+        // 3. What the digests need, loaded in batches before the transaction.
+        let bySponsor = Dictionary(grouping: found.filter { $0.sponsorID != nil }, by: { $0.sponsorID! })
+        var sponsors: [Sponsor] = []
+        var users: [User] = []
+        for chunk in Array(bySponsor.keys).chunked(500) {
+            sponsors += try await Sponsor.query(on: db).filter(\.$id ~~ Array(chunk)).all()
+            users += try await User.query(on: db).filter(\.$sponsor.$id ~~ Array(chunk)).filter(\.$disabled == false).all()
+        }
+        let mailed = sponsors.filter { s in s.email.map { (try? MailAddress($0)) != nil } ?? false }
+        var permits: [UUID: PermitInfo] = [:]
+        let listedPermits = mailed.flatMap { s in WarningDigest.listed(bySponsor[s.id!] ?? []).map(\.permitID) }
+        for chunk in listedPermits.chunked(500) {
+            for p in try await sql.raw("SELECT id, number, type_code FROM stay_permits WHERE id IN (\(binds: Array(chunk)))").all(decoding: PermitInfo.self) {
+                permits[p.id] = p
+            }
+        }
+        let rates = try await OverstayFeeRate.query(on: db).all()
+        let usersBySponsor = Dictionary(grouping: users, by: { $0.$sponsor.id! })
+        let jurisdictions = try await OfficeJurisdiction.query(on: db).all()
+        let staff = try await User.query(on: db).filter(\.$office.$id ~~ Set(jurisdictions.map { $0.$office.id })).filter(\.$disabled == false)
+            .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
+
+        // 4. Warnings, digests, notifications and the audit event: one transaction.
+        let (allSponsors, persons, permitInfo) = (sponsors, people, permits)
         let summary: Summary = try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
             var s = Summary(day: day)
             let txSQL = tx as! any SQLDatabase
-            var ids: [UUID: UUID] = [:]   // permit → warning id
-            for chunk in found.chunked(500) {
-                let insert = txSQL.insert(into: PermitWarning.schema)
-                    .columns("id", "permit_id", "threshold", "foreigner_id", "sponsor_id", "regency_code", "permit_end", "found_on")
-                for f in chunk {
-                    let id = UUID()
-                    ids[f.permit_id] = id
-                    insert.values(SQLBind(id), SQLBind(f.permit_id), SQLBind(f.threshold), SQLBind(f.foreigner_id), SQLBind(f.sponsor_id),
-                                  SQLBind(f.regency_code), SQLBind(f.end_on), SQLBind(day))
-                }
-                try await insert.ignoringConflicts(with: ["permit_id", "threshold"]).run()
-            }
-            s.warnings = found.count
-            let bySponsor = Dictionary(grouping: found.filter { $0.sponsor_id != nil }, by: { $0.sponsor_id! })
-            let sponsors = try await Sponsor.query(on: tx).filter(\.$id ~~ Array(bySponsor.keys)).all()
-            for sponsor in sponsors {
+            var outboxFor: [UUID: UUID] = [:]   // sponsor → digest message
+            var notices: [(UUID, String, String)] = []   // user, title, link
+            for sponsor in mailed {
                 let items = bySponsor[sponsor.id!] ?? []
                 let lang = Language(rawValue: sponsor.language) ?? .id
-                if let email = sponsor.email, (try? MailAddress(email)) != nil {
-                    let mail = try await WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config, db: tx)
-                    let key = "warning-digest:\(sponsor.id!.uuidString):\(day):\(digestKey(items))"
-                    let outbox = try await Outbox.enqueue(key: key, kind: "warning-digest", to: email, subject: mail.subject, body: mail.body, now: now, on: tx)
-                    for chunk in items.compactMap({ ids[$0.permit_id] }).chunked(500) {
-                        try await txSQL.update(PermitWarning.schema).set("outbox_id", to: outbox).where("id", .in, Array(chunk)).run()
-                    }
-                    s.emails += 1
-                }
-                let users = try await User.query(on: tx).filter(\.$sponsor.$id == sponsor.id!).filter(\.$disabled == false).all()
-                let title = L10n.f("warn.notify.sponsor", lang, items.count)
-                try await CoordinationController.notify(users.compactMap(\.id), except: nil, kind: "warning", title: title, link: "/portal", now: now, db: tx)
-                s.notifications += users.count
+                let mail = WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config,
+                                                 people: persons, permits: permitInfo, rates: rates)
+                let key = "warning-digest:\(sponsor.id!.uuidString):\(day):\(digestKey(items))"
+                outboxFor[sponsor.id!] = try await Outbox.enqueue(key: key, kind: "warning-digest", to: sponsor.email!, subject: mail.subject,
+                                                                  body: mail.body, now: now, on: tx)
+                s.emails += 1
             }
-            // Officers and supervisors: one notification per office with the day's count in its jurisdiction.
-            let byRegency = Dictionary(grouping: found, by: { $0.regency_code ?? "" })
-            let jurisdictions = try await OfficeJurisdiction.query(on: tx).all()
-            var perOffice: [UUID: (Int, Int)] = [:]
+            for sponsor in allSponsors {
+                let lang = Language(rawValue: sponsor.language) ?? .id
+                let title = L10n.f("warn.notify.sponsor", lang, bySponsor[sponsor.id!]?.count ?? 0)
+                for u in usersBySponsor[sponsor.id!] ?? [] { notices.append((u.id!, title, "/portal")) }
+            }
+            // Officers and supervisors: one notification per person with the day's count in the jurisdiction.
+            let byRegency = Dictionary(grouping: found, by: { $0.regencyCode ?? "" })
+            var perOffice: [UUID: (count: Int, over: Int)] = [:]
             for j in jurisdictions {
                 let list = byRegency[j.regencyCode] ?? []
                 guard !list.isEmpty else { continue }
-                let over = list.filter { $0.threshold == PermitWarning.overstay }.count
-                perOffice[j.$office.id, default: (0, 0)].0 += list.count
-                perOffice[j.$office.id, default: (0, 0)].1 += over
+                perOffice[j.$office.id, default: (0, 0)].count += list.count
+                perOffice[j.$office.id, default: (0, 0)].over += list.filter { $0.threshold == PermitWarning.overstay }.count
             }
-            for (office, (count, over)) in perOffice {
-                let staff = try await User.query(on: tx).filter(\.$office.$id == office).filter(\.$disabled == false)
-                    .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
-                for u in staff {
-                    let lang = Language(rawValue: u.language) ?? .id
-                    try await CoordinationController.notify([u.id!], except: nil, kind: "warning", title: L10n.f("warn.notify.office", lang, count, over),
-                                                            link: "/warnings?day=\(day)", now: now, db: tx)
+            for u in staff {
+                guard let office = u.$office.id, let c = perOffice[office] else { continue }
+                notices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), "/warnings?day=\(day)"))
+            }
+            for chunk in found.chunked(500) {
+                let insert = txSQL.insert(into: PermitWarning.schema)
+                    .columns("id", "permit_id", "threshold", "foreigner_id", "sponsor_id", "regency_code", "permit_end", "found_on", "outbox_id")
+                for f in chunk {
+                    insert.values(SQLBind(UUID()), SQLBind(f.permitID), SQLBind(f.threshold), SQLBind(f.foreignerID), SQLBind(f.sponsorID),
+                                  SQLBind(f.regencyCode), SQLBind(f.end), SQLBind(day), SQLBind(f.sponsorID.flatMap { outboxFor[$0] }))
                 }
-                s.notifications += staff.count
+                try await insert.ignoringConflicts(with: ["permit_id", "threshold"]).run()
             }
+            for chunk in notices.chunked(500) {
+                let insert = txSQL.insert(into: AppNotification.schema).columns("id", "user_id", "kind", "title", "link", "created_at")
+                for n in chunk { insert.values(SQLBind(UUID()), SQLBind(n.0), SQLBind("warning"), SQLBind(String(n.1.prefix(300))), SQLBind(n.2), SQLBind(now)) }
+                try await insert.run()
+            }
+            s.warnings = found.count
+            s.notifications = notices.count
             try await txSQL.update(AlertRun.schema).set("finished_at", to: now).set("warnings", to: s.warnings).set("emails", to: s.emails)
                 .where("day", .equal, day).run()
             return (s, [AuditEntry(action: "alerts.run", objectType: "alert_run", objectID: day, detail: "warnings=\(s.warnings) emails=\(s.emails)")])
@@ -128,7 +170,7 @@ enum EarlyWarnings {
 
     /// The same warnings always give the same digest key; new warnings later that day give another one.
     static func digestKey(_ items: [Found]) -> String {
-        let text = items.map { "\($0.permit_id.uuidString):\($0.threshold)" }.sorted().joined(separator: ",")
+        let text = items.map { "\($0.permitID.uuidString):\($0.threshold)" }.sorted().joined(separator: ",")
         return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -13,12 +13,14 @@ enum Outbox {
                         now: Date, on db: any Database) async throws -> UUID {
         let sql = db as! any SQLDatabase
         let id = UUID()
-        try await sql.insert(into: OutboxMessage.schema)
+        let inserted = try await sql.insert(into: OutboxMessage.schema)
             .columns("id", "idempotency_key", "kind", "recipient", "subject", "body", "status", "attempts", "created_at", "next_attempt_at")
             .values(SQLBind(id), SQLBind(key), SQLBind(kind), SQLBind(recipient), SQLBind(String(subject.prefix(300))), SQLBind(body),
                     SQLBind(OutboxStatus.pending.rawValue), SQLBind(0), SQLBind(now), SQLBind(now))
             .ignoringConflicts(with: ["idempotency_key"])
-            .run()
+            .returning("id")
+            .all()
+        if !inserted.isEmpty { return id }
         return try await OutboxMessage.query(on: db).filter(\.$idempotencyKey == key).first()?.id ?? id
     }
 
