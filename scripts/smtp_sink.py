@@ -130,7 +130,10 @@ def main():
     if not sys.stdin.isatty():
         threading.Thread(target=watch_stdin, daemon=True).start()
     stop.wait()
+    # A client still connected can keep aiosmtpd's shutdown waiting: never longer than 3 s.
+    threading.Timer(3, lambda: os._exit(0)).start()
     controller.stop()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,9 @@ public final class SMTPSink: @unchecked Sendable {
     public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }

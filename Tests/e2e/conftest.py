@@ -123,7 +123,11 @@ class SMTPSink:
     def stop(self):
         self.proc.stdin.close()
         self.proc.terminate()
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
 
 
 @pytest.fixture()

@@ -7,6 +7,7 @@ import subprocess
 import time
 import urllib.request
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -59,18 +60,23 @@ def test_server_scheduler_sends_without_a_request(seeded_db, workdir, smtp_sink)
         proc.wait(timeout=10)
 
 
+def wait(browser, condition):
+    """Waits across page loads: an element read while the next page replaces it is looked up again."""
+    return WebDriverWait(browser, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
+
+
 def test_sponsor_files_a_report_and_gets_a_receipt(browser, server):
     login(browser, server, "sponsor@demo.sinergi.id")
     browser.get(server + "/portal")
     assert browser.find_element(By.ID, "portal-foreigners")
     browser.find_element(By.CSS_SELECTOR, "#portal-foreigners a[href^='/portal/reports/new']").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "report-form"))
+    wait(browser, lambda d: d.find_elements(By.ID, "report-form"))
     Select(browser.find_element(By.ID, "type")).select_by_value("departure")
     day = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
     browser.execute_script("document.getElementById('eventOn').value = arguments[0]", day)
     browser.find_element(By.ID, "destination").send_keys("Seoul")
     browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "receipt-number"))
+    wait(browser, lambda d: d.find_elements(By.ID, "receipt-number"))
     receipt = browser.find_element(By.ID, "receipt-number").text
     assert receipt.startswith("WL-")
     assert browser.find_element(By.ID, "timeliness").text == "Tepat waktu"
@@ -80,7 +86,7 @@ def test_sponsor_files_a_report_and_gets_a_receipt(browser, server):
     browser.get(server + "/sponsor-reports")
     browser.find_element(By.LINK_TEXT, receipt).click()
     browser.find_element(By.CSS_SELECTOR, "#review-form button[value=accept]").click()
-    WebDriverWait(browser, 10).until(lambda d: "Diterima" in d.find_element(By.ID, "report-status").text)
+    wait(browser, lambda d: "Diterima" in d.find_element(By.ID, "report-status").text)
     login(browser, server, "sponsor@demo.sinergi.id")
     browser.get(server + "/portal")
     assert receipt in browser.find_element(By.ID, "report-list").text
