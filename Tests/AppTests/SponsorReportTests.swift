@@ -180,4 +180,23 @@ import VaporTesting
             #expect(try await a.get(receiptPath).status == .forbidden)
         }
     }
+
+    @Test func sponsorChoosesWhereAndInWhichLanguageWarningsGo() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            _ = try await b.get("/portal")
+            let bad = try await b.post("/portal/contact", form: ["email": "hrd@@pt", "language": "en"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("not an e-mail address"))
+            #expect(try await b.post("/portal/contact", form: ["email": "hrd@pt-abc.co.id", "language": "en"]).status == .seeOther)
+            let u = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            let s = try #require(try await Sponsor.find(u.$sponsor.id, on: app.db))
+            #expect(s.email == "hrd@pt-abc.co.id" && s.language == "en")
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            #expect(try await post(app, token, "/api/v1/portal/contact", ["language": "fr"]).status == .unprocessableEntity)
+            #expect(try await post(app, token, "/api/v1/portal/contact", ["email": "", "language": "id"]).status == .ok)
+            #expect(try await Sponsor.find(u.$sponsor.id, on: app.db)?.email == nil)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "sponsor.contact").count() == 2)
+        }
+    }
 }

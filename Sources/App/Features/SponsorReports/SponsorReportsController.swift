@@ -1,6 +1,7 @@
 import Deadlines
 import Fluent
 import Foundation
+import SMTP
 import Vapor
 
 /// The sponsor portal (`/portal`), mandatory reports (`/api/v1/sponsor-reports`, receipts, officer review)
@@ -17,9 +18,11 @@ enum SponsorReportsController {
         api.grouped(RequireRole(.officer, .supervisor)).post("sponsor-reports", ":id", "review", use: reviewAPI)
 
         let sponsorWeb = web.grouped(RequireRole(.sponsor))
-        sponsorWeb.get("portal", use: portalPage)
+        sponsorWeb.get("portal") { try await portalPage($0) }
         sponsorWeb.get("portal", "reports", "new", use: newReportPage)
         sponsorWeb.post("portal", "reports", use: submitForm)
+        sponsorWeb.post("portal", "contact", use: contactForm)
+        sponsorAPI.post("portal", "contact", use: contactAPI)
         let readWeb = web.grouped(RequireRole(.sponsor, .officer, .supervisor))
         readWeb.get("portal", "reports", ":id", use: receiptPage)
         let officerWeb = web.grouped(RequireRole(.officer, .supervisor))
@@ -138,7 +141,9 @@ enum SponsorReportsController {
         return Dictionary(try await Foreigner.query(on: db).filter(\.$id ~~ Set(ids)).all().map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func portalPage(_ req: Request) async throws -> Response {
+    static func portalPage(_ req: Request) async throws -> Response { try await portalPage(req, error: nil, status: .ok) }
+
+    static func portalPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let lang = req.language
         let p = try req.requirePrincipal()
         let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
@@ -159,7 +164,57 @@ enum SponsorReportsController {
         \(people.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"portal-foreigners\"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>")
         </section>
         <section class="card"><h2>\(L10n.t("sr.recent", lang))</h2>\(reportsTable(reports, names: names, lang))</section>
-        """)
+        \(contactCard(req, sponsor: sponsor, error: error))
+        """, status: status)
+    }
+
+    /// Where and in which language the daily warning digest goes.
+    static func contactCard(_ req: Request, sponsor: Sponsor, error: String?) -> HTML {
+        let lang = req.language
+        let alert: HTML = error.map { "<p class=\"alert error\" role=\"alert\">\($0)</p>" } ?? ""
+        return """
+        <section class="card" id="contact"><h2>\(L10n.t("sr.contact", lang))</h2>\(alert)
+        <form method="post" action="/portal/contact" id="contact-form">
+          <input type="hidden" name="_csrf" value="\(req.csrfToken)">
+          <div><label for="email">\(L10n.t("sr.contactEmail", lang))</label><input id="email" name="email" type="email" maxlength="254" value="\(sponsor.email ?? "")"></div>
+          <div><label for="language">\(L10n.t("sr.contactLanguage", lang))</label><select id="language" name="language">\(Views.options([("id", "Bahasa Indonesia"), ("en", "English")], selected: sponsor.language))</select></div>
+          <button type="submit">\(L10n.t("tka.save", lang))</button>
+        </form></section>
+        """
+    }
+
+    struct ContactInput: Content { var email: String?; var language: String? }
+
+    /// A sponsor sets the address and language of its warnings (audited; the address is checked).
+    static func updateContact(_ i: ContactInput, _ req: Request) async throws -> Sponsor {
+        let p = try req.requirePrincipal()
+        let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
+        let email = i.email?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard email.isEmpty || (try? MailAddress(email)) != nil else { throw ValidationFailure(message: "email is not an e-mail address") }
+        guard let language = i.language, Language(rawValue: language) != nil else { throw ValidationFailure(message: "language must be id or en") }
+        return try await req.audited { db in
+            sponsor.email = email.isEmpty ? nil : email
+            sponsor.language = language
+            try await sponsor.save(on: db)
+            return (sponsor, [AuditEntry(action: "sponsor.contact", objectType: "sponsor", objectID: sponsor.id!.uuidString, detail: "language=\(language)")])
+        }
+    }
+
+    static func contactForm(_ req: Request) async throws -> Response {
+        let i = try req.content.decode(ContactInput.self)
+        do {
+            _ = try await updateContact(i, req)
+        } catch let e as ValidationFailure {
+            return try await portalPage(req, error: e.message, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/portal#contact")
+    }
+
+    struct ContactDTO: Content { var email: String?; var language: String }
+
+    static func contactAPI(_ req: Request) async throws -> ContactDTO {
+        let s = try await updateContact((try? req.content.decode(ContactInput.self)) ?? ContactInput(), req)
+        return ContactDTO(email: s.email, language: s.language)
     }
 
     static func newReportPage(_ req: Request) async throws -> Response {
