@@ -199,4 +199,25 @@ import VaporTesting
             #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "sponsor.contact").count() == 2)
         }
     }
+
+    @Test func eachTypeUsesItsRuleFromDataAndDaysAreJakartaDays() async throws {
+        try await withTestApp { app in
+            // Office policy changed: departures within 3 working days.
+            let rule = try #require(try await DeadlineRuleRecord.find("departure", on: app.db))
+            rule.amount = 3; rule.dayCount = "workingDays"
+            try await rule.save(on: app.db)
+            // 17:30 UTC on 30 November is 00:30 on 1 December in Jakarta.
+            app.clock = AppClock(now: { Date(timeIntervalSince1970: 1_796_059_800) })
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app).id!.uuidString
+            // Tuesday 1 Dec (today in Jakarta, not in the future): three working days → Friday 4 Dec.
+            let dep = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "d", "foreignerId": f, "type": "departure", "eventOn": "2026-12-01"])
+            #expect(dep.status == .created)
+            #expect(try dep.content.decode(Report.self).dueOn == "2026-12-04")
+            // Other types keep the shipped 14 calendar days.
+            let civil = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "c", "foreignerId": f, "type": "civilStatusChange", "eventOn": "2026-12-01", "civilStatus": "birth"])
+            #expect(try civil.content.decode(Report.self).dueOn == "2026-12-15")
+            #expect(try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "e", "foreignerId": f, "type": "departure", "eventOn": "2026-12-02"]).status == .unprocessableEntity)
+        }
+    }
 }
