@@ -190,4 +190,24 @@ struct AlertFixture {
             #expect(got.count == 1 && got[0].rcpt_tos == [messages[1].recipient])
         }
     }
+
+    @Test func errorsShownToAdminsHaveAddressesMasked() {
+        #expect(Outbox.scrubbed("DATA refused: 550 5.1.1 <hrd@pt-abc.co.id>: Recipient address rejected") == "DATA refused: 550 5.1.1 <h***@pt-abc.co.id>: Recipient address rejected")
+        #expect(Outbox.masked("x@y.id") == "x***@y.id" && Outbox.masked("nonsense") == "***")
+    }
+
+    @Test func smallTransactionsGiveTheSameResult() async throws {
+        try await withTestApp { app in
+            let clock = TestClock(); clock.install(app)
+            let fx = try await AlertFixture.make(app)
+            let s = try await EarlyWarnings.run(asOf: "2026-11-30", app: app, batchSize: 1)
+            #expect(s.warnings == 4 && s.emails == 2)
+            #expect(try await warnings(app, day: "2026-11-30") == [key(fx.a1, 30), key(fx.a2, 30), key(fx.a3, -1), key(fx.b1, 7)])
+            // One transaction per sponsor here (A's three warnings together, B's one), each with its digest.
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "alerts.warn").count() == 2)
+            let a = try await PermitWarning.query(on: app.db).filter(\.$sponsorID == fx.a.id!).all()
+            #expect(a.count == 3 && Set(a.compactMap(\.outboxID)).count == 1)
+            #expect(try await AlertRun.find("2026-11-30", on: app.db)?.finishedAt != nil)
+        }
+    }
 }

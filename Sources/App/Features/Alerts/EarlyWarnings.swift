@@ -41,7 +41,8 @@ enum EarlyWarnings {
 
     struct PermitInfo: Decodable, Sendable { var id: UUID; var number: String; var type_code: String }
 
-    static func run(asOf day: String, app: Application) async throws -> Summary {
+    /// `batchSize`: about how many warnings one transaction writes (a sponsor's are never split).
+    static func run(asOf day: String, app: Application, batchSize: Int = 2000) async throws -> Summary {
         guard Day.isValid(day) else { throw ValidationFailure(message: "as-of must be a day written YYYY-MM-DD") }
         let config = app.config, now = app.clock.now()
         let thresholds = config.warningDays.sorted()
@@ -99,62 +100,98 @@ enum EarlyWarnings {
         let staff = try await User.query(on: db).filter(\.$office.$id ~~ Set(jurisdictions.map { $0.$office.id })).filter(\.$disabled == false)
             .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
 
-        // 4. Warnings, digests, notifications and the audit event: one transaction.
-        let (allSponsors, persons, permitInfo) = (sponsors, people, permits)
-        let summary: Summary = try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
-            var s = Summary(day: day)
-            let txSQL = tx as! any SQLDatabase
-            var outboxFor: [UUID: UUID] = [:]   // sponsor → digest message
+        // 4. Written in batches of about 2,000 warnings, each batch one short transaction holding its sponsors'
+        //    warnings, their digests in the outbox, their users' notifications and an audit event, so that a
+        //    first run over a large registry never holds SQLite's write lock for long. A run stopped halfway
+        //    goes on where it stopped (the anti-join skips what was written).
+        var batches: [[Found]] = [[]]
+        for (_, items) in Dictionary(grouping: found, by: \.sponsorID) {
+            if batches[batches.count - 1].count >= batchSize { batches.append([]) }
+            batches[batches.count - 1] += items
+        }
+        let mailedIDs = Set(mailed.compactMap(\.id))
+        let sponsorByID = Dictionary(sponsors.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        var summary = Summary(day: day)
+        for batch in batches where !batch.isEmpty {
+            let ids = Set(batch.compactMap(\.sponsorID))
+            // Digests are composed before the transaction opens.
+            var mails: [(sponsor: Sponsor, key: String, subject: String, body: String)] = []
             var notices: [(UUID, String, String)] = []   // user, title, link
-            for sponsor in mailed {
-                let items = bySponsor[sponsor.id!] ?? []
+            for id in ids {
+                guard let sponsor = sponsorByID[id] else { continue }
+                let items = bySponsor[id] ?? []
                 let lang = Language(rawValue: sponsor.language) ?? .id
-                let mail = WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config,
-                                                 people: persons, permits: permitInfo, rates: rates)
-                let key = "warning-digest:\(sponsor.id!.uuidString):\(day):\(digestKey(items))"
-                outboxFor[sponsor.id!] = try await Outbox.enqueue(key: key, kind: "warning-digest", to: sponsor.email!, subject: mail.subject,
-                                                                  body: mail.body, now: now, on: tx)
-                s.emails += 1
-            }
-            for sponsor in allSponsors {
-                let lang = Language(rawValue: sponsor.language) ?? .id
-                let title = L10n.f("warn.notify.sponsor", lang, bySponsor[sponsor.id!]?.count ?? 0)
-                for u in usersBySponsor[sponsor.id!] ?? [] { notices.append((u.id!, title, "/portal")) }
-            }
-            // Officers and supervisors: one notification per person with the day's count in the jurisdiction.
-            let byRegency = Dictionary(grouping: found, by: { $0.regencyCode ?? "" })
-            var perOffice: [UUID: (count: Int, over: Int)] = [:]
-            for j in jurisdictions {
-                let list = byRegency[j.regencyCode] ?? []
-                guard !list.isEmpty else { continue }
-                perOffice[j.$office.id, default: (0, 0)].count += list.count
-                perOffice[j.$office.id, default: (0, 0)].over += list.filter { $0.threshold == PermitWarning.overstay }.count
-            }
-            for u in staff {
-                guard let office = u.$office.id, let c = perOffice[office] else { continue }
-                notices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), "/warnings?day=\(day)"))
-            }
-            for chunk in found.chunked(500) {
-                let insert = txSQL.insert(into: PermitWarning.schema)
-                    .columns("id", "permit_id", "threshold", "foreigner_id", "sponsor_id", "regency_code", "permit_end", "found_on", "outbox_id")
-                for f in chunk {
-                    insert.values(SQLBind(UUID()), SQLBind(f.permitID), SQLBind(f.threshold), SQLBind(f.foreignerID), SQLBind(f.sponsorID),
-                                  SQLBind(f.regencyCode), SQLBind(f.end), SQLBind(day), SQLBind(f.sponsorID.flatMap { outboxFor[$0] }))
+                if mailedIDs.contains(id) {
+                    let mail = WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config,
+                                                     people: people, permits: permits, rates: rates)
+                    mails.append((sponsor, "warning-digest:\(id.uuidString):\(day):\(digestKey(items))", mail.subject, mail.body))
                 }
-                try await insert.ignoringConflicts(with: ["permit_id", "threshold"]).run()
+                let title = L10n.f("warn.notify.sponsor", lang, items.count)
+                for u in usersBySponsor[id] ?? [] { notices.append((u.id!, title, "/portal")) }
             }
-            for chunk in notices.chunked(500) {
-                let insert = txSQL.insert(into: AppNotification.schema).columns("id", "user_id", "kind", "title", "link", "created_at")
-                for n in chunk { insert.values(SQLBind(UUID()), SQLBind(n.0), SQLBind("warning"), SQLBind(String(n.1.prefix(300))), SQLBind(n.2), SQLBind(now)) }
-                try await insert.run()
+            let (batchMails, batchNotices) = (mails, notices)
+            let emails = try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
+                var outboxFor: [UUID: UUID] = [:]   // sponsor → digest message
+                for m in batchMails {
+                    outboxFor[m.sponsor.id!] = try await Outbox.enqueue(key: m.key, kind: "warning-digest", to: m.sponsor.email!, subject: m.subject,
+                                                                        body: m.body, now: now, on: tx)
+                }
+                try await insertWarnings(batch, outboxFor: outboxFor, day: day, on: tx)
+                try await insertNotices(batchNotices, now: now, on: tx)
+                return (batchMails.count, [AuditEntry(action: "alerts.warn", objectType: "alert_run", objectID: day,
+                                                      detail: "warnings=\(batch.count) emails=\(batchMails.count)")])
             }
-            s.warnings = found.count
-            s.notifications = notices.count
-            try await txSQL.update(AlertRun.schema).set("finished_at", to: now).set("warnings", to: s.warnings).set("emails", to: s.emails)
-                .where("day", .equal, day).run()
-            return (s, [AuditEntry(action: "alerts.run", objectType: "alert_run", objectID: day, detail: "warnings=\(s.warnings) emails=\(s.emails)")])
+            summary.warnings += batch.count
+            summary.emails += emails
+            summary.notifications += notices.count
+        }
+
+        // 5. Officers and supervisors: one notification per person with the day's count in the jurisdiction;
+        //    the run is recorded as finished.
+        let byRegency = Dictionary(grouping: found, by: { $0.regencyCode ?? "" })
+        var perOffice: [UUID: (count: Int, over: Int)] = [:]
+        for j in jurisdictions {
+            let list = byRegency[j.regencyCode] ?? []
+            guard !list.isEmpty else { continue }
+            perOffice[j.$office.id, default: (0, 0)].count += list.count
+            perOffice[j.$office.id, default: (0, 0)].over += list.filter { $0.threshold == PermitWarning.overstay }.count
+        }
+        var officeNotices: [(UUID, String, String)] = []
+        for u in staff {
+            guard let office = u.$office.id, let c = perOffice[office] else { continue }
+            officeNotices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), "/warnings?day=\(day)"))
+        }
+        summary.notifications += officeNotices.count
+        let total = summary, finalNotices = officeNotices
+        try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
+            try await insertNotices(finalNotices, now: now, on: tx)
+            try await (tx as! any SQLDatabase).update(AlertRun.schema).set("finished_at", to: now).set("warnings", to: total.warnings)
+                .set("emails", to: total.emails).where("day", .equal, day).run()
+            return ((), [AuditEntry(action: "alerts.run", objectType: "alert_run", objectID: day, detail: "warnings=\(total.warnings) emails=\(total.emails)")])
         }
         return summary
+    }
+
+    private static func insertWarnings(_ found: [Found], outboxFor: [UUID: UUID], day: String, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for chunk in found.chunked(500) {
+            let insert = sql.insert(into: PermitWarning.schema)
+                .columns("id", "permit_id", "threshold", "foreigner_id", "sponsor_id", "regency_code", "permit_end", "found_on", "outbox_id")
+            for f in chunk {
+                insert.values(SQLBind(UUID()), SQLBind(f.permitID), SQLBind(f.threshold), SQLBind(f.foreignerID), SQLBind(f.sponsorID),
+                              SQLBind(f.regencyCode), SQLBind(f.end), SQLBind(day), SQLBind(f.sponsorID.flatMap { outboxFor[$0] }))
+            }
+            try await insert.ignoringConflicts(with: ["permit_id", "threshold"]).run()
+        }
+    }
+
+    private static func insertNotices(_ notices: [(UUID, String, String)], now: Date, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for chunk in notices.chunked(500) {
+            let insert = sql.insert(into: AppNotification.schema).columns("id", "user_id", "kind", "title", "link", "created_at")
+            for n in chunk { insert.values(SQLBind(UUID()), SQLBind(n.0), SQLBind("warning"), SQLBind(String(n.1.prefix(300))), SQLBind(n.2), SQLBind(now)) }
+            try await insert.run()
+        }
     }
 
     /// Notes that the day's scan started (the server's scheduler runs each day once).

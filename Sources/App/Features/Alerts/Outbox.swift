@@ -34,6 +34,15 @@ enum Outbox {
     /// A message claimed this long ago by a sender that did not finish (a crash, a restart) is pending again.
     static let lease: TimeInterval = 10 * 60
 
+    /// An error text for the admin page: e-mail addresses in it (servers quote the refused recipient) masked.
+    static func scrubbed(_ text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard word.contains("@") else { return String(word) }
+            let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: "<>():,;\"'[]"))
+            return word.replacingOccurrences(of: trimmed, with: masked(trimmed))
+        }.joined(separator: " ")
+    }
+
     /// Masks the local part for admin pages: `h***@pt-abc.co.id`.
     static func masked(_ address: String) -> String {
         guard let at = address.firstIndex(of: "@") else { return "***" }
@@ -128,7 +137,7 @@ actor OutboxSender {
         let attempts = m.attempts + 1
         let permanent = (error as? SMTPError)?.isPermanent ?? false
         let giveUp = permanent || attempts >= Outbox.maxAttempts
-        let message = String("\(error)".prefix(500))
+        let message = Outbox.scrubbed(String("\(error)".prefix(500)))
         try await (db as! any SQLDatabase).update(OutboxMessage.schema)
             .set("status", to: giveUp ? OutboxStatus.failed.rawValue : OutboxStatus.pending.rawValue)
             .set("attempts", to: attempts)
