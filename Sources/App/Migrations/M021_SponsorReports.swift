@@ -27,7 +27,6 @@ struct M021_SponsorReports: AsyncMigration {
             .field("details", .string, .required)
             .field("client_id", .string, .required)
             .field("status", .string, .required)
-            .field("on_time", .bool, .required)
             .field("receipt_number", .string, .required)
             .field("submitted_by", .uuid, .required)
             .field("submitted_at", .datetime, .required)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Officers: the overstay list (`/overstays`) and the day's warnings (`/warnings`); admins: outbox
@@ -56,7 +57,7 @@ enum AlertsController {
         let lang = req.language
         let r = try await overstays(req)
         let rows: HTML = r.items.html { o in
-            "<tr><td><a href=\"/foreigners/\(o.foreignerId.uuidString)\">\(o.fullName)</a></td><td>\(o.nationality)</td><td>\(o.passportNumber ?? "—")</td><td>\(o.permitEnd)</td><td>\(o.days)</td><td>\(WarningDigest.rupiah(o.feeIDR))\(o.deportationCase ? HTML(" · <strong>\(L10n.t("lookup.deportation", lang))</strong>") : "")</td></tr>"
+            "<tr><td><a href=\"/foreigners/\(o.foreignerId.uuidString)\">\(o.fullName)</a></td><td>\(o.nationality)</td><td>\(o.passportNumber ?? "—")</td><td>\(o.permitEnd)</td><td>\(o.days)</td><td>\(OverstayFine.rupiah(o.feeIDR))\(o.deportationCase ? HTML(" · <strong>\(L10n.t("lookup.deportation", lang))</strong>") : "")</td></tr>"
         }
         return Views.page(req, title: L10n.t("nav.overstays", lang), body: """
         <h1>\(L10n.t("nav.overstays", lang)) (\(r.total))</h1>
@@ -125,8 +126,11 @@ enum AlertsController {
     static func outbox(_ req: Request) async throws -> OutboxList {
         let status = req.query[String.self, at: "status"]
         if let status, OutboxStatus(rawValue: status) == nil { throw ValidationFailure(message: "status must be pending, sending, sent or failed") }
-        var counts: [String: Int] = [:]
-        for s in OutboxStatus.allCases { counts[s.rawValue] = try await OutboxMessage.query(on: req.db).filter(\.$status == s.rawValue).count() }
+        struct Count: Decodable { var status: String; var n: Int }
+        var counts = Dictionary(uniqueKeysWithValues: OutboxStatus.allCases.map { ($0.rawValue, 0) })
+        for c in try await (req.db as! any SQLDatabase).raw("SELECT status, COUNT(*) AS n FROM outbox_messages GROUP BY status").all(decoding: Count.self) {
+            counts[c.status] = c.n
+        }
         let q = OutboxMessage.query(on: req.db)
         if let status { q.filter(\.$status == status) }
         let items = try await q.sort(\.$createdAt, .descending).limit(200).all().map {

@@ -97,8 +97,6 @@ enum EarlyWarnings {
         let rates = try await OverstayFeeRate.query(on: db).all()
         let usersBySponsor = Dictionary(grouping: users, by: { $0.$sponsor.id! })
         let jurisdictions = try await OfficeJurisdiction.query(on: db).all()
-        let staff = try await User.query(on: db).filter(\.$office.$id ~~ Set(jurisdictions.map { $0.$office.id })).filter(\.$disabled == false)
-            .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
 
         // 4. Written in batches of about 2,000 warnings, each batch one short transaction holding its sponsors'
         //    warnings, their digests in the outbox, their users' notifications and an audit event, so that a
@@ -116,7 +114,7 @@ enum EarlyWarnings {
             let ids = Set(batch.compactMap(\.sponsorID))
             // Digests are composed before the transaction opens.
             var mails: [(sponsor: Sponsor, key: String, subject: String, body: String)] = []
-            var notices: [(UUID, String, String)] = []   // user, title, link
+            var notices: [(user: UUID, title: String, link: String)] = []
             for id in ids {
                 guard let sponsor = sponsorByID[id] else { continue }
                 let items = bySponsor[id] ?? []
@@ -137,7 +135,7 @@ enum EarlyWarnings {
                                                                         body: m.body, now: now, on: tx)
                 }
                 try await insertWarnings(batch, outboxFor: outboxFor, day: day, on: tx)
-                try await insertNotices(batchNotices, now: now, on: tx)
+                try await AppNotification.insert(batchNotices, kind: "warning", now: now, on: tx)
                 return (batchMails.count, [AuditEntry(action: "alerts.warn", objectType: "alert_run", objectID: day,
                                                       detail: "warnings=\(batch.count) emails=\(batchMails.count)")])
             }
@@ -156,7 +154,9 @@ enum EarlyWarnings {
             perOffice[j.$office.id, default: (0, 0)].count += list.count
             perOffice[j.$office.id, default: (0, 0)].over += list.filter { $0.threshold == PermitWarning.overstay }.count
         }
-        var officeNotices: [(UUID, String, String)] = []
+        var officeNotices: [(user: UUID, title: String, link: String)] = []
+        let staff = perOffice.isEmpty ? [] : try await User.query(on: db).filter(\.$office.$id ~~ Array(perOffice.keys)).filter(\.$disabled == false)
+            .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
         for u in staff {
             guard let office = u.$office.id, let c = perOffice[office] else { continue }
             officeNotices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), "/warnings?day=\(day)"))
@@ -164,7 +164,7 @@ enum EarlyWarnings {
         summary.notifications += officeNotices.count
         let total = summary, finalNotices = officeNotices
         try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
-            try await insertNotices(finalNotices, now: now, on: tx)
+            try await AppNotification.insert(finalNotices, kind: "warning", now: now, on: tx)
             try await (tx as! any SQLDatabase).update(AlertRun.schema).set("finished_at", to: now).set("warnings", to: total.warnings)
                 .set("emails", to: total.emails).where("day", .equal, day).run()
             return ((), [AuditEntry(action: "alerts.run", objectType: "alert_run", objectID: day, detail: "warnings=\(total.warnings) emails=\(total.emails)")])
@@ -182,15 +182,6 @@ enum EarlyWarnings {
                               SQLBind(f.regencyCode), SQLBind(f.end), SQLBind(day), SQLBind(f.sponsorID.flatMap { outboxFor[$0] }))
             }
             try await insert.ignoringConflicts(with: ["permit_id", "threshold"]).run()
-        }
-    }
-
-    private static func insertNotices(_ notices: [(UUID, String, String)], now: Date, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for chunk in notices.chunked(500) {
-            let insert = sql.insert(into: AppNotification.schema).columns("id", "user_id", "kind", "title", "link", "created_at")
-            for n in chunk { insert.values(SQLBind(UUID()), SQLBind(n.0), SQLBind("warning"), SQLBind(String(n.1.prefix(300))), SQLBind(n.2), SQLBind(now)) }
-            try await insert.run()
         }
     }
 

@@ -67,13 +67,10 @@ actor OutboxSender {
         let now = app.clock.now()
         let sql = db as! any SQLDatabase
         // Messages a crashed sender had claimed are due again.
-        let stale = try await OutboxMessage.query(on: db).filter(\.$status == OutboxStatus.sending.rawValue)
-            .filter(\.$claimedAt < now.addingTimeInterval(-Outbox.lease)).all()
-        for m in stale {
-            try await sql.update(OutboxMessage.schema).set("status", to: OutboxStatus.pending.rawValue)
-                .where("id", .equal, m.id!).where("status", .equal, OutboxStatus.sending.rawValue).run()
-        }
-        round.recovered = stale.count
+        round.recovered = try await sql.raw("""
+            UPDATE outbox_messages SET status = \(bind: OutboxStatus.pending.rawValue)
+            WHERE status = \(bind: OutboxStatus.sending.rawValue) AND claimed_at < \(bind: now.addingTimeInterval(-Outbox.lease)) RETURNING id
+            """).all().count
         guard let smtp = app.config.smtp else { return round }
         let from = try MailAddress(app.config.mailFrom, name: "Sinergi Imigrasi")
         var seen = Set<UUID>()

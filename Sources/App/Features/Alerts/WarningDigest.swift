@@ -29,7 +29,7 @@ enum WarningDigest {
             if item.threshold == PermitWarning.overstay {
                 let fine = OverstayFine.compute(permitEnd: item.end, today: day, rates: rates)
                 lines.append("   " + L10n.f("warn.line.overstay", lang, permit, item.end, fine.days))
-                lines.append("   " + L10n.f("warn.fee", lang, rupiah(fine.amountIDR)) + (fine.deportationCase ? " " + L10n.t("warn.deportation", lang) : ""))
+                lines.append("   " + L10n.f("warn.fee", lang, OverstayFine.rupiah(fine.amountIDR)) + (fine.deportationCase ? " " + L10n.t("warn.deportation", lang) : ""))
                 lines.append("   " + L10n.t("warn.todo.overstay", lang))
             } else {
                 let left = Day.between(day, item.end) ?? 0
@@ -44,9 +44,5 @@ enum WarningDigest {
         lines.append("")
         lines.append(L10n.t("warn.footer", lang))
         return (subject, lines.joined(separator: "\n"))
-    }
-
-    static func rupiah(_ amount: Int64) -> String {
-        "Rp " + amount.formatted(.number.grouping(.automatic).locale(Locale(identifier: "id_ID")))
     }
 }

@@ -63,19 +63,20 @@ enum CoordinationController {
     /// in the same transaction: the title and a link, nothing more.
     static func notify(_ users: [UUID], except: UUID?, kind: String, title: String, link: String, now: Date, db: any Database,
                        mailVia publicURL: String? = nil) async throws {
-        let ids = Set(users).subtracting(except.map { [$0] } ?? [])
+        let ids = Array(Set(users).subtracting(except.map { [$0] } ?? []))
         guard !ids.isEmpty else { return }
-        let people = publicURL == nil ? [] : try await User.query(on: db).filter(\.$id ~~ ids).filter(\.$disabled == false).all()
-        for u in ids {
-            let n = AppNotification()
-            n.id = UUID(); n.userID = u; n.kind = kind; n.title = String(title.prefix(300)); n.link = link; n.createdAt = now
-            try await n.create(on: db)
-            guard let base = publicURL, let person = people.first(where: { $0.id == u }), (try? MailAddress(person.email)) != nil else { continue }
+        let shown = String(title.prefix(300))
+        let created = try await AppNotification.insert(ids.map { ($0, shown, link) }, kind: kind, now: now, on: db)
+        guard let base = publicURL else { return }
+        let people = Dictionary(try await User.query(on: db).filter(\.$id ~~ ids).filter(\.$disabled == false).all().map { ($0.id!, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + link
+        for (u, notification) in zip(ids, created) {
+            guard let person = people[u], (try? MailAddress(person.email)) != nil else { continue }
             let lang = Language(rawValue: person.language) ?? .id
             let what = L10n.t("notify.kind.\(kind)", lang)
-            let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + link
-            try await Outbox.enqueue(key: "notify:\(n.id!.uuidString)", kind: "notification", to: person.email,
-                                     subject: "Sinergi: \(what): \(n.title)", body: "\(what): \(n.title)\n\n\(url)\n\n\(L10n.t("notify.footer", lang))",
+            try await Outbox.enqueue(key: "notify:\(notification.uuidString)", kind: "notification", to: person.email,
+                                     subject: "Sinergi: \(what): \(shown)", body: "\(what): \(shown)\n\n\(url)\n\n\(L10n.t("notify.footer", lang))",
                                      now: now, on: db)
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// A Timpora coordination meeting of a region: schedule, participating agencies, agenda, minutes.
@@ -56,6 +57,21 @@ final class AppNotification: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "read_at") var readAt: Date?
     init() {}
+
+    /// Writes notifications 500 rows per statement, in the caller's transaction; returns their ids in order.
+    @discardableResult
+    static func insert(_ items: [(user: UUID, title: String, link: String)], kind: String, now: Date, on db: any Database) async throws -> [UUID] {
+        let sql = db as! any SQLDatabase
+        let ids = items.map { _ in UUID() }
+        for start in stride(from: 0, to: items.count, by: 500) {
+            let insert = sql.insert(into: schema).columns("id", "user_id", "kind", "title", "link", "created_at")
+            for k in start..<min(start + 500, items.count) {
+                insert.values(SQLBind(ids[k]), SQLBind(items[k].user), SQLBind(kind), SQLBind(String(items[k].title.prefix(300))), SQLBind(items[k].link), SQLBind(now))
+            }
+            try await insert.run()
+        }
+        return ids
+    }
 }
 
 final class MeetingAttachment: Model, @unchecked Sendable {

@@ -91,14 +91,17 @@ enum ForeignWorkerService {
         let today = req.application.today
         guard let paid = i.paidOn, Day.isValid(paid), paid <= today else { throw ValidationFailure(message: "paidOn must be a day written YYYY-MM-DD, not in the future") }
         let now = req.application.clock.now()
-        let payment: DKPTKAPayment = try await req.audited { db in
+        return try await req.audited { db in
+            // Again inside the transaction, for a concurrent retry of the same reference (see SponsorReportService.submit).
+            if let existing = try await DKPTKAPayment.query(on: db).filter(\.$sponsorID == s.id!).filter(\.$reference == ref).first() {
+                return ((existing, false), [])
+            }
             let p = DKPTKAPayment()
             p.id = UUID(); p.sponsorID = s.id!; p.foreignerID = f.id!; p.fromMonth = from.description; p.months = months
             p.amountUSD = amount; p.paidOn = paid; p.reference = ref; p.createdAt = now
             try await p.create(on: db)
-            return (p, [AuditEntry(action: "dkptka.pay", objectType: "foreigner", objectID: f.id!.uuidString, detail: "months=\(months) usd=\(amount)")])
+            return ((p, true), [AuditEntry(action: "dkptka.pay", objectType: "foreigner", objectID: f.id!.uuidString, detail: "months=\(months) usd=\(amount)")])
         }
-        return (payment, true)
     }
 
     // MARK: the overview and its mismatches

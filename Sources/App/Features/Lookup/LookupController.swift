@@ -198,7 +198,7 @@ enum LookupController {
         let state: PermitState = i.daysOverstayed.map { .overstayed(days: $0) }
             ?? (i.status == "noPermit" ? .noPermit : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
         let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
-        <p class="alert">\(L10n.t("lookup.fine", lang)): Rp \(i.fineIDR.formatted(.number.grouping(.automatic).locale(Locale(identifier: "id_ID"))))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
+        <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
         """ : ""
         return """
         <section class="card lookup-result">

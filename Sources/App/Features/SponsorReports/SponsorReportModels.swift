@@ -41,7 +41,6 @@ final class SponsorReport: Model, @unchecked Sendable {
     @Field(key: "details") var details: String
     @Field(key: "client_id") var clientID: String
     @Field(key: "status") var status: String          // submitted | accepted | returned
-    @Field(key: "on_time") var onTime: Bool
     @Field(key: "receipt_number") var receiptNumber: String
     @Field(key: "submitted_by") var submittedBy: UUID
     @Field(key: "submitted_at") var submittedAt: Date
@@ -50,6 +49,9 @@ final class SponsorReport: Model, @unchecked Sendable {
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
     @OptionalField(key: "review_reason") var reviewReason: String?
     init() {}
+
+    /// Filed on or before its deadline (both are `YYYY-MM-DD`, so text order is day order).
+    var onTime: Bool { submittedOn <= dueOn }
 }
 
 enum SponsorReportStatus: String, CaseIterable, Sendable { case submitted, accepted, returned }

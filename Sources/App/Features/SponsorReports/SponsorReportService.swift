@@ -56,18 +56,22 @@ enum SponsorReportService {
         let onTime = CalendarDay(today)! <= due
         let now = req.application.clock.now()
         let json = String(decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
-        let report: SponsorReport = try await req.audited { db in
+        return try await req.audited { db in
+            // Checked again inside the transaction: a concurrent retry of the same clientId loses the race on
+            // the unique key, and the audited write's retry then finds the winner's report here.
+            if let existing = try await SponsorReport.query(on: db).filter(\.$sponsorID == p.sponsorID!).filter(\.$clientID == client).first() {
+                return ((existing, false), [])
+            }
             let r = SponsorReport()
             r.id = UUID(); r.sponsorID = p.sponsorID!; r.foreignerID = f.id!; r.regencyCode = f.regencyCode
             r.reportType = type.rawValue; r.eventOn = event; r.dueOn = due.description; r.details = json; r.clientID = client
-            r.status = SponsorReportStatus.submitted.rawValue; r.onTime = onTime
+            r.status = SponsorReportStatus.submitted.rawValue
             r.receiptNumber = "WL-\(today.replacingOccurrences(of: "-", with: ""))-\(r.id!.uuidString.prefix(8))"
             r.submittedBy = p.userID; r.submittedAt = now; r.submittedOn = today
             try await r.create(on: db)
-            return (r, [AuditEntry(action: "sponsor_report.submit", objectType: "sponsor_report", objectID: r.id!.uuidString,
-                                   detail: "foreigner=\(f.id!) type=\(type.rawValue) onTime=\(onTime)")])
+            return ((r, true), [AuditEntry(action: "sponsor_report.submit", objectType: "sponsor_report", objectID: r.id!.uuidString,
+                                           detail: "foreigner=\(f.id!) type=\(type.rawValue) onTime=\(onTime)")])
         }
-        return (report, true)
     }
 
     private static func validDetails(_ type: ReportType, _ i: Input, db: any Database) async throws -> [String: String] {
