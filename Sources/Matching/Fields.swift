@@ -21,7 +21,8 @@ public enum FieldKind: String, Sendable, CaseIterable {
             (.id, ["passport_number", "passport", "passport_no", "soc_sec_id", "nik", "id_number", "npwp", "nib", "no_paspor", "nomor_paspor", "document_number"]),
             (.category, ["sex", "gender", "nationality", "state", "jenis_kelamin", "kewarganegaraan", "country", "citizenship"]),
             (.number, ["postcode", "postal_code", "zip", "kode_pos", "street_number"]),
-            (.text, ["address", "address_1", "address_2", "suburb", "city", "alamat", "employer", "company", "kota", "kelurahan", "kecamatan"]),
+            (.text, ["address", "address_1", "address_2", "suburb", "city", "alamat", "employer", "company", "kota", "kelurahan", "kecamatan",
+                      "perusahaan", "nama_perusahaan", "sponsor", "penjamin", "alamat_domisili"]),
         ]
         for (kind, names) in table where names.contains(h) { return kind }
         return nil
@@ -51,13 +52,12 @@ final class FieldColumn: @unchecked Sendable {
             let t = Normalize.nameTokens(raw)
             tokens.append(t); joined.append(t.joined(separator: " ")); sortedKey.append(t.sorted().joined(separator: " "))
         case .text:
-            let f = Normalize.fold(raw)
-            let t = f.split(separator: " ").map(String.init)
-            tokens.append(t); joined.append(f)
+            let t = Normalize.textTokens(raw)
+            tokens.append(t); joined.append(t.joined(separator: " "))
         case .id:
             joined.append(Normalize.documentID(raw))
         case .category:
-            joined.append(Normalize.fold(raw))
+            joined.append(Normalize.category(raw))
         case .number:
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
             joined.append(f); numbers.append(Double(f) ?? .nan)
@@ -164,8 +164,27 @@ enum Compare {
 
     static func id(_ x: String, _ y: String) -> Int {
         if x == y { return 3 }
+        if inSequence(x, y) { return 0 }
         let d = Similarity.editDistance(x, y, transpositions: true, limit: 2)
         return d == 1 ? 2 : d == 2 ? 1 : 0
+    }
+
+    /// Two numbers of one series a few apart (`H94284042`, `H94284043`): documents issued together to one
+    /// household, not one document mistyped. Only the last three characters differ, as digits, by at
+    /// most 5 (a household's size), and not by two swapped digits.
+    static func inSequence(_ x: String, _ y: String) -> Bool {
+        let a = Array(x.utf8), b = Array(y.utf8)
+        guard a.count == b.count, a.count >= 6 else { return false }
+        let tail = a.count - 3
+        guard a[..<tail] == b[..<tail] else { return false }
+        var na = 0, nb = 0
+        for k in tail..<a.count {
+            guard (0x30...0x39).contains(a[k]), (0x30...0x39).contains(b[k]) else { return false }
+            na = na * 10 + Int(a[k] - 0x30); nb = nb * 10 + Int(b[k] - 0x30)
+        }
+        let differing = (tail..<a.count).filter { a[$0] != b[$0] }
+        if differing.count == 2, differing[1] == differing[0] + 1, a[differing[0]] == b[differing[1]], a[differing[1]] == b[differing[0]] { return false }
+        return abs(na - nb) <= 5
     }
 
     static func text(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {

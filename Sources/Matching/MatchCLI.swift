@@ -1,7 +1,7 @@
 import Foundation
 
 /// `sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND …] [--threshold P]
-/// [--one-to-one] [--max-block-pairs N] --output pairs.csv`
+/// [--one-to-one | --many-to-many] [--max-block-pairs N] [--truth T.csv] --output pairs.csv`
 public enum MatchCLI {
     public struct UsageError: Error, CustomStringConvertible { public let description: String }
 
@@ -10,8 +10,14 @@ public enum MatchCLI {
         public var right: String?
         public var id = ""
         public var fields: [FieldSpec] = []
-        public var threshold = 0.5
+        /// nil: chosen by `defaultThreshold` (0.5 one-to-one; otherwise high enough to keep precision).
+        public var threshold: Double?
+        /// Forced one-to-one (`--one-to-one`); see `oneToOneByDefault` for the default.
         public var oneToOne = false
+        /// Forced many-to-many (`--many-to-many`): every pair above the threshold, records reused.
+        public var manyToMany = false
+        /// Known true pairs (left_id,right_id): report precision, recall and calibration per band.
+        public var truth: String?
         public var output = ""
         public var maxBlockPairs = 2_000
         public var quiet = false
@@ -19,10 +25,14 @@ public enum MatchCLI {
 
     public static let usage = """
     usage: sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND ...]
-                         [--threshold P] [--one-to-one] [--max-block-pairs N] [--quiet] --output pairs.csv
+                         [--threshold P] [--one-to-one | --many-to-many] [--max-block-pairs N]
+                         [--truth T.csv] [--quiet] --output pairs.csv
       KIND is one of: \(FieldKind.allCases.map(\.rawValue).joined(separator: ", "))
       Without --field, kinds are inferred from header names (given_name, surname, date_of_birth, passport_number, …).
-      Writes left_id,right_id,probability for pairs with probability ≥ P (default 0.5).
+      Writes left_id,right_id,probability for pairs with probability ≥ P.
+      Linking two files whose ids are unique on each side, each record is used at most once (one-to-one) and
+      P defaults to 0.5; otherwise P defaults to the lowest probability that keeps the expected precision of
+      the written pairs at 0.99 (never below 0.5). --truth scores the output against known pairs.
     """
 
     public static func parse(_ argv: [String]) throws -> Arguments {
@@ -41,6 +51,8 @@ public enum MatchCLI {
             case "--id": a.id = try value(flag)
             case "--output": a.output = try value(flag)
             case "--one-to-one": a.oneToOne = true
+            case "--many-to-many": a.manyToMany = true
+            case "--truth": a.truth = try value(flag)
             case "--quiet": a.quiet = true
             case "--threshold":
                 let v = try value(flag)
@@ -64,6 +76,7 @@ public enum MatchCLI {
         if a.left.isEmpty { throw UsageError(description: "--left is required") }
         if a.id.isEmpty { throw UsageError(description: "--id is required") }
         if a.output.isEmpty { throw UsageError(description: "--output is required") }
+        if a.oneToOne && a.manyToMany { throw UsageError(description: "--one-to-one and --many-to-many exclude each other") }
         if a.fields.count > Pattern.maxFields { throw UsageError(description: "at most \(Pattern.maxFields) --field options") }
         return a
     }
@@ -103,10 +116,16 @@ public enum MatchCLI {
         let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(path)") } }
         say("read \(left.count) + \(right?.count ?? 0) records")
         var options = MatchOptions()
-        options.threshold = args.threshold
-        options.oneToOne = args.oneToOne
+        options.oneToOne = oneToOne(args, left: left, right: right)
+        options.threshold = args.threshold ?? 0.5
         options.maxPairsPerBlock = args.maxBlockPairs
-        let result = await Matcher.run(left: left, right: right, options: options, progress: say)
+        say(options.oneToOne ? "one-to-one" : "many-to-many")
+        var result = await Matcher.run(left: left, right: right, options: options, progress: say)
+        if args.threshold == nil && !options.oneToOne {
+            let t = defaultThreshold(result.pairs.map(\.probability))
+            result.pairs.removeAll { $0.probability < t }
+            say(String(format: "threshold %.4f (expected precision ≥ %.2f)", t, targetPrecision))
+        }
 
         // Write next to the target and rename, so a failed run leaves no partial output behind.
         let target = URL(fileURLWithPath: args.output)
@@ -131,6 +150,53 @@ public enum MatchCLI {
         }
         if !args.quiet { FileHandle.standardError.write(Data(result.model.report().utf8)) }
         say("wrote \(result.pairs.count) pairs from \(result.candidatePairs) candidates to \(args.output)")
+        if let path = args.truth {
+            let other = right ?? left
+            let truth = try Evaluation.truth(path: path, left: left, right: other)
+            let s = Evaluation.scores(predicted: result.pairs, truth: truth)
+            var text = String(format: "against %@: precision %.4f, recall %.4f, F1 %.4f\n", path, s.precision, s.recall, s.f1)
+            text += "calibration (band: pairs, share true):\n"
+            for b in Evaluation.calibration(result.pairs.map { ($0.probability, truth.contains(Evaluation.key($0.left, $0.right))) }) where b.pairs > 0 {
+                text += String(format: "  [%.2f, %.2f%@ %8d  %.4f\n", b.lower, b.upper, b.upper == 1 ? "]" : ")", b.pairs, b.share)
+            }
+            text += Evaluation.labelledReport(left: left, right: other, truth: truth, model: result.model)
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+
+    /// The precision the default threshold keeps when records may be reused.
+    public static let targetPrecision = 0.99
+
+    /// Whether each id occurs once: then a record stands for one person and can be linked once.
+    public static func idsAreUnique(_ ids: [String]) -> Bool {
+        var seen = Set<String>()
+        seen.reserveCapacity(ids.count)
+        for id in ids where !seen.insert(id).inserted { return false }
+        return true
+    }
+
+    /// One-to-one unless forced either way: on by default when linking two files whose ids are each unique
+    /// (one person per row on each side); off for deduplication, and when ids repeat (several rows may
+    /// describe one record, so a record may rightly appear in several pairs).
+    public static func oneToOne(_ args: Arguments, left: Dataset, right: Dataset?) -> Bool {
+        if args.oneToOne { return true }
+        if args.manyToMany { return false }
+        guard let right else { return false }
+        return idsAreUnique(left.ids) && idsAreUnique(right.ids)
+    }
+
+    /// Without one-to-one, every pair above the threshold is written, so a low threshold trades precision
+    /// for recall. The default is the lowest threshold (≥ 0.5) at which the pairs kept have an expected
+    /// precision — their mean probability — of at least `targetPrecision`.
+    public static func defaultThreshold(_ probabilities: [Double], target: Double = targetPrecision) -> Double {
+        let sorted = probabilities.filter { $0 >= 0.5 }.sorted(by: >)
+        var sum = 0.0, kept = 0
+        for (k, p) in sorted.enumerated() {
+            sum += p
+            if sum / Double(k + 1) >= target { kept = k + 1 }
+        }
+        if kept == sorted.count { return 0.5 }              // every pair can be kept
+        return kept == 0 ? sorted[0] : sorted[kept - 1]     // nothing that sure: the best pairs only
     }
 
     static func csvField(_ s: String) -> String {

@@ -10,7 +10,7 @@ public struct MatchOptions: Sendable {
     /// Random pairs drawn to start the non-match (u) estimates.
     public var uSamplePairs = 200_000
     public var seed: UInt64 = 42
-    /// Adjust exact agreements on names, text and numbers by how common the value is.
+    /// Adjust exact agreements on names, dates, text and numbers by how common the value is.
     public var termFrequencies = true
     /// Whether EM may move u away from its random-sample estimate (see `FellegiSunterModel.train`).
     public var learnU = false
@@ -116,16 +116,20 @@ public enum Matcher {
         for c in sampleCodes { for (f, l) in Pattern.decode(c, fields: fields.count).enumerated() where l >= 0 { initialU[f][l] += 1 } }
         initialU = initialU.map { row in let s = row.reduce(0, +); return row.map { $0 / s } }
 
-        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, options: options)
+        let randomPairs = dedup ? Double(left.count) * Double(left.count - 1) / 2 : Double(left.count) * Double(rightData.count)
+        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, options: options)
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
         let distinct = Array(Set(profile.keys.map { UInt32($0 >> 32) }))
 
-        // 5. Score and select. Exact agreement on a common value (ZHANG WEI, CHN) is weaker evidence
+        // 5. Score and select. Exact agreement on a common value (ZHANG WEI, 1980-01-01) is weaker evidence
         // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
         // replaced by the value's frequency (as splink's term-frequency adjustments do).
         let tf = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies)
         let n = fields.count
-        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int])] = [:]
+        // When every name field agrees exactly, the names are adjusted together, by how common the whole
+        // name is: NGUYEN and VAN ANH are each common, and NGUYEN VAN ANH is as common as the rarer of
+        // the two, not as rare as their product. Namesakes share the whole name.
+        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int], jointNames: Double?)] = [:]
         let prior = log2(model.lambda / (1 - model.lambda))
         for p in distinct {
             let levels = Pattern.decode(p, fields: n)
@@ -135,7 +139,12 @@ public enum Matcher {
                 odds += model.weight(field: f, level: l)
                 if l == fields[f].kind.levels - 1 && tf.adjusts(f) { exact.append(f) }
             }
-            patternLogOdds[p] = (odds, exact)
+            var joint: Double?
+            if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy(exact.contains) {
+                exact.removeAll { tf.nameFields.contains($0) }
+                joint = tf.nameFields.reduce(0) { $0 + log2(model.u[$1][fields[$1].kind.levels - 1]) }
+            }
+            patternLogOdds[p] = (odds, exact, joint)
         }
         let scoring = patternLogOdds, compared = candidates
         let chunks = max(1, options.concurrency * 2)
@@ -153,6 +162,7 @@ public enum Matcher {
                         for f in entry.exactTF {
                             odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
                         }
+                        if let logU = entry.jointNames { odds += logU - log2(tf.nameFrequency(left: i, right: j)) }
                         let p = 1 / (1 + pow(2, -odds))
                         if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
                     }
@@ -171,7 +181,14 @@ public enum Matcher {
     /// Trains like splink: u from random pairs; m by EM on each blocking rule's own pairs with that rule's
     /// fields left out (its pairs agree on them by construction), averaged over rules; then λ for the
     /// whole candidate set by EM with m and u fixed.
-    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], options: MatchOptions) -> FellegiSunterModel {
+    ///
+    /// The prior is then moved from the candidate set to random pairs: u was measured on random pairs, so
+    /// the Bayes factors m/u are odds against a random pair, and only the share of matches among random
+    /// pairs (expected matches / all pairs, as splink's "probability two random records match") turns them
+    /// into calibrated probabilities. Candidate pairs are look-alikes by construction; using their match
+    /// share as the prior counted the agreement that blocking selected on twice, and scored relatives as
+    /// near-certain matches.
+    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], randomPairs: Double, options: MatchOptions) -> FellegiSunterModel {
         let n = fields.count
         var perRule = [[UInt32: Double]](repeating: [:], count: rules.count)
         var all: [UInt32: Double] = [:]
@@ -217,11 +234,23 @@ public enum Matcher {
             v = v.map { max($0 / total, FellegiSunterModel.floor) }
             m[f] = v
         }
+        // No level is impossible among matches: EM on a few hundred pairs can push a level's m to the
+        // floor (swapped names, all assigned to non-matches), which made that agreement count as ten bits
+        // against a match. A floor of 1 in 1,000 caps any single disagreement at about ten bits.
+        for f in 0..<n {
+            let v = m[f].map { max($0, mFloor) }
+            let total = v.reduce(0, +)
+            m[f] = v.map { $0 / total }
+        }
         var model = FellegiSunterModel(fields: fields, m: m, u: fallback.u, lambda: fallback.lambda)
-        model.lambda = FellegiSunterModel.estimateLambda(model, patterns: patterns, counts: counts)
+        let candidateShare = FellegiSunterModel.estimateLambda(model, patterns: patterns, counts: counts)
+        let expectedMatches = candidateShare * counts.reduce(0, +)
+        model.lambda = min(max(expectedMatches / max(randomPairs, 1), 1e-12), 0.5)
         model.iterations = iterations
         return model
     }
+
+    static let mFloor = 1e-3
 
     static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> [[UInt64]] {
         var out: [[UInt64]] = []
@@ -340,14 +369,27 @@ struct TermFrequencies {
     private var left: [[Double]] = []
     private var right: [[Double]] = []
     private var enabledFields: [Bool] = []
+    /// The name fields adjusted together when all agree, and the frequency of each record's whole name.
+    private(set) var nameFields: [Int] = []
+    private var leftNames: [Double] = [], rightNames: [Double] = []
 
     init(left l: Dataset, right r: Dataset?, enabled: Bool) {
+        nameFields = enabled ? l.columns.indices.filter { l.columns[$0].kind == .name } : []
+        if nameFields.count >= 2 {
+            func key(_ d: Dataset, _ i: Int) -> String { nameFields.map { d.columns[$0].sortedKey[i] }.joined(separator: "|") }
+            var counts: [String: Int] = [:]
+            for data in [l] + (r.map { [$0] } ?? []) { for i in 0..<data.count { counts[key(data, i), default: 0] += 1 } }
+            let total = Double(l.count + (r?.count ?? 0))
+            leftNames = (0..<l.count).map { Double(counts[key(l, $0)]!) / total }
+            rightNames = r.map { d in (0..<d.count).map { Double(counts[key(d, $0)]!) / total } } ?? leftNames
+        }
         for (f, column) in l.columns.enumerated() {
             let kind = column.kind
-            let use = enabled && (kind == .name || kind == .text || kind == .number)
+            let use = enabled && (kind == .name || kind == .text || kind == .number || kind == .date)
             enabledFields.append(use)
             guard use else { left.append([]); right.append([]); continue }
-            func value(_ c: FieldColumn, _ i: Int) -> String { kind == .name ? c.sortedKey[i] : c.joined[i] }
+            // Dates too: a placeholder birthday (1 January) shared by many is weak evidence.
+            func value(_ c: FieldColumn, _ i: Int) -> String { kind == .name ? c.sortedKey[i] : kind == .date ? String(c.dates[i]) : c.joined[i] }
             var counts: [String: Int] = [:]
             var total = 0
             for data in [l] + (r.map { [$0] } ?? []) {
@@ -365,6 +407,10 @@ struct TermFrequencies {
     }
 
     func adjusts(_ f: Int) -> Bool { enabledFields[f] }
+
+    func nameFrequency(left i: Int, right j: Int) -> Double {
+        max(leftNames[i], rightNames[j], FellegiSunterModel.floor)
+    }
 
     /// The frequency of the agreed value (the larger of the two sides' spellings, which agree after folding).
     func frequency(_ f: Int, left i: Int, right j: Int) -> Double {

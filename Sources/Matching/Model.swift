@@ -23,7 +23,7 @@ public struct FellegiSunterModel: Sendable {
 
     /// The learnt parameters as a table: per field and level, m, u and the weight log2(m/u).
     public func report() -> String {
-        var out = String(format: "model: λ = %.6f (share of matches among compared pairs), %d EM iterations\n", lambda, iterations)
+        var out = String(format: "model: λ = %.6f (probability that two random records match), %d EM iterations\n", lambda, iterations)
         out += "field                 level      m          u          weight (bits)\n"
         for (f, spec) in fields.enumerated() {
             for l in stride(from: m[f].count - 1, through: 0, by: -1) {

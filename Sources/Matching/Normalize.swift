@@ -41,8 +41,53 @@ public enum Normalize {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Words that carry no identity in a name and are dropped (Malay patronymic particles).
-    static let particles: Set<String> = ["BIN", "BINTI", "BTE", "BT", "A L", "A P", "AL", "BN"]
+    /// Words that carry no identity in a name and are dropped: Malay patronymic particles, and the titles
+    /// Indonesian forms put before a name (Tuan, Nyonya, Nona, Saudara/i) or English ones.
+    static let particles: Set<String> = ["BIN", "BINTI", "BTE", "BT", "A L", "A P", "AL", "BN",
+                                         "TN", "NY", "NN", "SDR", "SDRI", "MR", "MRS", "MS", "MISS", "MDM"]
+
+    /// Category values written several ways in Indonesian and English lists: sex (L/P for laki-laki and
+    /// perempuan) and nationality (Indonesian country names for ISO codes).
+    static let categorySynonyms: [String: String] = {
+        var m: [String: String] = [:]
+        func add(_ target: String, _ variants: [String]) { for v in variants { m[v] = target } }
+        add("M", ["L", "LAKI LAKI", "LAKI", "LK", "PRIA", "MALE"])
+        add("F", ["P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "W"])
+        add("CHN", ["TIONGKOK", "CHINA", "RRC", "RRT", "CINA", "TIONGHOA"])
+        add("KOR", ["KOREA SELATAN", "KORSEL", "SOUTH KOREA", "KOREA REPUBLIC OF", "REPUBLIC OF KOREA", "KOREA"])
+        add("JPN", ["JEPANG", "JAPAN"])
+        add("IND", ["INDIA"])
+        add("PHL", ["FILIPINA", "PHILIPPINES", "FILIPINO"])
+        add("MYS", ["MALAYSIA"])
+        add("SGP", ["SINGAPURA", "SINGAPORE"])
+        add("THA", ["THAILAND"])
+        add("VNM", ["VIETNAM", "VIET NAM"])
+        add("TWN", ["TAIWAN"])
+        add("AUS", ["AUSTRALIA"])
+        add("NLD", ["BELANDA", "NETHERLANDS"])
+        add("USA", ["AMERIKA SERIKAT", "AMERIKA", "UNITED STATES", "UNITED STATES OF AMERICA", "AS", "US"])
+        add("GBR", ["INGGRIS", "BRITANIA RAYA", "UNITED KINGDOM", "UK"])
+        add("DEU", ["JERMAN", "GERMANY"])
+        add("FRA", ["PRANCIS", "PERANCIS", "FRANCE"])
+        add("BGD", ["BANGLADESH"])
+        add("PAK", ["PAKISTAN"])
+        return m
+    }()
+
+    /// A category value: folded, then mapped to one spelling (`laki-laki` → `M`, `Tiongkok` → `CHN`).
+    public static func category(_ s: String) -> String {
+        let f = fold(s)
+        return categorySynonyms[f] ?? f
+    }
+
+    /// Tokens of free text (company names, addresses) that every value shares and that say nothing
+    /// about which one it is: legal forms and address words.
+    static let textStopWords: Set<String> = ["PT", "CV", "TBK", "PERSERO", "UD", "P", "T", "C", "V", "JL", "JLN", "JALAN", "NO", "RT", "RW"]
+
+    /// Text tokens: folded words without the stop words (`PT. Maju Jaya Tbk.` → `MAJU JAYA`).
+    public static func textTokens(_ s: String) -> [String] {
+        fold(s).split(separator: " ").map(String.init).filter { !textStopWords.contains($0) }
+    }
 
     /// Canonical spelling of name tokens whose romanisation varies between documents. Applied to both
     /// sides, so `CHANG WEI` and `ZHANG WEI` compare equal.
@@ -126,7 +171,7 @@ public enum Normalize {
     }
 
     /// Passport and other document numbers: upper-case alphanumerics with the characters OCR and
-    /// people confuse folded together (O/Q→0, I/L→1).
+    /// people confuse folded together (O/Q→0, I/L→1, S→5, B→8, Z→2).
     public static func documentID(_ s: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(s.utf8.count)
@@ -136,6 +181,9 @@ public enum Normalize {
             switch c {
             case 0x4F, 0x51: out.append(0x30)          // O, Q → 0
             case 0x49, 0x4C: out.append(0x31)          // I, L → 1
+            case 0x53: out.append(0x35)                // S → 5
+            case 0x42: out.append(0x38)                // B → 8
+            case 0x5A: out.append(0x32)                // Z → 2
             case 0x30...0x39, 0x41...0x5A: out.append(c)
             default: continue
             }
@@ -143,23 +191,65 @@ public enum Normalize {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A calendar date. Accepts YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD and day-first DD/MM/YYYY, DD-MM-YYYY,
-    /// DD.MM.YYYY (as written in Indonesia). Returns nil for anything else or an impossible day.
+    static let monthNames: [String: Int] = [
+        "JAN": 1, "JANUARI": 1, "JANUARY": 1, "FEB": 2, "FEBRUARI": 2, "FEBRUARY": 2, "MAR": 3, "MARET": 3, "MARCH": 3,
+        "APR": 4, "APRIL": 4, "MEI": 5, "MAY": 5, "JUN": 6, "JUNI": 6, "JUNE": 6, "JUL": 7, "JULI": 7, "JULY": 7,
+        "AGU": 8, "AGS": 8, "AGUSTUS": 8, "AUG": 8, "AUGUST": 8, "SEP": 9, "SEPT": 9, "SEPTEMBER": 9,
+        "OKT": 10, "OKTOBER": 10, "OCT": 10, "OCTOBER": 10, "NOV": 11, "NOPEMBER": 11, "NOVEMBER": 11,
+        "DES": 12, "DESEMBER": 12, "DEC": 12, "DECEMBER": 12,
+    ]
+
+    /// A calendar date. Accepts YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD, day-first DD/MM/YYYY, DD-MM-YYYY,
+    /// DD.MM.YYYY (as written in Indonesia), month names (`5 Agu 1985`), and what Excel makes of dates:
+    /// serial numbers (`31237` → 1985-07-09), two-digit years (`09/07/85`) and month-first dates from
+    /// a US locale when the day-first reading is impossible (`7/25/1985`). Returns nil for anything else
+    /// or an impossible day (`1969-07-39`).
     public static func date(_ raw: String) -> SimpleDate? {
         let s = raw.trimmingCharacters(in: .whitespaces)
         if s.isEmpty { return nil }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
-        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " }).map(String.init)
+        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
         var y = 0, m = 0, d = 0
-        if parts.count == 1 && digits.count == 8 && digits.count == s.utf8.count {
-            let n = Int(s)!
-            y = n / 10000; m = (n / 100) % 100; d = n % 100
+        if parts.count == 1 && digits.count == s.utf8.count {
+            let n = Int(s) ?? 0
+            if digits.count == 8 {
+                y = n / 10000; m = (n / 100) % 100; d = n % 100
+            } else if (4...5).contains(digits.count), (367...73_415).contains(n) {
+                return excelSerial(n)          // 1901-01-01 … 2100-12-31
+            } else {
+                return nil
+            }
+        } else if parts.count == 3, let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
+            d = a; m = month; y = c < 100 ? century(c) : c
         } else if parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) {
-            if parts[0].count == 4 { y = a; m = b; d = c } else if parts[2].count == 4 { d = a; m = b; y = c } else { return nil }
+            if parts[0].count == 4 { y = a; m = b; d = c }
+            else if parts[2].count == 4 || parts[2].count == 2 { d = a; m = b; y = parts[2].count == 2 ? century(c) : c }
+            else { return nil }
+            if m > 12 && d <= 12 && parts[0].count != 4 { swap(&m, &d) }    // month first (US-locale Excel)
         } else {
             return nil
         }
         return SimpleDate(year: y, month: m, day: d)
+    }
+
+    /// A two-digit year of birth: in the past century unless that would be in the future.
+    static func century(_ yy: Int) -> Int {
+        let now = Calendar(identifier: .gregorian).component(.year, from: Date()) % 100
+        return yy <= now ? 2000 + yy : 1900 + yy
+    }
+
+    /// Excel's day number (1900 date system; serial 25569 is 1970-01-01).
+    static func excelSerial(_ n: Int) -> SimpleDate? {
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = n - 25_569 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return SimpleDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 }
 

@@ -55,7 +55,15 @@ import Testing
         #expect(Normalize.date("2024-02-29") != nil)
         #expect(Normalize.date("2023-02-29") == nil)
         #expect(Normalize.date("1985-13-01") == nil)
-        #expect(Normalize.date("07/09/85") == nil)
+        // What Excel makes of dates: two-digit years, serial numbers, month first, month names.
+        #expect(Normalize.date("09/07/85")?.description == "1985-07-09")
+        #expect(Normalize.date("31237")?.description == "1985-07-09")
+        #expect(Normalize.date("25569")?.description == "1970-01-01")
+        #expect(Normalize.date("7/25/1985")?.description == "1985-07-25")
+        #expect(Normalize.date("9 Agu 1985")?.description == "1985-08-09")
+        #expect(Normalize.date("1969-07-39") == nil)
+        #expect(Normalize.date("00/00/0000") == nil)
+        #expect(Normalize.date("123") == nil)
         #expect(Normalize.date("") == nil)
         #expect(Normalize.date("yesterday") == nil)
     }

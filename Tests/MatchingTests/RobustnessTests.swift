@@ -1,0 +1,178 @@
+import Foundation
+@testable import Matching
+import Testing
+
+private func fixture(_ name: String) -> String {
+    Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/foreigners")!.path
+}
+
+private let fields = [
+    FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name), FieldSpec(column: "sex", kind: .category),
+    FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "nationality", kind: .category), FieldSpec(column: "passport_number", kind: .id),
+]
+
+/// The committed fixture as data sets, with extra records appended to either side.
+private func fixtureData(extraLeft: [[String]] = [], extraRight: [[String]] = []) throws -> (Dataset, Dataset) {
+    func load(_ name: String, _ extra: [[String]]) throws -> Dataset {
+        let data = Dataset(fields: fields)
+        let reader = try CSVReader(path: fixture(name))
+        let header = try reader.header()
+        let idx = fields.map { f in header.firstIndex(of: f.column)! }
+        while let row = try reader.next() { data.append(id: row[0], values: idx.map { row[$0] }) }
+        for row in extra { data.append(id: row[0], values: Array(row.dropFirst())) }
+        return data
+    }
+    return (try load("left", extraLeft), try load("right", extraRight))
+}
+
+private func options() -> MatchOptions {
+    var o = MatchOptions()
+    o.uSamplePairs = 20_000
+    o.threshold = 0.000_001     // every candidate pair, to read their probabilities
+    return o
+}
+
+private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ right: Dataset, _ r: String) -> Double? {
+    let i = left.ids.firstIndex(of: l)!, j = right.ids.firstIndex(of: r)!
+    return result.pairs.first { $0.left == i && $0.right == j }?.probability
+}
+
+@Suite struct TermFrequencyTests {
+    /// Sixty registry people called NGUYEN VAN ANH, and one with a rare name; the agency list has a copy
+    /// of one of each with only names, sex and nationality (no date, no passport). Agreeing on the rare
+    /// name is strong evidence; agreeing on the common one is not enough to link.
+    @Test func aVeryCommonNameIsWeakEvidence() async throws {
+        var extraLeft: [[String]] = []
+        for k in 0..<60 {
+            extraLeft.append(["C\(k)", "NGUYEN", "VAN ANH", k % 2 == 0 ? "M" : "F", String(format: "19%02d-%02d-%02d", 60 + k % 40, 1 + k % 12, 1 + k % 28), "VNM", "C\(7_000_000 + k * 7919)"])
+        }
+        extraLeft.append(["RARE", "ZYLBERSZTAJN", "OTTOKAR", "M", "1971-05-17", "VNM", "C6123457"])
+        let extraRight = [["RC", "Nguyen", "Van Anh", "M", "", "VNM", ""], ["RR", "Zylbersztajn", "Ottokar", "M", "", "VNM", ""]]
+        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
+        let result = await Matcher.run(left: left, right: right, options: options())
+        let common = try #require(probability(result, left, "C0", right, "RC"))
+        let rare = try #require(probability(result, left, "RARE", right, "RR"))
+        #expect(rare > 0.5, "rare name \(rare)")
+        #expect(common < 0.5, "one of sixty namesakes \(common)")
+        #expect(rare - common > 0.5)
+    }
+
+    /// A placeholder birthday (1 January) shared by many registry people says less than a real one.
+    @Test func aPlaceholderBirthDateIsWeakEvidence() async throws {
+        var extraLeft: [[String]] = []
+        for k in 0..<80 {
+            extraLeft.append(["P\(k)", "FAMILY\(k)", "GIVEN\(k)", "M", "1980-01-01", "PHL", "P\(3_000_000 + k * 7919)A"])
+        }
+        extraLeft.append(["REAL", "FAMILYX", "GIVENX", "M", "1980-06-17", "PHL", "P3999999A"])
+        // Copies with a misspelt family name and no passport: the date must carry the decision.
+        let extraRight = [["RP", "FAMILY0Q", "GIVEN0", "M", "1980-01-01", "PHL", ""], ["RX", "FAMILYXQ", "GIVENX", "M", "1980-06-17", "PHL", ""]]
+        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
+        let result = await Matcher.run(left: left, right: right, options: options())
+        let placeholder = try #require(probability(result, left, "P0", right, "RP"))
+        let real = try #require(probability(result, left, "REAL", right, "RX"))
+        #expect(real > placeholder, "real date \(real), placeholder \(placeholder)")
+    }
+}
+
+@Suite struct PassportTests {
+    @Test func ocrConfusionsCompareEqual() {
+        #expect(Normalize.documentID("S8I0B2Z") == Normalize.documentID("58108 22"))
+        #expect(Compare.id(Normalize.documentID("E12345678"), Normalize.documentID("E1234S67B")) == 3)
+    }
+
+    @Test func numbersIssuedInSequenceAreDifferentDocuments() {
+        #expect(Compare.id("H94284042", "H94284043") == 0)       // a sibling's passport
+        #expect(Compare.id("H94284042", "H94284024") == 2)       // two digits swapped: a typing slip
+        #expect(Compare.id("H94284042", "H94784042") == 2)       // one digit wrong elsewhere
+    }
+
+    /// A renewed passport (another number of another series) is no strong evidence against a match: the
+    /// same person, agreeing on everything else, is still linked; a twin with the sibling passport is not.
+    @Test func renewedPassportStillLinks() async throws {
+        let extraLeft = [["RENEW", "OKONKWO", "CHIDINMA ADAEZE", "F", "1988-03-14", "NGA", "A07112233"],
+                         ["TWIN", "OKONKWO", "CHIBUZO EMEKA", "M", "1988-03-14", "NGA", "A07112234"]]
+        let extraRight = [["RN", "OKONKWO", "CHIDINMA ADAEZE", "F", "14/03/1988", "NGA", "B55901876"]]
+        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
+        var o = options()
+        o.oneToOne = true
+        o.threshold = 0.5
+        let result = await Matcher.run(left: left, right: right, options: o)
+        let linked = try #require(probability(result, left, "RENEW", right, "RN"))
+        #expect(linked > 0.9)
+        #expect(probability(result, left, "TWIN", right, "RN") == nil)
+        // The passport's disagreement level costs a few bits, not the ten or more of a disagreeing date.
+        let passport = fields.firstIndex { $0.kind == .id }!, date = fields.firstIndex { $0.kind == .date }!
+        #expect(result.model.weight(field: passport, level: 0) > -6)
+        #expect(result.model.weight(field: passport, level: 0) > result.model.weight(field: date, level: 0))
+    }
+}
+
+@Suite struct CalibrationTests {
+    @Test func countsTruePairsPerBand() {
+        let scored: [(probability: Double, isTrue: Bool)] = [(0.55, false), (0.58, true), (0.72, true), (0.95, true), (0.97, false), (1.0, true), (0.3, true)]
+        let bands = Evaluation.calibration(scored, edges: [0.5, 0.6, 0.9, 1.0])
+        #expect(bands == [CalibrationBand(lower: 0.5, upper: 0.6, pairs: 2, truePairs: 1),
+                          CalibrationBand(lower: 0.6, upper: 0.9, pairs: 1, truePairs: 1),
+                          CalibrationBand(lower: 0.9, upper: 1.0, pairs: 3, truePairs: 2)])
+        #expect(bands[0].share == 0.5)
+        #expect(Evaluation.calibration([], edges: [0.5, 1]).first?.share.isNaN == true)
+    }
+
+    /// On the labelled fixture, the pairs scored 0.99 or more are true at least 97 % of the time, and
+    /// every band's share of true pairs is no worse than its lower edge minus 0.25.
+    @Test func theFixtureIsCalibrated() async throws {
+        let (left, right) = try fixtureData()
+        var o = options()
+        o.threshold = 0.5
+        let result = await Matcher.run(left: left, right: right, options: o)
+        let truth = try Evaluation.truth(path: fixture("truth"), left: left, right: right)
+        let bands = Evaluation.calibration(result.pairs.map { ($0.probability, truth.contains(Evaluation.key($0.left, $0.right))) })
+        let top = try #require(bands.last)
+        #expect(top.pairs > 200)
+        #expect(top.share >= 0.97, "share true in [0.99, 1]: \(top.share)")
+        for b in bands where b.pairs >= 5 { #expect(b.share >= b.lower - 0.25, "band \(b.lower): \(b.share)") }
+        let s = Evaluation.scores(predicted: result.pairs, truth: truth)
+        #expect(s.precision >= 0.98 && s.recall >= 0.95)
+    }
+}
+
+@Suite struct DefaultModeTests {
+    @Test func detectsUniqueIDs() {
+        #expect(MatchCLI.idsAreUnique(["L1", "L2", "L3"]))
+        #expect(!MatchCLI.idsAreUnique(["L1", "L2", "L1"]))
+        #expect(MatchCLI.idsAreUnique([]))
+    }
+
+    @Test func oneToOneWhenBothSidesHaveUniqueIDs() throws {
+        let spec = [FieldSpec(column: "name", kind: .name)]
+        func data(_ ids: [String]) -> Dataset {
+            let d = Dataset(fields: spec)
+            for id in ids { d.append(id: id, values: ["A"]) }
+            return d
+        }
+        var args = try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--output", "o.csv"])
+        #expect(args.threshold == nil && !args.oneToOne && !args.manyToMany)
+        #expect(MatchCLI.oneToOne(args, left: data(["1", "2"]), right: data(["a", "b"])))
+        #expect(!MatchCLI.oneToOne(args, left: data(["1", "2"]), right: data(["a", "a"])))    // a person listed twice
+        #expect(!MatchCLI.oneToOne(args, left: data(["1", "2"]), right: nil))                 // deduplication
+        args.manyToMany = true
+        #expect(!MatchCLI.oneToOne(args, left: data(["1", "2"]), right: data(["a", "b"])))
+        args.manyToMany = false; args.oneToOne = true
+        #expect(MatchCLI.oneToOne(args, left: data(["1", "2"]), right: data(["a", "a"])))
+        #expect(throws: MatchCLI.UsageError.self) {
+            try MatchCLI.parse(["--left", "L", "--id", "id", "--output", "o", "--one-to-one", "--many-to-many"])
+        }
+    }
+
+    /// Without one-to-one the default threshold keeps the expected precision of what is written at 0.99.
+    @Test func manyToManyThresholdKeepsPrecision() {
+        #expect(MatchCLI.defaultThreshold([0.999, 0.998, 0.995]) == 0.5)        // everything is that sure
+        let sure = [Double](repeating: 0.999, count: 90)
+        let doubtful = [0.9, 0.8, 0.7, 0.6, 0.55, 0.52, 0.51, 0.5, 0.5, 0.5]
+        let t = MatchCLI.defaultThreshold(sure + doubtful)
+        #expect(t > 0.5 && t <= 0.999)
+        let kept = (sure + doubtful).filter { $0 >= t }
+        #expect(kept.reduce(0, +) / Double(kept.count) >= 0.99)
+        #expect(MatchCLI.defaultThreshold([]) == 0.5)
+    }
+}
