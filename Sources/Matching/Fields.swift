@@ -55,14 +55,14 @@ final class FieldColumn: @unchecked Sendable {
             let t = Normalize.textTokens(raw)
             tokens.append(t); joined.append(t.joined(separator: " "))
         case .id:
-            joined.append(Normalize.documentID(raw))
+            joined.append(Normalize.documentMatchKey(raw))
         case .category:
             joined.append(Normalize.category(raw))
         case .number:
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
             joined.append(f); numbers.append(Double(f) ?? .nan)
         case .date:
-            dates.append(Normalize.date(raw)?.packed ?? 0)
+            dates.append(Normalize.spreadsheetDate(raw)?.packed ?? 0)
         }
     }
 

@@ -171,7 +171,8 @@ public enum Normalize {
     }
 
     /// Passport and other document numbers: upper-case alphanumerics with the characters OCR and
-    /// people confuse folded together (O/Q→0, I/L→1, S→5, B→8, Z→2).
+    /// people confuse folded together (O/Q→0, I/L→1). Stored as the registry's passport key, so its
+    /// output must not change; matching folds further with `documentMatchKey`.
     public static func documentID(_ s: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(s.utf8.count)
@@ -181,14 +182,24 @@ public enum Normalize {
             switch c {
             case 0x4F, 0x51: out.append(0x30)          // O, Q → 0
             case 0x49, 0x4C: out.append(0x31)          // I, L → 1
-            case 0x53: out.append(0x35)                // S → 5
-            case 0x42: out.append(0x38)                // B → 8
-            case 0x5A: out.append(0x32)                // Z → 2
             case 0x30...0x39, 0x41...0x5A: out.append(c)
             default: continue
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A document number for comparison: `documentID` with the other letters OCR reads as digits folded
+    /// too (S→5, B→8, Z→2), so `E1234S67B` and `E12345678` compare equal.
+    public static func documentMatchKey(_ s: String) -> String {
+        String(decoding: documentID(s).utf8.map { c -> UInt8 in
+            switch c {
+            case 0x53: 0x35
+            case 0x42: 0x38
+            case 0x5A: 0x32
+            default: c
+            }
+        }, as: UTF8.self)
     }
 
     static let monthNames: [String: Int] = [
@@ -199,12 +210,22 @@ public enum Normalize {
         "DES": 12, "DESEMBER": 12, "DEC": 12, "DECEMBER": 12,
     ]
 
-    /// A calendar date. Accepts YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD, day-first DD/MM/YYYY, DD-MM-YYYY,
-    /// DD.MM.YYYY (as written in Indonesia), month names (`5 Agu 1985`), and what Excel makes of dates:
-    /// serial numbers (`31237` → 1985-07-09), two-digit years (`09/07/85`) and month-first dates from
-    /// a US locale when the day-first reading is impossible (`7/25/1985`). Returns nil for anything else
-    /// or an impossible day (`1969-07-39`).
+    /// A calendar date. Accepts YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD and day-first DD/MM/YYYY, DD-MM-YYYY,
+    /// DD.MM.YYYY (as written in Indonesia). Returns nil for anything else or an impossible day. What the
+    /// product accepts on import; matching reads more with `spreadsheetDate`.
     public static func date(_ raw: String) -> SimpleDate? {
+        parseDate(raw, spreadsheet: false)
+    }
+
+    /// A date as it may come out of a spreadsheet: everything `date` accepts, month names (`5 Agu 1985`),
+    /// and what Excel makes of dates: serial numbers (`31237` → 1985-07-09), two-digit years
+    /// (`09/07/85`) and month-first dates from a US locale when the day-first reading is impossible
+    /// (`7/25/1985`). Still nil for an impossible day (`1969-07-39`): the value is then missing.
+    public static func spreadsheetDate(_ raw: String) -> SimpleDate? {
+        parseDate(raw, spreadsheet: true)
+    }
+
+    static func parseDate(_ raw: String, spreadsheet: Bool) -> SimpleDate? {
         let s = raw.trimmingCharacters(in: .whitespaces)
         if s.isEmpty { return nil }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
@@ -214,18 +235,18 @@ public enum Normalize {
             let n = Int(s) ?? 0
             if digits.count == 8 {
                 y = n / 10000; m = (n / 100) % 100; d = n % 100
-            } else if (4...5).contains(digits.count), (367...73_415).contains(n) {
-                return excelSerial(n)          // 1901-01-01 … 2100-12-31
+            } else if spreadsheet && digits.count == 5 && n <= 73_415 {
+                return excelSerial(n)          // five digits: 1927-05-18 … 2100-12-31 (a bare year stays invalid)
             } else {
                 return nil
             }
-        } else if parts.count == 3, let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
+        } else if spreadsheet, parts.count == 3, let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
             d = a; m = month; y = c < 100 ? century(c) : c
         } else if parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) {
             if parts[0].count == 4 { y = a; m = b; d = c }
-            else if parts[2].count == 4 || parts[2].count == 2 { d = a; m = b; y = parts[2].count == 2 ? century(c) : c }
+            else if parts[2].count == 4 || (spreadsheet && parts[2].count == 2) { d = a; m = b; y = parts[2].count == 2 ? century(c) : c }
             else { return nil }
-            if m > 12 && d <= 12 && parts[0].count != 4 { swap(&m, &d) }    // month first (US-locale Excel)
+            if spreadsheet && m > 12 && d <= 12 && parts[0].count != 4 { swap(&m, &d) }    // month first (US-locale Excel)
         } else {
             return nil
         }
