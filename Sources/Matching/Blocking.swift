@@ -52,6 +52,21 @@ enum Blocking {
             })
         }
         if names.count >= 2 {
+            // Sounds of the first token of each name field: survives dropped middle names, compound family
+            // names and a spelling variant, when the date and the passport also disagree or are missing.
+            @Sendable func firstSounds(_ d: Dataset, _ i: Int) -> String? {
+                let t = names.compactMap { firstToken(d, $0, i) }
+                return t.count < 2 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|")
+            }
+            rules.append(BlockingRule(name: "first name sounds", fields: Set(names)) { d, i in firstSounds(d, i) })
+            for g in dates {
+                // The same with the birth year, for names too common to block on alone.
+                rules.append(BlockingRule(name: "first name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
+                    let v = d.columns[g].dates[i]
+                    guard v != 0, let key = firstSounds(d, i) else { return nil }
+                    return key + "|\(v / 10000)"
+                })
+            }
             for g in dates {
                 // Sounds of every name token with the birth year: survives a mistyped day or month.
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in

@@ -126,13 +126,21 @@ enum Compare {
             s = max(s, Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]))
             if s < 0.95 { s = max(s, Similarity.tokenAlignment(a.tokens[i], b.tokens[j])) }
         }
-        if s >= 0.95 { return 3 }
+        if s >= 0.95 || containsAll(a.tokens[i], b.tokens[j]) { return 3 }
         if s >= 0.88 { return 2 }
         if s >= 0.75 { return 1 }
         // An initial against the full name ("J" / "JOHN") is weak evidence, not disagreement.
         let x = a.joined[i], y = b.joined[j]
         if (x.utf8.count == 1 || y.utf8.count == 1), x.utf8.first == y.utf8.first { return 1 }
         return 0
+    }
+
+    /// Every token of the shorter name is in the longer one: a dropped middle name (`FIMRAN` /
+    /// `FIMRAN RIKGAON`) or a compound family name (`TAN` / `TAN-JASTEI`).
+    static func containsAll(_ x: [String], _ y: [String]) -> Bool {
+        let (short, long) = x.count <= y.count ? (x, y) : (y, x)
+        guard !short.isEmpty, long.count > short.count else { return false }
+        return short.allSatisfy(long.contains)
     }
 
     static func date(_ x: Int32, _ y: Int32) -> Int {
@@ -142,6 +150,8 @@ enum Compare {
         if ya == yb && ma == db && da == mb { return 3 }
         if oneDigitApart(x, y) { return 2 }
         if ya == yb && ma == mb { return 1 }
+        // 1 January stands in for an unknown birthday: with the same year it only says the year agrees.
+        if ya == yb && ((ma == 1 && da == 1) || (mb == 1 && db == 1)) { return 1 }
         if ma == mb && da == db && abs(ya - yb) <= 10 { return 1 }
         return 0
     }

@@ -178,3 +178,27 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         #expect(MatchCLI.defaultThreshold([]) == 0.5)
     }
 }
+
+@Suite struct FamilyLevelTests {
+    private func names(_ values: [String]) -> ColumnView {
+        let c = FieldColumn(kind: .name)
+        for v in values { c.append(v) }
+        return ColumnView(c, count: values.count)
+    }
+
+    /// A dropped middle name or a compound family name keeps every token of the shorter form.
+    @Test func droppedMiddleNamesAndCompoundFamilyNamesAreClose() {
+        let c = names(["FIMRAN RIKGAON", "FIMRAN", "TAN", "TAN-JASTEI", "RIKGAON"])
+        #expect(Compare.level(c, 0, c, 1) == 3)
+        #expect(Compare.level(c, 2, c, 3) == 3)
+        #expect(Compare.level(c, 1, c, 2) == 0)
+    }
+
+    /// 1 January against a real birthday of the same year says only that the year agrees.
+    @Test func aPlaceholderBirthdayAgreesOnTheYearOnly() {
+        #expect(Compare.date(19840101, 19840614) == 1)
+        #expect(Compare.date(19840614, 19840101) == 1)
+        #expect(Compare.date(19850101, 19840614) == 0)
+        #expect(Compare.date(19840614, 19840614) == 4)
+    }
+}
