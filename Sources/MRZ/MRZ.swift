@@ -17,8 +17,16 @@ public struct MRZ: Sendable, Equatable {
     public var optionalData: String
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong, for a message in the user's language.
+        public enum Kind: String, Sendable { case character, shape, checkDigit }
         public var line: Int
         public var message: String
+        public var kind: Kind = .shape
+        /// The MRZ field whose check digit failed ("document number", "date of birth", …).
+        public var field: String?
+        public init(line: Int, message: String, kind: Kind, field: String? = nil) {
+            self.line = line; self.message = message; self.kind = kind; self.field = field
+        }
         public var description: String { "MRZ line \(line): \(message)" }
     }
 
@@ -30,7 +38,7 @@ public struct MRZ: Sendable, Equatable {
             .filter { !$0.isEmpty }
         for (k, l) in lines.enumerated() {
             if let bad = l.first(where: { !(($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "<") }) {
-                throw Failure(line: k + 1, message: "character \"\(bad)\" is not allowed (only A–Z, 0–9 and <)")
+                throw Failure(line: k + 1, message: "character \"\(bad)\" is not allowed (only A–Z, 0–9 and <)", kind: .character)
             }
         }
         let width = lines.first?.count ?? 0
@@ -40,7 +48,7 @@ public struct MRZ: Sendable, Equatable {
         case (3, 30): return try td1(lines.map(Array.init), currentYear: currentYear)
         default:
             let shape = lines.map { String($0.count) }.joined(separator: " + ")
-            throw Failure(line: 1, message: "expected 2 lines of 44 (passport), 2 of 36 (TD2) or 3 of 30 (ID card) characters, got \(lines.count) line(s) of \(shape.isEmpty ? "0" : shape)")
+            throw Failure(line: 1, message: "expected 2 lines of 44 (passport), 2 of 36 (TD2) or 3 of 30 (ID card) characters, got \(lines.count) line(s) of \(shape.isEmpty ? "0" : shape)", kind: .shape)
         }
     }
 
@@ -61,11 +69,11 @@ public struct MRZ: Sendable, Equatable {
     private static func verify(_ field: String, _ data: ArraySlice<Character>, _ digit: Character, line: Int, position: Int, optionalBlank: Bool = false) throws {
         if optionalBlank && digit == "<" && data.allSatisfy({ $0 == "<" }) { return }
         guard let d = digit.wholeNumberValue else {
-            throw Failure(line: line, message: "check digit of the \(field) (position \(position)) is \"\(digit)\", not a digit")
+            throw Failure(line: line, message: "check digit of the \(field) (position \(position)) is \"\(digit)\", not a digit", kind: .checkDigit, field: field)
         }
         let expected = checkDigit(data)
         if d != expected {
-            throw Failure(line: line, message: "check digit of the \(field) (position \(position)) is \(d) but the \(field) gives \(expected)")
+            throw Failure(line: line, message: "check digit of the \(field) (position \(position)) is \(d) but the \(field) gives \(expected)", kind: .checkDigit, field: field)
         }
     }
 

@@ -85,7 +85,7 @@ import VaporTesting
             }
             #expect(try await upload("undangan.pdf", Array("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF".utf8)).status == .seeOther)
             let refused = try await upload("macro.pdf", Array("PK\u{3}\u{4} not a pdf".utf8))
-            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("PDF, JPEG or PNG"))
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("hanya berkas PDF, JPEG, PNG"))
             let att = try await MeetingAttachment.query(on: app.db).all()
             #expect(att.count == 1 && att[0].contentType == "application/pdf")
             let file = try await b.get(page + "/attachments/\(att[0].id!)")

@@ -81,7 +81,7 @@ import VaporTesting
             try await b.login("sponsor@demo.sinergi.id")
             #expect(try await b.get("/portal/tka").status == .ok)
             let bad = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Engineer | 2\nWelder two"])
-            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("positions line 2"))
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Jabatan baris 2"))
             #expect(try await RPTKA.query(on: app.db).count() == 0)
             let ok = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Engineer | 2\nWelder | 1"])
             #expect(ok.status == .seeOther)

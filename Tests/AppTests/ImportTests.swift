@@ -13,7 +13,8 @@ struct ImportReply: Decodable {
     var status: String?
     var progress: Int?
     var duplicate: Bool?
-    var error: String?
+    struct Failure: Decodable { var code: String; var field: String?; var message: String }
+    var error: Failure?
     var invalidRows: [InvalidRow]?
     var matched: Int?
     var review: Int?
@@ -104,10 +105,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let body = try decode(ImportReply.self, res)
             let lines = (body.invalidRows ?? []).map(\.line)
             #expect(lines == [3, 4, 5, 6, 7])
-            let reasons = (body.invalidRows ?? []).map(\.reason)
+            let reasons = (body.invalidRows ?? []).map { $0.reason.lowercased() }
             #expect(reasons[0].contains("date_of_birth") && reasons[1].contains("nationality") && reasons[2].contains("expected 5 columns, found 3"))
-            #expect(reasons[3].contains("UTF-8") && reasons[4].contains("sex"))
-            #expect(body.error?.contains("line 3") == true)
+            #expect(reasons[3].contains("utf-8") && reasons[4].contains("sex"))
+            #expect(body.error?.message.contains("line 3") == true && body.error?.code == "v.import.invalidRows")
             #expect(try await AgencyImport.query(on: app.db).count() == 0)
             #expect(try await ImportRow.query(on: app.db).count() == 0)
 

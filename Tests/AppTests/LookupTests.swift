@@ -58,7 +58,7 @@ import VaporTesting
             let broken = mrz.replacingOccurrences(of: "L898902C36", with: "L898902C37")
             let (bad, _, body) = try await lookup(app, "officer@demo.sinergi.id", "mrz=\(broken.formEscaped)")
             #expect(bad == .unprocessableEntity)
-            #expect(body.contains("document number") && body.contains("line 2"))
+            #expect(body.contains("document number") && body.contains("line 2") && body.contains(#""field":"mrz""#))
             let events = try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.lookup").all()
             #expect(events.contains { $0.objectID == f.id!.uuidString && $0.purpose == "fieldCheck" && $0.detail == "mrz" })
         }

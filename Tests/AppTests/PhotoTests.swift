@@ -116,7 +116,7 @@ enum TestImages {
                 return try await app.testing().sendRequest(.POST, page + "/entries", headers: h, body: ByteBuffer(bytes: body))
             }
             let bad = try await send(Array("%PDF-1.4 not a photo".utf8), client: UUID())
-            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("not a JPEG or PNG"))
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("bukan foto JPEG atau PNG"))
             #expect(try await ReportEntry.query(on: app.db).count() == 0)
             #expect(try await ReportPhoto.query(on: app.db).count() == 0)
             let client = UUID()

@@ -39,7 +39,7 @@ enum AuditLog {
             while true {
                 attempt += 1
                 do {
-                    return try await db.transaction { tx in
+                    return try await db.writeTransaction { tx in
                         let (value, entries) = try await work(tx)
                         try await append(entries, actor: actor, requestID: requestID, at: clock.now(), on: tx)
                         return value

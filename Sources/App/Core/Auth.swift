@@ -11,6 +11,7 @@ struct Principal: Sendable {
     let role: Role
     let officeID: UUID?
     let officeName: String?
+    let officeTimeZone: String?
     let jurisdiction: [String]        // regency codes, for officers and supervisors
     let agencyID: UUID?
     let agencyName: String?
@@ -27,7 +28,7 @@ struct Principal: Sendable {
         }
         return Principal(
             userID: userID, email: user.email, displayName: user.displayName, role: user.roleValue,
-            officeID: user.$office.id, officeName: user.office?.name, jurisdiction: jurisdiction,
+            officeID: user.$office.id, officeName: user.office?.name, officeTimeZone: user.office?.timeZone, jurisdiction: jurisdiction,
             agencyID: user.$agency.id, agencyName: user.agency?.name, agencyRegionCode: user.agency?.regionCode,
             sponsorID: user.$sponsor.id, sponsorName: user.sponsor?.name)
     }
@@ -106,7 +107,7 @@ struct BearerAuthenticator: AsyncMiddleware {
             guard let token = try await APIToken.find(Tokens.digest(bearer.token), on: req.db),
                   token.expiresAt > req.application.clock.now(),
                   let principal = try await Principal.load(userID: token.$user.id, on: req.db) else {
-                throw Abort(.unauthorized, reason: "invalid or expired token")
+                throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
             req.principal = principal
         }

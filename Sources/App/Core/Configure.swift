@@ -85,6 +85,7 @@ func routes(_ app: Application) {
     StaticAssets.register(app)
     FieldApp.register(app)
     SystemController.register(root: app, api: api)
+    RegionsController.register(api: api)
     AuthController.register(web: web, api: api)
     DashboardController.register(web: web, api: api)
     ForeignersController.register(web: web, api: api)

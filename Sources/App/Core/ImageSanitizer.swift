@@ -8,6 +8,9 @@ enum ImageSanitizer {
     enum Kind: String, Sendable { case jpeg = "image/jpeg", png = "image/png" }
 
     struct Rejected: Error, Sendable, CustomStringConvertible {
+        /// Why, for a user: `v.photoEmpty`, `v.photoTooLarge`, `v.photoType` or `v.photoDamaged`.
+        var key: String
+        /// The detail, for logs and tests.
         var description: String
     }
 
@@ -26,18 +29,18 @@ enum ImageSanitizer {
     /// `sanitize` for input from users: a refusal becomes a 422 naming the field.
     static func checked(_ data: [UInt8], maxBytes: Int, field: String) throws -> (bytes: [UInt8], kind: Kind) {
         do { return try sanitize(data, maxBytes: maxBytes) } catch let e as Rejected {
-            throw ValidationFailure(message: "\(field): \(e.description)")
+            throw ValidationFailure(e.key, field: field, String(maxBytes / 1_048_576))
         }
     }
 
     /// The image without metadata, and its type. Throws `Rejected` naming what is wrong.
     static func sanitize(_ data: [UInt8], maxBytes: Int) throws -> (bytes: [UInt8], kind: Kind) {
-        guard !data.isEmpty else { throw Rejected(description: "the photo is empty") }
-        guard data.count <= maxBytes else { throw Rejected(description: "the photo is larger than \(maxBytes / 1_048_576) MB") }
+        guard !data.isEmpty else { throw Rejected(key: "v.photoEmpty", description: "the photo is empty") }
+        guard data.count <= maxBytes else { throw Rejected(key: "v.photoTooLarge", description: "the photo is larger than \(maxBytes / 1_048_576) MB") }
         switch kind(of: data) {
         case .jpeg: return (try jpeg(data), .jpeg)
         case .png: return (try png(data), .png)
-        case nil: throw Rejected(description: "the file is not a JPEG or PNG photo (judged by its content, not its name)")
+        case nil: throw Rejected(key: "v.photoType", description: "the file is not a JPEG or PNG photo (judged by its content, not its name)")
         }
     }
 
@@ -47,16 +50,16 @@ enum ImageSanitizer {
         var out: [UInt8] = [0xFF, 0xD8]
         var i = 2
         while i < d.count {
-            guard d[i] == 0xFF, i + 1 < d.count else { throw Rejected(description: "the JPEG is damaged (no marker at byte \(i))") }
+            guard d[i] == 0xFF, i + 1 < d.count else { throw Rejected(key: "v.photoDamaged", description: "the JPEG is damaged (no marker at byte \(i))") }
             var marker = d[i + 1]
             var j = i + 1
             while marker == 0xFF, j + 1 < d.count { j += 1; marker = d[j] }   // fill bytes
             i = j - 1
             if marker == 0xD9 { out += [0xFF, 0xD9]; return out }
             if (0xD0...0xD7).contains(marker) || marker == 0x01 { out += [0xFF, marker]; i += 2; continue }
-            guard i + 3 < d.count else { throw Rejected(description: "the JPEG is cut short") }
+            guard i + 3 < d.count else { throw Rejected(key: "v.photoDamaged", description: "the JPEG is cut short") }
             let length = Int(d[i + 2]) << 8 | Int(d[i + 3])
-            guard length >= 2, i + 2 + length <= d.count else { throw Rejected(description: "the JPEG is damaged (segment length at byte \(i))") }
+            guard length >= 2, i + 2 + length <= d.count else { throw Rejected(key: "v.photoDamaged", description: "the JPEG is damaged (segment length at byte \(i))") }
             let segment = d[i..<(i + 2 + length)]
             if marker == 0xDA {
                 out += d[i...]          // start of scan: the compressed image and the end marker
@@ -66,7 +69,7 @@ enum ImageSanitizer {
             if !drop { out += segment }
             i += 2 + length
         }
-        throw Rejected(description: "the JPEG has no image data")
+        throw Rejected(key: "v.photoDamaged", description: "the JPEG has no image data")
     }
 
     /// Copies PNG chunks except eXIf, tEXt, zTXt, iTXt and tIME.
@@ -77,14 +80,14 @@ enum ImageSanitizer {
         var sawEnd = false
         while i + 12 <= d.count {
             let length = Int(d[i]) << 24 | Int(d[i + 1]) << 16 | Int(d[i + 2]) << 8 | Int(d[i + 3])
-            guard length >= 0, i + 12 + length <= d.count else { throw Rejected(description: "the PNG is damaged (chunk length at byte \(i))") }
+            guard length >= 0, i + 12 + length <= d.count else { throw Rejected(key: "v.photoDamaged", description: "the PNG is damaged (chunk length at byte \(i))") }
             let type = String(decoding: d[(i + 4)..<(i + 8)], as: UTF8.self)
-            if i == 8 && type != "IHDR" { throw Rejected(description: "the PNG is damaged (no header chunk)") }
+            if i == 8 && type != "IHDR" { throw Rejected(key: "v.photoDamaged", description: "the PNG is damaged (no header chunk)") }
             if !dropped.contains(type) { out += d[i..<(i + 12 + length)] }
             i += 12 + length
             if type == "IEND" { sawEnd = true; break }
         }
-        guard sawEnd else { throw Rejected(description: "the PNG is cut short") }
+        guard sawEnd else { throw Rejected(key: "v.photoDamaged", description: "the PNG is cut short") }
         return out
     }
 }

@@ -123,7 +123,7 @@ public enum L10n {
         "report.title": ("Laporkan orang asing yang mencurigakan", "Report a suspicious foreigner"),
         "report.intro": ("Laporan Anda diterima oleh Kantor Imigrasi setempat. Identitas Anda tidak wajib; isi kontak bila bersedia dihubungi.", "Your report goes to the local immigration office. You need not give your identity; leave a contact if you agree to be reached."),
         "report.description": ("Apa yang Anda lihat?", "What did you see?"),
-        "report.kelurahan": ("Kode kelurahan/desa tempat kejadian", "Code of the kelurahan/village where it happened"),
+        "report.kelurahan": ("Kelurahan/desa tempat kejadian", "Village (kelurahan/desa) where it happened"),
         "report.seenAt": ("Kapan", "When"),
         "report.contact": ("Kontak (tidak wajib)", "Contact (optional)"),
         "report.photo": ("Foto (tidak wajib; JPEG/PNG, maks. 5 MB; lokasi dalam foto dihapus)", "Photo (optional; JPEG/PNG, max 5 MB; location data in it is removed)"),
@@ -375,8 +375,25 @@ public enum L10n {
     ]
 
     public static func t(_ key: String, _ lang: Language) -> String {
-        guard let entry = table[key] ?? portalTable[key] else { return key }
+        guard let entry = table[key] ?? portalTable[key] ?? webTable[key] ?? validationTable[key] else { return key }
         return lang == .en ? entry.en : entry.id
+    }
+
+    static func has(_ key: String) -> Bool {
+        table[key] != nil || portalTable[key] != nil || webTable[key] != nil || validationTable[key] != nil
+    }
+
+    /// A form or API field by its label ("kelurahanCode" → "Kelurahan/desa"); list fields (`entries[2].seenAt`)
+    /// by their item's position and field; unknown names as they are.
+    static func fieldLabel(_ field: String, _ lang: Language) -> String {
+        if let entry = fieldTable[field] { return lang == .en ? entry.en : entry.id }
+        if let open = field.firstIndex(of: "["), let close = field.firstIndex(of: "]"), open < close {
+            let list = String(field[..<open]), index = Int(field[field.index(after: open)..<close]).map { $0 + 1 }
+            let rest = field[field.index(after: close)...].drop(while: { $0 == "." })
+            let item = "\(fieldLabel(list, lang)) \(lang == .en ? "no." : "ke-")\(index ?? 0)"
+            return rest.isEmpty ? item : "\(item): \(fieldLabel(String(rest), lang))"
+        }
+        return field
     }
 
     public static func f(_ key: String, _ lang: Language, _ args: CVarArg...) -> String {

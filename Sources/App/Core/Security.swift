@@ -61,62 +61,73 @@ extension Request {
     }
 }
 
-/// An error a user may see. `messageKey` is the user-facing sentence (localised); `logDetail` goes to
-/// the log only and never to the response.
+/// An error a user may see. `messageKey` is the user-facing sentence (localised, with `{1}`… filled from
+/// `args`); `logDetail` goes to the log only and never to the response.
 struct AppError: Error, AbortError {
     var status: HTTPResponseStatus
     var messageKey: String
     var logDetail: String
+    var args: [String] = []
     var reason: String { logDetail }
 
     static let csrf = AppError(status: .forbidden, messageKey: "err.csrf", logDetail: "CSRF token missing or wrong")
+
+    /// A request that cannot be carried out in the record's present state (409), e.g. a report already reviewed.
+    static func conflict(_ key: String, _ args: String...) -> AppError {
+        AppError(status: .conflict, messageKey: key, logDetail: key, args: args)
+    }
+    static func forbidden(_ key: String, _ args: String...) -> AppError {
+        AppError(status: .forbidden, messageKey: key, logDetail: key, args: args)
+    }
+
+    func message(_ lang: Language) -> String {
+        var text = L10n.t(messageKey, lang)
+        for (k, a) in args.enumerated() { text = text.replacingOccurrences(of: "{\(k + 1)}", with: a) }
+        return text
+    }
 }
 
-/// Turns every error into a plain page or `{"error": …}` without stack traces, SQL or internals.
+/// The API's error body: `{"error": {"code": …, "field": …, "message": …}}` (plus a request id for 5xx).
+struct APIErrorBody: Content {
+    struct Detail: Content { var code: String; var field: String?; var message: String; var requestId: String? }
+    var error: Detail
+}
+
+/// Turns every error into a plain page or an `APIErrorBody` without stack traces, SQL or internals.
 struct SafeErrorMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: req)
         } catch {
+            let api = req.isAPI || req.url.path == "/healthz"
+            let lang = api ? req.apiLanguage : req.language
             let status: HTTPResponseStatus
-            var key: String
-            var apiMessage: String
+            var detail: APIErrorBody.Detail
             switch error {
             case let e as AppError:
-                status = e.status; key = e.messageKey; apiMessage = L10n.t(e.messageKey, .en)
+                status = e.status
+                detail = .init(code: e.messageKey, message: e.message(lang))
                 req.logger.notice("\(e.status.code) \(e.logDetail)", metadata: ["path": "\(req.url.path)"])
             case let e as ValidationFailure:
-                status = .unprocessableEntity; key = "err.400"; apiMessage = e.message
+                status = .unprocessableEntity
+                detail = .init(code: e.key, field: e.field, message: e.message(lang))
             case let e as any AbortError:
-                status = e.status; key = "err.\(e.status.code)"
-                // Our own Abort reasons are written for users; Vapor's defaults are just the status name.
-                apiMessage = e.reason
+                status = e.status
+                let key = "err.\(e.status.code)"
+                detail = .init(code: key, message: L10n.table[key] != nil ? L10n.t(key, lang) : e.reason)
                 if e.status.code >= 500 { req.logger.error("\(e.status.code) \(e.reason)", metadata: ["path": "\(req.url.path)"]) }
             default:
-                status = .internalServerError; key = "err.500"; apiMessage = "internal error"
+                status = .internalServerError
+                detail = .init(code: "err.500", message: L10n.t("err.500", lang))
                 req.logger.error("unhandled error: \(String(reflecting: error))", metadata: ["path": "\(req.url.path)", "request-id": "\(req.id)"])
             }
-            if L10n.table[key] == nil { key = status.code >= 500 ? "err.500" : "err.400" }
-            if req.isAPI || req.url.path == "/healthz" {
-                var body: [String: String] = ["error": apiMessage]
-                if status.code >= 500 { body["error"] = "internal error"; body["requestId"] = req.id }
+            if status.code >= 500 { detail = .init(code: "err.500", message: L10n.t("err.500", lang), requestId: req.id) }
+            if api {
                 let res = Response(status: status)
-                try? res.content.encode(body)
+                try? res.content.encode(APIErrorBody(error: detail))
                 return res
             }
-            return Views.errorPage(req, status: status, messageKey: key)
+            return Views.errorPage(req, status: status, message: detail.message)
         }
-    }
-}
-
-/// Invalid input from outside, with a message naming the field, row or line. Answered with 422.
-struct ValidationFailure: Error, Sendable {
-    var message: String
-
-    /// An optional free-text field: trimmed, nil when empty, refused past `max` characters (the message names it).
-    static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
-        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
-        guard t.count <= max else { throw ValidationFailure(message: "\(field) may have at most \(max) characters") }
-        return t
     }
 }

@@ -49,7 +49,7 @@ enum BenchRegistry {
             }
             if rows.isEmpty { break }
             let chunk = rows, tokenChunk = tokenRows
-            try await db.transaction { tx in
+            try await db.writeTransaction { tx in
                 let s = tx as! any SQLDatabase
                 for start in stride(from: 0, to: chunk.count, by: 400) {
                     var insert = s.insert(into: "foreigners").columns(columns)

@@ -30,6 +30,16 @@ enum RegionCode {
     static func overlaps(_ a: String, _ b: String) -> Bool {
         a == b || a.hasPrefix(b + ".") || b.hasPrefix(a + ".")
     }
+    /// The zone local times are read and shown in for a place: WITA for Bali, Nusa Tenggara, South, East and
+    /// North Kalimantan and Sulawesi; WIT for Maluku and Papua; WIB elsewhere.
+    static func timeZone(of code: String) -> TimeZone {
+        switch Int(code.prefix(2)) ?? 0 {
+        case 51, 52, 53, 63, 64, 65, 71...76: return TimeZone(identifier: "Asia/Makassar")!
+        case 81, 82, 91...99: return TimeZone(identifier: "Asia/Jayapura")!
+        default: return TimeZone(identifier: "Asia/Jakarta")!
+        }
+    }
+
     static func isValid(_ code: String) -> Bool {
         let parts = code.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...4).contains(parts.count) else { return false }

@@ -79,7 +79,7 @@ enum AlertsController {
     static func warnings(_ req: Request) async throws -> (day: String, items: [Warning]) {
         let p = try req.requirePrincipal()
         let day = req.query[String.self, at: "day"] ?? req.application.today
-        guard Day.isValid(day) else { throw ValidationFailure(message: "day must be written YYYY-MM-DD") }
+        guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
         let rows = try await PermitWarning.query(on: req.db).filter(\.$foundOn == day).filter(\.$regencyCode ~~ p.jurisdiction)
             .sort(\.$permitEnd).limit(2000).all()
         let names = try await SponsorReportsController.names(rows.map(\.foreignerID), db: req.db)
@@ -125,7 +125,7 @@ enum AlertsController {
     /// Delivery status without message bodies (they name foreigners) and with recipients masked.
     static func outbox(_ req: Request) async throws -> OutboxList {
         let status = req.query[String.self, at: "status"]
-        if let status, OutboxStatus(rawValue: status) == nil { throw ValidationFailure(message: "status must be pending, sending, sent or failed") }
+        if let status, OutboxStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "pending, sending, sent, failed") }
         struct Count: Decodable { var status: String; var n: Int }
         var counts = Dictionary(uniqueKeysWithValues: OutboxStatus.allCases.map { ($0.rawValue, 0) })
         for c in try await (req.db as! any SQLDatabase).raw("SELECT status, COUNT(*) AS n FROM outbox_messages GROUP BY status").all(decoding: Count.self) {

@@ -43,7 +43,7 @@ enum EarlyWarnings {
 
     /// `batchSize`: about how many warnings one transaction writes (a sponsor's are never split).
     static func run(asOf day: String, app: Application, batchSize: Int = 2000) async throws -> Summary {
-        guard Day.isValid(day) else { throw ValidationFailure(message: "as-of must be a day written YYYY-MM-DD") }
+        guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "as-of") }
         let config = app.config, now = app.clock.now()
         let thresholds = config.warningDays.sorted()
         guard let top = thresholds.last, let lo = Day.adding(-config.overstayWindowDays, to: day), let hi = Day.adding(top, to: day) else {

@@ -86,11 +86,11 @@ enum AuthController {
 
     static func token(_ req: Request) async throws -> Response {
         guard let body = try? req.content.decode(TokenRequest.self) else {
-            throw ValidationFailure(message: "body must be JSON {\"email\": …, \"password\": …}")
+            throw ValidationFailure("v.body", "email, password")
         }
         guard let user = try await Authentication.check(email: body.email, password: body.password, on: req) else {
             try await req.audit(AuditEntry(action: "auth.token_failed", objectType: "user", objectID: "-", detail: "api"))
-            throw Abort(.unauthorized, reason: "wrong email or password")
+            throw AppError(status: .unauthorized, messageKey: "login.failed", logDetail: "wrong email or password")
         }
         let (token, expires) = try await Authentication.issueToken(for: user, on: req)
         let res = Response(status: .ok)

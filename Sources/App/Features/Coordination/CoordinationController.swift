@@ -91,18 +91,18 @@ enum CoordinationController {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
         let t = ValidationFailure.text
-        guard let title = try t(i.title, "title", 300) else { throw ValidationFailure(message: "title is required") }
+        guard let title = try t(i.title, "title", 300) else { throw ValidationFailure("v.required", field: "title") }
         let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
         guard RegionCode.isValid(region), try await Region.find(region, on: req.db) != nil,
               p.jurisdiction.contains(where: { RegionCode.overlaps($0, region) }) else {
-            throw ValidationFailure(message: "regionCode must be a region in your jurisdiction, e.g. 35.16")
+            throw ValidationFailure("v.regionInJurisdiction", field: "regionCode")
         }
-        guard let when = i.scheduledAt.flatMap({ PublicReportsController.parseMoment($0) }) else {
-            throw ValidationFailure(message: "scheduledAt must be a date and time, e.g. 2026-12-03T09:00")
+        guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
+            throw ValidationFailure("v.moment", field: "scheduledAt")
         }
         let agencies = Array(Set(i.agencyIds ?? []))
         if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).count() != agencies.count {
-            throw ValidationFailure(message: "agencyIds must name existing agencies")
+            throw ValidationFailure("v.agencies", field: "agencyIds")
         }
         let place = try t(i.place, "place", 300), agenda = try t(i.agenda, "agenda", 4000)
         let now = req.application.clock.now()
@@ -120,13 +120,13 @@ enum CoordinationController {
     }
 
     static func recordMinutes(_ m: Meeting, _ i: MinutesInput, _ req: Request) async throws -> Meeting {
-        guard let minutes = try ValidationFailure.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure(message: "minutes are required") }
+        guard let minutes = try ValidationFailure.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure("v.required", field: "minutes") }
         var decisions: [(String, String, String?)] = []
         for (k, d) in (i.decisions ?? []).enumerated() {
             guard let text = try ValidationFailure.text(d.text, "decisions[\(k)].text", max: 1000) else { continue }
-            guard let owner = try ValidationFailure.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure(message: "decisions[\(k)].owner is required") }
+            guard let owner = try ValidationFailure.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure("v.required", field: "decisions[\(k)].owner") }
             let due = d.dueOn.flatMap { $0.isEmpty ? nil : $0 }
-            if let due, !Day.isValid(due) { throw ValidationFailure(message: "decisions[\(k)].dueOn must be YYYY-MM-DD") }
+            if let due, !Day.isValid(due) { throw ValidationFailure("v.day", field: "decisions[\(k)].dueOn") }
             decisions.append((text, owner, due))
         }
         let now = req.application.clock.now()
@@ -149,7 +149,7 @@ enum CoordinationController {
 
     static func post(_ req: Request, kind: String?, id: UUID?, body raw: String?) async throws -> ThreadMessage {
         let t = try await thread(kind, id, req)
-        guard let body = try ValidationFailure.text(raw, "body", max: 4000) else { throw ValidationFailure(message: "body is required") }
+        guard let body = try ValidationFailure.text(raw, "body", max: 4000) else { throw ValidationFailure("v.required", field: "body") }
         let p = try req.requirePrincipal()
         let now = req.application.clock.now()
         return try await req.audited { db in
@@ -177,8 +177,8 @@ enum CoordinationController {
 
     /// A PDF (judged by its bytes) or a photo (metadata removed), at most 10 MB.
     static func attach(_ m: Meeting, fileName: String, bytes raw: [UInt8], _ req: Request) async throws -> MeetingAttachment {
-        guard !raw.isEmpty else { throw ValidationFailure(message: "attachment: the file is empty") }
-        guard raw.count <= maxAttachmentBytes else { throw ValidationFailure(message: "attachment: larger than 10 MB") }
+        guard !raw.isEmpty else { throw ValidationFailure("v.fileEmpty", field: "attachment") }
+        guard raw.count <= maxAttachmentBytes else { throw ValidationFailure("v.fileTooLarge", field: "attachment", "10") }
         let type: String, bytes: [UInt8]
         if raw.starts(with: Array("%PDF-".utf8)) {
             type = "application/pdf"; bytes = raw
@@ -187,7 +187,7 @@ enum CoordinationController {
                 let clean = try ImageSanitizer.sanitize(raw, maxBytes: maxAttachmentBytes)
                 type = clean.kind.rawValue; bytes = clean.bytes
             } catch is ImageSanitizer.Rejected {
-                throw ValidationFailure(message: "attachment: only PDF, JPEG or PNG files (judged by their content, not their name)")
+                throw ValidationFailure("v.fileType", field: "attachment", "PDF, JPEG, PNG")
             }
         }
         let name = String(((fileName as NSString).lastPathComponent).filter { !$0.isNewline }.prefix(200))
@@ -232,7 +232,7 @@ enum CoordinationController {
     }
     static func showAPI(_ req: Request) async throws -> MeetingDTO { try await dto(try await meeting(req.parameters.get("id", as: UUID.self), req), db: req.db) }
     static func createAPI(_ req: Request) async throws -> Response {
-        guard let i = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with title, regionCode, scheduledAt, place, agencyIds, agenda") }
+        guard let i = try? req.content.decode(CreateInput.self) else { throw ValidationFailure("v.body", "title, regionCode, scheduledAt, place, agencyIds, agenda") }
         let m = try await create(i, req)
         let res = Response(status: .created)
         try res.content.encode(try await dto(m, db: req.db))
@@ -240,7 +240,7 @@ enum CoordinationController {
     }
     static func minutesAPI(_ req: Request) async throws -> MeetingDTO {
         let m = try await meeting(req.parameters.get("id", as: UUID.self), req)
-        guard let i = try? req.content.decode(MinutesInput.self) else { throw ValidationFailure(message: "body must be JSON with minutes and decisions [{text, owner, dueOn}]") }
+        guard let i = try? req.content.decode(MinutesInput.self) else { throw ValidationFailure("v.body", "minutes, decisions [{text, owner, dueOn}]") }
         return try await dto(try await recordMinutes(m, i, req), db: req.db)
     }
     static func threadAPI(_ req: Request) async throws -> ThreadDTO {

@@ -62,7 +62,7 @@ enum CoordinationPages {
             let m = try await CoordinationController.create(.init(title: f.title, regionCode: f.regionCode, scheduledAt: f.scheduledAt, place: f.place, agencyIds: f.agencyIds, agenda: f.agenda), req)
             return req.redirect(to: "/meetings/\(m.id!.uuidString)")
         } catch let e as ValidationFailure {
-            return try await renderList(req, error: e.message, status: .unprocessableEntity)
+            return try await renderList(req, error: e.message(req.language), status: .unprocessableEntity)
         }
     }
 
@@ -129,10 +129,10 @@ enum CoordinationPages {
         let m = try await CoordinationController.meeting(req.parameters.get("id", as: UUID.self), req)
         let f = try req.content.decode(UploadForm.self)
         do {
-            guard let file = f.file else { throw ValidationFailure(message: "attachment: choose a file") }
+            guard let file = f.file else { throw ValidationFailure("v.fileMissing", field: "attachment") }
             _ = try await CoordinationController.attach(m, fileName: file.filename, bytes: Array(file.data.readableBytesView), req)
         } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/meetings/\(m.id!.uuidString)")
     }
@@ -160,7 +160,7 @@ enum CoordinationPages {
             let rows = (f.decisions ?? []).filter { !($0.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
             _ = try await CoordinationController.recordMinutes(m, .init(minutes: f.minutes, decisions: rows.map { .init(text: $0.text, owner: $0.owner, dueOn: $0.dueOn) }), req)
         } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/meetings/\(m.id!.uuidString)")
     }

@@ -73,7 +73,7 @@ enum DailyReportPages {
         let lang = req.language
         let p = try req.requirePrincipal()
         let month = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
-        guard month.count == 7, Day.isValid(month + "-01") else { throw ValidationFailure(message: "month must be YYYY-MM") }
+        guard month.count == 7, Day.isValid(month + "-01") else { throw ValidationFailure("v.month", field: "month") }
         let first = month + "-01"
         let next = CalendarDay(first)!.adding(days: 32).description.prefix(7) + "-01"
         var f = try DailyReportsController.filter(req)
@@ -266,16 +266,16 @@ enum DailyReportPages {
             var v = try await DailyReportsController.validate(input, index: nil, req)
             if let raw = f.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
-                    throw ValidationFailure(message: L10n.t("lph.passportUnknown", req.language))
+                    throw ValidationFailure("v.passportUnknown", field: "personPassport")
                 }
                 v.foreignerID = found.id
             }
             let (entry, new) = try await DailyReportsController.addEntries([v], to: r, req)[0]
             return try json(new ? .created : .ok, DailyReportsController.entryDTO(entry))
         } catch let e as ValidationFailure {
-            return try json(.unprocessableEntity, Failure(error: e.message))
-        } catch let e as Abort where e.status == .conflict || e.status == .notFound {
-            return try json(e.status, Failure(error: e.status == .notFound ? "report not found" : e.reason))
+            return try json(.unprocessableEntity, Failure(error: e.message(req.language)))
+        } catch let e as AppError where e.status == .conflict || e.status == .forbidden {
+            return try json(e.status, Failure(error: e.message(req.language)))
         }
     }
 
@@ -301,7 +301,7 @@ enum DailyReportPages {
     static func coordinates(_ f: EntryForm) throws -> (Double?, Double?) {
         let lat = f.latitude.flatMap { $0.isEmpty ? nil : $0 }, lon = f.longitude.flatMap { $0.isEmpty ? nil : $0 }
         guard lat != nil || lon != nil else { return (nil, nil) }
-        guard let a = lat.flatMap(Double.init), let b = lon.flatMap(Double.init) else { throw ValidationFailure(message: "latitude and longitude must be numbers, given together") }
+        guard let a = lat.flatMap(Double.init), let b = lon.flatMap(Double.init) else { throw ValidationFailure("v.latLonPair", field: "latitude") }
         return (a, b)
     }
 
@@ -315,7 +315,7 @@ enum DailyReportPages {
             if let raw = f.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 let key = Normalize.documentID(raw)
                 guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == key).first() else {
-                    throw ValidationFailure(message: L10n.t("lph.passportUnknown", req.language))
+                    throw ValidationFailure("v.passportUnknown", field: "personPassport")
                 }
                 foreigner = found.id
             }
@@ -331,9 +331,9 @@ enum DailyReportPages {
             let (entry, _) = try await DailyReportsController.addEntries([v], to: r, req)[0]
             if let photo { _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: entry.id!, req) }
         } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
     }
@@ -352,8 +352,8 @@ enum DailyReportPages {
     static func deleteEntry(_ req: Request) async throws -> Response {
         let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
         guard r.officerID == (try req.requirePrincipal()).userID, let entry = req.parameters.get("entry", as: UUID.self) else { throw Abort(.forbidden) }
-        do { try await DailyReportsController.deleteEntry(r, entryID: entry, req) } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+        do { try await DailyReportsController.deleteEntry(r, entryID: entry, req) } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
     }
@@ -361,9 +361,9 @@ enum DailyReportPages {
     static func submit(_ req: Request) async throws -> Response {
         let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
         do { _ = try await DailyReportsController.submit(r, req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
     }
@@ -374,9 +374,9 @@ enum DailyReportPages {
         let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
         let f = try req.content.decode(DecisionForm.self)
         do { _ = try await DailyReportsController.decide(r, approve: f.decision == "approve", comment: f.comment, req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/daily-reports/\(r.id!.uuidString)")
     }

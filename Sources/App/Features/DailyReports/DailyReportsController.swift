@@ -56,36 +56,36 @@ enum DailyReportsController {
     /// Validates one entry; `index` names it in messages ("entries[2].time …").
     static func validate(_ e: EntryInput, index: Int?, _ req: Request) async throws -> ValidEntry {
         let at = index.map { "entries[\($0)]." } ?? ""
-        guard let client = e.clientId else { throw ValidationFailure(message: "\(at)clientId must be a UUID made by the client") }
+        guard let client = e.clientId else { throw ValidationFailure("v.clientId", field: "\(at)clientId") }
         let time = (e.time ?? "").trimmingCharacters(in: .whitespaces)
         let hm = time.split(separator: ":").compactMap { Int($0) }
         guard time.count == 5, hm.count == 2, (0...23).contains(hm[0]), (0...59).contains(hm[1]) else {
-            throw ValidationFailure(message: "\(at)time must be HH:MM (00:00–23:59)")
+            throw ValidationFailure("v.time", field: "\(at)time")
         }
         let code = (e.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
         guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
-            throw ValidationFailure(message: "\(at)kelurahanCode must be the code of a kelurahan/desa, e.g. 35.16.05.2010")
+            throw ValidationFailure("v.village", field: "\(at)kelurahanCode")
         }
         guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
-            throw ValidationFailure(message: "\(at)activity must be one of \(FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "\(at)activity", FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
-            throw ValidationFailure(message: "\(at)finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "\(at)finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        if (e.latitude == nil) != (e.longitude == nil) { throw ValidationFailure(message: "\(at)latitude and longitude go together") }
+        if (e.latitude == nil) != (e.longitude == nil) { throw ValidationFailure("v.latLonPair", field: "\(at)latitude") }
         if let lat = e.latitude, let lon = e.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
-            throw ValidationFailure(message: "\(at)latitude/longitude must lie in Indonesia")
+            throw ValidationFailure("v.latLonIndonesia", field: "\(at)latitude")
         }
         if let f = e.foreignerId {
             guard (try? await ScopePolicy.foreigner(f, req)) != nil else {
-                throw ValidationFailure(message: "\(at)foreignerId is not a foreigner in your jurisdiction")
+                throw ValidationFailure("v.notInScope", field: "\(at)foreignerId")
             }
         }
         let nationality = try ValidationFailure.text(e.personNationality, "\(at)personNationality", max: 3)?.uppercased()
-        if let n = nationality, !Countries.isKnown(n) { throw ValidationFailure(message: "\(at)personNationality must be an ISO 3166 alpha-3 code such as CHN") }
+        if let n = nationality, !Countries.isKnown(n) { throw ValidationFailure("v.nationality", field: "\(at)personNationality") }
         let passport = try ValidationFailure.text(e.personPassport, "\(at)personPassport", max: 20)?.uppercased().filter { !$0.isWhitespace }
         if let p = passport, !(5...20).contains(p.count) || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            throw ValidationFailure(message: "\(at)personPassport must have 5 to 20 letters or digits")
+            throw ValidationFailure("v.passportLength", field: "\(at)personPassport")
         }
         return ValidEntry(clientID: client, time: time, village: code, place: try ValidationFailure.text(e.place, "\(at)place", max: 300),
                           latitude: e.latitude, longitude: e.longitude, activity: activity, foreignerID: e.foreignerId,
@@ -96,9 +96,9 @@ enum DailyReportsController {
     static func validDate(_ raw: String?, _ req: Request) throws -> String {
         let d = (raw ?? "").trimmingCharacters(in: .whitespaces)
         let today = req.application.today
-        guard d.count == 10, let days = Day.between(d, today) else { throw ValidationFailure(message: "date must be YYYY-MM-DD") }
-        guard days >= 0 else { throw ValidationFailure(message: "date must not be in the future") }
-        guard days <= 366 else { throw ValidationFailure(message: "date must lie within the past year") }
+        guard d.count == 10, let days = Day.between(d, today) else { throw ValidationFailure("v.day", field: "date") }
+        guard days >= 0 else { throw ValidationFailure("v.notFuture", field: "date") }
+        guard days <= 366 else { throw ValidationFailure("v.withinPastYear", field: "date") }
         return d
     }
 
@@ -174,7 +174,7 @@ enum DailyReportsController {
             try conflictIfLocked(fresh)
             guard try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() != nil else { throw Abort(.notFound) }
             if let same = try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).filter(\.$sha256 == digest).first() { return (same, []) }
-            guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).count() < 5 else { throw ValidationFailure(message: "photo: at most 5 photos per entry") }
+            guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).count() < 5 else { throw ValidationFailure("v.photoLimit", field: "photo", "5") }
             let p = ReportPhoto()
             p.reportID = id; p.entryID = entryID; p.contentType = clean.kind.rawValue; p.bytes = Data(clean.bytes); p.size = clean.bytes.count
             p.sha256 = digest; p.createdAt = now
@@ -222,8 +222,8 @@ enum DailyReportsController {
 
     static func conflictIfLocked(_ r: DailyReport) throws {
         switch r.statusValue {
-        case .approved: throw Abort(.conflict, reason: "the report was approved and can no longer change")
-        case .submitted: throw Abort(.conflict, reason: "the report was submitted and waits for the supervisor; it changes only if returned")
+        case .approved: throw AppError.conflict("err.dailyApproved")
+        case .submitted: throw AppError.conflict("err.dailySubmitted")
         case .draft, .returned: break
         }
     }
@@ -245,11 +245,11 @@ enum DailyReportsController {
         guard let office = p.officeID else { throw Abort(.forbidden) }
         let date = try validDate(input.date, req)
         let raw = input.entries ?? []
-        guard raw.count <= 200 else { throw ValidationFailure(message: "at most 200 entries per request") }
+        guard raw.count <= 200 else { throw ValidationFailure("v.tooMany", field: "entries", "200") }
         var checked: [ValidEntry] = []
         for (i, e) in raw.enumerated() { checked.append(try await validate(e, index: i, req)) }
         let valid = checked
-        if Set(valid.map(\.clientID)).count != valid.count { throw ValidationFailure(message: "entries contain the same clientId twice") }
+        if Set(valid.map(\.clientID)).count != valid.count { throw ValidationFailure("v.duplicateClientId", field: "entries") }
         let now = req.application.clock.now()
         if let existing = try await DailyReport.query(on: req.db).filter(\.$officerID == p.userID).filter(\.$date == date).first() {
             try conflictIfLocked(existing)
@@ -305,7 +305,7 @@ enum DailyReportsController {
     /// Draft or returned → submitted; the entries as submitted become a new version.
     static func submit(_ report: DailyReport, _ req: Request) async throws -> DailyReport {
         let p = try req.requirePrincipal()
-        guard report.officerID == p.userID else { throw Abort(.forbidden, reason: "only the officer who filed the report submits it") }
+        guard report.officerID == p.userID else { throw AppError.forbidden("err.dailyNotYours") }
         if report.statusValue == .submitted { return report }   // a retried submit changes nothing
         try conflictIfLocked(report)
         let id = report.id!
@@ -314,7 +314,7 @@ enum DailyReportsController {
             guard let r = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
             try conflictIfLocked(r)
             let list = try await entries(id, db: db)
-            guard !list.isEmpty else { throw ValidationFailure(message: "a report needs at least one entry before it is submitted") }
+            guard !list.isEmpty else { throw ValidationFailure("v.noEntries") }
             r.version += 1; r.status = ReportStatus.submitted.rawValue; r.submittedAt = now; r.updatedAt = now; r.comment = nil
             try await r.update(on: db)
             let v = ReportVersion()
@@ -330,15 +330,15 @@ enum DailyReportsController {
     static func decide(_ report: DailyReport, approve: Bool, comment: String?, _ req: Request) async throws -> DailyReport {
         let p = try req.requirePrincipal()
         guard p.role == .supervisor, p.officeID == report.officeID else { throw Abort(.forbidden) }
-        guard report.officerID != p.userID else { throw Abort(.forbidden, reason: "a supervisor does not approve their own report") }
+        guard report.officerID != p.userID else { throw AppError.forbidden("err.dailyOwnApproval") }
         let note = try ValidationFailure.text(comment, "comment", max: 2000)
-        if !approve && note == nil { throw ValidationFailure(message: "comment is required when returning a report: say what to fix") }
+        if !approve && note == nil { throw ValidationFailure("v.returnComment", field: "comment") }
         let id = report.id!
         let now = req.application.clock.now()
         return try await req.audited { db in
             guard let r = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
             guard r.statusValue == .submitted else {
-                throw Abort(.conflict, reason: r.statusValue == .approved ? "the report was already approved" : "only a submitted report can be approved or returned")
+                throw AppError.conflict(r.statusValue == .approved ? "err.dailyAlreadyApproved" : "err.dailyNotSubmitted")
             }
             r.status = (approve ? ReportStatus.approved : .returned).rawValue; r.comment = note; r.decidedBy = p.userID; r.decidedAt = now; r.updatedAt = now
             try await r.update(on: db)
@@ -365,26 +365,26 @@ enum DailyReportsController {
         var f = ListFilter()
         if let o = q("officer") {
             if o == "me" { f.officer = p.userID } else {
-                guard let id = UUID(uuidString: o) else { throw ValidationFailure(message: "officer must be an officer's id or \"me\"") }
+                guard let id = UUID(uuidString: o) else { throw ValidationFailure("v.officer", field: "officer") }
                 f.officer = id
             }
         }
         for (k, keyPath) in [("from", \ListFilter.from), ("to", \ListFilter.to)] {
             if let d = q(k) {
-                guard Day.isValid(d) else { throw ValidationFailure(message: "\(k) must be YYYY-MM-DD") }
+                guard Day.isValid(d) else { throw ValidationFailure("v.day", field: k) }
                 f[keyPath: keyPath] = d
             }
         }
         if let x = q("finding") {
-            guard let v = FieldFinding(rawValue: x) else { throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let v = FieldFinding(rawValue: x) else { throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", ")) }
             f.finding = v
         }
         if let x = q("status") {
-            guard let v = ReportStatus(rawValue: x) else { throw ValidationFailure(message: "status must be one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let v = ReportStatus(rawValue: x) else { throw ValidationFailure("v.oneOf", field: "status", ReportStatus.allCases.map(\.rawValue).joined(separator: ", ")) }
             f.status = v
         }
         if let x = q("place") {
-            guard RegionCode.isValid(x) else { throw ValidationFailure(message: "place must be a region code (kecamatan or kelurahan)") }
+            guard RegionCode.isValid(x) else { throw ValidationFailure("v.regionCode", field: "place") }
             f.place = x
         }
         return f
@@ -424,7 +424,7 @@ enum DailyReportsController {
 
     static func createAPI(_ req: Request) async throws -> Response {
         guard let input = try? req.content.decode(CreateInput.self) else {
-            throw ValidationFailure(message: "body must be JSON: {\"date\": \"YYYY-MM-DD\", \"entries\": [...]}")
+            throw ValidationFailure("v.body", "date, entries")
         }
         let (r, created) = try await create(input, req)
         let res = try await respond(r, req, status: created ? .created : .ok)
@@ -434,9 +434,9 @@ enum DailyReportsController {
 
     static func addEntryAPI(_ req: Request) async throws -> Response {
         let r = try await visible(req.parameters.get("id", as: UUID.self), req)
-        guard r.officerID == (try req.requirePrincipal()).userID else { throw Abort(.forbidden, reason: "only the officer who filed the report adds entries") }
+        guard r.officerID == (try req.requirePrincipal()).userID else { throw AppError.forbidden("err.dailyNotYours") }
         try conflictIfLocked(r)
-        guard let input = try? req.content.decode(EntryInput.self) else { throw ValidationFailure(message: "body must be one entry as JSON") }
+        guard let input = try? req.content.decode(EntryInput.self) else { throw ValidationFailure("v.body", "clientId, time, kelurahanCode, activity, finding") }
         let v = try await validate(input, index: nil, req)
         let (entry, new) = try await addEntries([v], to: r, req)[0]
         let res = Response(status: new ? .created : .ok)
@@ -458,11 +458,11 @@ enum DailyReportsController {
     static func addPhotoAPI(_ req: Request) async throws -> Response {
         let r = try await visible(req.parameters.get("id", as: UUID.self), req)
         guard r.officerID == (try req.requirePrincipal()).userID, let entry = req.parameters.get("entry", as: UUID.self) else { throw Abort(.forbidden) }
-        guard let body = req.body.data, body.readableBytes > 0 else { throw ValidationFailure(message: "photo: send the image as the body") }
+        guard let body = req.body.data, body.readableBytes > 0 else { throw ValidationFailure("v.fileMissing", field: "photo") }
         var bytes = Array(body.readableBytesView)
         if req.headers.contentType?.type == "multipart" {
             struct PhotoForm: Content { var photo: File? }
-            guard let photo = (try? req.content.decode(PhotoForm.self))?.photo else { throw ValidationFailure(message: "photo: multipart body has no part named \"photo\"") }
+            guard let photo = (try? req.content.decode(PhotoForm.self))?.photo else { throw ValidationFailure("v.fileMissing", field: "photo") }
             bytes = Array(photo.data.readableBytesView)
         }
         let p = try await addPhoto(try ImageSanitizer.checked(bytes, maxBytes: maxPhotoBytes, field: "photo"), report: r, entryID: entry, req)

@@ -14,28 +14,28 @@ enum ForeignWorkerService {
     static func company(_ req: Request) async throws -> Sponsor {
         let p = try req.requirePrincipal()
         let s = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
-        guard s.kind == "company" else { throw Abort(.forbidden, reason: "foreign-worker documents are kept by company sponsors") }
+        guard s.kind == "company" else { throw AppError.forbidden("err.companyOnly") }
         return s
     }
 
     static func createRPTKA(_ i: RPTKAInput, _ req: Request) async throws -> RPTKA {
         let s = try await company(req)
         let t = ValidationFailure.text
-        guard let number = try t(i.number, "number", 60) else { throw ValidationFailure(message: "number (the RPTKA decision number) is required") }
+        guard let number = try t(i.number, "number", 60) else { throw ValidationFailure("v.required", field: "number") }
         guard let from = i.validFrom, Day.isValid(from), let to = i.validTo, Day.isValid(to) else {
-            throw ValidationFailure(message: "validFrom and validTo must be days written YYYY-MM-DD")
+            throw ValidationFailure("v.day", field: "validFrom")
         }
-        guard from <= to else { throw ValidationFailure(message: "validTo \(to) is before validFrom \(from)") }
+        guard from <= to else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
         let positions = i.positions ?? []
-        guard (1...50).contains(positions.count) else { throw ValidationFailure(message: "positions must list 1 to 50 positions") }
+        guard (1...50).contains(positions.count) else { throw ValidationFailure("v.countRange", field: "positions", "1", "50") }
         var clean: [(String, Int)] = []
         for (k, pos) in positions.enumerated() {
-            guard let title = try t(pos.title, "positions[\(k)].title", 200) else { throw ValidationFailure(message: "positions[\(k)].title is required") }
-            guard let q = pos.quota, (1...1000).contains(q) else { throw ValidationFailure(message: "positions[\(k)].quota must be a whole number from 1 to 1000") }
+            guard let title = try t(pos.title, "positions[\(k)].title", 200) else { throw ValidationFailure("v.required", field: "positions[\(k)].title") }
+            guard let q = pos.quota, (1...1000).contains(q) else { throw ValidationFailure("v.wholeNumberRange", field: "positions[\(k)].quota", "1", "1000") }
             clean.append((title, q))
         }
         if try await RPTKA.query(on: req.db).filter(\.$sponsorID == s.id!).filter(\.$number == number).first() != nil {
-            throw Abort(.conflict, reason: "RPTKA \(number) is already recorded")
+            throw AppError.conflict("err.rptkaExists", number)
         }
         let now = req.application.clock.now()
         let rows = clean
@@ -59,7 +59,7 @@ enum ForeignWorkerService {
         if let pid = i.positionId {
             let rptkas = try await RPTKA.query(on: req.db).filter(\.$sponsorID == s.id!).all().compactMap(\.id)
             guard try await RPTKAPosition.query(on: req.db).filter(\.$id == pid).filter(\.$rptkaID ~~ rptkas).first() != nil else {
-                throw ValidationFailure(message: "positionId must be a position of one of your RPTKAs")
+                throw ValidationFailure("v.ownPosition", field: "positionId")
             }
         }
         let name = try ValidationFailure.text(i.understudyName, "understudyName", max: 200)
@@ -80,16 +80,16 @@ enum ForeignWorkerService {
         let s = try await company(req)
         let f = try await SponsorReportService.ownForeigner(i.foreignerId, try req.requirePrincipal(), db: req.db)
         guard let ref = try ValidationFailure.text(i.reference, "reference", max: 60) else {
-            throw ValidationFailure(message: "reference (the payment's NTPN or billing code) is required")
+            throw ValidationFailure("v.required", field: "reference")
         }
         if let existing = try await DKPTKAPayment.query(on: req.db).filter(\.$sponsorID == s.id!).filter(\.$reference == ref).first() {
             return (existing, false)
         }
-        guard let from = i.fromMonth.flatMap({ Month($0) }) else { throw ValidationFailure(message: "fromMonth must be a month written YYYY-MM") }
-        guard let months = i.months, (1...60).contains(months) else { throw ValidationFailure(message: "months must be a whole number from 1 to 60") }
-        guard let amount = i.amountUsd, (0...10_000_000).contains(amount) else { throw ValidationFailure(message: "amountUsd must be a whole number of US dollars ≥ 0") }
+        guard let from = i.fromMonth.flatMap({ Month($0) }) else { throw ValidationFailure("v.month", field: "fromMonth") }
+        guard let months = i.months, (1...60).contains(months) else { throw ValidationFailure("v.wholeNumberRange", field: "months", "1", "60") }
+        guard let amount = i.amountUsd, (0...10_000_000).contains(amount) else { throw ValidationFailure("v.wholeNumberMin", field: "amountUsd", "0") }
         let today = req.application.today
-        guard let paid = i.paidOn, Day.isValid(paid), paid <= today else { throw ValidationFailure(message: "paidOn must be a day written YYYY-MM-DD, not in the future") }
+        guard let paid = i.paidOn, Day.isValid(paid), paid <= today else { throw ValidationFailure("v.dayNotFuture", field: "paidOn") }
         let now = req.application.clock.now()
         return try await req.audited { db in
             // Again inside the transaction, for a concurrent retry of the same reference (see SponsorReportService.submit).

@@ -28,7 +28,7 @@ enum ForeignWorkersController {
 
     static func createRPTKAAPI(_ req: Request) async throws -> Response {
         guard let i = try? req.content.decode(ForeignWorkerService.RPTKAInput.self) else {
-            throw ValidationFailure(message: "the body must be a JSON object with number, validFrom, validTo and positions [{title, quota}]")
+            throw ValidationFailure("v.body", "number, validFrom, validTo, positions [{title, quota}]")
         }
         let r = try await ForeignWorkerService.createRPTKA(i, req)
         let positions = try await RPTKAPosition.query(on: req.db).filter(\.$rptkaID == r.id!).all()
@@ -138,9 +138,9 @@ enum ForeignWorkersController {
             try await action()
             return req.redirect(to: "/portal/tka")
         } catch let e as ValidationFailure {
-            return try await render(req, sponsor: try await ForeignWorkerService.company(req), editable: true, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, sponsor: try await ForeignWorkerService.company(req), editable: true, error: e.reason, status: .conflict)
+            return try await render(req, sponsor: try await ForeignWorkerService.company(req), editable: true, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, sponsor: try await ForeignWorkerService.company(req), editable: true, error: e.message(req.language), status: .conflict)
         }
     }
 
@@ -153,7 +153,7 @@ enum ForeignWorkersController {
             for (k, line) in (f.positions ?? "").split(whereSeparator: \.isNewline).enumerated() {
                 let parts = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2, let q = Int(parts[1]) else {
-                    throw ValidationFailure(message: "positions line \(k + 1): write the title, a bar and the quota, e.g. Production Manager | 2")
+                    throw ValidationFailure("v.positionsLine", field: "positions", String(k + 1))
                 }
                 positions.append(.init(title: parts[0], quota: q))
             }

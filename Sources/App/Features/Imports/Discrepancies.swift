@@ -193,7 +193,7 @@ enum Discrepancies {
 
     static func kindParam(_ req: Request) throws -> Kind? {
         guard let raw = req.query[String.self, at: "kind"] ?? req.parameters.get("kind") else { return nil }
-        guard let k = Kind(rawValue: raw) else { throw ValidationFailure(message: "kind must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard let k = Kind(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "kind", Kind.allCases.map(\.rawValue).joined(separator: ", ")) }
         return k
     }
 

@@ -126,17 +126,17 @@ enum ImportPages {
     static func upload(_ req: Request) async throws -> Response {
         let lang = req.language
         guard req.headers.contentType?.type == "multipart", let form = try? req.content.decode(ImportsController.UploadForm.self) else {
-            throw ValidationFailure(message: "send the form as multipart/form-data with a file")
+            throw ValidationFailure("v.fileMissing", field: "file")
         }
         let kind = try ImportsController.kind(form.kind)
         guard let file = form.file, file.data.readableBytes > 0 else {
-            throw ValidationFailure(message: L10n.t("imp.file", lang) + ": the file is empty")
+            throw ValidationFailure("v.fileEmpty", field: "file")
         }
         guard file.data.readableBytes <= req.application.config.maxUploadSize else {
-            throw ValidationFailure(message: "the file is larger than the limit of \(req.application.config.maxUploadSize / 1_048_576) MB")
+            throw ValidationFailure("v.fileTooLarge", field: "file", String(req.application.config.maxUploadSize / 1_048_576))
         }
         let agencyID = try form.agency.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> UUID in
-            guard let id = UUID(uuidString: raw) else { throw ValidationFailure(message: "agency must be an agency id") }
+            guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.agencyID", field: "agency") }
             return id
         }
         _ = try await ImportService.owner(try req.requirePrincipal(), onBehalfOf: agencyID, db: req.db)   // may this user import at all?
@@ -186,7 +186,7 @@ enum ImportPages {
         } catch let e as ImportRejected {
             return Views.page(req, title: L10n.t("imp.preview", lang), body: """
             <section class="card narrow"><h1>\(L10n.t("imp.preview", lang)) · \(meta.fileName)</h1>
-            <p class="alert" role="alert" id="import-error">\(e.message)</p><p><a href="/imports/new">\(L10n.t("imp.new", lang))</a></p></section>
+            <p class="alert" role="alert" id="import-error">\(e.message(lang))</p><p><a href="/imports/new">\(L10n.t("imp.new", lang))</a></p></section>
             """, status: .unprocessableEntity)
         }
         let fields = ImportParser.fields(kind)
@@ -203,7 +203,7 @@ enum ImportPages {
             return "<tr><td>\(r.line)</td><td>\(r.name)</td>\(cells)</tr>"
         }
         let sampleHead: HTML = mappedKeys.filter { $0 != "family_name" && $0 != "given_names" }.html { "<th>\($0)</th>" }
-        let invalidRows: HTML = parsed.invalid.html { "<tr><td>\($0.line)</td><td>\($0.reason)</td></tr>" }
+        let invalidRows: HTML = parsed.invalid.html { "<tr><td>\($0.line)</td><td>\($0.message(lang))</td></tr>" }
         let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.mapping[f.key].map { parsed.header[$0] } ?? "")\">" }
         let total = parsed.rowCount
         let action: HTML = parsed.invalidCount == 0 ? """
@@ -254,7 +254,7 @@ enum ImportPages {
                 return req.redirect(to: "/imports/\(imp.id!.uuidString)?duplicate=1")
             }
         } catch let e as ImportRejected {
-            return try await renderPreview(req, token: input.token, overrides: values, error: e.message)
+            return try await renderPreview(req, token: input.token, overrides: values, error: e.message(req.language))
         }
     }
 

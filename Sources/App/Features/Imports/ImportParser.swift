@@ -27,14 +27,41 @@ struct ImportRecord: Sendable {
 
 struct InvalidRow: Content, Equatable {
     var line: Int
+    /// The problem in English (the API's contract); pages show `code` in their own language.
     var reason: String
+    /// The message key and the column at fault, when one column is.
+    var code: String?
+    var field: String?
+    var args: [String]?
+
+    init(line: Int, reason: String) { self.line = line; self.reason = reason }
+    init(line: Int, failure f: ValidationFailure) {
+        self.line = line; reason = f.message(.en); code = f.key; field = f.field; args = f.args
+    }
+
+    /// The problem in `lang`.
+    func message(_ lang: Language) -> String {
+        guard let code else { return reason }
+        var f = ValidationFailure(code, field: field)
+        f.args = args ?? []
+        return f.message(lang)
+    }
 }
 
 /// A file that cannot be imported: the first problem, and every invalid row (header = line 1).
 struct ImportRejected: Error, Sendable {
-    var message: String
+    var failure: ValidationFailure
     var invalidRows: [InvalidRow]
     var invalidCount: Int
+
+    /// The problem in `lang`; with invalid rows, how many and the first of them.
+    func message(_ lang: Language) -> String {
+        guard failure.key == "v.import.invalidRows", let first = invalidRows.first else { return failure.message(lang) }
+        var f = failure
+        f.args = [String(invalidCount), String(first.line), lang == .en ? first.reason : first.message(lang)]
+        return f.message(lang)
+    }
+    var message: String { message(.en) }
 }
 
 
@@ -121,14 +148,14 @@ enum ImportParser {
             reader = try CSVReader(path: path, encoding: encoding)
             header = try reader.header()
         } catch let e as CSVReader.Malformed {
-            throw ImportRejected(message: e.reason, invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
+            throw ImportRejected(failure: ValidationFailure("v.import.malformed", String(max(1, e.line)), e.reason), invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
         }
         let mapping = resolveMapping(header: header, kind: kind, saved: saved)
         let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
         guard hasName else {
             let expected = kind.isCompanies ? "name (or company, nama_perusahaan)" : "full_name or name (or family_name and given_names)"
-            let reason = "no column for the name: expected \(expected); columns are \(header.joined(separator: ", "))"
-            throw ImportRejected(message: reason, invalidRows: [InvalidRow(line: 1, reason: reason)], invalidCount: 1)
+            let f = ValidationFailure("v.import.noNameColumn", expected, header.joined(separator: ", "))
+            throw ImportRejected(failure: f, invalidRows: [InvalidRow(line: 1, failure: f)], invalidCount: 1)
         }
         var records: [ImportRecord] = []
         var invalid: [InvalidRow] = []
@@ -137,6 +164,10 @@ enum ImportParser {
         func reject(_ line: Int, _ reason: String) {
             invalidCount += 1
             if invalid.count < listedInvalidRows { invalid.append(InvalidRow(line: line, reason: reason)) }
+        }
+        func rejectFailure(_ line: Int, _ f: ValidationFailure) {
+            invalidCount += 1
+            if invalid.count < listedInvalidRows { invalid.append(InvalidRow(line: line, failure: f)) }
         }
         while true {
             let row: [String]
@@ -148,18 +179,18 @@ enum ImportParser {
             }
             rows += 1
             if rows > maxRows {
-                throw ImportRejected(message: "the file has more than \(maxRows) rows; split it", invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
+                throw ImportRejected(failure: ValidationFailure("v.import.tooManyRows", String(maxRows)), invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
             }
             let line = reader.line
-            if reader.rowHasInvalidUTF8 { reject(line, "the line is not valid UTF-8 (save the file as \"CSV UTF-8\")"); continue }
-            guard row.count == header.count else { reject(line, "expected \(header.count) columns, found \(row.count)"); continue }
+            if reader.rowHasInvalidUTF8 { rejectFailure(line, ValidationFailure("v.import.utf8")); continue }
+            guard row.count == header.count else { rejectFailure(line, ValidationFailure("v.import.columns", String(header.count), String(row.count))); continue }
             switch record(row, line: line, mapping: mapping, kind: kind, today: today) {
             case .success(let r): if previewRows.map({ records.count < $0 }) ?? true { records.append(r) }
-            case .failure(let f): reject(line, f.message)
+            case .failure(let f): rejectFailure(line, f)
             }
         }
         if rows == 0 {
-            throw ImportRejected(message: "the file has a header but no data rows", invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
+            throw ImportRejected(failure: ValidationFailure("v.import.noRows"), invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
                       encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",", rowCount: rows)
@@ -171,49 +202,49 @@ enum ImportParser {
             let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
             return v.isEmpty ? nil : v
         }
-        func fail(_ m: String) -> Result<ImportRecord, ValidationFailure> { .failure(ValidationFailure(message: m)) }
+        func fail(_ f: ValidationFailure) -> Result<ImportRecord, ValidationFailure> { .failure(f) }
         var name = value("name") ?? [value("given_names"), value("family_name")].compactMap { $0 }.joined(separator: " ")
         name = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard !name.isEmpty else { return fail("the name is empty") }
-        guard name.count <= 200 else { return fail("the name is longer than 200 characters") }
+        guard !name.isEmpty else { return fail(ValidationFailure("v.required", field: "name")) }
+        guard name.count <= 200 else { return fail(ValidationFailure("v.tooLong", field: "name", "200")) }
         var r = ImportRecord(line: line, name: name)
         if mapping["name"] == nil, mapping["family_name"] != nil, mapping["given_names"] != nil {
             r.familyName = value("family_name") ?? ""; r.givenNames = value("given_names") ?? ""
         }
         if let a = value("address") {
-            guard a.count <= 500 else { return fail("address is longer than 500 characters") }
+            guard a.count <= 500 else { return fail(ValidationFailure("v.tooLong", field: "address", "500")) }
             r.address = a
         }
         if kind.isCompanies {
             if let n = value("npwp") {
                 let digits = n.filter(\.isNumber)
                 guard digits.count == 15 || digits.count == 16, n.allSatisfy({ $0.isNumber || ".- ".contains($0) }) else {
-                    return fail("npwp \"\(n.prefix(40))\" must have 15 or 16 digits")
+                    return fail(ValidationFailure("v.import.npwp", field: "npwp", String(n.prefix(40))))
                 }
                 r.npwp = digits
             }
             if let n = value("nib") {
-                guard n.count == 13, n.allSatisfy(\.isNumber) else { return fail("nib \"\(n.prefix(40))\" must have 13 digits") }
+                guard n.count == 13, n.allSatisfy(\.isNumber) else { return fail(ValidationFailure("v.import.nib", field: "nib", String(n.prefix(40)))) }
                 r.nib = n
             }
             return .success(r)
         }
         if let d = value("date_of_birth") {
-            guard let date = Normalize.date(d) else { return fail("date_of_birth \"\(d.prefix(40))\" is not a date (use YYYY-MM-DD or DD/MM/YYYY)") }
+            guard let date = Normalize.date(d) else { return fail(ValidationFailure("v.import.date", field: "date_of_birth", String(d.prefix(40)))) }
             let s = date.description
-            guard s >= "1900-01-01", s <= today else { return fail("date_of_birth \(s) is not between 1900-01-01 and today") }
+            guard s >= "1900-01-01", s <= today else { return fail(ValidationFailure("v.import.dateRange", field: "date_of_birth", s)) }
             r.dateOfBirth = s
         }
         if let p = value("passport_number") {
             let key = p.uppercased().filter { !$0.isWhitespace }
             guard (5...20).contains(key.count), key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else {
-                return fail("passport_number \"\(p.prefix(40))\" must have 5 to 20 letters or digits")
+                return fail(ValidationFailure("v.import.passport", field: "passport_number", String(p.prefix(40))))
             }
             r.passportNumber = key
         }
         if let n = value("nationality") {
             let code = n.uppercased()
-            guard Countries.isKnown(code) else { return fail("nationality \"\(n.prefix(40))\" is not an ISO 3166 alpha-3 code (e.g. CHN, KOR, IND)") }
+            guard Countries.isKnown(code) else { return fail(ValidationFailure("v.import.nationality", field: "nationality", String(n.prefix(40)))) }
             r.nationality = code
         }
         if let s = value("sex") {
@@ -221,11 +252,11 @@ enum ImportParser {
             case "M", "L", "MALE", "LAKI-LAKI", "PRIA": r.sex = "M"
             case "F", "P", "W", "FEMALE", "PEREMPUAN", "WANITA": r.sex = "F"
             case "X": r.sex = "X"
-            default: return fail("sex \"\(s.prefix(20))\" must be M or F (L/P accepted)")
+            default: return fail(ValidationFailure("v.import.sex", field: "sex", String(s.prefix(20))))
             }
         }
         if let e = value("employer") {
-            guard e.count <= 300 else { return fail("employer is longer than 300 characters") }
+            guard e.count <= 300 else { return fail(ValidationFailure("v.tooLong", field: "employer", "300")) }
             r.employer = e
         }
         return .success(r)

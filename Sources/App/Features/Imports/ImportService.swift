@@ -26,7 +26,7 @@ enum ImportService {
             guard let office = p.officeID, !p.jurisdiction.isEmpty else { throw Abort(.forbidden) }
             let scope = "regencies:" + p.jurisdiction.joined(separator: ",")
             if let agencyID {
-                guard try await Agency.find(agencyID, on: db) != nil else { throw ValidationFailure(message: "agency \(agencyID) does not exist") }
+                guard try await Agency.find(agencyID, on: db) != nil else { throw ValidationFailure("v.agencyID", field: "agency") }
                 return Owner(key: "agency:\(agencyID.uuidString)", agencyID: agencyID, officeID: office, scope: scope)
             }
             return Owner(key: "office:\(office.uuidString)", agencyID: nil, officeID: office, scope: scope)
@@ -70,9 +70,7 @@ enum ImportService {
         let mappingUsed = saved
         let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, encoding: enc, today: today) }
         if parsed.invalidCount > 0 {
-            let first = parsed.invalid[0]
-            throw ImportRejected(message: "\(parsed.invalidCount) invalid row(s); the first is line \(first.line): \(first.reason). Nothing was imported.",
-                                 invalidRows: parsed.invalid, invalidCount: parsed.invalidCount)
+            throw ImportRejected(failure: ValidationFailure("v.import.invalidRows"), invalidRows: parsed.invalid, invalidCount: parsed.invalidCount)
         }
         let principal = try req.requirePrincipal()
         let now = req.application.clock.now()

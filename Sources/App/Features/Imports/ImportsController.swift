@@ -61,15 +61,18 @@ enum ImportsController {
 
     static func kind(_ raw: String?) throws -> ImportKind {
         guard let raw, let k = ImportKind(rawValue: raw) else {
-            throw ValidationFailure(message: "kind must be one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "kind", ImportKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return k
     }
 
-    static func rejected(_ e: ImportRejected) throws -> Response {
-        struct Body: Content { var error: String; var invalidRows: [InvalidRow]; var invalidCount: Int }
+    /// 422 with the error in the API's shape, every invalid row (`line`, `reason` in English, and `code`/`field`)
+    /// and their count.
+    static func rejected(_ e: ImportRejected, _ req: Request) throws -> Response {
+        struct Body: Content { var error: APIErrorBody.Detail; var invalidRows: [InvalidRow]; var invalidCount: Int }
         let res = Response(status: .unprocessableEntity)
-        try res.content.encode(Body(error: e.message, invalidRows: e.invalidRows, invalidCount: e.invalidCount))
+        let detail = APIErrorBody.Detail(code: e.failure.key, field: e.failure.field, message: e.message(req.apiLanguage))
+        try res.content.encode(Body(error: detail, invalidRows: e.invalidRows, invalidCount: e.invalidCount))
         return res
     }
 
@@ -83,7 +86,7 @@ enum ImportsController {
         do {
             for try await chunk in req.body {
                 size += chunk.readableBytes
-                if size > limit { throw ImportRejected(message: "the file is larger than the limit of \(limit / 1_048_576) MB", invalidRows: [], invalidCount: 0) }
+                if size > limit { throw ImportRejected(failure: ValidationFailure("v.fileTooLarge", field: "file", String(limit / 1_048_576)), invalidRows: [], invalidCount: 0) }
                 try handle.write(contentsOf: Data(chunk.readableBytesView))
             }
             try handle.close()
@@ -99,7 +102,7 @@ enum ImportsController {
         switch charset {
         case "utf-8", "utf8": return .utf8
         case "windows-1252", "cp1252", "iso-8859-1", "latin1": return .windows1252
-        default: throw ValidationFailure(message: "charset must be utf-8 or windows-1252")
+        default: throw ValidationFailure("v.oneOf", field: "charset", "utf-8, windows-1252")
         }
     }
 
@@ -115,10 +118,10 @@ enum ImportsController {
     static func createAPI(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let agencyID = try req.query[String.self, at: "agency"].map { raw -> UUID in
-            guard let id = UUID(uuidString: raw) else { throw ValidationFailure(message: "agency must be an agency id") }
+            guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.agencyID", field: "agency") }
             return id
         }
-        if principal.role == .agency && agencyID != nil { throw ValidationFailure(message: "agency members import for their own agency only") }
+        if principal.role == .agency && agencyID != nil { throw ValidationFailure("v.agencyOwn", field: "agency") }
         let owner = try await ImportService.owner(principal, onBehalfOf: agencyID, db: req.db)
         let contentType = req.headers.contentType
         var kindRaw = req.query[String.self, at: "kind"]
@@ -127,7 +130,7 @@ enum ImportsController {
         do {
             path = try await spool(req)
         } catch let e as ImportRejected {
-            return try rejected(e)
+            return try rejected(e, req)
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
         var csvPath = path
@@ -136,7 +139,7 @@ enum ImportsController {
             // Multipart: the `file` part is the CSV; a `kind` part may name the kind. Decoded by Vapor's form-data decoder.
             let buffer = ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: path)))
             let form = try ContentConfiguration.global.requireDecoder(for: .formData).decode(UploadForm.self, from: buffer, headers: req.headers)
-            guard let file = form.file else { throw ValidationFailure(message: "multipart body has no part named \"file\"") }
+            guard let file = form.file else { throw ValidationFailure("v.fileMissing", field: "file") }
             kindRaw = kindRaw ?? form.kind
             if !file.filename.isEmpty { fileName = file.filename }
             encoding = try encodingParameter(file.contentType) ?? encoding
@@ -145,7 +148,7 @@ enum ImportsController {
         }
         defer { if csvPath != path { try? FileManager.default.removeItem(atPath: csvPath) } }
         let kind = try kind(kindRaw)
-        if FileManager.default.fileSize(csvPath) == 0 { throw ValidationFailure(message: "the body is empty: send the CSV file") }
+        if FileManager.default.fileSize(csvPath) == 0 { throw ValidationFailure("v.fileEmpty", field: "file") }
         do {
             switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding) {
             case .created(let imp):
@@ -160,7 +163,7 @@ enum ImportsController {
                 return res
             }
         } catch let e as ImportRejected {
-            return try rejected(e)
+            return try rejected(e, req)
         }
     }
 
@@ -188,7 +191,7 @@ enum ImportsController {
     static func cancel(_ req: Request) async throws -> AgencyImport {
         let imp = try await visibleImport(req)
         guard imp.statusValue == .reconciling || imp.statusValue == .failed else {
-            throw Abort(.conflict, reason: "the import is \(imp.status); only an import still being reconciled can be cancelled")
+            throw AppError.conflict("err.importNotCancellable")
         }
         await req.application.importJobs.cancel(imp.id!)
         let id = imp.id!
@@ -213,7 +216,7 @@ enum ImportsController {
     static func rerun(_ req: Request) async throws -> AgencyImport {
         let imp = try await visibleImport(req)
         guard imp.statusValue == .reconciled || imp.statusValue == .failed else {
-            throw Abort(.conflict, reason: "the import is \(imp.status); only a reconciled or failed import can be run again")
+            throw AppError.conflict("err.importNotRerunnable")
         }
         let id = imp.id!
         try await req.audited { db in
@@ -289,7 +292,7 @@ enum ImportsController {
         // Agency members: counts only. Officers: the rows, with the registry ids they were linked to.
         guard try req.requirePrincipal().role != .agency else { return out }
         let state = try req.query[String.self, at: "state"].map { raw -> MatchState in
-            guard let s = MatchState(rawValue: raw) else { throw ValidationFailure(message: "state must be matched, review or unmatched") }
+            guard let s = MatchState(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "state", "matched, review, unmatched") }
             return s
         }
         let paging = try Paging(req, defaultPer: 100)
@@ -307,22 +310,22 @@ enum ImportsController {
               let row = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first() else {
             throw Abort(.notFound)
         }
-        guard imp.statusValue == .reconciled else { throw Abort(.conflict, reason: "the import is \(imp.status); decide after the reconciliation has finished") }
+        guard imp.statusValue == .reconciled else { throw AppError.conflict("err.importNotReconciled") }
         let decision: MatchDecision?
         switch raw {
         case "accepted", "accept": decision = .accepted
         case "rejected", "reject": decision = .rejected
         case "undo", "none": decision = nil
-        default: throw ValidationFailure(message: "decision must be accepted, rejected or undo")
+        default: throw ValidationFailure("v.oneOf", field: "decision", "accepted, rejected, undo")
         }
         var target = row.foreignerID
         if decision == .accepted && !imp.kindValue.isCompanies {
             if let f = foreignerID { target = f }
-            guard let t = target else { throw ValidationFailure(message: "foreignerId is required: this row has no candidate") }
+            guard let t = target else { throw ValidationFailure("v.noCandidate", field: "foreignerId") }
             _ = try await ScopePolicy.foreigner(t, req)   // the officer must be able to see whom they link
         }
         if decision == .accepted && imp.kindValue.isCompanies && row.sponsorID == nil {
-            throw ValidationFailure(message: "this row has no candidate company to accept")
+            throw ValidationFailure("v.noCompanyCandidate")
         }
         let user = try req.requirePrincipal().userID
         let now = req.application.clock.now()
@@ -342,7 +345,7 @@ enum ImportsController {
     static func decideAPI(_ req: Request) async throws -> ItemDTO {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         guard let input = try? req.content.decode(DecisionInput.self) else {
-            throw ValidationFailure(message: "body must be JSON with decision (accepted, rejected or undo) and optional foreignerId")
+            throw ValidationFailure("v.body", "decision (accepted, rejected, undo), foreignerId")
         }
         return item(try await decide(req, importID: importID, rowID: rowID, decision: input.decision, foreignerID: input.foreignerId))
     }

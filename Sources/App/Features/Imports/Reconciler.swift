@@ -150,19 +150,32 @@ enum Reconciler {
         return out
     }
 
-    /// Stores verdicts in one transaction: undecided rows are reset, then get their new verdict;
-    /// decided rows are left alone. Nothing is written if the import was cancelled meanwhile.
+    /// Stores verdicts in short transactions (about 2,000 rows each), so that SQLite's write lock is never
+    /// held long enough to make a user's write wait past the busy timeout: undecided rows are reset first,
+    /// then get their new verdict; decided rows are left alone. Each transaction first checks that the import
+    /// is still being reconciled, so nothing more is written once it is cancelled; the import becomes
+    /// "reconciled" only after the last one, and a resumed run starts again from the reset.
     static func store(_ verdicts: [Verdict], importID: UUID, db: any Database) async throws -> (matched: Int, review: Int, unmatched: Int) {
         let companies = try await AgencyImport.find(importID, on: db)?.kindValue.isCompanies ?? false
         let target = companies ? "sponsor_id" : "foreigner_id"
         let encoder = JSONEncoder()
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+        @Sendable func stillReconciling(_ tx: any Database) async throws {
             guard let imp = try await AgencyImport.find(importID, on: tx), imp.statusValue == .reconciling else { throw CancellationError() }
-            try await sql.raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
-            for v in verdicts {
-                let json = String(decoding: try encoder.encode(v.explanation), as: UTF8.self)
-                try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: (v.mayAutoMatch ? state(v.probability) : .review).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+        }
+        try await db.writeTransaction { tx in
+            try await stillReconciling(tx)
+            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
+        }
+        for start in stride(from: 0, to: verdicts.count, by: 2_000) {
+            let chunk = verdicts[start..<min(verdicts.count, start + 2_000)].map { v in
+                (v, String(decoding: (try? encoder.encode(v.explanation)) ?? Data("[]".utf8), as: UTF8.self))
+            }
+            try await db.writeTransaction { tx in
+                try await stillReconciling(tx)
+                let sql = tx as! any SQLDatabase
+                for (v, json) in chunk {
+                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: (v.mayAutoMatch ? state(v.probability) : .review).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+                }
             }
         }
         return try await counts(importID, db: db)

@@ -103,16 +103,16 @@ extension InspectionsController {
                                            escortName: f.escortName, escortPosition: f.escortPosition, officers: f.officers), req)
             return req.redirect(to: "/inspections/\(i.id!.uuidString)")
         } catch let e as ValidationFailure {
-            return try await renderList(req, error: e.message, status: .unprocessableEntity)
+            return try await renderList(req, error: e.message(req.language), status: .unprocessableEntity)
         }
     }
 
     static func findingForm(_ req: Request) async throws -> Response {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
         do { _ = try await addFinding(i, try req.content.decode(FindingInput.self), req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/inspections/\(i.id!.uuidString)")
     }
@@ -120,9 +120,9 @@ extension InspectionsController {
     static func completeForm(_ req: Request) async throws -> Response {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
         do { _ = try await complete(i, try req.content.decode(CompleteInput.self), req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
-        } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/inspections/\(i.id!.uuidString)")
     }

@@ -121,10 +121,10 @@ enum InspectionsController {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
         guard let sid = input.sponsorId, let sponsor = try? await ScopePolicy.sponsor(sid, req), sponsor.kind == SponsorKind.company.rawValue else {
-            throw ValidationFailure(message: "sponsorId must be a company sponsor in your jurisdiction")
+            throw ValidationFailure("v.companyInScope", field: "sponsorId")
         }
         let date = (input.date ?? "").trimmingCharacters(in: .whitespaces)
-        guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today") }
+        guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
         let t = ValidationFailure.text
         let entry = try t(input.entryProcedure, "entryProcedure", 1000), escort = try t(input.escortName, "escortName", 200), position = try t(input.escortPosition, "escortPosition", 200)
         let officers = try t(input.officers, "officers", 1000), notes = try t(input.internalNotes, "internalNotes", 4000)
@@ -140,15 +140,15 @@ enum InspectionsController {
     }
 
     static func addFinding(_ i: Inspection, _ input: FindingInput, _ req: Request) async throws -> InspectionFinding {
-        guard i.status == InspectionStatus.planned.rawValue else { throw Abort(.conflict, reason: "the inspection is completed") }
+        guard i.status == InspectionStatus.planned.rawValue else { throw AppError.conflict("err.inspectionCompleted") }
         var fid = input.foreignerId
         if fid == nil, let raw = input.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             fid = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first()?.id
         }
-        guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure(message: "the worker must be a foreigner in your jurisdiction (foreignerId or passport)") }
+        guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure("v.passportUnknown", field: "passport") }
         let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).count() > 0 || foreigner.sponsorID == i.sponsorID
         guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {
-            throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
         }
         // Someone found at the company who is not its worker is itself a finding.
         let effective: FieldFinding = works ? finding : (finding == .compliant ? .workOutsidePermit : finding)
@@ -162,12 +162,12 @@ enum InspectionsController {
     }
 
     static func complete(_ i: Inspection, _ input: CompleteInput, _ req: Request) async throws -> Inspection {
-        guard i.status == InspectionStatus.planned.rawValue else { throw Abort(.conflict, reason: "the inspection is already completed") }
-        guard let outcome = try ValidationFailure.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure(message: "outcome is required: what the company is told") }
+        guard i.status == InspectionStatus.planned.rawValue else { throw AppError.conflict("err.inspectionCompleted") }
+        guard let outcome = try ValidationFailure.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure("v.required", field: "outcome") }
         let action = try ValidationFailure.text(input.requiredAction, "requiredAction", max: 2000)
         let due = input.actionDue.flatMap { $0.isEmpty ? nil : $0 }
-        if let d = due, !Day.isValid(d) { throw ValidationFailure(message: "actionDue must be YYYY-MM-DD") }
-        if action != nil && due == nil { throw ValidationFailure(message: "actionDue is required with a requiredAction") }
+        if let d = due, !Day.isValid(d) { throw ValidationFailure("v.day", field: "actionDue") }
+        if action != nil && due == nil { throw ValidationFailure("v.actionDue", field: "actionDue") }
         let notes = try ValidationFailure.text(input.internalNotes, "internalNotes", max: 4000)
         return try await req.audited { db in
             i.status = InspectionStatus.done.rawValue; i.outcome = outcome; i.requiredAction = action; i.actionDue = due
@@ -197,7 +197,7 @@ enum InspectionsController {
     }
     static func showAPI(_ req: Request) async throws -> InspectionDTO { try await dto(try await visible(req.parameters.get("id", as: UUID.self), req), req) }
     static func createAPI(_ req: Request) async throws -> Response {
-        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with sponsorId, date, announced, entryProcedure, escortName, escortPosition, officers, internalNotes") }
+        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure("v.body", "sponsorId, date, announced, entryProcedure, escortName, escortPosition, officers, internalNotes") }
         let i = try await create(input, req)
         let res = Response(status: .created)
         try res.content.encode(try await dto(i, req))
@@ -205,7 +205,7 @@ enum InspectionsController {
     }
     static func findingAPI(_ req: Request) async throws -> Response {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
-        guard let input = try? req.content.decode(FindingInput.self) else { throw ValidationFailure(message: "body must be JSON with foreignerId (or passport), finding, publicNote, internalNote") }
+        guard let input = try? req.content.decode(FindingInput.self) else { throw ValidationFailure("v.body", "foreignerId (or passport), finding, publicNote, internalNote") }
         _ = try await addFinding(i, input, req)
         let res = Response(status: .created)
         try res.content.encode(try await dto(i, req))
@@ -213,7 +213,7 @@ enum InspectionsController {
     }
     static func completeAPI(_ req: Request) async throws -> InspectionDTO {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
-        guard let input = try? req.content.decode(CompleteInput.self) else { throw ValidationFailure(message: "body must be JSON with outcome and optional requiredAction, actionDue, internalNotes") }
+        guard let input = try? req.content.decode(CompleteInput.self) else { throw ValidationFailure("v.body", "outcome, requiredAction, actionDue, internalNotes") }
         return try await dto(try await complete(i, input, req), req)
     }
 }

@@ -56,29 +56,29 @@ enum LookupController {
         }
         let given = [param("passport"), param("name"), param("mrz")].compactMap { $0 }
         if given.isEmpty { return nil }
-        guard given.count == 1 else { throw ValidationFailure(message: "give one of passport, name or mrz, not several") }
+        guard given.count == 1 else { throw ValidationFailure("v.lookupOnlyOne") }
         if let p = param("passport") {
             let key = Normalize.documentID(p)
-            guard key.count >= 5 else { throw ValidationFailure(message: "passport must have at least 5 letters or digits") }
+            guard key.count >= 5 else { throw ValidationFailure("v.passportShort", field: "passport") }
             return .passport(key)
         }
         if let n = param("name") {
             let tokens = Normalize.nameTokens(n).filter { $0.count >= 2 }
-            guard !tokens.isEmpty else { throw ValidationFailure(message: "name must contain at least one word of two letters or more") }
+            guard !tokens.isEmpty else { throw ValidationFailure("v.nameShort", field: "name") }
             return .name(tokens)
         }
         let year = Int(req.application.today.prefix(4)) ?? 2026
         do {
             return .mrz(try MRZ.parse(param("mrz")!, currentYear: year))
         } catch let f as MRZ.Failure {
-            throw ValidationFailure(message: f.description)
+            throw ValidationFailure("v.mrz.\(f.kind.rawValue)", field: "mrz", String(f.line), "l10n:mrz.field.\(f.field ?? "")")
         }
     }
 
     static func purpose(_ req: Request) throws -> ReadPurpose {
         let raw = req.query[String.self, at: "purpose"] ?? ReadPurpose.fieldCheck.rawValue
         guard let p = ReadPurpose(rawValue: raw) else {
-            throw ValidationFailure(message: "purpose must be one of \(ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "purpose", ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return p
     }
@@ -152,7 +152,7 @@ enum LookupController {
     static func lookupAPI(_ req: Request) async throws -> ListPage<Item> {
         let paging = try Paging(req, defaultPer: 20)
         let purpose = try purpose(req)
-        guard let q = try query(req) else { throw ValidationFailure(message: "give one of passport, name or mrz") }
+        guard let q = try query(req) else { throw ValidationFailure("v.lookupOne") }
         let r = try await search(q, req, paging: paging)
         try await audit(q, r.items, purpose: purpose, req)
         return ListPage(items: r.items, total: r.total, page: paging.page, per: paging.per)
@@ -171,7 +171,7 @@ enum LookupController {
                 results = r.items.isEmpty ? "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t("list.empty", lang))</p>" : r.items.html { card($0, lang) }
             }
         } catch let v as ValidationFailure {
-            error = "<p class=\"alert\" role=\"alert\" id=\"lookup-error\">\(v.message)</p>"
+            error = "<p class=\"alert\" role=\"alert\" id=\"lookup-error\">\(v.message(req.language))</p>"
         }
         let purposes = ReadPurpose.allCases.map { ($0.rawValue, L10n.t("purpose.\($0.rawValue)", lang)) }
         // On a phone the answer comes first; the form follows for the next check.
@@ -185,7 +185,7 @@ enum LookupController {
           <label for="name">\(L10n.t("lookup.name", lang))</label>
           <input id="name" name="name" autocomplete="off" value="\(req.query[String.self, at: "name"])">
           <label for="mrz">\(L10n.t("lookup.mrz", lang))</label>
-          <textarea id="mrz" name="mrz" rows="3" autocomplete="off" autocapitalize="characters" spellcheck="false">\(req.query[String.self, at: "mrz"])</textarea>
+          <textarea id="mrz" name="mrz" rows="3" class="mono" autocomplete="off" autocapitalize="characters" spellcheck="false">\(req.query[String.self, at: "mrz"])</textarea>
           <label for="purpose">\(L10n.t("lookup.purpose", lang))</label>
           <select id="purpose" name="purpose">\(Views.options(purposes, selected: chosen.rawValue))</select>
           <p class="muted">\(L10n.t("lookup.hint", lang))</p>

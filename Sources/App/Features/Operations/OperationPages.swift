@@ -78,14 +78,14 @@ enum OperationPages {
                 let raw = line.trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { continue }
                 guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
-                    throw ValidationFailure(message: "\(L10n.t("op.targetPassports", req.language)): \(raw) — \(L10n.t("lph.passportUnknown", req.language))")
+                    throw ValidationFailure("v.passportUnknownValue", field: "targetPassports", raw)
                 }
                 targets.append(.init(foreignerId: found.id, sponsorId: nil, label: nil))
             }
             let op = try await OperationsController.create(.init(title: f.title, date: f.date, areaCode: f.areaCode, agencyIds: f.agencyIds, participants: f.participants, targets: targets), req)
             return req.redirect(to: "/operations/\(op.id!.uuidString)")
         } catch let e as ValidationFailure {
-            return try await renderList(req, error: e.message, status: .unprocessableEntity)
+            return try await renderList(req, error: e.message(req.language), status: .unprocessableEntity)
         }
     }
 
@@ -154,7 +154,7 @@ enum OperationPages {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
         let input = try req.content.decode(OperationsController.ResultInput.self)
         do { _ = try await OperationsController.recordResult(op, input, req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/operations/\(op.id!.uuidString)")
     }
@@ -167,7 +167,7 @@ enum OperationPages {
         let input = OperationsController.ActionInput(targetId: f.targetId.flatMap(UUID.init(uuidString:)), foreignerId: nil, action: f.action,
                                                      legalBasis: f.legalBasis, status: f.status, dueOn: f.dueOn, note: f.note)
         do { _ = try await OperationsController.recordAction(op, input, req) } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/operations/\(op.id!.uuidString)")
     }
@@ -175,8 +175,8 @@ enum OperationPages {
     static func complete(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
         let input = try? req.content.decode(OperationsController.CompleteInput.self)
-        do { _ = try await OperationsController.complete(op, summary: input?.summary, req) } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+        do { _ = try await OperationsController.complete(op, summary: input?.summary, req) } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/operations/\(op.id!.uuidString)")
     }

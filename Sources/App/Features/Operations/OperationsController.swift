@@ -109,28 +109,28 @@ enum OperationsController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> JointOperation {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
         let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
         guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
-            throw ValidationFailure(message: "date must be YYYY-MM-DD within a year of today")
+            throw ValidationFailure("v.dayWithinYear", field: "date")
         }
         let area = (i.areaCode ?? "").trimmingCharacters(in: .whitespaces)
         guard RegionCode.isValid(area), let region = try await Region.find(area, on: req.db), region.level == "district" || region.level == "village",
               let regency = RegionCode.regency(of: area), p.jurisdiction.contains(regency) else {
-            throw ValidationFailure(message: "areaCode must be a kecamatan or kelurahan code in your jurisdiction, e.g. 35.16.05")
+            throw ValidationFailure("v.areaInJurisdiction", field: "areaCode")
         }
         let agencyIDs = Array(Set(i.agencyIds ?? []))
         if !agencyIDs.isEmpty {
             let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).count()
-            guard found == agencyIDs.count else { throw ValidationFailure(message: "agencyIds must name existing agencies") }
+            guard found == agencyIDs.count else { throw ValidationFailure("v.agencies", field: "agencyIds") }
         }
         let targets = i.targets ?? []
-        guard targets.count <= 500 else { throw ValidationFailure(message: "at most 500 targets") }
+        guard targets.count <= 500 else { throw ValidationFailure("v.tooMany", field: "targets", "500") }
         for (k, t) in targets.enumerated() {
-            if let f = t.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "targets[\(k)].foreignerId is not a foreigner in your jurisdiction") }
-            if let s = t.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure(message: "targets[\(k)].sponsorId is not a sponsor in your jurisdiction") }
+            if let f = t.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].foreignerId") }
+            if let s = t.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].sponsorId") }
             if t.foreignerId == nil && t.sponsorId == nil && (t.label ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                throw ValidationFailure(message: "targets[\(k)] needs a foreignerId, a sponsorId or a label")
+                throw ValidationFailure("v.targetNeedsSubject", field: "targets[\(k)]")
             }
             _ = try ValidationFailure.text(t.label, "targets[\(k)].label", max: 300)
         }
@@ -153,15 +153,15 @@ enum OperationsController {
     }
 
     static func recordResult(_ op: JointOperation, _ i: ResultInput, _ req: Request) async throws -> OperationTarget {
-        guard op.status != OperationStatus.cancelled.rawValue else { throw Abort(.conflict, reason: "the operation was cancelled") }
+        guard op.status != OperationStatus.cancelled.rawValue else { throw AppError.conflict("err.operationCancelled") }
         guard let tid = i.targetId, let t = try await OperationTarget.query(on: req.db).filter(\.$id == tid).filter(\.$operationID == op.id!).first() else {
-            throw ValidationFailure(message: "targetId must be a target of this operation")
+            throw ValidationFailure("v.targetOfOperation", field: "targetId")
         }
         guard let result = i.result.flatMap(TargetResult.init(rawValue:)) else {
-            throw ValidationFailure(message: "result must be one of \(TargetResult.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "result", TargetResult.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let finding = try i.finding.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> FieldFinding in
-            guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure(message: "finding must be one of \(FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", ")) }
             return f
         }
         let note = try ValidationFailure.text(i.note, "note", max: 2000)
@@ -176,25 +176,25 @@ enum OperationsController {
 
     static func recordAction(_ op: JointOperation, _ i: ActionInput, _ req: Request) async throws -> AdministrativeAction {
         guard let action = i.action.flatMap(TAKAction.init(rawValue:)) else {
-            throw ValidationFailure(message: "action must be one of \(TAKAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "action", TAKAction.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let basis = try ValidationFailure.text(i.legalBasis, "legalBasis", max: 300) else {
-            throw ValidationFailure(message: "legalBasis is required, e.g. UU 6/2011 Pasal 75 ayat (2)")
+            throw ValidationFailure("v.legalBasis", field: "legalBasis")
         }
         let rawStatus = i.status.flatMap { $0.isEmpty ? nil : $0 } ?? TAKStatus.proposed.rawValue
         guard let status = TAKStatus(rawValue: rawStatus) else {
-            throw ValidationFailure(message: "status must be one of \(TAKStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "status", TAKStatus.allCases.map(\.rawValue).joined(separator: ", "))
         }
         var foreigner = i.foreignerId
         if let tid = i.targetId {
             guard let t = try await OperationTarget.query(on: req.db).filter(\.$id == tid).filter(\.$operationID == op.id!).first() else {
-                throw ValidationFailure(message: "targetId must be a target of this operation")
+                throw ValidationFailure("v.targetOfOperation", field: "targetId")
             }
             foreigner = foreigner ?? t.foreignerID
         }
-        if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
+        if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "foreignerId") }
         let due = i.dueOn.flatMap { $0.isEmpty ? nil : $0 }
-        if let d = due, !Day.isValid(d) { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
+        if let d = due, !Day.isValid(d) { throw ValidationFailure("v.day", field: "dueOn") }
         let note = try ValidationFailure.text(i.note, "note", max: 2000)
         let p = try req.requirePrincipal()
         let now = req.application.clock.now()
@@ -209,7 +209,7 @@ enum OperationsController {
     }
 
     static func complete(_ op: JointOperation, summary: String?, _ req: Request) async throws -> JointOperation {
-        guard op.status == OperationStatus.planned.rawValue else { throw Abort(.conflict, reason: "the operation is \(op.status)") }
+        guard op.status == OperationStatus.planned.rawValue else { throw AppError.conflict("err.operationNotPlanned") }
         let s = try ValidationFailure.text(summary, "summary", max: 4000)
         return try await req.audited { db in
             op.status = OperationStatus.done.rawValue; op.summary = s
@@ -228,7 +228,7 @@ enum OperationsController {
     // MARK: API
 
     static func createAPI(_ req: Request) async throws -> Response {
-        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure(message: "body must be JSON with title, date, areaCode, agencyIds, participants, targets") }
+        guard let input = try? req.content.decode(CreateInput.self) else { throw ValidationFailure("v.body", "title, date, areaCode, agencyIds, participants, targets") }
         let op = try await create(input, req)
         let res = Response(status: .created)
         try res.content.encode(try await dto(op, req))
@@ -249,14 +249,14 @@ enum OperationsController {
 
     static func resultAPI(_ req: Request) async throws -> OperationDTO {
         let op = try await visible(req.parameters.get("id", as: UUID.self), req)
-        guard let input = try? req.content.decode(ResultInput.self) else { throw ValidationFailure(message: "body must be JSON with targetId, result, finding, note") }
+        guard let input = try? req.content.decode(ResultInput.self) else { throw ValidationFailure("v.body", "targetId, result, finding, note") }
         _ = try await recordResult(op, input, req)
         return try await dto(op, req)
     }
 
     static func actionAPI(_ req: Request) async throws -> Response {
         let op = try await visible(req.parameters.get("id", as: UUID.self), req)
-        guard let input = try? req.content.decode(ActionInput.self) else { throw ValidationFailure(message: "body must be JSON with action, legalBasis and optional targetId, foreignerId, status, dueOn, note") }
+        guard let input = try? req.content.decode(ActionInput.self) else { throw ValidationFailure("v.body", "action, legalBasis, targetId, foreignerId, status, dueOn, note") }
         _ = try await recordAction(op, input, req)
         let res = Response(status: .created)
         try res.content.encode(try await dto(op, req))

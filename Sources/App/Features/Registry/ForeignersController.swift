@@ -20,15 +20,15 @@ struct ForeignerSearch: Sendable {
         q = param("q").map { String($0.prefix(100)) }
         nationality = param("nationality")?.uppercased()
         if let n = nationality, !(n.count == 3 && n.allSatisfy({ $0.isASCII && $0.isLetter })) {
-            throw ValidationFailure(message: "nationality must be an ISO 3166 alpha-3 code such as CHN")
+            throw ValidationFailure("v.nationality", field: "nationality")
         }
         category = param("category")
         if let c = category, !Self.categories.contains(c) {
-            throw ValidationFailure(message: "category must be one of \(Self.categories.joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", "))
         }
         status = param("status")
         if let s = status, !Self.statuses.contains(s) {
-            throw ValidationFailure(message: "status must be one of \(Self.statuses.joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", "))
         }
     }
 
@@ -95,7 +95,7 @@ enum ForeignersController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
         let purposeRaw = req.query[String.self, at: "purpose"] ?? ReadPurpose.supervision.rawValue
         guard let purpose = ReadPurpose(rawValue: purposeRaw) else {
-            throw ValidationFailure(message: "purpose must be one of \(ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "purpose", ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let foreigner = try await ScopePolicy.foreigner(id, req)
         let detail = try await ForeignerDetail.load(foreigner, today: req.application.today, on: req.db)

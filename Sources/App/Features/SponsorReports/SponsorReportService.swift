@@ -27,7 +27,7 @@ enum SponsorReportService {
     static func ownForeigner(_ id: UUID?, _ p: Principal, db: any Database) async throws -> Foreigner {
         guard p.role == .sponsor, let sponsor = p.sponsorID, let id,
               let f = try await Foreigner.query(on: db).filter(\.$id == id).filter(\.$sponsorID == sponsor).first()
-        else { throw Abort(.forbidden, reason: "you may report only on foreigners you sponsor") }
+        else { throw AppError.forbidden("err.notYourForeigner") }
         return f
     }
 
@@ -36,20 +36,20 @@ enum SponsorReportService {
         let p = try req.requirePrincipal()
         let f = try await ownForeigner(i.foreignerId, p, db: req.db)
         guard let client = i.clientId?.trimmingCharacters(in: .whitespaces), !client.isEmpty, client.count <= 64 else {
-            throw ValidationFailure(message: "clientId is required (up to 64 characters, e.g. a UUID made by the client)")
+            throw ValidationFailure("v.clientId", field: "clientId")
         }
         if let existing = try await SponsorReport.query(on: req.db).filter(\.$sponsorID == p.sponsorID!).filter(\.$clientID == client).first() {
             return (existing, false)
         }
         guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
-            throw ValidationFailure(message: "type must be one of \(ReportType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let today = req.application.today
         guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), let eventDay = CalendarDay(event) else {
-            throw ValidationFailure(message: "eventOn must be a day written YYYY-MM-DD")
+            throw ValidationFailure("v.day", field: "eventOn")
         }
-        guard event <= today else { throw ValidationFailure(message: "eventOn \(event) is in the future") }
-        guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure(message: "eventOn \(event) is more than five years ago") }
+        guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
+        guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
         let details = try await validDetails(type, i, db: req.db)
         let rules = try await DeadlineRuleRecord.all(on: req.db)
         let due = Deadlines.due(after: eventDay, rule: rules[type]!)
@@ -80,23 +80,23 @@ enum SponsorReportService {
         if let note = try t(i.note, "note", 2000) { d["note"] = note }
         switch type {
         case .arrival, .addressChange:
-            guard let line = try t(i.address, "address", 300) else { throw ValidationFailure(message: "address is required for \(type.rawValue)") }
+            guard let line = try t(i.address, "address", 300) else { throw ValidationFailure("v.required", field: "address") }
             let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
             guard RegionCode.isValid(code), code.split(separator: ".").count == 4, try await Region.find(code, on: db) != nil else {
-                throw ValidationFailure(message: "kelurahanCode must be a kelurahan/desa code from the region table, e.g. 35.78.01.1001")
+                throw ValidationFailure("v.village", field: "kelurahanCode")
             }
             d["address"] = line; d["kelurahanCode"] = code
         case .civilStatusChange:
             guard let s = i.civilStatus, civilStatuses.contains(s) else {
-                throw ValidationFailure(message: "civilStatus must be one of \(civilStatuses.joined(separator: ", "))")
+                throw ValidationFailure("v.oneOf", field: "civilStatus", civilStatuses.joined(separator: ", "))
             }
             d["civilStatus"] = s
         case .employerChange:
-            guard let e = try t(i.newEmployer, "newEmployer", 300) else { throw ValidationFailure(message: "newEmployer is required for employerChange") }
+            guard let e = try t(i.newEmployer, "newEmployer", 300) else { throw ValidationFailure("v.required", field: "newEmployer") }
             d["newEmployer"] = e
             if let pos = try t(i.position, "position", 200) { d["position"] = pos }
         case .endOfSponsorship:
-            guard let r = try t(i.reason, "reason", 1000) else { throw ValidationFailure(message: "reason is required for endOfSponsorship") }
+            guard let r = try t(i.reason, "reason", 1000) else { throw ValidationFailure("v.required", field: "reason") }
             d["reason"] = r
         case .departure:
             if let dest = try t(i.destination, "destination", 200) { d["destination"] = dest }
@@ -110,11 +110,11 @@ enum SponsorReportService {
         let r = try await visible(id, req)
         let p = try req.requirePrincipal()
         guard p.role == .officer || p.role == .supervisor else { throw Abort(.forbidden) }
-        guard let decision, ["accept", "return"].contains(decision) else { throw ValidationFailure(message: "decision must be accept or return") }
+        guard let decision, ["accept", "return"].contains(decision) else { throw ValidationFailure("v.oneOf", field: "decision", "accept, return") }
         let why = try ValidationFailure.text(reason, "reason", max: 1000)
-        if decision == "return" && why == nil { throw ValidationFailure(message: "a returned report needs a reason for the sponsor") }
+        if decision == "return" && why == nil { throw ValidationFailure("v.returnReason", field: "reason") }
         guard r.status == SponsorReportStatus.submitted.rawValue else {
-            throw Abort(.conflict, reason: "this report was already \(r.status)")
+            throw AppError.conflict("err.reportAlreadyReviewed")
         }
         let now = req.application.clock.now()
         let sponsor = try await Sponsor.find(r.sponsorID, on: req.db)

@@ -54,7 +54,7 @@ enum SponsorReportsController {
 
     static func submitAPI(_ req: Request) async throws -> Response {
         guard let input = try? req.content.decode(SponsorReportService.Input.self) else {
-            throw ValidationFailure(message: "the body must be a JSON object with clientId, foreignerId, type, eventOn and the type's fields")
+            throw ValidationFailure("v.body", "clientId, foreignerId, type, eventOn")
         }
         let (r, created) = try await SponsorReportService.submit(input, req)
         let res = Response(status: created ? .created : .ok)
@@ -64,7 +64,7 @@ enum SponsorReportsController {
 
     static func listAPI(_ req: Request) async throws -> [ReportDTO] {
         let status = req.query[String.self, at: "status"]
-        if let status, SponsorReportStatus(rawValue: status) == nil { throw ValidationFailure(message: "status must be submitted, accepted or returned") }
+        if let status, SponsorReportStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "submitted, accepted, returned") }
         return try await SponsorReportService.list(req, status: status, foreigner: req.query[UUID.self, at: "foreigner"]).map(ReportDTO.init)
     }
 
@@ -190,8 +190,8 @@ enum SponsorReportsController {
         let p = try req.requirePrincipal()
         let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
         let email = i.email?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard email.isEmpty || (try? MailAddress(email)) != nil else { throw ValidationFailure(message: "email is not an e-mail address") }
-        guard let language = i.language, Language(rawValue: language) != nil else { throw ValidationFailure(message: "language must be id or en") }
+        guard email.isEmpty || (try? MailAddress(email)) != nil else { throw ValidationFailure("v.email", field: "email") }
+        guard let language = i.language, Language(rawValue: language) != nil else { throw ValidationFailure("v.oneOf", field: "language", "id, en") }
         return try await req.audited { db in
             sponsor.email = email.isEmpty ? nil : email
             sponsor.language = language
@@ -205,7 +205,7 @@ enum SponsorReportsController {
         do {
             _ = try await updateContact(i, req)
         } catch let e as ValidationFailure {
-            return try await portalPage(req, error: e.message, status: .unprocessableEntity)
+            return try await portalPage(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/portal#contact")
     }
@@ -266,7 +266,7 @@ enum SponsorReportsController {
             let (r, _) = try await SponsorReportService.submit(input, req)
             return req.redirect(to: "/portal/reports/\(r.id!.uuidString)")
         } catch let e as ValidationFailure {
-            return try await reportForm(req, input: input, error: e.message, status: .unprocessableEntity)
+            return try await reportForm(req, input: input, error: e.message(req.language), status: .unprocessableEntity)
         }
     }
 
@@ -331,7 +331,7 @@ enum SponsorReportsController {
         do {
             _ = try await SponsorReportService.review(id, decision: i.decision, reason: i.reason, req)
         } catch let e as ValidationFailure {
-            return Views.page(req, title: L10n.t("err.title", req.language), body: "<p class=\"alert error\" role=\"alert\">\(e.message)</p><p><a href=\"/portal/reports/\(id?.uuidString ?? "")\">←</a></p>", status: .unprocessableEntity)
+            return Views.page(req, title: L10n.t("err.title", req.language), body: "<p class=\"alert error\" role=\"alert\">\(e.message(req.language))</p><p><a href=\"/portal/reports/\(id?.uuidString ?? "")\">←</a></p>", status: .unprocessableEntity)
         }
         return req.redirect(to: "/portal/reports/\(id!.uuidString)")
     }

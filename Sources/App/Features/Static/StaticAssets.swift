@@ -10,6 +10,12 @@ enum StaticAssets {
             res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return res
         }
+        app.get("static", "ui.js") { _ -> Response in
+            let res = Response(status: .ok, body: .init(string: UIScript.js))
+            res.headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+            res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return res
+        }
         app.get("static", "app.css") { _ -> Response in
             let res = Response(status: .ok, body: .init(string: css))
             res.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
@@ -82,8 +88,40 @@ enum StaticAssets {
     header.top a { color:#fff; text-decoration:none; }
     .brand { font-weight:700; font-size:1.15rem; display:flex; flex-direction:column; line-height:1.1; }
     .brand small { font-weight:400; font-size:.72rem; opacity:.85; }
-    header nav { display:flex; flex-wrap:wrap; gap:.25rem .9rem; flex:1; }
-    header nav a[aria-current] { border-bottom:2px solid #fff; }
+    header nav { flex:1; min-width:0; }
+    ul.nav { list-style:none; margin:0; padding:0; display:flex; flex-wrap:wrap; gap:.25rem 1rem; align-items:center; }
+    ul.nav a[aria-current] { border-bottom:2px solid #fff; }
+    details.menu { position:relative; }
+    details.menu summary { cursor:pointer; list-style:none; }
+    details.menu summary::after { content:" ▾"; font-size:.8em; }
+    details.menu summary::-webkit-details-marker { display:none; }
+    details.menu[data-current] > summary { border-bottom:2px solid #fff; }
+    details.menu ul { list-style:none; margin:.3rem 0 0; padding:.4rem 0; position:absolute; z-index:10; min-width:14rem; background:var(--card); border:1px solid var(--line); border-radius:6px; box-shadow:0 4px 14px rgba(0,0,0,.12); }
+    details.menu ul a { display:block; padding:.45rem .9rem; color:var(--ink) !important; }
+    details.menu ul a[aria-current] { border-bottom:0; font-weight:700; background:#eef4fb; }
+    .skip { position:absolute; left:-10000px; }
+    .skip:focus { left:.5rem; top:.5rem; background:#fff; color:var(--brand); padding:.4rem .6rem; z-index:20; }
+    .field { margin-bottom:.2rem; }
+    .field-error { color:var(--bad); font-weight:600; margin:.25rem 0 0; }
+    .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); border-width:2px; }
+    .hint { color:var(--muted); font-size:.88rem; margin:.1rem 0 .25rem; }
+    .req { color:var(--bad); }
+    :focus-visible { outline:3px solid #f4b400; outline-offset:2px; }
+    fieldset.region-picker { border:1px solid var(--line); border-radius:8px; padding:.5rem .8rem .8rem; margin:.8rem 0; min-width:0; }
+    fieldset.region-picker legend { font-weight:600; padding:0 .3rem; }
+    .region-levels { display:grid; grid-template-columns:repeat(auto-fit, minmax(180px, 1fr)); gap:0 .8rem; }
+    .region-levels label { font-weight:500; font-size:.9rem; }
+    .region-search { position:relative; }
+    ul.region-results { list-style:none; margin:.2rem 0 0; padding:0; border:1px solid var(--line); border-radius:6px; background:var(--card); max-height:18rem; overflow-y:auto; position:absolute; z-index:5; left:0; right:0; }
+    ul.region-results li { padding:.45rem .6rem; cursor:pointer; border-bottom:1px solid var(--line); }
+    ul.region-results li[aria-selected=true], ul.region-results li:hover { background:#eef4fb; }
+    ul.region-results .name { font-weight:600; display:block; }
+    ul.region-results .path, ul.region-results .code, .code { color:var(--muted); font-size:.85rem; }
+    ul.region-results .code { margin-left:.4rem; }
+    p.actions { margin:.9rem 0 .2rem; }
+    .flash { border-left-color:var(--ok); background:#e3f3e6; }
+    main { overflow-wrap:anywhere; }
+    img, svg, video { max-width:100%; }
     .account { display:flex; gap:.8rem; align-items:center; font-size:.9rem; }
     button.link { background:none; border:0; color:#fff; text-decoration:underline; cursor:pointer; font:inherit; padding:0; }
     form.inline { display:inline; }
@@ -109,7 +147,8 @@ enum StaticAssets {
     .badge.overstayed { background:#fdecea; color:var(--bad); font-weight:600; }
     .badge.noPermit { background:#eceff3; color:var(--muted); }
     label { display:block; font-weight:600; margin:.6rem 0 .2rem; }
-    textarea { font:15px/1.3 ui-monospace, monospace; width:100%; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; text-transform:uppercase; }
+    textarea { font:inherit; width:100%; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; }
+    textarea.mono { font:15px/1.3 ui-monospace, monospace; text-transform:uppercase; }
     input, select { font:inherit; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; width:100%; max-width:100%; }
     button, .button { font:inherit; background:var(--brand); color:#fff; border:0; border-radius:6px; padding:.5rem 1rem; cursor:pointer; }
     form.filters { display:flex; flex-wrap:wrap; gap:.5rem; align-items:flex-end; margin-bottom:1rem; }
@@ -139,11 +178,21 @@ enum StaticAssets {
     img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
     @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {
-      table.responsive thead { display:none; }
-      table.responsive tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; }
-      table.responsive td { display:block; border:0; padding:.15rem .5rem; }
+      table thead { position:absolute; left:-10000px; }
+      table, table tbody, table tr, table td { display:block; width:100%; }
+      table tr { border-bottom:1px solid var(--line); padding:.4rem 0; }
+      table td { border:0; padding:.15rem .5rem; }
+      table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
       .account .who { display:none; }
-      header nav { flex-wrap:nowrap; overflow-x:auto; white-space:nowrap; flex-basis:100%; order:3; padding-bottom:.3rem; }
+      header nav { flex-basis:100%; order:3; }
+      ul.nav { gap:.4rem .9rem; }
+      details.menu ul { position:static; box-shadow:none; }
+      main { padding:0 .6rem; }
+      .narrow { margin:1rem auto; }
+      dl.facts { grid-template-columns:1fr; }
+      dl.facts dd { margin-bottom:.4rem; }
+      form.filters > * { flex:1 1 100%; }
+      .pager { flex-wrap:wrap; }
     }
     @media print { header.top, form.filters, .pager { display:none; } body { background:#fff; } }
     """

@@ -89,23 +89,23 @@ enum TasksController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> FieldTask {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure(message: "title is required") }
+        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
         guard let kind = i.kind.flatMap(TaskKind.init(rawValue:)) else {
-            throw ValidationFailure(message: "kind must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationFailure("v.oneOf", field: "kind", TaskKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let due = (i.dueOn ?? "").trimmingCharacters(in: .whitespaces)
-        guard let days = Day.between(req.application.today, due), due.count == 10 else { throw ValidationFailure(message: "dueOn must be YYYY-MM-DD") }
-        guard days >= 0 else { throw ValidationFailure(message: "dueOn must not be in the past") }
+        guard let days = Day.between(req.application.today, due), due.count == 10 else { throw ValidationFailure("v.day", field: "dueOn") }
+        guard days >= 0 else { throw ValidationFailure("v.notPast", field: "dueOn") }
         let people = Array(Set(i.assignees ?? []))
-        guard !people.isEmpty, people.count <= 20 else { throw ValidationFailure(message: "assignees must name one to twenty officers") }
+        guard !people.isEmpty, people.count <= 20 else { throw ValidationFailure("v.countRange", field: "assignees", "1", "20") }
         let officers = try await User.query(on: req.db).filter(\.$id ~~ people).filter(\.$office.$id == office).all().filter { $0.roleValue == .officer || $0.roleValue == .supervisor }
-        guard officers.count == people.count else { throw ValidationFailure(message: "assignees must be officers of your office") }
-        if let f = i.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure(message: "foreignerId is not a foreigner in your jurisdiction") }
-        if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure(message: "sponsorId is not a sponsor in your jurisdiction") }
+        guard officers.count == people.count else { throw ValidationFailure("v.assigneesOffice", field: "assignees") }
+        if let f = i.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "foreignerId") }
+        if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "sponsorId") }
         var publicReport: PublicReport?
         if let code = i.publicReportCode?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty {
             guard let r = try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).filter(.sql(ScopePolicy.RowFilter.regencies(p.jurisdiction).sql)).first() else {
-                throw ValidationFailure(message: "publicReportCode is not a public report in your jurisdiction")
+                throw ValidationFailure("v.notInScope", field: "publicReportCode")
             }
             publicReport = r
         }
@@ -138,7 +138,7 @@ enum TasksController {
         var who: UUID?
         if p.role == .officer || assignee == "me" { who = p.userID }
         else if let a = assignee, !a.isEmpty {
-            guard let id = UUID(uuidString: a) else { throw ValidationFailure(message: "assignee must be me or an officer's id") }
+            guard let id = UUID(uuidString: a) else { throw ValidationFailure("v.officer", field: "assignee") }
             who = id
         }
         if let who {
@@ -155,12 +155,12 @@ enum TasksController {
         let p = try req.requirePrincipal()
         guard let id, let t = try await FieldTask.find(id, on: req.db), t.officeID == p.officeID else { throw Abort(.notFound) }
         guard try await FieldTaskAssignee.query(on: req.db).filter(\.$taskID == id).filter(\.$userID == p.userID).first() != nil else {
-            throw Abort(.forbidden, reason: "only an officer the task is assigned to finishes it")
+            throw AppError.forbidden("err.taskNotYours")
         }
-        guard t.status == TaskStatus.open.rawValue else { throw Abort(.conflict, reason: "the task is \(t.status)") }
+        guard t.status == TaskStatus.open.rawValue else { throw AppError.conflict("err.taskNotOpen") }
         if let e = entryID {
             guard let entry = try await ReportEntry.find(e, on: req.db), let report = try await DailyReport.find(entry.$report.id, on: req.db),
-                  report.officerID == p.userID else { throw ValidationFailure(message: "entryId must be an entry of one of your own daily reports") }
+                  report.officerID == p.userID else { throw ValidationFailure("v.ownEntry", field: "entryId") }
         }
         let now = req.application.clock.now()
         return try await req.audited { db in
@@ -176,7 +176,7 @@ enum TasksController {
 
     static func listAPI(_ req: Request) async throws -> ListDTO {
         let status = try req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> TaskStatus in
-            guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure(message: "status must be open, done or cancelled") }
+            guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "status", "open, done, cancelled") }
             return s
         }
         let tasks = try await visible(req, assignee: req.query[String.self, at: "assignee"], status: status, overdueOnly: req.query[String.self, at: "overdue"] == "true")
@@ -187,7 +187,7 @@ enum TasksController {
 
     static func createAPI(_ req: Request) async throws -> Response {
         guard let input = try? req.content.decode(CreateInput.self) else {
-            throw ValidationFailure(message: "body must be JSON with title, kind, dueOn, assignees and optional foreignerId, sponsorId, publicReportCode")
+            throw ValidationFailure("v.body", "title, kind, dueOn, assignees, foreignerId, sponsorId, publicReportCode")
         }
         let t = try await create(input, req)
         let res = Response(status: .created)
@@ -261,14 +261,14 @@ enum TasksController {
         do {
             _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: f.assignee.map { [$0] }, publicReportCode: f.publicReportCode), req)
         } catch let e as ValidationFailure {
-            return try await render(req, error: e.message, status: .unprocessableEntity)
+            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
         }
         return req.redirect(to: "/tasks")
     }
 
     static func doneForm(_ req: Request) async throws -> Response {
-        do { _ = try await done(req.parameters.get("id", as: UUID.self), entryID: nil, req) } catch let e as Abort where e.status == .conflict {
-            return try await render(req, error: e.reason, status: .conflict)
+        do { _ = try await done(req.parameters.get("id", as: UUID.self), entryID: nil, req) } catch let e as AppError where e.status == .conflict {
+            return try await render(req, error: e.message(req.language), status: .conflict)
         }
         return req.redirect(to: "/tasks")
     }

@@ -9,25 +9,14 @@ enum Views {
         var nav: HTML = ""
         var account: HTML = ""
         if let p = req.principal {
-            var links: [(String, String)] = [("/", "nav.dashboard")]
-            switch p.role {
-            case .officer, .supervisor:
-                if p.role == .supervisor { links += [("/leader", "nav.leader")] }
-                links += [("/lookup", "nav.lookup"), ("/daily-reports", "nav.dailyReports"), ("/tasks", "nav.tasks"), ("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/inspections", "nav.inspections"), ("/foreigners", "nav.foreigners"), ("/sponsors", "nav.sponsors"), ("/sponsor-reports", "nav.sponsorReports"), ("/overstays", "nav.overstays"), ("/warnings", "nav.warnings"), ("/public-reports", "nav.publicReports"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
-            case .sponsor: links += [("/portal", "nav.portal"), ("/foreigners", "nav.foreigners"), ("/sponsors/\(p.sponsorID?.uuidString ?? "")", "nav.sponsors"), ("/inspections", "nav.inspections")]
-            case .admin: links += [("/admin/audit", "nav.audit"), ("/admin/users", "nav.users"), ("/admin/outbox", "nav.outbox")]
-            case .agency: links += [("/operations", "nav.operations"), ("/meetings", "nav.meetings"), ("/imports", "nav.imports"), ("/discrepancies", "nav.discrepancies")]
-            }
-            links.append(("/notifications", "nav.notifications"))
-            nav = links.html { link in
-                let current = link.0 == "/" ? req.url.path == "/" : req.url.path.hasPrefix(link.0)
-                return "<a href=\"\(link.0)\"\(current ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(link.1, lang))</a>"
-            }
+            nav = Navigation.menu(for: p, path: req.url.path, lang: lang)
             account = """
+            <a href="\(SiteURL.notifications.path)" class="notif-link">\(L10n.t("nav.notifications", lang))</a>
             <span class="who">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</span>
-            <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="\(req.csrfToken)"><button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
+            <form method="post" action="/logout" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
             """
         }
+        let flash: HTML = Flash.take(req).map { "<p class=\"notice flash\" role=\"status\" id=\"flash\">\(L10n.t($0, lang))</p>" } ?? ""
         let html: HTML = """
         <!doctype html>
         <html lang="\(lang.rawValue)">
@@ -39,34 +28,61 @@ enum Views {
         <link rel="manifest" href="/manifest.webmanifest">
         <meta name="theme-color" content="#0b5394">
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+        <script src="/static/ui.js" defer></script>
         </head>
         <body>
+        <a class="skip" href="#main">\(L10n.t("nav.skip", lang))</a>
         <header class="top">
           <a class="brand" href="/">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>
-          <nav>\(nav)</nav>
-          <div class="account">\(account)<a class="lang" href="/lang/\(other.rawValue)?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")">\(L10n.t("nav.language", lang))</a></div>
+          \(nav)
+          <div class="account">\(account)<a class="lang" href="/lang/\(other.rawValue)?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")" lang="\(other.rawValue)">\(L10n.t("nav.language", lang))</a></div>
         </header>
-        <main>
+        <main id="main">
+        \(flash)
         \(body)
         </main>
         </body>
         </html>
         """
-        let res = Response(status: status, body: .init(string: html.raw))
+        let res = Response(status: status, body: .init(string: ResponsiveTables.label(html.raw)))
         res.headers.contentType = .html
+        if req.flashWasShown { Flash.clear(res) }
         return res
     }
 
-    static func errorPage(_ req: Request, status: HTTPResponseStatus, messageKey: String) -> Response {
+    static func errorPage(_ req: Request, status: HTTPResponseStatus, message: String) -> Response {
         let lang = req.language
         return page(req, title: L10n.t("err.title", lang), body: """
         <section class="card narrow error">
           <h1>\(L10n.t("err.title", lang))</h1>
-          <p>\(L10n.t(messageKey, lang))</p>
+          <p>\(message)</p>
           <p class="muted">\(Int(status.code))</p>
           <p><a href="/">\(L10n.t("err.back", lang))</a></p>
         </section>
         """, status: status)
+    }
+
+    static func errorPage(_ req: Request, status: HTTPResponseStatus, messageKey: String) -> Response {
+        errorPage(req, status: status, message: L10n.t(messageKey, req.language))
+    }
+
+    /// A moment as people read it, in the office's time zone: "2 Des 2026 18.30 WIB" (or "2 Dec 2026 18:30 WIB").
+    static func time(_ date: Date?, _ req: Request) -> String {
+        guard let date else { return "" }
+        return LocalTime.format(date, zone: req.displayTimeZone, lang: req.language)
+    }
+
+    /// A stored ISO 8601 moment (as the tables keep them) shown as `time(_:_:)` does; unparseable text as it is.
+    static func time(_ iso: String?, _ req: Request) -> String {
+        guard let iso, !iso.isEmpty else { return "" }
+        guard let d = LocalTime.parseISO(iso) else { return iso }
+        return time(d, req)
+    }
+
+    /// A day (`YYYY-MM-DD`) as people read it: "2 Des 2026".
+    static func day(_ day: String?, _ req: Request) -> String {
+        guard let day, !day.isEmpty else { return "" }
+        return LocalTime.formatDay(day, lang: req.language) ?? day
     }
 
     static func statusBadge(_ state: PermitState, _ lang: Language) -> HTML {
@@ -97,14 +113,14 @@ enum Views {
 struct Paging: Sendable {
     var page: Int
     var per: Int
-    init(_ req: Request, defaultPer: Int = 25) throws {
+    init(_ req: Request, defaultPer: Int = 25, maxPer: Int = 100) throws {
         let rawPage = req.query[String.self, at: "page"]
         let rawPer = req.query[String.self, at: "per"]
         guard let page = rawPage.map({ Int($0) }) ?? 1, page >= 1, page <= 1_000_000 else {
-            throw ValidationFailure(message: "page must be a whole number ≥ 1")
+            throw ValidationFailure("v.wholeNumberMin", field: "page", "1")
         }
-        guard let per = rawPer.map({ Int($0) }) ?? defaultPer, (1...100).contains(per) else {
-            throw ValidationFailure(message: "per must be a whole number from 1 to 100")
+        guard let per = rawPer.map({ Int($0) }) ?? defaultPer, (1...maxPer).contains(per) else {
+            throw ValidationFailure("v.wholeNumberRange", field: "per", "1", String(maxPer))
         }
         self.page = page
         self.per = per

@@ -1,0 +1,62 @@
+import Vapor
+
+/// Invalid input from outside: a message key, the field it concerns and the values the message names.
+/// Web pages show it beside its field in the page's language; the API answers
+/// `{"error": {"code": key, "field": field, "message": …}}` in English, or Indonesian with `Accept-Language: id`.
+/// Answered with 422.
+struct ValidationFailure: Error, Sendable {
+    /// A key of `L10n.validationTable` (e.g. `v.required`); also the API's error code.
+    var key: String
+    /// The input's name as the form and the API call it (`kelurahanCode`, `entries[2].seenAt`), if one field is at fault.
+    var field: String?
+    /// Values the message names after the field (a limit, a list of allowed values, a line number).
+    var args: [String]
+
+    init(_ key: String, field: String? = nil, _ args: String...) {
+        self.key = key; self.field = field; self.args = args
+    }
+
+    /// The sentence a user reads: the field by its label in `lang`, then the message.
+    func message(_ lang: Language) -> String {
+        var text = L10n.t(key, lang)
+        text = text.replacingOccurrences(of: "{field}", with: field.map { L10n.fieldLabel($0, lang) } ?? "")
+        for (k, a) in args.enumerated() {
+            // An argument that is itself a message key ("l10n:…") is said in the same language.
+            let value = a.hasPrefix("l10n:") ? L10n.t(String(a.dropFirst(5)), lang) : a
+            text = text.replacingOccurrences(of: "{\(k + 1)}", with: value)
+        }
+        return text
+    }
+
+    /// The English sentence (API default, tests, logs of the failing field name only).
+    var message: String { message(.en) }
+
+    /// An optional free-text field: trimmed, nil when empty, refused past `max` characters (the message names it).
+    static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard t.count <= max else { throw ValidationFailure("v.tooLong", field: field, String(max)) }
+        return t
+    }
+
+    /// A required free-text field.
+    static func required(_ s: String?, _ field: String, max: Int) throws -> String {
+        guard let t = try text(s, field, max: max) else { throw ValidationFailure("v.required", field: field) }
+        return t
+    }
+
+    /// A value that must be one of `allowed` (an enum's raw values).
+    static func oneOf<E: RawRepresentable & CaseIterable>(_ raw: String?, _ type: E.Type, field: String) throws -> E where E.RawValue == String {
+        guard let raw, let v = E(rawValue: raw) else {
+            throw ValidationFailure("v.oneOf", field: field, E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return v
+    }
+}
+
+extension Request {
+    /// The language of API messages: English unless the client asks for Indonesian.
+    var apiLanguage: Language {
+        if let accept = headers.first(name: .acceptLanguage)?.lowercased().trimmingCharacters(in: .whitespaces), accept.hasPrefix("id") { return .id }
+        return .en
+    }
+}

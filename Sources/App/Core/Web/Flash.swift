@@ -1,0 +1,42 @@
+import Vapor
+
+/// A confirmation shown once on the next page after an action ("Laporan terkirim."): the message's
+/// L10n key travels in a short-lived cookie, so a redirect after POST can carry it. Only known keys are
+/// shown, so the cookie cannot put text of its own on a page.
+enum Flash {
+    static let cookie = "sinergi_flash"
+
+    /// A redirect after a successful action, with its confirmation.
+    static func redirect(_ req: Request, to url: SiteURL, _ key: String) -> Response {
+        redirect(req, to: url.path, key)
+    }
+
+    static func redirect(_ req: Request, to path: String, _ key: String) -> Response {
+        let res = req.redirect(to: path)
+        set(res, key, req)
+        return res
+    }
+
+    static func set(_ res: Response, _ key: String, _ req: Request) {
+        res.cookies[cookie] = HTTPCookies.Value(string: key, maxAge: 60, path: "/", isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The pending confirmation, if it is a known message; marks it shown so the response clears it.
+    static func take(_ req: Request) -> String? {
+        guard let key = req.cookies[cookie]?.string, L10n.has(key) else { return nil }
+        req.flashWasShown = true
+        return key
+    }
+
+    static func clear(_ res: Response) {
+        res.cookies[cookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/")
+    }
+}
+
+extension Request {
+    private struct FlashShownKey: StorageKey { typealias Value = Bool }
+    var flashWasShown: Bool {
+        get { storage[FlashShownKey.self] ?? false }
+        set { storage[FlashShownKey.self] = newValue }
+    }
+}

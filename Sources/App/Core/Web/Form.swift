@@ -1,0 +1,116 @@
+import Vapor
+
+/// What a form shows when it comes back: the user's own input, and each field's error in the page's
+/// language. A form that failed is shown again with everything typed still in it, the error beside its
+/// field and the first wrong field focused, so nobody retypes a long entry or hunts for the message.
+struct FormState: Sendable {
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+    /// A message that concerns the whole form, or a field the form does not show.
+    var summary: String?
+
+    static let empty = FormState()
+
+    init(values: [String: String] = [:]) { self.values = values }
+
+    /// The form's submitted text fields (the CSRF token and files left out).
+    init(_ req: Request) {
+        var v: [String: String] = [:]
+        if let all = try? req.content.decode([String: String].self) { v = all }
+        else if let all = try? req.query.decode([String: String].self) { v = all }
+        v[CSRFMiddleware.fieldName] = nil
+        values = v
+    }
+
+    func value(_ name: String) -> String { values[name] ?? "" }
+    var hasErrors: Bool { !errors.isEmpty || summary != nil }
+
+    /// Records a validation failure beside its field (when the form shows that field) or at the top.
+    mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil) {
+        if let f = e.field, shownFields?.contains(f) ?? true { errors[f] = e.message(lang) } else { summary = e.message(lang) }
+    }
+
+    mutating func fail(message: String) { summary = message }
+}
+
+enum Form {
+    enum Kind {
+        case text, email, password, number, date, month, search
+        case datetime
+        case textarea(rows: Int)
+        case select([(value: String, label: String)])
+        case file(accept: String)
+    }
+
+    /// The CSRF field: the one place it is written.
+    static func csrf(_ req: Request) -> HTML {
+        "<input type=\"hidden\" name=\"\(CSRFMiddleware.fieldName)\" value=\"\(req.csrfToken)\">"
+    }
+
+    /// A form's opening tag, CSRF field and, after a failure, the summary right at its top.
+    static func open(_ req: Request, action: String, id: String, method: String = "post", multipart: Bool = false, state: FormState = .empty, classes: String = "") -> HTML {
+        let enc: HTML = multipart ? " enctype=\"multipart/form-data\"" : ""
+        let cls: HTML = classes.isEmpty ? "" : " class=\"\(classes)\""
+        let token: HTML = method == "post" ? csrf(req) : ""
+        var summary: HTML = ""
+        if state.hasErrors {
+            let text = state.summary ?? L10n.t("form.checkFields", req.language)
+            summary = "<p class=\"alert\" role=\"alert\" id=\"\(id)-error\">\(text)</p>"
+        }
+        return "<form method=\"\(method)\" action=\"\(action)\" id=\"\(id)\"\(enc)\(cls) novalidate>\(token)\(summary)"
+    }
+
+    /// A labelled field with its hint and, after a failure, its error beside it (linked by
+    /// `aria-describedby`, marked `aria-invalid`). The value typed is kept; passwords and files never are.
+    static func field(_ name: String, label: String, state: FormState, kind: Kind = .text, required: Bool = false,
+                      hint: String? = nil, id: String? = nil, attributes: HTML = "") -> HTML {
+        let fid = id ?? name.replacingOccurrences(of: ".", with: "-")
+        let error = state.errors[name]
+        var described: [String] = []
+        if hint != nil { described.append("\(fid)-hint") }
+        if error != nil { described.append("\(fid)-error") }
+        var attrs: HTML = "id=\"\(fid)\" name=\"\(name)\""
+        if required { attrs = "\(attrs) required aria-required=\"true\"" }
+        if !described.isEmpty { attrs = "\(attrs) aria-describedby=\"\(described.joined(separator: " "))\"" }
+        if error != nil {
+            attrs = "\(attrs) aria-invalid=\"true\""
+            if state.errors.keys.sorted().first == name { attrs = "\(attrs) autofocus" }
+        }
+        if !attributes.raw.isEmpty { attrs = "\(attrs) \(attributes)" }
+        let value = state.value(name)
+        let control: HTML
+        switch kind {
+        case .textarea(let rows):
+            control = "<textarea \(attrs) rows=\"\(rows)\">\(value)</textarea>"
+        case .select(let options):
+            control = "<select \(attrs)>\(Views.options(options.map { ($0.value, $0.label) }, selected: value))</select>"
+        case .file(let accept):
+            control = "<input type=\"file\" \(attrs) accept=\"\(accept)\">"
+        case .password:
+            control = "<input type=\"password\" \(attrs)>"
+        default:
+            control = "<input type=\"\(inputType(kind))\" \(attrs) value=\"\(value)\">"
+        }
+        let mark: HTML = required ? " <span class=\"req\" aria-hidden=\"true\">*</span>" : ""
+        let hintHTML: HTML = hint.map { "<p class=\"hint\" id=\"\(fid)-hint\">\($0)</p>" } ?? ""
+        let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(fid)-error\">\($0)</p>" } ?? ""
+        return "<div class=\"field\(error != nil ? HTML(" has-error") : "")\"><label for=\"\(fid)\">\(label)\(mark)</label>\(hintHTML)\(control)\(errorHTML)</div>"
+    }
+
+    static func submit(_ label: String, id: String? = nil, secondary: Bool = false) -> HTML {
+        let idAttr: HTML = id.map { " id=\"\($0)\"" } ?? ""
+        return "<p class=\"actions\"><button type=\"submit\"\(idAttr)\(secondary ? HTML(" class=\"secondary\"") : "")>\(label)</button></p>"
+    }
+
+    private static func inputType(_ kind: Kind) -> String {
+        switch kind {
+        case .email: return "email"
+        case .number: return "number"
+        case .date: return "date"
+        case .month: return "month"
+        case .datetime: return "datetime-local"
+        case .search: return "search"
+        default: return "text"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Vapor
+
+/// The site's pages, declared once: routes are registered from `pathComponents` and every link is built
+/// from `path`, so a renamed page cannot leave a dead link behind.
+enum SiteURL: Sendable, Equatable {
+    /// A path parameter: `.key` when registering the route (`:id`), `.value` when linking.
+    enum Param: Sendable, Equatable {
+        case key
+        case value(String)
+        static func id(_ u: UUID) -> Param { .value(u.uuidString) }
+    }
+
+    case home, login, logout
+    case lapor, laporStatus
+    case lookup
+    case dailyReports, tasks, leader
+    case operations, operation(Param)
+    case meetings, meeting(Param)
+    case inspections, inspection(Param)
+    case foreigners, foreigner(Param)
+    case sponsors, sponsor(Param)
+    case sponsorReports, sponsorReport(Param)
+    case overstays, warnings
+    case publicReports, publicReportTriage(Param), publicReportPhoto(Param)
+    case imports, importsNew, importsTemplate(Param), importItem(Param), importRows(Param)
+    case discrepancies
+    case portal, portalNewReport, portalTKA
+    case notifications
+    case adminAudit, adminUsers, adminOutbox
+
+    /// Each segment of the path: literal strings, and parameters as `(name, param)`.
+    private var segments: [Segment] {
+        switch self {
+        case .home: return []
+        case .login: return ["login"]
+        case .logout: return ["logout"]
+        case .lapor: return ["lapor"]
+        case .laporStatus: return ["lapor", "status"]
+        case .lookup: return ["lookup"]
+        case .dailyReports: return ["daily-reports"]
+        case .tasks: return ["tasks"]
+        case .leader: return ["leader"]
+        case .operations: return ["operations"]
+        case .operation(let p): return ["operations", .param("id", p)]
+        case .meetings: return ["meetings"]
+        case .meeting(let p): return ["meetings", .param("id", p)]
+        case .inspections: return ["inspections"]
+        case .inspection(let p): return ["inspections", .param("id", p)]
+        case .foreigners: return ["foreigners"]
+        case .foreigner(let p): return ["foreigners", .param("id", p)]
+        case .sponsors: return ["sponsors"]
+        case .sponsor(let p): return ["sponsors", .param("id", p)]
+        case .sponsorReports: return ["sponsor-reports"]
+        case .sponsorReport(let p): return ["portal", "reports", .param("id", p)]
+        case .overstays: return ["overstays"]
+        case .warnings: return ["warnings"]
+        case .publicReports: return ["public-reports"]
+        case .publicReportTriage(let p): return ["public-reports", .param("id", p), "triage"]
+        case .publicReportPhoto(let p): return ["public-reports", .param("id", p), "photo"]
+        case .imports: return ["imports"]
+        case .importsNew: return ["imports", "new"]
+        case .importsTemplate(let p): return ["imports", "template", .param("kind", p)]
+        case .importItem(let p): return ["imports", .param("id", p)]
+        case .importRows(let p): return ["imports", .param("id", p), "rows"]
+        case .discrepancies: return ["discrepancies"]
+        case .portal: return ["portal"]
+        case .portalNewReport: return ["portal", "reports", "new"]
+        case .portalTKA: return ["portal", "tka"]
+        case .notifications: return ["notifications"]
+        case .adminAudit: return ["admin", "audit"]
+        case .adminUsers: return ["admin", "users"]
+        case .adminOutbox: return ["admin", "outbox"]
+        }
+    }
+
+    private enum Segment: ExpressibleByStringLiteral {
+        case literal(String)
+        case param(String, Param)
+        init(stringLiteral value: String) { self = .literal(value) }
+    }
+
+    /// The link: `/operations/6F…`. Parameter values are percent-encoded.
+    var path: String {
+        "/" + segments.map { seg -> String in
+            switch seg {
+            case .literal(let s): return s
+            case .param(let name, .key): return ":" + name
+            case .param(_, .value(let v)): return v.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? v
+            }
+        }.joined(separator: "/")
+    }
+
+    /// The link with a query: `SiteURL.laporStatus.with(["code": c])`.
+    func with(_ query: [String: String]) -> String {
+        var c = URLComponents()
+        c.path = path
+        c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return c.string ?? path
+    }
+
+    /// What a route is registered with: literals and `:name` parameters.
+    var pathComponents: [PathComponent] {
+        segments.map { seg in
+            switch seg {
+            case .literal(let s): return .constant(s)
+            case .param(let name, _): return .parameter(name)
+            }
+        }
+    }
+
+    /// Whether `requestPath` is this page or one below it (for the navigation's current item).
+    func isCurrent(_ requestPath: String) -> Bool {
+        let p = path
+        return p == "/" ? requestPath == "/" : (requestPath == p || requestPath.hasPrefix(p + "/"))
+    }
+}
+
+extension RoutesBuilder {
+    @discardableResult
+    func get<R: AsyncResponseEncodable>(_ url: SiteURL, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.GET, url.pathComponents, use: handler)
+    }
+
+    @discardableResult
+    func post<R: AsyncResponseEncodable>(_ url: SiteURL, body: HTTPBodyStreamStrategy = .collect, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.POST, url.pathComponents, body: body, use: handler)
+    }
+}

@@ -1,0 +1,106 @@
+import Fluent
+import Vapor
+
+/// Places picked by name: Provinsi → Kabupaten/Kota → Kecamatan → Kelurahan/Desa.
+///
+/// Without JavaScript it is four plain selects; "Tampilkan pilihan" sends the form back to its own page
+/// (GET, everything typed kept) to fill the next list. With JavaScript (`/static/ui.js`) each choice
+/// fills the next list at once, and a search box finds a village by typing part of its name
+/// (`GET /api/v1/regions`). Codes are only secondary text. The deepest select carries the field's own
+/// name (`kelurahanCode`), the others `name_province`, `name_regency` and `name_district`.
+enum RegionPicker {
+    static let levels: [RegionLevel] = [.province, .regency, .district, .village]
+
+    static func inputName(_ name: String, _ level: RegionLevel, depth: RegionLevel) -> String {
+        level == depth ? name : "\(name)_\(level.rawValue)"
+    }
+
+    /// The code chosen: the deepest level whose choice lies inside the one above it (a village left over
+    /// from another province after the province was changed is ignored); "" when nothing is chosen. The
+    /// field's own value may also be a full code on its own (an edit form, a link, the API's value).
+    static func chosen(_ values: [String: String], name: String, depth: RegionLevel = .village) -> String {
+        let depthIndex = levels.firstIndex(of: depth)!
+        func value(_ level: RegionLevel) -> String {
+            (values[inputName(name, level, depth: depth)] ?? "").trimmingCharacters(in: .whitespaces)
+        }
+        func isCode(_ v: String, at index: Int) -> Bool {
+            RegionCode.isValid(v) && v.split(separator: ".").count == index + 1
+        }
+        var chain = ""
+        for (index, level) in levels.prefix(depthIndex).enumerated() {
+            let v = value(level)
+            guard isCode(v, at: index), chain.isEmpty || v.hasPrefix(chain + ".") else { break }
+            chain = v
+        }
+        let own = value(depth)
+        // The deepest field may hold a code of its own level, or a shallower one kept from an earlier form.
+        if RegionCode.isValid(own), own.split(separator: ".").count <= depthIndex + 1,
+           chain.isEmpty || own.hasPrefix(chain + ".") || chain.hasPrefix(own) {
+            return own.count >= chain.count ? own : chain
+        }
+        return chain
+    }
+
+    /// The picker as a form field. `within`: regency codes the choice must lie in (an officer's jurisdiction).
+    static func field(_ req: Request, name: String, label: String, state: FormState, depth: RegionLevel = .village,
+                      within: [String]? = nil, required: Bool = false, hint: String? = nil) async throws -> HTML {
+        let lang = req.language
+        let code = chosen(state.values, name: name, depth: depth)
+        let parts = code.split(separator: ".").map(String.init)
+        func prefix(_ n: Int) -> String? { parts.count >= n ? parts[0..<n].joined(separator: ".") : nil }
+        let province = prefix(1), regency = prefix(2), district = prefix(3), village = prefix(4)
+        let withinProvinces = within.map { Set($0.map { String($0.prefix(2)) }) }
+
+        let db = req.db
+        var provinces = try await Region.query(on: db).filter(\.$level == RegionLevel.province.rawValue).sort(\.$name).all()
+        if let wp = withinProvinces { provinces = provinces.filter { wp.contains($0.id!) } }
+        var regencies = try await children(of: province ?? (provinces.count == 1 ? provinces[0].id : nil), db)
+        if let within { regencies = regencies.filter { within.contains($0.id!) } }
+        let effectiveProvince = province ?? (provinces.count == 1 ? provinces[0].id : nil)
+        let effectiveRegency = regency ?? (regencies.count == 1 ? regencies[0].id : nil)
+        let districts = depth == .province || depth == .regency ? [] : try await children(of: effectiveRegency, db)
+        let villages = depth == .village ? try await children(of: district, db) : []
+
+        let fid = name.replacingOccurrences(of: ".", with: "-")
+        let error = state.errors[name]
+        let lists: [(RegionLevel, [Region], String?)] = [(.province, provinces, effectiveProvince), (.regency, regencies, effectiveRegency), (.district, districts, district), (.village, villages, village)]
+        let selects = lists.prefix(through: levels.firstIndex(of: depth)!).html { level, options, selected in
+            let input = inputName(name, level, depth: depth)
+            let id = "\(fid)-\(level.rawValue)"
+            let placeholder = L10n.t(options.isEmpty ? "region.chooseAbove" : "region.choose", lang)
+            let opts = options.html { r in
+                "<option value=\"\(r.id!)\"\(r.id == selected ? HTML(" selected") : "")>\(r.name)</option>"
+            }
+            let invalid: HTML = error != nil && level == depth ? " aria-invalid=\"true\" aria-describedby=\"\(fid)-error\"" : ""
+            return """
+            <div class="region-level"><label for="\(id)">\(L10n.t("region.level.\(level.rawValue)", lang))</label>
+            <select id="\(id)" name="\(input)" data-level="\(level.rawValue)"\(options.isEmpty ? HTML(" disabled") : "")\(invalid)><option value="">\(placeholder)</option>\(opts)</select></div>
+            """
+        }
+        let chosenText: HTML = code.isEmpty ? "" : "<p class=\"hint region-chosen\">\(L10n.t("region.code", lang)) <span class=\"code\">\(code)</span></p>"
+        let mark: HTML = required ? " <span class=\"req\" aria-hidden=\"true\">*</span>" : ""
+        let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(fid)-error\">\($0)</p>" } ?? ""
+        let hintHTML: HTML = hint.map { "<p class=\"hint\">\($0)</p>" } ?? ""
+        return """
+        <fieldset class="region-picker\(error != nil ? HTML(" has-error") : "")" id="\(fid)-picker" data-name="\(name)" data-depth="\(depth.rawValue)" data-within="\((within ?? []).joined(separator: ","))" data-msg-none="\(L10n.t("region.none", lang))" data-msg-choose="\(L10n.t("region.choose", lang))" data-msg-count="\(L10n.t("region.count", lang))" data-msg-failed="\(L10n.t("region.failed", lang))">
+          <legend>\(label)\(mark)</legend>
+          \(hintHTML)
+          <div class="region-search" hidden>
+            <label for="\(fid)-search">\(L10n.t("region.search", lang))</label>
+            <input id="\(fid)-search" type="search" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t("region.searchPlaceholder", lang))">
+            <ul id="\(fid)-results" role="listbox" class="region-results" aria-label="\(L10n.t("region.results", lang))" hidden></ul>
+            <p class="hint region-status" aria-live="polite"></p>
+          </div>
+          <div class="region-levels">\(selects)</div>
+          <p class="region-next"><button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="_picker" value="\(name)">\(L10n.t("region.next", lang))</button></p>
+          \(chosenText)
+          \(errorHTML)
+        </fieldset>
+        """
+    }
+
+    private static func children(of code: String?, _ db: any Database) async throws -> [Region] {
+        guard let code else { return [] }
+        return try await Region.query(on: db).filter(\.$parentCode == code).sort(\.$name).all()
+    }
+}

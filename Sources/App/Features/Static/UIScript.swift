@@ -1,0 +1,135 @@
+/// `/static/ui.js`: small enhancements for every page, each optional (every page works without them):
+/// the region picker's lists and type-to-search, print buttons (the content security policy allows no
+/// inline handlers), and menus that close when another opens.
+enum UIScript {
+    static let js = #"""
+    (function () {
+      'use strict';
+      function $(sel, root) { return (root || document).querySelector(sel); }
+      function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+      // Print buttons.
+      $all('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
+
+      // One open menu at a time.
+      $all('details.menu').forEach(function (d) {
+        d.addEventListener('toggle', function () {
+          if (d.open) { $all('details.menu').forEach(function (o) { if (o !== d) { o.open = false; } }); }
+        });
+      });
+      document.addEventListener('click', function (ev) {
+        $all('details.menu[open]').forEach(function (d) { if (!d.contains(ev.target)) { d.open = false; } });
+      });
+
+      // Region picker.
+      var LEVELS = ['province', 'regency', 'district', 'village'];
+      function fetchRegions(params) {
+        var q = Object.keys(params).map(function (k) { return encodeURIComponent(k) + '=' + encodeURIComponent(params[k]); }).join('&');
+        return fetch('/api/v1/regions?' + q, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
+          .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); });
+      }
+      $all('fieldset.region-picker').forEach(function (box) {
+        var depth = box.getAttribute('data-depth');
+        var within = (box.getAttribute('data-within') || '').split(',').filter(Boolean);
+        var levels = LEVELS.slice(0, LEVELS.indexOf(depth) + 1);
+        var selects = levels.map(function (l) { return $('select[data-level=' + l + ']', box); });
+        var next = $('.region-next', box); if (next) { next.hidden = true; }
+        var chosen = $('.region-chosen', box); if (chosen) { chosen.hidden = true; }
+        function allowed(code) {
+          return within.length === 0 || within.some(function (w) { return code === w || code.indexOf(w + '.') === 0 || w.indexOf(code + '.') === 0; });
+        }
+        function fill(k, items, selected) {
+          var s = selects[k];
+          s.innerHTML = '';
+          var first = document.createElement('option'); first.value = ''; first.textContent = box.getAttribute('data-msg-choose');
+          s.appendChild(first);
+          items.filter(function (r) { return allowed(r.code); }).forEach(function (r) {
+            var o = document.createElement('option'); o.value = r.code; o.textContent = r.name;
+            if (r.code === selected) { o.selected = true; }
+            s.appendChild(o);
+          });
+          s.disabled = s.options.length <= 1;
+        }
+        function clearFrom(k) {
+          for (var j = k; j < selects.length; j++) { selects[j].innerHTML = ''; var o = document.createElement('option'); o.value = ''; o.textContent = '—'; selects[j].appendChild(o); selects[j].disabled = true; }
+        }
+        function load(k, parent, selected) {
+          return fetchRegions({ parent: parent, per: 200 }).then(function (page) {
+            page.items.sort(function (a, b) { return a.name.localeCompare(b.name); });
+            fill(k, page.items, selected);
+          });
+        }
+        selects.forEach(function (s, k) {
+          s.addEventListener('change', function () {
+            if (k + 1 >= selects.length) { return; }
+            clearFrom(k + 1);
+            if (s.value) { load(k + 1, s.value).catch(function () {}); }
+          });
+        });
+        // Type-to-search: a combobox over /api/v1/regions.
+        var search = $('.region-search', box);
+        var input = $('input[type=search]', box), list = $('.region-results', box), status = $('.region-status', box);
+        if (!search || !input || !window.fetch) { return; }
+        search.hidden = false;
+        var timer = null, results = [], active = -1;
+        function close() { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; }
+        function highlight(i) {
+          $all('li', list).forEach(function (li, j) { li.setAttribute('aria-selected', j === i ? 'true' : 'false'); });
+          active = i;
+          if (i >= 0) { input.setAttribute('aria-activedescendant', list.children[i].id); list.children[i].scrollIntoView({ block: 'nearest' }); }
+        }
+        function choose(r) {
+          close();
+          input.value = r.name;
+          var parts = r.code.split('.');
+          var codes = parts.map(function (_, j) { return parts.slice(0, j + 1).join('.'); });
+          selects[0].value = codes[0];
+          var chain = Promise.resolve();
+          codes.slice(1).forEach(function (code, j) {
+            chain = chain.then(function () { return load(j + 1, codes[j], code); });
+          });
+          chain.then(function () {
+            for (var j = codes.length; j < selects.length; j++) { clearFrom(j); }
+            if (codes.length < selects.length) { load(codes.length, codes[codes.length - 1]).catch(function () {}); }
+            status.textContent = r.name + ' — ' + r.path;
+          }).catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
+        }
+        function show(items) {
+          results = items; list.innerHTML = '';
+          items.forEach(function (r, i) {
+            var li = document.createElement('li');
+            li.id = box.id + '-opt-' + i; li.setAttribute('role', 'option'); li.setAttribute('aria-selected', 'false');
+            var name = document.createElement('span'); name.className = 'name'; name.textContent = r.name;
+            var path = document.createElement('span'); path.className = 'path'; path.textContent = r.path;
+            var code = document.createElement('span'); code.className = 'code'; code.textContent = r.code;
+            li.appendChild(name); li.appendChild(path); li.appendChild(code);
+            li.addEventListener('mousedown', function (ev) { ev.preventDefault(); choose(r); });
+            list.appendChild(li);
+          });
+          list.hidden = items.length === 0;
+          input.setAttribute('aria-expanded', items.length ? 'true' : 'false');
+          status.textContent = items.length ? box.getAttribute('data-msg-count').replace('{1}', String(items.length)) : box.getAttribute('data-msg-none');
+        }
+        input.addEventListener('input', function () {
+          clearTimeout(timer);
+          var q = input.value.trim();
+          if (q.length < 3) { close(); status.textContent = ''; return; }
+          timer = setTimeout(function () {
+            var params = { q: q, level: depth, per: 10 };
+            if (within.length) { params.within = within.join(','); }
+            fetchRegions(params).then(function (page) { if (input.value.trim() === q) { show(page.items); } })
+              .catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
+          }, 250);
+        });
+        input.addEventListener('keydown', function (ev) {
+          if (list.hidden && ev.key !== 'Escape') { return; }
+          if (ev.key === 'ArrowDown') { ev.preventDefault(); highlight(Math.min(results.length - 1, active + 1)); }
+          else if (ev.key === 'ArrowUp') { ev.preventDefault(); highlight(Math.max(0, active - 1)); }
+          else if (ev.key === 'Enter') { if (active >= 0) { ev.preventDefault(); choose(results[active]); } }
+          else if (ev.key === 'Escape') { close(); }
+        });
+        input.addEventListener('blur', function () { setTimeout(close, 150); });
+      });
+    })();
+    """#
+}
