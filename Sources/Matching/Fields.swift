@@ -120,11 +120,16 @@ enum Compare {
 
     static func name(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {
         if a.joined[i] == b.joined[j] || a.sortedKey[i] == b.sortedKey[j] { return 4 }
-        var s = Similarity.jaroWinkler(a.joined[i], b.joined[j])
-        if s < 0.95 && (a.tokens[i].count > 1 || b.tokens[j].count > 1) {
-            // Several tokens: also compare them order-insensitively (swapped or reordered names).
-            s = max(s, Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]))
-            if s < 0.95 { s = max(s, Similarity.tokenAlignment(a.tokens[i], b.tokens[j])) }
+        let s: Double
+        if a.tokens[i].count > 1 && b.tokens[j].count > 1 {
+            // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
+            // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
+            // MIN SEO): relatives, not one person spelt two ways.
+            s = a.joined[i].replacingOccurrences(of: " ", with: "") == b.joined[j].replacingOccurrences(of: " ", with: "")
+                ? 1 : Similarity.tokenAlignment(a.tokens[i], b.tokens[j])
+        } else {
+            // One token against one or several (XIAOMING / XIAO MING): the whole strings.
+            s = max(Similarity.jaroWinkler(a.joined[i], b.joined[j]), Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]))
         }
         if s >= 0.95 || containsAll(a.tokens[i], b.tokens[j]) { return 3 }
         if s >= 0.88 { return 2 }

@@ -117,7 +117,10 @@ public enum Matcher {
         initialU = initialU.map { row in let s = row.reduce(0, +); return row.map { $0 / s } }
 
         let randomPairs = dedup ? Double(left.count) * Double(left.count - 1) / 2 : Double(left.count) * Double(rightData.count)
-        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, options: options)
+        // At most one match per record of the smaller side (a duplicate group of k records has k - 1
+        // pairs per record beyond the first, so in deduplication this bounds groups of two or three).
+        let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
+        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
         let distinct = Array(Set(profile.keys.map { UInt32($0 >> 32) }))
 
@@ -129,22 +132,34 @@ public enum Matcher {
         // When every name field agrees exactly, the names are adjusted together, by how common the whole
         // name is: NGUYEN and VAN ANH are each common, and NGUYEN VAN ANH is as common as the rarer of
         // the two, not as rare as their product. Namesakes share the whole name.
-        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int], jointNames: Double?)] = [:]
+        //
+        // Free-text fields (employer, address) describe a household or a workplace as much as a person:
+        // relatives agree on all of them at once. Counting each as independent evidence scored a
+        // worker's spouse and children as the worker, so only the strongest agreement among them counts
+        // (disagreements still all count).
+        let groupFields = fields.indices.filter { fields[$0].kind == .text }
+        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int], jointNames: Double?, group: [(field: Int, weight: Double, exact: Bool)])] = [:]
         let prior = log2(model.lambda / (1 - model.lambda))
         for p in distinct {
             let levels = Pattern.decode(p, fields: n)
             var odds = prior
             var exact: [Int] = []
+            var group: [(field: Int, weight: Double, exact: Bool)] = []
             for (f, l) in levels.enumerated() {
+                let isExact = l == fields[f].kind.levels - 1 && tf.adjusts(f)
+                if groupFields.count > 1 && groupFields.contains(f) {
+                    if l >= 0 { group.append((f, model.weight(field: f, level: l), isExact)) }
+                    continue
+                }
                 odds += model.weight(field: f, level: l)
-                if l == fields[f].kind.levels - 1 && tf.adjusts(f) { exact.append(f) }
+                if isExact { exact.append(f) }
             }
             var joint: Double?
             if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy(exact.contains) {
                 exact.removeAll { tf.nameFields.contains($0) }
                 joint = tf.nameFields.reduce(0) { $0 + log2(model.u[$1][fields[$1].kind.levels - 1]) }
             }
-            patternLogOdds[p] = (odds, exact, joint)
+            patternLogOdds[p] = (odds, exact, joint, group)
         }
         let scoring = patternLogOdds, compared = candidates
         let chunks = max(1, options.concurrency * 2)
@@ -163,6 +178,15 @@ public enum Matcher {
                             odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
                         }
                         if let logU = entry.jointNames { odds += logU - log2(tf.nameFrequency(left: i, right: j)) }
+                        if !entry.group.isEmpty {
+                            var strongest = 0.0
+                            for g in entry.group {
+                                var w = g.weight
+                                if g.exact { w += log2(model.u[g.field][fields[g.field].kind.levels - 1] / tf.frequency(g.field, left: i, right: j)) }
+                                if w > 0 { strongest = max(strongest, w) } else { odds += w }
+                            }
+                            odds += strongest
+                        }
                         let p = 1 / (1 + pow(2, -odds))
                         if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
                     }
@@ -188,7 +212,11 @@ public enum Matcher {
     /// into calibrated probabilities. Candidate pairs are look-alikes by construction; using their match
     /// share as the prior counted the agreement that blocking selected on twice, and scored relatives as
     /// near-certain matches.
-    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], randomPairs: Double, options: MatchOptions) -> FellegiSunterModel {
+    ///
+    /// EM over candidates with random-pair u overestimates how many matches there are when candidates
+    /// are mostly namesakes (they agree on names far more often than random pairs do): the estimate is
+    /// capped at one match per record of the smaller side.
+    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], randomPairs: Double, maxMatches: Double, options: MatchOptions) -> FellegiSunterModel {
         let n = fields.count
         var perRule = [[UInt32: Double]](repeating: [:], count: rules.count)
         var all: [UInt32: Double] = [:]
@@ -244,7 +272,7 @@ public enum Matcher {
         }
         var model = FellegiSunterModel(fields: fields, m: m, u: fallback.u, lambda: fallback.lambda)
         let candidateShare = FellegiSunterModel.estimateLambda(model, patterns: patterns, counts: counts)
-        let expectedMatches = candidateShare * counts.reduce(0, +)
+        let expectedMatches = min(candidateShare * counts.reduce(0, +), maxMatches)
         model.lambda = min(max(expectedMatches / max(randomPairs, 1), 1e-12), 0.5)
         model.iterations = iterations
         return model
