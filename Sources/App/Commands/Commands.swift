@@ -90,7 +90,7 @@ struct CreateUserCommand: AsyncCommand {
         }
         if let problem = PasswordPolicy.problem(with: password, email: email) { throw CommandFailure(message: "password refused: \(problem.english)") }
         let user = User()
-        user.email = email; user.role = role.rawValue; user.displayName = signature.name ?? email; user.language = "id"; user.disabled = false
+        user.email = email; user.role = role.rawValue; user.displayName = signature.name ?? email; user.language = "id"; user.disabled = false; user.notifyEmail = true
         switch role {
         case .officer, .supervisor:
             guard let code = signature.office, let office = try await Office.query(on: app.db).filter(\.$code == code).first() else {

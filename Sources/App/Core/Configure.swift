@@ -99,6 +99,7 @@ func routes(_ app: Application) {
     OperationsController.register(web: web, api: api)
     InspectionsController.register(web: web, api: api)
     CoordinationController.register(web: web, api: api)
+    NotificationsController.register(web: web, api: api)
     AdminController.register(web: web)
     SponsorReportsController.register(web: web, api: api)
     AlertsController.register(web: web, api: api)

@@ -346,9 +346,6 @@ public enum L10n {
         "meet.send": ("Kirim", "Send"),
         "meet.status.scheduled": ("Terjadwal", "Scheduled"),
         "meet.status.held": ("Sudah dilaksanakan", "Held"),
-        "notif.meeting": ("Rapat baru", "New meeting"),
-        "notif.minutes": ("Notulen rapat", "Meeting minutes"),
-        "notif.message": ("Pesan baru", "New message"),
         "nav.tasks": ("Tugas", "Tasks"),
         "task.new": ("Tugas baru", "New task"),
         "task.title": ("Tugas", "Task"),
@@ -375,13 +372,20 @@ public enum L10n {
     ]
 
     public static func t(_ key: String, _ lang: Language) -> String {
-        guard let entry = table[key] ?? portalTable[key] ?? webTable[key] ?? validationTable[key] else { return key }
+        guard let entry = all[key] else { return key }
         return lang == .en ? entry.en : entry.id
     }
 
-    static func has(_ key: String) -> Bool {
-        table[key] != nil || portalTable[key] != nil || webTable[key] != nil || validationTable[key] != nil
-    }
+    static func has(_ key: String) -> Bool { all[key] != nil }
+
+    /// Every table in one: the core one here, then one per area (files `L10n+….swift`).
+    static let all: [String: (id: String, en: String)] = {
+        var merged = table
+        for t in [portalTable, webTable, validationTable, fieldWorkTable, coordinationTable, sponsorTable, importTable] {
+            merged.merge(t) { first, _ in first }
+        }
+        return merged
+    }()
 
     /// A form or API field by its label ("kelurahanCode" → "Kelurahan/desa"); list fields (`entries[2].seenAt`)
     /// by their item's position and field; unknown names as they are.

@@ -120,7 +120,7 @@ enum DemoSeeder {
             // One account per role.
             for (email, role) in DemoSeeder.accounts {
                 let u = User()
-                u.email = email; u.passwordHash = passwordHash; u.role = role.rawValue; u.language = "id"; u.disabled = false
+                u.email = email; u.passwordHash = passwordHash; u.role = role.rawValue; u.language = "id"; u.disabled = false; u.notifyEmail = true
                 switch email {
                 case "admin@demo.sinergi.id": u.displayName = "Admin Sinergi"
                 case "supervisor@demo.sinergi.id": u.displayName = "Kasi Inteldakim"; u.$office.id = sby.id

@@ -17,6 +17,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalParent(key: "sponsor_id") var sponsor: Sponsor?
     @Field(key: "language") var language: String
     @Field(key: "disabled") var disabled: Bool
+    /// Notifications also by e-mail (through the outbox), as the user chose.
+    @Field(key: "notify_email") var notifyEmail: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 

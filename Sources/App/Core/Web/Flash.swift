@@ -11,6 +11,10 @@ enum Flash {
         redirect(req, to: url.path, key)
     }
 
+    static func redirect<P: SitePath>(_ req: Request, to url: P, _ key: String) -> Response {
+        redirect(req, to: url.path, key)
+    }
+
     static func redirect(_ req: Request, to path: String, _ key: String) -> Response {
         let res = req.redirect(to: path)
         set(res, key, req)

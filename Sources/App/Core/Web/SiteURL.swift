@@ -1,15 +1,30 @@
 import Foundation
 import Vapor
 
-/// The site's pages, declared once: routes are registered from `pathComponents` and every link is built
-/// from `path`, so a renamed page cannot leave a dead link behind.
-enum SiteURL: Sendable, Equatable {
-    /// A path parameter: `.key` when registering the route (`:id`), `.value` when linking.
-    enum Param: Sendable, Equatable {
-        case key
-        case value(String)
-        static func id(_ u: UUID) -> Param { .value(u.uuidString) }
-    }
+/// A path parameter: `.key` when registering the route (`:id`), `.value` when linking.
+enum URLParam: Sendable, Equatable {
+    case key
+    case value(String)
+    static func id(_ u: UUID) -> URLParam { .value(u.uuidString) }
+}
+
+/// One segment of a path: a literal, or a named parameter.
+enum URLSegment: ExpressibleByStringLiteral, Sendable {
+    case literal(String)
+    case param(String, URLParam)
+    init(stringLiteral value: String) { self = .literal(value) }
+}
+
+/// A page's address, declared once: routes are registered from `pathComponents` and every link is built
+/// from `path`, so a renamed page cannot leave a dead link behind. `SiteURL` lists the site's top-level
+/// pages; a feature with many pages of its own declares them in an enum of its own that conforms too.
+protocol SitePath: Sendable {
+    var segments: [URLSegment] { get }
+}
+
+/// The site's pages (see `SitePath`).
+enum SiteURL: SitePath, Equatable {
+    typealias Param = URLParam
 
     case home, login, logout
     case lapor, laporStatus
@@ -26,11 +41,10 @@ enum SiteURL: Sendable, Equatable {
     case imports, importsNew, importsTemplate(Param), importItem(Param), importRows(Param)
     case discrepancies
     case portal, portalNewReport, portalTKA
-    case notifications
+    case notifications, notificationOpen(Param), notificationPreferences
     case adminAudit, adminUsers, adminOutbox
 
-    /// Each segment of the path: literal strings, and parameters as `(name, param)`.
-    private var segments: [Segment] {
+    var segments: [URLSegment] {
         switch self {
         case .home: return []
         case .login: return ["login"]
@@ -68,18 +82,16 @@ enum SiteURL: Sendable, Equatable {
         case .portalNewReport: return ["portal", "reports", "new"]
         case .portalTKA: return ["portal", "tka"]
         case .notifications: return ["notifications"]
+        case .notificationOpen(let p): return ["notifications", .param("id", p), "open"]
+        case .notificationPreferences: return ["notifications", "preferences"]
         case .adminAudit: return ["admin", "audit"]
         case .adminUsers: return ["admin", "users"]
         case .adminOutbox: return ["admin", "outbox"]
         }
     }
+}
 
-    private enum Segment: ExpressibleByStringLiteral {
-        case literal(String)
-        case param(String, Param)
-        init(stringLiteral value: String) { self = .literal(value) }
-    }
-
+extension SitePath {
     /// The link: `/operations/6F…`. Parameter values are percent-encoded.
     var path: String {
         "/" + segments.map { seg -> String in
@@ -117,6 +129,7 @@ enum SiteURL: Sendable, Equatable {
 }
 
 extension RoutesBuilder {
+    // `SiteURL` overloads, so that `.lapor` needs no type name; any other `SitePath` by the generic ones.
     @discardableResult
     func get<R: AsyncResponseEncodable>(_ url: SiteURL, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
         on(.GET, url.pathComponents, use: handler)
@@ -124,6 +137,16 @@ extension RoutesBuilder {
 
     @discardableResult
     func post<R: AsyncResponseEncodable>(_ url: SiteURL, body: HTTPBodyStreamStrategy = .collect, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.POST, url.pathComponents, body: body, use: handler)
+    }
+
+    @discardableResult
+    func get<R: AsyncResponseEncodable, P: SitePath>(_ url: P, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.GET, url.pathComponents, use: handler)
+    }
+
+    @discardableResult
+    func post<R: AsyncResponseEncodable, P: SitePath>(_ url: P, body: HTTPBodyStreamStrategy = .collect, use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
         on(.POST, url.pathComponents, body: body, use: handler)
     }
 }

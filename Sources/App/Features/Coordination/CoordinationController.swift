@@ -17,9 +17,6 @@ enum CoordinationController {
         all.post("threads", ":kind", ":id", "messages", use: postAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("meetings", use: createAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("meetings", ":id", "minutes", use: minutesAPI)
-        let signedIn = api.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor))
-        signedIn.get("notifications", use: notificationsAPI)
-        signedIn.post("notifications", ":id", "read", use: readAPI)
         CoordinationPages.register(web)
     }
 
@@ -58,29 +55,6 @@ enum CoordinationController {
         return (staff + members).filter { !$0.disabled }.compactMap(\.id)
     }
 
-    /// In-app notifications for `users` (but `except`, the author), in the caller's transaction. With
-    /// `mailVia` (the public URL) each user with an e-mail address also gets an e-mail through the outbox,
-    /// in the same transaction: the title and a link, nothing more.
-    static func notify(_ users: [UUID], except: UUID?, kind: String, title: String, link: String, now: Date, db: any Database,
-                       mailVia publicURL: String? = nil) async throws {
-        let ids = Array(Set(users).subtracting(except.map { [$0] } ?? []))
-        guard !ids.isEmpty else { return }
-        let shown = String(title.prefix(300))
-        let created = try await AppNotification.insert(ids.map { ($0, shown, link) }, kind: kind, now: now, on: db)
-        guard let base = publicURL else { return }
-        let people = Dictionary(try await User.query(on: db).filter(\.$id ~~ ids).filter(\.$disabled == false).all().map { ($0.id!, $0) },
-                                uniquingKeysWith: { a, _ in a })
-        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + link
-        for (u, notification) in zip(ids, created) {
-            guard let person = people[u], (try? MailAddress(person.email)) != nil else { continue }
-            let lang = Language(rawValue: person.language) ?? .id
-            let what = L10n.t("notify.kind.\(kind)", lang)
-            try await Outbox.enqueue(key: "notify:\(notification.uuidString)", kind: "notification", to: person.email,
-                                     subject: "Sinergi: \(what): \(shown)", body: "\(what): \(shown)\n\n\(url)\n\n\(L10n.t("notify.footer", lang))",
-                                     now: now, on: db)
-        }
-    }
-
     // MARK: meetings
 
     struct DecisionInput: Content { var text: String?; var owner: String?; var dueOn: String? }
@@ -113,8 +87,8 @@ enum CoordinationController {
             m.id = UUID(); m.officeID = office; m.regionCode = region; m.title = title; m.scheduledAt = when.formatted(.iso8601)
             m.place = place; m.agencyIDs = json; m.agenda = agenda; m.status = "scheduled"; m.createdBy = p.userID; m.createdAt = now
             try await m.create(on: db)
-            try await notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
-                             mailVia: req.application.config.publicURL)
+            try await Notifier.notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+                             publicURL: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.create", objectType: "meeting", objectID: m.id!.uuidString, detail: "region=\(region) agencies=\(agencies.count)")])
         }
     }
@@ -141,8 +115,8 @@ enum CoordinationController {
                 d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
                 try await d.create(on: db)
             }
-            try await notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
-                             mailVia: req.application.config.publicURL)
+            try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+                             publicURL: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.minutes", objectType: "meeting", objectID: m.id!.uuidString, detail: "decisions=\(list.count)")])
         }
     }
@@ -156,8 +130,8 @@ enum CoordinationController {
             let m = ThreadMessage()
             m.threadKind = t.0.rawValue; m.threadID = t.1; m.authorID = p.userID; m.body = body; m.createdAt = now
             try await m.create(on: db)
-            try await notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db,
-                             mailVia: req.application.config.publicURL)
+            try await Notifier.notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db,
+                             publicURL: req.application.config.publicURL)
             return (m, [AuditEntry(action: "thread.message", objectType: t.0.rawValue, objectID: t.1.uuidString)])
         }
     }
@@ -256,20 +230,4 @@ enum CoordinationController {
         return res
     }
 
-    struct NotificationDTO: Content { var id: UUID; var kind: String; var title: String; var link: String; var createdAt: Date; var read: Bool }
-    struct NotificationList: Content { var items: [NotificationDTO]; var unread: Int }
-    static func notifications(_ req: Request) async throws -> NotificationList {
-        let me = try req.requirePrincipal().userID
-        let items = try await AppNotification.query(on: req.db).filter(\.$userID == me).sort(\.$createdAt, .descending).limit(100).all()
-        let unread = try await AppNotification.query(on: req.db).filter(\.$userID == me).filter(\.$readAt == nil).count()
-        return NotificationList(items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, title: $0.title, link: $0.link, createdAt: $0.createdAt, read: $0.readAt != nil) }, unread: unread)
-    }
-    static func notificationsAPI(_ req: Request) async throws -> NotificationList { try await notifications(req) }
-    static func markRead(_ req: Request) async throws {
-        let me = try req.requirePrincipal().userID
-        guard let id = req.parameters.get("id", as: UUID.self), let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userID == me).first() else { throw Abort(.notFound) }
-        n.readAt = req.application.clock.now()
-        try await n.update(on: req.db)
-    }
-    static func readAPI(_ req: Request) async throws -> HTTPStatus { try await markRead(req); return .noContent }
 }

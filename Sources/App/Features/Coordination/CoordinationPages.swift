@@ -16,9 +16,6 @@ enum CoordinationPages {
         let o = web.grouped(RequireRole(.officer, .supervisor))
         o.post("meetings", use: create)
         o.post("meetings", ":id", "minutes", use: minutes)
-        let signedIn = web.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor))
-        signedIn.get("notifications", use: notifications)
-        signedIn.post("notifications", ":id", "open", use: open)
     }
 
     static func list(_ req: Request) async throws -> Response { try await renderList(req, error: nil) }
@@ -175,26 +172,5 @@ enum CoordinationPages {
             return req.redirect(to: t.link + "#thread")
         }
         return req.redirect(to: t.link + "#thread")
-    }
-
-    static func notifications(_ req: Request) async throws -> Response {
-        let lang = req.language
-        let list = try await CoordinationController.notifications(req)
-        let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
-        let rows: HTML = list.items.html { n in
-            "<li class=\"\(n.read ? "read" : "unread")\"><form method=\"post\" action=\"/notifications/\(n.id.uuidString)/open\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"link-button\">\(L10n.t("notif.\(n.kind)", lang)): \(n.title)</button></form> <span class=\"muted\">\(n.createdAt.formatted(.iso8601))</span></li>"
-        }
-        return Views.page(req, title: L10n.t("nav.notifications", lang), body: """
-        <h1>\(L10n.t("nav.notifications", lang)) <span class="badge" id="unread-count">\(list.unread)</span></h1>
-        \(list.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<ul class=\"card notifications\" id=\"notification-list\">\(rows)</ul>" as HTML)
-        """)
-    }
-
-    /// Marks it read and goes to what it is about.
-    static func open(_ req: Request) async throws -> Response {
-        let me = try req.requirePrincipal().userID
-        guard let id = req.parameters.get("id", as: UUID.self), let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userID == me).first() else { throw Abort(.notFound) }
-        try await CoordinationController.markRead(req)
-        return req.redirect(to: n.link.hasPrefix("/") ? n.link : "/")
     }
 }

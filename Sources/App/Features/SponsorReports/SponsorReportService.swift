@@ -126,8 +126,8 @@ enum SponsorReportService {
             try await r.save(on: db)
             let lang = Language(rawValue: sponsor?.language ?? "id") ?? .id
             let title = L10n.f(decision == "accept" ? "sr.notify.accepted" : "sr.notify.returned", lang, r.receiptNumber)
-            try await CoordinationController.notify(users.compactMap(\.id), except: nil, kind: "sponsor_report", title: title,
-                                                    link: "/portal/reports/\(r.id!.uuidString)", now: now, db: db)
+            try await Notifier.notify(users.compactMap(\.id), kind: "sponsor_report", title: title,
+                                      link: SiteURL.sponsorReport(.id(r.id!)).path, now: now, db: db, publicURL: nil)
             if let email = sponsor?.email, !email.isEmpty {
                 var body = [title, ""]
                 if let why { body += [L10n.t("sr.reason", lang) + ": " + why, ""] }

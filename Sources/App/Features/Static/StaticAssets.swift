@@ -119,6 +119,8 @@ enum StaticAssets {
     ul.region-results .path, ul.region-results .code, .code { color:var(--muted); font-size:.85rem; }
     ul.region-results .code { margin-left:.4rem; }
     p.actions { margin:.9rem 0 .2rem; }
+    input.check { width:auto; margin-right:.4rem; vertical-align:middle; }
+    label.inline-label { display:inline; font-weight:500; }
     .flash { border-left-color:var(--ok); background:#e3f3e6; }
     main { overflow-wrap:anywhere; }
     img, svg, video { max-width:100%; }
