@@ -41,6 +41,7 @@ final class FieldColumn: @unchecked Sendable {
     var tokens: [[String]] = []       // name, text
     var joined: [String] = []         // name, text (tokens joined), id, category, number (folded value)
     var sortedKey: [String] = []      // name: tokens sorted and joined (order-insensitive identity)
+    var tokenSets: [[String]] = []    // text: distinct tokens, sorted (token overlap without allocating)
     var dates: [Int32] = []           // date: YYYYMMDD, 0 when missing
     var numbers: [Double] = []        // number: value, .nan when not numeric
 
@@ -53,7 +54,7 @@ final class FieldColumn: @unchecked Sendable {
             tokens.append(t); joined.append(t.joined(separator: " ")); sortedKey.append(t.sorted().joined(separator: " "))
         case .text:
             let t = Normalize.textTokens(raw)
-            tokens.append(t); joined.append(t.joined(separator: " "))
+            tokens.append(t); joined.append(t.joined(separator: " ")); tokenSets.append(Array(Set(t)).sorted())
         case .id:
             joined.append(Normalize.documentMatchKey(raw))
         case .category:
@@ -68,7 +69,7 @@ final class FieldColumn: @unchecked Sendable {
 
     /// Appends another column's values (same kind) after this one's.
     func absorb(_ other: FieldColumn) {
-        tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey
+        tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey; tokenSets += other.tokenSets
         dates += other.dates; numbers += other.numbers
     }
 
@@ -88,12 +89,13 @@ final class ColumnView: Sendable {
     let tokens: [[String]]
     let joined: [String]
     let sortedKey: [String]
+    let tokenSets: [[String]]
     let dates: [Int32]
     let numbers: [Double]
     let missing: [Bool]
 
     init(_ c: FieldColumn, count: Int) {
-        kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
+        kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; tokenSets = c.tokenSets; dates = c.dates; numbers = c.numbers
         missing = (0..<count).map { c.isMissing($0) }
     }
 
@@ -205,7 +207,7 @@ enum Compare {
     static func text(_ a: ColumnView, _ i: Int, _ b: ColumnView, _ j: Int) -> Int {
         if a.joined[i] == b.joined[j] { return 3 }
         let jw = Similarity.jaroWinkler(a.joined[i], b.joined[j])
-        let ts = Similarity.tokenSet(a.tokens[i], b.tokens[j])
+        let ts = Similarity.sortedTokenSet(a.tokenSets[i], b.tokenSets[j])
         if jw >= 0.92 || ts >= 0.8 { return 2 }
         if jw >= 0.8 || ts >= 0.5 { return 1 }
         return 0

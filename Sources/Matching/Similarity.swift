@@ -146,6 +146,16 @@ public enum Similarity {
         return Double(inter) / Double(sa.union(sb).count)
     }
 
+    /// `tokenSet` for token lists already sorted and without repeats: a merge, no allocation.
+    static func sortedTokenSet(_ a: [String], _ b: [String]) -> Double {
+        if a.isEmpty && b.isEmpty { return 1 }
+        var i = 0, j = 0, shared = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+
     /// Order-insensitive fuzzy similarity of two token lists: each token of the shorter list is paired
     /// with its best Jaro-Winkler partner in the other (each used once), weighted by token length.
     public static func tokenAlignment(_ a: [String], _ b: [String]) -> Double {
