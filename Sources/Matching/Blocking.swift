@@ -92,6 +92,17 @@ enum Blocking {
                 })
             }
         }
+        if names.count >= 2 {
+            for g in others {
+                // The alphabetically first sound of any name token with the postcode or suburb: one key per
+                // record that survives swapped given and family names with a typo in one of them.
+                rules.append(BlockingRule(name: "a name sound + \(fields[g].column)", fields: Set(names + [g])) { d, i in
+                    let v = d.columns[g].joined[i]
+                    guard !v.isEmpty, let sound = allNameTokens(d, i).map(Similarity.soundex).min() else { return nil }
+                    return "\(sound)|\(v.prefix(8))"
+                })
+            }
+        }
         for g in dates {
             for h in others {
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in

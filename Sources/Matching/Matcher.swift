@@ -357,18 +357,25 @@ enum Pattern {
 
     @inline(__always)
     static func encode(_ cols: [ColumnView], _ i: Int, _ other: [ColumnView], _ j: Int) -> UInt32 {
-        var code: UInt32 = 0
-        for f in stride(from: cols.count - 1, through: 0, by: -1) {
-            var level = Compare.level(cols[f], i, other[f], j)
-            if cols[f].kind == .name && level >= 0 && level < 3 {
-                // Given and family names swapped between sources.
-                for g in cols.indices where g != f && cols[g].kind == .name && !other[g].isMissing(j) {
-                    if cols[f].sortedKey[i] == other[g].sortedKey[j] { level = 3; break }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: cols.count) { levels in
+            for f in cols.indices { levels[f] = Compare.level(cols[f], i, other[f], j) }
+            // Given and family names swapped between sources, perhaps also misspelt or shortened
+            // (MA / JIA NA against JIA AN / MA): when two name fields each compare better crosswise, in
+            // both directions, each takes its crosswise level (at most the second).
+            for f in cols.indices where cols[f].kind == .name && levels[f] >= 0 && levels[f] < 3 {
+                for g in cols.indices where g != f && cols[g].kind == .name && levels[g] >= 0 && levels[g] < 3 {
+                    let there = Compare.name(cols[f], i, other[g], j)
+                    guard there > max(levels[f], 0) else { continue }
+                    let back = Compare.name(cols[g], i, other[f], j)
+                    guard back > max(levels[g], 0) else { continue }
+                    levels[f] = min(there, 3); levels[g] = min(back, 3)
+                    break
                 }
             }
-            code = code * 6 + UInt32(level + 1)
+            var code: UInt32 = 0
+            for f in stride(from: cols.count - 1, through: 0, by: -1) { code = code * 6 + UInt32(levels[f] + 1) }
+            return code
         }
-        return code
     }
 
     static func decode(_ code: UInt32, fields: Int) -> [Int] {
