@@ -41,10 +41,10 @@ enum CoordinationController {
         switch kind {
         case .meeting:
             let m = try await meeting(id, req)
-            return (kind, id, m.title, "/meetings/\(id.uuidString)", try await audience(office: m.officeID, agencies: m.agencies, db: req.db))
+            return (kind, id, m.title, CoordinationURL.meeting(.id(id)).path, try await audience(office: m.officeID, agencies: m.agencies, db: req.db))
         case .operation:
             let op = try await OperationsController.visible(id, req)
-            return (kind, id, op.title, "/operations/\(id.uuidString)", try await audience(office: op.officeID, agencies: op.agencies, db: req.db))
+            return (kind, id, op.title, OperationURL.show(.id(id)).path, try await audience(office: op.officeID, agencies: op.agencies, db: req.db))
         }
     }
 
@@ -67,8 +67,9 @@ enum CoordinationController {
         let t = ValidationFailure.text
         guard let title = try t(i.title, "title", 300) else { throw ValidationFailure("v.required", field: "title") }
         let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
-        guard RegionCode.isValid(region), try await Region.find(region, on: req.db) != nil,
-              p.jurisdiction.contains(where: { RegionCode.overlaps($0, region) }) else {
+        // A regency of the jurisdiction or a place in it (a province is wider than any office's jurisdiction).
+        guard RegionCode.isValid(region), let regency = RegionCode.regency(of: region), p.jurisdiction.contains(regency),
+              try await Region.find(region, on: req.db) != nil else {
             throw ValidationFailure("v.regionInJurisdiction", field: "regionCode")
         }
         guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
@@ -87,7 +88,7 @@ enum CoordinationController {
             m.id = UUID(); m.officeID = office; m.regionCode = region; m.title = title; m.scheduledAt = when.formatted(.iso8601)
             m.place = place; m.agencyIDs = json; m.agenda = agenda; m.status = "scheduled"; m.createdBy = p.userID; m.createdAt = now
             try await m.create(on: db)
-            try await Notifier.notify(people, except: p.userID, kind: "meeting", title: title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+            try await Notifier.notify(people, except: p.userID, kind: "meeting", title: title, link: CoordinationURL.meeting(.id(m.id!)).path, now: now, db: db,
                              publicURL: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.create", objectType: "meeting", objectID: m.id!.uuidString, detail: "region=\(region) agencies=\(agencies.count)")])
         }
@@ -115,7 +116,7 @@ enum CoordinationController {
                 d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
                 try await d.create(on: db)
             }
-            try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: "/meetings/\(m.id!.uuidString)", now: now, db: db,
+            try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: CoordinationURL.meeting(.id(m.id!)).path, now: now, db: db,
                              publicURL: req.application.config.publicURL)
             return (m, [AuditEntry(action: "meeting.minutes", objectType: "meeting", objectID: m.id!.uuidString, detail: "decisions=\(list.count)")])
         }

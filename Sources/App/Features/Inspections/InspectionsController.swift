@@ -54,12 +54,12 @@ enum InspectionsController {
         o.post("inspections", ":id", "findings", use: findingAPI)
         o.post("inspections", ":id", "complete", use: completeAPI)
         let w = web.grouped(RequireRole(.officer, .supervisor, .sponsor))
-        w.get("inspections", use: listPage)
-        w.get("inspections", ":id", use: showPage)
+        w.get(InspectionURL.list, use: listPage)
+        w.get(InspectionURL.show(.key), use: showPage)
         let wo = web.grouped(RequireRole(.officer, .supervisor))
-        wo.post("inspections", use: createForm)
-        wo.post("inspections", ":id", "findings", use: findingForm)
-        wo.post("inspections", ":id", "complete", use: completeForm)
+        wo.post(InspectionURL.list, use: createForm)
+        wo.post(InspectionURL.findings(.key), use: findingForm)
+        wo.post(InspectionURL.complete(.key), use: completeForm)
     }
 
     struct CreateInput: Content {

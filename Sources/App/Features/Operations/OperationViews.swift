@@ -1,0 +1,184 @@
+import Foundation
+import Vapor
+
+/// Pages of joint operations: the list with the plan form (`/operations`) and one operation with its
+/// targets, results, administrative actions (TAK), completion, report print and discussion.
+enum OperationViews {
+    struct Row { var op: JointOperation; var results: OperationsController.Aggregate }
+
+    struct ListModel {
+        var rows: [Row]
+        /// Region names by code ("Ngoro, Kabupaten Mojokerto, Jawa Timur").
+        var places: [String: String]
+        var canPlan: Bool
+        var agencies: [Agency]
+        var jurisdiction: [String]
+        var form: FormState
+    }
+
+    static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let lang = req.language
+        let rows: HTML = m.rows.html { r in
+            """
+            <tr><td><a href="\(OperationURL.show(.id(r.op.id!)).path)">\(r.op.title)</a></td><td>\(Views.day(r.op.date, req))</td>
+            <td>\(CoordinationForm.place(r.op.areaCode, m.places))</td><td>\(L10n.t("op.status.\(r.op.status)", lang))</td>
+            <td>\(r.results.checked)/\(r.results.targets)</td><td>\(r.results.violations)</td></tr>
+            """
+        }
+        let table: HTML = m.rows.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        <table class="responsive" id="operation-list"><thead><tr><th>\(L10n.t("op.title", lang))</th><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("op.area", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("op.checked", lang))</th><th>\(L10n.t("op.violations", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        """
+        var form: HTML = ""
+        if m.canPlan {
+            let s = m.form
+            let picker = try await RegionPicker.field(req, name: "areaCode", label: L10n.t("op.area", lang), state: s, depth: .village,
+                                                      within: m.jurisdiction, required: true, hint: L10n.t("coord.areaHint", lang))
+            form = """
+            <section class="card no-print" id="plan"><h2>\(L10n.t("op.new", lang))</h2>
+            \(Form.open(req, action: OperationURL.list.path, id: "operation-form", state: s))
+            \(Form.field("title", label: L10n.t("op.title", lang), state: s, required: true, attributes: "maxlength=\"300\""))
+            \(Form.field("date", label: L10n.t("lph.date", lang), state: s, kind: .date, required: true))
+            \(picker)
+            \(CoordinationForm.agencies("agencyIds", label: L10n.t("op.agencies", lang), options: m.agencies, state: s, lang: lang))
+            \(Form.field("participants", label: L10n.t("op.participants", lang), state: s, kind: .textarea(rows: 2), attributes: "maxlength=\"2000\" class=\"plain\""))
+            \(Form.field("targetPassports", label: L10n.t("op.targetPassports", lang), state: s, kind: .textarea(rows: 3), hint: L10n.t("coord.targetsHint", lang), attributes: "class=\"plain\""))
+            \(Form.submit(L10n.t("op.create", lang)))
+            </form></section>
+            """
+        }
+        return Views.page(req, title: L10n.t("nav.operations", lang), body: """
+        <h1>\(L10n.t("nav.operations", lang))</h1>
+        \(m.canPlan ? "" : "<p class=\"notice\">\(L10n.t("imp.countsOnly", lang))</p>" as HTML)
+        \(table)
+        \(form)
+        """, status: status)
+    }
+
+    /// The forms of an operation's page, each with its own input and errors after a failure.
+    struct Forms {
+        /// The target whose result form failed, and that form's state.
+        var resultTarget: UUID?
+        var result = FormState()
+        var action = FormState()
+        var complete = FormState()
+        var message = FormState()
+    }
+
+    struct ShowModel {
+        var op: JointOperation
+        var dto: OperationsController.OperationDTO
+        var places: [String: String]
+        var agencyNames: [String]
+        /// Names of the foreigners targeted (office staff only).
+        var names: [UUID: String]
+        /// Whether results, actions and completion may be recorded (office staff, not agency members).
+        var canRecord: Bool
+        var forms: Forms
+        var thread: CoordinationViews.ThreadModel
+    }
+
+    static func aggregate(_ a: OperationsController.Aggregate, _ lang: Language) -> HTML {
+        let actions: HTML = TAKAction.allCases.filter { (a.actions[$0.rawValue] ?? 0) > 0 }.html { "\(L10n.t("op.tak.\($0.rawValue)", lang)): \(a.actions[$0.rawValue] ?? 0)<br>" }
+        return """
+        <div class="grid"><div class="card stat-card"><p class="stat" id="op-targets">\(a.targets)</p><p>\(L10n.t("op.targets", lang))</p></div>
+        <div class="card stat-card"><p class="stat" id="op-checked">\(a.checked)</p><p>\(L10n.t("op.checked", lang))</p></div>
+        <div class="card stat-card"><p class="stat" id="op-violations">\(a.violations)</p><p>\(L10n.t("op.violations", lang))</p></div>
+        <div class="card stat-card"><p>\(actions.raw.isEmpty ? "–" : actions)</p><p>\(L10n.t("op.actions", lang))</p></div></div>
+        """
+    }
+
+    static func show(_ req: Request, _ m: ShowModel, status: HTTPResponseStatus = .ok) -> Response {
+        let lang = req.language
+        let op = m.op, d = m.dto
+        let opID = URLParam.id(op.id!)
+        let open = op.status == OperationStatus.planned.rawValue
+        var details: HTML = ""
+        if m.canRecord {
+            let targets = d.targets ?? []
+            let resultOptions: [(value: String, label: String)] = TargetResult.allCases.map { ($0.rawValue, L10n.t("op.result.\($0.rawValue)", lang)) }
+            let findingOptions: [(value: String, label: String)] = [("", "—")] + FieldFinding.allCases.map { ($0.rawValue, L10n.t("lph.finding.\($0.rawValue)", lang)) }
+            let targetRows: HTML = targets.html { t in
+                let who: HTML = t.foreignerId.map { "<a href=\"\(SiteURL.foreigner(.id($0)).path)\">\(m.names[$0] ?? "")</a>" as HTML } ?? "\(t.label ?? "")"
+                let cell: HTML
+                if open {
+                    let tid = t.id.uuidString
+                    let s = m.forms.resultTarget == t.id ? m.forms.result
+                        : FormState(values: ["result": t.result, "finding": t.finding ?? "", "note": t.note ?? ""])
+                    cell = """
+                    \(Form.open(req, action: OperationURL.results(opID).path, id: "result-form-\(tid)", state: s, classes: "triage"))<input type="hidden" name="targetId" value="\(tid)">
+                    \(Form.field("result", label: L10n.t("op.result", lang), state: s, kind: .select(resultOptions), id: "result-\(tid)"))
+                    \(Form.field("finding", label: L10n.t("lph.finding", lang), state: s, kind: .select(findingOptions), id: "finding-\(tid)"))
+                    \(Form.field("note", label: L10n.t("lph.note", lang), state: s, id: "note-\(tid)", attributes: "maxlength=\"2000\""))
+                    \(Form.submit(L10n.t("op.save", lang), secondary: true))</form>
+                    """
+                } else {
+                    cell = "\(L10n.t("op.result.\(t.result)", lang))\(t.finding.map { " · " + L10n.t("lph.finding.\($0)", lang) } ?? "")\(t.note.map { " · " + $0 } ?? "")"
+                }
+                return "<tr class=\"target\"><td>\(who)</td><td>\(cell)</td></tr>"
+            }
+            let targetTable: HTML = targets.isEmpty ? "<p class=\"muted\">\(L10n.t("coord.noTargets", lang))</p>" : """
+            <table class="responsive" id="operation-targets"><thead><tr><th>\(L10n.t("op.target", lang))</th><th>\(L10n.t("op.result", lang))</th></tr></thead><tbody>\(targetRows)</tbody></table>
+            """
+            let actionRows: HTML = (d.actions ?? []).html { a in
+                """
+                <tr><td>\(L10n.t("op.tak.\(a.action)", lang))</td><td>\(a.legalBasis)</td><td>\(L10n.t("op.takStatus.\(a.status)", lang))</td>
+                <td>\(Views.day(a.dueOn, req))\(a.overdue ? " · \(L10n.t("task.overdue", lang))" : "")</td><td>\(a.note)</td></tr>
+                """
+            }
+            let actionTable: HTML = (d.actions ?? []).isEmpty ? "" : """
+            <table class="responsive" id="operation-actions"><thead><tr><th>\(L10n.t("coord.takAction", lang))</th><th>\(L10n.t("op.legalBasis", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("lph.note", lang))</th></tr></thead><tbody>\(actionRows)</tbody></table>
+            """
+            let a = m.forms.action
+            let targetOptions: [(value: String, label: String)] = [("", "—")] + targets.map { t in (t.id.uuidString, t.foreignerId.flatMap { m.names[$0] } ?? t.label ?? "") }
+            let takOptions: [(value: String, label: String)] = TAKAction.allCases.map { ($0.rawValue, L10n.t("op.tak.\($0.rawValue)", lang)) }
+            let takForm: HTML = """
+            <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3>
+            \(Form.open(req, action: OperationURL.actions(opID).path, id: "tak-form", state: a))
+            <div class="grid two">
+            \(Form.field("targetId", label: L10n.t("op.target", lang), state: a, kind: .select(targetOptions)))
+            \(Form.field("action", label: L10n.t("coord.takAction", lang), state: a, kind: .select(takOptions), required: true))
+            \(Form.field("legalBasis", label: L10n.t("op.legalBasis", lang), state: a, required: true, hint: L10n.t("coord.legalBasisHint", lang), attributes: "maxlength=\"300\""))
+            \(Form.field("dueOn", label: L10n.t("task.due", lang), state: a, kind: .date))
+            </div>
+            \(Form.field("note", label: L10n.t("lph.note", lang), state: a, id: "tak-note", attributes: "maxlength=\"2000\""))
+            \(Form.submit(L10n.t("op.addAction", lang)))</form></section>
+            """
+            let c = m.forms.complete
+            let completeForm: HTML = open ? """
+            <section class="card no-print"><h2>\(L10n.t("op.complete", lang))</h2>
+            \(Form.open(req, action: OperationURL.complete(opID).path, id: "complete-form", state: c))
+            \(Form.field("summary", label: L10n.t("op.summary", lang), state: c, kind: .textarea(rows: 3), attributes: "maxlength=\"4000\" class=\"plain\""))
+            <p class="actions"><button type="submit" id="complete-operation">\(L10n.t("op.complete", lang))</button></p></form></section>
+            """ : ""
+            details = """
+            <h2>\(L10n.t("op.targets", lang))</h2>
+            \(targetTable)
+            <h2>\(L10n.t("op.actions", lang))</h2>
+            \(actionTable)
+            \(takForm)
+            \(completeForm)
+            """
+        }
+        // A failure whose form is not on the page (the operation was completed meanwhile, a forged target).
+        var stray: [String] = []
+        let resultShown = open && (d.targets ?? []).contains { $0.id == m.forms.resultTarget }
+        if m.forms.result.hasErrors && !resultShown { stray.append(m.forms.result.summary ?? m.forms.result.errors.values.first ?? "") }
+        if m.forms.complete.hasErrors && !open { stray.append(m.forms.complete.summary ?? m.forms.complete.errors.values.first ?? "") }
+        let alert: HTML = stray.isEmpty ? "" : "<p class=\"alert\" role=\"alert\" id=\"operation-error\">\(stray.joined(separator: " "))</p>"
+        return Views.page(req, title: op.title, body: """
+        <h1>\(op.title)</h1>
+        \(alert)
+        <dl class="facts"><dt>\(L10n.t("lph.date", lang))</dt><dd>\(Views.day(op.date, req))</dd>
+        <dt>\(L10n.t("op.area", lang))</dt><dd id="operation-area">\(CoordinationForm.place(op.areaCode, m.places))</dd>
+        <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
+        <dt>\(L10n.t("list.status", lang))</dt><dd id="operation-status">\(L10n.t("op.status.\(op.status)", lang))</dd>
+        \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd>\(op.participants)</dd>" as HTML : "")
+        \(m.canRecord && d.summary != nil ? "<dt>\(L10n.t("op.summary", lang))</dt><dd id=\"operation-summary\">\(d.summary)</dd>" as HTML : "")</dl>
+        \(aggregate(d.results, lang))
+        \(CoordinationForm.printButton(L10n.t("coord.printOperation", lang)))
+        \(details)
+        \(CoordinationViews.thread(req, m.thread))
+        <p class="no-print"><a href="\(OperationURL.list.path)">\(L10n.t("nav.operations", lang))</a></p>
+        """, status: status)
+    }
+}
