@@ -127,8 +127,7 @@ enum Compare {
             // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
             // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
             // MIN SEO): relatives, not one person spelt two ways.
-            s = a.joined[i].replacingOccurrences(of: " ", with: "") == b.joined[j].replacingOccurrences(of: " ", with: "")
-                ? 1 : Similarity.tokenAlignment(a.tokens[i], b.tokens[j])
+            s = equalIgnoringSpaces(a.joined[i], b.joined[j]) ? 1 : Similarity.tokenAlignment(a.tokens[i], b.tokens[j])
         } else {
             // One token against one or several (XIAOMING / XIAO MING): the whole strings.
             s = max(Similarity.jaroWinkler(a.joined[i], b.joined[j]), Similarity.jaroWinkler(a.sortedKey[i], b.sortedKey[j]))
@@ -140,6 +139,23 @@ enum Compare {
         let x = a.joined[i], y = b.joined[j]
         if (x.utf8.count == 1 || y.utf8.count == 1), x.utf8.first == y.utf8.first { return 1 }
         return 0
+    }
+
+    /// `XIAO MING` and `XIAOMING`: the same letters, split differently. Compares bytes, allocates nothing.
+    static func equalIgnoringSpaces(_ x: String, _ y: String) -> Bool {
+        var x = x, y = y
+        return x.withUTF8 { a in
+            y.withUTF8 { b in
+                var i = 0, j = 0
+                while true {
+                    while i < a.count && a[i] == 0x20 { i += 1 }
+                    while j < b.count && b[j] == 0x20 { j += 1 }
+                    if i == a.count || j == b.count { return i == a.count && j == b.count }
+                    if a[i] != b[j] { return false }
+                    i += 1; j += 1
+                }
+            }
+        }
     }
 
     /// Every token of the shorter name is in the longer one: a dropped middle name (`FIMRAN` /
