@@ -16,6 +16,7 @@ struct ImportReply: Decodable {
     struct Failure: Decodable { var code: String; var field: String?; var message: String }
     var error: Failure?
     var invalidRows: [InvalidRow]?
+    var setAside: Int?
     var matched: Int?
     var review: Int?
     var unmatched: Int?
@@ -119,6 +120,61 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Unknown kind, empty body.
             #expect(try await postImport(app, token: token, kind: "cars", csv: Array("name\nx\n".utf8)).status == .unprocessableEntity)
             #expect(try await postImport(app, token: token, kind: "residents", csv: []).status == .unprocessableEntity)
+        }
+    }
+
+    /// Agency spreadsheets carry impossible dates and unknown codes; with `badFields=setAside` such a field is kept raw
+    /// and flagged instead of keeping every good row out. A row without a name is still refused.
+    @Test func unreadableFieldsCanBeSetAsideAndTheRowsStillGoIn() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            var csv = "nama_lengkap,kewarganegaraan,tanggal_lahir,no_paspor,jenis_kelamin\n"
+            csv += "Müller Hans,DEU,1980-02-29,C01X00T47,L\n"     // 2 valid
+            csv += "Zhang Wei,CHN,1969-07-39,E12345678,L\n"       // 3 no such day
+            csv += "Kim Min-jun,XKR,4975-08-10,M12345678,L\n"     // 4 unknown code, a year far ahead
+            csv += "Tanaka Yuki,JPN,1985-03-03,T7654321,P\n"      // 5 valid
+            // Without the parameter, the contract stays: 422, both rows named, nothing stored.
+            let refused = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try decode(ImportReply.self, refused).invalidRows?.map(\.line) == [3, 4])
+            #expect(try await AgencyImport.query(on: app.db).count() == 0)
+
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8), extraQuery: "&badFields=setAside")
+            #expect(res.status == .created)
+            let body = try decode(ImportReply.self, res)
+            #expect(body.rows == 4 && body.setAside == 2)
+            let rows = try await ImportRow.query(on: app.db).sort(\.$line).all()
+            #expect(rows.map(\.line) == [2, 3, 4, 5])
+            #expect(rows[1].dateOfBirth == nil && rows[1].nationality == "CHN" && rows[1].setAside == #"{"date_of_birth":"1969-07-39"}"#)
+            #expect(rows[2].nationality == nil && rows[2].dateOfBirth == nil && rows[2].setAside == #"{"date_of_birth":"4975-08-10","nationality":"XKR"}"#)
+            #expect(rows[0].setAside == nil && rows[3].setAside == nil)
+            // The rows are reconciled on their other fields.
+            #expect(try await waitReconciled(app, token: token, id: body.id!).status == "reconciled")
+
+            // A row without a name is refused even so; an unknown value of the parameter is named.
+            let nameless = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,kewarganegaraan\n,CHN\nLee Min,XKR\n".utf8), extraQuery: "&badFields=setAside")
+            #expect(nameless.status == .unprocessableEntity)
+            #expect(try decode(ImportReply.self, nameless).invalidRows?.map(\.line) == [2])
+            let wrong = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8), extraQuery: "&badFields=ignore")
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains(#""field":"badFields""#))
+        }
+    }
+
+    /// The template downloads with Indonesian headings that the importer itself recognises.
+    @Test func theTemplateIsAValidListWithIndonesianHeadings() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            _ = try await b.login("agency@demo.sinergi.id")
+            let page = try await b.get("/imports/new")
+            #expect(page.body.string.contains("/imports/template/foreign-workers") && page.body.string.contains("Tanggal lahir"))
+            let res = try await b.get("/imports/template/foreign-workers")
+            #expect(res.status == .ok && res.headers.contentType?.subType == "csv")
+            let text = res.body.string
+            #expect(text.contains("nama_lengkap") && text.contains("tanggal_lahir") && text.contains("no_paspor"))
+            let token = try await apiToken(app, "agency@demo.sinergi.id")
+            let imported = try await postImport(app, token: token, kind: "foreign-workers", csv: Array(text.utf8))
+            #expect(imported.status == .created)
+            #expect(try await b.get("/imports/template/holiday").status == .notFound)
         }
     }
 
@@ -362,11 +418,18 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         try await withTestApp { app in
             let b = Browser(app)
             try await b.login("agency@demo.sinergi.id")
-            let up = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,date_of_birth\nA B,1990-13-01\nC D,1990-01-01\n")
+            // A row without a name must be fixed first; nothing can be imported then.
+            let up = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,date_of_birth\n,1990-01-01\nC D,1990-01-01\n")
             let preview = try await b.get(up.headers.first(name: .location) ?? "")
             #expect(preview.status == .unprocessableEntity)
-            #expect(preview.body.string.contains("invalid-rows") && preview.body.string.contains("1990-13-01"))
-            #expect(!preview.body.string.contains("confirm-import"))
+            #expect(preview.body.string.contains("invalid-rows") && preview.body.string.contains("Nama wajib diisi"))
+            #expect(!preview.body.string.contains("confirm-import") && !preview.body.string.contains("confirm-set-aside"))
+            // An impossible date only: the preview names the row and offers to import with the date set aside, or to fix the file.
+            let dated = try await upload(b, kind: "foreign-workers", fileName: "tka2.csv", csv: "name,date_of_birth\nA B,1990-13-01\nC D,1990-01-01\n")
+            let choice = try await b.get(dated.headers.first(name: .location) ?? "")
+            #expect(choice.status == .ok)
+            #expect(choice.body.string.contains("set-aside-rows") && choice.body.string.contains("1990-13-01") && choice.body.string.contains("Tanggal lahir"))
+            #expect(choice.body.string.contains("confirm-set-aside") && choice.body.string.contains("fix-first") && !choice.body.string.contains("id=\"confirm-import\""))
             let ok = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,nationality\nLI NA,CHN\n")
             let token = String((ok.headers.first(name: .location) ?? "").dropFirst("/imports/preview/".count))
             let done = try await b.post("/imports/confirm", form: ["token": token])

@@ -27,8 +27,35 @@ enum Discrepancies {
         var passportNumber: String?
         var foreignerId: UUID?
         var sponsorId: UUID?
-        /// What differs, in a few words (e.g. the two employer names, the permit's end).
+        /// What differs, in a few words (e.g. the two employer names, the permit's end), in English.
         var detail: String
+        /// The same as a message key and its values, for pages in the reader's language.
+        var detailCode: String?
+        var detailArgs: [String]?
+
+        init(kind: String, importId: UUID? = nil, line: Int? = nil, name: String, nationality: String? = nil, passportNumber: String? = nil,
+             foreignerId: UUID? = nil, sponsorId: UUID? = nil, note: String) {
+            self.kind = kind; self.importId = importId; self.line = line; self.name = name; self.nationality = nationality
+            self.passportNumber = passportNumber; self.foreignerId = foreignerId; self.sponsorId = sponsorId
+            detailCode = note; detailArgs = []
+            detail = Self.say(note, [], .en)
+        }
+
+        /// The same item with the values its note names.
+        func with(_ args: [String]) -> Item {
+            var copy = self
+            copy.detailArgs = args
+            copy.detail = Self.say(detailCode ?? "", args, .en)
+            return copy
+        }
+
+        func detail(_ lang: Language) -> String { detailCode.map { Self.say($0, detailArgs ?? [], lang) } ?? detail }
+
+        static func say(_ key: String, _ args: [String], _ lang: Language) -> String {
+            var text = L10n.t(key, lang)
+            for (k, a) in args.enumerated() { text = text.replacingOccurrences(of: "{\(k + 1)}", with: a) }
+            return text
+        }
     }
 
     /// The latest reconciled import per owner and kind that the caller may count.
@@ -69,9 +96,9 @@ enum Discrepancies {
                 ORDER BY import_id, line
                 """).all(decoding: Row.self)
         }
-        func item(_ r: Row, _ detail: String, foreigner: UUID? = nil, sponsor: UUID? = nil) -> Item {
+        func item(_ r: Row, _ note: String, _ args: String..., foreigner: UUID? = nil, sponsor: UUID? = nil) -> Item {
             Item(kind: kind.rawValue, importId: r.import_id, line: r.line, name: r.name, nationality: r.nationality, passportNumber: r.passport_number,
-                 foreignerId: foreigner, sponsorId: sponsor, detail: detail)
+                 foreignerId: foreigner, sponsorId: sponsor, note: note).with(args)
         }
         struct Reg: Decodable { var id: UUID; var permit_end: String?; var sponsor_id: UUID? }
         func registry(_ ids: [UUID]) async throws -> [UUID: Reg] {
@@ -91,15 +118,15 @@ enum Discrepancies {
 
         switch kind {
         case .unregistered:
-            return try await rows(personImports, state: .unmatched).map { item($0, "not found in the registry") }
+            return try await rows(personImports, state: .unmatched).map { item($0, "disc.note.unregistered") }
         case .noValidPermit:
             let matched = try await rows(personImports, state: .matched)
             let reg = try await registry(matched.compactMap(\.foreigner_id))
             return matched.compactMap { r in
                 guard let f = r.foreigner_id, let x = reg[f] else { return nil }
                 switch PermitState(end: x.permit_end, today: today) {
-                case .overstayed(let d): return item(r, "permit ended \(x.permit_end ?? "") (\(d) days ago)", foreigner: f)
-                case .noPermit: return item(r, "no stay permit", foreigner: f)
+                case .overstayed(let d): return item(r, "disc.note.permitEnded", x.permit_end ?? "", String(d), foreigner: f)
+                case .noPermit: return item(r, "disc.note.noPermit", foreigner: f)
                 default: return nil
                 }
             }
@@ -112,7 +139,7 @@ enum Discrepancies {
                 guard let f = r.foreigner_id, let x = reg[f], let employer = r.employer else { return nil }
                 let registered = x.sponsor_id.flatMap { names[$0] }
                 if let registered, sameCompany(employer, registered) { return nil }
-                return item(r, "agency: \(employer) · registry: \(registered ?? "no sponsor")", foreigner: f, sponsor: x.sponsor_id)
+                return item(r, registered == nil ? "disc.note.employerNoSponsor" : "disc.note.employer", employer, registered ?? "", foreigner: f, sponsor: x.sponsor_id)
             }
         case .addressMismatch:
             let matched = try await rows(personImports, state: .matched).filter { ($0.address ?? "").isEmpty == false }
@@ -124,13 +151,13 @@ enum Discrepancies {
             }
             return matched.compactMap { r in
                 guard let f = r.foreigner_id, reg[f] != nil, let agencyAddress = r.address else { return nil }
-                guard let line = lines[f] else { return item(r, "agency: \(agencyAddress) · registry: no current address", foreigner: f) }
-                return sameAddress(agencyAddress, line) ? nil : item(r, "agency: \(agencyAddress) · registry: \(line)", foreigner: f)
+                guard let line = lines[f] else { return item(r, "disc.note.addressNone", agencyAddress, foreigner: f) }
+                return sameAddress(agencyAddress, line) ? nil : item(r, "disc.note.address", agencyAddress, line, foreigner: f)
             }
         case .companyNotSponsor:
             // Companies on a company list that matched no sponsor, and employers named on worker lists
             // that are no sponsor in the region.
-            var out = try await rows(companyImports, state: .unmatched).map { item($0, "company list: no registered sponsor") }
+            var out = try await rows(companyImports, state: .unmatched).map { item($0, "disc.note.companyNotSponsor") }
             let sponsorKeys = Set(try await sql.raw("SELECT name FROM sponsors WHERE kind = 'company' AND \(filter.sql)").all(decoding: [String: String].self).compactMap { $0["name"] }.map(Reconciler.companyKey))
             let workerImports = imps.filter { $0.kindValue == .foreignWorkers }.map { $0.id! }
             var named: [String: (Row, Int)] = [:]
@@ -144,18 +171,18 @@ enum Discrepancies {
             }
             let listed = Set(out.map { Reconciler.companyKey($0.name) })
             for (key, (r, n)) in named.sorted(by: { $0.key < $1.key }) where !listed.contains(key) {
-                out.append(Item(kind: kind.rawValue, importId: r.import_id, line: r.line, name: r.employer ?? key, detail: "employer of \(n) listed worker(s): no registered sponsor"))
+                out.append(Item(kind: kind.rawValue, importId: r.import_id, line: r.line, name: r.employer ?? key, note: "disc.note.employerOfWorkers").with([String(n)]))
             }
             return out
         case .sponsorNotListed:
             guard !companyImports.isEmpty else { return [] }
             let linked = Set(try await rows(companyImports, state: .matched).compactMap(\.sponsor_id))
             return try await sponsorsWithWorkers().filter { !linked.contains($0.id) }.map {
-                Item(kind: kind.rawValue, name: $0.name, sponsorId: $0.id, detail: "\($0.workers) foreign worker(s) in the registry; on no agency company list")
+                Item(kind: kind.rawValue, name: $0.name, sponsorId: $0.id, note: "disc.note.sponsorNotListed").with([String($0.workers)])
             }
         case .virtualSponsor:
             return try await sponsorsWithWorkers().filter { !reachable($0.address) }.map {
-                Item(kind: kind.rawValue, name: $0.name, sponsorId: $0.id, detail: "\($0.workers) foreign worker(s); address: \($0.address.isEmpty ? "none" : $0.address)")
+                Item(kind: kind.rawValue, name: $0.name, sponsorId: $0.id, note: $0.address.isEmpty ? "disc.note.virtualNoAddress" : "disc.note.virtual").with([String($0.workers), $0.address])
             }
         }
     }
@@ -220,51 +247,24 @@ enum Discrepancies {
     static func register(web: any RoutesBuilder, api r: any RoutesBuilder) {
         r.grouped(RequireRole(.agency, .officer, .supervisor)).get("discrepancies", use: api)
         let w = web.grouped(RequireRole(.agency, .officer, .supervisor))
-        w.get("discrepancies", use: summaryPage)
-        w.get("discrepancies", ":kind", use: kindPage)
-        web.grouped(RequireRole(.officer, .supervisor)).get("discrepancies", ":kind", "csv", use: csv)
+        w.get(ImportsURL.discrepancies, use: summaryPage)
+        w.get(ImportsURL.discrepancyKind(.key), use: kindPage)
+        web.grouped(RequireRole(.officer, .supervisor)).get(ImportsURL.discrepancyCSV(.key), use: csv)
     }
 
     static func summaryPage(_ req: Request) async throws -> Response {
-        let lang = req.language
         let officer = try req.requirePrincipal().role != .agency
-        var cards: [HTML] = []
-        for k in Kind.allCases {
-            let n = try await compute(k, req).count
-            let label = L10n.t("disc.kind.\(k.rawValue)", lang)
-            cards.append("<div class=\"card stat-card\"><p class=\"stat\" id=\"disc-\(k.rawValue)\">\(n)</p><p>\(officer && n > 0 ? "<a href=\"/discrepancies/\(k.rawValue)\">\(label)</a>" as HTML : "\(label)")</p></div>")
-        }
-        return Views.page(req, title: L10n.t("disc.title", lang), body: """
-        <h1>\(L10n.t("disc.title", lang))</h1>
-        <p class="muted">\(L10n.t("disc.intro", lang))</p>
-        \(officer ? "" : "<p class=\"notice\">\(L10n.t("imp.countsOnly", lang))</p>" as HTML)
-        <div class="grid">\(cards)</div>
-        """)
+        var counts: [(Kind, Int)] = []
+        for k in Kind.allCases { counts.append((k, try await compute(k, req).count)) }
+        return ImportViews.discrepancySummary(req, counts: counts, officer: officer)
     }
 
     static func kindPage(_ req: Request) async throws -> Response {
-        let lang = req.language
         guard let kind = try kindParam(req) else { throw Abort(.notFound) }
         let items = try await compute(kind, req)
-        let officer = try req.requirePrincipal().role != .agency
-        if !officer {
-            return Views.page(req, title: L10n.t("disc.title", lang), body: """
-            <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1><p class="stat" id="disc-count">\(items.count)</p><p class="notice">\(L10n.t("imp.countsOnly", lang))</p>
-            """)
-        }
+        guard try req.requirePrincipal().role != .agency else { return ImportViews.discrepancyCount(req, kind: kind, count: items.count) }
         try await audited(req, kind, items.count)
-        let rows: HTML = items.prefix(1000).html { i in
-            let name: HTML = i.foreignerId.map { "<a href=\"/foreigners/\($0.uuidString)\">\(i.name)</a>" as HTML }
-                ?? i.sponsorId.map { "<a href=\"/sponsors/\($0.uuidString)\">\(i.name)</a>" as HTML } ?? "\(i.name)"
-            let source: HTML = i.importId.map { "<a href=\"/imports/\($0.uuidString)\">\(L10n.t("imp.line", lang)) \(i.line ?? 0)</a>" as HTML } ?? ""
-            return "<tr><td>\(name)</td><td>\(i.nationality)</td><td>\(i.passportNumber)</td><td>\(i.detail)</td><td>\(source)</td></tr>"
-        }
-        return Views.page(req, title: L10n.t("disc.kind.\(kind.rawValue)", lang), body: """
-        <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1>
-        <p class="no-print"><a class="button secondary" href="/discrepancies/\(kind.rawValue)/csv" id="disc-csv">\(L10n.t("disc.csv", lang))</a></p>
-        <p>\(L10n.t("disc.count", lang)): <strong id="disc-count">\(items.count)</strong></p>
-        <table class="responsive" id="disc-items"><thead><tr><th>name</th><th>nationality</th><th>passport_number</th><th>detail</th><th>source</th></tr></thead><tbody>\(rows)</tbody></table>
-        """)
+        return ImportViews.discrepancyItems(req, kind: kind, items: items)
     }
 
     static func csvField(_ s: String) -> String {

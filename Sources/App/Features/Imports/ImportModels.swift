@@ -38,6 +38,8 @@ final class AgencyImport: Model, @unchecked Sendable {
     @Field(key: "file_name") var fileName: String
     @Field(key: "file_hash") var fileHash: String
     @Field(key: "row_count") var rowCount: Int
+    /// Rows imported with one or more unreadable fields set aside.
+    @Field(key: "set_aside_rows") var setAsideRows: Int
     @Field(key: "status") var status: String
     @Field(key: "progress") var progress: Int
     @OptionalField(key: "error") var error: String?
@@ -72,6 +74,8 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "address") var address: String?
     @OptionalField(key: "npwp") var npwp: String?
     @OptionalField(key: "nib") var nib: String?
+    /// JSON object of the fields set aside (column → the value as it stood in the file), if any.
+    @OptionalField(key: "set_aside") var setAside: String?
     @OptionalField(key: "foreigner_id") var foreignerID: UUID?
     @OptionalField(key: "sponsor_id") var sponsorID: UUID?
     @OptionalField(key: "probability") var probability: Double?

@@ -23,6 +23,9 @@ struct ImportRecord: Sendable {
     var address: String?
     var npwp: String?
     var nib: String?
+    /// Fields whose value could not be read, kept raw and flagged (`badFields=setAside`): the row is
+    /// reconciled on its other fields. Column name → value as it stood in the file.
+    var setAside: [String: String] = [:]
 }
 
 struct InvalidRow: Content, Equatable {
@@ -134,14 +137,20 @@ enum ImportParser {
         var records: [ImportRecord]
         var invalid: [InvalidRow]
         var invalidCount: Int
+        /// Rows imported with one or more fields set aside (only when parsed with `setAside`), each with its first bad field.
+        var setAside: [InvalidRow] = []
+        var setAsideCount = 0
         var encoding: CSVReader.TextEncoding
         var delimiter: Character
         var rowCount: Int
     }
 
     /// Parses and validates the whole file; with `previewRows`, keeps only that many records (all are still checked).
+    /// With `setAside`, a row whose only faults are unreadable fields (a date, a passport number, a nationality,
+    /// a sex, an NPWP or NIB) is kept with those fields set aside instead of being refused; a row without a name,
+    /// or with the wrong number of columns, is still refused.
     static func parse(path: String, kind: ImportKind, saved: [String: String], encoding: CSVReader.TextEncoding,
-                      today: String, previewRows: Int? = nil) throws -> Parsed {
+                      today: String, previewRows: Int? = nil, setAside: Bool = false) throws -> Parsed {
         let reader: CSVReader
         let header: [String]
         do {
@@ -169,6 +178,8 @@ enum ImportParser {
             invalidCount += 1
             if invalid.count < listedInvalidRows { invalid.append(InvalidRow(line: line, failure: f)) }
         }
+        var asideRows: [InvalidRow] = []
+        var asideCount = 0
         while true {
             let row: [String]
             do {
@@ -185,7 +196,13 @@ enum ImportParser {
             if reader.rowHasInvalidUTF8 { rejectFailure(line, ValidationFailure("v.import.utf8")); continue }
             guard row.count == header.count else { rejectFailure(line, ValidationFailure("v.import.columns", String(header.count), String(row.count))); continue }
             switch record(row, line: line, mapping: mapping, kind: kind, today: today) {
-            case .success(let r): if previewRows.map({ records.count < $0 }) ?? true { records.append(r) }
+            case .success(let (r, badFields)):
+                if let first = badFields.first {
+                    guard setAside else { rejectFailure(line, first); continue }
+                    asideCount += 1
+                    if asideRows.count < listedInvalidRows { asideRows.append(InvalidRow(line: line, failure: first)) }
+                }
+                if previewRows.map({ records.count < $0 }) ?? true { records.append(r) }
             case .failure(let f): rejectFailure(line, f)
             }
         }
@@ -193,16 +210,20 @@ enum ImportParser {
             throw ImportRejected(failure: ValidationFailure("v.import.noRows"), invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
+                      setAside: asideRows, setAsideCount: asideCount,
                       encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",", rowCount: rows)
     }
 
-    static func record(_ row: [String], line: Int, mapping: [String: Int], kind: ImportKind, today: String) -> Result<ImportRecord, ValidationFailure> {
+    /// A row read into a record and the faults of its optional fields (each such field left out of the record and
+    /// kept raw in `setAside`), or the fault that refuses the whole row (no name, a field too long).
+    static func record(_ row: [String], line: Int, mapping: [String: Int], kind: ImportKind, today: String) -> Result<(ImportRecord, [ValidationFailure]), ValidationFailure> {
         func value(_ key: String) -> String? {
             guard let i = mapping[key] else { return nil }
             let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
             return v.isEmpty ? nil : v
         }
-        func fail(_ f: ValidationFailure) -> Result<ImportRecord, ValidationFailure> { .failure(f) }
+        func fail(_ f: ValidationFailure) -> Result<(ImportRecord, [ValidationFailure]), ValidationFailure> { .failure(f) }
+        var bad: [ValidationFailure] = []
         var name = value("name") ?? [value("given_names"), value("family_name")].compactMap { $0 }.joined(separator: " ")
         name = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard !name.isEmpty else { return fail(ValidationFailure("v.required", field: "name")) }
@@ -218,47 +239,53 @@ enum ImportParser {
         if kind.isCompanies {
             if let n = value("npwp") {
                 let digits = n.filter(\.isNumber)
-                guard digits.count == 15 || digits.count == 16, n.allSatisfy({ $0.isNumber || ".- ".contains($0) }) else {
-                    return fail(ValidationFailure("v.import.npwp", field: "npwp", String(n.prefix(40))))
+                if digits.count == 15 || digits.count == 16, n.allSatisfy({ $0.isNumber || ".- ".contains($0) }) { r.npwp = digits } else {
+                    bad.append(ValidationFailure("v.import.npwp", field: "npwp", String(n.prefix(40)))); r.setAside["npwp"] = n
                 }
-                r.npwp = digits
             }
             if let n = value("nib") {
-                guard n.count == 13, n.allSatisfy(\.isNumber) else { return fail(ValidationFailure("v.import.nib", field: "nib", String(n.prefix(40)))) }
-                r.nib = n
+                if n.count == 13, n.allSatisfy(\.isNumber) { r.nib = n } else {
+                    bad.append(ValidationFailure("v.import.nib", field: "nib", String(n.prefix(40)))); r.setAside["nib"] = n
+                }
             }
-            return .success(r)
+            return .success((r, bad))
         }
         if let d = value("date_of_birth") {
-            guard let date = Normalize.date(d) else { return fail(ValidationFailure("v.import.date", field: "date_of_birth", String(d.prefix(40)))) }
-            let s = date.description
-            guard s >= "1900-01-01", s <= today else { return fail(ValidationFailure("v.import.dateRange", field: "date_of_birth", s)) }
-            r.dateOfBirth = s
+            if let date = Normalize.date(d) {
+                let s = date.description
+                if s >= "1900-01-01", s <= today { r.dateOfBirth = s } else {
+                    bad.append(ValidationFailure("v.import.dateRange", field: "date_of_birth", s)); r.setAside["date_of_birth"] = d
+                }
+            } else {
+                bad.append(ValidationFailure("v.import.date", field: "date_of_birth", String(d.prefix(40)))); r.setAside["date_of_birth"] = d
+            }
         }
         if let p = value("passport_number") {
             let key = p.uppercased().filter { !$0.isWhitespace }
-            guard (5...20).contains(key.count), key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else {
-                return fail(ValidationFailure("v.import.passport", field: "passport_number", String(p.prefix(40))))
+            if (5...20).contains(key.count), key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) {
+                r.passportNumber = key
+            } else {
+                bad.append(ValidationFailure("v.import.passport", field: "passport_number", String(p.prefix(40)))); r.setAside["passport_number"] = p
             }
-            r.passportNumber = key
         }
         if let n = value("nationality") {
             let code = n.uppercased()
-            guard Countries.isKnown(code) else { return fail(ValidationFailure("v.import.nationality", field: "nationality", String(n.prefix(40)))) }
-            r.nationality = code
+            if Countries.isKnown(code) { r.nationality = code } else {
+                bad.append(ValidationFailure("v.import.nationality", field: "nationality", String(n.prefix(40)))); r.setAside["nationality"] = n
+            }
         }
         if let s = value("sex") {
             switch s.uppercased() {
             case "M", "L", "MALE", "LAKI-LAKI", "PRIA": r.sex = "M"
             case "F", "P", "W", "FEMALE", "PEREMPUAN", "WANITA": r.sex = "F"
             case "X": r.sex = "X"
-            default: return fail(ValidationFailure("v.import.sex", field: "sex", String(s.prefix(20))))
+            default: bad.append(ValidationFailure("v.import.sex", field: "sex", String(s.prefix(20)))); r.setAside["sex"] = s
             }
         }
         if let e = value("employer") {
             guard e.count <= 300 else { return fail(ValidationFailure("v.tooLong", field: "employer", "300")) }
             r.employer = e
         }
-        return .success(r)
+        return .success((r, bad))
     }
 }

@@ -52,7 +52,7 @@ enum ImportService {
     /// Validates the file at `path` and, if every row is valid, stores the import. Throws
     /// `ImportRejected` naming each bad line otherwise; nothing is stored then.
     static func create(_ req: Request, path: String, fileName: String, kind: ImportKind, owner: Owner,
-                       encoding: CSVReader.TextEncoding? = nil, mapping: [String: String]? = nil) async throws -> Outcome {
+                       encoding: CSVReader.TextEncoding? = nil, mapping: [String: String]? = nil, setAside: Bool = false) async throws -> Outcome {
         // Hashing, encoding detection and parsing are CPU work: they run on the blocking thread pool, not on
         // Swift's cooperative threads (two on this machine), which must stay free to serve pages.
         let pool = req.application.threadPool
@@ -68,7 +68,7 @@ enum ImportService {
         let enc = encoding ?? detected
         let today = req.application.today
         let mappingUsed = saved
-        let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, encoding: enc, today: today) }
+        let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, encoding: enc, today: today, setAside: setAside) }
         if parsed.invalidCount > 0 {
             throw ImportRejected(failure: ValidationFailure("v.import.invalidRows"), invalidRows: parsed.invalid, invalidCount: parsed.invalidCount)
         }
@@ -83,6 +83,7 @@ enum ImportService {
                 imp.id = UUID(); imp.kind = kind.rawValue; imp.ownerKey = owner.key
                 imp.$agency.id = owner.agencyID; imp.$office.id = owner.officeID; imp.scope = owner.scope
                 imp.fileName = String(fileName.prefix(200)); imp.fileHash = hash; imp.rowCount = parsed.records.count
+                imp.setAsideRows = parsed.setAsideCount
                 imp.status = ImportStatus.reconciling.rawValue; imp.progress = 0
                 imp.createdBy = principal.userID; imp.createdAt = now
                 try await imp.create(on: db)
@@ -96,7 +97,7 @@ enum ImportService {
                     try await m.create(on: db)
                 }
                 return (imp, [AuditEntry(action: "import.create", objectType: "agency_import", objectID: imp.id!.uuidString,
-                                         detail: "kind=\(kind.rawValue) rows=\(parsed.records.count) owner=\(owner.key)")])
+                                         detail: "kind=\(kind.rawValue) rows=\(parsed.records.count) setAside=\(parsed.setAsideCount) owner=\(owner.key)")])
             }
             return .created(imp)
         } catch {
@@ -109,7 +110,9 @@ enum ImportService {
 
     static func insertRows(_ records: [ImportRecord], importID: UUID, db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let columns = ["id", "import_id", "line", "name", "family_name", "given_names", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state"]
+        let columns = ["id", "import_id", "line", "name", "family_name", "given_names", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state", "set_aside"]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         var start = 0
         while start < records.count {
             let end = min(records.count, start + 500)
@@ -119,6 +122,7 @@ enum ImportService {
                     SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.familyName), SQLBind(r.givenNames), SQLBind(r.dateOfBirth), SQLBind(r.passportNumber),
                     SQLBind(r.nationality), SQLBind(r.sex), SQLBind(r.employer), SQLBind(r.address), SQLBind(r.npwp), SQLBind(r.nib),
                     SQLBind(MatchState.unmatched.rawValue),
+                    SQLBind(r.setAside.isEmpty ? nil : String(decoding: try encoder.encode(r.setAside.mapValues { String($0.prefix(200)) }), as: UTF8.self)),
                 ] as [any SQLExpression])
             }
             try await insert.run()
@@ -143,13 +147,21 @@ actor ImportJobs {
                 let c = try await Reconciler.run(id, db: db) { p in
                     try? await (db as! any SQLDatabase).raw("UPDATE agency_imports SET progress = \(bind: p) WHERE id = \(bind: id) AND status = 'reconciling'").run()
                 }
-                try await AgencyImport.query(on: db).filter(\.$id == id).filter(\.$status == ImportStatus.reconciling.rawValue)
-                    .set(\.$status, to: ImportStatus.reconciled.rawValue).set(\.$progress, to: 100)
-                    .set(\.$finishedAt, to: app.clock.now()).update()
+                let now = app.clock.now()
+                let publicURL = app.config.publicURL
+                // Done, recorded and told to whoever uploaded it, together.
+                try await AuditLog.write(on: db, actor: .system, requestID: "import-\(id.uuidString.prefix(8))", clock: app.clock) { tx in
+                    try await AgencyImport.query(on: tx).filter(\.$id == id).filter(\.$status == ImportStatus.reconciling.rawValue)
+                        .set(\.$status, to: ImportStatus.reconciled.rawValue).set(\.$progress, to: 100)
+                        .set(\.$finishedAt, to: now).update()
+                    if let imp = try await AgencyImport.find(id, on: tx), imp.statusValue == .reconciled {
+                        try await Notifier.notify([imp.createdBy], kind: "import_reconciled", title: imp.fileName,
+                                                  link: ImportsURL.show(.id(id)).path, now: now, db: tx, publicURL: publicURL)
+                    }
+                    return ((), [AuditEntry(action: "import.reconcile", objectType: "agency_import", objectID: id.uuidString,
+                                            detail: "matched=\(c.matched) review=\(c.review) unmatched=\(c.unmatched)")])
+                }
                 try? await refreshStatistics(db, table: ImportRow.schema)
-                try await AuditLog.record(AuditEntry(action: "import.reconcile", objectType: "agency_import", objectID: id.uuidString,
-                                                     detail: "matched=\(c.matched) review=\(c.review) unmatched=\(c.unmatched)"),
-                                          actor: .system, requestID: "import-\(id.uuidString.prefix(8))", on: db, clock: app.clock)
             } catch is CancellationError {
                 logger.notice("import reconciliation cancelled")
             } catch {

@@ -37,11 +37,14 @@ enum ImportsController {
         var review: Int?
         var unmatched: Int?
         var duplicate: Bool?
+        /// Rows imported with unreadable fields set aside (`badFields=setAside`).
+        var setAside: Int
     }
 
     static func dto(_ imp: AgencyImport, db: any Database, duplicate: Bool? = nil) async throws -> ImportDTO {
         var d = ImportDTO(id: imp.id!, kind: imp.kind, status: imp.status, progress: imp.progress, rows: imp.rowCount,
-                          fileName: imp.fileName, createdAt: imp.createdAt, finishedAt: imp.finishedAt, error: imp.error, duplicate: duplicate)
+                          fileName: imp.fileName, createdAt: imp.createdAt, finishedAt: imp.finishedAt, error: imp.error, duplicate: duplicate,
+                          setAside: imp.setAsideRows)
         if imp.statusValue == .reconciled {
             let c = try await Reconciler.counts(imp.id!, db: db)
             d.matched = c.matched; d.review = c.review; d.unmatched = c.unmatched
@@ -57,6 +60,16 @@ enum ImportsController {
             await req.application.importJobs.start(id, app: req.application)
         }
         return imp
+    }
+
+    /// `badFields=setAside`: import rows whose only faults are unreadable fields, with those fields set aside.
+    /// Without it (or `badFields=refuse`) such rows refuse the whole file, as before.
+    static func badFieldsParameter(_ raw: String?) throws -> Bool {
+        switch raw {
+        case nil, "", "refuse": return false
+        case "setAside": return true
+        default: throw ValidationFailure("v.oneOf", field: "badFields", "setAside, refuse")
+        }
     }
 
     static func kind(_ raw: String?) throws -> ImportKind {
@@ -123,6 +136,7 @@ enum ImportsController {
         }
         if principal.role == .agency && agencyID != nil { throw ValidationFailure("v.agencyOwn", field: "agency") }
         let owner = try await ImportService.owner(principal, onBehalfOf: agencyID, db: req.db)
+        let setAside = try badFieldsParameter(req.query[String.self, at: "badFields"])
         let contentType = req.headers.contentType
         var kindRaw = req.query[String.self, at: "kind"]
         var fileName = "upload.csv"
@@ -150,7 +164,7 @@ enum ImportsController {
         let kind = try kind(kindRaw)
         if FileManager.default.fileSize(csvPath) == 0 { throw ValidationFailure("v.fileEmpty", field: "file") }
         do {
-            switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding) {
+            switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding, setAside: setAside) {
             case .created(let imp):
                 await req.application.importJobs.start(imp.id!, app: req.application)
                 let res = Response(status: .created)
@@ -254,6 +268,8 @@ enum ImportsController {
         var address: String?
         var npwp: String?
         var nib: String?
+        /// Fields set aside as unreadable, with their values as they stood in the file.
+        var setAside: [String: String]?
     }
 
     static func item(_ r: ImportRow) -> ItemDTO {
@@ -261,7 +277,8 @@ enum ImportsController {
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
                        foreignerId: r.foreignerID, sponsorId: r.sponsorID,
                        agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, passportNumber: r.passportNumber, nationality: r.nationality,
-                                               sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib),
+                                               sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
+                                               setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),
                        explanation: explanation)
     }
 

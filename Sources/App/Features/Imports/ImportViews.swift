@@ -1,0 +1,329 @@
+import Foundation
+import Vapor
+
+/// Pages of agency imports: the list, a new upload (with a template and the accepted columns), the preview
+/// (column mapping, invalid rows, rows whose unreadable fields may be set aside), an import's progress and
+/// counts, and the officers' review queue.
+enum ImportViews {
+    static func label(_ key: String, _ lang: Language) -> String { L10n.t("imp.col.\(key)", lang) }
+
+    static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)]) -> Response {
+        let lang = req.language
+        let rows: HTML = items.html { imp, d in
+            """
+            <tr><td><a href="\(ImportsURL.show(.id(imp.id!)).path)">\(imp.fileName)</a></td><td>\(L10n.t("imp.kind.\(imp.kind)", lang))</td>
+            <td>\(Views.time(imp.createdAt, req))</td><td>\(imp.rowCount)</td><td>\(L10n.t("imp.status.\(imp.status)", lang))</td>
+            <td>\(d.matched.map(String.init) ?? "–")</td><td>\(d.review.map(String.init) ?? "–")</td><td>\(d.unmatched.map(String.init) ?? "–")</td></tr>
+            """
+        }
+        let table: HTML = items.isEmpty ? "<p class=\"card muted\">\(L10n.t("imp.none", lang))</p>" : """
+        <table class="responsive" id="import-list"><thead><tr><th>\(L10n.t("imp.file", lang))</th><th>\(L10n.t("imp.kind", lang))</th><th>\(L10n.t("imp.created", lang))</th>
+        <th>\(L10n.t("imp.rows", lang))</th><th>\(L10n.t("imp.status", lang))</th><th>\(L10n.t("imp.matched", lang))</th><th>\(L10n.t("imp.review", lang))</th><th>\(L10n.t("imp.unmatchedLabel", lang))</th></tr></thead>
+        <tbody>\(rows)</tbody></table>
+        """
+        return Views.page(req, title: L10n.t("imp.title", lang), body: """
+        <h1>\(L10n.t("imp.title", lang))</h1>
+        <p><a class="button" href="\(ImportsURL.new.path)" id="new-import">\(L10n.t("imp.new", lang))</a></p>
+        \(table)
+        """)
+    }
+
+    static func newForm(_ req: Request, agencies: [Agency]?, state: FormState, status: HTTPResponseStatus = .ok) -> Response {
+        let lang = req.language
+        let kinds = ImportKind.allCases.map { (value: $0.rawValue, label: L10n.t("imp.kind.\($0.rawValue)", lang)) }
+        let agencyField: HTML = agencies.map { list in
+            Form.field("agency", label: L10n.t("imp.agency", lang), state: state,
+                       kind: .select([(value: "", label: "—")] + list.map { (value: $0.id!.uuidString, label: $0.name) }))
+        } ?? ""
+        let templates: HTML = ImportKind.allCases.html { k in
+            "<li><a href=\"\(ImportsURL.template(.value(k.rawValue)).path)\" download>\(L10n.t("imp.kind.\(k.rawValue)", lang))</a></li>"
+        }
+        return Views.page(req, title: L10n.t("imp.new", lang), body: """
+        <section class="card wide-form">
+          <h1>\(L10n.t("imp.new", lang))</h1>
+          <p class="muted">\(L10n.t("imp.intro", lang))</p>
+          <p class="alert" role="alert" id="upload-error" hidden></p>
+          \(Form.open(req, action: ImportsURL.upload.path, id: "upload-form", multipart: true, state: state))
+            \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
+            \(agencyField)
+            \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true))
+            \(Form.submit(L10n.t("imp.upload", lang)))
+            <div id="upload-status" hidden><progress id="upload-progress" max="100" value="0" aria-label="\(L10n.t("imp.uploading", lang))"></progress> <span id="upload-percent">\(L10n.t("imp.uploading", lang))</span></div>
+          </form>
+        </section>
+        <section class="card">
+          <h2>\(L10n.t("imp.template", lang))</h2>
+          <ul id="import-templates">\(templates)</ul>
+          <h2>\(L10n.t("imp.columns", lang))</h2>
+          \(columns(ImportParser.personFields, lang, id: "columns-persons", caption: L10n.t("imp.kind.foreign-workers", lang)))
+          \(columns(ImportParser.companyFields, lang, id: "columns-companies", caption: L10n.t("imp.kind.companies", lang)))
+        </section>
+        <script src="/static/imports.js"></script>
+        """, status: status)
+    }
+
+    /// The accepted columns of a kind of list: meaning, and the headings recognised for it.
+    static func columns(_ fields: [ImportField], _ lang: Language, id: String, caption: String) -> HTML {
+        let rows: HTML = fields.html { f in
+            "<tr><td>\(label(f.key, lang))</td><td>\(L10n.t("imp.help.\(f.key)", lang))</td><td><span class=\"code\">\(f.aliases.joined(separator: ", "))</span></td></tr>"
+        }
+        return """
+        <table id="\(id)"><caption>\(caption)</caption><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.columnMeaning", lang))</th><th>\(L10n.t("imp.columnHeader", lang))</th></tr></thead>
+        <tbody>\(rows)</tbody></table>
+        """
+    }
+
+    static func expired(_ req: Request) -> Response {
+        let lang = req.language
+        return Views.page(req, title: L10n.t("imp.preview", lang), body: """
+        <section class="card narrow"><p class="alert" role="alert">\(L10n.t("imp.expired", lang))</p><p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p></section>
+        """, status: .notFound)
+    }
+
+    static func previewRejected(_ req: Request, fileName: String, message: String) -> Response {
+        let lang = req.language
+        return Views.page(req, title: L10n.t("imp.preview", lang), body: """
+        <section class="card narrow"><h1>\(L10n.t("imp.preview", lang)) · \(fileName)</h1>
+        <p class="alert" role="alert" id="import-error">\(message)</p><p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p></section>
+        """, status: .unprocessableEntity)
+    }
+
+    struct PreviewModel {
+        var token: String
+        var fileName: String
+        var kind: ImportKind
+        var parsed: ImportParser.Parsed
+        var error: String?
+    }
+
+    static func preview(_ req: Request, _ m: PreviewModel) -> Response {
+        let lang = req.language
+        let parsed = m.parsed
+        let fields = ImportParser.fields(m.kind)
+        let headerOptions: [(String, String)] = [("", L10n.t("imp.unmapped", lang))] + parsed.header.map { ($0, $0) }
+        let mappingRows: HTML = fields.html { f in
+            let current = parsed.mapping[f.key].map { parsed.header[$0] } ?? ""
+            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(headerOptions, selected: current))</select></td></tr>"
+        }
+        let shownKeys = fields.map(\.key).filter { parsed.mapping[$0] != nil && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
+        let sample: HTML = parsed.records.html { r in
+            let values: [String: String?] = ["date_of_birth": r.dateOfBirth, "passport_number": r.passportNumber, "nationality": r.nationality,
+                                             "sex": r.sex, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
+            let cells: HTML = shownKeys.html { key in
+                if let raw = r.setAside[key] { return "<td><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
+                return "<td>\(values[key] ?? nil)</td>"
+            }
+            return "<tr><td>\(r.line)</td><td>\(r.name)</td>\(cells)</tr>"
+        }
+        let sampleHead: HTML = shownKeys.html { "<th>\(label($0, lang))</th>" }
+        func lines(_ rows: [InvalidRow], id: String) -> HTML {
+            let body: HTML = rows.html { "<tr><td>\($0.line)</td><td>\($0.message(lang))</td></tr>" }
+            return "<table id=\"\(id)\"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(L10n.t("imp.reason", lang))</th></tr></thead><tbody>\(body)</tbody></table>"
+        }
+        let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.mapping[f.key].map { parsed.header[$0] } ?? "")\">" }
+        func confirmForm(setAside: Bool) -> HTML {
+            let label = setAside ? L10n.t("imp.confirmSetAside", lang).replacingOccurrences(of: "{1}", with: String(parsed.rowCount))
+                                 : L10n.f("imp.confirm", lang, parsed.rowCount)
+            return """
+            \(Form.open(req, action: ImportsURL.confirm.path, id: setAside ? "confirm-set-aside-form" : "confirm-form"))
+            <input type="hidden" name="token" value="\(m.token)">\(hiddenMapping)\(setAside ? "<input type=\"hidden\" name=\"badFields\" value=\"setAside\">" as HTML : "")
+            <button type="submit" id="\(setAside ? "confirm-set-aside" : "confirm-import")">\(label)</button></form>
+            """
+        }
+        let action: HTML
+        if parsed.invalidCount > 0 {
+            let aside: HTML = parsed.setAsideCount > 0 ? "<h3>\(L10n.t("imp.setAsideTitle", lang))</h3>\(lines(parsed.setAside, id: "set-aside-rows"))" : ""
+            action = """
+            <p class="alert" role="alert" id="import-invalid">\(L10n.t("imp.fatalSome", lang).replacingOccurrences(of: "{1}", with: String(parsed.invalidCount)))</p>
+            \(lines(parsed.invalid, id: "invalid-rows"))
+            \(aside)
+            <p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p>
+            """
+        } else if parsed.setAsideCount > 0 {
+            action = """
+            <h2>\(L10n.t("imp.setAsideTitle", lang))</h2>
+            <p class="notice" id="import-set-aside">\(L10n.t("imp.setAsideSome", lang).replacingOccurrences(of: "{1}", with: String(parsed.setAsideCount)))</p>
+            \(lines(parsed.setAside, id: "set-aside-rows"))
+            \(confirmForm(setAside: true))
+            <p><a class="button secondary" href="\(ImportsURL.new.path)" id="fix-first">\(L10n.t("imp.fixFirst", lang))</a></p>
+            """
+        } else {
+            action = "<p class=\"notice\" id=\"import-valid\">\(L10n.t("imp.invalidNone", lang))</p>\(confirmForm(setAside: false))"
+        }
+        let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
+        return Views.page(req, title: L10n.t("imp.preview", lang), body: """
+        <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
+        <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): “\(String(parsed.delimiter))”</p>
+        \(alert)
+        <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(L10n.t("imp.mappingHint", lang))</p>
+        <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>
+        <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
+        <section class="card"><h2>\(L10n.t("imp.preview", lang))</h2><p class="muted">\(L10n.t("imp.previewNote", lang))</p>
+        <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
+        <section class="card">\(action)</section>
+        """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
+    }
+
+    static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool) -> Response {
+        let lang = req.language
+        let id = imp.id!
+        let duplicate: HTML = req.query[String.self, at: "duplicate"] == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
+        var counts: HTML = ""
+        if let m = d.matched, let r = d.review, let u = d.unmatched {
+            func cell(_ key: String, _ n: Int, _ state: MatchState) -> HTML {
+                let label = L10n.t(key, lang)
+                let link: HTML = agencyMember ? "\(label)" : "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": state.rawValue]))\">\(label)</a>"
+                return "<div class=\"card stat-card\"><p class=\"stat\" id=\"count-\(state.rawValue)\">\(n)</p><p>\(link)</p></div>"
+            }
+            counts = "<div class=\"grid\">\(cell("imp.matched", m, .matched))\(cell("imp.review", r, .review))\(cell("imp.unmatchedLabel", u, .unmatched))</div>"
+            if agencyMember { counts = "\(counts)<p class=\"muted\">\(L10n.t("imp.countsOnly", lang))</p>" }
+        }
+        var actions: HTML = ""
+        switch imp.statusValue {
+        case .reconciling:
+            actions = """
+            <p><progress id="reconcile-progress" max="100" value="\(imp.progress)" data-progress-url="\(ImportsURL.progress(.id(id)).path)" aria-label="\(L10n.t("imp.status.reconciling", lang))"></progress> <span id="reconcile-percent">\(imp.progress)%</span></p>
+            \(Form.open(req, action: ImportsURL.cancel(.id(id)).path, id: "cancel-form"))<button type="submit" class="secondary" id="cancel-import">\(L10n.t("imp.cancel", lang))</button></form>
+            """
+        case .reconciled, .failed:
+            actions = "\(Form.open(req, action: ImportsURL.rerun(.id(id)).path, id: "rerun-form"))<button type=\"submit\" class=\"secondary\" id=\"rerun-import\">\(L10n.t("imp.rerun", lang))</button></form>"
+        case .cancelled:
+            break
+        }
+        let setAside: HTML = imp.setAsideRows > 0 ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(imp.setAsideRows)</dd>" : ""
+        return Views.page(req, title: imp.fileName, body: """
+        <h1>\(imp.fileName)</h1>
+        \(duplicate)
+        <dl class="facts"><dt>\(L10n.t("imp.kind", lang))</dt><dd>\(L10n.t("imp.kind.\(imp.kind)", lang))</dd>
+        <dt>\(L10n.t("imp.rows", lang))</dt><dd id="import-rows">\(imp.rowCount)</dd>
+        \(setAside)
+        <dt>\(L10n.t("imp.status", lang))</dt><dd id="import-status" data-status="\(imp.status)">\(L10n.t("imp.status.\(imp.status)", lang))</dd>
+        <dt>\(L10n.t("imp.created", lang))</dt><dd>\(Views.time(imp.createdAt, req))</dd></dl>
+        \(counts)
+        \(actions)
+        <p><a href="\(ImportsURL.list.path)">\(L10n.t("imp.title", lang))</a></p>
+        <script src="/static/imports.js"></script>
+        """)
+    }
+
+    struct RowsModel {
+        var imp: AgencyImport
+        var state: MatchState
+        var rows: [ImportRow]
+        var paging: Paging
+        var total: Int
+        var foreigners: [UUID: Foreigner]
+        var sponsors: [UUID: Sponsor]
+    }
+
+    static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
+        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1)</dd>" })</dl>"
+    }
+
+    static func rows(_ req: Request, _ m: RowsModel) -> Response {
+        let lang = req.language
+        let id = m.imp.id!
+        let back = ImportsURL.rows(.id(id)).with(["state": m.state.rawValue, "page": String(m.paging.page)])
+        let cards: HTML = m.rows.html { r in
+            let item = ImportsController.item(r)
+            var registry: HTML = "<p class=\"muted\">\(L10n.t("imp.noCandidate", lang))</p>"
+            if let f = r.foreignerID {
+                if let x = m.foreigners[f] {
+                    registry = """
+                    <dl class="facts"><dt>\(label("name", lang))</dt><dd><a href="\(SiteURL.foreigner(.id(f)).path)">\(x.fullName)</a></dd>
+                    <dt>\(label("date_of_birth", lang))</dt><dd>\(Views.day(x.dateOfBirth, req))</dd><dt>\(label("passport_number", lang))</dt><dd>\(x.passportNumber)</dd>
+                    <dt>\(label("nationality", lang))</dt><dd>\(x.nationality)</dd><dt>\(label("sex", lang))</dt><dd>\(L10n.t("sex.\(x.sex)", lang))</dd></dl>
+                    """
+                } else {
+                    registry = "<p class=\"muted\">\(L10n.t("imp.outOfScope", lang))</p>"
+                }
+            } else if let s = r.sponsorID {
+                registry = m.sponsors[s].map { x in
+                    "<dl class=\"facts\"><dt>\(label("name", lang))</dt><dd><a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a></dd><dt>\(label("npwp", lang))</dt><dd>\(x.npwp)</dd><dt>\(label("nib", lang))</dt><dd>\(x.nib)</dd><dt>\(label("address", lang))</dt><dd>\(x.address)</dd></dl>" as HTML
+                } ?? "<p class=\"muted\">\(L10n.t("imp.outOfScope", lang))</p>"
+            }
+            let a = item.agencyRow
+            var pairs: [(String, String?)] = [("name", a.name), ("date_of_birth", a.dateOfBirth.map { Views.day($0, req) }), ("passport_number", a.passportNumber),
+                                              ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
+            if a.npwp != nil { pairs.append(("npwp", a.npwp)) }
+            for (k, v) in (a.setAside ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let i = pairs.firstIndex(where: { $0.0 == k }) { pairs[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { pairs.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
+            }
+            let why: HTML = (item.explanation ?? []).html { c in
+                let width = Int(min(100, abs(c.weight) * 5))
+                let weight = (c.weight >= 0 ? "+" : "−") + String(format: "%.2f", abs(c.weight))
+                return "<tr><td>\(label(c.field, lang))</td><td>\(L10n.t(c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang))</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
+            }
+            let decision: HTML = r.decision.map { "<p class=\"notice\">\(L10n.t("imp.decided.\($0)", lang))</p>" } ?? ""
+            func button(_ d: String, _ key: String) -> HTML {
+                """
+                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)"><button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
+                """
+            }
+            var buttons: HTML = r.decision == nil ? "\(r.foreignerID != nil || r.sponsorID != nil ? button("accepted", "imp.accept") : "")\(button("rejected", "imp.reject"))" : button("undo", "imp.undo")
+            if m.imp.statusValue != .reconciled { buttons = "" }
+            let whyTable: HTML = why.raw.isEmpty ? "" : """
+            <details open><summary>\(L10n.t("imp.why", lang))</summary><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)</tbody></table></details>
+            """
+            return """
+            <article class="card review-item" id="row-\(r.line)">
+              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(r.probability.map { String(format: "%.3f", $0) } ?? "–")</span></h2>
+              \(decision)
+              <div class="grid two"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(pairs, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3>\(registry)</div></div>
+              \(whyTable)
+              <p>\(buttons)</p>
+            </article>
+            """
+        }
+        let tabs: HTML = [MatchState.review, .matched, .unmatched].html { s in
+            let key = s == .review ? "imp.review" : s == .matched ? "imp.matched" : "imp.unmatchedLabel"
+            return "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": s.rawValue]))\"\(s == m.state ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(key, lang))</a>"
+        }
+        return Views.page(req, title: m.imp.fileName, body: """
+        <h1><a href="\(ImportsURL.show(.id(id)).path)">\(m.imp.fileName)</a></h1>
+        <nav class="tabs" aria-label="\(L10n.t("imp.status", lang))">\(tabs)</nav>
+        \(m.rows.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : cards)
+        \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
+        """)
+    }
+
+    // MARK: discrepancies
+
+    static func discrepancySummary(_ req: Request, counts: [(Discrepancies.Kind, Int)], officer: Bool) -> Response {
+        let lang = req.language
+        let cards: HTML = counts.html { k, n in
+            let label = L10n.t("disc.kind.\(k.rawValue)", lang)
+            return "<div class=\"card stat-card\"><p class=\"stat\" id=\"disc-\(k.rawValue)\">\(n)</p><p>\(officer && n > 0 ? "<a href=\"\(ImportsURL.discrepancyKind(.value(k.rawValue)).path)\">\(label)</a>" as HTML : "\(label)")</p></div>"
+        }
+        return Views.page(req, title: L10n.t("disc.title", lang), body: """
+        <h1>\(L10n.t("disc.title", lang))</h1>
+        <p class="muted">\(L10n.t("disc.intro", lang))</p>
+        \(officer ? "" : "<p class=\"notice\">\(L10n.t("imp.countsOnly", lang))</p>" as HTML)
+        <div class="grid">\(cards)</div>
+        """)
+    }
+
+    static func discrepancyCount(_ req: Request, kind: Discrepancies.Kind, count: Int) -> Response {
+        let lang = req.language
+        return Views.page(req, title: L10n.t("disc.title", lang), body: """
+        <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1><p class="stat" id="disc-count">\(count)</p><p class="notice">\(L10n.t("imp.countsOnly", lang))</p>
+        """)
+    }
+
+    static func discrepancyItems(_ req: Request, kind: Discrepancies.Kind, items: [Discrepancies.Item]) -> Response {
+        let lang = req.language
+        let rows: HTML = items.prefix(1000).html { i in
+            let name: HTML = i.foreignerId.map { "<a href=\"\(SiteURL.foreigner(.id($0)).path)\">\(i.name)</a>" as HTML }
+                ?? i.sponsorId.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(i.name)</a>" as HTML } ?? "\(i.name)"
+            let source: HTML = i.importId.map { "<a href=\"\(ImportsURL.show(.id($0)).path)\">\(L10n.t("imp.line", lang)) \(i.line ?? 0)</a>" as HTML } ?? ""
+            return "<tr><td>\(name)</td><td>\(i.nationality)</td><td>\(i.passportNumber)</td><td>\(i.detail(lang))</td><td>\(source)</td></tr>"
+        }
+        return Views.page(req, title: L10n.t("disc.kind.\(kind.rawValue)", lang), body: """
+        <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1>
+        <p class="no-print"><a class="button secondary" href="\(ImportsURL.discrepancyCSV(.value(kind.rawValue)).path)" id="disc-csv">\(L10n.t("disc.csv", lang))</a>
+        <button type="button" class="secondary" data-print>\(L10n.t("disc.print", lang))</button></p>
+        <p>\(L10n.t("disc.count", lang)): <strong id="disc-count">\(items.count)</strong></p>
+        <table class="responsive" id="disc-items"><thead><tr><th>\(L10n.t("disc.col.name", lang))</th><th>\(L10n.t("disc.col.nationality", lang))</th><th>\(L10n.t("disc.col.passport", lang))</th><th>\(L10n.t("disc.col.detail", lang))</th><th>\(L10n.t("disc.col.source", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        """)
+    }
+}
