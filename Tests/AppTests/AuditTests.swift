@@ -72,4 +72,77 @@ import VaporTesting
             #expect(try await AuditLog.verify(on: app.db) == .success(Int64(n)))
         }
     }
+
+    @Test func auditPageNamesActionsAndShowsLocalTimes() async throws {
+        try await withTestApp { app in
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").first())
+            #expect(try await officer.get("/foreigners/\(f.id!)?purpose=fieldCheck").status == .ok)
+            _ = try await Browser(app).login("officer@demo.sinergi.id", password: "not-the-password")
+
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let page = try await admin.get("/admin/audit")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            let rows = html.components(separatedBy: "<tr>").dropFirst(2)   // past the heading row
+            #expect(rows.contains { $0.contains(">Masuk<") && $0.contains("Petugas Imigrasi") })
+            #expect(rows.contains { $0.contains(">Data orang asing dibuka<") && $0.contains(">Pemeriksaan lapangan<") && $0.contains("Orang asing") })
+            #expect(rows.contains { $0.contains(">Gagal masuk<") })
+            // The test clock stands at 05:00 UTC: 12.00 WIB, the admin's configured zone.
+            #expect(html.contains("30 Nov 2026 12.00 WIB"))
+            // No raw action codes, ISO times or English headings.
+            for raw in [">auth.login<", ">foreigner.read<", ">fieldCheck<", "2026-11-30T", "T05:00:00", ">actor<", ">UTC<"] {
+                #expect(!html.contains(raw), "\(raw)")
+            }
+            #expect(html.contains(">Waktu</th>") && html.contains(">Tindakan</th>") && html.contains(">Pelaku</th>"))
+
+            _ = try await admin.get("/lang/en?back=%2Fadmin%2Faudit")
+            let english = try await admin.get("/admin/audit").body.string
+            #expect(english.contains(">Signed in<") && english.contains("30 Nov 2026 12:00 WIB"))
+        }
+    }
+
+    @Test func usersPageInIndonesian() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE users SET disabled = \(bind: true) WHERE email = 'agency@demo.sinergi.id'").run()
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let html = try await admin.get("/admin/users").body.string
+            #expect(html.contains(">Peran</th>") && html.contains(">Keadaan akun</th>"))
+            let agencyRow = try #require(html.components(separatedBy: "<tr>").first { $0.contains("agency@demo.sinergi.id") })
+            #expect(agencyRow.contains("Anggota Timpora") && agencyRow.contains("Dinonaktifkan"))
+            #expect(!html.contains("(disabled)") && !html.contains(">Role<"))
+        }
+    }
+
+    /// Every action the code writes to the trail has a name in both languages (an unnamed one would be
+    /// shown to administrators as its raw code).
+    @Test func everyAuditActionHasAName() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        let literal = try Regex(#"AuditEntry\(action: *([^,]+),"#)
+        let quoted = try Regex(#""([a-z_]+\.[a-z_]+)""#)
+        var actions: Set<String> = []
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for m in text.matches(of: literal) {
+                let expression = String(text[m.range])
+                for q in expression.matches(of: quoted) { actions.insert(String(expression[q.range].dropFirst().dropLast())) }
+            }
+        }
+        // Actions built from a value: every value they take.
+        actions.formUnion(["public_report.link", "public_report.close", "public_report.reopen", "sponsor_report.accept", "sponsor_report.return"])
+        #expect(actions.count > 40)
+        #expect(actions.contains("auth.login") && actions.contains("daily_report.approve"))
+        for a in actions.sorted() {
+            #expect(L10n.has("audit.action.\(a)"), "no name for audit action \(a)")
+            #expect(AdminViews.actionName(a, .id) != a && AdminViews.actionName(a, .en) != a)
+        }
+        #expect(AdminViews.actionName("something.new", .id) == "something.new")
+    }
 }

@@ -139,4 +139,42 @@ import VaporTesting
             #expect(try await b.get("/login").body.string.contains("Sign in"))
         }
     }
+
+    @Test func failedSignInKeepsTheEmailAndShowsTheErrorBesideIt() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            let res = try await b.login("officer@demo.sinergi.id", password: "not-the-password")
+            #expect(res.status == .unauthorized)
+            let html = res.body.string
+            // The e-mail stays typed, the password never comes back.
+            let email = try #require(html.components(separatedBy: "<input").first { $0.contains("id=\"email\"") })
+            #expect(email.contains("value=\"officer@demo.sinergi.id\"") && email.contains("aria-invalid=\"true\"") && email.contains("autofocus"))
+            #expect(email.contains("aria-describedby=\"email-error\""))
+            #expect(!html.contains("not-the-password"))
+            // The message stands right after the e-mail field, in Indonesian.
+            let afterEmail = try #require(html.components(separatedBy: "id=\"email\"").last)
+            let beforePassword = try #require(afterEmail.components(separatedBy: "id=\"password\"").first)
+            #expect(beforePassword.contains("<p class=\"field-error\" id=\"email-error\">\(L10n.t("login.failed", .id))</p>"))
+            #expect(html.contains("<label for=\"email\">") && html.contains("<label for=\"password\">"))
+
+            // Missing password: its own message beside the password field, the e-mail still kept.
+            let missing = try await b.post("/login", form: ["email": "officer@demo.sinergi.id", "password": ""])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("id=\"password-error\">\(L10n.t("login.passwordMissing", .id))</p>"))
+            #expect(missing.body.string.contains("value=\"officer@demo.sinergi.id\""))
+            #expect(!missing.body.string.contains("email-error"))
+            #expect(b.cookies[SessionCookie.name] == nil)
+        }
+    }
+
+    @Test func signOutConfirmsOnTheSignInPage() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let out = try await b.post("/logout", form: [:])
+            #expect(out.headers.first(name: .location) == "/login")
+            let page = try await b.get("/login")
+            #expect(page.body.string.contains(L10n.t("logout.done", .id)))
+        }
+    }
 }

@@ -113,11 +113,42 @@ import VaporTesting
             #expect(page.status == .ok)
             #expect(page.body.string.contains("/foreigners/\(f.id!.uuidString)"))
             #expect(page.body.string.contains("badge"))
-            let bad = try await b.get("/lookup?mrz=P%3CUTO")
-            #expect(bad.body.string.contains("lookup-error"))
+            // The nationality by name with its code ("Tiongkok (CHN)"), the sex and birthday in words.
+            #expect(page.body.string.contains(RegistryText.nationality(f.nationality, .id)) && RegistryText.nationality(f.nationality, .id) != f.nationality)
+            #expect(page.body.string.contains(L10n.t("sex.\(f.sex)", .id) + " · 9 Jul 1985"))
             let sponsor = Browser(app)
             try await sponsor.login("sponsor@demo.sinergi.id")
             #expect(try await sponsor.get("/lookup?name=zhang").status == .forbidden)
+        }
+    }
+
+    @Test func lookupErrorsStandBesideTheirFieldInIndonesian() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C37UTO7408122F1204159ZE184226B<<<<<10"
+            let bad = try await b.get("/lookup?mrz=\(mrz.formEscaped)&purpose=verification")
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            let expected = ValidationFailure("v.mrz.checkDigit", field: "mrz", "2", "l10n:mrz.field.document number").message(.id)
+            #expect(expected.contains("baris 2") && expected.contains("nomor dokumen"))
+            #expect(html.contains("<p class=\"field-error\" id=\"mrz-error\">\(HTML.escape(expected))</p>"))
+            // Beside the MRZ box: after it, before the next field.
+            let afterMRZ = try #require(html.components(separatedBy: "id=\"mrz\"").last)
+            #expect(afterMRZ.components(separatedBy: "id=\"purpose\"").first?.contains("mrz-error") == true)
+            // Everything typed is kept: the lines and the chosen purpose.
+            #expect(html.contains("L898902C37UTO7408122F1204159ZE184226B"))
+            #expect(html.contains("<option value=\"verification\" selected>"))
+            #expect(!html.contains("check digit") && !html.contains("document number"))
+
+            let short = try await b.get("/lookup?passport=AB")
+            #expect(short.body.string.contains("id=\"passport-error\">\(HTML.escape(ValidationFailure("v.passportShort", field: "passport").message(.id)))</p>"))
+            #expect(short.body.string.contains("value=\"AB\""))
+            // Two questions at once: no single field is at fault, so the message stands at the top of the form.
+            let both = try await b.get("/lookup?passport=M1020304&name=KIM")
+            #expect(both.body.string.contains("id=\"lookup-form-error\">\(L10n.t("v.lookupOnlyOne", .id))</p>"))
+            // Every input has its label.
+            for field in ["passport", "name", "mrz", "purpose"] { #expect(html.contains("<label for=\"\(field)\">")) }
         }
     }
 }

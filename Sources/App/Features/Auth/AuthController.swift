@@ -4,54 +4,38 @@ import Vapor
 /// `/login`, `/logout`, `/lang/:code` (web) and `POST /api/v1/auth/token` (API).
 enum AuthController {
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
-        web.get("login", use: loginForm)
-        web.post("login", use: login)
-        web.post("logout", use: logout)
-        web.get("lang", ":code", use: switchLanguage)
+        web.get(.login, use: loginForm)
+        web.post(.login, use: login)
+        web.post(.logout, use: logout)
+        web.get(AuthURL.language(.key), use: switchLanguage)
         api.post("auth", "token", use: token)
     }
 
     struct LoginForm: Content { var email: String?; var password: String?; var next: String? }
 
     static func loginForm(_ req: Request) async throws -> Response {
-        if req.principal != nil { return req.redirect(to: "/") }
-        let bye = req.query[String.self, at: "bye"] != nil
-        return render(req, email: "", error: nil, notice: bye ? req.t("logout.done") : nil, next: req.query[String.self, at: "next"])
-    }
-
-    static func render(_ req: Request, email: String, error: String?, notice: String?, next: String?, status: HTTPResponseStatus = .ok) -> Response {
-        let lang = req.language
-        let errorBox: HTML = error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
-        let noticeBox: HTML = notice.map { "<p class=\"notice\">\($0)</p>" } ?? ""
-        return Views.page(req, title: L10n.t("login.title", lang), body: """
-        <section class="card narrow">
-          <h1>\(L10n.t("login.title", lang))</h1>
-          \(noticeBox)\(errorBox)
-          <form method="post" action="/login" id="login-form">
-            <input type="hidden" name="_csrf" value="\(req.csrfToken)">
-            <input type="hidden" name="next" value="\(safeNext(next) ?? "")">
-            <label for="email">\(L10n.t("login.email", lang))</label>
-            <input id="email" name="email" type="email" autocomplete="username" required value="\(email)">
-            <label for="password">\(L10n.t("login.password", lang))</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required>
-            <p><button type="submit">\(L10n.t("login.submit", lang))</button></p>
-          </form>
-        </section>
-        """, status: status)
+        if req.principal != nil { return req.redirect(to: SiteURL.home.path) }
+        return AuthViews.login(req, state: .empty, next: req.query[String.self, at: "next"])
     }
 
     static func login(_ req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
-        guard !email.isEmpty, let password = form.password, !password.isEmpty else {
-            return render(req, email: email, error: req.t("login.missing"), notice: nil, next: form.next, status: .unprocessableEntity)
+        var state = FormState(values: ["email": email])
+        let password = form.password ?? ""
+        if email.isEmpty { state.errors["email"] = req.t("login.emailMissing") }
+        if password.isEmpty { state.errors["password"] = req.t("login.passwordMissing") }
+        if state.hasErrors {
+            return AuthViews.login(req, state: state, next: form.next, status: .unprocessableEntity)
         }
         guard let user = try await Authentication.check(email: email, password: password, on: req) else {
             try await req.audit(AuditEntry(action: "auth.login_failed", objectType: "user", objectID: "-", detail: "web"))
-            return render(req, email: email, error: req.t("login.failed"), notice: nil, next: form.next, status: .unauthorized)
+            // Which of the two was wrong is not told; the message stands beside the e-mail, which stays typed.
+            state.errors["email"] = req.t("login.failed")
+            return AuthViews.login(req, state: state, next: form.next, status: .unauthorized)
         }
         let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string, on: req)
-        let res = req.redirect(to: safeNext(form.next) ?? "/", redirectType: .normal)
+        let res = req.redirect(to: safeNext(form.next) ?? SiteURL.home.path, redirectType: .normal)
         res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
         return res
     }
@@ -63,21 +47,21 @@ enum AuthController {
                 return ((), [AuditEntry(action: "auth.logout", objectType: "user", objectID: req.principal?.userID.uuidString ?? "-")])
             }
         }
-        let res = req.redirect(to: "/login?bye=1")
+        let res = Flash.redirect(req, to: .login, "logout.done")
         res.cookies[SessionCookie.name] = SessionCookie.expired(config: req.application.config)
         return res
     }
 
     static func switchLanguage(_ req: Request) throws -> Response {
         guard let lang = Language(rawValue: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
-        let res = req.redirect(to: safeNext(req.query[String.self, at: "back"]) ?? "/")
+        let res = req.redirect(to: safeNext(req.query[String.self, at: "back"]) ?? SiteURL.home.path)
         res.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 60 * 60 * 24 * 365, path: "/", isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return res
     }
 
     /// Only same-site relative paths are followed after login or a language switch (no open redirect).
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return nil }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix(SiteURL.login.path) else { return nil }
         return next
     }
 

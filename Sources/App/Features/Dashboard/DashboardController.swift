@@ -102,7 +102,7 @@ extension Application {
 /// `/` — one dashboard per role, with real counts for the user's scope.
 enum DashboardController {
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
-        web.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor)).get(use: dashboard)
+        web.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor)).get(.home, use: dashboard)
         api.grouped(RequireRole(.admin, .supervisor, .officer, .agency, .sponsor)).get("stats", use: statsAPI)
     }
 
@@ -112,79 +112,28 @@ enum DashboardController {
 
     static func dashboard(_ req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        let lang = req.language
-        let counts = try await ForeignerCounts.cached(ScopePolicy.countFilter(p), today: req.application.today, app: req.application, on: req.db)
-        var intro: HTML
-        var extra: HTML = ""
+        var m = DashboardViews.Model(principal: p, today: req.application.today,
+                                     counts: try await ForeignerCounts.cached(ScopePolicy.countFilter(p), today: req.application.today, app: req.application, on: req.db))
         switch p.role {
         case .agency:
-            let regionName = try await Region.find(p.agencyRegionCode ?? "", on: req.db)?.name ?? p.agencyRegionCode ?? "—"
-            intro = """
-            <p class="notice">\(L10n.t("dash.countsOnly", lang))</p>
-            <p>\(p.agencyName ?? "") · \(L10n.t("dash.region", lang)): <strong>\(regionName)</strong> (\(p.agencyRegionCode ?? ""))</p>
-            """
+            m.places = try await regionNames([p.agencyRegionCode].compactMap { $0 }, on: req.db)
         case .officer, .supervisor:
-            intro = "<p>\(L10n.t("dash.office", lang)): <strong>\(p.officeName ?? "—")</strong> · \(p.jurisdiction.joined(separator: ", "))</p>"
+            m.places = try await regionNames(p.jurisdiction, on: req.db)
         case .sponsor:
-            intro = "<p>\(L10n.t("dash.sponsored", lang)): <strong>\(p.sponsorName ?? "")</strong></p>"
-            extra = try await sponsorTable(req, p)
+            m.sponsored = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).limit(200).all()
         case .admin:
-            intro = ""
-            extra = try await adminPanel(req)
+            let sql = req.db as! any SQLDatabase
+            let rows = try await sql.select().column("role").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("users").groupBy("role").all()
+            m.usersByRole = try rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) }.sorted { $0.0 < $1.0 }
+            m.auditEvents = try await AuditHead.find(1, on: req.db)?.seq ?? 0
         }
-        let link: (String, String) -> HTML = { label, query in
-            p.role == .agency || p.role == .admin ? HTML(unsafeRaw: HTML.escape(label)) : "<a href=\"/foreigners?\(query)\">\(label)</a>"
-        }
-        let maxNat = counts.byNationality.values.max() ?? 1
-        let nationalities = counts.byNationality.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.prefix(12)
-        let categories = ["ITK", "ITAS", "ITAP", "other", "none"].filter { counts.byCategory[$0] != nil }
-        return Views.page(req, title: L10n.t("dash.title", lang), body: """
-        <h1>\(L10n.t("dash.title", lang)) · \(L10n.t("role.\(p.role.rawValue)", lang))</h1>
-        \(intro)
-        <div class="grid" id="stats">
-          <div class="card"><div class="stat" id="stat-total">\(counts.total)</div><div class="stat-label">\(L10n.t("dash.total", lang))</div></div>
-          <div class="card"><div class="stat" id="stat-expiring">\(counts.expiringIn30Days)</div><div class="stat-label">\(link(L10n.t("dash.expiring30", lang), "status=expiring"))</div></div>
-          <div class="card"><div class="stat" id="stat-overstayed">\(counts.overstayed)</div><div class="stat-label">\(link(L10n.t("dash.overstayed", lang), "status=overstayed"))</div></div>
-        </div>
-        <div class="grid">
-          <section class="card"><h2>\(L10n.t("dash.byCategory", lang))</h2>
-            <table><tbody>\(categories.html { c in "<tr><td>\(c == "none" ? L10n.t("status.noPermit", lang) : c)</td><td>\(counts.byCategory[c] ?? 0)</td></tr>" })</tbody></table>
-          </section>
-          <section class="card"><h2>\(L10n.t("dash.byNationality", lang))</h2>
-            <table><tbody>\(nationalities.html { n in
-                "<tr><td>\(n.key)</td><td class=\"bar\"><meter min=\"0\" max=\"\(maxNat)\" value=\"\(n.value)\"></meter> \(n.value)</td></tr>"
-            })</tbody></table>
-          </section>
-        </div>
-        \(extra)
-        """)
+        return DashboardViews.dashboard(req, m)
     }
 
-    static func sponsorTable(_ req: Request, _ p: Principal) async throws -> HTML {
-        let lang = req.language
-        let today = req.application.today
-        let items = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).limit(200).all()
-        guard !items.isEmpty else { return "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" }
-        return """
-        <section class="card"><h2>\(L10n.t("dash.sponsored", lang))</h2>
-        <table class="responsive"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>
-        \(items.html { f in "<tr><td><a href=\"/foreigners/\(f.id!.uuidString)\">\(f.fullName)</a></td><td>\(f.nationality)</td><td>\(f.permitEnd ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: today), lang))</td></tr>" })
-        </tbody></table></section>
-        """
-    }
-
-    static func adminPanel(_ req: Request) async throws -> HTML {
-        let lang = req.language
-        let sql = req.db as! any SQLDatabase
-        let rows = try await sql.select().column("role").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("users").groupBy("role").all()
-        let byRole = try rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) }.sorted { $0.0 < $1.0 }
-        let head = try await AuditHead.find(1, on: req.db)
-        return """
-        <div class="grid">
-          <section class="card"><h2>\(L10n.t("dash.users", lang))</h2><table><tbody>\(byRole.html { r in "<tr><td>\(L10n.t("role.\(r.0)", lang))</td><td>\(r.1)</td></tr>" })</tbody></table></section>
-          <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(head?.seq ?? 0)</div><p><a href="/admin/audit">\(L10n.t("nav.audit", lang))</a></p></section>
-        </div>
-        """
+    static func regionNames(_ codes: [String], on db: any Database) async throws -> [(code: String, name: String?)] {
+        let found = try await Region.query(on: db).filter(\.$id ~~ codes).all()
+        let names = Dictionary(found.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return codes.map { ($0, names[$0]) }
     }
 }

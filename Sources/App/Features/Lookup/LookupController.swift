@@ -11,7 +11,7 @@ import Vapor
 /// with its purpose.
 enum LookupController {
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
-        web.grouped(RequireRole(.officer, .supervisor)).get("lookup", use: page)
+        web.grouped(RequireRole(.officer, .supervisor)).get(.lookup, use: page)
         api.grouped(RequireRole(.officer, .supervisor)).get("lookup", use: lookupAPI)
     }
 
@@ -159,60 +159,20 @@ enum LookupController {
     }
 
     static func page(_ req: Request) async throws -> Response {
-        let lang = req.language
-        var results: HTML = ""
-        var error: HTML = ""
-        let chosen = (try? purpose(req)) ?? .fieldCheck
+        var state = FormState(req)
+        if state.values["purpose"] == nil { state.values["purpose"] = ReadPurpose.fieldCheck.rawValue }
+        var results: [Item]? = nil
         do {
             if let q = try query(req) {
                 let purpose = try purpose(req)
                 let r = try await search(q, req, paging: try Paging(req, defaultPer: 20))
                 try await audit(q, r.items, purpose: purpose, req)
-                results = r.items.isEmpty ? "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t("list.empty", lang))</p>" : r.items.html { card($0, lang) }
+                results = r.items
             }
         } catch let v as ValidationFailure {
-            error = "<p class=\"alert\" role=\"alert\" id=\"lookup-error\">\(v.message(req.language))</p>"
+            // Beside the field at fault ("passport", "name", "mrz", "purpose"); "fill in only one" at the top.
+            state.fail(v, lang: req.language, shownFields: LookupViews.fields)
         }
-        let purposes = ReadPurpose.allCases.map { ($0.rawValue, L10n.t("purpose.\($0.rawValue)", lang)) }
-        // On a phone the answer comes first; the form follows for the next check.
-        return Views.page(req, title: L10n.t("lookup.title", lang), body: """
-        <h1>\(L10n.t("lookup.title", lang))</h1>
-        \(error)
-        <div id="lookup-results">\(results)</div>
-        <form method="get" action="/lookup" class="card" id="lookup-form">
-          <label for="passport">\(L10n.t("lookup.passport", lang))</label>
-          <input id="passport" name="passport" autocomplete="off" autocapitalize="characters" value="\(req.query[String.self, at: "passport"])">
-          <label for="name">\(L10n.t("lookup.name", lang))</label>
-          <input id="name" name="name" autocomplete="off" value="\(req.query[String.self, at: "name"])">
-          <label for="mrz">\(L10n.t("lookup.mrz", lang))</label>
-          <textarea id="mrz" name="mrz" rows="3" class="mono" autocomplete="off" autocapitalize="characters" spellcheck="false">\(req.query[String.self, at: "mrz"])</textarea>
-          <label for="purpose">\(L10n.t("lookup.purpose", lang))</label>
-          <select id="purpose" name="purpose">\(Views.options(purposes, selected: chosen.rawValue))</select>
-          <p class="muted">\(L10n.t("lookup.hint", lang))</p>
-          <p><button type="submit">\(L10n.t("lookup.submit", lang))</button></p>
-        </form>
-        """)
-    }
-
-    static func card(_ i: Item, _ lang: Language) -> HTML {
-        let state: PermitState = i.daysOverstayed.map { .overstayed(days: $0) }
-            ?? (i.status == "noPermit" ? .noPermit : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
-        let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
-        <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
-        """ : ""
-        return """
-        <section class="card lookup-result">
-          <h2><a href="/foreigners/\(i.id.uuidString)?purpose=fieldCheck">\(i.fullName)</a> \(Views.statusBadge(state, lang))</h2>
-          \(fine)
-          <dl class="facts">
-            <dt>\(L10n.t("f.passportNumber", lang))</dt><dd>\(i.passportNumber ?? "—")</dd>
-            <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(i.nationality) · \(i.sex) · \(i.dateOfBirth ?? "—")</dd>
-            <dt>\(L10n.t("f.permits", lang))</dt><dd>\(i.permitCategory ?? "—") · \(i.permitEnd ?? "—")</dd>
-            <dt>\(L10n.t("f.sponsor", lang))</dt><dd>\(i.sponsorName ?? "—") \(i.sponsorPhone ?? "")</dd>
-            <dt>\(L10n.t("f.address", lang))</dt><dd>\(i.address ?? "—")</dd>
-            \(i.openTasks.isEmpty ? "" : "<dt>\(L10n.t("lookup.openTasks", lang))</dt><dd class=\"open-tasks\">\(i.openTasks.html { "\($0.title) (\($0.dueOn))<br>" as HTML })</dd>" as HTML)
-          </dl>
-        </section>
-        """
+        return LookupViews.page(req, state: state, results: results)
     }
 }

@@ -32,7 +32,7 @@ struct ForeignerItem: Content {
 
 struct ForeignerDetail: Content {
     struct PassportDTO: Content { var number: String; var issuingCountry: String; var issuedOn: String?; var expiresOn: String; var isCurrent: Bool }
-    struct PermitDTO: Content { var number: String; var type: String; var category: String; var startOn: String; var endOn: String; var status: String; var sponsorID: UUID?; var sponsorName: String?; var officeName: String? }
+    struct PermitDTO: Content { var number: String; var type: String; var typeLabel: String; var category: String; var startOn: String; var endOn: String; var status: String; var sponsorID: UUID?; var sponsorName: String?; var officeName: String? }
     struct AddressDTO: Content { var line: String; var villageCode: String; var villageName: String?; var districtCode: String; var latitude: Double?; var longitude: Double?; var validFrom: String; var isCurrent: Bool }
     struct EmploymentDTO: Content { var sponsorID: UUID; var sponsorName: String; var position: String; var startOn: String; var endOn: String? }
 
@@ -53,7 +53,7 @@ struct ForeignerDetail: Content {
         return ForeignerDetail(
             foreigner: ForeignerItem(f, today: today),
             passports: passports.map { .init(number: $0.number, issuingCountry: $0.issuingCountry, issuedOn: $0.issuedOn, expiresOn: $0.expiresOn, isCurrent: $0.isCurrent) },
-            permits: permits.map { .init(number: $0.number, type: $0.type.id ?? "", category: $0.type.category, startOn: $0.startOn, endOn: $0.endOn, status: $0.status, sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor?.name, officeName: $0.office?.name) },
+            permits: permits.map { .init(number: $0.number, type: $0.type.id ?? "", typeLabel: $0.type.label, category: $0.type.category, startOn: $0.startOn, endOn: $0.endOn, status: $0.status, sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor?.name, officeName: $0.office?.name) },
             addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: villageName[$0.villageCode], districtCode: $0.districtCode, latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
             employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) })
     }

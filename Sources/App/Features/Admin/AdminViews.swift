@@ -1,0 +1,80 @@
+import AuditChain
+import Vapor
+
+/// The administrator's pages: the audit trail (`/admin/audit`) and the users (`/admin/users`).
+/// Actions, object kinds, roles and purposes are shown by name in the page's language, times in the
+/// office's zone ("2 Des 2026 18.30 WIB"); ids are shortened to their first eight characters.
+enum AdminViews {
+    /// An audit action by name ("auth.login" → "Masuk"); an action without a name is shown as written.
+    static func actionName(_ action: String, _ lang: Language) -> String {
+        let key = "audit.action.\(action)"
+        return L10n.has(key) ? L10n.t(key, lang) : action
+    }
+
+    static func objectName(_ type: String, _ lang: Language) -> String {
+        let key = "audit.object.\(type)"
+        return L10n.has(key) ? L10n.t(key, lang) : type
+    }
+
+    static func roleName(_ role: String, _ lang: Language) -> String {
+        let key = "role.\(role)"
+        return L10n.has(key) ? L10n.t(key, lang) : role
+    }
+
+    static func purposeName(_ purpose: String, _ lang: Language) -> String {
+        if purpose.isEmpty { return "—" }
+        let key = "purpose.\(purpose)"
+        return L10n.has(key) ? L10n.t(key, lang) : purpose
+    }
+
+    static func chainBreak(_ b: AuditBreak, _ lang: Language) -> String {
+        let seq = Int(b.sequence)
+        switch b.kind {
+        case .contentAltered: return L10n.f("audit.break.contentAltered", lang, seq)
+        case .linkBroken: return L10n.f("audit.break.linkBroken", lang, seq)
+        case .missingEvents(let expected): return L10n.f("audit.break.missingEvents", lang, seq, Int(expected))
+        case .truncated(let last): return L10n.f("audit.break.truncated", lang, seq, Int(last))
+        }
+    }
+
+    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord]) -> Response {
+        let lang = req.language
+        let status: HTML
+        switch chain {
+        case .success(let n): status = "<p class=\"notice\" id=\"chain-status\">\(L10n.t("dash.auditIntact", lang)) · \(Int(n))</p>"
+        case .failure(let b): status = "<p class=\"alert\" role=\"alert\" id=\"chain-status\">\(L10n.t("dash.auditBroken", lang)): \(chainBreak(b, lang))</p>"
+        }
+        let short: (String) -> String = { String($0.prefix(8)) }
+        let rows: HTML = events.html { e in
+            """
+            <tr><td>\(Int(e.id ?? 0))</td><td>\(Views.time(e.occurredAt, req))</td>
+            <td>\(roleName(e.actorRole, lang)) <span class="code">\(short(e.actorID))</span></td>
+            <td>\(actionName(e.action, lang))</td>
+            <td>\(objectName(e.objectType, lang)) <span class="code">\(short(e.objectID))</span></td>
+            <td>\(purposeName(e.purpose, lang))</td><td><span class="code">\(short(e.requestID))</span></td></tr>
+            """
+        }
+        return Views.page(req, title: L10n.t("nav.audit", lang), body: """
+        <h1>\(L10n.t("nav.audit", lang))</h1>
+        \(status)
+        <p class="muted">\(L10n.t("audit.latest", lang))</p>
+        <table class="responsive" id="audit-events"><thead><tr><th>\(L10n.t("audit.seq", lang))</th><th>\(L10n.t("audit.time", lang))</th><th>\(L10n.t("audit.actor", lang))</th><th>\(L10n.t("audit.action", lang))</th><th>\(L10n.t("audit.object", lang))</th><th>\(L10n.t("audit.purpose", lang))</th><th>\(L10n.t("audit.request", lang))</th></tr></thead><tbody>
+        \(rows)
+        </tbody></table>
+        """)
+    }
+
+    static func users(_ req: Request, users: [User]) -> Response {
+        let lang = req.language
+        let rows: HTML = users.html { u in
+            let state = u.disabled ? "<span class=\"badge overstayed\">\(L10n.t("users.disabled", lang))</span>" as HTML : "\(L10n.t("users.active", lang))"
+            return "<tr><td>\(u.email)</td><td>\(u.displayName)</td><td>\(roleName(u.role, lang))</td><td>\(u.office?.name ?? u.agency?.name ?? u.sponsor?.name ?? "—")</td><td>\(state)</td></tr>"
+        }
+        return Views.page(req, title: L10n.t("nav.users", lang), body: """
+        <h1>\(L10n.t("nav.users", lang))</h1>
+        <table class="responsive" id="user-list"><thead><tr><th>\(L10n.t("users.email", lang))</th><th>\(L10n.t("s.name", lang))</th><th>\(L10n.t("users.role", lang))</th><th>\(L10n.t("users.unit", lang))</th><th>\(L10n.t("users.state", lang))</th></tr></thead><tbody>
+        \(rows)
+        </tbody></table>
+        """)
+    }
+}

@@ -1,0 +1,114 @@
+import Vapor
+
+/// The registry's pages: the foreigners list with its filters (`/foreigners`) and one foreigner's
+/// record (`/foreigners/:id`). Coded values (nationality, category, status, sex) are shown as text in
+/// the page's language, days as "2 Des 2026".
+enum ForeignerViews {
+    struct ListModel {
+        var items: [Foreigner]
+        var total: Int
+        var paging: Paging
+        var nationalities: [String]
+        /// The filters as submitted, with an error beside the filter at fault.
+        var filters: FormState
+        var today: String
+    }
+
+    static let filterFields: Set<String> = ["q", "nationality", "category", "status"]
+
+    static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
+        let lang = req.language
+        let rows: HTML = m.items.html { f in
+            let state = PermitState(end: f.permitEnd, today: m.today)
+            return """
+            <tr>
+              <td><a href="\(SiteURL.foreigner(.id(f.id!)).path)">\(f.fullName)</a></td>
+              <td>\(RegistryText.nationality(f.nationality, lang))</td>
+              <td>\(f.passportNumber ?? "—")</td>
+              <td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td>
+              <td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td>
+              <td>\(Views.statusBadge(state, lang))</td>
+            </tr>
+            """
+        }
+        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        <table class="responsive" id="foreigner-list">
+          <thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("f.passportNumber", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead>
+          <tbody>\(rows)</tbody>
+        </table>
+        \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
+        """
+        let all = (value: "", label: L10n.t("list.all", lang))
+        let nationalities = [all] + m.nationalities.map { (value: $0, label: RegistryText.nationality($0, lang)) }
+        let categories = [all] + ForeignerSearch.categories.map { (value: $0, label: RegistryText.category($0, lang)) }
+        let statuses = [all] + ForeignerSearch.statuses.map { (value: $0, label: L10n.t("status.\($0)", lang)) }
+        let f = m.filters
+        return Views.page(req, title: L10n.t("nav.foreigners", lang), body: """
+        <h1>\(L10n.t("nav.foreigners", lang))</h1>
+        <div role="search">
+        \(Form.open(req, action: SiteURL.foreigners.path, id: "foreigner-filters", method: "get", state: f, classes: "filters"))
+          \(Form.field("q", label: L10n.t("list.search", lang), state: f, kind: .search, attributes: "maxlength=\"100\""))
+          \(Form.field("nationality", label: L10n.t("list.nationality", lang), state: f, kind: .select(nationalities)))
+          \(Form.field("category", label: L10n.t("list.category", lang), state: f, kind: .select(categories)))
+          \(Form.field("status", label: L10n.t("list.status", lang), state: f, kind: .select(statuses)))
+          \(Form.submit(L10n.t("list.filter", lang)))
+        </form>
+        </div>
+        \(table)
+        """, status: status)
+    }
+
+    static func detail(_ req: Request, _ d: ForeignerDetail, today: String) -> Response {
+        let lang = req.language
+        let f = d.foreigner
+        let state = PermitState(end: f.permitEnd, today: today)
+        let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
+        let current = L10n.t("f.current", lang)
+        let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }
+        let passports: HTML = d.passports.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.passportNumber", lang))</th><th>\(L10n.t("f.issuingCountry", lang))</th><th>\(L10n.t("f.expires", lang))</th></tr></thead><tbody>
+        \(d.passports.html { p in "<tr><td>\(p.number)\(p.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(RegistryText.nationality(p.issuingCountry, lang))</td><td>\(day(p.expiresOn))</td></tr>" })
+        </tbody></table>
+        """
+        let permits: HTML = d.permits.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.permitType", lang))</th><th>\(L10n.t("f.permitCategory", lang))</th><th>\(L10n.t("f.permitStatus", lang))</th><th>\(L10n.t("f.permitNumber", lang))</th><th>\(L10n.t("f.start", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("f.sponsor", lang))</th><th>\(L10n.t("f.office", lang))</th></tr></thead><tbody>
+        \(d.permits.html { p in
+            let sponsorCell: HTML = p.sponsorID.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(p.sponsorName ?? "")</a>" } ?? "—"
+            return """
+            <tr><td>\(p.typeLabel) <span class="code">\(p.type)</span></td><td>\(RegistryText.category(p.category, lang))</td><td>\(RegistryText.permitStatus(p.status, lang))</td>
+            <td>\(p.number)</td><td>\(day(p.startOn))</td><td>\(day(p.endOn))</td><td>\(sponsorCell)</td><td>\(p.officeName ?? "—")</td></tr>
+            """
+        })
+        </tbody></table>
+        """
+        let addresses: HTML = d.addresses.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.address", lang))</th><th>\(L10n.t("f.village", lang))</th><th>\(L10n.t("f.validFrom", lang))</th></tr></thead><tbody>
+        \(d.addresses.html { a in
+            "<tr><td>\(a.line)\(a.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(a.villageName ?? "") <span class=\"code\">\(a.villageCode)</span></td><td>\(day(a.validFrom))</td></tr>"
+        })
+        </tbody></table>
+        """
+        let jobs: HTML = d.employments.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.sponsor", lang))</th><th>\(L10n.t("f.position", lang))</th><th>\(L10n.t("f.start", lang))</th><th>\(L10n.t("f.end", lang))</th></tr></thead><tbody>
+        \(d.employments.html { e in "<tr><td>\(e.sponsorName)</td><td>\(e.position)</td><td>\(day(e.startOn))</td><td>\(day(e.endOn))</td></tr>" })
+        </tbody></table>
+        """
+        return Views.page(req, title: f.fullName, body: """
+        <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
+        <p class="muted">\(L10n.t("f.auditNote", lang))</p>
+        <section class="card"><dl class="facts">
+          <dt>\(L10n.t("f.familyName", lang))</dt><dd>\(f.familyName)</dd>
+          <dt>\(L10n.t("f.givenNames", lang))</dt><dd>\(f.givenNames)</dd>
+          <dt>\(L10n.t("f.sex", lang))</dt><dd>\(RegistryText.sex(f.sex, lang))</dd>
+          <dt>\(L10n.t("f.dob", lang))</dt><dd>\(day(f.dateOfBirth))</dd>
+          <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(RegistryText.nationality(f.nationality, lang))</dd>
+          <dt>\(L10n.t("f.passportNumber", lang))</dt><dd>\(f.passportNumber ?? "—")</dd>
+          <dt>\(L10n.t("list.category", lang))</dt><dd>\(RegistryText.category(f.permitCategory, lang))</dd>
+        </dl></section>
+        <section class="card"><h2>\(L10n.t("f.permits", lang))</h2>\(permits)</section>
+        <section class="card"><h2>\(L10n.t("f.passport", lang))</h2>\(passports)</section>
+        <section class="card"><h2>\(L10n.t("f.addresses", lang))</h2>\(addresses)</section>
+        <section class="card"><h2>\(L10n.t("f.employment", lang))</h2>\(jobs)</section>
+        """)
+    }
+}

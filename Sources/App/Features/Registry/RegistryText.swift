@@ -1,0 +1,27 @@
+/// The registry's coded values as people read them, in the page's language: nationalities with their
+/// code ("Tiongkok (CHN)"), sexes, permit categories and permit statuses. A value without a text is
+/// shown as it is stored rather than as a missing key.
+enum RegistryText {
+    static func nationality(_ code: String, _ lang: Language) -> String {
+        let key = "country.\(code)"
+        return L10n.has(key) ? "\(L10n.t(key, lang)) (\(code))" : code
+    }
+
+    static func sex(_ code: String, _ lang: Language) -> String {
+        known("sex.\(code)", lang) ?? code
+    }
+
+    /// `ITK`, `ITAS`, `ITAP`, `other`; nil (no current permit) as "Tanpa izin".
+    static func category(_ code: String?, _ lang: Language) -> String {
+        guard let code else { return L10n.t("status.noPermit", lang) }
+        return known("category.\(code)", lang) ?? code
+    }
+
+    static func permitStatus(_ code: String, _ lang: Language) -> String {
+        known("permit.status.\(code)", lang) ?? code
+    }
+
+    static func known(_ key: String, _ lang: Language) -> String? {
+        L10n.has(key) ? L10n.t(key, lang) : nil
+    }
+}
