@@ -106,11 +106,15 @@ struct AlertFixture {
             #expect(got.count == 2)
             let a = try #require(got.first { $0.rcpt_tos == ["hrd@sponsor-a.co.id"] })
             let b = try #require(got.first { $0.rcpt_tos == ["hr@sponsor-b.co.id"] })
+            // Each person by name with the permit's end; no passport or permit number (UU 27/2022); details behind the sign-in.
             for p in [fx.a1, fx.a2, fx.a3] {
-                #expect(a.text.contains(p.foreigner.fullName) && a.text.contains(p.foreigner.passportNumber!))
+                #expect(a.text.contains(p.foreigner.fullName) && !a.text.contains(p.foreigner.passportNumber!) && !a.text.contains(p.permit.number))
                 #expect(!b.text.contains(p.foreigner.fullName) && !b.text.contains(p.foreigner.passportNumber!))
             }
-            #expect(b.text.contains(fx.b1.foreigner.fullName) && !a.text.contains(fx.b1.foreigner.fullName))
+            #expect(b.text.contains(fx.b1.foreigner.fullName) && !a.text.contains(fx.b1.foreigner.fullName) && !b.text.contains(fx.b1.foreigner.passportNumber!))
+            #expect(!a.text.lowercased().contains("paspor") && !b.text.lowercased().contains("passport"))
+            #expect(a.text.contains("berakhir 30 Des 2026") && b.text.contains("ends on 7 Dec 2026"))
+            #expect(a.text.contains("Rincian (setelah masuk ke Sinergi): ") && a.text.contains("/portal"))
             #expect(a.subject.contains("3 izin tinggal") && a.subject.contains("1 overstay"))
             #expect(a.text.contains("30 hari lagi") && a.text.contains("sudah lewat 3 hari") && a.text.contains("Rp 3.000.000"))
             #expect(b.subject.hasPrefix("Sinergi: 1 stay permits need action") && b.text.contains("in 7 days") && b.text.contains("To do NOW"))
@@ -208,6 +212,61 @@ struct AlertFixture {
             let a = try await PermitWarning.query(on: app.db).filter(\.$sponsorID == fx.a.id!).all()
             #expect(a.count == 3 && Set(a.compactMap(\.outboxID)).count == 1)
             #expect(try await AlertRun.find("2026-11-30", on: app.db)?.finishedAt != nil)
+        }
+    }
+
+    @Test func aSupervisorRunsTheScanNowAndOfficersOnlyReadWhenItRuns() async throws {
+        try await withTestApp { app in
+            let clock = TestClock(); clock.install(app)
+            let fx = try await AlertFixture.make(app)
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            // The test server's scheduler is off: the page says so, and that cron runs the scan.
+            let page = try await officer.get("/warnings")
+            #expect(page.status == .ok && page.body.string.contains("SINERGI_SCHEDULER=off") && page.body.string.contains("Pemindaian belum pernah dijalankan."))
+            #expect(!page.body.string.contains("id=\"run-scan\""))
+            // With the scheduler on, the hour from the configuration.
+            app.config.schedulerEnabled = true; app.config.alertsHour = 6
+            let on = try await officer.get("/warnings").body.string
+            #expect(on.contains("setiap hari mulai pukul 06.00 WIB"))
+            app.config.schedulerEnabled = false
+            // Officers may not run it.
+            #expect(try await officer.post("/warnings/run", form: [:]).status == .forbidden)
+            #expect(try await PermitWarning.query(on: app.db).count() == 0)
+
+            let sup = Browser(app)
+            try await sup.login("supervisor@demo.sinergi.id")
+            #expect(try await sup.get("/warnings").body.string.contains("id=\"run-scan\""))
+            // A forged form (no CSRF token) runs nothing.
+            #expect(try await sup.post("/warnings/run", form: [:], csrf: false).status == .forbidden)
+            #expect(try await PermitWarning.query(on: app.db).count() == 0)
+            let ran = try await sup.post("/warnings/run", form: [:])
+            #expect(ran.status == .seeOther && ran.headers.first(name: .location) == "/warnings")
+            #expect(try await warnings(app, day: "2026-11-30") == [key(fx.a1, 30), key(fx.a2, 30), key(fx.a3, -1), key(fx.b1, 7)])
+            #expect(try await OutboxMessage.query(on: app.db).count() == 2)
+            let after = try await sup.get("/warnings").body.string
+            #expect(after.contains("id=\"flash\"") && after.contains("Pemindaian peringatan hari ini selesai."))
+            #expect(after.contains("Terakhir selesai 30 Nov 2026 12.00 WIB (untuk 30 Nov 2026): 4 peringatan baru, 2 email."))
+            #expect(after.contains(fx.a1.foreigner.fullName) && after.contains("sudah berjalan"))
+            // Again the same day: nothing found twice, nothing sent twice.
+            #expect(try await sup.post("/warnings/run", form: [:]).status == .seeOther)
+            #expect(try await PermitWarning.query(on: app.db).count() == 4)
+            #expect(try await OutboxMessage.query(on: app.db).count() == 2)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "alerts.runNow").count() == 2)
+        }
+    }
+
+    @Test func theOutboxPageNamesKindsAndStatesInTheLanguage() async throws {
+        try await withTestApp { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let html = try await admin.get("/admin/outbox").body.string
+            #expect(html.contains("Menunggu: 2 · Sedang dikirim: 0 · Terkirim: 0 · Gagal: 0"))
+            #expect(html.contains(">Ringkasan peringatan izin tinggal</td>") && html.contains("30 Nov 2026 12.00 WIB"))
+            #expect(!html.contains("warning-digest</td>") && !html.contains(">pending<") && !html.contains("2026-11-30T"))
         }
     }
 }

@@ -81,12 +81,36 @@ import VaporTesting
             try await b.login("sponsor@demo.sinergi.id")
             #expect(try await b.get("/portal/tka").status == .ok)
             let bad = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Engineer | 2\nWelder two"])
-            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Jabatan baris 2"))
+            #expect(bad.status == .unprocessableEntity)
+            // The form keeps what was typed, and the message (in Indonesian) sits beside the positions box.
+            let html = bad.body.string
+            #expect(html.contains("<p class=\"field-error\" id=\"positions-error\">Jabatan baris 2: tulis nama jabatan"))
+            #expect(html.contains("value=\"B.3/9\"") && html.contains("value=\"2026-01-01\"") && html.contains("value=\"2027-01-01\""))
+            #expect(html.contains(">Engineer | 2\nWelder two</textarea>"))
             #expect(try await RPTKA.query(on: app.db).count() == 0)
+            // An end before the start: beside "valid to".
+            let order = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2027-01-01", "validTo": "2026-01-01", "positions": "Engineer | 2"])
+            #expect(order.status == .unprocessableEntity && order.body.string.contains("id=\"validTo-error\">Berlaku sampai tidak boleh sebelum 2027-01-01."))
             let ok = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Engineer | 2\nWelder | 1"])
             #expect(ok.status == .seeOther)
             let page = try await b.get("/portal/tka")
             #expect(page.body.string.contains("Welder") && page.body.string.contains("id=\"mismatches\""))
+            #expect(page.body.string.contains("id=\"flash\"") && page.body.string.contains("RPTKA dicatat."))
+            // The same number again: beside the number, the input kept.
+            let again = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Fitter | 1"])
+            #expect(again.status == .conflict && again.body.string.contains("id=\"number-error\">RPTKA B.3/9 sudah tercatat.") && again.body.string.contains(">Fitter | 1</textarea>"))
+            // The assignment and payment forms: no worker chosen, or a month that is not one, said beside the field.
+            let noWorker = try await b.post("/portal/tka/assignments", form: ["foreignerId": "", "understudyName": "Budi"])
+            #expect(noWorker.status == .unprocessableEntity && noWorker.body.string.contains("id=\"a-foreigner-error\">Orang asing wajib diisi.") && noWorker.body.string.contains("value=\"Budi\""))
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            let worker = try #require(try await send(app, .GET, "/api/v1/portal/foreign-workers", token).content.decode(Overview.self).workers.first)
+            let badMonth = try await b.post("/portal/tka/payments", form: ["foreignerId": worker.foreignerId.uuidString, "fromMonth": "2026-13", "months": "1", "amountUsd": "100", "paidOn": "2026-11-02", "reference": "NTPN-9"])
+            #expect(badMonth.status == .unprocessableEntity && badMonth.body.string.contains("id=\"fromMonth-error\">") && badMonth.body.string.contains("value=\"NTPN-9\""))
+            let paid = try await b.post("/portal/tka/payments", form: ["foreignerId": worker.foreignerId.uuidString, "fromMonth": "2026-11", "months": "1", "amountUsd": "100", "paidOn": "2026-11-02", "reference": "NTPN-9"])
+            #expect(paid.status == .seeOther)
+            #expect(try await b.get("/portal/tka").body.string.contains("Pembayaran DKPTKA dicatat."))
+            #expect(try await b.post("/portal/tka/assignments", form: ["foreignerId": worker.foreignerId.uuidString, "understudyName": "Budi"]).status == .seeOther)
+            #expect(try await b.get("/portal/tka").body.string.contains("Jabatan dan tenaga pendamping disimpan."))
         }
     }
 }

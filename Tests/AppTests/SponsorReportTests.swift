@@ -164,6 +164,12 @@ import VaporTesting
             let receipt = try await b.get(receiptPath)
             let r = try #require(try await SponsorReport.query(on: app.db).first())
             #expect(receipt.status == .ok && receipt.body.string.contains(r.receiptNumber) && receipt.body.string.contains("Seoul"))
+            // Confirmed once; the stamp as people read it (12:00 WIB on 30 November); a print button the CSP allows.
+            #expect(receipt.body.string.contains("id=\"flash\"") && receipt.body.string.contains("Laporan terkirim."))
+            #expect(receipt.body.string.contains("<dd id=\"submitted-at\">30 Nov 2026 12.00 WIB</dd>"))
+            #expect(!receipt.body.string.contains("+0700") && !receipt.body.string.contains("onclick"))
+            #expect(receipt.body.string.contains("<button type=\"button\" data-print>Cetak</button>"))
+            #expect(receipt.headers[.setCookie].contains { $0.hasPrefix("\(Flash.cookie)=;") && $0.contains("Max-Age=0") })
             // A forged form (no CSRF token) writes nothing.
             #expect(try await b.post("/portal/reports", form: ["clientId": "w2", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-29"], csrf: false).status == .forbidden)
             #expect(try await SponsorReport.query(on: app.db).count() == 1)
@@ -171,8 +177,15 @@ import VaporTesting
             let o = Browser(app)
             try await o.login("officer@demo.sinergi.id")
             #expect(try await o.get("/sponsor-reports").body.string.contains(r.receiptNumber))
+            // Returning needs a reason: the form says so beside the field, in Indonesian, and nothing changes.
+            let noReason = try await o.post("/sponsor-reports/\(r.id!.uuidString)/review", form: ["decision": "return"])
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.body.string.contains("<p class=\"field-error\" id=\"reason-error\">Alasan: tulis alasan agar penjamin tahu"))
+            #expect(try await SponsorReport.find(r.id, on: app.db)?.status == "submitted")
             #expect(try await o.post("/sponsor-reports/\(r.id!.uuidString)/review", form: ["decision": "accept"]).status == .seeOther)
             #expect(try await SponsorReport.find(r.id, on: app.db)?.status == "accepted")
+            let reviewed = try await o.get(receiptPath).body.string
+            #expect(reviewed.contains("Laporan diterima; penjamin diberi tahu.") && !reviewed.contains("id=\"review-form\""))
             // Agency members and admins have no portal.
             let a = Browser(app)
             try await a.login("agency@demo.sinergi.id")
@@ -218,6 +231,68 @@ import VaporTesting
             let civil = try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "c", "foreignerId": f, "type": "civilStatusChange", "eventOn": "2026-12-01", "civilStatus": "birth"])
             #expect(try civil.content.decode(Report.self).dueOn == "2026-12-15")
             #expect(try await post(app, token, "/api/v1/sponsor-reports", ["clientId": "e", "foreignerId": f, "type": "departure", "eventOn": "2026-12-02"]).status == .unprocessableEntity)
+        }
+    }
+
+    /// The regions above a village, as the picker submits them: `kelurahanCode_province`, `_regency`, `_district`, and the village itself.
+    func pickerFields(_ village: String) -> [String: String] {
+        let p = village.split(separator: ".").map(String.init)
+        return ["kelurahanCode_province": p[0], "kelurahanCode_regency": p[0...1].joined(separator: "."),
+                "kelurahanCode_district": p[0...2].joined(separator: "."), "kelurahanCode": village]
+    }
+
+    @Test func anInvalidReportKeepsItsInputAndSaysWhatIsWrongBesideTheField() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app).id!.uuidString
+            _ = try await b.get("/portal/reports/new?foreigner=\(f)&type=departure")
+            let bad = try await b.post("/portal/reports", form: ["clientId": "k1", "foreignerId": f, "type": "departure", "eventOn": "2027-01-01",
+                                                                 "destination": "Seoul via Incheon", "note": "Tiket terlampir"])
+            let html = bad.body.string
+            #expect(bad.status == .unprocessableEntity)
+            #expect(html.contains("<p class=\"field-error\" id=\"eventOn-error\">Tanggal kejadian tidak boleh di masa depan.</p>"))
+            #expect(html.contains("value=\"2027-01-01\"") && html.contains("value=\"Seoul via Incheon\"") && html.contains(">Tiket terlampir</textarea>"))
+            #expect(html.contains("<option value=\"\(f)\" selected>") && html.contains("<option value=\"departure\" selected>"))
+            #expect(html.contains("name=\"clientId\" value=\"k1\""))
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
+            // Nothing chosen: beside the field too, not a refusal.
+            let none = try await b.post("/portal/reports", form: ["clientId": "k2", "foreignerId": "", "type": "", "eventOn": "2026-11-20"])
+            #expect(none.status == .unprocessableEntity && none.body.string.contains("id=\"foreignerId-error\">Orang asing wajib diisi."))
+        }
+    }
+
+    @Test func anAddressChangeIsFiledByPickingTheVillageByName() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            let f = try await sponsorForeigner(app).id!.uuidString
+            // A village anywhere in Indonesia, here in another province than the office's.
+            let office = try #require(try await Foreigner.find(UUID(uuidString: f), on: app.db)?.regencyCode?.prefix(2))
+            let village = try #require(try await Region.query(on: app.db).filter(\.$level == "village").sort(\.$id, .descending).all()
+                .first { !$0.id!.hasPrefix(office + ".") })
+            let code = village.id!
+            let form = try await b.get("/portal/reports/new?foreigner=\(f)&type=addressChange")
+            #expect(form.body.string.contains("id=\"kelurahanCode-picker\"") && !form.body.string.contains("placeholder=\"35.78.01.1001\""))
+            // Without JavaScript the picker sends the form back to fill the next list; everything typed stays.
+            let base = ["clientId": "a1", "foreignerId": f, "type": "addressChange", "eventOn": "2026-11-25", "address": "Jl. Merdeka 5"]
+            var query = URLComponents(); query.queryItems = (base.merging(["_picker": "kelurahanCode", "kelurahanCode_province": String(code.prefix(2))]) { $1 })
+                .map { URLQueryItem(name: $0.key, value: $0.value) }
+            let next = try await b.get("/portal/reports" + (query.string ?? ""))
+            #expect(next.status == .ok && next.body.string.contains("value=\"Jl. Merdeka 5\""))
+            #expect(next.body.string.contains("<option value=\"\(code.prefix(2))\" selected>"))
+            // Only the province chosen: the picker says to choose the village, in Indonesian, and keeps the province.
+            let half = try await b.post("/portal/reports", form: base.merging(["kelurahanCode_province": String(code.prefix(2))]) { $1 })
+            #expect(half.status == .unprocessableEntity)
+            #expect(half.body.string.contains("id=\"kelurahanCode-error\">Kelurahan/desa: pilih kelurahan/desa dari daftar."))
+            #expect(half.body.string.contains("<option value=\"\(code.prefix(2))\" selected>") && half.body.string.contains("value=\"Jl. Merdeka 5\""))
+            // All four levels: filed, with the village's name on the receipt and its code as secondary text.
+            let ok = try await b.post("/portal/reports", form: base.merging(pickerFields(code)) { $1 })
+            #expect(ok.status == .seeOther)
+            let r = try #require(try await SponsorReport.query(on: app.db).first())
+            #expect(r.details.contains("\"kelurahanCode\":\"\(code)\"") && r.reportType == "addressChange")
+            let receipt = try await b.get(try #require(ok.headers.first(name: .location))).body.string
+            #expect(receipt.contains(HTML.escape(village.name)) && receipt.contains("<span class=\"code\">\(code)</span>"))
         }
     }
 }

@@ -8,12 +8,13 @@ import Vapor
 enum AlertsController {
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
         let officerWeb = web.grouped(RequireRole(.officer, .supervisor))
-        officerWeb.get("overstays", use: overstaysPage)
-        officerWeb.get("warnings", use: warningsPage)
+        officerWeb.get(.overstays, use: overstaysPage)
+        officerWeb.get(.warnings, use: warningsPage)
+        web.grouped(RequireRole(.supervisor)).post(AlertsURL.runScan, use: runScan)
         let officerAPI = api.grouped(RequireRole(.officer, .supervisor))
         officerAPI.get("overstays", use: overstaysAPI)
         officerAPI.get("warnings", use: warningsAPI)
-        web.grouped(RequireRole(.admin)).get("admin", "outbox", use: outboxPage)
+        web.grouped(RequireRole(.admin)).get(.adminOutbox, use: outboxPage)
         api.grouped(RequireRole(.admin)).get("outbox", use: outboxAPI)
     }
 
@@ -54,17 +55,8 @@ enum AlertsController {
     }
 
     static func overstaysPage(_ req: Request) async throws -> Response {
-        let lang = req.language
         let r = try await overstays(req)
-        let rows: HTML = r.items.html { o in
-            "<tr><td><a href=\"/foreigners/\(o.foreignerId.uuidString)\">\(o.fullName)</a></td><td>\(o.nationality)</td><td>\(o.passportNumber ?? "—")</td><td>\(o.permitEnd)</td><td>\(o.days)</td><td>\(OverstayFine.rupiah(o.feeIDR))\(o.deportationCase ? HTML(" · <strong>\(L10n.t("lookup.deportation", lang))</strong>") : "")</td></tr>"
-        }
-        return Views.page(req, title: L10n.t("nav.overstays", lang), body: """
-        <h1>\(L10n.t("nav.overstays", lang)) (\(r.total))</h1>
-        <p class="muted">\(L10n.t("ov.basis", lang))</p>
-        \(r.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"overstays\"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.days", lang))</th><th>\(L10n.t("lookup.fine", lang))</th></tr></thead><tbody>\(rows)</tbody></table>")
-        \(Views.pagination(req, page: r.paging.page, per: r.paging.per, total: r.total))
-        """)
+        return AlertViews.overstays(req, .init(items: r.items, total: r.total, paging: r.paging))
     }
 
     struct Warning: Content {
@@ -95,17 +87,28 @@ enum AlertsController {
     }
 
     static func warningsPage(_ req: Request) async throws -> Response {
-        let lang = req.language
         let w = try await warnings(req)
-        let rows: HTML = w.items.html { x in
-            let label = x.threshold == PermitWarning.overstay ? L10n.t("status.overstayed", lang) : L10n.f("status.daysLeft", lang, x.threshold)
-            return "<tr><td><a href=\"/foreigners/\(x.foreignerId.uuidString)\">\(x.fullName)</a></td><td>\(x.permitEnd)</td><td>\(label)</td><td>\(x.sponsorId.map { HTML("<a href=\"/sponsors/\($0.uuidString)\">→</a>") } ?? "—")</td><td>\(L10n.t(x.emailed ? "ov.emailed" : "ov.notEmailed", lang))</td></tr>"
-        }
-        return Views.page(req, title: L10n.t("nav.warnings", lang), body: """
-        <h1>\(L10n.t("nav.warnings", lang)) · \(w.day)</h1>
-        <form class="filters" method="get" action="/warnings"><div><label for="day">\(L10n.t("ov.day", lang))</label><input id="day" name="day" type="date" value="\(w.day)"></div><button type="submit">\(L10n.t("list.filter", lang))</button></form>
-        \(w.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"warnings\"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.threshold", lang))</th><th>\(L10n.t("nav.sponsors", lang))</th><th>Email</th></tr></thead><tbody>\(rows)</tbody></table>")
-        """)
+        let p = try req.requirePrincipal()
+        return AlertViews.warnings(req, .init(day: w.day, items: w.items, schedule: try await schedule(req), canRunNow: p.role == .supervisor))
+    }
+
+    /// When the server's scheduler runs the scan (or that cron does), and the latest run.
+    static func schedule(_ req: Request) async throws -> AlertViews.Schedule {
+        let config = req.application.config
+        let today = req.application.today
+        let last = try await AlertRun.query(on: req.db).sort(\.$id, .descending).first()
+        return AlertViews.Schedule(schedulerOn: config.schedulerEnabled, hour: config.alertsHour,
+                                   zone: LocalTime.abbreviation(config.timeZone, at: req.application.clock.now()), today: today,
+                                   lastRun: last, ranToday: try await EarlyWarnings.hasRun(today, db: req.db))
+    }
+
+    /// A supervisor runs today's scan now: the scheduler's own scan for the same day, so warnings already
+    /// found (per permit and threshold) and digests already written (per content) are not sent again.
+    static func runScan(_ req: Request) async throws -> Response {
+        let day = req.application.today
+        let s = try await EarlyWarnings.run(asOf: day, app: req.application)
+        try await req.audit(AuditEntry(action: "alerts.runNow", objectType: "alert_run", objectID: day, detail: "warnings=\(s.warnings) emails=\(s.emails)"))
+        return Flash.redirect(req, to: SiteURL.warnings, "flash.alerts.ran")
     }
 
     struct OutboxItem: Content {
@@ -143,17 +146,6 @@ enum AlertsController {
     static func outboxAPI(_ req: Request) async throws -> OutboxList { try await outbox(req) }
 
     static func outboxPage(_ req: Request) async throws -> Response {
-        let lang = req.language
-        let o = try await outbox(req)
-        let rows: HTML = o.items.html { m in
-            "<tr><td>\(m.createdAt.formatted(.iso8601))</td><td>\(m.kind)</td><td>\(m.recipient)</td><td>\(m.status)</td><td>\(m.attempts)</td><td>\(m.sentAt?.formatted(.iso8601) ?? (m.status == "pending" ? m.nextAttemptAt.formatted(.iso8601) : "—"))</td><td>\(m.lastError ?? "")</td></tr>"
-        }
-        let counts = OutboxStatus.allCases.map { "\($0.rawValue): \(o.counts[$0.rawValue] ?? 0)" }.joined(separator: " · ")
-        return Views.page(req, title: L10n.t("nav.outbox", lang), body: """
-        <h1>\(L10n.t("nav.outbox", lang))</h1>
-        <p id="smtp-status">\(o.smtp.map { "SMTP: \($0)" } ?? L10n.t("ob.noSMTP", lang))</p>
-        <p id="outbox-counts">\(counts)</p>
-        \(o.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"outbox\"><thead><tr><th>\(L10n.t("ob.created", lang))</th><th>\(L10n.t("ob.kind", lang))</th><th>\(L10n.t("ob.recipient", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("ob.attempts", lang))</th><th>\(L10n.t("ob.sentOrNext", lang))</th><th>\(L10n.t("ob.error", lang))</th></tr></thead><tbody>\(rows)</tbody></table>")
-        """)
+        AlertViews.outbox(req, try await outbox(req))
     }
 }

@@ -28,18 +28,14 @@ enum EarlyWarnings {
         var regencyCode: String?
     }
 
-    /// What a digest says about a person and a permit.
+    /// What the scan reads about a person; a digest names the person only (no passport number, UU 27/2022).
     struct Person: Decodable, Sendable {
         var id: UUID
         var full_name: String
-        var nationality: String
-        var passport_number: String?
         var permit_end: String?
         var sponsor_id: UUID?
         var regency_code: String?
     }
-
-    struct PermitInfo: Decodable, Sendable { var id: UUID; var number: String; var type_code: String }
 
     /// `batchSize`: about how many warnings one transaction writes (a sponsor's are never split).
     static func run(asOf day: String, app: Application, batchSize: Int = 2000) async throws -> Summary {
@@ -70,7 +66,7 @@ enum EarlyWarnings {
         var people: [UUID: Person] = [:]
         for chunk in Array(Set(candidates.map(\.foreigner_id))).chunked(500) {
             for p in try await sql.raw("""
-                SELECT id, full_name, nationality, passport_number, permit_end, sponsor_id, regency_code FROM foreigners WHERE id IN (\(binds: Array(chunk)))
+                SELECT id, full_name, permit_end, sponsor_id, regency_code FROM foreigners WHERE id IN (\(binds: Array(chunk)))
                 """).all(decoding: Person.self) { people[p.id] = p }
         }
         let found: [Found] = candidates.compactMap { c in
@@ -87,13 +83,6 @@ enum EarlyWarnings {
             users += try await User.query(on: db).filter(\.$sponsor.$id ~~ Array(chunk)).filter(\.$disabled == false).all()
         }
         let mailed = sponsors.filter { s in s.email.map { (try? MailAddress($0)) != nil } ?? false }
-        var permits: [UUID: PermitInfo] = [:]
-        let listedPermits = mailed.flatMap { s in WarningDigest.listed(bySponsor[s.id!] ?? []).map(\.permitID) }
-        for chunk in listedPermits.chunked(500) {
-            for p in try await sql.raw("SELECT id, number, type_code FROM stay_permits WHERE id IN (\(binds: Array(chunk)))").all(decoding: PermitInfo.self) {
-                permits[p.id] = p
-            }
-        }
         let rates = try await OverstayFeeRate.query(on: db).all()
         let usersBySponsor = Dictionary(grouping: users, by: { $0.$sponsor.id! })
         let jurisdictions = try await OfficeJurisdiction.query(on: db).all()
@@ -121,11 +110,11 @@ enum EarlyWarnings {
                 let lang = Language(rawValue: sponsor.language) ?? .id
                 if mailedIDs.contains(id) {
                     let mail = WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config,
-                                                     people: people, permits: permits, rates: rates)
+                                                     people: people, rates: rates)
                     mails.append((sponsor, "warning-digest:\(id.uuidString):\(day):\(digestKey(items))", mail.subject, mail.body))
                 }
                 let title = L10n.f("warn.notify.sponsor", lang, items.count)
-                for u in usersBySponsor[id] ?? [] { notices.append((u.id!, title, "/portal")) }
+                for u in usersBySponsor[id] ?? [] { notices.append((u.id!, title, SiteURL.portal.path)) }
             }
             let (batchMails, batchNotices) = (mails, notices)
             let emails = try await AuditLog.write(on: db, actor: .system, requestID: "alerts-\(day)", clock: app.clock) { tx in
@@ -159,7 +148,7 @@ enum EarlyWarnings {
             .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
         for u in staff {
             guard let office = u.$office.id, let c = perOffice[office] else { continue }
-            officeNotices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), "/warnings?day=\(day)"))
+            officeNotices.append((u.id!, L10n.f("warn.notify.office", Language(rawValue: u.language) ?? .id, c.count, c.over), SiteURL.warnings.with(["day": day])))
         }
         summary.notifications += officeNotices.count
         let total = summary, finalNotices = officeNotices

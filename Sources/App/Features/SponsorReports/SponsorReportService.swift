@@ -119,7 +119,7 @@ enum SponsorReportService {
         let now = req.application.clock.now()
         let sponsor = try await Sponsor.find(r.sponsorID, on: req.db)
         let users = try await User.query(on: req.db).filter(\.$sponsor.$id == r.sponsorID).filter(\.$disabled == false).all()
-        let publicURL = req.application.config.publicURL
+        let publicURL = req.application.config.publicURL.hasSuffix("/") ? String(req.application.config.publicURL.dropLast()) : req.application.config.publicURL
         return try await req.audited { db in
             r.status = decision == "accept" ? SponsorReportStatus.accepted.rawValue : SponsorReportStatus.returned.rawValue
             r.reviewReason = why; r.reviewedBy = p.userID; r.reviewedAt = now
@@ -131,7 +131,7 @@ enum SponsorReportService {
             if let email = sponsor?.email, !email.isEmpty {
                 var body = [title, ""]
                 if let why { body += [L10n.t("sr.reason", lang) + ": " + why, ""] }
-                body.append(L10n.f("warn.portal", lang, "\(publicURL)/portal/reports/\(r.id!.uuidString)"))
+                body.append(L10n.f("warn.portal", lang, publicURL + SiteURL.sponsorReport(.id(r.id!)).path))
                 try await Outbox.enqueue(key: "sponsor-report:\(r.id!.uuidString):\(r.status)", kind: "sponsor-report", to: email,
                                          subject: "Sinergi: " + title, body: body.joined(separator: "\n"), now: now, on: db)
             }
