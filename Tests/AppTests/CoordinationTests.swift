@@ -124,4 +124,50 @@ import VaporTesting
             #expect(try await OutboxMessage.query(on: app.db).all().allSatisfy { !$0.body.contains("Siap hadir") })
         }
     }
+    @Test func aMeetingScheduledInLocalTimeShowsThatLocalTime() async throws {
+        try await withTestApp { app in
+            let regency = try await Region.find("35.16", on: app.db)!
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            // 18:30 at a Mojokerto office is 18:30 WIB, stored as 11:30 UTC, and shown as the time entered.
+            let res = try await b.post("/meetings", form: ["title": "Rapat malam", "scheduledAt": "2026-12-05T18:30", "regionCode_province": "35", "regionCode_regency": "35.16",
+                                                         "regionCode": "", "agenda": "Evaluasi"])
+            #expect(res.status == .seeOther)
+            let m = try #require(try await Meeting.query(on: app.db).filter(\.$title == "Rapat malam").first())
+            #expect(m.regionCode == "35.16" && LocalTime.parseISO(m.scheduledAt) == Date(timeIntervalSince1970: 1_796_470_200))
+            let page = try await b.get(res.headers.first(name: .location)!).body.string
+            #expect(page.contains("<dd id=\"meeting-when\">5 Des 2026 18.30 WIB</dd>"))
+            #expect(page.contains("Rapat dijadwalkan; peserta diberi tahu.") && page.contains(regency.name))
+            #expect(!page.contains("2026-12-05T") && !page.contains("11:30"))
+            #expect(try await b.get("/meetings").body.string.contains("5 Des 2026 18.30 WIB"))
+            // In English, the same moment.
+            b.cookies["lang"] = "en"
+            #expect(try await b.get("/meetings/\(m.id!)").body.string.contains("5 Dec 2026 18:30 WIB"))
+        }
+    }
+
+    @Test func aRefusedMeetingKeepsItsInput() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            // An agenda over 4,000 characters: everything comes back, the reason beside the agenda.
+            let agenda = String(repeating: "Data TKA per perusahaan. ", count: 170)
+            let long = try await b.post("/meetings", form: ["title": "Rapat panjang", "scheduledAt": "2026-12-05T09:00", "regionCode": "35.16", "place": "Aula", "agenda": agenda])
+            #expect(long.status == .unprocessableEntity)
+            let page = long.body.string
+            #expect(page.contains("value=\"Rapat panjang\"") && page.contains("value=\"2026-12-05T09:00\"") && page.contains("value=\"Aula\"") && page.contains(">\(agenda)</textarea>"))
+            #expect(page.contains("<p class=\"field-error\" id=\"agenda-error\">Agenda paling banyak 4000 karakter.</p>"))
+            // A province is wider than the jurisdiction: the region picker says so.
+            let wide = try await b.post("/meetings", form: ["title": "Rapat provinsi", "scheduledAt": "2026-12-05T09:00", "regionCode_province": "35", "regionCode": ""])
+            #expect(wide.status == .unprocessableEntity && wide.body.string.contains("id=\"regionCode-error\">Wilayah: pilih wilayah di wilayah kerja Anda.</p>"))
+            #expect(try await Meeting.query(on: app.db).count() == 0)
+            // Minutes with a decision but no owner: the row says so and keeps what was typed.
+            #expect(try await b.post("/meetings", form: ["title": "Rapat evaluasi", "scheduledAt": "2026-12-05T10:00", "regionCode": "35.16"]).status == .seeOther)
+            let m = try #require(try await Meeting.query(on: app.db).first())
+            let minutes = try await b.post("/meetings/\(m.id!)/minutes", form: ["minutes": "Operasi berjalan baik", "decisions[0][text]": "", "decisions[1][text]": "Laporkan ke Kanwil", "decisions[1][owner]": ""])
+            #expect(minutes.status == .unprocessableEntity)
+            #expect(minutes.body.string.contains(">Operasi berjalan baik</textarea>") && minutes.body.string.contains("value=\"Laporkan ke Kanwil\""))
+            #expect(minutes.body.string.contains("id=\"decision-1-owner-error\">Keputusan ke-2: Penanggung jawab wajib diisi.</p>"))
+        }
+    }
 }

@@ -65,8 +65,16 @@ import VaporTesting
             #expect(try await b.post(page + "/complete", form: ["outcome": "Semua TKA patuh"]).status == .seeOther)
             let done = try await b.get(page)
             #expect(done.body.string.contains("Semua TKA patuh") && done.body.string.contains(worker.fullName) && !done.body.string.contains("finding-form"))
-            let bad = try await b.post("/inspections", form: ["date": "2026-11-30"])
-            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("sponsorId"))
+            #expect(done.body.string.contains("Pemeriksaan selesai; perusahaan dapat melihat hasilnya.") && done.body.string.contains("data-print>Cetak laporan pemeriksaan</button>"))
+            // No company chosen: the reason beside the company, in Indonesian, and the rest as typed.
+            let bad = try await b.post("/inspections", form: ["date": "2026-11-30", "escortName": "Pak Budi"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("id=\"sponsorId-error\">Penjamin: harus perusahaan penjamin di wilayah kerja Anda.</p>") && bad.body.string.contains("value=\"Pak Budi\""))
+            // A finding for an unknown passport keeps the notes typed.
+            let again = try await b.post("/inspections", form: ["sponsorId": worker.sponsorID!.uuidString, "date": "2026-11-30"])
+            let second = again.headers.first(name: .location)!
+            let unknown = try await b.post(second + "/findings", form: ["passport": "ZZ0000000", "finding": "overstay", "publicNote": "Tidak ada di tempat"])
+            #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("id=\"passport-error\">") && unknown.body.string.contains("value=\"Tidak ada di tempat\""))
         }
     }
 }

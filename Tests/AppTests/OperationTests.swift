@@ -81,4 +81,71 @@ import VaporTesting
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("ZZ0000000"))
         }
     }
+    /// The part of a page from the element with `id` to the end of its fieldset (the region picker).
+    func fieldset(_ page: String, _ id: String) -> String {
+        guard let start = page.range(of: "id=\"\(id)\"") else { return "" }
+        let rest = page[start.lowerBound...]
+        return String(rest[..<(rest.range(of: "</fieldset>")?.upperBound ?? rest.endIndex)])
+    }
+
+    @Test func anInvalidPlanKeepsItsInputAndSaysWhyBesideTheFieldInIndonesian() async throws {
+        try await withTestApp { app in
+            let polres = try await Agency.query(on: app.db).filter(\.$name == "Polres Mojokerto").first()!
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            // No place chosen: the plan comes back as typed, the reason inside the place picker.
+            let res = try await b.post("/operations", form: ["title": "Razia penginapan malam", "date": "2026-12-03", "participants": "Tim Inteldakim 4 orang",
+                                                           "agencyIds[]": polres.id!.uuidString, "areaCode_province": "35", "areaCode_regency": "35.16"])
+            #expect(res.status == .unprocessableEntity)
+            let page = res.body.string
+            #expect(page.contains("value=\"Razia penginapan malam\"") && page.contains("value=\"2026-12-03\"") && page.contains(">Tim Inteldakim 4 orang</textarea>"))
+            #expect(page.contains("value=\"\(polres.id!.uuidString)\" checked"))
+            let picker = fieldset(page, "areaCode-picker")
+            #expect(picker.contains("id=\"areaCode-error\"") && picker.contains("Wilayah operasi: pilih kecamatan atau kelurahan/desa di wilayah kerja Anda."))
+            #expect(picker.contains("<option value=\"35.16\" selected>"))
+            #expect(!page.contains("must be") && !page.contains("areaCode must"))
+            // An unknown passport: its own field says so, the other input stays.
+            let bad = try await b.post("/operations", form: ["title": "Razia penginapan malam", "date": "2026-12-03", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
+            #expect(bad.status == .unprocessableEntity)
+            let field = bad.body.string.components(separatedBy: "id=\"targetPassports\"").dropFirst().first ?? ""
+            #expect(field.contains("id=\"targetPassports-error\">Paspor sasaran: paspor ZZ0000000 tidak ditemukan di wilayah kerja Anda.</p>"))
+            #expect(bad.body.string.contains("value=\"Razia penginapan malam\""))
+            #expect(try await JointOperation.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func theRegionPickersChoiceIsTheOperationsArea() async throws {
+        try await withTestApp { app in
+            let district = try await Region.find("35.16.05", on: app.db)!
+            let village = try await Region.query(on: app.db).filter(\.$parentCode == "35.16.05").sort(\.$id).first()!
+            let otherDistrict = try await Region.query(on: app.db).filter(\.$parentCode == "35.16").filter(\.$id != "35.16.05").first()!
+            let stray = try await Region.query(on: app.db).filter(\.$parentCode == otherDistrict.id!).first()!
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            // Without JavaScript: "show the next choices" brings the form back as typed, with the villages of the kecamatan.
+            let next = try await b.get("/operations?_picker=areaCode&title=Razia%20pasar&date=2026-12-03&areaCode_province=35&areaCode_regency=35.16&areaCode_district=35.16.05")
+            #expect(next.status == .ok && next.body.string.contains("value=\"Razia pasar\""))
+            #expect(fieldset(next.body.string, "areaCode-picker").contains("<option value=\"\(village.id!)\">\(village.name)</option>"))
+            // A kecamatan chosen (no village): the plan's area is the kecamatan.
+            let planned = try await b.post("/operations", form: ["title": "Razia pasar", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+                                                               "areaCode_district": "35.16.05", "areaCode": ""])
+            #expect(planned.status == .seeOther)
+            #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia pasar").first()?.areaCode == "35.16.05")
+            // The page names the place, the code only beside it, and confirms the plan.
+            let page = try await b.get(planned.headers.first(name: .location)!)
+            #expect(page.body.string.contains("Rencana operasi tersimpan."))
+            #expect(page.body.string.contains("\(district.name), ") && page.body.string.contains("<span class=\"code\">35.16.05</span>"))
+            #expect(page.body.string.contains("<button type=\"button\" class=\"secondary\" data-print>Cetak laporan operasi</button>"))
+            // A village chosen: the village; a village left over from another kecamatan is not taken.
+            #expect(try await b.post("/operations", form: ["title": "Razia desa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+                                                         "areaCode_district": "35.16.05", "areaCode": village.id!]).status == .seeOther)
+            #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia desa").first()?.areaCode == village.id!)
+            #expect(try await b.post("/operations", form: ["title": "Razia sisa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+                                                         "areaCode_district": "35.16.05", "areaCode": stray.id!]).status == .seeOther)
+            #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia sisa").first()?.areaCode == "35.16.05")
+            // The list names the places too.
+            let list = try await b.get("/operations")
+            #expect(list.body.string.contains(village.name) && list.body.string.contains("3 Des 2026"))
+        }
+    }
 }
