@@ -2,6 +2,7 @@
 SMTP server; a sponsor files a mandatory report in the browser and gets a receipt."""
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -13,6 +14,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import BINARY, env_for, free_port, run
 from test_browser import login
+from test_daily_reports import choose_village
 
 
 def copy_db(seeded_db, workdir, name):
@@ -75,7 +77,7 @@ def test_sponsor_files_a_report_and_gets_a_receipt(browser, server):
     day = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
     browser.execute_script("document.getElementById('eventOn').value = arguments[0]", day)
     browser.find_element(By.ID, "destination").send_keys("Seoul")
-    browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    browser.find_element(By.ID, "report-submit").click()
     wait(browser, lambda d: d.find_elements(By.ID, "receipt-number"))
     receipt = browser.find_element(By.ID, "receipt-number").text
     assert receipt.startswith("WL-")
@@ -91,3 +93,42 @@ def test_sponsor_files_a_report_and_gets_a_receipt(browser, server):
     browser.get(server + "/portal")
     assert receipt in browser.find_element(By.ID, "report-list").text
     assert "Diterima" in browser.find_element(By.ID, "report-list").text
+
+
+def fits_the_screen(browser):
+    return browser.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_sponsor_reports_an_address_change_on_a_360_px_phone(browser, server):
+    """The village is picked by name (here in Bali, not the office's province); no sponsor page scrolls
+    sideways at 360 px; the receipt's time is local and its print button works under the CSP."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 780, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        login(browser, server, "sponsor@demo.sinergi.id")
+        browser.get(server + "/portal")
+        assert fits_the_screen(browser), "/portal scrolls sideways"
+        profile = browser.find_element(By.CSS_SELECTOR, "main a[href^='/sponsors/']").get_attribute("href")
+        browser.find_element(By.CSS_SELECTOR, "#portal-foreigners a[href^='/portal/reports/new']").click()
+        wait(browser, lambda d: d.find_elements(By.ID, "report-form"))
+        assert fits_the_screen(browser), "the report form scrolls sideways"
+        Select(browser.find_element(By.ID, "type")).select_by_value("addressChange")
+        day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+        browser.execute_script("document.getElementById('eventOn').value = arguments[0]", day)
+        browser.find_element(By.ID, "address").send_keys("Jl. Danau Tamblingan 12")
+        choose_village(browser, "51.71.01.1003")
+        browser.find_element(By.ID, "report-submit").click()
+        wait(browser, lambda d: d.find_elements(By.ID, "receipt-number"))
+        main = browser.find_element(By.TAG_NAME, "main").text
+        assert "Sesetan" in main and "51.71.01.1003" in main and "Laporan terkirim" in main
+        assert re.fullmatch(r"\d{1,2} \w{3} \d{4} \d{2}\.\d{2} WI(B|TA|T)", browser.find_element(By.ID, "submitted-at").text)
+        assert fits_the_screen(browser), "the receipt scrolls sideways"
+        # The print button (no inline script): /static/ui.js calls window.print().
+        browser.execute_script("window.__printed = 0; window.print = function () { window.__printed += 1; };")
+        browser.find_element(By.CSS_SELECTOR, "button[data-print]").click()
+        assert browser.execute_script("return window.__printed") == 1
+        for path in ["/portal/tka", profile, "/portal/reports/new"]:
+            browser.get(path if path.startswith("http") else server + path)
+            assert fits_the_screen(browser), f"{path} scrolls sideways"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
