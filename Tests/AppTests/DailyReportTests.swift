@@ -148,8 +148,13 @@ import VaporTesting
             #expect(try await o.post(page + "/entries", form: entry).status == .seeOther)      // a double click: still one entry
             #expect(try await ReportEntry.query(on: app.db).count() == 1)
             let bad = try await o.post(page + "/entries", form: ["clientId": UUID().uuidString, "time": "10:15", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant", "passport": "NOPE00000"])
-            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("report-error"))
-            #expect(try await o.post(page + "/submit", form: [:]).status == .seeOther)
+            // An unknown registry passport: refused beside its field, in Indonesian, with what was typed kept.
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("<p class=\"field-error\" id=\"passport-error\">Nomor paspor: tidak ada orang asing dengan paspor ini di wilayah kerja Anda.</p>"))
+            #expect(bad.body.string.contains("value=\"NOPE00000\""))
+            let submitted = try await o.post(page + "/submit", form: [:])
+            #expect(submitted.status == .seeOther && submitted.headers.setCookie?["sinergi_flash"]?.string == "flash.daily.submitted")
+            #expect(try await o.get(page).body.string.contains("Laporan dikirim ke atasan."))
             let s = Browser(app)
             try await s.login("supervisor@demo.sinergi.id")
             #expect(try await s.get(page).body.string.contains("return-report"))
@@ -165,11 +170,109 @@ import VaporTesting
             #expect(approved.body.string.contains("version-1") && approved.body.string.contains("version-2") && approved.body.string.contains("data-status=\"approved\""))
             #expect(!approved.body.string.contains("entry-form"))
             let list = try await s.get("/daily-reports?finding=documentViolation")
-            #expect(list.body.string.contains("2026-11-30"))
+            #expect(list.body.string.contains("href=\"\(page)\">30 Nov 2026</a>"))
+            // The place filter: a kecamatan chosen in the picker finds the report, another one does not.
+            let inNgoro = try await s.get("/daily-reports?place_province=35&place_regency=35.16&place_district=35.16.05&place=")
+            let elsewhere = try await s.get("/daily-reports?place_province=35&place_regency=35.16&place_district=35.16.01&place=")
+            #expect(inNgoro.body.string.contains("href=\"\(page)\"") && !elsewhere.body.string.contains("href=\"\(page)\""))
             let month = try await s.get("/daily-reports/summary?month=2026-11")
             #expect(month.status == .ok && month.body.string.contains("Petugas Imigrasi Surabaya") && month.body.string.contains("Pelanggaran dokumen: 1"))
             #expect(try await s.get("/daily-reports/summary?month=2026-13").status == .unprocessableEntity)
             #expect(!(try await s.get("/daily-reports/summary?month=2026-10")).body.string.contains("month-officer"))
+        }
+    }
+
+    /// The web entry form after an error: everything typed is still there and each message stands beside
+    /// its own field, in Indonesian; nothing is stored.
+    @Test func anInvalidWebEntryKeepsItsInputAndShowsTheErrorBesideItsField() async throws {
+        try await withTestApp { app in
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            let page = try await o.post("/daily-reports", form: ["date": "2026-11-30"]).headers.first(name: .location) ?? ""
+            let client = UUID().uuidString
+            let bad = try await o.post(page + "/entries", form: ["clientId": client, "time": "25:00", "kelurahanCode_province": "35", "kelurahanCode_regency": "35.16",
+                                                                 "kelurahanCode_district": "35.16.05", "kelurahanCode": "35.16.05.2010", "activity": "lodgingCheck",
+                                                                 "personName": "JOHN DOE", "note": "Penginapan dekat pasar", "finding": "overstay"])
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            #expect(html.contains("<p class=\"field-error\" id=\"time-error\">Jam: tulis jam sebagai JJ:MM (00:00–23:59).</p>"))
+            #expect(html.contains("id=\"time\" name=\"time\" required aria-required=\"true\" aria-describedby=\"time-hint time-error\" aria-invalid=\"true\""))
+            #expect(html.contains("value=\"25:00\"") && html.contains("value=\"JOHN DOE\"") && html.contains(">Penginapan dekat pasar</textarea>"))
+            #expect(html.contains("value=\"\(client)\""))                                     // the same entry when sent again
+            #expect(html.contains("<option value=\"35.16.05.2010\" selected>"))                // the village chosen stays chosen
+            #expect(html.contains("<option value=\"overstay\" selected>"))
+            // No village chosen: the message stands beside the picker.
+            let noPlace = try await o.post(page + "/entries", form: ["clientId": client, "time": "09:00", "kelurahanCode_province": "35", "kelurahanCode_regency": "35.16",
+                                                                     "kelurahanCode": "", "activity": "patrol", "finding": "compliant"])
+            #expect(noPlace.status == .unprocessableEntity)
+            #expect(noPlace.body.string.contains("<p class=\"field-error\" id=\"kelurahanCode-error\">Kelurahan/desa: pilih kelurahan/desa dari daftar.</p>"))
+            #expect(try await ReportEntry.query(on: app.db).count() == 0)
+            // Corrected: saved, with a confirmation.
+            let good = try await o.post(page + "/entries", form: ["clientId": client, "time": "09:00", "kelurahanCode_province": "35", "kelurahanCode_regency": "35.16",
+                                                                  "kelurahanCode_district": "35.16.05", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant"])
+            #expect(good.status == .seeOther && good.headers.setCookie?["sinergi_flash"]?.string == "flash.daily.entrySaved")
+            #expect(try await ReportEntry.query(on: app.db).first()?.villageCode == "35.16.05.2010")
+        }
+    }
+
+    /// The field app's endpoint: a refused entry is answered in JSON with a code, the field and the reason
+    /// in the page's language, so the phone can show it as rejected and let the officer correct it.
+    @Test func theFieldAppEndpointNamesTheRejectedFieldInThePagesLanguage() async throws {
+        try await withTestApp { app in
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            let page = try await o.post("/daily-reports", form: ["date": "2026-11-30"]).headers.first(name: .location) ?? ""
+            let client = UUID().uuidString
+            var entry = ["clientId": client, "time": "08:45", "kelurahanCode": "Ngoro", "activity": "patrol", "finding": "compliant"]
+            let bad = try await o.post(page + "/entries.json", form: entry)
+            #expect(bad.status == .unprocessableEntity)
+            struct E: Decodable { struct D: Decodable { var code: String; var field: String?; var message: String }; var error: D }
+            let e = try decode(E.self, bad)
+            #expect(e.error.code == "v.village" && e.error.field == "kelurahanCode" && e.error.message == "Kelurahan/desa: pilih kelurahan/desa dari daftar.")
+            o.cookies["lang"] = "en"
+            let english = try decode(E.self, try await o.post(page + "/entries.json", form: entry))
+            #expect(english.error.message.hasPrefix("Village (kelurahanCode): choose"))
+            entry["kelurahanCode"] = "35.16.05.2010"
+            #expect(try await o.post(page + "/entries.json", form: entry).status == .created)
+            #expect(try await o.post(page + "/entries.json", form: entry).status == .ok)            // sent again: the same entry
+            #expect(try await o.post(page + "/submit", form: [:]).status == .seeOther)
+            entry["clientId"] = UUID().uuidString
+            let locked = try await o.post(page + "/entries.json", form: entry)
+            let lockedError = try decode(E.self, locked)
+            #expect(locked.status == .conflict && lockedError.error.code == "err.dailySubmitted")
+        }
+    }
+
+    /// Submitting tells the office's supervisors; approving or returning tells the officer.
+    @Test func submitApproveAndReturnNotifyTheRightPeople() async throws {
+        try await withTestApp { app in
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            let supervisor = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let officerID = try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first()!.id!
+            let supervisors = try await User.query(on: app.db).filter(\.$role == "supervisor").all()
+            let office = try await User.find(officerID, on: app.db)!.$office.id!
+            let ownSupervisors = Set(supervisors.filter { $0.$office.id == office }.compactMap(\.id))
+            #expect(!ownSupervisors.isEmpty)
+            func notes(_ kind: String) async throws -> [AppNotification] { try await AppNotification.query(on: app.db).filter(\.$kind == kind).all() }
+            let r = try decode(Report.self, try await send(app, .POST, "/api/v1/daily-reports", officer, #"{"date": "2026-11-30", "entries": [\#(entry(UUID()))]}"#))
+            #expect(try await notes("daily_report_submitted").isEmpty)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .ok)
+            let submitted = try await notes("daily_report_submitted")
+            #expect(Set(submitted.map(\.userID)) == ownSupervisors)
+            #expect(submitted.allSatisfy { $0.link == "/daily-reports/\(r.id.uuidString)" && $0.title == "Petugas Imigrasi Surabaya · 30 Nov 2026" })
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .ok)    // a retried submit tells nobody again
+            #expect(try await notes("daily_report_submitted").count == submitted.count)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/return", supervisor, #"{"comment": "Lengkapi alamat"}"#).status == .ok)
+            #expect(try await notes("daily_report_returned").map(\.userID) == [officerID])
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/submit", officer).status == .ok)
+            #expect(try await notes("daily_report_submitted").count == submitted.count * 2)
+            #expect(try await send(app, .POST, "/api/v1/daily-reports/\(r.id)/approve", supervisor, "{}").status == .ok)
+            #expect(try await notes("daily_report_approved").map(\.userID) == [officerID])
+            // The officer's notification page lists them.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/notifications")
+            #expect(page.body.string.contains("Laporan harian disetujui") && page.body.string.contains("Laporan harian dikembalikan"))
         }
     }
 }

@@ -7,7 +7,7 @@ import sqlite3
 import struct
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_browser import SHOTS, login, logout
 
@@ -25,6 +25,19 @@ def photo_with_gps(browser, path):
         f.write(jpeg[:2] + app1 + jpeg[2:])
 
 
+def choose_village(browser, village="35.16.05.2010"):
+    """Picks the village by name in the region picker, level by level, as an officer does (each list is
+    filled from the region look-up when the level above is chosen)."""
+    parts = village.split(".")
+    for level, n in (("province", 1), ("regency", 2), ("district", 3), ("village", 4)):
+        code = ".".join(parts[:n])
+        css = f"#kelurahanCode-{level} option[value='{code}']"
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, css) and d.find_element(By.ID, f"kelurahanCode-{level}").is_enabled())
+        select = Select(browser.find_element(By.ID, f"kelurahanCode-{level}"))
+        if select.first_selected_option.get_attribute("value") != code:
+            select.select_by_value(code)
+
+
 def fill_entry(browser, time_value, finding, note, photo=None, locate=False):
     browser.execute_script("document.getElementById('time').value = arguments[0]", time_value)
     if locate:
@@ -32,13 +45,13 @@ def fill_entry(browser, time_value, finding, note, photo=None, locate=False):
         browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": -7.5512, "longitude": 112.6243, "accuracy": 20})
         browser.find_element(By.ID, "use-location").click()
         WebDriverWait(browser, 10).until(lambda d: "-7.551" in d.find_element(By.ID, "location-text").text)
-    browser.find_element(By.ID, "kelurahanCode").send_keys("35.16.05.2010")
+    choose_village(browser)
     browser.find_element(By.CSS_SELECTOR, "#activity option[value='companyVisit']").click()
     browser.find_element(By.CSS_SELECTOR, f"#findingSelect option[value='{finding}']").click()
     browser.find_element(By.ID, "note").send_keys(note)
     if photo:
         browser.find_element(By.ID, "photo").send_keys(photo)
-    browser.find_element(By.CSS_SELECTOR, "#entry-form button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").click()
 
 
 def test_report_flow_on_a_phone(browser, server, workdir):
@@ -53,6 +66,7 @@ def test_report_flow_on_a_phone(browser, server, workdir):
         photo_with_gps(browser, path)
         fill_entry(browser, "09:30", "workOutsidePermit", "Dua TKA bekerja di bagian produksi, izin untuk jabatan teknisi", photo=path, locate=True)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#entries img.thumb"))
+        assert browser.find_element(By.ID, "flash").text == "Kegiatan tersimpan."      # the confirmation
         os.makedirs(SHOTS, exist_ok=True)
         browser.save_screenshot(os.path.join(SHOTS, "daily-report-phone.png"))
         browser.find_element(By.ID, "submit-report").click()

@@ -1,4 +1,32 @@
 /// Texts of daily reports, tasks, the leader view and the field app.
 extension L10n {
-    static let fieldWorkTable: [String: (id: String, en: String)] = [:]
+    static let fieldWorkTable: [String: (id: String, en: String)] = [
+        // Confirmations after an action.
+        "flash.daily.opened": ("Laporan hari itu dibuka; tambahkan kegiatan Anda.", "The day's report is open; add your entries."),
+        "flash.daily.entrySaved": ("Kegiatan tersimpan.", "Entry saved."),
+        "flash.daily.entryDeleted": ("Kegiatan dihapus.", "Entry deleted."),
+        "flash.daily.submitted": ("Laporan dikirim ke atasan.", "Report submitted to the supervisor."),
+        "flash.daily.approved": ("Laporan disetujui.", "Report approved."),
+        "flash.daily.returned": ("Laporan dikembalikan ke petugas untuk diperbaiki.", "Report returned to the officer for correction."),
+        "flash.task.created": ("Tugas dibuat dan petugas diberi tahu.", "Task created; the officer has been notified."),
+        "flash.task.done": ("Tugas ditandai selesai.", "Task marked done."),
+        // Daily reports.
+        "fw.placeFilterHint": ("Pilih kecamatan atau kelurahan/desa.", "Choose a district or a village."),
+        "fw.timeHint": ("Jam setempat, mis. 09:30.", "Local time, e.g. 09:30."),
+        "fw.commentHint": ("Wajib bila laporan dikembalikan.", "Required when the report is returned."),
+        "fw.noEntries": ("Belum ada kegiatan pada laporan ini.", "No entries in this report yet."),
+        "fw.photoAlt": ("Foto kegiatan pukul", "Photo of the entry at"),
+        // The field app's queue on the phone.
+        "fw.onPhone": ("Kegiatan di ponsel ini yang belum tersimpan di server", "Entries on this phone not yet saved on the server"),
+        "fw.waiting": ("menunggu jaringan", "waiting for the network"),
+        "fw.rejected": ("DITOLAK server", "REJECTED by the server"),
+        "fw.fix": ("Perbaiki", "Correct"),
+        "fw.fixing": ("Perbaiki kegiatan yang ditolak di bawah ini, lalu kirim lagi.", "Correct the rejected entry below, then send it again."),
+        // Tasks.
+        "fw.taskDueOn": ("Batas waktu", "Due"),
+        "fw.taskLinked": ("Terkait", "Linked to"),
+        // The leader view.
+        "fw.chartLabel": ("Kegiatan per hari, dengan temuan pelanggaran", "Entries per day, with non-compliant findings"),
+        "fw.chartDay": ("kegiatan", "entries"),
+    ]
 }

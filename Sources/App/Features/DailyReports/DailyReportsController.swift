@@ -302,7 +302,8 @@ enum DailyReportsController {
         }
     }
 
-    /// Draft or returned → submitted; the entries as submitted become a new version.
+    /// Draft or returned → submitted; the entries as submitted become a new version; the office's
+    /// supervisors are told in the same transaction.
     static func submit(_ report: DailyReport, _ req: Request) async throws -> DailyReport {
         let p = try req.requirePrincipal()
         guard report.officerID == p.userID else { throw AppError.forbidden("err.dailyNotYours") }
@@ -322,11 +323,22 @@ enum DailyReportsController {
             let photos = try await photoIDs(id, db: db)
             v.entries = String(decoding: try JSONEncoder().encode(list.map { entryDTO($0, photos: photos) }), as: UTF8.self)
             try await v.create(on: db)
+            let supervisors = try await User.query(on: db).filter(\.$office.$id == r.officeID).filter(\.$role == Role.supervisor.rawValue)
+                .filter(\.$disabled == false).all().compactMap(\.id)
+            try await Notifier.notify(supervisors, except: p.userID, kind: "daily_report_submitted", title: try await notificationTitle(r, db: db),
+                                      link: FieldWorkURL.dailyReport(.id(id)).path, req: req, db: db)
             return (r, [AuditEntry(action: "daily_report.submit", objectType: "daily_report", objectID: id.uuidString, detail: "version=\(r.version)")])
         }
     }
 
-    /// A supervisor of the report's office approves or returns a submitted report.
+    /// A notice's title: whose report, for which day ("Petugas Imigrasi Surabaya · 30 Nov 2026"); the kind
+    /// of notice says what happened, in each reader's language.
+    static func notificationTitle(_ r: DailyReport, db: any Database) async throws -> String {
+        let name = try await User.find(r.officerID, on: db)?.displayName ?? ""
+        return "\(name) · \(LocalTime.formatDay(r.date, lang: .id) ?? r.date)"
+    }
+
+    /// A supervisor of the report's office approves or returns a submitted report; the officer is told.
     static func decide(_ report: DailyReport, approve: Bool, comment: String?, _ req: Request) async throws -> DailyReport {
         let p = try req.requirePrincipal()
         guard p.role == .supervisor, p.officeID == report.officeID else { throw Abort(.forbidden) }
@@ -346,6 +358,8 @@ enum DailyReportsController {
                 v.outcome = r.status; v.comment = note; v.decidedBy = p.userID; v.decidedAt = now
                 try await v.update(on: db)
             }
+            try await Notifier.notify([r.officerID], kind: approve ? "daily_report_approved" : "daily_report_returned",
+                                      title: try await notificationTitle(r, db: db), link: FieldWorkURL.dailyReport(.id(id)).path, req: req, db: db)
             return (r, [AuditEntry(action: approve ? "daily_report.approve" : "daily_report.return", objectType: "daily_report", objectID: id.uuidString, detail: "version=\(r.version)")])
         }
     }

@@ -3,9 +3,14 @@ import Vapor
 /// The installable field app: a web manifest, a service worker (app shell cached; pages with personal data
 /// are never cached) and `field.js`, which keeps report entries made without network in IndexedDB on the
 /// phone and sends them when the network returns. Each entry carries the clientId the form was given, so
-/// a retried sync finds the entry instead of making a second; a conflict (the report was submitted or
-/// approved meanwhile) is shown with the entry, never dropped.
+/// a retried sync finds the entry instead of making a second. An entry the server refuses (invalid, the
+/// report submitted or approved meanwhile, not the officer's) is shown as rejected with the server's reason
+/// and can be corrected in the entry form and sent again; only entries that really wait for the network
+/// (no answer, a server failure) say so. Nothing is dropped without the officer's word.
 enum FieldApp {
+    /// Where pages load the field app's script from.
+    static let scriptPath = "/static/field.js"
+
     static func register(_ app: Application) {
         app.get("manifest.webmanifest") { _ in asset(manifest, type: "application", subType: "manifest+json") }
         app.get("sw.js") { _ -> Response in
@@ -72,23 +77,47 @@ enum FieldApp {
         });
       }
       function all() { return tx('readonly', function (s) { return s.getAll(); }); }
+      function get(id) { return tx('readonly', function (s) { return s.get(id); }); }
       function put(item) { return tx('readwrite', function (s) { s.put(item); }); }
       function remove(id) { return tx('readwrite', function (s) { s.delete(id); }); }
       function csrf() { var m = document.cookie.match(/(?:^|; )sinergi_csrf=([^;]+)/); var f = document.querySelector('input[name=_csrf]'); return f ? f.value : (m ? m[1] : ''); }
+      var box = document.getElementById('pending-box');
+      function attr(name) { return box ? box.getAttribute(name) || '' : ''; }
+      function url(name, report) { return attr(name).replace('REPORT', encodeURIComponent(report)); }
+      var labels = {};
+      try { labels = JSON.parse(attr('data-labels') || '{}'); } catch (e) { labels = {}; }
+      function named(kind, v) { return (labels[kind] && labels[kind][v]) || v || ''; }
+      /// Why an entry is still on the phone: refused by the server (with its reason), or waiting for the network.
+      /// Entries stored by an older version carry `conflict` (a reason) instead of `rejected`.
+      function rejection(it) { return it.rejected || (it.conflict ? { message: it.conflict } : null); }
+
+      var form = document.getElementById('entry-form');
+      var section = document.getElementById('add-entry');
+      var formReport = section ? section.getAttribute('data-report') : null;
 
       function render() {
-        var box = document.getElementById('pending-box');
         if (!box) { return Promise.resolve(); }
         return all().then(function (items) {
           var list = document.getElementById('pending-list'); list.textContent = '';
           items.forEach(function (it) {
+            var f = it.fields || {}, why = rejection(it);
             var li = document.createElement('li');
-            li.textContent = it.fields.time + ' · ' + it.fields.kelurahanCode + ' · ' + it.fields.activity + ' · ' + it.fields.finding + (it.conflict ? ' — ' + it.conflict : '');
-            if (it.conflict) {
-              li.className = 'conflict';
+            li.className = why ? 'rejected' : 'waiting';
+            li.id = 'pending-' + it.clientId;
+            var what = document.createElement('span');
+            what.textContent = [f.time, f.kelurahanCode, named('activity', f.activity), named('finding', f.finding)].filter(Boolean).join(' · ');
+            var state = document.createElement('strong');
+            state.className = 'pending-state';
+            state.textContent = why ? attr('data-rejected') + ': ' + why.message : attr('data-waiting');
+            li.appendChild(what); li.appendChild(document.createTextNode(' — ')); li.appendChild(state);
+            if (why) {
+              var fix = document.createElement('button');
+              fix.type = 'button'; fix.className = 'link fix'; fix.textContent = attr('data-fix');
+              fix.addEventListener('click', function () { correct(it.clientId); });
               var b = document.createElement('button');
-              b.type = 'button'; b.className = 'link discard'; b.textContent = box.getAttribute('data-discard');
-              b.addEventListener('click', function () { if (confirm(box.getAttribute('data-discard') + '?')) { remove(it.clientId).then(render); } });
+              b.type = 'button'; b.className = 'link discard'; b.textContent = attr('data-discard');
+              b.addEventListener('click', function () { if (confirm(attr('data-discard') + '?')) { remove(it.clientId).then(render); } });
+              li.appendChild(document.createTextNode(' ')); li.appendChild(fix);
               li.appendChild(document.createTextNode(' ')); li.appendChild(b);
             }
             list.appendChild(li);
@@ -98,48 +127,107 @@ enum FieldApp {
         });
       }
 
-      function send(it) {
-        var body = new FormData();
-        Object.keys(it.fields).forEach(function (k) { body.append(k, it.fields[k]); });
-        return fetch('/daily-reports/' + it.report + '/entries.json', { method: 'POST', body: body, credentials: 'same-origin',
-                                                                         headers: { 'X-CSRF-Token': csrf(), 'Accept': 'application/json' } })
-          .then(function (r) {
-            if (r.status === 200 || r.status === 201) { return remove(it.clientId).then(function () { return true; }); }
-            return r.json().catch(function () { return {}; }).then(function (j) {
-              it.conflict = (j && j.error) || ('HTTP ' + r.status);       // kept and shown, never dropped
-              return put(it).then(function () { return false; });
-            });
+      /// Puts a rejected entry back into the entry form of its report (on another page: opens that report),
+      /// with the server's reason beside the field it concerns. Sent again, it keeps its clientId.
+      function correct(clientId) {
+        return get(clientId).then(function (it) {
+          if (!it) { return; }
+          if (!form || formReport !== it.report) { location.href = url('data-report-url', it.report) + '#fix-' + encodeURIComponent(clientId); return; }
+          var f = it.fields || {}, why = rejection(it) || {};
+          Array.prototype.forEach.call(form.elements, function (el) {
+            if (!el.name || el.name === '_csrf' || el.type === 'file' || el.type === 'submit' || el.type === 'button') { return; }
+            if (el.tagName === 'SELECT' && el.getAttribute('data-level')) { return; }
+            if (Object.prototype.hasOwnProperty.call(f, el.name)) { el.value = f[el.name]; }
           });
+          restorePlace(f);
+          Array.prototype.forEach.call(form.querySelectorAll('.fix-error'), function (p) { p.remove(); });
+          Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (el) { el.removeAttribute('aria-invalid'); });
+          var target = why.field ? form.querySelector('[name="' + why.field + '"]') : null;
+          var p = document.createElement('p');
+          p.className = 'field-error fix-error'; p.id = 'fix-error'; p.setAttribute('role', 'alert');
+          p.textContent = why.message || '';
+          var holder = target ? (target.closest('.region-picker') || target.closest('.field') || target.parentNode) : form;
+          if (target) { holder.appendChild(p); target.setAttribute('aria-invalid', 'true'); target.setAttribute('aria-describedby', 'fix-error'); }
+          else { form.insertBefore(p, form.firstChild); }
+          form.setAttribute('data-fixing', clientId);
+          var note = document.getElementById('fix-note');
+          if (!note) { note = document.createElement('p'); note.id = 'fix-note'; note.className = 'notice'; form.insertBefore(note, form.firstChild); }
+          note.textContent = attr('data-fixing');
+          (target || form).scrollIntoView({ block: 'center' });
+          if (target && target.focus) { target.focus(); }
+        });
+      }
+
+      /// The village of a corrected entry back into the region picker: each level's code selected, added as an
+      /// option when the list is not loaded (no network needed).
+      function restorePlace(f) {
+        var picker = form.querySelector('fieldset.region-picker[data-name=kelurahanCode]');
+        if (!picker) { return; }
+        var code = f.kelurahanCode || '';
+        var levels = ['province', 'regency', 'district', 'village'];
+        Array.prototype.forEach.call(picker.querySelectorAll('select[data-level]'), function (s) {
+          var k = levels.indexOf(s.getAttribute('data-level'));
+          var parts = code.split('.'), want = /^[0-9.]+$/.test(code) && parts.length > k ? parts.slice(0, k + 1).join('.') : (f[s.name] || '');
+          if (!want) { s.value = ''; return; }
+          if (!Array.prototype.some.call(s.options, function (o) { return o.value === want; })) {
+            var o = document.createElement('option'); o.value = want; o.textContent = want; s.appendChild(o);
+          }
+          s.disabled = false; s.value = want;
+        });
+      }
+
+      /// Sends one entry. Resolves to 'sent', 'rejected' (the server refused it: kept with the reason) or
+      /// 'waiting' (no network, a server failure or an expired sign-in: kept and sent again later).
+      function send(it) {
+        return fetch(url('data-send-url', it.report), { method: 'POST', body: JSON.stringify(it.fields), credentials: 'same-origin',
+                                                        headers: { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Content-Type': 'application/json' } })
+          .then(function (r) {
+            if (r.status === 200 || r.status === 201) { return remove(it.clientId).then(function () { return 'sent'; }); }
+            return r.json().catch(function () { return null; }).then(function (j) {
+              var e = j && j.error;
+              if (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 408 && r.status !== 429 && e && e.message) {
+                it.rejected = { status: r.status, code: e.code || '', field: e.field || '', message: e.message };
+                delete it.conflict;
+                return put(it).then(function () { return 'rejected'; });
+              }
+              return 'waiting';
+            });
+          }, function () { return 'waiting'; });
       }
 
       var syncing = false;
-      /// Sends every waiting entry once; resolves to the number sent.
+      /// Sends every entry that waits for the network once; resolves to the number saved.
       function sync() {
         if (syncing) { return Promise.resolve(0); }
         syncing = true;
-        var sent = 0;
+        var sent = 0, refused = 0;
         return all().then(function (items) {
-          return items.filter(function (it) { return !it.conflict; }).reduce(function (p, it) {
-            return p.then(function () { return send(it).then(function (ok) { if (ok) { sent += 1; } }); });
+          return items.filter(function (it) { return !rejection(it); }).reduce(function (p, it) {
+            return p.then(function () { return send(it).then(function (outcome) { if (outcome === 'sent') { sent += 1; } if (outcome === 'rejected') { refused += 1; } }); });
           }, Promise.resolve());
-        }).catch(function () {}).then(function () { syncing = false; return render(); }).then(function () { return sent; });
+        }).catch(function () {}).then(function () { syncing = false; return render(); }).then(function () {
+          if (refused > 0 && box) { box.scrollIntoView({ block: 'start' }); }   // a refusal is news: show it
+          return sent;
+        });
       }
       function syncAndShow() {
-        return sync().then(function (sent) { if (sent > 0 && document.getElementById('entry-form')) { location.reload(); } });
+        return sync().then(function (sent) { if (sent > 0 && form) { location.reload(); } });
       }
 
       // Entries without a photo are kept on the phone first, then sent: a dead network loses nothing.
-      var form = document.getElementById('entry-form');
       if (form && window.indexedDB && window.fetch) {
         form.addEventListener('submit', function (ev) {
+          if (ev.submitter && ev.submitter.name === '_picker') { return; }   // the picker's "next" without script
           var fileInput = form.querySelector('input[type=file]');
           if (fileInput && fileInput.files.length) { return; }          // a photo goes with the normal form post
           ev.preventDefault();
           var fields = {};
           new FormData(form).forEach(function (v, k) { if (k !== '_csrf' && typeof v === 'string') { fields[k] = v; } });
-          var item = { clientId: fields.clientId, report: form.getAttribute('data-report'), fields: fields };
+          var item = { clientId: fields.clientId, report: formReport, fields: fields };   // a corrected entry replaces its rejected self
           put(item).then(function () {
             form.reset();
+            form.removeAttribute('data-fixing');
+            Array.prototype.forEach.call(form.querySelectorAll('.fix-error, #fix-note'), function (p) { p.remove(); });
             var c = form.querySelector('input[name=clientId]');
             c.value = (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : item.clientId.slice(0, 24) + String(Date.now()).slice(-12).padStart(12, '0');
             return render();
@@ -161,7 +249,10 @@ enum FieldApp {
       var button = document.getElementById('sync-now');
       if (button) { button.addEventListener('click', function () { syncAndShow(); }); }
       window.addEventListener('online', syncAndShow);
-      render();
+      render().then(function () {
+        var m = location.hash.match(/^#fix-(.+)$/);
+        if (m) { correct(decodeURIComponent(m[1])); }
+      });
       setInterval(function () { if (navigator.onLine !== false) { syncAndShow(); } }, 15000);
     })();
     """#
