@@ -78,4 +78,53 @@ import VaporTesting
             #expect(page.body.string.contains("task overdue"))
         }
     }
+
+    /// A new task tells its assignees, never the supervisor who made it; the web form keeps its input after
+    /// an error and confirms a created task.
+    @Test func assignmentNotifiesTheAssigneesAndTheFormKeepsItsInput() async throws {
+        try await withTestApp { app in
+            let sup = try await User.query(on: app.db).filter(\.$email == "supervisor@demo.sinergi.id").first()!
+            let officer = try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first()!
+            let token = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let created = try await send(app, .POST, "/api/v1/tasks", token,
+                #"{"title": "Kunjungi PT Ngoro Baja", "kind": "visitCompany", "dueOn": "2026-12-03", "assignees": ["\#(officer.id!)", "\#(sup.id!)"]}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            let task = try decode(T.self, created)
+            let notes = try await AppNotification.query(on: app.db).filter(\.$kind == "task_assigned").all()
+            #expect(notes.map(\.userID) == [officer.id!])
+            #expect(notes.first?.title == "Kunjungi PT Ngoro Baja" && notes.first?.link == "/tasks#task-\(task.id.uuidString)")
+
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            let bad = try await b.post("/tasks", form: ["title": "Verifikasi alamat", "kind": "verifyAddress", "dueOn": "2026-11-01", "assignee": officer.id!.uuidString])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("<p class=\"field-error\" id=\"dueOn-error\">"))
+            #expect(bad.body.string.contains("value=\"Verifikasi alamat\"") && bad.body.string.contains("value=\"2026-11-01\""))
+            let good = try await b.post("/tasks", form: ["title": "Verifikasi alamat", "kind": "verifyAddress", "dueOn": "2026-12-04", "assignee": officer.id!.uuidString])
+            #expect(good.status == .seeOther && good.headers.setCookie?["sinergi_flash"]?.string == "flash.task.created")
+            #expect(try await b.get("/tasks").body.string.contains("Tugas dibuat dan petugas diberi tahu."))
+            #expect(try await AppNotification.query(on: app.db).filter(\.$kind == "task_assigned").count() == 2)
+        }
+    }
+
+    /// The daily reminder tells each assignee once about open tasks due that day, and nothing on a second run.
+    @Test func remindersOfTasksDueAreSentOncePerDay() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let officer = try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first()!
+            for (title, due) in [("Hari ini", "2026-12-03"), ("Besok", "2026-12-04"), ("Selesai", "2026-12-03")] {
+                #expect(try await send(app, .POST, "/api/v1/tasks", token,
+                    #"{"title": "\#(title)", "kind": "other", "dueOn": "\#(due)", "assignees": ["\#(officer.id!)"]}"#).status == .created)
+            }
+            let finished = try await FieldTask.query(on: app.db).filter(\.$title == "Selesai").first()!
+            finished.status = TaskStatus.done.rawValue
+            try await finished.update(on: app.db)
+            #expect(try await TaskReminders.run(app: app, day: "2026-12-03") == 1)
+            let due = try await AppNotification.query(on: app.db).filter(\.$kind == "task_due").all()
+            #expect(due.map(\.title) == ["Hari ini"] && due.map(\.userID) == [officer.id!])
+            #expect(try await TaskReminders.run(app: app, day: "2026-12-03") == 0)
+            #expect(try await AppNotification.query(on: app.db).filter(\.$kind == "task_due").count() == 1)
+            #expect(try await TaskReminders.run(app: app, day: "2026-12-04") == 1)
+        }
+    }
 }

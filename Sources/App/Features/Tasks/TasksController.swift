@@ -44,9 +44,9 @@ enum TasksController {
         a.post("tasks", ":id", "done", use: doneAPI)
         api.grouped(RequireRole(.supervisor)).post("tasks", use: createAPI)
         let w = web.grouped(RequireRole(.officer, .supervisor))
-        w.get("tasks", use: page)
-        w.post("tasks", ":id", "done", use: doneForm)
-        web.grouped(RequireRole(.supervisor)).post("tasks", use: createForm)
+        w.get(FieldWorkURL.tasks, use: page)
+        w.post(FieldWorkURL.taskDone(.key), use: doneForm)
+        web.grouped(RequireRole(.supervisor)).post(FieldWorkURL.tasks, use: createForm)
     }
 
     struct CreateInput: Content {
@@ -85,7 +85,8 @@ enum TasksController {
                 assignees: assignees, foreignerId: t.foreignerID, sponsorId: t.sponsorID, publicReportId: t.publicReportID, doneEntryId: t.doneEntryID, doneAt: t.doneAt)
     }
 
-    /// Validates and creates a task; every reference must lie in the supervisor's scope.
+    /// Validates and creates a task; every reference must lie in the supervisor's scope. Its assignees (not
+    /// the supervisor who made it) are told in the same transaction.
     static func create(_ i: CreateInput, _ req: Request) async throws -> FieldTask {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
@@ -121,6 +122,7 @@ enum TasksController {
                 let a = FieldTaskAssignee(); a.taskID = t.id!; a.userID = u
                 try await a.create(on: db)
             }
+            try await Notifier.notify(people, except: p.userID, kind: "task_assigned", title: title, link: FieldWorkURL.task(t.id!), req: req, db: db)
             var entries = [AuditEntry(action: "task.create", objectType: "task", objectID: t.id!.uuidString, detail: "kind=\(kind.rawValue) assignees=\(people.count)")]
             if let r = linkedReport, r.status == PublicReportStatus.received.rawValue {
                 r.status = PublicReportStatus.inReview.rawValue
@@ -206,71 +208,44 @@ enum TasksController {
     // MARK: web
 
     static func page(_ req: Request) async throws -> Response {
-        try await render(req, error: nil)
+        var state = FormState(values: ["dueOn": Day.adding(7, to: req.application.today) ?? req.application.today])
+        if let code = req.query[String.self, at: "report"] { state.values["publicReportCode"] = code }
+        return try await render(req, form: state)
     }
 
-    static func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let lang = req.language
+    static func render(_ req: Request, form: FormState, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let tasks = try await visible(req, assignee: nil, status: nil, overdueOnly: false)
-        let who = try await assignees(tasks.compactMap(\.id), db: req.db)
         let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
-        let nameOf = Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) })
-        let today = req.application.today
-        let csrf: HTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(req.csrfToken)\">"
-        let rows: HTML = tasks.html { t in
-            let d = dto(t, assignees: who[t.id!] ?? [], today: today)
-            let target: HTML = t.foreignerID.map { "<a href=\"/foreigners/\($0.uuidString)\">\(L10n.t("task.foreigner", lang))</a>" as HTML }
-                ?? t.sponsorID.map { "<a href=\"/sponsors/\($0.uuidString)\">\(L10n.t("task.company", lang))</a>" as HTML } ?? ""
-            let mine = (who[t.id!] ?? []).contains(p.userID)
-            let action: HTML = mine && t.status == TaskStatus.open.rawValue ? "<form method=\"post\" action=\"/tasks/\(t.id!.uuidString)/done\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">\(L10n.t("task.markDone", lang))</button></form>" : ""
-            return """
-            <tr class="task\(d.overdue ? HTML(" overdue") : "")"><td>\(t.title)<br><span class="muted">\(L10n.t("task.kind.\(t.kind)", lang))</span> \(target)</td><td>\(t.dueOn)\(d.overdue ? "<br><span class=\"badge overstayed\">\(L10n.t("task.overdue", lang))</span>" as HTML : "")</td>
-            <td>\(d.assignees.map { nameOf[$0] ?? "" }.joined(separator: ", "))</td><td>\(L10n.t("task.status.\(t.status)", lang))</td><td>\(action)</td></tr>
-            """
-        }
-        var form: HTML = ""
-        if p.role == .supervisor {
-            let officers = staff.filter { $0.roleValue == .officer }
-            form = """
-            <section class="card no-print"><h2>\(L10n.t("task.new", lang))</h2>
-            <form method="post" action="/tasks" id="task-form">\(csrf)
-            <label for="title">\(L10n.t("task.title", lang))</label><input id="title" name="title" required maxlength="300">
-            <div class="grid two">
-            <div><label for="kind">\(L10n.t("task.kindLabel", lang))</label><select id="kind" name="kind">\(Views.options(TaskKind.allCases.map { ($0.rawValue, L10n.t("task.kind.\($0.rawValue)", lang)) }, selected: nil))</select></div>
-            <div><label for="dueOn">\(L10n.t("task.due", lang))</label><input id="dueOn" name="dueOn" type="date" min="\(today)" value="\(Day.adding(7, to: today) ?? today)" required></div>
-            <div><label for="assignee">\(L10n.t("task.assignee", lang))</label><select id="assignee" name="assignee">\(Views.options(officers.map { ($0.id!.uuidString, $0.displayName) }, selected: nil))</select></div>
-            <div><label for="publicReportCode">\(L10n.t("report.code", lang))</label><input id="publicReportCode" name="publicReportCode" placeholder="LPR-…" value="\(req.query[String.self, at: "report"])"></div>
-            </div>
-            <p><button type="submit">\(L10n.t("task.create", lang))</button></p></form></section>
-            """
-        }
-        let alert: HTML = error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
-        return Views.page(req, title: L10n.t("nav.tasks", lang), body: """
-        <h1>\(L10n.t("nav.tasks", lang))</h1>
-        \(alert)
-        \(tasks.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : "<table class=\"responsive\" id=\"task-list\"><thead><tr><th>\(L10n.t("task.title", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("task.assignee", lang))</th><th>\(L10n.t("list.status", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>" as HTML)
-        \(form)
-        """, status: status)
+        return TaskViews.page(req, .init(
+            tasks: tasks, assignees: try await assignees(tasks.compactMap(\.id), db: req.db),
+            names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }), me: p.userID,
+            officers: p.role == .supervisor ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : nil,
+            form: form, error: error), status: status)
     }
 
-    struct CreateForm: Content { var title: String?; var kind: String?; var dueOn: String?; var assignee: UUID?; var publicReportCode: String? }
+    struct CreateForm: Content { var title: String?; var kind: String?; var dueOn: String?; var assignee: String?; var publicReportCode: String? }
 
     static func createForm(_ req: Request) async throws -> Response {
         let f = try req.content.decode(CreateForm.self)
+        var state = FormState(values: ["title": f.title ?? "", "kind": f.kind ?? "", "dueOn": f.dueOn ?? "", "assignee": f.assignee ?? "",
+                                       "publicReportCode": f.publicReportCode ?? ""])
         do {
-            _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: f.assignee.map { [$0] }, publicReportCode: f.publicReportCode), req)
-        } catch let e as ValidationFailure {
-            return try await render(req, error: e.message(req.language), status: .unprocessableEntity)
+            let people = f.assignee.flatMap { $0.isEmpty ? nil : $0 }.map { [UUID(uuidString: $0) ?? UUID()] }
+            _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: people, publicReportCode: f.publicReportCode), req)
+        } catch var e as ValidationFailure {
+            if e.field == "assignees" { e.field = "assignee" }       // the form picks one officer
+            state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"])
+            return try await render(req, form: state, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/tasks")
+        return Flash.redirect(req, to: FieldWorkURL.tasks, "flash.task.created")
     }
 
     static func doneForm(_ req: Request) async throws -> Response {
-        do { _ = try await done(req.parameters.get("id", as: UUID.self), entryID: nil, req) } catch let e as AppError where e.status == .conflict {
-            return try await render(req, error: e.message(req.language), status: .conflict)
+        do { _ = try await done(req.parameters.get("id", as: UUID.self), entryID: nil, req) } catch let e as AppError where e.status == .conflict || e.status == .forbidden {
+            return try await render(req, form: .empty, error: e.message(req.language), status: e.status)
         }
-        return req.redirect(to: "/tasks")
+        return Flash.redirect(req, to: FieldWorkURL.tasks, "flash.task.done")
     }
 
     /// Open tasks about these foreigners (for the field look-up).
