@@ -1,4 +1,5 @@
 @testable import App
+import Deadlines
 import Fluent
 import Foundation
 import Testing
@@ -40,5 +41,20 @@ import VaporTesting
                 #expect(try await b.get("/leader.csv").status == .forbidden)
             }
         }
+    }
+
+    /// Office policy: due by the end of the next working day; Friday's report is due on Monday.
+    @Test func latenessFollowsTheOfficePolicy() {
+        let friday = CalendarDay("2026-11-27")!, monday = CalendarDay("2026-11-30")!, tuesday = CalendarDay("2026-12-01")!
+        #expect(LeaderController.reportDueDay(for: friday) == monday)
+        #expect(!LeaderController.isLate(day: friday, submitted: monday, today: tuesday))
+        #expect(LeaderController.isLate(day: friday, submitted: tuesday, today: tuesday))
+        #expect(!LeaderController.isLate(day: friday, submitted: nil, today: monday))
+        #expect(LeaderController.isLate(day: friday, submitted: nil, today: tuesday))
+    }
+
+    @Test func chartCoordinatesAreWrittenWithoutFormatStrings() {
+        #expect(LeaderViews.coordinate(12.54) == "12.5" && LeaderViews.coordinate(30) == "30" && LeaderViews.coordinate(0.96) == "1")
+        #expect(LeaderViews.coordinate(-0.5) == "-0.5" && LeaderViews.coordinate(7.05) == "7.1")
     }
 }

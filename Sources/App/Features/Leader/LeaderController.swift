@@ -11,8 +11,23 @@ import Vapor
 enum LeaderController {
     static func register(web: any RoutesBuilder) {
         let s = web.grouped(RequireRole(.supervisor))
-        s.get("leader", use: page)
-        s.get("leader.csv", use: csv)
+        s.get(FieldWorkURL.leader, use: page)
+        s.get(FieldWorkURL.leaderCSV, use: csv)
+    }
+
+    /// Office policy: a day's report is due by the end of the next working day (weekends and national
+    /// holidays do not count). A report first submitted after that day is late; one not yet submitted is
+    /// late once that day has passed.
+    static func reportDueDay(for day: CalendarDay, calendar: HolidayCalendar = .indonesia) -> CalendarDay {
+        var due = day.adding(days: 1)
+        while !calendar.isWorkingDay(due) { due = due.adding(days: 1) }
+        return due
+    }
+
+    /// Whether a report is late under the office policy (`reportDueDay`).
+    static func isLate(day: CalendarDay, submitted: CalendarDay?, today: CalendarDay, calendar: HolidayCalendar = .indonesia) -> Bool {
+        let due = reportDueDay(for: day, calendar: calendar)
+        return submitted.map { $0 > due } ?? (today > due)
     }
 
     struct DayRow: Sendable {
@@ -64,11 +79,7 @@ enum LeaderController {
                 if let r = mine[d] {
                     var f: [String: Int] = [:]
                     for x in byReport[r.id!] ?? [] { f[x.finding] = x.n }
-                    // Late: first submitted after the next working day ended.
-                    var due = CalendarDay(d)!.adding(days: 1)
-                    while !calendar.isWorkingDay(due) { due = due.adding(days: 1) }
-                    let submittedDay = r.submittedAt.map { CalendarDay($0, in: zone) }
-                    let late = submittedDay.map { $0 > due } ?? (today > due)
+                    let late = isLate(day: CalendarDay(d)!, submitted: r.submittedAt.map { CalendarDay($0, in: zone) }, today: today, calendar: calendar)
                     rows.append(DayRow(officer: o.id, date: d, status: r.status, late: late, findings: f, entries: f.values.reduce(0, +)))
                 } else if calendar.isWorkingDay(CalendarDay(d)!) && d < today.description {
                     rows.append(DayRow(officer: o.id, date: d, status: nil, late: false, findings: [:], entries: 0))
@@ -87,57 +98,9 @@ enum LeaderController {
         return Summary(officers: officers, days: dayList, rows: rows, openTasks: open, overdueTasks: overdue)
     }
 
-    /// Bars of entries per day, with the non-compliant findings drawn over them; no script, no external files.
-    static func chart(_ s: Summary) -> HTML {
-        let width = 720, height = 180, left = 30, bottom = 20
-        var entries: [String: Int] = [:], flagged: [String: Int] = [:]
-        for r in s.rows {
-            entries[r.date, default: 0] += r.entries
-            flagged[r.date, default: 0] += r.findings.filter { $0.key != FieldFinding.compliant.rawValue }.values.reduce(0, +)
-        }
-        let maxValue = max(1, entries.values.max() ?? 1)
-        let step = Double(width - left) / Double(max(1, s.days.count))
-        let scale = Double(height - bottom - 10) / Double(maxValue)
-        var bars = ""
-        for (i, d) in s.days.enumerated() {
-            let x = Double(left) + Double(i) * step
-            let e = Double(entries[d] ?? 0) * scale, f = Double(flagged[d] ?? 0) * scale
-            let y0 = Double(height - bottom)
-            bars += String(format: "<rect class=\"entries\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%@: %d</title></rect>", x, y0 - e, max(1, step - 1), e, d, entries[d] ?? 0)
-            if f > 0 { bars += String(format: "<rect class=\"flagged\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", x, y0 - f, max(1, step - 1), f) }
-        }
-        let labels = "<text x=\"\(left)\" y=\"\(height - 4)\">\(s.days.first ?? "")</text><text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(s.days.last ?? "")</text><text x=\"2\" y=\"14\">\(maxValue)</text>"
-        return HTML(unsafeRaw: "<svg class=\"chart\" id=\"leader-chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"entries per day\"><line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width)\" y2=\"\(height - bottom)\" class=\"axis\"/>\(bars)\(labels)</svg>")
-    }
-
     static func page(_ req: Request) async throws -> Response {
-        let lang = req.language
         let days = try period(req)
-        let s = try await summary(req, days: days)
-        let rows: HTML = s.officers.html { o in
-            let mine = s.rows.filter { $0.officer == o.id }
-            let filed = mine.filter { $0.status != nil }
-            let missing = mine.filter { $0.status == nil }.count
-            let late = filed.filter(\.late).count
-            var findings: [String: Int] = [:]
-            for r in filed { for (k, v) in r.findings { findings[k, default: 0] += v } }
-            let flagged: HTML = FieldFinding.allCases.filter { $0 != .compliant && (findings[$0.rawValue] ?? 0) > 0 }.html {
-                "\(L10n.t("lph.finding.\($0.rawValue)", lang)): \(findings[$0.rawValue] ?? 0)<br>"
-            }
-            return """
-            <tr><td><a href="/daily-reports?officer=\(o.id.uuidString)">\(o.name)</a></td><td>\(filed.count)</td><td>\(missing > 0 ? "<span class=\"badge overstayed\">\(missing)</span>" as HTML : "0")</td>
-            <td>\(late)</td><td>\(filed.reduce(0) { $0 + $1.entries })</td><td>\(flagged)</td><td>\(s.openTasks[o.id] ?? 0)</td><td>\((s.overdueTasks[o.id] ?? 0) > 0 ? "<span class=\"badge overstayed\">\(s.overdueTasks[o.id] ?? 0)</span>" as HTML : "0")</td></tr>
-            """
-        }
-        return Views.page(req, title: L10n.t("nav.leader", lang), body: """
-        <h1>\(L10n.t("nav.leader", lang))</h1>
-        <nav class="tabs no-print"><a href="/leader?days=30"\(days == 30 ? HTML(" aria-current=\"page\"") : "")>30 \(L10n.t("leader.days", lang))</a><a href="/leader?days=90"\(days == 90 ? HTML(" aria-current=\"page\"") : "")>90 \(L10n.t("leader.days", lang))</a>
-        <a href="/leader.csv?days=\(days)" id="leader-csv">\(L10n.t("disc.csv", lang))</a></nav>
-        <section class="card"><h2>\(L10n.t("leader.chart", lang))</h2>\(chart(s))</section>
-        <table class="responsive" id="leader-table"><thead><tr><th>\(L10n.t("lph.officer", lang))</th><th>\(L10n.t("leader.filed", lang))</th><th>\(L10n.t("leader.missing", lang))</th>
-        <th>\(L10n.t("leader.late", lang))</th><th>\(L10n.t("lph.entries", lang))</th><th>\(L10n.t("leader.findings", lang))</th><th>\(L10n.t("leader.openTasks", lang))</th><th>\(L10n.t("task.overdue", lang))</th></tr></thead>
-        <tbody>\(rows)</tbody></table>
-        """)
+        return LeaderViews.page(req, try await summary(req, days: days), days: days)
     }
 
     static func csv(_ req: Request) async throws -> Response {
