@@ -202,7 +202,7 @@ public final class Dataset: @unchecked Sendable {
             guard row.count == header.count else {
                 throw CSVReader.Malformed(file: path, line: reader.line, reason: "expected \(header.count) fields, found \(row.count)")
             }
-            let id = row[idIndex].trimmingCharacters(in: .whitespaces)
+            let id = Normalize.trimmed(row[idIndex])
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
             ids.append(id)
             for (n, k) in indices.enumerated() { raw[n].append(row[k]) }

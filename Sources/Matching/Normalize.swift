@@ -202,6 +202,17 @@ public enum Normalize {
         }, as: UTF8.self)
     }
 
+    /// Without leading and trailing spaces and tabs; the value itself when there are none (the usual
+    /// case), so reading a million rows does not go through Foundation for each value.
+    public static func trimmed(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.first, let last = u.last else { return s }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        if !blank(first) && !blank(last) { return s }
+        guard let lo = u.firstIndex(where: { !blank($0) }), let hi = u.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(s[lo...hi])
+    }
+
     static let monthNames: [String: Int] = [
         "JAN": 1, "JANUARI": 1, "JANUARY": 1, "FEB": 2, "FEBRUARI": 2, "FEBRUARY": 2, "MAR": 3, "MARET": 3, "MARCH": 3,
         "APR": 4, "APRIL": 4, "MEI": 5, "MAY": 5, "JUN": 6, "JUNI": 6, "JUNE": 6, "JUL": 7, "JULI": 7, "JULY": 7,
@@ -226,7 +237,7 @@ public enum Normalize {
     }
 
     static func parseDate(_ raw: String, spreadsheet: Bool) -> SimpleDate? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = trimmed(raw)
         if s.isEmpty { return nil }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)

@@ -179,19 +179,19 @@ public enum Similarity {
     }
 
     /// American Soundex of a folded token (`ROBERT` → `R163`); letters only, empty for none.
+    /// Soundex digit of each upper-case letter A…Z (0 for vowels, H, W, Y): a table, not a dictionary,
+    /// because blocking computes a sound for every name token of every record.
+    private static let soundexCodes: [UInt8] = Array("01230120022455012623010202".utf8).map { $0 - 0x30 }
+
     public static func soundex(_ s: String) -> String {
-        let codes: [UInt8: UInt8] = [
-            0x42: 1, 0x46: 1, 0x50: 1, 0x56: 1,
-            0x43: 2, 0x47: 2, 0x4A: 2, 0x4B: 2, 0x51: 2, 0x53: 2, 0x58: 2, 0x5A: 2,
-            0x44: 3, 0x54: 3, 0x4C: 4, 0x4D: 5, 0x4E: 5, 0x52: 6,
-        ]
         var out: [UInt8] = []
+        out.reserveCapacity(4)
         var last: UInt8 = 255
         for b in s.utf8 {
             var c = b
             if c >= 0x61 && c <= 0x7A { c -= 0x20 }
             guard c >= 0x41 && c <= 0x5A else { continue }
-            let code = codes[c] ?? 0
+            let code = soundexCodes[Int(c - 0x41)]
             if out.isEmpty {
                 out.append(c); last = code
                 continue

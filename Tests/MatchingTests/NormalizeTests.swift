@@ -177,3 +177,13 @@ import Testing
         #expect(Compare.level(n, 0, n, 3) == 0)
     }
 }
+
+@Suite struct TrimTests {
+    @Test func trimsSpacesAndTabsOnly() {
+        #expect(Normalize.trimmed("  L1\t") == "L1")
+        #expect(Normalize.trimmed("L 1") == "L 1")
+        #expect(Normalize.trimmed("   ") == "")
+        #expect(Normalize.trimmed("") == "")
+        #expect(Normalize.trimmed(" Müller ") == "Müller")
+    }
+}
