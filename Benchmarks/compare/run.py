@@ -79,17 +79,18 @@ def write_synthetic(name):
 
 
 def run_child(cmd):
-    """Runs cmd under GNU time; returns (stdout, stderr, wall seconds, peak RSS MiB of that process)."""
+    """Runs cmd under GNU time; returns (stdout, stderr, wall seconds, peak RSS MiB, CPU seconds (user +
+    system) of that process). CPU seconds say more than wall time on a machine shared with other work."""
     rss_file = os.path.join(WORK, "child.rss")
     started = time.time()
     # cwd: the peers (DuckDB) spill temporary files into the working directory.
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, capture_output=True, text=True, cwd=WORK)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file] + cmd, capture_output=True, text=True, cwd=WORK)
     wall = time.time() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
     with open(rss_file) as fh:
-        rss_kib = int(fh.read().strip().splitlines()[-1])
-    return proc.stdout, proc.stderr, wall, rss_kib / 1024
+        rss_kib, user, system = fh.read().strip().splitlines()[-1].split()
+    return proc.stdout, proc.stderr, wall, int(rss_kib) / 1024, float(user) + float(system)
 
 
 def one_to_one(rows):
@@ -162,25 +163,25 @@ def main():
             if engine.startswith("sinergi") and "sinergi" in skip:
                 continue
             try:
-                stdout, err, wall, rss = run_child(cmd)
+                stdout, err, wall, rss, cpu = run_child(cmd)
             except RuntimeError as e:
                 print(f"{name} {engine}: FAILED {e}", file=sys.stderr)
-                rows.append((name, engine, None, None, None, None, None, None, None))
+                rows.append((name, engine, None, None, None, None, None, None, None, None))
                 continue
             inside = json.loads(stdout.strip().splitlines()[-1])["seconds"] if not engine.startswith("sinergi") else None
             p, r, f1, bands = score(d, out, not link)
-            rows.append((name, engine, p, r, f1, wall, inside, rss, bands))
+            rows.append((name, engine, p, r, f1, wall, cpu, inside, rss, bands))
             if link and not engine.startswith("sinergi"):
                 p, r, f1, bands = score(d, out, False, force_one_to_one=True)
-                rows.append((name, engine + " + 1:1", p, r, f1, wall, inside, rss, bands))
-            print(f"{name:16} {engine:26} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s rss={rss:.0f}MiB", file=sys.stderr)
-    print("| set | engine | precision | recall | F1 | wall s (process) | s inside Python (imports excluded) | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, engine, p, r, f1, wall, inside, rss, _ in rows:
+                rows.append((name, engine + " + 1:1", p, r, f1, wall, cpu, inside, rss, bands))
+            print(f"{name:16} {engine:26} P={p:.4f} R={r:.4f} F1={f1:.4f} wall={wall:.1f}s cpu={cpu:.1f}s rss={rss:.0f}MiB", file=sys.stderr)
+    print("| set | engine | precision | recall | F1 | wall s (process) | CPU s (process) | s inside Python (imports excluded) | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, engine, p, r, f1, wall, cpu, inside, rss, _ in rows:
         if p is None:
-            print(f"| {name} | {engine} | failed | | | | | |")
+            print(f"| {name} | {engine} | failed | | | | | | |")
         else:
-            print(f"| {name} | {engine} | {p:.4f} | {r:.4f} | {f1:.4f} | {wall:.1f} | {'' if inside is None else f'{inside:.1f}'} | {rss:.0f} |")
+            print(f"| {name} | {engine} | {p:.4f} | {r:.4f} | {f1:.4f} | {wall:.1f} | {cpu:.1f} | {'' if inside is None else f'{inside:.1f}'} | {rss:.0f} |")
     print()
     print("Calibration: per probability band, pairs written (share of them true).")
     print()
@@ -192,7 +193,7 @@ def main():
             print(f"| {name} | {engine} | " + " | ".join(cells) + " |")
     if a.json:
         with open(a.json, "w") as fh:
-            json.dump([dict(zip(("set", "engine", "precision", "recall", "f1", "wall", "inside", "rss", "bands"), row)) for row in rows], fh, indent=1)
+            json.dump([dict(zip(("set", "engine", "precision", "recall", "f1", "wall", "cpu", "inside", "rss", "bands"), row)) for row in rows], fh, indent=1)
 
 
 if __name__ == "__main__":
