@@ -228,7 +228,7 @@ struct AlertFixture {
             // With the scheduler on, the hour from the configuration.
             app.config.schedulerEnabled = true; app.config.alertsHour = 6
             let on = try await officer.get("/warnings").body.string
-            #expect(on.contains("setiap hari mulai pukul 06.00 WIB"))
+            #expect(on.contains("setiap hari mulai pukul 06.00 WIB (60, 30, 14, 7 dan 0 hari sebelum berakhir"))
             app.config.schedulerEnabled = false
             // Officers may not run it.
             #expect(try await officer.post("/warnings/run", form: [:]).status == .forbidden)

@@ -29,6 +29,8 @@ enum AlertViews {
     struct Schedule {
         var schedulerOn: Bool
         var hour: Int
+        /// Days before a permit's end at which it is warned about, most distant first.
+        var thresholds: [Int]
         /// The server's zone as people name it (WIB, WITA, WIT).
         var zone: String
         var today: String
@@ -43,10 +45,17 @@ enum AlertViews {
         var canRunNow: Bool
     }
 
+    /// "60, 30, 14, 7 dan 0" / "60, 30, 14, 7 and 0".
+    static func list(_ numbers: [Int], _ lang: Language) -> String {
+        let words = numbers.map(String.init)
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + (lang == .id ? " dan " : " and ") + words.last!
+    }
+
     static func scheduleCard(_ req: Request, _ s: Schedule, canRunNow: Bool) -> HTML {
         let lang = req.language
         let hour = lang == .id ? String(format: "%02d.00", s.hour) : String(format: "%02d:00", s.hour)
-        let when: String = s.schedulerOn ? L10n.f("ov.schedule.on", lang, hour, s.zone) : L10n.t("ov.schedule.off", lang)
+        let when: String = s.schedulerOn ? L10n.f("ov.schedule.on", lang, hour, s.zone, list(s.thresholds, lang)) : L10n.t("ov.schedule.off", lang)
         var last: String
         if let r = s.lastRun, let id = r.id {
             if let finished = r.finishedAt {

@@ -97,7 +97,7 @@ enum AlertsController {
         let config = req.application.config
         let today = req.application.today
         let last = try await AlertRun.query(on: req.db).sort(\.$id, .descending).first()
-        return AlertViews.Schedule(schedulerOn: config.schedulerEnabled, hour: config.alertsHour,
+        return AlertViews.Schedule(schedulerOn: config.schedulerEnabled, hour: config.alertsHour, thresholds: config.warningDays.sorted(by: >),
                                    zone: LocalTime.abbreviation(config.timeZone, at: req.application.clock.now()), today: today,
                                    lastRun: last, ranToday: try await EarlyWarnings.hasRun(today, db: req.db))
     }

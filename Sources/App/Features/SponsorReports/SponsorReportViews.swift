@@ -92,7 +92,7 @@ enum SponsorReportViews {
         <section class="card" id="contact"><h2>\(L10n.t("sr.contact", lang))</h2>
         \(Form.open(req, action: PortalURL.contact.path, id: "contact-form", state: state))
           \(Form.field("email", label: L10n.t("sr.contactEmail", lang), state: state, kind: .email, hint: L10n.t("sr.contactEmailHint", lang), attributes: "maxlength=\"254\" autocomplete=\"email\""))
-          \(Form.field("language", label: L10n.t("sr.contactLanguage", lang), state: state, kind: .select([("id", "Bahasa Indonesia"), ("en", "English")])))
+          \(Form.field("language", label: L10n.t("sr.contactLanguage", lang), state: state, kind: .select(["id", "en"].map { (value: $0, label: L10n.t("sr.lang.\($0)", lang)) })))
           \(Form.submit(L10n.t("tka.save", lang)))
         </form></section>
         """
