@@ -1,6 +1,10 @@
 /// Texts of operations, meetings and inspections.
 extension L10n {
     static let coordinationTable: [String: (id: String, en: String)] = [
+        // Lists
+        "coord.noOperations": ("Belum ada operasi gabungan.", "No joint operations yet."),
+        "coord.noMeetings": ("Belum ada rapat.", "No meetings yet."),
+        "coord.noInspections": ("Belum ada pemeriksaan.", "No inspections yet."),
         // Forms
         "coord.noAgencies": ("Belum ada instansi aktif di wilayah kerja Anda.", "No active agency in your jurisdiction yet."),
         "coord.areaHint": ("Pilih kecamatan; pilih juga kelurahan/desa bila operasi hanya di satu desa.", "Choose the kecamatan; choose the kelurahan/desa too if the operation covers one village only."),

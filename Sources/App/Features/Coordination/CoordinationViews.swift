@@ -46,7 +46,7 @@ enum CoordinationViews {
             <td>\(CoordinationForm.place(x.regionCode, m.places))</td><td>\(L10n.t("meet.status.\(x.status)", lang))</td></tr>
             """
         }
-        let table: HTML = m.meetings.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.meetings.isEmpty ? "<p class=\"card muted\">\(L10n.t("coord.noMeetings", lang))</p>" : """
         <table class="responsive" id="meeting-list"><thead><tr><th>\(L10n.t("coord.meeting", lang))</th><th>\(L10n.t("meet.when", lang))</th><th>\(L10n.t("dash.region", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         var form: HTML = ""

@@ -25,7 +25,7 @@ enum InspectionViews {
             <td>\(i.requiredAction)\(i.actionDue.map { " (\(L10n.t("task.due", lang)) \(Views.day($0, req)))" } ?? "")</td></tr>
             """
         }
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("coord.noInspections", lang))</p>" : """
         <table class="responsive" id="inspection-list"><thead><tr><th>\(L10n.t("insp.company", lang))</th><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("insp.kind", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("insp.requiredAction", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         var form: HTML = ""

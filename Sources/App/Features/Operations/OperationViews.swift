@@ -25,7 +25,7 @@ enum OperationViews {
             <td>\(r.results.checked)/\(r.results.targets)</td><td>\(r.results.violations)</td></tr>
             """
         }
-        let table: HTML = m.rows.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.rows.isEmpty ? "<p class=\"card muted\">\(L10n.t("coord.noOperations", lang))</p>" : """
         <table class="responsive" id="operation-list"><thead><tr><th>\(L10n.t("op.title", lang))</th><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("op.area", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("op.checked", lang))</th><th>\(L10n.t("op.violations", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         var form: HTML = ""
