@@ -3,6 +3,8 @@ import Vapor
 /// The sign-in page (`/login`). After a failure the e-mail stays typed (the password never does), the
 /// message stands beside its field and that field has the focus, so a keyboard user corrects it at once.
 enum AuthViews {
+    // The e-mail is a text input with an e-mail keyboard: "username" (what password managers fill) is not
+    // a valid autocomplete value for type=email.
     static func login(_ req: Request, state: FormState, next: String?, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         // On a fresh form the e-mail field takes the focus; after a failure the form kit focuses the field at fault.
@@ -12,8 +14,8 @@ enum AuthViews {
           <h1>\(L10n.t("login.title", lang))</h1>
           \(Form.open(req, action: SiteURL.login.path, id: "login-form", state: state))
             <input type="hidden" name="next" value="\(AuthController.safeNext(next) ?? "")">
-            \(Form.field("email", label: L10n.t("login.email", lang), state: state, kind: .email, required: true,
-                         attributes: "autocomplete=\"username\" spellcheck=\"false\" autocapitalize=\"none\"\(focus)"))
+            \(Form.field("email", label: L10n.t("login.email", lang), state: state, required: true,
+                         attributes: "inputmode=\"email\" autocomplete=\"username\" spellcheck=\"false\" autocapitalize=\"none\"\(focus)"))
             \(Form.field("password", label: L10n.t("login.password", lang), state: state, kind: .password, required: true,
                          attributes: "autocomplete=\"current-password\""))
             \(Form.submit(L10n.t("login.submit", lang)))
