@@ -140,6 +140,12 @@ import VaporTesting
             #expect(page.contains("Rapat dijadwalkan; peserta diberi tahu.") && page.contains(regency.name))
             #expect(!page.contains("2026-12-05T") && !page.contains("11:30"))
             #expect(try await b.get("/meetings").body.string.contains("5 Des 2026 18.30 WIB"))
+            // A kecamatan chosen in the picker: the meeting is that kecamatan's, named on its page.
+            let local = try await b.post("/meetings", form: ["title": "Rapat kecamatan", "scheduledAt": "2026-12-06T09:00", "regionCode_province": "35", "regionCode_regency": "35.16",
+                                                           "regionCode_district": "35.16.05", "regionCode": ""])
+            #expect(local.status == .seeOther)
+            #expect(try await Meeting.query(on: app.db).filter(\.$title == "Rapat kecamatan").first()?.regionCode == "35.16.05")
+            #expect(try await b.get(local.headers.first(name: .location)!).body.string.contains("<dd id=\"meeting-region\">Ngoro, Kabupaten Mojokerto, Jawa Timur <span class=\"code\">35.16.05</span></dd>"))
             // In English, the same moment.
             b.cookies["lang"] = "en"
             #expect(try await b.get("/meetings/\(m.id!)").body.string.contains("5 Dec 2026 18:30 WIB"))

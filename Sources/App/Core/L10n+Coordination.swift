@@ -13,7 +13,7 @@ extension L10n {
         "coord.takAction": ("Tindakan", "Action"),
         "coord.legalBasisHint": ("Mis. UU 6/2011 Pasal 75 ayat (2).", "E.g. UU 6/2011 Pasal 75 ayat (2)."),
         "coord.meeting": ("Nama rapat", "Meeting"),
-        "coord.regionHint": ("Kabupaten/kota rapat; pilih juga kecamatan bila rapat hanya untuk kecamatan itu.", "The meeting's regency or city; choose a kecamatan too if the meeting concerns that kecamatan only."),
+        "coord.regionHint": ("Kabupaten/kota rapat; pilih juga kecamatan, atau kelurahan/desa, bila rapat hanya untuk wilayah itu.", "The meeting's regency or city; choose a kecamatan, or a kelurahan/desa, too if the meeting concerns that place only."),
         "coord.whenHint": ("Waktu setempat kantor Anda.", "Your office's local time."),
         "coord.agendaHint": ("Paling banyak 4.000 karakter.", "At most 4,000 characters."),
         "coord.schedule": ("Jadwalkan rapat", "Schedule the meeting"),

@@ -46,7 +46,7 @@ enum CoordinationPages {
     // MARK: meetings
 
     /// The schedule form's text inputs (the region as the region picker sends it).
-    static let scheduleFields = ["title", "scheduledAt", "place", "agenda"] + CoordinationForm.pickerNames("regionCode", depth: .district)
+    static let scheduleFields = ["title", "scheduledAt", "place", "agenda"] + CoordinationForm.pickerNames("regionCode", depth: .village)
 
     static func list(_ req: Request) async throws -> Response {
         let state = CoordinationForm.fromPicker(req) ? FormState(values: CoordinationForm.values(req, scheduleFields, lists: ["agencyIds"])) : FormState()
@@ -69,7 +69,7 @@ enum CoordinationPages {
         var state = FormState(values: values)
         do {
             let agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies")
-            let m = try await CoordinationController.create(.init(title: values["title"], regionCode: RegionPicker.chosen(values, name: "regionCode", depth: .district),
+            let m = try await CoordinationController.create(.init(title: values["title"], regionCode: RegionPicker.chosen(values, name: "regionCode", depth: .village),
                                                                   scheduledAt: values["scheduledAt"], place: values["place"], agencyIds: agencies, agenda: values["agenda"]), req)
             return Flash.redirect(req, to: CoordinationURL.meeting(.id(m.id!)), "flash.meeting.scheduled")
         } catch let e as ValidationFailure {

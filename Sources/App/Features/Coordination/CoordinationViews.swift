@@ -52,7 +52,7 @@ enum CoordinationViews {
         var form: HTML = ""
         if m.canSchedule {
             let s = m.form
-            let picker = try await RegionPicker.field(req, name: "regionCode", label: L10n.t("dash.region", lang), state: s, depth: .district,
+            let picker = try await RegionPicker.field(req, name: "regionCode", label: L10n.t("dash.region", lang), state: s, depth: .village,
                                                       within: m.jurisdiction, required: true, hint: L10n.t("coord.regionHint", lang))
             form = """
             <section class="card no-print" id="schedule"><h2>\(L10n.t("meet.new", lang))</h2>
