@@ -90,6 +90,8 @@ extension L10n {
         "sr.civil.divorce": ("Perceraian", "Divorce"),
         "sr.civil.birth": ("Kelahiran", "Birth"),
         "sr.civil.death": ("Kematian", "Death"),
+        "sr.deadlinesBasis": ("Kebijakan kantor: UU 6/2011 Pasal 63 ayat (2)–(3) (diubah dengan UU 6/2023) mewajibkan laporan, tetapi tidak menetapkan batas waktunya.",
+                              "Office policy: UU 6/2011 Art. 63(2)-(3) (as amended by UU 6/2023) requires the report but sets no deadline."),
         "sr.deadlines": ("Batas waktu pelaporan", "Reporting deadlines"),
         "sr.destination": ("Tujuan keberangkatan", "Destination"),
         "sr.details": ("Rincian (sesuai jenis laporan)", "Details (as the report type needs)"),

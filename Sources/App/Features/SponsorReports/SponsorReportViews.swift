@@ -136,8 +136,15 @@ enum SponsorReportViews {
           </fieldset>
           \(Form.submit(L10n.t("sr.submit", lang), id: "report-submit"))
         </form></section>
-        <section class="card"><h2>\(L10n.t("sr.deadlines", lang))</h2><ul>\(ruleRows)</ul><p class="muted">\(rules[.arrival]?.basis ?? "")</p></section>
+        <section class="card"><h2>\(L10n.t("sr.deadlines", lang))</h2><ul>\(ruleRows)</ul><p class="muted">\(basis(rules[.arrival], lang))</p></section>
         """, status: status)
+    }
+
+    /// The legal basis of the deadlines: the shipped rule's in the page's language; an office's own text as written.
+    static func basis(_ rule: DeadlineRule?, _ lang: Language) -> String {
+        guard let rule else { return "" }
+        let shipped = DeadlineRule.defaults.first { $0.reportType == rule.reportType }?.basis
+        return rule.basis == shipped ? L10n.t("sr.deadlinesBasis", lang) : rule.basis
     }
 
     // MARK: the receipt
