@@ -1,0 +1,121 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every page every role can reach by following the links the pages offer, in both languages: no dead link,
+/// no message key left untranslated, no English interface text on Indonesian pages (and the reverse), no raw
+/// ISO/UTC time, and every table cell labelled for phones.
+@Suite struct PageCrawlTests {
+    static let roles = ["admin@demo.sinergi.id", "supervisor@demo.sinergi.id", "officer@demo.sinergi.id", "agency@demo.sinergi.id", "sponsor@demo.sinergi.id"]
+
+    /// Interface words that betray the other language. Chosen so that demo data (names, places, titles written by
+    /// users) cannot contain them.
+    static let englishWords = ["Submit", "Save", "Cancel", "Sign in", "Log out", "Previous", "Next ›", "Search", "Download", "Upload",
+                               "Nothing", "must be", "is required", "not found", "Filter", "Apply", "Choose", "Back to", "records",
+                               "Reconciled", "Pending", "Sending", "Failed", "Submitted", "Approved", "Returned", "Overstayed",
+                               "Active", "Disabled", "Actions", "Created", "Status:", "Due", "Open tasks", "Unread"]
+    static let indonesianWords = ["Simpan", "Kirim", "Batalkan", "Keluar", "Sebelumnya", "Berikutnya", "wajib diisi", "Tidak ada",
+                                  "Belum ada", "— pilih —", "Cari ", "Unduh", "Unggah", "Terapkan", "Halaman ", "Tindakan", "Dibuat",
+                                  "Disetujui", "Dikembalikan", "Terlambat", "Selesai"]
+    /// Message-key prefixes: a key shown as text means a missing translation.
+    static var keyPattern: Regex<AnyRegexOutput> { try! Regex(#"\b(nav|dash|list|f|login|err|report|imp|disc|op|meet|insp|task|lph|sr|tka|warn|notify|notif|region|form|flash|v|audit|role|portal|action|pr|leader|lookup|alert|outbox|sex|status|mrz)\.[a-zA-Z0-9][a-zA-Z0-9_.-]*\b"#) }
+    static var isoTime: Regex<AnyRegexOutput> { try! Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"#) }
+
+    /// The text a person reads: no tags, scripts or styles; entities kept as they are.
+    static func visibleText(_ html: String) -> String {
+        var s = html
+        for tag in ["script", "style"] {
+            while let open = s.range(of: "<\(tag)"), let close = s.range(of: "</\(tag)>", range: open.upperBound..<s.endIndex) {
+                s.removeSubrange(open.lowerBound..<close.upperBound)
+            }
+        }
+        var out = "", inTag = false
+        for ch in s {
+            if ch == "<" { inTag = true; out.append(" ") } else if ch == ">" { inTag = false } else if !inTag { out.append(ch) }
+        }
+        return out
+    }
+
+    static func links(_ html: String) -> [String] {
+        html.components(separatedBy: "href=\"").dropFirst().compactMap { part in
+            guard let end = part.firstIndex(of: "\"") else { return nil }
+            let href = String(part[..<end]).replacingOccurrences(of: "&amp;", with: "&")
+            guard href.hasPrefix("/"), !href.hasPrefix("//") else { return nil }
+            let skip = ["/logout", "/lang/", "/static/", "/manifest", "/sw.js", "/template/", "/photo", "/csv", "/api/"]
+            return skip.contains(where: { href.contains($0) }) ? nil : href
+        }
+    }
+
+    /// Cells of tables with headings must carry their heading for the phone layout.
+    static func unlabelledCells(_ html: String) -> Int {
+        guard html.contains("<thead") else { return 0 }
+        return html.components(separatedBy: "<tbody").dropFirst().reduce(0) { n, body in
+            let part = body.components(separatedBy: "</tbody>")[0]
+            return n + part.components(separatedBy: "<td").dropFirst().filter { !$0.hasPrefix(" data-label=") && ($0.hasPrefix(">") || $0.hasPrefix(" ")) }.count
+        }
+    }
+
+    /// Interface values shown raw (enum values, states): whole words only, so that "Sentosa" is not "sent".
+    static let rawValues = ["pending", "sending", "sent", "failed", "active", "submitted", "approved", "returned", "draft",
+                            "reconciling", "reconciled", "planned", "completed", "cancelled", "overstayed", "expiring"]
+
+    /// What is wrong with one page in `lang`.
+    static func problems(_ html: String, _ lang: Language) -> [String] {
+        var out: [String] = []
+        let text = visibleText(html)
+        for m in text.matches(of: keyPattern) { out.append("untranslated \(text[m.range])") }
+        if text.contains(isoTime) { out.append("raw ISO time") }
+        for w in (lang == .id ? englishWords : indonesianWords) where text.contains(w) { out.append("\"\(w)\"") }
+        let words = Set(text.split(whereSeparator: { !$0.isLetter }).map(String.init))
+        if lang == .id { for w in rawValues where words.contains(w) { out.append("raw value \"\(w)\"") } }
+        let unlabelled = unlabelledCells(html)
+        if unlabelled > 0 { out.append("\(unlabelled) table cells without a label") }
+        return out
+    }
+
+    /// The checks catch what they are meant to catch (a crawl that finds nothing proves nothing otherwise).
+    @Test func theChecksFindWhatTheyLookFor() {
+        let bad = "<main><h1>Laporan</h1><button>Submit</button><p>err.404 · 2026-12-01T11:30:00Z · pending</p><table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></main>"
+        let found = Self.problems(bad, .id)
+        #expect(found.contains("\"Submit\"") && found.contains("untranslated err.404") && found.contains("raw ISO time")
+                && found.contains("raw value \"pending\"") && found.contains("1 table cells without a label"))
+        #expect(Self.problems("<main><button>Simpan</button></main>", .en) == ["\"Simpan\""])
+        let good = "<main><p>Jl. Sentosa 5, dikirim 2 Des 2026 18.30 WIB</p><table><thead><tr><th>A</th></tr></thead><tbody><tr><td data-label=\"A\">1</td></tr></tbody></table></main>"
+        #expect(Self.problems(good, .id).isEmpty)
+    }
+
+    @Test(arguments: [Language.id, Language.en])
+    func everyPageOfEveryRoleReadsInItsLanguage(_ lang: Language) async throws {
+        try await withTestApp { app in
+            var problems: [String] = []
+            var visited: [String: Int] = [:]
+            for email in Self.roles {
+                let b = Browser(app)
+                b.cookies["lang"] = lang.rawValue
+                try await b.login(email)
+                var queue = ["/"], seen = Set<String>()
+                while let path = queue.first, seen.count < 70 {
+                    queue.removeFirst()
+                    guard !seen.contains(path) else { continue }
+                    seen.insert(path)
+                    let res = try await b.get(path)
+                    let who = "\(email.prefix(while: { $0 != "@" })) \(lang.rawValue) \(path)"
+                    guard res.status.code < 300 else {
+                        if res.status.code >= 400 { problems.append("\(who): \(res.status.code)") }
+                        continue
+                    }
+                    guard res.headers.contentType?.subType == "html" else { continue }
+                    let html = res.body.string
+                    problems += Self.problems(html, lang).map { "\(who): \($0)" }
+                    queue += Self.links(html).filter { !seen.contains($0) }
+                }
+                visited[email] = seen.count
+            }
+            // The crawl must really have walked the site: every role has several pages.
+            #expect(visited.values.allSatisfy { $0 >= 4 } && visited.values.reduce(0, +) >= 60, "\(visited)")
+            #expect(problems.isEmpty, Comment(rawValue: "\(problems.count) problems:\n" + problems.prefix(80).joined(separator: "\n")))
+        }
+    }
+}
