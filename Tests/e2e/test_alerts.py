@@ -14,7 +14,6 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import BINARY, env_for, free_port, run
 from test_browser import login
-from test_daily_reports import choose_village
 
 
 def copy_db(seeded_db, workdir, name):
@@ -93,6 +92,18 @@ def test_sponsor_files_a_report_and_gets_a_receipt(browser, server):
     browser.get(server + "/portal")
     assert receipt in browser.find_element(By.ID, "report-list").text
     assert "Diterima" in browser.find_element(By.ID, "report-list").text
+
+
+def choose_village(browser, village):
+    """Picks the village by name, level by level, in the region picker of the report form."""
+    parts = village.split(".")
+    for level, n in (("province", 1), ("regency", 2), ("district", 3), ("village", 4)):
+        code = ".".join(parts[:n])
+        css = f"#kelurahanCode-{level} option[value='{code}']"
+        wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, css) and d.find_element(By.ID, f"kelurahanCode-{level}").is_enabled())
+        select = Select(browser.find_element(By.ID, f"kelurahanCode-{level}"))
+        if select.first_selected_option.get_attribute("value") != code:
+            select.select_by_value(code)
 
 
 def fits_the_screen(browser):
