@@ -157,3 +157,25 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
     finally:
         browser.set_window_size(1280, 900)
     logout(browser)
+
+
+def test_an_ended_sign_in_keeps_the_entry_on_the_phone(browser, server, workdir):
+    """The sign-in ends while an entry waits: the server answers with the sign-in page, which is neither a
+    save nor a network failure; the entry stays on the phone, says why, and is saved after signing in."""
+    login(browser, server, "officer@demo.sinergi.id")
+    report_id = open_report(browser, server, "2026-11-23")
+    client = "0b7e2c1a-5d4f-4e3a-8b9c-1d2e3f4a5b6c"
+    fields = {"clientId": client, "time": "07:15", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant", "note": "Patroli pagi"}
+    put_on_phone(browser, {"clientId": client, "report": report_id, "fields": fields})
+    browser.get(server + "/offline")
+    browser.delete_cookie("sinergi_session")
+    browser.execute_script("document.getElementById('sync-now').click()")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.held"))
+    held = browser.find_element(By.CSS_SELECTOR, "#pending-list li.held").text
+    assert "masuk kembali" in held and "menunggu jaringan" not in held
+    assert pending(browser) == 1 and entry_count(workdir, report_id) == 0
+    login(browser, server, "officer@demo.sinergi.id")
+    browser.get(server + "/offline")
+    browser.execute_script("document.getElementById('sync-now').click()")
+    WebDriverWait(browser, 15).until(lambda d: pending(d) == 0)
+    assert entry_count(workdir, report_id) == 1

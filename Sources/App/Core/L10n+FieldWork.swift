@@ -19,6 +19,7 @@ extension L10n {
         // The field app's queue on the phone.
         "fw.onPhone": ("Kegiatan di ponsel ini yang belum tersimpan di server", "Entries on this phone not yet saved on the server"),
         "fw.waiting": ("menunggu jaringan", "waiting for the network"),
+        "fw.held": ("belum terkirim: masuk kembali, lalu buka halaman ini lagi", "not sent yet: sign in again, then reopen this page"),
         "fw.rejected": ("DITOLAK server", "REJECTED by the server"),
         "fw.fix": ("Perbaiki", "Correct"),
         "fw.fixing": ("Perbaiki kegiatan yang ditolak di bawah ini, lalu kirim lagi.", "Correct the rejected entry below, then send it again."),

@@ -256,7 +256,8 @@ enum DailyReportViews {
         return """
         <section class="notice no-print" id="pending-box" hidden aria-live="polite"
           data-send-url="\(FieldWorkURL.entriesJSON(.value(placeholder)).path)" data-report-url="\(FieldWorkURL.dailyReport(.value(placeholder)).path)"
-          data-waiting="\(L10n.t("fw.waiting", lang))" data-rejected="\(L10n.t("fw.rejected", lang))" data-fix="\(L10n.t("fw.fix", lang))"
+          data-token-url="\(FieldWorkURL.offline.path)"
+          data-waiting="\(L10n.t("fw.waiting", lang))" data-held="\(L10n.t("fw.held", lang))" data-rejected="\(L10n.t("fw.rejected", lang))" data-fix="\(L10n.t("fw.fix", lang))"
           data-fixing="\(L10n.t("fw.fixing", lang))" data-discard="\(L10n.t("field.discard", lang))" data-labels="\(json)">\(Form.csrf(req))
         <p>\(L10n.t("fw.onPhone", lang)): <strong id="pending-count">0</strong></p>
         <ul id="pending-list"></ul><p><button type="button" id="sync-now" class="secondary">\(L10n.t("field.sync", lang))</button></p></section>

@@ -40,20 +40,22 @@ enum FieldApp {
     <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="18" fill="#0b5394"/><path d="M26 60c6 8 38 8 44-4 5-10-8-15-22-17s-24-7-20-16c5-11 33-11 40-2" fill="none" stroke="#fff" stroke-width="9" stroke-linecap="round"/></svg>
     """#
 
-    /// Caches only the shell (styles, scripts, icon, the offline page); navigations go to the network and,
-    /// when it is down, get the offline page, which lists what is waiting on the phone.
+    /// Caches only the shell (styles, scripts, icon, the offline page); navigations (and the offline page
+    /// itself, whose form token must be current) go to the network and, when it is down, get the cached
+    /// offline page, which lists what is waiting on the phone.
     static let serviceWorker = #"""
-    const SHELL = 'sinergi-shell-v1';
-    const FILES = ['/static/app.css', '/static/field.js', '/static/icon.svg', '/manifest.webmanifest', '/offline'];
-    self.addEventListener('install', e => { e.waitUntil(caches.open(SHELL).then(c => c.addAll(FILES)).then(() => self.skipWaiting())); });
+    const SHELL = 'sinergi-shell-v2';
+    const STATIC = ['/static/app.css', '/static/field.js', '/static/icon.svg', '/manifest.webmanifest'];
+    self.addEventListener('install', e => { e.waitUntil(caches.open(SHELL).then(c => c.addAll(STATIC.concat(['/offline']))).then(() => self.skipWaiting())); });
     self.addEventListener('activate', e => {
       e.waitUntil(caches.keys().then(keys => Promise.all(keys.filter(k => k !== SHELL).map(k => caches.delete(k)))).then(() => self.clients.claim()));
     });
     self.addEventListener('fetch', e => {
       const url = new URL(e.request.url);
       if (e.request.method !== 'GET' || url.origin !== location.origin) { return; }
-      if (FILES.includes(url.pathname)) { e.respondWith(caches.match(e.request).then(r => r || fetch(e.request))); return; }
-      if (e.request.mode === 'navigate') { e.respondWith(fetch(e.request).catch(() => caches.match('/offline'))); }
+      if (STATIC.includes(url.pathname)) { e.respondWith(caches.match(e.request).then(r => r || fetch(e.request))); return; }
+      // The offline page carries the form token field.js sends with: fresh from the network whenever there is one.
+      if (e.request.mode === 'navigate' || url.pathname === '/offline') { e.respondWith(fetch(e.request).catch(() => caches.match('/offline'))); }
     });
     """#
 
@@ -102,13 +104,13 @@ enum FieldApp {
           items.forEach(function (it) {
             var f = it.fields || {}, why = rejection(it);
             var li = document.createElement('li');
-            li.className = why ? 'rejected' : 'waiting';
+            li.className = why ? 'rejected' : (it.held ? 'held' : 'waiting');
             li.id = 'pending-' + it.clientId;
             var what = document.createElement('span');
             what.textContent = [f.time, f.kelurahanCode, named('activity', f.activity), named('finding', f.finding)].filter(Boolean).join(' · ');
             var state = document.createElement('strong');
             state.className = 'pending-state';
-            state.textContent = why ? attr('data-rejected') + ': ' + why.message : attr('data-waiting');
+            state.textContent = why ? attr('data-rejected') + ': ' + why.message : attr(it.held ? 'data-held' : 'data-waiting');
             li.appendChild(what); li.appendChild(document.createTextNode(' — ')); li.appendChild(state);
             if (why) {
               var fix = document.createElement('button');
@@ -176,23 +178,47 @@ enum FieldApp {
         });
       }
 
-      /// Sends one entry. Resolves to 'sent', 'rejected' (the server refused it: kept with the reason) or
-      /// 'waiting' (no network, a server failure or an expired sign-in: kept and sent again later).
-      function send(it) {
-        return fetch(url('data-send-url', it.report), { method: 'POST', body: JSON.stringify(it.fields), credentials: 'same-origin',
+      /// Sends one entry. Resolves to 'sent'; 'rejected' (the server refused it: kept with the reason);
+      /// 'held' (the sign-in ended or the page is stale: kept until the officer signs in or reloads); or
+      /// 'waiting' (no answer or a server failure: kept and sent again later). Only the entry's own record,
+      /// answered in JSON, counts as saved: a redirect to the sign-in page is not a success.
+      /// A current form token, read from the offline page (the page open may be older than the token cookie).
+      function refreshToken() {
+        return fetch(attr('data-token-url'), { credentials: 'same-origin', cache: 'no-store', redirect: 'manual' })
+          .then(function (r) { return r.ok ? r.text() : ''; })
+          .then(function (html) {
+            var m = html.match(/name="_csrf" value="([^"]+)"/), f = document.querySelector('input[name=_csrf]');
+            if (m && f) { f.value = m[1]; return true; }
+            return false;
+          }, function () { return false; });
+      }
+
+      function send(it, retried) {
+        function mark(held) {
+          if (!!it.held === held) { return Promise.resolve(); }
+          if (held) { it.held = true; } else { delete it.held; }
+          return put(it);
+        }
+        return fetch(url('data-send-url', it.report), { method: 'POST', body: JSON.stringify(it.fields), credentials: 'same-origin', redirect: 'manual',
                                                         headers: { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Content-Type': 'application/json' } })
           .then(function (r) {
-            if (r.status === 200 || r.status === 201) { return remove(it.clientId).then(function () { return 'sent'; }); }
             return r.json().catch(function () { return null; }).then(function (j) {
+              if ((r.status === 200 || r.status === 201) && j && j.clientId) { return remove(it.clientId).then(function () { return 'sent'; }); }
               var e = j && j.error;
               if (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 408 && r.status !== 429 && e && e.message) {
                 it.rejected = { status: r.status, code: e.code || '', field: e.field || '', message: e.message };
-                delete it.conflict;
+                delete it.conflict; delete it.held;
                 return put(it).then(function () { return 'rejected'; });
               }
-              return 'waiting';
+              if (r.status === 403 && !j && !retried) {       // a stale form token: take a current one and try once more
+                return refreshToken().then(function (ok) { return ok ? send(it, true) : mark(true).then(function () { return 'held'; }); });
+              }
+              if (r.type === 'opaqueredirect' || r.status === 401 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429)) {
+                return mark(true).then(function () { return 'held'; });
+              }
+              return mark(false).then(function () { return 'waiting'; });
             });
-          }, function () { return 'waiting'; });
+          }, function () { return mark(false).then(function () { return 'waiting'; }); });
       }
 
       var syncing = false;
@@ -217,7 +243,9 @@ enum FieldApp {
       // Entries without a photo are kept on the phone first, then sent: a dead network loses nothing.
       if (form && window.indexedDB && window.fetch) {
         form.addEventListener('submit', function (ev) {
-          if (ev.submitter && ev.submitter.name === '_picker') { return; }   // the picker's "next" without script
+          // The region picker's "next" reloads the form when its lists cannot fill themselves; when it is hidden it
+          // was only the form's first button, picked by Enter, and the entry is meant.
+          if (ev.submitter && ev.submitter.name === '_picker' && !ev.submitter.closest('[hidden]')) { return; }
           var fileInput = form.querySelector('input[type=file]');
           if (fileInput && fileInput.files.length) { return; }          // a photo goes with the normal form post
           ev.preventDefault();
