@@ -145,7 +145,7 @@ final class Browser: @unchecked Sendable {
 
     func absorb(_ res: TestingHTTPResponse) {
         for value in res.headers[.setCookie] {
-            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2 else { continue }
             if value.contains("Max-Age=0") || pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
         }

@@ -87,7 +87,7 @@ enum RegionPicker {
           \(hintHTML)
           <div class="region-search" hidden>
             <label for="\(fid)-search">\(L10n.t("region.search", lang))</label>
-            <input id="\(fid)-search" type="search" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t("region.searchPlaceholder", lang))">
+            <input id="\(fid)-search" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t("region.searchPlaceholder", lang))">
             <ul id="\(fid)-results" role="listbox" class="region-results" aria-label="\(L10n.t("region.results", lang))" hidden></ul>
             <p class="hint region-status" aria-live="polite"></p>
           </div>

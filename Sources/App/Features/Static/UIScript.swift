@@ -68,7 +68,7 @@ enum UIScript {
         });
         // Type-to-search: a combobox over /api/v1/regions.
         var search = $('.region-search', box);
-        var input = $('input[type=search]', box), list = $('.region-results', box), status = $('.region-status', box);
+        var input = $('input[role=combobox]', box), list = $('.region-results', box), status = $('.region-status', box);
         if (!search || !input || !window.fetch) { return; }
         search.hidden = false;
         var timer = null, results = [], active = -1;

@@ -1,0 +1,171 @@
+"""Real headless Chromium, as people use the pages: a citizen who knows only the village's name files a public
+report (with JavaScript, by keyboard, and without JavaScript, step by step); every page of every role fits a
+360 px phone without scrolling sideways; axe-core finds no critical or serious accessibility violation."""
+import os
+import shutil
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import PASSWORD
+
+ROLES = ["admin", "supervisor", "officer", "agency", "sponsor"]
+SKIP = ("/logout", "/lang/", "/static/", "/manifest", "/sw.js", "/template/", "/photo", "/csv", "/api/")
+PAGES_PER_ROLE = int(os.environ.get("SINERGI_PAGES_PER_ROLE", "30"))
+
+
+def login(driver, base, email):
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url)
+
+
+def local_now_input():
+    """A moment an hour ago in WIB, as a datetime-local input holds it."""
+    return (datetime.now(timezone(timedelta(hours=7))) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def set_value(driver, element_id, value):
+    driver.execute_script("document.getElementById(arguments[0]).value = arguments[1]", element_id, value)
+
+
+def test_a_citizen_reports_knowing_only_the_village_name(browser, server):
+    browser.delete_all_cookies()
+    browser.get(server + "/lapor")
+    browser.find_element(By.ID, "description").send_keys("Orang asing bekerja di gudang tanpa pemberitahuan ke RT")
+    search = browser.find_element(By.ID, "kelurahanCode-search")
+    assert search.is_displayed(), "the search box appears when JavaScript runs"
+    search.send_keys("ngoro mojokerto")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li"))
+    first = browser.find_element(By.CSS_SELECTOR, "#kelurahanCode-results li")
+    assert "Kabupaten Mojokerto" in first.text
+    search.send_keys(Keys.ARROW_DOWN)
+    search.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: Select(d.find_element(By.ID, "kelurahanCode-village")).first_selected_option.get_attribute("value") != "")
+    village = Select(browser.find_element(By.ID, "kelurahanCode-village")).first_selected_option
+    assert village.text == "Ngoro" and village.get_attribute("value") == "35.16.05.2010"
+    assert Select(browser.find_element(By.ID, "kelurahanCode-district")).first_selected_option.text == "Ngoro"
+    set_value(browser, "seenAt", local_now_input())
+    browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]:not([name])").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "tracking-code") or d.find_elements(By.ID, "report-form-error"))
+    assert browser.find_elements(By.ID, "tracking-code"), browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_wrong_entry_keeps_the_input_and_names_the_field_in_indonesian(browser, server):
+    browser.delete_all_cookies()
+    browser.get(server + "/lapor")
+    browser.find_element(By.ID, "description").send_keys("Terlalu")   # too short
+    set_value(browser, "seenAt", local_now_input())
+    browser.find_element(By.ID, "contact").send_keys("0812 3456 7890")
+    browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]:not([name])").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "description-error"))
+    assert "Apa yang Anda lihat?" in browser.find_element(By.ID, "description-error").text or "10 sampai 2000" in browser.find_element(By.ID, "description-error").text
+    assert browser.find_element(By.ID, "description").get_attribute("value") == "Terlalu"
+    assert browser.find_element(By.ID, "contact").get_attribute("value") == "0812 3456 7890"
+    assert browser.find_element(By.ID, "description").get_attribute("aria-invalid") == "true"
+
+
+@pytest.fixture()
+def no_js_browser():
+    opts = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=390,844", "--lang=id"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "id", "profile.managed_default_content_settings.javascript": 2})
+    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser, server):
+    d = no_js_browser
+    d.get(server + "/lapor")
+    assert not d.find_element(By.ID, "kelurahanCode-search").is_displayed()
+    d.find_element(By.ID, "description").send_keys("Orang asing memotret kawasan industri dari jalan")
+    for level, name in [("province", "Jawa Timur"), ("regency", "Kabupaten Mojokerto"), ("district", "Ngoro")]:
+        Select(d.find_element(By.ID, f"kelurahanCode-{level}")).select_by_visible_text(name)
+        d.find_element(By.CSS_SELECTOR, "button[name=_picker]").click()
+        # What was typed survives each step.
+        assert d.find_element(By.ID, "description").get_attribute("value").startswith("Orang asing memotret")
+    Select(d.find_element(By.ID, "kelurahanCode-village")).select_by_visible_text("Ngoro")
+    # The page runs no script; the test driver sets the date-time field as the browser's own date picker would.
+    set_value(d, "seenAt", local_now_input())
+    d.find_element(By.CSS_SELECTOR, "#report-form p.actions button[type=submit]").click()
+    WebDriverWait(d, 10).until(lambda x: x.find_elements(By.ID, "tracking-code") or x.find_elements(By.ID, "report-form-error"))
+    assert d.find_elements(By.ID, "tracking-code"), d.find_element(By.TAG_NAME, "main").text
+
+
+def crawl(driver, base, limit):
+    """Pages reachable by the links on them, starting at the dashboard."""
+    queue, seen = [base + "/"], []
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        driver.get(url)
+        seen.append(url)
+        yield url
+        for a in driver.find_elements(By.CSS_SELECTOR, "main a[href], header a[href]"):
+            href = a.get_attribute("href") or ""
+            if not href.startswith(base) or any(s in href for s in SKIP) or "#" in href:
+                continue
+            if href not in seen and href not in queue:
+                queue.append(href)
+
+
+AXE = None
+
+
+def axe_violations(driver):
+    """Critical and serious violations by axe-core (shipped by the PyPI package axe-selenium-python)."""
+    global AXE
+    if AXE is None:
+        import axe_selenium_python
+        path = os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")
+        AXE = open(path, encoding="utf-8").read()
+    driver.execute_script(AXE)
+    result = driver.execute_async_script("var done = arguments[0]; axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations); });")
+    return [v for v in result if v.get("impact") in ("critical", "serious")]
+
+
+@pytest.mark.parametrize("role", [None] + ROLES)
+def test_every_page_fits_a_phone_and_passes_axe(browser, server, role):
+    browser.set_window_size(360, 800)
+    problems = []
+    try:
+        if role:
+            login(browser, server, f"{role}@demo.sinergi.id")
+            urls = crawl(browser, server, PAGES_PER_ROLE)
+        else:
+            browser.delete_all_cookies()
+            urls = iter_public(browser, server)
+        count = 0
+        for url in urls:
+            count += 1
+            path = urlparse(url).path
+            wide = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if wide[0] > wide[1] + 1:
+                problems.append(f"{path}: {wide[0]} px wide on a {wide[1]} px screen")
+            for v in axe_violations(browser):
+                targets = [", ".join(n.get("target", [])) for n in v.get("nodes", [])][:3]
+                problems.append(f"{path}: axe {v['impact']} {v['id']} at {targets}")
+        assert count >= (3 if role is None else 4), f"only {count} pages visited"
+    finally:
+        browser.set_window_size(1280, 900)
+    assert not problems, "\n".join(problems[:60])
+
+
+def iter_public(driver, base):
+    for path in ("/login", "/lapor", "/lapor/status"):
+        driver.get(base + path)
+        yield base + path
