@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Matching
 import NIOPosix
@@ -123,5 +124,57 @@ import Testing
         guard case .stale(_, let second) = await cache.lookup("k", now: t0.addingTimeInterval(41)), !second else { Issue.record("one refresh only"); return }
         await cache.refreshed("k")
         guard case .missing = await cache.lookup("k", now: t0.addingTimeInterval(CountsCache.staleLimit + 1)) else { Issue.record("too old: missing"); return }
+    }
+}
+
+@Suite struct RegistryTextTests {
+    @Test func codedValuesReadAsText() {
+        #expect(RegistryText.nationality("CHN", .id) == "Tiongkok (CHN)")
+        #expect(RegistryText.nationality("CHN", .en) == "China (CHN)")
+        #expect(RegistryText.nationality("ZZZ", .id) == "ZZZ")          // no name known: the code alone, never a key
+        #expect(RegistryText.sex("F", .id) == "Perempuan" && RegistryText.sex("M", .en) == "Male")
+        #expect(RegistryText.category("ITAS", .id).contains("Izin Tinggal Terbatas"))
+        #expect(RegistryText.category(nil, .id) == L10n.t("status.noPermit", .id))
+        #expect(RegistryText.permitStatus("active", .id) == "Aktif" && RegistryText.permitStatus("odd", .id) == "odd")
+        // Every nationality the demo data uses has a name in both languages.
+        for code in ["CHN", "KOR", "JPN", "TWN", "IND", "MYS", "VNM", "THA", "PHL", "DEU", "USA", "AUS"] {
+            #expect(L10n.has("country.\(code)"), "\(code)")
+        }
+    }
+}
+
+/// The registry's list and record and the dashboard, as an officer reads them in Indonesian.
+@Suite struct RegistryPageTests {
+    @Test func listRecordAndDashboardInIndonesian() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let list = try await b.get("/foreigners?category=ITAS").body.string
+            #expect(list.contains("ITAS · Izin Tinggal Terbatas"))
+            let body = try #require(list.components(separatedBy: "<tbody>").last)
+            // Ends shown as days people read ("2 Des 2026"), never as YYYY-MM-DD.
+            #expect(body.contains(try Regex(#">\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}<"#)))
+            #expect(!body.contains(try Regex(#"\d{4}-\d{2}-\d{2}"#)))
+            // Nationalities by name with the code beside: "Tiongkok (CHN)", never a bare "CHN" cell.
+            #expect(body.contains(try Regex(#">[A-Z][a-z][^<]* \([A-Z]{3}\)</td>"#)))
+            #expect(!body.contains(try Regex(#">[A-Z]{3}</td>"#)))
+            // The filters keep their values; one that cannot apply is shown beside itself.
+            #expect(list.contains("<option value=\"ITAS\" selected>"))
+            let bad = try await b.get("/foreigners?nationality=12&q=wang")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("id=\"nationality-error\">\(HTML.escape(ValidationFailure("v.nationality", field: "nationality").message(.id)))</p>"))
+            #expect(bad.body.string.contains("value=\"wang\""))
+
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$dateOfBirth != nil).first())
+            let record = try await b.get("/foreigners/\(f.id!)").body.string
+            #expect(record.contains(L10n.t("sex.\(f.sex)", .id)))
+            #expect(record.contains(try #require(LocalTime.formatDay(f.dateOfBirth!, lang: .id))))
+            #expect(!record.contains(">\(f.dateOfBirth!)<") && !record.contains(">active<"))
+
+            let home = try await b.get("/").body.string
+            #expect(home.contains("id=\"by-category\"") && home.contains("<th>\(L10n.t("list.category", .id))</th>"))
+            #expect(home.contains(RegistryText.nationality("CHN", .id)))
+            #expect(home.contains("<span class=\"code\">35.16</span>"))   // the jurisdiction by name, the code beside it
+        }
     }
 }
