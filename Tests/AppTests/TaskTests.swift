@@ -104,6 +104,14 @@ import VaporTesting
             #expect(good.status == .seeOther && good.headers.setCookie?["sinergi_flash"]?.string == "flash.task.created")
             #expect(try await b.get("/tasks").body.string.contains("Tugas dibuat dan petugas diberi tahu."))
             #expect(try await AppNotification.query(on: app.db).filter(\.$kind == "task_assigned").count() == 2)
+            // The officer finishes it on the web and is told it is done.
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            #expect(try await o.get("/tasks").body.string.contains("id=\"task-\(task.id.uuidString)\""))
+            let done = try await o.post("/tasks/\(task.id)/done", form: [:])
+            #expect(done.status == .seeOther && done.headers.setCookie?["sinergi_flash"]?.string == "flash.task.done")
+            #expect(try await FieldTask.find(task.id, on: app.db)?.status == "done")
+            #expect(try await o.post("/tasks/\(task.id)/done", form: [:]).body.string.contains("Tugas ini sudah tidak terbuka."))
         }
     }
 

@@ -23,9 +23,6 @@ extension L10n {
         "fw.rejected": ("DITOLAK server", "REJECTED by the server"),
         "fw.fix": ("Perbaiki", "Correct"),
         "fw.fixing": ("Perbaiki kegiatan yang ditolak di bawah ini, lalu kirim lagi.", "Correct the rejected entry below, then send it again."),
-        // Tasks.
-        "fw.taskDueOn": ("Batas waktu", "Due"),
-        "fw.taskLinked": ("Terkait", "Linked to"),
         // The leader view.
         "fw.chartLabel": ("Kegiatan per hari, dengan temuan pelanggaran", "Entries per day, with non-compliant findings"),
         "fw.chartDay": ("kegiatan", "entries"),
