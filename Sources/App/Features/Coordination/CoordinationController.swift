@@ -88,8 +88,7 @@ enum CoordinationController {
             m.id = UUID(); m.officeID = office; m.regionCode = region; m.title = title; m.scheduledAt = when.formatted(.iso8601)
             m.place = place; m.agencyIDs = json; m.agenda = agenda; m.status = "scheduled"; m.createdBy = p.userID; m.createdAt = now
             try await m.create(on: db)
-            try await Notifier.notify(people, except: p.userID, kind: "meeting", title: title, link: CoordinationURL.meeting(.id(m.id!)).path, now: now, db: db,
-                             publicURL: req.application.config.publicURL)
+            try await Notifier.notify(people, except: p.userID, kind: "meeting", title: title, link: CoordinationURL.meeting(.id(m.id!)).path, req: req, db: db)
             return (m, [AuditEntry(action: "meeting.create", objectType: "meeting", objectID: m.id!.uuidString, detail: "region=\(region) agencies=\(agencies.count)")])
         }
     }
@@ -104,7 +103,6 @@ enum CoordinationController {
             if let due, !Day.isValid(due) { throw ValidationFailure("v.day", field: "decisions[\(k)].dueOn") }
             decisions.append((text, owner, due))
         }
-        let now = req.application.clock.now()
         let people = try await audience(office: m.officeID, agencies: m.agencies, db: req.db)
         let user = try req.requirePrincipal().userID
         let list = decisions
@@ -116,8 +114,7 @@ enum CoordinationController {
                 d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
                 try await d.create(on: db)
             }
-            try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: CoordinationURL.meeting(.id(m.id!)).path, now: now, db: db,
-                             publicURL: req.application.config.publicURL)
+            try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: CoordinationURL.meeting(.id(m.id!)).path, req: req, db: db)
             return (m, [AuditEntry(action: "meeting.minutes", objectType: "meeting", objectID: m.id!.uuidString, detail: "decisions=\(list.count)")])
         }
     }
@@ -131,8 +128,7 @@ enum CoordinationController {
             let m = ThreadMessage()
             m.threadKind = t.0.rawValue; m.threadID = t.1; m.authorID = p.userID; m.body = body; m.createdAt = now
             try await m.create(on: db)
-            try await Notifier.notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, now: now, db: db,
-                             publicURL: req.application.config.publicURL)
+            try await Notifier.notify(t.audience, except: p.userID, kind: "message", title: t.title, link: t.link, req: req, db: db)
             return (m, [AuditEntry(action: "thread.message", objectType: t.0.rawValue, objectID: t.1.uuidString)])
         }
     }
