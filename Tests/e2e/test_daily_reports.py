@@ -114,3 +114,29 @@ def test_report_flow_on_a_phone(browser, server, workdir):
     located = con.execute("SELECT latitude, longitude FROM daily_report_entries WHERE latitude IS NOT NULL").fetchall()
     con.close()
     assert located == [(-7.5512, 112.6243)]
+
+
+def test_field_work_pages_fit_a_360px_phone(browser, server):
+    """No field-work page scrolls sideways on a 360 px phone, for the officer or the supervisor."""
+    browser.set_window_size(360, 780)
+    try:
+        wide = []
+        for email, paths in (("officer@demo.sinergi.id", ["/daily-reports", "/daily-reports/summary", "/tasks", "/offline"]),
+                             ("supervisor@demo.sinergi.id", ["/daily-reports", "/daily-reports/summary", "/tasks", "/leader", "/leader?days=90"])):
+            login(browser, server, email)
+            for path in paths:
+                browser.get(server + path)
+                width = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                if width > 0:
+                    wide.append(f"{email} {path}: {width}px")
+            if email.startswith("officer"):
+                browser.get(server + "/daily-reports")
+                browser.find_element(By.CSS_SELECTOR, "#new-report-form button[type=submit]").click()
+                WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry-form"))
+                width = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                if width > 0:
+                    wide.append(f"{email} report page: {width}px")
+            logout(browser)
+        assert not wide, wide
+    finally:
+        browser.set_window_size(1280, 900)
