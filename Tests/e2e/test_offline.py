@@ -131,6 +131,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.rejected"))
         text = browser.find_element(By.CSS_SELECTOR, "#pending-list li.rejected").text
         assert "DITOLAK" in text and "harus kode negara tiga huruf" in text, text
+        assert "Ngoro" in text and "35.16.05.2010" not in text                    # the village by its name
         assert "menunggu jaringan" not in text
         assert not browser.find_elements(By.CSS_SELECTOR, "#pending-list li.waiting")
         assert pending(browser) == 1 and entry_count(workdir, report_id) == 0

@@ -104,17 +104,17 @@ enum FieldApp {
           items.forEach(function (it) {
             var f = it.fields || {}, why = rejection(it);
             var li = document.createElement('li');
-            li.className = why ? 'rejected' : (it.held ? 'held' : 'waiting');
+            li.className = why ? 'rejected conflict' : (it.held ? 'held' : 'waiting');   // .conflict: the stylesheet's colour for a refusal
             li.id = 'pending-' + it.clientId;
             var what = document.createElement('span');
-            what.textContent = [f.time, f.kelurahanCode, named('activity', f.activity), named('finding', f.finding)].filter(Boolean).join(' · ');
+            what.textContent = [f.time, it.placeName || f.kelurahanCode, named('activity', f.activity), named('finding', f.finding)].filter(Boolean).join(' · ');
             var state = document.createElement('strong');
             state.className = 'pending-state';
             state.textContent = why ? attr('data-rejected') + ': ' + why.message : attr(it.held ? 'data-held' : 'data-waiting');
             li.appendChild(what); li.appendChild(document.createTextNode(' — ')); li.appendChild(state);
             if (why) {
               var fix = document.createElement('button');
-              fix.type = 'button'; fix.className = 'link fix'; fix.textContent = attr('data-fix');
+              fix.type = 'button'; fix.className = 'link-button fix'; fix.textContent = attr('data-fix');
               fix.addEventListener('click', function () { correct(it.clientId); });
               var b = document.createElement('button');
               b.type = 'button'; b.className = 'link discard'; b.textContent = attr('data-discard');
@@ -252,6 +252,8 @@ enum FieldApp {
           var fields = {};
           new FormData(form).forEach(function (v, k) { if (k !== '_csrf' && typeof v === 'string') { fields[k] = v; } });
           var item = { clientId: fields.clientId, report: formReport, fields: fields };   // a corrected entry replaces its rejected self
+          var village = form.querySelector('select[name=kelurahanCode]');
+          if (village && village.selectedIndex > 0) { item.placeName = village.options[village.selectedIndex].text; }   // shown by name, not code
           put(item).then(function () {
             form.reset();
             form.removeAttribute('data-fixing');
