@@ -175,6 +175,7 @@ import VaporTesting
             #expect(out.headers.first(name: .location) == "/login")
             let page = try await b.get("/login")
             #expect(page.body.string.contains(L10n.t("logout.done", .id)))
+            #expect(try await !b.get("/login").body.string.contains(L10n.t("logout.done", .id)))   // shown once
         }
     }
 }
