@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_browser import SHOTS, login, logout
+from test_pages import axe_violations
 
 
 def photo_with_gps(browser, path):
@@ -117,7 +118,8 @@ def test_report_flow_on_a_phone(browser, server, workdir):
 
 
 def test_field_work_pages_fit_a_360px_phone(browser, server):
-    """No field-work page scrolls sideways on a 360 px phone, for the officer or the supervisor."""
+    """No field-work page scrolls sideways on a 360 px phone, for the officer or the supervisor, and axe-core
+    finds no critical or serious violation on any of them (the report page with its entry form included)."""
     browser.set_window_size(360, 780)
     try:
         wide = []
@@ -129,6 +131,7 @@ def test_field_work_pages_fit_a_360px_phone(browser, server):
                 width = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 if width > 0:
                     wide.append(f"{email} {path}: {width}px")
+                wide += [f"{email} {path}: axe {v['impact']} {v['id']}" for v in axe_violations(browser)]
             if email.startswith("officer"):
                 browser.get(server + "/daily-reports")
                 browser.find_element(By.CSS_SELECTOR, "#new-report-form button[type=submit]").click()
@@ -136,6 +139,7 @@ def test_field_work_pages_fit_a_360px_phone(browser, server):
                 width = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 if width > 0:
                     wide.append(f"{email} report page: {width}px")
+                wide += [f"{email} report page: axe {v['impact']} {v['id']}" for v in axe_violations(browser)]
             logout(browser)
         assert not wide, wide
     finally:
