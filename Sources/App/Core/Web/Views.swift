@@ -13,7 +13,7 @@ enum Views {
             account = """
             <a href="\(SiteURL.notifications.path)" class="notif-link">\(L10n.t("nav.notifications", lang))</a>
             <span class="who">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</span>
-            <form method="post" action="/logout" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
+            <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
             """
         }
         let flash: HTML = Flash.take(req).map { "<p class=\"notice flash\" role=\"status\" id=\"flash\">\(L10n.t($0, lang))</p>" } ?? ""
@@ -33,9 +33,9 @@ enum Views {
         <body>
         <a class="skip" href="#main">\(L10n.t("nav.skip", lang))</a>
         <header class="top">
-          <a class="brand" href="/">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>
+          <a class="brand" href="\(SiteURL.home.path)">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>
           \(nav)
-          <div class="account">\(account)<a class="lang" href="/lang/\(other.rawValue)?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")" lang="\(other.rawValue)">\(L10n.t("nav.language", lang))</a></div>
+          <div class="account">\(account)<a class="lang" href="\(AuthURL.language(.value(other.rawValue)).path)?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")" lang="\(other.rawValue)">\(L10n.t("nav.language", lang))</a></div>
         </header>
         <main id="main">
         \(flash)
