@@ -34,6 +34,8 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
             if cal.component(.hour, from: now) >= app.config.alertsHour, try await !EarlyWarnings.hasRun(today, db: app.db) {
                 let s = try await EarlyWarnings.run(asOf: today, app: app)
                 app.logger.info("alerts: \(s.day): \(s.warnings) warnings, \(s.emails) e-mails queued")
+                let due = try await TaskReminders.run(app: app, day: today)
+                if due > 0 { app.logger.info("tasks: \(due) reminders of tasks due today") }
             }
             let r = try await app.outboxSender.deliverDue(app: app)
             if r.sent + r.retryLater + r.failed > 0 {
@@ -45,7 +47,8 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
     }
 }
 
-/// `sinergi alerts run [--as-of YYYY-MM-DD]`: the day's scan, then delivery of the outbox, for cron.
+/// `sinergi alerts run [--as-of YYYY-MM-DD]`: the day's scan and reminders of tasks due that day, then delivery
+/// of the outbox, for cron.
 struct AlertsCommand: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] { ["run": AlertsRunCommand()] }
     var help: String { "Early warnings for sponsors and officers." }
@@ -66,6 +69,8 @@ struct AlertsRunCommand: AsyncCommand {
         let s = try await EarlyWarnings.run(asOf: day, app: app)
         let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
         context.console.print("Warnings for \(day): \(s.warnings) new, \(s.emails) e-mails queued, \(s.notifications) in-app notifications (scan \(String(format: "%.2f", seconds)) s).")
+        let due = try await TaskReminders.run(app: app, day: day)
+        context.console.print("Tasks due \(day): \(due) reminders.")
         guard app.config.smtp != nil else {
             context.console.print("SMTP_URL is not set: e-mails stay in the outbox until it is.")
             return

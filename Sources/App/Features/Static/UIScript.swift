@@ -33,7 +33,8 @@ enum UIScript {
         var within = (box.getAttribute('data-within') || '').split(',').filter(Boolean);
         var levels = LEVELS.slice(0, LEVELS.indexOf(depth) + 1);
         var selects = levels.map(function (l) { return $('select[data-level=' + l + ']', box); });
-        var next = $('.region-next', box); if (next) { next.hidden = true; }
+        // The lists fill themselves now: the step button goes, so that Enter sends the form it belongs to.
+        var next = $('.region-next', box); if (next) { next.parentNode.removeChild(next); }
         var chosen = $('.region-chosen', box); if (chosen) { chosen.hidden = true; }
         function allowed(code) {
           return within.length === 0 || within.some(function (w) { return code === w || code.indexOf(w + '.') === 0 || w.indexOf(code + '.') === 0; });
