@@ -102,7 +102,7 @@ import VaporTesting
         try await withTestApp { app in
             var h = HTTPHeaders(); h.contentType = .json
             let filed = try await app.testing().sendRequest(.POST, "/api/v1/public-reports", headers: h, body: ByteBuffer(string:
-                #"{"description": "Orang asing menginap di rumah kos tanpa lapor RT", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T20:00:00+07:00"}"#))
+                #"{"description": "Orang asing menginap di rumah kos tanpa lapor RT", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T20:00:00+07:00", "contact": "warga@contoh.id"}"#))
             struct C: Decodable { var trackingCode: String }
             let code = try decode(C.self, filed).trackingCode
             let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
@@ -125,6 +125,12 @@ import VaporTesting
             }
             #expect(try await triage(officer, #"{"action": "reopen"}"#).status == .ok)
             #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "public_report.close").count() == 1)
+            // The reporter, who left an e-mail address, heard of each change of status (in review, closed, reopened
+            // into review): the code and the status, not the report's text or the officers' outcome.
+            let mails = try await OutboxMessage.query(on: app.db).filter(\.$recipient == "warga@contoh.id").all()
+            #expect(mails.count == 3)
+            #expect(mails.allSatisfy { $0.body.contains(code) && !$0.body.contains("rumah kos") && !$0.body.contains("ITAS berlaku") })
+            #expect(mails.contains { $0.body.contains("Ditutup") || $0.body.contains(L10n.t("report.status.closed", .id)) })
             // The web list offers the actions.
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")

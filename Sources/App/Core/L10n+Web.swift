@@ -63,6 +63,8 @@ extension L10n {
         "notify.kind.task_due": ("Tugas jatuh tempo", "Task due"),
         "notify.kind.import_reconciled": ("Impor selesai dicocokkan", "Import reconciled"),
         "notify.kind.public_report": ("Status laporan masyarakat berubah", "Public report status changed"),
+        "report.mail.changed": ("Status laporan Anda berubah", "The status of your report changed"),
+        "report.mail.more": ("Lihat status:", "See its status:"),
         "region.level.province": ("Provinsi", "Province"),
         "region.level.regency": ("Kabupaten/Kota", "Regency/City"),
         "region.level.district": ("Kecamatan", "District (kecamatan)"),

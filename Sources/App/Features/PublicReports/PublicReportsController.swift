@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import Matching
+import SMTP
 import Vapor
 
 /// Public reports of suspicious foreigners: `/lapor` (public form, no login), `/lapor/status`,
@@ -178,6 +179,7 @@ enum PublicReportsController {
         let p = try req.requirePrincipal()
         guard p.jurisdiction.contains(report.regencyCode) else { throw Abort(.notFound) }
         let now = req.application.clock.now()
+        let before = report.status
         var detail = ""
         switch i.action ?? "" {
         case "link":
@@ -206,10 +208,27 @@ enum PublicReportsController {
             throw ValidationFailure("v.oneOf", field: "action", "link, close, reopen")
         }
         let action = i.action ?? "", note = detail.trimmingCharacters(in: .whitespaces)
+        let statusChanged = report.status != before
+        let publicURL = req.application.config.publicURL
         return try await req.audited { db in
             try await report.update(on: db)
+            if statusChanged { try await tellReporter(report, publicURL: publicURL, now: now, db: db) }
             return (report, [AuditEntry(action: "public_report.\(action)", objectType: "public_report", objectID: report.id!.uuidString, detail: note)])
         }
+    }
+
+    /// A citizen who left an e-mail address as contact hears when the report's status changes: the tracking
+    /// code, the new status and the status page, in Indonesian and English, nothing more (the report's text and
+    /// what officers found stay with the office). Through the outbox, in the change's transaction, once per status.
+    static func tellReporter(_ r: PublicReport, publicURL: String, now: Date, db: any Database) async throws {
+        guard let contact = r.contact?.trimmingCharacters(in: .whitespaces), (try? MailAddress(contact)) != nil else { return }
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        let link = base + SiteURL.laporStatus.with(["code": r.trackingCode])
+        let body = [Language.id, .en].map { lang in
+            "\(L10n.t("report.mail.changed", lang)) \(r.trackingCode): \(L10n.t("report.status.\(r.status)", lang))\n\(L10n.t("report.mail.more", lang)) \(link)"
+        }.joined(separator: "\n\n")
+        try await Outbox.enqueue(key: "public-report:\(r.id!.uuidString):\(r.status):\(UUID().uuidString)", kind: "public-report",
+                                 to: contact, subject: "Sinergi: \(L10n.t("report.mail.changed", .id)) \(r.trackingCode)", body: body, now: now, on: db)
     }
 
     struct TriageDTO: Content { var trackingCode: String; var status: String; var foreignerId: UUID?; var sponsorId: UUID?; var outcome: String? }
