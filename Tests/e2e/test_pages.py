@@ -169,3 +169,33 @@ def iter_public(driver, base):
     for path in ("/login", "/lapor", "/lapor/status"):
         driver.get(base + path)
         yield base + path
+
+
+def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
+    """No mouse: every control is reached and worked with keys (send_keys focuses the element as Tab would)."""
+    browser.set_window_size(390, 844)
+    try:
+        browser.delete_all_cookies()
+        browser.get(server + "/login")
+        browser.find_element(By.ID, "email").send_keys("officer@demo.sinergi.id")
+        browser.find_element(By.ID, "password").send_keys(PASSWORD + Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
+        browser.get(server + "/daily-reports")
+        browser.find_element(By.CSS_SELECTOR, "#new-report-form button[type=submit]").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry-form"))
+        browser.find_element(By.ID, "time").send_keys("10:15")
+        search = browser.find_element(By.ID, "kelurahanCode-search")
+        search.send_keys("srigading")
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li"))
+        search.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: Select(d.find_element(By.ID, "kelurahanCode-village")).first_selected_option.get_attribute("value") != "")
+        browser.find_element(By.ID, "activity").send_keys("Kunjungan perusahaan")
+        browser.find_element(By.ID, "findingSelect").send_keys("Patuh")
+        browser.find_element(By.ID, "note").send_keys("Diperiksa tanpa tetikus: dokumen lengkap")
+        browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").send_keys(Keys.ENTER)
+        # The field app sends the entry and then shows the saved day with it.
+        WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "entries") and "Diperiksa tanpa tetikus" in d.find_element(By.ID, "entries").text)
+        browser.find_element(By.ID, "submit-report").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report-status[data-status='submitted']"))
+    finally:
+        browser.set_window_size(1280, 900)
