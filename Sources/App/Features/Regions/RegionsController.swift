@@ -71,11 +71,8 @@ enum RegionsController {
                 conditions.append("r.code LIKE \(bind: q + "%")")
             } else {
                 let words = q.uppercased().split(whereSeparator: { $0 == " " || $0 == "," }).map { $0.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") }.filter { !$0.isEmpty }
-                for w in words {
-                    conditions.append("""
-                        (UPPER(r.name) LIKE \(bind: "%" + w + "%") OR EXISTS (SELECT 1 FROM regions a WHERE a.code IN (substr(r.code, 1, 2), substr(r.code, 1, 5), substr(r.code, 1, 8)) AND a.code <> r.code AND UPPER(a.name) LIKE \(bind: "%" + w + "%")))
-                        """)
-                }
+                // `search_text` holds the name and the names above it (M026), upper-cased.
+                for w in words { conditions.append("r.search_text LIKE \(bind: "%" + w + "%")") }
                 let whole = words.joined(separator: " ")
                 let first = words.first ?? ""
                 order = "CASE WHEN UPPER(r.name) = \(bind: whole) THEN 0 WHEN UPPER(r.name) LIKE \(bind: first + "%") THEN 1 ELSE 2 END, r.code"
