@@ -14,19 +14,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
+from test_browser import login
 
 ROLES = ["admin", "supervisor", "officer", "agency", "sponsor"]
 SKIP = ("/logout", "/lang/", "/static/", "/manifest", "/sw.js", "/template/", "/photo", "/csv", "/api/")
 PAGES_PER_ROLE = int(os.environ.get("SINERGI_PAGES_PER_ROLE", "30"))
-
-
-def login(driver, base, email):
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url)
 
 
 def local_now_input():
