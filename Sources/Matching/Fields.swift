@@ -38,7 +38,7 @@ public struct FieldSpec: Sendable, Equatable {
 /// One field's normalised values for every record of a data set, stored column-wise.
 final class FieldColumn: @unchecked Sendable {
     let kind: FieldKind
-    var tokens: [[String]] = []       // name, text
+    var tokens: [[String]] = []       // name
     var joined: [String] = []         // name, text (tokens joined), id, category, number (folded value)
     var sortedKey: [String] = []      // name: tokens sorted and joined (order-insensitive identity)
     var tokenSets: [[String]] = []    // text: distinct tokens, sorted (token overlap without allocating)
@@ -54,7 +54,7 @@ final class FieldColumn: @unchecked Sendable {
             tokens.append(t); joined.append(t.joined(separator: " ")); sortedKey.append(t.sorted().joined(separator: " "))
         case .text:
             let t = Normalize.textTokens(raw)
-            tokens.append(t); joined.append(t.joined(separator: " ")); tokenSets.append(Array(Set(t)).sorted())
+            joined.append(t.joined(separator: " ")); tokenSets.append(Array(Set(t)).sorted())
         case .id:
             joined.append(Normalize.documentMatchKey(raw))
         case .category:
@@ -76,7 +76,8 @@ final class FieldColumn: @unchecked Sendable {
     func isMissing(_ i: Int) -> Bool {
         switch kind {
         case .date: return dates[i] == 0
-        case .name, .text: return tokens[i].isEmpty
+        case .name: return tokens[i].isEmpty
+        case .text: return tokenSets[i].isEmpty
         default: return joined[i].isEmpty
         }
     }
