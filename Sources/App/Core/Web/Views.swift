@@ -57,7 +57,7 @@ enum Views {
           <h1>\(L10n.t("err.title", lang))</h1>
           <p>\(message)</p>
           <p class="muted">\(Int(status.code))</p>
-          <p><a href="/">\(L10n.t("err.back", lang))</a></p>
+          <p><a href="\(SiteURL.home.path)">\(L10n.t("err.back", lang))</a></p>
         </section>
         """, status: status)
     }
