@@ -9,7 +9,10 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
-          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+          "ErrorDetail": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "description": "a message key, e.g. v.required, v.oneOf, err.404"}, "field": {"type": "string", "description": "the input at fault, when one is"},
+            "message": {"type": "string", "description": "in English, or Indonesian with Accept-Language: id"}, "requestId": {"type": "string", "description": "5xx only"}}},
+          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}},
           "ForeignWorkerOverview": {"type": "object", "properties": {"sponsorId": {"type": "string", "format": "uuid"}, "monthlyRateUsd": {"type": "integer"},
             "positions": {"type": "array", "items": {"type": "object"}}, "workers": {"type": "array", "items": {"type": "object"}},
             "withoutPosition": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "withoutUnderstudy": {"type": "array", "items": {"type": "string", "format": "uuid"}},
@@ -37,9 +40,11 @@ enum OpenAPIDocument {
             "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]},
             "status": {"type": "string", "enum": ["reconciling", "reconciled", "cancelled", "failed"]}, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "rows": {"type": "integer"}, "fileName": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "finishedAt": {"type": "string", "format": "date-time"},
-            "error": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "duplicate": {"type": "boolean"}}},
-          "InvalidFile": {"type": "object", "required": ["error", "invalidRows", "invalidCount"], "properties": {"error": {"type": "string"}, "invalidCount": {"type": "integer"},
-            "invalidRows": {"type": "array", "items": {"type": "object", "required": ["line", "reason"], "properties": {"line": {"type": "integer", "description": "the header is line 1"}, "reason": {"type": "string"}}}}}},
+            "error": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "duplicate": {"type": "boolean"},
+            "setAside": {"type": "integer", "description": "rows imported with unreadable fields set aside (badFields=setAside)"}}},
+          "InvalidFile": {"type": "object", "required": ["error", "invalidRows", "invalidCount"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}, "invalidCount": {"type": "integer"},
+            "invalidRows": {"type": "array", "items": {"type": "object", "required": ["line", "reason"], "properties": {"line": {"type": "integer", "description": "the header is line 1"}, "reason": {"type": "string"},
+              "code": {"type": "string"}, "field": {"type": "string"}, "args": {"type": "array", "items": {"type": "string"}}}}}}},
           "ReportEntry": {"type": "object", "required": ["clientId", "time", "kelurahanCode", "activity", "finding"], "properties": {
             "id": {"type": "string", "format": "uuid", "readOnly": true}, "clientId": {"type": "string", "format": "uuid", "description": "made by the client; the same clientId twice is one entry"},
             "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}, "kelurahanCode": {"type": "string"}, "place": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
@@ -82,7 +87,7 @@ enum OpenAPIDocument {
             "decisions": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}, "owner": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string"}}}}}},
           "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
-              "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}}}},
+              "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}, "path": {"type": "string", "description": "the names above it, nearest first"}}}},
             "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}
         }
       },
@@ -134,14 +139,16 @@ enum OpenAPIDocument {
                         "404": {"description": "unknown tracking code"}}}},
         "/api/v1/stats": {"get": {"summary": "Counts of foreigners in the caller's scope (agency members: their region)", "security": [{"bearer": []}],
           "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Counts"}}}}, "401": {"description": "no or invalid token"}}}},
-        "/api/v1/regions": {"get": {"summary": "Administrative regions with official Kemendagri codes", "security": [{"bearer": []}],
-          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "regency", "district", "village"]}},
-                         {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionList"}}}}, "401": {"description": "no or invalid token"}, "422": {"description": "bad parameter"}}}},
+        "/api/v1/regions": {"get": {"summary": "Administrative regions of all Indonesia with official Kemendagri codes, by name (every word in the name or the names above it: 'ngoro mojokerto') or code prefix; each with its path. No login needed (the public report form uses it); 120 requests a minute per address", "security": [],
+          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}, {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "regency", "district", "village"]}},
+                         {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"name": "within", "in": "query", "description": "comma-separated region codes the results must lie in", "schema": {"type": "string"}},
+                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionList"}}}}, "401": {"description": "an invalid token was sent"}, "422": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "429": {"description": "too many requests from this address"}}}},
         "/api/v1/imports": {
           "post": {"summary": "Import an agency list (CSV body or multipart part `file`; UTF-8 or Windows-1252, comma or semicolon). Columns are mapped by header name or by the owner's saved mapping; every row is validated before anything is stored; reconciliation against the registry then runs in the background", "security": [{"bearer": []}],
             "parameters": [{"name": "kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]}},
-                           {"name": "agency", "in": "query", "description": "officers: import on behalf of this agency", "schema": {"type": "string", "format": "uuid"}}],
+                           {"name": "agency", "in": "query", "description": "officers: import on behalf of this agency", "schema": {"type": "string", "format": "uuid"}},
+                           {"name": "badFields", "in": "query", "description": "setAside: rows whose only faults are unreadable fields (dates, codes, passport, NPWP, NIB) are imported with those fields kept raw and flagged; without it such rows refuse the file (422)", "schema": {"type": "string", "enum": ["setAside", "refuse"]}}],
             "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "kind": {"type": "string"}}}}}},
             "responses": {"201": {"description": "stored; reconciling", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
                           "200": {"description": "the same file was imported before: that import, nothing new stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
