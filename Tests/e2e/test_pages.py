@@ -11,6 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
@@ -86,7 +87,10 @@ def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser
     d.find_element(By.ID, "description").send_keys("Orang asing memotret kawasan industri dari jalan")
     for level, name in [("province", "Jawa Timur"), ("regency", "Kabupaten Mojokerto"), ("district", "Ngoro")]:
         Select(d.find_element(By.ID, f"kelurahanCode-{level}")).select_by_visible_text(name)
-        d.find_element(By.CSS_SELECTOR, "button[name=_picker]").click()
+        step = d.find_element(By.CSS_SELECTOR, "button[name=_picker]")
+        step.click()
+        WebDriverWait(d, 10).until(expected_conditions.staleness_of(step))     # the page came back
+        WebDriverWait(d, 10).until(lambda x: x.find_elements(By.ID, "description"))
         # What was typed survives each step.
         assert d.find_element(By.ID, "description").get_attribute("value").startswith("Orang asing memotret")
     Select(d.find_element(By.ID, "kelurahanCode-village")).select_by_visible_text("Ngoro")
