@@ -189,6 +189,8 @@ enum StaticAssets {
       header nav { flex-basis:100%; order:3; }
       ul.nav { gap:.4rem .9rem; }
       details.menu ul { position:static; box-shadow:none; }
+      ul.nav { align-items:flex-start; }
+      ul.nav > li:has(details[open]) { flex-basis:100%; }
       main { padding:0 .6rem; }
       .narrow { margin:1rem auto; }
       dl.facts { grid-template-columns:1fr; }
