@@ -11,7 +11,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
@@ -86,11 +85,13 @@ def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser
     assert not d.find_element(By.ID, "kelurahanCode-search").is_displayed()
     d.find_element(By.ID, "description").send_keys("Orang asing memotret kawasan industri dari jalan")
     for level, name in [("province", "Jawa Timur"), ("regency", "Kabupaten Mojokerto"), ("district", "Ngoro")]:
-        Select(d.find_element(By.ID, f"kelurahanCode-{level}")).select_by_visible_text(name)
-        step = d.find_element(By.CSS_SELECTOR, "button[name=_picker]")
-        step.click()
-        WebDriverWait(d, 10).until(expected_conditions.staleness_of(step))     # the page came back
-        WebDriverWait(d, 10).until(lambda x: x.find_elements(By.ID, "description"))
+        select = Select(d.find_element(By.ID, f"kelurahanCode-{level}"))
+        select.select_by_visible_text(name)
+        code = select.first_selected_option.get_attribute("value")
+        d.find_element(By.CSS_SELECTOR, "button[name=_picker]").click()
+        # The page comes back with the choice in its address, then finishes loading.
+        WebDriverWait(d, 10).until(lambda x: f"kelurahanCode_{level}={code}" in x.current_url
+                                   and x.execute_script("return document.readyState") == "complete")
         # What was typed survives each step.
         assert d.find_element(By.ID, "description").get_attribute("value").startswith("Orang asing memotret")
     Select(d.find_element(By.ID, "kelurahanCode-village")).select_by_visible_text("Ngoro")
@@ -177,6 +178,9 @@ def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
         browser.find_element(By.ID, "password").send_keys(PASSWORD + Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
         browser.get(server + "/daily-reports")
+        # A day no other test files a report for (the server is shared by the whole session).
+        day = (datetime.now(timezone(timedelta(hours=7))) - timedelta(days=6)).strftime("%Y-%m-%d")
+        set_value(browser, "date", day)
         browser.find_element(By.CSS_SELECTOR, "#new-report-form button[type=submit]").send_keys(Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry-form"))
         browser.find_element(By.ID, "time").send_keys("10:15")
