@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -42,7 +43,8 @@ def test_a_citizen_reports_knowing_only_the_village_name(browser, server):
     assert "Kabupaten Mojokerto" in first.text
     search.send_keys(Keys.ARROW_DOWN)
     search.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 10).until(lambda d: Select(d.find_element(By.ID, "kelurahanCode-village")).first_selected_option.get_attribute("value") != "")
+    # Read by script: the lists are refilled while the choice settles, so an element read could go stale.
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.getElementById('kelurahanCode-village').value") != "")
     village = Select(browser.find_element(By.ID, "kelurahanCode-village")).first_selected_option
     assert village.text == "Ngoro" and village.get_attribute("value") == "35.16.05.2010"
     assert Select(browser.find_element(By.ID, "kelurahanCode-district")).first_selected_option.text == "Ngoro"
@@ -168,6 +170,14 @@ def iter_public(driver, base):
         yield base + path
 
 
+def press(driver, by, selector, *keys):
+    """Sends keys to an element, finding it again if the page's script replaced it meanwhile."""
+    def attempt(d):
+        d.find_element(by, selector).send_keys(*keys)
+        return True
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(attempt)
+
+
 def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
     """No mouse: every control is reached and worked with keys (send_keys focuses the element as Tab would)."""
     browser.set_window_size(390, 844)
@@ -183,19 +193,20 @@ def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
         set_value(browser, "date", day)
         browser.find_element(By.CSS_SELECTOR, "#new-report-form button[type=submit]").send_keys(Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry-form"))
-        browser.find_element(By.ID, "time").send_keys("10:15")
-        search = browser.find_element(By.ID, "kelurahanCode-search")
-        search.send_keys("srigading")
+        press(browser, By.ID, "time", "10:15")
+        press(browser, By.ID, "kelurahanCode-search", "srigading")
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li"))
-        search.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
-        WebDriverWait(browser, 10).until(lambda d: Select(d.find_element(By.ID, "kelurahanCode-village")).first_selected_option.get_attribute("value") != "")
-        browser.find_element(By.ID, "activity").send_keys("Kunjungan perusahaan")
-        browser.find_element(By.ID, "findingSelect").send_keys("Patuh")
-        browser.find_element(By.ID, "note").send_keys("Diperiksa tanpa tetikus: dokumen lengkap")
-        browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").send_keys(Keys.ENTER)
+        press(browser, By.ID, "kelurahanCode-search", Keys.ARROW_DOWN, Keys.ENTER)
+        # Read by script: the lists are refilled while the choice settles, so an element read could go stale.
+        WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.getElementById('kelurahanCode-village').value") != "")
+        press(browser, By.ID, "activity", "Kunjungan perusahaan")
+        press(browser, By.ID, "findingSelect", "Patuh")
+        press(browser, By.ID, "note", "Diperiksa tanpa tetikus: dokumen lengkap")
+        press(browser, By.CSS_SELECTOR, "#entry-form .actions button[type=submit]", Keys.ENTER)
         # The field app sends the entry and then shows the saved day with it.
-        WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "entries") and "Diperiksa tanpa tetikus" in d.find_element(By.ID, "entries").text)
-        browser.find_element(By.ID, "submit-report").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: d.find_elements(By.ID, "entries") and "Diperiksa tanpa tetikus" in d.find_element(By.ID, "entries").text)
+        press(browser, By.ID, "submit-report", Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report-status[data-status='submitted']"))
     finally:
         browser.set_window_size(1280, 900)
