@@ -27,6 +27,8 @@ import json
 import os
 import random
 
+from linkset import write_right_and_truth
+
 PEOPLE = {   # code: (weight, Indonesian name of the country, family names, given names, family name first)
     "CHN": (30, "TIONGKOK", ["ZHANG", "WANG", "LI", "LIU", "CHEN", "YANG", "HUANG", "ZHAO", "ZHOU", "WU", "XU", "SUN", "ZHU", "GAO",
                              "LIN", "HE", "GUO", "MA", "LUO", "LIANG", "SONG", "ZHENG", "XIE", "HAN", "TANG", "FENG", "YU", "DONG"],
@@ -264,15 +266,7 @@ def main():
         for p in world.household():
             rows.append((None, agency_row(rng, p, world)))
     rows = rows[:a.right]
-    with open(os.path.join(a.out, "right.csv"), "w", newline="", encoding="utf-8") as fr, \
-            open(os.path.join(a.out, "truth.csv"), "w", newline="", encoding="utf-8") as ft:
-        w, t = csv.writer(fr, lineterminator="\n"), csv.writer(ft, lineterminator="\n")
-        w.writerow(FIELDS)
-        t.writerow(["left_id", "right_id"])
-        for k, (truth, row) in enumerate(rows):
-            w.writerow([f"R{k}"] + row)
-            if truth:
-                t.writerow([truth, f"R{k}"])
+    write_right_and_truth(a.out, FIELDS, rows)
     with open(os.path.join(a.out, "schema.json"), "w") as fh:
         json.dump({"name": ["nama_lengkap"], "date": ["tanggal_lahir"], "id": ["no_paspor"], "category": ["jenis_kelamin", "kewarganegaraan"],
                    "text": ["perusahaan", "alamat"], "date_format": "%Y-%m-%d"}, fh)

@@ -28,6 +28,8 @@ import json
 import os
 import random
 
+from linkset import write_right_and_truth
+
 COMMON_FAMILY = ["NGUYEN", "KIM", "LI", "WANG", "ZHANG", "SINGH", "KUMAR", "SMITH", "TAN", "LEE", "PARK", "CHEN", "MUHAMMAD",
                  "GARCIA", "SANTOS", "TANAKA", "SATO", "KHAN", "ALI", "RODRIGUEZ", "LIU", "TRAN", "WONG", "LIM", "PATEL"]
 COMMON_GIVEN = ["MUHAMMAD", "MARIA", "WEI", "MIN", "JOSE", "ANNA", "JOHN", "AHMED", "LING", "JUN", "ALI", "DAVID", "FATIMA",
@@ -214,15 +216,7 @@ def main():
         others.extend(population.household())
     rows += [(None, agency_copy(rng, p, population)) for p in others[:extra]]
     rng.shuffle(rows)
-    with open(os.path.join(a.out, "right.csv"), "w", newline="", encoding="utf-8") as fr, \
-            open(os.path.join(a.out, "truth.csv"), "w", newline="", encoding="utf-8") as ft:
-        w, t = csv.writer(fr, lineterminator="\n"), csv.writer(ft, lineterminator="\n")
-        w.writerow(FIELDS)
-        t.writerow(["left_id", "right_id"])
-        for k, (truth, p) in enumerate(rows):
-            w.writerow([f"R{k}"] + [p[f] for f in FIELDS[1:]])
-            if truth:
-                t.writerow([truth, f"R{k}"])
+    write_right_and_truth(a.out, FIELDS, [(truth, [p[f] for f in FIELDS[1:]]) for truth, p in rows])
     with open(os.path.join(a.out, "schema.json"), "w") as fh:
         json.dump({"name": ["surname", "first_name"], "date": ["birth_date"], "id": ["passport_no"],
                    "category": ["gender", "citizenship"], "date_format": "%Y-%m-%d"}, fh)

@@ -18,6 +18,8 @@ import csv
 import os
 import random
 
+from linkset import write_right_and_truth
+
 SYLLABLES_CN = ["WEI", "FANG", "NA", "MIN", "JING", "LEI", "JUN", "YANG", "JIE", "TAO", "MING", "CHAO", "XIU", "YING", "XIAO", "JIAN",
                 "GUO", "HAI", "YAN", "YONG", "QIANG", "HONG", "LING", "HUA", "PING", "BIN", "BO", "GANG", "HUI", "KAI", "LONG", "PENG",
                 "QING", "RONG", "SHAN", "TING", "WEN", "XIN", "YU", "ZHEN", "ZHI", "DONG", "FENG", "HAO", "JIA", "LIANG", "MEI", "NING"]
@@ -198,15 +200,7 @@ def main():
             p = person(rng, codes, weights)
         rows.append((None, noisy(rng, p) if rng.random() < 0.5 else p))
     rng.shuffle(rows)
-    with open(os.path.join(a.out, "right.csv"), "w", newline="", encoding="utf-8") as fr, \
-            open(os.path.join(a.out, "truth.csv"), "w", newline="", encoding="utf-8") as ft:
-        w, t = csv.writer(fr, lineterminator="\n"), csv.writer(ft, lineterminator="\n")
-        w.writerow(FIELDS)
-        t.writerow(["left_id", "right_id"])
-        for k, (truth, p) in enumerate(rows):
-            w.writerow([f"R{k}"] + [p[f] for f in FIELDS[1:]])
-            if truth:
-                t.writerow([truth, f"R{k}"])
+    write_right_and_truth(a.out, FIELDS, [(truth, [p[f] for f in FIELDS[1:]]) for truth, p in rows])
 
 
 if __name__ == "__main__":

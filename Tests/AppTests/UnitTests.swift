@@ -178,3 +178,17 @@ import Testing
         }
     }
 }
+
+@Suite struct MessageTests {
+    @Test func valuesAreFilledInOnePassAndFieldsAreNamedInTheirLanguage() {
+        // A value that contains "{2}" is not filled again; a missing value leaves its place as it is.
+        #expect(L10n.format("v.dayOrder", .en, ["{2}"], field: "Valid to") == "Valid to must not be before {2}.")
+        #expect(L10n.format("v.wholeNumberRange", .id, ["1"], field: "Jumlah bulan") == "Jumlah bulan harus bilangan bulat dari 1 sampai {2}.")
+        #expect(ValidationFailure("v.required", field: "kelurahanCode").message(.id) == "Kelurahan/desa wajib diisi.")
+        #expect(ValidationFailure("v.required", field: "entries[2].time").message(.id) == "Entri ke-3: Jam wajib diisi.")
+        // An argument that is a message key is said in the same language.
+        let mrz = ValidationFailure("v.mrz.checkDigit", field: "mrz", "2", "l10n:mrz.field.date of birth")
+        #expect(mrz.message(.id).contains("tanggal lahir") && mrz.message(.en).contains("date of birth"))
+        #expect(AppError.conflict("err.rptkaExists", "B.3/9").message(.id) == "RPTKA B.3/9 sudah tercatat.")
+    }
+}

@@ -580,6 +580,28 @@ public enum L10n {
         return field
     }
 
+    /// The sentence of `key` in `lang` with `{1}`, `{2}`… filled from `args` and `{field}` from `field`, in one pass
+    /// (a value that happens to contain "{2}" stays as it is). An argument that is itself a message key
+    /// (`l10n:…`) is said in the same language.
+    static func format(_ key: String, _ lang: Language, _ args: [String], field: String? = nil) -> String {
+        let template = t(key, lang)
+        var out = "", rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = rest[rest.index(after: open)..<close]
+            if name == "field", let field {
+                out += field
+            } else if let n = Int(name), n >= 1, n <= args.count {
+                let a = args[n - 1]
+                out += a.hasPrefix("l10n:") ? t(String(a.dropFirst(5)), lang) : a
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
     public static func f(_ key: String, _ lang: Language, _ args: CVarArg...) -> String {
         String(format: t(key, lang), arguments: args)
     }

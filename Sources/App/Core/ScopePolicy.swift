@@ -96,6 +96,12 @@ enum ScopePolicy {
 
     /// Whether this user may see an agency import: agency members their agency's own; officers and
     /// supervisors their office's, and agency imports whose region overlaps their jurisdiction.
+    /// The active Timpora agencies an office works with: those whose region overlaps its jurisdiction, by name.
+    static func agencies(workingWith p: Principal, db: any Database) async throws -> [Agency] {
+        try await Agency.query(on: db).filter(\.$active == true).sort(\.$name).all()
+            .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
+    }
+
     static func canSee(_ imp: AgencyImport, _ p: Principal) -> Bool {
         switch p.role {
         case .agency:

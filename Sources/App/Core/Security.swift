@@ -80,11 +80,7 @@ struct AppError: Error, AbortError {
         AppError(status: .forbidden, messageKey: key, logDetail: key, args: args)
     }
 
-    func message(_ lang: Language) -> String {
-        var text = L10n.t(messageKey, lang)
-        for (k, a) in args.enumerated() { text = text.replacingOccurrences(of: "{\(k + 1)}", with: a) }
-        return text
-    }
+    func message(_ lang: Language) -> String { L10n.format(messageKey, lang, args) }
 }
 
 /// The API's error body: `{"error": {"code": …, "field": …, "message": …}}` (plus a request id for 5xx).

@@ -18,14 +18,7 @@ struct ValidationFailure: Error, Sendable {
 
     /// The sentence a user reads: the field by its label in `lang`, then the message.
     func message(_ lang: Language) -> String {
-        var text = L10n.t(key, lang)
-        text = text.replacingOccurrences(of: "{field}", with: field.map { L10n.fieldLabel($0, lang) } ?? "")
-        for (k, a) in args.enumerated() {
-            // An argument that is itself a message key ("l10n:…") is said in the same language.
-            let value = a.hasPrefix("l10n:") ? L10n.t(String(a.dropFirst(5)), lang) : a
-            text = text.replacingOccurrences(of: "{\(k + 1)}", with: value)
-        }
-        return text
+        L10n.format(key, lang, args, field: field.map { L10n.fieldLabel($0, lang) } ?? "")
     }
 
     /// The English sentence (API default, tests, logs of the failing field name only).

@@ -13,21 +13,43 @@ struct FormState: Sendable {
 
     init(values: [String: String] = [:]) { self.values = values }
 
-    /// The form's submitted text fields (the CSRF token and files left out).
+    /// The form's submitted text fields (the CSRF token, the region picker's step button and files left out).
     init(_ req: Request) {
         var v: [String: String] = [:]
         if let all = try? req.content.decode([String: String].self) { v = all }
         else if let all = try? req.query.decode([String: String].self) { v = all }
         v[CSRFMiddleware.fieldName] = nil
+        v[RegionPicker.stepName] = nil
         values = v
+    }
+
+    /// The named fields as typed, from the body after a POST or from the query after a GET (the region
+    /// picker's step); `lists` (several choices sent as `name[]`) joined by commas. Works for multipart
+    /// bodies too, where a file part keeps the whole body from decoding as text fields.
+    static func read(_ req: Request, _ names: [String], lists: [String] = []) -> [String: String] {
+        let fromQuery = req.method == .GET
+        var v: [String: String] = [:]
+        for n in names {
+            let s: String? = fromQuery ? req.query[String.self, at: n] : (try? req.content.get(String.self, at: n))
+            if let s { v[n] = s }
+        }
+        for n in lists {
+            let a: [String]? = fromQuery ? (try? req.query.get([String].self, at: n)) : (try? req.content.get([String].self, at: n))
+            if let a { v[n] = a.filter { !$0.isEmpty }.joined(separator: ",") }
+        }
+        return v
     }
 
     func value(_ name: String) -> String { values[name] ?? "" }
     var hasErrors: Bool { !errors.isEmpty || summary != nil }
 
-    /// Records a validation failure beside its field (when the form shows that field) or at the top.
-    mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil) {
-        if let f = e.field, shownFields?.contains(f) ?? true { errors[f] = e.message(lang) } else { summary = e.message(lang) }
+    /// Records a validation failure beside its field when the form shows it, else at the top. `rename` maps a
+    /// service's field name (or a list of it, `targets[3]`) to the form's input.
+    mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil, rename: [String: String] = [:]) {
+        let message = e.message(lang)
+        guard let field = e.field else { summary = message; return }
+        let input = rename.first { field == $0.key || field.hasPrefix($0.key + "[") }?.value ?? field
+        if shownFields?.contains(input) ?? true { errors[input] = message } else { summary = message }
     }
 
     mutating func fail(message: String) { summary = message }

@@ -22,7 +22,8 @@ protocol SitePath: Sendable {
     var segments: [URLSegment] { get }
 }
 
-/// The site's pages (see `SitePath`).
+/// The site's top-level pages (see `SitePath`); a feature's other pages extend these paths in its own enum
+/// (`ImportsURL.show(id)` is `SiteURL.imports` + the id), so each path is written once.
 enum SiteURL: SitePath, Equatable {
     typealias Param = URLParam
 
@@ -38,7 +39,7 @@ enum SiteURL: SitePath, Equatable {
     case sponsorReports, sponsorReport(Param)
     case overstays, warnings
     case publicReports, publicReportTriage(Param), publicReportPhoto(Param)
-    case imports, importsNew, importsTemplate(Param), importItem(Param), importRows(Param)
+    case imports
     case discrepancies
     case portal, portalNewReport, portalTKA
     case notifications, notificationOpen(Param), notificationPreferences
@@ -73,10 +74,6 @@ enum SiteURL: SitePath, Equatable {
         case .publicReportTriage(let p): return ["public-reports", .param("id", p), "triage"]
         case .publicReportPhoto(let p): return ["public-reports", .param("id", p), "photo"]
         case .imports: return ["imports"]
-        case .importsNew: return ["imports", "new"]
-        case .importsTemplate(let p): return ["imports", "template", .param("kind", p)]
-        case .importItem(let p): return ["imports", .param("id", p)]
-        case .importRows(let p): return ["imports", .param("id", p), "rows"]
         case .discrepancies: return ["discrepancies"]
         case .portal: return ["portal"]
         case .portalNewReport: return ["portal", "reports", "new"]

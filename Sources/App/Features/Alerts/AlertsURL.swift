@@ -5,7 +5,7 @@ enum AlertsURL: SitePath, Equatable {
 
     var segments: [URLSegment] {
         switch self {
-        case .runScan: return ["warnings", "run"]
+        case .runScan: return SiteURL.warnings.segments + ["run"]
         }
     }
 }

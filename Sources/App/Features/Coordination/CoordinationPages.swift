@@ -29,13 +29,13 @@ enum CoordinationPages {
     static func post(_ req: Request) async throws -> Response {
         let kind = req.parameters.get("kind"), id = req.parameters.get("id", as: UUID.self)
         let t = try await CoordinationController.thread(kind, id, req)
-        let values = CoordinationForm.values(req, ["body"])
+        let values = FormState.read(req, ["body"])
         do {
             _ = try await CoordinationController.post(req, kind: kind, id: id, body: values["body"])
             return Flash.redirect(req, to: t.link + "#thread", "flash.thread.message")
         } catch let e as ValidationFailure {
             var state = FormState(values: values)
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["body"])
+            state.fail(e, lang: req.language, shownFields: ["body"])
             switch t.0 {
             case .meeting: return try await showPage(req, id: t.1, forms: .init(message: state), status: .unprocessableEntity)
             case .operation: return try await OperationPages.showPage(req, id: t.1, forms: .init(message: state), status: .unprocessableEntity)
@@ -46,10 +46,10 @@ enum CoordinationPages {
     // MARK: meetings
 
     /// The schedule form's text inputs (the region as the region picker sends it).
-    static let scheduleFields = ["title", "scheduledAt", "place", "agenda"] + CoordinationForm.pickerNames("regionCode", depth: .village)
+    static let scheduleFields = ["title", "scheduledAt", "place", "agenda"] + RegionPicker.inputNames("regionCode", depth: .village)
 
     static func list(_ req: Request) async throws -> Response {
-        let state = CoordinationForm.fromPicker(req) ? FormState(values: CoordinationForm.values(req, scheduleFields, lists: ["agencyIds"])) : FormState()
+        let state = RegionPicker.isStep(req) ? FormState(values: FormState.read(req, scheduleFields, lists: ["agencyIds"])) : FormState()
         return try await listPage(req, state: state)
     }
 
@@ -58,14 +58,13 @@ enum CoordinationPages {
         let meetings = try await CoordinationController.list(req)
         let places = try await RegionsController.describe(meetings.map(\.regionCode), db: req.db)
         let canSchedule = p.role != .agency
-        let agencies = canSchedule ? try await Agency.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
-            .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } } : []
+        let agencies = canSchedule ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
         return try await CoordinationViews.list(req, .init(meetings: meetings, places: places, canSchedule: canSchedule, agencies: agencies,
                                                            jurisdiction: p.jurisdiction, form: state), status: status)
     }
 
     static func create(_ req: Request) async throws -> Response {
-        let values = CoordinationForm.values(req, scheduleFields, lists: ["agencyIds"])
+        let values = FormState.read(req, scheduleFields, lists: ["agencyIds"])
         var state = FormState(values: values)
         do {
             let agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies")
@@ -73,7 +72,7 @@ enum CoordinationPages {
                                                                   scheduledAt: values["scheduledAt"], place: values["place"], agencyIds: agencies, agenda: values["agenda"]), req)
             return Flash.redirect(req, to: CoordinationURL.meeting(.id(m.id!)), "flash.meeting.scheduled")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["title", "scheduledAt", "regionCode", "place", "agencyIds", "agenda"])
+            state.fail(e, lang: req.language, shownFields: ["title", "scheduledAt", "regionCode", "place", "agencyIds", "agenda"])
             return try await listPage(req, state: state, status: .unprocessableEntity)
         }
     }
@@ -105,7 +104,7 @@ enum CoordinationPages {
             return Flash.redirect(req, to: CoordinationURL.meeting(.id(m.id!)), "flash.meeting.attachment")
         } catch let e as ValidationFailure {
             var state = FormState()
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["file"], rename: ["attachment": "file"])
+            state.fail(e, lang: req.language, shownFields: ["file"], rename: ["attachment": "file"])
             return try await showPage(req, id: m.id, forms: .init(attachment: state), status: .unprocessableEntity)
         }
     }

@@ -97,7 +97,7 @@ enum DailyReportPages {
 
     /// The report's page; after the picker's "next" (GET with `_picker`) the entry form comes back as typed.
     static func show(_ req: Request) async throws -> Response {
-        let entry = req.query[String.self, at: "_picker"] != nil ? FormState(req) : .empty
+        let entry = RegionPicker.isStep(req) ? FormState(req) : .empty
         return try await render(req, entry: entry)
     }
 

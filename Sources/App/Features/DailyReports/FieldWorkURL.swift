@@ -1,7 +1,7 @@
 import Vapor
 
-/// The field-work pages (daily reports, tasks, the leader view, the field app's offline page), declared
-/// once: routes are registered from these cases and every link is built from them.
+/// The field-work pages (daily reports, tasks, the leader view, the field app's offline page): routes are
+/// registered from these cases and every link is built from them; the top-level paths are `SiteURL`'s.
 enum FieldWorkURL: SitePath, Equatable {
     typealias Param = URLParam
 
@@ -17,19 +17,19 @@ enum FieldWorkURL: SitePath, Equatable {
 
     var segments: [URLSegment] {
         switch self {
-        case .dailyReports: return ["daily-reports"]
-        case .dailyReportsSummary: return ["daily-reports", "summary"]
-        case .dailyReport(let p): return ["daily-reports", .param("id", p)]
-        case .entries(let p): return ["daily-reports", .param("id", p), "entries"]
-        case .entriesJSON(let p): return ["daily-reports", .param("id", p), "entries.json"]
-        case .entryDelete(let p, let e): return ["daily-reports", .param("id", p), "entries", .param("entry", e), "delete"]
-        case .photo(let p, let photo): return ["daily-reports", .param("id", p), "photos", .param("photo", photo)]
-        case .submit(let p): return ["daily-reports", .param("id", p), "submit"]
-        case .decision(let p): return ["daily-reports", .param("id", p), "decision"]
+        case .dailyReports: return SiteURL.dailyReports.segments
+        case .dailyReportsSummary: return SiteURL.dailyReports.segments + ["summary"]
+        case .dailyReport(let p): return SiteURL.dailyReports.segments + [.param("id", p)]
+        case .entries(let p): return SiteURL.dailyReports.segments + [.param("id", p), "entries"]
+        case .entriesJSON(let p): return SiteURL.dailyReports.segments + [.param("id", p), "entries.json"]
+        case .entryDelete(let p, let e): return SiteURL.dailyReports.segments + [.param("id", p), "entries", .param("entry", e), "delete"]
+        case .photo(let p, let photo): return SiteURL.dailyReports.segments + [.param("id", p), "photos", .param("photo", photo)]
+        case .submit(let p): return SiteURL.dailyReports.segments + [.param("id", p), "submit"]
+        case .decision(let p): return SiteURL.dailyReports.segments + [.param("id", p), "decision"]
         case .offline: return ["offline"]
-        case .tasks: return ["tasks"]
-        case .taskDone(let p): return ["tasks", .param("id", p), "done"]
-        case .leader: return ["leader"]
+        case .tasks: return SiteURL.tasks.segments
+        case .taskDone(let p): return SiteURL.tasks.segments + [.param("id", p), "done"]
+        case .leader: return SiteURL.leader.segments
         case .leaderCSV: return ["leader.csv"]
         }
     }

@@ -6,10 +6,10 @@ enum TKAURL: SitePath, Equatable {
 
     var segments: [URLSegment] {
         switch self {
-        case .rptka: return ["portal", "tka", "rptka"]
-        case .assignments: return ["portal", "tka", "assignments"]
-        case .payments: return ["portal", "tka", "payments"]
-        case .sponsor(let p): return ["sponsors", .param("id", p), "tka"]
+        case .rptka: return SiteURL.portalTKA.segments + ["rptka"]
+        case .assignments: return SiteURL.portalTKA.segments + ["assignments"]
+        case .payments: return SiteURL.portalTKA.segments + ["payments"]
+        case .sponsor(let p): return SiteURL.sponsor(p).segments + ["tka"]
         }
     }
 }

@@ -38,24 +38,18 @@ enum Discrepancies {
             self.kind = kind; self.importId = importId; self.line = line; self.name = name; self.nationality = nationality
             self.passportNumber = passportNumber; self.foreignerId = foreignerId; self.sponsorId = sponsorId
             detailCode = note; detailArgs = []
-            detail = Self.say(note, [], .en)
+            detail = L10n.format(note, .en, [])
         }
 
         /// The same item with the values its note names.
         func with(_ args: [String]) -> Item {
             var copy = self
             copy.detailArgs = args
-            copy.detail = Self.say(detailCode ?? "", args, .en)
+            copy.detail = L10n.format(detailCode ?? "", .en, args)
             return copy
         }
 
-        func detail(_ lang: Language) -> String { detailCode.map { Self.say($0, detailArgs ?? [], lang) } ?? detail }
-
-        static func say(_ key: String, _ args: [String], _ lang: Language) -> String {
-            var text = L10n.t(key, lang)
-            for (k, a) in args.enumerated() { text = text.replacingOccurrences(of: "{\(k + 1)}", with: a) }
-            return text
-        }
+        func detail(_ lang: Language) -> String { detailCode.map { L10n.format($0, lang, detailArgs ?? []) } ?? detail }
     }
 
     /// The latest reconciled import per owner and kind that the caller may count.

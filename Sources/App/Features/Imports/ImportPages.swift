@@ -33,8 +33,7 @@ enum ImportPages {
     static func agencyOptions(_ req: Request) async throws -> [Agency]? {
         let p = try req.requirePrincipal()
         guard p.role != .agency else { return nil }
-        return try await Agency.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
-            .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
+        return try await ScopePolicy.agencies(workingWith: p, db: req.db)
     }
 
     static func newForm(_ req: Request) async throws -> Response {

@@ -122,7 +122,7 @@ enum ImportViews {
         }
         let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.mapping[f.key].map { parsed.header[$0] } ?? "")\">" }
         func confirmForm(setAside: Bool) -> HTML {
-            let label = setAside ? L10n.t("imp.confirmSetAside", lang).replacingOccurrences(of: "{1}", with: String(parsed.rowCount))
+            let label = setAside ? L10n.format("imp.confirmSetAside", lang, [String(parsed.rowCount)])
                                  : L10n.f("imp.confirm", lang, parsed.rowCount)
             return """
             \(Form.open(req, action: ImportsURL.confirm.path, id: setAside ? "confirm-set-aside-form" : "confirm-form"))
@@ -134,7 +134,7 @@ enum ImportViews {
         if parsed.invalidCount > 0 {
             let aside: HTML = parsed.setAsideCount > 0 ? "<h3>\(L10n.t("imp.setAsideTitle", lang))</h3>\(lines(parsed.setAside, id: "set-aside-rows"))" : ""
             action = """
-            <p class="alert" role="alert" id="import-invalid">\(L10n.t("imp.fatalSome", lang).replacingOccurrences(of: "{1}", with: String(parsed.invalidCount)))</p>
+            <p class="alert" role="alert" id="import-invalid">\(L10n.format("imp.fatalSome", lang, [String(parsed.invalidCount)]))</p>
             \(lines(parsed.invalid, id: "invalid-rows"))
             \(aside)
             <p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p>
@@ -142,7 +142,7 @@ enum ImportViews {
         } else if parsed.setAsideCount > 0 {
             action = """
             <h2>\(L10n.t("imp.setAsideTitle", lang))</h2>
-            <p class="notice" id="import-set-aside">\(L10n.t("imp.setAsideSome", lang).replacingOccurrences(of: "{1}", with: String(parsed.setAsideCount)))</p>
+            <p class="notice" id="import-set-aside">\(L10n.format("imp.setAsideSome", lang, [String(parsed.setAsideCount)]))</p>
             \(lines(parsed.setAside, id: "set-aside-rows"))
             \(confirmForm(setAside: true))
             <p><a class="button secondary" href="\(ImportsURL.new.path)" id="fix-first">\(L10n.t("imp.fixFirst", lang))</a></p>

@@ -41,7 +41,7 @@ extension InspectionsController {
     }
 
     static func createForm(_ req: Request) async throws -> Response {
-        let v = CoordinationForm.values(req, planFields)
+        let v = FormState.read(req, planFields)
         var state = FormState(values: v)
         do {
             // "—" (nothing chosen) and text that is no id are both "choose a company".
@@ -50,20 +50,20 @@ extension InspectionsController {
                                            escortName: v["escortName"], escortPosition: v["escortPosition"], officers: v["officers"]), req)
             return Flash.redirect(req, to: InspectionURL.show(.id(i.id!)), "flash.inspection.created")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: Set(planFields))
+            state.fail(e, lang: req.language, shownFields: Set(planFields))
             return try await renderList(req, state: state, status: .unprocessableEntity)
         }
     }
 
     static func findingForm(_ req: Request) async throws -> Response {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
-        let v = CoordinationForm.values(req, ["passport", "finding", "publicNote", "internalNote"])
+        let v = FormState.read(req, ["passport", "finding", "publicNote", "internalNote"])
         var state = FormState(values: v)
         do {
             _ = try await addFinding(i, .init(foreignerId: nil, passport: v["passport"], finding: v["finding"], publicNote: v["publicNote"], internalNote: v["internalNote"]), req)
             return Flash.redirect(req, to: InspectionURL.show(.id(i.id!)), "flash.inspection.finding")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["passport", "finding", "publicNote", "internalNote"])
+            state.fail(e, lang: req.language, shownFields: ["passport", "finding", "publicNote", "internalNote"])
             return try await render(req, id: i.id, forms: .init(finding: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             state.fail(message: e.message(req.language))
@@ -73,13 +73,13 @@ extension InspectionsController {
 
     static func completeForm(_ req: Request) async throws -> Response {
         let i = try await visible(req.parameters.get("id", as: UUID.self), req)
-        let v = CoordinationForm.values(req, ["outcome", "requiredAction", "actionDue"])
+        let v = FormState.read(req, ["outcome", "requiredAction", "actionDue"])
         var state = FormState(values: v)
         do {
             _ = try await complete(i, .init(outcome: v["outcome"], requiredAction: v["requiredAction"], actionDue: v["actionDue"], internalNotes: nil), req)
             return Flash.redirect(req, to: InspectionURL.show(.id(i.id!)), "flash.inspection.completed")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["outcome", "requiredAction", "actionDue"])
+            state.fail(e, lang: req.language, shownFields: ["outcome", "requiredAction", "actionDue"])
             return try await render(req, id: i.id, forms: .init(complete: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             state.fail(message: e.message(req.language))

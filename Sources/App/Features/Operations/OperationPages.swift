@@ -20,29 +20,27 @@ enum OperationPages {
     }
 
     /// The plan form's text inputs (the area as the region picker sends it).
-    static let planFields = ["title", "date", "participants", "targetPassports"] + CoordinationForm.pickerNames("areaCode", depth: .village)
+    static let planFields = ["title", "date", "participants", "targetPassports"] + RegionPicker.inputNames("areaCode", depth: .village)
 
     static func list(_ req: Request) async throws -> Response {
-        let state = CoordinationForm.fromPicker(req) ? FormState(values: CoordinationForm.values(req, planFields, lists: ["agencyIds"])) : FormState()
+        let state = RegionPicker.isStep(req) ? FormState(values: FormState.read(req, planFields, lists: ["agencyIds"])) : FormState()
         return try await listPage(req, state: state)
     }
 
     static func listPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let ops = try await OperationsController.list(req)
-        var rows: [OperationViews.Row] = []
-        for op in ops { rows.append(.init(op: op, results: try await OperationsController.dto(op, req).results)) }
+        let rows = zip(ops, try await OperationsController.dtos(ops, req)).map { OperationViews.Row(op: $0, results: $1.results) }
         let places = try await RegionsController.describe(ops.map(\.areaCode), db: req.db)
         let canPlan = p.role != .agency
         var form = state
         if canPlan && form.values["date"] == nil { form.values["date"] = req.application.today }
-        let agencies = canPlan ? try await Agency.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
-            .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } } : []
+        let agencies = canPlan ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
         return try await OperationViews.list(req, .init(rows: rows, places: places, canPlan: canPlan, agencies: agencies, jurisdiction: p.jurisdiction, form: form), status: status)
     }
 
     static func create(_ req: Request) async throws -> Response {
-        let values = CoordinationForm.values(req, planFields, lists: ["agencyIds"])
+        let values = FormState.read(req, planFields, lists: ["agencyIds"])
         var state = FormState(values: values)
         do {
             // Targets by passport number, one per line; each must be a registry foreigner in scope.
@@ -61,7 +59,7 @@ enum OperationPages {
                                                                  participants: values["participants"], targets: targets), req)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.planned")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["title", "date", "areaCode", "agencyIds", "participants", "targetPassports"],
+            state.fail(e, lang: req.language, shownFields: ["title", "date", "areaCode", "agencyIds", "participants", "targetPassports"],
                                   rename: ["targets": "targetPassports"])
             return try await listPage(req, state: state, status: .unprocessableEntity)
         }
@@ -88,14 +86,14 @@ enum OperationPages {
 
     static func result(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
-        let v = CoordinationForm.values(req, ["targetId", "result", "finding", "note"])
+        let v = FormState.read(req, ["targetId", "result", "finding", "note"])
         let target = v["targetId"].flatMap(UUID.init(uuidString:))
         var state = FormState(values: v)
         do {
             _ = try await OperationsController.recordResult(op, .init(targetId: target, result: v["result"], finding: v["finding"], note: v["note"]), req)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.result")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["result", "finding", "note"])
+            state.fail(e, lang: req.language, shownFields: ["result", "finding", "note"])
             return try await showPage(req, id: op.id, forms: .init(resultTarget: target, result: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             state.fail(message: e.message(req.language))
@@ -105,7 +103,7 @@ enum OperationPages {
 
     static func action(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
-        let v = CoordinationForm.values(req, ["targetId", "action", "legalBasis", "status", "dueOn", "note"])
+        let v = FormState.read(req, ["targetId", "action", "legalBasis", "status", "dueOn", "note"])
         var state = FormState(values: v)
         do {
             // The form's "—" sends an empty targetId, which is no target (not an invalid id).
@@ -118,20 +116,20 @@ enum OperationPages {
                                                                       status: v["status"], dueOn: v["dueOn"], note: v["note"]), req)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.action")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["targetId", "action", "legalBasis", "dueOn", "note"])
+            state.fail(e, lang: req.language, shownFields: ["targetId", "action", "legalBasis", "dueOn", "note"])
             return try await showPage(req, id: op.id, forms: .init(action: state), status: .unprocessableEntity)
         }
     }
 
     static func complete(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
-        let v = CoordinationForm.values(req, ["summary"])
+        let v = FormState.read(req, ["summary"])
         var state = FormState(values: v)
         do {
             _ = try await OperationsController.complete(op, summary: v["summary"], req)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.completed")
         } catch let e as ValidationFailure {
-            CoordinationForm.fail(&state, e, lang: req.language, shown: ["summary"])
+            state.fail(e, lang: req.language, shownFields: ["summary"])
             return try await showPage(req, id: op.id, forms: .init(complete: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             state.fail(message: e.message(req.language))

@@ -89,12 +89,23 @@ enum OperationsController {
 
     /// The full record for the office; the plan and aggregate figures only for agency members.
     static func dto(_ op: JointOperation, _ req: Request) async throws -> OperationDTO {
-        let targets = try await OperationTarget.query(on: req.db).filter(\.$operationID == op.id!).all()
-        let actions = try await AdministrativeAction.query(on: req.db).filter(\.$operationID == op.id!).sort(\.$createdAt).all()
+        try await dtos([op], req)[0]
+    }
+
+    /// The operations as the API and pages show them, their targets and actions loaded in two queries for all.
+    static func dtos(_ ops: [JointOperation], _ req: Request) async throws -> [OperationDTO] {
+        let ids = ops.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let targets = Dictionary(grouping: try await OperationTarget.query(on: req.db).filter(\.$operationID ~~ ids).all(), by: \.operationID)
+        let actions = Dictionary(grouping: try await AdministrativeAction.query(on: req.db).filter(\.$operationID ~~ ids).sort(\.$createdAt).all(), by: \.operationID)
+        let agency = try req.requirePrincipal().role == .agency
+        return ops.map { op in dto(op, targets: targets[op.id!] ?? [], actions: actions[op.id!] ?? [], agency: agency, today: req.application.today) }
+    }
+
+    private static func dto(_ op: JointOperation, targets: [OperationTarget], actions: [AdministrativeAction], agency: Bool, today: String) -> OperationDTO {
         var d = OperationDTO(id: op.id!, title: op.title, date: op.date, areaCode: op.areaCode, agencyIds: op.agencies, status: op.status,
                              results: aggregate(targets, actions))
-        guard try req.requirePrincipal().role != .agency else { return d }
-        let today = req.application.today
+        guard !agency else { return d }
         d.participants = op.participants; d.summary = op.summary
         d.targets = targets.map { TargetDTO(id: $0.id!, foreignerId: $0.foreignerID, sponsorId: $0.sponsorID, label: $0.label, result: $0.result, finding: $0.finding, note: $0.note) }
         d.actions = actions.map {
@@ -238,8 +249,7 @@ enum OperationsController {
     struct ListDTO: Content { var items: [OperationDTO]; var total: Int }
 
     static func listAPI(_ req: Request) async throws -> ListDTO {
-        var items: [OperationDTO] = []
-        for op in try await list(req) { items.append(try await dto(op, req)) }
+        let items = try await dtos(try await list(req), req)
         return ListDTO(items: items, total: items.count)
     }
 

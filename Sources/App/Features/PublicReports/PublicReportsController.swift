@@ -256,7 +256,7 @@ enum PublicReportsController {
 
     /// `/lapor`: the form; after "show the next choices" of the region picker it comes back with what was typed.
     static func form(_ req: Request) async throws -> Response {
-        let state = req.query[String.self, at: "_picker"] != nil ? FormState(req) : .empty
+        let state = RegionPicker.isStep(req) ? FormState(req) : .empty
         return try await PublicReportViews.form(req, state: state)
     }
 
@@ -267,12 +267,7 @@ enum PublicReportsController {
 
     static func submitForm(_ req: Request) async throws -> Response {
         let form = try? req.content.decode(FormInput.self)
-        var values: [String: String] = [:]
-        for (k, v) in [("description", form?.description), ("seenAt", form?.seenAt), ("contact", form?.contact)] { values[k] = v }
-        for level in RegionPicker.levels {
-            let name = RegionPicker.inputName("kelurahanCode", level, depth: .village)
-            values[name] = (try? req.content.get(String.self, at: name)) ?? nil
-        }
+        let values = FormState.read(req, ["description", "seenAt", "contact"] + RegionPicker.inputNames("kelurahanCode", depth: .village))
         var input = Input()
         input.description = form?.description; input.kelurahanCode = RegionPicker.chosen(values, name: "kelurahanCode")
         input.seenAt = form?.seenAt; input.contact = form?.contact; input.website = form?.website

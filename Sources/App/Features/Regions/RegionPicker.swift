@@ -15,6 +15,17 @@ enum RegionPicker {
         level == depth ? name : "\(name)_\(level.rawValue)"
     }
 
+    /// Every input name the picker for `name` sends: its own and those of the levels above.
+    static func inputNames(_ name: String, depth: RegionLevel) -> [String] {
+        levels.prefix(through: levels.firstIndex(of: depth)!).map { inputName(name, $0, depth: depth) }
+    }
+
+    /// The name of the step button ("show the next choices"); its value is the picker's field.
+    static let stepName = "_picker"
+
+    /// Whether the page was asked for by a picker's step button: its form is to come back as typed.
+    static func isStep(_ req: Request) -> Bool { req.query[String.self, at: stepName] != nil }
+
     /// The code chosen: the deepest level whose choice lies inside the one above it (a village left over
     /// from another province after the province was changed is ignored); "" when nothing is chosen. The
     /// field's own value may also be a full code on its own (an edit form, a link, the API's value).
@@ -92,7 +103,7 @@ enum RegionPicker {
             <p class="hint region-status" aria-live="polite"></p>
           </div>
           <div class="region-levels">\(selects)</div>
-          <p class="region-next"><button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="_picker" value="\(name)">\(L10n.t("region.next", lang))</button></p>
+          <p class="region-next"><button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="\(stepName)" value="\(name)">\(L10n.t("region.next", lang))</button></p>
           \(chosenText)
           \(errorHTML)
         </fieldset>

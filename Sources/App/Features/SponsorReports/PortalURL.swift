@@ -8,9 +8,9 @@ enum PortalURL: SitePath, Equatable {
 
     var segments: [URLSegment] {
         switch self {
-        case .reports: return ["portal", "reports"]
-        case .contact: return ["portal", "contact"]
-        case .review(let p): return ["sponsor-reports", .param("id", p), "review"]
+        case .reports: return SiteURL.portal.segments + ["reports"]
+        case .contact: return SiteURL.portal.segments + ["contact"]
+        case .review(let p): return SiteURL.sponsorReports.segments + [.param("id", p), "review"]
         }
     }
 }

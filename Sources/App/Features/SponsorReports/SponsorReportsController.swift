@@ -168,7 +168,6 @@ enum SponsorReportsController {
     /// or as it was when the region picker sent it back to fill its next list (no JavaScript).
     static func newReportPage(_ req: Request) async throws -> Response {
         var state = FormState(req)
-        state.values["_picker"] = nil
         if let f = state.values.removeValue(forKey: "foreigner") { state.values["foreignerId"] = f }
         if state.value("clientId").isEmpty { state.values["clientId"] = UUID().uuidString }
         return try await reportForm(req, state: state)
