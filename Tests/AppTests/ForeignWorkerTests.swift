@@ -51,6 +51,11 @@ import VaporTesting
             let pay = Pay(foreignerId: w1.foreignerId, fromMonth: months.first!, months: months.count, amountUsd: 100 * months.count, paidOn: "2026-11-02", reference: "NTPN-0001")
             #expect(try await send(app, .POST, "/api/v1/dkptka-payments", token, pay).status == .created)
             #expect(try await send(app, .POST, "/api/v1/dkptka-payments", token, pay).status == .ok)
+            // The same reference with other content is not a retry: refused, naming the reference, nothing written.
+            var changed = pay; changed.amountUsd = pay.amountUsd + 1
+            let refused = try await send(app, .POST, "/api/v1/dkptka-payments", token, changed)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains(#""field":"reference""#))
+            #expect(try await DKPTKAPayment.query(on: app.db).count() == 1)
             #expect(try await send(app, .POST, "/api/v1/dkptka-payments", token, Pay(foreignerId: w2.foreignerId, fromMonth: "2026-11", months: 1, amountUsd: 50, paidOn: "2026-11-02", reference: "NTPN-0002")).status == .created)
             #expect(try await send(app, .POST, "/api/v1/dkptka-payments", token, Pay(foreignerId: w2.foreignerId, fromMonth: "2026-13", months: 1, amountUsd: 50, paidOn: "2026-11-02", reference: "NTPN-0003")).status == .unprocessableEntity)
             #expect(try await DKPTKAPayment.query(on: app.db).count() == 2)
@@ -109,6 +114,10 @@ import VaporTesting
             let paid = try await b.post("/portal/tka/payments", form: ["foreignerId": worker.foreignerId.uuidString, "fromMonth": "2026-11", "months": "1", "amountUsd": "100", "paidOn": "2026-11-02", "reference": "NTPN-9"])
             #expect(paid.status == .seeOther)
             #expect(try await b.get("/portal/tka").body.string.contains("Pembayaran DKPTKA dicatat."))
+            let reused = try await b.post("/portal/tka/payments", form: ["foreignerId": worker.foreignerId.uuidString, "fromMonth": "2026-11", "months": "", "amountUsd": "300", "paidOn": "2026-11-02", "reference": "NTPN-9"])
+            #expect(reused.status == .unprocessableEntity && reused.body.string.contains("id=\"months-error\">"))
+            let reused2 = try await b.post("/portal/tka/payments", form: ["foreignerId": worker.foreignerId.uuidString, "fromMonth": "2026-11", "months": "3", "amountUsd": "300", "paidOn": "2026-11-02", "reference": "NTPN-9"])
+            #expect(reused2.status == .unprocessableEntity && reused2.body.string.contains("id=\"reference-error\">") && reused2.body.string.contains("sudah tercatat untuk pembayaran lain"))
             #expect(try await b.post("/portal/tka/assignments", form: ["foreignerId": worker.foreignerId.uuidString, "understudyName": "Budi"]).status == .seeOther)
             #expect(try await b.get("/portal/tka").body.string.contains("Jabatan dan tenaga pendamping disimpan."))
         }

@@ -155,6 +155,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let nameless = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,kewarganegaraan\n,CHN\nLee Min,XKR\n".utf8), extraQuery: "&badFields=setAside")
             #expect(nameless.status == .unprocessableEntity)
             #expect(try decode(ImportReply.self, nameless).invalidRows?.map(\.line) == [2])
+            // Dates mapped as the name (the columns swapped): every row is refused, not imported with dates for names.
+            let swapped = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,tanggal_lahir\n1985-03-03,ZHANG WEI\n".utf8), extraQuery: "&badFields=setAside")
+            #expect(swapped.status == .unprocessableEntity && swapped.body.string.contains(#""code":"v.import.nameLetters""#))
             let wrong = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8), extraQuery: "&badFields=ignore")
             #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains(#""field":"badFields""#))
         }

@@ -29,6 +29,8 @@ extension L10n {
         "sex.M": ("Laki-laki", "Male"),
         "sex.F": ("Perempuan", "Female"),
         "sex.X": ("Tidak disebut", "Unspecified"),
+        "imp.uploadFailed": ("Unggahan ditolak server; periksa berkas dan jenis daftar.", "The server refused the upload; check the file and the kind of list."),
+        "imp.uploadNetwork": ("Unggahan terputus; periksa jaringan lalu coba lagi.", "The upload was interrupted; check the network and try again."),
         "imp.columns": ("Kolom yang diterima", "Accepted columns"),
         "imp.columnHeader": ("Judul kolom (salah satu)", "Column heading (any of)"),
         "imp.columnMeaning": ("Isi", "Content"),

@@ -70,7 +70,8 @@ enum Form {
     }
 
     /// A form's opening tag, CSRF field and, after a failure, the summary right at its top.
-    static func open(_ req: Request, action: String, id: String, method: String = "post", multipart: Bool = false, state: FormState = .empty, classes: String = "") -> HTML {
+    static func open(_ req: Request, action: String, id: String, method: String = "post", multipart: Bool = false, state: FormState = .empty,
+                     classes: String = "", attributes: HTML = "") -> HTML {
         let enc: HTML = multipart ? " enctype=\"multipart/form-data\"" : ""
         let cls: HTML = classes.isEmpty ? "" : " class=\"\(classes)\""
         let token: HTML = method == "post" ? csrf(req) : ""
@@ -79,7 +80,8 @@ enum Form {
             let text = state.summary ?? L10n.t("form.checkFields", req.language)
             summary = "<p class=\"alert\" role=\"alert\" id=\"\(id)-error\">\(text)</p>"
         }
-        return "<form method=\"\(method)\" action=\"\(action)\" id=\"\(id)\"\(enc)\(cls) novalidate>\(token)\(summary)"
+        let extra: HTML = attributes.raw.isEmpty ? "" : " \(attributes)"
+        return "<form method=\"\(method)\" action=\"\(action)\" id=\"\(id)\"\(enc)\(cls)\(extra) novalidate>\(token)\(summary)"
     }
 
     /// A labelled field with its hint and, after a failure, its error beside it (linked by

@@ -43,6 +43,8 @@ enum AlertViews {
         var items: [Warning]
         var schedule: Schedule
         var canRunNow: Bool
+        /// The day field as asked for, with its message when it was not a day.
+        var filter: FormState
     }
 
     /// "60, 30, 14, 7 dan 0" / "60, 30, 14, 7 and 0".
@@ -82,7 +84,7 @@ enum AlertViews {
         """
     }
 
-    static func warnings(_ req: Request, _ m: WarningsModel) -> Response {
+    static func warnings(_ req: Request, _ m: WarningsModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { x in
             let label = x.threshold == PermitWarning.overstay ? L10n.t("status.overstayed", lang) : L10n.f("status.daysLeft", lang, x.threshold)
@@ -92,16 +94,16 @@ enum AlertViews {
         let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("ov.noWarnings", lang))</p>" : """
         <table class="responsive" id="warnings"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.threshold", lang))</th><th>\(L10n.t("nav.sponsors", lang))</th><th>\(L10n.t("ov.email", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
-        let filter = FormState(values: ["day": m.day])
+        let filter = m.filter
         return Views.page(req, title: L10n.t("nav.warnings", lang), body: """
         <h1>\(L10n.t("nav.warnings", lang)) · \(Views.day(m.day, req))</h1>
         \(scheduleCard(req, m.schedule, canRunNow: m.canRunNow))
-        \(Form.open(req, action: SiteURL.warnings.path, id: "day-filter", method: "get", classes: "filters"))
+        \(Form.open(req, action: SiteURL.warnings.path, id: "day-filter", method: "get", state: filter, classes: "filters"))
           \(Form.field("day", label: L10n.t("ov.day", lang), state: filter, kind: .date))
           <button type="submit">\(L10n.t("list.filter", lang))</button>
         </form>
         \(table)
-        """)
+        """, status: status)
     }
 
     static func outbox(_ req: Request, _ o: AlertsController.OutboxList) -> Response {

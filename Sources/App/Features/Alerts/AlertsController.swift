@@ -68,9 +68,9 @@ enum AlertsController {
         var emailed: Bool
     }
 
-    static func warnings(_ req: Request) async throws -> (day: String, items: [Warning]) {
+    static func warnings(_ req: Request, day asked: String? = nil) async throws -> (day: String, items: [Warning]) {
         let p = try req.requirePrincipal()
-        let day = req.query[String.self, at: "day"] ?? req.application.today
+        let day = asked ?? req.query[String.self, at: "day"] ?? req.application.today
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
         let rows = try await PermitWarning.query(on: req.db).filter(\.$foundOn == day).filter(\.$regencyCode ~~ p.jurisdiction)
             .sort(\.$permitEnd).limit(2000).all()
@@ -86,10 +86,15 @@ enum AlertsController {
         return WarningList(day: w.day, items: w.items)
     }
 
+    /// A day that is not one stays in the field with its message beside it; the page shows today's meanwhile.
     static func warningsPage(_ req: Request) async throws -> Response {
-        let w = try await warnings(req)
+        let asked = req.query[String.self, at: "day"] ?? req.application.today
+        var filter = FormState(values: ["day": asked])
+        if !Day.isValid(asked) { filter.fail(ValidationFailure("v.day", field: "day"), lang: req.language) }
+        let w = try await warnings(req, day: filter.hasErrors ? req.application.today : asked)
         let p = try req.requirePrincipal()
-        return AlertViews.warnings(req, .init(day: w.day, items: w.items, schedule: try await schedule(req), canRunNow: p.role == .supervisor))
+        return AlertViews.warnings(req, .init(day: w.day, items: w.items, schedule: try await schedule(req), canRunNow: p.role == .supervisor, filter: filter),
+                                   status: filter.hasErrors ? .unprocessableEntity : .ok)
     }
 
     /// When the server's scheduler runs the scan (or that cron does), and the latest run.

@@ -60,8 +60,14 @@ enum DailyReportPages {
     /// entries by activity and finding, and every entry of the month in date order.
     static func monthly(_ req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        let month = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
-        guard month.count == 7, Day.isValid(month + "-01") else { throw ValidationFailure("v.month", field: "month") }
+        let asked = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
+        // A month that is not one stays in the field with its message; the page shows the current month meanwhile.
+        var filter = FormState(values: ["month": asked])
+        var month = asked
+        if !(asked.count == 7 && Day.isValid(asked + "-01")) {
+            filter.fail(ValidationFailure("v.month", field: "month"), lang: req.language)
+            month = String(req.application.today.prefix(7))
+        }
         let first = month + "-01"
         let next = CalendarDay(first)!.adding(days: 32).description.prefix(7) + "-01"
         var f = try DailyReportsController.filter(req)
@@ -72,7 +78,8 @@ enum DailyReportPages {
         let entries = reports.isEmpty ? [] : try await ReportEntry.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
         let regions = try await RegionsController.describe(Array(Set(entries.map(\.villageCode))), db: req.db)
         return DailyReportViews.month(req, .init(month: month, reports: reports, entries: Dictionary(grouping: entries, by: { $0.$report.id }),
-                                                 names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }), regions: regions))
+                                                 names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }), regions: regions,
+                                                 filter: filter), status: filter.hasErrors ? .unprocessableEntity : .ok)
     }
 
     struct DateForm: Content { var date: String? }

@@ -76,9 +76,11 @@ enum DailyReportViews {
         var entries: [UUID: [ReportEntry]]
         var names: [UUID: String]
         var regions: [String: String]
+        /// The month field as asked for, with its message when it was not a month.
+        var filter: FormState
     }
 
-    static func month(_ req: Request, _ m: MonthModel) -> Response {
+    static func month(_ req: Request, _ m: MonthModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let officers = Array(Set(m.reports.map(\.officerID))).sorted { (m.names[$0] ?? "") < (m.names[$1] ?? "") }
         let sections: HTML = officers.html { o in
@@ -110,12 +112,12 @@ enum DailyReportViews {
         let monthName = LocalTime.formatMonth(m.month, lang: lang)
         return Views.page(req, title: "\(L10n.t("lph.monthly", lang)) \(monthName)", body: """
         <h1>\(L10n.t("lph.monthly", lang)) · \(monthName)</h1>
-        \(Form.open(req, action: FieldWorkURL.dailyReportsSummary.path, id: "month-form", method: "get", classes: "filters no-print"))
-          \(Form.field("month", label: L10n.t("lph.month", lang), state: FormState(values: ["month": m.month]), kind: .month))
+        \(Form.open(req, action: FieldWorkURL.dailyReportsSummary.path, id: "month-form", method: "get", state: m.filter, classes: "filters no-print"))
+          \(Form.field("month", label: L10n.t("lph.month", lang), state: m.filter, kind: .month))
           \(Form.submit(L10n.t("list.filter", lang)))
         </form>
         \(officers.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : sections)
-        """)
+        """, status: status)
     }
 
     // MARK: one report

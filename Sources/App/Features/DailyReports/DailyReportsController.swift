@@ -389,6 +389,7 @@ enum DailyReportsController {
                 f[keyPath: keyPath] = d
             }
         }
+        if let from = f.from, let to = f.to, to < from { throw ValidationFailure("v.dayOrder", field: "to", from) }
         if let x = q("finding") {
             guard let v = FieldFinding(rawValue: x) else { throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", ")) }
             f.finding = v

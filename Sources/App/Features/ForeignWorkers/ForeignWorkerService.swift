@@ -75,15 +75,13 @@ enum ForeignWorkerService {
         }
     }
 
-    /// Records a DKPTKA payment. The same reference again returns the first record (`created` false).
+    /// Records a DKPTKA payment. The same payment sent again (same reference and content) returns the first record
+    /// (`created` false); the same reference with other content is refused, naming the reference.
     static func pay(_ i: PaymentInput, _ req: Request) async throws -> (DKPTKAPayment, created: Bool) {
         let s = try await company(req)
         let f = try await SponsorReportService.ownForeigner(i.foreignerId, try req.requirePrincipal(), db: req.db)
         guard let ref = try ValidationFailure.text(i.reference, "reference", max: 60) else {
             throw ValidationFailure("v.required", field: "reference")
-        }
-        if let existing = try await DKPTKAPayment.query(on: req.db).filter(\.$sponsorID == s.id!).filter(\.$reference == ref).first() {
-            return (existing, false)
         }
         guard let from = i.fromMonth.flatMap({ Month($0) }) else { throw ValidationFailure("v.month", field: "fromMonth") }
         guard let months = i.months, (1...60).contains(months) else { throw ValidationFailure("v.wholeNumberRange", field: "months", "1", "60") }
@@ -91,11 +89,17 @@ enum ForeignWorkerService {
         let today = req.application.today
         guard let paid = i.paidOn, Day.isValid(paid), paid <= today else { throw ValidationFailure("v.dayNotFuture", field: "paidOn") }
         let now = req.application.clock.now()
-        return try await req.audited { db in
-            // Again inside the transaction, for a concurrent retry of the same reference (see SponsorReportService.submit).
-            if let existing = try await DKPTKAPayment.query(on: db).filter(\.$sponsorID == s.id!).filter(\.$reference == ref).first() {
-                return ((existing, false), [])
+        @Sendable func earlier(_ db: any Database) async throws -> DKPTKAPayment? {
+            guard let e = try await DKPTKAPayment.query(on: db).filter(\.$sponsorID == s.id!).filter(\.$reference == ref).first() else { return nil }
+            guard e.foreignerID == f.id!, e.fromMonth == from.description, e.months == months, e.amountUSD == amount, e.paidOn == paid else {
+                throw ValidationFailure("v.referenceUsed", field: "reference")
             }
+            return e
+        }
+        if let existing = try await earlier(req.db) { return (existing, false) }
+        return try await req.audited { db in
+            // Again inside the transaction, for a concurrent retry of the same payment (see SponsorReportService.submit).
+            if let existing = try await earlier(db) { return ((existing, false), []) }
             let p = DKPTKAPayment()
             p.id = UUID(); p.sponsorID = s.id!; p.foreignerID = f.id!; p.fromMonth = from.description; p.months = months
             p.amountUSD = amount; p.paidOn = paid; p.reference = ref; p.createdAt = now

@@ -228,6 +228,8 @@ enum ImportParser {
         name = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard !name.isEmpty else { return fail(ValidationFailure("v.required", field: "name")) }
         guard name.count <= 200 else { return fail(ValidationFailure("v.tooLong", field: "name", "200")) }
+        // A name without a letter is another column mapped as the name (a date, a number): the row is refused.
+        guard name.contains(where: \.isLetter) else { return fail(ValidationFailure("v.import.nameLetters", field: "name", String(name.prefix(40)))) }
         var r = ImportRecord(line: line, name: name)
         if mapping["name"] == nil, mapping["family_name"] != nil, mapping["given_names"] != nil {
             r.familyName = value("family_name") ?? ""; r.givenNames = value("given_names") ?? ""

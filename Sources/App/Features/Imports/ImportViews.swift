@@ -43,7 +43,8 @@ enum ImportViews {
           <h1>\(L10n.t("imp.new", lang))</h1>
           <p class="muted">\(L10n.t("imp.intro", lang))</p>
           <p class="alert" role="alert" id="upload-error" hidden></p>
-          \(Form.open(req, action: ImportsURL.upload.path, id: "upload-form", multipart: true, state: state))
+          \(Form.open(req, action: ImportsURL.upload.path, id: "upload-form", multipart: true, state: state,
+                      attributes: "data-msg-failed=\"\(L10n.t("imp.uploadFailed", lang))\" data-msg-network=\"\(L10n.t("imp.uploadNetwork", lang))\""))
             \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
             \(agencyField)
             \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true))
@@ -108,7 +109,7 @@ enum ImportViews {
         let shownKeys = fields.map(\.key).filter { parsed.mapping[$0] != nil && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
             let values: [String: String?] = ["date_of_birth": r.dateOfBirth, "passport_number": r.passportNumber, "nationality": r.nationality,
-                                             "sex": r.sex, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
+                                             "sex": r.sex.map { L10n.t("sex.\($0)", lang) }, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
             let cells: HTML = shownKeys.html { key in
                 if let raw = r.setAside[key] { return "<td><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
                 return "<td>\(values[key] ?? nil)</td>"

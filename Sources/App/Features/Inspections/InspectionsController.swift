@@ -145,6 +145,7 @@ enum InspectionsController {
         if fid == nil, let raw = input.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             fid = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first()?.id
         }
+        if fid == nil, (input.passport ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationFailure("v.required", field: "passport") }
         guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure("v.passportUnknown", field: "passport") }
         let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).count() > 0 || foreigner.sponsorID == i.sponsorID
         guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {

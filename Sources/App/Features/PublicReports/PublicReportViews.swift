@@ -62,16 +62,23 @@ enum PublicReportViews {
         var withPhoto: Set<UUID>
         var paging: Paging
         var total: Int
-        var error: String?
+        var failed: Failed?
     }
 
-    static func list(_ req: Request, _ m: ListModel) -> Response {
+    /// A triage that failed: the report it was for, what was typed and the message.
+    struct Failed {
+        var code: String
+        var state: FormState
+    }
+
+    static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { r in
             let id = r.id!
             let linkedForeigner: HTML = r.foreignerID.map { "<a href=\"\(SiteURL.foreigner(.id($0)).path)\">\(L10n.t("task.foreigner", lang))</a> " as HTML } ?? ""
             let linkedSponsor: HTML = r.sponsorID.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(L10n.t("task.company", lang))</a>" as HTML } ?? ""
             let triage = SiteURL.publicReportTriage(.id(id)).path
+            let state = m.failed?.code == r.trackingCode ? m.failed!.state : .empty
             let actions: HTML = r.status == PublicReportStatus.closed.rawValue
                 ? """
                   <p class="muted">\(r.outcome)</p>
@@ -79,9 +86,9 @@ enum PublicReportViews {
                   """
                 : """
                   \(Form.open(req, action: triage, id: "link-\(r.trackingCode)", classes: "triage"))<input type="hidden" name="action" value="link">
-                  <label for="passport-\(r.trackingCode)">\(L10n.t("pr.passport", lang))</label><input id="passport-\(r.trackingCode)" name="passport"><button type="submit" class="secondary">\(L10n.t("pr.link", lang))</button></form>
+                  \(Form.field("passport", label: L10n.t("pr.passport", lang), state: state, id: "passport-\(r.trackingCode)"))<button type="submit" class="secondary">\(L10n.t("pr.link", lang))</button></form>
                   \(Form.open(req, action: triage, id: "close-\(r.trackingCode)", classes: "triage"))<input type="hidden" name="action" value="close">
-                  <label for="outcome-\(r.trackingCode)">\(L10n.t("pr.outcome", lang))</label><input id="outcome-\(r.trackingCode)" name="outcome" required><button type="submit">\(L10n.t("pr.close", lang))</button></form>
+                  \(Form.field("outcome", label: L10n.t("pr.outcome", lang), state: state, required: true, id: "outcome-\(r.trackingCode)"))<button type="submit">\(L10n.t("pr.close", lang))</button></form>
                   <a href="\(SiteURL.tasks.with(["report": r.trackingCode]))">\(L10n.t("pr.toTask", lang))</a>
                   """
             let photo: HTML = m.withPhoto.contains(id)
@@ -90,18 +97,17 @@ enum PublicReportViews {
             return """
             <tr id="pr-\(r.trackingCode)"><td>\(r.trackingCode)</td><td>\(Views.time(r.seenAt, req))</td>
             <td>\(m.places[r.villageCode] ?? "") <span class="code">\(r.villageCode)</span></td><td>\(r.description)\(photo)</td>
-            <td>\(L10n.t("report.status.\(r.status)", lang)) \(linkedForeigner)\(linkedSponsor)</td><td>\(actions)</td></tr>
+            <td>\(L10n.t("report.status.\(r.status)", lang)) \(linkedForeigner)\(linkedSponsor)</td>
+            <td>\(state.summary.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" as HTML } ?? "")\(actions)</td></tr>
             """
         }
-        let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" } ?? ""
         let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("report.description", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         return Views.page(req, title: L10n.t("nav.publicReports", lang), body: """
         <h1>\(L10n.t("nav.publicReports", lang))</h1>
-        \(alert)
         \(table)
-        """)
+        """, status: status)
     }
 }

@@ -244,10 +244,15 @@ enum PublicReportsController {
     static func triageForm(_ req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let r = try await PublicReport.find(id, on: req.db) else { throw Abort(.notFound) }
         let input = try req.content.decode(TriageInput.self)
+        // A failure comes back in the report's own row: the text typed kept, the message beside it.
+        var state = FormState(values: ["passport": input.passport ?? "", "outcome": input.outcome ?? ""])
         do { _ = try await triage(r, input, req) } catch let e as ValidationFailure {
-            return try await list(req, error: e.message(req.language))
+            state.fail(e, lang: req.language, shownFields: input.action == "close" ? ["outcome"] : ["passport"],
+                       rename: ["foreignerId": "passport", "sponsorId": "passport"])
+            return try await list(req, failed: .init(code: r.trackingCode, state: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
-            return try await list(req, error: e.message(req.language))
+            state.fail(message: e.message(req.language))
+            return try await list(req, failed: .init(code: r.trackingCode, state: state), status: .conflict)
         }
         return Flash.redirect(req, to: .publicReports, "flash.triage.\(input.action ?? "")")
     }
@@ -306,9 +311,9 @@ enum PublicReportsController {
     }
 
     /// Officers see reports from their jurisdiction, newest first.
-    static func list(_ req: Request) async throws -> Response { try await list(req, error: nil) }
+    static func list(_ req: Request) async throws -> Response { try await list(req, failed: nil) }
 
-    static func list(_ req: Request, error: String?) async throws -> Response {
+    static func list(_ req: Request, failed: PublicReportViews.Failed?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let paging = try Paging(req)
         let query = PublicReport.query(on: req.db).filter(.sql(ScopePolicy.RowFilter.regencies(p.jurisdiction).sql))
@@ -318,6 +323,6 @@ enum PublicReportsController {
         try await req.audited { _ in ((), [AuditEntry(action: "public_report.list", objectType: "public_report", objectID: "-", detail: "page=\(paging.page)")]) }
         let reportIDs = items.compactMap(\.id)
         let withPhoto = Set(reportIDs.isEmpty ? [] : try await PublicReportPhoto.query(on: req.db).filter(\.$reportID ~~ reportIDs).all().map(\.reportID))
-        return PublicReportViews.list(req, .init(items: items, places: places, withPhoto: withPhoto, paging: paging, total: total, error: error))
+        return PublicReportViews.list(req, .init(items: items, places: places, withPhoto: withPhoto, paging: paging, total: total, failed: failed), status: status)
     }
 }

@@ -75,6 +75,8 @@ enum RegionPicker {
         let fid = name.replacingOccurrences(of: ".", with: "-")
         let error = state.errors[name]
         let lists: [(RegionLevel, [Region], String?)] = [(.province, provinces, effectiveProvince), (.regency, regencies, effectiveRegency), (.district, districts, district), (.village, villages, village)]
+        let shown = lists.prefix(through: levels.firstIndex(of: depth)!)
+        let focusLevel = shown.last { !$0.1.isEmpty }?.0
         let selects = lists.prefix(through: levels.firstIndex(of: depth)!).html { level, options, selected in
             let input = inputName(name, level, depth: depth)
             let id = "\(fid)-\(level.rawValue)"
@@ -82,7 +84,9 @@ enum RegionPicker {
             let opts = options.html { r in
                 "<option value=\"\(r.id!)\"\(r.id == selected ? HTML(" selected") : "")>\(r.name)</option>"
             }
-            let invalid: HTML = error != nil && level == depth ? " aria-invalid=\"true\" aria-describedby=\"\(fid)-error\"" : ""
+            var invalid: HTML = error != nil && level == depth ? " aria-invalid=\"true\" aria-describedby=\"\(fid)-error\"" : ""
+            // After a failure the cursor goes to the list the user still has to choose from.
+            if error != nil && level == focusLevel { invalid = "\(invalid) autofocus" }
             return """
             <div class="region-level"><label for="\(id)">\(L10n.t("region.level.\(level.rawValue)", lang))</label>
             <select id="\(id)" name="\(input)" data-level="\(level.rawValue)"\(options.isEmpty ? HTML(" disabled") : "")\(invalid)><option value="">\(placeholder)</option>\(opts)</select></div>

@@ -51,12 +51,15 @@ enum StaticAssets {
             if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) { bar.value = 100; window.location.assign(xhr.responseURL); return; }
             button.disabled = false; status.hidden = true;
             var doc = new DOMParser().parseFromString(xhr.responseText, 'text/html');
-            var msg = doc.querySelector('.error p, .alert');
-            err.textContent = msg ? msg.textContent : ('HTTP ' + xhr.status);
+            // The server's messages, in the page's language: those beside the fields, else the page's own.
+            var msgs = Array.prototype.map.call(doc.querySelectorAll('.field-error'), function (e) { return e.textContent; });
+            var page = doc.querySelector('.error p, .alert:not([hidden])');
+            if (!msgs.length && page && page.textContent.trim()) { msgs.push(page.textContent); }
+            err.textContent = msgs.length ? msgs.join(' ') : form.getAttribute('data-msg-failed');
             err.hidden = false;
           });
           xhr.addEventListener('error', function () {
-            button.disabled = false; status.hidden = true; err.textContent = 'network error'; err.hidden = false;
+            button.disabled = false; status.hidden = true; err.textContent = form.getAttribute('data-msg-network'); err.hidden = false;
           });
           xhr.send(new FormData(form));
         });
