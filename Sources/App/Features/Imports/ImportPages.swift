@@ -110,9 +110,9 @@ enum ImportPages {
             throw ValidationFailure("v.fileMissing", field: "file")
         }
         let kind = try ImportsController.kind(form.kind)
-        guard let file = form.file, file.data.readableBytes > 0 else {
-            throw ValidationFailure("v.fileEmpty", field: "file")
-        }
+        // No file chosen arrives as an empty part without a name; a chosen file with nothing in it, as empty.
+        guard let file = form.file, !file.filename.isEmpty else { throw ValidationFailure("v.fileMissing", field: "file") }
+        guard file.data.readableBytes > 0 else { throw ValidationFailure("v.fileEmpty", field: "file") }
         guard file.data.readableBytes <= req.application.config.maxUploadSize else {
             throw ValidationFailure("v.fileTooLarge", field: "file", String(req.application.config.maxUploadSize / 1_048_576))
         }
