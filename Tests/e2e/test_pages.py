@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -175,7 +175,7 @@ def press(driver, by, selector, *keys):
     def attempt(d):
         d.find_element(by, selector).send_keys(*keys)
         return True
-    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(attempt)
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException, WebDriverException)).until(attempt)
 
 
 def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
@@ -204,8 +204,9 @@ def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
         press(browser, By.ID, "note", "Diperiksa tanpa tetikus: dokumen lengkap")
         press(browser, By.CSS_SELECTOR, "#entry-form .actions button[type=submit]", Keys.ENTER)
         # The field app sends the entry and then shows the saved day with it.
-        WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda d: d.find_elements(By.ID, "entries") and "Diperiksa tanpa tetikus" in d.find_element(By.ID, "entries").text)
+        # Read by script: the list is re-rendered while it settles, and a held element can leave the document.
+        WebDriverWait(browser, 15).until(lambda d: d.execute_script(
+            "var e = document.getElementById('entries'); return !!e && e.textContent.indexOf('Diperiksa tanpa tetikus') >= 0"))
         press(browser, By.ID, "submit-report", Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report-status[data-status='submitted']"))
     finally:
