@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "AuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Matching"),
         .target(name: "MRZ"),
+        // The system's zlib (inflate for .zip registry batches); Debian: zlib1g-dev.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Deadlines", resources: [.copy("Resources")]),
         // A small SMTP client (RFC 5321, STARTTLS/TLS, AUTH PLAIN/LOGIN) on SwiftNIO.
         .target(
@@ -47,6 +49,7 @@ let package = Package(
                 "MRZ",
                 "Deadlines",
                 "SMTP",
+                "CZlib",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

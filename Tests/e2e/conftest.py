@@ -10,6 +10,12 @@ import time
 import urllib.request
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.support import wait as selenium_wait
+
+# Every wait in these tests polls a page whose script re-renders parts of it: an element read while it is
+# being replaced is read again at the next poll instead of failing the test (a flake seen under CI load).
+selenium_wait.IGNORED_EXCEPTIONS = (NoSuchElementException, StaleElementReferenceException)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("SINERGI_BIN", os.path.join(ROOT, ".build", "debug", "sinergi"))

@@ -28,7 +28,8 @@ def stored_nationalities(workdir, report_id):
 
 
 def pending(browser):
-    return int(browser.find_element(By.ID, "pending-count").text or "0")
+    # Read by script: the counter is re-rendered while the phone syncs.
+    return int(browser.execute_script("var e = document.getElementById('pending-count'); return e ? e.textContent.trim() : ''") or "0")
 
 
 def put_on_phone(browser, item):

@@ -67,7 +67,7 @@ struct UsersCommand: AsyncCommandGroup {
 struct CreateUserCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "email") var email: String?
-        @Option(name: "role", help: "admin, supervisor, officer, agency or sponsor") var role: String?
+        @Option(name: "role", help: "admin, supervisor, officer, agency, sponsor or integration (API tokens only)") var role: String?
         @Option(name: "office", help: "office code, for supervisor and officer") var office: String?
         @Option(name: "agency", help: "agency id, for agency") var agency: String?
         @Option(name: "sponsor", help: "sponsor id, for sponsor") var sponsor: String?
@@ -107,7 +107,7 @@ struct CreateUserCommand: AsyncCommand {
                 throw CommandFailure(message: "--sponsor ID is required for sponsor and must name an existing sponsor")
             }
             user.$sponsor.id = id
-        case .admin:
+        case .admin, .integration:
             break
         }
         if signature.office != nil && ![.officer, .supervisor].contains(role) || signature.agency != nil && role != .agency || signature.sponsor != nil && role != .sponsor {

@@ -55,6 +55,14 @@ enum AuditLog {
         try await write(on: db, actor: actor, requestID: requestID, clock: clock) { _ in ((), [entry]) }
     }
 
+    /// Appends to the chain inside a write transaction the caller already holds, without the in-process
+    /// lock: for long writers (a registry batch) that must not hold up every audited request of the server
+    /// while they run. Safe because the transaction holds SQLite's write lock (`writeTransaction`) or the
+    /// head row (`FOR UPDATE`) from here to its commit; the caller appends last, after its own row locks.
+    static func appendHoldingTransaction(_ entries: [AuditEntry], actor: AuditActor, requestID: String, at time: Date, on tx: any Database) async throws {
+        try await append(entries, actor: actor, requestID: requestID, at: time, on: tx)
+    }
+
     private static func append(_ entries: [AuditEntry], actor: AuditActor, requestID: String, at time: Date, on tx: any Database) async throws {
         guard !entries.isEmpty else { return }
         let sql = tx as! any SQLDatabase

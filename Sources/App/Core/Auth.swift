@@ -89,7 +89,8 @@ struct SessionAuthenticator: AsyncMiddleware {
             let hash = Tokens.digest(token)
             if let session = try await SessionRecord.find(hash, on: req.db) {
                 if session.expiresAt > req.application.clock.now() {
-                    req.principal = try await Principal.load(userID: session.$user.id, on: req.db)
+                    // The integration role never uses the web pages, whatever session it might hold.
+                    req.principal = try await Principal.load(userID: session.$user.id, on: req.db).flatMap { $0.role == .integration ? nil : $0 }
                 } else {
                     try await session.delete(on: req.db)
                 }

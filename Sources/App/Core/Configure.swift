@@ -47,6 +47,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(AlertsCommand(), as: "alerts")
+    app.asyncCommands.use(RegistryCommand(), as: "registry")
 }
 
 /// SQLite: WAL (one writer, many readers without blocking), a 5 s busy timeout and foreign keys on
@@ -89,6 +90,7 @@ func routes(_ app: Application) {
     AuthController.register(web: web, api: api)
     DashboardController.register(web: web, api: api)
     ForeignersController.register(web: web, api: api)
+    RegistryFeedController.register(api: api)
     SponsorsController.register(web: web)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)

@@ -51,7 +51,7 @@ enum ScopePolicy {
         switch p.role {
         case .officer, .supervisor: return .regencies(p.jurisdiction)
         case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
-        case .agency, .admin: throw Abort(.forbidden)
+        case .agency, .admin, .integration: throw Abort(.forbidden)
         }
     }
 
@@ -59,6 +59,7 @@ enum ScopePolicy {
     static func countFilter(_ p: Principal) -> RowFilter {
         switch p.role {
         case .admin: return .all
+        case .integration: return .nothing
         case .officer, .supervisor: return .regencies(p.jurisdiction)
         case .agency: return p.agencyRegionCode.map(RowFilter.regionPrefix) ?? .nothing
         case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
@@ -84,7 +85,7 @@ enum ScopePolicy {
             return Sponsor.query(on: req.db).filter(.sql(RowFilter.regencies(p.jurisdiction).sql))
         case .sponsor:
             return Sponsor.query(on: req.db).filter(\.$id == (p.sponsorID ?? UUID()))
-        case .agency, .admin:
+        case .agency, .admin, .integration:
             throw Abort(.forbidden)
         }
     }
@@ -116,7 +117,7 @@ enum ScopePolicy {
             default:
                 return false
             }
-        case .sponsor, .admin:
+        case .sponsor, .admin, .integration:
             return false
         }
     }
@@ -141,7 +142,7 @@ enum ScopePolicy {
         switch p.role {
         case .officer: return r.officerID == p.userID
         case .supervisor: return r.officeID == p.officeID || r.officerID == p.userID
-        case .agency, .sponsor, .admin: return false
+        case .agency, .sponsor, .admin, .integration: return false
         }
     }
 
@@ -151,7 +152,7 @@ enum ScopePolicy {
         switch p.role {
         case .sponsor: return r.sponsorID == p.sponsorID
         case .officer, .supervisor: return r.regencyCode.map(p.jurisdiction.contains) ?? false
-        case .agency, .admin: return false
+        case .agency, .admin, .integration: return false
         }
     }
 }

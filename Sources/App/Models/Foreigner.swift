@@ -24,6 +24,10 @@ final class Foreigner: Model, @unchecked Sendable {
     @OptionalField(key: "regency_code") var regencyCode: String?
     @OptionalField(key: "passport_key") var passportKey: String?   // OCR-folded (O→0, I→1), for look-ups
     @OptionalField(key: "name_key") var nameKey: String?           // " " + canonical name tokens, sorted + " "
+    @OptionalField(key: "person_ref") var personRef: String?       // the immigration system's own id (registry feed)
+    @OptionalField(key: "place_of_birth") var placeOfBirth: String?
+    @OptionalField(key: "departed") var departedFlag: Bool?        // last border movement was "out": not in the country
+    var departed: Bool { departedFlag ?? false }
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
@@ -67,7 +71,22 @@ final class Address: Model, @unchecked Sendable {
     @OptionalField(key: "latitude") var latitude: Double?
     @OptionalField(key: "longitude") var longitude: Double?
     @Field(key: "valid_from") var validFrom: String
+    @OptionalField(key: "valid_to") var validTo: String?
     @Field(key: "is_current") var isCurrent: Bool
+    init() {}
+}
+
+/// A border crossing reported by the immigration system (registry feed `movements.csv`). `crossedAt` is
+/// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+final class Movement: Model, @unchecked Sendable {
+    static let schema = "movements"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "foreigner_id") var foreigner: Foreigner
+    @Field(key: "direction") var direction: String   // in | out
+    @Field(key: "crossed_at") var crossedAt: String
+    @Field(key: "port_code") var portCode: String
+    @OptionalField(key: "travel_document") var travelDocument: String?
+    @OptionalField(key: "batch_id") var batchID: UUID?
     init() {}
 }
 

@@ -134,6 +134,7 @@ final class Sponsor: Model, @unchecked Sendable {
     @OptionalField(key: "phone") var phone: String?
     @Field(key: "language") var language: String
     @OptionalParent(key: "estate_id") var estate: Estate?
+    @OptionalField(key: "sponsor_ref") var sponsorRef: String?   // the immigration system's own id (registry feed)
     init() {}
 }
 

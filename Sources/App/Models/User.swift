@@ -3,6 +3,8 @@ import Foundation
 
 public enum Role: String, Codable, Sendable, CaseIterable {
     case admin, supervisor, officer, agency, sponsor
+    /// The feeding system (registry batches): API tokens only, never the web pages.
+    case integration
 }
 
 final class User: Model, @unchecked Sendable {

@@ -26,6 +26,8 @@ enum Navigation {
             return items
         case .admin:
             return [.link(.home, "nav.dashboard"), .link(.adminAudit, "nav.audit"), .link(.adminUsers, "nav.users"), .link(.adminOutbox, "nav.outbox")]
+        case .integration:
+            return []
         case .agency:
             return [.link(.home, "nav.dashboard"), .link(.operations, "nav.operations"), .link(.meetings, "nav.meetings"), .link(.imports, "nav.imports"), .link(.discrepancies, "nav.discrepancies")]
         }

@@ -26,7 +26,7 @@ enum OpenAPIDocument {
             "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "familyName": {"type": "string"}, "givenNames": {"type": "string"},
             "sex": {"type": "string", "enum": ["M", "F", "X"]}, "dateOfBirth": {"type": "string", "format": "date"}, "nationality": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "passportNumber": {"type": "string"}, "permitCategory": {"type": "string"}, "permitEnd": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"}}},
+            "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"}}},
           "ForeignerList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/ForeignerItem"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}},
           "ForeignerDetail": {"type": "object", "required": ["foreigner", "passports", "permits", "addresses", "employments"], "properties": {
@@ -102,7 +102,7 @@ enum OpenAPIDocument {
           "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                          {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}, {"name": "nationality", "in": "query", "schema": {"type": "string"}},
                          {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}},
-                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}}],
+                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}}],
           "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerList"}}}},
                         "401": {"description": "no or invalid token"}, "403": {"description": "role sees counts only (agency, admin)"}, "422": {"description": "bad parameter"}}}},
         "/api/v1/foreigners/{id}": {"get": {"summary": "One foreigner with passports, permits, addresses and employment; the read is audited", "security": [{"bearer": []}],
@@ -118,7 +118,7 @@ enum OpenAPIDocument {
           "responses": {"200": {"description": "matches in the caller's jurisdiction", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
               "items": {"type": "array", "items": {"type": "object", "required": ["id", "fullName", "status", "fineIDR"], "properties": {
                 "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "passportNumber": {"type": "string"}, "nationality": {"type": "string"},
-                "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"},
+                "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"},
                 "fineIDR": {"type": "integer"}, "deportationCase": {"type": "boolean"}, "sponsorName": {"type": "string"}, "sponsorPhone": {"type": "string"}, "address": {"type": "string"},
                 "openTasks": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}}}}}}},
               "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},

@@ -34,7 +34,8 @@ enum AlertsController {
     static func overstays(_ req: Request) async throws -> (items: [Overstay], total: Int, paging: Paging) {
         let paging = try Paging(req, defaultPer: 50)
         let today = req.application.today
-        let q = try ScopePolicy.foreigners(req).filter(\.$permitEnd < today)
+        // Someone whose last border crossing was "out" has left: not an overstayer.
+        let q = try ScopePolicy.foreigners(req).filter(\.$permitEnd < today).filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
         let total = try await q.copy().count()
         let list = try await q.sort(\.$permitEnd).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
         let rates = try await OverstayFeeRate.query(on: req.db).all()

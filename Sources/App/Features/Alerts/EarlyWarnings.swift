@@ -62,11 +62,13 @@ enum EarlyWarnings {
               AND NOT EXISTS (SELECT 1 FROM permit_warnings w WHERE w.permit_id = sp.id AND w.threshold = \(caseExpr))
             """).all(decoding: Candidate.self)
 
-        // 2. Only a foreigner's current permit counts (an old one left active by mistake is not warned about).
+        // 2. Only a foreigner's current permit counts (an old one left active by mistake is not warned about),
+        //    and only for someone in the country (whose last border crossing was not "out").
         var people: [UUID: Person] = [:]
         for chunk in Array(Set(candidates.map(\.foreigner_id))).chunked(500) {
             for p in try await sql.raw("""
-                SELECT id, full_name, permit_end, sponsor_id, regency_code FROM foreigners WHERE id IN (\(binds: Array(chunk)))
+                SELECT id, full_name, permit_end, sponsor_id, regency_code FROM foreigners
+                WHERE id IN (\(binds: Array(chunk))) AND departed IS NOT TRUE
                 """).all(decoding: Person.self) { people[p.id] = p }
         }
         let found: [Found] = candidates.compactMap { c in

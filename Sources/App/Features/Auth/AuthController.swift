@@ -34,6 +34,11 @@ enum AuthController {
             state.errors["email"] = req.t("login.failed")
             return AuthViews.login(req, state: state, next: form.next, status: .unauthorized)
         }
+        if user.role == Role.integration.rawValue {
+            // The feeding system's account signs in through the API only.
+            state.errors["email"] = req.t("login.apiOnly")
+            return AuthViews.login(req, state: state, next: form.next, status: .forbidden)
+        }
         let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string, on: req)
         let res = req.redirect(to: safeNext(form.next) ?? SiteURL.home.path, redirectType: .normal)
         res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)

@@ -26,7 +26,7 @@ enum CoordinationController {
         switch p.role {
         case .officer, .supervisor: return m.officeID == p.officeID
         case .agency: return p.agencyRegionCode.map { RegionCode.overlaps(m.regionCode, $0) } ?? false
-        case .sponsor, .admin: return false
+        case .sponsor, .admin, .integration: return false
         }
     }
 

@@ -20,7 +20,7 @@ struct ForeignerCounts: Content {
         let rows = try await sql.raw("""
             SELECT permit_category AS c, nationality AS n, COUNT(*) AS total,
                    SUM(CASE WHEN permit_end >= \(bind: today) AND permit_end <= \(bind: soon) THEN 1 ELSE 0 END) AS expiring,
-                   SUM(CASE WHEN permit_end < \(bind: today) THEN 1 ELSE 0 END) AS overstayed
+                   SUM(CASE WHEN permit_end < \(bind: today) AND departed IS NOT TRUE THEN 1 ELSE 0 END) AS overstayed
             FROM foreigners WHERE \(filter.sql) GROUP BY permit_category, nationality
             """).all(decoding: Row.self)
         var out = ForeignerCounts(total: 0, byCategory: [:], byNationality: [:], expiringIn30Days: 0, overstayed: 0)
@@ -127,6 +127,8 @@ enum DashboardController {
                 .from("users").groupBy("role").all()
             m.usersByRole = try rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) }.sorted { $0.0 < $1.0 }
             m.auditEvents = try await AuditHead.find(1, on: req.db)?.seq ?? 0
+        case .integration:
+            break
         }
         return DashboardViews.dashboard(req, m)
     }

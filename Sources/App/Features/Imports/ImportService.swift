@@ -30,7 +30,7 @@ enum ImportService {
                 return Owner(key: "agency:\(agencyID.uuidString)", agencyID: agencyID, officeID: office, scope: scope)
             }
             return Owner(key: "office:\(office.uuidString)", agencyID: nil, officeID: office, scope: scope)
-        case .sponsor, .admin:
+        case .sponsor, .admin, .integration:
             throw Abort(.forbidden)
         }
     }

@@ -97,7 +97,7 @@ enum InspectionsController {
         switch p.role {
         case .officer, .supervisor: return i.officeID == p.officeID
         case .sponsor: return i.sponsorID == p.sponsorID && i.status == InspectionStatus.done.rawValue
-        case .agency, .admin: return false
+        case .agency, .admin, .integration: return false
         }
     }
 

@@ -123,8 +123,8 @@ enum LookupController {
         let addressOf = Dictionary(addresses.map { ($0.$foreigner.id, $0.line) }, uniquingKeysWith: { a, _ in a })
         let tasks = try await TasksController.openTasks(for: found.compactMap(\.id), db: req.db)
         let items = found.map { f -> Item in
-            let state = PermitState(end: f.permitEnd, today: today)
-            let fine = OverstayFine.compute(permitEnd: f.permitEnd, today: today, rates: rates)
+            let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
+            let fine = OverstayFine.compute(permitEnd: f.departed ? nil : f.permitEnd, today: today, rates: rates)
             var item = Item(id: f.id!, fullName: f.fullName, passportNumber: f.passportNumber, nationality: f.nationality, dateOfBirth: f.dateOfBirth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
                             permitCategory: f.permitCategory, permitEnd: f.permitEnd,
@@ -134,7 +134,7 @@ enum LookupController {
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
             case .overstayed(let d): item.daysOverstayed = d
-            case .noPermit: break
+            case .noPermit, .departed: break
             }
             return item
         }

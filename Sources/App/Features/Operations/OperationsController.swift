@@ -69,7 +69,7 @@ enum OperationsController {
         case .agency:
             guard let r = p.agencyRegionCode else { return false }
             return RegionCode.overlaps(op.areaCode, r)
-        case .sponsor, .admin: return false
+        case .sponsor, .admin, .integration: return false
         }
     }
 

@@ -18,14 +18,14 @@ struct ForeignerItem: Content {
     var daysOverstayed: Int?
 
     init(_ f: Foreigner, today: String) {
-        let state = PermitState(end: f.permitEnd, today: today)
+        let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
         id = f.id!; fullName = f.fullName; familyName = f.familyName; givenNames = f.givenNames; sex = f.sex
         dateOfBirth = f.dateOfBirth; nationality = f.nationality; passportNumber = f.passportNumber
         permitCategory = f.permitCategory; permitEnd = f.permitEnd; status = state.code
         switch state {
         case .valid(let d), .expiring(let d): daysLeft = d
         case .overstayed(let d): daysOverstayed = d
-        case .noPermit: break
+        case .noPermit, .departed: break
         }
     }
 }
@@ -35,12 +35,17 @@ struct ForeignerDetail: Content {
     struct PermitDTO: Content { var number: String; var type: String; var typeLabel: String; var category: String; var startOn: String; var endOn: String; var status: String; var sponsorID: UUID?; var sponsorName: String?; var officeName: String? }
     struct AddressDTO: Content { var line: String; var villageCode: String; var villageName: String?; var districtCode: String; var latitude: Double?; var longitude: Double?; var validFrom: String; var isCurrent: Bool }
     struct EmploymentDTO: Content { var sponsorID: UUID; var sponsorName: String; var position: String; var startOn: String; var endOn: String? }
+    struct MovementDTO: Content { var direction: String; var crossedAt: String; var portCode: String; var travelDocument: String? }
 
     var foreigner: ForeignerItem
     var passports: [PassportDTO]
     var permits: [PermitDTO]
     var addresses: [AddressDTO]
     var employments: [EmploymentDTO]
+    /// Border crossings, newest first (registry feed).
+    var movements: [MovementDTO]
+    var placeOfBirth: String?
+    var personRef: String?
 
     static func load(_ f: Foreigner, today: String, on db: any Database) async throws -> ForeignerDetail {
         let id = try f.requireID()
@@ -48,6 +53,7 @@ struct ForeignerDetail: Content {
         let permits = try await StayPermit.query(on: db).filter(\.$foreigner.$id == id).with(\.$type).with(\.$sponsor).with(\.$office).sort(\.$endOn, .descending).all()
         let addresses = try await Address.query(on: db).filter(\.$foreigner.$id == id).sort(\.$validFrom, .descending).all()
         let employments = try await Employment.query(on: db).filter(\.$foreigner.$id == id).with(\.$sponsor).sort(\.$startOn, .descending).all()
+        let movements = try await Movement.query(on: db).filter(\.$foreigner.$id == id).sort(\.$crossedAt, .descending).limit(200).all()
         let villages = try await Region.query(on: db).filter(\.$id ~~ addresses.map(\.villageCode)).all()
         let villageName = Dictionary(villages.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         return ForeignerDetail(
@@ -55,7 +61,9 @@ struct ForeignerDetail: Content {
             passports: passports.map { .init(number: $0.number, issuingCountry: $0.issuingCountry, issuedOn: $0.issuedOn, expiresOn: $0.expiresOn, isCurrent: $0.isCurrent) },
             permits: permits.map { .init(number: $0.number, type: $0.type.id ?? "", typeLabel: $0.type.label, category: $0.type.category, startOn: $0.startOn, endOn: $0.endOn, status: $0.status, sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor?.name, officeName: $0.office?.name) },
             addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: villageName[$0.villageCode], districtCode: $0.districtCode, latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
-            employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) })
+            employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) },
+            movements: movements.map { .init(direction: $0.direction, crossedAt: $0.crossedAt, portCode: $0.portCode, travelDocument: $0.travelDocument) },
+            placeOfBirth: f.placeOfBirth, personRef: f.personRef)
     }
 }
 

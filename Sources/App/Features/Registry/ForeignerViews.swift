@@ -19,7 +19,7 @@ enum ForeignerViews {
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { f in
-            let state = PermitState(end: f.permitEnd, today: m.today)
+            let state = PermitState(end: f.permitEnd, today: m.today, departed: f.departed)
             return """
             <tr>
               <td><a href="\(SiteURL.foreigner(.id(f.id!)).path)">\(f.fullName)</a></td>
@@ -58,10 +58,10 @@ enum ForeignerViews {
         """, status: status)
     }
 
-    static func detail(_ req: Request, _ d: ForeignerDetail, today: String) -> Response {
+    static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], today: String) -> Response {
         let lang = req.language
         let f = d.foreigner
-        let state = PermitState(end: f.permitEnd, today: today)
+        let state = PermitState(end: f.permitEnd, today: today, departed: f.status == "departed")
         let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
         let current = L10n.t("f.current", lang)
         let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }
@@ -93,6 +93,20 @@ enum ForeignerViews {
         \(d.employments.html { e in "<tr><td>\(e.sponsorName)</td><td>\(e.position)</td><td>\(day(e.startOn))</td><td>\(day(e.endOn))</td></tr>" })
         </tbody></table>
         """
+        let travel: HTML = d.movements.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.direction", lang))</th><th>\(L10n.t("f.crossedAt", lang))</th><th>\(L10n.t("f.port", lang))</th><th>\(L10n.t("f.travelDocument", lang))</th></tr></thead><tbody>
+        \(d.movements.html { m in
+            "<tr><td>\(L10n.t(m.direction == "out" ? "f.departure" : "f.arrival", lang))</td><td>\(Views.time(m.crossedAt, req))</td><td>\(m.portCode)</td><td>\(m.travelDocument ?? "—")</td></tr>"
+        })
+        </tbody></table>
+        """
+        let changes: HTML = history.isEmpty ? none : """
+        <table class="responsive"><thead><tr><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("h.field", lang))</th><th>\(L10n.t("h.old", lang))</th><th>\(L10n.t("h.new", lang))</th><th>\(L10n.t("h.by", lang))</th><th>\(L10n.t("h.source", lang))</th></tr></thead><tbody>
+        \(history.html { h in
+            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(h.old ?? "—")</td><td>\(h.new ?? "—")</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
+        })
+        </tbody></table>
+        """
         return Views.page(req, title: f.fullName, body: """
         <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
         <p class="muted">\(L10n.t("f.auditNote", lang))</p>
@@ -102,6 +116,7 @@ enum ForeignerViews {
           <dt>\(L10n.t("f.sex", lang))</dt><dd>\(RegistryText.sex(f.sex, lang))</dd>
           <dt>\(L10n.t("f.dob", lang))</dt><dd>\(day(f.dateOfBirth))</dd>
           <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(RegistryText.nationality(f.nationality, lang))</dd>
+          <dt>\(L10n.t("f.placeOfBirth", lang))</dt><dd>\(d.placeOfBirth ?? "—")</dd>
           <dt>\(L10n.t("f.passportNumber", lang))</dt><dd>\(f.passportNumber ?? "—")</dd>
           <dt>\(L10n.t("list.category", lang))</dt><dd>\(RegistryText.category(f.permitCategory, lang))</dd>
         </dl></section>
@@ -109,6 +124,8 @@ enum ForeignerViews {
         <section class="card"><h2>\(L10n.t("f.passport", lang))</h2>\(passports)</section>
         <section class="card"><h2>\(L10n.t("f.addresses", lang))</h2>\(addresses)</section>
         <section class="card"><h2>\(L10n.t("f.employment", lang))</h2>\(jobs)</section>
+        <section class="card" id="travel"><h2>\(L10n.t("f.travel", lang))</h2>\(travel)</section>
+        <section class="card" id="history"><h2>\(L10n.t("f.history", lang))</h2>\(changes)</section>
         """)
     }
 }

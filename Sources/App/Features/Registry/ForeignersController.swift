@@ -9,7 +9,7 @@ struct ForeignerSearch: Sendable {
     var category: String?
     var status: String?
 
-    static let statuses = ["valid", "expiring", "overstayed", "noPermit"]
+    static let statuses = ["valid", "expiring", "overstayed", "noPermit", "departed"]
     static let categories = ["ITK", "ITAS", "ITAP", "other"]
 
     init(_ req: Request) throws {
@@ -47,6 +47,8 @@ struct ForeignerSearch: Sendable {
         if let category { query.filter(\.$permitCategory == category) }
         if let status {
             let soon = Day.adding(PermitState.expiringWindowDays, to: today) ?? today
+            if status == "departed" { return query.filter(\.$departedFlag == true) }
+            query.filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
             switch status {
             case "overstayed": query.filter(\.$permitEnd < today)
             case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon)
@@ -123,6 +125,8 @@ enum ForeignersController {
     }
 
     static func detailPage(_ req: Request) async throws -> Response {
-        ForeignerViews.detail(req, try await readDetail(req), today: req.application.today)
+        let detail = try await readDetail(req)
+        let history = try await RegistryFeedController.historyItems(detail.foreigner.id, paging: Paging(page: 1, per: 50), db: req.db)
+        return ForeignerViews.detail(req, detail, history: history.items, today: req.application.today)
     }
 }

@@ -6,11 +6,14 @@ enum PermitState: Equatable, Sendable {
     case expiring(daysLeft: Int)
     case overstayed(days: Int)
     case noPermit
+    /// Left the country (last border crossing "out"): neither expiring nor overstayed.
+    case departed
 
     /// Permits ending within this many days count as "expiring" on dashboards and lists.
     static let expiringWindowDays = 30
 
-    init(end: String?, today: String) {
+    init(end: String?, today: String, departed: Bool = false) {
+        if departed { self = .departed; return }
         guard let end, let left = Day.between(today, end) else { self = .noPermit; return }
         if left < 0 { self = .overstayed(days: -left) }
         else if left <= Self.expiringWindowDays { self = .expiring(daysLeft: left) }
@@ -23,6 +26,7 @@ enum PermitState: Equatable, Sendable {
         case .expiring: "expiring"
         case .overstayed: "overstayed"
         case .noPermit: "noPermit"
+        case .departed: "departed"
         }
     }
 
@@ -32,6 +36,7 @@ enum PermitState: Equatable, Sendable {
         case .expiring(let d): "\(L10n.t("status.expiring", lang)) · \(L10n.f("status.daysLeft", lang, d))"
         case .overstayed(let d): "\(L10n.t("status.overstayed", lang)) · \(L10n.f("status.daysOver", lang, d))"
         case .noPermit: L10n.t("status.noPermit", lang)
+        case .departed: L10n.t("status.departed", lang)
         }
     }
 }

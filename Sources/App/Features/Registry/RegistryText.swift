@@ -24,4 +24,15 @@ enum RegistryText {
     static func known(_ key: String, _ lang: Language) -> String? {
         L10n.has(key) ? L10n.t(key, lang) : nil
     }
+
+    /// A history row's field ("permit.endOn") in words; unknown fields as they are.
+    static func historyField(_ field: String, _ lang: Language) -> String {
+        L10n.has("h.field." + field) ? L10n.t("h.field." + field, lang) : field
+    }
+
+    /// Where a change came from: the feed (`batch:ID`), an officer, an approved identity change.
+    static func historySource(_ source: String, _ lang: Language) -> String {
+        let kind = String(source.prefix { $0 != ":" })
+        return L10n.has("h.src." + kind) ? L10n.t("h.src." + kind, lang) : source
+    }
 }

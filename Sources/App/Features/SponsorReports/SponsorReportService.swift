@@ -154,7 +154,7 @@ enum SponsorReportService {
         switch p.role {
         case .sponsor: q.filter(\.$sponsorID == (p.sponsorID ?? UUID()))
         case .officer, .supervisor: q.filter(\.$regencyCode ~~ p.jurisdiction)
-        case .agency, .admin: throw Abort(.forbidden)
+        case .agency, .admin, .integration: throw Abort(.forbidden)
         }
         if let status { q.filter(\.$status == status) }
         if let foreigner { q.filter(\.$foreignerID == foreigner) }

@@ -98,7 +98,7 @@ enum SponsorReportsController {
         let today = req.application.today
         let list = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).limit(2000).all()
         return list.map { f in
-            let state = PermitState(end: f.permitEnd, today: today)
+            let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                                    permitCategory: f.permitCategory, permitEnd: f.permitEnd, status: state.code,
                                    daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) })
