@@ -91,6 +91,7 @@ func routes(_ app: Application) {
     DashboardController.register(web: web, api: api)
     ForeignersController.register(web: web, api: api)
     RegistryFeedController.register(api: api)
+    RegistryEditsController.register(web: web, api: api)
     SponsorsController.register(web: web)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)

@@ -100,6 +100,11 @@ extension L10n {
 
     /// Labels of fields named in validation messages (form and API names).
     static let fieldTable: [String: (id: String, en: String)] = [
+        "familyName": ("Nama keluarga", "Family name"), "givenNames": ("Nama depan", "Given names"), "dateOfBirth": ("Tanggal lahir", "Date of birth"),
+        "passportNumber": ("Nomor paspor", "Passport number"), "issuingCountry": ("Negara penerbit", "Issuing country"), "issuedOn": ("Tanggal terbit", "Issued on"),
+        "expiresOn": ("Berlaku sampai", "Expires on"), "permitNumber": ("Nomor izin tinggal", "Permit number"), "permitType": ("Jenis izin", "Permit type"),
+        "startOn": ("Mulai", "Start"), "endOn": ("Berakhir", "End"), "line": ("Alamat", "Address"), "villageCode": ("Kelurahan/desa", "Village"),
+        "placeOfBirth": ("Tempat lahir", "Place of birth"), "employmentId": ("Pekerjaan", "Employment"), "employmentStartOn": ("Mulai bekerja", "Employment start"),
         "action": ("Tindakan", "Action"), "actionDue": ("Batas waktu tindakan", "Action due"), "activity": ("Kegiatan", "Activity"),
         "address": ("Alamat", "Address"), "agency": ("Instansi", "Agency"), "agencyIds": ("Instansi", "Agencies"),
         "agenda": ("Agenda", "Agenda"), "amountUsd": ("Jumlah (USD)", "Amount (USD)"), "areaCode": ("Wilayah operasi", "Area"),

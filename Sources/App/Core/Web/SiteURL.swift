@@ -37,7 +37,7 @@ enum SiteURL: SitePath, Equatable {
     case foreigners, foreigner(Param)
     case sponsors, sponsor(Param)
     case sponsorReports, sponsorReport(Param)
-    case overstays, warnings
+    case overstays, warnings, pendingChanges
     case publicReports, publicReportTriage(Param), publicReportPhoto(Param)
     case imports
     case discrepancies
@@ -70,6 +70,7 @@ enum SiteURL: SitePath, Equatable {
         case .sponsorReport(let p): return ["portal", "reports", .param("id", p)]
         case .overstays: return ["overstays"]
         case .warnings: return ["warnings"]
+        case .pendingChanges: return ["pending-changes"]
         case .publicReports: return ["public-reports"]
         case .publicReportTriage(let p): return ["public-reports", .param("id", p), "triage"]
         case .publicReportPhoto(let p): return ["public-reports", .param("id", p), "photo"]

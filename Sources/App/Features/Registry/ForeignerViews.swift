@@ -45,6 +45,7 @@ enum ForeignerViews {
         let f = m.filters
         return Views.page(req, title: L10n.t("nav.foreigners", lang), body: """
         <h1>\(L10n.t("nav.foreigners", lang))</h1>
+        \(req.principal?.role == .officer || req.principal?.role == .supervisor ? HTML("<p class=\"actions\"><a class=\"button\" id=\"new-foreigner-link\" href=\"\(RegistryURL.newForeigner.path)\">\(L10n.t("reg.newLink", lang))</a></p>") : "")
         <div role="search">
         \(Form.open(req, action: SiteURL.foreigners.path, id: "foreigner-filters", method: "get", state: f, classes: "filters"))
           \(Form.field("q", label: L10n.t("list.search", lang), state: f, kind: .search, attributes: "maxlength=\"100\""))
@@ -58,7 +59,8 @@ enum ForeignerViews {
         """, status: status)
     }
 
-    static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], today: String) -> Response {
+    static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], pending: [PendingChange], canEdit: Bool,
+                       today: String) -> Response {
         let lang = req.language
         let f = d.foreigner
         let state = PermitState(end: f.permitEnd, today: today, departed: f.status == "departed")
@@ -110,6 +112,11 @@ enum ForeignerViews {
         return Views.page(req, title: f.fullName, body: """
         <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
         <p class="muted">\(L10n.t("f.auditNote", lang))</p>
+        \(canEdit ? HTML("<p class=\"actions\"><a class=\"button\" id=\"edit-record\" href=\"\(RegistryURL.edit(.id(f.id)).path)\">\(L10n.t("reg.editLink", lang))</a></p>") : "")
+        \(pending.isEmpty ? "" : HTML("""
+        <section class="card notice" id="pending"><h2>\(L10n.t("reg.pendingTitle", lang))</h2>\(pending.html { "<p>\(RegistryEditViews.changeText($0, lang))</p>" })
+        <p class="muted">\(L10n.t("reg.pendingNote", lang))</p></section>
+        """))
         <section class="card"><dl class="facts">
           <dt>\(L10n.t("f.familyName", lang))</dt><dd>\(f.familyName)</dd>
           <dt>\(L10n.t("f.givenNames", lang))</dt><dd>\(f.givenNames)</dd>
@@ -125,7 +132,7 @@ enum ForeignerViews {
         <section class="card"><h2>\(L10n.t("f.addresses", lang))</h2>\(addresses)</section>
         <section class="card"><h2>\(L10n.t("f.employment", lang))</h2>\(jobs)</section>
         <section class="card" id="travel"><h2>\(L10n.t("f.travel", lang))</h2>\(travel)</section>
-        <section class="card" id="history"><h2>\(L10n.t("f.history", lang))</h2>\(changes)</section>
+        \(canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(changes)</section>") : "")
         """)
     }
 }

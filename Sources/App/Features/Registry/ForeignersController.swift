@@ -126,7 +126,11 @@ enum ForeignersController {
 
     static func detailPage(_ req: Request) async throws -> Response {
         let detail = try await readDetail(req)
-        let history = try await RegistryFeedController.historyItems(detail.foreigner.id, paging: Paging(page: 1, per: 50), db: req.db)
-        return ForeignerViews.detail(req, detail, history: history.items, today: req.application.today)
+        let p = try req.requirePrincipal()
+        let officer = p.role == .officer || p.role == .supervisor
+        // The change history and pending changes are the office's working data, not the sponsor's.
+        let history = officer ? try await RegistryFeedController.historyItems(detail.foreigner.id, paging: Paging(page: 1, per: 50), db: req.db).items : []
+        let pending = officer ? try await RegistryEdits.pending(req, foreigner: detail.foreigner.id) : []
+        return ForeignerViews.detail(req, detail, history: history, pending: pending, canEdit: officer, today: req.application.today)
     }
 }

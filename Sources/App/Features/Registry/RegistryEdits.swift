@@ -1,0 +1,478 @@
+import Fluent
+import Foundation
+import Matching
+import SQLKit
+import Vapor
+
+/// Officers keep the registry current: create a foreigner; correct fields; add a renewed passport; record a
+/// permit's extension or cancellation; change an address; end an employment. Every change is written with
+/// its history row (before, after, who, when, why) and an audit event in one transaction. Identity fields
+/// (names, date of birth, nationality, passport number) are not changed at once: they become a pending
+/// change that a supervisor of the office other than the proposer approves or rejects (four eyes).
+enum RegistryEdits {
+    static let identityFields = ["familyName", "givenNames", "dateOfBirth", "nationality", "passportNumber"]
+    static let directFields = ["sex", "placeOfBirth"]
+
+    /// A change to a foreigner's own fields (`PATCH /api/v1/foreigners/{id}`); absent fields stay as they are.
+    struct FieldInput: Content {
+        var familyName: String?
+        var givenNames: String?
+        var dateOfBirth: String?
+        var nationality: String?
+        var passportNumber: String?
+        var sex: String?
+        var placeOfBirth: String?
+        var reason: String?
+    }
+
+    struct PassportInput: Content { var number: String?; var issuingCountry: String?; var issuedOn: String?; var expiresOn: String?; var reason: String? }
+    struct PermitChangeInput: Content { var endOn: String?; var status: String?; var reason: String? }
+    struct AddressInput: Content { var line: String?; var villageCode: String?; var validFrom: String?; var reason: String? }
+    struct EmploymentEndInput: Content { var endOn: String?; var reason: String? }
+    struct PermitInput: Content { var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID? }
+    struct EmploymentInput: Content { var sponsorId: UUID?; var position: String?; var startOn: String? }
+
+    /// `POST /api/v1/foreigners`: the person with a passport and an address (both required: a record an office
+    /// keeps must be found by passport and placed in its jurisdiction), and optionally a permit and an employment.
+    struct NewForeigner: Content {
+        var familyName: String?
+        var givenNames: String?
+        var sex: String?
+        var dateOfBirth: String?
+        var nationality: String?
+        var placeOfBirth: String?
+        var passport: PassportInput?
+        var permit: PermitInput?
+        var address: AddressInput?
+        var employment: EmploymentInput?
+        var reason: String?
+    }
+
+    enum Outcome: Sendable { case applied, pending(UUID), unchanged }
+
+    // MARK: - Checks of single values
+
+    static func reason(_ s: String?) throws -> String {
+        guard let r = try ValidationFailure.text(s, "reason", max: 500) else { throw ValidationFailure("v.required", field: "reason") }
+        return r
+    }
+
+    static func name(_ s: String?, _ field: String, required: Bool) throws -> String? {
+        guard let v = s?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
+            if required { throw ValidationFailure("v.required", field: field) }
+            return s == nil ? nil : ""
+        }
+        guard v.count <= 100 else { throw ValidationFailure("v.tooLong", field: field, "100") }
+        guard v.contains(where: \.isLetter), !v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationFailure("v.import.nameLetters", field: field)
+        }
+        return v.uppercased()
+    }
+
+    static func day(_ s: String?, _ field: String, required: Bool, notFuture: String? = nil) throws -> String? {
+        guard let v = s?.trimmingCharacters(in: .whitespaces), !v.isEmpty else {
+            if required { throw ValidationFailure("v.required", field: field) }
+            return nil
+        }
+        guard v.count == 10, Day.isValid(v) else { throw ValidationFailure(notFuture == nil ? "v.day" : "v.dayNotFuture", field: field) }
+        if let today = notFuture, v > today { throw ValidationFailure("v.dayNotFuture", field: field) }
+        return v
+    }
+
+    static func country(_ s: String?, _ field: String) throws -> String {
+        guard let v = s?.trimmingCharacters(in: .whitespaces).uppercased(), !v.isEmpty else { throw ValidationFailure("v.required", field: field) }
+        guard Countries.isKnown(v) else { throw ValidationFailure("v.nationality", field: field) }
+        return v
+    }
+
+    static func passportNumber(_ s: String?, _ field: String) throws -> String {
+        guard let raw = s?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { throw ValidationFailure("v.required", field: field) }
+        let v = raw.uppercased()
+        guard (5...20).contains(v.count), v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.passportLength", field: field) }
+        return v
+    }
+
+    static func sex(_ s: String?) throws -> String? {
+        guard let v = s?.trimmingCharacters(in: .whitespaces).uppercased(), !v.isEmpty else { return nil }
+        guard ["M", "F", "X"].contains(v) else { throw ValidationFailure("v.oneOf", field: "sex", "M, F, X") }
+        return v
+    }
+
+    static func village(_ code: String?, _ field: String, db: any Database) async throws -> String {
+        guard let v = code?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { throw ValidationFailure("v.required", field: field) }
+        guard RegionCode.isValid(v), v.split(separator: ".").count == 4,
+              try await Region.query(on: db).filter(\.$id == v).filter(\.$level == RegionLevel.village.rawValue).first() != nil else {
+            throw ValidationFailure("v.village", field: field)
+        }
+        return v
+    }
+
+    // MARK: - History
+
+    static func actorName(_ p: Principal) -> String { p.displayName }
+
+    static func history(_ rows: [RegistryBatchApplier.HistoryRow], source: String, reason: String?, by p: Principal, name: String? = nil, at now: Date, on db: any Database) async throws {
+        try await RegistryBatchApplier.insertHistory(rows, at: now, actorID: p.userID.uuidString, actorName: name ?? actorName(p), source: source, reason: reason, on: db as! any SQLDatabase)
+    }
+
+    // MARK: - Create
+
+    static func create(_ input: NewForeigner, _ req: Request) async throws -> Foreigner {
+        let p = try req.requirePrincipal()
+        let today = req.application.today
+        let why = try reason(input.reason)
+        let family = try name(input.familyName, "familyName", required: true)!
+        let given = try name(input.givenNames, "givenNames", required: false) ?? ""
+        guard let sexValue = try sex(input.sex) else { throw ValidationFailure("v.required", field: "sex") }
+        let dob = try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today)
+        let nationality = try country(input.nationality, "nationality")
+        let place = try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100)
+        let pass = input.passport ?? PassportInput()
+        let passport = try passportNumber(pass.number, "passportNumber")
+        let issuing = pass.issuingCountry.map { _ in try? country(pass.issuingCountry, "issuingCountry") } ?? nationality
+        guard let issuingCountry = issuing else { throw ValidationFailure("v.nationality", field: "issuingCountry") }
+        let issuedOn = try day(pass.issuedOn, "issuedOn", required: false, notFuture: today)
+        let expiresOn = try day(pass.expiresOn, "expiresOn", required: true)!
+        if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
+        let addr = input.address ?? AddressInput()
+        let villageCode = try await village(addr.villageCode, "villageCode", db: req.db)
+        // An officer keeps records of the office's own jurisdiction; one placed elsewhere would vanish from their view.
+        guard let regency = RegionCode.regency(of: villageCode), p.jurisdiction.contains(regency) else {
+            throw ValidationFailure("v.regionInJurisdiction", field: "villageCode")
+        }
+        guard let line = try ValidationFailure.text(addr.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
+        let validFrom = try day(addr.validFrom, "validFrom", required: false) ?? today
+        var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
+        if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
+            guard let number = try ValidationFailure.text(pi.number, "permitNumber", max: 40) else { throw ValidationFailure("v.required", field: "permitNumber") }
+            guard let typeCode = pi.type?.uppercased(), let type = try await PermitType.find(typeCode, on: req.db) else {
+                throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: req.db).all().compactMap(\.id).joined(separator: ", "))
+            }
+            let start = try day(pi.startOn, "startOn", required: true)!
+            let end = try day(pi.endOn, "endOn", required: true)!
+            if end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
+            if let s = pi.sponsorId { _ = try await ScopePolicy.sponsor(s, req) }
+            if try await StayPermit.query(on: req.db).filter(\.$number == number.uppercased()).first() != nil { throw AppError.conflict("reg.permitTaken", number) }
+            permit = (number.uppercased(), type, start, end, pi.sponsorId)
+        }
+        var employment: (sponsor: UUID, position: String, start: String)?
+        if let e = input.employment, let s = e.sponsorId {
+            _ = try await ScopePolicy.sponsor(s, req)
+            guard let position = try ValidationFailure.text(e.position, "position", max: 120) else { throw ValidationFailure("v.required", field: "position") }
+            employment = (s, position, try day(e.startOn, "employmentStartOn", required: false) ?? validFrom)
+        }
+        if try await Passport.query(on: req.db).filter(\.$number == passport).filter(\.$issuingCountry == issuingCountry).first() != nil {
+            throw AppError.conflict("reg.passportTaken", passport)
+        }
+        let now = req.application.clock.now()
+        let permitRow = permit, employmentRow = employment
+        return try await req.audited { db in
+            let f = Foreigner()
+            f.familyName = family; f.givenNames = given; f.fullName = "\(given) \(family)".trimmingCharacters(in: .whitespaces)
+            f.sex = sexValue; f.dateOfBirth = dob; f.nationality = nationality; f.placeOfBirth = place; f.searchName = ""
+            f.departedFlag = false
+            try await f.create(on: db)
+            let id = try f.requireID()
+            let pp = Passport()
+            pp.$foreigner.id = id; pp.number = passport; pp.issuingCountry = issuingCountry; pp.issuedOn = issuedOn; pp.expiresOn = expiresOn; pp.isCurrent = true
+            try await pp.create(on: db)
+            let a = Address()
+            a.$foreigner.id = id; a.line = line; a.villageCode = villageCode; a.districtCode = RegionCode.district(of: villageCode) ?? villageCode
+            a.validFrom = validFrom; a.isCurrent = true
+            try await a.create(on: db)
+            if let permit = permitRow {
+                let sp = StayPermit()
+                sp.$foreigner.id = id; sp.$type.id = permit.type.id!; sp.number = permit.number; sp.startOn = permit.start; sp.endOn = permit.end
+                sp.status = PermitStatus.active.rawValue; sp.$sponsor.id = permit.sponsor; sp.$office.id = p.officeID
+                try await sp.create(on: db)
+            }
+            if let employment = employmentRow {
+                let e = Employment()
+                e.$foreigner.id = id; e.$sponsor.id = employment.sponsor; e.position = employment.position; e.startOn = employment.start
+                try await e.create(on: db)
+            }
+            try await ForeignerSummary.refresh(id, on: db)
+            try await history([.init(foreignerID: id, objectType: "foreigner", objectID: id, record: nil, field: "created", old: nil, new: f.fullName, validFrom: nil)],
+                              source: "officer", reason: why, by: p, at: now, on: db)
+            return (f, [AuditEntry(action: "foreigner.create", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
+        }
+    }
+
+    // MARK: - Fields
+
+    /// What the input changes: identity fields (to be approved) and the others (applied at once), each with
+    /// the value before and after; unchanged values are left out.
+    static func changes(_ input: FieldInput, of f: Foreigner, today: String) throws -> (identity: [String: [String?]], direct: [String: [String?]]) {
+        var identity: [String: [String?]] = [:], direct: [String: [String?]] = [:]
+        if let v = try name(input.familyName, "familyName", required: input.familyName != nil), v != f.familyName { identity["familyName"] = [f.familyName, v] }
+        if input.givenNames != nil, let v = try name(input.givenNames, "givenNames", required: false), v != f.givenNames { identity["givenNames"] = [f.givenNames, v] }
+        if input.dateOfBirth != nil {
+            let v = try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today)
+            if v != f.dateOfBirth { identity["dateOfBirth"] = [f.dateOfBirth, v] }
+        }
+        if input.nationality != nil { let v = try country(input.nationality, "nationality"); if v != f.nationality { identity["nationality"] = [f.nationality, v] } }
+        if input.passportNumber != nil {
+            let v = try passportNumber(input.passportNumber, "passportNumber")
+            guard f.passportNumber != nil else { throw ValidationFailure("v.passportUnknown", field: "passportNumber") }
+            if v != f.passportNumber { identity["passportNumber"] = [f.passportNumber, v] }
+        }
+        if let v = try sex(input.sex), v != f.sex { direct["sex"] = [f.sex, v] }
+        if input.placeOfBirth != nil {
+            let v = try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100)
+            if v != f.placeOfBirth { direct["placeOfBirth"] = [f.placeOfBirth, v] }
+        }
+        return (identity, direct)
+    }
+
+    static func update(_ f: Foreigner, _ input: FieldInput, _ req: Request) async throws -> Outcome {
+        let p = try req.requirePrincipal()
+        let why = try reason(input.reason)
+        let (identity, direct) = try changes(input, of: f, today: req.application.today)
+        if identity.isEmpty && direct.isEmpty { return .unchanged }
+        let id = try f.requireID()
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            var events: [AuditEntry] = []
+            if !direct.isEmpty {
+                try await apply(direct, to: id, on: db)
+                try await history(direct.sorted { $0.key < $1.key }.map { .init(foreignerID: id, objectType: "foreigner", objectID: id, record: nil, field: $0.key, old: $0.value[0], new: $0.value[1], validFrom: nil) },
+                                  source: "officer", reason: why, by: p, at: now, on: db)
+                events.append(AuditEntry(action: "foreigner.update", objectType: "foreigner", objectID: id.uuidString, detail: "fields=\(direct.keys.sorted().joined(separator: ","))"))
+            }
+            var outcome = Outcome.applied
+            if !identity.isEmpty {
+                let pc = PendingChange()
+                pc.id = UUID(); pc.foreignerID = id; pc.officeID = p.officeID; pc.proposedBy = p.userID; pc.proposedAt = now
+                pc.changes = String(decoding: try JSONEncoder().encode(identity), as: UTF8.self); pc.reason = why; pc.status = "pending"
+                try await pc.create(on: db)
+                outcome = .pending(pc.id!)
+                events.append(AuditEntry(action: "foreigner.change.propose", objectType: "pending_change", objectID: pc.id!.uuidString, detail: "fields=\(identity.keys.sorted().joined(separator: ","))"))
+            }
+            return (outcome, events)
+        }
+    }
+
+    /// Writes field values (`[old, new]`) to the foreigner and its current passport, then its summary.
+    static func apply(_ changes: [String: [String?]], to id: UUID, on db: any Database) async throws {
+        guard let f = try await Foreigner.find(id, on: db) else { throw Abort(.notFound) }
+        for (field, values) in changes {
+            let v = values[1]
+            switch field {
+            case "familyName": f.familyName = v ?? f.familyName
+            case "givenNames": f.givenNames = v ?? ""
+            case "dateOfBirth": f.dateOfBirth = v
+            case "nationality": f.nationality = v ?? f.nationality
+            case "sex": f.sex = v ?? f.sex
+            case "placeOfBirth": f.placeOfBirth = v
+            case "passportNumber":
+                guard let v, let current = try await Passport.query(on: db).filter(\.$foreigner.$id == id).filter(\.$isCurrent == true).first() else { continue }
+                if try await Passport.query(on: db).filter(\.$number == v).filter(\.$issuingCountry == current.issuingCountry).first() != nil {
+                    throw AppError.conflict("reg.passportTaken", v)
+                }
+                current.number = v
+                try await current.save(on: db)
+            default: continue
+            }
+        }
+        f.fullName = "\(f.givenNames) \(f.familyName)".trimmingCharacters(in: .whitespaces)
+        try await f.save(on: db)
+        try await ForeignerSummary.refresh(id, on: db)
+    }
+
+    // MARK: - Four eyes
+
+    /// A pending change the user may decide: a supervisor whose jurisdiction holds the record, who did not propose it.
+    static func decidable(_ id: UUID, _ req: Request) async throws -> PendingChange {
+        let p = try req.requirePrincipal()
+        guard let pc = try await PendingChange.find(id, on: req.db) else { throw Abort(.notFound) }
+        _ = try await ScopePolicy.foreigner(pc.foreignerID, req)            // 404 outside the jurisdiction
+        guard p.role == .supervisor else { throw AppError.forbidden("reg.supervisorOnly") }
+        guard pc.proposedBy != p.userID else { throw AppError.forbidden("reg.fourEyes") }
+        guard pc.status == "pending" else { throw AppError.conflict("reg.decided") }
+        return pc
+    }
+
+    static func decide(_ id: UUID, approve: Bool, note: String?, _ req: Request) async throws -> PendingChange {
+        let p = try req.requirePrincipal()
+        let pc = try await decidable(id, req)
+        let note = try ValidationFailure.text(note, "note", max: 500)
+        if !approve && note == nil { throw ValidationFailure("v.required", field: "note") }
+        let changes = try JSONDecoder().decode([String: [String?]].self, from: Data(pc.changes.utf8))
+        let proposer = try await User.find(pc.proposedBy, on: req.db)
+        let now = req.application.clock.now()
+        return try await req.audited { db in
+            if approve {
+                // The values the proposer saw must still be the record's: otherwise the change is decided against stale data.
+                guard let f = try await Foreigner.find(pc.foreignerID, on: db) else { throw Abort(.notFound) }
+                for (field, values) in changes where current(field, f) != values[0] { throw AppError.conflict("reg.stale", field) }
+                try await apply(changes, to: pc.foreignerID, on: db)
+                try await history(changes.sorted { $0.key < $1.key }.map { .init(foreignerID: pc.foreignerID, objectType: "foreigner", objectID: pc.foreignerID, record: nil, field: $0.key, old: $0.value[0], new: $0.value[1], validFrom: nil) },
+                                  source: "approved:\(pc.id!.uuidString)", reason: pc.reason, by: p,
+                                  name: "\(proposer?.displayName ?? "?") · \(L10n.t("reg.approvedBy", .id)) \(p.displayName)", at: now, on: db)
+            }
+            pc.status = approve ? "approved" : "rejected"; pc.decidedBy = p.userID; pc.decidedAt = now; pc.decisionNote = note
+            try await pc.save(on: db)
+            return (pc, [AuditEntry(action: approve ? "foreigner.change.approve" : "foreigner.change.reject", objectType: "pending_change", objectID: pc.id!.uuidString, detail: "foreigner=\(pc.foreignerID.uuidString)")])
+        }
+    }
+
+    static func current(_ field: String, _ f: Foreigner) -> String? {
+        switch field {
+        case "familyName": return f.familyName
+        case "givenNames": return f.givenNames
+        case "dateOfBirth": return f.dateOfBirth
+        case "nationality": return f.nationality
+        case "passportNumber": return f.passportNumber
+        case "sex": return f.sex
+        case "placeOfBirth": return f.placeOfBirth
+        default: return nil
+        }
+    }
+
+    /// Pending changes of records the user may see (officers and supervisors), oldest first.
+    static func pending(_ req: Request, foreigner: UUID? = nil) async throws -> [PendingChange] {
+        let p = try req.requirePrincipal()
+        let filter = try ScopePolicy.personalFilter(p)
+        let sql = req.db as! any SQLDatabase
+        struct Row: Decodable { var id: UUID }
+        var q: SQLQueryString = "SELECT pc.id FROM pending_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = 'pending' AND \(filter.qualified("f"))"
+        if let foreigner { q = q + " AND pc.foreigner_id = \(bind: foreigner)" }
+        let ids = try await sql.raw(q + " ORDER BY pc.proposed_at LIMIT 500").all(decoding: Row.self).map(\.id)
+        if ids.isEmpty { return [] }
+        return try await PendingChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$proposedAt).all()
+    }
+
+    // MARK: - Passports, permits, addresses, employments
+
+    static func addPassport(_ f: Foreigner, _ input: PassportInput, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        let why = try reason(input.reason)
+        let number = try passportNumber(input.number, "number")
+        let issuing = try country(input.issuingCountry ?? f.nationality, "issuingCountry")
+        let issuedOn = try day(input.issuedOn, "issuedOn", required: false, notFuture: req.application.today)
+        let expiresOn = try day(input.expiresOn, "expiresOn", required: true)!
+        if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
+        if try await Passport.query(on: req.db).filter(\.$number == number).filter(\.$issuingCountry == issuing).first() != nil {
+            throw AppError.conflict("reg.passportTaken", number)
+        }
+        let id = try f.requireID(), now = req.application.clock.now()
+        try await req.audited { db in
+            let all = try await Passport.query(on: db).filter(\.$foreigner.$id == id).all()
+            let latest = all.map(\.expiresOn).max() ?? ""
+            let isCurrent = expiresOn >= latest
+            if isCurrent { for old in all where old.isCurrent { old.isCurrent = false; try await old.save(on: db) } }
+            let pp = Passport()
+            pp.$foreigner.id = id; pp.number = number; pp.issuingCountry = issuing; pp.issuedOn = issuedOn; pp.expiresOn = expiresOn; pp.isCurrent = isCurrent
+            try await pp.create(on: db)
+            try await ForeignerSummary.refresh(id, on: db)
+            try await history([.init(foreignerID: id, objectType: "passport", objectID: pp.id!, record: number, field: "passport", old: all.first(where: \.isCurrent)?.number, new: "\(number) (\(issuing)) → \(expiresOn)", validFrom: issuedOn)],
+                              source: "officer", reason: why, by: p, at: now, on: db)
+            return ((), [AuditEntry(action: "foreigner.passport.add", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
+        }
+    }
+
+    static func changePermit(_ f: Foreigner, number: String, _ input: PermitChangeInput, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        let why = try reason(input.reason)
+        let id = try f.requireID()
+        guard let permit = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).filter(\.$number == number).first() else { throw Abort(.notFound) }
+        let end = try day(input.endOn, "endOn", required: false)
+        if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
+        var status: String?
+        if let s = input.status?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
+            status = s
+        }
+        if end == nil && status == nil { throw ValidationFailure("v.required", field: "endOn") }
+        var rows: [RegistryBatchApplier.HistoryRow] = []
+        let pid = try permit.requireID()
+        if let end, end != permit.endOn { rows.append(.init(foreignerID: id, objectType: "permit", objectID: pid, record: number, field: "permit.endOn", old: permit.endOn, new: end, validFrom: nil)) }
+        if let status, status != permit.status { rows.append(.init(foreignerID: id, objectType: "permit", objectID: pid, record: number, field: "permit.status", old: permit.status, new: status, validFrom: nil)) }
+        if rows.isEmpty { return }
+        let now = req.application.clock.now()
+        let newStatus = status, historyRows = rows
+        try await req.audited { db in
+            if let end { permit.endOn = end }
+            if let newStatus { permit.status = newStatus }
+            try await permit.save(on: db)
+            try await ForeignerSummary.refresh(id, on: db)
+            try await history(historyRows, source: "officer", reason: why, by: p, at: now, on: db)
+            return ((), [AuditEntry(action: "foreigner.permit.change", objectType: "foreigner", objectID: id.uuidString, detail: "fields=\(historyRows.map(\.field).joined(separator: ","))")])
+        }
+    }
+
+    static func addAddress(_ f: Foreigner, _ input: AddressInput, _ req: Request, source: String = "officer") async throws {
+        let p = try req.requirePrincipal()
+        let why = try reason(input.reason)
+        let villageCode = try await village(input.villageCode, "villageCode", db: req.db)
+        guard let line = try ValidationFailure.text(input.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
+        let validFrom = try day(input.validFrom, "validFrom", required: true)!
+        let id = try f.requireID(), now = req.application.clock.now()
+        try await req.audited { db in
+            try await record(address: line, village: villageCode, validFrom: validFrom, foreigner: id, source: source, reason: why, by: p, at: now, on: db)
+            return ((), [AuditEntry(action: "foreigner.address.add", objectType: "foreigner", objectID: id.uuidString, detail: source)])
+        }
+    }
+
+    /// A new address (or a corrected one for the same day): the latest is current, each other ends where the next begins.
+    static func record(address line: String, village: String, validFrom: String, foreigner id: UUID, source: String, reason: String, by p: Principal,
+                       at now: Date, on db: any Database) async throws {
+        let all = try await Address.query(on: db).filter(\.$foreigner.$id == id).all()
+        let before = all.filter(\.isCurrent).first
+        let a = all.first { $0.validFrom == validFrom } ?? Address()
+        if a.id == nil { a.$foreigner.id = id; a.validFrom = validFrom; a.isCurrent = false }
+        a.line = line; a.villageCode = village; a.districtCode = RegionCode.district(of: village) ?? village
+        try await a.save(on: db)
+        let ordered = (all.filter { $0.id != a.id } + [a]).sorted { $0.validFrom < $1.validFrom }
+        for (n, x) in ordered.enumerated() {
+            let next = n + 1 < ordered.count ? ordered[n + 1].validFrom : nil
+            if x.isCurrent != (next == nil) || x.validTo != next { x.isCurrent = next == nil; x.validTo = next; try await x.save(on: db) }
+        }
+        try await ForeignerSummary.refresh(id, on: db)
+        try await history([.init(foreignerID: id, objectType: "address", objectID: a.id!, record: validFrom, field: "address",
+                                 old: before.map { "\($0.line), \($0.villageCode)" }, new: "\(line), \(village)", validFrom: validFrom)],
+                          source: source, reason: reason, by: p, at: now, on: db)
+    }
+
+    static func endEmployment(_ f: Foreigner, employment: UUID, _ input: EmploymentEndInput, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        let why = try reason(input.reason)
+        let id = try f.requireID()
+        guard let e = try await Employment.query(on: req.db).filter(\.$id == employment).filter(\.$foreigner.$id == id).first() else { throw Abort(.notFound) }
+        let end = try day(input.endOn, "endOn", required: true)!
+        if end < e.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", e.startOn) }
+        if e.endOn == end { return }
+        let now = req.application.clock.now()
+        try await req.audited { db in
+            let old = e.endOn
+            e.endOn = end
+            try await e.save(on: db)
+            try await history([.init(foreignerID: id, objectType: "employment", objectID: employment, record: nil, field: "employment.endOn", old: old, new: end, validFrom: nil)],
+                              source: "officer", reason: why, by: p, at: now, on: db)
+            return ((), [AuditEntry(action: "foreigner.employment.end", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
+        }
+    }
+}
+
+/// A change to identity fields waiting for a second person (`pending_changes`). `changes`: JSON
+/// `{"field": [old, new]}`.
+final class PendingChange: Model, @unchecked Sendable {
+    static let schema = "pending_changes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "foreigner_id") var foreignerID: UUID
+    @OptionalField(key: "office_id") var officeID: UUID?
+    @Field(key: "proposed_by") var proposedBy: UUID
+    @Field(key: "proposed_at") var proposedAt: Date
+    @Field(key: "changes") var changes: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "status") var status: String          // pending | approved | rejected
+    @OptionalField(key: "decided_by") var decidedBy: UUID?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    @OptionalField(key: "decision_note") var decisionNote: String?
+    init() {}
+
+    var changeList: [(field: String, old: String?, new: String?)] {
+        let d = (try? JSONDecoder().decode([String: [String?]].self, from: Data(changes.utf8))) ?? [:]
+        return d.sorted { $0.key < $1.key }.map { ($0.key, $0.value.first ?? nil, $0.value.count > 1 ? $0.value[1] : nil) }
+    }
+}

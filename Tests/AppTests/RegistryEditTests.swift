@@ -1,0 +1,152 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Issue 15, item 2: officers keep the registry current; identity fields need a second person's approval.
+@Suite struct RegistryEditTests {
+    static func sbyForeigner(_ app: Application) async throws -> Foreigner {
+        let office = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
+        let regencies = try await OfficeJurisdiction.query(on: app.db).filter(\.$office.$id == office.id!).all().map(\.regencyCode)
+        return try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode ~~ regencies).filter(\.$passportNumber != nil)
+            .filter(\.$permitEnd != nil).sort(\.$id).first())
+    }
+
+    static func json(_ app: Application, _ method: HTTPMethod, _ path: String, as email: String, _ body: String) async throws -> TestingHTTPResponse {
+        var h = bearer(try await apiToken(app, email))
+        h.contentType = .json
+        return try await app.testing().sendRequest(method, path, headers: h, body: ByteBuffer(string: body))
+    }
+
+    static func secondSupervisor(_ app: Application) async throws -> String {
+        let office = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
+        let u = User()
+        u.email = "kasi2@demo.sinergi.id"; u.role = Role.supervisor.rawValue; u.displayName = "Kasi Kedua"; u.language = "id"; u.disabled = false; u.notifyEmail = false
+        u.$office.id = office.id
+        u.passwordHash = try await PasswordHasher.hash(TestDatabases.password, cost: 4, on: app.threadPool)
+        try await u.create(on: app.db)
+        return u.email
+    }
+
+    @Test func identityChangesWaitForASecondSupervisor() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let path = "/api/v1/foreigners/\(f.id!)"
+            // No reason: refused, nothing proposed.
+            #expect(try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"familyName": "Koreksi"}"#).status == .unprocessableEntity)
+            let proposed = try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"familyName": "Koreksi", "sex": "X", "reason": "Sesuai paspor"}"#)
+            #expect(proposed.status == .accepted)
+            struct P: Decodable { var pendingChangeId: UUID }
+            let pending = try JSONDecoder().decode(P.self, from: Data(proposed.body.readableBytesView)).pendingChangeId
+            let now = try #require(try await Foreigner.find(f.id, on: app.db))
+            #expect(now.familyName == f.familyName)   // the identity change takes no effect yet …
+            #expect(now.sex == "X")                   // … the other field at once
+
+            // The pending change is visible on the record's page.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/foreigners/\(f.id!)").body.string
+            #expect(page.contains("Menunggu persetujuan") && page.contains("KOREKSI"))
+
+            // Officers cannot decide; the supervisor who proposed cannot either; another supervisor can.
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(pending)/approve", as: "officer@demo.sinergi.id", "{}").status == .forbidden)
+            let own = try await Self.json(app, .PATCH, path, as: "supervisor@demo.sinergi.id", #"{"dateOfBirth": "1980-01-02", "reason": "Akta lahir"}"#)
+            #expect(own.status == .accepted)
+            let ownID = try JSONDecoder().decode(P.self, from: Data(own.body.readableBytesView)).pendingChangeId
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(ownID)/approve", as: "supervisor@demo.sinergi.id", "{}").status == .forbidden)
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(pending)/approve", as: "officer.jaksel@demo.sinergi.id", "{}").status == .notFound)
+            let approved = try await Self.json(app, .POST, "/api/v1/pending-changes/\(pending)/approve", as: "supervisor@demo.sinergi.id", "{}")
+            #expect(approved.status == .ok)
+            #expect(try #require(try await Foreigner.find(f.id, on: app.db)).familyName == "KOREKSI")
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(pending)/approve", as: "supervisor@demo.sinergi.id", "{}").status == .conflict)
+
+            let second = try await Self.secondSupervisor(app)
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(ownID)/reject", as: second, "{}").status == .unprocessableEntity)   // a reason is needed
+            #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(ownID)/reject", as: second, #"{"note": "Akta tidak terlampir"}"#).status == .ok)
+            #expect(try #require(try await Foreigner.find(f.id, on: app.db)).dateOfBirth == f.dateOfBirth)
+
+            // The history: the direct change by the officer, the approved one with both names and the reason.
+            let res = try await app.testing().sendRequest(.GET, "\(path)/history", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id")))
+            struct Item: Decodable { var field: String; var old: String?; var new: String?; var by: String; var source: String; var reason: String? }
+            struct Page: Decodable { var items: [Item] }
+            let items = try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView)).items
+            let name = try #require(items.first { $0.field == "familyName" })
+            #expect(name.old == f.familyName && name.new == "KOREKSI" && name.source == "approved:\(pending.uuidString)" && name.reason == "Sesuai paspor")
+            #expect(name.by.contains("Petugas Imigrasi Surabaya") && name.by.contains("Kasi Inteldakim"))
+            #expect(items.contains { $0.field == "sex" && $0.new == "X" && $0.source == "officer" })
+            #expect(!items.contains { $0.field == "dateOfBirth" })
+            guard case .success = try await AuditLog.verify(on: app.db) else { Issue.record("audit chain broken"); return }
+        }
+    }
+
+    @Test func officersCreateAndUpdateRecordsWithinTheirJurisdiction() async throws {
+        try await withTestApp { app in
+            let body = """
+                {"familyName": "Baru", "givenNames": "Orang", "sex": "M", "dateOfBirth": "1990-05-06", "nationality": "AUS",
+                 "passport": {"number": "PA1234567", "expiresOn": "2031-01-01"},
+                 "address": {"line": "Jl. Raya 1", "villageCode": "35.16.05.2010", "validFrom": "2026-11-01"},
+                 "permit": {"number": "2C21NEW0001", "type": "E23", "startOn": "2026-11-01", "endOn": "2027-10-31"},
+                 "reason": "Tidak ada di data Imigrasi"}
+                """
+            for who in ["agency@demo.sinergi.id", "sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                #expect(try await Self.json(app, .POST, "/api/v1/foreigners", as: who, body).status == .forbidden)
+            }
+            let created = try await Self.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id", body)
+            #expect(created.status == .created)
+            struct D: Decodable { struct F: Decodable { var id: UUID; var fullName: String; var permitCategory: String?; var passportNumber: String? }; var foreigner: F }
+            let d = try JSONDecoder().decode(D.self, from: Data(created.body.readableBytesView)).foreigner
+            #expect(d.fullName == "ORANG BARU" && d.permitCategory == "ITAS" && d.passportNumber == "PA1234567")
+            #expect(try await Self.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id", body).status == .conflict)   // the same passport again
+            let elsewhere = body.replacingOccurrences(of: "35.16.05.2010", with: "31.74.01.1001").replacingOccurrences(of: "PA1234567", with: "PA7654321")
+            let refused = try await Self.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id", elsewhere)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("villageCode"))
+            // Another office's officer does not see the new record.
+            #expect(try await Self.json(app, .PATCH, "/api/v1/foreigners/\(d.id)", as: "officer.jaksel@demo.sinergi.id", #"{"sex": "F", "reason": "x"}"#).status == .notFound)
+
+            // An extension, a new address, a renewed passport: at once, each in the history.
+            let ext = try await Self.json(app, .PATCH, "/api/v1/foreigners/\(d.id)/permits/2C21NEW0001", as: "officer@demo.sinergi.id", #"{"endOn": "2028-10-31", "reason": "Perpanjangan"}"#)
+            #expect(ext.status == .ok)
+            #expect(try await Foreigner.find(d.id, on: app.db)?.permitEnd == "2028-10-31")
+            #expect(try await Self.json(app, .POST, "/api/v1/foreigners/\(d.id)/addresses", as: "officer@demo.sinergi.id",
+                                        #"{"line": "Jl. Baru 2", "villageCode": "35.16.05.2010", "validFrom": "2026-11-20", "reason": "Pindah"}"#).status == .created)
+            #expect(try await Self.json(app, .POST, "/api/v1/foreigners/\(d.id)/passports", as: "officer@demo.sinergi.id",
+                                        #"{"number": "PB7654321", "expiresOn": "2036-01-01", "reason": "Paspor baru"}"#).status == .created)
+            let f = try #require(try await Foreigner.find(d.id, on: app.db))
+            #expect(f.passportNumber == "PB7654321")
+            let addresses = try await Address.query(on: app.db).filter(\.$foreigner.$id == d.id).sort(\.$validFrom).all()
+            #expect(addresses.map(\.line) == ["Jl. Raya 1", "Jl. Baru 2"] && addresses.map(\.isCurrent) == [false, true])
+            let cancel = try await Self.json(app, .PATCH, "/api/v1/foreigners/\(d.id)/permits/2C21NEW0001", as: "officer@demo.sinergi.id", #"{"status": "cancelled", "reason": "Dideportasi"}"#)
+            #expect(cancel.status == .ok)
+            #expect(try await Foreigner.find(d.id, on: app.db)?.permitEnd == nil)
+            struct N: Decodable { var n: Int }
+            let rows = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM registry_history WHERE foreigner_id = \(bind: d.id)").first(decoding: N.self)!.n
+            #expect(rows == 5)   // created, permit.endOn, address, passport, permit.status
+        }
+    }
+
+    @Test func theEditPagesKeepInputAndShowErrorsBesideTheField() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let edit = try await b.get("/foreigners/\(f.id!)/edit")
+            #expect(edit.status == .ok && edit.body.string.contains("identity-form") && edit.body.string.contains("address-form"))
+            let bad = try await b.post("/foreigners/\(f.id!)/edit/address", form: ["line": "Jl. Mangga 7", "validFrom": "2026-11-31", "reason": "Pindah rumah"])
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            #expect(html.contains("Jl. Mangga 7") && html.contains("Pindah rumah"))        // what was typed stays
+            #expect(html.contains("villageCode-error") || html.contains("validFrom"))
+            #expect(html.contains("pilih kelurahan/desa") || html.contains("wajib diisi"))  // Indonesian, beside its field
+            let ok = try await b.post("/foreigners/\(f.id!)/edit/identity", form: ["familyName": "Lain", "givenNames": f.givenNames, "nationality": f.nationality,
+                                                                                    "dateOfBirth": f.dateOfBirth ?? "", "passportNumber": f.passportNumber ?? "", "sex": f.sex, "reason": "Salah ketik"])
+            #expect(ok.status == .seeOther)
+            let list = try await b.get("/pending-changes")
+            #expect(list.body.string.contains("LAIN") && list.body.string.contains("Usulan Anda sendiri"))
+            let newPage = try await b.get("/foreigners/new")
+            #expect(newPage.status == .ok && newPage.body.string.contains("new-foreigner"))
+        }
+    }
+}
