@@ -92,6 +92,7 @@ func routes(_ app: Application) {
     ForeignersController.register(web: web, api: api)
     RegistryFeedController.register(api: api)
     RegistryEditsController.register(web: web, api: api)
+    ProposedChangesController.register(web: web, api: api)
     SponsorsController.register(web: web)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)

@@ -16,7 +16,7 @@ enum Navigation {
                 .link(.home, "nav.dashboard"),
                 .link(.lookup, "nav.lookup"),
                 .menu("nav.group.field", field),
-                .menu("nav.group.registry", [(.foreigners, "nav.foreigners"), (.sponsors, "nav.sponsors"), (.overstays, "nav.overstays"), (.warnings, "nav.warnings"), (.pendingChanges, "nav.pendingChanges")]),
+                .menu("nav.group.registry", [(.foreigners, "nav.foreigners"), (.sponsors, "nav.sponsors"), (.overstays, "nav.overstays"), (.warnings, "nav.warnings"), (.pendingChanges, "nav.pendingChanges"), (.proposedChanges, "nav.proposedChanges")]),
                 .menu("nav.group.incoming", [(.sponsorReports, "nav.sponsorReports"), (.publicReports, "nav.publicReports"), (.imports, "nav.imports"), (.discrepancies, "nav.discrepancies")]),
             ]
         case .sponsor:

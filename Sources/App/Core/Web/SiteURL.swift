@@ -37,7 +37,7 @@ enum SiteURL: SitePath, Equatable {
     case foreigners, foreigner(Param)
     case sponsors, sponsor(Param)
     case sponsorReports, sponsorReport(Param)
-    case overstays, warnings, pendingChanges
+    case overstays, warnings, pendingChanges, proposedChanges
     case publicReports, publicReportTriage(Param), publicReportPhoto(Param)
     case imports
     case discrepancies
@@ -71,6 +71,7 @@ enum SiteURL: SitePath, Equatable {
         case .overstays: return ["overstays"]
         case .warnings: return ["warnings"]
         case .pendingChanges: return ["pending-changes"]
+        case .proposedChanges: return ["proposed-changes"]
         case .publicReports: return ["public-reports"]
         case .publicReportTriage(let p): return ["public-reports", .param("id", p), "triage"]
         case .publicReportPhoto(let p): return ["public-reports", .param("id", p), "photo"]

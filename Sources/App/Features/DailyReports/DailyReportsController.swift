@@ -323,6 +323,8 @@ enum DailyReportsController {
             let photos = try await photoIDs(id, db: db)
             v.entries = String(decoding: try JSONEncoder().encode(list.map { entryDTO($0, photos: photos) }), as: UTF8.self)
             try await v.create(on: db)
+            // An "address mismatch" about a registered foreigner proposes an address check.
+            try await ProposedChanges.fromDailyReport(list, officer: r.officerID, now: now, on: db)
             let supervisors = try await User.query(on: db).filter(\.$office.$id == r.officeID).filter(\.$role == Role.supervisor.rawValue)
                 .filter(\.$disabled == false).all().compactMap(\.id)
             try await Notifier.notify(supervisors, except: p.userID, kind: "daily_report_submitted", title: try await notificationTitle(r, db: db),

@@ -348,12 +348,17 @@ enum ImportsController {
         let now = req.application.clock.now()
         let before = row.decision ?? "none"
         let linked = target
+        let today = req.application.today
         return try await req.audited { db in
             row.decision = decision?.rawValue
             row.decidedBy = decision == nil ? nil : user
             row.decidedAt = decision == nil ? nil : now
             if decision == .accepted && !imp.kindValue.isCompanies { row.foreignerID = linked }
             try await row.update(on: db)
+            // The agency's address or employer, where it differs from the registry, is proposed as a change.
+            if decision == .accepted && !imp.kindValue.isCompanies, let linked {
+                try await ProposedChanges.fromImportRow(row, foreigner: linked, today: today, now: now, on: db)
+            }
             let detail = "import=\(importID) from=\(before) to=\(decision?.rawValue ?? "none")" + (row.foreignerID.map { " foreigner=\($0)" } ?? "")
             return (row, [AuditEntry(action: "import.decision", objectType: "import_row", objectID: rowID.uuidString, detail: detail)])
         }

@@ -127,6 +127,7 @@ enum RegistryBatchApplier {
         }
         let batchID = UUID()
         var summary = RegistryBatchSummary(batch: batchID)
+
         var problems: [RegistryFeed.Problem] = []
         var history: [HistoryRow] = []
         let source = "batch:\(batchID.uuidString)"
@@ -271,7 +272,6 @@ enum RegistryBatchApplier {
                                               new: "\(p.number) (\(p.issuingCountry)) → \(p.expiresOn)", validFrom: p.issuedOn))
                 }
                 state.passports.append(Tracked(row: row, isNew: true, changed: true))
-                passportOwner[key] = row.foreigner_id
                 summary.created.passports += 1
             }
             people[ref] = state
@@ -311,7 +311,6 @@ enum RegistryBatchApplier {
                                               new: "\(p.number) \(p.type) \(p.startOn)–\(p.endOn) \(p.status)", validFrom: p.startOn))
                 }
                 state.permits.append(Tracked(row: row, isNew: true, changed: true))
-                permitOwner[p.number] = row.foreigner_id
                 summary.created.permits += 1
             }
             people[ref] = state
@@ -416,11 +415,20 @@ enum RegistryBatchApplier {
             people[ref] = state
         }
 
+        // A large batch inserts into a dozen indexes at random places: SQLite's default page cache (2 MB) would
+        // read the same pages back from the WAL again and again. The connection gets a larger cache for the batch.
+        let sqlite = sql.dialect.name == "sqlite"
+        if sqlite && batch.rowCount > 20_000 {
+            try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-min(524_288, 65_536 + batch.rowCount / 8)))").run()
+            // Multi-row inserts keep a statement journal; in memory it costs no file writes.
+            try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        }
+
         // Writes, in dependency order.
         let newSponsors = sponsors.values.filter(\.isNew).map(\.row)
         try await insert(sql, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
-                         newSponsors.map { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
-                                                 SQLBind(s.village_code), SQLBind(RegionCode.regency(of: s.village_code) ?? ""), SQLBind(s.email), SQLBind(s.phone), SQLBind("id")] })
+                         newSponsors.sortedByID) { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
+                                                 SQLBind(s.village_code), SQLBind(RegionCode.regency(of: s.village_code) ?? ""), SQLBind(s.email), SQLBind(s.phone), SQLBind("id")] }
         for s in sponsors.values where s.changed && !s.isNew {
             let r = s.row
             try await sql.raw("""
@@ -434,7 +442,7 @@ enum RegistryBatchApplier {
         try await insert(sql, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
                                              "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "sponsor_id",
                                              "village_code", "regency_code", "departed", "created_at", "updated_at"],
-                         states.filter(\.person.isNew).map { s in personValues(s.person.row, now: timestamp) })
+                         states.filter(\.person.isNew).map(\.person.row).sortedByID) { personValues($0, now: timestamp) }
         for s in states where s.person.changed && !s.person.isNew {
             let r = s.person.row, keys = keys(r)
             try await sql.raw("""
@@ -462,15 +470,15 @@ enum RegistryBatchApplier {
         try await NameTokens.insert(renamed.map { s in (s.person.row.id, NameTokens.tokens(ofKey: keys(s.person.row).nameKey)) }, on: sql)
 
         try await insert(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
-                         states.flatMap { $0.passports.filter(\.isNew).map(\.row) }.map { p in
-                             [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.number), SQLBind(p.issuing_country), SQLBind(p.issued_on), SQLBind(p.expires_on), SQLBind(p.is_current)] })
+                         states.flatMap { $0.passports.filter(\.isNew).map(\.row) }.sortedByID) { p in
+                             [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.number), SQLBind(p.issuing_country), SQLBind(p.issued_on), SQLBind(p.expires_on), SQLBind(p.is_current)] }
         for p in states.flatMap({ $0.passports.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE passports SET issued_on = \(bind: p.issued_on), expires_on = \(bind: p.expires_on), is_current = \(bind: p.is_current) WHERE id = \(bind: p.id)").run()
         }
         try await insert(sql, "stay_permits", ["id", "foreigner_id", "type_code", "number", "start_on", "end_on", "status", "sponsor_id", "office_id"],
-                         states.flatMap { $0.permits.filter(\.isNew).map(\.row) }.map { p in
+                         states.flatMap { $0.permits.filter(\.isNew).map(\.row) }.sortedByID) { p in
                              [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.type_code), SQLBind(p.number), SQLBind(p.start_on), SQLBind(p.end_on), SQLBind(p.status),
-                              SQLBind(p.sponsor_id), SQLBind(p.office_id)] })
+                              SQLBind(p.sponsor_id), SQLBind(p.office_id)] }
         for p in states.flatMap({ $0.permits.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("""
                 UPDATE stay_permits SET type_code = \(bind: p.type_code), start_on = \(bind: p.start_on), end_on = \(bind: p.end_on), status = \(bind: p.status),
@@ -478,9 +486,9 @@ enum RegistryBatchApplier {
                 """).run()
         }
         try await insert(sql, "addresses", ["id", "foreigner_id", "line", "village_code", "district_code", "valid_from", "valid_to", "is_current"],
-                         states.flatMap { $0.addresses.filter(\.isNew).map(\.row) }.map { a in
+                         states.flatMap { $0.addresses.filter(\.isNew).map(\.row) }.sortedByID) { a in
                              [SQLBind(a.id), SQLBind(a.foreigner_id), SQLBind(a.line), SQLBind(a.village_code), SQLBind(RegionCode.district(of: a.village_code) ?? a.village_code),
-                              SQLBind(a.valid_from), SQLBind(a.valid_to), SQLBind(a.is_current)] })
+                              SQLBind(a.valid_from), SQLBind(a.valid_to), SQLBind(a.is_current)] }
         for a in states.flatMap({ $0.addresses.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("""
                 UPDATE addresses SET line = \(bind: a.line), village_code = \(bind: a.village_code), district_code = \(bind: RegionCode.district(of: a.village_code) ?? a.village_code),
@@ -488,16 +496,17 @@ enum RegistryBatchApplier {
                 """).run()
         }
         try await insert(sql, "employments", ["id", "foreigner_id", "sponsor_id", "position", "start_on", "end_on"],
-                         states.flatMap { $0.employments.filter(\.isNew).map(\.row) }.map { e in
-                             [SQLBind(e.id), SQLBind(e.foreigner_id), SQLBind(e.sponsor_id), SQLBind(e.position), SQLBind(e.start_on), SQLBind(e.end_on)] })
+                         states.flatMap { $0.employments.filter(\.isNew).map(\.row) }.sortedByID) { e in
+                             [SQLBind(e.id), SQLBind(e.foreigner_id), SQLBind(e.sponsor_id), SQLBind(e.position), SQLBind(e.start_on), SQLBind(e.end_on)] }
         for e in states.flatMap({ $0.employments.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE employments SET position = \(bind: e.position), end_on = \(bind: e.end_on) WHERE id = \(bind: e.id)").run()
         }
         try await insert(sql, "movements", ["id", "foreigner_id", "direction", "crossed_at", "port_code", "travel_document", "batch_id"],
-                         newMovements.map { m, id in
-                             [SQLBind(UUID()), SQLBind(id), SQLBind(m.direction), SQLBind(m.crossedAt), SQLBind(m.portCode), SQLBind(m.travelDocument), SQLBind(batchID)] })
+                         newMovements) { m, id in
+                             [SQLBind(UUID()), SQLBind(id), SQLBind(m.direction), SQLBind(m.crossedAt), SQLBind(m.portCode), SQLBind(m.travelDocument), SQLBind(batchID)] }
         try await insertHistory(history, at: now, actorID: actor.id, actorName: actor.name, source: source, reason: nil, on: sql)
 
+        if sqlite && batch.rowCount > 20_000 { try await sql.raw("PRAGMA cache_size = -2000").run() }
         let summaryJSON = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
         try await sql.insert(into: "registry_batches").columns("id", "digest", "received_at", "actor_id", "channel", "summary")
             .values(SQLBind(batchID), SQLBind(batch.digest), SQLBind(now), SQLBind(actor.id), SQLBind(actor.channel), SQLBind(summaryJSON)).run()
@@ -554,16 +563,18 @@ enum RegistryBatchApplier {
     static func insertHistory(_ rows: [HistoryRow], at now: Date, actorID: String, actorName: String, source: String, reason: String?, on sql: any SQLDatabase) async throws {
         try await insert(sql, "registry_history", ["id", "foreigner_id", "object_type", "object_id", "record", "field", "old_value", "new_value", "valid_from",
                                                    "recorded_at", "actor_id", "actor_name", "source", "reason"],
-                         rows.map { h in [SQLBind(UUID()), SQLBind(h.foreignerID), SQLBind(h.objectType), SQLBind(h.objectID), SQLBind(h.record), SQLBind(h.field),
-                                          SQLBind(h.old), SQLBind(h.new), SQLBind(h.validFrom), SQLBind(now), SQLBind(actorID), SQLBind(actorName), SQLBind(source), SQLBind(reason)] })
+                         rows) { h in [SQLBind(UUID()), SQLBind(h.foreignerID), SQLBind(h.objectType), SQLBind(h.objectID), SQLBind(h.record), SQLBind(h.field),
+                                          SQLBind(h.old), SQLBind(h.new), SQLBind(h.validFrom), SQLBind(now), SQLBind(actorID), SQLBind(actorName), SQLBind(source), SQLBind(reason)] }
     }
 
     /// Multi-row inserts, as many rows per statement as keep the binds under both databases' limits.
-    static func insert(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[SQLBind]]) async throws {
+    /// Each statement's binds are made when it is built, not all at once (a million rows × twenty columns of
+    /// binds would cost more memory than the rows themselves).
+    static func insert<T>(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ items: [T], _ values: (T) -> [SQLBind]) async throws {
         let per = max(1, 30_000 / columns.count)
-        for start in stride(from: 0, to: rows.count, by: per) {
+        for start in stride(from: 0, to: items.count, by: per) {
             var q = sql.insert(into: table).columns(columns)
-            for row in rows[start..<min(rows.count, start + per)] { q = q.values(row) }
+            for item in items[start..<min(items.count, start + per)] { q = q.values(values(item)) }
             try await q.run()
         }
     }
@@ -571,6 +582,23 @@ enum RegistryBatchApplier {
     /// Values in lists short enough for an `IN (…)`.
     static func chunks<T>(_ values: [T], size: Int = 900) -> [[T]] {
         stride(from: 0, to: values.count, by: size).map { Array(values[$0..<min(values.count, $0 + size)]) }
+    }
+}
+
+/// Rows with a UUID `id`.
+protocol IdentifiedRow { var id: UUID { get } }
+extension RegistryBatchApplier.SponsorRow: IdentifiedRow {}
+extension RegistryBatchApplier.PersonRow: IdentifiedRow {}
+extension RegistryBatchApplier.PassportRow: IdentifiedRow {}
+extension RegistryBatchApplier.PermitRow: IdentifiedRow {}
+extension RegistryBatchApplier.AddressRow: IdentifiedRow {}
+extension RegistryBatchApplier.EmploymentRow: IdentifiedRow {}
+
+extension Array where Element: IdentifiedRow {
+    /// In the order of their ids as stored, so a bulk insert appends to the primary key's B-tree in order
+    /// instead of at random places. Keys are made once per row (a UUID's text is not cheap to make).
+    var sortedByID: [Element] {
+        map { ($0.id.uuidString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
 

@@ -180,7 +180,7 @@ enum RegistryFeed {
         }
 
         mutating func raw(_ column: String) -> String? {
-            let v = fields[index[column]!].trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = Self.trim(fields[index[column]!])
             if v.isEmpty {
                 if !file.optional.contains(column) { fail("feed.required", column) }
                 return nil
@@ -209,7 +209,7 @@ enum RegistryFeed {
         }
 
         mutating func name(_ column: String, allowEmpty: Bool = false) -> String {
-            guard let v = fields[index[column]!].trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty else {
+            guard let v = Self.trim(fields[index[column]!]).nonEmpty else {
                 if !allowEmpty { fail("feed.required", column) }
                 return ""
             }
@@ -284,6 +284,13 @@ enum RegistryFeed {
             guard let v = raw(column)?.uppercased() else { return "" }
             guard (2...10).contains(v.count), v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { fail("feed.port", column); return "" }
             return v
+        }
+
+        /// Leading and trailing white space removed; most values have none and are returned as they are.
+        static func trim(_ s: String) -> String {
+            guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return s }
+            if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
+            return s.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         /// The instant as UTC text, or nil when it is not a real time.

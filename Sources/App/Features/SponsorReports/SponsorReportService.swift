@@ -124,6 +124,8 @@ enum SponsorReportService {
             r.status = decision == "accept" ? SponsorReportStatus.accepted.rawValue : SponsorReportStatus.returned.rawValue
             r.reviewReason = why; r.reviewedBy = p.userID; r.reviewedAt = now
             try await r.save(on: db)
+            // What the accepted report says becomes a proposed change to the registry, for an officer to accept.
+            if decision == "accept" { try await ProposedChanges.fromSponsorReport(r, now: now, on: db) }
             let lang = Language(rawValue: sponsor?.language ?? "id") ?? .id
             let title = L10n.f(decision == "accept" ? "sr.notify.accepted" : "sr.notify.returned", lang, r.receiptNumber)
             try await Notifier.notify(users.compactMap(\.id), kind: "sponsor_report", title: title,
