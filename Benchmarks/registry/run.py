@@ -128,6 +128,7 @@ class Client(threading.Thread):
     def __init__(self, base, token, path_fn):
         super().__init__(daemon=True)
         self.base, self.token, self.path_fn, self.samples, self.phase, self.stop, self.errors = base, token, path_fn, {}, "before", False, 0
+        self.messages = []
 
     def run(self):
         i = 0
@@ -137,8 +138,9 @@ class Client(threading.Thread):
             try:
                 with urllib.request.urlopen(req, timeout=30) as r:
                     r.read()
-            except Exception:
+            except Exception as e:
                 self.errors += 1
+                self.messages.append(f"{self.phase}: {e}")
             self.samples.setdefault(self.phase, []).append((time.perf_counter() - t) * 1000)
             i += 1
             time.sleep(0.05)
@@ -206,7 +208,8 @@ def main():
         for name, c in clients.items():
             b, d = c.samples.get("before", []), c.samples.get("during", [])
             results["clients"][name] = {"before_p50": percentile(b, 50), "before_p99": percentile(b, 99), "during_p50": percentile(d, 50),
-                                        "during_p99": percentile(d, 99), "during_n": len(d), "during_max": max(d) if d else float("nan"), "errors": c.errors}
+                                        "during_p99": percentile(d, 99), "during_n": len(d), "during_max": max(d) if d else float("nan"), "errors": c.errors,
+                                        "error_messages": c.messages[:5]}
         with open(os.path.join(HERE, "results.json"), "w") as f:
             json.dump(results, f, indent=2)
         print(f"| full load, {a.persons:,} persons (4 files, {4 * a.persons + 2000:,} rows) | {load_s:.1f} s, {load_mb:,.0f} MB peak | "

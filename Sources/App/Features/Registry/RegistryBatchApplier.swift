@@ -42,7 +42,9 @@ enum RegistryBatchApplier {
                 if dryRun { throw DryRun(summary: r.summary) }
                 return r
             }
-            if !result.repeated, result.summary.created != .init() || result.summary.updated != .init() {
+            // Planner statistics after a load that changes the tables' shape; a daily delta does not (and a full
+            // ANALYZE would hold the write lock for seconds while the offices work).
+            if !result.repeated, result.summary.created.total + result.summary.updated.total >= 50_000 {
                 try await refreshStatistics(db)
             }
             return result
