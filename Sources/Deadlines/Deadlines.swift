@@ -119,10 +119,16 @@ public struct DeadlineRule: Sendable, Equatable, Codable {
     }
 
     /// The shipped default: 14 calendar days for every report type (shared/domain.md).
+    /// Arrival: holders of ITAS/ITAP report to the office within 30 days after arrival (Permenkumham 22/2023).
+    /// The other reports: the law requires them and sets no deadline, so 14 days is office policy.
     public static let defaults: [DeadlineRule] = ReportType.allCases.map {
-        DeadlineRule(reportType: $0, amount: 14, count: .calendarDays,
-                     basis: "Office policy: UU 6/2011 Art. 63(2)-(3) (as amended by UU 6/2023) requires the report but sets no deadline")
+        $0 == .arrival
+            ? DeadlineRule(reportType: $0, amount: 30, count: .calendarDays, basis: arrivalBasis)
+            : DeadlineRule(reportType: $0, amount: 14, count: .calendarDays,
+                           basis: "Office policy: UU 6/2011 Art. 63(2)-(3) (as amended by UU 6/2023) requires the report but sets no deadline")
     }
+
+    public static let arrivalBasis = "Permenkumham 22/2023: ITAS/ITAP holders report to the immigration office within 30 days after arrival"
 }
 
 public enum DeadlineStatus: Equatable, Sendable {

@@ -129,20 +129,57 @@ import VaporTesting
         try await withTestApp { app in
             let f = try await sponsorForeigner(app)
             let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
-            p.startOn = "2026-11-10"
+            p.startOn = "2026-10-20"
             try await p.save(on: app.db)
             let sponsor = try await apiToken(app, "sponsor@demo.sinergi.id")
             func obligations(_ token: String) async throws -> [Obligation] {
                 try await app.testing().sendRequest(.GET, "/api/v1/sponsor-obligations", headers: bearer(token)).content.decode([Obligation].self)
             }
             let mine = try await obligations(sponsor).filter { $0.foreignerId == f.id }
-            // 2026-11-10 + 14 days = 2026-11-24, six days ago.
-            #expect(mine.contains { $0.type == "arrival" && $0.eventOn == "2026-11-10" && $0.dueOn == "2026-11-24" && $0.status == "overdue" && $0.days == 6 })
+            // Arrival within 30 days (Permenkumham 22/2023): 2026-10-20 + 30 days = 2026-11-19, eleven days ago.
+            #expect(mine.contains { $0.type == "arrival" && $0.eventOn == "2026-10-20" && $0.dueOn == "2026-11-19" && $0.status == "overdue" && $0.days == 11 })
             let officer = try await apiToken(app, "officer@demo.sinergi.id")
             #expect(try await obligations(officer).contains { $0.foreignerId == f.id && $0.type == "arrival" })
             let code = try await village(app)
-            _ = try await post(app, sponsor, "/api/v1/sponsor-reports", ["clientId": "arr", "foreignerId": f.id!.uuidString, "type": "arrival", "eventOn": "2026-11-12", "address": "Jl. Pemuda 1", "kelurahanCode": code])
+            _ = try await post(app, sponsor, "/api/v1/sponsor-reports", ["clientId": "arr", "foreignerId": f.id!.uuidString, "type": "arrival", "eventOn": "2026-10-22", "address": "Jl. Pemuda 1", "kelurahanCode": code])
             #expect(try await obligations(sponsor).contains { $0.foreignerId == f.id && $0.type == "arrival" } == false)
+        }
+    }
+
+    /// UU 6/2011 Art. 63(4): no obligations about a spouse of an Indonesian citizen or a foreign investor; shown as exempt.
+    @Test func spousesOfCitizensAndInvestorsAreExempt() async throws {
+        try await withTestApp { app in
+            let u = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            let people = try await Foreigner.query(on: app.db).filter(\.$sponsorID == u.$sponsor.id!).sort(\.$id).limit(2).all()
+            #expect(people.count == 2)
+            for f in people {
+                let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
+                p.startOn = "2026-11-10"
+                try await p.save(on: app.db)
+            }
+            let sponsor = try await apiToken(app, "sponsor@demo.sinergi.id")
+            func due() async throws -> Set<UUID> {
+                Set(try await app.testing().sendRequest(.GET, "/api/v1/sponsor-obligations", headers: bearer(sponsor)).content.decode([Obligation].self)
+                    .filter { $0.type == "arrival" }.map(\.foreignerId))
+            }
+            #expect(try await due().isSuperset(of: people.map { $0.id! }))
+            // An officer records the marriage to a citizen (applies at once, with a reason); the other holds an investor ITAS.
+            let officer = try await apiToken(app, "officer@demo.sinergi.id")
+            var h = bearer(officer)
+            h.contentType = .json
+            let patched = try await app.testing().sendRequest(.PATCH, "/api/v1/foreigners/\(people[0].id!)", headers: h,
+                                                              body: ByteBuffer(string: #"{"spouseOfCitizen": true, "reason": "Akta nikah dengan WNI"}"#))
+            #expect(patched.status == .ok)
+            let investor = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == people[1].id!).filter(\.$status == "active").first())
+            investor.$type.id = "E28A"
+            try await investor.save(on: app.db)
+            #expect(try await due().isDisjoint(with: people.map { $0.id! }))
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            let portal = try await b.get("/portal").body.string
+            #expect(portal.contains("suami/istri warga negara Indonesia") && portal.contains("penanam modal asing"))
+            let page = try await b.get("/foreigners/\(people[1].id!)").body.string
+            #expect(page.contains("Dikecualikan dari wajib lapor penjamin"))
         }
     }
 

@@ -53,9 +53,12 @@ private func day(_ s: String) -> CalendarDay { CalendarDay(s)! }
     let calendarRule = DeadlineRule(reportType: .addressChange, amount: 14, count: .calendarDays, basis: "test")
     let workingRule = DeadlineRule(reportType: .employerChange, amount: 10, count: .workingDays, basis: "test")
 
-    @Test func defaultsAreFourteenCalendarDaysForEveryReport() {
+    /// Arrival: 30 days (Permenkumham 22/2023, ../shared/domain.md); the law sets no deadline for the others (14: office policy).
+    @Test func defaultsAreThirtyDaysForArrivalAndFourteenForTheRest() {
         #expect(DeadlineRule.defaults.count == ReportType.allCases.count)
-        #expect(DeadlineRule.defaults.allSatisfy { $0.amount == 14 && $0.count == .calendarDays && $0.basis.contains("no deadline") })
+        let arrival = DeadlineRule.defaults.first { $0.reportType == .arrival }
+        #expect(arrival?.amount == 30 && arrival?.count == .calendarDays && arrival?.basis.contains("Permenkumham 22/2023") == true)
+        #expect(DeadlineRule.defaults.filter { $0.reportType != .arrival }.allSatisfy { $0.amount == 14 && $0.count == .calendarDays && $0.basis.contains("no deadline") })
     }
 
     @Test func calendarDays() {

@@ -28,7 +28,8 @@ final class Foreigner: Model, @unchecked Sendable {
     @OptionalField(key: "place_of_birth") var placeOfBirth: String?
     @OptionalField(key: "departed") var departedFlag: Bool?        // last border movement was "out": not in the country
     var departed: Bool { departedFlag ?? false }
-    @OptionalField(key: "civil_status") var civilStatus: String?   // married | divorced | deceased (from accepted proposals)
+    @OptionalField(key: "civil_status") var civilStatus: String?
+    @OptionalField(key: "spouse_of_citizen") var spouseOfCitizen: Bool?   // UU 6/2011 Art. 63(4): the sponsor need not report   // married | divorced | deceased (from accepted proposals)
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}

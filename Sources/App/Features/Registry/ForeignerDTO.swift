@@ -46,6 +46,10 @@ struct ForeignerDetail: Content {
     var movements: [MovementDTO]
     var placeOfBirth: String?
     var personRef: String?
+    var civilStatus: String?
+    var spouseOfCitizen: Bool?
+    /// Why the sponsor need not report about this person (UU 6/2011 Art. 63(4)), as a message key; nil when it must.
+    var reportingExemption: String?
 
     static func load(_ f: Foreigner, today: String, on db: any Database) async throws -> ForeignerDetail {
         let id = try f.requireID()
@@ -63,7 +67,8 @@ struct ForeignerDetail: Content {
             addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: villageName[$0.villageCode], districtCode: $0.districtCode, latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
             employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) },
             movements: movements.map { .init(direction: $0.direction, crossedAt: $0.crossedAt, portCode: $0.portCode, travelDocument: $0.travelDocument) },
-            placeOfBirth: f.placeOfBirth, personRef: f.personRef)
+            placeOfBirth: f.placeOfBirth, personRef: f.personRef, civilStatus: f.civilStatus, spouseOfCitizen: f.spouseOfCitizen,
+            reportingExemption: ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: permits.filter { $0.status == PermitStatus.active.rawValue }.compactMap { $0.type.id }))
     }
 }
 

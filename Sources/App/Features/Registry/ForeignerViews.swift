@@ -105,7 +105,7 @@ enum ForeignerViews {
         let changes: HTML = history.isEmpty ? none : """
         <table class="responsive"><thead><tr><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("h.field", lang))</th><th>\(L10n.t("h.old", lang))</th><th>\(L10n.t("h.new", lang))</th><th>\(L10n.t("h.by", lang))</th><th>\(L10n.t("h.source", lang))</th></tr></thead><tbody>
         \(history.html { h in
-            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(h.old ?? "—")</td><td>\(h.new ?? "—")</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
+            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(RegistryText.historyValue(h.field, h.old, lang))</td><td>\(RegistryText.historyValue(h.field, h.new, lang))</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
         })
         </tbody></table>
         """
@@ -124,6 +124,8 @@ enum ForeignerViews {
           <dt>\(L10n.t("f.dob", lang))</dt><dd>\(day(f.dateOfBirth))</dd>
           <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(RegistryText.nationality(f.nationality, lang))</dd>
           <dt>\(L10n.t("f.placeOfBirth", lang))</dt><dd>\(d.placeOfBirth ?? "—")</dd>
+          <dt>\(L10n.t("f.civilStatus", lang))</dt><dd>\(d.civilStatus.map { L10n.t("civil.\($0)", lang) } ?? "—")\(d.spouseOfCitizen == true ? HTML(" · \(L10n.t("f.spouseOfCitizen", lang))") : "")</dd>
+          <dt>\(L10n.t("f.reporting", lang))</dt><dd id="reporting-duty">\(d.reportingExemption.map { HTML("<strong>\(L10n.t("exempt.label", lang))</strong> · \(L10n.t($0, lang))") } ?? HTML(stringLiteral: L10n.t("exempt.notExempt", lang)))</dd>
           <dt>\(L10n.t("f.passportNumber", lang))</dt><dd>\(f.passportNumber ?? "—")</dd>
           <dt>\(L10n.t("list.category", lang))</dt><dd>\(RegistryText.category(f.permitCategory, lang))</dd>
         </dl></section>

@@ -79,7 +79,8 @@ enum RegistryEditViews {
             states[s] ?? FormState(values: defaults)
         }
         let identity = state(.identity, ["familyName": f.familyName, "givenNames": f.givenNames, "dateOfBirth": f.dateOfBirth ?? "", "nationality": f.nationality,
-                                         "passportNumber": f.passportNumber ?? "", "sex": f.sex, "placeOfBirth": f.placeOfBirth ?? ""])
+                                         "passportNumber": f.passportNumber ?? "", "sex": f.sex, "placeOfBirth": f.placeOfBirth ?? "",
+                                         "spouseOfCitizen": String(f.spouseOfCitizen ?? false)])
         let passport = state(.passport, ["issuingCountry": f.nationality])
         let permit = state(.permit, ["permitNumber": d.permits.first { $0.status == "active" }?.number ?? d.permits.first?.number ?? ""])
         let address = state(.address, ["validFrom": req.application.today])
@@ -126,6 +127,8 @@ enum RegistryEditViews {
         \(Form.field("passportNumber", label: L10n.t("reg.currentPassport", lang), state: identity, hint: L10n.t("reg.passportFixHint", lang), attributes: "maxlength=\"20\""))
         \(Form.field("sex", label: L10n.t("f.sex", lang), state: identity, kind: .select(sexOptions(lang))))
         \(Form.field("placeOfBirth", label: L10n.t("f.placeOfBirth", lang), state: identity, attributes: "maxlength=\"100\""))
+        \(Form.field("spouseOfCitizen", label: L10n.t("f.spouseOfCitizen", lang), state: identity,
+                     kind: .select([("false", L10n.t("reg.no", lang)), ("true", L10n.t("reg.yes", lang))]), hint: L10n.t("exempt.spouseHint", lang)))
         \(reasonField(identity, lang, id: "identity-reason"))
         \(Form.submit(L10n.t("reg.saveIdentity", lang)))
         </form></section>

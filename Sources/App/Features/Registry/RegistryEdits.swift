@@ -11,7 +11,7 @@ import Vapor
 /// change that a supervisor of the office other than the proposer approves or rejects (four eyes).
 enum RegistryEdits {
     static let identityFields = ["familyName", "givenNames", "dateOfBirth", "nationality", "passportNumber"]
-    static let directFields = ["sex", "placeOfBirth"]
+    static let directFields = ["sex", "placeOfBirth", "spouseOfCitizen"]
 
     /// A change to a foreigner's own fields (`PATCH /api/v1/foreigners/{id}`); absent fields stay as they are.
     struct FieldInput: Content {
@@ -22,6 +22,8 @@ enum RegistryEdits {
         var passportNumber: String?
         var sex: String?
         var placeOfBirth: String?
+        /// Married to an Indonesian citizen (UU 6/2011 Art. 63(4): exempts the sponsor's reporting duty).
+        var spouseOfCitizen: Bool?
         var reason: String?
     }
 
@@ -217,6 +219,7 @@ enum RegistryEdits {
             if v != f.passportNumber { identity["passportNumber"] = [f.passportNumber, v] }
         }
         if let v = try sex(input.sex), v != f.sex { direct["sex"] = [f.sex, v] }
+        if let v = input.spouseOfCitizen, v != (f.spouseOfCitizen ?? false) { direct["spouseOfCitizen"] = [String(f.spouseOfCitizen ?? false), String(v)] }
         if input.placeOfBirth != nil {
             let v = try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100)
             if v != f.placeOfBirth { direct["placeOfBirth"] = [f.placeOfBirth, v] }
@@ -264,6 +267,7 @@ enum RegistryEdits {
             case "nationality": f.nationality = v ?? f.nationality
             case "sex": f.sex = v ?? f.sex
             case "placeOfBirth": f.placeOfBirth = v
+            case "spouseOfCitizen": f.spouseOfCitizen = v == "true"
             case "passportNumber":
                 guard let v, let current = try await Passport.query(on: db).filter(\.$foreigner.$id == id).filter(\.$isCurrent == true).first() else { continue }
                 if try await Passport.query(on: db).filter(\.$number == v).filter(\.$issuingCountry == current.issuingCountry).first() != nil {
@@ -325,6 +329,7 @@ enum RegistryEdits {
         case "passportNumber": return f.passportNumber
         case "sex": return f.sex
         case "placeOfBirth": return f.placeOfBirth
+        case "spouseOfCitizen": return String(f.spouseOfCitizen ?? false)
         default: return nil
         }
     }

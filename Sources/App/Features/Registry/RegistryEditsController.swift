@@ -197,7 +197,8 @@ enum RegistryEditsController {
             switch section {
             case .identity:
                 let input = RegistryEdits.FieldInput(familyName: v["familyName"], givenNames: v["givenNames"], dateOfBirth: v["dateOfBirth"], nationality: v["nationality"],
-                                                     passportNumber: t("passportNumber"), sex: t("sex"), placeOfBirth: v["placeOfBirth"], reason: t("reason"))
+                                                     passportNumber: t("passportNumber"), sex: t("sex"), placeOfBirth: v["placeOfBirth"],
+                                                     spouseOfCitizen: t("spouseOfCitizen").map { $0 == "true" }, reason: t("reason"))
                 switch try await RegistryEdits.update(f, input, req) {
                 case .pending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.pending")
                 case .applied: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.saved")

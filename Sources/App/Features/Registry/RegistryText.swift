@@ -35,4 +35,16 @@ enum RegistryText {
         let kind = String(source.prefix { $0 != ":" })
         return L10n.has("h.src." + kind) ? L10n.t("h.src." + kind, lang) : source
     }
+
+    /// A history value in words where it is a code (yes/no, civil status, sex, permit status); others as they are.
+    static func historyValue(_ field: String, _ value: String?, _ lang: Language) -> String {
+        guard let value else { return "—" }
+        switch field {
+        case "spouseOfCitizen": return L10n.t(value == "true" ? "reg.yes" : "reg.no", lang)
+        case "civilStatus": return L10n.has("civil.\(value)") ? L10n.t("civil.\(value)", lang) : value
+        case "sex": return sex(value, lang)
+        case "permit.status": return permitStatus(value, lang)
+        default: return value
+        }
+    }
 }

@@ -191,10 +191,12 @@ enum SponsorReportService {
             SELECT f.id AS foreigner_id, f.full_name AS full_name, sp.start_on AS event_on, 'arrival' AS kind
             FROM stay_permits sp JOIN foreigners f ON f.id = sp.foreigner_id
             WHERE sp.status = 'active' AND sp.start_on >= \(bind: from) AND sp.start_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
+              AND \(ReportingExemption.notExemptSQL)
             UNION ALL
             SELECT f.id, f.full_name, e.end_on, 'endOfSponsorship'
             FROM employments e JOIN foreigners f ON f.id = e.foreigner_id
             WHERE e.end_on IS NOT NULL AND e.end_on >= \(bind: from) AND e.end_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
+              AND \(ReportingExemption.notExemptSQL)
             """).all(decoding: Event.self)
         guard !events.isEmpty else { return [] }
         let reports = try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Set(events.map(\.foreigner_id)))

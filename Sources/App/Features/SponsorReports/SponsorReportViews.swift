@@ -66,7 +66,7 @@ enum SponsorReportViews {
         let names = Dictionary(m.people.map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let rows: HTML = m.people.html { f in
             """
-            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
+            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
             """
         }
         let expiring = m.people.filter { ($0.daysToExpiry ?? 999) <= 60 }.count

@@ -92,16 +92,22 @@ enum SponsorReportsController {
         var permitEnd: String?
         var status: String
         var daysToExpiry: Int?
+        /// UU 6/2011 Art. 63(4): the basis on which no report is due about this person (text in the caller's language).
+        var exemption: String?
     }
 
     static func portalForeigners(_ req: Request) async throws -> [PortalForeigner] {
         let today = req.application.today
         let list = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).limit(2000).all()
+        let investors = Set(try await StayPermit.query(on: req.db).filter(\.$foreigner.$id ~~ list.compactMap(\.id)).filter(\.$status == PermitStatus.active.rawValue)
+            .filter(\.$type.$id ~~ ReportingExemption.investorPermitTypes).all().map(\.$foreigner.id))
+        let lang = req.isAPI ? req.apiLanguage : req.language
         return list.map { f in
+            let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
             let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                                    permitCategory: f.permitCategory, permitEnd: f.permitEnd, status: state.code,
-                                   daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) })
+                                   daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) }, exemption: exempt.map { L10n.t($0, lang) })
         }
     }
 
