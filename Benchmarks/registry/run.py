@@ -125,10 +125,11 @@ def floor(db_path, batch):
 
 
 class Client(threading.Thread):
-    def __init__(self, base, token, path_fn):
+    def __init__(self, base, token, path_fn, pause=0.5):
         super().__init__(daemon=True)
         self.base, self.token, self.path_fn, self.samples, self.phase, self.stop, self.errors = base, token, path_fn, {}, "before", False, 0
         self.messages = []
+        self.pause = pause
 
     def run(self):
         i = 0
@@ -143,13 +144,14 @@ class Client(threading.Thread):
                 self.messages.append(f"{self.phase}: {e}")
             self.samples.setdefault(self.phase, []).append((time.perf_counter() - t) * 1000)
             i += 1
-            time.sleep(0.05)
+            time.sleep(self.pause)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--delta", type=int, default=10_000)
+    ap.add_argument("--rate", type=float, default=2.0, help="requests per second per client")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sinergi-registry-bench-")
     try:
@@ -170,8 +172,9 @@ def main():
         floor_s = floor(floor_db, full)
 
         port = free_port()
+        server_log = open(os.path.join(work, "server.log"), "w")
         server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env_for(db),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=server_log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -183,10 +186,10 @@ def main():
         token = json.loads(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/auth/token", data=body,
                                                                           headers={"Content-Type": "application/json"})).read())["token"]
         clients = {
-            "dashboard counts": Client(base, token, lambda i: "/api/v1/stats"),
-            "look-up by passport": Client(base, token, lambda i: f"/api/v1/lookup?passport=X{(i * 7919) % a.persons:08d}&purpose=fieldCheck"),
-            "foreigner list": Client(base, token, lambda i: f"/api/v1/foreigners?q=TANAKA&page={1 + i % 5}"),
-            "record page": Client(base, token, lambda i: "/api/v1/foreigners?per=1"),
+            "dashboard counts": Client(base, token, lambda i: "/api/v1/stats", 1 / a.rate),
+            "look-up by passport": Client(base, token, lambda i: f"/api/v1/lookup?passport=X{(i * 7919) % a.persons:08d}&purpose=fieldCheck", 1 / a.rate),
+            "foreigner list": Client(base, token, lambda i: f"/api/v1/foreigners?q=TANAKA&page={1 + i % 5}", 1 / a.rate),
+            "record page": Client(base, token, lambda i: "/api/v1/foreigners?per=1", 1 / a.rate),
         }
         for c in clients.values():
             c.start()
@@ -200,8 +203,14 @@ def main():
         time.sleep(2)
         for c in clients.values():
             c.stop = True
+        for c in clients.values():
+            c.join()            # no request in flight when the server stops (it would answer 500 while shutting down)
         server.terminate()
         server.wait()
+        server_log.close()
+        errors = [l.strip() for l in open(os.path.join(work, "server.log")) if "error" in l.lower() or "500" in l]
+        if errors:
+            print("server errors:\n" + "\n".join(errors[:10]))
         rows = sum(delta_summary["created"].values()) + sum(delta_summary["updated"].values())
         results = {"persons": a.persons, "load_s": load_s, "load_mb": load_mb, "floor_s": floor_s, "delta_rows": rows, "delta_s": delta_s, "delta_mb": delta_mb,
                    "db_mb": os.path.getsize(db) / 1e6, "clients": {}}
@@ -215,7 +224,7 @@ def main():
         print(f"| full load, {a.persons:,} persons (4 files, {4 * a.persons + 2000:,} rows) | {load_s:.1f} s, {load_mb:,.0f} MB peak | "
               f"floor (sqlite3 executemany, same rows): {floor_s:.1f} s |")
         print(f"| daily delta, {rows:,} changed rows | {delta_s:.1f} s, {delta_mb:,.0f} MB peak | |")
-        print("\n| client (4 at once, 20/s each) | p50 / p99 before, ms | p50 / p99 / max during the delta, ms | requests during | errors |\n|---|---|---|---|---|")
+        print(f"\n| client (4 at once, {a.rate:g}/s each) | p50 / p99 before, ms | p50 / p99 / max during the delta, ms | requests during | errors |\n|---|---|---|---|---|")
         for name, r in results["clients"].items():
             print(f"| {name} | {r['before_p50']:.0f} / {r['before_p99']:.0f} | {r['during_p50']:.0f} / {r['during_p99']:.0f} / {r['during_max']:.0f} | {r['during_n']} | {r['errors']} |")
     finally:

@@ -50,14 +50,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(RegistryCommand(), as: "registry")
 }
 
-/// SQLite: WAL (one writer, many readers without blocking), a 5 s busy timeout and foreign keys on
-/// every pooled connection (one per event loop).
+/// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout and foreign keys on
+/// every pooled connection (one per event loop). A registry delta of 10,000 rows on a million-person registry
+/// holds the write lock 5–7 s on this machine; with 5 s, an audited read (it writes its audit event) waiting
+/// behind it failed with "database is locked". Waiting longer is slower but loses nothing.
 func tuneSQLite(_ app: Application) async throws {
     guard case .sqlite = app.config.database else { return }
     for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs].map { ($0, loop) } }) {
         let db = app.databases.database(id, logger: app.logger, on: loop)! as! any SQLDatabase
         try await db.raw("PRAGMA journal_mode = WAL").run()
-        try await db.raw("PRAGMA busy_timeout = 5000").run()
+        try await db.raw("PRAGMA busy_timeout = 20000").run()
         try await db.raw("PRAGMA synchronous = NORMAL").run()
         try await db.raw("PRAGMA foreign_keys = ON").run()
     }
