@@ -22,9 +22,20 @@ import VaporTesting
         return try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView)).items
     }
 
+    /// One of the demo sponsor's foreigners, living at its current address since 1 January (the demo's addresses
+    /// start with the permit, which may lie after the dates the tests propose).
     func sponsored(_ app: Application) async throws -> Foreigner {
         let u = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
-        return try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID == u.$sponsor.id!).filter(\.$permitEnd != nil).sort(\.$id).first())
+        let f = try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID == u.$sponsor.id!).filter(\.$permitEnd != nil).sort(\.$id).first())
+        let current = try #require(try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$isCurrent == true).first())
+        current.validFrom = "2026-01-01"
+        try await current.save(on: app.db)
+        if try await Employment.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$endOn == nil).count() == 0 {
+            let e = Employment()
+            e.$foreigner.id = f.id!; e.$sponsor.id = f.sponsorID!; e.position = "Teknisi"; e.startOn = "2026-01-01"
+            try await e.create(on: app.db)
+        }
+        return f
     }
 
     @Test func anAcceptedSponsorReportProposesAndOnlyTheOfficerAppliesIt() async throws {

@@ -155,6 +155,7 @@ import VaporTesting
             for f in people {
                 let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
                 p.startOn = "2026-11-10"
+                p.$type.id = "E23"          // a worker's ITAS, whatever the demo drew: nobody exempt yet
                 try await p.save(on: app.db)
             }
             let sponsor = try await apiToken(app, "sponsor@demo.sinergi.id")
