@@ -10,12 +10,14 @@ import time
 import urllib.request
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support import wait as selenium_wait
 
-# Every wait in these tests polls a page whose script re-renders parts of it: an element read while it is
-# being replaced is read again at the next poll instead of failing the test (a flake seen under CI load).
-selenium_wait.IGNORED_EXCEPTIONS = (NoSuchElementException, StaleElementReferenceException)
+# Every wait in these tests polls a page that its script re-renders or that is being replaced by the next one:
+# an element read meanwhile fails as "stale" or, in Chromium, as "Node with given id does not belong to the
+# document" (a plain WebDriverException). The wait reads again at the next poll; a condition that never holds
+# still fails, at the wait's timeout (flakes seen under CI load).
+selenium_wait.IGNORED_EXCEPTIONS = (WebDriverException,)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("SINERGI_BIN", os.path.join(ROOT, ".build", "debug", "sinergi"))
