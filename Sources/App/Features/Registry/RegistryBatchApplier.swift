@@ -218,8 +218,6 @@ enum RegistryBatchApplier {
 
         // foreigners.csv
         for p in batch.persons {
-            let full = "\(p.givenNames) \(p.familyName)".trimmingCharacters(in: .whitespaces)
-            _ = full
             if var state = people[p.ref] {
                 var wanted = state.person.row
                 wanted.family_name = p.familyName; wanted.given_names = p.givenNames; wanted.sex = p.sex

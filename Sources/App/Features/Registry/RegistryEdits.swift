@@ -10,8 +10,6 @@ import Vapor
 /// (names, date of birth, nationality, passport number) are not changed at once: they become a pending
 /// change that a supervisor of the office other than the proposer approves or rejects (four eyes).
 enum RegistryEdits {
-    static let identityFields = ["familyName", "givenNames", "dateOfBirth", "nationality", "passportNumber"]
-    static let directFields = ["sex", "placeOfBirth", "spouseOfCitizen"]
 
     /// A change to a foreigner's own fields (`PATCH /api/v1/foreigners/{id}`); absent fields stay as they are.
     struct FieldInput: Content {
@@ -111,10 +109,8 @@ enum RegistryEdits {
 
     // MARK: - History
 
-    static func actorName(_ p: Principal) -> String { p.displayName }
-
     static func history(_ rows: [RegistryBatchApplier.HistoryRow], source: String, reason: String?, by p: Principal, name: String? = nil, at now: Date, on db: any Database) async throws {
-        try await RegistryBatchApplier.insertHistory(rows, at: now, actorID: p.userID.uuidString, actorName: name ?? actorName(p), source: source, reason: reason, on: db as! any SQLDatabase)
+        try await RegistryBatchApplier.insertHistory(rows, at: now, actorID: p.userID.uuidString, actorName: name ?? p.displayName, source: source, reason: reason, on: db as! any SQLDatabase)
     }
 
     // MARK: - Create
