@@ -144,5 +144,7 @@ extension L10n {
         "understudyName": ("Nama tenaga pendamping", "Understudy's name"), "understudyPosition": ("Jabatan tenaga pendamping", "Understudy's position"),
         "validFrom": ("Berlaku dari", "Valid from"), "validTo": ("Berlaku sampai", "Valid to"), "within": ("Wilayah", "within"),
         "text": ("Isi", "Text"),
+        "duplicateId": ("Data ganda", "Duplicate record"), "keep": ("Data yang dipertahankan", "Record to keep"),
+        "sector": ("Bidang usaha", "Sector"), "phone": ("Telepon", "Telephone"),
     ]
 }

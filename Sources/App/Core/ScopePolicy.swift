@@ -78,16 +78,26 @@ enum ScopePolicy {
         return f
     }
 
-    static func sponsors(_ req: Request) throws -> QueryBuilder<Sponsor> {
+    /// Sponsors in scope; a record merged into another is left out unless asked for (its old links lead to the kept one).
+    static func sponsors(_ req: Request, includingMerged: Bool = false) throws -> QueryBuilder<Sponsor> {
         let p = try req.requirePrincipal()
+        let query: QueryBuilder<Sponsor>
         switch p.role {
         case .officer, .supervisor:
-            return Sponsor.query(on: req.db).filter(.sql(RowFilter.regencies(p.jurisdiction).sql))
+            query = Sponsor.query(on: req.db).filter(.sql(RowFilter.regencies(p.jurisdiction).sql))
         case .sponsor:
-            return Sponsor.query(on: req.db).filter(\.$id == (p.sponsorID ?? UUID()))
+            query = Sponsor.query(on: req.db).filter(\.$id == (p.sponsorID ?? UUID()))
         case .agency, .admin, .integration:
             throw Abort(.forbidden)
         }
+        return includingMerged ? query : query.filter(\.$mergedInto == nil)
+    }
+
+    /// Merge proposals whose kept sponsor lies in the office's jurisdiction (officers and supervisors only).
+    static func sponsorMerges(_ req: Request) throws -> QueryBuilder<SponsorMerge> {
+        let p = try req.requirePrincipal()
+        guard p.role == .officer || p.role == .supervisor else { throw Abort(.forbidden) }
+        return SponsorMerge.query(on: req.db).filter(.sql(SQLQueryString("kept_id IN (SELECT id FROM sponsors WHERE \(RowFilter.regencies(p.jurisdiction).sql))")))
     }
 
     static func sponsor(_ id: UUID, _ req: Request) async throws -> Sponsor {

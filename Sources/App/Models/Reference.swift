@@ -135,6 +135,7 @@ final class Sponsor: Model, @unchecked Sendable {
     @Field(key: "language") var language: String
     @OptionalParent(key: "estate_id") var estate: Estate?
     @OptionalField(key: "sponsor_ref") var sponsorRef: String?   // the immigration system's own id (registry feed)
+    @OptionalField(key: "merged_into") var mergedInto: UUID?     // a duplicate merged into another record (kept, never deleted)
     init() {}
 }
 

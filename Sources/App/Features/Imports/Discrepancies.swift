@@ -152,7 +152,7 @@ enum Discrepancies {
             // Companies on a company list that matched no sponsor, and employers named on worker lists
             // that are no sponsor in the region.
             var out = try await rows(companyImports, state: .unmatched).map { item($0, "disc.note.companyNotSponsor") }
-            let sponsorKeys = Set(try await sql.raw("SELECT name FROM sponsors WHERE kind = 'company' AND \(filter.sql)").all(decoding: [String: String].self).compactMap { $0["name"] }.map(Reconciler.companyKey))
+            let sponsorKeys = Set(try await sql.raw("SELECT name FROM sponsors WHERE kind = 'company' AND merged_into IS NULL AND \(filter.sql)").all(decoding: [String: String].self).compactMap { $0["name"] }.map(Reconciler.companyKey))
             let workerImports = imps.filter { $0.kindValue == .foreignWorkers }.map { $0.id! }
             var named: [String: (Row, Int)] = [:]
             for state in [MatchState.matched, .review, .unmatched] {

@@ -62,7 +62,12 @@ enum Reconciler {
         }
         try Task.checkCancellation()
         await progress(90)
-        return try await store(verdicts, importID: importID, db: db)
+        let counts = try await store(verdicts, importID: importID, db: db)
+        if imp.kindValue.isCompanies {
+            // Two registry sponsors that one listed company points at are proposed for a merge (never merged by themselves).
+            _ = try await db.writeTransaction { tx in try await SponsorEdits.proposeFromImport(imp, now: Date(), db: tx) }
+        }
+        return counts
     }
 
     static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
@@ -117,7 +122,7 @@ enum Reconciler {
         struct Row: Decodable { var id: UUID; var name: String; var npwp: String?; var nib: String? }
         struct Spo: Decodable { var id: UUID; var name: String; var npwp: String?; var nib: String? }
         let rows = try await sql.raw("SELECT id, name, npwp, nib FROM import_rows WHERE import_id = \(bind: imp.id!)").all(decoding: Row.self)
-        let sponsors = try await sql.raw("SELECT id, name, npwp, nib FROM sponsors WHERE kind = 'company' AND \(imp.regionFilter.sql)").all(decoding: Spo.self)
+        let sponsors = try await sql.raw("SELECT id, name, npwp, nib FROM sponsors WHERE kind = 'company' AND merged_into IS NULL AND \(imp.regionFilter.sql)").all(decoding: Spo.self)
         func digits(_ s: String?) -> String? { s.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 } }
         var byNPWP: [String: Int] = [:], byNIB: [String: Int] = [:], byKey: [String: Int] = [:], byToken: [String: [Int]] = [:]
         let keys = sponsors.map { companyKey($0.name) }

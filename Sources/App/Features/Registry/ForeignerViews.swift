@@ -102,13 +102,7 @@ enum ForeignerViews {
         })
         </tbody></table>
         """
-        let changes: HTML = history.isEmpty ? none : """
-        <table class="responsive"><thead><tr><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("h.field", lang))</th><th>\(L10n.t("h.old", lang))</th><th>\(L10n.t("h.new", lang))</th><th>\(L10n.t("h.by", lang))</th><th>\(L10n.t("h.source", lang))</th></tr></thead><tbody>
-        \(history.html { h in
-            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(RegistryText.historyValue(h.field, h.old, lang))</td><td>\(RegistryText.historyValue(h.field, h.new, lang))</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
-        })
-        </tbody></table>
-        """
+        let changes: HTML = history.isEmpty ? none : historyTable(req, history)
         return Views.page(req, title: f.fullName, body: """
         <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
         <p class="muted">\(L10n.t("f.auditNote", lang))</p>
@@ -136,5 +130,17 @@ enum ForeignerViews {
         <section class="card" id="travel"><h2>\(L10n.t("f.travel", lang))</h2>\(travel)</section>
         \(canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(changes)</section>") : "")
         """)
+    }
+
+    /// A record's change history: when, which field, before, after, who, and where the change came from with its reason.
+    static func historyTable(_ req: Request, _ history: [RegistryFeedController.HistoryItem]) -> HTML {
+        let lang = req.language
+        return """
+        <table class="responsive"><thead><tr><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("h.field", lang))</th><th>\(L10n.t("h.old", lang))</th><th>\(L10n.t("h.new", lang))</th><th>\(L10n.t("h.by", lang))</th><th>\(L10n.t("h.source", lang))</th></tr></thead><tbody>
+        \(history.html { h in
+            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(RegistryText.historyValue(h.field, h.old, lang))</td><td>\(RegistryText.historyValue(h.field, h.new, lang))</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
+        })
+        </tbody></table>
+        """
     }
 }

@@ -74,6 +74,8 @@ enum RegistryBatchApplier {
     struct SponsorRow: Decodable, Sendable {
         var id: UUID; var sponsor_ref: String?; var kind: String; var name: String; var nib: String?; var npwp: String?
         var address: String; var village_code: String; var email: String?; var phone: String?
+        /// A record an officer merged into another: references to its ref lead to the kept record.
+        var merged_into: UUID? = nil
     }
     struct PassportRow: Decodable, Sendable {
         var id: UUID; var foreigner_id: UUID; var number: String; var issuing_country: String; var issued_on: String?; var expires_on: String; var is_current: Bool
@@ -150,14 +152,14 @@ enum RegistryBatchApplier {
         let sponsorRefs = Set(batch.sponsors.map(\.ref) + batch.permits.compactMap(\.sponsorRef) + batch.employments.map(\.sponsorRef))
         var sponsors: [String: Tracked<SponsorRow>] = [:]
         for chunk in chunks(Array(sponsorRefs)) {
-            for s in try await sql.raw("SELECT id, sponsor_ref, kind, name, nib, npwp, address, village_code, email, phone FROM sponsors WHERE sponsor_ref IN (\(binds: chunk))").all(decoding: SponsorRow.self) {
+            for s in try await sql.raw("SELECT id, sponsor_ref, kind, name, nib, npwp, address, village_code, email, phone, merged_into FROM sponsors WHERE sponsor_ref IN (\(binds: chunk))").all(decoding: SponsorRow.self) {
                 sponsors[s.sponsor_ref!] = Tracked(row: s, isNew: false, changed: false)
             }
         }
         for s in batch.sponsors {
             if !villages.contains(s.villageCode) { problems.append(.init(.sponsors, s.line, "feed.unknownVillage", s.villageCode)); continue }
             let wanted = SponsorRow(id: sponsors[s.ref]?.row.id ?? UUID(), sponsor_ref: s.ref, kind: s.kind, name: s.name, nib: s.nib, npwp: s.npwp,
-                                    address: s.address, village_code: s.villageCode, email: s.email, phone: s.phone)
+                                    address: s.address, village_code: s.villageCode, email: s.email, phone: s.phone, merged_into: sponsors[s.ref]?.row.merged_into)
             if var existing = sponsors[s.ref] {
                 let changes = diff(existing.row, wanted, [("kind", \.kind), ("name", \.name), ("address", \.address), ("villageCode", \.village_code)],
                                    [("nib", \.nib), ("npwp", \.npwp), ("email", \.email), ("phone", \.phone)])
@@ -245,7 +247,7 @@ enum RegistryBatchApplier {
         }
         func sponsorID(_ file: RegistryFeed.File, _ line: Int, _ ref: String?) -> (ok: Bool, id: UUID?) {
             guard let ref else { return (true, nil) }
-            if let s = sponsors[ref] { return (true, s.row.id) }
+            if let s = sponsors[ref] { return (true, s.row.merged_into ?? s.row.id) }
             problems.append(.init(file, line, "feed.unknownSponsor", ref)); return (false, nil)
         }
 

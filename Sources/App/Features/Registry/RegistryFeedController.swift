@@ -118,17 +118,21 @@ enum RegistryFeedController {
         var validFrom: String?
     }
 
-    static func historyItems(_ id: UUID, paging: Paging, db: any Database) async throws -> (items: [HistoryItem], total: Int) {
+    /// Whose history: a foreigner's (with its passports, permits, addresses and employments) or a sponsor's.
+    enum HistoryOwner { case foreigner, sponsor }
+
+    static func historyItems(_ id: UUID, of owner: HistoryOwner = .foreigner, paging: Paging, db: any Database) async throws -> (items: [HistoryItem], total: Int) {
         let sql = db as! any SQLDatabase
         struct Row: Decodable {
             var field: String; var old_value: String?; var new_value: String?; var recorded_at: Date; var actor_name: String
             var source: String; var record: String?; var reason: String?; var valid_from: String?
         }
         struct N: Decodable { var n: Int }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM registry_history WHERE foreigner_id = \(bind: id)").first(decoding: N.self)?.n ?? 0
+        let owned: SQLQueryString = owner == .foreigner ? "foreigner_id = \(bind: id)" : "object_type = 'sponsor' AND object_id = \(bind: id)"
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM registry_history WHERE \(owned)").first(decoding: N.self)?.n ?? 0
         let rows = try await sql.raw("""
             SELECT field, old_value, new_value, recorded_at, actor_name, source, record, reason, valid_from FROM registry_history
-            WHERE foreigner_id = \(bind: id) ORDER BY recorded_at DESC, field LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)
+            WHERE \(owned) ORDER BY recorded_at DESC, field LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)
             """).all(decoding: Row.self)
         return (rows.map { HistoryItem(field: $0.field, old: $0.old_value, new: $0.new_value, at: $0.recorded_at, by: $0.actor_name, source: $0.source,
                                        record: $0.record, reason: $0.reason, validFrom: $0.valid_from) }, total)

@@ -11,6 +11,8 @@ enum SponsorViews {
         var counts: [UUID: Int]
         var paging: Paging
         var total: Int
+        var canEdit = false
+        var openMerges = 0
     }
 
     static func list(_ req: Request, _ m: ListModel) -> Response {
@@ -24,8 +26,13 @@ enum SponsorViews {
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         let filter = FormState(values: ["q": m.query])
+        let actions: HTML = m.canEdit ? """
+        <p class="actions"><a class="button" href="\(SponsorURL.new.path)">\(L10n.t("sponsor.new", lang))</a>
+        <a href="\(SponsorURL.merges.path)">\(L10n.t("sponsor.merges", lang)) (\(m.openMerges))</a></p>
+        """ : ""
         return Views.page(req, title: L10n.t("nav.sponsors", lang), body: """
         <h1>\(L10n.t("nav.sponsors", lang))</h1>
+        \(actions)
         \(Form.open(req, action: SiteURL.sponsors.path, id: "sponsor-search", method: "get", classes: "filters"))
           \(Form.field("q", label: L10n.t("s.search", lang), state: filter, kind: .search))
           <button type="submit">\(L10n.t("list.filter", lang))</button>
@@ -42,6 +49,8 @@ enum SponsorViews {
         var today: String
         /// The link to the foreign-worker documents (the portal's page for the sponsor itself, the officers' otherwise); nil for individuals.
         var tka: String?
+        var canEdit = false
+        var history: [RegistryFeedController.HistoryItem] = []
     }
 
     static func detail(_ req: Request, _ m: DetailModel) -> Response {
@@ -55,6 +64,7 @@ enum SponsorViews {
         """
         return Views.page(req, title: s.name, body: """
         <h1>\(s.name)</h1>
+        \(m.canEdit ? HTML("<p class=\"actions\"><a class=\"button\" href=\"\(SponsorURL.edit(.id(s.id!)).path)\">\(L10n.t("sponsor.edit", lang))</a></p>") : "")
         \(m.tka.map { "<p><a href=\"\($0)\">\(L10n.t("tka.title", lang))</a></p>" as HTML } ?? "")
         <section class="card"><dl class="facts">
           <dt>\(L10n.t("s.kind", lang))</dt><dd>\(kindLabel(s, lang))</dd>
@@ -66,6 +76,7 @@ enum SponsorViews {
           <dt>\(L10n.t("s.contact", lang))</dt><dd>\(s.email ?? "—") · \(s.phone ?? "—")</dd>
         </dl></section>
         <section class="card"><h2>\(L10n.t("s.foreigners", lang)) (\(m.foreigners.count))</h2>\(people)</section>
+        \(m.canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(m.history.isEmpty ? HTML("<p class=\"muted\">\(L10n.t("f.none", lang))</p>") : ForeignerViews.historyTable(req, m.history))</section>") : "")
         """)
     }
 }

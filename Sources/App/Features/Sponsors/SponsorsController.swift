@@ -9,21 +9,33 @@ enum SponsorsController {
         g.get(.sponsor(.key), use: detail)
     }
 
-    static func list(_ req: Request) async throws -> Response {
-        let paging = try Paging(req)
-        let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces).prefix(100).description ?? ""
+    /// Sponsors in scope whose name holds `q`, or whose NIB or NPWP holds its digits (four or more).
+    static func search(_ q: String, _ req: Request) throws -> QueryBuilder<Sponsor> {
         let query = try ScopePolicy.sponsors(req)
         if !q.isEmpty {
             let digits = q.filter(\.isNumber)
             query.group(.or) { or in
                 or.filter(\.$name, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%")
-                if digits.count >= 4 { or.filter(\.$nib =~ digits).filter(\.$npwp =~ digits) }
+                if digits.count >= 4 {
+                    or.filter(\.$nib, .custom("LIKE"), "%\(digits)%")
+                    or.filter(\.$npwp, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%")
+                }
             }
         }
+        return query
+    }
+
+    static func list(_ req: Request) async throws -> Response {
+        let paging = try Paging(req)
+        let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces).prefix(100).description ?? ""
+        let query = try search(q, req)
         let total = try await query.copy().count()
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
         let counts = try await workerCounts(items.compactMap(\.id), req)
-        return SponsorViews.list(req, .init(query: q, items: items, counts: counts, paging: paging, total: total))
+        let p = try req.requirePrincipal()
+        let officer = p.role == .officer || p.role == .supervisor
+        let openMerges = officer ? try await ScopePolicy.sponsorMerges(req).filter(\.$status == "open").filter(\.$source == "import").count() : 0
+        return SponsorViews.list(req, .init(query: q, items: items, counts: counts, paging: paging, total: total, canEdit: officer, openMerges: openMerges))
     }
 
     /// Number of foreigners each sponsor currently sponsors, within the user's personal-data scope.
@@ -35,13 +47,20 @@ enum SponsorsController {
 
     static func detail(_ req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
+        // An old link to a record merged into another leads to the kept one.
+        if let merged = try await ScopePolicy.sponsors(req, includingMerged: true).filter(\.$id == id).first(), let kept = merged.mergedInto {
+            return req.redirect(to: SiteURL.sponsor(.id(kept)).path)
+        }
         let s = try await ScopePolicy.sponsor(id, req)
         let estate = try await s.$estate.get(on: req.db)
         let village = try await Region.find(s.villageCode, on: req.db)
         let foreigners = try await ScopePolicy.foreigners(req).filter(\.$sponsorID == id).sort(\.$fullName).limit(500).all()
         let p = try req.requirePrincipal()
+        let officer = p.role == .officer || p.role == .supervisor
         let tka: String? = s.kind != "company" ? nil : p.role == .sponsor ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
+        // The change history is the office's working data, not the sponsor's.
+        let history = officer ? try await RegistryFeedController.historyItems(id, of: .sponsor, paging: Paging(page: 1, per: 50), db: req.db).items : []
         return SponsorViews.detail(req, .init(sponsor: s, estate: estate?.name, village: village?.name, foreigners: foreigners,
-                                              today: req.application.today, tka: tka))
+                                              today: req.application.today, tka: tka, canEdit: officer, history: history))
     }
 }
