@@ -262,7 +262,7 @@ enum SponsorEdits {
         let query = try ScopePolicy.sponsors(req).filter(\.$id != s.id!).filter(\.$kind == s.kind)
         let nibD = digits(s.nib), npwpD = digits(s.npwp)
         query.group(.or) { or in
-            or.filter(\.$name, .custom("LIKE"), "%\(first.replacingOccurrences(of: "%", with: ""))%")
+            or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + first.lowercased().replacingOccurrences(of: "%", with: "") + "%")")))
             if let n = s.nib { or.filter(\.$nib == n) }
             if let n = s.npwp { or.filter(\.$npwp == n) }
         }

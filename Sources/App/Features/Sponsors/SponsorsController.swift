@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `/sponsors` and `/sponsors/:id`: companies and individuals who sponsor foreigners.
@@ -15,7 +16,8 @@ enum SponsorsController {
         if !q.isEmpty {
             let digits = q.filter(\.isNumber)
             query.group(.or) { or in
-                or.filter(\.$name, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%")
+                // LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+                or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + q.lowercased().replacingOccurrences(of: "%", with: "") + "%")")))
                 if digits.count >= 4 {
                     or.filter(\.$nib, .custom("LIKE"), "%\(digits)%")
                     or.filter(\.$npwp, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%")
