@@ -56,6 +56,26 @@ def test_users_create(seeded_db, workdir):
     assert bad_role.returncode != 0 and "--role" in bad_role.stderr
 
 
+def test_users_set_password(seeded_db, workdir):
+    path = copy_db(seeded_db, workdir, "setpw.sqlite")
+    url = "sqlite://" + path
+    before = sqlite3.connect(path).execute("select password_hash from users where email = 'officer@demo.sinergi.id'").fetchone()[0]
+    ok = run(["users", "set-password", "--email", "OFFICER@demo.sinergi.id", "--password-stdin"], url, stdin="kuda-laut-biru-88\n")
+    assert ok.returncode == 0, ok.stderr
+    assert "password set for officer@demo.sinergi.id" in ok.stdout
+    db = sqlite3.connect(path)
+    after = db.execute("select password_hash from users where email = 'officer@demo.sinergi.id'").fetchone()[0]
+    assert after != before and after.startswith("$2")
+    assert db.execute("select count(*) from audit_events where action = 'user.password.set'").fetchone()[0] == 1
+    weak = run(["users", "set-password", "--email", "officer@demo.sinergi.id", "--password-stdin"], url, stdin="password\n")
+    assert weak.returncode != 0 and "password refused" in weak.stderr
+    nobody = run(["users", "set-password", "--email", "nobody@demo.sinergi.id", "--password-stdin"], url, stdin="kuda-laut-biru-88\n")
+    assert nobody.returncode != 0 and "no user" in nobody.stderr
+    no_stdin_flag = run(["users", "set-password", "--email", "officer@demo.sinergi.id"], url, stdin="kuda-laut-biru-88\n")
+    assert no_stdin_flag.returncode != 0 and "--password-stdin" in no_stdin_flag.stderr
+    assert run(["audit", "verify"], url).returncode == 0
+
+
 def test_audit_verify_detects_an_edited_row(seeded_db, workdir):
     path = copy_db(seeded_db, workdir, "audit.sqlite")
     url = "sqlite://" + path

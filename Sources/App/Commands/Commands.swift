@@ -60,7 +60,7 @@ enum DemoPassword {
 
 /// `sinergi users create --email … --role … [--office CODE|--agency ID|--sponsor ID] [--name …] --password-stdin`
 struct UsersCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "set-password": SetPasswordCommand()] }
     var help: String { "Manage user accounts." }
 }
 
@@ -122,6 +122,36 @@ struct CreateUserCommand: AsyncCommand {
             return ((), [AuditEntry(action: "user.create", objectType: "user", objectID: user.id!.uuidString, detail: "role=\(role.rawValue)")])
         }
         context.console.print("created \(role.rawValue) \(email) (id \(user.id!.uuidString))")
+    }
+}
+
+/// `sinergi users set-password --email E --password-stdin`: for operators and scripts. The user's sessions and
+/// tokens end, unused password links stop working, and the change is audited.
+struct SetPasswordCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email") var email: String?
+        @Flag(name: "password-stdin", help: "read the password from standard input (first line)") var passwordStdin: Bool
+    }
+    var help: String { "Sets a user's password from standard input, never from the command line." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let email = signature.email.flatMap(EmailAddress.init)?.value else { throw CommandFailure(message: "--email is missing or not a valid email address") }
+        guard signature.passwordStdin else { throw CommandFailure(message: "--password-stdin is required (passwords are never taken from arguments)") }
+        guard let user = try await User.query(on: app.db).filter(\.$email == email).first(), let id = user.id else {
+            throw CommandFailure(message: "no user with email \(email)")
+        }
+        guard let password = readLine(strippingNewline: true), !password.isEmpty else { throw CommandFailure(message: "no password on standard input") }
+        if let problem = PasswordPolicy.problem(with: password, email: email) { throw CommandFailure(message: "password refused: \(problem.english)") }
+        let hash = try await PasswordHasher.hash(password, cost: app.config.bcryptCost, on: app.threadPool)
+        let now = app.clock.now()
+        try await AuditLog.write(on: app.db, actor: AuditActor(id: "cli", role: "admin"), requestID: "cli-\(UUID().uuidString.prefix(8))", clock: app.clock) { db in
+            try await User.query(on: db).filter(\.$id == id).set(\.$passwordHash, to: hash).update()
+            try await PasswordLink.query(on: db).filter(\.$userID == id).filter(\.$usedAt == nil).set(\.$expiresAt, to: now).update()
+            try await Accounts.endSessions(of: id, on: db)
+            return ((), [AuditEntry(action: "user.password.set", objectType: "user", objectID: id.uuidString, detail: "cli")])
+        }
+        context.console.print("password set for \(email); its sessions and tokens have ended")
     }
 }
 

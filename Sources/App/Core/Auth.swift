@@ -159,6 +159,7 @@ enum Authentication {
             let s = SessionRecord()
             s.id = Tokens.digest(token); s.$user.id = userID; s.createdAt = now; s.expiresAt = now.addingTimeInterval(lifetime)
             try await s.create(on: db)
+            try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
             return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: "web")])
         }
         return token
@@ -173,6 +174,7 @@ enum Authentication {
             let t = APIToken()
             t.id = Tokens.digest(token); t.$user.id = userID; t.createdAt = now; t.expiresAt = expires
             try await t.create(on: db)
+            try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
             return ((), [AuditEntry(action: "auth.token", objectType: "user", objectID: userID.uuidString, detail: "api")])
         }
         return (token, expires)

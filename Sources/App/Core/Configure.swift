@@ -97,6 +97,7 @@ func routes(_ app: Application) {
     ProposedChangesController.register(web: web, api: api)
     SponsorsController.register(web: web)
     SponsorEditsController.register(web: web, api: api)
+    AccountsController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)

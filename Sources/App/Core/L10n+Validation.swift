@@ -146,5 +146,7 @@ extension L10n {
         "text": ("Isi", "Text"),
         "duplicateId": ("Data ganda", "Duplicate record"), "keep": ("Data yang dipertahankan", "Record to keep"),
         "sector": ("Bidang usaha", "Sector"), "phone": ("Telepon", "Telephone"),
+        "officeCode": ("Kantor", "officeCode"), "agencyId": ("Instansi", "agencyId"), "role": ("Peran", "role"),
+        "password": ("Kata sandi", "Password"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
     ]
 }

@@ -22,6 +22,8 @@ final class User: Model, @unchecked Sendable {
     /// Notifications also by e-mail (through the outbox), as the user chose.
     @Field(key: "notify_email") var notifyEmail: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// The last sign-in (web session or API token).
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     init() {}
 
     var roleValue: Role { Role(rawValue: role) ?? .sponsor }

@@ -63,18 +63,4 @@ enum AdminViews {
         </tbody></table>
         """)
     }
-
-    static func users(_ req: Request, users: [User]) -> Response {
-        let lang = req.language
-        let rows: HTML = users.html { u in
-            let state = u.disabled ? "<span class=\"badge overstayed\">\(L10n.t("users.disabled", lang))</span>" as HTML : "\(L10n.t("users.active", lang))"
-            return "<tr><td>\(u.email)</td><td>\(u.displayName)</td><td>\(roleName(u.role, lang))</td><td>\(u.office?.name ?? u.agency?.name ?? u.sponsor?.name ?? "—")</td><td>\(state)</td></tr>"
-        }
-        return Views.page(req, title: L10n.t("nav.users", lang), body: """
-        <h1>\(L10n.t("nav.users", lang))</h1>
-        <table class="responsive" id="user-list"><thead><tr><th>\(L10n.t("users.email", lang))</th><th>\(L10n.t("s.name", lang))</th><th>\(L10n.t("users.role", lang))</th><th>\(L10n.t("users.unit", lang))</th><th>\(L10n.t("users.state", lang))</th></tr></thead><tbody>
-        \(rows)
-        </tbody></table>
-        """)
-    }
 }

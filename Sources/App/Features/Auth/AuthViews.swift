@@ -20,6 +20,7 @@ enum AuthViews {
                          attributes: "autocomplete=\"current-password\""))
             \(Form.submit(L10n.t("login.submit", lang)))
           </form>
+          <p><a href="\(AccountURL.forgot.path)" id="forgot-link">\(L10n.t("pwlink.forgot", lang))</a></p>
         </section>
         """, status: status)
     }
