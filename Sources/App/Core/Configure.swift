@@ -98,6 +98,7 @@ func routes(_ app: Application) {
     SponsorsController.register(web: web)
     SponsorEditsController.register(web: web, api: api)
     AccountsController.register(web: web, api: api)
+    ReferenceAdminController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)

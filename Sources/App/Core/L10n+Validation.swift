@@ -147,6 +147,8 @@ extension L10n {
         "duplicateId": ("Data ganda", "Duplicate record"), "keep": ("Data yang dipertahankan", "Record to keep"),
         "sector": ("Bidang usaha", "Sector"), "phone": ("Telepon", "Telephone"),
         "officeCode": ("Kantor", "officeCode"), "agencyId": ("Instansi", "agencyId"), "role": ("Peran", "role"),
-        "password": ("Kata sandi", "Password"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
+        "password": ("Kata sandi", "Password"), "code": ("Kode", "Code"), "label": ("Nama", "Label"), "maxDays": ("Lama paling lama", "maxDays"),
+        "timeZone": ("Zona waktu", "Time zone"), "regency": ("Kabupaten/kota", "Regency"), "jurisdiction": ("Wilayah kerja", "Jurisdiction"),
+        "active": ("Keadaan", "active"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
     ]
 }

@@ -25,7 +25,9 @@ enum Navigation {
             items.append(.link(.inspections, "nav.inspections"))
             return items
         case .admin:
-            return [.link(.home, "nav.dashboard"), .link(.adminAudit, "nav.audit"), .link(.adminUsers, "nav.users"), .link(.adminOutbox, "nav.outbox")]
+            return [.link(.home, "nav.dashboard"), .link(.adminUsers, "nav.users"),
+                    .menu("nav.group.reference", [(.adminOffices, "nav.offices"), (.adminAgencies, "nav.agencies"), (.adminPermitTypes, "nav.permitTypes")]),
+                    .link(.adminAudit, "nav.audit"), .link(.adminOutbox, "nav.outbox")]
         case .integration:
             return []
         case .agency:

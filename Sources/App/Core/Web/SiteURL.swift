@@ -43,7 +43,7 @@ enum SiteURL: SitePath, Equatable {
     case discrepancies
     case portal, portalNewReport, portalTKA
     case notifications, notificationOpen(Param), notificationPreferences
-    case adminAudit, adminUsers, adminOutbox
+    case adminAudit, adminUsers, adminOutbox, adminOffices, adminAgencies, adminPermitTypes
 
     var segments: [URLSegment] {
         switch self {
@@ -86,6 +86,9 @@ enum SiteURL: SitePath, Equatable {
         case .adminAudit: return ["admin", "audit"]
         case .adminUsers: return ["admin", "users"]
         case .adminOutbox: return ["admin", "outbox"]
+        case .adminOffices: return ["admin", "offices"]
+        case .adminAgencies: return ["admin", "agencies"]
+        case .adminPermitTypes: return ["admin", "permit-types"]
         }
     }
 }

@@ -1,0 +1,188 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The admin's reference data: offices (time zone, seat and jurisdiction picked as regions), Timpora agencies
+/// (type and region) and permit types. Every change is audited with before and after.
+enum ReferenceAdmin {
+    // MARK: - Offices
+
+    struct OfficeInput: Content {
+        var code: String?
+        var name: String?
+        /// `WIB`, `WITA`, `WIT` (or the zone's name, e.g. `Asia/Makassar`); by default the seat's zone.
+        var timeZone: String?
+        var villageCode: String?
+        /// Regency codes (e.g. `35.16`); on a PATCH, the whole new list.
+        var jurisdiction: [String]?
+    }
+
+    static let zones: [(abbreviation: String, identifier: String)] = [("WIB", "Asia/Jakarta"), ("WITA", "Asia/Makassar"), ("WIT", "Asia/Jayapura")]
+
+    static func zone(_ raw: String?, seat: String?) throws -> String? {
+        guard let v = raw?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return seat.map { RegionCode.timeZone(of: $0).identifier } }
+        if let z = zones.first(where: { $0.abbreviation == v.uppercased() || $0.identifier == v }) { return z.identifier }
+        throw ValidationFailure("v.oneOf", field: "timeZone", "WIB, WITA, WIT")
+    }
+
+    static func zoneName(_ identifier: String) -> String { zones.first { $0.identifier == identifier }?.abbreviation ?? identifier }
+
+    static func regencies(_ codes: [String], except office: UUID?, db: any Database) async throws -> [String] {
+        var out: [String] = []
+        for raw in codes {
+            let c = raw.trimmingCharacters(in: .whitespaces)
+            guard RegionCode.isValid(c), c.split(separator: ".").count == 2,
+                  try await Region.query(on: db).filter(\.$id == c).filter(\.$level == RegionLevel.regency.rawValue).first() != nil else {
+                throw ValidationFailure("v.regency", field: "jurisdiction", c)
+            }
+            if let held = try await OfficeJurisdiction.query(on: db).filter(\.$regencyCode == c).with(\.$office).first(), held.$office.id != office {
+                throw AppError.conflict("office.regencyTaken", c, held.office.name)
+            }
+            if !out.contains(c) { out.append(c) }
+        }
+        return out
+    }
+
+    static func jurisdiction(of office: UUID, _ db: any Database) async throws -> [String] {
+        try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == office).all().map(\.regencyCode).sorted()
+    }
+
+    static func createOffice(_ input: OfficeInput, _ req: Request) async throws -> Office {
+        guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
+        guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.officeCode", field: "code") }
+        let name = try ValidationFailure.required(input.name, "name", max: 200)
+        let seat = try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db)
+        let tz = try zone(input.timeZone, seat: seat)!
+        guard let codes = input.jurisdiction, !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
+        let regencies = try await regencies(codes, except: nil, db: req.db)
+        if try await Office.query(on: req.db).filter(\.$code == code).first() != nil { throw AppError.conflict("office.codeTaken", code) }
+        return try await req.audited { db in
+            let o = Office(id: UUID(), code: code, name: name, timeZone: tz, villageCode: seat)
+            try await o.create(on: db)
+            for r in regencies { try await OfficeJurisdiction(officeID: o.id!, regencyCode: r).create(on: db) }
+            return (o, [AuditEntry(action: "office.create", objectType: "office", objectID: o.id!.uuidString, detail: "code=\(code) tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(regencies.joined(separator: ","))")])
+        }
+    }
+
+    static func updateOffice(_ office: Office, _ input: OfficeInput, _ req: Request) async throws -> Office {
+        let id = try office.requireID()
+        if let c = input.code, c.uppercased() != office.code { throw ValidationFailure("v.codeFixed", field: "code") }
+        let name = input.name == nil ? office.name : try ValidationFailure.required(input.name, "name", max: 200)
+        let seat = input.villageCode == nil ? office.villageCode : try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db)
+        let tz = input.timeZone == nil ? office.timeZone : try zone(input.timeZone, seat: seat)!
+        let before = try await jurisdiction(of: id, req.db)
+        var wanted = before
+        if let codes = input.jurisdiction {
+            guard !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
+            wanted = try await regencies(codes, except: id, db: req.db).sorted()
+        }
+        let after = wanted
+        let old = "name=\(office.name == name ? "same" : "changed") tz=\(zoneName(office.timeZone)) seat=\(office.villageCode) jurisdiction=\(before.joined(separator: ","))"
+        let new = "tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(after.joined(separator: ","))"
+        return try await req.audited { db in
+            guard let o = try await Office.find(id, on: db) else { throw Abort(.notFound) }
+            o.name = name; o.timeZone = tz; o.villageCode = seat
+            try await o.save(on: db)
+            if after != before {
+                try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == id).delete()
+                for r in after { try await OfficeJurisdiction(officeID: id, regencyCode: r).create(on: db) }
+            }
+            return (o, [AuditEntry(action: "office.update", objectType: "office", objectID: id.uuidString, detail: "before: \(old); after: \(new)")])
+        }
+    }
+
+    // MARK: - Agencies
+
+    struct AgencyInput: Content { var name: String?; var type: String?; var regionCode: String?; var active: Bool? }
+
+    static func region(_ raw: String?, db: any Database) async throws -> String {
+        guard let c = raw?.trimmingCharacters(in: .whitespaces), !c.isEmpty else { throw ValidationFailure("v.required", field: "regionCode") }
+        guard RegionCode.isValid(c), try await Region.find(c, on: db) != nil else { throw ValidationFailure("v.regionCode", field: "regionCode") }
+        return c
+    }
+
+    static func agencyType(_ raw: String?) throws -> AgencyType {
+        guard let t = raw?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { throw ValidationFailure("v.required", field: "type") }
+        guard let type = AgencyType(rawValue: t) else { throw ValidationFailure("v.oneOf", field: "type", AgencyType.allCases.map(\.rawValue).joined(separator: ", ")) }
+        return type
+    }
+
+    static func createAgency(_ input: AgencyInput, _ req: Request) async throws -> Agency {
+        let name = try ValidationFailure.required(input.name, "name", max: 200)
+        let type = try agencyType(input.type)
+        let region = try await region(input.regionCode, db: req.db)
+        return try await req.audited { db in
+            let a = Agency(id: UUID(), name: name, type: type, regionCode: region)
+            a.active = input.active ?? true
+            try await a.create(on: db)
+            return (a, [AuditEntry(action: "agency.create", objectType: "agency", objectID: a.id!.uuidString, detail: "type=\(type.rawValue) region=\(region) active=\(a.active)")])
+        }
+    }
+
+    static func updateAgency(_ agency: Agency, _ input: AgencyInput, _ req: Request) async throws -> Agency {
+        let id = try agency.requireID()
+        let name = input.name == nil ? agency.name : try ValidationFailure.required(input.name, "name", max: 200)
+        let type = input.type == nil ? (AgencyType(rawValue: agency.type) ?? .other) : try agencyType(input.type)
+        let region = input.regionCode == nil ? agency.regionCode : try await region(input.regionCode, db: req.db)
+        let active = input.active ?? agency.active
+        let before = "type=\(agency.type) region=\(agency.regionCode) active=\(agency.active)"
+        return try await req.audited { db in
+            guard let a = try await Agency.find(id, on: db) else { throw Abort(.notFound) }
+            let renamed = a.name != name
+            a.name = name; a.type = type.rawValue; a.regionCode = region; a.active = active
+            try await a.save(on: db)
+            return (a, [AuditEntry(action: "agency.update", objectType: "agency", objectID: id.uuidString,
+                                   detail: "before: \(before); after: type=\(type.rawValue) region=\(region) active=\(active)\(renamed ? "; renamed" : "")")])
+        }
+    }
+
+    // MARK: - Permit types
+
+    struct PermitTypeInput: Content { var code: String?; var label: String?; var category: String?; var maxDays: Int? }
+    static let categories = ["ITK", "ITAS", "ITAP", "other"]
+
+    static func category(_ raw: String?) throws -> String {
+        guard let c = raw?.trimmingCharacters(in: .whitespaces), !c.isEmpty else { throw ValidationFailure("v.required", field: "category") }
+        guard let v = categories.first(where: { $0.lowercased() == c.lowercased() }) else { throw ValidationFailure("v.oneOf", field: "category", categories.joined(separator: ", ")) }
+        return v
+    }
+
+    static func maxDays(_ v: Int?) throws -> Int? {
+        guard let v else { return nil }
+        guard (1...3650).contains(v) else { throw ValidationFailure("v.wholeNumberRange", field: "maxDays", "1", "3650") }
+        return v
+    }
+
+    static func createPermitType(_ input: PermitTypeInput, _ req: Request) async throws -> PermitType {
+        guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
+        guard code.count <= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.permitTypeCode", field: "code") }
+        let label = try ValidationFailure.required(input.label, "label", max: 200)
+        let cat = try category(input.category)
+        let days = try maxDays(input.maxDays)
+        if try await PermitType.find(code, on: req.db) != nil { throw AppError.conflict("permitType.codeTaken", code) }
+        return try await req.audited { db in
+            let t = PermitType(code: code, label: label, category: cat, maxDays: days)
+            try await t.create(on: db)
+            return (t, [AuditEntry(action: "permitType.create", objectType: "permit_type", objectID: code, detail: "category=\(cat) maxDays=\(days.map(String.init) ?? "-")")])
+        }
+    }
+
+    static func updatePermitType(_ type: PermitType, _ input: PermitTypeInput, _ req: Request) async throws -> PermitType {
+        let code = type.id!
+        let label = input.label == nil ? type.label : try ValidationFailure.required(input.label, "label", max: 200)
+        let cat = input.category == nil ? type.category : try category(input.category)
+        let days = input.maxDays == nil ? type.maxDays : try maxDays(input.maxDays)
+        // A type's category is part of every permit of it (and of the registry's summaries): it stays once in use.
+        if cat != type.category, try await StayPermit.query(on: req.db).filter(\.$type.$id == code).first() != nil {
+            throw AppError.conflict("permitType.inUse", code)
+        }
+        let before = "category=\(type.category) maxDays=\(type.maxDays.map(String.init) ?? "-")"
+        return try await req.audited { db in
+            guard let t = try await PermitType.find(code, on: db) else { throw Abort(.notFound) }
+            t.label = label; t.category = cat; t.maxDays = days
+            try await t.save(on: db)
+            return (t, [AuditEntry(action: "permitType.update", objectType: "permit_type", objectID: code, detail: "before: \(before); after: category=\(cat) maxDays=\(days.map(String.init) ?? "-")")])
+        }
+    }
+}
