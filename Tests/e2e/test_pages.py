@@ -211,3 +211,27 @@ def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report-status[data-status='submitted']"))
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_the_registry_upkeep_pages_fit_a_phone_and_pass_axe(browser, server):
+    """Pages a crawl of 30 may not reach: the sponsors' upkeep and the password pages."""
+    browser.set_window_size(360, 800)
+    problems = []
+    try:
+        login(browser, server, "officer@demo.sinergi.id")
+        browser.get(server + "/sponsors")
+        first = browser.find_element(By.CSS_SELECTOR, "#sponsor-list a").get_attribute("href")
+        pages = [server + "/sponsors/new", server + "/sponsor-merges", first, first + "/edit"]
+        for url in pages:
+            browser.get(url)
+            assert "Kesalahan" not in browser.title, url
+            wide = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if wide[0] > wide[1] + 1:
+                problems.append(f"{url}: {wide[0]} px wide on a {wide[1]} px screen")
+            problems += [f"{url}: axe {v['impact']} {v['id']}" for v in axe_violations(browser)]
+        browser.delete_all_cookies()
+        browser.get(server + "/password/forgot")
+        problems += [f"/password/forgot: axe {v['impact']} {v['id']}" for v in axe_violations(browser)]
+    finally:
+        browser.set_window_size(1280, 900)
+    assert not problems, "\n".join(problems)

@@ -79,7 +79,7 @@ enum AccountViews {
         <h1>\(title)</h1>
         \(user == nil ? HTML("<p class=\"muted\">\(L10n.t("users.newIntro", lang))</p>") : "")
         \(Form.open(req, action: action, id: "user-form", state: s))
-        \(Form.field("email", label: L10n.t("users.email", lang), state: s, kind: .email, required: true, attributes: "maxlength=\"254\" autocomplete=\"off\" autocapitalize=\"none\""))
+        \(Form.field("email", label: L10n.t("users.email", lang), state: s, kind: .email, required: true, attributes: "maxlength=\"254\" autocapitalize=\"none\""))
         \(Form.field("name", label: L10n.t("s.name", lang), state: s, required: true, attributes: "maxlength=\"120\""))
         \(Form.field("role", label: L10n.t("users.role", lang), state: s, kind: .select(roleOptions(lang)), required: true, hint: L10n.t("users.roleHint", lang)))
         \(Form.field("officeCode", label: L10n.t("users.office", lang), state: s, kind: .select(none + offices.map { ($0.code, "\($0.name) (\($0.code))") }), hint: L10n.t("users.officeHint", lang)))

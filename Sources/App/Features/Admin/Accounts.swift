@@ -149,6 +149,7 @@ enum Accounts {
         // Until the user follows the e-mailed link, the account has a password nobody knows.
         let placeholder = try await PasswordHasher.hash(Tokens.random(), cost: req.application.config.bcryptCost, on: req.application.threadPool)
         let now = req.application.clock.now(), config = req.application.config
+        defer { req.application.deliverOutboxSoon() }
         return try await req.audited { db in
             let u = User()
             u.id = UUID(); u.email = email; u.displayName = name; u.role = role.rawValue; u.language = lang; u.disabled = false; u.notifyEmail = true
@@ -222,6 +223,7 @@ enum Accounts {
             try await issueLink(for: user, purpose: "reset", now: now, config: config, on: db)
             return ((), [AuditEntry(action: "user.reset.send", objectType: "user", objectID: id.uuidString, detail: "by=admin")])
         }
+        req.application.deliverOutboxSoon()
     }
 
     /// "Forgot password" on the sign-in page: a link for an active account with this e-mail; the answer is the
@@ -236,6 +238,7 @@ enum Accounts {
             try await issueLink(for: user, purpose: "reset", now: now, config: config, on: db)
             return ((), [AuditEntry(action: "user.reset.send", objectType: "user", objectID: id.uuidString, detail: "by=self")])
         }
+        req.application.deliverOutboxSoon()
     }
 
     /// The link's user if it is unused and unexpired.

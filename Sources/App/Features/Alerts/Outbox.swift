@@ -158,4 +158,16 @@ extension Application {
         get { storage[OutboxSenderKey.self]! }
         set { storage[OutboxSenderKey.self] = newValue }
     }
+
+    /// Delivers the outbox now, in the background, for a message its reader waits for (a password link):
+    /// the scheduler's next round may be a minute away. Only where SMTP is configured.
+    func deliverOutboxSoon() {
+        guard config.smtp != nil else { return }
+        let app = self
+        Task {
+            do { _ = try await app.outboxSender.deliverDue(app: app) } catch {
+                app.logger.error("outbox: immediate delivery failed: \(String(describing: error).prefix(300))")
+            }
+        }
+    }
 }
