@@ -46,11 +46,18 @@ import VaporTesting
     /// Office policy: due by the end of the next working day; Friday's report is due on Monday.
     @Test func latenessFollowsTheOfficePolicy() {
         let friday = CalendarDay("2026-11-27")!, monday = CalendarDay("2026-11-30")!, tuesday = CalendarDay("2026-12-01")!
-        #expect(LeaderController.reportDueDay(for: friday) == monday)
-        #expect(!LeaderController.isLate(day: friday, submitted: monday, today: tuesday))
-        #expect(LeaderController.isLate(day: friday, submitted: tuesday, today: tuesday))
-        #expect(!LeaderController.isLate(day: friday, submitted: nil, today: monday))
-        #expect(LeaderController.isLate(day: friday, submitted: nil, today: tuesday))
+        let rules = RuleBook(RuleBook.defaults())
+        #expect(rules.dailyReportDue(for: friday) == monday)
+        #expect(!rules.dailyReportIsLate(day: friday, submitted: monday, today: tuesday))
+        #expect(rules.dailyReportIsLate(day: friday, submitted: tuesday, today: tuesday))
+        #expect(!rules.dailyReportIsLate(day: friday, submitted: nil, today: monday))
+        #expect(rules.dailyReportIsLate(day: friday, submitted: nil, today: tuesday))
+        // An office's own rule from a day on: two working days for its reports from then.
+        let sby = RuleBook(RuleBook.defaults() + [RuleVersion(kind: .dailyReport, key: "dueWorkingDays", value: "2", unit: "working-days",
+                                                              validFrom: monday, basis: "Office policy", officeCode: "SBY")])
+        #expect(sby.dailyReportDue(for: friday, office: "SBY") == monday)              // Friday's report: the old rule
+        #expect(sby.dailyReportDue(for: monday, office: "SBY") == monday.adding(days: 2))
+        #expect(sby.dailyReportDue(for: monday, office: "JKS") == monday.adding(days: 1))
     }
 
     @Test func chartCoordinatesAreWrittenWithoutFormatStrings() {

@@ -1,4 +1,5 @@
 @testable import App
+import Deadlines
 import Fluent
 import Foundation
 import Testing
@@ -76,12 +77,12 @@ import VaporTesting
             #expect(item.deportationCase == (days > 60))
         }
         // Rates change on their dates: days before 3 May 2019 are charged at the old rate.
-        let rates = OverstayFeeRate.defaults
+        let rates = RuleBook(RuleBook.defaults())
         // Overstay days 2 May (old rate), 3, 4 and 5 May (new rate).
-        let fine = OverstayFine.compute(permitEnd: "2019-05-01", today: "2019-05-05", rates: rates)
+        let fine = OverstayFine.compute(permitEnd: "2019-05-01", today: "2019-05-05", rules: rates)
         #expect(fine == OverstayFine(days: 4, amountIDR: 300_000 + 3 * 1_000_000, deportationCase: false))
-        #expect(OverstayFine.compute(permitEnd: "2026-01-01", today: "2026-04-01", rates: rates) == OverstayFine(days: 90, amountIDR: 60_000_000, deportationCase: true))
-        #expect(OverstayFine.compute(permitEnd: "2026-12-01", today: "2026-11-30", rates: rates).amountIDR == 0)
+        #expect(OverstayFine.compute(permitEnd: "2026-01-01", today: "2026-04-01", rules: rates) == OverstayFine(days: 90, amountIDR: 60_000_000, deportationCase: true))
+        #expect(OverstayFine.compute(permitEnd: "2026-12-01", today: "2026-11-30", rules: rates).amountIDR == 0)
     }
 
     @Test func onlyOfficersOfTheJurisdiction() async throws {

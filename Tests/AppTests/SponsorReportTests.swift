@@ -1,4 +1,5 @@
 @testable import App
+import Deadlines
 import Fluent
 import Foundation
 import SQLKit
@@ -259,9 +260,8 @@ import VaporTesting
     @Test func eachTypeUsesItsRuleFromDataAndDaysAreJakartaDays() async throws {
         try await withTestApp { app in
             // Office policy changed: departures within 3 working days.
-            let rule = try #require(try await DeadlineRuleRecord.find("departure", on: app.db))
-            rule.amount = 3; rule.dayCount = "workingDays"
-            try await rule.save(on: app.db)
+            try await RuleRecord(RuleVersion(kind: .deadline, key: "departure", value: "3", unit: "working-days", validFrom: CalendarDay("2026-06-01")!,
+                                             basis: "Office policy"), at: Date(), by: nil).create(on: app.db)
             // 17:30 UTC on 30 November is 00:30 on 1 December in Jakarta.
             app.clock = AppClock(now: { Date(timeIntervalSince1970: 1_796_059_800) })
             let token = try await apiToken(app, "sponsor@demo.sinergi.id")

@@ -35,7 +35,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
-    app.migrations.add(Migrations.all)
+    app.migrations.add(Migrations.all(app.config))
     try await tuneSQLite(app)
 
     app.importJobs = ImportJobs()
@@ -99,6 +99,7 @@ func routes(_ app: Application) {
     SponsorEditsController.register(web: web, api: api)
     AccountsController.register(web: web, api: api)
     ReferenceAdminController.register(web: web, api: api)
+    RulesController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)

@@ -149,6 +149,7 @@ extension L10n {
         "officeCode": ("Kantor", "officeCode"), "agencyId": ("Instansi", "agencyId"), "role": ("Peran", "role"),
         "password": ("Kata sandi", "Password"), "code": ("Kode", "Code"), "label": ("Nama", "Label"), "maxDays": ("Lama paling lama", "maxDays"),
         "timeZone": ("Zona waktu", "Time zone"), "regency": ("Kabupaten/kota", "Regency"), "jurisdiction": ("Wilayah kerja", "Jurisdiction"),
-        "active": ("Keadaan", "active"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
+        "active": ("Keadaan", "active"), "key": ("Aturan", "key"), "value": ("Nilai", "Value"), "unit": ("Satuan", "Unit"),
+        "basis": ("Dasar hukum", "Basis"), "rule": ("Aturan", "Rule"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
     ]
 }

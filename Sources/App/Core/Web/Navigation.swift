@@ -26,7 +26,7 @@ enum Navigation {
             return items
         case .admin:
             return [.link(.home, "nav.dashboard"), .link(.adminUsers, "nav.users"),
-                    .menu("nav.group.reference", [(.adminOffices, "nav.offices"), (.adminAgencies, "nav.agencies"), (.adminPermitTypes, "nav.permitTypes")]),
+                    .menu("nav.group.reference", [(.adminOffices, "nav.offices"), (.adminAgencies, "nav.agencies"), (.adminPermitTypes, "nav.permitTypes"), (.adminRules, "nav.rules")]),
                     .link(.adminAudit, "nav.audit"), .link(.adminOutbox, "nav.outbox")]
         case .integration:
             return []

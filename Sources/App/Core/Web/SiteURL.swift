@@ -43,7 +43,7 @@ enum SiteURL: SitePath, Equatable {
     case discrepancies
     case portal, portalNewReport, portalTKA
     case notifications, notificationOpen(Param), notificationPreferences
-    case adminAudit, adminUsers, adminOutbox, adminOffices, adminAgencies, adminPermitTypes
+    case adminAudit, adminUsers, adminOutbox, adminOffices, adminAgencies, adminPermitTypes, adminRules
 
     var segments: [URLSegment] {
         switch self {
@@ -89,6 +89,7 @@ enum SiteURL: SitePath, Equatable {
         case .adminOffices: return ["admin", "offices"]
         case .adminAgencies: return ["admin", "agencies"]
         case .adminPermitTypes: return ["admin", "permit-types"]
+        case .adminRules: return ["admin", "rules"]
         }
     }
 }

@@ -1,3 +1,4 @@
+import Deadlines
 import Crypto
 import Fluent
 import Foundation
@@ -41,7 +42,7 @@ enum EarlyWarnings {
     static func run(asOf day: String, app: Application, batchSize: Int = 2000) async throws -> Summary {
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "as-of") }
         let config = app.config, now = app.clock.now()
-        let thresholds = config.warningDays.sorted()
+        let thresholds = try await Rules.book(app.db).warningThresholds(on: CalendarDay(day)!).sorted()
         guard let top = thresholds.last, let lo = Day.adding(-config.overstayWindowDays, to: day), let hi = Day.adding(top, to: day) else {
             return Summary(day: day)
         }
@@ -85,7 +86,7 @@ enum EarlyWarnings {
             users += try await User.query(on: db).filter(\.$sponsor.$id ~~ Array(chunk)).filter(\.$disabled == false).all()
         }
         let mailed = sponsors.filter { s in s.email.map { (try? MailAddress($0)) != nil } ?? false }
-        let rates = try await OverstayFeeRate.query(on: db).all()
+        let rules = try await Rules.book(db)
         let usersBySponsor = Dictionary(grouping: users, by: { $0.$sponsor.id! })
         let jurisdictions = try await OfficeJurisdiction.query(on: db).all()
 
@@ -112,7 +113,7 @@ enum EarlyWarnings {
                 let lang = Language(rawValue: sponsor.language) ?? .id
                 if mailedIDs.contains(id) {
                     let mail = WarningDigest.compose(sponsor: sponsor, items: items, day: day, lang: lang, config: config,
-                                                     people: people, rates: rates)
+                                                     people: people, rules: rules)
                     mails.append((sponsor, "warning-digest:\(id.uuidString):\(day):\(digestKey(items))", mail.subject, mail.body))
                 }
                 let title = L10n.f("warn.notify.sponsor", lang, items.count)

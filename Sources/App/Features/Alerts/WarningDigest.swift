@@ -1,3 +1,4 @@
+import Deadlines
 import Foundation
 
 /// The text of one sponsor's daily digest: each foreigner, the permit, how many days are left (or
@@ -14,7 +15,7 @@ enum WarningDigest {
     /// Minimal by design (UU 27/2022): each person by name with the permit's end and what to do; no passport
     /// or permit number. The details are in the portal, behind the sign-in.
     static func compose(sponsor: Sponsor, items: [EarlyWarnings.Found], day: String, lang: Language, config: AppConfig,
-                        people: [UUID: EarlyWarnings.Person], rates: [OverstayFeeRate]) -> (subject: String, body: String) {
+                        people: [UUID: EarlyWarnings.Person], rules: RuleBook) -> (subject: String, body: String) {
         let listed = listed(items)
         let overstays = items.filter { $0.threshold == PermitWarning.overstay }.count
         let shownDay = LocalTime.formatDay(day, lang: lang) ?? day
@@ -26,7 +27,7 @@ enum WarningDigest {
             lines.append("\(n + 1). \(people[item.foreignerID]?.full_name ?? "—")")
             let end = LocalTime.formatDay(item.end, lang: lang) ?? item.end
             if item.threshold == PermitWarning.overstay {
-                let fine = OverstayFine.compute(permitEnd: item.end, today: day, rates: rates)
+                let fine = OverstayFine.compute(permitEnd: item.end, today: day, rules: rules)
                 lines.append("   " + L10n.f("warn.ends.overstay", lang, end, fine.days))
                 lines.append("   " + L10n.f("warn.fee", lang, OverstayFine.rupiah(fine.amountIDR)) + (fine.deportationCase ? " " + L10n.t("warn.deportation", lang) : ""))
                 lines.append("   " + L10n.t("warn.todo.overstay", lang))

@@ -1,3 +1,4 @@
+import Deadlines
 import Fluent
 import Foundation
 import Vapor
@@ -140,7 +141,8 @@ enum ForeignWorkerService {
     static func overview(_ s: Sponsor, _ req: Request) async throws -> Overview {
         let db = req.db
         let today = req.application.today
-        let rate = req.application.config.dkptkaMonthlyUSD
+        let rules = try await Rules.book(db)
+        let rate = rules.dkptkaMonthlyUSD(on: CalendarDay(today)!)
         let rptkas = try await RPTKA.query(on: db).filter(\.$sponsorID == s.id!).all()
         let positions = rptkas.isEmpty ? [] : try await RPTKAPosition.query(on: db).filter(\.$rptkaID ~~ rptkas.compactMap(\.id)).all()
         let employments = try await Employment.query(on: db).filter(\.$sponsor.$id == s.id!).filter(\.$startOn <= today)
@@ -173,8 +175,13 @@ enum ForeignWorkerService {
         let positionRows = positions.map { p in
             Position(id: p.id!, rptkaNumber: rptkaOf[p.rptkaID]?.number ?? "", title: p.title, quota: p.quota, assigned: assigned[p.id!] ?? 0, current: current.contains(p.id!))
         }.sorted { ($0.rptkaNumber, $0.title) < ($1.rptkaNumber, $1.title) }
-        let underpaid = payments.filter { $0.amountUSD < $0.months * rate }.map {
-            Underpaid(reference: $0.reference, foreignerId: $0.foreignerID, months: $0.months, amountUsd: $0.amountUSD, expectedUsd: $0.months * rate)
+        // Each month at the rate of that month: a later rate change never re-prices a past payment.
+        func due(_ p: DKPTKAPayment) -> Int {
+            guard let first = Month(p.fromMonth) else { return p.months * rate }
+            return (0..<p.months).reduce(0) { sum, k in sum + rules.dkptkaMonthlyUSD(on: CalendarDay(first.adding(k).description + "-01")!) }
+        }
+        let underpaid = payments.filter { $0.amountUSD < due($0) }.map {
+            Underpaid(reference: $0.reference, foreignerId: $0.foreignerID, months: $0.months, amountUsd: $0.amountUSD, expectedUsd: due($0))
         }
         return Overview(
             sponsorId: s.id!, monthlyRateUsd: rate, positions: positionRows, workers: workers,

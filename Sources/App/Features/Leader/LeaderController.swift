@@ -15,21 +15,6 @@ enum LeaderController {
         s.get(FieldWorkURL.leaderCSV, use: csv)
     }
 
-    /// Office policy: a day's report is due by the end of the next working day (weekends and national
-    /// holidays do not count). A report first submitted after that day is late; one not yet submitted is
-    /// late once that day has passed.
-    static func reportDueDay(for day: CalendarDay, calendar: HolidayCalendar = .indonesia) -> CalendarDay {
-        var due = day.adding(days: 1)
-        while !calendar.isWorkingDay(due) { due = due.adding(days: 1) }
-        return due
-    }
-
-    /// Whether a report is late under the office policy (`reportDueDay`).
-    static func isLate(day: CalendarDay, submitted: CalendarDay?, today: CalendarDay, calendar: HolidayCalendar = .indonesia) -> Bool {
-        let due = reportDueDay(for: day, calendar: calendar)
-        return submitted.map { $0 > due } ?? (today > due)
-    }
-
     struct DayRow: Sendable {
         var officer: UUID
         var date: String
@@ -73,13 +58,18 @@ enum LeaderController {
         var rows: [DayRow] = []
         let zone = req.application.config.timeZone
         let calendar = HolidayCalendar.indonesia
+        // The lateness rule is a named rule (`RuleBook.dailyReportIsLate`): by default a day's report is due by the end
+        // of the next working day; the office may set another, from a date on.
+        let rules = try await Rules.book(req.db)
+        let officeCode = try await Office.find(office, on: req.db)?.code
         for o in officers {
             let mine = Dictionary(reports.filter { $0.officerID == o.id }.map { ($0.date, $0) }, uniquingKeysWith: { a, _ in a })
             for d in dayList {
                 if let r = mine[d] {
                     var f: [String: Int] = [:]
                     for x in byReport[r.id!] ?? [] { f[x.finding] = x.n }
-                    let late = isLate(day: CalendarDay(d)!, submitted: r.submittedAt.map { CalendarDay($0, in: zone) }, today: today, calendar: calendar)
+                    let late = rules.dailyReportIsLate(day: CalendarDay(d)!, submitted: r.submittedAt.map { CalendarDay($0, in: zone) }, today: today,
+                                                       office: officeCode, calendar: calendar)
                     rows.append(DayRow(officer: o.id, date: d, status: r.status, late: late, findings: f, entries: f.values.reduce(0, +)))
                 } else if calendar.isWorkingDay(CalendarDay(d)!) && d < today.description {
                     rows.append(DayRow(officer: o.id, date: d, status: nil, late: false, findings: [:], entries: 0))

@@ -1,3 +1,4 @@
+import Deadlines
 import Fluent
 import Foundation
 import Matching
@@ -115,7 +116,7 @@ enum LookupController {
         }
         let found = try await base.sort(\.$fullName).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         let today = req.application.today
-        let rates = try await OverstayFeeRate.query(on: req.db).all()
+        let rules = try await Rules.book(req.db)
         let sponsorIDs = Set(found.compactMap(\.sponsorID))
         let sponsors = try await Sponsor.query(on: req.db).filter(\.$id ~~ sponsorIDs).all()
         let byID = Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) })
@@ -124,7 +125,7 @@ enum LookupController {
         let tasks = try await TasksController.openTasks(for: found.compactMap(\.id), db: req.db)
         let items = found.map { f -> Item in
             let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
-            let fine = OverstayFine.compute(permitEnd: f.departed ? nil : f.permitEnd, today: today, rates: rates)
+            let fine = OverstayFine.compute(permitEnd: f.departed ? nil : f.permitEnd, today: today, rules: rules)
             var item = Item(id: f.id!, fullName: f.fullName, passportNumber: f.passportNumber, nationality: f.nationality, dateOfBirth: f.dateOfBirth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
                             permitCategory: f.permitCategory, permitEnd: f.permitEnd,

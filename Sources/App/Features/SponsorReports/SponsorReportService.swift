@@ -51,8 +51,10 @@ enum SponsorReportService {
         guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
         guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
         let details = try await validDetails(type, i, db: req.db)
-        let rules = try await DeadlineRuleRecord.all(on: req.db)
-        let due = Deadlines.due(after: eventDay, rule: rules[type]!)
+        let rules = try await Rules.book(req.db)
+        var officeCode: String?
+        if let r = f.regencyCode { officeCode = try await Rules.officeOfRegency(req.db)[r] }
+        let due = Deadlines.due(after: eventDay, rule: rules.deadline(type, on: eventDay, office: officeCode))
         let onTime = CalendarDay(today)! <= due
         let now = req.application.clock.now()
         let json = String(decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
@@ -185,15 +187,15 @@ enum SponsorReportService {
         let today = req.application.today
         guard let from = Day.adding(-lookbackDays, to: today), let todayDay = CalendarDay(today) else { return [] }
         let sql = req.db as! any SQLDatabase
-        struct Event: Decodable { var foreigner_id: UUID; var full_name: String; var event_on: String; var kind: String }
+        struct Event: Decodable { var foreigner_id: UUID; var full_name: String; var event_on: String; var kind: String; var regency_code: String? }
         let one = foreigner.map { SQLQueryString(" AND f.id = \(bind: $0)") } ?? SQLQueryString("")
         let events = try await sql.raw("""
-            SELECT f.id AS foreigner_id, f.full_name AS full_name, sp.start_on AS event_on, 'arrival' AS kind
+            SELECT f.id AS foreigner_id, f.full_name AS full_name, sp.start_on AS event_on, 'arrival' AS kind, f.regency_code AS regency_code
             FROM stay_permits sp JOIN foreigners f ON f.id = sp.foreigner_id
             WHERE sp.status = 'active' AND sp.start_on >= \(bind: from) AND sp.start_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
               AND \(ReportingExemption.notExemptSQL)
             UNION ALL
-            SELECT f.id, f.full_name, e.end_on, 'endOfSponsorship'
+            SELECT f.id, f.full_name, e.end_on, 'endOfSponsorship', f.regency_code
             FROM employments e JOIN foreigners f ON f.id = e.foreigner_id
             WHERE e.end_on IS NOT NULL AND e.end_on >= \(bind: from) AND e.end_on <= \(bind: today) AND \(filter.qualified("f"))\(one)
               AND \(ReportingExemption.notExemptSQL)
@@ -201,7 +203,8 @@ enum SponsorReportService {
         guard !events.isEmpty else { return [] }
         let reports = try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Set(events.map(\.foreigner_id)))
             .filter(\.$status != SponsorReportStatus.returned.rawValue).all()
-        let rules = try await DeadlineRuleRecord.all(on: req.db)
+        let rules = try await Rules.book(req.db)
+        let officeOf = try await Rules.officeOfRegency(req.db)
         var out: [Obligation] = []
         for e in events {
             guard let type = ReportType(rawValue: e.kind), let eventDay = CalendarDay(e.event_on), let earliest = Day.adding(-30, to: e.event_on) else { continue }
@@ -209,7 +212,8 @@ enum SponsorReportService {
             // (the sponsor may report the real arrival or last working day, not the registry's date).
             let covering: Set<String> = type == .endOfSponsorship ? [ReportType.endOfSponsorship.rawValue, ReportType.departure.rawValue] : [type.rawValue]
             if reports.contains(where: { $0.foreignerID == e.foreigner_id && covering.contains($0.reportType) && $0.eventOn >= earliest }) { continue }
-            let due = Deadlines.due(after: eventDay, rule: rules[type]!)
+            // The rule in force on the event's day, the office's own where it has one.
+            let due = Deadlines.due(after: eventDay, rule: rules.deadline(type, on: eventDay, office: e.regency_code.flatMap { officeOf[$0] }))
             switch Deadlines.status(due: due, reportedOn: nil, today: todayDay) {
             case .due(let left):
                 out.append(Obligation(foreignerId: e.foreigner_id, foreignerName: e.full_name, type: type.rawValue, eventOn: e.event_on, dueOn: due.description, status: "due", days: left))

@@ -180,8 +180,14 @@ enum SponsorReportsController {
     }
 
     static func reportForm(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
-        try await SponsorReportViews.reportForm(req, people: try await portalForeigners(req), rules: try await DeadlineRuleRecord.all(on: req.db),
+        try await SponsorReportViews.reportForm(req, people: try await portalForeigners(req), rules: try await currentDeadlines(req),
                                                 state: state, status: status)
+    }
+
+    /// The national deadline of each report type in force today, as the form explains them.
+    static func currentDeadlines(_ req: Request) async throws -> [ReportType: DeadlineRule] {
+        let book = try await Rules.book(req.db), today = CalendarDay(req.application.today)!
+        return Dictionary(uniqueKeysWithValues: ReportType.allCases.map { ($0, book.deadline($0, on: today)) })
     }
 
     static func submitForm(_ req: Request) async throws -> Response {
