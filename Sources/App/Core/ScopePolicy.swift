@@ -113,6 +113,10 @@ enum ScopePolicy {
             .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
     }
 
+    /// Who decides an administrative action (TAK): a supervisor of the office (the head of office or an
+    /// official he names); officers propose, carry out and close.
+    static func mayDecideActions(_ p: Principal) -> Bool { p.role == .supervisor }
+
     static func canSee(_ imp: AgencyImport, _ p: Principal) -> Bool {
         switch p.role {
         case .agency:

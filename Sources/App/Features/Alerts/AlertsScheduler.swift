@@ -36,6 +36,8 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
                 app.logger.info("alerts: \(s.day): \(s.warnings) warnings, \(s.emails) e-mails queued")
                 let due = try await TaskReminders.run(app: app, day: today)
                 if due > 0 { app.logger.info("tasks: \(due) reminders of tasks due today") }
+                let actions = try await ActionLifecycle.remind(app: app, day: today)
+                if actions > 0 { app.logger.info("actions: \(actions) reminders of actions and meeting decisions due today") }
             }
             let r = try await app.outboxSender.deliverDue(app: app)
             if r.sent + r.retryLater + r.failed > 0 {
@@ -71,6 +73,8 @@ struct AlertsRunCommand: AsyncCommand {
         context.console.print("Warnings for \(day): \(s.warnings) new, \(s.emails) e-mails queued, \(s.notifications) in-app notifications (scan \(String(format: "%.2f", seconds)) s).")
         let due = try await TaskReminders.run(app: app, day: day)
         context.console.print("Tasks due \(day): \(due) reminders.")
+        let actions = try await ActionLifecycle.remind(app: app, day: day)
+        context.console.print("Actions and meeting decisions due \(day): \(actions) reminders.")
         guard app.config.smtp != nil else {
             context.console.print("SMTP_URL is not set: e-mails stay in the outbox until it is.")
             return

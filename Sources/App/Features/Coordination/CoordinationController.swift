@@ -17,6 +17,7 @@ enum CoordinationController {
         all.post("threads", ":kind", ":id", "messages", use: postAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("meetings", use: createAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("meetings", ":id", "minutes", use: minutesAPI)
+        all.post("meetings", ":id", "decisions", ":decisionId", "done", use: decisionDoneAPI)
         CoordinationPages.register(web)
     }
 
@@ -57,7 +58,9 @@ enum CoordinationController {
 
     // MARK: meetings
 
-    struct DecisionInput: Content { var text: String?; var owner: String?; var dueOn: String? }
+    /// `ownerId`: the owner's account, when the owner is a Sinergi user of the office or a member of an invited
+    /// agency (reminded on the due day); `owner` names them for the minutes in any case.
+    struct DecisionInput: Content { var text: String?; var owner: String?; var dueOn: String?; var ownerId: UUID? }
     struct CreateInput: Content { var title: String?; var regionCode: String?; var scheduledAt: String?; var place: String?; var agencyIds: [UUID]?; var agenda: String? }
     struct MinutesInput: Content { var minutes: String?; var decisions: [DecisionInput]? }
 
@@ -95,13 +98,19 @@ enum CoordinationController {
 
     static func recordMinutes(_ m: Meeting, _ i: MinutesInput, _ req: Request) async throws -> Meeting {
         guard let minutes = try ValidationFailure.text(i.minutes, "minutes", max: 20_000) else { throw ValidationFailure("v.required", field: "minutes") }
-        var decisions: [(String, String, String?)] = []
+        var decisions: [(String, String, String?, UUID?)] = []
         for (k, d) in (i.decisions ?? []).enumerated() {
             guard let text = try ValidationFailure.text(d.text, "decisions[\(k)].text", max: 1000) else { continue }
             guard let owner = try ValidationFailure.text(d.owner, "decisions[\(k)].owner", max: 200) else { throw ValidationFailure("v.required", field: "decisions[\(k)].owner") }
             let due = d.dueOn.flatMap { $0.isEmpty ? nil : $0 }
             if let due, !Day.isValid(due) { throw ValidationFailure("v.day", field: "decisions[\(k)].dueOn") }
-            decisions.append((text, owner, due))
+            if let o = d.ownerId {
+                guard let u = try await User.find(o, on: req.db), !u.disabled,
+                      u.$office.id == m.officeID || (u.$agency.id.map { m.agencies.contains($0) } ?? false) else {
+                    throw ValidationFailure("v.decisionOwner", field: "decisions[\(k)].ownerId")
+                }
+            }
+            decisions.append((text, owner, due, d.ownerId))
         }
         let people = try await audience(office: m.officeID, agencies: m.agencies, db: req.db)
         let user = try req.requirePrincipal().userID
@@ -109,9 +118,9 @@ enum CoordinationController {
         return try await req.audited { db in
             m.minutes = minutes; m.status = "held"
             try await m.update(on: db)
-            for (text, owner, due) in list {
+            for (text, owner, due, ownerID) in list {
                 let d = MeetingDecision()
-                d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"
+                d.meetingID = m.id!; d.text = text; d.owner = owner; d.dueOn = due; d.status = "open"; d.ownerID = ownerID
                 try await d.create(on: db)
             }
             try await Notifier.notify(people, except: user, kind: "minutes", title: m.title, link: CoordinationURL.meeting(.id(m.id!)).path, req: req, db: db)
@@ -175,7 +184,7 @@ enum CoordinationController {
 
     // MARK: API
 
-    struct DecisionDTO: Content { var text: String; var owner: String; var dueOn: String?; var status: String }
+    struct DecisionDTO: Content { var id: UUID; var text: String; var owner: String; var ownerId: UUID?; var dueOn: String?; var status: String; var doneAt: Date? }
     struct MeetingDTO: Content {
         var id: UUID; var title: String; var regionCode: String; var scheduledAt: String; var place: String?; var agencyIds: [UUID]
         var agenda: String?; var minutes: String?; var status: String; var decisions: [DecisionDTO]
@@ -186,7 +195,7 @@ enum CoordinationController {
     static func dto(_ m: Meeting, db: any Database) async throws -> MeetingDTO {
         let ds = try await MeetingDecision.query(on: db).filter(\.$meetingID == m.id!).all()
         return MeetingDTO(id: m.id!, title: m.title, regionCode: m.regionCode, scheduledAt: m.scheduledAt, place: m.place, agencyIds: m.agencies,
-                          agenda: m.agenda, minutes: m.minutes, status: m.status, decisions: ds.map { DecisionDTO(text: $0.text, owner: $0.owner, dueOn: $0.dueOn, status: $0.status) })
+                          agenda: m.agenda, minutes: m.minutes, status: m.status, decisions: ds.map { DecisionDTO(id: $0.id!, text: $0.text, owner: $0.owner, ownerId: $0.ownerID, dueOn: $0.dueOn, status: $0.status, doneAt: $0.doneAt) })
     }
 
     static func threadDTO(_ kind: ThreadKind, _ id: UUID, db: any Database) async throws -> ThreadDTO {
@@ -214,6 +223,28 @@ enum CoordinationController {
         guard let i = try? req.content.decode(MinutesInput.self) else { throw ValidationFailure("v.body", "minutes, decisions [{text, owner, dueOn}]") }
         return try await dto(try await recordMinutes(m, i, req), db: req.db)
     }
+    /// `POST /api/v1/meetings/{id}/decisions/{decisionId}/done`: the office's staff or the decision's owner.
+    static func decisionDoneAPI(_ req: Request) async throws -> MeetingDTO {
+        let m = try await meeting(req.parameters.get("id", as: UUID.self), req)
+        try await markDone(m, req)
+        return try await dto(m, db: req.db)
+    }
+
+    /// Marks the request's decision (`decisionId`) of the meeting done: the office's staff or the decision's owner.
+    static func markDone(_ m: Meeting, _ req: Request) async throws {
+        guard let did = req.parameters.get("decisionId", as: UUID.self),
+              let d = try await MeetingDecision.query(on: req.db).filter(\.$id == did).filter(\.$meetingID == m.id!).first() else { throw Abort(.notFound) }
+        let p = try req.requirePrincipal()
+        guard p.officeID == m.officeID || d.ownerID == p.userID else { throw Abort(.forbidden) }
+        guard d.status == "open" else { throw AppError.conflict("reg.decided") }
+        let now = req.application.clock.now()
+        try await req.audited { db in
+            d.status = "done"; d.doneAt = now
+            try await d.save(on: db)
+            return ((), [AuditEntry(action: "meeting.decision.done", objectType: "meeting", objectID: m.id!.uuidString, detail: "decision=\(did)")])
+        }
+    }
+
     static func threadAPI(_ req: Request) async throws -> ThreadDTO {
         let t = try await thread(req.parameters.get("kind"), req.parameters.get("id", as: UUID.self), req)
         return try await threadDTO(t.0, t.1, db: req.db)

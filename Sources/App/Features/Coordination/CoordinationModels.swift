@@ -30,7 +30,10 @@ final class MeetingDecision: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     @Field(key: "owner") var owner: String
     @OptionalField(key: "due_on") var dueOn: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: String          // open | done
+    /// The user who owns it (reminded on the due day), when the owner is one of Sinergi's users.
+    @OptionalField(key: "owner_id") var ownerID: UUID?
+    @OptionalField(key: "done_at") var doneAt: Date?
     init() {}
 }
 

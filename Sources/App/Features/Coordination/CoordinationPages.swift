@@ -13,10 +13,21 @@ enum CoordinationPages {
         all.get(CoordinationURL.meeting(.key), use: show)
         all.post(CoordinationURL.messages(kind: .key, .key), use: post)
         all.get(CoordinationURL.attachment(.key, file: .key), use: download)
+        all.post(CoordinationURL.decisionDone(.key, .key), use: decisionDone)
         let o = web.grouped(RequireRole(.officer, .supervisor))
         o.post(CoordinationURL.attachments(.key), body: .collect(maxSize: "12mb"), use: upload).userInfo["maxBody"] = 12 * 1_048_576
         o.post(CoordinationURL.meetings, use: create)
         o.post(CoordinationURL.minutes(.key), use: minutes)
+    }
+
+    static func decisionDone(_ req: Request) async throws -> Response {
+        let m = try await CoordinationController.meeting(req.parameters.get("id", as: UUID.self), req)
+        do {
+            try await CoordinationController.markDone(m, req)
+            return Flash.redirect(req, to: CoordinationURL.meeting(.id(m.id!)), "flash.decision.done")
+        } catch let e as AppError where e.status == .conflict {
+            return Flash.redirect(req, to: CoordinationURL.meeting(.id(m.id!)), "reg.decided")
+        }
     }
 
     // MARK: discussion

@@ -102,10 +102,15 @@ enum CoordinationViews {
         let lang = req.language
         let x = m.meeting
         let mid = URLParam.id(x.id!)
-        let decisions: HTML = m.decisions.html { "<tr><td>\($0.text)</td><td>\($0.owner)</td><td>\(Views.day($0.dueOn, req))</td></tr>" }
+        let decisions: HTML = m.decisions.html { d in
+            let done: HTML = d.status == "done" ? HTML(stringLiteral: "\(L10n.t("meet.done", lang)) · \(Views.time(d.doneAt, req))") : """
+            \(L10n.t("meet.open", lang))\(Form.open(req, action: CoordinationURL.decisionDone(mid, .id(d.id)).path, id: "done-\(d.id.uuidString)", classes: "inline"))\(Form.submit(L10n.t("meet.markDone", lang), id: "done-submit-\(d.id.uuidString)", secondary: true))</form>
+            """
+            return "<tr><td>\(d.text)</td><td>\(d.owner)</td><td>\(Views.day(d.dueOn, req))</td><td>\(done)</td></tr>"
+        }
         let decisionTable: HTML = m.decisions.isEmpty ? "" : """
         <h2>\(L10n.t("meet.decisions", lang))</h2>
-        <table class="responsive" id="decisions"><thead><tr><th>\(L10n.t("meet.decision", lang))</th><th>\(L10n.t("meet.owner", lang))</th><th>\(L10n.t("task.due", lang))</th></tr></thead><tbody>\(decisions)</tbody></table>
+        <table class="responsive" id="decisions"><thead><tr><th>\(L10n.t("meet.decision", lang))</th><th>\(L10n.t("meet.owner", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(decisions)</tbody></table>
         """
         var minutesForm: HTML = ""
         if m.canRecord && x.status == "scheduled" {

@@ -17,6 +17,7 @@ enum OperationPages {
         o.post(OperationURL.results(.key), use: result)
         o.post(OperationURL.actions(.key), use: action)
         o.post(OperationURL.complete(.key), use: complete)
+        o.post(OperationURL.transition(.key, .key), use: transition)
     }
 
     /// The plan form's text inputs (the area as the region picker sends it).
@@ -81,7 +82,7 @@ enum OperationPages {
         let names = Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let thread = try await CoordinationPages.threadModel(.operation, op.id!, req, state: forms.message)
         return OperationViews.show(req, .init(op: op, dto: d, places: places, agencyNames: agencyNames, names: names,
-                                              canRecord: p.role != .agency, forms: forms, thread: thread), status: status)
+                                              canRecord: p.role != .agency, canDecide: ScopePolicy.mayDecideActions(p), forms: forms, thread: thread), status: status)
     }
 
     static func result(_ req: Request) async throws -> Response {
@@ -118,6 +119,23 @@ enum OperationPages {
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["targetId", "action", "legalBasis", "dueOn", "note"])
             return try await showPage(req, id: op.id, forms: .init(action: state), status: .unprocessableEntity)
+        }
+    }
+
+    static func transition(_ req: Request) async throws -> Response {
+        let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
+        guard let actionID = req.parameters.get("actionId", as: UUID.self) else { throw Abort(.notFound) }
+        let v = FormState.read(req, ["to", "decisionNumber", "note"])
+        var state = FormState(values: v)
+        do {
+            let a = try await ActionLifecycle.transition(op, actionID: actionID, .init(to: v["to"], decisionNumber: v["decisionNumber"], note: v["note"]), req)
+            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.tak.\(a.status)")
+        } catch let e as ValidationFailure {
+            state.fail(e, lang: req.language, shownFields: ["to", "decisionNumber", "note"])
+            return try await showPage(req, id: op.id, forms: .init(transitionAction: actionID, transition: state), status: .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict || e.status == .forbidden {
+            state.fail(message: e.message(req.language))
+            return try await showPage(req, id: op.id, forms: .init(transitionAction: actionID, transition: state), status: e.status)
         }
     }
 

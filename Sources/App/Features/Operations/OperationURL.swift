@@ -6,6 +6,7 @@ enum OperationURL: SitePath {
     case results(URLParam)
     case actions(URLParam)
     case complete(URLParam)
+    case transition(URLParam, URLParam)
 
     var segments: [URLSegment] {
         switch self {
@@ -14,6 +15,7 @@ enum OperationURL: SitePath {
         case .results(let p): return SiteURL.operation(p).segments + ["results"]
         case .actions(let p): return SiteURL.operation(p).segments + ["actions"]
         case .complete(let p): return SiteURL.operation(p).segments + ["complete"]
+        case .transition(let p, let a): return SiteURL.operation(p).segments + ["actions", .param("actionId", a), "transition"]
         }
     }
 }

@@ -62,6 +62,9 @@ enum OperationViews {
         var action = FormState()
         var complete = FormState()
         var message = FormState()
+        /// The action whose transition form failed, and that form's state.
+        var transitionAction: UUID?
+        var transition = FormState()
     }
 
     struct ShowModel {
@@ -73,6 +76,8 @@ enum OperationViews {
         var names: [UUID: String]
         /// Whether results, actions and completion may be recorded (office staff, not agency members).
         var canRecord: Bool
+        /// Whether the user may decide actions (supervisors).
+        var canDecide = false
         var forms: Forms
         var thread: CoordinationViews.ThreadModel
     }
@@ -120,9 +125,23 @@ enum OperationViews {
             <table class="responsive" id="operation-targets"><thead><tr><th>\(L10n.t("op.target", lang))</th><th>\(L10n.t("op.result", lang))</th></tr></thead><tbody>\(targetRows)</tbody></table>
             """
             let actionRows: HTML = (d.actions ?? []).html { a in
+                let next = a.next.filter { $0 != TAKStatus.decided.rawValue || m.canDecide }
+                let failed = m.forms.transitionAction == a.id ? m.forms.transition : FormState()
+                let aid = a.id.uuidString
+                let step: HTML = !m.canRecord || next.isEmpty ? "" : """
+                \(Form.open(req, action: OperationURL.transition(opID, .id(a.id)).path, id: "tak-step-\(aid)", state: failed, classes: "tak-step"))
+                \(Form.field("to", label: L10n.t("tak.next", lang), state: failed, kind: .select(next.map { ($0, L10n.t("tak.to.\($0)", lang)) }), required: true, id: "to-\(aid)"))
+                \(next.contains(TAKStatus.decided.rawValue) ? Form.field("decisionNumber", label: L10n.t("tak.decisionNumber", lang), state: failed, hint: L10n.t("tak.decisionHint", lang), id: "decision-\(aid)", attributes: "maxlength=\"100\"") : "")
+                \(Form.field("note", label: L10n.t("lph.note", lang), state: failed, hint: next.contains(TAKStatus.cancelled.rawValue) ? L10n.t("tak.cancelHint", lang) : nil, id: "step-note-\(aid)", attributes: "maxlength=\"2000\""))
+                \(Form.submit(L10n.t("tak.save", lang), id: "step-submit-\(aid)", secondary: true))
+                </form>
                 """
-                <tr><td>\(L10n.t("op.tak.\(a.action)", lang))</td><td>\(a.legalBasis)</td><td>\(L10n.t("op.takStatus.\(a.status)", lang))</td>
-                <td>\(Views.day(a.dueOn, req))\(a.overdue ? " · \(L10n.t("task.overdue", lang))" : "")</td><td>\(a.note)</td></tr>
+                let decided: HTML = a.decisionNumber.map { HTML("<br><span class=\"muted\">\(L10n.t("tak.decisionNumber", lang)): \($0)</span>") } ?? ""
+                let article: HTML = TAKAction(rawValue: a.action)?.article.map { HTML(" <span class=\"muted\">(\(L10n.t("tak.article", lang)) \($0))</span>") }
+                    ?? HTML(" <span class=\"muted\">(\(L10n.t("tak.notTAK", lang)))</span>")
+                return """
+                <tr id="tak-\(aid)"><td>\(L10n.t("op.tak.\(a.action)", lang))\(article)</td><td>\(a.legalBasis)</td><td>\(L10n.t("op.takStatus.\(a.status)", lang))\(decided)</td>
+                <td>\(Views.day(a.dueOn, req))\(a.overdue ? " · \(L10n.t("task.overdue", lang))" : "")</td><td>\(a.note ?? "")\(step)</td></tr>
                 """
             }
             let actionTable: HTML = (d.actions ?? []).isEmpty ? "" : """

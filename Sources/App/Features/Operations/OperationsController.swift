@@ -15,6 +15,7 @@ enum OperationsController {
         o.post("operations", ":id", "results", use: resultAPI)
         o.post("operations", ":id", "actions", use: actionAPI)
         o.post("operations", ":id", "complete", use: completeAPI)
+        o.post("operations", ":id", "actions", ":actionId", "transition", use: transitionAPI)
         OperationPages.register(web)
     }
 
@@ -36,7 +37,13 @@ enum OperationsController {
     // MARK: output
 
     struct TargetDTO: Content { var id: UUID; var foreignerId: UUID?; var sponsorId: UUID?; var label: String?; var result: String; var finding: String?; var note: String? }
-    struct ActionDTO: Content { var id: UUID; var targetId: UUID?; var foreignerId: UUID?; var action: String; var legalBasis: String; var status: String; var dueOn: String?; var note: String?; var overdue: Bool }
+    struct ActionDTO: Content {
+        var id: UUID; var targetId: UUID?; var foreignerId: UUID?; var action: String; var isTAK: Bool; var legalBasis: String; var status: String; var dueOn: String?; var note: String?
+        var decisionNumber: String?; var decidedBy: UUID?; var decidedAt: Date?; var executedAt: Date?; var closedAt: Date?
+        /// The states it may move to next.
+        var next: [String]
+        var overdue: Bool
+    }
     struct Aggregate: Content {
         var targets: Int
         var checked: Int
@@ -102,16 +109,21 @@ enum OperationsController {
         return ops.map { op in dto(op, targets: targets[op.id!] ?? [], actions: actions[op.id!] ?? [], agency: agency, today: req.application.today) }
     }
 
+    static func actionDTO(_ a: AdministrativeAction, today: String) -> ActionDTO {
+        let status = TAKStatus(rawValue: a.status) ?? .proposed
+        return ActionDTO(id: a.id!, targetId: a.targetID, foreignerId: a.foreignerID, action: a.action, isTAK: TAKAction(rawValue: a.action)?.isTAK ?? false,
+                         legalBasis: a.legalBasis, status: a.status, dueOn: a.dueOn, note: a.note, decisionNumber: a.decisionNumber, decidedBy: a.decidedBy,
+                         decidedAt: a.decidedAt, executedAt: a.executedAt, closedAt: a.closedAt, next: status.next.map(\.rawValue),
+                         overdue: status.isOpen && (a.dueOn.map { $0 < today } ?? false))
+    }
+
     private static func dto(_ op: JointOperation, targets: [OperationTarget], actions: [AdministrativeAction], agency: Bool, today: String) -> OperationDTO {
         var d = OperationDTO(id: op.id!, title: op.title, date: op.date, areaCode: op.areaCode, agencyIds: op.agencies, status: op.status,
                              results: aggregate(targets, actions))
         guard !agency else { return d }
         d.participants = op.participants; d.summary = op.summary
         d.targets = targets.map { TargetDTO(id: $0.id!, foreignerId: $0.foreignerID, sponsorId: $0.sponsorID, label: $0.label, result: $0.result, finding: $0.finding, note: $0.note) }
-        d.actions = actions.map {
-            ActionDTO(id: $0.id!, targetId: $0.targetID, foreignerId: $0.foreignerID, action: $0.action, legalBasis: $0.legalBasis, status: $0.status, dueOn: $0.dueOn, note: $0.note,
-                      overdue: ($0.status == TAKStatus.proposed.rawValue || $0.status == TAKStatus.decided.rawValue) && ($0.dueOn.map { $0 < today } ?? false))
-        }
+        d.actions = actions.map { actionDTO($0, today: today) }
         return d
     }
 
@@ -192,10 +204,9 @@ enum OperationsController {
         guard let basis = try ValidationFailure.text(i.legalBasis, "legalBasis", max: 300) else {
             throw ValidationFailure("v.legalBasis", field: "legalBasis")
         }
+        // Every action starts as a proposal; it is decided, carried out and closed by its transitions.
         let rawStatus = i.status.flatMap { $0.isEmpty ? nil : $0 } ?? TAKStatus.proposed.rawValue
-        guard let status = TAKStatus(rawValue: rawStatus) else {
-            throw ValidationFailure("v.oneOf", field: "status", TAKStatus.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+        guard let status = TAKStatus(rawValue: rawStatus), status == .proposed else { throw ValidationFailure("v.takStartsProposed", field: "status") }
         var foreigner = i.foreignerId
         if let tid = i.targetId {
             guard let t = try await OperationTarget.query(on: req.db).filter(\.$id == tid).filter(\.$operationID == op.id!).first() else {
@@ -271,6 +282,13 @@ enum OperationsController {
         let res = Response(status: .created)
         try res.content.encode(try await dto(op, req))
         return res
+    }
+
+    static func transitionAPI(_ req: Request) async throws -> ActionDTO {
+        let op = try await visible(req.parameters.get("id", as: UUID.self), req)
+        guard let actionID = req.parameters.get("actionId", as: UUID.self) else { throw Abort(.notFound) }
+        guard let input = try? req.content.decode(ActionLifecycle.TransitionInput.self) else { throw ValidationFailure("v.body", "to, decisionNumber, note") }
+        return actionDTO(try await ActionLifecycle.transition(op, actionID: actionID, input, req), today: req.application.today)
     }
 
     static func completeAPI(_ req: Request) async throws -> OperationDTO {
