@@ -21,7 +21,7 @@ import VaporTesting
         let sup = try await apiToken(app, "supervisor@demo.sinergi.id"), officer = try await apiToken(app, "officer@demo.sinergi.id")
         let person = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first())
         let created = try await ops.send(app, .POST, "/api/v1/operations", officer,
-            #"{"title": "Pemeriksaan", "date": "\#(app.today)", "areaCode": "35.16.05", "agencyIds": [], "targets": [{"foreignerId": "\#(person.id!)"}]}"#)
+            #"{"orderId": "\#(TestOrders.sby)", "title": "Pemeriksaan", "date": "\#(app.today)", "areaCode": "35.16.05", "agencyIds": [], "targets": [{"foreignerId": "\#(person.id!)"}]}"#)
         #expect(created.status == .created, "\(created.body.string)")
         let op = try decode(OperationTests.Op.self, created)
         let dueField = due.map { #", "dueOn": "\#($0)""# } ?? ""

@@ -68,7 +68,7 @@ import VaporTesting
             let shown = try await b.get(page)
             #expect(shown.body.string.contains("Laporkan hasil ke Kanwil") && shown.body.string.contains("Kasi Inteldakim"))
             // A thread on a joint operation.
-            let op = try await b.post("/operations", form: ["title": "Operasi malam", "date": "2026-12-01", "areaCode": "35.16.05"])
+            let op = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Operasi malam", "date": "2026-12-01", "areaCode": "35.16.05"])
             let opPage = op.headers.first(name: .location)!
             let id = opPage.split(separator: "/").last!
             #expect(try await b.post("/threads/operation/\(id)/messages", form: ["body": "Kumpul di Polsek Ngoro 19.00"]).status == .seeOther)

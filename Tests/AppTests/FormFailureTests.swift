@@ -51,7 +51,7 @@ import VaporTesting
             try await b.login("officer@demo.sinergi.id")
             let sponsor = try #require(try await Sponsor.query(on: app.db).filter(\.$kind == "company").filter(\.$regencyCode == "35.16").first())
             _ = try await b.get("/inspections")
-            let created = try await b.post("/inspections", form: ["sponsorId": sponsor.id!.uuidString, "date": "2026-11-30", "announced": "true", "entryProcedure": "Lapor satpam", "escortName": "Budi"])
+            let created = try await b.post("/inspections", form: ["orderId": TestOrders.sby, "sponsorId": sponsor.id!.uuidString, "date": "2026-11-30", "announced": "true", "entryProcedure": "Lapor satpam", "escortName": "Budi"])
             #expect(created.status == .seeOther)
             let inspection = try #require(try await Inspection.query(on: app.db).first())
             let finding = try await b.post("/inspections/\(inspection.id!.uuidString)/findings", form: ["passport": "", "finding": "compliant"])

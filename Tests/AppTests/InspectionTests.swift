@@ -24,7 +24,7 @@ import VaporTesting
             let worker = try await Foreigner.query(on: app.db).filter(\.$sponsorID == company.id!).first()!
             let off = try await apiToken(app, "officer@demo.sinergi.id")
             let created = try await send(app, .POST, "/api/v1/inspections", off,
-                #"{"sponsorId": "\#(company.id!)", "date": "2026-11-30", "announced": false, "entryProcedure": "Surat tugas ditunjukkan di pos satpam", "escortName": "Ibu Sari", "escortPosition": "HRD", "officers": "Tim Inteldakim", "internalNotes": "Informasi awal dari Disnaker"}"#)
+                #"{"orderId": "\#(TestOrders.sby)", "sponsorId": "\#(company.id!)", "date": "2026-11-30", "announced": false, "entryProcedure": "Surat tugas ditunjukkan di pos satpam", "escortName": "Ibu Sari", "escortPosition": "HRD", "officers": "Tim Inteldakim", "internalNotes": "Informasi awal dari Disnaker"}"#)
             #expect(created.status == .created, "\(created.body.string)")
             let i = try decode(I.self, created)
             #expect(try await send(app, .POST, "/api/v1/inspections/\(i.id)/findings", off,
@@ -58,7 +58,7 @@ import VaporTesting
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
             let worker = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$sponsorID != nil).filter(\.$passportNumber != nil).first()!
-            let res = try await b.post("/inspections", form: ["sponsorId": worker.sponsorID!.uuidString, "date": "2026-11-30", "announced": "true", "escortName": "Pak Budi", "entryProcedure": "Lapor ke resepsionis"])
+            let res = try await b.post("/inspections", form: ["orderId": TestOrders.sby, "sponsorId": worker.sponsorID!.uuidString, "date": "2026-11-30", "announced": "true", "escortName": "Pak Budi", "entryProcedure": "Lapor ke resepsionis"])
             #expect(res.status == .seeOther)
             let page = res.headers.first(name: .location)!
             #expect(try await b.post(page + "/findings", form: ["passport": worker.passportNumber!, "finding": "compliant", "publicNote": "Dokumen lengkap"]).status == .seeOther)
@@ -67,11 +67,11 @@ import VaporTesting
             #expect(done.body.string.contains("Semua TKA patuh") && done.body.string.contains(worker.fullName) && !done.body.string.contains("finding-form"))
             #expect(done.body.string.contains("Pemeriksaan selesai; perusahaan dapat melihat hasilnya.") && done.body.string.contains("data-print>Cetak laporan pemeriksaan</button>"))
             // No company chosen: the reason beside the company, in Indonesian, and the rest as typed.
-            let bad = try await b.post("/inspections", form: ["date": "2026-11-30", "escortName": "Pak Budi"])
+            let bad = try await b.post("/inspections", form: ["orderId": TestOrders.sby, "date": "2026-11-30", "escortName": "Pak Budi"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("id=\"sponsorId-error\">Penjamin: harus perusahaan penjamin di wilayah kerja Anda.</p>") && bad.body.string.contains("value=\"Pak Budi\""))
             // A finding for an unknown passport keeps the notes typed.
-            let again = try await b.post("/inspections", form: ["sponsorId": worker.sponsorID!.uuidString, "date": "2026-11-30"])
+            let again = try await b.post("/inspections", form: ["orderId": TestOrders.sby, "sponsorId": worker.sponsorID!.uuidString, "date": "2026-11-30"])
             let second = again.headers.first(name: .location)!
             let unknown = try await b.post(second + "/findings", form: ["passport": "ZZ0000000", "finding": "overstay", "publicNote": "Tidak ada di tempat"])
             #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("id=\"passport-error\">") && unknown.body.string.contains("value=\"Tidak ada di tempat\""))

@@ -26,7 +26,7 @@ import VaporTesting
             let polres = try await Agency.query(on: app.db).filter(\.$name == "Polres Mojokerto").first()!
             let targets = people.map { #"{"foreignerId": "\#($0.id!)"}"# }.joined(separator: ",") + #", {"label": "Mess karyawan PT di Jl. Raya Ngoro"}"#
             let created = try await send(app, .POST, "/api/v1/operations", sup,
-                #"{"title": "Operasi gabungan Kawasan Ngoro", "date": "2026-12-02", "areaCode": "35.16.05", "agencyIds": ["\#(polres.id!)"], "participants": "Tim Inteldakim 4 orang, Polres 2 orang", "targets": [\#(targets)]}"#)
+                #"{"orderId": "\#(TestOrders.sby)", "title": "Operasi gabungan Kawasan Ngoro", "date": "2026-12-02", "areaCode": "35.16.05", "agencyIds": ["\#(polres.id!)"], "participants": "Tim Inteldakim 4 orang, Polres 2 orang", "targets": [\#(targets)]}"#)
             #expect(created.status == .created, "\(created.body.string)")
             var op = try decode(Op.self, created)
             #expect(op.status == "planned" && op.results.targets == 4 && op.targets?.count == 4)
@@ -68,7 +68,7 @@ import VaporTesting
             let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            let res = try await b.post("/operations", form: ["title": "Razia penginapan", "date": "2026-12-01", "areaCode": "35.16.05", "participants": "Tim A",
+            let res = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan", "date": "2026-12-01", "areaCode": "35.16.05", "participants": "Tim A",
                                                            "targetPassports": "\(f.passportNumber!)\n"])
             #expect(res.status == .seeOther)
             let page = try await b.get(res.headers.first(name: .location)!)
@@ -77,7 +77,7 @@ import VaporTesting
             let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": "", "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
             #expect(tak.status == .seeOther)
             #expect(try await AdministrativeAction.query(on: app.db).count() == 1)
-            let bad = try await b.post("/operations", form: ["title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
+            let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("ZZ0000000"))
         }
     }
@@ -94,7 +94,7 @@ import VaporTesting
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
             // No place chosen: the plan comes back as typed, the reason inside the place picker.
-            let res = try await b.post("/operations", form: ["title": "Razia penginapan malam", "date": "2026-12-03", "participants": "Tim Inteldakim 4 orang",
+            let res = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan malam", "date": "2026-12-03", "participants": "Tim Inteldakim 4 orang",
                                                            "agencyIds[]": polres.id!.uuidString, "areaCode_province": "35", "areaCode_regency": "35.16"])
             #expect(res.status == .unprocessableEntity)
             let page = res.body.string
@@ -105,7 +105,7 @@ import VaporTesting
             #expect(picker.contains("<option value=\"35.16\" selected>"))
             #expect(!page.contains("must be") && !page.contains("areaCode must"))
             // An unknown passport: its own field says so, the other input stays.
-            let bad = try await b.post("/operations", form: ["title": "Razia penginapan malam", "date": "2026-12-03", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
+            let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan malam", "date": "2026-12-03", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
             #expect(bad.status == .unprocessableEntity)
             let field = bad.body.string.components(separatedBy: "id=\"targetPassports\"").dropFirst().first ?? ""
             #expect(field.contains("id=\"targetPassports-error\">Paspor sasaran: paspor ZZ0000000 tidak ditemukan di wilayah kerja Anda.</p>"))
@@ -127,7 +127,7 @@ import VaporTesting
             #expect(next.status == .ok && next.body.string.contains("value=\"Razia pasar\""))
             #expect(fieldset(next.body.string, "areaCode-picker").contains("<option value=\"\(village.id!)\">\(village.name)</option>"))
             // A kecamatan chosen (no village): the plan's area is the kecamatan.
-            let planned = try await b.post("/operations", form: ["title": "Razia pasar", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+            let planned = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia pasar", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
                                                                "areaCode_district": "35.16.05", "areaCode": ""])
             #expect(planned.status == .seeOther)
             #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia pasar").first()?.areaCode == "35.16.05")
@@ -137,10 +137,10 @@ import VaporTesting
             #expect(page.body.string.contains("\(district.name), ") && page.body.string.contains("<span class=\"code\">35.16.05</span>"))
             #expect(page.body.string.contains("<button type=\"button\" class=\"secondary\" data-print>Cetak laporan operasi</button>"))
             // A village chosen: the village; a village left over from another kecamatan is not taken.
-            #expect(try await b.post("/operations", form: ["title": "Razia desa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+            #expect(try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia desa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
                                                          "areaCode_district": "35.16.05", "areaCode": village.id!]).status == .seeOther)
             #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia desa").first()?.areaCode == village.id!)
-            #expect(try await b.post("/operations", form: ["title": "Razia sisa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
+            #expect(try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia sisa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",
                                                          "areaCode_district": "35.16.05", "areaCode": stray.id!]).status == .seeOther)
             #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia sisa").first()?.areaCode == "35.16.05")
             // The list names the places too.

@@ -104,6 +104,7 @@ func withTestApp(seeded: Bool = true, extra: [String: String] = [:], _ body: (Ap
     let url = try await TestDatabases.shared.freshDatabaseURL(seeded: seeded)
     let app = try await makeApp(url, extra: extra)
     do {
+        if seeded { try await TestOrders.standing(app) }
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
@@ -181,4 +182,21 @@ func bearer(_ token: String) -> HTTPHeaders {
     var h = HTTPHeaders()
     h.bearerAuthorization = BearerAuthorization(token: token)
     return h
+}
+
+/// The Surabaya office requires orders (surat perintah) for inspections and operations, as every office does by
+/// default: tests that plan one name this standing order of the demo office, valid through November and December 2026.
+enum TestOrders {
+    static let sby = "0A0A0A0A-0000-4000-8000-000000000001"
+
+    static func standing(_ app: Application) async throws {
+        guard try await FieldOrder.find(UUID(uuidString: sby)!, on: app.db) == nil,
+              let office = try await Office.query(on: app.db).filter(\.$code == "SBY").first() else { return }
+        let staff = try await User.query(on: app.db).filter(\.$office.$id == office.id!).all().compactMap(\.id)
+        let o = FieldOrder()
+        o.id = UUID(uuidString: sby)!; o.officeID = office.id!; o.number = "SP-SBY-2026-0000"; o.purpose = "Pengawasan orang asing (tes)"
+        o.officerIDs = String(decoding: try JSONEncoder().encode(staff), as: UTF8.self); o.areaCode = "35.16"; o.targets = nil
+        o.validFrom = "2026-11-01"; o.validTo = "2026-12-31"; o.issuedBy = staff[0]; o.issuedAt = TestDatabases.now; o.issuedOn = "2026-11-01"
+        try await o.create(on: app.db)
+    }
 }

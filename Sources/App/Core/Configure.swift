@@ -100,6 +100,7 @@ func routes(_ app: Application) {
     AccountsController.register(web: web, api: api)
     ReferenceAdminController.register(web: web, api: api)
     RulesController.register(web: web, api: api)
+    OrdersController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)

@@ -150,6 +150,8 @@ extension L10n {
         "password": ("Kata sandi", "Password"), "code": ("Kode", "Code"), "label": ("Nama", "Label"), "maxDays": ("Lama paling lama", "maxDays"),
         "timeZone": ("Zona waktu", "Time zone"), "regency": ("Kabupaten/kota", "Regency"), "jurisdiction": ("Wilayah kerja", "Jurisdiction"),
         "active": ("Keadaan", "active"), "key": ("Aturan", "key"), "value": ("Nilai", "Value"), "unit": ("Satuan", "Unit"),
-        "basis": ("Dasar hukum", "Basis"), "rule": ("Aturan", "Rule"), "decisionNumber": ("Nomor keputusan", "Decision number"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
+        "basis": ("Dasar hukum", "Basis"), "rule": ("Aturan", "Rule"), "decisionNumber": ("Nomor keputusan", "Decision number"),
+        "orderId": ("Surat perintah", "orderId"), "withoutOrder": ("Tanpa surat perintah", "withoutOrder"), "officerIds": ("Petugas", "officerIds"),
+        "covers": ("Pemeriksaan", "covers"), "inspectionId": ("Pemeriksaan", "inspectionId"), "operationId": ("Operasi", "operationId"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
     ]
 }

@@ -117,6 +117,9 @@ enum ScopePolicy {
     /// official he names); officers propose, carry out and close.
     static func mayDecideActions(_ p: Principal) -> Bool { p.role == .supervisor }
 
+    /// Who issues an order (surat perintah): the head of office or an official he names — a supervisor.
+    static func mayIssueOrders(_ p: Principal) -> Bool { p.role == .supervisor }
+
     static func canSee(_ imp: AgencyImport, _ p: Principal) -> Bool {
         switch p.role {
         case .agency:

@@ -54,6 +54,8 @@ final class Office: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "time_zone") var timeZone: String
     @Field(key: "village_code") var villageCode: String
+    /// Field checks, inspections and operations need an order (surat perintah); on unless the admin turns it off.
+    @OptionalField(key: "orders_required") var ordersRequired: Bool?
     init() {}
     init(id: UUID? = nil, code: String, name: String, timeZone: String, villageCode: String) {
         self.id = id; self.code = code; self.name = name; self.timeZone = timeZone; self.villageCode = villageCode

@@ -43,6 +43,7 @@ enum SiteURL: SitePath, Equatable {
     case discrepancies
     case portal, portalNewReport, portalTKA
     case notifications, notificationOpen(Param), notificationPreferences
+    case orders
     case adminAudit, adminUsers, adminOutbox, adminOffices, adminAgencies, adminPermitTypes, adminRules
 
     var segments: [URLSegment] {
@@ -83,6 +84,7 @@ enum SiteURL: SitePath, Equatable {
         case .notifications: return ["notifications"]
         case .notificationOpen(let p): return ["notifications", .param("id", p), "open"]
         case .notificationPreferences: return ["notifications", "preferences"]
+        case .orders: return ["orders"]
         case .adminAudit: return ["admin", "audit"]
         case .adminUsers: return ["admin", "users"]
         case .adminOutbox: return ["admin", "outbox"]

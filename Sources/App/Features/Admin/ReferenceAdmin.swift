@@ -16,6 +16,8 @@ enum ReferenceAdmin {
         var villageCode: String?
         /// Regency codes (e.g. `35.16`); on a PATCH, the whole new list.
         var jurisdiction: [String]?
+        /// Inspections and operations need an order (surat perintah); true unless set otherwise.
+        var ordersRequired: Bool?
     }
 
     static let zones: [(abbreviation: String, identifier: String)] = [("WIB", "Asia/Jakarta"), ("WITA", "Asia/Makassar"), ("WIT", "Asia/Jayapura")]
@@ -59,6 +61,7 @@ enum ReferenceAdmin {
         if try await Office.query(on: req.db).filter(\.$code == code).first() != nil { throw AppError.conflict("office.codeTaken", code) }
         return try await req.audited { db in
             let o = Office(id: UUID(), code: code, name: name, timeZone: tz, villageCode: seat)
+            o.ordersRequired = input.ordersRequired ?? true
             try await o.create(on: db)
             for r in regencies { try await OfficeJurisdiction(officeID: o.id!, regencyCode: r).create(on: db) }
             return (o, [AuditEntry(action: "office.create", objectType: "office", objectID: o.id!.uuidString, detail: "code=\(code) tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(regencies.joined(separator: ","))")])
@@ -78,11 +81,12 @@ enum ReferenceAdmin {
             wanted = try await regencies(codes, except: id, db: req.db).sorted()
         }
         let after = wanted
-        let old = "name=\(office.name == name ? "same" : "changed") tz=\(zoneName(office.timeZone)) seat=\(office.villageCode) jurisdiction=\(before.joined(separator: ","))"
-        let new = "tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(after.joined(separator: ","))"
+        let orders = input.ordersRequired ?? office.ordersRequired ?? true
+        let old = "name=\(office.name == name ? "same" : "changed") tz=\(zoneName(office.timeZone)) seat=\(office.villageCode) jurisdiction=\(before.joined(separator: ",")) ordersRequired=\(office.ordersRequired ?? true)"
+        let new = "tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(after.joined(separator: ",")) ordersRequired=\(orders)"
         return try await req.audited { db in
             guard let o = try await Office.find(id, on: db) else { throw Abort(.notFound) }
-            o.name = name; o.timeZone = tz; o.villageCode = seat
+            o.name = name; o.timeZone = tz; o.villageCode = seat; o.ordersRequired = orders
             try await o.save(on: db)
             if after != before {
                 try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == id).delete()

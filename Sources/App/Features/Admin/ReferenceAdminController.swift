@@ -58,14 +58,14 @@ enum ReferenceAdminController {
     }
 
     struct OfficeDTO: Content {
-        var id: UUID; var code: String; var name: String; var timeZone: String; var villageCode: String; var jurisdiction: [String]
+        var id: UUID; var code: String; var name: String; var timeZone: String; var villageCode: String; var jurisdiction: [String]; var ordersRequired: Bool
     }
     struct AgencyDTO: Content { var id: UUID; var name: String; var type: String; var regionCode: String; var active: Bool }
     struct PermitTypeDTO: Content { var code: String; var label: String; var category: String; var maxDays: Int? }
 
     static func officeDTO(_ o: Office, _ db: any Database) async throws -> OfficeDTO {
         OfficeDTO(id: o.id!, code: o.code, name: o.name, timeZone: ReferenceAdmin.zoneName(o.timeZone), villageCode: o.villageCode,
-                  jurisdiction: try await ReferenceAdmin.jurisdiction(of: o.id!, db))
+                  jurisdiction: try await ReferenceAdmin.jurisdiction(of: o.id!, db), ordersRequired: o.ordersRequired ?? true)
     }
     static func agencyDTO(_ a: Agency) -> AgencyDTO { AgencyDTO(id: a.id!, name: a.name, type: a.type, regionCode: a.regionCode, active: a.active) }
     static func permitTypeDTO(_ t: PermitType) -> PermitTypeDTO { PermitTypeDTO(code: t.id!, label: t.label, category: t.category, maxDays: t.maxDays) }
@@ -176,7 +176,8 @@ enum ReferenceAdminController {
         let v = FormState(req).values
         return try await form(req, fields: ReferenceViews.officeFields, {
             let seat = RegionPicker.chosen(v, name: "villageCode")
-            _ = try await ReferenceAdmin.updateOffice(o, .init(name: v["name"] ?? "", timeZone: t(v, "timeZone") ?? o.timeZone, villageCode: seat), req)
+            _ = try await ReferenceAdmin.updateOffice(o, .init(name: v["name"] ?? "", timeZone: t(v, "timeZone") ?? o.timeZone, villageCode: seat,
+                                                               ordersRequired: t(v, "ordersRequired").map { $0 == "true" }), req)
             return Flash.redirect(req, to: ReferenceURL.office(.id(o.id!)), "flash.reg.saved")
         }, again: { s, status in try await ReferenceViews.officeForm(req, office: o, state: s, regencyState: .empty, status: status) })
     }

@@ -4,12 +4,13 @@ import Vapor
 
 /// The admin's pages of offices, agencies and permit types.
 enum ReferenceViews {
-    static let officeFields: Set<String> = ["code", "name", "timeZone", "villageCode", "regency", "jurisdiction"]
+    static let officeFields: Set<String> = ["code", "name", "timeZone", "villageCode", "regency", "jurisdiction", "ordersRequired"]
     static let agencyFields: Set<String> = ["name", "type", "regionCode", "active"]
     static let permitTypeFields: Set<String> = ["code", "label", "category", "maxDays"]
 
     static func values(_ o: Office) -> FormState {
-        FormState(values: ["code": o.code, "name": o.name, "timeZone": ReferenceAdmin.zoneName(o.timeZone), "villageCode": o.villageCode])
+        FormState(values: ["code": o.code, "name": o.name, "timeZone": ReferenceAdmin.zoneName(o.timeZone), "villageCode": o.villageCode,
+                           "ordersRequired": (o.ordersRequired ?? true) ? "true" : "false"])
     }
 
     static func values(_ a: Agency) -> FormState {
@@ -75,6 +76,8 @@ enum ReferenceViews {
         \(Form.field("name", label: L10n.t("s.name", lang), state: s, required: true, attributes: "maxlength=\"200\""))
         \(seat)
         \(Form.field("timeZone", label: L10n.t("office.zone", lang), state: s, kind: .select(zoneOptions(lang, empty: false)), required: true))
+        \(Form.field("ordersRequired", label: L10n.t("office.ordersRequired", lang), state: s, kind: .select([("true", L10n.t("reg.yes", lang)), ("false", L10n.t("reg.no", lang))]),
+                     hint: L10n.t("office.ordersRequiredHint", lang)))
         \(Form.submit(L10n.t("sponsor.save", lang)))
         </form>
         <section class="card" id="jurisdiction"><h2>\(L10n.t("office.jurisdiction", lang))</h2>

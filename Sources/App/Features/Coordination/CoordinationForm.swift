@@ -14,17 +14,33 @@ enum CoordinationForm {
 
     /// Agencies as checkboxes (easier on a phone than a multiple select), the chosen ones kept, the error beside them.
     static func agencies(_ name: String, label: String, options: [Agency], state: FormState, lang: Language) -> HTML {
+        choices(name, label: label, options: options.map { ($0.id!.uuidString, $0.name) }, state: state, empty: L10n.t("coord.noAgencies", lang))
+    }
+
+    /// Several choices as checkboxes (sent as `name[]`), the chosen ones kept, the error beside them.
+    static func choices(_ name: String, label: String, options: [(value: String, label: String)], state: FormState, empty: String) -> HTML {
         let chosen = Set(state.value(name).split(separator: ",").map(String.init))
         let error = state.errors[name]
         let boxes: HTML = options.isEmpty
-            ? "<p class=\"hint\">\(L10n.t("coord.noAgencies", lang))</p>"
-            : options.html { a in
-                let id = a.id!.uuidString
-                return "<p><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(id)\" name=\"\(name)[]\" value=\"\(id)\"\(chosen.contains(id) ? HTML(" checked") : "")><label class=\"inline-label\" for=\"\(name)-\(id)\">\(a.name)</label></p>"
+            ? "<p class=\"hint\">\(empty)</p>"
+            : options.html { o in
+                "<p><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(o.value)\" name=\"\(name)[]\" value=\"\(o.value)\"\(chosen.contains(o.value) ? HTML(" checked") : "")><label class=\"inline-label\" for=\"\(name)-\(o.value)\">\(o.label)</label></p>"
             }
         let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(name)-error\">\($0)</p>" } ?? ""
         return """
         <fieldset class="field choices\(error != nil ? HTML(" has-error") : "")" id="\(name)"\(error != nil ? HTML(" aria-describedby=\"\(name)-error\"") : "")><legend>\(label)</legend>\(boxes)\(errorHTML)</fieldset>
+        """
+    }
+
+    /// The order a check runs under (the office's current orders), or why it runs before one.
+    static func order(state s: FormState, orders: [FieldOrder], lang: Language) -> HTML {
+        let options = [("", L10n.t("order.choose", lang))] + orders.map { ($0.id!.uuidString, "\($0.number) · \(String($0.purpose.prefix(60)))") }
+        let reasons = [("", L10n.t("order.reason.none", lang))] + FieldOrders.reasons.map { ($0, L10n.t("order.reason.\($0)", lang)) }
+        return """
+        <div class="grid two">
+        \(Form.field("orderId", label: L10n.t("order.field", lang), state: s, kind: .select(options), hint: L10n.t("order.fieldHint", lang)))
+        \(Form.field("withoutOrder", label: L10n.t("order.without", lang), state: s, kind: .select(reasons), hint: L10n.t("order.withoutHint", lang)))
+        </div>
         """
     }
 

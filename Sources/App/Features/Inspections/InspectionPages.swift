@@ -6,7 +6,7 @@ import Vapor
 /// Handlers read the input, ask the service and return an `InspectionViews` page; every action ends with
 /// a confirmation, every failure shows its form again as typed with the error beside its field.
 extension InspectionsController {
-    static let planFields = ["sponsorId", "date", "announced", "entryProcedure", "escortName", "escortPosition", "officers"]
+    static let planFields = ["sponsorId", "date", "announced", "entryProcedure", "escortName", "escortPosition", "officers", "orderId", "withoutOrder"]
 
     static func listPage(_ req: Request) async throws -> Response { try await renderList(req, state: FormState()) }
 
@@ -21,7 +21,8 @@ extension InspectionsController {
             companies = try await ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue).sort(\.$name).limit(2000).all()
             if form.values["date"] == nil { form.values["date"] = req.application.today }
         }
-        return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form), status: status)
+        let orders = p.role == .sponsor ? [] : try await FieldOrders.current(req)
+        return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders), status: status)
     }
 
     static func showPage(_ req: Request) async throws -> Response {
@@ -47,7 +48,8 @@ extension InspectionsController {
             // "—" (nothing chosen) and text that is no id are both "choose a company".
             let sponsor = v["sponsorId"].flatMap(UUID.init(uuidString:))
             let i = try await create(.init(sponsorId: sponsor, date: v["date"], announced: v["announced"] == "true", entryProcedure: v["entryProcedure"],
-                                           escortName: v["escortName"], escortPosition: v["escortPosition"], officers: v["officers"]), req)
+                                           escortName: v["escortName"], escortPosition: v["escortPosition"], officers: v["officers"],
+                                           orderId: v["orderId"].flatMap(UUID.init(uuidString:)), withoutOrder: v["withoutOrder"]), req)
             return Flash.redirect(req, to: InspectionURL.show(.id(i.id!)), "flash.inspection.created")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: Set(planFields))

@@ -10,6 +10,7 @@ enum InspectionViews {
         /// Companies that may be inspected (office staff); nil for a sponsor, who plans nothing.
         var companies: [Sponsor]?
         var form: FormState
+        var orders: [FieldOrder] = []
     }
 
     static func kindOptions(_ lang: Language) -> [(value: String, label: String)] {
@@ -44,6 +45,7 @@ enum InspectionViews {
             </div>
             \(Form.field("entryProcedure", label: L10n.t("insp.entry", lang), state: s, attributes: "maxlength=\"1000\""))
             \(Form.field("officers", label: L10n.t("op.participants", lang), state: s, attributes: "maxlength=\"1000\""))
+            \(CoordinationForm.order(state: s, orders: m.orders, lang: lang))
             \(Form.submit(L10n.t("coord.planInspection", lang)))
             </form></section>
             """

@@ -26,6 +26,9 @@ final class Inspection: Model, @unchecked Sendable {
     @OptionalField(key: "internal_notes") var internalNotes: String?
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    /// The order (surat perintah) it runs under; or why it ran before one (`FieldOrders.reasons`).
+    @OptionalField(key: "order_id") var orderID: UUID?
+    @OptionalField(key: "without_order") var withoutOrder: String?
     init() {}
 }
 
@@ -71,6 +74,9 @@ enum InspectionsController {
         var escortPosition: String?
         var officers: String?
         var internalNotes: String?
+        /// The order it runs under (required when the office requires orders), or `withoutOrder`: `wanted`, `caughtInAct`.
+        var orderId: UUID?
+        var withoutOrder: String?
     }
     struct FindingInput: Content { var foreignerId: UUID?; var passport: String?; var finding: String?; var publicNote: String?; var internalNote: String? }
     struct CompleteInput: Content { var outcome: String?; var requiredAction: String?; var actionDue: String?; var internalNotes: String? }
@@ -91,6 +97,8 @@ enum InspectionsController {
         var findings: [FindingDTO]
         var officers: String?
         var internalNotes: String?
+        var orderId: UUID?
+        var withoutOrder: String?
     }
 
     static func canSee(_ i: Inspection, _ p: Principal) -> Bool {
@@ -114,7 +122,8 @@ enum InspectionsController {
                              escortName: i.escortName, escortPosition: i.escortPosition, status: i.status, outcome: i.outcome,
                              requiredAction: i.requiredAction, actionDue: i.actionDue,
                              findings: findings.map { FindingDTO(foreignerId: $0.foreignerID, finding: $0.finding, publicNote: $0.publicNote, internalNote: showInternal ? $0.internalNote : nil) },
-                             officers: showInternal ? i.officers : nil, internalNotes: showInternal ? i.internalNotes : nil)
+                             officers: showInternal ? i.officers : nil, internalNotes: showInternal ? i.internalNotes : nil,
+                             orderId: showInternal ? i.orderID : nil, withoutOrder: showInternal ? i.withoutOrder : nil)
     }
 
     static func create(_ input: CreateInput, _ req: Request) async throws -> Inspection {
@@ -128,12 +137,13 @@ enum InspectionsController {
         let t = ValidationFailure.text
         let entry = try t(input.entryProcedure, "entryProcedure", 1000), escort = try t(input.escortName, "escortName", 200), position = try t(input.escortPosition, "escortPosition", 200)
         let officers = try t(input.officers, "officers", 1000), notes = try t(input.internalNotes, "internalNotes", 4000)
+        let (orderID, withoutOrder) = try await FieldOrders.check(orderID: input.orderId, withoutOrder: input.withoutOrder, day: date, req)
         let now = req.application.clock.now()
         return try await req.audited { db in
             let i = Inspection()
             i.id = UUID(); i.officeID = office; i.sponsorID = sid; i.date = date; i.announced = input.announced ?? false
             i.entryProcedure = entry; i.escortName = escort; i.escortPosition = position; i.officers = officers; i.internalNotes = notes
-            i.status = InspectionStatus.planned.rawValue; i.createdBy = p.userID; i.createdAt = now
+            i.status = InspectionStatus.planned.rawValue; i.createdBy = p.userID; i.createdAt = now; i.orderID = orderID; i.withoutOrder = withoutOrder
             try await i.create(on: db)
             return (i, [AuditEntry(action: "inspection.create", objectType: "inspection", objectID: i.id!.uuidString, detail: "sponsor=\(sid) announced=\(i.announced)")])
         }

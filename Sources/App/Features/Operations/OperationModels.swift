@@ -59,6 +59,9 @@ final class JointOperation: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @OptionalField(key: "summary") var summary: String?
     @Field(key: "created_at") var createdAt: Date
+    /// The order (surat perintah) it runs under; or why it ran before one (`FieldOrders.reasons`).
+    @OptionalField(key: "order_id") var orderID: UUID?
+    @OptionalField(key: "without_order") var withoutOrder: String?
     init() {}
 
     var agencies: [UUID] { (try? JSONDecoder().decode([UUID].self, from: Data(agencyIDs.utf8))) ?? [] }

@@ -21,7 +21,7 @@ enum OperationPages {
     }
 
     /// The plan form's text inputs (the area as the region picker sends it).
-    static let planFields = ["title", "date", "participants", "targetPassports"] + RegionPicker.inputNames("areaCode", depth: .village)
+    static let planFields = ["title", "date", "participants", "targetPassports", "orderId", "withoutOrder"] + RegionPicker.inputNames("areaCode", depth: .village)
 
     static func list(_ req: Request) async throws -> Response {
         let state = RegionPicker.isStep(req) ? FormState(values: FormState.read(req, planFields, lists: ["agencyIds"])) : FormState()
@@ -37,7 +37,8 @@ enum OperationPages {
         var form = state
         if canPlan && form.values["date"] == nil { form.values["date"] = req.application.today }
         let agencies = canPlan ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
-        return try await OperationViews.list(req, .init(rows: rows, places: places, canPlan: canPlan, agencies: agencies, jurisdiction: p.jurisdiction, form: form), status: status)
+        let orders = canPlan ? try await FieldOrders.current(req) : []
+        return try await OperationViews.list(req, .init(rows: rows, places: places, canPlan: canPlan, agencies: agencies, jurisdiction: p.jurisdiction, form: form, orders: orders), status: status)
     }
 
     static func create(_ req: Request) async throws -> Response {
@@ -57,10 +58,11 @@ enum OperationPages {
             let agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies")
             let area = RegionPicker.chosen(values, name: "areaCode", depth: .village)
             let op = try await OperationsController.create(.init(title: values["title"], date: values["date"], areaCode: area, agencyIds: agencies,
-                                                                 participants: values["participants"], targets: targets), req)
+                                                                 participants: values["participants"], targets: targets,
+                                                                 orderId: values["orderId"].flatMap(UUID.init(uuidString:)), withoutOrder: values["withoutOrder"]), req)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.planned")
         } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: ["title", "date", "areaCode", "agencyIds", "participants", "targetPassports"],
+            state.fail(e, lang: req.language, shownFields: ["title", "date", "areaCode", "agencyIds", "participants", "targetPassports", "orderId", "withoutOrder"],
                                   rename: ["targets": "targetPassports"])
             return try await listPage(req, state: state, status: .unprocessableEntity)
         }

@@ -14,6 +14,7 @@ enum OperationViews {
         var agencies: [Agency]
         var jurisdiction: [String]
         var form: FormState
+        var orders: [FieldOrder] = []
     }
 
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -42,6 +43,7 @@ enum OperationViews {
             \(CoordinationForm.agencies("agencyIds", label: L10n.t("op.agencies", lang), options: m.agencies, state: s, lang: lang))
             \(Form.field("participants", label: L10n.t("op.participants", lang), state: s, kind: .textarea(rows: 2), attributes: "maxlength=\"2000\" class=\"plain\""))
             \(Form.field("targetPassports", label: L10n.t("op.targetPassports", lang), state: s, kind: .textarea(rows: 3), hint: L10n.t("coord.targetsHint", lang), attributes: "class=\"plain\""))
+            \(CoordinationForm.order(state: s, orders: m.orders, lang: lang))
             \(Form.submit(L10n.t("op.create", lang)))
             </form></section>
             """

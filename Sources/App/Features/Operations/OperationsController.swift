@@ -29,6 +29,9 @@ enum OperationsController {
         var agencyIds: [UUID]?
         var participants: String?
         var targets: [TargetInput]?
+        /// The order it runs under (required when the office requires orders), or `withoutOrder`: `wanted`, `caughtInAct`.
+        var orderId: UUID?
+        var withoutOrder: String?
     }
     struct ResultInput: Content { var targetId: UUID?; var result: String?; var finding: String?; var note: String? }
     struct ActionInput: Content { var targetId: UUID?; var foreignerId: UUID?; var action: String?; var legalBasis: String?; var status: String?; var dueOn: String?; var note: String? }
@@ -64,6 +67,8 @@ enum OperationsController {
         var summary: String?
         var targets: [TargetDTO]?
         var actions: [ActionDTO]?
+        var orderId: UUID?
+        var withoutOrder: String?
     }
 
     // MARK: scope
@@ -121,7 +126,7 @@ enum OperationsController {
         var d = OperationDTO(id: op.id!, title: op.title, date: op.date, areaCode: op.areaCode, agencyIds: op.agencies, status: op.status,
                              results: aggregate(targets, actions))
         guard !agency else { return d }
-        d.participants = op.participants; d.summary = op.summary
+        d.participants = op.participants; d.summary = op.summary; d.orderId = op.orderID; d.withoutOrder = op.withoutOrder
         d.targets = targets.map { TargetDTO(id: $0.id!, foreignerId: $0.foreignerID, sponsorId: $0.sponsorID, label: $0.label, result: $0.result, finding: $0.finding, note: $0.note) }
         d.actions = actions.map { actionDTO($0, today: today) }
         return d
@@ -158,12 +163,14 @@ enum OperationsController {
             _ = try ValidationFailure.text(t.label, "targets[\(k)].label", max: 300)
         }
         let participants = try ValidationFailure.text(i.participants, "participants", max: 2000)
+        let (orderID, withoutOrder) = try await FieldOrders.check(orderID: i.orderId, withoutOrder: i.withoutOrder, day: date, req)
         let now = req.application.clock.now()
         let agencyJSON = String(decoding: try JSONEncoder().encode(agencyIDs), as: UTF8.self)
         return try await req.audited { db in
             let op = JointOperation()
             op.id = UUID(); op.officeID = office; op.createdBy = p.userID; op.title = title; op.date = date; op.areaCode = area
             op.agencyIDs = agencyJSON; op.participants = participants; op.status = OperationStatus.planned.rawValue; op.createdAt = now
+            op.orderID = orderID; op.withoutOrder = withoutOrder
             try await op.create(on: db)
             for t in targets {
                 let x = OperationTarget()
