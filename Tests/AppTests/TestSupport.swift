@@ -64,6 +64,16 @@ actor TestDatabases {
         return result
     }
 
+    /// Drops a test's database once the test is over (each is a copy of the seeded template, ~16 MB on SQLite).
+    func release(_ url: String) {
+        if let admin = postgresAdminURL, let name = URLComponents(string: url)?.path.dropFirst(), name.hasPrefix("t_") {
+            try? psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        } else if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+
     static func replaceDatabase(in url: String, with name: String) -> String {
         var c = URLComponents(string: url)!
         c.path = "/" + name
@@ -108,9 +118,11 @@ func withTestApp(seeded: Bool = true, extra: [String: String] = [:], _ body: (Ap
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
+        await TestDatabases.shared.release(url)
         throw error
     }
     try await app.asyncShutdown()
+    await TestDatabases.shared.release(url)
 }
 
 /// A browser-like client: keeps cookies, reads the CSRF token from forms.
@@ -168,11 +180,11 @@ extension String {
     }
 }
 
-func apiToken(_ app: Application, _ email: String) async throws -> String {
+func apiToken(_ app: Application, _ email: String, password: String = TestDatabases.password) async throws -> String {
     var headers = HTTPHeaders()
     headers.contentType = .json
     let res = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: headers,
-                                                  body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(TestDatabases.password)"}"#))
+                                                  body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#))
     #expect(res.status == .ok)
     struct T: Decodable { var token: String }
     return try JSONDecoder().decode(T.self, from: Data(res.body.readableBytesView)).token

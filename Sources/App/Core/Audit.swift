@@ -164,6 +164,8 @@ final class AsyncLock: @unchecked Sendable {
 
 extension Request {
     var auditActor: AuditActor {
+        // An agent's actions are the agent's, acting for the sponsor that granted access.
+        if let p = principal, p.agentOrg != nil { return AuditActor(id: p.userID.uuidString, role: "agent-for:\(p.sponsorID?.uuidString ?? "-")") }
         if let p = principal { return AuditActor(id: p.userID.uuidString, role: p.role.rawValue) }
         return .anonymous
     }

@@ -18,19 +18,40 @@ struct Principal: Sendable {
     let agencyRegionCode: String?
     let sponsorID: UUID?
     let sponsorName: String?
+    var isSponsorAdmin = false
+    /// An agent acting for a sponsor under a grant: the grant, the agent's organisation, and the foreigners it
+    /// covers (nil: the whole company).
+    var agentGrantID: UUID?
+    var agentOrg: String?
+    var agentForeigners: [UUID]?
 
-    static func load(userID: UUID, on db: any Database) async throws -> Principal? {
+    /// `today`: grants end on their expiry day; `actingFor`: an agent's chosen company (its latest grant otherwise).
+    static func load(userID: UUID, on db: any Database, today: String, actingFor: UUID? = nil) async throws -> Principal? {
         guard let user = try await User.query(on: db).filter(\.$id == userID)
             .with(\.$office).with(\.$agency).with(\.$sponsor).first(), !user.disabled else { return nil }
         var jurisdiction: [String] = []
         if let officeID = user.$office.id {
             jurisdiction = try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == officeID).all().map(\.regencyCode).sorted()
         }
-        return Principal(
+        var p = Principal(
             userID: userID, email: user.email, displayName: user.displayName, role: user.roleValue,
             officeID: user.$office.id, officeName: user.office?.name, officeTimeZone: user.office?.timeZone, jurisdiction: jurisdiction,
             agencyID: user.$agency.id, agencyName: user.agency?.name, agencyRegionCode: user.agency?.regionCode,
             sponsorID: user.$sponsor.id, sponsorName: user.sponsor?.name)
+        p.isSponsorAdmin = user.roleValue == .sponsor && (user.sponsorAdmin ?? false) && user.$sponsor.id != nil
+        if user.roleValue == .sponsor, let org = user.agentOrg {
+            // An agent sees a sponsor's data only under a grant in force today.
+            let grants = try await SponsorAccounts.activeGrants(agent: userID, today: today, db: db)
+            let g = grants.first { $0.sponsorID == actingFor } ?? grants.first
+            var sponsor: Sponsor?
+            if let g { sponsor = try await Sponsor.find(g.sponsorID, on: db) }
+            p = Principal(userID: userID, email: user.email, displayName: user.displayName, role: .sponsor, officeID: nil, officeName: nil, officeTimeZone: nil,
+                          jurisdiction: [], agencyID: nil, agencyName: nil, agencyRegionCode: nil, sponsorID: g?.sponsorID, sponsorName: sponsor?.name)
+            p.agentOrg = org
+            p.agentGrantID = g?.id
+            p.agentForeigners = g.map { $0.foreigners ?? nil } ?? []
+        }
+        return p
     }
 }
 
@@ -90,7 +111,8 @@ struct SessionAuthenticator: AsyncMiddleware {
             if let session = try await SessionRecord.find(hash, on: req.db) {
                 if session.expiresAt > req.application.clock.now() {
                     // The integration role never uses the web pages, whatever session it might hold.
-                    req.principal = try await Principal.load(userID: session.$user.id, on: req.db).flatMap { $0.role == .integration ? nil : $0 }
+                    req.principal = try await Principal.load(userID: session.$user.id, on: req.db, today: req.application.today, actingFor: session.actingFor)
+                        .flatMap { $0.role == .integration ? nil : $0 }
                 } else {
                     try await session.delete(on: req.db)
                 }
@@ -107,7 +129,7 @@ struct BearerAuthenticator: AsyncMiddleware {
         if let bearer = req.headers.bearerAuthorization {
             guard let token = try await APIToken.find(Tokens.digest(bearer.token), on: req.db),
                   token.expiresAt > req.application.clock.now(),
-                  let principal = try await Principal.load(userID: token.$user.id, on: req.db) else {
+                  let principal = try await Principal.load(userID: token.$user.id, on: req.db, today: req.application.today, actingFor: token.actingFor) else {
                 throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
             req.principal = principal

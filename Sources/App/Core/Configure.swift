@@ -101,6 +101,7 @@ func routes(_ app: Application) {
     ReferenceAdminController.register(web: web, api: api)
     RulesController.register(web: web, api: api)
     OrdersController.register(web: web, api: api)
+    SponsorAccountsController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
     ImportsController.register(web: web, api: api)

@@ -152,6 +152,7 @@ extension L10n {
         "active": ("Keadaan", "active"), "key": ("Aturan", "key"), "value": ("Nilai", "Value"), "unit": ("Satuan", "Unit"),
         "basis": ("Dasar hukum", "Basis"), "rule": ("Aturan", "Rule"), "decisionNumber": ("Nomor keputusan", "Decision number"),
         "orderId": ("Surat perintah", "orderId"), "withoutOrder": ("Tanpa surat perintah", "withoutOrder"), "officerIds": ("Petugas", "officerIds"),
-        "covers": ("Pemeriksaan", "covers"), "inspectionId": ("Pemeriksaan", "inspectionId"), "operationId": ("Operasi", "operationId"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
+        "covers": ("Pemeriksaan", "covers"), "organisation": ("Nama biro/kantor", "organisation"),
+        "foreignerIds": ("Orang asing", "foreignerIds"), "scope": ("Akses", "scope"), "inspectionId": ("Pemeriksaan", "inspectionId"), "operationId": ("Operasi", "operationId"), "confirm": ("Ulangi kata sandi", "Repeat the password"),
     ]
 }

@@ -15,6 +15,8 @@ enum ScopePolicy {
         case regencies([String])
         case regionPrefix(String)
         case sponsor(UUID)
+        /// An agent's grant: the sponsor's foreigners it names (over the foreigners table).
+        case sponsorForeigners(UUID, [UUID])
         case nothing
 
         /// The filter over a table aliased `alias` (for joins).
@@ -28,6 +30,8 @@ enum ScopePolicy {
                 return SQLQueryString("(\(ident: alias).village_code = \(bind: code) OR \(ident: alias).village_code LIKE \(bind: code + ".%"))")
             case .sponsor(let id):
                 return SQLQueryString("\(ident: alias).sponsor_id = \(bind: id)")
+            case .sponsorForeigners(let id, let people):
+                return people.isEmpty ? SQLQueryString("1 = 0") : SQLQueryString("(\(ident: alias).sponsor_id = \(bind: id) AND \(ident: alias).id IN (\(binds: people)))")
             }
         }
 
@@ -42,6 +46,8 @@ enum ScopePolicy {
                 return SQLQueryString("(village_code = \(bind: code) OR village_code LIKE \(bind: code + ".%"))")
             case .sponsor(let id):
                 return SQLQueryString("sponsor_id = \(bind: id)")
+            case .sponsorForeigners(let id, let people):
+                return people.isEmpty ? SQLQueryString("1 = 0") : SQLQueryString("(sponsor_id = \(bind: id) AND id IN (\(binds: people)))")
             }
         }
     }
@@ -50,7 +56,7 @@ enum ScopePolicy {
     static func personalFilter(_ p: Principal) throws -> RowFilter {
         switch p.role {
         case .officer, .supervisor: return .regencies(p.jurisdiction)
-        case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
+        case .sponsor: return sponsorFilter(p)
         case .agency, .admin, .integration: throw Abort(.forbidden)
         }
     }
@@ -62,9 +68,28 @@ enum ScopePolicy {
         case .integration: return .nothing
         case .officer, .supervisor: return .regencies(p.jurisdiction)
         case .agency: return p.agencyRegionCode.map(RowFilter.regionPrefix) ?? .nothing
-        case .sponsor: return p.sponsorID.map(RowFilter.sponsor) ?? .nothing
+        case .sponsor: return sponsorFilter(p)
         }
     }
+
+    /// A sponsor's users: its foreigners. An agent: those its grant names, or the whole company's.
+    static func sponsorFilter(_ p: Principal) -> RowFilter {
+        guard let s = p.sponsorID else { return .nothing }
+        if let people = p.agentForeigners { return .sponsorForeigners(s, people) }
+        return .sponsor(s)
+    }
+
+    /// Whether a sponsor's user may see what concerns one of its foreigners (an agent: only those granted).
+    static func mayReachForeigner(_ id: UUID, _ p: Principal) -> Bool {
+        p.agentForeigners.map { $0.contains(id) } ?? true
+    }
+
+    /// Company-wide matters (inspections of the company, RPTKA and DKPTKA): the company's users, and agents
+    /// granted the whole company.
+    static func mayReachCompany(_ p: Principal) -> Bool { p.role == .sponsor && p.sponsorID != nil && p.agentForeigners == nil }
+
+    /// The company's own admin (never an agent): users and agents' grants.
+    static func mayAdministerCompany(_ p: Principal) -> Bool { p.isSponsorAdmin && p.agentOrg == nil }
 
     static func foreigners(_ req: Request) throws -> QueryBuilder<Foreigner> {
         let filter = try personalFilter(try req.requirePrincipal())
@@ -167,7 +192,7 @@ enum ScopePolicy {
     /// the foreigner's residence (as it was when filed).
     static func canSee(_ r: SponsorReport, _ p: Principal) -> Bool {
         switch p.role {
-        case .sponsor: return r.sponsorID == p.sponsorID
+        case .sponsor: return r.sponsorID == p.sponsorID && mayReachForeigner(r.foreignerID, p)
         case .officer, .supervisor: return r.regencyCode.map(p.jurisdiction.contains) ?? false
         case .agency, .admin, .integration: return false
         }

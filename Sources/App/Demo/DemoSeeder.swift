@@ -127,7 +127,7 @@ enum DemoSeeder {
                 case "officer@demo.sinergi.id": u.displayName = "Petugas Imigrasi Surabaya"; u.$office.id = sby.id
                 case "officer.jaksel@demo.sinergi.id": u.displayName = "Petugas Imigrasi Jakarta Selatan"; u.$office.id = jaksel.id
                 case "agency@demo.sinergi.id": u.displayName = "Disnaker Kab. Mojokerto"; u.$agency.id = agencyModels[0].id
-                default: u.displayName = "HRD \(employers[0].name)"; u.$sponsor.id = employers[0].id
+                default: u.displayName = "HRD \(employers[0].name)"; u.$sponsor.id = employers[0].id; u.sponsorAdmin = true
                 }
                 try await u.create(on: db)
             }

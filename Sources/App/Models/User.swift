@@ -24,6 +24,10 @@ final class User: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// The last sign-in (web session or API token).
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    /// A sponsor's own admin: invites and disables the company's users and grants agents access.
+    @OptionalField(key: "sponsor_admin") var sponsorAdmin: Bool?
+    /// An agent's account (a visa agency or law firm): its organisation; it acts for sponsors that grant it access.
+    @OptionalField(key: "agent_org") var agentOrg: String?
     init() {}
 
     var roleValue: Role { Role(rawValue: role) ?? .sponsor }
@@ -36,6 +40,8 @@ final class SessionRecord: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: User
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+    /// An agent's chosen company, among those that granted it access.
+    @OptionalField(key: "acting_for") var actingFor: UUID?
     init() {}
 }
 
@@ -46,6 +52,7 @@ final class APIToken: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: User
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "acting_for") var actingFor: UUID?
     init() {}
 }
 

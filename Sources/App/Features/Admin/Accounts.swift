@@ -137,13 +137,17 @@ enum Accounts {
 
     // MARK: - Admin actions
 
-    static func create(_ input: Input, _ req: Request) async throws -> User {
+    /// `agentOrg`: an agent's account (role sponsor, no company of its own, acting under grants); made by a sponsor-admin.
+    static func create(_ input: Input, _ req: Request, agentOrg: String? = nil) async throws -> User {
         guard let email = input.email.flatMap(EmailAddress.init)?.value else {
             throw ValidationFailure(input.email?.isEmpty == false ? "v.email" : "v.required", field: "email")
         }
         let name = try ValidationFailure.required(input.name, "name", max: 120)
         let role = try role(input.role)
-        let unit = try await unit(role: role, officeCode: input.officeCode, agencyID: input.agencyId, sponsorID: input.sponsorId, db: req.db)
+        let unit = agentOrg != nil ? (office: nil, agency: nil, sponsor: nil)
+            : try await unit(role: role, officeCode: input.officeCode, agencyID: input.agencyId, sponsorID: input.sponsorId, db: req.db)
+        // The admin makes a company's first account, its sponsor-admin; a sponsor-admin's invitees are ordinary users.
+        let byAdmin = try req.requirePrincipal().role == .admin
         let lang = try language(input.language)
         if try await User.query(on: req.db).filter(\.$email == email).first() != nil { throw AppError.conflict("user.emailTaken") }
         // Until the user follows the e-mailed link, the account has a password nobody knows.
@@ -154,6 +158,7 @@ enum Accounts {
             let u = User()
             u.id = UUID(); u.email = email; u.displayName = name; u.role = role.rawValue; u.language = lang; u.disabled = false; u.notifyEmail = true
             u.passwordHash = placeholder; u.$office.id = unit.office; u.$agency.id = unit.agency; u.$sponsor.id = unit.sponsor
+            u.agentOrg = agentOrg; u.sponsorAdmin = role == .sponsor && agentOrg == nil && byAdmin
             try await u.create(on: db)
             try await issueLink(for: u, purpose: "set", now: now, config: config, on: db)
             return (u, [AuditEntry(action: "user.create", objectType: "user", objectID: u.id!.uuidString, detail: "role=\(role.rawValue) \(try await unitText(u))")])

@@ -14,6 +14,7 @@ enum ForeignWorkerService {
     /// The signed-in company sponsor. Individuals have no foreign-worker documents.
     static func company(_ req: Request) async throws -> Sponsor {
         let p = try req.requirePrincipal()
+        guard ScopePolicy.mayReachCompany(p) else { throw AppError.forbidden("portal.agentScope") }
         let s = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
         guard s.kind == "company" else { throw AppError.forbidden("err.companyOnly") }
         return s

@@ -104,7 +104,7 @@ enum InspectionsController {
     static func canSee(_ i: Inspection, _ p: Principal) -> Bool {
         switch p.role {
         case .officer, .supervisor: return i.officeID == p.officeID
-        case .sponsor: return i.sponsorID == p.sponsorID && i.status == InspectionStatus.done.rawValue
+        case .sponsor: return ScopePolicy.mayReachCompany(p) && i.sponsorID == p.sponsorID && i.status == InspectionStatus.done.rawValue
         case .agency, .admin, .integration: return false
         }
     }
@@ -192,6 +192,7 @@ enum InspectionsController {
         let p = try req.requirePrincipal()
         switch p.role {
         case .sponsor:
+            guard ScopePolicy.mayReachCompany(p) else { return [] }
             return try await Inspection.query(on: req.db).filter(\.$sponsorID == (p.sponsorID ?? UUID())).filter(\.$status == InspectionStatus.done.rawValue).sort(\.$date, .descending).all()
         default:
             return try await Inspection.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID())).sort(\.$date, .descending).limit(500).all()

@@ -163,7 +163,7 @@ enum ProposedChangeViews {
             """
         }
         let table: HTML = list.isEmpty ? "<p class=\"card muted\">\(L10n.t("prop.none", lang))</p>" : """
-        <table class="responsive" id="proposals"><thead><tr><th>\(L10n.t("nav.foreigners", lang))</th><th>\(L10n.t("h.source", lang))</th><th>\(L10n.t("prop.change", lang))</th><th>\(L10n.t("h.when", lang))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
+        <table class="responsive" id="proposals"><thead><tr><th>\(L10n.t("nav.foreigners", lang))</th><th>\(L10n.t("h.source", lang))</th><th>\(L10n.t("prop.change", lang))</th><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         return Views.page(req, title: L10n.t("nav.proposedChanges", lang), body: """
         <h1>\(L10n.t("nav.proposedChanges", lang))</h1>

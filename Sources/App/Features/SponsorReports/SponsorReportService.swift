@@ -25,8 +25,9 @@ enum SponsorReportService {
 
     /// The foreigner a sponsor may report on: its own only. Anything else (another sponsor's, unknown) is 403.
     static func ownForeigner(_ id: UUID?, _ p: Principal, db: any Database) async throws -> Foreigner {
-        guard p.role == .sponsor, let sponsor = p.sponsorID, let id,
-              let f = try await Foreigner.query(on: db).filter(\.$id == id).filter(\.$sponsorID == sponsor).first()
+        // The scope policy's filter: the company's foreigners, or an agent's granted ones.
+        guard p.role == .sponsor, let id,
+              let f = try await Foreigner.query(on: db).filter(\.$id == id).filter(.sql(ScopePolicy.sponsorFilter(p).sql)).first()
         else { throw AppError.forbidden("err.notYourForeigner") }
         return f
     }
@@ -39,6 +40,8 @@ enum SponsorReportService {
             throw ValidationFailure("v.clientId", field: "clientId")
         }
         if let existing = try await SponsorReport.query(on: req.db).filter(\.$sponsorID == p.sponsorID!).filter(\.$clientID == client).first() {
+            // A retry returns the first report, never one about a foreigner outside an agent's grant.
+            guard ScopePolicy.mayReachForeigner(existing.foreignerID, p) else { throw AppError.forbidden("err.notYourForeigner") }
             return (existing, false)
         }
         guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
@@ -156,7 +159,9 @@ enum SponsorReportService {
         let p = try req.requirePrincipal()
         let q = SponsorReport.query(on: req.db)
         switch p.role {
-        case .sponsor: q.filter(\.$sponsorID == (p.sponsorID ?? UUID()))
+        case .sponsor:
+            q.filter(\.$sponsorID == (p.sponsorID ?? UUID()))
+            if let people = p.agentForeigners { q.filter(\.$foreignerID ~~ people) }
         case .officer, .supervisor: q.filter(\.$regencyCode ~~ p.jurisdiction)
         case .agency, .admin, .integration: throw Abort(.forbidden)
         }

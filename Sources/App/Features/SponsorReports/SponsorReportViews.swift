@@ -59,6 +59,8 @@ enum SponsorReportViews {
         var today: String
         /// The contact form: the stored values, or what was typed with its error.
         var contact: FormState
+        /// An agent's companies (grants in force), to choose the one it acts for.
+        var companies: [(value: String, label: String)] = []
     }
 
     static func portal(_ req: Request, _ m: PortalModel, status: HTTPResponseStatus = .ok) -> Response {
@@ -70,12 +72,26 @@ enum SponsorReportViews {
             """
         }
         let expiring = m.people.filter { ($0.daysToExpiry ?? 999) <= 60 }.count
+        let p = req.principal
+        let accounts: HTML = p.map { ScopePolicy.mayAdministerCompany($0) } == true
+            ? "<p class=\"actions\"><a class=\"button\" id=\"company-accounts\" href=\"\(SponsorAccountURL.users.path)\">\(L10n.t("portal.accounts", lang))</a></p>" : ""
+        var agent: HTML = p?.agentOrg.map { org in HTML("<p class=\"notice\" id=\"acting-for\">\(L10n.t("portal.actingFor", lang).replacingOccurrences(of: "{1}", with: org).replacingOccurrences(of: "{2}", with: m.sponsor.name))</p>") } ?? ""
+        if m.companies.count > 1 {
+            let chosen = FormState(values: ["sponsorId": m.sponsor.id!.uuidString])
+            agent = """
+            \(agent)\(Form.open(req, action: SponsorAccountURL.actAs.path, id: "act-as-form", state: chosen, classes: "filters"))
+            \(Form.field("sponsorId", label: L10n.t("portal.actAs", lang), state: chosen, kind: .select(m.companies)))
+            \(Form.submit(L10n.t("portal.actAsButton", lang), secondary: true))</form>
+            """
+        }
         let tka: HTML = m.sponsor.kind == "company" ? " · <a href=\"\(SiteURL.portalTKA.path)\">\(L10n.t("tka.title", lang))</a>" : ""
         let people: HTML = m.people.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="portal-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         return Views.page(req, title: L10n.t("nav.portal", lang), body: """
         <h1>\(m.sponsor.name)</h1>
+        \(agent)
+        \(accounts)
         <p class="muted">\(L10n.f("sr.portalIntro", lang, m.people.count, expiring)) · <a href="\(SiteURL.sponsor(.id(m.sponsor.id!)).path)">\(L10n.t("sr.profile", lang))</a>\(tka)</p>
         <p><a class="button" href="\(SiteURL.portalNewReport.path)">\(L10n.t("sr.new", lang))</a></p>
         <section class="card"><h2>\(L10n.t("sr.obligations", lang))</h2>\(obligationsTable(req, m.obligations, canReport: true))</section>

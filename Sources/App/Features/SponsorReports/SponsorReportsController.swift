@@ -127,11 +127,20 @@ enum SponsorReportsController {
     /// `contact`: the contact form as typed, after a failure; nil shows the stored address and language.
     static func portalPage(_ req: Request, contact: FormState?, status: HTTPResponseStatus) async throws -> Response {
         let p = try req.requirePrincipal()
+        // An agent without a grant in force sees only that it has none.
+        if p.agentOrg != nil && p.sponsorID == nil { return try await SponsorAccountViews.noGrant(req) }
         let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
-        let model = SponsorReportViews.PortalModel(
+        var companies: [(value: String, label: String)] = []
+        if p.agentOrg != nil {
+            let grants = try await SponsorAccounts.activeGrants(agent: p.userID, today: req.application.today, db: req.db)
+            let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ grants.map(\.sponsorID)).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+            companies = Array(Set(grants.map(\.sponsorID))).map { ($0.uuidString, names[$0] ?? "") }.sorted { $0.1 < $1.1 }
+        }
+        var model = SponsorReportViews.PortalModel(
             sponsor: sponsor, people: try await portalForeigners(req), obligations: try await SponsorReportService.obligations(req),
             reports: try await SponsorReportService.list(req, status: nil, foreigner: nil, limit: 20), today: req.application.today,
             contact: contact ?? FormState(values: ["email": sponsor.email ?? "", "language": sponsor.language]))
+        model.companies = companies
         return SponsorReportViews.portal(req, model, status: status)
     }
 
@@ -140,6 +149,7 @@ enum SponsorReportsController {
     /// A sponsor sets the address and language of its warnings (audited; the address is checked).
     static func updateContact(_ i: ContactInput, _ req: Request) async throws -> Sponsor {
         let p = try req.requirePrincipal()
+        guard p.agentOrg == nil else { throw AppError.forbidden("portal.agentScope") }
         let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
         let email = i.email?.trimmingCharacters(in: .whitespaces) ?? ""
         guard email.isEmpty || (try? MailAddress(email)) != nil else { throw ValidationFailure("v.email", field: "email") }

@@ -80,7 +80,7 @@ enum SponsorEdits {
     /// Every table that names a sponsor: a merge moves their rows to the kept sponsor (a test checks the
     /// list against the schema, so a new table cannot be forgotten).
     static let referencing = ["foreigners", "stay_permits", "employments", "users", "import_rows", "field_tasks", "public_reports", "operation_targets",
-                              "inspections", "permit_warnings", "sponsor_reports", "rptka", "tka_assignments", "dkptka_payments"]
+                              "inspections", "permit_warnings", "sponsor_reports", "rptka", "tka_assignments", "dkptka_payments", "agent_grants"]
     /// Tables where a sponsor's rows are unique by another column too: a merge whose two sponsors share such a value is refused.
     static let uniquePerSponsor: [(table: String, column: String)] = [("rptka", "number"), ("tka_assignments", "foreigner_id"),
                                                                        ("dkptka_payments", "reference"), ("sponsor_reports", "client_id")]
