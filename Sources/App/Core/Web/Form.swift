@@ -138,3 +138,20 @@ enum Form {
         }
     }
 }
+
+extension Form {
+    /// Runs a form's work; a validation failure (the message beside its field) or a conflict (the message on top)
+    /// shows the same page again with the form as typed, answered 422 or 409.
+    static func attempt(_ req: Request, _ state: FormState, fields: Set<String>, rename: [String: String] = [:],
+                        _ work: () async throws -> Response,
+                        again: (FormState, HTTPResponseStatus) async throws -> Response) async throws -> Response {
+        var s = state
+        do { return try await work() } catch let e as ValidationFailure {
+            s.fail(e, lang: req.language, shownFields: fields, rename: rename)
+            return try await again(s, .unprocessableEntity)
+        } catch let e as AppError where e.status == .conflict {
+            s.fail(message: e.message(req.language))
+            return try await again(s, .conflict)
+        }
+    }
+}

@@ -170,17 +170,11 @@ enum AccountsController {
     }
 
     static func createForm(_ req: Request) async throws -> Response {
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: AccountViews.fields, {
             let u = try await Accounts.create(input(state.values), req)
             return Flash.redirect(req, to: AdminURL.user(.id(u.id!)), "flash.user.created")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: AccountViews.fields)
-            return try await AccountViews.form(req, user: nil, state: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await AccountViews.form(req, user: nil, state: state, status: .conflict)
-        }
+        }, again: { s, status in try await AccountViews.form(req, user: nil, state: s, status: status) })
     }
 
     static func userPage(_ req: Request) async throws -> Response {
@@ -190,17 +184,11 @@ enum AccountsController {
 
     static func editForm(_ req: Request) async throws -> Response {
         let u = try await user(req)
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: AccountViews.fields, {
             _ = try await Accounts.update(u, input(state.values), req)
             return Flash.redirect(req, to: AdminURL.user(.id(u.id!)), "flash.reg.saved")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: AccountViews.fields)
-            return try await AccountViews.form(req, user: u, state: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await AccountViews.form(req, user: u, state: state, status: .conflict)
-        }
+        }, again: { s, status in try await AccountViews.form(req, user: u, state: s, status: status) })
     }
 
     static func stateChange(_ req: Request, _ work: (User) async throws -> Void, done: String) async throws -> Response {

@@ -125,17 +125,9 @@ enum ReferenceAdminController {
 
     // MARK: Web
 
-    /// Runs a form's work; a validation failure or conflict shows the same page again with the form as typed.
     static func form(_ req: Request, fields: Set<String>, _ work: () async throws -> Response,
                      again: (FormState, HTTPResponseStatus) async throws -> Response) async throws -> Response {
-        var state = FormState(req)
-        do { return try await work() } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: fields)
-            return try await again(state, .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await again(state, .conflict)
-        }
+        try await Form.attempt(req, FormState(req), fields: fields, work, again: again)
     }
 
     static func t(_ v: [String: String], _ k: String) -> String? { v[k].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }

@@ -168,17 +168,11 @@ enum SponsorEditsController {
     }
 
     static func createForm(_ req: Request) async throws -> Response {
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: SponsorEditViews.fields, {
             let s = try await SponsorEdits.create(input(state.values), req)
             return Flash.redirect(req, to: SiteURL.sponsor(.id(s.id!)), "flash.sponsor.created")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: SponsorEditViews.fields)
-            return try await SponsorEditViews.form(req, sponsor: nil, state: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await SponsorEditViews.form(req, sponsor: nil, state: state, status: .conflict)
-        }
+        }, again: { s, status in try await SponsorEditViews.form(req, sponsor: nil, state: s, status: status) })
     }
 
     static func editPage(_ req: Request) async throws -> Response {
@@ -189,34 +183,22 @@ enum SponsorEditsController {
 
     static func editForm(_ req: Request) async throws -> Response {
         let s = try await sponsor(req)
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: SponsorEditViews.fields, {
             let changed = try await SponsorEdits.update(s, input(state.values), req)
             if try await ScopePolicy.sponsors(req).filter(\.$id == s.id!).first() == nil { return Flash.redirect(req, to: SiteURL.sponsors, "flash.sponsor.movedAway") }
             return Flash.redirect(req, to: SiteURL.sponsor(.id(s.id!)), changed ? "flash.reg.saved" : "flash.reg.unchanged")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: SponsorEditViews.fields)
-            return try await SponsorEditViews.form(req, sponsor: s, state: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await SponsorEditViews.form(req, sponsor: s, state: state, status: .conflict)
-        }
+        }, again: { st, status in try await SponsorEditViews.form(req, sponsor: s, state: st, status: status) })
     }
 
     static func mergeForm(_ req: Request) async throws -> Response {
         let s = try await sponsor(req)
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: ["duplicateId", "reason"], {
             let input = SponsorEdits.MergeInput(duplicateId: state.values["duplicateId"].flatMap(UUID.init(uuidString:)), reason: state.values["reason"])
             _ = try await SponsorEdits.mergeNow(into: s, input, req)
             return Flash.redirect(req, to: SiteURL.sponsor(.id(s.id!)), "flash.sponsor.merged")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: ["duplicateId", "reason"])
-            return try await SponsorEditViews.form(req, sponsor: s, state: SponsorEditViews.values(s), merge: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await SponsorEditViews.form(req, sponsor: s, state: SponsorEditViews.values(s), merge: state, status: .conflict)
-        }
+        }, again: { st, status in try await SponsorEditViews.form(req, sponsor: s, state: SponsorEditViews.values(s), merge: st, status: status) })
     }
 
     static func mergesPage(_ req: Request) async throws -> Response {
@@ -243,31 +225,19 @@ enum SponsorEditsController {
 
     static func acceptForm(_ req: Request) async throws -> Response {
         let id = try mergeID(req)
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: ["keep", "note"], {
             let m = try await SponsorEdits.accept(id, keep: state.values["keep"].flatMap(UUID.init(uuidString:)), note: state.values["note"], req)
             return Flash.redirect(req, to: SiteURL.sponsor(.id(m.keptID)), "flash.sponsor.merged")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: ["keep", "note"])
-            return try await merges(req, failed: (id, state), status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await merges(req, failed: (id, state), status: .conflict)
-        }
+        }, again: { st, status in try await merges(req, failed: (id, st), status: status) })
     }
 
     static func rejectForm(_ req: Request) async throws -> Response {
         let id = try mergeID(req)
-        var state = FormState(req)
-        do {
+        let state = FormState(req)
+        return try await Form.attempt(req, state, fields: ["note"], {
             _ = try await SponsorEdits.reject(id, note: state.values["note"], req)
             return Flash.redirect(req, to: SponsorURL.merges, "flash.sponsor.mergeRejected")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: ["note"])
-            return try await merges(req, failed: (id, state), status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await merges(req, failed: (id, state), status: .conflict)
-        }
+        }, again: { st, status in try await merges(req, failed: (id, st), status: status) })
     }
 }
