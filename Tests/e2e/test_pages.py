@@ -235,3 +235,23 @@ def test_the_registry_upkeep_pages_fit_a_phone_and_pass_axe(browser, server):
     finally:
         browser.set_window_size(1280, 900)
     assert not problems, "\n".join(problems)
+
+
+def test_the_administration_pages_fit_a_phone_and_pass_axe(browser, server):
+    """The pages of issue 16 a crawl may not reach: orders, rules, company accounts, an operation's action steps."""
+    browser.set_window_size(360, 800)
+    problems = []
+    try:
+        for who, paths in [("supervisor@demo.sinergi.id", ["/orders", "/operations"]), ("admin@demo.sinergi.id", ["/admin/rules", "/admin/offices/new", "/admin/agencies/new", "/admin/permit-types/new"]),
+                           ("sponsor@demo.sinergi.id", ["/portal/users", "/portal"])]:
+            login(browser, server, who)
+            for path in paths:
+                browser.get(server + path)
+                assert "/login" not in browser.current_url, path
+                wide = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                if wide[0] > wide[1] + 1:
+                    problems.append(f"{path}: {wide[0]} px wide on a {wide[1]} px screen")
+                problems += [f"{path}: axe {v['impact']} {v['id']} at {[', '.join(n.get('target', [])) for n in v.get('nodes', [])][:3]}" for v in axe_violations(browser)]
+    finally:
+        browser.set_window_size(1280, 900)
+    assert not problems, "\n".join(problems)
