@@ -153,23 +153,36 @@ public struct RuleBook: Sendable {
 
     // MARK: - Shipped defaults
 
+    /// The shipped bases as the office reads them (Indonesian is the language of the rules' users); the
+    /// English ones of earlier versions are read as these when the rules table is first filled.
+    public static let indonesianBasis: [String: String] = [
+        DeadlineRule.arrivalBasis: "Permenkumham 22/2023: pemegang ITAS/ITAP melapor ke kantor imigrasi paling lambat 30 hari setelah kedatangan",
+        "Office policy: UU 6/2011 Art. 63(2)-(3) (as amended by UU 6/2023) requires the report but sets no deadline":
+            "Kebijakan kantor: UU 6/2011 Pasal 63 ayat (2)-(3) (diubah UU 6/2023) mewajibkan laporan tanpa menetapkan batas waktu",
+        "PP 10/2015; UU 6/2011 Art. 78(1)": "PP 10/2015; UU 6/2011 Pasal 78 ayat (1)",
+        "PP 28/2019 (replaced by PP 45/2024, in force 18 Dec 2024; amount there not confirmed); UU 6/2011 Art. 78(1)":
+            "PP 28/2019 (diganti PP 45/2024, berlaku 18 Des 2024; besarannya di sana belum dikonfirmasi); UU 6/2011 Pasal 78 ayat (1)",
+    ]
+
+    public static func localBasis(_ basis: String) -> String { indonesianBasis[basis] ?? basis }
+
     /// The rules a new installation starts with (the law where it sets one, else office policy).
     public static func defaults(dkptkaUSD: Int = 100, warningDays: [Int] = [60, 30, 14, 7, 0]) -> [RuleVersion] {
         let start = CalendarDay("2000-01-01")!
         var out = DeadlineRule.defaults.map {
             RuleVersion(kind: .deadline, key: $0.reportType.rawValue, value: String($0.amount),
-                        unit: $0.count == .workingDays ? "working-days" : $0.rollsToWorkingDay ? "calendar-days-rolling" : "calendar-days", validFrom: start, basis: $0.basis)
+                        unit: $0.count == .workingDays ? "working-days" : $0.rollsToWorkingDay ? "calendar-days-rolling" : "calendar-days", validFrom: start, basis: localBasis($0.basis))
         }
         out += [
-            RuleVersion(kind: .overstayFee, key: "perDay", value: "300000", unit: "IDR", validFrom: CalendarDay("2015-01-01")!, basis: "PP 10/2015; UU 6/2011 Art. 78(1)"),
-            RuleVersion(kind: .overstayFee, key: "maxDays", value: "60", unit: "days", validFrom: CalendarDay("2015-01-01")!, basis: "UU 6/2011 Art. 78(1) and (3): beyond 60 days, deportation and entry ban"),
+            RuleVersion(kind: .overstayFee, key: "perDay", value: "300000", unit: "IDR", validFrom: CalendarDay("2015-01-01")!, basis: localBasis("PP 10/2015; UU 6/2011 Art. 78(1)")),
+            RuleVersion(kind: .overstayFee, key: "maxDays", value: "60", unit: "days", validFrom: CalendarDay("2015-01-01")!, basis: "UU 6/2011 Pasal 78 ayat (1) dan (3): lebih dari 60 hari, deportasi dan penangkalan"),
             RuleVersion(kind: .overstayFee, key: "perDay", value: "1000000", unit: "IDR", validFrom: CalendarDay("2019-05-03")!,
-                        basis: "PP 28/2019 (replaced by PP 45/2024, in force 18 Dec 2024; amount there not confirmed); UU 6/2011 Art. 78(1)"),
-            RuleVersion(kind: .dkptka, key: "monthly", value: String(dkptkaUSD), unit: "USD", validFrom: start, basis: "PP 34/2021; Permenaker 8/2021: USD 100 per worker per month"),
+                        basis: localBasis("PP 28/2019 (replaced by PP 45/2024, in force 18 Dec 2024; amount there not confirmed); UU 6/2011 Art. 78(1)")),
+            RuleVersion(kind: .dkptka, key: "monthly", value: String(dkptkaUSD), unit: "USD", validFrom: start, basis: "PP 34/2021; Permenaker 8/2021: USD 100 per pekerja per bulan"),
             RuleVersion(kind: .warning, key: "permitExpiry", value: warningDays.sorted(by: >).map(String.init).joined(separator: ","), unit: "days-before", validFrom: start,
-                        basis: "Office policy (as SISADA KERAMAS warns sponsors)"),
+                        basis: "Kebijakan kantor (seperti peringatan SISADA KERAMAS kepada penjamin)"),
             RuleVersion(kind: .dailyReport, key: "dueWorkingDays", value: "1", unit: "working-days", validFrom: start,
-                        basis: "Office policy: a day's report by the end of the next working day"),
+                        basis: "Kebijakan kantor: laporan harian paling lambat akhir hari kerja berikutnya"),
         ]
         return out
     }

@@ -128,3 +128,49 @@ import VaporTesting
         }
     }
 }
+
+/// What a review of issue 16's change found, kept fixed.
+@Suite struct AccountReviewTests {
+    @Test func aLinkDiesWithAChangedAddressOrADisable() async throws {
+        try await withTestApp { app in
+            let res = try await AccountTests.json(app, .POST, "/api/v1/admin/users", as: AccountTests.admin, #"{"email": "salah.ketik@imigrasi.go.id", "name": "Petugas", "role": "officer", "officeCode": "SBY"}"#)
+            struct C: Decodable { var id: UUID }
+            let id = try decode(C.self, res).id
+            let token = try await AccountTests.linkToken(app, to: "salah.ketik@imigrasi.go.id")
+            #expect(try await AccountTests.json(app, .PATCH, "/api/v1/admin/users/\(id)", as: AccountTests.admin, #"{"email": "benar@imigrasi.go.id"}"#).status == .ok)
+            #expect(try await AccountTests.setPassword(app, token: token, "kuda-laut-biru-77").status == .gone)
+            // A company admin cannot enable an account the office's admin disabled.
+            let hrd = try #require(try await User.query(on: app.db).filter(\.$email == SponsorAccountTests.admin).first())
+            let tok = try await apiToken(app, SponsorAccountTests.admin)
+            _ = try await SponsorAccountTests.json(app, .POST, "/api/v1/portal/users", token: tok, #"{"email": "staf@pt-demo.co.id", "name": "Staf"}"#)
+            let staf = try #require(try await User.query(on: app.db).filter(\.$email == "staf@pt-demo.co.id").first())
+            #expect(try await AccountTests.json(app, .POST, "/api/v1/admin/users/\(staf.id!)/disable", as: AccountTests.admin).status == .ok)
+            #expect(try await SponsorAccountTests.json(app, .POST, "/api/v1/portal/users/\(staf.id!)/enable", token: tok).status == .conflict)
+            #expect(hrd.sponsorAdmin == true)
+        }
+    }
+
+    @Test func twoGrantsFromOneCompanyAddUpAndAChainOfMergesEndsAtTheKeptRecord() async throws {
+        try await withTestApp { app in
+            let tok = try await apiToken(app, SponsorAccountTests.admin)
+            let company = try #require(try await User.query(on: app.db).filter(\.$email == SponsorAccountTests.admin).first()?.$sponsor.id)
+            let own = try await Foreigner.query(on: app.db).filter(\.$sponsorID == company).sort(\.$id).limit(2).all()
+            let expires = Day.adding(10, to: app.today)!
+            for f in own {
+                let r = try await SponsorAccountTests.json(app, .POST, "/api/v1/portal/agents", token: tok,
+                    #"{"email": "dua@biro.co.id", "organisation": "Biro Dua", "foreignerIds": ["\#(f.id!)"], "expiresOn": "\#(expires)"}"#)
+                #expect(r.status == .created, "\(r.body.string)")
+            }
+            let agent = try await SponsorAccountTests.activate(app, "dua@biro.co.id")
+            for f in own { #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)", headers: bearer(agent)).status == .ok) }
+
+            // C merged into B, then B into A: C's references and its feed ref end at A.
+            let a = try await SponsorMaintenanceTests.created(app, name: "PT Rantai Satu", nib: "9120000000061")
+            let b = try await SponsorMaintenanceTests.created(app, name: "PT Rantai Dua", nib: "9120000000062")
+            let c = try await SponsorMaintenanceTests.created(app, name: "PT Rantai Tiga", nib: "9120000000063")
+            #expect(try await RegistryEditTests.json(app, .POST, "/api/v1/sponsors/\(b)/merge", as: SponsorMaintenanceTests.officer, #"{"duplicateId": "\#(c)", "reason": "x"}"#).status == .ok)
+            #expect(try await RegistryEditTests.json(app, .POST, "/api/v1/sponsors/\(a)/merge", as: SponsorMaintenanceTests.officer, #"{"duplicateId": "\#(b)", "reason": "x"}"#).status == .ok)
+            #expect(try await Sponsor.find(c, on: app.db)?.mergedInto == a)
+        }
+    }
+}

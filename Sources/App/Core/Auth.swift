@@ -49,7 +49,9 @@ struct Principal: Sendable {
                           jurisdiction: [], agencyID: nil, agencyName: nil, agencyRegionCode: nil, sponsorID: g?.sponsorID, sponsorName: sponsor?.name)
             p.agentOrg = org
             p.agentGrantID = g?.id
-            p.agentForeigners = g.map { $0.foreigners ?? nil } ?? []
+            // Every grant in force from that company counts: the whole company if one says so, else all their foreigners.
+            let fromCompany = grants.filter { $0.sponsorID == g?.sponsorID }
+            p.agentForeigners = g == nil ? [] : fromCompany.contains { $0.foreigners == nil } ? nil : Array(Set(fromCompany.flatMap { $0.foreigners ?? [] }))
         }
         return p
     }

@@ -28,6 +28,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "sponsor_admin") var sponsorAdmin: Bool?
     /// An agent's account (a visa agency or law firm): its organisation; it acts for sponsors that grant it access.
     @OptionalField(key: "agent_org") var agentOrg: String?
+    /// The role of who disabled the account (a company's admin cannot enable what the office's admin disabled).
+    @OptionalField(key: "disabled_by") var disabledBy: String?
     init() {}
 
     var roleValue: Role { Role(rawValue: role) ?? .sponsor }

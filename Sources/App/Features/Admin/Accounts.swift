@@ -129,6 +129,11 @@ enum Accounts {
         return token
     }
 
+    /// Unused links of a user stop working (after a disable or a change of e-mail address).
+    static func expireLinks(of userID: UUID, at now: Date, on db: any Database) async throws {
+        try await PasswordLink.query(on: db).filter(\.$userID == userID).filter(\.$usedAt == nil).set(\.$expiresAt, to: now).update()
+    }
+
     /// Ends every session and API token of a user (after a disable or a password change).
     static func endSessions(of userID: UUID, on db: any Database) async throws {
         try await SessionRecord.query(on: db).filter(\.$user.$id == userID).delete()
@@ -168,6 +173,7 @@ enum Accounts {
     @discardableResult
     static func update(_ user: User, _ input: Input, _ req: Request) async throws -> User {
         let role = input.role == nil ? user.roleValue : try role(input.role)
+        let agentOrg = user.agentOrg
         var officeCode = input.officeCode.flatMap { $0.isEmpty ? nil : $0 }, agencyID = input.agencyId, sponsorID = input.sponsorId
         if officeCode == nil && agencyID == nil && sponsorID == nil {
             // No unit given: the user keeps the one that fits the (new) role.
@@ -178,7 +184,9 @@ enum Accounts {
             case .admin, .integration: break
             }
         }
-        let unit = try await unit(role: role, officeCode: officeCode, agencyID: agencyID, sponsorID: sponsorID, db: req.db)
+        // An agent's account belongs to no company of its own: it stays so while it remains a sponsor-role account.
+        let unit = agentOrg != nil && role == .sponsor ? (office: nil, agency: nil, sponsor: nil)
+            : try await unit(role: role, officeCode: officeCode, agencyID: agencyID, sponsorID: sponsorID, db: req.db)
         let name = input.name == nil ? user.displayName : try ValidationFailure.required(input.name, "name", max: 120)
         let lang = try language(input.language, current: user.language)
         var email = user.email
@@ -191,15 +199,20 @@ enum Accounts {
         let id = try user.requireID()
         if id == p.userID && role != .admin { throw AppError.conflict("user.ownRole") }
         let before = "role=\(user.role) \(try await unitText(user))"
-        let newEmail = email
+        let newEmail = email, now = req.application.clock.now()
         return try await req.audited { db in
             guard let u = try await User.find(id, on: db) else { throw Abort(.notFound) }
             var changed: [String] = []
             if u.displayName != name { u.displayName = name; changed.append("name") }
             if u.email != newEmail { u.email = newEmail; changed.append("email") }
             if u.language != lang { u.language = lang; changed.append("language") }
+            // A company's admin moved to another company (or role) is no admin there.
+            if u.$sponsor.id != unit.sponsor || role != .sponsor { u.sponsorAdmin = false }
+            if role != .sponsor { u.agentOrg = nil }
             u.role = role.rawValue; u.$office.id = unit.office; u.$agency.id = unit.agency; u.$sponsor.id = unit.sponsor
             try await u.save(on: db)
+            // A link sent to the old address must not open the account.
+            if changed.contains("email") { try await expireLinks(of: id, at: now, on: db) }
             let after = "role=\(u.role) \(try await unitText(u))"
             return (u, [AuditEntry(action: "user.update", objectType: "user", objectID: id.uuidString,
                                    detail: "before: \(before); after: \(after)\(changed.isEmpty ? "" : "; changed: " + changed.joined(separator: ","))")])
@@ -210,12 +223,19 @@ enum Accounts {
         let p = try req.requirePrincipal()
         let id = try user.requireID()
         if disabled && id == p.userID { throw AppError.conflict("user.disableSelf") }
+        if !disabled && p.role != .admin && user.disabledBy == Role.admin.rawValue { throw AppError.conflict("portal.disabledByAdmin") }
+        let now = req.application.clock.now()
         return try await req.audited { db in
             guard let u = try await User.find(id, on: db) else { throw Abort(.notFound) }
             let was = u.disabled
             u.disabled = disabled
+            // Who disabled it: a company's admin cannot undo the office admin's decision.
+            u.disabledBy = disabled ? p.role.rawValue : nil
             try await u.save(on: db)
-            if disabled { try await endSessions(of: id, on: db) }
+            if disabled {
+                try await endSessions(of: id, on: db)
+                try await expireLinks(of: id, at: now, on: db)
+            }
             return (u, [AuditEntry(action: disabled ? "user.disable" : "user.enable", objectType: "user", objectID: id.uuidString, detail: "before: disabled=\(was); after: disabled=\(disabled)")])
         }
     }

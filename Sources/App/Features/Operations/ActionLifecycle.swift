@@ -19,6 +19,8 @@ enum ActionLifecycle {
             throw AppError.conflict("tak.illegal", L10n.t("op.takStatus.\(from.rawValue)", req.language), L10n.t("op.takStatus.\(to.rawValue)", req.language))
         }
         var number: String?
+        // Undoing a decision is the decider's kind of act: cancelling a decided action needs a supervisor too.
+        if to == .cancelled && from == .decided && !ScopePolicy.mayDecideActions(p) { throw AppError.forbidden("tak.decideSupervisor") }
         if to == .decided {
             guard ScopePolicy.mayDecideActions(p) else { throw AppError.forbidden("tak.decideSupervisor") }
             guard let n = try ValidationFailure.text(i.decisionNumber, "decisionNumber", max: 100) else { throw ValidationFailure("v.required", field: "decisionNumber") }

@@ -112,8 +112,12 @@ enum FieldOrders {
         let today = req.application.today
         guard let from = i.validFrom?.trimmingCharacters(in: .whitespaces), from.count == 10, Day.isValid(from) else { throw ValidationFailure("v.day", field: "validFrom") }
         guard let to = i.validTo?.trimmingCharacters(in: .whitespaces), to.count == 10, Day.isValid(to) else { throw ValidationFailure("v.day", field: "validTo") }
-        // An order covers the day before at most: one issued after the fact, for a check of yesterday.
-        guard let earliest = Day.adding(-1, to: today), from >= earliest else { throw ValidationFailure("v.orderFrom", field: "validFrom") }
+        // An order starts yesterday at the earliest (one issued after the fact for yesterday's check), or on the day of
+        // the check it covers when it comes later still (an overdue order).
+        var earliest = Day.adding(-1, to: today) ?? today
+        if let iid = i.inspectionId, let x = try await Inspection.find(iid, on: req.db) { earliest = min(earliest, x.date) }
+        if let oid = i.operationId, let x = try await JointOperation.find(oid, on: req.db) { earliest = min(earliest, x.date) }
+        guard from >= earliest else { throw ValidationFailure("v.orderFrom", field: "validFrom") }
         guard to >= from else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
         guard let span = Day.between(from, to), span <= 92 else { throw ValidationFailure("v.orderSpan", field: "validTo", "92") }
         // The check it covers: made without an order, in this office, on a day the order covers.
@@ -139,7 +143,10 @@ enum FieldOrders {
             o.issuedBy = p.userID; o.issuedAt = now; o.issuedOn = today
             try await o.create(on: db)
             if let link {
-                try await (db as! any SQLDatabase).raw("UPDATE \(ident: link.table) SET order_id = \(bind: o.id!) WHERE id = \(bind: link.id)").run()
+                // Covered once: a second order for the same check at the same moment finds it covered.
+                struct R: Decodable { var id: UUID }
+                let done = try await (db as! any SQLDatabase).raw("UPDATE \(ident: link.table) SET order_id = \(bind: o.id!) WHERE id = \(bind: link.id) AND order_id IS NULL RETURNING id").all(decoding: R.self)
+                guard !done.isEmpty else { throw ValidationFailure("v.orderCovers", field: link.table == "inspections" ? "inspectionId" : "operationId") }
             }
             try await Notifier.notify(ids, except: p.userID, kind: "order", title: "\(o.number): \(String(purpose.prefix(80)))", link: OrderURL.show(.id(o.id!)).path, req: req, db: db)
             return (o, [AuditEntry(action: "order.issue", objectType: "order", objectID: o.id!.uuidString,

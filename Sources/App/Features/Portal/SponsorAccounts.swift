@@ -18,7 +18,11 @@ final class AgentGrant: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     init() {}
 
-    var foreigners: [UUID]? { foreignerIDs.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } }
+    /// nil: the whole company. A list that cannot be read grants nobody (it never widens to the company).
+    var foreigners: [UUID]? {
+        guard let json = foreignerIDs else { return nil }
+        return (try? JSONDecoder().decode([UUID].self, from: Data(json.utf8))) ?? []
+    }
     func isActive(today: String) -> Bool { revokedAt == nil && expiresOn >= today }
 }
 
@@ -27,6 +31,7 @@ struct M035_SponsorAccounts: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("users").field("sponsor_admin", .bool, .sql(.default(false))).update()
         try await db.schema("users").field("agent_org", .string).update()
+        try await db.schema("users").field("disabled_by", .string).update()
         try await db.schema("user_sessions").field("acting_for", .uuid).update()
         try await db.schema("api_tokens").field("acting_for", .uuid).update()
         try await db.schema("agent_grants")
@@ -50,6 +55,7 @@ struct M035_SponsorAccounts: AsyncMigration {
         try await db.schema("agent_grants").delete()
         try await db.schema("api_tokens").deleteField("acting_for").update()
         try await db.schema("user_sessions").deleteField("acting_for").update()
+        try await db.schema("users").deleteField("disabled_by").update()
         try await db.schema("users").deleteField("agent_org").update()
         try await db.schema("users").deleteField("sponsor_admin").update()
     }

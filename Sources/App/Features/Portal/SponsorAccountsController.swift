@@ -160,6 +160,7 @@ enum SponsorAccountsController {
         let v = FormState.read(req, ["email", "organisation", "name", "scope", "expiresOn"], lists: ["foreignerIds"])
         let state = FormState(values: v)
         do {
+            guard ["company", "chosen"].contains(v["scope"] ?? "") else { throw ValidationFailure("v.oneOf", field: "scope", "company, chosen") }
             let ids = v["scope"] == "chosen" ? (v["foreignerIds"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) } : nil
             _ = try await SponsorAccounts.grant(.init(email: v["email"], organisation: v["organisation"], name: v["name"], foreignerIds: ids, expiresOn: v["expiresOn"]), req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.agent.granted")

@@ -61,7 +61,7 @@ struct M032_Rules: AsyncMigration {
             guard let rule = r.rule else { continue }
             versions.append(RuleVersion(kind: .deadline, key: rule.reportType.rawValue, value: String(rule.amount),
                                         unit: rule.count == .workingDays ? "working-days" : rule.rollsToWorkingDay ? "calendar-days-rolling" : "calendar-days",
-                                        validFrom: start, basis: rule.basis))
+                                        validFrom: start, basis: RuleBook.localBasis(rule.basis)))
         }
         for t in ReportType.allCases where !versions.contains(where: { $0.kind == .deadline && $0.key == t.rawValue }) {
             versions += RuleBook.defaults().filter { $0.kind == .deadline && $0.key == t.rawValue }
@@ -69,9 +69,9 @@ struct M032_Rules: AsyncMigration {
         var lastMax: Int?
         for r in try await OverstayFeeRate.query(on: db).sort(\.$validFrom).all() {
             guard let day = CalendarDay(r.validFrom) else { continue }
-            versions.append(RuleVersion(kind: .overstayFee, key: "perDay", value: String(r.amountIDR), unit: "IDR", validFrom: day, basis: r.basis))
+            versions.append(RuleVersion(kind: .overstayFee, key: "perDay", value: String(r.amountIDR), unit: "IDR", validFrom: day, basis: RuleBook.localBasis(r.basis)))
             if r.maxDays != lastMax {
-                versions.append(RuleVersion(kind: .overstayFee, key: "maxDays", value: String(r.maxDays), unit: "days", validFrom: day, basis: "UU 6/2011 Art. 78(1) and (3)"))
+                versions.append(RuleVersion(kind: .overstayFee, key: "maxDays", value: String(r.maxDays), unit: "days", validFrom: day, basis: "UU 6/2011 Pasal 78 ayat (1) dan (3)"))
                 lastMax = r.maxDays
             }
         }

@@ -292,6 +292,8 @@ enum SponsorEdits {
             if clash > 0 { throw AppError.conflict("sponsor.mergeClash", L10n.t("sponsor.table.\(u.table)", .id)) }
         }
         var moved: [String: Int] = [:]
+        // Records merged into the duplicate earlier follow it to the kept one (the feed follows one step).
+        try await sql.raw("UPDATE sponsors SET merged_into = \(bind: kept) WHERE merged_into = \(bind: merged)").run()
         for table in referencing {
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table) WHERE sponsor_id = \(bind: merged)").first(decoding: N.self)?.n ?? 0
             guard n > 0 else { continue }
