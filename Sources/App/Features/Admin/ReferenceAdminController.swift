@@ -125,11 +125,6 @@ enum ReferenceAdminController {
 
     // MARK: Web
 
-    static func form(_ req: Request, fields: Set<String>, _ work: () async throws -> Response,
-                     again: (FormState, HTTPResponseStatus) async throws -> Response) async throws -> Response {
-        try await Form.attempt(req, FormState(req), fields: fields, work, again: again)
-    }
-
     static func t(_ v: [String: String], _ k: String) -> String? { v[k].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
     static func officesPage(_ req: Request) async throws -> Response {
@@ -142,7 +137,7 @@ enum ReferenceAdminController {
 
     static func createOfficeForm(_ req: Request) async throws -> Response {
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.officeFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.officeFields, {
             let regency = RegionPicker.chosen(v, name: "regency", depth: .regency)
             let input = ReferenceAdmin.OfficeInput(code: v["code"] ?? "", name: v["name"] ?? "", timeZone: t(v, "timeZone"),
                                                    villageCode: RegionPicker.chosen(v, name: "villageCode"), jurisdiction: regency.isEmpty ? [] : [regency])
@@ -166,7 +161,7 @@ enum ReferenceAdminController {
     static func editOfficeForm(_ req: Request) async throws -> Response {
         let o = try await office(req)
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.officeFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.officeFields, {
             let seat = RegionPicker.chosen(v, name: "villageCode")
             _ = try await ReferenceAdmin.updateOffice(o, .init(name: v["name"] ?? "", timeZone: t(v, "timeZone") ?? o.timeZone, villageCode: seat,
                                                                ordersRequired: t(v, "ordersRequired").map { $0 == "true" }), req)
@@ -177,7 +172,7 @@ enum ReferenceAdminController {
     static func addRegencyForm(_ req: Request) async throws -> Response {
         let o = try await office(req)
         let v = FormState(req).values
-        return try await form(req, fields: ["regency"], {
+        return try await Form.attempt(req, FormState(req), fields: ["regency"], {
             let regency = RegionPicker.chosen(v, name: "regency", depth: .regency)
             guard regency.split(separator: ".").count == 2 else { throw ValidationFailure("v.regency", field: "regency", regency) }
             let now = try await ReferenceAdmin.jurisdiction(of: o.id!, req.db)
@@ -219,7 +214,7 @@ enum ReferenceAdminController {
 
     static func createAgencyForm(_ req: Request) async throws -> Response {
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.agencyFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, {
             _ = try await ReferenceAdmin.createAgency(agencyInput(v), req)
             return Flash.redirect(req, to: SiteURL.adminAgencies, "flash.agency.created")
         }, again: { s, status in try await ReferenceViews.agencyForm(req, agency: nil, state: s, status: status) })
@@ -233,7 +228,7 @@ enum ReferenceAdminController {
     static func editAgencyForm(_ req: Request) async throws -> Response {
         let a = try await agency(req)
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.agencyFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, {
             _ = try await ReferenceAdmin.updateAgency(a, agencyInput(v), req)
             return Flash.redirect(req, to: SiteURL.adminAgencies, "flash.reg.saved")
         }, again: { s, status in try await ReferenceViews.agencyForm(req, agency: a, state: s, status: status) })
@@ -258,7 +253,7 @@ enum ReferenceAdminController {
 
     static func createPermitTypeForm(_ req: Request) async throws -> Response {
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.permitTypeFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.permitTypeFields, {
             _ = try await ReferenceAdmin.createPermitType(try permitTypeInput(v), req)
             return Flash.redirect(req, to: SiteURL.adminPermitTypes, "flash.permitType.created")
         }, again: { s, status in ReferenceViews.permitTypeForm(req, type: nil, state: s, status: status) })
@@ -272,7 +267,7 @@ enum ReferenceAdminController {
     static func editPermitTypeForm(_ req: Request) async throws -> Response {
         let type = try await permitType(req)
         let v = FormState(req).values
-        return try await form(req, fields: ReferenceViews.permitTypeFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.permitTypeFields, {
             var input = try permitTypeInput(v)
             input.code = nil
             _ = try await ReferenceAdmin.updatePermitType(type, input, req)

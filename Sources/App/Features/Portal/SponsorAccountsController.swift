@@ -118,60 +118,67 @@ enum SponsorAccountsController {
 
     // MARK: Web
 
-    static func page(_ req: Request) async throws -> Response {
-        try await SponsorAccountViews.page(req, invite: .empty, grant: FormState(values: ["scope": "company", "expiresOn": Day.adding(90, to: req.application.today) ?? ""]))
+    /// The grant form as it first stands: the whole company, for 90 days.
+    static func freshGrant(_ req: Request) -> FormState {
+        FormState(values: ["scope": "company", "expiresOn": Day.adding(90, to: req.application.today) ?? ""])
     }
 
-    static func fail(_ req: Request, _ e: Error, invite: FormState = .empty, grant: FormState? = nil, inviteForm: Bool) async throws -> Response {
-        var i = invite, g = grant ?? FormState(values: ["scope": "company"])
-        switch e {
-        case let v as ValidationFailure:
-            if inviteForm { i.fail(v, lang: req.language, shownFields: ["email", "name"]) } else { g.fail(v, lang: req.language, shownFields: ["email", "organisation", "name", "foreignerIds", "expiresOn"]) }
-            return try await SponsorAccountViews.page(req, invite: i, grant: g, status: .unprocessableEntity)
-        case let a as AppError where a.status == .conflict:
-            if inviteForm { i.fail(message: a.message(req.language)) } else { g.fail(message: a.message(req.language)) }
-            return try await SponsorAccountViews.page(req, invite: i, grant: g, status: .conflict)
-        default:
-            throw e
-        }
+    static func page(_ req: Request) async throws -> Response {
+        try await SponsorAccountViews.page(req, invite: .empty, grant: freshGrant(req))
+    }
+
+    static let inviteFields: Set<String> = ["email", "name"]
+    static let grantFields: Set<String> = ["email", "organisation", "name", "scope", "foreignerIds", "expiresOn"]
+
+    /// A failure of the invite form (or of a user's disable/enable) shows the page with the message on that form.
+    static func onInvite(_ req: Request, _ state: FormState, _ work: () async throws -> Response) async throws -> Response {
+        try await Form.attempt(req, state, fields: inviteFields, work,
+                               again: { s, status in try await SponsorAccountViews.page(req, invite: s, grant: freshGrant(req), status: status) })
+    }
+
+    /// A failure of the grant form (or of a revocation) shows the page with the message on that form.
+    static func onGrant(_ req: Request, _ state: FormState, _ work: () async throws -> Response) async throws -> Response {
+        try await Form.attempt(req, state, fields: grantFields, work,
+                               again: { s, status in try await SponsorAccountViews.page(req, invite: .empty, grant: s, status: status) })
     }
 
     static func inviteForm(_ req: Request) async throws -> Response {
         let state = FormState(req)
-        do {
+        return try await onInvite(req, state) {
             _ = try await SponsorAccounts.invite(.init(email: state.value("email"), name: state.value("name"), language: nil), req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.user.created")
-        } catch { return try await fail(req, error, invite: state, inviteForm: true) }
+        }
     }
 
     static func disableForm(_ req: Request) async throws -> Response {
-        do {
+        try await onInvite(req, .empty) {
             _ = try await Accounts.setDisabled(try await SponsorAccounts.member(try id(req), req), true, req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.user.disabled")
-        } catch { return try await fail(req, error, inviteForm: true) }
+        }
     }
 
     static func enableForm(_ req: Request) async throws -> Response {
-        _ = try await Accounts.setDisabled(try await SponsorAccounts.member(try id(req), req), false, req)
-        return Flash.redirect(req, to: SponsorAccountURL.users, "flash.user.enabled")
+        try await onInvite(req, .empty) {
+            _ = try await Accounts.setDisabled(try await SponsorAccounts.member(try id(req), req), false, req)
+            return Flash.redirect(req, to: SponsorAccountURL.users, "flash.user.enabled")
+        }
     }
 
     static func grantForm(_ req: Request) async throws -> Response {
         let v = FormState.read(req, ["email", "organisation", "name", "scope", "expiresOn"], lists: ["foreignerIds"])
-        let state = FormState(values: v)
-        do {
+        return try await onGrant(req, FormState(values: v)) {
             guard ["company", "chosen"].contains(v["scope"] ?? "") else { throw ValidationFailure("v.oneOf", field: "scope", "company, chosen") }
             let ids = v["scope"] == "chosen" ? (v["foreignerIds"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) } : nil
             _ = try await SponsorAccounts.grant(.init(email: v["email"], organisation: v["organisation"], name: v["name"], foreignerIds: ids, expiresOn: v["expiresOn"]), req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.agent.granted")
-        } catch { return try await fail(req, error, grant: state, inviteForm: false) }
+        }
     }
 
     static func revokeForm(_ req: Request) async throws -> Response {
-        do {
+        try await onGrant(req, freshGrant(req)) {
             _ = try await SponsorAccounts.revoke(try id(req), req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.agent.revoked")
-        } catch { return try await fail(req, error, inviteForm: false) }
+        }
     }
 
     static func actAsForm(_ req: Request) async throws -> Response {

@@ -58,21 +58,15 @@ enum RulesController {
     }
 
     static func createForm(_ req: Request) async throws -> Response {
-        var state = FormState(req)
+        let state = FormState(req)
         let v = state.values
         let parts = (v["rule"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
         let input = Rules.Input(kind: parts.first ?? "", key: parts.count > 1 ? parts[1] : "", value: .init(v["value"] ?? ""), unit: v["unit"],
                                 validFrom: v["validFrom"], basis: v["basis"], officeCode: v["officeCode"])
-        do {
+        return try await Form.attempt(req, state, fields: RuleViews.fields, rename: ["kind": "rule", "key": "rule"], {
             _ = try await Rules.add(input, req)
             return Flash.redirect(req, to: SiteURL.adminRules, "flash.rule.created")
-        } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: RuleViews.fields, rename: ["kind": "rule", "key": "rule"])
-            return try await RuleViews.page(req, items: try await items(req, kind: nil), state: state, status: .unprocessableEntity)
-        } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
-            return try await RuleViews.page(req, items: try await items(req, kind: nil), state: state, status: .conflict)
-        }
+        }, again: { s, status in try await RuleViews.page(req, items: try await items(req, kind: nil), state: s, status: status) })
     }
 }
 
