@@ -48,6 +48,13 @@ import VaporTesting
                 let r = try await Self.post(app, body)
                 #expect(r.status == .unprocessableEntity && r.body.string.contains(#""field":"\#(field)""#), "\(body): \(r.body.string)")
             }
+            // The message names the field and what is wanted, in the page's language, without the pure target's codes.
+            let b = Browser(app)
+            try await b.login(AccountTests.admin)
+            _ = try await b.get("/admin/rules")
+            let page = try await b.post("/admin/rules", form: ["rule": "dkptka:monthly", "value": "abc", "validFrom": later, "basis": "Perubahan PP"])
+            #expect(page.status == .unprocessableEntity && page.body.string.contains("Nilai harus bilangan bulat") && !page.body.string.contains("whole number"))
+            #expect(page.body.string.contains("value=\"abc\""))
             let ok = try await Self.post(app, #"{"kind": "warning", "key": "permitExpiry", "value": [90, 30, 7, 0], "validFrom": "\#(later)", "basis": "Kebijakan kantor"}"#)
             #expect(ok.status == .created, "\(ok.body.string)")
             #expect(ok.body.string.contains(#""value":"90,30,7,0""#) && ok.body.string.contains(#""inForce":false"#))

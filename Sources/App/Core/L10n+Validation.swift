@@ -142,7 +142,7 @@ extension L10n {
         "summary": ("Ringkasan", "Summary"), "targetId": ("Sasaran", "targetId"), "targetPassports": ("Paspor sasaran", "Target passports"),
         "targets": ("Sasaran", "Target"), "time": ("Jam", "Time"), "title": ("Judul", "Title"), "type": ("Jenis laporan", "Type"),
         "understudyName": ("Nama tenaga pendamping", "Understudy's name"), "understudyPosition": ("Jabatan tenaga pendamping", "Understudy's position"),
-        "validFrom": ("Berlaku dari", "Valid from"), "validTo": ("Berlaku sampai", "Valid to"), "within": ("Wilayah", "within"),
+        "validFrom": ("Berlaku sejak", "Valid from"), "validTo": ("Berlaku sampai", "Valid to"), "within": ("Wilayah", "within"),
         "text": ("Isi", "Text"),
         "duplicateId": ("Data ganda", "Duplicate record"), "keep": ("Data yang dipertahankan", "Record to keep"),
         "sector": ("Bidang usaha", "Sector"), "phone": ("Telepon", "Telephone"),

@@ -167,7 +167,11 @@ enum Rules {
         if let problem = v.problem {
             switch problem.field {
             case "officeCode": throw ValidationFailure("v.ruleNational", field: "officeCode")
-            case "value": throw ValidationFailure("v.ruleValue", field: "value", problem.reason)
+            case "value":
+                // The pure target's reasons are codes: a range "1-100000", a whole number, or a list of days.
+                if kind == .warning { throw ValidationFailure("v.ruleList", field: "value") }
+                if problem.reason.contains("-") { throw ValidationFailure("v.ruleValue", field: "value", problem.reason.replacingOccurrences(of: "-", with: "–")) }
+                throw ValidationFailure("v.ruleNumber", field: "value")
             default: throw ValidationFailure("v.oneOf", field: problem.field, problem.reason)
             }
         }

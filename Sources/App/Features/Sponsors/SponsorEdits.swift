@@ -329,7 +329,7 @@ enum SponsorEdits {
     static func mergeNow(into s: Sponsor, _ input: MergeInput, _ req: Request) async throws -> SponsorMerge {
         let p = try req.requirePrincipal()
         let why = try RegistryEdits.reason(input.reason)
-        guard let dupID = input.duplicateId else { throw ValidationFailure("v.required", field: "duplicateId") }
+        guard let dupID = input.duplicateId else { throw ValidationFailure("v.chooseOne", field: "duplicateId") }
         guard dupID != s.id else { throw ValidationFailure("v.mergeSelf", field: "duplicateId") }
         guard let dup = try await ScopePolicy.sponsors(req).filter(\.$id == dupID).first() else { throw ValidationFailure("v.sponsorUnknown", field: "duplicateId") }
         guard dup.kind == s.kind else { throw ValidationFailure("v.mergeKind", field: "duplicateId") }
