@@ -27,7 +27,7 @@ PASSWORD = "E2e-Demo-Password-2026"
 def env_for(db_url, **extra):
     env = dict(os.environ)
     env.update({"DATABASE_URL": db_url, "SINERGI_BCRYPT_COST": "4", "SINERGI_DEMO_PASSWORD": PASSWORD, "LOG_LEVEL": "warning",
-                "SINERGI_SCHEDULER": "off"})
+                "SINERGI_SCHEDULER": "off", "SINERGI_TOTP_ROLES": "none"})
     env.pop("SMTP_URL", None)
     env.update(extra)
     return env

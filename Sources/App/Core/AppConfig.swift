@@ -37,6 +37,14 @@ public struct AppConfig: Sendable {
     public var schedulerEnabled: Bool = true
     /// DKPTKA compensation per foreign worker per month in US dollars (SINERGI_DKPTKA_USD; PP 34/2021: 100).
     public var dkptkaMonthlyUSD: Int = 100
+    /// Roles that must sign in with a second factor (SINERGI_TOTP_ROLES, default admin,supervisor; `none` for
+    /// none). Everyone else may turn it on for themself.
+    public var totpRoles: Set<Role> = [.admin, .supervisor]
+    /// A web session unused this long ends (SINERGI_IDLE_MINUTES, default 60).
+    public var idleTimeout: TimeInterval = 3600
+    /// Reverse proxies whose `X-Forwarded-For` is believed (SINERGI_TRUSTED_PROXIES: addresses or IPv4 CIDR
+    /// blocks, comma-separated). Without it the client address is the connection's peer.
+    public var trustedProxies: [String] = []
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -90,6 +98,26 @@ public struct AppConfig: Sendable {
         config.overstayWindowDays = try int(env, "SINERGI_OVERSTAY_WINDOW_DAYS", default: 60, range: 1...3650)
         config.alertsHour = try int(env, "SINERGI_ALERTS_HOUR", default: 7, range: 0...23)
         config.dkptkaMonthlyUSD = try int(env, "SINERGI_DKPTKA_USD", default: 100, range: 1...100_000)
+        if let raw = env["SINERGI_TOTP_ROLES"], !raw.isEmpty {
+            if raw.lowercased() == "none" { config.totpRoles = [] } else {
+                var roles: Set<Role> = []
+                for part in raw.split(separator: ",") {
+                    guard let r = Role(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()), r != .integration else {
+                        throw Invalid(variable: "SINERGI_TOTP_ROLES", problem: "must be none or roles among admin, supervisor, officer, agency, sponsor separated by commas (got \"\(raw)\")")
+                    }
+                    roles.insert(r)
+                }
+                config.totpRoles = roles
+            }
+        }
+        config.idleTimeout = TimeInterval(try int(env, "SINERGI_IDLE_MINUTES", default: 60, range: 5...1440) * 60)
+        if let raw = env["SINERGI_TRUSTED_PROXIES"], !raw.isEmpty {
+            let items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for item in items where !ClientAddress.isValidProxyEntry(item) {
+                throw Invalid(variable: "SINERGI_TRUSTED_PROXIES", problem: "must be IP addresses or IPv4 CIDR blocks separated by commas, e.g. 127.0.0.1,10.0.0.0/8 (got \"\(item)\")")
+            }
+            config.trustedProxies = items
+        }
         switch env["SINERGI_SCHEDULER"]?.lowercased() ?? "on" {
         case "on", "": config.schedulerEnabled = true
         case "off": config.schedulerEnabled = false

@@ -105,23 +105,61 @@ enum SessionCookie {
     }
 }
 
-/// Loads the principal from the session cookie (web pages). Expired sessions are removed.
+/// Loads the principal from the session cookie (web pages). Expired sessions, and sessions unused for longer
+/// than the idle timeout, are removed. A session waiting for its second-factor code carries no principal; one whose
+/// user must still set up a second factor reaches only that page (and sign-out).
 struct SessionAuthenticator: AsyncMiddleware {
+    /// Pages a session in the `enrol` stage may open.
+    static let enrolPaths: Set<String> = [AccountPageURL.twoFactor.path, SiteURL.logout.path]
+
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty {
             let hash = Tokens.digest(token)
             if let session = try await SessionRecord.find(hash, on: req.db) {
-                if session.expiresAt > req.application.clock.now() {
+                let now = req.application.clock.now()
+                let idle = session.stage == "code" ? SecondFactorStep.lifetime : req.application.config.idleTimeout
+                if session.expiresAt <= now || now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > idle {
+                    try await session.delete(on: req.db)
+                    if session.stage == nil, session.expiresAt > now { req.sessionEndedIdle = true }
+                } else if session.stage == "code" {
+                    req.pendingSignIn = session
+                } else {
                     // The integration role never uses the web pages, whatever session it might hold.
                     req.principal = try await Principal.load(userID: session.$user.id, on: req.db, today: req.application.today, actingFor: session.actingFor)
                         .flatMap { $0.role == .integration ? nil : $0 }
-                } else {
-                    try await session.delete(on: req.db)
+                    if req.principal != nil, now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
+                        // Seen at most once a minute: an active user keeps the session, without a write per request.
+                        try await SessionRecord.query(on: req.db).filter(\.$id == hash).set(\.$lastSeenAt, to: now).update()
+                    }
+                    if req.principal != nil, session.stage == "enrol", !Self.enrolPaths.contains(req.url.path), !req.url.path.hasPrefix("/lang/") {
+                        if req.method == .GET { return req.redirect(to: AccountPageURL.twoFactor.path) }
+                        throw AppError.forbidden("tfa.enrolFirst")
+                    }
                 }
             }
         }
         return try await next.respond(to: req)
     }
+}
+
+extension Request {
+    private struct PendingKey: StorageKey { typealias Value = SessionRecord }
+    private struct IdleKey: StorageKey { typealias Value = Bool }
+    /// A session that has passed the password and waits for the second-factor code.
+    var pendingSignIn: SessionRecord? {
+        get { storage[PendingKey.self] }
+        set { storage[PendingKey.self] = newValue }
+    }
+    /// The browser's session just ended for being idle (the sign-in page says so).
+    var sessionEndedIdle: Bool {
+        get { storage[IdleKey.self] ?? false }
+        set { storage[IdleKey.self] = newValue }
+    }
+}
+
+/// The second sign-in step: the password was right, the code is awaited for at most this long.
+enum SecondFactorStep {
+    static let lifetime: TimeInterval = 5 * 60
 }
 
 /// Loads the principal from `Authorization: Bearer …` (API). API routes never read the session cookie,
@@ -149,7 +187,8 @@ struct RequireRole: AsyncMiddleware {
         guard let p = req.principal else {
             if req.isAPI { throw Abort(.unauthorized) }
             let target = req.url.path == "/" ? "/login" : "/login?next=\(req.url.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-            return req.redirect(to: target)
+            // A session that just ended for being idle says so on the sign-in page.
+            return req.sessionEndedIdle ? Flash.redirect(req, to: target, "login.idle") : req.redirect(to: target)
         }
         guard roles.contains(p.role) else { throw Abort(.forbidden) }
         return try await next.respond(to: req)
@@ -162,29 +201,54 @@ extension Request {
 
 /// Signing in and out, shared by the web form and the token API.
 enum Authentication {
-    static func check(email rawEmail: String, password: String, on req: Request) async throws -> User? {
+    enum Outcome { case ok(User), failed, throttled(seconds: Int) }
+
+    /// The password check, throttled per account and per address (`SignInThrottle`): a failure is counted, a
+    /// success clears the account's count. Unknown and disabled accounts take the same time and are counted alike.
+    static func check(email rawEmail: String, password: String, on req: Request) async throws -> Outcome {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         let pool = req.application.threadPool
-        guard let user = try await User.query(on: req.db).filter(\.$email == email).first(), !user.disabled else {
+        let now = req.application.clock.now(), address = req.clientAddress
+        if let wait = try await SignInThrottle.wait(email: email, address: address, now: now, db: req.db) { return .throttled(seconds: wait) }
+        var user: User?
+        if let u = try await User.query(on: req.db).filter(\.$email == email).first(), !u.disabled {
+            user = try await PasswordHasher.verify(password, hash: u.passwordHash, on: pool) ? u : nil
+        } else {
             _ = try await PasswordHasher.verify(password, hash: PasswordHasher.dummyHash(cost: req.application.config.bcryptCost), on: pool)
-            return nil
         }
-        return try await PasswordHasher.verify(password, hash: user.passwordHash, on: pool) ? user : nil
+        guard let user else {
+            try await SignInThrottle.fail(email: email, address: address, now: now, db: req.db)
+            return .failed
+        }
+        return .ok(user)
     }
 
-    /// Creates a fresh session (a new id at every sign-in) and removes the one the browser had.
-    static func startSession(for user: User, replacing oldToken: String?, on req: Request) async throws -> String {
+    /// A wrong second-factor code: counted like a wrong password.
+    static func codeFailed(_ user: User, on req: Request) async throws {
+        try await SignInThrottle.fail(email: user.email, address: req.clientAddress, now: req.application.clock.now(), db: req.db)
+    }
+
+    /// Creates a fresh session (a new id at every sign-in) and removes the one the browser had. `stage`: nil for a
+    /// full sign-in, `code` when the second factor is still to come, `enrol` when it must first be set up.
+    static func startSession(for user: User, replacing oldToken: String?, stage: String? = nil, detail: String = "web", on req: Request) async throws -> String {
         let token = Tokens.random()
         let now = req.application.clock.now()
-        let lifetime = req.application.config.sessionLifetime
+        let lifetime = stage == "code" ? SecondFactorStep.lifetime : req.application.config.sessionLifetime
         let userID = try user.requireID()
+        let device = OwnSessions.device(req)
+        let email = user.email
         try await req.audited(as: AuditActor(id: userID.uuidString, role: user.role)) { db in
             if let oldToken { try await SessionRecord.query(on: db).filter(\.$id == Tokens.digest(oldToken)).delete() }
             let s = SessionRecord()
             s.id = Tokens.digest(token); s.$user.id = userID; s.createdAt = now; s.expiresAt = now.addingTimeInterval(lifetime)
+            s.stage = stage; s.lastSeenAt = now; s.device = device
             try await s.create(on: db)
+            // Failures are forgotten only once the whole sign-in succeeded: a right password must not reset the count
+            // of wrong codes.
+            if stage != "code" { try await SignInThrottle.clear(email: email, db: db) }
+            if stage == "code" { return ((), [AuditEntry(action: "auth.password_ok", objectType: "user", objectID: userID.uuidString, detail: "web, code awaited")]) }
             try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
-            return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: "web")])
+            return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: stage == "enrol" ? "\(detail), second factor to set up" : detail)])
         }
         return token
     }
@@ -194,10 +258,13 @@ enum Authentication {
         let now = req.application.clock.now()
         let expires = now.addingTimeInterval(req.application.config.tokenLifetime)
         let userID = try user.requireID()
+        let device = OwnSessions.device(req)
+        let email = user.email
         try await req.audited(as: AuditActor(id: userID.uuidString, role: user.role)) { db in
             let t = APIToken()
-            t.id = Tokens.digest(token); t.$user.id = userID; t.createdAt = now; t.expiresAt = expires
+            t.id = Tokens.digest(token); t.$user.id = userID; t.createdAt = now; t.expiresAt = expires; t.device = device
             try await t.create(on: db)
+            try await SignInThrottle.clear(email: email, db: db)
             try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
             return ((), [AuditEntry(action: "auth.token", objectType: "user", objectID: userID.uuidString, detail: "api")])
         }

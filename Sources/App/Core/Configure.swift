@@ -48,6 +48,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(AlertsCommand(), as: "alerts")
     app.asyncCommands.use(RegistryCommand(), as: "registry")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
 }
 
 /// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout and foreign keys on
@@ -90,6 +92,7 @@ func routes(_ app: Application) {
     SystemController.register(root: app, api: api)
     RegionsController.register(api: api)
     AuthController.register(web: web, api: api)
+    AccountController.register(web: web, api: api)
     DashboardController.register(web: web, api: api)
     ForeignersController.register(web: web, api: api)
     RegistryFeedController.register(api: api)

@@ -565,7 +565,7 @@ public enum L10n {
     /// Every table in one: the core one here, then one per area (files `L10n+….swift`).
     static let all: [String: (id: String, en: String)] = {
         var merged = table.merging(countryTable) { first, _ in first }
-        for t in [portalTable, webTable, validationTable, fieldWorkTable, coordinationTable, sponsorTable, importTable, registryTable, adminTable] {
+        for t in [portalTable, webTable, validationTable, fieldWorkTable, coordinationTable, sponsorTable, importTable, registryTable, adminTable, accountTable] {
             merged.merge(t) { first, _ in first }
         }
         return merged

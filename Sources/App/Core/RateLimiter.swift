@@ -30,9 +30,9 @@ final class RateLimiter: Sendable {
 struct RateLimitMiddleware: AsyncMiddleware {
     let limiter: RateLimiter
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let key = req.remoteAddress?.ipAddress ?? "unknown"
+        let key = req.clientAddress
         guard limiter.allow(key, now: req.application.clock.now()) else {
-            throw AppError(status: .tooManyRequests, messageKey: "err.429", logDetail: "rate limit", args: [])
+            throw AppError(status: .tooManyRequests, messageKey: "err.429", logDetail: "rate limit", args: [], retryAfter: Int(limiter.window))
         }
         return try await next.respond(to: req)
     }

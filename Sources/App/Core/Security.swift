@@ -68,6 +68,8 @@ struct AppError: Error, AbortError {
     var messageKey: String
     var logDetail: String
     var args: [String] = []
+    /// Seconds for a `Retry-After` header (429).
+    var retryAfter: Int?
     var reason: String { logDetail }
 
     static let csrf = AppError(status: .forbidden, messageKey: "err.csrf", logDetail: "CSRF token missing or wrong")
@@ -118,12 +120,16 @@ struct SafeErrorMiddleware: AsyncMiddleware {
                 req.logger.error("unhandled error: \(String(reflecting: error))", metadata: ["path": "\(req.url.path)", "request-id": "\(req.id)"])
             }
             if status.code >= 500 { detail = .init(code: "err.500", message: L10n.t("err.500", lang), requestId: req.id) }
+            let retryAfter = (error as? AppError)?.retryAfter
             if api {
                 let res = Response(status: status)
                 try? res.content.encode(APIErrorBody(error: detail))
+                if let retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
                 return res
             }
-            return Views.errorPage(req, status: status, message: detail.message)
+            let page = Views.errorPage(req, status: status, message: detail.message)
+            if let retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+            return page
         }
     }
 }

@@ -30,6 +30,13 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "agent_org") var agentOrg: String?
     /// The role of who disabled the account (a company's admin cannot enable what the office's admin disabled).
     @OptionalField(key: "disabled_by") var disabledBy: String?
+    /// The second factor's key (base32) once confirmed, the key being set up, when it was confirmed, and the last
+    /// step used (a code works once).
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_pending") var totpPending: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
+    @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     init() {}
 
     var roleValue: Role { Role(rawValue: role) ?? .sponsor }
@@ -44,6 +51,11 @@ final class SessionRecord: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     /// An agent's chosen company, among those that granted it access.
     @OptionalField(key: "acting_for") var actingFor: UUID?
+    /// nil once fully signed in; `code` while the second factor is awaited; `enrol` while it must be set up.
+    @OptionalField(key: "stage") var stage: String?
+    @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
+    /// Browser and system, from the User-Agent (for the user's own list of sessions).
+    @OptionalField(key: "device") var device: String?
     init() {}
 }
 
@@ -55,6 +67,7 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "acting_for") var actingFor: UUID?
+    @OptionalField(key: "device") var device: String?
     init() {}
 }
 

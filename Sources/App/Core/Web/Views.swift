@@ -12,7 +12,7 @@ enum Views {
             nav = Navigation.menu(for: p, path: req.url.path, lang: lang)
             account = """
             <a href="\(SiteURL.notifications.path)" class="notif-link">\(L10n.t("nav.notifications", lang))</a>
-            <span class="who">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</span>
+            <a class="who" href="\(AccountPageURL.account.path)" title="\(L10n.t("account.title", lang))">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</a>
             <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
             """
         }

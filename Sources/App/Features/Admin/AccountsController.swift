@@ -230,7 +230,7 @@ enum AccountsController {
             state.errors["email"] = req.t("login.emailMissing")
             return AccountViews.forgot(req, state: state, sent: false, status: .unprocessableEntity)
         }
-        guard forgotLimiter.allow(req.remoteAddress?.ipAddress ?? "-", now: req.application.clock.now()) else {
+        guard forgotLimiter.allow(req.clientAddress, now: req.application.clock.now()) else {
             state.fail(message: req.t("pwlink.tooMany"))
             return AccountViews.forgot(req, state: state, sent: false, status: .tooManyRequests)
         }

@@ -7,6 +7,8 @@ enum AuthController {
         web.get(.login, use: loginForm)
         web.post(.login, use: login)
         web.post(.logout, use: logout)
+        web.get(AccountPageURL.loginCode, use: codeForm)
+        web.post(AccountPageURL.loginCode, use: code)
         web.get(AuthURL.language(.key), use: switchLanguage)
         api.post("auth", "token", use: token)
     }
@@ -28,7 +30,15 @@ enum AuthController {
         if state.hasErrors {
             return AuthViews.login(req, state: state, next: form.next, status: .unprocessableEntity)
         }
-        guard let user = try await Authentication.check(email: email, password: password, on: req) else {
+        let user: User
+        switch try await Authentication.check(email: email, password: password, on: req) {
+        case .ok(let u): user = u
+        case .throttled(let seconds):
+            state.fail(message: L10n.format("login.throttled", req.language, [String(SignInThrottle.minutes(seconds))]))
+            let res = AuthViews.login(req, state: state, next: form.next, status: .tooManyRequests)
+            res.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+            return res
+        case .failed:
             try await req.audit(AuditEntry(action: "auth.login_failed", objectType: "user", objectID: "-", detail: "web"))
             // Which of the two was wrong is not told; the message stands beside the e-mail, which stays typed.
             state.errors["email"] = req.t("login.failed")
@@ -39,8 +49,66 @@ enum AuthController {
             state.errors["email"] = req.t("login.apiOnly")
             return AuthViews.login(req, state: state, next: form.next, status: .forbidden)
         }
-        let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string, on: req)
-        let res = req.redirect(to: safeNext(form.next) ?? SiteURL.home.path, redirectType: .normal)
+        let old = req.cookies[SessionCookie.name]?.string
+        let next = safeNext(form.next)
+        let res: Response
+        if SecondFactor.enabled(user) {
+            let token = try await Authentication.startSession(for: user, replacing: old, stage: "code", on: req)
+            res = req.redirect(to: AccountPageURL.loginCode.path + (next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""))
+            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
+        } else if SecondFactor.required(user.roleValue, req.application.config) {
+            let token = try await Authentication.startSession(for: user, replacing: old, stage: "enrol", on: req)
+            res = req.redirect(to: AccountPageURL.twoFactor.path)
+            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
+        } else {
+            let token = try await Authentication.startSession(for: user, replacing: old, on: req)
+            res = req.redirect(to: next ?? SiteURL.home.path, redirectType: .normal)
+            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
+        }
+        return res
+    }
+
+    /// `/login/code`: the second step, for users with a second factor.
+    static func codeForm(_ req: Request) async throws -> Response {
+        guard req.pendingSignIn != nil else { return req.redirect(to: SiteURL.login.path) }
+        return AuthViews.code(req, state: .empty, next: req.query[String.self, at: "next"])
+    }
+
+    static func code(_ req: Request) async throws -> Response {
+        let values = FormState.read(req, ["code", "next"])
+        let next = values["next"]
+        guard let pending = req.pendingSignIn, let user = try await User.find(pending.$user.id, on: req.db), !user.disabled else {
+            return Flash.redirect(req, to: .login, "login.codeExpired")
+        }
+        var state = FormState.empty
+        let typed = (values["code"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty else {
+            state.errors["code"] = req.t("login.codeNeeded")
+            return AuthViews.code(req, state: state, next: next, status: .unprocessableEntity)
+        }
+        let now = req.application.clock.now()
+        if let wait = try await SignInThrottle.wait(email: user.email, address: req.clientAddress, now: now, db: req.db) {
+            state.fail(message: L10n.format("login.throttled", req.language, [String(SignInThrottle.minutes(wait))]))
+            let res = AuthViews.code(req, state: state, next: next, status: .tooManyRequests)
+            res.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
+            return res
+        }
+        let result = try await SecondFactor.check(user, code: typed, now: now, on: req.db)
+        guard result.ok else {
+            try await Authentication.codeFailed(user, on: req)
+            try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: user.id!.uuidString, detail: "web"))
+            state.errors["code"] = req.t("tfa.wrongCode")
+            return AuthViews.code(req, state: state, next: next, status: .unauthorized)
+        }
+        let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string,
+                                                          detail: result.recovery ? "web, recovery code" : "web, totp", on: req)
+        let res: Response
+        if result.recovery {
+            // A recovery code was spent: the user sees how many are left and can make new ones.
+            res = Flash.redirect(req, to: AccountPageURL.twoFactor, "tfa.recoveryUsed")
+        } else {
+            res = req.redirect(to: safeNext(next) ?? SiteURL.home.path, redirectType: .normal)
+        }
         res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
         return res
     }
@@ -70,16 +138,33 @@ enum AuthController {
         return next
     }
 
-    struct TokenRequest: Content { var email: String; var password: String }
+    struct TokenRequest: Content { var email: String; var password: String; var code: String? }
     struct TokenResponse: Content { var token: String; var expiresAt: String }
 
     static func token(_ req: Request) async throws -> Response {
         guard let body = try? req.content.decode(TokenRequest.self) else {
             throw ValidationFailure("v.body", "email, password")
         }
-        guard let user = try await Authentication.check(email: body.email, password: body.password, on: req) else {
+        let user: User
+        switch try await Authentication.check(email: body.email, password: body.password, on: req) {
+        case .ok(let u): user = u
+        case .throttled(let seconds): throw SignInThrottle.error(seconds)
+        case .failed:
             try await req.audit(AuditEntry(action: "auth.token_failed", objectType: "user", objectID: "-", detail: "api"))
             throw AppError(status: .unauthorized, messageKey: "login.failed", logDetail: "wrong email or password")
+        }
+        if SecondFactor.enabled(user) {
+            // The code travels with the password: `{"email","password","code"}` (a TOTP code or a recovery code).
+            guard let code = body.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
+                throw AppError(status: .unauthorized, messageKey: "login.codeNeeded", logDetail: "second factor code missing")
+            }
+            guard try await SecondFactor.check(user, code: code, now: req.application.clock.now(), on: req.db).ok else {
+                try await Authentication.codeFailed(user, on: req)
+                try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: user.id!.uuidString, detail: "api"))
+                throw AppError(status: .unauthorized, messageKey: "tfa.wrongCode", logDetail: "wrong second factor code")
+            }
+        } else if SecondFactor.required(user.roleValue, req.application.config) {
+            throw AppError.forbidden("tfa.enrolFirst")
         }
         let (token, expires) = try await Authentication.issueToken(for: user, on: req)
         let res = Response(status: .ok)

@@ -121,7 +121,7 @@ enum PublicReportsController {
     /// The sender's address, hashed with the day: enough to count today's reports from one address,
     /// useless for following anyone across days.
     static func sourceHash(_ req: Request, now: Date) -> String {
-        let ip = req.remoteAddress?.ipAddress ?? "unknown"
+        let ip = req.clientAddress
         let day = Day.string(now, in: TimeZone(identifier: "UTC")!)
         return Tokens.digest("public-report|\(day)|\(ip)")
     }

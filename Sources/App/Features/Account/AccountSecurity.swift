@@ -1,0 +1,327 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// One recovery code for a lost phone: shown once, stored as SHA-256, works once.
+final class RecoveryCode: Model, @unchecked Sendable {
+    static let schema = "recovery_codes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "code_hash") var codeHash: String
+    @OptionalField(key: "used_at") var usedAt: Date?
+    init() {}
+}
+
+/// A failed sign-in (a wrong password or second-factor code), counted per account and per address. Kept in the
+/// database so that the limit holds across servers and restarts.
+final class SignInFailure: Model, @unchecked Sendable {
+    static let schema = "sign_in_failures"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key") var key: String
+    @Field(key: "at") var at: Date
+    init() {}
+}
+
+struct M036_AccountSecurity: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("users").field("totp_secret", .string).update()
+        try await db.schema("users").field("totp_pending", .string).update()
+        try await db.schema("users").field("totp_enabled_at", .datetime).update()
+        try await db.schema("users").field("totp_last_step", .int64).update()
+        try await db.schema("users").field("password_changed_at", .datetime).update()
+        // stage: nil once signed in fully; "code" while the second factor is awaited; "enrol" while a user whose
+        // role requires one has yet to set it up.
+        try await db.schema("user_sessions").field("stage", .string).update()
+        try await db.schema("user_sessions").field("last_seen_at", .datetime).update()
+        try await db.schema("user_sessions").field("device", .string).update()
+        try await db.schema("api_tokens").field("device", .string).update()
+        try await db.schema("recovery_codes")
+            .id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("used_at", .datetime)
+            .create()
+        try await db.schema("sign_in_failures")
+            .id()
+            .field("key", .string, .required)
+            .field("at", .datetime, .required)
+            .create()
+        let sql = db as! any SQLDatabase
+        try await sql.create(index: "recovery_codes_user_idx").on("recovery_codes").column("user_id").run()
+        try await sql.create(index: "sign_in_failures_key_idx").on("sign_in_failures").column("key").column("at").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("sign_in_failures").delete()
+        try await db.schema("recovery_codes").delete()
+        for f in ["device"] { try await db.schema("api_tokens").deleteField(.string(f)).update() }
+        for f in ["stage", "last_seen_at", "device"] { try await db.schema("user_sessions").deleteField(.string(f)).update() }
+        for f in ["totp_secret", "totp_pending", "totp_enabled_at", "totp_last_step", "password_changed_at"] {
+            try await db.schema("users").deleteField(.string(f)).update()
+        }
+    }
+}
+
+/// Sign-in throttling: at most 5 failures per account and 20 per address in 15 minutes; then 429 until the
+/// oldest of them is 15 minutes old. An address that has no account is counted the same way, so the answer never
+/// tells whether an account exists. A successful sign-in clears the account's count.
+enum SignInThrottle {
+    static let window: TimeInterval = 15 * 60
+    static let perAccount = 5
+    static let perAddress = 20
+
+    static func accountKey(_ email: String) -> String { "acct:" + Tokens.digest(email.trimmingCharacters(in: .whitespaces).lowercased()) }
+    static func addressKey(_ address: String) -> String { "addr:" + Tokens.digest(address) }
+
+    /// Seconds until the account or address may try again, or nil if it may now.
+    static func wait(email: String, address: String, now: Date, db: any Database) async throws -> Int? {
+        let since = now.addingTimeInterval(-window)
+        var wait: Int?
+        for (key, limit) in [(accountKey(email), perAccount), (addressKey(address), perAddress)] {
+            let recent = try await SignInFailure.query(on: db).filter(\.$key == key).filter(\.$at > since).sort(\.$at, .descending).limit(limit).all()
+            guard recent.count >= limit, let oldest = recent.last else { continue }
+            let seconds = max(1, Int(oldest.at.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+            wait = max(wait ?? 0, seconds)
+        }
+        return wait
+    }
+
+    static func fail(email: String, address: String, now: Date, db: any Database) async throws {
+        for key in [accountKey(email), addressKey(address)] {
+            let f = SignInFailure()
+            f.id = UUID(); f.key = key; f.at = now
+            try await f.create(on: db)
+        }
+        // Old failures are of no use; they go as new ones come.
+        try await SignInFailure.query(on: db).filter(\.$at < now.addingTimeInterval(-window)).delete()
+    }
+
+    static func clear(email: String, db: any Database) async throws {
+        try await SignInFailure.query(on: db).filter(\.$key == accountKey(email)).delete()
+    }
+
+    /// The throttle as an error: the API answers 429 with `Retry-After`, the sign-in page shows the message.
+    static func error(_ seconds: Int) -> AppError {
+        AppError(status: .tooManyRequests, messageKey: "login.throttled", logDetail: "sign-in throttled", args: [String(minutes(seconds))], retryAfter: seconds)
+    }
+
+    static func minutes(_ seconds: Int) -> Int { max(1, (seconds + 59) / 60) }
+}
+
+/// The second factor: enrolment (a pending secret confirmed by a first code), checking a code or a recovery
+/// code, new recovery codes, turning it off (only where the role does not require it).
+enum SecondFactor {
+    static let recoveryCount = 10
+
+    static func required(_ role: Role, _ config: AppConfig) -> Bool { config.totpRoles.contains(role) }
+    static func enabled(_ u: User) -> Bool { u.totpSecret != nil && u.totpEnabledAt != nil }
+
+    /// The secret being set up (made on first visit, kept until confirmed so a reload shows the same key).
+    static func pendingSecret(for user: User, on db: any Database) async throws -> [UInt8] {
+        if let p = user.totpPending, let bytes = Base32.decode(p), bytes.count >= 10 { return bytes }
+        let secret = TOTP.newSecret()
+        user.totpPending = Base32.encode(secret)
+        try await user.save(on: db)
+        return secret
+    }
+
+    /// "xxxxx-xxxxx" from an alphabet without look-alikes.
+    static func newRecoveryCode() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var rng = SystemRandomNumberGenerator()
+        let chars = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+        return String(chars[0..<5]) + "-" + String(chars[5..<10])
+    }
+
+    static func normalisedRecovery(_ typed: String) -> String {
+        let raw = typed.lowercased().filter { $0.isLetter || $0.isNumber }
+        guard raw.count == 10 else { return raw }
+        return String(raw.prefix(5)) + "-" + String(raw.suffix(5))
+    }
+
+    /// Replaces the user's recovery codes with new ones, in the caller's transaction; returns them to show once.
+    static func replaceRecoveryCodes(_ userID: UUID, on db: any Database) async throws -> [String] {
+        try await RecoveryCode.query(on: db).filter(\.$userID == userID).delete()
+        var codes: [String] = []
+        for _ in 0..<recoveryCount {
+            let c = newRecoveryCode()
+            let r = RecoveryCode()
+            r.id = UUID(); r.userID = userID; r.codeHash = Tokens.digest(c)
+            try await r.create(on: db)
+            codes.append(c)
+        }
+        return codes
+    }
+
+    /// Confirms enrolment with the first code from the app; returns the recovery codes.
+    static func confirm(_ user: User, code: String, _ req: Request) async throws -> [String] {
+        guard let pending = user.totpPending, let secret = Base32.decode(pending) else { throw AppError.conflict("tfa.noPending") }
+        guard !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure("v.required", field: "code") }
+        let now = req.application.clock.now()
+        guard let step = TOTP.matchingStep(code, secret: secret, at: now, after: nil) else { throw ValidationFailure("tfa.wrongCode", field: "code") }
+        let userID = try user.requireID()
+        return try await req.audited { db in
+            guard let u = try await User.find(userID, on: db) else { throw Abort(.notFound) }
+            u.totpSecret = pending; u.totpPending = nil; u.totpEnabledAt = now; u.totpLastStep = step
+            try await u.save(on: db)
+            let codes = try await replaceRecoveryCodes(userID, on: db)
+            return (codes, [AuditEntry(action: "auth.tfa.enable", objectType: "user", objectID: userID.uuidString, detail: "totp")])
+        }
+    }
+
+    /// Checks a sign-in code: a current TOTP code (each works once) or an unused recovery code (used up). In the
+    /// caller's transaction; true when it is good.
+    static func check(_ user: User, code: String, now: Date, on db: any Database) async throws -> (ok: Bool, recovery: Bool) {
+        guard let s = user.totpSecret, let secret = Base32.decode(s) else { return (false, false) }
+        let userID = try user.requireID()
+        if let step = TOTP.matchingStep(code, secret: secret, at: now, after: user.totpLastStep) {
+            // Guarded update: two requests with the same code cannot both win.
+            let sql = db as! any SQLDatabase
+            let won = try await sql.raw("""
+                UPDATE users SET totp_last_step = \(bind: step) WHERE id = \(bind: userID) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
+                """).all()
+            return (!won.isEmpty, false)
+        }
+        let hash = Tokens.digest(normalisedRecovery(code))
+        guard let rc = try await RecoveryCode.query(on: db).filter(\.$userID == userID).filter(\.$codeHash == hash).filter(\.$usedAt == nil).first() else {
+            return (false, false)
+        }
+        let sql = db as! any SQLDatabase
+        let won = try await sql.raw("UPDATE recovery_codes SET used_at = \(bind: now) WHERE id = \(bind: rc.id!) AND used_at IS NULL RETURNING id").all()
+        return (!won.isEmpty, true)
+    }
+
+    static func remainingRecoveryCodes(_ userID: UUID, on db: any Database) async throws -> Int {
+        try await RecoveryCode.query(on: db).filter(\.$userID == userID).filter(\.$usedAt == nil).count()
+    }
+
+    /// Turns the second factor off (a current code or recovery code is needed); refused where the role requires it.
+    static func disable(_ user: User, code: String, _ req: Request) async throws {
+        if required(user.roleValue, req.application.config) { throw AppError.conflict("tfa.requiredForRole") }
+        try await withCode(user, code: code, req, action: "auth.tfa.disable") { u, db in
+            u.totpSecret = nil; u.totpPending = nil; u.totpEnabledAt = nil; u.totpLastStep = nil
+            try await u.save(on: db)
+            try await RecoveryCode.query(on: db).filter(\.$userID == u.requireID()).delete()
+            return ()
+        }
+    }
+
+    /// New recovery codes (the old ones stop working); a current code is needed.
+    static func renewRecovery(_ user: User, code: String, _ req: Request) async throws -> [String] {
+        try await withCode(user, code: code, req, action: "auth.tfa.recovery") { u, db in
+            try await replaceRecoveryCodes(try u.requireID(), on: db)
+        }
+    }
+
+    private static func withCode<T: Sendable>(_ user: User, code: String, _ req: Request, action: String,
+                                              _ work: @escaping @Sendable (User, any Database) async throws -> T) async throws -> T {
+        guard !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure("v.required", field: "code") }
+        let now = req.application.clock.now(), userID = try user.requireID()
+        // A wrong code here counts against the account like a wrong sign-in.
+        if let wait = try await SignInThrottle.wait(email: user.email, address: req.clientAddress, now: now, db: req.db) { throw SignInThrottle.error(wait) }
+        let result: T? = try await req.audited { db in
+            guard let u = try await User.find(userID, on: db) else { throw Abort(.notFound) }
+            guard try await check(u, code: code, now: now, on: db).ok else { return (nil, []) }
+            let value = try await work(u, db)
+            return (value, [AuditEntry(action: action, objectType: "user", objectID: userID.uuidString, detail: "totp")])
+        }
+        guard let result else {
+            try await SignInThrottle.fail(email: user.email, address: req.clientAddress, now: now, db: req.db)
+            throw ValidationFailure("tfa.wrongCode", field: "code")
+        }
+        return result
+    }
+}
+
+/// The signed-in user's own sessions and tokens: listed with when they began and were last used and on what
+/// device, each revocable; the password changed with the current one (every other session and token ends).
+enum OwnSessions {
+    struct Item: Content {
+        var id: String           // the first 16 hex digits of the stored hash: enough to name it, useless to sign in with
+        var kind: String         // session | token
+        var createdAt: Date
+        var lastSeenAt: Date?
+        var expiresAt: Date
+        var device: String?
+        var current: Bool
+    }
+
+    static func publicID(_ hash: String) -> String { String(hash.prefix(16)) }
+
+    /// The hash of the request's own session or token.
+    static func currentHash(_ req: Request) -> String? {
+        if req.isAPI, let b = req.headers.bearerAuthorization { return Tokens.digest(b.token) }
+        guard let cookie = req.cookies[SessionCookie.name]?.string else { return nil }
+        return Tokens.digest(cookie)
+    }
+
+    static func list(_ req: Request) async throws -> [Item] {
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now(), current = currentHash(req)
+        let sessions = try await SessionRecord.query(on: req.db).filter(\.$user.$id == p.userID).filter(\.$expiresAt > now).all()
+        let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == p.userID).filter(\.$expiresAt > now).all()
+        let items = sessions.filter { $0.stage == nil }.map {
+            Item(id: publicID($0.id!), kind: "session", createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt ?? $0.createdAt, expiresAt: $0.expiresAt, device: $0.device, current: $0.id == current)
+        } + tokens.map {
+            Item(id: publicID($0.id!), kind: "token", createdAt: $0.createdAt, lastSeenAt: nil, expiresAt: $0.expiresAt, device: $0.device, current: $0.id == current)
+        }
+        return items.sorted { ($0.current ? 1 : 0, $0.createdAt) > ($1.current ? 1 : 0, $1.createdAt) }
+    }
+
+    /// Ends one of the user's own sessions or tokens; 404 for anything else.
+    static func revoke(_ id: String, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        guard id.count == 16, id.allSatisfy(\.isHexDigit) else { throw Abort(.notFound) }
+        try await req.audited { db in
+            let s = try await SessionRecord.query(on: db).filter(\.$user.$id == p.userID).all().first { $0.id!.hasPrefix(id) }
+            let t = try await APIToken.query(on: db).filter(\.$user.$id == p.userID).all().first { $0.id!.hasPrefix(id) }
+            guard s != nil || t != nil else { throw Abort(.notFound) }
+            try await s?.delete(on: db)
+            try await t?.delete(on: db)
+            return ((), [AuditEntry(action: "auth.revoke", objectType: "user", objectID: p.userID.uuidString, detail: s != nil ? "session" : "token")])
+        }
+    }
+
+    /// Changes the password: the current one must be right (a wrong one counts as a failed sign-in), the new one
+    /// passes the policy; every other session and token of the user ends.
+    static func changePassword(current: String, new: String, confirm: String?, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        let now = req.application.clock.now(), address = req.clientAddress
+        if current.isEmpty { throw ValidationFailure("v.required", field: "currentPassword") }
+        if new.isEmpty { throw ValidationFailure("v.required", field: "newPassword") }
+        if let wait = try await SignInThrottle.wait(email: p.email, address: address, now: now, db: req.db) { throw SignInThrottle.error(wait) }
+        guard let user = try await User.find(p.userID, on: req.db),
+              try await PasswordHasher.verify(current, hash: user.passwordHash, on: req.application.threadPool) else {
+            try await SignInThrottle.fail(email: p.email, address: address, now: now, db: req.db)
+            throw ValidationFailure("pw.currentWrong", field: "currentPassword")
+        }
+        if let problem = PasswordPolicy.problem(with: new, email: user.email) { throw ValidationFailure(problem.key, field: "newPassword") }
+        if let confirm, confirm != new { throw ValidationFailure("pw.mismatch", field: "confirm") }
+        if new == current { throw ValidationFailure("pw.same", field: "newPassword") }
+        let hash = try await PasswordHasher.hash(new, cost: req.application.config.bcryptCost, on: req.application.threadPool)
+        let keep = currentHash(req)
+        try await req.audited { db in
+            try await User.query(on: db).filter(\.$id == p.userID).set(\.$passwordHash, to: hash).set(\.$passwordChangedAt, to: now).update()
+            let sessions = SessionRecord.query(on: db).filter(\.$user.$id == p.userID)
+            let tokens = APIToken.query(on: db).filter(\.$user.$id == p.userID)
+            if let keep { sessions.filter(\.$id != keep); tokens.filter(\.$id != keep) }
+            try await sessions.delete()
+            try await tokens.delete()
+            try await Accounts.expireLinks(of: p.userID, at: now, on: db)
+            return ((), [AuditEntry(action: "auth.password.change", objectType: "user", objectID: p.userID.uuidString, detail: "others ended")])
+        }
+    }
+
+    /// What a session or token is called in the list: browser and system from the User-Agent, never more.
+    static func device(_ req: Request) -> String? {
+        guard let ua = req.headers.first(name: .userAgent), !ua.isEmpty else { return nil }
+        let browsers = [("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                        ("Safari/", "Safari"), ("curl/", "curl"), ("python-requests", "Python"), ("python", "Python")]
+        let systems = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+        let b = browsers.first { ua.contains($0.0) }?.1
+        let s = systems.first { ua.contains($0.0) }?.1
+        let text = [b, s].compactMap { $0 }.joined(separator: " · ")
+        return text.isEmpty ? String(ua.prefix(40)) : text
+    }
+}

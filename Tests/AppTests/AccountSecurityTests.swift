@@ -1,0 +1,299 @@
+@testable import App
+import Fluent
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+/// Issue 17, item 3: a second factor (TOTP, RFC 6238) required for admins and supervisors, sign-in throttling per
+/// account and per address, password change, one's own sessions and tokens with revoke, an idle timeout; and
+/// item 6's client address behind a trusted proxy.
+@Suite struct AccountSecurityTests {
+    static let supervisor = "supervisor@demo.sinergi.id"
+    static let officer = "officer@demo.sinergi.id"
+    static let required = ["SINERGI_TOTP_ROLES": "admin,supervisor"]
+
+    // MARK: The algorithms
+
+    @Test func totpMatchesRFC6238Vectors() {
+        // RFC 6238 appendix B, SHA-1, secret "12345678901234567890"; the 8-digit values' last 6 digits.
+        let secret = Array("12345678901234567890".utf8)
+        let vectors: [(TimeInterval, String)] = [(59, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"),
+                                                 (1_234_567_890, "005924"), (2_000_000_000, "279037"), (20_000_000_000, "353130")]
+        for (t, expected) in vectors {
+            #expect(TOTP.code(secret: secret, counter: TOTP.counter(at: Date(timeIntervalSince1970: t))) == expected, "t=\(t)")
+        }
+        let at = Date(timeIntervalSince1970: 1_111_111_109)
+        // One step either side is accepted; two are not; a step at or before the last used one is not.
+        let before = TOTP.code(secret: secret, counter: TOTP.counter(at: at) - 1)
+        let twoBefore = TOTP.code(secret: secret, counter: TOTP.counter(at: at) - 2)
+        #expect(TOTP.matchingStep(before, secret: secret, at: at, after: nil) == TOTP.counter(at: at) - 1)
+        #expect(TOTP.matchingStep(twoBefore, secret: secret, at: at, after: nil) == nil)
+        #expect(TOTP.matchingStep("081 804", secret: secret, at: at, after: nil) == TOTP.counter(at: at))
+        #expect(TOTP.matchingStep("081804", secret: secret, at: at, after: TOTP.counter(at: at)) == nil)
+        #expect(TOTP.matchingStep("08180a", secret: secret, at: at, after: nil) == nil)
+    }
+
+    @Test func base32FollowsRFC4648() {
+        for (plain, encoded) in [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")] {
+            #expect(Base32.encode(Array(plain.utf8)) == encoded)
+            #expect(Base32.decode(encoded.lowercased()) == Array(plain.utf8))
+        }
+        #expect(Base32.decode("MZXW 6YTB-OI") == Array("foobar".utf8))
+        #expect(Base32.decode("MZ1W") == nil)
+        #expect(Base32.grouped("ABCDEFGHIJ") == "ABCD EFGH IJ")
+    }
+
+    @Test func qrErrorCorrectionAndLayout() throws {
+        // Every version's layout was checked with OpenCV's decoders (versions 1–20, texts of 1–660 bytes) while this was
+        // written. The standard's worked example: "HELLO WORLD" at 1-M, its 16 data codewords and 10 error-correction codewords.
+        let data: [UInt8] = [32, 91, 11, 120, 209, 114, 220, 77, 67, 64, 236, 17, 236, 17, 236, 17]
+        #expect(ReedSolomon.remainder(data, ReedSolomon.generator(degree: 10)) == [196, 35, 39, 119, 235, 215, 231, 226, 93, 23])
+        #expect(QRCode.alignmentCentres(7) == [6, 22, 38] && QRCode.alignmentCentres(2) == [6, 18] && QRCode.alignmentCentres(14) == [6, 26, 46, 66])
+        #expect(QRCode.dataCodewords(1) == 16 && QRCode.dataCodewords(10) == 216 && QRCode.dataCodewords(20) == 669)
+        // A key address of a long e-mail fits; its finder patterns stand in three corners; the version grows with the text.
+        let uri = TOTP.uri(secret: TOTP.newSecret(), account: "petugas.pengawasan.orang.asing@imigrasi.go.id")
+        let qr = try #require(QRCode(uri))
+        #expect(qr.size >= 41 && (qr.size - 17) % 4 == 0)
+        for (r, c) in [(0, 0), (0, qr.size - 7), (qr.size - 7, 0)] {
+            #expect(qr.modules[r][c] && qr.modules[r + 6][c + 6] && qr.modules[r + 3][c + 3] && !qr.modules[r + 1][c + 1])
+        }
+        #expect(try #require(QRCode("a")).size == 21)
+        #expect(QRCode(String(repeating: "x", count: 700)) == nil)
+    }
+
+    // MARK: Second factor
+
+    /// The code the user's app shows now, read from the database as the app would from the scanned key.
+    static func currentCode(_ app: Application, _ email: String, offset: Int64 = 0) async throws -> String {
+        let u = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
+        let secret = try #require(Base32.decode(u.totpSecret ?? u.totpPending ?? ""))
+        return TOTP.code(secret: secret, counter: TOTP.counter(at: app.clock.now()) + offset)
+    }
+
+    @Test func aSupervisorMustSetUpTheSecondFactorAndThenSignsInWithIt() async throws {
+        try await withTestApp(extra: Self.required) { app in
+            let b = Browser(app)
+            let first = try await b.login(Self.supervisor)
+            #expect(first.status == .seeOther && first.headers.first(name: .location) == "/account/two-factor")
+            // Until it is set up, every other page leads there, and other forms are refused.
+            let elsewhere = try await b.get("/foreigners")
+            #expect(elsewhere.status == .seeOther && elsewhere.headers.first(name: .location) == "/account/two-factor")
+            #expect(try await b.post("/tasks", form: ["title": "x"]).status == .forbidden)
+            // The API will not issue a token either.
+            var h = HTTPHeaders(); h.contentType = .json
+            let token = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: h,
+                                                            body: ByteBuffer(string: #"{"email":"\#(Self.supervisor)","password":"\#(TestDatabases.password)"}"#))
+            #expect(token.status == .forbidden && token.body.string.contains("tfa.enrolFirst"))
+
+            let page = try await b.get("/account/two-factor")
+            #expect(page.status == .ok && page.body.string.contains("<svg") && page.body.string.contains("id=\"tfa-key\"")
+                    && page.body.string.contains("wajib"))
+            // A reload shows the same key.
+            let key = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first()?.totpPending)
+            #expect(try await b.get("/account/two-factor").body.string.contains(Base32.grouped(key)))
+            let wrong = try await b.post("/account/two-factor", form: ["code": "000000"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Kode salah") && wrong.body.string.contains(Base32.grouped(key)))
+            let on = try await b.post("/account/two-factor", form: ["code": try await Self.currentCode(app, Self.supervisor)])
+            #expect(on.status == .ok && on.body.string.contains("id=\"recovery-codes\""))
+            let codes = on.body.string.components(separatedBy: "<li><code>").dropFirst().map { String($0.prefix(11)) }
+            #expect(codes.count == 10 && codes.allSatisfy { $0.count == 11 && $0.contains("-") })
+            // The session is a full one now.
+            #expect(try await b.get("/foreigners").status == .ok)
+            try await b.post("/logout", form: [:])
+
+            // Next sign-in: password, then the code. The same code a second time is refused (it works once).
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(120) })
+            let b2 = Browser(app)
+            let step1 = try await b2.login(Self.supervisor)
+            #expect(step1.status == .seeOther && step1.headers.first(name: .location) == "/login/code")
+            #expect(try await b2.get("/foreigners").status == .seeOther)        // not signed in yet
+            let bad = try await b2.post("/login/code", form: ["code": "123456"])
+            #expect(bad.status == .unauthorized && bad.body.string.contains("Kode salah"))
+            let code = try await Self.currentCode(app, Self.supervisor)
+            let good = try await b2.post("/login/code", form: ["code": code])
+            #expect(good.status == .seeOther && good.headers.first(name: .location) == "/")
+            #expect(try await b2.get("/foreigners").status == .ok)
+            let b3 = Browser(app)
+            try await b3.login(Self.supervisor)
+            #expect(try await b3.post("/login/code", form: ["code": code]).status == .unauthorized)
+            // A recovery code works once, and says how many remain.
+            let rec = try await b3.post("/login/code", form: ["code": codes[0].uppercased()])
+            #expect(rec.status == .seeOther && rec.headers.first(name: .location) == "/account/two-factor")
+            #expect(try await b3.get("/account/two-factor").body.string.contains("9 kode pemulihan"))
+            let b4 = Browser(app)
+            try await b4.login(Self.supervisor)
+            #expect(try await b4.post("/login/code", form: ["code": codes[0]]).status == .unauthorized)
+
+            // By API the code travels with the password.
+            let noCode = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: h,
+                                                             body: ByteBuffer(string: #"{"email":"\#(Self.supervisor)","password":"\#(TestDatabases.password)"}"#))
+            #expect(noCode.status == .unauthorized && noCode.body.string.contains("login.codeNeeded"))
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(240) })
+            let withCode = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: h, body: ByteBuffer(string:
+                #"{"email":"\#(Self.supervisor)","password":"\#(TestDatabases.password)","code":"\#(try await Self.currentCode(app, Self.supervisor))"}"#))
+            #expect(withCode.status == .ok)
+            // The required factor cannot be turned off.
+            let off = try await b2.post("/account/two-factor/disable", form: ["code": codes[1]])
+            #expect(off.status == .conflict)
+            let actions = try await AuditEventRecord.query(on: app.db).filter(\.$action ~~ ["auth.tfa.enable", "auth.code_failed", "auth.password_ok"]).all().map(\.action)
+            #expect(Set(actions) == ["auth.tfa.enable", "auth.code_failed", "auth.password_ok"])
+        }
+    }
+
+    @Test func anOfficerMayTurnTheSecondFactorOnAndOff() async throws {
+        try await withTestApp(extra: Self.required) { app in
+            let b = Browser(app)
+            #expect(try await b.login(Self.officer).headers.first(name: .location) == "/")
+            #expect(try await b.get("/account").body.string.contains("Belum aktif"))
+            _ = try await b.get("/account/two-factor")
+            let on = try await b.post("/account/two-factor", form: ["code": try await Self.currentCode(app, Self.officer)])
+            #expect(on.status == .ok)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(60) })
+            // New recovery codes need a current code; the old ones stop working.
+            #expect(try await b.post("/account/two-factor/recovery-codes", form: ["code": "999999"]).status == .unprocessableEntity)
+            let renewed = try await b.post("/account/two-factor/recovery-codes", form: ["code": try await Self.currentCode(app, Self.officer)])
+            #expect(renewed.status == .ok && renewed.headers.first(name: .cacheControl) == "no-store")
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(120) })
+            let off = try await b.post("/account/two-factor/disable", form: ["code": try await Self.currentCode(app, Self.officer)])
+            #expect(off.status == .seeOther)
+            let u = try #require(try await User.query(on: app.db).filter(\.$email == Self.officer).first())
+            #expect(u.totpSecret == nil && u.totpEnabledAt == nil)
+            #expect(try await RecoveryCode.query(on: app.db).filter(\.$userID == u.id!).count() == 0)
+            #expect(try await Browser(app).login(Self.officer).headers.first(name: .location) == "/")
+        }
+    }
+
+    // MARK: Throttling
+
+    @Test func repeatedFailuresAreThrottledPerAccountWithoutTellingWhetherItExists() async throws {
+        try await withTestApp { app in
+            for _ in 0..<5 { #expect(try await Browser(app).login(Self.officer, password: "salah-sekali-1").status == .unauthorized) }
+            // The sixth attempt is refused even with the right password, with a clear page and Retry-After.
+            let blocked = try await Browser(app).login(Self.officer)
+            #expect(blocked.status == .tooManyRequests && blocked.body.string.contains("Terlalu banyak percobaan masuk"))
+            #expect(Int(blocked.headers.first(name: .retryAfter) ?? "") ?? 0 > 800)
+            var h = HTTPHeaders(); h.contentType = .json
+            let api = try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: h,
+                                                          body: ByteBuffer(string: #"{"email":"\#(Self.officer)","password":"\#(TestDatabases.password)"}"#))
+            #expect(api.status == .tooManyRequests && api.headers.first(name: .retryAfter) != nil)
+            // An address without an account answers exactly alike.
+            for _ in 0..<5 { #expect(try await Browser(app).login("tidak.ada@contoh.id", password: "salah-sekali-1").status == .unauthorized) }
+            #expect(try await Browser(app).login("tidak.ada@contoh.id").status == .tooManyRequests)
+            // Another account is not affected; fifteen minutes later the officer may sign in again.
+            #expect(try await Browser(app).login(Self.supervisor).status == .seeOther)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(15 * 60 + 1) })
+            #expect(try await Browser(app).login(Self.officer).status == .seeOther)
+        }
+    }
+
+    @Test func manyFailuresFromOneAddressAreThrottled() async throws {
+        try await withTestApp { app in
+            for i in 0..<SignInThrottle.perAddress { _ = try await Browser(app).login("orang\(i)@contoh.id", password: "salah-sekali-1") }
+            #expect(try await Browser(app).login(Self.officer).status == .tooManyRequests)
+            // Kept in the database: another server on the same database sees the same count.
+            #expect(try await SignInFailure.query(on: app.db).count() == SignInThrottle.perAddress * 2)
+        }
+    }
+
+    // MARK: Password, sessions, idle timeout
+
+    @Test func aPasswordChangeEndsEveryOtherSession() async throws {
+        try await withTestApp { app in
+            let here = Browser(app), there = Browser(app)
+            try await here.login(Self.officer); try await there.login(Self.officer)
+            let token = try await apiToken(app, Self.officer)
+            let wrong = try await here.post("/account/password", form: ["currentPassword": "bukan-ini-123", "newPassword": "kuda-laut-biru-77", "confirm": "kuda-laut-biru-77"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Kata sandi sekarang salah") && !wrong.body.string.contains("kuda-laut"))
+            let weak = try await here.post("/account/password", form: ["currentPassword": TestDatabases.password, "newPassword": "password", "confirm": "password"])
+            #expect(weak.status == .unprocessableEntity && weak.body.string.contains("terlalu umum"))
+            let ok = try await here.post("/account/password", form: ["currentPassword": TestDatabases.password, "newPassword": "kuda-laut-biru-77", "confirm": "kuda-laut-biru-77"])
+            #expect(ok.status == .seeOther)
+            #expect(try await here.get("/account").status == .ok)
+            #expect(try await there.get("/account").status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/account", headers: bearer(token)).status == .unauthorized)
+            #expect(try await Browser(app).login(Self.officer, password: "kuda-laut-biru-77").status == .seeOther)
+            // By API.
+            let t2 = try await apiToken(app, Self.officer, password: "kuda-laut-biru-77")
+            var h = bearer(t2); h.contentType = .json
+            let api = try await app.testing().sendRequest(.POST, "/api/v1/account/password", headers: h,
+                                                          body: ByteBuffer(string: #"{"currentPassword":"kuda-laut-biru-77","newPassword":"ikan-paus-hijau-88"}"#))
+            #expect(api.status == .noContent)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/account", headers: bearer(t2)).status == .ok)
+            #expect(try await here.get("/account").status == .seeOther)
+        }
+    }
+
+    @Test func aUserListsAndEndsTheirOwnSessions() async throws {
+        try await withTestApp { app in
+            let laptop = Browser(app), phone = Browser(app)
+            try await laptop.login(Self.officer); try await phone.login(Self.officer)
+            let token = try await apiToken(app, Self.officer)
+            struct Item: Decodable { var id: String; var kind: String; var current: Bool }
+            struct Page: Decodable { var items: [Item]; var total: Int }
+            let list = try JSONDecoder().decode(Page.self, from: Data(try await app.testing().sendRequest(.GET, "/api/v1/account/sessions", headers: bearer(token)).body.readableBytesView))
+            #expect(list.total == 3 && list.items.filter { $0.kind == "session" }.count == 2 && list.items.filter(\.current).map(\.kind) == ["token"])
+            // Another user's session cannot be named.
+            let other = try await apiToken(app, Self.supervisor)
+            let sessionID = try #require(list.items.first { $0.kind == "session" }?.id)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/account/sessions/\(sessionID)/revoke", headers: bearer(other)).status == .notFound)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/account/sessions/zz/revoke", headers: bearer(token)).status == .notFound)
+            // On the web: the page lists both browsers; ending the phone's session signs the phone out.
+            let page = try await laptop.get("/account/sessions")
+            #expect(page.status == .ok && page.body.string.contains("yang ini"))
+            let phoneHash = Tokens.digest(try #require(phone.cookies[SessionCookie.name]))
+            let end = try await laptop.post("/account/sessions/\(OwnSessions.publicID(phoneHash))/revoke", form: [:])
+            #expect(end.status == .seeOther)
+            #expect(try await phone.get("/account").status == .seeOther)
+            #expect(try await laptop.get("/account").status == .ok)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/account/sessions/\(sessionID)/revoke", headers: bearer(token)).status != .internalServerError)
+        }
+    }
+
+    @Test func anIdleSessionEnds() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login(Self.officer)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(50 * 60) })
+            #expect(try await b.get("/account").status == .ok)          // used within the hour: kept, and seen again
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(105 * 60) })
+            #expect(try await b.get("/account").status == .ok)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(170 * 60) })
+            let gone = try await b.get("/account")
+            #expect(gone.status == .seeOther && gone.headers.first(name: .location) == "/login?next=%2Faccount")
+            #expect(try await b.get("/login?next=%2Faccount").body.string.contains("lama tidak dipakai"))
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+        }
+    }
+
+    // MARK: Client address
+
+    @Test func forwardedForIsBelievedOnlyFromATrustedProxy() async throws {
+        try await withTestApp(extra: ["SINERGI_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.5"]) { app in
+            func request(peer: String, forwarded: String?) -> Request {
+                var h = HTTPHeaders()
+                if let forwarded { h.add(name: .xForwardedFor, value: forwarded) }
+                return Request(application: app, method: .GET, url: "/", headers: h, remoteAddress: try! SocketAddress(ipAddress: peer, port: 4000),
+                               on: app.eventLoopGroup.next())
+            }
+            // A citizen behind the proxy gets their own address; several proxies are walked back.
+            #expect(request(peer: "10.1.2.3", forwarded: "203.0.113.9").clientAddress == "203.0.113.9")
+            #expect(request(peer: "192.168.1.5", forwarded: "203.0.113.9, 10.0.0.7").clientAddress == "203.0.113.9")
+            // A client that forges the header itself, straight to the server, is seen as itself.
+            #expect(request(peer: "198.51.100.4", forwarded: "203.0.113.9").clientAddress == "198.51.100.4")
+            // Through the proxy, a forged first entry cannot hide the real one the proxy appended.
+            #expect(request(peer: "10.1.2.3", forwarded: "1.2.3.4, 203.0.113.9").clientAddress == "203.0.113.9")
+            #expect(request(peer: "10.1.2.3", forwarded: "bukan-alamat").clientAddress == "10.1.2.3")
+        }
+        try await withTestApp { app in
+            var h = HTTPHeaders(); h.add(name: .xForwardedFor, value: "203.0.113.9")
+            let r = Request(application: app, method: .GET, url: "/", headers: h, remoteAddress: try SocketAddress(ipAddress: "10.1.2.3", port: 4000), on: app.eventLoopGroup.next())
+            #expect(r.clientAddress == "10.1.2.3")
+        }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_TRUSTED_PROXIES": "10.0.0.0/40"]) }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_TOTP_ROLES": "admin,integration"]) }
+        #expect(try AppConfig.fromEnvironment([:]).totpRoles == [.admin, .supervisor])
+        #expect(try AppConfig.fromEnvironment(["SINERGI_TOTP_ROLES": "none"]).totpRoles.isEmpty)
+    }
+}
