@@ -45,6 +45,8 @@ public struct AppConfig: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed (SINERGI_TRUSTED_PROXIES: addresses or IPv4 CIDR
     /// blocks, comma-separated). Without it the client address is the connection's peer.
     public var trustedProxies: [String] = []
+    /// How long each kind of personal data is kept (SINERGI_RETAIN_*_DAYS).
+    public var retention = RetentionPolicy()
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -110,6 +112,11 @@ public struct AppConfig: Sendable {
                 config.totpRoles = roles
             }
         }
+        config.retention.publicReportDays = try int(env, "SINERGI_RETAIN_PUBLIC_REPORTS_DAYS", default: 730, range: 30...3650)
+        config.retention.publicReportPhotoDays = try int(env, "SINERGI_RETAIN_PHOTOS_DAYS", default: 180, range: 1...3650)
+        config.retention.notificationDays = try int(env, "SINERGI_RETAIN_NOTIFICATIONS_DAYS", default: 180, range: 7...3650)
+        config.retention.closedTaskDays = try int(env, "SINERGI_RETAIN_CLOSED_TASKS_DAYS", default: 730, range: 30...3650)
+        config.retention.sentMailDays = try int(env, "SINERGI_RETAIN_SENT_MAIL_DAYS", default: 90, range: 1...3650)
         config.idleTimeout = TimeInterval(try int(env, "SINERGI_IDLE_MINUTES", default: 60, range: 5...1440) * 60)
         if let raw = env["SINERGI_TRUSTED_PROXIES"], !raw.isEmpty {
             let items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -50,6 +50,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(RegistryCommand(), as: "registry")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(RetentionCommand(), as: "retention")
+    app.asyncCommands.use(ExportCommand(), as: "export")
 }
 
 /// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout and foreign keys on

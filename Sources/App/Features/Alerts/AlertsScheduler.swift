@@ -38,6 +38,9 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
                 if due > 0 { app.logger.info("tasks: \(due) reminders of tasks due today") }
                 let actions = try await ActionLifecycle.remind(app: app, day: today)
                 if actions > 0 { app.logger.info("actions: \(actions) reminders of actions and meeting decisions due today") }
+                // Once a day, after the scan: personal data past its retention period goes.
+                let kept = try await Retention.run(app: app, now: now, dryRun: false)
+                app.logger.info("retention: \(kept.publicReportsErased) reports erased, \(kept.notifications) notifications, \(kept.closedTasks) tasks")
             }
             let r = try await app.outboxSender.deliverDue(app: app)
             if r.sent + r.retryLater + r.failed > 0 {
@@ -75,6 +78,10 @@ struct AlertsRunCommand: AsyncCommand {
         context.console.print("Tasks due \(day): \(due) reminders.")
         let actions = try await ActionLifecycle.remind(app: app, day: day)
         context.console.print("Actions and meeting decisions due \(day): \(actions) reminders.")
+        if signature.asOf == nil {
+            let kept = try await Retention.run(app: app, now: app.clock.now(), dryRun: false)
+            context.console.print("Retention: \(kept.publicReportsErased) public reports erased, \(kept.publicReportPhotos) photos, \(kept.notifications) notifications, \(kept.closedTasks) closed tasks, \(kept.sentMailBodies) sent e-mails' text.")
+        }
         guard app.config.smtp != nil else {
             context.console.print("SMTP_URL is not set: e-mails stay in the outbox until it is.")
             return
