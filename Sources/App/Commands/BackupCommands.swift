@@ -27,13 +27,12 @@ struct RestoreCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "path", help: "A file written by `sinergi backup`.")
         var path: String
-        @Flag(name: "yes", help: "Confirm that the current database is to be replaced.")
-        var yes: Bool
     }
     var help: String { "Replaces the database with a backup, migrates it and verifies the audit chain. Stop the servers first." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.yes else {
+        // `--yes` is the console's own confirmation flag (as for `migrate --yes`).
+        guard context.console.confirmOverride == true else {
             throw CommandFailure(message: "restore replaces every record in the database with the backup's: stop the servers, then run it again with --yes")
         }
         let app = context.application
@@ -60,6 +59,8 @@ enum Backup {
         let partial = target + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         let started = Date()
+        // Every event committed before the copy began is in it (later ones may be too).
+        let events = try await AuditEventRecord.query(on: app.db).count()
         switch app.config.database {
         case .sqlite(let live):
             if URL(fileURLWithPath: live).standardizedFileURL.path == target { throw CommandFailure(message: "the backup cannot be the database itself") }
@@ -76,7 +77,6 @@ enum Backup {
             throw CommandFailure(message: "could not move the backup into place at \(path): \(error.localizedDescription)")
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-        let events = try await AuditEventRecord.query(on: app.db).count()
         app.logger.notice("backup written", metadata: ["bytes": "\(bytes)"])
         return #"{"backup": "\#(jsonEscaped(target))", "bytes": \#(bytes), "auditEventsAtLeast": \#(events), "seconds": \#(String(format: "%.1f", Date().timeIntervalSince(started)))}"#
     }
@@ -120,7 +120,10 @@ enum Backup {
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.copyItem(atPath: source, toPath: staging)
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: target), withItemAt: URL(fileURLWithPath: staging))
+            // rename(2): the database file is swapped in one step, never half-written.
+            guard rename(staging, target) == 0 else {
+                throw CommandFailure(message: "could not put the restored file in place (errno \(errno)); the database is unchanged")
+            }
             try await tuneSQLite(app)
         case .postgres(let url):
             try runPgTool("pg_restore", url: url, arguments: ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", source])
