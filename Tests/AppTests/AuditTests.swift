@@ -16,7 +16,7 @@ import VaporTesting
             #expect(try await b.get("/foreigners/\(f.id!)?purpose=fieldCheck").status == .ok)
             #expect(try await b.get("/foreigners/\(f.id!)?purpose=gossip").status == .unprocessableEntity)
             let token = try await apiToken(app, "supervisor@demo.sinergi.id")
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)", headers: bearer(token)).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)?purpose=supervision", headers: bearer(token)).status == .ok)
 
             let reads = try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.read").filter(\.$objectID == f.id!.uuidString).all()
             #expect(reads.count == 2)
@@ -28,6 +28,57 @@ import VaporTesting
             let all = try await AuditEventRecord.query(on: app.db).all()
             #expect(!all.contains { $0.detail.contains(f.fullName) || $0.detail.contains(f.passportNumber ?? "#") })
             #expect(try await AuditLog.verify(on: app.db) == .success(Int64(all.count)))
+        }
+    }
+
+    /// Issue 17, item 2: a detail read needs a purpose; a list read writes one event naming the ids shown.
+    @Test func readsNeedAPurposeAndListsNameWhatTheyShowed() async throws {
+        try await withTestApp { app in
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").first())
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let missing = try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)", headers: bearer(token))
+            #expect(missing.status == .unprocessableEntity && missing.body.string.contains("v.purposeRequired") && !missing.body.string.contains(f.fullName))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)?purpose=curious", headers: bearer(token)).status == .unprocessableEntity)
+            // On the web, the officer chooses the purpose first; nothing of the person is shown, nothing is read.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let chooser = try await b.get("/foreigners/\(f.id!)")
+            #expect(chooser.status == .ok && chooser.body.string.contains("Tujuan membuka data") && !chooser.body.string.contains(f.fullName))
+            #expect(chooser.body.string.contains("/foreigners/\(f.id!.uuidString)?purpose=investigation"))
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.read").count() == 0)
+
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?per=10&page=2", headers: bearer(token))
+            struct Page: Decodable { struct Item: Decodable { var id: UUID }; var items: [Item] }
+            let shown = try JSONDecoder().decode(Page.self, from: Data(list.body.readableBytesView)).items.map(\.id)
+            #expect(shown.count == 10)
+            let event = try #require(try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.list").filter(\.$objectType == "foreigners").first())
+            #expect(event.objectID == "page-2" && event.detail == "n=10 ids=" + shown.map(\.uuidString).joined(separator: ","))
+            // The web list links each name with the list's purpose, and is recorded the same way.
+            let page = try await b.get("/foreigners")
+            #expect(page.body.string.contains("?purpose=supervision"))
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.list").count() == 2)
+        }
+    }
+
+    /// Group commit: many concurrent audited reads each get their event, in one chain that verifies.
+    @Test func concurrentAuditedReadsLandInOneChain() async throws {
+        try await withTestApp { app in
+            let people = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").limit(40).all()
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let before = try await AuditEventRecord.query(on: app.db).count()
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for round in 0..<5 { for f in people {
+                    group.addTask {
+                        try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)?purpose=\(round % 2 == 0 ? "supervision" : "verification")", headers: bearer(token)).status
+                    }
+                } }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 200 && statuses.allSatisfy { $0 == .ok })
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$id > Int64(before)).sort(\.$id).all()
+            #expect(events.count == 200 && Set(events.map(\.requestID)).count == 200)
+            #expect(events.map { $0.id! } == Array((Int64(before) + 1)...(Int64(before) + 200)))
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + 200)))
         }
     }
 

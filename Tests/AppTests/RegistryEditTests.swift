@@ -48,7 +48,7 @@ import VaporTesting
             // The pending change is visible on the record's page.
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            let page = try await b.get("/foreigners/\(f.id!)").body.string
+            let page = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
             #expect(page.contains("Menunggu persetujuan") && page.contains("KOREKSI"))
 
             // Officers cannot decide; the supervisor who proposed cannot either; another supervisor can.

@@ -187,9 +187,9 @@ import VaporTesting
             // The foreigner's page shows the change and the travel history; a departed person is no overstayer.
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            let pageHTML = try await b.get("/foreigners/\(lars.id!)").body.string
+            let pageHTML = try await b.get("/foreigners/\(lars.id!)?purpose=verification").body.string
             #expect(pageHTML.contains("Riwayat perjalanan") && pageHTML.contains("Keluar") && pageHTML.contains("Sudah keluar Indonesia"))
-            let annaHTML = try await b.get("/foreigners/\(anna.id!)").body.string
+            let annaHTML = try await b.get("/foreigners/\(anna.id!)?purpose=verification").body.string
             #expect(annaHTML.contains("FEEDMANN-OST") && annaHTML.contains("Kiriman data Imigrasi"))
             let list = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=overstayed&per=100&q=Feedsson", headers: bearer(token))
             #expect(!list.body.string.contains("FEEDSSON"))

@@ -66,9 +66,9 @@ import VaporTesting
             let f = try await Fixture(app)
             let routes: [(String, [Who: UInt])] = [
                 ("/api/v1/foreigners", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
-                ("/api/v1/foreigners/\(f.own)", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
-                ("/api/v1/foreigners/\(f.otherSBY)", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 404]),
-                ("/api/v1/foreigners/\(f.jaksel)", [.anonymous: 401, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),
+                ("/api/v1/foreigners/\(f.own)?purpose=supervision", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
+                ("/api/v1/foreigners/\(f.otherSBY)?purpose=supervision", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 404]),
+                ("/api/v1/foreigners/\(f.jaksel)?purpose=supervision", [.anonymous: 401, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),
                 ("/api/v1/sponsors", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
                 ("/api/v1/sponsors/\(f.demoSponsor)", [.anonymous: 401, .admin: 403, .supervisor: 200, .officer: 200, .agency: 403, .sponsor: 200]),
                 ("/api/v1/sponsors/\(f.jakselSponsor)", [.anonymous: 401, .admin: 403, .supervisor: 404, .officer: 404, .agency: 403, .sponsor: 404]),

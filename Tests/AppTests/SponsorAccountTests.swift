@@ -66,8 +66,8 @@ import VaporTesting
             // Only the granted foreigner, in every list and detail.
             let list = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?per=100", headers: bearer(agent))
             #expect(list.status == .ok && list.body.string.contains(granted.id!.uuidString) && !list.body.string.contains(notGranted.id!.uuidString))
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)", headers: bearer(agent)).status == .ok)
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(notGranted.id!)", headers: bearer(agent)).status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)?purpose=service", headers: bearer(agent)).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(notGranted.id!)?purpose=service", headers: bearer(agent)).status == .notFound)
             let passports = Set(own.dropFirst().compactMap(\.passportNumber))
             for path in ["/api/v1/sponsor-obligations", "/api/v1/sponsor-reports", "/api/v1/stats"] {
                 let r = try await app.testing().sendRequest(.GET, path, headers: bearer(agent))
@@ -91,12 +91,12 @@ import VaporTesting
             let after = Date(timeIntervalSince1970: TestDatabases.now.timeIntervalSince1970 + 31 * 86_400)
             app.clock = AppClock(now: { after })
             let late = try await apiToken(app, "visa@biro-visa.co.id", password: "kuda-laut-biru-77")
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)", headers: bearer(late)).status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)?purpose=service", headers: bearer(late)).status == .notFound)
             app.clock = AppClock(now: { TestDatabases.now })
             // Revoked: at once.
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)", headers: bearer(agent)).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)?purpose=service", headers: bearer(agent)).status == .ok)
             #expect(try await Self.json(app, .POST, "/api/v1/portal/agents/\(grant.id)/revoke", token: tok).status == .ok)
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)", headers: bearer(agent)).status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(granted.id!)?purpose=service", headers: bearer(agent)).status == .notFound)
             let b = Browser(app)
             #expect(try await b.login("visa@biro-visa.co.id", password: "kuda-laut-biru-77").status == .seeOther)
             #expect(try await b.get("/portal").body.string.contains("Belum ada perusahaan yang memberi Anda akses"))
@@ -162,7 +162,7 @@ import VaporTesting
                 #expect(r.status == .created, "\(r.body.string)")
             }
             let agent = try await SponsorAccountTests.activate(app, "dua@biro.co.id")
-            for f in own { #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)", headers: bearer(agent)).status == .ok) }
+            for f in own { #expect(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)?purpose=service", headers: bearer(agent)).status == .ok) }
 
             // C merged into B, then B into A: C's references and its feed ref end at A.
             let a = try await SponsorMaintenanceTests.created(app, name: "PT Rantai Satu", nib: "9120000000061")

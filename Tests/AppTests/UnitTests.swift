@@ -166,7 +166,7 @@ import Testing
             #expect(bad.body.string.contains("value=\"wang\""))
 
             let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$dateOfBirth != nil).first())
-            let record = try await b.get("/foreigners/\(f.id!)").body.string
+            let record = try await b.get("/foreigners/\(f.id!)?purpose=supervision").body.string
             #expect(record.contains(L10n.t("sex.\(f.sex)", .id)))
             #expect(record.contains(try #require(LocalTime.formatDay(f.dateOfBirth!, lang: .id))))
             #expect(!record.contains(">\(f.dateOfBirth!)<") && !record.contains(">active<"))

@@ -64,24 +64,57 @@ enum AuditLog {
     }
 
     private static func append(_ entries: [AuditEntry], actor: AuditActor, requestID: String, at time: Date, on tx: any Database) async throws {
-        guard !entries.isEmpty else { return }
+        try await append(entries.map { Pending(entry: $0, actor: actor, requestID: requestID, time: time) }, on: tx)
+    }
+
+    /// One event waiting to be chained: its own actor, request and time.
+    struct Pending: Sendable {
+        var entry: AuditEntry
+        var actor: AuditActor
+        var requestID: String
+        var time: Date
+    }
+
+    /// Chains and writes several requests' events in one transaction (group commit, `AuditCommitter`).
+    static func appendBatch(_ items: [Pending], on db: any Database) async throws {
+        try await lock.withLock {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await db.writeTransaction { tx in try await append(items, on: tx) }
+                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                    continue
+                }
+            }
+        }
+    }
+
+    private static func append(_ items: [Pending], on tx: any Database) async throws {
+        guard !items.isEmpty else { return }
         let sql = tx as! any SQLDatabase
         let lockClause = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1\(unsafeRaw: lockClause)").first()
         var seq = try head?.decode(column: "seq", as: Int64.self) ?? 0
         var previous = try head?.decode(column: "hash", as: String.self) ?? AuditHash.genesis
-        let stamp = time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        for e in entries {
+        var rows: [[any Encodable & Sendable]] = []
+        for item in items {
+            let e = item.entry
             seq += 1
+            let stamp = item.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let content = AuditContent(
-                sequence: seq, occurredAt: stamp, actorID: actor.id, actorRole: actor.role, action: e.action,
-                objectType: e.objectType, objectID: e.objectID, purpose: e.purpose, requestID: requestID, detail: e.detail)
+                sequence: seq, occurredAt: stamp, actorID: item.actor.id, actorRole: item.actor.role, action: e.action,
+                objectType: e.objectType, objectID: e.objectID, purpose: e.purpose, requestID: item.requestID, detail: e.detail)
             let hash = AuditHash.chain(previous: previous, content: content)
-            try await sql.insert(into: "audit_events")
-                .columns("seq", "occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail", "prev_hash", "hash")
-                .values(seq, stamp, actor.id, actor.role, e.action, e.objectType, e.objectID, e.purpose, requestID, e.detail, previous, hash)
-                .run()
+            rows.append([seq, stamp, item.actor.id, item.actor.role, e.action, e.objectType, e.objectID, e.purpose, item.requestID, e.detail, previous, hash])
             previous = hash
+        }
+        // Multi-row inserts, 50 rows (600 parameters) at a time: well under SQLite's and PostgreSQL's limits.
+        for start in stride(from: 0, to: rows.count, by: 50) {
+            var insert = sql.insert(into: "audit_events")
+                .columns("seq", "occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail", "prev_hash", "hash")
+            for r in rows[start..<min(start + 50, rows.count)] { insert = insert.values(r) }
+            try await insert.run()
         }
         if head == nil {
             try await sql.insert(into: "audit_head").columns("id", "seq", "hash").values(1, seq, previous).run()
@@ -175,7 +208,66 @@ extension Request {
         try await AuditLog.write(on: db, actor: actor ?? auditActor, requestID: id, clock: application.clock, work)
     }
 
+    /// A list of people shown: one event per page, naming the ids on it (ids only, never names).
+    func auditList(_ objectType: String, ids: [UUID], page: Int = 1, purpose: String = "supervision") async throws {
+        try await audit(AuditEntry(action: "foreigner.list", objectType: objectType, objectID: "page-\(page)", purpose: purpose,
+                                   detail: "n=\(ids.count) ids=" + ids.map(\.uuidString).joined(separator: ",")))
+    }
+
+    /// Records one event on its own (a read, a failed sign-in): group-committed with other requests' events, and
+    /// returns once it is durable.
     func audit(_ entry: AuditEntry) async throws {
-        try await AuditLog.record(entry, actor: auditActor, requestID: id, on: db, clock: application.clock)
+        try await application.auditCommitter.record(AuditLog.Pending(entry: entry, actor: auditActor, requestID: id, time: application.clock.now()), db: db)
+    }
+}
+
+/// Group commit of audit events. Requests that only record an event (every audited read) hand it here and wait:
+/// the first starts a flush; those arriving while a flush writes are chained and written together by the next
+/// one, in one transaction. Under load, one commit carries many requests' events instead of each request taking
+/// the chain's lock and a transaction of its own; alone, an event is written at once. Every caller resumes only
+/// after the transaction holding its event has committed (or with its error).
+final class AuditCommitter: Sendable {
+    private struct Waiting { var item: AuditLog.Pending; var done: CheckedContinuation<Void, any Error> }
+    private let state = NIOLockedValueBox<(pending: [Waiting], flushing: Bool)>(([], false))
+    /// Events per transaction at most.
+    static let maxBatch = 500
+
+    func record(_ item: AuditLog.Pending, db: any Database) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            let start = state.withLockedValue { s -> Bool in
+                s.pending.append(Waiting(item: item, done: c))
+                if s.flushing { return false }
+                s.flushing = true
+                return true
+            }
+            if start { Task { await self.flush(db) } }
+        }
+    }
+
+    private func flush(_ db: any Database) async {
+        while true {
+            let batch = state.withLockedValue { s -> [Waiting] in
+                let b = Array(s.pending.prefix(Self.maxBatch))
+                s.pending.removeFirst(b.count)
+                if b.isEmpty { s.flushing = false }
+                return b
+            }
+            if batch.isEmpty { return }
+            do {
+                try await AuditLog.appendBatch(batch.map(\.item), on: db)
+                for w in batch { w.done.resume() }
+            } catch {
+                for w in batch { w.done.resume(throwing: error) }
+            }
+        }
+    }
+}
+
+extension Application {
+    private struct AuditCommitterKey: StorageKey { typealias Value = AuditCommitter }
+    /// Set once in `configure`, before the server starts (storage is not for concurrent writes).
+    var auditCommitter: AuditCommitter {
+        get { storage[AuditCommitterKey.self]! }
+        set { storage[AuditCommitterKey.self] = newValue }
     }
 }

@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // query or job cannot make every page wait behind it.
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
     app.countsCache = CountsCache()
+    app.auditCommitter = AuditCommitter()
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080

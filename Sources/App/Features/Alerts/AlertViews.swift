@@ -12,7 +12,7 @@ enum AlertViews {
         let lang = req.language
         let rows: HTML = m.items.html { o in
             let deportation: HTML = o.deportationCase ? " · <strong>\(L10n.t("lookup.deportation", lang))</strong>" : ""
-            return "<tr><td><a href=\"\(SiteURL.foreigner(.id(o.foreignerId)).path)\">\(o.fullName)</a></td><td>\(RegistryText.nationality(o.nationality, lang))</td><td>\(o.passportNumber ?? "—")</td><td>\(Views.day(o.permitEnd, req))</td><td>\(o.days)</td><td>\(OverstayFine.rupiah(o.feeIDR))\(deportation)</td></tr>"
+            return "<tr><td><a href=\"\(SiteURL.foreigner(.id(o.foreignerId)).with(["purpose": "supervision"]))\">\(o.fullName)</a></td><td>\(RegistryText.nationality(o.nationality, lang))</td><td>\(o.passportNumber ?? "—")</td><td>\(Views.day(o.permitEnd, req))</td><td>\(o.days)</td><td>\(OverstayFine.rupiah(o.feeIDR))\(deportation)</td></tr>"
         }
         let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="overstays"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.days", lang))</th><th>\(L10n.t("lookup.fine", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
@@ -89,7 +89,7 @@ enum AlertViews {
         let rows: HTML = m.items.html { x in
             let label = x.threshold == PermitWarning.overstay ? L10n.t("status.overstayed", lang) : L10n.f("status.daysLeft", lang, x.threshold)
             let sponsor: HTML = x.sponsorId.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(L10n.t("ov.sponsorLink", lang))</a>" as HTML } ?? "—"
-            return "<tr><td><a href=\"\(SiteURL.foreigner(.id(x.foreignerId)).path)\">\(x.fullName)</a></td><td>\(Views.day(x.permitEnd, req))</td><td>\(label)</td><td>\(sponsor)</td><td>\(L10n.t(x.emailed ? "ov.emailed" : "ov.notEmailed", lang))</td></tr>"
+            return "<tr><td><a href=\"\(SiteURL.foreigner(.id(x.foreignerId)).with(["purpose": "supervision"]))\">\(x.fullName)</a></td><td>\(Views.day(x.permitEnd, req))</td><td>\(label)</td><td>\(sponsor)</td><td>\(L10n.t(x.emailed ? "ov.emailed" : "ov.notEmailed", lang))</td></tr>"
         }
         let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("ov.noWarnings", lang))</p>" : """
         <table class="responsive" id="warnings"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.threshold", lang))</th><th>\(L10n.t("nav.sponsors", lang))</th><th>\(L10n.t("ov.email", lang))</th></tr></thead><tbody>\(rows)</tbody></table>

@@ -45,7 +45,7 @@ enum AlertsController {
             return Overstay(foreignerId: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                             permitEnd: f.permitEnd ?? "", days: fine.days, feeIDR: fine.amountIDR, deportationCase: fine.deportationCase, sponsorId: f.sponsorID)
         }
-        try await req.audit(AuditEntry(action: "foreigner.list", objectType: "overstays", objectID: "page-\(paging.page)", purpose: "supervision", detail: "count=\(items.count)"))
+        try await req.auditList("overstays", ids: items.map(\.foreignerId), page: paging.page)
         return (items, total, paging)
     }
 
@@ -77,6 +77,7 @@ enum AlertsController {
         let rows = try await PermitWarning.query(on: req.db).filter(\.$foundOn == day).filter(\.$regencyCode ~~ p.jurisdiction)
             .sort(\.$permitEnd).limit(2000).all()
         let names = try await SponsorReportsController.names(rows.map(\.foreignerID), db: req.db)
+        try await req.auditList("warnings", ids: rows.map(\.foreignerID))
         return (day, rows.map { Warning(foreignerId: $0.foreignerID, fullName: names[$0.foreignerID] ?? "—", threshold: $0.threshold,
                                         permitEnd: $0.permitEnd, sponsorId: $0.sponsorID, emailed: $0.outboxID != nil) })
     }

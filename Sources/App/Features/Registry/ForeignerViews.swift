@@ -22,7 +22,7 @@ enum ForeignerViews {
             let state = PermitState(end: f.permitEnd, today: m.today, departed: f.departed)
             return """
             <tr>
-              <td><a href="\(SiteURL.foreigner(.id(f.id!)).path)">\(f.fullName)</a></td>
+              <td><a href="\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))">\(f.fullName)</a></td>
               <td>\(RegistryText.nationality(f.nationality, lang))</td>
               <td>\(f.passportNumber ?? "—")</td>
               <td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td>
@@ -57,6 +57,20 @@ enum ForeignerViews {
         </div>
         \(table)
         """, status: status)
+    }
+
+    /// Before a record opens without a purpose: the choice, nothing of the person yet.
+    static func choosePurpose(_ req: Request, id: UUID) -> Response {
+        let lang = req.language
+        let links: HTML = ReadPurpose.allCases.html { p in
+            "<li><a class=\"button\" href=\"\(SiteURL.foreigner(.id(id)).with(["purpose": p.rawValue]))\" id=\"purpose-\(p.rawValue)\">\(L10n.t("purpose.\(p.rawValue)", lang))</a></li>"
+        }
+        return Views.page(req, title: L10n.t("purpose.choose.title", lang), body: """
+        <section class="card narrow" id="choose-purpose"><h1>\(L10n.t("purpose.choose.title", lang))</h1>
+        <p>\(L10n.t("purpose.choose.intro", lang))</p>
+        <ul class="actions plain">\(links)</ul>
+        </section>
+        """)
     }
 
     static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], pending: [PendingChange], canEdit: Bool,

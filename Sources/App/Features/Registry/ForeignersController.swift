@@ -63,6 +63,18 @@ struct ForeignerSearch: Sendable {
 /// Why a user opens a foreigner's record; recorded with every read on the audit trail.
 enum ReadPurpose: String, CaseIterable {
     case supervision, verification, fieldCheck, investigation, service
+
+    /// The `purpose` of a read: required (422 naming the choices when missing or unknown); `fallback` only where the
+    /// role has one purpose only (a sponsor reading its own people: service).
+    static func of(_ req: Request, fallback: ReadPurpose? = nil) throws -> ReadPurpose {
+        let choices = allCases.map(\.rawValue).joined(separator: ", ")
+        guard let raw = req.query[String.self, at: "purpose"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            if let fallback { return fallback }
+            throw ValidationFailure("v.purposeRequired", field: "purpose", choices)
+        }
+        guard let p = ReadPurpose(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "purpose", choices) }
+        return p
+    }
 }
 
 /// `/foreigners`, `/foreigners/:id`, `GET /api/v1/foreigners`, `GET /api/v1/foreigners/:id`.
@@ -89,17 +101,16 @@ enum ForeignersController {
 
     static func listAPI(_ req: Request) async throws -> ListPage<ForeignerItem> {
         let r = try await search(req)
+        try await req.auditList("foreigners", ids: r.items.compactMap(\.id), page: r.paging.page)
         let today = req.application.today
         return ListPage(items: r.items.map { ForeignerItem($0, today: today) }, total: r.total, page: r.paging.page, per: r.paging.per)
     }
 
     static func readDetail(_ req: Request) async throws -> ForeignerDetail {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
-        let purposeRaw = req.query[String.self, at: "purpose"] ?? ReadPurpose.supervision.rawValue
-        guard let purpose = ReadPurpose(rawValue: purposeRaw) else {
-            throw ValidationFailure("v.oneOf", field: "purpose", ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+        // Out of scope is 404 whatever the purpose; in scope, the read needs one.
         let foreigner = try await ScopePolicy.foreigner(id, req)
+        let purpose = try ReadPurpose.of(req, fallback: !req.isAPI && req.principal?.role == .sponsor ? .service : nil)
         let detail = try await ForeignerDetail.load(foreigner, today: req.application.today, on: req.db)
         try await req.audit(AuditEntry(action: "foreigner.read", objectType: "foreigner", objectID: id.uuidString, purpose: purpose.rawValue, detail: req.isAPI ? "api" : "web"))
         return detail
@@ -114,6 +125,7 @@ enum ForeignersController {
         var filters = FormState(req)
         do {
             let r = try await search(req)
+            try await req.auditList("foreigners", ids: r.items.compactMap(\.id), page: r.paging.page)
             return ForeignerViews.list(req, .init(items: r.items, total: r.total, paging: r.paging, nationalities: nationalities,
                                                   filters: filters, today: req.application.today))
         } catch let e as ValidationFailure {
@@ -125,6 +137,12 @@ enum ForeignersController {
     }
 
     static func detailPage(_ req: Request) async throws -> Response {
+        // An officer who followed a link without a purpose says why first; nothing of the person is shown until then.
+        if req.principal?.role != .sponsor, (req.query[String.self, at: "purpose"] ?? "").isEmpty,
+           let id = req.parameters.get("id", as: UUID.self) {
+            _ = try await ScopePolicy.foreigner(id, req)
+            return ForeignerViews.choosePurpose(req, id: id)
+        }
         let detail = try await readDetail(req)
         let p = try req.requirePrincipal()
         let officer = p.role == .officer || p.role == .supervisor

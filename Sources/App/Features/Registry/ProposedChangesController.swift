@@ -112,7 +112,7 @@ enum ProposedChangesController {
                                              position: t("position"), assignee: t("assignee").flatMap(UUID.init(uuidString:)), dueOn: t("dueOn"), note: t("note"))
         do {
             let pc = try await ProposedChanges.accept(id, input, req)
-            return Flash.redirect(req, to: SiteURL.foreigner(.id(pc.foreignerID)), "flash.prop.accepted")
+            return Flash.redirect(req, to: SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]), "flash.prop.accepted")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["villageCode", "line", "sponsorId", "position", "assignee", "dueOn", "note"])
             return try await show(req, id, accept: state, reject: .empty, status: .unprocessableEntity)
@@ -157,7 +157,7 @@ enum ProposedChangeViews {
         let statuses = ["open", "accepted", "rejected"].map { ($0, L10n.t("prop.status.\($0)", lang)) }
         let rows: HTML = list.html { pc in
             """
-            <tr><td><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).path)">\(names[pc.foreignerID] ?? "—")</a></td><td>\(L10n.t("prop.source.\(pc.source)", lang))</td>
+            <tr><td><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]))">\(names[pc.foreignerID] ?? "—")</a></td><td>\(L10n.t("prop.source.\(pc.source)", lang))</td>
             <td>\(describe(pc, lang, req))</td><td>\(Views.time(pc.createdAt, req))</td>
             <td>\(pc.status == "open" ? HTML("<a href=\"\(ProposalURL.show(.id(pc.id!)).path)\">\(L10n.t("prop.review", lang))</a>") : HTML(stringLiteral: L10n.t("prop.status.\(pc.status)", lang)))</td></tr>
             """
@@ -239,7 +239,7 @@ enum ProposedChangeViews {
         return Views.page(req, title: L10n.t("prop.title", lang), body: """
         <h1>\(L10n.t("prop.title", lang))</h1>
         <p><a href="\(ProposalURL.list.path)">← \(L10n.t("nav.proposedChanges", lang))</a></p>
-        <section class="card"><h2><a href="\(SiteURL.foreigner(.id(m.foreigner.id!)).path)">\(m.foreigner.fullName)</a></h2>
+        <section class="card"><h2><a href="\(SiteURL.foreigner(.id(m.foreigner.id!)).with(["purpose": "verification"]))">\(m.foreigner.fullName)</a></h2>
         <p>\(L10n.t("h.source", lang)): \(L10n.t("prop.source.\(pc.source)", lang))</p>
         <p>\(describe(pc, lang, req))</p>
         <p class="muted">\(current)</p>

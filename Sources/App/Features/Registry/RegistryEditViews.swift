@@ -115,7 +115,7 @@ enum RegistryEditViews {
         """
         return Views.page(req, title: "\(L10n.t("reg.edit", lang)): \(d.foreigner.fullName)", body: """
         <h1>\(L10n.t("reg.edit", lang)): \(d.foreigner.fullName)</h1>
-        <p><a href="\(SiteURL.foreigner(id).path)">← \(L10n.t("reg.back", lang))</a></p>
+        <p><a href="\(SiteURL.foreigner(id).with(["purpose": "verification"]))">← \(L10n.t("reg.back", lang))</a></p>
         \(waiting)
         <section class="card" id="identity"><h2>\(L10n.t("reg.identity", lang))</h2>
         <p class="muted">\(L10n.t("reg.fourEyesNote", lang))</p>
@@ -173,7 +173,7 @@ enum RegistryEditViews {
             """ : "<p class=\"muted\">\(L10n.t(mine ? "reg.ownProposal" : "reg.supervisorDecides", lang))</p>"
             return """
             <article class="card pending-change" id="pc-\(pc.id!.uuidString)">
-            <h2><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).path)">\(names[pc.foreignerID] ?? "—")</a></h2>
+            <h2><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]))">\(names[pc.foreignerID] ?? "—")</a></h2>
             <p>\(changeText(pc, lang))</p>
             <p>\(L10n.t("reg.reason", lang)): \(pc.reason)</p>
             <p class="muted">\(L10n.t("reg.proposedBy", lang)) \(proposers[pc.proposedBy] ?? "—") · \(Views.time(pc.proposedAt, req))</p>

@@ -163,7 +163,7 @@ enum RegistryEditsController {
             reason: t("reason"))
         do {
             let f = try await RegistryEdits.create(input, req)
-            return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.created")
+            return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.created")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: RegistryEditViews.newFields)
             return try await RegistryEditViews.newForeigner(req, state: state, status: .unprocessableEntity)
@@ -200,9 +200,9 @@ enum RegistryEditsController {
                                                      passportNumber: t("passportNumber"), sex: t("sex"), placeOfBirth: v["placeOfBirth"],
                                                      spouseOfCitizen: t("spouseOfCitizen").map { $0 == "true" }, reason: t("reason"))
                 switch try await RegistryEdits.update(f, input, req) {
-                case .pending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.pending")
-                case .applied: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.saved")
-                case .unchanged: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.unchanged")
+                case .pending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.pending")
+                case .applied: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
+                case .unchanged: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.unchanged")
                 }
             case .passport:
                 try await RegistryEdits.addPassport(f, .init(number: t("number"), issuingCountry: t("issuingCountry"), issuedOn: t("issuedOn"), expiresOn: t("expiresOn"), reason: t("reason")), req)
@@ -228,7 +228,7 @@ enum RegistryEditsController {
             state.fail(message: L10n.t("reg.notFoundChoice", req.language))
             return try await edit(req, f, states: [section: state], status: .unprocessableEntity)
         }
-        return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)), "flash.reg.saved")
+        return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
     }
 
     static func pendingPage(_ req: Request) async throws -> Response {
@@ -244,7 +244,7 @@ enum RegistryEditsController {
         let state = FormState(req)
         do {
             let pc = try await RegistryEdits.decide(id, approve: approve, note: state.values["note"], req)
-            return Flash.redirect(req, to: SiteURL.foreigner(.id(pc.foreignerID)), approve ? "flash.reg.approved" : "flash.reg.rejected")
+            return Flash.redirect(req, to: SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]), approve ? "flash.reg.approved" : "flash.reg.rejected")
         } catch let e as ValidationFailure {
             return try await failedDecision(req, id: id, message: e.message(req.language))
         } catch let e as AppError where e.status == .conflict || e.status == .forbidden {

@@ -102,6 +102,7 @@ enum SponsorReportsController {
         let investors = Set(try await StayPermit.query(on: req.db).filter(\.$foreigner.$id ~~ list.compactMap(\.id)).filter(\.$status == PermitStatus.active.rawValue)
             .filter(\.$type.$id ~~ ReportingExemption.investorPermitTypes).all().map(\.$foreigner.id))
         let lang = req.isAPI ? req.apiLanguage : req.language
+        try await req.auditList("portal", ids: list.compactMap(\.id), purpose: "service")
         return list.map { f in
             let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
             let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)

@@ -57,6 +57,7 @@ enum SponsorsController {
         let estate = try await s.$estate.get(on: req.db)
         let village = try await Region.find(s.villageCode, on: req.db)
         let foreigners = try await ScopePolicy.foreigners(req).filter(\.$sponsorID == id).sort(\.$fullName).limit(500).all()
+        try await req.auditList("sponsor", ids: foreigners.compactMap(\.id), purpose: req.principal?.role == .sponsor ? "service" : "supervision")
         let p = try req.requirePrincipal()
         let officer = p.role == .officer || p.role == .supervisor
         let tka: String? = s.kind != "company" ? nil : p.role == .sponsor ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
