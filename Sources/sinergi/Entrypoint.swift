@@ -15,13 +15,18 @@ enum Entrypoint {
             exit(KernelBench.main(Array(CommandLine.arguments.dropFirst(2))))
         }
         var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
         let config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(2)
+        }
+        if config.jsonLogs {
+            let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        } else {
+            try LoggingSystem.bootstrap(from: &env)
         }
         let app = try await Application.make(env)
         do {

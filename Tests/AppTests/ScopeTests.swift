@@ -186,7 +186,7 @@ import VaporTesting
                     if case .parameter(let p) = c { return "{\(p)}" }
                     return c.description
                 }.joined(separator: "/")
-                return path.hasPrefix("/api/") || path == "/healthz" ? path : nil
+                return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" ? path : nil
             })
             #expect(documented == registered)
         }

@@ -45,6 +45,11 @@ public struct AppConfig: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed (SINERGI_TRUSTED_PROXIES: addresses or IPv4 CIDR
     /// blocks, comma-separated). Without it the client address is the connection's peer.
     public var trustedProxies: [String] = []
+    /// A bearer token for Prometheus to scrape `/metrics` with (SINERGI_METRICS_TOKEN, at least 24 characters); an
+    /// admin's API token works too.
+    public var metricsToken: String?
+    /// One JSON object per log line (LOG_FORMAT=json), for log collectors; the lines carry the same (no personal data).
+    public var jsonLogs = false
     /// How long each kind of personal data is kept (SINERGI_RETAIN_*_DAYS).
     public var retention = RetentionPolicy()
 
@@ -117,6 +122,15 @@ public struct AppConfig: Sendable {
         config.retention.notificationDays = try int(env, "SINERGI_RETAIN_NOTIFICATIONS_DAYS", default: 180, range: 7...3650)
         config.retention.closedTaskDays = try int(env, "SINERGI_RETAIN_CLOSED_TASKS_DAYS", default: 730, range: 30...3650)
         config.retention.sentMailDays = try int(env, "SINERGI_RETAIN_SENT_MAIL_DAYS", default: 90, range: 1...3650)
+        if let t = env["SINERGI_METRICS_TOKEN"], !t.isEmpty {
+            guard t.count >= 24 else { throw Invalid(variable: "SINERGI_METRICS_TOKEN", problem: "must be at least 24 characters long") }
+            config.metricsToken = t
+        }
+        switch env["LOG_FORMAT"]?.lowercased() ?? "" {
+        case "", "text": config.jsonLogs = false
+        case "json": config.jsonLogs = true
+        case let other: throw Invalid(variable: "LOG_FORMAT", problem: "must be text or json (got \"\(other)\")")
+        }
         config.idleTimeout = TimeInterval(try int(env, "SINERGI_IDLE_MINUTES", default: 60, range: 5...1440) * 60)
         if let raw = env["SINERGI_TRUSTED_PROXIES"], !raw.isEmpty {
             let items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -13,6 +13,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
     app.countsCache = CountsCache()
     app.auditCommitter = AuditCommitter()
+    app.metrics = Metrics()
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = 8080
@@ -44,6 +45,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.outboxSender = OutboxSender()
     app.lifecycle.use(AlertsScheduler())
     routes(app)
+    app.allowedMethods = AllowedMethods(app.routes)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
@@ -93,6 +95,7 @@ func routes(_ app: Application) {
     StaticAssets.register(app)
     FieldApp.register(app)
     SystemController.register(root: app, api: api)
+    MetricsController.register(app)
     RegionsController.register(api: api)
     AuthController.register(web: web, api: api)
     AccountController.register(web: web, api: api)
@@ -131,8 +134,11 @@ struct RequestLogMiddleware: AsyncMiddleware {
         let start = ContinuousClock.now
         let res = try await next.respond(to: req)
         let route = req.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(no route)"
-        let ms = Int((ContinuousClock.now - start) / .milliseconds(1))
+        let elapsed = ContinuousClock.now - start
+        let ms = Int(elapsed / .milliseconds(1))
         req.logger.info("\(req.method) \(route) \(res.status.code) \(ms)ms")
+        req.application.metrics.observe(method: req.method.rawValue, route: route, status: Int(res.status.code),
+                                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return res
     }
 }

@@ -101,6 +101,15 @@ struct SafeErrorMiddleware: AsyncMiddleware {
             let lang = api ? req.apiLanguage : req.language
             let status: HTTPResponseStatus
             var detail: APIErrorBody.Detail
+            // A known path asked with a method it does not answer: 405 with the methods it does.
+            if req.route == nil, (error as? any AbortError)?.status == .notFound,
+               let allowed = req.application.allowedMethods?.allowed(for: req.url.path), !allowed.isEmpty {
+                let key = "err.405"
+                let res = api ? Response(status: .methodNotAllowed) : Views.errorPage(req, status: .methodNotAllowed, message: L10n.t(key, lang))
+                if api { try? res.content.encode(APIErrorBody(error: .init(code: key, message: L10n.t(key, lang)))) }
+                res.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+                return res
+            }
             switch error {
             case let e as AppError:
                 status = e.status

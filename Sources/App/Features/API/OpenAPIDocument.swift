@@ -181,6 +181,10 @@ enum OpenAPIDocument {
                         "403": {"description": "the role requires a second factor that is not set up yet (tfa.enrolFirst): set it up on the web", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "422": {"description": "malformed body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "429": {"description": "too many failed attempts for this account or address (5 / 20 in 15 minutes); Retry-After says when to try again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics: requests and latencies by route pattern, outbox backlog, import jobs, audit events. Bearer: SINERGI_METRICS_TOKEN or an admin's API token", "security": [{"bearer": []}],
+          "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                        "401": {"description": "no or unknown token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "a token of another role than admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
         "/api/v1/account": {"get": {"summary": "The caller's own account: second factor on or required, recovery codes left, last password change", "security": [{"bearer": []}],
           "responses": {"200": {"description": "account", "content": {"application/json": {"schema": {"type": "object", "required": ["id", "email", "name", "role", "secondFactor", "secondFactorRequired", "recoveryCodesLeft"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "secondFactor": {"type": "boolean"},

@@ -1,0 +1,55 @@
+@testable import App
+import Foundation
+import Logging
+import Testing
+import Vapor
+import VaporTesting
+
+/// Issue 17, items 4 and 6: 405 with Allow for a known path asked with another method; `/metrics` behind its token;
+/// JSON logs.
+@Suite struct OperationsTests {
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let del = try await app.testing().sendRequest(.DELETE, "/api/v1/foreigners", headers: bearer(token))
+            #expect(del.status == .methodNotAllowed && del.headers.first(name: .allow) == "GET, HEAD, POST")
+            #expect(del.body.string.contains("err.405"))
+            let put = try await app.testing().sendRequest(.PUT, "/api/v1/tasks/\(UUID())/done", headers: bearer(token))
+            #expect(put.status == .methodNotAllowed && put.headers.first(name: .allow) == "POST")
+            let both = try await app.testing().sendRequest(.DELETE, "/api/v1/admin/users/\(UUID())")
+            #expect(both.status == .methodNotAllowed && both.headers.first(name: .allow) == "GET, HEAD, PATCH")
+            // An unknown path stays 404; a handler's own 404 (no such record) too.
+            #expect(try await app.testing().sendRequest(.DELETE, "/api/v1/nothing-here").status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/tasks/\(UUID())/done", headers: bearer(token)).status == .methodNotAllowed)
+            let web = try await app.testing().sendRequest(.PUT, "/login")
+            #expect(web.status == .methodNotAllowed && web.headers.first(name: .allow) == "GET, HEAD, POST" && web.body.string.contains("<html"))
+        }
+        #expect(AllowedMethods.matches([.constant("a"), .parameter("id")], ["a", "x"]))
+        #expect(!AllowedMethods.matches([.constant("a"), .parameter("id")], ["a"]))
+        #expect(AllowedMethods.matches([.constant("static"), .catchall], ["static", "x", "y"]))
+    }
+
+    @Test func metricsNeedTheirToken() async throws {
+        let scrape = "metrics-scrape-token-0123456789abcdef"
+        try await withTestApp(extra: ["SINERGI_METRICS_TOKEN": scrape]) { app in
+            _ = try await app.testing().sendRequest(.GET, "/healthz")
+            #expect(try await app.testing().sendRequest(.GET, "/metrics").status == .unauthorized)
+            #expect(try await app.testing().sendRequest(.GET, "/metrics", headers: bearer("wrong-token")).status == .unauthorized)
+            #expect(try await app.testing().sendRequest(.GET, "/metrics", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id"))).status == .forbidden)
+            let admin = try await app.testing().sendRequest(.GET, "/metrics", headers: bearer(try await apiToken(app, "admin@demo.sinergi.id")))
+            #expect(admin.status == .ok)
+            let res = try await app.testing().sendRequest(.GET, "/metrics", headers: bearer(scrape))
+            #expect(res.status == .ok && res.headers.contentType?.subType == "plain")
+            let text = res.body.string
+            #expect(text.contains(#"sinergi_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+            #expect(text.contains(#"sinergi_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"} 1"#))
+            #expect(text.contains(#"sinergi_http_requests_total{method="GET",route="/metrics",status="401"} 2"#))
+            #expect(text.contains("# TYPE sinergi_outbox_messages gauge") && text.contains("sinergi_audit_events "))
+            // Route patterns only: no ids or query strings.
+            #expect(!text.contains("Bearer") && !text.contains("?"))
+        }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_METRICS_TOKEN": "short"]) }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["LOG_FORMAT": "xml"]) }
+        #expect(try AppConfig.fromEnvironment(["LOG_FORMAT": "json"]).jsonLogs)
+    }
+}

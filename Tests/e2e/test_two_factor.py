@@ -1,0 +1,116 @@
+"""Two-step verification as a supervisor meets it with the default settings (issue 17, item 3): on a phone-sized
+screen, the first sign-in leads to the set-up page; the QR code on that page, read from a screenshot by a real
+decoder, is what an authenticator app would scan; its first code turns the factor on and shows recovery codes;
+the next sign-in asks for the code."""
+import base64
+import hashlib
+import hmac
+import os
+import shutil
+import struct
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import BINARY, PASSWORD, env_for, free_port
+
+cv2 = pytest.importorskip("cv2")
+np = pytest.importorskip("numpy")
+
+
+def totp(secret_b32, at=None, step=30, digits=6):
+    """RFC 6238, written here independently of the server's implementation."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((at or time.time()) // step)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = (struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 10 ** digits
+    return str(value).zfill(digits)
+
+
+@pytest.fixture()
+def default_server(workdir, seeded_db):
+    """A server with the shipped settings for the second factor (admins and supervisors must use it)."""
+    path = os.path.join(workdir, "tfa.sqlite")
+    shutil.copy(seeded_db, path)
+    env = env_for("sqlite://" + path)
+    env.pop("SINERGI_TOTP_ROLES")
+    port = free_port()
+    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def sign_in(browser, base, email):
+    browser.delete_all_cookies()
+    browser.get(base + "/login")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+
+
+def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, default_server):
+    browser.set_window_size(390, 844)
+    try:
+        sign_in(browser, default_server, "supervisor@demo.sinergi.id")
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account/two-factor"))
+        assert "wajib" in browser.find_element(By.ID, "tfa-required").text
+        # Other pages lead back here until it is done.
+        browser.get(default_server + "/foreigners")
+        assert browser.current_url.endswith("/account/two-factor")
+
+        qr = browser.find_element(By.CSS_SELECTOR, "#tfa-qr svg")
+        assert qr.size["width"] >= 150 and qr.location["x"] >= 0 and qr.location["x"] + qr.size["width"] <= 390
+        image = cv2.imdecode(np.frombuffer(qr.screenshot_as_png, np.uint8), cv2.IMREAD_GRAYSCALE)
+        text = ""
+        for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+            text, _, _ = detector.detectAndDecode(image)
+            if text:
+                break
+        assert text.startswith("otpauth://totp/"), "the QR code on the page does not decode"
+        params = urllib.parse.parse_qs(urllib.parse.urlparse(text).query)
+        secret = params["secret"][0]
+        # The key typed by hand is the same one.
+        assert browser.find_element(By.ID, "tfa-key").text.replace(" ", "") == secret
+        assert params["issuer"] == ["Sinergi"] and "supervisor@demo.sinergi.id" in urllib.parse.unquote(text)
+
+        code = browser.find_element(By.ID, "code")
+        code.send_keys("000000")
+        browser.find_element(By.CSS_SELECTOR, "#tfa-confirm-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "code-error"))
+        assert "Kode salah" in browser.find_element(By.ID, "code-error").text
+        browser.find_element(By.ID, "code").send_keys(totp(secret))
+        browser.find_element(By.CSS_SELECTOR, "#tfa-confirm-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "recovery-codes"))
+        codes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
+        assert len(codes) == 10
+        browser.find_element(By.ID, "tfa-done").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+        browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+
+        # Next time: the password, then the code; a recovery code works in its place.
+        sign_in(browser, default_server, "supervisor@demo.sinergi.id")
+        WebDriverWait(browser, 10).until(lambda d: "/login/code" in d.current_url)
+        browser.find_element(By.ID, "code").send_keys(codes[0])
+        browser.find_element(By.CSS_SELECTOR, "#code-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account/two-factor"))
+        assert "9" in browser.find_element(By.ID, "tfa-recovery-left").text
+        browser.get(default_server + "/account/sessions")
+        assert browser.find_elements(By.CSS_SELECTOR, "#session-list tbody tr")
+    finally:
+        browser.set_window_size(1280, 900)
+        browser.delete_all_cookies()
