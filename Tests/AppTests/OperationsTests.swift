@@ -1,5 +1,7 @@
 @testable import App
+import Fluent
 import Foundation
+import SQLKit
 import Logging
 import Testing
 import Vapor
@@ -51,5 +53,39 @@ import VaporTesting
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_METRICS_TOKEN": "short"]) }
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["LOG_FORMAT": "xml"]) }
         #expect(try AppConfig.fromEnvironment(["LOG_FORMAT": "json"]).jsonLogs)
+    }
+}
+
+/// Issue 17, item 8: two servers on one database run the day's round (scan, reminders, retention) once.
+@Suite struct SeveralServersTests {
+    @Test func twoServersRunTheDailyRoundOnce() async throws {
+        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
+        let a = try await makeApp(url), b = try await makeApp(url)
+        do {
+            async let x: Void = AlertsScheduler.tick(a)
+            async let y: Void = AlertsScheduler.tick(b)
+            _ = await (x, y)
+            let runs = try await AlertRun.query(on: a.db).all()
+            #expect(runs.count == 1 && runs.first?.finishedAt != nil)
+            #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
+            let warnings = try await PermitWarning.query(on: a.db).count()
+            #expect(warnings > 0)
+            // Ticking again on either changes nothing.
+            await AlertsScheduler.tick(b)
+            #expect(try await PermitWarning.query(on: a.db).count() == warnings)
+            #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
+            // A round whose server died is taken over once its lease has passed, and only then.
+            let sql = a.db as! any SQLDatabase
+            try await sql.raw("INSERT INTO alert_runs (day, started_at) VALUES ('2026-12-01', \(bind: TestDatabases.now))").run()
+            #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(600), db: b.db))
+            #expect(try await EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 1), db: b.db))
+            #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 2), db: a.db))
+        } catch {
+            try? await a.asyncShutdown(); try? await b.asyncShutdown()
+            await TestDatabases.shared.release(url)
+            throw error
+        }
+        try await a.asyncShutdown(); try await b.asyncShutdown()
+        await TestDatabases.shared.release(url)
     }
 }

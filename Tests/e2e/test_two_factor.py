@@ -75,7 +75,11 @@ def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, defa
 
         qr = browser.find_element(By.CSS_SELECTOR, "#tfa-qr svg")
         assert qr.size["width"] >= 150 and qr.location["x"] >= 0 and qr.location["x"] + qr.size["width"] <= 390
-        image = cv2.imdecode(np.frombuffer(qr.screenshot_as_png, np.uint8), cv2.IMREAD_GRAYSCALE)
+        png = qr.screenshot_as_png
+        shots = os.environ.get("SINERGI_SCREENSHOTS", "/tmp/sinergi-screens")
+        os.makedirs(shots, exist_ok=True)
+        browser.save_screenshot(os.path.join(shots, "two-factor-enrol-phone.png"))
+        image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
         text = ""
         for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
             text, _, _ = detector.detectAndDecode(image)

@@ -131,6 +131,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                         // Seen at most once a minute: an active user keeps the session, without a write per request.
                         try await SessionRecord.query(on: req.db).filter(\.$id == hash).set(\.$lastSeenAt, to: now).update()
                     }
+                    if req.principal != nil, session.stage == "enrol" { req.enrolOnly = true }
                     if req.principal != nil, session.stage == "enrol", !Self.enrolPaths.contains(req.url.path), !req.url.path.hasPrefix("/lang/") {
                         if req.method == .GET { return req.redirect(to: AccountPageURL.twoFactor.path) }
                         throw AppError.forbidden("tfa.enrolFirst")
@@ -145,6 +146,12 @@ struct SessionAuthenticator: AsyncMiddleware {
 extension Request {
     private struct PendingKey: StorageKey { typealias Value = SessionRecord }
     private struct IdleKey: StorageKey { typealias Value = Bool }
+    private struct EnrolKey: StorageKey { typealias Value = Bool }
+    /// The session may open only the second factor's set-up page: pages show no menu that would lead nowhere.
+    var enrolOnly: Bool {
+        get { storage[EnrolKey.self] ?? false }
+        set { storage[EnrolKey.self] = newValue }
+    }
     /// A session that has passed the password and waits for the second-factor code.
     var pendingSignIn: SessionRecord? {
         get { storage[PendingKey.self] }

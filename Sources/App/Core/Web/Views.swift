@@ -8,7 +8,11 @@ enum Views {
         let back = req.url.path.hasPrefix("/") ? req.url.string : "/"
         var nav: HTML = ""
         var account: HTML = ""
-        if let p = req.principal {
+        if req.enrolOnly {
+            account = """
+            <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
+            """
+        } else if let p = req.principal {
             nav = Navigation.menu(for: p, path: req.url.path, lang: lang)
             account = """
             <a href="\(SiteURL.notifications.path)" class="notif-link">\(L10n.t("nav.notifications", lang))</a>

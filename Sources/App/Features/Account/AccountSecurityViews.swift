@@ -52,7 +52,8 @@ enum AccountSecurityViews {
         let mustHTML: HTML = SecondFactor.required(u.roleValue, req.application.config)
             ? "<p class=\"notice\" role=\"status\" id=\"tfa-required\">\(L10n.t("tfa.requiredIntro", lang))</p>" : ""
         let qr: HTML = QRCode.svg(uri, label: L10n.t("tfa.qrLabel", lang)).map { "<div class=\"qr\" id=\"tfa-qr\">\($0)</div>" } ?? ""
-        return Views.page(req, title: L10n.t("tfa.setUp", lang), body: """
+        // The key is on this page: no cache keeps it.
+        let res = Views.page(req, title: L10n.t("tfa.setUp", lang), body: """
         <section class="card narrow"><h1>\(L10n.t("tfa.setUp", lang))</h1>
         \(mustHTML)
         <ol class="steps">
@@ -71,6 +72,8 @@ enum AccountSecurityViews {
         </form>
         </section>
         """, status: status)
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
     }
 
     static func twoFactorOn(_ req: Request, user u: User, recoveryLeft: Int, state: FormState, status: HTTPResponseStatus = .ok) -> Response {

@@ -31,7 +31,8 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
         cal.timeZone = app.config.timeZone
         let today = Day.string(now, in: app.config.timeZone)
         do {
-            if cal.component(.hour, from: now) >= app.config.alertsHour, try await !EarlyWarnings.hasRun(today, db: app.db) {
+            if cal.component(.hour, from: now) >= app.config.alertsHour, try await !EarlyWarnings.hasRun(today, db: app.db),
+               try await EarlyWarnings.claim(today, now: now, db: app.db) {
                 let s = try await EarlyWarnings.run(asOf: today, app: app)
                 app.logger.info("alerts: \(s.day): \(s.warnings) warnings, \(s.emails) e-mails queued")
                 let due = try await TaskReminders.run(app: app, day: today)

@@ -183,6 +183,24 @@ enum EarlyWarnings {
             .ignoringConflicts(with: ["day"]).run()
     }
 
+    /// How long a server may take over the day's round before another may assume it died.
+    static let claimLease: TimeInterval = 30 * 60
+
+    /// Claims the day's round (scan, reminders, retention) for this server: true for exactly one of several servers
+    /// on one database — the one whose insert of the day's row wins, or, after `claimLease`, one that takes over an
+    /// unfinished round whose server died. A finished day is claimed by nobody.
+    static func claim(_ day: String, now: Date, db: any Database) async throws -> Bool {
+        let sql = db as! any SQLDatabase
+        let inserted = try await sql.insert(into: AlertRun.schema).columns("day", "started_at").values(SQLBind(day), SQLBind(now))
+            .ignoringConflicts(with: ["day"]).returning("day").all()
+        if !inserted.isEmpty { return true }
+        let takenOver = try await sql.raw("""
+            UPDATE alert_runs SET started_at = \(bind: now)
+            WHERE day = \(bind: day) AND finished_at IS NULL AND started_at < \(bind: now.addingTimeInterval(-claimLease)) RETURNING day
+            """).all()
+        return !takenOver.isEmpty
+    }
+
     /// Whether the day's scan has finished.
     static func hasRun(_ day: String, db: any Database) async throws -> Bool {
         try await AlertRun.find(day, on: db)?.finishedAt != nil

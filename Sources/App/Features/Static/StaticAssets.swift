@@ -180,6 +180,10 @@ enum StaticAssets {
     button.link-button { background:none; border:0; color:var(--brand); text-decoration:underline; padding:.2rem 0; cursor:pointer; }
     #pending-list li.conflict { color:var(--bad); }
     #pending-list button.discard { color:var(--bad); background:none; border:0; text-decoration:underline; padding:0; cursor:pointer; }
+    .qr svg { display:block; width:100%; max-width:15rem; height:auto; aspect-ratio:1 / 1; margin:.5rem 0; }
+    code.key { font-size:1.1rem; letter-spacing:.05em; word-break:break-all; }
+    ul.codes { columns:2; font-size:1.1rem; }
+    ul.plain { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem; }
     img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
     @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {
