@@ -89,3 +89,31 @@ import VaporTesting
         await TestDatabases.shared.release(url)
     }
 }
+
+/// Issue 17, item 1: an agency's operations and meetings are scoped in SQL before the LIMIT — many newer rows
+/// elsewhere in the country no longer hide its own.
+@Suite struct ScopedListTests {
+    @Test func anAgencySeesItsOwnBehindManyNewerOnesElsewhere() async throws {
+        try await withTestApp { app in
+            let agency = try #require(try await User.query(on: app.db).filter(\.$email == "agency@demo.sinergi.id").with(\.$agency).first())
+            let region = try #require(agency.agency?.regionCode)
+            let sby = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
+            let jaksel = try #require(try await Office.query(on: app.db).filter(\.$code != "SBY").first())
+            let author = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
+            func op(_ office: Office, area: String, date: String, title: String) -> JointOperation {
+                let o = JointOperation()
+                o.id = UUID(); o.officeID = office.id!; o.createdBy = author.id!; o.title = title; o.date = date; o.areaCode = area
+                o.agencyIDs = "[]"; o.status = "planned"; o.createdAt = TestDatabases.now; o.withoutOrder = "test"
+                return o
+            }
+            try await op(sby, area: region, date: "2026-01-05", title: "Operasi wilayah kami").create(on: app.db)
+            // A region that neither contains nor lies in the agency's.
+            let elsewhere = region.hasPrefix("35") ? "36.71" : "35.15"
+            try await op(sby, area: elsewhere, date: "2026-01-06", title: "Operasi wilayah lain").create(on: app.db)
+            for i in 0..<520 { try await op(jaksel, area: "31.74", date: "2026-11-\(String(format: "%02d", 1 + i % 28))", title: "Operasi Jakarta \(i)").create(on: app.db) }
+            let token = try await apiToken(app, "agency@demo.sinergi.id")
+            let body = try await app.testing().sendRequest(.GET, "/api/v1/operations", headers: bearer(token)).body.string
+            #expect(body.contains("Operasi wilayah kami") && !body.contains("Operasi Jakarta") && !body.contains("Operasi wilayah lain"))
+        }
+    }
+}

@@ -130,6 +130,60 @@ enum ScopePolicy {
         return s
     }
 
+    /// `column` holds a region that overlaps `code`: the region itself, one of its ancestors, or one inside it — in
+    /// SQL, so that a list is scoped before its LIMIT, never filtered after it.
+    static func overlapping(_ column: String, _ code: String) -> SQLQueryString {
+        let parts = code.split(separator: ".").map(String.init)
+        let selfAndAncestors: [any Encodable & Sendable] = (1...max(1, parts.count)).map { parts.prefix($0).joined(separator: ".") }
+        return SQLQueryString("(\(ident: column) IN (\(binds: selfAndAncestors)) OR \(ident: column) LIKE \(bind: code + ".%"))")
+    }
+
+    /// Joint operations: officers and supervisors their office's; agency members those whose area lies in (or
+    /// contains) their region.
+    static func operations(_ req: Request) throws -> QueryBuilder<JointOperation> {
+        let p = try req.requirePrincipal()
+        switch p.role {
+        case .officer, .supervisor:
+            guard let office = p.officeID else { throw Abort(.forbidden) }
+            return JointOperation.query(on: req.db).filter(\.$officeID == office)
+        case .agency:
+            guard let region = p.agencyRegionCode else { throw Abort(.forbidden) }
+            return JointOperation.query(on: req.db).filter(.sql(overlapping("area_code", region)))
+        case .sponsor, .admin, .integration:
+            throw Abort(.forbidden)
+        }
+    }
+
+    /// Coordination meetings: the office's; for agency members, those of their region.
+    static func meetings(_ req: Request) throws -> QueryBuilder<Meeting> {
+        let p = try req.requirePrincipal()
+        switch p.role {
+        case .officer, .supervisor:
+            guard let office = p.officeID else { throw Abort(.forbidden) }
+            return Meeting.query(on: req.db).filter(\.$officeID == office)
+        case .agency:
+            guard let region = p.agencyRegionCode else { throw Abort(.forbidden) }
+            return Meeting.query(on: req.db).filter(.sql(overlapping("region_code", region)))
+        case .sponsor, .admin, .integration:
+            throw Abort(.forbidden)
+        }
+    }
+
+    /// Inspections: the office's; a company sees its own once done (not an agent with chosen foreigners only).
+    static func inspections(_ req: Request) throws -> QueryBuilder<Inspection> {
+        let p = try req.requirePrincipal()
+        switch p.role {
+        case .officer, .supervisor:
+            guard let office = p.officeID else { throw Abort(.forbidden) }
+            return Inspection.query(on: req.db).filter(\.$officeID == office)
+        case .sponsor:
+            guard mayReachCompany(p), let sponsor = p.sponsorID else { throw Abort(.forbidden) }
+            return Inspection.query(on: req.db).filter(\.$sponsorID == sponsor).filter(\.$status == InspectionStatus.done.rawValue)
+        case .agency, .admin, .integration:
+            throw Abort(.forbidden)
+        }
+    }
+
     /// Whether this user may see an agency import: agency members their agency's own; officers and
     /// supervisors their office's, and agency imports whose region overlaps their jurisdiction.
     /// The active Timpora agencies an office works with: those whose region overlaps its jurisdiction, by name.

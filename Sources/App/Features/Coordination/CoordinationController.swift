@@ -23,16 +23,8 @@ enum CoordinationController {
 
     // MARK: scope
 
-    static func canSee(_ m: Meeting, _ p: Principal) -> Bool {
-        switch p.role {
-        case .officer, .supervisor: return m.officeID == p.officeID
-        case .agency: return p.agencyRegionCode.map { RegionCode.overlaps(m.regionCode, $0) } ?? false
-        case .sponsor, .admin, .integration: return false
-        }
-    }
-
     static func meeting(_ id: UUID?, _ req: Request) async throws -> Meeting {
-        guard let id, let m = try await Meeting.find(id, on: req.db), canSee(m, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        guard let id, let scoped = try? ScopePolicy.meetings(req), let m = try await scoped.filter(\.$id == id).first() else { throw Abort(.notFound) }
         return m
     }
 
@@ -147,10 +139,7 @@ enum CoordinationController {
     }
 
     static func list(_ req: Request) async throws -> [Meeting] {
-        let p = try req.requirePrincipal()
-        var q = Meeting.query(on: req.db).sort(\.$scheduledAt, .descending)
-        if p.role != .agency { q = q.filter(\.$officeID == (p.officeID ?? UUID())) }
-        return try await q.limit(500).all().filter { canSee($0, p) }
+        try await ScopePolicy.meetings(req).sort(\.$scheduledAt, .descending).limit(500).all()
     }
 
     static let maxAttachmentBytes = 10 * 1_048_576

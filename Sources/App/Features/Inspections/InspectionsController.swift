@@ -101,16 +101,8 @@ enum InspectionsController {
         var withoutOrder: String?
     }
 
-    static func canSee(_ i: Inspection, _ p: Principal) -> Bool {
-        switch p.role {
-        case .officer, .supervisor: return i.officeID == p.officeID
-        case .sponsor: return ScopePolicy.mayReachCompany(p) && i.sponsorID == p.sponsorID && i.status == InspectionStatus.done.rawValue
-        case .agency, .admin, .integration: return false
-        }
-    }
-
     static func visible(_ id: UUID?, _ req: Request) async throws -> Inspection {
-        guard let id, let i = try await Inspection.find(id, on: req.db), canSee(i, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        guard let id, let scoped = try? ScopePolicy.inspections(req), let i = try await scoped.filter(\.$id == id).first() else { throw Abort(.notFound) }
         return i
     }
 
@@ -190,13 +182,9 @@ enum InspectionsController {
 
     static func list(_ req: Request) async throws -> [Inspection] {
         let p = try req.requirePrincipal()
-        switch p.role {
-        case .sponsor:
-            guard ScopePolicy.mayReachCompany(p) else { return [] }
-            return try await Inspection.query(on: req.db).filter(\.$sponsorID == (p.sponsorID ?? UUID())).filter(\.$status == InspectionStatus.done.rawValue).sort(\.$date, .descending).all()
-        default:
-            return try await Inspection.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID())).sort(\.$date, .descending).limit(500).all()
-        }
+        // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
+        if p.role == .sponsor && !ScopePolicy.mayReachCompany(p) { return [] }
+        return try await ScopePolicy.inspections(req).sort(\.$date, .descending).limit(500).all()
     }
 
     // MARK: API

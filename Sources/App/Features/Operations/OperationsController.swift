@@ -73,20 +73,9 @@ enum OperationsController {
 
     // MARK: scope
 
-    /// Officers and supervisors: their office's operations. Agency members: operations whose area lies in
-    /// (or contains) their region.
-    static func canSee(_ op: JointOperation, _ p: Principal) -> Bool {
-        switch p.role {
-        case .officer, .supervisor: return op.officeID == p.officeID
-        case .agency:
-            guard let r = p.agencyRegionCode else { return false }
-            return RegionCode.overlaps(op.areaCode, r)
-        case .sponsor, .admin, .integration: return false
-        }
-    }
-
     static func visible(_ id: UUID?, _ req: Request) async throws -> JointOperation {
-        guard let id, let op = try await JointOperation.find(id, on: req.db), canSee(op, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        // Out of scope looks like not there (`ScopePolicy.operations`).
+        guard let id, let scoped = try? ScopePolicy.operations(req), let op = try await scoped.filter(\.$id == id).first() else { throw Abort(.notFound) }
         return op
     }
 
@@ -248,10 +237,7 @@ enum OperationsController {
     }
 
     static func list(_ req: Request) async throws -> [JointOperation] {
-        let p = try req.requirePrincipal()
-        var q = JointOperation.query(on: req.db).sort(\.$date, .descending)
-        if p.role != .agency { q = q.filter(\.$officeID == (p.officeID ?? UUID())) }
-        return try await q.limit(500).all().filter { canSee($0, p) }
+        try await ScopePolicy.operations(req).sort(\.$date, .descending).limit(500).all()
     }
 
     // MARK: API
