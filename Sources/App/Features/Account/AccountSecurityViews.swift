@@ -67,7 +67,7 @@ enum AccountSecurityViews {
         </ol>
         \(Form.open(req, action: AccountPageURL.twoFactor.path, id: "tfa-confirm-form", state: state))
           \(Form.field("code", label: L10n.t("tfa.code", lang), state: state, required: true,
-                       attributes: "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9 ]*\" maxlength=\"8\""))
+                       attributes: "inputmode=\"numeric\" autocomplete=\"off\" pattern=\"[0-9 ]*\" maxlength=\"8\""))
           \(Form.submit(L10n.t("tfa.confirm", lang)))
         </form>
         </section>
@@ -81,7 +81,7 @@ enum AccountSecurityViews {
         let required = SecondFactor.required(u.roleValue, req.application.config)
         let codeField = { (id: String) -> HTML in
             Form.field("code", label: L10n.t("tfa.codeOrRecovery", lang), state: state, required: true, id: id,
-                       attributes: "autocomplete=\"one-time-code\" maxlength=\"12\" autocapitalize=\"none\"")
+                       attributes: "autocomplete=\"off\" maxlength=\"12\" autocapitalize=\"none\"")
         }
         let disable: HTML = required ? "<p class=\"muted\" id=\"tfa-cannot-disable\">\(L10n.t("tfa.requiredForRole", lang))</p>" : """
         <section class="card" id="tfa-disable"><h2>\(L10n.t("tfa.disable", lang))</h2>
@@ -154,7 +154,7 @@ extension AuthViews {
           \(Form.open(req, action: AccountPageURL.loginCode.path, id: "code-form", state: state))
             <input type="hidden" name="next" value="\(AuthController.safeNext(next) ?? "")">
             \(Form.field("code", label: L10n.t("tfa.codeOrRecovery", lang), state: state, required: true,
-                         attributes: "autocomplete=\"one-time-code\" maxlength=\"12\" autocapitalize=\"none\" spellcheck=\"false\"\(state.hasErrors ? "" : " autofocus")"))
+                         attributes: "autocomplete=\"off\" maxlength=\"12\" autocapitalize=\"none\" spellcheck=\"false\"\(state.hasErrors ? "" : " autofocus")"))
             \(Form.submit(L10n.t("login.submit", lang)))
           </form>
           <p class="muted">\(L10n.t("login.codeLost", lang))</p>
