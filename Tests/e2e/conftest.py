@@ -37,6 +37,22 @@ def run(args, db_url, stdin=None, **extra):
     return subprocess.run([BINARY] + args, env=env_for(db_url, **extra), input=stdin, capture_output=True, text=True, timeout=300)
 
 
+def serve(env, port):
+    """Starts `sinergi serve` with `env` on `port` and waits for /healthz; returns (process, base URL)."""
+    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as res:
+                if res.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

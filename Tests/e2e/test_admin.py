@@ -3,15 +3,12 @@ user for it; the user gets the set-password link from a real SMTP server, choose
 import os
 import re
 import shutil
-import subprocess
-import time
-import urllib.request
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import BINARY, env_for, free_port
+from conftest import env_for, free_port, serve
 from test_browser import login
 
 
@@ -40,17 +37,7 @@ def start_server(seeded_db, workdir, smtp_port):
     base = f"http://127.0.0.1:{port}"
     env = env_for("sqlite://" + path, SMTP_URL=f"smtp://127.0.0.1:{smtp_port}?starttls=never", SINERGI_SCHEDULER="on",
                   SINERGI_ALERTS_HOUR="23", SINERGI_PUBLIC_URL=base, SINERGI_MAIL_FROM="noreply@sinergi.test")
-    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as res:
-                if res.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    return serve(env, port)
 
 
 def test_admin_creates_an_office_and_its_user_who_signs_in(browser, seeded_db, workdir, smtp_sink):

@@ -12,23 +12,11 @@ import uuid
 
 import pytest
 
-from conftest import BINARY, PASSWORD, env_for, free_port, run
+from conftest import PASSWORD, env_for, free_port, run, serve
 
 
 def start_server(db_url):
-    port = free_port()
-    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env_for(db_url),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as res:
-                if res.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    return serve(env_for(db_url), free_port())
 
 
 class Writer(threading.Thread):

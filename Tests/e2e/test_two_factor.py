@@ -8,16 +8,14 @@ import hmac
 import os
 import shutil
 import struct
-import subprocess
 import time
 import urllib.parse
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BINARY, PASSWORD, env_for, free_port
+from conftest import PASSWORD, env_for, free_port, serve
 
 cv2 = pytest.importorskip("cv2")
 np = pytest.importorskip("numpy")
@@ -40,22 +38,14 @@ def default_server(workdir, seeded_db):
     shutil.copy(seeded_db, path)
     env = env_for("sqlite://" + path)
     env.pop("SINERGI_TOTP_ROLES")
-    port = free_port()
-    proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
+    proc, base = serve(env, free_port())
     yield base
     proc.terminate()
     proc.wait(timeout=10)
 
 
 def sign_in(browser, base, email):
+    """Password only: where it leads (set-up page, code page, home) is for the test to check."""
     browser.delete_all_cookies()
     browser.get(base + "/login")
     browser.find_element(By.ID, "email").send_keys(email)

@@ -48,6 +48,9 @@ public struct AppConfig: Sendable {
     /// A bearer token for Prometheus to scrape `/metrics` with (SINERGI_METRICS_TOKEN, at least 24 characters); an
     /// admin's API token works too.
     public var metricsToken: String?
+    /// Audit events of concurrent reads committed together (SINERGI_AUDIT_GROUP_COMMIT, default on; off writes each in
+    /// its own transaction, for comparison in the benchmark).
+    public var auditGroupCommit = true
     /// One JSON object per log line (LOG_FORMAT=json), for log collectors; the lines carry the same (no personal data).
     public var jsonLogs = false
     /// How long each kind of personal data is kept (SINERGI_RETAIN_*_DAYS).
@@ -125,6 +128,11 @@ public struct AppConfig: Sendable {
         if let t = env["SINERGI_METRICS_TOKEN"], !t.isEmpty {
             guard t.count >= 24 else { throw Invalid(variable: "SINERGI_METRICS_TOKEN", problem: "must be at least 24 characters long") }
             config.metricsToken = t
+        }
+        switch env["SINERGI_AUDIT_GROUP_COMMIT"]?.lowercased() ?? "on" {
+        case "on", "": config.auditGroupCommit = true
+        case "off": config.auditGroupCommit = false
+        case let other: throw Invalid(variable: "SINERGI_AUDIT_GROUP_COMMIT", problem: "must be on or off (got \"\(other)\")")
         }
         switch env["LOG_FORMAT"]?.lowercased() ?? "" {
         case "", "text": config.jsonLogs = false

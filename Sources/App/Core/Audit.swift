@@ -217,6 +217,9 @@ extension Request {
     /// Records one event on its own (a read, a failed sign-in): group-committed with other requests' events, and
     /// returns once it is durable.
     func audit(_ entry: AuditEntry) async throws {
+        guard application.config.auditGroupCommit else {
+            return try await AuditLog.record(entry, actor: auditActor, requestID: id, on: db, clock: application.clock)
+        }
         try await application.auditCommitter.record(AuditLog.Pending(entry: entry, actor: auditActor, requestID: id, time: application.clock.now()), db: db)
     }
 }
