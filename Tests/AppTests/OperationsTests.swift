@@ -58,6 +58,38 @@ import VaporTesting
 
 /// Issue 17, item 8: two servers on one database run the day's round (scan, reminders, retention) once.
 @Suite struct SeveralServersTests {
+    @Test func aReconciliationIsRunByTheServerThatClaimedItAndTakenOverWhenThatOneDied() async throws {
+        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
+        let a = try await makeApp(url), b = try await makeApp(url)
+        do {
+            let token = try await apiToken(a, "officer@demo.sinergi.id")
+            let csv = Array("name,passport_number,nationality,date_of_birth\nBIN WANG,390830166,TWN,1959-09-04\nJANE DOE,X1234567,USA,1990-01-01\n".utf8)
+            let up = try decode(ImportReply.self, try await postImport(a, token: token, kind: "persons-checked", csv: csv))
+            let id = try #require(up.id)
+            await a.importJobs.drain()
+            let sql = a.db as! any SQLDatabase
+            #expect(try await AgencyImport.find(id, on: a.db)?.status == "reconciled")
+            // As if server A were still at it: B, asked about the import, leaves it alone.
+            try await sql.raw("UPDATE agency_imports SET status = 'reconciling', claimed_by = 'server-a', claimed_at = \(bind: TestDatabases.now) WHERE id = \(bind: id)").run()
+            _ = try await b.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(try await apiToken(b, "officer@demo.sinergi.id")))
+            #expect(await !b.importJobs.isRunning(id))
+            #expect(try await b.importJobs.claim(id, db: b.db, now: TestDatabases.now) == false)
+            // Server A died: its claim grows old, and B takes the reconciliation over and finishes it.
+            try await sql.raw("UPDATE agency_imports SET claimed_at = \(bind: TestDatabases.now.addingTimeInterval(-ImportJobs.lease - 1)) WHERE id = \(bind: id)").run()
+            await b.importJobs.start(id, app: b)
+            await b.importJobs.drain()
+            struct Claim: Decodable { var status: String; var claimed_by: String? }
+            let after = try #require(try await sql.raw("SELECT status, claimed_by FROM agency_imports WHERE id = \(bind: id)").first(decoding: Claim.self))
+            #expect(after.status == "reconciled" && after.claimed_by == b.importJobs.instance)
+        } catch {
+            try? await a.asyncShutdown(); try? await b.asyncShutdown()
+            await TestDatabases.shared.release(url)
+            throw error
+        }
+        try await a.asyncShutdown(); try await b.asyncShutdown()
+        await TestDatabases.shared.release(url)
+    }
+
     @Test func twoServersRunTheDailyRoundOnce() async throws {
         let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
         let a = try await makeApp(url), b = try await makeApp(url)

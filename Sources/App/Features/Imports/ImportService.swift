@@ -132,20 +132,45 @@ enum ImportService {
 }
 
 /// Background reconciliations, one task per import. A reconciliation interrupted by a restart is
-/// started again the next time anyone looks at the import.
+/// started again the next time anyone looks at the import. With several servers on one database, the server
+/// that claims the import runs it (`claimed_by`, `claimed_at` renewed with each progress step); another takes it
+/// over only once the claim is `lease` old — its server died.
 actor ImportJobs {
     private var running: [UUID: Task<Void, Never>] = [:]
+    private var starting: Set<UUID> = []
+    /// This process, as named in the claims it holds.
+    let instance = UUID().uuidString
+    static let lease: TimeInterval = 5 * 60
 
     func isRunning(_ id: UUID) -> Bool { running[id] != nil }
 
-    func start(_ id: UUID, app: Application) {
-        guard running[id] == nil else { return }
+    /// Claims a reconciling import for this server: true if nobody else holds a live claim on it.
+    func claim(_ id: UUID, db: any Database, now: Date) async throws -> Bool {
+        let rows = try await (db as! any SQLDatabase).raw("""
+            UPDATE agency_imports SET claimed_by = \(bind: instance), claimed_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = 'reconciling'
+              AND (claimed_by IS NULL OR claimed_by = \(bind: instance) OR claimed_at IS NULL OR claimed_at < \(bind: now.addingTimeInterval(-Self.lease)))
+            RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    func start(_ id: UUID, app: Application) async {
+        guard running[id] == nil, !starting.contains(id) else { return }
+        starting.insert(id)
+        defer { starting.remove(id) }
         let db = app.jobsDB
         let logger = app.logger
+        guard (try? await claim(id, db: db, now: app.clock.now())) == true else { return }
+        let instance = self.instance
         running[id] = Task.detached { [weak self] in
             do {
                 let c = try await Reconciler.run(id, db: db) { p in
-                    try? await (db as! any SQLDatabase).raw("UPDATE agency_imports SET progress = \(bind: p) WHERE id = \(bind: id) AND status = 'reconciling'").run()
+                    // Progress renews the claim: other servers see this one alive.
+                    try? await (db as! any SQLDatabase).raw("""
+                        UPDATE agency_imports SET progress = \(bind: p), claimed_at = \(bind: app.clock.now())
+                        WHERE id = \(bind: id) AND status = 'reconciling' AND claimed_by = \(bind: instance)
+                        """).run()
                 }
                 let now = app.clock.now()
                 let publicURL = app.config.publicURL
