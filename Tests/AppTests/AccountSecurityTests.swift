@@ -142,6 +142,32 @@ import VaporTesting
         }
     }
 
+    /// Phone and recovery codes lost: the admin turns the factor off; the user's sessions end and, where the role
+    /// requires it, the next sign-in sets it up again.
+    @Test func theAdminResetsALostSecondFactor() async throws {
+        try await withTestApp(extra: ["SINERGI_TOTP_ROLES": "supervisor"]) { app in
+            let b = Browser(app)
+            try await b.login(Self.supervisor)
+            _ = try await b.get("/account/two-factor")
+            #expect(try await b.post("/account/two-factor", form: ["code": try await Self.currentCode(app, Self.supervisor)]).status == .ok)
+            let sup = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first())
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            #expect(try await admin.get("/admin/users/\(sup.id!)").body.string.contains("tfa-reset-form"))
+            #expect(try await admin.post("/admin/users/\(sup.id!)/two-factor-reset", form: [:]).status == .seeOther)
+            #expect(try await b.get("/foreigners").status == .seeOther)
+            #expect(try await User.find(sup.id, on: app.db)?.totpSecret == nil)
+            #expect(try await RecoveryCode.query(on: app.db).filter(\.$userID == sup.id!).count() == 0)
+            #expect(try await Browser(app).login(Self.supervisor).headers.first(name: .location) == "/account/two-factor")
+            // Not one's own; by API too.
+            let me = try #require(try await User.query(on: app.db).filter(\.$email == "admin@demo.sinergi.id").first())
+            let token = try await apiToken(app, "admin@demo.sinergi.id")
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/admin/users/\(me.id!)/two-factor-reset", headers: bearer(token)).status == .conflict)
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/admin/users/\(sup.id!)/two-factor-reset", headers: bearer(token)).status == .ok)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "auth.tfa.reset").count() == 2)
+        }
+    }
+
     @Test func anOfficerMayTurnTheSecondFactorOnAndOff() async throws {
         try await withTestApp(extra: Self.required) { app in
             let b = Browser(app)

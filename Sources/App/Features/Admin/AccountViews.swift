@@ -72,6 +72,7 @@ enum AccountViews {
             <p>\(u.disabled ? L10n.t("users.disabled", lang) : L10n.t("users.active", lang)) · \(L10n.t("users.lastSignIn", lang)): \(u.lastSignInAt.map { Views.time($0, req) } ?? L10n.t("users.never", lang))</p>
             \(toggle)
             \(u.disabled ? "" : "\(Form.open(req, action: AdminURL.reset(id).path, id: "reset-form"))<p class=\"muted\">\(L10n.t("users.resetHint", lang))</p>\(Form.submit(L10n.t("users.reset", lang), id: "reset-submit", secondary: true))</form>" as HTML)
+            \(SecondFactor.enabled(u) ? "\(Form.open(req, action: AdminURL.resetTwoFactor(id).path, id: "tfa-reset-form"))<p class=\"muted\">\(L10n.t("users.tfaResetHint", lang))</p>\(Form.submit(L10n.t("users.tfaReset", lang), id: "tfa-reset-submit", secondary: true))</form>" as HTML : "")
             </section>
             """
         }

@@ -240,6 +240,20 @@ enum Accounts {
         }
     }
 
+    /// A user who lost the phone and the recovery codes: the admin turns the second factor off (the user sets it up
+    /// again at the next sign-in where the role requires it); every session and token of the user ends.
+    static func resetSecondFactor(_ user: User, _ req: Request) async throws {
+        let id = try user.requireID()
+        if id == (try req.requirePrincipal()).userID { throw AppError.conflict("tfa.resetSelf") }
+        try await req.audited { db in
+            try await User.query(on: db).filter(\.$id == id).set(\.$totpSecret, to: nil).set(\.$totpPending, to: nil)
+                .set(\.$totpEnabledAt, to: nil).set(\.$totpLastStep, to: nil).update()
+            try await RecoveryCode.query(on: db).filter(\.$userID == id).delete()
+            try await endSessions(of: id, on: db)
+            return ((), [AuditEntry(action: "auth.tfa.reset", objectType: "user", objectID: id.uuidString, detail: "by=admin")])
+        }
+    }
+
     static func sendReset(_ user: User, _ req: Request) async throws {
         let id = try user.requireID()
         guard !user.disabled else { throw AppError.conflict("user.resetDisabled") }

@@ -18,7 +18,7 @@ enum AccountURL: SitePath {
 
 /// The admin's account pages under `SiteURL.adminUsers`.
 enum AdminURL: SitePath {
-    case newUser, user(URLParam), disable(URLParam), enable(URLParam), reset(URLParam)
+    case newUser, user(URLParam), disable(URLParam), enable(URLParam), reset(URLParam), resetTwoFactor(URLParam)
 
     var segments: [URLSegment] {
         switch self {
@@ -27,6 +27,7 @@ enum AdminURL: SitePath {
         case .disable(let id): return SiteURL.adminUsers.segments + [.param("id", id), "disable"]
         case .enable(let id): return SiteURL.adminUsers.segments + [.param("id", id), "enable"]
         case .reset(let id): return SiteURL.adminUsers.segments + [.param("id", id), "reset"]
+        case .resetTwoFactor(let id): return SiteURL.adminUsers.segments + [.param("id", id), "two-factor-reset"]
         }
     }
 }
@@ -42,6 +43,7 @@ enum AccountsController {
         a.post("admin", "users", ":id", "disable", use: disableAPI)
         a.post("admin", "users", ":id", "enable", use: enableAPI)
         a.post("admin", "users", ":id", "password-reset", use: resetAPI)
+        a.post("admin", "users", ":id", "two-factor-reset", use: resetTwoFactorAPI)
 
         let w = web.grouped(RequireRole(.admin))
         w.get(.adminUsers, use: listPage)
@@ -52,6 +54,7 @@ enum AccountsController {
         w.post(AdminURL.disable(.key), use: disableForm)
         w.post(AdminURL.enable(.key), use: enableForm)
         w.post(AdminURL.reset(.key), use: resetForm)
+        w.post(AdminURL.resetTwoFactor(.key), use: resetTwoFactorForm)
 
         web.get(AccountURL.forgot, use: forgotPage)
         web.post(AccountURL.forgot, use: forgotForm)
@@ -62,11 +65,14 @@ enum AccountsController {
     struct DTO: Content {
         var id: UUID; var email: String; var name: String; var role: String; var officeCode: String?; var agencyId: UUID?; var sponsorId: UUID?
         var language: String; var disabled: Bool; var lastSignInAt: Date?; var createdAt: Date?
+        /// Whether the user signs in with a second factor.
+        var secondFactor: Bool = false
     }
 
     static func dto(_ u: User, offices: [UUID: String]) -> DTO {
         DTO(id: u.id!, email: u.email, name: u.displayName, role: u.role, officeCode: u.$office.id.flatMap { offices[$0] }, agencyId: u.$agency.id,
-            sponsorId: u.$sponsor.id, language: u.language, disabled: u.disabled, lastSignInAt: u.lastSignInAt, createdAt: u.createdAt)
+            sponsorId: u.$sponsor.id, language: u.language, disabled: u.disabled, lastSignInAt: u.lastSignInAt, createdAt: u.createdAt,
+            secondFactor: SecondFactor.enabled(u))
     }
 
     static func officeCodes(_ db: any Database) async throws -> [UUID: String] {
@@ -144,6 +150,12 @@ enum AccountsController {
         return Response(status: .accepted)
     }
 
+    static func resetTwoFactorAPI(_ req: Request) async throws -> DTO {
+        let u = try await user(req)
+        try await Accounts.resetSecondFactor(u, req)
+        return dto(try await user(req), offices: try await officeCodes(req.db))
+    }
+
     // MARK: Web (admin)
 
     static func listPage(_ req: Request) async throws -> Response {
@@ -209,6 +221,10 @@ enum AccountsController {
 
     static func enableForm(_ req: Request) async throws -> Response {
         try await stateChange(req, { _ = try await Accounts.setDisabled($0, false, req) }, done: "flash.user.enabled")
+    }
+
+    static func resetTwoFactorForm(_ req: Request) async throws -> Response {
+        try await stateChange(req, { try await Accounts.resetSecondFactor($0, req) }, done: "flash.user.tfaReset")
     }
 
     static func resetForm(_ req: Request) async throws -> Response {

@@ -139,7 +139,7 @@ actor ImportJobs {
     private var running: [UUID: Task<Void, Never>] = [:]
     private var starting: Set<UUID> = []
     /// This process, as named in the claims it holds.
-    let instance = UUID().uuidString
+    nonisolated let instance = UUID().uuidString
     static let lease: TimeInterval = 5 * 60
 
     func isRunning(_ id: UUID) -> Bool { running[id] != nil }
