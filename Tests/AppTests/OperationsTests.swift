@@ -130,7 +130,8 @@ import VaporTesting
             let agency = try #require(try await User.query(on: app.db).filter(\.$email == "agency@demo.sinergi.id").with(\.$agency).first())
             let region = try #require(agency.agency?.regionCode)
             let sby = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
-            let jaksel = try #require(try await Office.query(on: app.db).filter(\.$code != "SBY").first())
+            let jakselOfficer = try #require(try await User.query(on: app.db).filter(\.$email == "officer.jaksel@demo.sinergi.id").first())
+            let jaksel = try #require(try await Office.find(jakselOfficer.$office.id, on: app.db))
             let author = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
             func op(_ office: Office, area: String, date: String, title: String) -> JointOperation {
                 let o = JointOperation()
@@ -146,6 +147,19 @@ import VaporTesting
             let token = try await apiToken(app, "agency@demo.sinergi.id")
             let body = try await app.testing().sendRequest(.GET, "/api/v1/operations", headers: bearer(token)).body.string
             #expect(body.contains("Operasi wilayah kami") && !body.contains("Operasi Jakarta") && !body.contains("Operasi wilayah lain"))
+            // Lists are paged with the list shape; the total counts every one in scope.
+            struct Page: Decodable { var items: [Item]; var total: Int; var page: Int; var per: Int; struct Item: Decodable { var title: String } }
+            let jt = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
+            let first = try JSONDecoder().decode(Page.self, from: Data(try await app.testing().sendRequest(.GET, "/api/v1/operations?per=100", headers: bearer(jt)).body.readableBytesView))
+            #expect(first.total >= 520 && first.items.count == 100 && first.page == 1 && first.per == 100)
+            let lastPage = (first.total + 99) / 100
+            let last = try JSONDecoder().decode(Page.self, from: Data(try await app.testing().sendRequest(.GET, "/api/v1/operations?per=100&page=\(lastPage)", headers: bearer(jt)).body.readableBytesView))
+            #expect(last.items.count == first.total - (lastPage - 1) * 100)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/operations?per=500", headers: bearer(jt)).status == .unprocessableEntity)
+            for path in ["/api/v1/meetings?per=5", "/api/v1/inspections?per=5"] {
+                let res = try await app.testing().sendRequest(.GET, path, headers: bearer(jt))
+                #expect(res.status == .ok && res.body.string.contains("\"per\":5"))
+            }
         }
     }
 }

@@ -193,11 +193,16 @@ enum CoordinationController {
         return ThreadDTO(kind: kind.rawValue, id: id, messages: ms.map { MessageDTO(id: $0.id!, author: authors[$0.authorID] ?? "", body: $0.body, createdAt: $0.createdAt) })
     }
 
-    struct ListDTO: Content { var items: [MeetingDTO]; var total: Int }
-    static func listAPI(_ req: Request) async throws -> ListDTO {
+    /// `?page=&per=` (at most 100), newest first; `total` counts every meeting in scope.
+    static func listAPI(_ req: Request) async throws -> ListPage<MeetingDTO> {
+        let paging = try Paging(req, defaultPer: 100)
+        let scoped = try ScopePolicy.meetings(req)
+        let total = try await scoped.copy().count()
         var out: [MeetingDTO] = []
-        for m in try await list(req) { out.append(try await dto(m, db: req.db)) }
-        return ListDTO(items: out, total: out.count)
+        for m in try await scoped.sort(\.$scheduledAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
+            out.append(try await dto(m, db: req.db))
+        }
+        return ListPage(items: out, total: total, page: paging.page, per: paging.per)
     }
     static func showAPI(_ req: Request) async throws -> MeetingDTO { try await dto(try await meeting(req.parameters.get("id", as: UUID.self), req), db: req.db) }
     static func createAPI(_ req: Request) async throws -> Response {

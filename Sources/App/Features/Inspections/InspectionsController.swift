@@ -189,11 +189,19 @@ enum InspectionsController {
 
     // MARK: API
 
-    struct ListDTO: Content { var items: [InspectionDTO]; var total: Int }
-    static func listAPI(_ req: Request) async throws -> ListDTO {
+    /// `?page=&per=` (at most 100), newest first; `total` counts every inspection in scope.
+    static func listAPI(_ req: Request) async throws -> ListPage<InspectionDTO> {
+        let paging = try Paging(req, defaultPer: 100)
+        let p = try req.requirePrincipal()
+        // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
+        if p.role == .sponsor && !ScopePolicy.mayReachCompany(p) { return ListPage(items: [], total: 0, page: paging.page, per: paging.per) }
+        let scoped = try ScopePolicy.inspections(req)
+        let total = try await scoped.copy().count()
         var out: [InspectionDTO] = []
-        for i in try await list(req) { out.append(try await dto(i, req)) }
-        return ListDTO(items: out, total: out.count)
+        for i in try await scoped.sort(\.$date, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
+            out.append(try await dto(i, req))
+        }
+        return ListPage(items: out, total: total, page: paging.page, per: paging.per)
     }
     static func showAPI(_ req: Request) async throws -> InspectionDTO { try await dto(try await visible(req.parameters.get("id", as: UUID.self), req), req) }
     static func createAPI(_ req: Request) async throws -> Response {

@@ -250,11 +250,13 @@ enum OperationsController {
         return res
     }
 
-    struct ListDTO: Content { var items: [OperationDTO]; var total: Int }
-
-    static func listAPI(_ req: Request) async throws -> ListDTO {
-        let items = try await dtos(try await list(req), req)
-        return ListDTO(items: items, total: items.count)
+    /// `?page=&per=` (at most 100), newest first; `total` counts every operation in scope.
+    static func listAPI(_ req: Request) async throws -> ListPage<OperationDTO> {
+        let paging = try Paging(req, defaultPer: 100)
+        let scoped = try ScopePolicy.operations(req)
+        let total = try await scoped.copy().count()
+        let rows = try await scoped.sort(\.$date, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
+        return ListPage(items: try await dtos(rows, req), total: total, page: paging.page, per: paging.per)
     }
 
     static func showAPI(_ req: Request) async throws -> OperationDTO {
