@@ -99,7 +99,8 @@ import VaporTesting
             #expect(doc.records["passports"]?.contains { $0["number"] == .string(f.number) } == true)
             #expect(doc.records["stay_permits"]?.isEmpty == false)
             #expect(doc.records.values.allSatisfy { rows in rows.allSatisfy { $0["foreigner_id"] == .string(f.foreigner_id.uuidString) } })
-            #expect(doc.auditEvents.contains { $0["action"] == .string("foreigner.read") || $0["object_id"] == .string(f.foreigner_id.uuidString) })
+            // The officer's read is among the events: who, and for what purpose.
+            #expect(doc.auditEvents.contains { $0["action"] == .string("foreigner.read") && $0["purpose"] == .string("supervision") && $0["actor_role"] == .string("officer") })
             let html = PersonExport.html(doc)
             #expect(html.contains(f.number) && html.contains("<h2>passports (") && html.contains("UU 27/2022"))
             await #expect(throws: CommandFailure.self) { _ = try await PersonExport.collect(UUID(), on: app.db, now: TestDatabases.now) }

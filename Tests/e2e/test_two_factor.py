@@ -54,7 +54,7 @@ def sign_in(browser, base, email):
 
 
 def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, default_server):
-    browser.set_window_size(390, 844)
+    browser.set_window_size(360, 780)
     try:
         sign_in(browser, default_server, "supervisor@demo.sinergi.id")
         WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account/two-factor"))
@@ -64,7 +64,9 @@ def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, defa
         assert browser.current_url.endswith("/account/two-factor")
 
         qr = browser.find_element(By.CSS_SELECTOR, "#tfa-qr svg")
-        assert qr.size["width"] >= 150 and qr.location["x"] >= 0 and qr.location["x"] + qr.size["width"] <= 390
+        assert qr.size["width"] >= 150 and abs(qr.size["width"] - qr.size["height"]) <= 1 and qr.location["x"] >= 0 and qr.location["x"] + qr.size["width"] <= 360
+        # As the user holds the phone's camera to it: the whole code on screen.
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", qr)
         png = qr.screenshot_as_png
         shots = os.environ.get("SINERGI_SCREENSHOTS", "/tmp/sinergi-screens")
         os.makedirs(shots, exist_ok=True)
@@ -99,12 +101,63 @@ def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, defa
         # Next time: the password, then the code; a recovery code works in its place.
         sign_in(browser, default_server, "supervisor@demo.sinergi.id")
         WebDriverWait(browser, 10).until(lambda d: "/login/code" in d.current_url)
+        browser.find_element(By.ID, "code").send_keys("123456")
+        browser.find_element(By.CSS_SELECTOR, "#code-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "code-error"))
+        assert "Kode salah" in browser.find_element(By.ID, "code-error").text
+        assert browser.switch_to.active_element.get_attribute("id") == "code"
         browser.find_element(By.ID, "code").send_keys(codes[0])
         browser.find_element(By.CSS_SELECTOR, "#code-form button[type=submit]").click()
         WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account/two-factor"))
         assert "9" in browser.find_element(By.ID, "tfa-recovery-left").text
         browser.get(default_server + "/account/sessions")
         assert browser.find_elements(By.CSS_SELECTOR, "#session-list tbody tr")
+    finally:
+        browser.set_window_size(1280, 900)
+        browser.delete_all_cookies()
+
+
+def test_officer_account_pages_on_a_phone_with_wrong_input(browser, server):
+    """/account, the password change with a wrong current password, the session list and the purpose chooser, as an
+    officer on a 360 px screen in Indonesian."""
+    shots = os.environ.get("SINERGI_SCREENSHOTS", "/tmp/sinergi-screens")
+    os.makedirs(shots, exist_ok=True)
+    browser.set_window_size(360, 780)
+    try:
+        sign_in(browser, server, "officer@demo.sinergi.id")
+        WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
+        browser.find_element(By.CSS_SELECTOR, "a.who").click()
+        WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account"))
+        assert "Akun saya" in browser.find_element(By.TAG_NAME, "h1").text
+        browser.find_element(By.CSS_SELECTOR, "#account-password a.button").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "password-change-form"))
+        browser.find_element(By.ID, "currentPassword").send_keys("bukan-kata-sandi-ini")
+        browser.find_element(By.ID, "newPassword").send_keys("kuda-laut-biru-77")
+        browser.find_element(By.ID, "confirm").send_keys("kuda-laut-biru-77")
+        browser.find_element(By.CSS_SELECTOR, "#password-change-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "currentPassword-error"))
+        assert browser.find_element(By.ID, "currentPassword-error").text == "Kata sandi sekarang salah."
+        assert browser.switch_to.active_element.get_attribute("id") == "currentPassword"
+        width = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1] + 1, width
+        browser.save_screenshot(os.path.join(shots, "account-password-wrong-phone.png"))
+
+        browser.get(server + "/account/sessions")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#session-list tbody tr")
+        assert rows and "yang ini" in rows[0].text
+        width = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1] + 1, width
+        browser.save_screenshot(os.path.join(shots, "account-sessions-phone.png"))
+
+        # A record opened from a task or report link, without a purpose: the officer chooses first.
+        browser.get(server + "/foreigners?status=overstayed")
+        href = browser.find_element(By.CSS_SELECTOR, "#foreigner-list tbody tr a").get_attribute("href")
+        browser.get(href.split("?")[0])
+        assert "Tujuan membuka data" in browser.find_element(By.TAG_NAME, "h1").text
+        browser.save_screenshot(os.path.join(shots, "purpose-chooser-phone.png"))
+        browser.find_element(By.ID, "purpose-fieldCheck").click()
+        WebDriverWait(browser, 10).until(lambda d: "purpose=fieldCheck" in d.current_url)
+        assert "Tujuan membuka data" not in browser.find_element(By.TAG_NAME, "h1").text
     finally:
         browser.set_window_size(1280, 900)
         browser.delete_all_cookies()

@@ -117,24 +117,27 @@ struct SessionAuthenticator: AsyncMiddleware {
             let hash = Tokens.digest(token)
             if let session = try await SessionRecord.find(hash, on: req.db) {
                 let now = req.application.clock.now()
-                let idle = session.stage == "code" ? SecondFactorStep.lifetime : req.application.config.idleTimeout
-                if session.expiresAt <= now || now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > idle {
+                let stage = session.stageValue
+                let idleFor = now.timeIntervalSince(session.lastSeenAt ?? session.createdAt)
+                if session.expiresAt <= now || idleFor > (stage == .code ? SessionStage.codeLifetime : req.application.config.idleTimeout) {
                     try await session.delete(on: req.db)
-                    if session.stage == nil, session.expiresAt > now { req.sessionEndedIdle = true }
-                } else if session.stage == "code" {
+                    if stage == nil, session.expiresAt > now { req.sessionEndedIdle = true }
+                } else if stage == .code {
                     req.pendingSignIn = session
-                } else {
-                    // The integration role never uses the web pages, whatever session it might hold.
-                    req.principal = try await Principal.load(userID: session.$user.id, on: req.db, today: req.application.today, actingFor: session.actingFor)
-                        .flatMap { $0.role == .integration ? nil : $0 }
-                    if req.principal != nil, now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
+                } else if let p = try await Principal.load(userID: session.$user.id, on: req.db, today: req.application.today, actingFor: session.actingFor),
+                          p.role != .integration {
+                    // (The integration role never uses the web pages, whatever session it might hold.)
+                    req.principal = p
+                    if idleFor > 60 {
                         // Seen at most once a minute: an active user keeps the session, without a write per request.
                         try await SessionRecord.query(on: req.db).filter(\.$id == hash).set(\.$lastSeenAt, to: now).update()
                     }
-                    if req.principal != nil, session.stage == "enrol" { req.enrolOnly = true }
-                    if req.principal != nil, session.stage == "enrol", !Self.enrolPaths.contains(req.url.path), !req.url.path.hasPrefix("/lang/") {
-                        if req.method == .GET { return req.redirect(to: AccountPageURL.twoFactor.path) }
-                        throw AppError.forbidden("tfa.enrolFirst")
+                    if stage == .enrol {
+                        req.enrolOnly = true
+                        if !Self.enrolPaths.contains(req.url.path), !req.url.path.hasPrefix("/lang/") {
+                            if req.method == .GET { return req.redirect(to: AccountPageURL.twoFactor.path) }
+                            throw AppError.forbidden("tfa.enrolFirst")
+                        }
                     }
                 }
             }
@@ -164,9 +167,14 @@ extension Request {
     }
 }
 
-/// The second sign-in step: the password was right, the code is awaited for at most this long.
-enum SecondFactorStep {
-    static let lifetime: TimeInterval = 5 * 60
+/// Where a browser session stands before it is a full one.
+enum SessionStage: String, Sendable {
+    /// The password was right; the second factor's code is awaited (for at most `codeLifetime`), with no principal.
+    case code
+    /// The role requires a second factor the user has not set up: only the set-up page opens.
+    case enrol
+
+    static let codeLifetime: TimeInterval = 5 * 60
 }
 
 /// Loads the principal from `Authorization: Bearer …` (API). API routes never read the session cookie,
@@ -208,39 +216,32 @@ extension Request {
 
 /// Signing in and out, shared by the web form and the token API.
 enum Authentication {
-    enum Outcome { case ok(User), failed, throttled(seconds: Int) }
-
-    /// The password check, throttled per account and per address (`SignInThrottle`): a failure is counted, a
-    /// success clears the account's count. Unknown and disabled accounts take the same time and are counted alike.
-    static func check(email rawEmail: String, password: String, on req: Request) async throws -> Outcome {
+    /// The password check, throttled per account and per address (`SignInThrottle.guarded`: 429 while throttled, a
+    /// failure counted). Unknown and disabled accounts take the same time and are counted alike.
+    static func check(email rawEmail: String, password: String, on req: Request) async throws -> User? {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         let pool = req.application.threadPool
-        let now = req.application.clock.now(), address = req.clientAddress
-        if let wait = try await SignInThrottle.wait(email: email, address: address, now: now, db: req.db) { return .throttled(seconds: wait) }
+        return try await SignInThrottle.guarded(email: email, req) { () async throws -> User? in
+            try await verify(email: email, password: password, pool: pool, req)
+        }
+    }
+
+    private static func verify(email: String, password: String, pool: NIOThreadPool, _ req: Request) async throws -> User? {
         var user: User?
         if let u = try await User.query(on: req.db).filter(\.$email == email).first(), !u.disabled {
             user = try await PasswordHasher.verify(password, hash: u.passwordHash, on: pool) ? u : nil
         } else {
             _ = try await PasswordHasher.verify(password, hash: PasswordHasher.dummyHash(cost: req.application.config.bcryptCost), on: pool)
         }
-        guard let user else {
-            try await SignInThrottle.fail(email: email, address: address, now: now, db: req.db)
-            return .failed
-        }
-        return .ok(user)
-    }
-
-    /// A wrong second-factor code: counted like a wrong password.
-    static func codeFailed(_ user: User, on req: Request) async throws {
-        try await SignInThrottle.fail(email: user.email, address: req.clientAddress, now: req.application.clock.now(), db: req.db)
+        return user
     }
 
     /// Creates a fresh session (a new id at every sign-in) and removes the one the browser had. `stage`: nil for a
-    /// full sign-in, `code` when the second factor is still to come, `enrol` when it must first be set up.
-    static func startSession(for user: User, replacing oldToken: String?, stage: String? = nil, detail: String = "web", on req: Request) async throws -> String {
+    /// full sign-in.
+    static func startSession(for user: User, replacing oldToken: String?, stage: SessionStage? = nil, detail: String = "web", on req: Request) async throws -> String {
         let token = Tokens.random()
         let now = req.application.clock.now()
-        let lifetime = stage == "code" ? SecondFactorStep.lifetime : req.application.config.sessionLifetime
+        let lifetime = stage == .code ? SessionStage.codeLifetime : req.application.config.sessionLifetime
         let userID = try user.requireID()
         let device = OwnSessions.device(req)
         let email = user.email
@@ -248,14 +249,14 @@ enum Authentication {
             if let oldToken { try await SessionRecord.query(on: db).filter(\.$id == Tokens.digest(oldToken)).delete() }
             let s = SessionRecord()
             s.id = Tokens.digest(token); s.$user.id = userID; s.createdAt = now; s.expiresAt = now.addingTimeInterval(lifetime)
-            s.stage = stage; s.lastSeenAt = now; s.device = device
+            s.stage = stage?.rawValue; s.lastSeenAt = now; s.device = device
             try await s.create(on: db)
             // Failures are forgotten only once the whole sign-in succeeded: a right password must not reset the count
             // of wrong codes.
-            if stage != "code" { try await SignInThrottle.clear(email: email, db: db) }
-            if stage == "code" { return ((), [AuditEntry(action: "auth.password_ok", objectType: "user", objectID: userID.uuidString, detail: "web, code awaited")]) }
+            if stage == .code { return ((), [AuditEntry(action: "auth.password_ok", objectType: "user", objectID: userID.uuidString, detail: "web, code awaited")]) }
+            try await SignInThrottle.clear(email: email, db: db)
             try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
-            return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: stage == "enrol" ? "\(detail), second factor to set up" : detail)])
+            return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: stage == .enrol ? "\(detail), second factor to set up" : detail)])
         }
         return token
     }

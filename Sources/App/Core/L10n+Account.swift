@@ -39,6 +39,7 @@ extension L10n {
         "tfa.disable": ("Matikan verifikasi dua langkah", "Turn off two-step verification"),
         "tfa.saved": ("Sudah saya simpan", "I have saved them"),
         "account.title": ("Akun saya", "My account"),
+        "account.short": ("Akun", "Account"),
         "account.back": ("Kembali ke akun saya", "Back to my account"),
         "account.changePassword": ("Ganti kata sandi", "Change password"),
         "account.passwordIntro": ("Setelah diganti, semua sesi dan token lain akun ini berakhir; sesi ini tetap.", "Once changed, every other session and token of this account ends; this one stays."),

@@ -141,29 +141,25 @@ enum ScopePolicy {
     /// Joint operations: officers and supervisors their office's; agency members those whose area lies in (or
     /// contains) their region.
     static func operations(_ req: Request) throws -> QueryBuilder<JointOperation> {
-        let p = try req.requirePrincipal()
-        switch p.role {
-        case .officer, .supervisor:
-            guard let office = p.officeID else { throw Abort(.forbidden) }
-            return JointOperation.query(on: req.db).filter(\.$officeID == office)
-        case .agency:
-            guard let region = p.agencyRegionCode else { throw Abort(.forbidden) }
-            return JointOperation.query(on: req.db).filter(.sql(overlapping("area_code", region)))
-        case .sponsor, .admin, .integration:
-            throw Abort(.forbidden)
-        }
+        try officeOrRegion(req, office: \.$officeID, regionColumn: "area_code")
     }
 
     /// Coordination meetings: the office's; for agency members, those of their region.
     static func meetings(_ req: Request) throws -> QueryBuilder<Meeting> {
+        try officeOrRegion(req, office: \.$officeID, regionColumn: "region_code")
+    }
+
+    /// Timpora work shared by an office and the agencies of a region: officers and supervisors see their office's
+    /// rows, agency members the rows whose region overlaps theirs; nobody else.
+    private static func officeOrRegion<M: Model>(_ req: Request, office: KeyPath<M, FieldProperty<M, UUID>>, regionColumn: String) throws -> QueryBuilder<M> {
         let p = try req.requirePrincipal()
         switch p.role {
         case .officer, .supervisor:
-            guard let office = p.officeID else { throw Abort(.forbidden) }
-            return Meeting.query(on: req.db).filter(\.$officeID == office)
+            guard let id = p.officeID else { throw Abort(.forbidden) }
+            return M.query(on: req.db).filter(office == id)
         case .agency:
             guard let region = p.agencyRegionCode else { throw Abort(.forbidden) }
-            return Meeting.query(on: req.db).filter(.sql(overlapping("region_code", region)))
+            return M.query(on: req.db).filter(.sql(overlapping(regionColumn, region)))
         case .sponsor, .admin, .integration:
             throw Abort(.forbidden)
         }

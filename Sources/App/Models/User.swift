@@ -51,8 +51,9 @@ final class SessionRecord: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     /// An agent's chosen company, among those that granted it access.
     @OptionalField(key: "acting_for") var actingFor: UUID?
-    /// nil once fully signed in; `code` while the second factor is awaited; `enrol` while it must be set up.
+    /// nil once fully signed in; see `SessionStage`.
     @OptionalField(key: "stage") var stage: String?
+    var stageValue: SessionStage? { stage.flatMap(SessionStage.init(rawValue:)) }
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
     /// Browser and system, from the User-Agent (for the user's own list of sessions).
     @OptionalField(key: "device") var device: String?

@@ -16,7 +16,7 @@ enum Views {
             nav = Navigation.menu(for: p, path: req.url.path, lang: lang)
             account = """
             <a href="\(SiteURL.notifications.path)" class="notif-link">\(L10n.t("nav.notifications", lang))</a>
-            <a class="who" href="\(AccountPageURL.account.path)" title="\(L10n.t("account.title", lang))">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</a>
+            <a class="who" href="\(AccountPageURL.account.path)" title="\(L10n.t("account.title", lang))"><span class="who-name">\(p.displayName) · \(L10n.t("role.\(p.role.rawValue)", lang))</span><span class="who-short">\(L10n.t("account.short", lang))</span></a>
             <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
             """
         }

@@ -153,7 +153,7 @@ enum AccountController {
 
     static func revokeForm(_ req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
-        let wasCurrent = try await OwnSessions.list(req).contains { $0.id == id && $0.current }
+        let wasCurrent = OwnSessions.currentHash(req).map(OwnSessions.publicID) == id
         try await OwnSessions.revoke(id, req)
         if wasCurrent {
             let res = Flash.redirect(req, to: .login, "logout.done")

@@ -97,6 +97,18 @@ enum SignInThrottle {
         try await SignInFailure.query(on: db).filter(\.$at < now.addingTimeInterval(-window)).delete()
     }
 
+    /// Runs one attempt (a password, a code) for the account of `email` from the request's address: 429 while
+    /// throttled; an attempt that yields nil is counted as a failure.
+    static func guarded<T: Sendable>(email: String, _ req: Request, _ attempt: () async throws -> T?) async throws -> T? {
+        let now = req.application.clock.now(), address = req.clientAddress
+        if let wait = try await wait(email: email, address: address, now: now, db: req.db) { throw error(wait) }
+        guard let result = try await attempt() else {
+            try await fail(email: email, address: address, now: now, db: req.db)
+            return nil
+        }
+        return result
+    }
+
     static func clear(email: String, db: any Database) async throws {
         try await SignInFailure.query(on: db).filter(\.$key == accountKey(email)).delete()
     }
@@ -170,26 +182,43 @@ enum SecondFactor {
         }
     }
 
-    /// Checks a sign-in code: a current TOTP code (each works once) or an unused recovery code (used up). In the
-    /// caller's transaction; true when it is good.
-    static func check(_ user: User, code: String, now: Date, on db: any Database) async throws -> (ok: Bool, recovery: Bool) {
-        guard let s = user.totpSecret, let secret = Base32.decode(s) else { return (false, false) }
+    enum Accepted: Sendable { case totp, recovery }
+
+    /// Checks a code: a current TOTP code (each step works once) or an unused recovery code (then used up). Guarded
+    /// updates: two requests with the same code cannot both win.
+    static func check(_ user: User, code: String, now: Date, on db: any Database) async throws -> Accepted? {
+        guard let s = user.totpSecret, let secret = Base32.decode(s) else { return nil }
         let userID = try user.requireID()
+        let sql = db as! any SQLDatabase
         if let step = TOTP.matchingStep(code, secret: secret, at: now, after: user.totpLastStep) {
-            // Guarded update: two requests with the same code cannot both win.
-            let sql = db as! any SQLDatabase
             let won = try await sql.raw("""
                 UPDATE users SET totp_last_step = \(bind: step) WHERE id = \(bind: userID) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
                 """).all()
-            return (!won.isEmpty, false)
+            return won.isEmpty ? nil : .totp
         }
-        let hash = Tokens.digest(normalisedRecovery(code))
-        guard let rc = try await RecoveryCode.query(on: db).filter(\.$userID == userID).filter(\.$codeHash == hash).filter(\.$usedAt == nil).first() else {
-            return (false, false)
+        let won = try await sql.raw("""
+            UPDATE recovery_codes SET used_at = \(bind: now)
+            WHERE user_id = \(bind: userID) AND code_hash = \(bind: Tokens.digest(normalisedRecovery(code))) AND used_at IS NULL RETURNING id
+            """).all()
+        return won.isEmpty ? nil : .recovery
+    }
+
+    /// One try of a code by the user, wherever it is typed (sign-in page, token request, account actions): 429 while
+    /// the account or address is throttled; a wrong code counts like a wrong password and is audited.
+    static func attempt(_ user: User, code: String, _ req: Request) async throws -> Accepted? {
+        let now = req.application.clock.now()
+        let accepted = try await SignInThrottle.guarded(email: user.email, req) { try await check(user, code: code, now: now, on: req.db) }
+        if accepted == nil {
+            try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: try user.requireID().uuidString, detail: req.isAPI ? "api" : "web"))
         }
-        let sql = db as! any SQLDatabase
-        let won = try await sql.raw("UPDATE recovery_codes SET used_at = \(bind: now) WHERE id = \(bind: rc.id!) AND used_at IS NULL RETURNING id").all()
-        return (!won.isEmpty, true)
+        return accepted
+    }
+
+    /// Turns the second factor off and forgets the recovery codes, in the caller's transaction.
+    static func clear(_ userID: UUID, on db: any Database) async throws {
+        try await User.query(on: db).filter(\.$id == userID).set(\.$totpSecret, to: nil).set(\.$totpPending, to: nil)
+            .set(\.$totpEnabledAt, to: nil).set(\.$totpLastStep, to: nil).update()
+        try await RecoveryCode.query(on: db).filter(\.$userID == userID).delete()
     }
 
     static func remainingRecoveryCodes(_ userID: UUID, on db: any Database) async throws -> Int {
@@ -199,38 +228,23 @@ enum SecondFactor {
     /// Turns the second factor off (a current code or recovery code is needed); refused where the role requires it.
     static func disable(_ user: User, code: String, _ req: Request) async throws {
         if required(user.roleValue, req.application.config) { throw AppError.conflict("tfa.requiredForRole") }
-        try await withCode(user, code: code, req, action: "auth.tfa.disable") { u, db in
-            u.totpSecret = nil; u.totpPending = nil; u.totpEnabledAt = nil; u.totpLastStep = nil
-            try await u.save(on: db)
-            try await RecoveryCode.query(on: db).filter(\.$userID == u.requireID()).delete()
-            return ()
-        }
+        try await withCode(user, code: code, req, action: "auth.tfa.disable") { userID, db in try await clear(userID, on: db) }
     }
 
     /// New recovery codes (the old ones stop working); a current code is needed.
     static func renewRecovery(_ user: User, code: String, _ req: Request) async throws -> [String] {
-        try await withCode(user, code: code, req, action: "auth.tfa.recovery") { u, db in
-            try await replaceRecoveryCodes(try u.requireID(), on: db)
-        }
+        try await withCode(user, code: code, req, action: "auth.tfa.recovery") { userID, db in try await replaceRecoveryCodes(userID, on: db) }
     }
 
+    /// A change to one's own second factor, made only with a good code (`attempt`).
     private static func withCode<T: Sendable>(_ user: User, code: String, _ req: Request, action: String,
-                                              _ work: @escaping @Sendable (User, any Database) async throws -> T) async throws -> T {
+                                              _ work: @escaping @Sendable (UUID, any Database) async throws -> T) async throws -> T {
         guard !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure("v.required", field: "code") }
-        let now = req.application.clock.now(), userID = try user.requireID()
-        // A wrong code here counts against the account like a wrong sign-in.
-        if let wait = try await SignInThrottle.wait(email: user.email, address: req.clientAddress, now: now, db: req.db) { throw SignInThrottle.error(wait) }
-        let result: T? = try await req.audited { db in
-            guard let u = try await User.find(userID, on: db) else { throw Abort(.notFound) }
-            guard try await check(u, code: code, now: now, on: db).ok else { return (nil, []) }
-            let value = try await work(u, db)
-            return (value, [AuditEntry(action: action, objectType: "user", objectID: userID.uuidString, detail: "totp")])
+        guard try await attempt(user, code: code, req) != nil else { throw ValidationFailure("tfa.wrongCode", field: "code") }
+        let userID = try user.requireID()
+        return try await req.audited { db in
+            (try await work(userID, db), [AuditEntry(action: action, objectType: "user", objectID: userID.uuidString, detail: "totp")])
         }
-        guard let result else {
-            try await SignInThrottle.fail(email: user.email, address: req.clientAddress, now: now, db: req.db)
-            throw ValidationFailure("tfa.wrongCode", field: "code")
-        }
-        return result
     }
 }
 
@@ -261,7 +275,7 @@ enum OwnSessions {
         let now = req.application.clock.now(), current = currentHash(req)
         let sessions = try await SessionRecord.query(on: req.db).filter(\.$user.$id == p.userID).filter(\.$expiresAt > now).all()
         let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == p.userID).filter(\.$expiresAt > now).all()
-        let items = sessions.filter { $0.stage == nil }.map {
+        let items = sessions.filter { $0.stageValue == nil }.map {
             Item(id: publicID($0.id!), kind: "session", createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt ?? $0.createdAt, expiresAt: $0.expiresAt, device: $0.device, current: $0.id == current)
         } + tokens.map {
             Item(id: publicID($0.id!), kind: "token", createdAt: $0.createdAt, lastSeenAt: nil, expiresAt: $0.expiresAt, device: $0.device, current: $0.id == current)
@@ -287,15 +301,14 @@ enum OwnSessions {
     /// passes the policy; every other session and token of the user ends.
     static func changePassword(current: String, new: String, confirm: String?, _ req: Request) async throws {
         let p = try req.requirePrincipal()
-        let now = req.application.clock.now(), address = req.clientAddress
+        let now = req.application.clock.now()
         if current.isEmpty { throw ValidationFailure("v.required", field: "currentPassword") }
         if new.isEmpty { throw ValidationFailure("v.required", field: "newPassword") }
-        if let wait = try await SignInThrottle.wait(email: p.email, address: address, now: now, db: req.db) { throw SignInThrottle.error(wait) }
-        guard let user = try await User.find(p.userID, on: req.db),
-              try await PasswordHasher.verify(current, hash: user.passwordHash, on: req.application.threadPool) else {
-            try await SignInThrottle.fail(email: p.email, address: address, now: now, db: req.db)
-            throw ValidationFailure("pw.currentWrong", field: "currentPassword")
-        }
+        let pool = req.application.threadPool
+        guard let user = try await SignInThrottle.guarded(email: p.email, req, { () async throws -> User? in
+            guard let u = try await User.find(p.userID, on: req.db), try await PasswordHasher.verify(current, hash: u.passwordHash, on: pool) else { return nil }
+            return u
+        }) else { throw ValidationFailure("pw.currentWrong", field: "currentPassword") }
         if let problem = PasswordPolicy.problem(with: new, email: user.email) { throw ValidationFailure(problem.key, field: "newPassword") }
         if let confirm, confirm != new { throw ValidationFailure("pw.mismatch", field: "confirm") }
         if new == current { throw ValidationFailure("pw.same", field: "newPassword") }

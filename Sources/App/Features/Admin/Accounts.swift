@@ -246,9 +246,7 @@ enum Accounts {
         let id = try user.requireID()
         if id == (try req.requirePrincipal()).userID { throw AppError.conflict("tfa.resetSelf") }
         try await req.audited { db in
-            try await User.query(on: db).filter(\.$id == id).set(\.$totpSecret, to: nil).set(\.$totpPending, to: nil)
-                .set(\.$totpEnabledAt, to: nil).set(\.$totpLastStep, to: nil).update()
-            try await RecoveryCode.query(on: db).filter(\.$userID == id).delete()
+            try await SecondFactor.clear(id, on: db)
             try await endSessions(of: id, on: db)
             return ((), [AuditEntry(action: "auth.tfa.reset", objectType: "user", objectID: id.uuidString, detail: "by=admin")])
         }

@@ -30,15 +30,11 @@ enum AuthController {
         if state.hasErrors {
             return AuthViews.login(req, state: state, next: form.next, status: .unprocessableEntity)
         }
-        let user: User
-        switch try await Authentication.check(email: email, password: password, on: req) {
-        case .ok(let u): user = u
-        case .throttled(let seconds):
-            state.fail(message: L10n.format("login.throttled", req.language, [String(SignInThrottle.minutes(seconds))]))
-            let res = AuthViews.login(req, state: state, next: form.next, status: .tooManyRequests)
-            res.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
-            return res
-        case .failed:
+        let found: User?
+        do { found = try await Authentication.check(email: email, password: password, on: req) } catch let e as AppError where e.status == .tooManyRequests {
+            return throttled(req, e, state) { AuthViews.login(req, state: $0, next: form.next, status: $1) }
+        }
+        guard let user = found else {
             try await req.audit(AuditEntry(action: "auth.login_failed", objectType: "user", objectID: "-", detail: "web"))
             // Which of the two was wrong is not told; the message stands beside the e-mail, which stays typed.
             state.errors["email"] = req.t("login.failed")
@@ -49,22 +45,27 @@ enum AuthController {
             state.errors["email"] = req.t("login.apiOnly")
             return AuthViews.login(req, state: state, next: form.next, status: .forbidden)
         }
-        let old = req.cookies[SessionCookie.name]?.string
+        // With a second factor the code comes next; a role that requires one and has none sets it up first.
         let next = safeNext(form.next)
-        let res: Response
-        if SecondFactor.enabled(user) {
-            let token = try await Authentication.startSession(for: user, replacing: old, stage: "code", on: req)
-            res = req.redirect(to: AccountPageURL.loginCode.path + (next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""))
-            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
-        } else if SecondFactor.required(user.roleValue, req.application.config) {
-            let token = try await Authentication.startSession(for: user, replacing: old, stage: "enrol", on: req)
-            res = req.redirect(to: AccountPageURL.twoFactor.path)
-            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
-        } else {
-            let token = try await Authentication.startSession(for: user, replacing: old, on: req)
-            res = req.redirect(to: next ?? SiteURL.home.path, redirectType: .normal)
-            res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
+        let stage: SessionStage? = SecondFactor.enabled(user) ? .code : SecondFactor.required(user.roleValue, req.application.config) ? .enrol : nil
+        let target: String
+        switch stage {
+        case .code?: target = AccountPageURL.loginCode.path + (next.map { "?next=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        case .enrol?: target = AccountPageURL.twoFactor.path
+        case nil: target = next ?? SiteURL.home.path
         }
+        let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string, stage: stage, on: req)
+        let res = req.redirect(to: target, redirectType: .normal)
+        res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
+        return res
+    }
+
+    /// The page again with the throttle's message on top and `Retry-After`.
+    static func throttled(_ req: Request, _ e: AppError, _ state: FormState, _ page: (FormState, HTTPResponseStatus) -> Response) -> Response {
+        var s = state
+        s.fail(message: e.message(req.language))
+        let res = page(s, .tooManyRequests)
+        if let seconds = e.retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
         return res
     }
 
@@ -86,29 +87,19 @@ enum AuthController {
             state.errors["code"] = req.t("login.codeNeeded")
             return AuthViews.code(req, state: state, next: next, status: .unprocessableEntity)
         }
-        let now = req.application.clock.now()
-        if let wait = try await SignInThrottle.wait(email: user.email, address: req.clientAddress, now: now, db: req.db) {
-            state.fail(message: L10n.format("login.throttled", req.language, [String(SignInThrottle.minutes(wait))]))
-            let res = AuthViews.code(req, state: state, next: next, status: .tooManyRequests)
-            res.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
-            return res
+        let accepted: SecondFactor.Accepted?
+        do { accepted = try await SecondFactor.attempt(user, code: typed, req) } catch let e as AppError where e.status == .tooManyRequests {
+            return throttled(req, e, state) { AuthViews.code(req, state: $0, next: next, status: $1) }
         }
-        let result = try await SecondFactor.check(user, code: typed, now: now, on: req.db)
-        guard result.ok else {
-            try await Authentication.codeFailed(user, on: req)
-            try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: user.id!.uuidString, detail: "web"))
+        guard let accepted else {
             state.errors["code"] = req.t("tfa.wrongCode")
             return AuthViews.code(req, state: state, next: next, status: .unauthorized)
         }
         let token = try await Authentication.startSession(for: user, replacing: req.cookies[SessionCookie.name]?.string,
-                                                          detail: result.recovery ? "web, recovery code" : "web, totp", on: req)
-        let res: Response
-        if result.recovery {
-            // A recovery code was spent: the user sees how many are left and can make new ones.
-            res = Flash.redirect(req, to: AccountPageURL.twoFactor, "tfa.recoveryUsed")
-        } else {
-            res = req.redirect(to: safeNext(next) ?? SiteURL.home.path, redirectType: .normal)
-        }
+                                                          detail: accepted == .recovery ? "web, recovery code" : "web, totp", on: req)
+        // A spent recovery code leads to the page that says how many are left and makes new ones.
+        let res = accepted == .recovery ? Flash.redirect(req, to: AccountPageURL.twoFactor, "tfa.recoveryUsed")
+            : req.redirect(to: safeNext(next) ?? SiteURL.home.path, redirectType: .normal)
         res.cookies[SessionCookie.name] = SessionCookie.make(token, config: req.application.config)
         return res
     }
@@ -145,11 +136,7 @@ enum AuthController {
         guard let body = try? req.content.decode(TokenRequest.self) else {
             throw ValidationFailure("v.body", "email, password")
         }
-        let user: User
-        switch try await Authentication.check(email: body.email, password: body.password, on: req) {
-        case .ok(let u): user = u
-        case .throttled(let seconds): throw SignInThrottle.error(seconds)
-        case .failed:
+        guard let user = try await Authentication.check(email: body.email, password: body.password, on: req) else {
             try await req.audit(AuditEntry(action: "auth.token_failed", objectType: "user", objectID: "-", detail: "api"))
             throw AppError(status: .unauthorized, messageKey: "login.failed", logDetail: "wrong email or password")
         }
@@ -158,9 +145,7 @@ enum AuthController {
             guard let code = body.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
                 throw AppError(status: .unauthorized, messageKey: "login.codeNeeded", logDetail: "second factor code missing")
             }
-            guard try await SecondFactor.check(user, code: code, now: req.application.clock.now(), on: req.db).ok else {
-                try await Authentication.codeFailed(user, on: req)
-                try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: user.id!.uuidString, detail: "api"))
+            guard try await SecondFactor.attempt(user, code: code, req) != nil else {
                 throw AppError(status: .unauthorized, messageKey: "tfa.wrongCode", logDetail: "wrong second factor code")
             }
         } else if SecondFactor.required(user.roleValue, req.application.config) {

@@ -76,13 +76,8 @@ enum LookupController {
         }
     }
 
-    static func purpose(_ req: Request) throws -> ReadPurpose {
-        let raw = req.query[String.self, at: "purpose"] ?? ReadPurpose.fieldCheck.rawValue
-        guard let p = ReadPurpose(rawValue: raw) else {
-            throw ValidationFailure("v.oneOf", field: "purpose", ReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return p
-    }
+    /// A look-up is a field check unless the officer says otherwise.
+    static func purpose(_ req: Request) throws -> ReadPurpose { try ReadPurpose.of(req, fallback: .fieldCheck) }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
         var base = try ScopePolicy.foreigners(req)

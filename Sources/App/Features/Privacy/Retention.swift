@@ -44,45 +44,34 @@ enum Retention {
         let p = app.config.retention
         let db = app.db
         func before(_ days: Int) -> Date { now.addingTimeInterval(-Double(days) * 86_400) }
-        var c = Counts()
-
-        let oldReports = PublicReport.query(on: db).filter(\.$closedAt != nil).filter(\.$closedAt < before(p.publicReportDays)).filter(\.$description != erased)
-        c.publicReportsErased = try await oldReports.count()
-        let photoReports = try await PublicReport.query(on: db).filter(\.$closedAt != nil).filter(\.$closedAt < before(p.publicReportPhotoDays)).all(\.$id)
-        c.publicReportPhotos = photoReports.isEmpty ? 0 : try await PublicReportPhoto.query(on: db).filter(\.$reportID ~~ photoReports).count()
+        // Each kind is one query, counted, and then (not in a dry run) applied.
+        let reports = PublicReport.query(on: db).filter(\.$closedAt != nil).filter(\.$closedAt < before(p.publicReportDays)).filter(\.$description != erased)
+        let photos = PublicReportPhoto.query(on: db).filter(.sql(SQLQueryString(
+            "report_id IN (SELECT id FROM public_reports WHERE closed_at IS NOT NULL AND closed_at < \(bind: before(p.publicReportPhotoDays)))")))
         let notifications = AppNotification.query(on: db).filter(\.$createdAt < before(p.notificationDays))
-        c.notifications = try await notifications.count()
         let tasks = FieldTask.query(on: db).filter(\.$status ~~ [TaskStatus.done.rawValue, TaskStatus.cancelled.rawValue])
-            .group(.or) { $0.filter(\.$doneAt < before(p.closedTaskDays)).group(.and) { $0.filter(\.$doneAt == nil).filter(\.$createdAt < before(p.closedTaskDays)) } }
-        c.closedTasks = try await tasks.count()
+            .filter(.sql(SQLQueryString("COALESCE(done_at, created_at) < \(bind: before(p.closedTaskDays))")))
         let mail = OutboxMessage.query(on: db).filter(\.$status == "sent").filter(\.$sentAt < before(p.sentMailDays)).filter(\.$body != "")
-        c.sentMailBodies = try await mail.count()
-        c.expiredSessions = try await SessionRecord.query(on: db).filter(\.$expiresAt < now).count()
-        c.expiredTokens = try await APIToken.query(on: db).filter(\.$expiresAt < now).count()
+        let sessions = SessionRecord.query(on: db).filter(\.$expiresAt < now)
+        let tokens = APIToken.query(on: db).filter(\.$expiresAt < now)
         let links = PasswordLink.query(on: db).filter(\.$expiresAt < before(30))
-        c.passwordLinks = try await links.count()
         let failures = SignInFailure.query(on: db).filter(\.$at < now.addingTimeInterval(-SignInThrottle.window))
-        c.signInFailures = try await failures.count()
+        let c = Counts(publicReportsErased: try await reports.copy().count(), publicReportPhotos: try await photos.copy().count(),
+                       notifications: try await notifications.copy().count(), closedTasks: try await tasks.copy().count(),
+                       sentMailBodies: try await mail.copy().count(), expiredSessions: try await sessions.copy().count(),
+                       expiredTokens: try await tokens.copy().count(), passwordLinks: try await links.copy().count(),
+                       signInFailures: try await failures.copy().count())
         if dryRun { return c }
 
-        let sql = db as! any SQLDatabase
-        try await PublicReport.query(on: db).filter(\.$closedAt != nil).filter(\.$closedAt < before(p.publicReportDays)).filter(\.$description != erased)
-            .set(\.$description, to: erased).set(\.$contact, to: nil).set(\.$latitude, to: nil).set(\.$longitude, to: nil).update()
-        if !photoReports.isEmpty {
-            for chunk in stride(from: 0, to: photoReports.count, by: 500).map({ Array(photoReports[$0..<min($0 + 500, photoReports.count)]) }) {
-                try await PublicReportPhoto.query(on: db).filter(\.$reportID ~~ chunk).delete()
-            }
-        }
-        try await AppNotification.query(on: db).filter(\.$createdAt < before(p.notificationDays)).delete()
-        try await sql.raw("""
-            DELETE FROM field_tasks WHERE status IN (\(bind: TaskStatus.done.rawValue), \(bind: TaskStatus.cancelled.rawValue))
-              AND COALESCE(done_at, created_at) < \(bind: before(p.closedTaskDays))
-            """).run()
-        try await OutboxMessage.query(on: db).filter(\.$status == "sent").filter(\.$sentAt < before(p.sentMailDays)).filter(\.$body != "").set(\.$body, to: "").update()
-        try await SessionRecord.query(on: db).filter(\.$expiresAt < now).delete()
-        try await APIToken.query(on: db).filter(\.$expiresAt < now).delete()
-        try await PasswordLink.query(on: db).filter(\.$expiresAt < before(30)).delete()
-        try await SignInFailure.query(on: db).filter(\.$at < now.addingTimeInterval(-SignInThrottle.window)).delete()
+        try await reports.set(\.$description, to: erased).set(\.$contact, to: nil).set(\.$latitude, to: nil).set(\.$longitude, to: nil).update()
+        try await photos.delete()
+        try await notifications.delete()
+        try await tasks.delete()
+        try await mail.set(\.$body, to: "").update()
+        try await sessions.delete()
+        try await tokens.delete()
+        try await links.delete()
+        try await failures.delete()
         let detail = "reports=\(c.publicReportsErased) photos=\(c.publicReportPhotos) notifications=\(c.notifications) tasks=\(c.closedTasks) mails=\(c.sentMailBodies) sessions=\(c.expiredSessions) tokens=\(c.expiredTokens) links=\(c.passwordLinks) failures=\(c.signInFailures)"
         try await AuditLog.record(AuditEntry(action: "retention.run", objectType: "system", objectID: "-", detail: detail),
                                   actor: .system, requestID: "retention", on: db, clock: app.clock)

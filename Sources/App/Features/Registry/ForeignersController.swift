@@ -137,13 +137,11 @@ enum ForeignersController {
     }
 
     static func detailPage(_ req: Request) async throws -> Response {
-        // An officer who followed a link without a purpose says why first; nothing of the person is shown until then.
-        if req.principal?.role != .sponsor, (req.query[String.self, at: "purpose"] ?? "").isEmpty,
-           let id = req.parameters.get("id", as: UUID.self) {
-            _ = try await ScopePolicy.foreigner(id, req)
-            return ForeignerViews.choosePurpose(req, id: id)
+        let detail: ForeignerDetail
+        do { detail = try await readDetail(req) } catch let e as ValidationFailure where e.key == "v.purposeRequired" {
+            // An officer who followed a link without a purpose says why first; nothing of the person is read or shown.
+            return ForeignerViews.choosePurpose(req, id: try req.parameters.require("id", as: UUID.self))
         }
-        let detail = try await readDetail(req)
         let p = try req.requirePrincipal()
         let officer = p.role == .officer || p.role == .supervisor
         // The change history and pending changes are the office's working data, not the sponsor's.

@@ -128,6 +128,7 @@ enum StaticAssets {
     main { overflow-wrap:anywhere; }
     img, svg, video { max-width:100%; }
     .account { display:flex; gap:.8rem; align-items:center; font-size:.9rem; }
+    .who-short { display:none; }
     button.link { background:none; border:0; color:#fff; text-decoration:underline; cursor:pointer; font:inherit; padding:0; }
     form.inline { display:inline; }
     main { max-width:1100px; margin:1rem auto; padding:0 1rem; }
@@ -184,6 +185,7 @@ enum StaticAssets {
     code.key { font-size:1.1rem; letter-spacing:.05em; word-break:break-all; }
     ul.codes { columns:2; font-size:1.1rem; }
     ul.plain { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem; }
+    ul.plain a.button { display:block; }
     img.thumb { display:block; max-width:120px; max-height:90px; margin-top:.3rem; border-radius:4px; border:1px solid var(--line); }
     @media print { nav.tabs, .review-item form, #new-import, .no-print { display:none; } .card { break-inside:avoid; } }
     @media (max-width: 640px) {
@@ -192,7 +194,8 @@ enum StaticAssets {
       table tr { border-bottom:1px solid var(--line); padding:.4rem 0; }
       table td { border:0; padding:.15rem .5rem; }
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
-      .account .who { display:none; }
+      .account .who .who-name { display:none; }
+      .account .who .who-short { display:inline; }
       header nav { flex-basis:100%; order:3; }
       ul.nav { gap:.4rem .9rem; }
       details.menu ul { position:static; box-shadow:none; }
