@@ -2,13 +2,21 @@
 """A real SMTP server for tests (aiosmtpd): stores every accepted message as JSON in a directory.
 
     smtp_sink.py --dir DIR [--port 0] [--starttls] [--implicit-tls] [--auth USER:PASS]
-                 [--fail-first N] [--fail-code 451]
+                 [--fail-first N] [--fail-code 451] [--delay-rcpt SECONDS]
+                 [--hang-rcpt-at N | --hang-data-at N] [--greeting CODE]
 
 Prints one line `READY <port> <cert-path-or->` on stdout once it accepts connections. With --starttls or
 --implicit-tls it makes a throwaway self-signed certificate for `localhost` (openssl) in DIR. With
 --fail-first N the first N messages get a temporary failure (the code), so retries can be tested. Each
 accepted message becomes DIR/NNNN.json with the envelope, the decoded subject and text body, and the
 raw headers; it stops on SIGTERM or when stdin closes.
+
+Faults, for delivery tests: --delay-rcpt answers each RCPT after a pause (a slow server, before any
+content is sent). --hang-rcpt-at N never answers the N-th RCPT (nothing of that message is stored);
+--hang-data-at N stores the N-th message but never answers its end of data with "250" — the window in
+which a client cannot know that the message arrived. Either writes DIR/hanging ("rcpt N" or "data N")
+when the hang begins and holds until the client goes away (at most 60 s). --greeting CODE is a server
+that answers every connection with CODE and closes it (421: busy; 554: no service).
 """
 import argparse
 import asyncio
@@ -27,13 +35,36 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Store:
-    def __init__(self, directory, fail_first, fail_code, implicit_tls):
+    def __init__(self, directory, fail_first, fail_code, implicit_tls, delay_rcpt=0.0, hang_rcpt_at=0, hang_data_at=0):
         self.implicit_tls = implicit_tls
         self.directory = directory
         self.fail_left = fail_first
         self.fail_code = fail_code
         self.count = 0
+        self.rcpts = 0
+        self.delay_rcpt = delay_rcpt
+        self.hang_rcpt_at = hang_rcpt_at
+        self.hang_data_at = hang_data_at
         self.lock = threading.Lock()
+
+    async def hang(self, what):
+        with open(os.path.join(self.directory, "hanging.tmp"), "w") as f:
+            f.write(what)
+        os.replace(os.path.join(self.directory, "hanging.tmp"), os.path.join(self.directory, "hanging"))
+        # Cancelled when the client goes away (aiosmtpd cancels the session's handler).
+        await asyncio.sleep(60)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.rcpts += 1
+            n = self.rcpts
+        if self.delay_rcpt:
+            await asyncio.sleep(self.delay_rcpt)
+        if n == self.hang_rcpt_at:
+            await self.hang(f"rcpt {n}")
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -60,7 +91,23 @@ class Store:
         with open(path + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f, ensure_ascii=False)
         os.replace(path + ".tmp", path)
+        if n == self.hang_data_at:
+            await self.hang(f"data {n}")
         return "250 OK stored"
+
+
+def refuse_sessions(port, code):
+    """A server that greets every connection with `code` and closes it."""
+    import socketserver
+
+    class Refuse(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.sendall(f"{code} test sink refuses the session\r\n".encode())
+
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def make_cert(directory):
@@ -83,6 +130,10 @@ def main():
     p.add_argument("--auth")
     p.add_argument("--fail-first", type=int, default=0)
     p.add_argument("--fail-code", type=int, default=451)
+    p.add_argument("--delay-rcpt", type=float, default=0.0)
+    p.add_argument("--hang-rcpt-at", type=int, default=0)
+    p.add_argument("--hang-data-at", type=int, default=0)
+    p.add_argument("--greeting", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -110,10 +161,15 @@ def main():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-    controller = Controller(
-        Store(a.dir, a.fail_first, a.fail_code, a.implicit_tls), hostname="127.0.0.1", port=port,
-        ssl_context=ctx if a.implicit_tls else None, server_hostname="localhost", server_kwargs=kwargs)
-    controller.start()
+    if a.greeting:
+        controller = refuse_sessions(port, a.greeting)
+        controller.stop = controller.shutdown
+    else:
+        controller = Controller(
+            Store(a.dir, a.fail_first, a.fail_code, a.implicit_tls, a.delay_rcpt, a.hang_rcpt_at, a.hang_data_at),
+            hostname="127.0.0.1", port=port, ssl_context=ctx if a.implicit_tls else None, server_hostname="localhost",
+            server_kwargs=kwargs)
+        controller.start()
     print(f"READY {port} {cert}", flush=True)
 
     stop = threading.Event()

@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import SMTP
 import SMTPSink
 import SQLKit
 import Testing
@@ -192,6 +193,44 @@ struct AlertFixture {
             #expect(try await app.outboxSender.deliverDue(app: app).sent == 0)
             let got = try await sink.waitFor(1)
             #expect(got.count == 1 && got[0].rcpt_tos == [messages[1].recipient])
+        }
+    }
+
+    @Test func aSessionTheServerRefusesFailsNoMessage() async throws {
+        // A wrong password (535) is the server refusing the session, not any message: nothing is claimed, counted or
+        // failed (before, every claimed message was marked failed for good). Once the password is right, they go.
+        let sink = try SMTPSink(.init(auth: ("sinergi", "benar")))
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://sinergi:salah@127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            #expect(try await app.outboxSender.deliverDue(app: app) == OutboxSender.Round())
+            let waiting = try await OutboxMessage.query(on: app.db).all()
+            #expect(waiting.count == 2 && waiting.allSatisfy { $0.status == "pending" && $0.attempts == 0 && $0.claimedAt == nil })
+            app.config.smtp = try SMTPConfiguration(url: "smtp://sinergi:benar@127.0.0.1:\(sink.port)?starttls=never")
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 2)
+            #expect(try await sink.waitFor(2).count == 2)
+        }
+    }
+
+    @Test func eachMessageIsClaimedWhenItIsSentNotWhenTheRoundBegan() async throws {
+        // A long round (a full outbox, a slow server) never holds a claim older than one message's transaction, so the
+        // lease check of another server cannot take over a message that is being sent. Here every reading of the
+        // clock is a minute later than the one before.
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            let start = clock.now
+            app.clock = AppClock(now: { clock.advance(seconds: 60); return clock.now })
+            #expect(try await app.outboxSender.deliverDue(app: app).sent == 2)
+            let sent = try await OutboxMessage.query(on: app.db).sort(\.$claimedAt).all()
+            let claims = sent.compactMap(\.claimedAt), sentAt = sent.compactMap(\.sentAt)
+            #expect(claims.count == 2 && claims[0] > start && claims[1] > sentAt[0])
+            #expect(zip(claims, sentAt).allSatisfy { $0 < $1 })
         }
     }
 

@@ -180,15 +180,27 @@ import VaporTesting
             let res = try await app.testing().sendRequest(.GET, "/api/v1/openapi.json")
             let doc = try JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as! [String: Any]
             #expect(doc["openapi"] as? String == "3.0.3")
-            let documented = Set((doc["paths"] as! [String: Any]).keys)
+            let paths = doc["paths"] as! [String: [String: Any]]
+            let documented = Set(paths.flatMap { path, item in item.keys.filter(OpenAPIDocument.methods.contains).map { "\($0.uppercased()) \(path)" } })
             let registered = Set(app.routes.all.compactMap { route -> String? in
                 let path = "/" + route.path.map { c -> String in
                     if case .parameter(let p) = c { return "{\(p)}" }
                     return c.description
                 }.joined(separator: "/")
-                return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" ? path : nil
+                return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" ? "\(route.method.rawValue) \(path)" : nil
             })
-            #expect(documented == registered)
+            #expect(documented.subtracting(registered).sorted() == [], "documented, not served")
+            #expect(registered.subtracting(documented).sorted() == [], "served, not documented")
+            // The answers every operation of a kind gives are there: a signed-in list, a record by id, a body.
+            let list = paths["/api/v1/foreigners"]!["get"] as! [String: Any]
+            let listResponses = list["responses"] as! [String: Any]
+            #expect(["200", "401", "403", "422"].allSatisfy { listResponses[$0] != nil })
+            let listParameters = (list["parameters"] as! [[String: Any]]).compactMap { $0["name"] as? String }
+            #expect(listParameters.contains("page") && listParameters.contains("per"))
+            let patch = (paths["/api/v1/foreigners/{id}"]!["patch"] as! [String: Any])["responses"] as! [String: Any]
+            #expect(["400", "401", "403", "404", "413", "415", "422"].allSatisfy { patch[$0] != nil })
+            let health = (paths["/healthz"]!["get"] as! [String: Any])["responses"] as! [String: Any]
+            #expect(health["401"] == nil, "a public route has no 401")
         }
     }
 }

@@ -28,6 +28,8 @@ import Testing
         (["SINERGI_TIMEZONE": "Mars/Olympus"], "SINERGI_TIMEZONE"),
         (["SINERGI_PUBLIC_URL": "ftp://x"], "SINERGI_PUBLIC_URL"),
         (["SINERGI_DEMO_PASSWORD": "password"], "SINERGI_DEMO_PASSWORD"),
+        (["SINERGI_OUTBOX_LEASE_SECONDS": "0"], "SINERGI_OUTBOX_LEASE_SECONDS"),
+        (["SINERGI_OUTBOX_RETRY_SECONDS": "soon"], "SINERGI_OUTBOX_RETRY_SECONDS"),
     ])
     func failsFastNamingTheVariable(env: [String: String], variable: String) {
         do {
@@ -44,6 +46,14 @@ import Testing
 
     @Test func httpsPublicURLMakesCookiesSecure() throws {
         #expect(try AppConfig.fromEnvironment(["SINERGI_PUBLIC_URL": "https://sinergi.example.go.id"]).secureCookies)
+    }
+
+    @Test func outboxLeaseAndRetryDefaultToTenMinutesAndOneMinute() throws {
+        let c = try AppConfig.fromEnvironment([:])
+        #expect(c.outboxLease == Outbox.lease && c.outboxLease == 600 && c.outboxRetry == 60)
+        let short = try AppConfig.fromEnvironment(["SINERGI_OUTBOX_LEASE_SECONDS": "5", "SINERGI_OUTBOX_RETRY_SECONDS": "2"])
+        #expect(short.outboxLease == 5 && short.outboxRetry == 2)
+        #expect(Outbox.backoff(afterAttempts: 1) == 60 && Outbox.backoff(afterAttempts: 3, first: 2) == 8 && Outbox.backoff(afterAttempts: 40) == 6 * 3600)
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SMTP
 import Vapor
 
 /// A command-line failure with a message for the person at the terminal; `sinergi` prints it and
@@ -156,16 +157,21 @@ struct SetPasswordCommand: AsyncCommand {
 }
 
 /// An email address checked at the edge: one @, a dotted domain, no spaces; stored lower-case.
+/// An e-mail address as every form and API takes it: trimmed and lower-cased, ASCII, and one that
+/// the mailer can send to (`MailAddress`). `pattern` is the same rule for the OpenAPI document.
 struct EmailAddress {
     let value: String
     init?(_ raw: String) {
         let s = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard s.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              s.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" }) else { return nil }
+        guard s.allSatisfy(\.isASCII), (try? MailAddress(s)) != nil else { return nil }
         value = s
     }
+
+    static let pattern: String = {
+        let local = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
+        let domain = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+        return "^\(local)+@\(domain)\(local)*\\.\(local)*\(domain)$"
+    }()
 }
 
 /// `sinergi audit verify`

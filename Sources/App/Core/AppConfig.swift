@@ -35,6 +35,13 @@ public struct AppConfig: Sendable {
     /// Whether the server runs the warning scan and the outbox sender itself (SINERGI_SCHEDULER=off when
     /// cron runs `sinergi alerts run` instead).
     public var schedulerEnabled: Bool = true
+    /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
+    /// (SINERGI_OUTBOX_LEASE_SECONDS, default 10 minutes). A server holds one claim at a time, for one SMTP
+    /// transaction, so the lease must outlast the longest one; shorter only for tests.
+    public var outboxLease: TimeInterval = 10 * 60
+    /// The wait after a message's first temporary failure, doubled after each further one (at most 6 hours;
+    /// SINERGI_OUTBOX_RETRY_SECONDS, default 60).
+    public var outboxRetry: TimeInterval = 60
     /// DKPTKA compensation per foreign worker per month in US dollars (SINERGI_DKPTKA_USD; PP 34/2021: 100).
     public var dkptkaMonthlyUSD: Int = 100
     /// Roles that must sign in with a second factor (SINERGI_TOTP_ROLES, default admin,supervisor; `none` for
@@ -107,6 +114,8 @@ public struct AppConfig: Sendable {
         }
         config.overstayWindowDays = try int(env, "SINERGI_OVERSTAY_WINDOW_DAYS", default: 60, range: 1...3650)
         config.alertsHour = try int(env, "SINERGI_ALERTS_HOUR", default: 7, range: 0...23)
+        config.outboxLease = TimeInterval(try int(env, "SINERGI_OUTBOX_LEASE_SECONDS", default: 600, range: 1...86_400))
+        config.outboxRetry = TimeInterval(try int(env, "SINERGI_OUTBOX_RETRY_SECONDS", default: 60, range: 1...3600))
         config.dkptkaMonthlyUSD = try int(env, "SINERGI_DKPTKA_USD", default: 100, range: 1...100_000)
         if let raw = env["SINERGI_TOTP_ROLES"], !raw.isEmpty {
             if raw.lowercased() == "none" { config.totpRoles = [] } else {

@@ -211,7 +211,8 @@ struct RequireRole: AsyncMiddleware {
 }
 
 extension Request {
-    var isAPI: Bool { url.path.hasPrefix("/api/") }
+    /// Answered in JSON (errors too): the API and the metrics scrape.
+    var isAPI: Bool { url.path.hasPrefix("/api/") || url.path == "/metrics" }
 }
 
 /// Signing in and out, shared by the web form and the token API.

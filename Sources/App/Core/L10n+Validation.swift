@@ -6,6 +6,8 @@ extension L10n {
         "v.tooLong": ("{field} paling banyak {1} karakter.", "{field} may have at most {1} characters."),
         "v.lengthRange": ("{field} harus berisi {1} sampai {2} karakter.", "{field} must have {1} to {2} characters."),
         "v.purposeRequired": ("Sebutkan tujuan membuka data ini ({field}): {1}.", "Say why the record is opened ({field}): one of {1}."),
+        "v.id": ("{field} harus berupa id (UUID).", "{field} must be an id (a UUID)."),
+        "v.boolean": ("{field} harus true atau false.", "{field} must be true or false."),
         "v.oneOf": ("{field} harus salah satu dari: {1}.", "{field} must be one of: {1}."),
         "v.body": ("Isi permintaan tidak dapat dibaca; yang diharapkan JSON dengan: {1}.", "The request body must be JSON with: {1}."),
         "v.day": ("{field}: tulis tanggal yang ada, mis. 2026-12-02.", "{field} must be a real date written YYYY-MM-DD, e.g. 2026-12-02."),

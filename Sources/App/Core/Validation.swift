@@ -53,3 +53,22 @@ extension Request {
         return .en
     }
 }
+
+extension Request {
+    /// An optional query parameter that must be an id when given (empty counts as not given).
+    func queryID(_ name: String) throws -> UUID? {
+        guard let raw = query[String.self, at: name], !raw.isEmpty else { return nil }
+        guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.id", field: name) }
+        return id
+    }
+
+    /// An optional query parameter that must be `true` or `false` when given (empty counts as not given).
+    func queryBool(_ name: String) throws -> Bool? {
+        switch query[String.self, at: name] {
+        case nil, "": return nil
+        case "true": return true
+        case "false": return false
+        default: throw ValidationFailure("v.boolean", field: name)
+        }
+    }
+}

@@ -115,13 +115,14 @@ enum Views {
 
 /// Paging parameters shared by web lists and API lists (`page` from 1, `per` up to 100).
 struct Paging: Sendable {
+    static let maxPage = 1_000_000
     var page: Int
     var per: Int
     init(_ req: Request, defaultPer: Int = 25, maxPer: Int = 100) throws {
         let rawPage = req.query[String.self, at: "page"]
         let rawPer = req.query[String.self, at: "per"]
-        guard let page = rawPage.map({ Int($0) }) ?? 1, page >= 1, page <= 1_000_000 else {
-            throw ValidationFailure("v.wholeNumberMin", field: "page", "1")
+        guard let page = rawPage.map({ Int($0) }) ?? 1, (1...Self.maxPage).contains(page) else {
+            throw ValidationFailure("v.wholeNumberRange", field: "page", "1", String(Self.maxPage))
         }
         guard let per = rawPer.map({ Int($0) }) ?? defaultPer, (1...maxPer).contains(per) else {
             throw ValidationFailure("v.wholeNumberRange", field: "per", "1", String(maxPer))

@@ -1,654 +1,235 @@
-/// The OpenAPI 3 description of `/api/v1` and `/healthz`. A test compares its paths with the
-/// registered routes, so the two cannot drift apart silently.
+import Foundation
+
+/// The OpenAPI 3 description of `/api/v1`, `/healthz` and `/metrics`.
+///
+/// Each operation's own facts — its parameters, body and the answers only it gives — are declared once in
+/// `Resources/openapi.json`. What every operation of a kind answers because of the layers it passes through is
+/// added here, by rule, so no operation can forget it: a signed-in route answers 401 and 403, a route with a
+/// path parameter 404, one with parameters or a body 422, one with a body 400, 413 and 415, and a list (its
+/// answer has the list shape) takes `page` and `per`, and a required text field of a body must not be blank.
+/// The declarations name three formats of this project, which the same rules the server applies replace
+/// with plain JSON Schema: `country` (the codes `Countries` knows), `email` (what `EmailAddress` takes) and
+/// `passport-number`. A test compares the operations with the registered routes; schemathesis
+/// (`--checks all`, in CI) compares them with the running server.
 enum OpenAPIDocument {
-    static let json = #"""
-    {
-      "openapi": "3.0.3",
-      "info": {"title": "Sinergi API", "version": "1.0.0", "description": "Integrated supervision of foreigners. Every route applies the same scope rules as the web pages."},
-      "servers": [{"url": "/"}],
-      "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-          "ErrorDetail": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "a message key, e.g. v.required, v.oneOf, err.404"}, "field": {"type": "string", "description": "the input at fault, when one is"},
-            "message": {"type": "string", "description": "in English, or Indonesian with Accept-Language: id"}, "requestId": {"type": "string", "description": "5xx only"}}},
-          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}},
-          "ForeignWorkerOverview": {"type": "object", "properties": {"sponsorId": {"type": "string", "format": "uuid"}, "monthlyRateUsd": {"type": "integer"},
-            "positions": {"type": "array", "items": {"type": "object"}}, "workers": {"type": "array", "items": {"type": "object"}},
-            "withoutPosition": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "withoutUnderstudy": {"type": "array", "items": {"type": "string", "format": "uuid"}},
-            "quotaExceeded": {"type": "array", "items": {"type": "object"}}, "unpaid": {"type": "array", "items": {"type": "object"}}, "underpaid": {"type": "array", "items": {"type": "object"}}}},
-          "SponsorReport": {"type": "object", "required": ["id", "receiptNumber", "foreignerId", "sponsorId", "type", "eventOn", "dueOn", "onTime", "status", "details", "submittedAt"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "receiptNumber": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
-            "type": {"type": "string"}, "eventOn": {"type": "string", "format": "date"}, "dueOn": {"type": "string", "format": "date"}, "onTime": {"type": "boolean"},
-            "status": {"type": "string", "enum": ["submitted", "accepted", "returned"]}, "details": {"type": "object", "additionalProperties": {"type": "string"}},
-            "submittedAt": {"type": "string", "format": "date-time"}, "reviewReason": {"type": "string"}, "reviewedAt": {"type": "string", "format": "date-time"}}},
-          "ForeignerItem": {"type": "object", "required": ["id", "fullName", "familyName", "givenNames", "sex", "nationality", "status"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "familyName": {"type": "string"}, "givenNames": {"type": "string"},
-            "sex": {"type": "string", "enum": ["M", "F", "X"]}, "dateOfBirth": {"type": "string", "format": "date"}, "nationality": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "passportNumber": {"type": "string"}, "permitCategory": {"type": "string"}, "permitEnd": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"}}},
-          "ForeignerList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/ForeignerItem"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}},
-          "ForeignerDetail": {"type": "object", "required": ["foreigner", "passports", "permits", "addresses", "employments"], "properties": {
-            "foreigner": {"$ref": "#/components/schemas/ForeignerItem"},
-            "passports": {"type": "array", "items": {"type": "object"}}, "permits": {"type": "array", "items": {"type": "object"}},
-            "addresses": {"type": "array", "items": {"type": "object"}}, "employments": {"type": "array", "items": {"type": "object"}}}},
-          "BatchSummary": {"type": "object", "required": ["batch", "created", "updated", "unchanged"], "properties": {
-            "batch": {"type": "string", "format": "uuid"}, "created": {"$ref": "#/components/schemas/BatchCounts"}, "updated": {"$ref": "#/components/schemas/BatchCounts"},
-            "unchanged": {"type": "integer"}}},
-          "BatchCounts": {"type": "object", "required": ["foreigners", "passports", "permits", "addresses", "sponsors", "employments", "movements"], "properties": {
-            "foreigners": {"type": "integer"}, "passports": {"type": "integer"}, "permits": {"type": "integer"}, "addresses": {"type": "integer"},
-            "sponsors": {"type": "integer"}, "employments": {"type": "integer"}, "movements": {"type": "integer"}}},
-          "BatchRejected": {"type": "object", "required": ["error", "invalidRows"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"},
-            "invalidRows": {"type": "array", "items": {"type": "object", "required": ["file", "line", "reason"], "properties": {
-              "file": {"type": "string"}, "line": {"type": "integer"}, "reason": {"type": "string"}}}}}},
-          "HistoryList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"type": "object", "required": ["field", "at", "by", "source"], "properties": {
-              "field": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
-              "by": {"type": "string"}, "source": {"type": "string", "description": "batch:ID (feed), officer, approved:ID (four eyes)"},
-              "record": {"type": "string"}, "reason": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}}}},
-            "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}},
-          "PendingChange": {"type": "object", "required": ["id", "foreignerId", "changes", "reason", "proposedBy", "proposedAt", "status"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
-            "changes": {"type": "array", "items": {"type": "object", "required": ["field"], "properties": {"field": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}}}},
-            "reason": {"type": "string"}, "proposedBy": {"type": "string", "format": "uuid"}, "proposedAt": {"type": "string", "format": "date-time"},
-            "status": {"type": "string", "enum": ["pending", "approved", "rejected"]}, "decidedBy": {"type": "string", "format": "uuid"},
-            "decidedAt": {"type": "string", "format": "date-time"}, "decisionNote": {"type": "string"}}},
-          "Sponsor": {"type": "object", "required": ["id", "kind", "name", "address", "villageCode", "regencyCode", "language", "foreigners"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["company", "individual"]}, "name": {"type": "string"},
-            "nib": {"type": "string"}, "npwp": {"type": "string"}, "sector": {"type": "string"}, "address": {"type": "string"}, "villageCode": {"type": "string"},
-            "regencyCode": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"}, "language": {"type": "string", "enum": ["id", "en"]},
-            "sponsorRef": {"type": "string"}, "foreigners": {"type": "integer", "description": "foreigners it sponsors, in the caller's scope"}}},
-          "SponsorInput": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["company", "individual"]}, "name": {"type": "string", "maxLength": 200},
-            "nib": {"type": "string", "description": "13 digits"}, "npwp": {"type": "string", "description": "15 or 16 digits; dots and dashes allowed"},
-            "sector": {"type": "string"}, "address": {"type": "string"}, "villageCode": {"type": "string", "description": "a village in the caller's jurisdiction"},
-            "email": {"type": "string"}, "phone": {"type": "string"}, "language": {"type": "string", "enum": ["id", "en"]}, "reason": {"type": "string", "maxLength": 500}}},
-          "SponsorMerge": {"type": "object", "required": ["id", "keptId", "mergedId", "source", "evidence", "status", "createdAt"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "keptId": {"type": "string", "format": "uuid"}, "mergedId": {"type": "string", "format": "uuid"},
-            "source": {"type": "string", "enum": ["import", "officer"]}, "sourceId": {"type": "string", "format": "uuid", "description": "the agency list's row"},
-            "evidence": {"type": "string", "enum": ["npwp", "nib", "name", "officer"]}, "status": {"type": "string", "enum": ["open", "accepted", "rejected"]},
-            "createdAt": {"type": "string", "format": "date-time"}, "decidedBy": {"type": "string", "format": "uuid"}, "decidedAt": {"type": "string", "format": "date-time"},
-            "decisionNote": {"type": "string"}, "moved": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "rows moved to the kept record, per table"}}},
-          "User": {"type": "object", "required": ["id", "email", "name", "role", "language", "disabled"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "email": {"type": "string"}, "name": {"type": "string"},
-            "role": {"type": "string", "enum": ["admin", "supervisor", "officer", "agency", "sponsor", "integration"]}, "officeCode": {"type": "string"},
-            "agencyId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "language": {"type": "string", "enum": ["id", "en"]},
-            "disabled": {"type": "boolean"}, "lastSignInAt": {"type": "string", "format": "date-time"}, "createdAt": {"type": "string", "format": "date-time"}}},
-          "UserInput": {"type": "object", "properties": {"email": {"type": "string"}, "name": {"type": "string", "maxLength": 120},
-            "role": {"type": "string", "enum": ["admin", "supervisor", "officer", "agency", "sponsor", "integration"]},
-            "officeCode": {"type": "string", "description": "officers and supervisors"}, "agencyId": {"type": "string", "format": "uuid", "description": "agency members"},
-            "sponsorId": {"type": "string", "format": "uuid", "description": "sponsor users"}, "language": {"type": "string", "enum": ["id", "en"]}}},
-          "Office": {"type": "object", "required": ["id", "code", "name", "timeZone", "villageCode", "jurisdiction"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "code": {"type": "string"}, "name": {"type": "string"}, "timeZone": {"type": "string", "enum": ["WIB", "WITA", "WIT"]},
-            "villageCode": {"type": "string"}, "jurisdiction": {"type": "array", "items": {"type": "string"}, "description": "regency codes"}, "ordersRequired": {"type": "boolean"}}},
-          "OfficeInput": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "timeZone": {"type": "string", "description": "WIB, WITA or WIT; by default the seat's zone"},
-            "villageCode": {"type": "string", "description": "the office's seat"}, "jurisdiction": {"type": "array", "items": {"type": "string"}, "description": "regency codes; on PATCH the whole new list"}, "ordersRequired": {"type": "boolean"}}},
-          "Agency": {"type": "object", "required": ["id", "name", "type", "regionCode", "active"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "type": {"type": "string"}, "regionCode": {"type": "string"}, "active": {"type": "boolean"}}},
-          "AgencyInput": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string", "enum": ["polri", "tni", "kejaksaan", "bin", "kesbangpol", "disnaker", "dukcapil", "satpol_pp", "bnn", "kecamatan", "other"]},
-            "regionCode": {"type": "string", "description": "a region of any level"}, "active": {"type": "boolean"}}},
-          "PermitType": {"type": "object", "required": ["code", "label", "category"], "properties": {
-            "code": {"type": "string"}, "label": {"type": "string"}, "category": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}, "maxDays": {"type": "integer"}}},
-          "Rule": {"type": "object", "required": ["id", "kind", "key", "value", "unit", "validFrom", "basis", "inForce"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["deadline", "overstay-fee", "dkptka", "warning", "daily-report"]},
-            "key": {"type": "string"}, "value": {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "a whole number; the warning thresholds a list such as 60,30,14,7,0"},
-            "unit": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "basis": {"type": "string"}, "officeCode": {"type": "string"},
-            "inForce": {"type": "boolean"}}},
-          "Order": {"type": "object", "required": ["id", "number", "purpose", "officerIds", "validFrom", "validTo", "issuedBy", "issuedAt"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "number": {"type": "string"}, "purpose": {"type": "string"}, "officerIds": {"type": "array", "items": {"type": "string", "format": "uuid"}},
-            "areaCode": {"type": "string"}, "targets": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "validTo": {"type": "string", "format": "date"},
-            "issuedBy": {"type": "string", "format": "uuid"}, "issuedAt": {"type": "string", "format": "date-time"}}},
-          "CompanyUser": {"type": "object", "required": ["id", "email", "name", "sponsorAdmin", "disabled"], "properties": {"id": {"type": "string", "format": "uuid"}, "email": {"type": "string"}, "name": {"type": "string"},
-            "sponsorAdmin": {"type": "boolean"}, "disabled": {"type": "boolean"}, "lastSignInAt": {"type": "string", "format": "date-time"}}},
-          "AgentGrant": {"type": "object", "required": ["id", "agentId", "agentEmail", "organisation", "expiresOn", "active"], "properties": {"id": {"type": "string", "format": "uuid"}, "agentId": {"type": "string", "format": "uuid"},
-            "agentEmail": {"type": "string"}, "organisation": {"type": "string"}, "foreignerIds": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "absent: the whole company"},
-            "expiresOn": {"type": "string", "format": "date"}, "revokedAt": {"type": "string", "format": "date-time"}, "active": {"type": "boolean"}}},
-          "ProposedChange": {"type": "object", "required": ["id", "foreignerId", "source", "sourceId", "kind", "proposed", "status", "createdAt"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
-            "source": {"type": "string", "enum": ["sponsor-report", "import", "daily-report"]}, "sourceId": {"type": "string", "format": "uuid"},
-            "kind": {"type": "string", "enum": ["address", "civilStatus", "employment", "permitEnd", "addressCheck"]},
-            "proposed": {"type": "object", "additionalProperties": {"type": "string"}}, "status": {"type": "string", "enum": ["open", "accepted", "rejected"]},
-            "createdAt": {"type": "string", "format": "date-time"}, "decidedBy": {"type": "string", "format": "uuid"}, "decidedAt": {"type": "string", "format": "date-time"},
-            "decisionNote": {"type": "string"}, "result": {"type": "string", "description": "task:ID when a check was assigned"}}},
-          "Counts": {"type": "object", "required": ["total", "byCategory", "byNationality", "expiringIn30Days", "overstayed"], "properties": {
-            "total": {"type": "integer"}, "byCategory": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "byNationality": {"type": "object", "additionalProperties": {"type": "integer"}}, "expiringIn30Days": {"type": "integer"}, "overstayed": {"type": "integer"}}},
-          "Import": {"type": "object", "required": ["id", "kind", "status", "progress", "rows", "fileName", "createdAt"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]},
-            "status": {"type": "string", "enum": ["reconciling", "reconciled", "cancelled", "failed"]}, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-            "rows": {"type": "integer"}, "fileName": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "finishedAt": {"type": "string", "format": "date-time"},
-            "error": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "duplicate": {"type": "boolean"},
-            "setAside": {"type": "integer", "description": "rows imported with unreadable fields set aside (badFields=setAside)"}}},
-          "InvalidFile": {"type": "object", "required": ["error", "invalidRows", "invalidCount"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}, "invalidCount": {"type": "integer"},
-            "invalidRows": {"type": "array", "items": {"type": "object", "required": ["line", "reason"], "properties": {"line": {"type": "integer", "description": "the header is line 1"}, "reason": {"type": "string"},
-              "code": {"type": "string"}, "field": {"type": "string"}, "args": {"type": "array", "items": {"type": "string"}}}}}}},
-          "ReportEntry": {"type": "object", "required": ["clientId", "time", "kelurahanCode", "activity", "finding"], "properties": {
-            "id": {"type": "string", "format": "uuid", "readOnly": true}, "clientId": {"type": "string", "format": "uuid", "description": "made by the client; the same clientId twice is one entry"},
-            "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}, "kelurahanCode": {"type": "string"}, "place": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
-            "activity": {"type": "string", "enum": ["patrol", "companyVisit", "lodgingCheck", "documentCheck", "followUp"]}, "foreignerId": {"type": "string", "format": "uuid"},
-            "personName": {"type": "string"}, "personNationality": {"type": "string"}, "personPassport": {"type": "string"},
-            "finding": {"type": "string", "enum": ["compliant", "documentViolation", "overstay", "workOutsidePermit", "addressMismatch", "other"]}, "followUp": {"type": "string"}, "note": {"type": "string"}}},
-          "DailyReport": {"type": "object", "required": ["id", "date", "status", "version", "officerId", "officeId"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "date": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["draft", "submitted", "returned", "approved"]},
-            "version": {"type": "integer", "description": "submissions so far"}, "officerId": {"type": "string", "format": "uuid"}, "officeId": {"type": "string", "format": "uuid"},
-            "comment": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"}, "decidedAt": {"type": "string", "format": "date-time"}, "entryCount": {"type": "integer"},
-            "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}},
-            "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "submittedAt": {"type": "string", "format": "date-time"}, "outcome": {"type": "string", "enum": ["returned", "approved"]},
-              "comment": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}}}}}}},
-          "Task": {"type": "object", "required": ["id", "kind", "title", "dueOn", "status", "overdue", "assignees"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["verifyAddress", "visitCompany", "followUpReport", "other"]}, "title": {"type": "string"},
-            "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["open", "done", "cancelled"]}, "overdue": {"type": "boolean"},
-            "assignees": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
-            "publicReportId": {"type": "string", "format": "uuid"}, "doneEntryId": {"type": "string", "format": "uuid"}, "doneAt": {"type": "string", "format": "date-time"}}},
-          "Operation": {"type": "object", "required": ["id", "title", "date", "areaCode", "agencyIds", "status", "results"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "date": {"type": "string", "format": "date"}, "areaCode": {"type": "string"},
-            "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "status": {"type": "string", "enum": ["planned", "done", "cancelled"]},
-            "results": {"type": "object", "description": "aggregate figures (all that agency members get)", "properties": {"targets": {"type": "integer"}, "checked": {"type": "integer"}, "compliant": {"type": "integer"},
-              "violations": {"type": "integer"}, "notFound": {"type": "integer"}, "actions": {"type": "object", "additionalProperties": {"type": "integer"}}}},
-            "participants": {"type": "string"}, "summary": {"type": "string"},
-            "targets": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"},
-              "label": {"type": "string"}, "result": {"type": "string", "enum": ["notChecked", "compliant", "violation", "notFound"]}, "finding": {"type": "string"}, "note": {"type": "string"}}}},
-            "actions": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "targetId": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
-              "action": {"type": "string", "enum": ["entryBanList", "permitRestriction", "placeBan", "residenceObligation", "fee", "deportation", "warning", "detention"], "description": "the first six are UU 6/2011 Art. 75(2) a–f; warning and detention are other measures"},
-              "isTAK": {"type": "boolean"}, "legalBasis": {"type": "string"}, "status": {"type": "string", "enum": ["proposed", "decided", "executed", "closed", "cancelled"]},
-              "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}, "decisionNumber": {"type": "string"}, "decidedBy": {"type": "string", "format": "uuid"},
-              "decidedAt": {"type": "string", "format": "date-time"}, "executedAt": {"type": "string", "format": "date-time"}, "closedAt": {"type": "string", "format": "date-time"},
-              "next": {"type": "array", "items": {"type": "string"}}, "overdue": {"type": "boolean"}}}}}},
-          "Inspection": {"type": "object", "required": ["id", "sponsorId", "date", "announced", "status", "findings"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "date": {"type": "string", "format": "date"}, "announced": {"type": "boolean"},
-            "entryProcedure": {"type": "string"}, "escortName": {"type": "string"}, "escortPosition": {"type": "string"}, "status": {"type": "string", "enum": ["planned", "done"]},
-            "outcome": {"type": "string"}, "requiredAction": {"type": "string"}, "actionDue": {"type": "string", "format": "date"},
-            "findings": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "finding": {"type": "string"}, "publicNote": {"type": "string"},
-              "internalNote": {"type": "string", "description": "officers only"}}}},
-            "officers": {"type": "string", "description": "officers only"}, "internalNotes": {"type": "string", "description": "officers only"}}},
-          "Meeting": {"type": "object", "required": ["id", "title", "regionCode", "scheduledAt", "agencyIds", "status", "decisions"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "regionCode": {"type": "string"}, "scheduledAt": {"type": "string", "format": "date-time"}, "place": {"type": "string"},
-            "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "agenda": {"type": "string"}, "minutes": {"type": "string"}, "status": {"type": "string", "enum": ["scheduled", "held"]},
-            "decisions": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "text": {"type": "string"}, "owner": {"type": "string"}, "ownerId": {"type": "string", "format": "uuid"},
-              "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["open", "done"]}, "doneAt": {"type": "string", "format": "date-time"}}}}}},
-          "RegionList": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"type": "object", "required": ["code", "name", "level"], "properties": {
-              "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "regency", "district", "village"]}, "parentCode": {"type": "string"}, "postalCode": {"type": "string"}, "path": {"type": "string", "description": "the names above it, nearest first"}}}},
-            "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}
+    static let json: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
+              let data = try? Data(contentsOf: url),
+              let declared = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            fatalError("Resources/openapi.json is missing or not JSON")
         }
-      },
-      "paths": {
-        "/healthz": {"get": {"summary": "Liveness and database reachability", "responses": {"200": {"description": "ok"}, "503": {"description": "database unreachable"}}}},
-        "/api/v1/auth/token": {"post": {"summary": "Exchange email and password (and, with a second factor, its current code or a recovery code) for an expiring bearer token",
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}, "code": {"type": "string", "description": "6-digit TOTP code or a recovery code, for accounts with a second factor"}}}}}},
-          "responses": {"200": {"description": "token", "content": {"application/json": {"schema": {"type": "object", "required": ["token", "expiresAt"], "properties": {"token": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}}}}}},
-                        "401": {"description": "wrong email or password (login.failed), code missing (login.codeNeeded) or wrong (tfa.wrongCode)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "the role requires a second factor that is not set up yet (tfa.enrolFirst): set it up on the web", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "422": {"description": "malformed body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "429": {"description": "too many failed attempts for this account or address (5 / 20 in 15 minutes); Retry-After says when to try again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/metrics": {"get": {"summary": "Prometheus metrics: requests and latencies by route pattern, outbox backlog, import jobs, audit events. Bearer: SINERGI_METRICS_TOKEN or an admin's API token", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}},
-                        "401": {"description": "no or unknown token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "a token of another role than admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/account": {"get": {"summary": "The caller's own account: second factor on or required, recovery codes left, last password change", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "account", "content": {"application/json": {"schema": {"type": "object", "required": ["id", "email", "name", "role", "secondFactor", "secondFactorRequired", "recoveryCodesLeft"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "secondFactor": {"type": "boolean"},
-            "secondFactorRequired": {"type": "boolean"}, "recoveryCodesLeft": {"type": "integer"}, "passwordChangedAt": {"type": "string", "format": "date-time"}}}}}},
-                        "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/account/password": {"post": {"summary": "Change the caller's password; every other session and token of the account ends (this token stays)", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["currentPassword", "newPassword"], "properties": {"currentPassword": {"type": "string"}, "newPassword": {"type": "string", "minLength": 8}}}}}},
-          "responses": {"204": {"description": "changed"}, "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "422": {"description": "current password wrong (pw.currentWrong), new one refused by the policy, or malformed body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "429": {"description": "too many wrong current passwords", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/account/sessions": {"get": {"summary": "The caller's browser sessions and API tokens in force, the current one marked", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "sessions", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"type": "object", "required": ["id", "kind", "createdAt", "expiresAt", "current"], "properties": {
-              "id": {"type": "string", "pattern": "^[0-9a-f]{16}$"}, "kind": {"type": "string", "enum": ["session", "token"]}, "createdAt": {"type": "string", "format": "date-time"},
-              "lastSeenAt": {"type": "string", "format": "date-time"}, "expiresAt": {"type": "string", "format": "date-time"}, "device": {"type": "string"}, "current": {"type": "boolean"}}}},
-            "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
-                        "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/account/sessions/{id}/revoke": {"post": {"summary": "End one of the caller's own sessions or tokens", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"204": {"description": "ended"}, "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "no such session or token of the caller", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners": {"get": {"summary": "Foreigners in the caller's scope (officers: office jurisdiction; sponsors: own foreigners)", "security": [{"bearer": []}],
-          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                         {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}, {"name": "nationality", "in": "query", "schema": {"type": "string"}},
-                         {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}},
-                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerList"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "role sees counts only (agency, admin)"}, "422": {"description": "bad parameter"}}},
-          "post": {"summary": "Create a foreigner with passport and address (in the caller's jurisdiction), optionally a permit and an employment (officers, supervisors)", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["familyName", "sex", "nationality", "passport", "address", "reason"], "properties": {"familyName": {"type": "string"}, "givenNames": {"type": "string"}, "sex": {"type": "string", "enum": ["M", "F", "X"]}, "dateOfBirth": {"type": "string", "format": "date"},
-            "nationality": {"type": "string"}, "placeOfBirth": {"type": "string"}, "reason": {"type": "string"},
-            "passport": {"type": "object", "properties": {"number": {"type": "string"}, "issuingCountry": {"type": "string"}, "issuedOn": {"type": "string", "format": "date"}, "expiresOn": {"type": "string", "format": "date"}}},
-            "address": {"type": "object", "properties": {"line": {"type": "string"}, "villageCode": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}}},
-            "permit": {"type": "object", "properties": {"number": {"type": "string"}, "type": {"type": "string"}, "startOn": {"type": "string", "format": "date"}, "endOn": {"type": "string", "format": "date"}, "sponsorId": {"type": "string", "format": "uuid"}}},
-            "employment": {"type": "object", "properties": {"sponsorId": {"type": "string", "format": "uuid"}, "position": {"type": "string"}, "startOn": {"type": "string", "format": "date"}}}}}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "passport or permit already recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}": {"get": {"summary": "One foreigner with passports, permits, addresses and employment; the read is audited", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
-                         {"name": "purpose", "in": "query", "required": true, "description": "why the record is opened; recorded with the read", "schema": {"type": "string", "enum": ["supervision", "verification", "fieldCheck", "investigation", "service"]}}],
-          "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "role sees counts only"}, "404": {"description": "not found or outside the caller's scope"},
-                        "422": {"description": "purpose missing (v.purposeRequired) or not one of the list (v.oneOf)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "patch": {"summary": "Change fields with a reason: sex and placeOfBirth at once (200); identity fields (familyName, givenNames, dateOfBirth, nationality, passportNumber) become a pending change for another supervisor (202)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"familyName": {"type": "string"}, "givenNames": {"type": "string"}, "dateOfBirth": {"type": "string", "format": "date"}, "nationality": {"type": "string"},
-            "passportNumber": {"type": "string"}, "sex": {"type": "string", "enum": ["M", "F", "X"]}, "placeOfBirth": {"type": "string"}, "reason": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "changed (or nothing to change)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}}, "202": {"description": "identity change pending", "content": {"application/json": {"schema": {"type": "object", "required": ["pendingChangeId"], "properties": {"pendingChangeId": {"type": "string", "format": "uuid"}, "foreigner": {"$ref": "#/components/schemas/ForeignerDetail"}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "passport number taken", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong or the reason is missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}/history": {"get": {"summary": "The record's change history, newest first (officers, supervisors); the read is audited", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HistoryList"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}/passports": {"post": {"summary": "Add a renewed passport; the one expiring last becomes current", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["number", "expiresOn", "reason"], "properties": {"number": {"type": "string"}, "issuingCountry": {"type": "string"}, "issuedOn": {"type": "string", "format": "date"}, "expiresOn": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}}}},
-          "responses": {"201": {"description": "added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "passport already recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}/permits/{number}": {"patch": {"summary": "Record a permit's extension (endOn) or its status (active, expired, cancelled)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"endOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["active", "expired", "cancelled"]}, "reason": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such permit on this record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}/addresses": {"post": {"summary": "A new address from a day on (anywhere in Indonesia); the older one ends that day", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["line", "villageCode", "validFrom", "reason"], "properties": {"line": {"type": "string"}, "villageCode": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}}}},
-          "responses": {"201": {"description": "recorded (the record, when it is still in the caller's jurisdiction)"}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/foreigners/{id}/employments/{employment}": {"patch": {"summary": "End an employment", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "employment", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["endOn", "reason"], "properties": {"endOn": {"type": "string", "format": "date"}, "reason": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "ended", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignerDetail"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such employment on this record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/pending-changes": {"get": {"summary": "Identity changes waiting for approval, of records in the caller's jurisdiction", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/PendingChange"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/pending-changes/{id}/approve": {"post": {"summary": "Approve (a supervisor of the office other than the proposer); the values must not have changed since", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "approved and applied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PendingChange"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not a supervisor, or the proposer", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided, or the record changed since", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/pending-changes/{id}/reject": {"post": {"summary": "Reject with a note (a supervisor of the office other than the proposer)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "rejected", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PendingChange"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not a supervisor, or the proposer", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "the note is missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsors": {"get": {"summary": "Sponsors in the caller's scope (officers: seat in the jurisdiction; a sponsor: itself), by name; q also finds NIB/NPWP digits. The page read is audited", "security": [{"bearer": []}],
-          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Sponsor"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "an agency member, admin or integration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Create a sponsor (officers, supervisors): a company needs its NIB or NPWP; the seat lies in the jurisdiction", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/SponsorInput"}], "required": ["kind", "name", "address", "villageCode", "reason"]}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sponsor"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "another sponsor has this NIB or NPWP", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsors/{id}": {"get": {"summary": "One sponsor; the read is audited", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the sponsor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sponsor"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "an agency member, admin or integration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "patch": {"summary": "Change fields (absent fields stay); each change goes to the sponsor's history with the reason", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/SponsorInput"}], "required": ["reason"]}}}},
-          "responses": {"200": {"description": "changed (empty when the new seat lies outside the jurisdiction)"}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "another sponsor has this NIB or NPWP", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsors/{id}/history": {"get": {"summary": "The sponsor's change history, newest first (feed, officers, merges)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HistoryList"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsors/{id}/merge": {"post": {"summary": "Merge a duplicate into this sponsor at once: every reference moves here, the duplicate is kept as merged (never deleted)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["duplicateId", "reason"], "properties": {"duplicateId": {"type": "string", "format": "uuid"}, "reason": {"type": "string", "maxLength": 500}}}}}},
-          "responses": {"200": {"description": "merged", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorMerge"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already merged, or both hold an RPTKA, payment or report with the same number", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsor-merges": {"get": {"summary": "Merges proposed by the reconciliation of company lists (two sponsors one listed company points at), in the caller's jurisdiction", "security": [{"bearer": []}],
-          "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "accepted", "rejected"], "default": "open"}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/SponsorMerge"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsor-merges/{id}/accept": {"post": {"summary": "Merge now; keep may name the other record as the one to keep", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"keep": {"type": "string", "format": "uuid"}, "note": {"type": "string", "maxLength": 500}}}}}},
-          "responses": {"200": {"description": "merged", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorMerge"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided or merged", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/sponsor-merges/{id}/reject": {"post": {"summary": "Not the same sponsor", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 500}}}}}},
-          "responses": {"200": {"description": "rejected", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorMerge"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users": {"get": {"summary": "Accounts, by e-mail; q searches e-mail and name", "security": [{"bearer": []}],
-          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}, {"name": "role", "in": "query", "schema": {"type": "string", "enum": ["admin", "supervisor", "officer", "agency", "sponsor", "integration"]}}, {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["active", "disabled"]}}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Create an account; the user receives a one-time set-password link by e-mail (the admin never sees a password)", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/UserInput"}], "required": ["email", "name", "role"]}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "an account with this e-mail exists", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users/{id}": {"get": {"summary": "One account", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "patch": {"summary": "Change name, e-mail, role, unit or language (absent fields stay; a new role keeps the unit that fits it)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserInput"}}}},
-          "responses": {"200": {"description": "changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "e-mail taken, or the admin's own role", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users/{id}/disable": {"post": {"summary": "Disable: sessions and API tokens end at once, sign-in fails", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "the admin's own account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users/{id}/enable": {"post": {"summary": "Enable again", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "enabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users/{id}/two-factor-reset": {"post": {"summary": "Turn a user's second factor off (lost phone and recovery codes); the user's sessions and tokens end", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the account", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "409": {"description": "one's own account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/users/{id}/password-reset": {"post": {"summary": "E-mail the user a one-time new-password link (2 hours)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"202": {"description": "queued in the outbox"}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "the account is disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/offices": {"get": {"summary": "Offices with their time zone and jurisdiction", "security": [{"bearer": []}], "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Create (audited)", "security": [{"bearer": []}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/OfficeInput"}], "required": ["code", "name", "villageCode", "jurisdiction"]}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Office"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "code taken, or a regency of another office", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/offices/{id}": {"patch": {"summary": "Change (absent fields stay; audited with before and after)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OfficeInput"}}}},
-          "responses": {"200": {"description": "changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Office"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "code taken, or a regency of another office", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/agencies": {"get": {"summary": "Timpora agencies with their type and region", "security": [{"bearer": []}], "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agency"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Create (audited)", "security": [{"bearer": []}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/AgencyInput"}], "required": ["name", "type", "regionCode"]}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Agency"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "conflict", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/agencies/{id}": {"patch": {"summary": "Change (absent fields stay; audited with before and after)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgencyInput"}}}},
-          "responses": {"200": {"description": "changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Agency"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "conflict", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/permit-types": {"get": {"summary": "Permit types", "security": [{"bearer": []}], "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/PermitType"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Create (audited)", "security": [{"bearer": []}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "category": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}, "maxDays": {"type": "integer", "minimum": 1, "maximum": 3650}}}}}},
-          "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PermitType"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "code taken, or a category change of a type in use", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/admin/permit-types/{code}": {"patch": {"summary": "Change (absent fields stay; audited with before and after)", "security": [{"bearer": []}], "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "category": {"type": "string", "enum": ["ITK", "ITAS", "ITAP", "other"]}, "maxDays": {"type": "integer", "minimum": 1, "maximum": 3650}}}}}},
-          "responses": {"200": {"description": "changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PermitType"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "code taken, or a category change of a type in use", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/rules": {"get": {"summary": "Every version of the office's rules (deadlines, overstay fee, DKPTKA, warning thresholds, daily-report lateness), each with its valid-from day and legal basis", "security": [{"bearer": []}],
-          "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["deadline", "overstay-fee", "dkptka", "warning", "daily-report"]}}],
-          "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "the integration role", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "unknown kind", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "A new version of a rule from today or a later day (admin); audited with the version it follows", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "key", "value", "validFrom", "basis"], "properties": {
-            "kind": {"type": "string", "enum": ["deadline", "overstay-fee", "dkptka", "warning", "daily-report"]}, "key": {"type": "string"},
-            "value": {"oneOf": [{"type": "integer"}, {"type": "string"}, {"type": "array", "items": {"type": "integer"}}]}, "unit": {"type": "string"},
-            "validFrom": {"type": "string", "format": "date"}, "basis": {"type": "string", "maxLength": 300}, "officeCode": {"type": "string", "description": "deadline and daily-report only"}}}}}},
-          "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rule"}}}}, "401": {"description": "no or invalid token"},
-                        "403": {"description": "not an admin", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "a version of this rule from that day exists", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong; validFrom before today is named", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/orders": {"post": {"summary": "Issue a numbered order (surat perintah, Permenimipas 2/2025 Art. 30): supervisors; officers of the office, an area in the jurisdiction and/or targets, valid days (from yesterday at the earliest, at most 92 days); inspectionId/operationId: the check made without a prior order that it covers", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["purpose", "officerIds", "validFrom", "validTo"], "properties": {
-            "purpose": {"type": "string", "maxLength": 1000}, "officerIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "areaCode": {"type": "string"}, "targets": {"type": "string", "maxLength": 2000},
-            "validFrom": {"type": "string", "format": "date"}, "validTo": {"type": "string", "format": "date"}, "inspectionId": {"type": "string", "format": "uuid"}, "operationId": {"type": "string", "format": "uuid"}}}}}},
-          "responses": {"201": {"description": "issued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "only supervisors issue orders", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "get": {"summary": "The office's orders, newest first", "security": [{"bearer": []}],
-          "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "officers and supervisors only", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "bad paging", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/orders/owed": {"get": {"summary": "Checks made without a prior order (wanted, caught in the act) whose order is still owed; due the day after the check", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["kind", "id", "date", "reason", "dueBy", "overdue"], "properties": {"kind": {"type": "string", "enum": ["inspection", "operation"]}, "id": {"type": "string", "format": "uuid"}, "date": {"type": "string", "format": "date"}, "reason": {"type": "string"}, "dueBy": {"type": "string", "format": "date"}, "overdue": {"type": "boolean"}}}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "officers and supervisors only", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/orders/{id}": {"get": {"summary": "One order of the office", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "officers and supervisors only", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "no such order in the office", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/users": {"get": {"summary": "The company's users (its sponsor-admin only)", "security": [{"bearer": []}], "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/CompanyUser"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Invite a user of the company: a set-password link by e-mail", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "name"], "properties": {"email": {"type": "string"}, "name": {"type": "string"}, "language": {"type": "string", "enum": ["id", "en"]}}}}}},
-          "responses": {"201": {"description": "invited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompanyUser"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "an account with this e-mail exists", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/users/{id}/disable": {"post": {"summary": "Disable a user of the company (not oneself): sessions and tokens end at once", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompanyUser"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not a user of the company", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "one's own account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/users/{id}/enable": {"post": {"summary": "Enable a user of the company again", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "enabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompanyUser"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not a user of the company", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/agents": {"get": {"summary": "The company's grants to agents", "security": [{"bearer": []}], "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/AgentGrant"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Grant an agent (visa agency, law firm) access to chosen foreigners (foreignerIds) or the whole company, until expiresOn (at most a year); the agent's account is made, with a set-password link, if the e-mail has none", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "expiresOn"], "properties": {"email": {"type": "string"}, "organisation": {"type": "string", "description": "required for a new agent"}, "name": {"type": "string"},
-            "foreignerIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "expiresOn": {"type": "string", "format": "date"}}}}}},
-          "responses": {"201": {"description": "granted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentGrant"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "the e-mail belongs to an account that is not an agent's", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a field is wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/agents/{id}/revoke": {"post": {"summary": "Revoke a grant at once", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentGrant"}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "not the company's admin (agents never are)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not a grant of the company", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/portal/act-as": {"post": {"summary": "An agent with grants from several companies chooses the one it acts for, on this token", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["sponsorId"], "properties": {"sponsorId": {"type": "string", "format": "uuid"}}}}}},
-          "responses": {"200": {"description": "chosen"}, "401": {"description": "no or invalid token"}, "403": {"description": "not an agent", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "no grant in force from that company", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/proposed-changes": {"get": {"summary": "Changes proposed by findings (accepted sponsor reports, accepted agency-list matches, field findings) about records in the caller's jurisdiction; never applied by themselves", "security": [{"bearer": []}],
-          "parameters": [{"name": "source", "in": "query", "schema": {"type": "string", "enum": ["sponsor-report", "import", "daily-report"]}},
-                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "accepted", "rejected"]}}],
-          "responses": {"200": {"description": "the list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/ProposedChange"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/proposed-changes/{id}/accept": {"post": {"summary": "Accept and apply (address: villageCode when the proposal has none; employment: sponsorId of the new employer if registered; addressCheck: assignee, dueOn)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
-            "villageCode": {"type": "string"}, "line": {"type": "string"}, "sponsorId": {"type": "string", "format": "uuid"}, "position": {"type": "string"},
-            "assignee": {"type": "string", "format": "uuid"}, "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "accepted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProposedChange"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "a value is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/proposed-changes/{id}/reject": {"post": {"summary": "Reject with a note", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "rejected", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProposedChange"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not an officer or supervisor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "not found or outside the caller's scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "409": {"description": "already decided", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "the note is missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/registry/batches": {"post": {"summary": "Apply a registry feed batch (docs/registry-feed.md), all or nothing (supervisors, integration)", "security": [{"bearer": []}],
-          "parameters": [{"name": "dryRun", "in": "query", "schema": {"type": "boolean"}}],
-          "requestBody": {"required": true, "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
-          "responses": {"201": {"description": "applied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchSummary"}}}},
-                        "200": {"description": "the same batch again: the earlier id, counts 0", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchSummary"}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "not a supervisor or integration account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "415": {"description": "not application/zip", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "422": {"description": "bad rows or not a zip; nothing stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRejected"}}}}}},
-          "get": {"summary": "Batches received, newest first", "security": [{"bearer": []}],
-          "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-          "responses": {"200": {"description": "a page"}, "401": {"description": "no or invalid token"}, "403": {"description": "not a supervisor or integration account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "422": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/lookup": {"get": {"summary": "Field look-up by passport number (OCR-folded), name (romanisation variants, any order) or pasted MRZ (TD1/TD2/TD3, check digits verified); each result shown is audited with the purpose", "security": [{"bearer": []}],
-          "parameters": [{"name": "passport", "in": "query", "schema": {"type": "string"}}, {"name": "name", "in": "query", "schema": {"type": "string"}},
-                         {"name": "mrz", "in": "query", "description": "MRZ lines joined by newlines", "schema": {"type": "string"}},
-                         {"name": "purpose", "in": "query", "schema": {"type": "string", "enum": ["supervision", "verification", "fieldCheck", "investigation", "service"]}},
-                         {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
-          "responses": {"200": {"description": "matches in the caller's jurisdiction", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {
-              "items": {"type": "array", "items": {"type": "object", "required": ["id", "fullName", "status", "fineIDR"], "properties": {
-                "id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "passportNumber": {"type": "string"}, "nationality": {"type": "string"},
-                "status": {"type": "string", "enum": ["valid", "expiring", "overstayed", "noPermit", "departed"]}, "daysLeft": {"type": "integer"}, "daysOverstayed": {"type": "integer"},
-                "fineIDR": {"type": "integer"}, "deportationCase": {"type": "boolean"}, "sponsorName": {"type": "string"}, "sponsorPhone": {"type": "string"}, "address": {"type": "string"},
-                "openTasks": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "title": {"type": "string"}, "dueOn": {"type": "string", "format": "date"}}}}}}},
-              "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "officers and supervisors only"},
-                        "422": {"description": "bad parameter, or a malformed MRZ (the error names the failed check digit and line)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/public-reports": {"post": {"summary": "A citizen reports a suspicious foreigner (no login). Rate-limited per address; a repeated report answers 200 with the first report's code",
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["description", "kelurahanCode", "seenAt"], "properties": {
-            "description": {"type": "string", "minLength": 10, "maxLength": 2000}, "kelurahanCode": {"type": "string"}, "seenAt": {"type": "string", "format": "date-time"},
-            "latitude": {"type": "number"}, "longitude": {"type": "number"}, "contact": {"type": "string", "maxLength": 200},
-            "photo": {"type": "string", "format": "byte", "description": "optional JPEG or PNG, base64, at most 5 MB; metadata (GPS) removed"}}}}}},
-          "responses": {"201": {"description": "received", "content": {"application/json": {"schema": {"type": "object", "required": ["trackingCode"], "properties": {"trackingCode": {"type": "string"}}}}}},
-                        "200": {"description": "the same report was already received; its code", "content": {"application/json": {"schema": {"type": "object", "required": ["trackingCode"], "properties": {"trackingCode": {"type": "string"}}}}}},
-                        "422": {"description": "invalid field, named in the error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "429": {"description": "too many reports from this address"}}}},
-        "/api/v1/public-reports/{code}": {"get": {"summary": "The status of a public report, and nothing else (no login)",
-          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["received", "inReview", "closed"]}}}}}},
-                        "404": {"description": "unknown tracking code"}}}},
-        "/api/v1/stats": {"get": {"summary": "Counts of foreigners in the caller's scope (agency members: their region)", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Counts"}}}}, "401": {"description": "no or invalid token"}}}},
-        "/api/v1/regions": {"get": {"summary": "Administrative regions of all Indonesia with official Kemendagri codes, by name (every word in the name or the names above it: 'ngoro mojokerto') or code prefix; each with its path. No login needed (the public report form uses it); 120 requests a minute per address", "security": [],
-          "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}, {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "regency", "district", "village"]}},
-                         {"name": "parent", "in": "query", "schema": {"type": "string"}}, {"name": "within", "in": "query", "description": "comma-separated region codes the results must lie in", "schema": {"type": "string"}},
-                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
-          "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionList"}}}}, "401": {"description": "an invalid token was sent"}, "422": {"description": "bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "429": {"description": "too many requests from this address"}}}},
-        "/api/v1/imports": {
-          "post": {"summary": "Import an agency list (CSV body or multipart part `file`; UTF-8 or Windows-1252, comma or semicolon). Columns are mapped by header name or by the owner's saved mapping; every row is validated before anything is stored; reconciliation against the registry then runs in the background", "security": [{"bearer": []}],
-            "parameters": [{"name": "kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["foreign-workers", "residents", "persons-checked", "companies"]}},
-                           {"name": "agency", "in": "query", "description": "officers: import on behalf of this agency", "schema": {"type": "string", "format": "uuid"}},
-                           {"name": "badFields", "in": "query", "description": "setAside: rows whose only faults are unreadable fields (dates, codes, passport, NPWP, NIB) are imported with those fields kept raw and flagged; without it such rows refuse the file (422)", "schema": {"type": "string", "enum": ["setAside", "refuse"]}}],
-            "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "kind": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "stored; reconciling", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
-                          "200": {"description": "the same file was imported before: that import, nothing new stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}},
-                          "401": {"description": "no or invalid token"}, "403": {"description": "agency members, officers and supervisors only"},
-                          "422": {"description": "invalid file: every bad line with its reason; nothing stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InvalidFile"}}}}}},
-          "get": {"summary": "Imports the caller may see (agency members: their agency's)", "security": [{"bearer": []}],
-            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Import"}}, "total": {"type": "integer"}}}}}}, "401": {"description": "no or invalid token"}, "403": {"description": "role not allowed"}}}},
-        "/api/v1/imports/{id}": {"get": {"summary": "Status and progress of an import", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the import", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/imports/{id}/cancel": {"post": {"summary": "Cancel an import still being reconciled: it and its rows are removed", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found"}, "409": {"description": "already reconciled"}}}},
-        "/api/v1/imports/{id}/rerun": {"post": {"summary": "Reconcile again (e.g. after the registry changed); people's decisions are kept", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "reconciling", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Import"}}}}, "404": {"description": "not found"}, "409": {"description": "still reconciling"}}}},
-        "/api/v1/imports/{id}/reconciliation": {"get": {"summary": "Matched / review / unmatched counts; for officers also the rows with the registry foreigner (or sponsor) linked, the probability and each field's contribution", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["matched", "review", "unmatched"]}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
-          "responses": {"200": {"description": "counts (agency members) or counts and items (officers)", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "matched", "review", "unmatched"], "properties": {
-            "status": {"type": "string"}, "matched": {"type": "integer"}, "review": {"type": "integer"}, "unmatched": {"type": "integer"}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"},
-            "items": {"type": "array", "items": {"type": "object", "required": ["rowId", "line", "state", "agencyRow"], "properties": {
-              "rowId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "state": {"type": "string", "enum": ["matched", "review", "unmatched"]}, "decision": {"type": "string", "enum": ["accepted", "rejected"]},
-              "probability": {"type": "number"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "agencyRow": {"type": "object"},
-              "explanation": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "level": {"type": "integer"}, "weight": {"type": "number"}, "exact": {"type": "boolean"}}}}}}}}}}}},
-                        "404": {"description": "not found or not visible"}}}},
-        "/api/v1/imports/{id}/rows/{row}/decision": {"post": {"summary": "Officers accept or reject a row's link, or undo a decision; audited; a re-run never overwrites it", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "row", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accepted", "rejected", "undo"]}, "foreignerId": {"type": "string", "format": "uuid"}}}}}},
-          "responses": {"200": {"description": "the row"}, "403": {"description": "officers and supervisors only"}, "404": {"description": "not found"}, "409": {"description": "reconciliation still running"}, "422": {"description": "bad decision"}}}},
-        "/api/v1/discrepancies": {"get": {"summary": "Discrepancies between the latest reconciled agency lists and the registry in the caller's region. Without kind: the count of each kind. Officers get the items; agency members counts only", "security": [{"bearer": []}],
-          "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["unregistered", "no-valid-permit", "employer-mismatch", "address-mismatch", "company-not-sponsor", "sponsor-not-listed", "virtual-sponsor"]}}],
-          "responses": {"200": {"description": "{kind, count, items?} or {kinds: [{kind, count}]}", "content": {"application/json": {"schema": {"type": "object", "properties": {
-            "kind": {"type": "string"}, "count": {"type": "integer"}, "kinds": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "count": {"type": "integer"}}}},
-            "items": {"type": "array", "items": {"type": "object", "required": ["kind", "name", "detail"], "properties": {"kind": {"type": "string"}, "name": {"type": "string"}, "nationality": {"type": "string"},
-              "passportNumber": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "importId": {"type": "string", "format": "uuid"}, "line": {"type": "integer"}, "detail": {"type": "string"}}}}}}}}},
-                        "401": {"description": "no or invalid token"}, "403": {"description": "agency members, officers and supervisors only"}, "422": {"description": "unknown kind"}}}},
-        "/api/v1/daily-reports": {
-          "post": {"summary": "Open the day's report (officers, supervisors) with entries; the same day again answers 200 with the existing report and adds only new clientIds", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ReportEntry"}}}}}}},
-            "responses": {"201": {"description": "created (status draft)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "200": {"description": "the day's existing report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}},
-                          "403": {"description": "officers and supervisors only"}, "409": {"description": "the day's report is submitted or approved"}, "422": {"description": "invalid field, named (entries[i].field)"}}},
-          "get": {"summary": "Reports the caller may see (officers: own; supervisors: their office), newest first", "security": [{"bearer": []}],
-            "parameters": [{"name": "officer", "in": "query", "schema": {"type": "string", "description": "an officer's id or me"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                           {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "finding", "in": "query", "schema": {"type": "string"}},
-                           {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "place", "in": "query", "schema": {"type": "string", "description": "kecamatan or kelurahan code"}},
-                           {"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/DailyReport"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "422": {"description": "bad filter"}}}},
-        "/api/v1/daily-reports/{id}": {"get": {"summary": "One report with its entries and every submitted version", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/daily-reports/{id}/entries": {"post": {"summary": "Add one entry; the same clientId again answers 200 with the existing entry", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportEntry"}}}},
-          "responses": {"201": {"description": "added"}, "200": {"description": "already there"}, "404": {"description": "not found"}, "409": {"description": "submitted or approved"}, "422": {"description": "invalid field"}}}},
-        "/api/v1/daily-reports/{id}/entries/{entry}": {"delete": {"summary": "Remove an entry from a draft or returned report", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "entry", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"204": {"description": "removed"}, "404": {"description": "not found"}, "409": {"description": "submitted or approved"}}}},
-        "/api/v1/daily-reports/{id}/submit": {"post": {"summary": "Submit to the supervisor; the entries as submitted become a new version", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "409": {"description": "approved"}, "422": {"description": "no entries"}}}},
-        "/api/v1/daily-reports/{id}/approve": {"post": {"summary": "A supervisor of the same office approves; the report is final", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"comment": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "approved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "403": {"description": "not a supervisor of this office"}, "409": {"description": "not submitted, or already approved"}}}},
-        "/api/v1/daily-reports/{id}/return": {"post": {"summary": "A supervisor of the same office returns it with a comment saying what to fix", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["comment"], "properties": {"comment": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "returned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DailyReport"}}}}, "403": {"description": "not a supervisor of this office"}, "409": {"description": "not submitted"}, "422": {"description": "no comment"}}}},
-        "/api/v1/tasks": {
-          "post": {"summary": "A supervisor assigns a task to officers of the office (verify an address, visit a company, follow up a public report)", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "kind", "dueOn", "assignees"], "properties": {
-              "title": {"type": "string"}, "kind": {"type": "string", "enum": ["verifyAddress", "visitCompany", "followUpReport", "other"]}, "dueOn": {"type": "string", "format": "date"},
-              "assignees": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "publicReportCode": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}}, "403": {"description": "supervisors only"}, "422": {"description": "invalid field, named"}}},
-          "get": {"summary": "Tasks: officers their own queue; supervisors their office's (assignee=me or an officer's id narrows it)", "security": [{"bearer": []}],
-            "parameters": [{"name": "assignee", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "done", "cancelled"]}},
-                           {"name": "overdue", "in": "query", "schema": {"type": "boolean"}}],
-            "responses": {"200": {"description": "tasks, by due date", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}, "total": {"type": "integer"}}}}}}, "403": {"description": "officers and supervisors only"}}}},
-        "/api/v1/tasks/{id}/done": {"post": {"summary": "An assigned officer finishes a task, naming the daily-report entry that did it", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"entryId": {"type": "string", "format": "uuid"}}}}}},
-          "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}}, "403": {"description": "not assigned"}, "404": {"description": "not found"}, "409": {"description": "not open"}, "422": {"description": "entry not one of the officer's own"}}}},
-        "/api/v1/daily-reports/{id}/entries/{entry}/photos": {"post": {"summary": "Add a photo (JPEG or PNG, at most 8 MB, at most 5 per entry) to an entry of a draft or returned report; the type is judged from the bytes and EXIF/XMP/GPS and text metadata are removed before storage", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "entry", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}, "image/png": {"schema": {"type": "string", "format": "binary"}}, "multipart/form-data": {"schema": {"type": "object", "properties": {"photo": {"type": "string", "format": "binary"}}}}}},
-          "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "contentType": {"type": "string"}, "size": {"type": "integer"}}}}}},
-                        "404": {"description": "not found"}, "409": {"description": "submitted or approved"}, "422": {"description": "not a JPEG/PNG, too large, damaged"}}}},
-        "/api/v1/public-reports/{code}/triage": {"post": {"summary": "Officers of the report's jurisdiction link it to a foreigner (passport or id) or sponsor, close it with an outcome, or reopen it; audited. Field tasks from a report: POST /api/v1/tasks with publicReportCode", "security": [{"bearer": []}],
-          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {"action": {"type": "string", "enum": ["link", "close", "reopen"]},
-            "passport": {"type": "string"}, "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "outcome": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "the report's triage state", "content": {"application/json": {"schema": {"type": "object", "properties": {"trackingCode": {"type": "string"}, "status": {"type": "string"},
-            "foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "outcome": {"type": "string"}}}}}},
-                        "403": {"description": "officers and supervisors only"}, "404": {"description": "unknown or outside the jurisdiction"}, "409": {"description": "closed / not closed"}, "422": {"description": "missing outcome or link"}}}},
-        "/api/v1/sponsor-reports": {
-          "post": {"summary": "A sponsor files a mandatory report (wajib lapor) about a foreigner it sponsors; the deadline comes from the configurable rules (deadline_rules) counted from eventOn; idempotent by clientId", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["clientId", "foreignerId", "type", "eventOn"], "properties": {
-              "clientId": {"type": "string", "maxLength": 64}, "foreignerId": {"type": "string", "format": "uuid"},
-              "type": {"type": "string", "enum": ["arrival", "addressChange", "civilStatusChange", "employerChange", "endOfSponsorship", "departure"]},
-              "eventOn": {"type": "string", "format": "date"}, "address": {"type": "string"}, "kelurahanCode": {"type": "string"},
-              "civilStatus": {"type": "string", "enum": ["marriage", "divorce", "birth", "death"]}, "newEmployer": {"type": "string"}, "position": {"type": "string"},
-              "reason": {"type": "string"}, "destination": {"type": "string"}, "note": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "filed; receipt number, due date, on time or late", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorReport"}}}},
-                          "200": {"description": "the same clientId again: the first report, nothing new"}, "403": {"description": "not a foreigner this sponsor sponsors; nothing written"}, "422": {"description": "invalid field, named"}}},
-          "get": {"summary": "Mandatory reports: a sponsor its own, officers those in their jurisdiction", "security": [{"bearer": []}],
-            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["submitted", "accepted", "returned"]}}, {"name": "foreigner", "in": "query", "schema": {"type": "string", "format": "uuid"}}],
-            "responses": {"200": {"description": "newest first", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/SponsorReport"}}}}}, "403": {"description": "agency members and admins"}}}},
-        "/api/v1/sponsor-reports/{id}": {"get": {"summary": "One mandatory report", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorReport"}}}}, "404": {"description": "unknown or not visible"}}}},
-        "/api/v1/sponsor-reports/{id}/review": {"post": {"summary": "An officer of the foreigner's jurisdiction accepts or returns (with a reason) a submitted report; the sponsor is notified in the app and by e-mail", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accept", "return"]}, "reason": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "reviewed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SponsorReport"}}}}, "404": {"description": "unknown or outside the jurisdiction"}, "409": {"description": "already reviewed"}, "422": {"description": "no decision, or a return without a reason"}}}},
-        "/api/v1/sponsor-obligations": {"get": {"summary": "Registry events of the last 90 days without a report yet (a new permit: arrival; an ended employment: end of sponsorship), due or overdue", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "by due date", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "foreignerName": {"type": "string"}, "type": {"type": "string"}, "eventOn": {"type": "string", "format": "date"}, "dueOn": {"type": "string", "format": "date"}, "status": {"type": "string", "enum": ["due", "overdue"]}, "days": {"type": "integer"}}}}}}}}}},
-        "/api/v1/portal/contact": {"post": {"summary": "A sponsor sets the e-mail address and language (id or en) of its warning digests; audited", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["language"], "properties": {"email": {"type": "string"}, "language": {"type": "string", "enum": ["id", "en"]}}}}}},
-          "responses": {"200": {"description": "saved", "content": {"application/json": {"schema": {"type": "object", "properties": {"email": {"type": "string"}, "language": {"type": "string"}}}}}}, "403": {"description": "sponsors only"}, "422": {"description": "not an e-mail address, or an unknown language"}}}},
-        "/api/v1/portal/foreigners": {"get": {"summary": "A sponsor's foreigners with permit status and days to expiry", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "by permit end", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "nationality": {"type": "string"}, "passportNumber": {"type": "string"}, "permitCategory": {"type": "string"}, "permitEnd": {"type": "string", "format": "date"}, "status": {"type": "string"}, "daysToExpiry": {"type": "integer"}}}}}}}, "403": {"description": "sponsors only"}}}},
-        "/api/v1/overstays": {"get": {"summary": "Officers: foreigners in the jurisdiction whose permit has ended, with days and the overstay fee so far (rate valid on each day)", "security": [{"bearer": []}],
-          "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}, {"name": "per", "in": "query", "schema": {"type": "integer"}}],
-          "responses": {"200": {"description": "longest first", "content": {"application/json": {"schema": {"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "permitEnd": {"type": "string", "format": "date"}, "days": {"type": "integer"}, "feeIDR": {"type": "integer"}, "deportationCase": {"type": "boolean"}}}}}}}}}, "403": {"description": "officers and supervisors only"}}}},
-        "/api/v1/warnings": {"get": {"summary": "Officers: the early warnings found on a day in the jurisdiction (threshold in days before the end, -1 = overstay)", "security": [{"bearer": []}],
-          "parameters": [{"name": "day", "in": "query", "schema": {"type": "string", "format": "date"}}],
-          "responses": {"200": {"description": "the day's warnings", "content": {"application/json": {"schema": {"type": "object", "properties": {"day": {"type": "string"}, "items": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "fullName": {"type": "string"}, "threshold": {"type": "integer"}, "permitEnd": {"type": "string"}, "emailed": {"type": "boolean"}}}}}}}}}}}},
-        "/api/v1/outbox": {"get": {"summary": "Admins: e-mail delivery status (no message bodies; recipients masked)", "security": [{"bearer": []}],
-          "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]}}],
-          "responses": {"200": {"description": "counts per status and the latest 200 messages", "content": {"application/json": {"schema": {"type": "object", "properties": {"smtp": {"type": "string"}, "counts": {"type": "object"}, "items": {"type": "array", "items": {"type": "object"}}}}}}}, "403": {"description": "admins only"}}}},
-        "/api/v1/rptka": {"post": {"summary": "A company sponsor records an RPTKA (approved foreign-worker plan): number, period, positions with quotas", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["number", "validFrom", "validTo", "positions"], "properties": {"number": {"type": "string"}, "validFrom": {"type": "string", "format": "date"}, "validTo": {"type": "string", "format": "date"},
-            "positions": {"type": "array", "items": {"type": "object", "required": ["title", "quota"], "properties": {"title": {"type": "string"}, "quota": {"type": "integer", "minimum": 1}}}}}}}}},
-          "responses": {"201": {"description": "recorded, with position ids"}, "403": {"description": "not a company sponsor"}, "409": {"description": "number already recorded"}, "422": {"description": "invalid field, named"}}}},
-        "/api/v1/tka-assignments": {"post": {"summary": "A company sponsor sets a worker's RPTKA position and Indonesian understudy", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["foreignerId"], "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "positionId": {"type": "string", "format": "uuid"}, "understudyName": {"type": "string"}, "understudyPosition": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "saved"}, "403": {"description": "not a foreigner this company sponsors"}, "422": {"description": "position not of this company's RPTKA"}}}},
-        "/api/v1/dkptka-payments": {"post": {"summary": "A company sponsor records a DKPTKA payment for a worker (months covered from fromMonth); idempotent by reference", "security": [{"bearer": []}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["foreignerId", "fromMonth", "months", "amountUsd", "paidOn", "reference"], "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "fromMonth": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "months": {"type": "integer"}, "amountUsd": {"type": "integer"}, "paidOn": {"type": "string", "format": "date"}, "reference": {"type": "string"}}}}}},
-          "responses": {"201": {"description": "recorded"}, "200": {"description": "the same reference again: the first record"}, "403": {"description": "not a foreigner this company sponsors"}, "422": {"description": "invalid field, named"}}}},
-        "/api/v1/portal/foreign-workers": {"get": {"summary": "A company sponsor's positions, workers, understudies, unpaid DKPTKA months and the mismatch list", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "overview", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignWorkerOverview"}}}}, "403": {"description": "not a company sponsor"}}}},
-        "/api/v1/sponsors/{id}/foreign-workers": {"get": {"summary": "Officers: the same overview for a company in the jurisdiction", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "overview", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ForeignWorkerOverview"}}}}, "404": {"description": "unknown or outside the jurisdiction"}}}},
-        "/api/v1/operations": {
-          "post": {"summary": "Plan a joint Timpora operation (officers, supervisors): date, kecamatan/kelurahan in the jurisdiction, agencies, people, targets", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "date", "areaCode"], "properties": {"title": {"type": "string"}, "date": {"type": "string", "format": "date"},
-              "areaCode": {"type": "string"}, "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "participants": {"type": "string"},
-              "targets": {"type": "array", "items": {"type": "object", "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "sponsorId": {"type": "string", "format": "uuid"}, "label": {"type": "string"}}}},
-              "orderId": {"type": "string", "format": "uuid", "description": "the order it runs under; required (422 naming orderId) when the office requires orders, unless withoutOrder"}, "withoutOrder": {"type": "string", "enum": ["wanted", "caughtInAct"], "description": "a check before its order; the order is owed by the next day"}}}}}},
-            "responses": {"201": {"description": "planned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field, named"}}},
-          "get": {"summary": "Operations: the office's (officers, supervisors, full), or those in the agency's region (agency members: plan and aggregate results only); newest first, paged", "security": [{"bearer": []}],
-            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
-            "responses": {"200": {"description": "list", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
-        "/api/v1/operations/{id}": {"get": {"summary": "One operation (agency members: plan and aggregates only)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/operations/{id}/results": {"post": {"summary": "Record the result for one target", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["targetId", "result"], "properties": {"targetId": {"type": "string", "format": "uuid"},
-            "result": {"type": "string", "enum": ["notChecked", "compliant", "violation", "notFound"]}, "finding": {"type": "string"}, "note": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found"}, "409": {"description": "cancelled"}, "422": {"description": "invalid field"}}}},
-        "/api/v1/operations/{id}/actions": {"post": {"summary": "Record an administrative action (TAK) with its legal basis, status and follow-up date", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "legalBasis"], "properties": {"targetId": {"type": "string", "format": "uuid"}, "foreignerId": {"type": "string", "format": "uuid"},
-            "action": {"type": "string", "enum": ["entryBanList", "permitRestriction", "placeBan", "residenceObligation", "fee", "deportation", "warning", "detention"]}, "legalBasis": {"type": "string"}, "status": {"type": "string", "enum": ["proposed"], "description": "every action starts as a proposal"},
-            "dueOn": {"type": "string", "format": "date"}, "note": {"type": "string"}}}}}},
-          "responses": {"201": {"description": "the operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "404": {"description": "not found"}, "422": {"description": "invalid field"}}}},
-        "/api/v1/operations/{id}/actions/{actionId}/transition": {"post": {"summary": "Move an action on: decided (supervisors; decisionNumber required) → executed → closed, or cancelled (note required) before it is carried out", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "actionId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "enum": ["decided", "executed", "closed", "cancelled"]},
-            "decisionNumber": {"type": "string", "maxLength": 100}, "note": {"type": "string", "maxLength": 2000}}}}}},
-          "responses": {"200": {"description": "the action", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": {"description": "no or invalid token"},
-                        "403": {"description": "deciding is for supervisors", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "no such action in this operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "409": {"description": "not a transition from the action's state", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "422": {"description": "a field is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/operations/{id}/complete": {"post": {"summary": "Mark the operation done with a summary", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"summary": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}, "409": {"description": "not planned"}}}},
-        "/api/v1/inspections": {
-          "post": {"summary": "Plan a company inspection (announced or not; escort and entry procedure)", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["sponsorId", "date"], "properties": {"sponsorId": {"type": "string", "format": "uuid"},
-              "date": {"type": "string", "format": "date"}, "announced": {"type": "boolean"}, "entryProcedure": {"type": "string"}, "escortName": {"type": "string"}, "escortPosition": {"type": "string"},
-              "officers": {"type": "string"}, "internalNotes": {"type": "string"}, "orderId": {"type": "string", "format": "uuid", "description": "the order it runs under; required (422 naming orderId) when the office requires orders, unless withoutOrder"}, "withoutOrder": {"type": "string", "enum": ["wanted", "caughtInAct"], "description": "a check before its order; the order is owed by the next day"}}}}}},
-            "responses": {"201": {"description": "planned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field"}}},
-          "get": {"summary": "Inspections: the office's (officers), or the sponsor's own completed ones without internal notes", "security": [{"bearer": []}],
-            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}], "responses": {"200": {"description": "list, newest first, paged", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Inspection"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
-        "/api/v1/inspections/{id}": {"get": {"summary": "One inspection", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the inspection", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/inspections/{id}/findings": {"post": {"summary": "A finding for one foreign worker (foreignerId or passport)", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["finding"], "properties": {"foreignerId": {"type": "string", "format": "uuid"}, "passport": {"type": "string"},
-            "finding": {"type": "string"}, "publicNote": {"type": "string"}, "internalNote": {"type": "string"}}}}}},
-          "responses": {"201": {"description": "the inspection", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "409": {"description": "completed"}, "422": {"description": "invalid field"}}}},
-        "/api/v1/inspections/{id}/complete": {"post": {"summary": "Complete with the outcome and any required action (with its due date) the sponsor will see", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["outcome"], "properties": {"outcome": {"type": "string"}, "requiredAction": {"type": "string"},
-            "actionDue": {"type": "string", "format": "date"}, "internalNotes": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "completed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}}, "409": {"description": "already completed"}, "422": {"description": "invalid field"}}}},
-        "/api/v1/meetings": {
-          "post": {"summary": "Schedule a Timpora meeting for a region (officers, supervisors); participants are notified", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["title", "regionCode", "scheduledAt"], "properties": {"title": {"type": "string"}, "regionCode": {"type": "string"},
-              "scheduledAt": {"type": "string"}, "place": {"type": "string"}, "agencyIds": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "agenda": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "scheduled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "403": {"description": "officers and supervisors only"}, "422": {"description": "invalid field"}}},
-          "get": {"summary": "Meetings of the office (officers) or of the agency's region (agency members)", "security": [{"bearer": []}],
-            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}], "responses": {"200": {"description": "list, newest first, paged", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "per"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per": {"type": "integer"}}}}}}, "403": {"description": "role not allowed"}}}},
-        "/api/v1/meetings/{id}": {"get": {"summary": "One meeting with its decisions", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/meetings/{id}/decisions/{decisionId}/done": {"post": {"summary": "Mark a meeting decision done (the office's staff or the decision's owner)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "decisionId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "the meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "401": {"description": "no or invalid token"},
-                        "403": {"description": "neither staff of the office nor the owner", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "no such decision", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "409": {"description": "already done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/meetings/{id}/minutes": {"post": {"summary": "Record the minutes and decisions (owner, due date); participants are notified", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["minutes"], "properties": {"minutes": {"type": "string"},
-            "decisions": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}, "owner": {"type": "string"}, "dueOn": {"type": "string", "format": "date"},
-              "ownerId": {"type": "string", "format": "uuid", "description": "the owner's account (office staff or a member of an invited agency): reminded on the due day"}}}}}}}}},
-          "responses": {"200": {"description": "the meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Meeting"}}}}, "422": {"description": "invalid field"}}}},
-        "/api/v1/threads/{kind}/{id}": {"get": {"summary": "The discussion of a meeting or joint operation (same visibility as its subject)", "security": [{"bearer": []}], "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["meeting", "operation"]}}, {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "messages, oldest first", "content": {"application/json": {"schema": {"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"},
-            "messages": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "author": {"type": "string"}, "body": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}}}}}}}}}, "404": {"description": "not found or not visible"}}}},
-        "/api/v1/threads/{kind}/{id}/messages": {"post": {"summary": "Write in the discussion; the other participants are notified", "security": [{"bearer": []}], "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["meeting", "operation"]}}, {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 4000}}}}}},
-          "responses": {"201": {"description": "posted"}, "404": {"description": "not found or not visible"}, "422": {"description": "empty"}}}},
-        "/api/v1/notifications": {"get": {"summary": "The caller's in-app notifications, newest first, with the unread count", "security": [{"bearer": []}],
-          "responses": {"200": {"description": "notifications", "content": {"application/json": {"schema": {"type": "object", "properties": {"unread": {"type": "integer"},
-            "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "title": {"type": "string"}, "link": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "read": {"type": "boolean"}}}}}}}}}}}},
-        "/api/v1/notifications/{id}/read": {"post": {"summary": "Mark one of the caller's notifications read", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"204": {"description": "read"}, "404": {"description": "not the caller's"}}}},
-        "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
-      }
+        let out = try! JSONSerialization.data(withJSONObject: completed(declared), options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: out, as: UTF8.self)
+    }()
+
+    static let methods = ["get", "put", "post", "delete", "patch"]
+
+    static func completed(_ declared: [String: Any]) -> [String: Any] {
+        var doc = declared
+        let schemas = (doc["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        var components = doc["components"] as? [String: Any] ?? [:]
+        var refinedSchemas = refined(schemas) as? [String: Any] ?? [:]
+        for (name, schema) in refinedSchemas where name.hasSuffix("Input") {
+            refinedSchemas[name] = nullableWhenOptional(schema as? [String: Any] ?? [:])
+        }
+        components["schemas"] = refinedSchemas
+        doc["components"] = components
+        var paths = refined(doc["paths"] ?? [:]) as? [String: Any] ?? [:]
+        for (path, item) in paths {
+            guard var item = item as? [String: Any] else { continue }
+            for method in methods {
+                guard let op = item[method] as? [String: Any] else { continue }
+                item[method] = completed(op, path: path, schemas: schemas)
+            }
+            paths[path] = item
+        }
+        doc["paths"] = paths
+        return doc
     }
-    """#
+
+    static func completed(_ declared: [String: Any], path: String, schemas: [String: Any]) -> [String: Any] {
+        var op = declared
+        var parameters = op["parameters"] as? [[String: Any]] ?? []
+        func has(_ name: String, in place: String) -> Bool {
+            parameters.contains { $0["name"] as? String == name && $0["in"] as? String == place }
+        }
+        // Every path parameter declared (a string unless the declaration says more).
+        for segment in path.split(separator: "/") where segment.hasPrefix("{") && segment.hasSuffix("}") {
+            let name = String(segment.dropFirst().dropLast())
+            if !has(name, in: "path") {
+                parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
+            }
+        }
+        var responses = op["responses"] as? [String: Any] ?? [:]
+        // Paging parameters have the bounds `Paging` enforces; an optional query parameter given empty is
+        // not given (what an HTML form sends for "any").
+        parameters = parameters.map { parameter in
+            guard parameter["in"] as? String == "query", var schema = parameter["schema"] as? [String: Any] else { return parameter }
+            var p = parameter
+            switch parameter["name"] as? String {
+            case "page":
+                schema = ["type": "integer", "minimum": 1, "maximum": Paging.maxPage]
+            case "per":
+                schema = ["type": "integer", "minimum": 1, "maximum": schema["maximum"] ?? 100]
+            default:
+                guard parameter["required"] as? Bool != true, schema["type"] as? String == "string" else { return parameter }
+                if var values = schema["enum"] as? [String] {
+                    if !values.contains("") { values.append("") }
+                    schema["enum"] = values
+                } else if schema["format"] != nil || schema["pattern"] != nil {
+                    var rule = schema
+                    rule["type"] = nil
+                    rule["description"] = nil
+                    schema = ["type": "string", "anyOf": [["maxLength": 0], rule]]
+                    if let d = parameter["schema"].flatMap({ ($0 as? [String: Any])?["description"] }) { schema["description"] = d }
+                }
+            }
+            p["schema"] = schema
+            return p
+        }
+        // A list answer takes the paging parameters.
+        if isList(responses["200"], schemas: schemas) {
+            if !has("page", in: "query") {
+                parameters.append(["name": "page", "in": "query", "description": "from 1", "schema": ["type": "integer", "minimum": 1, "maximum": Paging.maxPage]])
+            }
+            if !has("per", in: "query") {
+                parameters.append(["name": "per", "in": "query", "description": "items per page", "schema": ["type": "integer", "minimum": 1, "maximum": 100]])
+            }
+        }
+        if !parameters.isEmpty { op["parameters"] = parameters }
+        if var body = op["requestBody"] as? [String: Any], var content = body["content"] as? [String: Any],
+           var json = content["application/json"] as? [String: Any], let schema = json["schema"] as? [String: Any] {
+            json["schema"] = nullableWhenOptional(nonBlank(schema, schemas: schemas))
+            content["application/json"] = json
+            body["content"] = content
+            op["requestBody"] = body
+        }
+
+        let secured = !(op["security"] as? [Any] ?? []).isEmpty
+        let hasPathParameter = parameters.contains { $0["in"] as? String == "path" }
+        let hasBody = op["requestBody"] != nil
+        var common: [(String, String)] = []
+        if secured {
+            common.append(("401", "no token, or one that expired or was revoked"))
+            common.append(("403", "the caller's role may not do this"))
+        }
+        if hasPathParameter { common.append(("404", "no such record, or none in the caller's scope")) }
+        if hasBody {
+            common.append(("400", "the body is not well-formed"))
+            common.append(("413", "the body is larger than allowed"))
+            common.append(("415", "a Content-Type the operation does not take"))
+        }
+        if hasBody || !parameters.isEmpty { common.append(("422", "a parameter or field is invalid; error.field names it")) }
+        for (status, description) in common where responses[status] == nil {
+            responses[status] = ["description": description]
+        }
+        // Every error answer is the error object.
+        for (status, response) in responses {
+            guard status.hasPrefix("4") || status.hasPrefix("5"), var r = response as? [String: Any], r["content"] == nil else { continue }
+            r["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
+            responses[status] = r
+        }
+        op["responses"] = responses
+        return op
+    }
+
+    /// The project's own formats replaced by what they mean, anywhere in the document.
+    static func refined(_ node: Any) -> Any {
+        if let list = node as? [Any] { return list.map(refined) }
+        guard var object = node as? [String: Any] else { return node }
+        for (key, value) in object { object[key] = refined(value) }
+        switch object["format"] as? String {
+        case "country":
+            object["format"] = nil
+            object["enum"] = Countries.alpha3.sorted()
+        case "email":
+            object["format"] = nil
+            object["maxLength"] = 254
+            object["pattern"] = EmailAddress.pattern
+        case "name":
+            // `RegistryEdits.name`: up to 100 characters, at least one letter, no control characters.
+            object["format"] = nil
+            object["maxLength"] = 100
+            object["pattern"] = "^[^\\x00-\\x1F\\x7F-\\x9F]*\\p{L}[^\\x00-\\x1F\\x7F-\\x9F]*$"
+        case "region-code":
+            // `RegionCode.isValid`: one to four groups of digits (35, 35.16, 35.16.05, 35.16.05.2010).
+            object["format"] = nil
+            object["pattern"] = "^[0-9]+(\\.[0-9]+){0,3}$"
+        case "region-codes":
+            // Up to 50 region codes separated by commas.
+            object["format"] = nil
+            object["pattern"] = "^[ \t]*[0-9]+(\\.[0-9]+){0,3}[ \t]*(,[ \t]*[0-9]+(\\.[0-9]+){0,3}[ \t]*){0,49}$"
+        case "passport-number":
+            object["format"] = nil
+            object["pattern"] = "^[A-Za-z0-9]{5,20}$"
+        default: break
+        }
+        return object
+    }
+
+    /// A body's optional fields may be null: the server decodes null as "not given"; an optional date may
+    /// also be empty.
+    static func nullableWhenOptional(_ schema: [String: Any]) -> [String: Any] {
+        var out = schema
+        if let parts = schema["allOf"] as? [Any] {
+            out["allOf"] = parts.map { ($0 as? [String: Any]).map(nullableWhenOptional) ?? $0 }
+        }
+        if let items = schema["items"] as? [String: Any] { out["items"] = nullableWhenOptional(items) }
+        guard var properties = schema["properties"] as? [String: Any] else { return out }
+        let required = Set(schema["required"] as? [String] ?? [])
+        for (name, value) in properties {
+            guard var p = value as? [String: Any] else { continue }
+            p = nullableWhenOptional(p)
+            if !required.contains(name), p["$ref"] == nil {
+                p["nullable"] = true
+                // An optional date left empty is not given (what a form sends for a field left blank).
+                if p["format"] as? String == "date" {
+                    p["format"] = nil
+                    p["anyOf"] = [["maxLength": 0], ["format": "date"]]
+                }
+                // An enumeration admits null only when it lists it.
+                if let values = p["enum"] as? [Any] { p["enum"] = values + [NSNull()] }
+            }
+            properties[name] = p
+        }
+        out["properties"] = properties
+        return out
+    }
+
+    /// A body's required text fields (plain strings: no format, enum or pattern of their own) may not be
+    /// blank: the server answers 422 `v.required` for "" or spaces, as for a missing field.
+    static func nonBlank(_ schema: [String: Any], schemas: [String: Any]) -> [String: Any] {
+        var parts = [schema]
+        for part in schema["allOf"] as? [[String: Any]] ?? [] {
+            if let ref = part["$ref"] as? String, let target = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] {
+                parts.append(target)
+            } else {
+                parts.append(part)
+            }
+        }
+        let required = Set(parts.flatMap { $0["required"] as? [String] ?? [] })
+        var texts: [String: Any] = [:]
+        for part in parts {
+            for (name, property) in part["properties"] as? [String: Any] ?? [:] where required.contains(name) {
+                guard let p = property as? [String: Any], p["type"] as? String == "string",
+                      p["format"] == nil, p["enum"] == nil, p["pattern"] == nil else { continue }
+                texts[name] = ["minLength": 1, "pattern": "\\S"]
+            }
+        }
+        guard !texts.isEmpty else { return schema }
+        var out = schema
+        out["allOf"] = (schema["allOf"] as? [Any] ?? []) + [["properties": texts]]
+        return out
+    }
+
+    /// Whether an answer has the list shape (items, total, page, per), directly or through a `$ref`.
+    static func isList(_ response: Any?, schemas: [String: Any]) -> Bool {
+        guard let content = (response as? [String: Any])?["content"] as? [String: Any],
+              var schema = (content["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { return false }
+        if let ref = schema["$ref"] as? String, let target = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] {
+            schema = target
+        }
+        let properties = Set((schema["properties"] as? [String: Any] ?? [:]).keys)
+        return ["items", "total", "page", "per"].allSatisfy(properties.contains)
+    }
 }

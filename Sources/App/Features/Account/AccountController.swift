@@ -72,8 +72,7 @@ enum AccountController {
     }
 
     static func sessionsAPI(_ req: Request) async throws -> ListPage<OwnSessions.Item> {
-        let items = try await OwnSessions.list(req)
-        return ListPage(items: items, total: items.count, page: 1, per: max(items.count, 1))
+        try ListPage(complete: try await OwnSessions.list(req), req)
     }
 
     static func revokeAPI(_ req: Request) async throws -> HTTPStatus {

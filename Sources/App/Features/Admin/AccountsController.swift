@@ -233,7 +233,7 @@ enum AccountsController {
 
     // MARK: Web (password links, public)
 
-    static let forgotLimiter = RateLimiter(limit: 10, window: 600)
+    static let forgotLimiter = RateLimiter("forgot", limit: 10, window: 600)
 
     static func forgotPage(_ req: Request) async throws -> Response {
         AccountViews.forgot(req, state: .empty, sent: false)
@@ -246,7 +246,7 @@ enum AccountsController {
             state.errors["email"] = req.t("login.emailMissing")
             return AccountViews.forgot(req, state: state, sent: false, status: .unprocessableEntity)
         }
-        guard forgotLimiter.allow(req.clientAddress, now: req.application.clock.now()) else {
+        guard try await forgotLimiter.allow(req.clientAddress, now: req.application.clock.now(), db: req.db) else {
             state.fail(message: req.t("pwlink.tooMany"))
             return AccountViews.forgot(req, state: state, sent: false, status: .tooManyRequests)
         }

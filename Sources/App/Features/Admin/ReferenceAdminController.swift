@@ -94,7 +94,7 @@ enum ReferenceAdminController {
     static func officesAPI(_ req: Request) async throws -> ListPage<OfficeDTO> {
         var items: [OfficeDTO] = []
         for o in try await Office.query(on: req.db).sort(\.$code).all() { items.append(try await officeDTO(o, req.db)) }
-        return ListPage(items: items, total: items.count, page: 1, per: max(items.count, 1))
+        return try ListPage(complete: items, req)
     }
     static func createOfficeAPI(_ req: Request) async throws -> Response {
         try created(try await officeDTO(try await ReferenceAdmin.createOffice(try req.content.decode(ReferenceAdmin.OfficeInput.self), req), req.db))
@@ -104,7 +104,7 @@ enum ReferenceAdminController {
     }
     static func agenciesAPI(_ req: Request) async throws -> ListPage<AgencyDTO> {
         let items = try await Agency.query(on: req.db).sort(\.$name).all().map(agencyDTO)
-        return ListPage(items: items, total: items.count, page: 1, per: max(items.count, 1))
+        return try ListPage(complete: items, req)
     }
     static func createAgencyAPI(_ req: Request) async throws -> Response {
         try created(agencyDTO(try await ReferenceAdmin.createAgency(try req.content.decode(ReferenceAdmin.AgencyInput.self), req)))
@@ -114,7 +114,7 @@ enum ReferenceAdminController {
     }
     static func permitTypesAPI(_ req: Request) async throws -> ListPage<PermitTypeDTO> {
         let items = try await PermitType.query(on: req.db).sort(\.$category).sort(\.$id).all().map(permitTypeDTO)
-        return ListPage(items: items, total: items.count, page: 1, per: max(items.count, 1))
+        return try ListPage(complete: items, req)
     }
     static func createPermitTypeAPI(_ req: Request) async throws -> Response {
         try created(permitTypeDTO(try await ReferenceAdmin.createPermitType(try req.content.decode(ReferenceAdmin.PermitTypeInput.self), req)))

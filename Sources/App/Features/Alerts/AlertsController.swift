@@ -72,7 +72,7 @@ enum AlertsController {
 
     static func warnings(_ req: Request, day asked: String? = nil) async throws -> (day: String, items: [Warning]) {
         let p = try req.requirePrincipal()
-        let day = asked ?? req.query[String.self, at: "day"] ?? req.application.today
+        let day = asked ?? req.query[String.self, at: "day"].flatMap { $0.isEmpty ? nil : $0 } ?? req.application.today
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
         let rows = try await PermitWarning.query(on: req.db).filter(\.$foundOn == day).filter(\.$regencyCode ~~ p.jurisdiction)
             .sort(\.$permitEnd).limit(2000).all()

@@ -21,6 +21,9 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ app: Application) async {
         task?.cancel()
         task = nil
+        // The outbox's message in flight (of this loop's round or of `deliverOutboxSoon`) is recorded while the
+        // database is still open; lifecycle handlers shut down before it.
+        await app.outboxSender.stop()
     }
 
     /// One round: the day's scan if it is due, then the outbox. Failures are logged (without personal

@@ -192,11 +192,11 @@ enum FieldOrders {
         guard let officeID = p.officeID else { return [] }
         let today = req.application.today
         var out: [Owed] = []
-        for x in try await Inspection.query(on: req.db).filter(\.$officeID == officeID).filter(\.$orderID == nil).filter(\.$withoutOrder != nil).sort(\.$date).limit(500).all() {
+        for x in try await Inspection.query(on: req.db).filter(\.$officeID == officeID).filter(\.$orderID == nil).filter(\.$withoutOrder != nil).sort(\.$date).all() {
             let due = Day.adding(1, to: x.date) ?? x.date
             out.append(Owed(kind: "inspection", id: x.id!, date: x.date, reason: x.withoutOrder ?? "", dueBy: due, overdue: due < today))
         }
-        for x in try await JointOperation.query(on: req.db).filter(\.$officeID == officeID).filter(\.$orderID == nil).filter(\.$withoutOrder != nil).sort(\.$date).limit(500).all() {
+        for x in try await JointOperation.query(on: req.db).filter(\.$officeID == officeID).filter(\.$orderID == nil).filter(\.$withoutOrder != nil).sort(\.$date).all() {
             let due = Day.adding(1, to: x.date) ?? x.date
             out.append(Owed(kind: "operation", id: x.id!, date: x.date, reason: x.withoutOrder ?? "", dueBy: due, overdue: due < today))
         }

@@ -61,8 +61,7 @@ enum OrdersController {
     }
 
     static func owedAPI(_ req: Request) async throws -> ListPage<FieldOrders.Owed> {
-        let list = try await FieldOrders.owed(req)
-        return ListPage(items: list, total: list.count, page: 1, per: max(list.count, 1))
+        try ListPage(complete: try await FieldOrders.owed(req), req)
     }
 
     static func showAPI(_ req: Request) async throws -> DTO { DTO(try await visible(req)) }

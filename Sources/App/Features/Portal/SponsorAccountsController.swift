@@ -69,7 +69,7 @@ enum SponsorAccountsController {
 
     static func usersAPI(_ req: Request) async throws -> ListPage<UserDTO> {
         let list = try await SponsorAccounts.users(req).map(userDTO)
-        return ListPage(items: list, total: list.count, page: 1, per: max(list.count, 1))
+        return try ListPage(complete: list, req)
     }
     static func inviteAPI(_ req: Request) async throws -> Response {
         let u = try await SponsorAccounts.invite(try req.content.decode(SponsorAccounts.UserInput.self), req)
@@ -85,7 +85,7 @@ enum SponsorAccountsController {
     }
     static func grantsAPI(_ req: Request) async throws -> ListPage<GrantDTO> {
         let list = try await grantDTOs(try await SponsorAccounts.grants(req), req)
-        return ListPage(items: list, total: list.count, page: 1, per: max(list.count, 1))
+        return try ListPage(complete: list, req)
     }
     static func grantAPI(_ req: Request) async throws -> Response {
         let g = try await SponsorAccounts.grant(try req.content.decode(SponsorAccounts.GrantInput.self), req)

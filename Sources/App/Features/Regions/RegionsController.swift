@@ -7,7 +7,7 @@ import Vapor
 /// Each item carries its path ("Ngoro · Kabupaten Mojokerto · Jawa Timur") so a name can be told apart
 /// from its namesakes elsewhere.
 enum RegionsController {
-    static let limiter = RateLimiter(limit: 120, window: 60)
+    static let limiter = RateLimiter("regions", limit: 120, window: 60)
 
     static func register(api: any RoutesBuilder) {
         api.grouped(RateLimitMiddleware(limiter: limiter)).get("regions", use: list)

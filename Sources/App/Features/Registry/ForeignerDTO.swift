@@ -77,4 +77,20 @@ struct ListPage<T: Content>: Content {
     var total: Int
     var page: Int
     var per: Int
+
+    init(items: [T], total: Int, page: Int, per: Int) {
+        self.items = items; self.total = total; self.page = page; self.per = per
+    }
+
+    init(items: [T], total: Int, _ paging: Paging) {
+        self.init(items: items, total: total, page: paging.page, per: paging.per)
+    }
+
+    /// One page of a list that is complete and small by nature (one user's sessions, the rule versions):
+    /// never of a list cut by a LIMIT, which would hide what lies beyond it.
+    init(complete all: [T], _ req: Request) throws {
+        let paging = try Paging(req)
+        let items = paging.offset < all.count ? Array(all[paging.offset..<min(all.count, paging.offset + paging.per)]) : []
+        self.init(items: items, total: all.count, paging)
+    }
 }

@@ -19,7 +19,7 @@ struct ForeignerSearch: Sendable {
         }
         q = param("q").map { String($0.prefix(100)) }
         nationality = param("nationality")?.uppercased()
-        if let n = nationality, !(n.count == 3 && n.allSatisfy({ $0.isASCII && $0.isLetter })) {
+        if let n = nationality, !Countries.isKnown(n) {
             throw ValidationFailure("v.nationality", field: "nationality")
         }
         category = param("category")

@@ -143,15 +143,23 @@ enum ProposedChanges {
     // MARK: - Reading
 
     /// Open (or other `status`) proposals about foreigners the user may see, oldest first.
-    static func list(_ req: Request, source: String?, status: String = "open", foreigner: UUID? = nil, limit: Int = 500) async throws -> [ProposedChange] {
+    static func list(_ req: Request, source: String?, status: String = "open", foreigner: UUID? = nil, paging: Paging = Paging(page: 1, per: 500)) async throws -> [ProposedChange] {
+        try await page(req, source: source, status: status, foreigner: foreigner, paging: paging, counted: false).items
+    }
+
+    /// One page of them, and how many there are in all (scoped and paged in SQL).
+    static func page(_ req: Request, source: String?, status: String = "open", foreigner: UUID? = nil, paging: Paging, counted: Bool = true) async throws -> (items: [ProposedChange], total: Int) {
         let filter = try ScopePolicy.personalFilter(try req.requirePrincipal())
-        var q: SQLQueryString = "SELECT pc.id FROM proposed_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = \(bind: status) AND \(filter.qualified("f"))"
+        var q: SQLQueryString = "FROM proposed_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = \(bind: status) AND \(filter.qualified("f"))"
         if let source { q = q + " AND pc.source = \(bind: source)" }
         if let foreigner { q = q + " AND pc.foreigner_id = \(bind: foreigner)" }
+        let sql = req.db as! any SQLDatabase
         struct Row: Decodable { var id: UUID }
-        let ids = try await (req.db as! any SQLDatabase).raw(q + " ORDER BY pc.created_at LIMIT \(unsafeRaw: String(limit))").all(decoding: Row.self).map(\.id)
-        if ids.isEmpty { return [] }
-        return try await ProposedChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
+        struct Count: Decodable { var n: Int }
+        let ids = try await sql.raw("SELECT pc.id " + q + " ORDER BY pc.created_at, pc.id LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all(decoding: Row.self).map(\.id)
+        let total = counted ? try await sql.raw("SELECT COUNT(*) AS n " + q).first(decoding: Count.self)?.n ?? 0 : ids.count
+        if ids.isEmpty { return ([], total) }
+        return (try await ProposedChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$createdAt).sort(\.$id).all(), total)
     }
 
     /// One proposal about a foreigner the user may see (404 otherwise).

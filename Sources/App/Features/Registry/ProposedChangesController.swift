@@ -51,8 +51,9 @@ enum ProposedChangesController {
 
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
         let f = try filters(req)
-        let list = try await ProposedChanges.list(req, source: f.source, status: f.status)
-        return ListPage(items: list.map(DTO.init), total: list.count, page: 1, per: max(list.count, 1))
+        let paging = try Paging(req)
+        let (list, total) = try await ProposedChanges.page(req, source: f.source, status: f.status, paging: paging)
+        return ListPage(items: list.map(DTO.init), total: total, paging)
     }
 
     static func id(_ req: Request) throws -> UUID {

@@ -64,7 +64,7 @@ enum RegistryEdits {
         }
         guard v.count <= 100 else { throw ValidationFailure("v.tooLong", field: field, "100") }
         guard v.contains(where: \.isLetter), !v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ValidationFailure("v.import.nameLetters", field: field)
+            throw ValidationFailure("v.import.nameLetters", field: field, String(v.prefix(40)))
         }
         return v.uppercased()
     }
@@ -331,16 +331,22 @@ enum RegistryEdits {
     }
 
     /// Pending changes of records the user may see (officers and supervisors), oldest first.
-    static func pending(_ req: Request, foreigner: UUID? = nil) async throws -> [PendingChange] {
-        let p = try req.requirePrincipal()
-        let filter = try ScopePolicy.personalFilter(p)
+    static func pending(_ req: Request, foreigner: UUID? = nil, paging: Paging = Paging(page: 1, per: 500)) async throws -> [PendingChange] {
+        try await pendingPage(req, foreigner: foreigner, paging: paging, counted: false).items
+    }
+
+    /// One page of them, and how many there are in all (scoped and paged in SQL).
+    static func pendingPage(_ req: Request, foreigner: UUID? = nil, paging: Paging, counted: Bool = true) async throws -> (items: [PendingChange], total: Int) {
+        let filter = try ScopePolicy.personalFilter(try req.requirePrincipal())
         let sql = req.db as! any SQLDatabase
         struct Row: Decodable { var id: UUID }
-        var q: SQLQueryString = "SELECT pc.id FROM pending_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = 'pending' AND \(filter.qualified("f"))"
+        struct Count: Decodable { var n: Int }
+        var q: SQLQueryString = "FROM pending_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = 'pending' AND \(filter.qualified("f"))"
         if let foreigner { q = q + " AND pc.foreigner_id = \(bind: foreigner)" }
-        let ids = try await sql.raw(q + " ORDER BY pc.proposed_at LIMIT 500").all(decoding: Row.self).map(\.id)
-        if ids.isEmpty { return [] }
-        return try await PendingChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$proposedAt).all()
+        let ids = try await sql.raw("SELECT pc.id " + q + " ORDER BY pc.proposed_at, pc.id LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all(decoding: Row.self).map(\.id)
+        let total = counted ? try await sql.raw("SELECT COUNT(*) AS n " + q).first(decoding: Count.self)?.n ?? 0 : ids.count
+        if ids.isEmpty { return ([], total) }
+        return (try await PendingChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$proposedAt).sort(\.$id).all(), total)
     }
 
     // MARK: - Passports, permits, addresses, employments

@@ -126,8 +126,9 @@ enum RegistryEditsController {
     }
 
     static func pendingAPI(_ req: Request) async throws -> ListPage<PendingDTO> {
-        let list = try await RegistryEdits.pending(req)
-        return ListPage(items: list.map(PendingDTO.init), total: list.count, page: 1, per: max(list.count, 1))
+        let paging = try Paging(req)
+        let (list, total) = try await RegistryEdits.pendingPage(req, paging: paging)
+        return ListPage(items: list.map(PendingDTO.init), total: total, paging)
     }
 
     struct Decision: Content { var note: String? }

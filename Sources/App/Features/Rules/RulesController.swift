@@ -42,8 +42,7 @@ enum RulesController {
     }
 
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
-        let list = try await items(req, kind: try kind(req))
-        return ListPage(items: list, total: list.count, page: 1, per: max(list.count, 1))
+        try ListPage(complete: try await items(req, kind: try kind(req)), req)
     }
 
     static func createAPI(_ req: Request) async throws -> Response {

@@ -65,7 +65,7 @@ enum SponsorReportsController {
     static func listAPI(_ req: Request) async throws -> [ReportDTO] {
         let status = req.query[String.self, at: "status"]
         if let status, SponsorReportStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "submitted, accepted, returned") }
-        return try await SponsorReportService.list(req, status: status, foreigner: req.query[UUID.self, at: "foreigner"]).map(ReportDTO.init)
+        return try await SponsorReportService.list(req, status: status, foreigner: try req.queryID("foreigner")).map(ReportDTO.init)
     }
 
     static func oneAPI(_ req: Request) async throws -> ReportDTO {
@@ -153,7 +153,7 @@ enum SponsorReportsController {
         guard p.agentOrg == nil else { throw AppError.forbidden("portal.agentScope") }
         let sponsor = try await ScopePolicy.sponsor(p.sponsorID ?? UUID(), req)
         let email = i.email?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard email.isEmpty || (try? MailAddress(email)) != nil else { throw ValidationFailure("v.email", field: "email") }
+        guard email.isEmpty || EmailAddress(email) != nil else { throw ValidationFailure("v.email", field: "email") }
         guard let language = i.language, Language(rawValue: language) != nil else { throw ValidationFailure("v.oneOf", field: "language", "id, en") }
         return try await req.audited { db in
             sponsor.email = email.isEmpty ? nil : email

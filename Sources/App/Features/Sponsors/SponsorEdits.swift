@@ -105,9 +105,8 @@ enum SponsorEdits {
 
     static func email(_ s: String?) throws -> String? {
         guard let v = try ValidationFailure.text(s, "email", max: 200) else { return nil }
-        let parts = v.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !v.contains(" ") else { throw ValidationFailure("v.email", field: "email") }
-        return v.lowercased()
+        guard let e = EmailAddress(v) else { throw ValidationFailure("v.email", field: "email") }
+        return e.value
     }
 
     static func phone(_ s: String?) throws -> String? {

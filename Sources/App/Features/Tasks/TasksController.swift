@@ -181,7 +181,7 @@ enum TasksController {
             guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "status", "open, done, cancelled") }
             return s
         }
-        let tasks = try await visible(req, assignee: req.query[String.self, at: "assignee"], status: status, overdueOnly: req.query[String.self, at: "overdue"] == "true")
+        let tasks = try await visible(req, assignee: req.query[String.self, at: "assignee"], status: status, overdueOnly: try req.queryBool("overdue") ?? false)
         let who = try await assignees(tasks.compactMap(\.id), db: req.db)
         let today = req.application.today
         return ListDTO(items: tasks.map { dto($0, assignees: who[$0.id!] ?? [], today: today) }, total: tasks.count)
