@@ -37,10 +37,11 @@ def run(args, db_url, stdin=None, **extra):
     return subprocess.run([BINARY] + args, env=env_for(db_url, **extra), input=stdin, capture_output=True, text=True, timeout=300)
 
 
-def serve(env, port):
-    """Starts `sinergi serve` with `env` on `port` and waits for /healthz; returns (process, base URL)."""
+def serve(env, port, log=None):
+    """Starts `sinergi serve` with `env` on `port` and waits for /healthz; returns (process, base URL).
+    A long run passes `log`, a file its log goes to: an unread pipe would fill and stop the server."""
     proc = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log if log is not None else subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -50,7 +51,7 @@ def serve(env, port):
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    raise RuntimeError("server did not start: " + (proc.stderr.read().decode() if proc.stderr else "see its log"))
 
 
 def free_port():

@@ -62,6 +62,11 @@ extension Request {
         return id
     }
 
+    /// An optional query parameter as text (empty counts as not given).
+    func queryText(_ name: String) -> String? {
+        query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// An optional query parameter that must be `true` or `false` when given (empty counts as not given).
     func queryBool(_ name: String) throws -> Bool? {
         switch query[String.self, at: name] {

@@ -135,7 +135,7 @@ enum AlertsController {
 
     /// Delivery status without message bodies (they name foreigners) and with recipients masked.
     static func outbox(_ req: Request) async throws -> OutboxList {
-        let status = req.query[String.self, at: "status"]
+        let status = req.queryText("status")
         if let status, OutboxStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "pending, sending, sent, failed") }
         struct Count: Decodable { var status: String; var n: Int }
         var counts = Dictionary(uniqueKeysWithValues: OutboxStatus.allCases.map { ($0.rawValue, 0) })

@@ -19,11 +19,12 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
     }
 
     func shutdownAsync(_ app: Application) async {
+        // The outbox's message in flight (of this loop's round or of `deliverOutboxSoon`) is recorded while the
+        // database is still open (lifecycle handlers shut down before it), and before the loop is cancelled: a
+        // cancelled task's retry of that write would give up at its first sleep.
+        await app.outboxSender.stop()
         task?.cancel()
         task = nil
-        // The outbox's message in flight (of this loop's round or of `deliverOutboxSoon`) is recorded while the
-        // database is still open; lifecycle handlers shut down before it.
-        await app.outboxSender.stop()
     }
 
     /// One round: the day's scan if it is due, then the outbox. Failures are logged (without personal

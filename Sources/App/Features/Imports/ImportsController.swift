@@ -130,7 +130,7 @@ enum ImportsController {
 
     static func createAPI(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let agencyID = try req.query[String.self, at: "agency"].map { raw -> UUID in
+        let agencyID = try req.queryText("agency").map { raw -> UUID in
             guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.agencyID", field: "agency") }
             return id
         }
@@ -308,7 +308,7 @@ enum ImportsController {
         var out = ReconciliationDTO(status: imp.status, matched: c.matched, review: c.review, unmatched: c.unmatched)
         // Agency members: counts only. Officers: the rows, with the registry ids they were linked to.
         guard try req.requirePrincipal().role != .agency else { return out }
-        let state = try req.query[String.self, at: "state"].map { raw -> MatchState in
+        let state = try req.queryText("state").map { raw -> MatchState in
             guard let s = MatchState(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "state", "matched, review, unmatched") }
             return s
         }

@@ -74,7 +74,7 @@ enum RegistryFeedController {
         let actor = RegistryActor(id: principal.userID.uuidString, name: principal.displayName, role: principal.role.rawValue, channel: "api", requestID: req.id)
         do {
             let batch = try RegistryFeed.read(directory: files.directory)
-            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: req.query[Bool.self, at: "dryRun"] ?? false, db: req.db, clock: req.application.clock)
+            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: try req.queryBool("dryRun") ?? false, db: req.db, clock: req.application.clock)
             let res = Response(status: result.repeated ? .ok : .created)
             try res.content.encode(result.summary)
             return res

@@ -63,7 +63,7 @@ enum SponsorReportsController {
     }
 
     static func listAPI(_ req: Request) async throws -> [ReportDTO] {
-        let status = req.query[String.self, at: "status"]
+        let status = req.queryText("status")
         if let status, SponsorReportStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "submitted, accepted, returned") }
         return try await SponsorReportService.list(req, status: status, foreigner: try req.queryID("foreigner")).map(ReportDTO.init)
     }
