@@ -202,3 +202,19 @@ import Testing
         #expect(AppError.conflict("err.rptkaExists", "B.3/9").message(.id) == "RPTKA B.3/9 sudah tercatat.")
     }
 }
+
+@Suite struct MultipartGuardTests {
+    @Test func aSoundFormPassesAndBrokenOnesAreRefusedBeforeTheParser() {
+        let b = "B0undary"
+        let ok = "--\(b)\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nabc\r\n--\(b)--\r\n"
+        #expect(GuardedFormDataDecoder.isWellFormed(Array(ok.utf8), boundary: b))
+        let two = "preamble\r\n--\(b)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--\(b)\r\n\r\nno headers\r\n--\(b)--"
+        #expect(GuardedFormDataDecoder.isWellFormed(Array(two.utf8), boundary: b))
+        // The body that stopped the server: a part with no header section, closed without CRLF.
+        #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)\r\n\u{e8}2Ls--\(b)--\r\n".utf8), boundary: b))
+        #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)\r\nContent-Disposition: form-data; name=\"a\"\r\n1\r\n--\(b)--".utf8), boundary: b))
+        #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)\r\nX: y\r\n\r\nno close".utf8), boundary: b))
+        #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)--".utf8), boundary: b), "no part at all")
+        #expect(!GuardedFormDataDecoder.isWellFormed([], boundary: b))
+    }
+}

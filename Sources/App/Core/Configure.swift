@@ -7,6 +7,7 @@ import Vapor
 
 /// Sets up the database, middleware, routes and commands from one `AppConfig`.
 public func configure(_ app: Application, config: AppConfig) async throws {
+    ContentConfiguration.global.use(decoder: GuardedFormDataDecoder(), for: .formData)
     app.config = config
     // Blocking work (SQLite calls, bcrypt, file parsing) runs here: more threads than cores, so one long
     // query or job cannot make every page wait behind it.

@@ -74,6 +74,7 @@ extension L10n {
         "v.actionDue": ("{field} wajib diisi bila ada tindakan yang diminta.", "{field} is required with a requiredAction."),
         "v.legalBasis": ("{field} wajib diisi, mis. UU 6/2011 Pasal 75 ayat (2).", "{field} is required, e.g. UU 6/2011 Pasal 75 ayat (2)."),
         "v.positionsLine": ("{field} baris {1}: tulis nama jabatan, garis tegak dan kuota, mis. Manajer Produksi | 2.", "{field} line {1}: write the title, a bar and the quota, e.g. Production Manager | 2."),
+        "v.multipart": ("Unggahan bukan formulir multipart yang utuh; kirim ulang berkasnya.", "The upload is not a well-formed multipart form; send the file again."),
         "v.fileMissing": ("{field}: pilih berkas.", "{field}: choose a file (send it as a multipart part of this name)."),
         "v.fileEmpty": ("{field}: berkasnya kosong.", "{field}: the file is empty."),
         "v.fileTooLarge": ("{field}: lebih besar dari batas {1} MB.", "{field} is larger than the limit of {1} MB."),
