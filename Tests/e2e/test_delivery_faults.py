@@ -75,6 +75,15 @@ def server_env(url, smtp_port, **extra):
                    SINERGI_OUTBOX_LEASE_SECONDS=str(LEASE), **extra)
 
 
+def stop_all(procs, sink):
+    """Stops the servers still running (each finishes its message in flight), then the sink."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            p.wait(timeout=20)
+    sink.stop()
+
+
 def kill_mid_delivery(seeded_db, workdir, tmp_path, name, hang):
     """Serves with the outbox full and a slow sink that hangs at `hang` (`--hang-rcpt-at 20` or
     `--hang-data-at 20`); kill -9 while it hangs; serves again after the lease. Returns (ids, state at the
@@ -103,11 +112,7 @@ def kill_mid_delivery(seeded_db, workdir, tmp_path, name, hang):
         time.sleep(0.3)
         return ids, at_kill, claimed, before, delivered(sink)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(timeout=20)
-        sink.stop()
+        stop_all(procs, sink)
 
 
 def test_kill_9_while_waiting_on_the_smtp_server_sends_every_message_once(seeded_db, workdir, tmp_path):
@@ -156,11 +161,7 @@ def test_a_graceful_stop_mid_delivery_records_the_message_in_flight(seeded_db, w
         got = delivered(sink)
         assert set(got) == ids and set(got.values()) == {1}
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(timeout=20)
-        sink.stop()
+        stop_all(procs, sink)
 
 
 def alerts_round(url, smtp_port, **extra):
