@@ -234,6 +234,39 @@ struct AlertFixture {
         }
     }
 
+    @Test func aSlowSenderDoesNotResetAClaimAnotherSenderTookOver() async throws {
+        // Sender A claims a message; the server is so slow that A's lease runs out and sender B (another process)
+        // takes the message over. When A's attempt then fails, A records nothing: the message is B's to settle.
+        let sink = try SMTPSink(.init(failFirst: 5, delayRcpt: 2))
+        defer { sink.stop() }
+        try await withTestApp(extra: ["SMTP_URL": "smtp://127.0.0.1:\(sink.port)?starttls=never"]) { app in
+            let clock = TestClock(); clock.install(app)
+            _ = try await AlertFixture.make(app)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            let round = Task { try await app.outboxSender.deliverDue(app: app) }
+            var claimed: OutboxMessage?
+            for _ in 0..<200 where claimed == nil {
+                try await Task.sleep(nanoseconds: 10_000_000)
+                claimed = try await OutboxMessage.query(on: app.db).filter(\.$status == "sending").first()
+            }
+            let first = try #require(claimed)
+            let other = UUID()
+            try await (app.db as! any SQLDatabase).raw("""
+                UPDATE outbox_messages SET claim_token = \(bind: other), claimed_at = \(bind: clock.now) WHERE id = \(bind: first.id!)
+                """).run()
+            let r = try await round.value
+            #expect(r.sent == 0)
+            struct Row: Decodable { var status: String; var attempts: Int; var claim_token: UUID? }
+            let after = try #require(try await (app.db as! any SQLDatabase).raw("""
+                SELECT status, attempts, claim_token FROM outbox_messages WHERE id = \(bind: first.id!)
+                """).first(decoding: Row.self))
+            #expect(after.status == "sending" && after.attempts == 0 && after.claim_token == other, "left to the sender that holds it")
+            // The message A still held is recorded as a failed attempt, as before.
+            let rest = try await OutboxMessage.query(on: app.db).filter(\.$id != first.id!).all()
+            #expect(rest.count == 1 && rest.allSatisfy { $0.status == "pending" && $0.attempts == 1 })
+        }
+    }
+
     @Test func errorsShownToAdminsHaveAddressesMasked() {
         #expect(Outbox.scrubbed("DATA refused: 550 5.1.1 <hrd@pt-abc.co.id>: Recipient address rejected") == "DATA refused: 550 5.1.1 <h***@pt-abc.co.id>: Recipient address rejected")
         #expect(Outbox.masked("x@y.id") == "x***@y.id" && Outbox.masked("nonsense") == "***")

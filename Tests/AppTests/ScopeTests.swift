@@ -175,6 +175,49 @@ import VaporTesting
         }
     }
 
+    @Test func agencyImportsAreScopedInSQLExactlyAsTheRuleSays() async throws {
+        // One table: every kind of import scope × owner, against every role. The SQL that lists imports (and pages
+        // them) must select exactly the rows the rule `ScopePolicy.canSee` allows.
+        try await withTestApp { app in
+            let offices: [UUID?] = [nil] + (try await Office.query(on: app.db).all()).map(\.id)
+            let agencies: [UUID?] = [nil] + (try await Agency.query(on: app.db).all()).map(\.id)
+            let creator = try #require(try await User.query(on: app.db).first()?.id)
+            let scopes = ["prefix:35", "prefix:35.16", "prefix:35.16.01", "prefix:35.16.01.2001", "prefix:35.78", "prefix:31", "prefix:31.74",
+                          "regencies:35.78,35.16", "regencies:35.16", "regencies:31.74", "regencies:35.15,31.74", "regencies:", "other"]
+            var n = 0
+            for scope in scopes {
+                for office in offices {
+                    for agency in agencies where (office == nil) != (agency == nil) {
+                        n += 1
+                        let imp = AgencyImport()
+                        imp.kind = ImportKind.personsChecked.rawValue; imp.ownerKey = "scope-test-\(n)"; imp.scope = scope
+                        imp.$agency.id = agency; imp.$office.id = office
+                        imp.fileName = "t\(n).csv"; imp.fileHash = "hash-\(n)"; imp.rowCount = 0; imp.setAsideRows = 0
+                        imp.status = ImportStatus.reconciled.rawValue; imp.progress = 100; imp.createdBy = creator; imp.createdAt = TestDatabases.now
+                        try await imp.create(on: app.db)
+                    }
+                }
+            }
+            let all = try await AgencyImport.query(on: app.db).all()
+            for email in ["officer", "supervisor", "agency", "officer.jaksel", "sponsor", "admin"].map({ "\($0)@demo.sinergi.id" }) {
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
+                let p = try #require(try await Principal.load(userID: user.id!, on: app.db, today: "2026-11-30"))
+                let req = Request(application: app, on: app.eventLoopGroup.next())
+                req.principal = p
+                let expected = Set(all.filter { ScopePolicy.canSee($0, p) }.map(\.id!))
+                guard p.role == .officer || p.role == .supervisor || p.role == .agency else {
+                    #expect(throws: (any Error).self, "\(email)") { try ScopePolicy.imports(req) }
+                    #expect(expected.isEmpty)
+                    continue
+                }
+                let listed = try await ScopePolicy.imports(req).all().map(\.id!)
+                #expect(listed.count == Set(listed).count)
+                #expect(Set(listed) == expected, "\(email)")
+                #expect(!expected.isEmpty && expected.count < all.count, "\(email): the table tells the roles apart")
+            }
+        }
+    }
+
     @Test func openAPIDocumentMatchesTheRoutes() async throws {
         try await withTestApp { app in
             let res = try await app.testing().sendRequest(.GET, "/api/v1/openapi.json")
@@ -201,6 +244,15 @@ import VaporTesting
             #expect(["400", "401", "403", "404", "413", "415", "422"].allSatisfy { patch[$0] != nil })
             let health = (paths["/healthz"]!["get"] as! [String: Any])["responses"] as! [String: Any]
             #expect(health["401"] == nil, "a public route has no 401")
+            // Filters the server checks against a Swift enum declare exactly that enum's values (and "" for "not given").
+            func values(_ path: String, _ name: String) -> Set<String> {
+                let parameters = (paths[path]!["get"] as! [String: Any])["parameters"] as! [[String: Any]]
+                let schema = parameters.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
+                return Set((schema?["enum"] as? [String] ?? []).filter { !$0.isEmpty })
+            }
+            #expect(values("/api/v1/daily-reports", "finding") == Set(FieldFinding.allCases.map(\.rawValue)))
+            #expect(values("/api/v1/daily-reports", "status") == Set(ReportStatus.allCases.map(\.rawValue)))
+            #expect(values("/api/v1/tasks", "status") == Set(TaskStatus.allCases.map(\.rawValue)))
         }
     }
 }

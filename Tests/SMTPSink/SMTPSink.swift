@@ -9,10 +9,12 @@ public final class SMTPSink: @unchecked Sendable {
         public var auth: (user: String, password: String)?
         public var failFirst = 0
         public var failCode = 451
+        /// Seconds before each RCPT is answered (a slow server).
+        public var delayRcpt = 0.0
         public init(startTLS: Bool = false, implicitTLS: Bool = false, auth: (user: String, password: String)? = nil,
-                    failFirst: Int = 0, failCode: Int = 451) {
+                    failFirst: Int = 0, failCode: Int = 451, delayRcpt: Double = 0) {
             self.startTLS = startTLS; self.implicitTLS = implicitTLS; self.auth = auth
-            self.failFirst = failFirst; self.failCode = failCode
+            self.failFirst = failFirst; self.failCode = failCode; self.delayRcpt = delayRcpt
         }
     }
 
@@ -44,6 +46,7 @@ public final class SMTPSink: @unchecked Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sinergi-smtp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var args = [script, "--dir", dir, "--fail-first", String(options.failFirst), "--fail-code", String(options.failCode)]
+        if options.delayRcpt > 0 { args += ["--delay-rcpt", String(options.delayRcpt)] }
         if options.startTLS { args.append("--starttls") }
         if options.implicitTLS { args.append("--implicit-tls") }
         if let a = options.auth { args += ["--auth", "\(a.user):\(a.password)"] }

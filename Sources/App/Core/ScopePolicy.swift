@@ -180,8 +180,6 @@ enum ScopePolicy {
         }
     }
 
-    /// Whether this user may see an agency import: agency members their agency's own; officers and
-    /// supervisors their office's, and agency imports whose region overlaps their jurisdiction.
     /// The active Timpora agencies an office works with: those whose region overlaps its jurisdiction, by name.
     static func agencies(workingWith p: Principal, db: any Database) async throws -> [Agency] {
         try await Agency.query(on: db).filter(\.$active == true).sort(\.$name).all()
@@ -194,6 +192,32 @@ enum ScopePolicy {
 
     /// Who issues an order (surat perintah): the head of office or an official he names — a supervisor.
     static func mayIssueOrders(_ p: Principal) -> Bool { p.role == .supervisor }
+
+    /// Agency imports: agency members their agency's own; officers and supervisors their office's, and agency
+    /// imports whose region overlaps their jurisdiction (as `canSee`, in SQL). Nobody else.
+    static func imports(_ req: Request) throws -> QueryBuilder<AgencyImport> {
+        let p = try req.requirePrincipal()
+        let q = AgencyImport.query(on: req.db)
+        switch p.role {
+        case .agency:
+            guard let agency = p.agencyID else { throw Abort(.forbidden) }
+            return q.filter(\.$agency.$id == agency)
+        case .officer, .supervisor:
+            // `scope` is `prefix:<region>` (an agency's region) or `regencies:<code>,<code>` (a jurisdiction).
+            var visible: [SQLQueryString] = ["office_id = \(bind: try office(p))"]
+            for regency in p.jurisdiction {
+                let parts = regency.split(separator: ".").map(String.init)
+                let selfAndAncestors: [any Encodable & Sendable] = (1...max(1, parts.count)).map { "prefix:" + parts.prefix($0).joined(separator: ".") }
+                visible.append("scope IN (\(binds: selfAndAncestors))")
+                visible.append("scope LIKE \(bind: "prefix:" + regency + ".%")")
+                visible.append("(scope LIKE 'regencies:%' AND ',' || SUBSTR(scope, 11) || ',' LIKE \(bind: "%," + regency + ",%"))")
+            }
+            let any = visible.dropFirst().reduce(visible[0]) { $0 + " OR " + $1 }
+            return q.filter(.sql("(" + any + ")" as SQLQueryString))
+        case .sponsor, .admin, .integration:
+            throw Abort(.forbidden)
+        }
+    }
 
     static func canSee(_ imp: AgencyImport, _ p: Principal) -> Bool {
         switch p.role {
@@ -227,6 +251,52 @@ enum ScopePolicy {
         default:
             return false
         }
+    }
+
+    /// The office an officer or supervisor works for; 403 for anyone without one.
+    static func office(_ p: Principal) throws -> UUID {
+        guard p.role == .officer || p.role == .supervisor, let office = p.officeID else { throw Abort(.forbidden) }
+        return office
+    }
+
+    /// The people of the user's office (assignees, order holders, report authors by name).
+    static func staff(_ req: Request) throws -> QueryBuilder<User> {
+        User.query(on: req.db).filter(\.$office.$id == (try office(try req.requirePrincipal())))
+    }
+
+    /// Field orders (surat perintah): the office's.
+    static func orders(_ req: Request) throws -> QueryBuilder<FieldOrder> {
+        FieldOrder.query(on: req.db).filter(\.$officeID == (try office(try req.requirePrincipal())))
+    }
+
+    /// Daily reports: an officer his own; a supervisor the office's and his own (as `canSee`).
+    static func dailyReports(_ req: Request) throws -> QueryBuilder<DailyReport> {
+        let p = try req.requirePrincipal()
+        let q = DailyReport.query(on: req.db)
+        switch p.role {
+        case .officer: return q.filter(\.$officerID == p.userID)
+        case .supervisor:
+            let office = try office(p)
+            return q.group(.or) { $0.filter(\.$officeID == office).filter(\.$officerID == p.userID) }
+        case .agency, .sponsor, .admin, .integration: throw Abort(.forbidden)
+        }
+    }
+
+    /// Field tasks: an officer those assigned to him; a supervisor the office's, or those of one officer
+    /// (`assignedTo`). Nobody else.
+    static func tasks(_ req: Request, assignedTo: UUID?) throws -> QueryBuilder<FieldTask> {
+        let p = try req.requirePrincipal()
+        let who: UUID?
+        switch p.role {
+        case .officer: who = p.userID
+        case .supervisor: who = assignedTo
+        case .agency, .sponsor, .admin, .integration: throw Abort(.forbidden)
+        }
+        let q = FieldTask.query(on: req.db).filter(\.$officeID == (try office(p)))
+        if let who {
+            q.join(FieldTaskAssignee.self, on: \FieldTask.$id == \FieldTaskAssignee.$taskID).filter(FieldTaskAssignee.self, \.$userID == who)
+        }
+        return q
     }
 
     /// Daily reports: the officer who filed one, and supervisors of its office. Nobody else.

@@ -141,14 +141,15 @@ actor OutboxSender {
             do {
                 for m in due where !stopping {
                     seen.insert(m.id!)
-                    guard try await claim(m, at: clock.now(), due: now, db: db) else { continue }
+                    let claim = UUID()
+                    guard try await take(m, claim: claim, at: clock.now(), due: now, db: db) else { continue }
                     do {
                         let to = try MailAddress(m.recipient)
                         try await connection.send(Mail(from: from, to: [to], subject: m.subject, text: m.body,
                                                        messageID: "\(m.id!.uuidString.lowercased())@sinergi", date: m.createdAt,
                                                        headers: [("Auto-Submitted", "auto-generated")]))
                     } catch {
-                        try await settle(m, error: error, at: clock.now(), retry: config.outboxRetry, db: db, round: &round)
+                        try await settle(m, claim: claim, error: error, at: clock.now(), retry: config.outboxRetry, db: db, round: &round)
                         // After a refused message the session goes on; after a broken one it does not.
                         switch error as? SMTPError {
                         case .rejected?:
@@ -173,10 +174,11 @@ actor OutboxSender {
         }
     }
 
-    /// Claims one due message for this sender: false when another sender has it (or it is no longer due).
-    private func claim(_ m: OutboxMessage, at now: Date, due: Date, db: any Database) async throws -> Bool {
+    /// Claims one due message for this sender under a token of its own: false when another sender has it (or it is
+    /// no longer due).
+    private func take(_ m: OutboxMessage, claim: UUID, at now: Date, due: Date, db: any Database) async throws -> Bool {
         try await !(db as! any SQLDatabase).raw("""
-            UPDATE outbox_messages SET status = \(bind: OutboxStatus.sending.rawValue), claimed_at = \(bind: now)
+            UPDATE outbox_messages SET status = \(bind: OutboxStatus.sending.rawValue), claimed_at = \(bind: now), claim_token = \(bind: claim)
             WHERE id = \(bind: m.id!) AND status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: due) RETURNING id
             """).all().isEmpty
     }
@@ -203,9 +205,9 @@ actor OutboxSender {
     }
 
     /// Records a failed attempt at a message: permanent errors and the last allowed attempt end as failed; the rest
-    /// wait with exponential backoff. Only while this sender's claim stands (a message another sender took over
-    /// after the lease, and maybe sent, is left as it is).
-    private func settle(_ m: OutboxMessage, error: any Error, at now: Date, retry: TimeInterval, db: any Database, round: inout Round) async throws {
+    /// wait with exponential backoff. Only while this sender's own claim stands: a message another sender took
+    /// over after the lease (and is sending, or sent) is left as it is.
+    private func settle(_ m: OutboxMessage, claim: UUID, error: any Error, at now: Date, retry: TimeInterval, db: any Database, round: inout Round) async throws {
         let attempts = m.attempts + 1
         let permanent = (error as? SMTPError)?.isPermanent ?? false
         let giveUp = permanent || attempts >= Outbox.maxAttempts
@@ -215,7 +217,8 @@ actor OutboxSender {
             .set("attempts", to: attempts)
             .set("next_attempt_at", to: now.addingTimeInterval(Outbox.backoff(afterAttempts: attempts, first: retry)))
             .set("last_error", to: message)
-            .where("id", .equal, m.id!).where("status", .equal, OutboxStatus.sending.rawValue).run()
+            .where("id", .equal, m.id!).where("status", .equal, OutboxStatus.sending.rawValue)
+            .where("claim_token", .equal, claim).run()
         if giveUp { round.failed += 1 } else { round.retryLater += 1 }
     }
 }

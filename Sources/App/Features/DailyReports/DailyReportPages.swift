@@ -47,7 +47,7 @@ enum DailyReportPages {
         f.place = placeFilter(filterState.values)
         let paging = try Paging(req)
         let (items, total) = filterState.hasErrors ? ([], 0) : try await DailyReportsController.list(f, paging: paging, req)
-        let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
+        let staff = try await ScopePolicy.staff(req).all()
         let counts = try await DailyReportsController.entryCounts(items.compactMap(\.id), db: req.db)
         let model = DailyReportViews.ListModel(
             items: items, counts: counts, names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }),
@@ -74,7 +74,7 @@ enum DailyReportPages {
         f.from = first
         f.to = CalendarDay(String(next))!.adding(days: -1).description
         let (reports, _) = try await DailyReportsController.list(f, paging: Paging(page: 1, per: 10_000), req)
-        let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
+        let staff = try await ScopePolicy.staff(req).all()
         let entries = reports.isEmpty ? [] : try await ReportEntry.query(on: req.db).filter(\.$report.$id ~~ reports.compactMap(\.id)).all()
         let regions = try await RegionsController.describe(Array(Set(entries.map(\.villageCode))), db: req.db)
         return DailyReportViews.month(req, .init(month: month, reports: reports, entries: Dictionary(grouping: entries, by: { $0.$report.id }),

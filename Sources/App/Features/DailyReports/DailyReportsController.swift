@@ -409,12 +409,7 @@ enum DailyReportsController {
 
     /// Reports this user may see, newest first, filtered.
     static func list(_ f: ListFilter, paging: Paging, _ req: Request) async throws -> ([DailyReport], Int) {
-        let p = try req.requirePrincipal()
-        var q = DailyReport.query(on: req.db)
-        switch p.role {
-        case .supervisor: q = q.filter(\.$officeID == (p.officeID ?? UUID()))
-        default: q = q.filter(\.$officerID == p.userID)
-        }
+        var q = try ScopePolicy.dailyReports(req)
         if let o = f.officer { q = q.filter(\.$officerID == o) }
         if let d = f.from { q = q.filter(\.$date >= d) }
         if let d = f.to { q = q.filter(\.$date <= d) }

@@ -24,10 +24,9 @@ enum ImportPages {
     }
 
     static func list(_ req: Request) async throws -> Response {
-        let imports = try await ImportsController.visibleImports(req)
-        var items: [(AgencyImport, ImportsController.ImportDTO)] = []
-        for imp in imports.prefix(100) { items.append((imp, try await ImportsController.dto(imp, db: req.db))) }
-        return ImportViews.list(req, items)
+        let paging = try Paging(req)
+        let (items, total) = try await ImportsController.visibleImports(req, paging)
+        return ImportViews.list(req, items, total: total, paging: paging)
     }
 
     static func agencyOptions(_ req: Request) async throws -> [Agency]? {

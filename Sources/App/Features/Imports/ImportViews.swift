@@ -7,7 +7,7 @@ import Vapor
 enum ImportViews {
     static func label(_ key: String, _ lang: Language) -> String { L10n.t("imp.col.\(key)", lang) }
 
-    static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)]) -> Response {
+    static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)], total: Int, paging: Paging) -> Response {
         let lang = req.language
         let rows: HTML = items.html { imp, d in
             """
@@ -20,6 +20,7 @@ enum ImportViews {
         <table class="responsive" id="import-list"><thead><tr><th>\(L10n.t("imp.file", lang))</th><th>\(L10n.t("imp.kind", lang))</th><th>\(L10n.t("imp.created", lang))</th>
         <th>\(L10n.t("imp.rows", lang))</th><th>\(L10n.t("imp.status", lang))</th><th>\(L10n.t("imp.matched", lang))</th><th>\(L10n.t("imp.review", lang))</th><th>\(L10n.t("imp.unmatchedLabel", lang))</th></tr></thead>
         <tbody>\(rows)</tbody></table>
+        \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
         """
         return Views.page(req, title: L10n.t("imp.title", lang), body: """
         <h1>\(L10n.t("imp.title", lang))</h1>

@@ -54,8 +54,8 @@ enum ImportsController {
 
     /// The import if this user may see it (404 otherwise); restarts a reconciliation a restart interrupted.
     static func visibleImport(_ req: Request) async throws -> AgencyImport {
-        guard let id = req.parameters.get("id", as: UUID.self), let imp = try await AgencyImport.find(id, on: req.db),
-              ScopePolicy.canSee(imp, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let imp = try await ScopePolicy.imports(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
         if imp.statusValue == .reconciling, await !req.application.importJobs.isRunning(id) {
             await req.application.importJobs.start(id, app: req.application)
         }
@@ -181,20 +181,22 @@ enum ImportsController {
         }
     }
 
-    struct ListDTO: Content { var items: [ImportDTO]; var total: Int }
 
-    static func visibleImports(_ req: Request) async throws -> [AgencyImport] {
-        let p = try req.requirePrincipal()
-        var q = AgencyImport.query(on: req.db).sort(\.$createdAt, .descending)
-        if p.role == .agency { q = q.filter(\.$agency.$id == (p.agencyID ?? UUID())) }
-        return try await q.all().filter { ScopePolicy.canSee($0, p) }
+    /// One page of the imports this user may see, newest first, and how many there are.
+    static func visibleImports(_ req: Request, _ paging: Paging) async throws -> (items: [(AgencyImport, ImportDTO)], total: Int) {
+        let q = try ScopePolicy.imports(req)
+        let total = try await q.copy().count()
+        var items: [(AgencyImport, ImportDTO)] = []
+        for imp in try await q.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
+            items.append((imp, try await dto(imp, db: req.db)))
+        }
+        return (items, total)
     }
 
-    static func listAPI(_ req: Request) async throws -> ListDTO {
-        let all = try await visibleImports(req)
-        var items: [ImportDTO] = []
-        for imp in all.prefix(200) { items.append(try await dto(imp, db: req.db)) }
-        return ListDTO(items: items, total: all.count)
+    static func listAPI(_ req: Request) async throws -> ListPage<ImportDTO> {
+        let paging = try Paging(req)
+        let (items, total) = try await visibleImports(req, paging)
+        return ListPage(items: items.map(\.1), total: total, paging)
     }
 
     static func showAPI(_ req: Request) async throws -> ImportDTO {

@@ -7,8 +7,7 @@ enum OrderViews {
     static let fields: Set<String> = ["purpose", "officerIds", "areaCode", "targets", "validFrom", "validTo", "covers"]
 
     static func officers(_ req: Request) async throws -> [User] {
-        let p = try req.requirePrincipal()
-        return try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).filter(\.$disabled == false)
+        try await ScopePolicy.staff(req).filter(\.$disabled == false)
             .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).sort(\.$displayName).all()
     }
 
@@ -16,7 +15,10 @@ enum OrderViews {
         let lang = req.language
         let p = try req.requirePrincipal()
         let owed = try await FieldOrders.owed(req)
-        let orders = try await FieldOrder.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID())).sort(\.$issuedAt, .descending).limit(100).all()
+        let paging = try Paging(req)
+        let office = try ScopePolicy.orders(req)
+        let total = try await office.copy().count()
+        let orders = try await office.sort(\.$issuedAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         func checkLink(_ o: FieldOrders.Owed) -> String {
             o.kind == "inspection" ? SiteURL.inspection(.id(o.id)).path : SiteURL.operation(.id(o.id)).path
         }
@@ -57,6 +59,7 @@ enum OrderViews {
         }
         let table: HTML = orders.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="orders"><thead><tr><th>\(L10n.t("order.number", lang))</th><th>\(L10n.t("order.purpose", lang))</th><th>\(L10n.t("order.valid", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
         """
         return Views.page(req, title: L10n.t("nav.orders", lang), body: """
         <h1>\(L10n.t("nav.orders", lang))</h1>

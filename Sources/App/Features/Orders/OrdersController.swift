@@ -52,9 +52,8 @@ enum OrdersController {
     }
 
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
-        let p = try req.requirePrincipal()
         let paging = try Paging(req)
-        let query = FieldOrder.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID()))
+        let query = try ScopePolicy.orders(req)
         let total = try await query.copy().count()
         let items = try await query.sort(\.$issuedAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
         return ListPage(items: items.map(DTO.init), total: total, page: paging.page, per: paging.per)

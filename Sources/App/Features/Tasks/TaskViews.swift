@@ -5,6 +5,8 @@ import Vapor
 enum TaskViews {
     struct PageModel {
         var tasks: [FieldTask]
+        var total: Int
+        var paging: Paging
         var assignees: [UUID: [UUID]]
         var names: [UUID: String]
         var me: UUID
@@ -50,6 +52,7 @@ enum TaskViews {
         let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\" id=\"task-error\">\($0)</p>" } ?? ""
         let table: HTML = m.tasks.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="task-list"><thead><tr><th>\(L10n.t("task.title", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("task.assignee", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         return Views.page(req, title: L10n.t("nav.tasks", lang), body: """
         <h1>\(L10n.t("nav.tasks", lang))</h1>

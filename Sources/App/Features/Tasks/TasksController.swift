@@ -133,23 +133,26 @@ enum TasksController {
         }
     }
 
-    /// Tasks this user may see: officers those assigned to them; supervisors their office's.
-    static func visible(_ req: Request, assignee: String?, status: TaskStatus?, overdueOnly: Bool) async throws -> [FieldTask] {
+    /// The tasks the user may see (`ScopePolicy.tasks`), filtered, in the order of their due day.
+    static func visible(_ req: Request, assignee: String?, status: TaskStatus?, overdueOnly: Bool) throws -> QueryBuilder<FieldTask> {
         let p = try req.requirePrincipal()
-        var q = FieldTask.query(on: req.db).filter(\.$officeID == (p.officeID ?? UUID()))
         var who: UUID?
-        if p.role == .officer || assignee == "me" { who = p.userID }
-        else if let a = assignee, !a.isEmpty {
-            guard let id = UUID(uuidString: a) else { throw ValidationFailure("v.officer", field: "assignee") }
-            who = id
+        if let a = assignee, !a.isEmpty {
+            if a == "me" { who = p.userID } else {
+                guard let id = UUID(uuidString: a) else { throw ValidationFailure("v.officer", field: "assignee") }
+                who = id
+            }
         }
-        if let who {
-            let ids = try await FieldTaskAssignee.query(on: req.db).filter(\.$userID == who).all().map(\.taskID)
-            q = q.filter(\.$id ~~ ids)
-        }
-        if let status { q = q.filter(\.$status == status.rawValue) }
-        if overdueOnly { q = q.filter(\.$status == TaskStatus.open.rawValue).filter(\.$dueOn < req.application.today) }
-        return try await q.sort(\.$dueOn).sort(\.$createdAt).limit(500).all()
+        let q = try ScopePolicy.tasks(req, assignedTo: who)
+        if let status { q.filter(\.$status == status.rawValue) }
+        if overdueOnly { q.filter(\.$status == TaskStatus.open.rawValue).filter(\.$dueOn < req.application.today) }
+        return q.sort(\.$dueOn).sort(\.$createdAt).sort(\.$id)
+    }
+
+    /// One page of `visible` and the number of all of them.
+    static func page(_ q: QueryBuilder<FieldTask>, _ paging: Paging) async throws -> (items: [FieldTask], total: Int) {
+        let total = try await q.copy().count()
+        return (try await q.range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }
 
     /// An assigned officer marks the task done, optionally naming the report entry that did it.
@@ -174,17 +177,17 @@ enum TasksController {
 
     // MARK: API
 
-    struct ListDTO: Content { var items: [TaskDTO]; var total: Int }
-
-    static func listAPI(_ req: Request) async throws -> ListDTO {
+    static func listAPI(_ req: Request) async throws -> ListPage<TaskDTO> {
         let status = try req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> TaskStatus in
             guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "status", "open, done, cancelled") }
             return s
         }
-        let tasks = try await visible(req, assignee: req.query[String.self, at: "assignee"], status: status, overdueOnly: try req.queryBool("overdue") ?? false)
+        let paging = try Paging(req)
+        let (tasks, total) = try await page(try visible(req, assignee: req.query[String.self, at: "assignee"], status: status,
+                                                         overdueOnly: try req.queryBool("overdue") ?? false), paging)
         let who = try await assignees(tasks.compactMap(\.id), db: req.db)
         let today = req.application.today
-        return ListDTO(items: tasks.map { dto($0, assignees: who[$0.id!] ?? [], today: today) }, total: tasks.count)
+        return ListPage(items: tasks.map { dto($0, assignees: who[$0.id!] ?? [], today: today) }, total: total, paging)
     }
 
     static func createAPI(_ req: Request) async throws -> Response {
@@ -215,10 +218,11 @@ enum TasksController {
 
     static func render(_ req: Request, form: FormState, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
-        let tasks = try await visible(req, assignee: nil, status: nil, overdueOnly: false)
-        let staff = try await User.query(on: req.db).filter(\.$office.$id == (p.officeID ?? UUID())).all()
+        let paging = try Paging(req)
+        let (tasks, total) = try await page(try visible(req, assignee: nil, status: nil, overdueOnly: false), paging)
+        let staff = try await ScopePolicy.staff(req).all()
         return TaskViews.page(req, .init(
-            tasks: tasks, assignees: try await assignees(tasks.compactMap(\.id), db: req.db),
+            tasks: tasks, total: total, paging: paging, assignees: try await assignees(tasks.compactMap(\.id), db: req.db),
             names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }), me: p.userID,
             officers: p.role == .supervisor ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : nil,
             form: form, error: error), status: status)
