@@ -282,6 +282,13 @@ enum ScopePolicy {
         }
     }
 
+    /// Early warnings of permits ending: those of foreigners living in the office's jurisdiction.
+    static func warnings(_ req: Request) throws -> QueryBuilder<PermitWarning> {
+        let p = try req.requirePrincipal()
+        _ = try office(p)
+        return PermitWarning.query(on: req.db).filter(\.$regencyCode ~~ p.jurisdiction)
+    }
+
     /// Field tasks: an officer those assigned to him; a supervisor the office's, or those of one officer
     /// (`assignedTo`). Nobody else.
     static func tasks(_ req: Request, assignedTo: UUID?) throws -> QueryBuilder<FieldTask> {

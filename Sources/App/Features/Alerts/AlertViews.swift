@@ -41,6 +41,8 @@ enum AlertViews {
     struct WarningsModel {
         var day: String
         var items: [Warning]
+        var total: Int
+        var paging: Paging
         var schedule: Schedule
         var canRunNow: Bool
         /// The day field as asked for, with its message when it was not a day.
@@ -93,6 +95,7 @@ enum AlertViews {
         }
         let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("ov.noWarnings", lang))</p>" : """
         <table class="responsive" id="warnings"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.threshold", lang))</th><th>\(L10n.t("nav.sponsors", lang))</th><th>\(L10n.t("ov.email", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         let filter = m.filter
         return Views.page(req, title: L10n.t("nav.warnings", lang), body: """
@@ -116,6 +119,7 @@ enum AlertViews {
         let counts = OutboxStatus.allCases.map { "\(L10n.t("ob.status.\($0.rawValue)", lang)): \(o.counts[$0.rawValue] ?? 0)" }.joined(separator: " · ")
         let table: HTML = o.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="outbox"><thead><tr><th>\(L10n.t("ob.created", lang))</th><th>\(L10n.t("ob.kind", lang))</th><th>\(L10n.t("ob.recipient", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("ob.attempts", lang))</th><th>\(L10n.t("ob.sentOrNext", lang))</th><th>\(L10n.t("ob.error", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(Views.pagination(req, page: o.page, per: o.per, total: o.total))
         """
         return Views.page(req, title: L10n.t("nav.outbox", lang), body: """
         <h1>\(L10n.t("nav.outbox", lang))</h1>

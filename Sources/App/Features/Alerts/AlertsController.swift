@@ -49,11 +49,9 @@ enum AlertsController {
         return (items, total, paging)
     }
 
-    struct OverstayPage: Content { var items: [Overstay]; var total: Int }
-
-    static func overstaysAPI(_ req: Request) async throws -> OverstayPage {
+    static func overstaysAPI(_ req: Request) async throws -> ListPage<Overstay> {
         let r = try await overstays(req)
-        return OverstayPage(items: r.items, total: r.total)
+        return ListPage(items: r.items, total: r.total, r.paging)
     }
 
     static func overstaysPage(_ req: Request) async throws -> Response {
@@ -70,23 +68,25 @@ enum AlertsController {
         var emailed: Bool
     }
 
-    static func warnings(_ req: Request, day asked: String? = nil) async throws -> (day: String, items: [Warning]) {
-        let p = try req.requirePrincipal()
+    /// One page of a day's warnings in the user's jurisdiction (`ScopePolicy.warnings`), soonest permit end first.
+    static func warnings(_ req: Request, day asked: String? = nil) async throws -> (day: String, items: [Warning], total: Int, paging: Paging) {
         let day = asked ?? req.query[String.self, at: "day"].flatMap { $0.isEmpty ? nil : $0 } ?? req.application.today
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
-        let rows = try await PermitWarning.query(on: req.db).filter(\.$foundOn == day).filter(\.$regencyCode ~~ p.jurisdiction)
-            .sort(\.$permitEnd).limit(2000).all()
+        let paging = try Paging(req)
+        let q = try ScopePolicy.warnings(req).filter(\.$foundOn == day)
+        let total = try await q.copy().count()
+        let rows = try await q.sort(\.$permitEnd).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         let names = try await SponsorReportsController.names(rows.map(\.foreignerID), db: req.db)
-        try await req.auditList("warnings", ids: rows.map(\.foreignerID))
+        try await req.auditList("warnings", ids: rows.map(\.foreignerID), page: paging.page)
         return (day, rows.map { Warning(foreignerId: $0.foreignerID, fullName: names[$0.foreignerID] ?? "—", threshold: $0.threshold,
-                                        permitEnd: $0.permitEnd, sponsorId: $0.sponsorID, emailed: $0.outboxID != nil) })
+                                        permitEnd: $0.permitEnd, sponsorId: $0.sponsorID, emailed: $0.outboxID != nil) }, total, paging)
     }
 
-    struct WarningList: Content { var day: String; var items: [Warning] }
+    struct WarningList: Content { var day: String; var items: [Warning]; var total: Int; var page: Int; var per: Int }
 
     static func warningsAPI(_ req: Request) async throws -> WarningList {
         let w = try await warnings(req)
-        return WarningList(day: w.day, items: w.items)
+        return WarningList(day: w.day, items: w.items, total: w.total, page: w.paging.page, per: w.paging.per)
     }
 
     /// A day that is not one stays in the field with its message beside it; the page shows today's meanwhile.
@@ -96,7 +96,7 @@ enum AlertsController {
         if !Day.isValid(asked) { filter.fail(ValidationFailure("v.day", field: "day"), lang: req.language) }
         let w = try await warnings(req, day: filter.hasErrors ? req.application.today : asked)
         let p = try req.requirePrincipal()
-        return AlertViews.warnings(req, .init(day: w.day, items: w.items, schedule: try await schedule(req), canRunNow: p.role == .supervisor, filter: filter),
+        return AlertViews.warnings(req, .init(day: w.day, items: w.items, total: w.total, paging: w.paging, schedule: try await schedule(req), canRunNow: p.role == .supervisor, filter: filter),
                                    status: filter.hasErrors ? .unprocessableEntity : .ok)
     }
 
@@ -131,7 +131,7 @@ enum AlertsController {
         var lastError: String?
     }
 
-    struct OutboxList: Content { var smtp: String?; var counts: [String: Int]; var items: [OutboxItem] }
+    struct OutboxList: Content { var smtp: String?; var counts: [String: Int]; var items: [OutboxItem]; var total: Int; var page: Int; var per: Int }
 
     /// Delivery status without message bodies (they name foreigners) and with recipients masked.
     static func outbox(_ req: Request) async throws -> OutboxList {
@@ -142,13 +142,15 @@ enum AlertsController {
         for c in try await (req.db as! any SQLDatabase).raw("SELECT status, COUNT(*) AS n FROM outbox_messages GROUP BY status").all(decoding: Count.self) {
             counts[c.status] = c.n
         }
+        let paging = try Paging(req)
         let q = OutboxMessage.query(on: req.db)
         if let status { q.filter(\.$status == status) }
-        let items = try await q.sort(\.$createdAt, .descending).limit(200).all().map {
+        let total = try await q.copy().count()
+        let items = try await q.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all().map {
             OutboxItem(id: $0.id!, kind: $0.kind, recipient: Outbox.masked($0.recipient), status: $0.status, attempts: $0.attempts,
                        createdAt: $0.createdAt, nextAttemptAt: $0.nextAttemptAt, sentAt: $0.sentAt, lastError: $0.lastError)
         }
-        return OutboxList(smtp: req.application.config.smtp?.redacted, counts: counts, items: items)
+        return OutboxList(smtp: req.application.config.smtp?.redacted, counts: counts, items: items, total: total, page: paging.page, per: paging.per)
     }
 
     static func outboxAPI(_ req: Request) async throws -> OutboxList { try await outbox(req) }

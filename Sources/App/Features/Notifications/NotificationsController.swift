@@ -16,13 +16,17 @@ enum NotificationsController {
     }
 
     struct NotificationDTO: Content { var id: UUID; var kind: String; var title: String; var link: String; var createdAt: Date; var read: Bool }
-    struct NotificationList: Content { var items: [NotificationDTO]; var unread: Int }
+    struct NotificationList: Content { var items: [NotificationDTO]; var unread: Int; var total: Int; var page: Int; var per: Int }
 
     static func list(_ req: Request) async throws -> NotificationList {
         let me = try req.requirePrincipal().userID
-        let items = try await AppNotification.query(on: req.db).filter(\.$userID == me).sort(\.$createdAt, .descending).limit(100).all()
-        let unread = try await AppNotification.query(on: req.db).filter(\.$userID == me).filter(\.$readAt == nil).count()
-        return NotificationList(items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, title: $0.title, link: $0.link, createdAt: $0.createdAt, read: $0.readAt != nil) }, unread: unread)
+        let paging = try Paging(req)
+        let mine = AppNotification.query(on: req.db).filter(\.$userID == me)
+        let total = try await mine.copy().count()
+        let unread = try await mine.copy().filter(\.$readAt == nil).count()
+        let items = try await mine.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
+        return NotificationList(items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, title: $0.title, link: $0.link, createdAt: $0.createdAt, read: $0.readAt != nil) },
+                                unread: unread, total: total, page: paging.page, per: paging.per)
     }
 
     static func listAPI(_ req: Request) async throws -> NotificationList { try await list(req) }
