@@ -84,7 +84,7 @@ enum MetricsController {
         if !(scrapeToken.map { Tokens.constantTimeEqual($0, bearer.token) } ?? false) {
             guard let token = try await APIToken.find(Tokens.digest(bearer.token), on: req.db), token.expiresAt > req.application.clock.now(),
                   let p = try await Principal.load(userID: token.$user.id, on: req.db, today: req.application.today) else { throw Abort(.unauthorized) }
-            guard p.role == .admin else { throw Abort(.forbidden) }
+            guard ScopePolicy.isAdmin(p) else { throw Abort(.forbidden) }
         }
         let sql = req.db as! any SQLDatabase
         struct Count: Decodable { var k: String; var n: Int }

@@ -186,6 +186,24 @@ enum ScopePolicy {
             .filter { a in p.jurisdiction.contains { RegionCode.overlaps($0, a.regionCode) } }
     }
 
+    // MARK: - What a role may do: the only place in the app that names roles (route guards aside)
+
+    /// Immigration staff: officers and supervisors of an office — the registry's personal data in their jurisdiction.
+    static func isOfficeStaff(_ p: Principal?) -> Bool { p?.role == .officer || p?.role == .supervisor }
+
+    /// Timpora agency members: counts and their own lists only, never the registry's personal data; they take part
+    /// in joint operations and meetings but do not plan or record them.
+    static func seesCountsOnly(_ p: Principal?) -> Bool { p?.role == .agency }
+
+    /// A sponsor's people (the company's users and its agents): their own foreigners; never an office's internal notes.
+    static func isCompany(_ p: Principal?) -> Bool { p?.role == .sponsor }
+
+    /// The head of office or an official he names: approves reports and identity changes, assigns tasks, runs scans.
+    static func maySupervise(_ p: Principal?) -> Bool { p?.role == .supervisor }
+
+    /// The system's administrators: accounts, offices and reference data; counts, never personal data.
+    static func isAdmin(_ p: Principal?) -> Bool { p?.role == .admin }
+
     /// Who decides an administrative action (TAK): a supervisor of the office (the head of office or an
     /// official he names); officers propose, carry out and close.
     static func mayDecideActions(_ p: Principal) -> Bool { p.role == .supervisor }
@@ -279,6 +297,28 @@ enum ScopePolicy {
             let office = try office(p)
             return q.group(.or) { $0.filter(\.$officeID == office).filter(\.$officerID == p.userID) }
         case .agency, .sponsor, .admin, .integration: throw Abort(.forbidden)
+        }
+    }
+
+    /// The registry rows an agency list is compared with for discrepancies: an agency member's region (counts only
+    /// are shown to him), an officer's jurisdiction.
+    static func discrepancyRegistry(_ p: Principal) -> RowFilter {
+        seesCountsOnly(p) ? countFilter(p) : .regencies(p.jurisdiction)
+    }
+
+    /// Mandatory reports: a company's people those it filed (an agent: about the foreigners its grant names);
+    /// officers and supervisors those whose foreigner lived in their jurisdiction when filed (as `canSee`).
+    static func sponsorReports(_ req: Request) throws -> QueryBuilder<SponsorReport> {
+        let p = try req.requirePrincipal()
+        let q = SponsorReport.query(on: req.db)
+        switch p.role {
+        case .sponsor:
+            guard let sponsor = p.sponsorID else { throw Abort(.forbidden) }
+            q.filter(\.$sponsorID == sponsor)
+            if let people = p.agentForeigners { q.filter(\.$foreignerID ~~ people) }
+            return q
+        case .officer, .supervisor: return q.filter(\.$regencyCode ~~ p.jurisdiction)
+        case .agency, .admin, .integration: throw Abort(.forbidden)
         }
     }
 

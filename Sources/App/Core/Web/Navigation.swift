@@ -11,7 +11,7 @@ enum Navigation {
         switch p.role {
         case .officer, .supervisor:
             var field: [(SiteURL, String)] = [(.dailyReports, "nav.dailyReports"), (.tasks, "nav.tasks"), (.inspections, "nav.inspections"), (.operations, "nav.operations"), (.meetings, "nav.meetings"), (.orders, "nav.orders")]
-            if p.role == .supervisor { field.insert((.leader, "nav.leader"), at: 0) }
+            if ScopePolicy.maySupervise(p) { field.insert((.leader, "nav.leader"), at: 0) }
             return [
                 .link(.home, "nav.dashboard"),
                 .link(.lookup, "nav.lookup"),

@@ -152,7 +152,7 @@ enum Accounts {
         let unit = agentOrg != nil ? (office: nil, agency: nil, sponsor: nil)
             : try await unit(role: role, officeCode: input.officeCode, agencyID: input.agencyId, sponsorID: input.sponsorId, db: req.db)
         // The admin makes a company's first account, its sponsor-admin; a sponsor-admin's invitees are ordinary users.
-        let byAdmin = try req.requirePrincipal().role == .admin
+        let byAdmin = ScopePolicy.isAdmin(try req.requirePrincipal())
         let lang = try language(input.language)
         if try await User.query(on: req.db).filter(\.$email == email).first() != nil { throw AppError.conflict("user.emailTaken") }
         // Until the user follows the e-mailed link, the account has a password nobody knows.
@@ -223,7 +223,7 @@ enum Accounts {
         let p = try req.requirePrincipal()
         let id = try user.requireID()
         if disabled && id == p.userID { throw AppError.conflict("user.disableSelf") }
-        if !disabled && p.role != .admin && user.disabledBy == Role.admin.rawValue { throw AppError.conflict("portal.disabledByAdmin") }
+        if !disabled && !ScopePolicy.isAdmin(p) && user.disabledBy == Role.admin.rawValue { throw AppError.conflict("portal.disabledByAdmin") }
         let now = req.application.clock.now()
         return try await req.audited { db in
             guard let u = try await User.find(id, on: db) else { throw Abort(.notFound) }

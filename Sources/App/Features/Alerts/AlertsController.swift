@@ -96,7 +96,7 @@ enum AlertsController {
         if !Day.isValid(asked) { filter.fail(ValidationFailure("v.day", field: "day"), lang: req.language) }
         let w = try await warnings(req, day: filter.hasErrors ? req.application.today : asked)
         let p = try req.requirePrincipal()
-        return AlertViews.warnings(req, .init(day: w.day, items: w.items, total: w.total, paging: w.paging, schedule: try await schedule(req), canRunNow: p.role == .supervisor, filter: filter),
+        return AlertViews.warnings(req, .init(day: w.day, items: w.items, total: w.total, paging: w.paging, schedule: try await schedule(req), canRunNow: ScopePolicy.maySupervise(p), filter: filter),
                                    status: filter.hasErrors ? .unprocessableEntity : .ok)
     }
 

@@ -68,7 +68,7 @@ enum CoordinationPages {
         let p = try req.requirePrincipal()
         let meetings = try await CoordinationController.list(req)
         let places = try await RegionsController.describe(meetings.map(\.regionCode), db: req.db)
-        let canSchedule = p.role != .agency
+        let canSchedule = !ScopePolicy.seesCountsOnly(p)
         let agencies = canSchedule ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
         return try await CoordinationViews.list(req, .init(meetings: meetings, places: places, canSchedule: canSchedule, agencies: agencies,
                                                            jurisdiction: p.jurisdiction, form: state), status: status)
@@ -102,7 +102,7 @@ enum CoordinationPages {
         let attachments = try await MeetingAttachment.query(on: req.db).filter(\.$meetingID == m.id!).sort(\.$createdAt).all()
         let thread = try await threadModel(.meeting, m.id!, req, state: forms.message)
         return CoordinationViews.show(req, .init(meeting: m, decisions: d.decisions, places: places, agencyNames: names, attachments: attachments,
-                                                 canRecord: p.role != .agency, forms: forms, thread: thread), status: status)
+                                                 canRecord: !ScopePolicy.seesCountsOnly(p), forms: forms, thread: thread), status: status)
     }
 
     struct UploadForm: Content { var file: File? }

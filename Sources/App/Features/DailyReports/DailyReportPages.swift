@@ -51,7 +51,7 @@ enum DailyReportPages {
         let counts = try await DailyReportsController.entryCounts(items.compactMap(\.id), db: req.db)
         let model = DailyReportViews.ListModel(
             items: items, counts: counts, names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }),
-            officers: p.role == .supervisor ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : [],
+            officers: ScopePolicy.maySupervise(p) ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : [],
             filter: filterState, newReport: newReport, paging: paging, total: total)
         return try await DailyReportViews.list(req, model, status: filterState.hasErrors && status == .ok ? .unprocessableEntity : status)
     }
@@ -59,7 +59,6 @@ enum DailyReportPages {
     /// `/daily-reports/summary?month=YYYY-MM[&officer=]`: a printable month — per officer, reports by status,
     /// entries by activity and finding, and every entry of the month in date order.
     static func monthly(_ req: Request) async throws -> Response {
-        let p = try req.requirePrincipal()
         let asked = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
         // A month that is not one stays in the field with its message; the page shows the current month meanwhile.
         var filter = FormState(values: ["month": asked])
@@ -124,7 +123,7 @@ enum DailyReportPages {
         return try await DailyReportViews.show(req, .init(
             report: r, dto: d, officerName: officer?.displayName ?? "", foreigners: Dictionary(uniqueKeysWithValues: visibleForeigners.map { ($0.id!, $0.fullName) }),
             regions: regions, editable: own && r.isEditable,
-            canDecide: p.role == .supervisor && !own && r.statusValue == .submitted && p.officeID == r.officeID,
+            canDecide: ScopePolicy.maySupervise(p) && !own && r.statusValue == .submitted && p.officeID == r.officeID,
             jurisdiction: p.jurisdiction, entry: entryState, decision: decision, error: error), status: status)
     }
 

@@ -343,7 +343,7 @@ enum DailyReportsController {
     /// A supervisor of the report's office approves or returns a submitted report; the officer is told.
     static func decide(_ report: DailyReport, approve: Bool, comment: String?, _ req: Request) async throws -> DailyReport {
         let p = try req.requirePrincipal()
-        guard p.role == .supervisor, p.officeID == report.officeID else { throw Abort(.forbidden) }
+        guard ScopePolicy.maySupervise(p), p.officeID == report.officeID else { throw Abort(.forbidden) }
         guard report.officerID != p.userID else { throw AppError.forbidden("err.dailyOwnApproval") }
         let note = try ValidationFailure.text(comment, "comment", max: 2000)
         if !approve && note == nil { throw ValidationFailure("v.returnComment", field: "comment") }

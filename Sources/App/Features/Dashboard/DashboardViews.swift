@@ -39,7 +39,7 @@ enum DashboardViews {
             break
         }
         // Agency members and administrators see counts only: no link into personal records.
-        let linksToRecords = p.role != .agency && p.role != .admin
+        let linksToRecords = !ScopePolicy.seesCountsOnly(p) && !ScopePolicy.isAdmin(p)
         let link: (String, String) -> HTML = { label, status in
             linksToRecords ? "<a href=\"\(SiteURL.foreigners.with(["status": status]))\">\(label)</a>" : "\(label)"
         }

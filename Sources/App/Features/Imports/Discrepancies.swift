@@ -64,9 +64,6 @@ enum Discrepancies {
         }
     }
 
-    static func registryFilter(_ p: Principal) -> ScopePolicy.RowFilter {
-        p.role == .agency ? ScopePolicy.countFilter(p) : .regencies(p.jurisdiction)
-    }
 
     static func compute(_ kind: Kind, _ req: Request) async throws -> [Item] {
         let p = try req.requirePrincipal()
@@ -74,7 +71,7 @@ enum Discrepancies {
         let imps = try await imports(req)
         let personImports = imps.filter { !$0.kindValue.isCompanies }.map { $0.id! }
         let companyImports = imps.filter { $0.kindValue.isCompanies }.map { $0.id! }
-        let filter = registryFilter(p)
+        let filter = ScopePolicy.discrepancyRegistry(p)
         let today = req.application.today
         struct Row: Decodable {
             var import_id: UUID; var line: Int; var name: String; var nationality: String?; var passport_number: String?
@@ -219,13 +216,13 @@ enum Discrepancies {
     }
 
     static func audited(_ req: Request, _ kind: Kind, _ n: Int) async throws {
-        guard try req.requirePrincipal().role != .agency, n > 0 else { return }
+        guard !ScopePolicy.seesCountsOnly(try req.requirePrincipal()), n > 0 else { return }
         try await req.audit(AuditEntry(action: "discrepancy.list", objectType: "discrepancy", objectID: kind.rawValue, purpose: "supervision", detail: "items=\(n)"))
     }
 
     static func api(_ req: Request) async throws -> Response {
         let res = Response()
-        let officer = try req.requirePrincipal().role != .agency
+        let officer = !ScopePolicy.seesCountsOnly(try req.requirePrincipal())
         if let kind = try kindParam(req) {
             let items = try await compute(kind, req)
             try await audited(req, kind, items.count)
@@ -247,7 +244,7 @@ enum Discrepancies {
     }
 
     static func summaryPage(_ req: Request) async throws -> Response {
-        let officer = try req.requirePrincipal().role != .agency
+        let officer = !ScopePolicy.seesCountsOnly(try req.requirePrincipal())
         var counts: [(Kind, Int)] = []
         for k in Kind.allCases { counts.append((k, try await compute(k, req).count)) }
         return ImportViews.discrepancySummary(req, counts: counts, officer: officer)
@@ -256,7 +253,7 @@ enum Discrepancies {
     static func kindPage(_ req: Request) async throws -> Response {
         guard let kind = try kindParam(req) else { throw Abort(.notFound) }
         let items = try await compute(kind, req)
-        guard try req.requirePrincipal().role != .agency else { return ImportViews.discrepancyCount(req, kind: kind, count: items.count) }
+        guard !ScopePolicy.seesCountsOnly(try req.requirePrincipal()) else { return ImportViews.discrepancyCount(req, kind: kind, count: items.count) }
         try await audited(req, kind, items.count)
         return ImportViews.discrepancyItems(req, kind: kind, items: items)
     }

@@ -31,7 +31,7 @@ enum ImportPages {
 
     static func agencyOptions(_ req: Request) async throws -> [Agency]? {
         let p = try req.requirePrincipal()
-        guard p.role != .agency else { return nil }
+        guard !ScopePolicy.seesCountsOnly(p) else { return nil }
         return try await ScopePolicy.agencies(workingWith: p, db: req.db)
     }
 
@@ -205,7 +205,7 @@ enum ImportPages {
     static func show(_ req: Request) async throws -> Response {
         let imp = try await ImportsController.visibleImport(req)
         let d = try await ImportsController.dto(imp, db: req.db)
-        return ImportViews.show(req, imp, d, agencyMember: try req.requirePrincipal().role == .agency)
+        return ImportViews.show(req, imp, d, agencyMember: ScopePolicy.seesCountsOnly(try req.requirePrincipal()))
     }
 
     static func progress(_ req: Request) async throws -> Response {

@@ -134,7 +134,7 @@ enum ImportsController {
             guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.agencyID", field: "agency") }
             return id
         }
-        if principal.role == .agency && agencyID != nil { throw ValidationFailure("v.agencyOwn", field: "agency") }
+        if ScopePolicy.seesCountsOnly(principal) && agencyID != nil { throw ValidationFailure("v.agencyOwn", field: "agency") }
         let owner = try await ImportService.owner(principal, onBehalfOf: agencyID, db: req.db)
         let setAside = try badFieldsParameter(req.query[String.self, at: "badFields"])
         let contentType = req.headers.contentType
@@ -309,7 +309,7 @@ enum ImportsController {
         let c = try await Reconciler.counts(imp.id!, db: req.db)
         var out = ReconciliationDTO(status: imp.status, matched: c.matched, review: c.review, unmatched: c.unmatched)
         // Agency members: counts only. Officers: the rows, with the registry ids they were linked to.
-        guard try req.requirePrincipal().role != .agency else { return out }
+        guard !ScopePolicy.seesCountsOnly(try req.requirePrincipal()) else { return out }
         let state = try req.queryText("state").map { raw -> MatchState in
             guard let s = MatchState(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "state", "matched, review, unmatched") }
             return s

@@ -17,11 +17,11 @@ extension InspectionsController {
         let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ sponsorIDs).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         var companies: [Sponsor]?
         var form = state
-        if p.role != .sponsor {
+        if !ScopePolicy.isCompany(p) {
             companies = try await ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue).sort(\.$name).limit(2000).all()
             if form.values["date"] == nil { form.values["date"] = req.application.today }
         }
-        let orders = p.role == .sponsor ? [] : try await FieldOrders.current(req)
+        let orders = ScopePolicy.isCompany(p) ? [] : try await FieldOrders.current(req)
         return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders), status: status)
     }
 
@@ -38,7 +38,7 @@ extension InspectionsController {
         let people = ids.isEmpty ? [] : try await ScopePolicy.foreigners(req).filter(\.$id ~~ ids).all()
         let names = Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         return InspectionViews.show(req, .init(inspection: i, dto: d, companyName: sponsor?.name ?? "", workerNames: names,
-                                               showInternal: p.role != .sponsor, forms: forms), status: status)
+                                               showInternal: !ScopePolicy.isCompany(p), forms: forms), status: status)
     }
 
     static func createForm(_ req: Request) async throws -> Response {

@@ -108,7 +108,7 @@ enum InspectionsController {
 
     /// Officers get everything; a sponsor gets what concerns it, without the office's internal notes.
     static func dto(_ i: Inspection, _ req: Request) async throws -> InspectionDTO {
-        let showInternal = try req.requirePrincipal().role != .sponsor
+        let showInternal = !ScopePolicy.isCompany(try req.requirePrincipal())
         let findings = try await InspectionFinding.query(on: req.db).filter(\.$inspectionID == i.id!).all()
         return InspectionDTO(id: i.id!, sponsorId: i.sponsorID, date: i.date, announced: i.announced, entryProcedure: i.entryProcedure,
                              escortName: i.escortName, escortPosition: i.escortPosition, status: i.status, outcome: i.outcome,
@@ -183,7 +183,7 @@ enum InspectionsController {
     static func list(_ req: Request) async throws -> [Inspection] {
         let p = try req.requirePrincipal()
         // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
-        if p.role == .sponsor && !ScopePolicy.mayReachCompany(p) { return [] }
+        if ScopePolicy.isCompany(p) && !ScopePolicy.mayReachCompany(p) { return [] }
         return try await ScopePolicy.inspections(req).sort(\.$date, .descending).limit(500).all()
     }
 
@@ -194,7 +194,7 @@ enum InspectionsController {
         let paging = try Paging(req, defaultPer: 100)
         let p = try req.requirePrincipal()
         // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
-        if p.role == .sponsor && !ScopePolicy.mayReachCompany(p) { return ListPage(items: [], total: 0, page: paging.page, per: paging.per) }
+        if ScopePolicy.isCompany(p) && !ScopePolicy.mayReachCompany(p) { return ListPage(items: [], total: 0, page: paging.page, per: paging.per) }
         let scoped = try ScopePolicy.inspections(req)
         let total = try await scoped.copy().count()
         var out: [InspectionDTO] = []

@@ -33,7 +33,7 @@ enum OperationPages {
         let ops = try await OperationsController.list(req)
         let rows = zip(ops, try await OperationsController.dtos(ops, req)).map { OperationViews.Row(op: $0, results: $1.results) }
         let places = try await RegionsController.describe(ops.map(\.areaCode), db: req.db)
-        let canPlan = p.role != .agency
+        let canPlan = !ScopePolicy.seesCountsOnly(p)
         var form = state
         if canPlan && form.values["date"] == nil { form.values["date"] = req.application.today }
         let agencies = canPlan ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
@@ -84,7 +84,7 @@ enum OperationPages {
         let names = Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let thread = try await CoordinationPages.threadModel(.operation, op.id!, req, state: forms.message)
         return OperationViews.show(req, .init(op: op, dto: d, places: places, agencyNames: agencyNames, names: names,
-                                              canRecord: p.role != .agency, canDecide: ScopePolicy.mayDecideActions(p), forms: forms, thread: thread), status: status)
+                                              canRecord: !ScopePolicy.seesCountsOnly(p), canDecide: ScopePolicy.mayDecideActions(p), forms: forms, thread: thread), status: status)
     }
 
     static func result(_ req: Request) async throws -> Response {

@@ -99,7 +99,7 @@ enum OperationsController {
         guard !ids.isEmpty else { return [] }
         let targets = Dictionary(grouping: try await OperationTarget.query(on: req.db).filter(\.$operationID ~~ ids).all(), by: \.operationID)
         let actions = Dictionary(grouping: try await AdministrativeAction.query(on: req.db).filter(\.$operationID ~~ ids).sort(\.$createdAt).all(), by: \.operationID)
-        let agency = try req.requirePrincipal().role == .agency
+        let agency = ScopePolicy.seesCountsOnly(try req.requirePrincipal())
         return ops.map { op in dto(op, targets: targets[op.id!] ?? [], actions: actions[op.id!] ?? [], agency: agency, today: req.application.today) }
     }
 

@@ -45,7 +45,7 @@ enum ForeignerViews {
         let f = m.filters
         return Views.page(req, title: L10n.t("nav.foreigners", lang), body: """
         <h1>\(L10n.t("nav.foreigners", lang))</h1>
-        \(req.principal?.role == .officer || req.principal?.role == .supervisor ? HTML("<p class=\"actions\"><a class=\"button\" id=\"new-foreigner-link\" href=\"\(RegistryURL.newForeigner.path)\">\(L10n.t("reg.newLink", lang))</a></p>") : "")
+        \(ScopePolicy.isOfficeStaff(req.principal) ? HTML("<p class=\"actions\"><a class=\"button\" id=\"new-foreigner-link\" href=\"\(RegistryURL.newForeigner.path)\">\(L10n.t("reg.newLink", lang))</a></p>") : "")
         <div role="search">
         \(Form.open(req, action: SiteURL.foreigners.path, id: "foreigner-filters", method: "get", state: f, classes: "filters"))
           \(Form.field("q", label: L10n.t("list.search", lang), state: f, kind: .search, attributes: "maxlength=\"100\""))

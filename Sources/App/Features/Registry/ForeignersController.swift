@@ -110,7 +110,7 @@ enum ForeignersController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
         // Out of scope is 404 whatever the purpose; in scope, the read needs one.
         let foreigner = try await ScopePolicy.foreigner(id, req)
-        let purpose = try ReadPurpose.of(req, fallback: !req.isAPI && req.principal?.role == .sponsor ? .service : nil)
+        let purpose = try ReadPurpose.of(req, fallback: !req.isAPI && ScopePolicy.isCompany(req.principal) ? .service : nil)
         let detail = try await ForeignerDetail.load(foreigner, today: req.application.today, on: req.db)
         try await req.audit(AuditEntry(action: "foreigner.read", objectType: "foreigner", objectID: id.uuidString, purpose: purpose.rawValue, detail: req.isAPI ? "api" : "web"))
         return detail
@@ -143,7 +143,7 @@ enum ForeignersController {
             return ForeignerViews.choosePurpose(req, id: try req.parameters.require("id", as: UUID.self))
         }
         let p = try req.requirePrincipal()
-        let officer = p.role == .officer || p.role == .supervisor
+        let officer = ScopePolicy.isOfficeStaff(p)
         // The change history and pending changes are the office's working data, not the sponsor's.
         let history = officer ? try await RegistryFeedController.historyItems(detail.foreigner.id, paging: Paging(page: 1, per: 50), db: req.db).items : []
         let pending = officer ? try await RegistryEdits.pending(req, foreigner: detail.foreigner.id) : []

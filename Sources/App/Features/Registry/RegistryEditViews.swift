@@ -165,7 +165,7 @@ enum RegistryEditViews {
         let rows: HTML = list.html { pc in
             let mine = pc.proposedBy == p?.userID
             let error: HTML = failed.map { $0.0 == pc.id! ? HTML("<p class=\"alert\" role=\"alert\">\($0.1)</p>") : "" } ?? ""
-            let actions: HTML = p?.role == .supervisor && !mine ? """
+            let actions: HTML = ScopePolicy.maySupervise(p) && !mine ? """
             \(Form.open(req, action: RegistryURL.approve(.id(pc.id!)).path, id: "approve-\(pc.id!.uuidString)", classes: "inline"))\(Form.submit(L10n.t("reg.approve", lang)))</form>
             \(Form.open(req, action: RegistryURL.reject(.id(pc.id!)).path, id: "reject-\(pc.id!.uuidString)", classes: "inline"))
             \(Form.field("note", label: L10n.t("reg.rejectNote", lang), state: .empty, id: "note-\(pc.id!.uuidString)", attributes: "maxlength=\"500\""))

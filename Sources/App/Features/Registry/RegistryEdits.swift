@@ -286,7 +286,7 @@ enum RegistryEdits {
         let p = try req.requirePrincipal()
         guard let pc = try await PendingChange.find(id, on: req.db) else { throw Abort(.notFound) }
         _ = try await ScopePolicy.foreigner(pc.foreignerID, req)            // 404 outside the jurisdiction
-        guard p.role == .supervisor else { throw AppError.forbidden("reg.supervisorOnly") }
+        guard ScopePolicy.maySupervise(p) else { throw AppError.forbidden("reg.supervisorOnly") }
         guard pc.proposedBy != p.userID else { throw AppError.forbidden("reg.fourEyes") }
         guard pc.status == "pending" else { throw AppError.conflict("reg.decided") }
         return pc

@@ -26,7 +26,7 @@ enum SponsorReportService {
     /// The foreigner a sponsor may report on: its own only. Anything else (another sponsor's, unknown) is 403.
     static func ownForeigner(_ id: UUID?, _ p: Principal, db: any Database) async throws -> Foreigner {
         // The scope policy's filter: the company's foreigners, or an agent's granted ones.
-        guard p.role == .sponsor, let id,
+        guard ScopePolicy.isCompany(p), let id,
               let f = try await Foreigner.query(on: db).filter(\.$id == id).filter(.sql(ScopePolicy.sponsorFilter(p).sql)).first()
         else { throw AppError.forbidden("err.notYourForeigner") }
         return f
@@ -114,7 +114,7 @@ enum SponsorReportService {
     static func review(_ id: UUID?, decision: String?, reason: String?, _ req: Request) async throws -> SponsorReport {
         let r = try await visible(id, req)
         let p = try req.requirePrincipal()
-        guard p.role == .officer || p.role == .supervisor else { throw Abort(.forbidden) }
+        guard ScopePolicy.isOfficeStaff(p) else { throw Abort(.forbidden) }
         guard let decision, ["accept", "return"].contains(decision) else { throw ValidationFailure("v.oneOf", field: "decision", "accept, return") }
         let why = try ValidationFailure.text(reason, "reason", max: 1000)
         if decision == "return" && why == nil { throw ValidationFailure("v.returnReason", field: "reason") }
@@ -154,20 +154,13 @@ enum SponsorReportService {
         return r
     }
 
-    /// Reports visible to this user, newest first.
-    static func list(_ req: Request, status: String?, foreigner: UUID?, limit: Int = 200) async throws -> [SponsorReport] {
-        let p = try req.requirePrincipal()
-        let q = SponsorReport.query(on: req.db)
-        switch p.role {
-        case .sponsor:
-            q.filter(\.$sponsorID == (p.sponsorID ?? UUID()))
-            if let people = p.agentForeigners { q.filter(\.$foreignerID ~~ people) }
-        case .officer, .supervisor: q.filter(\.$regencyCode ~~ p.jurisdiction)
-        case .agency, .admin, .integration: throw Abort(.forbidden)
-        }
+    /// One page of the reports this user may see (`ScopePolicy.sponsorReports`), newest first, and how many there are.
+    static func list(_ req: Request, status: String?, foreigner: UUID?, paging: Paging) async throws -> (items: [SponsorReport], total: Int) {
+        let q = try ScopePolicy.sponsorReports(req)
         if let status { q.filter(\.$status == status) }
         if let foreigner { q.filter(\.$foreignerID == foreigner) }
-        return try await q.sort(\.$submittedAt, .descending).limit(limit).all()
+        let total = try await q.copy().count()
+        return (try await q.sort(\.$submittedAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }
 
     // MARK: obligations

@@ -62,10 +62,12 @@ enum SponsorReportsController {
         return res
     }
 
-    static func listAPI(_ req: Request) async throws -> [ReportDTO] {
+    static func listAPI(_ req: Request) async throws -> ListPage<ReportDTO> {
         let status = req.queryText("status")
         if let status, SponsorReportStatus(rawValue: status) == nil { throw ValidationFailure("v.oneOf", field: "status", "submitted, accepted, returned") }
-        return try await SponsorReportService.list(req, status: status, foreigner: try req.queryID("foreigner")).map(ReportDTO.init)
+        let paging = try Paging(req)
+        let (items, total) = try await SponsorReportService.list(req, status: status, foreigner: try req.queryID("foreigner"), paging: paging)
+        return ListPage(items: items.map(ReportDTO.init), total: total, paging)
     }
 
     static func oneAPI(_ req: Request) async throws -> ReportDTO {
@@ -139,7 +141,7 @@ enum SponsorReportsController {
         }
         var model = SponsorReportViews.PortalModel(
             sponsor: sponsor, people: try await portalForeigners(req), obligations: try await SponsorReportService.obligations(req),
-            reports: try await SponsorReportService.list(req, status: nil, foreigner: nil, limit: 20), today: req.application.today,
+            reports: try await SponsorReportService.list(req, status: nil, foreigner: nil, paging: Paging(page: 1, per: 20)).items, today: req.application.today,
             contact: contact ?? FormState(values: ["email": sponsor.email ?? "", "language": sponsor.language]))
         model.companies = companies
         return SponsorReportViews.portal(req, model, status: status)
@@ -239,15 +241,16 @@ enum SponsorReportsController {
         let model = SponsorReportViews.ReceiptModel(
             report: r, details: dto.details, foreigner: try await Foreigner.find(r.foreignerID, on: req.db),
             sponsor: try await Sponsor.find(r.sponsorID, on: req.db), place: place,
-            canReview: (p.role == .officer || p.role == .supervisor) && r.status == SponsorReportStatus.submitted.rawValue, review: review)
+            canReview: (ScopePolicy.isOfficeStaff(p)) && r.status == SponsorReportStatus.submitted.rawValue, review: review)
         return SponsorReportViews.receipt(req, model, status: status)
     }
 
     static func officerListPage(_ req: Request) async throws -> Response {
         let status = req.query[String.self, at: "status"].flatMap(SponsorReportStatus.init(rawValue:))?.rawValue ?? "submitted"
-        let reports = try await SponsorReportService.list(req, status: status, foreigner: nil)
+        let paging = try Paging(req)
+        let (reports, total) = try await SponsorReportService.list(req, status: status, foreigner: nil, paging: paging)
         let overdue = try await SponsorReportService.obligations(req).filter { $0.status == "overdue" }
-        return SponsorReportViews.officerList(req, .init(status: status, reports: reports, names: try await names(reports.map(\.foreignerID), db: req.db), overdue: overdue))
+        return SponsorReportViews.officerList(req, .init(status: status, reports: reports, total: total, paging: paging, names: try await names(reports.map(\.foreignerID), db: req.db), overdue: overdue))
     }
 
     static func reviewForm(_ req: Request) async throws -> Response {

@@ -214,7 +214,7 @@ enum SponsorEdits {
 
     static func create(_ input: Input, _ req: Request) async throws -> Sponsor {
         let p = try req.requirePrincipal()
-        guard p.role == .officer || p.role == .supervisor else { throw Abort(.forbidden) }
+        guard ScopePolicy.isOfficeStaff(p) else { throw Abort(.forbidden) }
         let why = try RegistryEdits.reason(input.reason)
         let v = try await values(input, current: nil, jurisdiction: p.jurisdiction, db: req.db)
         if let other = try await duplicate(of: v, except: nil, db: req.db) { throw AppError.conflict("sponsor.taken", other.name) }

@@ -35,7 +35,7 @@ enum SponsorsController {
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
         let counts = try await workerCounts(items.compactMap(\.id), req)
         let p = try req.requirePrincipal()
-        let officer = p.role == .officer || p.role == .supervisor
+        let officer = ScopePolicy.isOfficeStaff(p)
         let openMerges = officer ? try await ScopePolicy.sponsorMerges(req).filter(\.$status == "open").filter(\.$source == "import").count() : 0
         return SponsorViews.list(req, .init(query: q, items: items, counts: counts, paging: paging, total: total, canEdit: officer, openMerges: openMerges))
     }
@@ -57,10 +57,10 @@ enum SponsorsController {
         let estate = try await s.$estate.get(on: req.db)
         let village = try await Region.find(s.villageCode, on: req.db)
         let foreigners = try await ScopePolicy.foreigners(req).filter(\.$sponsorID == id).sort(\.$fullName).limit(500).all()
-        try await req.auditList("sponsor", ids: foreigners.compactMap(\.id), purpose: req.principal?.role == .sponsor ? "service" : "supervision")
+        try await req.auditList("sponsor", ids: foreigners.compactMap(\.id), purpose: ScopePolicy.isCompany(req.principal) ? "service" : "supervision")
         let p = try req.requirePrincipal()
-        let officer = p.role == .officer || p.role == .supervisor
-        let tka: String? = s.kind != "company" ? nil : p.role == .sponsor ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
+        let officer = ScopePolicy.isOfficeStaff(p)
+        let tka: String? = s.kind != "company" ? nil : ScopePolicy.isCompany(p) ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
         // The change history is the office's working data, not the sponsor's.
         let history = officer ? try await RegistryFeedController.historyItems(id, of: .sponsor, paging: Paging(page: 1, per: 50), db: req.db).items : []
         return SponsorViews.detail(req, .init(sponsor: s, estate: estate?.name, village: village?.name, foreigners: foreigners,

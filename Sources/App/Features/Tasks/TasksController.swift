@@ -224,7 +224,7 @@ enum TasksController {
         return TaskViews.page(req, .init(
             tasks: tasks, total: total, paging: paging, assignees: try await assignees(tasks.compactMap(\.id), db: req.db),
             names: Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.displayName) }), me: p.userID,
-            officers: p.role == .supervisor ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : nil,
+            officers: ScopePolicy.maySupervise(p) ? staff.filter { $0.roleValue == .officer }.map { ($0.id!, $0.displayName) } : nil,
             form: form, error: error), status: status)
     }
 
