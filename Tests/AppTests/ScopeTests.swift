@@ -175,13 +175,52 @@ import VaporTesting
         }
     }
 
-    @Test func agencyImportsAreScopedInSQLExactlyAsTheRuleSays() async throws {
-        // One table: every kind of import scope × owner, against every role. The SQL that lists imports (and pages
-        // them) must select exactly the rows the rule `ScopePolicy.canSee` allows.
+    /// Every role of the demo, and an agent of the demo company granted one foreigner.
+    static func principals(_ app: Application, agentFor foreigner: UUID) async throws -> [(String, Principal)] {
+        var out: [(String, Principal)] = []
+        for name in ["officer", "supervisor", "agency", "officer.jaksel", "sponsor", "admin"] {
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "\(name)@demo.sinergi.id").first())
+            out.append((name, try #require(try await Principal.load(userID: user.id!, on: app.db, today: "2026-11-30"))))
+        }
+        var agent = try #require(out.first { $0.0 == "sponsor" }).1
+        agent.agentForeigners = [foreigner]; agent.agentOrg = "Biro Jasa Contoh"; agent.isSponsorAdmin = false
+        out.append(("agent", agent))
+        return out
+    }
+
+    /// One entity's table: for every principal, the scoped query lists exactly the rows the row rule allows (roles
+    /// without access get 403 and the rule allows nothing), and the table tells the roles apart.
+    static func scopedQueryFollowsTheRule<M: Model>(_ app: Application, _ entity: String, principals: [(String, Principal)],
+                                                    query: (Request) throws -> QueryBuilder<M>, rule: (M, Principal) -> Bool) async throws where M.IDValue == UUID {
+        let all = try await M.query(on: app.db).all()
+        var seen = Set<Set<UUID>>()
+        for (name, p) in principals {
+            let req = Request(application: app, on: app.eventLoopGroup.next())
+            req.principal = p
+            let expected = Set(all.filter { rule($0, p) }.map { $0.id! })
+            guard let q = try? query(req) else {
+                #expect(expected.isEmpty, "\(entity) × \(name): refused, yet the rule allows rows")
+                continue
+            }
+            let listed = try await q.all().map { $0.id! }
+            #expect(listed.count == Set(listed).count, "\(entity) × \(name): a row listed twice")
+            #expect(Set(listed) == expected, "\(entity) × \(name)")
+            seen.insert(expected)
+        }
+        #expect(seen.count >= 3, "\(entity): the fixture tells the roles apart")
+    }
+
+    @Test func scopedListsSelectExactlyTheRowsTheRuleAllows() async throws {
+        // One table per entity × role: the SQL that lists (and pages) agency imports, daily reports and mandatory
+        // reports must select exactly the rows the single-record rule `ScopePolicy.canSee` allows.
         try await withTestApp { app in
+            let f = try await Fixture(app)
+            let principals = try await Self.principals(app, agentFor: f.own)
+            let creator = try #require(try await User.query(on: app.db).first()?.id)
+
+            // Agency imports: every form of stored scope × an office or an agency as owner.
             let offices: [UUID?] = [nil] + (try await Office.query(on: app.db).all()).map(\.id)
             let agencies: [UUID?] = [nil] + (try await Agency.query(on: app.db).all()).map(\.id)
-            let creator = try #require(try await User.query(on: app.db).first()?.id)
             let scopes = ["prefix:35", "prefix:35.16", "prefix:35.16.01", "prefix:35.16.01.2001", "prefix:35.78", "prefix:31", "prefix:31.74",
                           "regencies:35.78,35.16", "regencies:35.16", "regencies:31.74", "regencies:35.15,31.74", "regencies:", "other"]
             var n = 0
@@ -198,23 +237,35 @@ import VaporTesting
                     }
                 }
             }
-            let all = try await AgencyImport.query(on: app.db).all()
-            for email in ["officer", "supervisor", "agency", "officer.jaksel", "sponsor", "admin"].map({ "\($0)@demo.sinergi.id" }) {
-                let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
-                let p = try #require(try await Principal.load(userID: user.id!, on: app.db, today: "2026-11-30"))
-                let req = Request(application: app, on: app.eventLoopGroup.next())
-                req.principal = p
-                let expected = Set(all.filter { ScopePolicy.canSee($0, p) }.map(\.id!))
-                guard p.role == .officer || p.role == .supervisor || p.role == .agency else {
-                    #expect(throws: (any Error).self, "\(email)") { try ScopePolicy.imports(req) }
-                    #expect(expected.isEmpty)
-                    continue
+            try await Self.scopedQueryFollowsTheRule(app, "imports", principals: principals, query: ScopePolicy.imports, rule: ScopePolicy.canSee)
+
+            // Daily reports: two days of each office person's, one of them filed in another office's name.
+            let staff = principals.map(\.1).filter(ScopePolicy.isOfficeStaff)
+            for (k, p) in staff.enumerated() {
+                for day in ["2026-11-27", "2026-11-28"] {
+                    let r = DailyReport()
+                    r.officerID = p.userID; r.date = day; r.status = ReportStatus.submitted.rawValue; r.version = 1
+                    r.officeID = (day == "2026-11-28" && k == 0) ? try #require(staff.last?.officeID) : try #require(p.officeID)
+                    r.createdAt = TestDatabases.now; r.updatedAt = TestDatabases.now
+                    try await r.create(on: app.db)
                 }
-                let listed = try await ScopePolicy.imports(req).all().map(\.id!)
-                #expect(listed.count == Set(listed).count)
-                #expect(Set(listed) == expected, "\(email)")
-                #expect(!expected.isEmpty && expected.count < all.count, "\(email): the table tells the roles apart")
             }
+            try await Self.scopedQueryFollowsTheRule(app, "daily reports", principals: principals, query: ScopePolicy.dailyReports, rule: ScopePolicy.canSee)
+
+            // Mandatory reports: about the demo company's foreigner, another Surabaya sponsor's, and one in Jakarta.
+            let ownForeigner = try #require(try await Foreigner.find(f.own, on: app.db))
+            let second = try #require(try await Foreigner.query(on: app.db).filter(\.$sponsorID == f.demoSponsor).filter(\.$id != f.own).first())
+            let other = try #require(try await Foreigner.find(f.otherSBY, on: app.db))
+            let jaksel = try #require(try await Foreigner.find(f.jaksel, on: app.db))
+            for (k, person) in [ownForeigner, second, other, jaksel].enumerated() {
+                let r = SponsorReport()
+                r.sponsorID = try #require(person.sponsorID); r.foreignerID = person.id!; r.regencyCode = person.regencyCode
+                r.reportType = "departure"; r.eventOn = "2026-11-20"; r.dueOn = "2026-11-27"; r.details = "{}"; r.clientID = "scope-\(k)"
+                r.status = SponsorReportStatus.submitted.rawValue; r.receiptNumber = "SCOPE-\(k)"; r.submittedBy = creator
+                r.submittedAt = TestDatabases.now; r.submittedOn = "2026-11-21"
+                try await r.create(on: app.db)
+            }
+            try await Self.scopedQueryFollowsTheRule(app, "mandatory reports", principals: principals, query: ScopePolicy.sponsorReports, rule: ScopePolicy.canSee)
         }
     }
 

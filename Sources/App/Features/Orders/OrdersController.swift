@@ -39,8 +39,7 @@ enum OrdersController {
     }
 
     static func visible(_ req: Request) async throws -> FieldOrder {
-        let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: UUID.self), let o = try await FieldOrder.find(id, on: req.db), o.officeID == p.officeID else { throw Abort(.notFound) }
+        guard let id = req.parameters.get("id", as: UUID.self), let o = try await ScopePolicy.orders(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
         return o
     }
 
