@@ -6,6 +6,14 @@ import Vapor
 import VaporTesting
 
 @Suite struct AuthTests {
+    /// Stored tokens, sessions and photo names are SHA-256 in lower-case hex (FIPS 180-2's vectors): a change of
+    /// the encoder must not sign everyone out.
+    @Test func digestsAreLowerCaseHexOfSHA256() {
+        #expect(Tokens.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Tokens.digest("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ImageSanitizer.sha256(Array("abc".utf8)) == Tokens.digest("abc"))
+    }
+
     @Test func loginRotatesSessionAndLogoutDestroysIt() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -1,4 +1,5 @@
 @testable import App
+import Deadlines
 import Fluent
 import Foundation
 import SQLKit
@@ -81,6 +82,28 @@ import VaporTesting
             struct Claim: Decodable { var status: String; var claimed_by: String? }
             let after = try #require(try await sql.raw("SELECT status, claimed_by FROM agency_imports WHERE id = \(bind: id)").first(decoding: Claim.self))
             #expect(after.status == "reconciled" && after.claimed_by == b.importJobs.instance)
+        } catch {
+            try? await a.asyncShutdown(); try? await b.asyncShutdown()
+            await TestDatabases.shared.release(url)
+            throw error
+        }
+        try await a.asyncShutdown(); try await b.asyncShutdown()
+        await TestDatabases.shared.release(url)
+    }
+
+    /// Each server keeps the rule book it read last; a rule another server adds is in force on this one at its next request.
+    @Test func aRuleAddedOnOneServerIsReadOnTheOtherAtOnce() async throws {
+        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
+        let a = try await makeApp(url), b = try await makeApp(url)
+        do {
+            let later = Day.adding(10, to: a.today)!
+            let onA = Request(application: a, on: a.eventLoopGroup.next())
+            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
+            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
+            let added = try await RuleTests.post(b, #"{"kind": "warning", "key": "permitExpiry", "value": [90, 30], "validFrom": "\#(later)", "basis": "Kebijakan kantor"}"#)
+            #expect(added.status == .created, "\(added.body.string)")
+            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [90, 30])
+            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(a.today)!) == [60, 30, 14, 7, 0])
         } catch {
             try? await a.asyncShutdown(); try? await b.asyncShutdown()
             await TestDatabases.shared.release(url)

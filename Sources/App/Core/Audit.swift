@@ -217,10 +217,18 @@ extension Request {
     /// Records one event on its own (a read, a failed sign-in): group-committed with other requests' events, and
     /// returns once it is durable.
     func audit(_ entry: AuditEntry) async throws {
+        try await audit([entry])
+    }
+
+    /// Records a request's events together (one per record a look-up shows): group-committed as one, in one
+    /// transaction with other requests' events; returns once they are durable.
+    func audit(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
         guard application.config.auditGroupCommit else {
-            return try await AuditLog.record(entry, actor: auditActor, requestID: id, on: db, clock: application.clock)
+            return try await audited { _ in ((), entries) }
         }
-        try await application.auditCommitter.record(AuditLog.Pending(entry: entry, actor: auditActor, requestID: id, time: application.clock.now()), db: db)
+        let now = application.clock.now(), actor = auditActor
+        try await application.auditCommitter.record(entries.map { AuditLog.Pending(entry: $0, actor: actor, requestID: id, time: now) }, db: db)
     }
 }
 
@@ -230,15 +238,16 @@ extension Request {
 /// the chain's lock and a transaction of its own; alone, an event is written at once. Every caller resumes only
 /// after the transaction holding its event has committed (or with its error).
 final class AuditCommitter: Sendable {
-    private struct Waiting { var item: AuditLog.Pending; var done: CheckedContinuation<Void, any Error> }
+    /// One request's events: written in the same transaction, never split between two.
+    private struct Waiting { var items: [AuditLog.Pending]; var done: CheckedContinuation<Void, any Error> }
     private let state = NIOLockedValueBox<(pending: [Waiting], flushing: Bool)>(([], false))
     /// Events per transaction at most.
     static let maxBatch = 500
 
-    func record(_ item: AuditLog.Pending, db: any Database) async throws {
+    func record(_ items: [AuditLog.Pending], db: any Database) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let start = state.withLockedValue { s -> Bool in
-                s.pending.append(Waiting(item: item, done: c))
+                s.pending.append(Waiting(items: items, done: c))
                 if s.flushing { return false }
                 s.flushing = true
                 return true
@@ -250,14 +259,20 @@ final class AuditCommitter: Sendable {
     private func flush(_ db: any Database) async {
         while true {
             let batch = state.withLockedValue { s -> [Waiting] in
-                let b = Array(s.pending.prefix(Self.maxBatch))
+                // Whole requests, up to `maxBatch` events (at least one request, however many events it has).
+                var n = 0, events = 0
+                while n < s.pending.count, n == 0 || events + s.pending[n].items.count <= Self.maxBatch {
+                    events += s.pending[n].items.count
+                    n += 1
+                }
+                let b = Array(s.pending.prefix(n))
                 s.pending.removeFirst(b.count)
                 if b.isEmpty { s.flushing = false }
                 return b
             }
             if batch.isEmpty { return }
             do {
-                try await AuditLog.appendBatch(batch.map(\.item), on: db)
+                try await AuditLog.appendBatch(batch.flatMap(\.items), on: db)
                 for w in batch { w.done.resume() }
             } catch {
                 for w in batch { w.done.resume(throwing: error) }

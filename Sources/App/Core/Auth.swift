@@ -25,27 +25,56 @@ struct Principal: Sendable {
     var agentOrg: String?
     var agentForeigners: [UUID]?
 
+    /// The user with the names of their office, agency and sponsor: one query (it runs on every request).
+    private struct Row: Decodable {
+        var email: String
+        var display_name: String
+        var role: String
+        var disabled: Bool
+        var sponsor_admin: Bool?
+        var agent_org: String?
+        var office_id: UUID?
+        var agency_id: UUID?
+        var sponsor_id: UUID?
+        var office_name: String?
+        var office_time_zone: String?
+        var agency_name: String?
+        var agency_region_code: String?
+        var sponsor_name: String?
+    }
+    private struct RegencyRow: Decodable { var regency_code: String }
+
     /// `today`: grants end on their expiry day; `actingFor`: an agent's chosen company (its latest grant otherwise).
+    /// Two queries for an office's staff (the user with the names joined, the office's regencies), one for others.
     static func load(userID: UUID, on db: any Database, today: String, actingFor: UUID? = nil) async throws -> Principal? {
-        guard let user = try await User.query(on: db).filter(\.$id == userID)
-            .with(\.$office).with(\.$agency).with(\.$sponsor).first(), !user.disabled else { return nil }
+        let sql = db as! any SQLDatabase
+        guard let user = try await sql.raw("""
+            SELECT u.email, u.display_name, u.role, u.disabled, u.sponsor_admin, u.agent_org, u.office_id, u.agency_id, u.sponsor_id,
+                   o.name AS office_name, o.time_zone AS office_time_zone, a.name AS agency_name, a.region_code AS agency_region_code,
+                   s.name AS sponsor_name
+            FROM users u LEFT JOIN offices o ON o.id = u.office_id LEFT JOIN agencies a ON a.id = u.agency_id
+                 LEFT JOIN sponsors s ON s.id = u.sponsor_id
+            WHERE u.id = \(bind: userID)
+            """).first(decoding: Row.self), !user.disabled else { return nil }
+        let role = Role(rawValue: user.role) ?? .sponsor
         var jurisdiction: [String] = []
-        if let officeID = user.$office.id {
-            jurisdiction = try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == officeID).all().map(\.regencyCode).sorted()
+        if let officeID = user.office_id {
+            jurisdiction = try await sql.raw("SELECT regency_code FROM office_jurisdictions WHERE office_id = \(bind: officeID)")
+                .all(decoding: RegencyRow.self).map(\.regency_code).sorted()
         }
         var p = Principal(
-            userID: userID, email: user.email, displayName: user.displayName, role: user.roleValue,
-            officeID: user.$office.id, officeName: user.office?.name, officeTimeZone: user.office?.timeZone, jurisdiction: jurisdiction,
-            agencyID: user.$agency.id, agencyName: user.agency?.name, agencyRegionCode: user.agency?.regionCode,
-            sponsorID: user.$sponsor.id, sponsorName: user.sponsor?.name)
-        p.isSponsorAdmin = user.roleValue == .sponsor && (user.sponsorAdmin ?? false) && user.$sponsor.id != nil
-        if user.roleValue == .sponsor, let org = user.agentOrg {
+            userID: userID, email: user.email, displayName: user.display_name, role: role,
+            officeID: user.office_id, officeName: user.office_name, officeTimeZone: user.office_time_zone, jurisdiction: jurisdiction,
+            agencyID: user.agency_id, agencyName: user.agency_name, agencyRegionCode: user.agency_region_code,
+            sponsorID: user.sponsor_id, sponsorName: user.sponsor_name)
+        p.isSponsorAdmin = role == .sponsor && (user.sponsor_admin ?? false) && user.sponsor_id != nil
+        if role == .sponsor, let org = user.agent_org {
             // An agent sees a sponsor's data only under a grant in force today.
             let grants = try await SponsorAccounts.activeGrants(agent: userID, today: today, db: db)
             let g = grants.first { $0.sponsorID == actingFor } ?? grants.first
             var sponsor: Sponsor?
             if let g { sponsor = try await Sponsor.find(g.sponsorID, on: db) }
-            p = Principal(userID: userID, email: user.email, displayName: user.displayName, role: .sponsor, officeID: nil, officeName: nil, officeTimeZone: nil,
+            p = Principal(userID: userID, email: user.email, displayName: user.display_name, role: .sponsor, officeID: nil, officeName: nil, officeTimeZone: nil,
                           jurisdiction: [], agencyID: nil, agencyName: nil, agencyRegionCode: nil, sponsorID: g?.sponsorID, sponsorName: sponsor?.name)
             p.agentOrg = org
             p.agentGrantID = g?.id
@@ -80,8 +109,16 @@ enum Tokens {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The stored form of a token or session cookie: its SHA-256 in lower-case hex (on every signed-in request).
+    static func digest(_ token: String) -> String { hex(SHA256.hash(data: Data(token.utf8))) }
+
+    /// Lower-case hex of a digest, without `String(format:)` (which formatted a byte at a time through Foundation).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -182,9 +219,12 @@ enum SessionStage: String, Sendable {
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
-            guard let token = try await APIToken.find(Tokens.digest(bearer.token), on: req.db),
-                  token.expiresAt > req.application.clock.now(),
-                  let principal = try await Principal.load(userID: token.$user.id, on: req.db, today: req.application.today, actingFor: token.actingFor) else {
+            struct Row: Decodable { var user_id: UUID; var expires_at: Date; var acting_for: UUID? }
+            guard let token = try await (req.db as! any SQLDatabase)
+                    .raw("SELECT user_id, expires_at, acting_for FROM api_tokens WHERE token_hash = \(bind: Tokens.digest(bearer.token))")
+                    .first(decoding: Row.self),
+                  token.expires_at > req.application.clock.now(),
+                  let principal = try await Principal.load(userID: token.user_id, on: req.db, today: req.application.today, actingFor: token.acting_for) else {
                 throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
             req.principal = principal

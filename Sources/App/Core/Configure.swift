@@ -13,6 +13,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // query or job cannot make every page wait behind it.
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
     app.countsCache = CountsCache()
+    app.ruleBookCache = RuleBookCache()
     app.auditCommitter = AuditCommitter()
     app.metrics = Metrics()
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)

@@ -98,7 +98,13 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { op["parameters"] = parameters }
         if var body = op["requestBody"] as? [String: Any], var content = body["content"] as? [String: Any],
-           var json = content["application/json"] as? [String: Any], let schema = json["schema"] as? [String: Any] {
+           var json = content["application/json"] as? [String: Any], var schema = json["schema"] as? [String: Any] {
+            // A body that is one component shared with answers (a report entry) is completed here as any body is;
+            // `*Input` components are completed where they are declared.
+            if schema.count == 1, let ref = schema["$ref"] as? String, let name = ref.split(separator: "/").last.map(String.init),
+               !name.hasSuffix("Input"), let target = schemas[name] as? [String: Any] {
+                schema = refined(target) as? [String: Any] ?? target
+            }
             json["schema"] = nullableWhenOptional(nonBlank(schema, schemas: schemas))
             content["application/json"] = json
             body["content"] = content
@@ -196,8 +202,10 @@ enum OpenAPIDocument {
         return out
     }
 
-    /// A body's required text fields (plain strings: no format, enum or pattern of their own) may not be
-    /// blank: the server answers 422 `v.required` for "" or spaces, as for a missing field.
+    /// A body's required fields may not be null (an `*Input` component's optional field is nullable, and an
+    /// operation may require it), and its required text fields (plain strings: no format, enum or pattern of
+    /// their own) may not be blank: the server answers 422 `v.required` for null, "" or spaces, as for a missing
+    /// field.
     static func nonBlank(_ schema: [String: Any], schemas: [String: Any]) -> [String: Any] {
         var parts = [schema]
         for part in schema["allOf"] as? [[String: Any]] ?? [] {
@@ -211,14 +219,18 @@ enum OpenAPIDocument {
         var texts: [String: Any] = [:]
         for part in parts {
             for (name, property) in part["properties"] as? [String: Any] ?? [:] where required.contains(name) {
-                guard let p = property as? [String: Any], p["type"] as? String == "string",
-                      p["format"] == nil, p["enum"] == nil, p["pattern"] == nil else { continue }
-                texts[name] = ["minLength": 1, "pattern": "\\S"]
+                guard let p = property as? [String: Any], let type = p["type"] as? String else { continue }
+                if type == "string", p["format"] == nil, p["enum"] == nil, p["pattern"] == nil {
+                    texts[name] = ["type": "string", "minLength": 1, "pattern": "\\S"]
+                } else if texts[name] == nil {
+                    texts[name] = ["type": type]
+                }
             }
         }
         guard !texts.isEmpty else { return schema }
         var out = schema
-        out["allOf"] = (schema["allOf"] as? [Any] ?? []) + [["properties": texts]]
+        // Listed as required in the part too, so that `nullableWhenOptional` leaves these rules without null.
+        out["allOf"] = (schema["allOf"] as? [Any] ?? []) + [["required": texts.keys.sorted(), "properties": texts]]
         return out
     }
 

@@ -39,7 +39,7 @@ enum AlertsController {
         let q = try ScopePolicy.foreigners(req).filter(\.$permitEnd < today).filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
         let total = try await q.copy().count()
         let list = try await q.sort(\.$permitEnd).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
-        let rules = try await Rules.book(req.db)
+        let rules = try await Rules.book(req)
         let items = list.map { f in
             let fine = OverstayFine.compute(permitEnd: f.permitEnd, today: today, rules: rules)
             return Overstay(foreignerId: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
@@ -105,7 +105,7 @@ enum AlertsController {
         let config = req.application.config
         let today = req.application.today
         let last = try await AlertRun.query(on: req.db).sort(\.$id, .descending).first()
-        return AlertViews.Schedule(schedulerOn: config.schedulerEnabled, hour: config.alertsHour, thresholds: try await Rules.book(req.db).warningThresholds(on: CalendarDay(today)!),
+        return AlertViews.Schedule(schedulerOn: config.schedulerEnabled, hour: config.alertsHour, thresholds: try await Rules.book(req).warningThresholds(on: CalendarDay(today)!),
                                    zone: LocalTime.abbreviation(config.timeZone, at: req.application.clock.now()), today: today,
                                    lastRun: last, ranToday: try await EarlyWarnings.hasRun(today, db: req.db))
     }

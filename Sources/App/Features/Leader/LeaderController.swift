@@ -60,7 +60,7 @@ enum LeaderController {
         let calendar = HolidayCalendar.indonesia
         // The lateness rule is a named rule (`RuleBook.dailyReportIsLate`): by default a day's report is due by the end
         // of the next working day; the office may set another, from a date on.
-        let rules = try await Rules.book(req.db)
+        let rules = try await Rules.book(req)
         let officeCode = try await Office.find(office, on: req.db)?.code
         for o in officers {
             let mine = Dictionary(reports.filter { $0.officerID == o.id }.map { ($0.date, $0) }, uniquingKeysWith: { a, _ in a })

@@ -54,7 +54,7 @@ enum SponsorReportService {
         guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
         guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
         let details = try await validDetails(type, i, db: req.db)
-        let rules = try await Rules.book(req.db)
+        let rules = try await Rules.book(req)
         var officeCode: String?
         if let r = f.regencyCode { officeCode = try await Rules.officeOfRegency(req.db)[r] }
         let due = Deadlines.due(after: eventDay, rule: rules.deadline(type, on: eventDay, office: officeCode))
@@ -201,7 +201,7 @@ enum SponsorReportService {
         guard !events.isEmpty else { return [] }
         let reports = try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Set(events.map(\.foreigner_id)))
             .filter(\.$status != SponsorReportStatus.returned.rawValue).all()
-        let rules = try await Rules.book(req.db)
+        let rules = try await Rules.book(req)
         let officeOf = try await Rules.officeOfRegency(req.db)
         var out: [Obligation] = []
         for e in events {

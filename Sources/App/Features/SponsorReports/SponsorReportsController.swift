@@ -199,7 +199,7 @@ enum SponsorReportsController {
 
     /// The national deadline of each report type in force today, as the form explains them.
     static func currentDeadlines(_ req: Request) async throws -> [ReportType: DeadlineRule] {
-        let book = try await Rules.book(req.db), today = CalendarDay(req.application.today)!
+        let book = try await Rules.book(req), today = CalendarDay(req.application.today)!
         return Dictionary(uniqueKeysWithValues: ReportType.allCases.map { ($0, book.deadline($0, on: today)) })
     }
 
