@@ -54,7 +54,16 @@ public enum AuditHash {
         var hasher = SHA256()
         hasher.update(data: Array(previous.utf8))
         hasher.update(data: content.canonicalBytes)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// Lower-case hex, two digits a byte (without `String(format:)`, which went through Foundation a byte at a time).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

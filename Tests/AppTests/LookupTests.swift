@@ -27,6 +27,28 @@ import VaporTesting
         return (res.status, page, res.body.string)
     }
 
+    /// Pages of a name several people share: each page counts every match in scope (the count is taken with the page),
+    /// a page past the end is empty with the same count, and another office sees none of them.
+    @Test func pagesOfASharedNameCountEveryMatch() async throws {
+        try await withTestApp { app in
+            let people = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").sort(\.$id).range(0..<3).all()
+            for f in people {
+                f.familyName = "OKAFOR"; f.givenNames = "CHIDI"; f.fullName = "OKAFOR CHIDI"
+                try await f.save(on: app.db)
+                try await ForeignerSummary.refresh(f.id!, on: app.db)
+            }
+            var seen: [UUID] = []
+            for (page, expected) in [(1, 2), (2, 1), (3, 0)] {
+                let (status, result, _) = try await lookup(app, "officer@demo.sinergi.id", "name=chidi%20okafor&per=2&page=\(page)")
+                #expect(status == .ok && result?.total == 3 && result?.items.count == expected, "page \(page)")
+                seen += result?.items.map(\.id) ?? []
+            }
+            #expect(Set(seen) == Set(people.map { $0.id! }) && seen.count == 3)
+            let (_, other, _) = try await lookup(app, "officer.jaksel@demo.sinergi.id", "name=chidi%20okafor&per=2")
+            #expect(other?.total == 0 && other?.items.isEmpty == true)
+        }
+    }
+
     @Test func passportNumberWithOCRConfusions() async throws {
         try await withTestApp { app in
             let f = try await prepare(app, family: "KIM", given: "MIN JUN", dob: "1980-03-05", passport: "M10203040")

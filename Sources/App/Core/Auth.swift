@@ -1,3 +1,4 @@
+import AuditChain
 import Crypto
 import Fluent
 import SQLKit
@@ -112,14 +113,8 @@ enum Tokens {
     /// The stored form of a token or session cookie: its SHA-256 in lower-case hex (on every signed-in request).
     static func digest(_ token: String) -> String { hex(SHA256.hash(data: Data(token.utf8))) }
 
-    /// Lower-case hex of a digest, without `String(format:)` (which formatted a byte at a time through Foundation).
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Lower-case hex of a digest (the audit chain's encoder).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { AuditHash.hex(bytes) }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

@@ -93,6 +93,7 @@ enum LookupController {
         var permit_end: String?
         var sponsor_id: UUID?
         var departed: Bool?
+        var total: Int
     }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
@@ -162,18 +163,20 @@ enum LookupController {
         return (items, total)
     }
 
-    /// One page of the foreigners in scope that match, and their number. A first page with room to spare holds
-    /// every match, so its length is the count and needs no query of its own (a look-up by passport finds one
-    /// person, nearly always).
+    /// One page of the foreigners in scope that match, and their number, in one pass: the count is a window over
+    /// every match (`COUNT(*) OVER ()`), taken before the page is cut, so a common name's two thousand candidates are
+    /// read once, not once for the page and again for the count. Only a page past the end needs a count of its own.
     private static func page(_ sql: any SQLDatabase, _ scope: any SQLExpression, _ match: SQLQueryString, _ paging: Paging) async throws -> ([Row], Int) {
         let found = try await sql.raw("""
-            SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed
+            SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed,
+                   COUNT(*) OVER () AS total
             FROM foreigners WHERE \(scope) AND \(match)
             ORDER BY full_name, id LIMIT \(unsafeRaw: String(paging.per)) OFFSET \(unsafeRaw: String(paging.offset))
             """).all(decoding: Row.self)
-        if paging.offset == 0, found.count < paging.per { return (found, found.count) }
+        if let first = found.first { return (found, first.total) }
+        if paging.offset == 0 { return ([], 0) }
         struct N: Decodable { var n: Int }
-        return (found, try await sql.raw("SELECT COUNT(*) AS n FROM foreigners WHERE \(scope) AND \(match)").first(decoding: N.self)?.n ?? 0)
+        return ([], try await sql.raw("SELECT COUNT(*) AS n FROM foreigners WHERE \(scope) AND \(match)").first(decoding: N.self)?.n ?? 0)
     }
 
     /// One audit event per record shown, with the purpose; one event when nothing was found.
