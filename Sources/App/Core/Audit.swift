@@ -241,7 +241,7 @@ final class AuditCommitter: Sendable {
     /// One request's events: written in the same transaction, never split between two.
     private struct Waiting { var items: [AuditLog.Pending]; var done: CheckedContinuation<Void, any Error> }
     private let state = NIOLockedValueBox<(pending: [Waiting], flushing: Bool)>(([], false))
-    /// Events per transaction at most.
+    /// Events per transaction at most, unless one request alone has more (its events are never split).
     static let maxBatch = 500
 
     func record(_ items: [AuditLog.Pending], db: any Database) async throws {

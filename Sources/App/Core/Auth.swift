@@ -46,7 +46,8 @@ struct Principal: Sendable {
     private struct RegencyRow: Decodable { var regency_code: String }
 
     /// `today`: grants end on their expiry day; `actingFor`: an agent's chosen company (its latest grant otherwise).
-    /// Two queries for an office's staff (the user with the names joined, the office's regencies), one for others.
+    /// One query (the user with the names joined), a second for an office's staff (the office's regencies), and for an
+    /// agent two more (the grants in force, the company chosen).
     static func load(userID: UUID, on db: any Database, today: String, actingFor: UUID? = nil) async throws -> Principal? {
         let sql = db as! any SQLDatabase
         guard let user = try await sql.raw("""

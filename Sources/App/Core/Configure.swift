@@ -59,13 +59,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ExportCommand(), as: "export")
 }
 
-/// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout and foreign keys on
-/// every pooled connection (one per event loop). A registry delta of 10,000 rows on a million-person registry
-/// holds the write lock 5–7 s on this machine; with 5 s, an audited read (it writes its audit event) waiting
-/// behind it failed with "database is locked". Waiting longer is slower but loses nothing.
 /// The part of an SQLite database read through a memory map (the kernel's page cache, shared by every connection).
 let sqliteMapBytes = 1 << 30
 
+/// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout, foreign keys and a memory map on
+/// every pooled connection (one per event loop). A registry delta of 10,000 rows on a million-person registry
+/// holds the write lock 5–7 s on this machine; with 5 s, an audited read (it writes its audit event) waiting
+/// behind it failed with "database is locked". Waiting longer is slower but loses nothing.
 func tuneSQLite(_ app: Application) async throws {
     guard case .sqlite = app.config.database else { return }
     for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs].map { ($0, loop) } }) {
