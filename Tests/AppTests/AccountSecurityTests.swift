@@ -68,8 +68,88 @@ import VaporTesting
     /// The code the user's app shows now, read from the database as the app would from the scanned key.
     static func currentCode(_ app: Application, _ email: String, offset: Int64 = 0) async throws -> String {
         let u = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
-        let secret = try #require(Base32.decode(u.totpSecret ?? u.totpPending ?? ""))
+        let stored = try #require(u.totpSecret ?? u.totpPending)
+        let secret = try #require(SecretBox.open(stored, key: app.config.secretKey, owner: u.id!).flatMap(Base32.decode))
         return TOTP.code(secret: secret, counter: TOTP.counter(at: app.clock.now()) + offset)
+    }
+
+    static let sealing = required.merging(["SINERGI_SECRET_KEY": String(repeating: "5a", count: 32)]) { $1 }
+
+    static func token(_ app: Application, code: String) async throws -> HTTPStatus {
+        var h = HTTPHeaders(); h.contentType = .json
+        return try await app.testing().sendRequest(.POST, "/api/v1/auth/token", headers: h, body: ByteBuffer(string:
+            #"{"email":"\#(supervisor)","password":"\#(TestDatabases.password)","code":"\#(code)"}"#)).status
+    }
+
+    /// With a server key the second factor's key is sealed in the database — the set-up page shows it to its owner,
+    /// the file never holds it — and it opens neither under another key nor on another account.
+    @Test func theSecondFactorsKeyIsSealedAtRestWhenTheServerHasAKey() async throws {
+        try await withTestApp(extra: Self.sealing) { app in
+            let b = Browser(app)
+            _ = try await b.login(Self.supervisor)
+            let page = try await b.get("/account/two-factor")
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first())
+            let pending = try #require(user.totpPending)
+            let clear = try #require(SecretBox.open(pending, key: app.config.secretKey, owner: user.id!))
+            #expect(pending.hasPrefix("v1:") && !pending.contains(clear) && Base32.decode(clear)?.count ?? 0 >= 10)
+            #expect(page.body.string.contains(Base32.grouped(clear)))
+            #expect(try await b.post("/account/two-factor", form: ["code": try await Self.currentCode(app, Self.supervisor)]).status == .ok)
+            let stored = try #require(try await User.find(user.id, on: app.db)?.totpSecret)
+            #expect(stored.hasPrefix("v1:") && SecretBox.open(stored, key: app.config.secretKey, owner: user.id!) == clear)
+            #expect(SecretBox.open(stored, key: app.config.secretKey, owner: UUID()) == nil)
+            #expect(SecretBox.open(stored, key: Array(repeating: 7, count: 32), owner: user.id!) == nil)
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(120) })
+            #expect(try await Self.token(app, code: try await Self.currentCode(app, Self.supervisor)) == .ok)
+        }
+    }
+
+    /// A key stored in clear before the server had a key still works, and is sealed by the first code it accepts;
+    /// a key sealed under another server key is refused like a wrong code.
+    @Test func aKeyStoredInClearIsSealedWhenNextUsed() async throws {
+        try await withTestApp(extra: Self.sealing) { app in
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first())
+            let clear = Base32.encode(TOTP.newSecret())
+            user.totpSecret = clear; user.totpEnabledAt = TestDatabases.now
+            try await user.save(on: app.db)
+            #expect(try await Self.token(app, code: try await Self.currentCode(app, Self.supervisor)) == .ok)
+            let stored = try #require(try await User.find(user.id, on: app.db)?.totpSecret)
+            #expect(stored.hasPrefix("v1:") && SecretBox.open(stored, key: app.config.secretKey, owner: user.id!) == clear)
+            let foreign = try SecretBox.seal(clear, key: Array(repeating: 9, count: 32), owner: user.id!)
+            try await User.query(on: app.db).filter(\.$id == user.id!).set(\.$totpSecret, to: foreign).update()
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(120) })
+            let code = TOTP.code(secret: Base32.decode(clear)!, counter: TOTP.counter(at: app.clock.now()))
+            #expect(try await Self.token(app, code: code) == .unauthorized)
+        }
+    }
+
+    /// `sinergi users seal-secrets`: every key still in clear, confirmed or pending, sealed once and still opening to
+    /// the same key; a second run seals nothing; audited.
+    @Test func sealSecretsSealsEveryKeyStoredInClear() async throws {
+        try await withTestApp(extra: Self.sealing) { app in
+            let users = try await User.query(on: app.db).sort(\.$email).range(0..<2).all()
+            let secret = Base32.encode(TOTP.newSecret()), pending = Base32.encode(TOTP.newSecret())
+            users[0].totpSecret = secret; users[0].totpEnabledAt = TestDatabases.now
+            users[1].totpPending = pending
+            for u in users { try await u.save(on: app.db) }
+            let first = try await SecondFactor.sealStored(app)
+            #expect(first.sealed == 2 && first.already == 0 && first.unreadable == 0)
+            let after = try await User.query(on: app.db).sort(\.$email).range(0..<2).all()
+            #expect(after[0].totpSecret.map { SecretBox.isSealed($0) && SecretBox.open($0, key: app.config.secretKey, owner: after[0].id!) == secret } == true)
+            #expect(after[1].totpPending.map { SecretBox.isSealed($0) && SecretBox.open($0, key: app.config.secretKey, owner: after[1].id!) == pending } == true)
+            let second = try await SecondFactor.sealStored(app)
+            #expect(second.sealed == 0 && second.already == 2)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "auth.tfa.seal").count() == 2)
+        }
+    }
+
+    @Test func theServerKeyIsReadAsHexOrBase64() throws {
+        let bytes = (0..<32).map { UInt8($0) }
+        #expect(SecretBox.parseKey(bytes.map { String(format: "%02x", $0) }.joined()) == bytes)
+        #expect(SecretBox.parseKey(Data(bytes).base64EncodedString()) == bytes)
+        #expect(SecretBox.parseKey("too-short") == nil && SecretBox.parseKey(String(repeating: "g", count: 64)) == nil)
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_SECRET_KEY": "abc"]) }
+        #expect(try AppConfig.fromEnvironment(["SINERGI_SECRET_KEY": Data(bytes).base64EncodedString()]).secretKey == bytes)
+        #expect(try AppConfig.fromEnvironment([:]).secretKey == nil)
     }
 
     @Test func aSupervisorMustSetUpTheSecondFactorAndThenSignsInWithIt() async throws {

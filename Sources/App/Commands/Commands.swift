@@ -61,7 +61,7 @@ enum DemoPassword {
 
 /// `sinergi users create --email … --role … [--office CODE|--agency ID|--sponsor ID] [--name …] --password-stdin`
 struct UsersCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "set-password": SetPasswordCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "set-password": SetPasswordCommand(), "seal-secrets": SealSecretsCommand()] }
     var help: String { "Manage user accounts." }
 }
 
@@ -153,6 +153,23 @@ struct SetPasswordCommand: AsyncCommand {
             return ((), [AuditEntry(action: "user.password.set", objectType: "user", objectID: id.uuidString, detail: "cli")])
         }
         context.console.print("password set for \(email); its sessions and tokens have ended")
+    }
+}
+
+/// `sinergi users seal-secrets`: after `SINERGI_SECRET_KEY` is first set, seals every second-factor key still stored
+/// in clear (each is otherwise sealed when next used).
+struct SealSecretsCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Seals the second-factor keys still stored in clear under SINERGI_SECRET_KEY." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard app.config.secretKey != nil else { throw CommandFailure(message: "SINERGI_SECRET_KEY is not set: there is no key to seal with") }
+        let r = try await SecondFactor.sealStored(app)
+        context.console.print("sealed: \(r.sealed) second-factor keys; already sealed: \(r.already)")
+        if r.unreadable > 0 {
+            context.console.print("\(r.unreadable) sealed keys do not open with this SINERGI_SECRET_KEY (sealed under another key): their users cannot use their codes until the old key is back or they set the second factor up again")
+        }
     }
 }
 

@@ -55,6 +55,9 @@ public struct AppConfig: Sendable {
     /// A bearer token for Prometheus to scrape `/metrics` with (SINERGI_METRICS_TOKEN, at least 24 characters); an
     /// admin's API token works too.
     public var metricsToken: String?
+    /// The key that seals users' second-factor secrets at rest (SINERGI_SECRET_KEY: 32 bytes as 64 hex digits or
+    /// base64); unset keeps them in clear (`SecretBox`).
+    public var secretKey: [UInt8]?
     /// Audit events of concurrent reads committed together (SINERGI_AUDIT_GROUP_COMMIT, default on; off writes each in
     /// its own transaction, for comparison in the benchmark).
     public var auditGroupCommit = true
@@ -137,6 +140,12 @@ public struct AppConfig: Sendable {
         if let t = env["SINERGI_METRICS_TOKEN"], !t.isEmpty {
             guard t.count >= 24 else { throw Invalid(variable: "SINERGI_METRICS_TOKEN", problem: "must be at least 24 characters long") }
             config.metricsToken = t
+        }
+        if let raw = env["SINERGI_SECRET_KEY"], !raw.isEmpty {
+            guard let key = SecretBox.parseKey(raw) else {
+                throw Invalid(variable: "SINERGI_SECRET_KEY", problem: "must be 32 bytes as 64 hex digits or in base64 (e.g. the output of openssl rand -base64 32)")
+            }
+            config.secretKey = key
         }
         switch env["SINERGI_AUDIT_GROUP_COMMIT"]?.lowercased() ?? "on" {
         case "on", "": config.auditGroupCommit = true

@@ -106,7 +106,7 @@ enum AccountController {
         if SecondFactor.enabled(u) {
             return AccountSecurityViews.twoFactorOn(req, user: u, recoveryLeft: try await SecondFactor.remainingRecoveryCodes(u.id!, on: req.db), state: .empty)
         }
-        let secret = try await SecondFactor.pendingSecret(for: u, on: req.db)
+        let secret = try await SecondFactor.pendingSecret(for: u, key: req.application.config.secretKey, on: req.db)
         return AccountSecurityViews.enrol(req, user: u, secret: secret, state: .empty)
     }
 
@@ -114,7 +114,7 @@ enum AccountController {
         let u = try await currentUser(req)
         let code = FormState.read(req, ["code"])["code"] ?? ""
         if SecondFactor.enabled(u) { return req.redirect(to: AccountPageURL.twoFactor.path) }
-        let secret = try await SecondFactor.pendingSecret(for: u, on: req.db)
+        let secret = try await SecondFactor.pendingSecret(for: u, key: req.application.config.secretKey, on: req.db)
         return try await Form.attempt(req, .empty, fields: ["code"], {
             let codes = try await SecondFactor.confirm(u, code: code, req)
             // A session that had to set up the second factor is now a full one.

@@ -129,13 +129,52 @@ enum SecondFactor {
     static func required(_ role: Role, _ config: AppConfig) -> Bool { config.totpRoles.contains(role) }
     static func enabled(_ u: User) -> Bool { u.totpSecret != nil && u.totpEnabledAt != nil }
 
-    /// The secret being set up (made on first visit, kept until confirmed so a reload shows the same key).
-    static func pendingSecret(for user: User, on db: any Database) async throws -> [UInt8] {
-        if let p = user.totpPending, let bytes = Base32.decode(p), bytes.count >= 10 { return bytes }
+    /// The secret being set up (made on first visit, kept until confirmed so a reload shows the same key); stored
+    /// sealed when the server has a secret key (`SecretBox`).
+    static func pendingSecret(for user: User, key: [UInt8]?, on db: any Database) async throws -> [UInt8] {
+        let owner = try user.requireID()
+        if let p = user.totpPending, let text = SecretBox.open(p, key: key, owner: owner), let bytes = Base32.decode(text), bytes.count >= 10 { return bytes }
         let secret = TOTP.newSecret()
-        user.totpPending = Base32.encode(secret)
+        user.totpPending = try SecretBox.seal(Base32.encode(secret), key: key, owner: owner)
         try await user.save(on: db)
         return secret
+    }
+
+    /// The confirmed secret's bytes; nil when there is none or it cannot be opened (the server's key is missing or
+    /// not the one it was sealed with — logged, without the user's identity beyond the id).
+    static func secret(of user: User, key: [UInt8]?, logger: Logger) -> [UInt8]? {
+        guard let stored = user.totpSecret, let owner = user.id else { return nil }
+        guard let text = SecretBox.open(stored, key: key, owner: owner) else {
+            logger.error("second-factor secret of user \(owner) cannot be opened: SINERGI_SECRET_KEY is missing or not the key it was sealed with")
+            return nil
+        }
+        return Base32.decode(text)
+    }
+
+    /// Seals every second-factor key (confirmed or pending) still stored in clear, in one audited transaction.
+    static func sealStored(_ app: Application) async throws -> (sealed: Int, already: Int, unreadable: Int) {
+        guard let key = app.config.secretKey else { return (0, 0, 0) }
+        return try await AuditLog.write(on: app.db, actor: AuditActor(id: "cli", role: "operator"), requestID: "cli-\(UUID().uuidString.prefix(8))", clock: app.clock) { db in
+            var sealed = 0, already = 0, unreadable = 0
+            let users = try await User.query(on: db).group(.or) { $0.filter(\.$totpSecret != nil).filter(\.$totpPending != nil) }.all()
+            for u in users {
+                let owner = try u.requireID()
+                for path in [\User.totpSecret, \User.totpPending] {
+                    guard let stored = u[keyPath: path] else { continue }
+                    if !SecretBox.isSealed(stored) {
+                        u[keyPath: path] = try SecretBox.seal(stored, key: key, owner: owner)
+                        sealed += 1
+                    } else if SecretBox.open(stored, key: key, owner: owner) == nil {
+                        unreadable += 1
+                    } else {
+                        already += 1
+                    }
+                }
+                if u.hasChanges { try await u.save(on: db) }
+            }
+            return ((sealed, already, unreadable), [AuditEntry(action: "auth.tfa.seal", objectType: "system", objectID: "-",
+                                                              detail: "sealed=\(sealed) already=\(already) unreadable=\(unreadable)")])
+        }
     }
 
     /// "xxxxx-xxxxx" from an alphabet without look-alikes.
@@ -168,14 +207,17 @@ enum SecondFactor {
 
     /// Confirms enrolment with the first code from the app; returns the recovery codes.
     static func confirm(_ user: User, code: String, _ req: Request) async throws -> [String] {
-        guard let pending = user.totpPending, let secret = Base32.decode(pending) else { throw AppError.conflict("tfa.noPending") }
+        let key = req.application.config.secretKey
+        guard let pending = user.totpPending, let owner = user.id, let text = SecretBox.open(pending, key: key, owner: owner),
+              let secret = Base32.decode(text) else { throw AppError.conflict("tfa.noPending") }
+        let sealed = try SecretBox.seal(text, key: key, owner: owner)
         guard !code.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationFailure("v.required", field: "code") }
         let now = req.application.clock.now()
         guard let step = TOTP.matchingStep(code, secret: secret, at: now, after: nil) else { throw ValidationFailure("tfa.wrongCode", field: "code") }
         let userID = try user.requireID()
         return try await req.audited { db in
             guard let u = try await User.find(userID, on: db) else { throw Abort(.notFound) }
-            u.totpSecret = pending; u.totpPending = nil; u.totpEnabledAt = now; u.totpLastStep = step
+            u.totpSecret = sealed; u.totpPending = nil; u.totpEnabledAt = now; u.totpLastStep = step
             try await u.save(on: db)
             let codes = try await replaceRecoveryCodes(userID, on: db)
             return (codes, [AuditEntry(action: "auth.tfa.enable", objectType: "user", objectID: userID.uuidString, detail: "totp")])
@@ -186,14 +228,19 @@ enum SecondFactor {
 
     /// Checks a code: a current TOTP code (each step works once) or an unused recovery code (then used up). Guarded
     /// updates: two requests with the same code cannot both win.
-    static func check(_ user: User, code: String, now: Date, on db: any Database) async throws -> Accepted? {
-        guard let s = user.totpSecret, let secret = Base32.decode(s) else { return nil }
+    /// `key`: the server's secret key; a secret still stored in clear is sealed under it once a code it checked wins.
+    static func check(_ user: User, code: String, now: Date, key: [UInt8]?, logger: Logger, on db: any Database) async throws -> Accepted? {
+        guard let secret = secret(of: user, key: key, logger: logger) else { return nil }
         let userID = try user.requireID()
         let sql = db as! any SQLDatabase
         if let step = TOTP.matchingStep(code, secret: secret, at: now, after: user.totpLastStep) {
             let won = try await sql.raw("""
                 UPDATE users SET totp_last_step = \(bind: step) WHERE id = \(bind: userID) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
                 """).all()
+            if !won.isEmpty, key != nil, let stored = user.totpSecret, !SecretBox.isSealed(stored) {
+                let sealed = try SecretBox.seal(stored, key: key, owner: userID)
+                try await sql.raw("UPDATE users SET totp_secret = \(bind: sealed) WHERE id = \(bind: userID) AND totp_secret = \(bind: stored)").run()
+            }
             return won.isEmpty ? nil : .totp
         }
         let won = try await sql.raw("""
@@ -207,7 +254,8 @@ enum SecondFactor {
     /// the account or address is throttled; a wrong code counts like a wrong password and is audited.
     static func attempt(_ user: User, code: String, _ req: Request) async throws -> Accepted? {
         let now = req.application.clock.now()
-        let accepted = try await SignInThrottle.guarded(email: user.email, req) { try await check(user, code: code, now: now, on: req.db) }
+        let key = req.application.config.secretKey, logger = req.logger
+        let accepted = try await SignInThrottle.guarded(email: user.email, req) { try await check(user, code: code, now: now, key: key, logger: logger, on: req.db) }
         if accepted == nil {
             try await req.audit(AuditEntry(action: "auth.code_failed", objectType: "user", objectID: try user.requireID().uuidString, detail: req.isAPI ? "api" : "web"))
         }

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import Vapor
+
+/// Secrets kept for a user that must not be readable from a copy of the database (a backup, a stolen file): the
+/// second factor's TOTP key. With `SINERGI_SECRET_KEY` set they are sealed with AES-GCM under it, bound to the
+/// user's id (a sealed value copied onto another account does not open), and stored as `v1:` + base64 of nonce,
+/// ciphertext and tag. Without the key they are kept in clear, as before; values stored in clear before the key was
+/// set still open, are sealed when next used, and `sinergi users seal-secrets` seals them all at once.
+enum SecretBox {
+    static let prefix = "v1:"
+
+    static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(prefix) }
+
+    /// The value to store: sealed when a key is configured, else the text itself.
+    static func seal(_ text: String, key: [UInt8]?, owner: UUID) throws -> String {
+        guard let key else { return text }
+        let box = try AES.GCM.seal(Data(text.utf8), using: SymmetricKey(data: key), authenticating: Data(owner.uuidString.utf8))
+        guard let combined = box.combined else { throw Abort(.internalServerError) }
+        return prefix + combined.base64EncodedString()
+    }
+
+    /// The text of a stored value: clear text as it is; a sealed one only with the key it was sealed under and for the
+    /// same owner (nil otherwise: a missing or changed key, or a value moved between accounts).
+    static func open(_ stored: String, key: [UInt8]?, owner: UUID) -> String? {
+        guard isSealed(stored) else { return stored }
+        guard let key, let data = Data(base64Encoded: String(stored.dropFirst(prefix.count))),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plain = try? AES.GCM.open(box, using: SymmetricKey(data: key), authenticating: Data(owner.uuidString.utf8)) else { return nil }
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    /// `SINERGI_SECRET_KEY`: 32 bytes, as 64 hex digits or in base64 (e.g. `openssl rand -base64 32`).
+    static func parseKey(_ raw: String) -> [UInt8]? {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if text.count == 64, text.allSatisfy(\.isHexDigit) {
+            var out: [UInt8] = []
+            var chars = Array(text.utf8)[...]
+            while let hi = chars.popFirst(), let lo = chars.popFirst() {
+                guard let b = UInt8(String(decoding: [hi, lo], as: UTF8.self), radix: 16) else { return nil }
+                out.append(b)
+            }
+            return out
+        }
+        if let data = Data(base64Encoded: text), data.count == 32 { return Array(data) }
+        return nil
+    }
+}
