@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -52,6 +53,37 @@ def serve(env, port, log=None):
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not start: " + (proc.stderr.read().decode() if proc.stderr else "see its log"))
+
+
+def call(base, method, path, token=None, body=None, raw=None, content_type=None, timeout=60):
+    """One API request: (status, JSON or None); HTTP errors are answers, not exceptions. `body` is sent as JSON,
+    `raw` as it is (with `content_type`)."""
+    headers = {"Accept": "application/json"}
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if content_type:
+        headers["Content-Type"] = content_type
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
+            text = res.read()
+            return res.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        try:
+            return e.code, json.loads(text)
+        except ValueError:
+            return e.code, None
+
+
+def api_token(base, email, password=PASSWORD):
+    status, body = call(base, "POST", "/api/v1/auth/token", body={"email": email, "password": password})
+    assert status == 200, (status, body)
+    return body["token"]
 
 
 def free_port():

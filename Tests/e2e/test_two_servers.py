@@ -4,50 +4,23 @@ runs once, each e-mail is delivered once, the audit trail stays one chain that v
 and the region look-up's rate limit count requests on both servers together."""
 import collections
 import datetime
-import json
 import os
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 import zoneinfo
 
 import pytest
 
-from conftest import PASSWORD, SMTPSink, env_for, free_port, run, serve
+from conftest import PASSWORD, SMTPSink, api_token, call, env_for, free_port, run, serve
 
 PG = os.environ.get("SINERGI_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not PG, reason="no PostgreSQL (SINERGI_TEST_POSTGRES_URL)")
 
 
-def call(base, method, path, token=None, body=None):
-    """(status, JSON or None); HTTP errors are answers, not exceptions."""
-    headers = {"Accept": "application/json"}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as res:
-            raw = res.read()
-            return res.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, None
-
-
 def token(base, email):
-    status, body = call(base, "POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})
-    assert status == 200, (status, body)
-    return body["token"]
+    return api_token(base, email)
 
 
 def psql(url, query):

@@ -9,19 +9,16 @@ and the audit chain must verify.
 server starts from (a copy of the demo by default); docs/performance.md has the run with 200,000 rows on the import
 benchmark's 1,000,000-person registry and the release binary (`SINERGI_BIN`)."""
 import datetime
-import json
 import os
 import random
 import shutil
 import sqlite3
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 import zoneinfo
 
-from conftest import BINARY, PASSWORD, env_for, free_port, serve
+from conftest import BINARY, PASSWORD, api_token, call, env_for, free_port, serve
 
 ROWS = int(os.environ.get("SINERGI_E2E_IMPORT_ROWS", "30000"))
 START = os.environ.get("SINERGI_E2E_IMPORT_DB")
@@ -29,34 +26,8 @@ START = os.environ.get("SINERGI_E2E_IMPORT_DB")
 START_PASSWORD = os.environ.get("SINERGI_E2E_IMPORT_PASSWORD", PASSWORD)
 
 
-def call(base, method, path, token=None, body=None, raw=None, content_type=None, timeout=60):
-    """(status, JSON or None); HTTP errors are answers, not exceptions."""
-    headers = {"Accept": "application/json"}
-    data = raw
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    if content_type:
-        headers["Content-Type"] = content_type
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
-            text = res.read()
-            return res.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as e:
-        text = e.read()
-        try:
-            return e.code, json.loads(text)
-        except ValueError:
-            return e.code, None
-
-
 def token(base, email):
-    status, body = call(base, "POST", "/api/v1/auth/token", body={"email": email, "password": START_PASSWORD})
-    assert status == 200, (status, body)
-    return body["token"]
+    return api_token(base, email, START_PASSWORD)
 
 
 def agency_list(path, n):
