@@ -114,6 +114,14 @@ enum Tokens {
     /// The stored form of a token or session cookie: its SHA-256 in lower-case hex (on every signed-in request).
     static func digest(_ token: String) -> String { hex(SHA256.hash(data: Data(token.utf8))) }
 
+    /// A stored stand-in for an address or e-mail that throttles and limits count by: HMAC-SHA256 under the server's
+    /// secret key when it has one (an address cannot then be found again by hashing all four billion of them), plain
+    /// SHA-256 otherwise. Every server of one database must have the same key (as for sealed second-factor keys).
+    static func pseudonym(_ text: String, secret: [UInt8]?) -> String {
+        guard let secret else { return digest(text) }
+        return hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: secret)))
+    }
+
     /// Lower-case hex of a digest (the audit chain's encoder).
     static func hex(_ bytes: some Sequence<UInt8>) -> String { AuditHash.hex(bytes) }
 
@@ -281,7 +289,7 @@ enum Authentication {
         let lifetime = stage == .code ? SessionStage.codeLifetime : req.application.config.sessionLifetime
         let userID = try user.requireID()
         let device = OwnSessions.device(req)
-        let email = user.email
+        let email = user.email, secret = req.application.config.secretKey
         try await req.audited(as: AuditActor(id: userID.uuidString, role: user.role)) { db in
             if let oldToken { try await SessionRecord.query(on: db).filter(\.$id == Tokens.digest(oldToken)).delete() }
             let s = SessionRecord()
@@ -291,7 +299,7 @@ enum Authentication {
             // Failures are forgotten only once the whole sign-in succeeded: a right password must not reset the count
             // of wrong codes.
             if stage == .code { return ((), [AuditEntry(action: "auth.password_ok", objectType: "user", objectID: userID.uuidString, detail: "web, code awaited")]) }
-            try await SignInThrottle.clear(email: email, db: db)
+            try await SignInThrottle.clear(email: email, secret: secret, db: db)
             try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
             return ((), [AuditEntry(action: "auth.login", objectType: "user", objectID: userID.uuidString, detail: stage == .enrol ? "\(detail), second factor to set up" : detail)])
         }
@@ -304,12 +312,12 @@ enum Authentication {
         let expires = now.addingTimeInterval(req.application.config.tokenLifetime)
         let userID = try user.requireID()
         let device = OwnSessions.device(req)
-        let email = user.email
+        let email = user.email, secret = req.application.config.secretKey
         try await req.audited(as: AuditActor(id: userID.uuidString, role: user.role)) { db in
             let t = APIToken()
             t.id = Tokens.digest(token); t.$user.id = userID; t.createdAt = now; t.expiresAt = expires; t.device = device
             try await t.create(on: db)
-            try await SignInThrottle.clear(email: email, db: db)
+            try await SignInThrottle.clear(email: email, secret: secret, db: db)
             try await User.query(on: db).filter(\.$id == userID).set(\.$lastSignInAt, to: now).update()
             return ((), [AuditEntry(action: "auth.token", objectType: "user", objectID: userID.uuidString, detail: "api")])
         }

@@ -17,11 +17,12 @@ final class RateLimiter: Sendable {
 
     /// Whether `key` may make another request at `now`; counts it. One atomic statement (an upsert that returns
     /// the new count), so concurrent requests on several servers are never both let through at the limit.
-    func allow(_ key: String, now: Date, db: any Database) async throws -> Bool {
+    /// `secret`: the server's secret key (`Tokens.pseudonym`).
+    func allow(_ key: String, now: Date, secret: [UInt8]?, db: any Database) async throws -> Bool {
         let seconds = Int64(max(1, window))
         let ends = (Int64(now.timeIntervalSince1970.rounded(.down)) / seconds + 1) * seconds
-        // The address is personal data: only its digest is stored.
-        let stored = Tokens.digest(name + ":" + key)
+        // The address is personal data: only a pseudonym of it is stored.
+        let stored = Tokens.pseudonym(name + ":" + key, secret: secret)
         struct Row: Decodable { var hits: Int }
         let sql = db as! any SQLDatabase
         let hits = try await sql.raw("""
@@ -40,7 +41,7 @@ struct RateLimitMiddleware: AsyncMiddleware {
     let limiter: RateLimiter
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let key = req.clientAddress
-        guard try await limiter.allow(key, now: req.application.clock.now(), db: req.db) else {
+        guard try await limiter.allow(key, now: req.application.clock.now(), secret: req.application.config.secretKey, db: req.db) else {
             throw AppError(status: .tooManyRequests, messageKey: "err.429", logDetail: "rate limit", args: [], retryAfter: Int(limiter.window))
         }
         return try await next.respond(to: req)

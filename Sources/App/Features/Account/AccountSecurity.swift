@@ -71,14 +71,17 @@ enum SignInThrottle {
     static let perAccount = 5
     static let perAddress = 20
 
-    static func accountKey(_ email: String) -> String { "acct:" + Tokens.digest(email.trimmingCharacters(in: .whitespaces).lowercased()) }
-    static func addressKey(_ address: String) -> String { "addr:" + Tokens.digest(address) }
+    /// What failures are counted by: pseudonyms of the e-mail and the address (`Tokens.pseudonym`), never either one.
+    static func accountKey(_ email: String, secret: [UInt8]?) -> String {
+        "acct:" + Tokens.pseudonym(email.trimmingCharacters(in: .whitespaces).lowercased(), secret: secret)
+    }
+    static func addressKey(_ address: String, secret: [UInt8]?) -> String { "addr:" + Tokens.pseudonym(address, secret: secret) }
 
     /// Seconds until the account or address may try again, or nil if it may now.
-    static func wait(email: String, address: String, now: Date, db: any Database) async throws -> Int? {
+    static func wait(email: String, address: String, now: Date, secret: [UInt8]?, db: any Database) async throws -> Int? {
         let since = now.addingTimeInterval(-window)
         var wait: Int?
-        for (key, limit) in [(accountKey(email), perAccount), (addressKey(address), perAddress)] {
+        for (key, limit) in [(accountKey(email, secret: secret), perAccount), (addressKey(address, secret: secret), perAddress)] {
             let recent = try await SignInFailure.query(on: db).filter(\.$key == key).filter(\.$at > since).sort(\.$at, .descending).limit(limit).all()
             guard recent.count >= limit, let oldest = recent.last else { continue }
             let seconds = max(1, Int(oldest.at.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
@@ -87,8 +90,8 @@ enum SignInThrottle {
         return wait
     }
 
-    static func fail(email: String, address: String, now: Date, db: any Database) async throws {
-        for key in [accountKey(email), addressKey(address)] {
+    static func fail(email: String, address: String, now: Date, secret: [UInt8]?, db: any Database) async throws {
+        for key in [accountKey(email, secret: secret), addressKey(address, secret: secret)] {
             let f = SignInFailure()
             f.id = UUID(); f.key = key; f.at = now
             try await f.create(on: db)
@@ -100,17 +103,17 @@ enum SignInThrottle {
     /// Runs one attempt (a password, a code) for the account of `email` from the request's address: 429 while
     /// throttled; an attempt that yields nil is counted as a failure.
     static func guarded<T: Sendable>(email: String, _ req: Request, _ attempt: () async throws -> T?) async throws -> T? {
-        let now = req.application.clock.now(), address = req.clientAddress
-        if let wait = try await wait(email: email, address: address, now: now, db: req.db) { throw error(wait) }
+        let now = req.application.clock.now(), address = req.clientAddress, secret = req.application.config.secretKey
+        if let wait = try await wait(email: email, address: address, now: now, secret: secret, db: req.db) { throw error(wait) }
         guard let result = try await attempt() else {
-            try await fail(email: email, address: address, now: now, db: req.db)
+            try await fail(email: email, address: address, now: now, secret: secret, db: req.db)
             return nil
         }
         return result
     }
 
-    static func clear(email: String, db: any Database) async throws {
-        try await SignInFailure.query(on: db).filter(\.$key == accountKey(email)).delete()
+    static func clear(email: String, secret: [UInt8]?, db: any Database) async throws {
+        try await SignInFailure.query(on: db).filter(\.$key == accountKey(email, secret: secret)).delete()
     }
 
     /// The throttle as an error: the API answers 429 with `Retry-After`, the sign-in page shows the message.

@@ -246,7 +246,7 @@ enum AccountsController {
             state.errors["email"] = req.t("login.emailMissing")
             return AccountViews.forgot(req, state: state, sent: false, status: .unprocessableEntity)
         }
-        guard try await forgotLimiter.allow(req.clientAddress, now: req.application.clock.now(), db: req.db) else {
+        guard try await forgotLimiter.allow(req.clientAddress, now: req.application.clock.now(), secret: req.application.config.secretKey, db: req.db) else {
             state.fail(message: req.t("pwlink.tooMany"))
             return AccountViews.forgot(req, state: state, sent: false, status: .tooManyRequests)
         }

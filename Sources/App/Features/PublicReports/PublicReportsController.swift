@@ -123,7 +123,7 @@ enum PublicReportsController {
     static func sourceHash(_ req: Request, now: Date) -> String {
         let ip = req.clientAddress
         let day = Day.string(now, in: TimeZone(identifier: "UTC")!)
-        return Tokens.digest("public-report|\(day)|\(ip)")
+        return Tokens.pseudonym("public-report|\(day)|\(ip)", secret: req.application.config.secretKey)
     }
 
     static func contentHash(_ v: Valid) -> String {
