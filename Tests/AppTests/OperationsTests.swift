@@ -60,88 +60,64 @@ import VaporTesting
 /// Issue 17, item 8: two servers on one database run the day's round (scan, reminders, retention) once.
 @Suite struct SeveralServersTests {
     @Test func aReconciliationIsRunByTheServerThatClaimedItAndTakenOverWhenThatOneDied() async throws {
-        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
-        let a = try await makeApp(url), b = try await makeApp(url)
-        do {
-            let token = try await apiToken(a, "officer@demo.sinergi.id")
-            let csv = Array("name,passport_number,nationality,date_of_birth\nBIN WANG,390830166,TWN,1959-09-04\nJANE DOE,X1234567,USA,1990-01-01\n".utf8)
-            let up = try decode(ImportReply.self, try await postImport(a, token: token, kind: "persons-checked", csv: csv))
-            let id = try #require(up.id)
-            await a.importJobs.drain()
-            let sql = a.db as! any SQLDatabase
-            #expect(try await AgencyImport.find(id, on: a.db)?.status == "reconciled")
-            // As if server A were still at it: B, asked about the import, leaves it alone.
-            try await sql.raw("UPDATE agency_imports SET status = 'reconciling', claimed_by = 'server-a', claimed_at = \(bind: TestDatabases.now) WHERE id = \(bind: id)").run()
-            _ = try await b.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(try await apiToken(b, "officer@demo.sinergi.id")))
-            #expect(await !b.importJobs.isRunning(id))
-            #expect(try await b.importJobs.claim(id, db: b.db, now: TestDatabases.now) == false)
-            // Server A died: its claim grows old, and B takes the reconciliation over and finishes it.
-            try await sql.raw("UPDATE agency_imports SET claimed_at = \(bind: TestDatabases.now.addingTimeInterval(-ImportJobs.lease - 1)) WHERE id = \(bind: id)").run()
-            await b.importJobs.start(id, app: b)
-            await b.importJobs.drain()
-            struct Claim: Decodable { var status: String; var claimed_by: String? }
-            let after = try #require(try await sql.raw("SELECT status, claimed_by FROM agency_imports WHERE id = \(bind: id)").first(decoding: Claim.self))
-            #expect(after.status == "reconciled" && after.claimed_by == b.importJobs.instance)
-        } catch {
-            try? await a.asyncShutdown(); try? await b.asyncShutdown()
-            await TestDatabases.shared.release(url)
-            throw error
+        try await withTwoServers { a, b in
+        let token = try await apiToken(a, "officer@demo.sinergi.id")
+        let csv = Array("name,passport_number,nationality,date_of_birth\nBIN WANG,390830166,TWN,1959-09-04\nJANE DOE,X1234567,USA,1990-01-01\n".utf8)
+        let up = try decode(ImportReply.self, try await postImport(a, token: token, kind: "persons-checked", csv: csv))
+        let id = try #require(up.id)
+        await a.importJobs.drain()
+        let sql = a.db as! any SQLDatabase
+        #expect(try await AgencyImport.find(id, on: a.db)?.status == "reconciled")
+        // As if server A were still at it: B, asked about the import, leaves it alone.
+        try await sql.raw("UPDATE agency_imports SET status = 'reconciling', claimed_by = 'server-a', claimed_at = \(bind: TestDatabases.now) WHERE id = \(bind: id)").run()
+        _ = try await b.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(try await apiToken(b, "officer@demo.sinergi.id")))
+        #expect(await !b.importJobs.isRunning(id))
+        #expect(try await b.importJobs.claim(id, db: b.db, now: TestDatabases.now) == false)
+        // Server A died: its claim grows old, and B takes the reconciliation over and finishes it.
+        try await sql.raw("UPDATE agency_imports SET claimed_at = \(bind: TestDatabases.now.addingTimeInterval(-ImportJobs.lease - 1)) WHERE id = \(bind: id)").run()
+        await b.importJobs.start(id, app: b)
+        await b.importJobs.drain()
+        struct Claim: Decodable { var status: String; var claimed_by: String? }
+        let after = try #require(try await sql.raw("SELECT status, claimed_by FROM agency_imports WHERE id = \(bind: id)").first(decoding: Claim.self))
+        #expect(after.status == "reconciled" && after.claimed_by == b.importJobs.instance)
         }
-        try await a.asyncShutdown(); try await b.asyncShutdown()
-        await TestDatabases.shared.release(url)
     }
 
     /// Each server keeps the rule book it read last; a rule another server adds is in force on this one at its next request.
     @Test func aRuleAddedOnOneServerIsReadOnTheOtherAtOnce() async throws {
-        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
-        let a = try await makeApp(url), b = try await makeApp(url)
-        do {
-            let later = Day.adding(10, to: a.today)!
-            let onA = Request(application: a, on: a.eventLoopGroup.next())
-            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
-            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
-            let added = try await RuleTests.post(b, #"{"kind": "warning", "key": "permitExpiry", "value": [90, 30], "validFrom": "\#(later)", "basis": "Kebijakan kantor"}"#)
-            #expect(added.status == .created, "\(added.body.string)")
-            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [90, 30])
-            #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(a.today)!) == [60, 30, 14, 7, 0])
-        } catch {
-            try? await a.asyncShutdown(); try? await b.asyncShutdown()
-            await TestDatabases.shared.release(url)
-            throw error
+        try await withTwoServers { a, b in
+        let later = Day.adding(10, to: a.today)!
+        let onA = Request(application: a, on: a.eventLoopGroup.next())
+        #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
+        #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [60, 30, 14, 7, 0])
+        let added = try await RuleTests.post(b, #"{"kind": "warning", "key": "permitExpiry", "value": [90, 30], "validFrom": "\#(later)", "basis": "Kebijakan kantor"}"#)
+        #expect(added.status == .created, "\(added.body.string)")
+        #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(later)!) == [90, 30])
+        #expect(try await Rules.book(onA).warningThresholds(on: CalendarDay(a.today)!) == [60, 30, 14, 7, 0])
         }
-        try await a.asyncShutdown(); try await b.asyncShutdown()
-        await TestDatabases.shared.release(url)
     }
 
     @Test func twoServersRunTheDailyRoundOnce() async throws {
-        let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
-        let a = try await makeApp(url), b = try await makeApp(url)
-        do {
-            async let x: Void = AlertsScheduler.tick(a)
-            async let y: Void = AlertsScheduler.tick(b)
-            _ = await (x, y)
-            let runs = try await AlertRun.query(on: a.db).all()
-            #expect(runs.count == 1 && runs.first?.finishedAt != nil)
-            #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
-            let warnings = try await PermitWarning.query(on: a.db).count()
-            #expect(warnings > 0)
-            // Ticking again on either changes nothing.
-            await AlertsScheduler.tick(b)
-            #expect(try await PermitWarning.query(on: a.db).count() == warnings)
-            #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
-            // A round whose server died is taken over once its lease has passed, and only then.
-            let sql = a.db as! any SQLDatabase
-            try await sql.raw("INSERT INTO alert_runs (day, started_at) VALUES ('2026-12-01', \(bind: TestDatabases.now))").run()
-            #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(600), db: b.db))
-            #expect(try await EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 1), db: b.db))
-            #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 2), db: a.db))
-        } catch {
-            try? await a.asyncShutdown(); try? await b.asyncShutdown()
-            await TestDatabases.shared.release(url)
-            throw error
+        try await withTwoServers { a, b in
+        async let x: Void = AlertsScheduler.tick(a)
+        async let y: Void = AlertsScheduler.tick(b)
+        _ = await (x, y)
+        let runs = try await AlertRun.query(on: a.db).all()
+        #expect(runs.count == 1 && runs.first?.finishedAt != nil)
+        #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
+        let warnings = try await PermitWarning.query(on: a.db).count()
+        #expect(warnings > 0)
+        // Ticking again on either changes nothing.
+        await AlertsScheduler.tick(b)
+        #expect(try await PermitWarning.query(on: a.db).count() == warnings)
+        #expect(try await AuditEventRecord.query(on: a.db).filter(\.$action == "retention.run").count() == 1)
+        // A round whose server died is taken over once its lease has passed, and only then.
+        let sql = a.db as! any SQLDatabase
+        try await sql.raw("INSERT INTO alert_runs (day, started_at) VALUES ('2026-12-01', \(bind: TestDatabases.now))").run()
+        #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(600), db: b.db))
+        #expect(try await EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 1), db: b.db))
+        #expect(try await !EarlyWarnings.claim("2026-12-01", now: TestDatabases.now.addingTimeInterval(EarlyWarnings.claimLease + 2), db: a.db))
         }
-        try await a.asyncShutdown(); try await b.asyncShutdown()
-        await TestDatabases.shared.release(url)
     }
 }
 

@@ -128,6 +128,21 @@ func withTestApp(seeded: Bool = true, extra: [String: String] = [:], _ body: (Ap
     await TestDatabases.shared.release(url)
 }
 
+/// Two app instances on one seeded database, as two servers behind a load balancer would be.
+func withTwoServers(_ body: (Application, Application) async throws -> Void) async throws {
+    let url = try await TestDatabases.shared.freshDatabaseURL(seeded: true)
+    let a = try await makeApp(url), b = try await makeApp(url)
+    do {
+        try await body(a, b)
+    } catch {
+        try? await a.asyncShutdown(); try? await b.asyncShutdown()
+        await TestDatabases.shared.release(url)
+        throw error
+    }
+    try await a.asyncShutdown(); try await b.asyncShutdown()
+    await TestDatabases.shared.release(url)
+}
+
 /// A browser-like client: keeps cookies, reads the CSRF token from forms.
 final class Browser: @unchecked Sendable {
     let app: Application

@@ -36,7 +36,7 @@ enum LookupController {
         var openTasks: [OpenTask] = []
     }
 
-    struct OpenTask: Content { var id: UUID; var title: String; var dueOn: String }
+    typealias OpenTask = TasksController.OpenTask
 
     enum Query {
         case passport(String), name([String]), mrz(MRZ)
@@ -137,12 +137,7 @@ enum LookupController {
         let addresses = try await sql.raw("SELECT foreigner_id, line FROM addresses WHERE foreigner_id IN (\(ids)) AND is_current = \(bind: true)")
             .all(decoding: AddressRow.self)
         let addressOf = Dictionary(addresses.map { ($0.foreigner_id, $0.line) }, uniquingKeysWith: { a, _ in a })
-        struct TaskRow: Decodable { var id: UUID; var foreigner_id: UUID; var title: String; var due_on: String }
-        let tasks = try await sql.raw("""
-            SELECT id, foreigner_id, title, due_on FROM field_tasks
-            WHERE foreigner_id IN (\(ids)) AND status = \(bind: TaskStatus.open.rawValue) ORDER BY due_on, id
-            """).all(decoding: TaskRow.self)
-        let tasksOf = Dictionary(grouping: tasks, by: \.foreigner_id)
+        let tasksOf = try await TasksController.openTasks(for: found.map(\.id), db: req.db)
         let items = found.map { f -> Item in
             let departed = f.departed ?? false
             let state = PermitState(end: f.permit_end, today: today, departed: departed)
@@ -152,7 +147,7 @@ enum LookupController {
                             permitCategory: f.permit_category, permitEnd: f.permit_end,
                             sponsorName: f.sponsor_id.flatMap { byID[$0]?.name }, sponsorPhone: f.sponsor_id.flatMap { byID[$0]?.phone },
                             address: addressOf[f.id])
-            item.openTasks = (tasksOf[f.id] ?? []).map { OpenTask(id: $0.id, title: $0.title, dueOn: $0.due_on) }
+            item.openTasks = tasksOf[f.id] ?? []
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
             case .overstayed(let d): item.daysOverstayed = d

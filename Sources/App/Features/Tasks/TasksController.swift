@@ -252,10 +252,17 @@ enum TasksController {
         return Flash.redirect(req, to: FieldWorkURL.tasks, "flash.task.done")
     }
 
-    /// Open tasks about these foreigners (for the field look-up).
-    static func openTasks(for foreigners: [UUID], db: any Database) async throws -> [UUID: [FieldTask]] {
+    /// An open task as the field look-up shows it.
+    struct OpenTask: Content { var id: UUID; var title: String; var dueOn: String }
+
+    /// Open tasks about these foreigners, soonest first (for the field look-up: plain SQL, it runs on every look-up).
+    static func openTasks(for foreigners: [UUID], db: any Database) async throws -> [UUID: [OpenTask]] {
         guard !foreigners.isEmpty else { return [:] }
-        let tasks = try await FieldTask.query(on: db).filter(\.$foreignerID ~~ foreigners).filter(\.$status == TaskStatus.open.rawValue).sort(\.$dueOn).all()
-        return Dictionary(grouping: tasks, by: { $0.foreignerID! })
+        struct Row: Decodable { var id: UUID; var foreigner_id: UUID; var title: String; var due_on: String }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT id, foreigner_id, title, due_on FROM field_tasks
+            WHERE foreigner_id IN (\(SQLList(foreigners.map { SQLBind($0) }))) AND status = \(bind: TaskStatus.open.rawValue) ORDER BY due_on, id
+            """).all(decoding: Row.self)
+        return Dictionary(grouping: rows, by: \.foreigner_id).mapValues { $0.map { OpenTask(id: $0.id, title: $0.title, dueOn: $0.due_on) } }
     }
 }
