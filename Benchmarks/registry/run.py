@@ -152,24 +152,44 @@ def main():
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--delta", type=int, default=10_000)
     ap.add_argument("--rate", type=float, default=2.0, help="requests per second per client")
+    ap.add_argument("--keep", metavar="DIR", help="keep the feeds and the loaded database in DIR; when DIR already holds them, "
+                    "skip the full load and the floor and measure the delta again on a fresh copy of the loaded database")
     a = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="sinergi-registry-bench-")
+    work = a.keep or tempfile.mkdtemp(prefix="sinergi-registry-bench-")
+    os.makedirs(work, exist_ok=True)
     try:
         full, delta = os.path.join(work, "full"), os.path.join(work, "delta")
-        gen = os.path.join(HERE, "generate_feed.py")
-        subprocess.run([sys.executable, gen, full, "--persons", str(a.persons)], check=True)
-        subprocess.run([sys.executable, gen, delta, "--persons", str(a.persons), "--delta", str(a.delta)], check=True)
-        empty = os.path.join(work, "empty.sqlite")
-        sh([BINARY, "migrate", "--yes"], env_for(empty))
-        sh([BINARY, "seed", "--demo"], env_for(empty))          # offices (SBY) and the demo accounts
-        db, floor_db = os.path.join(work, "db.sqlite"), os.path.join(work, "floor.sqlite")
-        for p in (db, floor_db):
-            shutil.copy(empty, p)
+        db, floor_db, loaded = os.path.join(work, "db.sqlite"), os.path.join(work, "floor.sqlite"), os.path.join(work, "loaded.sqlite")
+        if a.keep and os.path.exists(loaded):
+            prior = json.load(open(os.path.join(work, "load.json")))
+            load_s, load_mb, floor_s = prior["load_s"], prior["load_mb"], prior["floor_s"]
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            shutil.copy(loaded, db)
+        else:
+            gen = os.path.join(HERE, "generate_feed.py")
+            if not os.path.exists(os.path.join(full, "foreigners.csv")):
+                subprocess.run([sys.executable, gen, full, "--persons", str(a.persons)], check=True)
+            if not os.path.exists(os.path.join(delta, "foreigners.csv")):
+                subprocess.run([sys.executable, gen, delta, "--persons", str(a.persons), "--delta", str(a.delta)], check=True)
+            empty = os.path.join(work, "empty.sqlite")
+            sh([BINARY, "migrate", "--yes"], env_for(empty))
+            sh([BINARY, "seed", "--demo"], env_for(empty))          # offices (SBY) and the demo accounts
+            for p in (db, floor_db):
+                shutil.copy(empty, p)
 
-        load_s, load_mb, out = timed([BINARY, "registry", "import", full], env_for(db))
-        summary = json.loads(out.strip().splitlines()[-1])
-        assert summary["created"]["foreigners"] == a.persons, summary
-        floor_s = floor(floor_db, full)
+            load_s, load_mb, out = timed([BINARY, "registry", "import", full], env_for(db))
+            summary = json.loads(out.strip().splitlines()[-1])
+            assert summary["created"]["foreigners"] == a.persons, summary
+            floor_s = floor(floor_db, full)
+            if a.keep:
+                con = sqlite3.connect(db)
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                con.close()
+                shutil.copy(db, loaded)
+                json.dump({"load_s": load_s, "load_mb": load_mb, "floor_s": floor_s}, open(os.path.join(work, "load.json"), "w"))
+                os.remove(floor_db)
 
         port = free_port()
         server_log = open(os.path.join(work, "server.log"), "w")
@@ -228,7 +248,8 @@ def main():
         for name, r in results["clients"].items():
             print(f"| {name} | {r['before_p50']:.0f} / {r['before_p99']:.0f} | {r['during_p50']:.0f} / {r['during_p99']:.0f} / {r['during_max']:.0f} | {r['during_n']} | {r['errors']} |")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

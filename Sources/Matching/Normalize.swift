@@ -156,6 +156,11 @@ public enum Normalize {
 
     /// Name tokens: folded, particles dropped, hyphenated and run-together syllables split as written
     /// (`MIN-JUN` → `MIN JUN`), each mapped to its canonical romanisation.
+    /// The words of a name as written (folded, particles and titles left out): what a person types to find it.
+    public static func nameWords(_ s: String) -> [String] {
+        fold(s).split(separator: " ").map(String.init).filter { !particles.contains($0) }
+    }
+
     public static func nameTokens(_ s: String) -> [String] {
         let folded = fold(s)
         if folded.isEmpty { return [] }

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Matching
 import SQLKit
 import Testing
 import Vapor
@@ -193,6 +194,76 @@ import VaporTesting
             #expect(annaHTML.contains("FEEDMANN-OST") && annaHTML.contains("Kiriman data Imigrasi"))
             let list = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=overstayed&per=100&q=Feedsson", headers: bearer(token))
             #expect(!list.body.string.contains("FEEDSSON"))
+            guard case .success = try await AuditLog.verify(on: app.db) else { Issue.record("audit chain broken"); return }
+        }
+    }
+
+    /// The lists search names through the token index: each word typed begins a word of the name, or is another
+    /// spelling of one; a passport number by its beginning.
+    @Test func theListFindsAWordByItsBeginningOrAnotherSpelling() async throws {
+        try await withTestApp { app in
+            var files = Self.full
+            files["foreigners"]! += "\nP-3,Rhee,Feedjun Min,M,1990-05-01,KOR,Seoul"
+            files["passports"]! += "\nP-3,M12345678,KOR,2021-01-01,2031-01-01"
+            files["permits"]! += "\nP-3,2C21FEED0003,E23,ITAS,2026-01-01,2027-01-01,active,S-1,SBY"
+            files["addresses"]! += "\nP-3,Jl. Kenanga 7,35.16.05.2010,2026-01-05"
+            _ = try await Self.apply(app, try Self.batch(files))
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            struct Item: Decodable { var familyName: String; var fullName: String }
+            struct Page: Decodable { var items: [Item]; var total: Int }
+            func search(_ q: String, full: Bool = false) async throws -> [String] {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?per=100&q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", headers: bearer(token))
+                #expect(res.status == .ok)
+                let page = try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView))
+                #expect(page.total == page.items.count)
+                return page.items.map(full ? \.fullName : \.familyName).sorted()
+            }
+            #expect(try await search("feed") == ["FEEDMANN", "FEEDSSON", "RHEE"])  // the beginning of a family or given name
+            #expect(try await search("Anna mar") == ["FEEDMANN"])                  // every word must begin a word
+            #expect(try await search("ann lars") == [])
+            #expect(try await search("eedmann") == [])                             // not the middle of a word
+            #expect(try await search("feedjun") == ["RHEE"])                       // a given name
+            #expect(try await search("rh feedj") == ["RHEE"])                      // as written
+            #expect(try await search("Lee Feedjun") == ["RHEE"])                   // another spelling of the same name (LI)
+            #expect(try await search("li feedjun mi") == ["RHEE"])
+            #expect(try await search("C01X00") == ["FEEDMANN"])                    // a passport number's beginning
+            #expect(try await search("bin", full: true).allSatisfy { Normalize.fold($0).contains("BIN") })   // a particle alone: names as written
+        }
+    }
+
+    /// On SQLite a batch is compared with the registry before the write lock is taken; a registry write committed
+    /// meanwhile makes it compare again under the lock, so nothing is created twice or overwritten unseen.
+    @Test func aBatchPlannedBeforeAnotherWriteIsPlannedAgainUnderTheLock() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }   // PostgreSQL compares inside its transaction (row locks)
+            let actor = RegistryActor(id: "test", name: "test", role: "integration", channel: "cli", requestID: "t")
+            let batch = try RegistryFeed.read(directory: try Self.batch(Self.full))
+            let seen = try await RegistryBatchApplier.revision(sql)
+            let plan = try await RegistryBatchApplier.plan(batch, on: sql, now: app.clock.now())
+            #expect(plan.summary.created.foreigners == 2 && plan.summary.created.sponsors == 1)
+            #expect(try await RegistryBatchApplier.revision(sql) == seen)   // planning writes nothing
+
+            // Meanwhile another batch (without the movements: another digest) creates the same persons and sponsor.
+            var other = Self.full
+            other["movements"] = nil
+            let earlier = try await Self.apply(app, try Self.batch(other))
+            #expect(earlier.summary.created.foreigners == 2)
+            #expect(try await RegistryBatchApplier.revision(sql) != seen)
+
+            let r = try await RegistryBatchApplier.write(plan, madeAt: seen, batch: batch, actor: actor, db: app.db, now: app.clock.now())
+            #expect(!r.repeated && r.summary.batch != plan.summary.batch)
+            #expect(r.summary.created == .init(movements: 3))              // only what the other batch did not bring
+            #expect(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-1").count() == 1)
+            #expect(try await Sponsor.query(on: app.db).filter(\.$sponsorRef == "S-1").count() == 1)
+
+            // Nothing written since the plan: it is written as made.
+            let next = try RegistryFeed.read(directory: try Self.batch([
+                "addresses": "person_ref,line,village_code,valid_from\nP-1,Jl. Melati 9,35.16.05.2010,2026-11-01"]))
+            let seenNow = try await RegistryBatchApplier.revision(sql)
+            let nextPlan = try await RegistryBatchApplier.plan(next, on: sql, now: app.clock.now())
+            let written = try await RegistryBatchApplier.write(nextPlan, madeAt: seenNow, batch: next, actor: actor, db: app.db, now: app.clock.now())
+            #expect(written.summary == nextPlan.summary && written.summary.created.addresses == 1)
             guard case .success = try await AuditLog.verify(on: app.db) else { Issue.record("audit chain broken"); return }
         }
     }

@@ -38,7 +38,7 @@ enum BenchRegistry {
                 let tokens = Normalize.nameTokens("\(family) \(given)")
                 let sexValue = ["M", "F"].contains(r[sex].uppercased()) ? r[sex].uppercased() : "X"
                 let id = idColumn.map { stableID(r[$0]) } ?? UUID()
-                tokenRows.append((id, Array(Set(tokens))))
+                tokenRows.append((id, NameTokens.tokens(ofKey: " " + tokens.joined(separator: " ") + " ", names: "\(family) \(given)")))
                 rows.append([
                     SQLBind(id), SQLBind(family), SQLBind(given), SQLBind(full), SQLBind(sexValue), SQLBind(Normalize.date(r[dob])?.description),
                     SQLBind(r[nat].uppercased()), SQLBind(Normalize.fold("\(family) \(given) \(full)")), SQLBind(passport),

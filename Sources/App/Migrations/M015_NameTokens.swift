@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Matching
 import SQLKit
 
 /// An index of canonical name tokens (one row per token and foreigner), so a name look-up is an index
@@ -36,6 +37,13 @@ enum NameTokens {
         Array(Set((key ?? "").split(separator: " ").map(String.init).filter { !$0.isEmpty }))
     }
 
+    /// A person's tokens: the canonical spellings of the look-up (`name_key`) and the words as written (`names`),
+    /// so a list search finds what is typed by the beginning of a word. A word as written never equals another
+    /// spelling's canonical token (those map to it), so look-ups, which search canonical tokens, find the same.
+    static func tokens(ofKey key: String?, names: String) -> [String] {
+        Array(Set(tokens(ofKey: key)).union(Normalize.nameWords(names)))
+    }
+
     static func insert(_ rows: [(UUID, [String])], on sql: any SQLDatabase) async throws {
         let pairs = rows.flatMap { r in r.1.map { (r.0, $0) } }
         for start in stride(from: 0, to: pairs.count, by: 500) {
@@ -45,10 +53,10 @@ enum NameTokens {
         }
     }
 
-    static func replace(_ id: UUID, key: String?, on db: any Database) async throws {
+    static func replace(_ id: UUID, key: String?, names: String, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id = \(bind: id)").run()
-        try await insert([(id, tokens(ofKey: key))], on: sql)
+        try await insert([(id, tokens(ofKey: key, names: names))], on: sql)
     }
 
     /// The ids of foreigners having every token, when there are at most `limit` of them (nil: more).
@@ -58,6 +66,17 @@ enum NameTokens {
         let parts = tokens.map { SQLQueryString("SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: $0)") }
         let rows = try await (db as! any SQLDatabase).raw("\(SQLList(parts, separator: SQLRaw(" INTERSECT "))) LIMIT \(unsafeRaw: String(limit + 1))").all(decoding: Row.self)
         return rows.count > limit ? nil : rows.map(\.foreigner_id)
+    }
+
+    /// `id IN (…)`: foreigners having, for every word typed, a token that is the word's canonical spelling
+    /// (LEE finds LI, YI, RHEE) or begins with the word as typed (TANA finds TANAKA), from the token index.
+    static func searchFilter(_ words: [(typed: String, canonical: String?)], postgres: Bool) -> any SQLExpression {
+        let parts = words.map { w -> SQLQueryString in
+            let prefix = SQLPrefix.condition("token", w.typed, postgres: postgres)
+            guard let canonical = w.canonical, canonical != w.typed else { return "SELECT foreigner_id FROM foreigner_name_tokens WHERE \(prefix)" }
+            return "SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: canonical) OR \(prefix)"
+        }
+        return SQLQueryString("id IN (\(SQLList(parts, separator: SQLRaw(" INTERSECT "))))")
     }
 
     /// `id IN (…)`: foreigners having every token.

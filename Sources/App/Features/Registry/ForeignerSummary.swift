@@ -25,6 +25,6 @@ enum ForeignerSummary {
         f.villageCode = address?.villageCode
         f.regencyCode = address.flatMap { RegionCode.regency(of: $0.villageCode) }
         try await f.save(on: db)
-        try await NameTokens.replace(foreignerID, key: f.nameKey, on: db)
+        try await NameTokens.replace(foreignerID, key: f.nameKey, names: "\(f.familyName) \(f.givenNames)", on: db)
     }
 }

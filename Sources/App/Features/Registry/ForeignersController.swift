@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Matching
 import Vapor
 
@@ -35,11 +36,17 @@ struct ForeignerSearch: Sendable {
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
         if let q {
             let passport = Normalize.documentID(q)
-            let tokens = Normalize.fold(q).split(separator: " ").map(String.init)
+            // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
+            // read from the name-token index, not by scanning every name.
+            let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first) }
+            let particles = Normalize.fold(q).split(separator: " ").map(String.init)
+            let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
             query.group(.or) { or in
-                if passport.count >= 4, passport.contains(where: \.isNumber) { or.filter(\.$passportKey =~ passport) }
-                if !tokens.isEmpty {
-                    or.group(.and) { and in for t in tokens { and.filter(\.$searchName ~~ t) } }
+                if passport.count >= 4, passport.contains(where: \.isNumber) { or.filter(.sql(SQLPrefix.condition("passport_key", passport, postgres: postgres))) }
+                if !words.isEmpty {
+                    or.filter(.sql(NameTokens.searchFilter(words, postgres: postgres)))
+                } else if !particles.isEmpty {   // only particles or titles (BIN, AL): the names are searched as written
+                    or.group(.and) { and in for t in particles { and.filter(\.$searchName ~~ t) } }
                 }
             }
         }

@@ -25,7 +25,8 @@ struct RegistryActor: Sendable {
 }
 
 /// Applies one checked feed batch (`RegistryFeed.Batch`) to the registry, all or nothing, in one write
-/// transaction: rows are upserted by their natural keys, a changed field is written to the record's
+/// transaction (on SQLite the batch is compared with the registry before the write lock is taken, so the lock
+/// is held only while the rows are written): rows are upserted by their natural keys, a changed field is written to the record's
 /// history with the batch as its source, nothing is deleted (a newer address or passport ends the older
 /// one), and the summary columns, look-up keys and name tokens of every touched person are recomputed
 /// from the final state. Everything is read and written in sets (chunked `IN` lists, multi-row inserts),
@@ -36,21 +37,60 @@ enum RegistryBatchApplier {
 
     static func apply(_ batch: RegistryFeed.Batch, actor: RegistryActor, dryRun: Bool, db: any Database, clock: AppClock)
         async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
-        do {
-            let result = try await db.writeTransaction { tx in
-                let r = try await applyInTransaction(batch, actor: actor, tx: tx, now: clock.now())
-                if dryRun { throw DryRun(summary: r.summary) }
-                return r
+        let now = clock.now()
+        let sql = db as! any SQLDatabase
+        let result: (summary: RegistryBatchSummary, repeated: Bool)
+        if sql.dialect.name == "sqlite" {
+            // SQLite has one write lock for the whole file, and every audited read of the offices needs it. The batch
+            // is read and compared with the registry before the lock is taken; under the lock only the writes run,
+            // after checking that no registry write was committed meanwhile (or the plan is made again, under it).
+            let seen = try await revision(sql)
+            let plan = try await plan(batch, on: sql, now: now)
+            if plan.repeated || dryRun { return (plan.summary, plan.repeated) }
+            result = try await write(plan, madeAt: seen, batch: batch, actor: actor, db: db, now: now)
+        } else {
+            // PostgreSQL locks rows, not the database: reading inside the transaction holds nobody up.
+            do {
+                result = try await db.transaction { tx in
+                    let r = try await applyInTransaction(batch, actor: actor, tx: tx, now: now)
+                    if dryRun { throw DryRun(summary: r.summary) }
+                    return r
+                }
+            } catch let d as DryRun {
+                return (d.summary, false)
             }
-            // Planner statistics after a load that changes the tables' shape; a daily delta does not (and a full
-            // ANALYZE would hold the write lock for seconds while the offices work).
-            if !result.repeated, result.summary.created.total + result.summary.updated.total >= 50_000 {
-                try await refreshStatistics(db)
-            }
-            return result
-        } catch let d as DryRun {
-            return (d.summary, false)
         }
+        // Planner statistics after a load that changes the tables' shape; a daily delta does not (and a full
+        // ANALYZE would hold the write lock for seconds while the offices work).
+        if !result.repeated, result.summary.created.total + result.summary.updated.total >= 50_000 {
+            try await refreshStatistics(db)
+        }
+        return result
+    }
+
+    /// Writes a plan made outside the write lock when the registry is still as it was when the plan was begun
+    /// (`seen`); otherwise the plan is made again under the lock, from what is there now.
+    static func write(_ plan: Plan, madeAt seen: String, batch: RegistryFeed.Batch, actor: RegistryActor, db: any Database, now: Date)
+        async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
+        try await db.writeTransaction { tx in
+            let sql = tx as! any SQLDatabase
+            var current = plan
+            if try await revision(sql) != seen {
+                current = try await Self.plan(batch, on: sql, now: now)
+                if current.repeated { return (current.summary, true) }
+            }
+            try await write(current, batch: batch, actor: actor, tx: tx, now: now)
+            return (current.summary, false)
+        }
+    }
+
+    /// Changes whenever a registry write is committed (SQLite): rows are only ever added to these tables, and
+    /// every change of a registry record adds a history row (officers' edits, accepted proposals, merges, batches).
+    static func revision(_ sql: any SQLDatabase) async throws -> String {
+        let tables = ["registry_history", "registry_batches", "foreigners", "passports", "stay_permits", "addresses", "employments", "sponsors", "movements"]
+        struct Row: Decodable { var r: String }
+        let expr = tables.map { "COALESCE((SELECT MAX(rowid) FROM \($0)), 0)" }.joined(separator: " || '.' || ")
+        return try await sql.raw("SELECT \(unsafeRaw: expr) AS r").first(decoding: Row.self)?.r ?? ""
     }
 
     // MARK: - Loaded state
@@ -95,10 +135,10 @@ enum RegistryBatchApplier {
     }
 
     /// A record as it will be after the batch, with whether it is new or changed.
-    struct Tracked<Row> { var row: Row; var isNew: Bool; var changed: Bool }
+    struct Tracked<Row: Sendable>: Sendable { var row: Row; var isNew: Bool; var changed: Bool }
 
     /// Everything about one person the batch touches.
-    struct PersonState {
+    struct PersonState: Sendable {
         var person: Tracked<PersonRow>
         var namesChanged = false
         var passports: [Tracked<PassportRow>] = []
@@ -109,7 +149,7 @@ enum RegistryBatchApplier {
         var original: PersonRow?
     }
 
-    struct HistoryRow {
+    struct HistoryRow: Sendable {
         var foreignerID: UUID?
         var objectType: String
         var objectID: UUID
@@ -124,17 +164,34 @@ enum RegistryBatchApplier {
 
     static func applyInTransaction(_ batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date)
         async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
-        let sql = tx as! any SQLDatabase
+        let plan = try await plan(batch, on: tx as! any SQLDatabase, now: now)
+        if plan.repeated { return (plan.summary, true) }
+        try await write(plan, batch: batch, actor: actor, tx: tx, now: now)
+        return (plan.summary, false)
+    }
+
+    /// What a batch will write: every row compared with the registry, the history of every change, the summary.
+    /// Reads only. Throws `RegistryFeed.Problems` naming every row that cannot be applied.
+    struct Plan: Sendable {
+        var repeated = false
+        var summary: RegistryBatchSummary
+        var history: [HistoryRow] = []
+        var sponsors: [Tracked<SponsorRow>] = []
+        var states: [PersonState] = []
+        var summaryUpdates: [PersonRow] = []
+        var newMovements: [(RegistryFeed.Movement, UUID)] = []
+    }
+
+    static func plan(_ batch: RegistryFeed.Batch, on sql: any SQLDatabase, now: Date) async throws -> Plan {
         struct Earlier: Decodable { var id: UUID }
         if let earlier = try await sql.raw("SELECT id FROM registry_batches WHERE digest = \(bind: batch.digest)").first(decoding: Earlier.self) {
-            return (RegistryBatchSummary(batch: earlier.id), true)
+            return Plan(repeated: true, summary: RegistryBatchSummary(batch: earlier.id))
         }
         let batchID = UUID()
         var summary = RegistryBatchSummary(batch: batchID)
 
         var problems: [RegistryFeed.Problem] = []
         var history: [HistoryRow] = []
-        let source = "batch:\(batchID.uuidString)"
 
         // Reference data the rows name.
         struct TypeRow: Decodable { var code: String; var category: String }
@@ -416,6 +473,15 @@ enum RegistryBatchApplier {
             if summaryChanged && !state.person.isNew && !state.person.changed { summaryUpdates.append(row) }
             people[ref] = state
         }
+        return Plan(summary: summary, history: history, sponsors: Array(sponsors.values), states: Array(people.values),
+                    summaryUpdates: summaryUpdates, newMovements: newMovements)
+    }
+
+    /// Writes a plan, in one transaction the caller holds.
+    static func write(_ plan: Plan, batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date) async throws {
+        let sql = tx as! any SQLDatabase
+        let summary = plan.summary, batchID = summary.batch, source = "batch:\(batchID.uuidString)"
+        let sponsors = plan.sponsors, states = plan.states, summaryUpdates = plan.summaryUpdates, newMovements = plan.newMovements, history = plan.history
 
         // A large batch inserts into a dozen indexes at random places: SQLite's default page cache (2 MB) would
         // read the same pages back from the WAL again and again. The connection gets a larger cache for the batch.
@@ -427,11 +493,11 @@ enum RegistryBatchApplier {
         }
 
         // Writes, in dependency order.
-        let newSponsors = sponsors.values.filter(\.isNew).map(\.row)
+        let newSponsors = sponsors.filter(\.isNew).map(\.row)
         try await insert(sql, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
                          newSponsors.sortedByID) { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
                                                  SQLBind(s.village_code), SQLBind(RegionCode.regency(of: s.village_code) ?? ""), SQLBind(s.email), SQLBind(s.phone), SQLBind("id")] }
-        for s in sponsors.values where s.changed && !s.isNew {
+        for s in sponsors where s.changed && !s.isNew {
             let r = s.row
             try await sql.raw("""
                 UPDATE sponsors SET kind = \(bind: r.kind), name = \(bind: r.name), nib = \(bind: r.nib), npwp = \(bind: r.npwp), address = \(bind: r.address),
@@ -439,7 +505,6 @@ enum RegistryBatchApplier {
                 WHERE id = \(bind: r.id)
                 """).run()
         }
-        let states = Array(people.values)
         let timestamp = now
         try await insert(sql, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
                                              "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "sponsor_id",
@@ -469,7 +534,7 @@ enum RegistryBatchApplier {
         let renamed = states.filter(\.namesChanged)
         let renamedExisting = renamed.filter { !$0.person.isNew }.map(\.person.row.id)
         for chunk in chunks(renamedExisting) { try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id IN (\(binds: chunk))").run() }
-        try await NameTokens.insert(renamed.map { s in (s.person.row.id, NameTokens.tokens(ofKey: keys(s.person.row).nameKey)) }, on: sql)
+        try await NameTokens.insert(renamed.map { s in (s.person.row.id, NameTokens.tokens(ofKey: keys(s.person.row).nameKey, names: "\(s.person.row.family_name) \(s.person.row.given_names)")) }, on: sql)
 
         try await insert(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
                          states.flatMap { $0.passports.filter(\.isNew).map(\.row) }.sortedByID) { p in
@@ -515,7 +580,6 @@ enum RegistryBatchApplier {
         let counts = "created=\(summary.created.total) updated=\(summary.updated.total) unchanged=\(summary.unchanged)"
         try await AuditLog.appendHoldingTransaction([AuditEntry(action: "registry.batch", objectType: "registry_batch", objectID: batchID.uuidString, detail: "\(actor.channel) \(counts)")],
                                                     actor: AuditActor(id: actor.id, role: actor.role), requestID: actor.requestID, at: now, on: tx)
-        return (summary, false)
     }
 
     // MARK: - Helpers
