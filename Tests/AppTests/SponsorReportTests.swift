@@ -254,6 +254,11 @@ import VaporTesting
             #expect(try await post(app, token, "/api/v1/portal/contact", ["email": "", "language": "id"]).status == .ok)
             #expect(try await Sponsor.find(u.$sponsor.id, on: app.db)?.email == nil)
             #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "sponsor.contact").count() == 2)
+            // Both changes of the address are in the sponsor's history, by the sponsor through the portal.
+            struct H: Decodable { var field: String; var old_value: String?; var new_value: String?; var source: String }
+            let history = try await (app.db as! any SQLDatabase).raw("SELECT field, old_value, new_value, source FROM registry_history WHERE object_id = \(bind: s.id!) ORDER BY recorded_at, new_value IS NULL").all(decoding: H.self)
+            #expect(history.map(\.field) == ["email", "email"] && history.allSatisfy { $0.source == "sponsor" })
+            #expect(history[0].new_value == "hrd@pt-abc.co.id" && history[1].old_value == "hrd@pt-abc.co.id" && history[1].new_value == nil)
         }
     }
 

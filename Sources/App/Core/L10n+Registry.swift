@@ -18,6 +18,7 @@ extension L10n {
         "h.source": ("Sumber", "Source"),
         "h.src.batch": ("Kiriman data Imigrasi", "Immigration data feed"),
         "h.src.officer": ("Petugas", "Officer"),
+        "h.src.sponsor": ("Sponsor, lewat portal", "Sponsor, through the portal"),
         "h.src.approved": ("Petugas, disetujui kedua", "Officer, approved by a second person"),
         "h.field.familyName": ("Nama keluarga", "Family name"),
         "h.field.givenNames": ("Nama depan", "Given names"),

@@ -45,6 +45,8 @@ public enum L10n {
         "dash.auditBroken": ("Rantai audit RUSAK", "Audit chain BROKEN"),
         "dash.sponsors": ("Penjamin", "Sponsors"),
         "list.search": ("Cari nama atau nomor paspor", "Search name or passport number"),
+        "list.searchHint": ("Awal kata mana pun dari nama (TANA menemukan TANAKA) atau awal nomor paspor; ejaan lain ikut ditemukan (LEE juga LI).",
+                            "The beginning of any word of the name (TANA finds TANAKA) or of the passport number; other spellings are found too (LEE also LI)."),
         "list.nationality": ("Kewarganegaraan", "Nationality"),
         "list.category": ("Jenis izin", "Permit category"),
         "list.status": ("Status", "Status"),

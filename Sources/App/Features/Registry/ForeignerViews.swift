@@ -48,7 +48,7 @@ enum ForeignerViews {
         \(ScopePolicy.isOfficeStaff(req.principal) ? HTML("<p class=\"actions\"><a class=\"button\" id=\"new-foreigner-link\" href=\"\(RegistryURL.newForeigner.path)\">\(L10n.t("reg.newLink", lang))</a></p>") : "")
         <div role="search">
         \(Form.open(req, action: SiteURL.foreigners.path, id: "foreigner-filters", method: "get", state: f, classes: "filters"))
-          \(Form.field("q", label: L10n.t("list.search", lang), state: f, kind: .search, attributes: "maxlength=\"100\""))
+          \(Form.field("q", label: L10n.t("list.search", lang), state: f, kind: .search, hint: L10n.t("list.searchHint", lang), attributes: "maxlength=\"100\""))
           \(Form.field("nationality", label: L10n.t("list.nationality", lang), state: f, kind: .select(nationalities)))
           \(Form.field("category", label: L10n.t("list.category", lang), state: f, kind: .select(categories)))
           \(Form.field("status", label: L10n.t("list.status", lang), state: f, kind: .select(statuses)))

@@ -158,9 +158,14 @@ enum SponsorReportsController {
         guard email.isEmpty || EmailAddress(email) != nil else { throw ValidationFailure("v.email", field: "email") }
         guard let language = i.language, Language(rawValue: language) != nil else { throw ValidationFailure("v.oneOf", field: "language", "id, en") }
         return try await req.audited { db in
+            let before = sponsor.email
             sponsor.email = email.isEmpty ? nil : email
             sponsor.language = language
             try await sponsor.save(on: db)
+            if before != sponsor.email {   // in the sponsor's history like every change of a registry record
+                try await RegistryEdits.history([.init(foreignerID: nil, objectType: "sponsor", objectID: sponsor.id!, record: nil, field: "email", old: before,
+                                                       new: sponsor.email, validFrom: nil)], source: "sponsor", reason: nil, by: p, at: req.application.clock.now(), on: db)
+            }
             return (sponsor, [AuditEntry(action: "sponsor.contact", objectType: "sponsor", objectID: sponsor.id!.uuidString, detail: "language=\(language)")])
         }
     }
