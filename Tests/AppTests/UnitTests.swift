@@ -6,6 +6,17 @@ import NIOPosix
 import Testing
 
 @Suite struct ConfigTests {
+    /// Bulk inserts go in the order the ids are stored in (their upper-case text); the sort compares bytes instead.
+    @Test func rowsSortedByIDAreInTheOrderOfTheirStoredText() {
+        struct Row: IdentifiedRow { var id: UUID }
+        var rows = (0..<5_000).map { _ in Row(id: UUID()) }
+        rows += [Row(id: UUID(uuidString: "00000000-0000-0000-0000-0000000000FF")!), Row(id: UUID(uuidString: "00000000-0000-0000-0100-000000000000")!),
+                 Row(id: UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!), Row(id: UUID(uuidString: "0000000A-0000-0000-0000-000000000000")!)]
+        var sorted = rows
+        sorted.sortByID()
+        #expect(sorted.map(\.id.uuidString) == rows.map(\.id.uuidString).sorted())
+    }
+
     @Test func defaultsToSQLiteFile() throws {
         let c = try AppConfig.fromEnvironment([:])
         #expect(c.database == .sqlite(path: "var/sinergi.sqlite"))

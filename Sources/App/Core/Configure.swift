@@ -93,8 +93,20 @@ func refreshStatistics(_ db: any Database, table: String? = nil, onlyIfMissing: 
         let exists = try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").first(decoding: N.self)?.n ?? 0
         if exists > 0, (try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'foreigners'").first(decoding: N.self)?.n ?? 0) > 0 { return }
     }
-    try await sql.raw("PRAGMA analysis_limit = 0").run()
-    if let table { try await sql.raw("ANALYZE \(ident: table)").run() } else { try await sql.raw("ANALYZE").run() }
+    // One connection, without the memory map: ANALYZE reads every page once, and through the map each would stay
+    // resident (up to 1 GiB) in the process.
+    try await db.withConnection { conn in
+        let c = conn as! any SQLDatabase
+        try await c.raw("PRAGMA analysis_limit = 0").run()
+        try await c.raw("PRAGMA mmap_size = 0").run()
+        do {
+            if let table { try await c.raw("ANALYZE \(ident: table)").run() } else { try await c.raw("ANALYZE").run() }
+        } catch {
+            try? await c.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
+            throw error
+        }
+        try await c.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
+    }
 }
 
 func routes(_ app: Application) {

@@ -51,7 +51,7 @@ enum RegistryBatchApplier {
             let planned = ContinuousClock.now
             result = try await write(plan, madeAt: seen, batch: batch, actor: actor, db: db, now: now)
             logger.info("registry batch applied", metadata: ["rows": "\(batch.rowCount)", "planned_s": "\((planned - started).seconds)",
-                                                             "written_s": "\((ContinuousClock.now - planned).seconds)"])
+                                                             "written_s": "\((ContinuousClock.now - planned).seconds)", "peak_mb": "\(peakMB())"])
         } else {
             // PostgreSQL locks rows, not the database: reading inside the transaction holds nobody up.
             do {
@@ -86,6 +86,13 @@ enum RegistryBatchApplier {
             try await write(current, batch: batch, actor: actor, tx: tx, now: now)
             return (current.summary, false)
         }
+    }
+
+    /// The process's largest resident size so far (MB), for the log of a batch.
+    static func peakMB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
     }
 
     /// Changes whenever a registry write is committed (SQLite): rows are only ever added to these tables, and
@@ -151,6 +158,21 @@ enum RegistryBatchApplier {
         var employments: [Tracked<EmploymentRow>] = []
         var lastMovement: (at: String, direction: String)?
         var original: PersonRow?
+    }
+
+    /// Every person a batch touches, by reference, kept in one array: a dictionary of the states themselves holds
+    /// 1.3–2.6 slots of their size per person, and an array made from it at the end would be a second copy.
+    struct People {
+        var states: [PersonState] = []
+        private var index: [String: Int] = [:]
+
+        subscript(ref: String) -> PersonState? {
+            get { index[ref].map { states[$0] } }
+            set {
+                guard let value = newValue else { return }   // nobody is ever removed
+                if let i = index[ref] { states[i] = value } else { index[ref] = states.count; states.append(value) }
+            }
+        }
     }
 
     struct HistoryRow: Sendable {
@@ -238,7 +260,7 @@ enum RegistryBatchApplier {
         // Persons named anywhere in the batch, with everything already recorded about those who exist.
         let personRefs = Set(batch.persons.map(\.ref) + batch.passports.map(\.personRef) + batch.permits.map(\.personRef)
                              + batch.addresses.map(\.personRef) + batch.employments.map(\.personRef) + batch.movements.map(\.personRef))
-        var people: [String: PersonState] = [:]
+        var people = People()
         for chunk in chunks(Array(personRefs)) {
             let rows = try await sql.raw("""
                 SELECT id, person_ref, family_name, given_names, sex, date_of_birth, nationality, place_of_birth, passport_number,
@@ -246,8 +268,8 @@ enum RegistryBatchApplier {
                 """).all(decoding: PersonRow.self)
             for p in rows { people[p.person_ref!] = PersonState(person: Tracked(row: p, isNew: false, changed: false), original: p) }
         }
-        let existingIDs = people.values.map(\.person.row.id)
-        var refByID = Dictionary(uniqueKeysWithValues: people.map { ($0.value.person.row.id, $0.key) })
+        let existingIDs = people.states.map(\.person.row.id)
+        var refByID = Dictionary(uniqueKeysWithValues: people.states.map { ($0.person.row.id, $0.person.row.person_ref!) })
         for chunk in chunks(existingIDs) {
             for r in try await sql.raw("SELECT id, foreigner_id, number, issuing_country, issued_on, expires_on, is_current FROM passports WHERE foreigner_id IN (\(binds: chunk))").all(decoding: PassportRow.self) {
                 people[refByID[r.foreigner_id]!]!.passports.append(Tracked(row: r, isNew: false, changed: false))
@@ -456,7 +478,8 @@ enum RegistryBatchApplier {
 
         // Derived state of every touched person: current passport and address, summary columns.
         var summaryUpdates: [(row: PersonRow, original: PersonRow)] = []
-        for (ref, var state) in people {
+        for i in people.states.indices {
+            var state = people.states[i]
             finishPassports(&state.passports)
             finishAddresses(&state.addresses)
             var row = state.person.row
@@ -475,9 +498,9 @@ enum RegistryBatchApplier {
             } ?? true
             state.person.row = row
             if summaryChanged && !state.person.isNew && !state.person.changed, let original = state.original { summaryUpdates.append((row, original)) }
-            people[ref] = state
+            people.states[i] = state
         }
-        return Plan(summary: summary, history: history, sponsors: Array(sponsors.values), states: Array(people.values),
+        return Plan(summary: summary, history: history, sponsors: Array(sponsors.values), states: people.states,
                     summaryUpdates: summaryUpdates, newMovements: newMovements)
     }
 
@@ -487,19 +510,28 @@ enum RegistryBatchApplier {
         // A batch writes into a dozen indexes at random places: with SQLite's default page cache (2 MB) dirty pages
         // would be spilled into the WAL before the commit and read back and written again, all under the write lock
         // (a fifth of a 10,000-row delta's time). The connection gets a larger cache for the batch.
+        // The memory map is left out while writing: the cache holds what is written, and every page of the file read
+        // through the map would stay resident (up to 1 GiB) on top of it.
         let sqlite = sql.dialect.name == "sqlite"
         if sqlite {
             try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-min(524_288, 65_536 + batch.rowCount / 8)))").run()
+            try await sql.raw("PRAGMA mmap_size = 0").run()
             // Multi-row inserts keep a statement journal; in memory it costs no file writes.
             try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        }
+        func restore() async throws {
+            if sqlite {
+                try await sql.raw("PRAGMA cache_size = -2000").run()
+                try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
+            }
         }
         do {
             try await writeRows(plan, batch: batch, actor: actor, tx: tx, now: now)
         } catch {
-            if sqlite { try? await sql.raw("PRAGMA cache_size = -2000").run() }
+            try? await restore()
             throw error
         }
-        if sqlite { try await sql.raw("PRAGMA cache_size = -2000").run() }
+        try await restore()
     }
 
     private static func writeRows(_ plan: Plan, batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date) async throws {
@@ -509,8 +541,8 @@ enum RegistryBatchApplier {
 
         // Writes, in dependency order.
         let newSponsors = sponsors.filter(\.isNew).map(\.row)
-        try await insert(sql, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
-                         newSponsors.sortedByID) { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
+        try await insertInIDOrder(sql, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
+                         newSponsors) { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
                                                  SQLBind(s.village_code), SQLBind(RegionCode.regency(of: s.village_code) ?? ""), SQLBind(s.email), SQLBind(s.phone), SQLBind("id")] }
         for s in sponsors where s.changed && !s.isNew {
             let r = s.row
@@ -521,31 +553,38 @@ enum RegistryBatchApplier {
                 """).run()
         }
         let timestamp = now
-        try await insert(sql, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
+        try await insertInIDOrder(sql, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
                                              "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "sponsor_id",
                                              "village_code", "regency_code", "departed", "created_at", "updated_at"],
-                         states.filter(\.person.isNew).map(\.person.row).sortedByID) { personValues($0, now: timestamp) }
+                         states.compactMap { $0.person.isNew ? $0.person.row : nil }) { personValues($0, now: timestamp) }
         // Only the columns that differ: SQLite rewrites the entry of every index that has a column in the SET list, and
         // a delta's time is its dirty pages (a permit extended changes `permit_end`, not the seven indexed summary columns).
-        for (row, original) in states.filter({ $0.person.changed && !$0.person.isNew }).compactMap({ s in s.original.map { (s.person.row, $0) } }) + summaryUpdates {
+        // (Arrays are made of what is needed, not of filtered person states: at a million persons a filtered copy of
+        // the states alone is half a gigabyte.)
+        for (row, original) in states.compactMap({ s in s.person.changed && !s.person.isNew ? s.original.map { (s.person.row, $0) } : nil }) + summaryUpdates {
             let set = changedColumns(row, from: original)
             if set.isEmpty { continue }
             let assignments = set.map { SQLBinaryExpression(SQLIdentifier($0.0), .equal, $0.1) }
             try await sql.raw("UPDATE foreigners SET \(SQLList(assignments)), updated_at = \(bind: timestamp) WHERE id = \(bind: row.id)").run()
         }
-        let renamed = states.filter(\.namesChanged)
-        let renamedExisting = renamed.filter { !$0.person.isNew }.map(\.person.row.id)
+        let renamed = states.indices.filter { states[$0].namesChanged }
+        let renamedExisting = renamed.compactMap { states[$0].person.isNew ? nil : states[$0].person.row.id }
         for chunk in chunks(renamedExisting) { try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id IN (\(binds: chunk))").run() }
-        try await NameTokens.insert(renamed.map { s in (s.person.row.id, NameTokens.tokens(ofKey: keys(s.person.row).nameKey, names: "\(s.person.row.family_name) \(s.person.row.given_names)")) }, on: sql)
+        for start in stride(from: 0, to: renamed.count, by: 20_000) {   // a million persons' tokens are not held at once
+            try await NameTokens.insert(renamed[start..<min(renamed.count, start + 20_000)].map { i in
+                let r = states[i].person.row
+                return (r.id, NameTokens.tokens(ofKey: keys(r).nameKey, names: "\(r.family_name) \(r.given_names)"))
+            }, on: sql)
+        }
 
-        try await insert(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
-                         states.flatMap { $0.passports.filter(\.isNew).map(\.row) }.sortedByID) { p in
+        try await insertInIDOrder(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
+                         states.flatMap { $0.passports.filter(\.isNew).map(\.row) }) { p in
                              [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.number), SQLBind(p.issuing_country), SQLBind(p.issued_on), SQLBind(p.expires_on), SQLBind(p.is_current)] }
         for p in states.flatMap({ $0.passports.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE passports SET issued_on = \(bind: p.issued_on), expires_on = \(bind: p.expires_on), is_current = \(bind: p.is_current) WHERE id = \(bind: p.id)").run()
         }
-        try await insert(sql, "stay_permits", ["id", "foreigner_id", "type_code", "number", "start_on", "end_on", "status", "sponsor_id", "office_id"],
-                         states.flatMap { $0.permits.filter(\.isNew).map(\.row) }.sortedByID) { p in
+        try await insertInIDOrder(sql, "stay_permits", ["id", "foreigner_id", "type_code", "number", "start_on", "end_on", "status", "sponsor_id", "office_id"],
+                         states.flatMap { $0.permits.filter(\.isNew).map(\.row) }) { p in
                              [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.type_code), SQLBind(p.number), SQLBind(p.start_on), SQLBind(p.end_on), SQLBind(p.status),
                               SQLBind(p.sponsor_id), SQLBind(p.office_id)] }
         for p in states.flatMap({ $0.permits.filter { $0.changed && !$0.isNew }.map(\.row) }) {
@@ -554,8 +593,8 @@ enum RegistryBatchApplier {
                   sponsor_id = \(bind: p.sponsor_id), office_id = \(bind: p.office_id) WHERE id = \(bind: p.id)
                 """).run()
         }
-        try await insert(sql, "addresses", ["id", "foreigner_id", "line", "village_code", "district_code", "valid_from", "valid_to", "is_current"],
-                         states.flatMap { $0.addresses.filter(\.isNew).map(\.row) }.sortedByID) { a in
+        try await insertInIDOrder(sql, "addresses", ["id", "foreigner_id", "line", "village_code", "district_code", "valid_from", "valid_to", "is_current"],
+                         states.flatMap { $0.addresses.filter(\.isNew).map(\.row) }) { a in
                              [SQLBind(a.id), SQLBind(a.foreigner_id), SQLBind(a.line), SQLBind(a.village_code), SQLBind(RegionCode.district(of: a.village_code) ?? a.village_code),
                               SQLBind(a.valid_from), SQLBind(a.valid_to), SQLBind(a.is_current)] }
         for a in states.flatMap({ $0.addresses.filter { $0.changed && !$0.isNew }.map(\.row) }) {
@@ -564,8 +603,8 @@ enum RegistryBatchApplier {
                   valid_to = \(bind: a.valid_to), is_current = \(bind: a.is_current) WHERE id = \(bind: a.id)
                 """).run()
         }
-        try await insert(sql, "employments", ["id", "foreigner_id", "sponsor_id", "position", "start_on", "end_on"],
-                         states.flatMap { $0.employments.filter(\.isNew).map(\.row) }.sortedByID) { e in
+        try await insertInIDOrder(sql, "employments", ["id", "foreigner_id", "sponsor_id", "position", "start_on", "end_on"],
+                         states.flatMap { $0.employments.filter(\.isNew).map(\.row) }) { e in
                              [SQLBind(e.id), SQLBind(e.foreigner_id), SQLBind(e.sponsor_id), SQLBind(e.position), SQLBind(e.start_on), SQLBind(e.end_on)] }
         for e in states.flatMap({ $0.employments.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE employments SET position = \(bind: e.position), end_on = \(bind: e.end_on) WHERE id = \(bind: e.id)").run()
@@ -652,6 +691,14 @@ enum RegistryBatchApplier {
                                           SQLBind(h.old), SQLBind(h.new), SQLBind(h.validFrom), SQLBind(now), SQLBind(actorID), SQLBind(actorName), SQLBind(source), SQLBind(reason)] }
     }
 
+    /// New rows inserted in the order of their ids as stored, so they append to the primary key's B-tree instead of
+    /// landing at random places. The rows are sorted where they lie: a second array of a million rows is not made.
+    static func insertInIDOrder<T: IdentifiedRow>(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ items: consuming [T],
+                                         _ values: (T) -> [SQLBind]) async throws {
+        items.sortByID()
+        try await insert(sql, table, columns, items, values)
+    }
+
     /// Multi-row inserts, as many rows per statement as keep the binds under both databases' limits.
     /// Each statement's binds are made when it is built, not all at once (a million rows × twenty columns of
     /// binds would cost more memory than the rows themselves).
@@ -680,10 +727,20 @@ extension RegistryBatchApplier.AddressRow: IdentifiedRow {}
 extension RegistryBatchApplier.EmploymentRow: IdentifiedRow {}
 
 extension Array where Element: IdentifiedRow {
-    /// In the order of their ids as stored, so a bulk insert appends to the primary key's B-tree in order
-    /// instead of at random places. Keys are made once per row (a UUID's text is not cheap to make).
-    var sortedByID: [Element] {
-        map { ($0.id.uuidString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    /// In the order of their ids as stored (upper-case hex in byte order, dashes at fixed places: they sort as the
+    /// sixteen bytes do), compared as two big-endian integers, so no text is made.
+    mutating func sortByID() {
+        sort { a, b in
+            let x = a.id.orderKey, y = b.id.orderKey
+            return x.hi != y.hi ? x.hi < y.hi : x.lo < y.lo
+        }
+    }
+}
+
+extension UUID {
+    /// The sixteen bytes as two big-endian integers: ordered as the bytes, and as the upper-case text.
+    var orderKey: (hi: UInt64, lo: UInt64) {
+        withUnsafeBytes(of: uuid) { (UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) }
     }
 }
 
