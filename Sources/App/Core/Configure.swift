@@ -62,6 +62,24 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 /// The part of an SQLite database read through a memory map (the kernel's page cache, shared by every connection).
 let sqliteMapBytes = 1 << 30
 
+/// Runs `body` on `conn` (one SQLite connection) without the memory map and, when given, with a page cache of
+/// `cacheKiB`; both are put back afterwards, also when `body` throws. For work that reads or writes much of the
+/// file at once (a registry batch, ANALYZE): every page read through the map stays resident (up to 1 GiB).
+func withoutMemoryMap<T>(_ conn: any SQLDatabase, cacheKiB: Int? = nil, _ body: () async throws -> T) async throws -> T {
+    func set(map: Int, cache: Int?) async throws {
+        try await conn.raw("PRAGMA mmap_size = \(unsafeRaw: String(map))").run()
+        if let cache { try await conn.raw("PRAGMA cache_size = \(unsafeRaw: String(-cache))").run() }
+    }
+    try await set(map: 0, cache: cacheKiB)
+    let result: T
+    do { result = try await body() } catch {
+        try? await set(map: sqliteMapBytes, cache: cacheKiB.map { _ in 2_000 })
+        throw error
+    }
+    try await set(map: sqliteMapBytes, cache: cacheKiB.map { _ in 2_000 })
+    return result
+}
+
 /// SQLite: WAL (one writer, many readers without blocking), a 20 s busy timeout, foreign keys and a memory map on
 /// every pooled connection (one per event loop). A registry delta of 10,000 rows on a million-person registry
 /// holds the write lock 5–7 s on this machine; with 5 s, an audited read (it writes its audit event) waiting
@@ -93,19 +111,13 @@ func refreshStatistics(_ db: any Database, table: String? = nil, onlyIfMissing: 
         let exists = try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").first(decoding: N.self)?.n ?? 0
         if exists > 0, (try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'foreigners'").first(decoding: N.self)?.n ?? 0) > 0 { return }
     }
-    // One connection, without the memory map: ANALYZE reads every page once, and through the map each would stay
-    // resident (up to 1 GiB) in the process.
+    // One connection, without the memory map: ANALYZE reads every page once.
     try await db.withConnection { conn in
         let c = conn as! any SQLDatabase
         try await c.raw("PRAGMA analysis_limit = 0").run()
-        try await c.raw("PRAGMA mmap_size = 0").run()
-        do {
+        try await withoutMemoryMap(c) {
             if let table { try await c.raw("ANALYZE \(ident: table)").run() } else { try await c.raw("ANALYZE").run() }
-        } catch {
-            try? await c.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
-            throw error
         }
-        try await c.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
     }
 }
 

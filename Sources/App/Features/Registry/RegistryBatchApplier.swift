@@ -40,18 +40,17 @@ enum RegistryBatchApplier {
         let now = clock.now()
         let sql = db as! any SQLDatabase
         let result: (summary: RegistryBatchSummary, repeated: Bool)
+        let started = ContinuousClock.now
+        var planned: ContinuousClock.Instant?
         if sql.dialect.name == "sqlite" {
             // SQLite has one write lock for the whole file, and every audited read of the offices needs it. The batch
             // is read and compared with the registry before the lock is taken; under the lock only the writes run,
             // after checking that no registry write was committed meanwhile (or the plan is made again, under it).
-            let started = ContinuousClock.now
             let seen = try await revision(sql)
             let plan = try await plan(batch, on: sql, now: now)
             if plan.repeated || dryRun { return (plan.summary, plan.repeated) }
-            let planned = ContinuousClock.now
+            planned = ContinuousClock.now
             result = try await write(plan, madeAt: seen, batch: batch, actor: actor, db: db, now: now)
-            logger.info("registry batch applied", metadata: ["rows": "\(batch.rowCount)", "planned_s": "\((planned - started).seconds)",
-                                                             "written_s": "\((ContinuousClock.now - planned).seconds)", "peak_mb": "\(peakMB())"])
         } else {
             // PostgreSQL locks rows, not the database: reading inside the transaction holds nobody up.
             do {
@@ -63,6 +62,12 @@ enum RegistryBatchApplier {
             } catch let d as DryRun {
                 return (d.summary, false)
             }
+        }
+        if !result.repeated {
+            // How long the batch took before the write lock (SQLite) and under it, and its peak memory.
+            let end = ContinuousClock.now
+            logger.info("registry batch applied", metadata: ["rows": "\(batch.rowCount)", "planned_s": "\(planned.map { ($0 - started).seconds } ?? 0)",
+                                                             "written_s": "\((end - (planned ?? started)).seconds)", "peak_mb": "\(peakMB())"])
         }
         // Planner statistics after a load that changes the tables' shape; a daily delta does not (and a full
         // ANALYZE would hold the write lock for seconds while the offices work).
@@ -509,29 +514,14 @@ enum RegistryBatchApplier {
         let sql = tx as! any SQLDatabase
         // A batch writes into a dozen indexes at random places: with SQLite's default page cache (2 MB) dirty pages
         // would be spilled into the WAL before the commit and read back and written again, all under the write lock
-        // (a fifth of a 10,000-row delta's time). The connection gets a larger cache for the batch.
-        // The memory map is left out while writing: the cache holds what is written, and every page of the file read
-        // through the map would stay resident (up to 1 GiB) on top of it.
-        let sqlite = sql.dialect.name == "sqlite"
-        if sqlite {
-            try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-min(524_288, 65_536 + batch.rowCount / 8)))").run()
-            try await sql.raw("PRAGMA mmap_size = 0").run()
-            // Multi-row inserts keep a statement journal; in memory it costs no file writes.
-            try await sql.raw("PRAGMA temp_store = MEMORY").run()
-        }
-        func restore() async throws {
-            if sqlite {
-                try await sql.raw("PRAGMA cache_size = -2000").run()
-                try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(sqliteMapBytes))").run()
-            }
-        }
-        do {
+        // (a fifth of a 10,000-row delta's time). The connection gets a larger cache for the batch, and no memory map:
+        // the cache holds what is written, and every page read through the map would stay resident on top of it.
+        guard sql.dialect.name == "sqlite" else { return try await writeRows(plan, batch: batch, actor: actor, tx: tx, now: now) }
+        // Multi-row inserts keep a statement journal; in memory it costs no file writes.
+        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        try await withoutMemoryMap(sql, cacheKiB: min(524_288, 65_536 + batch.rowCount / 8)) {
             try await writeRows(plan, batch: batch, actor: actor, tx: tx, now: now)
-        } catch {
-            try? await restore()
-            throw error
         }
-        try await restore()
     }
 
     private static func writeRows(_ plan: Plan, batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date) async throws {
