@@ -167,6 +167,7 @@ def main():
                 if os.path.exists(db + suffix):
                     os.remove(db + suffix)
             shutil.copy(loaded, db)
+            sh([BINARY, "migrate", "--yes"], env_for(db))     # the loaded database may predate this build's migrations
         else:
             gen = os.path.join(HERE, "generate_feed.py")
             if not os.path.exists(os.path.join(full, "foreigners.csv")):

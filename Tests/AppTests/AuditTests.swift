@@ -82,6 +82,65 @@ import VaporTesting
         }
     }
 
+    /// SQLite: while another connection holds the write lock (a registry batch holds it for seconds), audited reads
+    /// answer at once, their events durable in the spool; once the lock is free they are chained, in order, and the
+    /// chain verifies. Without the spool these reads would wait for the lock (then fail after the busy timeout).
+    @Test func readsWhileAnotherConnectionHoldsTheWriteLockAnswerAndAreChainedAfter() async throws {
+        try await withTestApp { app in
+            guard !(await TestDatabases.shared.isPostgres) else { return }   // PostgreSQL: row locks, no spool
+            let spool = try #require(app.auditCommitter.spool)
+            let people = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").limit(6).all()
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let before = try await AuditEventRecord.query(on: app.db).count()
+            var statuses: [HTTPStatus] = []
+            try await whileAnotherConnectionHoldsTheWriteLock(app) {
+                for f in people {
+                    statuses.append(try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(f.id!)?purpose=supervision", headers: bearer(token)).status)
+                }
+                #expect(try await AuditEventRecord.query(on: app.db).count() == before)   // not chained yet
+                #expect(try await spool.waitingCount(app) == people.count)
+            }
+            #expect(statuses == Array(repeating: .ok, count: people.count))
+            // The drainer chains them as soon as the lock is free.
+            for _ in 0..<100 where try await spool.waitingCount(app) > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await spool.waitingCount(app) == 0)
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$id > Int64(before)).sort(\.$id).all()
+            #expect(events.map(\.action) == Array(repeating: "foreigner.read", count: people.count))
+            #expect(events.map(\.objectID) == people.map { $0.id!.uuidString })
+            #expect(events.allSatisfy { $0.occurredAt.hasPrefix("2026-11-30T05:00:00") && $0.purpose == "supervision" })
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + people.count)))
+        }
+    }
+
+    /// A crash after the spooled events were chained and before they were deleted from the spool leaves them there:
+    /// the next drain skips them (the mark was committed with the chain) and deletes them; nothing is chained twice.
+    @Test func spooledEventsAreChainedExactlyOnce() async throws {
+        try await withTestApp { app in
+            guard !(await TestDatabases.shared.isPostgres) else { return }
+            let spool = try #require(app.auditCommitter.spool)
+            let spoolDB = app.db(.sqliteAuditSpool) as! any SQLDatabase
+            let before = try await AuditEventRecord.query(on: app.db).count()
+            let items = (0..<3).map { i in
+                AuditLog.Pending(entry: AuditEntry(action: "test.event", objectType: "t", objectID: "\(i)"), actor: .system, requestID: "r\(i)", time: app.clock.now())
+            }
+            try await whileAnotherConnectionHoldsTheWriteLock(app) { try await spool.commit(items, app: app) }
+            struct Row: Codable { var id: Int64; var occurred_at, actor_id, actor_role, action, object_type, object_id, purpose, request_id, detail: String }
+            let spooled = try await spoolDB.raw("SELECT * FROM audit_spool ORDER BY id").all(decoding: Row.self)
+            #expect(spooled.map(\.object_id) == ["0", "1", "2"])
+            #expect(try await spool.drain(app, wait: true) == 3)
+            #expect(try await spoolDB.raw("SELECT * FROM audit_spool").all().isEmpty)
+
+            // As if the process had died between the chain's commit and the spool's clean-up.
+            for r in spooled { try await spoolDB.insert(into: "audit_spool").model(r).run() }
+            #expect(try await spool.waitingCount(app) == 0)
+            #expect(try await spool.drain(app, wait: true) == 0)
+            #expect(try await spoolDB.raw("SELECT * FROM audit_spool").all().isEmpty)
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$id > Int64(before)).sort(\.$id).all()
+            #expect(events.map(\.objectID) == ["0", "1", "2"])
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + 3)))
+        }
+    }
+
     @Test func tamperingIsDetectedAndNamed() async throws {
         try await withTestApp { app in
             let b = Browser(app)
@@ -196,4 +255,24 @@ import VaporTesting
         }
         #expect(AdminViews.actionName("something.new", .id) == "something.new")
     }
+}
+
+/// Runs `body` while a transaction on another SQLite connection holds the write lock (as a registry batch does).
+func whileAnotherConnectionHoldsTheWriteLock(_ app: Application, _ body: () async throws -> Void) async throws {
+    let (locked, lockedNow) = AsyncStream<Void>.makeStream()
+    let (release, releaseNow) = AsyncStream<Void>.makeStream()
+    let holder = Task {
+        try await app.db(.sqliteJobs).writeTransaction { _ in
+            lockedNow.yield()
+            for await _ in release { break }
+        }
+    }
+    for await _ in locked { break }
+    do { try await body() } catch {
+        releaseNow.yield()
+        _ = try? await holder.value
+        throw error
+    }
+    releaseNow.yield()
+    try await holder.value
 }

@@ -116,6 +116,7 @@ enum Backup {
             // This process's connections let go of the file before it is replaced; the next query opens the new one.
             app.databases.reinitialize(.sqlite)
             app.databases.reinitialize(.sqliteJobs)
+            app.databases.reinitialize(.sqliteBrief)
             let staging = target + ".restoring"
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.copyItem(atPath: source, toPath: staging)

@@ -202,6 +202,10 @@ struct VerifyAuditCommand: AsyncCommand {
     var help: String { "Checks the hash chain of the audit trail; exits non-zero naming the first broken event." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        // Events a server spooled while the write lock was held (SQLite) are chained first, so that all are verified.
+        if let spool = context.application.auditCommitter.spool, let n = try await spool.drain(context.application, wait: true), n > 0 {
+            context.console.print("chained \(n) events from the audit spool")
+        }
         switch try await AuditLog.verify(on: context.application.db) {
         case .success(let n):
             context.console.print("audit chain intact: \(n) events")

@@ -73,7 +73,11 @@ enum AuditLog {
         var actor: AuditActor
         var requestID: String
         var time: Date
+        /// The time as chained, when it was written down before (an event from the spool keeps its text exactly).
+        var stamp: String? = nil
     }
+
+    static func stamp(_ time: Date) -> String { time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
 
     /// Chains and writes several requests' events in one transaction (group commit, `AuditCommitter`).
     static func appendBatch(_ items: [Pending], on db: any Database) async throws {
@@ -90,7 +94,8 @@ enum AuditLog {
         }
     }
 
-    private static func append(_ items: [Pending], on tx: any Database) async throws {
+    /// Chains `items` after the head and writes them, inside a write transaction the caller holds.
+    static func append(_ items: [Pending], on tx: any Database) async throws {
         guard !items.isEmpty else { return }
         let sql = tx as! any SQLDatabase
         let lockClause = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
@@ -101,7 +106,7 @@ enum AuditLog {
         for item in items {
             let e = item.entry
             seq += 1
-            let stamp = item.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let stamp = item.stamp ?? Self.stamp(item.time)
             let content = AuditContent(
                 sequence: seq, occurredAt: stamp, actorID: item.actor.id, actorRole: item.actor.role, action: e.action,
                 objectType: e.objectType, objectID: e.objectID, purpose: e.purpose, requestID: item.requestID, detail: e.detail)
@@ -228,7 +233,7 @@ extension Request {
             return try await audited { _ in ((), entries) }
         }
         let now = application.clock.now(), actor = auditActor
-        try await application.auditCommitter.record(entries.map { AuditLog.Pending(entry: $0, actor: actor, requestID: id, time: now) }, db: db)
+        try await application.auditCommitter.record(entries.map { AuditLog.Pending(entry: $0, actor: actor, requestID: id, time: now) }, db: db, app: application)
     }
 }
 
@@ -243,8 +248,12 @@ final class AuditCommitter: Sendable {
     private let state = NIOLockedValueBox<(pending: [Waiting], flushing: Bool)>(([], false))
     /// Events per transaction at most, unless one request alone has more (its events are never split).
     static let maxBatch = 500
+    /// On SQLite: where events wait while another connection holds the write lock (`AuditSpool`).
+    let spool: AuditSpool?
 
-    func record(_ items: [AuditLog.Pending], db: any Database) async throws {
+    init(spool: AuditSpool? = nil) { self.spool = spool }
+
+    func record(_ items: [AuditLog.Pending], db: any Database, app: Application) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             let start = state.withLockedValue { s -> Bool in
                 s.pending.append(Waiting(items: items, done: c))
@@ -252,11 +261,11 @@ final class AuditCommitter: Sendable {
                 s.flushing = true
                 return true
             }
-            if start { Task { await self.flush(db) } }
+            if start { Task { await self.flush(db, app: app) } }
         }
     }
 
-    private func flush(_ db: any Database) async {
+    private func flush(_ db: any Database, app: Application) async {
         while true {
             let batch = state.withLockedValue { s -> [Waiting] in
                 // Whole requests, up to `maxBatch` events (at least one request, however many events it has).
@@ -272,7 +281,11 @@ final class AuditCommitter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await AuditLog.appendBatch(batch.flatMap(\.items), on: db)
+                if let spool {
+                    try await spool.commit(batch.flatMap(\.items), app: app)
+                } else {
+                    try await AuditLog.appendBatch(batch.flatMap(\.items), on: db)
+                }
                 for w in batch { w.done.resume() }
             } catch {
                 for w in batch { w.done.resume(throwing: error) }

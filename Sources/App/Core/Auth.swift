@@ -171,7 +171,11 @@ struct SessionAuthenticator: AsyncMiddleware {
                     req.principal = p
                     if idleFor > 60 {
                         // Seen at most once a minute: an active user keeps the session, without a write per request.
-                        try await SessionRecord.query(on: req.db).filter(\.$id == hash).set(\.$lastSeenAt, to: now).update()
+                        // On SQLite it waits only a moment for the write lock (a registry batch may hold it for
+                        // seconds); when it is held, the next request of the minute tries again.
+                        do {
+                            try await SessionRecord.query(on: req.application.briefDB).filter(\.$id == hash).set(\.$lastSeenAt, to: now).update()
+                        } catch where AuditSpool.isBusy(error) {}
                     }
                     if stage == .enrol {
                         req.enrolOnly = true

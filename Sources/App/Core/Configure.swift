@@ -34,6 +34,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // Background work (imports, reconciliation) gets its own connections: SQLite has one
         // connection per event loop, and a long read or write there would stall the pages served on it.
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqliteJobs, isDefault: false)
+        // Audited reads: the main file with a brief wait for its write lock, and the spool (`AuditSpool`).
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqliteBrief, isDefault: false)
+        app.databases.use(.sqlite(.file(AuditSpool.path(forDatabase: path)), sqlLogLevel: .trace), as: .sqliteAuditSpool, isDefault: false)
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
@@ -41,6 +44,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.migrations.add(Migrations.all(app.config))
     try await tuneSQLite(app)
+    if case .sqlite = config.database {
+        app.auditCommitter = AuditCommitter(spool: try await AuditSpool.open(app))
+        app.lifecycle.use(AuditSpoolShutdown())
+    }
 
     app.importJobs = ImportJobs()
     app.lifecycle.use(ImportJobsShutdown())
@@ -86,10 +93,11 @@ func withoutMemoryMap<T>(_ conn: any SQLDatabase, cacheKiB: Int? = nil, _ body: 
 /// behind it failed with "database is locked". Waiting longer is slower but loses nothing.
 func tuneSQLite(_ app: Application) async throws {
     guard case .sqlite = app.config.database else { return }
-    for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs].map { ($0, loop) } }) {
+    for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs, .sqliteBrief].map { ($0, loop) } }) {
         let db = app.databases.database(id, logger: app.logger, on: loop)! as! any SQLDatabase
         try await db.raw("PRAGMA journal_mode = WAL").run()
-        try await db.raw("PRAGMA busy_timeout = 20000").run()
+        let wait = id == .sqliteBrief ? AuditSpool.briefBusyMilliseconds : 20000
+        try await db.raw("PRAGMA busy_timeout = \(unsafeRaw: String(wait))").run()
         try await db.raw("PRAGMA synchronous = NORMAL").run()
         try await db.raw("PRAGMA foreign_keys = ON").run()
         // Reads through a memory map instead of a read() call per page: a name look-up over a million people
@@ -185,6 +193,13 @@ extension Application {
     /// being served while a job reads or writes; on PostgreSQL the shared pool.
     var jobsDB: any Database {
         if case .sqlite = config.database { return db(.sqliteJobs) }
+        return db
+    }
+
+    /// For small writes that may be skipped or put elsewhere when they would wait: on SQLite connections that wait
+    /// only a moment for the write lock (`AuditSpool.briefBusyMilliseconds`); on PostgreSQL the shared pool.
+    var briefDB: any Database {
+        if case .sqlite = config.database { return db(.sqliteBrief) }
         return db
     }
 }
