@@ -198,6 +198,45 @@ import VaporTesting
         }
     }
 
+    /// A batch that brings a table more rows than it holds (a first load) builds the table's indexes after its rows, in
+    /// its transaction: afterwards the same indexes exist and are used; a unique index built again still refuses a
+    /// duplicate, and the failure leaves the table and its indexes as they were.
+    @Test func aFirstLoadBuildsTheIndexesAfterItsRows() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }   // PostgreSQL inserts into its indexes as usual
+            struct Index: Decodable, Equatable { var name: String; var sql: String }
+            func indexes() async throws -> [Index] {
+                try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all(decoding: Index.self)
+            }
+            try await sql.raw("DELETE FROM movements").run()        // the batch's 3 crossings outnumber the table's rows
+            let before = try await indexes()
+            #expect(before.contains { $0.name == "movements_foreigner_idx" })
+            let first = try await Self.apply(app, try Self.batch(Self.full))
+            #expect(first.summary.created.movements == 3)
+            #expect(try await indexes() == before)
+            struct Plan: Decodable { var detail: String }
+            let plan = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM movements WHERE foreigner_id = \(bind: UUID()) ORDER BY crossed_at").all(decoding: Plan.self)
+            #expect(plan.contains { $0.detail.contains("movements_foreigner_idx") })
+
+            // A duplicate key in rows loaded without the unique index: building it again fails, and nothing stays.
+            let sponsors = try await Self.count(app, "sponsors")
+            let failure = await #expect(throws: (any Error).self) {
+                try await app.db.transaction { tx in
+                    let t = tx as! any SQLDatabase
+                    try await RegistryBatchApplier.buildingIndexesAfter(t, "sponsors", adding: 1_000_000) {
+                        try await t.raw("CREATE TEMP TABLE dup AS SELECT * FROM sponsors WHERE sponsor_ref IS NOT NULL LIMIT 1").run()
+                        try await t.raw("UPDATE dup SET id = \(bind: UUID())").run()
+                        try await t.raw("INSERT INTO sponsors SELECT * FROM dup").run()
+                    }
+                }
+            }
+            #expect(String(describing: failure).contains("UNIQUE constraint failed: sponsors.sponsor_ref"))
+            #expect(try await Self.count(app, "sponsors") == sponsors)
+            #expect(try await indexes() == before)
+        }
+    }
+
     /// The lists search names through the token index: each word typed begins a word of the name, or is another
     /// spelling of one; a passport number by its beginning.
     @Test func theListFindsAWordByItsBeginningOrAnotherSpelling() async throws {

@@ -560,11 +560,13 @@ enum RegistryBatchApplier {
         let renamed = states.indices.filter { states[$0].namesChanged }
         let renamedExisting = renamed.compactMap { states[$0].person.isNew ? nil : states[$0].person.row.id }
         for chunk in chunks(renamedExisting) { try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id IN (\(binds: chunk))").run() }
-        for start in stride(from: 0, to: renamed.count, by: 20_000) {   // a million persons' tokens are not held at once
-            try await NameTokens.insert(renamed[start..<min(renamed.count, start + 20_000)].map { i in
-                let r = states[i].person.row
-                return (r.id, NameTokens.tokens(ofKey: keys(r).nameKey, names: "\(r.family_name) \(r.given_names)"))
-            }, on: sql)
+        try await buildingIndexesAfter(sql, "foreigner_name_tokens", adding: 2 * renamed.count) {
+            for start in stride(from: 0, to: renamed.count, by: 20_000) {   // a million persons' tokens are not held at once
+                try await NameTokens.insert(renamed[start..<min(renamed.count, start + 20_000)].map { i in
+                    let r = states[i].person.row
+                    return (r.id, NameTokens.tokens(ofKey: keys(r).nameKey, names: "\(r.family_name) \(r.given_names)"))
+                }, on: sql)
+            }
         }
 
         try await insertInIDOrder(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
@@ -599,10 +601,14 @@ enum RegistryBatchApplier {
         for e in states.flatMap({ $0.employments.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE employments SET position = \(bind: e.position), end_on = \(bind: e.end_on) WHERE id = \(bind: e.id)").run()
         }
-        try await insert(sql, "movements", ["id", "foreigner_id", "direction", "crossed_at", "port_code", "travel_document", "batch_id"],
-                         newMovements) { m, id in
-                             [SQLBind(UUID()), SQLBind(id), SQLBind(m.direction), SQLBind(m.crossedAt), SQLBind(m.portCode), SQLBind(m.travelDocument), SQLBind(batchID)] }
-        try await insertHistory(history, at: now, actorID: actor.id, actorName: actor.name, source: source, reason: nil, on: sql)
+        try await buildingIndexesAfter(sql, "movements", adding: newMovements.count) {
+            try await insert(sql, "movements", ["id", "foreigner_id", "direction", "crossed_at", "port_code", "travel_document", "batch_id"],
+                             newMovements) { m, id in
+                                 [SQLBind(UUID()), SQLBind(id), SQLBind(m.direction), SQLBind(m.crossedAt), SQLBind(m.portCode), SQLBind(m.travelDocument), SQLBind(batchID)] }
+        }
+        try await buildingIndexesAfter(sql, "registry_history", adding: history.count) {
+            try await insertHistory(history, at: now, actorID: actor.id, actorName: actor.name, source: source, reason: nil, on: sql)
+        }
 
         let summaryJSON = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
         try await sql.insert(into: "registry_batches").columns("id", "digest", "received_at", "actor_id", "channel", "summary")
@@ -686,7 +692,28 @@ enum RegistryBatchApplier {
     static func insertInIDOrder<T: IdentifiedRow>(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ items: consuming [T],
                                          _ values: (T) -> [SQLBind]) async throws {
         items.sortByID()
-        try await insert(sql, table, columns, items, values)
+        try await buildingIndexesAfter(sql, table, adding: items.count) {
+            try await insert(sql, table, columns, items, values)
+        }
+    }
+
+    /// A batch that brings a table more rows than it holds (a first load) inserts them without the table's secondary
+    /// indexes and builds those again afterwards, in the same transaction: one sort per index instead of a B-tree
+    /// insert at a random place per row and index. A unique index built again checks every row, as the inserts would
+    /// have (and a failure rolls the whole batch back). SQLite only; a primary key's own index stays.
+    static func buildingIndexesAfter(_ sql: any SQLDatabase, _ table: String, adding rows: Int, _ body: () async throws -> Void) async throws {
+        guard sql.dialect.name == "sqlite", rows > 0 else { return try await body() }
+        struct N: Decodable { var n: Int }
+        // Counts no further than the batch's own rows: a table the batch does not outgrow costs no more than the batch.
+        let held = try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(ident: table) LIMIT \(bind: rows))").first(decoding: N.self)?.n ?? 0
+        guard held < rows else { return try await body() }
+        struct Index: Decodable { var name: String; var sql: String }
+        let indexes = try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: table) AND sql IS NOT NULL")
+            .all(decoding: Index.self)
+        for i in indexes { try await sql.raw("DROP INDEX \(ident: i.name)").run() }
+        try await body()
+        // The schema's own statements, as the migrations wrote them (no outside text).
+        for i in indexes { try await sql.raw("\(unsafeRaw: i.sql)").run() }
     }
 
     /// Multi-row inserts, as many rows per statement as keep the binds under both databases' limits.
