@@ -45,8 +45,14 @@ enum NameTokens {
     }
 
     static func insert(_ rows: [(UUID, [String])], on sql: any SQLDatabase) async throws {
-        // In token order (the primary key's): consecutive inserts land on neighbouring pages of its B-tree.
-        let pairs = rows.flatMap { r in r.1.map { (r.0, $0) } }.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+        var pairs = rows.flatMap { r in r.1.map { (r.0, $0) } }
+        try await insert(pairs: &pairs, on: sql)
+    }
+
+    /// Inserts (person, token) pairs in token order (the primary key's): consecutive inserts land on neighbouring
+    /// pages of its B-tree, and a first load appends to it.
+    static func insert(pairs: inout [(UUID, String)], on sql: any SQLDatabase) async throws {
+        pairs.sort { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
         for start in stride(from: 0, to: pairs.count, by: 500) {
             var insert = sql.insert(into: "foreigner_name_tokens").columns("token", "foreigner_id")
             for (id, t) in pairs[start..<min(pairs.count, start + 500)] { insert = insert.values(SQLBind(t), SQLBind(id)) }

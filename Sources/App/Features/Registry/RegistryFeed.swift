@@ -185,7 +185,7 @@ enum RegistryFeed {
                 if !file.optional.contains(column) { fail("feed.required", column) }
                 return nil
             }
-            if v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { fail("feed.control", column); return nil }
+            if Self.hasControl(v) { fail("feed.control", column); return nil }
             return v
         }
 
@@ -193,7 +193,7 @@ enum RegistryFeed {
 
         mutating func textOptional(_ column: String, max: Int) -> String? {
             guard let v = raw(column) else { return nil }
-            if v.count > max { fail("feed.tooLong", column, String(max)); return nil }
+            if v.utf8.count > max, v.count > max { fail("feed.tooLong", column, String(max)); return nil }
             return v
         }
 
@@ -202,7 +202,7 @@ enum RegistryFeed {
         /// A source-system id: 1–64 letters, digits and `-_./:`.
         mutating func refOptional(_ column: String) -> String? {
             guard let v = raw(column) else { return nil }
-            guard v.count <= 64, v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:".contains($0)) }) else {
+            guard v.utf8.count <= 64, v.utf8.allSatisfy({ Self.isAlnum($0) || Self.refPunctuation.contains($0) }) else {
                 fail("feed.ref", column); return nil
             }
             return v
@@ -213,7 +213,9 @@ enum RegistryFeed {
                 if !allowEmpty { fail("feed.required", column) }
                 return ""
             }
-            guard v.count <= 100, v.contains(where: \.isLetter), !v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            let ascii = v.utf8.allSatisfy { $0 < 0x80 }
+            guard ascii ? v.utf8.count <= 100 && v.utf8.contains(where: Self.isLetter) : v.count <= 100 && v.contains(where: \.isLetter),
+                  !Self.hasControl(v) else {
                 fail("feed.name", column); return ""
             }
             return v.uppercased()
@@ -228,7 +230,7 @@ enum RegistryFeed {
 
         mutating func day(_ column: String) -> String? {
             guard let v = raw(column) else { return nil }
-            guard v.count == 10, Day.isValid(v) else { fail("feed.day", column, v); return nil }
+            guard v.utf8.count == 10, Day.isValid(v) else { fail("feed.day", column, v); return nil }
             return v
         }
 
@@ -241,13 +243,13 @@ enum RegistryFeed {
 
         mutating func country(_ column: String) -> String {
             guard let v = raw(column)?.uppercased() else { return "" }
-            guard v.count == 3, v.allSatisfy({ $0.isASCII && $0.isLetter }) else { fail("feed.country", column, v); return "" }
+            guard v.utf8.count == 3, v.utf8.allSatisfy(Self.isLetter) else { fail("feed.country", column, v); return "" }
             return v
         }
 
         mutating func document(_ column: String, max: Int = 20) -> String {
             guard let v = raw(column)?.uppercased() else { return "" }
-            guard (3...max).contains(v.count), v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "/") }) else {
+            guard (3...max).contains(v.utf8.count), v.utf8.allSatisfy({ Self.isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }) else {
                 fail("feed.document", column, String(max)); return ""
             }
             return v
@@ -282,15 +284,32 @@ enum RegistryFeed {
 
         mutating func port(_ column: String) -> String {
             guard let v = raw(column)?.uppercased() else { return "" }
-            guard (2...10).contains(v.count), v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { fail("feed.port", column); return "" }
+            guard (2...10).contains(v.utf8.count), v.utf8.allSatisfy(Self.isAlnum) else { fail("feed.port", column); return "" }
             return v
         }
 
         /// Leading and trailing white space removed; most values have none and are returned as they are.
         static func trim(_ s: String) -> String {
             guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return s }
-            if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
+            if !isWhitespace(first) && !isWhitespace(last) { return s }
             return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        // Byte and scalar tests: a feed is mostly ASCII, and Unicode property look-ups per character were a tenth of
+        // a million-person load. Text with other characters takes the Unicode path (`hasControl`, `name`).
+        static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
+            u.value < 0x80 ? (u.value == 0x20 || (0x09...0x0D).contains(u.value)) : u.properties.isWhitespace
+        }
+        static func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        static func isAlnum(_ b: UInt8) -> Bool { isLetter(b) || (0x30...0x39).contains(b) }
+        static let refPunctuation: [UInt8] = Array("-_./:".utf8)
+        /// A control character (Unicode category Cc): in ASCII, below 0x20 and 0x7F.
+        static func hasControl(_ v: String) -> Bool {
+            for b in v.utf8 {
+                if b >= 0x80 { return v.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+                if b < 0x20 || b == 0x7F { return true }
+            }
+            return false
         }
 
         /// The instant as UTC text, or nil when it is not a real time.

@@ -170,7 +170,9 @@ struct RegistryImportCommand: AsyncCommand {
         defer { files.remove() }
         let actor = RegistryActor(id: "cli", name: "sinergi registry import", role: "integration", channel: "cli", requestID: "cli-\(UUID().uuidString.prefix(8))")
         do {
+            let started = ContinuousClock.now
             let batch = try RegistryFeed.read(directory: files.directory)
+            app.logger.info("registry batch read", metadata: ["rows": "\(batch.rowCount)", "read_s": "\((ContinuousClock.now - started).seconds)"])
             let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: signature.dryRun, db: app.db, clock: app.clock, logger: app.logger)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
