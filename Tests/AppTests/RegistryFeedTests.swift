@@ -237,6 +237,28 @@ import VaporTesting
         }
     }
 
+    /// The bulk insert hands SQLite its values directly: each is stored exactly as SQLKit stores it (same type, same
+    /// text), for every kind of value the batch writes, nil included.
+    @Test func bulkInsertsStoreValuesAsSQLKitDoes() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }
+            for _ in 0..<1000 { let u = UUID(); #expect(SQLiteValue.text(of: u) == u.uuidString) }
+            #expect(RegistryBatchApplier.passportDigits("ab-12/3 x") == "AB123X" && RegistryBatchApplier.passportDigits("é-a1") == "A1")
+            try await sql.raw("CREATE TABLE bind_check (k INTEGER, a, b, c, d, e, f, g, h, i)").run()
+            let nothing: String? = nil, noID: UUID? = nil, someID: UUID? = UUID(), flag: Bool? = true
+            let values: [SQLBind] = [SQLBind("PÉTER ŐRSÉG"), SQLBind(UUID()), SQLBind(Date(timeIntervalSince1970: 1_796_014_800.123)), SQLBind(false),
+                                     SQLBind(42), SQLBind(nothing), SQLBind(noID), SQLBind(someID), SQLBind(flag)]
+            try await sql.insert(into: "bind_check").columns(["k", "a", "b", "c", "d", "e", "f", "g", "h", "i"]).values([SQLBind(1)] + values).run()
+            try await RegistryBatchApplier.insert(sql, "bind_check", ["k", "a", "b", "c", "d", "e", "f", "g", "h", "i"], [2]) { k in [SQLBind(k)] + values }
+            struct Row: Decodable, Equatable { var a, b, c, d, e, f, g, h, i: String }
+            let columns = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map { "typeof(\($0)) || ':' || quote(\($0)) AS \($0)" }.joined(separator: ", ")
+            let rows = try await sql.raw("SELECT \(unsafeRaw: columns) FROM bind_check ORDER BY k").all(decoding: Row.self)
+            #expect(rows.count == 2 && rows[0] == rows[1])
+            #expect(rows.first?.b.hasPrefix("text:'") == true && rows.first?.c.hasPrefix("real:") == true && rows.first?.f == "null:NULL")
+        }
+    }
+
     /// The lists search names through the token index: each word typed begins a word of the name, or is another
     /// spelling of one; a passport number by its beginning.
     @Test func theListFindsAWordByItsBeginningOrAnotherSpelling() async throws {
