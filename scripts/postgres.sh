@@ -34,7 +34,7 @@ case "${1:-}" in
     [ "$(id -u)" = 0 ] && chown "$RUNAS" "$DIR"
     as_pg "$PGBIN/initdb" -D "$DIR" -U sinergi --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_pg "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" start >/dev/null
     echo "postgres://sinergi@127.0.0.1:$PORT/postgres"
     ;;
   stop)

@@ -92,6 +92,10 @@ actor TestDatabases {
 
 struct TestSetupError: Error { let message: String }
 
+/// For tests of what only SQLite has (its single write lock, the audit spool, bulk loads): skipped on PostgreSQL,
+/// without making an app and a database for nothing.
+let onSQLite = (ProcessInfo.processInfo.environment["SINERGI_TEST_POSTGRES_URL"] ?? "").isEmpty
+
 func testEnvironment(_ url: String) -> [String: String] {
     // The second factor is required of admins and supervisors in AccountSecurityTests; elsewhere tests sign in with
     // the password alone.
