@@ -181,6 +181,11 @@ import Testing
             #expect(!body.contains(try Regex(#">[A-Z]{3}</td>"#)))
             // The filters keep their values; one that cannot apply is shown beside itself.
             #expect(list.contains("<option value=\"ITAS\" selected>"))
+            // The nationality filter offers exactly the nationalities of the officer's jurisdiction.
+            let inScope = try await Foreigner.query(on: app.db).filter(\.$regencyCode ~~ ["35.78", "35.15", "35.16", "35.76", "35.25", "35.24", "35.23", "35.22"]).unique().all(\.$nationality)
+            let select = try #require(list.components(separatedBy: "name=\"nationality\"").dropFirst().first?.components(separatedBy: "</select>").first)
+            let offered = select.matches(of: try Regex(#"<option value="([A-Z]{3})"#)).compactMap { $0.output[1].substring.map(String.init) }
+            #expect(!inScope.isEmpty && Set(offered) == Set(inScope))
             let bad = try await b.get("/foreigners?nationality=12&q=wang")
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("id=\"nationality-error\">\(HTML.escape(ValidationFailure("v.nationality", field: "nationality").message(.id)))</p>"))
