@@ -163,7 +163,7 @@ def main():
         if a.keep and os.path.exists(loaded):
             prior = json.load(open(os.path.join(work, "load.json")))
             load_s, load_mb, floor_s = prior["load_s"], prior["load_mb"], prior["floor_s"]
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", "-auditspool", "-auditspool-wal", "-auditspool-shm"):
                 if os.path.exists(db + suffix):
                     os.remove(db + suffix)
             shutil.copy(loaded, db)

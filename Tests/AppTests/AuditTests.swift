@@ -123,12 +123,17 @@ import VaporTesting
             let items = (0..<3).map { i in
                 AuditLog.Pending(entry: AuditEntry(action: "test.event", objectType: "t", objectID: "\(i)"), actor: .system, requestID: "r\(i)", time: app.clock.now())
             }
-            try await whileAnotherConnectionHoldsTheWriteLock(app) { try await spool.commit(items, app: app) }
             struct Row: Codable { var id: Int64; var occurred_at, actor_id, actor_role, action, object_type, object_id, purpose, request_id, detail: String }
-            let spooled = try await spoolDB.raw("SELECT * FROM audit_spool ORDER BY id").all(decoding: Row.self)
+            var spooled: [Row] = []
+            try await whileAnotherConnectionHoldsTheWriteLock(app) {
+                try await spool.commit(items, app: app)
+                // Read while the lock is held: the drainer cannot chain them yet.
+                spooled = try await spoolDB.raw("SELECT * FROM audit_spool ORDER BY id").all(decoding: Row.self)
+            }
             #expect(spooled.map(\.object_id) == ["0", "1", "2"])
-            #expect(try await spool.drain(app, wait: true) == 3)
+            try await spool.drain(app, wait: true)   // (or the drainer has already)
             #expect(try await spoolDB.raw("SELECT * FROM audit_spool").all().isEmpty)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$id > Int64(before)).count() == 3)
 
             // As if the process had died between the chain's commit and the spool's clean-up.
             for r in spooled { try await spoolDB.insert(into: "audit_spool").model(r).run() }
@@ -262,9 +267,14 @@ func whileAnotherConnectionHoldsTheWriteLock(_ app: Application, _ body: () asyn
     let (locked, lockedNow) = AsyncStream<Void>.makeStream()
     let (release, releaseNow) = AsyncStream<Void>.makeStream()
     let holder = Task {
-        try await app.db(.sqliteJobs).writeTransaction { _ in
-            lockedNow.yield()
-            for await _ in release { break }
+        do {
+            try await app.db(.sqliteJobs).writeTransaction { _ in
+                lockedNow.yield()
+                for await _ in release { break }
+            }
+        } catch {
+            lockedNow.finish()   // never locked: the caller goes on, and fails on `holder.value`
+            throw error
         }
     }
     for await _ in locked { break }

@@ -215,6 +215,17 @@ import VaporTesting
             let first = try await Self.apply(app, try Self.batch(Self.full))
             #expect(first.summary.created.movements == 3)
             #expect(try await indexes() == before)
+            // The indexes are really absent while the rows go in (a table the batch outgrows), and present after.
+            let during = try await app.db.transaction { tx -> [Index] in
+                let t = tx as! any SQLDatabase
+                var seen: [Index] = []
+                try await RegistryBatchApplier.buildingIndexesAfter(t, "movements", adding: 1_000_000) {
+                    seen = try await t.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movements' AND sql IS NOT NULL").all(decoding: Index.self)
+                }
+                return seen
+            }
+            let after = try await indexes()
+            #expect(during.isEmpty && after == before)
             struct Plan: Decodable { var detail: String }
             let plan = try await sql.raw("EXPLAIN QUERY PLAN SELECT * FROM movements WHERE foreigner_id = \(bind: UUID()) ORDER BY crossed_at").all(decoding: Plan.self)
             #expect(plan.contains { $0.detail.contains("movements_foreigner_idx") })

@@ -28,11 +28,11 @@ final class AuditSpool: Sendable {
     let generation: String
     /// One spool writer at a time in this process (the committer's flush or the drainer).
     private let lock = AsyncLock()
-    private let state: NIOLockedValueBox<(waiting: Bool, draining: Bool, stopped: Bool)>
+    private let state: NIOLockedValueBox<(waiting: Bool, draining: Bool, stopped: Bool, drainer: Task<Void, Never>?)>
 
     static func path(forDatabase path: String) -> String { path + "-auditspool" }
 
-    /// Opens (or makes) the spool; events a crash left in it are drained by the first flush's drainer.
+    /// Opens (or makes) the spool; events a crash or a shutdown left in it are drained once the server has booted.
     static func open(_ app: Application) async throws -> AuditSpool {
         let db = app.db(.sqliteAuditSpool) as! any SQLDatabase
         try await db.raw("PRAGMA journal_mode = WAL").run()
@@ -43,14 +43,33 @@ final class AuditSpool: Sendable {
             """).run()
         try await db.raw("CREATE TABLE IF NOT EXISTS audit_spool_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL)").run()
         try await db.raw("INSERT OR IGNORE INTO audit_spool_generation (id, generation) VALUES (1, \(bind: UUID().uuidString))").run()
-        struct G: Decodable { var generation: String; var n: Int }
-        let g = try await db.raw("SELECT generation, (SELECT COUNT(*) FROM audit_spool) AS n FROM audit_spool_generation").first(decoding: G.self)!
+        struct G: Decodable { var generation: String; var n: Int; var seq: Int64 }
+        var g = try await db.raw("""
+            SELECT generation, (SELECT COUNT(*) FROM audit_spool) AS n,
+                   COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_spool'), 0) AS seq FROM audit_spool_generation
+            """).first(decoding: G.self)!
+        // Rows up to the mark count as chained. A spool whose ids went back below it (a file copied back without its
+        // WAL, or made anew with an old generation) would have new events taken for chained ones: it starts a new
+        // generation instead (at worst an event is chained twice, never lost). Before the first migration the main
+        // file has no marks yet.
+        struct M: Decodable { var chained_through: Int64 }
+        let mark = (try? await (app.db as! any SQLDatabase).raw("SELECT chained_through FROM audit_spool_marks WHERE generation = \(bind: g.generation)")
+            .first(decoding: M.self))??.chained_through ?? 0
+        if g.seq < mark {
+            g.generation = UUID().uuidString
+            try await db.raw("UPDATE audit_spool_generation SET generation = \(bind: g.generation) WHERE id = 1").run()
+        }
         return AuditSpool(generation: g.generation, waiting: g.n > 0)
     }
 
     private init(generation: String, waiting: Bool) {
         self.generation = generation
-        state = NIOLockedValueBox((waiting, false, false))
+        state = NIOLockedValueBox((waiting, false, false, nil))
+    }
+
+    /// After boot: events left in the spool are chained as soon as the write lock is free.
+    func resume(_ app: Application) {
+        if state.withLockedValue({ $0.waiting }) { startDrainer(app) }
     }
 
     /// Chains `items` in the main file if its write lock is free within a moment; otherwise spools them and starts
@@ -73,6 +92,7 @@ final class AuditSpool: Sendable {
     @discardableResult
     func drain(_ app: Application, wait: Bool) async throws -> Int? {
         try await lock.withLock {
+            if state.withLockedValue({ $0.stopped }) { return nil }   // the databases are closing
             do {
                 let n = try await self.chainSpooled(on: wait ? app.db : app.briefDB, app)
                 state.withLockedValue { $0.waiting = false }
@@ -90,8 +110,16 @@ final class AuditSpool: Sendable {
         return try await spoolDB(app).raw("SELECT COUNT(*) AS n FROM audit_spool WHERE id > \(bind: mark)").first(decoding: N.self)?.n ?? 0
     }
 
-    /// Stops the drainer (the server shuts down); events still waiting are drained at the next start.
-    func stop() { state.withLockedValue { $0.stopped = true } }
+    /// Stops the drainer and waits for it and for a spool write in progress (the server shuts down, before its
+    /// databases close); events still waiting are drained after the next start.
+    func stop() async {
+        let drainer = state.withLockedValue { s -> Task<Void, Never>? in
+            s.stopped = true
+            return s.drainer
+        }
+        await drainer?.value
+        _ = try? await lock.withLock {}
+    }
 
     static func isBusy(_ error: any Error) -> Bool {
         guard let e = error as? SQLiteError else { return false }
@@ -167,7 +195,7 @@ final class AuditSpool: Sendable {
             return true
         }
         guard start else { return }
-        Task {
+        let task = Task {
             while true {
                 try? await Task.sleep(for: Self.drainInterval)
                 if state.withLockedValue({ $0.stopped }) { break }
@@ -186,6 +214,7 @@ final class AuditSpool: Sendable {
             }
             if again { startDrainer(app) }
         }
+        state.withLockedValue { $0.drainer = task }
     }
 }
 
@@ -196,9 +225,13 @@ extension DatabaseID {
     static let sqliteAuditSpool = DatabaseID(string: "sqlite-audit-spool")
 }
 
-/// Stops the spool's drainer when the server stops.
-struct AuditSpoolShutdown: LifecycleHandler {
+/// Starts the spool's drainer after boot when events wait, and stops it before the databases close.
+struct AuditSpoolLifecycle: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        application.auditCommitter.spool?.resume(application)
+    }
+
     func shutdownAsync(_ application: Application) async {
-        application.auditCommitter.spool?.stop()
+        await application.auditCommitter.spool?.stop()
     }
 }

@@ -46,7 +46,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await tuneSQLite(app)
     if case .sqlite = config.database {
         app.auditCommitter = AuditCommitter(spool: try await AuditSpool.open(app))
-        app.lifecycle.use(AuditSpoolShutdown())
+        app.lifecycle.use(AuditSpoolLifecycle())
     }
 
     app.importJobs = ImportJobs()
@@ -93,7 +93,7 @@ func withoutMemoryMap<T>(_ conn: any SQLDatabase, cacheKiB: Int? = nil, _ body: 
 /// behind it failed with "database is locked". Waiting longer is slower but loses nothing.
 func tuneSQLite(_ app: Application) async throws {
     guard case .sqlite = app.config.database else { return }
-    for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs, .sqliteBrief].map { ($0, loop) } }) {
+    for (id, loop) in app.eventLoopGroup.makeIterator().flatMap({ loop in [DatabaseID.sqlite, .sqliteJobs, .sqliteBrief, .sqliteAuditSpool].map { ($0, loop) } }) {
         let db = app.databases.database(id, logger: app.logger, on: loop)! as! any SQLDatabase
         try await db.raw("PRAGMA journal_mode = WAL").run()
         let wait = id == .sqliteBrief ? AuditSpool.briefBusyMilliseconds : 20000

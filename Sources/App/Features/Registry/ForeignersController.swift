@@ -130,7 +130,8 @@ enum ForeignersController {
     static func listPage(_ req: Request) async throws -> Response {
         // The filter's choices: the nationalities in the user's scope, from the counts the dashboard keeps (the same
         // scope for every role that may list people). A distinct pass over a million-person jurisdiction took 0.12 s
-        // per page view; a nationality new to the scope appears in the choices within the counts' lifetime (30 s).
+        // per page view; the counts' one grouped pass (about a second there) is shared by every page and the
+        // dashboard, and a nationality new to the scope appears once they are recounted (a view after 30 s starts it).
         let p = try req.requirePrincipal()
         let nationalities = try await ForeignerCounts.cached(try ScopePolicy.personalFilter(p), today: req.application.today, app: req.application, on: req.db)
             .byNationality.keys.sorted()

@@ -72,11 +72,14 @@ enum RegistryBatchApplier {
         }
         // Planner statistics after a load that changes the tables' shape; a daily delta does not (and a full
         // ANALYZE would hold the write lock for seconds while the offices work).
-        if !result.repeated, result.summary.created.total + result.summary.updated.total >= 50_000 {
+        if !result.repeated, result.summary.created.total + result.summary.updated.total >= statisticsAfter {
             try await refreshStatistics(db)
         }
         return result
     }
+
+    /// Created and updated rows from which a batch is followed by a full `ANALYZE`.
+    static let statisticsAfter = 50_000
 
     /// Writes a plan made outside the write lock when the registry is still as it was when the plan was begun
     /// (`seen`); otherwise the plan is made again under the lock, from what is there now.
@@ -548,13 +551,14 @@ enum RegistryBatchApplier {
         let sql = tx as! any SQLDatabase
         let summary = plan.summary, batchID = summary.batch, source = "batch:\(batchID.uuidString)"
         let sponsors = plan.sponsors, states = plan.states, summaryUpdates = plan.summaryUpdates, newMovements = plan.newMovements, history = plan.history
+        let analyse = summary.created.total + summary.updated.total < statisticsAfter
         // Where the writing time goes, step by step (logged with the batch at info level).
         var laps: [(String, ContinuousClock.Instant)] = [("start", .now)]
         func lap(_ step: String) { laps.append((step, .now)) }
 
         // Writes, in dependency order.
         let newSponsors = sponsors.filter(\.isNew).map(\.row)
-        try await insertInIDOrder(sql, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
+        try await insertInIDOrder(sql, analyse: analyse, "sponsors", ["id", "sponsor_ref", "kind", "name", "nib", "npwp", "address", "village_code", "regency_code", "email", "phone", "language"],
                          newSponsors) { s in [SQLBind(s.id), SQLBind(s.sponsor_ref), SQLBind(s.kind), SQLBind(s.name), SQLBind(s.nib), SQLBind(s.npwp), SQLBind(s.address),
                                                  SQLBind(s.village_code), SQLBind(RegionCode.regency(of: s.village_code) ?? ""), SQLBind(s.email), SQLBind(s.phone), SQLBind("id")] }
         for s in sponsors where s.changed && !s.isNew {
@@ -567,7 +571,7 @@ enum RegistryBatchApplier {
         }
         lap("sponsors")
         let timestamp = now
-        try await insertInIDOrder(sql, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
+        try await insertInIDOrder(sql, analyse: analyse, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
                                              "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "sponsor_id",
                                              "village_code", "regency_code", "departed", "created_at", "updated_at"],
                          states.compactMap { $0.person.isNew ? $0.person.row : nil }) { personValues($0, now: timestamp) }
@@ -592,19 +596,19 @@ enum RegistryBatchApplier {
             let r = states[i].person.row
             for t in NameTokens.tokens(ofKey: keys(r).nameKey, names: "\(r.family_name) \(r.given_names)") { pairs.append((r.id, t)) }
         }
-        try await buildingIndexesAfter(sql, "foreigner_name_tokens", adding: pairs.count) {
+        try await buildingIndexesAfter(sql, "foreigner_name_tokens", adding: pairs.count, analyse: analyse) {
             try await NameTokens.insert(pairs: &pairs, on: sql)
         }
 
         lap("name_tokens")
-        try await insertInIDOrder(sql, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
+        try await insertInIDOrder(sql, analyse: analyse, "passports", ["id", "foreigner_id", "number", "issuing_country", "issued_on", "expires_on", "is_current"],
                          states.flatMap { $0.passports.filter(\.isNew).map(\.row) }) { p in
                              [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.number), SQLBind(p.issuing_country), SQLBind(p.issued_on), SQLBind(p.expires_on), SQLBind(p.is_current)] }
         for p in states.flatMap({ $0.passports.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE passports SET issued_on = \(bind: p.issued_on), expires_on = \(bind: p.expires_on), is_current = \(bind: p.is_current) WHERE id = \(bind: p.id)").run()
         }
         lap("passports")
-        try await insertInIDOrder(sql, "stay_permits", ["id", "foreigner_id", "type_code", "number", "start_on", "end_on", "status", "sponsor_id", "office_id"],
+        try await insertInIDOrder(sql, analyse: analyse, "stay_permits", ["id", "foreigner_id", "type_code", "number", "start_on", "end_on", "status", "sponsor_id", "office_id"],
                          states.flatMap { $0.permits.filter(\.isNew).map(\.row) }) { p in
                              [SQLBind(p.id), SQLBind(p.foreigner_id), SQLBind(p.type_code), SQLBind(p.number), SQLBind(p.start_on), SQLBind(p.end_on), SQLBind(p.status),
                               SQLBind(p.sponsor_id), SQLBind(p.office_id)] }
@@ -615,7 +619,7 @@ enum RegistryBatchApplier {
                 """).run()
         }
         lap("permits")
-        try await insertInIDOrder(sql, "addresses", ["id", "foreigner_id", "line", "village_code", "district_code", "valid_from", "valid_to", "is_current"],
+        try await insertInIDOrder(sql, analyse: analyse, "addresses", ["id", "foreigner_id", "line", "village_code", "district_code", "valid_from", "valid_to", "is_current"],
                          states.flatMap { $0.addresses.filter(\.isNew).map(\.row) }) { a in
                              [SQLBind(a.id), SQLBind(a.foreigner_id), SQLBind(a.line), SQLBind(a.village_code), SQLBind(RegionCode.district(of: a.village_code) ?? a.village_code),
                               SQLBind(a.valid_from), SQLBind(a.valid_to), SQLBind(a.is_current)] }
@@ -626,19 +630,19 @@ enum RegistryBatchApplier {
                 """).run()
         }
         lap("addresses")
-        try await insertInIDOrder(sql, "employments", ["id", "foreigner_id", "sponsor_id", "position", "start_on", "end_on"],
+        try await insertInIDOrder(sql, analyse: analyse, "employments", ["id", "foreigner_id", "sponsor_id", "position", "start_on", "end_on"],
                          states.flatMap { $0.employments.filter(\.isNew).map(\.row) }) { e in
                              [SQLBind(e.id), SQLBind(e.foreigner_id), SQLBind(e.sponsor_id), SQLBind(e.position), SQLBind(e.start_on), SQLBind(e.end_on)] }
         for e in states.flatMap({ $0.employments.filter { $0.changed && !$0.isNew }.map(\.row) }) {
             try await sql.raw("UPDATE employments SET position = \(bind: e.position), end_on = \(bind: e.end_on) WHERE id = \(bind: e.id)").run()
         }
         lap("employments")
-        try await buildingIndexesAfter(sql, "movements", adding: newMovements.count) {
+        try await buildingIndexesAfter(sql, "movements", adding: newMovements.count, analyse: analyse) {
             try await insert(sql, "movements", ["id", "foreigner_id", "direction", "crossed_at", "port_code", "travel_document", "batch_id"],
                              newMovements) { m, id in
                                  [SQLBind(UUID()), SQLBind(id), SQLBind(m.direction), SQLBind(m.crossedAt), SQLBind(m.portCode), SQLBind(m.travelDocument), SQLBind(batchID)] }
         }
-        try await buildingIndexesAfter(sql, "registry_history", adding: history.count) {
+        try await buildingIndexesAfter(sql, "registry_history", adding: history.count, analyse: analyse) {
             try await insertHistory(history, at: now, actorID: actor.id, actorName: actor.name, source: source, reason: nil, on: sql)
         }
 
@@ -726,10 +730,10 @@ enum RegistryBatchApplier {
 
     /// New rows inserted in the order of their ids as stored, so they append to the primary key's B-tree instead of
     /// landing at random places. The rows are sorted where they lie: a second array of a million rows is not made.
-    static func insertInIDOrder<T: IdentifiedRow>(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ items: consuming [T],
+    static func insertInIDOrder<T: IdentifiedRow>(_ sql: any SQLDatabase, analyse: Bool = true, _ table: String, _ columns: [String], _ items: consuming [T],
                                          _ values: (T) -> [SQLBind]) async throws {
         items.sortByID()
-        try await buildingIndexesAfter(sql, table, adding: items.count) {
+        try await buildingIndexesAfter(sql, table, adding: items.count, analyse: analyse) {
             try await insert(sql, table, columns, items, values)
         }
     }
@@ -738,7 +742,10 @@ enum RegistryBatchApplier {
     /// indexes and builds those again afterwards, in the same transaction: one sort per index instead of a B-tree
     /// insert at a random place per row and index. A unique index built again checks every row, as the inserts would
     /// have (and a failure rolls the whole batch back). SQLite only; a primary key's own index stays.
-    static func buildingIndexesAfter(_ sql: any SQLDatabase, _ table: String, adding rows: Int, _ body: () async throws -> Void) async throws {
+    /// `analyse`: the planner statistics of the indexes built again are made anew (dropping an index drops them); a
+    /// batch large enough to be followed by a full `ANALYZE` (`statisticsAfter`) leaves that to it.
+    static func buildingIndexesAfter(_ sql: any SQLDatabase, _ table: String, adding rows: Int, analyse: Bool = true,
+                                     _ body: () async throws -> Void) async throws {
         guard sql.dialect.name == "sqlite", rows > 0 else { return try await body() }
         struct N: Decodable { var n: Int }
         // Counts no further than the batch's own rows: a table the batch does not outgrow costs no more than the batch.
@@ -751,11 +758,21 @@ enum RegistryBatchApplier {
         try await body()
         // The schema's own statements, as the migrations wrote them (no outside text). Their sorts spill to temporary
         // files, not to memory (the batch keeps its statement journals in memory): at a million rows, half a gigabyte.
+        // (It cannot change while the connection has temporary tables open: then the sorts stay in memory.)
         struct T: Decodable { var temp_store: Int }
         let tempStore = try await sql.raw("PRAGMA temp_store").first(decoding: T.self)?.temp_store ?? 0
         try? await sql.raw("PRAGMA temp_store = FILE").run()
-        for i in indexes { try await sql.raw("\(unsafeRaw: i.sql)").run() }
+        do {
+            for i in indexes { try await sql.raw("\(unsafeRaw: i.sql)").run() }
+        } catch {
+            try? await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(tempStore))").run()
+            throw error
+        }
         try? await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(tempStore))").run()
+        struct N2: Decodable { var n: Int }
+        if analyse, try await sql.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").first(decoding: N2.self)?.n ?? 0 > 0 {
+            for i in indexes { try await sql.raw("ANALYZE \(ident: i.name)").run() }
+        }
     }
 
     /// Multi-row inserts, as many rows per statement as keep the binds under both databases' limits.
