@@ -146,6 +146,38 @@ import VaporTesting
         }
     }
 
+    /// Events left in the spool (a server stopped while another process held the write lock) are chained before a
+    /// backup is copied, so the backup holds them.
+    @Test(.enabled(if: onSQLite)) func aBackupHoldsTheEventsThatWaitedInTheSpool() async throws {
+        try await withTestApp { app in
+            guard !(await TestDatabases.shared.isPostgres) else { return }
+            let spool = try #require(app.auditCommitter.spool)
+            let before = try await AuditEventRecord.query(on: app.db).count()
+            let spoolDB = app.db(.sqliteAuditSpool) as! any SQLDatabase
+            for i in 0..<2 {
+                try await spoolDB.insert(into: "audit_spool")
+                    .columns("occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail")
+                    .values(["2026-11-30T05:00:00.000Z", "system", "system", "spooled.event", "t", "\(i)", "", "r\(i)", ""]).run()
+            }
+            #expect(try await spool.waitingCount(app) == 2)
+            #expect(try await AuditSpool.chainWaiting(app, otherwise: "") == "chained 2 events from the audit spool")
+            #expect(try await AuditSpool.chainWaiting(app, otherwise: "") == nil)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("spool-backup-\(UUID().uuidString).sqlite").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            _ = try await Backup.make(app, to: path)
+            struct Row: Decodable { var object_id: String }
+            let copied = try await app.db.withConnection { conn in
+                let sql = conn as! any SQLDatabase
+                try await sql.raw("ATTACH DATABASE \(bind: path) AS copy").run()
+                let rows = try await sql.raw("SELECT object_id FROM copy.audit_events WHERE action = 'spooled.event' ORDER BY seq").all(decoding: Row.self)
+                try await sql.raw("DETACH DATABASE copy").run()
+                return rows
+            }
+            #expect(copied.map(\.object_id) == ["0", "1"])
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + 2)))
+        }
+    }
+
     @Test func tamperingIsDetectedAndNamed() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -37,6 +37,56 @@ import VaporTesting
         }
     }
 
+    /// `countRows()` counts what Fluent's `count()` counts; `pageCountingAll` gives, page after page, exactly the rows
+    /// of the sorted query in its order, and every page (one past the end too) the total.
+    @Test func pagesCountingAllHoldEveryRowInOrderWithTheTotal() async throws {
+        try await withTestApp { app in
+            func sorted() -> QueryBuilder<Foreigner> {
+                Foreigner.query(on: app.db).filter(\.$permitCategory == "ITAS").sort(\.$familyName).sort(\.$givenNames).sort(\.$id)
+            }
+            let all = try await sorted().all().map(\.id)
+            let counted = try await sorted().count()
+            #expect(all.count > 20 && counted == all.count)
+            #expect(try await sorted().countRows() == counted)
+            #expect(try await Foreigner.query(on: app.db).countRows() == (try await Foreigner.query(on: app.db).count()))
+            var seen: [UUID?] = []
+            for start in stride(from: 0, through: all.count, by: 7) {
+                let page = try await sorted().pageCountingAll(start..<(start + 7))
+                #expect(page.total == all.count, "page from \(start)")
+                #expect(page.items.allSatisfy { $0.permitCategory == "ITAS" && !$0.familyName.isEmpty })
+                seen += page.items.map(\.id)
+            }
+            #expect(seen == all)
+            let beyond = try await sorted().pageCountingAll((all.count + 70)..<(all.count + 77))
+            #expect(beyond.items.isEmpty && beyond.total == all.count)
+            let none = try await sorted().filter(\.$familyName == "NO SUCH NAME").pageCountingAll(0..<7)
+            #expect(none.items.isEmpty && none.total == 0)
+        }
+    }
+
+    /// The API's name search pages through its matches in the list's order with one total, as one large page shows them.
+    @Test func aSearchedListPagesThroughItsMatches() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            struct Item: Decodable { var id: UUID }
+            struct Page: Decodable { var items: [Item]; var total: Int }
+            func page(_ query: String) async throws -> Page {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?q=a&\(query)", headers: bearer(token))
+                #expect(res.status == .ok)
+                return try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView))
+            }
+            let whole = try await page("per=100")
+            #expect(whole.total > 10 && whole.total <= 100 && whole.items.count == whole.total)
+            var seen: [UUID] = []
+            for n in 1...((whole.total + 3) / 4 + 1) {
+                let p = try await page("per=4&page=\(n)")
+                #expect(p.total == whole.total)
+                seen += p.items.map(\.id)
+            }
+            #expect(seen == whole.items.map(\.id))
+        }
+    }
+
     @Test func foreignKeysAreEnforced() async throws {
         try await withTestApp { app in
             let a = Address()

@@ -205,13 +205,7 @@ struct VerifyAuditCommand: AsyncCommand {
         // Events a server spooled while the write lock was held (SQLite) are chained first, so that all are verified;
         // when another process holds the lock for longer than the busy timeout, the chain is verified without them.
         let app = context.application
-        if let spool = app.auditCommitter.spool, case let waiting = try await spool.waitingCount(app), waiting > 0 {
-            do {
-                if let n = try await spool.drain(app, wait: true), n > 0 { context.console.print("chained \(n) events from the audit spool") }
-            } catch where AuditSpool.isBusy(error) {
-                context.console.print("\(waiting) events wait in the audit spool (another process holds the write lock); verified without them")
-            }
-        }
+        if let said = try await AuditSpool.chainWaiting(app, otherwise: "verified without them") { context.console.print(said) }
         switch try await AuditLog.verify(on: context.application.db) {
         case .success(let n):
             context.console.print("audit chain intact: \(n) events")

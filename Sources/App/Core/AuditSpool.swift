@@ -103,6 +103,20 @@ final class AuditSpool: Sendable {
         }
     }
 
+    /// For the command line (`audit verify`, `backup`): chains the events a server spooled while another process held
+    /// the write lock, waiting for the lock as any write does. Returns what to tell the user: how many were chained,
+    /// or, when the lock stays held beyond the busy timeout, how many still wait and `otherwise` (what happens
+    /// without them); nil when none wait or on PostgreSQL.
+    static func chainWaiting(_ app: Application, otherwise: String) async throws -> String? {
+        guard let spool = app.auditCommitter.spool, case let waiting = try await spool.waitingCount(app), waiting > 0 else { return nil }
+        do {
+            let n = try await spool.drain(app, wait: true) ?? 0
+            return n > 0 ? "chained \(n) events from the audit spool" : nil
+        } catch where isBusy(error) {
+            return "\(waiting) events wait in the audit spool (another process holds the write lock); \(otherwise)"
+        }
+    }
+
     /// Events waiting in the spool (not yet chained).
     func waitingCount(_ app: Application) async throws -> Int {
         let mark = try await self.mark(on: app.db as! any SQLDatabase)

@@ -93,8 +93,8 @@ enum MetricsController {
         struct Seq: Decodable { var seq: Int64 }
         let audit = try await sql.raw("SELECT seq FROM audit_head WHERE id = 1").first(decoding: Seq.self)?.seq ?? 0
         let since = req.application.clock.now().addingTimeInterval(-SignInThrottle.window)
-        let failures = try await SignInFailure.query(on: req.db).filter(\.$at > since).filter(\.$key =~ "acct:").count()
-        let sessions = try await SessionRecord.query(on: req.db).filter(\.$expiresAt > req.application.clock.now()).count()
+        let failures = try await SignInFailure.query(on: req.db).filter(\.$at > since).filter(\.$key =~ "acct:").countRows()
+        let sessions = try await SessionRecord.query(on: req.db).filter(\.$expiresAt > req.application.clock.now()).countRows()
         let text = req.application.metrics.render(gauges: [
             ("sinergi_outbox_messages", "E-mails in the outbox by state (pending and failed are the backlog).", outbox.map { ("status=\"\(Metrics.escape($0.k))\"", Double($0.n)) }),
             ("sinergi_import_jobs", "Agency list imports by state.", imports.map { ("status=\"\(Metrics.escape($0.k))\"", Double($0.n)) }),

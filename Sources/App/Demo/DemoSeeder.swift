@@ -19,7 +19,7 @@ enum DemoSeeder {
 
     static func run(on db: any Database, seed: UInt64, today: String, password: String, bcryptCost: Int, pool: NIOThreadPool, clock: AppClock) async throws -> Outcome {
         if try await Office.query(on: db).filter(\.$code == officeCode).first() != nil {
-            return Outcome(created: false, foreigners: try await Foreigner.query(on: db).count(), sponsors: try await Sponsor.query(on: db).count())
+            return Outcome(created: false, foreigners: try await Foreigner.query(on: db).countRows(), sponsors: try await Sponsor.query(on: db).countRows())
         }
         // Hash before the transaction so no write lock is held during bcrypt.
         let hash = try await PasswordHasher.hash(password, cost: bcryptCost, on: pool)

@@ -273,7 +273,7 @@ enum SecondFactor {
     }
 
     static func remainingRecoveryCodes(_ userID: UUID, on db: any Database) async throws -> Int {
-        try await RecoveryCode.query(on: db).filter(\.$userID == userID).filter(\.$usedAt == nil).count()
+        try await RecoveryCode.query(on: db).filter(\.$userID == userID).filter(\.$usedAt == nil).countRows()
     }
 
     /// Turns the second factor off (a current code or recovery code is needed); refused where the role requires it.

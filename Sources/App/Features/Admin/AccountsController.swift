@@ -108,7 +108,7 @@ enum AccountsController {
         if let r = f.role { query.filter(\.$role == r.rawValue) }
         if f.state == "active" { query.filter(\.$disabled == false) }
         if f.state == "disabled" { query.filter(\.$disabled == true) }
-        let total = try await query.copy().count()
+        let total = try await query.copy().countRows()
         return (try await query.sort(\.$email).range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }
 

@@ -37,7 +37,7 @@ enum AlertsController {
         let today = req.application.today
         // Someone whose last border crossing was "out" has left: not an overstayer.
         let q = try ScopePolicy.foreigners(req).filter(\.$permitEnd < today).filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         let list = try await q.sort(\.$permitEnd).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
         let rules = try await Rules.book(req)
         let items = list.map { f in
@@ -74,7 +74,7 @@ enum AlertsController {
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
         let paging = try Paging(req)
         let q = try ScopePolicy.warnings(req).filter(\.$foundOn == day)
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         let rows = try await q.sort(\.$permitEnd).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         let names = try await SponsorReportsController.names(rows.map(\.foreignerID), db: req.db)
         try await req.auditList("warnings", ids: rows.map(\.foreignerID), page: paging.page)
@@ -145,7 +145,7 @@ enum AlertsController {
         let paging = try Paging(req)
         let q = OutboxMessage.query(on: req.db)
         if let status { q.filter(\.$status == status) }
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         let items = try await q.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all().map {
             OutboxItem(id: $0.id!, kind: $0.kind, recipient: Outbox.masked($0.recipient), status: $0.status, attempts: $0.attempts,
                        createdAt: $0.createdAt, nextAttemptAt: $0.nextAttemptAt, sentAt: $0.sentAt, lastError: $0.lastError)

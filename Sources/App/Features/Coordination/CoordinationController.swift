@@ -71,7 +71,7 @@ enum CoordinationController {
             throw ValidationFailure("v.moment", field: "scheduledAt")
         }
         let agencies = Array(Set(i.agencyIds ?? []))
-        if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).count() != agencies.count {
+        if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).countRows() != agencies.count {
             throw ValidationFailure("v.agencies", field: "agencyIds")
         }
         let place = try t(i.place, "place", 300), agenda = try t(i.agenda, "agenda", 4000)
@@ -197,7 +197,7 @@ enum CoordinationController {
     static func listAPI(_ req: Request) async throws -> ListPage<MeetingDTO> {
         let paging = try Paging(req, defaultPer: 100)
         let scoped = try ScopePolicy.meetings(req)
-        let total = try await scoped.copy().count()
+        let total = try await scoped.copy().countRows()
         var out: [MeetingDTO] = []
         for m in try await scoped.sort(\.$scheduledAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
             out.append(try await dto(m, db: req.db))

@@ -174,7 +174,7 @@ enum DailyReportsController {
             try conflictIfLocked(fresh)
             guard try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() != nil else { throw Abort(.notFound) }
             if let same = try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).filter(\.$sha256 == digest).first() { return (same, []) }
-            guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).count() < 5 else { throw ValidationFailure("v.photoLimit", field: "photo", "5") }
+            guard try await ReportPhoto.query(on: db).filter(\.$entryID == entryID).countRows() < 5 else { throw ValidationFailure("v.photoLimit", field: "photo", "5") }
             let p = ReportPhoto()
             p.reportID = id; p.entryID = entryID; p.contentType = clean.kind.rawValue; p.bytes = Data(clean.bytes); p.size = clean.bytes.count
             p.sha256 = digest; p.createdAt = now
@@ -421,7 +421,7 @@ enum DailyReportsController {
             let ids = Array(Set(try await sub.all().map { $0.$report.id }))
             q = q.filter(\.$id ~~ ids)
         }
-        let total = try await q.count()
+        let total = try await q.countRows()
         let items = try await q.sort(\.$date, .descending).sort(\.$createdAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
         return (items, total)
     }

@@ -185,7 +185,7 @@ enum ImportsController {
     /// One page of the imports this user may see, newest first, and how many there are.
     static func visibleImports(_ req: Request, _ paging: Paging) async throws -> (items: [(AgencyImport, ImportDTO)], total: Int) {
         let q = try ScopePolicy.imports(req)
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         var items: [(AgencyImport, ImportDTO)] = []
         for imp in try await q.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
             items.append((imp, try await dto(imp, db: req.db)))
@@ -299,7 +299,7 @@ enum ImportsController {
     static func rows(_ importID: UUID, state: MatchState?, paging: Paging, db: any Database) async throws -> ([ImportRow], Int) {
         var q = ImportRow.query(on: db).filter(\.$agencyImport.$id == importID)
         if let state { q = q.filter(.sql(SQLQueryString("\(ImportRow.effectiveStateSQL) = \(bind: state.rawValue)"))) }
-        let total = try await q.count()
+        let total = try await q.countRows()
         let items = try await q.sort(\.$line).range(paging.offset..<(paging.offset + paging.per)).all()
         return (items, total)
     }

@@ -149,7 +149,7 @@ enum InspectionsController {
         }
         if fid == nil, (input.passport ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationFailure("v.required", field: "passport") }
         guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure("v.passportUnknown", field: "passport") }
-        let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).count() > 0 || foreigner.sponsorID == i.sponsorID
+        let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).countRows() > 0 || foreigner.sponsorID == i.sponsorID
         guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {
             throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -196,7 +196,7 @@ enum InspectionsController {
         // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
         if ScopePolicy.isCompany(p) && !ScopePolicy.mayReachCompany(p) { return ListPage(items: [], total: 0, page: paging.page, per: paging.per) }
         let scoped = try ScopePolicy.inspections(req)
-        let total = try await scoped.copy().count()
+        let total = try await scoped.copy().countRows()
         var out: [InspectionDTO] = []
         for i in try await scoped.sort(\.$date, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all() {
             out.append(try await dto(i, req))

@@ -22,8 +22,8 @@ enum NotificationsController {
         let me = try req.requirePrincipal().userID
         let paging = try Paging(req)
         let mine = AppNotification.query(on: req.db).filter(\.$userID == me)
-        let total = try await mine.copy().count()
-        let unread = try await mine.copy().filter(\.$readAt == nil).count()
+        let total = try await mine.copy().countRows()
+        let unread = try await mine.copy().filter(\.$readAt == nil).countRows()
         let items = try await mine.sort(\.$createdAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         return NotificationList(items: items.map { NotificationDTO(id: $0.id!, kind: $0.kind, title: $0.title, link: $0.link, createdAt: $0.createdAt, read: $0.readAt != nil) },
                                 unread: unread, total: total, page: paging.page, per: paging.per)

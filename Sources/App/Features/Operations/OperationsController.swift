@@ -138,7 +138,7 @@ enum OperationsController {
         }
         let agencyIDs = Array(Set(i.agencyIds ?? []))
         if !agencyIDs.isEmpty {
-            let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).count()
+            let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).countRows()
             guard found == agencyIDs.count else { throw ValidationFailure("v.agencies", field: "agencyIds") }
         }
         let targets = i.targets ?? []
@@ -254,7 +254,7 @@ enum OperationsController {
     static func listAPI(_ req: Request) async throws -> ListPage<OperationDTO> {
         let paging = try Paging(req, defaultPer: 100)
         let scoped = try ScopePolicy.operations(req)
-        let total = try await scoped.copy().count()
+        let total = try await scoped.copy().countRows()
         let rows = try await scoped.sort(\.$date, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         return ListPage(items: try await dtos(rows, req), total: total, page: paging.page, per: paging.per)
     }

@@ -17,7 +17,7 @@ enum OrderViews {
         let owed = try await FieldOrders.owed(req)
         let paging = try Paging(req)
         let office = try ScopePolicy.orders(req)
-        let total = try await office.copy().count()
+        let total = try await office.copy().countRows()
         let orders = try await office.sort(\.$issuedAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         func checkLink(_ o: FieldOrders.Owed) -> String {
             o.kind == "inspection" ? SiteURL.inspection(.id(o.id)).path : SiteURL.operation(.id(o.id)).path

@@ -53,7 +53,7 @@ enum OrdersController {
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
         let paging = try Paging(req)
         let query = try ScopePolicy.orders(req)
-        let total = try await query.copy().count()
+        let total = try await query.copy().countRows()
         let items = try await query.sort(\.$issuedAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
         return ListPage(items: items.map(DTO.init), total: total, page: paging.page, per: paging.per)
     }

@@ -114,7 +114,7 @@ enum SponsorAccounts {
         var list: [UUID]?
         if let ids = i.foreignerIds {
             guard !ids.isEmpty else { throw ValidationFailure("v.required", field: "foreignerIds") }
-            let own = try await Foreigner.query(on: req.db).filter(\.$id ~~ ids).filter(\.$sponsorID == s).count()
+            let own = try await Foreigner.query(on: req.db).filter(\.$id ~~ ids).filter(\.$sponsorID == s).countRows()
             guard own == Set(ids).count else { throw ValidationFailure("v.ownForeigners", field: "foreignerIds") }
             list = Array(Set(ids)).sorted { $0.uuidString < $1.uuidString }
         }

@@ -56,11 +56,11 @@ enum Retention {
         let tokens = APIToken.query(on: db).filter(\.$expiresAt < now)
         let links = PasswordLink.query(on: db).filter(\.$expiresAt < before(30))
         let failures = SignInFailure.query(on: db).filter(\.$at < now.addingTimeInterval(-SignInThrottle.window))
-        let c = Counts(publicReportsErased: try await reports.copy().count(), publicReportPhotos: try await photos.copy().count(),
-                       notifications: try await notifications.copy().count(), closedTasks: try await tasks.copy().count(),
-                       sentMailBodies: try await mail.copy().count(), expiredSessions: try await sessions.copy().count(),
-                       expiredTokens: try await tokens.copy().count(), passwordLinks: try await links.copy().count(),
-                       signInFailures: try await failures.copy().count())
+        let c = Counts(publicReportsErased: try await reports.copy().countRows(), publicReportPhotos: try await photos.copy().countRows(),
+                       notifications: try await notifications.copy().countRows(), closedTasks: try await tasks.copy().countRows(),
+                       sentMailBodies: try await mail.copy().countRows(), expiredSessions: try await sessions.copy().countRows(),
+                       expiredTokens: try await tokens.copy().countRows(), passwordLinks: try await links.copy().countRows(),
+                       signInFailures: try await failures.copy().countRows())
         if dryRun { return c }
 
         try await reports.set(\.$description, to: erased).set(\.$contact, to: nil).set(\.$latitude, to: nil).set(\.$longitude, to: nil).update()

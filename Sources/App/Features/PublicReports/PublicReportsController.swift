@@ -93,8 +93,8 @@ enum PublicReportsController {
         let photo = try cleanPhoto(raw)
         let now = req.application.clock.now()
         let source = sourceHash(req, now: now)
-        let lastHour = try await PublicReport.query(on: req.db).filter(\.$sourceHash == source).filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
-        let lastDay = try await PublicReport.query(on: req.db).filter(\.$sourceHash == source).filter(\.$createdAt > now.addingTimeInterval(-86400)).count()
+        let lastHour = try await PublicReport.query(on: req.db).filter(\.$sourceHash == source).filter(\.$createdAt > now.addingTimeInterval(-3600)).countRows()
+        let lastDay = try await PublicReport.query(on: req.db).filter(\.$sourceHash == source).filter(\.$createdAt > now.addingTimeInterval(-86400)).countRows()
         if lastHour >= perHour || lastDay >= perDay { return .throttled }
         let content = contentHash(v)
         if let same = try await PublicReport.query(on: req.db).filter(\.$contentHash == content)
@@ -317,7 +317,7 @@ enum PublicReportsController {
         let p = try req.requirePrincipal()
         let paging = try Paging(req)
         let query = PublicReport.query(on: req.db).filter(.sql(ScopePolicy.RowFilter.regencies(p.jurisdiction).sql))
-        let total = try await query.copy().count()
+        let total = try await query.copy().countRows()
         let items = try await query.sort(\.$createdAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
         let places = try await RegionsController.describe(items.map(\.villageCode), db: req.db)
         try await req.audited { _ in ((), [AuditEntry(action: "public_report.list", objectType: "public_report", objectID: "-", detail: "page=\(paging.page)")]) }

@@ -100,9 +100,16 @@ enum ForeignersController {
         let search = try ForeignerSearch(req)
         let today = req.application.today
         let base = search.apply(to: try ScopePolicy.foreigners(req), today: today)
-        let total = try await base.copy().count()
-        let items = try await base.sort(\.$familyName).sort(\.$givenNames).sort(\.$id)
-            .range(paging.offset..<(paging.offset + paging.per)).all()
+        let sorted = base.copy().sort(\.$familyName).sort(\.$givenNames).sort(\.$id)
+        let range = paging.offset..<(paging.offset + paging.per)
+        // A name search reads every match to sort it: the page and its total in that one pass. Without one, the
+        // page comes from the list index in its order and the count from the counts index.
+        if search.q != nil {
+            let page = try await sorted.pageCountingAll(range)
+            return (page.items, page.total, paging, search)
+        }
+        let total = try await base.countRows()
+        let items = try await sorted.range(range).all()
         return (items, total, paging, search)
     }
 

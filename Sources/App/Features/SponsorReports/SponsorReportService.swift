@@ -159,7 +159,7 @@ enum SponsorReportService {
         let q = try ScopePolicy.sponsorReports(req)
         if let status { q.filter(\.$status == status) }
         if let foreigner { q.filter(\.$foreignerID == foreigner) }
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         return (try await q.sort(\.$submittedAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }
 

@@ -83,7 +83,7 @@ enum SponsorEditsController {
         let paging = try Paging(req)
         let q = try ValidationFailure.text(req.query[String.self, at: "q"], "q", max: 100) ?? ""
         let query = try SponsorsController.search(q, req)
-        let total = try await query.copy().count()
+        let total = try await query.copy().countRows()
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
         let counts = try await SponsorsController.workerCounts(items.compactMap(\.id), req)
         try await req.audit(AuditEntry(action: "sponsor.list", objectType: "sponsor", objectID: "list", detail: "ids=\(items.compactMap { $0.id?.uuidString }.joined(separator: ","))"))

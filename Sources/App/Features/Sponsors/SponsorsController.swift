@@ -31,12 +31,12 @@ enum SponsorsController {
         let paging = try Paging(req)
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces).prefix(100).description ?? ""
         let query = try search(q, req)
-        let total = try await query.copy().count()
+        let total = try await query.copy().countRows()
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
         let counts = try await workerCounts(items.compactMap(\.id), req)
         let p = try req.requirePrincipal()
         let officer = ScopePolicy.isOfficeStaff(p)
-        let openMerges = officer ? try await ScopePolicy.sponsorMerges(req).filter(\.$status == "open").filter(\.$source == "import").count() : 0
+        let openMerges = officer ? try await ScopePolicy.sponsorMerges(req).filter(\.$status == "open").filter(\.$source == "import").countRows() : 0
         return SponsorViews.list(req, .init(query: q, items: items, counts: counts, paging: paging, total: total, canEdit: officer, openMerges: openMerges))
     }
 

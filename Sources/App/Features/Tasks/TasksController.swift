@@ -151,7 +151,7 @@ enum TasksController {
 
     /// One page of `visible` and the number of all of them.
     static func page(_ q: QueryBuilder<FieldTask>, _ paging: Paging) async throws -> (items: [FieldTask], total: Int) {
-        let total = try await q.copy().count()
+        let total = try await q.copy().countRows()
         return (try await q.range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }
 
