@@ -16,11 +16,6 @@ struct BackupCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        // Events a server spooled while the write lock was held (SQLite) live beside the database, not in it: chained
-        // first, they are in the copy.
-        if let said = try await AuditSpool.chainWaiting(app, otherwise: "the backup holds the events chained before them") {
-            FileHandle.standardError.write(Data((said + "\n").utf8))   // stdout keeps its one JSON line
-        }
         let summary = try await Backup.make(app, to: signature.path)
         context.console.print(summary)
     }
@@ -64,6 +59,11 @@ enum Backup {
         let partial = target + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         let started = Date()
+        // Events a server spooled while the write lock was held (SQLite) live beside the database, not in it: chained
+        // first, they are in the copy. The notice goes to stderr: stdout keeps its one JSON line.
+        if let said = try await AuditSpool.chainWaiting(app, otherwise: "the backup holds the events chained before them") {
+            FileHandle.standardError.write(Data((said + "\n").utf8))
+        }
         // Every event committed before the copy began is in it (later ones may be too).
         let events = try await AuditEventRecord.query(on: app.db).countRows()
         switch app.config.database {
