@@ -110,8 +110,10 @@ def test_a_report_with_a_photo_from_a_phone_goes_through_the_upload_check(browse
         WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.getElementById('kelurahanCode-village').value") != "")
         set_value(browser, "seenAt", local_now_input())
         browser.find_element(By.ID, "photo").send_keys(photo)   # a browser never keeps a chosen file across a page
+        browser.execute_script("window.sinergiOldPage = true")  # the error page's own .field-error must not end the wait
         browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]:not([name])").click()
-        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "tracking-code") or d.find_elements(By.CSS_SELECTOR, ".field-error, .alert"))
+        WebDriverWait(browser, 10).until(lambda d: not d.execute_script("return window.sinergiOldPage === true")
+                                         and (d.find_elements(By.ID, "tracking-code") or d.find_elements(By.CSS_SELECTOR, ".field-error, .alert")))
         assert browser.find_elements(By.ID, "tracking-code"), browser.find_element(By.TAG_NAME, "main").text
         code = browser.find_element(By.ID, "tracking-code").text
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling at 360 px"
