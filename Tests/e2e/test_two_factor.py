@@ -46,8 +46,12 @@ def default_server(workdir, seeded_db):
 
 def sign_in(browser, base, email):
     """Password only: where it leads (set-up page, code page, home) is for the test to check."""
+    # A sign-out clicked just before is a navigation still under way: it ends on the sign-in page, and a page asked for
+    # meanwhile may be replaced by it. Wait for it to land first (its form, or any other page already there).
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
     browser.delete_all_cookies()
     browser.get(base + "/login")
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "email"))
     browser.find_element(By.ID, "email").send_keys(email)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
