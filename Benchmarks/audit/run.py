@@ -18,7 +18,7 @@ import time
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.path.join(ROOT, ".build", "release", "sinergi")
+BIN = os.environ.get("SINERGI_BIN") or os.path.join(ROOT, ".build", "release", "sinergi")
 PASSWORD = "Bench-Audit-Password-2026"
 
 
@@ -77,6 +77,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--modes", default="on,off", help="group commit modes to measure, in order")
     ap.add_argument("--postgres", default=None, help="postgres://… of an empty database to measure instead of SQLite")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sinergi-bench-audit-")
@@ -85,7 +86,7 @@ def main():
     sh(["migrate", "--yes"], env)
     sh(["seed", "--demo"], env)
     rows = []
-    for mode in ("on", "off"):
+    for mode in a.modes.split(","):
         port = free_port()
         server_env = env_for(url, SINERGI_AUDIT_GROUP_COMMIT=mode)
         proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=server_env,

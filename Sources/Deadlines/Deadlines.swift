@@ -17,12 +17,16 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// The day a moment falls on in a time zone (Asia/Jakarta for most offices).
+    /// Arithmetic on the zone's offset at that moment (a `Calendar` built per call was most of the cost of "today",
+    /// which every request asks for).
     public init(_ date: Date, in timeZone: TimeZone) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day], from: date)
-        self.init(year: c.year!, month: c.month!, day: c.day!)!
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
+        let days = local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
+        self.init(ordinal: Self.unixEpochOrdinal + days)
     }
+
+    /// The Julian day number of 1970-01-01.
+    static let unixEpochOrdinal = 2_440_588
 
     static func length(_ y: Int, _ m: Int) -> Int {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -45,7 +49,13 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public func days(until other: CalendarDay) -> Int { other.ordinal - ordinal }
     /// ISO weekday: Monday 1 … Sunday 7.
     public var weekday: Int { (ordinal % 7) + 1 }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        func padded(_ n: Int, _ width: Int) -> String {
+            let digits = String(n)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+    }
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.ordinal < b.ordinal }
 }
 

@@ -403,3 +403,27 @@ import VaporTesting
         #expect(try AppConfig.fromEnvironment(["SINERGI_TOTP_ROLES": "none"]).totpRoles.isEmpty)
     }
 }
+
+@Suite struct ServerKeyNoticeTests {
+    /// Without the server key the administrator's home page says what is unprotected and how to set it, in the page's
+    /// language; with the key it says nothing, and other roles never see it.
+    @Test func theAdministratorIsToldWhenTheServerKeyIsMissing() async throws {
+        try await withTestApp { app in
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let home = try await admin.get("/")
+            #expect(home.status == .ok && home.body.string.contains("id=\"secret-key-missing\""))
+            #expect(home.body.string.contains("Kunci server (SINERGI_SECRET_KEY) belum diatur") && home.body.string.contains("sinergi users seal-secrets"))
+            let officer = Browser(app)
+            try await officer.login("supervisor@demo.sinergi.id")
+            #expect(!(try await officer.get("/")).body.string.contains("secret-key-missing"))
+        }
+        let key = (0..<32).map { UInt8($0 * 11 % 256) }
+        try await withTestApp(extra: ["SINERGI_SECRET_KEY": Data(key).base64EncodedString()]) { app in
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let home = try await admin.get("/")
+            #expect(home.status == .ok && home.body.string.contains("id=\"audit-count\"") && !home.body.string.contains("secret-key-missing"))
+        }
+    }
+}

@@ -322,6 +322,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 #expect(try await app.testing().sendRequest(.GET, path, headers: bearer(jaksel)).status == .notFound)
             }
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/imports", headers: bearer(jaksel)).body.string.contains(id.uuidString) == false)
+            // Nor can Jakarta Selatan's officer decide on its rows: the import does not exist for him.
+            var jh = bearer(jaksel); jh.contentType = .json
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row.id!)/decision", headers: jh, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .notFound)
+            #expect(try await ImportRow.find(row.id, on: app.db)?.decision == nil)
             for email in ["sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
                 let t = try await apiToken(app, email)
                 #expect(try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(t)).status == .forbidden)

@@ -49,6 +49,37 @@ import VaporTesting
         }
     }
 
+    /// What the field needs beside the status comes with the look-up: the sponsor's name and phone, and the address
+    /// where the foreigner lives now — not a former one; without a sponsor, none.
+    @Test func lookupCarriesTheSponsorAndTheCurrentAddress() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "NAKAMURA", given: "KEN", dob: "1979-01-02", passport: "TR5550123")
+            let sponsor = try #require(try await Sponsor.query(on: app.db).sort(\.$id).first())
+            sponsor.phone = "+62 31 5550 123"
+            try await sponsor.save(on: app.db)
+            f.sponsorID = sponsor.id
+            try await f.save(on: app.db)
+            let home = try #require(try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
+            try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).delete()
+            for (line, current) in [("Jl. Lama 1, Surabaya", false), ("Jl. Baru 7, Surabaya", true)] {
+                let a = Address()
+                a.$foreigner.id = f.id!; a.line = line; a.villageCode = home.villageCode; a.districtCode = home.districtCode
+                a.validFrom = current ? "2026-01-01" : "2020-01-01"; a.validTo = current ? nil : "2025-12-31"; a.isCurrent = current
+                try await a.save(on: app.db)
+            }
+            let (_, page, _) = try await lookup(app, "officer@demo.sinergi.id", "passport=TR5550123")
+            let item = try #require(page?.items.first { $0.id == f.id })
+            #expect(item.sponsorName == sponsor.name && item.sponsorPhone == "+62 31 5550 123")
+            #expect(item.address == "Jl. Baru 7, Surabaya")
+            f.sponsorID = nil
+            try await f.save(on: app.db)
+            try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).delete()
+            let (_, again, _) = try await lookup(app, "officer@demo.sinergi.id", "passport=TR5550123")
+            let bare = try #require(again?.items.first { $0.id == f.id })
+            #expect(bare.sponsorName == nil && bare.sponsorPhone == nil && bare.address == nil)
+        }
+    }
+
     @Test func passportNumberWithOCRConfusions() async throws {
         try await withTestApp { app in
             let f = try await prepare(app, family: "KIM", given: "MIN JUN", dob: "1980-03-05", passport: "M10203040")

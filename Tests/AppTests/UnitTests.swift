@@ -4,6 +4,7 @@ import Foundation
 import Matching
 import NIOPosix
 import Testing
+import Vapor
 
 @Suite struct ConfigTests {
     /// Bulk inserts go in the order the ids are stored in (their upper-case text); the sort compares bytes instead.
@@ -232,5 +233,26 @@ import Testing
         #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)\r\nX: y\r\n\r\nno close".utf8), boundary: b))
         #expect(!GuardedFormDataDecoder.isWellFormed(Array("--\(b)--".utf8), boundary: b), "no part at all")
         #expect(!GuardedFormDataDecoder.isWellFormed([], boundary: b))
+    }
+}
+
+@Suite struct QueryValueTests {
+    /// `queryValue` (the query parsed once per request) reads every parameter as Vapor's own query container does:
+    /// percent-encoding and `+`, repeated keys, empty values, bare and nested keys, malformed encoding, `=` in a value.
+    @Test func readsWhatVaporsQueryContainerReads() async throws {
+        let app = try await Application.make(.testing)
+        defer { Task { try? await app.asyncShutdown() } }
+        let queries = [
+            "passport=A1234567&purpose=fieldCheck", "name=chang+wei", "name=Chang%20Wei%2B", "page=2&page=3", "q=", "q",
+            "a[b]=1&a=2", "a=2&a[b]=1", "x=%ZZ", "x=1&x=%ZZ", "x=%ZZ&x=1", "k%20ey=v", "mrz=P%3CIDN%3C%3C&per=5", "v=a=b", "&&page=4&",
+            "purpose=%20supervision%20", "q=%E4%B8%AD%E6%96%87", "",
+        ]
+        let keys = ["passport", "purpose", "name", "page", "q", "a", "x", "k ey", "mrz", "per", "v", "missing"]
+        for query in queries {
+            let req = Request(application: app, method: .GET, url: URI(string: "/api/v1/lookup?\(query)"), on: app.eventLoopGroup.next())
+            for key in keys {
+                #expect(req.queryValue(key) == req.query[String.self, at: key], "\(query) \(key)")
+            }
+        }
     }
 }

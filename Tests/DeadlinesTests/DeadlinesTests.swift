@@ -17,6 +17,27 @@ private func day(_ s: String) -> CalendarDay { CalendarDay(s)! }
         #expect(day("2026-12-06").weekday == 7)
     }
 
+    /// The day a moment falls on, by arithmetic, is the day Foundation's calendar gives, in zones east and west of
+    /// Greenwich, with summer time, around midnight and before 1970; and its text is zero-padded.
+    @Test func theDayOfAMomentIsTheCalendarsDay() {
+        var cal = Calendar(identifier: .gregorian)
+        var rng = SystemRandomNumberGenerator()
+        for zone in ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC", "America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu"] {
+            let tz = TimeZone(identifier: zone)!
+            cal.timeZone = tz
+            var moments: [TimeInterval] = [0, -1, 86_399, 86_400, -86_400, -86_401, 1_795_996_800, 1_795_996_799]
+            for _ in 0..<2_000 { moments.append(TimeInterval(Int64.random(in: -2_000_000_000...4_000_000_000, using: &rng))) }
+            for t in moments {
+                let date = Date(timeIntervalSince1970: t)
+                let c = cal.dateComponents([.year, .month, .day], from: date)
+                let expected = CalendarDay(year: c.year!, month: c.month!, day: c.day!)!
+                #expect(CalendarDay(date, in: tz) == expected, "\(zone) \(t)")
+            }
+        }
+        #expect(CalendarDay(year: 987, month: 3, day: 4)!.description == "0987-03-04")
+        #expect(day("2026-12-03").description == "2026-12-03")
+    }
+
     @Test func daysAreCountedInJakarta() {
         // 17:30 UTC on 30 November is 00:30 on 1 December in Jakarta (UTC+7), still 30 November in London.
         let moment = Date(timeIntervalSince1970: 1_796_059_800)

@@ -26,8 +26,10 @@ struct Principal: Sendable {
     var agentOrg: String?
     var agentForeigners: [UUID]?
 
-    /// The user with the names of their office, agency and sponsor: one query (it runs on every request).
+    /// The user with the names of their office, agency and sponsor and the office's regencies: one query (it runs on
+    /// every request). Read through an API token, the token's own columns come with it.
     private struct Row: Decodable {
+        var user_id: UUID
         var email: String
         var display_name: String
         var role: String
@@ -42,28 +44,47 @@ struct Principal: Sendable {
         var agency_name: String?
         var agency_region_code: String?
         var sponsor_name: String?
+        /// The office's regency codes, comma-separated (none contains a comma).
+        var regencies: String?
+        var token_expires_at: Date?
+        var token_acting_for: UUID?
     }
-    private struct RegencyRow: Decodable { var regency_code: String }
+
+    /// The principal's row, from `source` (a FROM clause naming the user `u`) where `condition` holds.
+    private static func row(_ sql: any SQLDatabase, tokenColumns: Bool, from source: SQLQueryString, where condition: SQLQueryString) async throws -> Row? {
+        let concat: SQLQueryString = sql.dialect.name == "postgresql" ? "string_agg(j.regency_code, ',')" : "group_concat(j.regency_code, ',')"
+        let token: SQLQueryString = tokenColumns ? ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for" : ""
+        return try await sql.raw("""
+            SELECT u.id AS user_id, u.email, u.display_name, u.role, u.disabled, u.sponsor_admin, u.agent_org, u.office_id, u.agency_id,
+                   u.sponsor_id, o.name AS office_name, o.time_zone AS office_time_zone, a.name AS agency_name,
+                   a.region_code AS agency_region_code, s.name AS sponsor_name,
+                   (SELECT \(concat) FROM office_jurisdictions j WHERE j.office_id = u.office_id) AS regencies\(token)
+            FROM \(source) LEFT JOIN offices o ON o.id = u.office_id LEFT JOIN agencies a ON a.id = u.agency_id
+                 LEFT JOIN sponsors s ON s.id = u.sponsor_id
+            WHERE \(condition)
+            """).first(decoding: Row.self)
+    }
 
     /// `today`: grants end on their expiry day; `actingFor`: an agent's chosen company (its latest grant otherwise).
-    /// One query (the user with the names joined), a second for an office's staff (the office's regencies), and for an
-    /// agent two more (the grants in force, the company chosen).
+    /// One query (the user with the names and regencies), and for an agent two more (the grants in force, the company chosen).
     static func load(userID: UUID, on db: any Database, today: String, actingFor: UUID? = nil) async throws -> Principal? {
-        let sql = db as! any SQLDatabase
-        guard let user = try await sql.raw("""
-            SELECT u.email, u.display_name, u.role, u.disabled, u.sponsor_admin, u.agent_org, u.office_id, u.agency_id, u.sponsor_id,
-                   o.name AS office_name, o.time_zone AS office_time_zone, a.name AS agency_name, a.region_code AS agency_region_code,
-                   s.name AS sponsor_name
-            FROM users u LEFT JOIN offices o ON o.id = u.office_id LEFT JOIN agencies a ON a.id = u.agency_id
-                 LEFT JOIN sponsors s ON s.id = u.sponsor_id
-            WHERE u.id = \(bind: userID)
-            """).first(decoding: Row.self), !user.disabled else { return nil }
+        guard let user = try await row(db as! any SQLDatabase, tokenColumns: false, from: "users u", where: "u.id = \(bind: userID)") else { return nil }
+        return try await make(user, on: db, today: today, actingFor: actingFor)
+    }
+
+    /// The principal of an API token that has not expired at `now`, in one query with the token (agents: see `load`).
+    static func load(tokenHash: String, now: Date, on db: any Database, today: String) async throws -> Principal? {
+        guard let user = try await row(db as! any SQLDatabase, tokenColumns: true, from: "api_tokens t JOIN users u ON u.id = t.user_id",
+                                       where: "t.token_hash = \(bind: tokenHash)"),
+              let expires = user.token_expires_at, expires > now else { return nil }
+        return try await make(user, on: db, today: today, actingFor: user.token_acting_for)
+    }
+
+    private static func make(_ user: Row, on db: any Database, today: String, actingFor: UUID?) async throws -> Principal? {
+        guard !user.disabled else { return nil }
+        let userID = user.user_id
         let role = Role(rawValue: user.role) ?? .sponsor
-        var jurisdiction: [String] = []
-        if let officeID = user.office_id {
-            jurisdiction = try await sql.raw("SELECT regency_code FROM office_jurisdictions WHERE office_id = \(bind: officeID)")
-                .all(decoding: RegencyRow.self).map(\.regency_code).sorted()
-        }
+        let jurisdiction = user.office_id == nil ? [] : (user.regencies ?? "").split(separator: ",").map(String.init).sorted()
         var p = Principal(
             userID: userID, email: user.email, displayName: user.display_name, role: role,
             officeID: user.office_id, officeName: user.office_name, officeTimeZone: user.office_time_zone, jurisdiction: jurisdiction,
@@ -227,12 +248,8 @@ enum SessionStage: String, Sendable {
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
-            struct Row: Decodable { var user_id: UUID; var expires_at: Date; var acting_for: UUID? }
-            guard let token = try await (req.db as! any SQLDatabase)
-                    .raw("SELECT user_id, expires_at, acting_for FROM api_tokens WHERE token_hash = \(bind: Tokens.digest(bearer.token))")
-                    .first(decoding: Row.self),
-                  token.expires_at > req.application.clock.now(),
-                  let principal = try await Principal.load(userID: token.user_id, on: req.db, today: req.application.today, actingFor: token.acting_for) else {
+            guard let principal = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
+                                                           on: req.db, today: req.application.today) else {
                 throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
             req.principal = principal

@@ -41,6 +41,8 @@ public enum L10n {
         "dash.sponsored": ("Orang asing yang Anda jamin", "Foreigners you sponsor"),
         "dash.users": ("Pengguna per peran", "Users by role"),
         "dash.auditEvents": ("Peristiwa audit", "Audit events"),
+        "dash.secretKeyMissing": ("Kunci server (SINERGI_SECRET_KEY) belum diatur: kunci faktor kedua para pengguna tersimpan tanpa enkripsi di basis data, dan alamat serta e-mail yang dicatat pembatas masuk tidak diberi kunci. Buat kunci dengan 'openssl rand -base64 32', atur di setiap server, lalu jalankan 'sinergi users seal-secrets'. Simpan kunci itu bersama kunci cadangan.",
+                                  "The server key (SINERGI_SECRET_KEY) is not set: users' second-factor keys are stored unencrypted in the database, and the addresses and e-mails that sign-in throttles record are not keyed. Make one with 'openssl rand -base64 32', set it on every server, then run 'sinergi users seal-secrets'. Keep it with the backups' keys."),
         "dash.auditIntact": ("Rantai audit utuh", "Audit chain intact"),
         "dash.auditBroken": ("Rantai audit RUSAK", "Audit chain BROKEN"),
         "dash.sponsors": ("Penjamin", "Sponsors"),

@@ -82,8 +82,8 @@ enum MetricsController {
         guard let bearer = req.headers.bearerAuthorization else { throw Abort(.unauthorized) }
         let scrapeToken = req.application.config.metricsToken
         if !(scrapeToken.map { Tokens.constantTimeEqual($0, bearer.token) } ?? false) {
-            guard let token = try await APIToken.find(Tokens.digest(bearer.token), on: req.db), token.expiresAt > req.application.clock.now(),
-                  let p = try await Principal.load(userID: token.$user.id, on: req.db, today: req.application.today) else { throw Abort(.unauthorized) }
+            guard let p = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
+                                                   on: req.db, today: req.application.today) else { throw Abort(.unauthorized) }
             guard ScopePolicy.isAdmin(p) else { throw Abort(.forbidden) }
         }
         let sql = req.db as! any SQLDatabase

@@ -212,7 +212,8 @@ enum ScopePolicy {
     static func mayIssueOrders(_ p: Principal) -> Bool { p.role == .supervisor }
 
     /// Agency imports: agency members their agency's own; officers and supervisors their office's, and agency
-    /// imports whose region overlaps their jurisdiction (as `canSee`, in SQL). Nobody else.
+    /// imports whose region overlaps their jurisdiction (as `canSee`, in SQL). Nobody else. Lists and single imports
+    /// alike are read through it; `canSee` is the same rule for imports already loaded (the discrepancy counts).
     static func imports(_ req: Request) throws -> QueryBuilder<AgencyImport> {
         let p = try req.requirePrincipal()
         let q = AgencyImport.query(on: req.db)
@@ -287,7 +288,8 @@ enum ScopePolicy {
         FieldOrder.query(on: req.db).filter(\.$officeID == (try office(try req.requirePrincipal())))
     }
 
-    /// Daily reports: an officer his own; a supervisor the office's and his own (as `canSee`).
+    /// Daily reports: an officer his own; a supervisor the office's and his own. Nobody else. Lists and single
+    /// reports alike are read through it.
     static func dailyReports(_ req: Request) throws -> QueryBuilder<DailyReport> {
         let p = try req.requirePrincipal()
         let q = DailyReport.query(on: req.db)
@@ -307,7 +309,8 @@ enum ScopePolicy {
     }
 
     /// Mandatory reports: a company's people those it filed (an agent: about the foreigners its grant names);
-    /// officers and supervisors those whose foreigner lived in their jurisdiction when filed (as `canSee`).
+    /// officers and supervisors those whose foreigner lived in their jurisdiction when filed. Lists and single reports
+    /// alike are read through it.
     static func sponsorReports(_ req: Request) throws -> QueryBuilder<SponsorReport> {
         let p = try req.requirePrincipal()
         let q = SponsorReport.query(on: req.db)
@@ -344,24 +347,5 @@ enum ScopePolicy {
             q.join(FieldTaskAssignee.self, on: \FieldTask.$id == \FieldTaskAssignee.$taskID).filter(FieldTaskAssignee.self, \.$userID == who)
         }
         return q
-    }
-
-    /// Daily reports: the officer who filed one, and supervisors of its office. Nobody else.
-    static func canSee(_ r: DailyReport, _ p: Principal) -> Bool {
-        switch p.role {
-        case .officer: return r.officerID == p.userID
-        case .supervisor: return r.officeID == p.officeID || r.officerID == p.userID
-        case .agency, .sponsor, .admin, .integration: return false
-        }
-    }
-
-    /// Mandatory reports: the sponsor that filed one; officers and supervisors whose jurisdiction holds
-    /// the foreigner's residence (as it was when filed).
-    static func canSee(_ r: SponsorReport, _ p: Principal) -> Bool {
-        switch p.role {
-        case .sponsor: return r.sponsorID == p.sponsorID && mayReachForeigner(r.foreignerID, p)
-        case .officer, .supervisor: return r.regencyCode.map(p.jurisdiction.contains) ?? false
-        case .agency, .admin, .integration: return false
-        }
     }
 }

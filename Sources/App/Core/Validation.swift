@@ -57,19 +57,19 @@ extension Request {
 extension Request {
     /// An optional query parameter that must be an id when given (empty counts as not given).
     func queryID(_ name: String) throws -> UUID? {
-        guard let raw = query[String.self, at: name], !raw.isEmpty else { return nil }
+        guard let raw = queryValue(name), !raw.isEmpty else { return nil }
         guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.id", field: name) }
         return id
     }
 
     /// An optional query parameter as text (empty counts as not given).
     func queryText(_ name: String) -> String? {
-        query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 }
+        queryValue(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// An optional query parameter that must be `true` or `false` when given (empty counts as not given).
     func queryBool(_ name: String) throws -> Bool? {
-        switch query[String.self, at: name] {
+        switch queryValue(name) {
         case nil, "": return nil
         case "true": return true
         case "false": return false

@@ -30,7 +30,7 @@ struct FormState: Sendable {
         let fromQuery = req.method == .GET
         var v: [String: String] = [:]
         for n in names {
-            let s: String? = fromQuery ? req.query[String.self, at: n] : (try? req.content.get(String.self, at: n))
+            let s: String? = fromQuery ? req.queryValue(n) : (try? req.content.get(String.self, at: n))
             if let s { v[n] = s }
         }
         for n in lists {

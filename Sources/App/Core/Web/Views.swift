@@ -119,8 +119,8 @@ struct Paging: Sendable {
     var page: Int
     var per: Int
     init(_ req: Request, defaultPer: Int = 25, maxPer: Int = 100) throws {
-        let rawPage = req.query[String.self, at: "page"]
-        let rawPer = req.query[String.self, at: "per"]
+        let rawPage = req.queryValue("page")
+        let rawPer = req.queryValue("per")
         guard let page = rawPage.map({ Int($0) }) ?? 1, (1...Self.maxPage).contains(page) else {
             throw ValidationFailure("v.wholeNumberRange", field: "page", "1", String(Self.maxPage))
         }

@@ -87,11 +87,11 @@ enum AccountsController {
     struct Filters { var q: String; var role: Role?; var state: String }
 
     static func filters(_ req: Request) throws -> Filters {
-        let q = try ValidationFailure.text(req.query[String.self, at: "q"], "q", max: 100) ?? ""
-        let rawRole = req.query[String.self, at: "role"] ?? ""
+        let q = try ValidationFailure.text(req.queryValue("q"), "q", max: 100) ?? ""
+        let rawRole = req.queryValue("role") ?? ""
         let role = rawRole.isEmpty ? nil : Role(rawValue: rawRole)
         if !rawRole.isEmpty && role == nil { throw ValidationFailure("v.oneOf", field: "role", Role.allCases.map(\.rawValue).joined(separator: ", ")) }
-        let state = req.query[String.self, at: "state"] ?? ""
+        let state = req.queryValue("state") ?? ""
         guard ["", "active", "disabled"].contains(state) else { throw ValidationFailure("v.oneOf", field: "state", "active, disabled") }
         return Filters(q: q, role: role, state: state)
     }

@@ -70,7 +70,7 @@ enum AlertsController {
 
     /// One page of a day's warnings in the user's jurisdiction (`ScopePolicy.warnings`), soonest permit end first.
     static func warnings(_ req: Request, day asked: String? = nil) async throws -> (day: String, items: [Warning], total: Int, paging: Paging) {
-        let day = asked ?? req.query[String.self, at: "day"].flatMap { $0.isEmpty ? nil : $0 } ?? req.application.today
+        let day = asked ?? req.queryValue("day").flatMap { $0.isEmpty ? nil : $0 } ?? req.application.today
         guard Day.isValid(day) else { throw ValidationFailure("v.day", field: "day") }
         let paging = try Paging(req)
         let q = try ScopePolicy.warnings(req).filter(\.$foundOn == day)
@@ -91,7 +91,7 @@ enum AlertsController {
 
     /// A day that is not one stays in the field with its message beside it; the page shows today's meanwhile.
     static func warningsPage(_ req: Request) async throws -> Response {
-        let asked = req.query[String.self, at: "day"] ?? req.application.today
+        let asked = req.queryValue("day") ?? req.application.today
         var filter = FormState(values: ["day": asked])
         if !Day.isValid(asked) { filter.fail(ValidationFailure("v.day", field: "day"), lang: req.language) }
         let w = try await warnings(req, day: filter.hasErrors ? req.application.today : asked)

@@ -17,7 +17,7 @@ enum AuthController {
 
     static func loginForm(_ req: Request) async throws -> Response {
         if req.principal != nil { return req.redirect(to: SiteURL.home.path) }
-        return AuthViews.login(req, state: .empty, next: req.query[String.self, at: "next"])
+        return AuthViews.login(req, state: .empty, next: req.queryValue("next"))
     }
 
     static func login(_ req: Request) async throws -> Response {
@@ -72,7 +72,7 @@ enum AuthController {
     /// `/login/code`: the second step, for users with a second factor.
     static func codeForm(_ req: Request) async throws -> Response {
         guard req.pendingSignIn != nil else { return req.redirect(to: SiteURL.login.path) }
-        return AuthViews.code(req, state: .empty, next: req.query[String.self, at: "next"])
+        return AuthViews.code(req, state: .empty, next: req.queryValue("next"))
     }
 
     static func code(_ req: Request) async throws -> Response {
@@ -118,7 +118,7 @@ enum AuthController {
 
     static func switchLanguage(_ req: Request) throws -> Response {
         guard let lang = Language(rawValue: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
-        let res = req.redirect(to: safeNext(req.query[String.self, at: "back"]) ?? SiteURL.home.path)
+        let res = req.redirect(to: safeNext(req.queryValue("back")) ?? SiteURL.home.path)
         res.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 60 * 60 * 24 * 365, path: "/", isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return res
     }

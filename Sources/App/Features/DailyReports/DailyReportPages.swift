@@ -59,7 +59,7 @@ enum DailyReportPages {
     /// `/daily-reports/summary?month=YYYY-MM[&officer=]`: a printable month — per officer, reports by status,
     /// entries by activity and finding, and every entry of the month in date order.
     static func monthly(_ req: Request) async throws -> Response {
-        let asked = req.query[String.self, at: "month"] ?? String(req.application.today.prefix(7))
+        let asked = req.queryValue("month") ?? String(req.application.today.prefix(7))
         // A month that is not one stays in the field with its message; the page shows the current month meanwhile.
         var filter = FormState(values: ["month": asked])
         var month = asked

@@ -216,7 +216,7 @@ enum DailyReportsController {
 
     /// The report if this user may see it: the officer who filed it, or a supervisor of its office. 404 otherwise.
     static func visible(_ id: UUID?, _ req: Request) async throws -> DailyReport {
-        guard let id, let r = try await DailyReport.find(id, on: req.db), ScopePolicy.canSee(r, try req.requirePrincipal()) else { throw Abort(.notFound) }
+        guard let id, let r = try await ScopePolicy.dailyReports(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
         return r
     }
 
@@ -377,7 +377,7 @@ enum DailyReportsController {
 
     static func filter(_ req: Request) throws -> ListFilter {
         let p = try req.requirePrincipal()
-        func q(_ k: String) -> String? { req.query[String.self, at: k].flatMap { $0.isEmpty ? nil : $0 } }
+        func q(_ k: String) -> String? { req.queryValue(k).flatMap { $0.isEmpty ? nil : $0 } }
         var f = ListFilter()
         if let o = q("officer") {
             if o == "me" { f.officer = p.userID } else {

@@ -86,7 +86,12 @@ enum DashboardViews {
 
     static func adminPanel(_ req: Request, _ m: Model) -> HTML {
         let lang = req.language
+        // Without the server key the installation runs, but second-factor keys sit in the database in clear: the
+        // administrator is the one who can set it, so the home page says so until it is set.
+        let keyWarning: HTML = req.application.config.secretKey == nil
+            ? "<p class=\"notice\" id=\"secret-key-missing\">\(L10n.t("dash.secretKeyMissing", lang))</p>" : ""
         return """
+        \(keyWarning)
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.users", lang))</h2>
             <table id="users-by-role"><thead><tr><th>\(L10n.t("dash.role", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>

@@ -210,7 +210,7 @@ enum Discrepancies {
     struct Count: Content { var kind: String; var count: Int; var items: [Item]? }
 
     static func kindParam(_ req: Request) throws -> Kind? {
-        guard let raw = req.query[String.self, at: "kind"] ?? req.parameters.get("kind"), !raw.isEmpty else { return nil }
+        guard let raw = req.queryValue("kind") ?? req.parameters.get("kind"), !raw.isEmpty else { return nil }
         guard let k = Kind(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "kind", Kind.allCases.map(\.rawValue).joined(separator: ", ")) }
         return k
     }

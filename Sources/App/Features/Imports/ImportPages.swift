@@ -36,7 +36,7 @@ enum ImportPages {
     }
 
     static func newForm(_ req: Request) async throws -> Response {
-        ImportViews.newForm(req, agencies: try await agencyOptions(req), state: FormState(values: ["kind": req.query[String.self, at: "kind"] ?? ImportKind.allCases[0].rawValue]))
+        ImportViews.newForm(req, agencies: try await agencyOptions(req), state: FormState(values: ["kind": req.queryValue("kind") ?? ImportKind.allCases[0].rawValue]))
     }
 
     /// A CSV to start from: the accepted columns under their Indonesian headings and one example row.
@@ -143,7 +143,7 @@ enum ImportPages {
         let token = req.parameters.get("token") ?? ""
         var overrides: [String: String] = [:]
         for f in ImportParser.personFields + ImportParser.companyFields {
-            if let v = req.query[String.self, at: "map.\(f.key)"] { overrides["map.\(f.key)"] = v }
+            if let v = req.queryValue("map.\(f.key)") { overrides["map.\(f.key)"] = v }
         }
         return try await renderPreview(req, token: token, overrides: overrides, error: nil)
     }
@@ -230,7 +230,7 @@ enum ImportPages {
 
     static func rows(_ req: Request) async throws -> Response {
         let imp = try await ImportsController.visibleImport(req)
-        let state = req.query[String.self, at: "state"].flatMap(MatchState.init(rawValue:)) ?? .review
+        let state = req.queryValue("state").flatMap(MatchState.init(rawValue:)) ?? .review
         let paging = try Paging(req, defaultPer: 20)
         let (rows, total) = try await ImportsController.rows(imp.id!, state: state, paging: paging, db: req.db)
         // Registry records shown beside the agency's, only those in this officer's scope; the read is audited.

@@ -169,7 +169,7 @@ enum ImportViews {
     static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool) -> Response {
         let lang = req.language
         let id = imp.id!
-        let duplicate: HTML = req.query[String.self, at: "duplicate"] == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
+        let duplicate: HTML = req.queryValue("duplicate") == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
         var counts: HTML = ""
         if let m = d.matched, let r = d.review, let u = d.unmatched {
             func cell(_ key: String, _ n: Int, _ state: MatchState) -> HTML {

@@ -136,9 +136,9 @@ enum ImportsController {
         }
         if ScopePolicy.seesCountsOnly(principal) && agencyID != nil { throw ValidationFailure("v.agencyOwn", field: "agency") }
         let owner = try await ImportService.owner(principal, onBehalfOf: agencyID, db: req.db)
-        let setAside = try badFieldsParameter(req.query[String.self, at: "badFields"])
+        let setAside = try badFieldsParameter(req.queryValue("badFields"))
         let contentType = req.headers.contentType
-        var kindRaw = req.query[String.self, at: "kind"]
+        var kindRaw = req.queryValue("kind")
         var fileName = "upload.csv"
         let path: String
         do {
@@ -325,7 +325,7 @@ enum ImportsController {
 
     /// Accept, reject or undo (back to the engine's verdict) one row's link. Audited; a re-run keeps it.
     static func decide(_ req: Request, importID: UUID, rowID: UUID, decision raw: String, foreignerID: UUID?) async throws -> ImportRow {
-        guard let imp = try await AgencyImport.find(importID, on: req.db), ScopePolicy.canSee(imp, try req.requirePrincipal()),
+        guard let imp = try await ScopePolicy.imports(req).filter(\.$id == importID).first(),
               let row = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first() else {
             throw Abort(.notFound)
         }

@@ -35,7 +35,7 @@ enum LeaderController {
     }
 
     static func period(_ req: Request) throws -> Int {
-        let raw = req.query[String.self, at: "days"] ?? "30"
+        let raw = req.queryValue("days") ?? "30"
         guard let d = Int(raw), d == 30 || d == 90 else { throw ValidationFailure("v.oneOf", field: "days", "30, 90") }
         return d
     }

@@ -52,7 +52,7 @@ enum LookupController {
     /// Reads exactly one of `passport`, `name`, `mrz`. A malformed MRZ is a 422 naming the failed check.
     static func query(_ req: Request) throws -> Query? {
         func param(_ k: String) -> String? {
-            guard let v = req.query[String.self, at: k]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            guard let v = req.queryValue(k)?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
             return String(v.prefix(300))
         }
         let passport = param("passport"), name = param("name"), mrz = param("mrz")
@@ -80,8 +80,9 @@ enum LookupController {
     /// A look-up is a field check unless the officer says otherwise.
     static func purpose(_ req: Request) throws -> ReadPurpose { try ReadPurpose.of(req, fallback: .fieldCheck) }
 
-    /// The columns a look-up shows. The look-up is the field's most frequent request, so it reads them with plain
-    /// SQL: through the models, their reflection and the thirty aliased columns of a foreigner were most of its time.
+    /// The columns a look-up shows, in one query with the page. The look-up is the field's most frequent request, so it
+    /// reads them with plain SQL: through the models, their reflection and the thirty aliased columns of a foreigner were
+    /// most of its time; and each further query costs a statement prepared afresh and two thread hops.
     private struct Row: Decodable {
         var id: UUID
         var full_name: String
@@ -91,9 +92,16 @@ enum LookupController {
         var sex: String
         var permit_category: String?
         var permit_end: String?
-        var sponsor_id: UUID?
+        var sponsor_name: String?
+        var sponsor_phone: String?
         var departed: Bool?
         var total: Int
+        /// A current address (any one of them, should a record have several).
+        var address: String?
+        /// Whether the foreigner has open field tasks (then they are read in a query of their own).
+        var has_open_tasks: Bool
+        /// The rule book's size, for its cache (`Rules.book(_:count:)`).
+        var rule_count: Int
     }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
@@ -125,19 +133,10 @@ enum LookupController {
             (found, total) = try await page(sql, scope, "passport_key LIKE \(bind: key + "%")", paging)
         }
         if found.isEmpty { return ([], total) }
-        let ids = SQLList(found.map { SQLBind($0.id) })
         let today = req.application.today
-        let rules = try await Rules.book(req)
-        struct SponsorRow: Decodable { var id: UUID; var name: String; var phone: String? }
-        let sponsorIDs = Set(found.compactMap(\.sponsor_id))
-        let sponsors = sponsorIDs.isEmpty ? [] : try await sql.raw("SELECT id, name, phone FROM sponsors WHERE id IN (\(SQLList(sponsorIDs.map { SQLBind($0) })))")
-            .all(decoding: SponsorRow.self)
-        let byID = Dictionary(sponsors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        struct AddressRow: Decodable { var foreigner_id: UUID; var line: String }
-        let addresses = try await sql.raw("SELECT foreigner_id, line FROM addresses WHERE foreigner_id IN (\(ids)) AND is_current = \(bind: true)")
-            .all(decoding: AddressRow.self)
-        let addressOf = Dictionary(addresses.map { ($0.foreigner_id, $0.line) }, uniquingKeysWith: { a, _ in a })
-        let tasksOf = try await TasksController.openTasks(for: found.map(\.id), db: req.db)
+        let rules = try await Rules.book(req, count: found[0].rule_count)
+        let withTasks = found.filter(\.has_open_tasks).map(\.id)
+        let tasksOf = withTasks.isEmpty ? [:] : try await TasksController.openTasks(for: withTasks, db: req.db)
         let items = found.map { f -> Item in
             let departed = f.departed ?? false
             let state = PermitState(end: f.permit_end, today: today, departed: departed)
@@ -145,8 +144,7 @@ enum LookupController {
             var item = Item(id: f.id, fullName: f.full_name, passportNumber: f.passport_number, nationality: f.nationality, dateOfBirth: f.date_of_birth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
                             permitCategory: f.permit_category, permitEnd: f.permit_end,
-                            sponsorName: f.sponsor_id.flatMap { byID[$0]?.name }, sponsorPhone: f.sponsor_id.flatMap { byID[$0]?.phone },
-                            address: addressOf[f.id])
+                            sponsorName: f.sponsor_name, sponsorPhone: f.sponsor_phone, address: f.address)
             item.openTasks = tasksOf[f.id] ?? []
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
@@ -161,12 +159,21 @@ enum LookupController {
     /// One page of the foreigners in scope that match, and their number, in one pass: the count is a window over
     /// every match (`COUNT(*) OVER ()`), taken before the page is cut, so a common name's two thousand candidates are
     /// read once, not once for the page and again for the count. Only a page past the end needs a count of its own.
+    /// The page's rows get their sponsor, current address, whether they have open tasks and the rule book's size in
+    /// the same statement (outside the window, so only for the page's rows).
     private static func page(_ sql: any SQLDatabase, _ scope: any SQLExpression, _ match: SQLQueryString, _ paging: Paging) async throws -> ([Row], Int) {
         let found = try await sql.raw("""
-            SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed,
-                   COUNT(*) OVER () AS total
-            FROM foreigners WHERE \(scope) AND \(match)
-            ORDER BY full_name, id LIMIT \(unsafeRaw: String(paging.per)) OFFSET \(unsafeRaw: String(paging.offset))
+            SELECT f.id, f.full_name, f.passport_number, f.nationality, f.date_of_birth, f.sex, f.permit_category, f.permit_end, f.departed,
+                   f.total, s.name AS sponsor_name, s.phone AS sponsor_phone,
+                   (SELECT a.line FROM addresses a WHERE a.foreigner_id = f.id AND a.is_current = \(bind: true) LIMIT 1) AS address,
+                   EXISTS (SELECT 1 FROM field_tasks t WHERE t.foreigner_id = f.id AND t.status = \(bind: TaskStatus.open.rawValue)) AS has_open_tasks,
+                   (SELECT COUNT(*) FROM rules) AS rule_count
+            FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed,
+                         COUNT(*) OVER () AS total
+                  FROM foreigners WHERE \(scope) AND \(match)
+                  ORDER BY full_name, id LIMIT \(unsafeRaw: String(paging.per)) OFFSET \(unsafeRaw: String(paging.offset))) f
+            LEFT JOIN sponsors s ON s.id = f.sponsor_id
+            ORDER BY f.full_name, f.id
             """).all(decoding: Row.self)
         if let first = found.first { return (found, first.total) }
         if paging.offset == 0 { return ([], 0) }

@@ -293,7 +293,7 @@ enum PublicReportsController {
     }
 
     static func statusPage(_ req: Request) async throws -> Response {
-        let code = (req.query[String.self, at: "code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let code = (req.queryValue("code") ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         var status: String??
         if !code.isEmpty { status = .some(try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first()?.status) }
         return PublicReportViews.status(req, code: code, found: status)

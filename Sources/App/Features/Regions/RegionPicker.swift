@@ -24,7 +24,7 @@ enum RegionPicker {
     static let stepName = "_picker"
 
     /// Whether the page was asked for by a picker's step button: its form is to come back as typed.
-    static func isStep(_ req: Request) -> Bool { req.query[String.self, at: stepName] != nil }
+    static func isStep(_ req: Request) -> Bool { req.queryValue(stepName) != nil }
 
     /// The code chosen: the deepest level whose choice lies inside the one above it (a village left over
     /// from another province after the province was changed is ignored); "" when nothing is chosen. The

@@ -26,19 +26,19 @@ enum RegionsController {
     static func list(_ req: Request) async throws -> ListPage<Item> {
         let paging = try Paging(req, defaultPer: 50, maxPer: 200)
         var filter = Search()
-        if let level = req.query[String.self, at: "level"], !level.isEmpty {
+        if let level = req.queryValue("level"), !level.isEmpty {
             filter.level = try ValidationFailure.oneOf(level, RegionLevel.self, field: "level")
         }
-        if let parent = req.query[String.self, at: "parent"], !parent.isEmpty {
+        if let parent = req.queryValue("parent"), !parent.isEmpty {
             guard RegionCode.isValid(parent) else { throw ValidationFailure("v.regionCode", field: "parent") }
             filter.parent = parent
         }
-        if let within = req.query[String.self, at: "within"], !within.isEmpty {
+        if let within = req.queryValue("within"), !within.isEmpty {
             let codes = within.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard codes.count <= 50, codes.allSatisfy(RegionCode.isValid) else { throw ValidationFailure("v.regionCode", field: "within") }
             filter.within = codes
         }
-        if let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+        if let q = req.queryValue("q")?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             guard q.count <= 100 else { throw ValidationFailure("v.tooLong", field: "q", "100") }
             filter.q = q
         }

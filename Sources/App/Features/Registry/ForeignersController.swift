@@ -15,7 +15,7 @@ struct ForeignerSearch: Sendable {
 
     init(_ req: Request) throws {
         func param(_ name: String) -> String? {
-            guard let v = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            guard let v = req.queryValue(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
         }
         q = param("q").map { String($0.prefix(100)) }
@@ -75,7 +75,7 @@ enum ReadPurpose: String, CaseIterable {
     /// role has one purpose only (a sponsor reading its own people: service).
     static func of(_ req: Request, fallback: ReadPurpose? = nil) throws -> ReadPurpose {
         let choices = allCases.map(\.rawValue).joined(separator: ", ")
-        guard let raw = req.query[String.self, at: "purpose"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+        guard let raw = req.queryValue("purpose")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
             if let fallback { return fallback }
             throw ValidationFailure("v.purposeRequired", field: "purpose", choices)
         }

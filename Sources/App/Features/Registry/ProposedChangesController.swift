@@ -42,9 +42,9 @@ enum ProposedChangesController {
     }
 
     static func filters(_ req: Request) throws -> (source: String?, status: String) {
-        let source = req.query[String.self, at: "source"].flatMap { $0.isEmpty ? nil : $0 }
+        let source = req.queryValue("source").flatMap { $0.isEmpty ? nil : $0 }
         if let s = source, !ProposedChanges.sources.contains(s) { throw ValidationFailure("v.oneOf", field: "source", ProposedChanges.sources.joined(separator: ", ")) }
-        let status = req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 } ?? "open"
+        let status = req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
         guard ["open", "accepted", "rejected"].contains(status) else { throw ValidationFailure("v.oneOf", field: "status", "open, accepted, rejected") }
         return (source, status)
     }

@@ -116,6 +116,11 @@ enum Rules {
     static func book(_ req: Request) async throws -> RuleBook {
         struct N: Decodable { var n: Int }
         let count = try await (req.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM rules").first(decoding: N.self)?.n ?? 0
+        return try await book(req, count: count)
+    }
+
+    /// The rule book when the caller has just read the table's row count (`SELECT COUNT(*) FROM rules`) in a query of its own.
+    static func book(_ req: Request, count: Int) async throws -> RuleBook {
         let cache = req.application.ruleBookCache
         if let book = cache.book(ifCount: count) { return book }
         let records = try await RuleRecord.query(on: req.db).all()

@@ -36,7 +36,7 @@ enum RulesController {
     }
 
     static func kind(_ req: Request) throws -> RuleKind? {
-        guard let raw = req.query[String.self, at: "kind"], !raw.isEmpty else { return nil }
+        guard let raw = req.queryValue("kind"), !raw.isEmpty else { return nil }
         guard let k = RuleKind(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "kind", RuleKind.allCases.map(\.rawValue).joined(separator: ", ")) }
         return k
     }

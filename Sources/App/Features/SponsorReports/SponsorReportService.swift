@@ -148,7 +148,7 @@ enum SponsorReportService {
 
     /// A report this user may see: the sponsor its own; officers and supervisors those in their jurisdiction. 404 otherwise.
     static func visible(_ id: UUID?, _ req: Request) async throws -> SponsorReport {
-        guard let id, let r = try await SponsorReport.find(id, on: req.db), ScopePolicy.canSee(r, try req.requirePrincipal()) else {
+        guard let id, let r = try await ScopePolicy.sponsorReports(req).filter(\.$id == id).first() else {
             throw Abort(.notFound)
         }
         return r

@@ -251,7 +251,7 @@ enum SponsorReportsController {
     }
 
     static func officerListPage(_ req: Request) async throws -> Response {
-        let status = req.query[String.self, at: "status"].flatMap(SponsorReportStatus.init(rawValue:))?.rawValue ?? "submitted"
+        let status = req.queryValue("status").flatMap(SponsorReportStatus.init(rawValue:))?.rawValue ?? "submitted"
         let paging = try Paging(req)
         let (reports, total) = try await SponsorReportService.list(req, status: status, foreigner: nil, paging: paging)
         let overdue = try await SponsorReportService.obligations(req).filter { $0.status == "overdue" }

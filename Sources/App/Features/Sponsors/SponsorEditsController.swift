@@ -81,7 +81,7 @@ enum SponsorEditsController {
 
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
         let paging = try Paging(req)
-        let q = try ValidationFailure.text(req.query[String.self, at: "q"], "q", max: 100) ?? ""
+        let q = try ValidationFailure.text(req.queryValue("q"), "q", max: 100) ?? ""
         let query = try SponsorsController.search(q, req)
         let total = try await query.copy().countRows()
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
@@ -125,7 +125,7 @@ enum SponsorEditsController {
     }
 
     static func status(_ req: Request) throws -> String {
-        let status = req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 } ?? "open"
+        let status = req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
         guard ["open", "accepted", "rejected"].contains(status) else { throw ValidationFailure("v.oneOf", field: "status", "open, accepted, rejected") }
         return status
     }

@@ -29,7 +29,7 @@ enum SponsorsController {
 
     static func list(_ req: Request) async throws -> Response {
         let paging = try Paging(req)
-        let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces).prefix(100).description ?? ""
+        let q = req.queryValue("q")?.trimmingCharacters(in: .whitespaces).prefix(100).description ?? ""
         let query = try search(q, req)
         let total = try await query.copy().countRows()
         let items = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()

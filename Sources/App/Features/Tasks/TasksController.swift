@@ -178,12 +178,12 @@ enum TasksController {
     // MARK: API
 
     static func listAPI(_ req: Request) async throws -> ListPage<TaskDTO> {
-        let status = try req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }.map { raw -> TaskStatus in
+        let status = try req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 }.map { raw -> TaskStatus in
             guard let s = TaskStatus(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "status", "open, done, cancelled") }
             return s
         }
         let paging = try Paging(req)
-        let (tasks, total) = try await page(try visible(req, assignee: req.query[String.self, at: "assignee"], status: status,
+        let (tasks, total) = try await page(try visible(req, assignee: req.queryValue("assignee"), status: status,
                                                          overdueOnly: try req.queryBool("overdue") ?? false), paging)
         let who = try await assignees(tasks.compactMap(\.id), db: req.db)
         let today = req.application.today
@@ -212,7 +212,7 @@ enum TasksController {
 
     static func page(_ req: Request) async throws -> Response {
         var state = FormState(values: ["dueOn": Day.adding(7, to: req.application.today) ?? req.application.today])
-        if let code = req.query[String.self, at: "report"] { state.values["publicReportCode"] = code }
+        if let code = req.queryValue("report") { state.values["publicReportCode"] = code }
         return try await render(req, form: state)
     }
 
