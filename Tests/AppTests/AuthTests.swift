@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -87,6 +88,21 @@ import VaporTesting
         #expect(AuthController.safeNext("https://evil.example") == nil)
         #expect(AuthController.safeNext("//evil.example") == nil)
         #expect(AuthController.safeNext("/foreigners?page=2") == "/foreigners?page=2")
+    }
+
+    /// The principal is read with the token or session in one query, and a user marked disabled there — whatever
+    /// became of their tokens and sessions — gets no principal on the very next request, by token or by session.
+    @Test func aUserDisabledInTheDatabaseIsRefusedOnTheNextRequest() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=X1234567", headers: bearer(token)).status == .ok)
+            #expect(try await b.get("/lookup").status == .ok)
+            try await (app.db as! any SQLDatabase).raw("UPDATE users SET disabled = \(bind: true) WHERE email = 'supervisor@demo.sinergi.id'").run()
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=X1234567", headers: bearer(token)).status == .unauthorized)
+            #expect(try await b.get("/lookup").status == .seeOther)
+        }
     }
 
     @Test func apiTokensExpire() async throws {

@@ -238,21 +238,28 @@ import Vapor
 
 @Suite struct QueryValueTests {
     /// `queryValue` (the query parsed once per request) reads every parameter as Vapor's own query container does:
-    /// percent-encoding and `+`, repeated keys, empty values, bare and nested keys, malformed encoding, `=` in a value.
+    /// percent-encoding and `+`, repeated keys, empty values, bare and nested keys, malformed values and keys (a
+    /// malformed key fails the whole query), `=` in a value, nesting beyond Vapor's limit.
     @Test func readsWhatVaporsQueryContainerReads() async throws {
         let app = try await Application.make(.testing)
-        defer { Task { try? await app.asyncShutdown() } }
+        let deep = "d" + String(repeating: "[x]", count: 100) + "=1"
         let queries = [
             "passport=A1234567&purpose=fieldCheck", "name=chang+wei", "name=Chang%20Wei%2B", "page=2&page=3", "q=", "q",
             "a[b]=1&a=2", "a=2&a[b]=1", "x=%ZZ", "x=1&x=%ZZ", "x=%ZZ&x=1", "k%20ey=v", "mrz=P%3CIDN%3C%3C&per=5", "v=a=b", "&&page=4&",
-            "purpose=%20supervision%20", "q=%E4%B8%AD%E6%96%87", "",
+            "purpose=%20supervision%20", "q=%E4%B8%AD%E6%96%87", "", "%ZZ=1&passport=X1", "a[b=1&q=x", "a[=1&q=y", "[a]=1&q=z",
+            "=1&q=w", "\(deep)&q=v", "d" + String(repeating: "[x]", count: 99) + "=1&q=u",
         ]
-        let keys = ["passport", "purpose", "name", "page", "q", "a", "x", "k ey", "mrz", "per", "v", "missing"]
+        let keys = ["passport", "purpose", "name", "page", "q", "a", "a]", "x", "k ey", "mrz", "per", "v", "d", "", "missing"]
         for query in queries {
             let req = Request(application: app, method: .GET, url: URI(string: "/api/v1/lookup?\(query)"), on: app.eventLoopGroup.next())
             for key in keys {
                 #expect(req.queryValue(key) == req.query[String.self, at: key], "\(query) \(key)")
             }
         }
+        // The cases above tell the rules apart: a malformed key hides every key; a key nested one level too deep too.
+        #expect(Request(application: app, url: URI(string: "/?a[b=1&passport=X1"), on: app.eventLoopGroup.next()).queryValue("passport") == nil)
+        #expect(Request(application: app, url: URI(string: "/?a[=1"), on: app.eventLoopGroup.next()).queryValue("a") == "1")
+        #expect(Request(application: app, url: URI(string: "/?\(deep)&q=v"), on: app.eventLoopGroup.next()).queryValue("q") == nil)
+        try await app.asyncShutdown()
     }
 }

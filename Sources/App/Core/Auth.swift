@@ -28,7 +28,7 @@ struct Principal: Sendable {
 
     /// The user with the names of their office, agency and sponsor and the office's regencies: one query (it runs on
     /// every request). Read through an API token, the token's own columns come with it.
-    private struct Row: Decodable {
+    fileprivate struct Row: Decodable {
         var user_id: UUID
         var email: String
         var display_name: String
@@ -48,17 +48,22 @@ struct Principal: Sendable {
         var regencies: String?
         var token_expires_at: Date?
         var token_acting_for: UUID?
+        var session_created_at: Date?
+        var session_expires_at: Date?
+        var session_last_seen_at: Date?
+        var session_stage: String?
+        var session_acting_for: UUID?
     }
 
     /// The principal's row, from `source` (a FROM clause naming the user `u`) where `condition` holds.
-    private static func row(_ sql: any SQLDatabase, tokenColumns: Bool, from source: SQLQueryString, where condition: SQLQueryString) async throws -> Row? {
+    /// `extra`: further columns of `source`'s other table, each starting with a comma.
+    private static func row(_ sql: any SQLDatabase, extra: SQLQueryString = "", from source: SQLQueryString, where condition: SQLQueryString) async throws -> Row? {
         let concat: SQLQueryString = sql.dialect.name == "postgresql" ? "string_agg(j.regency_code, ',')" : "group_concat(j.regency_code, ',')"
-        let token: SQLQueryString = tokenColumns ? ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for" : ""
         return try await sql.raw("""
             SELECT u.id AS user_id, u.email, u.display_name, u.role, u.disabled, u.sponsor_admin, u.agent_org, u.office_id, u.agency_id,
                    u.sponsor_id, o.name AS office_name, o.time_zone AS office_time_zone, a.name AS agency_name,
                    a.region_code AS agency_region_code, s.name AS sponsor_name,
-                   (SELECT \(concat) FROM office_jurisdictions j WHERE j.office_id = u.office_id) AS regencies\(token)
+                   (SELECT \(concat) FROM office_jurisdictions j WHERE j.office_id = u.office_id) AS regencies\(extra)
             FROM \(source) LEFT JOIN offices o ON o.id = u.office_id LEFT JOIN agencies a ON a.id = u.agency_id
                  LEFT JOIN sponsors s ON s.id = u.sponsor_id
             WHERE \(condition)
@@ -68,19 +73,44 @@ struct Principal: Sendable {
     /// `today`: grants end on their expiry day; `actingFor`: an agent's chosen company (its latest grant otherwise).
     /// One query (the user with the names and regencies), and for an agent two more (the grants in force, the company chosen).
     static func load(userID: UUID, on db: any Database, today: String, actingFor: UUID? = nil) async throws -> Principal? {
-        guard let user = try await row(db as! any SQLDatabase, tokenColumns: false, from: "users u", where: "u.id = \(bind: userID)") else { return nil }
+        guard let user = try await row(db as! any SQLDatabase, from: "users u", where: "u.id = \(bind: userID)") else { return nil }
         return try await make(user, on: db, today: today, actingFor: actingFor)
     }
 
     /// The principal of an API token that has not expired at `now`, in one query with the token (agents: see `load`).
     static func load(tokenHash: String, now: Date, on db: any Database, today: String) async throws -> Principal? {
-        guard let user = try await row(db as! any SQLDatabase, tokenColumns: true, from: "api_tokens t JOIN users u ON u.id = t.user_id",
-                                       where: "t.token_hash = \(bind: tokenHash)"),
+        guard let user = try await row(db as! any SQLDatabase, extra: ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for",
+                                       from: "api_tokens t JOIN users u ON u.id = t.user_id", where: "t.token_hash = \(bind: tokenHash)"),
               let expires = user.token_expires_at, expires > now else { return nil }
         return try await make(user, on: db, today: today, actingFor: user.token_acting_for)
     }
 
-    private static func make(_ user: Row, on db: any Database, today: String, actingFor: UUID?) async throws -> Principal? {
+    /// A browser session's row and its user's, in one query; the principal is made only when the session is a full
+    /// one (`BrowserSession.principal`). nil: no such session.
+    static func session(tokenHash: String, on db: any Database) async throws -> BrowserSession? {
+        guard let user = try await row(db as! any SQLDatabase, extra: """
+                , s.created_at AS session_created_at, s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at,
+                  s.stage AS session_stage, s.acting_for AS session_acting_for
+                """, from: "user_sessions s JOIN users u ON u.id = s.user_id", where: "s.token_hash = \(bind: tokenHash)"),
+              let created = user.session_created_at, let expires = user.session_expires_at else { return nil }
+        return BrowserSession(createdAt: created, expiresAt: expires, lastSeenAt: user.session_last_seen_at,
+                              stage: user.session_stage.flatMap(SessionStage.init(rawValue:)), user: user)
+    }
+
+    /// A session as `SessionAuthenticator` needs it, with its user's row.
+    struct BrowserSession {
+        let createdAt: Date
+        let expiresAt: Date
+        let lastSeenAt: Date?
+        let stage: SessionStage?
+        fileprivate let user: Row
+
+        func principal(on db: any Database, today: String) async throws -> Principal? {
+            try await Principal.make(user, on: db, today: today, actingFor: user.session_acting_for)
+        }
+    }
+
+    fileprivate static func make(_ user: Row, on db: any Database, today: String, actingFor: UUID?) async throws -> Principal? {
         guard !user.disabled else { return nil }
         let userID = user.user_id
         let role = Role(rawValue: user.role) ?? .sponsor
@@ -177,17 +207,17 @@ struct SessionAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty {
             let hash = Tokens.digest(token)
-            if let session = try await SessionRecord.find(hash, on: req.db) {
+            // The session with its user in one query (it runs on every page).
+            if let session = try await Principal.session(tokenHash: hash, on: req.db) {
                 let now = req.application.clock.now()
-                let stage = session.stageValue
+                let stage = session.stage
                 let idleFor = now.timeIntervalSince(session.lastSeenAt ?? session.createdAt)
                 if session.expiresAt <= now || idleFor > (stage == .code ? SessionStage.codeLifetime : req.application.config.idleTimeout) {
-                    try await session.delete(on: req.db)
+                    try await SessionRecord.query(on: req.db).filter(\.$id == hash).delete()
                     if stage == nil, session.expiresAt > now { req.sessionEndedIdle = true }
                 } else if stage == .code {
-                    req.pendingSignIn = session
-                } else if let p = try await Principal.load(userID: session.$user.id, on: req.db, today: req.application.today, actingFor: session.actingFor),
-                          p.role != .integration {
+                    req.pendingSignIn = try await SessionRecord.find(hash, on: req.db)
+                } else if let p = try await session.principal(on: req.db, today: req.application.today), p.role != .integration {
                     // (The integration role never uses the web pages, whatever session it might hold.)
                     req.principal = p
                     if idleFor > 60 {

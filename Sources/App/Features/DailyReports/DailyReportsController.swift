@@ -216,7 +216,8 @@ enum DailyReportsController {
 
     /// The report if this user may see it: the officer who filed it, or a supervisor of its office. 404 otherwise.
     static func visible(_ id: UUID?, _ req: Request) async throws -> DailyReport {
-        guard let id, let r = try await ScopePolicy.dailyReports(req).filter(\.$id == id).first() else { throw Abort(.notFound) }
+        // A role or account the scope refuses outright (403 for lists) gets the same 404 as a report out of scope.
+        guard let id, let scoped = try? ScopePolicy.dailyReports(req), let r = try await scoped.filter(\.$id == id).first() else { throw Abort(.notFound) }
         return r
     }
 

@@ -325,7 +325,7 @@ enum ImportsController {
 
     /// Accept, reject or undo (back to the engine's verdict) one row's link. Audited; a re-run keeps it.
     static func decide(_ req: Request, importID: UUID, rowID: UUID, decision raw: String, foreignerID: UUID?) async throws -> ImportRow {
-        guard let imp = try await ScopePolicy.imports(req).filter(\.$id == importID).first(),
+        guard let scoped = try? ScopePolicy.imports(req), let imp = try await scoped.filter(\.$id == importID).first(),
               let row = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first() else {
             throw Abort(.notFound)
         }

@@ -119,7 +119,8 @@ enum Rules {
         return try await book(req, count: count)
     }
 
-    /// The rule book when the caller has just read the table's row count (`SELECT COUNT(*) FROM rules`) in a query of its own.
+    /// The rule book when the caller has just read the table's row count (`SELECT COUNT(*) FROM rules`), e.g. as a
+    /// column of its own statement (the look-up's page).
     static func book(_ req: Request, count: Int) async throws -> RuleBook {
         let cache = req.application.ruleBookCache
         if let book = cache.book(ifCount: count) { return book }

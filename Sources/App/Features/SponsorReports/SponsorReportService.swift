@@ -148,7 +148,8 @@ enum SponsorReportService {
 
     /// A report this user may see: the sponsor its own; officers and supervisors those in their jurisdiction. 404 otherwise.
     static func visible(_ id: UUID?, _ req: Request) async throws -> SponsorReport {
-        guard let id, let r = try await ScopePolicy.sponsorReports(req).filter(\.$id == id).first() else {
+        // A role or account the scope refuses outright (403 for lists) gets the same 404 as a report out of scope.
+        guard let id, let scoped = try? ScopePolicy.sponsorReports(req), let r = try await scoped.filter(\.$id == id).first() else {
             throw Abort(.notFound)
         }
         return r
