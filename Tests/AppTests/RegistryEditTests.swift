@@ -31,6 +31,33 @@ import VaporTesting
         return u.email
     }
 
+    /// PATCH: a field left out stays; `null` clears a field that may be empty, exactly as `""` does — the place of
+    /// birth at once, the date of birth as a pending identity change; on a field that cannot be empty, `null` leaves it.
+    @Test func nullClearsWhatAnEmptyValueClearsAndLeftOutStays() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            f.placeOfBirth = "Osaka"
+            try await f.save(on: app.db)
+            let path = "/api/v1/foreigners/\(f.id!)"
+            let left = try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"sex": "\#(f.sex)", "reason": "Periksa"}"#)
+            #expect(left.status == .ok)
+            #expect(try #require(try await Foreigner.find(f.id, on: app.db)).placeOfBirth == "Osaka")
+            let cleared = try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"placeOfBirth": null, "reason": "Tidak tercatat di paspor"}"#)
+            #expect(cleared.status == .ok)
+            #expect(try #require(try await Foreigner.find(f.id, on: app.db)).placeOfBirth == nil)
+            struct P: Decodable { var pendingChangeId: UUID }
+            for body in [#"{"dateOfBirth": null, "reason": "Tanggal lahir tidak diketahui"}"#, #"{"dateOfBirth": "", "reason": "Tanggal lahir tidak diketahui"}"#] {
+                let res = try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", body)
+                #expect(res.status == .accepted, "\(body)")
+                let id = try JSONDecoder().decode(P.self, from: Data(res.body.readableBytesView)).pendingChangeId
+                let change = try #require(try await PendingChange.find(id, on: app.db)).changeList
+                #expect(change.count == 1 && change[0].field == "dateOfBirth" && change[0].new == nil && change[0].old == f.dateOfBirth, "\(body)")
+            }
+            #expect(try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"familyName": null, "reason": "x"}"#).status == .ok)
+            #expect(try #require(try await Foreigner.find(f.id, on: app.db)).familyName == f.familyName)
+        }
+    }
+
     @Test func identityChangesWaitForASecondSupervisor() async throws {
         try await withTestApp { app in
             let f = try await Self.sbyForeigner(app)

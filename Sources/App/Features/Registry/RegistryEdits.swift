@@ -483,3 +483,24 @@ final class PendingChange: Model, @unchecked Sendable {
         return d.sorted { $0.key < $1.key }.map { ($0.key, $0.value.first ?? nil, $0.value.count > 1 ? $0.value[1] : nil) }
     }
 }
+
+extension RegistryEdits.FieldInput {
+    /// PATCH semantics for the fields that may be empty (given names, date and place of birth): left out, a field is
+    /// left as it is; `null` clears it, as `""` does (RFC 7396). Every other field reads `null` as left out, as before.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func clearable(_ key: CodingKeys) throws -> String? {
+            guard c.contains(key) else { return nil }
+            return try c.decodeNil(forKey: key) ? "" : try c.decode(String.self, forKey: key)
+        }
+        familyName = try c.decodeIfPresent(String.self, forKey: .familyName)
+        givenNames = try clearable(.givenNames)
+        dateOfBirth = try clearable(.dateOfBirth)
+        nationality = try c.decodeIfPresent(String.self, forKey: .nationality)
+        passportNumber = try c.decodeIfPresent(String.self, forKey: .passportNumber)
+        sex = try c.decodeIfPresent(String.self, forKey: .sex)
+        placeOfBirth = try clearable(.placeOfBirth)
+        spouseOfCitizen = try c.decodeIfPresent(Bool.self, forKey: .spouseOfCitizen)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+    }
+}
