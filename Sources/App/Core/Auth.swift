@@ -55,7 +55,8 @@ struct Principal: Sendable {
         var session_acting_for: UUID?
     }
 
-    /// The principal's row, from `source` (a FROM clause naming the user `u`) where `condition` holds.
+    /// The principal's row, from `source` (a FROM clause naming the user `u`; `o`, `a`, `s` and `j` are taken) where
+    /// `condition` holds.
     /// `extra`: further columns of `source`'s other table, each starting with a comma.
     private static func row(_ sql: any SQLDatabase, extra: SQLQueryString = "", from source: SQLQueryString, where condition: SQLQueryString) async throws -> Row? {
         let concat: SQLQueryString = sql.dialect.name == "postgresql" ? "string_agg(j.regency_code, ',')" : "group_concat(j.regency_code, ',')"
@@ -89,9 +90,9 @@ struct Principal: Sendable {
     /// one (`BrowserSession.principal`). nil: no such session.
     static func session(tokenHash: String, on db: any Database) async throws -> BrowserSession? {
         guard let user = try await row(db as! any SQLDatabase, extra: """
-                , s.created_at AS session_created_at, s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at,
-                  s.stage AS session_stage, s.acting_for AS session_acting_for
-                """, from: "user_sessions s JOIN users u ON u.id = s.user_id", where: "s.token_hash = \(bind: tokenHash)"),
+                , ss.created_at AS session_created_at, ss.expires_at AS session_expires_at, ss.last_seen_at AS session_last_seen_at,
+                  ss.stage AS session_stage, ss.acting_for AS session_acting_for
+                """, from: "user_sessions ss JOIN users u ON u.id = ss.user_id", where: "ss.token_hash = \(bind: tokenHash)"),
               let created = user.session_created_at, let expires = user.session_expires_at else { return nil }
         return BrowserSession(createdAt: created, expiresAt: expires, lastSeenAt: user.session_last_seen_at,
                               stage: user.session_stage.flatMap(SessionStage.init(rawValue:)), user: user)
