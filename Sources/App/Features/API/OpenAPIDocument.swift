@@ -166,8 +166,10 @@ enum OpenAPIDocument {
             object["format"] = nil
             object["pattern"] = "^[ \t]*[0-9]+(\\.[0-9]+){0,3}[ \t]*(,[ \t]*[0-9]+(\\.[0-9]+){0,3}[ \t]*){0,49}$"
         case "passport-number":
+            // `RegistryEdits.passportNumber`: 5 to 20 letters and digits, with the blanks around them it trims
+            // (Swift's `.whitespaces`: tab and Unicode's space separators).
             object["format"] = nil
-            object["pattern"] = "^[A-Za-z0-9]{5,20}$"
+            object["pattern"] = "^[\\t\\p{Zs}]*[A-Za-z0-9]{5,20}[\\t\\p{Zs}]*$"
         default: break
         }
         return object
