@@ -27,7 +27,7 @@ struct Principal: Sendable {
     var agentForeigners: [UUID]?
 
     /// The user with the names of their office, agency and sponsor and the office's regencies: one query (it runs on
-    /// every request). Read through an API token, the token's own columns come with it.
+    /// every request). Read through an API token or a browser session, that row's own columns come with it.
     fileprivate struct Row: Decodable {
         var user_id: UUID
         var email: String
@@ -56,8 +56,7 @@ struct Principal: Sendable {
     }
 
     /// The principal's row, from `source` (a FROM clause naming the user `u`; `o`, `a`, `s` and `j` are taken) where
-    /// `condition` holds.
-    /// `extra`: further columns of `source`'s other table, each starting with a comma.
+    /// `condition` holds; `extra`: further columns of `source`'s other table, after a comma.
     private static func row(_ sql: any SQLDatabase, extra: SQLQueryString = "", from source: SQLQueryString, where condition: SQLQueryString) async throws -> Row? {
         let concat: SQLQueryString = sql.dialect.name == "postgresql" ? "string_agg(j.regency_code, ',')" : "group_concat(j.regency_code, ',')"
         return try await sql.raw("""
