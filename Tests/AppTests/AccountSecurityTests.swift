@@ -414,6 +414,9 @@ import VaporTesting
             let home = try await admin.get("/")
             #expect(home.status == .ok && home.body.string.contains("id=\"secret-key-missing\""))
             #expect(home.body.string.contains("Kunci server (SINERGI_SECRET_KEY) belum diatur") && home.body.string.contains("sinergi users seal-secrets"))
+            // At the top, before the figures: a notice at the foot of a long page on a phone goes unseen.
+            let body = home.body.string
+            #expect((body.range(of: "secret-key-missing")?.lowerBound ?? body.endIndex) < (body.range(of: "id=\"stats\"")?.lowerBound ?? body.startIndex))
             let officer = Browser(app)
             try await officer.login("supervisor@demo.sinergi.id")
             #expect(!(try await officer.get("/")).body.string.contains("secret-key-missing"))

@@ -24,13 +24,14 @@ extension QueryBuilder {
         // joined fields): for the plain sorted queries of a list only.
         precondition(!query.isUnique && eagerLoaders.isEmpty && query.joins.isEmpty, "pageCountingAll: a plain query only")
         guard !range.isEmpty else { return ([], try await countRows()) }
+        let idKey = Model()._$id.key
         let copy = self.copy().range(range)
-        copy.query.fields = [.extendedPath([Model()._$id.key], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased),
+        copy.query.fields = [.extendedPath([idKey], schema: Model.schemaOrAlias, space: Model.spaceIfNotAliased),
                              .custom(SQLAlias(SQLRaw("COUNT(*) OVER ()"), as: SQLIdentifier(Self.totalColumn)))]
         let collected = Collected<(Model.IDValue, Int)>()
         try await copy.run { output in
             collected.add(Result {
-                (try output.qualifiedSchema(space: Model.spaceIfNotAliased, Model.schemaOrAlias).decode(Model()._$id.key, as: Model.IDValue.self),
+                (try output.qualifiedSchema(space: Model.spaceIfNotAliased, Model.schemaOrAlias).decode(idKey, as: Model.IDValue.self),
                  try output.decode(FieldKey(stringLiteral: Self.totalColumn), as: Int.self))
             })
         }.get()

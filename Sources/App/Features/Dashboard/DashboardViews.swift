@@ -34,6 +34,11 @@ enum DashboardViews {
             intro = "<p>\(L10n.t("dash.sponsored", lang)): <strong>\(p.sponsorName ?? "")</strong></p>"
             extra = sponsorTable(req, m)
         case .admin:
+            // Without the server key the installation runs, but second-factor keys sit in the database in clear: the
+            // administrator is the one who can set it, so the top of his home page says so until it is set.
+            if req.application.config.secretKey == nil {
+                intro = "<p class=\"notice\" id=\"secret-key-missing\">\(L10n.t("dash.secretKeyMissing", lang))</p>"
+            }
             extra = adminPanel(req, m)
         case .integration:
             break
@@ -86,12 +91,7 @@ enum DashboardViews {
 
     static func adminPanel(_ req: Request, _ m: Model) -> HTML {
         let lang = req.language
-        // Without the server key the installation runs, but second-factor keys sit in the database in clear: the
-        // administrator is the one who can set it, so the home page says so until it is set.
-        let keyWarning: HTML = req.application.config.secretKey == nil
-            ? "<p class=\"notice\" id=\"secret-key-missing\">\(L10n.t("dash.secretKeyMissing", lang))</p>" : ""
         return """
-        \(keyWarning)
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.users", lang))</h2>
             <table id="users-by-role"><thead><tr><th>\(L10n.t("dash.role", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>

@@ -167,7 +167,7 @@ enum LookupController {
                    f.total, s.name AS sponsor_name, s.phone AS sponsor_phone,
                    (SELECT a.line FROM addresses a WHERE a.foreigner_id = f.id AND a.is_current = \(bind: true) LIMIT 1) AS address,
                    EXISTS (SELECT 1 FROM field_tasks t WHERE t.foreigner_id = f.id AND t.status = \(bind: TaskStatus.open.rawValue)) AS has_open_tasks,
-                   (SELECT COUNT(*) FROM rules) AS rule_count
+                   \(unsafeRaw: Rules.sizeQuery) AS rule_count
             FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed,
                          COUNT(*) OVER () AS total
                   FROM foreigners WHERE \(scope) AND \(match)

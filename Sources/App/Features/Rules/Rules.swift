@@ -115,12 +115,14 @@ enum Rules {
     /// cheap query; the book's rows decoded as models were a twentieth of a look-up's time.
     static func book(_ req: Request) async throws -> RuleBook {
         struct N: Decodable { var n: Int }
-        let count = try await (req.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM rules").first(decoding: N.self)?.n ?? 0
+        let count = try await (req.db as! any SQLDatabase).raw("SELECT \(unsafeRaw: sizeQuery) AS n").first(decoding: N.self)?.n ?? 0
         return try await book(req, count: count)
     }
 
-    /// The rule book when the caller has just read the table's row count (`SELECT COUNT(*) FROM rules`), e.g. as a
-    /// column of its own statement (the look-up's page).
+    /// The subquery that reads the book's size, the cache's check (a caller may make it a column of its own statement).
+    static let sizeQuery = "(SELECT COUNT(*) FROM rules)"
+
+    /// The rule book when the caller has just read `sizeQuery`, e.g. as a column of its own statement (the look-up's page).
     static func book(_ req: Request, count: Int) async throws -> RuleBook {
         let cache = req.application.ruleBookCache
         if let book = cache.book(ifCount: count) { return book }
