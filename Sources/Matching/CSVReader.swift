@@ -144,11 +144,12 @@ public final class Dataset: @unchecked Sendable {
         frozen = nil
     }
 
-    /// Normalises a batch of raw values on all cores and appends it, keeping row order.
-    public func appendBatch(ids batchIDs: [String], raw: [[String]]) {
+    /// Normalises a batch of raw values on `concurrency` threads (all cores by default) and appends it,
+    /// keeping row order.
+    public func appendBatch(ids batchIDs: [String], raw: [[String]], concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
         let n = batchIDs.count
         guard n > 0 else { return }
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 1_000 + 1))
+        let parts = max(1, min(concurrency, n / 1_000 + 1))
         let size = (n + parts - 1) / parts
         let partials = PartialColumns(count: parts)
         let kinds = fields.map(\.kind)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND …] [--threshold P]
-/// [--one-to-one | --many-to-many] [--max-block-pairs N] [--truth T.csv] --output pairs.csv`
+/// [--one-to-one | --many-to-many] [--bands] [--max-block-pairs N] [--truth T.csv] --output pairs.csv`
 public enum MatchCLI {
     public struct UsageError: Error, CustomStringConvertible { public let description: String }
 
@@ -21,11 +21,14 @@ public enum MatchCLI {
         public var output = ""
         public var maxBlockPairs = 2_000
         public var quiet = false
+        /// The product's reconciliation settings (`ReconciliationBands`): one-to-one, pairs from the review
+        /// band up, and a state (matched, review) per pair.
+        public var bands = false
     }
 
     public static let usage = """
     usage: sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND ...]
-                         [--threshold P] [--one-to-one | --many-to-many] [--max-block-pairs N]
+                         [--threshold P] [--one-to-one | --many-to-many] [--bands] [--max-block-pairs N]
                          [--truth T.csv] [--quiet] --output pairs.csv
       KIND is one of: \(FieldKind.allCases.map(\.rawValue).joined(separator: ", "))
       Without --field, kinds are inferred from header names (given_name, surname, date_of_birth, passport_number, …).
@@ -33,6 +36,9 @@ public enum MatchCLI {
       Linking two files whose ids are unique on each side, each record is used at most once (one-to-one) and
       P defaults to 0.5; otherwise P defaults to the lowest probability that keeps the expected precision of
       the written pairs at 0.99 (never below 0.5). --truth scores the output against known pairs.
+      --bands links as the product's reconciliation of an agency list does (the list is R.csv): one-to-one,
+      pairs from p 0.20 up, with a fourth column state: matched (p ≥ 0.90 and names or document agree) or
+      review; with --truth it also scores the automatic matches and counts the review queue.
     """
 
     public static func parse(_ argv: [String]) throws -> Arguments {
@@ -54,6 +60,7 @@ public enum MatchCLI {
             case "--many-to-many": a.manyToMany = true
             case "--truth": a.truth = try value(flag)
             case "--quiet": a.quiet = true
+            case "--bands": a.bands = true
             case "--threshold":
                 let v = try value(flag)
                 guard let t = Double(v), t > 0, t <= 1 else { throw UsageError(description: "--threshold must be a probability in (0, 1], got \"\(v)\"") }
@@ -77,6 +84,8 @@ public enum MatchCLI {
         if a.id.isEmpty { throw UsageError(description: "--id is required") }
         if a.output.isEmpty { throw UsageError(description: "--output is required") }
         if a.oneToOne && a.manyToMany { throw UsageError(description: "--one-to-one and --many-to-many exclude each other") }
+        if a.bands && a.right == nil { throw UsageError(description: "--bands links two files: give --right") }
+        if a.bands && (a.manyToMany || a.threshold != nil) { throw UsageError(description: "--bands sets one-to-one and its own threshold: leave out --many-to-many and --threshold") }
         if a.fields.count > Pattern.maxFields { throw UsageError(description: "at most \(Pattern.maxFields) --field options") }
         return a
     }
@@ -116,16 +125,19 @@ public enum MatchCLI {
         let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(path)") } }
         say("read \(left.count) + \(right?.count ?? 0) records")
         var options = MatchOptions()
-        options.oneToOne = oneToOne(args, left: left, right: right)
-        options.threshold = args.threshold ?? 0.5
+        let bands = ReconciliationBands()
+        options.oneToOne = args.bands || oneToOne(args, left: left, right: right)
+        options.threshold = args.bands ? bands.reviewAt : args.threshold ?? 0.5
         options.maxPairsPerBlock = args.maxBlockPairs
         say(options.oneToOne ? "one-to-one" : "many-to-many")
         var result = await Matcher.run(left: left, right: right, options: options, progress: say)
-        if args.threshold == nil && !options.oneToOne {
+        if args.threshold == nil && !options.oneToOne && !args.bands {
             let t = defaultThreshold(result.pairs.map(\.probability))
             result.pairs.removeAll { $0.probability < t }
             say(String(format: "threshold %.4f (expected precision ≥ %.2f)", t, targetPrecision))
         }
+
+        let states = args.bands ? result.pairs.map { bands.state($0, left: left, right: right ?? left) } : nil
 
         // Write next to the target and rename, so a failed run leaves no partial output behind.
         let target = URL(fileURLWithPath: args.output)
@@ -135,9 +147,10 @@ public enum MatchCLI {
         }
         do {
             let rightIDs = (right ?? left).ids
-            var chunk = "left_id,right_id,probability\n"
-            for p in result.pairs {
-                chunk += "\(csvField(left.ids[p.left])),\(csvField(rightIDs[p.right])),\(String(format: "%.6f", p.probability))\n"
+            var chunk = args.bands ? "left_id,right_id,probability,state\n" : "left_id,right_id,probability\n"
+            for (k, p) in result.pairs.enumerated() {
+                chunk += "\(csvField(left.ids[p.left])),\(csvField(rightIDs[p.right])),\(String(format: "%.6f", p.probability))"
+                chunk += states.map { ",\($0[k].rawValue)\n" } ?? "\n"
                 if chunk.utf8.count > 1 << 20 { try out.write(contentsOf: Data(chunk.utf8)); chunk = "" }
             }
             try out.write(contentsOf: Data(chunk.utf8))
@@ -159,9 +172,21 @@ public enum MatchCLI {
             for b in Evaluation.calibration(result.pairs.map { ($0.probability, truth.contains(Evaluation.key($0.left, $0.right))) }) where b.pairs > 0 {
                 text += String(format: "  [%.2f, %.2f%@ %8d  %.4f\n", b.lower, b.upper, b.upper == 1 ? "]" : ")", b.pairs, b.share)
             }
+            if let states { text += bandsReport(result.pairs, states: states, truth: truth, listRows: other.count) }
             text += Evaluation.labelledReport(left: left, right: other, truth: truth, model: result.model)
             FileHandle.standardError.write(Data(text.utf8))
         }
+    }
+
+    /// What the reconciliation's bands give against known pairs: the automatic matches' precision and
+    /// recall, both bands' together, and the review queue as a share of the list's (right file's) rows.
+    static func bandsReport(_ pairs: [MatchPair], states: [ReconciliationBands.State], truth: Set<UInt64>, listRows: Int) -> String {
+        let automatic = zip(pairs, states).filter { $0.1 == .matched }.map(\.0)
+        let review = states.filter { $0 == .review }.count
+        let a = Evaluation.scores(predicted: automatic, truth: truth), b = Evaluation.scores(predicted: pairs, truth: truth)
+        return String(format: "reconciliation bands: automatic %d pairs, precision %.4f, recall %.4f, F1 %.4f; "
+                      + "automatic + review precision %.4f, recall %.4f; review %d rows = %.2f %% of the list's %d rows\n",
+                      automatic.count, a.precision, a.recall, a.f1, b.precision, b.recall, review, 100 * Double(review) / Double(max(listRows, 1)), listRows)
     }
 
     /// The precision the default threshold keeps when records may be reused.

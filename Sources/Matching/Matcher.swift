@@ -164,39 +164,32 @@ public enum Matcher {
         let scoring = patternLogOdds, compared = candidates
         let chunks = max(1, options.concurrency * 2)
         let size = (codes.count + chunks - 1) / chunks
-        var pairs: [MatchPair] = await withTaskGroup(of: [MatchPair].self) { group in
-            for c in 0..<chunks {
-                let lo = c * size, hi = min(codes.count, lo + size)
-                if lo >= hi { continue }
-                group.addTask {
-                    var out: [MatchPair] = []
-                    for k in lo..<hi {
-                        let entry = scoring[codes[k]]!
-                        let i = Int(compared[k] >> 32), j = Int(compared[k] & 0xFFFF_FFFF)
-                        var odds = entry.odds
-                        for f in entry.exactTF {
-                            odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
-                        }
-                        if let logU = entry.jointNames { odds += logU - log2(tf.nameFrequency(left: i, right: j)) }
-                        if !entry.group.isEmpty {
-                            var strongest = 0.0
-                            for g in entry.group {
-                                var w = g.weight
-                                if g.exact { w += log2(model.u[g.field][fields[g.field].kind.levels - 1] / tf.frequency(g.field, left: i, right: j)) }
-                                if w > 0 { strongest = max(strongest, w) } else { odds += w }
-                            }
-                            odds += strongest
-                        }
-                        let p = 1 / (1 + pow(2, -odds))
-                        if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
-                    }
-                    return out
+        var pairs: [MatchPair] = await Parallel.map(chunks, width: options.concurrency) { c in
+            var out: [MatchPair] = []
+            let lo = c * size, hi = min(codes.count, lo + size)
+            if lo >= hi { return out }
+            for k in lo..<hi {
+                let entry = scoring[codes[k]]!
+                let i = Int(compared[k] >> 32), j = Int(compared[k] & 0xFFFF_FFFF)
+                var odds = entry.odds
+                for f in entry.exactTF {
+                    odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
                 }
+                if let logU = entry.jointNames { odds += logU - log2(tf.nameFrequency(left: i, right: j)) }
+                if !entry.group.isEmpty {
+                    var strongest = 0.0
+                    for g in entry.group {
+                        var w = g.weight
+                        if g.exact { w += log2(model.u[g.field][fields[g.field].kind.levels - 1] / tf.frequency(g.field, left: i, right: j)) }
+                        if w > 0 { strongest = max(strongest, w) } else { odds += w }
+                    }
+                    odds += strongest
+                }
+                let p = 1 / (1 + pow(2, -odds))
+                if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
             }
-            var all: [MatchPair] = []
-            for await part in group { all.append(contentsOf: part) }
-            return all
-        }
+            return out
+        }.flatMap { $0 }
         if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
@@ -284,15 +277,8 @@ public enum Matcher {
         var out: [[UInt64]] = []
         for rule in rules {
             let chunk = max(1, (data.count + concurrency - 1) / concurrency)
-            let parts = await withTaskGroup(of: (Int, [UInt64]).self) { group in
-                for c in 0..<concurrency {
-                    let lo = c * chunk, hi = min(data.count, lo + chunk)
-                    if lo >= hi { continue }
-                    group.addTask { (c, (lo..<hi).map { i in rule.key(data, i).map(Blocking.hash) ?? 0 }) }
-                }
-                var parts = [[UInt64]](repeating: [], count: concurrency)
-                for await (c, p) in group { parts[c] = p }
-                return parts
+            let parts = await Parallel.map(concurrency, width: concurrency) { c in
+                (min(data.count, c * chunk)..<min(data.count, c * chunk + chunk)).map { i in rule.key(data, i).map(Blocking.hash) ?? 0 }
             }
             out.append(parts.flatMap { $0 })
         }
@@ -313,37 +299,45 @@ public enum Matcher {
     static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: [UInt32], profile: [UInt64: Double]) {
         let chunks = max(1, min(options.concurrency * 4, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
-        return await withTaskGroup(of: (Int, [UInt32], [UInt64: Double]).self) { group in
-            for c in 0..<chunks {
-                let lo = c * size, hi = min(pairs.count, lo + size)
-                if lo >= hi { continue }
-                group.addTask {
-                    var out = [UInt32](repeating: 0, count: hi - lo)
-                    var profile: [UInt64: Double] = [:]
-                    let lv = left.views, rv = right.views
-                    for k in lo..<hi {
-                        let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
-                        let code = Pattern.encode(lv, i, rv, j)
-                        out[k - lo] = code
-                        if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
-                    }
-                    return (c, out, profile)
-                }
-            }
-            var parts = [[UInt32]](repeating: [], count: chunks)
+        let parts = await Parallel.map(chunks, width: options.concurrency) { c in
+            let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
+            var out = [UInt32](repeating: 0, count: hi - lo)
             var profile: [UInt64: Double] = [:]
-            for await (c, part, p) in group {
-                parts[c] = part
-                profile.merge(p, uniquingKeysWith: +)
+            let lv = left.views, rv = right.views
+            for k in lo..<hi {
+                let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
+                let code = Pattern.encode(lv, i, rv, j)
+                out[k - lo] = code
+                if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
             }
-            return (parts.flatMap { $0 }, profile)
+            return (out, profile)
         }
+        var profile: [UInt64: Double] = [:]
+        for p in parts { profile.merge(p.1, uniquingKeysWith: +) }
+        return (parts.flatMap(\.0), profile)
     }
 
     /// Each field's agreement level and weight for one pair: why the pair scored as it did.
     public static func explain(left: Dataset, _ i: Int, right: Dataset, _ j: Int, model: FellegiSunterModel) -> [(field: String, level: Int, weight: Double)] {
         let levels = Pattern.decode(Pattern.encode(left: left, i, right: right, j), fields: left.fields.count)
         return levels.enumerated().map { (f, l) in (left.fields[f].column, l, model.weight(field: f, level: l)) }
+    }
+}
+
+/// Chunks of work on Swift's cooperative threads, at most `width` at a time, results in chunk order. A
+/// background reconciliation passes one less than the cores: the pages' requests run on the same threads.
+enum Parallel {
+    static func map<T: Sendable>(_ chunks: Int, width: Int, _ work: @escaping @Sendable (Int) -> T) async -> [T] {
+        await withTaskGroup(of: (Int, T).self) { group in
+            var results = [T?](repeating: nil, count: chunks)
+            var next = 0
+            while next < min(chunks, max(1, width)) { let c = next; group.addTask { (c, work(c)) }; next += 1 }
+            for await (c, value) in group {
+                results[c] = value
+                if next < chunks { let n = next; group.addTask { (n, work(n)) }; next += 1 }
+            }
+            return results.map { $0! }
+        }
     }
 }
 

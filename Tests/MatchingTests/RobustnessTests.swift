@@ -202,3 +202,79 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         #expect(Compare.date(19840614, 19840614) == 4)
     }
 }
+
+/// The product's reconciliation settings, shared with `sinergi match --bands`.
+@Suite struct ReconciliationBandsTests {
+    private let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                        FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "passport_number", kind: .id)]
+
+    private func data(_ rows: [[String]]) -> Dataset {
+        let d = Dataset(fields: spec)
+        for (k, r) in rows.enumerated() { d.append(id: "\(k)", values: r) }
+        return d
+    }
+
+    @Test func statesFollowTheBandsAndTheNameRule() {
+        let bands = ReconciliationBands()
+        #expect(bands.state(probability: 0.95, namesOrDocumentAgree: true) == .matched)
+        #expect(bands.state(probability: 0.95, namesOrDocumentAgree: false) == .review)
+        #expect(bands.state(probability: 0.90, namesOrDocumentAgree: true) == .matched)
+        #expect(bands.state(probability: 0.899, namesOrDocumentAgree: true) == .review)
+        #expect(bands.state(probability: 0.20, namesOrDocumentAgree: false) == .review)
+        #expect(bands.state(probability: 0.199, namesOrDocumentAgree: true) == .unmatched)
+    }
+
+    /// A father and son share a family name and little else; a renewed passport leaves names to agree;
+    /// names swapped between the fields still agree; the same document agrees whatever the names say.
+    @Test func namesAgreeOnlyWhenEveryNameFieldIsAlike() {
+        let registry = data([["WONG", "WEI MING", "1960-03-02", "E1234567"], ["WONG", "WEI MING", "1960-03-02", "E1234567"],
+                             ["LI", "NA", "1990-05-05", "G7654321"], ["SMITH", "JOHN", "1971-01-09", "123456789"]])
+        let list = data([["WONG", "KAI", "1990-03-02", "E9999999"], ["WONG", "WAI MING", "1960-03-02", "K5551234"],
+                         ["NA", "LI", "1990-05-05", ""], ["JONES", "PETER", "1971-01-09", "I23456789"]])
+        let bands = ReconciliationBands()
+        #expect(!bands.namesOrDocumentAgree(left: registry, 0, right: list, 0))    // same family, another given name
+        #expect(bands.namesOrDocumentAgree(left: registry, 1, right: list, 1))     // respelt given name, renewed passport
+        #expect(bands.namesOrDocumentAgree(left: registry, 2, right: list, 2))     // names swapped between the fields
+        #expect(bands.namesOrDocumentAgree(left: registry, 3, right: list, 3))     // same passport (I read as 1)
+        var strict = ReconciliationBands()
+        strict.automaticNameLevel = 4
+        #expect(!strict.namesOrDocumentAgree(left: registry, 1, right: list, 1))
+    }
+
+    @Test func theCommandLineTakesTheBandsForLinkageOnly() throws {
+        let a = try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--bands", "--output", "o.csv"])
+        #expect(a.bands)
+        #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id", "--bands", "--output", "o"]) }
+        #expect(throws: MatchCLI.UsageError.self) {
+            try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--bands", "--threshold", "0.5", "--output", "o"])
+        }
+        #expect(throws: MatchCLI.UsageError.self) {
+            try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--bands", "--many-to-many", "--output", "o"])
+        }
+    }
+
+    /// On the committed fixture: every pair written carries a state, pairs from the review band up, each
+    /// record once, and the automatic matches are at least as precise as all pairs together.
+    @Test func theCommandWritesAStatePerPair() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bands-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("pairs.csv").path
+        let code = await MatchCLI.main(["--left", fixture("left"), "--right", fixture("right"), "--id", "id", "--bands", "--quiet", "--output", out])
+        #expect(code == 0)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(lines.first == ["left_id", "right_id", "probability", "state"])
+        let rows = lines.dropFirst()
+        #expect(rows.count > 100)
+        #expect(rows.allSatisfy { $0.count == 4 && Double($0[2])! >= 0.2 && ["matched", "review"].contains($0[3]) })
+        #expect(Set(rows.map { $0[0] }).count == rows.count && Set(rows.map { $0[1] }).count == rows.count)
+        #expect(rows.contains { $0[3] == "review" } && rows.contains { $0[3] == "matched" })
+        #expect(rows.filter { $0[3] == "matched" }.allSatisfy { Double($0[2])! >= 0.9 })
+        let truth = try String(contentsOfFile: fixture("truth"), encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+        let known = Set(truth)
+        func precision(_ r: [[String]]) -> Double { Double(r.filter { known.contains("\($0[0]),\($0[1])") }.count) / Double(max(r.count, 1)) }
+        let automatic = rows.filter { $0[3] == "matched" }
+        #expect(precision(automatic) >= precision(Array(rows)))
+        #expect(precision(automatic) >= 0.99)
+    }
+}

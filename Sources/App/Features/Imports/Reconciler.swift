@@ -8,17 +8,17 @@ import Vapor
 /// learnt on this list and registry), companies by NPWP/NIB and normalised name. Rows a person has
 /// decided (accepted/rejected) keep their decision; only the engine's verdict is refreshed.
 enum Reconciler {
-    /// At or above: matched automatically. Between: review queue. Below: unmatched.
-    static let acceptAt = 0.90
-    static let reviewAt = 0.20
+    /// Matched, review and unmatched: the engine's documented reconciliation settings (`ReconciliationBands`:
+    /// automatic at p ≥ 0.90 when names or passport agree, review from 0.20), the same that
+    /// `sinergi match --bands` measures on the benchmark sets.
+    static let bands = ReconciliationBands()
 
     struct Verdict: Sendable {
         var rowID: UUID
         var targetID: UUID
         var probability: Double
         var explanation: [Contribution]
-        /// False when the score alone would match but names and passport disagree (see `namesOrPassportAgree`).
-        var mayAutoMatch = true
+        var state: MatchState
     }
 
     /// One field's part in a score: agreement level (-1 missing, 0 disagree … highest exact) and
@@ -31,22 +31,19 @@ enum Reconciler {
         var exact: Bool?
     }
 
-    static func state(_ p: Double) -> MatchState { p >= acceptAt ? .matched : p >= reviewAt ? .review : .unmatched }
+    static func state(_ s: ReconciliationBands.State) -> MatchState {
+        switch s {
+        case .matched: .matched
+        case .review: .review
+        case .unmatched: .unmatched
+        }
+    }
 
     /// One name field when the list has a single name column; family and given names apart when it has both.
     static func personFields(splitNames: Bool) -> [FieldSpec] {
         let names = splitNames ? [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name)] : [FieldSpec(column: "name", kind: .name)]
         return names + [FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "passport_number", kind: .id),
                         FieldSpec(column: "nationality", kind: .category), FieldSpec(column: "sex", kind: .category)]
-    }
-
-    /// An automatic match needs the names to look alike (Jaro-Winkler ≥ 0.80 on the sorted name words) or
-    /// the same passport: on a large registry, date of birth + nationality + sex alone make strong-looking
-    /// pairs of different people. Pairs that fail go to review instead.
-    static func namesOrPassportAgree(_ a: String, _ b: String, passportA: String?, passportB: String?) -> Bool {
-        if let x = passportA.map(Normalize.documentID), let y = passportB.map(Normalize.documentID), !x.isEmpty, x == y { return true }
-        let x = Normalize.nameTokens(a).sorted().joined(separator: " "), y = Normalize.nameTokens(b).sorted().joined(separator: " ")
-        return !x.isEmpty && Similarity.jaroWinkler(x, y) >= 0.80
     }
 
     /// Runs the whole reconciliation of one import and stores it. `progress` gets 0…100.
@@ -85,28 +82,27 @@ enum Reconciler {
         let left = Dataset(fields: fields), right = Dataset(fields: fields)
         let leftNames = split ? [rows.map { $0.family_name ?? "" }, rows.map { $0.given_names ?? "" }] : [rows.map(\.name)]
         let rightNames = split ? [registry.map(\.family_name), registry.map(\.given_names)] : [registry.map(\.full_name)]
-        left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
-            rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
-        ])
-        right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: rightNames + [
-            registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" }, registry.map(\.nationality), registry.map(\.sex),
-        ])
-        await progress(45)
         var options = MatchOptions()
-        options.threshold = reviewAt
+        options.threshold = bands.reviewAt
         options.oneToOne = true
         // A background job: leave one core to the pages (on two cores, Swift's cooperative pool has two threads).
         options.concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
+            rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
+        ], concurrency: options.concurrency)
+        right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: rightNames + [
+            registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" }, registry.map(\.nationality), registry.map(\.sex),
+        ], concurrency: options.concurrency)
+        await progress(45)
         let result = await Matcher.run(left: left, right: right, options: options)
         try Task.checkCancellation()
         await progress(80)
         return result.pairs.map { pair in
             let parts = Matcher.explain(left: left, pair.left, right: right, pair.right, model: result.model)
-            let a = rows[pair.left], b = registry[pair.right]
-            return Verdict(rowID: a.id, targetID: b.id, probability: pair.probability,
+            return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
                            explanation: parts.enumerated().map { (f, c) in
                                Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == fields[f].kind.levels - 1) },
-                           mayAutoMatch: namesOrPassportAgree(a.name, b.full_name, passportA: a.passport_number, passportB: b.passport_number))
+                           state: state(bands.state(pair, left: left, right: right)))
         }
     }
 
@@ -150,7 +146,8 @@ enum Reconciler {
             guard let (k, p) = best else { continue }
             let nameScore = Similarity.jaroWinkler(key, keys[k])
             parts.append(Contribution(field: "name", level: key == keys[k] ? 2 : nameScore >= 0.85 ? 1 : 0, weight: ((nameScore * 10).rounded() / 10), exact: key == keys[k]))
-            out.append(Verdict(rowID: r.id, targetID: sponsors[k].id, probability: p, explanation: parts))
+            out.append(Verdict(rowID: r.id, targetID: sponsors[k].id, probability: p, explanation: parts,
+                               state: state(bands.state(probability: p, namesOrDocumentAgree: true))))
         }
         return out
     }
@@ -179,7 +176,7 @@ enum Reconciler {
                 try await stillReconciling(tx)
                 let sql = tx as! any SQLDatabase
                 for (v, json) in chunk {
-                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: (v.mayAutoMatch ? state(v.probability) : .review).rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: v.state.rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
                 }
             }
         }

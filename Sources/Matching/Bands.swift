@@ -1,0 +1,44 @@
+/// How the product's reconciliation of an agency list (issue 9) turns the pairs of a one-to-one run into
+/// three states. It is the same engine, model and pairs as `sinergi match`; these are its only settings
+/// beyond it, and `sinergi match --bands` applies them to any pair of files so that they can be measured
+/// on every labelled set (docs/performance.md).
+public struct ReconciliationBands: Sendable, Equatable {
+    /// At or above, with names or document agreeing: matched without a person looking.
+    public var acceptAt = 0.90
+    /// At or above (and not matched): the review queue. Below: unmatched.
+    public var reviewAt = 0.20
+    /// An automatic match also needs a document number that agrees exactly, or every name field present on
+    /// both sides at least this level in the engine's own comparison (1: alike; names swapped between
+    /// fields compared crosswise). A parent and child share a family name, date-of-birth look-alikes on a
+    /// large registry share nationality and sex: such pairs go to review however strong the rest looks.
+    public var automaticNameLevel = 1
+
+    public init() {}
+
+    public enum State: String, Sendable, CaseIterable { case matched, review, unmatched }
+
+    public func state(probability p: Double, namesOrDocumentAgree: Bool) -> State {
+        if p < reviewAt { return .unmatched }
+        return p >= acceptAt && namesOrDocumentAgree ? .matched : .review
+    }
+
+    public func state(_ pair: MatchPair, left: Dataset, right: Dataset) -> State {
+        state(probability: pair.probability, namesOrDocumentAgree: namesOrDocumentAgree(left: left, pair.left, right: right, pair.right))
+    }
+
+    /// Whether a document number agrees exactly, or every name field present on both sides reaches
+    /// `automaticNameLevel`.
+    public func namesOrDocumentAgree(left: Dataset, _ i: Int, right: Dataset, _ j: Int) -> Bool {
+        let kinds = left.fields.map(\.kind)
+        let levels = Pattern.decode(Pattern.encode(left: left, i, right: right, j), fields: kinds.count)
+        var names = 0, namesAlike = 0
+        for (f, kind) in kinds.enumerated() {
+            if kind == .id && levels[f] == kind.levels - 1 { return true }
+            if kind == .name && levels[f] >= 0 {
+                names += 1
+                if levels[f] >= automaticNameLevel { namesAlike += 1 }
+            }
+        }
+        return names > 0 && namesAlike == names
+    }
+}
