@@ -303,12 +303,15 @@ public enum Matcher {
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
             var out = [UInt32](repeating: 0, count: hi - lo)
             var profile: [UInt64: Double] = [:]
-            let lv = left.views, rv = right.views
-            for k in lo..<hi {
-                let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
-                let code = Pattern.encode(lv, i, rv, j)
-                out[k - lo] = code
-                if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
+            ColumnView.withRaw(left.views) { lv in
+                ColumnView.withRaw(right.views) { rv in
+                    for k in lo..<hi {
+                        let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
+                        let code = Pattern.encode(lv, i, rv, j)
+                        out[k - lo] = code
+                        if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
+                    }
+                }
             }
             return (out, profile)
         }
@@ -346,11 +349,11 @@ enum Pattern {
     static let maxFields = 12
 
     static func encode(left: Dataset, _ i: Int, right: Dataset, _ j: Int) -> UInt32 {
-        encode(left.views, i, right.views, j)
+        ColumnView.withRaw(left.views) { l in ColumnView.withRaw(right.views) { r in encode(l, i, r, j) } }
     }
 
     @inline(__always)
-    static func encode(_ cols: [ColumnView], _ i: Int, _ other: [ColumnView], _ j: Int) -> UInt32 {
+    static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int) -> UInt32 {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cols.count) { levels in
             for f in cols.indices { levels[f] = Compare.level(cols[f], i, other[f], j) }
             // Given and family names swapped between sources, perhaps also misspelt or shortened

@@ -1,6 +1,8 @@
 /// String comparators on byte strings (names and ids are folded to ASCII before they get here).
 /// All are allocation-free for inputs up to 64 bytes, which covers real names and document numbers.
 public enum Similarity {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
     /// Jaro-Winkler similarity in [0, 1] with the standard prefix scale 0.1 and prefix up to 4.
     public static func jaroWinkler(_ a: String, _ b: String) -> Double {
         var a = a, b = b
@@ -108,33 +110,33 @@ public enum Similarity {
     }
 
     /// Edit distance of two strings' UTF-8 bytes, capped: returns `limit + 1` once it must exceed `limit`.
-    /// Works on the bytes in place, with rows on the stack, so it allocates nothing.
     public static func editDistance(_ a: String, _ b: String, transpositions: Bool, limit: Int) -> Int {
         var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = x.count, m = y.count
-                if abs(n - m) > limit { return limit + 1 }
-                if n == 0 || m == 0 { return max(n, m) }
-                return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
-                    var prev2 = rows.baseAddress!, prev = prev2 + (m + 1), cur = prev + (m + 1)
-                    for j in 0...m { prev[j] = j; prev2[j] = 0 }
-                    for i in 1...n {
-                        cur[0] = i
-                        var rowMin = i
-                        for j in 1...m {
-                            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-                            if transpositions && i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
-                            cur[j] = v
-                            rowMin = min(rowMin, v)
-                        }
-                        if rowMin > limit { return limit + 1 }
-                        (prev2, prev, cur) = (prev, cur, prev2)
-                    }
-                    return min(prev[m], limit + 1)
+        return a.withUTF8 { x in b.withUTF8 { y in editDistance(x, y, transpositions: transpositions, limit: limit) } }
+    }
+
+    /// `editDistance` on bytes in place, with rows on the stack, so it allocates nothing.
+    static func editDistance(_ x: Bytes, _ y: Bytes, transpositions: Bool, limit: Int) -> Int {
+        let n = x.count, m = y.count
+        if abs(n - m) > limit { return limit + 1 }
+        if n == 0 || m == 0 { return max(n, m) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
+            var prev2 = rows.baseAddress!, prev = prev2 + (m + 1), cur = prev + (m + 1)
+            for j in 0...m { prev[j] = j; prev2[j] = 0 }
+            for i in 1...n {
+                cur[0] = i
+                var rowMin = i
+                for j in 1...m {
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                    if transpositions && i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                    cur[j] = v
+                    rowMin = min(rowMin, v)
                 }
+                if rowMin > limit { return limit + 1 }
+                (prev2, prev, cur) = (prev, cur, prev2)
             }
+            return min(prev[m], limit + 1)
         }
     }
 
@@ -146,8 +148,8 @@ public enum Similarity {
         return Double(inter) / Double(sa.union(sb).count)
     }
 
-    /// `tokenSet` for token lists already sorted and without repeats: a merge, no allocation.
-    static func sortedTokenSet(_ a: [String], _ b: [String]) -> Double {
+    /// `tokenSet` for token hashes already sorted and without repeats: a merge, no allocation.
+    static func sortedTokenSet(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
         var i = 0, j = 0, shared = 0
         while i < a.count && j < b.count {
@@ -159,23 +161,34 @@ public enum Similarity {
     /// Order-insensitive fuzzy similarity of two token lists: each token of the shorter list is paired
     /// with its best Jaro-Winkler partner in the other (each used once), weighted by token length.
     public static func tokenAlignment(_ a: [String], _ b: [String]) -> Double {
+        let x = a.joined(separator: " "), y = b.joined(separator: " ")
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
-        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
-        var total = 0.0, weight = 0.0
-        for t in short {
-            var best = 0.0, bestIndex = -1
-            for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
-                let s = t == u ? 1 : jaroWinkler(t, u)
-                if s > best { best = s; bestIndex = k }
+        return Array(x.utf8).withUnsafeBufferPointer { xs in Array(y.utf8).withUnsafeBufferPointer { ys in tokenAlignment(xs, ys) } }
+    }
+
+    /// `tokenAlignment` of two names given as their space-separated tokens' bytes, in place.
+    static func tokenAlignment(_ x: Bytes, _ y: Bytes) -> Double {
+        Tokens.with(x) { a in
+            Tokens.with(y) { b in
+                if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
+                let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+                var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
+                var total = 0.0, weight = 0.0
+                for t in short {
+                    var best = 0.0, bestIndex = -1
+                    for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
+                        let s = Tokens.equal(t, u) ? 1 : jaroWinkler(t, u)
+                        if s > best { best = s; bestIndex = k }
+                    }
+                    if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
+                    let w = Double(max(t.count, 1))
+                    total += best * w; weight += w
+                }
+                // Tokens of the longer list left unpaired count against the score, at half weight.
+                for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.count) * 0.5 }
+                return total / weight
             }
-            if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
-            let w = Double(max(t.utf8.count, 1))
-            total += best * w; weight += w
         }
-        // Tokens of the longer list left unpaired count against the score, at half weight.
-        for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.utf8.count) * 0.5 }
-        return total / weight
     }
 
     /// American Soundex of a folded token (`ROBERT` → `R163`); letters only, empty for none.
@@ -203,5 +216,39 @@ public enum Similarity {
         if out.isEmpty { return "" }
         while out.count < 4 { out.append(0x30) }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A folded name's tokens are its bytes between single spaces: compared where they lie, never copied.
+enum Tokens {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// The tokens of `x` (split on spaces, empty ones skipped), on the stack for the call.
+    @inline(__always)
+    static func with<R>(_ x: Bytes, _ body: (UnsafeBufferPointer<Bytes>) -> R) -> R {
+        var count = 0, inToken = false
+        for c in x { if c == 0x20 { inToken = false } else if !inToken { inToken = true; count += 1 } }
+        return withUnsafeTemporaryAllocation(of: Bytes.self, capacity: max(count, 1)) { out in
+            var n = 0, start = -1
+            for k in 0...x.count {
+                let space = k == x.count || x[k] == 0x20
+                if space && start >= 0 { out[n] = Bytes(rebasing: x[start..<k]); n += 1; start = -1 }
+                else if !space && start < 0 { start = k }
+            }
+            return body(UnsafeBufferPointer(rebasing: out[0..<n]))
+        }
+    }
+
+    @inline(__always)
+    static func equal(_ a: Bytes, _ b: Bytes) -> Bool {
+        a.count == b.count && Similarity.memcmpEqual(a, b)
+    }
+
+    /// How many tokens `x` has.
+    @inline(__always)
+    static func count(_ x: Bytes) -> Int {
+        var count = 0, inToken = false
+        for c in x { if c == 0x20 { inToken = false } else if !inToken { inToken = true; count += 1 } }
+        return count
     }
 }
