@@ -189,15 +189,24 @@ public final class Dataset: @unchecked Sendable {
             indices.append(k)
         }
         let data = Dataset(fields: fields)
-        // Rows are read in batches; each batch is normalised on every core, then appended in order.
+        // Rows are read in batches; each batch is normalised on every core while the next one is read,
+        // then appended in order (one batch at a time: the next waits for the one before).
         let batchSize = 65_536
         var ids: [String] = []
         var raw: [[String]] = fields.map { _ in [] }
+        var rowsRead = 0
+        let pending = DispatchGroup()
+        defer { pending.wait() }     // also when a bad row ends the reading: nothing runs on afterwards
         func flush() {
-            data.appendBatch(ids: ids, raw: raw)
-            ids.removeAll(keepingCapacity: true)
-            for f in raw.indices { raw[f].removeAll(keepingCapacity: true) }
-            progress?(data.count)
+            let batchIDs = ids, batchRaw = raw
+            ids = []; raw = fields.map { _ in [] }
+            pending.wait()
+            pending.enter()
+            DispatchQueue.global().async {
+                data.appendBatch(ids: batchIDs, raw: batchRaw)
+                pending.leave()
+            }
+            progress?(rowsRead)
         }
         while let row = try reader.next() {
             guard row.count == header.count else {
@@ -207,9 +216,11 @@ public final class Dataset: @unchecked Sendable {
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
             ids.append(id)
             for (n, k) in indices.enumerated() { raw[n].append(row[k]) }
+            rowsRead += 1
             if ids.count == batchSize { flush() }
         }
         if !ids.isEmpty { flush() }
+        pending.wait()
         return data
     }
 }

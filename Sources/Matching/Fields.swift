@@ -50,6 +50,35 @@ struct Packed<Item: BitwiseCopyable & Sendable>: Sendable {
     }
 }
 
+extension Packed where Item == UInt8 {
+    static var seed: UInt64 { 0xcbf2_9ce4_8422_2325 }
+
+    /// FNV-1a of `bytes`, continuing from `h`.
+    @inline(__always)
+    static func fnv(_ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = h
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    static func fnv(_ h: UInt64, _ other: UInt64) -> UInt64 {
+        var h = h
+        for k in 0..<8 { h = (h ^ ((other >> (8 * UInt64(k))) & 0xFF)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// Each value's 64-bit hash: values that are equal hash equal (counting values without strings).
+    func hashes() -> [UInt64] {
+        items.withUnsafeBufferPointer { items in
+            var start = 0
+            return ends.map { end in
+                defer { start = end }
+                return Packed.fnv(Packed.seed, UnsafeBufferPointer(rebasing: items[start..<end]))
+            }
+        }
+    }
+}
+
 /// One field's normalised values for every record of a data set, stored column-wise.
 final class FieldColumn: @unchecked Sendable {
     let kind: FieldKind

@@ -100,6 +100,7 @@ public enum Matcher {
         // training on a rule sees every pair in that rule's blocks, not only those it found first.
         let keyTables = KeyTables(left: leftKeys, right: rightKeys, used: usedLeft)
         let (codes, profile) = await patterns(of: candidates, left: left, right: rightData, keys: keyTables, options: options)
+        progress?("compared: \(profile.count) distinct agreement patterns")
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
         var rng = SplitMix64(seed: options.seed)
@@ -128,6 +129,7 @@ public enum Matcher {
         // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
         // replaced by the value's frequency (as splink's term-frequency adjustments do).
         let tf = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies)
+        progress?("value frequencies counted")
         let n = fields.count
         // When every name field agrees exactly, the names are adjusted together, by how common the whole
         // name is: NGUYEN and VAN ANH are each common, and NGUYEN VAN ANH is as common as the rarer of
@@ -190,6 +192,7 @@ public enum Matcher {
             }
             return out
         }.flatMap { $0 }
+        progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
         if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
@@ -406,35 +409,54 @@ struct TermFrequencies {
     private var leftNames: [Double] = [], rightNames: [Double] = []
 
     init(left l: Dataset, right r: Dataset?, enabled: Bool) {
+        let sets = [l] + (r.map { [$0] } ?? [])
         nameFields = enabled ? l.columns.indices.filter { l.columns[$0].kind == .name } : []
         if nameFields.count >= 2 {
-            func key(_ d: Dataset, _ i: Int) -> String { nameFields.map { d.columns[$0].sortedKey[i] }.joined(separator: "|") }
-            var counts: [String: Int] = [:]
-            for data in [l] + (r.map { [$0] } ?? []) { for i in 0..<data.count { counts[key(data, i), default: 0] += 1 } }
-            let total = Double(l.count + (r?.count ?? 0))
-            leftNames = (0..<l.count).map { Double(counts[key(l, $0)]!) / total }
-            rightNames = r.map { d in (0..<d.count).map { Double(counts[key(d, $0)]!) / total } } ?? leftNames
+            // The whole name: every name field's sorted words, hashed together with a separator.
+            func keys(_ d: Dataset) -> [UInt64] {
+                var out = [UInt64](repeating: Packed<UInt8>.seed, count: d.count)
+                for (n, f) in nameFields.enumerated() {
+                    let hashes = d.columns[f].keyBytes.hashes()
+                    for i in out.indices { out[i] = Packed<UInt8>.fnv(n == 0 ? out[i] : (out[i] ^ 0x7C) &* 0x100_0000_01b3, hashes[i]) }
+                }
+                return out
+            }
+            let perSet = sets.map(keys)
+            var counts: [UInt64: Int] = [:]
+            for set in perSet { for k in set { counts[k, default: 0] += 1 } }
+            let total = Double(sets.reduce(0) { $0 + $1.count })
+            leftNames = perSet[0].map { Double(counts[$0]!) / total }
+            rightNames = perSet.count > 1 ? perSet[1].map { Double(counts[$0]!) / total } : leftNames
         }
         for (f, column) in l.columns.enumerated() {
             let kind = column.kind
             let use = enabled && (kind == .name || kind == .text || kind == .number || kind == .date)
             enabledFields.append(use)
             guard use else { left.append([]); right.append([]); continue }
-            // Dates too: a placeholder birthday (1 January) shared by many is weak evidence.
-            func value(_ c: FieldColumn, _ i: Int) -> String { kind == .name ? c.sortedKey[i] : kind == .date ? String(c.dates[i]) : c.joined[i] }
-            var counts: [String: Int] = [:]
+            // Each value by a 64-bit hash of its folded bytes (the sorted words of a name); dates by their
+            // value: a placeholder birthday (1 January) shared by many is weak evidence too.
+            func values(_ d: Dataset) -> [UInt64] {
+                let c = d.columns[f]
+                switch kind {
+                case .date: return c.dates.map { UInt64(UInt32(bitPattern: $0)) }
+                case .name: return c.keyBytes.hashes()
+                default: return c.joinedBytes.hashes()
+                }
+            }
+            let perSet = sets.map(values)
+            var counts: [UInt64: Int] = [:]
             var total = 0
-            for data in [l] + (r.map { [$0] } ?? []) {
-                let c = data.columns[f]
-                for i in 0..<data.count where !c.isMissing(i) { counts[value(c, i), default: 0] += 1; total += 1 }
+            for (d, set) in zip(sets, perSet) {
+                let c = d.columns[f]
+                for i in set.indices where !c.isMissing(i) { counts[set[i], default: 0] += 1; total += 1 }
             }
             let denominator = Double(max(total, 1))
-            func frequencies(_ data: Dataset) -> [Double] {
-                let c = data.columns[f]
-                return (0..<data.count).map { i in c.isMissing(i) ? 1 : Double(counts[value(c, i)] ?? 1) / denominator }
+            func frequencies(_ d: Dataset, _ set: [UInt64]) -> [Double] {
+                let c = d.columns[f]
+                return set.indices.map { i in c.isMissing(i) ? 1 : Double(counts[set[i]] ?? 1) / denominator }
             }
-            left.append(frequencies(l))
-            right.append(r.map(frequencies) ?? left[f])
+            left.append(frequencies(l, perSet[0]))
+            right.append(perSet.count > 1 ? frequencies(sets[1], perSet[1]) : left[f])
         }
     }
 

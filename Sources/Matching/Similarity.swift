@@ -40,45 +40,61 @@ public enum Similarity {
     /// where it occurs in `b`, so finding the first free match inside the window is a few bit operations
     /// instead of a scan.
     static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        var high: UInt8 = 0
+        for c in a { high |= c }
+        for c in b { high |= c }
+        // Folded names and numbers are ASCII: a table of 128 entries (1 KiB) is on the stack, where one of
+        // 256 was allocated on the heap and freed again for every pair (a tenth of comparing's time).
+        if high < 0x80 { return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0) } }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 256) { jaroMasked(a, b, table: $0) }
+    }
+
+    @inline(__always)
+    static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, table: UnsafeMutableBufferPointer<UInt64>) -> Double {
         let la = a.count, lb = b.count
         let window = max(0, max(la, lb) / 2 - 1)
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 256) { table -> Double in
-            // Only the entries for bytes of a and b are read, so only those are initialised.
-            for i in 0..<la { table[Int(a[i])] = 0 }
-            for j in 0..<lb { table[Int(b[j])] = 0 }
-            for j in 0..<lb { table[Int(b[j])] |= 1 << UInt64(j) }
-            var flagA: UInt64 = 0, flagB: UInt64 = 0
-            var matches = 0
-            let all: UInt64 = lb == 64 ? ~0 : (1 << UInt64(lb)) - 1
-            for i in 0..<la {
-                let lo = max(0, i - window), hi = min(lb - 1, i + window)
-                if lo > hi { continue }
-                let upTo: UInt64 = hi >= 63 ? ~0 : (1 << UInt64(hi + 1)) - 1
-                let from: UInt64 = ~((1 << UInt64(lo)) - 1)
-                let candidates = table[Int(a[i])] & upTo & from & all & ~flagB
-                if candidates != 0 {
-                    flagB |= candidates & (~candidates &+ 1)     // lowest set bit
-                    flagA |= 1 << UInt64(i)
-                    matches += 1
-                }
+        // Only the entries for bytes of a and b are read, so only those are initialised.
+        for i in 0..<la { table[Int(a[i])] = 0 }
+        for j in 0..<lb { table[Int(b[j])] = 0 }
+        for j in 0..<lb { table[Int(b[j])] |= 1 << UInt64(j) }
+        var flagA: UInt64 = 0, flagB: UInt64 = 0
+        var matches = 0
+        let all: UInt64 = lb == 64 ? ~0 : (1 << UInt64(lb)) - 1
+        for i in 0..<la {
+            let lo = max(0, i - window), hi = min(lb - 1, i + window)
+            if lo > hi { continue }
+            let upTo: UInt64 = hi >= 63 ? ~0 : (1 << UInt64(hi + 1)) - 1
+            let from: UInt64 = ~((1 << UInt64(lo)) - 1)
+            let candidates = table[Int(a[i])] & upTo & from & all & ~flagB
+            if candidates != 0 {
+                flagB |= candidates & (~candidates &+ 1)     // lowest set bit
+                flagA |= 1 << UInt64(i)
+                matches += 1
             }
-            if matches == 0 { return 0 }
-            var transpositions = 0
-            var fa = flagA, fb = flagB
-            while fa != 0 {
-                let i = fa.trailingZeroBitCount, j = fb.trailingZeroBitCount
-                if a[i] != b[j] { transpositions += 1 }
-                fa &= fa - 1; fb &= fb - 1
-            }
-            let m = Double(matches)
-            return (m / Double(la) + m / Double(lb) + (m - Double(transpositions / 2)) / m) / 3
         }
+        if matches == 0 { return 0 }
+        var transpositions = 0
+        var fa = flagA, fb = flagB
+        while fa != 0 {
+            let i = fa.trailingZeroBitCount, j = fb.trailingZeroBitCount
+            if a[i] != b[j] { transpositions += 1 }
+            fa &= fa - 1; fb &= fb - 1
+        }
+        let m = Double(matches)
+        return (m / Double(la) + m / Double(lb) + (m - Double(transpositions / 2)) / m) / 3
     }
 
     static func jaroGeneral(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
+            flags.initialize(repeating: false)
+            return jaroGeneral(a, b, flagA: UnsafeMutableBufferPointer(rebasing: flags[..<a.count]), flagB: UnsafeMutableBufferPointer(rebasing: flags[a.count...]))
+        }
+    }
+
+    @inline(__always)
+    static func jaroGeneral(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, flagA: UnsafeMutableBufferPointer<Bool>, flagB: UnsafeMutableBufferPointer<Bool>) -> Double {
         let la = a.count, lb = b.count
         let window = max(0, max(la, lb) / 2 - 1)
-        var flagA = [Bool](repeating: false, count: la), flagB = [Bool](repeating: false, count: lb)
         var matches = 0
         for i in 0..<la {
             let lo = max(0, i - window), hi = min(lb - 1, i + window)
