@@ -26,19 +26,29 @@ public struct ReconciliationBands: Sendable, Equatable {
         state(probability: pair.probability, namesOrDocumentAgree: namesOrDocumentAgree(left: left, pair.left, right: right, pair.right))
     }
 
-    /// Whether a document number agrees exactly, or every name field present on both sides reaches
-    /// `automaticNameLevel`.
+    /// Whether a document number agrees exactly, or every name field is alike: present on both sides
+    /// (a name given on one side only confirms nothing: twins share the rest), at least
+    /// `automaticNameLevel`, and not alike only as an initial (`J` / `JOHN`), which the engine rightly counts
+    /// as some evidence but a parent or sibling shares as easily.
     public func namesOrDocumentAgree(left: Dataset, _ i: Int, right: Dataset, _ j: Int) -> Bool {
         let kinds = left.fields.map(\.kind)
         let levels = Pattern.decode(Pattern.encode(left: left, i, right: right, j), fields: kinds.count)
+        let a = left.views, b = right.views
         var names = 0, namesAlike = 0
         for (f, kind) in kinds.enumerated() {
             if kind == .id && levels[f] == kind.levels - 1 { return true }
-            if kind == .name && levels[f] >= 0 {
-                names += 1
-                if levels[f] >= automaticNameLevel { namesAlike += 1 }
-            }
+            guard kind == .name, !(a[f].isMissing(i) && b[f].isMissing(j)) else { continue }
+            names += 1
+            if levels[f] >= automaticNameLevel && !initialOnly(a[f].tokens[i], b[f].tokens[j]) { namesAlike += 1 }
         }
         return names > 0 && namesAlike == names
+    }
+
+    /// One side is a single letter and the other a longer name with a word beginning with it.
+    func initialOnly(_ x: [String], _ y: [String]) -> Bool {
+        func initial(_ t: [String]) -> UInt8? { t.count == 1 && t[0].utf8.count == 1 ? t[0].utf8.first : nil }
+        if let c = initial(x), initial(y) == nil { return y.contains { $0.utf8.first == c } }
+        if let c = initial(y), initial(x) == nil { return x.contains { $0.utf8.first == c } }
+        return false
     }
 }

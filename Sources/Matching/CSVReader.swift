@@ -175,7 +175,7 @@ public final class Dataset: @unchecked Sendable {
 
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id
     /// column must be present and non-empty.
-    public static func load(path: String, idColumn: String, fields: [FieldSpec], progress: ((Int) -> Void)? = nil) throws -> Dataset {
+    public static func load(path: String, idColumn: String, fields: [FieldSpec], batchSize: Int = 65_536, progress: ((Int) -> Void)? = nil) throws -> Dataset {
         let reader = try CSVReader(path: path)
         let header = try reader.header()
         guard let idIndex = header.firstIndex(of: idColumn) else {
@@ -191,7 +191,6 @@ public final class Dataset: @unchecked Sendable {
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
         // then appended in order (one batch at a time: the next waits for the one before).
-        let batchSize = 65_536
         var ids: [String] = []
         var raw: [[String]] = fields.map { _ in [] }
         var rowsRead = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a column holds, which decides how it is normalised, compared and blocked on.
 public enum FieldKind: String, Sendable, CaseIterable {
     case name, date, id, text, category, number
@@ -93,7 +95,10 @@ final class FieldColumn: @unchecked Sendable {
 
     init(kind: FieldKind) { self.kind = kind }
 
-    func append(_ raw: String) {
+    func append(_ value: String) {
+        // Values are compared byte by byte: canonically equivalent spellings (한 as one syllable or as
+        // three jamo, é as one code point or e + accent) are composed first so that their bytes agree.
+        let raw = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
         switch kind {
         case .name:
             let t = Normalize.nameTokens(raw)
