@@ -328,22 +328,16 @@ enum Compare {
 
     /// Two numbers of one series a few apart (`H94284042`, `H94284043`): documents issued together to one
     /// household, not one document mistyped. Only the last three characters differ, as digits, by at
-    /// most 5 (a household's size), and not by two swapped digits.
+    /// most 5 (a household's size). Two swapped digits (a typing slip) always differ by 9 or more.
     static func inSequence(_ a: Bytes, _ b: Bytes) -> Bool {
         guard a.count == b.count, a.count >= 6 else { return false }
         let tail = a.count - 3
         for k in 0..<tail where a[k] != b[k] { return false }
         var na = 0, nb = 0
-        var differing: (Int, Int, Int) = (-1, -1, 0)   // first and second differing position, how many
         for k in tail..<a.count {
             guard (0x30...0x39).contains(a[k]), (0x30...0x39).contains(b[k]) else { return false }
             na = na * 10 + Int(a[k] - 0x30); nb = nb * 10 + Int(b[k] - 0x30)
-            if a[k] != b[k] {
-                if differing.2 == 0 { differing.0 = k } else if differing.2 == 1 { differing.1 = k }
-                differing.2 += 1
-            }
         }
-        if differing.2 == 2, differing.1 == differing.0 + 1, a[differing.0] == b[differing.1], a[differing.1] == b[differing.0] { return false }
         return abs(na - nb) <= 5
     }
 

@@ -242,9 +242,7 @@ enum Tokens {
     /// The tokens of `x` (split on spaces, empty ones skipped), on the stack for the call.
     @inline(__always)
     static func with<R>(_ x: Bytes, _ body: (UnsafeBufferPointer<Bytes>) -> R) -> R {
-        var count = 0, inToken = false
-        for c in x { if c == 0x20 { inToken = false } else if !inToken { inToken = true; count += 1 } }
-        return withUnsafeTemporaryAllocation(of: Bytes.self, capacity: max(count, 1)) { out in
+        withUnsafeTemporaryAllocation(of: Bytes.self, capacity: max(count(x), 1)) { out in
             var n = 0, start = -1
             for k in 0...x.count {
                 let space = k == x.count || x[k] == 0x20
