@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_browser import SHOTS, login, logout
@@ -79,7 +80,10 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     assert first.find_elements(By.CSS_SELECTOR, "table.why tr")
     row_id = first.get_attribute("id")
     first.find_element(By.CSS_SELECTOR, "button[data-decision='rejected']").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#{row_id} button[data-decision='undo']") or "state=matched" in d.current_url)
+    # The decision is a form post that redirects back to the list: wait until the page it left is gone
+    # (the URL alone says nothing — it names the matched list before and after the post).
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(first))
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
     browser.get(browser.current_url.split("?")[0] + "?state=unmatched")
     rejected = browser.find_element(By.ID, row_id)
     assert "Ditolak petugas" in rejected.text
