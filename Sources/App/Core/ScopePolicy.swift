@@ -103,6 +103,13 @@ enum ScopePolicy {
         return f
     }
 
+    /// One foreigner's detail, if in scope (404 otherwise, as `foreigner`), read in one statement.
+    static func foreignerDetail(_ id: UUID, _ req: Request) async throws -> ForeignerDetail {
+        let filter = try personalFilter(try req.requirePrincipal())
+        guard let d = try await ForeignerDetail.read(id, within: filter, today: req.application.today, on: req.db) else { throw Abort(.notFound) }
+        return d
+    }
+
     /// Sponsors in scope; a record merged into another is left out unless asked for (its old links lead to the kept one).
     static func sponsors(_ req: Request, includingMerged: Bool = false) throws -> QueryBuilder<Sponsor> {
         let p = try req.requirePrincipal()

@@ -122,10 +122,13 @@ enum ForeignersController {
 
     static func readDetail(_ req: Request) async throws -> ForeignerDetail {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
-        // Out of scope is 404 whatever the purpose; in scope, the read needs one.
-        let foreigner = try await ScopePolicy.foreigner(id, req)
-        let purpose = try ReadPurpose.of(req, fallback: !req.isAPI && ScopePolicy.isCompany(req.principal) ? .service : nil)
-        let detail = try await ForeignerDetail.load(foreigner, today: req.application.today, on: req.db)
+        // Out of scope is 404 whatever the purpose; in scope, the read needs one (and nothing is read without it).
+        let purpose: ReadPurpose
+        do { purpose = try ReadPurpose.of(req, fallback: !req.isAPI && ScopePolicy.isCompany(req.principal) ? .service : nil) } catch {
+            _ = try await ScopePolicy.foreigner(id, req)
+            throw error
+        }
+        let detail = try await ScopePolicy.foreignerDetail(id, req)
         try await req.audit(AuditEntry(action: "foreigner.read", objectType: "foreigner", objectID: id.uuidString, purpose: purpose.rawValue, detail: req.isAPI ? "api" : "web"))
         return detail
     }
