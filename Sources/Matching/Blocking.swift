@@ -125,8 +125,13 @@ enum Blocking {
 
     /// 64-bit FNV-1a of a key; 0 is reserved for "no key".
     static func hash(_ s: String) -> UInt64 {
+        var s = s
+        return s.withUTF8 { hash($0) }
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h == 0 ? 1 : h
     }
 }

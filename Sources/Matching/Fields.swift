@@ -93,6 +93,9 @@ final class FieldColumn: @unchecked Sendable {
     var keyBytes = Packed<UInt8>()        // name: `sortedKey`, packed
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
 
+    /// Reused between values (a column is filled by one thread at a time).
+    private var scratchFolded: [UInt8] = [], scratchJoined: [UInt8] = [], scratchHashes: [UInt64] = []
+
     init(kind: FieldKind) { self.kind = kind }
 
     func append(_ value: String) {
@@ -106,10 +109,9 @@ final class FieldColumn: @unchecked Sendable {
             tokens.append(t); joined.append(j); sortedKey.append(k)
             joinedBytes.append(j.utf8); keyBytes.append(k.utf8)
         case .text:
-            let t = Normalize.textTokens(raw)
-            let j = t.joined(separator: " ")
-            joined.append(j); joinedBytes.append(j.utf8)
-            tokenHashes.append(Set(t.map(Blocking.hash)).sorted())
+            Normalize.textWords(raw, folded: &scratchFolded, joined: &scratchJoined, hashes: &scratchHashes)
+            joined.append(String(decoding: scratchJoined, as: UTF8.self)); joinedBytes.append(scratchJoined)
+            tokenHashes.append(scratchHashes)
         case .id:
             let v = Normalize.documentMatchKey(raw)
             joined.append(v); joinedBytes.append(v.utf8)

@@ -6,6 +6,14 @@ public enum Normalize {
     /// Upper-case ASCII with diacritics removed and punctuation turned into single spaces:
     /// `Nguyễn Văn Đức` → `NGUYEN VAN DUC`, `O'Brien-Smith` → `O BRIEN SMITH`.
     public static func fold(_ s: String) -> String {
+        var out = [UInt8]()
+        fold(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `fold` into a byte buffer (cleared first): words separated by single spaces (0x20), none at either end.
+    static func fold(_ s: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         var ascii = true
         for b in s.utf8 where b >= 0x80 { ascii = false; break }
         let source: String
@@ -18,7 +26,6 @@ public enum Normalize {
             }
             source = t.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         }
-        var out = [UInt8]()
         out.reserveCapacity(source.utf8.count)
         var pendingSpace = false
         for b in source.utf8 {
@@ -38,7 +45,6 @@ public enum Normalize {
                 out.append(c)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Words that carry no identity in a name and are dropped: Malay patronymic particles, and the titles
@@ -87,6 +93,41 @@ public enum Normalize {
     /// Text tokens: folded words without the stop words (`PT. Maju Jaya Tbk.` → `MAJU JAYA`).
     public static func textTokens(_ s: String) -> [String] {
         fold(s).split(separator: " ").map(String.init).filter { !textStopWords.contains($0) }
+    }
+
+    /// Each word of `fold`'s output (split at its single spaces), lent as bytes.
+    static func words(_ folded: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        folded.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                var end = start
+                while end < all.count && all[end] != 0x20 { end += 1 }
+                body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end + 1
+            }
+        }
+    }
+
+    static let textStopWordBytes: [[UInt8]] = textStopWords.map { Array($0.utf8) }
+
+    /// `textTokens` on bytes, for reading a column: the kept words joined by single spaces into `joined`, and each
+    /// word's hash (`Blocking.hash`) into `hashes`, sorted and without repeats. `folded` is scratch space.
+    /// Reading 1.8 million addresses and company names through `String` words was a third of the time spent
+    /// reading and normalising the agency set.
+    static func textWords(_ s: String, folded: inout [UInt8], joined: inout [UInt8], hashes: inout [UInt64]) {
+        fold(s, into: &folded)
+        joined.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true)
+        words(folded) { word in
+            if !textStopWordBytes.contains(where: { $0.count == word.count && $0.elementsEqual(word) }) {
+                if !joined.isEmpty { joined.append(0x20) }
+                joined.append(contentsOf: word)
+                hashes.append(Blocking.hash(word))
+            }
+        }
+        hashes.sort()
+        var kept = 0
+        for h in hashes where kept == 0 || hashes[kept - 1] != h { hashes[kept] = h; kept += 1 }
+        hashes.removeLast(hashes.count - kept)
     }
 
     /// Canonical spelling of name tokens whose romanisation varies between documents. Applied to both
@@ -162,15 +203,14 @@ public enum Normalize {
     }
 
     public static func nameTokens(_ s: String) -> [String] {
-        let folded = fold(s)
-        if folded.isEmpty { return [] }
+        var folded: [UInt8] = []
+        fold(s, into: &folded)
         var tokens: [String] = []
-        for raw in folded.split(separator: " ") {
-            let t = String(raw)
-            if particles.contains(t) { continue }
+        words(folded) { word in
+            let t = String(decoding: word, as: UTF8.self)
+            if particles.contains(t) { return }
             // Vowel folding applies after the table too, so both spellings of a pair end up identical.
-            let canon = japaneseVowels(canonical[t] ?? t)
-            tokens.append(canon)
+            tokens.append(japaneseVowels(canonical[t] ?? t))
         }
         return tokens
     }
@@ -242,6 +282,29 @@ public enum Normalize {
     }
 
     static func parseDate(_ raw: String, spreadsheet: Bool) -> SimpleDate? {
+        // The form nearly every list uses, `YYYY-MM-DD`, read from its bytes; it means the same in both modes.
+        var raw = raw
+        if let iso = raw.withUTF8({ isoDate($0) }) { return SimpleDate(year: iso.year, month: iso.month, day: iso.day) }
+        return parseDateGeneral(raw, spreadsheet: spreadsheet)
+    }
+
+    /// `YYYY-MM-DD` exactly (ten bytes, digits and two hyphens): its numbers, without checking the calendar;
+    /// nil for any other form.
+    static func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var n = 0
+            for i in from..<to {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10) else { return nil }
+        return (y, m, d)
+    }
+
+    static func parseDateGeneral(_ raw: String, spreadsheet: Bool) -> SimpleDate? {
         let s = trimmed(raw)
         if s.isEmpty { return nil }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }

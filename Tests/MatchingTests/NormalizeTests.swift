@@ -11,6 +11,37 @@ import Testing
         #expect(Normalize.fold("---") == "")
     }
 
+    /// The byte-level reading of a text value gives what the word-by-word `textTokens` gives: the kept words, and
+    /// their hashes sorted without repeats.
+    @Test(arguments: ["PT. Maju Jaya Tbk.", "JL. THAMRIN NO. 4 RT 006/RW 007, CIKARANG UTARA", "", "   ", "PT", "pt cv tbk", "Jalan Jalan Sudirman Sudirman",
+                      "Ruko Blok-A No.7, Kel. Kuningan", "株式会社 ABC, Jl. Ñandú 5", "CV.MAJU", "  double  spaces  ", "P T MAJU", "RTRW 5 RW"])
+    func textWordsAgreeWithTextTokens(value: String) {
+        var folded: [UInt8] = [9, 9], joined: [UInt8] = [7], hashes: [UInt64] = [1, 2, 3]   // stale contents are cleared
+        Normalize.textWords(value, folded: &folded, joined: &joined, hashes: &hashes)
+        let tokens = Normalize.textTokens(value)
+        #expect(String(decoding: joined, as: UTF8.self) == tokens.joined(separator: " "), "\(value)")
+        #expect(hashes == Set(tokens.map(Blocking.hash)).sorted(), "\(value)")
+    }
+
+    /// `YYYY-MM-DD` is read from its bytes before the general parser: both agree on every such string, valid or not,
+    /// in both modes, and on near misses the general parser decides.
+    @Test func isoDatesReadFromBytesAsTheGeneralParserReadsThem() {
+        var samples = ["2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "9999-12-31", "1985-13-01", "1985-00-10",
+                       "1985-01-00", "1985-01-32", "1985-1-01", "1985/01/01", "1985-01-0a", " 1985-01-01", "1985-01-01 ", "19850101",
+                       "01-01-1985", "1985-01-011", "+985-01-01", "1985--1-01"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            samples.append(String(format: "%04d-%02d-%02d", Int.random(in: 0...9999, using: &rng), Int.random(in: 0...14, using: &rng), Int.random(in: 0...33, using: &rng)))
+        }
+        for s in samples {
+            for spreadsheet in [false, true] {
+                #expect(Normalize.parseDate(s, spreadsheet: spreadsheet) == Normalize.parseDateGeneral(s, spreadsheet: spreadsheet), "\(s) \(spreadsheet)")
+            }
+        }
+        #expect(Normalize.date("2024-02-29") == SimpleDate(year: 2024, month: 2, day: 29))
+        #expect(Normalize.date("2023-02-29") == nil)
+    }
+
     @Test func keepsNonLatinScriptsComparable() {
         #expect(Normalize.fold("张伟") == "张伟")
         #expect(Normalize.fold("김민준") == Normalize.fold("김민준"))
