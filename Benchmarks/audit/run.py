@@ -82,6 +82,9 @@ def main():
     ap.add_argument("--endpoints", default="healthz,detail,lookup",
                     help="which to measure, in order (each run writes events the next one's chain and WAL carry)")
     a = ap.parse_args()
+    known = {"healthz", "detail", "lookup"}
+    if unknown := [e for e in a.endpoints.split(",") if e not in known]:
+        sys.exit(f"--endpoints: unknown {unknown}; choose from {sorted(known)}, comma-separated without spaces")
     work = tempfile.mkdtemp(prefix="sinergi-bench-audit-")
     url = a.postgres or "sqlite://" + os.path.join(work, "bench.sqlite")
     env = env_for(url)

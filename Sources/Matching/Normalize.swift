@@ -95,8 +95,17 @@ public enum Normalize {
         fold(s).split(separator: " ").map(String.init).filter { !textStopWords.contains($0) }
     }
 
-    /// Each word of `fold`'s output (split at its single spaces), lent as bytes.
+    /// Each word of `fold`'s output (split at its single spaces), lent as bytes. Output with letters of other scripts
+    /// is split as characters, as before: there a space can belong to a character (a zero-width non-joiner or a
+    /// combining mark after it), and the words must stay those of the keys already stored (`name_key`).
     static func words(_ folded: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if folded.contains(where: { $0 >= 0x80 }) {
+            for word in String(decoding: folded, as: UTF8.self).split(separator: " ") {
+                var w = String(word)
+                w.withUTF8 { body($0) }
+            }
+            return
+        }
         folded.withUnsafeBufferPointer { all in
             var start = 0
             while start < all.count {
@@ -126,7 +135,7 @@ public enum Normalize {
         }
         hashes.sort()
         var kept = 0
-        for h in hashes where kept == 0 || hashes[kept - 1] != h { hashes[kept] = h; kept += 1 }
+        for i in hashes.indices where kept == 0 || hashes[kept - 1] != hashes[i] { hashes[kept] = hashes[i]; kept += 1 }
         hashes.removeLast(hashes.count - kept)
     }
 

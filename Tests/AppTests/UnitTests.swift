@@ -167,6 +167,31 @@ import Vapor
 
 /// The registry's list and record and the dashboard, as an officer reads them in Indonesian.
 @Suite struct RegistryPageTests {
+    /// A list page past the end (an old link, a search that now finds fewer) says so at the top and links to the
+    /// last page, the search kept; pages within the list say nothing of the kind.
+    @Test func aPagePastTheEndPointsToTheLastPage() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let first = try await b.get("/foreigners?per=50").body.string
+            let pageOf = try Regex(#"Halaman 1 dari (\d+) · (\d+) data"#)
+            let total = try #require(first.firstMatch(of: pageOf))
+            let count = total.output[1].substring.map(String.init) ?? ""
+            let pages = try #require(Int(count))
+            #expect(pages >= 2 && !first.contains("id=\"past-end\""))
+            let past = try await b.get("/foreigners?per=50&page=999")
+            #expect(past.status == .ok)
+            let html = past.body.string
+            #expect(html.contains("Halaman 999 tidak ada: daftar ini hanya \(pages) halaman."))
+            #expect(html.contains("<a href=\"/foreigners?per=50&amp;page=\(pages)\">Ke halaman terakhir</a>") || html.contains("<a href=\"/foreigners?per=50&page=\(pages)\">Ke halaman terakhir</a>"))
+            let last = try await b.get("/foreigners?per=50&page=\(pages)").body.string
+            #expect(!last.contains("id=\"past-end\"") && last.contains("Halaman \(pages) dari \(pages)"))
+            // Nothing found at all is not "past the end".
+            let none = try await b.get("/foreigners?q=zzzzqqqq&page=3").body.string
+            #expect(!none.contains("id=\"past-end\""))
+        }
+    }
+
     @Test func listRecordAndDashboardInIndonesian() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -14,7 +14,8 @@ import Testing
     /// The byte-level reading of a text value gives what the word-by-word `textTokens` gives: the kept words, and
     /// their hashes sorted without repeats.
     @Test(arguments: ["PT. Maju Jaya Tbk.", "JL. THAMRIN NO. 4 RT 006/RW 007, CIKARANG UTARA", "", "   ", "PT", "pt cv tbk", "Jalan Jalan Sudirman Sudirman",
-                      "Ruko Blok-A No.7, Kel. Kuningan", "株式会社 ABC, Jl. Ñandú 5", "CV.MAJU", "  double  spaces  ", "P T MAJU", "RTRW 5 RW"])
+                      "Ruko Blok-A No.7, Kel. Kuningan", "株式会社 ABC, Jl. Ñandú 5", "CV.MAJU", "  double  spaces  ", "P T MAJU", "RTRW 5 RW",
+                      "MAJU \u{200C}JAYA", "PT \u{0301}MAJU", "شركة \u{0600}123 PT", "김 민준 CV"])
     func textWordsAgreeWithTextTokens(value: String) {
         var folded: [UInt8] = [9, 9], joined: [UInt8] = [7], hashes: [UInt64] = [1, 2, 3]   // stale contents are cleared
         Normalize.textWords(value, folded: &folded, joined: &joined, hashes: &hashes)
@@ -40,6 +41,16 @@ import Testing
         }
         #expect(Normalize.date("2024-02-29") == SimpleDate(year: 2024, month: 2, day: 29))
         #expect(Normalize.date("2023-02-29") == nil)
+    }
+
+    /// Names split on fold's bytes give the tokens the word-by-word split gave (the stored `name_key`s depend on it),
+    /// also where a space belongs to a character of another script.
+    @Test(arguments: ["MOHD FAIZAL BIN ABDULLAH", "Nguyễn Văn Đức", "  Tn. SATOU  hiroshi ", "", "BIN", "MAJU \u{200C}JAYA",
+                      "ALI \u{0301}HASAN", "김 민준", "张 伟 ZHANG", "Ω \u{0600}X"])
+    func nameTokensAsTheWordByWordSplitGaveThem(name: String) {
+        let wordByWord = Normalize.fold(name).split(separator: " ").map(String.init).filter { !Normalize.particles.contains($0) }
+            .map { Normalize.japaneseVowels(Normalize.canonical[$0] ?? $0) }
+        #expect(Normalize.nameTokens(name) == wordByWord, "\(name)")
     }
 
     @Test func keepsNonLatinScriptsComparable() {

@@ -58,6 +58,8 @@ public enum L10n {
         "list.prev": ("‹ Sebelumnya", "‹ Previous"),
         "list.next": ("Berikutnya ›", "Next ›"),
         "list.pageOf": ("Halaman %d dari %d · %d data", "Page %d of %d · %d records"),
+        "list.pastEnd": ("Halaman %d tidak ada: daftar ini hanya %d halaman.", "There is no page %d: this list has %d pages."),
+        "list.toLast": ("Ke halaman terakhir", "Go to the last page"),
         "f.fullName": ("Nama lengkap (sesuai paspor)", "Full name (as in passport)"),
         "f.familyName": ("Nama keluarga", "Family name"),
         "f.givenNames": ("Nama depan", "Given names"),

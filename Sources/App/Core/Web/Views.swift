@@ -94,14 +94,26 @@ enum Views {
     }
 
     /// Previous/next links that keep the current query's other parameters.
+    /// This list's URL at page `p`, its other parameters kept.
+    static func pageLink(_ req: Request, _ p: Int) -> String {
+        var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
+        items.append(URLQueryItem(name: "page", value: String(p)))
+        var c = URLComponents(); c.path = req.url.path; c.queryItems = items
+        return c.string ?? req.url.path
+    }
+
+    /// What an empty page of a list says: `key`'s message ("nothing matches"), or — for a page past the end of a
+    /// list that has rows (an old link, a list that shrank) — that the page does not exist, with a link to the last.
+    static func emptyList(_ req: Request, _ key: String, page: Int, per: Int, total: Int, classes: String = "card muted") -> HTML {
+        let lang = req.language
+        let pages = max(1, (total + per - 1) / per)
+        guard total > 0 && page > pages else { return "<p class=\"\(classes)\">\(L10n.t(key, lang))</p>" }
+        return "<p class=\"\(classes)\" id=\"past-end\">\(L10n.f("list.pastEnd", lang, page, pages)) <a href=\"\(pageLink(req, pages))\">\(L10n.t("list.toLast", lang))</a></p>"
+    }
+
     static func pagination(_ req: Request, page: Int, per: Int, total: Int) -> HTML {
         let pages = max(1, (total + per - 1) / per)
-        func link(_ p: Int) -> String {
-            var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
-            items.append(URLQueryItem(name: "page", value: String(p)))
-            var c = URLComponents(); c.path = req.url.path; c.queryItems = items
-            return c.string ?? req.url.path
-        }
+        func link(_ p: Int) -> String { pageLink(req, p) }
         let lang = req.language
         let prev: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">\(L10n.t("list.prev", lang))</a>" : ""
         let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">\(L10n.t("list.next", lang))</a>" : ""

@@ -33,7 +33,7 @@ enum AccountViews {
         }
         let roles = [("", L10n.t("list.all", lang))] + roleOptions(lang)
         let states = [("", L10n.t("list.all", lang)), ("active", L10n.t("users.active", lang)), ("disabled", L10n.t("users.disabled", lang))]
-        let table: HTML = users.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = users.isEmpty ? Views.emptyList(req, "list.empty", page: paging.page, per: paging.per, total: total) : """
         <table class="responsive" id="user-list"><thead><tr><th>\(L10n.t("users.email", lang))</th><th>\(L10n.t("s.name", lang))</th><th>\(L10n.t("users.role", lang))</th><th>\(L10n.t("users.unit", lang))</th><th>\(L10n.t("users.state", lang))</th><th>\(L10n.t("users.lastSignIn", lang))</th></tr></thead><tbody>
         \(rows)
         </tbody></table>

@@ -14,7 +14,7 @@ enum AlertViews {
             let deportation: HTML = o.deportationCase ? " · <strong>\(L10n.t("lookup.deportation", lang))</strong>" : ""
             return "<tr><td><a href=\"\(SiteURL.foreigner(.id(o.foreignerId)).with(["purpose": "supervision"]))\">\(o.fullName)</a></td><td>\(RegistryText.nationality(o.nationality, lang))</td><td>\(o.passportNumber ?? "—")</td><td>\(Views.day(o.permitEnd, req))</td><td>\(o.days)</td><td>\(OverstayFine.rupiah(o.feeIDR))\(deportation)</td></tr>"
         }
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="overstays"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.days", lang))</th><th>\(L10n.t("lookup.fine", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """
         return Views.page(req, title: L10n.t("nav.overstays", lang), body: """
@@ -93,7 +93,7 @@ enum AlertViews {
             let sponsor: HTML = x.sponsorId.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(L10n.t("ov.sponsorLink", lang))</a>" as HTML } ?? "—"
             return "<tr><td><a href=\"\(SiteURL.foreigner(.id(x.foreignerId)).with(["purpose": "supervision"]))\">\(x.fullName)</a></td><td>\(Views.day(x.permitEnd, req))</td><td>\(label)</td><td>\(sponsor)</td><td>\(L10n.t(x.emailed ? "ov.emailed" : "ov.notEmailed", lang))</td></tr>"
         }
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("ov.noWarnings", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? Views.emptyList(req, "ov.noWarnings", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="warnings"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("ov.threshold", lang))</th><th>\(L10n.t("nav.sponsors", lang))</th><th>\(L10n.t("ov.email", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
@@ -117,7 +117,7 @@ enum AlertViews {
             return "<tr><td>\(Views.time(m.createdAt, req))</td><td>\(kind(m.kind))</td><td>\(m.recipient)</td><td>\(L10n.t("ob.status.\(m.status)", lang))</td><td>\(m.attempts)</td><td>\(when)</td><td>\(m.lastError ?? "—")</td></tr>"
         }
         let counts = OutboxStatus.allCases.map { "\(L10n.t("ob.status.\($0.rawValue)", lang)): \(o.counts[$0.rawValue] ?? 0)" }.joined(separator: " · ")
-        let table: HTML = o.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = o.items.isEmpty ? Views.emptyList(req, "list.empty", page: o.page, per: o.per, total: o.total) : """
         <table class="responsive" id="outbox"><thead><tr><th>\(L10n.t("ob.created", lang))</th><th>\(L10n.t("ob.kind", lang))</th><th>\(L10n.t("ob.recipient", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("ob.attempts", lang))</th><th>\(L10n.t("ob.sentOrNext", lang))</th><th>\(L10n.t("ob.error", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: o.page, per: o.per, total: o.total))
         """

@@ -43,7 +43,7 @@ enum DailyReportViews {
                                                                        kind: .select(none + m.officers.map { ($0.0.uuidString, $0.1) }))
         let place = try await RegionPicker.field(req, name: "place", label: L10n.t("lph.place", lang), state: m.filter, depth: .village,
                                                  within: p.jurisdiction, hint: L10n.t("fw.placeFilterHint", lang))
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="report-list"><thead><tr><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("lph.officer", lang))</th><th>\(L10n.t("lph.entries", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("lph.version", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """

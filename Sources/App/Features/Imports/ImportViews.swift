@@ -16,7 +16,7 @@ enum ImportViews {
             <td>\(d.matched.map(String.init) ?? "–")</td><td>\(d.review.map(String.init) ?? "–")</td><td>\(d.unmatched.map(String.init) ?? "–")</td></tr>
             """
         }
-        let table: HTML = items.isEmpty ? "<p class=\"card muted\">\(L10n.t("imp.none", lang))</p>" : """
+        let table: HTML = items.isEmpty ? Views.emptyList(req, "imp.none", page: paging.page, per: paging.per, total: total) : """
         <table class="responsive" id="import-list"><thead><tr><th>\(L10n.t("imp.file", lang))</th><th>\(L10n.t("imp.kind", lang))</th><th>\(L10n.t("imp.created", lang))</th>
         <th>\(L10n.t("imp.rows", lang))</th><th>\(L10n.t("imp.status", lang))</th><th>\(L10n.t("imp.matched", lang))</th><th>\(L10n.t("imp.review", lang))</th><th>\(L10n.t("imp.unmatchedLabel", lang))</th></tr></thead>
         <tbody>\(rows)</tbody></table>
@@ -284,7 +284,7 @@ enum ImportViews {
         return Views.page(req, title: m.imp.fileName, body: """
         <h1><a href="\(ImportsURL.show(.id(id)).path)">\(m.imp.fileName)</a></h1>
         <nav class="tabs" aria-label="\(L10n.t("imp.status", lang))">\(tabs)</nav>
-        \(m.rows.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" as HTML : cards)
+        \(m.rows.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : cards)
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """)
     }

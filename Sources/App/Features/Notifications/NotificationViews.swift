@@ -10,7 +10,7 @@ enum NotificationViews {
             """
         }
         let items: HTML = list.items.isEmpty
-            ? "<p class=\"card muted\">\(L10n.t("notify.none", lang))</p>"
+            ? Views.emptyList(req, "notify.none", page: list.page, per: list.per, total: list.total)
             : "<ul class=\"card notifications\" id=\"notification-list\">\(rows)</ul>\(Views.pagination(req, page: list.page, per: list.per, total: list.total))"
         return Views.page(req, title: L10n.t("nav.notifications", lang), body: """
         <h1>\(L10n.t("nav.notifications", lang)) <span class="badge" id="unread-count" aria-label="\(L10n.t("notify.unread", lang))">\(list.unread)</span></h1>

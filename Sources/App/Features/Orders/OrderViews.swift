@@ -57,7 +57,7 @@ enum OrderViews {
         let rows: HTML = orders.html { o in
             "<tr><td><a href=\"\(OrderURL.show(.id(o.id!)).path)\">\(o.number)</a></td><td>\(String(o.purpose.prefix(120)))</td><td>\(Views.day(o.validFrom, req)) – \(Views.day(o.validTo, req))</td></tr>"
         }
-        let table: HTML = orders.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = orders.isEmpty ? Views.emptyList(req, "list.empty", page: paging.page, per: paging.per, total: total) : """
         <table class="responsive" id="orders"><thead><tr><th>\(L10n.t("order.number", lang))</th><th>\(L10n.t("order.purpose", lang))</th><th>\(L10n.t("order.valid", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
         """

@@ -101,7 +101,7 @@ enum PublicReportViews {
             <td>\(state.summary.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" as HTML } ?? "")\(actions)</td></tr>
             """
         }
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("report.description", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """

@@ -236,7 +236,7 @@ enum SponsorReportViews {
           \(Form.field("status", label: L10n.t("list.status", lang), state: filter, kind: .select(statuses)))
           <button type="submit">\(L10n.t("list.filter", lang))</button>
         </form>
-        <section class="card"><h2>\(L10n.t("sr.status.\(m.status)", lang)) (\(m.total))</h2>\(reportsTable(req, m.reports, names: m.names))\(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))</section>
+        <section class="card"><h2>\(L10n.t("sr.status.\(m.status)", lang)) (\(m.total))</h2>\(m.reports.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total, classes: "muted") : reportsTable(req, m.reports, names: m.names))\(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))</section>
         <section class="card"><h2>\(L10n.t("sr.overdueObligations", lang)) (\(m.overdue.count))</h2>\(obligationsTable(req, m.overdue, canReport: false))</section>
         """)
     }

@@ -111,7 +111,7 @@ enum SponsorEditViews {
         \(Form.field("status", label: L10n.t("list.status", lang), state: m.filters, kind: .select(statuses)))
         \(Form.submit(L10n.t("list.filter", lang)))
         </form></div>
-        \(m.items.isEmpty ? HTML("<p class=\"card muted\">\(L10n.t("prop.none", lang))</p>") : cards)
+        \(m.items.isEmpty ? Views.emptyList(req, "prop.none", page: m.paging.page, per: m.paging.per, total: m.total) : cards)
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """, status: status)
     }

@@ -20,7 +20,7 @@ enum SponsorViews {
         let rows: HTML = m.items.html { s in
             "<tr><td><a href=\"\(SiteURL.sponsor(.id(s.id!)).path)\">\(s.name)</a></td><td>\(kindLabel(s, lang))</td><td>\(s.nib ?? "—")</td><td>\(s.sector ?? "—")</td><td>\(m.counts[s.id!] ?? 0)</td></tr>"
         }
-        let table: HTML = m.items.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="sponsor-list"><thead><tr><th>\(L10n.t("s.name", lang))</th><th>\(L10n.t("s.kind", lang))</th><th>\(L10n.t("s.nib", lang))</th><th>\(L10n.t("s.sector", lang))</th><th>\(L10n.t("s.foreigners", lang))</th></tr></thead>
         <tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))

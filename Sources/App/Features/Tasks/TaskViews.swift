@@ -50,7 +50,7 @@ enum TaskViews {
             """
         }
         let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\" id=\"task-error\">\($0)</p>" } ?? ""
-        let table: HTML = m.tasks.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
+        let table: HTML = m.tasks.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
         <table class="responsive" id="task-list"><thead><tr><th>\(L10n.t("task.title", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("task.assignee", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
