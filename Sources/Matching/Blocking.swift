@@ -130,8 +130,7 @@ enum Blocking {
     }
 
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let h = Packed<UInt8>.fnv(Packed<UInt8>.seed, bytes)
         return h == 0 ? 1 : h
     }
 }

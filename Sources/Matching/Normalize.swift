@@ -90,10 +90,6 @@ public enum Normalize {
     /// about which one it is: legal forms and address words.
     static let textStopWords: Set<String> = ["PT", "CV", "TBK", "PERSERO", "UD", "P", "T", "C", "V", "JL", "JLN", "JALAN", "NO", "RT", "RW"]
 
-    /// Text tokens: folded words without the stop words (`PT. Maju Jaya Tbk.` → `MAJU JAYA`).
-    public static func textTokens(_ s: String) -> [String] {
-        fold(s).split(separator: " ").map(String.init).filter { !textStopWords.contains($0) }
-    }
 
     /// Each word of `fold`'s output (split at its single spaces), lent as bytes. Output with letters of other scripts
     /// is split as characters, as before: there a space can belong to a character (a zero-width non-joiner or a
@@ -119,10 +115,11 @@ public enum Normalize {
 
     static let textStopWordBytes: [[UInt8]] = textStopWords.map { Array($0.utf8) }
 
-    /// `textTokens` on bytes, for reading a column: the kept words joined by single spaces into `joined`, and each
+    /// Text words: folded words without the stop words (`PT. Maju Jaya Tbk.` → `MAJU JAYA`), for reading a column:
+    /// the kept words joined by single spaces into `joined`, and each
     /// word's hash (`Blocking.hash`) into `hashes`, sorted and without repeats. `folded` is scratch space.
-    /// Reading 1.8 million addresses and company names through `String` words was a third of the time spent
-    /// reading and normalising the agency set.
+    /// (Reading 1.8 million addresses and company names through `String` words and a `Set` was a third of the time
+    /// spent reading and normalising the agency set.)
     static func textWords(_ s: String, folded: inout [UInt8], joined: inout [UInt8], hashes: inout [UInt64]) {
         fold(s, into: &folded)
         joined.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true)

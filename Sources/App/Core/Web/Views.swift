@@ -93,7 +93,6 @@ enum Views {
         "<span class=\"badge \(state.code)\">\(state.label(lang))</span>"
     }
 
-    /// Previous/next links that keep the current query's other parameters.
     /// This list's URL at page `p`, its other parameters kept.
     static func pageLink(_ req: Request, _ p: Int) -> String {
         var items = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { $0.name != "page" }
@@ -111,12 +110,12 @@ enum Views {
         return "<p class=\"\(classes)\" id=\"past-end\">\(L10n.f("list.pastEnd", lang, page, pages)) <a href=\"\(pageLink(req, pages))\">\(L10n.t("list.toLast", lang))</a></p>"
     }
 
+    /// Previous/next links that keep the current query's other parameters.
     static func pagination(_ req: Request, page: Int, per: Int, total: Int) -> HTML {
         let pages = max(1, (total + per - 1) / per)
-        func link(_ p: Int) -> String { pageLink(req, p) }
         let lang = req.language
-        let prev: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">\(L10n.t("list.prev", lang))</a>" : ""
-        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">\(L10n.t("list.next", lang))</a>" : ""
+        let prev: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(pageLink(req, page - 1))\">\(L10n.t("list.prev", lang))</a>" : ""
+        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(pageLink(req, page + 1))\">\(L10n.t("list.next", lang))</a>" : ""
         return "<nav class=\"pager\">\(prev)<span>\(L10n.f("list.pageOf", lang, page, pages, total))</span>\(next)</nav>"
     }
 
