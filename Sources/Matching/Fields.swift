@@ -253,8 +253,10 @@ enum Compare {
             // MIN SEO): relatives, not one person spelt two ways.
             s = equalIgnoringSpaces(x, y) ? 1 : Similarity.tokenAlignment(x, y)
         } else {
-            // One token against one or several (XIAOMING / XIAO MING): the whole strings.
-            s = max(Similarity.jaroWinkler(x, y), Similarity.jaroWinkler(kx, ky))
+            // One token against one or several (XIAOMING / XIAO MING): the whole strings, as written and
+            // with the words sorted. One word on each side is its own sorted key: compared once.
+            let direct = Similarity.jaroWinkler(x, y)
+            s = Tokens.equal(x, kx) && Tokens.equal(y, ky) ? direct : max(direct, Similarity.jaroWinkler(kx, ky))
         }
         if s >= 0.95 || containsAll(x, y) { return 3 }
         if s >= 0.88 { return 2 }

@@ -64,46 +64,66 @@ public struct FellegiSunterModel: Sendable {
     /// does): blocked candidate sets are dominated by non-matches that agree on the blocking fields, and
     /// letting u move there can make EM settle on "pairs that look alike" instead of "same person".
     static func train(fields: [FieldSpec], patterns: [[Int]], counts: [Double], initialU: [[Double]], learnU: Bool = true, maxIterations: Int = 300) -> FellegiSunterModel {
-        var m = fields.map { f -> [Double] in
+        // m and u of every field laid end to end (field f's levels from offset[f]), and each pattern as
+        // the flat indices of its present levels. The loop below runs patterns × fields per iteration (36,000
+        // on FEBRL4, up to 300 iterations, one run per blocking rule): with nested arrays each access cost a
+        // bounds and uniqueness check, and learning was half of FEBRL4's time. Same operations in the same
+        // order as before, so the same model to the last bit.
+        var offset = [0]
+        for f in fields { offset.append(offset[offset.count - 1] + f.kind.levels) }
+        var m = [Double](repeating: 0, count: offset[fields.count])
+        for (f, spec) in fields.enumerated() {
             // Start by assuming matches mostly agree exactly.
-            let n = f.kind.levels
-            var v = [Double](repeating: 0.1 / Double(max(n - 1, 1)), count: n)
-            v[n - 1] = 0.9
-            return v
+            let n = spec.kind.levels
+            for l in 0..<n { m[offset[f] + l] = l == n - 1 ? 0.9 : 0.1 / Double(max(n - 1, 1)) }
         }
-        var u = initialU
+        var u = [Double](repeating: 0, count: m.count)
+        for f in fields.indices { for l in 0..<fields[f].kind.levels { u[offset[f] + l] = initialU[f][l] } }
+        var start = [0], index: [Int] = []
+        for levels in patterns {
+            for (f, l) in levels.enumerated() where l >= 0 { index.append(offset[f] + l) }
+            start.append(index.count)
+        }
         var lambda = 0.01
         var iterations = 0
         let total = counts.reduce(0, +)
+        var mNum = [Double](repeating: 0, count: m.count), uNum = mNum
         for it in 1...maxIterations {
             iterations = it
-            var mNum = fields.map { [Double](repeating: 0, count: $0.kind.levels) }
-            var uNum = mNum
             var matchMass = 0.0
-            for (p, levels) in patterns.enumerated() {
-                var lm = lambda, lu = 1 - lambda
-                for (f, l) in levels.enumerated() where l >= 0 { lm *= m[f][l]; lu *= u[f][l] }
-                let w = lm / (lm + lu)
-                let c = counts[p]
-                matchMass += w * c
-                for (f, l) in levels.enumerated() where l >= 0 {
-                    mNum[f][l] += w * c
-                    uNum[f][l] += (1 - w) * c
-                }
-            }
+            m.withUnsafeBufferPointer { m in u.withUnsafeBufferPointer { u in
+                mNum.withUnsafeMutableBufferPointer { mNum in uNum.withUnsafeMutableBufferPointer { uNum in
+                    index.withUnsafeBufferPointer { index in start.withUnsafeBufferPointer { start in counts.withUnsafeBufferPointer { counts in
+                        for k in mNum.indices { mNum[k] = 0; uNum[k] = 0 }
+                        for p in 0..<counts.count {
+                            var lm = lambda, lu = 1 - lambda
+                            for k in start[p]..<start[p + 1] { lm *= m[index[k]]; lu *= u[index[k]] }
+                            let w = lm / (lm + lu)
+                            let c = counts[p]
+                            matchMass += w * c
+                            for k in start[p]..<start[p + 1] {
+                                mNum[index[k]] += w * c
+                                uNum[index[k]] += (1 - w) * c
+                            }
+                        }
+                    } } }
+                } }
+            } }
             var change = abs(matchMass / total - lambda)
             lambda = min(max(matchMass / total, 1e-9), 1 - 1e-9)
             for f in fields.indices {
-                let ms = mNum[f].reduce(0, +), us = uNum[f].reduce(0, +)
-                for l in mNum[f].indices {
-                    let nm = ms > 0 ? max(mNum[f][l] / ms, floor) : m[f][l]
-                    let nu = learnU && us > 0 ? max(uNum[f][l] / us, floor) : u[f][l]
-                    change = max(change, abs(nm - m[f][l]), abs(nu - u[f][l]))
-                    m[f][l] = nm; u[f][l] = nu
+                let levels = offset[f]..<offset[f + 1]
+                let ms = mNum[levels].reduce(0, +), us = uNum[levels].reduce(0, +)
+                for k in levels {
+                    let nm = ms > 0 ? max(mNum[k] / ms, floor) : m[k]
+                    let nu = learnU && us > 0 ? max(uNum[k] / us, floor) : u[k]
+                    change = max(change, abs(nm - m[k]), abs(nu - u[k]))
+                    m[k] = nm; u[k] = nu
                 }
             }
             if change < 1e-7 { break }
         }
-        return FellegiSunterModel(fields: fields, m: m, u: u, lambda: lambda, iterations: iterations)
+        let nested = { (v: [Double]) in fields.indices.map { Array(v[offset[$0]..<offset[$0 + 1]]) } }
+        return FellegiSunterModel(fields: fields, m: nested(m), u: nested(u), lambda: lambda, iterations: iterations)
     }
 }
