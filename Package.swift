@@ -57,7 +57,7 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
-        .executableTarget(name: "sinergi", dependencies: ["App", "Matching"]),
+        .executableTarget(name: "sinergi", dependencies: ["App", "Matching", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "AuditChainTests", dependencies: ["AuditChain"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MRZTests", dependencies: ["MRZ"]),

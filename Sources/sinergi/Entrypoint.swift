@@ -1,6 +1,8 @@
 import App
 import Foundation
 import Matching
+import NIOCore
+import NIOPosix
 import Vapor
 
 /// `sinergi` — the server (`serve`) and the command line (`migrate`, `seed`, `users`, `audit`, `match`).
@@ -21,6 +23,12 @@ enum Entrypoint {
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(2)
+        }
+        // The server runs Swift's tasks on its HTTP event loops: a handler and the database answers it awaits continue
+        // on the thread that read the request instead of hopping to Swift's own pool and back (half the thread switches
+        // per look-up, docs/performance.md); long work runs on `ComputeExecutor`. Before anything awaits: NIO requires it.
+        if config.eventLoopTasks, (CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "serve") == "serve" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         if config.jsonLogs {
             let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info

@@ -42,6 +42,7 @@ import Vapor
         (["SINERGI_DEMO_PASSWORD": "password"], "SINERGI_DEMO_PASSWORD"),
         (["SINERGI_OUTBOX_LEASE_SECONDS": "0"], "SINERGI_OUTBOX_LEASE_SECONDS"),
         (["SINERGI_OUTBOX_RETRY_SECONDS": "soon"], "SINERGI_OUTBOX_RETRY_SECONDS"),
+        (["SINERGI_EVENT_LOOP_TASKS": "yes"], "SINERGI_EVENT_LOOP_TASKS"),
     ])
     func failsFastNamingTheVariable(env: [String: String], variable: String) {
         do {
@@ -58,6 +59,12 @@ import Vapor
 
     @Test func httpsPublicURLMakesCookiesSecure() throws {
         #expect(try AppConfig.fromEnvironment(["SINERGI_PUBLIC_URL": "https://sinergi.example.go.id"]).secureCookies)
+    }
+
+    @Test func tasksRunOnTheEventLoopsUnlessTurnedOff() throws {
+        #expect(try AppConfig.fromEnvironment([:]).eventLoopTasks)
+        #expect(try AppConfig.fromEnvironment(["SINERGI_EVENT_LOOP_TASKS": "ON"]).eventLoopTasks)
+        #expect(!(try AppConfig.fromEnvironment(["SINERGI_EVENT_LOOP_TASKS": "off"]).eventLoopTasks))
     }
 
     @Test func outboxLeaseAndRetryDefaultToTenMinutesAndOneMinute() throws {
@@ -286,5 +293,75 @@ import Vapor
         #expect(Request(application: app, url: URI(string: "/?a[=1"), on: app.eventLoopGroup.next()).queryValue("a") == "1")
         #expect(Request(application: app, url: URI(string: "/?\(deep)&q=v"), on: app.eventLoopGroup.next()).queryValue("q") == nil)
         try await app.asyncShutdown()
+    }
+}
+
+@Suite struct ComputeExecutorTests {
+    /// A job started with `ComputeExecutor.detached` (the reconciliation, the daily scan) runs on its threads, and
+    /// stays there after waiting for I/O and in the tasks it starts (the matcher's task groups).
+    @Test func aJobAndTheTasksItStartsRunOnTheComputeThreads() async {
+        #expect(!ComputeExecutor.isCurrent)
+        let seen = await ComputeExecutor.detached { () -> [Bool] in
+            var seen = [ComputeExecutor.isCurrent]
+            try? await Task.sleep(nanoseconds: 1_000_000)
+            seen.append(ComputeExecutor.isCurrent)
+            let children = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 { group.addTask { ComputeExecutor.isCurrent } }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            return seen + children
+        }.value
+        #expect(seen == Array(repeating: true, count: 6))
+    }
+
+    /// Requests that write and GET routes marked `computes()` run on the compute threads; other reads do not.
+    @Test func writesAndMarkedReadsRunOnTheComputeThreads() async throws {
+        let app = try await Application.make(.testing)
+        let answer: @Sendable (Request) async -> String = { _ in
+            await Task.yield()
+            return ComputeExecutor.isCurrent ? "compute" : "elsewhere"
+        }
+        app.get("read", use: answer)
+        app.post("write", use: answer)
+        app.delete("write", use: answer)
+        app.get("report", use: answer).computes()
+        ComputeResponder.install(on: app.routes)
+        for (method, path, expected) in [(HTTPMethod.GET, "read", "elsewhere"), (.POST, "write", "compute"), (.DELETE, "write", "compute"),
+                                         (.GET, "report", "compute")] {
+            let res = try await app.testing().sendRequest(method, path)
+            #expect(res.body.string == expected, "\(method) \(path)")
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+@Suite struct NameFormatTests {
+    /// The server takes a name exactly when the API document's `name` format (its pattern and maxLength, as JSON
+    /// Schema reads them: Unicode scalars) says it is valid: blanks and line breaks around it (the pattern's `$` matches
+    /// before one final line feed, in ICU as in Python's `re`), control characters, letter numbers, combining marks
+    /// past the length, only blanks. ICU's `$` also matches before a final CR LF, which neither Python's `re` nor
+    /// ECMA-262 (JSON Schema's dialect) does: the server refuses that.
+    @Test func theServerTakesANameExactlyWhenTheDocumentSaysItIsValid() throws {
+        let schema = try #require(OpenAPIDocument.refined(["type": "string", "format": "name"]) as? [String: Any])
+        let maxLength = try #require(schema["maxLength"] as? Int)
+        let pattern = try NSRegularExpression(pattern: try #require(schema["pattern"] as? String))
+        func documentSays(_ s: String) -> Bool {
+            s.unicodeScalars.count <= maxLength
+                && pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        }
+        let hundred = String(repeating: "A", count: 100)
+        let samples = ["Tanaka", " Tanaka ", "\u{3000}Tanaka\u{A0}", "\tTanaka", "Tanaka\n", "Tanaka\n\n", "Ta\nnaka",
+                       "\u{85}Tanaka", "Ta\u{7}naka",
+                       hundred, " " + hundred, hundred + " ", String(hundred.dropLast()) + "e\u{301}", String(hundred.dropLast(2)) + "e\u{301}",
+                       "\u{216B}", "12345", "   ", "O'Brien", "Nguyễn Văn", "\u{200B}A", "Straße", "李", "-", "A-1"]
+        for s in samples {
+            let server = (try? RegistryEdits.name(s, "familyName", required: true)) != nil
+            #expect(server == documentSays(s), "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect((try? RegistryEdits.name("Tanaka\r\n", "familyName", required: true)) == nil)
+        // Accepted names are stored without the blanks around them, in capitals; an optional name may be empty.
+        #expect(try RegistryEdits.name("\u{3000}Tanaka\u{A0}", "familyName", required: true) == "TANAKA")
+        #expect(try RegistryEdits.name("", "givenNames", required: false) == "")
+        #expect(try RegistryEdits.name(nil, "givenNames", required: false) == nil)
     }
 }

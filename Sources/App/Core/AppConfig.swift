@@ -35,6 +35,9 @@ public struct AppConfig: Sendable {
     /// Whether the server runs the warning scan and the outbox sender itself (SINERGI_SCHEDULER=off when
     /// cron runs `sinergi alerts run` instead).
     public var schedulerEnabled: Bool = true
+    /// Whether `sinergi serve` runs Swift's tasks on its HTTP event loops (SINERGI_EVENT_LOOP_TASKS, default on; see
+    /// `ComputeExecutor`); off, they run on Swift's own thread pool.
+    public var eventLoopTasks: Bool = true
     /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
     /// (SINERGI_OUTBOX_LEASE_SECONDS, default 10 minutes). A server holds one claim at a time, for one SMTP
     /// transaction, so the lease must outlast the longest one; shorter only for tests.
@@ -169,6 +172,11 @@ public struct AppConfig: Sendable {
         case "on", "": config.schedulerEnabled = true
         case "off": config.schedulerEnabled = false
         case let other: throw Invalid(variable: "SINERGI_SCHEDULER", problem: "must be on or off (got \"\(other)\")")
+        }
+        switch env["SINERGI_EVENT_LOOP_TASKS"]?.lowercased() ?? "on" {
+        case "on", "": config.eventLoopTasks = true
+        case "off": config.eventLoopTasks = false
+        case let other: throw Invalid(variable: "SINERGI_EVENT_LOOP_TASKS", problem: "must be on or off (got \"\(other)\")")
         }
         return config
     }

@@ -54,6 +54,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.outboxSender = OutboxSender()
     app.lifecycle.use(AlertsScheduler())
     routes(app)
+    ComputeResponder.install(on: app.routes)
     app.allowedMethods = AllowedMethods(app.routes)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(UsersCommand(), as: "users")

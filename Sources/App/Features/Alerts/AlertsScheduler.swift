@@ -9,7 +9,8 @@ final class AlertsScheduler: LifecycleHandler, @unchecked Sendable {
     func didBootAsync(_ app: Application) async throws {
         let command = app.environment.arguments.dropFirst().first
         guard app.config.schedulerEnabled, command == nil || command == "serve" else { return }
-        task = Task { [weak app] in
+        // The scan reads and writes the whole registry: on the compute threads, not an HTTP event loop.
+        task = ComputeExecutor.detached { [weak app] in
             while !Task.isCancelled {
                 guard let app else { return }
                 await Self.tick(app)

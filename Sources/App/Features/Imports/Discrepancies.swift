@@ -236,11 +236,12 @@ enum Discrepancies {
     }
 
     static func register(web: any RoutesBuilder, api r: any RoutesBuilder) {
-        r.grouped(RequireRole(.agency, .officer, .supervisor)).get("discrepancies", use: api)
+        // Every kind is computed over the office's whole registry and lists.
+        r.grouped(RequireRole(.agency, .officer, .supervisor)).get("discrepancies", use: api).computes()
         let w = web.grouped(RequireRole(.agency, .officer, .supervisor))
-        w.get(ImportsURL.discrepancies, use: summaryPage)
-        w.get(ImportsURL.discrepancyKind(.key), use: kindPage)
-        web.grouped(RequireRole(.officer, .supervisor)).get(ImportsURL.discrepancyCSV(.key), use: csv)
+        w.get(ImportsURL.discrepancies, use: summaryPage).computes()
+        w.get(ImportsURL.discrepancyKind(.key), use: kindPage).computes()
+        web.grouped(RequireRole(.officer, .supervisor)).get(ImportsURL.discrepancyCSV(.key), use: csv).computes()
     }
 
     static func summaryPage(_ req: Request) async throws -> Response {

@@ -163,7 +163,7 @@ actor ImportJobs {
         let logger = app.logger
         guard (try? await claim(id, db: db, now: app.clock.now())) == true else { return }
         let instance = self.instance
-        running[id] = Task.detached { [weak self] in
+        running[id] = ComputeExecutor.detached { [weak self] in
             do {
                 let c = try await Reconciler.run(id, db: db) { p in
                     // Progress renews the claim: other servers see this one alive.

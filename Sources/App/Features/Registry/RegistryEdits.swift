@@ -57,16 +57,33 @@ enum RegistryEdits {
         return r
     }
 
+    /// A family or given name, checked exactly as the API document's `name` format states it: at most 100 characters
+    /// (Unicode scalars, as JSON Schema counts) as sent, no control characters, at least one letter (`\p{L}`); the
+    /// blanks around it are then dropped. Empty is "none" where a name is optional.
     static func name(_ s: String?, _ field: String, required: Bool) throws -> String? {
-        guard let v = s?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
+        guard let s, !s.isEmpty else {
             if required { throw ValidationFailure("v.required", field: field) }
-            return s == nil ? nil : ""
+            return s
         }
-        guard v.count <= 100 else { throw ValidationFailure("v.tooLong", field: field, "100") }
-        guard v.contains(where: \.isLetter), !v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard s.unicodeScalars.count <= 100 else { throw ValidationFailure("v.tooLong", field: field, "100") }
+        // The pattern's `$` matches before one final line feed in the validators clients use (Python's `re`, ICU):
+        // such a name is valid to them, so it is taken here too, without it.
+        var scalars = Substring(s).unicodeScalars
+        if scalars.last == "\n" { scalars.removeLast() }
+        let v = String(scalars).trimmingCharacters(in: .whitespaces)
+        guard !scalars.contains(where: { $0.properties.generalCategory == .control }),
+              v.unicodeScalars.contains(where: { isLetter($0) }) else {
+            if v.isEmpty && required { throw ValidationFailure("v.required", field: field) }
             throw ValidationFailure("v.import.nameLetters", field: field, String(v.prefix(40)))
         }
         return v.uppercased()
+    }
+
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
     }
 
     static func day(_ s: String?, _ field: String, required: Bool, notFuture: String? = nil) throws -> String? {
