@@ -79,9 +79,13 @@ public struct FellegiSunterModel: Sendable {
         }
         var u = [Double](repeating: 0, count: m.count)
         for f in fields.indices { for l in 0..<fields[f].kind.levels { u[offset[f] + l] = initialU[f][l] } }
+        precondition(counts.count == patterns.count, "a count per pattern")
         var start = [0], index: [Int] = []
         for levels in patterns {
-            for (f, l) in levels.enumerated() where l >= 0 { index.append(offset[f] + l) }
+            for (f, l) in levels.enumerated() where l >= 0 {
+                precondition(l < fields[f].kind.levels, "level \(l) of a field with \(fields[f].kind.levels)")
+                index.append(offset[f] + l)
+            }
             start.append(index.count)
         }
         var lambda = 0.01

@@ -27,7 +27,7 @@ enum Entrypoint {
         // The server runs Swift's tasks on its HTTP event loops: a handler and the database answers it awaits continue
         // on the thread that read the request instead of hopping to Swift's own pool and back (half the thread switches
         // per look-up, docs/performance.md); long work runs on `ComputeExecutor`. Before anything awaits: NIO requires it.
-        if config.eventLoopTasks, (CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "serve") == "serve" {
+        if config.eventLoopTasks, [nil, "serve"].contains(env.arguments.dropFirst().first) {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         if config.jsonLogs {

@@ -200,7 +200,7 @@ enum SessionCookie {
 /// Loads the principal from the session cookie (web pages). Expired sessions, and sessions unused for longer
 /// than the idle timeout, are removed. A session waiting for its second-factor code carries no principal; one whose
 /// user must still set up a second factor reaches only that page (and sign-out).
-struct SessionAuthenticator: AsyncMiddleware {
+struct SessionAuthenticator: RouteMiddleware {
     /// Pages a session in the `enrol` stage may open.
     static let enrolPaths: Set<String> = [AccountPageURL.twoFactor.path, SiteURL.logout.path]
 
@@ -275,7 +275,7 @@ enum SessionStage: String, Sendable {
 
 /// Loads the principal from `Authorization: Bearer …` (API). API routes never read the session cookie,
 /// so they need no CSRF protection.
-struct BearerAuthenticator: AsyncMiddleware {
+struct BearerAuthenticator: RouteMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
             guard let principal = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
@@ -289,7 +289,7 @@ struct BearerAuthenticator: AsyncMiddleware {
 }
 
 /// Route-group guard: the roles allowed on a group are declared where the routes are registered.
-struct RequireRole: AsyncMiddleware {
+struct RequireRole: RouteMiddleware {
     let roles: Set<Role>
     init(_ roles: Role...) { self.roles = Set(roles) }
 

@@ -3,14 +3,14 @@ import Vapor
 
 /// Threads of their own for work that computes for long: the reconciliation of an agency list, the daily warning
 /// scan, and requests that write (uploads are read, unpacked and checked there: imports, registry batches,
-/// photos) or that are marked `Route.computes` (reports over a whole list).
+/// photos) or whose GET route is marked `computes()` (reports over a whole list, a file's preview).
 ///
 /// `sinergi serve` runs Swift's tasks on the HTTP event loops (`NIOSingletons`' executor take-over, see
 /// `Entrypoint`): a request's handler then continues on the thread that read it and its database answers, without
 /// two thread switches per query. A job that computed for seconds there would hold up every connection of that
-/// event loop; with this executor as their task executor preference, it and the tasks it starts run here instead,
-/// and only come back to an event loop for their I/O. Without the take-over (tests, other commands) it changes
-/// nothing but the threads used.
+/// event loop; with this executor as their task executor preference, it and its child tasks (task groups, `async
+/// let`; not `Task {}`, which keeps no preference) run here instead, and only come back to an event loop for their
+/// I/O. Without the take-over (tests, other commands) it changes nothing but the threads used.
 public final class ComputeExecutor: TaskExecutor, @unchecked Sendable {
     public static let shared = ComputeExecutor()
 
@@ -46,10 +46,42 @@ extension Route {
     }
 }
 
-/// Requests that write, and routes marked `computes()`, run on `ComputeExecutor` (see there); reads stay on the
-/// event loop that received them. It wraps each such route's responder (its own middleware included) rather than
-/// being a middleware: Vapor runs every async middleware and handler in a task of its own, and a new task does not
-/// keep its creator's executor preference.
+/// Whether a request's work runs on `ComputeExecutor`: it writes, or its GET route is marked `computes()`.
+enum ComputeRouting {
+    static func computes(_ route: Route) -> Bool {
+        route.method != .GET && route.method != .HEAD || route.userInfo["computes"] as? Bool == true
+    }
+
+    static func executor(for req: Request) -> (any TaskExecutor)? {
+        req.route.map(computes) == true ? ComputeExecutor.shared : nil
+    }
+}
+
+/// The project's route-group middleware (`RequireRole`, the authenticators, CSRF, rate limits). Vapor runs each async
+/// middleware, and then the handler, in a new task of its own, and a new task keeps no executor preference: so these
+/// start that task themselves, on `ComputeExecutor` when the route computes (`ComputeRouting`), and call the handler
+/// inside it instead of letting it start yet another. Every route's innermost middleware is one of these.
+protocol RouteMiddleware: AsyncMiddleware {}
+
+extension RouteMiddleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let promise = request.eventLoop.makePromise(of: Response.self)
+        Task(executorPreference: ComputeRouting.executor(for: request)) {
+            do {
+                let inner = AsyncBasicResponder { req in
+                    if let handler = next as? any AsyncResponder { return try await handler.respond(to: req) }
+                    return try await next.respond(to: req).get()
+                }
+                promise.succeed(try await self.respond(to: request, chainingTo: inner))
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
+    }
+}
+
+/// A route without group middleware gets the same through its responder (`install`, once every route is registered).
 struct ComputeResponder: AsyncResponder {
     let inner: any Responder
 
@@ -60,12 +92,7 @@ struct ComputeResponder: AsyncResponder {
         }
     }
 
-    static func computes(_ route: Route) -> Bool {
-        route.method != .GET && route.method != .HEAD || route.userInfo["computes"] as? Bool == true
-    }
-
-    /// Called once every route is registered.
     static func install(on routes: Routes) {
-        for route in routes.all where computes(route) { route.responder = ComputeResponder(inner: route.responder) }
+        for route in routes.all where ComputeRouting.computes(route) { route.responder = ComputeResponder(inner: route.responder) }
     }
 }

@@ -92,6 +92,8 @@ extension L10n {
         "v.import.invalidRows": ("{1} baris tidak valid; yang pertama baris {2}: {3} Tidak ada yang diimpor.", "{1} invalid row(s); the first is line {2}: {3} Nothing was imported."),
         "v.import.utf8": ("Baris ini bukan UTF-8 yang valid (simpan berkas sebagai \"CSV UTF-8\").", "The line is not valid UTF-8 (save the file as \"CSV UTF-8\")."),
         "v.import.columns": ("Diharapkan {1} kolom, ditemukan {2}.", "Expected {1} columns, found {2}."),
+        "v.nameLetter": ("{field} harus berisi huruf.", "{field} must contain a letter."),
+        "v.nameControl": ("{field} berisi karakter kontrol (tab atau baris baru); hapus karakter itu.", "{field} contains a control character (a tab or a line break); remove it."),
         "v.import.nameLetters": ("{field} \"{1}\" tidak berisi huruf; periksa kolom mana yang dipetakan sebagai nama.", "{field} \"{1}\" has no letter; check which column is mapped as the name."),
         "v.import.npwp": ("{field} \"{1}\" harus 15 atau 16 angka.", "{field} \"{1}\" must have 15 or 16 digits."),
         "v.import.nib": ("{field} \"{1}\" harus 13 angka.", "{field} \"{1}\" must have 13 digits."),

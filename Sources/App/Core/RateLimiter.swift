@@ -37,7 +37,7 @@ final class RateLimiter: Sendable {
     }
 }
 
-struct RateLimitMiddleware: AsyncMiddleware {
+struct RateLimitMiddleware: RouteMiddleware {
     let limiter: RateLimiter
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let key = req.clientAddress

@@ -24,7 +24,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 /// form carries it in `_csrf` (or the `X-CSRF-Token` header); an unsafe request whose token is missing
 /// or differs is refused before any handler runs. API routes are exempt because they authenticate
 /// with bearer tokens only, never with cookies.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: RouteMiddleware {
     static let cookieName = "sinergi_csrf"
     static let fieldName = "_csrf"
 

@@ -12,7 +12,7 @@ enum ImportPages {
         r.get(ImportsURL.new, use: newForm)
         r.get(ImportsURL.template(.key), use: template)
         r.post(ImportsURL.upload, body: .collect(maxSize: "1gb"), use: upload).userInfo["maxBody"] = Int.max
-        r.get(ImportsURL.preview(.key), use: preview)
+        r.get(ImportsURL.preview(.key), use: preview).computes()   // reads the staged file (up to the upload limit)
         r.post(ImportsURL.confirm, use: confirm)
         r.get(ImportsURL.show(.key), use: show)
         r.get(ImportsURL.progress(.key), use: progress)

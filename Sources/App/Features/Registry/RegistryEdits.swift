@@ -57,25 +57,26 @@ enum RegistryEdits {
         return r
     }
 
-    /// A family or given name, checked exactly as the API document's `name` format states it: at most 100 characters
+    /// A family or given name, checked as the API document's `name` format states it: at most 100 characters
     /// (Unicode scalars, as JSON Schema counts) as sent, no control characters, at least one letter (`\p{L}`); the
-    /// blanks around it are then dropped. Empty is "none" where a name is optional.
+    /// blanks around it are then dropped. Blank (empty or only white space) is "none" where a name is optional, as
+    /// the document's `givenNames` allows. The server is lenient in one place: a final line feed is dropped (Python's
+    /// `re` and ICU let the pattern's `$` match before it; ECMA-262, JSON Schema's dialect, does not).
     static func name(_ s: String?, _ field: String, required: Bool) throws -> String? {
-        guard let s, !s.isEmpty else {
+        guard let s else {
             if required { throw ValidationFailure("v.required", field: field) }
-            return s
+            return nil
+        }
+        if s.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            if required { throw ValidationFailure("v.required", field: field) }
+            return ""
         }
         guard s.unicodeScalars.count <= 100 else { throw ValidationFailure("v.tooLong", field: field, "100") }
-        // The pattern's `$` matches before one final line feed in the validators clients use (Python's `re`, ICU):
-        // such a name is valid to them, so it is taken here too, without it.
         var scalars = Substring(s).unicodeScalars
         if scalars.last == "\n" { scalars.removeLast() }
-        let v = String(scalars).trimmingCharacters(in: .whitespaces)
-        guard !scalars.contains(where: { $0.properties.generalCategory == .control }),
-              v.unicodeScalars.contains(where: { isLetter($0) }) else {
-            if v.isEmpty && required { throw ValidationFailure("v.required", field: field) }
-            throw ValidationFailure("v.import.nameLetters", field: field, String(v.prefix(40)))
-        }
+        guard !scalars.contains(where: { $0.properties.generalCategory == .control }) else { throw ValidationFailure("v.nameControl", field: field) }
+        let v = String(scalars).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard v.unicodeScalars.contains(where: { isLetter($0) }) else { throw ValidationFailure("v.nameLetter", field: field) }
         return v.uppercased()
     }
 
@@ -219,8 +220,13 @@ enum RegistryEdits {
     /// the value before and after; unchanged values are left out.
     static func changes(_ input: FieldInput, of f: Foreigner, today: String) throws -> (identity: [String: [String?]], direct: [String: [String?]]) {
         var identity: [String: [String?]] = [:], direct: [String: [String?]] = [:]
-        if let v = try name(input.familyName, "familyName", required: input.familyName != nil), v != f.familyName { identity["familyName"] = [f.familyName, v] }
-        if input.givenNames != nil, let v = try name(input.givenNames, "givenNames", required: false), v != f.givenNames { identity["givenNames"] = [f.givenNames, v] }
+        // A name sent back as stored is not checked again (the registry feed's rule for names is its own).
+        if input.familyName != f.familyName, let v = try name(input.familyName, "familyName", required: input.familyName != nil), v != f.familyName {
+            identity["familyName"] = [f.familyName, v]
+        }
+        if input.givenNames != nil, input.givenNames != f.givenNames, let v = try name(input.givenNames, "givenNames", required: false), v != f.givenNames {
+            identity["givenNames"] = [f.givenNames, v]
+        }
         if input.dateOfBirth != nil {
             let v = try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today)
             if v != f.dateOfBirth { identity["dateOfBirth"] = [f.dateOfBirth, v] }

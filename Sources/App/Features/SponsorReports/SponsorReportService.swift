@@ -200,8 +200,15 @@ enum SponsorReportService {
               AND \(ReportingExemption.notExemptSQL)
             """).all(decoding: Event.self)
         guard !events.isEmpty else { return [] }
-        let reports = try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Set(events.map(\.foreigner_id)))
-            .filter(\.$status != SponsorReportStatus.returned.rawValue).all()
+        // Each person's reports, read in slices (a bind per person; a jurisdiction's 90 days can hold tens of thousands).
+        var reportsOf: [UUID: [SponsorReport]] = [:]
+        let people = Array(Set(events.map(\.foreigner_id)))
+        for start in stride(from: 0, to: people.count, by: 5_000) {
+            for r in try await SponsorReport.query(on: req.db).filter(\.$foreignerID ~~ Array(people[start..<min(start + 5_000, people.count)]))
+                .filter(\.$status != SponsorReportStatus.returned.rawValue).all() {
+                reportsOf[r.foreignerID, default: []].append(r)
+            }
+        }
         let rules = try await Rules.book(req)
         let officeOf = try await Rules.officeOfRegency(req.db)
         var out: [Obligation] = []
@@ -210,7 +217,7 @@ enum SponsorReportService {
             // A report of the kind about the same person dated from 30 days before the event covers it
             // (the sponsor may report the real arrival or last working day, not the registry's date).
             let covering: Set<String> = type == .endOfSponsorship ? [ReportType.endOfSponsorship.rawValue, ReportType.departure.rawValue] : [type.rawValue]
-            if reports.contains(where: { $0.foreignerID == e.foreigner_id && covering.contains($0.reportType) && $0.eventOn >= earliest }) { continue }
+            if reportsOf[e.foreigner_id, default: []].contains(where: { covering.contains($0.reportType) && $0.eventOn >= earliest }) { continue }
             // The rule in force on the event's day, the office's own where it has one.
             let due = Deadlines.due(after: eventDay, rule: rules.deadline(type, on: eventDay, office: e.regency_code.flatMap { officeOf[$0] }))
             switch Deadlines.status(due: due, reportedOn: nil, today: todayDay) {

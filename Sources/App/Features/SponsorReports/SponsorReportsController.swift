@@ -14,7 +14,7 @@ enum SponsorReportsController {
         let readAPI = api.grouped(RequireRole(.sponsor, .officer, .supervisor))
         readAPI.get("sponsor-reports", use: listAPI)
         readAPI.get("sponsor-reports", ":id", use: oneAPI)
-        readAPI.get("sponsor-obligations", use: obligationsAPI)
+        readAPI.get("sponsor-obligations", use: obligationsAPI).computes()   // every event of 90 days in the jurisdiction
         api.grouped(RequireRole(.officer, .supervisor)).post("sponsor-reports", ":id", "review", use: reviewAPI)
 
         let sponsorWeb = web.grouped(RequireRole(.sponsor))
@@ -26,7 +26,7 @@ enum SponsorReportsController {
         sponsorAPI.post("portal", "contact", use: contactAPI)
         web.grouped(RequireRole(.sponsor, .officer, .supervisor)).get(.sponsorReport(.key), use: receiptPage)
         let officerWeb = web.grouped(RequireRole(.officer, .supervisor))
-        officerWeb.get(.sponsorReports, use: officerListPage)
+        officerWeb.get(.sponsorReports, use: officerListPage).computes()   // with the jurisdiction's overdue reports
         officerWeb.post(PortalURL.review(.key), use: reviewForm)
     }
 
