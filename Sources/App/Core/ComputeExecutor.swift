@@ -30,7 +30,8 @@ public final class ComputeExecutor: TaskExecutor, @unchecked Sendable {
     /// Whether the calling code runs on one of this executor's threads.
     public static var isCurrent: Bool { DispatchQueue.getSpecific(key: marker) == true }
 
-    /// A detached task whose work, and the work of the tasks it starts, runs on these threads.
+    /// A detached task whose work runs on these threads, and so does the work of its child tasks (task groups,
+    /// `async let`); a `Task {}` it starts keeps no preference.
     @discardableResult
     static func detached<T: Sendable>(_ operation: sending @escaping @isolated(any) () async -> T) -> Task<T, Never> {
         Task.detached(executorPreference: shared, operation: operation)
@@ -82,6 +83,8 @@ extension RouteMiddleware {
 }
 
 /// A route without group middleware gets the same through its responder (`install`, once every route is registered).
+/// A grouped route's responder is its middleware chain, whose innermost `RouteMiddleware` already starts its task on
+/// `ComputeExecutor`: it is left as it is (wrapping it would add one task per request for nothing).
 struct ComputeResponder: AsyncResponder {
     let inner: any Responder
 
@@ -93,6 +96,13 @@ struct ComputeResponder: AsyncResponder {
     }
 
     static func install(on routes: Routes) {
-        for route in routes.all where ComputeRouting.computes(route) { route.responder = ComputeResponder(inner: route.responder) }
+        for route in routes.all where ComputeRouting.computes(route) && isHandler(route.responder) {
+            route.responder = ComputeResponder(inner: route.responder)
+        }
+    }
+
+    /// Whether a route's responder is its handler itself (async or not), not a middleware chain.
+    static func isHandler(_ responder: any Responder) -> Bool {
+        responder is any AsyncResponder || responder is BasicResponder
     }
 }
