@@ -152,6 +152,68 @@ import VaporTesting
         #expect(try AppConfig.fromEnvironment([:]).secretKey == nil)
     }
 
+    /// Without SINERGI_SECRET_KEY a server on SQLite keeps its key beside the database; PostgreSQL's servers share
+    /// one, so there is no default there; `none` turns the file off; a key in the environment needs no file.
+    @Test func whereTheServerKeyIsKept() throws {
+        let sqlite = ["DATABASE_URL": "sqlite:///srv/sinergi/data.sqlite"]
+        #expect(try AppConfig.fromEnvironment(sqlite).secretKeyFile == "/srv/sinergi/data.sqlite.key")
+        #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "/etc/sinergi/key"]) { $1 }).secretKeyFile == "/etc/sinergi/key")
+        #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "none"]) { $1 }).secretKeyFile == nil)
+        #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY": String(repeating: "5a", count: 32)]) { $1 }).secretKeyFile == nil)
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"]).secretKeyFile == nil)
+    }
+
+    /// The key file is made once, readable by its owner only, and read back the same; two servers starting together
+    /// agree on one key; a file that holds no key stops the server with the file named.
+    @Test func theKeyFileIsMadeOnceAndReadBack() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sinergi-key-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/nested/data.sqlite.key"
+        let first = try SecretKeyFile.loadOrCreate(path)
+        #expect(first.created && first.key.count == 32 && Set(first.key).count > 8)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode & 0o077 == 0)
+        let again = try SecretKeyFile.loadOrCreate(path)
+        #expect(!again.created && again.key == first.key)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/nested") == ["data.sqlite.key"])
+        let racing = dir + "/racing.key"
+        let keys = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<8 { group.addTask { try SecretKeyFile.loadOrCreate(racing).key } }
+            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(Set(keys.map { Data($0) }).count == 1)
+        let broken = dir + "/broken.key"
+        FileManager.default.createFile(atPath: broken, contents: Data("not a key\n".utf8))
+        #expect(throws: SecretKeyFile.Unusable.self) { try SecretKeyFile.loadOrCreate(broken) }
+        do { _ = try SecretKeyFile.loadOrCreate(broken) } catch {
+            let said = "\(error)"
+            #expect(said.contains(broken) && said.contains("SINERGI_SECRET_KEY_FILE"))
+        }
+    }
+
+    /// On SQLite a server started without SINERGI_SECRET_KEY seals second-factor keys under the key it made beside
+    /// the database; a key sealed under another server's key is counted as unreadable (what `restore` reports).
+    @Test func aServerOnSQLiteSealsWithTheKeyItMade() async throws {
+        guard onSQLite else { return }
+        try await withTestApp(extra: Self.required) { app in
+            let file = try #require(app.config.secretKeyFile)
+            #expect(try SecretKeyFile.read(file) == app.config.secretKey && app.config.secretKey != nil)
+            let users = try await User.query(on: app.db).sort(\.$email).range(0..<3).all()
+            let secret = Base32.encode(TOTP.newSecret())
+            users[0].totpSecret = try SecretBox.seal(secret, key: app.config.secretKey, owner: users[0].id!)
+            users[1].totpSecret = try SecretBox.seal(secret, key: Array(repeating: 9, count: 32), owner: users[1].id!)
+            users[2].totpPending = secret
+            for u in users { try await u.save(on: app.db) }
+            #expect(try await SecondFactor.unreadable(app) == 1)
+            let b = Browser(app)
+            _ = try await b.login(Self.supervisor)
+            _ = try await b.get("/account/two-factor")
+            let supervisor = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first())
+            let pending = try #require(supervisor.totpPending)
+            #expect(SecretBox.isSealed(pending) && SecretBox.open(pending, key: app.config.secretKey, owner: supervisor.id!) != nil)
+        }
+    }
+
     @Test func aSupervisorMustSetUpTheSecondFactorAndThenSignsInWithIt() async throws {
         try await withTestApp(extra: Self.required) { app in
             let b = Browser(app)
@@ -171,7 +233,9 @@ import VaporTesting
             #expect(page.status == .ok && page.body.string.contains("<svg") && page.body.string.contains("id=\"tfa-key\"")
                     && page.body.string.contains("wajib"))
             // A reload shows the same key.
-            let key = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first()?.totpPending)
+            let pendingUser = try #require(try await User.query(on: app.db).filter(\.$email == Self.supervisor).first())
+            let sealedKey = try #require(pendingUser.totpPending)
+            let key = try #require(SecretBox.open(sealedKey, key: app.config.secretKey, owner: pendingUser.id!))
             #expect(try await b.get("/account/two-factor").body.string.contains(Base32.grouped(key)))
             let wrong = try await b.post("/account/two-factor", form: ["code": "000000"])
             #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Kode salah") && wrong.body.string.contains(Base32.grouped(key)))
@@ -408,7 +472,7 @@ import VaporTesting
     /// Without the server key the administrator's home page says what is unprotected and how to set it, in the page's
     /// language; with the key it says nothing, and other roles never see it.
     @Test func theAdministratorIsToldWhenTheServerKeyIsMissing() async throws {
-        try await withTestApp { app in
+        try await withTestApp(extra: ["SINERGI_SECRET_KEY_FILE": "none"]) { app in
             let admin = Browser(app)
             try await admin.login("admin@demo.sinergi.id")
             let home = try await admin.get("/")

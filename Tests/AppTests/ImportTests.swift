@@ -369,6 +369,28 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         return res
     }
 
+    /// The page states the limit before anything is sent; a file past it is refused in the user's language, beside
+    /// the field while the body is within the form's room, and naming the limit past that, before it is all read.
+    @Test func aFileOverTheLimitIsRefusedNamingTheLimit() async throws {
+        try await withTestApp(extra: ["SINERGI_MAX_UPLOAD_MB": "1"]) { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let form = try await b.get("/imports/new").body.string
+            #expect(form.contains("data-max-bytes=\"1048576\""))
+            #expect(form.contains(ValidationFailure("v.fileTooLarge", field: "file", "1").message(.id)))
+            let line = "nama;paspor;kewarganegaraan\nBIN WANG;390830166;TWN\n"
+            let over = String(repeating: line, count: 1_200_000 / line.utf8.count)
+            let field = try await upload(b, kind: "foreign-workers", fileName: "besar.csv", csv: over)
+            #expect(field.status == .unprocessableEntity)
+            #expect(field.body.string.contains("Berkas: lebih besar dari batas 1 MB."))
+            let far = String(repeating: line, count: 2_200_000 / line.utf8.count)
+            let page = try await upload(b, kind: "foreign-workers", fileName: "besar.csv", csv: far)
+            #expect(page.status == .payloadTooLarge)
+            #expect(page.body.string.contains("Data yang dikirim terlalu besar: batasnya 2 MB."))
+            #expect(try await AgencyImport.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test func uploadPreviewMappingImportAndReview() async throws {
         try await withTestApp { app in
             _ = try await loadFixtureRegistry(app)

@@ -70,7 +70,7 @@ actor TestDatabases {
             try? psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         } else if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
-            for suffix in ["", "-wal", "-shm", "-auditspool", "-auditspool-wal", "-auditspool-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in ["", "-wal", "-shm", "-auditspool", "-auditspool-wal", "-auditspool-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
     }
 

@@ -2,6 +2,7 @@
 previews it, imports it, watches the reconciliation finish and decides in the review queue."""
 import csv
 import os
+import shutil
 import sqlite3
 import time
 
@@ -9,6 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import env_for, free_port, serve
 from test_browser import SHOTS, login, logout
 
 
@@ -97,3 +99,42 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     browser.find_element(By.ID, "confirm-import").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "import-duplicate"))
     logout(browser)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(browser, seeded_db, workdir):
+    """On a server accepting lists up to 1 MB, a 1.5 MB file is refused by the page itself, in Indonesian and
+    naming the limit, without minutes of uploading; the form stays as it was and nothing reaches the server."""
+    db = os.path.join(workdir, "upload-limit.sqlite")
+    shutil.copy(seeded_db, db)
+    proc, base = serve(env_for("sqlite://" + db, SINERGI_MAX_UPLOAD_MB="1"), free_port())
+    try:
+        path = os.path.join(workdir, "terlalu-besar.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("Nama Lengkap;No Paspor;Kewarganegaraan\n")
+            for i in range(40_000):
+                f.write(f"PERSON NUMBER {i};Q{i:08d};USA\n")
+        assert os.path.getsize(path) > 1_048_576
+        login(browser, base, "officer@demo.sinergi.id")
+        browser.get(base + "/imports/new")
+        browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
+        browser.find_element(By.ID, "file").send_keys(path)
+        # At 24 KB/s the file would take a minute to send: the message within seconds shows it was not sent.
+        browser.set_network_conditions(offline=False, latency=50, download_throughput=1024 * 1024, upload_throughput=24 * 1024)
+        try:
+            browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+            error = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "upload-error") if d.find_element(By.ID, "upload-error").is_displayed() else None)
+        finally:
+            browser.delete_network_conditions()
+        assert error.text == "Berkas: lebih besar dari batas 1 MB."
+        assert "/imports/new" in browser.current_url
+        assert browser.find_element(By.ID, "upload-status").get_attribute("hidden") is not None
+        assert browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").is_enabled()
+        assert browser.find_element(By.CSS_SELECTOR, "#kind option:checked").get_attribute("value") == "persons-checked"
+        os.makedirs(SHOTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(SHOTS, "import-too-large.png"))
+        con = sqlite3.connect(db)
+        assert con.execute("SELECT COUNT(*) FROM agency_imports").fetchone()[0] == 0
+        con.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -65,6 +65,8 @@ def test_sqlite_backup_while_serving_then_restore(seeded_db, workdir):
     target = os.path.join(workdir, "backup-copy.sqlite")
     summary, _ = backup_while_writing(url, target)
     assert summary["backup"] == target and summary["bytes"] > 1_000_000 and not os.path.exists(target + ".partial")
+    # The server key made beside the database is named, and is not in the copy.
+    assert summary["secretKeyFile"] == live + ".key" and os.path.exists(live + ".key")
     # The copy is whole: its chain verifies on its own.
     assert run(["audit", "verify"], "sqlite://" + target).returncode == 0
     copied = sqlite3.connect(target).execute("select count(*) from audit_events").fetchone()[0]
@@ -85,7 +87,7 @@ def test_sqlite_backup_while_serving_then_restore(seeded_db, workdir):
     ok = run(["restore", target, "--yes"], url)
     assert ok.returncode == 0, ok.stderr
     result = json.loads(ok.stdout.strip().splitlines()[-1])
-    assert result["auditChain"] == "intact" and result["auditEvents"] == copied
+    assert result["auditChain"] == "intact" and result["auditEvents"] == copied and result["secondFactorKeysUnreadable"] == 0
     assert sqlite3.connect(live).execute("select count(*) from audit_events").fetchone()[0] == copied
     proc, _ = start_server(url)
     proc.terminate()
@@ -102,7 +104,7 @@ def test_postgres_backup_while_serving_then_restore(workdir):
     assert run(["seed", "--demo"], url).returncode == 0
     target = os.path.join(workdir, "backup-pg.dump")
     summary, _ = backup_while_writing(url, target)
-    assert summary["bytes"] > 100_000
+    assert summary["bytes"] > 100_000 and "secretKeyFile" not in summary
     count = lambda: int(subprocess.run(["psql", url, "-tA", "-c", "select count(*) from audit_events"], capture_output=True, text=True, check=True).stdout)
     # A change after the backup is undone by the restore; the chain verifies.
     made = run(["users", "create", "--email", "setelah.backup@imigrasi.go.id", "--role", "admin", "--password-stdin"], url, stdin="kuda-laut-biru-77\n")

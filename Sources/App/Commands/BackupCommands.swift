@@ -38,9 +38,14 @@ struct RestoreCommand: AsyncCommand {
         let app = context.application
         try await Backup.restore(app, from: signature.path)
         try await app.autoMigrate()
+        // Second-factor keys sealed under another server key (a backup brought to a new machine without its key).
+        let unreadable = try await SecondFactor.unreadable(app)
+        if unreadable > 0 {
+            FileHandle.standardError.write(Data("\(unreadable) second-factor keys in the backup do not open with this server's key: put the old server's key in place (SINERGI_SECRET_KEY, or its key file at \(app.config.secretKeyFile ?? "SINERGI_SECRET_KEY_FILE")), or those users set up the second factor again\n".utf8))
+        }
         switch try await AuditLog.verify(on: app.db) {
         case .success(let n):
-            context.console.print(#"{"restored": "\#(Backup.jsonEscaped(signature.path))", "auditEvents": \#(n), "auditChain": "intact"}"#)
+            context.console.print(#"{"restored": "\#(Backup.jsonEscaped(signature.path))", "auditEvents": \#(n), "auditChain": "intact", "secondFactorKeysUnreadable": \#(unreadable)}"#)
         case .failure(let b):
             throw CommandFailure(message: "restored, but the audit chain is BROKEN at \(b.description)")
         }
@@ -83,7 +88,13 @@ enum Backup {
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
         app.logger.notice("backup written", metadata: ["bytes": "\(bytes)"])
-        return #"{"backup": "\#(jsonEscaped(target))", "bytes": \#(bytes), "auditEventsAtLeast": \#(events), "seconds": \#(String(format: "%.1f", Date().timeIntervalSince(started)))}"#
+        var keyFile = ""
+        if let file = app.config.secretKeyFile, app.config.secretKey != nil {
+            // Not in the copy, on purpose: the sealed second-factor keys in it open only with this file.
+            FileHandle.standardError.write(Data("the server key is in \(file), not in the backup: keep a copy of it with the backup\n".utf8))
+            keyFile = #", "secretKeyFile": "\#(jsonEscaped(URL(fileURLWithPath: file).standardizedFileURL.path))""#
+        }
+        return #"{"backup": "\#(jsonEscaped(target))", "bytes": \#(bytes), "auditEventsAtLeast": \#(events), "seconds": \#(String(format: "%.1f", Date().timeIntervalSince(started)))\#(keyFile)}"#
     }
 
     /// A backup file is an intact SQLite database with an audit trail.

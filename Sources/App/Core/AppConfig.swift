@@ -59,8 +59,13 @@ public struct AppConfig: Sendable {
     /// admin's API token works too.
     public var metricsToken: String?
     /// The key that seals users' second-factor secrets at rest (SINERGI_SECRET_KEY: 32 bytes as 64 hex digits or
-    /// base64); unset keeps them in clear (`SecretBox`).
+    /// base64; else read from `secretKeyFile` by `configure`); none keeps them in clear (`SecretBox`).
     public var secretKey: [UInt8]?
+    /// Where the key is kept when SINERGI_SECRET_KEY is unset (SINERGI_SECRET_KEY_FILE): made on first start
+    /// (`SecretKeyFile`). On SQLite it defaults to the database's path + `.key`, so that one server is protected
+    /// without setting anything; on PostgreSQL there is no default, as several servers must share one key. `none`:
+    /// no key file.
+    public var secretKeyFile: String?
     /// Audit events of concurrent reads committed together (SINERGI_AUDIT_GROUP_COMMIT, default on; off writes each in
     /// its own transaction, for comparison in the benchmark).
     public var auditGroupCommit = true
@@ -149,6 +154,13 @@ public struct AppConfig: Sendable {
                 throw Invalid(variable: "SINERGI_SECRET_KEY", problem: "must be 32 bytes as 64 hex digits or in base64 (e.g. the output of openssl rand -base64 32)")
             }
             config.secretKey = key
+        } else {
+            switch env["SINERGI_SECRET_KEY_FILE"] {
+            case "none": config.secretKeyFile = nil
+            case let path? where !path.isEmpty: config.secretKeyFile = path
+            default:
+                if case .sqlite(let path) = database { config.secretKeyFile = path + ".key" }
+            }
         }
         switch env["SINERGI_AUDIT_GROUP_COMMIT"]?.lowercased() ?? "on" {
         case "on", "": config.auditGroupCommit = true

@@ -8,6 +8,12 @@ import Vapor
 /// Sets up the database, middleware, routes and commands from one `AppConfig`.
 public func configure(_ app: Application, config: AppConfig) async throws {
     ContentConfiguration.global.use(decoder: GuardedFormDataDecoder(), for: .formData)
+    var config = config
+    if config.secretKey == nil, let file = config.secretKeyFile {
+        let (key, created) = try SecretKeyFile.loadOrCreate(file)
+        config.secretKey = key
+        if created { app.logger.notice("made the server key in \(file): keep a copy of it with the database's backups") }
+    }
     app.config = config
     // Blocking work (SQLite calls, bcrypt, file parsing) runs here: more threads than cores, so one long
     // query or job cannot make every page wait behind it.
@@ -154,7 +160,7 @@ func routes(_ app: Application) {
     SponsorAccountsController.register(web: web, api: api)
     LookupController.register(web: web, api: api)
     PublicReportsController.register(web: web, api: api)
-    ImportsController.register(web: web, api: api)
+    ImportsController.register(web: web, api: api, maxUpload: app.config.maxUploadSize)
     DailyReportsController.register(web: web, api: api)
     TasksController.register(web: web, api: api)
     LeaderController.register(web: web)

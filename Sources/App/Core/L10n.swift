@@ -107,6 +107,7 @@ public enum L10n {
         "err.403": ("Anda tidak berwenang membuka halaman ini.", "You are not allowed to open this page."),
         "err.404": ("Halaman atau data tidak ditemukan.", "The page or record was not found."),
         "err.413": ("Data yang dikirim terlalu besar.", "What you sent is too large."),
+        "err.413limit": ("Data yang dikirim terlalu besar: batasnya {1}.", "What you sent is too large: the limit is {1}."),
         "err.csrf": ("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman dan coba lagi.", "The form has expired or is not valid. Reload the page and try again."),
         "err.500": ("Terjadi kesalahan pada sistem. Coba lagi nanti.", "A system error occurred. Please try again later."),
         "err.back": ("Kembali ke dasbor", "Back to the dashboard"),

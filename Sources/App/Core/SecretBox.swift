@@ -46,3 +46,46 @@ enum SecretBox {
         return nil
     }
 }
+
+/// The server key kept in a file of its own (`AppConfig.secretKeyFile`), readable by the server's user only. Made on
+/// first start from the system's random source, written to a temporary file and linked into place, so that two
+/// processes starting together agree on one key and none reads a half-written one. It is not in the database's
+/// backups: keep a copy of it with them, as a restored database's second-factor keys open only with it.
+enum SecretKeyFile {
+    struct Unusable: Error, CustomStringConvertible {
+        let path: String
+        let problem: String
+        var description: String { "configuration error: SINERGI_SECRET_KEY_FILE \(path) \(problem)" }
+    }
+
+    /// The key in `path`, made there first when there is no file; `created` says which.
+    static func loadOrCreate(_ path: String) throws -> (key: [UInt8], created: Bool) {
+        if let key = try read(path) { return (key, false) }
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var rng = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let temporary = path + ".\(UUID().uuidString).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data((Data(key).base64EncodedString() + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw Unusable(path: path, problem: "cannot be written (check the directory's permissions)")
+        }
+        defer { unlink(temporary) }
+        if link(temporary, path) == 0 { return (key, true) }
+        // Another process made it first: use theirs.
+        guard errno == EEXIST, let theirs = try read(path) else {
+            throw Unusable(path: path, problem: "cannot be written (check the directory's permissions)")
+        }
+        return (theirs, false)
+    }
+
+    /// The key in an existing file; nil when there is none.
+    static func read(_ path: String) throws -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Unusable(path: path, problem: "cannot be read") }
+        guard let key = SecretBox.parseKey(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw Unusable(path: path, problem: "does not hold a key (32 bytes as 64 hex digits or in base64, e.g. the output of openssl rand -base64 32)")
+        }
+        return key
+    }
+}

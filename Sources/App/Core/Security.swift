@@ -35,8 +35,15 @@ struct CSRFMiddleware: RouteMiddleware {
         req.csrfToken = token
         if ![.GET, .HEAD, .OPTIONS].contains(req.method) {
             let limit = req.route?.userInfo["maxBody"] as? Int ?? req.application.config.maxBodySize
-            if let body = try await req.body.collect(max: limit).get(), body.readableBytes > limit {
-                throw Abort(.payloadTooLarge)
+            // Refused before it is read when its length is declared, else as soon as it passes the limit; the page
+            // names the limit.
+            let tooLarge = AppError(status: .payloadTooLarge, messageKey: "err.413limit", logDetail: "body over \(limit) bytes",
+                                    args: [ByteSize.text(limit)])
+            if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit { throw tooLarge }
+            do {
+                if let body = try await req.body.collect(max: limit).get(), body.readableBytes > limit { throw tooLarge }
+            } catch let e as any AbortError where e.status == .payloadTooLarge {
+                throw tooLarge
             }
             let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: Self.fieldName))
             guard let existing, let sent, Tokens.constantTimeEqual(existing, sent) else {
@@ -58,6 +65,13 @@ extension Request {
     var csrfToken: String {
         get { storage[CSRFKey.self] ?? "" }
         set { storage[CSRFKey.self] = newValue }
+    }
+}
+
+/// A size as a person reads it: whole megabytes from 1 MB, else kilobytes (1 MB = 1,048,576 bytes).
+enum ByteSize {
+    static func text(_ bytes: Int) -> String {
+        bytes >= 1_048_576 ? "\(bytes / 1_048_576) MB" : "\(max(1, bytes / 1024)) KB"
     }
 }
 

@@ -155,6 +155,16 @@ enum SecondFactor {
     }
 
     /// Seals every second-factor key (confirmed or pending) still stored in clear, in one audited transaction.
+    /// How many stored second-factor keys are sealed and do not open with this server's key (none, or another).
+    static func unreadable(_ app: Application) async throws -> Int {
+        let users = try await User.query(on: app.db).group(.or) { $0.filter(\.$totpSecret != nil).filter(\.$totpPending != nil) }.all()
+        return try users.reduce(0) { n, u in
+            let owner = try u.requireID()
+            return n + [u.totpSecret, u.totpPending].compactMap { $0 }
+                .filter { SecretBox.isSealed($0) && SecretBox.open($0, key: app.config.secretKey, owner: owner) == nil }.count
+        }
+    }
+
     static func sealStored(_ app: Application) async throws -> (sealed: Int, already: Int, unreadable: Int) {
         guard let key = app.config.secretKey else { return (0, 0, 0) }
         return try await AuditLog.write(on: app.db, actor: AuditActor(id: "cli", role: "operator"), requestID: "cli-\(UUID().uuidString.prefix(8))", clock: app.clock) { db in

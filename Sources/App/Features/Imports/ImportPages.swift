@@ -6,12 +6,17 @@ import Vapor
 /// The web side of imports: upload (with an upload progress bar), preview with column mapping and
 /// every invalid row, import, reconciliation progress, and the officers' review queue.
 enum ImportPages {
-    static func register(_ web: any RoutesBuilder) {
+    /// The web upload's body limit: the largest list accepted, and room for the form's other fields and the
+    /// multipart boundaries. The body is held in memory while its parts are read.
+    static func bodyLimit(maxUpload: Int) -> Int { maxUpload + 1_048_576 }
+
+    static func register(_ web: any RoutesBuilder, maxUpload: Int) {
+        let bodyLimit = bodyLimit(maxUpload: maxUpload)
         let r = web.grouped(RequireRole(.agency, .officer, .supervisor))
         r.get(ImportsURL.list, use: list)
         r.get(ImportsURL.new, use: newForm)
         r.get(ImportsURL.template(.key), use: template)
-        r.post(ImportsURL.upload, body: .collect(maxSize: "1gb"), use: upload).userInfo["maxBody"] = Int.max
+        r.post(ImportsURL.upload, body: .collect(maxSize: ByteCount(value: bodyLimit)), use: upload).userInfo["maxBody"] = bodyLimit
         r.get(ImportsURL.preview(.key), use: preview).computes()   // reads the staged file (up to the upload limit)
         r.post(ImportsURL.confirm, use: confirm)
         r.get(ImportsURL.show(.key), use: show)

@@ -45,7 +45,7 @@ enum ImportViews {
           <p class="muted">\(L10n.t("imp.intro", lang))</p>
           <p class="alert" role="alert" id="upload-error" hidden></p>
           \(Form.open(req, action: ImportsURL.upload.path, id: "upload-form", multipart: true, state: state,
-                      attributes: "data-msg-failed=\"\(L10n.t("imp.uploadFailed", lang))\" data-msg-network=\"\(L10n.t("imp.uploadNetwork", lang))\""))
+                      attributes: "data-msg-failed=\"\(L10n.t("imp.uploadFailed", lang))\" data-msg-network=\"\(L10n.t("imp.uploadNetwork", lang))\" \(sizeAttributes(req))"))
             \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
             \(agencyField)
             \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true))
@@ -62,6 +62,13 @@ enum ImportViews {
         </section>
         <script src="/static/imports.js"></script>
         """, status: status)
+    }
+
+    /// The largest file accepted and the message for a larger one, so that the page says so before uploading it.
+    static func sizeAttributes(_ req: Request) -> HTML {
+        let limit = req.application.config.maxUploadSize
+        let message = ValidationFailure("v.fileTooLarge", field: "file", String(limit / 1_048_576)).message(req.language)
+        return "data-max-bytes=\"\(limit)\" data-msg-too-large=\"\(message)\""
     }
 
     /// The accepted columns of a kind of list: meaning, and the headings recognised for it.

@@ -8,7 +8,7 @@ import Vapor
 /// against the registry, the review queue with each field's contribution, and decisions.
 /// Agency members see their own imports and counts only; officers see the rows and matches.
 enum ImportsController {
-    static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
+    static func register(web: any RoutesBuilder, api: any RoutesBuilder, maxUpload: Int) {
         let a = api.grouped(RequireRole(.agency, .officer, .supervisor))
         a.on(.POST, "imports", body: .stream, use: createAPI)
         a.get("imports", use: listAPI)
@@ -17,7 +17,7 @@ enum ImportsController {
         a.post("imports", ":id", "rerun", use: rerunAPI)
         a.get("imports", ":id", "reconciliation", use: reconciliationAPI)
         api.grouped(RequireRole(.officer, .supervisor)).post("imports", ":id", "rows", ":row", "decision", use: decideAPI)
-        ImportPages.register(web)
+        ImportPages.register(web, maxUpload: maxUpload)
         Discrepancies.register(web: web, api: api)
     }
 

@@ -39,6 +39,12 @@ enum StaticAssets {
           var pct = document.getElementById('upload-percent');
           var err = document.getElementById('upload-error');
           var button = form.querySelector('button[type=submit]');
+          // A file over the limit is refused here, before minutes of uploading, with the server's own message.
+          var input = form.querySelector('input[type=file]');
+          var maxBytes = parseInt(form.getAttribute('data-max-bytes'), 10);
+          if (input && input.files && input.files[0] && maxBytes && input.files[0].size > maxBytes) {
+            err.textContent = form.getAttribute('data-msg-too-large'); err.hidden = false; return;
+          }
           status.hidden = false; err.hidden = true; button.disabled = true;
           var xhr = new XMLHttpRequest();
           xhr.open('POST', form.action);
