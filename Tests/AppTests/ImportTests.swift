@@ -356,17 +356,52 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
 
 @Suite struct ImportPageTests {
     func upload(_ browser: Browser, kind: String, fileName: String, csv: String) async throws -> TestingHTTPResponse {
+        try await upload(browser, kind: kind, fileName: fileName, bytes: Array(csv.utf8))
+    }
+
+    func upload(_ browser: Browser, kind: String, fileName: String, bytes: [UInt8]) async throws -> TestingHTTPResponse {
         let boundary = "----sinergi-page-test"
         var body = ""
         for (k, v) in [("_csrf", browser.cookies[CSRFMiddleware.cookieName] ?? ""), ("kind", kind)] {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n"
         }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n"
         var h = browser.cookieHeader
         h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        let res = try await browser.app.testing().sendRequest(.POST, "/imports/upload", headers: h, body: ByteBuffer(string: body))
+        let res = try await browser.app.testing().sendRequest(.POST, "/imports/upload", headers: h,
+                                                              body: ByteBuffer(bytes: Array(body.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)))
         browser.absorb(res)
         return res
+    }
+
+    /// A file that is not a CSV at all — a workbook, a picture, Excel's UTF-16 "Unicode Text" — is named as what it
+    /// is, in the page's language, with what to do; a CSV without a name column lists the headings to use (Indonesian
+    /// ones among them) and the file's own, without English joining words; a company list asks for the company's name.
+    /// The upload page describes a company list's columns as a company's.
+    @Test func aFileThatIsNotACSVIsNamedAsWhatItIs() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let cases: [(kind: String, name: String, bytes: [UInt8], says: String)] = [
+                ("persons-checked", "daftar.xlsx", [0x50, 0x4B, 0x03, 0x04] + Array("xl/workbook.xml".utf8), "Berkas ini lembar kerja Excel, bukan CSV."),
+                ("persons-checked", "foto.csv", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D], "Berkas ini bukan CSV (isinya bukan teks"),
+                ("persons-checked", "unicode.txt", [0xFF, 0xFE] + Array("nama,paspor\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
+                ("persons-checked", "tanpa-bom.txt", Array("nama,paspor\nBIN WANG,390830166\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
+                ("persons-checked", "judul.csv", Array("No;Nama TKA;Paspor;Negara\n1;BIN WANG;390830166;TWN\n".utf8),
+                 "Tidak ada kolom nama. Beri judul kolom nama salah satu dari: full_name, name, nama, nama_lengkap, fullname (atau dua kolom: nama_keluarga dan nama_depan). Judul kolom berkas ini: No, Nama TKA, Paspor, Negara."),
+                ("companies", "pt.csv", Array("No;Badan Usaha\n1;PT MAJU\n".utf8), "Tidak ada kolom nama perusahaan. Beri judul kolom itu salah satu dari: name, company,"),
+            ]
+            for c in cases {
+                let res = try await upload(b, kind: c.kind, fileName: c.name, bytes: c.bytes)
+                let page = res.status == .seeOther ? try await b.get(res.headers.first(name: .location) ?? "") : res
+                #expect(page.body.string.contains(c.says), "\(c.name)")
+                #expect(!page.body.string.contains(" or ") && !page.body.string.contains("PNG"), "\(c.name)")
+            }
+            #expect(try await AgencyImport.query(on: app.db).count() == 0)
+            let form = try await b.get("/imports/new").body.string
+            let companies = try #require(form.components(separatedBy: "id=\"columns-companies\"").last)
+            #expect(companies.contains("Nama perusahaan") && companies.contains("Nama badan usaha") && !companies.contains("paspor"))
+        }
     }
 
     /// The page states the limit before anything is sent; a file past it is refused in the user's language, beside

@@ -176,4 +176,25 @@ import VaporTesting
             #expect(newPage.status == .ok && newPage.body.string.contains("new-foreigner"))
         }
     }
+
+    /// A passport already recorded is refused saying whose it is: this person's own (a renewal typed twice) or another
+    /// person's; the message takes the focus, as it stands far down the page with no field at fault.
+    @Test func aPassportAlreadyRecordedSaysWhoseItIs() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let other = try #require(try await Foreigner.query(on: app.db).filter(\.$passportNumber != nil).filter(\.$id != f.id!)
+                .filter(\.$nationality == f.nationality).first())
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            _ = try await b.get("/foreigners/\(f.id!)/edit")
+            for (number, says) in [(f.passportNumber!, "sudah tercatat untuk orang ini"), (other.passportNumber!, "sudah tercatat atas orang lain")] {
+                let res = try await b.post("/foreigners/\(f.id!)/edit/passport", form: ["number": number, "issuingCountry": f.nationality,
+                                                                                     "expiresOn": "2035-01-01", "reason": "Perpanjangan"])
+                #expect(res.status == .conflict)
+                let html = res.body.string
+                #expect(html.contains("Paspor \(number) \(says).") && html.contains("Perpanjangan"), "\(says)")
+                #expect(html.contains("id=\"passport-form-error\" tabindex=\"-1\" autofocus"))
+            }
+        }
+    }
 }

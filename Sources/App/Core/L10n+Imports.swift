@@ -2,6 +2,7 @@
 extension L10n {
     static let importTable: [String: (id: String, en: String)] = [
         "imp.col.name": ("Nama lengkap", "Full name"),
+        "imp.col.companyName": ("Nama perusahaan", "Company name"),
         "imp.col.family_name": ("Nama keluarga", "Family name"),
         "imp.col.given_names": ("Nama depan", "Given names"),
         "imp.col.date_of_birth": ("Tanggal lahir", "Date of birth"),
@@ -13,6 +14,7 @@ extension L10n {
         "imp.col.npwp": ("NPWP", "Tax id (NPWP)"),
         "imp.col.nib": ("NIB", "Business id (NIB)"),
         "imp.help.name": ("Wajib. Sesuai paspor; atau dua kolom nama_keluarga dan nama_depan.", "Required. As in the passport; or two columns, family and given names."),
+        "imp.help.companyName": ("Wajib. Nama badan usaha, mis. PT Maju Jaya.", "Required. The company's registered name, e.g. PT Maju Jaya."),
         "imp.help.family_name": ("Boleh, bila nama dipisah.", "Optional, when the name is split."),
         "imp.help.given_names": ("Boleh, bila nama dipisah.", "Optional, when the name is split."),
         "imp.help.date_of_birth": ("TTTT-BB-HH atau HH/BB/TTTT, mis. 1985-03-14.", "YYYY-MM-DD or DD/MM/YYYY, e.g. 1985-03-14."),

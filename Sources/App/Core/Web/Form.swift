@@ -78,7 +78,10 @@ enum Form {
         var summary: HTML = ""
         if state.hasErrors {
             let text = state.summary ?? L10n.t("form.checkFields", req.language)
-            summary = "<p class=\"alert\" role=\"alert\" id=\"\(id)-error\">\(text)</p>"
+            // With no field at fault the message itself takes the focus, so that the browser scrolls to it: a form
+            // far down a long page would otherwise fail out of sight on a phone.
+            let focus: HTML = state.errors.isEmpty ? " tabindex=\"-1\" autofocus" : ""
+            summary = "<p class=\"alert\" role=\"alert\" id=\"\(id)-error\"\(focus)>\(text)</p>"
         }
         let extra: HTML = attributes.raw.isEmpty ? "" : " \(attributes)"
         return "<form method=\"\(method)\" action=\"\(action)\" id=\"\(id)\"\(enc)\(cls)\(extra) novalidate>\(token)\(summary)"

@@ -94,6 +94,29 @@ enum ImportParser {
 
     static func fields(_ kind: ImportKind) -> [ImportField] { kind.isCompanies ? companyFields : personFields }
 
+    /// A file's column headings as a message names them: at most 12, each cut at 30 characters.
+    static func shown(_ header: [String]) -> String {
+        let cut = header.prefix(12).map { $0.count > 30 ? $0.prefix(29) + "…" : $0 }.joined(separator: ", ")
+        return header.count > 12 ? cut + ", …" : cut
+    }
+
+    /// Why a file is not a CSV at all, from its first bytes: a workbook (xlsx and ods are zip files, xls an OLE
+    /// compound file), or not text (a NUL byte, as in pictures and PDFs with binary streams; or a picture's or a
+    /// PDF's signature). nil: it may be text, and the CSV reader judges it.
+    static func notText(path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 8192)) ?? Data())
+        func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "v.import.spreadsheet" }
+        // Excel's "Unicode Text": UTF-16 with its byte-order mark, or ASCII with every other byte NUL.
+        let oddNULs = stride(from: 1, to: min(head.count, 200), by: 2).filter { head[$0] == 0 }.count
+        if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) || (head.count >= 8 && oddNULs * 2 >= min(head.count, 200) / 2 - 2) { return "v.import.utf16" }
+        let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], Array("GIF8".utf8), Array("%PDF".utf8)]
+        if signatures.contains(where: starts) || head.contains(0) { return "v.import.notText" }
+        return nil
+    }
+
     static func headerKey(_ h: String) -> String {
         h.trimmingCharacters(in: .whitespaces).lowercased()
             .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "")
@@ -151,6 +174,10 @@ enum ImportParser {
     /// or with the wrong number of columns, is still refused.
     static func parse(path: String, kind: ImportKind, saved: [String: String], encoding: CSVReader.TextEncoding,
                       today: String, previewRows: Int? = nil, setAside: Bool = false) throws -> Parsed {
+        if let key = notText(path: path) {
+            let f = ValidationFailure(key)
+            throw ImportRejected(failure: f, invalidRows: [InvalidRow(line: 1, failure: f)], invalidCount: 1)
+        }
         let reader: CSVReader
         let header: [String]
         do {
@@ -162,8 +189,8 @@ enum ImportParser {
         let mapping = resolveMapping(header: header, kind: kind, saved: saved)
         let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
         guard hasName else {
-            let expected = kind.isCompanies ? "name (or company, nama_perusahaan)" : "full_name or name (or family_name and given_names)"
-            let f = ValidationFailure("v.import.noNameColumn", expected, header.joined(separator: ", "))
+            let names = fields(kind).first { $0.key == "name" }!.aliases.joined(separator: ", ")
+            let f = ValidationFailure(kind.isCompanies ? "v.import.noCompanyNameColumn" : "v.import.noNameColumn", names, shown(header))
             throw ImportRejected(failure: f, invalidRows: [InvalidRow(line: 1, failure: f)], invalidCount: 1)
         }
         var records: [ImportRecord] = []

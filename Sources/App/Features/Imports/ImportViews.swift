@@ -5,7 +5,14 @@ import Vapor
 /// (column mapping, invalid rows, rows whose unreadable fields may be set aside), an import's progress and
 /// counts, and the officers' review queue.
 enum ImportViews {
-    static func label(_ key: String, _ lang: Language) -> String { L10n.t("imp.col.\(key)", lang) }
+    /// A field's name on the page; a company list's `name` is the company's.
+    static func label(_ key: String, _ lang: Language, companies: Bool = false) -> String {
+        L10n.t(companies && key == "name" ? "imp.col.companyName" : "imp.col.\(key)", lang)
+    }
+
+    static func help(_ key: String, _ lang: Language, companies: Bool) -> String {
+        L10n.t(companies && key == "name" ? "imp.help.companyName" : "imp.help.\(key)", lang)
+    }
 
     static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)], total: Int, paging: Paging) -> Response {
         let lang = req.language
@@ -57,8 +64,8 @@ enum ImportViews {
           <h2>\(L10n.t("imp.template", lang))</h2>
           <ul id="import-templates">\(templates)</ul>
           <h2>\(L10n.t("imp.columns", lang))</h2>
-          \(columns(ImportParser.personFields, lang, id: "columns-persons", caption: L10n.t("imp.kind.foreign-workers", lang)))
-          \(columns(ImportParser.companyFields, lang, id: "columns-companies", caption: L10n.t("imp.kind.companies", lang)))
+          \(columns(ImportParser.personFields, lang, id: "columns-persons", caption: L10n.t("imp.kind.foreign-workers", lang), companies: false))
+          \(columns(ImportParser.companyFields, lang, id: "columns-companies", caption: L10n.t("imp.kind.companies", lang), companies: true))
         </section>
         <script src="/static/imports.js"></script>
         """, status: status)
@@ -72,9 +79,9 @@ enum ImportViews {
     }
 
     /// The accepted columns of a kind of list: meaning, and the headings recognised for it.
-    static func columns(_ fields: [ImportField], _ lang: Language, id: String, caption: String) -> HTML {
+    static func columns(_ fields: [ImportField], _ lang: Language, id: String, caption: String, companies: Bool) -> HTML {
         let rows: HTML = fields.html { f in
-            "<tr><td>\(label(f.key, lang))</td><td>\(L10n.t("imp.help.\(f.key)", lang))</td><td><span class=\"code\">\(f.aliases.joined(separator: ", "))</span></td></tr>"
+            "<tr><td>\(label(f.key, lang, companies: companies))</td><td>\(help(f.key, lang, companies: companies))</td><td><span class=\"code\">\(f.aliases.joined(separator: ", "))</span></td></tr>"
         }
         return """
         <table id="\(id)"><caption>\(caption)</caption><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.columnMeaning", lang))</th><th>\(L10n.t("imp.columnHeader", lang))</th></tr></thead>
@@ -112,7 +119,7 @@ enum ImportViews {
         let headerOptions: [(String, String)] = [("", L10n.t("imp.unmapped", lang))] + parsed.header.map { ($0, $0) }
         let mappingRows: HTML = fields.html { f in
             let current = parsed.mapping[f.key].map { parsed.header[$0] } ?? ""
-            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(headerOptions, selected: current))</select></td></tr>"
+            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: m.kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(headerOptions, selected: current))</select></td></tr>"
         }
         let shownKeys = fields.map(\.key).filter { parsed.mapping[$0] != nil && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
@@ -168,7 +175,7 @@ enum ImportViews {
         <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>
         <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
         <section class="card"><h2>\(L10n.t("imp.preview", lang))</h2><p class="muted">\(L10n.t("imp.previewNote", lang))</p>
-        <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
+        <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang, companies: m.kind.isCompanies))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
         <section class="card">\(action)</section>
         """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
     }
@@ -248,7 +255,7 @@ enum ImportViews {
                 }
             } else if let s = r.sponsorID {
                 registry = m.sponsors[s].map { x in
-                    "<dl class=\"facts\"><dt>\(label("name", lang))</dt><dd><a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a></dd><dt>\(label("npwp", lang))</dt><dd>\(x.npwp)</dd><dt>\(label("nib", lang))</dt><dd>\(x.nib)</dd><dt>\(label("address", lang))</dt><dd>\(x.address)</dd></dl>" as HTML
+                    "<dl class=\"facts\"><dt>\(label("name", lang, companies: true))</dt><dd><a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a></dd><dt>\(label("npwp", lang))</dt><dd>\(x.npwp)</dd><dt>\(label("nib", lang))</dt><dd>\(x.nib)</dd><dt>\(label("address", lang))</dt><dd>\(x.address)</dd></dl>" as HTML
                 } ?? "<p class=\"muted\">\(L10n.t("imp.outOfScope", lang))</p>"
             }
             let a = item.agencyRow

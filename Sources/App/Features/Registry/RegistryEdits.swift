@@ -289,9 +289,7 @@ enum RegistryEdits {
             case "spouseOfCitizen": f.spouseOfCitizen = v == "true"
             case "passportNumber":
                 guard let v, let current = try await Passport.query(on: db).filter(\.$foreigner.$id == id).filter(\.$isCurrent == true).first() else { continue }
-                if try await Passport.query(on: db).filter(\.$number == v).filter(\.$issuingCountry == current.issuingCountry).first() != nil {
-                    throw AppError.conflict("reg.passportTaken", v)
-                }
+                try await passportFree(v, issuing: current.issuingCountry, for: id, db)
                 current.number = v
                 try await current.save(on: db)
             default: continue
@@ -374,6 +372,13 @@ enum RegistryEdits {
 
     // MARK: - Passports, permits, addresses, employments
 
+    /// Refuses a passport number already recorded (with its issuing country), saying whether it is this person's own
+    /// (a renewal typed twice, an old passport) or another person's.
+    static func passportFree(_ number: String, issuing: String, for person: UUID, _ db: any Database) async throws {
+        guard let holder = try await Passport.query(on: db).filter(\.$number == number).filter(\.$issuingCountry == issuing).first() else { return }
+        throw AppError.conflict(holder.$foreigner.id == person ? "reg.passportOwn" : "reg.passportTaken", number)
+    }
+
     static func addPassport(_ f: Foreigner, _ input: PassportInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
         let why = try reason(input.reason)
@@ -382,10 +387,8 @@ enum RegistryEdits {
         let issuedOn = try day(input.issuedOn, "issuedOn", required: false, notFuture: req.application.today)
         let expiresOn = try day(input.expiresOn, "expiresOn", required: true)!
         if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
-        if try await Passport.query(on: req.db).filter(\.$number == number).filter(\.$issuingCountry == issuing).first() != nil {
-            throw AppError.conflict("reg.passportTaken", number)
-        }
         let id = try f.requireID(), now = req.application.clock.now()
+        try await passportFree(number, issuing: issuing, for: id, req.db)
         try await req.audited { db in
             let all = try await Passport.query(on: db).filter(\.$foreigner.$id == id).all()
             let latest = all.map(\.expiresOn).max() ?? ""

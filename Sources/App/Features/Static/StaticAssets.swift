@@ -197,6 +197,7 @@ enum StaticAssets {
     @media (max-width: 640px) {
       table thead { position:absolute; left:-10000px; }
       table, table tbody, table tr, table td { display:block; width:100%; }
+      table caption { display:block; text-align:left; font-weight:600; padding:.3rem .5rem; }
       table tr { border-bottom:1px solid var(--line); padding:.4rem 0; }
       table td { border:0; padding:.15rem .5rem; }
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
