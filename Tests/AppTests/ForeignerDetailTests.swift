@@ -16,13 +16,16 @@ import VaporTesting
         let addresses = try await Address.query(on: db).filter(\.$foreigner.$id == id).sort(\.$validFrom, .descending).all()
         let employments = try await Employment.query(on: db).filter(\.$foreigner.$id == id).with(\.$sponsor).sort(\.$startOn, .descending).all()
         let movements = try await Movement.query(on: db).filter(\.$foreigner.$id == id).sort(\.$crossedAt, .descending).limit(200).all()
-        let villages = try await Region.query(on: db).filter(\.$id ~~ addresses.map(\.villageCode)).all()
-        let villageName = Dictionary(villages.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let codes = addresses.flatMap { [$0.villageCode, $0.districtCode, String($0.villageCode.prefix(5))] }
+        let regions = try await Region.query(on: db).filter(\.$id ~~ codes).all()
+        let regionName = Dictionary(regions.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         return ForeignerDetail(
             foreigner: ForeignerItem(f, today: today),
             passports: passports.map { .init(number: $0.number, issuingCountry: $0.issuingCountry, issuedOn: $0.issuedOn, expiresOn: $0.expiresOn, isCurrent: $0.isCurrent) },
             permits: permits.map { .init(number: $0.number, type: $0.type.id ?? "", typeLabel: $0.type.label, category: $0.type.category, startOn: $0.startOn, endOn: $0.endOn, status: $0.status, sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor?.name, officeName: $0.office?.name) },
-            addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: villageName[$0.villageCode], districtCode: $0.districtCode, latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
+            addresses: addresses.map { .init(line: $0.line, villageCode: $0.villageCode, villageName: regionName[$0.villageCode], districtCode: $0.districtCode,
+                                             districtName: regionName[$0.districtCode], regencyName: regionName[String($0.villageCode.prefix(5))],
+                                             latitude: $0.latitude, longitude: $0.longitude, validFrom: $0.validFrom, isCurrent: $0.isCurrent) },
             employments: employments.map { .init(sponsorID: $0.$sponsor.id, sponsorName: $0.sponsor.name, position: $0.position, startOn: $0.startOn, endOn: $0.endOn) },
             movements: movements.map { .init(direction: $0.direction, crossedAt: $0.crossedAt, portCode: $0.portCode, travelDocument: $0.travelDocument) },
             placeOfBirth: f.placeOfBirth, personRef: f.personRef, civilStatus: f.civilStatus, spouseOfCitizen: f.spouseOfCitizen,
@@ -88,7 +91,7 @@ import VaporTesting
             #expect(full.movements.map(\.crossedAt) == full.movements.map(\.crossedAt).sorted(by: >))
             #expect(full.passports.contains { $0.number == "OLD\"12\\3" && $0.issuedOn == nil && !$0.isCurrent })
             #expect(full.permits.contains { $0.number == "ITK-ÜBER-1" && $0.sponsorID == nil && $0.officeName == nil })
-            #expect(full.addresses.contains { $0.line.hasSuffix("漢字") && $0.latitude == -7.47 && $0.villageName != nil })
+            #expect(full.addresses.contains { $0.line.hasSuffix("漢字") && $0.latitude == -7.47 && $0.villageName != nil && $0.districtName != nil && $0.regencyName != nil })
             #expect(full.addresses.contains { $0.line == "Gang 1" && $0.latitude == nil && $0.longitude == nil })
             #expect(full.addresses.contains { $0.isCurrent })
             #expect(full.employments.contains { $0.endOn == "2012-12-31" && $0.sponsorName == sponsor.name })

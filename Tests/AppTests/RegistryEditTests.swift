@@ -77,6 +77,9 @@ import VaporTesting
             try await b.login("officer@demo.sinergi.id")
             let page = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
             #expect(page.contains("Menunggu persetujuan") && page.contains("KOREKSI"))
+            // The address names its place: village, kecamatan and city, not only a code.
+            let regency = try #require(try await Region.find(f.regencyCode, on: app.db)?.name)
+            #expect(page.contains(", Kec. ") && page.contains(", \(regency)"))
 
             // Officers cannot decide; the supervisor who proposed cannot either; another supervisor can.
             #expect(try await Self.json(app, .POST, "/api/v1/pending-changes/\(pending)/approve", as: "officer@demo.sinergi.id", "{}").status == .forbidden)

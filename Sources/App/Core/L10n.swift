@@ -398,6 +398,7 @@ public enum L10n {
         "f.permitStatus": ("Status izin", "Permit status"),
         "f.validFrom": ("Berlaku sejak", "Valid from"),
         "f.village": ("Kelurahan/desa", "Village"),
+        "f.districtShort": ("Kec.", "District"),
         "users.email": ("Email", "E-mail"),
         "users.role": ("Peran", "Role"),
         "users.unit": ("Kantor / instansi / penjamin", "Office / agency / sponsor"),

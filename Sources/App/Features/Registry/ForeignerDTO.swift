@@ -38,7 +38,12 @@ struct ForeignerItem: Content {
 struct ForeignerDetail: Content {
     struct PassportDTO: Content { var number: String; var issuingCountry: String; var issuedOn: String?; var expiresOn: String; var isCurrent: Bool }
     struct PermitDTO: Content { var number: String; var type: String; var typeLabel: String; var category: String; var startOn: String; var endOn: String; var status: String; var sponsorID: UUID?; var sponsorName: String?; var officeName: String? }
-    struct AddressDTO: Content { var line: String; var villageCode: String; var villageName: String?; var districtCode: String; var latitude: Double?; var longitude: Double?; var validFrom: String; var isCurrent: Bool }
+    struct AddressDTO: Content {
+        var line: String; var villageCode: String; var villageName: String?; var districtCode: String
+        /// The kecamatan's and the regency's (kabupaten/kota) names, so that a page names the place, not its code.
+        var districtName: String?; var regencyName: String?
+        var latitude: Double?; var longitude: Double?; var validFrom: String; var isCurrent: Bool
+    }
     struct EmploymentDTO: Content { var sponsorID: UUID; var sponsorName: String; var position: String; var startOn: String; var endOn: String? }
     struct MovementDTO: Content { var direction: String; var crossedAt: String; var portCode: String; var travelDocument: String? }
 
@@ -123,8 +128,12 @@ struct ForeignerDetail: Content {
                          LEFT JOIN offices o ON o.id = p.office_id WHERE p.foreigner_id = \(bind: id)
                          """, order: "p.end_on DESC")) AS permits,
             \(j.array([("line", "a.line"), ("villageCode", "a.village_code"), ("villageName", "r.name"), ("districtCode", "a.district_code"),
+                      ("districtName", "rd.name"), ("regencyName", "rr.name"),
                       ("latitude", "a.latitude"), ("longitude", "a.longitude"), ("validFrom", "a.valid_from"), ("isCurrent", j.bool("a.is_current"))],
-                     from: "addresses a LEFT JOIN regions r ON r.code = a.village_code WHERE a.foreigner_id = \(bind: id)",
+                     from: """
+                         addresses a LEFT JOIN regions r ON r.code = a.village_code LEFT JOIN regions rd ON rd.code = a.district_code
+                         LEFT JOIN regions rr ON rr.code = substr(a.village_code, 1, 5) WHERE a.foreigner_id = \(bind: id)
+                         """,
                      order: "a.valid_from DESC")) AS addresses,
             \(j.array([("sponsorID", "e.sponsor_id"), ("sponsorName", "s.name"), ("position", "e.position"), ("startOn", "e.start_on"), ("endOn", "e.end_on")],
                      from: "employments e JOIN sponsors s ON s.id = e.sponsor_id WHERE e.foreigner_id = \(bind: id)", order: "e.start_on DESC")) AS employments,

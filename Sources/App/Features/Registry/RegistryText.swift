@@ -2,6 +2,12 @@
 /// code ("Tiongkok (CHN)"), sexes, permit categories and permit statuses. A value without a text is
 /// shown as it is stored rather than as a missing key.
 enum RegistryText {
+    /// "Asem Rowo, Kec. Asem Rowo, Kota Surabaya": an address's village with its kecamatan and regency, by name.
+    static func place(_ a: ForeignerDetail.AddressDTO, _ lang: Language) -> String {
+        let district = a.districtName.map { L10n.t("f.districtShort", lang) + " " + $0 }
+        return [a.villageName, district, a.regencyName].compactMap { $0 }.joined(separator: ", ")
+    }
+
     static func nationality(_ code: String, _ lang: Language) -> String {
         let key = "country.\(code)"
         return L10n.has(key) ? "\(L10n.t(key, lang)) (\(code))" : code
