@@ -177,6 +177,15 @@ import VaporTesting
             #expect(list.body.string.contains("LAIN") && list.body.string.contains("Usulan Anda sendiri"))
             let newPage = try await b.get("/foreigners/new")
             #expect(newPage.status == .ok && newPage.body.string.contains("new-foreigner"))
+            // Saved with nothing changed and no reason: "nothing changed", not "give a reason".
+            let same = try await b.post("/foreigners/\(f.id!)/edit/identity", form: ["familyName": f.familyName, "givenNames": f.givenNames, "nationality": f.nationality,
+                                                                                      "dateOfBirth": f.dateOfBirth ?? "", "passportNumber": f.passportNumber ?? "", "sex": f.sex])
+            #expect(same.status == .seeOther)
+            #expect(try await b.get(same.headers.first(name: .location) ?? "").body.string.contains("Tidak ada yang berubah."))
+            // A permit change with neither a new end nor a status says to give one of them.
+            let permit = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
+            let neither = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "reason": "Cek"])
+            #expect(neither.status == .unprocessableEntity && neither.body.string.contains("Isi tanggal berakhir yang baru, atau pilih status izin."))
         }
     }
 

@@ -248,9 +248,10 @@ enum RegistryEdits {
 
     static func update(_ f: Foreigner, _ input: FieldInput, _ req: Request) async throws -> Outcome {
         let p = try req.requirePrincipal()
-        let why = try reason(input.reason)
         let (identity, direct) = try changes(input, of: f, today: req.application.today)
+        // Nothing changed is said first: asking for a reason for no change would send the user looking for one.
         if identity.isEmpty && direct.isEmpty { return .unchanged }
+        let why = try reason(input.reason)
         let id = try f.requireID()
         let now = req.application.clock.now()
         return try await req.audited { db in
@@ -416,7 +417,7 @@ enum RegistryEdits {
             guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
             status = s
         }
-        if end == nil && status == nil { throw ValidationFailure("v.required", field: "endOn") }
+        if end == nil && status == nil { throw ValidationFailure("v.permitEndOrStatus", field: "endOn") }
         var rows: [RegistryBatchApplier.HistoryRow] = []
         let pid = try permit.requireID()
         if let end, end != permit.endOn { rows.append(.init(foreignerID: id, objectType: "permit", objectID: pid, record: number, field: "permit.endOn", old: permit.endOn, new: end, validFrom: nil)) }
