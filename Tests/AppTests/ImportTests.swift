@@ -411,7 +411,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
             let form = try await b.get("/imports/new").body.string
-            #expect(form.contains("data-max-bytes=\"1048576\""))
+            #expect(form.contains("data-max-bytes=\"1048576\"") && form.contains("paling besar 1 MB"))
             #expect(form.contains(ValidationFailure("v.fileTooLarge", field: "file", "1").message(.id)))
             let line = "nama;paspor;kewarganegaraan\nBIN WANG;390830166;TWN\n"
             let over = String(repeating: line, count: 1_200_000 / line.utf8.count)
@@ -444,6 +444,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await AgencyImport.query(on: app.db).count() == 0)   // nothing stored by a preview
             preview = try await b.get(location + "?map.passport_number=paspor_ln&map.name=nama&map.nationality=kewarganegaraan&map.date_of_birth=tgl_lahir")
             #expect(preview.body.string.contains("390830166"))
+            // Dates as people read them, each value labelled for a phone's stacked rows.
+            #expect(preview.body.string.contains("4 Sep 1959") && !preview.body.string.contains("1959-09-04"))
+            #expect(preview.body.string.contains("<td data-label=\"Nomor paspor\">390830166</td>"))
             let token = String(location.dropFirst("/imports/preview/".count))
             let done = try await b.post("/imports/confirm", form: ["token": token, "map.name": "nama", "map.passport_number": "paspor_ln",
                                                                   "map.nationality": "kewarganegaraan", "map.date_of_birth": "tgl_lahir"])

@@ -49,7 +49,6 @@ extension L10n {
         "imp.separator": ("Pemisah", "Separator"),
         "imp.previewNote": ("10 baris pertama, setelah diperiksa.", "The first 10 rows, after checking."),
         "flash.import.created": ("Daftar diimpor; pencocokan dengan data imigrasi berjalan.", "The list is imported; matching with the registry is running."),
-        "flash.import.duplicate": ("Berkas ini sudah pernah diimpor; berikut impor sebelumnya.", "This file was imported before; here is that import."),
         "flash.import.cancelled": ("Impor dibatalkan.", "The import is cancelled."),
         "flash.import.rerun": ("Pencocokan dijalankan ulang.", "The matching runs again."),
         "flash.import.accepted": ("Kecocokan diterima.", "The match is accepted."),

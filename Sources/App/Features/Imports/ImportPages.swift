@@ -198,7 +198,8 @@ enum ImportPages {
                 await req.application.importJobs.start(imp.id!, app: req.application)
                 return Flash.redirect(req, to: ImportsURL.show(.id(imp.id!)), "flash.import.created")
             case .existing(let imp):
-                return Flash.redirect(req, to: ImportsURL.show(.id(imp.id!)).with(["duplicate": "1"]), "flash.import.duplicate")
+                // The import's page says so itself (`duplicate=1`): a flash as well would show the sentence twice.
+                return req.redirect(to: ImportsURL.show(.id(imp.id!)).with(["duplicate": "1"]), redirectType: .normal)
             }
         } catch let e as ImportRejected {
             return try await renderPreview(req, token: input.token, overrides: values, error: e.message(req.language))

@@ -55,7 +55,8 @@ enum ImportViews {
                       attributes: "data-msg-failed=\"\(L10n.t("imp.uploadFailed", lang))\" data-msg-network=\"\(L10n.t("imp.uploadNetwork", lang))\" \(sizeAttributes(req))"))
             \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
             \(agencyField)
-            \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true))
+            \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true,
+                       hint: L10n.format("imp.fileHint", lang, [String(req.application.config.maxUploadSize / 1_048_576)])))
             \(Form.submit(L10n.t("imp.upload", lang)))
             <div id="upload-status" hidden><progress id="upload-progress" max="100" value="0" aria-label="\(L10n.t("imp.uploading", lang))"></progress> <span id="upload-percent">\(L10n.t("imp.uploading", lang))</span></div>
           </form>
@@ -123,13 +124,14 @@ enum ImportViews {
         }
         let shownKeys = fields.map(\.key).filter { parsed.mapping[$0] != nil && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
-            let values: [String: String?] = ["date_of_birth": r.dateOfBirth, "passport_number": r.passportNumber, "nationality": r.nationality,
+            let values: [String: String?] = ["date_of_birth": r.dateOfBirth.map { Views.day($0, req) }, "passport_number": r.passportNumber, "nationality": r.nationality,
                                              "sex": r.sex.map { L10n.t("sex.\($0)", lang) }, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
             let cells: HTML = shownKeys.html { key in
-                if let raw = r.setAside[key] { return "<td><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
-                return "<td>\(values[key] ?? nil)</td>"
+                let name = label(key, lang, companies: m.kind.isCompanies)
+                if let raw = r.setAside[key] { return "<td data-label=\"\(name)\"><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
+                return "<td data-label=\"\(name)\">\(values[key] ?? nil)</td>"
             }
-            return "<tr><td>\(r.line)</td><td>\(r.name)</td>\(cells)</tr>"
+            return "<tr><td data-label=\"\(L10n.t("imp.line", lang))\">\(r.line)</td><td data-label=\"\(label("name", lang, companies: m.kind.isCompanies))\">\(r.name)</td>\(cells)</tr>"
         }
         let sampleHead: HTML = shownKeys.html { "<th>\(label($0, lang))</th>" }
         func lines(_ rows: [InvalidRow], id: String) -> HTML {
