@@ -189,6 +189,19 @@ import VaporTesting
         }
     }
 
+    /// Namesake sponsors are told apart in the new-foreigner form's list by address and NIB; others by name alone.
+    @Test func namesakeSponsorsAreToldApart() {
+        func sponsor(_ name: String, _ address: String, nib: String?) -> Sponsor {
+            let s = Sponsor(); s.id = UUID(); s.name = name; s.address = address; s.nib = nib; return s
+        }
+        let list = [sponsor("Agus Setiawan", "Jl. Darmo 1", nib: nil), sponsor("AGUS SETIAWAN", String(repeating: "Jl. Panjang ", count: 5), nib: "1234567890123"),
+                    sponsor("PT Maju", "Jl. Raya 2", nib: "9999999999999")]
+        let labels = RegistryEditViews.sponsorOptions(list).map(\.label)
+        #expect(labels[0] == "Agus Setiawan · Jl. Darmo 1")
+        #expect(labels[1].hasPrefix("AGUS SETIAWAN · Jl. Panjang") && labels[1].contains("… · NIB 1234567890123"))
+        #expect(labels[2] == "PT Maju")
+    }
+
     /// A passport already recorded is refused saying whose it is: this person's own (a renewal typed twice) or another
     /// person's; the message takes the focus, as it stands far down the page with no field at fault.
     @Test func aPassportAlreadyRecordedSaysWhoseItIs() async throws {
