@@ -171,6 +171,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let page = try await b.get("/imports/new")
             #expect(page.body.string.contains("/imports/template/foreign-workers") && page.body.string.contains("Tanggal lahir"))
             let res = try await b.get("/imports/template/foreign-workers")
+            #expect(res.headers.first(name: .contentDisposition) == "attachment; filename=\"sinergi-contoh-tenaga-kerja-asing-disnaker.csv\"")
             #expect(res.status == .ok && res.headers.contentType?.subType == "csv")
             let text = res.body.string
             #expect(text.contains("nama_lengkap") && text.contains("tanggal_lahir") && text.contains("no_paspor"))

@@ -54,7 +54,11 @@ enum ImportPages {
         let body = "\u{FEFF}" + rows.map { $0.map(Discrepancies.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         let res = Response(status: .ok, body: .init(string: body))
         res.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"sinergi-contoh-\(kind.rawValue).csv\"")
+        // Named in the page's language: "sinergi-contoh-tenaga-kerja-asing-disnaker.csv".
+        let words = L10n.t("imp.kind.\(kind.rawValue)", req.language).lowercased()
+            .split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }.joined(separator: "-")
+        let prefix = req.language == .en ? "sinergi-template-" : "sinergi-contoh-"
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(prefix)\(words.isEmpty ? kind.rawValue : words).csv\"")
         return res
     }
 
