@@ -80,7 +80,8 @@ enum RegistryEdits {
         return v.uppercased()
     }
 
-    private static func isLetter(_ c: Unicode.Scalar) -> Bool {
+    /// A letter as the API document's `name` pattern reads `\p{L}`: not a letter number (Ⅻ) nor a mark.
+    static func isLetter(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false

@@ -214,7 +214,9 @@ enum RegistryFeed {
                 return ""
             }
             let ascii = v.utf8.allSatisfy { $0 < 0x80 }
-            guard ascii ? v.utf8.count <= 100 && v.utf8.contains(where: Self.isLetter) : v.count <= 100 && v.contains(where: \.isLetter),
+            // As the API's names (`RegistryEdits.name`): at most 100 Unicode scalars, one of them a letter (\p{L}).
+            guard ascii ? v.utf8.count <= 100 && v.utf8.contains(where: Self.isLetter)
+                        : v.unicodeScalars.count <= 100 && v.unicodeScalars.contains(where: RegistryEdits.isLetter),
                   !Self.hasControl(v) else {
                 fail("feed.name", column); return ""
             }
