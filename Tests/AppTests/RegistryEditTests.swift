@@ -196,10 +196,41 @@ import VaporTesting
         }
         let list = [sponsor("Agus Setiawan", "Jl. Darmo 1", nib: nil), sponsor("AGUS SETIAWAN", String(repeating: "Jl. Panjang ", count: 5), nib: "1234567890123"),
                     sponsor("PT Maju", "Jl. Raya 2", nib: "9999999999999")]
-        let labels = RegistryEditViews.sponsorOptions(list).map(\.label)
+        let labels = SponsorPicker.options(list).map(\.label)
         #expect(labels[0] == "Agus Setiawan · Jl. Darmo 1")
         #expect(labels[1].hasPrefix("AGUS SETIAWAN · Jl. Panjang") && labels[1].contains("… · NIB 1234567890123"))
         #expect(labels[2] == "PT Maju")
+    }
+
+    /// An office with more sponsors than a list can show finds one by searching: the form keeps what was typed, the
+    /// list holds the matches (the first 50 of many, said so), and a sponsor already chosen stays listed.
+    @Test func aLargeOfficeFindsItsSponsorBySearching() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let model = try #require(try await Sponsor.query(on: app.db).filter(\.$regencyCode == (f.regencyCode ?? "")).first())
+            try await app.db.transaction { db in
+                for i in 0..<(SponsorPicker.listAll + 20) {
+                    let s = Sponsor()
+                    s.kind = "company"; s.name = "PT Uji Coba \(i)"; s.address = "Jl. Uji \(i)"; s.villageCode = model.villageCode
+                    s.regencyCode = model.regencyCode; s.language = "id"
+                    try await s.create(on: db)
+                }
+            }
+            let wanted = try #require(try await Sponsor.query(on: app.db).filter(\.$name == "PT Uji Coba 317").first())
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let start = try await b.get("/foreigners/new").body.string
+            #expect(start.contains("id=\"sponsorId-q\"") && start.contains("penjamin: ketik sebagian nama") && !start.contains("PT Uji Coba 1<"))
+            let one = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji+coba+317&familyName=Tanaka").body.string
+            #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\">PT Uji Coba 317</option>") && one.contains("1 penjamin cocok"))
+            #expect(one.contains("value=\"Tanaka\""))   // what was typed stays
+            let many = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji").body.string
+            #expect(many.contains("\(SponsorPicker.shown) pertama dari \(SponsorPicker.listAll + 20) yang cocok"))
+            #expect(many.components(separatedBy: "PT Uji Coba").count - 1 == SponsorPicker.shown)
+            let kept = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=zzz&sponsorId=\(wanted.id!.uuidString)").body.string
+            #expect(kept.contains("Tidak ada penjamin yang cocok dengan &quot;zzz&quot;."))
+            #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))
+        }
     }
 
     /// A passport already recorded is refused saying whose it is: this person's own (a renewal typed twice) or another

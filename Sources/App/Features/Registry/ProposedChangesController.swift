@@ -95,11 +95,10 @@ enum ProposedChangesController {
         let (pc, f) = try await ProposedChanges.visible(id, req)
         let current = try await Address.query(on: req.db).filter(\.$foreigner.$id == f.id!).filter(\.$isCurrent == true).first()
         let jobs = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f.id!).filter(\.$endOn == nil).with(\.$sponsor).all()
-        let sponsors = pc.kind == "employment" ? try await ScopePolicy.sponsors(req).sort(\.$name).limit(1000).all() : []
         let p = try req.requirePrincipal()
         let officers = pc.kind == "addressCheck" ? try await User.query(on: req.db).filter(\.$office.$id == p.officeID).filter(\.$disabled == false)
             .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).sort(\.$displayName).all() : []
-        return try await ProposedChangeViews.show(req, .init(proposal: pc, foreigner: f, currentAddress: current, jobs: jobs, sponsors: sponsors, officers: officers,
+        return try await ProposedChangeViews.show(req, .init(proposal: pc, foreigner: f, currentAddress: current, jobs: jobs, officers: officers,
                                                              accept: accept, reject: reject), status: status)
     }
 
@@ -184,7 +183,6 @@ enum ProposedChangeViews {
         var foreigner: Foreigner
         var currentAddress: Address?
         var jobs: [Employment]
-        var sponsors: [Sponsor]
         var officers: [User]
         var accept: FormState
         var reject: FormState
@@ -210,7 +208,8 @@ enum ProposedChangeViews {
             current = "\(L10n.t("prop.now", lang)): \(m.jobs.isEmpty ? "—" : m.jobs.map { "\($0.position) · \($0.sponsor.name)" }.joined(separator: "; "))"
             if a.values.isEmpty { a.values = ["position": v["position"] ?? ""] }
             fields = """
-            \(Form.field("sponsorId", label: L10n.t("prop.newSponsor", lang), state: a, kind: .select([("", L10n.t("prop.sponsorNotListed", lang))] + m.sponsors.map { ($0.id!.uuidString, $0.name) }), hint: L10n.t("prop.sponsorHint", lang)))
+            \(try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("prop.newSponsor", lang), state: a, none: L10n.t("prop.sponsorNotListed", lang),
+                                           from: try ScopePolicy.sponsors(req), hint: L10n.t("prop.sponsorHint", lang)))
             \(Form.field("position", label: L10n.t("f.position", lang), state: a, attributes: "maxlength=\"120\""))
             """
         case "permitEnd":

@@ -27,23 +27,12 @@ enum RegistryEditViews {
                    id: id, attributes: "maxlength=\"500\" class=\"plain\"")
     }
 
-    /// Sponsors to choose from, by name; namesakes (two people called Agus Setiawan) also by address and NIB, so
-    /// that the officer can tell them apart.
-    static func sponsorOptions(_ sponsors: [Sponsor]) -> [(value: String, label: String)] {
-        var count: [String: Int] = [:]
-        for s in sponsors { count[s.name.uppercased(), default: 0] += 1 }
-        return sponsors.map { s in
-            guard count[s.name.uppercased(), default: 0] > 1 else { return (s.id!.uuidString, s.name) }
-            let address = s.address.count > 40 ? String(s.address.prefix(39)) + "…" : s.address
-            return (s.id!.uuidString, ([s.name, address] + [s.nib.map { "NIB \($0)" }].compactMap { $0 }).joined(separator: " · "))
-        }
-    }
-
     static func newForeigner(_ req: Request, state s: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let lang = req.language
         let p = try req.requirePrincipal()
         let types = try await PermitType.query(on: req.db).filter(\.$category != "other").sort(\.$category).sort(\.$id).all()
-        let sponsors = try await ScopePolicy.sponsors(req).sort(\.$name).limit(1000).all()
+        let sponsorField = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("f.sponsor", lang), state: s,
+                                                         none: L10n.t("reg.noSponsor", lang), from: try ScopePolicy.sponsors(req))
         let picker = try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: s, depth: .village,
                                                   within: p.jurisdiction, required: true, hint: L10n.t("reg.villageHint", lang))
         return Views.page(req, title: L10n.t("reg.new", lang), body: """
@@ -74,7 +63,7 @@ enum RegistryEditViews {
         \(Form.field("permitType", label: L10n.t("f.permitType", lang), state: s, kind: .select([("", L10n.t("reg.choose", lang))] + types.map { ($0.id!, "\($0.label) (\($0.id!))") })))
         \(Form.field("startOn", label: L10n.t("f.start", lang), state: s, kind: .date))
         \(Form.field("endOn", label: L10n.t("f.end", lang), state: s, kind: .date))
-        \(Form.field("sponsorId", label: L10n.t("f.sponsor", lang), state: s, kind: .select([("", L10n.t("reg.noSponsor", lang))] + sponsorOptions(sponsors))))
+        \(sponsorField)
         \(Form.field("position", label: L10n.t("f.position", lang), state: s, hint: L10n.t("reg.positionHint", lang), attributes: "maxlength=\"120\""))
         </fieldset>
         \(reasonField(s, lang, id: "reason"))

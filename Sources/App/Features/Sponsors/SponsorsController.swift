@@ -12,7 +12,11 @@ enum SponsorsController {
 
     /// Sponsors in scope whose name holds `q`, or whose NIB or NPWP holds its digits (four or more).
     static func search(_ q: String, _ req: Request) throws -> QueryBuilder<Sponsor> {
-        let query = try ScopePolicy.sponsors(req)
+        matching(q, try ScopePolicy.sponsors(req))
+    }
+
+    /// `query` narrowed to the sponsors whose name holds `q`, or whose NIB or NPWP holds its digits (four or more).
+    static func matching(_ q: String, _ query: QueryBuilder<Sponsor>) -> QueryBuilder<Sponsor> {
         if !q.isEmpty {
             let digits = q.filter(\.isNumber)
             query.group(.or) { or in
