@@ -17,7 +17,7 @@ enum Entrypoint {
             exit(KernelBench.main(Array(CommandLine.arguments.dropFirst(2))))
         }
         var env = try Environment.detect()
-        let config: AppConfig
+        var config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()
         } catch {
@@ -27,7 +27,11 @@ enum Entrypoint {
         // The server runs Swift's tasks on its HTTP event loops: a handler and the database answers it awaits continue
         // on the thread that read the request instead of hopping to Swift's own pool and back (half the thread switches
         // per look-up, docs/performance.md); long work runs on `ComputeExecutor`. Before anything awaits: NIO requires it.
-        if config.eventLoopTasks, [nil, "serve"].contains(env.arguments.dropFirst().first) {
+        let serving = [nil, "serve"].contains(env.arguments.dropFirst().first)
+        // Only the server makes the key file: another command (run from a shell, on a backup's copy, as another user)
+        // would make a key of its own where none belongs.
+        config.makesKeyFile = serving
+        if config.eventLoopTasks, serving {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         if config.jsonLogs {

@@ -159,6 +159,7 @@ import VaporTesting
         #expect(try AppConfig.fromEnvironment(sqlite).secretKeyFile == "/srv/sinergi/data.sqlite.key")
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "/etc/sinergi/key"]) { $1 }).secretKeyFile == "/etc/sinergi/key")
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "none"]) { $1 }).secretKeyFile == nil)
+        #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": " None "]) { $1 }).secretKeyFile == nil)
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY": String(repeating: "5a", count: 32)]) { $1 }).secretKeyFile == nil)
         #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"]).secretKeyFile == nil)
     }
@@ -182,6 +183,11 @@ import VaporTesting
             return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
         }
         #expect(Set(keys.map { Data($0) }).count == 1)
+        // A key file others may read is still read, and said to be (the server logs a warning).
+        chmod(path, 0o644)
+        #expect(try SecretKeyFile.read(path)?.readableByOthers == true)
+        chmod(path, 0o600)
+        #expect(try SecretKeyFile.read(path)?.readableByOthers == false)
         let broken = dir + "/broken.key"
         FileManager.default.createFile(atPath: broken, contents: Data("not a key\n".utf8))
         #expect(throws: SecretKeyFile.Unusable.self) { try SecretKeyFile.loadOrCreate(broken) }
@@ -191,13 +197,33 @@ import VaporTesting
         }
     }
 
+    /// With PostgreSQL a named key file is only read: one made by each server would differ from the others'.
+    @Test func withPostgreSQLAMissingKeyFileStopsTheServer() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("sinergi-missing-\(UUID().uuidString).key").path
+        let app = try await Application.make(.testing)
+        var config = try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://u:p@127.0.0.1:1/none", "SINERGI_SECRET_KEY_FILE": missing])
+        config.makesKeyFile = true
+        await #expect(throws: SecretKeyFile.Unusable.self) { try await configure(app, config: config) }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        try await app.asyncShutdown()
+    }
+
     /// On SQLite a server started without SINERGI_SECRET_KEY seals second-factor keys under the key it made beside
     /// the database; a key sealed under another server's key is counted as unreadable (what `restore` reports).
     @Test func aServerOnSQLiteSealsWithTheKeyItMade() async throws {
         guard onSQLite else { return }
+        // Another command (`audit verify`, `users …`) makes no key: it would make one where none belongs.
         try await withTestApp(extra: Self.required) { app in
             let file = try #require(app.config.secretKeyFile)
-            #expect(try SecretKeyFile.read(file) == app.config.secretKey && app.config.secretKey != nil)
+            #expect(app.config.secretKey == nil && !FileManager.default.fileExists(atPath: file))
+        }
+        try await withTestApp(extra: Self.required, adjust: { $0.makesKeyFile = true }) { app in
+            let file = try #require(app.config.secretKeyFile)
+            #expect(try SecretKeyFile.read(file)?.key == app.config.secretKey && app.config.secretKey != nil)
+            // … and once the server has made it, the other commands read it.
+            let command = try await makeApp("sqlite://" + String(file.dropLast(".key".count)))
+            #expect(command.config.secretKey == app.config.secretKey)
+            try await command.asyncShutdown()
             let users = try await User.query(on: app.db).sort(\.$email).range(0..<3).all()
             let secret = Base32.encode(TOTP.newSecret())
             users[0].totpSecret = try SecretBox.seal(secret, key: app.config.secretKey, owner: users[0].id!)

@@ -384,7 +384,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
             let cases: [(kind: String, name: String, bytes: [UInt8], says: String)] = [
-                ("persons-checked", "daftar.xlsx", [0x50, 0x4B, 0x03, 0x04] + Array("xl/workbook.xml".utf8), "Berkas ini lembar kerja Excel, bukan CSV."),
+                ("persons-checked", "daftar.xlsx", [0x50, 0x4B, 0x03, 0x04] + Array("xl/workbook.xml".utf8), "Berkas ini lembar kerja (Excel atau sejenisnya), bukan CSV."),
                 ("persons-checked", "foto.csv", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D], "Berkas ini bukan CSV (isinya bukan teks"),
                 ("persons-checked", "unicode.txt", [0xFF, 0xFE] + Array("nama,paspor\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
                 ("persons-checked", "tanpa-bom.txt", Array("nama,paspor\nBIN WANG,390830166\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
@@ -422,7 +422,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let far = String(repeating: line, count: 2_200_000 / line.utf8.count)
             let page = try await upload(b, kind: "foreign-workers", fileName: "besar.csv", csv: far)
             #expect(page.status == .payloadTooLarge)
-            #expect(page.body.string.contains("Data yang dikirim terlalu besar: batasnya 2 MB."))
+            #expect(page.body.string.contains("Data yang dikirim terlalu besar: batasnya 1 MB."))
             #expect(try await AgencyImport.query(on: app.db).count() == 0)
         }
     }

@@ -103,12 +103,14 @@ func testEnvironment(_ url: String) -> [String: String] {
      "SINERGI_TOTP_ROLES": "none"]
 }
 
-func makeApp(_ url: String, extra: [String: String] = [:]) async throws -> Application {
+func makeApp(_ url: String, extra: [String: String] = [:], adjust: (inout AppConfig) -> Void = { _ in }) async throws -> Application {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
         app.clock = AppClock(now: { TestDatabases.now })
-        try await configure(app, config: try AppConfig.fromEnvironment(testEnvironment(url).merging(extra) { $1 }))
+        var config = try AppConfig.fromEnvironment(testEnvironment(url).merging(extra) { $1 })
+        adjust(&config)
+        try await configure(app, config: config)
     } catch {
         try? await app.asyncShutdown()
         throw error
@@ -117,9 +119,10 @@ func makeApp(_ url: String, extra: [String: String] = [:]) async throws -> Appli
 }
 
 /// Runs `body` with an app on its own copy of the seeded demo database.
-func withTestApp(seeded: Bool = true, extra: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
+func withTestApp(seeded: Bool = true, extra: [String: String] = [:], adjust: (inout AppConfig) -> Void = { _ in },
+                 _ body: (Application) async throws -> Void) async throws {
     let url = try await TestDatabases.shared.freshDatabaseURL(seeded: seeded)
-    let app = try await makeApp(url, extra: extra)
+    let app = try await makeApp(url, extra: extra, adjust: adjust)
     do {
         if seeded { try await TestOrders.standing(app) }
         try await body(app)

@@ -62,6 +62,11 @@ def test_sqlite_backup_while_serving_then_restore(seeded_db, workdir):
     live = os.path.join(workdir, "backup-live.sqlite")
     shutil.copy(seeded_db, live)
     url = "sqlite://" + live
+    # A second-factor key sealed under another server's key: the restore counts it.
+    con = sqlite3.connect(live)
+    con.execute("UPDATE users SET totp_pending = 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE email = 'admin@demo.sinergi.id'")
+    con.commit()
+    con.close()
     target = os.path.join(workdir, "backup-copy.sqlite")
     summary, _ = backup_while_writing(url, target)
     assert summary["backup"] == target and summary["bytes"] > 1_000_000 and not os.path.exists(target + ".partial")
@@ -87,7 +92,8 @@ def test_sqlite_backup_while_serving_then_restore(seeded_db, workdir):
     ok = run(["restore", target, "--yes"], url)
     assert ok.returncode == 0, ok.stderr
     result = json.loads(ok.stdout.strip().splitlines()[-1])
-    assert result["auditChain"] == "intact" and result["auditEvents"] == copied and result["secondFactorKeysUnreadable"] == 0
+    assert result["auditChain"] == "intact" and result["auditEvents"] == copied and result["secondFactorKeysUnreadable"] == 1
+    assert "1 second-factor keys in the backup do not open" in ok.stderr
     assert sqlite3.connect(live).execute("select count(*) from audit_events").fetchone()[0] == copied
     proc, _ = start_server(url)
     proc.terminate()

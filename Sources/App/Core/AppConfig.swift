@@ -66,6 +66,8 @@ public struct AppConfig: Sendable {
     /// without setting anything; on PostgreSQL there is no default, as several servers must share one key. `none`:
     /// no key file.
     public var secretKeyFile: String?
+    /// Whether a missing key file is made (`sinergi serve`, on SQLite); other commands only read it.
+    public var makesKeyFile = false
     /// Audit events of concurrent reads committed together (SINERGI_AUDIT_GROUP_COMMIT, default on; off writes each in
     /// its own transaction, for comparison in the benchmark).
     public var auditGroupCommit = true
@@ -155,8 +157,9 @@ public struct AppConfig: Sendable {
             }
             config.secretKey = key
         } else {
-            switch env["SINERGI_SECRET_KEY_FILE"] {
-            case "none": config.secretKeyFile = nil
+            let file = env["SINERGI_SECRET_KEY_FILE"]?.trimmingCharacters(in: .whitespaces)
+            switch file {
+            case let none? where none.lowercased() == "none": config.secretKeyFile = nil
             case let path? where !path.isEmpty: config.secretKeyFile = path
             default:
                 if case .sqlite(let path) = database { config.secretKeyFile = path + ".key" }

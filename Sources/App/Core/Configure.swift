@@ -10,9 +10,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     ContentConfiguration.global.use(decoder: GuardedFormDataDecoder(), for: .formData)
     var config = config
     if config.secretKey == nil, let file = config.secretKeyFile {
-        let (key, created) = try SecretKeyFile.loadOrCreate(file)
-        config.secretKey = key
-        if created { app.logger.notice("made the server key in \(file): keep a copy of it with the database's backups") }
+        if let found = try SecretKeyFile.read(file) {
+            config.secretKey = found.key
+            if found.readableByOthers { app.logger.warning("the server key file \(file) can be read by other users: chmod 600 it") }
+        } else if case .postgres = config.database {
+            // Every server of one PostgreSQL database needs the same key: one made here would differ from the others'.
+            throw SecretKeyFile.Unusable(path: file, problem: "does not exist: with PostgreSQL make one key (openssl rand -base64 32 > FILE) and copy it to every server")
+        } else if config.makesKeyFile {
+            config.secretKey = try SecretKeyFile.loadOrCreate(file).key
+            app.logger.notice("made the server key in \(file): keep a copy of it with the database's backups")
+        }
     }
     app.config = config
     // Blocking work (SQLite calls, bcrypt, file parsing) runs here: more threads than cores, so one long

@@ -60,32 +60,36 @@ enum SecretKeyFile {
 
     /// The key in `path`, made there first when there is no file; `created` says which.
     static func loadOrCreate(_ path: String) throws -> (key: [UInt8], created: Bool) {
-        if let key = try read(path) { return (key, false) }
+        if let found = try read(path) { return (found.key, false) }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var rng = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        // Readable by its owner from the first byte (created 0600, not chmod-ed after), on disk before it is linked.
         let temporary = path + ".\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data((Data(key).base64EncodedString() + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw Unusable(path: path, problem: "cannot be written (check the directory's permissions)")
-        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw Unusable(path: path, problem: "cannot be written: \(String(cString: strerror(errno)))") }
         defer { unlink(temporary) }
+        let text = Array((Data(key).base64EncodedString() + "\n").utf8)
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd)
+        close(fd)
+        guard written == text.count, synced == 0 else { throw Unusable(path: path, problem: "cannot be written: \(String(cString: strerror(errno)))") }
         if link(temporary, path) == 0 { return (key, true) }
+        let failure = errno
         // Another process made it first: use theirs.
-        guard errno == EEXIST, let theirs = try read(path) else {
-            throw Unusable(path: path, problem: "cannot be written (check the directory's permissions)")
-        }
-        return (theirs, false)
+        if failure == EEXIST, let theirs = try read(path) { return (theirs.key, false) }
+        throw Unusable(path: path, problem: "cannot be written: \(String(cString: strerror(failure)))")
     }
 
-    /// The key in an existing file; nil when there is none.
-    static func read(_ path: String) throws -> [UInt8]? {
+    /// The key in an existing file, and whether others than its owner may read it; nil when there is none.
+    static func read(_ path: String) throws -> (key: [UInt8], readableByOthers: Bool)? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else { throw Unusable(path: path, problem: "cannot be read") }
         guard let key = SecretBox.parseKey(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw Unusable(path: path, problem: "does not hold a key (32 bytes as 64 hex digits or in base64, e.g. the output of openssl rand -base64 32)")
         }
-        return key
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
+        return (key, mode & 0o077 != 0)
     }
 }

@@ -38,7 +38,7 @@ struct CSRFMiddleware: RouteMiddleware {
             // Refused before it is read when its length is declared, else as soon as it passes the limit; the page
             // names the limit.
             let tooLarge = AppError(status: .payloadTooLarge, messageKey: "err.413limit", logDetail: "body over \(limit) bytes",
-                                    args: [ByteSize.text(limit)])
+                                    args: [ByteSize.text(req.route?.userInfo["maxBodyShown"] as? Int ?? limit)])
             if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit { throw tooLarge }
             do {
                 if let body = try await req.body.collect(max: limit).get(), body.readableBytes > limit { throw tooLarge }

@@ -148,13 +148,12 @@ enum SecondFactor {
     static func secret(of user: User, key: [UInt8]?, logger: Logger) -> [UInt8]? {
         guard let stored = user.totpSecret, let owner = user.id else { return nil }
         guard let text = SecretBox.open(stored, key: key, owner: owner) else {
-            logger.error("second-factor secret of user \(owner) cannot be opened: SINERGI_SECRET_KEY is missing or not the key it was sealed with")
+            logger.error("second-factor secret of user \(owner) cannot be opened: the server key (SINERGI_SECRET_KEY or its key file) is missing or not the key it was sealed with")
             return nil
         }
         return Base32.decode(text)
     }
 
-    /// Seals every second-factor key (confirmed or pending) still stored in clear, in one audited transaction.
     /// How many stored second-factor keys are sealed and do not open with this server's key (none, or another).
     static func unreadable(_ app: Application) async throws -> Int {
         let users = try await User.query(on: app.db).group(.or) { $0.filter(\.$totpSecret != nil).filter(\.$totpPending != nil) }.all()
@@ -165,6 +164,7 @@ enum SecondFactor {
         }
     }
 
+    /// Seals every second-factor key (confirmed or pending) still stored in clear, in one audited transaction.
     static func sealStored(_ app: Application) async throws -> (sealed: Int, already: Int, unreadable: Int) {
         guard let key = app.config.secretKey else { return (0, 0, 0) }
         return try await AuditLog.write(on: app.db, actor: AuditActor(id: "cli", role: "operator"), requestID: "cli-\(UUID().uuidString.prefix(8))", clock: app.clock) { db in

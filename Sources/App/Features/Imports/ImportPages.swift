@@ -16,7 +16,9 @@ enum ImportPages {
         r.get(ImportsURL.list, use: list)
         r.get(ImportsURL.new, use: newForm)
         r.get(ImportsURL.template(.key), use: template)
-        r.post(ImportsURL.upload, body: .collect(maxSize: ByteCount(value: bodyLimit)), use: upload).userInfo["maxBody"] = bodyLimit
+        let upload = r.post(ImportsURL.upload, body: .collect(maxSize: ByteCount(value: bodyLimit)), use: upload)
+        upload.userInfo["maxBody"] = bodyLimit
+        upload.userInfo["maxBodyShown"] = maxUpload   // the refusal names the list's limit, not the form's room
         r.get(ImportsURL.preview(.key), use: preview).computes()   // reads the staged file (up to the upload limit)
         r.post(ImportsURL.confirm, use: confirm)
         r.get(ImportsURL.show(.key), use: show)

@@ -98,7 +98,7 @@ enum ForeignerViews {
         </tbody></table>
         """
         let addresses: HTML = d.addresses.isEmpty ? none : """
-        <table class="responsive"><thead><tr><th>\(L10n.t("f.address", lang))</th><th>\(L10n.t("f.village", lang))</th><th>\(L10n.t("f.validFrom", lang))</th></tr></thead><tbody>
+        <table class="responsive"><thead><tr><th>\(L10n.t("f.address", lang))</th><th>\(L10n.t("f.place", lang))</th><th>\(L10n.t("f.validFrom", lang))</th></tr></thead><tbody>
         \(d.addresses.html { a in
             "<tr><td>\(a.line)\(a.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(RegistryText.place(a, lang)) <span class=\"code\">\(a.villageCode)</span></td><td>\(day(a.validFrom))</td></tr>"
         })

@@ -4,7 +4,7 @@
 enum RegistryText {
     /// "Asem Rowo, Kec. Asem Rowo, Kota Surabaya": an address's village with its kecamatan and regency, by name.
     static func place(_ a: ForeignerDetail.AddressDTO, _ lang: Language) -> String {
-        let district = a.districtName.map { L10n.t("f.districtShort", lang) + " " + $0 }
+        let district = a.districtName.map { L10n.format("f.districtOf", lang, [$0]) }
         return [a.villageName, district, a.regencyName].compactMap { $0 }.joined(separator: ", ")
     }
 
