@@ -57,7 +57,8 @@ enum AccountViews {
         let lang = req.language
         let offices = try await Office.query(on: req.db).sort(\.$name).all()
         let agencies = try await Agency.query(on: req.db).sort(\.$name).all()
-        let sponsors = try await Sponsor.query(on: req.db).filter(\.$mergedInto == nil).sort(\.$name).limit(2000).all()
+        let sponsorField = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("users.sponsor", lang), state: s, none: L10n.t("users.noUnit", lang),
+                                                         from: Sponsor.query(on: req.db).filter(\.$mergedInto == nil), hint: L10n.t("users.sponsorHint", lang))
         let none = [("", L10n.t("users.noUnit", lang))]
         let title = user.map { "\(L10n.t("users.edit", lang)): \($0.email)" } ?? L10n.t("users.new", lang)
         let action = user.map { AdminURL.user(.id($0.id!)).path } ?? AdminURL.newUser.path
@@ -85,7 +86,7 @@ enum AccountViews {
         \(Form.field("role", label: L10n.t("users.role", lang), state: s, kind: .select(roleOptions(lang)), required: true, hint: L10n.t("users.roleHint", lang)))
         \(Form.field("officeCode", label: L10n.t("users.office", lang), state: s, kind: .select(none + offices.map { ($0.code, "\($0.name) (\($0.code))") }), hint: L10n.t("users.officeHint", lang)))
         \(Form.field("agencyId", label: L10n.t("users.agency", lang), state: s, kind: .select(none + agencies.map { ($0.id!.uuidString, $0.name) }), hint: L10n.t("users.agencyHint", lang)))
-        \(Form.field("sponsorId", label: L10n.t("users.sponsor", lang), state: s, kind: .select(none + sponsors.map { ($0.id!.uuidString, $0.name) }), hint: L10n.t("users.sponsorHint", lang)))
+        \(sponsorField)
         \(Form.field("language", label: L10n.t("sponsor.language", lang), state: s, kind: .select([("id", "Bahasa Indonesia"), ("en", "English")])))
         \(Form.submit(L10n.t(user == nil ? "users.create" : "sponsor.save", lang)))
         </form>

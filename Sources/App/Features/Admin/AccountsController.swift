@@ -178,7 +178,8 @@ enum AccountsController {
     }
 
     static func newPage(_ req: Request) async throws -> Response {
-        try await AccountViews.form(req, user: nil, state: FormState(values: ["role": "officer", "language": "id"]))
+        // The sponsor picker's search comes back here with the form as typed (`SponsorPicker`).
+        try await AccountViews.form(req, user: nil, state: RegionPicker.isStep(req) ? FormState(req) : FormState(values: ["role": "officer", "language": "id"]))
     }
 
     static func createForm(_ req: Request) async throws -> Response {
@@ -191,7 +192,7 @@ enum AccountsController {
 
     static func userPage(_ req: Request) async throws -> Response {
         let u = try await user(req)
-        return try await AccountViews.form(req, user: u, state: try await AccountViews.values(u, req.db))
+        return try await AccountViews.form(req, user: u, state: RegionPicker.isStep(req) ? FormState(req) : try await AccountViews.values(u, req.db))
     }
 
     static func editForm(_ req: Request) async throws -> Response {

@@ -8,18 +8,22 @@ import Vapor
 extension InspectionsController {
     static let planFields = ["sponsorId", "date", "announced", "entryProcedure", "escortName", "escortPosition", "officers", "orderId", "withoutOrder"]
 
-    static func listPage(_ req: Request) async throws -> Response { try await renderList(req, state: FormState()) }
+    static func listPage(_ req: Request) async throws -> Response {
+        // The company picker's search comes back here with the form as typed (`SponsorPicker`).
+        try await renderList(req, state: RegionPicker.isStep(req) ? FormState(req) : FormState())
+    }
 
     static func renderList(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let items = try await list(req)
         let sponsorIDs = Array(Set(items.map(\.sponsorID)))
         let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ sponsorIDs).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var companies: [Sponsor]?
+        var companies: HTML?
         var form = state
         if !ScopePolicy.isCompany(p) {
-            companies = try await ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue).sort(\.$name).limit(2000).all()
             if form.values["date"] == nil { form.values["date"] = req.application.today }
+            companies = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("insp.company", req.language), state: form, none: "—",
+                                                      from: try ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue), required: true)
         }
         let orders = ScopePolicy.isCompany(p) ? [] : try await FieldOrders.current(req)
         return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders), status: status)

@@ -8,7 +8,8 @@ enum InspectionViews {
         var items: [Inspection]
         var companyNames: [UUID: String]
         /// Companies that may be inspected (office staff); nil for a sponsor, who plans nothing.
-        var companies: [Sponsor]?
+        /// The company picker (`SponsorPicker`), for those who plan inspections.
+        var companies: HTML?
         var form: FormState
         var orders: [FieldOrder] = []
     }
@@ -32,11 +33,10 @@ enum InspectionViews {
         var form: HTML = ""
         if let companies = m.companies {
             let s = m.form
-            let options: [(value: String, label: String)] = [("", "—")] + companies.map { ($0.id!.uuidString, $0.name) }
             form = """
             <section class="card no-print" id="plan"><h2>\(L10n.t("insp.new", lang))</h2>
             \(Form.open(req, action: InspectionURL.list.path, id: "inspection-form", state: s))
-            \(Form.field("sponsorId", label: L10n.t("insp.company", lang), state: s, kind: .select(options), required: true))
+            \(companies)
             <div class="grid two">
             \(Form.field("date", label: L10n.t("lph.date", lang), state: s, kind: .date, required: true))
             \(Form.field("announced", label: L10n.t("insp.kind", lang), state: s, kind: .select(kindOptions(lang))))
