@@ -200,7 +200,7 @@ import VaporTesting
             #expect(short.body.string.contains("value=\"AB\""))
             // Two questions at once: no single field is at fault, so the message stands at the top of the form.
             let both = try await b.get("/lookup?passport=M1020304&name=KIM")
-            #expect(both.body.string.contains("id=\"lookup-form-error\">\(L10n.t("v.lookupOnlyOne", .id))</p>"))
+            #expect(both.body.string.contains("id=\"lookup-form-error\" tabindex=\"-1\" autofocus>\(L10n.t("v.lookupOnlyOne", .id))</p>"))
             // Every input has its label.
             for field in ["passport", "name", "mrz", "purpose"] { #expect(html.contains("<label for=\"\(field)\">")) }
         }
