@@ -388,8 +388,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 ("persons-checked", "foto.csv", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D], "Berkas ini bukan CSV (isinya bukan teks"),
                 ("persons-checked", "unicode.txt", [0xFF, 0xFE] + Array("nama,paspor\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
                 ("persons-checked", "tanpa-bom.txt", Array("nama,paspor\nBIN WANG,390830166\n".utf8).flatMap { [$0, 0] }, "Berkas ini teks UTF-16"),
-                ("persons-checked", "judul.csv", Array("No;Nama TKA;Paspor;Negara\n1;BIN WANG;390830166;TWN\n".utf8),
-                 "Tidak ada kolom nama. Beri judul kolom nama salah satu dari: full_name, name, nama, nama_lengkap, fullname (atau dua kolom: nama_keluarga dan nama_depan). Judul kolom berkas ini: No, Nama TKA, Paspor, Negara."),
+                ("persons-checked", "judul.csv", Array("No;Pekerja;Paspor;Negara\n1;BIN WANG;390830166;TWN\n".utf8),
+                 "Tidak ada kolom nama. Beri judul kolom nama salah satu dari: full_name, name, nama, nama_lengkap, fullname, nama_tka (atau dua kolom: nama_keluarga dan nama_depan). Judul kolom berkas ini: No, Pekerja, Paspor, Negara."),
                 ("companies", "pt.csv", Array("No;Badan Usaha\n1;PT MAJU\n".utf8), "Tidak ada kolom nama perusahaan. Beri judul kolom itu salah satu dari: name, company,"),
             ]
             for c in cases {

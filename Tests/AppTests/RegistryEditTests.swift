@@ -222,11 +222,17 @@ import VaporTesting
             let start = try await b.get("/foreigners/new").body.string
             #expect(start.contains("id=\"sponsorId-q\"") && start.contains("penjamin: ketik sebagian nama") && !start.contains("PT Uji Coba 1<"))
             let one = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji+coba+317&familyName=Tanaka").body.string
-            #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\">PT Uji Coba 317</option>") && one.contains("1 penjamin cocok"))
+            // A lone match is chosen at once.
+            #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>") && one.contains("1 penjamin cocok, sudah dipilih"))
             #expect(one.contains("value=\"Tanaka\""))   // what was typed stays
             let many = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji").body.string
             #expect(many.contains("\(SponsorPicker.shown) pertama dari \(SponsorPicker.listAll + 20) yang cocok"))
             #expect(many.components(separatedBy: "PT Uji Coba").count - 1 == SponsorPicker.shown)
+            // An NPWP is found by its digits, however it was written.
+            wanted.npwp = "99.888.777.6-555.444"
+            try await wanted.save(on: app.db)
+            let byNPWP = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=998887776555444").body.string
+            #expect(byNPWP.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))
             let kept = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=zzz&sponsorId=\(wanted.id!.uuidString)").body.string
             #expect(kept.contains("Tidak ada penjamin yang cocok dengan &quot;zzz&quot;."))
             #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))

@@ -314,3 +314,52 @@ def test_the_administration_pages_fit_a_phone_and_pass_axe(browser, server):
     finally:
         browser.set_window_size(1280, 900)
     assert not problems, "\n".join(problems)
+
+
+def test_a_large_office_finds_its_sponsor_in_place(browser, seeded_db, workdir):
+    """With more sponsors than a list can show, the search fills the Penjamin list in place: the page does not move
+    to another address (nothing typed goes into a URL), what was typed stays, a lone match is chosen, and Enter in
+    another field sends the form itself rather than the search."""
+    import sqlite3
+    import uuid
+
+    from conftest import env_for, free_port, serve
+    db = os.path.join(workdir, "many-sponsors.sqlite")
+    shutil.copy(seeded_db, db)
+    con = sqlite3.connect(db)
+    cols = [r[1] for r in con.execute("PRAGMA table_info(sponsors)")]
+    model = con.execute("SELECT * FROM sponsors WHERE regency_code = '35.78' LIMIT 1").fetchone()
+    for i in range(350):
+        row = dict(zip(cols, model))
+        row.update(id=str(uuid.uuid4()).upper(), name=f"PT Sumber Rejeki {i:03d}", kind="company", nib=None, npwp=None,
+                   sponsor_ref=None, merged_into=None)
+        con.execute(f"INSERT INTO sponsors ({','.join(cols)}) VALUES ({','.join('?' for _ in cols)})", [row[c] for c in cols])
+    con.commit()
+    con.close()
+    proc, base = serve(env_for("sqlite://" + db), free_port())
+    try:
+        login(browser, base, "officer@demo.sinergi.id")
+        browser.get(base + "/foreigners/new")
+        browser.find_element(By.ID, "familyName").send_keys("Suzuki")
+        search = browser.find_element(By.ID, "sponsorId-q")
+        search.send_keys("sumber rejeki 123", Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: "cocok" in d.find_element(By.ID, "sponsorId-q-hint").text)
+        chosen = Select(browser.find_element(By.ID, "sponsorId")).first_selected_option
+        assert chosen.text == "PT Sumber Rejeki 123"
+        assert "sudah dipilih" in browser.find_element(By.ID, "sponsorId-q-hint").text
+        assert browser.current_url == base + "/foreigners/new"
+        assert browser.find_element(By.ID, "familyName").get_attribute("value") == "Suzuki"
+        # Many matches: the first 50, said so.
+        search.clear()
+        browser.find_element(By.CSS_SELECTOR, ".sponsor-search input").send_keys("sumber")
+        browser.find_element(By.CSS_SELECTOR, ".sponsor-search button").click()
+        WebDriverWait(browser, 10).until(lambda d: "pertama dari 350" in d.find_element(By.ID, "sponsorId-q-hint").text)
+        assert len(Select(browser.find_element(By.ID, "sponsorId")).options) == 51 + 1   # none, the chosen one, 50 matches
+        # Enter in another field sends the form: the server's check answers (the rest is not filled in).
+        browser.find_element(By.ID, "familyName").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "new-foreigner-error"))
+        assert browser.current_url == base + "/foreigners/new"
+        assert browser.find_element(By.ID, "familyName").get_attribute("value") == "Suzuki"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

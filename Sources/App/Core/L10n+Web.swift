@@ -7,7 +7,7 @@ extension L10n {
         "nav.group.registry": ("Data orang asing", "Registry"),
         "nav.group.incoming": ("Laporan & data masuk", "Reports & incoming data"),
         "nav.company": ("Perusahaan", "Company"),
-        "form.checkFields": ("Ada isian yang perlu diperbaiki; lihat pesan di samping kolomnya.", "Some fields need correcting; see the message beside each."),
+        "form.checkFields": ("Ada isian yang perlu diperbaiki; lihat pesan di bawah kolomnya.", "Some fields need correcting; see the message under each."),
         "err.405": ("Metode permintaan ini tidak didukung di alamat ini.", "This request method is not supported at this address."),
         "err.409": ("Permintaan ini bertentangan dengan keadaan data saat ini.", "This request conflicts with the record's current state."),
         "err.415": ("Jenis isi yang dikirim tidak didukung.", "The content type sent is not supported."),

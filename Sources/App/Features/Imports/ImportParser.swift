@@ -75,11 +75,11 @@ enum ImportParser {
     static let listedInvalidRows = 1_000
 
     static let personFields: [ImportField] = [
-        .init(key: "name", aliases: ["full_name", "name", "nama", "nama_lengkap", "fullname"]),
+        .init(key: "name", aliases: ["full_name", "name", "nama", "nama_lengkap", "fullname", "nama_tka"]),
         .init(key: "family_name", aliases: ["family_name", "surname", "last_name", "nama_keluarga"]),
         .init(key: "given_names", aliases: ["given_names", "given_name", "first_name", "nama_depan"]),
         .init(key: "date_of_birth", aliases: ["date_of_birth", "dob", "birth_date", "birthdate", "tanggal_lahir", "tgl_lahir"]),
-        .init(key: "passport_number", aliases: ["passport_number", "passport", "passport_no", "no_paspor", "nomor_paspor"]),
+        .init(key: "passport_number", aliases: ["passport_number", "passport", "passport_no", "no_paspor", "nomor_paspor", "paspor", "no_passport", "nomor_passport"]),
         .init(key: "nationality", aliases: ["nationality", "kewarganegaraan", "citizenship", "country", "negara"]),
         .init(key: "sex", aliases: ["sex", "gender", "jenis_kelamin"]),
         .init(key: "employer", aliases: ["employer", "company", "perusahaan", "sponsor", "penjamin", "pemberi_kerja"]),

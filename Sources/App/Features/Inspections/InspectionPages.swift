@@ -23,7 +23,8 @@ extension InspectionsController {
         if !ScopePolicy.isCompany(p) {
             if form.values["date"] == nil { form.values["date"] = req.application.today }
             companies = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("insp.company", req.language), state: form, none: "—",
-                                                      from: try ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue), required: true)
+                                                      from: try ScopePolicy.sponsors(req).filter(\.$kind == SponsorKind.company.rawValue),
+                                                      companies: true, required: true)
         }
         let orders = ScopePolicy.isCompany(p) ? [] : try await FieldOrders.current(req)
         return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders), status: status)

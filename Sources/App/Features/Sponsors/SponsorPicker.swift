@@ -6,7 +6,10 @@ import Vapor
 /// Up to `listAll` of them: one select, by name, namesakes told apart (`options`). More — a large office has
 /// thousands — and a select would be cut off or unusable on a phone: then a search box ("name, NIB or NPWP") and its
 /// "Cari" button, which sends the form back to its own page like the region picker's step (GET, everything typed
-/// kept, `RegionPicker.stepName`), fill the select with the matches. The sponsor already chosen stays listed.
+/// kept, `RegionPicker.stepName`), fill the select with the matches. The sponsor already chosen stays listed; a lone
+/// match is chosen. With JavaScript (`/static/ui.js`) the search asks the same page for the picker's own fields only
+/// and fills the list in place: nothing else typed goes into a URL, the page does not move, and the button is no
+/// longer the form's default, so that Enter in another field sends the form.
 enum SponsorPicker {
     static let listAll = 300
     static let shown = 50
@@ -15,8 +18,11 @@ enum SponsorPicker {
     static func searchName(_ name: String) -> String { name + "_q" }
 
     static func field(_ req: Request, name: String, label: String, state: FormState, none: String,
-                      from query: QueryBuilder<Sponsor>, required: Bool = false, hint: String? = nil) async throws -> HTML {
+                      from query: QueryBuilder<Sponsor>, companies: Bool = false, required: Bool = false, hint: String? = nil) async throws -> HTML {
         let lang = req.language
+        var state = state
+        let noun = L10n.t(companies ? "sponsorPicker.company" : "sponsorPicker.sponsor", lang)
+        let nouns = L10n.t(companies ? "sponsorPicker.companies" : "sponsorPicker.sponsors", lang)
         let total = try await query.copy().count()
         if total <= listAll {
             let all = try await query.copy().sort(\.$name).sort(\.$id).all()
@@ -34,14 +40,17 @@ enum SponsorPicker {
             found.insert(s, at: 0)
         }
         let status: String
-        if q.isEmpty { status = L10n.format("sponsorPicker.type", lang, [String(total)]) }
-        else if matches == 0 { status = L10n.format("sponsorPicker.none", lang, [q]) }
+        if q.isEmpty { status = L10n.format("sponsorPicker.type", lang, [String(total), noun, nouns]) }
+        else if matches == 0 { status = L10n.format("sponsorPicker.none", lang, [q, noun]) }
         else if matches > shown { status = L10n.format("sponsorPicker.more", lang, [String(shown), String(matches)]) }
-        else { status = L10n.format("sponsorPicker.found", lang, [String(matches)]) }
+        else if matches == 1 && state.value(name).isEmpty, let only = found.first?.id {
+            state.values[name] = only.uuidString
+            status = L10n.format("sponsorPicker.one", lang, [q, noun])
+        } else { status = L10n.format("sponsorPicker.found", lang, [String(matches), noun, nouns]) }
         let fid = name.replacingOccurrences(of: ".", with: "-")
         let search = searchName(name)
         return """
-        <div class="field sponsor-search"><label for="\(fid)-q">\(L10n.t("sponsorPicker.search", lang))</label>
+        <div class="field sponsor-search" data-msg-failed="\(L10n.t("sponsorPicker.failed", lang))"><label for="\(fid)-q">\(L10n.format("sponsorPicker.search", lang, ["", noun]))</label>
           <p class="hint" id="\(fid)-q-hint">\(status)</p>
           <div class="inline"><input type="search" id="\(fid)-q" name="\(search)" value="\(q)" maxlength="100" aria-describedby="\(fid)-q-hint">
           <button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="\(RegionPicker.stepName)" value="\(name)">\(L10n.t("sponsorPicker.find", lang))</button></div>

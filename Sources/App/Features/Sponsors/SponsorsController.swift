@@ -24,7 +24,8 @@ enum SponsorsController {
                 or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + q.lowercased().replacingOccurrences(of: "%", with: "") + "%")")))
                 if digits.count >= 4 {
                     or.filter(\.$nib, .custom("LIKE"), "%\(digits)%")
-                    or.filter(\.$npwp, .custom("LIKE"), "%\(q.replacingOccurrences(of: "%", with: ""))%")
+                    // An NPWP is stored as written (08.626.279.3-803.000) and found by its digits too.
+                    or.filter(.sql(SQLQueryString("REPLACE(REPLACE(npwp, '.', ''), '-', '') LIKE \(bind: "%" + digits + "%")")))
                 }
             }
         }

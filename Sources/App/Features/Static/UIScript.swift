@@ -131,6 +131,35 @@ enum UIScript {
         });
         input.addEventListener('blur', function () { setTimeout(close, 150); });
       });
+
+      // Sponsor picker (SponsorPicker): the search asks the same page for the picker's own fields only and fills the
+      // list in place, so nothing else typed goes into a URL and the page stays where it is. The button stops being
+      // a submit button: Enter in another field then sends the form, and Enter in the search box searches.
+      $all('.sponsor-search').forEach(function (box) {
+        var button = $('button', box), input = $('input', box), hint = $('.hint', box);
+        var name = button && button.value, select = name && document.getElementById(name.replace(/\./g, '-'));
+        if (!select || !input || !window.fetch || !window.DOMParser) { return; }
+        button.type = 'button'; button.removeAttribute('name');
+        function search() {
+          var q = '_picker=' + encodeURIComponent(name) + '&' + encodeURIComponent(input.name) + '=' + encodeURIComponent(input.value) +
+                  '&' + encodeURIComponent(name) + '=' + encodeURIComponent(select.value);
+          button.disabled = true;
+          fetch(window.location.pathname + '?' + q, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+            .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+            .then(function (html) {
+              var doc = new DOMParser().parseFromString(html, 'text/html');
+              var list = doc.getElementById(select.id), said = hint && doc.getElementById(hint.id);
+              if (!list) { throw new Error('no list'); }
+              select.innerHTML = list.innerHTML;
+              if (hint) { hint.textContent = said ? said.textContent : ''; }
+              select.focus();
+            })
+            .catch(function () { if (hint) { hint.textContent = box.getAttribute('data-msg-failed'); } })
+            .then(function () { button.disabled = false; });
+        }
+        button.addEventListener('click', search);
+        input.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { ev.preventDefault(); search(); } });
+      });
     })();
     """#
 }
