@@ -32,15 +32,21 @@ def agency_list(seeded_db, path):
     return len(rows) + 40
 
 
+def choose_on_a_slow_uplink(browser, base, path):
+    """As the officer: the upload form with a list of persons checked and `path` chosen, on a 24 KB/s uplink (undone by
+    the caller with `delete_network_conditions`)."""
+    login(browser, base, "officer@demo.sinergi.id")
+    browser.get(base + "/imports/new")
+    browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
+    browser.find_element(By.ID, "file").send_keys(path)
+    browser.set_network_conditions(offline=False, latency=50, download_throughput=1024 * 1024, upload_throughput=24 * 1024)
+
+
 def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     path = os.path.join(workdir, "razia-ngoro.csv")
     total = agency_list(seeded_db, path)
-    login(browser, server, "officer@demo.sinergi.id")
-    browser.get(server + "/imports/new")
-    browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
-    browser.find_element(By.ID, "file").send_keys(path)
     # A slow uplink, as in the field, so the upload's progress can be seen moving.
-    browser.set_network_conditions(offline=False, latency=50, download_throughput=1024 * 1024, upload_throughput=24 * 1024)
+    choose_on_a_slow_uplink(browser, server, path)
     try:
         browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
         seen = set()
@@ -114,12 +120,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(browser, seeded_db, 
             for i in range(40_000):
                 f.write(f"PERSON NUMBER {i};Q{i:08d};USA\n")
         assert os.path.getsize(path) > 1_048_576
-        login(browser, base, "officer@demo.sinergi.id")
-        browser.get(base + "/imports/new")
-        browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
-        browser.find_element(By.ID, "file").send_keys(path)
         # At 24 KB/s the file would take a minute to send: the message within seconds shows it was not sent.
-        browser.set_network_conditions(offline=False, latency=50, download_throughput=1024 * 1024, upload_throughput=24 * 1024)
+        choose_on_a_slow_uplink(browser, base, path)
         try:
             browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
             error = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "upload-error") if d.find_element(By.ID, "upload-error").is_displayed() else None)
