@@ -64,6 +64,9 @@ import VaporTesting
             let path = "/api/v1/foreigners/\(f.id!)"
             // No reason: refused, nothing proposed.
             #expect(try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"familyName": "Koreksi"}"#).status == .unprocessableEntity)
+            // The API asks for the reason even when nothing would change, as its document says (the web form says
+            // "nothing changed" first).
+            #expect(try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", "{}").status == .unprocessableEntity)
             let proposed = try await Self.json(app, .PATCH, path, as: "officer@demo.sinergi.id", #"{"familyName": "Koreksi", "sex": "X", "reason": "Sesuai paspor"}"#)
             #expect(proposed.status == .accepted)
             struct P: Decodable { var pendingChangeId: UUID }

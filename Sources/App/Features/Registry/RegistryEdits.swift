@@ -247,12 +247,14 @@ enum RegistryEdits {
         return (identity, direct)
     }
 
-    static func update(_ f: Foreigner, _ input: FieldInput, _ req: Request) async throws -> Outcome {
+    /// `unchangedFirst`: the web form says "nothing changed" before asking for a reason (asking for a reason for no
+    /// change would send the user looking for one); the API requires the reason in every request, as its document says.
+    static func update(_ f: Foreigner, _ input: FieldInput, _ req: Request, unchangedFirst: Bool = false) async throws -> Outcome {
         let p = try req.requirePrincipal()
+        let given = unchangedFirst ? nil : try reason(input.reason)
         let (identity, direct) = try changes(input, of: f, today: req.application.today)
-        // Nothing changed is said first: asking for a reason for no change would send the user looking for one.
         if identity.isEmpty && direct.isEmpty { return .unchanged }
-        let why = try reason(input.reason)
+        let why = try given ?? reason(input.reason)
         let id = try f.requireID()
         let now = req.application.clock.now()
         return try await req.audited { db in

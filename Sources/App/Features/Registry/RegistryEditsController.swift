@@ -200,7 +200,7 @@ enum RegistryEditsController {
                 let input = RegistryEdits.FieldInput(familyName: v["familyName"], givenNames: v["givenNames"], dateOfBirth: v["dateOfBirth"], nationality: v["nationality"],
                                                      passportNumber: t("passportNumber"), sex: t("sex"), placeOfBirth: v["placeOfBirth"],
                                                      spouseOfCitizen: t("spouseOfCitizen").map { $0 == "true" }, reason: t("reason"))
-                switch try await RegistryEdits.update(f, input, req) {
+                switch try await RegistryEdits.update(f, input, req, unchangedFirst: true) {
                 case .pending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.pending")
                 case .applied: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
                 case .unchanged: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.unchanged")
