@@ -118,4 +118,96 @@ import VaporTesting
             #expect(problems.isEmpty, Comment(rawValue: "\(problems.count) problems:\n" + problems.prefix(80).joined(separator: "\n")))
         }
     }
+
+    /// The forms of a page that hold a picker's step button: (id, action, method, hidden fields, the step's value).
+    static func stepForms(_ html: String) -> [(id: String, action: String, method: String, fields: [String: String], step: String)] {
+        func attribute(_ tag: Substring, _ name: String) -> String? {
+            guard let r = tag.range(of: " \(name)=\"") else { return nil }
+            return String(tag[r.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+        }
+        return html.components(separatedBy: "<form ").dropFirst().compactMap { part in
+            let form = Substring(" " + part.components(separatedBy: "</form>")[0])
+            guard let button = form.components(separatedBy: "<button").dropFirst().first(where: { $0.contains("name=\"\(RegionPicker.stepName)\"") }),
+                  let step = attribute(Substring(button), "value"), let id = attribute(form, "id"), let action = attribute(form, "action") else { return nil }
+            var fields: [String: String] = [:]
+            for input in form.components(separatedBy: "<input").dropFirst() where input.contains("type=\"hidden\"") {
+                let tag = input.prefix { $0 != ">" }
+                if let name = attribute(tag, "name"), name != CSRFMiddleware.fieldName { fields[name] = attribute(tag, "value") ?? "" }
+            }
+            return (id, action, attribute(form, "method") ?? "get", fields, step)
+        }
+    }
+
+    /// Every form with a region or sponsor picker, on every page each role (and a citizen) reaches: its step without
+    /// JavaScript posts the form to its own action and gets the same form back (200), with what was typed and nothing
+    /// saved, so that nothing typed goes into a URL. A step posted where no page answers would be refused; a step taken
+    /// for a submission would redirect.
+    @Test func everyPickersStepShowsItsFormAgainWithoutSaving() async throws {
+        try await withTestApp { app in
+            let marker = "Langkah pemilih 7"
+            let starts = app.routes.all.filter { r in
+                r.method == .GET && !r.path.contains { if case .constant = $0 { return false } else { return true } }
+            }.map { "/" + $0.path.map(\.description).joined(separator: "/") }.filter { !$0.hasPrefix("/api/") && $0 != "/logout" && !$0.hasPrefix("/static") }
+            // Pages of one record that hold pickers: a person's edit page, a field officer's report in draft.
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            var records = [try #require(try await officer.post(FieldWorkURL.dailyReports.path, form: ["date": "2026-11-30"]).headers.first(name: .location))]
+            for f in try await Foreigner.query(on: app.db).sort(\.$id).limit(40).all() { records.append(RegistryURL.edit(.id(f.id!)).path) }
+            for r in try await DailyReport.query(on: app.db).all() where r.isEditable { records.append(FieldWorkURL.dailyReport(.id(r.id!)).path) }
+            var found: Set<String> = [], problems: [String] = []
+            for email in Self.roles + [""] {
+                let b = Browser(app)
+                if email.isEmpty { try await b.get("/lapor") } else { try await b.login(email) }
+                var queue = ["/"] + starts + records, seen = Set<String>()
+                while let path = queue.first, seen.count < 160 {
+                    queue.removeFirst()
+                    guard !seen.contains(path) else { continue }
+                    seen.insert(path)
+                    let res = try await b.get(path)
+                    guard res.status == .ok, res.headers.contentType?.subType == "html" else { continue }
+                    let html = res.body.string
+                    queue += Self.links(html).filter { !seen.contains($0) }
+                    for form in Self.stepForms(html) where !found.contains("\(email) \(form.id)") {
+                        found.insert("\(email) \(form.id)")
+                        var fields = form.fields
+                        fields[RegionPicker.stepName] = form.step
+                        // A typed value to find again: the first text field of the form, if any.
+                        let text = Self.firstTextField(html, form: form.id)
+                        if let text { fields[text] = marker }
+                        let counts = try await Self.rowCounts(app)
+                        let back = form.method == "post" ? try await b.post(form.action, form: fields)
+                            : try await b.get(form.action + "?" + fields.map { "\($0.key.formEscaped)=\($0.value.formEscaped)" }.joined(separator: "&"))
+                        let who = "\(email.isEmpty ? "citizen" : String(email.prefix { $0 != "@" })) \(path) #\(form.id) (\(form.method) \(form.action))"
+                        if back.status != .ok { problems.append("\(who): \(back.status.code)"); continue }
+                        if !back.body.string.contains("id=\"\(form.id)\"") { problems.append("\(who): the form is not shown again") }
+                        if let text, !back.body.string.contains("value=\"\(marker)\"") { problems.append("\(who): \(text) typed was not kept") }
+                        if try await Self.rowCounts(app) != counts { problems.append("\(who): something was saved") }
+                    }
+                }
+            }
+            let ids = Set(found.map { String($0.split(separator: " ").last!) })
+            // The pages with pickers really were reached: the forms of several features, for staff, sponsors and citizens.
+            for id in ["new-foreigner", "address-form", "operation-form", "meeting-form", "office-form", "add-regency-form", "agency-form", "order-form", "report-form",
+                       "sponsor-form", "filter-form", "entry-form"] {
+                #expect(ids.contains(id), "no step form \(id) found; found \(ids.sorted())")
+            }
+            #expect(problems.isEmpty, Comment(rawValue: problems.joined(separator: "\n")))
+        }
+    }
+
+    /// The name of the first text field of the form `id`.
+    static func firstTextField(_ html: String, form id: String) -> String? {
+        let body: String = html.components(separatedBy: "id=\"\(id)\"")[1].components(separatedBy: "</form>")[0]
+        guard let input = body.components(separatedBy: "<input type=\"text\"").dropFirst().first,
+              let r = input.range(of: " name=\"") else { return nil }
+        return String(input[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Rows of the tables a form with a picker could write.
+    static func rowCounts(_ app: Application) async throws -> [Int] {
+        [try await Foreigner.query(on: app.db).count(), try await JointOperation.query(on: app.db).count(), try await User.query(on: app.db).count(),
+         try await Office.query(on: app.db).count(), try await Agency.query(on: app.db).count(), try await FieldOrder.query(on: app.db).count(),
+         try await SponsorReport.query(on: app.db).count(), try await Sponsor.query(on: app.db).count(), try await PublicReport.query(on: app.db).count(),
+         try await ReportEntry.query(on: app.db).count(), try await Inspection.query(on: app.db).count(), try await Meeting.query(on: app.db).count()]
+    }
 }

@@ -212,7 +212,7 @@ import VaporTesting
             let f = try await Self.sbyForeigner(app)
             let model = try #require(try await Sponsor.query(on: app.db).filter(\.$regencyCode == (f.regencyCode ?? "")).first())
             try await app.db.transaction { db in
-                for i in 0..<(SponsorPicker.listAll + 20) {
+                for i in 0..<(SearchPicker.listAll + 20) {
                     let s = Sponsor()
                     s.kind = "company"; s.name = "PT Uji Coba \(i)"; s.address = "Jl. Uji \(i)"; s.villageCode = model.villageCode
                     s.regencyCode = model.regencyCode; s.language = "id"
@@ -224,13 +224,19 @@ import VaporTesting
             try await b.login("officer@demo.sinergi.id")
             let start = try await b.get("/foreigners/new").body.string
             #expect(start.contains("id=\"sponsorId-q\"") && start.contains("penjamin: ketik sebagian nama") && !start.contains("PT Uji Coba 1<"))
+            // Without JavaScript "Cari" posts the form back; nothing typed goes into the URL and nothing is saved.
+            let people = try await Foreigner.query(on: app.db).count()
+            let posted = try await b.post("/foreigners/new", form: ["_picker": "sponsorId", "sponsorId_q": "uji coba 317", "familyName": "Tanaka"])
+            #expect(posted.status == .ok && posted.body.string.contains("value=\"Tanaka\""))
+            #expect(try await Foreigner.query(on: app.db).count() == people)
+            // With JavaScript the page asks for the picker's own fields only (GET), and the same list comes back.
             let one = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji+coba+317&familyName=Tanaka").body.string
             // A lone match is chosen at once.
             #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>") && one.contains("1 penjamin cocok, sudah dipilih"))
             #expect(one.contains("value=\"Tanaka\""))   // what was typed stays
             let many = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji").body.string
-            #expect(many.contains("\(SponsorPicker.shown) pertama dari \(SponsorPicker.listAll + 20) yang cocok"))
-            #expect(many.components(separatedBy: "PT Uji Coba").count - 1 == SponsorPicker.shown)
+            #expect(many.contains("\(SearchPicker.shown) pertama dari \(SearchPicker.listAll + 20) yang cocok"))
+            #expect(many.components(separatedBy: "PT Uji Coba").count - 1 == SearchPicker.shown)
             // An NPWP is found by its digits, however it was written.
             wanted.npwp = "99.888.777.6-555.444"
             try await wanted.save(on: app.db)
@@ -239,6 +245,16 @@ import VaporTesting
             let kept = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=zzz&sponsorId=\(wanted.id!.uuidString)").body.string
             #expect(kept.contains("Tidak ada penjamin yang cocok dengan &quot;zzz&quot;."))
             #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))
+            // Merging a duplicate: the other sponsor is searched for too (the list used to stop at 1,000), and the
+            // search, posted back without JavaScript, merges nothing.
+            let keep = try #require(try await Sponsor.query(on: app.db).filter(\.$name == "PT Uji Coba 5").first())
+            let edit = try await b.get("/sponsors/\(keep.id!.uuidString)/edit").body.string
+            #expect(edit.contains("id=\"duplicateId-q\"") && edit.contains("perusahaan: ketik sebagian nama, NIB atau NPWP"))
+            let search = try await b.post("/sponsors/\(keep.id!.uuidString)/merge", form: ["_picker": "duplicateId", "duplicateId_q": "998887776555444", "reason": "Dua kali tercatat"])
+            #expect(search.status == .ok)
+            #expect(search.body.string.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317 · NPWP 99.888.777.6-555.444</option>"))
+            #expect(search.body.string.contains(">Dua kali tercatat</textarea>") || search.body.string.contains("value=\"Dua kali tercatat\""))
+            #expect(try await Sponsor.find(wanted.id, on: app.db)?.mergedInto == nil)
         }
     }
 

@@ -185,6 +185,60 @@ import VaporTesting
         }
     }
 
+    /// A company with more workers than a page or a select holds: the portal lists them a page at a time (the API in the
+    /// list shape), and the report form finds a worker by passport number or name instead of offering a select cut short.
+    @Test func aCompanyWithManyWorkersPagesItsListAndSearchesItsReportForm() async throws {
+        try await withTestApp { app in
+            let model = try await sponsorForeigner(app)
+            let before = try await Foreigner.query(on: app.db).filter(\.$sponsorID == model.sponsorID).count()
+            let extra = SearchPicker.listAll + 20 - before
+            try await app.db.transaction { db in
+                for i in 0..<extra {
+                    let f = Foreigner()
+                    f.familyName = "PEKERJA"; f.givenNames = "NOMOR \(i)"; f.fullName = "PEKERJA NOMOR \(i)"; f.sex = "M"; f.nationality = "CHN"
+                    f.searchName = "PEKERJA NOMOR \(i)"; f.passportNumber = "EK\(String(format: "%07d", i))"; f.passportKey = f.passportNumber
+                    f.permitCategory = "ITAS"; f.permitEnd = "2027-06-30"; f.sponsorID = model.sponsorID; f.regencyCode = model.regencyCode
+                    try await f.create(on: db)
+                }
+            }
+            let total = before + extra
+            let b = Browser(app)
+            try await b.login("sponsor@demo.sinergi.id")
+            let first = try await b.get("/portal").body.string
+            #expect(first.contains("\(total) orang asing dijamin") && first.contains("(\(total))</h2>"))
+            #expect(first.components(separatedBy: "/portal/reports/new?foreigner=").count - 1 == 50)
+            #expect(first.contains("Halaman 1 dari \((total + 49) / 50)") && first.contains("rel=\"next\""))
+            let last = try await b.get("/portal?page=\((total + 49) / 50)").body.string
+            #expect(last.components(separatedBy: "/portal/reports/new?foreigner=").count - 1 == total - 50 * ((total - 1) / 50))
+            // The company's own page too (it stopped at 500).
+            let profile = try await b.get("/sponsors/\(model.sponsorID!.uuidString)?page=2").body.string
+            #expect(profile.contains("(\(total))</h2>") && profile.contains("Halaman 2 dari \((total + 49) / 50)"))
+            #expect(profile.components(separatedBy: "id=\"sponsor-foreigners\"")[1].components(separatedBy: "</table>")[0].components(separatedBy: "<tr>").count - 2 == 50)
+            // The API: the list shape, 100 a page unless asked otherwise.
+            let token = try await apiToken(app, "sponsor@demo.sinergi.id")
+            struct Page: Decodable { var items: [SponsorReportsController.PortalForeigner]; var total: Int; var page: Int; var per: Int }
+            let api = try JSONDecoder().decode(Page.self, from: Data(try await app.testing().sendRequest(.GET, "/api/v1/portal/foreigners?page=2", headers: bearer(token)).body.readableBytesView))
+            #expect(api.total == total && api.page == 2 && api.per == 100 && api.items.count == min(100, total - 100))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/portal/foreigners?per=501", headers: bearer(token)).status == .unprocessableEntity)
+            // The report form: a search, not a select of hundreds.
+            let form = try await b.get("/portal/reports/new").body.string
+            #expect(form.contains("id=\"foreignerId-q\"") && form.contains("Ada \(total) orang asing: ketik sebagian nama atau nomor paspor"))
+            #expect(!form.contains("PEKERJA NOMOR 1<"))
+            // Without JavaScript "Cari" posts the form back: a lone match by passport is chosen, what was typed stays.
+            let wanted = try #require(try await Foreigner.query(on: app.db).filter(\.$passportNumber == "EK0000017").first())
+            let found = try await b.post("/portal/reports", form: ["_picker": "foreignerId", "foreignerId_q": "EK0000017", "clientId": "m1", "note": "Catatan uji"])
+            #expect(found.status == .ok && found.body.string.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17</option>"))
+            #expect(found.body.string.contains("1 orang asing cocok, sudah dipilih") && found.body.string.contains("Catatan uji"))
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
+            // By name: the seeded worker's own name finds them.
+            let byName = try await b.get("/portal/reports/new?_picker=foreignerId&foreignerId_q=\(model.familyName.formEscaped)").body.string
+            #expect(byName.contains("<option value=\"\(model.id!.uuidString)\""))
+            // A link from the list (`?foreigner=`) keeps its person chosen without a search.
+            let linked = try await b.get("/portal/reports/new?foreigner=\(wanted.id!.uuidString)").body.string
+            #expect(linked.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17</option>"))
+        }
+    }
+
     @Test func portalPagesAndReceipt() async throws {
         try await withTestApp { app in
             let b = Browser(app)
@@ -324,10 +378,9 @@ import VaporTesting
             #expect(form.body.string.contains("id=\"kelurahanCode-picker\"") && !form.body.string.contains("placeholder=\"35.78.01.1001\""))
             // Without JavaScript the picker sends the form back to fill the next list; everything typed stays.
             let base = ["clientId": "a1", "foreignerId": f, "type": "addressChange", "eventOn": "2026-11-25", "address": "Jl. Merdeka 5"]
-            var query = URLComponents(); query.queryItems = (base.merging(["_picker": "kelurahanCode", "kelurahanCode_province": String(code.prefix(2))]) { $1 })
-                .map { URLQueryItem(name: $0.key, value: $0.value) }
-            let next = try await b.get("/portal/reports" + (query.string ?? ""))
+            let next = try await b.post("/portal/reports", form: base.merging(["_picker": "kelurahanCode", "kelurahanCode_province": String(code.prefix(2))]) { $1 })
             #expect(next.status == .ok && next.body.string.contains("value=\"Jl. Merdeka 5\""))
+            #expect(try await SponsorReport.query(on: app.db).count() == 0)
             #expect(next.body.string.contains("<option value=\"\(code.prefix(2))\" selected>"))
             // Only the province chosen: the picker says to choose the village, in Indonesian, and keeps the province.
             let half = try await b.post("/portal/reports", form: base.merging(["kelurahanCode_province": String(code.prefix(2))]) { $1 })

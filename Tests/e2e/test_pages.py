@@ -12,6 +12,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
@@ -149,12 +150,14 @@ def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser
         select = Select(d.find_element(By.ID, f"kelurahanCode-{level}"))
         select.select_by_visible_text(name)
         code = select.first_selected_option.get_attribute("value")
+        old_page = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.CSS_SELECTOR, "button[name=_picker]").click()
-        # The page comes back with the choice in its address, then finishes loading.
-        WebDriverWait(d, 10).until(lambda x: f"kelurahanCode_{level}={code}" in x.current_url
-                                   and x.execute_script("return document.readyState") == "complete")
-        # What was typed survives each step.
+        # The form is posted back (multipart, as the photo field makes it) and comes back with the choice made.
+        WebDriverWait(d, 10).until(lambda x: EC.staleness_of(old_page)(x) and x.execute_script("return document.readyState") == "complete")
+        assert Select(d.find_element(By.ID, f"kelurahanCode-{level}")).first_selected_option.get_attribute("value") == code
+        # What was typed survives each step, and none of it (nor the form's token) went into the address.
         assert d.find_element(By.ID, "description").get_attribute("value").startswith("Orang asing memotret")
+        assert "?" not in d.current_url and "memotret" not in d.current_url, d.current_url
     Select(d.find_element(By.ID, "kelurahanCode-village")).select_by_visible_text("Ngoro")
     # The page runs no script; the test driver sets the date-time field as the browser's own date picker would.
     set_value(d, "seenAt", local_now_input())
@@ -351,8 +354,8 @@ def test_a_large_office_finds_its_sponsor_in_place(browser, seeded_db, workdir):
         assert browser.find_element(By.ID, "familyName").get_attribute("value") == "Suzuki"
         # Many matches: the first 50, said so.
         search.clear()
-        browser.find_element(By.CSS_SELECTOR, ".sponsor-search input").send_keys("sumber")
-        browser.find_element(By.CSS_SELECTOR, ".sponsor-search button").click()
+        browser.find_element(By.CSS_SELECTOR, ".picker-search input").send_keys("sumber")
+        browser.find_element(By.CSS_SELECTOR, ".picker-search button").click()
         WebDriverWait(browser, 10).until(lambda d: "pertama dari 350" in d.find_element(By.ID, "sponsorId-q-hint").text)
         assert len(Select(browser.find_element(By.ID, "sponsorId")).options) == 51 + 1   # none, the chosen one, 50 matches
         # Enter in another field sends the form: the server's check answers (the rest is not filled in).

@@ -69,6 +69,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     routes(app)
     ComputeResponder.install(on: app.routes)
     app.allowedMethods = AllowedMethods(app.routes)
+    app.formPages = FormPages(app.routes)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -50,7 +50,8 @@ struct CSRFMiddleware: RouteMiddleware {
                 throw AppError.csrf
             }
         }
-        let res = try await next.respond(to: req)
+        let res: Response
+        if let page = try await FormPages.step(req) { res = page } else { res = try await next.respond(to: req) }
         if existing != token {
             res.cookies[Self.cookieName] = HTTPCookies.Value(
                 string: token, maxAge: 60 * 60 * 24 * 7, path: "/", isSecure: req.application.config.secureCookies,

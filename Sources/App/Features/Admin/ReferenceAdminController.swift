@@ -153,7 +153,7 @@ enum ReferenceAdminController {
     static func officePage(_ req: Request) async throws -> Response {
         let o = try await office(req)
         // The region picker's step comes back here with the form that asked for it as typed.
-        let step = RegionPicker.isStep(req) ? req.queryValue(RegionPicker.stepName) : nil
+        let step = RegionPicker.step(req)
         let state = step == "villageCode" ? FormState(req) : ReferenceViews.values(o)
         return try await ReferenceViews.officeForm(req, office: o, state: state, regencyState: step == "regency" ? FormState(req) : .empty)
     }

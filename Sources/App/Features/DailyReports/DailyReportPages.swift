@@ -101,7 +101,7 @@ enum DailyReportPages {
 
     // MARK: one report
 
-    /// The report's page; after the picker's "next" (GET with `_picker`) the entry form comes back as typed.
+    /// The report's page; after the picker's "next" (posted back with `_picker`) the entry form comes back as typed.
     static func show(_ req: Request) async throws -> Response {
         let entry = RegionPicker.isStep(req) ? FormState(req) : .empty
         return try await render(req, entry: entry)

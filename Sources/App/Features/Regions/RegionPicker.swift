@@ -3,8 +3,9 @@ import Vapor
 
 /// Places picked by name: Provinsi → Kabupaten/Kota → Kecamatan → Kelurahan/Desa.
 ///
-/// Without JavaScript it is four plain selects; "Tampilkan pilihan" sends the form back to its own page
-/// (GET, everything typed kept) to fill the next list. With JavaScript (`/static/ui.js`) each choice
+/// Without JavaScript it is four plain selects; "Tampilkan pilihan" posts the form to its own action with the step
+/// button's name (`stepName`): the page is shown again with everything typed kept and the next list filled, and
+/// nothing is saved (`FormPages`). What was typed travels in the body, never in a URL. With JavaScript (`/static/ui.js`) each choice
 /// fills the next list at once, and a search box finds a village by typing part of its name
 /// (`GET /api/v1/regions`). Codes are only secondary text. The deepest select carries the field's own
 /// name (`kelurahanCode`), the others `name_province`, `name_regency` and `name_district`.
@@ -23,8 +24,16 @@ enum RegionPicker {
     /// The name of the step button ("show the next choices"); its value is the picker's field.
     static let stepName = "_picker"
 
+    /// The picker whose step asked for the page: from the body of a form posted back by its step button, or from
+    /// the query (a form sent with GET, such as a list's filters, and the sponsor search's in-place request).
+    static func step(_ req: Request) -> String? {
+        if let v = req.queryValue(stepName) { return v }
+        guard req.method == .POST else { return nil }
+        return try? req.content.get(String.self, at: stepName)
+    }
+
     /// Whether the page was asked for by a picker's step button: its form is to come back as typed.
-    static func isStep(_ req: Request) -> Bool { req.queryValue(stepName) != nil }
+    static func isStep(_ req: Request) -> Bool { step(req) != nil }
 
     /// The code chosen: the deepest level whose choice lies inside the one above it (a village left over
     /// from another province after the province was changed is ignored); "" when nothing is chosen. The
@@ -107,7 +116,7 @@ enum RegionPicker {
             <p class="hint region-status" aria-live="polite"></p>
           </div>
           <div class="region-levels">\(selects)</div>
-          <p class="region-next"><button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="\(stepName)" value="\(name)">\(L10n.t("region.next", lang))</button></p>
+          <p class="region-next"><button type="submit" class="secondary" formnovalidate name="\(stepName)" value="\(name)">\(L10n.t("region.next", lang))</button></p>
           \(chosenText)
           \(errorHTML)
         </fieldset>

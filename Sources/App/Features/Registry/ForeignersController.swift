@@ -13,6 +13,9 @@ struct ForeignerSearch: Sendable {
     static let statuses = ["valid", "expiring", "overstayed", "noPermit", "departed"]
     static let categories = ["ITK", "ITAS", "ITAP", "other"]
 
+    /// A search by name or passport number alone (a picker's search box).
+    init(q: String) { self.q = String(q.prefix(100)) }
+
     init(_ req: Request) throws {
         func param(_ name: String) -> String? {
             guard let v = req.queryValue(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }

@@ -53,9 +53,15 @@ enum SponsorReportViews {
 
     struct PortalModel {
         var sponsor: Sponsor
+        /// One page of the sponsor's foreigners (`paging`) of `peopleTotal`; `expiring` counts them all.
         var people: [PortalForeigner]
+        var peopleTotal: Int
+        var paging: Paging
+        var expiring: Int
         var obligations: [SponsorReportService.Obligation]
         var reports: [SponsorReport]
+        /// The names of the reports' foreigners.
+        var names: [UUID: String]
         var today: String
         /// The contact form: the stored values, or what was typed with its error.
         var contact: FormState
@@ -65,13 +71,11 @@ enum SponsorReportViews {
 
     static func portal(_ req: Request, _ m: PortalModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
-        let names = Dictionary(m.people.map { ($0.id, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let rows: HTML = m.people.html { f in
             """
             <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
             """
         }
-        let expiring = m.people.filter { ($0.daysToExpiry ?? 999) <= 60 }.count
         let p = req.principal
         let accounts: HTML = p.map { ScopePolicy.mayAdministerCompany($0) } == true
             ? "<p class=\"actions\"><a class=\"button\" id=\"company-accounts\" href=\"\(SponsorAccountURL.users.path)\">\(L10n.t("portal.accounts", lang))</a></p>" : ""
@@ -87,16 +91,17 @@ enum SponsorReportViews {
         let tka: HTML = m.sponsor.kind == "company" ? " · <a href=\"\(SiteURL.portalTKA.path)\">\(L10n.t("tka.title", lang))</a>" : ""
         let people: HTML = m.people.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="portal-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(m.peopleTotal > m.paging.per ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.peopleTotal) : "")
         """
         return Views.page(req, title: L10n.t("nav.portal", lang), body: """
         <h1>\(m.sponsor.name)</h1>
         \(agent)
         \(accounts)
-        <p class="muted">\(L10n.f("sr.portalIntro", lang, m.people.count, expiring)) · <a href="\(SiteURL.sponsor(.id(m.sponsor.id!)).path)">\(L10n.t("sr.profile", lang))</a>\(tka)</p>
+        <p class="muted">\(L10n.f("sr.portalIntro", lang, m.peopleTotal, m.expiring)) · <a href="\(SiteURL.sponsor(.id(m.sponsor.id!)).path)">\(L10n.t("sr.profile", lang))</a>\(tka)</p>
         <p><a class="button" href="\(SiteURL.portalNewReport.path)">\(L10n.t("sr.new", lang))</a></p>
         <section class="card"><h2>\(L10n.t("sr.obligations", lang))</h2>\(obligationsTable(req, m.obligations, canReport: true))</section>
-        <section class="card"><h2>\(L10n.t("s.foreigners", lang)) (\(m.people.count))</h2>\(people)</section>
-        <section class="card"><h2>\(L10n.t("sr.recent", lang))</h2>\(reportsTable(req, m.reports, names: names))</section>
+        <section class="card"><h2 id="foreigners">\(L10n.t("s.foreigners", lang)) (\(m.peopleTotal))</h2>\(people)</section>
+        <section class="card"><h2>\(L10n.t("sr.recent", lang))</h2>\(reportsTable(req, m.reports, names: m.names))</section>
         \(contactCard(req, state: m.contact))
         """, status: status)
     }
@@ -120,10 +125,11 @@ enum SponsorReportViews {
     static let formFields: Set<String> = ["foreignerId", "type", "eventOn", "address", "kelurahanCode", "civilStatus", "newEmployer",
                                           "position", "reason", "destination", "note"]
 
-    static func reportForm(_ req: Request, people: [PortalForeigner], rules: [ReportType: DeadlineRule], state: FormState,
+    static func reportForm(_ req: Request, people: SearchPicker, rules: [ReportType: DeadlineRule], state: FormState,
                            status: HTTPResponseStatus = .ok) async throws -> Response {
         let lang = req.language
-        let foreigners = [("", L10n.t("sr.chooseForeigner", lang))] + people.map { ($0.id.uuidString, $0.fullName) }
+        let person = try await people.field(req, name: "foreignerId", label: L10n.t("f.fullName", lang), state: state,
+                                            none: L10n.t("sr.chooseForeigner", lang), required: true)
         let types = [("", L10n.t("sr.chooseType", lang))] + ReportType.allCases.map { ($0.rawValue, typeLabel($0.rawValue, lang)) }
         let civil = [("", "—")] + SponsorReportService.civilStatuses.map { ($0, L10n.t("sr.civil.\($0)", lang)) }
         let picker = try await RegionPicker.field(req, name: "kelurahanCode", label: L10n.t("sr.kelurahan", lang), state: state,
@@ -137,7 +143,7 @@ enum SponsorReportViews {
         <section class="card wide-form">
         \(Form.open(req, action: PortalURL.reports.path, id: "report-form", state: state))
           <input type="hidden" name="clientId" value="\(state.value("clientId"))">
-          \(Form.field("foreignerId", label: L10n.t("f.fullName", lang), state: state, kind: .select(foreigners.map { (value: $0.0, label: $0.1) }), required: true))
+          \(person)
           \(Form.field("type", label: L10n.t("sr.type", lang), state: state, kind: .select(types.map { (value: $0.0, label: $0.1) }), required: true))
           \(Form.field("eventOn", label: L10n.t("sr.eventOn", lang), state: state, kind: .date, required: true))
           <fieldset><legend>\(L10n.t("sr.details", lang))</legend>

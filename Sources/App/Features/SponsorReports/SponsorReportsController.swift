@@ -98,23 +98,65 @@ enum SponsorReportsController {
         var exemption: String?
     }
 
-    static func portalForeigners(_ req: Request) async throws -> [PortalForeigner] {
+    /// One page of the sponsor's foreigners, by permit end (the soonest first), each read audited.
+    static func portalForeigners(_ req: Request, paging: Paging) async throws -> (items: [PortalForeigner], total: Int) {
         let today = req.application.today
-        let list = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).limit(2000).all()
+        let (list, total) = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).sort(\.$id)
+            .pageCountingAll(paging.offset..<(paging.offset + paging.per))
         let investors = Set(try await StayPermit.query(on: req.db).filter(\.$foreigner.$id ~~ list.compactMap(\.id)).filter(\.$status == PermitStatus.active.rawValue)
             .filter(\.$type.$id ~~ ReportingExemption.investorPermitTypes).all().map(\.$foreigner.id))
         let lang = req.isAPI ? req.apiLanguage : req.language
-        try await req.auditList("portal", ids: list.compactMap(\.id), purpose: "service")
-        return list.map { f in
+        try await req.auditList("portal", ids: list.compactMap(\.id), page: paging.page, purpose: "service")
+        let items = list.map { f in
             let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
             let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                                    permitCategory: f.permitCategory, permitEnd: f.permitEnd, status: state.code,
                                    daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) }, exemption: exempt.map { L10n.t($0, lang) })
         }
+        return (items, total)
     }
 
-    static func portalForeignersAPI(_ req: Request) async throws -> [PortalForeigner] { try await portalForeigners(req) }
+    /// How many of the sponsor's foreigners have a permit that ends within 60 days or has ended.
+    static func portalExpiring(_ req: Request) async throws -> Int {
+        let soon = Day.adding(60, to: req.application.today) ?? req.application.today
+        return try await ScopePolicy.foreigners(req).filter(\.$permitEnd != nil).filter(\.$permitEnd <= soon).count()
+    }
+
+    /// `GET /api/v1/portal/foreigners`: the list shape, 100 a page by default (`per` up to 500).
+    static func portalForeignersAPI(_ req: Request) async throws -> ListPage<PortalForeigner> {
+        let paging = try Paging(req, defaultPer: 100, maxPer: 500)
+        let (items, total) = try await portalForeigners(req, paging: paging)
+        return ListPage(items: items, total: total, paging)
+    }
+
+    /// The sponsor's foreigners to choose from on the report form: a select, or a search by name or passport number
+    /// when there are many (a company with thousands of workers). Each list shown is audited.
+    static func foreignerPicker(_ req: Request) throws -> SearchPicker {
+        let lang = req.language
+        let people = try ScopePolicy.foreigners(req)
+        func options(_ list: [Foreigner]) async throws -> [SearchPicker.Option] {
+            try await req.auditList("portal", ids: list.compactMap(\.id), purpose: "service")
+            var count: [String: Int] = [:]
+            for f in list { count[f.fullName.uppercased(), default: 0] += 1 }
+            // Namesakes are told apart by their passport.
+            return list.map { f in (f.id!.uuidString, count[f.fullName.uppercased(), default: 0] > 1 ? "\(f.fullName) · \(f.passportNumber ?? "—")" : f.fullName) }
+        }
+        return SearchPicker(
+            searchKey: "foreignerPicker.search", typeKey: "foreignerPicker.type",
+            noun: L10n.t("foreignerPicker.one", lang), nouns: L10n.t("foreignerPicker.many", lang),
+            total: { try await people.copy().count() },
+            all: { try await options(try await people.copy().sort(\.$fullName).sort(\.$id).all()) },
+            search: { q, limit in
+                let (found, total) = try await ForeignerSearch(q: q).apply(to: people.copy(), today: req.application.today)
+                    .sort(\.$fullName).sort(\.$id).pageCountingAll(0..<limit)
+                return (total, try await options(found))
+            },
+            chosen: { value in
+                guard let id = UUID(uuidString: value), let f = try await people.copy().filter(\.$id == id).first() else { return nil }
+                return try await options([f]).first
+            })
+    }
 
     // MARK: pages
 
@@ -139,9 +181,13 @@ enum SponsorReportsController {
             let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ grants.map(\.sponsorID)).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
             companies = Array(Set(grants.map(\.sponsorID))).map { ($0.uuidString, names[$0] ?? "") }.sorted { $0.1 < $1.1 }
         }
+        let paging = try Paging(req, defaultPer: 50)
+        let (people, total) = try await portalForeigners(req, paging: paging)
+        let reports = try await SponsorReportService.list(req, status: nil, foreigner: nil, paging: Paging(page: 1, per: 20)).items
         var model = SponsorReportViews.PortalModel(
-            sponsor: sponsor, people: try await portalForeigners(req), obligations: try await SponsorReportService.obligations(req),
-            reports: try await SponsorReportService.list(req, status: nil, foreigner: nil, paging: Paging(page: 1, per: 20)).items, today: req.application.today,
+            sponsor: sponsor, people: people, peopleTotal: total, paging: paging, expiring: try await portalExpiring(req),
+            obligations: try await SponsorReportService.obligations(req),
+            reports: reports, names: try await names(reports.map(\.foreignerID), db: req.db), today: req.application.today,
             contact: contact ?? FormState(values: ["email": sponsor.email ?? "", "language": sponsor.language]))
         model.companies = companies
         return SponsorReportViews.portal(req, model, status: status)
@@ -198,7 +244,7 @@ enum SponsorReportsController {
     }
 
     static func reportForm(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
-        try await SponsorReportViews.reportForm(req, people: try await portalForeigners(req), rules: try await currentDeadlines(req),
+        try await SponsorReportViews.reportForm(req, people: try foreignerPicker(req), rules: try await currentDeadlines(req),
                                                 state: state, status: status)
     }
 

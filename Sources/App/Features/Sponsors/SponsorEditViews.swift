@@ -24,16 +24,16 @@ enum SponsorEditViews {
         var mergeSection: HTML = ""
         if let sponsor {
             let likely = try await SponsorEdits.candidates(of: sponsor, req)
-            let others = try await ScopePolicy.sponsors(req).filter(\.$id != sponsor.id!).filter(\.$kind == sponsor.kind).sort(\.$name).limit(1000).all()
-                .filter { o in !likely.contains { $0.id == o.id } }
-            func label(_ o: Sponsor) -> String { [o.name, o.nib.map { "NIB \($0)" }, o.npwp.map { "NPWP \($0)" }].compactMap { $0 }.joined(separator: " · ") }
-            let options = [("", L10n.t("reg.choose", lang))] + likely.map { ($0.id!.uuidString, "★ " + label($0)) } + others.map { ($0.id!.uuidString, label($0)) }
+            let others = try ScopePolicy.sponsors(req).filter(\.$id != sponsor.id!).filter(\.$kind == sponsor.kind)
+            let duplicate = try await SponsorPicker.field(req, name: "duplicateId", label: L10n.t("sponsor.duplicate", lang), state: merge,
+                                                          none: L10n.t("reg.choose", lang), from: others, companies: sponsor.kind == "company",
+                                                          pinned: likely, identifiers: true, required: true,
+                                                          hint: likely.isEmpty ? L10n.t("sponsor.noLikely", lang) : L10n.t("sponsor.likelyHint", lang))
             mergeSection = """
             <section class="card" id="merge"><h2>\(L10n.t("sponsor.mergeTitle", lang))</h2>
             <p class="muted">\(L10n.t("sponsor.mergeIntro", lang))</p>
             \(Form.open(req, action: SponsorURL.merge(.id(sponsor.id!)).path, id: "merge-form", state: merge))
-            \(Form.field("duplicateId", label: L10n.t("sponsor.duplicate", lang), state: merge, kind: .select(options), required: true,
-                         hint: likely.isEmpty ? L10n.t("sponsor.noLikely", lang) : L10n.t("sponsor.likelyHint", lang)))
+            \(duplicate)
             \(RegistryEditViews.reasonField(merge, lang, id: "merge-reason"))
             \(Form.submit(L10n.t("sponsor.mergeButton", lang), id: "merge-submit"))
             </form></section>

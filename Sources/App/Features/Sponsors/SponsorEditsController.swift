@@ -43,6 +43,7 @@ enum SponsorEditsController {
         w.get(SponsorURL.edit(.key), use: editPage)
         w.post(SponsorURL.edit(.key), use: editForm)
         w.post(SponsorURL.merge(.key), use: mergeForm)
+        w.get(SponsorURL.merge(.key), use: editPage)          // the duplicate's search without JavaScript (`FormPages`)
         w.get(SponsorURL.merges, use: mergesPage)
         w.post(SponsorURL.accept(.key), use: acceptForm)
         w.post(SponsorURL.reject(.key), use: rejectForm)
@@ -177,8 +178,10 @@ enum SponsorEditsController {
 
     static func editPage(_ req: Request) async throws -> Response {
         let s = try await sponsor(req)
-        let state = RegionPicker.isStep(req) ? FormState(req) : SponsorEditViews.values(s)
-        return try await SponsorEditViews.form(req, sponsor: s, state: state)
+        // A picker's step comes back here with the form that asked for it as typed.
+        let step = RegionPicker.step(req)
+        if step == "duplicateId" { return try await SponsorEditViews.form(req, sponsor: s, state: SponsorEditViews.values(s), merge: FormState(req)) }
+        return try await SponsorEditViews.form(req, sponsor: s, state: step != nil ? FormState(req) : SponsorEditViews.values(s))
     }
 
     static func editForm(_ req: Request) async throws -> Response {

@@ -1,67 +1,41 @@
 import Fluent
 import Vapor
 
-/// A sponsor chosen on a form, from the sponsors a query allows (the user's scope).
-///
-/// Up to `listAll` of them: one select, by name, namesakes told apart (`options`). More — a large office has
-/// thousands — and a select would be cut off or unusable on a phone: then a search box ("name, NIB or NPWP") and its
-/// "Cari" button, which sends the form back to its own page like the region picker's step (GET, everything typed
-/// kept, `RegionPicker.stepName`), fill the select with the matches. The sponsor already chosen stays listed; a lone
-/// match is chosen. With JavaScript (`/static/ui.js`) the search asks the same page for the picker's own fields only
-/// and fills the list in place: nothing else typed goes into a URL, the page does not move, and the button is no
-/// longer the form's default, so that Enter in another field sends the form.
+/// A sponsor chosen on a form, from the sponsors a query allows (the user's scope): a `SearchPicker` that finds a
+/// sponsor by name, NIB or NPWP. `pinned`: sponsors listed first, marked ★ (the likely duplicates of a merge);
+/// `identifiers`: every sponsor labelled with its NIB and NPWP, not only namesakes (a merge compares them).
 enum SponsorPicker {
-    static let listAll = 300
-    static let shown = 50
-
-    /// The search box's input name for the picker of `name`.
-    static func searchName(_ name: String) -> String { name + "_q" }
-
     static func field(_ req: Request, name: String, label: String, state: FormState, none: String,
-                      from query: QueryBuilder<Sponsor>, companies: Bool = false, required: Bool = false, hint: String? = nil) async throws -> HTML {
+                      from query: QueryBuilder<Sponsor>, companies: Bool = false, pinned: [Sponsor] = [], identifiers: Bool = false, required: Bool = false,
+                      hint: String? = nil) async throws -> HTML {
         let lang = req.language
-        var state = state
-        let noun = L10n.t(companies ? "sponsorPicker.company" : "sponsorPicker.sponsor", lang)
-        let nouns = L10n.t(companies ? "sponsorPicker.companies" : "sponsorPicker.sponsors", lang)
-        let total = try await query.copy().count()
-        if total <= listAll {
-            let all = try await query.copy().sort(\.$name).sort(\.$id).all()
-            return Form.field(name, label: label, state: state, kind: .select([("", none)] + options(all)), required: required, hint: hint)
-        }
-        let q = String(state.value(searchName(name)).trimmingCharacters(in: .whitespaces).prefix(100))
-        var found: [Sponsor] = []
-        var matches = 0
-        if !q.isEmpty {
-            matches = try await SponsorsController.matching(q, query.copy()).count()
-            found = try await SponsorsController.matching(q, query.copy()).sort(\.$name).sort(\.$id).limit(shown).all()
-        }
-        if let chosen = UUID(uuidString: state.value(name)), !found.contains(where: { $0.id == chosen }),
-           let s = try await query.copy().filter(\.$id == chosen).first() {
-            found.insert(s, at: 0)
-        }
-        let status: String
-        if q.isEmpty { status = L10n.format("sponsorPicker.type", lang, [String(total), noun, nouns]) }
-        else if matches == 0 { status = L10n.format("sponsorPicker.none", lang, [q, noun]) }
-        else if matches > shown { status = L10n.format("sponsorPicker.more", lang, [String(shown), String(matches)]) }
-        else if matches == 1 && state.value(name).isEmpty, let only = found.first?.id {
-            state.values[name] = only.uuidString
-            status = L10n.format("sponsorPicker.one", lang, [q, noun])
-        } else { status = L10n.format("sponsorPicker.found", lang, [String(matches), noun, nouns]) }
-        let fid = name.replacingOccurrences(of: ".", with: "-")
-        let search = searchName(name)
-        return """
-        <div class="field sponsor-search" data-msg-failed="\(L10n.t("sponsorPicker.failed", lang))"><label for="\(fid)-q">\(L10n.format("sponsorPicker.search", lang, ["", noun]))</label>
-          <p class="hint" id="\(fid)-q-hint">\(status)</p>
-          <div class="inline"><input type="search" id="\(fid)-q" name="\(search)" value="\(q)" maxlength="100" aria-describedby="\(fid)-q-hint">
-          <button type="submit" class="secondary" formmethod="get" formaction="\(req.url.path)" formnovalidate name="\(RegionPicker.stepName)" value="\(name)">\(L10n.t("sponsorPicker.find", lang))</button></div>
-        </div>
-        \(Form.field(name, label: label, state: state, kind: .select([("", none)] + options(found)), required: required, hint: hint))
-        """
+        func options(_ list: [Sponsor]) -> [SearchPicker.Option] { identifiers ? list.map(labelled) : Self.options(list) }
+        let picker = SearchPicker(
+            searchKey: "sponsorPicker.search", typeKey: "sponsorPicker.type",
+            noun: L10n.t(companies ? "sponsorPicker.company" : "sponsorPicker.sponsor", lang),
+            nouns: L10n.t(companies ? "sponsorPicker.companies" : "sponsorPicker.sponsors", lang),
+            total: { try await query.copy().count() },
+            all: { options(try await query.copy().sort(\.$name).sort(\.$id).all()) },
+            search: { q, limit in
+                let (found, total) = try await SponsorsController.matching(q, query.copy()).sort(\.$name).sort(\.$id).pageCountingAll(0..<limit)
+                return (total, options(found))
+            },
+            chosen: { value in
+                guard let id = UUID(uuidString: value), let s = try await query.copy().filter(\.$id == id).first() else { return nil }
+                return options([s]).first
+            },
+            pinned: options(pinned).map { (value: $0.value, label: "★ " + $0.label) })
+        return try await picker.field(req, name: name, label: label, state: state, none: none, required: required, hint: hint)
+    }
+
+    /// A sponsor by name, NIB and NPWP.
+    static func labelled(_ s: Sponsor) -> SearchPicker.Option {
+        (s.id!.uuidString, [s.name, s.nib.map { "NIB \($0)" }, s.npwp.map { "NPWP \($0)" }].compactMap { $0 }.joined(separator: " · "))
     }
 
     /// Sponsors to choose from, by name; namesakes (two people called Agus Setiawan) also by address and NIB, so
     /// that they can be told apart.
-    static func options(_ sponsors: [Sponsor]) -> [(value: String, label: String)] {
+    static func options(_ sponsors: [Sponsor]) -> [SearchPicker.Option] {
         var count: [String: Int] = [:]
         for s in sponsors { count[s.name.uppercased(), default: 0] += 1 }
         return sponsors.map { s in

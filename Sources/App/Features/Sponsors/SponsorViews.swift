@@ -45,7 +45,10 @@ enum SponsorViews {
         var sponsor: Sponsor
         var estate: String?
         var village: String?
+        /// One page (`paging`) of the `foreignersTotal` people the sponsor sponsors.
         var foreigners: [Foreigner]
+        var foreignersTotal: Int
+        var paging: Paging
         var today: String
         /// The link to the foreign-worker documents (the portal's page for the sponsor itself, the officers' otherwise); nil for individuals.
         var tka: String?
@@ -61,6 +64,7 @@ enum SponsorViews {
         }
         let people: HTML = m.foreigners.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="sponsor-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        \(m.foreignersTotal > m.paging.per ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.foreignersTotal) : "")
         """
         return Views.page(req, title: s.name, body: """
         <h1>\(s.name)</h1>
@@ -75,7 +79,7 @@ enum SponsorViews {
           <dt>\(L10n.t("s.estate", lang))</dt><dd>\(m.estate ?? "—")</dd>
           <dt>\(L10n.t("s.contact", lang))</dt><dd>\(s.email ?? "—") · \(s.phone ?? "—")</dd>
         </dl></section>
-        <section class="card"><h2>\(L10n.t("s.foreigners", lang)) (\(m.foreigners.count))</h2>\(people)</section>
+        <section class="card"><h2 id="foreigners">\(L10n.t("s.foreigners", lang)) (\(m.foreignersTotal))</h2>\(people)</section>
         \(m.canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(m.history.isEmpty ? HTML("<p class=\"muted\">\(L10n.t("f.none", lang))</p>") : ForeignerViews.historyTable(req, m.history))</section>") : "")
         """)
     }

@@ -61,14 +61,16 @@ enum SponsorsController {
         let s = try await ScopePolicy.sponsor(id, req)
         let estate = try await s.$estate.get(on: req.db)
         let village = try await Region.find(s.villageCode, on: req.db)
-        let foreigners = try await ScopePolicy.foreigners(req).filter(\.$sponsorID == id).sort(\.$fullName).limit(500).all()
-        try await req.auditList("sponsor", ids: foreigners.compactMap(\.id), purpose: ScopePolicy.isCompany(req.principal) ? "service" : "supervision")
+        let paging = try Paging(req, defaultPer: 50)
+        let (foreigners, total) = try await ScopePolicy.foreigners(req).filter(\.$sponsorID == id).sort(\.$fullName).sort(\.$id)
+            .pageCountingAll(paging.offset..<(paging.offset + paging.per))
+        try await req.auditList("sponsor", ids: foreigners.compactMap(\.id), page: paging.page, purpose: ScopePolicy.isCompany(req.principal) ? "service" : "supervision")
         let p = try req.requirePrincipal()
         let officer = ScopePolicy.isOfficeStaff(p)
         let tka: String? = s.kind != "company" ? nil : ScopePolicy.isCompany(p) ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
         // The change history is the office's working data, not the sponsor's.
         let history = officer ? try await RegistryFeedController.historyItems(id, of: .sponsor, paging: Paging(page: 1, per: 50), db: req.db).items : []
-        return SponsorViews.detail(req, .init(sponsor: s, estate: estate?.name, village: village?.name, foreigners: foreigners,
+        return SponsorViews.detail(req, .init(sponsor: s, estate: estate?.name, village: village?.name, foreigners: foreigners, foreignersTotal: total, paging: paging,
                                               today: req.application.today, tka: tka, canEdit: officer, history: history))
     }
 }

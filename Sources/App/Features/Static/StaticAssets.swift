@@ -137,8 +137,8 @@ enum StaticAssets {
     .who-short { display:none; }
     button.link { background:none; border:0; color:#fff; text-decoration:underline; cursor:pointer; font:inherit; padding:0; }
     form.inline { display:inline; }
-    .sponsor-search .inline { display:flex; gap:.5rem; align-items:center; }
-    .sponsor-search .inline input { flex:1; min-width:0; }
+    .picker-search .inline { display:flex; gap:.5rem; align-items:center; }
+    .picker-search .inline input { flex:1; min-width:0; }
     main { max-width:1100px; margin:1rem auto; padding:0 1rem; }
     h1 { font-size:1.4rem; margin:.3rem 0 1rem; }
     h2 { font-size:1.1rem; margin:1.2rem 0 .5rem; }

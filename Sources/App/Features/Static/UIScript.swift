@@ -132,10 +132,10 @@ enum UIScript {
         input.addEventListener('blur', function () { setTimeout(close, 150); });
       });
 
-      // Sponsor picker (SponsorPicker): the search asks the same page for the picker's own fields only and fills the
+      // Search pickers (SearchPicker: a sponsor, a company, a sponsored person): the search asks the same page for the picker's own fields only and fills the
       // list in place, so nothing else typed goes into a URL and the page stays where it is. The button stops being
       // a submit button: Enter in another field then sends the form, and Enter in the search box searches.
-      $all('.sponsor-search').forEach(function (box) {
+      $all('.picker-search').forEach(function (box) {
         var button = $('button', box), input = $('input', box), hint = $('.hint', box);
         var name = button && button.value, select = name && document.getElementById(name.replace(/\./g, '-'));
         if (!select || !input || !window.fetch || !window.DOMParser) { return; }
