@@ -413,7 +413,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             try await b.login("officer@demo.sinergi.id")
             let form = try await b.get("/imports/new").body.string
             #expect(form.contains("data-max-bytes=\"1048576\"") && form.contains("paling besar 1 MB"))
-            #expect(form.contains(ValidationFailure("v.fileTooLarge", field: "file", "1").message(.id)))
+            #expect(form.contains(ValidationFailure("v.fileTooLarge", field: "file", "1 MB").message(.id)) && form.contains("lebih besar dari batas 1 MB."))
             let line = "nama;paspor;kewarganegaraan\nBIN WANG;390830166;TWN\n"
             let over = String(repeating: line, count: 1_200_000 / line.utf8.count)
             let field = try await upload(b, kind: "foreign-workers", fileName: "besar.csv", csv: over)

@@ -17,9 +17,17 @@ public func configure(_ app: Application, config: AppConfig) async throws {
             // Every server of one PostgreSQL database needs the same key: one made here would differ from the others'.
             throw SecretKeyFile.Unusable(path: file, problem: "does not exist: with PostgreSQL make one key (openssl rand -base64 32 > FILE) and copy it to every server")
         } else if config.makesKeyFile {
-            config.secretKey = try SecretKeyFile.loadOrCreate(file).key
-            app.logger.notice("made the server key in \(file): keep a copy of it with the database's backups")
+            let made = try SecretKeyFile.loadOrCreate(file)
+            config.secretKey = made.key
+            if made.created {
+                app.logger.notice("made the server key in \(file): keep a copy of it with the database's backups")
+                // A first start as root leaves a file the service's own user cannot read on its next start.
+                if getuid() == 0 { app.logger.warning("the server key file \(file) was made by root: chown it to the user the server runs as") }
+            }
         }
+    } else if let env = config.secretKey, let file = config.secretKeyFile, let found = try? SecretKeyFile.read(file), found.key != env {
+        // Two keys: the environment's is used, and whatever the file's key sealed does not open with it.
+        app.logger.warning("SINERGI_SECRET_KEY is set and the key file \(file) holds another key: the environment's is used; keep one of them")
     }
     app.config = config
     // Blocking work (SQLite calls, bcrypt, file parsing) runs here: more threads than cores, so one long

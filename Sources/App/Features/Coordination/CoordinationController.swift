@@ -147,7 +147,7 @@ enum CoordinationController {
     /// A PDF (judged by its bytes) or a photo (metadata removed), at most 10 MB.
     static func attach(_ m: Meeting, fileName: String, bytes raw: [UInt8], _ req: Request) async throws -> MeetingAttachment {
         guard !raw.isEmpty else { throw ValidationFailure("v.fileEmpty", field: "attachment") }
-        guard raw.count <= maxAttachmentBytes else { throw ValidationFailure("v.fileTooLarge", field: "attachment", "10") }
+        guard raw.count <= maxAttachmentBytes else { throw ValidationFailure("v.fileTooLarge", field: "attachment", ByteSize.text(maxAttachmentBytes)) }
         let type: String, bytes: [UInt8]
         if raw.starts(with: Array("%PDF-".utf8)) {
             type = "application/pdf"; bytes = raw

@@ -124,7 +124,7 @@ enum ImportPages {
         guard let file = form.file, !file.filename.isEmpty else { throw ValidationFailure("v.fileMissing", field: "file") }
         guard file.data.readableBytes > 0 else { throw ValidationFailure("v.fileEmpty", field: "file") }
         guard file.data.readableBytes <= req.application.config.maxUploadSize else {
-            throw ValidationFailure("v.fileTooLarge", field: "file", String(req.application.config.maxUploadSize / 1_048_576))
+            throw ValidationFailure("v.fileTooLarge", field: "file", ByteSize.text(req.application.config.maxUploadSize))
         }
         let agencyID = try form.agency.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> UUID in
             guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.agencyID", field: "agency") }

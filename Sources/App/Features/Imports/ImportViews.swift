@@ -56,7 +56,7 @@ enum ImportViews {
             \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
             \(agencyField)
             \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true,
-                       hint: L10n.format("imp.fileHint", lang, [String(req.application.config.maxUploadSize / 1_048_576)])))
+                       hint: L10n.format("imp.fileHint", lang, [ByteSize.text(req.application.config.maxUploadSize)])))
             \(Form.submit(L10n.t("imp.upload", lang)))
             <div id="upload-status" hidden><progress id="upload-progress" max="100" value="0" aria-label="\(L10n.t("imp.uploading", lang))"></progress> <span id="upload-percent">\(L10n.t("imp.uploading", lang))</span></div>
           </form>
@@ -75,7 +75,7 @@ enum ImportViews {
     /// The largest file accepted and the message for a larger one, so that the page says so before uploading it.
     static func sizeAttributes(_ req: Request) -> HTML {
         let limit = req.application.config.maxUploadSize
-        let message = ValidationFailure("v.fileTooLarge", field: "file", String(limit / 1_048_576)).message(req.language)
+        let message = ValidationFailure("v.fileTooLarge", field: "file", ByteSize.text(limit)).message(req.language)
         return "data-max-bytes=\"\(limit)\" data-msg-too-large=\"\(message)\""
     }
 

@@ -99,7 +99,7 @@ enum ImportsController {
         do {
             for try await chunk in req.body {
                 size += chunk.readableBytes
-                if size > limit { throw ImportRejected(failure: ValidationFailure("v.fileTooLarge", field: "file", String(limit / 1_048_576)), invalidRows: [], invalidCount: 0) }
+                if size > limit { throw ImportRejected(failure: ValidationFailure("v.fileTooLarge", field: "file", ByteSize.text(limit)), invalidRows: [], invalidCount: 0) }
                 try handle.write(contentsOf: Data(chunk.readableBytesView))
             }
             try handle.close()
