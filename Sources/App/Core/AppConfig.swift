@@ -38,6 +38,9 @@ public struct AppConfig: Sendable {
     /// Whether `sinergi serve` runs Swift's tasks on its HTTP event loops (SINERGI_EVENT_LOOP_TASKS, default on; see
     /// `ComputeExecutor`); off, they run on Swift's own thread pool.
     public var eventLoopTasks: Bool = true
+    /// Whether short SQLite reads (a token's principal, a passport look-up, a record by id) run on the asking thread
+    /// through statements prepared once (SINERGI_INLINE_READS, default on; see `InlineSQLite`); off, through SQLiteNIO.
+    public var inlineReads: Bool = true
     /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
     /// (SINERGI_OUTBOX_LEASE_SECONDS, default 10 minutes). A server holds one claim at a time, for one SMTP
     /// transaction, so the lease must outlast the longest one; shorter only for tests.
@@ -187,6 +190,11 @@ public struct AppConfig: Sendable {
         case "on", "": config.schedulerEnabled = true
         case "off": config.schedulerEnabled = false
         case let other: throw Invalid(variable: "SINERGI_SCHEDULER", problem: "must be on or off (got \"\(other)\")")
+        }
+        switch env["SINERGI_INLINE_READS"]?.lowercased() ?? "on" {
+        case "on", "": config.inlineReads = true
+        case "off": config.inlineReads = false
+        case let other: throw Invalid(variable: "SINERGI_INLINE_READS", problem: "must be on or off (got \"\(other)\")")
         }
         switch env["SINERGI_EVENT_LOOP_TASKS"]?.lowercased() ?? "on" {
         case "on", "": config.eventLoopTasks = true

@@ -78,8 +78,8 @@ struct Principal: Sendable {
     }
 
     /// The principal of an API token that has not expired at `now`, in one query with the token (agents: see `load`).
-    static func load(tokenHash: String, now: Date, on db: any Database, today: String) async throws -> Principal? {
-        guard let user = try await row(db as! any SQLDatabase, extra: ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for",
+    static func load(tokenHash: String, now: Date, on db: any Database, reading: (any SQLDatabase)? = nil, today: String) async throws -> Principal? {
+        guard let user = try await row(reading ?? db as! any SQLDatabase, extra: ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for",
                                        from: "api_tokens t JOIN users u ON u.id = t.user_id", where: "t.token_hash = \(bind: tokenHash)"),
               let expires = user.token_expires_at, expires > now else { return nil }
         return try await make(user, on: db, today: today, actingFor: user.token_acting_for)
@@ -87,8 +87,8 @@ struct Principal: Sendable {
 
     /// A browser session's row and its user's, in one query; the principal is made only when the session is a full
     /// one (`BrowserSession.principal`). nil: no such session.
-    static func session(tokenHash: String, on db: any Database) async throws -> BrowserSession? {
-        guard let user = try await row(db as! any SQLDatabase, extra: """
+    static func session(tokenHash: String, on db: any Database, reading: (any SQLDatabase)? = nil) async throws -> BrowserSession? {
+        guard let user = try await row(reading ?? db as! any SQLDatabase, extra: """
                 , ss.created_at AS session_created_at, ss.expires_at AS session_expires_at, ss.last_seen_at AS session_last_seen_at,
                   ss.stage AS session_stage, ss.acting_for AS session_acting_for
                 """, from: "user_sessions ss JOIN users u ON u.id = ss.user_id", where: "ss.token_hash = \(bind: tokenHash)"),
@@ -208,7 +208,7 @@ struct SessionAuthenticator: RouteMiddleware {
         if let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty {
             let hash = Tokens.digest(token)
             // The session with its user in one query (it runs on every page).
-            if let session = try await Principal.session(tokenHash: hash, on: req.db) {
+            if let session = try await Principal.session(tokenHash: hash, on: req.db, reading: req.quickReads) {
                 let now = req.application.clock.now()
                 let stage = session.stage
                 let idleFor = now.timeIntervalSince(session.lastSeenAt ?? session.createdAt)
@@ -279,7 +279,7 @@ struct BearerAuthenticator: RouteMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
             guard let principal = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
-                                                           on: req.db, today: req.application.today) else {
+                                                           on: req.db, reading: req.quickReads, today: req.application.today) else {
                 throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
             req.principal = principal

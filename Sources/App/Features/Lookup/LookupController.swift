@@ -105,7 +105,9 @@ enum LookupController {
     }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
-        let sql = req.db as! any SQLDatabase
+        // A passport is an index look-up: read inline (`InlineSQLite`). A name may match thousands: SQLiteNIO's pool.
+        let sql: any SQLDatabase
+        if case .name = q { sql = req.db as! any SQLDatabase } else { sql = req.quickReads }
         let scope = try ScopePolicy.personalFilter(try req.requirePrincipal()).sql
         let match: SQLQueryString
         switch q {

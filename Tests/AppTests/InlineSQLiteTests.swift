@@ -1,0 +1,74 @@
+@testable import App
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+/// Short reads run inline on SQLite (`InlineSQLite`): the same answers as through SQLiteNIO, no snapshot left behind,
+/// errors thrown, and a setting to turn it off.
+@Suite struct InlineSQLiteTests {
+    func reader(_ app: Application) throws -> InlineSQLite {
+        InlineSQLite(pool: try #require(app.inlineReads), logger: app.logger, eventLoop: app.eventLoopGroup.any())
+    }
+
+    @Test func everyKindOfValueReadsAsThroughSQLiteNIO() async throws {
+        try await withTestApp(seeded: false) { app in
+            struct Values: Decodable, Equatable {
+                var i: Int; var d: Double; var s: String; var b: Bool; var u: UUID; var t: Date; var n: String?; var bytes: Data; var big: Int64
+            }
+            let id = UUID(), at = Date(timeIntervalSince1970: 1_796_000_000.25), blob = Data([0, 1, 2, 255])
+            let query: SQLQueryString = """
+                SELECT \(bind: 42) AS i, \(bind: 2.5) AS d, \(bind: "Surabaya · ü 中") AS s, \(bind: true) AS b, \(bind: id) AS u,
+                       \(bind: at) AS t, \(bind: String?.none) AS n, \(bind: blob) AS bytes, \(bind: Int64.max) AS big
+                """
+            let pooled = try await (app.db as! any SQLDatabase).raw(query).first(decoding: Values.self)
+            let inline = try await reader(app).raw(query).first(decoding: Values.self)
+            #expect(inline != nil && inline == pooled)
+            // Several rows, in order, and none.
+            struct N: Decodable { var n: Int }
+            let rows = try await reader(app).raw("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 500) SELECT n FROM c").all(decoding: N.self)
+            #expect(rows.map(\.n) == Array(1...500))
+            #expect(try await reader(app).raw("SELECT 1 AS n WHERE 0").all(decoding: N.self).isEmpty)
+        }
+    }
+
+    @Test func aTokensPrincipalIsTheSameEitherWay() async throws {
+        try await withTestApp { app in
+            for email in ["officer@demo.sinergi.id", "sponsor@demo.sinergi.id", "agency@demo.sinergi.id"] {
+                let token = try await apiToken(app, email)
+                let hash = Tokens.digest(token), now = app.clock.now(), today = app.today
+                let pooled = try #require(try await Principal.load(tokenHash: hash, now: now, on: app.db, today: today))
+                let inline = try #require(try await Principal.load(tokenHash: hash, now: now, on: app.db, reading: try reader(app), today: today))
+                #expect("\(pooled)" == "\(inline)")
+            }
+        }
+    }
+
+    /// A read leaves no snapshot open: after it, a write and a full checkpoint go through (a statement left mid-way
+    /// would keep the checkpoint from truncating the log). A wrong statement is an error, and the reader goes on.
+    @Test func aReadLeavesNoSnapshotAndAWrongStatementIsAnError() async throws {
+        try await withTestApp(seeded: false) { app in
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE probe (n INTEGER)").run()
+            try await sql.raw("INSERT INTO probe VALUES (1), (2), (3)").run()
+            struct N: Decodable { var n: Int }
+            // Only the first of three rows is wanted.
+            #expect(try await reader(app).raw("SELECT n FROM probe ORDER BY n").first(decoding: N.self)?.n == 1)
+            try await sql.raw("INSERT INTO probe VALUES (4)").run()
+            struct Checkpoint: Decodable { var busy: Int; var log: Int; var checkpointed: Int }
+            let c = try #require(try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first(decoding: Checkpoint.self))
+            #expect(c.busy == 0 && c.log == 0)
+            await #expect(throws: InlineSQLite.Failure.self) { try await reader(app).raw("SELECT nothing FROM nowhere").run() }
+            // Reads only: a write through it is refused.
+            await #expect(throws: InlineSQLite.Failure.self) { try await reader(app).raw("INSERT INTO probe VALUES (5)").run() }
+            #expect(try await reader(app).raw("SELECT COUNT(*) AS n FROM probe").first(decoding: N.self)?.n == 4)
+        }
+    }
+
+    @Test func turnedOffEveryReadGoesThroughSQLiteNIO() async throws {
+        try await withTestApp(seeded: false, extra: ["SINERGI_INLINE_READS": "off"]) { app in
+            #expect(app.inlineReads == nil)
+        }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_INLINE_READS": "sometimes"]) }
+    }
+}
