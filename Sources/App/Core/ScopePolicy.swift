@@ -106,7 +106,7 @@ enum ScopePolicy {
     /// One foreigner's detail, if in scope (404 otherwise, as `foreigner`), read in one statement.
     static func foreignerDetail(_ id: UUID, _ req: Request) async throws -> ForeignerDetail {
         let filter = try personalFilter(try req.requirePrincipal())
-        guard let d = try await ForeignerDetail.read(id, within: filter, today: req.application.today, on: req.db) else { throw Abort(.notFound) }
+        guard let d = try await ForeignerDetail.read(id, within: filter, today: req.application.today, on: req.db, reading: req.quickReads) else { throw Abort(.notFound) }
         return d
     }
 

@@ -97,8 +97,10 @@ struct ForeignerDetail: Content {
     /// queries through the models (the person, five tables, three eager loads, the village names), each prepared
     /// afresh and hopping threads twice: the detail read served about 600 requests/s beside 3,000 look-ups.
     /// nil when the person does not exist or lies outside `scope` (the caller answers both alike).
-    static func read(_ id: UUID, within scope: ScopePolicy.RowFilter, today: String, on db: any Database) async throws -> ForeignerDetail? {
-        let sql = db as! any SQLDatabase
+    /// `reading`: where the statement runs, when not on `db` (`Request.quickReads`).
+    static func read(_ id: UUID, within scope: ScopePolicy.RowFilter, today: String, on db: any Database,
+                     reading: (any SQLDatabase)? = nil) async throws -> ForeignerDetail? {
+        let sql = reading ?? db as! any SQLDatabase
         guard let row = try await sql.raw("""
             SELECT \(Person.columns), \(lists(id, sql))
             FROM foreigners f WHERE f.id = \(bind: id) AND \(scope.qualified("f"))
