@@ -114,6 +114,33 @@ import VaporTesting
         }
     }
 
+    /// The list of operations is paged (it used to stop at the 500 newest): the latest first, 50 a page, with a pager.
+    @Test func theListOfOperationsIsPaged() async throws {
+        try await withTestApp { app in
+            let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
+            let before = try await JointOperation.query(on: app.db).filter(\.$officeID == officer.$office.id!).count()
+            try await app.db.transaction { db in
+                for i in 0..<(60 - before) {
+                    let op = JointOperation()
+                    op.officeID = officer.$office.id!; op.createdBy = officer.id!; op.title = "Operasi ke-\(i)"
+                    op.date = String(format: "2026-%02d-%02d", 1 + i / 28, 1 + i % 28); op.areaCode = "35.16"; op.agencyIDs = ""
+                    op.status = "planned"; op.createdAt = Date(); op.withoutOrder = "caughtInAct"
+                    try await op.create(on: db)
+                }
+            }
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            func rows(_ html: String) -> Int { html.components(separatedBy: "id=\"operation-list\"")[1].components(separatedBy: "</table>")[0].components(separatedBy: "<tr>").count - 2 }
+            let first = try await b.get("/operations").body.string
+            #expect(rows(first) == 50 && first.contains("Halaman 1 dari 2 · 60 data") && first.contains("rel=\"next\""))
+            let second = try await b.get("/operations?page=2").body.string
+            #expect(rows(second) == 10 && second.contains("Halaman 2 dari 2") && second.contains("rel=\"prev\""))
+            // The latest first.
+            let newest = try #require(try await JointOperation.query(on: app.db).sort(\.$date, .descending).first())
+            #expect(first.contains(newest.title))
+        }
+    }
+
     @Test func theRegionPickersChoiceIsTheOperationsArea() async throws {
         try await withTestApp { app in
             let district = try await Region.find("35.16.05", on: app.db)!

@@ -1,3 +1,4 @@
+import FluentKit
 import Vapor
 
 /// Page shell and shared view pieces. Pages are typed `HTML`; every interpolated string is escaped.
@@ -125,6 +126,16 @@ enum Views {
 }
 
 /// Paging parameters shared by web lists and API lists (`page` from 1, `per` up to 100).
+extension QueryBuilder where Model.IDValue: Hashable {
+    /// One page of a list shown on a page (`page` and `per` from the query, `per` rows by default) and the pager to
+    /// show under it (nothing when it all fits on one page).
+    func webPage(_ req: Request, per: Int = 50) async throws -> (items: [Model], pager: HTML) {
+        let paging = try Paging(req, defaultPer: per)
+        let (items, total) = try await pageCountingAll(paging.offset..<(paging.offset + paging.per))
+        return (items, total > paging.per || paging.page > 1 ? Views.pagination(req, page: paging.page, per: paging.per, total: total) : "")
+    }
+}
+
 struct Paging: Sendable {
     static let maxPage = 1_000_000
     var page: Int

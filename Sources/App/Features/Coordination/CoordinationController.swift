@@ -138,8 +138,9 @@ enum CoordinationController {
         try await ThreadMessage.query(on: db).filter(\.$threadKind == kind.rawValue).filter(\.$threadID == id).sort(\.$createdAt).limit(1000).all()
     }
 
-    static func list(_ req: Request) async throws -> [Meeting] {
-        try await ScopePolicy.meetings(req).sort(\.$scheduledAt, .descending).limit(500).all()
+    /// One page of the meetings in scope, the latest first, and its pager.
+    static func list(_ req: Request) async throws -> (items: [Meeting], pager: HTML) {
+        try await ScopePolicy.meetings(req).sort(\.$scheduledAt, .descending).sort(\.$id).webPage(req)
     }
 
     static let maxAttachmentBytes = 10 * 1_048_576

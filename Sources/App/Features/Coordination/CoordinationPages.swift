@@ -66,12 +66,12 @@ enum CoordinationPages {
 
     static func listPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
-        let meetings = try await CoordinationController.list(req)
+        let (meetings, pager) = try await CoordinationController.list(req)
         let places = try await RegionsController.describe(meetings.map(\.regionCode), db: req.db)
         let canSchedule = !ScopePolicy.seesCountsOnly(p)
         let agencies = canSchedule ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
         return try await CoordinationViews.list(req, .init(meetings: meetings, places: places, canSchedule: canSchedule, agencies: agencies,
-                                                           jurisdiction: p.jurisdiction, form: state), status: status)
+                                                           jurisdiction: p.jurisdiction, form: state, pager: pager), status: status)
     }
 
     static func create(_ req: Request) async throws -> Response {

@@ -36,6 +36,7 @@ enum CoordinationViews {
         var agencies: [Agency]
         var jurisdiction: [String]
         var form: FormState
+        var pager: HTML = ""
     }
 
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -70,6 +71,7 @@ enum CoordinationViews {
         return Views.page(req, title: L10n.t("nav.meetings", lang), body: """
         <h1>\(L10n.t("nav.meetings", lang))</h1>
         \(table)
+        \(m.pager)
         \(form)
         """, status: status)
     }

@@ -15,7 +15,7 @@ extension InspectionsController {
 
     static func renderList(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
-        let items = try await list(req)
+        let (items, pager) = try await list(req)
         let sponsorIDs = Array(Set(items.map(\.sponsorID)))
         let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ sponsorIDs).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         var companies: HTML?
@@ -27,7 +27,7 @@ extension InspectionsController {
                                                       companies: true, required: true)
         }
         let orders = ScopePolicy.isCompany(p) ? [] : try await FieldOrders.current(req)
-        return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders), status: status)
+        return InspectionViews.list(req, .init(items: items, companyNames: names, companies: companies, form: form, orders: orders, pager: pager), status: status)
     }
 
     static func showPage(_ req: Request) async throws -> Response {

@@ -12,6 +12,7 @@ enum InspectionViews {
         var companies: HTML?
         var form: FormState
         var orders: [FieldOrder] = []
+        var pager: HTML = ""
     }
 
     static func kindOptions(_ lang: Language) -> [(value: String, label: String)] {
@@ -53,6 +54,7 @@ enum InspectionViews {
         return Views.page(req, title: L10n.t("nav.inspections", lang), body: """
         <h1>\(L10n.t("nav.inspections", lang))</h1>
         \(table)
+        \(m.pager)
         \(form)
         """, status: status)
     }

@@ -180,11 +180,12 @@ enum InspectionsController {
         }
     }
 
-    static func list(_ req: Request) async throws -> [Inspection] {
+    /// One page of the inspections in scope, the latest first, and its pager.
+    static func list(_ req: Request) async throws -> (items: [Inspection], pager: HTML) {
         let p = try req.requirePrincipal()
         // An agent with chosen foreigners only sees no company-wide inspections: an empty list, not an error.
-        if ScopePolicy.isCompany(p) && !ScopePolicy.mayReachCompany(p) { return [] }
-        return try await ScopePolicy.inspections(req).sort(\.$date, .descending).limit(500).all()
+        if ScopePolicy.isCompany(p) && !ScopePolicy.mayReachCompany(p) { return ([], "") }
+        return try await ScopePolicy.inspections(req).sort(\.$date, .descending).sort(\.$id).webPage(req)
     }
 
     // MARK: API

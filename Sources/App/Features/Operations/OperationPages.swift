@@ -30,7 +30,7 @@ enum OperationPages {
 
     static func listPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
-        let ops = try await OperationsController.list(req)
+        let (ops, pager) = try await OperationsController.list(req)
         let rows = zip(ops, try await OperationsController.dtos(ops, req)).map { OperationViews.Row(op: $0, results: $1.results) }
         let places = try await RegionsController.describe(ops.map(\.areaCode), db: req.db)
         let canPlan = !ScopePolicy.seesCountsOnly(p)
@@ -38,7 +38,7 @@ enum OperationPages {
         if canPlan && form.values["date"] == nil { form.values["date"] = req.application.today }
         let agencies = canPlan ? try await ScopePolicy.agencies(workingWith: p, db: req.db) : []
         let orders = canPlan ? try await FieldOrders.current(req) : []
-        return try await OperationViews.list(req, .init(rows: rows, places: places, canPlan: canPlan, agencies: agencies, jurisdiction: p.jurisdiction, form: form, orders: orders), status: status)
+        return try await OperationViews.list(req, .init(rows: rows, places: places, canPlan: canPlan, agencies: agencies, jurisdiction: p.jurisdiction, form: form, orders: orders, pager: pager), status: status)
     }
 
     static func create(_ req: Request) async throws -> Response {

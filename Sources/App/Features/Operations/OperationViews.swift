@@ -15,6 +15,7 @@ enum OperationViews {
         var jurisdiction: [String]
         var form: FormState
         var orders: [FieldOrder] = []
+        var pager: HTML = ""
     }
 
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -52,6 +53,7 @@ enum OperationViews {
         <h1>\(L10n.t("nav.operations", lang))</h1>
         \(m.canPlan ? "" : "<p class=\"notice\">\(L10n.t("imp.countsOnly", lang))</p>" as HTML)
         \(table)
+        \(m.pager)
         \(form)
         """, status: status)
     }

@@ -236,8 +236,9 @@ enum OperationsController {
         }
     }
 
-    static func list(_ req: Request) async throws -> [JointOperation] {
-        try await ScopePolicy.operations(req).sort(\.$date, .descending).limit(500).all()
+    /// One page of the operations in scope, the latest first, and its pager.
+    static func list(_ req: Request) async throws -> (items: [JointOperation], pager: HTML) {
+        try await ScopePolicy.operations(req).sort(\.$date, .descending).sort(\.$id).webPage(req)
     }
 
     // MARK: API
