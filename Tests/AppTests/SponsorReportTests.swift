@@ -210,6 +210,11 @@ import VaporTesting
             #expect(first.contains("Halaman 1 dari \((total + 49) / 50)") && first.contains("rel=\"next\""))
             let last = try await b.get("/portal?page=\((total + 49) / 50)").body.string
             #expect(last.components(separatedBy: "/portal/reports/new?foreigner=").count - 1 == total - 50 * ((total - 1) / 50))
+            // The dashboard's list too (it stopped at 200), and the names it shows are audited.
+            let home = try await b.get("/?page=2").body.string
+            #expect(home.components(separatedBy: "id=\"sponsored\"")[1].components(separatedBy: "</table>")[0].components(separatedBy: "<tr>").count - 2 == 50)
+            #expect(home.contains("Halaman 2 dari \((total + 49) / 50)"))
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$objectType == "dashboard").filter(\.$objectID == "page-2").count() == 1)
             // The company's own page too (it stopped at 500).
             let profile = try await b.get("/sponsors/\(model.sponsorID!.uuidString)?page=2").body.string
             #expect(profile.contains("(\(total))</h2>") && profile.contains("Halaman 2 dari \((total + 49) / 50)"))

@@ -37,7 +37,7 @@ enum AdminViews {
         }
     }
 
-    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord]) -> Response {
+    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord], pager: HTML = "") -> Response {
         let lang = req.language
         let status: HTML
         switch chain {
@@ -61,6 +61,7 @@ enum AdminViews {
         <table class="responsive" id="audit-events"><thead><tr><th>\(L10n.t("audit.seq", lang))</th><th>\(L10n.t("audit.time", lang))</th><th>\(L10n.t("audit.actor", lang))</th><th>\(L10n.t("audit.action", lang))</th><th>\(L10n.t("audit.object", lang))</th><th>\(L10n.t("audit.purpose", lang))</th><th>\(L10n.t("audit.request", lang))</th></tr></thead><tbody>
         \(rows)
         </tbody></table>
+        \(pager)
         """)
     }
 }

@@ -120,7 +120,9 @@ enum DashboardController {
         case .officer, .supervisor:
             m.places = try await regionNames(p.jurisdiction, on: req.db)
         case .sponsor:
-            m.sponsored = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).limit(200).all()
+            // A page at a time, the soonest permit end first; the names shown are a read of personal data.
+            (m.sponsored, m.sponsoredPager) = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).sort(\.$id).webPage(req)
+            try await req.auditList("dashboard", ids: m.sponsored.compactMap(\.id), page: (try? Paging(req))?.page ?? 1, purpose: "service")
         case .admin:
             let sql = req.db as! any SQLDatabase
             let rows = try await sql.select().column("role").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
