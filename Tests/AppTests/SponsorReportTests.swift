@@ -235,6 +235,18 @@ import VaporTesting
             #expect(found.status == .ok && found.body.string.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17</option>"))
             #expect(found.body.string.contains("1 orang asing cocok, sudah dipilih") && found.body.string.contains("Catatan uji"))
             #expect(try await SponsorReport.query(on: app.db).count() == 0)
+            // An agent granted chosen workers: named by passport number, not ticked in a list of hundreds.
+            let users = try await b.get("/portal/users").body.string
+            #expect(users.contains("name=\"foreignerPassports\"") && users.contains("menjamin \(total) orang asing") && !users.contains("name=\"foreignerIds[]\""))
+            let grant = ["email": "biro@visa.co.id", "organisation": "Biro Visa", "scope": "chosen", "expiresOn": app.today]
+            let unknown = try await b.post("/portal/agents", form: grant.merging(["foreignerPassports": "EK0000017\nZZ9999999"]) { $1 })
+            #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("tidak ada di antara orang asing yang dijamin perusahaan Anda: ZZ9999999."))
+            #expect(try await AgentGrant.query(on: app.db).count() == 0)
+            let granted = try await b.post("/portal/agents", form: grant.merging(["foreignerPassports": "ek0000017, EK0000018\n\nEK0000019"]) { $1 })
+            #expect(granted.status == .seeOther)
+            let ids = try #require(try await AgentGrant.query(on: app.db).first()?.foreignerIDs)
+            let chosen = try await Foreigner.query(on: app.db).filter(\.$passportNumber ~~ ["EK0000017", "EK0000018", "EK0000019"]).all().map { $0.id!.uuidString }
+            #expect(chosen.count == 3 && chosen.allSatisfy { ids.uppercased().contains($0.uppercased()) })
             // By name: the seeded worker's own name finds them.
             let byName = try await b.get("/portal/reports/new?_picker=foreignerId&foreignerId_q=\(model.familyName.formEscaped)").body.string
             #expect(byName.contains("<option value=\"\(model.id!.uuidString)\""))

@@ -258,6 +258,8 @@ extension L10n {
         "portal.scopeChosenOnly": ("Hanya orang asing yang dipilih", "Only the foreigners chosen"),
         "portal.scopeChosen": ("%d orang asing", "%d foreigners"),
         "portal.chosenForeigners": ("Orang asing yang dipilih", "Foreigners chosen"),
+        "portal.chosenPassports": ("Nomor paspor orang asing yang dipilih", "Passport numbers of the foreigners chosen"),
+        "portal.chosenPassportsHint": ("Perusahaan Anda menjamin {1} orang asing: tulis atau tempel nomor paspor mereka, satu per baris (atau dipisah koma).", "Your company sponsors {1} foreigners: type or paste their passport numbers, one per line (or separated by commas)."),
         "portal.expiresOn": ("Berlaku sampai", "Valid until"),
         "portal.expiresHint": ("Paling lama satu tahun.", "At most a year."),
         "portal.grant": ("Beri akses agen", "Grant an agent access"),

@@ -77,6 +77,7 @@ extension L10n {
         "v.multipart": ("Unggahan bukan formulir multipart yang utuh; kirim ulang berkasnya.", "The upload is not a well-formed multipart form; send the file again."),
         "v.fileMissing": ("{field}: pilih berkas.", "{field}: choose a file (send it as a multipart part of this name)."),
         "v.fileEmpty": ("{field}: berkasnya kosong.", "{field}: the file is empty."),
+        "v.passportsNotOwn": ("{field}: nomor paspor ini tidak ada di antara orang asing yang dijamin perusahaan Anda: {1}.", "{field}: these passport numbers are not among the foreigners your company sponsors: {1}."),
         "v.fileTooLarge": ("{field}: lebih besar dari batas {1}.", "{field} is larger than the limit of {1}."),
         "v.fileType": ("{field}: hanya berkas {1} (dinilai dari isinya, bukan namanya).", "{field}: only {1} files (judged by their content, not their name)."),
         "v.photoEmpty": ("{field}: fotonya kosong.", "{field}: the photo is empty."),

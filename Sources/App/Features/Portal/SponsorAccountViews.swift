@@ -9,7 +9,9 @@ enum SponsorAccountViews {
         let lang = req.language
         let users = try await SponsorAccounts.users(req)
         let grants = try await SponsorAccountsController.grantDTOs(try await SponsorAccounts.grants(req), req)
-        let people = try await ScopePolicy.foreigners(req).sort(\.$fullName).limit(1000).all()
+        // A company with many workers names the chosen ones by passport number; a few are ticked by name.
+        let sponsored = try await ScopePolicy.foreigners(req).countRows()
+        let people = sponsored > SearchPicker.listAll ? [] : try await ScopePolicy.foreigners(req).sort(\.$fullName).all()
         let me = try req.requirePrincipal().userID
         let userRows: HTML = users.html { u in
             let id = URLParam.id(u.id!)
@@ -47,7 +49,10 @@ enum SponsorAccountViews {
         \(Form.field("email", label: L10n.t("portal.agentEmail", lang), state: g, kind: .email, required: true, id: "agent-email", attributes: "maxlength=\"254\" autocapitalize=\"none\""))
         \(Form.field("organisation", label: L10n.t("portal.organisation", lang), state: g, hint: L10n.t("portal.organisationHint", lang), attributes: "maxlength=\"200\""))
         \(Form.field("scope", label: L10n.t("portal.scope", lang), state: g, kind: .select(scopes), required: true))
-        \(CoordinationForm.choices("foreignerIds", label: L10n.t("portal.chosenForeigners", lang), options: people.map { ($0.id!.uuidString, $0.fullName) }, state: g, empty: L10n.t("list.empty", lang)))
+        \(sponsored > SearchPicker.listAll
+            ? Form.field("foreignerPassports", label: L10n.t("portal.chosenPassports", lang), state: g, kind: .textarea(rows: 6),
+                         hint: L10n.format("portal.chosenPassportsHint", lang, [String(sponsored)]), attributes: "autocapitalize=\"characters\" spellcheck=\"false\"")
+            : CoordinationForm.choices("foreignerIds", label: L10n.t("portal.chosenForeigners", lang), options: people.map { ($0.id!.uuidString, $0.fullName) }, state: g, empty: L10n.t("list.empty", lang)))
         \(Form.field("expiresOn", label: L10n.t("portal.expiresOn", lang), state: g, kind: .date, required: true, hint: L10n.t("portal.expiresHint", lang)))
         \(Form.submit(L10n.t("portal.grantButton", lang)))
         </form></section>

@@ -1,4 +1,5 @@
 import Fluent
+import Matching
 import Foundation
 import Vapor
 
@@ -128,7 +129,7 @@ enum SponsorAccountsController {
     }
 
     static let inviteFields: Set<String> = ["email", "name"]
-    static let grantFields: Set<String> = ["email", "organisation", "name", "scope", "foreignerIds", "expiresOn"]
+    static let grantFields: Set<String> = ["email", "organisation", "name", "scope", "foreignerIds", "foreignerPassports", "expiresOn"]
 
     /// A failure of the invite form (or of a user's disable/enable) shows the page with the message on that form.
     static func onInvite(_ req: Request, _ state: FormState, _ work: () async throws -> Response) async throws -> Response {
@@ -165,13 +166,37 @@ enum SponsorAccountsController {
     }
 
     static func grantForm(_ req: Request) async throws -> Response {
-        let v = FormState.read(req, ["email", "organisation", "name", "scope", "expiresOn"], lists: ["foreignerIds"])
+        let v = FormState.read(req, ["email", "organisation", "name", "scope", "expiresOn", "foreignerPassports"], lists: ["foreignerIds"])
         return try await onGrant(req, FormState(values: v)) {
             guard ["company", "chosen"].contains(v["scope"] ?? "") else { throw ValidationFailure("v.oneOf", field: "scope", "company, chosen") }
-            let ids = v["scope"] == "chosen" ? (v["foreignerIds"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) } : nil
+            var ids = v["scope"] == "chosen" ? (v["foreignerIds"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) } : nil
+            if v["scope"] == "chosen", let typed = v["foreignerPassports"], !typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                ids = try await foreigners(byPassports: typed, req)
+            }
             _ = try await SponsorAccounts.grant(.init(email: v["email"], organisation: v["organisation"], name: v["name"], foreignerIds: ids, expiresOn: v["expiresOn"]), req)
             return Flash.redirect(req, to: SponsorAccountURL.users, "flash.agent.granted")
         }
+    }
+
+    /// The sponsor's foreigners named by passport numbers typed or pasted one per line (or separated by commas or
+    /// semicolons); a number that is none of theirs is named back, and nothing is granted.
+    static func foreigners(byPassports typed: String, _ req: Request) async throws -> [UUID] {
+        let numbers = typed.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard numbers.count <= 5_000 else { throw ValidationFailure("v.tooMany", field: "foreignerPassports", "5000") }
+        let keys = Dictionary(numbers.map { (Normalize.documentID($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var found: [String: UUID] = [:]
+        let all = Array(keys.keys)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            for f in try await ScopePolicy.foreigners(req).filter(\.$passportKey ~~ Array(all[start..<min(start + 500, all.count)])).all() {
+                if let k = f.passportKey { found[k] = f.id }
+            }
+        }
+        let missing = keys.filter { found[$0.key] == nil }.map(\.value).sorted()
+        guard missing.isEmpty else {
+            throw ValidationFailure("v.passportsNotOwn", field: "foreignerPassports", missing.prefix(20).joined(separator: ", ") + (missing.count > 20 ? " …" : ""))
+        }
+        return Array(Set(found.values))
     }
 
     static func revokeForm(_ req: Request) async throws -> Response {
