@@ -127,8 +127,13 @@ struct InlineSQLite: SQLDatabase {
 
         func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (InlineRow) -> ()) throws {
             let s = try statement(sql)
-            // Reset whatever happens: a statement left mid-way would hold its snapshot and stall checkpoints.
-            defer { sqlite_nio_sqlite3_reset(s); sqlite_nio_sqlite3_clear_bindings(s) }
+            // Reset whatever happens: a statement left mid-way would hold its snapshot and stall checkpoints. Its
+            // bindings are not cleared: every parameter is bound again below, and clearing them would make SQLite
+            // compile the statement again on its next step whenever a bound value may shape its plan (a 0/1 value).
+            defer { sqlite_nio_sqlite3_reset(s) }
+            guard Int(sqlite_nio_sqlite3_bind_parameter_count(s)) == binds.count else {
+                throw Failure(code: SQLITE_RANGE, message: "\(binds.count) values for \(sqlite_nio_sqlite3_bind_parameter_count(s)) parameters")
+            }
             for (i, value) in binds.enumerated() {
                 let index = Int32(i + 1)
                 let rc: Int32
