@@ -228,11 +228,14 @@ import VaporTesting
             let people = try await Foreigner.query(on: app.db).count()
             let posted = try await b.post("/foreigners/new", form: ["_picker": "sponsorId", "sponsorId_q": "uji coba 317", "familyName": "Tanaka"])
             #expect(posted.status == .ok && posted.body.string.contains("value=\"Tanaka\""))
+            // The cursor lands on the results, so the page opens there and not at its top.
+            #expect(posted.body.string.contains("<select id=\"sponsorId\" name=\"sponsorId\"") &&
+                    posted.body.string.components(separatedBy: "<select id=\"sponsorId\"")[1].prefix { $0 != ">" }.contains("autofocus"))
             #expect(try await Foreigner.query(on: app.db).count() == people)
             // With JavaScript the page asks for the picker's own fields only (GET), and the same list comes back.
             let one = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji+coba+317&familyName=Tanaka").body.string
             // A lone match is chosen at once.
-            #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>") && one.contains("1 penjamin cocok, sudah dipilih"))
+            #expect(one.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317 · Jl. Uji 317</option>") && one.contains("1 penjamin cocok, sudah dipilih"))
             #expect(one.contains("value=\"Tanaka\""))   // what was typed stays
             let many = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=uji").body.string
             #expect(many.contains("\(SearchPicker.shown) pertama dari \(SearchPicker.listAll + 20) yang cocok"))
@@ -241,10 +244,10 @@ import VaporTesting
             wanted.npwp = "99.888.777.6-555.444"
             try await wanted.save(on: app.db)
             let byNPWP = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=998887776555444").body.string
-            #expect(byNPWP.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))
+            #expect(byNPWP.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317 · NPWP 99.888.777.6-555.444</option>"))
             let kept = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=zzz&sponsorId=\(wanted.id!.uuidString)").body.string
             #expect(kept.contains("Tidak ada penjamin yang cocok dengan &quot;zzz&quot;."))
-            #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317</option>"))
+            #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317 · NPWP 99.888.777.6-555.444</option>"))
             // Merging a duplicate: the other sponsor is searched for too (the list used to stop at 1,000), and the
             // search, posted back without JavaScript, merges nothing.
             let keep = try #require(try await Sponsor.query(on: app.db).filter(\.$name == "PT Uji Coba 5").first())

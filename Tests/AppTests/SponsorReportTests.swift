@@ -232,7 +232,7 @@ import VaporTesting
             // Without JavaScript "Cari" posts the form back: a lone match by passport is chosen, what was typed stays.
             let wanted = try #require(try await Foreigner.query(on: app.db).filter(\.$passportNumber == "EK0000017").first())
             let found = try await b.post("/portal/reports", form: ["_picker": "foreignerId", "foreignerId_q": "EK0000017", "clientId": "m1", "note": "Catatan uji"])
-            #expect(found.status == .ok && found.body.string.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17</option>"))
+            #expect(found.status == .ok && found.body.string.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17 · EK0000017</option>"))
             #expect(found.body.string.contains("1 orang asing cocok, sudah dipilih") && found.body.string.contains("Catatan uji"))
             #expect(try await SponsorReport.query(on: app.db).count() == 0)
             // An agent granted chosen workers: named by passport number, not ticked in a list of hundreds.
@@ -252,7 +252,7 @@ import VaporTesting
             #expect(byName.contains("<option value=\"\(model.id!.uuidString)\""))
             // A link from the list (`?foreigner=`) keeps its person chosen without a search.
             let linked = try await b.get("/portal/reports/new?foreigner=\(wanted.id!.uuidString)").body.string
-            #expect(linked.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17</option>"))
+            #expect(linked.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PEKERJA NOMOR 17 · EK0000017</option>"))
         }
     }
 

@@ -3,6 +3,8 @@ report (with JavaScript, by keyboard, and without JavaScript, step by step); eve
 360 px phone without scrolling sideways; axe-core finds no critical or serious accessibility violation."""
 import os
 import shutil
+import struct
+import zlib
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlparse
 
@@ -141,11 +143,24 @@ def no_js_browser():
     driver.quit()
 
 
-def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser, server):
+def tiny_png(path):
+    """A valid 1×1 PNG."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser, server, tmp_path):
     d = no_js_browser
     d.get(server + "/lapor")
     assert not d.find_element(By.ID, "kelurahanCode-search").is_displayed()
     d.find_element(By.ID, "description").send_keys("Orang asing memotret kawasan industri dari jalan")
+    photo = str(tmp_path / "foto.png")
+    tiny_png(photo)
+    d.find_element(By.ID, "photo").send_keys(photo)
+    following = {"province": "regency", "regency": "district", "district": "village"}
     for level, name in [("province", "Jawa Timur"), ("regency", "Kabupaten Mojokerto"), ("district", "Ngoro")]:
         select = Select(d.find_element(By.ID, f"kelurahanCode-{level}"))
         select.select_by_visible_text(name)
@@ -158,6 +173,11 @@ def test_without_javascript_the_picker_steps_through_plain_selects(no_js_browser
         # What was typed survives each step, and none of it (nor the form's token) went into the address.
         assert d.find_element(By.ID, "description").get_attribute("value").startswith("Orang asing memotret")
         assert "?" not in d.current_url and "memotret" not in d.current_url, d.current_url
+        # The cursor is on the list to choose from next, so the page opens there, not at its top.
+        assert d.switch_to.active_element.get_attribute("id") == f"kelurahanCode-{following[level]}"
+        if level == "province":
+            # A chosen photo cannot come back into the page: the form says to choose it again.
+            assert "pilih lagi" in d.find_element(By.ID, "photo-hint").text
     Select(d.find_element(By.ID, "kelurahanCode-village")).select_by_visible_text("Ngoro")
     # The page runs no script; the test driver sets the date-time field as the browser's own date picker would.
     set_value(d, "seenAt", local_now_input())

@@ -54,7 +54,7 @@ public enum L10n {
         "list.status": ("Status", "Status"),
         "list.all": ("Semua", "All"),
         "list.filter": ("Saring", "Filter"),
-        "list.empty": ("Tidak ada data yang cocok dengan pencarian Anda.", "Nothing matches your search."),
+        "list.empty": ("Tidak ada data untuk ditampilkan.", "Nothing to show."),
         "list.prev": ("‹ Sebelumnya", "‹ Previous"),
         "list.next": ("Berikutnya ›", "Next ›"),
         "list.pageOf": ("Halaman %d dari %d · %d data", "Page %d of %d · %d records"),

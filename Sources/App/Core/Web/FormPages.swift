@@ -36,6 +36,16 @@ struct FormPages: Sendable {
     }
 }
 
+extension FormPages {
+    /// What a file field of a form shown again in answer to its own post (a picker's step, a refusal) says: a page
+    /// cannot hand a chosen file back to the browser, so a file sent with the post must be chosen again (nil when
+    /// none was sent).
+    static func fileAgain(_ req: Request, _ name: String) -> String? {
+        guard req.method == .POST, let file = try? req.content.get(File.self, at: name), file.data.readableBytes > 0 else { return nil }
+        return L10n.t("form.fileAgain", req.language)
+    }
+}
+
 extension Request {
     private struct StepKey: StorageKey { typealias Value = Bool }
     /// Set while a picker's step is shown by its page (the page's own middleware passes it through).

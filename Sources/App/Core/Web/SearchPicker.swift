@@ -58,13 +58,18 @@ struct SearchPicker {
             status = L10n.format("picker.one", lang, [q, noun])
         } else { status = L10n.format("picker.found", lang, [String(matches), noun, nouns]) }
         let fid = name.replacingOccurrences(of: ".", with: "-")
+        // After this picker's search (posted back without JavaScript) the cursor goes to its results, or back to the
+        // search box when nothing matched: the browser scrolls there instead of opening the page at its top.
+        let stepped = RegionPicker.step(req) == name && req.method == .POST
+        let focusResults: HTML = stepped && matches > 0 ? "autofocus" : "", focusSearch: HTML = stepped && matches == 0 ? " autofocus" : ""
         return """
         <div class="field picker-search" data-msg-failed="\(L10n.t("picker.failed", lang))"><label for="\(fid)-q">\(L10n.format(searchKey, lang, [noun]))</label>
           <p class="hint" id="\(fid)-q-hint">\(status)</p>
-          <div class="inline"><input type="search" id="\(fid)-q" name="\(Self.searchName(name))" value="\(q)" maxlength="100" aria-describedby="\(fid)-q-hint">
+          <div class="inline"><input type="search" id="\(fid)-q" name="\(Self.searchName(name))" value="\(q)" maxlength="100" aria-describedby="\(fid)-q-hint"\(focusSearch)>
           <button type="submit" class="secondary" formnovalidate name="\(RegionPicker.stepName)" value="\(name)">\(L10n.t("picker.find", lang))</button></div>
         </div>
-        \(Form.field(name, label: label, state: state, kind: .select([("", none)] + withPinned(found)), required: required, hint: hint))
+        \(Form.field(name, label: label, state: state, kind: .select([("", none)] + withPinned(found)), required: required, hint: hint,
+                     attributes: focusResults))
         """
     }
 

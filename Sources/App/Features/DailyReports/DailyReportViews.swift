@@ -188,7 +188,8 @@ enum DailyReportViews {
             \(Form.field("followUp", label: L10n.t("lph.followUp", lang), state: s, attributes: "maxlength=\"500\""))
           </div>
           \(Form.field("note", label: L10n.t("lph.note", lang), state: s, kind: .textarea(rows: 3), attributes: "maxlength=\"2000\" class=\"plain\""))
-          \(Form.field("photo", label: L10n.t("lph.photo", lang), state: s, kind: .file(accept: "image/jpeg,image/png"), attributes: "capture=\"environment\""))
+          \(Form.field("photo", label: L10n.t("lph.photo", lang), state: s, kind: .file(accept: "image/jpeg,image/png"), hint: FormPages.fileAgain(req, "photo"),
+                     attributes: "capture=\"environment\""))
           \(Form.submit(L10n.t("lph.addEntry", lang)))
         </form></section>
         \(Form.open(req, action: FieldWorkURL.submit(.id(id)).path, id: "submit-form", classes: "no-print"))\(Form.submit(L10n.t("lph.submit", lang), id: "submit-report"))</form>

@@ -17,7 +17,8 @@ enum PublicReportViews {
             \(picker)
             \(Form.field("seenAt", label: L10n.t("report.seenAt", lang), state: state, kind: .datetime, required: true, hint: L10n.t("report.seenAtHint", lang)))
             \(Form.field("contact", label: L10n.t("report.contact", lang), state: state, hint: L10n.t("report.contactHint", lang), attributes: "maxlength=\"200\" autocomplete=\"tel\""))
-            \(Form.field("photo", label: L10n.t("report.photo", lang), state: state, kind: .file(accept: "image/jpeg,image/png")))
+            \(Form.field("photo", label: L10n.t("report.photo", lang), state: state, kind: .file(accept: "image/jpeg,image/png"),
+                         hint: FormPages.fileAgain(req, "photo")))
             <div class="hp" aria-hidden="true"><label for="website">Website</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
             \(Form.submit(L10n.t("report.submit", lang)))
           </form>

@@ -86,6 +86,7 @@ enum RegionPicker {
         let lists: [(RegionLevel, [Region], String?)] = [(.province, provinces, effectiveProvince), (.regency, regencies, effectiveRegency), (.district, districts, district), (.village, villages, village)]
         let shown = lists.prefix(through: levels.firstIndex(of: depth)!)
         let focusLevel = shown.last { !$0.1.isEmpty }?.0
+        let stepped = step(req) == name && req.method == .POST
         let selects = lists.prefix(through: levels.firstIndex(of: depth)!).html { level, options, selected in
             let input = inputName(name, level, depth: depth)
             let id = "\(fid)-\(level.rawValue)"
@@ -94,8 +95,9 @@ enum RegionPicker {
                 "<option value=\"\(r.id!)\"\(r.id == selected ? HTML(" selected") : "")>\(r.name)</option>"
             }
             var invalid: HTML = error != nil && level == depth ? " aria-invalid=\"true\" aria-describedby=\"\(fid)-error\"" : ""
-            // After a failure the cursor goes to the list the user still has to choose from.
-            if error != nil && level == focusLevel { invalid = "\(invalid) autofocus" }
+            // After a failure, or after this picker's step, the cursor goes to the list the user still has to choose
+            // from: the browser scrolls to it instead of opening the page at its top.
+            if (error != nil || stepped) && level == focusLevel { invalid = "\(invalid) autofocus" }
             return """
             <div class="region-level"><label for="\(id)">\(L10n.t("region.level.\(level.rawValue)", lang))</label>
             <select id="\(id)" name="\(input)" data-level="\(level.rawValue)"\(options.isEmpty ? HTML(" disabled") : "")\(invalid)><option value="">\(placeholder)</option>\(opts)</select></div>

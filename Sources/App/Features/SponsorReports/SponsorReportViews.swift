@@ -91,7 +91,7 @@ enum SponsorReportViews {
         let tka: HTML = m.sponsor.kind == "company" ? " · <a href=\"\(SiteURL.portalTKA.path)\">\(L10n.t("tka.title", lang))</a>" : ""
         let people: HTML = m.people.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="portal-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("sr.passport", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
-        \(m.peopleTotal > m.paging.per ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.peopleTotal) : "")
+        \(m.peopleTotal > m.paging.per || m.paging.page > 1 ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.peopleTotal) : "")
         """
         return Views.page(req, title: L10n.t("nav.portal", lang), body: """
         <h1>\(m.sponsor.name)</h1>

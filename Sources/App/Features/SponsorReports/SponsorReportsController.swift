@@ -135,12 +135,13 @@ enum SponsorReportsController {
     static func foreignerPicker(_ req: Request) throws -> SearchPicker {
         let lang = req.language
         let people = try ScopePolicy.foreigners(req)
-        func options(_ list: [Foreigner]) async throws -> [SearchPicker.Option] {
+        /// `passports`: every person with their passport number (search results: the number typed is seen); otherwise
+        /// only namesakes are.
+        func options(_ list: [Foreigner], passports: Bool = false) async throws -> [SearchPicker.Option] {
             try await req.auditList("portal", ids: list.compactMap(\.id), purpose: "service")
             var count: [String: Int] = [:]
             for f in list { count[f.fullName.uppercased(), default: 0] += 1 }
-            // Namesakes are told apart by their passport.
-            return list.map { f in (f.id!.uuidString, count[f.fullName.uppercased(), default: 0] > 1 ? "\(f.fullName) · \(f.passportNumber ?? "—")" : f.fullName) }
+            return list.map { f in (f.id!.uuidString, passports || count[f.fullName.uppercased(), default: 0] > 1 ? "\(f.fullName) · \(f.passportNumber ?? "—")" : f.fullName) }
         }
         return SearchPicker(
             searchKey: "foreignerPicker.search", typeKey: "foreignerPicker.type",
@@ -150,11 +151,11 @@ enum SponsorReportsController {
             search: { q, limit in
                 let (found, total) = try await ForeignerSearch(q: q).apply(to: people.copy(), today: req.application.today)
                     .sort(\.$fullName).sort(\.$id).pageCountingAll(0..<limit)
-                return (total, try await options(found))
+                return (total, try await options(found, passports: true))
             },
             chosen: { value in
                 guard let id = UUID(uuidString: value), let f = try await people.copy().filter(\.$id == id).first() else { return nil }
-                return try await options([f]).first
+                return try await options([f], passports: true).first
             })
     }
 

@@ -18,19 +18,22 @@ enum SponsorPicker {
             all: { options(try await query.copy().sort(\.$name).sort(\.$id).all()) },
             search: { q, limit in
                 let (found, total) = try await SponsorsController.matching(q, query.copy()).sort(\.$name).sort(\.$id).pageCountingAll(0..<limit)
-                return (total, options(found))
+                // Among search results two near names ("PT ABC" and "PT. ABC") are told apart by NIB and NPWP.
+                return (total, found.map(labelled))
             },
             chosen: { value in
                 guard let id = UUID(uuidString: value), let s = try await query.copy().filter(\.$id == id).first() else { return nil }
-                return options([s]).first
+                return labelled(s)
             },
             pinned: options(pinned).map { (value: $0.value, label: "★ " + $0.label) })
         return try await picker.field(req, name: name, label: label, state: state, none: none, required: required, hint: hint)
     }
 
-    /// A sponsor by name, NIB and NPWP.
+    /// A sponsor by name, NIB and NPWP; by name and address when it has neither.
     static func labelled(_ s: Sponsor) -> SearchPicker.Option {
-        (s.id!.uuidString, [s.name, s.nib.map { "NIB \($0)" }, s.npwp.map { "NPWP \($0)" }].compactMap { $0 }.joined(separator: " · "))
+        let ids = [s.nib.map { "NIB \($0)" }, s.npwp.map { "NPWP \($0)" }].compactMap { $0 }
+        let address = s.address.count > 40 ? String(s.address.prefix(39)) + "…" : s.address
+        return (s.id!.uuidString, ([s.name] + (ids.isEmpty ? [address].filter { !$0.isEmpty } : ids)).joined(separator: " · "))
     }
 
     /// Sponsors to choose from, by name; namesakes (two people called Agus Setiawan) also by address and NIB, so

@@ -64,7 +64,7 @@ enum SponsorViews {
         }
         let people: HTML = m.foreigners.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="sponsor-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
-        \(m.foreignersTotal > m.paging.per ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.foreignersTotal) : "")
+        \(m.foreignersTotal > m.paging.per || m.paging.page > 1 ? Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.foreignersTotal) : "")
         """
         return Views.page(req, title: s.name, body: """
         <h1>\(s.name)</h1>
