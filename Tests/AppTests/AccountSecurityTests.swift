@@ -160,7 +160,10 @@ import VaporTesting
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "/etc/sinergi/key"]) { $1 }).secretKeyFile == "/etc/sinergi/key")
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": "none"]) { $1 }).secretKeyFile == nil)
         #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY_FILE": " None "]) { $1 }).secretKeyFile == nil)
-        #expect(try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY": String(repeating: "5a", count: 32)]) { $1 }).secretKeyFile == nil)
+        let fromEnvironment = try AppConfig.fromEnvironment(sqlite.merging(["SINERGI_SECRET_KEY": String(repeating: "5a", count: 32)]) { $1 })
+        #expect(fromEnvironment.secretKeyFile == nil)
+        // Not read then, only checked for a second key (warned about at start).
+        #expect(fromEnvironment.unusedKeyFile == "/srv/sinergi/data.sqlite.key")
         #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"]).secretKeyFile == nil)
     }
 

@@ -195,6 +195,37 @@ import VaporTesting
         }
     }
 
+    /// A citizen's report posted back by the region picker's step without JavaScript, with a photo of 3 MB chosen (the
+    /// form is multipart): the same form back, what was typed kept, a note to choose the photo again, nothing saved.
+    /// The step is held to its own route's upload limit, not to the plain form limit of the page it is shown by.
+    @Test func aStepWithAPhotoComesBackAskingForThePhotoAgain() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.get("/lapor")
+            let boundary = "sinergi-\(UUID().uuidString)"
+            var body = ByteBuffer()
+            func field(_ name: String, _ value: String) {
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+            }
+            field("_csrf", try #require(b.cookies[CSRFMiddleware.cookieName]))
+            field("_picker", "kelurahanCode")
+            field("description", "Orang asing memotret kawasan industri")
+            field("kelurahanCode_province", "35")
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"foto.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            body.writeBytes([UInt8](repeating: 0xAB, count: 3 * 1_048_576))
+            body.writeString("\r\n--\(boundary)--\r\n")
+            var headers = b.cookieHeader
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            let reports = try await PublicReport.query(on: app.db).count()
+            let res = try await app.testing().sendRequest(.POST, "/lapor", headers: headers, body: body)
+            #expect(res.status == .ok)
+            #expect(res.body.string.contains(">Orang asing memotret kawasan industri</textarea>"))
+            #expect(res.body.string.contains("Berkas yang tadi dipilih belum terkirim: pilih lagi sebelum mengirim."))
+            #expect(res.body.string.contains("<option value=\"35\" selected>"))
+            #expect(try await PublicReport.query(on: app.db).count() == reports)
+        }
+    }
+
     /// The name of the first text field of the form `id`.
     static func firstTextField(_ html: String, form id: String) -> String? {
         let body: String = html.components(separatedBy: "id=\"\(id)\"")[1].components(separatedBy: "</form>")[0]

@@ -41,6 +41,8 @@ public struct AppConfig: Sendable {
     /// Whether short SQLite reads (a token's principal, a passport look-up, a record by id) run on the asking thread
     /// through statements prepared once (SINERGI_INLINE_READS, default on; see `InlineSQLite`); off, through SQLiteNIO.
     public var inlineReads: Bool = true
+    /// The key file that would be read if `SINERGI_SECRET_KEY` were unset: a second key there is warned about.
+    public var unusedKeyFile: String?
     /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
     /// (SINERGI_OUTBOX_LEASE_SECONDS, default 10 minutes). A server holds one claim at a time, for one SMTP
     /// transaction, so the lease must outlast the longest one; shorter only for tests.
@@ -159,15 +161,17 @@ public struct AppConfig: Sendable {
                 throw Invalid(variable: "SINERGI_SECRET_KEY", problem: "must be 32 bytes as 64 hex digits or in base64 (e.g. the output of openssl rand -base64 32)")
             }
             config.secretKey = key
-        } else {
-            let file = env["SINERGI_SECRET_KEY_FILE"]?.trimmingCharacters(in: .whitespaces)
-            switch file {
-            case let none? where none.lowercased() == "none": config.secretKeyFile = nil
-            case let path? where !path.isEmpty: config.secretKeyFile = path
-            default:
-                if case .sqlite(let path) = database { config.secretKeyFile = path + ".key" }
-            }
         }
+        let file = env["SINERGI_SECRET_KEY_FILE"]?.trimmingCharacters(in: .whitespaces)
+        var keyFile: String?
+        switch file {
+        case let none? where none.lowercased() == "none": keyFile = nil
+        case let path? where !path.isEmpty: keyFile = path
+        default:
+            if case .sqlite(let path) = database { keyFile = path + ".key" }
+        }
+        // With the key in the environment the file is not read, only checked for another key (`configure`).
+        if config.secretKey == nil { config.secretKeyFile = keyFile } else { config.unusedKeyFile = keyFile }
         switch env["SINERGI_AUDIT_GROUP_COMMIT"]?.lowercased() ?? "on" {
         case "on", "": config.auditGroupCommit = true
         case "off": config.auditGroupCommit = false

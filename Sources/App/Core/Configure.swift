@@ -25,7 +25,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
                 if getuid() == 0 { app.logger.warning("the server key file \(file) was made by root: chown it to the user the server runs as") }
             }
         }
-    } else if let env = config.secretKey, let file = config.secretKeyFile, let found = try? SecretKeyFile.read(file), found.key != env {
+    } else if let env = config.secretKey, let file = config.unusedKeyFile, let found = try? SecretKeyFile.read(file), found.key != env {
         // Two keys: the environment's is used, and whatever the file's key sealed does not open with it.
         app.logger.warning("SINERGI_SECRET_KEY is set and the key file \(file) holds another key: the environment's is used; keep one of them")
     }

@@ -79,10 +79,13 @@ struct InlineSQLite: SQLDatabase {
         func close() { lock.withLock { closed = true; idle.removeAll() } }
     }
 
-    struct Failure: Error, CustomStringConvertible {
+    /// A read that failed; busy or locked (a recovery, a checkpoint that restarts the log) is 503, to be tried again.
+    struct Failure: Error, CustomStringConvertible, AbortError {
         let code: Int32
         let message: String
         var description: String { "SQLite \(code): \(message)" }
+        var status: HTTPResponseStatus { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED ? .serviceUnavailable : .internalServerError }
+        var reason: String { description }
     }
 
     /// A read-only connection and its prepared statements; used by one thread at a time.
@@ -100,7 +103,7 @@ struct InlineSQLite: SQLDatabase {
                 throw Failure(code: rc, message: message)
             }
             db = handle
-            for pragma in ["PRAGMA query_only = 1", "PRAGMA busy_timeout = 20000", "PRAGMA mmap_size = \(sqliteMapBytes)"] {
+            for pragma in ["PRAGMA query_only = 1", "PRAGMA busy_timeout = 2000", "PRAGMA mmap_size = \(sqliteMapBytes)"] {
                 sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
             }
         }

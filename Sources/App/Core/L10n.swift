@@ -484,6 +484,7 @@ public enum L10n {
         "audit.object.permit": ("Izin tinggal", "Stay permit"),
         "audit.object.permit_type": ("Jenis izin tinggal", "Permit type"),
         "audit.object.portal": ("Portal penjamin", "Sponsor portal"),
+        "audit.object.portal-reports": ("Laporan di portal penjamin", "Reports on the sponsor portal"),
         "audit.object.proposed_change": ("Usulan perubahan", "Proposed change"),
         "audit.object.registry_batch": ("Kiriman data registri", "Registry batch"),
         "audit.object.rule": ("Aturan", "Rule"),

@@ -33,7 +33,8 @@ struct CSRFMiddleware: RouteMiddleware {
         let existing = req.cookies[Self.cookieName]?.string
         let token = (existing?.count ?? 0) >= 32 ? existing! : Tokens.random()
         req.csrfToken = token
-        if ![.GET, .HEAD, .OPTIONS].contains(req.method) {
+        // A picker's step handed to its page (`FormPages`) was checked on its way in, against its own route's limit.
+        if ![.GET, .HEAD, .OPTIONS].contains(req.method) && !req.isPickerStep {
             let limit = req.route?.userInfo["maxBody"] as? Int ?? req.application.config.maxBodySize
             // Refused before it is read when its length is declared, else as soon as it passes the limit; the page
             // names the limit.

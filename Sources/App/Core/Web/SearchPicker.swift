@@ -6,9 +6,9 @@ import Vapor
 /// workers — and a select would be cut off or unusable on a phone: then a search box and its "Cari" button, which posts
 /// the form back like the region picker's step (everything typed kept, nothing saved, `RegionPicker.stepName`), fill
 /// the select with the matches. The record already chosen stays listed; a lone match is chosen. With JavaScript
-/// (`/static/ui.js`) the search asks the same page for the picker's own fields only and fills the list in place:
-/// nothing else typed goes into a URL, the page does not move, and the button is no longer the form's default, so that
-/// Enter in another field sends the form.
+/// (`/static/ui.js`) the search posts the picker's own fields (and the CSRF token) the same way and fills the list in
+/// place: nothing typed goes into a URL, the page does not move, and the button is no longer the form's default, so
+/// that Enter in another field sends the form.
 struct SearchPicker {
     typealias Option = (value: String, label: String)
     static let listAll = 300

@@ -105,9 +105,11 @@ enum LookupController {
     }
 
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
-        // A passport is an index look-up: read inline (`InlineSQLite`). A name may match thousands: SQLiteNIO's pool.
+        // A whole passport number is an index look-up: read inline (`InlineSQLite`). A name, an MRZ (its name tokens)
+        // or a number's beginning may match thousands: SQLiteNIO's pool, off the event loop.
+        let pooled = req.db as! any SQLDatabase
         let sql: any SQLDatabase
-        if case .name = q { sql = req.db as! any SQLDatabase } else { sql = req.quickReads }
+        if case .passport = q { sql = req.quickReads } else { sql = pooled }
         let scope = try ScopePolicy.personalFilter(try req.requirePrincipal()).sql
         let match: SQLQueryString
         switch q {
@@ -132,7 +134,8 @@ enum LookupController {
         }
         var (found, total) = try await page(sql, scope, match, paging)
         if total == 0, case .passport(let key) = q {
-            (found, total) = try await page(sql, scope, "passport_key LIKE \(bind: key + "%")", paging)
+            let postgres = pooled.dialect.name == "postgresql"
+            (found, total) = try await page(pooled, scope, SQLQueryString("\(SQLPrefix.condition("passport_key", key, postgres: postgres))"), paging)
         }
         if found.isEmpty { return ([], total) }
         let today = req.application.today

@@ -185,18 +185,18 @@ enum SponsorAccountsController {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard numbers.count <= 5_000 else { throw ValidationFailure("v.tooMany", field: "foreignerPassports", "5000") }
         let keys = Dictionary(numbers.map { (Normalize.documentID($0), $0) }, uniquingKeysWith: { a, _ in a })
-        var found: [String: UUID] = [:]
+        var found: [String: [UUID]] = [:]
         let all = Array(keys.keys)
         for start in stride(from: 0, to: all.count, by: 500) {
             for f in try await ScopePolicy.foreigners(req).filter(\.$passportKey ~~ Array(all[start..<min(start + 500, all.count)])).all() {
-                if let k = f.passportKey { found[k] = f.id }
+                if let k = f.passportKey, let id = f.id { found[k, default: []].append(id) }
             }
         }
         let missing = keys.filter { found[$0.key] == nil }.map(\.value).sorted()
         guard missing.isEmpty else {
             throw ValidationFailure("v.passportsNotOwn", field: "foreignerPassports", missing.prefix(20).joined(separator: ", ") + (missing.count > 20 ? " …" : ""))
         }
-        return Array(Set(found.values))
+        return Array(Set(found.values.joined()))
     }
 
     static func revokeForm(_ req: Request) async throws -> Response {

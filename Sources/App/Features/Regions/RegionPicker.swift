@@ -28,8 +28,27 @@ enum RegionPicker {
     /// the query (a form sent with GET, such as a list's filters, and the sponsor search's in-place request).
     static func step(_ req: Request) -> String? {
         if let v = req.queryValue(stepName) { return v }
-        guard req.method == .POST else { return nil }
+        guard req.method == .POST, let type = req.headers.contentType else { return nil }
+        if type == .urlEncodedForm { return try? req.content.get(String.self, at: stepName) }
+        // A multipart body (a form with a photo, an upload of a list) is decoded only when it names the step's button:
+        // an upload of tens of megabytes is not parsed once more for a field it does not have.
+        guard type.type == "multipart", let body = req.body.data,
+              body.readableBytesView.withContiguousStorageIfAvailable({ Self.contains($0, "name=\"\(stepName)\"") }) ?? false else { return nil }
         return try? req.content.get(String.self, at: stepName)
+    }
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let base = bytes.baseAddress, bytes.count >= n.count else { return false }
+        var i = 0
+        while i <= bytes.count - n.count {
+            // memchr finds each candidate first byte at memory speed; memcmp checks the rest.
+            guard let hit = memchr(base + i, Int32(n[0]), bytes.count - n.count - i + 1) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if n.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, n.count) }) == 0 { return true }
+            i = at + 1
+        }
+        return false
     }
 
     /// Whether the page was asked for by a picker's step button: its form is to come back as typed.

@@ -185,10 +185,12 @@ enum SponsorReportsController {
         let paging = try Paging(req, defaultPer: 50)
         let (people, total) = try await portalForeigners(req, paging: paging)
         let reports = try await SponsorReportService.list(req, status: nil, foreigner: nil, paging: Paging(page: 1, per: 20)).items
+        let reportNames = try await names(reports.map(\.foreignerID), db: req.db)
+        try await req.auditList("portal-reports", ids: Array(reportNames.keys), purpose: "service")
         var model = SponsorReportViews.PortalModel(
             sponsor: sponsor, people: people, peopleTotal: total, paging: paging, expiring: try await portalExpiring(req),
             obligations: try await SponsorReportService.obligations(req),
-            reports: reports, names: try await names(reports.map(\.foreignerID), db: req.db), today: req.application.today,
+            reports: reports, names: reportNames, today: req.application.today,
             contact: contact ?? FormState(values: ["email": sponsor.email ?? "", "language": sponsor.language]))
         model.companies = companies
         return SponsorReportViews.portal(req, model, status: status)

@@ -132,19 +132,22 @@ enum UIScript {
         input.addEventListener('blur', function () { setTimeout(close, 150); });
       });
 
-      // Search pickers (SearchPicker: a sponsor, a company, a sponsored person): the search asks the same page for the picker's own fields only and fills the
-      // list in place, so nothing else typed goes into a URL and the page stays where it is. The button stops being
+      // Search pickers (SearchPicker: a sponsor, a company, a sponsored person): the search posts the picker's own fields
+      // (and the form's CSRF token) to the form's action as its step, and fills the list in place from the page that
+      // comes back: nothing typed goes into a URL, and the page stays where it is. The button stops being
       // a submit button: Enter in another field then sends the form, and Enter in the search box searches.
       $all('.picker-search').forEach(function (box) {
         var button = $('button', box), input = $('input', box), hint = $('.hint', box);
         var name = button && button.value, select = name && document.getElementById(name.replace(/\./g, '-'));
-        if (!select || !input || !window.fetch || !window.DOMParser) { return; }
+        var form = box.closest('form'), token = form && form.querySelector('input[name=_csrf]');
+        if (!select || !input || !form || !token || !window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
         button.type = 'button'; button.removeAttribute('name');
         function search() {
-          var q = '_picker=' + encodeURIComponent(name) + '&' + encodeURIComponent(input.name) + '=' + encodeURIComponent(input.value) +
-                  '&' + encodeURIComponent(name) + '=' + encodeURIComponent(select.value);
+          var body = new URLSearchParams();
+          body.set('_picker', name); body.set(input.name, input.value); body.set(name, select.value); body.set('_csrf', token.value);
           button.disabled = true;
-          fetch(window.location.pathname + '?' + q, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+          fetch(form.getAttribute('action'), { method: 'POST', credentials: 'same-origin', body: body,
+                                               headers: { Accept: 'text/html', 'Content-Type': 'application/x-www-form-urlencoded' } })
             .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
             .then(function (html) {
               var doc = new DOMParser().parseFromString(html, 'text/html');
