@@ -368,7 +368,7 @@ def test_a_large_office_finds_its_sponsor_in_place(browser, seeded_db, workdir):
         search.send_keys("sumber rejeki 123", Keys.ENTER)
         WebDriverWait(browser, 10).until(lambda d: "cocok" in d.find_element(By.ID, "sponsorId-q-hint").text)
         chosen = Select(browser.find_element(By.ID, "sponsorId")).first_selected_option
-        assert chosen.text == "PT Sumber Rejeki 123"
+        assert chosen.text.startswith("PT Sumber Rejeki 123 · ")      # results carry NIB/NPWP, else the address
         assert "sudah dipilih" in browser.find_element(By.ID, "sponsorId-q-hint").text
         assert browser.current_url == base + "/foreigners/new"
         assert browser.find_element(By.ID, "familyName").get_attribute("value") == "Suzuki"
