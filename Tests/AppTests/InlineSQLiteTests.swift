@@ -6,7 +6,7 @@ import Vapor
 
 /// Short reads run inline on SQLite (`InlineSQLite`): the same answers as through SQLiteNIO, no snapshot left behind,
 /// errors thrown, and a setting to turn it off.
-@Suite struct InlineSQLiteTests {
+@Suite(.enabled(if: onSQLite)) struct InlineSQLiteTests {
     func reader(_ app: Application) throws -> InlineSQLite {
         InlineSQLite(pool: try #require(app.inlineReads), logger: app.logger, eventLoop: app.eventLoopGroup.any())
     }
