@@ -1,7 +1,8 @@
 """Writes while a large agency list is stored and reconciled (issue 17, item 7), on SQLite: the real binary, the
-demo registry, four clients writing all the time the import runs — an officer's and a supervisor's daily-report
-entries, a sponsor's mandatory reports and the officer's decisions on them — and none of them may get a server
-error: every write transaction takes SQLite's write lock when it begins and waits for it, instead of failing with
+demo registry, six clients writing all the time the import runs — an officer's and a supervisor's daily-report
+entries, a sponsor's mandatory reports and the officer's decisions on them, the officer's edits of the registry
+(new people, with passport, permit and address, and their moves) and the registry feed's batches — and none of them
+may get a server error: every write transaction takes SQLite's write lock when it begins and waits for it, instead of failing with
 "database is locked" when another connection committed first. Every write that was answered must be stored once,
 and the audit chain must verify.
 
@@ -9,6 +10,7 @@ and the audit chain must verify.
 server starts from (a copy of the demo by default); docs/performance.md has the run with 200,000 rows on the import
 benchmark's 1,000,000-person registry and the release binary (`SINERGI_BIN`)."""
 import datetime
+import io
 import os
 import random
 import shutil
@@ -16,6 +18,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import zipfile
 import zoneinfo
 
 from conftest import BINARY, PASSWORD, api_token, call, env_for, free_port, serve
@@ -51,6 +54,20 @@ def agency_list(path, n):
             passport = f"Q{rng.randint(10_000_000, 99_999_999)}"
         lines.append(f"{family},{given},{sex},{dob or ''},{nat},{passport}")
     return ("\n".join(lines) + "\n").encode()
+
+
+def feed_batch(ref, today):
+    """A registry feed batch (.zip) bringing one new person, with a passport and an address."""
+    files = {
+        "foreigners.csv": f"person_ref,family_name,given_names,sex,date_of_birth,nationality,place_of_birth\n{ref},FEEDMANN,ANNA,F,1985-03-14,DEU,Hamburg\n",
+        "passports.csv": f"person_ref,number,issuing_country,issued_on,expires_on\n{ref},{ref.replace('-', '')[-9:]},DEU,2020-01-10,2030-01-09\n",
+        "addresses.csv": f"person_ref,line,village_code,valid_from\n{ref},Jl. Kenanga 5,35.16.05.2010,{today}\n",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr("batch/" + name, text)
+    return out.getvalue()
 
 
 class Writer(threading.Thread):
@@ -131,8 +148,37 @@ def test_writers_get_no_server_error_while_a_large_list_is_imported(seeded_db, w
             s, _ = call(base, "POST", f"/api/v1/sponsor-reports/{report}/review", officer, decision)
             return s, ((report, decision["decision"]) if s == 200 else None)
 
+        people = []     # (id, passport, permit, addresses added) of each person the officer recorded
+
+        def registry_edits(i):
+            """Even turns record a new person (passport, permit, address), odd ones move the last one."""
+            if i % 2 == 0 or not people:
+                tag = uuid.uuid4().hex[:7].upper()
+                passport, permit = f"DI{tag}", f"2C21DI{tag}"
+                s, r = call(base, "POST", "/api/v1/foreigners", officer,
+                            {"familyName": "DURING", "givenNames": f"IMPORT {i}", "sex": "M", "dateOfBirth": "1990-05-17", "nationality": "KOR",
+                             "passport": {"number": passport, "expiresOn": "2031-01-01"},
+                             "permit": {"number": permit, "type": "E23", "startOn": today, "endOn": "2027-12-31"},
+                             "address": {"line": f"Jl. Baru {i}", "villageCode": "35.16.05.2010", "validFrom": "2025-01-01"}, "reason": "Lapor datang"})
+                if s == 201:
+                    people.append([r["foreigner"]["id"], passport, permit, 0])
+                return s, (passport if s == 201 else None)
+            person = people[-1]
+            moved = (datetime.date(2025, 2, 1) + datetime.timedelta(days=person[3])).isoformat()   # one move a day
+            s, _ = call(base, "POST", f"/api/v1/foreigners/{person[0]}/addresses", officer,
+                        {"line": f"Jl. Pindah {i}", "villageCode": "35.16.05.2010", "validFrom": moved, "reason": "Pindah kos"})
+            if s == 201:
+                person[3] += 1
+            return s, (person[0] if s == 201 else None)
+
+        def feed_batches(i):
+            ref = f"DURING-{i}-{uuid.uuid4().hex[:6].upper()}"
+            s, r = call(base, "POST", "/api/v1/registry/batches", supervisor, raw=feed_batch(ref, today), content_type="application/zip")
+            return s, (ref if s == 201 and r["created"]["foreigners"] == 1 else None)
+
         writers = [Writer("officer entries", entries("officer", officer)), Writer("supervisor entries", entries("supervisor", supervisor)),
-                   Writer("sponsor reports", sponsor_reports), Writer("decisions", decisions)]
+                   Writer("sponsor reports", sponsor_reports), Writer("decisions", decisions),
+                   Writer("registry edits", registry_edits), Writer("feed batches", feed_batches)]
         for w in writers:
             w.start()
         time.sleep(1)
@@ -172,10 +218,20 @@ def test_writers_get_no_server_error_while_a_large_list_is_imported(seeded_db, w
             assert status == 200 and sorted(e["clientId"].lower() for e in full["entries"]) == sorted(w.written), w.name
         db = sqlite3.connect(path)
         statuses = dict(db.execute("SELECT status, COUNT(*) FROM sponsor_reports WHERE client_id LIKE 'during-import-%' GROUP BY status").fetchall())
+        recorded = {row[0].replace("-", "").lower(): row[1:] for row in db.execute(
+            "SELECT f.id, p.number, (SELECT COUNT(*) FROM stay_permits s WHERE s.foreigner_id = f.id), "
+            "(SELECT COUNT(*) FROM addresses a WHERE a.foreigner_id = f.id) FROM foreigners f JOIN passports p ON p.foreigner_id = f.id "
+            "WHERE f.family_name = 'DURING'").fetchall()}
+        fed = {row[0] for row in db.execute("SELECT person_ref FROM foreigners WHERE person_ref LIKE 'DURING-%'").fetchall()}
         db.close()
         accepted = sum(1 for _, d in writers[3].written if d == "accept")
         assert sum(statuses.values()) == len(writers[2].written), statuses
         assert statuses.get("accepted", 0) == accepted and statuses.get("returned", 0) == len(writers[3].written) - accepted, statuses
+        # Each person the officer recorded is there once, with passport, permit and every address added; each batch's person too.
+        assert len(recorded) == len(people) and sum(p[3] for p in people) >= 3, (len(recorded), len(people), sum(p[3] for p in people))
+        for pid, passport, _, moves in people:
+            assert recorded[pid.replace("-", "").lower()] == (passport, 1, 1 + moves), (pid, recorded[pid.replace("-", "").lower()], moves)
+        assert fed == set(writers[5].written), (len(fed), len(writers[5].written))
     finally:
         for w in writers:
             w.stop = True
