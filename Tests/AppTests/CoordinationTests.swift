@@ -8,13 +8,56 @@ import VaporTesting
 
 @Suite struct CoordinationTests {
     struct M: Decodable { struct D: Decodable { var text: String; var owner: String; var dueOn: String? }; var id: UUID; var status: String; var decisions: [D] }
-    struct T: Decodable { struct Msg: Decodable { var author: String; var body: String }; var messages: [Msg] }
+    struct T: Decodable { struct Msg: Decodable { var author: String; var body: String }; var messages: [Msg]; var total: Int; var page: Int; var per: Int }
     struct N: Decodable { struct I: Decodable { var id: UUID; var kind: String; var link: String; var read: Bool }; var items: [I]; var unread: Int }
 
     func send(_ app: Application, _ m: HTTPMethod, _ path: String, _ token: String, _ json: String? = nil) async throws -> TestingHTTPResponse {
         var h = bearer(token)
         if json != nil { h.contentType = .json }
         return try await app.testing().sendRequest(m, path, headers: h, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the API
+    /// pages the same way and counts them all.
+    @Test func aLongDiscussionShowsItsLatestMessagesAndPagesBack() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            let res = try await b.post("/meetings", form: ["title": "Rapat panjang", "regionCode": "35.16", "scheduledAt": "2026-12-05T10:00", "agenda": "Banyak pesan"])
+            let page = try #require(res.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(page.split(separator: "/").last!)))
+            let author = try #require(try await User.query(on: app.db).filter(\.$email == "supervisor@demo.sinergi.id").first()?.id)
+            let start = Date(timeIntervalSince1970: 1_796_000_000)
+            for n in 1...1_030 {        // more than the API's largest page
+                let m = ThreadMessage()
+                m.threadKind = "meeting"; m.threadID = id; m.authorID = author; m.body = "Pesan nomor \(n)."
+                m.createdAt = start.addingTimeInterval(Double(n) * 7)
+                try await m.create(on: app.db)
+            }
+            func bodies(_ html: String) -> [Int] {
+                html.split(separator: "Pesan nomor ").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+            }
+            // The page: the latest 50, in the order written, and a link to the 50 before them.
+            let shown = try await b.get(page)
+            #expect(bodies(shown.body.string) == Array(981...1_030))
+            #expect(shown.body.string.contains("50 dari 1030 pesan") && shown.body.string.contains("?page=2#thread"))
+            #expect(!shown.body.string.contains("Pesan berikutnya"))
+            let back = try await b.get(page + "?page=2")
+            #expect(bodies(back.body.string) == Array(931...980) && back.body.string.contains("Pesan berikutnya"))
+            let first = try await b.get(page + "?page=21")
+            #expect(bodies(first.body.string) == Array(1...30) && !first.body.string.contains("Pesan sebelumnya"))
+            #expect(bodies(try await b.get(page + "?page=99").body.string).isEmpty)
+            // The API: by default the latest 1,000, oldest first; a page further back has the rest.
+            let sup = try await apiToken(app, "supervisor@demo.sinergi.id")
+            let latest = try decode(T.self, try await send(app, .GET, "/api/v1/threads/meeting/\(id)", sup))
+            #expect(latest.total == 1_030 && latest.page == 1 && latest.per == 1_000)
+            #expect(latest.messages.map(\.body) == (31...1_030).map { "Pesan nomor \($0)." })
+            let rest = try decode(T.self, try await send(app, .GET, "/api/v1/threads/meeting/\(id)?page=2", sup))
+            #expect(rest.messages.map(\.body) == (1...30).map { "Pesan nomor \($0)." })
+            let small = try decode(T.self, try await send(app, .GET, "/api/v1/threads/meeting/\(id)?page=3&per=10", sup))
+            #expect(small.messages.map(\.body) == (1_001...1_010).map { "Pesan nomor \($0)." })
+            #expect(try await send(app, .GET, "/api/v1/threads/meeting/\(id)?per=1001", sup).status == .unprocessableEntity)
+        }
     }
 
     @Test func meetingMinutesThreadsAndNotificationsStayInTheRegion() async throws {

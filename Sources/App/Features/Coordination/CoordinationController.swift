@@ -134,8 +134,13 @@ enum CoordinationController {
         }
     }
 
-    static func messages(_ kind: ThreadKind, _ id: UUID, db: any Database) async throws -> [ThreadMessage] {
-        try await ThreadMessage.query(on: db).filter(\.$threadKind == kind.rawValue).filter(\.$threadID == id).sort(\.$createdAt).limit(1000).all()
+    /// One page of a discussion, counted from its newest message (page 1 is the latest `per`), in the order they
+    /// were written; and how many the discussion holds.
+    static func messages(_ kind: ThreadKind, _ id: UUID, _ paging: Paging, db: any Database) async throws -> (items: [ThreadMessage], total: Int) {
+        let thread = ThreadMessage.query(on: db).filter(\.$threadKind == kind.rawValue).filter(\.$threadID == id)
+        let total = try await thread.copy().count()
+        let newest = try await thread.sort(\.$createdAt, .descending).sort(\.$id, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
+        return (newest.reversed(), total)
     }
 
     /// One page of the meetings in scope, the latest first, and its pager.
@@ -180,7 +185,8 @@ enum CoordinationController {
         var agenda: String?; var minutes: String?; var status: String; var decisions: [DecisionDTO]
     }
     struct MessageDTO: Content { var id: UUID; var author: String; var body: String; var createdAt: Date }
-    struct ThreadDTO: Content { var kind: String; var id: UUID; var messages: [MessageDTO] }
+    /// A discussion's messages, oldest first: the latest `per` (page 1), or an earlier page; `total` counts them all.
+    struct ThreadDTO: Content { var kind: String; var id: UUID; var messages: [MessageDTO]; var total: Int; var page: Int; var per: Int }
 
     static func dto(_ m: Meeting, db: any Database) async throws -> MeetingDTO {
         let ds = try await MeetingDecision.query(on: db).filter(\.$meetingID == m.id!).all()
@@ -188,10 +194,11 @@ enum CoordinationController {
                           agenda: m.agenda, minutes: m.minutes, status: m.status, decisions: ds.map { DecisionDTO(id: $0.id!, text: $0.text, owner: $0.owner, ownerId: $0.ownerID, dueOn: $0.dueOn, status: $0.status, doneAt: $0.doneAt) })
     }
 
-    static func threadDTO(_ kind: ThreadKind, _ id: UUID, db: any Database) async throws -> ThreadDTO {
-        let ms = try await messages(kind, id, db: db)
+    static func threadDTO(_ kind: ThreadKind, _ id: UUID, _ paging: Paging, db: any Database) async throws -> ThreadDTO {
+        let (ms, total) = try await messages(kind, id, paging, db: db)
         let authors = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Array(Set(ms.map(\.authorID)))).all().map { ($0.id!, $0.displayName) })
-        return ThreadDTO(kind: kind.rawValue, id: id, messages: ms.map { MessageDTO(id: $0.id!, author: authors[$0.authorID] ?? "", body: $0.body, createdAt: $0.createdAt) })
+        return ThreadDTO(kind: kind.rawValue, id: id, messages: ms.map { MessageDTO(id: $0.id!, author: authors[$0.authorID] ?? "", body: $0.body, createdAt: $0.createdAt) },
+                         total: total, page: paging.page, per: paging.per)
     }
 
     /// `?page=&per=` (at most 100), newest first; `total` counts every meeting in scope.
@@ -242,7 +249,7 @@ enum CoordinationController {
 
     static func threadAPI(_ req: Request) async throws -> ThreadDTO {
         let t = try await thread(req.parameters.get("kind"), req.parameters.get("id", as: UUID.self), req)
-        return try await threadDTO(t.0, t.1, db: req.db)
+        return try await threadDTO(t.0, t.1, try Paging(req, defaultPer: 1000, maxPer: 1000), db: req.db)
     }
     struct PostInput: Content { var body: String? }
     static func postAPI(_ req: Request) async throws -> Response {

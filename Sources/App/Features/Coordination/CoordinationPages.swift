@@ -33,8 +33,11 @@ enum CoordinationPages {
     // MARK: discussion
 
     static func threadModel(_ kind: CoordinationController.ThreadKind, _ id: UUID, _ req: Request, state: FormState = FormState()) async throws -> CoordinationViews.ThreadModel {
-        let t = try await CoordinationController.threadDTO(kind, id, db: req.db)
-        return .init(kind: kind, id: id, messages: t.messages, state: state)
+        // A failed post shows its page again without the query: the newest messages, beside the message kept.
+        let paging = req.method == .GET ? try Paging(req, defaultPer: CoordinationViews.messagesShown, maxPer: CoordinationViews.messagesShown)
+                                         : Paging(page: 1, per: CoordinationViews.messagesShown)
+        let t = try await CoordinationController.threadDTO(kind, id, paging, db: req.db)
+        return .init(kind: kind, id: id, messages: t.messages, total: t.total, page: t.page, state: state)
     }
 
     static func post(_ req: Request) async throws -> Response {

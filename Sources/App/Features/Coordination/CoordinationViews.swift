@@ -10,17 +10,30 @@ enum CoordinationViews {
         var kind: CoordinationController.ThreadKind
         var id: UUID
         var messages: [CoordinationController.MessageDTO]
+        var total: Int
+        var page: Int
         var state: FormState
     }
+
+    /// Messages shown at once: the latest, with links to earlier ones.
+    static let messagesShown = 50
 
     static func thread(_ req: Request, _ t: ThreadModel) -> HTML {
         let lang = req.language
         let items: HTML = t.messages.html { m in
             "<li><strong>\(m.author)</strong> <span class=\"muted\">\(Views.time(m.createdAt, req))</span><br>\(m.body)</li>"
         }
+        let pages = max(1, (t.total + messagesShown - 1) / messagesShown)
+        let older: HTML = t.page < pages ? "<a rel=\"prev\" href=\"\(Views.pageLink(req, t.page + 1))#thread\">\(L10n.t("coord.older", lang))</a>" : ""
+        let newer: HTML = t.page > 1 ? "<a rel=\"next\" href=\"\(Views.pageLink(req, t.page - 1))#thread\">\(L10n.t("coord.newer", lang))</a>" : ""
+        let nav: HTML = t.total > messagesShown || t.page > 1
+            ? "<nav class=\"pager no-print\">\(older)<span>\(L10n.f("coord.messagesOf", lang, t.messages.count, t.total))</span>\(newer)</nav>" : ""
+        let list: HTML = t.messages.isEmpty
+            ? (t.total > 0 ? "<p class=\"muted\">\(L10n.t("coord.noOlder", lang))</p>" : "<p class=\"muted\">\(L10n.t("coord.noMessages", lang))</p>")
+            : "<ul class=\"messages\">\(items)</ul>"
         return """
         <section class="card thread" id="thread"><h2>\(L10n.t("meet.thread", lang))</h2>
-        \(t.messages.isEmpty ? "<p class=\"muted\">\(L10n.t("coord.noMessages", lang))</p>" as HTML : "<ul class=\"messages\">\(items)</ul>" as HTML)
+        \(nav)\(list)
         \(Form.open(req, action: CoordinationURL.messages(kind: .value(t.kind.rawValue), .id(t.id)).path, id: "message-form", state: t.state, classes: "no-print"))
         \(Form.field("body", label: L10n.t("meet.message", lang), state: t.state, kind: .textarea(rows: 2), required: true, attributes: "maxlength=\"4000\" class=\"plain\""))
         \(Form.submit(L10n.t("meet.send", lang), secondary: true))</form></section>
