@@ -61,6 +61,27 @@ def test_admin_creates_an_office_and_its_user_who_signs_in(browser, seeded_db, w
         assert "Kantor tersimpan" in main, main
         assert "Kota Kupang" in main and "53.71" in main
 
+        # The office's page has two forms: sending the regions' while its details hold an unsaved edit asks first.
+        name = browser.find_element(By.ID, "name")
+        name.send_keys(" (diubah)")
+        choose(browser, "regency-province", "53")
+        other = [v for v in browser.execute_script("return Array.from(document.getElementById('regency-regency').options).map(o => o.value);")
+                 if v and v != "53.71"][0]
+        choose(browser, "regency-regency", other)
+        browser.find_element(By.ID, "add-regency-submit").click()
+        asked = wait(browser, lambda d: d.switch_to.alert)
+        assert "belum disimpan" in asked.text, asked.text
+        asked.dismiss()
+        assert browser.find_element(By.ID, "name").get_attribute("value").endswith(" (diubah)")
+        assert "Wilayah ditambahkan" not in browser.find_element(By.TAG_NAME, "main").text
+        browser.find_element(By.ID, "add-regency-submit").click()
+        wait(browser, lambda d: d.switch_to.alert).accept()
+        wait(browser, lambda d: other in d.find_element(By.ID, "jurisdiction").text)
+        # Sending the form that holds the edit alone asks nothing.
+        browser.find_element(By.ID, "name").send_keys(" lagi")
+        browser.find_element(By.CSS_SELECTOR, "#office-form button[type=submit]:not([name])").click()
+        wait(browser, lambda d: "lagi" in d.find_element(By.TAG_NAME, "h1").text)
+
         browser.get(base + "/admin/users/new")
         browser.find_element(By.ID, "email").send_keys("petugas@kupang.imigrasi.go.id")
         browser.find_element(By.ID, "name").send_keys("Petugas Kupang")

@@ -8,6 +8,8 @@ extension L10n {
         "nav.group.incoming": ("Laporan & data masuk", "Reports & incoming data"),
         "nav.company": ("Perusahaan", "Company"),
         "form.checkFields": ("Ada isian yang perlu diperbaiki; lihat pesan di bawah kolomnya.", "Some fields need correcting; see the message under each."),
+        "form.unsavedElsewhere": ("Ada isian di formulir lain pada halaman ini yang belum disimpan dan akan hilang. Tetap kirim formulir ini?",
+                                  "Another form on this page has changes that are not saved and will be lost. Send this form anyway?"),
         "form.fileAgain": ("Berkas yang tadi dipilih belum terkirim: pilih lagi sebelum mengirim.", "The file you chose has not been sent: choose it again before you send."),
         "err.405": ("Metode permintaan ini tidak didukung di alamat ini.", "This request method is not supported at this address."),
         "err.409": ("Permintaan ini bertentangan dengan keadaan data saat ini.", "This request conflicts with the record's current state."),

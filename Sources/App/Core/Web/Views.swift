@@ -35,7 +35,7 @@ enum Views {
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         <script src="/static/ui.js" defer></script>
         </head>
-        <body>
+        <body data-msg-unsaved="\(L10n.t("form.unsavedElsewhere", lang))">
         <a class="skip" href="#main">\(L10n.t("nav.skip", lang))</a>
         <header class="top">
           <a class="brand" href="\(SiteURL.home.path)">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>

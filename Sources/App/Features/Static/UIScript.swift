@@ -1,6 +1,7 @@
 /// `/static/ui.js`: small enhancements for every page, each optional (every page works without them):
 /// the region picker's lists and type-to-search, print buttons (the content security policy allows no
-/// inline handlers), and menus that close when another opens.
+/// inline handlers), menus that close when another opens, and a question before a form is sent while another
+/// form on the page holds unsaved changes.
 enum UIScript {
     static let js = #"""
     (function () {
@@ -20,6 +21,24 @@ enum UIScript {
       document.addEventListener('click', function (ev) {
         $all('details.menu[open]').forEach(function (d) { if (!d.contains(ev.target)) { d.open = false; } });
       });
+
+      // A page with several forms (an office's details and its regions; a meeting's minutes and its discussion) sends
+      // one at a time, and what was typed in the others is lost: sending one while another holds changes the user made
+      // asks first. Only the user's own typing counts (this script fills lists itself); filters (GET) do not.
+      var unsaved = document.body.getAttribute('data-msg-unsaved');
+      function markChanged(ev) {
+        var f = ev.target && ev.target.form;
+        if (ev.isTrusted && f && (f.getAttribute('method') || 'get').toLowerCase() === 'post') { f.setAttribute('data-changed', ''); }
+      }
+      document.addEventListener('input', markChanged, true);
+      document.addEventListener('change', markChanged, true);
+      document.addEventListener('submit', function (ev) {
+        var others = $all('form[data-changed]').filter(function (f) { return f !== ev.target; });
+        if (!unsaved || others.length === 0) { return; }
+        if (window.confirm(unsaved)) { others.forEach(function (f) { f.removeAttribute('data-changed'); }); return; }
+        ev.preventDefault(); ev.stopImmediatePropagation();
+        others[0].scrollIntoView({ block: 'center' });
+      }, true);
 
       // Region picker.
       var LEVELS = ['province', 'regency', 'district', 'village'];
