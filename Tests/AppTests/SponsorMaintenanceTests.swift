@@ -31,7 +31,7 @@ import VaporTesting
         let nibPart = nib.map { #", "nib": "\#($0)""# } ?? ""
         let npwpPart = npwp.map { #", "npwp": "\#($0)""# } ?? ""
         let res = try await create(app, #"{"kind": "company", "name": "\#(name)", "address": "Jl. Raya Ngoro 1", "villageCode": "\#(v)", "reason": "Uji"\#(nibPart)\#(npwpPart)}"#)
-        #expect(res.status == .created, "\(res.body.string)")
+        #expect(res.status == .created, "\(name): \(res.body.string)")
         return try Self.iso(SponsorEditsController.DTO.self, res).id
     }
 
@@ -79,6 +79,64 @@ import VaporTesting
             #expect(try await RegistryEditTests.json(app, .POST, "/api/v1/sponsors", as: "agency@demo.sinergi.id", "{}").status == .forbidden)
             #expect(try await RegistryEditTests.json(app, .POST, "/api/v1/sponsors", as: "sponsor@demo.sinergi.id", "{}").status == .forbidden)
             #expect(try await AuditLog.verify(on: app.db).isSuccess)
+        }
+    }
+
+    /// A ★ beside a sponsor means "probably the same business": the same NIB or NPWP, or the same name in other
+    /// words; not a name that merely starts alike, and never two different NIBs.
+    @Test func likelyDuplicatesAreOneBusinessNotASimilarName() {
+        func sponsor(_ name: String, nib: String? = nil, npwp: String? = nil) -> Sponsor {
+            let s = Sponsor(); s.name = name; s.nib = nib; s.npwp = npwp; return s
+        }
+        let a = sponsor("PT. Sinar Mas Abadi", nib: "9120001234567", npwp: "01.234.567.8-601.000")
+        let same: [Sponsor] = [
+            sponsor("SINAR MAS ABADI, PT"),                                    // the legal form after the name
+            sponsor("CV Abadi Sinar Mas"),                                     // words in another order
+            sponsor("PT Sinar Mas Abadi Sejahtera"),                           // one word more
+            sponsor("PT Sinar Mas"),                                           // one word fewer
+            sponsor("PT Sinar Mass Abadi"),                                    // a typo
+            sponsor("PT Karya Baru", nib: "9120001234567"),                    // the same NIB, whatever the name
+            sponsor("PT Karya Baru", npwp: "012345678601000"),                 // the same NPWP, written without dots
+            sponsor("PT Sinar Mas Abadi", npwp: "01.234.567.8-602.000"),       // another branch of the same taxpayer
+            sponsor("PT Sinar Mas Abadi", nib: "9120001234576"),               // the NIB with two digits swapped
+            sponsor("PT Sinar Mas Abadi", nib: "9120001234568"),               // … or one digit wrong
+        ]
+        let notSame: [Sponsor] = [
+            sponsor("PT Sinar Maju Abadi"),                                    // one word another
+            sponsor("PT Jaya Sinar Mas Abadi Sentosa"),                        // two words more
+            sponsor("PT Mas Abadi"),                                           // not the same first word
+            sponsor("PT Sinar Mas Abadi", nib: "9120009999999"),               // another business by its NIB
+            sponsor("PT Sinar Mas Abadi", nib: "9120001239561"),               // two digits wrong
+            sponsor("PT Karya Baru", nib: "9120001234568"),                    // a NIB a typo away, another name
+            sponsor("PT Sinar Mas Abadi", npwp: "02.111.222.3-601.000"),       // another taxpayer
+        ]
+        for o in same { #expect(SponsorEdits.likeness(a, o) != nil, "\(o.name)") }
+        for o in notSame { #expect(SponsorEdits.likeness(a, o) == nil, "\(o.name)") }
+        #expect(SponsorEdits.likeness(sponsor("PT Sinar Mas"), sponsor("PT Sinar Maju")) == nil)
+        #expect(SponsorEdits.likeness(sponsor("PT Jaya Abadi"), sponsor("PT Sinar Jaya Abadi")) == nil)
+        // Numbers first, then the same words, then the closest names.
+        #expect(SponsorEdits.likeness(a, same[5])! > SponsorEdits.likeness(a, same[0])!)
+        #expect(SponsorEdits.likeness(a, same[0])! > SponsorEdits.likeness(a, same[4])!)
+    }
+
+    /// The merge form lists the likely duplicates first, marked ★, and only them.
+    @Test func theMergeFormStarsOnlyLikelyDuplicates() async throws {
+        try await withTestApp { app in
+            let kept = try await Self.created(app, name: "PT Sinar Mas Abadi", nib: "9120001234567")
+            _ = try await Self.created(app, name: "SINAR MAS ABADI, PT", nib: "9120001234576")
+            _ = try await Self.created(app, name: "PT Karya Baru Uji", nib: nil, npwp: "01.234.567.8-601.000")
+            _ = try await Self.created(app, name: "PT Sinar Maju Abadi", nib: "9120001234568")
+            _ = try await Self.created(app, name: "PT Sinar Mas Abadi Uji", nib: "9120009999999")
+            let k = try #require(try await Sponsor.find(kept, on: app.db))
+            k.npwp = "01.234.567.8-601.000"; try await k.save(on: app.db)
+            let b = Browser(app)
+            try await b.login(Self.officer)
+            let page = try await b.get("/sponsors/\(kept)/edit").body.string
+            let starred = page.components(separatedBy: "<option").dropFirst().compactMap { chunk in
+                let o = chunk.components(separatedBy: "</option>")[0]
+                return o.range(of: ">★ ").map { String(o[$0.upperBound...].prefix { $0 != "<" && $0 != "·" }).trimmingCharacters(in: .whitespaces) }
+            }
+            #expect(Set(starred) == ["SINAR MAS ABADI, PT", "PT Karya Baru Uji"], "\(starred)")
         }
     }
 

@@ -253,25 +253,65 @@ enum SponsorEdits {
 
     // MARK: - Merge
 
-    /// Likely duplicates of a sponsor in the user's scope: the same NIB or NPWP, or a name that reads the same
-    /// once legal forms are dropped ("PT. ABC Indonesia" and "ABC INDONESIA, PT"), best first.
+    /// Likely duplicates of a sponsor in the user's scope, best first (`likeness`).
     static func candidates(of s: Sponsor, _ req: Request, limit: Int = 20) async throws -> [Sponsor] {
-        let key = Reconciler.companyKey(s.name)
-        let first = key.split(separator: " ").first.map(String.init) ?? key
+        // Rows that may qualify: a name holding one of the first two words (a typo in one of them still finds it), or
+        // the same NIB or NPWP.
+        let words = Reconciler.companyKey(s.name).split(separator: " ").prefix(2).map { $0.lowercased().replacingOccurrences(of: "%", with: "") }
         let query = try ScopePolicy.sponsors(req).filter(\.$id != s.id!).filter(\.$kind == s.kind)
-        let nibD = digits(s.nib), npwpD = digits(s.npwp)
         query.group(.or) { or in
-            or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + first.lowercased().replacingOccurrences(of: "%", with: "") + "%")")))
+            for w in words where !w.isEmpty { or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + w + "%")"))) }
             if let n = s.nib { or.filter(\.$nib == n) }
             if let n = s.npwp { or.filter(\.$npwp == n) }
         }
-        let found = try await query.limit(500).all()
-        func score(_ o: Sponsor) -> Double {
-            if let a = nibD, a == digits(o.nib) { return 3 }
-            if let a = npwpD, a == digits(o.npwp) { return 3 }
-            return Similarity.jaroWinkler(key, Reconciler.companyKey(o.name))
+        let found = try await query.sort(\.$name).limit(2_000).all()
+        return found.compactMap { o in likeness(s, o).map { (o, $0) } }.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+    }
+
+    /// How likely two sponsors are one, or nil when they are not likely one (a merge moves every worker, report and
+    /// permit: a ★ must mean something).
+    /// - The same NIB, or the same NPWP: 3 (the numbers identify a business).
+    /// - Two NIBs, or two NPWPs' taxpayer parts (their first nine digits; the last six name the tax office and the
+    ///   branch), that differ by more than a typo (one digit wrong, or two next to each other swapped): not one.
+    /// - Otherwise the names, once legal forms, dots and commas are gone ("PT. ABC Indonesia" / "ABC INDONESIA, PT"):
+    ///   the same words in any order 2; else the first words alike and every word of the shorter name alike to its
+    ///   own word of the longer one (Jaro-Winkler ≥ 0.92: a typo, a letter dropped), with at most one word more —
+    ///   the mean of those similarities, less 0.05 for the extra word, from 0.9 up. "SINAR MAS" and "SINAR MAJU",
+    ///   or "JAYA ABADI" and "SINAR JAYA ABADI", are not one.
+    static func likeness(_ a: Sponsor, _ b: Sponsor) -> Double? {
+        let nib = (digits(a.nib), digits(b.nib)), npwp = (digits(a.npwp), digits(b.npwp))
+        if let x = nib.0, x == nib.1 { return 3 }
+        if let x = npwp.0, x == npwp.1 { return 3 }
+        if let x = nib.0, let y = nib.1, !typo(x, y) { return nil }
+        if let x = npwp.0, let y = npwp.1, !typo(String(x.prefix(9)), String(y.prefix(9))) { return nil }
+        let wa = Reconciler.companyKey(a.name).split(separator: " ").map(String.init)
+        let wb = Reconciler.companyKey(b.name).split(separator: " ").map(String.init)
+        guard !wa.isEmpty, !wb.isEmpty else { return nil }
+        if wa.sorted() == wb.sorted() { return 2 }
+        let (short, long) = wa.count <= wb.count ? (wa, wb) : (wb, wa)
+        guard long.count - short.count <= 1, Similarity.jaroWinkler(short[0], long[0]) >= 0.92 else { return nil }
+        var free = Array(long.indices), total = 0.0
+        for w in short {
+            guard let best = free.max(by: { Similarity.jaroWinkler(w, long[$0]) < Similarity.jaroWinkler(w, long[$1]) }) else { return nil }
+            let sim = Similarity.jaroWinkler(w, long[best])
+            guard sim >= 0.92 else { return nil }
+            total += sim
+            free.removeAll { $0 == best }
         }
-        return found.map { ($0, score($0)) }.filter { $0.1 >= 0.85 }.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+        let score = total / Double(short.count) - 0.05 * Double(long.count - short.count)
+        return score >= 0.9 ? score : nil
+    }
+
+    /// Whether two numbers are equal or one typo apart: one digit wrong, or two neighbours swapped.
+    static func typo(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        let diff = x.indices.filter { x[$0] != y[$0] }
+        switch diff.count {
+        case 0, 1: return true
+        case 2: return diff[1] == diff[0] + 1 && x[diff[0]] == y[diff[1]] && x[diff[1]] == y[diff[0]]
+        default: return false
+        }
     }
 
     /// Moves every reference of `merged` to `kept`, fills the kept record's empty fields from the duplicate,
