@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import SQLKit
 import Testing
@@ -65,9 +66,42 @@ import Vapor
         }
     }
 
+    /// The audit commit's own writer chains events after whatever the other connections wrote, and the chain verifies.
+    @Test func theAuditWriterChainsAfterTheOtherConnections() async throws {
+        try await withTestApp { app in
+            let writer = try #require(app.inlineAuditWriter)
+            func items(_ tag: String, _ n: Int) -> [AuditLog.Pending] {
+                (0..<n).map { i in
+                    AuditLog.Pending(entry: AuditEntry(action: "test.\(tag)", objectType: "t", objectID: "\(i)", purpose: "supervision", detail: "n=\(i) ü"),
+                                     actor: .system, requestID: "r-\(tag)-\(i)", time: app.clock.now())
+                }
+            }
+            let before = try await AuditEventRecord.query(on: app.db).count()
+            try await writer.append(items("a", 3))
+            try await AuditLog.appendBatch(items("b", 2), on: app.db)
+            try await writer.append(items("c", 60))
+            try await app.auditCommitter.record(items("d", 1), db: app.db, app: app)   // the server's path
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$id > Int64(before)).sort(\.$id).all()
+            #expect(events.map(\.action) == ["a", "a", "a", "b", "b"].map { "test.\($0)" } + Array(repeating: "test.c", count: 60) + ["test.d"])
+            #expect(events.map(\.id!) == Array(Int64(before + 1)...Int64(before + 66)))
+            #expect(events.first?.detail == "n=0 ü" && events.first?.purpose == "supervision" && events.first?.requestID == "r-a-0")
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + 66)))
+            // With the write lock held elsewhere, it gives up as busy after a moment and writes nothing.
+            try await whileAnotherConnectionHoldsTheWriteLock(app) {
+                do {
+                    try await writer.append(items("e", 1))
+                    Issue.record("written while the lock was held")
+                } catch {
+                    #expect(AuditSpool.isBusy(error), "\(error)")
+                }
+            }
+            #expect(try await AuditLog.verify(on: app.db) == .success(Int64(before + 66)))
+        }
+    }
+
     @Test func turnedOffEveryReadGoesThroughSQLiteNIO() async throws {
         try await withTestApp(seeded: false, extra: ["SINERGI_INLINE_READS": "off"]) { app in
-            #expect(app.inlineReads == nil)
+            #expect(app.inlineReads == nil && app.inlineAuditWriter == nil)
         }
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_INLINE_READS": "sometimes"]) }
     }

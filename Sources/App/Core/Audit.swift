@@ -100,10 +100,35 @@ enum AuditLog {
         let sql = tx as! any SQLDatabase
         let lockClause = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1\(unsafeRaw: lockClause)").first()
-        var seq = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditHash.genesis
-        var rows: [[any Encodable & Sendable]] = []
-        for item in items {
+        let rows = chain(items, after: try head?.decode(column: "seq", as: Int64.self) ?? 0,
+                         previous: try head?.decode(column: "hash", as: String.self) ?? AuditHash.genesis)
+        // Multi-row inserts, 50 rows (600 parameters) at a time: well under SQLite's and PostgreSQL's limits.
+        for start in stride(from: 0, to: rows.count, by: 50) {
+            var insert = sql.insert(into: "audit_events").columns(ChainRow.columns)
+            for r in rows[start..<min(start + 50, rows.count)] { insert = insert.values([r.seq as any Encodable & Sendable] + r.texts.map { $0 as any Encodable & Sendable }) }
+            try await insert.run()
+        }
+        let last = rows[rows.count - 1]
+        if head == nil {
+            try await sql.insert(into: "audit_head").columns("id", "seq", "hash").values(1, last.seq, last.hash).run()
+        } else {
+            try await sql.update("audit_head").set("seq", to: last.seq).set("hash", to: last.hash).where("id", .equal, 1).run()
+        }
+    }
+
+    /// One event as it is stored: its place in the chain, its content and the hashes linking it.
+    struct ChainRow: Sendable {
+        static let columns = ["seq", "occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail", "prev_hash", "hash"]
+        var seq: Int64
+        /// The other columns' values, in `columns`' order.
+        var texts: [String]
+        var hash: String { texts[texts.count - 1] }
+    }
+
+    /// `items` chained after the event `seq` whose hash is `previous`.
+    static func chain(_ items: [Pending], after seq: Int64, previous: String) -> [ChainRow] {
+        var seq = seq, previous = previous
+        return items.map { item in
             let e = item.entry
             seq += 1
             let stamp = item.stamp ?? Self.stamp(item.time)
@@ -111,20 +136,8 @@ enum AuditLog {
                 sequence: seq, occurredAt: stamp, actorID: item.actor.id, actorRole: item.actor.role, action: e.action,
                 objectType: e.objectType, objectID: e.objectID, purpose: e.purpose, requestID: item.requestID, detail: e.detail)
             let hash = AuditHash.chain(previous: previous, content: content)
-            rows.append([seq, stamp, item.actor.id, item.actor.role, e.action, e.objectType, e.objectID, e.purpose, item.requestID, e.detail, previous, hash])
-            previous = hash
-        }
-        // Multi-row inserts, 50 rows (600 parameters) at a time: well under SQLite's and PostgreSQL's limits.
-        for start in stride(from: 0, to: rows.count, by: 50) {
-            var insert = sql.insert(into: "audit_events")
-                .columns("seq", "occurred_at", "actor_id", "actor_role", "action", "object_type", "object_id", "purpose", "request_id", "detail", "prev_hash", "hash")
-            for r in rows[start..<min(start + 50, rows.count)] { insert = insert.values(r) }
-            try await insert.run()
-        }
-        if head == nil {
-            try await sql.insert(into: "audit_head").columns("id", "seq", "hash").values(1, seq, previous).run()
-        } else {
-            try await sql.update("audit_head").set("seq", to: seq).set("hash", to: previous).where("id", .equal, 1).run()
+            defer { previous = hash }
+            return ChainRow(seq: seq, texts: [stamp, item.actor.id, item.actor.role, e.action, e.objectType, e.objectID, e.purpose, item.requestID, e.detail, previous, hash])
         }
     }
 

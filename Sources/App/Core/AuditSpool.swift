@@ -78,7 +78,11 @@ final class AuditSpool: Sendable {
         try await lock.withLock {
             if !state.withLockedValue({ $0.waiting }) {
                 do {
-                    try await app.briefDB.writeTransaction { tx in try await AuditLog.append(items, on: tx) }
+                    if let writer = app.inlineAuditWriter {
+                        try await writer.append(items)
+                    } else {
+                        try await app.briefDB.writeTransaction { tx in try await AuditLog.append(items, on: tx) }
+                    }
                     return
                 } catch where Self.isBusy(error) {}
             }
@@ -136,6 +140,7 @@ final class AuditSpool: Sendable {
     }
 
     static func isBusy(_ error: any Error) -> Bool {
+        if let e = error as? InlineSQLite.Failure { return e.status == .serviceUnavailable }
         guard let e = error as? SQLiteError else { return false }
         switch e.reason {
         case .busy, .busyTimeout, .busyInSnapshot, .busyInRecovery, .locked: return true

@@ -52,7 +52,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        if let inline = InlineSQLite.path(config) { app.inlineReads = InlineSQLite.Pool(path: inline) }
+        if let inline = InlineSQLite.path(config) {
+            app.inlineReads = InlineSQLite.Pool(path: inline)
+            app.inlineAuditWriter = InlineSQLite.AuditWriter(path: inline)
+        }
         // Background work (imports, reconciliation) gets its own connections: SQLite has one
         // connection per event loop, and a long read or write there would stall the pages served on it.
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqliteJobs, isDefault: false)

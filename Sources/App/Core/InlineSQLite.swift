@@ -1,3 +1,4 @@
+import AuditChain
 import Logging
 import NIOCore
 import NIOConcurrencyHelpers
@@ -94,19 +95,24 @@ struct InlineSQLite: SQLDatabase {
         private var statements: [String: OpaquePointer] = [:]
         static let maxStatements = 64
 
-        init(path: String) throws {
+        /// A read-only connection, or (`writing`) one that writes and waits `busyMilliseconds` for the write lock.
+        init(path: String, writing: Bool = false, busyMilliseconds: Int = 2000) throws {
             var handle: OpaquePointer?
-            let rc = sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+            let rc = sqlite_nio_sqlite3_open_v2(path, &handle, (writing ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX, nil)
             guard rc == SQLITE_OK, let handle else {
                 let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
                 sqlite_nio_sqlite3_close_v2(handle)
                 throw Failure(code: rc, message: message)
             }
             db = handle
-            for pragma in ["PRAGMA query_only = 1", "PRAGMA busy_timeout = 2000", "PRAGMA mmap_size = \(sqliteMapBytes)"] {
+            let pragmas = writing ? ["PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] : ["PRAGMA query_only = 1"]
+            for pragma in pragmas + ["PRAGMA busy_timeout = \(busyMilliseconds)", "PRAGMA mmap_size = \(sqliteMapBytes)"] {
                 sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
             }
         }
+
+        /// Whether a transaction is open (after a failed statement inside one, to roll it back).
+        var inTransaction: Bool { sqlite_nio_sqlite3_get_autocommit(db) == 0 }
 
         deinit {
             for s in statements.values { sqlite_nio_sqlite3_finalize(s) }
@@ -181,6 +187,59 @@ struct InlineSQLite: SQLDatabase {
     }
 }
 
+extension InlineSQLite {
+    /// The audit group commit's writes on SQLite (`AuditSpool.commit`): one connection of its own and one thread of its
+    /// own, statements prepared once. Through SQLiteNIO a commit was five statements (begin, the chain's head, the
+    /// events, the head, commit), each sent to its thread pool and back and each prepared afresh: now one trip.
+    /// Waits `AuditSpool.briefBusyMilliseconds` for the write lock, then fails as busy (the events go to the spool).
+    final class AuditWriter: @unchecked Sendable {   // its connection is used under its lock, on its one thread
+        private let thread = NIOThreadPool(numberOfThreads: 1)
+        private let connection: NIOLockedValueBox<Connection?>
+        private let path: String
+
+        init(path: String) {
+            self.path = path
+            connection = NIOLockedValueBox(nil)
+            thread.start()
+        }
+
+        /// Chains `items` after the head and commits them in one transaction.
+        func append(_ items: [AuditLog.Pending]) async throws {
+            guard !items.isEmpty else { return }
+            try await thread.runIfActive { try self.write(items) }
+        }
+
+        private func write(_ items: [AuditLog.Pending]) throws {
+            try connection.withLockedValue { box in
+                let c = try box ?? Connection(path: path, writing: true, busyMilliseconds: AuditSpool.briefBusyMilliseconds)
+                box = c
+                do {
+                    try c.query("BEGIN IMMEDIATE", []) { _ in }
+                    var head: (seq: Int64, hash: String)?
+                    try c.query("SELECT seq, hash FROM audit_head WHERE id = 1", []) { row in
+                        if case .integer(let seq) = row.values[0], case .text(let hash) = row.values[1] { head = (Int64(seq), hash) }
+                    }
+                    let rows = AuditLog.chain(items, after: head?.seq ?? 0, previous: head?.hash ?? AuditHash.genesis)
+                    let insert = "INSERT INTO audit_events (\(AuditLog.ChainRow.columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: AuditLog.ChainRow.columns.count).joined(separator: ", ")))"
+                    for r in rows { try c.query(insert, [.integer(Int(r.seq))] + r.texts.map { .text($0) }) { _ in } }
+                    let last = rows[rows.count - 1]
+                    try c.query("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                                [.integer(Int(last.seq)), .text(last.hash)]) { _ in }
+                    try c.query("COMMIT", []) { _ in }
+                } catch {
+                    if c.inTransaction { try? c.query("ROLLBACK", []) { _ in } }
+                    throw error
+                }
+            }
+        }
+
+        func close() {
+            connection.withLockedValue { $0 = nil }
+            try? thread.syncShutdownGracefully()
+        }
+    }
+}
+
 /// A row read by `InlineSQLite`, decoded as SQLiteKit decodes its own.
 struct InlineRow: SQLRow {
     let names: [String]
@@ -220,6 +279,15 @@ extension Request {
 }
 
 extension Application {
+    private struct WriterKey: StorageKey { typealias Value = InlineSQLite.AuditWriter }
+    /// The audit group commit's own writer on SQLite (`configure`, with the inline reads), closed when the application stops.
+    var inlineAuditWriter: InlineSQLite.AuditWriter? {
+        get { storage[WriterKey.self] }
+        set {
+            if let newValue { storage.set(WriterKey.self, to: newValue, onShutdown: { $0.close() }) } else { storage[WriterKey.self] = nil }
+        }
+    }
+
     private struct PoolKey: StorageKey { typealias Value = InlineSQLite.Pool }
     /// The inline readers' connections (`configure`), closed when the application stops.
     var inlineReads: InlineSQLite.Pool? {
