@@ -182,6 +182,15 @@ import VaporTesting
         }
     }
 
+    /// A time as typed on a phone's number pad is understood the way the pages write times; the API keeps HH:MM.
+    @Test func aTimeTypedWithADotOrWithoutSeparatorIsTaken() {
+        let typed = ["09.30": "09:30", "9.30": "09:30", "9:30": "09:30", "0930": "09:30", "930": "09:30", " 21,05 ": "21:05",
+                     "9": "09:00", "23.59": "23:59", "00:00": "00:00", "7-45": "07:45"]
+        for (raw, want) in typed { #expect(DailyReportPages.typedTime(raw) == want, "\(raw)") }
+        for raw in ["24.00", "9.60", "12345", "9.3", "nine", "09:30:00", "", "١٠:٣٠"] { #expect(DailyReportPages.typedTime(raw) == raw, "\(raw)") }
+        #expect(DailyReportPages.typedTime(nil) == nil)
+    }
+
     /// The web entry form after an error: everything typed is still there and each message stands beside
     /// its own field, in Indonesian; nothing is stored.
     @Test func anInvalidWebEntryKeepsItsInputAndShowsTheErrorBesideItsField() async throws {
@@ -195,7 +204,7 @@ import VaporTesting
                                                                  "personName": "JOHN DOE", "note": "Penginapan dekat pasar", "finding": "overstay"])
             #expect(bad.status == .unprocessableEntity)
             let html = bad.body.string
-            #expect(html.contains("<p class=\"field-error\" id=\"time-error\">Jam: tulis jam sebagai JJ:MM (00:00–23:59).</p>"))
+            #expect(html.contains("<p class=\"field-error\" id=\"time-error\">Jam: tulis jam antara 00.00 dan 23.59, mis. 09.30.</p>"))
             #expect(html.contains("id=\"time\" name=\"time\" required aria-required=\"true\" aria-describedby=\"time-hint time-error\" aria-invalid=\"true\""))
             #expect(html.contains("value=\"25:00\"") && html.contains("value=\"JOHN DOE\"") && html.contains(">Penginapan dekat pasar</textarea>"))
             #expect(html.contains("value=\"\(client)\""))                                     // the same entry when sent again

@@ -80,6 +80,16 @@ import VaporTesting
             #expect(sent.status == .created)
             let code = try #require(sent.body.string.firstMatch(of: /LPR-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/)).output
             #expect(try await citizen.get("/lapor/status?code=\(code)").body.string.contains(L10n.t("report.status.received", .id)))
+            // As a citizen may type it: small letters, without hyphens or the prefix, with spaces.
+            let bare = String(code.dropFirst(4)).replacingOccurrences(of: "-", with: "")
+            for typed in [bare.lowercased(), "LPR" + bare, String(code).replacingOccurrences(of: "-", with: " ").lowercased(), String(code.dropFirst(4))] {
+                let page = try await citizen.get("/lapor/status?code=\(typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)").body.string
+                #expect(page.contains(L10n.t("report.status.received", .id)), "\(typed)")
+            }
+            #expect(try await citizen.get("/lapor/status?code=\(bare.dropLast())").body.string.contains(L10n.t("report.unknownCode", .id)))
+            // The sign-in page, where a citizen who only knows the address lands, leads to the form and the status.
+            let signIn = try await citizen.get("/login").body.string
+            #expect(signIn.contains("href=\"/lapor\" id=\"report-link\"") && signIn.contains("href=\"/lapor/status\" id=\"status-link\""))
             let forged = try await citizen.post("/lapor", form: ["description": "x"], csrf: false)
             #expect(forged.status == .forbidden)
 

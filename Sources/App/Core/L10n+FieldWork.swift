@@ -12,7 +12,7 @@ extension L10n {
         "flash.task.done": ("Tugas ditandai selesai.", "Task marked done."),
         // Daily reports.
         "fw.placeFilterHint": ("Pilih kecamatan atau kelurahan/desa.", "Choose a district or a village."),
-        "fw.timeHint": ("Jam setempat, mis. 09:30.", "Local time, e.g. 09:30."),
+        "fw.timeHint": ("Jam setempat, mis. 09.30 atau 0930.", "Local time, e.g. 09.30 or 0930."),
         "fw.commentHint": ("Wajib bila laporan dikembalikan.", "Required when the report is returned."),
         "fw.noEntries": ("Belum ada kegiatan pada laporan ini.", "No entries in this report yet."),
         "fw.photoAlt": ("Foto kegiatan pukul", "Photo of the entry at"),

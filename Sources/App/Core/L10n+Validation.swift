@@ -16,7 +16,7 @@ extension L10n {
         "v.dayOrder": ("{field} tidak boleh sebelum {1}.", "{field} must not be before {1}."),
         "v.month": ("{field}: tulis bulan, mis. 2026-12.", "{field} must be a month written YYYY-MM, e.g. 2026-12."),
         "v.moment": ("{field}: isi tanggal dan jam, mis. 2 Des 2026 18.30.", "{field} must be a date and time: local time YYYY-MM-DDTHH:MM, or ISO 8601 with a zone."),
-        "v.time": ("{field}: tulis jam sebagai JJ:MM (00:00–23:59).", "{field} must be a time written HH:MM (00:00–23:59)."),
+        "v.time": ("{field}: tulis jam antara 00.00 dan 23.59, mis. 09.30.", "{field} must be a time written HH:MM (00:00–23:59)."),
         "v.notFuture": ("{field} tidak boleh di masa depan.", "{field} must not be in the future."),
         "v.notPast": ("{field} tidak boleh di masa lalu.", "{field} must not be in the past."),
         "v.withinPastYear": ("{field} harus dalam satu tahun terakhir dan tidak di masa depan.", "{field} must lie within the past year and not in the future."),

@@ -22,6 +22,12 @@ enum AuthViews {
           </form>
           <p><a href="\(AccountURL.forgot.path)" id="forgot-link">\(L10n.t("pwlink.forgot", lang))</a></p>
         </section>
+        <section class="card narrow" id="citizens">
+          <h2>\(L10n.t("login.citizens", lang))</h2>
+          <p>\(L10n.t("login.citizensHint", lang))</p>
+          <p><a class="button" href="\(SiteURL.lapor.path)" id="report-link">\(L10n.t("report.title", lang))</a></p>
+          <p><a href="\(SiteURL.laporStatus.path)" id="status-link">\(L10n.t("report.checkStatus", lang))</a></p>
+        </section>
         """, status: status)
     }
 }

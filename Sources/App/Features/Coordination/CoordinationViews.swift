@@ -21,7 +21,7 @@ enum CoordinationViews {
     static func thread(_ req: Request, _ t: ThreadModel) -> HTML {
         let lang = req.language
         let items: HTML = t.messages.html { m in
-            "<li><strong>\(m.author)</strong> <span class=\"muted\">\(Views.time(m.createdAt, req))</span><br>\(m.body)</li>"
+            "<li><strong>\(m.author)</strong> <span class=\"muted\">\(Views.time(m.createdAt, req))</span><br><span class=\"multiline\">\(m.body)</span></li>"
         }
         let pages = max(1, (t.total + messagesShown - 1) / messagesShown)
         let older: HTML = t.page < pages ? "<a rel=\"prev\" href=\"\(Views.pageLink(req, t.page + 1))#thread\">\(L10n.t("coord.older", lang))</a>" : ""
@@ -164,7 +164,7 @@ enum CoordinationViews {
         <dt>\(L10n.t("dash.region", lang))</dt><dd id="meeting-region">\(CoordinationForm.place(x.regionCode, m.places))</dd>
         <dt>\(L10n.t("lph.place", lang))</dt><dd>\(x.place)</dd><dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="meeting-status">\(L10n.t("meet.status.\(x.status)", lang))</dd>
-        <dt>\(L10n.t("meet.agenda", lang))</dt><dd>\(x.agenda)</dd>\(x.minutes.map { "<dt>\(L10n.t("meet.minutes", lang))</dt><dd id=\"meeting-minutes\">\($0)</dd>" as HTML } ?? "")</dl>
+        <dt>\(L10n.t("meet.agenda", lang))</dt><dd class="multiline">\(x.agenda)</dd>\(x.minutes.map { "<dt>\(L10n.t("meet.minutes", lang))</dt><dd id=\"meeting-minutes\" class=\"multiline\">\($0)</dd>" as HTML } ?? "")</dl>
         \(decisionTable)
         \(x.minutes != nil ? CoordinationForm.printButton(L10n.t("coord.printMinutes", lang)) : "")
         \(minutesForm)

@@ -181,11 +181,29 @@ enum DailyReportPages {
         return (a, b)
     }
 
+    /// A time as an officer types it on a phone — `09.30` (how the pages write times), `9:30`, `0930`, `930`, `9` — as
+    /// `HH:MM`; anything else as typed, for the check to name. (The API takes `HH:MM` only, as documented.)
+    static func typedTime(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        let t = raw.trimmingCharacters(in: .whitespaces)
+        let parts = t.split(omittingEmptySubsequences: false, whereSeparator: { ":.,- ".contains($0) })
+        let digits = { (p: Substring) in p.allSatisfy { $0.isASCII && $0.isNumber } }
+        var hour: Int?, minute: Int?
+        if parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2, parts.allSatisfy(digits) {
+            hour = Int(parts[0]); minute = Int(parts[1])
+        } else if parts.count == 1, t.allSatisfy({ $0.isASCII && $0.isNumber }), (1...4).contains(t.count) {
+            let n = Int(t)!
+            (hour, minute) = t.count <= 2 ? (n, 0) : (n / 100, n % 100)
+        }
+        guard let h = hour, let m = minute, (0...23).contains(h), (0...59).contains(m) else { return raw }
+        return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
+    }
+
     /// One entry from the web form or the field app, checked; a registry passport links the foreigner.
     static func validEntry(_ f: EntryForm, _ req: Request) async throws -> DailyReportsController.ValidEntry {
         let (lat, lon) = try coordinates(f)
         let input = DailyReportsController.EntryInput(
-            clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: f.time, kelurahanCode: f.village, place: f.place, latitude: lat, longitude: lon,
+            clientId: f.clientId.flatMap(UUID.init(uuidString:)), time: typedTime(f.time), kelurahanCode: f.village, place: f.place, latitude: lat, longitude: lon,
             activity: f.activity, foreignerId: nil, personName: f.personName, personNationality: f.personNationality, personPassport: f.personPassport,
             finding: f.finding, followUp: f.followUp, note: f.note)
         var v = try await DailyReportsController.validate(input, index: nil, req)

@@ -172,7 +172,7 @@ enum DailyReportViews {
           <input type="hidden" name="clientId" value="\(s.value("clientId"))">
           <div class="grid two">
             \(Form.field("time", label: L10n.t("lph.time", lang), state: s, required: true, hint: L10n.t("fw.timeHint", lang),
-                         attributes: "inputmode=\"numeric\" maxlength=\"5\" placeholder=\"09:30\" autocomplete=\"off\""))
+                         attributes: "inputmode=\"decimal\" maxlength=\"5\" placeholder=\"09.30\" autocomplete=\"off\""))
             \(Form.field("activity", label: L10n.t("lph.activity", lang), state: s, kind: .select(activities(lang)), required: true))
           </div>
           \(picker)

@@ -195,8 +195,8 @@ enum OperationViews {
         <dt>\(L10n.t("op.area", lang))</dt><dd id="operation-area">\(CoordinationForm.place(op.areaCode, m.places))</dd>
         <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="operation-status">\(L10n.t("op.status.\(op.status)", lang))</dd>
-        \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd>\(op.participants)</dd>" as HTML : "")
-        \(m.canRecord && d.summary != nil ? "<dt>\(L10n.t("op.summary", lang))</dt><dd id=\"operation-summary\">\(d.summary)</dd>" as HTML : "")</dl>
+        \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd class=\"multiline\">\(op.participants)</dd>" as HTML : "")
+        \(m.canRecord && d.summary != nil ? "<dt>\(L10n.t("op.summary", lang))</dt><dd id=\"operation-summary\" class=\"multiline\">\(d.summary)</dd>" as HTML : "")</dl>
         \(aggregate(d.results, lang))
         \(CoordinationForm.printButton(L10n.t("coord.printOperation", lang)))
         \(details)

@@ -31,7 +31,7 @@ enum PublicReportViews {
         let lang = req.language
         return Views.page(req, title: L10n.t("report.title", lang), body: """
         <section class="card narrow"><h1>\(L10n.t("report.thanks", lang))</h1>
-        <p>\(L10n.t("report.yourCode", lang))</p><p class="stat" id="tracking-code">\(code)</p>
+        <p>\(L10n.t("report.yourCode", lang))</p><p class="stat nowrap" id="tracking-code">\(code)</p>
         <p class="no-print"><button type="button" class="secondary" data-print>\(L10n.t("action.print", lang))</button></p>
         <p><a href="\(SiteURL.laporStatus.with(["code": code]))">\(L10n.t("report.checkStatus", lang))</a></p></section>
         """, status: .created)
@@ -90,7 +90,7 @@ enum PublicReportViews {
                   \(Form.field("passport", label: L10n.t("pr.passport", lang), state: state, id: "passport-\(r.trackingCode)"))<button type="submit" class="secondary">\(L10n.t("pr.link", lang))</button></form>
                   \(Form.open(req, action: triage, id: "close-\(r.trackingCode)", classes: "triage"))<input type="hidden" name="action" value="close">
                   \(Form.field("outcome", label: L10n.t("pr.outcome", lang), state: state, required: true, id: "outcome-\(r.trackingCode)"))<button type="submit">\(L10n.t("pr.close", lang))</button></form>
-                  <a href="\(SiteURL.tasks.with(["report": r.trackingCode]))">\(L10n.t("pr.toTask", lang))</a>
+                  \(ScopePolicy.maySupervise(req.principal) ? "<a href=\"\(SiteURL.tasks.with(["report": r.trackingCode]))\">\(L10n.t("pr.toTask", lang))</a>" as HTML : "")
                   """
             let photo: HTML = m.withPhoto.contains(id)
                 ? "<br><a href=\"\(SiteURL.publicReportPhoto(.id(id)).path)\"><img class=\"thumb\" src=\"\(SiteURL.publicReportPhoto(.id(id)).path)\" alt=\"\(L10n.t("report.photoOf", lang)) \(r.trackingCode)\"></a>"

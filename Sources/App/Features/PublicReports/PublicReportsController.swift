@@ -139,6 +139,15 @@ enum PublicReportsController {
         return "LPR-" + String(raw[0..<4]) + "-" + String(raw[4..<8]) + "-" + String(raw[8..<12])
     }
 
+    /// A tracking code as a citizen may type it — any case, without the hyphens or the `LPR` prefix, with spaces or
+    /// other separators — written as the server wrote it; nil when it cannot be one.
+    static func typedCode(_ raw: String) -> String? {
+        var chars = Array(raw.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        if chars.count == 15, chars.starts(with: "LPR") { chars.removeFirst(3) }
+        guard chars.count == 12 else { return nil }
+        return "LPR-" + String(chars[0..<4]) + "-" + String(chars[4..<8]) + "-" + String(chars[8..<12])
+    }
+
     struct Created: Content { var trackingCode: String }
     struct Status: Content { var status: String }
 
@@ -293,7 +302,8 @@ enum PublicReportsController {
     }
 
     static func statusPage(_ req: Request) async throws -> Response {
-        let code = (req.queryValue("code") ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let typed = (req.queryValue("code") ?? "").trimmingCharacters(in: .whitespaces)
+        let code = typedCode(typed) ?? typed.uppercased()
         var status: String??
         if !code.isEmpty { status = .some(try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first()?.status) }
         return PublicReportViews.status(req, code: code, found: status)

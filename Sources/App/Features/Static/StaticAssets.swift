@@ -148,6 +148,8 @@ enum StaticAssets {
     .hp { position:absolute; left:-10000px; width:1px; height:1px; overflow:hidden; }
     .grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(200px, 1fr)); gap:1rem; }
     .stat { font-size:2rem; font-weight:700; }
+    .stat.nowrap { white-space:nowrap; font-size:clamp(1.1rem, 6.5vw, 2rem); font-variant-numeric:tabular-nums; }
+    .multiline { white-space:pre-line; }
     .stat-label { color:var(--muted); }
     .muted { color:var(--muted); }
     .notice { background:#eef4fb; border-left:4px solid var(--brand); padding:.6rem .8rem; margin-bottom:1rem; }
