@@ -295,7 +295,7 @@ struct AlertFixture {
             try await officer.login("officer@demo.sinergi.id")
             // The test server's scheduler is off: the page says so, and that cron runs the scan.
             let page = try await officer.get("/warnings")
-            #expect(page.status == .ok && page.body.string.contains("SINERGI_SCHEDULER=off") && page.body.string.contains("Pemindaian belum pernah dijalankan."))
+            #expect(page.status == .ok && page.body.string.contains("dijadwalkan oleh administrator sistem") && !page.body.string.contains("SINERGI_") && page.body.string.contains("Pemindaian belum pernah dijalankan."))
             #expect(!page.body.string.contains("id=\"run-scan\""))
             // With the scheduler on, the hour from the configuration.
             app.config.schedulerEnabled = true; app.config.alertsHour = 6

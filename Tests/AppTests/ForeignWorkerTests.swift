@@ -95,7 +95,7 @@ import VaporTesting
             #expect(try await RPTKA.query(on: app.db).count() == 0)
             // An end before the start: beside "valid to".
             let order = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2027-01-01", "validTo": "2026-01-01", "positions": "Engineer | 2"])
-            #expect(order.status == .unprocessableEntity && order.body.string.contains("id=\"validTo-error\">Berlaku sampai tidak boleh sebelum 2027-01-01."))
+            #expect(order.status == .unprocessableEntity && order.body.string.contains("id=\"validTo-error\">Berlaku sampai tidak boleh sebelum 1 Jan 2027."))
             let ok = try await b.post("/portal/tka/rptka", form: ["number": "B.3/9", "validFrom": "2026-01-01", "validTo": "2027-01-01", "positions": "Engineer | 2\nWelder | 1"])
             #expect(ok.status == .seeOther)
             let page = try await b.get("/portal/tka")

@@ -20,7 +20,7 @@ import VaporTesting
             #expect(day.body.string.contains("id=\"day-error\">Tanggal: tulis tanggal yang ada") && day.body.string.contains("value=\"2026-02-30\""))
             #expect(day.body.string.contains("id=\"run-scan\""))   // the rest of the page is still there
             let range = try await b.get("/daily-reports?from=2026-12-10&to=2026-12-01")
-            #expect(range.status == .unprocessableEntity && range.body.string.contains("Sampai tidak boleh sebelum 2026-12-10"))
+            #expect(range.status == .unprocessableEntity && range.body.string.contains("Sampai tidak boleh sebelum 10 Des 2026"))
             #expect(try await b.get("/daily-reports?from=2026-02-30").body.string.contains("Dari: tulis tanggal yang ada"))
         }
     }

@@ -103,6 +103,9 @@ import Vapor
         try await withTestApp(seeded: false, extra: ["SINERGI_INLINE_READS": "off"]) { app in
             #expect(app.inlineReads == nil && app.inlineAuditWriter == nil)
         }
+        try await withTestApp(seeded: false, extra: ["SINERGI_INLINE_READS": "reads"]) { app in
+            #expect(app.inlineReads != nil && app.inlineAuditWriter == nil)
+        }
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SINERGI_INLINE_READS": "sometimes"]) }
     }
 }

@@ -158,6 +158,31 @@ import VaporTesting
         }
     }
 
+    /// A number registered with another office: the field page says so and which office (nothing about the person),
+    /// so that "not in my jurisdiction" is not read as "not registered"; a number nobody has says that instead.
+    @Test func aNumberRegisteredWithAnotherOfficeSaysWhich() async throws {
+        try await withTestApp { app in
+            let f = try await prepare(app, family: "KIM", given: "MIN JUN", dob: "1980-03-05", passport: "M10203040")
+            let office = try #require(try await OfficeJurisdiction.query(on: app.db).filter(\.$regencyCode == (f.regencyCode ?? "")).with(\.$office).first()).office.name
+            let b = Browser(app)
+            try await b.login("officer.jaksel@demo.sinergi.id")
+            let elsewhere = try await b.get("/lookup?passport=m1020-3040&purpose=fieldCheck").body.string
+            #expect(elsewhere.contains("id=\"lookup-elsewhere\"") && elsewhere.contains(office), "\(office)")
+            #expect(!elsewhere.contains("KIM") && !elsewhere.contains(f.id!.uuidString))
+            let events = try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.lookup").sort(\.$id, .descending).first()
+            #expect(events?.detail == "passport no result; registered with another office" && events?.purpose == "fieldCheck")
+            let nobody = try await b.get("/lookup?passport=ZZ9999999").body.string
+            #expect(nobody.contains("id=\"lookup-empty\"") && nobody.contains("tidak ada orang asing lain yang terdaftar dengan nomor paspor ini"))
+            let byName = try await b.get("/lookup?name=nobody+atall").body.string
+            #expect(byName.contains("id=\"lookup-empty\"") && !byName.contains("nomor paspor ini") && !byName.contains("lookup-elsewhere"))
+            // The officer of the record's own office sees the record, not the notice.
+            let own = Browser(app)
+            try await own.login("officer@demo.sinergi.id")
+            let found = try await own.get("/lookup?passport=M10203040").body.string
+            #expect(found.contains("/foreigners/\(f.id!.uuidString)") && !found.contains("lookup-elsewhere"))
+        }
+    }
+
     @Test func phonePageShowsTheStatusAtAGlance() async throws {
         try await withTestApp { app in
             let f = try await prepare(app, family: "ZHANG", given: "WEI", dob: "1985-07-09", passport: "E99887766")

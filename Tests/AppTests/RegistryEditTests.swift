@@ -185,6 +185,13 @@ import VaporTesting
                                                                                       "dateOfBirth": f.dateOfBirth ?? "", "passportNumber": f.passportNumber ?? "", "sex": f.sex])
             #expect(same.status == .seeOther)
             #expect(try await b.get(same.headers.first(name: .location) ?? "").body.string.contains("Tidak ada yang berubah."))
+            // A name and the sex changed together: the sex is saved at once, the name waits, and the message says both.
+            let other = f.sex == "M" ? "F" : "M"
+            let both = try await b.post("/foreigners/\(f.id!)/edit/identity", form: ["familyName": "Lain Lagi", "givenNames": f.givenNames, "nationality": f.nationality,
+                                                                                      "dateOfBirth": f.dateOfBirth ?? "", "passportNumber": f.passportNumber ?? "", "sex": other, "reason": "Salah ketik"])
+            #expect(both.status == .seeOther && both.headers.setCookie?["sinergi_flash"]?.string == "flash.reg.partlyPending")
+            let after = try await Foreigner.find(f.id!, on: app.db)
+            #expect(after?.sex == other && after?.familyName == f.familyName)
             // A permit change with neither a new end nor a status says to give one of them.
             let permit = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
             let neither = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "reason": "Cek"])

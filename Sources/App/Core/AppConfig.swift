@@ -41,6 +41,9 @@ public struct AppConfig: Sendable {
     /// Whether short SQLite reads (a token's principal, a passport look-up, a record by id) run on the asking thread
     /// through statements prepared once (SINERGI_INLINE_READS, default on; see `InlineSQLite`); off, through SQLiteNIO.
     public var inlineReads: Bool = true
+    /// Whether the audit group commit writes through its own connection and thread (`InlineSQLite.AuditWriter`);
+    /// `SINERGI_INLINE_READS=reads` keeps the reads inline and the commit on SQLiteNIO, to measure the two apart.
+    public var inlineAuditWriter: Bool = true
     /// The key file that would be read if `SINERGI_SECRET_KEY` were unset: a second key there is warned about.
     public var unusedKeyFile: String?
     /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
@@ -196,9 +199,10 @@ public struct AppConfig: Sendable {
         case let other: throw Invalid(variable: "SINERGI_SCHEDULER", problem: "must be on or off (got \"\(other)\")")
         }
         switch env["SINERGI_INLINE_READS"]?.lowercased() ?? "on" {
-        case "on", "": config.inlineReads = true
-        case "off": config.inlineReads = false
-        case let other: throw Invalid(variable: "SINERGI_INLINE_READS", problem: "must be on or off (got \"\(other)\")")
+        case "on", "": (config.inlineReads, config.inlineAuditWriter) = (true, true)
+        case "reads": (config.inlineReads, config.inlineAuditWriter) = (true, false)
+        case "off": (config.inlineReads, config.inlineAuditWriter) = (false, false)
+        case let other: throw Invalid(variable: "SINERGI_INLINE_READS", problem: "must be on, reads or off (got \"\(other)\")")
         }
         switch env["SINERGI_EVENT_LOOP_TASKS"]?.lowercased() ?? "on" {
         case "on", "": config.eventLoopTasks = true

@@ -54,7 +54,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         if let inline = InlineSQLite.path(config) {
             app.inlineReads = InlineSQLite.Pool(path: inline)
-            app.inlineAuditWriter = InlineSQLite.AuditWriter(path: inline)
+            if config.inlineAuditWriter { app.inlineAuditWriter = InlineSQLite.AuditWriter(path: inline) }
         }
         // Background work (imports, reconciliation) gets its own connections: SQLite has one
         // connection per event loop, and a long read or write there would stall the pages served on it.

@@ -12,6 +12,12 @@ extension L10n {
         "flash.task.done": ("Tugas ditandai selesai.", "Task marked done."),
         // Daily reports.
         "fw.placeFilterHint": ("Pilih kecamatan atau kelurahan/desa.", "Choose a district or a village."),
+        "lookup.none": ("Tidak ditemukan di wilayah kerja Anda, dan tidak ada orang asing lain yang terdaftar dengan nomor paspor ini.",
+                        "Not found in your jurisdiction, and no other foreigner is registered with this passport number."),
+        "lookup.elsewhere": ("Tidak ada di wilayah kerja Anda, tetapi paspor ini terdaftar di %@. Datanya hanya dapat dibuka kantor tersebut: hubungi mereka sebelum mengambil tindakan.",
+                             "Not in your jurisdiction, but this passport is registered with %@. Only that office can open the record: contact them before taking action."),
+        "lookup.elsewhereNoOffice": ("Tidak ada di wilayah kerja Anda, tetapi paspor ini terdaftar di wilayah yang belum dibagi ke kantor mana pun. Hubungi administrator sebelum mengambil tindakan.",
+                                     "Not in your jurisdiction, but this passport is registered in a region no office covers yet. Contact the administrator before taking action."),
         "fw.timeHint": ("Jam setempat, mis. 09.30 atau 0930.", "Local time, e.g. 09.30 or 0930."),
         "fw.commentHint": ("Wajib bila laporan dikembalikan.", "Required when the report is returned."),
         "fw.noEntries": ("Belum ada kegiatan pada laporan ini.", "No entries in this report yet."),

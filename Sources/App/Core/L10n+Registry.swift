@@ -115,6 +115,8 @@ extension L10n {
         "nav.pendingChanges": ("Persetujuan perubahan", "Changes to approve"),
         "flash.reg.created": ("Orang asing tersimpan.", "Foreigner saved."),
         "flash.reg.pending": ("Perubahan identitas diusulkan; berlaku setelah disetujui kepala seksi lain.", "Identity change proposed; it takes effect once another supervisor approves it."),
+        "flash.reg.partlyPending": ("Jenis kelamin, tempat lahir dan status pasangan WNI yang diubah sudah tersimpan; perubahan nama, tanggal lahir, kewarganegaraan atau paspor diusulkan dan berlaku setelah disetujui kepala seksi lain.",
+                                    "Changes to sex, place of birth and spouse of a citizen are saved; changes to the name, date of birth, nationality or passport are proposed and take effect once another supervisor approves them."),
         "flash.reg.saved": ("Perubahan tersimpan dan tercatat di riwayat.", "Change saved and recorded in the history."),
         "flash.reg.unchanged": ("Tidak ada yang berubah.", "Nothing changed."),
         "flash.reg.movedAway": ("Alamat baru di luar wilayah kerja Anda: data kini ditangani kantor lain.", "The new address is outside your jurisdiction: another office now keeps the record."),

@@ -49,7 +49,10 @@ enum Discrepancies {
             return copy
         }
 
-        func detail(_ lang: Language) -> String { detailCode.map { L10n.format($0, lang, detailArgs ?? []) } ?? detail }
+        /// For pages: the note in `lang`, its days written as pages write days ("7 Sep 2026"); the API keeps ISO dates.
+        func detail(_ lang: Language) -> String {
+            detailCode.map { L10n.format($0, lang, (detailArgs ?? []).map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? LocalTime.formatDay(a, lang: lang) ?? a : a }) } ?? detail
+        }
     }
 
     /// The latest reconciled import per owner and kind that the caller may count.

@@ -186,10 +186,32 @@ enum LookupController {
         return ([], try await sql.raw("SELECT COUNT(*) AS n FROM foreigners WHERE \(scope) AND \(match)").first(decoding: N.self)?.n ?? 0)
     }
 
-    /// One audit event per record shown, with the purpose; one event when nothing was found.
-    static func audit(_ q: Query, _ items: [Item], purpose: ReadPurpose, _ req: Request) async throws {
+    /// When a whole passport number (typed, or read from an MRZ) has no record in the jurisdiction: the offices whose
+    /// jurisdiction holds a record of it — their names only, nothing about the person. An officer in the field must
+    /// not take "not in my registry" for "not registered": the person may be registered, lawfully, with another office.
+    /// An empty list when no record has it; `[""]` when one has it in a regency no office covers.
+    static func registeredElsewhere(_ q: Query, _ req: Request) async throws -> [String] {
+        let key: String
+        switch q {
+        case .passport(let k): key = k
+        case .mrz(let m): key = Normalize.documentID(m.documentNumber)
+        case .name: return []
+        }
+        struct Row: Decodable { var name: String? }
+        let rows = try await (req.db as! any SQLDatabase).raw("""
+            SELECT DISTINCT o.name FROM foreigners f
+            LEFT JOIN office_jurisdictions j ON j.regency_code = f.regency_code LEFT JOIN offices o ON o.id = j.office_id
+            WHERE f.passport_key = \(bind: key) LIMIT 5
+            """).all(decoding: Row.self)
+        return rows.map { $0.name ?? "" }
+    }
+
+    /// One audit event per record shown, with the purpose; one event when nothing was found (saying whether the
+    /// number is registered with another office).
+    static func audit(_ q: Query, _ items: [Item], purpose: ReadPurpose, elsewhere: [String] = [], _ req: Request) async throws {
         let entries = items.isEmpty
-            ? [AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: "-", purpose: purpose.rawValue, detail: "\(q.mode) no result")]
+            ? [AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: "-", purpose: purpose.rawValue,
+                          detail: "\(q.mode) no result" + (elsewhere.isEmpty ? "" : "; registered with another office"))]
             : items.map { AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: $0.id.uuidString, purpose: purpose.rawValue, detail: q.mode) }
         try await req.audit(entries)
     }
@@ -207,17 +229,19 @@ enum LookupController {
         var state = FormState(req)
         if state.values["purpose"] == nil { state.values["purpose"] = ReadPurpose.fieldCheck.rawValue }
         var results: [Item]? = nil
+        var elsewhere: [String] = []
         do {
             if let q = try query(req) {
                 let purpose = try purpose(req)
                 let r = try await search(q, req, paging: try Paging(req, defaultPer: 20))
-                try await audit(q, r.items, purpose: purpose, req)
+                if r.total == 0 { elsewhere = try await registeredElsewhere(q, req) }
+                try await audit(q, r.items, purpose: purpose, elsewhere: elsewhere, req)
                 results = r.items
             }
         } catch let v as ValidationFailure {
             // Beside the field at fault ("passport", "name", "mrz", "purpose"); "fill in only one" at the top.
             state.fail(v, lang: req.language, shownFields: LookupViews.fields)
         }
-        return LookupViews.page(req, state: state, results: results)
+        return LookupViews.page(req, state: state, results: results, elsewhere: elsewhere)
     }
 }

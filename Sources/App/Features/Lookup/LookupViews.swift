@@ -7,12 +7,22 @@ enum LookupViews {
     /// The fields the form shows; a failure about any other stands at the top of the form.
     static let fields: Set<String> = ["passport", "name", "mrz", "purpose"]
 
-    /// `results`: nil when nothing was asked yet.
-    static func page(_ req: Request, state: FormState, results: [LookupController.Item]?) -> Response {
+    /// `results`: nil when nothing was asked yet. `elsewhere`: the offices holding the number when none of the
+    /// jurisdiction's records has it (`LookupController.registeredElsewhere`).
+    static func page(_ req: Request, state: FormState, results: [LookupController.Item]?, elsewhere: [String] = []) -> Response {
         let lang = req.language
         var answer: HTML = ""
         if let results {
-            answer = results.isEmpty ? "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t("list.empty", lang))</p>" : results.html { card($0, req) }
+            if !results.isEmpty {
+                answer = results.html { card($0, req) }
+            } else if elsewhere.isEmpty {
+                let byNumber = !(state.value("passport").isEmpty && state.value("mrz").isEmpty)
+                answer = "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t(byNumber ? "lookup.none" : "list.empty", lang))</p>"
+            } else {
+                let offices = elsewhere.filter { !$0.isEmpty }
+                let text = offices.isEmpty ? L10n.t("lookup.elsewhereNoOffice", lang) : L10n.f("lookup.elsewhere", lang, offices.joined(separator: ", "))
+                answer = "<p class=\"card notice\" id=\"lookup-elsewhere\" role=\"status\">\(text)</p>"
+            }
         }
         let purposes = ReadPurpose.allCases.map { (value: $0.rawValue, label: L10n.t("purpose.\($0.rawValue)", lang)) }
         let typed: HTML = "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\""

@@ -76,7 +76,11 @@ enum OrdersController {
         let v = FormState.read(req, ["purpose", "areaCode", "targets", "validFrom", "validTo", "covers"] + RegionPicker.inputNames("areaCode", depth: .village), lists: ["officerIds"])
         var state = FormState(values: v)
         let covers = (v["covers"] ?? "").split(separator: ":").map(String.init)
-        let area = RegionPicker.chosen(v, name: "areaCode")
+        // A province alone is what the picker shows already chosen when the jurisdiction lies in one province: it is
+        // no area (an order's area lies in the jurisdiction, whose smallest whole is a regency), so an order for its
+        // targets only goes through.
+        let picked = RegionPicker.chosen(v, name: "areaCode")
+        let area = picked.split(separator: ".").count < 2 ? "" : picked
         let input = FieldOrders.Input(purpose: v["purpose"], officerIds: (v["officerIds"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) },
                                       areaCode: area, targets: v["targets"], validFrom: v["validFrom"], validTo: v["validTo"],
                                       inspectionId: covers.first == "inspection" ? covers.last.flatMap(UUID.init(uuidString:)) : nil,

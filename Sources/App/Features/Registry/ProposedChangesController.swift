@@ -79,10 +79,11 @@ enum ProposedChangesController {
             let f = try filters(req)
             let list = try await ProposedChanges.list(req, source: f.source, status: f.status)
             let people = try await Foreigner.query(on: req.db).filter(\.$id ~~ list.map(\.foreignerID)).all()
-            return ProposedChangeViews.list(req, list, names: Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a }), filters: state)
+            let places = try await RegionsController.describe(list.compactMap { $0.values["villageCode"] }, db: req.db)
+            return ProposedChangeViews.list(req, list, names: Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a }), places: places, filters: state)
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["source", "status"])
-            return ProposedChangeViews.list(req, [], names: [:], filters: state, status: .unprocessableEntity)
+            return ProposedChangeViews.list(req, [], names: [:], places: [:], filters: state, status: .unprocessableEntity)
         }
     }
 
@@ -98,8 +99,9 @@ enum ProposedChangesController {
         let p = try req.requirePrincipal()
         let officers = pc.kind == "addressCheck" ? try await User.query(on: req.db).filter(\.$office.$id == p.officeID).filter(\.$disabled == false)
             .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).sort(\.$displayName).all() : []
+        let places = try await RegionsController.describe([pc.values["villageCode"], current?.villageCode].compactMap { $0 }, db: req.db)
         return try await ProposedChangeViews.show(req, .init(proposal: pc, foreigner: f, currentAddress: current, jobs: jobs, officers: officers,
-                                                             accept: accept, reject: reject), status: status)
+                                                             accept: accept, reject: reject, places: places), status: status)
     }
 
     static func acceptForm(_ req: Request) async throws -> Response {
@@ -139,10 +141,15 @@ enum ProposedChangesController {
 }
 
 enum ProposedChangeViews {
-    static func describe(_ pc: ProposedChange, _ lang: Language, _ req: Request) -> HTML {
+    /// A village by its name and what it lies in, its code beside ("Ngoro, Kab. Mojokerto, Jawa Timur 35.16.05.2010").
+    static func village(_ code: String, _ places: [String: String]) -> HTML {
+        "\(places[code] ?? "") <span class=\"code\">\(code)</span>"
+    }
+
+    static func describe(_ pc: ProposedChange, _ lang: Language, _ req: Request, places: [String: String]) -> HTML {
         let v = pc.values
         switch pc.kind {
-        case "address": return "\(L10n.t("prop.kind.address", lang)): <strong>\(v["line"] ?? "")</strong>\(v["villageCode"].map { HTML(" <span class=\"code\">\($0)</span>") } ?? "") · \(L10n.t("f.validFrom", lang)) \(Views.day(v["validFrom"], req))"
+        case "address": return "\(L10n.t("prop.kind.address", lang)): <strong>\(v["line"] ?? "")</strong>\(v["villageCode"].map { " · \(village($0, places))" as HTML } ?? "") · \(L10n.t("f.validFrom", lang)) \(Views.day(v["validFrom"], req))"
         case "civilStatus": return "\(L10n.t("prop.kind.civilStatus", lang)): <strong>\(L10n.t("civil.\(v["status"] ?? "")", lang))</strong> · \(Views.day(v["eventOn"], req))"
         case "employment": return "\(L10n.t("prop.kind.employment", lang)): <strong>\(v["employer"] ?? "")</strong>\(v["position"].map { HTML(" · \($0)") } ?? "") · \(Views.day(v["startOn"], req))"
         case "permitEnd": return "\(L10n.t("prop.kind.permitEnd", lang)): \(Views.day(v["eventOn"], req))"
@@ -151,14 +158,14 @@ enum ProposedChangeViews {
         }
     }
 
-    static func list(_ req: Request, _ list: [ProposedChange], names: [UUID: String], filters: FormState, status: HTTPResponseStatus = .ok) -> Response {
+    static func list(_ req: Request, _ list: [ProposedChange], names: [UUID: String], places: [String: String], filters: FormState, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let sources = [("", L10n.t("list.all", lang))] + ProposedChanges.sources.map { ($0, L10n.t("prop.source.\($0)", lang)) }
         let statuses = ["open", "accepted", "rejected"].map { ($0, L10n.t("prop.status.\($0)", lang)) }
         let rows: HTML = list.html { pc in
             """
             <tr><td><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]))">\(names[pc.foreignerID] ?? "—")</a></td><td>\(L10n.t("prop.source.\(pc.source)", lang))</td>
-            <td>\(describe(pc, lang, req))</td><td>\(Views.time(pc.createdAt, req))</td>
+            <td>\(describe(pc, lang, req, places: places))</td><td>\(Views.time(pc.createdAt, req))</td>
             <td>\(pc.status == "open" ? HTML("<a href=\"\(ProposalURL.show(.id(pc.id!)).path)\">\(L10n.t("prop.review", lang))</a>") : HTML(stringLiteral: L10n.t("prop.status.\(pc.status)", lang)))</td></tr>
             """
         }
@@ -186,6 +193,7 @@ enum ProposedChangeViews {
         var officers: [User]
         var accept: FormState
         var reject: FormState
+        var places: [String: String] = [:]
     }
 
     static func show(_ req: Request, _ m: Model, status: HTTPResponseStatus) async throws -> Response {
@@ -196,7 +204,7 @@ enum ProposedChangeViews {
         var fields: HTML = ""
         switch pc.kind {
         case "address":
-            current = "\(L10n.t("prop.now", lang)): \(m.currentAddress.map { "\($0.line) (\($0.villageCode))" } ?? "—")"
+            current = "\(L10n.t("prop.now", lang)): \(m.currentAddress.map { "\($0.line) · \(village($0.villageCode, m.places))" as HTML } ?? "—")"
             if a.values.isEmpty { a.values = ["line": v["line"] ?? "", "villageCode": v["villageCode"] ?? ""] }
             fields = """
             \(Form.field("line", label: L10n.t("f.address", lang), state: a, required: true, attributes: "maxlength=\"300\""))
@@ -241,7 +249,7 @@ enum ProposedChangeViews {
         <p><a href="\(ProposalURL.list.path)">← \(L10n.t("nav.proposedChanges", lang))</a></p>
         <section class="card"><h2><a href="\(SiteURL.foreigner(.id(m.foreigner.id!)).with(["purpose": "verification"]))">\(m.foreigner.fullName)</a></h2>
         <p>\(L10n.t("h.source", lang)): \(L10n.t("prop.source.\(pc.source)", lang))</p>
-        <p>\(describe(pc, lang, req))</p>
+        <p>\(describe(pc, lang, req, places: m.places))</p>
         <p class="muted">\(current)</p>
         <p class="muted">\(L10n.t("prop.neverAutomatic", lang))</p></section>
         \(forms)

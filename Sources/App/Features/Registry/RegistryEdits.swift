@@ -48,7 +48,9 @@ enum RegistryEdits {
         var reason: String?
     }
 
-    enum Outcome: Sendable { case applied, pending(UUID), unchanged }
+    /// `partlyPending`: some fields were changed at once (sex, place of birth, spouse of a citizen), the identity
+    /// fields wait for approval.
+    enum Outcome: Sendable { case applied, pending(UUID), partlyPending(UUID), unchanged }
 
     // MARK: - Checks of single values
 
@@ -271,7 +273,7 @@ enum RegistryEdits {
                 pc.id = UUID(); pc.foreignerID = id; pc.officeID = p.officeID; pc.proposedBy = p.userID; pc.proposedAt = now
                 pc.changes = String(decoding: try JSONEncoder().encode(identity), as: UTF8.self); pc.reason = why; pc.status = "pending"
                 try await pc.create(on: db)
-                outcome = .pending(pc.id!)
+                outcome = direct.isEmpty ? .pending(pc.id!) : .partlyPending(pc.id!)
                 events.append(AuditEntry(action: "foreigner.change.propose", objectType: "pending_change", objectID: pc.id!.uuidString, detail: "fields=\(identity.keys.sorted().joined(separator: ","))"))
             }
             return (outcome, events)

@@ -74,7 +74,7 @@ enum RegistryEditsController {
         let outcome = try await RegistryEdits.update(f, try req.content.decode(RegistryEdits.FieldInput.self), req)
         let fresh = try await ScopePolicy.foreigner(f.id!, req)
         switch outcome {
-        case .pending(let id):
+        case .pending(let id), .partlyPending(let id):
             let res = Response(status: .accepted)
             try res.content.encode(PendingAnswer(pendingChangeId: id, foreigner: try await detail(fresh, req)))
             return res
@@ -202,6 +202,7 @@ enum RegistryEditsController {
                                                      spouseOfCitizen: t("spouseOfCitizen").map { $0 == "true" }, reason: t("reason"))
                 switch try await RegistryEdits.update(f, input, req, unchangedFirst: true) {
                 case .pending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.pending")
+                case .partlyPending: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.partlyPending")
                 case .applied: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
                 case .unchanged: return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.unchanged")
                 }
