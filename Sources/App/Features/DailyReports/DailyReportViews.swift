@@ -5,6 +5,11 @@ import Vapor
 /// one report (entries, the entry form, submit, the supervisor's decision, every submitted version) and
 /// the field app's offline page. Markup only: the handlers in `DailyReportPages` load the data.
 enum DailyReportViews {
+    /// How often a report was sent to the supervisor ("belum pernah", "1 kali"): its version, in words.
+    static func submissions(_ version: Int, _ lang: Language) -> String {
+        version == 0 ? L10n.t("lph.notYetSubmitted", lang) : L10n.f("lph.times", lang, version)
+    }
+
     static func label(_ prefix: String, _ v: String, _ lang: Language) -> String { L10n.t("\(prefix).\(v)", lang) }
 
     static func activities(_ lang: Language) -> [(value: String, label: String)] {
@@ -35,7 +40,7 @@ enum DailyReportViews {
         let rows: HTML = m.items.html { r in
             """
             <tr><td><a href="\(FieldWorkURL.dailyReport(.id(r.id!)).path)">\(Views.day(r.date, req))</a></td><td>\(m.names[r.officerID] ?? "")</td>
-            <td>\(m.counts[r.id!] ?? 0)</td><td><span class="badge report-\(r.status)">\(label("lph.status", r.status, lang))</span></td><td>\(r.version)</td></tr>
+            <td>\(m.counts[r.id!] ?? 0)</td><td><span class="badge report-\(r.status)">\(label("lph.status", r.status, lang))</span></td><td>\(submissions(r.version, lang))</td></tr>
             """
         }
         let none = [(value: "", label: "—")]
@@ -44,7 +49,7 @@ enum DailyReportViews {
         let place = try await RegionPicker.field(req, name: "place", label: L10n.t("lph.place", lang), state: m.filter, depth: .village,
                                                  within: p.jurisdiction, hint: L10n.t("fw.placeFilterHint", lang))
         let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
-        <table class="responsive" id="report-list"><thead><tr><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("lph.officer", lang))</th><th>\(L10n.t("lph.entries", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("lph.version", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        <table class="responsive" id="report-list"><thead><tr><th>\(L10n.t("lph.date", lang))</th><th>\(L10n.t("lph.officer", lang))</th><th>\(L10n.t("lph.entries", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("lph.submitted", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         return Views.page(req, title: L10n.t("nav.dailyReports", lang), body: """
@@ -233,7 +238,7 @@ enum DailyReportViews {
         <h1>\(L10n.t("lph.title", lang)) · \(Views.day(r.date, req))</h1>
         <dl class="facts"><dt>\(L10n.t("lph.officer", lang))</dt><dd>\(m.officerName)</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd><span class="badge report-\(r.status)" id="report-status" data-status="\(r.status)">\(label("lph.status", r.status, lang))</span></dd>
-        <dt>\(L10n.t("lph.version", lang))</dt><dd>\(r.version)</dd></dl>
+        <dt>\(L10n.t("lph.submitted", lang))</dt><dd>\(submissions(r.version, lang))</dd></dl>
         \(r.comment.map { "<p class=\"notice\" id=\"report-comment\">\(L10n.t("lph.comment", lang)): \($0)</p>" as HTML } ?? "")
         \(alert)
         \(table)

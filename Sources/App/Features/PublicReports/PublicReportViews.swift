@@ -103,7 +103,7 @@ enum PublicReportViews {
             """
         }
         let table: HTML = m.items.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : """
-        <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("report.description", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        <table class="responsive" id="public-report-list"><thead><tr><th>\(L10n.t("report.code", lang))</th><th>\(L10n.t("report.seenAt", lang))</th><th>\(L10n.t("report.kelurahan", lang))</th><th>\(L10n.t("pr.seen", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("list.actions", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))
         """
         return Views.page(req, title: L10n.t("nav.publicReports", lang), body: """

@@ -147,13 +147,23 @@ enum SponsorReportViews {
           \(Form.field("type", label: L10n.t("sr.type", lang), state: state, kind: .select(types.map { (value: $0.0, label: $0.1) }), required: true))
           \(Form.field("eventOn", label: L10n.t("sr.eventOn", lang), state: state, kind: .date, required: true))
           <fieldset><legend>\(L10n.t("sr.details", lang))</legend>
+            <div class="for-type" data-types="arrival addressChange">
             \(Form.field("address", label: L10n.t("f.address", lang), state: state, hint: L10n.t("sr.addressHint", lang), attributes: "maxlength=\"300\""))
             \(picker)
+            </div>
+            <div class="for-type" data-types="civilStatusChange">
             \(Form.field("civilStatus", label: L10n.t("sr.civilStatus", lang), state: state, kind: .select(civil.map { (value: $0.0, label: $0.1) })))
+            </div>
+            <div class="for-type" data-types="employerChange">
             \(Form.field("newEmployer", label: L10n.t("sr.newEmployer", lang), state: state, attributes: "maxlength=\"300\""))
             \(Form.field("position", label: L10n.t("sr.position", lang), state: state, attributes: "maxlength=\"200\""))
+            </div>
+            <div class="for-type" data-types="endOfSponsorship">
             \(Form.field("reason", label: L10n.t("sr.reasonEnd", lang), state: state, attributes: "maxlength=\"1000\""))
+            </div>
+            <div class="for-type" data-types="departure">
             \(Form.field("destination", label: L10n.t("sr.destination", lang), state: state, attributes: "maxlength=\"200\""))
+            </div>
             \(Form.field("note", label: L10n.t("sr.note", lang), state: state, kind: .textarea(rows: 3), attributes: "maxlength=\"2000\""))
           </fieldset>
           \(Form.submit(L10n.t("sr.submit", lang), id: "report-submit"))

@@ -207,6 +207,10 @@ enum StaticAssets {
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
       .account .who .who-name { display:none; }
       .account .who .who-short { display:inline; }
+      .account { gap:1.1rem; }
+      .account a, .account button.link, ul.nav > li > a, details.menu summary { display:inline-block; padding:.65rem .15rem; }
+      input.check, input[type=checkbox], input[type=radio] { width:1.35rem; height:1.35rem; }
+      label.inline-label { display:inline-block; padding:.45rem 0; }
       header nav { flex-basis:100%; order:3; }
       ul.nav { gap:.4rem .9rem; }
       details.menu ul { position:static; box-shadow:none; }

@@ -40,6 +40,21 @@ enum UIScript {
         others[0].scrollIntoView({ block: 'center' });
       }, true);
 
+      // Forms whose details depend on a kind chosen above them (a sponsor's report: an address for a move, the new
+      // employer for a change of employer): only the chosen kind's fields are shown; with none chosen, or without
+      // this script, all of them.
+      $all('form').forEach(function (f) {
+        var kind = f.querySelector('select[name=type]'), blocks = $all('.for-type', f);
+        if (!kind || blocks.length === 0) { return; }
+        function show() {
+          blocks.forEach(function (b) {
+            b.hidden = kind.value !== '' && (b.getAttribute('data-types') || '').split(' ').indexOf(kind.value) < 0;
+          });
+        }
+        kind.addEventListener('change', show);
+        show();
+      });
+
       // Region picker.
       var LEVELS = ['province', 'regency', 'district', 'village'];
       function fetchRegions(params) {
