@@ -25,6 +25,37 @@ import VaporTesting
         }
     }
 
+    /// A form with several mistakes names them all at once, each beside its field (a phone walk-through needed five
+    /// tries for a form with five mistakes); the API still answers with the first.
+    @Test func aFormWithSeveralMistakesNamesThemAllAtOnce() async throws {
+        try await withTestApp { app in
+            let citizen = Browser(app)
+            _ = try await citizen.get("/lapor")
+            let empty = try await citizen.post("/lapor", form: ["description": "", "seenAt": ""])
+            #expect(empty.status == .unprocessableEntity)
+            for field in ["description", "kelurahanCode", "seenAt"] { #expect(empty.body.string.contains("id=\"\(field)-error\""), "\(field)") }
+            // Only the field at fault when the rest is right.
+            let one = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-02-31T08:30"])
+            #expect(one.body.string.contains("id=\"seenAt-error\"") && !one.body.string.contains("id=\"description-error\"") && !one.body.string.contains("id=\"kelurahanCode-error\""))
+
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let bad = try await b.post("/foreigners/new", form: ["familyName": String(repeating: "A", count: 101), "givenNames": "Jon", "sex": "M", "nationality": "Inggris",
+                                                                 "dateOfBirth": "2026-02-31", "passportNumber": "12", "expiresOn": "2030-01-01", "line": "", "reason": ""])
+            #expect(bad.status == .unprocessableEntity)
+            for field in ["familyName", "nationality", "dateOfBirth", "passportNumber", "villageCode", "line", "reason"] {
+                #expect(bad.body.string.contains("id=\"\(field)-error\""), "\(field)")
+            }
+            #expect(bad.body.string.contains("value=\"Jon\""))      // what was typed stays
+            #expect(try await Foreigner.query(on: app.db).filter(\.$givenNames == "JON").count() == 0)
+            let api = try await RegistryEditTests.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id",
+                                                       #"{"familyName": "", "sex": "X", "nationality": "Inggris", "reason": ""}"#)
+            struct E: Decodable { struct D: Decodable { var field: String? }; var error: D }
+            #expect(api.status == .unprocessableEntity)
+            #expect(try decode(E.self, api).error.field == "reason")
+        }
+    }
+
     @Test func aFailedTriageStaysInItsRowWithWhatWasTyped() async throws {
         try await withTestApp { app in
             var h = HTTPHeaders(); h.contentType = .json

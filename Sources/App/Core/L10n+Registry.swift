@@ -134,6 +134,7 @@ extension L10n {
         "prop.note": ("Catatan (boleh)", "Note (optional)"),
         "prop.rejectNote": ("Alasan penolakan", "Reason for rejecting"),
         "prop.neverAutomatic": ("Perubahan hanya berlaku bila Anda menerimanya; riwayat data mencatat usulan ini sebagai sumbernya.", "The change applies only when you accept it; the record's history names this proposal as its source."),
+        "prop.villageCheckHint": ("Periksa kelurahan/desa yang diusulkan; ubah bila keliru.", "Check the proposed village; change it if it is wrong."),
         "prop.villageHint": ("Daftar instansi hanya memuat alamat tertulis: pilih kelurahan/desanya.", "Agency lists hold the address as text: choose its village."),
         "prop.newSponsor": ("Penjamin baru di registri", "New sponsor in the registry"),
         "prop.sponsorNotListed": ("Belum terdaftar (hanya catat nama)", "Not registered (record the name only)"),

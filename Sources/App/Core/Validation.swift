@@ -11,6 +11,9 @@ struct ValidationFailure: Error, Sendable {
     var field: String?
     /// Values the message names after the field (a limit, a list of allowed values, a line number).
     var args: [String]
+    /// Further failures of the same form's other fields (`FieldChecks`): a page shows each beside its field, so that a
+    /// form with several mistakes is corrected in one go; the API answers with the first.
+    var more: [ValidationFailure] = []
 
     init(_ key: String, field: String? = nil, _ args: String...) {
         self.key = key; self.field = field; self.args = args
@@ -23,7 +26,30 @@ struct ValidationFailure: Error, Sendable {
 
     /// The English sentence (API default, tests, logs of the failing field name only).
     var message: String { message(.en) }
+}
 
+/// Checks of a form's fields that do not depend on one another, all run, so that the form names every mistake at once
+/// (walking the forms on a phone, a form with five mistakes took five tries). `run` keeps a failure and goes on;
+/// `finish` throws the first, carrying the others (`ValidationFailure.more`). Other errors go through at once.
+struct FieldChecks {
+    private(set) var failures: [ValidationFailure] = []
+
+    mutating func run<T>(_ check: () throws -> T) throws -> T? {
+        do { return try check() } catch let e as ValidationFailure { failures.append(e); return nil }
+    }
+
+    mutating func run<T>(_ check: () async throws -> T) async throws -> T? {
+        do { return try await check() } catch let e as ValidationFailure { failures.append(e); return nil }
+    }
+
+    func finish() throws {
+        guard var first = failures.first else { return }
+        first.more = Array(failures.dropFirst())
+        throw first
+    }
+}
+
+extension ValidationFailure {
     /// An optional free-text field: trimmed, nil when empty, refused past `max` characters (the message names it).
     static func text(_ s: String?, _ field: String, max: Int) throws -> String? {
         guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }

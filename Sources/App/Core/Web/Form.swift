@@ -45,14 +45,24 @@ struct FormState: Sendable {
 
     /// Records a validation failure beside its field when the form shows it, else at the top. `rename` maps a
     /// service's field name (or a list of it, `targets[3]`) to the form's input.
+    /// Every failure it carries (`ValidationFailure.more`) stands beside its own field; the first one a field gets is kept.
     mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil, rename: [String: String] = [:]) {
-        // A day the message names reads as the page writes days ("10 Des 2026"); the API keeps ISO dates.
-        var shown = e
-        shown.args = e.args.map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? LocalTime.formatDay(a, lang: lang) ?? a : a }
-        let message = shown.message(lang)
-        guard let field = e.field else { summary = message; return }
-        let input = rename.first { field == $0.key || field.hasPrefix($0.key + "[") }?.value ?? field
-        if shownFields?.contains(input) ?? true { errors[input] = message } else { summary = message }
+        for failure in [e] + e.more {
+            // A day the message names reads as the page writes days ("10 Des 2026"); the API keeps ISO dates.
+            var shown = failure
+            shown.args = failure.args.map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? LocalTime.formatDay(a, lang: lang) ?? a : a }
+            let message = shown.message(lang)
+            guard let field = failure.field else {
+                if summary == nil { summary = message }
+                continue
+            }
+            let input = rename.first { field == $0.key || field.hasPrefix($0.key + "[") }?.value ?? field
+            if shownFields?.contains(input) ?? true {
+                if errors[input] == nil { errors[input] = message }
+            } else if summary == nil {
+                summary = message
+            }
+        }
     }
 
     mutating func fail(message: String) { summary = message }

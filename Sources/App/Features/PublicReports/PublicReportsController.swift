@@ -50,27 +50,45 @@ enum PublicReportsController {
         var latitude: Double?, longitude: Double?, contact: String?
     }
 
-    /// Validates at the edge; the message names the field.
+    /// Validates at the edge; each message names its field, and every field is checked (`FieldChecks`), so that the
+    /// form shows all its mistakes at once.
     static func validate(_ i: Input, _ req: Request) async throws -> Valid {
-        let text = (i.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (10...2000).contains(text.count) else { throw ValidationFailure("v.lengthRange", field: "description", "10", "2000") }
-        let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
-        guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
-            throw ValidationFailure("v.village", field: "kelurahanCode")
+        var checks = FieldChecks()
+        let text = try checks.run { () throws -> String in
+            let text = (i.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (10...2000).contains(text.count) else { throw ValidationFailure("v.lengthRange", field: "description", "10", "2000") }
+            return text
         }
-        guard let seen = LocalTime.parseInput(i.seenAt ?? "", zone: RegionCode.timeZone(of: code)) else {
-            throw ValidationFailure("v.moment", field: "seenAt")
+        let code = try await checks.run { () async throws -> String in
+            let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
+            guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
+                throw ValidationFailure("v.village", field: "kelurahanCode")
+            }
+            return code
         }
-        let now = req.application.clock.now()
-        guard seen <= now.addingTimeInterval(3600), seen >= now.addingTimeInterval(-366 * 86400) else {
-            throw ValidationFailure("v.withinPastYear", field: "seenAt")
+        // Without a village, the time is read in WIB (the zone only shifts it by an hour or two: the check still holds).
+        let seen = try checks.run { () throws -> Date in
+            guard let seen = LocalTime.parseInput(i.seenAt ?? "", zone: RegionCode.timeZone(of: code ?? "")) else {
+                throw ValidationFailure("v.moment", field: "seenAt")
+            }
+            let now = req.application.clock.now()
+            guard seen <= now.addingTimeInterval(3600), seen >= now.addingTimeInterval(-366 * 86400) else {
+                throw ValidationFailure("v.withinPastYear", field: "seenAt")
+            }
+            return seen
         }
-        if (i.latitude == nil) != (i.longitude == nil) { throw ValidationFailure("v.latLonPair", field: "latitude") }
-        if let lat = i.latitude, let lon = i.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
-            throw ValidationFailure("v.latLonIndonesia", field: "latitude")
+        _ = try checks.run { () throws -> Void in
+            if (i.latitude == nil) != (i.longitude == nil) { throw ValidationFailure("v.latLonPair", field: "latitude") }
+            if let lat = i.latitude, let lon = i.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
+                throw ValidationFailure("v.latLonIndonesia", field: "latitude")
+            }
         }
         let contact = i.contact?.trimmingCharacters(in: .whitespaces)
-        guard (contact?.count ?? 0) <= 200 else { throw ValidationFailure("v.tooLong", field: "contact", "200") }
+        _ = try checks.run { () throws -> Void in
+            guard (contact?.count ?? 0) <= 200 else { throw ValidationFailure("v.tooLong", field: "contact", "200") }
+        }
+        try checks.finish()
+        guard let text, let code, let seen else { throw ValidationFailure("v.required") }   // unreachable: each failed check was thrown above
         return Valid(description: text, village: code, regency: RegionCode.regency(of: code) ?? code,
                      seenAt: seen.formatted(Date.ISO8601FormatStyle()), latitude: i.latitude, longitude: i.longitude,
                      contact: contact?.isEmpty == true ? nil : contact)

@@ -208,7 +208,8 @@ enum ProposedChangeViews {
             if a.values.isEmpty { a.values = ["line": v["line"] ?? "", "villageCode": v["villageCode"] ?? ""] }
             fields = """
             \(Form.field("line", label: L10n.t("f.address", lang), state: a, required: true, attributes: "maxlength=\"300\""))
-            \(try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: a, depth: .village, required: true, hint: L10n.t("prop.villageHint", lang)))
+            \(try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: a, depth: .village, required: true,
+                                               hint: L10n.t(pc.source == "import" ? "prop.villageHint" : "prop.villageCheckHint", lang)))
             """
         case "civilStatus":
             current = "\(L10n.t("prop.now", lang)): \(m.foreigner.civilStatus.map { L10n.t("civil.\($0)", lang) } ?? "—")"

@@ -139,27 +139,48 @@ enum RegistryEdits {
     static func create(_ input: NewForeigner, _ req: Request) async throws -> Foreigner {
         let p = try req.requirePrincipal()
         let today = req.application.today
-        let why = try reason(input.reason)
-        let family = try name(input.familyName, "familyName", required: true)!
-        let given = try name(input.givenNames, "givenNames", required: false) ?? ""
-        guard let sexValue = try sex(input.sex) else { throw ValidationFailure("v.required", field: "sex") }
-        let dob = try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today)
-        let nationality = try country(input.nationality, "nationality")
-        let place = try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100)
-        let pass = input.passport ?? PassportInput()
-        let passport = try passportNumber(pass.number, "passportNumber")
-        let issuing = pass.issuingCountry.map { _ in try? country(pass.issuingCountry, "issuingCountry") } ?? nationality
-        guard let issuingCountry = issuing else { throw ValidationFailure("v.nationality", field: "issuingCountry") }
-        let issuedOn = try day(pass.issuedOn, "issuedOn", required: false, notFuture: today)
-        let expiresOn = try day(pass.expiresOn, "expiresOn", required: true)!
-        if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
-        let addr = input.address ?? AddressInput()
-        let villageCode = try await village(addr.villageCode, "villageCode", db: req.db)
-        // An officer keeps records of the office's own jurisdiction; one placed elsewhere would vanish from their view.
-        guard let regency = RegionCode.regency(of: villageCode), p.jurisdiction.contains(regency) else {
-            throw ValidationFailure("v.regionInJurisdiction", field: "villageCode")
+        // Every field is checked before any failure is thrown (`FieldChecks`): the form names all its mistakes at once;
+        // the API answers with the first, in this order.
+        var checks = FieldChecks()
+        let why = try checks.run { try reason(input.reason) }
+        let family = try checks.run { try name(input.familyName, "familyName", required: true) ?? "" }
+        let given = (try checks.run { try name(input.givenNames, "givenNames", required: false) ?? "" }) ?? ""
+        let sexValue = try checks.run { () throws -> String in
+            guard let v = try sex(input.sex) else { throw ValidationFailure("v.required", field: "sex") }
+            return v
         }
-        guard let line = try ValidationFailure.text(addr.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
+        let dob = (try checks.run { try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today) }) ?? nil
+        let nationality = try checks.run { try country(input.nationality, "nationality") }
+        let place = (try checks.run { try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100) }) ?? nil
+        let pass = input.passport ?? PassportInput()
+        let passport = try checks.run { try passportNumber(pass.number, "passportNumber") }
+        // The issuing country is the nationality's unless given (a wrong nationality is named once, beside its field).
+        let issuingCountry = (try checks.run { () throws -> String? in
+            guard pass.issuingCountry != nil else { return nationality }
+            guard let c = try? country(pass.issuingCountry, "issuingCountry") else { throw ValidationFailure("v.nationality", field: "issuingCountry") }
+            return c
+        }) ?? nil
+        let issuedOn = (try checks.run { try day(pass.issuedOn, "issuedOn", required: false, notFuture: today) }) ?? nil
+        let expiresOn = (try checks.run { try day(pass.expiresOn, "expiresOn", required: true) }) ?? nil
+        if let i = issuedOn, let e = expiresOn, i > e { _ = try checks.run { () throws -> Void in throw ValidationFailure("v.dayOrder", field: "expiresOn", i) } }
+        let addr = input.address ?? AddressInput()
+        let villageCode = try await checks.run { () async throws -> String in
+            let code = try await village(addr.villageCode, "villageCode", db: req.db)
+            // An officer keeps records of the office's own jurisdiction; one placed elsewhere would vanish from their view.
+            guard let regency = RegionCode.regency(of: code), p.jurisdiction.contains(regency) else {
+                throw ValidationFailure("v.regionInJurisdiction", field: "villageCode")
+            }
+            return code
+        }
+        let line = try checks.run { () throws -> String in
+            guard let line = try ValidationFailure.text(addr.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
+            return line
+        }
+        try checks.finish()
+        // Each value is there once no check failed.
+        guard let why, let family, let sexValue, let nationality, let passport, let issuingCountry, let expiresOn, let villageCode, let line else {
+            throw ValidationFailure("v.required")
+        }
         let validFrom = try day(addr.validFrom, "validFrom", required: false) ?? today
         var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
         if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
