@@ -404,6 +404,10 @@ import VaporTesting
             #expect(half.status == .unprocessableEntity)
             #expect(half.body.string.contains("id=\"kelurahanCode-error\">Kelurahan/desa: pilih kelurahan/desa dari daftar."))
             #expect(half.body.string.contains("<option value=\"\(code.prefix(2))\" selected>") && half.body.string.contains("value=\"Jl. Merdeka 5\""))
+            // A wrong day and a missing village are named together, each beside its field.
+            let two = try await b.post("/portal/reports", form: base.merging(["eventOn": "2026-02-31", "address": ""]) { $1 })
+            #expect(two.status == .unprocessableEntity)
+            #expect(two.body.string.contains("id=\"eventOn-error\"") && two.body.string.contains("id=\"address-error\""))
             // All four levels: filed, with the village's name on the receipt and its code as secondary text.
             let ok = try await b.post("/portal/reports", form: base.merging(pickerFields(code)) { $1 })
             #expect(ok.status == .seeOther)

@@ -44,16 +44,29 @@ enum SponsorReportService {
             guard ScopePolicy.mayReachForeigner(existing.foreignerID, p) else { throw AppError.forbidden("err.notYourForeigner") }
             return (existing, false)
         }
-        guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
-            throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
+        // The kind, the day and the kind's details are all checked before answering (`FieldChecks`).
+        var checks = FieldChecks()
+        let type = try checks.run { () throws -> ReportType in
+            guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return type
         }
         let today = req.application.today
-        guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), let eventDay = CalendarDay(event) else {
-            throw ValidationFailure("v.day", field: "eventOn")
+        let day = try checks.run { () throws -> (String, CalendarDay) in
+            guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), let eventDay = CalendarDay(event) else {
+                throw ValidationFailure("v.day", field: "eventOn")
+            }
+            guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
+            guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
+            return (event, eventDay)
         }
-        guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
-        guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
-        let details = try await validDetails(type, i, db: req.db)
+        let checked = try await checks.run { () async throws -> [String: String]? in
+            guard let type else { return nil }
+            return try await validDetails(type, i, db: req.db)
+        }
+        try checks.finish()
+        guard let type, let (event, eventDay) = day, let details = checked ?? nil else { throw ValidationFailure("v.required") }
         let rules = try await Rules.book(req)
         var officeCode: String?
         if let r = f.regencyCode { officeCode = try await Rules.officeOfRegency(req.db)[r] }
