@@ -53,6 +53,21 @@ import VaporTesting
             struct E: Decodable { struct D: Decodable { var field: String? }; var error: D }
             #expect(api.status == .unprocessableEntity)
             #expect(try decode(E.self, api).error.field == "reason")
+
+            // An order: a missing purpose and an impossible end day together; then one for its targets alone, with
+            // only the province the picker shows already chosen, goes through.
+            let s = Browser(app)
+            try await s.login("supervisor@demo.sinergi.id")
+            _ = try await s.get("/orders")
+            let me = try #require(try await User.query(on: app.db).filter(\.$email == "supervisor@demo.sinergi.id").first()?.id)
+            let order = try await s.post("/orders", form: ["purpose": "", "officerIds": me.uuidString, "targets": "PT Golden Auto Parts Indonesia",
+                                                          "areaCode_province": "35", "validFrom": app.today, "validTo": "2026-02-31"])
+            #expect(order.status == .unprocessableEntity)
+            #expect(order.body.string.contains("id=\"purpose-error\"") && order.body.string.contains("id=\"validTo-error\""))
+            #expect(!order.body.string.contains("id=\"areaCode-error\""))
+            let issued = try await s.post("/orders", form: ["purpose": "Pemeriksaan perusahaan", "officerIds": me.uuidString, "targets": "PT Golden Auto Parts Indonesia",
+                                                           "areaCode_province": "35", "validFrom": app.today, "validTo": app.today])
+            #expect(issued.status == .seeOther, "\(issued.body.string.prefix(300))")
         }
     }
 

@@ -93,33 +93,52 @@ enum FieldOrders {
         guard ScopePolicy.mayIssueOrders(p), let officeID = p.officeID, let office = try await Office.find(officeID, on: req.db) else {
             throw AppError.forbidden("order.issuer")
         }
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
         // Not "v.required": the field label "purpose" elsewhere means the purpose of a data access.
-        guard let purpose = try ValidationFailure.text(i.purpose, "purpose", max: 1000) else { throw ValidationFailure("v.orderPurpose", field: "purpose") }
-        guard let ids = i.officerIds, !ids.isEmpty else { throw ValidationFailure("v.required", field: "officerIds") }
-        guard ids.count <= 50 else { throw ValidationFailure("v.tooMany", field: "officerIds", "50") }
-        let staff = try await User.query(on: req.db).filter(\.$id ~~ ids).filter(\.$office.$id == officeID).filter(\.$disabled == false)
-            .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
-        guard Set(staff.compactMap(\.id)) == Set(ids) else { throw ValidationFailure("v.assigneesOffice", field: "officerIds") }
-        var area: String?
-        if let raw = i.areaCode?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+        let purpose = try checks.run { () throws -> String in
+            guard let purpose = try ValidationFailure.text(i.purpose, "purpose", max: 1000) else { throw ValidationFailure("v.orderPurpose", field: "purpose") }
+            return purpose
+        }
+        let ids = try await checks.run { () async throws -> [UUID] in
+            guard let ids = i.officerIds, !ids.isEmpty else { throw ValidationFailure("v.required", field: "officerIds") }
+            guard ids.count <= 50 else { throw ValidationFailure("v.tooMany", field: "officerIds", "50") }
+            let staff = try await User.query(on: req.db).filter(\.$id ~~ ids).filter(\.$office.$id == officeID).filter(\.$disabled == false)
+                .filter(\.$role ~~ [Role.officer.rawValue, Role.supervisor.rawValue]).all()
+            guard Set(staff.compactMap(\.id)) == Set(ids) else { throw ValidationFailure("v.assigneesOffice", field: "officerIds") }
+            return ids
+        }
+        let area = (try await checks.run { () async throws -> String? in
+            guard let raw = i.areaCode?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             guard RegionCode.isValid(raw), try await Region.find(raw, on: req.db) != nil, let regency = RegionCode.regency(of: raw), p.jurisdiction.contains(regency) else {
                 throw ValidationFailure("v.regionInJurisdiction", field: "areaCode")
             }
-            area = raw
-        }
-        let targets = try ValidationFailure.text(i.targets, "targets", max: 2000)
-        if area == nil && targets == nil { throw ValidationFailure("v.orderAreaOrTargets", field: "areaCode") }
+            return raw
+        }) ?? nil
+        let targets = (try checks.run { try ValidationFailure.text(i.targets, "targets", max: 2000) }) ?? nil
+        let areaGiven = !(i.areaCode ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        if area == nil && targets == nil && !areaGiven { _ = try checks.run { () throws -> Void in throw ValidationFailure("v.orderAreaOrTargets", field: "areaCode") } }
         let today = req.application.today
-        guard let from = i.validFrom?.trimmingCharacters(in: .whitespaces), from.count == 10, Day.isValid(from) else { throw ValidationFailure("v.day", field: "validFrom") }
-        guard let to = i.validTo?.trimmingCharacters(in: .whitespaces), to.count == 10, Day.isValid(to) else { throw ValidationFailure("v.day", field: "validTo") }
         // An order starts yesterday at the earliest (one issued after the fact for yesterday's check), or on the day of
         // the check it covers when it comes later still (an overdue order).
         var earliest = Day.adding(-1, to: today) ?? today
         if let iid = i.inspectionId, let x = try await Inspection.find(iid, on: req.db) { earliest = min(earliest, x.date) }
         if let oid = i.operationId, let x = try await JointOperation.find(oid, on: req.db) { earliest = min(earliest, x.date) }
-        guard from >= earliest else { throw ValidationFailure("v.orderFrom", field: "validFrom") }
-        guard to >= from else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
-        guard let span = Day.between(from, to), span <= 92 else { throw ValidationFailure("v.orderSpan", field: "validTo", "92") }
+        let from = try checks.run { () throws -> String in
+            guard let from = i.validFrom?.trimmingCharacters(in: .whitespaces), from.count == 10, Day.isValid(from) else { throw ValidationFailure("v.day", field: "validFrom") }
+            guard from >= earliest else { throw ValidationFailure("v.orderFrom", field: "validFrom") }
+            return from
+        }
+        let to = try checks.run { () throws -> String in
+            guard let to = i.validTo?.trimmingCharacters(in: .whitespaces), to.count == 10, Day.isValid(to) else { throw ValidationFailure("v.day", field: "validTo") }
+            if let from {
+                guard to >= from else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
+                guard let span = Day.between(from, to), span <= 92 else { throw ValidationFailure("v.orderSpan", field: "validTo", "92") }
+            }
+            return to
+        }
+        try checks.finish()
+        guard let purpose, let ids, let from, let to else { throw ValidationFailure("v.required") }
         // The check it covers: made without an order, in this office, on a day the order covers.
         var covered: (table: String, id: UUID)?
         if let iid = i.inspectionId {
