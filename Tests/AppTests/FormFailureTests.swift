@@ -68,6 +68,17 @@ import VaporTesting
             let issued = try await s.post("/orders", form: ["purpose": "Pemeriksaan perusahaan", "officerIds": me.uuidString, "targets": "PT Golden Auto Parts Indonesia",
                                                            "areaCode_province": "35", "validFrom": app.today, "validTo": app.today])
             #expect(issued.status == .seeOther, "\(issued.body.string.prefix(300))")
+
+            // A meeting and an operation: every field at fault at once.
+            _ = try await s.get("/meetings")
+            let meeting = try await s.post("/meetings", form: ["title": "", "scheduledAt": "besok pagi", "agenda": "Evaluasi"])
+            #expect(meeting.status == .unprocessableEntity)
+            for field in ["title", "scheduledAt", "regionCode"] { #expect(meeting.body.string.contains("id=\"\(field)-error\""), "meeting \(field)") }
+            #expect(meeting.body.string.contains(">Evaluasi</textarea>"))
+            _ = try await s.get("/operations")
+            let operation = try await s.post("/operations", form: ["title": "", "date": "2026-02-31", "participants": "Bripka Andi"])
+            #expect(operation.status == .unprocessableEntity)
+            for field in ["title", "date", "areaCode"] { #expect(operation.body.string.contains("id=\"\(field)-error\""), "operation \(field)") }
         }
     }
 

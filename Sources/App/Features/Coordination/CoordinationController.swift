@@ -60,21 +60,36 @@ enum CoordinationController {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
         let t = ValidationFailure.text
-        guard let title = try t(i.title, "title", 300) else { throw ValidationFailure("v.required", field: "title") }
-        let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
-        // A regency of the jurisdiction or a place in it (a province is wider than any office's jurisdiction).
-        guard RegionCode.isValid(region), let regency = RegionCode.regency(of: region), p.jurisdiction.contains(regency),
-              try await Region.find(region, on: req.db) != nil else {
-            throw ValidationFailure("v.regionInJurisdiction", field: "regionCode")
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let title = try checks.run { () throws -> String in
+            guard let title = try t(i.title, "title", 300) else { throw ValidationFailure("v.required", field: "title") }
+            return title
         }
-        guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
-            throw ValidationFailure("v.moment", field: "scheduledAt")
+        let region = (i.regionCode ?? "").trimmingCharacters(in: .whitespaces)
+        _ = try await checks.run { () async throws -> Void in
+            // A regency of the jurisdiction or a place in it (a province is wider than any office's jurisdiction).
+            guard RegionCode.isValid(region), let regency = RegionCode.regency(of: region), p.jurisdiction.contains(regency),
+                  try await Region.find(region, on: req.db) != nil else {
+                throw ValidationFailure("v.regionInJurisdiction", field: "regionCode")
+            }
+        }
+        let when = try checks.run { () throws -> Date in
+            guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
+                throw ValidationFailure("v.moment", field: "scheduledAt")
+            }
+            return when
         }
         let agencies = Array(Set(i.agencyIds ?? []))
-        if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).countRows() != agencies.count {
-            throw ValidationFailure("v.agencies", field: "agencyIds")
+        _ = try await checks.run { () async throws -> Void in
+            if !agencies.isEmpty, try await Agency.query(on: req.db).filter(\.$id ~~ agencies).countRows() != agencies.count {
+                throw ValidationFailure("v.agencies", field: "agencyIds")
+            }
         }
-        let place = try t(i.place, "place", 300), agenda = try t(i.agenda, "agenda", 4000)
+        let place = (try checks.run { try t(i.place, "place", 300) }) ?? nil
+        let agenda = (try checks.run { try t(i.agenda, "agenda", 4000) }) ?? nil
+        try checks.finish()
+        guard let title, let when else { throw ValidationFailure("v.required") }
         let now = req.application.clock.now()
         let json = String(decoding: try JSONEncoder().encode(agencies), as: UTF8.self)
         let people = try await audience(office: office, agencies: agencies, db: req.db)

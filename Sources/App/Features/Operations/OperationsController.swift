@@ -126,33 +126,50 @@ enum OperationsController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> JointOperation {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
-        let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
-        guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
-            throw ValidationFailure("v.dayWithinYear", field: "date")
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let title = try checks.run { () throws -> String in
+            guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
+            return title
         }
+        let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
+        let dateOK = try checks.run { () throws -> Bool in
+            guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
+                throw ValidationFailure("v.dayWithinYear", field: "date")
+            }
+            return true
+        } != nil
         let area = (i.areaCode ?? "").trimmingCharacters(in: .whitespaces)
-        guard RegionCode.isValid(area), let region = try await Region.find(area, on: req.db), region.level == "district" || region.level == "village",
-              let regency = RegionCode.regency(of: area), p.jurisdiction.contains(regency) else {
-            throw ValidationFailure("v.areaInJurisdiction", field: "areaCode")
+        _ = try await checks.run { () async throws -> Void in
+            guard RegionCode.isValid(area), let region = try await Region.find(area, on: req.db), region.level == "district" || region.level == "village",
+                  let regency = RegionCode.regency(of: area), p.jurisdiction.contains(regency) else {
+                throw ValidationFailure("v.areaInJurisdiction", field: "areaCode")
+            }
         }
         let agencyIDs = Array(Set(i.agencyIds ?? []))
-        if !agencyIDs.isEmpty {
-            let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).countRows()
-            guard found == agencyIDs.count else { throw ValidationFailure("v.agencies", field: "agencyIds") }
+        _ = try await checks.run { () async throws -> Void in
+            if !agencyIDs.isEmpty {
+                let found = try await Agency.query(on: req.db).filter(\.$id ~~ agencyIDs).countRows()
+                guard found == agencyIDs.count else { throw ValidationFailure("v.agencies", field: "agencyIds") }
+            }
         }
         let targets = i.targets ?? []
-        guard targets.count <= 500 else { throw ValidationFailure("v.tooMany", field: "targets", "500") }
-        for (k, t) in targets.enumerated() {
-            if let f = t.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].foreignerId") }
-            if let s = t.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].sponsorId") }
-            if t.foreignerId == nil && t.sponsorId == nil && (t.label ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                throw ValidationFailure("v.targetNeedsSubject", field: "targets[\(k)]")
+        _ = try await checks.run { () async throws -> Void in
+            guard targets.count <= 500 else { throw ValidationFailure("v.tooMany", field: "targets", "500") }
+            for (k, t) in targets.enumerated() {
+                if let f = t.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].foreignerId") }
+                if let s = t.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "targets[\(k)].sponsorId") }
+                if t.foreignerId == nil && t.sponsorId == nil && (t.label ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw ValidationFailure("v.targetNeedsSubject", field: "targets[\(k)]")
+                }
+                _ = try ValidationFailure.text(t.label, "targets[\(k)].label", max: 300)
             }
-            _ = try ValidationFailure.text(t.label, "targets[\(k)].label", max: 300)
         }
-        let participants = try ValidationFailure.text(i.participants, "participants", max: 2000)
-        let (orderID, withoutOrder) = try await FieldOrders.check(orderID: i.orderId, withoutOrder: i.withoutOrder, day: date, req)
+        let participants = (try checks.run { try ValidationFailure.text(i.participants, "participants", max: 2000) }) ?? nil
+        // The order is checked against the operation's day: only once the day is right.
+        let order = dateOK ? try await checks.run { try await FieldOrders.check(orderID: i.orderId, withoutOrder: i.withoutOrder, day: date, req) } : nil
+        try checks.finish()
+        guard let title, let (orderID, withoutOrder) = order else { throw ValidationFailure("v.required") }
         let now = req.application.clock.now()
         let agencyJSON = String(decoding: try JSONEncoder().encode(agencyIDs), as: UTF8.self)
         return try await req.audited { db in
