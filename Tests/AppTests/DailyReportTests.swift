@@ -224,11 +224,16 @@ import VaporTesting
             #expect(try await ReportEntry.query(on: app.db).count() == 0)
             #expect(next.body.string.contains("value=\"09:15\"") && next.body.string.contains("value=\"JANE\"") && next.body.string.contains("value=\"\(client)\""))
             #expect(next.body.string.contains("<option value=\"35.16.05.2010\">") && next.body.string.contains("<option value=\"35.16.05\" selected>"))
-            // Corrected: saved, with a confirmation.
-            let good = try await o.post(page + "/entries", form: ["clientId": client, "time": "09:00", "kelurahanCode_province": "35", "kelurahanCode_regency": "35.16",
+            // A wrong time, no village and no finding: all three named at once.
+            let three = try await o.post(page + "/entries", form: ["clientId": client, "time": "25.00", "kelurahanCode": "", "activity": "patrol", "finding": ""])
+            #expect(three.status == .unprocessableEntity)
+            for field in ["time", "kelurahanCode", "findingSelect"] { #expect(three.body.string.contains("id=\"\(field)-error\""), "\(field)") }
+            // Corrected (the time as a phone's number pad types it): saved, with a confirmation.
+            let good = try await o.post(page + "/entries", form: ["clientId": client, "time": "9.00", "kelurahanCode_province": "35", "kelurahanCode_regency": "35.16",
                                                                   "kelurahanCode_district": "35.16.05", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "compliant"])
             #expect(good.status == .seeOther && good.headers.setCookie?["sinergi_flash"]?.string == "flash.daily.entrySaved")
             #expect(try await ReportEntry.query(on: app.db).first()?.villageCode == "35.16.05.2010")
+            #expect(try await ReportEntry.query(on: app.db).first()?.time == "09:00")
         }
     }
 

@@ -57,40 +57,66 @@ enum DailyReportsController {
     static func validate(_ e: EntryInput, index: Int?, _ req: Request) async throws -> ValidEntry {
         let at = index.map { "entries[\($0)]." } ?? ""
         guard let client = e.clientId else { throw ValidationFailure("v.clientId", field: "\(at)clientId") }
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let text = ValidationFailure.text
         let time = (e.time ?? "").trimmingCharacters(in: .whitespaces)
-        let hm = time.split(separator: ":").compactMap { Int($0) }
-        guard time.count == 5, hm.count == 2, (0...23).contains(hm[0]), (0...59).contains(hm[1]) else {
-            throw ValidationFailure("v.time", field: "\(at)time")
-        }
-        let code = (e.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
-        guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
-            throw ValidationFailure("v.village", field: "\(at)kelurahanCode")
-        }
-        guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
-            throw ValidationFailure("v.oneOf", field: "\(at)activity", FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
-            throw ValidationFailure("v.oneOf", field: "\(at)finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        if (e.latitude == nil) != (e.longitude == nil) { throw ValidationFailure("v.latLonPair", field: "\(at)latitude") }
-        if let lat = e.latitude, let lon = e.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
-            throw ValidationFailure("v.latLonIndonesia", field: "\(at)latitude")
-        }
-        if let f = e.foreignerId {
-            guard (try? await ScopePolicy.foreigner(f, req)) != nil else {
-                throw ValidationFailure("v.notInScope", field: "\(at)foreignerId")
+        _ = try checks.run { () throws -> Void in
+            let hm = time.split(separator: ":").compactMap { Int($0) }
+            guard time.count == 5, hm.count == 2, (0...23).contains(hm[0]), (0...59).contains(hm[1]) else {
+                throw ValidationFailure("v.time", field: "\(at)time")
             }
         }
-        let nationality = try ValidationFailure.text(e.personNationality, "\(at)personNationality", max: 3)?.uppercased()
-        if let n = nationality, !Countries.isKnown(n) { throw ValidationFailure("v.nationality", field: "\(at)personNationality") }
-        let passport = try ValidationFailure.text(e.personPassport, "\(at)personPassport", max: 20)?.uppercased().filter { !$0.isWhitespace }
-        if let p = passport, !(5...20).contains(p.count) || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            throw ValidationFailure("v.passportLength", field: "\(at)personPassport")
+        let code = (e.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
+        _ = try await checks.run { () async throws -> Void in
+            guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
+                throw ValidationFailure("v.village", field: "\(at)kelurahanCode")
+            }
         }
-        return ValidEntry(clientID: client, time: time, village: code, place: try ValidationFailure.text(e.place, "\(at)place", max: 300),
-                          latitude: e.latitude, longitude: e.longitude, activity: activity, foreignerID: e.foreignerId,
-                          personName: try ValidationFailure.text(e.personName, "\(at)personName", max: 200), personNationality: nationality, personPassport: passport,
-                          finding: finding, followUp: try ValidationFailure.text(e.followUp, "\(at)followUp", max: 500), note: try ValidationFailure.text(e.note, "\(at)note", max: 2000))
+        let activity = try checks.run { () throws -> FieldActivity in
+            guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "\(at)activity", FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return activity
+        }
+        let finding = try checks.run { () throws -> FieldFinding in
+            guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "\(at)finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return finding
+        }
+        _ = try checks.run { () throws -> Void in
+            if (e.latitude == nil) != (e.longitude == nil) { throw ValidationFailure("v.latLonPair", field: "\(at)latitude") }
+            if let lat = e.latitude, let lon = e.longitude, !((-11.5...6.5).contains(lat) && (94.5...141.5).contains(lon)) {
+                throw ValidationFailure("v.latLonIndonesia", field: "\(at)latitude")
+            }
+        }
+        if let f = e.foreignerId {
+            _ = try await checks.run { () async throws -> Void in
+                guard (try? await ScopePolicy.foreigner(f, req)) != nil else { throw ValidationFailure("v.notInScope", field: "\(at)foreignerId") }
+            }
+        }
+        let nationality = (try checks.run { () throws -> String? in
+            let n = try text(e.personNationality, "\(at)personNationality", 3)?.uppercased()
+            if let n, !Countries.isKnown(n) { throw ValidationFailure("v.nationality", field: "\(at)personNationality") }
+            return n
+        }) ?? nil
+        let passport = (try checks.run { () throws -> String? in
+            let p = try text(e.personPassport, "\(at)personPassport", 20)?.uppercased().filter { !$0.isWhitespace }
+            if let p, !(5...20).contains(p.count) || !p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                throw ValidationFailure("v.passportLength", field: "\(at)personPassport")
+            }
+            return p
+        }) ?? nil
+        let place = (try checks.run { try text(e.place, "\(at)place", 300) }) ?? nil
+        let name = (try checks.run { try text(e.personName, "\(at)personName", 200) }) ?? nil
+        let followUp = (try checks.run { try text(e.followUp, "\(at)followUp", 500) }) ?? nil
+        let note = (try checks.run { try text(e.note, "\(at)note", 2000) }) ?? nil
+        try checks.finish()
+        guard let activity, let finding else { throw ValidationFailure("v.required") }
+        return ValidEntry(clientID: client, time: time, village: code, place: place, latitude: e.latitude, longitude: e.longitude, activity: activity,
+                          foreignerID: e.foreignerId, personName: name, personNationality: nationality, personPassport: passport,
+                          finding: finding, followUp: followUp, note: note)
     }
 
     static func validDate(_ raw: String?, _ req: Request) throws -> String {
