@@ -65,8 +65,10 @@ def test_admin_creates_an_office_and_its_user_who_signs_in(browser, seeded_db, w
         name = browser.find_element(By.ID, "name")
         name.send_keys(" (diubah)")
         choose(browser, "regency-province", "53")
-        other = [v for v in browser.execute_script("return Array.from(document.getElementById('regency-regency').options).map(o => o.value);")
-                 if v and v != "53.71"][0]
+        # The province's regencies come by script: wait for them.
+        other = wait(browser, lambda d: next((v for v in d.execute_script(
+            "var s = document.getElementById('regency-regency'); return s && !s.disabled ? Array.from(s.options).map(o => o.value) : [];")
+            if v.startswith("53.") and v != "53.71"), None))
         choose(browser, "regency-regency", other)
         browser.find_element(By.ID, "add-regency-submit").click()
         asked = wait(browser, lambda d: d.switch_to.alert)
