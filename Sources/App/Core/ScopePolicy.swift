@@ -208,6 +208,10 @@ enum ScopePolicy {
     /// The head of office or an official he names: approves reports and identity changes, assigns tasks, runs scans.
     static func maySupervise(_ p: Principal?) -> Bool { p?.role == .supervisor }
 
+    /// Immigration staff checking a passport number in the field may learn which office holds a record of it when
+    /// their own jurisdiction has none — the office's name only, never the person (`LookupController.registeredElsewhere`).
+    static func mayLearnRegisteringOffice(_ p: Principal?) -> Bool { p?.role == .officer || p?.role == .supervisor }
+
     /// The system's administrators: accounts, offices and reference data; counts, never personal data.
     static func isAdmin(_ p: Principal?) -> Bool { p?.role == .admin }
 

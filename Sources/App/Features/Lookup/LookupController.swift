@@ -234,7 +234,7 @@ enum LookupController {
             if let q = try query(req) {
                 let purpose = try purpose(req)
                 let r = try await search(q, req, paging: try Paging(req, defaultPer: 20))
-                if r.total == 0 { elsewhere = try await registeredElsewhere(q, req) }
+                if r.total == 0, ScopePolicy.mayLearnRegisteringOffice(req.principal) { elsewhere = try await registeredElsewhere(q, req) }
                 try await audit(q, r.items, purpose: purpose, elsewhere: elsewhere, req)
                 results = r.items
             }
