@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import Matching
+import SMTPSink
 import SQLKit
 import Testing
 import Vapor
@@ -20,14 +21,12 @@ import VaporTesting
     /// The directory as a deflated .zip (Python's zipfile, an independent writer), in a folder inside the archive.
     static func zip(_ dir: String) throws -> Data {
         let out = dir + ".zip"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        // Through `Child` (posix_spawn), not Foundation's Process: see there.
+        try Child.run(["python3", "-c", """
             import sys, zipfile, os
             with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
                 for n in sorted(os.listdir(sys.argv[1])): z.write(os.path.join(sys.argv[1], n), 'batch/' + n)
-            """, dir, out]
-        try p.run(); p.waitUntilExit()
+            """, dir, out])
         return try Data(contentsOf: URL(fileURLWithPath: out))
     }
 

@@ -3,6 +3,7 @@ import Fluent
 import SQLKit
 import Foundation
 import NIOHTTP1
+import SMTPSink
 import Testing
 import Vapor
 import VaporTesting
@@ -80,13 +81,9 @@ actor TestDatabases {
         return c.string!
     }
 
+    /// Through `Child` (posix_spawn), not Foundation's Process: see there.
     private func psql(_ url: String, _ sql: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw TestSetupError(message: "psql failed: \(sql)") }
+        if try Child.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]) != 0 { throw TestSetupError(message: "psql failed: \(sql)") }
     }
 }
 

@@ -37,8 +37,7 @@ public final class SMTPSink: @unchecked Sendable {
     public let directory: String
     /// The sink's self-signed certificate (PEM), when it speaks TLS.
     public let certificate: String?
-    private let process: Process
-    private let stdin: Pipe
+    private let process: Child
 
     public init(_ options: Options = Options()) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -50,16 +49,11 @@ public final class SMTPSink: @unchecked Sendable {
         if options.startTLS { args.append("--starttls") }
         if options.implicitTLS { args.append("--implicit-tls") }
         if let a = options.auth { args += ["--auth", "\(a.user):\(a.password)"] }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let out = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardInput = input
-        try p.run()
+        // Started with posix_spawn (`Child`), not Foundation's Process: see there.
+        let p = try Child(["python3"] + args, pipeInput: true, pipeOutput: true)
         // The first line is `READY <port> <cert>`; a missing aiosmtpd ends the process instead.
         var line = Data()
-        let handle = out.fileHandleForReading
+        let handle = FileHandle(fileDescriptor: p.output!, closeOnDealloc: false)
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
@@ -67,14 +61,14 @@ public final class SMTPSink: @unchecked Sendable {
         }
         let words = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace)
         guard words.count == 3, words[0] == "READY", let port = Int(words[1]) else {
-            p.terminate()
+            p.signal(SIGTERM)
+            p.wait()
             throw Unavailable(description: "scripts/smtp_sink.py did not start (is aiosmtpd installed? `pip install aiosmtpd`)")
         }
         self.port = port
         self.directory = dir
         self.certificate = words[2] == "-" ? nil : String(words[2])
         self.process = p
-        self.stdin = input
     }
 
     /// Messages received so far, in arrival order.
@@ -94,14 +88,14 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     public func stop() {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+        process.closeInput()
+        if process.isRunning { process.signal(SIGTERM) }
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.isRunning { process.signal(SIGKILL) }
+        process.wait()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { if process.isRunning { process.signal(SIGTERM) } }
 }
