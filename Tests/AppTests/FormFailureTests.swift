@@ -82,6 +82,12 @@ import VaporTesting
         }
     }
 
+    /// Days a message names read as pages write them; other values, and what only looks like a day, stay as they are.
+    @Test func daysInMessagesReadInWords() {
+        #expect(LocalTime.daysInWords(["2026-09-07", "88", "2026-02", "x2026-09-07"], lang: .id) == ["7 Sep 2026", "88", "2026-02", "x2026-09-07"])
+        #expect(LocalTime.daysInWords(["2027-01-01"], lang: .en) == ["1 Jan 2027"])
+    }
+
     @Test func aFailedTriageStaysInItsRowWithWhatWasTyped() async throws {
         try await withTestApp { app in
             var h = HTTPHeaders(); h.contentType = .json

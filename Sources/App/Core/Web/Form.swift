@@ -50,7 +50,7 @@ struct FormState: Sendable {
         for failure in [e] + e.more {
             // A day the message names reads as the page writes days ("10 Des 2026"); the API keeps ISO dates.
             var shown = failure
-            shown.args = failure.args.map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? LocalTime.formatDay(a, lang: lang) ?? a : a }
+            shown.args = LocalTime.daysInWords(failure.args, lang: lang)
             let message = shown.message(lang)
             guard let field = failure.field else {
                 if summary == nil { summary = message }

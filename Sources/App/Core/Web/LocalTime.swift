@@ -31,6 +31,12 @@ enum LocalTime {
     }
 
     /// "2026-12-02" → "2 Des 2026"; nil when it is not a day.
+    /// A message's values for a page: each that is a whole ISO day ("2026-12-10") as pages write days ("10 Des 2026");
+    /// the others as they are. The API keeps ISO dates.
+    static func daysInWords(_ args: [String], lang: Language) -> [String] {
+        args.map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? formatDay(a, lang: lang) ?? a : a }
+    }
+
     static func formatDay(_ day: String, lang: Language) -> String? {
         let parts = day.prefix(10).split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }

@@ -51,7 +51,7 @@ enum Discrepancies {
 
         /// For pages: the note in `lang`, its days written as pages write days ("7 Sep 2026"); the API keeps ISO dates.
         func detail(_ lang: Language) -> String {
-            detailCode.map { L10n.format($0, lang, (detailArgs ?? []).map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? LocalTime.formatDay(a, lang: lang) ?? a : a }) } ?? detail
+            detailCode.map { L10n.format($0, lang, LocalTime.daysInWords(detailArgs ?? [], lang: lang)) } ?? detail
         }
     }
 
