@@ -83,6 +83,30 @@ import VaporTesting
     }
 
     /// Days a message names read as pages write them; other values, and what only looks like a day, stay as they are.
+    /// `FieldChecks.finish(values)` throws the first failure carrying the rest, in the order the checks ran, and hands
+    /// back every value unwrapped once none failed.
+    @Test func fieldChecksHandBackValuesOnlyWhenNoneFailed() throws {
+        var bad = FieldChecks()
+        let a = try bad.run { () throws -> String in throw ValidationFailure("v.required", field: "a") }
+        let b = try bad.run { 7 }
+        let c = try bad.run { () throws -> Int in throw ValidationFailure("v.day", field: "c") }
+        do {
+            _ = try bad.finish(a, b, c)
+            Issue.record("finish passed with two failures")
+        } catch let e as ValidationFailure {
+            #expect(e.field == "a" && e.more.map(\.field) == ["c"])
+        }
+        var good = FieldChecks()
+        let x = try good.run { "x" }
+        let y = try good.run { (1, true) }
+        let (s, (n, flag)) = try good.finish(x, y)
+        #expect(s == "x" && n == 1 && flag)
+        // A failure that is not a ValidationFailure goes through at once.
+        var other = FieldChecks()
+        #expect(throws: Abort.self) { _ = try other.run { () throws -> Int in throw Abort(.forbidden) } }
+        #expect(other.failures.isEmpty)
+    }
+
     @Test func daysInMessagesReadInWords() {
         #expect(LocalTime.daysInWords(["2026-09-07", "88", "2026-02", "x2026-09-07"], lang: .id) == ["7 Sep 2026", "88", "2026-02", "x2026-09-07"])
         #expect(LocalTime.daysInWords(["2027-01-01"], lang: .en) == ["1 Jan 2027"])

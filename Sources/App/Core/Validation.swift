@@ -47,6 +47,18 @@ struct FieldChecks {
         first.more = Array(failures.dropFirst())
         throw first
     }
+
+    /// `finish()`, then the values `run` returned, unwrapped: once no check failed, none of them is missing.
+    /// `let (a, b) = try checks.finish(a, b)` instead of a `guard let` whose `else` cannot happen.
+    func finish<each T>(_ values: repeat (each T)?) throws -> (repeat each T) {
+        try finish()
+        return (repeat Self.present(each values))
+    }
+
+    private static func present<T>(_ value: T?) -> T {
+        guard let value else { preconditionFailure("FieldChecks.run returned no value without recording a failure") }
+        return value
+    }
 }
 
 extension ValidationFailure {

@@ -62,7 +62,7 @@ enum CoordinationController {
         let t = ValidationFailure.text
         // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
         var checks = FieldChecks()
-        let title = try checks.run { () throws -> String in
+        let titleChecked = try checks.run { () throws -> String in
             guard let title = try t(i.title, "title", 300) else { throw ValidationFailure("v.required", field: "title") }
             return title
         }
@@ -74,7 +74,7 @@ enum CoordinationController {
                 throw ValidationFailure("v.regionInJurisdiction", field: "regionCode")
             }
         }
-        let when = try checks.run { () throws -> Date in
+        let whenChecked = try checks.run { () throws -> Date in
             guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
                 throw ValidationFailure("v.moment", field: "scheduledAt")
             }
@@ -88,8 +88,7 @@ enum CoordinationController {
         }
         let place = (try checks.run { try t(i.place, "place", 300) }) ?? nil
         let agenda = (try checks.run { try t(i.agenda, "agenda", 4000) }) ?? nil
-        try checks.finish()
-        guard let title, let when else { throw ValidationFailure("v.required") }
+        let (title, when) = try checks.finish(titleChecked, whenChecked)
         let now = req.application.clock.now()
         let json = String(decoding: try JSONEncoder().encode(agencies), as: UTF8.self)
         let people = try await audience(office: office, agencies: agencies, db: req.db)

@@ -73,13 +73,13 @@ enum DailyReportsController {
                 throw ValidationFailure("v.village", field: "\(at)kelurahanCode")
             }
         }
-        let activity = try checks.run { () throws -> FieldActivity in
+        let activityChecked = try checks.run { () throws -> FieldActivity in
             guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
                 throw ValidationFailure("v.oneOf", field: "\(at)activity", FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return activity
         }
-        let finding = try checks.run { () throws -> FieldFinding in
+        let findingChecked = try checks.run { () throws -> FieldFinding in
             guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
                 throw ValidationFailure("v.oneOf", field: "\(at)finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
             }
@@ -112,8 +112,7 @@ enum DailyReportsController {
         let name = (try checks.run { try text(e.personName, "\(at)personName", 200) }) ?? nil
         let followUp = (try checks.run { try text(e.followUp, "\(at)followUp", 500) }) ?? nil
         let note = (try checks.run { try text(e.note, "\(at)note", 2000) }) ?? nil
-        try checks.finish()
-        guard let activity, let finding else { throw ValidationFailure("v.required") }
+        let (activity, finding) = try checks.finish(activityChecked, findingChecked)
         return ValidEntry(clientID: client, time: time, village: code, place: place, latitude: e.latitude, longitude: e.longitude, activity: activity,
                           foreignerID: e.foreignerId, personName: name, personNationality: nationality, personPassport: passport,
                           finding: finding, followUp: followUp, note: note)

@@ -128,7 +128,7 @@ enum OperationsController {
         guard let office = p.officeID else { throw Abort(.forbidden) }
         // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
         var checks = FieldChecks()
-        let title = try checks.run { () throws -> String in
+        let titleChecked = try checks.run { () throws -> String in
             guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
             return title
         }
@@ -168,8 +168,7 @@ enum OperationsController {
         let participants = (try checks.run { try ValidationFailure.text(i.participants, "participants", max: 2000) }) ?? nil
         // The order is checked against the operation's day: only once the day is right.
         let order = dateOK ? try await checks.run { try await FieldOrders.check(orderID: i.orderId, withoutOrder: i.withoutOrder, day: date, req) } : nil
-        try checks.finish()
-        guard let title, let (orderID, withoutOrder) = order else { throw ValidationFailure("v.required") }
+        let (title, (orderID, withoutOrder)) = try checks.finish(titleChecked, order)
         let now = req.application.clock.now()
         let agencyJSON = String(decoding: try JSONEncoder().encode(agencyIDs), as: UTF8.self)
         return try await req.audited { db in

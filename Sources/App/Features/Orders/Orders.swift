@@ -96,11 +96,11 @@ enum FieldOrders {
         // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
         var checks = FieldChecks()
         // Not "v.required": the field label "purpose" elsewhere means the purpose of a data access.
-        let purpose = try checks.run { () throws -> String in
+        let purposeChecked = try checks.run { () throws -> String in
             guard let purpose = try ValidationFailure.text(i.purpose, "purpose", max: 1000) else { throw ValidationFailure("v.orderPurpose", field: "purpose") }
             return purpose
         }
-        let ids = try await checks.run { () async throws -> [UUID] in
+        let idsChecked = try await checks.run { () async throws -> [UUID] in
             guard let ids = i.officerIds, !ids.isEmpty else { throw ValidationFailure("v.required", field: "officerIds") }
             guard ids.count <= 50 else { throw ValidationFailure("v.tooMany", field: "officerIds", "50") }
             let staff = try await User.query(on: req.db).filter(\.$id ~~ ids).filter(\.$office.$id == officeID).filter(\.$disabled == false)
@@ -124,21 +124,20 @@ enum FieldOrders {
         var earliest = Day.adding(-1, to: today) ?? today
         if let iid = i.inspectionId, let x = try await Inspection.find(iid, on: req.db) { earliest = min(earliest, x.date) }
         if let oid = i.operationId, let x = try await JointOperation.find(oid, on: req.db) { earliest = min(earliest, x.date) }
-        let from = try checks.run { () throws -> String in
+        let fromChecked = try checks.run { () throws -> String in
             guard let from = i.validFrom?.trimmingCharacters(in: .whitespaces), from.count == 10, Day.isValid(from) else { throw ValidationFailure("v.day", field: "validFrom") }
             guard from >= earliest else { throw ValidationFailure("v.orderFrom", field: "validFrom") }
             return from
         }
-        let to = try checks.run { () throws -> String in
+        let toChecked = try checks.run { () throws -> String in
             guard let to = i.validTo?.trimmingCharacters(in: .whitespaces), to.count == 10, Day.isValid(to) else { throw ValidationFailure("v.day", field: "validTo") }
-            if let from {
+            if let from = fromChecked {
                 guard to >= from else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
                 guard let span = Day.between(from, to), span <= 92 else { throw ValidationFailure("v.orderSpan", field: "validTo", "92") }
             }
             return to
         }
-        try checks.finish()
-        guard let purpose, let ids, let from, let to else { throw ValidationFailure("v.required") }
+        let (purpose, ids, from, to) = try checks.finish(purposeChecked, idsChecked, fromChecked, toChecked)
         // The check it covers: made without an order, in this office, on a day the order covers.
         var covered: (table: String, id: UUID)?
         if let iid = i.inspectionId {

@@ -54,12 +54,12 @@ enum PublicReportsController {
     /// form shows all its mistakes at once.
     static func validate(_ i: Input, _ req: Request) async throws -> Valid {
         var checks = FieldChecks()
-        let text = try checks.run { () throws -> String in
+        let textChecked = try checks.run { () throws -> String in
             let text = (i.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard (10...2000).contains(text.count) else { throw ValidationFailure("v.lengthRange", field: "description", "10", "2000") }
             return text
         }
-        let code = try await checks.run { () async throws -> String in
+        let village = try await checks.run { () async throws -> String in
             let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
             guard RegionCode.isValid(code), let region = try await Region.find(code, on: req.db), region.level == "village" else {
                 throw ValidationFailure("v.village", field: "kelurahanCode")
@@ -67,8 +67,8 @@ enum PublicReportsController {
             return code
         }
         // Without a village, the time is read in WIB (the zone only shifts it by an hour or two: the check still holds).
-        let seen = try checks.run { () throws -> Date in
-            guard let seen = LocalTime.parseInput(i.seenAt ?? "", zone: RegionCode.timeZone(of: code ?? "")) else {
+        let seenChecked = try checks.run { () throws -> Date in
+            guard let seen = LocalTime.parseInput(i.seenAt ?? "", zone: RegionCode.timeZone(of: village ?? "")) else {
                 throw ValidationFailure("v.moment", field: "seenAt")
             }
             let now = req.application.clock.now()
@@ -87,8 +87,7 @@ enum PublicReportsController {
         _ = try checks.run { () throws -> Void in
             guard (contact?.count ?? 0) <= 200 else { throw ValidationFailure("v.tooLong", field: "contact", "200") }
         }
-        try checks.finish()
-        guard let text, let code, let seen else { throw ValidationFailure("v.required") }   // unreachable: each failed check was thrown above
+        let (text, code, seen) = try checks.finish(textChecked, village, seenChecked)
         return Valid(description: text, village: code, regency: RegionCode.regency(of: code) ?? code,
                      seenAt: seen.formatted(Date.ISO8601FormatStyle()), latitude: i.latitude, longitude: i.longitude,
                      contact: contact?.isEmpty == true ? nil : contact)

@@ -90,13 +90,17 @@ enum RegistryEdits {
         }
     }
 
-    static func day(_ s: String?, _ field: String, required: Bool, notFuture: String? = nil) throws -> String? {
-        guard let v = s?.trimmingCharacters(in: .whitespaces), !v.isEmpty else {
-            if required { throw ValidationFailure("v.required", field: field) }
-            return nil
-        }
+    /// An optional day (`YYYY-MM-DD`): nil when empty; with `notFuture`, not after that day.
+    static func day(_ s: String?, _ field: String, notFuture: String? = nil) throws -> String? {
+        guard let v = s?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
         guard v.count == 10, Day.isValid(v) else { throw ValidationFailure(notFuture == nil ? "v.day" : "v.dayNotFuture", field: field) }
         if let today = notFuture, v > today { throw ValidationFailure("v.dayNotFuture", field: field) }
+        return v
+    }
+
+    /// A required day: as `day`, and empty is refused.
+    static func requiredDay(_ s: String?, _ field: String, notFuture: String? = nil) throws -> String {
+        guard let v = try day(s, field, notFuture: notFuture) else { throw ValidationFailure("v.required", field: field) }
         return v
     }
 
@@ -142,29 +146,29 @@ enum RegistryEdits {
         // Every field is checked before any failure is thrown (`FieldChecks`): the form names all its mistakes at once;
         // the API answers with the first, in this order.
         var checks = FieldChecks()
-        let why = try checks.run { try reason(input.reason) }
-        let family = try checks.run { try name(input.familyName, "familyName", required: true) ?? "" }
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let familyChecked = try checks.run { try name(input.familyName, "familyName", required: true) ?? "" }
         let given = (try checks.run { try name(input.givenNames, "givenNames", required: false) ?? "" }) ?? ""
-        let sexValue = try checks.run { () throws -> String in
+        let sexChecked = try checks.run { () throws -> String in
             guard let v = try sex(input.sex) else { throw ValidationFailure("v.required", field: "sex") }
             return v
         }
-        let dob = (try checks.run { try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today) }) ?? nil
-        let nationality = try checks.run { try country(input.nationality, "nationality") }
+        let dob = (try checks.run { try day(input.dateOfBirth, "dateOfBirth", notFuture: today) }) ?? nil
+        let nationalityChecked = try checks.run { try country(input.nationality, "nationality") }
         let place = (try checks.run { try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100) }) ?? nil
         let pass = input.passport ?? PassportInput()
-        let passport = try checks.run { try passportNumber(pass.number, "passportNumber") }
+        let passportChecked = try checks.run { try passportNumber(pass.number, "passportNumber") }
         // The issuing country is the nationality's unless given (a wrong nationality is named once, beside its field).
-        let issuingCountry = (try checks.run { () throws -> String? in
-            guard pass.issuingCountry != nil else { return nationality }
+        let issuingChecked = try checks.run { () throws -> String in
+            guard pass.issuingCountry != nil else { return nationalityChecked ?? "" }
             guard let c = try? country(pass.issuingCountry, "issuingCountry") else { throw ValidationFailure("v.nationality", field: "issuingCountry") }
             return c
-        }) ?? nil
-        let issuedOn = (try checks.run { try day(pass.issuedOn, "issuedOn", required: false, notFuture: today) }) ?? nil
-        let expiresOn = (try checks.run { try day(pass.expiresOn, "expiresOn", required: true) }) ?? nil
-        if let i = issuedOn, let e = expiresOn, i > e { _ = try checks.run { () throws -> Void in throw ValidationFailure("v.dayOrder", field: "expiresOn", i) } }
+        }
+        let issuedOn = (try checks.run { try day(pass.issuedOn, "issuedOn", notFuture: today) }) ?? nil
+        let expiresChecked = try checks.run { try requiredDay(pass.expiresOn, "expiresOn") }
+        if let i = issuedOn, let e = expiresChecked, i > e { _ = try checks.run { () throws -> Void in throw ValidationFailure("v.dayOrder", field: "expiresOn", i) } }
         let addr = input.address ?? AddressInput()
-        let villageCode = try await checks.run { () async throws -> String in
+        let villageChecked = try await checks.run { () async throws -> String in
             let code = try await village(addr.villageCode, "villageCode", db: req.db)
             // An officer keeps records of the office's own jurisdiction; one placed elsewhere would vanish from their view.
             guard let regency = RegionCode.regency(of: code), p.jurisdiction.contains(regency) else {
@@ -172,24 +176,21 @@ enum RegistryEdits {
             }
             return code
         }
-        let line = try checks.run { () throws -> String in
+        let lineChecked = try checks.run { () throws -> String in
             guard let line = try ValidationFailure.text(addr.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
             return line
         }
-        try checks.finish()
-        // Each value is there once no check failed.
-        guard let why, let family, let sexValue, let nationality, let passport, let issuingCountry, let expiresOn, let villageCode, let line else {
-            throw ValidationFailure("v.required")
-        }
-        let validFrom = try day(addr.validFrom, "validFrom", required: false) ?? today
+        let (why, family, sexValue, nationality, passport, issuingCountry, expiresOn, villageCode, line)
+            = try checks.finish(reasonChecked, familyChecked, sexChecked, nationalityChecked, passportChecked, issuingChecked, expiresChecked, villageChecked, lineChecked)
+        let validFrom = try day(addr.validFrom, "validFrom") ?? today
         var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
         if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
             guard let number = try ValidationFailure.text(pi.number, "permitNumber", max: 40) else { throw ValidationFailure("v.required", field: "permitNumber") }
             guard let typeCode = pi.type?.uppercased(), let type = try await PermitType.find(typeCode, on: req.db) else {
                 throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: req.db).all().compactMap(\.id).joined(separator: ", "))
             }
-            let start = try day(pi.startOn, "startOn", required: true)!
-            let end = try day(pi.endOn, "endOn", required: true)!
+            let start = try requiredDay(pi.startOn, "startOn")
+            let end = try requiredDay(pi.endOn, "endOn")
             if end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
             if let s = pi.sponsorId { _ = try await ScopePolicy.sponsor(s, req) }
             if try await StayPermit.query(on: req.db).filter(\.$number == number.uppercased()).first() != nil { throw AppError.conflict("reg.permitTaken", number) }
@@ -199,7 +200,7 @@ enum RegistryEdits {
         if let e = input.employment, let s = e.sponsorId {
             _ = try await ScopePolicy.sponsor(s, req)
             guard let position = try ValidationFailure.text(e.position, "position", max: 120) else { throw ValidationFailure("v.required", field: "position") }
-            employment = (s, position, try day(e.startOn, "employmentStartOn", required: false) ?? validFrom)
+            employment = (s, position, try day(e.startOn, "employmentStartOn") ?? validFrom)
         }
         if try await Passport.query(on: req.db).filter(\.$number == passport).filter(\.$issuingCountry == issuingCountry).first() != nil {
             throw AppError.conflict("reg.passportTaken", passport)
@@ -252,7 +253,7 @@ enum RegistryEdits {
             identity["givenNames"] = [f.givenNames, v]
         }
         if input.dateOfBirth != nil {
-            let v = try day(input.dateOfBirth, "dateOfBirth", required: false, notFuture: today)
+            let v = try day(input.dateOfBirth, "dateOfBirth", notFuture: today)
             if v != f.dateOfBirth { identity["dateOfBirth"] = [f.dateOfBirth, v] }
         }
         if input.nationality != nil { let v = try country(input.nationality, "nationality"); if v != f.nationality { identity["nationality"] = [f.nationality, v] } }
@@ -411,8 +412,8 @@ enum RegistryEdits {
         let why = try reason(input.reason)
         let number = try passportNumber(input.number, "number")
         let issuing = try country(input.issuingCountry ?? f.nationality, "issuingCountry")
-        let issuedOn = try day(input.issuedOn, "issuedOn", required: false, notFuture: req.application.today)
-        let expiresOn = try day(input.expiresOn, "expiresOn", required: true)!
+        let issuedOn = try day(input.issuedOn, "issuedOn", notFuture: req.application.today)
+        let expiresOn = try requiredDay(input.expiresOn, "expiresOn")
         if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
         let id = try f.requireID(), now = req.application.clock.now()
         try await passportFree(number, issuing: issuing, for: id, req.db)
@@ -436,7 +437,7 @@ enum RegistryEdits {
         let why = try reason(input.reason)
         let id = try f.requireID()
         guard let permit = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).filter(\.$number == number).first() else { throw Abort(.notFound) }
-        let end = try day(input.endOn, "endOn", required: false)
+        let end = try day(input.endOn, "endOn")
         if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
         var status: String?
         if let s = input.status?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
@@ -466,7 +467,7 @@ enum RegistryEdits {
         let why = try reason(input.reason)
         let villageCode = try await village(input.villageCode, "villageCode", db: req.db)
         guard let line = try ValidationFailure.text(input.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
-        let validFrom = try day(input.validFrom, "validFrom", required: true)!
+        let validFrom = try requiredDay(input.validFrom, "validFrom")
         let id = try f.requireID(), now = req.application.clock.now()
         try await req.audited { db in
             try await record(address: line, village: villageCode, validFrom: validFrom, foreigner: id, source: source, reason: why, by: p, at: now, on: db)
@@ -499,7 +500,7 @@ enum RegistryEdits {
         let why = try reason(input.reason)
         let id = try f.requireID()
         guard let e = try await Employment.query(on: req.db).filter(\.$id == employment).filter(\.$foreigner.$id == id).first() else { throw Abort(.notFound) }
-        let end = try day(input.endOn, "endOn", required: true)!
+        let end = try requiredDay(input.endOn, "endOn")
         if end < e.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", e.startOn) }
         if e.endOn == end { return }
         let now = req.application.clock.now()

@@ -46,7 +46,7 @@ enum SponsorReportService {
         }
         // The kind, the day and the kind's details are all checked before answering (`FieldChecks`).
         var checks = FieldChecks()
-        let type = try checks.run { () throws -> ReportType in
+        let kind = try checks.run { () throws -> ReportType in
             guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
                 throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
             }
@@ -61,12 +61,12 @@ enum SponsorReportService {
             guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
             return (event, eventDay)
         }
-        let checked = try await checks.run { () async throws -> [String: String]? in
-            guard let type else { return nil }
-            return try await validDetails(type, i, db: req.db)
+        // Without a kind, its details cannot be checked; the kind's failure is the one named.
+        let checked = try await checks.run { () async throws -> [String: String] in
+            guard let kind else { return [:] }
+            return try await validDetails(kind, i, db: req.db)
         }
-        try checks.finish()
-        guard let type, let (event, eventDay) = day, let details = checked ?? nil else { throw ValidationFailure("v.required") }
+        let (type, (event, eventDay), details) = try checks.finish(kind, day, checked)
         let rules = try await Rules.book(req)
         var officeCode: String?
         if let r = f.regencyCode { officeCode = try await Rules.officeOfRegency(req.db)[r] }
