@@ -83,6 +83,51 @@ import VaporTesting
     }
 
     /// Days a message names read as pages write them; other values, and what only looks like a day, stay as they are.
+    /// The registry's edit sections, inspections, tasks and the admin's accounts, offices and agencies name every
+    /// mistake at once too, each beside its field, in Indonesian.
+    @Test func editAndAdminFormsNameAllTheirMistakes() async throws {
+        try await withTestApp { app in
+            func expectErrors(_ res: TestingHTTPResponse, _ fields: [String], _ form: String) {
+                #expect(res.status == .unprocessableEntity, "\(form)")
+                for field in fields { #expect(res.body.string.contains("id=\"\(field)-error\""), "\(form): \(field)") }
+            }
+            let f = try await RegistryEditTests.sbyForeigner(app)
+            let officer = Browser(app)
+            try await officer.login("officer@demo.sinergi.id")
+            _ = try await officer.get("/foreigners/\(f.id!)/edit")
+            let address = try await officer.post("/foreigners/\(f.id!)/edit/address", form: ["line": "", "validFrom": "2026-11-31", "reason": ""])
+            expectErrors(address, ["line", "villageCode", "address-valid-from", "address-reason"], "address")
+            #expect(address.body.string.contains("Alasan") && address.body.string.contains("wajib diisi"))
+            let passport = try await officer.post("/foreigners/\(f.id!)/edit/passport", form: ["number": "1", "expiresOn": "", "reason": ""])
+            expectErrors(passport, ["passport-number", "passport-expires", "passport-reason"], "passport")
+
+            let supervisor = Browser(app)
+            try await supervisor.login("supervisor@demo.sinergi.id")
+            _ = try await supervisor.get("/inspections")
+            let inspection = try await supervisor.post("/inspections", form: ["sponsorId": "", "date": "2026-02-31", "officers": "Andi"])
+            expectErrors(inspection, ["sponsorId", "date"], "inspection")
+            #expect(inspection.body.string.contains(">Andi<") || inspection.body.string.contains("value=\"Andi\""))
+            _ = try await supervisor.get("/tasks")
+            let task = try await supervisor.post("/tasks", form: ["title": "", "kind": "verifyAddress", "dueOn": "2020-01-01", "assignee": ""])
+            expectErrors(task, ["title", "dueOn", "assignee"], "task")
+
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            _ = try await admin.get("/admin/users/new")
+            let user = try await admin.post("/admin/users/new", form: ["email": "bukan-email", "name": "", "role": "officer", "officeCode": "ZZZ"])
+            expectErrors(user, ["email", "name", "officeCode"], "account")
+            #expect(user.body.string.contains("value=\"bukan-email\""))
+            _ = try await admin.get("/admin/offices/new")
+            let office = try await admin.post("/admin/offices/new", form: ["code": "x", "name": ""])
+            expectErrors(office, ["code", "name", "villageCode"], "office")
+            _ = try await admin.get("/admin/agencies/new")
+            let agency = try await admin.post("/admin/agencies/new", form: ["name": "", "type": ""])
+            expectErrors(agency, ["name", "type", "regionCode"], "agency")
+            // Nothing was written.
+            #expect(try await User.query(on: app.db).filter(\.$email == "bukan-email").count() == 0)
+        }
+    }
+
     /// `FieldChecks.finish(values)` throws the first failure carrying the rest, in the order the checks ran, and hands
     /// back every value unwrapped once none failed.
     @Test func fieldChecksHandBackValuesOnlyWhenNoneFailed() throws {

@@ -144,16 +144,25 @@ enum Accounts {
 
     /// `agentOrg`: an agent's account (role sponsor, no company of its own, acting under grants); made by a sponsor-admin.
     static func create(_ input: Input, _ req: Request, agentOrg: String? = nil) async throws -> User {
-        guard let email = input.email.flatMap(EmailAddress.init)?.value else {
-            throw ValidationFailure(input.email?.isEmpty == false ? "v.email" : "v.required", field: "email")
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let emailChecked = try checks.run { () throws -> String in
+            guard let email = input.email.flatMap(EmailAddress.init)?.value else {
+                throw ValidationFailure(input.email?.isEmpty == false ? "v.email" : "v.required", field: "email")
+            }
+            return email
         }
-        let name = try ValidationFailure.required(input.name, "name", max: 120)
-        let role = try role(input.role)
-        let unit = agentOrg != nil ? (office: nil, agency: nil, sponsor: nil)
-            : try await unit(role: role, officeCode: input.officeCode, agencyID: input.agencyId, sponsorID: input.sponsorId, db: req.db)
+        let nameChecked = try checks.run { try ValidationFailure.required(input.name, "name", max: 120) }
+        let roleChecked = try checks.run { try Self.role(input.role) }
+        // The unit is checked against the role: only once the role is right.
+        let unitChecked = try await checks.run { () async throws -> (office: UUID?, agency: UUID?, sponsor: UUID?) in
+            guard agentOrg == nil, let role = roleChecked else { return (nil, nil, nil) }
+            return try await Self.unit(role: role, officeCode: input.officeCode, agencyID: input.agencyId, sponsorID: input.sponsorId, db: req.db)
+        }
+        let langChecked = try checks.run { try Self.language(input.language) }
+        let (email, name, role, unit, lang) = try checks.finish(emailChecked, nameChecked, roleChecked, unitChecked, langChecked)
         // The admin makes a company's first account, its sponsor-admin; a sponsor-admin's invitees are ordinary users.
         let byAdmin = ScopePolicy.isAdmin(try req.requirePrincipal())
-        let lang = try language(input.language)
         if try await User.query(on: req.db).filter(\.$email == email).first() != nil { throw AppError.conflict("user.emailTaken") }
         // Until the user follows the e-mailed link, the account has a password nobody knows.
         let placeholder = try await PasswordHasher.hash(Tokens.random(), cost: req.application.config.bcryptCost, on: req.application.threadPool)
@@ -172,29 +181,34 @@ enum Accounts {
 
     @discardableResult
     static func update(_ user: User, _ input: Input, _ req: Request) async throws -> User {
-        let role = input.role == nil ? user.roleValue : try role(input.role)
+        var checks = FieldChecks()
+        let roleChecked = input.role == nil ? user.roleValue : try checks.run { try Self.role(input.role) }
         let agentOrg = user.agentOrg
         var officeCode = input.officeCode.flatMap { $0.isEmpty ? nil : $0 }, agencyID = input.agencyId, sponsorID = input.sponsorId
         if officeCode == nil && agencyID == nil && sponsorID == nil {
             // No unit given: the user keeps the one that fits the (new) role.
-            switch role {
+            switch roleChecked {
             case .officer, .supervisor: if let o = user.$office.id { officeCode = try await Office.find(o, on: req.db)?.code }
             case .agency: agencyID = user.$agency.id
             case .sponsor: sponsorID = user.$sponsor.id
-            case .admin, .integration: break
+            case .admin, .integration, nil: break
             }
         }
         // An agent's account belongs to no company of its own: it stays so while it remains a sponsor-role account.
-        let unit = agentOrg != nil && role == .sponsor ? (office: nil, agency: nil, sponsor: nil)
-            : try await unit(role: role, officeCode: officeCode, agencyID: agencyID, sponsorID: sponsorID, db: req.db)
-        let name = input.name == nil ? user.displayName : try ValidationFailure.required(input.name, "name", max: 120)
-        let lang = try language(input.language, current: user.language)
-        var email = user.email
-        if let raw = input.email {
-            guard let e = EmailAddress(raw)?.value else { throw ValidationFailure("v.email", field: "email") }
-            if e != user.email, try await User.query(on: req.db).filter(\.$email == e).first() != nil { throw AppError.conflict("user.emailTaken") }
-            email = e
+        // The unit is checked against the role: only once the role is right.
+        let unitChecked = try await checks.run { () async throws -> (office: UUID?, agency: UUID?, sponsor: UUID?) in
+            guard let role = roleChecked, !(agentOrg != nil && role == .sponsor) else { return (nil, nil, nil) }
+            return try await Self.unit(role: role, officeCode: officeCode, agencyID: agencyID, sponsorID: sponsorID, db: req.db)
         }
+        let nameChecked = input.name == nil ? user.displayName : try checks.run { try ValidationFailure.required(input.name, "name", max: 120) }
+        let langChecked = try checks.run { try Self.language(input.language, current: user.language) }
+        let emailChecked = try checks.run { () throws -> String in
+            guard let raw = input.email else { return user.email }
+            guard let e = EmailAddress(raw)?.value else { throw ValidationFailure("v.email", field: "email") }
+            return e
+        }
+        let (role, unit, name, lang, email) = try checks.finish(roleChecked, unitChecked, nameChecked, langChecked, emailChecked)
+        if email != user.email, try await User.query(on: req.db).filter(\.$email == email).first() != nil { throw AppError.conflict("user.emailTaken") }
         let p = try req.requirePrincipal()
         let id = try user.requireID()
         if id == p.userID && role != .admin { throw AppError.conflict("user.ownRole") }

@@ -51,13 +51,22 @@ enum ReferenceAdmin {
     }
 
     static func createOffice(_ input: OfficeInput, _ req: Request) async throws -> Office {
-        guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
-        guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.officeCode", field: "code") }
-        let name = try ValidationFailure.required(input.name, "name", max: 200)
-        let seat = try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db)
-        let tz = try zone(input.timeZone, seat: seat)!
-        guard let codes = input.jurisdiction, !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
-        let regencies = try await regencies(codes, except: nil, db: req.db)
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let codeChecked = try checks.run { () throws -> String in
+            guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
+            guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.officeCode", field: "code") }
+            return code
+        }
+        let nameChecked = try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
+        let seatChecked = try await checks.run { try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db) }
+        // Without a time zone, the seat's; without a seat either, the seat's failure is the one named.
+        let zoneChecked = try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
+        let regenciesChecked = try await checks.run { () async throws -> [String] in
+            guard let codes = input.jurisdiction, !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
+            return try await Self.regencies(codes, except: nil, db: req.db)
+        }
+        let (code, name, seat, tz, regencies) = try checks.finish(codeChecked, nameChecked, seatChecked, zoneChecked, regenciesChecked)
         if try await Office.query(on: req.db).filter(\.$code == code).first() != nil { throw AppError.conflict("office.codeTaken", code) }
         return try await req.audited { db in
             let o = Office(id: UUID(), code: code, name: name, timeZone: tz, villageCode: seat)
@@ -70,17 +79,22 @@ enum ReferenceAdmin {
 
     static func updateOffice(_ office: Office, _ input: OfficeInput, _ req: Request) async throws -> Office {
         let id = try office.requireID()
-        if let c = input.code, c.uppercased() != office.code { throw ValidationFailure("v.codeFixed", field: "code") }
-        let name = input.name == nil ? office.name : try ValidationFailure.required(input.name, "name", max: 200)
-        let seat = input.villageCode == nil ? office.villageCode : try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db)
-        let tz = input.timeZone == nil ? office.timeZone : try zone(input.timeZone, seat: seat)!
         let before = try await jurisdiction(of: id, req.db)
-        var wanted = before
-        if let codes = input.jurisdiction {
-            guard !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
-            wanted = try await regencies(codes, except: id, db: req.db).sorted()
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        _ = try checks.run { () throws -> Void in
+            if let c = input.code, c.uppercased() != office.code { throw ValidationFailure("v.codeFixed", field: "code") }
         }
-        let after = wanted
+        let nameChecked = input.name == nil ? office.name : try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
+        let seatChecked = input.villageCode == nil ? office.villageCode : try await checks.run { try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db) }
+        // A new seat without a zone takes the seat's; with a wrong seat, the seat's failure is the one named.
+        let zoneChecked = input.timeZone == nil ? office.timeZone : try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
+        let wanted = try await checks.run { () async throws -> [String] in
+            guard let codes = input.jurisdiction else { return before }
+            guard !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
+            return try await regencies(codes, except: id, db: req.db).sorted()
+        }
+        let (name, seat, tz, after) = try checks.finish(nameChecked, seatChecked, zoneChecked, wanted)
         let orders = input.ordersRequired ?? office.ordersRequired ?? true
         let old = "name=\(office.name == name ? "same" : "changed") tz=\(zoneName(office.timeZone)) seat=\(office.villageCode) jurisdiction=\(before.joined(separator: ",")) ordersRequired=\(office.ordersRequired ?? true)"
         let new = "tz=\(zoneName(tz)) seat=\(seat) jurisdiction=\(after.joined(separator: ",")) ordersRequired=\(orders)"
@@ -113,9 +127,12 @@ enum ReferenceAdmin {
     }
 
     static func createAgency(_ input: AgencyInput, _ req: Request) async throws -> Agency {
-        let name = try ValidationFailure.required(input.name, "name", max: 200)
-        let type = try agencyType(input.type)
-        let region = try await region(input.regionCode, db: req.db)
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let nameChecked = try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
+        let typeChecked = try checks.run { try agencyType(input.type) }
+        let regionChecked = try await checks.run { try await Self.region(input.regionCode, db: req.db) }
+        let (name, type, region) = try checks.finish(nameChecked, typeChecked, regionChecked)
         return try await req.audited { db in
             let a = Agency(id: UUID(), name: name, type: type, regionCode: region)
             a.active = input.active ?? true
@@ -126,9 +143,11 @@ enum ReferenceAdmin {
 
     static func updateAgency(_ agency: Agency, _ input: AgencyInput, _ req: Request) async throws -> Agency {
         let id = try agency.requireID()
-        let name = input.name == nil ? agency.name : try ValidationFailure.required(input.name, "name", max: 200)
-        let type = input.type == nil ? (AgencyType(rawValue: agency.type) ?? .other) : try agencyType(input.type)
-        let region = input.regionCode == nil ? agency.regionCode : try await region(input.regionCode, db: req.db)
+        var checks = FieldChecks()
+        let nameChecked = input.name == nil ? agency.name : try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
+        let typeChecked = input.type == nil ? (AgencyType(rawValue: agency.type) ?? .other) : try checks.run { try agencyType(input.type) }
+        let regionChecked = input.regionCode == nil ? agency.regionCode : try await checks.run { try await Self.region(input.regionCode, db: req.db) }
+        let (name, type, region) = try checks.finish(nameChecked, typeChecked, regionChecked)
         let active = input.active ?? agency.active
         let before = "type=\(agency.type) region=\(agency.regionCode) active=\(agency.active)"
         return try await req.audited { db in
@@ -159,11 +178,17 @@ enum ReferenceAdmin {
     }
 
     static func createPermitType(_ input: PermitTypeInput, _ req: Request) async throws -> PermitType {
-        guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
-        guard code.count <= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.permitTypeCode", field: "code") }
-        let label = try ValidationFailure.required(input.label, "label", max: 200)
-        let cat = try category(input.category)
-        let days = try maxDays(input.maxDays)
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let codeChecked = try checks.run { () throws -> String in
+            guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
+            guard code.count <= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.permitTypeCode", field: "code") }
+            return code
+        }
+        let labelChecked = try checks.run { try ValidationFailure.required(input.label, "label", max: 200) }
+        let categoryChecked = try checks.run { try category(input.category) }
+        let days = (try checks.run { try maxDays(input.maxDays) }) ?? nil
+        let (code, label, cat) = try checks.finish(codeChecked, labelChecked, categoryChecked)
         if try await PermitType.find(code, on: req.db) != nil { throw AppError.conflict("permitType.codeTaken", code) }
         return try await req.audited { db in
             let t = PermitType(code: code, label: label, category: cat, maxDays: days)
@@ -174,9 +199,11 @@ enum ReferenceAdmin {
 
     static func updatePermitType(_ type: PermitType, _ input: PermitTypeInput, _ req: Request) async throws -> PermitType {
         let code = type.id!
-        let label = input.label == nil ? type.label : try ValidationFailure.required(input.label, "label", max: 200)
-        let cat = input.category == nil ? type.category : try category(input.category)
-        let days = input.maxDays == nil ? type.maxDays : try maxDays(input.maxDays)
+        var checks = FieldChecks()
+        let labelChecked = input.label == nil ? type.label : try checks.run { try ValidationFailure.required(input.label, "label", max: 200) }
+        let categoryChecked = input.category == nil ? type.category : try checks.run { try category(input.category) }
+        let days = input.maxDays == nil ? type.maxDays : (try checks.run { try maxDays(input.maxDays) }) ?? nil
+        let (label, cat) = try checks.finish(labelChecked, categoryChecked)
         // A type's category is part of every permit of it (and of the registry's summaries): it stays once in use.
         if cat != type.category, try await StayPermit.query(on: req.db).filter(\.$type.$id == code).first() != nil {
             throw AppError.conflict("permitType.inUse", code)

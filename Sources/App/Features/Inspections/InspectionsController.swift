@@ -121,15 +121,27 @@ enum InspectionsController {
     static func create(_ input: CreateInput, _ req: Request) async throws -> Inspection {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let sid = input.sponsorId, let sponsor = try? await ScopePolicy.sponsor(sid, req), sponsor.kind == SponsorKind.company.rawValue else {
-            throw ValidationFailure("v.companyInScope", field: "sponsorId")
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let sponsorChecked = try await checks.run { () async throws -> UUID in
+            guard let sid = input.sponsorId, let sponsor = try? await ScopePolicy.sponsor(sid, req), sponsor.kind == SponsorKind.company.rawValue else {
+                throw ValidationFailure("v.companyInScope", field: "sponsorId")
+            }
+            return sid
         }
         let date = (input.date ?? "").trimmingCharacters(in: .whitespaces)
-        guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
-        let t = ValidationFailure.text
+        let dateOK = try checks.run { () throws -> Bool in
+            guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
+            return true
+        } != nil
+        func t(_ s: String?, _ field: String, _ max: Int) throws -> String? {
+            (try checks.run { try ValidationFailure.text(s, field, max: max) }) ?? nil
+        }
         let entry = try t(input.entryProcedure, "entryProcedure", 1000), escort = try t(input.escortName, "escortName", 200), position = try t(input.escortPosition, "escortPosition", 200)
         let officers = try t(input.officers, "officers", 1000), notes = try t(input.internalNotes, "internalNotes", 4000)
-        let (orderID, withoutOrder) = try await FieldOrders.check(orderID: input.orderId, withoutOrder: input.withoutOrder, day: date, req)
+        // The order is checked against the inspection's day: only once the day is right.
+        let order = dateOK ? try await checks.run { try await FieldOrders.check(orderID: input.orderId, withoutOrder: input.withoutOrder, day: date, req) } : nil
+        let (sid, (orderID, withoutOrder)) = try checks.finish(sponsorChecked, order)
         let now = req.application.clock.now()
         return try await req.audited { db in
             let i = Inspection()
@@ -147,15 +159,25 @@ enum InspectionsController {
         if fid == nil, let raw = input.passport?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             fid = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first()?.id
         }
-        if fid == nil, (input.passport ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationFailure("v.required", field: "passport") }
-        guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure("v.passportUnknown", field: "passport") }
-        let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).countRows() > 0 || foreigner.sponsorID == i.sponsorID
-        guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {
-            throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let person = try await checks.run { () async throws -> (UUID, Foreigner) in
+            if fid == nil, (input.passport ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationFailure("v.required", field: "passport") }
+            guard let f = fid, let foreigner = try? await ScopePolicy.foreigner(f, req) else { throw ValidationFailure("v.passportUnknown", field: "passport") }
+            return (f, foreigner)
         }
+        let findingChecked = try checks.run { () throws -> FieldFinding in
+            guard let finding = input.finding.flatMap(FieldFinding.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return finding
+        }
+        let pub = (try checks.run { try ValidationFailure.text(input.publicNote, "publicNote", max: 1000) }) ?? nil
+        let internalNote = (try checks.run { try ValidationFailure.text(input.internalNote, "internalNote", max: 2000) }) ?? nil
+        let ((f, foreigner), finding) = try checks.finish(person, findingChecked)
+        let works = try await Employment.query(on: req.db).filter(\.$foreigner.$id == f).filter(\.$sponsor.$id == i.sponsorID).countRows() > 0 || foreigner.sponsorID == i.sponsorID
         // Someone found at the company who is not its worker is itself a finding.
         let effective: FieldFinding = works ? finding : (finding == .compliant ? .workOutsidePermit : finding)
-        let pub = try ValidationFailure.text(input.publicNote, "publicNote", max: 1000), internalNote = try ValidationFailure.text(input.internalNote, "internalNote", max: 2000)
         return try await req.audited { db in
             let x = InspectionFinding()
             x.inspectionID = i.id!; x.foreignerID = f; x.finding = effective.rawValue; x.publicNote = pub; x.internalNote = internalNote
@@ -166,12 +188,17 @@ enum InspectionsController {
 
     static func complete(_ i: Inspection, _ input: CompleteInput, _ req: Request) async throws -> Inspection {
         guard i.status == InspectionStatus.planned.rawValue else { throw AppError.conflict("err.inspectionCompleted") }
-        guard let outcome = try ValidationFailure.text(input.outcome, "outcome", max: 2000) else { throw ValidationFailure("v.required", field: "outcome") }
-        let action = try ValidationFailure.text(input.requiredAction, "requiredAction", max: 2000)
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let outcomeChecked = try checks.run { try ValidationFailure.required(input.outcome, "outcome", max: 2000) }
+        let action = (try checks.run { try ValidationFailure.text(input.requiredAction, "requiredAction", max: 2000) }) ?? nil
         let due = input.actionDue.flatMap { $0.isEmpty ? nil : $0 }
-        if let d = due, !Day.isValid(d) { throw ValidationFailure("v.day", field: "actionDue") }
-        if action != nil && due == nil { throw ValidationFailure("v.actionDue", field: "actionDue") }
-        let notes = try ValidationFailure.text(input.internalNotes, "internalNotes", max: 4000)
+        _ = try checks.run { () throws -> Void in
+            if let d = due, !Day.isValid(d) { throw ValidationFailure("v.day", field: "actionDue") }
+            if action != nil && due == nil { throw ValidationFailure("v.actionDue", field: "actionDue") }
+        }
+        let notes = (try checks.run { try ValidationFailure.text(input.internalNotes, "internalNotes", max: 4000) }) ?? nil
+        let outcome = try checks.finish(outcomeChecked)
         return try await req.audited { db in
             i.status = InspectionStatus.done.rawValue; i.outcome = outcome; i.requiredAction = action; i.actionDue = due
             if let notes { i.internalNotes = [i.internalNotes, notes].compactMap { $0 }.joined(separator: "\n") }

@@ -243,30 +243,35 @@ enum RegistryEdits {
 
     /// What the input changes: identity fields (to be approved) and the others (applied at once), each with
     /// the value before and after; unchanged values are left out.
-    static func changes(_ input: FieldInput, of f: Foreigner, today: String) throws -> (identity: [String: [String?]], direct: [String: [String?]]) {
+    /// Every field is checked (`checks`), so that the form names all its mistakes at once.
+    static func changes(_ input: FieldInput, of f: Foreigner, today: String, _ checks: inout FieldChecks) throws -> (identity: [String: [String?]], direct: [String: [String?]]) {
         var identity: [String: [String?]] = [:], direct: [String: [String?]] = [:]
         // A name sent back as stored is not checked again (the registry feed's rule for names is its own).
-        if input.familyName != f.familyName, let v = try name(input.familyName, "familyName", required: input.familyName != nil), v != f.familyName {
+        if input.familyName != f.familyName,
+           let v = (try checks.run { try name(input.familyName, "familyName", required: input.familyName != nil) }) ?? nil, v != f.familyName {
             identity["familyName"] = [f.familyName, v]
         }
-        if input.givenNames != nil, input.givenNames != f.givenNames, let v = try name(input.givenNames, "givenNames", required: false), v != f.givenNames {
+        if input.givenNames != nil, input.givenNames != f.givenNames,
+           let v = (try checks.run { try name(input.givenNames, "givenNames", required: false) }) ?? nil, v != f.givenNames {
             identity["givenNames"] = [f.givenNames, v]
         }
-        if input.dateOfBirth != nil {
-            let v = try day(input.dateOfBirth, "dateOfBirth", notFuture: today)
-            if v != f.dateOfBirth { identity["dateOfBirth"] = [f.dateOfBirth, v] }
+        if input.dateOfBirth != nil, let v = try checks.run({ try day(input.dateOfBirth, "dateOfBirth", notFuture: today) }), v != f.dateOfBirth {
+            identity["dateOfBirth"] = [f.dateOfBirth, v]
         }
-        if input.nationality != nil { let v = try country(input.nationality, "nationality"); if v != f.nationality { identity["nationality"] = [f.nationality, v] } }
-        if input.passportNumber != nil {
+        if input.nationality != nil, let v = try checks.run({ try country(input.nationality, "nationality") }), v != f.nationality {
+            identity["nationality"] = [f.nationality, v]
+        }
+        if input.passportNumber != nil, let v = try checks.run({ () throws -> String in
             let v = try passportNumber(input.passportNumber, "passportNumber")
             guard f.passportNumber != nil else { throw ValidationFailure("v.passportUnknown", field: "passportNumber") }
-            if v != f.passportNumber { identity["passportNumber"] = [f.passportNumber, v] }
+            return v
+        }), v != f.passportNumber {
+            identity["passportNumber"] = [f.passportNumber, v]
         }
-        if let v = try sex(input.sex), v != f.sex { direct["sex"] = [f.sex, v] }
+        if let v = (try checks.run { try sex(input.sex) }) ?? nil, v != f.sex { direct["sex"] = [f.sex, v] }
         if let v = input.spouseOfCitizen, v != (f.spouseOfCitizen ?? false) { direct["spouseOfCitizen"] = [String(f.spouseOfCitizen ?? false), String(v)] }
-        if input.placeOfBirth != nil {
-            let v = try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100)
-            if v != f.placeOfBirth { direct["placeOfBirth"] = [f.placeOfBirth, v] }
+        if input.placeOfBirth != nil, let v = try checks.run({ try ValidationFailure.text(input.placeOfBirth, "placeOfBirth", max: 100) }), v != f.placeOfBirth {
+            direct["placeOfBirth"] = [f.placeOfBirth, v]
         }
         return (identity, direct)
     }
@@ -275,8 +280,10 @@ enum RegistryEdits {
     /// change would send the user looking for one); the API requires the reason in every request, as its document says.
     static func update(_ f: Foreigner, _ input: FieldInput, _ req: Request, unchangedFirst: Bool = false) async throws -> Outcome {
         let p = try req.requirePrincipal()
-        let given = unchangedFirst ? nil : try reason(input.reason)
-        let (identity, direct) = try changes(input, of: f, today: req.application.today)
+        var checks = FieldChecks()
+        let given = unchangedFirst ? nil : try checks.run { try reason(input.reason) }
+        let (identity, direct) = try changes(input, of: f, today: req.application.today, &checks)
+        try checks.finish()
         if identity.isEmpty && direct.isEmpty { return .unchanged }
         let why = try given ?? reason(input.reason)
         let id = try f.requireID()
@@ -409,12 +416,17 @@ enum RegistryEdits {
 
     static func addPassport(_ f: Foreigner, _ input: PassportInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
-        let why = try reason(input.reason)
-        let number = try passportNumber(input.number, "number")
-        let issuing = try country(input.issuingCountry ?? f.nationality, "issuingCountry")
-        let issuedOn = try day(input.issuedOn, "issuedOn", notFuture: req.application.today)
-        let expiresOn = try requiredDay(input.expiresOn, "expiresOn")
-        if let i = issuedOn, i > expiresOn { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
+        var checks = FieldChecks()
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let numberChecked = try checks.run { try passportNumber(input.number, "number") }
+        let issuingChecked = try checks.run { try country(input.issuingCountry ?? f.nationality, "issuingCountry") }
+        let issuedOn = (try checks.run { try day(input.issuedOn, "issuedOn", notFuture: req.application.today) }) ?? nil
+        let expiresChecked = try checks.run { () throws -> String in
+            let e = try requiredDay(input.expiresOn, "expiresOn")
+            if let i = issuedOn, i > e { throw ValidationFailure("v.dayOrder", field: "expiresOn", i) }
+            return e
+        }
+        let (why, number, issuing, expiresOn) = try checks.finish(reasonChecked, numberChecked, issuingChecked, expiresChecked)
         let id = try f.requireID(), now = req.application.clock.now()
         try await passportFree(number, issuing: issuing, for: id, req.db)
         try await req.audited { db in
@@ -434,17 +446,25 @@ enum RegistryEdits {
 
     static func changePermit(_ f: Foreigner, number: String, _ input: PermitChangeInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
-        let why = try reason(input.reason)
         let id = try f.requireID()
         guard let permit = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).filter(\.$number == number).first() else { throw Abort(.notFound) }
-        let end = try day(input.endOn, "endOn")
-        if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
-        var status: String?
-        if let s = input.status?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-            guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
-            status = s
+        var checks = FieldChecks()
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let endChecked = try checks.run { () throws -> String? in
+            let end = try day(input.endOn, "endOn")
+            if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
+            return end
         }
-        if end == nil && status == nil { throw ValidationFailure("v.permitEndOrStatus", field: "endOn") }
+        let statusChecked = try checks.run { () throws -> String? in
+            guard let s = input.status?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+            guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
+            return s
+        }
+        // Neither given: only when both fields were read without a mistake.
+        if case .some(nil) = endChecked, case .some(nil) = statusChecked {
+            _ = try checks.run { () throws -> Void in throw ValidationFailure("v.permitEndOrStatus", field: "endOn") }
+        }
+        let (why, end, status) = try checks.finish(reasonChecked, endChecked, statusChecked)
         var rows: [RegistryBatchApplier.HistoryRow] = []
         let pid = try permit.requireID()
         if let end, end != permit.endOn { rows.append(.init(foreignerID: id, objectType: "permit", objectID: pid, record: number, field: "permit.endOn", old: permit.endOn, new: end, validFrom: nil)) }
@@ -464,10 +484,15 @@ enum RegistryEdits {
 
     static func addAddress(_ f: Foreigner, _ input: AddressInput, _ req: Request, source: String = "officer") async throws {
         let p = try req.requirePrincipal()
-        let why = try reason(input.reason)
-        let villageCode = try await village(input.villageCode, "villageCode", db: req.db)
-        guard let line = try ValidationFailure.text(input.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
-        let validFrom = try requiredDay(input.validFrom, "validFrom")
+        var checks = FieldChecks()
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let villageChecked = try await checks.run { try await village(input.villageCode, "villageCode", db: req.db) }
+        let lineChecked = try checks.run { () throws -> String in
+            guard let line = try ValidationFailure.text(input.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
+            return line
+        }
+        let fromChecked = try checks.run { try requiredDay(input.validFrom, "validFrom") }
+        let (why, villageCode, line, validFrom) = try checks.finish(reasonChecked, villageChecked, lineChecked, fromChecked)
         let id = try f.requireID(), now = req.application.clock.now()
         try await req.audited { db in
             try await record(address: line, village: villageCode, validFrom: validFrom, foreigner: id, source: source, reason: why, by: p, at: now, on: db)
@@ -497,11 +522,16 @@ enum RegistryEdits {
 
     static func endEmployment(_ f: Foreigner, employment: UUID, _ input: EmploymentEndInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
-        let why = try reason(input.reason)
         let id = try f.requireID()
         guard let e = try await Employment.query(on: req.db).filter(\.$id == employment).filter(\.$foreigner.$id == id).first() else { throw Abort(.notFound) }
-        let end = try requiredDay(input.endOn, "endOn")
-        if end < e.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", e.startOn) }
+        var checks = FieldChecks()
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let endChecked = try checks.run { () throws -> String in
+            let end = try requiredDay(input.endOn, "endOn")
+            if end < e.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", e.startOn) }
+            return end
+        }
+        let (why, end) = try checks.finish(reasonChecked, endChecked)
         if e.endOn == end { return }
         let now = req.application.clock.now()
         try await req.audited { db in

@@ -90,26 +90,40 @@ enum TasksController {
     static func create(_ i: CreateInput, _ req: Request) async throws -> FieldTask {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
-        guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
-        guard let kind = i.kind.flatMap(TaskKind.init(rawValue:)) else {
-            throw ValidationFailure("v.oneOf", field: "kind", TaskKind.allCases.map(\.rawValue).joined(separator: ", "))
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
+        var checks = FieldChecks()
+        let titleChecked = try checks.run { try ValidationFailure.required(i.title, "title", max: 300) }
+        let kindChecked = try checks.run { () throws -> TaskKind in
+            guard let kind = i.kind.flatMap(TaskKind.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "kind", TaskKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return kind
         }
         let due = (i.dueOn ?? "").trimmingCharacters(in: .whitespaces)
-        guard let days = Day.between(req.application.today, due), due.count == 10 else { throw ValidationFailure("v.day", field: "dueOn") }
-        guard days >= 0 else { throw ValidationFailure("v.notPast", field: "dueOn") }
+        _ = try checks.run { () throws -> Void in
+            guard let days = Day.between(req.application.today, due), due.count == 10 else { throw ValidationFailure("v.day", field: "dueOn") }
+            guard days >= 0 else { throw ValidationFailure("v.notPast", field: "dueOn") }
+        }
         let people = Array(Set(i.assignees ?? []))
-        guard !people.isEmpty, people.count <= 20 else { throw ValidationFailure("v.countRange", field: "assignees", "1", "20") }
-        let officers = try await User.query(on: req.db).filter(\.$id ~~ people).filter(\.$office.$id == office).all().filter { $0.roleValue == .officer || $0.roleValue == .supervisor }
-        guard officers.count == people.count else { throw ValidationFailure("v.assigneesOffice", field: "assignees") }
-        if let f = i.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "foreignerId") }
-        if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "sponsorId") }
-        var publicReport: PublicReport?
-        if let code = i.publicReportCode?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty {
+        _ = try await checks.run { () async throws -> Void in
+            guard !people.isEmpty, people.count <= 20 else { throw ValidationFailure("v.countRange", field: "assignees", "1", "20") }
+            let officers = try await User.query(on: req.db).filter(\.$id ~~ people).filter(\.$office.$id == office).all().filter { $0.roleValue == .officer || $0.roleValue == .supervisor }
+            guard officers.count == people.count else { throw ValidationFailure("v.assigneesOffice", field: "assignees") }
+        }
+        _ = try await checks.run { () async throws -> Void in
+            if let f = i.foreignerId, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "foreignerId") }
+        }
+        _ = try await checks.run { () async throws -> Void in
+            if let s = i.sponsorId, (try? await ScopePolicy.sponsor(s, req)) == nil { throw ValidationFailure("v.notInScope", field: "sponsorId") }
+        }
+        let publicReport = (try await checks.run { () async throws -> PublicReport? in
+            guard let code = i.publicReportCode?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { return nil }
             guard let r = try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).filter(.sql(ScopePolicy.RowFilter.regencies(p.jurisdiction).sql)).first() else {
                 throw ValidationFailure("v.notInScope", field: "publicReportCode")
             }
-            publicReport = r
-        }
+            return r
+        }) ?? nil
+        let (title, kind) = try checks.finish(titleChecked, kindChecked)
         let now = req.application.clock.now()
         let linkedReport = publicReport
         return try await req.audited { db in
@@ -239,7 +253,7 @@ enum TasksController {
             _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: people, publicReportCode: f.publicReportCode), req)
         } catch var e as ValidationFailure {
             if e.field == "assignees" { e.field = "assignee" }       // the form picks one officer
-            state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"])
+            state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"], rename: ["assignees": "assignee"])
             return try await render(req, form: state, status: .unprocessableEntity)
         }
         return Flash.redirect(req, to: FieldWorkURL.tasks, "flash.task.created")
