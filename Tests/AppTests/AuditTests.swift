@@ -245,6 +245,22 @@ import VaporTesting
             }
             #expect(html.contains(">Waktu</th>") && html.contains(">Tindakan</th>") && html.contains(">Pelaku</th>"))
 
+            // Actors by name; a name narrows the page to what that account did, from the account's page too.
+            let officerID = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first()?.id).uuidString
+            #expect(rows.contains { $0.contains(">Petugas Imigrasi Surabaya</a>") })
+            let account = try await admin.get("/admin/users/\(officerID)").body.string
+            #expect(account.contains("id=\"account-audit\"") && account.contains("actor=\(officerID)"))
+            let byOfficer = try await admin.get("/admin/audit?actor=\(officerID)").body.string
+            #expect(byOfficer.contains("id=\"audit-filter\">Peristiwa oleh Petugas Imigrasi Surabaya"))
+            let officerRows = byOfficer.components(separatedBy: "<tr>").dropFirst(2)
+            #expect(!officerRows.isEmpty && officerRows.allSatisfy { $0.contains(">Petugas Imigrasi Surabaya</a>") })
+            #expect(!byOfficer.contains("admin@demo") && !officerRows.contains { $0.contains(">Administrator") })
+            // A record's events: the foreigner opened above, shown by id (the admin has no access to the person).
+            let onRecord = try await admin.get("/admin/audit?objectType=foreigner&objectId=\(f.id!.uuidString)").body.string
+            #expect(onRecord.contains("Peristiwa atas Orang asing \(f.id!.uuidString.prefix(8))"))
+            #expect(onRecord.contains(">Data orang asing dibuka<") && !onRecord.contains(f.familyName))
+            #expect(try await admin.get("/admin/audit?actor=nobody").body.string.contains("Tidak ada data untuk ditampilkan."))
+
             _ = try await admin.get("/lang/en?back=%2Fadmin%2Faudit")
             let english = try await admin.get("/admin/audit").body.string
             #expect(english.contains(">Signed in<") && english.contains("30 Nov 2026 12:00 WIB"))

@@ -71,6 +71,7 @@ enum AccountViews {
             actions = """
             <section class="card" id="account-state"><h2>\(L10n.t("users.state", lang))</h2>
             <p>\(u.disabled ? L10n.t("users.disabled", lang) : L10n.t("users.active", lang)) · \(L10n.t("users.lastSignIn", lang)): \(u.lastSignInAt.map { Views.time($0, req) } ?? L10n.t("users.never", lang))</p>
+            <p><a id="account-audit" href="\(SiteURL.adminAudit.with(["actor": u.id!.uuidString]))">\(L10n.t("users.auditTrail", lang))</a></p>
             \(toggle)
             \(u.disabled ? "" : "\(Form.open(req, action: AdminURL.reset(id).path, id: "reset-form"))<p class=\"muted\">\(L10n.t("users.resetHint", lang))</p>\(Form.submit(L10n.t("users.reset", lang), id: "reset-submit", secondary: true))</form>" as HTML)
             \(SecondFactor.enabled(u) ? "\(Form.open(req, action: AdminURL.resetTwoFactor(id).path, id: "tfa-reset-form"))<p class=\"muted\">\(L10n.t("users.tfaResetHint", lang))</p>\(Form.submit(L10n.t("users.tfaReset", lang), id: "tfa-reset-submit", secondary: true))</form>" as HTML : "")

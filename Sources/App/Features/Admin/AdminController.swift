@@ -8,13 +8,45 @@ enum AdminController {
         g.get(.adminAudit, use: audit)
     }
 
+    /// The chain's state and its events, newest first; `actor` (an account's id) or `objectType` with `objectId` narrows
+    /// them to what one account did or what was done to one record, each read from its index.
     static func audit(_ req: Request) async throws -> Response {
         let chain = try await AuditLog.verify(on: req.db)
-        // Newest first by the primary key: the page is read from the index alone, the total is a plain count.
         let paging = try Paging(req, defaultPer: 100)
-        let events = try await AuditEventRecord.query(on: req.db).sort(\.$id, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
-        let total = try await AuditEventRecord.query(on: req.db).countRows()
+        let actor = req.queryText("actor"), objectType = req.queryText("objectType"), objectID = req.queryText("objectId")
+        func filtered() -> QueryBuilder<AuditEventRecord> {
+            let q = AuditEventRecord.query(on: req.db)
+            if let actor { q.filter(\.$actorID == actor) }
+            if let objectType, let objectID { q.filter(\.$objectType == objectType).filter(\.$objectID == objectID) }
+            return q
+        }
+        // Newest first by the primary key: the page is read from an index alone, the total is a plain count.
+        let events = try await filtered().sort(\.$id, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
+        let total = try await filtered().countRows()
         let pager = total > paging.per ? Views.pagination(req, page: paging.page, per: paging.per, total: total) : ""
-        return AdminViews.audit(req, chain: chain, events: events, pager: pager)
+        let names = try await names(of: events, actor: actor, object: objectType.flatMap { t in objectID.map { (t, $0) } }, req.db)
+        let filter: AdminViews.AuditFilter? = if let actor { .actor(actor) } else if let objectType, let objectID { .object(objectType, objectID) } else { nil }
+        return AdminViews.audit(req, chain: chain, events: events, names: names, filter: filter, pager: pager)
+    }
+
+    /// Who the page's actors are and what its accounts, offices and agencies are called: names of staff and units only.
+    /// Foreigners, sponsors and reports stay ids (the admin has no access to them).
+    static func names(of events: [AuditEventRecord], actor: String?, object: (String, String)?, _ db: any Database) async throws -> [String: String] {
+        var users = Set(events.map(\.actorID) + events.filter { $0.objectType == "user" }.map(\.objectID))
+        var offices = Set(events.filter { $0.objectType == "office" }.map(\.objectID))
+        var agencies = Set(events.filter { $0.objectType == "agency" }.map(\.objectID))
+        if let actor { users.insert(actor) }
+        switch object?.0 {
+        case "user": users.insert(object!.1)
+        case "office": offices.insert(object!.1)
+        case "agency": agencies.insert(object!.1)
+        default: break
+        }
+        var out: [String: String] = [:]
+        let userIDs = users.compactMap(UUID.init(uuidString:)), officeIDs = offices.compactMap(UUID.init(uuidString:)), agencyIDs = agencies.compactMap(UUID.init(uuidString:))
+        if !userIDs.isEmpty { for u in try await User.query(on: db).filter(\.$id ~~ userIDs).all() { out[u.id!.uuidString] = u.displayName } }
+        if !officeIDs.isEmpty { for o in try await Office.query(on: db).filter(\.$id ~~ officeIDs).all() { out[o.id!.uuidString] = o.name } }
+        if !agencyIDs.isEmpty { for a in try await Agency.query(on: db).filter(\.$id ~~ agencyIDs).all() { out[a.id!.uuidString] = a.name } }
+        return out
     }
 }

@@ -37,7 +37,12 @@ enum AdminViews {
         }
     }
 
-    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord], pager: HTML = "") -> Response {
+    /// What the audit page is narrowed to: one account's actions, or what was done to one record.
+    enum AuditFilter { case actor(String), object(String, String) }
+
+    /// `names`: accounts', offices' and agencies' names by id; anything else is shown by its shortened id.
+    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord], names: [String: String] = [:],
+                      filter: AuditFilter? = nil, pager: HTML = "") -> Response {
         let lang = req.language
         let status: HTML
         switch chain {
@@ -45,22 +50,46 @@ enum AdminViews {
         case .failure(let b): status = "<p class=\"alert\" role=\"alert\" id=\"chain-status\">\(L10n.t("dash.auditBroken", lang)): \(chainBreak(b, lang))</p>"
         }
         let short: (String) -> String = { String($0.prefix(8)) }
+        // A named account or unit reads by its name, its short id beside it; the name opens what it did or what was done to it.
+        func who(_ id: String) -> HTML {
+            guard let name = names[id] else { return "<span class=\"code\">\(short(id))</span>" }
+            return "<a href=\"\(SiteURL.adminAudit.with(["actor": id]))\">\(name)</a> <span class=\"code\">\(short(id))</span>"
+        }
+        func what(_ type: String, _ id: String) -> HTML {
+            let label = objectName(type, lang)
+            guard id.count >= 8, id != "-" else { return "\(label) <span class=\"code\">\(id)</span>" }
+            let link = SiteURL.adminAudit.with(["objectType": type, "objectId": id])
+            if let name = names[id] { return "\(label) <a href=\"\(link)\">\(name)</a>" }
+            return "\(label) <a class=\"code\" href=\"\(link)\" title=\"\(id)\">\(short(id))</a>"
+        }
         let rows: HTML = events.html { e in
             """
             <tr><td>\(Int(e.id ?? 0))</td><td>\(Views.time(e.occurredAt, req))</td>
-            <td>\(roleName(e.actorRole, lang)) <span class="code">\(short(e.actorID))</span></td>
+            <td>\(roleName(e.actorRole, lang)) \(who(e.actorID))</td>
             <td>\(actionName(e.action, lang))</td>
-            <td>\(objectName(e.objectType, lang)) <span class="code">\(short(e.objectID))</span></td>
+            <td>\(what(e.objectType, e.objectID))</td>
             <td>\(purposeName(e.purpose, lang))</td><td><span class="code">\(short(e.requestID))</span></td></tr>
             """
         }
-        return Views.page(req, title: L10n.t("nav.audit", lang), body: """
-        <h1>\(L10n.t("nav.audit", lang))</h1>
-        \(status)
-        <p class="muted">\(L10n.t("audit.latest", lang))</p>
+        let narrowed: HTML
+        switch filter {
+        case .actor(let id)?:
+            narrowed = "<p class=\"notice\" id=\"audit-filter\">\(L10n.format("audit.filter.actor", lang, [names[id] ?? short(id)])) · <a href=\"\(SiteURL.adminAudit.path)\">\(L10n.t("audit.filter.all", lang))</a></p>"
+        case .object(let type, let id)?:
+            narrowed = "<p class=\"notice\" id=\"audit-filter\">\(L10n.format("audit.filter.object", lang, [objectName(type, lang), names[id] ?? short(id)])) · <a href=\"\(SiteURL.adminAudit.path)\">\(L10n.t("audit.filter.all", lang))</a></p>"
+        case nil:
+            narrowed = "<p class=\"muted\">\(L10n.t("audit.latest", lang))</p>"
+        }
+        let table: HTML = events.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="audit-events"><thead><tr><th>\(L10n.t("audit.seq", lang))</th><th>\(L10n.t("audit.time", lang))</th><th>\(L10n.t("audit.actor", lang))</th><th>\(L10n.t("audit.action", lang))</th><th>\(L10n.t("audit.object", lang))</th><th>\(L10n.t("audit.purpose", lang))</th><th>\(L10n.t("audit.request", lang))</th></tr></thead><tbody>
         \(rows)
         </tbody></table>
+        """
+        return Views.page(req, title: L10n.t("nav.audit", lang), body: """
+        <h1>\(L10n.t("nav.audit", lang))</h1>
+        \(status)
+        \(narrowed)
+        \(table)
         \(pager)
         """)
     }
