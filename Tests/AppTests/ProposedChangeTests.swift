@@ -85,6 +85,22 @@ import VaporTesting
             #expect(try await post(app, "officer@demo.sinergi.id", "/api/v1/proposed-changes/\(job.id)/reject", ["note": "Belum ada RPTKA"]).status == .ok)
             #expect(try await Employment.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$endOn == nil).count() > 0)
 
+            // The list by status: open by default, each decided one under its own, every one under "all".
+            func listed(_ status: String) async throws -> Set<String> {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/proposed-changes?source=sponsor-report\(status)", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id")))
+                #expect(res.status == .ok)
+                return Set(try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView)).items.map { "\($0.kind):\($0.status)" })
+            }
+            let all = try await listed("&status=all")
+            #expect(all.isSuperset(of: ["address:accepted", "civilStatus:accepted", "employment:rejected"]))
+            #expect(try await listed("&status=rejected") == ["employment:rejected"])
+            #expect(try await listed("").allSatisfy { $0.hasSuffix(":open") })
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/proposed-changes?status=every", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id"))).status == .unprocessableEntity)
+            let web = Browser(app)
+            try await web.login("officer@demo.sinergi.id")
+            let page = try await web.get("/proposed-changes?source=sponsor-report&status=all").body.string
+            #expect(page.contains("<option value=\"all\" selected>Semua</option>") && page.contains(">Ditolak<") && page.contains(">Diterima<"))
+
             // The history links back to the proposal.
             struct N: Decodable { var n: Int }
             let linked = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM registry_history WHERE foreigner_id = \(bind: f.id!) AND source = \(bind: "proposal:\(address.id.uuidString)")").first(decoding: N.self)!.n

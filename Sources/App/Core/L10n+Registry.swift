@@ -154,6 +154,7 @@ extension L10n {
         "prop.status.open": ("Terbuka", "Open"),
         "prop.status.accepted": ("Diterima", "Accepted"),
         "prop.status.rejected": ("Ditolak", "Rejected"),
+        "prop.status.all": ("Semua", "All"),
         "civil.married": ("Menikah", "Married"),
         "civil.divorced": ("Bercerai", "Divorced"),
         "civil.deceased": ("Meninggal dunia", "Deceased"),

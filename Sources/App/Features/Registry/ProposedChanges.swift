@@ -143,14 +143,16 @@ enum ProposedChanges {
     // MARK: - Reading
 
     /// Open (or other `status`) proposals about foreigners the user may see, oldest first.
-    static func list(_ req: Request, source: String?, status: String = "open", foreigner: UUID? = nil, paging: Paging = Paging(page: 1, per: 500)) async throws -> [ProposedChange] {
+    static func list(_ req: Request, source: String?, status: String? = "open", foreigner: UUID? = nil, paging: Paging = Paging(page: 1, per: 500)) async throws -> [ProposedChange] {
         try await page(req, source: source, status: status, foreigner: foreigner, paging: paging, counted: false).items
     }
 
     /// One page of them, and how many there are in all (scoped and paged in SQL).
-    static func page(_ req: Request, source: String?, status: String = "open", foreigner: UUID? = nil, paging: Paging, counted: Bool = true) async throws -> (items: [ProposedChange], total: Int) {
+    /// `status` nil: every status.
+    static func page(_ req: Request, source: String?, status: String? = "open", foreigner: UUID? = nil, paging: Paging, counted: Bool = true) async throws -> (items: [ProposedChange], total: Int) {
         let filter = try ScopePolicy.personalFilter(try req.requirePrincipal())
-        var q: SQLQueryString = "FROM proposed_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE pc.status = \(bind: status) AND \(filter.qualified("f"))"
+        var q: SQLQueryString = "FROM proposed_changes pc JOIN foreigners f ON f.id = pc.foreigner_id WHERE \(filter.qualified("f"))"
+        if let status { q = q + " AND pc.status = \(bind: status)" }
         if let source { q = q + " AND pc.source = \(bind: source)" }
         if let foreigner { q = q + " AND pc.foreigner_id = \(bind: foreigner)" }
         let sql = req.db as! any SQLDatabase
@@ -299,5 +301,22 @@ enum ProposedChanges {
             try await fresh.save(on: db)
             return (fresh, [AuditEntry(action: "proposal.accept", objectType: "proposed_change", objectID: id.uuidString, detail: "\(fresh.source) \(fresh.kind) foreigner=\(fid)")])
         }
+    }
+}
+
+/// The status a list of proposals (proposed changes, sponsor merges) is narrowed to: open by default, or `all`.
+enum ProposalStatus {
+    static let values = ["open", "accepted", "rejected", "all"]
+
+    /// The status asked for in `status`; nil for every status.
+    static func read(_ req: Request) throws -> String? {
+        let status = req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
+        guard values.contains(status) else { throw ValidationFailure("v.oneOf", field: "status", values.joined(separator: ", ")) }
+        return status == "all" ? nil : status
+    }
+
+    /// The filter's choices by name, for a list page.
+    static func choices(_ lang: Language) -> [(String, String)] {
+        values.map { ($0, L10n.t("prop.status.\($0)", lang)) }
     }
 }

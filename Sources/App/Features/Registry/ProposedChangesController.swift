@@ -41,12 +41,10 @@ enum ProposedChangesController {
         }
     }
 
-    static func filters(_ req: Request) throws -> (source: String?, status: String) {
+    static func filters(_ req: Request) throws -> (source: String?, status: String?) {
         let source = req.queryValue("source").flatMap { $0.isEmpty ? nil : $0 }
         if let s = source, !ProposedChanges.sources.contains(s) { throw ValidationFailure("v.oneOf", field: "source", ProposedChanges.sources.joined(separator: ", ")) }
-        let status = req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
-        guard ["open", "accepted", "rejected"].contains(status) else { throw ValidationFailure("v.oneOf", field: "status", "open, accepted, rejected") }
-        return (source, status)
+        return (source, try ProposalStatus.read(req))
     }
 
     static func listAPI(_ req: Request) async throws -> ListPage<DTO> {
@@ -161,7 +159,7 @@ enum ProposedChangeViews {
     static func list(_ req: Request, _ list: [ProposedChange], names: [UUID: String], places: [String: String], filters: FormState, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let sources = [("", L10n.t("list.all", lang))] + ProposedChanges.sources.map { ($0, L10n.t("prop.source.\($0)", lang)) }
-        let statuses = ["open", "accepted", "rejected"].map { ($0, L10n.t("prop.status.\($0)", lang)) }
+        let statuses = ProposalStatus.choices(lang)
         let rows: HTML = list.html { pc in
             """
             <tr><td><a href="\(SiteURL.foreigner(.id(pc.foreignerID)).with(["purpose": "verification"]))">\(names[pc.foreignerID] ?? "—")</a></td><td>\(L10n.t("prop.source.\(pc.source)", lang))</td>

@@ -71,7 +71,7 @@ enum SponsorEditViews {
 
     static func merges(_ req: Request, _ m: MergesModel, status: HTTPResponseStatus = .ok) async throws -> Response {
         let lang = req.language
-        let statuses = ["open", "accepted", "rejected"].map { ($0, L10n.t("prop.status.\($0)", lang)) }
+        let statuses = ProposalStatus.choices(lang)
         func facts(_ id: UUID) -> HTML {
             guard let s = m.sponsors[id] else { return "—" }
             return """

@@ -434,9 +434,10 @@ enum SponsorEdits {
         return created
     }
 
-    /// Merge proposals of the reconciliation, by status, in the user's scope, newest first (list shape).
-    static func proposals(_ req: Request, status: String, paging: Paging) async throws -> (items: [SponsorMerge], total: Int) {
-        let query = try ScopePolicy.sponsorMerges(req).filter(\.$status == status).filter(\.$source == "import")
+    /// Merge proposals of the reconciliation, by status (nil: every status), in the user's scope, newest first (list shape).
+    static func proposals(_ req: Request, status: String?, paging: Paging) async throws -> (items: [SponsorMerge], total: Int) {
+        let query = try ScopePolicy.sponsorMerges(req).filter(\.$source == "import")
+        if let status { query.filter(\.$status == status) }
         let total = try await query.copy().countRows()
         return (try await query.sort(\.$createdAt, .descending).range(paging.offset..<(paging.offset + paging.per)).all(), total)
     }

@@ -125,15 +125,9 @@ enum SponsorEditsController {
         return MergeDTO(try await SponsorEdits.mergeNow(into: s, try req.content.decode(SponsorEdits.MergeInput.self), req))
     }
 
-    static func status(_ req: Request) throws -> String {
-        let status = req.queryValue("status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
-        guard ["open", "accepted", "rejected"].contains(status) else { throw ValidationFailure("v.oneOf", field: "status", "open, accepted, rejected") }
-        return status
-    }
-
     static func mergesAPI(_ req: Request) async throws -> ListPage<MergeDTO> {
         let paging = try Paging(req)
-        let r = try await SponsorEdits.proposals(req, status: try status(req), paging: paging)
+        let r = try await SponsorEdits.proposals(req, status: try ProposalStatus.read(req), paging: paging)
         return ListPage(items: r.items.map(MergeDTO.init), total: r.total, page: paging.page, per: paging.per)
     }
 
@@ -211,8 +205,8 @@ enum SponsorEditsController {
     static func merges(_ req: Request, failed: (UUID, FormState)?, status: HTTPResponseStatus = .ok) async throws -> Response {
         var filters = FormState(req)
         let paging = try Paging(req)
-        let which: String
-        do { which = try Self.status(req) } catch let e as ValidationFailure {
+        let which: String?
+        do { which = try ProposalStatus.read(req) } catch let e as ValidationFailure {
             filters.fail(e, lang: req.language, shownFields: ["status"])
             return try await SponsorEditViews.merges(req, .init(items: [], total: 0, paging: paging, sponsors: [:], counts: [:], filters: filters, failed: nil),
                                                      status: .unprocessableEntity)
