@@ -47,6 +47,9 @@ import VaporTesting
                 #expect(bad.body.string.contains("id=\"\(field)-error\""), "\(field)")
             }
             #expect(bad.body.string.contains("value=\"Jon\""))      // what was typed stays
+            // The focus goes to the first mistake on the page (the family name), once, not to the first in alphabetical order.
+            #expect(bad.body.string.components(separatedBy: "autofocus").count == 2)
+            #expect(bad.body.string.components(separatedBy: "<input").first { $0.contains("id=\"familyName\"") }?.contains("autofocus") == true)
             #expect(try await Foreigner.query(on: app.db).filter(\.$givenNames == "JON").count() == 0)
             let api = try await RegistryEditTests.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id",
                                                        #"{"familyName": "", "sex": "X", "nationality": "Inggris", "reason": ""}"#)

@@ -8,7 +8,6 @@ struct FormState: Sendable {
     var errors: [String: String] = [:]
     /// A message that concerns the whole form, or a field the form does not show.
     var summary: String?
-
     static let empty = FormState()
 
     init(values: [String: String] = [:]) { self.values = values }
@@ -114,7 +113,7 @@ enum Form {
         if !described.isEmpty { attrs = "\(attrs) aria-describedby=\"\(described.joined(separator: " "))\"" }
         if error != nil {
             attrs = "\(attrs) aria-invalid=\"true\""
-            if state.errors.keys.sorted().first == name { attrs = "\(attrs) autofocus" }
+            attrs = "\(attrs)\(Form.focusCandidate)"
         }
         if !attributes.raw.isEmpty { attrs = "\(attrs) \(attributes)" }
         let value = state.value(name)
@@ -156,6 +155,18 @@ enum Form {
 }
 
 extension Form {
+    /// Marks a field at fault; the page gives the focus to the first of them (`focusFirstMistake`).
+    static let focusCandidate: HTML = " data-focus-candidate"
+
+    /// The first field at fault in the page's order takes the focus, so that the browser opens the page at the first
+    /// mistake on screen (walking the forms on a phone, the focus went to the first in alphabetical order, past the
+    /// mistakes above it). Views render parts of a page in any order; the finished page is in the order shown.
+    static func focusFirstMistake(_ page: String) -> String {
+        let marker = focusCandidate.raw
+        guard let first = page.range(of: marker) else { return page }
+        return String(page[..<first.lowerBound]) + " autofocus" + page[first.upperBound...].replacingOccurrences(of: marker, with: "")
+    }
+
     /// Runs a form's work; a validation failure (the message beside its field) or a conflict (the message on top)
     /// shows the same page again with the form as typed, answered 422 or 409.
     static func attempt(_ req: Request, _ state: FormState, fields: Set<String>, rename: [String: String] = [:],

@@ -49,7 +49,7 @@ enum Views {
         </body>
         </html>
         """
-        let res = Response(status: status, body: .init(string: ResponsiveTables.label(html.raw)))
+        let res = Response(status: status, body: .init(string: Form.focusFirstMistake(ResponsiveTables.label(html.raw))))
         res.headers.contentType = .html
         if req.flashWasShown { Flash.clear(res) }
         return res

@@ -116,7 +116,7 @@ enum RegionPicker {
             var invalid: HTML = error != nil && level == depth ? " aria-invalid=\"true\" aria-describedby=\"\(fid)-error\"" : ""
             // After a failure, or after this picker's step, the cursor goes to the list the user still has to choose
             // from: the browser scrolls to it instead of opening the page at its top.
-            if (error != nil || stepped) && level == focusLevel { invalid = "\(invalid) autofocus" }
+            if level == focusLevel && stepped { invalid = "\(invalid) autofocus" } else if level == focusLevel && error != nil { invalid = "\(invalid)\(Form.focusCandidate)" }
             return """
             <div class="region-level"><label for="\(id)">\(L10n.t("region.level.\(level.rawValue)", lang))</label>
             <select id="\(id)" name="\(input)" data-level="\(level.rawValue)"\(options.isEmpty ? HTML(" disabled") : "")\(invalid)><option value="">\(placeholder)</option>\(opts)</select></div>
