@@ -128,6 +128,28 @@ import VaporTesting
             expectErrors(agency, ["name", "type", "regionCode"], "agency")
             // Nothing was written.
             #expect(try await User.query(on: app.db).filter(\.$email == "bukan-email").count() == 0)
+
+            // A sponsor's report with nothing chosen: the foreigner, the kind and the day at once; a list's choice is
+            // asked for by name, never as the codes it allows.
+            let sponsor = Browser(app)
+            try await sponsor.login("sponsor@demo.sinergi.id")
+            _ = try await sponsor.get("/portal/reports")
+            let report = try await sponsor.post("/portal/reports", form: ["clientId": "walk-1", "foreignerId": "", "type": "bogus", "eventOn": ""])
+            expectErrors(report, ["foreignerId", "type", "eventOn"], "sponsor report")
+            #expect(report.body.string.contains("Tanggal kejadian wajib diisi") && report.body.string.contains("pilih salah satu dari daftar"))
+            #expect(!report.body.string.contains("arrival, addressChange"))
+
+            // A joint operation: unknown target passports all named, with the missing area.
+            _ = try await supervisor.get("/operations")
+            let operation = try await supervisor.post("/operations", form: ["title": "Operasi", "date": app.today, "targetPassports": "XX0000001\nXX0000002"])
+            expectErrors(operation, ["targetPassports", "areaCode"], "operation")
+            #expect(operation.body.string.contains("XX0000001, XX0000002"))
+
+            // A new foreigner whose permit ends before it starts, with another mistake elsewhere.
+            let permit = try await officer.post("/foreigners/new", form: ["familyName": "", "givenNames": "Jon", "sex": "M", "nationality": "GBR", "passportNumber": "GB1234567",
+                                                                         "expiresOn": "2030-01-01", "line": "Jl. Raya 1", "reason": "Baru datang",
+                                                                         "permitNumber": "2C11AB0001", "permitType": "C312", "startOn": "2026-06-01", "endOn": "2026-01-01"])
+            expectErrors(permit, ["familyName", "endOn"], "new foreigner")
         }
     }
 

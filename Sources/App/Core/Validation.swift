@@ -34,6 +34,9 @@ struct ValidationFailure: Error, Sendable {
 struct FieldChecks {
     private(set) var failures: [ValidationFailure] = []
 
+    /// `earlier`: failures a page found before handing the rest of the form over (a list it reads itself).
+    init(_ earlier: [ValidationFailure] = []) { failures = earlier }
+
     mutating func run<T>(_ check: () throws -> T) throws -> T? {
         do { return try check() } catch let e as ValidationFailure { failures.append(e); return nil }
     }

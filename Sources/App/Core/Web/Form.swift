@@ -50,6 +50,8 @@ struct FormState: Sendable {
             // A day the message names reads as the page writes days ("10 Des 2026"); the API keeps ISO dates.
             var shown = failure
             shown.args = LocalTime.daysInWords(failure.args, lang: lang)
+            // A page offers the allowed values as a list by name: their codes ("arrival, addressChange") mean nothing there.
+            if failure.key == "v.oneOf" { shown = ValidationFailure("v.choose", field: failure.field) }
             let message = shown.message(lang)
             guard let field = failure.field else {
                 if summary == nil { summary = message }

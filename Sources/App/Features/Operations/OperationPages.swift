@@ -46,20 +46,23 @@ enum OperationPages {
         var state = FormState(values: values)
         do {
             // Targets by passport number, one per line; each must be a registry foreigner in scope.
+            // Every unknown one is named at once, with the form's other mistakes.
             var targets: [OperationsController.TargetInput] = []
+            var unknown: [String] = []
             for line in (values["targetPassports"] ?? "").split(whereSeparator: \.isNewline) {
                 let raw = line.trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { continue }
                 guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
-                    throw ValidationFailure("v.passportUnknownValue", field: "targetPassports", raw)
+                    unknown.append(raw); continue
                 }
                 targets.append(.init(foreignerId: found.id, sponsorId: nil, label: nil))
             }
+            let earlier = unknown.isEmpty ? [] : [ValidationFailure("v.passportUnknownValue", field: "targetPassports", unknown.prefix(20).joined(separator: ", "))]
             let agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies")
             let area = RegionPicker.chosen(values, name: "areaCode", depth: .village)
             let op = try await OperationsController.create(.init(title: values["title"], date: values["date"], areaCode: area, agencyIds: agencies,
                                                                  participants: values["participants"], targets: targets,
-                                                                 orderId: values["orderId"].flatMap(UUID.init(uuidString:)), withoutOrder: values["withoutOrder"]), req)
+                                                                 orderId: values["orderId"].flatMap(UUID.init(uuidString:)), withoutOrder: values["withoutOrder"]), req, earlier: earlier)
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.planned")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["title", "date", "areaCode", "agencyIds", "participants", "targetPassports", "orderId", "withoutOrder"],

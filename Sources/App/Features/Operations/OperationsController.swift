@@ -123,11 +123,11 @@ enum OperationsController {
 
     // MARK: operations
 
-    static func create(_ i: CreateInput, _ req: Request) async throws -> JointOperation {
+    static func create(_ i: CreateInput, _ req: Request, earlier: [ValidationFailure] = []) async throws -> JointOperation {
         let p = try req.requirePrincipal()
         guard let office = p.officeID else { throw Abort(.forbidden) }
         // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
-        var checks = FieldChecks()
+        var checks = FieldChecks(earlier)
         let titleChecked = try checks.run { () throws -> String in
             guard let title = try ValidationFailure.text(i.title, "title", max: 300) else { throw ValidationFailure("v.required", field: "title") }
             return title

@@ -180,28 +180,37 @@ enum RegistryEdits {
             guard let line = try ValidationFailure.text(addr.line, "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
             return line
         }
-        let (why, family, sexValue, nationality, passport, issuingCountry, expiresOn, villageCode, line)
-            = try checks.finish(reasonChecked, familyChecked, sexChecked, nationalityChecked, passportChecked, issuingChecked, expiresChecked, villageChecked, lineChecked)
-        let validFrom = try day(addr.validFrom, "validFrom") ?? today
+        let validFromChecked = (try checks.run { try day(addr.validFrom, "validFrom") }) ?? nil
+        // The permit and the job, when given, are checked with the rest (a sponsor out of scope is refused at once, 403).
         var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
         if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
-            guard let number = try ValidationFailure.text(pi.number, "permitNumber", max: 40) else { throw ValidationFailure("v.required", field: "permitNumber") }
-            guard let typeCode = pi.type?.uppercased(), let type = try await PermitType.find(typeCode, on: req.db) else {
-                throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: req.db).all().compactMap(\.id).joined(separator: ", "))
+            let number = try checks.run { try ValidationFailure.required(pi.number, "permitNumber", max: 40) }
+            let type = try await checks.run { () async throws -> PermitType in
+                guard let typeCode = pi.type?.uppercased(), let type = try await PermitType.find(typeCode, on: req.db) else {
+                    throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: req.db).all().compactMap(\.id).joined(separator: ", "))
+                }
+                return type
             }
-            let start = try requiredDay(pi.startOn, "startOn")
-            let end = try requiredDay(pi.endOn, "endOn")
-            if end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
+            let start = try checks.run { try requiredDay(pi.startOn, "startOn") }
+            let end = try checks.run { () throws -> String in
+                let end = try requiredDay(pi.endOn, "endOn")
+                if let start, end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
+                return end
+            }
             if let s = pi.sponsorId { _ = try await ScopePolicy.sponsor(s, req) }
-            if try await StayPermit.query(on: req.db).filter(\.$number == number.uppercased()).first() != nil { throw AppError.conflict("reg.permitTaken", number) }
-            permit = (number.uppercased(), type, start, end, pi.sponsorId)
+            if let number, let type, let start, let end { permit = (number.uppercased(), type, start, end, pi.sponsorId) }
         }
-        var employment: (sponsor: UUID, position: String, start: String)?
+        var employment: (sponsor: UUID, position: String, start: String?)?
         if let e = input.employment, let s = e.sponsorId {
             _ = try await ScopePolicy.sponsor(s, req)
-            guard let position = try ValidationFailure.text(e.position, "position", max: 120) else { throw ValidationFailure("v.required", field: "position") }
-            employment = (s, position, try day(e.startOn, "employmentStartOn") ?? validFrom)
+            let position = try checks.run { try ValidationFailure.required(e.position, "position", max: 120) }
+            let start = (try checks.run { try day(e.startOn, "employmentStartOn") }) ?? nil
+            if let position { employment = (s, position, start) }
         }
+        let (why, family, sexValue, nationality, passport, issuingCountry, expiresOn, villageCode, line)
+            = try checks.finish(reasonChecked, familyChecked, sexChecked, nationalityChecked, passportChecked, issuingChecked, expiresChecked, villageChecked, lineChecked)
+        let validFrom = validFromChecked ?? today
+        if let permit, try await StayPermit.query(on: req.db).filter(\.$number == permit.number).first() != nil { throw AppError.conflict("reg.permitTaken", permit.number) }
         if try await Passport.query(on: req.db).filter(\.$number == passport).filter(\.$issuingCountry == issuingCountry).first() != nil {
             throw AppError.conflict("reg.passportTaken", passport)
         }
@@ -229,7 +238,7 @@ enum RegistryEdits {
             }
             if let employment = employmentRow {
                 let e = Employment()
-                e.$foreigner.id = id; e.$sponsor.id = employment.sponsor; e.position = employment.position; e.startOn = employment.start
+                e.$foreigner.id = id; e.$sponsor.id = employment.sponsor; e.position = employment.position; e.startOn = employment.start ?? validFrom
                 try await e.create(on: db)
             }
             try await ForeignerSummary.refresh(id, on: db)

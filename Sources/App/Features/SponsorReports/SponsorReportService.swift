@@ -32,6 +32,31 @@ enum SponsorReportService {
         return f
     }
 
+    /// A report's kind, day and the kind's details, each checked into `checks` (nil where one failed).
+    static func checkFields(_ i: Input, _ req: Request, _ checks: inout FieldChecks) async throws
+        -> (kind: ReportType?, day: (String, CalendarDay)?, details: [String: String]?) {
+        let kind = try checks.run { () throws -> ReportType in
+            guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
+                throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return type
+        }
+        let today = req.application.today
+        let day = try checks.run { () throws -> (String, CalendarDay) in
+            guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), !event.isEmpty else { throw ValidationFailure("v.required", field: "eventOn") }
+            guard let eventDay = CalendarDay(event) else { throw ValidationFailure("v.day", field: "eventOn") }
+            guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
+            guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
+            return (event, eventDay)
+        }
+        // Without a kind, its details cannot be checked; the kind's failure is the one named.
+        let checked = try await checks.run { () async throws -> [String: String] in
+            guard let kind else { return [:] }
+            return try await validDetails(kind, i, db: req.db)
+        }
+        return (kind, day, checked)
+    }
+
     /// Files a report. The same `clientId` again returns the first report (`created` false), nothing new.
     static func submit(_ i: Input, _ req: Request) async throws -> (SponsorReport, created: Bool) {
         let p = try req.requirePrincipal()
@@ -46,27 +71,9 @@ enum SponsorReportService {
         }
         // The kind, the day and the kind's details are all checked before answering (`FieldChecks`).
         var checks = FieldChecks()
-        let kind = try checks.run { () throws -> ReportType in
-            guard let type = i.type.flatMap(ReportType.init(rawValue:)) else {
-                throw ValidationFailure("v.oneOf", field: "type", ReportType.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return type
-        }
+        let fields = try await checkFields(i, req, &checks)
         let today = req.application.today
-        let day = try checks.run { () throws -> (String, CalendarDay) in
-            guard let event = i.eventOn?.trimmingCharacters(in: .whitespaces), let eventDay = CalendarDay(event) else {
-                throw ValidationFailure("v.day", field: "eventOn")
-            }
-            guard event <= today else { throw ValidationFailure("v.notFuture", field: "eventOn") }
-            guard let oldest = Day.adding(-5 * 366, to: today), event >= oldest else { throw ValidationFailure("v.notOlderThan5y", field: "eventOn") }
-            return (event, eventDay)
-        }
-        // Without a kind, its details cannot be checked; the kind's failure is the one named.
-        let checked = try await checks.run { () async throws -> [String: String] in
-            guard let kind else { return [:] }
-            return try await validDetails(kind, i, db: req.db)
-        }
-        let (type, (event, eventDay), details) = try checks.finish(kind, day, checked)
+        let (type, (event, eventDay), details) = try checks.finish(fields.kind, fields.day, fields.details)
         let rules = try await Rules.book(req)
         var officeCode: String?
         if let r = f.regencyCode { officeCode = try await Rules.officeOfRegency(req.db)[r] }

@@ -266,8 +266,14 @@ enum SponsorReportsController {
             address: text("address"), kelurahanCode: RegionPicker.chosen(v, name: "kelurahanCode", depth: .village), civilStatus: text("civilStatus"),
             newEmployer: text("newEmployer"), position: text("position"), reason: text("reason"), destination: text("destination"), note: text("note"))
         do {
-            // The service answers an unknown foreigner with 403 (another sponsor's); an empty choice is a form error.
-            guard input.foreignerId != nil else { throw ValidationFailure("v.required", field: "foreignerId") }
+            // The service answers an unknown foreigner with 403 (another sponsor's); an empty choice is a form error,
+            // named with every other mistake of the form.
+            if input.foreignerId == nil {
+                var checks = FieldChecks()
+                _ = try checks.run { () throws -> Void in throw ValidationFailure("v.required", field: "foreignerId") }
+                _ = try await SponsorReportService.checkFields(input, req, &checks)
+                try checks.finish()
+            }
             let (r, _) = try await SponsorReportService.submit(input, req)
             return Flash.redirect(req, to: SiteURL.sponsorReport(.id(r.id!)), "flash.sr.filed")
         } catch let e as ValidationFailure {
