@@ -226,6 +226,7 @@ import VaporTesting
             try await officer.login("officer@demo.sinergi.id")
             let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").first())
             #expect(try await officer.get("/foreigners/\(f.id!)?purpose=fieldCheck").status == .ok)
+            #expect(try await officer.get("/foreigners").status == .ok)
             _ = try await Browser(app).login("officer@demo.sinergi.id", password: "not-the-password")
 
             let admin = Browser(app)
@@ -240,6 +241,8 @@ import VaporTesting
             // The test clock stands at 05:00 UTC: 12.00 WIB, the admin's configured zone.
             #expect(html.contains("30 Nov 2026 12.00 WIB"))
             // No raw action codes, ISO times or English headings.
+            // A list's page by its number; an anonymous visitor by the role alone.
+            #expect(html.contains(", halaman 1") && !html.contains("page-1") && !html.contains(">anonymou<"))
             for raw in [">auth.login<", ">foreigner.read<", ">fieldCheck<", "2026-11-30T", "T05:00:00", ">actor<", ">UTC<"] {
                 #expect(!html.contains(raw), "\(raw)")
             }

@@ -52,12 +52,16 @@ enum AdminViews {
         let short: (String) -> String = { String($0.prefix(8)) }
         // A named account or unit reads by its name, its short id beside it; the name opens what it did or what was done to it.
         func who(_ id: String) -> HTML {
+            // "anonymous" and "system" are said by the role already.
+            guard UUID(uuidString: id) != nil else { return "" }
             guard let name = names[id] else { return "<span class=\"code\">\(short(id))</span>" }
             return "<a href=\"\(SiteURL.adminAudit.with(["actor": id]))\">\(name)</a> <span class=\"code\">\(short(id))</span>"
         }
         func what(_ type: String, _ id: String) -> HTML {
             let label = objectName(type, lang)
-            guard id.count >= 8, id != "-" else { return "\(label) <span class=\"code\">\(id)</span>" }
+            // A list's page ("page-2"), or no single record ("-", a list of several).
+            if id.hasPrefix("page-"), let n = Int(id.dropFirst(5)) { return "\(label), \(L10n.f("audit.page", lang, n))" }
+            guard UUID(uuidString: id) != nil else { return id == "-" ? "\(label)" : "\(label) <span class=\"code\">\(id)</span>" }
             let link = SiteURL.adminAudit.with(["objectType": type, "objectId": id])
             if let name = names[id] { return "\(label) <a href=\"\(link)\">\(name)</a>" }
             return "\(label) <a class=\"code\" href=\"\(link)\" title=\"\(id)\">\(short(id))</a>"
