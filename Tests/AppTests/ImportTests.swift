@@ -498,6 +498,13 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(choice.status == .ok)
             #expect(choice.body.string.contains("set-aside-rows") && choice.body.string.contains("1990-13-01") && choice.body.string.contains("Tanggal lahir"))
             #expect(choice.body.string.contains("confirm-set-aside") && choice.body.string.contains("fix-first") && !choice.body.string.contains("id=\"confirm-import\""))
+            // A row with several unreadable fields names each of them, on the page and in the parser's list.
+            let several = try await upload(b, kind: "foreign-workers", fileName: "tka3.csv",
+                                           csv: "name,date_of_birth,passport_number,nationality\nA B,1990-13-01,12,Jepang\nC D,1990-01-01,AB12345,JPN\n")
+            let all = try await b.get(several.headers.first(name: .location) ?? "").body.string
+            let row = try #require(all.components(separatedBy: "id=\"set-aside-rows\"").last?.components(separatedBy: "</tr>").dropFirst().first)
+            #expect(row.contains("1990-13-01") && row.contains("12") && row.contains("Jepang"), "\(row)")
+            #expect(row.components(separatedBy: "class=\"problem\"").count == 4)
             let ok = try await upload(b, kind: "foreign-workers", fileName: "tka.csv", csv: "name,nationality\nLI NA,CHN\n")
             let token = String((ok.headers.first(name: .location) ?? "").dropFirst("/imports/preview/".count))
             let done = try await b.post("/imports/confirm", form: ["token": token])

@@ -36,11 +36,17 @@ struct InvalidRow: Content, Equatable {
     var code: String?
     var field: String?
     var args: [String]?
+    /// The row's other problems when it has several (each field at fault is named), given as the first is.
+    var more: [InvalidRow]?
 
     init(line: Int, reason: String) { self.line = line; self.reason = reason }
     init(line: Int, failure f: ValidationFailure) {
         self.line = line; reason = f.message(.en); code = f.key; field = f.field; args = f.args
+        more = f.more.isEmpty ? nil : f.more.map { InvalidRow(line: line, failure: $0) }
     }
+
+    /// Every problem of the row in `lang`, the first first.
+    func messages(_ lang: Language) -> [String] { [message(lang)] + (more ?? []).map { $0.message(lang) } }
 
     /// The problem in `lang`.
     func message(_ lang: Language) -> String {
@@ -225,7 +231,8 @@ enum ImportParser {
             guard row.count == header.count else { rejectFailure(line, ValidationFailure("v.import.columns", String(header.count), String(row.count))); continue }
             switch record(row, line: line, mapping: mapping, kind: kind, today: today) {
             case .success(let (r, badFields)):
-                if let first = badFields.first {
+                if var first = badFields.first {
+                    first.more = Array(badFields.dropFirst())
                     guard setAside else { rejectFailure(line, first); continue }
                     asideCount += 1
                     if asideRows.count < listedInvalidRows { asideRows.append(InvalidRow(line: line, failure: first)) }

@@ -135,7 +135,7 @@ enum ImportViews {
         }
         let sampleHead: HTML = shownKeys.html { "<th>\(label($0, lang))</th>" }
         func lines(_ rows: [InvalidRow], id: String) -> HTML {
-            let body: HTML = rows.html { "<tr><td>\($0.line)</td><td>\($0.message(lang))</td></tr>" }
+            let body: HTML = rows.html { row in "<tr><td>\(row.line)</td><td>\(row.messages(lang).html { "<span class=\"problem\">\($0)</span>" })</td></tr>" }
             return "<table id=\"\(id)\"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(L10n.t("imp.reason", lang))</th></tr></thead><tbody>\(body)</tbody></table>"
         }
         let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.mapping[f.key].map { parsed.header[$0] } ?? "")\">" }

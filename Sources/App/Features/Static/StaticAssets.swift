@@ -112,6 +112,7 @@ enum StaticAssets {
     .skip:focus { left:.5rem; top:.5rem; background:#fff; color:var(--brand); padding:.4rem .6rem; z-index:20; }
     .field { margin-bottom:.2rem; }
     .field-error { color:var(--bad); font-weight:600; margin:.25rem 0 0; }
+    .problem { display:block; }
     .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); border-width:2px; }
     .hint { color:var(--muted); font-size:.88rem; margin:.1rem 0 .25rem; }
     .req { color:var(--bad); }
