@@ -19,6 +19,36 @@ import VaporTesting
 
     /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the API
     /// pages the same way and counts them all.
+    /// One unread notice per thing: messages to a discussion nobody has opened yet update its notice instead of
+    /// adding one (and an e-mail) each; once read, the next message is news again.
+    @Test func unreadNoticesAreNotRepeated() async throws {
+        try await withTestApp { app in
+            let a = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first()?.id)
+            let b = try #require(try await User.query(on: app.db).filter(\.$email == "supervisor@demo.sinergi.id").first()?.id)
+            let t0 = app.clock.now()
+            func send(_ title: String, at: TimeInterval) async throws {
+                try await Notifier.notify([a, b], kind: "thread_message", title: title, link: "/meetings/x#diskusi", now: t0.addingTimeInterval(at),
+                                          db: app.db, publicURL: "https://sinergi.example")
+            }
+            func notices(_ u: UUID) async throws -> [AppNotification] { try await AppNotification.query(on: app.db).filter(\.$userID == u).filter(\.$kind == "thread_message").all() }
+            let mails = try await OutboxMessage.query(on: app.db).count()
+            try await send("Pesan 1", at: 0)
+            try await send("Pesan 2", at: 60)
+            #expect(try await notices(a).map(\.title) == ["Pesan 2"])
+            #expect(try await notices(a).first?.createdAt == t0.addingTimeInterval(60))
+            #expect(try await OutboxMessage.query(on: app.db).count() == mails + 2)      // one e-mail each, not two
+            let read = try #require(try await notices(b).first)
+            read.readAt = t0.addingTimeInterval(90)
+            try await read.save(on: app.db)
+            try await send("Pesan 3", at: 120)
+            let (na, nb) = (try await notices(a).count, try await notices(b).count)
+            #expect(na == 1 && nb == 2)
+            // Another thing's notice is its own.
+            try await Notifier.notify([a], kind: "thread_message", title: "Lain", link: "/operations/y#diskusi", now: t0, db: app.db, publicURL: nil)
+            #expect(try await notices(a).count == 2)
+        }
+    }
+
     @Test func aLongDiscussionShowsItsLatestMessagesAndPagesBack() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -108,7 +108,7 @@ import VaporTesting
             let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan malam", "date": "2026-12-03", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
             #expect(bad.status == .unprocessableEntity)
             let field = bad.body.string.components(separatedBy: "id=\"targetPassports\"").dropFirst().first ?? ""
-            #expect(field.contains("id=\"targetPassports-error\">Paspor sasaran: paspor ZZ0000000 tidak ditemukan di wilayah kerja Anda.</p>"))
+            #expect(field.contains("id=\"targetPassports-error\">Paspor sasaran: tidak ditemukan di wilayah kerja Anda: ZZ0000000.</p>"))
             #expect(bad.body.string.contains("value=\"Razia penginapan malam\""))
             #expect(try await JointOperation.query(on: app.db).count() == 0)
         }

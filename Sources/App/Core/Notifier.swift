@@ -10,9 +10,21 @@ import Vapor
 enum Notifier {
     static func notify(_ users: [UUID], except: UUID? = nil, kind: String, title: String, link: String, now: Date,
                        db: any Database, publicURL: String?) async throws {
-        let ids = Array(Set(users).subtracting(except.map { [$0] } ?? [])).sorted { $0.uuidString < $1.uuidString }
-        guard !ids.isEmpty else { return }
+        let everyone = Array(Set(users).subtracting(except.map { [$0] } ?? [])).sorted { $0.uuidString < $1.uuidString }
+        guard !everyone.isEmpty else { return }
         let shown = String(title.prefix(300))
+        // One unread notice per thing: whoever has not opened the last one about this link is not told again (a
+        // discussion of 60 messages made 60 notices and 60 e-mails); the waiting notice takes the newest title and time.
+        var waiting: Set<UUID> = []
+        for start in stride(from: 0, to: everyone.count, by: 500) {
+            let chunk = Array(everyone[start..<min(start + 500, everyone.count)])
+            let open = AppNotification.query(on: db).filter(\.$kind == kind).filter(\.$link == link).filter(\.$readAt == nil).filter(\.$userID ~~ chunk)
+            let found = try await open.copy().all().map(\.userID)
+            if !found.isEmpty { try await open.set(\.$title, to: shown).set(\.$createdAt, to: now).update() }
+            waiting.formUnion(found)
+        }
+        let ids = everyone.filter { !waiting.contains($0) }
+        guard !ids.isEmpty else { return }
         let created = try await AppNotification.insert(ids.map { ($0, shown, link) }, kind: kind, now: now, on: db)
         guard let base = publicURL else { return }
         let people = Dictionary(try await User.query(on: db).filter(\.$id ~~ ids).filter(\.$disabled == false).all().map { ($0.id!, $0) },

@@ -24,7 +24,7 @@ enum CoordinationForm {
         let boxes: HTML = options.isEmpty
             ? "<p class=\"hint\">\(empty)</p>"
             : options.html { o in
-                "<p><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(o.value)\" name=\"\(name)[]\" value=\"\(o.value)\"\(chosen.contains(o.value) ? HTML(" checked") : "")><label class=\"inline-label\" for=\"\(name)-\(o.value)\">\(o.label)</label></p>"
+                "<p class=\"check-row\"><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(o.value)\" name=\"\(name)[]\" value=\"\(o.value)\"\(chosen.contains(o.value) ? HTML(" checked") : "")><label class=\"inline-label\" for=\"\(name)-\(o.value)\">\(o.label)</label></p>"
             }
         let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(name)-error\">\($0)</p>" } ?? ""
         return """

@@ -32,7 +32,7 @@ enum LeaderViews {
             return "<rect class=\"entries\" x=\"\(x)\" y=\"\(coordinate(base - e))\" width=\"\(barWidth)\" height=\"\(coordinate(e))\"><title>\(Views.day(d, req)): \(n) \(L10n.t("fw.chartDay", lang))</title></rect>\(over)"
         }
         return """
-        <svg class="chart" id="leader-chart" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(L10n.t("fw.chartLabel", lang))"><line x1="\(left)" y1="\(height - bottom)" x2="\(width)" y2="\(height - bottom)" class="axis"/>\(bars)<text x="\(left)" y="\(height - 4)">\(Views.day(s.days.first, req))</text><text x="\(width)" y="\(height - 4)" text-anchor="end">\(Views.day(s.days.last, req))</text><text x="2" y="14">\(maxValue)</text></svg>
+        <div class="chart-scroll"><svg class="chart" id="leader-chart" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(L10n.t("fw.chartLabel", lang))"><line x1="\(left)" y1="\(height - bottom)" x2="\(width)" y2="\(height - bottom)" class="axis"/>\(bars)<text x="\(left)" y="\(height - 4)">\(Views.day(s.days.first, req))</text><text x="\(width)" y="\(height - 4)" text-anchor="end">\(Views.day(s.days.last, req))</text><text x="2" y="14">\(maxValue)</text></svg></div>
         """
     }
 

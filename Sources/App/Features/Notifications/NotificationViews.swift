@@ -18,7 +18,7 @@ enum NotificationViews {
         <section class="card">
           <h2>\(L10n.t("notify.settings", lang))</h2>
           \(Form.open(req, action: SiteURL.notificationPreferences.path, id: "notify-preferences"))
-            <p><input type="checkbox" id="notifyEmail" name="notifyEmail" class="check"\(byEmail ? HTML(" checked") : "")>
+            <p class="check-row"><input type="checkbox" id="notifyEmail" name="notifyEmail" class="check"\(byEmail ? HTML(" checked") : "")>
             <label for="notifyEmail" class="inline-label">\(L10n.t("notify.byEmail", lang))</label></p>
             \(hasEmail ? "" : "<p class=\"hint\">\(L10n.t("notify.noAddress", lang))</p>" as HTML)
             \(Form.submit(L10n.t("action.save", lang), secondary: true))

@@ -192,6 +192,17 @@ enum StaticAssets {
     button.link-button { background:none; border:0; color:var(--brand); text-decoration:underline; padding:.2rem 0; cursor:pointer; }
     #pending-list li.conflict { color:var(--bad); }
     #pending-list button.discard { color:var(--bad); background:none; border:0; text-decoration:underline; padding:0; cursor:pointer; }
+    a.button { display:inline-block; text-align:center; text-decoration:none; }
+    p.check-row { display:flex; align-items:flex-start; gap:.45rem; margin:.25rem 0; }
+    p.check-row input.check { flex:0 0 auto; margin:.3rem 0 0; }
+    p.check-row label.inline-label { margin:0; padding:.15rem 0; }
+    ul.notifications { list-style:none; padding:.3rem 1rem; }
+    ul.notifications li { padding:.5rem 0; border-bottom:1px solid var(--line); }
+    ul.notifications li:last-child { border-bottom:0; }
+    ul.notifications button.link-button { display:block; width:100%; text-align:left; }
+    ul.notifications li.unread button.link-button { font-weight:700; }
+    .chart-scroll { overflow-x:auto; }
+    .chart-scroll svg.chart { min-width:600px; }
     .qr svg { display:block; width:100%; max-width:15rem; height:auto; aspect-ratio:1 / 1; margin:.5rem 0; }
     code.key { font-size:1.1rem; letter-spacing:.05em; word-break:break-all; }
     ul.codes { columns:2; font-size:1.1rem; }
