@@ -76,7 +76,8 @@ import VaporTesting
         try await withTestApp { app in
             let citizen = Browser(app)
             #expect(try await citizen.get("/lapor").status == .ok)
-            let sent = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan berulang kali", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-30T08:30"])
+            let sent = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan berulang kali", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-30T08:30",
+                                                              "contact": "0812 3456 7890"])
             #expect(sent.status == .created)
             let code = try #require(sent.body.string.firstMatch(of: /LPR-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/)).output
             #expect(try await citizen.get("/lapor/status?code=\(code)").body.string.contains(L10n.t("report.status.received", .id)))
@@ -97,6 +98,8 @@ import VaporTesting
             try await officer.login("officer@demo.sinergi.id")
             let list = try await officer.get("/public-reports")
             #expect(list.status == .ok && list.body.string.contains(String(code)))
+            // The contact the citizen left reaches the staff who may ask more.
+            #expect(list.body.string.contains("Kontak pelapor:</span> 0812 3456 7890"))
             let other = Browser(app)
             try await other.login("officer.jaksel@demo.sinergi.id")
             #expect(!(try await other.get("/public-reports")).body.string.contains(String(code)))

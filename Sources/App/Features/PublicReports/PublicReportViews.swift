@@ -92,12 +92,14 @@ enum PublicReportViews {
                   \(Form.field("outcome", label: L10n.t("pr.outcome", lang), state: state, required: true, id: "outcome-\(r.trackingCode)"))<button type="submit">\(L10n.t("pr.close", lang))</button></form>
                   \(ScopePolicy.maySupervise(req.principal) ? "<a href=\"\(SiteURL.tasks.with(["report": r.trackingCode]))\">\(L10n.t("pr.toTask", lang))</a>" as HTML : "")
                   """
+            // The citizen left it so that staff may ask more; the form says so.
+            let contact: HTML = r.contact.map { "<br><span class=\"muted\">\(L10n.t("pr.contact", lang)):</span> \($0)" } ?? ""
             let photo: HTML = m.withPhoto.contains(id)
                 ? "<br><a href=\"\(SiteURL.publicReportPhoto(.id(id)).path)\"><img class=\"thumb\" src=\"\(SiteURL.publicReportPhoto(.id(id)).path)\" alt=\"\(L10n.t("report.photoOf", lang)) \(r.trackingCode)\"></a>"
                 : ""
             return """
             <tr id="pr-\(r.trackingCode)"><td>\(r.trackingCode)</td><td>\(Views.time(r.seenAt, req))</td>
-            <td>\(m.places[r.villageCode] ?? "") <span class="code">\(r.villageCode)</span></td><td>\(r.description)\(photo)</td>
+            <td>\(m.places[r.villageCode] ?? "") <span class="code">\(r.villageCode)</span></td><td><span class="multiline">\(r.description)</span>\(contact)\(photo)</td>
             <td>\(L10n.t("report.status.\(r.status)", lang)) \(linkedForeigner)\(linkedSponsor)</td>
             <td>\(state.summary.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" as HTML } ?? "")\(actions)</td></tr>
             """
