@@ -53,9 +53,12 @@ import VaporTesting
             #expect(try await Foreigner.query(on: app.db).filter(\.$givenNames == "JON").count() == 0)
             let api = try await RegistryEditTests.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id",
                                                        #"{"familyName": "", "sex": "X", "nationality": "Inggris", "reason": ""}"#)
-            struct E: Decodable { struct D: Decodable { var field: String? }; var error: D }
+            struct E: Decodable { struct D: Decodable { var field: String?; var more: [D]? }; var error: D }
             #expect(api.status == .unprocessableEntity)
-            #expect(try decode(E.self, api).error.field == "reason")
+            let error = try decode(E.self, api).error
+            #expect(error.field == "reason")
+            // The others follow in `more`, each naming its field (the field app shows each beside its input).
+            #expect(Set((error.more ?? []).compactMap(\.field)).isSuperset(of: ["familyName", "nationality", "passportNumber"]))
 
             // An order: a missing purpose and an impossible end day together; then one for its targets alone, with
             // only the province the picker shows already chosen, goes through.

@@ -124,6 +124,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         choose_village(browser)
         browser.find_element(By.ID, "personName").send_keys("JOHN DOE")
         browser.find_element(By.ID, "personNationality").send_keys("XQZ")        # no such country
+        browser.find_element(By.ID, "personPassport").send_keys("12")            # too short: both are named at once
         browser.find_element(By.CSS_SELECTOR, "#findingSelect option[value='documentViolation']").click()
         browser.find_element(By.ID, "note").send_keys("Pekerja tanpa dokumen di gudang")
         browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").click()
@@ -146,6 +147,9 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         assert "harus kode negara tiga huruf" in browser.find_element(By.ID, "fix-error").text
         field = browser.execute_script("return document.getElementById('fix-error').closest('.field').querySelector('input').id")
         assert field == "personNationality"
+        second = browser.execute_script("var e = document.getElementById('fix-error-1'); return e ? [e.closest('.field').querySelector('input').id, e.textContent] : null")
+        assert second and second[0] == "personPassport", second
+        browser.find_element(By.ID, "personPassport").clear()
         assert browser.find_element(By.ID, "personName").get_attribute("value") == "JOHN DOE"
         assert browser.find_element(By.ID, "kelurahanCode-village").get_attribute("value") == "35.16.05.2010"
         nationality.clear()

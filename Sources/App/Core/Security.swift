@@ -103,7 +103,21 @@ struct AppError: Error, AbortError {
 
 /// The API's error body: `{"error": {"code": …, "field": …, "message": …}}` (plus a request id for 5xx).
 struct APIErrorBody: Content {
-    struct Detail: Content { var code: String; var field: String?; var message: String; var requestId: String? }
+    struct Detail: Content {
+        var code: String; var field: String?; var message: String; var requestId: String?
+        /// The same input's other failures, when a form's fields were all checked (`FieldChecks`): each names its field.
+        var more: [Detail]?
+
+        init(code: String, field: String? = nil, message: String, requestId: String? = nil, more: [Detail]? = nil) {
+            self.code = code; self.field = field; self.message = message; self.requestId = requestId; self.more = more
+        }
+
+        /// A validation failure and the others it carries, in `lang`.
+        init(_ e: ValidationFailure, _ lang: Language) {
+            self.init(code: e.key, field: e.field, message: e.message(lang),
+                      more: e.more.isEmpty ? nil : e.more.map { Detail(code: $0.key, field: $0.field, message: $0.message(lang)) })
+        }
+    }
     var error: Detail
 }
 
@@ -133,7 +147,7 @@ struct SafeErrorMiddleware: AsyncMiddleware {
                 req.logger.notice("\(e.status.code) \(e.logDetail)", metadata: ["path": "\(req.url.path)"])
             case let e as ValidationFailure:
                 status = .unprocessableEntity
-                detail = .init(code: e.key, field: e.field, message: e.message(lang))
+                detail = .init(e, lang)
             case let e as any AbortError:
                 status = e.status
                 let key = "err.\(e.status.code)"

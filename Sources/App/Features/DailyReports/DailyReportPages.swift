@@ -218,7 +218,7 @@ enum DailyReportPages {
 
     /// The sync endpoint of field.js: the same as the entry form, sent as JSON and answered in JSON (201 new,
     /// 200 already there). A refusal answers `{"error": {"code", "field", "message"}}` with the message in the
-    /// page's language (422 invalid, 409 report locked, 403 not the officer's, 404 no such report), so the
+    /// page's language (422 invalid, with the entry's other mistakes in `more`; 409 report locked, 403 not the officer's, 404 no such report), so the
     /// phone shows the entry as rejected, with the reason, and the officer can correct it.
     static func addEntryJSON(_ req: Request) async throws -> Response {
         let lang = req.language
@@ -240,7 +240,10 @@ enum DailyReportPages {
             try res.content.encode(DailyReportsController.entryDTO(entry))
             return res
         } catch let e as ValidationFailure {
-            return try refuse(.unprocessableEntity, e.key, field: e.field, e.message(lang))
+            // Every mistake of the entry: the phone shows each beside its field.
+            let res = Response(status: .unprocessableEntity)
+            try res.content.encode(APIErrorBody(error: .init(e, lang)))
+            return res
         } catch let e as AppError where e.status == .conflict || e.status == .forbidden {
             return try refuse(e.status, e.messageKey, e.message(lang))
         } catch let e as any AbortError where e.status == .notFound || e.status == .forbidden {

@@ -110,7 +110,7 @@ enum FieldApp {
             what.textContent = [f.time, it.placeName || f.kelurahanCode, named('activity', f.activity), named('finding', f.finding)].filter(Boolean).join(' · ');
             var state = document.createElement('strong');
             state.className = 'pending-state';
-            state.textContent = why ? attr('data-rejected') + ': ' + why.message : attr(it.held ? 'data-held' : 'data-waiting');
+            state.textContent = why ? attr('data-rejected') + ': ' + [why.message].concat((why.more || []).map(function (m) { return m.message; })).join(' ') : attr(it.held ? 'data-held' : 'data-waiting');
             li.appendChild(what); li.appendChild(document.createTextNode(' — ')); li.appendChild(state);
             if (why) {
               var fix = document.createElement('button');
@@ -144,13 +144,18 @@ enum FieldApp {
           restorePlace(f);
           Array.prototype.forEach.call(form.querySelectorAll('.fix-error'), function (p) { p.remove(); });
           Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (el) { el.removeAttribute('aria-invalid'); });
-          var target = why.field ? form.querySelector('[name="' + why.field + '"]') : null;
-          var p = document.createElement('p');
-          p.className = 'field-error fix-error'; p.id = 'fix-error'; p.setAttribute('role', 'alert');
-          p.textContent = why.message || '';
-          var holder = target ? (target.closest('.region-picker') || target.closest('.field') || target.parentNode) : form;
-          if (target) { holder.appendChild(p); target.setAttribute('aria-invalid', 'true'); target.setAttribute('aria-describedby', 'fix-error'); }
-          else { form.insertBefore(p, form.firstChild); }
+          // Every refusal the server named, each beside its field; the first takes the focus.
+          var target = null;
+          [why].concat(why.more || []).forEach(function (w, k) {
+            var el = w.field ? form.querySelector('[name="' + w.field + '"]') : null;
+            var p = document.createElement('p'), id = k === 0 ? 'fix-error' : 'fix-error-' + k;
+            p.className = 'field-error fix-error'; p.id = id; if (k === 0) { p.setAttribute('role', 'alert'); }
+            p.textContent = w.message || '';
+            var holder = el ? (el.closest('.region-picker') || el.closest('.field') || el.parentNode) : form;
+            if (el) { holder.appendChild(p); el.setAttribute('aria-invalid', 'true'); el.setAttribute('aria-describedby', id); }
+            else { form.insertBefore(p, form.firstChild); }
+            if (k === 0) { target = el; }
+          });
           form.setAttribute('data-fixing', clientId);
           var note = document.getElementById('fix-note');
           if (!note) { note = document.createElement('p'); note.id = 'fix-note'; note.className = 'notice'; form.insertBefore(note, form.firstChild); }
@@ -206,7 +211,8 @@ enum FieldApp {
               if ((r.status === 200 || r.status === 201) && j && j.clientId) { return remove(it.clientId).then(function () { return 'sent'; }); }
               var e = j && j.error;
               if (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 408 && r.status !== 429 && e && e.message) {
-                it.rejected = { status: r.status, code: e.code || '', field: e.field || '', message: e.message };
+                it.rejected = { status: r.status, code: e.code || '', field: e.field || '', message: e.message,
+                                more: (e.more || []).map(function (m) { return { field: m.field || '', message: m.message || '' }; }) };
                 delete it.conflict; delete it.held;
                 return put(it).then(function () { return 'rejected'; });
               }
