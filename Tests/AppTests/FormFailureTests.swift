@@ -116,6 +116,11 @@ import VaporTesting
             _ = try await supervisor.get("/tasks")
             let task = try await supervisor.post("/tasks", form: ["title": "", "kind": "verifyAddress", "dueOn": "2020-01-01", "assignee": ""])
             expectErrors(task, ["title", "dueOn", "assignee"], "task")
+            // A meeting typed in the wrong year is caught; a task made from a citizen's report follows it up.
+            _ = try await supervisor.get("/meetings")
+            let meeting = try await supervisor.post("/meetings", form: ["title": "Rapat", "regionCode": "35.16", "scheduledAt": "2020-12-05T10:00"])
+            expectErrors(meeting, ["scheduledAt"], "meeting")
+            #expect(try await supervisor.get("/tasks?report=LPR-AAAA-BBBB-CCCC").body.string.contains("<option value=\"followUpReport\" selected>"))
 
             let admin = Browser(app)
             try await admin.login("admin@demo.sinergi.id")

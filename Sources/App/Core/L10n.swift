@@ -419,6 +419,7 @@ public enum L10n {
         "audit.filter.object": ("Peristiwa atas {1} {2}, terbaru di atas.", "Events on {1} {2}, newest first."),
         "audit.filter.all": ("Tampilkan semua peristiwa", "Show every event"),
         "pr.contact": ("Kontak pelapor", "Reporter's contact"),
+        "report.receivedOn": ("Diterima", "Received"),
         "audit.page": ("halaman %d", "page %d"),
         "users.auditTrail": ("Jejak audit akun ini", "This account's audit trail"),
         "audit.seq": ("No.", "No."),

@@ -78,6 +78,9 @@ enum CoordinationController {
             guard let when = i.scheduledAt.flatMap({ LocalTime.parseInput($0, zone: req.displayTimeZone) }) else {
                 throw ValidationFailure("v.moment", field: "scheduledAt")
             }
+            // A meeting is planned ahead or recorded afterwards, within a year either way (a typed year, 2020 for 2026, is caught).
+            let now = req.application.clock.now()
+            guard abs(when.timeIntervalSince(now)) <= 366 * 86400 else { throw ValidationFailure("v.momentWithinYear", field: "scheduledAt") }
             return when
         }
         let agencies = Array(Set(i.agencyIds ?? []))

@@ -158,9 +158,9 @@ enum DailyReportViews {
             }
             let last: HTML = actions.map { "<td>\($0(e))</td>" } ?? ""
             return """
-            <tr class="entry"><td>\(e.time)</td><td>\(m.regions[e.kelurahanCode] ?? "") <span class="code">\(e.kelurahanCode)</span>\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
+            <tr class="entry"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(m.regions[e.kelurahanCode] ?? "") <span class="code">\(e.kelurahanCode)</span>\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
             <td>\(label("lph.activity", e.activity, lang))</td><td>\(person)</td><td><span class="badge finding-\(e.finding)">\(label("lph.finding", e.finding, lang))</span></td>
-            <td>\(e.followUp)\(e.note.map { "<br><span class=\"muted\">\($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
+            <td><span class="multiline">\(e.followUp)</span>\(e.note.map { "<br><span class=\"muted multiline\">\($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
             """
         }
     }

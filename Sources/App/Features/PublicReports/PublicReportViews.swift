@@ -38,13 +38,18 @@ enum PublicReportViews {
     }
 
     /// `found`: nil when no code was asked, `.some(nil)` for an unknown code, else the report's status.
-    static func status(_ req: Request, code: String, found: String??) -> Response {
+    /// `found`: nothing asked (nil), an unknown code (.some(nil)), or the report's status and when it was received.
+    static func status(_ req: Request, code: String, found: (status: String, received: Date)??) -> Response {
         let lang = req.language
         var answer: HTML = ""
         switch found {
         case .none: break
         case .some(.none): answer = "<p class=\"alert\" id=\"report-status\" role=\"alert\">\(L10n.t("report.unknownCode", lang))</p>"
-        case .some(.some(let s)): answer = "<p class=\"notice\" id=\"report-status\" role=\"status\">\(L10n.t("report.status.\(s)", lang))</p>"
+        case .some(.some(let r)):
+            answer = """
+            <p class="notice" id="report-status" role="status">\(L10n.t("report.status.\(r.status)", lang))<br>
+            <span class="muted">\(L10n.t("report.receivedOn", lang)) \(Views.time(r.received, req))</span></p>
+            """
         }
         let state = FormState(values: ["code": code])
         return Views.page(req, title: L10n.t("report.checkStatus", lang), body: """

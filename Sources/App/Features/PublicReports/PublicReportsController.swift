@@ -321,8 +321,8 @@ enum PublicReportsController {
     static func statusPage(_ req: Request) async throws -> Response {
         let typed = (req.queryValue("code") ?? "").trimmingCharacters(in: .whitespaces)
         let code = typedCode(typed) ?? typed.uppercased()
-        var status: String??
-        if !code.isEmpty { status = .some(try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first()?.status) }
+        var status: (status: String, received: Date)??
+        if !code.isEmpty { status = .some(try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first().map { ($0.status, $0.createdAt) }) }
         return PublicReportViews.status(req, code: code, found: status)
     }
 

@@ -127,7 +127,7 @@ enum RegionPicker {
         let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(fid)-error\">\($0)</p>" } ?? ""
         let hintHTML: HTML = hint.map { "<p class=\"hint\">\($0)</p>" } ?? ""
         return """
-        <fieldset class="region-picker\(error != nil ? HTML(" has-error") : "")" id="\(fid)-picker" data-name="\(name)" data-depth="\(depth.rawValue)" data-within="\((within ?? []).joined(separator: ","))" data-msg-none="\(L10n.t("region.none", lang))" data-msg-choose="\(L10n.t("region.choose", lang))" data-msg-count="\(L10n.t("region.count", lang))" data-msg-failed="\(L10n.t("region.failed", lang))">
+        <fieldset class="region-picker\(error != nil ? HTML(" has-error") : "")\(req.principal == nil ? HTML(" plain-names") : "")" id="\(fid)-picker" data-name="\(name)" data-depth="\(depth.rawValue)" data-within="\((within ?? []).joined(separator: ","))" data-msg-none="\(L10n.t("region.none", lang))" data-msg-choose="\(L10n.t("region.choose", lang))" data-msg-count="\(L10n.t("region.count", lang))" data-msg-failed="\(L10n.t("region.failed", lang))">
           <legend>\(label)\(mark)</legend>
           \(hintHTML)
           <div class="region-search" hidden>

@@ -128,6 +128,8 @@ enum StaticAssets {
     ul.region-results .name { font-weight:600; display:block; }
     ul.region-results .path, ul.region-results .code, .code { color:var(--muted); font-size:.85rem; }
     ul.region-results .code { margin-left:.4rem; }
+    /* Citizens know their village by name: the official codes are for staff. */
+    .region-picker.plain-names .code, .region-picker.plain-names .region-chosen { display:none; }
     p.actions { margin:.9rem 0 .2rem; }
     input.check { width:auto; margin-right:.4rem; vertical-align:middle; }
     label.inline-label { display:inline; font-weight:500; }
@@ -204,7 +206,7 @@ enum StaticAssets {
     .chart-scroll { overflow-x:auto; }
     .chart-scroll svg.chart { min-width:600px; }
     .qr svg { display:block; width:100%; max-width:15rem; height:auto; aspect-ratio:1 / 1; margin:.5rem 0; }
-    code.key { font-size:1.1rem; letter-spacing:.05em; word-break:break-all; }
+    code.key { font-size:1.1rem; letter-spacing:.05em; overflow-wrap:anywhere; }
     ul.codes { columns:2; font-size:1.1rem; }
     ul.plain { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem; }
     ul.plain a.button { display:block; }

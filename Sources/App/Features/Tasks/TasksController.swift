@@ -226,7 +226,8 @@ enum TasksController {
 
     static func page(_ req: Request) async throws -> Response {
         var state = FormState(values: ["dueOn": Day.adding(7, to: req.application.today) ?? req.application.today])
-        if let code = req.queryValue("report") { state.values["publicReportCode"] = code }
+        // From a citizen's report ("Jadikan tugas lapangan"): a task to follow it up.
+        if let code = req.queryValue("report") { state.values["publicReportCode"] = code; state.values["kind"] = TaskKind.followUpReport.rawValue }
         return try await render(req, form: state)
     }
 
