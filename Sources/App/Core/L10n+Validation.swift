@@ -13,6 +13,7 @@ extension L10n {
         "v.body": ("Isi permintaan tidak dapat dibaca; yang diharapkan JSON dengan: {1}.", "The request body must be JSON with: {1}."),
         "v.day": ("{field}: tulis tanggal yang ada, mis. 2026-12-02.", "{field} must be a real date written YYYY-MM-DD, e.g. 2026-12-02."),
         "v.dayNotFuture": ("{field}: tulis tanggal yang ada (mis. 2026-12-02), tidak di masa depan.", "{field} must be a real date written YYYY-MM-DD, not in the future."),
+        "v.contact": ("{field}: tulis nomor telepon (mis. 0812 3456 7890) atau alamat email.", "{field} must be a phone number or an e-mail address."),
         "v.momentWithinYear": ("{field}: tulis waktu dalam satu tahun dari sekarang.", "{field} must be within a year of now."),
         "v.dayWithinYear": ("{field}: tulis tanggal dalam satu tahun dari hari ini.", "{field} must be a date (YYYY-MM-DD) within a year of today."),
         "v.dayOrder": ("{field} tidak boleh sebelum {1}.", "{field} must not be before {1}."),

@@ -50,6 +50,13 @@ enum PublicReportsController {
         var latitude: Double?, longitude: Double?, contact: String?
     }
 
+    /// A phone number (8 to 15 digits; spaces, dashes, dots, brackets and a leading + between them) or an e-mail address.
+    static func isContact(_ c: String) -> Bool {
+        if c.contains("@") { return (try? MailAddress(c)) != nil }
+        let allowed = c.enumerated().allSatisfy { i, ch in ch.isASCII && (ch.isNumber || " -.()".contains(ch) || (ch == "+" && i == 0)) }
+        return allowed && (8...15).contains(c.filter(\.isNumber).count)
+    }
+
     /// Validates at the edge; each message names its field, and every field is checked (`FieldChecks`), so that the
     /// form shows all its mistakes at once.
     static func validate(_ i: Input, _ req: Request) async throws -> Valid {
@@ -86,6 +93,8 @@ enum PublicReportsController {
         let contact = i.contact?.trimmingCharacters(in: .whitespaces)
         _ = try checks.run { () throws -> Void in
             guard (contact?.count ?? 0) <= 200 else { throw ValidationFailure("v.tooLong", field: "contact", "200") }
+            // A phone number or an e-mail address: staff could not reach a citizen through anything else.
+            if let c = contact, !c.isEmpty, !Self.isContact(c) { throw ValidationFailure("v.contact", field: "contact") }
         }
         let (text, code, seen) = try checks.finish(textChecked, village, seenChecked)
         return Valid(description: text, village: code, regency: RegionCode.regency(of: code) ?? code,
