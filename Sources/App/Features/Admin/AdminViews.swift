@@ -52,8 +52,8 @@ enum AdminViews {
         let short: (String) -> String = { String($0.prefix(8)) }
         // A named account or unit reads by its name, its short id beside it; the name opens what it did or what was done to it.
         func who(_ id: String) -> HTML {
-            // "anonymous" and "system" are said by the role already.
-            guard UUID(uuidString: id) != nil else { return "" }
+            // "anonymous" and "system" are said by the role already; an agent ("agent-for:…") is shown as written.
+            guard UUID(uuidString: id) != nil else { return id == "anonymous" || id == "system" ? "" : "<span class=\"code\">\(id)</span>" }
             guard let name = names[id] else { return "<span class=\"code\">\(short(id))</span>" }
             return "<a href=\"\(SiteURL.adminAudit.with(["actor": id]))\">\(name)</a> <span class=\"code\">\(short(id))</span>"
         }
