@@ -34,9 +34,13 @@ enum CoordinationPages {
 
     static func threadModel(_ kind: CoordinationController.ThreadKind, _ id: UUID, _ req: Request, state: FormState = FormState()) async throws -> CoordinationViews.ThreadModel {
         // A failed post shows its page again without the query: the newest messages, beside the message kept.
-        let paging = req.method == .GET ? try Paging(req, defaultPer: CoordinationViews.messagesShown, maxPer: CoordinationViews.messagesShown)
-                                         : Paging(page: 1, per: CoordinationViews.messagesShown)
-        let t = try await CoordinationController.threadDTO(kind, id, paging, db: req.db)
+        // A page number from an edited or old link: a wrong one shows the newest messages, one past the end the oldest.
+        let newest = Paging(page: 1, per: CoordinationViews.messagesShown)
+        let paging = req.method == .GET ? (try? Paging(req, defaultPer: CoordinationViews.messagesShown, maxPer: CoordinationViews.messagesShown)) ?? newest : newest
+        var t = try await CoordinationController.threadDTO(kind, id, paging, db: req.db)
+        if t.messages.isEmpty && t.total > 0 {
+            t = try await CoordinationController.threadDTO(kind, id, Paging(page: (t.total + paging.per - 1) / paging.per, per: paging.per), db: req.db)
+        }
         return .init(kind: kind, id: id, messages: t.messages, total: t.total, page: t.page, state: state)
     }
 

@@ -21,7 +21,7 @@ enum CoordinationViews {
     static func thread(_ req: Request, _ t: ThreadModel) -> HTML {
         let lang = req.language
         let items: HTML = t.messages.html { m in
-            "<li><strong>\(m.author)</strong> <span class=\"muted\">\(Views.time(m.createdAt, req))</span><br><span class=\"multiline\">\(m.body)</span></li>"
+            "<li><strong>\(m.author)</strong> <span class=\"muted when\">\(Views.time(m.createdAt, req))</span><br><span class=\"multiline\">\(m.body)</span></li>"
         }
         let pages = max(1, (t.total + messagesShown - 1) / messagesShown)
         let older: HTML = t.page < pages ? "<a rel=\"prev\" href=\"\(Views.pageLink(req, t.page + 1))#thread\">\(L10n.t("coord.older", lang))</a>" : ""

@@ -203,6 +203,10 @@ enum StaticAssets {
     ul.notifications li:last-child { border-bottom:0; }
     ul.notifications button.link-button { display:block; width:100%; text-align:left; }
     ul.notifications li.unread button.link-button { font-weight:700; }
+    ul.messages { list-style:none; padding:0; margin:0; }
+    ul.messages li { padding:.55rem 0; border-bottom:1px solid var(--line); }
+    ul.messages li:last-child { border-bottom:0; }
+    ul.messages .when { white-space:nowrap; }
     .chart-scroll { overflow-x:auto; }
     .chart-scroll svg.chart { min-width:600px; }
     .qr svg { display:block; width:100%; max-width:15rem; height:auto; aspect-ratio:1 / 1; margin:.5rem 0; }
