@@ -175,6 +175,10 @@ import VaporTesting
             #expect(nobody.contains("id=\"lookup-empty\"") && nobody.contains("tidak ada orang asing lain yang terdaftar dengan nomor paspor ini"))
             let byName = try await b.get("/lookup?name=nobody+atall").body.string
             #expect(byName.contains("id=\"lookup-empty\"") && !byName.contains("nomor paspor ini") && !byName.contains("lookup-elsewhere"))
+            #expect(byName.contains("Tidak ada orang asing dengan nama itu") && byName.contains("cari dengan nomor paspor"))
+            // The form sent empty says what to fill in; a first visit says nothing.
+            #expect(try await b.get("/lookup?passport=&name=&mrz=&purpose=fieldCheck").body.string.contains("id=\"lookup-form-error\" tabindex=\"-1\" autofocus>Isi salah satu: nomor paspor, nama, atau MRZ."))
+            #expect(!(try await b.get("/lookup").body.string.contains("lookup-form-error")))
             // The officer of the record's own office sees the record, not the notice.
             let own = Browser(app)
             try await own.login("officer@demo.sinergi.id")

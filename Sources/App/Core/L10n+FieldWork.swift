@@ -12,6 +12,8 @@ extension L10n {
         "flash.task.done": ("Tugas ditandai selesai.", "Task marked done."),
         // Daily reports.
         "fw.placeFilterHint": ("Pilih kecamatan atau kelurahan/desa.", "Choose a district or a village."),
+        "lookup.noneName": ("Tidak ada orang asing dengan nama itu di wilayah kerja Anda. Periksa ejaannya, coba sebagian nama, atau cari dengan nomor paspor.",
+                            "No foreigner by that name in your jurisdiction. Check the spelling, try part of the name, or search by passport number."),
         "lookup.none": ("Tidak ditemukan di wilayah kerja Anda, dan tidak ada orang asing lain yang terdaftar dengan nomor paspor ini.",
                         "Not found in your jurisdiction, and no other foreigner is registered with this passport number."),
         "lookup.elsewhere": ("Tidak ada di wilayah kerja Anda, tetapi paspor ini terdaftar di %@. Datanya hanya dapat dibuka kantor tersebut: hubungi mereka sebelum mengambil tindakan.",

@@ -237,6 +237,9 @@ enum LookupController {
                 if r.total == 0, ScopePolicy.mayLearnRegisteringOffice(req.principal) { elsewhere = try await registeredElsewhere(q, req) }
                 try await audit(q, r.items, purpose: purpose, elsewhere: elsewhere, req)
                 results = r.items
+            } else if ["passport", "name", "mrz"].contains(where: { req.queryValue($0) != nil }) {
+                // The form sent with every box empty: say what to fill in (a first visit has none of them).
+                throw ValidationFailure("v.lookupOne")
             }
         } catch let v as ValidationFailure {
             // Beside the field at fault ("passport", "name", "mrz", "purpose"); "fill in only one" at the top.

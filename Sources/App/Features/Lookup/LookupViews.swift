@@ -17,7 +17,7 @@ enum LookupViews {
                 answer = results.html { card($0, req) }
             } else if elsewhere.isEmpty {
                 let byNumber = !(state.value("passport").isEmpty && state.value("mrz").isEmpty)
-                answer = "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t(byNumber ? "lookup.none" : "list.empty", lang))</p>"
+                answer = "<p class=\"card muted\" id=\"lookup-empty\">\(L10n.t(byNumber ? "lookup.none" : "lookup.noneName", lang))</p>"
             } else {
                 let offices = elsewhere.filter { !$0.isEmpty }
                 let text = offices.isEmpty ? L10n.t("lookup.elsewhereNoOffice", lang) : L10n.f("lookup.elsewhere", lang, offices.joined(separator: ", "))
