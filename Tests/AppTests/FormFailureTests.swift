@@ -34,6 +34,8 @@ import VaporTesting
             let empty = try await citizen.post("/lapor", form: ["description": "", "seenAt": ""])
             #expect(empty.status == .unprocessableEntity)
             for field in ["description", "kelurahanCode", "seenAt"] { #expect(empty.body.string.contains("id=\"\(field)-error\""), "\(field)") }
+            // The message names the field as the form labels it, not by the common word "Uraian".
+            #expect(empty.body.string.contains("id=\"description-error\">Apa yang Anda lihat harus berisi 10 sampai 2000"))
             // Only the field at fault when the rest is right.
             let one = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-02-31T08:30"])
             #expect(one.body.string.contains("id=\"seenAt-error\"") && !one.body.string.contains("id=\"description-error\"") && !one.body.string.contains("id=\"kelurahanCode-error\""))

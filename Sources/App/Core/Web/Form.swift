@@ -45,14 +45,16 @@ struct FormState: Sendable {
     /// Records a validation failure beside its field when the form shows it, else at the top. `rename` maps a
     /// service's field name (or a list of it, `targets[3]`) to the form's input.
     /// Every failure it carries (`ValidationFailure.more`) stands beside its own field; the first one a field gets is kept.
-    mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil, rename: [String: String] = [:]) {
+    /// `labels`: the form's own label of a field where it differs from the common one ("Apa yang Anda lihat?" for
+    /// `description`), so that the message names what the user reads.
+    mutating func fail(_ e: ValidationFailure, lang: Language, shownFields: Set<String>? = nil, rename: [String: String] = [:], labels: [String: String] = [:]) {
         for failure in [e] + e.more {
             // A day the message names reads as the page writes days ("10 Des 2026"); the API keeps ISO dates.
             var shown = failure
             shown.args = LocalTime.daysInWords(failure.args, lang: lang)
             // A page offers the allowed values as a list by name: their codes ("arrival, addressChange") mean nothing there.
             if failure.key == "v.oneOf" { shown = ValidationFailure("v.choose", field: failure.field) }
-            let message = shown.message(lang)
+            let message = failure.field.flatMap { labels[$0] }.map { L10n.format(shown.key, lang, shown.args, field: $0) } ?? shown.message(lang)
             guard let field = failure.field else {
                 if summary == nil { summary = message }
                 continue

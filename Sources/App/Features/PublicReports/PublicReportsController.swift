@@ -322,7 +322,7 @@ enum PublicReportsController {
                 return try await PublicReportViews.form(req, state: state, status: .tooManyRequests)
             }
         } catch let v as ValidationFailure {
-            state.fail(v, lang: req.language)
+            state.fail(v, lang: req.language, labels: ["description": L10n.t("report.description", req.language).trimmingCharacters(in: ["?"])])
             return try await PublicReportViews.form(req, state: state, status: .unprocessableEntity)
         }
     }

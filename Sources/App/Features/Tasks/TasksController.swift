@@ -254,7 +254,8 @@ enum TasksController {
             _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: people, publicReportCode: f.publicReportCode), req)
         } catch var e as ValidationFailure {
             if e.field == "assignees" { e.field = "assignee" }       // the form picks one officer
-            state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"], rename: ["assignees": "assignee"])
+            state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"], rename: ["assignees": "assignee"],
+                       labels: ["title": L10n.t("task.title", req.language)])
             return try await render(req, form: state, status: .unprocessableEntity)
         }
         return Flash.redirect(req, to: FieldWorkURL.tasks, "flash.task.created")
