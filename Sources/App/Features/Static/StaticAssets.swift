@@ -240,6 +240,7 @@ enum StaticAssets {
       dl.facts dd { margin-bottom:.4rem; }
       form.filters > * { flex:1 1 100%; }
       td a, dd a { display:inline-block; padding:.3rem 0; }
+      .brand small { display:none; }
       .pager { flex-wrap:wrap; }
     }
     @media print { header.top, form.filters, .pager { display:none; } body { background:#fff; } }
