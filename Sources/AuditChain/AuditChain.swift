@@ -119,6 +119,15 @@ public struct AuditVerifier: Sendable {
 
     public init() {}
 
+    /// Goes on after an event already verified (its sequence and hash): checks only what was added since.
+    public init(after sequence: Int64, hash: String) {
+        lastSequence = sequence
+        lastHash = hash
+    }
+
+    /// The last event verified: where a later check can go on from.
+    public var last: (sequence: Int64, hash: String) { (lastSequence, lastHash) }
+
     /// Feeds the next record; returns the first break found, if any.
     public mutating func feed(_ record: AuditRecord) -> AuditBreak? {
         let seq = record.content.sequence

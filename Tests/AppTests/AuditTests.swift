@@ -192,6 +192,37 @@ import VaporTesting
         }
     }
 
+    /// The admin page walks the whole chain at most every 15 minutes and only the new events between: an event
+    /// altered after the last walk is found at once, one altered before it at the next full walk.
+    @Test func theAdminPageChecksNewEventsBetweenFullWalks() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            func add(_ n: Int) async throws {
+                for i in 0..<n { try await AuditLog.record(AuditEntry(action: "test.event", objectType: "t", objectID: "\(i)"), actor: .system, requestID: "r\(i)", on: app.db, clock: app.clock) }
+            }
+            try await add(3)
+            let check = AuditPageCheck()
+            let t0 = app.clock.now()
+            let first = try await check.run(app.db, now: t0)
+            let walked = Int64(try await AuditEventRecord.query(on: app.db).count())
+            #expect(first.chain == .success(walked) && first.fullAt == t0)
+            try await add(2)
+            let second = try await check.run(app.db, now: t0.addingTimeInterval(60))
+            #expect(second.chain == .success(walked + 2) && second.fullAt == t0)
+            // A new event altered: found on the next view.
+            try await add(1)
+            try await sql.raw("UPDATE audit_events SET purpose = 'edited' WHERE seq = \(bind: walked + 3)").run()
+            #expect(try await check.run(app.db, now: t0.addingTimeInterval(120)).chain == .failure(AuditBreak(sequence: walked + 3, kind: .contentAltered)))
+            try await sql.raw("UPDATE audit_events SET purpose = '' WHERE seq = \(bind: walked + 3)").run()
+            // An old one altered: found by the next full walk (after a break, the next view walks in full at once).
+            #expect(try await check.run(app.db, now: t0.addingTimeInterval(180)).fullAt == t0.addingTimeInterval(180))
+            try await sql.raw("UPDATE audit_events SET purpose = 'edited' WHERE seq = 1").run()
+            let later = t0.addingTimeInterval(180 + AuditPageCheck.fullEvery)
+            #expect(try await check.run(app.db, now: later).chain == .failure(AuditBreak(sequence: 1, kind: .contentAltered)))
+            #expect(try await AuditLog.verify(on: app.db) == .failure(AuditBreak(sequence: 1, kind: .contentAltered)))
+        }
+    }
+
     @Test func deletionsAreDetected() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -36,6 +36,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.countsCache = CountsCache()
     app.ruleBookCache = RuleBookCache()
     app.auditCommitter = AuditCommitter()
+    app.auditPageCheck = AuditPageCheck()
     app.metrics = Metrics()
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodySize)
     app.http.server.configuration.hostname = "127.0.0.1"

@@ -418,6 +418,7 @@ public enum L10n {
         "audit.filter.actor": ("Peristiwa oleh {1}, terbaru di atas.", "Events by {1}, newest first."),
         "audit.filter.object": ("Peristiwa atas {1} {2}, terbaru di atas.", "Events on {1} {2}, newest first."),
         "audit.filter.all": ("Tampilkan semua peristiwa", "Show every event"),
+        "audit.fullAt": ("seluruh rantai diperiksa {1}; sesudahnya peristiwa baru saja (diperiksa penuh tiap 15 menit)", "whole chain checked {1}; since then the new events only (checked in full every 15 minutes)"),
         "pr.contact": ("Kontak pelapor", "Reporter's contact"),
         "report.receivedOn": ("Diterima", "Received"),
         "audit.page": ("halaman %d", "page %d"),

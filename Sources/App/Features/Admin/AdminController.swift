@@ -11,7 +11,7 @@ enum AdminController {
     /// The chain's state and its events, newest first; `actor` (an account's id) or `objectType` with `objectId` narrows
     /// them to what one account did or what was done to one record, each read from its index.
     static func audit(_ req: Request) async throws -> Response {
-        let chain = try await AuditLog.verify(on: req.db)
+        let (chain, fullAt) = try await req.application.auditPageCheck.run(req.db, now: req.application.clock.now())
         let paging = try Paging(req, defaultPer: 100)
         let actor = req.queryText("actor"), objectType = req.queryText("objectType"), objectID = req.queryText("objectId")
         func filtered() -> QueryBuilder<AuditEventRecord> {
@@ -26,7 +26,7 @@ enum AdminController {
         let pager = total > paging.per ? Views.pagination(req, page: paging.page, per: paging.per, total: total) : ""
         let names = try await names(of: events, actor: actor, object: objectType.flatMap { t in objectID.map { (t, $0) } }, req.db)
         let filter: AdminViews.AuditFilter? = if let actor { .actor(actor) } else if let objectType, let objectID { .object(objectType, objectID) } else { nil }
-        return AdminViews.audit(req, chain: chain, events: events, names: names, filter: filter, pager: pager)
+        return AdminViews.audit(req, chain: chain, fullAt: fullAt, events: events, names: names, filter: filter, pager: pager)
     }
 
     /// Who the page's actors are and what its accounts, offices and agencies are called: names of staff and units only.

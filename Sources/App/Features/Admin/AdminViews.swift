@@ -41,12 +41,14 @@ enum AdminViews {
     enum AuditFilter { case actor(String), object(String, String) }
 
     /// `names`: accounts', offices' and agencies' names by id; anything else is shown by its shortened id.
-    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, events: [AuditEventRecord], names: [String: String] = [:],
+    static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, fullAt: Date? = nil, events: [AuditEventRecord], names: [String: String] = [:],
                       filter: AuditFilter? = nil, pager: HTML = "") -> Response {
         let lang = req.language
         let status: HTML
         switch chain {
-        case .success(let n): status = "<p class=\"notice\" id=\"chain-status\">\(L10n.t("dash.auditIntact", lang)) · \(Int(n))</p>"
+        case .success(let n):
+            let walked: HTML = fullAt.map { " · <span class=\"muted\">\(L10n.format("audit.fullAt", lang, [Views.time($0, req)]))</span>" } ?? ""
+            status = "<p class=\"notice\" id=\"chain-status\">\(L10n.t("dash.auditIntact", lang)) · \(Int(n))\(walked)</p>"
         case .failure(let b): status = "<p class=\"alert\" role=\"alert\" id=\"chain-status\">\(L10n.t("dash.auditBroken", lang)): \(chainBreak(b, lang))</p>"
         }
         let short: (String) -> String = { String($0.prefix(8)) }
