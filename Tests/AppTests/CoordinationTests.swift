@@ -17,8 +17,6 @@ import VaporTesting
         return try await app.testing().sendRequest(m, path, headers: h, body: json.map { ByteBuffer(string: $0) })
     }
 
-    /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the API
-    /// pages the same way and counts them all.
     /// One unread notice per thing: messages to a discussion nobody has opened yet update its notice instead of
     /// adding one (and an e-mail) each; once read, the next message is news again.
     @Test func unreadNoticesAreNotRepeated() async throws {
@@ -49,6 +47,8 @@ import VaporTesting
         }
     }
 
+    /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the API
+    /// pages the same way and counts them all.
     @Test func aLongDiscussionShowsItsLatestMessagesAndPagesBack() async throws {
         try await withTestApp { app in
             let b = Browser(app)

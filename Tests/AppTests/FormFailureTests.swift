@@ -90,7 +90,6 @@ import VaporTesting
         }
     }
 
-    /// Days a message names read as pages write them; other values, and what only looks like a day, stay as they are.
     /// The registry's edit sections, inspections, tasks and the admin's accounts, offices and agencies name every
     /// mistake at once too, each beside its field, in Indonesian.
     @Test func editAndAdminFormsNameAllTheirMistakes() async throws {
@@ -108,6 +107,12 @@ import VaporTesting
             #expect(address.body.string.contains("Alasan") && address.body.string.contains("wajib diisi"))
             let passport = try await officer.post("/foreigners/\(f.id!)/edit/passport", form: ["number": "1", "expiresOn": "", "reason": ""])
             expectErrors(passport, ["passport-number", "passport-expires", "passport-reason"], "passport")
+            // The identity form: a wrong day and no reason in one try (without a change it would say "nothing changed").
+            let identity = try await officer.post("/foreigners/\(f.id!)/edit/identity", form: ["familyName": f.familyName, "givenNames": f.givenNames, "nationality": f.nationality,
+                                                                                              "dateOfBirth": "1990-02-31", "reason": ""])
+            expectErrors(identity, ["dateOfBirth", "identity-reason"], "identity")
+            // The focus marker is quoted: typed text holding its name stays as typed.
+            #expect(!identity.body.string.contains("data-focus-candidate") && identity.body.string.components(separatedBy: "autofocus").count == 2)
 
             let supervisor = Browser(app)
             try await supervisor.login("supervisor@demo.sinergi.id")
@@ -187,6 +192,7 @@ import VaporTesting
         #expect(other.failures.isEmpty)
     }
 
+    /// Days a message names read as pages write them; other values, and what only looks like a day, stay as they are.
     @Test func daysInMessagesReadInWords() {
         #expect(LocalTime.daysInWords(["2026-09-07", "88", "2026-02", "x2026-09-07"], lang: .id) == ["7 Sep 2026", "88", "2026-02", "x2026-09-07"])
         #expect(LocalTime.daysInWords(["2027-01-01"], lang: .en) == ["1 Jan 2027"])

@@ -31,8 +31,8 @@ import VaporTesting
             let stored = try #require(try await PublicReport.query(on: app.db).first())
             #expect(stored.regencyCode == "35.16" && stored.seenAt == "2026-11-29T14:15:00Z" && stored.contact == "0812 0000 1111")
             // A contact is a phone number or an e-mail address; anything else is named.
-            for good in ["0812 0000 1111", "+62 812-0000-1111", "(031) 555 1234", "warga@contoh.id"] { #expect(PublicReportsController.isContact(good), "\(good)") }
-            for bad in ["bukan-kontak ###", "1234", "warga@", "0812 0000 1111 ext 5"] { #expect(!PublicReportsController.isContact(bad), "\(bad)") }
+            for good in ["0812 0000 1111", "+62 812-0000-1111", "(031) 555 1234", "WA 0812 3456 7890", "warga@contoh.id"] { #expect(PublicReportsController.isContact(good), "\(good)") }
+            for bad in ["bukan-kontak ###", "1234", "warga@", "rumah pak RT"] { #expect(!PublicReportsController.isContact(bad), "\(bad)") }
             #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "public_report.create").count() == 1)
         }
     }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SMTP
+import SQLKit
 import Vapor
 
 /// The one way to tell users that something happened: an in-app notification for each, and, for those
@@ -18,10 +19,14 @@ enum Notifier {
         var waiting: Set<UUID> = []
         for start in stride(from: 0, to: everyone.count, by: 500) {
             let chunk = Array(everyone[start..<min(start + 500, everyone.count)])
-            let open = AppNotification.query(on: db).filter(\.$kind == kind).filter(\.$link == link).filter(\.$readAt == nil).filter(\.$userID ~~ chunk)
-            let found = try await open.copy().all().map(\.userID)
-            if !found.isEmpty { try await open.set(\.$title, to: shown).set(\.$createdAt, to: now).update() }
-            waiting.formUnion(found)
+            // One statement that updates and names whom it updated: a notice read meanwhile is not counted as waiting.
+            struct Row: Decodable { var user_id: UUID }
+            let found = try await (db as! any SQLDatabase).update(AppNotification.schema)
+                .set("title", to: SQLBind(shown)).set("created_at", to: SQLBind(now))
+                .where("kind", .equal, SQLBind(kind)).where("link", .equal, SQLBind(link)).where("read_at", .is, SQLLiteral.null)
+                .where("user_id", .in, SQLBind.group(chunk))
+                .returning("user_id").all(decoding: Row.self)
+            waiting.formUnion(found.map(\.user_id))
         }
         let ids = everyone.filter { !waiting.contains($0) }
         guard !ids.isEmpty else { return }

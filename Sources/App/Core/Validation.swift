@@ -12,7 +12,7 @@ struct ValidationFailure: Error, Sendable {
     /// Values the message names after the field (a limit, a list of allowed values, a line number).
     var args: [String]
     /// Further failures of the same form's other fields (`FieldChecks`): a page shows each beside its field, so that a
-    /// form with several mistakes is corrected in one go; the API answers with the first.
+    /// form with several mistakes is corrected in one go; the API answers with the first and lists these in `error.more`.
     var more: [ValidationFailure] = []
 
     init(_ key: String, field: String? = nil, _ args: String...) {

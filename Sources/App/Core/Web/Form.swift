@@ -160,7 +160,8 @@ enum Form {
 
 extension Form {
     /// Marks a field at fault; the page gives the focus to the first of them (`focusFirstMistake`).
-    static let focusCandidate: HTML = " data-focus-candidate"
+    /// Quoted, so that no escaped text a user typed can hold it (escaping turns `"` into `&quot;`).
+    static let focusCandidate: HTML = " data-focus-candidate=\"\""
 
     /// The first field at fault in the page's order takes the focus, so that the browser opens the page at the first
     /// mistake on screen (walking the forms on a phone, the focus went to the first in alphabetical order, past the

@@ -25,7 +25,7 @@ enum AdminController {
         let total = try await filtered().countRows()
         let pager = total > paging.per ? Views.pagination(req, page: paging.page, per: paging.per, total: total) : ""
         let names = try await names(of: events, actor: actor, object: objectType.flatMap { t in objectID.map { (t, $0) } }, req.db)
-        let filter: AdminViews.AuditFilter? = if let actor { .actor(actor) } else if let objectType, let objectID { .object(objectType, objectID) } else { nil }
+        let filter = AdminViews.AuditFilter(actor: actor, object: objectType.flatMap { t in objectID.map { (t, $0) } })
         return AdminViews.audit(req, chain: chain, fullAt: fullAt, events: events, names: names, filter: filter, pager: pager)
     }
 

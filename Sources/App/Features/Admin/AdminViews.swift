@@ -37,8 +37,8 @@ enum AdminViews {
         }
     }
 
-    /// What the audit page is narrowed to: one account's actions, or what was done to one record.
-    enum AuditFilter { case actor(String), object(String, String) }
+    /// What the audit page is narrowed to: one account's actions, what was done to one record, or both.
+    struct AuditFilter { var actor: String?; var object: (type: String, id: String)? }
 
     /// `names`: accounts', offices' and agencies' names by id; anything else is shown by its shortened id.
     static func audit(_ req: Request, chain: Result<Int64, AuditBreak>, fullAt: Date? = nil, events: [AuditEventRecord], names: [String: String] = [:],
@@ -77,15 +77,11 @@ enum AdminViews {
             <td>\(purposeName(e.purpose, lang))</td><td><span class="code">\(short(e.requestID))</span></td></tr>
             """
         }
-        let narrowed: HTML
-        switch filter {
-        case .actor(let id)?:
-            narrowed = "<p class=\"notice\" id=\"audit-filter\">\(L10n.format("audit.filter.actor", lang, [names[id] ?? short(id)])) · <a href=\"\(SiteURL.adminAudit.path)\">\(L10n.t("audit.filter.all", lang))</a></p>"
-        case .object(let type, let id)?:
-            narrowed = "<p class=\"notice\" id=\"audit-filter\">\(L10n.format("audit.filter.object", lang, [objectName(type, lang), names[id] ?? short(id)])) · <a href=\"\(SiteURL.adminAudit.path)\">\(L10n.t("audit.filter.all", lang))</a></p>"
-        case nil:
-            narrowed = "<p class=\"muted\">\(L10n.t("audit.latest", lang))</p>"
-        }
+        var said: [String] = []
+        if let id = filter?.actor { said.append(L10n.format("audit.filter.actor", lang, [names[id] ?? short(id)])) }
+        if let o = filter?.object { said.append(L10n.format("audit.filter.object", lang, [objectName(o.type, lang), names[o.id] ?? short(o.id)])) }
+        let narrowed: HTML = said.isEmpty ? "<p class=\"muted\">\(L10n.t("audit.latest", lang))</p>"
+            : "<p class=\"notice\" id=\"audit-filter\">\(said.joined(separator: " ")) · <a href=\"\(SiteURL.adminAudit.path)\">\(L10n.t("audit.filter.all", lang))</a></p>"
         let table: HTML = events.isEmpty ? "<p class=\"card muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="audit-events"><thead><tr><th>\(L10n.t("audit.seq", lang))</th><th>\(L10n.t("audit.time", lang))</th><th>\(L10n.t("audit.actor", lang))</th><th>\(L10n.t("audit.action", lang))</th><th>\(L10n.t("audit.object", lang))</th><th>\(L10n.t("audit.purpose", lang))</th><th>\(L10n.t("audit.request", lang))</th></tr></thead><tbody>
         \(rows)

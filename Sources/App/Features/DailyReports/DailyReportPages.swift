@@ -222,9 +222,9 @@ enum DailyReportPages {
     /// phone shows the entry as rejected, with the reason, and the officer can correct it.
     static func addEntryJSON(_ req: Request) async throws -> Response {
         let lang = req.language
-        func refuse(_ status: HTTPResponseStatus, _ code: String, field: String? = nil, _ message: String) throws -> Response {
+        func refuse(_ status: HTTPResponseStatus, _ code: String, _ message: String) throws -> Response {
             let res = Response(status: status)
-            try res.content.encode(APIErrorBody(error: .init(code: code, field: field, message: message)))
+            try res.content.encode(APIErrorBody(error: .init(code: code, message: message)))
             return res
         }
         do {

@@ -49,7 +49,10 @@ enum OperationPages {
             // Every unknown one is named at once, with the form's other mistakes.
             var targets: [OperationsController.TargetInput] = []
             var unknown: [String] = []
-            for line in (values["targetPassports"] ?? "").split(whereSeparator: \.isNewline) {
+            var earlier: [ValidationFailure] = []
+            let lines = (values["targetPassports"] ?? "").split(whereSeparator: \.isNewline)
+            if lines.count > 500 { earlier.append(ValidationFailure("v.tooMany", field: "targetPassports", "500")) }
+            for line in lines.prefix(500) {
                 let raw = line.trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { continue }
                 guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
@@ -57,8 +60,9 @@ enum OperationPages {
                 }
                 targets.append(.init(foreignerId: found.id, sponsorId: nil, label: nil))
             }
-            let earlier = unknown.isEmpty ? [] : [ValidationFailure("v.passportUnknownValue", field: "targetPassports", unknown.prefix(20).joined(separator: ", "))]
-            let agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies")
+            if !unknown.isEmpty { earlier.append(ValidationFailure("v.passportUnknownValue", field: "targetPassports", unknown.prefix(20).joined(separator: ", "))) }
+            var agencies: [UUID] = []
+            do { agencies = try CoordinationForm.ids(values, "agencyIds", failure: "v.agencies") } catch let e as ValidationFailure { earlier.append(e) }
             let area = RegionPicker.chosen(values, name: "areaCode", depth: .village)
             let op = try await OperationsController.create(.init(title: values["title"], date: values["date"], areaCode: area, agencyIds: agencies,
                                                                  participants: values["participants"], targets: targets,

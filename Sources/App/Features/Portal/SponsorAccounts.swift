@@ -134,7 +134,8 @@ enum SponsorAccounts {
             let g = AgentGrant()
             g.id = UUID(); g.sponsorID = s; g.agentID = agentID; g.foreignerIDs = json; g.expiresOn = expires; g.createdBy = p.userID; g.createdAt = now
             try await g.create(on: db)
-            try await Notifier.notify([agentID], kind: "agent_grant", title: p.sponsorName ?? "", link: SiteURL.portal.path, req: req, db: db)
+            try await Notifier.notify([agentID], kind: "agent_grant", title: p.sponsorName ?? "",
+                                      link: SiteURL.portal.path + "#grant-" + g.id!.uuidString, req: req, db: db)   // one notice per grant
             return (g, [AuditEntry(action: "agent.grant", objectType: "sponsor", objectID: s.uuidString,
                                    detail: "grant=\(g.id!) agent=\(agentID) scope=\(scope) expires=\(expires)")])
         }

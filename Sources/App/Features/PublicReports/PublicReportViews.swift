@@ -37,7 +37,6 @@ enum PublicReportViews {
         """, status: .created)
     }
 
-    /// `found`: nil when no code was asked, `.some(nil)` for an unknown code, else the report's status.
     /// `found`: nothing asked (nil), an unknown code (.some(nil)), or the report's status and when it was received.
     static func status(_ req: Request, code: String, found: (status: String, received: Date)??) -> Response {
         let lang = req.language

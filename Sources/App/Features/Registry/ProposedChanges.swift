@@ -158,10 +158,14 @@ enum ProposedChanges {
         let sql = req.db as! any SQLDatabase
         struct Row: Decodable { var id: UUID }
         struct Count: Decodable { var n: Int }
-        let ids = try await sql.raw("SELECT pc.id " + q + " ORDER BY pc.created_at, pc.id LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all(decoding: Row.self).map(\.id)
+        // Open ones oldest first (a queue); every status newest first, so that the latest (the open among them) lead.
+        let newestFirst = status == nil
+        let order: SQLQueryString = newestFirst ? " ORDER BY pc.created_at DESC, pc.id DESC" : " ORDER BY pc.created_at, pc.id"
+        let ids = try await sql.raw("SELECT pc.id " + q + order + " LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all(decoding: Row.self).map(\.id)
         let total = counted ? try await sql.raw("SELECT COUNT(*) AS n " + q).first(decoding: Count.self)?.n ?? 0 : ids.count
         if ids.isEmpty { return ([], total) }
-        return (try await ProposedChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$createdAt).sort(\.$id).all(), total)
+        let direction: DatabaseQuery.Sort.Direction = newestFirst ? .descending : .ascending
+        return (try await ProposedChange.query(on: req.db).filter(\.$id ~~ ids).sort(\.$createdAt, direction).sort(\.$id, direction).all(), total)
     }
 
     /// One proposal about a foreigner the user may see (404 otherwise).

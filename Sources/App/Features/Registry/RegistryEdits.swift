@@ -292,6 +292,8 @@ enum RegistryEdits {
         var checks = FieldChecks()
         let given = unchangedFirst ? nil : try checks.run { try reason(input.reason) }
         let (identity, direct) = try changes(input, of: f, today: req.application.today, &checks)
+        // The web form asks for a reason only when something changes, or with the other mistakes of the same try.
+        if unchangedFirst && (!checks.failures.isEmpty || !identity.isEmpty || !direct.isEmpty) { _ = try checks.run { try reason(input.reason) } }
         try checks.finish()
         if identity.isEmpty && direct.isEmpty { return .unchanged }
         let why = try given ?? reason(input.reason)

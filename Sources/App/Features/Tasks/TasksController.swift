@@ -252,8 +252,8 @@ enum TasksController {
         do {
             let people = f.assignee.flatMap { $0.isEmpty ? nil : $0 }.map { [UUID(uuidString: $0) ?? UUID()] }
             _ = try await create(CreateInput(title: f.title, kind: f.kind, dueOn: f.dueOn, assignees: people, publicReportCode: f.publicReportCode), req)
-        } catch var e as ValidationFailure {
-            if e.field == "assignees" { e.field = "assignee" }       // the form picks one officer
+        } catch let e as ValidationFailure {
+            // The form picks one officer: the service's "assignees" is its "assignee".
             state.fail(e, lang: req.language, shownFields: ["title", "kind", "dueOn", "assignee", "publicReportCode"], rename: ["assignees": "assignee"],
                        labels: ["title": L10n.t("task.title", req.language)])
             return try await render(req, form: state, status: .unprocessableEntity)
