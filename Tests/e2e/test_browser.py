@@ -180,8 +180,10 @@ def test_citizen_reports_and_tracks_without_login(browser, server):
     browser.find_element(By.ID, "description").send_keys("Beberapa orang asing bekerja di proyek tanpa tanda pengenal")
     # The village by its name, through the picker's search (Ngoro, Kab. Mojokerto: 35.16.05.2010).
     browser.find_element(By.ID, "kelurahanCode-search").send_keys("Ngoro")
-    WebDriverWait(browser, 10).until(lambda d: any("35.16.05.2010" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li")))
-    option = next(li for li in browser.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li") if "35.16.05.2010" in li.text)
+    # The results name places; the official code is in the page but not shown to a citizen.
+    WebDriverWait(browser, 10).until(lambda d: any("35.16.05.2010" in li.get_attribute("textContent") for li in d.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li")))
+    option = next(li for li in browser.find_elements(By.CSS_SELECTOR, "#kelurahanCode-results li") if "35.16.05.2010" in li.get_attribute("textContent"))
+    assert "Ngoro" in option.text and "35.16.05.2010" not in option.text, option.text
     ActionChains(browser).click(option).perform()
     WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.querySelector('select[name=kelurahanCode]').value") == "35.16.05.2010")
     # A date-time picker's keyboard entry depends on the browser's locale; set the value as the picker would.
