@@ -181,7 +181,8 @@ enum RegistryEdits {
             return line
         }
         let validFromChecked = (try checks.run { try day(addr.validFrom, "validFrom") }) ?? nil
-        // The permit and the job, when given, are checked with the rest (a sponsor out of scope is refused at once, 403).
+        // The permit and the job, when given, are checked with the rest; their sponsors once every field is right (a
+        // sponsor out of scope is 404, and a form's mistakes come first, as the API's document says).
         var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
         if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
             let number = try checks.run { try ValidationFailure.required(pi.number, "permitNumber", max: 40) }
@@ -197,12 +198,10 @@ enum RegistryEdits {
                 if let start, end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
                 return end
             }
-            if let s = pi.sponsorId { _ = try await ScopePolicy.sponsor(s, req) }
             if let number, let type, let start, let end { permit = (number.uppercased(), type, start, end, pi.sponsorId) }
         }
         var employment: (sponsor: UUID, position: String, start: String?)?
         if let e = input.employment, let s = e.sponsorId {
-            _ = try await ScopePolicy.sponsor(s, req)
             let position = try checks.run { try ValidationFailure.required(e.position, "position", max: 120) }
             let start = (try checks.run { try day(e.startOn, "employmentStartOn") }) ?? nil
             if let position { employment = (s, position, start) }
@@ -210,6 +209,7 @@ enum RegistryEdits {
         let (why, family, sexValue, nationality, passport, issuingCountry, expiresOn, villageCode, line)
             = try checks.finish(reasonChecked, familyChecked, sexChecked, nationalityChecked, passportChecked, issuingChecked, expiresChecked, villageChecked, lineChecked)
         let validFrom = validFromChecked ?? today
+        for s in [permit?.sponsor, employment?.sponsor].compactMap({ $0 }) { _ = try await ScopePolicy.sponsor(s, req) }
         if let permit, try await StayPermit.query(on: req.db).filter(\.$number == permit.number).first() != nil { throw AppError.conflict("reg.permitTaken", permit.number) }
         if try await Passport.query(on: req.db).filter(\.$number == passport).filter(\.$issuingCountry == issuingCountry).first() != nil {
             throw AppError.conflict("reg.passportTaken", passport)
