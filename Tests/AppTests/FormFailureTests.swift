@@ -123,6 +123,12 @@ import VaporTesting
             _ = try await supervisor.get("/tasks")
             let task = try await supervisor.post("/tasks", form: ["title": "", "kind": "verifyAddress", "dueOn": "2020-01-01", "assignee": ""])
             expectErrors(task, ["title", "dueOn", "assignee"], "task")
+            // An order without officers and with a wrong end: the officers' first box takes the focus (it comes first).
+            _ = try await supervisor.get("/orders")
+            let order = try await supervisor.post("/orders", form: ["purpose": "Pengawasan", "targets": "PT Golden Auto Parts Indonesia", "validFrom": app.today, "validTo": "2026-02-31"])
+            expectErrors(order, ["officerIds", "validTo"], "order")
+            let focused = order.body.string.components(separatedBy: "<input").first { $0.contains("autofocus") } ?? ""
+            #expect(focused.contains("name=\"officerIds[]\"") && focused.contains("aria-invalid=\"true\""), "\(focused)")
             // A meeting typed in the wrong year is caught; a task made from a citizen's report follows it up.
             _ = try await supervisor.get("/meetings")
             let meeting = try await supervisor.post("/meetings", form: ["title": "Rapat", "regionCode": "35.16", "scheduledAt": "2020-12-05T10:00"])
@@ -141,6 +147,12 @@ import VaporTesting
             _ = try await admin.get("/admin/agencies/new")
             let agency = try await admin.post("/admin/agencies/new", form: ["name": "", "type": ""])
             expectErrors(agency, ["name", "type", "regionCode"], "agency")
+            #expect(!agency.body.string.contains("Jenis laporan"))      // the agency's kind, by the form's own label
+            // A tampered choice comes back as nothing chosen, never as the first choice (Administrator).
+            let tampered = try await admin.post("/admin/users/new", form: ["email": "baru@contoh.id", "name": "Baru", "role": "bogus"])
+            expectErrors(tampered, ["role"], "tampered role")
+            let roleSelect = tampered.body.string.components(separatedBy: "<select id=\"role\"").last?.components(separatedBy: "</select>").first ?? ""
+            #expect(roleSelect.contains("<option value=\"\" selected>") && !roleSelect.contains("\" selected>Administrator"))
             // Nothing was written.
             #expect(try await User.query(on: app.db).filter(\.$email == "bukan-email").count() == 0)
 

@@ -140,3 +140,22 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(browser, seeded_db, 
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_list_with_invalid_rows_opens_its_preview_with_the_table(browser, server, workdir):
+    """A list that is stored but refused row by row (a row without a name): the page goes on to the preview, whose
+    table names each row and what is wrong, instead of keeping only the upload page's one-line summary."""
+    path = os.path.join(workdir, "tanpa-nama.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("nama,tanggal_lahir\n,1990-01-01\nC D,1990-01-01\n")
+    login(browser, server, "agency@demo.sinergi.id")
+    try:
+        browser.get(server + "/imports/new")
+        browser.find_element(By.ID, "file").send_keys(path)
+        browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+        WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "invalid-rows"))
+        assert "/imports/preview/" in browser.current_url
+        row = browser.find_element(By.CSS_SELECTOR, "#invalid-rows tbody tr").text
+        assert "2" in row and "Nama wajib diisi" in row, row
+    finally:
+        logout(browser)

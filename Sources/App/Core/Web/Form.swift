@@ -126,7 +126,11 @@ enum Form {
         case .textarea(let rows):
             control = "<textarea \(attrs) rows=\"\(rows)\">\(value)</textarea>"
         case .select(let options):
-            control = "<select \(attrs)>\(Views.options(options.map { ($0.value, $0.label) }, selected: value))</select>"
+            // A value that is none of the choices (a tampered form) comes back as "nothing chosen", never as the first
+            // choice, which a careless resend would take (an account's role: Administrator).
+            let known = value.isEmpty || options.contains { $0.value == value }
+            let none: HTML = known || options.contains(where: { $0.value.isEmpty }) ? "" : "<option value=\"\" selected>—</option>"
+            control = "<select \(attrs)>\(none)\(Views.options(options.map { ($0.value, $0.label) }, selected: known ? value : ""))</select>"
         case .file(let accept):
             control = "<input type=\"file\" \(attrs) accept=\"\(accept)\">"
         case .password:
@@ -174,12 +178,12 @@ extension Form {
 
     /// Runs a form's work; a validation failure (the message beside its field) or a conflict (the message on top)
     /// shows the same page again with the form as typed, answered 422 or 409.
-    static func attempt(_ req: Request, _ state: FormState, fields: Set<String>, rename: [String: String] = [:],
+    static func attempt(_ req: Request, _ state: FormState, fields: Set<String>, rename: [String: String] = [:], labels: [String: String] = [:],
                         _ work: () async throws -> Response,
                         again: (FormState, HTTPResponseStatus) async throws -> Response) async throws -> Response {
         var s = state
         do { return try await work() } catch let e as ValidationFailure {
-            s.fail(e, lang: req.language, shownFields: fields, rename: rename)
+            s.fail(e, lang: req.language, shownFields: fields, rename: rename, labels: labels)
             return try await again(s, .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             s.fail(message: e.message(req.language))

@@ -214,7 +214,7 @@ enum ReferenceAdminController {
 
     static func createAgencyForm(_ req: Request) async throws -> Response {
         let v = FormState(req).values
-        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, labels: ["type": L10n.t("s.kind", req.language)], {
             _ = try await ReferenceAdmin.createAgency(agencyInput(v), req)
             return Flash.redirect(req, to: SiteURL.adminAgencies, "flash.agency.created")
         }, again: { s, status in try await ReferenceViews.agencyForm(req, agency: nil, state: s, status: status) })
@@ -228,7 +228,7 @@ enum ReferenceAdminController {
     static func editAgencyForm(_ req: Request) async throws -> Response {
         let a = try await agency(req)
         let v = FormState(req).values
-        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, {
+        return try await Form.attempt(req, FormState(req), fields: ReferenceViews.agencyFields, labels: ["type": L10n.t("s.kind", req.language)], {
             _ = try await ReferenceAdmin.updateAgency(a, agencyInput(v), req)
             return Flash.redirect(req, to: SiteURL.adminAgencies, "flash.reg.saved")
         }, again: { s, status in try await ReferenceViews.agencyForm(req, agency: a, state: s, status: status) })

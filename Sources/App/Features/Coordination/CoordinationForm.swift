@@ -18,17 +18,20 @@ enum CoordinationForm {
     }
 
     /// Several choices as checkboxes (sent as `name[]`), the chosen ones kept, the error beside them.
-    static func choices(_ name: String, label: String, options: [(value: String, label: String)], state: FormState, empty: String) -> HTML {
+    static func choices(_ name: String, label: String, options: [(value: String, label: String)], state: FormState, empty: String, required: Bool = false) -> HTML {
         let chosen = Set(state.value(name).split(separator: ",").map(String.init))
         let error = state.errors[name]
+        // After a failure, each box is marked and the first may take the focus (the first mistake in the page's order).
+        let invalid: HTML = error != nil ? " aria-invalid=\"true\" aria-describedby=\"\(name)-error\"" : ""
         let boxes: HTML = options.isEmpty
             ? "<p class=\"hint\">\(empty)</p>"
-            : options.html { o in
-                "<p class=\"check-row\"><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(o.value)\" name=\"\(name)[]\" value=\"\(o.value)\"\(chosen.contains(o.value) ? HTML(" checked") : "")><label class=\"inline-label\" for=\"\(name)-\(o.value)\">\(o.label)</label></p>"
-            }
+            : options.enumerated().map { k, o in
+                let focus: HTML = error != nil && k == 0 ? Form.focusCandidate : ""
+                return "<p class=\"check-row\"><input type=\"checkbox\" class=\"check\" id=\"\(name)-\(o.value)\" name=\"\(name)[]\" value=\"\(o.value)\"\(chosen.contains(o.value) ? HTML(" checked") : "")\(invalid)\(focus)><label class=\"inline-label\" for=\"\(name)-\(o.value)\">\(o.label)</label></p>" as HTML
+            }.html { $0 }
         let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(name)-error\">\($0)</p>" } ?? ""
         return """
-        <fieldset class="field choices\(error != nil ? HTML(" has-error") : "")" id="\(name)"\(error != nil ? HTML(" aria-describedby=\"\(name)-error\"") : "")><legend>\(label)</legend>\(boxes)\(errorHTML)</fieldset>
+        <fieldset class="field choices\(error != nil ? HTML(" has-error") : "")" id="\(name)"\(error != nil ? HTML(" aria-describedby=\"\(name)-error\"") : "")><legend>\(label)\(required ? HTML(" <span class=\"req\" aria-hidden=\"true\">*</span>") : "")</legend>\(boxes)\(errorHTML)</fieldset>
         """
     }
 

@@ -42,7 +42,7 @@ enum OrderViews {
             <section class="card" id="issue"><h2>\(L10n.t("order.issue", lang))</h2>
             \(Form.open(req, action: OrderURL.list.path, id: "order-form", state: s))
             \(Form.field("purpose", label: L10n.t("order.purpose", lang), state: s, kind: .textarea(rows: 2), required: true, attributes: "maxlength=\"1000\" class=\"plain\""))
-            \(CoordinationForm.choices("officerIds", label: L10n.t("order.officers", lang), options: staff.map { ($0.id!.uuidString, $0.displayName) }, state: s, empty: L10n.t("list.empty", lang)))
+            \(CoordinationForm.choices("officerIds", label: L10n.t("order.officers", lang), options: staff.map { ($0.id!.uuidString, $0.displayName) }, state: s, empty: L10n.t("list.empty", lang), required: true))
             \(picker)
             \(Form.field("targets", label: L10n.t("order.targets", lang), state: s, kind: .textarea(rows: 2), hint: L10n.t("order.targetsHint", lang), attributes: "maxlength=\"2000\" class=\"plain\""))
             <div class="grid two">

@@ -55,6 +55,8 @@ enum StaticAssets {
           });
           xhr.addEventListener('load', function () {
             if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) { bar.value = 100; window.location.assign(xhr.responseURL); return; }
+            // Stored, then sent on to its preview, which refuses rows (422): open the preview, with its table of rows.
+            if (xhr.responseURL && xhr.responseURL.indexOf('/imports/preview/') !== -1) { bar.value = 100; window.location.assign(xhr.responseURL); return; }
             button.disabled = false; status.hidden = true;
             var doc = new DOMParser().parseFromString(xhr.responseText, 'text/html');
             // The server's messages, in the page's language: those beside the fields, else the page's own.
@@ -113,7 +115,7 @@ enum StaticAssets {
     .field { margin-bottom:.2rem; }
     .field-error { color:var(--bad); font-weight:600; margin:.25rem 0 0; }
     .problem { display:block; }
-    .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); border-width:2px; }
+    .has-error input, .has-error select, .has-error textarea, [aria-invalid=true] { border-color:var(--bad); border-width:2px; }
     .hint { color:var(--muted); font-size:.88rem; margin:.1rem 0 .25rem; }
     .req { color:var(--bad); }
     :focus-visible { outline:3px solid #f4b400; outline-offset:2px; }
@@ -207,7 +209,8 @@ enum StaticAssets {
     ul.messages li { padding:.55rem 0; border-bottom:1px solid var(--line); }
     ul.messages li:last-child { border-bottom:0; }
     ul.messages .when { white-space:nowrap; }
-    .chart-scroll { overflow-x:auto; }
+    .chart-scroll { overflow-x:auto; direction:rtl; }   /* opens on its right end: the latest days */
+    .chart-scroll svg.chart { direction:ltr; }
     .chart-scroll svg.chart { min-width:600px; }
     .qr svg { display:block; width:100%; max-width:15rem; height:auto; aspect-ratio:1 / 1; margin:.5rem 0; }
     code.key { font-size:1.1rem; letter-spacing:.05em; overflow-wrap:anywhere; }
