@@ -12,6 +12,11 @@ enum UIScript {
       // Print buttons.
       $all('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
 
+      // After a failure the first wrong field has the focus; the browser scrolls it just into view, often at the very
+      // bottom of a phone's screen with its message below: bring it to the middle.
+      var mistake = $('[aria-invalid=true][autofocus]');
+      if (mistake && mistake.scrollIntoView) { mistake.scrollIntoView({ block: 'center' }); }
+
       // One open menu at a time.
       $all('details.menu').forEach(function (d) {
         d.addEventListener('toggle', function () {
