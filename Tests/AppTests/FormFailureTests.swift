@@ -168,9 +168,10 @@ import VaporTesting
 
             // A joint operation: unknown target passports all named, with the missing area.
             _ = try await supervisor.get("/operations")
-            let operation = try await supervisor.post("/operations", form: ["title": "Operasi", "date": app.today, "targetPassports": "XX0000001\nXX0000002"])
+            let known = try #require(f.passportNumber).lowercased()     // found however it is typed
+            let operation = try await supervisor.post("/operations", form: ["title": "Operasi", "date": app.today, "targetPassports": "XX0000001\n\(known)\nXX0000002"])
             expectErrors(operation, ["targetPassports", "areaCode"], "operation")
-            #expect(operation.body.string.contains("XX0000001, XX0000002"))
+            #expect(operation.body.string.contains("XX0000001, XX0000002.") && !operation.body.string.contains(known + ","))
 
             // A new foreigner whose permit ends before it starts, with another mistake elsewhere.
             let permit = try await officer.post("/foreigners/new", form: ["familyName": "", "givenNames": "Jon", "sex": "M", "nationality": "GBR", "passportNumber": "GB1234567",

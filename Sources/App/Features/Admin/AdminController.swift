@@ -32,18 +32,12 @@ enum AdminController {
     /// Who the page's actors are and what its accounts, offices and agencies are called: names of staff and units only.
     /// Foreigners, sponsors and reports stay ids (the admin has no access to them).
     static func names(of events: [AuditEventRecord], actor: String?, object: (String, String)?, _ db: any Database) async throws -> [String: String] {
-        var users = Set(events.map(\.actorID) + events.filter { $0.objectType == "user" }.map(\.objectID))
-        var offices = Set(events.filter { $0.objectType == "office" }.map(\.objectID))
-        var agencies = Set(events.filter { $0.objectType == "agency" }.map(\.objectID))
-        if let actor { users.insert(actor) }
-        switch object?.0 {
-        case "user": users.insert(object!.1)
-        case "office": offices.insert(object!.1)
-        case "agency": agencies.insert(object!.1)
-        default: break
-        }
+        // Actors are accounts; objects are named when they are accounts, offices or agencies. The filter's own are named too.
+        let objects = events.map { ($0.objectType, $0.objectID) } + (object.map { [$0] } ?? [])
+            + (events.map(\.actorID) + (actor.map { [$0] } ?? [])).map { ("user", $0) }
+        func ids(_ type: String) -> [UUID] { Array(Set(objects.filter { $0.0 == type }.compactMap { UUID(uuidString: $0.1) })) }
         var out: [String: String] = [:]
-        let userIDs = users.compactMap(UUID.init(uuidString:)), officeIDs = offices.compactMap(UUID.init(uuidString:)), agencyIDs = agencies.compactMap(UUID.init(uuidString:))
+        let userIDs = ids("user"), officeIDs = ids("office"), agencyIDs = ids("agency")
         if !userIDs.isEmpty { for u in try await User.query(on: db).filter(\.$id ~~ userIDs).all() { out[u.id!.uuidString] = u.displayName } }
         if !officeIDs.isEmpty { for o in try await Office.query(on: db).filter(\.$id ~~ officeIDs).all() { out[o.id!.uuidString] = o.name } }
         if !agencyIDs.isEmpty { for a in try await Agency.query(on: db).filter(\.$id ~~ agencyIDs).all() { out[a.id!.uuidString] = a.name } }

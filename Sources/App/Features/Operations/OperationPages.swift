@@ -52,13 +52,14 @@ enum OperationPages {
             var earlier: [ValidationFailure] = []
             let lines = (values["targetPassports"] ?? "").split(whereSeparator: \.isNewline)
             if lines.count > 500 { earlier.append(ValidationFailure("v.tooMany", field: "targetPassports", "500")) }
-            for line in lines.prefix(500) {
-                let raw = line.trimmingCharacters(in: .whitespaces)
-                if raw.isEmpty { continue }
-                guard let found = try await ScopePolicy.foreigners(req).filter(\.$passportKey == Normalize.documentID(raw)).first() else {
-                    unknown.append(raw); continue
-                }
-                targets.append(.init(foreignerId: found.id, sponsorId: nil, label: nil))
+            let typed = lines.prefix(500).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // One query for them all, in the user's scope.
+            let keys = Array(Set(typed.map(Normalize.documentID)))
+            let found = keys.isEmpty ? [:] : Dictionary(try await ScopePolicy.foreigners(req).filter(\.$passportKey ~~ keys).all().compactMap { f in f.passportKey.flatMap { k in f.id.map { (k, $0) } } },
+                                                        uniquingKeysWith: { a, _ in a })
+            for raw in typed {
+                guard let id = found[Normalize.documentID(raw)] else { unknown.append(raw); continue }
+                targets.append(.init(foreignerId: id, sponsorId: nil, label: nil))
             }
             if !unknown.isEmpty { earlier.append(ValidationFailure("v.passportUnknownValue", field: "targetPassports", unknown.prefix(20).joined(separator: ", "))) }
             var agencies: [UUID] = []
