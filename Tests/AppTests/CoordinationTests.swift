@@ -47,8 +47,9 @@ import VaporTesting
         }
     }
 
-    /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the API
-    /// pages the same way and counts them all.
+    /// A long discussion opens on its latest messages, oldest of them first, with a way back to earlier ones; the pager
+    /// says which messages are shown ("Pesan 981–1030 dari 1030", not "50 dari 1030", which read as if only 50 existed);
+    /// the API pages the same way and counts them all.
     @Test func aLongDiscussionShowsItsLatestMessagesAndPagesBack() async throws {
         try await withTestApp { app in
             let b = Browser(app)
@@ -70,12 +71,21 @@ import VaporTesting
             // The page: the latest 50, in the order written, and a link to the 50 before them.
             let shown = try await b.get(page)
             #expect(bodies(shown.body.string) == Array(981...1_030))
-            #expect(shown.body.string.contains("50 dari 1030 pesan") && shown.body.string.contains("?page=2#thread"))
+            #expect(shown.body.string.contains("<span>Pesan 981–1030 dari 1030</span>") && shown.body.string.contains("?page=2#thread"))
             #expect(!shown.body.string.contains("Pesan berikutnya"))
             let back = try await b.get(page + "?page=2")
             #expect(bodies(back.body.string) == Array(931...980) && back.body.string.contains("Pesan berikutnya"))
+            #expect(back.body.string.contains("<span>Pesan 931–980 dari 1030</span>"))
             let first = try await b.get(page + "?page=21")
             #expect(bodies(first.body.string) == Array(1...30) && !first.body.string.contains("Pesan sebelumnya"))
+            #expect(first.body.string.contains("<span>Pesan 1–30 dari 1030</span>"))
+            // A link asking for fewer per page numbers them by that page size; one message alone is named as one.
+            let ten = try await b.get(page + "?page=3&per=10")
+            #expect(bodies(ten.body.string) == Array(1_001...1_010) && ten.body.string.contains("<span>Pesan 1001–1010 dari 1030</span>"))
+            #expect(try await b.get(page + "?page=1030&per=1").body.string.contains("<span>Pesan 1 dari 1030</span>"))
+            b.cookies["lang"] = "en"
+            #expect(try await b.get(page).body.string.contains("<span>Messages 981–1030 of 1030</span>"))
+            b.cookies["lang"] = nil
             // A page past the end (an old link) shows the oldest; a page that is no number shows the newest.
             #expect(bodies(try await b.get(page + "?page=99").body.string) == Array(1...30))
             #expect(bodies(try await b.get(page + "?page=abc").body.string) == Array(981...1_030))
@@ -220,7 +230,7 @@ import VaporTesting
                                                            "regionCode_district": "35.16.05", "regionCode": ""])
             #expect(local.status == .seeOther)
             #expect(try await Meeting.query(on: app.db).filter(\.$title == "Rapat kecamatan").first()?.regionCode == "35.16.05")
-            #expect(try await b.get(local.headers.first(name: .location)!).body.string.contains("<dd id=\"meeting-region\">Ngoro, Kabupaten Mojokerto, Jawa Timur <span class=\"code\">35.16.05</span></dd>"))
+            #expect(try await b.get(local.headers.first(name: .location)!).body.string.contains("<dd id=\"meeting-region\"><span class=\"place\" title=\"35.16.05\">Ngoro, Kabupaten Mojokerto, Jawa Timur</span></dd>"))
             // In English, the same moment.
             b.cookies["lang"] = "en"
             #expect(try await b.get("/meetings/\(m.id!)").body.string.contains("5 Dec 2026 18:30 WIB"))

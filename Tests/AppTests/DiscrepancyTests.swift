@@ -93,6 +93,13 @@ import VaporTesting
             #expect(try await a.get("/discrepancies/unregistered/csv").status == .forbidden)
             let page = try await a.get("/discrepancies/unregistered")
             #expect(page.status == .ok && !page.body.string.contains("OBADIAH"))
+
+            // A listed worker whose permit only starts later holds no valid permit today either; the page says from when.
+            try await sql.raw("UPDATE foreigners SET permit_start = '2027-01-12' WHERE id = \(bind: valid.id!)").run()
+            let later = try await get("no-valid-permit", officer).1
+            #expect(Set(later.items!.compactMap(\.foreignerId)) == [overstayed.id!, valid.id!])
+            #expect(later.items!.first { $0.foreignerId == valid.id }?.detail == "stay permit valid only from 2027-01-12")
+            #expect(try await b.get("/discrepancies/no-valid-permit").body.string.contains("izin tinggal baru berlaku mulai 12 Jan 2027"))
         }
     }
 

@@ -160,10 +160,10 @@ import VaporTesting
                                                                "areaCode_district": "35.16.05", "areaCode": ""])
             #expect(planned.status == .seeOther)
             #expect(try await JointOperation.query(on: app.db).filter(\.$title == "Razia pasar").first()?.areaCode == "35.16.05")
-            // The page names the place, the code only beside it, and confirms the plan.
+            // The page names the place, the code only as its title, and confirms the plan.
             let page = try await b.get(planned.headers.first(name: .location)!)
             #expect(page.body.string.contains("Rencana operasi tersimpan."))
-            #expect(page.body.string.contains("\(district.name), ") && page.body.string.contains("<span class=\"code\">35.16.05</span>"))
+            #expect(page.body.string.contains("<dd id=\"operation-area\"><span class=\"place\" title=\"35.16.05\">\(district.name), "))
             #expect(page.body.string.contains("<button type=\"button\" class=\"secondary\" data-print>Cetak laporan operasi</button>"))
             // A village chosen: the village; a village left over from another kecamatan is not taken.
             #expect(try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia desa", "date": "2026-12-03", "areaCode_province": "35", "areaCode_regency": "35.16",

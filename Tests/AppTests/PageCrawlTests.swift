@@ -6,7 +6,7 @@ import VaporTesting
 
 /// Every page every role can reach by following the links the pages offer, in both languages: no dead link,
 /// no message key left untranslated, no English interface text on Indonesian pages (and the reverse), no raw
-/// ISO/UTC time, and every table cell labelled for phones.
+/// ISO/UTC time, no region code in the text (regions are named), and every table cell labelled for phones.
 @Suite struct PageCrawlTests {
     static let roles = ["admin@demo.sinergi.id", "supervisor@demo.sinergi.id", "officer@demo.sinergi.id", "agency@demo.sinergi.id", "sponsor@demo.sinergi.id"]
 
@@ -22,6 +22,20 @@ import VaporTesting
     /// Message-key prefixes: a key shown as text means a missing translation.
     static var keyPattern: Regex<AnyRegexOutput> { try! Regex(#"\b(nav|dash|list|f|login|err|report|imp|disc|op|meet|insp|task|lph|sr|tka|warn|notify|notif|region|form|flash|v|audit|role|portal|action|pr|leader|lookup|alert|outbox|sex|status|mrz)\.[a-zA-Z0-9][a-zA-Z0-9_.-]*\b"#) }
     static var isoTime: Regex<AnyRegexOutput> { try! Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"#) }
+    /// An official region code standing alone (`35.78`, `35.16.05.2010`), not part of a longer number ("Rp 60.000",
+    /// an NPWP) nor a time ("18.30 WIB").
+    static var regionCode: Regex<(Substring, Substring)> { try! Regex(#"(?:^|[^\d.])(\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)(?![\d.])(?!\s*WI)"#) }
+
+    /// Region codes in the text a person reads: a region is shown by its name, its code at most as a title. A region
+    /// picker, which may say which code was chosen, is a form, not text about a place, and is left out.
+    static func regionCodes(_ html: String) -> [String] {
+        var s = html
+        while let open = s.range(of: "<fieldset class=\"region-picker"), let close = s.range(of: "</fieldset>", range: open.upperBound..<s.endIndex) {
+            s.removeSubrange(open.lowerBound..<close.upperBound)
+        }
+        let text = visibleText(s)
+        return text.matches(of: regionCode).map { String($0.output.1) }
+    }
 
     /// The text a person reads: no tags, scripts or styles; entities kept as they are.
     static func visibleText(_ html: String) -> String {
@@ -67,6 +81,7 @@ import VaporTesting
         let text = visibleText(html)
         for m in text.matches(of: keyPattern) { out.append("untranslated \(text[m.range])") }
         if text.contains(isoTime) { out.append("raw ISO time") }
+        for code in regionCodes(html) { out.append("region code \(code) in the text") }
         for w in (lang == .id ? englishWords : indonesianWords) where text.contains(w) { out.append("\"\(w)\"") }
         let words = Set(text.split(whereSeparator: { !$0.isLetter }).map(String.init))
         if lang == .id { for w in rawValues where words.contains(w) { out.append("raw value \"\(w)\"") } }

@@ -205,6 +205,28 @@ import VaporTesting
     /// A batch that brings a table more rows than it holds (a first load) builds the table's indexes after its rows, in
     /// its transaction: afterwards the same indexes exist and are used; a unique index built again still refuses a
     /// duplicate, and the failure leaves the table and its indexes as they were.
+    /// The feed keeps the first day of each person's stay: a renewal from the day after continues it, a permit after a
+    /// gap starts a new one (not valid until that day).
+    @Test func theFeedKeepsWhenEachStayBegan() async throws {
+        try await withTestApp { app in
+            _ = try await Self.apply(app, try Self.batch(Self.full))
+            let anna = try #require(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-1").first())
+            #expect(anna.permitStart == "2026-01-01")
+            _ = try await Self.apply(app, try Self.batch([
+                "permits": """
+                    person_ref,number,type,category,start_on,end_on,status,sponsor_ref,office_code
+                    P-1,2C21FEED0003,E23,ITAS,2027-01-02,2029-01-01,active,S-1,SBY
+                    P-2,2C11FEED0004,C2,ITK,2027-02-01,2027-03-01,active,,SBY
+                    """,
+            ]))
+            let renewed = try #require(try await Foreigner.find(anna.id, on: app.db))
+            #expect(renewed.permitEnd == "2029-01-01" && renewed.permitStart == "2026-01-01")
+            #expect(PermitState(end: renewed.permitEnd, start: renewed.permitStart, today: app.today) == .valid(daysLeft: 763))
+            let lars = try #require(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-2").first())
+            #expect(lars.permitEnd == "2027-03-01" && lars.permitStart == "2027-02-01")
+        }
+    }
+
     @Test(.enabled(if: onSQLite)) func aFirstLoadBuildsTheIndexesAfterItsRows() async throws {
         try await withTestApp { app in
             let sql = app.db as! any SQLDatabase

@@ -408,13 +408,14 @@ import VaporTesting
             let two = try await b.post("/portal/reports", form: base.merging(["eventOn": "2026-02-31", "address": ""]) { $1 })
             #expect(two.status == .unprocessableEntity)
             #expect(two.body.string.contains("id=\"eventOn-error\"") && two.body.string.contains("id=\"address-error\""))
-            // All four levels: filed, with the village's name on the receipt and its code as secondary text.
+            // All four levels: filed, with the village's name on the receipt and its code only as the name's title.
             let ok = try await b.post("/portal/reports", form: base.merging(pickerFields(code)) { $1 })
             #expect(ok.status == .seeOther)
             let r = try #require(try await SponsorReport.query(on: app.db).first())
             #expect(r.details.contains("\"kelurahanCode\":\"\(code)\"") && r.reportType == "addressChange")
             let receipt = try await b.get(try #require(ok.headers.first(name: .location))).body.string
-            #expect(receipt.contains(HTML.escape(village.name)) && receipt.contains("<span class=\"code\">\(code)</span>"))
+            #expect(receipt.contains(HTML.escape(village.name)) && receipt.contains("<span class=\"place\" title=\"\(code)\">\(HTML.escape(village.name))"))
+            #expect(!PageCrawlTests.visibleText(receipt).contains(code))
         }
     }
 }

@@ -96,11 +96,31 @@ import Vapor
     }
 
     @Test func permitStates() {
-        #expect(PermitState(end: "2026-11-29", today: "2026-11-30") == .overstayed(days: 1))
-        #expect(PermitState(end: "2026-11-30", today: "2026-11-30") == .expiring(daysLeft: 0))
-        #expect(PermitState(end: "2026-12-30", today: "2026-11-30") == .expiring(daysLeft: 30))
-        #expect(PermitState(end: "2026-12-31", today: "2026-11-30") == .valid(daysLeft: 31))
-        #expect(PermitState(end: nil, today: "2026-11-30") == .noPermit)
+        #expect(PermitState(end: "2026-11-29", start: "2025-11-30", today: "2026-11-30") == .overstayed(days: 1))
+        #expect(PermitState(end: "2026-11-30", start: "2025-12-01", today: "2026-11-30") == .expiring(daysLeft: 0))
+        #expect(PermitState(end: "2026-12-30", start: nil, today: "2026-11-30") == .expiring(daysLeft: 30))
+        #expect(PermitState(end: "2026-12-31", start: "2026-11-30", today: "2026-11-30") == .valid(daysLeft: 31))
+        #expect(PermitState(end: nil, start: nil, today: "2026-11-30") == .noPermit)
+        // A permit that starts after today is not valid yet, however far off its end; it is from its first day.
+        #expect(PermitState(end: "2027-12-31", start: "2027-01-12", today: "2026-11-30") == .notYetValid(from: "2027-01-12"))
+        #expect(PermitState(end: "2027-12-31", start: "2026-12-01", today: "2026-11-30") == .notYetValid(from: "2026-12-01"))
+        #expect(PermitState(end: "2027-12-31", start: "2027-01-12", today: "2026-11-30", departed: true) == .departed)
+        #expect(PermitState.notYetValid(from: "2027-01-12").label(.id) == "Belum berlaku (mulai 12 Jan 2027)")
+        #expect(PermitState.notYetValid(from: "2027-01-12").label(.en) == "Not yet valid (from 12 Jan 2027)")
+        #expect(PermitState.notYetValid(from: "2027-01-12").code == "notYetValid")
+    }
+
+    /// The stay a person holds runs back through the permits that follow one another without a day's gap.
+    @Test func aRenewalContinuesTheStayAndAGapStartsANewOne() {
+        // One permit: its own start.
+        #expect(PermitState.coverageStart([("2027-01-12", "2027-12-31")]) == "2027-01-12")
+        // A renewal from the day after the current permit ends, or overlapping it: the stay began with the first.
+        #expect(PermitState.coverageStart([("2026-01-01", "2026-12-31"), ("2027-01-01", "2027-12-31")]) == "2026-01-01")
+        #expect(PermitState.coverageStart([("2027-01-01", "2027-12-31"), ("2026-01-01", "2027-02-01")]) == "2026-01-01")
+        #expect(PermitState.coverageStart([("2025-01-01", "2025-12-31"), ("2026-01-01", "2026-12-31"), ("2027-01-01", "2027-12-31")]) == "2025-01-01")
+        // A day's gap: the stay the latest permit ends begins with it.
+        #expect(PermitState.coverageStart([("2026-01-01", "2026-12-30"), ("2027-01-01", "2027-12-31")]) == "2027-01-01")
+        #expect(PermitState.coverageStart([]) == nil)
     }
 }
 
@@ -221,7 +241,7 @@ import Vapor
             #expect(!inScope.isEmpty && Set(offered) == Set(inScope))
             let bad = try await b.get("/foreigners?nationality=12&q=wang")
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.body.string.contains("id=\"nationality-error\">\(HTML.escape(ValidationFailure("v.nationality", field: "nationality").message(.id)))</p>"))
+            #expect(bad.body.string.contains("id=\"nationality-error\">\(HTML.escape(ValidationFailure("v.choose", field: "nationality").message(.id)))</p>"))
             #expect(bad.body.string.contains("value=\"wang\""))
 
             let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$dateOfBirth != nil).first())
@@ -233,7 +253,7 @@ import Vapor
             let home = try await b.get("/").body.string
             #expect(home.contains("id=\"by-category\"") && home.contains("<th>\(L10n.t("list.category", .id))</th>"))
             #expect(home.contains(RegistryText.nationality("CHN", .id)))
-            #expect(home.contains("<span class=\"code\">35.16</span>"))   // the jurisdiction by name, the code beside it
+            #expect(home.contains("<span class=\"place\" title=\"35.16\">Kabupaten Mojokerto</span>"))   // the jurisdiction by name, the code its title
         }
     }
 }

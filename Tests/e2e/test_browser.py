@@ -22,7 +22,20 @@ def login(driver, base, email):
     WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url or d.find_elements(By.CSS_SELECTOR, ".alert"))
 
 
+def menu_is_open(driver):
+    return driver.execute_script("var m = document.getElementById('site-menu'); return !!m && m.matches(':popover-open')")
+
+
+def open_menu(driver):
+    """On a phone the navigation and the account are behind the header's "Menu" button; wider, they are in sight."""
+    toggle = driver.find_elements(By.CSS_SELECTOR, "button.menu-toggle")
+    if toggle and toggle[0].is_displayed() and not menu_is_open(driver):
+        toggle[0].click()
+        WebDriverWait(driver, 5).until(menu_is_open)
+
+
 def logout(driver):
+    open_menu(driver)
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
     assert "Anda telah keluar" in driver.find_element(By.TAG_NAME, "main").text

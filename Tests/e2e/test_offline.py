@@ -132,7 +132,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         # Refused by the server: shown as rejected with the reason in Indonesian, not as waiting for the network.
         WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.rejected"))
         text = browser.find_element(By.CSS_SELECTOR, "#pending-list li.rejected").text
-        assert "DITOLAK" in text and "harus kode negara tiga huruf" in text, text
+        assert "DITOLAK" in text and "tulis kode negara tiga huruf, seperti AUS atau CHN" in text and "ISO" not in text, text
         assert "Ngoro" in text and "35.16.05.2010" not in text                    # the village by its name
         assert "menunggu jaringan" not in text
         assert not browser.find_elements(By.CSS_SELECTOR, "#pending-list li.waiting")
@@ -144,7 +144,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.ID, "fix-error"))
         nationality = browser.find_element(By.ID, "personNationality")
         assert nationality.get_attribute("value") == "XQZ" and nationality.get_attribute("aria-invalid") == "true"
-        assert "harus kode negara tiga huruf" in browser.find_element(By.ID, "fix-error").text
+        assert "tulis kode negara tiga huruf" in browser.find_element(By.ID, "fix-error").text
         field = browser.execute_script("return document.getElementById('fix-error').closest('.field').querySelector('input').id")
         assert field == "personNationality"
         second = browser.execute_script("var e = document.getElementById('fix-error-1'); return e ? [e.closest('.field').querySelector('input').id, e.textContent] : null")

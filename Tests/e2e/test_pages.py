@@ -12,13 +12,14 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
-from test_browser import login
+from test_browser import login, menu_is_open, open_menu
 
 ROLES = ["admin", "supervisor", "officer", "agency", "sponsor"]
 SKIP = ("/logout", "/lang/", "/static/", "/manifest", "/sw.js", "/template/", "/photo", "/csv", "/api/")
@@ -258,6 +259,48 @@ def press(driver, by, selector, *keys):
         d.find_element(by, selector).send_keys(*keys)
         return True
     WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException, WebDriverException)).until(attempt)
+
+
+def test_the_staff_header_is_one_line_on_a_phone_and_its_menu_works_by_keyboard(browser, server):
+    """At 360 px the header is one line, the brand and a "Menu" button (it took some 200 px); the menu opens by keyboard,
+    the focus goes on into it and is seen, every control in it is a finger's size, Esc closes it, and its links and
+    groups work. At 1280 px the navigation stands in the header as before, without the button."""
+    browser.set_window_size(360, 800)
+    try:
+        login(browser, server, "supervisor@demo.sinergi.id")
+        browser.get(server + "/foreigners")
+        height = browser.execute_script("return document.querySelector('header.top').getBoundingClientRect().height")
+        assert height <= 64, height
+        assert not browser.find_element(By.CSS_SELECTOR, "#site-menu nav").is_displayed()
+        toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
+        assert toggle.text.startswith("Menu") and toggle.size["height"] >= 44 and toggle.size["width"] >= 44
+        toggle.send_keys(Keys.ENTER)
+        WebDriverWait(browser, 5).until(menu_is_open)
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        assert browser.execute_script("return document.getElementById('site-menu').contains(document.activeElement)")
+        assert browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle") != "none"
+        controls = "Array.from(document.querySelectorAll('#site-menu a, #site-menu summary, #site-menu button')).filter(e => e.offsetParent)"
+        heights = browser.execute_script(f"return {controls}.map(e => e.getBoundingClientRect().height)")
+        assert len(heights) >= 6 and min(heights) >= 44, heights
+        ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+        WebDriverWait(browser, 5).until(lambda d: not menu_is_open(d))
+        # A group's link, through the menu: the group opens in place, its links a finger's size too.
+        open_menu(browser)
+        link = browser.find_element(By.CSS_SELECTOR, "#site-menu details.menu a[href='/sponsors']")
+        link.find_element(By.XPATH, "ancestor::details/summary").click()
+        heights = browser.execute_script(f"return {controls}.map(e => e.getBoundingClientRect().height)")
+        assert min(heights) >= 44, heights
+        link.click()
+        WebDriverWait(browser, 10).until(lambda d: urlparse(d.current_url).path == "/sponsors")
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        browser.set_window_size(1280, 900)
+        browser.get(server + "/foreigners")
+        assert not browser.find_element(By.CSS_SELECTOR, "button.menu-toggle").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, "#site-menu nav").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").is_displayed()
+        assert browser.execute_script("return document.querySelector('header.top').getBoundingClientRect().height") < 100
+    finally:
+        browser.set_window_size(1280, 900)
 
 
 def test_an_officer_files_a_daily_report_by_keyboard_alone(browser, server):

@@ -17,6 +17,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD, env_for, free_port, serve
+from test_browser import open_menu
 
 cv2 = pytest.importorskip("cv2")
 np = pytest.importorskip("numpy")
@@ -109,6 +110,7 @@ def test_supervisor_sets_up_the_second_factor_by_scanning_the_page(browser, defa
         assert len(codes) == 10
         browser.find_element(By.ID, "tfa-done").click()
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+        open_menu(browser)
         browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
 
         # Next time: the password, then the code; a recovery code works in its place.
@@ -139,6 +141,7 @@ def test_officer_account_pages_on_a_phone_with_wrong_input(browser, server):
     try:
         sign_in(browser, server, "officer@demo.sinergi.id")
         WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
+        open_menu(browser)
         browser.find_element(By.CSS_SELECTOR, "a.who").click()
         WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/account"))
         assert "Akun saya" in browser.find_element(By.TAG_NAME, "h1").text

@@ -23,7 +23,9 @@ extension L10n {
         "coord.noMessages": ("Belum ada pesan.", "No messages yet."),
         "coord.older": ("‹ Pesan sebelumnya", "‹ Earlier messages"),
         "coord.newer": ("Pesan berikutnya ›", "Later messages ›"),
-        "coord.messagesOf": ("%d dari %d pesan", "%d of %d messages"),
+        // Which messages the page shows, counted from the first ever written: "Pesan 51–60 dari 60".
+        "coord.messagesOf": ("Pesan %d–%d dari %d", "Messages %d–%d of %d"),
+        "coord.messageOf": ("Pesan %d dari %d", "Message %d of %d"),
         "coord.noOlder": ("Tidak ada pesan sebelumnya di halaman ini.", "No earlier messages on this page."),
         "coord.planInspection": ("Simpan rencana pemeriksaan", "Save the inspection plan"),
         "coord.noFindings": ("Belum ada temuan.", "No findings yet."),

@@ -62,6 +62,7 @@ extension L10n {
         "disc.note.unregistered": ("tidak ditemukan di data imigrasi", "not found in the registry"),
         "disc.note.permitEnded": ("izin tinggal berakhir {1} ({2} hari lalu)", "permit ended {1} ({2} days ago)"),
         "disc.note.noPermit": ("tanpa izin tinggal", "no stay permit"),
+        "disc.note.permitNotYet": ("izin tinggal baru berlaku mulai {1}", "stay permit valid only from {1}"),
         "disc.note.employer": ("instansi: {1} · imigrasi: {2}", "agency: {1} · registry: {2}"),
         "disc.note.employerNoSponsor": ("instansi: {1} · imigrasi: tanpa penjamin", "agency: {1} · registry: no sponsor"),
         "disc.note.address": ("instansi: {1} · imigrasi: {2}", "agency: {1} · registry: {2}"),

@@ -52,7 +52,7 @@ extension L10n {
         "mrz.field.whole line (composite)": ("seluruh baris (gabungan)", "whole line (composite)"),
         "mrz.field.": ("data", "data"),
         "v.email": ("{field} bukan alamat email yang benar.", "{field} is not an e-mail address."),
-        "v.nationality": ("{field} harus kode negara tiga huruf (ISO 3166), mis. CHN.", "{field} must be an ISO 3166 alpha-3 code such as CHN."),
+        "v.nationality": ("{field}: tulis kode negara tiga huruf, seperti AUS atau CHN.", "{field}: give the country's three-letter code, such as AUS or CHN."),
         "v.latLonPair": ("Lintang dan bujur harus berupa angka dan diisi bersama.", "latitude and longitude must be numbers, given together."),
         "v.latLonIndonesia": ("Lokasi (lintang/bujur) harus di Indonesia.", "latitude/longitude must lie in Indonesia."),
         "v.clientId": ("{field} wajib diisi (paling banyak 64 karakter, mis. UUID buatan aplikasi).", "{field} is required (up to 64 characters, e.g. a UUID made by the client)."),
@@ -114,7 +114,7 @@ extension L10n {
         "v.import.date": ("{field} \"{1}\" bukan tanggal (tulis TTTT-BB-HH atau HH/BB/TTTT).", "{field} \"{1}\" is not a date (use YYYY-MM-DD or DD/MM/YYYY)."),
         "v.import.dateRange": ("{field} {1} tidak di antara 1900-01-01 dan hari ini.", "{field} {1} is not between 1900-01-01 and today."),
         "v.import.passport": ("{field} \"{1}\" harus 5 sampai 20 huruf atau angka.", "{field} \"{1}\" must have 5 to 20 letters or digits."),
-        "v.import.nationality": ("{field} \"{1}\" bukan kode negara tiga huruf (mis. CHN, KOR, IND).", "{field} \"{1}\" is not an ISO 3166 alpha-3 code (e.g. CHN, KOR, IND)."),
+        "v.import.nationality": ("{field} \"{1}\" bukan kode negara tiga huruf (mis. CHN, KOR, IND).", "{field} \"{1}\" is not a three-letter country code (e.g. CHN, KOR, IND)."),
         "v.import.sex": ("{field} \"{1}\" harus L atau P (M/F juga diterima).", "{field} \"{1}\" must be M or F (L/P accepted)."),
     ]
 

@@ -3,6 +3,7 @@ extension L10n {
     static let webTable: [String: (id: String, en: String)] = [
         "nav.skip": ("Langsung ke isi halaman", "Skip to content"),
         "nav.main": ("Navigasi utama", "Main navigation"),
+        "nav.menu": ("Menu", "Menu"),
         "nav.group.field": ("Kerja lapangan", "Field work"),
         "nav.group.registry": ("Data orang asing", "Registry"),
         "nav.group.incoming": ("Laporan & data masuk", "Reports & incoming data"),

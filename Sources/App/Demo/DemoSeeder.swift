@@ -204,8 +204,11 @@ enum DemoSeeder {
             else { daysToEnd = Int.random(in: 31...700, using: &rng) }
             let end = Day.adding(daysToEnd, to: today)!
             let length = ["E31": 730, "ITAP": 1825, "C2": 60][permitType] ?? 365
-            let start = Day.adding(-length, to: end)!
             permitSerial += 1
+            // A permit ending further off than its length began some months ago (a longer or renewed one), not in the
+            // future: a permit issued ahead of an arrival is "not valid yet", which the demo is not about. Without the
+            // random stream, so that everything drawn after it stays as it was.
+            let start = daysToEnd <= length ? Day.adding(-length, to: end)! : Day.adding(-(91 + permitSerial * 37 % 270), to: today)!
             let permit = StayPermit()
             permit.$foreigner.id = fid; permit.$type.id = permitType
             permit.number = String(format: "2C%02d%@%06d", Int.random(in: 11...39, using: &rng), DemoNames.letter(&rng) + DemoNames.letter(&rng), permitSerial)

@@ -19,6 +19,8 @@ final class Foreigner: Model, @unchecked Sendable {
     @OptionalField(key: "passport_number") var passportNumber: String?
     @OptionalField(key: "permit_category") var permitCategory: String?
     @OptionalField(key: "permit_end") var permitEnd: String?
+    /// The first day of the stay `permit_end` ends (`PermitState.coverageStart`): after today, the permit is not valid yet.
+    @OptionalField(key: "permit_start") var permitStart: String?
     @OptionalField(key: "sponsor_id") var sponsorID: UUID?
     @OptionalField(key: "village_code") var villageCode: String?
     @OptionalField(key: "regency_code") var regencyCode: String?

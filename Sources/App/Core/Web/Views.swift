@@ -21,6 +21,10 @@ enum Views {
             <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button type="submit" class="link">\(L10n.t("nav.logout", lang))</button></form>
             """
         }
+        // On a phone the navigation and the account sit behind one "Menu" button (a popover: no script, opened and
+        // closed by tap or keyboard, Esc or a tap outside closes it), so that the page starts right under a one-line
+        // header. Wider, and in browsers without popovers, the wrapper is no box at all and the header is as it was.
+        let toggle: HTML = nav.raw.isEmpty ? "" : "<button type=\"button\" class=\"menu-toggle\" popovertarget=\"site-menu\">\(L10n.t("nav.menu", lang))</button>"
         let flash: HTML = Flash.take(req).map { "<p class=\"notice flash\" role=\"status\" id=\"flash\">\(L10n.t($0, lang))</p>" } ?? ""
         let html: HTML = """
         <!doctype html>
@@ -39,8 +43,11 @@ enum Views {
         <a class="skip" href="#main">\(L10n.t("nav.skip", lang))</a>
         <header class="top">
           <a class="brand" href="\(SiteURL.home.path)">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>
+          \(toggle)
+          <div class="site-menu" id="site-menu"\(nav.raw.isEmpty ? "" : HTML(" popover"))>
           \(nav)
           <div class="account">\(account)<a class="lang" href="\(AuthURL.language(.value(other.rawValue)).path)?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")" lang="\(other.rawValue)">\(L10n.t("nav.language", lang))</a></div>
+          </div>
         </header>
         <main id="main">
         \(flash)
@@ -88,6 +95,18 @@ enum Views {
     static func day(_ day: String?, _ req: Request) -> String {
         guard let day, !day.isEmpty else { return "" }
         return LocalTime.formatDay(day, lang: req.language) ?? day
+    }
+
+    /// A region (province, regency, district or village) as people know it: by its name. Its official Kemendagri code
+    /// is only the title, for the officers who need it; a code without a known name is shown as it is.
+    static func place(_ name: String?, code: String) -> HTML {
+        guard let name, !name.isEmpty else { return "\(code)" }
+        return "<span class=\"place\" title=\"\(code)\">\(name)</span>"
+    }
+
+    /// `place(_:code:)` with the name from a table of names by code (`RegionsController.describe`).
+    static func place(_ code: String, in names: [String: String]) -> HTML {
+        place(names[code], code: code)
     }
 
     static func statusBadge(_ state: PermitState, _ lang: Language) -> HTML {

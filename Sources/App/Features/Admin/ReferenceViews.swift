@@ -26,7 +26,7 @@ enum ReferenceViews {
         let lang = req.language
         let regionNames = try await names(items.flatMap(\.jurisdiction), req.db)
         let rows: HTML = items.html { o in
-            "<tr><td><a href=\"\(ReferenceURL.office(.id(o.id)).path)\">\(o.code)</a></td><td>\(o.name)</td><td>\(o.timeZone)</td><td>\(o.jurisdiction.map { regionNames[$0] ?? $0 }.joined(separator: ", "))</td></tr>"
+            "<tr><td><a href=\"\(ReferenceURL.office(.id(o.id)).path)\">\(o.code)</a></td><td>\(o.name)</td><td>\(o.timeZone)</td><td>\(HTML.join(o.jurisdiction.map { Views.place($0, in: regionNames) }, separator: ", "))</td></tr>"
         }
         return Views.page(req, title: L10n.t("nav.offices", lang), body: """
         <h1>\(L10n.t("nav.offices", lang))</h1>
@@ -66,7 +66,7 @@ enum ReferenceViews {
                                                hint: L10n.t("office.regencyHint", lang))
         let list: HTML = jurisdiction.html { code in
             """
-            <li>\(regionNames[code] ?? code) <span class="code">\(code)</span>
+            <li>\(Views.place(code, in: regionNames))
             \(Form.open(req, action: ReferenceURL.removeRegency(id).path, id: "remove-\(code)", classes: "inline"))<input type="hidden" name="regency" value="\(code)">\(Form.submit(L10n.t("office.removeRegency", lang), id: "remove-submit-\(code)", secondary: true))</form></li>
             """
         }
@@ -96,7 +96,7 @@ enum ReferenceViews {
         let lang = req.language
         let regionNames = try await names(items.map(\.regionCode), req.db)
         let rows: HTML = items.html { a in
-            "<tr><td><a href=\"\(ReferenceURL.agency(.id(a.id!)).path)\">\(a.name)</a></td><td>\(typeName(a.type))</td><td>\(regionNames[a.regionCode] ?? a.regionCode) <span class=\"code\">\(a.regionCode)</span></td><td>\(L10n.t(a.active ? "users.active" : "agency.inactive", lang))</td></tr>"
+            "<tr><td><a href=\"\(ReferenceURL.agency(.id(a.id!)).path)\">\(a.name)</a></td><td>\(typeName(a.type))</td><td>\(Views.place(a.regionCode, in: regionNames))</td><td>\(L10n.t(a.active ? "users.active" : "agency.inactive", lang))</td></tr>"
         }
         return Views.page(req, title: L10n.t("nav.agencies", lang), body: """
         <h1>\(L10n.t("nav.agencies", lang))</h1>

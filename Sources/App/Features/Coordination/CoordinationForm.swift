@@ -47,11 +47,6 @@ enum CoordinationForm {
         """
     }
 
-    /// A place as people read it ("Ngoro, Kabupaten Mojokerto, Jawa Timur") with its code as secondary text.
-    static func place(_ code: String, _ names: [String: String]) -> HTML {
-        "\(names[code] ?? "") <span class=\"code\">\(code)</span>"
-    }
-
     /// A print button for the page (the page script `/static/ui.js` prints; no inline script under the CSP).
     static func printButton(_ label: String) -> HTML {
         "<p class=\"no-print\"><button type=\"button\" class=\"secondary\" data-print>\(label)</button></p>"

@@ -41,7 +41,7 @@ enum CoordinationPages {
         if t.messages.isEmpty && t.total > 0 {
             t = try await CoordinationController.threadDTO(kind, id, Paging(page: (t.total + paging.per - 1) / paging.per, per: paging.per), db: req.db)
         }
-        return .init(kind: kind, id: id, messages: t.messages, total: t.total, page: t.page, state: state)
+        return .init(kind: kind, id: id, messages: t.messages, total: t.total, page: t.page, per: t.per, state: state)
     }
 
     static func post(_ req: Request) async throws -> Response {

@@ -12,6 +12,8 @@ enum CoordinationViews {
         var messages: [CoordinationController.MessageDTO]
         var total: Int
         var page: Int
+        /// Messages per page (`messagesShown` unless the link asks for fewer).
+        var per: Int = messagesShown
         var state: FormState
     }
 
@@ -23,11 +25,14 @@ enum CoordinationViews {
         let items: HTML = t.messages.html { m in
             "<li><strong>\(m.author)</strong> <span class=\"muted when\">\(Views.time(m.createdAt, req))</span><br><span class=\"multiline\">\(m.body)</span></li>"
         }
-        let pages = max(1, (t.total + messagesShown - 1) / messagesShown)
+        let pages = max(1, (t.total + t.per - 1) / t.per)
         let older: HTML = t.page < pages ? "<a rel=\"prev\" href=\"\(Views.pageLink(req, t.page + 1))#thread\">\(L10n.t("coord.older", lang))</a>" : ""
         let newer: HTML = t.page > 1 ? "<a rel=\"next\" href=\"\(Views.pageLink(req, t.page - 1))#thread\">\(L10n.t("coord.newer", lang))</a>" : ""
-        let nav: HTML = t.total > messagesShown || t.page > 1
-            ? "<nav class=\"pager no-print\">\(older)<span>\(L10n.f("coord.messagesOf", lang, t.messages.count, t.total))</span>\(newer)</nav>" : ""
+        // Pages count back from the newest; the numbers count from the first message written, as people read a thread.
+        let last = t.total - (t.page - 1) * t.per, first = last - t.messages.count + 1
+        let shown = first == last ? L10n.f("coord.messageOf", lang, last, t.total) : L10n.f("coord.messagesOf", lang, first, last, t.total)
+        let nav: HTML = (t.total > t.per || t.page > 1) && !t.messages.isEmpty
+            ? "<nav class=\"pager no-print\">\(older)<span>\(shown)</span>\(newer)</nav>" : ""
         let list: HTML = t.messages.isEmpty
             ? (t.total > 0 ? "<p class=\"muted\">\(L10n.t("coord.noOlder", lang))</p>" : "<p class=\"muted\">\(L10n.t("coord.noMessages", lang))</p>")
             : "<ul class=\"messages\">\(items)</ul>"
@@ -57,7 +62,7 @@ enum CoordinationViews {
         let rows: HTML = m.meetings.html { x in
             """
             <tr><td><a href="\(CoordinationURL.meeting(.id(x.id!)).path)">\(x.title)</a></td><td>\(Views.time(x.scheduledAt, req))</td>
-            <td>\(CoordinationForm.place(x.regionCode, m.places))</td><td>\(L10n.t("meet.status.\(x.status)", lang))</td></tr>
+            <td>\(Views.place(x.regionCode, in: m.places))</td><td>\(L10n.t("meet.status.\(x.status)", lang))</td></tr>
             """
         }
         let table: HTML = m.meetings.isEmpty ? "<p class=\"card muted\">\(L10n.t("coord.noMeetings", lang))</p>" : """
@@ -161,7 +166,7 @@ enum CoordinationViews {
         return Views.page(req, title: x.title, body: """
         <h1>\(x.title)</h1>
         <dl class="facts"><dt>\(L10n.t("meet.when", lang))</dt><dd id="meeting-when">\(Views.time(x.scheduledAt, req))</dd>
-        <dt>\(L10n.t("dash.region", lang))</dt><dd id="meeting-region">\(CoordinationForm.place(x.regionCode, m.places))</dd>
+        <dt>\(L10n.t("dash.region", lang))</dt><dd id="meeting-region">\(Views.place(x.regionCode, in: m.places))</dd>
         <dt>\(L10n.t("lph.place", lang))</dt><dd>\(x.place)</dd><dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="meeting-status">\(L10n.t("meet.status.\(x.status)", lang))</dd>
         <dt>\(L10n.t("meet.agenda", lang))</dt><dd class="multiline">\(x.agenda)</dd>\(x.minutes.map { "<dt>\(L10n.t("meet.minutes", lang))</dt><dd id=\"meeting-minutes\" class=\"multiline\">\($0)</dd>" as HTML } ?? "")</dl>

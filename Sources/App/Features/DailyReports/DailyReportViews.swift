@@ -100,7 +100,7 @@ enum DailyReportViews {
             let lines: HTML = mine.html { r in
                 (m.entries[r.id!] ?? []).sorted { $0.time < $1.time }.html { e in
                     """
-                    <tr><td>\(Views.day(r.date, req)) \(e.time)</td><td>\(m.regions[e.villageCode] ?? "") <span class="code">\(e.villageCode)</span></td>
+                    <tr><td>\(Views.day(r.date, req)) \(e.time)</td><td>\(Views.place(e.villageCode, in: m.regions))</td>
                     <td>\(label("lph.activity", e.activity, lang))</td><td>\(label("lph.finding", e.finding, lang))</td><td>\(e.followUp)</td></tr>
                     """
                 }
@@ -158,7 +158,7 @@ enum DailyReportViews {
             }
             let last: HTML = actions.map { "<td>\($0(e))</td>" } ?? ""
             return """
-            <tr class="entry"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(m.regions[e.kelurahanCode] ?? "") <span class="code">\(e.kelurahanCode)</span>\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
+            <tr class="entry"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(Views.place(e.kelurahanCode, in: m.regions))\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
             <td>\(label("lph.activity", e.activity, lang))</td><td>\(person)</td><td><span class="badge finding-\(e.finding)">\(label("lph.finding", e.finding, lang))</span></td>
             <td><span class="multiline">\(e.followUp)</span>\(e.note.map { "<br><span class=\"muted multiline\">\($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
             """

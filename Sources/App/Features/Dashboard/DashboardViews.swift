@@ -20,7 +20,7 @@ enum DashboardViews {
         let lang = req.language
         let p = m.principal
         let counts = m.counts
-        let places: HTML = HTML.join(m.places.map { "\($0.name ?? $0.code) <span class=\"code\">\($0.code)</span>" as HTML }, separator: ", ")
+        let places: HTML = HTML.join(m.places.map { Views.place($0.name, code: $0.code) }, separator: ", ")
         var intro: HTML = ""
         var extra: HTML = ""
         switch p.role {
@@ -84,7 +84,7 @@ enum DashboardViews {
         <section class="card"><h2>\(L10n.t("dash.sponsored", lang))</h2>
         <table class="responsive" id="sponsored"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>
         \(m.sponsored.html { f in
-            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).path)\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today, departed: f.departed), lang))</td></tr>"
+            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).path)\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, today: m.today, departed: f.departed), lang))</td></tr>"
         })
         </tbody></table>\(m.sponsoredPager)</section>
         """

@@ -30,6 +30,8 @@ enum LookupController {
         var deportationCase: Bool
         var permitCategory: String?
         var permitEnd: String?
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+        var permitStart: String?
         var sponsorName: String?
         var sponsorPhone: String?
         var address: String?
@@ -92,6 +94,7 @@ enum LookupController {
         var sex: String
         var permit_category: String?
         var permit_end: String?
+        var permit_start: String?
         var sponsor_name: String?
         var sponsor_phone: String?
         var departed: Bool?
@@ -144,17 +147,17 @@ enum LookupController {
         let tasksOf = withTasks.isEmpty ? [:] : try await TasksController.openTasks(for: withTasks, db: req.db)
         let items = found.map { f -> Item in
             let departed = f.departed ?? false
-            let state = PermitState(end: f.permit_end, today: today, departed: departed)
+            let state = PermitState(end: f.permit_end, start: f.permit_start, today: today, departed: departed)
             let fine = OverstayFine.compute(permitEnd: departed ? nil : f.permit_end, today: today, rules: rules)
             var item = Item(id: f.id, fullName: f.full_name, passportNumber: f.passport_number, nationality: f.nationality, dateOfBirth: f.date_of_birth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
-                            permitCategory: f.permit_category, permitEnd: f.permit_end,
+                            permitCategory: f.permit_category, permitEnd: f.permit_end, permitStart: f.permit_start,
                             sponsorName: f.sponsor_name, sponsorPhone: f.sponsor_phone, address: f.address)
             item.openTasks = tasksOf[f.id] ?? []
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
             case .overstayed(let d): item.daysOverstayed = d
-            case .noPermit, .departed: break
+            case .notYetValid, .noPermit, .departed: break
             }
             return item
         }
@@ -168,12 +171,12 @@ enum LookupController {
     /// the same statement (outside the window, so only for the page's rows).
     private static func page(_ sql: any SQLDatabase, _ scope: any SQLExpression, _ match: SQLQueryString, _ paging: Paging) async throws -> ([Row], Int) {
         let found = try await sql.raw("""
-            SELECT f.id, f.full_name, f.passport_number, f.nationality, f.date_of_birth, f.sex, f.permit_category, f.permit_end, f.departed,
+            SELECT f.id, f.full_name, f.passport_number, f.nationality, f.date_of_birth, f.sex, f.permit_category, f.permit_end, f.permit_start, f.departed,
                    f.total, s.name AS sponsor_name, s.phone AS sponsor_phone,
                    (SELECT a.line FROM addresses a WHERE a.foreigner_id = f.id AND a.is_current = \(bind: true) LIMIT 1) AS address,
                    EXISTS (SELECT 1 FROM field_tasks t WHERE t.foreigner_id = f.id AND t.status = \(bind: TaskStatus.open.rawValue)) AS has_open_tasks,
                    \(unsafeRaw: Rules.sizeQuery) AS rule_count
-            FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, sponsor_id, departed,
+            FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, permit_start, sponsor_id, departed,
                          COUNT(*) OVER () AS total
                   FROM foreigners WHERE \(scope) AND \(match)
                   ORDER BY full_name, id LIMIT \(unsafeRaw: String(paging.per)) OFFSET \(unsafeRaw: String(paging.offset))) f

@@ -43,7 +43,9 @@ enum LookupViews {
     static func card(_ i: LookupController.Item, _ req: Request) -> HTML {
         let lang = req.language
         let state: PermitState = i.daysOverstayed.map { .overstayed(days: $0) }
-            ?? (i.status == "departed" ? .departed : i.status == "noPermit" ? .noPermit : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
+            ?? (i.status == "departed" ? .departed : i.status == "noPermit" ? .noPermit
+                : i.status == "notYetValid" ? .notYetValid(from: i.permitStart ?? "")
+                : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
         let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
         <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
         """ : ""

@@ -23,7 +23,7 @@ enum OperationViews {
         let rows: HTML = m.rows.html { r in
             """
             <tr><td><a href="\(OperationURL.show(.id(r.op.id!)).path)">\(r.op.title)</a></td><td>\(Views.day(r.op.date, req))</td>
-            <td>\(CoordinationForm.place(r.op.areaCode, m.places))</td><td>\(L10n.t("op.status.\(r.op.status)", lang))</td>
+            <td>\(Views.place(r.op.areaCode, in: m.places))</td><td>\(L10n.t("op.status.\(r.op.status)", lang))</td>
             <td>\(r.results.checked)/\(r.results.targets)</td><td>\(r.results.violations)</td></tr>
             """
         }
@@ -192,7 +192,7 @@ enum OperationViews {
         <h1>\(op.title)</h1>
         \(alert)
         <dl class="facts"><dt>\(L10n.t("lph.date", lang))</dt><dd>\(Views.day(op.date, req))</dd>
-        <dt>\(L10n.t("op.area", lang))</dt><dd id="operation-area">\(CoordinationForm.place(op.areaCode, m.places))</dd>
+        <dt>\(L10n.t("op.area", lang))</dt><dd id="operation-area">\(Views.place(op.areaCode, in: m.places))</dd>
         <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="operation-status">\(L10n.t("op.status.\(op.status)", lang))</dd>
         \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd class=\"multiline\">\(op.participants)</dd>" as HTML : "")

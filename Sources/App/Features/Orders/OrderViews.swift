@@ -86,7 +86,7 @@ enum OrderViews {
         <dl class="facts">
           <dt>\(L10n.t("order.basis", lang))</dt><dd>\(L10n.t("order.basisText", lang))</dd>
           <dt>\(L10n.t("order.purpose", lang))</dt><dd>\(o.purpose)</dd>
-          <dt>\(L10n.t("order.area", lang))</dt><dd>\(o.areaCode.map { CoordinationForm.place($0, places) } ?? "—")</dd>
+          <dt>\(L10n.t("order.area", lang))</dt><dd>\(o.areaCode.map { Views.place($0, in: places) } ?? "—")</dd>
           <dt>\(L10n.t("order.targets", lang))</dt><dd>\(o.targets ?? "—")</dd>
           <dt>\(L10n.t("order.valid", lang))</dt><dd>\(Views.day(o.validFrom, req)) – \(Views.day(o.validTo, req))</dd>
         </dl>

@@ -103,7 +103,7 @@ enum PublicReportViews {
                 : ""
             return """
             <tr id="pr-\(r.trackingCode)"><td>\(r.trackingCode)</td><td>\(Views.time(r.seenAt, req))</td>
-            <td>\(m.places[r.villageCode] ?? "") <span class="code">\(r.villageCode)</span></td><td><span class="multiline">\(r.description)</span>\(contact)\(photo)</td>
+            <td>\(Views.place(r.villageCode, in: m.places))</td><td><span class="multiline">\(r.description)</span>\(contact)\(photo)</td>
             <td>\(L10n.t("report.status.\(r.status)", lang)) \(linkedForeigner)\(linkedSponsor)</td>
             <td>\(state.summary.map { "<p class=\"alert\" role=\"alert\" id=\"triage-error\">\($0)</p>" as HTML } ?? "")\(actions)</td></tr>
             """

@@ -14,6 +14,8 @@ struct ForeignerItem: Content {
     var passportNumber: String?
     var permitCategory: String?
     var permitEnd: String?
+    /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+    var permitStart: String?
     var status: String
     var daysLeft: Int?
     var daysOverstayed: Int?
@@ -23,14 +25,14 @@ struct ForeignerItem: Content {
     }
 
     init(_ f: ForeignerDetail.Person, today: String) {
-        let state = PermitState(end: f.permit_end, today: today, departed: f.departed ?? false)
+        let state = PermitState(end: f.permit_end, start: f.permit_start, today: today, departed: f.departed ?? false)
         id = f.id; fullName = f.full_name; familyName = f.family_name; givenNames = f.given_names; sex = f.sex
         dateOfBirth = f.date_of_birth; nationality = f.nationality; passportNumber = f.passport_number
-        permitCategory = f.permit_category; permitEnd = f.permit_end; status = state.code
+        permitCategory = f.permit_category; permitEnd = f.permit_end; permitStart = f.permit_start; status = state.code
         switch state {
         case .valid(let d), .expiring(let d): daysLeft = d
         case .overstayed(let d): daysOverstayed = d
-        case .noPermit, .departed: break
+        case .notYetValid, .noPermit, .departed: break
         }
     }
 }
@@ -73,6 +75,7 @@ struct ForeignerDetail: Content {
         var passport_number: String?
         var permit_category: String?
         var permit_end: String?
+        var permit_start: String?
         var departed: Bool?
         var place_of_birth: String?
         var person_ref: String?
@@ -81,13 +84,13 @@ struct ForeignerDetail: Content {
 
         static let columns: SQLQueryString = """
             f.id, f.full_name, f.family_name, f.given_names, f.sex, f.date_of_birth, f.nationality, f.passport_number, f.permit_category,
-            f.permit_end, f.departed, f.place_of_birth, f.person_ref, f.civil_status, f.spouse_of_citizen
+            f.permit_end, f.permit_start, f.departed, f.place_of_birth, f.person_ref, f.civil_status, f.spouse_of_citizen
             """
 
         init(_ f: Foreigner) {
             id = f.id!; full_name = f.fullName; family_name = f.familyName; given_names = f.givenNames; sex = f.sex
             date_of_birth = f.dateOfBirth; nationality = f.nationality; passport_number = f.passportNumber
-            permit_category = f.permitCategory; permit_end = f.permitEnd; departed = f.departedFlag
+            permit_category = f.permitCategory; permit_end = f.permitEnd; permit_start = f.permitStart; departed = f.departedFlag
             place_of_birth = f.placeOfBirth; person_ref = f.personRef; civil_status = f.civilStatus; spouse_of_citizen = f.spouseOfCitizen
         }
     }

@@ -9,8 +9,9 @@ enum ForeignerSummary {
         guard let f = try await Foreigner.find(foreignerID, on: db) else { return }
         let passport = try await Passport.query(on: db).filter(\.$foreigner.$id == foreignerID)
             .filter(\.$isCurrent == true).sort(\.$expiresOn, .descending).first()
-        let permit = try await StayPermit.query(on: db).filter(\.$foreigner.$id == foreignerID)
-            .filter(\.$status == PermitStatus.active.rawValue).sort(\.$endOn, .descending).with(\.$type).first()
+        let permits = try await StayPermit.query(on: db).filter(\.$foreigner.$id == foreignerID)
+            .filter(\.$status == PermitStatus.active.rawValue).sort(\.$endOn, .descending).with(\.$type).all()
+        let permit = permits.first
         let address = try await Address.query(on: db).filter(\.$foreigner.$id == foreignerID)
             .filter(\.$isCurrent == true).sort(\.$validFrom, .descending).first()
         f.searchName = Normalize.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
@@ -21,6 +22,7 @@ enum ForeignerSummary {
         f.nameKey = " " + Array(Set(tokens)).sorted().joined(separator: " ") + " "
         f.permitCategory = permit?.type.category
         f.permitEnd = permit?.endOn
+        f.permitStart = PermitState.coverageStart(permits.map { ($0.startOn, $0.endOn) })
         f.sponsorID = permit?.$sponsor.id
         f.villageCode = address?.villageCode
         f.regencyCode = address.flatMap { RegionCode.regency(of: $0.villageCode) }

@@ -19,7 +19,7 @@ enum ForeignerViews {
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { f in
-            let state = PermitState(end: f.permitEnd, today: m.today, departed: f.departed)
+            let state = PermitState(end: f.permitEnd, start: f.permitStart, today: m.today, departed: f.departed)
             return """
             <tr>
               <td><a href="\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))">\(f.fullName)</a></td>
@@ -73,11 +73,11 @@ enum ForeignerViews {
         """)
     }
 
-    static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], pending: [PendingChange], canEdit: Bool,
-                       today: String) -> Response {
+    static func detail(_ req: Request, _ d: ForeignerDetail, history: [RegistryFeedController.HistoryItem], historyPlaces: [String: String],
+                       pending: [PendingChange], canEdit: Bool, today: String) -> Response {
         let lang = req.language
         let f = d.foreigner
-        let state = PermitState(end: f.permitEnd, today: today, departed: f.status == "departed")
+        let state = PermitState(end: f.permitEnd, start: f.permitStart, today: today, departed: f.status == "departed")
         let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
         let current = L10n.t("f.current", lang)
         let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }
@@ -91,7 +91,7 @@ enum ForeignerViews {
         \(d.permits.html { p in
             let sponsorCell: HTML = p.sponsorID.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(p.sponsorName ?? "")</a>" } ?? "—"
             return """
-            <tr><td>\(p.typeLabel) <span class="code">\(p.type)</span></td><td>\(RegistryText.category(p.category, lang))</td><td>\(RegistryText.permitStatus(p.status, lang))</td>
+            <tr><td>\(p.typeLabel) <span class="code">\(p.type)</span></td><td>\(RegistryText.category(p.category, lang))</td><td>\(RegistryText.permitStatus(p.status, startOn: p.startOn, today: today, lang))</td>
             <td>\(p.number)</td><td>\(day(p.startOn))</td><td>\(day(p.endOn))</td><td>\(sponsorCell)</td><td>\(p.officeName ?? "—")</td></tr>
             """
         })
@@ -100,7 +100,7 @@ enum ForeignerViews {
         let addresses: HTML = d.addresses.isEmpty ? none : """
         <table class="responsive"><thead><tr><th>\(L10n.t("f.address", lang))</th><th>\(L10n.t("f.place", lang))</th><th>\(L10n.t("f.validFrom", lang))</th></tr></thead><tbody>
         \(d.addresses.html { a in
-            "<tr><td>\(a.line)\(a.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(RegistryText.place(a, lang)) <span class=\"code\">\(a.villageCode)</span></td><td>\(day(a.validFrom))</td></tr>"
+            "<tr><td>\(a.line)\(a.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(Views.place(RegistryText.place(a, lang), code: a.villageCode))</td><td>\(day(a.validFrom))</td></tr>"
         })
         </tbody></table>
         """
@@ -116,7 +116,7 @@ enum ForeignerViews {
         })
         </tbody></table>
         """
-        let changes: HTML = history.isEmpty ? none : historyTable(req, history)
+        let changes: HTML = history.isEmpty ? none : historyTable(req, history, places: historyPlaces)
         return Views.page(req, title: f.fullName, body: """
         <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
         <p class="muted">\(L10n.t("f.auditNote", lang))</p>
@@ -147,12 +147,13 @@ enum ForeignerViews {
     }
 
     /// A record's change history: when, which field, before, after, who, and where the change came from with its reason.
-    static func historyTable(_ req: Request, _ history: [RegistryFeedController.HistoryItem]) -> HTML {
+    /// `places`: the names of the regions its values name (`RegistryText.historyRegionCodes`).
+    static func historyTable(_ req: Request, _ history: [RegistryFeedController.HistoryItem], places: [String: String]) -> HTML {
         let lang = req.language
         return """
         <table class="responsive"><thead><tr><th>\(L10n.t("h.when", lang))</th><th>\(L10n.t("h.field", lang))</th><th>\(L10n.t("h.old", lang))</th><th>\(L10n.t("h.new", lang))</th><th>\(L10n.t("h.by", lang))</th><th>\(L10n.t("h.source", lang))</th></tr></thead><tbody>
         \(history.html { h in
-            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(RegistryText.historyValue(h.field, h.old, lang))</td><td>\(RegistryText.historyValue(h.field, h.new, lang))</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
+            "<tr><td>\(Views.time(h.at, req))</td><td>\(RegistryText.historyField(h.field, lang))\(h.record.map { HTML(" <span class=\"code\">\($0)</span>") } ?? "")</td><td>\(RegistryText.historyValue(h.field, h.old, lang, places: places))</td><td>\(RegistryText.historyValue(h.field, h.new, lang, places: places))</td><td>\(h.by)</td><td>\(RegistryText.historySource(h.source, lang))\(h.reason.map { HTML("<br><span class=\"muted\">\($0)</span>") } ?? "")</td></tr>"
         })
         </tbody></table>
         """

@@ -10,7 +10,7 @@ struct ForeignerSearch: Sendable {
     var category: String?
     var status: String?
 
-    static let statuses = ["valid", "expiring", "overstayed", "noPermit", "departed"]
+    static let statuses = ["valid", "expiring", "overstayed", "notYetValid", "noPermit", "departed"]
     static let categories = ["ITK", "ITAS", "ITAP", "other"]
 
     /// A search by name or passport number alone (a picker's search box).
@@ -62,7 +62,9 @@ struct ForeignerSearch: Sendable {
             switch status {
             case "overstayed": query.filter(\.$permitEnd < today)
             case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon)
-            case "valid": query.filter(\.$permitEnd > soon)
+            // Valid: begun (a start after today is not valid yet) and ending after the expiring window.
+            case "valid": query.filter(\.$permitEnd > soon).group(.or) { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
+            case "notYetValid": query.filter(\.$permitStart > today)
             default: query.filter(\.$permitEnd == nil)
             }
         }
@@ -155,8 +157,9 @@ enum ForeignersController {
             return ForeignerViews.list(req, .init(items: r.items, total: r.total, paging: r.paging, nationalities: nationalities,
                                                   filters: filters, today: req.application.today))
         } catch let e as ValidationFailure {
-            // A filter that cannot be applied is shown beside itself, with the other filters kept.
-            filters.fail(e, lang: req.language, shownFields: ForeignerViews.filterFields)
+            // A filter that cannot be applied is shown beside itself, with the other filters kept. The nationality is a
+            // list here, not a code to type: its message says to choose from it.
+            filters.fail(e.key == "v.nationality" ? ValidationFailure("v.choose", field: e.field) : e, lang: req.language, shownFields: ForeignerViews.filterFields)
             return ForeignerViews.list(req, .init(items: [], total: 0, paging: Paging(page: 1, per: 25), nationalities: nationalities,
                                                   filters: filters, today: req.application.today), status: .unprocessableEntity)
         }
@@ -173,6 +176,7 @@ enum ForeignersController {
         // The change history and pending changes are the office's working data, not the sponsor's.
         let history = officer ? try await RegistryFeedController.historyItems(detail.foreigner.id, paging: Paging(page: 1, per: 50), db: req.db).items : []
         let pending = officer ? try await RegistryEdits.pending(req, foreigner: detail.foreigner.id) : []
-        return ForeignerViews.detail(req, detail, history: history, pending: pending, canEdit: officer, today: req.application.today)
+        let places = try await RegionsController.describe(RegistryText.historyRegionCodes(history), db: req.db)
+        return ForeignerViews.detail(req, detail, history: history, historyPlaces: places, pending: pending, canEdit: officer, today: req.application.today)
     }
 }

@@ -139,15 +139,10 @@ enum ProposedChangesController {
 }
 
 enum ProposedChangeViews {
-    /// A village by its name and what it lies in, its code beside ("Ngoro, Kab. Mojokerto, Jawa Timur 35.16.05.2010").
-    static func village(_ code: String, _ places: [String: String]) -> HTML {
-        "\(places[code] ?? "") <span class=\"code\">\(code)</span>"
-    }
-
     static func describe(_ pc: ProposedChange, _ lang: Language, _ req: Request, places: [String: String]) -> HTML {
         let v = pc.values
         switch pc.kind {
-        case "address": return "\(L10n.t("prop.kind.address", lang)): <strong>\(v["line"] ?? "")</strong>\(v["villageCode"].map { " · \(village($0, places))" as HTML } ?? "") · \(L10n.t("f.validFrom", lang)) \(Views.day(v["validFrom"], req))"
+        case "address": return "\(L10n.t("prop.kind.address", lang)): <strong>\(v["line"] ?? "")</strong>\(v["villageCode"].map { " · \(Views.place($0, in: places))" as HTML } ?? "") · \(L10n.t("f.validFrom", lang)) \(Views.day(v["validFrom"], req))"
         case "civilStatus": return "\(L10n.t("prop.kind.civilStatus", lang)): <strong>\(L10n.t("civil.\(v["status"] ?? "")", lang))</strong> · \(Views.day(v["eventOn"], req))"
         case "employment": return "\(L10n.t("prop.kind.employment", lang)): <strong>\(v["employer"] ?? "")</strong>\(v["position"].map { HTML(" · \($0)") } ?? "") · \(Views.day(v["startOn"], req))"
         case "permitEnd": return "\(L10n.t("prop.kind.permitEnd", lang)): \(Views.day(v["eventOn"], req))"
@@ -202,7 +197,7 @@ enum ProposedChangeViews {
         var fields: HTML = ""
         switch pc.kind {
         case "address":
-            current = "\(L10n.t("prop.now", lang)): \(m.currentAddress.map { "\($0.line) · \(village($0.villageCode, m.places))" as HTML } ?? "—")"
+            current = "\(L10n.t("prop.now", lang)): \(m.currentAddress.map { "\($0.line) · \(Views.place($0.villageCode, in: m.places))" as HTML } ?? "—")"
             if a.values.isEmpty { a.values = ["line": v["line"] ?? "", "villageCode": v["villageCode"] ?? ""] }
             fields = """
             \(Form.field("line", label: L10n.t("f.address", lang), state: a, required: true, attributes: "maxlength=\"300\""))

@@ -27,6 +27,12 @@ enum RegistryText {
         known("permit.status.\(code)", lang) ?? code
     }
 
+    /// One permit's status on `today`: an active permit that starts later is not valid yet ("Belum berlaku (mulai 12 Jan 2027)").
+    static func permitStatus(_ code: String, startOn: String, today: String, _ lang: Language) -> String {
+        guard code == PermitStatus.active.rawValue, startOn > today else { return permitStatus(code, lang) }
+        return PermitState.notYetValid(from: startOn).label(lang)
+    }
+
     static func known(_ key: String, _ lang: Language) -> String? {
         L10n.has(key) ? L10n.t(key, lang) : nil
     }
@@ -42,9 +48,38 @@ enum RegistryText {
         return L10n.has("h.src." + kind) ? L10n.t("h.src." + kind, lang) : source
     }
 
-    /// A history value in words where it is a code (yes/no, civil status, sex, permit status); others as they are.
-    static func historyValue(_ field: String, _ value: String?, _ lang: Language) -> String {
+    /// A history value in words where it is a code (yes/no, civil status, sex, permit status), a region by its name
+    /// (`places`: names by code, from `historyRegionCodes`); others as they are.
+    static func historyValue(_ field: String, _ value: String?, _ lang: Language, places: [String: String]) -> HTML {
         guard let value else { return "—" }
+        if let region = historyRegion(field, value) {
+            return region.line.map { "\($0), \(Views.place(region.code, in: places))" } ?? Views.place(region.code, in: places)
+        }
+        return "\(historyText(field, value, lang))"
+    }
+
+    /// The regions a history's values name, to be looked up once for the page.
+    static func historyRegionCodes(_ history: [RegistryFeedController.HistoryItem]) -> [String] {
+        history.flatMap { h in [h.old, h.new].compactMap { historyRegion(h.field, $0)?.code } }
+    }
+
+    /// The region in a history value: a village code (a sponsor's or an address's `villageCode`), or an address written
+    /// as "Jl. Raya 1, 35.16.05.2010" (its line, then its village's code).
+    static func historyRegion(_ field: String, _ value: String?) -> (line: String?, code: String)? {
+        func isVillage(_ s: Substring) -> Bool { RegionCode.isValid(String(s)) && s.split(separator: ".").count == 4 }
+        guard let value else { return nil }
+        switch field {
+        case "villageCode", "address.villageCode":
+            return isVillage(value[...]) ? (nil, value) : nil
+        case "address":
+            guard let comma = value.range(of: ", ", options: .backwards), isVillage(value[comma.upperBound...]) else { return nil }
+            return (String(value[..<comma.lowerBound]), String(value[comma.upperBound...]))
+        default:
+            return nil
+        }
+    }
+
+    private static func historyText(_ field: String, _ value: String, _ lang: Language) -> String {
         switch field {
         case "spouseOfCitizen": return L10n.t(value == "true" ? "reg.yes" : "reg.no", lang)
         case "civilStatus": return L10n.has("civil.\(value)") ? L10n.t("civil.\(value)", lang) : value

@@ -73,7 +73,7 @@ enum SponsorReportViews {
         let lang = req.language
         let rows: HTML = m.people.html { f in
             """
-            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
+            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, today: m.today, departed: f.status == "departed"), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
             """
         }
         let p = req.principal
@@ -198,7 +198,7 @@ enum SponsorReportViews {
         let details: HTML = m.details.sorted { $0.key < $1.key }.html { kv in
             let value: HTML
             switch kv.key {
-            case "kelurahanCode": value = "\(m.place ?? "") <span class=\"code\">\(kv.value)</span>"
+            case "kelurahanCode": value = Views.place(m.place, code: kv.value)
             case "civilStatus": value = "\(L10n.t("sr.civil.\(kv.value)", lang))"
             default: value = "\(kv.value)"
             }

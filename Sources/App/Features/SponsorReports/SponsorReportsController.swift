@@ -92,6 +92,8 @@ enum SponsorReportsController {
         var passportNumber: String?
         var permitCategory: String?
         var permitEnd: String?
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+        var permitStart: String?
         var status: String
         var daysToExpiry: Int?
         /// UU 6/2011 Art. 63(4): the basis on which no report is due about this person (text in the caller's language).
@@ -109,9 +111,9 @@ enum SponsorReportsController {
         try await req.auditList("portal", ids: list.compactMap(\.id), page: paging.page, purpose: "service")
         let items = list.map { f in
             let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
-            let state = PermitState(end: f.permitEnd, today: today, departed: f.departed)
+            let state = PermitState(end: f.permitEnd, start: f.permitStart, today: today, departed: f.departed)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
-                                   permitCategory: f.permitCategory, permitEnd: f.permitEnd, status: state.code,
+                                   permitCategory: f.permitCategory, permitEnd: f.permitEnd, permitStart: f.permitStart, status: state.code,
                                    daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) }, exemption: exempt.map { L10n.t($0, lang) })
         }
         return (items, total)

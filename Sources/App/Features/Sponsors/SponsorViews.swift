@@ -54,13 +54,15 @@ enum SponsorViews {
         var tka: String?
         var canEdit = false
         var history: [RegistryFeedController.HistoryItem] = []
+        /// The names of the regions the history's values name.
+        var historyPlaces: [String: String] = [:]
     }
 
     static func detail(_ req: Request, _ m: DetailModel) -> Response {
         let lang = req.language
         let s = m.sponsor
         let rows: HTML = m.foreigners.html { f in
-            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, today: m.today, departed: f.departed), lang))</td></tr>"
+            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, today: m.today, departed: f.departed), lang))</td></tr>"
         }
         let people: HTML = m.foreigners.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="sponsor-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
@@ -75,12 +77,12 @@ enum SponsorViews {
           <dt>\(L10n.t("s.nib", lang))</dt><dd>\(s.nib ?? "—")</dd>
           <dt>\(L10n.t("s.npwp", lang))</dt><dd>\(s.npwp ?? "—")</dd>
           <dt>\(L10n.t("s.sector", lang))</dt><dd>\(s.sector ?? "—")</dd>
-          <dt>\(L10n.t("f.address", lang))</dt><dd>\(s.address)<br>\(m.village ?? "") <span class="code">\(s.villageCode)</span></dd>
+          <dt>\(L10n.t("f.address", lang))</dt><dd>\(s.address)<br>\(Views.place(m.village, code: s.villageCode))</dd>
           <dt>\(L10n.t("s.estate", lang))</dt><dd>\(m.estate ?? "—")</dd>
           <dt>\(L10n.t("s.contact", lang))</dt><dd>\(s.email ?? "—") · \(s.phone ?? "—")</dd>
         </dl></section>
         <section class="card"><h2 id="foreigners">\(L10n.t("s.foreigners", lang)) (\(m.foreignersTotal))</h2>\(people)</section>
-        \(m.canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(m.history.isEmpty ? HTML("<p class=\"muted\">\(L10n.t("f.none", lang))</p>") : ForeignerViews.historyTable(req, m.history))</section>") : "")
+        \(m.canEdit ? HTML("<section class=\"card\" id=\"history\"><h2>\(L10n.t("f.history", lang))</h2>\(m.history.isEmpty ? HTML("<p class=\"muted\">\(L10n.t("f.none", lang))</p>") : ForeignerViews.historyTable(req, m.history, places: m.historyPlaces))</section>") : "")
         """)
     }
 }

@@ -70,7 +70,8 @@ enum SponsorsController {
         let tka: String? = s.kind != "company" ? nil : ScopePolicy.isCompany(p) ? SiteURL.portalTKA.path : TKAURL.sponsor(.id(id)).path
         // The change history is the office's working data, not the sponsor's.
         let history = officer ? try await RegistryFeedController.historyItems(id, of: .sponsor, paging: Paging(page: 1, per: 50), db: req.db).items : []
+        let places = try await RegionsController.describe(RegistryText.historyRegionCodes(history), db: req.db)
         return SponsorViews.detail(req, .init(sponsor: s, estate: estate?.name, village: village?.name, foreigners: foreigners, foreignersTotal: total, paging: paging,
-                                              today: req.application.today, tka: tka, canEdit: officer, history: history))
+                                              today: req.application.today, tka: tka, canEdit: officer, history: history, historyPlaces: places))
     }
 }

@@ -100,6 +100,9 @@ enum StaticAssets {
     .brand { font-weight:700; font-size:1.15rem; display:flex; flex-direction:column; line-height:1.1; }
     .brand small { font-weight:400; font-size:.72rem; opacity:.85; }
     header nav { flex:1; min-width:0; }
+    /* The navigation and account share a wrapper that is no box (the header as it was); on phones it is the menu. */
+    .site-menu { display:contents; color:inherit; }   /* not the popover's own colours: the header's */
+    .menu-toggle { display:none; }
     ul.nav { list-style:none; margin:0; padding:0; display:flex; flex-wrap:wrap; gap:.25rem 1rem; align-items:center; }
     ul.nav a[aria-current] { border-bottom:2px solid #fff; }
     details.menu { position:relative; }
@@ -167,6 +170,7 @@ enum StaticAssets {
     .badge.expiring { background:#fff1dc; color:var(--warn); }
     .badge.overstayed { background:#fdecea; color:var(--bad); font-weight:600; }
     .badge.noPermit { background:#eceff3; color:var(--muted); }
+    .badge.notYetValid { background:#eef4fb; color:var(--brand); }
     label { display:block; font-weight:600; margin:.6rem 0 .2rem; }
     textarea { font:inherit; width:100%; padding:.45rem .5rem; border:1px solid var(--line); border-radius:6px; }
     textarea.mono { font:15px/1.3 ui-monospace, monospace; text-transform:uppercase; }
@@ -245,6 +249,24 @@ enum StaticAssets {
       td a, dd a { display:inline-block; padding:.3rem 0; }
       .brand small { display:none; }
       .pager { flex-wrap:wrap; }
+      /* One line of header: the brand and a "Menu" button opening the navigation and account over the page (a
+         popover). Browsers without popovers keep the wrapped header above. */
+      @supports selector(:popover-open) {
+        header.top { flex-wrap:nowrap; min-height:3.5rem; padding:.3rem .6rem .3rem 1rem; }
+        .menu-toggle { display:inline-flex; align-items:center; gap:.4rem; margin-left:auto; min-height:44px; min-width:44px; padding:0 .9rem;
+                       background:transparent; color:#fff; border:1px solid rgba(255,255,255,.75); border-radius:6px; }
+        .menu-toggle::after { content:"▾"; font-size:.8em; }
+        .site-menu[popover]:not(:popover-open) { display:none; }
+        .site-menu[popover]:popover-open { display:flex; flex-direction:column; gap:.3rem; position:fixed; inset:3.5rem 0 auto 0; width:auto; height:auto;
+                       max-height:calc(100vh - 3.5rem); overflow-y:auto; margin:0; padding:.4rem 1rem 1rem; border:0; border-top:1px solid rgba(255,255,255,.35);
+                       background:var(--brand); color:#fff; box-shadow:0 10px 24px rgba(0,0,0,.3); }
+        .site-menu[popover] nav { flex:none; order:0; }
+        .site-menu[popover] ul.nav { flex-direction:column; align-items:stretch; gap:0; }
+        .site-menu[popover] ul.nav > li > a, .site-menu[popover] details.menu summary { display:flex; align-items:center; min-height:44px; padding:0 .2rem; }
+        .site-menu[popover] details.menu ul a { display:flex; align-items:center; min-height:44px; padding:0 .9rem; }
+        .site-menu[popover] .account { flex-wrap:wrap; gap:0 1.4rem; border-top:1px solid rgba(255,255,255,.35); padding-top:.2rem; }
+        .site-menu[popover] .account a, .site-menu[popover] .account button.link { display:inline-flex; align-items:center; min-height:44px; padding:0 .15rem; }
+      }
     }
     @media print { header.top, form.filters, .pager { display:none; } body { background:#fff; } }
     """
