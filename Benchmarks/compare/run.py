@@ -126,6 +126,24 @@ def score(d, pairs_path, dedup, force_one_to_one=False):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0), bands
 
 
+FINE_BANDS = [0.01, 0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0]
+
+
+def calibration(d, pairs_path):
+    """Per probability band of every pair written: how many, their mean probability, the share true.
+    Calibrated: the share true is close to the mean probability in every band."""
+    with open(os.path.join(d, "truth.csv")) as fh:
+        truth = {(r[0], r[1]) for r in list(csv.reader(fh))[1:]}
+    with open(pairs_path) as fh:
+        rows = [(r[0], r[1], float(r[2])) for r in list(csv.reader(fh))[1:]]
+    out = []
+    for lo, hi in zip(FINE_BANDS, FINE_BANDS[1:]):
+        inside = [(p, (a, b) in truth) for a, b, p in rows if lo <= p < hi or (hi == 1.0 and p == 1.0)]
+        out.append((len(inside), sum(p for p, _ in inside) / len(inside) if inside else None,
+                    sum(t for _, t in inside) / len(inside) if inside else None))
+    return out
+
+
 def score_bands(d, pairs_path):
     """From a --bands output: the automatic matches' precision, recall and F1, the review rows, the list's
     rows (right file), and precision and recall of both bands together."""
@@ -153,7 +171,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     skip = set(filter(None, a.skip.split(",")))
-    rows, recon = [], []
+    rows, recon, calib = [], [], []
     for name in a.sets.split(","):
         engines = []
         if name.startswith("febrl"):
@@ -174,6 +192,10 @@ def main():
             out = os.path.join(d, "sinergi_bands.csv")
             engines.append(("sinergi --bands", out, [a.binary, "match", "--left", os.path.join(d, "left.csv"), "--right", os.path.join(d, "right.csv"),
                                                      "--id", "id", "--bands", "--output", out, "--quiet"]))
+            # Calibration over every candidate pair, not only those one-to-one keeps (same probabilities).
+            out = os.path.join(d, "sinergi_every_pair.csv")
+            engines.append(("sinergi --every-pair", out, [a.binary, "match", "--left", os.path.join(d, "left.csv"), "--right", os.path.join(d, "right.csv"),
+                                                          "--id", "id", "--every-pair", "--threshold", "0.01", "--output", out, "--quiet"]))
         for peer in ("splink", "recordlinkage"):
             # recordlinkage materialises every candidate pair in pandas: at a million records its
             # name blocks alone exceed this machine's memory, so it runs on the smaller sets only.
@@ -193,6 +215,9 @@ def main():
                 continue
             if engine == "sinergi --bands":
                 recon.append((name,) + score_bands(d, out) + (wall, cpu))
+                continue
+            if engine == "sinergi --every-pair":
+                calib.append((name, calibration(d, out)))
                 continue
             inside = json.loads(stdout.strip().splitlines()[-1])["seconds"] if not engine.startswith("sinergi") else None
             p, r, f1, bands = score(d, out, not link)
@@ -217,6 +242,14 @@ def main():
         if p is not None:
             cells = [f"{n} ({share:.3f})" if n else "–" for n, share in bands]
             print(f"| {name} | {engine} | " + " | ".join(cells) + " |")
+    if calib:
+        print()
+        print("Calibration over every pair ≥ 0.01 (`sinergi match --every-pair`): per band, pairs (mean probability → share true).")
+        print()
+        print("| set | " + " | ".join(f"[{lo}, {hi}{']' if hi == 1.0 else ')'}" for lo, hi in zip(FINE_BANDS, FINE_BANDS[1:])) + " |")
+        print("|---|" + "---|" * (len(FINE_BANDS) - 1))
+        for name, bands in calib:
+            print(f"| {name} | " + " | ".join(f"{n} ({m:.2f} → {t:.2f})" if n else "–" for n, m, t in bands) + " |")
     if recon:
         print()
         print("The product's reconciliation (`sinergi match --bands`): automatic matches and the review queue (share of the list's rows).")

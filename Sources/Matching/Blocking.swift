@@ -27,6 +27,16 @@ enum Blocking {
                 return v.isEmpty ? nil : v
             })
         }
+        for f in ids {
+            // The same characters, those between the first and the last in another order: two transposed
+            // digits, a typing slip the exact key misses (4137877 / 4137787). The ends kept in place keep
+            // the blocks small in large files, where many numbers share their digits.
+            rules.append(BlockingRule(name: "\(fields[f].column) characters", fields: []) { d, i in
+                let v = Array(d.columns[f].joined[i].utf8)
+                guard v.count >= 5 else { return nil }
+                return String(decoding: [v[0]] + v[1..<(v.count - 1)].sorted() + [v[v.count - 1]], as: UTF8.self)
+            })
+        }
         if !names.isEmpty {
             rules.append(BlockingRule(name: "full name", fields: Set(names)) { d, i in
                 let t = allNameTokens(d, i)
@@ -67,6 +77,35 @@ enum Blocking {
                     return key + "|\(v / 10000)"
                 })
             }
+            for f in names {
+                // One name field as written: survives a typo anywhere in the other name when the date is
+                // missing or mistyped too (common values make blocks beyond the bound and are skipped).
+                rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
+                    let k = d.columns[f].sortedKey[i]
+                    return k.isEmpty ? nil : k
+                })
+            }
+            for g in dates {
+                // The date with the smallest initial of the name fields: the date rule above has no key when
+                // sex or nationality is missing; initials survive swapped given and family names.
+                rules.append(BlockingRule(name: "\(fields[g].column) + a name initial", fields: [g]) { d, i in
+                    let v = d.columns[g].dates[i]
+                    guard v != 0, let initial = names.compactMap({ firstToken(d, $0, i)?.first }).min() else { return nil }
+                    let y = v / 10000, m = (v / 100) % 100, day = v % 100
+                    return "\(y)-\(min(m, day))-\(max(m, day))|\(initial)"
+                })
+            }
+            for f in names {
+                for g in dates {
+                    // One name field as written with the birth year and month: survives a typo in the first
+                    // letter of the other name (its sound changes) together with a mistyped day.
+                    rules.append(BlockingRule(name: "\(fields[f].column) + \(fields[g].column) month", fields: [f, g]) { d, i in
+                        let k = d.columns[f].sortedKey[i]
+                        let v = d.columns[g].dates[i]
+                        return k.isEmpty || v == 0 ? nil : k + "|\(v / 100)"
+                    })
+                }
+            }
             for g in dates {
                 // Sounds of every name token with the birth year: survives a mistyped day or month.
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
@@ -100,6 +139,16 @@ enum Blocking {
                     let v = d.columns[g].joined[i]
                     guard !v.isEmpty, let sound = allNameTokens(d, i).map(Similarity.soundex).min() else { return nil }
                     return "\(sound)|\(v.prefix(8))"
+                })
+            }
+        }
+        for (n, g) in others.enumerated() {
+            for h in others[(n + 1)...] {
+                // Two address parts together (street number and postcode; employer and street): survives
+                // every name misspelt or reordered when the date is missing or impossible.
+                rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
+                    let v = d.columns[g].joined[i], w = d.columns[h].joined[i]
+                    return v.isEmpty || w.isEmpty ? nil : "\(v.prefix(12))|\(w.prefix(12))"
                 })
             }
         }

@@ -261,6 +261,9 @@ enum Compare {
         if s >= 0.95 || containsAll(x, y) { return 3 }
         if s >= 0.88 { return 2 }
         if s >= 0.75 { return 1 }
+        // Short names (LI / LK, OH / OK): one letter changed leaves Jaro-Winkler at 0.7, below the bound
+        // above, though it is the same slip as in a long name.
+        if x.count <= 3 && y.count <= 3 && Similarity.editDistance(x, y, transpositions: true, limit: 1) <= 1 { return 1 }
         // An initial against the full name ("J" / "JOHN") is weak evidence, not disagreement.
         if (x.count == 1 || y.count == 1), x.first == y.first { return 1 }
         return 0

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND …] [--threshold P]
-/// [--one-to-one | --many-to-many] [--bands] [--max-block-pairs N] [--truth T.csv] --output pairs.csv`
+/// [--one-to-one | --many-to-many | --every-pair] [--bands] [--max-block-pairs N] [--truth T.csv] --output pairs.csv`
 public enum MatchCLI {
     public struct UsageError: Error, CustomStringConvertible { public let description: String }
 
@@ -16,6 +16,10 @@ public enum MatchCLI {
         public var oneToOne = false
         /// Forced many-to-many (`--many-to-many`): every pair above the threshold, records reused.
         public var manyToMany = false
+        /// `--every-pair`: every pair above the threshold, with the probabilities of one-to-one linkage
+        /// (shared among a record's competitors): calibration measured over all candidates, not only the
+        /// pairs one-to-one keeps.
+        public var everyPair = false
         /// Known true pairs (left_id,right_id): report precision, recall and calibration per band.
         public var truth: String?
         public var output = ""
@@ -28,14 +32,16 @@ public enum MatchCLI {
 
     public static let usage = """
     usage: sinergi match --left L.csv [--right R.csv] --id COLUMN [--field COLUMN:KIND ...]
-                         [--threshold P] [--one-to-one | --many-to-many] [--bands] [--max-block-pairs N]
+                         [--threshold P] [--one-to-one | --many-to-many | --every-pair] [--bands] [--max-block-pairs N]
                          [--truth T.csv] [--quiet] --output pairs.csv
       KIND is one of: \(FieldKind.allCases.map(\.rawValue).joined(separator: ", "))
       Without --field, kinds are inferred from header names (given_name, surname, date_of_birth, passport_number, …).
       Writes left_id,right_id,probability for pairs with probability ≥ P.
       Linking two files whose ids are unique on each side, each record is used at most once (one-to-one) and
       P defaults to 0.5; otherwise P defaults to the lowest probability that keeps the expected precision of
-      the written pairs at 0.99 (never below 0.5). --truth scores the output against known pairs.
+      the written pairs at 0.99 (never below 0.5). In one-to-one linkage a pair's probability is shared with
+      its records' competitors (twins at 0.97 each against one record become 0.49 each); --every-pair writes
+      every pair above P with those shared probabilities. --truth scores the output against known pairs.
       --bands links as the product's reconciliation of an agency list does (the list is R.csv): one-to-one,
       pairs from p 0.20 up, with a fourth column state: matched (p ≥ 0.90 and names or document agree) or
       review; with --truth it also scores the automatic matches and counts the review queue.
@@ -58,6 +64,7 @@ public enum MatchCLI {
             case "--output": a.output = try value(flag)
             case "--one-to-one": a.oneToOne = true
             case "--many-to-many": a.manyToMany = true
+            case "--every-pair": a.everyPair = true
             case "--truth": a.truth = try value(flag)
             case "--quiet": a.quiet = true
             case "--bands": a.bands = true
@@ -84,6 +91,8 @@ public enum MatchCLI {
         if a.id.isEmpty { throw UsageError(description: "--id is required") }
         if a.output.isEmpty { throw UsageError(description: "--output is required") }
         if a.oneToOne && a.manyToMany { throw UsageError(description: "--one-to-one and --many-to-many exclude each other") }
+        if a.everyPair && (a.oneToOne || a.manyToMany || a.bands) { throw UsageError(description: "--every-pair excludes --one-to-one, --many-to-many and --bands") }
+        if a.everyPair && a.right == nil { throw UsageError(description: "--every-pair links two files: give --right") }
         if a.bands && a.right == nil { throw UsageError(description: "--bands links two files: give --right") }
         if a.bands && (a.manyToMany || a.threshold != nil) { throw UsageError(description: "--bands sets one-to-one and its own threshold: leave out --many-to-many and --threshold") }
         if a.fields.count > Pattern.maxFields { throw UsageError(description: "at most \(Pattern.maxFields) --field options") }
@@ -127,6 +136,7 @@ public enum MatchCLI {
         var options = MatchOptions()
         let bands = ReconciliationBands()
         options.oneToOne = args.bands || oneToOne(args, left: left, right: right)
+        options.exclusive = args.everyPair
         options.threshold = args.bands ? bands.reviewAt : args.threshold ?? 0.5
         options.maxPairsPerBlock = args.maxBlockPairs
         say(options.oneToOne ? "one-to-one" : "many-to-many")
@@ -205,6 +215,7 @@ public enum MatchCLI {
     /// describe one record, so a record may rightly appear in several pairs).
     public static func oneToOne(_ args: Arguments, left: Dataset, right: Dataset?) -> Bool {
         if args.oneToOne { return true }
+        if args.everyPair { return false }
         if args.manyToMany { return false }
         guard let right else { return false }
         return idsAreUnique(left.ids) && idsAreUnique(right.ids)

@@ -5,6 +5,11 @@ public struct MatchOptions: Sendable {
     public var threshold: Double = 0.5
     /// Linkage only: each record on either side appears in at most one reported pair.
     public var oneToOne = false
+    /// Linkage only: each record on either side stands for one person, so a record's candidates compete —
+    /// twins scored 0.97 each against one list record are each about as likely as not — and probabilities
+    /// are shared out among competing pairs (`share`). Implied by `oneToOne`; set alone, every pair above
+    /// the threshold is still reported (to measure calibration over all candidates).
+    public var exclusive = false
     /// Blocks that would produce more pairs than this are skipped for that rule (other rules still apply).
     public var maxPairsPerBlock = 2_000
     /// Random pairs drawn to start the non-match (u) estimates.
@@ -164,6 +169,9 @@ public enum Matcher {
             patternLogOdds[p] = (odds, exact, joint, group)
         }
         let scoring = patternLogOdds, compared = candidates
+        // Competitors below the threshold still take their share: kept down to 0.01 when shared out.
+        let exclusive = (options.oneToOne || options.exclusive) && !dedup
+        let scoreFrom = exclusive ? min(options.threshold, 0.01) : options.threshold
         let chunks = max(1, options.concurrency * 2)
         let size = (codes.count + chunks - 1) / chunks
         var pairs: [MatchPair] = await Parallel.map(chunks, width: options.concurrency) { c in
@@ -188,10 +196,14 @@ public enum Matcher {
                     odds += strongest
                 }
                 let p = 1 / (1 + pow(2, -odds))
-                if p >= options.threshold { out.append(MatchPair(left: i, right: j, probability: p)) }
+                if p >= scoreFrom { out.append(MatchPair(left: i, right: j, probability: p)) }
             }
             return out
         }.flatMap { $0 }
+        if exclusive {
+            pairs = share(pairs, left: left.count, right: rightData.count)
+            pairs.removeAll { $0.probability < options.threshold }
+        }
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
         if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
@@ -286,6 +298,36 @@ public enum Matcher {
             out.append(parts.flatMap { $0 })
         }
         return out
+    }
+
+    /// A pair's probability when each record matches at most one other: its odds against no match at all
+    /// (odds 1) and against its records' competitors on both sides, each competitor counted as far as it
+    /// is not already taken by a pair of its own. A pair with no competitor keeps its probability; twins
+    /// at 0.97 against one list record become 0.49 each; a sibling whose own record is found elsewhere
+    /// takes nothing away. The shares are refined a few times, each round from the last round's.
+    static func share(_ pairs: [MatchPair], left: Int, right: Int, rounds: Int = 3) -> [MatchPair] {
+        let odds = pairs.map { $0.probability / max(1 - $0.probability, 1e-12) }
+        var p = pairs.map(\.probability)
+        var takenLeft = [Double](repeating: 0, count: left), takenRight = [Double](repeating: 0, count: right)
+        var rivalsLeft = [Double](repeating: 0, count: left), rivalsRight = [Double](repeating: 0, count: right)
+        for _ in 0..<rounds {
+            for k in takenLeft.indices { takenLeft[k] = 0; rivalsLeft[k] = 0 }
+            for k in takenRight.indices { takenRight[k] = 0; rivalsRight[k] = 0 }
+            for (k, pair) in pairs.enumerated() { takenLeft[pair.left] += p[k]; takenRight[pair.right] += p[k] }
+            // How free each record of a pair is of its other pairs: its competing weight elsewhere.
+            @inline(__always) func free(_ taken: Double, _ own: Double) -> Double { min(1, max(0, 1 - (taken - own))) }
+            for (k, pair) in pairs.enumerated() {
+                rivalsRight[pair.right] += odds[k] * free(takenLeft[pair.left], p[k])
+                rivalsLeft[pair.left] += odds[k] * free(takenRight[pair.right], p[k])
+            }
+            for (k, pair) in pairs.enumerated() {
+                let o = odds[k]
+                let others = rivalsRight[pair.right] - o * free(takenLeft[pair.left], p[k])
+                    + rivalsLeft[pair.left] - o * free(takenRight[pair.right], p[k])
+                p[k] = o / (1 + o + max(0, others))
+            }
+        }
+        return pairs.indices.map { MatchPair(left: pairs[$0].left, right: pairs[$0].right, probability: p[$0]) }
     }
 
     /// Greedy one-to-one assignment: best pairs first, each record used once.
@@ -425,8 +467,10 @@ struct TermFrequencies {
             var counts: [UInt64: Int] = [:]
             for set in perSet { for k in set { counts[k, default: 0] += 1 } }
             let total = Double(sets.reduce(0) { $0 + $1.count })
-            leftNames = perSet[0].map { Double(counts[$0]!) / total }
-            rightNames = perSet.count > 1 ? perSet[1].map { Double(counts[$0]!) / total } : leftNames
+            // Each record's own occurrence left out: a name held by just the two records of a pair is as
+            // rare as one person's, not as common as two people's.
+            leftNames = perSet[0].map { Double(counts[$0]! - 1) / total }
+            rightNames = perSet.count > 1 ? perSet[1].map { Double(counts[$0]! - 1) / total } : leftNames
         }
         for (f, column) in l.columns.enumerated() {
             let kind = column.kind

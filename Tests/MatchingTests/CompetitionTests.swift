@@ -1,0 +1,121 @@
+@testable import Matching
+import Testing
+
+/// One-to-one linkage: a record stands for one person, so its candidates compete for it.
+@Suite struct SharingTests {
+    @Test func competitorsShareAProbability() {
+        // Twins (left 0 and 1) against list record 0, both at 0.97; left 2 alone with list record 1;
+        // left 3, found as list record 2, is also a weak candidate for list record 0.
+        let pairs = [MatchPair(left: 0, right: 0, probability: 0.97), MatchPair(left: 1, right: 0, probability: 0.97),
+                     MatchPair(left: 2, right: 1, probability: 0.8), MatchPair(left: 3, right: 2, probability: 0.999999),
+                     MatchPair(left: 3, right: 0, probability: 0.3)]
+        let p = Matcher.share(pairs, left: 4, right: 3).map(\.probability)
+        #expect(abs(p[0] - p[1]) < 1e-12)
+        #expect(p[0] > 0.45 && p[0] < 0.5, "twins: about as likely as not each, \(p[0])")
+        #expect(abs(p[2] - 0.8) < 1e-12, "no competitor: unchanged")
+        #expect(p[3] > 0.9999, "a clear pair stays clear")
+        #expect(p[4] < 0.01, "a record found elsewhere is no longer a candidate")
+    }
+
+    /// The sibling found elsewhere takes nothing from the twins: with it or without it, the same shares.
+    @Test func aRecordTakenElsewhereTakesNothingAway() {
+        let twins = [MatchPair(left: 0, right: 0, probability: 0.9), MatchPair(left: 1, right: 0, probability: 0.6)]
+        let sibling = [MatchPair(left: 2, right: 1, probability: 0.999999), MatchPair(left: 2, right: 0, probability: 0.5)]
+        let alone = Matcher.share(twins, left: 3, right: 2).map(\.probability)
+        let with = Matcher.share(twins + sibling, left: 3, right: 2).map(\.probability)
+        #expect(abs(alone[0] - with[0]) < 1e-4 && abs(alone[1] - with[1]) < 1e-4, "\(alone) \(with)")
+        #expect(alone[0] > alone[1])
+    }
+
+    /// The written pairs are the same records either way; only the probabilities differ. With the shares
+    /// off (`--many-to-many`) a record's namesakes each keep their own probability.
+    @Test func oneToOneSharesAndManyToManyDoesNot() async throws {
+        let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                    FieldSpec(column: "date_of_birth", kind: .date)]
+        let left = Dataset(fields: spec), right = Dataset(fields: spec)
+        // A registry of distinct people, twins among them; a list holding one of the twins.
+        for k in 0..<400 { left.append(id: "L\(k)", values: ["FAMILY\(k % 97)", "GIVEN\(k)", "19\(50 + k % 50)-0\(1 + k % 9)-1\(k % 10)"]) }
+        left.append(id: "T1", values: ["TWIN", "ALEX", "1990-05-05"])
+        left.append(id: "T2", values: ["TWIN", "ALEX", "1990-05-05"])
+        for k in 0..<300 { right.append(id: "R\(k)", values: ["FAMILY\(k % 97)", "GIVEN\(k)", "19\(50 + k % 50)-0\(1 + k % 9)-1\(k % 10)"]) }
+        right.append(id: "RT", values: ["TWIN", "ALEX", "1990-05-05"])
+        var o = MatchOptions()
+        o.uSamplePairs = 20_000
+        o.threshold = 0.01
+        let many = await Matcher.run(left: left, right: right, options: o).pairs
+        o.exclusive = true
+        let shared = await Matcher.run(left: left, right: right, options: o).pairs
+        func twin(_ pairs: [MatchPair]) -> [Double] { pairs.filter { right.ids[$0.right] == "RT" }.map(\.probability) }
+        #expect(twin(many).count == 2 && twin(many).allSatisfy { $0 > 0.9 })
+        #expect(twin(shared).count == 2 && twin(shared).allSatisfy { $0 > 0.4 && $0 < 0.5 }, "\(twin(shared))")
+    }
+}
+
+@Suite struct EveryPairOptionTests {
+    @Test func everyPairLinksTwoFilesWithSharedProbabilities() throws {
+        let a = try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--every-pair", "--threshold", "0.01", "--output", "o.csv"])
+        #expect(a.everyPair)
+        for other in [["--one-to-one"], ["--many-to-many"], ["--bands"]] {
+            #expect(throws: MatchCLI.UsageError.self) {
+                try MatchCLI.parse(["--left", "L.csv", "--right", "R.csv", "--id", "id", "--every-pair", "--output", "o"] + other)
+            }
+        }
+        #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id", "--every-pair", "--output", "o"]) }
+    }
+}
+
+/// Each pair below shares a block under some rule: a slip in one field must not lose it.
+@Suite struct BlockingTests {
+    private func sharesABlock(_ spec: [FieldSpec], _ a: [String], _ b: [String]) -> [String] {
+        let left = Dataset(fields: spec), right = Dataset(fields: spec)
+        left.append(id: "a", values: a)
+        right.append(id: "b", values: b)
+        return Blocking.rules(for: spec).filter { rule in
+            guard let x = rule.key(left, 0), let y = rule.key(right, 0) else { return false }
+            return x == y
+        }.map(\.name)
+    }
+
+    private let person = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                          FieldSpec(column: "sex", kind: .category), FieldSpec(column: "date_of_birth", kind: .date),
+                          FieldSpec(column: "nationality", kind: .category), FieldSpec(column: "passport_number", kind: .id)]
+
+    @Test func aSlipInEveryFieldButOneIsStillCompared() {
+        // The given name's first letter lost (its sound changes) and the day one off.
+        #expect(sharesABlock(person, ["WILSON", "JACK", "F", "1966-02-24", "AUS", "PA3389799"],
+                             ["WILSON", "ACK", "F", "1966-02-25", "AUS", ""]).contains("family_name + date_of_birth month"))
+        // The same date, the sex missing on one side (no key for date + sex + nationality), the family
+        // name's first letter mistyped.
+        #expect(sharesABlock(person, ["KIM", "BOUZIAL MARIA", "M", "1979-12-05", "KOR", "U62385112"],
+                             ["JIM", "BOUZIAL M", "", "1979-12-05", "KOR", "N36444991"]) == ["date_of_birth + a name initial"])
+        // A rare given name as written, the family name mistyped, no date on one side.
+        #expect(sharesABlock(person, ["LIALAO", "MEBE LAORHAINBIA", "M", "", "BGD", "L12370823"],
+                             ["LIALQO", "MEBE LAORHAINBIA", "", "2005-10-01", "BGD", ""]) == ["given_names"])
+        // Two digits of the passport transposed, nothing else alike.
+        #expect(sharesABlock(person, ["TILLEQ", "JACOBIE", "F", "", "AUS", "P4137877"],
+                             ["MOODY", "BLAKE", "M", "", "NZL", "P4137787"]) == ["passport_number characters"])
+        #expect(sharesABlock(person, ["A", "B", "F", "1970-01-02", "AUS", "P1234567"], ["C", "D", "M", "1980-03-04", "NZL", "P7654329"]).isEmpty)
+    }
+
+    @Test func twoAddressPartsTogether() {
+        let spec = [FieldSpec(column: "given_name", kind: .name), FieldSpec(column: "surname", kind: .name),
+                    FieldSpec(column: "street_number", kind: .number), FieldSpec(column: "postcode", kind: .number),
+                    FieldSpec(column: "date_of_birth", kind: .date)]
+        #expect(sharesABlock(spec, ["lachlan", "salt", "37", "3102", ""], ["lachan", "sal t", "37", "3102", "19270329"])
+                == ["street_number + postcode"])
+    }
+}
+
+@Suite struct ShortNameTests {
+    /// LI / LK is the same slip as SMITH / SMYTH; Jaro-Winkler alone puts two-letter names at 0.7.
+    @Test func oneLetterChangedInAShortNameIsAlike() {
+        let c = FieldColumn(kind: .name)
+        for v in ["LI", "LK", "OH", "OK", "LI", "OH", "WANG"] { c.append(v) }
+        let view = ColumnView(c, count: 7)
+        #expect(Compare.level(view, 0, view, 1) == 1)
+        #expect(Compare.level(view, 2, view, 3) == 1)
+        #expect(Compare.level(view, 0, view, 4) == 4)
+        #expect(Compare.level(view, 0, view, 5) == 0)
+        #expect(Compare.level(view, 0, view, 6) == 0)
+    }
+}
