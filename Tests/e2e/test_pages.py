@@ -264,7 +264,7 @@ def press(driver, by, selector, *keys):
 def test_the_staff_header_is_one_line_on_a_phone_and_its_menu_works_by_keyboard(browser, server):
     """At 360 px the header is one line, the brand and a "Menu" button (it took some 200 px); the menu opens by keyboard,
     the focus goes on into it and is seen, every control in it is a finger's size, Esc closes it, and its links and
-    groups work. At 1280 px the navigation stands in the header as before, without the button."""
+    groups work. At 800 px too the header is one line; at 1280 px the navigation stands in the header as before, without the button."""
     browser.set_window_size(360, 800)
     try:
         login(browser, server, "supervisor@demo.sinergi.id")
@@ -293,6 +293,11 @@ def test_the_staff_header_is_one_line_on_a_phone_and_its_menu_works_by_keyboard(
         link.click()
         WebDriverWait(browser, 10).until(lambda d: urlparse(d.current_url).path == "/sponsors")
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        # A tablet (800 px): the supervisor's navigation wrapped to three lines there (187 px); it is behind the button too.
+        browser.set_window_size(800, 1000)
+        browser.get(server + "/foreigners")
+        assert browser.find_element(By.CSS_SELECTOR, "button.menu-toggle").is_displayed()
+        assert browser.execute_script("return document.querySelector('header.top').getBoundingClientRect().height") <= 64
         browser.set_window_size(1280, 900)
         browser.get(server + "/foreigners")
         assert not browser.find_element(By.CSS_SELECTOR, "button.menu-toggle").is_displayed()

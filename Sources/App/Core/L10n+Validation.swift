@@ -18,7 +18,7 @@ extension L10n {
         "v.dayWithinYear": ("{field}: tulis tanggal dalam satu tahun dari hari ini.", "{field} must be a date (YYYY-MM-DD) within a year of today."),
         "v.dayOrder": ("{field} tidak boleh sebelum {1}.", "{field} must not be before {1}."),
         "v.month": ("{field}: tulis bulan, mis. 2026-12.", "{field} must be a month written YYYY-MM, e.g. 2026-12."),
-        "v.moment": ("{field}: isi tanggal dan jam, mis. 2 Des 2026 18.30.", "{field} must be a date and time: local time YYYY-MM-DDTHH:MM, or ISO 8601 with a zone."),
+        "v.moment": ("{field}: isi tanggal dan jam, mis. 2 Des 2026 18.30.", "{field}: enter a date and time, e.g. 2 Dec 2026 18:30 (sent by a program: 2026-12-02T18:30, local time, or with a time zone)."),
         "v.time": ("{field}: tulis jam antara 00.00 dan 23.59, mis. 09.30.", "{field} must be a time written HH:MM (00:00–23:59)."),
         "v.notFuture": ("{field} tidak boleh di masa depan.", "{field} must not be in the future."),
         "v.notPast": ("{field} tidak boleh di masa lalu.", "{field} must not be in the past."),

@@ -249,8 +249,11 @@ enum StaticAssets {
       td a, dd a { display:inline-block; padding:.3rem 0; }
       .brand small { display:none; }
       .pager { flex-wrap:wrap; }
-      /* One line of header: the brand and a "Menu" button opening the navigation and account over the page (a
-         popover). Browsers without popovers keep the wrapped header above. */
+    }
+    @media (max-width: 900px) {
+      /* One line of header on phones and tablets (where the supervisor's navigation wrapped to three lines): the
+         brand and a "Menu" button opening the navigation and account over the page (a popover). Browsers without
+         popovers keep the wrapped header. */
       @supports selector(:popover-open) {
         header.top { flex-wrap:nowrap; min-height:3.5rem; padding:.3rem .6rem .3rem 1rem; }
         .menu-toggle { display:inline-flex; align-items:center; gap:.4rem; margin-left:auto; min-height:44px; min-width:44px; padding:0 .9rem;
