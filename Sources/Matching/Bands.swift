@@ -22,8 +22,10 @@ public struct ReconciliationBands: Sendable, Equatable {
         return p >= acceptAt && namesOrDocumentAgree ? .matched : .review
     }
 
+    /// A contested pair (several people fit the row about equally: `MatchOptions.keepContested`) waits for a person.
     public func state(_ pair: MatchPair, left: Dataset, right: Dataset) -> State {
-        state(probability: pair.probability, namesOrDocumentAgree: namesOrDocumentAgree(left: left, pair.left, right: right, pair.right))
+        if pair.contested { return .review }
+        return state(probability: pair.probability, namesOrDocumentAgree: namesOrDocumentAgree(left: left, pair.left, right: right, pair.right))
     }
 
     /// Whether a document number agrees exactly, or every name field is alike: present on both sides

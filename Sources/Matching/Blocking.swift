@@ -121,8 +121,10 @@ enum Blocking {
                 })
             }
         }
-        for (n, g) in others.enumerated() {
-            for h in others[(n + 1)...] {
+        // At most the first five such fields (ten pairs): the rule count stays well under the 64 that training follows.
+        let parts = Array(others.prefix(5))
+        for (n, g) in parts.enumerated() {
+            for h in parts[(n + 1)...] {
                 // Two address parts together (street number and postcode; employer and street): survives
                 // every name misspelt or reordered when the date is missing or impossible.
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in

@@ -263,11 +263,16 @@ enum Compare {
         if s >= 0.75 { return 1 }
         // Short names (LI / LK, OH / OK): one letter changed leaves Jaro-Winkler at 0.7, below the bound
         // above, though it is the same slip as in a long name.
-        if x.count <= 3 && y.count <= 3 && Similarity.editDistance(x, y, transpositions: true, limit: 1) <= 1 { return 1 }
+        // Latin letters only: one byte apart in another script is another character (李 / 杜), and two different
+        // initials (J / K) are not one name.
+        if (2...3).contains(x.count) && (2...3).contains(y.count) && isLatin(x) && isLatin(y)
+            && Similarity.editDistance(x, y, transpositions: true, limit: 1) <= 1 { return 1 }
         // An initial against the full name ("J" / "JOHN") is weak evidence, not disagreement.
         if (x.count == 1 || y.count == 1), x.first == y.first { return 1 }
         return 0
     }
+
+    @inline(__always) static func isLatin(_ a: Bytes) -> Bool { a.allSatisfy { $0 >= 0x41 && $0 <= 0x5A } }
 
     /// `XIAO MING` and `XIAOMING`: the same letters, split differently. Compares bytes, allocates nothing.
     static func equalIgnoringSpaces(_ a: Bytes, _ b: Bytes) -> Bool {

@@ -43,8 +43,8 @@ public enum MatchCLI {
       its records' competitors (twins at 0.97 each against one record become 0.49 each); --every-pair writes
       every pair above P with those shared probabilities. --truth scores the output against known pairs.
       --bands links as the product's reconciliation of an agency list does (the list is R.csv): one-to-one,
-      pairs from p 0.20 up, with a fourth column state: matched (p ≥ 0.90 and names or document agree) or
-      review; with --truth it also scores the automatic matches and counts the review queue.
+      pairs from p 0.20 up (and a row several records fit about equally, whatever its share), with a fourth
+      column state: matched (p ≥ 0.90 and names or document agree) or review; with --truth it also scores the automatic matches and counts the review queue.
     """
 
     public static func parse(_ argv: [String]) throws -> Arguments {
@@ -137,11 +137,12 @@ public enum MatchCLI {
         let bands = ReconciliationBands()
         options.oneToOne = args.bands || oneToOne(args, left: left, right: right)
         options.exclusive = args.everyPair
+        options.keepContested = args.bands
         options.threshold = args.bands ? bands.reviewAt : args.threshold ?? 0.5
         options.maxPairsPerBlock = args.maxBlockPairs
-        say(options.oneToOne ? "one-to-one" : "many-to-many")
+        say(options.oneToOne ? "one-to-one" : args.everyPair ? "every pair, probabilities as in one-to-one" : "many-to-many")
         var result = await Matcher.run(left: left, right: right, options: options, progress: say)
-        if args.threshold == nil && !options.oneToOne && !args.bands {
+        if args.threshold == nil && !options.oneToOne && !args.bands && !args.everyPair {
             let t = defaultThreshold(result.pairs.map(\.probability))
             result.pairs.removeAll { $0.probability < t }
             say(String(format: "threshold %.4f (expected precision ≥ %.2f)", t, targetPrecision))

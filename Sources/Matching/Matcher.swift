@@ -10,6 +10,10 @@ public struct MatchOptions: Sendable {
     /// are shared out among competing pairs (`share`). Implied by `oneToOne`; set alone, every pair above
     /// the threshold is still reported (to measure calibration over all candidates).
     public var exclusive = false
+    /// With shared probabilities: a pair at or above the threshold before sharing and below it after (a list row
+    /// that fits five registry people at 0.8 each gets 0.19 each) is kept, marked `contested`. The reconciliation
+    /// sends such a row to review rather than reporting it unmatched.
+    public var keepContested = false
     /// Blocks that would produce more pairs than this are skipped for that rule (other rules still apply).
     public var maxPairsPerBlock = 2_000
     /// Random pairs drawn to start the non-match (u) estimates.
@@ -27,6 +31,13 @@ public struct MatchPair: Sendable, Equatable {
     public var left: Int
     public var right: Int
     public var probability: Double
+    /// Below the threshold only because its records' rivals fit as well (`MatchOptions.keepContested`): several
+    /// people fit, and a person should choose.
+    public var contested = false
+
+    public init(left: Int, right: Int, probability: Double, contested: Bool = false) {
+        self.left = left; self.right = right; self.probability = probability; self.contested = contested
+    }
 }
 
 public struct MatchResult: Sendable {
@@ -128,7 +139,7 @@ public enum Matcher {
         let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
         let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
-        let distinct = Array(Set(profile.keys.map { UInt32($0 >> 32) }))
+        let distinct = Array(Set(profile.keys.map(\.code)))
 
         // 5. Score and select. Exact agreement on a common value (ZHANG WEI, 1980-01-01) is weaker evidence
         // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
@@ -201,8 +212,14 @@ public enum Matcher {
             return out
         }.flatMap { $0 }
         if exclusive {
-            pairs = share(pairs, left: left.count, right: rightData.count)
-            pairs.removeAll { $0.probability < options.threshold }
+            let alone = pairs
+            pairs = zip(alone, share(alone, left: left.count, right: rightData.count)).compactMap { raw, shared in
+                if shared.probability >= options.threshold { return shared }
+                guard options.keepContested, raw.probability >= options.threshold else { return nil }
+                var kept = shared
+                kept.contested = true
+                return kept
+            }
         }
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
         if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
@@ -224,14 +241,14 @@ public enum Matcher {
     /// EM over candidates with random-pair u overestimates how many matches there are when candidates
     /// are mostly namesakes (they agree on names far more often than random pairs do): the estimate is
     /// capped at one match per record of the smaller side.
-    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [UInt64: Double], initialU: [[Double]], randomPairs: Double, maxMatches: Double, options: MatchOptions) -> FellegiSunterModel {
+    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [PatternKey: Double], initialU: [[Double]], randomPairs: Double, maxMatches: Double, options: MatchOptions) -> FellegiSunterModel {
         let n = fields.count
         var perRule = [[UInt32: Double]](repeating: [:], count: rules.count)
         var all: [UInt32: Double] = [:]
         for (key, count) in profile {
-            let c = UInt32(key >> 32)
+            let c = key.code
             all[c, default: 0] += count
-            var mask = UInt32(key & 0xFFFF_FFFF)
+            var mask = key.rules
             while mask != 0 {
                 perRule[mask.trailingZeroBitCount][c, default: 0] += count
                 mask &= mask - 1
@@ -341,26 +358,26 @@ public enum Matcher {
         return out
     }
 
-    static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: [UInt32], profile: [UInt64: Double]) {
+    static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: [UInt32], profile: [PatternKey: Double]) {
         let chunks = max(1, min(options.concurrency * 4, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
         let parts = await Parallel.map(chunks, width: options.concurrency) { c in
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
             var out = [UInt32](repeating: 0, count: hi - lo)
-            var profile: [UInt64: Double] = [:]
+            var profile: [PatternKey: Double] = [:]
             ColumnView.withRaw(left.views) { lv in
                 ColumnView.withRaw(right.views) { rv in
                     for k in lo..<hi {
                         let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
                         let code = Pattern.encode(lv, i, rv, j)
                         out[k - lo] = code
-                        if let keys { profile[UInt64(code) << 32 | UInt64(keys.rulesShared(i, j)), default: 0] += 1 }
+                        if let keys { profile[PatternKey(code: code, rules: keys.rulesShared(i, j)), default: 0] += 1 }
                     }
                 }
             }
             return (out, profile)
         }
-        var profile: [UInt64: Double] = [:]
+        var profile: [PatternKey: Double] = [:]
         for p in parts { profile.merge(p.1, uniquingKeysWith: +) }
         return (parts.flatMap(\.0), profile)
     }
@@ -516,18 +533,25 @@ struct TermFrequencies {
     }
 }
 
+/// An agreement pattern and the blocking rules whose blocks held the pair: training counts a pair under each.
+struct PatternKey: Hashable, Sendable {
+    let code: UInt32
+    let rules: UInt64
+}
+
 /// Blocking keys of both sides, and which records' blocks each rule used.
 struct KeyTables: Sendable {
     let left: [[UInt64]]
     let right: [[UInt64]]
     let used: [[Bool]]
 
-    /// Bit r set when the pair shares rule r's key in a block that rule used.
-    func rulesShared(_ i: Int, _ j: Int) -> UInt32 {
-        var mask: UInt32 = 0
-        for e in left.indices where e < 32 {
+    /// Bit r set when the pair shares rule r's key in a block that rule used (the first 64 rules; `Blocking.rules`
+    /// makes fewer).
+    func rulesShared(_ i: Int, _ j: Int) -> UInt64 {
+        var mask: UInt64 = 0
+        for e in left.indices where e < 64 {
             let key = left[e][i]
-            if key != 0 && key == right[e][j] && used[e][i] { mask |= 1 << UInt32(e) }
+            if key != 0 && key == right[e][j] && used[e][i] { mask |= 1 << UInt64(e) }
         }
         return mask
     }

@@ -85,6 +85,7 @@ enum Reconciler {
         var options = MatchOptions()
         options.threshold = bands.reviewAt
         options.oneToOne = true
+        options.keepContested = true    // a row several people fit goes to review, not to "unmatched"
         // A background job: leave one core to the pages (on two cores, Swift's cooperative pool has two threads).
         options.concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
