@@ -137,6 +137,15 @@ import VaporTesting
             #expect(notYet.items.contains { $0.id == item.id } && notYet.items.allSatisfy { $0.status == "notYetValid" })
             let valid = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=valid&q=DATANG", headers: get))
             #expect(!valid.items.contains { $0.id == item.id })
+            // A short permit that starts later and ends within the expiring window is not "expiring" either.
+            let short = body.replacingOccurrences(of: "PA5550001", with: "PA5550002").replacingOccurrences(of: "2C21NEXT0001", with: "2C21NEXT0002")
+                .replacingOccurrences(of: "\"startOn\": \"2027-01-12\", \"endOn\": \"2028-01-11\"", with: "\"startOn\": \"2026-12-10\", \"endOn\": \"2026-12-25\"")
+            let soon = try decode(Detail.self, try await app.testing().sendRequest(.POST, "/api/v1/foreigners", headers: h, body: ByteBuffer(string: short))).foreigner
+            #expect(soon.status == "notYetValid" && soon.permitStart == "2026-12-10")
+            let expiring = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=expiring&q=DATANG", headers: get))
+            #expect(!expiring.items.contains { $0.id == soon.id })
+            let waiting = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=notYetValid&q=DATANG", headers: get))
+            #expect(Set(waiting.items.map(\.id)) == [item.id, soon.id])
             let looked = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=PA5550001&purpose=fieldCheck", headers: get))
             #expect(looked.items.map(\.status) == ["notYetValid"] && looked.items.first?.permitStart == "2027-01-12")
 

@@ -61,8 +61,8 @@ struct ForeignerSearch: Sendable {
             query.filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
             switch status {
             case "overstayed": query.filter(\.$permitEnd < today)
-            case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon)
-            // Valid: begun (a start after today is not valid yet) and ending after the expiring window.
+            // Expiring and valid: begun (a start after today is not valid yet), ending within the window or after it.
+            case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon).group(.or) { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
             case "valid": query.filter(\.$permitEnd > soon).group(.or) { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
             case "notYetValid": query.filter(\.$permitStart > today)
             default: query.filter(\.$permitEnd == nil)
