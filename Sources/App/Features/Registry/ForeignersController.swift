@@ -57,13 +57,14 @@ struct ForeignerSearch: Sendable {
         if let category { query.filter(\.$permitCategory == category) }
         if let status {
             let soon = Day.adding(PermitState.expiringWindowDays, to: today) ?? today
+            let begun: (QueryBuilder<Foreigner>) -> Void = { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
             if status == "departed" { return query.filter(\.$departedFlag == true) }
             query.filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
             switch status {
             case "overstayed": query.filter(\.$permitEnd < today)
             // Expiring and valid: begun (a start after today is not valid yet), ending within the window or after it.
-            case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon).group(.or) { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
-            case "valid": query.filter(\.$permitEnd > soon).group(.or) { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
+            case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon).group(.or, begun)
+            case "valid": query.filter(\.$permitEnd > soon).group(.or, begun)
             case "notYetValid": query.filter(\.$permitStart > today)
             default: query.filter(\.$permitEnd == nil)
             }
