@@ -38,8 +38,9 @@ public struct AppConfig: Sendable {
     /// Whether `sinergi serve` runs Swift's tasks on its HTTP event loops (SINERGI_EVENT_LOOP_TASKS, default on; see
     /// `ComputeExecutor`); off, they run on Swift's own thread pool.
     public var eventLoopTasks: Bool = true
-    /// Whether short SQLite reads (a token's principal, a passport look-up, a record by id) run on the asking thread
-    /// through statements prepared once (SINERGI_INLINE_READS, default on; see `InlineSQLite`); off, through SQLiteNIO.
+    /// Whether short reads (a token's principal, a passport look-up, a record by id) run through statements prepared
+    /// once (SINERGI_INLINE_READS, default on): on SQLite on the asking thread (`InlineSQLite`), on PostgreSQL once per
+    /// connection (`PreparedPostgres`); off, through SQLiteNIO or unnamed statements.
     public var inlineReads: Bool = true
     /// Whether the audit group commit writes through its own connection and thread (`InlineSQLite.AuditWriter`);
     /// `SINERGI_INLINE_READS=reads` keeps the reads inline and the commit on SQLiteNIO, to measure the two apart.

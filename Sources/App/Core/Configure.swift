@@ -67,6 +67,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        app.preparedReads = config.inlineReads
     }
     app.migrations.add(Migrations.all(app.config))
     try await tuneSQLite(app)

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+import PostgresKit
 import SQLiteKit
 import SQLKit
 import VaporCSQLite
@@ -271,9 +272,11 @@ struct InlineRow: SQLRow {
 }
 
 extension Request {
-    /// Where a short read goes: inline on SQLite (`InlineSQLite`), else the request's database.
+    /// Where a short read goes: inline on SQLite (`InlineSQLite`), prepared once per connection on PostgreSQL
+    /// (`PreparedPostgres`), else the request's database.
     var quickReads: any SQLDatabase {
         if let pool = application.inlineReads { return InlineSQLite(pool: pool, logger: logger, eventLoop: eventLoop) }
+        if application.preparedReads, let pg = db as? any SQLDatabase & PostgresDatabase { return PreparedPostgres(database: pg, connections: pg) }
         return db as! any SQLDatabase
     }
 }
