@@ -1,5 +1,8 @@
 /// String comparators on byte strings (names and ids are folded to ASCII before they get here).
-/// All are allocation-free for inputs up to 64 bytes, which covers real names and document numbers.
+/// All are allocation-free for ASCII inputs up to 64 bytes, which covers real names and document numbers. Text in
+/// another script (a Han or Cyrillic name kept as written) is compared by its Unicode scalars, not its bytes: two
+/// Han characters share two of their three UTF-8 bytes (李 E6 9D 8E, 杜 E6 9D 9C), which as bytes made 李 and 杜
+/// 0.82 alike.
 public enum Similarity {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -10,7 +13,13 @@ public enum Similarity {
     }
 
     public static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
-        let j = jaro(a, b)
+        if !isASCII(a) || !isASCII(b) { return scalars(a, b) { winkler(jaroGeneral($0, $1), $0, $1) } }
+        return winkler(jaroASCII(a, b), a, b)
+    }
+
+    /// Jaro-Winkler's bonus for a common beginning of up to four characters.
+    @inline(__always)
+    static func winkler<T: Equatable>(_ j: Double, _ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Double {
         guard j > 0.7 else { return j }
         var prefix = 0
         let limit = min(4, a.count, b.count)
@@ -19,15 +28,40 @@ public enum Similarity {
     }
 
     public static func jaro(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+        if !isASCII(a) || !isASCII(b) { return scalars(a, b) { jaroGeneral($0, $1) } }
+        return jaroASCII(a, b)
+    }
+
+    @inline(__always)
+    static func jaroASCII(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         let la = a.count, lb = b.count
         if la == 0 && lb == 0 { return 1 }
         if la == 0 || lb == 0 { return 0 }
         if la == lb && memcmpEqual(a, b) { return 1 }
         // The shorter string drives the search; flags live in 64-bit masks when both fit.
         if la <= 64 && lb <= 64 {
-            return jaroMasked(a, b)
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0) }
         }
         return jaroGeneral(a, b)
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time (it runs before every comparison of two names).
+    @inline(__always)
+    static func isASCII(_ a: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = a.baseAddress else { return true }
+        let n = a.count
+        var i = 0, words: UInt64 = 0, tail: UInt8 = 0
+        while i + 8 <= n { words |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self); i += 8 }
+        while i < n { tail |= base[i]; i += 1 }
+        return words & 0x8080_8080_8080_8080 == 0 && tail < 0x80
+    }
+
+    /// `body` on the Unicode scalars of two UTF-8 texts (bytes that are not UTF-8 count as U+FFFD).
+    static func scalars<R>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
+                           _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) -> R) -> R {
+        let x = String(decoding: a, as: UTF8.self).unicodeScalars.map(\.value)
+        let y = String(decoding: b, as: UTF8.self).unicodeScalars.map(\.value)
+        return x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in body(x, y) } }
     }
 
     @inline(__always)
@@ -36,19 +70,9 @@ public enum Similarity {
         return true
     }
 
-    /// Bit-parallel matching for strings of at most 64 bytes: a table maps each byte to the positions
-    /// where it occurs in `b`, so finding the first free match inside the window is a few bit operations
-    /// instead of a scan.
-    static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
-        var high: UInt8 = 0
-        for c in a { high |= c }
-        for c in b { high |= c }
-        // Folded names and numbers are ASCII: a table of 128 entries (1 KiB) is on the stack, where one of
-        // 256 was allocated on the heap and freed again for every pair (a tenth of comparing's time).
-        if high < 0x80 { return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0) } }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 256) { jaroMasked(a, b, table: $0) }
-    }
-
+    /// Bit-parallel matching for ASCII strings of at most 64 bytes: a table (128 entries, on the stack) maps each byte
+    /// to the positions where it occurs in `b`, so finding the first free match inside the window is a few bit
+    /// operations instead of a scan.
     @inline(__always)
     static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, table: UnsafeMutableBufferPointer<UInt64>) -> Double {
         let la = a.count, lb = b.count
@@ -84,15 +108,18 @@ public enum Similarity {
         return (m / Double(la) + m / Double(lb) + (m - Double(transpositions / 2)) / m) / 3
     }
 
-    static func jaroGeneral(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
+    static func jaroGeneral<T: Equatable>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Double {
+        let la = a.count, lb = b.count
+        if la == 0 && lb == 0 { return 1 }
+        if la == 0 || lb == 0 { return 0 }
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
             flags.initialize(repeating: false)
             return jaroGeneral(a, b, flagA: UnsafeMutableBufferPointer(rebasing: flags[..<a.count]), flagB: UnsafeMutableBufferPointer(rebasing: flags[a.count...]))
         }
     }
 
     @inline(__always)
-    static func jaroGeneral(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, flagA: UnsafeMutableBufferPointer<Bool>, flagB: UnsafeMutableBufferPointer<Bool>) -> Double {
+    static func jaroGeneral<T: Equatable>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>, flagA: UnsafeMutableBufferPointer<Bool>, flagB: UnsafeMutableBufferPointer<Bool>) -> Double {
         let la = a.count, lb = b.count
         let window = max(0, max(la, lb) / 2 - 1)
         var matches = 0
@@ -125,14 +152,21 @@ public enum Similarity {
         editDistance(a, b, transpositions: true, limit: Int.max / 2)
     }
 
-    /// Edit distance of two strings' UTF-8 bytes, capped: returns `limit + 1` once it must exceed `limit`.
+    /// Edit distance of two strings' characters (Unicode scalars), capped: returns `limit + 1` once it must exceed `limit`.
     public static func editDistance(_ a: String, _ b: String, transpositions: Bool, limit: Int) -> Int {
         var a = a, b = b
         return a.withUTF8 { x in b.withUTF8 { y in editDistance(x, y, transpositions: transpositions, limit: limit) } }
     }
 
-    /// `editDistance` on bytes in place, with rows on the stack, so it allocates nothing.
+    /// `editDistance` on bytes in place, with rows on the stack, so it allocates nothing; by scalars when either is not
+    /// ASCII (one Han character is three bytes, and would count up to three edits).
     static func editDistance(_ x: Bytes, _ y: Bytes, transpositions: Bool, limit: Int) -> Int {
+        if !isASCII(x) || !isASCII(y) { return scalars(x, y) { editDistanceOf($0, $1, transpositions: transpositions, limit: limit) } }
+        return editDistanceOf(x, y, transpositions: transpositions, limit: limit)
+    }
+
+    @inline(__always)
+    static func editDistanceOf<T: Equatable>(_ x: UnsafeBufferPointer<T>, _ y: UnsafeBufferPointer<T>, transpositions: Bool, limit: Int) -> Int {
         let n = x.count, m = y.count
         if abs(n - m) > limit { return limit + 1 }
         if n == 0 || m == 0 { return max(n, m) }
