@@ -224,6 +224,22 @@ import VaporTesting
             #expect(PermitState(end: renewed.permitEnd, start: renewed.permitStart, today: app.today) == .valid(daysLeft: 763))
             let lars = try #require(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-2").first())
             #expect(lars.permitEnd == "2027-03-01" && lars.permitStart == "2027-02-01")
+            // The stay before the gap is kept too (it ended before today: not valid yet); a renewal runs it on to a
+            // day after today, and the next batch writes only that: Lars holds a permit until it ends.
+            #expect(lars.permitPriorStart == "2026-09-01" && lars.permitPriorEnd == "2026-10-30" && renewed.permitPriorEnd == nil)
+            #expect(PermitState(end: lars.permitEnd, start: lars.permitStart, priorStart: lars.permitPriorStart, priorEnd: lars.permitPriorEnd,
+                                today: app.today) == .notYetValid(from: "2027-02-01"))
+            _ = try await Self.apply(app, try Self.batch([
+                "permits": """
+                    person_ref,number,type,category,start_on,end_on,status,sponsor_ref,office_code
+                    P-2,2C11FEED0005,C2,ITK,2026-10-31,2026-12-31,active,,SBY
+                    """,
+            ]))
+            let extended = try #require(try await Foreigner.find(lars.id, on: app.db))
+            #expect(extended.permitEnd == "2027-03-01" && extended.permitStart == "2027-02-01")
+            #expect(extended.permitPriorStart == "2026-09-01" && extended.permitPriorEnd == "2026-12-31")
+            #expect(PermitState(end: extended.permitEnd, start: extended.permitStart, priorStart: extended.permitPriorStart, priorEnd: extended.permitPriorEnd,
+                                today: app.today) == .valid(daysLeft: 31))
         }
     }
 

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -170,6 +171,172 @@ import VaporTesting
             try await b.login("officer@demo.sinergi.id")     // six weeks later the old session has ended
             let then = try await b.get("/foreigners/\(item.id)?purpose=supervision").body.string
             #expect(then.contains("<span class=\"badge valid\">Valid · 364 days left</span>") && !then.contains("notYetValid"))
+        }
+    }
+
+    /// People in Mojokerto whose permits lie around today (2026-11-30), made through the API and, for further permits,
+    /// as the registry holds them (the summary written by `ForeignerSummary.refresh`): name → id.
+    static func gapRegistry(_ app: Application) async throws -> [String: UUID] {
+        var h = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
+        h.contentType = .json
+        struct Created: Decodable { struct F: Decodable { var id: UUID }; var foreigner: F }
+        let people: [(name: String, permits: [(String, String)], departed: Bool)] = [
+            ("CELAHSATU", [("2026-03-01", "2026-12-20"), ("2027-01-15", "2028-01-14")], false),   // held now, 20 days left; the next after a gap
+            ("CELAHDUA", [("2026-01-01", "2027-06-30"), ("2027-08-01", "2028-07-31")], false),    // held now, 212 days left
+            ("CELAHTIGA", [("2026-06-01", "2026-11-20"), ("2026-12-15", "2027-12-14")], false),   // in the gap
+            ("NANTISAJA", [("2026-12-05", "2026-12-25")], false),                                  // not begun, ends within 30 days
+            ("PERGISAJA", [("2026-01-01", "2026-12-10")], true),                                   // departed, ends within 30 days
+            ("PERGILAMA", [("2026-01-01", "2026-11-01")], true),                                   // departed after the end
+            ("BIASASAJA", [("2026-01-01", "2026-12-24")], false),                                  // expiring
+        ]
+        var ids: [String: UUID] = [:]
+        for (n, p) in people.enumerated() {
+            let body = """
+                {"familyName": "\(p.name)", "givenNames": "Uji", "sex": "M", "dateOfBirth": "1980-05-06", "nationality": "NZL",
+                 "passport": {"number": "PG777000\(n)", "expiresOn": "2033-01-01"},
+                 "address": {"line": "Jl. Celah \(n)", "villageCode": "35.16.05.2010", "validFrom": "2026-01-01"},
+                 "permit": {"number": "2C21GAP\(n)00", "type": "E23", "startOn": "\(p.permits[0].0)", "endOn": "\(p.permits[0].1)"},
+                 "reason": "Uji celah izin"}
+                """
+            let created = try await app.testing().sendRequest(.POST, "/api/v1/foreigners", headers: h, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(p.name)")
+            let id = try decode(Created.self, created).foreigner.id
+            for (i, permit) in p.permits.dropFirst().enumerated() {
+                let sp = StayPermit()
+                sp.$foreigner.id = id; sp.$type.id = "E23"; sp.number = "2C21GAP\(n)0\(i + 1)"; sp.startOn = permit.0; sp.endOn = permit.1
+                sp.status = PermitStatus.active.rawValue
+                try await sp.save(on: app.db)
+            }
+            try await ForeignerSummary.refresh(id, on: app.db)
+            if p.departed { try await (app.db as! any SQLDatabase).raw("UPDATE foreigners SET departed = \(bind: true) WHERE id = \(bind: id)").run() }
+            ids[p.name] = id
+        }
+        return ids
+    }
+
+    /// Someone holding a permit today whose next permit begins after a gap is valid (or expiring) by the permit held:
+    /// in the API, the lists and their filters, the record; in the gap they are not valid yet. The dashboard's
+    /// "expiring" and "overstayed" are the lists' filters: a permit not begun and a departed person are in neither.
+    @Test func aPermitHeldBeforeAGapCountsUntilItEnds() async throws {
+        try await withTestApp { app in
+            let ids = try await Self.gapRegistry(app)
+            let get = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
+            struct Item: Decodable {
+                var id: UUID; var status: String; var permitEnd: String?; var permitStart: String?; var permitPriorStart: String?; var permitPriorEnd: String?
+                var daysLeft: Int?
+            }
+            struct Detail: Decodable { var foreigner: Item }
+            struct Page: Decodable { var items: [Item]; var total: Int }
+            func read(_ name: String) async throws -> Item {
+                try decode(Detail.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(ids[name]!)?purpose=supervision", headers: get)).foreigner
+            }
+            func list(_ query: String) async throws -> Page {
+                try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?\(query)", headers: get))
+            }
+            let one = try await read("CELAHSATU")
+            #expect(one.status == "expiring" && one.daysLeft == 20)
+            #expect(one.permitEnd == "2028-01-14" && one.permitStart == "2027-01-15" && one.permitPriorStart == "2026-03-01" && one.permitPriorEnd == "2026-12-20")
+            let two = try await read("CELAHDUA")
+            #expect(two.status == "valid" && two.daysLeft == 212 && two.permitPriorEnd == "2027-06-30")
+            let three = try await read("CELAHTIGA")
+            #expect(three.status == "notYetValid" && three.daysLeft == nil && three.permitStart == "2026-12-15" && three.permitPriorEnd == "2026-11-20")
+            let plain = try await read("BIASASAJA")
+            #expect(plain.status == "expiring" && plain.permitPriorStart == nil && plain.permitPriorEnd == nil)
+            // The list items say the same, and each filter holds exactly the people of its status.
+            for (status, names) in [("expiring", ["CELAHSATU", "BIASASAJA"]), ("valid", ["CELAHDUA"]), ("notYetValid", ["CELAHTIGA", "NANTISAJA"]),
+                                    ("departed", ["PERGISAJA", "PERGILAMA"]), ("overstayed", [])] {
+                let page = try await list("status=\(status)&q=UJI&per=100")
+                #expect(Set(page.items.map(\.id)) == Set(names.map { ids[$0]! }), "\(status)")
+                #expect(page.items.allSatisfy { $0.status == status }, "\(status)")
+            }
+            // The dashboard's figures are the lists' totals.
+            struct Counts: Decodable { var expiringIn30Days: Int; var overstayed: Int }
+            let counts = try decode(Counts.self, try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: get))
+            #expect(counts.expiringIn30Days == (try await list("status=expiring&per=1")).total)
+            #expect(counts.overstayed == (try await list("status=overstayed&per=1")).total)
+
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let record = try await b.get("/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision").body.string
+            #expect(record.contains("<h1>UJI CELAHSATU <span class=\"badge expiring\">Segera berakhir · 20 hari lagi</span></h1>"))
+            #expect(record.contains("<p id=\"next-permit\">Izin berikutnya berlaku mulai 15 Jan 2027</p>"))
+            let gap = try await b.get("/foreigners/\(ids["CELAHTIGA"]!)?purpose=supervision").body.string
+            #expect(gap.contains("<span class=\"badge notYetValid\">Belum berlaku (mulai 15 Des 2026)</span>") && !gap.contains("next-permit"))
+            #expect(try await b.get("/foreigners?status=valid&q=celahdua").body.string.contains("<span class=\"badge valid\">Berlaku · 212 hari lagi</span>"))
+            b.cookies["lang"] = "en"
+            #expect(try await b.get("/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision").body.string.contains("The next permit is valid from 15 Jan 2027"))
+
+            // Three weeks on, the permit held has ended and the next has not begun: not valid yet, until it does.
+            app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(21 * 86_400) })
+            #expect(app.today == "2026-12-21")
+            let later = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
+            let then = try decode(Detail.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision", headers: later)).foreigner
+            #expect(then.status == "notYetValid")
+            let waiting = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=notYetValid&q=CELAHSATU", headers: later))
+            #expect(waiting.items.map(\.id) == [ids["CELAHSATU"]!])
+        }
+    }
+
+    /// The status filters (`PermitState.sqlCondition`) hold exactly the rows `PermitState` gives each status, and the
+    /// dashboard's counts are their sizes, on every day around the permits' first and last days, on the whole seeded
+    /// registry and the people above; the counts are read from the covering index alone.
+    @Test func theStatusFiltersAgreeWithTheStatusOnEveryDay() async throws {
+        try await withTestApp { app in
+            let ids = try await Self.gapRegistry(app)
+            let sql = app.db as! any SQLDatabase
+            struct Row: Decodable {
+                var id: UUID; var permit_end: String?; var permit_start: String?; var permit_prior_start: String?; var permit_prior_end: String?; var departed: Bool?
+            }
+            struct ID: Decodable { var id: UUID }
+            let rows = try await sql.raw("SELECT id, permit_end, permit_start, permit_prior_start, permit_prior_end, departed FROM foreigners").all(decoding: Row.self)
+            var days: Set<String> = [app.today]
+            for r in rows where Set(ids.values).contains(r.id) {
+                for d in [r.permit_start, r.permit_end, r.permit_prior_start, r.permit_prior_end].compactMap({ $0 }) {
+                    for delta in [-31, -30, -1, 0, 1] { days.insert(Day.adding(delta, to: d)!) }
+                }
+            }
+            for day in days.sorted() {
+                var expected: [String: Set<UUID>] = [:]
+                for r in rows {
+                    let state = PermitState(end: r.permit_end, start: r.permit_start, priorStart: r.permit_prior_start, priorEnd: r.permit_prior_end,
+                                            today: day, departed: r.departed ?? false)
+                    expected[state.code, default: []].insert(r.id)
+                }
+                for code in ForeignerSearch.statuses {
+                    let got = try await sql.raw("SELECT id FROM foreigners WHERE \(PermitState.sqlCondition(code, today: day))").all(decoding: ID.self)
+                    #expect(Set(got.map(\.id)) == expected[code, default: []], "\(code) on \(day)")
+                }
+                let counts = try await ForeignerCounts.load(.all, today: day, on: app.db)
+                #expect(counts.expiringIn30Days == expected["expiring", default: []].count && counts.overstayed == expected["overstayed", default: []].count, "\(day)")
+            }
+            guard sql.dialect.name == "sqlite" else { return }
+            struct Plan: Decodable { var detail: String }
+            for filter in [ScopePolicy.RowFilter.all, .regencies(["35.16", "35.78"])] {
+                let counts = try await sql.raw("EXPLAIN QUERY PLAN \(ForeignerCounts.query(filter, today: app.today))").all(decoding: Plan.self)
+                #expect(counts.contains { $0.detail.contains("USING COVERING INDEX foreigners_counts_idx") }, "\(counts.map(\.detail))")
+            }
+        }
+    }
+
+    /// The migration fills the prior stay of the registry already held as the summary's upkeep writes it, and taken back
+    /// and made again leaves the same columns and the counts' index.
+    @Test func theMigrationFillsThePriorStayOfTheRegistryHeld() async throws {
+        try await withTestApp { app in
+            let ids = try await Self.gapRegistry(app)
+            let sql = app.db as! any SQLDatabase
+            struct Row: Decodable, Equatable { var id: UUID; var permit_start: String?; var permit_prior_start: String?; var permit_prior_end: String? }
+            let read = { try await sql.raw("SELECT id, permit_start, permit_prior_start, permit_prior_end FROM foreigners ORDER BY id").all(decoding: Row.self) }
+            let written = try await read()
+            #expect(written.filter { $0.permit_prior_end != nil }.count >= 3)
+            // On one connection: SQLite's other pooled connections may still hold the table's columns as they were.
+            try await app.db.transaction { tx in
+                try await M044_PermitPriorStay().revert(on: tx)
+                try await M044_PermitPriorStay().prepare(on: tx)
+            }
+            #expect(try await read() == written)
+            #expect(try await read().first { $0.id == ids["CELAHSATU"] } == Row(id: ids["CELAHSATU"]!, permit_start: "2027-01-15", permit_prior_start: "2026-03-01", permit_prior_end: "2026-12-20"))
+            let counts = try await ForeignerCounts.load(.all, today: app.today, on: app.db)
+            #expect(counts.total == written.count)
         }
     }
 

@@ -122,6 +122,58 @@ import Vapor
         #expect(PermitState.coverageStart([("2026-01-01", "2026-12-30"), ("2027-01-01", "2027-12-31")]) == "2027-01-01")
         #expect(PermitState.coverageStart([]) == nil)
     }
+
+    /// A permit held today, the next one beginning after a gap: valid or expiring by the one held, not valid yet in the
+    /// gap, valid by the next from its first day, overstayed after it; the same summary read on each of those days.
+    @Test func theStateFollowsThePermitHeldBeforeAGap() {
+        func state(_ today: String, priorStart: String? = "2026-03-01", departed: Bool = false) -> PermitState {
+            PermitState(end: "2028-04-01", start: "2027-04-01", priorStart: priorStart, priorEnd: "2027-03-01", today: today, departed: departed)
+        }
+        #expect(state("2026-11-30") == .valid(daysLeft: 91))
+        #expect(state("2027-01-29") == .valid(daysLeft: 31))
+        #expect(state("2027-01-30") == .expiring(daysLeft: 30))
+        #expect(state("2027-03-01") == .expiring(daysLeft: 0))
+        #expect(state("2027-03-02") == .notYetValid(from: "2027-04-01"))   // in the gap
+        #expect(state("2027-03-31") == .notYetValid(from: "2027-04-01"))
+        #expect(state("2027-04-01") == .valid(daysLeft: 366))              // the next one has begun (2028 is a leap year)
+        #expect(state("2028-03-02") == .expiring(daysLeft: 30))
+        #expect(state("2028-04-02") == .overstayed(days: 1))
+        #expect(state("2026-11-30", departed: true) == .departed)
+        // Before the earlier stay begins, neither permit is valid yet: from the earlier one's first day.
+        #expect(state("2026-02-27") == .notYetValid(from: "2026-03-01"))
+        #expect(state("2026-03-01") == .valid(daysLeft: 365))
+        // An earlier stay whose first day is not known is taken as begun, like `start`.
+        #expect(state("2026-02-27", priorStart: nil) == .valid(daysLeft: 367))
+        // Without a prior stay, as before.
+        #expect(PermitState(end: "2028-04-01", start: "2027-04-01", priorStart: nil, priorEnd: nil, today: "2026-11-30") == .notYetValid(from: "2027-04-01"))
+        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2026-11-30") == "2027-03-01")
+        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2027-03-02") == "2028-04-01")
+    }
+
+    /// What the summary keeps of several permits: the stay the last one closes, and the stay before it across a gap.
+    @Test func theSummaryKeepsTheStayBeforeAGap() {
+        func coverage(_ permits: [(String, String)]) -> [String?] {
+            let c = PermitState.coverage(permits.map { (start: $0.0, end: $0.1) })
+            return [c.start, c.priorStart, c.priorEnd]
+        }
+        #expect(coverage([]) == [nil, nil, nil])
+        #expect(coverage([("2027-01-12", "2027-12-31")]) == ["2027-01-12", nil, nil])
+        // A renewal from the day after, or overlapping: one stay, nothing before it.
+        #expect(coverage([("2026-01-01", "2026-12-31"), ("2027-01-01", "2027-12-31")]) == ["2026-01-01", nil, nil])
+        #expect(coverage([("2027-01-01", "2027-12-31"), ("2026-01-01", "2027-02-01")]) == ["2026-01-01", nil, nil])
+        // A gap (a month, or a single day): the stay before it is kept.
+        #expect(coverage([("2026-03-01", "2027-03-01"), ("2027-04-01", "2028-04-01")]) == ["2027-04-01", "2026-03-01", "2027-03-01"])
+        #expect(coverage([("2027-01-01", "2027-12-31"), ("2026-01-01", "2026-12-30")]) == ["2027-01-01", "2026-01-01", "2026-12-30"])
+        // Three permits: a renewal, then a gap: the stay before runs back through the renewal.
+        #expect(coverage([("2025-01-01", "2025-12-31"), ("2026-01-01", "2027-03-01"), ("2027-04-01", "2028-04-01")]) == ["2027-04-01", "2025-01-01", "2027-03-01"])
+        // Three permits, two gaps: the latest stay before the current one.
+        #expect(coverage([("2024-01-01", "2024-06-30"), ("2025-01-01", "2025-12-31"), ("2026-06-01", "2027-05-31")]) == ["2026-06-01", "2025-01-01", "2025-12-31"])
+        // A short permit inside the earlier stay changes nothing; one overlapping the gap's end joins the current stay.
+        #expect(coverage([("2026-01-01", "2026-12-31"), ("2026-05-01", "2026-06-01"), ("2027-03-01", "2027-12-31")]) == ["2027-03-01", "2026-01-01", "2026-12-31"])
+        #expect(coverage([("2026-01-01", "2026-12-31"), ("2027-02-01", "2027-03-05"), ("2027-03-01", "2027-12-31")]) == ["2027-02-01", "2026-01-01", "2026-12-31"])
+        // Permits given in any order.
+        #expect(coverage([("2027-04-01", "2028-04-01"), ("2026-03-01", "2027-03-01")]) == ["2027-04-01", "2026-03-01", "2027-03-01"])
+    }
 }
 
 @Suite struct HTMLTests {

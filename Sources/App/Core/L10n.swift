@@ -90,6 +90,7 @@ public enum L10n {
         "status.noPermit": ("Tanpa izin", "No permit"),
         "status.notYetValid": ("Belum berlaku", "Not yet valid"),
         "status.notYetValidFrom": ("Belum berlaku (mulai {1})", "Not yet valid (from {1})"),
+        "status.nextPermitFrom": ("Izin berikutnya berlaku mulai {1}", "The next permit is valid from {1}"),
         "status.daysLeft": ("%d hari lagi", "%d days left"),
         "status.daysOver": ("lewat %d hari", "%d days over"),
         "s.name": ("Nama", "Name"),

@@ -21,6 +21,9 @@ final class Foreigner: Model, @unchecked Sendable {
     @OptionalField(key: "permit_end") var permitEnd: String?
     /// The first day of the stay `permit_end` ends (`PermitState.coverageStart`): after today, the permit is not valid yet.
     @OptionalField(key: "permit_start") var permitStart: String?
+    /// The stay before it, when a gap lies between (`PermitState.coverage`): while in it, the person holds a permit.
+    @OptionalField(key: "permit_prior_start") var permitPriorStart: String?
+    @OptionalField(key: "permit_prior_end") var permitPriorEnd: String?
     @OptionalField(key: "sponsor_id") var sponsorID: UUID?
     @OptionalField(key: "village_code") var villageCode: String?
     @OptionalField(key: "regency_code") var regencyCode: String?

@@ -12,17 +12,12 @@ struct ForeignerCounts: Content {
     var overstayed: Int
 
     /// All figures from one pass over the scope (grouped by category and nationality), which the
-    /// covering index `foreigners_counts_idx` serves without touching the table.
+    /// covering index `foreigners_counts_idx` serves without touching the table. "Expiring" and "overstayed" are the
+    /// lists' status filters (`PermitState.sqlCondition`), so a figure and the list it links to agree.
     static func load(_ filter: ScopePolicy.RowFilter, today: String, on db: any Database) async throws -> ForeignerCounts {
         let sql = db as! any SQLDatabase
-        let soon = Day.adding(PermitState.expiringWindowDays, to: today) ?? today
         struct Row: Decodable { var c: String?; var n: String; var total: Int; var expiring: Int?; var overstayed: Int? }
-        let rows = try await sql.raw("""
-            SELECT permit_category AS c, nationality AS n, COUNT(*) AS total,
-                   SUM(CASE WHEN permit_end >= \(bind: today) AND permit_end <= \(bind: soon) THEN 1 ELSE 0 END) AS expiring,
-                   SUM(CASE WHEN permit_end < \(bind: today) AND departed IS NOT TRUE THEN 1 ELSE 0 END) AS overstayed
-            FROM foreigners WHERE \(filter.sql) GROUP BY permit_category, nationality
-            """).all(decoding: Row.self)
+        let rows = try await sql.raw(query(filter, today: today)).all(decoding: Row.self)
         var out = ForeignerCounts(total: 0, byCategory: [:], byNationality: [:], expiringIn30Days: 0, overstayed: 0)
         for r in rows {
             out.total += r.total
@@ -32,6 +27,16 @@ struct ForeignerCounts: Content {
             out.overstayed += r.overstayed ?? 0
         }
         return out
+    }
+
+    /// The statement `load` runs: one row per category and nationality.
+    static func query(_ filter: ScopePolicy.RowFilter, today: String) -> SQLQueryString {
+        """
+        SELECT permit_category AS c, nationality AS n, COUNT(*) AS total,
+               SUM(CASE WHEN \(PermitState.sqlCondition("expiring", today: today)) THEN 1 ELSE 0 END) AS expiring,
+               SUM(CASE WHEN \(PermitState.sqlCondition("overstayed", today: today)) THEN 1 ELSE 0 END) AS overstayed
+        FROM foreigners WHERE \(filter.sql) GROUP BY permit_category, nationality
+        """
     }
 
     /// The same figures, kept for `CountsCache.lifetime`: at a million foreigners the grouped pass takes

@@ -14,8 +14,12 @@ struct ForeignerItem: Content {
     var passportNumber: String?
     var permitCategory: String?
     var permitEnd: String?
-    /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+    /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the stay before.
     var permitStart: String?
+    /// The first and last day of the stay before `permitStart`, when a gap lies between (nil when none): while in it,
+    /// the status and `daysLeft` are those of the permit held, ending `permitPriorEnd`.
+    var permitPriorStart: String?
+    var permitPriorEnd: String?
     var status: String
     var daysLeft: Int?
     var daysOverstayed: Int?
@@ -25,10 +29,12 @@ struct ForeignerItem: Content {
     }
 
     init(_ f: ForeignerDetail.Person, today: String) {
-        let state = PermitState(end: f.permit_end, start: f.permit_start, today: today, departed: f.departed ?? false)
+        let state = PermitState(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end,
+                                today: today, departed: f.departed ?? false)
         id = f.id; fullName = f.full_name; familyName = f.family_name; givenNames = f.given_names; sex = f.sex
         dateOfBirth = f.date_of_birth; nationality = f.nationality; passportNumber = f.passport_number
-        permitCategory = f.permit_category; permitEnd = f.permit_end; permitStart = f.permit_start; status = state.code
+        permitCategory = f.permit_category; permitEnd = f.permit_end; permitStart = f.permit_start
+        permitPriorStart = f.permit_prior_start; permitPriorEnd = f.permit_prior_end; status = state.code
         switch state {
         case .valid(let d), .expiring(let d): daysLeft = d
         case .overstayed(let d): daysOverstayed = d
@@ -76,6 +82,8 @@ struct ForeignerDetail: Content {
         var permit_category: String?
         var permit_end: String?
         var permit_start: String?
+        var permit_prior_start: String?
+        var permit_prior_end: String?
         var departed: Bool?
         var place_of_birth: String?
         var person_ref: String?
@@ -84,13 +92,14 @@ struct ForeignerDetail: Content {
 
         static let columns: SQLQueryString = """
             f.id, f.full_name, f.family_name, f.given_names, f.sex, f.date_of_birth, f.nationality, f.passport_number, f.permit_category,
-            f.permit_end, f.permit_start, f.departed, f.place_of_birth, f.person_ref, f.civil_status, f.spouse_of_citizen
+            f.permit_end, f.permit_start, f.permit_prior_start, f.permit_prior_end, f.departed, f.place_of_birth, f.person_ref, f.civil_status, f.spouse_of_citizen
             """
 
         init(_ f: Foreigner) {
             id = f.id!; full_name = f.fullName; family_name = f.familyName; given_names = f.givenNames; sex = f.sex
             date_of_birth = f.dateOfBirth; nationality = f.nationality; passport_number = f.passportNumber
-            permit_category = f.permitCategory; permit_end = f.permitEnd; permit_start = f.permitStart; departed = f.departedFlag
+            permit_category = f.permitCategory; permit_end = f.permitEnd; permit_start = f.permitStart
+            permit_prior_start = f.permitPriorStart; permit_prior_end = f.permitPriorEnd; departed = f.departedFlag
             place_of_birth = f.placeOfBirth; person_ref = f.personRef; civil_status = f.civilStatus; spouse_of_citizen = f.spouseOfCitizen
         }
     }

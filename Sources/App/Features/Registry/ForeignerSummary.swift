@@ -22,7 +22,10 @@ enum ForeignerSummary {
         f.nameKey = " " + Array(Set(tokens)).sorted().joined(separator: " ") + " "
         f.permitCategory = permit?.type.category
         f.permitEnd = permit?.endOn
-        f.permitStart = PermitState.coverageStart(permits.map { ($0.startOn, $0.endOn) })
+        let coverage = PermitState.coverage(permits.map { ($0.startOn, $0.endOn) })
+        f.permitStart = coverage.start
+        f.permitPriorStart = coverage.priorStart
+        f.permitPriorEnd = coverage.priorEnd
         f.sponsorID = permit?.$sponsor.id
         f.villageCode = address?.villageCode
         f.regencyCode = address.flatMap { RegionCode.regency(of: $0.villageCode) }

@@ -19,7 +19,7 @@ enum ForeignerViews {
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { f in
-            let state = PermitState(end: f.permitEnd, start: f.permitStart, today: m.today, departed: f.departed)
+            let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.departed)
             return """
             <tr>
               <td><a href="\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))">\(f.fullName)</a></td>
@@ -77,10 +77,13 @@ enum ForeignerViews {
                        pending: [PendingChange], canEdit: Bool, today: String) -> Response {
         let lang = req.language
         let f = d.foreigner
-        let state = PermitState(end: f.permitEnd, start: f.permitStart, today: today, departed: f.status == "departed")
+        let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today, departed: f.status == "departed")
         let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
         let current = L10n.t("f.current", lang)
         let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }
+        // Holding a permit now, the next one beginning after a gap: the day it begins (the status is that of the one held).
+        let next: HTML = f.status != "departed" && PermitState.inPriorStay(start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
+            ? "<p id=\"next-permit\">\(L10n.format("status.nextPermitFrom", lang, [day(f.permitStart)]))</p>" : ""
         let passports: HTML = d.passports.isEmpty ? none : """
         <table class="responsive"><thead><tr><th>\(L10n.t("f.passportNumber", lang))</th><th>\(L10n.t("f.issuingCountry", lang))</th><th>\(L10n.t("f.expires", lang))</th></tr></thead><tbody>
         \(d.passports.html { p in "<tr><td>\(p.number)\(p.isCurrent ? HTML(" <span class=\"muted\">(\(current))</span>") : "")</td><td>\(RegistryText.nationality(p.issuingCountry, lang))</td><td>\(day(p.expiresOn))</td></tr>" })
@@ -119,6 +122,7 @@ enum ForeignerViews {
         let changes: HTML = history.isEmpty ? none : historyTable(req, history, places: historyPlaces)
         return Views.page(req, title: f.fullName, body: """
         <h1>\(f.fullName) \(Views.statusBadge(state, lang))</h1>
+        \(next)
         <p class="muted">\(L10n.t("f.auditNote", lang))</p>
         \(canEdit ? HTML("<p class=\"actions\"><a class=\"button\" id=\"edit-record\" href=\"\(RegistryURL.edit(.id(f.id)).path)\">\(L10n.t("reg.editLink", lang))</a></p>") : "")
         \(pending.isEmpty ? "" : HTML("""

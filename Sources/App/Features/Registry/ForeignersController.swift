@@ -55,20 +55,9 @@ struct ForeignerSearch: Sendable {
         }
         if let nationality { query.filter(\.$nationality == nationality) }
         if let category { query.filter(\.$permitCategory == category) }
-        if let status {
-            let soon = Day.adding(PermitState.expiringWindowDays, to: today) ?? today
-            let begun: (QueryBuilder<Foreigner>) -> Void = { $0.filter(\.$permitStart == nil).filter(\.$permitStart <= today) }
-            if status == "departed" { return query.filter(\.$departedFlag == true) }
-            query.filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
-            switch status {
-            case "overstayed": query.filter(\.$permitEnd < today)
-            // Expiring and valid: begun (a start after today is not valid yet), ending within the window or after it.
-            case "expiring": query.filter(\.$permitEnd >= today).filter(\.$permitEnd <= soon).group(.or, begun)
-            case "valid": query.filter(\.$permitEnd > soon).group(.or, begun)
-            case "notYetValid": query.filter(\.$permitStart > today)
-            default: query.filter(\.$permitEnd == nil)
-            }
-        }
+        // The same condition as the dashboard's counts, in agreement with `PermitState` (a stay not yet begun, the stay
+        // before it when a gap lies between, departed people apart).
+        if let status { query.filter(.sql(PermitState.sqlCondition(status, today: today))) }
         return query
     }
 }

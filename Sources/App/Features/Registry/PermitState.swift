@@ -1,6 +1,8 @@
 import Foundation
+import SQLKit
 
-/// A foreigner's stay status on a given day, from the current permit's first and last day.
+/// A foreigner's stay status on a given day, from the summary columns: the current stay's first and last day, and the
+/// stay before it when a gap separates them.
 enum PermitState: Equatable, Sendable {
     case valid(daysLeft: Int)
     case expiring(daysLeft: Int)
@@ -15,13 +17,37 @@ enum PermitState: Equatable, Sendable {
     static let expiringWindowDays = 30
 
     /// `start`: the first day of the stay `end` ends (`coverageStart`); nil when not known, taken as begun.
-    init(end: String?, start: String?, today: String, departed: Bool = false) {
+    /// `priorStart`…`priorEnd`: the stay before it (`coverage`), when a gap lies between the two; nil when none.
+    /// While the later stay has not begun, a person inside the earlier one holds a permit: valid or expiring by the
+    /// days left to `priorEnd`. Before the earlier stay begins, or in the gap, they are not valid yet.
+    init(end: String?, start: String?, priorStart: String? = nil, priorEnd: String? = nil, today: String, departed: Bool = false) {
         if departed { self = .departed; return }
         guard let end, let left = Day.between(today, end) else { self = .noPermit; return }
-        if let start, start > today { self = .notYetValid(from: start); return }
+        if let start, start > today {
+            if Self.inPriorStay(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today), let priorEnd, let priorLeft = Day.between(today, priorEnd) {
+                self = priorLeft <= Self.expiringWindowDays ? .expiring(daysLeft: priorLeft) : .valid(daysLeft: priorLeft)
+            } else if let priorStart, priorStart > today {
+                self = .notYetValid(from: priorStart)
+            } else {
+                self = .notYetValid(from: start)
+            }
+            return
+        }
         if left < 0 { self = .overstayed(days: -left) }
         else if left <= Self.expiringWindowDays { self = .expiring(daysLeft: left) }
         else { self = .valid(daysLeft: left) }
+    }
+
+    /// Whether `today` lies in the stay before the one that begins on `start`: that one has not begun, the earlier one
+    /// has (a nil `priorStart` is taken as begun) and has not ended. `sqlCondition` says the same in SQL.
+    static func inPriorStay(start: String?, priorStart: String?, priorEnd: String?, today: String) -> Bool {
+        guard let start, start > today, let priorEnd, priorEnd >= today else { return false }
+        return (priorStart ?? today) <= today
+    }
+
+    /// The last day of the permit a person holds today: `priorEnd` while in the stay before the current one, else `end`.
+    static func endInForce(end: String?, start: String?, priorStart: String?, priorEnd: String?, today: String) -> String? {
+        inPriorStay(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today) ? priorEnd : end
     }
 
     /// The first day of the stay that the active permit ending last ends: its own start, or the start of an earlier
@@ -39,6 +65,18 @@ enum PermitState: Equatable, Sendable {
             }
         }
         return start
+    }
+
+    /// What the summary columns keep of a person's active permits: the first day of the stay the permit ending last
+    /// closes (`start`, as `coverageStart`), and the stay before it, separated from it by at least a day's gap
+    /// (`priorStart`…`priorEnd`: the first and last day of the latest stay that ends before `start`; nil when none).
+    /// So a person holding a permit today whose next one begins after a gap reads valid until the first ends, not
+    /// "not yet valid", and not valid yet in the gap, without any daily job. (Three stays apart, the earliest not yet
+    /// over, is beyond what two stays tell: the earliest one is not seen.)
+    static func coverage(_ permits: [(start: String, end: String)]) -> (start: String?, priorStart: String?, priorEnd: String?) {
+        guard let start = coverageStart(permits) else { return (nil, nil, nil) }
+        let earlier = permits.filter { $0.end < start }
+        return (start, coverageStart(earlier), earlier.map(\.end).max())
     }
 
     var code: String {
@@ -61,5 +99,40 @@ enum PermitState: Equatable, Sendable {
         case .noPermit: L10n.t("status.noPermit", lang)
         case .departed: L10n.t("status.departed", lang)
         }
+    }
+}
+
+extension PermitState {
+    /// The rows of `foreigners` whose state on `today` has `code` (`valid`, `expiring`, `overstayed`, `notYetValid`,
+    /// `departed`; anything else: `noPermit`), as a condition on the summary columns (`permit_end`, `permit_start`,
+    /// `permit_prior_start`, `permit_prior_end`, `departed`) that agrees with `init` row for row. The list's status filter
+    /// and the dashboard's counts both use it; every column it reads is in `foreigners_counts_idx`.
+    static func sqlCondition(_ code: String, today: String) -> SQLQueryString {
+        let soon = Day.adding(expiringWindowDays, to: today) ?? today
+        let here: SQLQueryString = "departed IS NOT TRUE"
+        // Begun: the current stay's first day is today or earlier (unknown counts as begun).
+        let begun: SQLQueryString = "(permit_start IS NULL OR permit_start <= \(bind: today))"
+        let prior = sqlInPriorStay(today: today)
+        switch code {
+        case "departed": return "departed IS TRUE"
+        case "overstayed": return "(\(here) AND permit_end < \(bind: today))"
+        case "expiring":
+            return """
+                (\(here) AND ((\(begun) AND permit_end >= \(bind: today) AND permit_end <= \(bind: soon)) OR (\(prior) AND permit_prior_end <= \(bind: soon))))
+                """
+        case "valid":
+            return "(\(here) AND ((\(begun) AND permit_end > \(bind: soon)) OR (\(prior) AND permit_prior_end > \(bind: soon))))"
+        case "notYetValid":
+            // Not begun, and not inside the stay before (none, ended, or not begun either).
+            return """
+                (\(here) AND permit_start > \(bind: today) AND (permit_prior_end IS NULL OR permit_prior_end < \(bind: today) OR permit_prior_start > \(bind: today)))
+                """
+        default: return "(\(here) AND permit_end IS NULL)"
+        }
+    }
+
+    /// `inPriorStay` as a condition on the summary columns.
+    static func sqlInPriorStay(today: String) -> SQLQueryString {
+        "(permit_start > \(bind: today) AND permit_prior_end >= \(bind: today) AND (permit_prior_start IS NULL OR permit_prior_start <= \(bind: today)))"
     }
 }

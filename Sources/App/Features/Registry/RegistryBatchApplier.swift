@@ -128,6 +128,8 @@ enum RegistryBatchApplier {
         var permit_category: String?
         var permit_end: String?
         var permit_start: String?
+        var permit_prior_start: String?
+        var permit_prior_end: String?
         var sponsor_id: UUID?
         var village_code: String?
         var departed: Bool?
@@ -279,7 +281,8 @@ enum RegistryBatchApplier {
         for chunk in chunks(Array(personRefs)) {
             let rows = try await sql.raw("""
                 SELECT id, person_ref, family_name, given_names, sex, date_of_birth, nationality, place_of_birth, passport_number,
-                       permit_category, permit_end, permit_start, sponsor_id, village_code, departed FROM foreigners WHERE person_ref IN (\(binds: chunk))
+                       permit_category, permit_end, permit_start, permit_prior_start, permit_prior_end, sponsor_id, village_code, departed
+                       FROM foreigners WHERE person_ref IN (\(binds: chunk))
                 """).all(decoding: PersonRow.self)
             for p in rows { people[p.person_ref!] = PersonState(person: Tracked(row: p, isNew: false, changed: false), original: p) }
         }
@@ -505,12 +508,16 @@ enum RegistryBatchApplier {
                 row.passport_number = passport.map { Self.passportDigits($0.number) }
                 row.permit_category = permit.flatMap { types[$0.type_code] }
                 row.permit_end = permit?.end_on
-                row.permit_start = PermitState.coverageStart(active.map { ($0.start_on, $0.end_on) })
+                let coverage = PermitState.coverage(active.map { ($0.start_on, $0.end_on) })
+                row.permit_start = coverage.start
+                row.permit_prior_start = coverage.priorStart
+                row.permit_prior_end = coverage.priorEnd
                 row.sponsor_id = permit?.sponsor_id
                 row.village_code = address?.village_code
                 row.departed = state.lastMovement?.direction == "out"
                 let summaryChanged = state.person.isNew || state.original.map { o in
                     o.passport_number != row.passport_number || o.permit_category != row.permit_category || o.permit_end != row.permit_end || o.permit_start != row.permit_start
+                        || o.permit_prior_start != row.permit_prior_start || o.permit_prior_end != row.permit_prior_end
                         || o.sponsor_id != row.sponsor_id || o.village_code != row.village_code || (o.departed ?? false) != (row.departed ?? false)
                 } ?? true
                 state.person.row = row
@@ -575,7 +582,7 @@ enum RegistryBatchApplier {
         lap("sponsors")
         let timestamp = now
         try await insertInIDOrder(sql, analyse: analyse, "foreigners", ["id", "person_ref", "family_name", "given_names", "full_name", "sex", "date_of_birth", "nationality", "place_of_birth",
-                                             "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "permit_start", "sponsor_id",
+                                             "search_name", "passport_number", "passport_key", "name_key", "permit_category", "permit_end", "permit_start", "permit_prior_start", "permit_prior_end", "sponsor_id",
                                              "village_code", "regency_code", "departed", "created_at", "updated_at"],
                          states.compactMap { $0.person.isNew ? $0.person.row : nil }) { personValues($0, now: timestamp) }
         // Only the columns that differ: SQLite rewrites the entry of every index that has a column in the SET list, and
@@ -705,6 +712,7 @@ enum RegistryBatchApplier {
         add("passport_key", r.passport_number.map(Normalize.documentID), o.passport_number.map(Normalize.documentID))
         add("permit_category", r.permit_category, o.permit_category); add("permit_end", r.permit_end, o.permit_end)
         add("permit_start", r.permit_start, o.permit_start)
+        add("permit_prior_start", r.permit_prior_start, o.permit_prior_start); add("permit_prior_end", r.permit_prior_end, o.permit_prior_end)
         add("sponsor_id", r.sponsor_id, o.sponsor_id); add("village_code", r.village_code, o.village_code)
         add("regency_code", r.village_code.flatMap(RegionCode.regency(of:)), o.village_code.flatMap(RegionCode.regency(of:)))
         add("departed", r.departed ?? false, o.departed ?? false)
@@ -721,7 +729,8 @@ enum RegistryBatchApplier {
         let k = keys(r)
         return [SQLBind(r.id), SQLBind(r.person_ref), SQLBind(r.family_name), SQLBind(r.given_names), SQLBind(k.full), SQLBind(r.sex), SQLBind(r.date_of_birth),
                 SQLBind(r.nationality), SQLBind(r.place_of_birth), SQLBind(k.search), SQLBind(r.passport_number), SQLBind(r.passport_number.map(Normalize.documentID)),
-                SQLBind(k.nameKey), SQLBind(r.permit_category), SQLBind(r.permit_end), SQLBind(r.permit_start), SQLBind(r.sponsor_id), SQLBind(r.village_code),
+                SQLBind(k.nameKey), SQLBind(r.permit_category), SQLBind(r.permit_end), SQLBind(r.permit_start),
+                SQLBind(r.permit_prior_start), SQLBind(r.permit_prior_end), SQLBind(r.sponsor_id), SQLBind(r.village_code),
                 SQLBind(r.village_code.flatMap(RegionCode.regency(of:))), SQLBind(r.departed ?? false), SQLBind(now), SQLBind(now)]
     }
 

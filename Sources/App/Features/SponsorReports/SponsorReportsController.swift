@@ -2,6 +2,7 @@ import Deadlines
 import Fluent
 import Foundation
 import SMTP
+import SQLKit
 import Vapor
 
 /// The sponsor portal (`/portal`), mandatory reports (`/api/v1/sponsor-reports`, receipts, officer review)
@@ -92,9 +93,13 @@ enum SponsorReportsController {
         var passportNumber: String?
         var permitCategory: String?
         var permitEnd: String?
-        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the stay before.
         var permitStart: String?
+        /// The stay before `permitStart`, when a gap lies between (as `ForeignerItem`).
+        var permitPriorStart: String?
+        var permitPriorEnd: String?
         var status: String
+        /// Days to the end of the permit held today (`permitPriorEnd` while in the stay before `permitStart`).
         var daysToExpiry: Int?
         /// UU 6/2011 Art. 63(4): the basis on which no report is due about this person (text in the caller's language).
         var exemption: String?
@@ -111,18 +116,23 @@ enum SponsorReportsController {
         try await req.auditList("portal", ids: list.compactMap(\.id), page: paging.page, purpose: "service")
         let items = list.map { f in
             let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
-            let state = PermitState(end: f.permitEnd, start: f.permitStart, today: today, departed: f.departed)
+            let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today, departed: f.departed)
+            let endInForce = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
-                                   permitCategory: f.permitCategory, permitEnd: f.permitEnd, permitStart: f.permitStart, status: state.code,
-                                   daysToExpiry: f.permitEnd.flatMap { Day.between(today, $0) }, exemption: exempt.map { L10n.t($0, lang) })
+                                   permitCategory: f.permitCategory, permitEnd: f.permitEnd, permitStart: f.permitStart,
+                                   permitPriorStart: f.permitPriorStart, permitPriorEnd: f.permitPriorEnd, status: state.code,
+                                   daysToExpiry: endInForce.flatMap { Day.between(today, $0) }, exemption: exempt.map { L10n.t($0, lang) })
         }
         return (items, total)
     }
 
-    /// How many of the sponsor's foreigners have a permit that ends within 60 days or has ended.
+    /// How many of the sponsor's foreigners have a permit that ends within 60 days or has ended: the permit held today,
+    /// which is the one before a gap while the next has not begun (`PermitState.endInForce`).
     static func portalExpiring(_ req: Request) async throws -> Int {
-        let soon = Day.adding(60, to: req.application.today) ?? req.application.today
-        return try await ScopePolicy.foreigners(req).filter(\.$permitEnd != nil).filter(\.$permitEnd <= soon).count()
+        let today = req.application.today
+        let soon = Day.adding(60, to: today) ?? today
+        let condition: SQLQueryString = "(permit_end <= \(bind: soon) OR (\(PermitState.sqlInPriorStay(today: today)) AND permit_prior_end <= \(bind: soon)))"
+        return try await ScopePolicy.foreigners(req).filter(.sql(condition)).count()
     }
 
     /// `GET /api/v1/portal/foreigners`: the list shape, 100 a page by default (`per` up to 500).
