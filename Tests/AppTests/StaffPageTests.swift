@@ -249,6 +249,17 @@ import VaporTesting
                 #expect(Set(page.items.map(\.id)) == Set(names.map { ids[$0]! }), "\(status)")
                 #expect(page.items.allSatisfy { $0.status == status }, "\(status)")
             }
+            // The field look-up says the same, and names the next permit's start while the earlier one is held.
+            struct Found: Decodable { var status: String; var daysLeft: Int?; var permitPriorEnd: String?; var nextPermitStart: String? }
+            struct Look: Decodable { var items: [Found] }
+            func look(_ passport: String) async throws -> Found? {
+                try decode(Look.self, try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=\(passport)&purpose=fieldCheck", headers: get)).items.first
+            }
+            let held = try #require(try await look("PG7770000"))
+            #expect(held.status == "expiring" && held.daysLeft == 20 && held.permitPriorEnd == "2026-12-20" && held.nextPermitStart == "2027-01-15")
+            let inGap = try #require(try await look("PG7770002"))
+            #expect(inGap.status == "notYetValid" && inGap.daysLeft == nil && inGap.nextPermitStart == nil)
+            #expect(try await look("PG7770006")?.nextPermitStart == nil)
             // The dashboard's figures are the lists' totals.
             struct Counts: Decodable { var expiringIn30Days: Int; var overstayed: Int }
             let counts = try decode(Counts.self, try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: get))
@@ -263,6 +274,8 @@ import VaporTesting
             let gap = try await b.get("/foreigners/\(ids["CELAHTIGA"]!)?purpose=supervision").body.string
             #expect(gap.contains("<span class=\"badge notYetValid\">Belum berlaku (mulai 15 Des 2026)</span>") && !gap.contains("next-permit"))
             #expect(try await b.get("/foreigners?status=valid&q=celahdua").body.string.contains("<span class=\"badge valid\">Berlaku · 212 hari lagi</span>"))
+            let card = try await b.get("/lookup?passport=PG7770000&purpose=fieldCheck").body.string
+            #expect(card.contains("Berakhir 20 Des 2026 · Izin berikutnya berlaku mulai 15 Jan 2027"), "the card counts the permit held")
             b.cookies["lang"] = "en"
             #expect(try await b.get("/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision").body.string.contains("The next permit is valid from 15 Jan 2027"))
 

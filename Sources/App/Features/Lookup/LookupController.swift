@@ -30,8 +30,14 @@ enum LookupController {
         var deportationCase: Bool
         var permitCategory: String?
         var permitEnd: String?
-        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`.
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the
+        /// stay before it (`permitPriorStart`…`permitPriorEnd`, when a gap separates the two).
         var permitStart: String?
+        var permitPriorStart: String?
+        var permitPriorEnd: String?
+        /// Set while the person holds the permit before a gap: the first day of the next one. `daysLeft` then counts
+        /// to `permitPriorEnd`.
+        var nextPermitStart: String?
         var sponsorName: String?
         var sponsorPhone: String?
         var address: String?
@@ -95,6 +101,8 @@ enum LookupController {
         var permit_category: String?
         var permit_end: String?
         var permit_start: String?
+        var permit_prior_start: String?
+        var permit_prior_end: String?
         var sponsor_name: String?
         var sponsor_phone: String?
         var departed: Bool?
@@ -110,7 +118,7 @@ enum LookupController {
     static func search(_ q: Query, _ req: Request, paging: Paging) async throws -> (items: [Item], total: Int) {
         // A whole passport number is an index look-up: read inline (`InlineSQLite`). A name, an MRZ (its name tokens)
         // or a number's beginning may match thousands: SQLiteNIO's pool, off the event loop.
-        let pooled = req.db as! any SQLDatabase
+        var pooled: any SQLDatabase { req.db as! any SQLDatabase }   // made only where needed (Fluent builds it afresh)
         let sql: any SQLDatabase
         if case .passport = q { sql = req.quickReads } else { sql = pooled }
         let scope = try ScopePolicy.personalFilter(try req.requirePrincipal()).sql
@@ -147,13 +155,18 @@ enum LookupController {
         let tasksOf = withTasks.isEmpty ? [:] : try await TasksController.openTasks(for: withTasks, db: req.db)
         let items = found.map { f -> Item in
             let departed = f.departed ?? false
-            let state = PermitState(end: f.permit_end, start: f.permit_start, today: today, departed: departed)
+            let state = PermitState(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end,
+                                    today: today, departed: departed)
             let fine = OverstayFine.compute(permitEnd: departed ? nil : f.permit_end, today: today, rules: rules)
             var item = Item(id: f.id, fullName: f.full_name, passportNumber: f.passport_number, nationality: f.nationality, dateOfBirth: f.date_of_birth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
                             permitCategory: f.permit_category, permitEnd: f.permit_end, permitStart: f.permit_start,
+                            permitPriorStart: f.permit_prior_start, permitPriorEnd: f.permit_prior_end,
                             sponsorName: f.sponsor_name, sponsorPhone: f.sponsor_phone, address: f.address)
             item.openTasks = tasksOf[f.id] ?? []
+            if !departed && PermitState.inPriorStay(start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end, today: today) {
+                item.nextPermitStart = f.permit_start
+            }
             switch state {
             case .valid(let d), .expiring(let d): item.daysLeft = d
             case .overstayed(let d): item.daysOverstayed = d
@@ -171,13 +184,13 @@ enum LookupController {
     /// the same statement (outside the window, so only for the page's rows).
     private static func page(_ sql: any SQLDatabase, _ scope: any SQLExpression, _ match: SQLQueryString, _ paging: Paging) async throws -> ([Row], Int) {
         let found = try await sql.raw("""
-            SELECT f.id, f.full_name, f.passport_number, f.nationality, f.date_of_birth, f.sex, f.permit_category, f.permit_end, f.permit_start, f.departed,
-                   f.total, s.name AS sponsor_name, s.phone AS sponsor_phone,
+            SELECT f.id, f.full_name, f.passport_number, f.nationality, f.date_of_birth, f.sex, f.permit_category, f.permit_end, f.permit_start,
+                   f.permit_prior_start, f.permit_prior_end, f.departed, f.total, s.name AS sponsor_name, s.phone AS sponsor_phone,
                    (SELECT a.line FROM addresses a WHERE a.foreigner_id = f.id AND a.is_current = \(bind: true) LIMIT 1) AS address,
                    EXISTS (SELECT 1 FROM field_tasks t WHERE t.foreigner_id = f.id AND t.status = \(bind: TaskStatus.open.rawValue)) AS has_open_tasks,
                    \(unsafeRaw: Rules.sizeQuery) AS rule_count
-            FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, permit_start, sponsor_id, departed,
-                         COUNT(*) OVER () AS total
+            FROM (SELECT id, full_name, passport_number, nationality, date_of_birth, sex, permit_category, permit_end, permit_start,
+                         permit_prior_start, permit_prior_end, sponsor_id, departed, COUNT(*) OVER () AS total
                   FROM foreigners WHERE \(scope) AND \(match)
                   ORDER BY full_name, id LIMIT \(unsafeRaw: String(paging.per)) OFFSET \(unsafeRaw: String(paging.offset))) f
             LEFT JOIN sponsors s ON s.id = f.sponsor_id

@@ -49,7 +49,10 @@ enum LookupViews {
         let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
         <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
         """ : ""
-        let permit = i.permitCategory.map { "\(RegistryText.category($0, lang)) · \(L10n.t("f.end", lang)) \(i.permitEnd.map { Views.day($0, req) } ?? "—")" }
+        // While a permit held before a gap runs, its end is the one that counts; the next permit's start is said too.
+        let end = i.nextPermitStart == nil ? i.permitEnd : i.permitPriorEnd
+        let next = i.nextPermitStart.map { " · " + L10n.format("status.nextPermitFrom", lang, [Views.day($0, req)]) } ?? ""
+        let permit = i.permitCategory.map { "\(RegistryText.category($0, lang)) · \(L10n.t("f.end", lang)) \(end.map { Views.day($0, req) } ?? "—")\(next)" }
             ?? L10n.t("status.noPermit", lang)
         let tasks: HTML = i.openTasks.isEmpty ? "" : """
         <dt>\(L10n.t("lookup.openTasks", lang))</dt><dd class="open-tasks">\(i.openTasks.html { "\($0.title) (\(L10n.t("task.due", lang)) \(Views.day($0.dueOn, req)))<br>" as HTML })</dd>
