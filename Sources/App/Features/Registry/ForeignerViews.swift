@@ -20,13 +20,15 @@ enum ForeignerViews {
         let lang = req.language
         let rows: HTML = m.items.html { f in
             let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.departed)
+            // The end of the permit held today (before a gap, the earlier one's), as the status counts it.
+            let end = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today)
             return """
             <tr>
               <td><a href="\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))">\(f.fullName)</a></td>
               <td>\(RegistryText.nationality(f.nationality, lang))</td>
               <td>\(f.passportNumber ?? "—")</td>
               <td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td>
-              <td>\(f.permitEnd.map { Views.day($0, req) } ?? "—")</td>
+              <td>\(end.map { Views.day($0, req) } ?? "—")</td>
               <td>\(Views.statusBadge(state, lang))</td>
             </tr>
             """
