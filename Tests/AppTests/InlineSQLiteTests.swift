@@ -14,16 +14,9 @@ import Vapor
 
     @Test func everyKindOfValueReadsAsThroughSQLiteNIO() async throws {
         try await withTestApp(seeded: false) { app in
-            struct Values: Decodable, Equatable {
-                var i: Int; var d: Double; var s: String; var b: Bool; var u: UUID; var t: Date; var n: String?; var bytes: Data; var big: Int64
-            }
-            let id = UUID(), at = Date(timeIntervalSince1970: 1_796_000_000.25), blob = Data([0, 1, 2, 255])
-            let query: SQLQueryString = """
-                SELECT \(bind: 42) AS i, \(bind: 2.5) AS d, \(bind: "Surabaya · ü 中") AS s, \(bind: true) AS b, \(bind: id) AS u,
-                       \(bind: at) AS t, \(bind: String?.none) AS n, \(bind: blob) AS bytes, \(bind: Int64.max) AS big
-                """
-            let pooled = try await (app.db as! any SQLDatabase).raw(query).first(decoding: Values.self)
-            let inline = try await reader(app).raw(query).first(decoding: Values.self)
+            let query = EveryKindOfValue.query()
+            let pooled = try await (app.db as! any SQLDatabase).raw(query).first(decoding: EveryKindOfValue.self)
+            let inline = try await reader(app).raw(query).first(decoding: EveryKindOfValue.self)
             #expect(inline != nil && inline == pooled)
             // Several rows, in order, and none.
             struct N: Decodable { var n: Int }

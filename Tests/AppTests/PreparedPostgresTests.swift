@@ -25,19 +25,12 @@ import Vapor
 
     @Test func everyKindOfValueReadsAsThroughAnUnnamedStatement() async throws {
         try await withTestApp(seeded: false) { app in
-            struct Values: Decodable, Equatable {
-                var i: Int; var d: Double; var s: String; var b: Bool; var u: UUID; var t: Date; var n: String?; var bytes: Data; var big: Int64
-            }
-            let id = UUID(), at = Date(timeIntervalSince1970: 1_796_000_000.25), blob = Data([0, 1, 2, 255])
-            let query: SQLQueryString = """
-                SELECT \(bind: 42) AS i, \(bind: 2.5) AS d, \(bind: "Surabaya · ü 中") AS s, \(bind: true) AS b, \(bind: id) AS u,
-                       \(bind: at) AS t, CAST(\(bind: String?.none) AS TEXT) AS n, \(bind: blob) AS bytes, \(bind: Int64.max) AS big
-                """
-            let unnamed = try await (app.db as! any SQLDatabase).raw(query).first(decoding: Values.self)
+            let query = EveryKindOfValue.query()
+            let unnamed = try await (app.db as! any SQLDatabase).raw(query).first(decoding: EveryKindOfValue.self)
             let prepared = reader(app)
             // Twice: the first call prepares, the second runs what was prepared.
-            #expect(try await prepared.raw(query).first(decoding: Values.self) == unnamed)
-            #expect(try await prepared.raw(query).first(decoding: Values.self) == unnamed)
+            #expect(try await prepared.raw(query).first(decoding: EveryKindOfValue.self) == unnamed)
+            #expect(try await prepared.raw(query).first(decoding: EveryKindOfValue.self) == unnamed)
             #expect(unnamed?.s == "Surabaya · ü 中")
             struct N: Decodable { var n: Int }
             let rows = try await prepared.raw("SELECT n FROM generate_series(1, 500) AS n ORDER BY n").all(decoding: N.self)

@@ -234,3 +234,17 @@ enum TestOrders {
         try await o.create(on: app.db)
     }
 }
+
+/// A row with every kind of value a short reader (`InlineSQLite`, `PreparedPostgres`) must read exactly as the pooled
+/// database does, and the statement that makes it (the NULL cast to text: PostgreSQL infers no type for a bare one).
+struct EveryKindOfValue: Decodable, Equatable {
+    var i: Int; var d: Double; var s: String; var b: Bool; var u: UUID; var t: Date; var n: String?; var bytes: Data; var big: Int64
+
+    static func query() -> SQLQueryString {
+        let id = UUID(), at = Date(timeIntervalSince1970: 1_796_000_000.25), blob = Data([0, 1, 2, 255])
+        return """
+            SELECT \(bind: 42) AS i, \(bind: 2.5) AS d, \(bind: "Surabaya · ü 中") AS s, \(bind: true) AS b, \(bind: id) AS u,
+                   \(bind: at) AS t, CAST(\(bind: String?.none) AS TEXT) AS n, \(bind: blob) AS bytes, \(bind: Int64.max) AS big
+            """
+    }
+}
