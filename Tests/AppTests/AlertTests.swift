@@ -94,6 +94,33 @@ struct AlertFixture {
         }
     }
 
+    /// A permit held before a gap (the next one begins later) is warned about as it nears its end: the person must
+    /// leave or be without a permit. A renewal that continues it the next day is not a gap: no warning.
+    @Test func aPermitHeldBeforeAGapIsWarnedAbout() async throws {
+        try await withTestApp { app in
+            let clock = TestClock(); clock.install(app)
+            let fx = try await AlertFixture.make(app)
+            func follow(_ p: AlertFixture.Person, from start: String, to end: String) async throws {
+                let next = StayPermit()
+                next.$foreigner.id = p.foreigner.id!; next.$type.id = p.permit.$type.id; next.number = "NEXT-\(start)"
+                next.startOn = start; next.endOn = end; next.status = PermitStatus.active.rawValue
+                try await next.save(on: app.db)
+                try await ForeignerSummary.refresh(p.foreigner.id!, on: app.db)
+            }
+            try await follow(fx.a1, from: "2027-02-01", to: "2028-01-31")   // after a gap: A1's permit to 30 Dec still needs its warning
+            try await follow(fx.a2, from: "2026-12-21", to: "2027-12-20")   // renewed from the next day: nothing to warn about
+            #expect(try await warnings(app, day: "2026-11-30").isEmpty)
+            _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
+            #expect(try await warnings(app, day: "2026-11-30") == [key(fx.a1, 30), key(fx.a3, -1), key(fx.b1, 7)])
+            // Its later thresholds follow; once it has ended, the gap is not an overstay of that permit (the person reads
+            // "not yet valid").
+            _ = try await EarlyWarnings.run(asOf: "2026-12-24", app: app)
+            #expect(try await warnings(app, day: "2026-12-24").contains(key(fx.a1, 7)))
+            _ = try await EarlyWarnings.run(asOf: "2026-12-31", app: app)
+            #expect(!(try await warnings(app, day: "2026-12-31")).contains(key(fx.a1, -1)))
+        }
+    }
+
     @Test func digestsReachTheRightSponsorOverRealSMTP() async throws {
         let sink = try SMTPSink()
         defer { sink.stop() }

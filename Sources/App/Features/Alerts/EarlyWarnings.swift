@@ -34,8 +34,18 @@ enum EarlyWarnings {
         var id: UUID
         var full_name: String
         var permit_end: String?
+        var permit_start: String?
+        var permit_prior_start: String?
+        var permit_prior_end: String?
         var sponsor_id: UUID?
         var regency_code: String?
+
+        /// Whether `permit` (ending `end`) is the one this person holds on `day`: the current permit, or the one held
+        /// before a gap while it runs (its end comes before the next permit begins, so it needs a warning of its own).
+        func holds(permitEnding end: String, on day: String) -> Bool {
+            permit_end == end || (permit_prior_end == end
+                && PermitState.inPriorStay(start: permit_start, priorStart: permit_prior_start, priorEnd: permit_prior_end, today: day))
+        }
     }
 
     /// `batchSize`: about how many warnings one transaction writes (a sponsor's are never split).
@@ -63,17 +73,18 @@ enum EarlyWarnings {
               AND NOT EXISTS (SELECT 1 FROM permit_warnings w WHERE w.permit_id = sp.id AND w.threshold = \(caseExpr))
             """).all(decoding: Candidate.self)
 
-        // 2. Only a foreigner's current permit counts (an old one left active by mistake is not warned about),
-        //    and only for someone in the country (whose last border crossing was not "out").
+        // 2. Only the permit a foreigner holds counts (an old one left active by mistake is not warned about): the
+        //    current one, or one held before a gap until it ends; and only for someone in the country (whose last
+        //    border crossing was not "out").
         var people: [UUID: Person] = [:]
         for chunk in Array(Set(candidates.map(\.foreigner_id))).chunked(500) {
             for p in try await sql.raw("""
-                SELECT id, full_name, permit_end, sponsor_id, regency_code FROM foreigners
+                SELECT id, full_name, permit_end, permit_start, permit_prior_start, permit_prior_end, sponsor_id, regency_code FROM foreigners
                 WHERE id IN (\(binds: Array(chunk))) AND departed IS NOT TRUE
                 """).all(decoding: Person.self) { people[p.id] = p }
         }
         let found: [Found] = candidates.compactMap { c in
-            guard let p = people[c.foreigner_id], p.permit_end == c.end_on else { return nil }
+            guard let p = people[c.foreigner_id], p.holds(permitEnding: c.end_on, on: day) else { return nil }
             return Found(permitID: c.permit_id, threshold: c.threshold, end: c.end_on, foreignerID: c.foreigner_id, sponsorID: p.sponsor_id, regencyCode: p.regency_code)
         }
 
