@@ -56,6 +56,36 @@ import Vapor
         }
     }
 
+    /// A failure while a connection prepares (here a lock timeout while PostgreSQL parses) is kept by postgres-nio as
+    /// that name's state on that connection; the slot then takes a new name, so the read works again once the lock
+    /// is gone instead of failing on that connection for as long as it lives. An absent value is bound as NULL on the
+    /// prepared path too.
+    @Test func aFailedPrepareDoesNotStickAndNullsArePrepared() async throws {
+        try await withTestApp(seeded: false) { app in
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE probe_lock (n INTEGER)").run()
+            try await sql.raw("INSERT INTO probe_lock VALUES (7)").run()
+            struct N: Decodable { var n: Int }
+            try await onOneConnection(app) { prepared, connection in
+                try await connection.raw("SET lock_timeout = '100ms'").run()
+                try await app.db.transaction { tx in
+                    try await (tx as! any SQLDatabase).raw("LOCK TABLE probe_lock IN ACCESS EXCLUSIVE MODE").run()
+                    await #expect(throws: (any Error).self) { try await prepared.raw("SELECT n FROM probe_lock").all(decoding: N.self) }
+                }
+                // The lock is gone: the same read on the same connection works.
+                #expect(try await prepared.raw("SELECT n FROM probe_lock").all(decoding: N.self).map(\.n) == [7])
+                #expect(try await prepared.raw("SELECT n FROM probe_lock").all(decoding: N.self).map(\.n) == [7])
+
+                struct S: Decodable { var s: String }
+                let row = try await prepared.raw("SELECT COALESCE(CAST(\(bind: String?.none) AS TEXT), 'probe-null') AS s").first(decoding: S.self)
+                #expect(row?.s == "probe-null")
+                struct Statement: Decodable { var statement: String }
+                let held = try await connection.raw("SELECT statement FROM pg_prepared_statements").all(decoding: Statement.self)
+                #expect(held.contains { $0.statement.contains("probe-null") }, "a NULL bind runs prepared")
+            }
+        }
+    }
+
     /// One text with binds of two types gets two names: a bind is never read as the type another call prepared.
     @Test func bindsOfAnotherTypeAreKeptApart() async throws {
         try await withTestApp(seeded: false) { app in

@@ -281,6 +281,15 @@ import VaporTesting
             b.cookies["lang"] = "en"
             #expect(try await b.get("/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision").body.string.contains("The next permit is valid from 15 Jan 2027"))
 
+            // The sponsor's portal shows the end of the permit held, not the next one's.
+            let sponsorUser = try #require(try await User.query(on: app.db).filter(\.$email == "sponsor@demo.sinergi.id").first())
+            try await (app.db as! any SQLDatabase).raw("UPDATE foreigners SET sponsor_id = \(bind: sponsorUser.$sponsor.id) WHERE id = \(bind: ids["CELAHSATU"]!)").run()
+            let company = Browser(app)
+            try await company.login("sponsor@demo.sinergi.id")
+            let portal = try await company.get("/portal?per=100").body.string
+            let row = try #require(portal.components(separatedBy: "<tr>").first { $0.contains("CELAHSATU") })
+            #expect(row.contains("20 Des 2026") && !row.contains("14 Jan 2028"), "the portal's end is the permit held")
+
             // Three weeks on, the permit held has ended and the next has not begun: not valid yet, until it does.
             app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(21 * 86_400) })
             #expect(app.today == "2026-12-21")

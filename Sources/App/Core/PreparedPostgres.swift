@@ -37,18 +37,34 @@ struct PreparedPostgres: SQLDatabase {
         let (sql, binds) = database.serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
-            if (bind as Any?) == nil { bindings.appendNull() }
+            if Self.isNil(bind) { bindings.appendNull() }
             else if let value = bind as? any PostgresThrowingDynamicTypeEncodable { try bindings.append(value, context: .default) }
             else { return try await database.execute(sql: query, onRow) }
         }
-        let key = sql + "\u{0}" + binds.map { String(reflecting: type(of: $0)) }.joined(separator: ",")
+        // An absent value is keyed apart: prepared with it, PostgreSQL infers that parameter's type from the text alone.
+        let key = sql + "\u{0}" + binds.map { Self.isNil($0) ? "nil" : String(reflecting: type(of: $0)) }.joined(separator: ",")
         guard let slot = Self.registry.slot(for: key, text: sql) else { return try await database.execute(sql: query, onRow) }
-        let logger = self.logger
-        try await connections.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                try await Self.run(slot, bindings, on: connection, logger: logger, onRow)
-            }
-        }.get()
+        let logger = self.logger, generation = Self.registry.generation(slot.index)
+        do {
+            try await connections.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    try await Self.run(slot, bindings, on: connection, logger: logger, onRow)
+                }
+            }.get()
+        } catch {
+            // postgres-nio keeps a failed prepare (a lock timeout while parsing, say) as that name's state on that
+            // connection for as long as the connection lives: every later use of the name there would fail the same
+            // way. So after any failure the slot takes a new name, prepared afresh where it is next used.
+            Self.registry.renew(slot.index, after: generation)
+            throw error
+        }
+    }
+
+    /// Whether a bind is an absent optional. Inside the existential, `bind as Any?` wraps it and is never nil; matching
+    /// the unwrapped value against `Optional<Any>.none` looks inside.
+    static func isNil(_ value: Any) -> Bool {
+        if case Optional<Any>.none = value { return true }
+        return false
     }
 
     private static func run<S: PreparedSlot>(_ slot: S.Type, _ bindings: PostgresBindings, on connection: PostgresConnection,
@@ -64,7 +80,7 @@ struct PreparedPostgres: SQLDatabase {
 
     final class Registry: Sendable {
         private let state = NIOLockedValueBox(State())
-        private struct State { var byKey: [String: Int] = [:]; var texts: [String] = [] }
+        private struct State { var byKey: [String: Int] = [:]; var texts: [String] = []; var generations: [Int] = [] }
 
         /// The slot of `key` (a text and its binds' types), given now if it has none and one is free.
         func slot(for key: String, text: String) -> (any PreparedSlot.Type)? {
@@ -73,11 +89,20 @@ struct PreparedPostgres: SQLDatabase {
                 guard s.texts.count < PreparedPostgres.slots.count else { return nil }
                 s.byKey[key] = s.texts.count
                 s.texts.append(text)
+                s.generations.append(0)
                 return PreparedPostgres.slots[s.texts.count - 1]
             }
         }
 
         func text(_ index: Int) -> String { state.withLockedValue { $0.texts[index] } }
+
+        /// How many times the slot's name was renewed: part of its name.
+        func generation(_ index: Int) -> Int { state.withLockedValue { $0.generations[index] } }
+
+        /// A new name for the slot, unless another failure already gave it one since `generation`.
+        func renew(_ index: Int, after generation: Int) {
+            state.withLockedValue { s in if s.generations[index] == generation { s.generations[index] += 1 } }
+        }
     }
 
     /// The names there are: the short reads' statements, with one variant per length of an office's regency list
@@ -93,9 +118,12 @@ struct PreparedPostgres: SQLDatabase {
 /// A statement name of `PreparedPostgres`: `sinergi_q<index>`.
 protocol PreparedSlot { static var index: Int { get } }
 
-/// The statement of one slot, as postgres-nio prepares and runs it.
+/// The statement of one slot, as postgres-nio prepares and runs it: `sinergi_q3` (`sinergi_q3_1` once renewed).
 struct Slotted<S: PreparedSlot>: PostgresPreparedStatement {
-    static var name: String { "sinergi_q\(S.index)" }
+    static var name: String {
+        let generation = PreparedPostgres.registry.generation(S.index)
+        return generation == 0 ? "sinergi_q\(S.index)" : "sinergi_q\(S.index)_\(generation)"
+    }
     static var sql: String { PreparedPostgres.registry.text(S.index) }
     typealias Row = PostgresRow
     let bindings: PostgresBindings

@@ -126,7 +126,8 @@ enum DashboardController {
             m.places = try await regionNames(p.jurisdiction, on: req.db)
         case .sponsor:
             // A page at a time, the soonest permit end first; the names shown are a read of personal data.
-            (m.sponsored, m.sponsoredPager) = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).sort(\.$id).webPage(req)
+            (m.sponsored, m.sponsoredPager) = try await ScopePolicy.foreigners(req).sort(.sql(PermitState.sqlEndInForce(today: req.application.today)))
+                .sort(\.$fullName).sort(\.$id).webPage(req)
             try await req.auditList("dashboard", ids: m.sponsored.compactMap(\.id), page: (try? Paging(req))?.page ?? 1, purpose: "service")
         case .admin:
             let sql = req.db as! any SQLDatabase

@@ -131,6 +131,11 @@ extension PermitState {
         }
     }
 
+    /// `endInForce` as an expression on the summary columns, to sort by the end of the permit held today.
+    static func sqlEndInForce(today: String) -> SQLQueryString {
+        "CASE WHEN \(sqlInPriorStay(today: today)) THEN permit_prior_end ELSE permit_end END"
+    }
+
     /// `inPriorStay` as a condition on the summary columns.
     static func sqlInPriorStay(today: String) -> SQLQueryString {
         "(permit_start > \(bind: today) AND permit_prior_end >= \(bind: today) AND (permit_prior_start IS NULL OR permit_prior_start <= \(bind: today)))"

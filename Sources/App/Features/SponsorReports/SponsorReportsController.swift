@@ -108,7 +108,7 @@ enum SponsorReportsController {
     /// One page of the sponsor's foreigners, by permit end (the soonest first), each read audited.
     static func portalForeigners(_ req: Request, paging: Paging) async throws -> (items: [PortalForeigner], total: Int) {
         let today = req.application.today
-        let (list, total) = try await ScopePolicy.foreigners(req).sort(\.$permitEnd).sort(\.$fullName).sort(\.$id)
+        let (list, total) = try await ScopePolicy.foreigners(req).sort(.sql(PermitState.sqlEndInForce(today: today))).sort(\.$fullName).sort(\.$id)
             .pageCountingAll(paging.offset..<(paging.offset + paging.per))
         let investors = Set(try await StayPermit.query(on: req.db).filter(\.$foreigner.$id ~~ list.compactMap(\.id)).filter(\.$status == PermitStatus.active.rawValue)
             .filter(\.$type.$id ~~ ReportingExemption.investorPermitTypes).all().map(\.$foreigner.id))
