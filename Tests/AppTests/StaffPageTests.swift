@@ -183,7 +183,7 @@ import VaporTesting
         let people: [(name: String, permits: [(String, String)], departed: Bool)] = [
             ("CELAHSATU", [("2026-03-01", "2026-12-20"), ("2027-01-15", "2028-01-14")], false),   // held now, 20 days left; the next after a gap
             ("CELAHDUA", [("2026-01-01", "2027-06-30"), ("2027-08-01", "2028-07-31")], false),    // held now, 212 days left
-            ("CELAHTIGA", [("2026-06-01", "2026-11-20"), ("2026-12-15", "2027-12-14")], false),   // in the gap
+            ("CELAHTIGA", [("2026-06-01", "2026-11-20"), ("2026-12-15", "2027-12-14")], false),   // in the gap: overstayed 10 days
             ("NANTISAJA", [("2026-12-05", "2026-12-25")], false),                                  // not begun, ends within 30 days
             ("PERGISAJA", [("2026-01-01", "2026-12-10")], true),                                   // departed, ends within 30 days
             ("PERGILAMA", [("2026-01-01", "2026-11-01")], true),                                   // departed after the end
@@ -239,12 +239,12 @@ import VaporTesting
             let two = try await read("CELAHDUA")
             #expect(two.status == "valid" && two.daysLeft == 212 && two.permitPriorEnd == "2027-06-30")
             let three = try await read("CELAHTIGA")
-            #expect(three.status == "notYetValid" && three.daysLeft == nil && three.permitStart == "2026-12-15" && three.permitPriorEnd == "2026-11-20")
+            #expect(three.status == "overstayed" && three.daysLeft == nil && three.permitStart == "2026-12-15" && three.permitPriorEnd == "2026-11-20")
             let plain = try await read("BIASASAJA")
             #expect(plain.status == "expiring" && plain.permitPriorStart == nil && plain.permitPriorEnd == nil)
             // The list items say the same, and each filter holds exactly the people of its status.
-            for (status, names) in [("expiring", ["CELAHSATU", "BIASASAJA"]), ("valid", ["CELAHDUA"]), ("notYetValid", ["CELAHTIGA", "NANTISAJA"]),
-                                    ("departed", ["PERGISAJA", "PERGILAMA"]), ("overstayed", [])] {
+            for (status, names) in [("expiring", ["CELAHSATU", "BIASASAJA"]), ("valid", ["CELAHDUA"]), ("notYetValid", ["NANTISAJA"]),
+                                    ("departed", ["PERGISAJA", "PERGILAMA"]), ("overstayed", ["CELAHTIGA"])] {
                 let page = try await list("status=\(status)&q=UJI&per=100")
                 #expect(Set(page.items.map(\.id)) == Set(names.map { ids[$0]! }), "\(status)")
                 #expect(page.items.allSatisfy { $0.status == status }, "\(status)")
@@ -258,8 +258,14 @@ import VaporTesting
             let held = try #require(try await look("PG7770000"))
             #expect(held.status == "expiring" && held.daysLeft == 20 && held.permitPriorEnd == "2026-12-20" && held.nextPermitStart == "2027-01-15")
             let inGap = try #require(try await look("PG7770002"))
-            #expect(inGap.status == "notYetValid" && inGap.daysLeft == nil && inGap.nextPermitStart == nil)
+            #expect(inGap.status == "overstayed" && inGap.daysLeft == nil && inGap.nextPermitStart == "2026-12-15")
             #expect(try await look("PG7770006")?.nextPermitStart == nil)
+            // The officers' overstay list has the person in the gap, with the days and fee counted from the permit that ended.
+            struct Overstay: Decodable { var foreignerId: UUID; var permitEnd: String; var days: Int; var feeIDR: Int64 }
+            struct Overstays: Decodable { var items: [Overstay] }
+            let overstays = try decode(Overstays.self, try await app.testing().sendRequest(.GET, "/api/v1/overstays?per=100", headers: get)).items
+            let gapOverstay = try #require(overstays.first { $0.foreignerId == ids["CELAHTIGA"]! })
+            #expect(gapOverstay.permitEnd == "2026-11-20" && gapOverstay.days == 10 && gapOverstay.feeIDR > 0)
             // The dashboard's figures are the lists' totals.
             struct Counts: Decodable { var expiringIn30Days: Int; var overstayed: Int }
             let counts = try decode(Counts.self, try await app.testing().sendRequest(.GET, "/api/v1/stats", headers: get))
@@ -272,7 +278,7 @@ import VaporTesting
             #expect(record.contains("<h1>UJI CELAHSATU <span class=\"badge expiring\">Segera berakhir · 20 hari lagi</span></h1>"))
             #expect(record.contains("<p id=\"next-permit\">Izin berikutnya berlaku mulai 15 Jan 2027</p>"))
             let gap = try await b.get("/foreigners/\(ids["CELAHTIGA"]!)?purpose=supervision").body.string
-            #expect(gap.contains("<span class=\"badge notYetValid\">Belum berlaku (mulai 15 Des 2026)</span>") && !gap.contains("next-permit"))
+            #expect(gap.contains("<span class=\"badge overstayed\">Overstay · lewat 10 hari</span>") && gap.contains("<p id=\"next-permit\">"))
             let listed = try await b.get("/foreigners?status=valid&q=celahdua").body.string
             #expect(listed.contains("<span class=\"badge valid\">Berlaku · 212 hari lagi</span>"))
             #expect(listed.contains("30 Jun 2027") && !listed.contains("31 Jul 2028"), "the list's end is the permit held")
@@ -290,13 +296,13 @@ import VaporTesting
             let row = try #require(portal.components(separatedBy: "<tr>").first { $0.contains("CELAHSATU") })
             #expect(row.contains("20 Des 2026") && !row.contains("14 Jan 2028"), "the portal's end is the permit held")
 
-            // Three weeks on, the permit held has ended and the next has not begun: not valid yet, until it does.
+            // Three weeks on, the permit held has ended and the next has not begun: an overstay, until the next begins.
             app.clock = AppClock(now: { TestDatabases.now.addingTimeInterval(21 * 86_400) })
             #expect(app.today == "2026-12-21")
             let later = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
             let then = try decode(Detail.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners/\(ids["CELAHSATU"]!)?purpose=supervision", headers: later)).foreigner
-            #expect(then.status == "notYetValid")
-            let waiting = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=notYetValid&q=CELAHSATU", headers: later))
+            #expect(then.status == "overstayed")
+            let waiting = try decode(Page.self, try await app.testing().sendRequest(.GET, "/api/v1/foreigners?status=overstayed&q=CELAHSATU", headers: later))
             #expect(waiting.items.map(\.id) == [ids["CELAHSATU"]!])
         }
     }

@@ -123,8 +123,9 @@ import Vapor
         #expect(PermitState.coverageStart([]) == nil)
     }
 
-    /// A permit held today, the next one beginning after a gap: valid or expiring by the one held, not valid yet in the
-    /// gap, valid by the next from its first day, overstayed after it; the same summary read on each of those days.
+    /// A permit held today, the next one beginning after a gap: valid or expiring by the one held, overstayed in the gap
+    /// (the next one does not cover it), valid by the next from its first day, overstayed after it; the same summary
+    /// read on each of those days.
     @Test func theStateFollowsThePermitHeldBeforeAGap() {
         func state(_ today: String, priorStart: String? = "2026-03-01", departed: Bool = false) -> PermitState {
             PermitState(end: "2028-04-01", start: "2027-04-01", priorStart: priorStart, priorEnd: "2027-03-01", today: today, departed: departed)
@@ -133,8 +134,8 @@ import Vapor
         #expect(state("2027-01-29") == .valid(daysLeft: 31))
         #expect(state("2027-01-30") == .expiring(daysLeft: 30))
         #expect(state("2027-03-01") == .expiring(daysLeft: 0))
-        #expect(state("2027-03-02") == .notYetValid(from: "2027-04-01"))   // in the gap
-        #expect(state("2027-03-31") == .notYetValid(from: "2027-04-01"))
+        #expect(state("2027-03-02") == .overstayed(days: 1))                // in the gap: the next one does not cover it
+        #expect(state("2027-03-31") == .overstayed(days: 30))
         #expect(state("2027-04-01") == .valid(daysLeft: 366))              // the next one has begun (2028 is a leap year)
         #expect(state("2028-03-02") == .expiring(daysLeft: 30))
         #expect(state("2028-04-02") == .overstayed(days: 1))
@@ -147,7 +148,9 @@ import Vapor
         // Without a prior stay, as before.
         #expect(PermitState(end: "2028-04-01", start: "2027-04-01", priorStart: nil, priorEnd: nil, today: "2026-11-30") == .notYetValid(from: "2027-04-01"))
         #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2026-11-30") == "2027-03-01")
-        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2027-03-02") == "2028-04-01")
+        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2027-03-02") == "2027-03-01")
+        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2027-04-01") == "2028-04-01")
+        #expect(PermitState.endInForce(end: "2028-04-01", start: "2027-04-01", priorStart: "2026-03-01", priorEnd: "2027-03-01", today: "2026-02-27") == "2028-04-01")
     }
 
     /// What the summary keeps of several permits: the stay the last one closes, and the stay before it across a gap.

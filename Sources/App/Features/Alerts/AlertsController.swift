@@ -36,14 +36,16 @@ enum AlertsController {
         let paging = try Paging(req, defaultPer: 50)
         let today = req.application.today
         // Someone whose last border crossing was "out" has left: not an overstayer.
-        let q = try ScopePolicy.foreigners(req).filter(\.$permitEnd < today).filter(.sql(unsafeRaw: "departed IS NOT TRUE"))
+        // Also someone in the gap before a later permit, whose earlier one has ended (`PermitState`).
+        let q = try ScopePolicy.foreigners(req).filter(.sql(embed: PermitState.sqlCondition("overstayed", today: today)))
         let total = try await q.copy().countRows()
-        let list = try await q.sort(\.$permitEnd).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
+        let list = try await q.sort(.sql(PermitState.sqlEndInForce(today: today))).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
         let rules = try await Rules.book(req)
         let items = list.map { f in
-            let fine = OverstayFine.compute(permitEnd: f.permitEnd, today: today, rules: rules)
+            let end = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
+            let fine = OverstayFine.compute(permitEnd: end, today: today, rules: rules)
             return Overstay(foreignerId: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
-                            permitEnd: f.permitEnd ?? "", days: fine.days, feeIDR: fine.amountIDR, deportationCase: fine.deportationCase, sponsorId: f.sponsorID)
+                            permitEnd: end ?? "", days: fine.days, feeIDR: fine.amountIDR, deportationCase: fine.deportationCase, sponsorId: f.sponsorID)
         }
         try await req.auditList("overstays", ids: items.map(\.foreignerId), page: paging.page)
         return (items, total, paging)

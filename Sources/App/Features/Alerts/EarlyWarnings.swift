@@ -40,11 +40,12 @@ enum EarlyWarnings {
         var sponsor_id: UUID?
         var regency_code: String?
 
-        /// Whether `permit` (ending `end`) is the one this person holds on `day`: the current permit, or the one held
-        /// before a gap while it runs (its end comes before the next permit begins, so it needs a warning of its own).
+        /// Whether `permit` (ending `end`) is the one that counts for this person on `day`: the current permit, or the
+        /// one before a gap once begun (its end comes before the next permit begins, so it needs warnings of its own,
+        /// and an overstay in the gap is one).
         func holds(permitEnding end: String, on day: String) -> Bool {
             permit_end == end || (permit_prior_end == end
-                && PermitState.inPriorStay(start: permit_start, priorStart: permit_prior_start, priorEnd: permit_prior_end, today: day))
+                && PermitState.priorStayBegun(start: permit_start, priorStart: permit_prior_start, priorEnd: permit_prior_end, today: day))
         }
     }
 

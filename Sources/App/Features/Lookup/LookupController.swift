@@ -35,8 +35,8 @@ enum LookupController {
         var permitStart: String?
         var permitPriorStart: String?
         var permitPriorEnd: String?
-        /// Set while the person holds the permit before a gap: the first day of the next one. `daysLeft` then counts
-        /// to `permitPriorEnd`.
+        /// Set while the permit before a gap counts (held, or ended in the gap): the first day of the next one. `daysLeft`
+        /// or `daysOverstayed` then count from `permitPriorEnd`.
         var nextPermitStart: String?
         var sponsorName: String?
         var sponsorPhone: String?
@@ -157,14 +157,15 @@ enum LookupController {
             let departed = f.departed ?? false
             let state = PermitState(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end,
                                     today: today, departed: departed)
-            let fine = OverstayFine.compute(permitEnd: departed ? nil : f.permit_end, today: today, rules: rules)
+            let end = PermitState.endInForce(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end, today: today)
+            let fine = OverstayFine.compute(permitEnd: departed ? nil : end, today: today, rules: rules)
             var item = Item(id: f.id, fullName: f.full_name, passportNumber: f.passport_number, nationality: f.nationality, dateOfBirth: f.date_of_birth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,
                             permitCategory: f.permit_category, permitEnd: f.permit_end, permitStart: f.permit_start,
                             permitPriorStart: f.permit_prior_start, permitPriorEnd: f.permit_prior_end,
                             sponsorName: f.sponsor_name, sponsorPhone: f.sponsor_phone, address: f.address)
             item.openTasks = tasksOf[f.id] ?? []
-            if !departed && PermitState.inPriorStay(start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end, today: today) {
+            if !departed && PermitState.priorStayBegun(start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end, today: today) {
                 item.nextPermitStart = f.permit_start
             }
             switch state {

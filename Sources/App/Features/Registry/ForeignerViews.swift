@@ -83,8 +83,8 @@ enum ForeignerViews {
         let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
         let current = L10n.t("f.current", lang)
         let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }
-        // Holding a permit now, the next one beginning after a gap: the day it begins (the status is that of the one held).
-        let next: HTML = f.status != "departed" && PermitState.inPriorStay(start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
+        // The permit before a gap counts (held, or ended in the gap): the day the next one begins.
+        let next: HTML = f.status != "departed" && PermitState.priorStayBegun(start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
             ? "<p id=\"next-permit\">\(L10n.format("status.nextPermitFrom", lang, [day(f.permitStart)]))</p>" : ""
         let passports: HTML = d.passports.isEmpty ? none : """
         <table class="responsive"><thead><tr><th>\(L10n.t("f.passportNumber", lang))</th><th>\(L10n.t("f.issuingCountry", lang))</th><th>\(L10n.t("f.expires", lang))</th></tr></thead><tbody>

@@ -18,14 +18,17 @@ enum PermitState: Equatable, Sendable {
 
     /// `start`: the first day of the stay `end` ends (`coverageStart`); nil when not known, taken as begun.
     /// `priorStart`…`priorEnd`: the stay before it (`coverage`), when a gap lies between the two; nil when none.
-    /// While the later stay has not begun, a person inside the earlier one holds a permit: valid or expiring by the
-    /// days left to `priorEnd`. Before the earlier stay begins, or in the gap, they are not valid yet.
+    /// While the later stay has not begun, the earlier one counts once it has begun: valid or expiring by the days left
+    /// to `priorEnd`, and after it, in the gap, overstayed by the days since (UU 6/2011 Art. 78: a permit that begins
+    /// later does not cover the gap; as everywhere, someone without a recorded departure is taken to be here). Before
+    /// either stay begins, not valid yet.
     init(end: String?, start: String?, priorStart: String? = nil, priorEnd: String? = nil, today: String, departed: Bool = false) {
         if departed { self = .departed; return }
         guard let end, let left = Day.between(today, end) else { self = .noPermit; return }
         if let start, start > today {
-            if Self.inPriorStay(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today), let priorEnd, let priorLeft = Day.between(today, priorEnd) {
-                self = priorLeft <= Self.expiringWindowDays ? .expiring(daysLeft: priorLeft) : .valid(daysLeft: priorLeft)
+            if Self.priorStayBegun(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today), let priorEnd,
+               let priorLeft = Day.between(today, priorEnd) {
+                self = Self.byDaysLeft(priorLeft)
             } else if let priorStart, priorStart > today {
                 self = .notYetValid(from: priorStart)
             } else {
@@ -33,21 +36,31 @@ enum PermitState: Equatable, Sendable {
             }
             return
         }
-        if left < 0 { self = .overstayed(days: -left) }
-        else if left <= Self.expiringWindowDays { self = .expiring(daysLeft: left) }
-        else { self = .valid(daysLeft: left) }
+        self = Self.byDaysLeft(left)
     }
 
-    /// Whether `today` lies in the stay before the one that begins on `start`: that one has not begun, the earlier one
-    /// has (a nil `priorStart` is taken as begun) and has not ended. `sqlCondition` says the same in SQL.
-    static func inPriorStay(start: String?, priorStart: String?, priorEnd: String?, today: String) -> Bool {
-        guard let start, start > today, let priorEnd, priorEnd >= today else { return false }
+    private static func byDaysLeft(_ left: Int) -> PermitState {
+        if left < 0 { return .overstayed(days: -left) }
+        return left <= expiringWindowDays ? .expiring(daysLeft: left) : .valid(daysLeft: left)
+    }
+
+    /// Whether the stay before the one that begins on `start` is the one that counts today: that one has not begun, and
+    /// the earlier one has (a nil `priorStart` is taken as begun), ended or not. `sqlCondition` says the same in SQL.
+    static func priorStayBegun(start: String?, priorStart: String?, priorEnd: String?, today: String) -> Bool {
+        guard let start, start > today, priorEnd != nil else { return false }
         return (priorStart ?? today) <= today
     }
 
-    /// The last day of the permit a person holds today: `priorEnd` while in the stay before the current one, else `end`.
+    /// Whether `today` lies in the stay before the one that begins on `start` (begun, as above, and not ended).
+    static func inPriorStay(start: String?, priorStart: String?, priorEnd: String?, today: String) -> Bool {
+        guard let priorEnd, priorEnd >= today else { return false }
+        return priorStayBegun(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today)
+    }
+
+    /// The last day of the permit that counts today: `priorEnd` once the stay before the current one has begun and
+    /// while the current one has not (held, or ended in the gap), else `end`.
     static func endInForce(end: String?, start: String?, priorStart: String?, priorEnd: String?, today: String) -> String? {
-        inPriorStay(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today) ? priorEnd : end
+        priorStayBegun(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today) ? priorEnd : end
     }
 
     /// The first day of the stay that the active permit ending last ends: its own start, or the start of an earlier
@@ -112,10 +125,12 @@ extension PermitState {
         let here: SQLQueryString = "departed IS NOT TRUE"
         // Begun: the current stay's first day is today or earlier (unknown counts as begun).
         let begun: SQLQueryString = "(permit_start IS NULL OR permit_start <= \(bind: today))"
-        let prior = sqlInPriorStay(today: today)
+        let prior = sqlInPriorStay(today: today), priorBegun = sqlPriorStayBegun(today: today)
         switch code {
         case "departed": return "departed IS TRUE"
-        case "overstayed": return "(\(here) AND permit_end < \(bind: today))"
+        case "overstayed":
+            // The current permit ended; or, before it begins, the one before it ended (the gap).
+            return "(\(here) AND (permit_end < \(bind: today) OR (\(priorBegun) AND permit_prior_end < \(bind: today))))"
         case "expiring":
             return """
                 (\(here) AND ((\(begun) AND permit_end >= \(bind: today) AND permit_end <= \(bind: soon)) OR (\(prior) AND permit_prior_end <= \(bind: soon))))
@@ -123,21 +138,24 @@ extension PermitState {
         case "valid":
             return "(\(here) AND ((\(begun) AND permit_end > \(bind: soon)) OR (\(prior) AND permit_prior_end > \(bind: soon))))"
         case "notYetValid":
-            // Not begun, and not inside the stay before (none, ended, or not begun either).
-            return """
-                (\(here) AND permit_start > \(bind: today) AND (permit_prior_end IS NULL OR permit_prior_end < \(bind: today) OR permit_prior_start > \(bind: today)))
-                """
+            // Not begun, and no stay before it that has begun.
+            return "(\(here) AND permit_start > \(bind: today) AND (permit_prior_end IS NULL OR permit_prior_start > \(bind: today)))"
         default: return "(\(here) AND permit_end IS NULL)"
         }
     }
 
-    /// `endInForce` as an expression on the summary columns, to sort by the end of the permit held today.
+    /// `endInForce` as an expression on the summary columns, to sort by the end of the permit that counts today.
     static func sqlEndInForce(today: String) -> SQLQueryString {
-        "CASE WHEN \(sqlInPriorStay(today: today)) THEN permit_prior_end ELSE permit_end END"
+        "CASE WHEN \(sqlPriorStayBegun(today: today)) THEN permit_prior_end ELSE permit_end END"
+    }
+
+    /// `priorStayBegun` as a condition on the summary columns.
+    static func sqlPriorStayBegun(today: String) -> SQLQueryString {
+        "(permit_start > \(bind: today) AND permit_prior_end IS NOT NULL AND (permit_prior_start IS NULL OR permit_prior_start <= \(bind: today)))"
     }
 
     /// `inPriorStay` as a condition on the summary columns.
     static func sqlInPriorStay(today: String) -> SQLQueryString {
-        "(permit_start > \(bind: today) AND permit_prior_end >= \(bind: today) AND (permit_prior_start IS NULL OR permit_prior_start <= \(bind: today)))"
+        "(\(sqlPriorStayBegun(today: today)) AND permit_prior_end >= \(bind: today))"
     }
 }

@@ -131,7 +131,7 @@ enum SponsorReportsController {
     static func portalExpiring(_ req: Request) async throws -> Int {
         let today = req.application.today
         let soon = Day.adding(60, to: today) ?? today
-        let condition: SQLQueryString = "(permit_end <= \(bind: soon) OR (\(PermitState.sqlInPriorStay(today: today)) AND permit_prior_end <= \(bind: soon)))"
+        let condition: SQLQueryString = "(permit_end <= \(bind: soon) OR (\(PermitState.sqlPriorStayBegun(today: today)) AND permit_prior_end <= \(bind: soon)))"
         return try await ScopePolicy.foreigners(req).filter(.sql(condition)).count()
     }
 
