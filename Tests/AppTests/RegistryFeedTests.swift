@@ -224,11 +224,11 @@ import VaporTesting
             #expect(PermitState(end: renewed.permitEnd, start: renewed.permitStart, today: app.today) == .valid(daysLeft: 763))
             let lars = try #require(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-2").first())
             #expect(lars.permitEnd == "2027-03-01" && lars.permitStart == "2027-02-01")
-            // The stay before the gap is kept too (it ended before today: not valid yet); a renewal runs it on to a
+            // The stay before the gap is kept too (it ended before today: an overstay in the gap); a renewal runs it on to a
             // day after today, and the next batch writes only that: Lars holds a permit until it ends.
             #expect(lars.permitPriorStart == "2026-09-01" && lars.permitPriorEnd == "2026-10-30" && renewed.permitPriorEnd == nil)
             #expect(PermitState(end: lars.permitEnd, start: lars.permitStart, priorStart: lars.permitPriorStart, priorEnd: lars.permitPriorEnd,
-                                today: app.today) == .notYetValid(from: "2027-02-01"))
+                                today: app.today) == .overstayed(days: 31))
             _ = try await Self.apply(app, try Self.batch([
                 "permits": """
                     person_ref,number,type,category,start_on,end_on,status,sponsor_ref,office_code
