@@ -51,12 +51,6 @@ enum PermitState: Equatable, Sendable {
         return (priorStart ?? today) <= today
     }
 
-    /// Whether `today` lies in the stay before the one that begins on `start` (begun, as above, and not ended).
-    static func inPriorStay(start: String?, priorStart: String?, priorEnd: String?, today: String) -> Bool {
-        guard let priorEnd, priorEnd >= today else { return false }
-        return priorStayBegun(start: start, priorStart: priorStart, priorEnd: priorEnd, today: today)
-    }
-
     /// The last day of the permit that counts today: `priorEnd` once the stay before the current one has begun and
     /// while the current one has not (held, or ended in the gap), else `end`.
     static func endInForce(end: String?, start: String?, priorStart: String?, priorEnd: String?, today: String) -> String? {
@@ -154,7 +148,7 @@ extension PermitState {
         "(permit_start > \(bind: today) AND permit_prior_end IS NOT NULL AND (permit_prior_start IS NULL OR permit_prior_start <= \(bind: today)))"
     }
 
-    /// `inPriorStay` as a condition on the summary columns.
+    /// Today lies in the stay before the one that begins on `permit_start`: begun (`sqlPriorStayBegun`) and not ended.
     static func sqlInPriorStay(today: String) -> SQLQueryString {
         "(\(sqlPriorStayBegun(today: today)) AND permit_prior_end >= \(bind: today))"
     }
