@@ -96,10 +96,14 @@ enum Blocking {
         }
         for f in names {
             for g in dates where names.count == 1 {
-                // Name sound with year and month: survives a mistyped day and a misspelt other name.
-                rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) month", fields: [f, g]) { d, i in
-                    guard let t = firstToken(d, f, i), d.columns[g].dates[i] != 0 else { return nil }
-                    return "\(Similarity.soundex(t))|\(d.columns[g].dates[i] / 100)"
+                // The sounds of every word of the name with year and month: survives a mistyped day and a
+                // misspelling that keeps the sound. Every word, not the first alone: on a list where a few
+                // family names are most people's (WANG, NGUYEN), the first word's sound with the month made
+                // blocks of namesakes, 7.5 M pairs at a million, for 28 true pairs no other key found.
+                rules.append(BlockingRule(name: "\(fields[f].column) sounds + \(fields[g].column) month", fields: [f, g]) { d, i in
+                    let t = d.columns[f].tokens[i]
+                    guard !t.isEmpty, d.columns[g].dates[i] != 0 else { return nil }
+                    return t.map(Similarity.soundex).sorted().joined(separator: "|") + "|\(d.columns[g].dates[i] / 100)"
                 })
             }
             for g in others {

@@ -156,11 +156,14 @@ final class ColumnView: Sendable {
     let joinedBytes: Packed<UInt8>
     let keyBytes: Packed<UInt8>
     let tokenHashes: Packed<UInt64>
+    /// Each value's hash, for the kinds whose comparisons `ComparisonMemo` remembers (empty for the others).
+    let valueHashes: [UInt64]
 
     init(_ c: FieldColumn, count: Int) {
         kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
         joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes
         missing = (0..<count).map { c.isMissing($0) }
+        valueHashes = ComparisonMemo.remembers(kind) ? c.joinedBytes.hashes() : []
     }
 
     @inline(__always) func isMissing(_ i: Int) -> Bool { missing[i] }
@@ -171,8 +174,10 @@ final class ColumnView: Sendable {
             joinedBytes.items.withUnsafeBufferPointer { jb in joinedBytes.ends.withUnsafeBufferPointer { je in
                 keyBytes.items.withUnsafeBufferPointer { kb in keyBytes.ends.withUnsafeBufferPointer { ke in
                     tokenHashes.items.withUnsafeBufferPointer { th in tokenHashes.ends.withUnsafeBufferPointer { te in
-                        body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
-                                       key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te)))
+                        valueHashes.withUnsafeBufferPointer { vh in
+                            body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
+                                           key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), valueHashes: vh))
+                        }
                     } }
                 } }
             } }
@@ -214,6 +219,77 @@ struct RawColumn {
     let joined: RawPacked<UInt8>
     let key: RawPacked<UInt8>
     let hashes: RawPacked<UInt64>
+    let valueHashes: UnsafeBufferPointer<UInt64>
+}
+
+/// The agreement levels of value pairs already compared, for one thread's share of the candidate pairs.
+///
+/// A field's level depends only on the two values, and values repeat: an employer, a common name, a household's
+/// address. Comparing the same two values again cost more than looking them up. Each field has a direct-mapped
+/// table keyed by the two values' hashes; a slot holds the key with the level in its low three bits, and a newer
+/// pair simply takes the slot. Two different value pairs would have to agree on 61 bits of a 64-bit key to be
+/// mistaken for each other.
+///
+/// Where values rarely repeat within a comparison (passport numbers, most addresses) a look-up only adds a miss
+/// of the processor's cache, so each field measures its own hit rate over windows of look-ups: below a quarter,
+/// it compares directly and keeps only every sixteenth pair in the table, to notice when repeats begin.
+struct ComparisonMemo: ~Copyable {
+    static let slotBits = 16
+    static let window = 4096
+    private let slots: UnsafeMutablePointer<UInt64>
+    /// Per field: look-ups and hits in the current window, whether the table is in use, pairs seen.
+    private let counters: UnsafeMutablePointer<Int>
+    private let fields: Int
+
+    /// Kinds whose comparison is dearer than a look-up (dates and categories compare in a few instructions).
+    static func remembers(_ kind: FieldKind) -> Bool {
+        switch kind {
+        case .name, .text, .id, .number: true
+        case .date, .category: false
+        }
+    }
+
+    init(fields: Int) {
+        self.fields = fields
+        slots = .allocate(capacity: fields << Self.slotBits)
+        slots.initialize(repeating: 0, count: fields << Self.slotBits)
+        counters = .allocate(capacity: 4 * fields)
+        for f in 0..<fields { (counters + 4 * f).initialize(from: [0, 0, 1, 0], count: 4) }
+    }
+
+    deinit { slots.deallocate(); counters.deallocate() }
+
+    /// Whether field `f` is looking its pairs up (for the tests).
+    func isRemembering(_ f: Int) -> Bool { counters[4 * f + 2] == 1 }
+
+    /// The level of field `f` for values `i` and `j` (neither missing), compared on a miss.
+    @inline(__always)
+    func level(_ f: Int, _ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
+        let c = counters + 4 * f
+        if c[2] == 0 {
+            c[3] &+= 1
+            if c[3] & 15 != 0 { return Compare.compared(a, i, b, j) }
+        }
+        c[0] += 1
+        var key = a.valueHashes[i] &* 0x9E37_79B9_7F4A_7C15 ^ b.valueHashes[j]
+        key ^= key >> 29; key = key &* 0xBF58_476D_1CE4_E5B9; key ^= key >> 32
+        let tag = key & ~7
+        let slot = slots + (f << Self.slotBits) + Int(truncatingIfNeeded: key >> 3) & ((1 << Self.slotBits) - 1)
+        let held = slot.pointee
+        let level: Int
+        if held != 0 && held & ~7 == tag {
+            c[1] += 1
+            level = Int(held & 7) - 1
+        } else {
+            level = Compare.compared(a, i, b, j)
+            slot.pointee = tag | UInt64(level + 1)
+        }
+        if c[0] == Self.window {
+            c[2] = c[1] * 4 >= c[0] ? 1 : 0
+            c[0] = 0; c[1] = 0
+        }
+        return level
+    }
 }
 
 /// Agreement level of one field for one pair: -1 missing, 0 disagree … kind.levels - 1 exact.
@@ -227,6 +303,19 @@ enum Compare {
     @inline(__always)
     static func level(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
         if a.missing[i] || b.missing[j] { return -1 }
+        return compared(a, i, b, j)
+    }
+
+    /// `level` with a memo of value pairs already compared.
+    @inline(__always)
+    static func level(_ f: Int, _ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int, memo: borrowing ComparisonMemo) -> Int {
+        if a.missing[i] || b.missing[j] { return -1 }
+        return a.valueHashes.isEmpty ? compared(a, i, b, j) : memo.level(f, a, i, b, j)
+    }
+
+    /// The level of two values, neither missing.
+    @inline(__always)
+    static func compared(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
         switch a.kind {
         case .name: return name(a, i, b, j)
         case .date: return date(a.dates[i], b.dates[j])

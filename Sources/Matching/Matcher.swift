@@ -60,61 +60,19 @@ public enum Matcher {
 
         // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
         progress?("blocking on \(rules.count) keys")
-        let leftKeys = await keys(rules, left, options.concurrency)
-        let rightKeys = dedup ? leftKeys : await keys(rules, rightData, options.concurrency)
+        // Kept record by record (`KeyRows`): a pair's keys under every rule are read together.
+        let leftRows = await keys(rules, left, options.concurrency)
+        let rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
 
-        // 2. Candidate pairs, each once: under the first rule whose block holds both and was small
-        // enough to use. Blocks are runs of a sorted (key, record) array, not dictionaries of arrays.
-        var candidates: [UInt64] = []
-        var usedLeft: [[Bool]] = []   // per rule: whether the left record's block was used
-        var perRuleFound: [String] = []
-        for r in rules.indices {
-            let before = candidates.count
-            defer { perRuleFound.append("\(rules[r].name): \(candidates.count - before)") }
-            var entries: [(key: UInt64, ref: UInt32)] = []     // ref: record index, top bit set for the right side
-            entries.reserveCapacity(left.count + (dedup ? 0 : rightData.count))
-            for (i, k) in leftKeys[r].enumerated() where k != 0 { entries.append((k, UInt32(i))) }
-            if !dedup { for (j, k) in rightKeys[r].enumerated() where k != 0 { entries.append((k, UInt32(j) | 0x8000_0000)) } }
-            entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.ref < $1.ref }
-            var okLeft = [Bool](repeating: false, count: left.count)
-            var start = 0
-            var ls: [Int] = [], rs: [Int] = []
-            while start < entries.count {
-                var end = start + 1
-                while end < entries.count && entries[end].key == entries[start].key { end += 1 }
-                ls.removeAll(keepingCapacity: true); rs.removeAll(keepingCapacity: true)
-                for e in start..<end {
-                    let ref = entries[e].ref
-                    if ref & 0x8000_0000 != 0 { rs.append(Int(ref & 0x7FFF_FFFF)) } else { ls.append(Int(ref)) }
-                }
-                start = end
-                let n = dedup ? ls.count * (ls.count - 1) / 2 : ls.count * rs.count
-                guard n > 0, n <= options.maxPairsPerBlock else { continue }
-                for i in ls { okLeft[i] = true }
-                @inline(__always) func seenEarlier(_ i: Int, _ j: Int) -> Bool {
-                    for e in 0..<r {
-                        let k = leftKeys[e][i]
-                        if k != 0 && k == rightKeys[e][j] && usedLeft[e][i] { return true }
-                    }
-                    return false
-                }
-                if dedup {
-                    for x in 0..<ls.count {
-                        for y in (x + 1)..<ls.count {
-                            let i = min(ls[x], ls[y]), j = max(ls[x], ls[y])
-                            if !seenEarlier(i, j) { candidates.append(UInt64(i) << 32 | UInt64(j)) }
-                        }
-                    }
-                } else {
-                    for i in ls { for j in rs where !seenEarlier(i, j) { candidates.append(UInt64(i) << 32 | UInt64(j)) } }
-                }
-            }
-            usedLeft.append(okLeft)
-        }
+        // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
+        let (candidates, found, used) = await candidatePairs(rules: rules.count, left: leftRows, right: dedup ? nil : rightRows, options: options)
+        let perRuleFound = zip(rules, found).map { "\($0.name): \($1)" }
         progress?("comparing \(candidates.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
         // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):
         // training on a rule sees every pair in that rule's blocks, not only those it found first.
-        let keyTables = KeyTables(left: leftKeys, right: rightKeys, used: usedLeft)
+        var ruleEnds: [Int] = []
+        for n in found { ruleEnds.append((ruleEnds.last ?? 0) + n) }
+        let keyTables = KeyTables(left: leftRows, right: rightRows, used: used, ruleEnds: ruleEnds)
         let (codes, profile) = await patterns(of: candidates, left: left, right: rightData, keys: keyTables, options: options)
         progress?("compared: \(profile.count) distinct agreement patterns")
 
@@ -128,9 +86,9 @@ public enum Matcher {
             if dedup && i == j { continue }
             sample.append(UInt64(i) << 32 | UInt64(j))
         }
-        let sampleCodes = await patterns(of: sample, left: left, right: rightData, keys: nil, options: options).codes
+        let sampleCodes = await patterns(of: Slab(sample), left: left, right: rightData, keys: nil, options: options).codes
         var initialU = fields.map { [Double](repeating: 1, count: $0.kind.levels) }   // +1 smoothing
-        for c in sampleCodes { for (f, l) in Pattern.decode(c, fields: fields.count).enumerated() where l >= 0 { initialU[f][l] += 1 } }
+        for c in sampleCodes.buffer { for (f, l) in Pattern.decode(c, fields: fields.count).enumerated() where l >= 0 { initialU[f][l] += 1 } }
         initialU = initialU.map { row in let s = row.reduce(0, +); return row.map { $0 / s } }
 
         let randomPairs = dedup ? Double(left.count) * Double(left.count - 1) / 2 : Double(left.count) * Double(rightData.count)
@@ -227,6 +185,40 @@ public enum Matcher {
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
     }
 
+    /// Candidate pairs, each once: under the first rule whose block holds both and was small enough to use (left
+    /// index in the high 32 bits, right in the low; in deduplication, `right` nil, the smaller index is the left).
+    /// Blocks are runs of a sorted (key, record) array, not dictionaries of arrays. First each rule's blocks and
+    /// which left records lie in a usable one (rules in parallel); then each rule's pairs that no earlier rule found
+    /// (rules in parallel again: a rule needs only the earlier rules' keys and usable blocks, not their pairs). The
+    /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
+    /// left record (bit r for rule r).
+    static func candidatePairs(rules: Int, left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
+        let dedup = right == nil
+        let rightRows = right ?? left
+        let maxPairs = options.maxPairsPerBlock
+        let blocks = await Parallel.map(rules, width: options.concurrency) { r in
+            RuleBlocks(rule: r, left: left, right: right, maxPairs: maxPairs)
+        }
+        var usedLeft = [UInt64](repeating: 0, count: left.count)
+        for r in blocks.indices where r < 64 { for i in blocks[r].usedLeft { usedLeft[Int(i)] |= 1 << UInt64(r) } }
+        let used = usedLeft
+        // Each rule writes its pairs into its own part of one buffer, sized by its blocks' pairs before those found
+        // earlier are left out; the parts are then moved together. Memory is touched once, and only where written:
+        // on a virtual machine a fresh page costs more than the comparisons of the pairs it holds.
+        var starts = [0]
+        for b in blocks { starts.append(starts[starts.count - 1] + b.pairBound) }
+        let offsets = starts
+        let candidates = Slab<UInt64>(capacity: offsets[offsets.count - 1])
+        let found = await Parallel.map(rules, width: options.concurrency) { r in
+            blocks[r].pairs(rule: r, dedup: dedup, left: left, right: rightRows, used: used, into: candidates.base + offsets[r])
+        }
+        for r in 0..<rules {
+            if offsets[r] != candidates.count { memmove(candidates.base + candidates.count, candidates.base + offsets[r], found[r] * MemoryLayout<UInt64>.stride) }
+            candidates.count += found[r]
+        }
+        return (candidates, found, used)
+    }
+
     /// Trains like splink: u from random pairs; m by EM on each blocking rule's own pairs with that rule's
     /// fields left out (its pairs agree on them by construction), averaged over rules; then λ for the
     /// whole candidate set by EM with m and u fixed.
@@ -305,16 +297,19 @@ public enum Matcher {
 
     static let mFloor = 1e-3
 
-    static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> [[UInt64]] {
-        var out: [[UInt64]] = []
-        for rule in rules {
-            let chunk = max(1, (data.count + concurrency - 1) / concurrency)
-            let parts = await Parallel.map(concurrency, width: concurrency) { c in
-                (min(data.count, c * chunk)..<min(data.count, c * chunk + chunk)).map { i in rule.key(data, i).map(Blocking.hash) ?? 0 }
+    /// Every rule's key for every record, record by record, in parallel chunks of records.
+    static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> KeyRows {
+        let n = rules.count, count = data.count
+        let rows = Slab<UInt64>(capacity: n * count)
+        rows.count = n * count
+        let chunks = max(1, min(concurrency * 4, count / 10_000 + 1))
+        let size = (count + chunks - 1) / chunks
+        _ = await Parallel.map(chunks, width: concurrency) { c in
+            for i in min(count, c * size)..<min(count, c * size + size) {
+                for (r, rule) in rules.enumerated() { rows.base[i * n + r] = rule.key(data, i).map(Blocking.hash) ?? 0 }
             }
-            out.append(parts.flatMap { $0 })
         }
-        return out
+        return KeyRows(rules: n, keys: rows)
     }
 
     /// A pair's probability when each record matches at most one other: its odds against no match at all
@@ -358,28 +353,34 @@ public enum Matcher {
         return out
     }
 
-    static func patterns(of pairs: [UInt64], left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: [UInt32], profile: [PatternKey: Double]) {
+    static func patterns(of pairs: Slab<UInt64>, left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: Slab<UInt32>, profile: [PatternKey: Double]) {
         let chunks = max(1, min(options.concurrency * 4, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
+        let codes = Slab<UInt32>(capacity: pairs.count)
+        codes.count = pairs.count
         let parts = await Parallel.map(chunks, width: options.concurrency) { c in
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
-            var out = [UInt32](repeating: 0, count: hi - lo)
             var profile: [PatternKey: Double] = [:]
+            let memo = ComparisonMemo(fields: left.views.count)
+            var rule = keys.map { k in k.ruleEnds.firstIndex { $0 > lo } ?? k.ruleEnds.count } ?? 0
             ColumnView.withRaw(left.views) { lv in
                 ColumnView.withRaw(right.views) { rv in
                     for k in lo..<hi {
                         let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
-                        let code = Pattern.encode(lv, i, rv, j)
-                        out[k - lo] = code
-                        if let keys { profile[PatternKey(code: code, rules: keys.rulesShared(i, j)), default: 0] += 1 }
+                        let code = Pattern.encode(lv, i, rv, j, memo: memo)
+                        codes.base[k] = code
+                        if let keys {
+                            while k >= keys.ruleEnds[rule] { rule += 1 }
+                            profile[PatternKey(code: code, rules: keys.rulesShared(i, j, foundBy: rule)), default: 0] += 1
+                        }
                     }
                 }
             }
-            return (out, profile)
+            return profile
         }
         var profile: [PatternKey: Double] = [:]
-        for p in parts { profile.merge(p.1, uniquingKeysWith: +) }
-        return (parts.flatMap(\.0), profile)
+        for p in parts { profile.merge(p, uniquingKeysWith: +) }
+        return (codes, profile)
     }
 
     /// Each field's agreement level and weight for one pair: why the pair scored as it did.
@@ -416,8 +417,19 @@ enum Pattern {
 
     @inline(__always)
     static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int) -> UInt32 {
+        encode(cols, i, other, j) { f in Compare.level(cols[f], i, other[f], j) }
+    }
+
+    /// `encode`, remembering the levels of value pairs in `memo` (the same levels: only the work is saved).
+    @inline(__always)
+    static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, memo: borrowing ComparisonMemo) -> UInt32 {
+        encode(cols, i, other, j) { f in Compare.level(f, cols[f], i, other[f], j, memo: memo) }
+    }
+
+    @inline(__always)
+    private static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, level: (Int) -> Int) -> UInt32 {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cols.count) { levels in
-            for f in cols.indices { levels[f] = Compare.level(cols[f], i, other[f], j) }
+            for f in cols.indices { levels[f] = level(f) }
             // Given and family names swapped between sources, perhaps also misspelt or shortened
             // (MA / JIA NA against JIA AN / MA): when two name fields each compare better crosswise, in
             // both directions, each takes its crosswise level (at most the second).
@@ -539,19 +551,147 @@ struct PatternKey: Hashable, Sendable {
     let rules: UInt64
 }
 
-/// Blocking keys of both sides, and which records' blocks each rule used.
+/// A buffer that several tasks fill at once, each its own part, and that is read afterwards. Arrays made in parts
+/// and then joined touched each page of memory twice, and a page's first touch is dear on a virtual machine.
+final class Slab<Element: BitwiseCopyable>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    /// Elements in use, from `base` on (set by the one filling it, before it is shared for reading).
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: max(capacity, 1))
+    }
+
+    convenience init(_ elements: [Element]) {
+        self.init(capacity: elements.count)
+        elements.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: $0.count) } }
+        count = elements.count
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) subscript(i: Int) -> Element { base[i] }
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+/// Blocking keys of one side record by record: rule r's key for record i at i * rules + r. A pair's keys under every
+/// rule then lie together, in one or two cache lines, where one array per rule cost a miss per rule and side.
+struct KeyRows: Sendable {
+    let rules: Int
+    let keys: Slab<UInt64>
+
+    /// Records.
+    var count: Int { rules == 0 ? 0 : keys.count / rules }
+
+    @inline(__always) subscript(i: Int, r: Int) -> UInt64 { keys[i * rules + r] }
+}
+
+/// One rule's blocks: the records of each block small enough to use, in key order, and the left records in them.
+struct RuleBlocks: Sendable {
+    /// Records of the usable blocks, block after block (top bit set for the right side).
+    let refs: [UInt32]
+    /// Where each usable block ends in `refs`.
+    let ends: [Int]
+    let usedLeft: [UInt32]
+    /// The pairs of the usable blocks, before leaving out those of earlier rules.
+    let pairBound: Int
+
+    init(rule r: Int, left: KeyRows, right: KeyRows?, maxPairs: Int) {
+        var entries: [(key: UInt64, ref: UInt32)] = []     // ref: record index, top bit set for the right side
+        entries.reserveCapacity(left.count + (right?.count ?? 0))
+        for i in 0..<left.count { let k = left[i, r]; if k != 0 { entries.append((k, UInt32(i))) } }
+        if let right { for j in 0..<right.count { let k = right[j, r]; if k != 0 { entries.append((k, UInt32(j) | 0x8000_0000)) } } }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.ref < $1.ref }
+        var refs: [UInt32] = [], ends: [Int] = [], usedLeft: [UInt32] = []
+        var bound = 0
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].key == entries[start].key { end += 1 }
+            var ls = 0
+            for e in start..<end where entries[e].ref & 0x8000_0000 == 0 { ls += 1 }
+            let rs = end - start - ls
+            let n = right == nil ? ls * (ls - 1) / 2 : ls * rs
+            if n > 0 && n <= maxPairs {
+                bound += n
+                for e in start..<end {
+                    refs.append(entries[e].ref)
+                    if entries[e].ref & 0x8000_0000 == 0 { usedLeft.append(entries[e].ref) }
+                }
+                ends.append(refs.count)
+            }
+            start = end
+        }
+        self.refs = refs; self.ends = ends; self.usedLeft = usedLeft; pairBound = bound
+    }
+
+    /// This rule's pairs that no earlier rule found (no earlier rule whose block held the left record gives both
+    /// records one key), written from `out` on (room for `pairBound`); returns how many.
+    func pairs(rule r: Int, dedup: Bool, left: KeyRows, right: KeyRows, used: [UInt64], into out: UnsafeMutablePointer<UInt64>) -> Int {
+        var written = 0
+        let earlier: UInt64 = r >= 64 ? ~0 : (1 << UInt64(r)) - 1
+        let n = left.rules
+        let lk = left.keys.base, rk = right.keys.base
+        used.withUnsafeBufferPointer { used in
+            @inline(__always) func seenEarlier(_ i: Int, _ j: Int) -> Bool {
+                var rules = used[i] & earlier
+                while rules != 0 {
+                    let e = rules.trailingZeroBitCount
+                    let k = lk[i * n + e]
+                    if k != 0 && k == rk[j * n + e] { return true }
+                    rules &= rules - 1
+                }
+                return false
+            }
+            var ls: [Int] = [], rs: [Int] = []
+            var start = 0
+            for end in ends {
+                ls.removeAll(keepingCapacity: true); rs.removeAll(keepingCapacity: true)
+                for e in start..<end {
+                    let ref = refs[e]
+                    if ref & 0x8000_0000 != 0 { rs.append(Int(ref & 0x7FFF_FFFF)) } else { ls.append(Int(ref)) }
+                }
+                start = end
+                if dedup {
+                    for x in 0..<ls.count {
+                        for y in (x + 1)..<ls.count {
+                            let i = min(ls[x], ls[y]), j = max(ls[x], ls[y])
+                            if !seenEarlier(i, j) { out[written] = UInt64(i) << 32 | UInt64(j); written += 1 }
+                        }
+                    }
+                } else {
+                    for i in ls { for j in rs where !seenEarlier(i, j) { out[written] = UInt64(i) << 32 | UInt64(j); written += 1 } }
+                }
+            }
+        }
+        return written
+    }
+}
+
+/// Blocking keys of both sides, which rules' blocks held each left record (bit r for rule r), and where each rule's
+/// pairs end among the candidates.
 struct KeyTables: Sendable {
-    let left: [[UInt64]]
-    let right: [[UInt64]]
-    let used: [[Bool]]
+    let left: KeyRows
+    let right: KeyRows
+    let used: [UInt64]
+    let ruleEnds: [Int]
 
     /// Bit r set when the pair shares rule r's key in a block that rule used (the first 64 rules; `Blocking.rules`
-    /// makes fewer).
-    func rulesShared(_ i: Int, _ j: Int) -> UInt64 {
-        var mask: UInt64 = 0
-        for e in left.indices where e < 64 {
-            let key = left[e][i]
-            if key != 0 && key == right[e][j] && used[e][i] { mask |= 1 << UInt64(e) }
+    /// makes fewer). The rule that found the pair is one; no earlier rule is (else that rule would have found it).
+    @inline(__always)
+    func rulesShared(_ i: Int, _ j: Int, foundBy r: Int) -> UInt64 {
+        guard r < 64 else { return 0 }
+        var mask: UInt64 = 1 << UInt64(r)
+        var rules = used[i] & ~((mask << 1) &- 1)
+        guard rules != 0 else { return mask }
+        let n = left.rules
+        let lk = left.keys.base + i * n, rk = right.keys.base + j * n
+        while rules != 0 {
+            let e = rules.trailingZeroBitCount
+            if lk[e] != 0 && lk[e] == rk[e] { mask |= 1 << UInt64(e) }
+            rules &= rules - 1
         }
         return mask
     }

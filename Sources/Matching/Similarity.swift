@@ -83,18 +83,18 @@ public enum Similarity {
         for j in 0..<lb { table[Int(b[j])] |= 1 << UInt64(j) }
         var flagA: UInt64 = 0, flagB: UInt64 = 0
         var matches = 0
-        let all: UInt64 = lb == 64 ? ~0 : (1 << UInt64(lb)) - 1
-        for i in 0..<la {
-            let lo = max(0, i - window), hi = min(lb - 1, i + window)
-            if lo > hi { continue }
-            let upTo: UInt64 = hi >= 63 ? ~0 : (1 << UInt64(hi + 1)) - 1
-            let from: UInt64 = ~((1 << UInt64(lo)) - 1)
-            let candidates = table[Int(a[i])] & upTo & from & all & ~flagB
+        // The positions of b inside a's window, slid one place per byte of a: bits max(0, i - window) … i + window
+        // (the table has no bits at or beyond lb).
+        var inWindow: UInt64 = window >= 63 ? ~0 : (1 << UInt64(window + 1)) - 1
+        for i in 0..<min(la, lb + window) {
+            let candidates = table[Int(a[i])] & inWindow & ~flagB
             if candidates != 0 {
                 flagB |= candidates & (~candidates &+ 1)     // lowest set bit
                 flagA |= 1 << UInt64(i)
                 matches += 1
             }
+            if i + window + 1 < 64 { inWindow |= 1 << UInt64(i + window + 1) }
+            if i >= window { inWindow &= ~(1 << UInt64(i - window)) }
         }
         if matches == 0 { return 0 }
         var transpositions = 0

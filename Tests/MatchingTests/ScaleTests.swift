@@ -1,0 +1,122 @@
+import Foundation
+@testable import Matching
+import Testing
+
+/// The work saved at a million records must not change a single result: the memo of compared values, the candidate
+/// pairs generated rule by rule in parallel, and the rules shared by a pair.
+@Suite struct ScaleTests {
+    private let spec = [FieldSpec(column: "nama_lengkap", kind: .name), FieldSpec(column: "tanggal_lahir", kind: .date),
+                        FieldSpec(column: "jenis_kelamin", kind: .category), FieldSpec(column: "no_paspor", kind: .id),
+                        FieldSpec(column: "perusahaan", kind: .text), FieldSpec(column: "alamat", kind: .text)]
+
+    /// Few names and employers (they repeat, as on an agency's list), a passport each, addresses half shared.
+    private func list(_ n: Int, seed: UInt64, id: String) -> Dataset {
+        var rng = SplitMix64(seed: seed)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        let names = ["WANG WEI", "WANG WEI MING", "NGUYEN VAN AN", "NGUYEN VAN ANH", "KIM MIN JUN", "SMITH JOHN", "SMYTH JON", "LI NA", "", "TANAKA HIRO"]
+        let firms = ["PT MAJU JAYA", "PT. MAJU JAYA TBK", "CV SINAR TERANG", "PT SINAR TERANG ABADI", "", "PT BINTANG TIMUR"]
+        let data = Dataset(fields: spec)
+        for k in 0..<n {
+            let date = k % 11 == 0 ? "" : "19\(70 + Int(rng.next() % 20))-0\(1 + Int(rng.next() % 9))-1\(Int(rng.next() % 9))"
+            let street = k % 2 == 0 ? "JL. MERDEKA NO. \(rng.next() % 40)" : "JL. \(pick(["SUDIRMAN", "THAMRIN", "GATOT SUBROTO"])) NO. \(rng.next() % 400) RT 00\(rng.next() % 9)"
+            data.append(id: "\(id)\(k)", values: [pick(names), date, pick(["M", "F", ""]), "X\(rng.next() % 100_000_000)", pick(firms), street])
+        }
+        return data
+    }
+
+    @Test func theMemoGivesTheLevelsOfDirectComparison() {
+        let left = list(300, seed: 1, id: "L"), right = list(200, seed: 2, id: "R")
+        let memo = ComparisonMemo(fields: spec.count)
+        var compared = 0
+        ColumnView.withRaw(left.views) { lv in
+            ColumnView.withRaw(right.views) { rv in
+                // Every pair twice, in the order a block gives them: more than two windows of look-ups per field.
+                for _ in 0..<2 {
+                    for i in 0..<left.count {
+                        for j in 0..<right.count {
+                            let remembered = Pattern.encode(lv, i, rv, j, memo: memo)
+                            #expect(remembered == Pattern.encode(lv, i, rv, j), "pair \(i), \(j)")
+                            compared += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared > 4 * ComparisonMemo.window)
+        let names = memo.isRemembering(0), passports = memo.isRemembering(3)
+        #expect(names, "names repeat: looked up")
+        #expect(!passports, "passport numbers never repeat: compared directly")
+    }
+
+    /// Each candidate pair once, under the first rule whose usable block holds both records; every pair sharing a
+    /// usable block is a candidate; the rules' counts add up. Checked against every pair of the two lists.
+    @Test(arguments: [false, true])
+    func candidatesAreEveryBlockedPairOnceUnderItsFirstRule(dedup: Bool) async {
+        let left = list(400, seed: 3, id: "L"), right = dedup ? left : list(300, seed: 4, id: "R")
+        let rules = Blocking.rules(for: spec)
+        var options = MatchOptions()
+        options.maxPairsPerBlock = 150    // some blocks too large, so a rule skips them
+        let lk = await Matcher.keys(rules, left, 2), rk = dedup ? lk : await Matcher.keys(rules, right, 2)
+        let (pairs, found, used) = await Matcher.candidatePairs(rules: rules.count, left: lk, right: dedup ? nil : rk, options: options)
+
+        // The reference: block sizes by counting keys, then every pair of the two lists.
+        var usable: [Set<UInt64>] = []
+        for r in rules.indices {
+            var ls: [UInt64: Int] = [:], rs: [UInt64: Int] = [:]
+            for i in 0..<left.count where lk[i, r] != 0 { ls[lk[i, r], default: 0] += 1 }
+            for j in 0..<right.count where rk[j, r] != 0 { rs[rk[j, r], default: 0] += 1 }
+            usable.append(Set(ls.keys.filter { k in
+                let n = dedup ? ls[k]! * (ls[k]! - 1) / 2 : ls[k]! * (rs[k] ?? 0)
+                return n > 0 && n <= options.maxPairsPerBlock
+            }))
+        }
+        var expected: [UInt64: Int] = [:]
+        for i in 0..<left.count {
+            for j in (dedup ? i + 1 : 0)..<right.count {
+                if let r = rules.indices.first(where: { lk[i, $0] != 0 && lk[i, $0] == rk[j, $0] && usable[$0].contains(lk[i, $0]) }) {
+                    expected[UInt64(i) << 32 | UInt64(j)] = r
+                }
+            }
+        }
+        #expect(found.reduce(0, +) == pairs.count)
+        #expect(pairs.count == expected.count)
+        #expect(Set(pairs.buffer).count == pairs.count, "no pair twice")
+        var k = 0
+        for (r, n) in found.enumerated() {
+            for pair in pairs.buffer[k..<(k + n)] { #expect(expected[pair] == r) }
+            k += n
+        }
+        #expect(found.filter { $0 > 0 }.count >= 3, "the fixture exercises several rules")
+        #expect(used.contains { $0.nonzeroBitCount >= 2 })
+
+        // The rules a pair shares, from the rule that found it on: as counted over every rule.
+        var ends: [Int] = []
+        for n in found { ends.append((ends.last ?? 0) + n) }
+        let tables = KeyTables(left: lk, right: rk, used: used, ruleEnds: ends)
+        var rule = 0
+        for (k, pair) in pairs.buffer.enumerated() {
+            while k >= ends[rule] { rule += 1 }
+            let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
+            var every: UInt64 = 0
+            for e in rules.indices where lk[i, e] != 0 && lk[i, e] == rk[j, e] && usable[e].contains(lk[i, e]) { every |= 1 << UInt64(e) }
+            #expect(tables.rulesShared(i, j, foundBy: rule) == every)
+        }
+    }
+
+    /// One name field: the sounds of every word with the birth month. A mistyped day and a misspelling that keeps
+    /// the sound share it; a namesake who shares only the family name and the month does not.
+    @Test func oneNameFieldBlocksOnEveryWordsSoundWithTheMonth() {
+        let rules = Blocking.rules(for: spec)
+        let rule = try! #require(rules.first { $0.name == "nama_lengkap sounds + tanggal_lahir month" })
+        func key(_ name: String, _ date: String) -> String? {
+            let d = Dataset(fields: spec)
+            d.append(id: "x", values: [name, date, "M", "", "", ""])
+            return rule.key(d, 0)
+        }
+        #expect(key("NGUYEN VAN ANH", "1985-03-14") == key("NGUYEN VAN AN", "1985-03-17"))
+        #expect(key("NGUYEN VAN ANH", "1985-03-14") == key("VAN ANH NGUYEN", "1985-03-02"), "word order")
+        #expect(key("NGUYEN VAN ANH", "1985-03-14") != key("NGUYEN THI MAI", "1985-03-14"))
+        #expect(key("NGUYEN VAN ANH", "1985-03-14") != key("NGUYEN VAN ANH", "1985-04-14"))
+        #expect(key("NGUYEN VAN ANH", "") == nil)
+    }
+}
