@@ -141,7 +141,7 @@ public final class Dataset: @unchecked Sendable {
     public func append(id: String, values: [String]) {
         ids.append(id)
         for (c, v) in zip(columns, values) { c.append(v) }
-        frozen = nil
+        frozen = nil; frozenRows = nil
     }
 
     /// Normalises a batch of raw values on `concurrency` threads (all cores by default) and appends it,
@@ -161,7 +161,7 @@ public final class Dataset: @unchecked Sendable {
         }
         ids.append(contentsOf: batchIDs)
         for p in 0..<parts { for (c, part) in zip(columns, partials.get(p)) { c.absorb(part) } }
-        frozen = nil
+        frozen = nil; frozenRows = nil
     }
 
     private var frozen: [ColumnView]?
@@ -171,6 +171,15 @@ public final class Dataset: @unchecked Sendable {
         let v = columns.map { ColumnView($0, count: ids.count) }
         frozen = v
         return v
+    }
+
+    private var frozenRows: RecordRows?
+    /// Each record's row for comparing (`RecordRows`), made once after loading, like `views`.
+    var rows: RecordRows {
+        if let frozenRows { return frozenRows }
+        let r = RecordRows(views, count: ids.count)
+        frozenRows = r
+        return r
     }
 
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id

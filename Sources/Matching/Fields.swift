@@ -156,14 +156,11 @@ final class ColumnView: Sendable {
     let joinedBytes: Packed<UInt8>
     let keyBytes: Packed<UInt8>
     let tokenHashes: Packed<UInt64>
-    /// Each value's hash, for the kinds whose comparisons `ComparisonMemo` remembers (empty for the others).
-    let valueHashes: [UInt64]
 
     init(_ c: FieldColumn, count: Int) {
         kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
         joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes
         missing = (0..<count).map { c.isMissing($0) }
-        valueHashes = ComparisonMemo.remembers(kind) ? c.joinedBytes.hashes() : []
     }
 
     @inline(__always) func isMissing(_ i: Int) -> Bool { missing[i] }
@@ -174,10 +171,8 @@ final class ColumnView: Sendable {
             joinedBytes.items.withUnsafeBufferPointer { jb in joinedBytes.ends.withUnsafeBufferPointer { je in
                 keyBytes.items.withUnsafeBufferPointer { kb in keyBytes.ends.withUnsafeBufferPointer { ke in
                     tokenHashes.items.withUnsafeBufferPointer { th in tokenHashes.ends.withUnsafeBufferPointer { te in
-                        valueHashes.withUnsafeBufferPointer { vh in
-                            body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
-                                           key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), valueHashes: vh))
-                        }
+                        body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
+                                       key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te)))
                     } }
                 } }
             } }
@@ -219,7 +214,28 @@ struct RawColumn {
     let joined: RawPacked<UInt8>
     let key: RawPacked<UInt8>
     let hashes: RawPacked<UInt64>
-    let valueHashes: UnsafeBufferPointer<UInt64>
+}
+
+/// What a pair's comparison reads first, one row of 64-bit words per record: which fields are missing (bit f of
+/// word 0), then per field the date (YYYYMMDD) or the value's hash. A date or a category is compared from its row
+/// alone, and `ComparisonMemo` looks values up by these hashes, so a pair touches one or two cache lines of each
+/// record before any field's bytes, where reading them column by column cost a miss per column.
+struct RecordRows: Sendable {
+    let stride: Int
+    let words: [UInt64]
+
+    init(_ views: [ColumnView], count: Int) {
+        stride = 1 + views.count
+        var words = [UInt64](repeating: 0, count: stride * count)
+        for (f, v) in views.enumerated() {
+            let hashes = v.kind == .date ? [] : v.joinedBytes.hashes()
+            for i in 0..<count {
+                if v.missing[i] { words[i * stride] |= 1 << UInt64(f) }
+                words[i * stride + 1 + f] = v.kind == .date ? UInt64(UInt32(bitPattern: v.dates[i])) : hashes[i]
+            }
+        }
+        self.words = words
+    }
 }
 
 /// The agreement levels of value pairs already compared, for one thread's share of the candidate pairs.
@@ -241,14 +257,6 @@ struct ComparisonMemo: ~Copyable {
     private let counters: UnsafeMutablePointer<Int>
     private let fields: Int
 
-    /// Kinds whose comparison is dearer than a look-up (dates and categories compare in a few instructions).
-    static func remembers(_ kind: FieldKind) -> Bool {
-        switch kind {
-        case .name, .text, .id, .number: true
-        case .date, .category: false
-        }
-    }
-
     init(fields: Int) {
         self.fields = fields
         slots = .allocate(capacity: fields << Self.slotBits)
@@ -262,16 +270,16 @@ struct ComparisonMemo: ~Copyable {
     /// Whether field `f` is looking its pairs up (for the tests).
     func isRemembering(_ f: Int) -> Bool { counters[4 * f + 2] == 1 }
 
-    /// The level of field `f` for values `i` and `j` (neither missing), compared on a miss.
+    /// The level of field `f` for two values with hashes `x` and `y` (neither missing), from `compare` on a miss.
     @inline(__always)
-    func level(_ f: Int, _ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
+    func level(_ f: Int, _ x: UInt64, _ y: UInt64, _ compare: () -> Int) -> Int {
         let c = counters + 4 * f
         if c[2] == 0 {
             c[3] &+= 1
-            if c[3] & 15 != 0 { return Compare.compared(a, i, b, j) }
+            if c[3] & 15 != 0 { return compare() }
         }
         c[0] += 1
-        var key = a.valueHashes[i] &* 0x9E37_79B9_7F4A_7C15 ^ b.valueHashes[j]
+        var key = x &* 0x9E37_79B9_7F4A_7C15 ^ y
         key ^= key >> 29; key = key &* 0xBF58_476D_1CE4_E5B9; key ^= key >> 32
         let tag = key & ~7
         let slot = slots + (f << Self.slotBits) + Int(truncatingIfNeeded: key >> 3) & ((1 << Self.slotBits) - 1)
@@ -281,7 +289,7 @@ struct ComparisonMemo: ~Copyable {
             c[1] += 1
             level = Int(held & 7) - 1
         } else {
-            level = Compare.compared(a, i, b, j)
+            level = compare()
             slot.pointee = tag | UInt64(level + 1)
         }
         if c[0] == Self.window {
@@ -306,11 +314,17 @@ enum Compare {
         return compared(a, i, b, j)
     }
 
-    /// `level` with a memo of value pairs already compared.
+    /// `level` from the records' rows (`RecordRows`, `x` and `y` point at them), with a memo of value pairs
+    /// already compared.
     @inline(__always)
-    static func level(_ f: Int, _ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int, memo: borrowing ComparisonMemo) -> Int {
-        if a.missing[i] || b.missing[j] { return -1 }
-        return a.valueHashes.isEmpty ? compared(a, i, b, j) : memo.level(f, a, i, b, j)
+    static func level(_ f: Int, _ a: RawColumn, _ i: Int, _ x: UnsafePointer<UInt64>, _ b: RawColumn, _ j: Int, _ y: UnsafePointer<UInt64>,
+                      memo: borrowing ComparisonMemo) -> Int {
+        if (x[0] | y[0]) & (1 << UInt64(f)) != 0 { return -1 }
+        switch a.kind {
+        case .date: return date(Int32(bitPattern: UInt32(truncatingIfNeeded: x[1 + f])), Int32(bitPattern: UInt32(truncatingIfNeeded: y[1 + f])))
+        case .category: return x[1 + f] == y[1 + f] ? 1 : 0
+        case .name, .text, .id, .number: return memo.level(f, x[1 + f], y[1 + f]) { compared(a, i, b, j) }
+        }
     }
 
     /// The level of two values, neither missing.

@@ -55,8 +55,8 @@ public enum Matcher {
         let rightData = right ?? left
         let fields = left.fields
         let rules = Blocking.rules(for: fields)
-        _ = left.views
-        _ = rightData.views
+        _ = (left.views, left.rows)
+        _ = (rightData.views, rightData.rows)
 
         // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
         progress?("blocking on \(rules.count) keys")
@@ -362,20 +362,22 @@ public enum Matcher {
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
             var profile: [PatternKey: Double] = [:]
             let memo = ComparisonMemo(fields: left.views.count)
-            var rule = keys.map { k in k.ruleEnds.firstIndex { $0 > lo } ?? k.ruleEnds.count } ?? 0
-            ColumnView.withRaw(left.views) { lv in
-                ColumnView.withRaw(right.views) { rv in
+            let shared = keys?.reader
+            var rule = shared.map { k in k.ruleEnds.firstIndex { $0 > lo } ?? k.ruleEnds.count } ?? 0
+            let lr = left.rows, rr = right.rows
+            ColumnView.withRaw(left.views) { lv in ColumnView.withRaw(right.views) { rv in
+                lr.words.withUnsafeBufferPointer { lw in rr.words.withUnsafeBufferPointer { rw in
                     for k in lo..<hi {
                         let i = Int(pairs[k] >> 32), j = Int(pairs[k] & 0xFFFF_FFFF)
-                        let code = Pattern.encode(lv, i, rv, j, memo: memo)
+                        let code = Pattern.encode(lv, i, lw.baseAddress! + i * lr.stride, rv, j, rw.baseAddress! + j * rr.stride, memo: memo)
                         codes.base[k] = code
-                        if let keys {
-                            while k >= keys.ruleEnds[rule] { rule += 1 }
-                            profile[PatternKey(code: code, rules: keys.rulesShared(i, j, foundBy: rule)), default: 0] += 1
+                        if let shared {
+                            while k >= shared.ruleEnds[rule] { rule += 1 }
+                            profile[PatternKey(code: code, rules: shared.rulesShared(i, j, foundBy: rule)), default: 0] += 1
                         }
                     }
-                }
-            }
+                } }
+            } }
             return profile
         }
         var profile: [PatternKey: Double] = [:]
@@ -420,10 +422,12 @@ enum Pattern {
         encode(cols, i, other, j) { f in Compare.level(cols[f], i, other[f], j) }
     }
 
-    /// `encode`, remembering the levels of value pairs in `memo` (the same levels: only the work is saved).
+    /// `encode`, reading the records' rows first (`RecordRows`; `x` and `y` point at them) and remembering the levels
+    /// of value pairs in `memo`: the same levels, with less work.
     @inline(__always)
-    static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, memo: borrowing ComparisonMemo) -> UInt32 {
-        encode(cols, i, other, j) { f in Compare.level(f, cols[f], i, other[f], j, memo: memo) }
+    static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ x: UnsafePointer<UInt64>,
+                       _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, _ y: UnsafePointer<UInt64>, memo: borrowing ComparisonMemo) -> UInt32 {
+        encode(cols, i, other, j) { f in Compare.level(f, cols[f], i, x, other[f], j, y, memo: memo) }
     }
 
     @inline(__always)
@@ -675,24 +679,38 @@ struct RuleBlocks: Sendable {
 struct KeyTables: Sendable {
     let left: KeyRows
     let right: KeyRows
-    let used: [UInt64]
-    let ruleEnds: [Int]
+    let used: Slab<UInt64>
+    let ruleEnds: Slab<Int>
 
-    /// Bit r set when the pair shares rule r's key in a block that rule used (the first 64 rules; `Blocking.rules`
-    /// makes fewer). The rule that found the pair is one; no earlier rule is (else that rule would have found it).
-    @inline(__always)
-    func rulesShared(_ i: Int, _ j: Int, foundBy r: Int) -> UInt64 {
-        guard r < 64 else { return 0 }
-        var mask: UInt64 = 1 << UInt64(r)
-        var rules = used[i] & ~((mask << 1) &- 1)
-        guard rules != 0 else { return mask }
-        let n = left.rules
-        let lk = left.keys.base + i * n, rk = right.keys.base + j * n
-        while rules != 0 {
-            let e = rules.trailingZeroBitCount
-            if lk[e] != 0 && lk[e] == rk[e] { mask |= 1 << UInt64(e) }
-            rules &= rules - 1
+    init(left: KeyRows, right: KeyRows, used: [UInt64], ruleEnds: [Int]) {
+        self.left = left; self.right = right; self.used = Slab(used); self.ruleEnds = Slab(ruleEnds)
+    }
+
+    /// The tables as plain pointers for one thread's loop (valid while these tables are alive).
+    var reader: Reader { Reader(left: left.keys.base, right: right.keys.base, used: used.base, rules: left.rules, ruleEnds: ruleEnds.buffer) }
+
+    struct Reader {
+        let left: UnsafeMutablePointer<UInt64>
+        let right: UnsafeMutablePointer<UInt64>
+        let used: UnsafeMutablePointer<UInt64>
+        let rules: Int
+        let ruleEnds: UnsafeBufferPointer<Int>
+
+        /// Bit r set when the pair shares rule r's key in a block that rule used (the first 64 rules; `Blocking.rules`
+        /// makes fewer). The rule that found the pair is one; no earlier rule is (else that rule would have found it).
+        @inline(__always)
+        func rulesShared(_ i: Int, _ j: Int, foundBy r: Int) -> UInt64 {
+            guard r < 64 else { return 0 }
+            var mask: UInt64 = 1 << UInt64(r)
+            var later = used[i] & ~((mask << 1) &- 1)
+            guard later != 0 else { return mask }
+            let lk = left + i * rules, rk = right + j * rules
+            while later != 0 {
+                let e = later.trailingZeroBitCount
+                if lk[e] != 0 && lk[e] == rk[e] { mask |= 1 << UInt64(e) }
+                later &= later - 1
+            }
+            return mask
         }
-        return mask
     }
 }
