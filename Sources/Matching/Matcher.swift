@@ -114,30 +114,42 @@ public enum Matcher {
         // worker's spouse and children as the worker, so only the strongest agreement among them counts
         // (disagreements still all count).
         let groupFields = fields.indices.filter { fields[$0].kind == .text }
-        var patternLogOdds: [UInt32: (odds: Double, exactTF: [Int], jointNames: Double?, group: [(field: Int, weight: Double, exact: Bool)])] = [:]
+        // Each pattern's score, as plain values (field sets as bit masks): the loop over the pairs then reads no
+        // array that needs reference counting. Codes index a table directly when they are few enough (up to 8 fields).
+        var scores: [PatternScore] = []
+        var groupWeights: [Double] = []
+        var indexOf: [UInt32: Int32] = [:]
         let prior = log2(model.lambda / (1 - model.lambda))
         for p in distinct {
             let levels = Pattern.decode(p, fields: n)
-            var odds = prior
-            var exact: [Int] = []
-            var group: [(field: Int, weight: Double, exact: Bool)] = []
+            var score = PatternScore(odds: prior, exactTF: 0, jointNames: .nan, group: 0, groupExact: 0)
             for (f, l) in levels.enumerated() {
                 let isExact = l == fields[f].kind.levels - 1 && tf.adjusts(f)
                 if groupFields.count > 1 && groupFields.contains(f) {
-                    if l >= 0 { group.append((f, model.weight(field: f, level: l), isExact)) }
+                    if l >= 0 {
+                        score.group |= 1 << UInt32(f)
+                        if isExact { score.groupExact |= 1 << UInt32(f) }
+                    }
                     continue
                 }
-                odds += model.weight(field: f, level: l)
-                if isExact { exact.append(f) }
+                score.odds += model.weight(field: f, level: l)
+                if isExact { score.exactTF |= 1 << UInt32(f) }
             }
-            var joint: Double?
-            if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy(exact.contains) {
-                exact.removeAll { tf.nameFields.contains($0) }
-                joint = tf.nameFields.reduce(0) { $0 + log2(model.u[$1][fields[$1].kind.levels - 1]) }
+            if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy({ score.exactTF & (1 << UInt32($0)) != 0 }) {
+                for f in tf.nameFields { score.exactTF &= ~(1 << UInt32(f)) }
+                score.jointNames = tf.nameFields.reduce(0) { $0 + log2(model.u[$1][fields[$1].kind.levels - 1]) }
             }
-            patternLogOdds[p] = (odds, exact, joint, group)
+            indexOf[p] = Int32(scores.count)
+            scores.append(score)
+            groupWeights += (0..<n).map { f in levels[f] >= 0 && score.group & (1 << UInt32(f)) != 0 ? model.weight(field: f, level: levels[f]) : 0 }
         }
-        let scoring = patternLogOdds, compared = candidates
+        let dense: [Int32] = n <= 8 ? {
+            var table = [Int32](repeating: -1, count: Int(pow(6, Double(n))))
+            for (code, index) in indexOf { table[Int(code)] = index }
+            return table
+        }() : []
+        let exactU = fields.indices.map { model.u[$0][fields[$0].kind.levels - 1] }
+        let patternIndex = indexOf, table = scores, weights = groupWeights, compared = candidates
         // Competitors below the threshold still take their share: kept down to 0.01 when shared out.
         let exclusive = (options.oneToOne || options.exclusive) && !dedup
         let scoreFrom = exclusive ? min(options.threshold, 0.01) : options.threshold
@@ -147,26 +159,37 @@ public enum Matcher {
             var out: [MatchPair] = []
             let lo = c * size, hi = min(codes.count, lo + size)
             if lo >= hi { return out }
-            for k in lo..<hi {
-                let entry = scoring[codes[k]]!
-                let i = Int(compared[k] >> 32), j = Int(compared[k] & 0xFFFF_FFFF)
-                var odds = entry.odds
-                for f in entry.exactTF {
-                    odds += log2(model.u[f][fields[f].kind.levels - 1] / tf.frequency(f, left: i, right: j))
-                }
-                if let logU = entry.jointNames { odds += logU - log2(tf.nameFrequency(left: i, right: j)) }
-                if !entry.group.isEmpty {
-                    var strongest = 0.0
-                    for g in entry.group {
-                        var w = g.weight
-                        if g.exact { w += log2(model.u[g.field][fields[g.field].kind.levels - 1] / tf.frequency(g.field, left: i, right: j)) }
-                        if w > 0 { strongest = max(strongest, w) } else { odds += w }
+            dense.withUnsafeBufferPointer { dense in table.withUnsafeBufferPointer { table in
+                weights.withUnsafeBufferPointer { weights in exactU.withUnsafeBufferPointer { exactU in
+                    for k in lo..<hi {
+                        let e = dense.isEmpty ? Int(patternIndex[codes[k]]!) : Int(dense[Int(codes[k])])
+                        let entry = table[e]
+                        let i = Int(compared[k] >> 32), j = Int(compared[k] & 0xFFFF_FFFF)
+                        var odds = entry.odds
+                        var exact = entry.exactTF
+                        while exact != 0 {
+                            let f = exact.trailingZeroBitCount
+                            odds += log2(exactU[f] / tf.frequency(f, left: i, right: j))
+                            exact &= exact - 1
+                        }
+                        if !entry.jointNames.isNaN { odds += entry.jointNames - log2(tf.nameFrequency(left: i, right: j)) }
+                        if entry.group != 0 {
+                            var strongest = 0.0
+                            var group = entry.group
+                            while group != 0 {
+                                let f = group.trailingZeroBitCount
+                                var w = weights[e * n + f]
+                                if entry.groupExact & (1 << UInt32(f)) != 0 { w += log2(exactU[f] / tf.frequency(f, left: i, right: j)) }
+                                if w > 0 { strongest = max(strongest, w) } else { odds += w }
+                                group &= group - 1
+                            }
+                            odds += strongest
+                        }
+                        let p = 1 / (1 + pow(2, -odds))
+                        if p >= scoreFrom { out.append(MatchPair(left: i, right: j, probability: p)) }
                     }
-                    odds += strongest
-                }
-                let p = 1 / (1 + pow(2, -odds))
-                if p >= scoreFrom { out.append(MatchPair(left: i, right: j, probability: p)) }
-            }
+                } }
+            } }
             return out
         }.flatMap { $0 }
         if exclusive {
@@ -553,6 +576,17 @@ struct TermFrequencies {
 struct PatternKey: Hashable, Sendable {
     let code: UInt32
     let rules: UInt64
+}
+
+/// One agreement pattern's score before the per-pair adjustments: the log-odds of its fixed weights, the fields whose
+/// exact agreement is adjusted by the value's frequency (bit f), the joint name adjustment (NaN when none), and the
+/// free-text fields of which only the strongest agreement counts (`group`, those exact in `groupExact`).
+struct PatternScore {
+    var odds: Double
+    var exactTF: UInt32
+    var jointNames: Double
+    var group: UInt32
+    var groupExact: UInt32
 }
 
 /// A buffer that several tasks fill at once, each its own part, and that is read afterwards. Arrays made in parts
