@@ -250,17 +250,21 @@ struct RecordRows: Sendable {
 /// of the processor's cache, so each field measures its own hit rate over windows of look-ups: below a quarter,
 /// it compares directly and keeps only every sixteenth pair in the table, to notice when repeats begin.
 struct ComparisonMemo: ~Copyable {
-    static let slotBits = 16
     static let window = 4096
+    /// Slots per field, 2^slotBits: up to 2^16 (half a megabyte, within the processor's cache), fewer for a thread
+    /// with few pairs to compare, whose tables would otherwise cost more to clear than they save.
+    private let slotBits: Int
     private let slots: UnsafeMutablePointer<UInt64>
     /// Per field: look-ups and hits in the current window, whether the table is in use, pairs seen.
     private let counters: UnsafeMutablePointer<Int>
     private let fields: Int
 
-    init(fields: Int) {
+    /// A memo for `fields` fields and about `pairs` pairs.
+    init(fields: Int, pairs: Int) {
         self.fields = fields
-        slots = .allocate(capacity: fields << Self.slotBits)
-        slots.initialize(repeating: 0, count: fields << Self.slotBits)
+        slotBits = min(16, max(8, Int.bitWidth - max(pairs, 1).leadingZeroBitCount - 2))
+        slots = .allocate(capacity: fields << slotBits)
+        slots.initialize(repeating: 0, count: fields << slotBits)
         counters = .allocate(capacity: 4 * fields)
         for f in 0..<fields { (counters + 4 * f).initialize(from: [0, 0, 1, 0], count: 4) }
     }
@@ -282,7 +286,7 @@ struct ComparisonMemo: ~Copyable {
         var key = x &* 0x9E37_79B9_7F4A_7C15 ^ y
         key ^= key >> 29; key = key &* 0xBF58_476D_1CE4_E5B9; key ^= key >> 32
         let tag = key & ~7
-        let slot = slots + (f << Self.slotBits) + Int(truncatingIfNeeded: key >> 3) & ((1 << Self.slotBits) - 1)
+        let slot = slots + (f << slotBits) + Int(truncatingIfNeeded: key >> 3) & ((1 << slotBits) - 1)
         let held = slot.pointee
         let level: Int
         if held != 0 && held & ~7 == tag {

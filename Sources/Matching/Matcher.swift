@@ -384,7 +384,7 @@ public enum Matcher {
         let parts = await Parallel.map(chunks, width: options.concurrency) { c in
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
             var profile: [PatternKey: Double] = [:]
-            let memo = ComparisonMemo(fields: left.views.count)
+            let memo = ComparisonMemo(fields: left.views.count, pairs: hi - lo)
             let shared = keys?.reader
             var rule = shared.map { k in k.ruleEnds.firstIndex { $0 > lo } ?? k.ruleEnds.count } ?? 0
             let lr = left.rows, rr = right.rows

@@ -28,7 +28,7 @@ import Testing
     /// comparing column by column, every field, every pair.
     @Test func theRowsAndTheMemoGiveTheLevelsOfDirectComparison() {
         let left = list(300, seed: 1, id: "L"), right = list(200, seed: 2, id: "R")
-        let memo = ComparisonMemo(fields: spec.count)
+        let memo = ComparisonMemo(fields: spec.count, pairs: 2 * 300 * 200)
         var compared = 0
         let lr = left.rows, rr = right.rows
         ColumnView.withRaw(left.views) { lv in
