@@ -125,7 +125,8 @@ enum Blocking {
                 })
             }
         }
-        // At most the first five such fields (ten pairs): the rule count stays well under the 64 that training follows.
+        // At most the first five such fields (ten pairs). With a dozen date, number and text fields there can be more than
+        // 64 rules: candidates follow them all, training the first 64.
         let parts = Array(others.prefix(5))
         for (n, g) in parts.enumerated() {
             for h in parts[(n + 1)...] {

@@ -115,7 +115,8 @@ public enum Matcher {
         // (disagreements still all count).
         let groupFields = fields.indices.filter { fields[$0].kind == .text }
         // Each pattern's score, as plain values (field sets as bit masks): the loop over the pairs then reads no
-        // array that needs reference counting. Codes index a table directly when they are few enough (up to 8 fields).
+        // array that needs reference counting. Codes index a table directly when it is small beside the pairs (up to 8
+        // fields).
         var scores: [PatternScore] = []
         var groupWeights: [Double] = []
         var indexOf: [UInt32: Int32] = [:]
@@ -143,7 +144,7 @@ public enum Matcher {
             scores.append(score)
             groupWeights += (0..<n).map { f in levels[f] >= 0 && score.group & (1 << UInt32(f)) != 0 ? model.weight(field: f, level: levels[f]) : 0 }
         }
-        let dense: [Int32] = n <= 8 ? {
+        let dense: [Int32] = n <= 8 && pow(6, Double(n)) <= Double(max(1 << 16, codes.count)) ? {
             var table = [Int32](repeating: -1, count: Int(pow(6, Double(n))))
             for (code, index) in indexOf { table[Int(code)] = index }
             return table
@@ -214,7 +215,7 @@ public enum Matcher {
     /// which left records lie in a usable one (rules in parallel); then each rule's pairs that no earlier rule found
     /// (rules in parallel again: a rule needs only the earlier rules' keys and usable blocks, not their pairs). The
     /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
-    /// left record (bit r for rule r).
+    /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r).
     static func candidatePairs(rules: Int, left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
         let dedup = right == nil
         let rightRows = right ?? left
@@ -222,8 +223,10 @@ public enum Matcher {
         let blocks = await Parallel.map(rules, width: options.concurrency) { r in
             RuleBlocks(rule: r, left: left, right: right, maxPairs: maxPairs)
         }
-        var usedLeft = [UInt64](repeating: 0, count: left.count)
-        for r in blocks.indices where r < 64 { for i in blocks[r].usedLeft { usedLeft[Int(i)] |= 1 << UInt64(r) } }
+        // Bit r % 64 of word r / 64 of a left record's `words` words: rule r's block holding it was used.
+        let words = max(1, (rules + 63) / 64)
+        var usedLeft = [UInt64](repeating: 0, count: left.count * words)
+        for r in blocks.indices { for i in blocks[r].usedLeft { usedLeft[Int(i) * words + r / 64] |= 1 << UInt64(r % 64) } }
         let used = usedLeft
         // Each rule writes its pairs into its own part of one buffer, sized by its blocks' pairs before those found
         // earlier are left out; the parts are then moved together. Memory is touched once, and only where written:
@@ -233,7 +236,7 @@ public enum Matcher {
         let offsets = starts
         let candidates = Slab<UInt64>(capacity: offsets[offsets.count - 1])
         let found = await Parallel.map(rules, width: options.concurrency) { r in
-            blocks[r].pairs(rule: r, dedup: dedup, left: left, right: rightRows, used: used, into: candidates.base + offsets[r])
+            blocks[r].pairs(rule: r, dedup: dedup, left: left, right: rightRows, used: used, words: words, into: candidates.base + offsets[r])
         }
         for r in 0..<rules {
             if offsets[r] != candidates.count { memmove(candidates.base + candidates.count, candidates.base + offsets[r], found[r] * MemoryLayout<UInt64>.stride) }
@@ -667,19 +670,21 @@ struct RuleBlocks: Sendable {
 
     /// This rule's pairs that no earlier rule found (no earlier rule whose block held the left record gives both
     /// records one key), written from `out` on (room for `pairBound`); returns how many.
-    func pairs(rule r: Int, dedup: Bool, left: KeyRows, right: KeyRows, used: [UInt64], into out: UnsafeMutablePointer<UInt64>) -> Int {
+    func pairs(rule r: Int, dedup: Bool, left: KeyRows, right: KeyRows, used: [UInt64], words: Int, into out: UnsafeMutablePointer<UInt64>) -> Int {
         var written = 0
-        let earlier: UInt64 = r >= 64 ? ~0 : (1 << UInt64(r)) - 1
         let n = left.rules
         let lk = left.keys.base, rk = right.keys.base
         used.withUnsafeBufferPointer { used in
+            // The earlier rules whose blocks held record i: whole words before rule r's, then the bits below r.
             @inline(__always) func seenEarlier(_ i: Int, _ j: Int) -> Bool {
-                var rules = used[i] & earlier
-                while rules != 0 {
-                    let e = rules.trailingZeroBitCount
-                    let k = lk[i * n + e]
-                    if k != 0 && k == rk[j * n + e] { return true }
-                    rules &= rules - 1
+                for w in 0...(r / 64) {
+                    var rules = used[i * words + w] & (w < r / 64 ? ~0 : (1 << UInt64(r % 64)) - 1)
+                    while rules != 0 {
+                        let e = w * 64 + rules.trailingZeroBitCount
+                        let k = lk[i * n + e]
+                        if k != 0 && k == rk[j * n + e] { return true }
+                        rules &= rules - 1
+                    }
                 }
                 return false
             }
@@ -716,27 +721,33 @@ struct KeyTables: Sendable {
     let used: Slab<UInt64>
     let ruleEnds: Slab<Int>
 
+    /// `used` as `candidatePairs` gives it: one or more words per left record (rules 0–63 in the first).
     init(left: KeyRows, right: KeyRows, used: [UInt64], ruleEnds: [Int]) {
         self.left = left; self.right = right; self.used = Slab(used); self.ruleEnds = Slab(ruleEnds)
     }
 
     /// The tables as plain pointers for one thread's loop (valid while these tables are alive).
-    var reader: Reader { Reader(left: left.keys.base, right: right.keys.base, used: used.base, rules: left.rules, ruleEnds: ruleEnds.buffer) }
+    var reader: Reader {
+        Reader(left: left.keys.base, right: right.keys.base, used: used.base, words: max(1, (left.rules + 63) / 64), rules: left.rules,
+               ruleEnds: ruleEnds.buffer)
+    }
 
     struct Reader {
         let left: UnsafeMutablePointer<UInt64>
         let right: UnsafeMutablePointer<UInt64>
         let used: UnsafeMutablePointer<UInt64>
+        let words: Int
         let rules: Int
         let ruleEnds: UnsafeBufferPointer<Int>
 
-        /// Bit r set when the pair shares rule r's key in a block that rule used (the first 64 rules; `Blocking.rules`
-        /// makes fewer). The rule that found the pair is one; no earlier rule is (else that rule would have found it).
+        /// Bit r set when the pair shares rule r's key in a block that rule used. Training follows the first 64 rules
+        /// (`Blocking.rules` makes more only with a dozen date, number and text fields). The rule that found the pair
+        /// is one; no earlier rule is (else that rule would have found it).
         @inline(__always)
         func rulesShared(_ i: Int, _ j: Int, foundBy r: Int) -> UInt64 {
             guard r < 64 else { return 0 }
             var mask: UInt64 = 1 << UInt64(r)
-            var later = used[i] & ~((mask << 1) &- 1)
+            var later = used[i * words] & ~((mask << 1) &- 1)
             guard later != 0 else { return mask }
             let lk = left + i * rules, rk = right + j * rules
             while later != 0 {
