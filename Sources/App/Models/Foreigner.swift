@@ -4,7 +4,7 @@ import Foundation
 /// A foreigner (Orang Asing). Dates are ISO `YYYY-MM-DD` text so they compare and round-trip exactly
 /// on SQLite and PostgreSQL. The `current*` and region columns are a summary of the person's current
 /// permit, passport and address, kept by `ForeignerSummary.refresh` so lists and counts need no joins.
-final class Foreigner: Model, @unchecked Sendable {
+final class Foreigner: Model, PermitDates, @unchecked Sendable {
     static let schema = "foreigners"
     @ID(key: .id) var id: UUID?
     @Field(key: "family_name") var familyName: String

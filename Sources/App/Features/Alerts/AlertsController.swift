@@ -42,7 +42,7 @@ enum AlertsController {
         let list = try await q.sort(.sql(PermitState.sqlEndInForce(today: today))).sort(\.$fullName).range(paging.offset..<(paging.offset + paging.per)).all()
         let rules = try await Rules.book(req)
         let items = list.map { f in
-            let end = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
+            let end = f.endInForce(today: today)
             let fine = OverstayFine.compute(permitEnd: end, today: today, rules: rules)
             return Overstay(foreignerId: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                             permitEnd: end ?? "", days: fine.days, feeIDR: fine.amountIDR, deportationCase: fine.deportationCase, sponsorId: f.sponsorID)

@@ -84,7 +84,7 @@ enum DashboardViews {
         <section class="card"><h2>\(L10n.t("dash.sponsored", lang))</h2>
         <table class="responsive" id="sponsored"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>
         \(m.sponsored.html { f in
-            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).path)\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.departed), lang))</td></tr>"
+            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).path)\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.endInForce(today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(f.permitState(today: m.today, departed: f.departed), lang))</td></tr>"
         })
         </tbody></table>\(m.sponsoredPager)</section>
         """

@@ -30,8 +30,8 @@ enum LookupController {
         var deportationCase: Bool
         var permitCategory: String?
         var permitEnd: String?
-        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the
-        /// stay before it (`permitPriorStart`…`permitPriorEnd`, when a gap separates the two).
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless the stay before it
+        /// (`permitPriorStart`…`permitPriorEnd`, when a gap separates the two) has begun.
         var permitStart: String?
         var permitPriorStart: String?
         var permitPriorEnd: String?

@@ -3,7 +3,7 @@ import SQLKit
 import Vapor
 
 /// API shapes for foreigners. List items carry summary fields; the detail adds the history tables.
-struct ForeignerItem: Content {
+struct ForeignerItem: Content, PermitDates {
     var id: UUID
     var fullName: String
     var familyName: String
@@ -14,10 +14,11 @@ struct ForeignerItem: Content {
     var passportNumber: String?
     var permitCategory: String?
     var permitEnd: String?
-    /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the stay before.
+    /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless the stay before has begun.
     var permitStart: String?
-    /// The first and last day of the stay before `permitStart`, when a gap lies between (nil when none): while in it,
-    /// the status and `daysLeft` are those of the permit held, ending `permitPriorEnd`.
+    /// The first and last day of the stay before `permitStart`, when a gap lies between (nil when none): once it has
+    /// begun and until `permitStart`, the status, `daysLeft` and `daysOverstayed` are those of the permit ending
+    /// `permitPriorEnd` (overstayed after it, in the gap).
     var permitPriorStart: String?
     var permitPriorEnd: String?
     var status: String

@@ -19,9 +19,9 @@ enum ForeignerViews {
     static func list(_ req: Request, _ m: ListModel, status: HTTPResponseStatus = .ok) -> Response {
         let lang = req.language
         let rows: HTML = m.items.html { f in
-            let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.departed)
-            // The end of the permit held today (before a gap, the earlier one's), as the status counts it.
-            let end = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today)
+            let state = f.permitState(today: m.today, departed: f.departed)
+            // The end of the permit that counts today (before a gap, the earlier one's), as the status counts it.
+            let end = f.endInForce(today: m.today)
             return """
             <tr>
               <td><a href="\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))">\(f.fullName)</a></td>
@@ -79,7 +79,7 @@ enum ForeignerViews {
                        pending: [PendingChange], canEdit: Bool, today: String) -> Response {
         let lang = req.language
         let f = d.foreigner
-        let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today, departed: f.status == "departed")
+        let state = f.permitState(today: today, departed: f.status == "departed")
         let none: HTML = "<p class=\"muted\">\(L10n.t("f.none", lang))</p>"
         let current = L10n.t("f.current", lang)
         let day: (String?) -> String = { $0.map { Views.day($0, req) } ?? "—" }

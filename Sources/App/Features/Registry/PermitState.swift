@@ -153,3 +153,23 @@ extension PermitState {
         "(\(sqlPriorStayBegun(today: today)) AND permit_prior_end >= \(bind: today))"
     }
 }
+
+/// The four summary dates a permit's state is read from (`foreigners.permit_end`, `permit_start`, `permit_prior_start`,
+/// `permit_prior_end`), on whatever carries them: the model, a list item, a portal row.
+protocol PermitDates {
+    var permitEnd: String? { get }
+    var permitStart: String? { get }
+    var permitPriorStart: String? { get }
+    var permitPriorEnd: String? { get }
+}
+
+extension PermitDates {
+    func permitState(today: String, departed: Bool) -> PermitState {
+        PermitState(end: permitEnd, start: permitStart, priorStart: permitPriorStart, priorEnd: permitPriorEnd, today: today, departed: departed)
+    }
+
+    /// `PermitState.endInForce`: the last day of the permit that counts today.
+    func endInForce(today: String) -> String? {
+        PermitState.endInForce(end: permitEnd, start: permitStart, priorStart: permitPriorStart, priorEnd: permitPriorEnd, today: today)
+    }
+}

@@ -73,7 +73,7 @@ enum SponsorReportViews {
         let lang = req.language
         let rows: HTML = m.people.html { f in
             """
-            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.status == "departed"), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
+            <tr><td><a href="\(SiteURL.foreigner(.id(f.id)).path)">\(f.fullName)</a>\(f.exemption.map { HTML("<br><span class=\"muted exempt\">\(L10n.t("exempt.label", lang)): \($0)</span>") } ?? "")</td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.passportNumber ?? "—")</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.endInForce(today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(f.permitState(today: m.today, departed: f.status == "departed"), lang))</td><td><a href="\(SiteURL.portalNewReport.with(["foreigner": f.id.uuidString]))">\(L10n.t("sr.report", lang))</a></td></tr>
             """
         }
         let p = req.principal

@@ -86,14 +86,14 @@ enum SponsorReportsController {
         try await SponsorReportService.obligations(req)
     }
 
-    struct PortalForeigner: Content {
+    struct PortalForeigner: Content, PermitDates {
         var id: UUID
         var fullName: String
         var nationality: String
         var passportNumber: String?
         var permitCategory: String?
         var permitEnd: String?
-        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless today lies in the stay before.
+        /// The first day of the stay `permitEnd` ends; after today the status is `notYetValid`, unless the stay before has begun.
         var permitStart: String?
         /// The stay before `permitStart`, when a gap lies between (as `ForeignerItem`).
         var permitPriorStart: String?
@@ -116,8 +116,8 @@ enum SponsorReportsController {
         try await req.auditList("portal", ids: list.compactMap(\.id), page: paging.page, purpose: "service")
         let items = list.map { f in
             let exempt = ReportingExemption.basisKey(spouseOfCitizen: f.spouseOfCitizen, activePermitTypes: investors.contains(f.id!) ? ReportingExemption.investorPermitTypes : [])
-            let state = PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today, departed: f.departed)
-            let endInForce = PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: today)
+            let state = f.permitState(today: today, departed: f.departed)
+            let endInForce = f.endInForce(today: today)
             return PortalForeigner(id: f.id!, fullName: f.fullName, nationality: f.nationality, passportNumber: f.passportNumber,
                                    permitCategory: f.permitCategory, permitEnd: f.permitEnd, permitStart: f.permitStart,
                                    permitPriorStart: f.permitPriorStart, permitPriorEnd: f.permitPriorEnd, status: state.code,

@@ -62,7 +62,7 @@ enum SponsorViews {
         let lang = req.language
         let s = m.sponsor
         let rows: HTML = m.foreigners.html { f in
-            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(PermitState.endInForce(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(PermitState(end: f.permitEnd, start: f.permitStart, priorStart: f.permitPriorStart, priorEnd: f.permitPriorEnd, today: m.today, departed: f.departed), lang))</td></tr>"
+            "<tr><td><a href=\"\(SiteURL.foreigner(.id(f.id!)).with(["purpose": "supervision"]))\">\(f.fullName)</a></td><td>\(RegistryText.nationality(f.nationality, lang))</td><td>\(f.permitCategory.map { RegistryText.category($0, lang) } ?? "—")</td><td>\(f.endInForce(today: m.today).map { Views.day($0, req) } ?? "—")</td><td>\(Views.statusBadge(f.permitState(today: m.today, departed: f.departed), lang))</td></tr>"
         }
         let people: HTML = m.foreigners.isEmpty ? "<p class=\"muted\">\(L10n.t("list.empty", lang))</p>" : """
         <table class="responsive" id="sponsor-foreigners"><thead><tr><th>\(L10n.t("f.fullName", lang))</th><th>\(L10n.t("f.nationality", lang))</th><th>\(L10n.t("list.category", lang))</th><th>\(L10n.t("f.end", lang))</th><th>\(L10n.t("list.status", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
