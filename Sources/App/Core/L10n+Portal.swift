@@ -155,7 +155,7 @@ extension L10n {
         "sr.obligations": ("Wajib lapor yang belum dipenuhi", "Reports still due"),
         "sr.overdueObligations": ("Kejadian tanpa laporan melewati batas waktu", "Events without a report past their deadline"),
         "sr.passport": ("Paspor", "Passport"),
-        "sr.portalIntro": ("%d orang asing dijamin · %d izin berakhir dalam 60 hari", "%d foreigners sponsored · %d permits end within 60 days"),
+        "sr.portalIntro": ("%d orang asing dijamin · %d izin berakhir dalam 60 hari atau sudah berakhir", "%d foreigners sponsored · %d permits end within 60 days or have ended"),
         "sr.position": ("Jabatan", "Position"),
         "sr.print": ("Cetak", "Print"),
         "sr.profile": ("Profil perusahaan", "Company profile"),
