@@ -160,6 +160,112 @@ import VaporTesting
         }
     }
 
+    /// A permit issued under a new number (a renewal, a change of status) is recorded by API: the summary follows the
+    /// permit ending last, a replaced permit is marked so, each step is in the history and on the audit trail, every wrong
+    /// field is named at once, and a number already held is refused saying whose it is.
+    @Test func aNewPermitIsRecordedUnderItsOwnNumber() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let permits = try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").sort(\.$endOn, .descending).all()
+            let old = try #require(permits.first)
+            let path = "/api/v1/foreigners/\(f.id!)/permits"
+            let start = try #require(Day.adding(1, to: old.endOn)), end = try #require(Day.adding(366, to: old.endOn))
+            let body = #"{"number": " 2c21renew01 ", "type": "e23", "startOn": "\#(start)", "endOn": "\#(end)", "reason": "Perpanjangan ITAS"}"#
+            for who in ["agency@demo.sinergi.id", "sponsor@demo.sinergi.id", "admin@demo.sinergi.id"] {
+                #expect(try await Self.json(app, .POST, path, as: who, body).status == .forbidden)
+            }
+            #expect(try await Self.json(app, .POST, path, as: "officer.jaksel@demo.sinergi.id", body).status == .notFound)
+            // Every wrong field at once: the first in `error`, the others in `error.more`; nothing is written.
+            struct E: Decodable { struct D: Decodable { var field: String?; var more: [D]? }; var error: D }
+            let bad = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id",
+                                          #"{"number": "", "type": "NOPE", "startOn": "2027-02-30", "endOn": "2026-01-01", "replaces": "XYZ", "reason": "Perpanjangan"}"#)
+            #expect(bad.status == .unprocessableEntity)
+            let e = try JSONDecoder().decode(E.self, from: Data(bad.body.readableBytesView)).error
+            #expect([e.field] + (e.more ?? []).map(\.field) == ["permitNumber", "permitType", "startOn", "replaces"])   // no order to check without a start
+            let backwards = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id",
+                                                #"{"number": "2C21X", "type": "E23", "startOn": "2027-05-01", "endOn": "2027-04-30", "reason": "Perpanjangan"}"#)
+            #expect(backwards.status == .unprocessableEntity && backwards.body.string.contains("\"field\":\"endOn\""))
+            #expect(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).count() == permits.count)
+
+            let added = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", body)
+            #expect(added.status == .created)
+            struct D: Decodable {
+                struct F: Decodable { var permitEnd: String?; var permitStart: String? }
+                struct P: Decodable { var number: String; var type: String; var status: String; var startOn: String; var endOn: String }
+                var foreigner: F; var permits: [P]
+            }
+            let d = try JSONDecoder().decode(D.self, from: Data(added.body.readableBytesView))
+            let renewal = try #require(d.permits.first { $0.number == "2C21RENEW01" })   // trimmed, upper-cased
+            #expect(renewal.type == "E23" && renewal.status == "active" && renewal.startOn == start && renewal.endOn == end)
+            #expect(d.foreigner.permitEnd == end)
+            // A renewal from the day after continues the stay: it began with the old permit.
+            #expect(d.foreigner.permitStart != start)
+            #expect(try await Foreigner.find(f.id, on: app.db)?.permitEnd == end)
+            // The same number again: this person's own; another person's: someone else's.
+            let again = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", body)
+            #expect(again.status == .conflict && again.body.string.contains("already recorded for this person"))
+            let other = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id != f.id!).first())
+            let taken = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", body.replacingOccurrences(of: " 2c21renew01 ", with: other.number))
+            #expect(taken.status == .conflict && taken.body.string.contains("already recorded for another person"))
+
+            // A change of status replaces the permit it names: that one is marked replaced and no longer counts.
+            let itap = #"{"number": "2D11KONV01", "type": "ITAP", "startOn": "2026-12-01", "endOn": "2031-11-30", "replaces": "2c21renew01", "reason": "Alih status ke ITAP"}"#
+            #expect(try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", itap).status == .created)
+            let replaced = try #require(try await StayPermit.query(on: app.db).filter(\.$number == "2C21RENEW01").first())
+            #expect(replaced.status == "replaced")
+            let after = try #require(try await Foreigner.find(f.id, on: app.db))
+            #expect(after.permitEnd == "2031-11-30" && after.permitCategory == "ITAP")
+            // Only an active permit of this person can be replaced.
+            let notActive = itap.replacingOccurrences(of: "2D11KONV01", with: "2D11KONV02")
+            let refused = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", notActive)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("\"field\":\"replaces\""))
+
+            struct H: Decodable { var field: String; var old_value: String?; var new_value: String? }
+            let history = try await (app.db as! any SQLDatabase).raw("""
+                SELECT field, old_value, new_value FROM registry_history WHERE foreigner_id = \(bind: f.id!) AND object_type = 'permit' ORDER BY recorded_at, field, new_value
+                """).all(decoding: H.self)
+            #expect(history.map(\.field) == ["permit", "permit", "permit.status"])
+            #expect(history[0].new_value == "2C21RENEW01 E23 \(start)–\(end)" && history[1].old_value == "2C21RENEW01")
+            #expect(history[2].old_value == "active" && history[2].new_value == "replaced")
+            struct N: Decodable { var n: Int }
+            let events = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'foreigner.permit.add' AND object_id = \(bind: f.id!.uuidString)")
+                .first(decoding: N.self)
+            #expect(events?.n == 2)
+        }
+    }
+
+    /// The edit page's "new permit" form: begins the day after the permit ending last, keeps what was typed with the
+    /// mistake beside its field in Indonesian, and once saved the record shows the new permit; an ended permit's row
+    /// says it ended, not "Aktif".
+    @Test func theNewPermitFormKeepsInputAndTheRecordShowsEndedPermits() async throws {
+        try await withTestApp { app in
+            let f = try await Self.sbyForeigner(app)
+            let old = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").sort(\.$endOn, .descending).first())
+            let next = try #require(Day.adding(1, to: old.endOn))
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/foreigners/\(f.id!)/edit").body.string
+            let startInput = try #require(page.range(of: "id=\"new-permit-start\"").map { page[$0.lowerBound...].prefix { $0 != ">" } })
+            #expect(page.contains("id=\"new-permit-form\"") && startInput.contains("value=\"\(next)\""))
+            let bad = try await b.post("/foreigners/\(f.id!)/edit/new-permit", form: ["permitNumber": "2C21FORM01", "permitType": "E23", "startOn": next,
+                                                                                     "endOn": "2020-01-01", "reason": "Perpanjangan ITAS"])
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            #expect(html.contains("value=\"2C21FORM01\"") && html.contains("Perpanjangan ITAS"))   // what was typed stays
+            #expect(html.contains("Berakhir tidak boleh sebelum"))                                    // Indonesian, beside its field
+            let ok = try await b.post("/foreigners/\(f.id!)/edit/new-permit", form: ["permitNumber": "2C21FORM01", "permitType": "E23", "startOn": next,
+                                                                                    "endOn": try #require(Day.adding(365, to: next)), "reason": "Perpanjangan ITAS"])
+            #expect(ok.status == .seeOther)
+            let record = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
+            #expect(record.contains("2C21FORM01"))
+            // A permit whose last day has passed, still stored as active: its row says it ended.
+            old.endOn = "2026-11-02"
+            try await old.save(on: app.db)
+            let ended = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
+            #expect(ended.contains("<td data-label=\"Status izin\">Berakhir 2 Nov 2026</td>"))
+        }
+    }
+
     @Test func theEditPagesKeepInputAndShowErrorsBesideTheField() async throws {
         try await withTestApp { app in
             let f = try await Self.sbyForeigner(app)

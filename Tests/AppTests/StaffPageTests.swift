@@ -174,8 +174,8 @@ import VaporTesting
         }
     }
 
-    /// People in Mojokerto whose permits lie around today (2026-11-30), made through the API and, for further permits,
-    /// as the registry holds them (the summary written by `ForeignerSummary.refresh`): name → id.
+    /// People in Mojokerto whose permits lie around today (2026-11-30), made through the API, each further permit recorded
+    /// as an officer records a renewal (`POST /api/v1/foreigners/{id}/permits`): name → id.
     static func gapRegistry(_ app: Application) async throws -> [String: UUID] {
         var h = bearer(try await apiToken(app, "officer@demo.sinergi.id"))
         h.contentType = .json
@@ -202,12 +202,10 @@ import VaporTesting
             #expect(created.status == .created, "\(p.name)")
             let id = try decode(Created.self, created).foreigner.id
             for (i, permit) in p.permits.dropFirst().enumerated() {
-                let sp = StayPermit()
-                sp.$foreigner.id = id; sp.$type.id = "E23"; sp.number = "2C21GAP\(n)0\(i + 1)"; sp.startOn = permit.0; sp.endOn = permit.1
-                sp.status = PermitStatus.active.rawValue
-                try await sp.save(on: app.db)
+                let next = #"{"number": "2C21GAP\#(n)0\#(i + 1)", "type": "E23", "startOn": "\#(permit.0)", "endOn": "\#(permit.1)", "reason": "Perpanjangan"}"#
+                let added = try await app.testing().sendRequest(.POST, "/api/v1/foreigners/\(id)/permits", headers: h, body: ByteBuffer(string: next))
+                #expect(added.status == .created, "\(p.name)")
             }
-            try await ForeignerSummary.refresh(id, on: app.db)
             if p.departed { try await (app.db as! any SQLDatabase).raw("UPDATE foreigners SET departed = \(bind: true) WHERE id = \(bind: id)").run() }
             ids[p.name] = id
         }

@@ -405,6 +405,7 @@ public enum L10n {
         "permit.status.expired": ("Berakhir", "Expired"),
         "permit.status.cancelled": ("Dibatalkan", "Cancelled"),
         "permit.status.replaced": ("Diganti", "Replaced"),
+        "permit.endedOn": ("Berakhir {1}", "Ended {1}"),
         "f.permitCategory": ("Kategori", "Category"),
         "f.permitStatus": ("Status izin", "Permit status"),
         "f.validFrom": ("Berlaku sejak", "Valid from"),

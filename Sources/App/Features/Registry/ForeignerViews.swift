@@ -96,7 +96,7 @@ enum ForeignerViews {
         \(d.permits.html { p in
             let sponsorCell: HTML = p.sponsorID.map { "<a href=\"\(SiteURL.sponsor(.id($0)).path)\">\(p.sponsorName ?? "")</a>" } ?? "—"
             return """
-            <tr><td>\(p.typeLabel) <span class="code">\(p.type)</span></td><td>\(RegistryText.category(p.category, lang))</td><td>\(RegistryText.permitStatus(p.status, startOn: p.startOn, today: today, lang))</td>
+            <tr><td>\(p.typeLabel) <span class="code">\(p.type)</span></td><td>\(RegistryText.category(p.category, lang))</td><td>\(RegistryText.permitStatus(p.status, startOn: p.startOn, endOn: p.endOn, today: today, lang))</td>
             <td>\(p.number)</td><td>\(day(p.startOn))</td><td>\(day(p.endOn))</td><td>\(sponsorCell)</td><td>\(p.officeName ?? "—")</td></tr>
             """
         })

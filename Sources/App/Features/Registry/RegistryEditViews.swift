@@ -13,6 +13,7 @@ enum RegistryEditViews {
         case .identity: ["familyName", "givenNames", "dateOfBirth", "nationality", "passportNumber", "sex", "placeOfBirth", "reason"]
         case .passport: ["number", "issuingCountry", "issuedOn", "expiresOn", "reason"]
         case .permit: ["permitNumber", "endOn", "status", "reason"]
+        case .newPermit: ["permitNumber", "permitType", "startOn", "endOn", "sponsorId", "replaces", "reason"]
         case .address: ["line", "villageCode", "validFrom", "reason"]
         case .employment: ["employmentId", "endOn", "reason"]
         }
@@ -27,10 +28,15 @@ enum RegistryEditViews {
                    id: id, attributes: "maxlength=\"500\" class=\"plain\"")
     }
 
+    /// The permit types an officer picks from, as "label (code)": every type but those of category "other".
+    static func permitTypeOptions(_ req: Request) async throws -> [(value: String, label: String)] {
+        let types = try await PermitType.query(on: req.db).filter(\.$category != "other").sort(\.$category).sort(\.$id).all()
+        return [("", L10n.t("reg.choose", req.language))] + types.map { ($0.id!, "\($0.label) (\($0.id!))") }
+    }
+
     static func newForeigner(_ req: Request, state s: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
         let lang = req.language
         let p = try req.requirePrincipal()
-        let types = try await PermitType.query(on: req.db).filter(\.$category != "other").sort(\.$category).sort(\.$id).all()
         let sponsorField = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("f.sponsor", lang), state: s,
                                                          none: L10n.t("reg.noSponsor", lang), from: try ScopePolicy.sponsors(req))
         let picker = try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: s, depth: .village,
@@ -60,7 +66,7 @@ enum RegistryEditViews {
         </fieldset>
         <fieldset><legend>\(L10n.t("reg.permitOptional", lang))</legend>
         \(Form.field("permitNumber", label: L10n.t("f.permitNumber", lang), state: s, attributes: "maxlength=\"40\" autocapitalize=\"characters\""))
-        \(Form.field("permitType", label: L10n.t("f.permitType", lang), state: s, kind: .select([("", L10n.t("reg.choose", lang))] + types.map { ($0.id!, "\($0.label) (\($0.id!))") })))
+        \(Form.field("permitType", label: L10n.t("f.permitType", lang), state: s, kind: .select(try await permitTypeOptions(req))))
         \(Form.field("startOn", label: L10n.t("f.start", lang), state: s, kind: .date))
         \(Form.field("endOn", label: L10n.t("f.end", lang), state: s, kind: .date))
         \(sponsorField)
@@ -84,6 +90,11 @@ enum RegistryEditViews {
                                          "spouseOfCitizen": String(f.spouseOfCitizen ?? false)])
         let passport = state(.passport, ["issuingCountry": f.nationality])
         let permit = state(.permit, ["permitNumber": d.permits.first { $0.status == "active" }?.number ?? d.permits.first?.number ?? ""])
+        let active = d.permits.filter { $0.status == PermitStatus.active.rawValue }
+        let latest = active.max { $0.endOn < $1.endOn }
+        // A renewal usually begins the day after the permit it follows ends, with the same sponsor.
+        let newPermit = state(.newPermit, ["startOn": latest.flatMap { Day.adding(1, to: $0.endOn) } ?? req.application.today,
+                                           "sponsorId": latest?.sponsorID?.uuidString ?? ""])
         let address = state(.address, ["validFrom": req.application.today])
         let employment = state(.employment, ["endOn": req.application.today])
         let section = { (s: RegistryEditsController.Section) in RegistryURL.editSection(id, .value(s.rawValue)).path }
@@ -92,7 +103,7 @@ enum RegistryEditViews {
         \(pending.html { pc in "<p>\(changeText(pc, lang)) · \(Views.time(pc.proposedAt, req))</p>" })
         <p class="muted">\(L10n.t("reg.pendingNote", lang))</p></section>
         """
-        let permits: [(value: String, label: String)] = d.permits.map { ($0.number, "\($0.number) · \(RegistryText.category($0.category, lang)) · \(Views.day($0.endOn, req)) · \(RegistryText.permitStatus($0.status, lang))") }
+        let permits: [(value: String, label: String)] = d.permits.map { ($0.number, "\($0.number) · \(RegistryText.category($0.category, lang)) · \(Views.day($0.endOn, req)) · \(RegistryText.permitStatus($0.status, startOn: $0.startOn, endOn: $0.endOn, today: req.application.today, lang))") }
         let jobs: [(value: String, label: String)] = try await Employment.query(on: req.db).filter(\.$foreigner.$id == d.foreigner.id).with(\.$sponsor).sort(\.$startOn, .descending).all()
             .map { ($0.id!.uuidString, "\($0.position) · \($0.sponsor.name) · \(Views.day($0.startOn, req))\($0.endOn.map { " – " + Views.day($0, req) } ?? "")") }
         let picker = try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: address, depth: .village,
@@ -104,6 +115,22 @@ enum RegistryEditViews {
         \(Form.field("status", label: L10n.t("f.permitStatus", lang), state: permit, kind: .select([("", L10n.t("reg.keepStatus", lang))] + ["active", "expired", "cancelled"].map { ($0, RegistryText.permitStatus($0, lang)) }), id: "permit-status"))
         \(reasonField(permit, lang, id: "permit-reason"))
         \(Form.submit(L10n.t("reg.savePermit", lang)))
+        </form>
+        """
+        let sponsorField = try await SponsorPicker.field(req, name: "sponsorId", label: L10n.t("f.sponsor", lang), state: newPermit,
+                                                         none: L10n.t("reg.noSponsor", lang), from: try ScopePolicy.sponsors(req))
+        let replaceable = [("", L10n.t("reg.replacesNone", lang))] + active.map { ($0.number, "\($0.number) · \(RegistryText.category($0.category, lang)) · \(Views.day($0.endOn, req))") }
+        let newPermitForm: HTML = """
+        <p class="muted">\(L10n.t("reg.newPermitIntro", lang))</p>
+        \(Form.open(req, action: section(.newPermit), id: "new-permit-form", state: newPermit))
+        \(Form.field("permitNumber", label: L10n.t("f.permitNumber", lang), state: newPermit, required: true, id: "new-permit-number", attributes: "maxlength=\"40\" autocapitalize=\"characters\""))
+        \(Form.field("permitType", label: L10n.t("f.permitType", lang), state: newPermit, kind: .select(try await permitTypeOptions(req)), required: true, id: "new-permit-type"))
+        \(Form.field("startOn", label: L10n.t("f.start", lang), state: newPermit, kind: .date, required: true, hint: L10n.t("reg.newPermitStartHint", lang), id: "new-permit-start"))
+        \(Form.field("endOn", label: L10n.t("f.end", lang), state: newPermit, kind: .date, required: true, id: "new-permit-end"))
+        \(sponsorField)
+        \(active.isEmpty ? "" : Form.field("replaces", label: L10n.t("reg.replaces", lang), state: newPermit, kind: .select(replaceable), hint: L10n.t("reg.replacesHint", lang), id: "new-permit-replaces"))
+        \(reasonField(newPermit, lang, id: "new-permit-reason"))
+        \(Form.submit(L10n.t("reg.addPermit", lang)))
         </form>
         """
         let jobForm: HTML = jobs.isEmpty ? "<p class=\"muted\">\(L10n.t("f.none", lang))</p>" : """
@@ -142,6 +169,7 @@ enum RegistryEditViews {
         \(Form.submit(L10n.t("reg.saveAddress", lang)))
         </form></section>
         <section class="card" id="permit"><h2>\(L10n.t("reg.permitChange", lang))</h2>\(permitForm)</section>
+        <section class="card" id="new-permit"><h2>\(L10n.t("reg.newPermit", lang))</h2>\(newPermitForm)</section>
         <section class="card" id="passport"><h2>\(L10n.t("reg.renewedPassport", lang))</h2>
         \(Form.open(req, action: section(.passport), id: "passport-form", state: passport))
         \(Form.field("number", label: L10n.t("f.passportNumber", lang), state: passport, required: true, id: "passport-number", attributes: "maxlength=\"20\""))

@@ -5,8 +5,9 @@ import SQLKit
 import Vapor
 
 /// Officers keep the registry current: create a foreigner; correct fields; add a renewed passport; record a
-/// permit's extension or cancellation; change an address; end an employment. Every change is written with
-/// its history row (before, after, who, when, why) and an audit event in one transaction. Identity fields
+/// permit's extension or cancellation, or a new permit (a renewal under a new number, a change of status); change
+/// an address; end an employment. Every change is written with its history row (before, after, who, when, why) and
+/// an audit event in one transaction. Identity fields
 /// (names, date of birth, nationality, passport number) are not changed at once: they become a pending
 /// change that a supervisor of the office other than the proposer approves or rejects (four eyes).
 enum RegistryEdits {
@@ -30,6 +31,11 @@ enum RegistryEdits {
     struct AddressInput: Content { var line: String?; var villageCode: String?; var validFrom: String?; var reason: String? }
     struct EmploymentEndInput: Content { var endOn: String?; var reason: String? }
     struct PermitInput: Content { var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID? }
+    /// `POST /api/v1/foreigners/{id}/permits`. `replaces`: the number of an active permit of the same person that the new
+    /// one takes the place of (a change of status, ITAS to ITAP); it becomes `replaced`.
+    struct NewPermitInput: Content {
+        var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID?; var replaces: String?; var reason: String?
+    }
     struct EmploymentInput: Content { var sponsorId: UUID?; var position: String?; var startOn: String? }
 
     /// `POST /api/v1/foreigners`: the person with a passport and an address (both required: a record an office
@@ -183,22 +189,9 @@ enum RegistryEdits {
         let validFromChecked = (try checks.run { try day(addr.validFrom, "validFrom") }) ?? nil
         // The permit and the job, when given, are checked with the rest; their sponsors once every field is right (a
         // sponsor out of scope is 404, and a form's mistakes come first, as the API's document says).
-        var permit: (number: String, type: PermitType, start: String, end: String, sponsor: UUID?)?
+        var permit: NewPermit?
         if let pi = input.permit, pi.number?.isEmpty == false || pi.type?.isEmpty == false {
-            let number = try checks.run { try ValidationFailure.required(pi.number, "permitNumber", max: 40) }
-            let type = try await checks.run { () async throws -> PermitType in
-                guard let typeCode = pi.type?.uppercased(), let type = try await PermitType.find(typeCode, on: req.db) else {
-                    throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: req.db).all().compactMap(\.id).joined(separator: ", "))
-                }
-                return type
-            }
-            let start = try checks.run { try requiredDay(pi.startOn, "startOn") }
-            let end = try checks.run { () throws -> String in
-                let end = try requiredDay(pi.endOn, "endOn")
-                if let start, end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
-                return end
-            }
-            if let number, let type, let start, let end { permit = (number.uppercased(), type, start, end, pi.sponsorId) }
+            permit = try await permitFields(pi, &checks, db: req.db)
         }
         var employment: (sponsor: UUID, position: String, start: String?)?
         if let e = input.employment, let s = e.sponsorId {
@@ -210,7 +203,7 @@ enum RegistryEdits {
             = try checks.finish(reasonChecked, familyChecked, sexChecked, nationalityChecked, passportChecked, issuingChecked, expiresChecked, villageChecked, lineChecked)
         let validFrom = validFromChecked ?? today
         for s in [permit?.sponsor, employment?.sponsor].compactMap({ $0 }) { _ = try await ScopePolicy.sponsor(s, req) }
-        if let permit, try await StayPermit.query(on: req.db).filter(\.$number == permit.number).first() != nil { throw AppError.conflict("reg.permitTaken", permit.number) }
+        if let permit { try await permitFree(permit.number, for: nil, req.db) }
         if try await Passport.query(on: req.db).filter(\.$number == passport).filter(\.$issuingCountry == issuingCountry).first() != nil {
             throw AppError.conflict("reg.passportTaken", passport)
         }
@@ -230,12 +223,7 @@ enum RegistryEdits {
             a.$foreigner.id = id; a.line = line; a.villageCode = villageCode; a.districtCode = RegionCode.district(of: villageCode) ?? villageCode
             a.validFrom = validFrom; a.isCurrent = true
             try await a.create(on: db)
-            if let permit = permitRow {
-                let sp = StayPermit()
-                sp.$foreigner.id = id; sp.$type.id = permit.type.id!; sp.number = permit.number; sp.startOn = permit.start; sp.endOn = permit.end
-                sp.status = PermitStatus.active.rawValue; sp.$sponsor.id = permit.sponsor; sp.$office.id = p.officeID
-                try await sp.create(on: db)
-            }
+            if let permit = permitRow { _ = try await permit.create(for: id, office: p.officeID, on: db) }
             if let employment = employmentRow {
                 let e = Employment()
                 e.$foreigner.id = id; e.$sponsor.id = employment.sponsor; e.position = employment.position; e.startOn = employment.start ?? validFrom
@@ -452,6 +440,84 @@ enum RegistryEdits {
             try await history([.init(foreignerID: id, objectType: "passport", objectID: pp.id!, record: number, field: "passport", old: all.first(where: \.isCurrent)?.number, new: "\(number) (\(issuing)) → \(expiresOn)", validFrom: issuedOn)],
                               source: "officer", reason: why, by: p, at: now, on: db)
             return ((), [AuditEntry(action: "foreigner.passport.add", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
+        }
+    }
+
+    /// A new permit's fields once checked (`permitFields`).
+    struct NewPermit: Sendable {
+        var number: String, type: PermitType, start: String, end: String, sponsor: UUID?
+
+        func create(for person: UUID, office: UUID?, on db: any Database) async throws -> StayPermit {
+            let sp = StayPermit()
+            sp.$foreigner.id = person; sp.$type.id = try type.requireID(); sp.number = number; sp.startOn = start; sp.endOn = end
+            sp.status = PermitStatus.active.rawValue; sp.$sponsor.id = sponsor; sp.$office.id = office
+            try await sp.create(on: db)
+            return sp
+        }
+    }
+
+    /// Checks a new permit's fields into `checks`, named as the forms name them (`permitNumber`, `permitType`, `startOn`,
+    /// `endOn`); nil when one of them is wrong. The sponsor's scope is checked later, once every field is right.
+    static func permitFields(_ pi: PermitInput, _ checks: inout FieldChecks, db: any Database) async throws -> NewPermit? {
+        let number = try checks.run { try ValidationFailure.required(pi.number, "permitNumber", max: 40) }
+        let type = try await checks.run { () async throws -> PermitType in
+            guard let typeCode = pi.type?.trimmingCharacters(in: .whitespaces).uppercased(), let type = try await PermitType.find(typeCode, on: db) else {
+                throw ValidationFailure("v.oneOf", field: "permitType", try await PermitType.query(on: db).all().compactMap(\.id).joined(separator: ", "))
+            }
+            return type
+        }
+        let start = try checks.run { try requiredDay(pi.startOn, "startOn") }
+        let end = try checks.run { () throws -> String in
+            let end = try requiredDay(pi.endOn, "endOn")
+            if let start, end < start { throw ValidationFailure("v.dayOrder", field: "endOn", start) }
+            return end
+        }
+        guard let number, let type, let start, let end else { return nil }
+        return NewPermit(number: number.uppercased(), type: type, start: start, end: end, sponsor: pi.sponsorId)
+    }
+
+    /// Refuses a permit number already recorded, saying whether it is this person's own (then it is extended, not added)
+    /// or another person's.
+    static func permitFree(_ number: String, for person: UUID?, _ db: any Database) async throws {
+        guard let holder = try await StayPermit.query(on: db).filter(\.$number == number).first() else { return }
+        throw AppError.conflict(holder.$foreigner.id == person ? "reg.permitOwn" : "reg.permitTaken", number)
+    }
+
+    /// A permit issued to someone on record: a renewal under a new number, a change of status (ITAS to ITAP, with
+    /// `replaces`), a stay permit after a visit. A permit extended under its own number is `changePermit`.
+    static func addPermit(_ f: Foreigner, _ input: NewPermitInput, _ req: Request) async throws {
+        let p = try req.requirePrincipal()
+        let id = try f.requireID()
+        var checks = FieldChecks()
+        let reasonChecked = try checks.run { try reason(input.reason) }
+        let permitChecked = try await permitFields(PermitInput(number: input.number, type: input.type, startOn: input.startOn, endOn: input.endOn,
+                                                               sponsorId: input.sponsorId), &checks, db: req.db)
+        let active = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).filter(\.$status == PermitStatus.active.rawValue).all()
+        let replacesChecked = try checks.run { () throws -> StayPermit? in
+            guard let n = input.replaces?.trimmingCharacters(in: .whitespaces), !n.isEmpty else { return nil }
+            guard let old = active.first(where: { $0.number.caseInsensitiveCompare(n) == .orderedSame }) else {
+                throw ValidationFailure("v.permitReplaces", field: "replaces", n)
+            }
+            return old
+        }
+        let (why, permit, replaced) = try checks.finish(reasonChecked, permitChecked, replacesChecked)
+        if let s = permit.sponsor { _ = try await ScopePolicy.sponsor(s, req) }
+        try await permitFree(permit.number, for: id, req.db)
+        let now = req.application.clock.now()
+        try await req.audited { db in
+            let sp = try await permit.create(for: id, office: p.officeID, on: db)
+            var rows: [RegistryBatchApplier.HistoryRow] = [
+                .init(foreignerID: id, objectType: "permit", objectID: try sp.requireID(), record: permit.number, field: "permit", old: replaced?.number,
+                      new: "\(permit.number) \(try permit.type.requireID()) \(permit.start)–\(permit.end)", validFrom: permit.start)]
+            if let replaced {
+                rows.append(.init(foreignerID: id, objectType: "permit", objectID: try replaced.requireID(), record: replaced.number, field: "permit.status",
+                                  old: replaced.status, new: PermitStatus.replaced.rawValue, validFrom: permit.start))
+                replaced.status = PermitStatus.replaced.rawValue
+                try await replaced.save(on: db)
+            }
+            try await ForeignerSummary.refresh(id, on: db)
+            try await history(rows, source: "officer", reason: why, by: p, at: now, on: db)
+            return ((), [AuditEntry(action: "foreigner.permit.add", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
         }
     }
 

@@ -23,13 +23,14 @@ enum RegistryURL: SitePath {
 
 /// Officers' changes to the registry, by API and web (`RegistryEdits` does the work).
 enum RegistryEditsController {
-    enum Section: String, CaseIterable { case identity, passport, permit, address, employment }
+    enum Section: String, CaseIterable { case identity, passport, permit, newPermit = "new-permit", address, employment }
 
     static func register(web: any RoutesBuilder, api: any RoutesBuilder) {
         let a = api.grouped(RequireRole(.officer, .supervisor))
         a.post("foreigners", use: createAPI)
         a.patch("foreigners", ":id", use: patchAPI)
         a.post("foreigners", ":id", "passports", use: passportAPI)
+        a.post("foreigners", ":id", "permits", use: newPermitAPI)
         a.patch("foreigners", ":id", "permits", ":number", use: permitAPI)
         a.post("foreigners", ":id", "addresses", use: addressAPI)
         a.patch("foreigners", ":id", "employments", ":employment", use: employmentAPI)
@@ -97,6 +98,14 @@ enum RegistryEditsController {
         let f = try await foreigner(req)
         try await RegistryEdits.changePermit(f, number: req.parameters.get("number") ?? "", try req.content.decode(RegistryEdits.PermitChangeInput.self), req)
         return try await detail(try await ScopePolicy.foreigner(f.id!, req), req)
+    }
+
+    static func newPermitAPI(_ req: Request) async throws -> Response {
+        let f = try await foreigner(req)
+        try await RegistryEdits.addPermit(f, try req.content.decode(RegistryEdits.NewPermitInput.self), req)
+        let res = Response(status: .created)
+        try res.content.encode(try await detail(try await ScopePolicy.foreigner(f.id!, req), req))
+        return res
     }
 
     static func addressAPI(_ req: Request) async throws -> Response {
@@ -211,6 +220,9 @@ enum RegistryEditsController {
             case .permit:
                 guard let number = t("permitNumber") else { throw ValidationFailure("v.required", field: "permitNumber") }
                 try await RegistryEdits.changePermit(f, number: number, .init(endOn: t("endOn"), status: t("status"), reason: t("reason")), req)
+            case .newPermit:
+                try await RegistryEdits.addPermit(f, .init(number: t("permitNumber"), type: t("permitType"), startOn: t("startOn"), endOn: t("endOn"),
+                                                           sponsorId: t("sponsorId").flatMap(UUID.init(uuidString:)), replaces: t("replaces"), reason: t("reason")), req)
             case .address:
                 try await RegistryEdits.addAddress(f, .init(line: t("line"), villageCode: RegionPicker.chosen(v, name: "villageCode"), validFrom: t("validFrom"), reason: t("reason")), req)
                 if try await ScopePolicy.foreigners(req).filter(\.$id == f.id!).first() == nil {

@@ -27,10 +27,13 @@ enum RegistryText {
         known("permit.status.\(code)", lang) ?? code
     }
 
-    /// One permit's status on `today`: an active permit that starts later is not valid yet ("Belum berlaku (mulai 12 Jan 2027)").
-    static func permitStatus(_ code: String, startOn: String, today: String, _ lang: Language) -> String {
-        guard code == PermitStatus.active.rawValue, startOn > today else { return permitStatus(code, lang) }
-        return PermitState.notYetValid(from: startOn).label(lang)
+    /// One permit's status on `today`: an active permit that starts later is not valid yet ("Belum berlaku (mulai 12 Jan
+    /// 2027)"), and one whose last day has passed has ended ("Berakhir 3 Des 2026"), whatever the stored status still says.
+    static func permitStatus(_ code: String, startOn: String, endOn: String, today: String, _ lang: Language) -> String {
+        guard code == PermitStatus.active.rawValue else { return permitStatus(code, lang) }
+        if startOn > today { return PermitState.notYetValid(from: startOn).label(lang) }
+        if endOn < today { return L10n.format("permit.endedOn", lang, [LocalTime.formatDay(endOn, lang: lang) ?? endOn]) }
+        return permitStatus(code, lang)
     }
 
     static func known(_ key: String, _ lang: Language) -> String? {
