@@ -294,9 +294,11 @@ import Vapor
             let select = try #require(list.components(separatedBy: "name=\"nationality\"").dropFirst().first?.components(separatedBy: "</select>").first)
             let offered = select.matches(of: try Regex(#"<option value="([A-Z]{3})"#)).compactMap { $0.output[1].substring.map(String.init) }
             #expect(!inScope.isEmpty && Set(offered) == Set(inScope))
-            let bad = try await b.get("/foreigners?nationality=12&q=wang")
+            // Every wrong filter at once, each beside itself.
+            let bad = try await b.get("/foreigners?nationality=12&q=wang&status=bogus")
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("id=\"nationality-error\">\(HTML.escape(ValidationFailure("v.choose", field: "nationality").message(.id)))</p>"))
+            #expect(bad.body.string.contains("id=\"status-error\">\(HTML.escape(ValidationFailure("v.choose", field: "status").message(.id)))</p>"))
             #expect(bad.body.string.contains("value=\"wang\""))
 
             let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$dateOfBirth != nil).first())

@@ -22,18 +22,24 @@ struct ForeignerSearch: Sendable {
             return v
         }
         q = param("q").map { String($0.prefix(100)) }
-        nationality = param("nationality")?.uppercased()
-        if let n = nationality, !Countries.isKnown(n) {
-            throw ValidationFailure("v.nationality", field: "nationality")
-        }
-        category = param("category")
-        if let c = category, !Self.categories.contains(c) {
-            throw ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", "))
-        }
-        status = param("status")
-        if let s = status, !Self.statuses.contains(s) {
-            throw ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", "))
-        }
+        // Every filter is checked before any failure is thrown: a page names all its wrong filters at once.
+        var checks = FieldChecks()
+        nationality = try checks.run { () throws -> String? in
+            guard let n = param("nationality")?.uppercased() else { return nil }
+            guard Countries.isKnown(n) else { throw ValidationFailure("v.nationality", field: "nationality") }
+            return n
+        } ?? nil
+        category = try checks.run { () throws -> String? in
+            guard let c = param("category") else { return nil }
+            guard Self.categories.contains(c) else { throw ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", ")) }
+            return c
+        } ?? nil
+        status = try checks.run { () throws -> String? in
+            guard let s = param("status") else { return nil }
+            guard Self.statuses.contains(s) else { throw ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", ")) }
+            return s
+        } ?? nil
+        try checks.finish()
     }
 
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
@@ -149,7 +155,10 @@ enum ForeignersController {
         } catch let e as ValidationFailure {
             // A filter that cannot be applied is shown beside itself, with the other filters kept. The nationality is a
             // list here, not a code to type: its message says to choose from it.
-            filters.fail(e.key == "v.nationality" ? ValidationFailure("v.choose", field: e.field) : e, lang: req.language, shownFields: ForeignerViews.filterFields)
+            func listed(_ f: ValidationFailure) -> ValidationFailure { f.key == "v.nationality" ? ValidationFailure("v.choose", field: f.field) : f }
+            var shown = listed(e)
+            shown.more = e.more.map(listed)
+            filters.fail(shown, lang: req.language, shownFields: ForeignerViews.filterFields)
             return ForeignerViews.list(req, .init(items: [], total: 0, paging: Paging(page: 1, per: 25), nationalities: nationalities,
                                                   filters: filters, today: req.application.today), status: .unprocessableEntity)
         }
