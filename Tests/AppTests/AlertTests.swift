@@ -39,7 +39,7 @@ struct AlertFixture {
             let p = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").first())
             p.endOn = end
             try await p.save(on: app.db)
-            try await ForeignerSummary.refresh(f.id!, on: app.db)
+            try await ForeignerSummary.refresh(f.id!, today: app.today, on: app.db)
             return Person(foreigner: try #require(try await Foreigner.find(f.id, on: app.db)), permit: p)
         }
         // Today is 2026-11-30.
@@ -95,29 +95,42 @@ struct AlertFixture {
     }
 
     /// A permit held before a gap (the next one begins later) is warned about as it nears its end: the person must
-    /// leave or be without a permit. A renewal that continues it the next day is not a gap: no warning.
+    /// leave or be without a permit. A renewal that continues it the next day is not a gap: no warning. The permit held
+    /// gives the person's sponsor and category until the next one begins: a next permit under another sponsor takes the
+    /// person to that sponsor on its first day (the daily job), and the warnings about the first go to its own sponsor.
     @Test func aPermitHeldBeforeAGapIsWarnedAbout() async throws {
         try await withTestApp { app in
             let clock = TestClock(); clock.install(app)
             let fx = try await AlertFixture.make(app)
-            func follow(_ p: AlertFixture.Person, from start: String, to end: String) async throws {
+            func follow(_ p: AlertFixture.Person, from start: String, to end: String, type: String? = nil, sponsor: UUID? = nil) async throws {
                 let next = StayPermit()
-                next.$foreigner.id = p.foreigner.id!; next.$type.id = p.permit.$type.id; next.number = "NEXT-\(start)"
-                next.startOn = start; next.endOn = end; next.status = PermitStatus.active.rawValue
+                next.$foreigner.id = p.foreigner.id!; next.$type.id = type ?? p.permit.$type.id; next.number = "NEXT-\(start)"
+                next.startOn = start; next.endOn = end; next.status = PermitStatus.active.rawValue; next.$sponsor.id = sponsor ?? p.permit.$sponsor.id
                 try await next.save(on: app.db)
-                try await ForeignerSummary.refresh(p.foreigner.id!, on: app.db)
+                try await ForeignerSummary.refresh(p.foreigner.id!, today: app.today, on: app.db)
             }
-            try await follow(fx.a1, from: "2027-02-01", to: "2028-01-31")   // after a gap: A1's permit to 30 Dec still needs its warning
+            let before = try #require(try await Foreigner.find(fx.a1.foreigner.id, on: app.db))
+            try await follow(fx.a1, from: "2027-02-01", to: "2031-01-31", type: "ITAP", sponsor: fx.b.id)   // after a gap, under sponsor B
             try await follow(fx.a2, from: "2026-12-21", to: "2027-12-20")   // renewed from the next day: nothing to warn about
+            let held = try #require(try await Foreigner.find(fx.a1.foreigner.id, on: app.db))
+            #expect(held.sponsorID == fx.a.id && held.permitCategory == before.permitCategory && held.permitCategory != "ITAP")
+            #expect(held.permitEnd == "2031-01-31")
             #expect(try await warnings(app, day: "2026-11-30").isEmpty)
             _ = try await EarlyWarnings.run(asOf: "2026-11-30", app: app)
             #expect(try await warnings(app, day: "2026-11-30") == [key(fx.a1, 30), key(fx.a3, -1), key(fx.b1, 7)])
+            let first = try #require(try await PermitWarning.query(on: app.db).filter(\.$permitID == fx.a1.permit.id!).first())
+            #expect(first.sponsorID == fx.a.id)
             // Its later thresholds follow; once it has ended, the gap is an overstay of it (the next permit does not cover
             // the gap).
             _ = try await EarlyWarnings.run(asOf: "2026-12-24", app: app)
             #expect(try await warnings(app, day: "2026-12-24").contains(key(fx.a1, 7)))
             _ = try await EarlyWarnings.run(asOf: "2026-12-31", app: app)
             #expect(try await warnings(app, day: "2026-12-31").contains(key(fx.a1, -1)))
+            #expect(try await Foreigner.find(fx.a1.foreigner.id, on: app.db)?.sponsorID == fx.a.id)
+            // The day the next permit begins, the daily job moves the person to its sponsor and category.
+            _ = try await EarlyWarnings.run(asOf: "2027-02-01", app: app)
+            let moved = try #require(try await Foreigner.find(fx.a1.foreigner.id, on: app.db))
+            #expect(moved.sponsorID == fx.b.id && moved.permitCategory == "ITAP")
         }
     }
 

@@ -17,7 +17,7 @@ import VaporTesting
         let p = try #require(try await Passport.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
         p.number = passport
         try await p.save(on: app.db)
-        try await ForeignerSummary.refresh(f.id!, on: app.db)
+        try await ForeignerSummary.refresh(f.id!, today: app.today, on: app.db)
         return try #require(try await Foreigner.find(f.id, on: app.db))
     }
 
@@ -35,7 +35,7 @@ import VaporTesting
             for f in people {
                 f.familyName = "OKAFOR"; f.givenNames = "CHIDI"; f.fullName = "OKAFOR CHIDI"
                 try await f.save(on: app.db)
-                try await ForeignerSummary.refresh(f.id!, on: app.db)
+                try await ForeignerSummary.refresh(f.id!, today: app.today, on: app.db)
             }
             var seen: [UUID] = []
             for (page, expected) in [(1, 2), (2, 1), (3, 0)] {

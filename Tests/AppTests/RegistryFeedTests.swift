@@ -70,7 +70,7 @@ import VaporTesting
     static func apply(_ app: Application, _ dir: String, dryRun: Bool = false) async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
         let batch = try RegistryFeed.read(directory: dir)
         return try await RegistryBatchApplier.apply(batch, actor: RegistryActor(id: "test", name: "test", role: "integration", channel: "cli", requestID: "t"),
-                                                    dryRun: dryRun, db: app.db, clock: app.clock)
+                                                    dryRun: dryRun, db: app.db, clock: app.clock, today: app.today)
     }
 
     static func count(_ app: Application, _ table: String) async throws -> Int {
@@ -355,7 +355,7 @@ import VaporTesting
             let actor = RegistryActor(id: "test", name: "test", role: "integration", channel: "cli", requestID: "t")
             let batch = try RegistryFeed.read(directory: try Self.batch(Self.full))
             let seen = try await RegistryBatchApplier.revision(sql)
-            let plan = try await RegistryBatchApplier.plan(batch, on: sql, now: app.clock.now())
+            let plan = try await RegistryBatchApplier.plan(batch, on: sql, now: app.clock.now(), today: app.today)
             #expect(plan.summary.created.foreigners == 2 && plan.summary.created.sponsors == 1)
             #expect(try await RegistryBatchApplier.revision(sql) == seen)   // planning writes nothing
 
@@ -366,7 +366,7 @@ import VaporTesting
             #expect(earlier.summary.created.foreigners == 2)
             #expect(try await RegistryBatchApplier.revision(sql) != seen)
 
-            let r = try await RegistryBatchApplier.write(plan, madeAt: seen, batch: batch, actor: actor, db: app.db, now: app.clock.now())
+            let r = try await RegistryBatchApplier.write(plan, madeAt: seen, batch: batch, actor: actor, db: app.db, now: app.clock.now(), today: app.today)
             #expect(!r.repeated && r.summary.batch != plan.summary.batch)
             #expect(r.summary.created == .init(movements: 3))              // only what the other batch did not bring
             #expect(try await Foreigner.query(on: app.db).filter(\.$personRef == "P-1").count() == 1)
@@ -376,8 +376,8 @@ import VaporTesting
             let next = try RegistryFeed.read(directory: try Self.batch([
                 "addresses": "person_ref,line,village_code,valid_from\nP-1,Jl. Melati 9,35.16.05.2010,2026-11-01"]))
             let seenNow = try await RegistryBatchApplier.revision(sql)
-            let nextPlan = try await RegistryBatchApplier.plan(next, on: sql, now: app.clock.now())
-            let written = try await RegistryBatchApplier.write(nextPlan, madeAt: seenNow, batch: next, actor: actor, db: app.db, now: app.clock.now())
+            let nextPlan = try await RegistryBatchApplier.plan(next, on: sql, now: app.clock.now(), today: app.today)
+            let written = try await RegistryBatchApplier.write(nextPlan, madeAt: seenNow, batch: next, actor: actor, db: app.db, now: app.clock.now(), today: app.today)
             #expect(written.summary == nextPlan.summary && written.summary.created.addresses == 1)
             guard case .success = try await AuditLog.verify(on: app.db) else { Issue.record("audit chain broken"); return }
         }

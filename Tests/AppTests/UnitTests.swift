@@ -106,6 +106,14 @@ import Vapor
         #expect(PermitState(end: "2027-12-31", start: "2026-12-01", today: "2026-11-30") == .notYetValid(from: "2026-12-01"))
         #expect(PermitState(end: "2027-12-31", start: "2027-01-12", today: "2026-11-30", departed: true) == .departed)
         #expect(PermitState.notYetValid(from: "2027-01-12").label(.id) == "Belum berlaku (mulai 12 Jan 2027)")
+        // The permit held: the one ending last, but the one before a gap from its start until the next begins.
+        let spans = [("2026-03-01", "2026-12-20"), ("2027-01-15", "2028-01-14")]
+        #expect(PermitState.held(spans, today: "2026-02-01") == 1)   // neither begun: the later, as endInForce
+        #expect(PermitState.held(spans, today: "2026-11-30") == 0)   // the first held
+        #expect(PermitState.held(spans, today: "2027-01-01") == 0)   // in the gap, overstayed after the first
+        #expect(PermitState.held(spans, today: "2027-01-15") == 1)
+        #expect(PermitState.held([("2026-03-01", "2026-12-20"), ("2026-12-21", "2027-12-20")], today: "2026-11-30") == 1)   // a renewal: one stay
+        #expect(PermitState.held([], today: "2026-11-30") == nil)
         #expect(PermitState.notYetValid(from: "2027-01-12").label(.en) == "Not yet valid (from 12 Jan 2027)")
         #expect(PermitState.notYetValid(from: "2027-01-12").code == "notYetValid")
     }

@@ -226,7 +226,7 @@ enum DemoSeeder {
                 e.$foreigner.id = fid; e.$sponsor.id = employer.id!; e.position = DemoNames.positions.randomElement(using: &rng)!; e.startOn = start
                 try await e.create(on: db)
             }
-            try await ForeignerSummary.refresh(fid, on: db)
+            try await ForeignerSummary.refresh(fid, today: today, on: db)
             foreignerCount += 1
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import SQLKit
 
@@ -19,7 +20,8 @@ struct M007_FieldLookup: AsyncMigration {
             .create()
         for rate in OverstayFeeRate.defaults { try await rate.create(on: db) }
         // Existing registries get their keys now; new records get them from ForeignerSummary.refresh.
-        for id in try await Foreigner.query(on: db).all(\.$id) { try await ForeignerSummary.refresh(id, on: db) }
+        let today = Day.string(Date(), in: TimeZone(identifier: "Asia/Jakarta") ?? .current)   // the held permit's day; a migration has no office clock
+        for id in try await Foreigner.query(on: db).all(\.$id) { try await ForeignerSummary.refresh(id, today: today, on: db) }
     }
 
     func revert(on db: any Database) async throws {

@@ -60,6 +60,8 @@ enum EarlyWarnings {
         let db = app.db
         let sql = db as! any SQLDatabase
         try await recordStart(day, now: now, db: db)
+        // People whose next stay began lately now hold its permit: their category and sponsor follow it.
+        _ = try await ForeignerSummary.followTheDay(day, on: db)
 
         // 1. Permits in the window whose most urgent threshold (the smallest t with end ≤ day + t; an end
         //    before the day is an overstay) has no warning yet — read from the covering index alone.
@@ -76,7 +78,7 @@ enum EarlyWarnings {
 
         // 2. Only the permit a foreigner holds counts (an old one left active by mistake is not warned about): the
         //    current one, or one held before a gap until it ends; and only for someone in the country (whose last
-        //    border crossing was not "out").
+        //    border crossing was not "out"). A warning goes to the sponsor of the permit it is about.
         var people: [UUID: Person] = [:]
         for chunk in Array(Set(candidates.map(\.foreigner_id))).chunked(500) {
             for p in try await sql.raw("""
@@ -84,9 +86,17 @@ enum EarlyWarnings {
                 WHERE id IN (\(binds: Array(chunk))) AND departed IS NOT TRUE
                 """).all(decoding: Person.self) { people[p.id] = p }
         }
-        let found: [Found] = candidates.compactMap { c in
-            guard let p = people[c.foreigner_id], p.holds(permitEnding: c.end_on, on: day) else { return nil }
-            return Found(permitID: c.permit_id, threshold: c.threshold, end: c.end_on, foreignerID: c.foreigner_id, sponsorID: p.sponsor_id, regencyCode: p.regency_code)
+        let held = candidates.filter { c in people[c.foreigner_id].map { $0.holds(permitEnding: c.end_on, on: day) } ?? false }
+        struct PermitSponsor: Decodable { var id: UUID; var sponsor_id: UUID? }
+        var sponsorOf: [UUID: UUID] = [:]
+        for chunk in held.map(\.permit_id).chunked(500) {
+            for r in try await sql.raw("SELECT id, sponsor_id FROM stay_permits WHERE id IN (\(binds: Array(chunk)))").all(decoding: PermitSponsor.self) {
+                sponsorOf[r.id] = r.sponsor_id
+            }
+        }
+        let found: [Found] = held.map { c in
+            Found(permitID: c.permit_id, threshold: c.threshold, end: c.end_on, foreignerID: c.foreigner_id, sponsorID: sponsorOf[c.permit_id],
+                  regencyCode: people[c.foreigner_id]?.regency_code)
         }
 
         // 3. What the digests need, loaded in batches before the transaction.

@@ -86,6 +86,17 @@ enum PermitState: Equatable, Sendable {
         return (start, coverageStart(earlier), earlier.map(\.end).max())
     }
 
+    /// Which of a person's active permits (`(start, end)`) they hold on `today`: the one ending last, except while the
+    /// stay before a gap counts (`priorStayBegun`: begun, the next not yet), when it is the permit ending that stay. The
+    /// summary's category and sponsor are this permit's, so that the sponsor answerable for the stay is the one who sees
+    /// the person, and the next permit's sponsor from its first day (`ForeignerSummary.followTheDay`).
+    static func held(_ permits: [(start: String, end: String)], today: String) -> Int? {
+        guard let last = permits.indices.max(by: { permits[$0].end < permits[$1].end }) else { return nil }
+        let c = coverage(permits)
+        guard priorStayBegun(start: c.start, priorStart: c.priorStart, priorEnd: c.priorEnd, today: today), let priorEnd = c.priorEnd else { return last }
+        return permits.indices.first { permits[$0].end == priorEnd } ?? last
+    }
+
     var code: String {
         switch self {
         case .valid: "valid"

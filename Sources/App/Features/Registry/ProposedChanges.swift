@@ -215,7 +215,7 @@ enum ProposedChanges {
             guard let line = try ValidationFailure.text(input.line ?? v["line"], "line", max: 300) else { throw ValidationFailure("v.required", field: "line") }
             let from = v["validFrom"] ?? today
             work = { db in
-                try await RegistryEdits.record(address: line, village: village, validFrom: from, foreigner: fid, source: source, reason: why, by: p, at: now, on: db)
+                try await RegistryEdits.record(address: line, village: village, validFrom: from, foreigner: fid, source: source, reason: why, by: p, at: now, today: today, on: db)
                 return nil
             }
         case "civilStatus":
@@ -268,7 +268,7 @@ enum ProposedChanges {
                     permit.status = PermitStatus.expired.rawValue
                     try await permit.save(on: db)
                 }
-                try await ForeignerSummary.refresh(fid, on: db)
+                try await ForeignerSummary.refresh(fid, today: today, on: db)
                 try await RegistryEdits.history(rows, source: source, reason: why, by: p, at: now, on: db)
                 return nil
             }

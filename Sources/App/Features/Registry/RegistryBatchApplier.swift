@@ -36,7 +36,7 @@ enum RegistryBatchApplier {
     /// Thrown to roll back a dry run after the summary was computed.
     private struct DryRun: Error { let summary: RegistryBatchSummary }
 
-    static func apply(_ batch: RegistryFeed.Batch, actor: RegistryActor, dryRun: Bool, db: any Database, clock: AppClock,
+    static func apply(_ batch: RegistryFeed.Batch, actor: RegistryActor, dryRun: Bool, db: any Database, clock: AppClock, today: String,
                       logger: Logger = Logger(label: "sinergi.registry")) async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
         let now = clock.now()
         let sql = db as! any SQLDatabase
@@ -48,15 +48,15 @@ enum RegistryBatchApplier {
             // is read and compared with the registry before the lock is taken; under the lock only the writes run,
             // after checking that no registry write was committed meanwhile (or the plan is made again, under it).
             let seen = try await revision(sql)
-            let plan = try await plan(batch, on: sql, now: now)
+            let plan = try await plan(batch, on: sql, now: now, today: today)
             if plan.repeated || dryRun { return (plan.summary, plan.repeated) }
             planned = ContinuousClock.now
-            result = try await write(plan, madeAt: seen, batch: batch, actor: actor, db: db, now: now)
+            result = try await write(plan, madeAt: seen, batch: batch, actor: actor, db: db, now: now, today: today)
         } else {
             // PostgreSQL locks rows, not the database: reading inside the transaction holds nobody up.
             do {
                 result = try await db.transaction { tx in
-                    let r = try await applyInTransaction(batch, actor: actor, tx: tx, now: now)
+                    let r = try await applyInTransaction(batch, actor: actor, tx: tx, now: now, today: today)
                     if dryRun { throw DryRun(summary: r.summary) }
                     return r
                 }
@@ -83,13 +83,13 @@ enum RegistryBatchApplier {
 
     /// Writes a plan made outside the write lock when the registry is still as it was when the plan was begun
     /// (`seen`); otherwise the plan is made again under the lock, from what is there now.
-    static func write(_ plan: Plan, madeAt seen: String, batch: RegistryFeed.Batch, actor: RegistryActor, db: any Database, now: Date)
+    static func write(_ plan: Plan, madeAt seen: String, batch: RegistryFeed.Batch, actor: RegistryActor, db: any Database, now: Date, today: String)
         async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
         try await db.writeTransaction { tx in
             let sql = tx as! any SQLDatabase
             var current = plan
             if try await revision(sql) != seen {
-                current = try await Self.plan(batch, on: sql, now: now)
+                current = try await Self.plan(batch, on: sql, now: now, today: today)
                 if current.repeated { return (current.summary, true) }
             }
             try await write(current, batch: batch, actor: actor, tx: tx, now: now)
@@ -205,9 +205,9 @@ enum RegistryBatchApplier {
 
     // MARK: - The transaction
 
-    static func applyInTransaction(_ batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date)
+    static func applyInTransaction(_ batch: RegistryFeed.Batch, actor: RegistryActor, tx: any Database, now: Date, today: String)
         async throws -> (summary: RegistryBatchSummary, repeated: Bool) {
-        let plan = try await plan(batch, on: tx as! any SQLDatabase, now: now)
+        let plan = try await plan(batch, on: tx as! any SQLDatabase, now: now, today: today)
         if plan.repeated { return (plan.summary, true) }
         try await write(plan, batch: batch, actor: actor, tx: tx, now: now)
         return (plan.summary, false)
@@ -225,7 +225,8 @@ enum RegistryBatchApplier {
         var newMovements: [(RegistryFeed.Movement, UUID)] = []
     }
 
-    static func plan(_ batch: RegistryFeed.Batch, on sql: any SQLDatabase, now: Date) async throws -> Plan {
+    /// `today`: the day whose held permit gives a person's category and sponsor (`PermitState.held`).
+    static func plan(_ batch: RegistryFeed.Batch, on sql: any SQLDatabase, now: Date, today: String) async throws -> Plan {
         struct Earlier: Decodable { var id: UUID }
         if let earlier = try await sql.raw("SELECT id FROM registry_batches WHERE digest = \(bind: batch.digest)").first(decoding: Earlier.self) {
             return Plan(repeated: true, summary: RegistryBatchSummary(batch: earlier.id))
@@ -504,15 +505,16 @@ enum RegistryBatchApplier {
                 let passport = state.passports.filter(\.row.is_current).map(\.row).max { $0.expires_on < $1.expires_on }
                 let active = state.permits.map(\.row).filter { $0.status == PermitStatus.active.rawValue }
                 let permit = active.max { $0.end_on < $1.end_on }
+                let held = PermitState.held(active.map { ($0.start_on, $0.end_on) }, today: today).map { active[$0] }
                 let address = state.addresses.map(\.row).first(where: \.is_current)
                 row.passport_number = passport.map { Self.passportDigits($0.number) }
-                row.permit_category = permit.flatMap { types[$0.type_code] }
+                row.permit_category = held.flatMap { types[$0.type_code] }
                 row.permit_end = permit?.end_on
                 let coverage = PermitState.coverage(active.map { ($0.start_on, $0.end_on) })
                 row.permit_start = coverage.start
                 row.permit_prior_start = coverage.priorStart
                 row.permit_prior_end = coverage.priorEnd
-                row.sponsor_id = permit?.sponsor_id
+                row.sponsor_id = held?.sponsor_id
                 row.village_code = address?.village_code
                 row.departed = state.lastMovement?.direction == "out"
                 let summaryChanged = state.person.isNew || state.original.map { o in

@@ -229,7 +229,7 @@ enum RegistryEdits {
                 e.$foreigner.id = id; e.$sponsor.id = employment.sponsor; e.position = employment.position; e.startOn = employment.start ?? validFrom
                 try await e.create(on: db)
             }
-            try await ForeignerSummary.refresh(id, on: db)
+            try await ForeignerSummary.refresh(id, today: today, on: db)
             try await history([.init(foreignerID: id, objectType: "foreigner", objectID: id, record: nil, field: "created", old: nil, new: f.fullName, validFrom: nil)],
                               source: "officer", reason: why, by: p, at: now, on: db)
             return (f, [AuditEntry(action: "foreigner.create", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
@@ -290,7 +290,7 @@ enum RegistryEdits {
         return try await req.audited { db in
             var events: [AuditEntry] = []
             if !direct.isEmpty {
-                try await apply(direct, to: id, on: db)
+                try await apply(direct, to: id, today: req.application.today, on: db)
                 try await history(direct.sorted { $0.key < $1.key }.map { .init(foreignerID: id, objectType: "foreigner", objectID: id, record: nil, field: $0.key, old: $0.value[0], new: $0.value[1], validFrom: nil) },
                                   source: "officer", reason: why, by: p, at: now, on: db)
                 events.append(AuditEntry(action: "foreigner.update", objectType: "foreigner", objectID: id.uuidString, detail: "fields=\(direct.keys.sorted().joined(separator: ","))"))
@@ -309,7 +309,7 @@ enum RegistryEdits {
     }
 
     /// Writes field values (`[old, new]`) to the foreigner and its current passport, then its summary.
-    static func apply(_ changes: [String: [String?]], to id: UUID, on db: any Database) async throws {
+    static func apply(_ changes: [String: [String?]], to id: UUID, today: String, on db: any Database) async throws {
         guard let f = try await Foreigner.find(id, on: db) else { throw Abort(.notFound) }
         for (field, values) in changes {
             let v = values[1]
@@ -331,7 +331,7 @@ enum RegistryEdits {
         }
         f.fullName = "\(f.givenNames) \(f.familyName)".trimmingCharacters(in: .whitespaces)
         try await f.save(on: db)
-        try await ForeignerSummary.refresh(id, on: db)
+        try await ForeignerSummary.refresh(id, today: today, on: db)
     }
 
     // MARK: - Four eyes
@@ -360,7 +360,7 @@ enum RegistryEdits {
                 // The values the proposer saw must still be the record's: otherwise the change is decided against stale data.
                 guard let f = try await Foreigner.find(pc.foreignerID, on: db) else { throw Abort(.notFound) }
                 for (field, values) in changes where current(field, f) != values[0] { throw AppError.conflict("reg.stale", field) }
-                try await apply(changes, to: pc.foreignerID, on: db)
+                try await apply(changes, to: pc.foreignerID, today: req.application.today, on: db)
                 try await history(changes.sorted { $0.key < $1.key }.map { .init(foreignerID: pc.foreignerID, objectType: "foreigner", objectID: pc.foreignerID, record: nil, field: $0.key, old: $0.value[0], new: $0.value[1], validFrom: nil) },
                                   source: "approved:\(pc.id!.uuidString)", reason: pc.reason, by: p,
                                   name: "\(proposer?.displayName ?? "?") · \(L10n.t("reg.approvedBy", .id)) \(p.displayName)", at: now, on: db)
@@ -436,7 +436,7 @@ enum RegistryEdits {
             let pp = Passport()
             pp.$foreigner.id = id; pp.number = number; pp.issuingCountry = issuing; pp.issuedOn = issuedOn; pp.expiresOn = expiresOn; pp.isCurrent = isCurrent
             try await pp.create(on: db)
-            try await ForeignerSummary.refresh(id, on: db)
+            try await ForeignerSummary.refresh(id, today: req.application.today, on: db)
             try await history([.init(foreignerID: id, objectType: "passport", objectID: pp.id!, record: number, field: "passport", old: all.first(where: \.isCurrent)?.number, new: "\(number) (\(issuing)) → \(expiresOn)", validFrom: issuedOn)],
                               source: "officer", reason: why, by: p, at: now, on: db)
             return ((), [AuditEntry(action: "foreigner.passport.add", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
@@ -515,7 +515,7 @@ enum RegistryEdits {
                 replaced.status = PermitStatus.replaced.rawValue
                 try await replaced.save(on: db)
             }
-            try await ForeignerSummary.refresh(id, on: db)
+            try await ForeignerSummary.refresh(id, today: req.application.today, on: db)
             try await history(rows, source: "officer", reason: why, by: p, at: now, on: db)
             return ((), [AuditEntry(action: "foreigner.permit.add", objectType: "foreigner", objectID: id.uuidString, detail: "officer")])
         }
@@ -553,7 +553,7 @@ enum RegistryEdits {
             if let end { permit.endOn = end }
             if let newStatus { permit.status = newStatus }
             try await permit.save(on: db)
-            try await ForeignerSummary.refresh(id, on: db)
+            try await ForeignerSummary.refresh(id, today: req.application.today, on: db)
             try await history(historyRows, source: "officer", reason: why, by: p, at: now, on: db)
             return ((), [AuditEntry(action: "foreigner.permit.change", objectType: "foreigner", objectID: id.uuidString, detail: "fields=\(historyRows.map(\.field).joined(separator: ","))")])
         }
@@ -572,14 +572,14 @@ enum RegistryEdits {
         let (why, villageCode, line, validFrom) = try checks.finish(reasonChecked, villageChecked, lineChecked, fromChecked)
         let id = try f.requireID(), now = req.application.clock.now()
         try await req.audited { db in
-            try await record(address: line, village: villageCode, validFrom: validFrom, foreigner: id, source: source, reason: why, by: p, at: now, on: db)
+            try await record(address: line, village: villageCode, validFrom: validFrom, foreigner: id, source: source, reason: why, by: p, at: now, today: req.application.today, on: db)
             return ((), [AuditEntry(action: "foreigner.address.add", objectType: "foreigner", objectID: id.uuidString, detail: source)])
         }
     }
 
     /// A new address (or a corrected one for the same day): the latest is current, each other ends where the next begins.
     static func record(address line: String, village: String, validFrom: String, foreigner id: UUID, source: String, reason: String, by p: Principal,
-                       at now: Date, on db: any Database) async throws {
+                       at now: Date, today: String, on db: any Database) async throws {
         let all = try await Address.query(on: db).filter(\.$foreigner.$id == id).all()
         let before = all.filter(\.isCurrent).first
         let a = all.first { $0.validFrom == validFrom } ?? Address()
@@ -591,7 +591,7 @@ enum RegistryEdits {
             let next = n + 1 < ordered.count ? ordered[n + 1].validFrom : nil
             if x.isCurrent != (next == nil) || x.validTo != next { x.isCurrent = next == nil; x.validTo = next; try await x.save(on: db) }
         }
-        try await ForeignerSummary.refresh(id, on: db)
+        try await ForeignerSummary.refresh(id, today: today, on: db)
         try await history([.init(foreignerID: id, objectType: "address", objectID: a.id!, record: validFrom, field: "address",
                                  old: before.map { "\($0.line), \($0.villageCode)" }, new: "\(line), \(village)", validFrom: validFrom)],
                           source: source, reason: reason, by: p, at: now, on: db)

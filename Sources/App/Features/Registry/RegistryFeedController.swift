@@ -74,7 +74,7 @@ enum RegistryFeedController {
         let actor = RegistryActor(id: principal.userID.uuidString, name: principal.displayName, role: principal.role.rawValue, channel: "api", requestID: req.id)
         do {
             let batch = try RegistryFeed.read(directory: files.directory)
-            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: try req.queryBool("dryRun") ?? false, db: req.db, clock: req.application.clock, logger: req.logger)
+            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: try req.queryBool("dryRun") ?? false, db: req.db, clock: req.application.clock, today: req.application.today, logger: req.logger)
             let res = Response(status: result.repeated ? .ok : .created)
             try res.content.encode(result.summary)
             return res
@@ -173,7 +173,7 @@ struct RegistryImportCommand: AsyncCommand {
             let started = ContinuousClock.now
             let batch = try RegistryFeed.read(directory: files.directory)
             app.logger.info("registry batch read", metadata: ["rows": "\(batch.rowCount)", "read_s": "\((ContinuousClock.now - started).seconds)"])
-            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: signature.dryRun, db: app.db, clock: app.clock, logger: app.logger)
+            let result = try await RegistryBatchApplier.apply(batch, actor: actor, dryRun: signature.dryRun, db: app.db, clock: app.clock, today: app.today, logger: app.logger)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             FileHandle.standardOutput.write(try encoder.encode(result.summary) + Data("\n".utf8))
