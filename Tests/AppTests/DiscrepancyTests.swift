@@ -100,6 +100,10 @@ import VaporTesting
             #expect(Set(later.items!.compactMap(\.foreignerId)) == [overstayed.id!, valid.id!])
             #expect(later.items!.first { $0.foreignerId == valid.id }?.detail == "stay permit valid only from 2027-01-12")
             #expect(try await b.get("/discrepancies/no-valid-permit").body.string.contains("izin tinggal baru berlaku mulai 12 Jan 2027"))
+            // In the gap between two permits the first one's end is the one that ended, not the next one's.
+            try await sql.raw("UPDATE foreigners SET permit_prior_start = '2026-01-01', permit_prior_end = '2026-11-20' WHERE id = \(bind: valid.id!)").run()
+            let gap = try await get("no-valid-permit", officer).1
+            #expect(gap.items!.first { $0.foreignerId == valid.id }?.detail == "permit ended 2026-11-20 (10 days ago)")
         }
     }
 

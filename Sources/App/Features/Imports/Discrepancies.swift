@@ -94,7 +94,7 @@ enum Discrepancies {
             Item(kind: kind.rawValue, importId: r.import_id, line: r.line, name: r.name, nationality: r.nationality, passportNumber: r.passport_number,
                  foreignerId: foreigner, sponsorId: sponsor, note: note).with(args)
         }
-        struct Reg: Decodable { var id: UUID; var permit_end: String?; var permit_start: String?; var permit_prior_start: String?; var permit_prior_end: String?; var sponsor_id: UUID? }
+        struct Reg: Decodable, PermitColumns { var id: UUID; var permit_end: String?; var permit_start: String?; var permit_prior_start: String?; var permit_prior_end: String?; var sponsor_id: UUID? }
         func registry(_ ids: [UUID]) async throws -> [UUID: Reg] {
             var out: [UUID: Reg] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
@@ -118,8 +118,9 @@ enum Discrepancies {
             let reg = try await registry(matched.compactMap(\.foreigner_id))
             return matched.compactMap { r in
                 guard let f = r.foreigner_id, let x = reg[f] else { return nil }
-                switch PermitState(end: x.permit_end, start: x.permit_start, priorStart: x.permit_prior_start, priorEnd: x.permit_prior_end, today: today) {
-                case .overstayed(let d): return item(r, "disc.note.permitEnded", x.permit_end ?? "", String(d), foreigner: f)
+                switch x.permitState(today: today, departed: false) {
+                // The end that counts: in the gap between two permits, the first's (the next one's lies ahead).
+                case .overstayed(let d): return item(r, "disc.note.permitEnded", x.endInForce(today: today) ?? "", String(d), foreigner: f)
                 case .notYetValid(let from): return item(r, "disc.note.permitNotYet", from, foreigner: f)
                 case .noPermit: return item(r, "disc.note.noPermit", foreigner: f)
                 default: return nil

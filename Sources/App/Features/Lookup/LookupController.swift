@@ -16,7 +16,7 @@ enum LookupController {
         api.grouped(RequireRole(.officer, .supervisor)).get("lookup", use: lookupAPI)
     }
 
-    struct Item: Content {
+    struct Item: Content, PermitDates {
         var id: UUID
         var fullName: String
         var passportNumber: String?
@@ -91,7 +91,7 @@ enum LookupController {
     /// The columns a look-up shows, in one query with the page. The look-up is the field's most frequent request, so it
     /// reads them with plain SQL: through the models, their reflection and the thirty aliased columns of a foreigner were
     /// most of its time; and each further query costs a statement prepared afresh and two thread hops.
-    private struct Row: Decodable {
+    private struct Row: Decodable, PermitColumns {
         var id: UUID
         var full_name: String
         var passport_number: String?
@@ -155,9 +155,8 @@ enum LookupController {
         let tasksOf = withTasks.isEmpty ? [:] : try await TasksController.openTasks(for: withTasks, db: req.db)
         let items = found.map { f -> Item in
             let departed = f.departed ?? false
-            let state = PermitState(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end,
-                                    today: today, departed: departed)
-            let end = PermitState.endInForce(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end, today: today)
+            let state = f.permitState(today: today, departed: departed)
+            let end = f.endInForce(today: today)
             let fine = OverstayFine.compute(permitEnd: departed ? nil : end, today: today, rules: rules)
             var item = Item(id: f.id, fullName: f.full_name, passportNumber: f.passport_number, nationality: f.nationality, dateOfBirth: f.date_of_birth,
                             sex: f.sex, status: state.code, fineIDR: fine.amountIDR, deportationCase: fine.deportationCase,

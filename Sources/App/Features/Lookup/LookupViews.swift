@@ -42,15 +42,13 @@ enum LookupViews {
 
     static func card(_ i: LookupController.Item, _ req: Request) -> HTML {
         let lang = req.language
-        let state: PermitState = i.daysOverstayed.map { .overstayed(days: $0) }
-            ?? (i.status == "departed" ? .departed : i.status == "noPermit" ? .noPermit
-                : i.status == "notYetValid" ? .notYetValid(from: i.permitStart ?? "")
-                : (i.status == "expiring" ? .expiring(daysLeft: i.daysLeft ?? 0) : .valid(daysLeft: i.daysLeft ?? 0)))
+        let today = req.application.today
+        let state = i.permitState(today: today, departed: i.status == PermitState.departed.code)
         let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
         <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
         """ : ""
         // While a permit held before a gap runs, its end is the one that counts; the next permit's start is said too.
-        let end = i.nextPermitStart == nil ? i.permitEnd : i.permitPriorEnd
+        let end = i.endInForce(today: today)
         let next = i.nextPermitStart.map { " · " + L10n.format("status.nextPermitFrom", lang, [Views.day($0, req)]) } ?? ""
         let permit = i.permitCategory.map { "\(RegistryText.category($0, lang)) · \(L10n.t("f.end", lang)) \(end.map { Views.day($0, req) } ?? "—")\(next)" }
             ?? L10n.t("status.noPermit", lang)

@@ -30,8 +30,7 @@ struct ForeignerItem: Content, PermitDates {
     }
 
     init(_ f: ForeignerDetail.Person, today: String) {
-        let state = PermitState(end: f.permit_end, start: f.permit_start, priorStart: f.permit_prior_start, priorEnd: f.permit_prior_end,
-                                today: today, departed: f.departed ?? false)
+        let state = f.permitState(today: today, departed: f.departed ?? false)
         id = f.id; fullName = f.full_name; familyName = f.family_name; givenNames = f.given_names; sex = f.sex
         dateOfBirth = f.date_of_birth; nationality = f.nationality; passportNumber = f.passport_number
         permitCategory = f.permit_category; permitEnd = f.permit_end; permitStart = f.permit_start
@@ -71,7 +70,7 @@ struct ForeignerDetail: Content {
     var reportingExemption: String?
 
     /// The foreigners row as the detail shows it (the columns' names), read without building a model.
-    struct Person: Decodable {
+    struct Person: Decodable, PermitColumns {
         var id: UUID
         var full_name: String
         var family_name: String

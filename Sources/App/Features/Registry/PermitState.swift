@@ -184,3 +184,19 @@ extension PermitDates {
         PermitState.endInForce(end: permitEnd, start: permitStart, priorStart: permitPriorStart, priorEnd: permitPriorEnd, today: today)
     }
 }
+
+/// The same four dates as a raw row of `foreigners` names them (`permit_end`, …): rows read with plain SQL (the look-up,
+/// the detail read, the discrepancy lists) get `permitState` and `endInForce` by declaring conformance.
+protocol PermitColumns: PermitDates {
+    var permit_end: String? { get }
+    var permit_start: String? { get }
+    var permit_prior_start: String? { get }
+    var permit_prior_end: String? { get }
+}
+
+extension PermitColumns {
+    var permitEnd: String? { permit_end }
+    var permitStart: String? { permit_start }
+    var permitPriorStart: String? { permit_prior_start }
+    var permitPriorEnd: String? { permit_prior_end }
+}
