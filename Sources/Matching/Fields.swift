@@ -91,6 +91,7 @@ final class FieldColumn: @unchecked Sendable {
     var numbers: [Double] = []        // number: value, .nan when not numeric
     var joinedBytes = Packed<UInt8>()     // `joined`, packed, for comparing
     var keyBytes = Packed<UInt8>()        // name: `sortedKey`, packed
+    var speltBytes = Packed<UInt8>()      // name: the tokens as spelt, joined, where the romanisation table changed one; else empty
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
 
     /// Reused between values (a column is filled by one thread at a time).
@@ -104,10 +105,11 @@ final class FieldColumn: @unchecked Sendable {
         let raw = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
         switch kind {
         case .name:
-            let t = Normalize.nameTokens(raw)
+            let (t, spelt) = Normalize.nameTokensAndSpelling(raw)
             let j = t.joined(separator: " "), k = t.sorted().joined(separator: " ")
             tokens.append(t); joined.append(j); sortedKey.append(k)
             joinedBytes.append(j.utf8); keyBytes.append(k.utf8)
+            speltBytes.append(spelt.map { Array($0.joined(separator: " ").utf8) } ?? [])
         case .text:
             Normalize.textWords(raw, folded: &scratchFolded, joined: &scratchJoined, hashes: &scratchHashes)
             joined.append(String(decoding: scratchJoined, as: UTF8.self)); joinedBytes.append(scratchJoined)
@@ -131,6 +133,7 @@ final class FieldColumn: @unchecked Sendable {
         tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey
         dates += other.dates; numbers += other.numbers
         joinedBytes.append(contentsOf: other.joinedBytes); keyBytes.append(contentsOf: other.keyBytes); tokenHashes.append(contentsOf: other.tokenHashes)
+        speltBytes.append(contentsOf: other.speltBytes)
     }
 
     func isMissing(_ i: Int) -> Bool {
@@ -156,10 +159,11 @@ final class ColumnView: Sendable {
     let joinedBytes: Packed<UInt8>
     let keyBytes: Packed<UInt8>
     let tokenHashes: Packed<UInt64>
+    let speltBytes: Packed<UInt8>
 
     init(_ c: FieldColumn, count: Int) {
         kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
-        joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes
+        joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes; speltBytes = c.speltBytes
         missing = (0..<count).map { c.isMissing($0) }
     }
 
@@ -171,8 +175,10 @@ final class ColumnView: Sendable {
             joinedBytes.items.withUnsafeBufferPointer { jb in joinedBytes.ends.withUnsafeBufferPointer { je in
                 keyBytes.items.withUnsafeBufferPointer { kb in keyBytes.ends.withUnsafeBufferPointer { ke in
                     tokenHashes.items.withUnsafeBufferPointer { th in tokenHashes.ends.withUnsafeBufferPointer { te in
-                        body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
-                                       key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te)))
+                        speltBytes.items.withUnsafeBufferPointer { sb in speltBytes.ends.withUnsafeBufferPointer { se in
+                            body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
+                                           key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), spelt: .init(items: sb, ends: se)))
+                        } }
                     } }
                 } }
             } }
@@ -214,6 +220,8 @@ struct RawColumn {
     let joined: RawPacked<UInt8>
     let key: RawPacked<UInt8>
     let hashes: RawPacked<UInt64>
+    /// Names: each value as spelt where the romanisation table changed it (`FieldColumn.speltBytes`); no rows otherwise.
+    let spelt: RawPacked<UInt8>
 }
 
 /// What a pair's comparison reads first, one row of 64-bit words per record: which fields are missing (bit f of
@@ -228,7 +236,17 @@ struct RecordRows: Sendable {
         stride = 1 + views.count
         var words = [UInt64](repeating: 0, count: stride * count)
         for (f, v) in views.enumerated() {
-            let hashes = v.kind == .date ? [] : v.joinedBytes.hashes()
+            var hashes = v.kind == .date ? [] : v.joinedBytes.hashes()
+            if v.kind == .name {
+                // A name as spelt counts in its hash (the memo's key): HUI and XU read alike but compare apart.
+                v.speltBytes.items.withUnsafeBufferPointer { items in
+                    var start = 0
+                    for (i, end) in v.speltBytes.ends.enumerated() {
+                        if end > start { hashes[i] = Packed<UInt8>.fnv(hashes[i] ^ 0xFF, UnsafeBufferPointer(rebasing: items[start..<end])) }
+                        start = end
+                    }
+                }
+            }
             for i in 0..<count {
                 if v.missing[i] { words[i * stride] |= 1 << UInt64(f) }
                 words[i * stride + 1 + f] = v.kind == .date ? UInt64(UInt32(bitPattern: v.dates[i])) : hashes[i]
@@ -350,8 +368,18 @@ enum Compare {
     }
 
     static func name(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
-        let x = a.joined[i], y = b.joined[j]
-        let kx = a.key[i], ky = b.key[j]
+        let x = a.joined[i], y = b.joined[j], kx = a.key[i], ky = b.key[j]
+        let level = name(x, kx, y, ky)
+        guard level < 4 else { return level }
+        // Where the romanisation table changed a name, the spellings are compared too, and the better level counts.
+        let sx = a.spelt[i], sy = b.spelt[j]
+        if sx.isEmpty && sy.isEmpty { return level }
+        let px = sx.isEmpty ? x : sx, py = sy.isEmpty ? y : sy
+        return max(level, name(px, sx.isEmpty ? kx : sx, py, sy.isEmpty ? ky : sy))
+    }
+
+    /// The level of two names given as their tokens (`x`, `y`) and sorted tokens (`kx`, `ky`), each joined by spaces.
+    static func name(_ x: Bytes, _ kx: Bytes, _ y: Bytes, _ ky: Bytes) -> Int {
         if Tokens.equal(x, y) || Tokens.equal(kx, ky) { return 4 }
         let s: Double
         if Tokens.count(x) > 1 && Tokens.count(y) > 1 {

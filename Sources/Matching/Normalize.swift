@@ -208,17 +208,26 @@ public enum Normalize {
         fold(s).split(separator: " ").map(String.init).filter { !particles.contains($0) }
     }
 
-    public static func nameTokens(_ s: String) -> [String] {
+    public static func nameTokens(_ s: String) -> [String] { nameTokensAndSpelling(s).tokens }
+
+    /// `nameTokens`, and the same tokens as spelt (before the table of romanisations, `canonical`) when the table
+    /// changed one of them; nil when it changed none. A comparison takes the better of the two: the table only ever
+    /// adds agreement (CHANG / ZHANG), never takes away the agreement of a typing slip (HUI, a given name the table
+    /// reads as the surname XU, against HUY).
+    static func nameTokensAndSpelling(_ s: String) -> (tokens: [String], spelt: [String]?) {
         var folded: [UInt8] = []
         fold(s, into: &folded)
-        var tokens: [String] = []
+        var tokens: [String] = [], spelt: [String] = [], changed = false
         words(folded) { word in
             let t = String(decoding: word, as: UTF8.self)
             if particles.contains(t) { return }
             // Vowel folding applies after the table too, so both spellings of a pair end up identical.
-            tokens.append(japaneseVowels(canonical[t] ?? t))
+            let c = canonical[t]
+            if c != nil { changed = true }
+            tokens.append(japaneseVowels(c ?? t))
+            spelt.append(japaneseVowels(t))
         }
-        return tokens
+        return (tokens, changed ? spelt : nil)
     }
 
     /// Passport and other document numbers: upper-case alphanumerics with the characters OCR and

@@ -129,6 +129,23 @@ import Testing
     }
 }
 
+@Suite struct SpellingTests {
+    /// The romanisation table reads HUI as the surname XU and WONG as WANG. That may only add agreement: HUI against
+    /// HUY is the same slip as it is without the table, and WONG against VONG too.
+    @Test func theRomanisationTableNeverTakesAgreementAway() {
+        let c = FieldColumn(kind: .name)
+        for v in ["HUI", "HUY", "XU", "HSU", "WONG", "VONG", "WANG", "CHEN HUI", "CHEN HUY"] { c.append(v) }
+        let view = ColumnView(c, count: 9)
+        #expect(Compare.level(view, 0, view, 1) == 1, "HUI / HUY: one letter, as spelt")
+        #expect(Compare.level(view, 0, view, 2) == 4 && Compare.level(view, 2, view, 3) == 4, "one reading")
+        #expect(Compare.level(view, 2, view, 1) == 0, "XU / HUY: nothing alike")
+        #expect(Compare.level(view, 4, view, 5) == 1 && Compare.level(view, 6, view, 4) == 4, "WONG / VONG as spelt; WANG / VONG would be nothing")
+        #expect(Compare.level(view, 7, view, 8) >= 1, "token by token too")
+        #expect(Normalize.nameTokensAndSpelling("WANG WEI").spelt == nil, "nothing changed, nothing kept")
+        #expect(Normalize.nameTokensAndSpelling("Hui Min").spelt == ["HUI", "MIN"])
+    }
+}
+
 @Suite struct ShortNameTests {
     /// LI / LK is the same slip as SMITH / SMYTH; Jaro-Winkler alone puts two-letter names at 0.7.
     @Test func oneLetterChangedInAShortNameIsAlike() {

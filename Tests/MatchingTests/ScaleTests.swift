@@ -13,7 +13,9 @@ import Testing
     private func list(_ n: Int, seed: UInt64, id: String) -> Dataset {
         var rng = SplitMix64(seed: seed)
         func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
-        let names = ["WANG WEI", "WANG WEI MING", "NGUYEN VAN AN", "NGUYEN VAN ANH", "KIM MIN JUN", "SMITH JOHN", "SMYTH JON", "LI NA", "", "TANAKA HIRO"]
+        let names = ["WANG WEI", "WANG WEI MING", "NGUYEN VAN AN", "NGUYEN VAN ANH", "KIM MIN JUN", "SMITH JOHN", "SMYTH JON", "LI NA", "", "TANAKA HIRO",
+                     // Read alike through the romanisation table, spelt apart: HUI and XU share a reading, not a spelling.
+                     "XU HUI", "XU XU", "XU HUY", "WONG LEE", "WANG LI", "VONG LEE"]
         let firms = ["PT MAJU JAYA", "PT. MAJU JAYA TBK", "CV SINAR TERANG", "PT SINAR TERANG ABADI", "", "PT BINTANG TIMUR"]
         let data = Dataset(fields: spec)
         for k in 0..<n {
