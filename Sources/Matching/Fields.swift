@@ -233,7 +233,8 @@ struct RecordRows: Sendable {
     let words: [UInt64]
 
     init(_ views: [ColumnView], count: Int) {
-        stride = 1 + views.count
+        let width = 1 + views.count
+        stride = width
         var words = [UInt64](repeating: 0, count: stride * count)
         for (f, v) in views.enumerated() {
             var hashes = v.kind == .date ? [] : v.joinedBytes.hashes()
@@ -242,7 +243,10 @@ struct RecordRows: Sendable {
                 v.speltBytes.items.withUnsafeBufferPointer { items in
                     var start = 0
                     for (i, end) in v.speltBytes.ends.enumerated() {
-                        if end > start { hashes[i] = Packed<UInt8>.fnv(hashes[i] ^ 0xFF, UnsafeBufferPointer(rebasing: items[start..<end])) }
+                        if end > start {
+                            hashes[i] = Packed<UInt8>.fnv(hashes[i] ^ 0xFF, UnsafeBufferPointer(rebasing: items[start..<end]))
+                            words[i * width] |= RecordRows.spelt(f)
+                        }
                         start = end
                     }
                 }
@@ -254,6 +258,10 @@ struct RecordRows: Sendable {
         }
         self.words = words
     }
+
+    /// Bit of a record's first word saying that name field `f` has a spelling of its own (`FieldColumn.speltBytes`), so
+    /// that a comparison reads the spellings only where there are some. Bits 0…11 say which fields are missing.
+    @inline(__always) static func spelt(_ f: Int) -> UInt64 { 1 << UInt64(32 + f) }
 }
 
 /// The agreement levels of value pairs already compared, for one thread's share of the candidate pairs.
@@ -345,7 +353,8 @@ enum Compare {
         switch a.kind {
         case .date: return date(Int32(bitPattern: UInt32(truncatingIfNeeded: x[1 + f])), Int32(bitPattern: UInt32(truncatingIfNeeded: y[1 + f])))
         case .category: return x[1 + f] == y[1 + f] ? 1 : 0
-        case .name, .text, .id, .number: return memo.level(f, x[1 + f], y[1 + f]) { compared(a, i, b, j) }
+        case .name: return memo.level(f, x[1 + f], y[1 + f]) { name(a, i, b, j, spelt: (x[0] | y[0]) & RecordRows.spelt(f) != 0) }
+        case .text, .id, .number: return memo.level(f, x[1 + f], y[1 + f]) { compared(a, i, b, j) }
         }
     }
 
@@ -353,7 +362,7 @@ enum Compare {
     @inline(__always)
     static func compared(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
         switch a.kind {
-        case .name: return name(a, i, b, j)
+        case .name: return name(a, i, b, j, spelt: true)
         case .date: return date(a.dates[i], b.dates[j])
         case .id: return id(a.joined[i], b.joined[j])
         case .text: return text(a, i, b, j)
@@ -367,10 +376,11 @@ enum Compare {
         }
     }
 
-    static func name(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int) -> Int {
+    /// `spelt`: whether either name may have a spelling of its own (false when the records' rows say neither has).
+    static func name(_ a: RawColumn, _ i: Int, _ b: RawColumn, _ j: Int, spelt: Bool) -> Int {
         let x = a.joined[i], y = b.joined[j], kx = a.key[i], ky = b.key[j]
         let level = name(x, kx, y, ky)
-        guard level < 4 else { return level }
+        guard level < 4, spelt else { return level }
         // Where the romanisation table changed a name, the spellings are compared too, and the better level counts.
         let sx = a.spelt[i], sy = b.spelt[j]
         if sx.isEmpty && sy.isEmpty { return level }

@@ -445,7 +445,7 @@ enum Pattern {
 
     @inline(__always)
     static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int) -> UInt32 {
-        encode(cols, i, other, j) { f in Compare.level(cols[f], i, other[f], j) }
+        encode(cols, i, other, j, spelt: .max) { f in Compare.level(cols[f], i, other[f], j) }
     }
 
     /// `encode`, reading the records' rows first (`RecordRows`; `x` and `y` point at them) and remembering the levels
@@ -453,11 +453,13 @@ enum Pattern {
     @inline(__always)
     static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ x: UnsafePointer<UInt64>,
                        _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, _ y: UnsafePointer<UInt64>, memo: borrowing ComparisonMemo) -> UInt32 {
-        encode(cols, i, other, j) { f in Compare.level(f, cols[f], i, x, other[f], j, y, memo: memo) }
+        encode(cols, i, other, j, spelt: x[0] | y[0]) { f in Compare.level(f, cols[f], i, x, other[f], j, y, memo: memo) }
     }
 
     @inline(__always)
-    private static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, level: (Int) -> Int) -> UInt32 {
+    /// `spelt`: the records' flags of names with a spelling of their own (`RecordRows.spelt`); every bit when unknown.
+    private static func encode(_ cols: UnsafeBufferPointer<RawColumn>, _ i: Int, _ other: UnsafeBufferPointer<RawColumn>, _ j: Int, spelt: UInt64,
+                               level: (Int) -> Int) -> UInt32 {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cols.count) { levels in
             for f in cols.indices { levels[f] = level(f) }
             // Given and family names swapped between sources, perhaps also misspelt or shortened
@@ -465,9 +467,10 @@ enum Pattern {
             // both directions, each takes its crosswise level (at most the second).
             for f in cols.indices where cols[f].kind == .name && levels[f] >= 0 && levels[f] < 3 {
                 for g in cols.indices where g != f && cols[g].kind == .name && levels[g] >= 0 && levels[g] < 3 {
-                    let there = Compare.name(cols[f], i, other[g], j)
+                    let both = spelt & (RecordRows.spelt(f) | RecordRows.spelt(g)) != 0
+                    let there = Compare.name(cols[f], i, other[g], j, spelt: both)
                     guard there > max(levels[f], 0) else { continue }
-                    let back = Compare.name(cols[g], i, other[f], j)
+                    let back = Compare.name(cols[g], i, other[f], j, spelt: both)
                     guard back > max(levels[g], 0) else { continue }
                     levels[f] = min(there, 3); levels[g] = min(back, 3)
                     break

@@ -222,10 +222,14 @@ public enum Normalize {
             let t = String(decoding: word, as: UTF8.self)
             if particles.contains(t) { return }
             // Vowel folding applies after the table too, so both spellings of a pair end up identical.
-            let c = canonical[t]
-            if c != nil { changed = true }
-            tokens.append(japaneseVowels(c ?? t))
-            spelt.append(japaneseVowels(t))
+            let v = japaneseVowels(t)
+            if let c = canonical[t] {
+                changed = true
+                tokens.append(japaneseVowels(c))
+            } else {
+                tokens.append(v)
+            }
+            spelt.append(v)
         }
         return (tokens, changed ? spelt : nil)
     }
