@@ -140,10 +140,14 @@ enum Blocking {
         }
         for g in dates {
             for h in others {
+                // The first 16 characters: an address's street with its number (GAJAH MADA 221 1), an employer's
+                // name. The first 8 held the street alone (GAJAH MA), which with a birth date made blocks of
+                // neighbours: on agency-1m 4.0 M pairs for 265 true pairs no other key found; with 16, 0.9 M pairs
+                // and one true pair fewer.
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
                     let v = d.columns[h].joined[i]
                     let day = d.columns[g].dates[i]
-                    return day == 0 || v.isEmpty ? nil : "\(day)|\(v.prefix(8))"
+                    return day == 0 || v.isEmpty ? nil : "\(day)|\(v.prefix(16))"
                 })
             }
         }

@@ -120,6 +120,16 @@ import Testing
         #expect(sharesABlock(person, ["A", "B", "F", "1970-01-02", "AUS", "P1234567"], ["C", "D", "M", "1980-03-04", "NZL", "P7654329"]).isEmpty)
     }
 
+    /// A birth date with an address blocks on the street and its number, not the street alone: neighbours born the same
+    /// day are not one person, while a slip past the number keeps the key.
+    @Test func aDateWithAnAddressNeedsTheHouseNumber() {
+        let spec = [FieldSpec(column: "nama_lengkap", kind: .name), FieldSpec(column: "tanggal_lahir", kind: .date), FieldSpec(column: "alamat", kind: .text)]
+        #expect(sharesABlock(spec, ["BUDI", "1980-05-06", "Jl. Gajah Mada No. 221 Tanah Abang"], ["ANDI", "1980-05-06", "JL GAJAH MADA NO 221 TANAH ABANG JAKARTA"])
+                .contains("tanggal_lahir + alamat"))
+        #expect(!sharesABlock(spec, ["BUDI", "1980-05-06", "Jl. Gajah Mada No. 221"], ["ANDI", "1980-05-06", "Jl. Gajah Mada No. 180"])
+                .contains("tanggal_lahir + alamat"))
+    }
+
     @Test func twoAddressPartsTogether() {
         let spec = [FieldSpec(column: "given_name", kind: .name), FieldSpec(column: "surname", kind: .name),
                     FieldSpec(column: "street_number", kind: .number), FieldSpec(column: "postcode", kind: .number),
