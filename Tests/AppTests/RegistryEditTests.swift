@@ -231,6 +231,20 @@ import VaporTesting
             let events = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'foreigner.permit.add' AND object_id = \(bind: f.id!.uuidString)")
                 .first(decoding: N.self)
             #expect(events?.n == 2)
+
+            // Taken over later, the permit replaced stays in force until the day before the new one begins: no gap.
+            let later = #"{"number": "2D11KONV03", "type": "ITAP", "startOn": "2027-06-01", "endOn": "2032-05-31", "replaces": "2D11KONV01", "reason": "Alih status"}"#
+            #expect(try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", later).status == .created)
+            let cut = try #require(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV01").first())
+            #expect(cut.status == "active" && cut.endOn == "2027-05-31")
+            let continued = try #require(try await Foreigner.find(f.id, on: app.db))
+            #expect(continued.permitEnd == "2032-05-31" && continued.permitPriorEnd == nil)
+            // The record's history writes the days as the pages do.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let record = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
+            #expect(record.contains("2D11KONV03 ITAP 1 Jun 2027–31 Mei 2032") && record.contains(">31 Mei 2027<"))
+            #expect(!record.contains("2027-06-01"))
         }
     }
 
@@ -258,6 +272,10 @@ import VaporTesting
             #expect(ok.status == .seeOther)
             let record = try await b.get("/foreigners/\(f.id!)?purpose=verification").body.string
             #expect(record.contains("2C21FORM01"))
+            // The same number again: said beside the number.
+            let twice = try await b.post("/foreigners/\(f.id!)/edit/new-permit", form: ["permitNumber": "2C21FORM01", "permitType": "E23", "startOn": next,
+                                                                                       "endOn": try #require(Day.adding(365, to: next)), "reason": "Perpanjangan ITAS"])
+            #expect(twice.status == .conflict && twice.body.string.contains("id=\"new-permit-number-error\">Izin tinggal 2C21FORM01 sudah tercatat untuk orang ini."))
             // A permit whose last day has passed, still stored as active: its row says it ended.
             old.endOn = "2026-11-02"
             try await old.save(on: app.db)
@@ -361,6 +379,10 @@ import VaporTesting
             let kept = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=zzz&sponsorId=\(wanted.id!.uuidString)").body.string
             #expect(kept.contains("Tidak ada penjamin yang cocok dengan &quot;zzz&quot;."))
             #expect(kept.contains("<option value=\"\(wanted.id!.uuidString)\" selected>PT Uji Coba 317 · NPWP 99.888.777.6-555.444</option>"))
+            // The words in any order; the one match found replaces a sponsor chosen before (a renewal's pre-filled one).
+            let reordered = try await b.get("/foreigners/new?_picker=sponsorId&sponsorId_q=317+coba&sponsorId=\(model.id!.uuidString)").body.string
+            #expect(reordered.contains("<option value=\"\(wanted.id!.uuidString)\" selected>") && reordered.contains("1 penjamin cocok, sudah dipilih"))
+            #expect(!reordered.contains("<option value=\"\(model.id!.uuidString)\" selected>"))
             // Merging a duplicate: the other sponsor is searched for too (the list used to stop at 1,000), and the
             // search, posted back without JavaScript, merges nothing.
             let keep = try #require(try await Sponsor.query(on: app.db).filter(\.$name == "PT Uji Coba 5").first())

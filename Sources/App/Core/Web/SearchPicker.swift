@@ -49,18 +49,21 @@ struct SearchPicker {
         if !value.isEmpty, !found.contains(where: { $0.value == value }), !pinned.contains(where: { $0.value == value }),
            let c = try await chosen(value) { found.insert(c, at: 0) }
         let lone = matches == 1 ? found.last : nil
+        // This picker's own search: one match is taken as the choice, replacing one made before (a pre-filled sponsor
+        // kept selected beside the one match found looked chosen and was saved).
+        let searched = RegionPicker.step(req) == name
         let status: String
         if q.isEmpty { status = L10n.format(typeKey, lang, [String(total), noun, nouns]) }
         else if matches == 0 { status = L10n.format("picker.none", lang, [q, noun]) }
         else if matches > Self.shown { status = L10n.format("picker.more", lang, [String(Self.shown), String(matches)]) }
-        else if matches == 1 && value.isEmpty, let only = lone {
+        else if matches == 1 && (value.isEmpty || searched), let only = lone {
             state.values[name] = only.value
             status = L10n.format("picker.one", lang, [q, noun])
         } else { status = L10n.format("picker.found", lang, [String(matches), noun, nouns]) }
         let fid = name.replacingOccurrences(of: ".", with: "-")
         // After this picker's search (posted back without JavaScript) the cursor goes to its results, or back to the
         // search box when nothing matched: the browser scrolls there instead of opening the page at its top.
-        let stepped = RegionPicker.step(req) == name && req.method == .POST
+        let stepped = searched && req.method == .POST
         let focusResults: HTML = stepped && matches > 0 ? "autofocus" : "", focusSearch: HTML = stepped && matches == 0 ? " autofocus" : ""
         return """
         <div class="field picker-search" data-msg-failed="\(L10n.t("picker.failed", lang))"><label for="\(fid)-q">\(L10n.format(searchKey, lang, [noun]))</label>

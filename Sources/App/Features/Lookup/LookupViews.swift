@@ -64,7 +64,10 @@ enum LookupViews {
             <dt>\(L10n.t("f.nationality", lang))</dt><dd>\(RegistryText.nationality(i.nationality, lang))</dd>
             <dt>\(L10n.t("f.sex", lang)) · \(L10n.t("f.dob", lang))</dt><dd>\(RegistryText.sex(i.sex, lang)) · \(i.dateOfBirth.map { Views.day($0, req) } ?? "—")</dd>
             <dt>\(L10n.t("f.permits", lang))</dt><dd>\(permit)</dd>
-            <dt>\(L10n.t("f.sponsor", lang))</dt><dd>\(i.sponsorName ?? "—") \(i.sponsorPhone ?? "")</dd>
+            <dt>\(L10n.t("f.sponsor", lang))</dt><dd>\(i.sponsorName ?? "—") \(i.sponsorPhone.map { phone -> HTML in
+                let dial = phone.filter { $0.isNumber || $0 == "+" }
+                return dial.count >= 6 ? "<a href=\"tel:\(dial)\">\(phone)</a>" : "\(phone)"
+            } ?? "")</dd>
             <dt>\(L10n.t("f.address", lang))</dt><dd>\(i.address ?? "—")</dd>
             \(tasks)
           </dl>

@@ -28,10 +28,11 @@ enum RegistryEditViews {
                    id: id, attributes: "maxlength=\"500\" class=\"plain\"")
     }
 
-    /// The permit types an officer picks from, as "label (code)": every type but those of category "other".
+    /// The permit types an officer picks from, as "code · label" (a label may carry its own brackets): every type but
+    /// those of category "other".
     static func permitTypeOptions(_ req: Request) async throws -> [(value: String, label: String)] {
         let types = try await PermitType.query(on: req.db).filter(\.$category != "other").sort(\.$category).sort(\.$id).all()
-        return [("", L10n.t("reg.choose", req.language))] + types.map { ($0.id!, "\($0.label) (\($0.id!))") }
+        return [("", L10n.t("reg.choose", req.language))] + types.map { ($0.id!, "\($0.id!) · \($0.label)") }
     }
 
     static func newForeigner(_ req: Request, state s: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {

@@ -484,7 +484,8 @@ enum RegistryEdits {
     }
 
     /// A permit issued to someone on record: a renewal under a new number, a change of status (ITAS to ITAP, with
-    /// `replaces`), a stay permit after a visit. A permit extended under its own number is `changePermit`.
+    /// `replaces`: the permit it takes over is replaced, or ends the day before the new one begins), a stay permit after a
+    /// visit. A permit extended under its own number is `changePermit`.
     static func addPermit(_ f: Foreigner, _ input: NewPermitInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
         let id = try f.requireID()
@@ -510,9 +511,19 @@ enum RegistryEdits {
                 .init(foreignerID: id, objectType: "permit", objectID: try sp.requireID(), record: permit.number, field: "permit", old: replaced?.number,
                       new: "\(permit.number) \(try permit.type.requireID()) \(permit.start)–\(permit.end)", validFrom: permit.start)]
             if let replaced {
-                rows.append(.init(foreignerID: id, objectType: "permit", objectID: try replaced.requireID(), record: replaced.number, field: "permit.status",
-                                  old: replaced.status, new: PermitStatus.replaced.rawValue, validFrom: permit.start))
-                replaced.status = PermitStatus.replaced.rawValue
+                // Taken over from its first day: replaced. Taken over later: in force until the day before the new one
+                // begins, so that no gap opens between them (a conversion to ITAP from 1 June leaves the ITAS in force
+                // until 31 May). Ended before the new one begins: left as it is.
+                let objectID = try replaced.requireID()
+                if permit.start <= replaced.startOn {
+                    rows.append(.init(foreignerID: id, objectType: "permit", objectID: objectID, record: replaced.number, field: "permit.status",
+                                      old: replaced.status, new: PermitStatus.replaced.rawValue, validFrom: permit.start))
+                    replaced.status = PermitStatus.replaced.rawValue
+                } else if let dayBefore = Day.adding(-1, to: permit.start), dayBefore < replaced.endOn {
+                    rows.append(.init(foreignerID: id, objectType: "permit", objectID: objectID, record: replaced.number, field: "permit.endOn",
+                                      old: replaced.endOn, new: dayBefore, validFrom: nil))
+                    replaced.endOn = dayBefore
+                }
                 try await replaced.save(on: db)
             }
             try await ForeignerSummary.refresh(id, today: req.application.today, on: db)

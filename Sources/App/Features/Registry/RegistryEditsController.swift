@@ -236,7 +236,8 @@ enum RegistryEditsController {
             state.fail(e, lang: req.language, shownFields: RegistryEditViews.fields(section), rename: ["number": section == .passport ? "number" : "permitNumber"])
             return try await edit(req, f, states: [section: state], status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
-            state.fail(message: e.message(req.language))
+            // A number already recorded is said beside the number; other conflicts at the top of the form.
+            if section == .newPermit { state.errors["permitNumber"] = e.message(req.language) } else { state.fail(message: e.message(req.language)) }
             return try await edit(req, f, states: [section: state], status: .conflict)
         } catch let e as Abort where e.status == .notFound {
             state.fail(message: L10n.t("reg.notFoundChoice", req.language))

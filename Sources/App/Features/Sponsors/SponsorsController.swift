@@ -20,8 +20,13 @@ enum SponsorsController {
         if !q.isEmpty {
             let digits = q.filter(\.isNumber)
             query.group(.or) { or in
-                // LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-                or.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + q.lowercased().replacingOccurrences(of: "%", with: "") + "%")")))
+                // Every word of the search in the name, in any order ("golden indonesia" finds PT Golden Auto Parts
+                // Indonesia). LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+                let words = q.lowercased().split { $0 == " " || $0 == "," || $0 == "." }.map { $0.replacingOccurrences(of: "%", with: "") }.filter { !$0.isEmpty }
+                or.group(.and) { and in
+                    for word in words.prefix(6) { and.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + word + "%")"))) }
+                    if words.isEmpty { and.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + q.lowercased().replacingOccurrences(of: "%", with: "") + "%")"))) }
+                }
                 if digits.count >= 4 {
                     or.filter(\.$nib, .custom("LIKE"), "%\(digits)%")
                     // An NPWP is stored as written (08.626.279.3-803.000) and found by its digits too.
