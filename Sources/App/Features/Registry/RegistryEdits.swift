@@ -32,7 +32,7 @@ enum RegistryEdits {
     struct EmploymentEndInput: Content { var endOn: String?; var reason: String? }
     struct PermitInput: Content { var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID? }
     /// `POST /api/v1/foreigners/{id}/permits`. `replaces`: the number of an active permit of the same person that the new
-    /// one takes the place of (a change of status, ITAS to ITAP); it becomes `replaced`.
+    /// one takes over (a change of status, ITAS to ITAP): in force until the day before the new one begins, or `replaced`.
     struct NewPermitInput: Content {
         var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID?; var replaces: String?; var reason: String?
     }
