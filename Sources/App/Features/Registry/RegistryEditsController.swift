@@ -61,11 +61,15 @@ enum RegistryEditsController {
 
     // MARK: API
 
-    static func createAPI(_ req: Request) async throws -> Response {
-        let created = try await RegistryEdits.create(try req.content.decode(RegistryEdits.NewForeigner.self), req)
+    /// 201 with the record as it now reads (what the API answers after adding a record, a passport or a permit).
+    static func created(_ id: UUID, _ req: Request) async throws -> Response {
         let res = Response(status: .created)
-        try res.content.encode(try await detail(try await ScopePolicy.foreigner(created.id!, req), req))
+        try res.content.encode(try await detail(try await ScopePolicy.foreigner(id, req), req))
         return res
+    }
+
+    static func createAPI(_ req: Request) async throws -> Response {
+        try await created(try await RegistryEdits.create(try req.content.decode(RegistryEdits.NewForeigner.self), req).requireID(), req)
     }
 
     struct PendingAnswer: Content { var pendingChangeId: UUID; var foreigner: ForeignerDetail }
@@ -89,9 +93,7 @@ enum RegistryEditsController {
     static func passportAPI(_ req: Request) async throws -> Response {
         let f = try await foreigner(req)
         try await RegistryEdits.addPassport(f, try req.content.decode(RegistryEdits.PassportInput.self), req)
-        let res = Response(status: .created)
-        try res.content.encode(try await detail(try await ScopePolicy.foreigner(f.id!, req), req))
-        return res
+        return try await created(f.requireID(), req)
     }
 
     static func permitAPI(_ req: Request) async throws -> ForeignerDetail {
@@ -103,9 +105,7 @@ enum RegistryEditsController {
     static func newPermitAPI(_ req: Request) async throws -> Response {
         let f = try await foreigner(req)
         try await RegistryEdits.addPermit(f, try req.content.decode(RegistryEdits.NewPermitInput.self), req)
-        let res = Response(status: .created)
-        try res.content.encode(try await detail(try await ScopePolicy.foreigner(f.id!, req), req))
-        return res
+        return try await created(f.requireID(), req)
     }
 
     static func addressAPI(_ req: Request) async throws -> Response {
