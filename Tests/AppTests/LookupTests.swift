@@ -71,6 +71,10 @@ import VaporTesting
             let item = try #require(page?.items.first { $0.id == f.id })
             #expect(item.sponsorName == sponsor.name && item.sponsorPhone == "+62 31 5550 123")
             #expect(item.address == "Jl. Baru 7, Surabaya")
+            // On the page the sponsor's telephone can be called from the field.
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            #expect(try await b.get("/lookup?passport=TR5550123&purpose=fieldCheck").body.string.contains("<a href=\"tel:+62315550123\">+62 31 5550 123</a>"))
             f.sponsorID = nil
             try await f.save(on: app.db)
             try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).delete()

@@ -45,7 +45,7 @@ enum LookupViews {
         let today = req.application.today
         let state = i.permitState(today: today, departed: i.status == PermitState.departed.code)
         let fine: HTML = i.fineIDR > 0 || i.deportationCase ? """
-        <p class="alert">\(L10n.t("lookup.fine", lang)): \(OverstayFine.rupiah(i.fineIDR))\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
+        <p class="alert">\(L10n.t("lookup.fine", lang)): <span class="nowrap">\(OverstayFine.rupiah(i.fineIDR))</span>\(i.deportationCase ? " · \(L10n.t("lookup.deportation", lang))" : "")</p>
         """ : ""
         // While a permit held before a gap runs, its end is the one that counts; the next permit's start is said too.
         let end = i.endInForce(today: today)

@@ -144,7 +144,7 @@ enum RegistryEditViews {
         """
         return Views.page(req, title: "\(L10n.t("reg.edit", lang)): \(d.foreigner.fullName)", body: """
         <h1>\(L10n.t("reg.edit", lang)): \(d.foreigner.fullName)</h1>
-        <p><a href="\(SiteURL.foreigner(id).with(["purpose": "verification"]))">← \(L10n.t("reg.back", lang))</a></p>
+        <p><a class="button secondary" href="\(SiteURL.foreigner(id).with(["purpose": "verification"]))">← \(L10n.t("reg.back", lang))</a></p>
         \(waiting)
         <section class="card" id="identity"><h2>\(L10n.t("reg.identity", lang))</h2>
         <p class="muted">\(L10n.t("reg.fourEyesNote", lang))</p>

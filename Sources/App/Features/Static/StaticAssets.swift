@@ -201,6 +201,7 @@ enum StaticAssets {
     #pending-list li.conflict { color:var(--bad); }
     #pending-list button.discard { color:var(--bad); background:none; border:0; text-decoration:underline; padding:0; cursor:pointer; }
     a.button { display:inline-block; text-align:center; text-decoration:none; }
+    .nowrap { white-space:nowrap; }
     p.check-row { display:flex; align-items:flex-start; gap:.45rem; margin:.25rem 0; }
     p.check-row input.check { flex:0 0 auto; margin:.3rem 0 0; }
     p.check-row label.inline-label { margin:0; padding:.15rem 0; }
