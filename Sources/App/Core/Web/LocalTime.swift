@@ -37,6 +37,16 @@ enum LocalTime {
         args.map { a in a.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? formatDay(a, lang: lang) ?? a : a }
     }
 
+    /// Every day written YYYY-MM-DD inside a text ("2C21X E23 2027-01-01–2027-12-31", a history's value) as the pages
+    /// write days ("1 Jan 2027"); the rest as it is.
+    static func daysInText(_ text: String, lang: Language) -> String {
+        guard text.contains("-") else { return text }
+        return text.replacing(/\b\d{4}-\d{2}-\d{2}\b/) { m in
+            let day = String(m.output)
+            return Day.isValid(day) ? formatDay(day, lang: lang) ?? day : day
+        }
+    }
+
     static func formatDay(_ day: String, lang: Language) -> String? {
         let parts = day.prefix(10).split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }

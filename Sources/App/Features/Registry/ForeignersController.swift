@@ -24,21 +24,16 @@ struct ForeignerSearch: Sendable {
         q = param("q").map { String($0.prefix(100)) }
         // Every filter is checked before any failure is thrown: a page names all its wrong filters at once.
         var checks = FieldChecks()
-        nationality = try checks.run { () throws -> String? in
-            guard let n = param("nationality")?.uppercased() else { return nil }
-            guard Countries.isKnown(n) else { throw ValidationFailure("v.nationality", field: "nationality") }
-            return n
-        } ?? nil
-        category = try checks.run { () throws -> String? in
-            guard let c = param("category") else { return nil }
-            guard Self.categories.contains(c) else { throw ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", ")) }
-            return c
-        } ?? nil
-        status = try checks.run { () throws -> String? in
-            guard let s = param("status") else { return nil }
-            guard Self.statuses.contains(s) else { throw ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", ")) }
-            return s
-        } ?? nil
+        func checked(_ name: String, _ valid: (String) -> Bool, _ failure: ValidationFailure) throws -> String? {
+            try checks.run { () throws -> String? in
+                guard let v = param(name) else { return nil }
+                guard valid(v) else { throw failure }
+                return v
+            } ?? nil
+        }
+        nationality = try checked("nationality", { Countries.isKnown($0.uppercased()) }, ValidationFailure("v.nationality", field: "nationality"))?.uppercased()
+        category = try checked("category", Self.categories.contains, ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", ")))
+        status = try checked("status", Self.statuses.contains, ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", ")))
         try checks.finish()
     }
 

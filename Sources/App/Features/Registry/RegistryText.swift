@@ -88,30 +88,8 @@ enum RegistryText {
         case "civilStatus": return L10n.has("civil.\(value)") ? L10n.t("civil.\(value)", lang) : value
         case "sex": return sex(value, lang)
         case "permit.status": return permitStatus(value, lang)
-        default: return daysInWords(value, lang)
+        default: return LocalTime.daysInText(value, lang: lang)
         }
     }
 
-    /// Every day written YYYY-MM-DD in a value ("2C21X E23 2027-01-01–2027-12-31", "2028-10-31") as the pages write
-    /// days ("1 Jan 2027"); anything else as it is.
-    static func daysInWords(_ value: String, _ lang: Language) -> String {
-        let c = Array(value.unicodeScalars)
-        guard c.count >= 10, value.contains("-") else { return value }
-        func digit(_ k: Int) -> Bool { k >= 0 && k < c.count && ("0"..."9").contains(c[k]) }
-        var out = String.UnicodeScalarView(), k = 0
-        while k < c.count {
-            if k + 10 <= c.count, !digit(k - 1), !digit(k + 10), c[k + 4] == "-", c[k + 7] == "-",
-               [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ digit(k + $0) }) {
-                let day = String(String.UnicodeScalarView(c[k..<(k + 10)]))
-                if Day.isValid(day), let words = LocalTime.formatDay(day, lang: lang) {
-                    out.append(contentsOf: words.unicodeScalars)
-                    k += 10
-                    continue
-                }
-            }
-            out.append(c[k])
-            k += 1
-        }
-        return String(out)
-    }
 }

@@ -22,10 +22,10 @@ enum SponsorsController {
             query.group(.or) { or in
                 // Every word of the search in the name, in any order ("golden indonesia" finds PT Golden Auto Parts
                 // Indonesia). LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-                let words = q.lowercased().split { $0 == " " || $0 == "," || $0 == "." }.map { $0.replacingOccurrences(of: "%", with: "") }.filter { !$0.isEmpty }
+                let typed = q.lowercased().replacingOccurrences(of: "%", with: "")
+                let words = typed.split { $0 == " " || $0 == "," || $0 == "." }.prefix(6)
                 or.group(.and) { and in
-                    for word in words.prefix(6) { and.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + word + "%")"))) }
-                    if words.isEmpty { and.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + q.lowercased().replacingOccurrences(of: "%", with: "") + "%")"))) }
+                    for word in words.isEmpty ? [typed[...]] : Array(words) { and.filter(.sql(SQLQueryString("LOWER(name) LIKE \(bind: "%" + word + "%")"))) }
                 }
                 if digits.count >= 4 {
                     or.filter(\.$nib, .custom("LIKE"), "%\(digits)%")
