@@ -215,6 +215,14 @@ import VaporTesting
             #expect(replaced.status == "replaced")
             let after = try #require(try await Foreigner.find(f.id, on: app.db))
             #expect(after.permitEnd == "2031-11-30" && after.permitCategory == "ITAP")
+            // A permit replaced from its first day is not extended, and the edit page no longer offers it for that.
+            let extend = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"endOn": "2032-01-01", "reason": "Perpanjangan"}"#)
+            #expect(extend.status == .unprocessableEntity && extend.body.string.contains("\"field\":\"endOn\"") && extend.body.string.contains("taken over"))
+            let edit = Browser(app)
+            try await edit.login("officer@demo.sinergi.id")
+            let page = try await edit.get("/foreigners/\(f.id!)/edit").body.string
+            let extensionSection = try #require(page.range(of: "id=\"permit\"").map { String(page[$0.lowerBound...].prefix(4000)) })
+            #expect(!extensionSection.contains("value=\"2C21RENEW01\"") && extensionSection.contains("value=\"2D11KONV01\""))
             // Only an active permit of this person can be replaced.
             let notActive = itap.replacingOccurrences(of: "2D11KONV01", with: "2D11KONV02")
             let refused = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", notActive)

@@ -91,6 +91,8 @@ extension L10n {
         "v.photoBase64": ("{field} harus JPEG atau PNG (base64) paling besar {1} MB.", "{field} must be a base64 JPEG or PNG of at most {1} MB."),
         "v.photoLimit": ("{field}: paling banyak {1} foto per entri.", "{field}: at most {1} photos per entry."),
         "v.import.malformed": ("Berkas CSV rusak di baris {1}: {2}.", "The CSV file is malformed at line {1}: {2}."),
+        "v.permitReplaced": ("Izin {1} sudah digantikan oleh izin lain sejak hari pertamanya; perpanjangan dicatat pada izin yang menggantikannya.",
+                             "Permit {1} was taken over by another permit from its first day; record the extension on the permit that took it over."),
         "v.permitEndOrStatus": ("Isi tanggal berakhir yang baru, atau pilih status izin.", "Give the new end date, or choose the permit's status."),
         "v.import.noNameColumn": ("Tidak ada kolom nama. Beri judul kolom nama salah satu dari: {1} (atau dua kolom: nama_keluarga dan nama_depan). Judul kolom berkas ini: {2}.",
                                   "No column for the name. Head the name column with one of: {1} (or two columns: family_name and given_names). This file's column headings: {2}."),

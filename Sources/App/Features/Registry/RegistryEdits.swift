@@ -541,6 +541,8 @@ enum RegistryEdits {
         let endChecked = try checks.run { () throws -> String? in
             let end = try day(input.endOn, "endOn")
             if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
+            // A permit another one took over from its first day is not extended: the stay goes on under the new one.
+            if end != nil, permit.status == PermitStatus.replaced.rawValue { throw ValidationFailure("v.permitReplaced", field: "endOn", permit.number) }
             return end
         }
         let statusChecked = try checks.run { () throws -> String? in
