@@ -6,7 +6,40 @@ struct BlockingRule: Sendable {
     /// The fields the key is made of: pairs found by this rule agree on them by construction, so they
     /// say nothing about those fields' m-probabilities when the model is trained on this rule's pairs.
     let fields: Set<Int>
-    let key: @Sendable (Dataset, Int) -> String?
+    /// A record's key, hashed (`KeyHash`); 0 when the record has none for this rule. Records share a block when
+    /// their keys are equal. Built without strings: a million records take every rule's key.
+    let key: @Sendable (Dataset, Int) -> UInt64
+}
+
+/// A blocking key as it is built: FNV-1a over its parts, each part closed by a separator so that parts never run
+/// into each other ("AB"+"C" is not "A"+"BC").
+struct KeyHash {
+    private var h = Packed<UInt8>.seed
+
+    mutating func add(_ s: String, prefix: Int = .max) {
+        var s = s
+        s.withUTF8 { add(UnsafeBufferPointer(rebasing: $0.prefix(prefix))) }
+    }
+
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        h = Packed<UInt8>.fnv(h, bytes)
+        h = (h ^ 0x1F) &* 0x100_0000_01b3
+    }
+
+    mutating func add<I: FixedWidthInteger>(_ v: I) { h = Packed<UInt8>.fnv(h, UInt64(truncatingIfNeeded: v)) }
+
+    /// Sorted sounds (`Similarity.soundexCode`) of `tokens`: order-insensitive.
+    mutating func addSounds(_ tokens: some Collection<String>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: tokens.count) { buffer in
+            var codes = buffer
+            for (k, t) in tokens.enumerated() { codes[k] = Similarity.soundexCode(t) }
+            codes.sort()
+            for c in codes { add(c) }
+        }
+    }
+
+    /// The key: never 0, which means "no key".
+    var value: UInt64 { h == 0 ? 1 : h }
 }
 
 enum Blocking {
@@ -19,12 +52,18 @@ enum Blocking {
         let categories = fields.indices.filter { fields[$0].kind == .category }
 
         @Sendable func firstToken(_ d: Dataset, _ f: Int, _ i: Int) -> String? { d.columns[f].tokens[i].first }
-        @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] { names.flatMap { d.columns[$0].tokens[i] } }
+        @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] {
+            names.count == 1 ? d.columns[names[0]].tokens[i] : names.flatMap { d.columns[$0].tokens[i] }
+        }
+        @Sendable func key(_ build: (inout KeyHash) -> Bool) -> UInt64 {
+            var h = KeyHash()
+            return build(&h) ? h.value : 0
+        }
 
         for f in ids {
             rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
                 let v = d.columns[f].joined[i]
-                return v.isEmpty ? nil : v
+                return key { h in h.add(v); return !v.isEmpty }
             })
         }
         for f in ids {
@@ -32,15 +71,26 @@ enum Blocking {
             // digits, a typing slip the exact key misses (4137877 / 4137787). The ends kept in place keep
             // the blocks small in large files, where many numbers share their digits.
             rules.append(BlockingRule(name: "\(fields[f].column) characters", fields: []) { d, i in
-                let v = Array(d.columns[f].joined[i].utf8)
-                guard v.count >= 5 else { return nil }
-                return String(decoding: [v[0]] + v[1..<(v.count - 1)].sorted() + [v[v.count - 1]], as: UTF8.self)
+                var v = d.columns[f].joined[i]
+                return v.withUTF8 { bytes in
+                    guard bytes.count >= 5 else { return 0 }
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { sorted in
+                        _ = sorted.initialize(from: bytes)
+                        sorted[1..<(bytes.count - 1)].sort()
+                        return key { h in h.add(UnsafeBufferPointer(sorted)); return true }
+                    }
+                }
             })
         }
         if !names.isEmpty {
             rules.append(BlockingRule(name: "full name", fields: Set(names)) { d, i in
+                // One name field keeps its tokens sorted and joined already (`sortedKey`).
+                if names.count == 1 {
+                    let k = d.columns[names[0]].sortedKey[i]
+                    return key { h in h.add(k); return !k.isEmpty }
+                }
                 let t = allNameTokens(d, i)
-                return t.isEmpty ? nil : t.sorted().joined(separator: " ")
+                return key { h in h.add(t.sorted().joined(separator: " ")); return !t.isEmpty }
             })
         }
         for f in dates {
@@ -48,33 +98,36 @@ enum Blocking {
             // With the categories (sex, nationality): a date alone makes large blocks in big registries.
             rules.append(BlockingRule(name: "\(fields[f].column)", fields: Set([f] + categories.prefix(2))) { d, i in
                 let v = d.columns[f].dates[i]
-                if v == 0 { return nil }
+                if v == 0 { return 0 }
                 let y = v / 10000, m = (v / 100) % 100, day = v % 100
-                let extra = categories.prefix(2).map { d.columns[$0].joined[i] }.joined(separator: "|")
-                return "\(y)-\(min(m, day))-\(max(m, day))|\(extra)"
+                return key { h in
+                    h.add(y * 10000 + min(m, day) * 100 + max(m, day))
+                    for c in categories.prefix(2) { h.add(d.columns[c].joined[i]) }
+                    return true
+                }
             })
         }
         if names.count >= 2 {
             // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
             rules.append(BlockingRule(name: "name sounds", fields: Set(names)) { d, i in
                 let t = allNameTokens(d, i)
-                return t.count < 2 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|")
+                return key { h in h.addSounds(t); return t.count >= 2 }
             })
         }
         if names.count >= 2 {
             // Sounds of the first token of each name field: survives dropped middle names, compound family
             // names and a spelling variant, when the date and the passport also disagree or are missing.
-            @Sendable func firstSounds(_ d: Dataset, _ i: Int) -> String? {
+            @Sendable func firstSounds(_ d: Dataset, _ i: Int, _ h: inout KeyHash) -> Bool {
                 let t = names.compactMap { firstToken(d, $0, i) }
-                return t.count < 2 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|")
+                h.addSounds(t)
+                return t.count >= 2
             }
-            rules.append(BlockingRule(name: "first name sounds", fields: Set(names)) { d, i in firstSounds(d, i) })
+            rules.append(BlockingRule(name: "first name sounds", fields: Set(names)) { d, i in key { firstSounds(d, i, &$0) } })
             for g in dates {
                 // The same with the birth year, for names too common to block on alone.
                 rules.append(BlockingRule(name: "first name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
                     let v = d.columns[g].dates[i]
-                    guard v != 0, let key = firstSounds(d, i) else { return nil }
-                    return key + "|\(v / 10000)"
+                    return key { h in h.add(v / 10000); return v != 0 && firstSounds(d, i, &h) }
                 })
             }
             for f in names {
@@ -82,7 +135,7 @@ enum Blocking {
                 // missing or mistyped too (common values make blocks beyond the bound and are skipped).
                 rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
                     let k = d.columns[f].sortedKey[i]
-                    return k.isEmpty ? nil : k
+                    return key { h in h.add(k); return !k.isEmpty }
                 })
             }
             for g in dates {
@@ -90,7 +143,7 @@ enum Blocking {
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
                     let t = allNameTokens(d, i)
                     let v = d.columns[g].dates[i]
-                    return t.isEmpty || v == 0 ? nil : t.map(Similarity.soundex).sorted().joined(separator: "|") + "|\(v / 10000)"
+                    return key { h in h.addSounds(t); h.add(v / 10000); return !t.isEmpty && v != 0 }
                 })
             }
         }
@@ -101,16 +154,15 @@ enum Blocking {
                 // family names are most people's (WANG, NGUYEN), the first word's sound with the month made
                 // blocks of namesakes, 7.5 M pairs at a million, for 28 true pairs no other key found.
                 rules.append(BlockingRule(name: "\(fields[f].column) sounds + \(fields[g].column) month", fields: [f, g]) { d, i in
-                    let t = d.columns[f].tokens[i]
-                    guard !t.isEmpty, d.columns[g].dates[i] != 0 else { return nil }
-                    return t.map(Similarity.soundex).sorted().joined(separator: "|") + "|\(d.columns[g].dates[i] / 100)"
+                    let t = d.columns[f].tokens[i], v = d.columns[g].dates[i]
+                    return key { h in h.addSounds(t); h.add(v / 100); return !t.isEmpty && v != 0 }
                 })
             }
             for g in others {
                 rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
-                    guard let t = firstToken(d, f, i) else { return nil }
                     let v = d.columns[g].joined[i]
-                    return v.isEmpty ? nil : "\(Similarity.soundex(t))|\(v.prefix(8))"
+                    guard !v.isEmpty, let t = firstToken(d, f, i) else { return 0 }
+                    return key { h in h.add(Similarity.soundexCode(t)); h.add(v, prefix: 8); return true }
                 })
             }
         }
@@ -120,8 +172,8 @@ enum Blocking {
                 // record that survives swapped given and family names with a typo in one of them.
                 rules.append(BlockingRule(name: "a name sound + \(fields[g].column)", fields: Set(names + [g])) { d, i in
                     let v = d.columns[g].joined[i]
-                    guard !v.isEmpty, let sound = allNameTokens(d, i).map(Similarity.soundex).min() else { return nil }
-                    return "\(sound)|\(v.prefix(8))"
+                    guard !v.isEmpty, let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).min() else { return 0 }
+                    return key { h in h.add(sound); h.add(v, prefix: 8); return true }
                 })
             }
         }
@@ -134,7 +186,7 @@ enum Blocking {
                 // every name misspelt or reordered when the date is missing or impossible.
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
                     let v = d.columns[g].joined[i], w = d.columns[h].joined[i]
-                    return v.isEmpty || w.isEmpty ? nil : "\(v.prefix(12))|\(w.prefix(12))"
+                    return key { k in k.add(v, prefix: 12); k.add(w, prefix: 12); return !v.isEmpty && !w.isEmpty }
                 })
             }
         }
@@ -147,7 +199,7 @@ enum Blocking {
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
                     let v = d.columns[h].joined[i]
                     let day = d.columns[g].dates[i]
-                    return day == 0 || v.isEmpty ? nil : "\(day)|\(v.prefix(16))"
+                    return key { k in k.add(day); k.add(v, prefix: 16); return day != 0 && !v.isEmpty }
                 })
             }
         }
@@ -155,7 +207,11 @@ enum Blocking {
             // Nothing to block on: compare every field's exact value.
             for f in fields.indices {
                 rules.append(BlockingRule(name: fields[f].column, fields: [f]) { d, i in
-                    d.columns[f].isMissing(i) ? nil : (d.columns[f].joined.isEmpty ? String(d.columns[f].dates[i]) : d.columns[f].joined[i])
+                    if d.columns[f].isMissing(i) { return 0 }
+                    return key { h in
+                        if d.columns[f].joined.isEmpty { h.add(d.columns[f].dates[i]) } else { h.add(d.columns[f].joined[i]) }
+                        return true
+                    }
                 })
             }
         }

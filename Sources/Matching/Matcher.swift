@@ -332,7 +332,7 @@ public enum Matcher {
         let size = (count + chunks - 1) / chunks
         _ = await Parallel.map(chunks, width: concurrency) { c in
             for i in min(count, c * size)..<min(count, c * size + size) {
-                for (r, rule) in rules.enumerated() { rows.base[i * n + r] = rule.key(data, i).map(Blocking.hash) ?? 0 }
+                for (r, rule) in rules.enumerated() { rows.base[i * n + r] = rule.key(data, i) }
             }
         }
         return KeyRows(rules: n, keys: rows)

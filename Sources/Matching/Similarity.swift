@@ -247,25 +247,32 @@ public enum Similarity {
     private static let soundexCodes: [UInt8] = Array("01230120022455012623010202".utf8).map { $0 - 0x30 }
 
     public static func soundex(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(4)
+        let code = soundexCode(s)
+        if code == 0 { return "" }
+        return String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: code >> (24 - 8 * $0)) }, as: UTF8.self)
+    }
+
+    /// `soundex` packed in four bytes, the first letter highest (so codes order as their texts do); 0 for none.
+    /// Blocking takes a sound for every name token of every record: this builds no string.
+    static func soundexCode(_ s: String) -> UInt32 {
+        var out: UInt32 = 0, n = 0
         var last: UInt8 = 255
         for b in s.utf8 {
             var c = b
             if c >= 0x61 && c <= 0x7A { c -= 0x20 }
             guard c >= 0x41 && c <= 0x5A else { continue }
             let code = soundexCodes[Int(c - 0x41)]
-            if out.isEmpty {
-                out.append(c); last = code
+            if n == 0 {
+                out = UInt32(c); n = 1; last = code
                 continue
             }
-            if code != 0 && code != last { out.append(0x30 + code) }
+            if code != 0 && code != last { out = out << 8 | UInt32(0x30 + code); n += 1 }
             if c != 0x48 && c != 0x57 { last = code }   // H and W do not separate equal codes
-            if out.count == 4 { break }
+            if n == 4 { break }
         }
-        if out.isEmpty { return "" }
-        while out.count < 4 { out.append(0x30) }
-        return String(decoding: out, as: UTF8.self)
+        if n == 0 { return 0 }
+        while n < 4 { out = out << 8 | 0x30; n += 1 }
+        return out
     }
 }
 

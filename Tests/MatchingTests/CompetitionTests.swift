@@ -98,8 +98,8 @@ import Testing
         left.append(id: "a", values: a)
         right.append(id: "b", values: b)
         return Blocking.rules(for: spec).filter { rule in
-            guard let x = rule.key(left, 0), let y = rule.key(right, 0) else { return false }
-            return x == y
+            let x = rule.key(left, 0), y = rule.key(right, 0)
+            return x != 0 && x == y
         }.map(\.name)
     }
 
