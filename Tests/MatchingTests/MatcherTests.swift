@@ -171,6 +171,19 @@ private func quick() -> MatchOptions {
         #expect(throws: MatchCLI.UsageError.self) { try MatchCLI.parse(["--left", "L.csv", "--id", "id", "--output", "o", "--threshold", "2"]) }
     }
 
+    /// Probabilities are written with six decimals as `%.6f` would write them, without `String(format:)`.
+    @Test func writesProbabilitiesWithSixDecimals() {
+        #expect(MatchCLI.decimal6(0) == "0.000000" && MatchCLI.decimal6(1) == "1.000000" && MatchCLI.decimal6(0.5) == "0.500000")
+        #expect(MatchCLI.decimal6(0.9999996) == "1.000000" && MatchCLI.decimal6(0.0000004) == "0.000000" && MatchCLI.decimal6(0.012345) == "0.012345")
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<20_000 {
+            let k = rng.next() % 1_000_000_000_000
+            if k % 1_000_000 == 500_000 { continue }   // a tie at the seventh decimal: documented to differ
+            let p = Double(k) / 1e12
+            #expect(MatchCLI.decimal6(p) == String(format: "%.6f", p), "\(p)")
+        }
+    }
+
     @Test func infersKindsFromHeaders() {
         #expect(FieldKind.infer(header: "Date_Of_Birth") == .date)
         #expect(FieldKind.infer(header: "passport_number") == .id)
