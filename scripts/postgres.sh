@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster on 127.0.0.1 for tests.
 #   scripts/postgres.sh start   -> prints the admin URL (postgres://sinergi@127.0.0.1:PORT/postgres)
+#   scripts/postgres.sh socket  -> the same through its Unix socket (postgres://sinergi@:PORT/postgres?host=DIR)
 #   scripts/postgres.sh stop
 # initdb refuses to run as root, so the cluster belongs to a system user (postgres, created if missing).
 set -euo pipefail
@@ -37,9 +38,13 @@ case "${1:-}" in
       -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" start >/dev/null
     echo "postgres://sinergi@127.0.0.1:$PORT/postgres"
     ;;
+  socket)
+    # The same server through its Unix socket, in libpq's form (no host; the socket's directory as host=).
+    echo "postgres://sinergi@:$PORT/postgres?host=$DIR"
+    ;;
   stop)
     if [ -d "$DIR" ] && [ -n "$PGBIN" ]; then as_pg "$PGBIN/pg_ctl" -D "$DIR" -m fast stop >/dev/null 2>&1 || true; fi
     rm -rf "$DIR"
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 64 ;;
+  *) echo "usage: $0 start|socket|stop" >&2; exit 64 ;;
 esac

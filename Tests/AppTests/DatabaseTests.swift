@@ -37,6 +37,26 @@ import VaporTesting
         }
     }
 
+    /// PostgreSQL on the same machine through its Unix socket, in libpq's form (`AppConfig.postgresSocket`): the server
+    /// connects without TCP (no server address) and reads the same registry.
+    @Test func postgresOnThisMachineConnectsThroughItsSocket() async throws {
+        guard await TestDatabases.shared.isPostgres, let socket = ProcessInfo.processInfo.environment["SINERGI_TEST_POSTGRES_SOCKET_URL"], !socket.isEmpty else { return }
+        let tcp = try await TestDatabases.shared.freshDatabaseURL()
+        let name = String(try #require(URLComponents(string: tcp)).path.dropFirst())
+        let local = TestDatabases.replaceDatabase(in: socket, with: name)
+        #expect(AppConfig.postgresSocket(local) != nil)
+        struct R: Decodable { var local: Bool; var n: Int }
+        let app = try await makeApp(local)
+        do {
+            let r = try await (app.db as! any SQLDatabase).raw("SELECT inet_server_addr() IS NULL AS local, (SELECT COUNT(*) FROM foreigners) AS n").first(decoding: R.self)
+            #expect(r?.local == true && (r?.n ?? 0) > 500)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     /// `countRows()` counts what Fluent's `count()` counts; `pageCountingAll` gives, page after page, exactly the rows
     /// of the sorted query in its order, and every page (one past the end too) the total.
     @Test func pagesCountingAllHoldEveryRowInOrderWithTheTotal() async throws {

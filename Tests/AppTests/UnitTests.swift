@@ -29,6 +29,15 @@ import Vapor
         #expect(try AppConfig.parseDatabaseURL("sqlite:///abs/x.sqlite") == .sqlite(path: "/abs/x.sqlite"))
         #expect(try AppConfig.parseDatabaseURL("sqlite://rel/x.sqlite") == .sqlite(path: "rel/x.sqlite"))
         #expect(try AppConfig.parseDatabaseURL("postgres://u:p@127.0.0.1:5432/db") == .postgres(url: "postgres://u:p@127.0.0.1:5432/db"))
+        // libpq's form for a server on this machine: the socket's directory as host=, the port naming its file.
+        let local = "postgres://sinergi@/sinergi?host=/var/run/postgresql"
+        #expect(try AppConfig.parseDatabaseURL(local) == .postgres(url: local))
+        #expect(AppConfig.postgresSocket(local) == "/var/run/postgresql/.s.PGSQL.5432")
+        #expect(AppConfig.postgresSocket("postgres://u@:55432/db?host=/tmp/pg/") == "/tmp/pg/.s.PGSQL.55432")
+        #expect(AppConfig.postgresSocket("postgres://u:p@127.0.0.1:5432/db") == nil)
+        // No host and no socket directory: not a place to connect to.
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.parseDatabaseURL("postgres://u@/db") }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.parseDatabaseURL("postgres://u@/db?host=relative/dir") }
     }
 
     @Test(arguments: [

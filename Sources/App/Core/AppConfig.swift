@@ -213,6 +213,14 @@ public struct AppConfig: Sendable {
         return config
     }
 
+    /// The Unix socket of a PostgreSQL URL in libpq's form for a server on this machine (no host; `host=` names the
+    /// socket's directory): `<directory>/.s.PGSQL.<port>`, the port 5432 unless given. nil for a URL with a host.
+    static func postgresSocket(_ raw: String) -> String? {
+        guard let c = URLComponents(string: raw), (c.host ?? "").isEmpty,
+              let dir = c.queryItems?.first(where: { $0.name == "host" })?.value, dir.hasPrefix("/") else { return nil }
+        return (dir.hasSuffix("/") ? String(dir.dropLast()) : dir) + "/.s.PGSQL.\(c.port ?? 5432)"
+    }
+
     static func parseDatabaseURL(_ raw: String) throws -> DatabaseKind {
         if raw.hasPrefix("sqlite://") {
             let path = String(raw.dropFirst("sqlite://".count))
@@ -222,8 +230,10 @@ public struct AppConfig: Sendable {
             return .sqlite(path: path)
         }
         if raw.hasPrefix("postgres://") || raw.hasPrefix("postgresql://") {
-            guard let c = URLComponents(string: raw), let host = c.host, !host.isEmpty, c.path.count > 1 else {
-                throw Invalid(variable: "DATABASE_URL", problem: "is not a valid postgres URL (expected postgres://user:pass@host:port/db)")
+            // A host, or libpq's form for a server on this machine: no host, and the socket's directory as `host=`
+            // (postgres://user@/db?host=/var/run/postgresql), which pg_dump and pg_restore read as it is.
+            guard let c = URLComponents(string: raw), !(c.host ?? "").isEmpty || postgresSocket(raw) != nil, c.path.count > 1 else {
+                throw Invalid(variable: "DATABASE_URL", problem: "is not a valid postgres URL (expected postgres://user:pass@host:port/db, or postgres://user@/db?host=/socket/directory)")
             }
             return .postgres(url: raw)
         }

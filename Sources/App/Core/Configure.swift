@@ -64,7 +64,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqliteBrief, isDefault: false)
         app.databases.use(.sqlite(.file(AuditSpool.path(forDatabase: path)), sqlLogLevel: .trace), as: .sqliteAuditSpool, isDefault: false)
     case .postgres(let url):
-        var pg = try SQLPostgresConfiguration(url: url)
+        // On this machine through its Unix socket (AppConfig.postgresSocket): no TCP between the two processes.
+        var pg = try AppConfig.postgresSocket(url).map { socket in
+            let c = URLComponents(string: url)
+            return SQLPostgresConfiguration(unixDomainSocketPath: socket, username: c?.user ?? "postgres", password: c?.password,
+                                            database: c.map { String($0.path.dropFirst()) })
+        } ?? SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         app.preparedReads = config.inlineReads
