@@ -44,6 +44,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Log lines name routes and statuses, never personal data: the default request logger prints
     // full URLs (with search terms), so it is replaced by one that logs the path pattern only.
     app.middleware = Middlewares()
+    app.inFlight = InFlightRequests()
+    app.middleware.use(InFlightMiddleware())
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SafeErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
@@ -85,6 +87,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.lifecycle.use(ImportJobsShutdown())
     app.outboxSender = OutboxSender()
     app.lifecycle.use(AlertsScheduler())
+    // Last, so that it stops first: requests still being handled finish before anything they use stops.
+    app.lifecycle.use(DrainRequests())
     routes(app)
     ComputeResponder.install(on: app.routes)
     app.allowedMethods = AllowedMethods(app.routes)
