@@ -45,6 +45,9 @@ public struct AppConfig: Sendable {
     /// Whether the audit group commit writes through its own connection and thread (`InlineSQLite.AuditWriter`);
     /// `SINERGI_INLINE_READS=reads` keeps the reads inline and the commit on SQLiteNIO, to measure the two apart.
     public var inlineAuditWriter: Bool = true
+    /// On PostgreSQL, whether API tokens' principals are kept between requests while nothing they are made of changes
+    /// (`PrincipalCache`; SINERGI_PRINCIPAL_CACHE, default on; off to compare).
+    public var principalCache: Bool = true
     /// The key file that would be read if `SINERGI_SECRET_KEY` were unset: a second key there is warned about.
     public var unusedKeyFile: String?
     /// A message claimed by a sender that died (a kill, a crash) is sent again this long after its claim
@@ -204,6 +207,11 @@ public struct AppConfig: Sendable {
         case "reads": (config.inlineReads, config.inlineAuditWriter) = (true, false)
         case "off": (config.inlineReads, config.inlineAuditWriter) = (false, false)
         case let other: throw Invalid(variable: "SINERGI_INLINE_READS", problem: "must be on, reads or off (got \"\(other)\")")
+        }
+        switch env["SINERGI_PRINCIPAL_CACHE"]?.lowercased() ?? "on" {
+        case "on", "": config.principalCache = true
+        case "off": config.principalCache = false
+        case let other: throw Invalid(variable: "SINERGI_PRINCIPAL_CACHE", problem: "must be on or off (got \"\(other)\")")
         }
         switch env["SINERGI_EVENT_LOOP_TASKS"]?.lowercased() ?? "on" {
         case "on", "": config.eventLoopTasks = true

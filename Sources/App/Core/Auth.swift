@@ -78,11 +78,13 @@ struct Principal: Sendable {
     }
 
     /// The principal of an API token that has not expired at `now`, in one query with the token (agents: see `load`).
-    static func load(tokenHash: String, now: Date, on db: any Database, reading: (any SQLDatabase)? = nil, today: String) async throws -> Principal? {
+    /// The principal and the token's expiry.
+    static func load(tokenHash: String, now: Date, on db: any Database, reading: (any SQLDatabase)? = nil, today: String) async throws -> (Principal, expires: Date)? {
         guard let user = try await row(reading ?? db as! any SQLDatabase, extra: ", t.expires_at AS token_expires_at, t.acting_for AS token_acting_for",
                                        from: "api_tokens t JOIN users u ON u.id = t.user_id", where: "t.token_hash = \(bind: tokenHash)"),
-              let expires = user.token_expires_at, expires > now else { return nil }
-        return try await make(user, on: db, today: today, actingFor: user.token_acting_for)
+              let expires = user.token_expires_at, expires > now,
+              let principal = try await make(user, on: db, today: today, actingFor: user.token_acting_for) else { return nil }
+        return (principal, expires)
     }
 
     /// A browser session's row and its user's, in one query; the principal is made only when the session is a full
@@ -278,10 +280,18 @@ enum SessionStage: String, Sendable {
 struct BearerAuthenticator: RouteMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
-            guard let principal = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
-                                                           on: req.db, reading: req.quickReads, today: req.application.today) else {
+            let hash = Tokens.digest(bearer.token), now = req.application.clock.now(), today = req.application.today
+            // On PostgreSQL, kept while nothing it is made of changes (`PrincipalCache`).
+            let cache = req.application.principalCache
+            if let kept = cache?.principal(tokenHash: hash, now: now, today: today) {
+                req.principal = kept
+                return try await next.respond(to: req)
+            }
+            let generation = cache?.generation()
+            guard let (principal, expires) = try await Principal.load(tokenHash: hash, now: now, on: req.db, reading: req.quickReads, today: today) else {
                 throw AppError(status: .unauthorized, messageKey: "err.token", logDetail: "invalid or expired token")
             }
+            if let cache, let generation { cache.store(principal, tokenHash: hash, expires: expires, today: today, generation: generation) }
             req.principal = principal
         }
         return try await next.respond(to: req)

@@ -47,6 +47,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.inFlight = InFlightRequests()
     app.middleware.use(InFlightMiddleware())
     app.middleware.use(RequestLogMiddleware())
+    if config.principalCache { app.middleware.use(PrincipalCacheMiddleware()) }   // passes through where nothing is kept (SQLite)
     app.middleware.use(SafeErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
 
@@ -75,6 +76,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         app.preparedReads = config.inlineReads
+        if config.principalCache {
+            app.principalCache = PrincipalCache()
+            app.lifecycle.use(PrincipalListener(configuration: pg.coreConfiguration))
+        }
     }
     app.migrations.add(Migrations.all(app.config))
     try await tuneSQLite(app)

@@ -82,7 +82,7 @@ enum MetricsController {
         guard let bearer = req.headers.bearerAuthorization else { throw Abort(.unauthorized) }
         let scrapeToken = req.application.config.metricsToken
         if !(scrapeToken.map { Tokens.constantTimeEqual($0, bearer.token) } ?? false) {
-            guard let p = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
+            guard let (p, _) = try await Principal.load(tokenHash: Tokens.digest(bearer.token), now: req.application.clock.now(),
                                                    on: req.db, today: req.application.today) else { throw Abort(.unauthorized) }
             guard ScopePolicy.isAdmin(p) else { throw Abort(.forbidden) }
         }
