@@ -144,6 +144,8 @@ enum Backup {
             try await tuneSQLite(app)
         case .postgres(let url):
             try runPgTool("pg_restore", url: url, arguments: ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", source])
+            // Tables dropped and made again fire no trigger: servers still running forget the principals they keep.
+            try await (app.db as! any SQLDatabase).raw("SELECT pg_notify(\(bind: PrincipalListener.channel), '')").run()
         }
         app.logger.notice("database restored from a backup")
     }
