@@ -16,9 +16,20 @@ struct BlockingRule: Sendable {
 struct KeyHash {
     private var h = Packed<UInt8>.seed
 
+    /// `s`, or its first `prefix` characters. Characters, not bytes: a folded value keeps non-Latin scripts (Han, Hangul:
+    /// three bytes a character), and cutting those by bytes would make keys of two or three characters. ASCII is cut
+    /// as bytes, which is the same.
     mutating func add(_ s: String, prefix: Int = .max) {
         var s = s
-        s.withUTF8 { add(UnsafeBufferPointer(rebasing: $0.prefix(prefix))) }
+        let ascii = s.withUTF8 { bytes -> Bool in
+            if prefix < bytes.count, bytes.prefix(prefix).contains(where: { $0 >= 0x80 }) { return false }
+            add(UnsafeBufferPointer(rebasing: bytes.prefix(prefix)))
+            return true
+        }
+        if !ascii {
+            var cut = String(s.prefix(prefix))
+            cut.withUTF8 { add($0) }
+        }
     }
 
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -62,6 +62,36 @@ import VaporTesting
         }
     }
 
+    /// The listener keeps principals only while it hears its own pings and finds every trigger: with a trigger dropped
+    /// it stops (and says so in the log); its connection ended by the database, it stops, then listens again.
+    @Test func theListenerTrustsOnlyAChannelItHasChecked() async throws {
+        guard await TestDatabases.shared.isPostgres else { return }
+        try await withTestApp { app in
+            try await app.asyncBoot()
+            let cache = try #require(app.principalCache)
+            func becomes(_ on: Bool, within seconds: Int) async throws -> Bool {
+                for _ in 0..<(seconds * 100) {
+                    if cache.isListening == on { return true }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                return false
+            }
+            #expect(try await becomes(true, within: 5))
+            let sql = app.db as! any SQLDatabase
+            // The database ends the listener's connection: nothing is kept until it has listened again.
+            try await sql.raw("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_notify%'
+                """).run()
+            #expect(try await becomes(false, within: 2))
+            #expect(try await becomes(true, within: 8))
+            // A trigger gone (a server started before migrate, a trigger dropped by hand): nothing is kept.
+            try await sql.raw("DROP TRIGGER agent_grants_principals_changed ON agent_grants").run()
+            #expect(try await becomes(false, within: 8))
+            #expect(cache.generation() == nil)
+        }
+    }
+
     /// Two servers on one PostgreSQL. A token used on server B is kept there; deleted (revoked) through server A, it is
     /// refused by B as soon as the change's notification arrives. The same for an account disabled through A. Revoked
     /// through B itself, it is refused by B on the next request.

@@ -218,6 +218,9 @@ import VaporTesting
             // A permit replaced from its first day is not extended, and the edit page no longer offers it for that.
             let extend = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"endOn": "2032-01-01", "reason": "Perpanjangan"}"#)
             #expect(extend.status == .unprocessableEntity && extend.body.string.contains("\"field\":\"endOn\"") && extend.body.string.contains("taken over"))
+            // Nor brought back beside the permit that replaced it (it may only be cancelled, should the change have been a mistake).
+            let back = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"status": "active", "reason": "Koreksi"}"#)
+            #expect(back.status == .unprocessableEntity && back.body.string.contains("\"field\":\"status\""))
             let edit = Browser(app)
             try await edit.login("officer@demo.sinergi.id")
             let page = try await edit.get("/foreigners/\(f.id!)/edit").body.string

@@ -38,6 +38,8 @@ import Vapor
         // No host and no socket directory: not a place to connect to.
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.parseDatabaseURL("postgres://u@/db") }
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.parseDatabaseURL("postgres://u@/db?host=relative/dir") }
+        // Nothing else in the query: pg_dump would read dbname= or port= there, and back up another database.
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.parseDatabaseURL("postgres://u@/db?host=/var/run/postgresql&dbname=other") }
     }
 
     @Test(arguments: [

@@ -120,6 +120,15 @@ import Testing
         #expect(sharesABlock(person, ["A", "B", "F", "1970-01-02", "AUS", "P1234567"], ["C", "D", "M", "1980-03-04", "NZL", "P7654329"]).isEmpty)
     }
 
+    /// Keys take a text's first characters, not bytes: an employer written in Han characters (three bytes each) keeps
+    /// its first sixteen characters, so two companies that differ at the seventh share no block.
+    @Test func keysCutTextByCharacters() {
+        let spec = [FieldSpec(column: "nama_lengkap", kind: .name), FieldSpec(column: "tanggal_lahir", kind: .date), FieldSpec(column: "perusahaan", kind: .text)]
+        let shared = sharesABlock(spec, ["WANG WEI", "1980-05-06", "株式会社東京電力ホールディングス"], ["LI NA", "1980-05-06", "株式会社東京ガス"])
+        #expect(!shared.contains("tanggal_lahir + perusahaan"))
+        #expect(sharesABlock(spec, ["WANG WEI", "1980-05-06", "株式会社東京電力"], ["LI NA", "1980-05-06", "株式会社東京電力"]).contains("tanggal_lahir + perusahaan"))
+    }
+
     /// A birth date with an address blocks on the street and its number, not the street alone: neighbours born the same
     /// day are not one person, while a slip past the number keeps the key.
     @Test func aDateWithAnAddressNeedsTheHouseNumber() {

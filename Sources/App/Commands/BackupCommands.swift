@@ -38,6 +38,10 @@ struct RestoreCommand: AsyncCommand {
         let app = context.application
         try await Backup.restore(app, from: signature.path)
         try await app.autoMigrate()
+        if case .postgres = app.config.database {
+            // Tables dropped and made again fire no trigger: servers still running forget the principals they keep.
+            try await (app.db as! any SQLDatabase).raw("SELECT pg_notify(\(bind: PrincipalListener.channel), '')").run()
+        }
         // Second-factor keys sealed under another server key (a backup brought to a new machine without its key).
         let unreadable = try await SecondFactor.unreadable(app)
         if unreadable > 0 {
@@ -144,8 +148,6 @@ enum Backup {
             try await tuneSQLite(app)
         case .postgres(let url):
             try runPgTool("pg_restore", url: url, arguments: ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", source])
-            // Tables dropped and made again fire no trigger: servers still running forget the principals they keep.
-            try await (app.db as! any SQLDatabase).raw("SELECT pg_notify(\(bind: PrincipalListener.channel), '')").run()
         }
         app.logger.notice("database restored from a backup")
     }

@@ -224,8 +224,10 @@ public struct AppConfig: Sendable {
     /// The Unix socket of a PostgreSQL URL in libpq's form for a server on this machine (no host; `host=` names the
     /// socket's directory): `<directory>/.s.PGSQL.<port>`, the port 5432 unless given. nil for a URL with a host.
     static func postgresSocket(_ raw: String) -> String? {
-        guard let c = URLComponents(string: raw), (c.host ?? "").isEmpty,
-              let dir = c.queryItems?.first(where: { $0.name == "host" })?.value, dir.hasPrefix("/") else { return nil }
+        // Only host=: pg_dump would also read port=, user= or dbname= from the query, and the server must not connect
+        // elsewhere than its backups do (parseDatabaseURL refuses such a URL).
+        guard let c = URLComponents(string: raw), (c.host ?? "").isEmpty, let items = c.queryItems, items.count == 1,
+              items[0].name == "host", let dir = items[0].value, dir.hasPrefix("/") else { return nil }
         return (dir.hasSuffix("/") ? String(dir.dropLast()) : dir) + "/.s.PGSQL.\(c.port ?? 5432)"
     }
 

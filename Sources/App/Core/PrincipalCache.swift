@@ -10,14 +10,14 @@ import Vapor
 /// and a read (docs/performance.md, "Audited reads under load").
 ///
 /// What keeps an entry true: triggers on every table a principal is read from (`users`, `api_tokens`, `offices`,
-/// `office_jurisdictions`, `agencies`, `sponsors`, `agent_grants`; migration `M049PrincipalsChanged`) send
+/// `office_jurisdictions`, `agencies`, `sponsors`, `agent_grants`; migration `M045_PrincipalsChanged`) send
 /// `NOTIFY sinergi_principals` when a statement changes them, and every server listens (`PrincipalListener`) and
 /// forgets all its entries on each notification. So a revoked token, a disabled account or a moved office is refused
 /// or seen by every server once the change's notification arrives, within milliseconds of its commit.
 ///
 /// What it does not trust:
-/// - An entry is used only while the listener's connection is up; while it is down (and until it is back and listening)
-///   every request reads its principal, as before, and the entries are forgotten.
+/// - An entry is used only while the listener hears its own pings and finds the triggers (`PrincipalListener`); while
+///   it does not, every request reads its principal, as before, and the entries are forgotten.
 /// - A principal read while a notification arrives is not kept: `store` keeps it only if no notification came since
 ///   the read began (`generation`), so a read that began before a change committed cannot outlive it.
 /// - The token's expiry is checked on every use; an entry is kept at most `maxAge`, and only for the day it was made on
@@ -106,12 +106,23 @@ struct PrincipalCacheMiddleware: AsyncMiddleware {
 
 /// Listens for `sinergi_principals` on a connection of its own and tells `PrincipalCache`. Reconnects after a failure
 /// (every second); stops with the application.
+///
+/// It does not take a successful `LISTEN` for a working channel. Every `heartbeat` it sends a notification of its own
+/// (`ping:<id>`, ignored by every server) and checks that the seven triggers exist and are enabled; the cache keeps
+/// principals only once its own ping has come back and the triggers are there, and stops (forgetting everything) when
+/// a ping is not back within `pingTimeout` (the connection is reopened) or a trigger is missing (a server started
+/// before `migrate`, a trigger dropped, a pooler that does not pass notifications on).
 struct PrincipalListener: LifecycleHandler {
     static let channel = "sinergi_principals"
+    static let heartbeat: Duration = .seconds(5)
+    static let pingTimeout: Duration = .seconds(3)
     let configuration: PostgresConnection.Configuration
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(configuration: PostgresConnection.Configuration) { self.configuration = configuration }
+
+    private struct PingLost: Error {}
+    private struct StreamEnded: Error {}
 
     /// Not `didBootAsync`: the sync boot (as in tests) calls only this one, the async boot calls this one too.
     func didBoot(_ app: Application) throws {
@@ -126,8 +137,7 @@ struct PrincipalListener: LifecycleHandler {
                         let connection = try await PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger)
                         do {
                             try await connection.listen(on: Self.channel) { notifications in
-                                cache.setListening(true)
-                                for try await _ in notifications { cache.invalidate() }
+                                try await Self.watch(notifications, on: connection, cache: cache, logger: logger)
                             }
                         } catch {
                             if !Task.isCancelled { logger.warning("principal notifications interrupted: \(String(describing: type(of: error)))") }
@@ -142,6 +152,46 @@ struct PrincipalListener: LifecycleHandler {
                 }
                 cache.setListening(false)
             }
+        }
+    }
+
+    /// Forgets on every change; pings itself and checks the triggers every `heartbeat`. Throws when a ping is lost.
+    private static func watch(_ notifications: PostgresNotificationSequence, on connection: PostgresConnection, cache: PrincipalCache,
+                              logger: Logger) async throws {
+        let ping = "ping:\(UUID().uuidString)"
+        let lastPong = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+        let triggers = M045_PrincipalsChanged.tables.map { "\($0)_principals_changed" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await n in notifications {
+                    if n.payload == ping { lastPong.withLockedValue { $0 = .now } } else if !n.payload.hasPrefix("ping:") { cache.invalidate() }
+                }
+                throw StreamEnded()
+            }
+            group.addTask {
+                var warned = false
+                while true {
+                    let sent = ContinuousClock.now
+                    let rows = try await connection.query("""
+                        SELECT (SELECT COUNT(*) FROM pg_trigger WHERE tgname = ANY(\(triggers)) AND tgenabled <> 'D')::int4 AS n
+                        FROM (SELECT pg_notify(\(channel), \(ping))) AS sent
+                        """, logger: logger)
+                    var found: Int32 = 0
+                    for try await n in rows.decode(Int32.self) { found = n }
+                    let deadline = sent + pingTimeout
+                    while lastPong.withLockedValue({ $0.map { $0 < sent } ?? true }) {
+                        guard ContinuousClock.now < deadline else { throw PingLost() }
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    let complete = Int(found) == triggers.count
+                    if complete != cache.isListening { cache.setListening(complete) }
+                    if !complete && !warned { logger.error("principals are read on every request: \(found) of \(triggers.count) triggers of M045 found (run sinergi migrate)") }
+                    warned = !complete
+                    try await Task.sleep(for: heartbeat)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

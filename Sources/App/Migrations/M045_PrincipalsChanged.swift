@@ -12,13 +12,16 @@ struct M045_PrincipalsChanged: AsyncMigration {
         let sql = db as! any SQLDatabase
         guard sql.dialect.name == "postgresql" else { return }
         try await sql.raw("""
-            CREATE FUNCTION sinergi_principals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION sinergi_principals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM pg_notify('\(unsafeRaw: PrincipalListener.channel)', '');
                 RETURN NULL;
             END $$
             """).run()
+        // Again if need be: a restore of a backup made before this migration drops the tables (and their triggers) but
+        // not the function, and then runs the migration again.
         for t in Self.tables {
+            try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: t)_principals_changed ON \(unsafeRaw: t)").run()
             try await sql.raw("""
                 CREATE TRIGGER \(unsafeRaw: t)_principals_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(unsafeRaw: t)
                 FOR EACH STATEMENT EXECUTE FUNCTION sinergi_principals_changed()

@@ -548,6 +548,9 @@ enum RegistryEdits {
         let statusChecked = try checks.run { () throws -> String? in
             guard let s = input.status?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
             guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
+            // Taken over from its first day, a permit only may still be cancelled (the change of status was a mistake and
+            // the permit never held); brought back, it would stand beside the permit that replaced it.
+            if permit.status == PermitStatus.replaced.rawValue, s != "cancelled" { throw ValidationFailure("v.permitReplaced", field: "status", permit.number) }
             return s
         }
         // Neither given: only when both fields were read without a mistake.
