@@ -91,17 +91,31 @@ import VaporTesting
     }
 
     /// The principal is read with the token or session in one query, and a user marked disabled there — whatever
-    /// became of their tokens and sessions — gets no principal on the very next request, by token or by session.
+    /// became of their tokens and sessions — gets no principal on the very next request by session, and by token on
+    /// SQLite. On PostgreSQL a token's principal may be kept (`PrincipalCache`): a change written straight into the
+    /// database, not through a request to this server, reaches it with the change's notification, within moments.
     @Test func aUserDisabledInTheDatabaseIsRefusedOnTheNextRequest() async throws {
         try await withTestApp { app in
             let token = try await apiToken(app, "supervisor@demo.sinergi.id")
             let b = Browser(app)
             try await b.login("supervisor@demo.sinergi.id")
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=X1234567", headers: bearer(token)).status == .ok)
+            func lookUp() async throws -> HTTPStatus {
+                try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=X1234567", headers: bearer(token)).status
+            }
+            #expect(try await lookUp() == .ok)
             #expect(try await b.get("/lookup").status == .ok)
             try await (app.db as! any SQLDatabase).raw("UPDATE users SET disabled = \(bind: true) WHERE email = 'supervisor@demo.sinergi.id'").run()
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/lookup?passport=X1234567", headers: bearer(token)).status == .unauthorized)
             #expect(try await b.get("/lookup").status == .seeOther)
+            if app.principalCache == nil {
+                #expect(try await lookUp() == .unauthorized)
+            } else {
+                var refused = false
+                for _ in 0..<200 where !refused {
+                    refused = try await lookUp() == .unauthorized
+                    if !refused { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(refused)
+            }
         }
     }
 
