@@ -95,7 +95,7 @@ public enum Matcher {
         // At most one match per record of the smaller side (a duplicate group of k records has k - 1
         // pairs per record beyond the first, so in deduplication this bounds groups of two or three).
         let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
-        let model = train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
+        let model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
         let distinct = Array(Set(profile.keys.map(\.code)))
 
@@ -259,7 +259,7 @@ public enum Matcher {
     /// EM over candidates with random-pair u overestimates how many matches there are when candidates
     /// are mostly namesakes (they agree on names far more often than random pairs do): the estimate is
     /// capped at one match per record of the smaller side.
-    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [PatternKey: Double], initialU: [[Double]], randomPairs: Double, maxMatches: Double, options: MatchOptions) -> FellegiSunterModel {
+    static func train(fields: [FieldSpec], rules: [BlockingRule], profile: [PatternKey: Double], initialU: [[Double]], randomPairs: Double, maxMatches: Double, options: MatchOptions) async -> FellegiSunterModel {
         let n = fields.count
         var perRule = [[UInt32: Double]](repeating: [:], count: rules.count)
         var all: [UInt32: Double] = [:]
@@ -274,9 +274,21 @@ public enum Matcher {
         }
         var mByRule = [[[Double]]](repeating: [], count: n)   // per field: each rule's m vector
         var iterations = 0
-        for (r, hist) in perRule.enumerated() where hist.values.reduce(0, +) >= 50 {
+        // Each rule's EM and the one over all candidates are independent of each other: they run on every core,
+        // and are read in rule order.
+        let hists = perRule
+        let usable = hists.indices.filter { hists[$0].values.reduce(0, +) >= 50 }
+        let patterns = all.keys.map { Pattern.decode($0, fields: n) }
+        let counts = all.keys.map { all[$0]! }
+        let learnt = await Parallel.map(usable.count + 1, width: options.concurrency) { k in
+            // Fields that every usable rule blocks on get their m from EM over all candidates: the first task, the
+            // longest, so that it does not run alone at the end.
+            if k == 0 {
+                return FellegiSunterModel.train(fields: fields, patterns: patterns, counts: counts, initialU: initialU, learnU: options.learnU)
+            }
+            let r = usable[k - 1]
             var masked: [[Int]: Double] = [:]
-            for (code, count) in hist {
+            for (code, count) in hists[r] {
                 var levels = Pattern.decode(code, fields: n)
                 for f in rules[r].fields { levels[f] = -1 }
                 masked[levels, default: 0] += count
@@ -284,14 +296,13 @@ public enum Matcher {
             let patterns = Array(masked.keys)
             // Within one rule's pairs the non-matches differ from random pairs (namesakes share a
             // nationality), so u is learnt there too; only m is kept from this rule.
-            let model = FellegiSunterModel.train(fields: fields, patterns: patterns, counts: patterns.map { masked[$0]! }, initialU: initialU, learnU: true)
-            iterations += model.iterations
-            for f in 0..<n where !rules[r].fields.contains(f) { mByRule[f].append(model.m[f]) }
+            return FellegiSunterModel.train(fields: fields, patterns: patterns, counts: patterns.map { masked[$0]! }, initialU: initialU, learnU: true)
         }
-        let patterns = all.keys.map { Pattern.decode($0, fields: n) }
-        let counts = all.keys.map { all[$0]! }
-        // Fields that every usable rule blocks on get their m from EM over all candidates.
-        let fallback = FellegiSunterModel.train(fields: fields, patterns: patterns, counts: counts, initialU: initialU, learnU: options.learnU)
+        for (k, r) in usable.enumerated() {
+            iterations += learnt[k + 1].iterations
+            for f in 0..<n where !rules[r].fields.contains(f) { mByRule[f].append(learnt[k + 1].m[f]) }
+        }
+        let fallback = learnt[0]
         iterations += fallback.iterations
         var m = fallback.m
         // Per level, the median over rules: a rule whose pairs are dominated by look-alikes (relatives
