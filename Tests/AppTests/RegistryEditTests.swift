@@ -220,7 +220,7 @@ import VaporTesting
             #expect(extend.status == .unprocessableEntity && extend.body.string.contains("\"field\":\"endOn\"") && extend.body.string.contains("taken over"))
             // Nor brought back beside the permit that replaced it (it may only be cancelled, should the change have been a mistake).
             let back = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"status": "active", "reason": "Koreksi"}"#)
-            #expect(back.status == .unprocessableEntity && back.body.string.contains("\"field\":\"status\""))
+            #expect(back.status == .unprocessableEntity && back.body.string.contains("\"field\":\"status\"") && back.body.string.contains("only be changed to cancelled"))
             let edit = Browser(app)
             try await edit.login("officer@demo.sinergi.id")
             let page = try await edit.get("/foreigners/\(f.id!)/edit").body.string
@@ -250,6 +250,17 @@ import VaporTesting
             #expect(cut.status == "active" && cut.endOn == "2027-05-31")
             let continued = try #require(try await Foreigner.find(f.id, on: app.db))
             #expect(continued.permitEnd == "2032-05-31" && continued.permitPriorEnd == nil)
+            // Taken over later, it is not extended into the permit that took it over (the two would overlap).
+            let overlap = try await Self.json(app, .PATCH, path + "/2D11KONV01", as: "officer@demo.sinergi.id", #"{"endOn": "2028-01-01", "reason": "Perpanjangan"}"#)
+            #expect(overlap.status == .unprocessableEntity && overlap.body.string.contains("\"field\":\"endOn\"") && overlap.body.string.contains("permit 2D11KONV03 takes over"))
+            #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV01").first()?.endOn == "2027-05-31")
+            // An end before the current one is refused unless it is said to be a correction.
+            let shorter = try await Self.json(app, .PATCH, path + "/2D11KONV03", as: "officer@demo.sinergi.id", #"{"endOn": "2031-05-31", "reason": "Perpanjangan"}"#)
+            #expect(shorter.status == .unprocessableEntity && shorter.body.string.contains("\"field\":\"endOn\"") && shorter.body.string.contains("before the current end date"))
+            #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV03").first()?.endOn == "2032-05-31")
+            let corrected = try await Self.json(app, .PATCH, path + "/2D11KONV03", as: "officer@demo.sinergi.id", #"{"endOn": "2031-05-31", "shorten": true, "reason": "Koreksi tanggal"}"#)
+            #expect(corrected.status == .ok)
+            #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV03").first()?.endOn == "2031-05-31")
             // The record's history writes the days as the pages do.
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
@@ -331,6 +342,20 @@ import VaporTesting
             let permit = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
             let neither = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "reason": "Cek"])
             #expect(neither.status == .unprocessableEntity && neither.body.string.contains("Isi tanggal berakhir yang baru, atau pilih status izin."))
+            // An end before the current one: refused in Indonesian beside the date, what was typed kept, nothing written; said
+            // to be a correction, saved.
+            let earlier = try #require(Day.adding(-30, to: permit.endOn))
+            let slip = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "endOn": earlier, "reason": "Perpanjangan"])
+            let slipPage = slip.body.string
+            #expect(slip.status == .unprocessableEntity && slipPage.contains("id=\"permit-end-error\">Berakhir (baru) lebih awal dari tanggal berakhir sekarang"))
+            #expect(slipPage.contains("value=\"\(earlier)\"") && slipPage.contains("Perpanjangan") && slipPage.contains("id=\"permit-shorten\""))
+            #expect(try await StayPermit.find(permit.id, on: app.db)?.endOn == permit.endOn)
+            let shortened = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "endOn": earlier, "shorten": "true", "reason": "Koreksi"])
+            #expect(shortened.status == .seeOther)
+            #expect(try await StayPermit.find(permit.id, on: app.db)?.endOn == earlier)
+            // A permit that is not this person's (a forged or stale form): said beside the list, nothing written.
+            let forged = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": "NOPE0001", "endOn": "2030-01-01", "reason": "Perpanjangan"])
+            #expect(forged.status == .unprocessableEntity && forged.body.string.contains("id=\"permit-number-error\">Pilihan tidak ditemukan pada data ini."))
         }
     }
 

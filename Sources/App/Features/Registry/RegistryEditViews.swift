@@ -12,7 +12,7 @@ enum RegistryEditViews {
         switch section {
         case .identity: ["familyName", "givenNames", "dateOfBirth", "nationality", "passportNumber", "sex", "placeOfBirth", "reason"]
         case .passport: ["number", "issuingCountry", "issuedOn", "expiresOn", "reason"]
-        case .permit: ["permitNumber", "endOn", "status", "reason"]
+        case .permit: ["permitNumber", "endOn", "shorten", "status", "reason"]
         case .newPermit: ["permitNumber", "permitType", "startOn", "endOn", "sponsorId", "replaces", "reason"]
         case .address: ["line", "villageCode", "validFrom", "reason"]
         case .employment: ["employmentId", "endOn", "reason"]
@@ -114,6 +114,7 @@ enum RegistryEditViews {
         \(Form.open(req, action: section(.permit), id: "permit-form", state: permit))
         \(Form.field("permitNumber", label: L10n.t("f.permitNumber", lang), state: permit, kind: .select(permits), required: true, id: "permit-number"))
         \(Form.field("endOn", label: L10n.t("reg.newEnd", lang), state: permit, kind: .date, hint: L10n.t("reg.newEndHint", lang), id: "permit-end"))
+        \(Form.field("shorten", label: L10n.t("reg.shorten", lang), state: permit, kind: .select([("", L10n.t("reg.shortenNo", lang)), ("true", L10n.t("reg.shortenYes", lang))]), id: "permit-shorten"))
         \(Form.field("status", label: L10n.t("f.permitStatus", lang), state: permit, kind: .select([("", L10n.t("reg.keepStatus", lang))] + ["active", "expired", "cancelled"].map { ($0, RegistryText.permitStatus($0, lang)) }), id: "permit-status"))
         \(reasonField(permit, lang, id: "permit-reason"))
         \(Form.submit(L10n.t("reg.savePermit", lang)))

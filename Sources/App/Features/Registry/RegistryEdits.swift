@@ -27,7 +27,9 @@ enum RegistryEdits {
     }
 
     struct PassportInput: Content { var number: String?; var issuingCountry: String?; var issuedOn: String?; var expiresOn: String?; var reason: String? }
-    struct PermitChangeInput: Content { var endOn: String?; var status: String?; var reason: String? }
+    /// `shorten`: an end date before the current one is a correction, said on purpose (otherwise refused: the form is
+    /// for extensions, and an earlier date there is usually a slip).
+    struct PermitChangeInput: Content { var endOn: String?; var status: String?; var reason: String?; var shorten: Bool? }
     struct AddressInput: Content { var line: String?; var villageCode: String?; var validFrom: String?; var reason: String? }
     struct EmploymentEndInput: Content { var endOn: String?; var reason: String? }
     struct PermitInput: Content { var number: String?; var type: String?; var startOn: String?; var endOn: String?; var sponsorId: UUID? }
@@ -535,14 +537,23 @@ enum RegistryEdits {
     static func changePermit(_ f: Foreigner, number: String, _ input: PermitChangeInput, _ req: Request) async throws {
         let p = try req.requirePrincipal()
         let id = try f.requireID()
-        guard let permit = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).filter(\.$number == number).first() else { throw Abort(.notFound) }
+        let permits = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).all()
+        guard let permit = permits.first(where: { $0.number == number }) else { throw Abort(.notFound) }
         var checks = FieldChecks()
         let reasonChecked = try checks.run { try reason(input.reason) }
         let endChecked = try checks.run { () throws -> String? in
-            let end = try day(input.endOn, "endOn")
-            if let end, end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
+            guard let end = try day(input.endOn, "endOn") else { return nil }
+            if end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
             // A permit another one took over from its first day is not extended: the stay goes on under the new one.
-            if end != nil, permit.status == PermitStatus.replaced.rawValue { throw ValidationFailure("v.permitReplaced", field: "endOn", permit.number) }
+            if permit.status == PermitStatus.replaced.rawValue { throw ValidationFailure("v.permitReplaced", field: "endOn", permit.number) }
+            // Taken over later (in force until the day before the next permit begins): extended, the two would overlap.
+            let later = permits.filter { $0.number != permit.number && $0.startOn > permit.startOn && $0.startOn <= end
+                && $0.status != PermitStatus.cancelled.rawValue && $0.status != PermitStatus.replaced.rawValue }
+            if let next = later.min(by: { $0.startOn < $1.startOn }) {
+                throw ValidationFailure("v.permitTakenOver", field: "endOn", next.number, next.startOn)
+            }
+            // Earlier than now: a correction only when said so (an extension form's earlier date is usually a slip).
+            if end < permit.endOn, input.shorten != true { throw ValidationFailure("v.permitShorter", field: "endOn", permit.endOn) }
             return end
         }
         let statusChecked = try checks.run { () throws -> String? in
@@ -550,7 +561,7 @@ enum RegistryEdits {
             guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
             // Taken over from its first day, a permit only may still be cancelled (the change of status was a mistake and
             // the permit never held); brought back, it would stand beside the permit that replaced it.
-            if permit.status == PermitStatus.replaced.rawValue, s != "cancelled" { throw ValidationFailure("v.permitReplaced", field: "status", permit.number) }
+            if permit.status == PermitStatus.replaced.rawValue, s != "cancelled" { throw ValidationFailure("v.permitReplacedStatus", field: "status", permit.number) }
             return s
         }
         // Neither given: only when both fields were read without a mistake.

@@ -219,7 +219,7 @@ enum RegistryEditsController {
                 try await RegistryEdits.addPassport(f, .init(number: t("number"), issuingCountry: t("issuingCountry"), issuedOn: t("issuedOn"), expiresOn: t("expiresOn"), reason: t("reason")), req)
             case .permit:
                 guard let number = t("permitNumber") else { throw ValidationFailure("v.required", field: "permitNumber") }
-                try await RegistryEdits.changePermit(f, number: number, .init(endOn: t("endOn"), status: t("status"), reason: t("reason")), req)
+                try await RegistryEdits.changePermit(f, number: number, .init(endOn: t("endOn"), status: t("status"), reason: t("reason"), shorten: t("shorten") == "true"), req)
             case .newPermit:
                 try await RegistryEdits.addPermit(f, .init(number: t("permitNumber"), type: t("permitType"), startOn: t("startOn"), endOn: t("endOn"),
                                                            sponsorId: t("sponsorId").flatMap(UUID.init(uuidString:)), replaces: t("replaces"), reason: t("reason")), req)
@@ -233,7 +233,9 @@ enum RegistryEditsController {
                 try await RegistryEdits.endEmployment(f, employment: e, .init(endOn: t("endOn"), reason: t("reason")), req)
             }
         } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: RegistryEditViews.fields(section), rename: ["number": section == .passport ? "number" : "permitNumber"])
+            // The extension form's date is labelled "Berakhir (baru)": its messages say so.
+            state.fail(e, lang: req.language, shownFields: RegistryEditViews.fields(section), rename: ["number": section == .passport ? "number" : "permitNumber"],
+                       labels: section == .permit ? ["endOn": L10n.t("reg.newEnd", req.language)] : [:])
             return try await edit(req, f, states: [section: state], status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             // A number already recorded is said beside the number; other conflicts at the top of the form.
@@ -241,6 +243,8 @@ enum RegistryEditsController {
             return try await edit(req, f, states: [section: state], status: .conflict)
         } catch let e as Abort where e.status == .notFound {
             state.fail(message: L10n.t("reg.notFoundChoice", req.language))
+            // The permit chosen is not this person's (a forged or stale form): said beside the list too.
+            if section == .permit { state.errors["permitNumber"] = L10n.t("reg.notFoundChoice", req.language) }
             return try await edit(req, f, states: [section: state], status: .unprocessableEntity)
         }
         return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
