@@ -104,8 +104,9 @@ enum RegistryEditViews {
         \(pending.html { pc in "<p>\(changeText(pc, lang)) · \(Views.time(pc.proposedAt, req))</p>" })
         <p class="muted">\(L10n.t("reg.pendingNote", lang))</p></section>
         """
-        // A permit taken over from its first day is not extended (`v.permitReplaced`), so it is not offered.
-        let permits: [(value: String, label: String)] = d.permits.filter { $0.status != PermitStatus.replaced.rawValue }.map { ($0.number, "\($0.number) · \(RegistryText.category($0.category, lang)) · \(Views.day($0.endOn, req)) · \(RegistryText.permitStatus($0.status, startOn: $0.startOn, endOn: $0.endOn, today: req.application.today, lang))") }
+        // A permit taken over from its first day is not extended (`v.permitReplaced`), so it is not offered. The current end
+        // comes right after the number: a phone's closed list shows only the label's start, and an extension needs the end.
+        let permits: [(value: String, label: String)] = d.permits.filter { $0.status != PermitStatus.replaced.rawValue }.map { ($0.number, "\($0.number) · \(Views.day($0.endOn, req)) · \(RegistryText.permitStatus($0.status, startOn: $0.startOn, endOn: $0.endOn, today: req.application.today, lang)) · \(RegistryText.category($0.category, lang))") }
         let jobs: [(value: String, label: String)] = try await Employment.query(on: req.db).filter(\.$foreigner.$id == d.foreigner.id).with(\.$sponsor).sort(\.$startOn, .descending).all()
             .map { ($0.id!.uuidString, "\($0.position) · \($0.sponsor.name) · \(Views.day($0.startOn, req))\($0.endOn.map { " – " + Views.day($0, req) } ?? "")") }
         let picker = try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: address, depth: .village,
