@@ -78,7 +78,9 @@ public enum Matcher {
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
         var rng = SplitMix64(seed: options.seed)
-        let sampleCount = min(options.uSamplePairs, max(1, left.count * rightData.count / 2))
+        // No more random pairs than candidates (at least 50,000): on small files (FEBRL4, 5,000 × 5,000: 83,000
+        // candidates) 200,000 random pairs took 0.13 of 0.30 s, and a quarter of them gives the same F1 on FEBRL1–4.
+        let sampleCount = min(options.uSamplePairs, max(50_000, candidates.count), max(1, left.count * rightData.count / 2))
         var sample: [UInt64] = []
         sample.reserveCapacity(sampleCount)
         while sample.count < sampleCount && left.count > 1 {
