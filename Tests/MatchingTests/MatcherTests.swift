@@ -92,6 +92,22 @@ private func quick() -> MatchOptions {
         #expect(Set(pairs.map(\.right)).count == pairs.count)
     }
 
+    /// The blocking rules' EM runs are learnt on every core: on one core or two, the same model and the same pairs.
+    @Test func theModelIsTheSameOnOneCoreAsOnTwo() async throws {
+        let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
+        let right = try Dataset.load(path: fixture("right"), idColumn: "id", fields: fields)
+        var one = quick(), two = quick()
+        one.concurrency = 1; two.concurrency = 2
+        let a = await Matcher.run(left: left, right: right, options: one), b = await Matcher.run(left: left, right: right, options: two)
+        #expect(a.model.iterations == b.model.iterations && a.model.iterations > 0)
+        for f in fields.indices {
+            for (x, y) in zip(a.model.m[f], b.model.m[f]) { #expect(abs(x - y) < 1e-9) }
+            for (x, y) in zip(a.model.u[f], b.model.u[f]) { #expect(abs(x - y) < 1e-9) }
+        }
+        #expect(abs(a.model.lambda - b.model.lambda) < 1e-15)
+        #expect(a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.left == $1.left && $0.right == $1.right && abs($0.probability - $1.probability) < 1e-9 })
+    }
+
     @Test func deduplicatesOneFile() async throws {
         // The registry plus the noisy copies, as one file: every true pair is a duplicate.
         let data = Dataset(fields: fields)
