@@ -252,11 +252,15 @@ import VaporTesting
             #expect(continued.permitEnd == "2032-05-31" && continued.permitPriorEnd == nil)
             // Taken over later, it is not extended into the permit that took it over (the two would overlap).
             let overlap = try await Self.json(app, .PATCH, path + "/2D11KONV01", as: "officer@demo.sinergi.id", #"{"endOn": "2028-01-01", "reason": "Perpanjangan"}"#)
-            #expect(overlap.status == .unprocessableEntity && overlap.body.string.contains("\"field\":\"endOn\"") && overlap.body.string.contains("permit 2D11KONV03 takes over"))
+            #expect(overlap.status == .unprocessableEntity && overlap.body.string.contains("\"field\":\"endOn\"") && overlap.body.string.contains("must be before 2027-06-01: permit 2D11KONV03 is in force from that day"))
             #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV01").first()?.endOn == "2027-05-31")
             // An end before the current one is refused unless it is said to be a correction.
             let shorter = try await Self.json(app, .PATCH, path + "/2D11KONV03", as: "officer@demo.sinergi.id", #"{"endOn": "2031-05-31", "reason": "Perpanjangan"}"#)
-            #expect(shorter.status == .unprocessableEntity && shorter.body.string.contains("\"field\":\"endOn\"") && shorter.body.string.contains("before the current end date"))
+            #expect(shorter.status == .unprocessableEntity && shorter.body.string.contains("\"field\":\"endOn\"") && shorter.body.string.contains("before the current end date (2032-05-31)")
+                    && shorter.body.string.contains("sent with shorten: true"))
+            // Said to be shortened with a later date: one of the two is a slip.
+            let notShorter = try await Self.json(app, .PATCH, path + "/2D11KONV03", as: "officer@demo.sinergi.id", #"{"endOn": "2033-05-31", "shorten": true, "reason": "Koreksi"}"#)
+            #expect(notShorter.status == .unprocessableEntity && notShorter.body.string.contains("v.permitNotShorter"))
             #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV03").first()?.endOn == "2032-05-31")
             let corrected = try await Self.json(app, .PATCH, path + "/2D11KONV03", as: "officer@demo.sinergi.id", #"{"endOn": "2031-05-31", "shorten": true, "reason": "Koreksi tanggal"}"#)
             #expect(corrected.status == .ok)
@@ -349,6 +353,9 @@ import VaporTesting
             let slipPage = slip.body.string
             #expect(slip.status == .unprocessableEntity && slipPage.contains("id=\"permit-end-error\">Berakhir (baru) lebih awal dari tanggal berakhir sekarang"))
             #expect(slipPage.contains("value=\"\(earlier)\"") && slipPage.contains("Perpanjangan") && slipPage.contains("id=\"permit-shorten\""))
+            #expect(slipPage.contains("pilih \u{201C}Ya\u{201D} pada \u{201C}Memperpendek izin?\u{201D}") && !slipPage.contains("shorten: true"))
+            let later = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "endOn": "2040-01-01", "shorten": "true", "reason": "Koreksi"])
+            #expect(later.status == .unprocessableEntity && later.body.string.contains("padahal dipilih \u{201C}Ya\u{201D}"))
             #expect(try await StayPermit.find(permit.id, on: app.db)?.endOn == permit.endOn)
             let shortened = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "endOn": earlier, "shorten": "true", "reason": "Koreksi"])
             #expect(shortened.status == .seeOther)

@@ -54,6 +54,8 @@ struct FormState: Sendable {
             shown.args = LocalTime.daysInWords(failure.args, lang: lang)
             // A page offers the allowed values as a list by name: their codes ("arrival, addressChange") mean nothing there.
             if failure.key == "v.oneOf" { shown = ValidationFailure("v.choose", field: failure.field) }
+            // A message that tells an API client what to send has a page's own wording too (`….page`: the option to choose).
+            if L10n.has(failure.key + ".page") { shown.key = failure.key + ".page" }
             let message = failure.field.flatMap { labels[$0] }.map { L10n.format(shown.key, lang, shown.args, field: $0) } ?? shown.message(lang)
             guard let field = failure.field else {
                 if summary == nil { summary = message }

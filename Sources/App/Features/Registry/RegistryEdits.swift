@@ -554,6 +554,8 @@ enum RegistryEdits {
             }
             // Earlier than now: a correction only when said so (an extension form's earlier date is usually a slip).
             if end < permit.endOn, input.shorten != true { throw ValidationFailure("v.permitShorter", field: "endOn", permit.endOn) }
+            // Said to be shortened, and not: one of the two is a slip.
+            if end >= permit.endOn, input.shorten == true { throw ValidationFailure("v.permitNotShorter", field: "endOn", permit.endOn) }
             return end
         }
         let statusChecked = try checks.run { () throws -> String? in
