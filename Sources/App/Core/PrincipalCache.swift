@@ -126,6 +126,10 @@ struct PrincipalListener: LifecycleHandler {
 
     /// Not `didBootAsync`: the sync boot (as in tests) calls only this one, the async boot calls this one too.
     func didBoot(_ app: Application) throws {
+        // A server's: a command (`migrate`, `backup`, `alerts run` …) serves no requests, and on a database not yet migrated
+        // it would only report the triggers missing. (Tests boot with the test runner's arguments: no command of ours.)
+        if let command = app.environment.arguments.dropFirst().first, command != "serve",
+           app.asyncCommands.commands[command] != nil || app.commands.commands[command] != nil { return }
         guard let cache = app.principalCache else { return }
         let configuration = self.configuration, logger = app.logger, loop = app.eventLoopGroup.any()
         task.withLockedValue { running in
