@@ -185,6 +185,26 @@ def test_field_lookup_on_a_phone(browser, server):
         browser.set_window_size(1280, 900)
 
 
+def test_a_date_the_browser_cannot_read_is_said_beside_it(browser, server):
+    """A date typed halfway is sent empty by the browser: the page says so beside the field and sends nothing."""
+    browser.delete_all_cookies()
+    browser.get(server + "/lapor")
+    browser.find_element(By.ID, "description").send_keys("Tes tanggal yang belum lengkap")
+    seen = browser.find_element(By.ID, "seenAt")
+    seen.click()
+    seen.send_keys("12")          # the first part typed, the rest not
+    assert browser.execute_script("return document.getElementById('seenAt').validity.badInput")
+    url = browser.current_url
+    browser.find_element(By.CSS_SELECTOR, "#report-form p.actions button[type=submit]").click()
+    error = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "seenAt-error"))[0]
+    assert "belum lengkap atau tidak ada di kalender" in error.text, error.text
+    assert browser.current_url == url and not browser.find_elements(By.ID, "tracking-code")
+    assert browser.execute_script("return document.activeElement.id") == "seenAt"
+    assert "seenAt-error" in seen.get_attribute("aria-describedby") and seen.get_attribute("aria-invalid") == "true"
+    # The description typed is still there: nothing was sent.
+    assert "belum lengkap" in browser.find_element(By.ID, "description").get_attribute("value")
+
+
 def test_citizen_reports_and_tracks_without_login(browser, server):
     browser.delete_all_cookies()
     browser.get(server + "/lapor")

@@ -27,6 +27,30 @@ enum UIScript {
         $all('details.menu[open]').forEach(function (d) { if (!d.contains(ev.target)) { d.open = false; } });
       });
 
+      // A date or time the browser cannot read (typed halfway, or a day the calendar has not) is sent empty, and the page
+      // would then ask for the date without saying that what was typed is lost: such a field is said at once, beside it,
+      // and the form is not sent. Registered first, so that nothing else acts on a form that is not sent.
+      var badDate = document.body.getAttribute('data-msg-bad-date');
+      document.addEventListener('submit', function (ev) {
+        var f = ev.target;
+        if (!badDate || !f || !f.querySelectorAll) { return; }
+        var bad = $all('input[type=date], input[type=month], input[type=time], input[type=datetime-local]', f)
+          .filter(function (i) { return i.validity && i.validity.badInput; });
+        if (bad.length === 0) { return; }
+        ev.preventDefault(); ev.stopImmediatePropagation();
+        bad.forEach(function (i) {
+          var id = (i.id || i.name) + '-error', p = document.getElementById(id);
+          if (!p) { p = document.createElement('p'); p.className = 'field-error'; p.id = id; i.parentNode.appendChild(p); }
+          p.textContent = badDate;
+          i.setAttribute('aria-invalid', 'true');
+          var described = (i.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+          if (described.indexOf(id) < 0) { described.push(id); i.setAttribute('aria-describedby', described.join(' ')); }
+          if (i.parentNode.classList) { i.parentNode.classList.add('has-error'); }
+        });
+        bad[0].focus();
+        if (bad[0].scrollIntoView) { bad[0].scrollIntoView({ block: 'center' }); }
+      }, true);
+
       // A page with several forms (an office's details and its regions; a meeting's minutes and its discussion) sends
       // one at a time, and what was typed in the others is lost: sending one while another holds changes the user made
       // asks first. Only the user's own typing counts (this script fills lists itself); filters (GET) do not.
