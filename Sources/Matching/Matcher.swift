@@ -78,9 +78,7 @@ public enum Matcher {
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
         var rng = SplitMix64(seed: options.seed)
-        // No more random pairs than candidates (at least 50,000): on small files (FEBRL4, 5,000 × 5,000: 83,000
-        // candidates) 200,000 random pairs took 0.13 of 0.30 s, and a quarter of them gives the same F1 on FEBRL1–4.
-        let sampleCount = min(options.uSamplePairs, max(50_000, candidates.count), max(1, left.count * rightData.count / 2))
+        let sampleCount = uSampleSize(candidates: candidates.count, possible: left.count * rightData.count, options: options)
         var sample: [UInt64] = []
         sample.reserveCapacity(sampleCount)
         while sample.count < sampleCount && left.count > 1 {
@@ -335,6 +333,13 @@ public enum Matcher {
     }
 
     static let mFloor = 1e-3
+
+    /// How many random pairs estimate u: `options.uSamplePairs` (200,000), but no more than there are candidates (and at
+    /// least 50,000), nor than half the possible pairs. On small files (FEBRL4, 5,000 × 5,000: 83,000 candidates) 200,000
+    /// random pairs took 0.13 of 0.30 s, and 83,000 or 50,000 give the same F1 on FEBRL1–4.
+    static func uSampleSize(candidates: Int, possible: Int, options: MatchOptions) -> Int {
+        min(options.uSamplePairs, max(50_000, candidates), max(1, possible / 2))
+    }
 
     /// Every rule's key for every record, record by record, in parallel chunks of records.
     static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> KeyRows {

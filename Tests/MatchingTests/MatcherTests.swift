@@ -92,6 +92,19 @@ private func quick() -> MatchOptions {
         #expect(Set(pairs.map(\.right)).count == pairs.count)
     }
 
+    /// The u estimate's random pairs: the option's number, but no more than the candidates (never under 50,000) nor than
+    /// half the possible pairs.
+    @Test func theUSampleFollowsTheCandidates() {
+        let o = MatchOptions()
+        #expect(Matcher.uSampleSize(candidates: 83_207, possible: 25_000_000, options: o) == 83_207)
+        #expect(Matcher.uSampleSize(candidates: 1_187_093, possible: 8_000_000_000, options: o) == 200_000)
+        #expect(Matcher.uSampleSize(candidates: 1_700, possible: 900_000, options: o) == 50_000)
+        #expect(Matcher.uSampleSize(candidates: 300, possible: 20_000, options: o) == 10_000)
+        var small = MatchOptions()
+        small.uSamplePairs = 20_000
+        #expect(Matcher.uSampleSize(candidates: 83_207, possible: 25_000_000, options: small) == 20_000)
+    }
+
     /// The blocking rules' EM runs are learnt on every core: on one core or two, the same model and the same pairs.
     @Test func theModelIsTheSameOnOneCoreAsOnTwo() async throws {
         let left = try Dataset.load(path: fixture("left"), idColumn: "id", fields: fields)
