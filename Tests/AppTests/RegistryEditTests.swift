@@ -168,6 +168,11 @@ import VaporTesting
             let f = try await Self.sbyForeigner(app)
             let permits = try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active").sort(\.$endOn, .descending).all()
             let old = try #require(permits.first)
+            // The days below are fixed (the change of status from 1 Dec 2026 takes the renewal over from its first day):
+            // the renewal begins then whichever record the query returns, its permit ending the day before.
+            old.endOn = "2026-11-30"
+            if old.startOn > "2026-11-30" { old.startOn = "2025-12-01" }
+            try await old.save(on: app.db)
             let path = "/api/v1/foreigners/\(f.id!)/permits"
             let start = try #require(Day.adding(1, to: old.endOn)), end = try #require(Day.adding(366, to: old.endOn))
             let body = #"{"number": " 2c21renew01 ", "type": "e23", "startOn": "\#(start)", "endOn": "\#(end)", "reason": "Perpanjangan ITAS"}"#
@@ -343,12 +348,15 @@ import VaporTesting
             let after = try await Foreigner.find(f.id!, on: app.db)
             #expect(after?.sex == other && after?.familyName == f.familyName)
             // A permit change with neither a new end nor a status says to give one of them.
-            let permit = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).first())
+            // The permit in force ending last: no later permit takes it over, so only the order of its dates is in question below.
+            let permit = try #require(try await StayPermit.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$status == "active")
+                .sort(\.$endOn, .descending).first())
             let neither = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "reason": "Cek"])
             #expect(neither.status == .unprocessableEntity && neither.body.string.contains("Isi tanggal berakhir yang baru, atau pilih status izin."))
             // An end before the current one: refused in Indonesian beside the date, what was typed kept, nothing written; said
             // to be a correction, saved.
             let earlier = try #require(Day.adding(-30, to: permit.endOn))
+            try #require(earlier > permit.startOn)
             let slip = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": permit.number, "endOn": earlier, "reason": "Perpanjangan"])
             let slipPage = slip.body.string
             #expect(slip.status == .unprocessableEntity && slipPage.contains("id=\"permit-end-error\">Berakhir (baru) lebih awal dari tanggal berakhir sekarang"))
