@@ -158,15 +158,11 @@ def run_splink(left, right, schema_of_frame=None):
                        + [cl.DateOfBirthComparison(date, input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True)]
                        + [cl.DamerauLevenshteinAtThresholds(c, [1, 2]) for c in ids]
                        + [cl.JaroWinklerAtThresholds(c, [0.9, 0.7]) for c in k["text"]])
-        rules = [block_on(c) for c in ids] + [block_on(date, cats[0]), block_on(*names), block_on(names[0], f"substr({date}, 1, 7)")]
-        training = [block_on(c) for c in ids] + [block_on(date), block_on(*names)]
-        if len(left) > 300_000:
-            # At a million rows the names alone make blocks of namesakes too large for this machine (splink held 13-19 GB
-            # and had not finished EM after 20 minutes): the names block with the birth year, and trains on the names with
-            # the birth year too.
-            rules = [block_on(c) for c in ids] + [block_on(date, cats[0]), block_on(*names, f"substr({date}, 1, 4)"),
-                                                  block_on(names[0], f"substr({date}, 1, 7)")]
-            training = [block_on(c) for c in ids] + [block_on(date), block_on(*names, f"substr({date}, 1, 4)")]
+        # At a million rows the names alone make blocks of namesakes too large for this machine (splink held 13-19 GB and
+        # had not finished EM after 20 minutes): there the names block, and train, with the birth year.
+        by_names = block_on(*names, f"substr({date}, 1, 4)") if len(left) > 300_000 else block_on(*names)
+        rules = [block_on(c) for c in ids] + [block_on(date, cats[0]), by_names, block_on(names[0], f"substr({date}, 1, 7)")]
+        training = [block_on(c) for c in ids] + [block_on(date), by_names]
     settings = SettingsCreator(link_type="link_only" if link else "dedupe_only", unique_id_column_name="id",
                                comparisons=comparisons, blocking_rules_to_generate_predictions=rules, retain_intermediate_calculation_columns=False)
     # DuckDB takes 80 % of the machine's memory by default; the benchmark shares the machine, so a limit

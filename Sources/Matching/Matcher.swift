@@ -293,10 +293,10 @@ public enum Matcher {
                 for f in rules[r].fields { levels[f] = -1 }
                 masked[levels, default: 0] += count
             }
-            let patterns = Array(masked.keys)
+            let rulePatterns = Array(masked.keys)
             // Within one rule's pairs the non-matches differ from random pairs (namesakes share a
             // nationality), so u is learnt there too; only m is kept from this rule.
-            return FellegiSunterModel.train(fields: fields, patterns: patterns, counts: patterns.map { masked[$0]! }, initialU: initialU, learnU: true)
+            return FellegiSunterModel.train(fields: fields, patterns: rulePatterns, counts: rulePatterns.map { masked[$0]! }, initialU: initialU, learnU: true)
         }
         for (k, r) in usable.enumerated() {
             iterations += learnt[k + 1].iterations

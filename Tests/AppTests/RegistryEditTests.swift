@@ -371,6 +371,8 @@ import VaporTesting
             // A permit that is not this person's (a forged or stale form): said beside the list, nothing written.
             let forged = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": "NOPE0001", "endOn": "2030-01-01", "reason": "Perpanjangan"])
             #expect(forged.status == .unprocessableEntity && forged.body.string.contains("id=\"permit-number-error\">Pilihan tidak ditemukan pada data ini."))
+            let otherJob = try await b.post("/foreigners/\(f.id!)/edit/employment", form: ["employmentId": UUID().uuidString, "endOn": "2026-11-01", "reason": "Berhenti"])
+            #expect(otherJob.status == .unprocessableEntity && otherJob.body.string.contains("id=\"employmentId-error\">Pilihan tidak ditemukan pada data ini."))
         }
     }
 

@@ -19,6 +19,15 @@ enum RegistryEditViews {
         }
     }
 
+    /// The list a section's change is made on (a permit, an employment): a choice that is not this person's is said beside it.
+    static func choiceField(_ section: RegistryEditsController.Section) -> String? {
+        switch section {
+        case .permit: "permitNumber"
+        case .employment: "employmentId"
+        default: nil
+        }
+    }
+
     static func sexOptions(_ lang: Language) -> [(value: String, label: String)] {
         [("", L10n.t("reg.choose", lang)), ("M", L10n.t("sex.M", lang)), ("F", L10n.t("sex.F", lang)), ("X", L10n.t("reg.sexX", lang))]
     }

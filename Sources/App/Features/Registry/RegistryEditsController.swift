@@ -243,8 +243,8 @@ enum RegistryEditsController {
             return try await edit(req, f, states: [section: state], status: .conflict)
         } catch let e as Abort where e.status == .notFound {
             state.fail(message: L10n.t("reg.notFoundChoice", req.language))
-            // The permit chosen is not this person's (a forged or stale form): said beside the list too.
-            if section == .permit { state.errors["permitNumber"] = L10n.t("reg.notFoundChoice", req.language) }
+            // The permit or employment chosen is not this person's (a forged or stale form): said beside the list too.
+            if let list = RegistryEditViews.choiceField(section) { state.errors[list] = L10n.t("reg.notFoundChoice", req.language) }
             return try await edit(req, f, states: [section: state], status: .unprocessableEntity)
         }
         return Flash.redirect(req, to: SiteURL.foreigner(.id(f.id!)).with(["purpose": "verification"]), "flash.reg.saved")
