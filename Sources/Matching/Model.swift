@@ -9,10 +9,32 @@ public struct FellegiSunterModel: Sendable {
     public var u: [[Double]]
     public var lambda: Double
     public var iterations = 0
+    /// Per field, for categories (nationality, sex): u of agreement among non-matches whose names agree, or nil. Names
+    /// often tell the nationality (ZHANG, NGUYEN): two different people named ZHANG WEI share a nationality nine times
+    /// in ten, while two random people do one time in seven, so counting the nationality as if it were independent
+    /// of the names made namesakes several times likelier matches than they are. Learnt by the EM runs of the blocking
+    /// rules on the whole name (`Matcher.train`); used for pairs whose names agree (`namesAgree`).
+    public var uNamesAgree: [Double?] = []
 
     /// log2 Bayes factor of a field at a level: how much that agreement moves the odds of a match.
     public func weight(field: Int, level: Int) -> Double {
         level < 0 ? 0 : log2(m[field][level] / u[field][level])
+    }
+
+    /// The weight of a field's level in a pair whose names agree or not: a category's agreement counts against the
+    /// u among namesakes when the names agree.
+    func weight(field: Int, level: Int, namesAgree: Bool) -> Double {
+        if namesAgree, level == m[field].count - 1, field < uNamesAgree.count, let u = uNamesAgree[field] {
+            return log2(m[field][level] / u)
+        }
+        return weight(field: field, level: level)
+    }
+
+    /// Whether a pair's names agree, for `uNamesAgree`: every name field present and at one of its two highest levels
+    /// (the same name, or one spelt a little differently).
+    func namesAgree(_ levels: [Int]) -> Bool {
+        let names = fields.indices.filter { fields[$0].kind == .name }
+        return !names.isEmpty && names.allSatisfy { levels[$0] >= fields[$0].kind.levels - 2 }
     }
 
     public func probability(levels: [Int]) -> Double {
@@ -29,6 +51,10 @@ public struct FellegiSunterModel: Sendable {
             for l in stride(from: m[f].count - 1, through: 0, by: -1) {
                 let name = spec.column.count > 20 ? String(spec.column.prefix(20)) : spec.column
                 out += String(format: "%-21@ %5d   %9.6f  %9.6f  %+8.2f\n", name as NSString, l, m[f][l], u[f][l], weight(field: f, level: l))
+            }
+            if f < uNamesAgree.count, let u = uNamesAgree[f] {
+                let top = m[f].count - 1
+                out += String(format: "%-21@ %5d   %9.6f  %9.6f  %+8.2f  (names agree)\n", "" as NSString, top, m[f][top], u, log2(m[f][top] / u))
             }
         }
         return out

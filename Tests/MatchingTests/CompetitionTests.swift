@@ -178,3 +178,75 @@ import Testing
         #expect(Compare.level(view, 0, view, 6) == 0)
     }
 }
+
+/// "No match at all" weighs as much as the matches counted say it should.
+@Suite struct MatchCountTests {
+    /// Three clear pairs and a fourth at 0.5. In a list of four rows of which three are surely in a registry of four,
+    /// the fourth row's one candidate is likelier than its odds alone say; among a thousand rows and people it is not.
+    @Test func aRowsOneCandidateWeighsByHowManyRowsHaveAMatch() {
+        let clear = (0..<3).map { MatchPair(left: $0, right: $0, probability: 0.999999) }
+        let pairs = clear + [MatchPair(left: 3, right: 3, probability: 0.5)]
+        let small = Matcher.shareCounted(pairs, left: 4, right: 4, matchesByEM: 3.5)
+        #expect(abs(small.matches - 3.5) < 1e-3, "\(small.matches)")
+        #expect(small.noMatch == 0.1, "(1 − 3.5/4)² is under the floor: \(small.noMatch)")
+        #expect(abs(small.pairs[3].probability - 1 / 1.1) < 1e-3, "\(small.pairs[3].probability)")
+        let large = Matcher.shareCounted(pairs, left: 1000, right: 1000, matchesByEM: 3.5)
+        #expect(abs(large.noMatch - (1 - 3.5 / 1000) * (1 - 3.5 / 1000)) < 1e-6)
+        #expect(abs(large.pairs[3].probability - 0.5) < 0.01, "\(large.pairs[3].probability)")
+        #expect(large.pairs[0].probability > 0.9999)
+    }
+
+    /// When EM expected twice the matches that the shared probabilities add up to, every pair's prior odds are halved;
+    /// never raised when it expected fewer.
+    @Test func thePriorFollowsTheCount() {
+        let pairs = [MatchPair(left: 0, right: 0, probability: 0.5), MatchPair(left: 1, right: 1, probability: 0.5)]
+        let halved = Matcher.shareCounted(pairs, left: 1000, right: 1000, matchesByEM: 2)
+        #expect(abs(halved.scale - 0.5) < 1e-3, "\(halved.scale)")
+        let odds = halved.pairs[0].probability / (1 - halved.pairs[0].probability)
+        #expect(abs(odds - 0.5 / halved.noMatch) < 1e-3, "odds \(odds)")
+        #expect(Matcher.shareCounted(pairs, left: 1000, right: 1000, matchesByEM: 0.5).scale == 1)
+    }
+}
+
+/// Names that tell the nationality: namesakes share it, and agreeing on it then says little more than the names did.
+@Suite struct NamesakeNationalityTests {
+    /// A registry where each nationality has names of its own (`tied`) or where every nationality draws from one pool,
+    /// and a list holding copies of half of it (the other half of the list: people not in the registry).
+    func data(tied: Bool) -> (Dataset, Dataset) {
+        let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                    FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "nationality", kind: .category)]
+        let nations = ["CHN", "VNM", "KOR", "IND", "PHL"]
+        var rng = SplitMix64(seed: 7)
+        func person(_ k: Int) -> [String] {
+            let n = Int(rng.next() % 5)
+            let pool = tied ? nations[n] : "X"
+            let family = "\(pool)FAM\(["A", "B", "C", "D", "E", "F"][Int(rng.next() % 6)])"
+            let given = "\(pool)GIV\(["A", "B", "C", "D", "E", "F"][Int(rng.next() % 6)])"
+            return [family, given, String(format: "19%02d-%02d-%02d", 50 + Int(rng.next() % 50), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28)), nations[n]]
+        }
+        let left = Dataset(fields: spec), right = Dataset(fields: spec)
+        var people: [[String]] = []
+        for k in 0..<1500 { let p = person(k); people.append(p); left.append(id: "L\(k)", values: p) }
+        for k in 0..<600 { right.append(id: "R\(k)", values: people[k * 2]) }
+        for k in 0..<600 { right.append(id: "N\(k)", values: person(k)) }
+        return (left, right)
+    }
+
+    @Test(arguments: [true, false]) func theNationalityOfNamesakesIsLearnt(tied: Bool) async throws {
+        let (left, right) = data(tied: tied)
+        var o = MatchOptions()
+        o.uSamplePairs = 20_000
+        let model = await Matcher.run(left: left, right: right, options: o).model
+        let namesake = try #require(model.uNamesAgree[3])
+        #expect(model.uNamesAgree[0] == nil && model.uNamesAgree[2] == nil)
+        if tied {
+            #expect(namesake > 0.9, "namesakes share a nationality: \(namesake), random pairs \(model.u[3][1])")
+            #expect(model.weight(field: 3, level: 1, namesAgree: true) < 0.2)
+        } else {
+            #expect(namesake < 0.35, "names say nothing of the nationality: \(namesake), random pairs \(model.u[3][1])")
+            #expect(model.weight(field: 3, level: 1, namesAgree: true) > 1.5)
+        }
+        #expect(model.weight(field: 3, level: 1, namesAgree: false) > 2)
+        #expect(model.namesAgree([4, 3, -1, 1]) && !model.namesAgree([4, 2, 4, 1]) && !model.namesAgree([4, -1, 4, 1]))
+    }
+}
