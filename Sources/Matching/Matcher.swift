@@ -95,7 +95,10 @@ public enum Matcher {
         // At most one match per record of the smaller side (a duplicate group of k records has k - 1
         // pairs per record beyond the first, so in deduplication this bounds groups of two or three).
         let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
-        let model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
+        var model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
+        if !dedup {
+            model.uNamesAgree = uAmongNamesakes(left).enumerated().map { f, u in u.map { min(max($0, model.u[f][model.u[f].count - 1]), 1) } }
+        }
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
         let distinct = Array(Set(profile.keys.map(\.code)))
 
@@ -329,18 +332,6 @@ public enum Matcher {
             m[f] = v.map { $0 / total }
         }
         var model = FellegiSunterModel(fields: fields, m: m, u: fallback.u, lambda: fallback.lambda)
-        // A category's u among namesakes: the median over the rules that block on the whole name (full name, name
-        // sounds, first name sounds), whose EM learnt u among their own pairs. Never below the random pairs' u: where
-        // names say nothing of the nationality (0.12 against 0.11 on the families set) it stays as it was.
-        let nameFields = Set(fields.indices.filter { fields[$0].kind == .name })
-        let onNames = usable.indices.filter { !nameFields.isEmpty && rules[usable[$0]].fields == nameFields }
-        model.uNamesAgree = fields.indices.map { f in
-            let top = fields[f].kind.levels - 1
-            guard fields[f].kind == .category, !onNames.isEmpty else { return nil }
-            let xs = onNames.map { learnt[$0 + 1].u[f][top] }.sorted()
-            let median = xs.count % 2 == 1 ? xs[xs.count / 2] : (xs[xs.count / 2 - 1] + xs[xs.count / 2]) / 2
-            return min(max(median, fallback.u[f][top]), 1)
-        }
         let candidateShare = FellegiSunterModel.estimateLambda(model, patterns: patterns, counts: counts)
         let expectedMatches = min(candidateShare * counts.reduce(0, +), maxMatches)
         model.lambda = min(max(expectedMatches / max(randomPairs, 1), 1e-12), 0.5)
@@ -349,6 +340,50 @@ public enum Matcher {
     }
 
     static let mFloor = 1e-3
+
+    /// Per category field (nil for the others): how often two different people of `data` who share their whole name
+    /// share that field's value. In linkage each side's records stand for different people, so the registry's own
+    /// namesakes are non-matches by construction: no labels and no blocking needed. (Learning it from the EM runs of the
+    /// rules that block on the whole name failed at a million: there every block of namesakes was beyond the bound, the
+    /// rule had no pairs, and nationality was counted twice again.) Each group of namesakes counts its pairs, up to 2,000
+    /// (a name held by a hundred people must not decide alone); nil when fewer than 50 pairs are found.
+    static func uAmongNamesakes(_ data: Dataset) -> [Double?] {
+        let fields = data.fields
+        let names = fields.indices.filter { fields[$0].kind == .name }
+        let categories = fields.indices.filter { fields[$0].kind == .category }
+        var result = [Double?](repeating: nil, count: fields.count)
+        guard !names.isEmpty, !categories.isEmpty, data.count > 1 else { return result }
+        // Each record's whole name (nil where a name field is missing), its fields' keys hashed in order.
+        var whole = [UInt64?](repeating: Packed<UInt8>.seed, count: data.count)
+        for f in names {
+            let column = data.columns[f], hashes = column.keyBytes.hashes()
+            for i in whole.indices { whole[i] = column.isMissing(i) ? nil : whole[i].map { Packed<UInt8>.fnv($0, hashes[i]) } }
+        }
+        let order = whole.indices.filter { whole[$0] != nil }.sorted { whole[$0]! < whole[$1]! }
+        for c in categories {
+            let column = data.columns[c], values = column.joinedBytes.hashes()
+            var agree = 0.0, pairs = 0.0, found = 0.0
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                while end < order.count && whole[order[end]] == whole[order[start]] { end += 1 }
+                var counts: [UInt64: Int] = [:]
+                for k in start..<end where !column.isMissing(order[k]) { counts[values[order[k]], default: 0] += 1 }
+                let n = Double(counts.values.reduce(0, +))
+                if n >= 2 {
+                    let total = n * (n - 1) / 2
+                    let same = counts.values.reduce(0.0) { $0 + Double($1) * Double($1 - 1) / 2 }
+                    let weight = min(total, 2_000) / total
+                    agree += same * weight
+                    pairs += total * weight
+                    found += total
+                }
+                start = end
+            }
+            if found >= 50 { result[c] = agree / pairs }
+        }
+        return result
+    }
 
     /// How many random pairs estimate u: `options.uSamplePairs` (200,000), but no more than there are candidates (and at
     /// least 50,000), nor than half the possible pairs. On small files (FEBRL4, 5,000 × 5,000: 83,000 candidates) 200,000

@@ -249,4 +249,20 @@ import Testing
         #expect(model.weight(field: 3, level: 1, namesAgree: false) > 2)
         #expect(model.namesAgree([4, 3, -1, 1]) && !model.namesAgree([4, 2, 4, 1]) && !model.namesAgree([4, -1, 4, 1]))
     }
+
+    /// Counted among the registry's own namesakes: eleven groups of three ZHANG WEIn, two Chinese and one Singaporean in
+    /// each (33 pairs, 11 agreeing), and eighteen groups of two KIM MINn, both Korean (18 pairs, all agreeing).
+    @Test func namesakesAreCountedInTheRegistry() {
+        let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                    FieldSpec(column: "nationality", kind: .category)]
+        let data = Dataset(fields: spec)
+        for g in 0..<11 { for (k, n) in ["CHN", "CHN", "SGP"].enumerated() { data.append(id: "Z\(g)-\(k)", values: ["ZHANG", "WEI\(g)", n]) } }
+        #expect(Matcher.uAmongNamesakes(data)[2] == nil, "33 pairs are too few")
+        for g in 0..<18 { for k in 0..<2 { data.append(id: "K\(g)-\(k)", values: ["KIM", "MIN\(g)", "KOR"]) } }
+        // A family name alone is no namesake: 150 people called KIM with given names of their own change nothing.
+        for k in 0..<150 { data.append(id: "O\(k)", values: ["KIM", "OTHER\(k)", k % 2 == 0 ? "KOR" : "USA"]) }
+        let u = Matcher.uAmongNamesakes(data)
+        #expect(abs((u[2] ?? 0) - 29.0 / 51) < 1e-9, "\(String(describing: u[2])) against \(29.0 / 51)")
+        #expect(u[0] == nil && u[1] == nil)
+    }
 }
