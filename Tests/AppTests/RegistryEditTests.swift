@@ -222,10 +222,12 @@ import VaporTesting
             #expect(after.permitEnd == "2031-11-30" && after.permitCategory == "ITAP")
             // A permit replaced from its first day is not extended, and the edit page no longer offers it for that.
             let extend = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"endOn": "2032-01-01", "reason": "Perpanjangan"}"#)
-            #expect(extend.status == .unprocessableEntity && extend.body.string.contains("\"field\":\"endOn\"") && extend.body.string.contains("taken over"))
+            #expect(extend.status == .unprocessableEntity && extend.body.string.contains("\"field\":\"endOn\"")
+                    && extend.body.string.contains("taken over by permit 2D11KONV01"), "the message names the permit to extend instead")
             // Nor brought back beside the permit that replaced it (it may only be cancelled, should the change have been a mistake).
             let back = try await Self.json(app, .PATCH, path + "/2C21RENEW01", as: "officer@demo.sinergi.id", #"{"status": "active", "reason": "Koreksi"}"#)
-            #expect(back.status == .unprocessableEntity && back.body.string.contains("\"field\":\"status\"") && back.body.string.contains("only be changed to cancelled"))
+            #expect(back.status == .unprocessableEntity && back.body.string.contains("\"field\":\"status\"") && back.body.string.contains("only be changed to cancelled")
+                    && back.body.string.contains("permit 2D11KONV01"))
             let edit = Browser(app)
             try await edit.login("officer@demo.sinergi.id")
             let page = try await edit.get("/foreigners/\(f.id!)/edit").body.string

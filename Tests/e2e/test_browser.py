@@ -197,7 +197,7 @@ def test_a_date_the_browser_cannot_read_is_said_beside_it(browser, server):
     url = browser.current_url
     browser.find_element(By.CSS_SELECTOR, "#report-form p.actions button[type=submit]").click()
     error = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "seenAt-error"))[0]
-    assert "belum lengkap atau tidak ada di kalender" in error.text, error.text
+    assert "Tanggal dan jam ini belum lengkap atau tidak ada di kalender" in error.text, error.text   # a date-time field
     assert browser.current_url == url and not browser.find_elements(By.ID, "tracking-code")
     assert browser.execute_script("return document.activeElement.id") == "seenAt"
     assert "seenAt-error" in seen.get_attribute("aria-describedby") and seen.get_attribute("aria-invalid") == "true"

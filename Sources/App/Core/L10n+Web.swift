@@ -11,6 +11,8 @@ extension L10n {
         "form.checkFields": ("Ada isian yang perlu diperbaiki; lihat pesan di bawah kolomnya.", "Some fields need correcting; see the message under each."),
         "form.badDate": ("Tanggal ini belum lengkap atau tidak ada di kalender; periksa hari, bulan dan tahunnya.",
                          "This date is incomplete or not in the calendar; check its day, month and year."),
+        "form.badDateTime": ("Tanggal dan jam ini belum lengkap atau tidak ada di kalender; periksa hari, bulan, tahun, jam dan menitnya.",
+                             "This date and time is incomplete or not in the calendar; check its day, month, year, hour and minute."),
         "form.unsavedElsewhere": ("Ada isian di formulir lain pada halaman ini yang belum disimpan dan akan hilang. Tetap kirim formulir ini?",
                                   "Another form on this page has changes that are not saved and will be lost. Send this form anyway?"),
         "form.fileAgain": ("Berkas yang tadi dipilih belum terkirim: pilih lagi sebelum mengirim.", "The file you chose has not been sent: choose it again before you send."),

@@ -39,7 +39,7 @@ enum Views {
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         <script src="/static/ui.js" defer></script>
         </head>
-        <body data-msg-unsaved="\(L10n.t("form.unsavedElsewhere", lang))" data-msg-bad-date="\(L10n.t("form.badDate", lang))">
+        <body data-msg-unsaved="\(L10n.t("form.unsavedElsewhere", lang))" data-msg-bad-date="\(L10n.t("form.badDate", lang))" data-msg-bad-datetime="\(L10n.t("form.badDateTime", lang))">
         <a class="skip" href="#main">\(L10n.t("nav.skip", lang))</a>
         <header class="top">
           <a class="brand" href="\(SiteURL.home.path)">Sinergi<small>\(L10n.t("app.tagline", lang))</small></a>

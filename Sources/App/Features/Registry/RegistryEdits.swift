@@ -539,13 +539,21 @@ enum RegistryEdits {
         let id = try f.requireID()
         let permits = try await StayPermit.query(on: req.db).filter(\.$foreigner.$id == id).all()
         guard let permit = permits.first(where: { $0.number == number }) else { throw Abort(.notFound) }
+        // The permit that took this one over from its first day (the one in force that day), named in the messages.
+        let takenOverBy = permit.status != PermitStatus.replaced.rawValue ? nil : permits.filter {
+            $0.number != permit.number && $0.startOn <= permit.startOn && $0.endOn >= permit.startOn
+                && $0.status != PermitStatus.cancelled.rawValue && $0.status != PermitStatus.replaced.rawValue
+        }.max { $0.startOn < $1.startOn }
+        func replaced(_ key: String, field: String) -> ValidationFailure {
+            takenOverBy.map { ValidationFailure(key + "By", field: field, permit.number, $0.number) } ?? ValidationFailure(key, field: field, permit.number)
+        }
         var checks = FieldChecks()
         let reasonChecked = try checks.run { try reason(input.reason) }
         let endChecked = try checks.run { () throws -> String? in
             guard let end = try day(input.endOn, "endOn") else { return nil }
             if end < permit.startOn { throw ValidationFailure("v.dayOrder", field: "endOn", permit.startOn) }
             // A permit another one took over from its first day is not extended: the stay goes on under the new one.
-            if permit.status == PermitStatus.replaced.rawValue { throw ValidationFailure("v.permitReplaced", field: "endOn", permit.number) }
+            if permit.status == PermitStatus.replaced.rawValue { throw replaced("v.permitReplaced", field: "endOn") }
             // Taken over later (in force until the day before the next permit begins): extended, the two would overlap.
             let later = permits.filter { $0.number != permit.number && $0.startOn > permit.startOn && $0.startOn <= end
                 && $0.status != PermitStatus.cancelled.rawValue && $0.status != PermitStatus.replaced.rawValue }
@@ -563,7 +571,7 @@ enum RegistryEdits {
             guard ["active", "expired", "cancelled"].contains(s) else { throw ValidationFailure("v.oneOf", field: "status", "active, expired, cancelled") }
             // Taken over from its first day, a permit only may still be cancelled (the change of status was a mistake and
             // the permit never held); brought back, it would stand beside the permit that replaced it.
-            if permit.status == PermitStatus.replaced.rawValue, s != "cancelled" { throw ValidationFailure("v.permitReplacedStatus", field: "status", permit.number) }
+            if permit.status == PermitStatus.replaced.rawValue, s != "cancelled" { throw replaced("v.permitReplacedStatus", field: "status") }
             return s
         }
         // Neither given: only when both fields were read without a mistake.

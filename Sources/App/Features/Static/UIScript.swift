@@ -31,6 +31,7 @@ enum UIScript {
       // would then ask for the date without saying that what was typed is lost: such a field is said at once, beside it,
       // and the form is not sent. Registered first, so that nothing else acts on a form that is not sent.
       var badDate = document.body.getAttribute('data-msg-bad-date');
+      var badDateTime = document.body.getAttribute('data-msg-bad-datetime') || badDate;
       document.addEventListener('submit', function (ev) {
         var f = ev.target;
         if (!badDate || !f || !f.querySelectorAll) { return; }
@@ -41,7 +42,7 @@ enum UIScript {
         bad.forEach(function (i) {
           var id = (i.id || i.name) + '-error', p = document.getElementById(id);
           if (!p) { p = document.createElement('p'); p.className = 'field-error'; p.id = id; i.parentNode.appendChild(p); }
-          p.textContent = badDate;
+          p.textContent = i.type === 'datetime-local' ? badDateTime : badDate;
           i.setAttribute('aria-invalid', 'true');
           var described = (i.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
           if (described.indexOf(id) < 0) { described.push(id); i.setAttribute('aria-describedby', described.join(' ')); }
