@@ -7,7 +7,7 @@ public struct MatchOptions: Sendable {
     public var oneToOne = false
     /// Linkage only: each record on either side stands for one person, so a record's candidates compete —
     /// twins scored 0.97 each against one list record are each about as likely as not — and probabilities
-    /// are shared out among competing pairs (`share`). Implied by `oneToOne`; set alone, every pair above
+    /// are shared out among competing pairs (`shareCounted`). Implied by `oneToOne`; set alone, every pair above
     /// the threshold is still reported (to measure calibration over all candidates).
     public var exclusive = false
     /// With shared probabilities: a pair at or above the threshold before sharing and below it after (a list row
@@ -96,8 +96,15 @@ public enum Matcher {
         // pairs per record beyond the first, so in deduplication this bounds groups of two or three).
         let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
         var model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
-        if !dedup {
-            model.uNamesAgree = uAmongNamesakes(left).enumerated().map { f, u in u.map { min(max($0, model.u[f][model.u[f].count - 1]), 1) } }
+        // Each record stands for one person on either side only in exclusive linkage: there a side's namesakes are
+        // different people (in many-to-many linkage rows that share an id would count as namesakes).
+        let exclusive = (options.oneToOne || options.exclusive) && !dedup
+        if exclusive {
+            // Between the random pairs' u (names telling nothing of it) and m (agreement never counting against a match).
+            model.uNamesAgree = uAmongNamesakes([left, rightData]).enumerated().map { f, u in
+                let top = model.u[f].count - 1
+                return u.map { min(max($0, model.u[f][top]), model.m[f][top]) }
+            }
         }
         progress?("model learnt (EM, \(model.iterations) iterations in all)")
         let distinct = Array(Set(profile.keys.map(\.code)))
@@ -155,8 +162,8 @@ public enum Matcher {
         }() : []
         let exactU = fields.indices.map { model.u[$0][fields[$0].kind.levels - 1] }
         let patternIndex = indexOf, table = scores, weights = groupWeights, compared = candidates
-        // Competitors below the threshold still take their share: kept down to 0.01 when shared out.
-        let exclusive = (options.oneToOne || options.exclusive) && !dedup
+        // Competitors below the threshold still take their share: kept down to 0.01 when shared out. (With "no match"
+        // weighing at least 0.1 and the odds scaled never up, a pair under 0.01 alone stays under 0.1 shared.)
         let scoreFrom = exclusive ? min(options.threshold, 0.01) : options.threshold
         let chunks = max(1, options.concurrency * 2)
         let size = (codes.count + chunks - 1) / chunks
@@ -198,13 +205,14 @@ public enum Matcher {
             return out
         }.flatMap { $0 }
         if exclusive {
-            let alone = pairs
-            let counted = shareCounted(alone, left: left.count, right: rightData.count, matchesByEM: model.lambda * randomPairs)
+            let unshared = pairs
+            let counted = shareCounted(unshared, left: left.count, right: rightData.count, matchesByEM: model.lambda * randomPairs)
             progress?(String(format: "shared among competitors: %.0f matches expected; no match weighs %.3f, prior odds × %.3f",
                              counted.matches, counted.noMatch, counted.scale))
-            pairs = zip(alone, counted.pairs).compactMap { raw, shared in
+            pairs = zip(unshared, counted.pairs).compactMap { raw, shared in
                 if shared.probability >= options.threshold { return shared }
-                guard options.keepContested, raw.probability >= options.threshold else { return nil }
+                // Contested: at or above the threshold on its own, below it only because of its rivals.
+                guard options.keepContested, alone(raw.probability, noMatch: counted.noMatch, scale: counted.scale) >= options.threshold else { return nil }
                 var kept = shared
                 kept.contested = true
                 return kept
@@ -341,48 +349,56 @@ public enum Matcher {
 
     static let mFloor = 1e-3
 
-    /// Per category field (nil for the others): how often two different people of `data` who share their whole name
-    /// share that field's value. In linkage each side's records stand for different people, so the registry's own
-    /// namesakes are non-matches by construction: no labels and no blocking needed. (Learning it from the EM runs of the
-    /// rules that block on the whole name failed at a million: there every block of namesakes was beyond the bound, the
-    /// rule had no pairs, and nationality was counted twice again.) Each group of namesakes counts its pairs, up to 2,000
-    /// (a name held by a hundred people must not decide alone); nil when fewer than 50 pairs are found.
-    static func uAmongNamesakes(_ data: Dataset) -> [Double?] {
-        let fields = data.fields
+    /// Per category field (nil for the others): how often two different people who share their whole name share that
+    /// field's value, counted within each of `sets` (the registry and the list) and pooled. In exclusive linkage each
+    /// side's records stand for different people, so a side's own namesakes are non-matches by construction: no labels
+    /// and no blocking needed. (Learning it from the EM runs of the rules that block on the whole name failed at a
+    /// million: there every block of namesakes was beyond the bound, the rule had no pairs, and nationality was counted
+    /// twice again.) Each group of namesakes counts its pairs up to 2,000 (64 people; a very common name must not
+    /// decide alone); nil when fewer than 50 pairs are found.
+    static func uAmongNamesakes(_ sets: [Dataset]) -> [Double?] {
+        guard let fields = sets.first?.fields else { return [] }
         let names = fields.indices.filter { fields[$0].kind == .name }
         let categories = fields.indices.filter { fields[$0].kind == .category }
-        var result = [Double?](repeating: nil, count: fields.count)
-        guard !names.isEmpty, !categories.isEmpty, data.count > 1 else { return result }
-        // Each record's whole name (nil where a name field is missing), its fields' keys hashed in order.
-        var whole = [UInt64?](repeating: Packed<UInt8>.seed, count: data.count)
-        for f in names {
-            let column = data.columns[f], hashes = column.keyBytes.hashes()
-            for i in whole.indices { whole[i] = column.isMissing(i) ? nil : whole[i].map { Packed<UInt8>.fnv($0, hashes[i]) } }
-        }
-        let order = whole.indices.filter { whole[$0] != nil }.sorted { whole[$0]! < whole[$1]! }
-        for c in categories {
-            let column = data.columns[c], values = column.joinedBytes.hashes()
-            var agree = 0.0, pairs = 0.0, found = 0.0
-            var start = 0
-            while start < order.count {
-                var end = start + 1
-                while end < order.count && whole[order[end]] == whole[order[start]] { end += 1 }
-                var counts: [UInt64: Int] = [:]
-                for k in start..<end where !column.isMissing(order[k]) { counts[values[order[k]], default: 0] += 1 }
-                let n = Double(counts.values.reduce(0, +))
-                if n >= 2 {
+        var agree = [Double](repeating: 0, count: fields.count), pairs = agree, found = agree
+        for data in sets where !names.isEmpty && data.count > 1 {
+            // Records with every name field present, by their whole name; each run of equal names is a group.
+            let whole = wholeNameKeys(data, names: names)
+            var order = whole.indices.filter { i in names.allSatisfy { !data.columns[$0].isMissing(i) } }
+            order.sort { whole[$0] < whole[$1] }
+            for c in categories {
+                let column = data.columns[c], values = column.joinedBytes.hashes()
+                var start = 0
+                while start < order.count {
+                    var end = start + 1
+                    while end < order.count && whole[order[end]] == whole[order[start]] { end += 1 }
+                    defer { start = end }
+                    if end - start < 2 { continue }
+                    var counts: [UInt64: Int] = [:]
+                    for k in start..<end where !column.isMissing(order[k]) { counts[values[order[k]], default: 0] += 1 }
+                    let n = Double(counts.values.reduce(0, +))
+                    if n < 2 { continue }
                     let total = n * (n - 1) / 2
                     let same = counts.values.reduce(0.0) { $0 + Double($1) * Double($1 - 1) / 2 }
                     let weight = min(total, 2_000) / total
-                    agree += same * weight
-                    pairs += total * weight
-                    found += total
+                    agree[c] += same * weight
+                    pairs[c] += total * weight
+                    found[c] += total
                 }
-                start = end
             }
-            if found >= 50 { result[c] = agree / pairs }
         }
-        return result
+        return fields.indices.map { f in categories.contains(f) && found[f] >= 50 ? agree[f] / pairs[f] : nil }
+    }
+
+    /// Each record's whole name: every name field's sorted words (`keyBytes`), hashed together with a separator. The
+    /// key of term frequencies for the whole name and of namesakes.
+    static func wholeNameKeys(_ d: Dataset, names: [Int]) -> [UInt64] {
+        var out = [UInt64](repeating: Packed<UInt8>.seed, count: d.count)
+        for (n, f) in names.enumerated() {
+            let hashes = d.columns[f].keyBytes.hashes()
+            for i in out.indices { out[i] = Packed<UInt8>.fnv(n == 0 ? out[i] : (out[i] ^ 0x7C) &* 0x100_0000_01b3, hashes[i]) }
+        }
+        return out
     }
 
     /// How many random pairs estimate u: `options.uSamplePairs` (200,000), but no more than there are candidates (and at
@@ -407,11 +423,12 @@ public enum Matcher {
         return KeyRows(rules: n, keys: rows)
     }
 
-    /// A pair's probability when each record matches at most one other: its odds against no match at all
-    /// (odds 1) and against its records' competitors on both sides, each competitor counted as far as it
-    /// is not already taken by a pair of its own. A pair with no competitor keeps its probability; twins
-    /// at 0.97 against one list record become 0.49 each; a sibling whose own record is found elsewhere
-    /// takes nothing away. The shares are refined a few times, each round from the last round's.
+    /// A pair's probability when each record matches at most one other: its odds (times `scale`) against no match at
+    /// all (weight `noMatch`, set by `shareCounted`) and against its records' competitors on both sides, each
+    /// competitor counted as far as it is not already taken by a pair of its own. With the defaults (1, 1) a pair with
+    /// no competitor keeps its probability; twins at 0.97 against one list record become 0.49 each; a sibling whose
+    /// own record is found elsewhere takes nothing away. The shares are refined a few times, each round from the last
+    /// round's.
     static func share(_ pairs: [MatchPair], left: Int, right: Int, rounds: Int = 3, noMatch: Double = 1, scale: Double = 1) -> [MatchPair] {
         let odds = pairs.map { scale * $0.probability / max(1 - $0.probability, 1e-12) }
         var p = pairs.map(\.probability)
@@ -454,9 +471,17 @@ public enum Matcher {
         -> (pairs: [MatchPair], matches: Double, noMatch: Double, scale: Double) {
         let first = share(pairs, left: left, right: right)
         let matches = first.reduce(0) { $0 + $1.probability }
-        let noMatch = max(floor, (1 - matches / Double(max(left, 1))) * (1 - matches / Double(max(right, 1))))
-        let scale = matchesByEM > 0 ? min(1, matches / matchesByEM) : 1
+        // Never more matches than records on the smaller side (records sharing a clique of pairs can add up to more).
+        let m = min(matches, Double(min(left, right)))
+        let noMatch = max(floor, (1 - m / Double(max(left, 1))) * (1 - m / Double(max(right, 1))))
+        let scale = matchesByEM > 0 && m > 0 ? min(1, m / matchesByEM) : 1
         return (share(pairs, left: left, right: right, noMatch: noMatch, scale: scale), matches, noMatch, scale)
+    }
+
+    /// A pair's probability shared with no rival: the same weight for "no match" and the same prior as in `share`.
+    static func alone(_ probability: Double, noMatch: Double, scale: Double) -> Double {
+        let odds = scale * probability / max(1 - probability, 1e-12)
+        return odds / (noMatch + odds)
     }
 
     /// Greedy one-to-one assignment: best pairs first, each record used once.
@@ -505,7 +530,8 @@ public enum Matcher {
     /// Each field's agreement level and weight for one pair: why the pair scored as it did.
     public static func explain(left: Dataset, _ i: Int, right: Dataset, _ j: Int, model: FellegiSunterModel) -> [(field: String, level: Int, weight: Double)] {
         let levels = Pattern.decode(Pattern.encode(left: left, i, right: right, j), fields: left.fields.count)
-        return levels.enumerated().map { (f, l) in (left.fields[f].column, l, model.weight(field: f, level: l)) }
+        let namesAgree = model.namesAgree(levels)
+        return levels.enumerated().map { (f, l) in (left.fields[f].column, l, model.weight(field: f, level: l, namesAgree: namesAgree)) }
     }
 }
 
@@ -607,16 +633,7 @@ struct TermFrequencies {
         let sets = [l] + (r.map { [$0] } ?? [])
         nameFields = enabled ? l.columns.indices.filter { l.columns[$0].kind == .name } : []
         if nameFields.count >= 2 {
-            // The whole name: every name field's sorted words, hashed together with a separator.
-            func keys(_ d: Dataset) -> [UInt64] {
-                var out = [UInt64](repeating: Packed<UInt8>.seed, count: d.count)
-                for (n, f) in nameFields.enumerated() {
-                    let hashes = d.columns[f].keyBytes.hashes()
-                    for i in out.indices { out[i] = Packed<UInt8>.fnv(n == 0 ? out[i] : (out[i] ^ 0x7C) &* 0x100_0000_01b3, hashes[i]) }
-                }
-                return out
-            }
-            let perSet = sets.map(keys)
+            let perSet = sets.map { Matcher.wholeNameKeys($0, names: nameFields) }
             var counts: [UInt64: Int] = [:]
             for set in perSet { for k in set { counts[k, default: 0] += 1 } }
             let total = Double(sets.reduce(0) { $0 + $1.count })

@@ -13,8 +13,9 @@ public struct FellegiSunterModel: Sendable {
     /// nil. Names often tell the nationality (ZHANG, NGUYEN, SASAKI): two different people named ZHANG WEI share a
     /// nationality nine times in ten, while two random people do one time in seven, so counting the nationality as if it
     /// were independent of the names made namesakes several times likelier matches than they are. Counted among the
-    /// registry's own namesakes (`Matcher.uAmongNamesakes`), never below the random pairs' u; used for pairs whose names
-    /// agree (`namesAgree`).
+    /// namesakes within each side (`Matcher.uAmongNamesakes`; exclusive linkage only), between the random pairs' u and m;
+    /// used for pairs whose names agree (`namesAgree`). Only agreement: a namesake of another nationality keeps the
+    /// random pairs' disagreement weight (strong evidence against, as before).
     public var uNamesAgree: [Double?] = []
 
     /// log2 Bayes factor of a field at a level: how much that agreement moves the odds of a match.
@@ -56,7 +57,8 @@ public struct FellegiSunterModel: Sendable {
             }
             if f < uNamesAgree.count, let u = uNamesAgree[f] {
                 let top = m[f].count - 1
-                out += String(format: "%-21@ %5d   %9.6f  %9.6f  %+8.2f  (names agree)\n", "" as NSString, top, m[f][top], u, log2(m[f][top] / u))
+                out += String(format: "%-21@ %5d   %9.6f  %9.6f  %+8.2f  (names agree)\n", "" as NSString, top, m[f][top], u,
+                              weight(field: f, level: top, namesAgree: true))
             }
         }
         return out

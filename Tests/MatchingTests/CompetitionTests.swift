@@ -205,6 +205,23 @@ import Testing
         let odds = halved.pairs[0].probability / (1 - halved.pairs[0].probability)
         #expect(abs(odds - 0.5 / halved.noMatch) < 1e-3, "odds \(odds)")
         #expect(Matcher.shareCounted(pairs, left: 1000, right: 1000, matchesByEM: 0.5).scale == 1)
+        #expect(Matcher.shareCounted([], left: 1000, right: 1000, matchesByEM: 2).scale == 1, "no pairs: nothing to scale by")
+    }
+
+    /// Three records on each side all alike (nine pairs at 0.99): the shares add up to more than three matches, but
+    /// there cannot be more matches than records, so "no match" weighs what three of three gives (the floor), not more
+    /// than 1.
+    @Test func noMoreMatchesThanRecords() {
+        let clique = (0..<3).flatMap { i in (0..<3).map { MatchPair(left: i, right: $0, probability: 0.99) } }
+        let counted = Matcher.shareCounted(clique, left: 3, right: 3, matchesByEM: 3)
+        #expect(counted.noMatch == 0.1, "\(counted.noMatch)")
+    }
+
+    /// A pair below the threshold only because "no match" and the prior were counted is not contested: it has no rival.
+    @Test func aLonePairIsNotContested() {
+        #expect(abs(Matcher.alone(0.6, noMatch: 1, scale: 1) - 0.6) < 1e-12)
+        #expect(Matcher.alone(0.6, noMatch: 1, scale: 0.06) < 0.1)
+        #expect(abs(Matcher.alone(0.5, noMatch: 0.25, scale: 1) - 0.8) < 1e-12)
     }
 }
 
@@ -236,33 +253,60 @@ import Testing
         let (left, right) = data(tied: tied)
         var o = MatchOptions()
         o.uSamplePairs = 20_000
+        o.oneToOne = true
         let model = await Matcher.run(left: left, right: right, options: o).model
         let namesake = try #require(model.uNamesAgree[3])
         #expect(model.uNamesAgree[0] == nil && model.uNamesAgree[2] == nil)
         if tied {
             #expect(namesake > 0.9, "namesakes share a nationality: \(namesake), random pairs \(model.u[3][1])")
             #expect(model.weight(field: 3, level: 1, namesAgree: true) < 0.2)
+            #expect(model.weight(field: 3, level: 1, namesAgree: true) >= 0, "agreement never counts against a match")
         } else {
             #expect(namesake < 0.35, "names say nothing of the nationality: \(namesake), random pairs \(model.u[3][1])")
             #expect(model.weight(field: 3, level: 1, namesAgree: true) > 1.5)
         }
         #expect(model.weight(field: 3, level: 1, namesAgree: false) > 2)
         #expect(model.namesAgree([4, 3, -1, 1]) && !model.namesAgree([4, 2, 4, 1]) && !model.namesAgree([4, -1, 4, 1]))
+        // The explanation shown beside a pair gives the weight that scored it.
+        let i = try #require(left.ids.firstIndex(of: "L0")), j = try #require(right.ids.firstIndex(of: "R0"))
+        let nationality = try #require(Matcher.explain(left: left, i, right: right, j, model: model).first { $0.field == "nationality" })
+        #expect(abs(nationality.weight - model.weight(field: 3, level: 1, namesAgree: true)) < 1e-12)
+        // The reconciliation puts the list on the left and the registry on the right: the same is learnt.
+        let swapped = await Matcher.run(left: right, right: left, options: o).model
+        #expect(abs((swapped.uNamesAgree[3] ?? 0) - namesake) < 0.05, "\(String(describing: swapped.uNamesAgree[3])) against \(namesake)")
+        // In many-to-many linkage a side's records need not be different people: nothing is learnt.
+        o.oneToOne = false
+        #expect(await Matcher.run(left: left, right: right, options: o).model.uNamesAgree.allSatisfy { $0 == nil })
     }
 
-    /// Counted among the registry's own namesakes: eleven groups of three ZHANG WEIn, two Chinese and one Singaporean in
+    /// Counted among each side's own namesakes: eleven groups of three ZHANG WEIn, two Chinese and one Singaporean in
     /// each (33 pairs, 11 agreeing), and eighteen groups of two KIM MINn, both Korean (18 pairs, all agreeing).
-    @Test func namesakesAreCountedInTheRegistry() {
+    @Test func namesakesAreCountedWithinEachSide() {
+        let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                    FieldSpec(column: "nationality", kind: .category)]
+        let registry = Dataset(fields: spec), list = Dataset(fields: spec)
+        for g in 0..<11 { for (k, n) in ["CHN", "CHN", "SGP"].enumerated() { registry.append(id: "Z\(g)-\(k)", values: ["ZHANG", "WEI\(g)", n]) } }
+        #expect(Matcher.uAmongNamesakes([registry])[2] == nil, "33 pairs are too few")
+        for g in 0..<18 { for k in 0..<2 { list.append(id: "K\(g)-\(k)", values: ["KIM", "MIN\(g)", "KOR"]) } }
+        // A family name alone is no namesake: 150 people called KIM with given names of their own change nothing; nor do
+        // namesakes whose nationality or given name is missing.
+        for k in 0..<150 { list.append(id: "O\(k)", values: ["KIM", "OTHER\(k)", k % 2 == 0 ? "KOR" : "USA"]) }
+        for k in 0..<40 { list.append(id: "N\(k)", values: ["LEE", "NA", ""]) }
+        for k in 0..<40 { list.append(id: "G\(k)", values: ["PARK", "", "USA"]) }
+        let u = Matcher.uAmongNamesakes([registry, list])
+        #expect(abs((u[2] ?? 0) - 29.0 / 51) < 1e-9, "\(String(describing: u[2])) against \(29.0 / 51)")
+        #expect(u[0] == nil && u[1] == nil)
+    }
+
+    /// A name held by a hundred people (4,950 pairs, all of one nationality) counts as 2,000 pairs beside thirty
+    /// namesakes of thirty nationalities (435 pairs, none agreeing).
+    @Test func aVeryCommonNameCountsAsTwoThousandPairs() {
         let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
                     FieldSpec(column: "nationality", kind: .category)]
         let data = Dataset(fields: spec)
-        for g in 0..<11 { for (k, n) in ["CHN", "CHN", "SGP"].enumerated() { data.append(id: "Z\(g)-\(k)", values: ["ZHANG", "WEI\(g)", n]) } }
-        #expect(Matcher.uAmongNamesakes(data)[2] == nil, "33 pairs are too few")
-        for g in 0..<18 { for k in 0..<2 { data.append(id: "K\(g)-\(k)", values: ["KIM", "MIN\(g)", "KOR"]) } }
-        // A family name alone is no namesake: 150 people called KIM with given names of their own change nothing.
-        for k in 0..<150 { data.append(id: "O\(k)", values: ["KIM", "OTHER\(k)", k % 2 == 0 ? "KOR" : "USA"]) }
-        let u = Matcher.uAmongNamesakes(data)
-        #expect(abs((u[2] ?? 0) - 29.0 / 51) < 1e-9, "\(String(describing: u[2])) against \(29.0 / 51)")
-        #expect(u[0] == nil && u[1] == nil)
+        for k in 0..<100 { data.append(id: "C\(k)", values: ["NGUYEN", "VAN ANH", "VNM"]) }
+        for k in 0..<30 { data.append(id: "S\(k)", values: ["SMITH", "JOHN", "N\(k)"]) }
+        let u = Matcher.uAmongNamesakes([data])[2]
+        #expect(abs((u ?? 0) - 2_000.0 / 2_435) < 1e-9, "\(String(describing: u)) against \(2_000.0 / 2_435)")
     }
 }

@@ -283,7 +283,9 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         #expect(lines.first == ["left_id", "right_id", "probability", "state"])
         let rows = lines.dropFirst()
         #expect(rows.count > 100)
-        #expect(rows.allSatisfy { $0.count == 4 && Double($0[2])! >= 0.2 && ["matched", "review"].contains($0[3]) })
+        // From 0.2 up, or below it only as a row several people fit about equally (SCHMIDT ANNA, no date, a renewed
+        // passport: two registry namesakes at 0.18 each), which waits for a person.
+        #expect(rows.allSatisfy { $0.count == 4 && ["matched", "review"].contains($0[3]) && (Double($0[2])! >= 0.2 || $0[3] == "review") })
         #expect(Set(rows.map { $0[0] }).count == rows.count && Set(rows.map { $0[1] }).count == rows.count)
         #expect(rows.contains { $0[3] == "review" } && rows.contains { $0[3] == "matched" })
         #expect(rows.filter { $0[3] == "matched" }.allSatisfy { Double($0[2])! >= 0.9 })

@@ -264,9 +264,10 @@ enum ImportPages {
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         let form = try req.content.decode(DecisionForm.self)
-        _ = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: nil)
+        let row = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: nil)
         let rowsPath = ImportsURL.rows(.id(importID)).path
-        let back = form.back.flatMap { $0.hasPrefix(rowsPath) ? $0 : nil } ?? rowsPath
-        return Flash.redirect(req, to: back, "flash.import.\(form.decision)")
+        let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+        // Back at the row decided, with its decision shown, not at the top of the list.
+        return Flash.redirect(req, to: back + "#row-\(row.line)", "flash.import.\(form.decision)")
     }
 }

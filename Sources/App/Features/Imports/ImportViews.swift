@@ -238,6 +238,15 @@ enum ImportViews {
         "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1)</dd>" })</dl>"
     }
 
+    /// A match probability as a reviewer reads it: a percentage and what it means (the engine's probabilities are
+    /// calibrated, docs/matching.md), not a decimal to three places.
+    static func probability(_ p: Double?, _ lang: Language) -> String {
+        guard let p else { return "–" }
+        let percent = p >= 0.995 ? "> 99 %" : p < 0.005 ? "< 1 %" : "\(Int((p * 100).rounded())) %"
+        let words = p >= 0.9 ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= 0.2 ? "imp.chance.doubt" : "imp.chance.unlikely"
+        return "\(percent) · \(L10n.t(words, lang))"
+    }
+
     static func rows(_ req: Request, _ m: RowsModel) -> Response {
         let lang = req.language
         let id = m.imp.id!
@@ -285,7 +294,7 @@ enum ImportViews {
             """
             return """
             <article class="card review-item" id="row-\(r.line)">
-              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(r.probability.map { String(format: "%.3f", $0) } ?? "–")</span></h2>
+              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(probability(r.probability, lang))</span></h2>
               \(decision)
               <div class="grid two"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(pairs, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3>\(registry)</div></div>
               \(whyTable)

@@ -187,7 +187,8 @@ enum StaticAssets {
     .bar span.fill { display:inline-block; height:.6rem; background:var(--brand); border-radius:3px; }
     button.secondary, .button.secondary { background:#fff; color:var(--brand); border:1px solid var(--brand); }
     .grid.two { grid-template-columns:repeat(auto-fit, minmax(260px, 1fr)); }
-    nav.tabs { display:flex; gap:1rem; margin-bottom:1rem; }
+    nav.tabs { display:flex; flex-wrap:wrap; gap:.25rem 1rem; margin-bottom:1rem; }
+    nav.tabs a { white-space:nowrap; }
     nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
     table.why td { padding:.2rem .5rem; }
     .bar span.fill.neg { background:var(--bad); }
