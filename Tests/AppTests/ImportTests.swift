@@ -293,6 +293,28 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A person listed twice (a list pasted together from two sheets) is one person: both rows are matched to the
+    /// registry record, not left to compete for it at 0.5 each (and the copy turned down reported as unregistered).
+    @Test func aRowListedTwiceIsOnePerson() async throws {
+        try await withTestApp { app in
+            let registry = try await loadFixtureRegistry(app)
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let lines = try String(contentsOfFile: fixtureCSV("right"), encoding: .utf8).split(separator: "\n").map(String.init)
+            // R0 is listed again at the end, the same in every field (line 482 copies line 2).
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array((lines + [lines[1]]).joined(separator: "\n").utf8))
+            #expect(res.status == .created, "\(res.body.string.prefix(500))")
+            let id = try decode(ImportReply.self, res).id!
+            #expect(try await waitReconciled(app, token: token, id: id).rows == 481)
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).all()
+            let first = try #require(rows.first { $0.line == 2 }), copy = try #require(rows.first { $0.line == 482 })
+            let partner = try String(contentsOfFile: fixtureCSV("truth"), encoding: .utf8).split(separator: "\n").first { $0.hasSuffix(",R0") }
+                .map { String($0.split(separator: ",")[0]) }
+            #expect(first.foreignerID.flatMap { registry[$0] } == partner && copy.foreignerID == first.foreignerID)
+            #expect(first.effectiveState == .matched && copy.effectiveState == .matched, "\(first.effectiveState) \(copy.effectiveState)")
+            #expect(copy.probability == first.probability && (first.probability ?? 0) >= 0.9)
+        }
+    }
+
     @Test func agencyMembersSeeCountsOnlyAndOthersSeeNothing() async throws {
         try await withTestApp { app in
             _ = try await loadFixtureRegistry(app)

@@ -70,8 +70,23 @@ enum Reconciler {
     static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
         struct Row: Decodable { var id: UUID; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var passport_number: String?; var nationality: String?; var sex: String? }
         struct Reg: Decodable { var id: UUID; var full_name: String; var family_name: String; var given_names: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String }
-        let rows = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
+        let listed = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
         try Task.checkCancellation()
+        // A row listed twice, the same in every field compared (a list pasted together from two sheets), is one person:
+        // it is matched once and the copy takes its verdict. Matched apart, the two competed for the one registry
+        // record at 0.5 each, went to review, and the copy a reviewer turned down was reported as an unregistered
+        // foreigner although the person is registered.
+        func identity(_ r: Row) -> [String] {
+            [r.name, r.family_name ?? "", r.given_names ?? "", r.date_of_birth ?? "", r.passport_number ?? "", r.nationality ?? "", r.sex ?? ""]
+                .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        }
+        var firstOf: [[String]: UUID] = [:]
+        var copies: [(copy: UUID, of: UUID)] = []
+        var rows: [Row] = []
+        for r in listed {
+            let key = identity(r)
+            if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r) }
+        }
         await progress(15)
         let registry = try await sql.raw("SELECT id, full_name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
         try Task.checkCancellation()
@@ -98,13 +113,15 @@ enum Reconciler {
         let result = await Matcher.run(left: left, right: right, options: options)
         try Task.checkCancellation()
         await progress(80)
-        return result.pairs.map { pair in
+        let verdicts = result.pairs.map { pair in
             let parts = Matcher.explain(left: left, pair.left, right: right, pair.right, model: result.model)
             return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
                            explanation: parts.enumerated().map { (f, c) in
                                Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == fields[f].kind.levels - 1) },
                            state: state(bands.state(pair, left: left, right: right)))
         }
+        let byRow = Dictionary(verdicts.map { ($0.rowID, $0) }, uniquingKeysWith: { a, _ in a })
+        return verdicts + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; return c } }
     }
 
     /// "PT. ABC Indonesia", "ABC INDONESIA, PT" and "Pt Abc Indonesia Tbk" have one key: folded words
