@@ -20,7 +20,7 @@ extension L10n {
         "imp.help.date_of_birth": ("TTTT-BB-HH atau HH/BB/TTTT, mis. 1985-03-14.", "YYYY-MM-DD or DD/MM/YYYY, e.g. 1985-03-14."),
         "imp.help.passport_number": ("5–20 huruf atau angka.", "5–20 letters or digits."),
         "imp.help.nationality": ("Kode negara tiga huruf, mis. CHN, KOR, JPN.", "Three-letter country code, e.g. CHN, KOR, JPN."),
-        "imp.help.sex": ("L atau P (M/F juga diterima).", "L or P (M/F accepted)."),
+        "imp.help.sex": ("L atau P (M/F juga diterima); X bila tidak disebutkan.", "L or P (M/F accepted); X when not stated."),
         "imp.help.employer": ("Nama perusahaan tempat bekerja.", "The company worked for."),
         "imp.help.address": ("Alamat tinggal atau kantor.", "Address of residence or office."),
         "imp.help.npwp": ("15 atau 16 angka; titik dan tanda hubung boleh.", "15 or 16 digits; dots and dashes allowed."),

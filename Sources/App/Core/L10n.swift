@@ -209,6 +209,7 @@ public enum L10n {
         "imp.decided.rejected": ("Ditolak petugas", "Rejected by an officer"),
         "imp.noCandidate": ("Tidak ada kandidat", "No candidate"),
         "imp.level.-1": ("kosong", "missing"),
+        "imp.level.setAside": ("disisihkan (tidak terbaca), tidak dibandingkan", "set aside (unreadable), not compared"),
         "imp.level.0": ("berbeda", "different"),
         "imp.level.1": ("mirip", "similar"),
         "imp.level.exact": ("sama", "same"),

@@ -279,7 +279,10 @@ enum ImportViews {
             let why: HTML = (item.explanation ?? []).html { c in
                 let width = Int(min(100, abs(c.weight) * 5))
                 let weight = (c.weight >= 0 ? "+" : "−") + String(format: "%.2f", abs(c.weight))
-                return "<tr><td>\(label(c.field, lang))</td><td>\(L10n.t(c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang))</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
+                // A field the agency gave but that could not be read was set aside: not compared, and not "missing".
+                let setAside = c.level < 0 && a.setAside?[c.field] != nil
+                let level = L10n.t(setAside ? "imp.level.setAside" : c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang)
+                return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
             }
             let decision: HTML = r.decision.map { "<p class=\"notice\">\(L10n.t("imp.decided.\($0)", lang))</p>" } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
@@ -287,7 +290,9 @@ enum ImportViews {
                 \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)"><button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
                 """
             }
-            var buttons: HTML = r.decision == nil ? "\(r.foreignerID != nil || r.sponsorID != nil ? button("accepted", "imp.accept") : "")\(button("rejected", "imp.reject"))" : button("undo", "imp.undo")
+            // With no candidate there is nothing to accept or turn down (an officer links such a row by hand through the API).
+            let candidate = r.foreignerID != nil || r.sponsorID != nil
+            var buttons: HTML = r.decision == nil ? (candidate ? "\(button("accepted", "imp.accept"))\(button("rejected", "imp.reject"))" : "") : button("undo", "imp.undo")
             if m.imp.statusValue != .reconciled { buttons = "" }
             let whyTable: HTML = why.raw.isEmpty ? "" : """
             <details open><summary>\(L10n.t("imp.why", lang))</summary><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)</tbody></table></details>
