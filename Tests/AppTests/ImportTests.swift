@@ -340,6 +340,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let officer = try await apiToken(app, "officer@demo.sinergi.id")
             let full = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation", headers: bearer(officer))
             #expect(full.status == .ok && full.body.string.contains("WANG"))
+            // The officer's pages name the agency that sent the list, not only its file name.
+            let agencyName = try #require(try await AgencyImport.find(id, on: app.db)?.$agency.get(on: app.db)?.name)
+            let pages = Browser(app)
+            try await pages.login("officer@demo.sinergi.id")
+            #expect(try await pages.get("/imports").body.string.contains(agencyName))
+            #expect(try await pages.get("/imports/\(id)").body.string.contains("<dd id=\"import-source\">\(agencyName)</dd>"))
             let jaksel = try await apiToken(app, "officer.jaksel@demo.sinergi.id")
             for path in ["/api/v1/imports/\(id)", "/api/v1/imports/\(id)/reconciliation"] {
                 #expect(try await app.testing().sendRequest(.GET, path, headers: bearer(jaksel)).status == .notFound)

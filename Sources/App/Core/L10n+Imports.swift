@@ -48,6 +48,8 @@ extension L10n {
         "imp.encoding": ("Pengodean", "Encoding"),
         "imp.separator": ("Pemisah", "Separator"),
         "imp.previewNote": ("10 baris pertama, setelah diperiksa.", "The first 10 rows, after checking."),
+        "imp.source": ("Sumber", "Source"),
+        "imp.source.office": ("Kantor imigrasi (unggahan sendiri)", "The immigration office (its own upload)"),
         "flash.import.created": ("Daftar diimpor; pencocokan dengan data imigrasi berjalan.", "The list is imported; matching with the registry is running."),
         "flash.import.cancelled": ("Impor dibatalkan.", "The import is cancelled."),
         "flash.import.rerun": ("Pencocokan dijalankan ulang.", "The matching runs again."),

@@ -33,7 +33,14 @@ enum ImportPages {
     static func list(_ req: Request) async throws -> Response {
         let paging = try Paging(req)
         let (items, total) = try await ImportsController.visibleImports(req, paging)
-        return ImportViews.list(req, items, total: total, paging: paging)
+        return ImportViews.list(req, items, total: total, paging: paging, sources: try await sources(items.map(\.0), req))
+    }
+
+    /// Who sent each list: its agency's name (an office's own upload has none).
+    static func sources(_ imports: [AgencyImport], _ req: Request) async throws -> [UUID: String] {
+        let ids = Array(Set(imports.compactMap { $0.$agency.id }))
+        if ids.isEmpty { return [:] }
+        return Dictionary(try await Agency.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func agencyOptions(_ req: Request) async throws -> [Agency]? {
@@ -217,7 +224,7 @@ enum ImportPages {
     static func show(_ req: Request) async throws -> Response {
         let imp = try await ImportsController.visibleImport(req)
         let d = try await ImportsController.dto(imp, db: req.db)
-        return ImportViews.show(req, imp, d, agencyMember: ScopePolicy.seesCountsOnly(try req.requirePrincipal()))
+        return ImportViews.show(req, imp, d, agencyMember: ScopePolicy.seesCountsOnly(try req.requirePrincipal()), sources: try await sources([imp], req))
     }
 
     static func progress(_ req: Request) async throws -> Response {

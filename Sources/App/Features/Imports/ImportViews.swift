@@ -14,17 +14,22 @@ enum ImportViews {
         L10n.t(companies && key == "name" ? "imp.help.companyName" : "imp.help.\(key)", lang)
     }
 
-    static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)], total: Int, paging: Paging) -> Response {
+    /// Who sent a list: its agency, or the office itself.
+    static func source(_ imp: AgencyImport, _ sources: [UUID: String], _ lang: Language) -> String {
+        imp.$agency.id.flatMap { sources[$0] } ?? L10n.t("imp.source.office", lang)
+    }
+
+    static func list(_ req: Request, _ items: [(AgencyImport, ImportsController.ImportDTO)], total: Int, paging: Paging, sources: [UUID: String]) -> Response {
         let lang = req.language
         let rows: HTML = items.html { imp, d in
             """
-            <tr><td><a href="\(ImportsURL.show(.id(imp.id!)).path)">\(imp.fileName)</a></td><td>\(L10n.t("imp.kind.\(imp.kind)", lang))</td>
+            <tr><td><a href="\(ImportsURL.show(.id(imp.id!)).path)">\(imp.fileName)</a></td><td>\(source(imp, sources, lang))</td><td>\(L10n.t("imp.kind.\(imp.kind)", lang))</td>
             <td>\(Views.time(imp.createdAt, req))</td><td>\(imp.rowCount)</td><td>\(L10n.t("imp.status.\(imp.status)", lang))</td>
             <td>\(d.matched.map(String.init) ?? "–")</td><td>\(d.review.map(String.init) ?? "–")</td><td>\(d.unmatched.map(String.init) ?? "–")</td></tr>
             """
         }
         let table: HTML = items.isEmpty ? Views.emptyList(req, "imp.none", page: paging.page, per: paging.per, total: total) : """
-        <table class="responsive" id="import-list"><thead><tr><th>\(L10n.t("imp.file", lang))</th><th>\(L10n.t("imp.kind", lang))</th><th>\(L10n.t("imp.created", lang))</th>
+        <table class="responsive" id="import-list"><thead><tr><th>\(L10n.t("imp.file", lang))</th><th>\(L10n.t("imp.source", lang))</th><th>\(L10n.t("imp.kind", lang))</th><th>\(L10n.t("imp.created", lang))</th>
         <th>\(L10n.t("imp.rows", lang))</th><th>\(L10n.t("imp.status", lang))</th><th>\(L10n.t("imp.matched", lang))</th><th>\(L10n.t("imp.review", lang))</th><th>\(L10n.t("imp.unmatchedLabel", lang))</th></tr></thead>
         <tbody>\(rows)</tbody></table>
         \(Views.pagination(req, page: paging.page, per: paging.per, total: total))
@@ -182,7 +187,7 @@ enum ImportViews {
         """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
     }
 
-    static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool) -> Response {
+    static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool, sources: [UUID: String]) -> Response {
         let lang = req.language
         let id = imp.id!
         let duplicate: HTML = req.queryValue("duplicate") == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
@@ -212,7 +217,7 @@ enum ImportViews {
         return Views.page(req, title: imp.fileName, body: """
         <h1>\(imp.fileName)</h1>
         \(duplicate)
-        <dl class="facts"><dt>\(L10n.t("imp.kind", lang))</dt><dd>\(L10n.t("imp.kind.\(imp.kind)", lang))</dd>
+        <dl class="facts"><dt>\(L10n.t("imp.source", lang))</dt><dd id="import-source">\(source(imp, sources, lang))</dd><dt>\(L10n.t("imp.kind", lang))</dt><dd>\(L10n.t("imp.kind.\(imp.kind)", lang))</dd>
         <dt>\(L10n.t("imp.rows", lang))</dt><dd id="import-rows">\(imp.rowCount)</dd>
         \(setAside)
         <dt>\(L10n.t("imp.status", lang))</dt><dd id="import-status" data-status="\(imp.status)">\(L10n.t("imp.status.\(imp.status)", lang))</dd>
