@@ -213,6 +213,12 @@ import VaporTesting
             let taken = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", body.replacingOccurrences(of: " 2c21renew01 ", with: other.number))
             #expect(taken.status == .conflict && taken.body.string.contains("already recorded for another person"))
 
+            // A change of status cannot begin before the permit it takes over (a slip of the date): refused, nothing written.
+            let early = #"{"number": "2D11KONV09", "type": "ITAP", "startOn": "2026-11-15", "endOn": "2031-11-14", "replaces": "2c21renew01", "reason": "Alih status ke ITAP"}"#
+            let tooEarly = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", early)
+            #expect(tooEarly.status == .unprocessableEntity && tooEarly.body.string.contains("\"field\":\"startOn\"") && tooEarly.body.string.contains("2026-12-01"),
+                    "\(tooEarly.body.string)")
+            #expect(try await StayPermit.query(on: app.db).filter(\.$number == "2D11KONV09").count() == 0)
             // A change of status replaces the permit it names: that one is marked replaced and no longer counts.
             let itap = #"{"number": "2D11KONV01", "type": "ITAP", "startOn": "2026-12-01", "endOn": "2031-11-30", "replaces": "2c21renew01", "reason": "Alih status ke ITAP"}"#
             #expect(try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", itap).status == .created)

@@ -52,6 +52,8 @@ extension L10n {
         "mrz.field.whole line (composite)": ("seluruh baris (gabungan)", "whole line (composite)"),
         "mrz.field.": ("data", "data"),
         "v.email": ("{field} bukan alamat email yang benar.", "{field} is not an e-mail address."),
+        "v.permitReplacesEarlier": ("{field} tidak boleh sebelum {2}, hari pertama izin {1} yang digantikan. Bila tanggal izin {1} tercatat salah, batalkan dulu izin itu.",
+                                    "{field} cannot be before {2}, the first day of permit {1} that it takes over. If permit {1}'s dates were recorded wrongly, cancel it first."),
         "v.permitReplaces": ("{field}: {1} bukan izin aktif orang ini; pilih dari daftar.", "{field}: {1} is not an active permit of this person; choose one from the list."),
         "v.nationality": ("{field}: tulis kode negara tiga huruf, seperti AUS atau CHN.", "{field}: give the country's three-letter code, such as AUS or CHN."),
         "v.latLonPair": ("Lintang dan bujur harus berupa angka dan diisi bersama.", "latitude and longitude must be numbers, given together."),

@@ -504,6 +504,11 @@ enum RegistryEdits {
             return old
         }
         let (why, permit, replaced) = try checks.finish(reasonChecked, permitChecked, replacesChecked)
+        // A permit that takes over another begins on or after that one's first day: earlier is a slip of the date (or the
+        // other permit's start was recorded wrongly, and that one is cancelled first).
+        if let replaced, permit.start < replaced.startOn {
+            throw ValidationFailure("v.permitReplacesEarlier", field: "startOn", replaced.number, replaced.startOn)
+        }
         if let s = permit.sponsor { _ = try await ScopePolicy.sponsor(s, req) }
         try await permitFree(permit.number, for: id, req.db)
         let now = req.application.clock.now()
