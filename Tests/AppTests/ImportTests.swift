@@ -150,6 +150,11 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(rows[0].setAside == nil && rows[3].setAside == nil)
             // The rows are reconciled on their other fields.
             #expect(try await waitReconciled(app, token: token, id: body.id!).status == "reconciled")
+            // The summary says which rows had fields set aside, so that the source can be corrected.
+            let pages = Browser(app)
+            try await pages.login("officer@demo.sinergi.id")
+            let summary = try await pages.get("/imports/\(body.id!)").body.string
+            #expect(summary.contains("id=\"import-set-aside\">2 (baris 3, 4)</dd>"), "\(summary)")
 
             // A row without a name is refused even so; an unknown value of the parameter is named.
             let nameless = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,kewarganegaraan\n,CHN\nLee Min,XKR\n".utf8), extraQuery: "&badFields=setAside")
@@ -522,6 +527,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(preview.status == .unprocessableEntity)
             #expect(preview.body.string.contains("invalid-rows") && preview.body.string.contains("Nama wajib diisi"))
             #expect(!preview.body.string.contains("confirm-import") && !preview.body.string.contains("confirm-set-aside"))
+            // With a blocking row, rows whose fields would be set aside are said not to block.
+            let both = try await upload(b, kind: "foreign-workers", fileName: "tka4.csv", csv: "name,date_of_birth\n,1990-01-01\nE F,1990-13-01\n")
+            let bothPage = try await b.get(both.headers.first(name: .location) ?? "").body.string
+            #expect(bothPage.contains("invalid-rows") && bothPage.contains("set-aside-rows") && bothPage.contains("tidak menghalangi impor"))
             // An impossible date only: the preview names the row and offers to import with the date set aside, or to fix the file.
             let dated = try await upload(b, kind: "foreign-workers", fileName: "tka2.csv", csv: "name,date_of_birth\nA B,1990-13-01\nC D,1990-01-01\n")
             let choice = try await b.get(dated.headers.first(name: .location) ?? "")

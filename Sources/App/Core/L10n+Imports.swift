@@ -41,6 +41,8 @@ extension L10n {
         "imp.setAsideTitle": ("Baris dengan isian yang tidak terbaca", "Rows with unreadable fields"),
         "imp.setAsideSome": ("{1} baris berisi isian yang tidak terbaca (mis. tanggal yang tidak ada). Anda dapat mengimpornya dengan isian itu disisihkan — disimpan apa adanya dan ditandai; baris dicocokkan dengan isian lainnya — atau memperbaiki berkas dulu.", "{1} rows have fields that cannot be read (e.g. a date that does not exist). You can import them with those fields set aside — kept as they are and flagged; the row is matched on its other fields — or fix the file first."),
         "imp.confirmSetAside": ("Impor {1} baris, sisihkan isian yang tidak terbaca", "Import {1} rows, setting unreadable fields aside"),
+        "imp.setAsideLater": ("Baris-baris ini tidak menghalangi impor: setelah baris di atas diperbaiki, berkas dapat diimpor dengan isian yang tidak terbaca disisihkan (atau diperbaiki juga).",
+                              "These rows do not block the import: once the rows above are corrected, the file can be imported with the unreadable fields set aside (or corrected too)."),
         "imp.fixFirst": ("Perbaiki berkas dulu", "Fix the file first"),
         "imp.fatalSome": ("{1} baris tidak dapat diimpor; nomor baris dan alasannya ada di tabel di bawah. Perbaiki berkas lalu unggah ulang; belum ada yang disimpan.", "{1} rows cannot be imported; the table below gives each row's number and what is wrong. Fix the file and upload it again; nothing has been stored."),
         "imp.setAsideRows": ("Baris dengan isian disisihkan", "Rows with fields set aside"),

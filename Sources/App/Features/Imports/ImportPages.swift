@@ -224,7 +224,10 @@ enum ImportPages {
     static func show(_ req: Request) async throws -> Response {
         let imp = try await ImportsController.visibleImport(req)
         let d = try await ImportsController.dto(imp, db: req.db)
-        return ImportViews.show(req, imp, d, agencyMember: ScopePolicy.seesCountsOnly(try req.requirePrincipal()), sources: try await sources([imp], req))
+        let setAside = imp.setAsideRows == 0 ? [] : try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!)
+            .filter(\.$setAside != nil).sort(\.$line).field(\.$line).range(..<51).all().map(\.line)
+        return ImportViews.show(req, imp, d, agencyMember: ScopePolicy.seesCountsOnly(try req.requirePrincipal()), sources: try await sources([imp], req),
+                                setAsideLines: setAside)
     }
 
     static func progress(_ req: Request) async throws -> Response {

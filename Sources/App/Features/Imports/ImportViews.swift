@@ -155,7 +155,8 @@ enum ImportViews {
         }
         let action: HTML
         if parsed.invalidCount > 0 {
-            let aside: HTML = parsed.setAsideCount > 0 ? "<h3>\(L10n.t("imp.setAsideTitle", lang))</h3>\(lines(parsed.setAside, id: "set-aside-rows"))" : ""
+            let aside: HTML = parsed.setAsideCount > 0
+                ? "<h3>\(L10n.t("imp.setAsideTitle", lang))</h3><p class=\"muted\" id=\"set-aside-later\">\(L10n.t("imp.setAsideLater", lang))</p>\(lines(parsed.setAside, id: "set-aside-rows"))" : ""
             action = """
             <p class="alert" role="alert" id="import-invalid">\(L10n.format("imp.fatalSome", lang, [String(parsed.invalidCount)]))</p>
             \(lines(parsed.invalid, id: "invalid-rows"))
@@ -187,7 +188,8 @@ enum ImportViews {
         """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
     }
 
-    static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool, sources: [UUID: String]) -> Response {
+    static func show(_ req: Request, _ imp: AgencyImport, _ d: ImportsController.ImportDTO, agencyMember: Bool, sources: [UUID: String],
+                     setAsideLines: [Int]) -> Response {
         let lang = req.language
         let id = imp.id!
         let duplicate: HTML = req.queryValue("duplicate") == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
@@ -213,7 +215,10 @@ enum ImportViews {
         case .cancelled:
             break
         }
-        let setAside: HTML = imp.setAsideRows > 0 ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(imp.setAsideRows)</dd>" : ""
+        // Which rows, so that the agency can correct its own source data (line numbers of its file, no personal data).
+        let asideLines = setAsideLines.prefix(50).map(String.init).joined(separator: ", ") + (setAsideLines.count > 50 ? ", …" : "")
+        let setAside: HTML = imp.setAsideRows > 0
+            ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(imp.setAsideRows)\(setAsideLines.isEmpty ? "" : " (\(L10n.t("imp.line", lang).lowercased()) \(asideLines))")</dd>" : ""
         return Views.page(req, title: imp.fileName, body: """
         <h1>\(imp.fileName)</h1>
         \(duplicate)
