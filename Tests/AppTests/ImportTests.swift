@@ -155,6 +155,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             try await pages.login("officer@demo.sinergi.id")
             let summary = try await pages.get("/imports/\(body.id!)").body.string
             #expect(summary.contains("id=\"import-set-aside\">2 (baris 3, 4)</dd>"), "\(summary)")
+            // Back from waiting on the matching, the page says it is done.
+            #expect(!summary.contains("import-finished"))
+            #expect(try await pages.get("/imports/\(body.id!)?finished=1").body.string.contains("Pencocokan selesai"))
 
             // A row without a name is refused even so; an unknown value of the parameter is named.
             let nameless = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,kewarganegaraan\n,CHN\nLee Min,XKR\n".utf8), extraQuery: "&badFields=setAside")

@@ -50,6 +50,8 @@ extension L10n {
         "imp.encoding": ("Pengodean", "Encoding"),
         "imp.separator": ("Pemisah", "Separator"),
         "imp.previewNote": ("10 baris pertama, setelah diperiksa.", "The first 10 rows, after checking."),
+        "imp.finished": ("Pencocokan selesai; hasilnya di bawah.", "The matching is done; its results are below."),
+        "imp.finishedNot": ("Pencocokan berhenti; lihat statusnya di bawah.", "The matching stopped; see its status below."),
         "imp.source": ("Sumber", "Source"),
         "imp.source.office": ("Kantor imigrasi (unggahan sendiri)", "The immigration office (its own upload)"),
         "flash.import.created": ("Daftar diimpor; pencocokan dengan data imigrasi berjalan.", "The list is imported; matching with the registry is running."),

@@ -193,6 +193,9 @@ enum ImportViews {
         let lang = req.language
         let id = imp.id!
         let duplicate: HTML = req.queryValue("duplicate") == "1" ? "<p class=\"notice\" id=\"import-duplicate\">\(L10n.t("imp.duplicate", lang))</p>" : ""
+        // Back from waiting on the matching (`imports.js`): said, with its outcome below.
+        let finished: HTML = req.queryValue("finished") == "1" && imp.statusValue != .reconciling
+            ? "<p class=\"notice\" role=\"status\" id=\"import-finished\">\(L10n.t(imp.statusValue == .reconciled ? "imp.finished" : "imp.finishedNot", lang))</p>" : ""
         var counts: HTML = ""
         if let m = d.matched, let r = d.review, let u = d.unmatched {
             func cell(_ key: String, _ n: Int, _ state: MatchState) -> HTML {
@@ -221,7 +224,7 @@ enum ImportViews {
             ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(imp.setAsideRows)\(setAsideLines.isEmpty ? "" : " (\(L10n.t("imp.line", lang).lowercased()) \(asideLines))")</dd>" : ""
         return Views.page(req, title: imp.fileName, body: """
         <h1>\(imp.fileName)</h1>
-        \(duplicate)
+        \(duplicate)\(finished)
         <dl class="facts"><dt>\(L10n.t("imp.source", lang))</dt><dd id="import-source">\(source(imp, sources, lang))</dd><dt>\(L10n.t("imp.kind", lang))</dt><dd>\(L10n.t("imp.kind.\(imp.kind)", lang))</dd>
         <dt>\(L10n.t("imp.rows", lang))</dt><dd id="import-rows">\(imp.rowCount)</dd>
         \(setAside)

@@ -81,7 +81,8 @@ enum StaticAssets {
             .then(function (r) { return r.json(); })
             .then(function (s) {
               progress.value = s.progress; label.textContent = s.progress + '%';
-              if (s.status !== 'reconciling') { window.location.reload(); } else { setTimeout(poll, 1000); }
+              // Done: the page again, saying so (the confirmation of the start was shown before the wait).
+              if (s.status !== 'reconciling') { window.location.replace(window.location.pathname + '?finished=1'); } else { setTimeout(poll, 1000); }
             })
             .catch(function () { setTimeout(poll, 3000); });
         };
