@@ -502,7 +502,11 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(matched.body.string.contains("BIN WANG") && matched.body.string.contains("data-decision=\"rejected\""))
             let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched"])
             #expect(decided.status == .seeOther)
+            // Back at the row decided, which says who decided.
+            #expect(decided.headers.first(name: .location) == page + "/rows?state=matched#row-\(row.line)")
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
+            let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
+            #expect(try await b.get(page + "/rows?state=unmatched").body.string.contains("Ditolak petugas · \(officer.displayName) · "))
             // Without the CSRF token: refused, unchanged.
             #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "undo"], csrf: false).status == .forbidden)
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")

@@ -264,9 +264,12 @@ enum ImportPages {
             try await req.audited { _ in ((), [AuditEntry(action: "import.review", objectType: "agency_import", objectID: imp.id!.uuidString, purpose: "verification",
                                                          detail: "state=\(state.rawValue) page=\(paging.page) foreigners=\(visible.count)")]) }
         }
+        let deciderIDs = Array(Set(rows.compactMap(\.decidedBy)))
+        let deciders = deciderIDs.isEmpty ? [] : try await User.query(on: req.db).filter(\.$id ~~ deciderIDs).all()
         return ImportViews.rows(req, .init(imp: imp, state: state, rows: rows, paging: paging, total: total,
                                            foreigners: Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) }),
-                                           sponsors: Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) })))
+                                           sponsors: Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) }),
+                                           deciders: Dictionary(uniqueKeysWithValues: deciders.map { ($0.id!, $0.displayName) })))
     }
 
     struct DecisionForm: Content { var decision: String; var back: String? }

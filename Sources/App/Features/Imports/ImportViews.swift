@@ -245,6 +245,8 @@ enum ImportViews {
         var total: Int
         var foreigners: [UUID: Foreigner]
         var sponsors: [UUID: Sponsor]
+        /// Who decided each decided row (display names).
+        var deciders: [UUID: String] = [:]
     }
 
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
@@ -297,7 +299,11 @@ enum ImportViews {
                 let level = L10n.t(setAside ? "imp.level.setAside" : c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang)
                 return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
             }
-            let decision: HTML = r.decision.map { "<p class=\"notice\">\(L10n.t("imp.decided.\($0)", lang))</p>" } ?? ""
+            // The decision, by whom and when (in the office's time), so that a colleague sees it was a person's.
+            let decision: HTML = r.decision.map { d in
+                let who = [r.decidedBy.flatMap { m.deciders[$0] }, r.decidedAt.map { Views.time($0, req) }].compactMap { $0 }
+                return "<p class=\"notice\">\(L10n.t("imp.decided.\(d)", lang))\(who.isEmpty ? "" : " · " + who.joined(separator: " · "))</p>"
+            } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
                 """
                 \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)"><button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
