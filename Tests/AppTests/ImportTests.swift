@@ -505,6 +505,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Back at the row decided, which says who decided.
             #expect(decided.headers.first(name: .location) == page + "/rows?state=matched#row-\(row.line)")
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
+            // The tabs count their rows: the one turned down is now among the unmatched.
+            let counts = try await Reconciler.counts(id, db: app.db)
+            let tabs = try await b.get(page + "/rows?state=review").body.string
+            #expect(tabs.contains("<span class=\"count\">(\(counts.unmatched))</span>") && tabs.contains("<span class=\"count\">(\(counts.matched))</span>"))
             let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
             #expect(try await b.get(page + "/rows?state=unmatched").body.string.contains("Ditolak petugas · \(officer.displayName) · "))
             // Without the CSRF token: refused, unchanged.
@@ -534,6 +538,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(preview.status == .unprocessableEntity)
             #expect(preview.body.string.contains("invalid-rows") && preview.body.string.contains("Nama wajib diisi"))
             #expect(!preview.body.string.contains("confirm-import") && !preview.body.string.contains("confirm-set-aside"))
+            // The same person twice is said (and not refused): row 3 is row 2 again, spelt in another case.
+            let twice = try await upload(b, kind: "foreign-workers", fileName: "tka5.csv", csv: "name,date_of_birth\nA B,1990-01-01\nC D,1991-02-02\na b,1990-01-01\n")
+            let twicePage = try await b.get(twice.headers.first(name: .location) ?? "")
+            #expect(twicePage.status == .ok && twicePage.body.string.contains("id=\"import-duplicate-rows\"") && twicePage.body.string.contains("baris 4 sama dengan baris 2"),
+                    "\(twicePage.body.string)")
+            #expect(twicePage.body.string.contains("id=\"confirm-import\""))
             // With a blocking row, rows whose fields would be set aside are said not to block.
             let both = try await upload(b, kind: "foreign-workers", fileName: "tka4.csv", csv: "name,date_of_birth\n,1990-01-01\nE F,1990-13-01\n")
             let bothPage = try await b.get(both.headers.first(name: .location) ?? "").body.string

@@ -269,7 +269,13 @@ enum ImportPages {
         return ImportViews.rows(req, .init(imp: imp, state: state, rows: rows, paging: paging, total: total,
                                            foreigners: Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) }),
                                            sponsors: Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) }),
-                                           deciders: Dictionary(uniqueKeysWithValues: deciders.map { ($0.id!, $0.displayName) })))
+                                           deciders: Dictionary(uniqueKeysWithValues: deciders.map { ($0.id!, $0.displayName) }),
+                                           counts: try await tabCounts(imp, req)))
+    }
+
+    static func tabCounts(_ imp: AgencyImport, _ req: Request) async throws -> [MatchState: Int] {
+        let c = try await Reconciler.counts(imp.id!, db: req.db)
+        return [.matched: c.matched, .review: c.review, .unmatched: c.unmatched]
     }
 
     struct DecisionForm: Content { var decision: String; var back: String? }

@@ -161,6 +161,8 @@ enum ImportParser {
         return .windows1252
     }
 
+    struct Duplicate: Sendable, Equatable { var line: Int; var of: Int }
+
     struct Parsed: Sendable {
         var header: [String]
         var mapping: [String: Int]
@@ -170,6 +172,10 @@ enum ImportParser {
         /// Rows imported with one or more fields set aside (only when parsed with `setAside`), each with its first bad field.
         var setAside: [InvalidRow] = []
         var setAsideCount = 0
+        /// Rows the same in every field a person is matched on as an earlier row (the first few: line, earlier line), and
+        /// how many in all: reconciled as one person with that row (`Reconciler.persons`).
+        var duplicates: [Duplicate] = []
+        var duplicateCount = 0
         var encoding: CSVReader.TextEncoding
         var delimiter: Character
         var rowCount: Int
@@ -214,6 +220,9 @@ enum ImportParser {
         }
         var asideRows: [InvalidRow] = []
         var asideCount = 0
+        var firstLine: [[String]: Int] = [:]
+        var duplicates: [Duplicate] = []
+        var duplicateCount = 0
         while true {
             let row: [String]
             do {
@@ -237,6 +246,16 @@ enum ImportParser {
                     asideCount += 1
                     if asideRows.count < listedInvalidRows { asideRows.append(InvalidRow(line: line, failure: first)) }
                 }
+                if !kind.isCompanies {
+                    let key = [r.name, r.familyName ?? "", r.givenNames ?? "", r.dateOfBirth ?? "", r.passportNumber ?? "", r.nationality ?? "", r.sex ?? ""]
+                        .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+                    if let first = firstLine[key] {
+                        duplicateCount += 1
+                        if duplicates.count < listedInvalidRows { duplicates.append(Duplicate(line: line, of: first)) }
+                    } else {
+                        firstLine[key] = line
+                    }
+                }
                 if previewRows.map({ records.count < $0 }) ?? true { records.append(r) }
             case .failure(let f): rejectFailure(line, f)
             }
@@ -245,7 +264,7 @@ enum ImportParser {
             throw ImportRejected(failure: ValidationFailure("v.import.noRows"), invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
-                      setAside: asideRows, setAsideCount: asideCount,
+                      setAside: asideRows, setAsideCount: asideCount, duplicates: duplicates, duplicateCount: duplicateCount,
                       encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",", rowCount: rows)
     }
 

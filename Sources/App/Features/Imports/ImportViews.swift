@@ -175,6 +175,11 @@ enum ImportViews {
             action = "<p class=\"notice\" id=\"import-valid\">\(L10n.t("imp.invalidNone", lang))</p>\(confirmForm(setAside: false))"
         }
         let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
+        // The same person listed twice: said, not refused (reconciled as one person with the first row).
+        let twice = parsed.duplicates.prefix(10).map { L10n.format("imp.duplicateRow", lang, [String($0.line), String($0.of)]) }.joined(separator: "; ")
+        let duplicates: HTML = parsed.duplicateCount == 0 ? "" : """
+        <p class="notice" id="import-duplicate-rows">\(L10n.format("imp.duplicateRows", lang, [String(parsed.duplicateCount)])) \(twice)\(parsed.duplicateCount > 10 ? "; …" : "").</p>
+        """
         return Views.page(req, title: L10n.t("imp.preview", lang), body: """
         <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
         <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): “\(String(parsed.delimiter))”</p>
@@ -184,7 +189,7 @@ enum ImportViews {
         <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
         <section class="card"><h2>\(L10n.t("imp.preview", lang))</h2><p class="muted">\(L10n.t("imp.previewNote", lang))</p>
         <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang, companies: m.kind.isCompanies))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
-        <section class="card">\(action)</section>
+        <section class="card">\(duplicates)\(action)</section>
         """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
     }
 
@@ -247,6 +252,8 @@ enum ImportViews {
         var sponsors: [UUID: Sponsor]
         /// Who decided each decided row (display names).
         var deciders: [UUID: String] = [:]
+        /// Rows per state, for the tabs.
+        var counts: [MatchState: Int] = [:]
     }
 
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
@@ -328,7 +335,8 @@ enum ImportViews {
         }
         let tabs: HTML = [MatchState.review, .matched, .unmatched].html { s in
             let key = s == .review ? "imp.review" : s == .matched ? "imp.matched" : "imp.unmatchedLabel"
-            return "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": s.rawValue]))\"\(s == m.state ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(key, lang))</a>"
+            let count: HTML = m.counts[s].map { " <span class=\"count\">(\($0))</span>" as HTML } ?? ""
+            return "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": s.rawValue]))\"\(s == m.state ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(key, lang))\(count)</a>"
         }
         return Views.page(req, title: m.imp.fileName, body: """
         <h1><a href="\(ImportsURL.show(.id(id)).path)">\(m.imp.fileName)</a></h1>

@@ -190,6 +190,7 @@ enum StaticAssets {
     .grid.two { grid-template-columns:repeat(auto-fit, minmax(260px, 1fr)); }
     nav.tabs { display:flex; flex-wrap:wrap; gap:.25rem 1rem; margin-bottom:1rem; }
     nav.tabs a { white-space:nowrap; }
+    .review-item button { min-height:44px; }
     nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
     table.why td { padding:.2rem .5rem; }
     .bar span.fill.neg { background:var(--bad); }
