@@ -239,6 +239,8 @@ import VaporTesting
             let page = try await edit.get("/foreigners/\(f.id!)/edit").body.string
             let extensionSection = try #require(page.range(of: "id=\"permit\"").map { String(page[$0.lowerBound...].prefix(4000)) })
             #expect(!extensionSection.contains("value=\"2C21RENEW01\"") && extensionSection.contains("value=\"2D11KONV01\""))
+            // … and says so under the list.
+            #expect(extensionSection.contains("Tidak ada di daftar: 2C21RENEW01, sudah digantikan"), "\(extensionSection)")
             // Only an active permit of this person can be replaced.
             let notActive = itap.replacingOccurrences(of: "2D11KONV01", with: "2D11KONV02")
             let refused = try await Self.json(app, .POST, path, as: "officer@demo.sinergi.id", notActive)

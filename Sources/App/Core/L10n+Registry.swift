@@ -117,6 +117,8 @@ extension L10n {
         "reg.newPermitStartHint": ("Perpanjangan biasanya mulai sehari setelah izin sebelumnya berakhir.", "A renewal usually begins the day after the previous permit ends."),
         "reg.replaces": ("Menggantikan izin", "Replaces permit"),
         "reg.replacesNone": ("— tidak menggantikan izin lain —", "— replaces no other permit —"),
+        "reg.replacedNotOffered": ("Tidak ada di daftar: {1}, sudah digantikan sejak hari pertamanya; catat perpanjangannya pada izin penggantinya.",
+                                   "Not in the list: {1}, taken over from its first day; record extensions on the permit that took it over."),
         "reg.replacesHint": ("Untuk alih status: izin lama berlaku sampai sehari sebelum izin baru mulai (berstatus \"Diganti\" bila izin baru mulai sejak awal izin lama). Perpanjangan biasa tidak menggantikan izin lain.",
                              "For a change of status: the old permit stays in force until the day before the new one begins (its status becomes \"Replaced\" when the new one begins on the old one's first day). An ordinary renewal replaces no other permit."),
         "reg.addPermit": ("Tambahkan izin", "Add the permit"),

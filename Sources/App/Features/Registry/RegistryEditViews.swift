@@ -116,13 +116,17 @@ enum RegistryEditViews {
         // A permit taken over from its first day is not extended (`v.permitReplaced`), so it is not offered. The current end
         // comes right after the number: a phone's closed list shows only the label's start, and an extension needs the end.
         let permits: [(value: String, label: String)] = d.permits.filter { $0.status != PermitStatus.replaced.rawValue }.map { ($0.number, "\($0.number) · \(Views.day($0.endOn, req)) · \(RegistryText.permitStatus($0.status, startOn: $0.startOn, endOn: $0.endOn, today: req.application.today, lang)) · \(RegistryText.category($0.category, lang))") }
+        // Said under the list, so that a permit missing from it is not a mystery.
+        let replacedNumbers = d.permits.filter { $0.status == PermitStatus.replaced.rawValue }.map(\.number)
+        let replacedHint: String? = replacedNumbers.isEmpty ? nil : L10n.format("reg.replacedNotOffered", lang, [replacedNumbers.joined(separator: ", ")])
         let jobs: [(value: String, label: String)] = try await Employment.query(on: req.db).filter(\.$foreigner.$id == d.foreigner.id).with(\.$sponsor).sort(\.$startOn, .descending).all()
             .map { ($0.id!.uuidString, "\($0.position) · \($0.sponsor.name) · \(Views.day($0.startOn, req))\($0.endOn.map { " – " + Views.day($0, req) } ?? "")") }
         let picker = try await RegionPicker.field(req, name: "villageCode", label: L10n.t("f.village", lang), state: address, depth: .village,
                                                   required: true, hint: L10n.t("reg.villageAnywhere", lang))
         let permitForm: HTML = permits.isEmpty ? "<p class=\"muted\">\(L10n.t("f.none", lang))</p>" : """
         \(Form.open(req, action: section(.permit), id: "permit-form", state: permit))
-        \(Form.field("permitNumber", label: L10n.t("f.permitNumber", lang), state: permit, kind: .select(permits), required: true, id: "permit-number"))
+        \(Form.field("permitNumber", label: L10n.t("f.permitNumber", lang), state: permit, kind: .select(permits), required: true, hint: replacedHint,
+                     id: "permit-number"))
         \(Form.field("endOn", label: L10n.t("reg.newEnd", lang), state: permit, kind: .date, hint: L10n.t("reg.newEndHint", lang), id: "permit-end"))
         \(Form.field("shorten", label: L10n.t("reg.shorten", lang), state: permit, kind: .select([("", L10n.t("reg.shortenNo", lang)), ("true", L10n.t("reg.shortenYes", lang))]), id: "permit-shorten"))
         \(Form.field("status", label: L10n.t("f.permitStatus", lang), state: permit, kind: .select([("", L10n.t("reg.keepStatus", lang))] + ["active", "expired", "cancelled"].map { ($0, RegistryText.permitStatus($0, lang)) }), id: "permit-status"))
