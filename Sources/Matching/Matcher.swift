@@ -462,7 +462,7 @@ public enum Matcher {
     ///
     /// M is not known. EM over the candidates overestimates it (80,000 for 56,000 on two of the synthetic sets, capped
     /// at the smaller side), and so the pairs' prior odds too. The probabilities shared with weight 1 add up close to
-    /// it (54,572, 50,940 and 55,566 for 56,000, 52,000 and 56,000 at 100k): so they are shared once with weight 1 and counted,
+    /// it (54,445, 50,919 and 55,566 for 56,000, 52,000 and 56,000 at 100k): so they are shared once with weight 1 and counted,
     /// then shared again with the weight from that count and the odds scaled by it against EM's M (never up). One
     /// round, not more: each round's larger count lowers the next weight, and where every pair is uncertain that
     /// climbs towards certainty. The weight is at least `floor`: where every row seems to have a match (FEBRL4) the

@@ -40,9 +40,12 @@ public struct FellegiSunterModel: Sendable {
         return !names.isEmpty && names.allSatisfy { levels[$0] >= fields[$0].kind.levels - 2 }
     }
 
+    /// A pattern's probability before term frequencies and sharing (the weights that score it, namesakes' nationality
+    /// included).
     public func probability(levels: [Int]) -> Double {
         var logOdds = log2(lambda / (1 - lambda))
-        for (f, l) in levels.enumerated() { logOdds += weight(field: f, level: l) }
+        let namesAgree = namesAgree(levels)
+        for (f, l) in levels.enumerated() { logOdds += weight(field: f, level: l, namesAgree: namesAgree) }
         return 1 / (1 + pow(2, -logOdds))
     }
 

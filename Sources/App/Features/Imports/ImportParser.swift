@@ -163,6 +163,14 @@ enum ImportParser {
 
     struct Duplicate: Sendable, Equatable { var line: Int; var of: Int }
 
+    /// What makes two rows of one list the same person: every field a person is matched on, case and spacing aside.
+    /// The preview names rows with the same key as an earlier one; the reconciliation matches them once (`Reconciler.persons`).
+    static func personKey(name: String, familyName: String?, givenNames: String?, dateOfBirth: String?, passportNumber: String?,
+                          nationality: String?, sex: String?) -> [String] {
+        [name, familyName ?? "", givenNames ?? "", dateOfBirth ?? "", passportNumber ?? "", nationality ?? "", sex ?? ""]
+            .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+    }
+
     struct Parsed: Sendable {
         var header: [String]
         var mapping: [String: Int]
@@ -247,8 +255,8 @@ enum ImportParser {
                     if asideRows.count < listedInvalidRows { asideRows.append(InvalidRow(line: line, failure: first)) }
                 }
                 if !kind.isCompanies {
-                    let key = [r.name, r.familyName ?? "", r.givenNames ?? "", r.dateOfBirth ?? "", r.passportNumber ?? "", r.nationality ?? "", r.sex ?? ""]
-                        .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+                    let key = personKey(name: r.name, familyName: r.familyName, givenNames: r.givenNames, dateOfBirth: r.dateOfBirth,
+                                        passportNumber: r.passportNumber, nationality: r.nationality, sex: r.sex)
                     if let first = firstLine[key] {
                         duplicateCount += 1
                         if duplicates.count < listedInvalidRows { duplicates.append(Duplicate(line: line, of: first)) }

@@ -261,11 +261,14 @@ enum ImportViews {
     }
 
     /// A match probability as a reviewer reads it: a percentage and what it means (the engine's probabilities are
-    /// calibrated, docs/matching.md), not a decimal to three places.
+    /// calibrated, docs/matching.md), not a decimal to three places. The words follow the reconciliation's own bands:
+    /// from the automatic band up almost certain, below the review band unlikely, and in between more likely than not
+    /// from 0.5.
     static func probability(_ p: Double?, _ lang: Language) -> String {
         guard let p else { return "–" }
+        let bands = Reconciler.bands
         let percent = p >= 0.995 ? "> 99 %" : p < 0.005 ? "< 1 %" : "\(Int((p * 100).rounded())) %"
-        let words = p >= 0.9 ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= 0.2 ? "imp.chance.doubt" : "imp.chance.unlikely"
+        let words = p >= bands.acceptAt ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= bands.reviewAt ? "imp.chance.doubt" : "imp.chance.unlikely"
         return "\(percent) · \(L10n.t(words, lang))"
     }
 

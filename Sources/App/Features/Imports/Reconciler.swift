@@ -76,15 +76,12 @@ enum Reconciler {
         // it is matched once and the copy takes its verdict. Matched apart, the two competed for the one registry
         // record at 0.5 each, went to review, and the copy a reviewer turned down was reported as an unregistered
         // foreigner although the person is registered.
-        func identity(_ r: Row) -> [String] {
-            [r.name, r.family_name ?? "", r.given_names ?? "", r.date_of_birth ?? "", r.passport_number ?? "", r.nationality ?? "", r.sex ?? ""]
-                .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-        }
         var firstOf: [[String]: UUID] = [:]
         var copies: [(copy: UUID, of: UUID)] = []
         var rows: [Row] = []
         for r in listed {
-            let key = identity(r)
+            let key = ImportParser.personKey(name: r.name, familyName: r.family_name, givenNames: r.given_names, dateOfBirth: r.date_of_birth,
+                                             passportNumber: r.passport_number, nationality: r.nationality, sex: r.sex)
             if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r) }
         }
         await progress(15)
