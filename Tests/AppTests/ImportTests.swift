@@ -500,17 +500,28 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(show.status == .ok && show.body.string.contains("count-matched"))
             let matched = try await b.get(page + "/rows?state=matched")
             #expect(matched.body.string.contains("BIN WANG") && matched.body.string.contains("data-decision=\"rejected\""))
-            let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched"])
+            let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched", "next": "7"])
             #expect(decided.status == .seeOther)
-            // Back at the row decided, which says who decided.
-            #expect(decided.headers.first(name: .location) == page + "/rows?state=matched#row-\(row.line)")
+            // Turned down, the row leaves the matched list: back at the card after it.
+            #expect(decided.headers.first(name: .location) == page + "/rows?state=matched#row-7")
+            // Undone from the unmatched list, it leaves that one too; decided again there, it stays: back at the row.
+            #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "undo", "back": page + "/rows?state=unmatched"])
+                .headers.first(name: .location) == page + "/rows?state=unmatched")
+            #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=unmatched", "next": "7"])
+                .headers.first(name: .location) == page + "/rows?state=unmatched#row-\(row.line)")
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
             // The tabs count their rows: the one turned down is now among the unmatched.
             let counts = try await Reconciler.counts(id, db: app.db)
             let tabs = try await b.get(page + "/rows?state=review").body.string
             #expect(tabs.contains("<span class=\"count\">(\(counts.unmatched))</span>") && tabs.contains("<span class=\"count\">(\(counts.matched))</span>"))
+            // The confirmation names the row (a flash with an argument), shown once.
+            #expect(tabs.contains("Kecocokan baris \(row.line) ditolak."))
             let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@demo.sinergi.id").first())
-            #expect(try await b.get(page + "/rows?state=unmatched").body.string.contains("Ditolak petugas · \(officer.displayName) · "))
+            let unmatchedPage = try await b.get(page + "/rows?state=unmatched").body.string
+            #expect(unmatchedPage.contains("Ditolak petugas · \(officer.displayName) · ") && !unmatchedPage.contains("Kecocokan baris"))
+            // A forged confirmation with text of its own is not shown.
+            b.cookies[Flash.cookie] = "flash.import.rejected~<b>x</b>"
+            #expect(!(try await b.get(page + "/rows?state=unmatched").body.string.contains("Kecocokan baris")))
             // Without the CSRF token: refused, unchanged.
             #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "undo"], csrf: false).status == .forbidden)
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")

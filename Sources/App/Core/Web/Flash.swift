@@ -1,8 +1,8 @@
 import Vapor
 
 /// A confirmation shown once on the next page after an action ("Laporan terkirim."): the message's
-/// L10n key travels in a short-lived cookie, so a redirect after POST can carry it. Only known keys are
-/// shown, so the cookie cannot put text of its own on a page.
+/// L10n key travels in a short-lived cookie, so a redirect after POST can carry it, with arguments of letters and digits
+/// only (a row's number). Only known keys are shown, so the cookie cannot put text of its own on a page.
 enum Flash {
     static let cookie = "sinergi_flash"
 
@@ -15,21 +15,23 @@ enum Flash {
         redirect(req, to: url.path, key)
     }
 
-    static func redirect(_ req: Request, to path: String, _ key: String) -> Response {
+    static func redirect(_ req: Request, to path: String, _ key: String, _ args: String...) -> Response {
         let res = req.redirect(to: path)
-        set(res, key, req)
+        set(res, key, args, req)
         return res
     }
 
-    static func set(_ res: Response, _ key: String, _ req: Request) {
-        res.cookies[cookie] = HTTPCookies.Value(string: key, maxAge: 60, path: "/", isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    static func set(_ res: Response, _ key: String, _ args: [String] = [], _ req: Request) {
+        let value = ([key] + args.filter { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }).joined(separator: "~")
+        res.cookies[cookie] = HTTPCookies.Value(string: value, maxAge: 60, path: "/", isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
-    /// The pending confirmation, if it is a known message; marks it shown so the response clears it.
+    /// The pending confirmation in the page's language, if it is a known message; marks it shown so the response clears it.
     static func take(_ req: Request) -> String? {
-        guard let key = req.cookies[cookie]?.string, L10n.has(key) else { return nil }
+        guard let parts = req.cookies[cookie]?.string.split(separator: "~").map(String.init), let key = parts.first, L10n.has(key),
+              parts.dropFirst().allSatisfy({ $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) else { return nil }
         req.flashWasShown = true
-        return key
+        return L10n.format(key, req.language, Array(parts.dropFirst()))
     }
 
     static func clear(_ res: Response) {

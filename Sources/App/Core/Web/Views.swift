@@ -25,7 +25,7 @@ enum Views {
         // closed by tap or keyboard, Esc or a tap outside closes it), so that the page starts right under a one-line
         // header. Wider, and in browsers without popovers, the wrapper is no box at all and the header is as it was.
         let toggle: HTML = nav.raw.isEmpty ? "" : "<button type=\"button\" class=\"menu-toggle\" popovertarget=\"site-menu\">\(L10n.t("nav.menu", lang))</button>"
-        let flash: HTML = Flash.take(req).map { "<p class=\"notice flash\" role=\"status\" id=\"flash\">\(L10n.t($0, lang))</p>" } ?? ""
+        let flash: HTML = Flash.take(req).map { "<p class=\"notice flash\" role=\"status\" id=\"flash\">\($0)</p>" } ?? ""
         let html: HTML = """
         <!doctype html>
         <html lang="\(lang.rawValue)">

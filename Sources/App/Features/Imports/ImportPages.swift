@@ -278,7 +278,7 @@ enum ImportPages {
         return [.matched: c.matched, .review: c.review, .unmatched: c.unmatched]
     }
 
-    struct DecisionForm: Content { var decision: String; var back: String? }
+    struct DecisionForm: Content { var decision: String; var back: String?; var next: Int? }
 
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
@@ -286,7 +286,10 @@ enum ImportPages {
         let row = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: nil)
         let rowsPath = ImportsURL.rows(.id(importID)).path
         let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
-        // Back at the row decided, with its decision shown, not at the top of the list.
-        return Flash.redirect(req, to: back + "#row-\(row.line)", "flash.import.\(form.decision)")
+        // Back where the reviewer was, not at the top of the list: at the row decided, with its decision shown, when it
+        // is still in the list; else at the card after it.
+        let list = URLComponents(string: back)?.queryItems?.first { $0.name == "state" }?.value.flatMap(MatchState.init(rawValue:)) ?? .review
+        let anchor = row.effectiveState == list ? "#row-\(row.line)" : form.next.map { "#row-\($0)" } ?? ""
+        return Flash.redirect(req, to: back + anchor, "flash.import.\(form.decision)", String(row.line))
     }
 }

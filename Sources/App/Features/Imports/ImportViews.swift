@@ -276,7 +276,12 @@ enum ImportViews {
         let lang = req.language
         let id = m.imp.id!
         let back = ImportsURL.rows(.id(id)).with(["state": m.state.rawValue, "page": String(m.paging.page)])
+        // A decided row may leave this list (turned down, it is no longer "matched"): the page then comes back at the
+        // card after it (the one before, for the last), where the reviewer goes on.
+        let lines = m.rows.map(\.line)
         let cards: HTML = m.rows.html { r in
+            let k = lines.firstIndex(of: r.line) ?? 0
+            let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
             let item = ImportsController.item(r)
             var registry: HTML = "<p class=\"muted\">\(L10n.t("imp.noCandidate", lang))</p>"
             if let f = r.foreignerID {
@@ -316,7 +321,7 @@ enum ImportViews {
             } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
                 """
-                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)"><button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
+                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
                 """
             }
             // With no candidate there is nothing to accept or turn down (an officer links such a row by hand through the API).

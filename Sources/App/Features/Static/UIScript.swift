@@ -1,7 +1,7 @@
 /// `/static/ui.js`: small enhancements for every page, each optional (every page works without them):
 /// the region picker's lists and type-to-search, print buttons (the content security policy allows no
-/// inline handlers), menus that close when another opens, and a question before a form is sent while another
-/// form on the page holds unsaved changes.
+/// inline handlers), menus that close when another opens, a confirmation moved to where the page was sent back to,
+/// and a question before a form is sent while another form on the page holds unsaved changes.
 enum UIScript {
     static let js = #"""
     (function () {
@@ -16,6 +16,12 @@ enum UIScript {
       // bottom of a phone's screen with its message below: bring it to the middle.
       var mistake = $('[aria-invalid=true][autofocus]');
       if (mistake && mistake.scrollIntoView) { mistake.scrollIntoView({ block: 'center' }); }
+
+      // Sent back to a place on the page (the review card after the one decided), the confirmation stands there, where
+      // the eye is, not at the top of a long page.
+      var flash = document.getElementById('flash');
+      var place = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+      if (flash && place) { place.insertBefore(flash, place.firstChild); }
 
       // One open menu at a time.
       $all('details.menu').forEach(function (d) {
