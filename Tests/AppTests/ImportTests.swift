@@ -500,6 +500,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(show.status == .ok && show.body.string.contains("count-matched"))
             let matched = try await b.get(page + "/rows?state=matched")
             #expect(matched.body.string.contains("BIN WANG") && matched.body.string.contains("data-decision=\"rejected\""))
+            // The probability in words, by the reconciliation's bands.
+            #expect(matched.body.string.contains(" % · hampir pasti orang yang sama</span>"))
             let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched", "next": "7"])
             #expect(decided.status == .seeOther)
             // Turned down, the row leaves the matched list: back at the card after it.
