@@ -66,6 +66,11 @@ enum Blocking {
         @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] {
             names.count == 1 ? d.columns[names[0]].tokens[i] : names.flatMap { d.columns[$0].tokens[i] }
         }
+        /// A YYYYMMDD date with day and month in order of size, so a swapped date keeps its key.
+        @Sendable func daySorted(_ v: Int32) -> Int32 {
+            let m = (v / 100) % 100, day = v % 100
+            return v / 10000 * 10000 + min(m, day) * 100 + max(m, day)
+        }
         @Sendable func key(_ build: (inout KeyHash) -> Bool) -> UInt64 {
             var h = KeyHash()
             return build(&h) ? h.value : 0
@@ -110,9 +115,8 @@ enum Blocking {
             rules.append(BlockingRule(name: "\(fields[f].column)", fields: Set([f] + categories.prefix(2))) { d, i in
                 let v = d.columns[f].dates[i]
                 if v == 0 { return 0 }
-                let y = v / 10000, m = (v / 100) % 100, day = v % 100
                 return key { h in
-                    h.add(y * 10000 + min(m, day) * 100 + max(m, day))
+                    h.add(daySorted(v))
                     for c in categories.prefix(2) { h.add(d.columns[c].joined[i]) }
                     return true
                 }
@@ -156,6 +160,18 @@ enum Blocking {
                     let v = d.columns[g].dates[i]
                     return key { h in h.addSounds(t); h.add(v / 10000); return !t.isEmpty && v != 0 }
                 })
+            }
+            for f in names {
+                for g in dates {
+                    // The first word's sound of one name field with the birth date: survives a typo in every other
+                    // name and a missing sex or nationality (which the date rule holds), where the names are too
+                    // common to block on alone. On families-100k, 78 more true pairs for 4.6 % more candidates.
+                    rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
+                        let v = d.columns[g].dates[i]
+                        guard v != 0, let t = firstToken(d, f, i) else { return 0 }
+                        return key { h in h.add(Similarity.soundexCode(t)); h.add(daySorted(v)); return true }
+                    })
+                }
             }
         }
         for f in names {

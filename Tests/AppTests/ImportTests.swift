@@ -541,6 +541,35 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// The review page sets the list's record beside the registry's, a field to a line, and says in words which fields
+    /// differ: a reviewer on a phone compares across a line instead of between two stacked lists.
+    @Test func theReviewPageSetsTheRecordsSideBySideAndMarksWhatDiffers() async throws {
+        try await withTestApp { app in
+            _ = try await loadFixtureRegistry(app)
+            // BIN WANG as registered, born a day later by this list, and with an employer the registry does not hold.
+            let csv = Array("name,passport_number,nationality,date_of_birth,employer\nBIN WANG,390830166,TWN,1959-09-05,PT MAJU\n".utf8)
+            let up = try decode(ImportReply.self, try await postImport(app, token: try await apiToken(app, "officer@demo.sinergi.id"), kind: "persons-checked", csv: csv))
+            let id = try #require(up.id)
+            await app.importJobs.drain()
+            let row = try #require(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).first())
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/imports/\(id)/rows?state=\(row.effectiveState.rawValue)").body.string
+            let card = try #require(page.components(separatedBy: "id=\"row-\(row.line)\"").dropFirst().first)
+            #expect(card.contains("<table class=\"compare\">"))
+            func line(_ label: String) -> String? { card.components(separatedBy: "<tr class=").first { $0.contains("<th scope=\"row\">\(label)") } }
+            // Name, passport and nationality the same; the date similar (one digit apart), in words and in colour.
+            #expect(line("Nama lengkap")?.hasPrefix("\"is-exact\"") == true && line("Nama lengkap")?.contains(">sama</span>") == true)
+            // Each cell labelled by its own column (a row's heading takes a column too).
+            #expect(line("Nomor paspor")?.contains("<td data-label=\"Data instansi\">390830166</td><td data-label=\"Data imigrasi\">390830166</td>") == true)
+            let date = try #require(line("Tanggal lahir"))
+            #expect(date.hasPrefix("\"is-1\"") && date.contains(">mirip</span>") && date.contains("5 Sep 1959") && date.contains("4 Sep 1959"))
+            // The employer only the list gives: on its own line, "–" opposite, not compared.
+            let employer = try #require(line("Perusahaan / pemberi kerja"))
+            #expect(employer.hasPrefix("\"\"") && employer.contains(">PT MAJU</td><td data-label=\"Data imigrasi\">–</td>"))
+        }
+    }
+
     @Test func invalidRowsAreListedOnThePreviewAndTheAgencySeesCountsOnly() async throws {
         try await withTestApp { app in
             let b = Browser(app)

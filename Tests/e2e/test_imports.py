@@ -81,10 +81,14 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     assert unmatched >= 38
     os.makedirs(SHOTS, exist_ok=True)
     browser.save_screenshot(os.path.join(SHOTS, "import-reconciled.png"))
-    # The review queue: both records side by side, each field's contribution, a decision.
+    # The review queue: both records side by side a field to a line, each field marked as compared (in words, as the
+    # eye sees it: the headings are in capitals), each field's contribution behind a disclosure, a decision.
     browser.find_element(By.CSS_SELECTOR, "a[href$='rows?state=matched']").click()
     first = browser.find_element(By.CSS_SELECTOR, ".review-item")
-    assert "Data instansi" in first.text and "Data imigrasi" in first.text
+    assert "DATA INSTANSI" in first.text.upper() and "DATA IMIGRASI" in first.text.upper()
+    lines = first.find_elements(By.CSS_SELECTOR, "table.compare tbody tr")
+    assert len(lines) >= 4 and all(len(tr.find_elements(By.CSS_SELECTOR, "td")) == 2 for tr in lines)
+    assert any(m.text in ("sama", "mirip", "berbeda") for m in first.find_elements(By.CSS_SELECTOR, "table.compare .cmp"))
     assert first.find_elements(By.CSS_SELECTOR, "table.why tr")
     row_id = first.get_attribute("id")
     first.find_element(By.CSS_SELECTOR, "button[data-decision='rejected']").click()

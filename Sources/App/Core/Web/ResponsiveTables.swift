@@ -25,6 +25,8 @@ enum ResponsiveTables {
             case "th":
                 if let top = stack.last, top.inHead, let close = html[gt...].range(of: "</th>") {
                     stack[stack.count - 1].headings.append(plainText(String(html[html.index(after: gt)..<close.lowerBound])))
+                } else if let top = stack.last, !top.inHead {
+                    stack[stack.count - 1].column += 1   // a row's own heading (`<th scope="row">`) takes its column
                 }
             case "td":
                 if let top = stack.last, !top.headings.isEmpty, !tag.contains("data-label=") {

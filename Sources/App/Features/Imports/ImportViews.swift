@@ -256,6 +256,35 @@ enum ImportViews {
         var counts: [MatchState: Int] = [:]
     }
 
+    /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
+    /// line, not between two stacked lists), with how the engine compared each field: same, similar, different, missing or
+    /// set aside. A field that differs or is similar is marked in words as well as in colour. Fields only one side holds
+    /// (the list's employer, the registry's address of a person) stand on their own line with "–" opposite.
+    static func comparison(_ listed: [(String, String?)], _ registry: [String: HTML], _ parts: [Reconciler.Contribution], setAside: [String: String],
+                           names: Set<String>, _ lang: Language, companies: Bool = false) -> HTML {
+        func compared(_ key: String) -> String? {
+            let fields: Set<String> = key == "name" ? names : [key]
+            let cs = parts.filter { fields.contains($0.field) }
+            if cs.isEmpty { return nil }
+            let present = cs.filter { $0.level >= 0 }
+            if present.isEmpty { return fields.contains(where: { setAside[$0] != nil }) ? "setAside" : "-1" }
+            if present.contains(where: { $0.level == 0 }) { return "0" }
+            return present.allSatisfy { $0.exact == true } ? "exact" : "1"
+        }
+        var keys = listed.filter { $0.1 != nil || registry[$0.0] != nil }.map(\.0)
+        keys += registry.keys.filter { !keys.contains($0) }.sorted()
+        let values = Dictionary(listed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let lines: HTML = keys.html { k in
+            let level = compared(k)
+            let mark: HTML = level.map { "<span class=\"cmp cmp-\($0)\">\(L10n.t("imp.level.\($0)", lang))</span>" } ?? ""
+            let agency: HTML = (values[k] ?? nil).map { "\($0)" } ?? "–"
+            return "<tr class=\"\(level.map { "is-\($0)" } ?? "")\"><th scope=\"row\">\(label(k, lang, companies: companies))\(mark)</th><td>\(agency)</td><td>\(registry[k] ?? "–")</td></tr>"
+        }
+        return """
+        <table class="compare"><thead><tr><th scope="col">\(L10n.t("imp.field", lang))</th><th scope="col">\(L10n.t("imp.agencyRecord", lang))</th><th scope="col">\(L10n.t("imp.registryRecord", lang))</th></tr></thead><tbody>\(lines)</tbody></table>
+        """
+    }
+
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
         "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1)</dd>" })</dl>"
     }
@@ -283,28 +312,28 @@ enum ImportViews {
             let k = lines.firstIndex(of: r.line) ?? 0
             let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
             let item = ImportsController.item(r)
-            var registry: HTML = "<p class=\"muted\">\(L10n.t("imp.noCandidate", lang))</p>"
-            if let f = r.foreignerID {
-                if let x = m.foreigners[f] {
-                    registry = """
-                    <dl class="facts"><dt>\(label("name", lang))</dt><dd><a href="\(SiteURL.foreigner(.id(f)).path)">\(x.fullName)</a></dd>
-                    <dt>\(label("date_of_birth", lang))</dt><dd>\(Views.day(x.dateOfBirth, req))</dd><dt>\(label("passport_number", lang))</dt><dd>\(x.passportNumber)</dd>
-                    <dt>\(label("nationality", lang))</dt><dd>\(x.nationality)</dd><dt>\(label("sex", lang))</dt><dd>\(L10n.t("sex.\(x.sex)", lang))</dd></dl>
-                    """
-                } else {
-                    registry = "<p class=\"muted\">\(L10n.t("imp.outOfScope", lang))</p>"
-                }
-            } else if let s = r.sponsorID {
-                registry = m.sponsors[s].map { x in
-                    "<dl class=\"facts\"><dt>\(label("name", lang, companies: true))</dt><dd><a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a></dd><dt>\(label("npwp", lang))</dt><dd>\(x.npwp)</dd><dt>\(label("nib", lang))</dt><dd>\(x.nib)</dd><dt>\(label("address", lang))</dt><dd>\(x.address)</dd></dl>" as HTML
-                } ?? "<p class=\"muted\">\(L10n.t("imp.outOfScope", lang))</p>"
-            }
             let a = item.agencyRow
-            var pairs: [(String, String?)] = [("name", a.name), ("date_of_birth", a.dateOfBirth.map { Views.day($0, req) }), ("passport_number", a.passportNumber),
-                                              ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
-            if a.npwp != nil { pairs.append(("npwp", a.npwp)) }
+            let parts = item.explanation ?? []
+            // The list's values; a field set aside as unreadable shows what the file held, marked as such.
+            var listed: [(String, String?)] = [("name", a.name), ("date_of_birth", a.dateOfBirth.map { Views.day($0, req) }), ("passport_number", a.passportNumber),
+                                               ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
+            if a.npwp != nil { listed.append(("npwp", a.npwp)) }
+            if a.nib != nil { listed.append(("nib", a.nib)) }
             for (k, v) in (a.setAside ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let i = pairs.firstIndex(where: { $0.0 == k }) { pairs[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { pairs.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
+                if let i = listed.firstIndex(where: { $0.0 == k }) { listed[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { listed.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
+            }
+            // The candidate's values beside the list's, field by field, each marked as the engine compared it.
+            var records: HTML
+            if let f = r.foreignerID, let x = m.foreigners[f] {
+                let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.foreigner(.id(f)).path)\">\(x.fullName)</a>", "date_of_birth": "\(Views.day(x.dateOfBirth, req))",
+                                                "passport_number": "\(x.passportNumber)", "nationality": "\(x.nationality)", "sex": "\(L10n.t("sex.\(x.sex)", lang))"]
+                records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
+            } else if let s = r.sponsorID, let x = m.sponsors[s] {
+                let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a>", "npwp": "\(x.npwp)", "nib": "\(x.nib)", "address": "\(x.address)"]
+                records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name"], lang, companies: true)
+            } else {
+                let none = L10n.t(r.foreignerID != nil || r.sponsorID != nil ? "imp.outOfScope" : "imp.noCandidate", lang)
+                records = "<div class=\"grid two\"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(listed, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3><p class=\"muted\">\(none)</p></div></div>"
             }
             let why: HTML = (item.explanation ?? []).html { c in
                 let width = Int(min(100, abs(c.weight) * 5))
@@ -328,14 +357,15 @@ enum ImportViews {
             let candidate = r.foreignerID != nil || r.sponsorID != nil
             var buttons: HTML = r.decision == nil ? (candidate ? "\(button("accepted", "imp.accept"))\(button("rejected", "imp.reject"))" : "") : button("undo", "imp.undo")
             if m.imp.statusValue != .reconciled { buttons = "" }
+            // The comparison above says which fields differ; the weights behind the probability are there to open.
             let whyTable: HTML = why.raw.isEmpty ? "" : """
-            <details open><summary>\(L10n.t("imp.why", lang))</summary><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)</tbody></table></details>
+            <details><summary>\(L10n.t("imp.why", lang))</summary><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)</tbody></table></details>
             """
             return """
             <article class="card review-item" id="row-\(r.line)">
               <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(probability(r.probability, lang))</span></h2>
               \(decision)
-              <div class="grid two"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(pairs, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3>\(registry)</div></div>
+              \(records)
               \(whyTable)
               <p>\(buttons)</p>
             </article>

@@ -193,6 +193,17 @@ enum StaticAssets {
     .review-item button { min-height:44px; }
     nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
     table.why td { padding:.2rem .5rem; }
+    table.compare { table-layout:fixed; }
+    table.compare tr > :first-child { width:30%; }
+    table.compare th[scope=row] { font-size:.9rem; text-transform:none; letter-spacing:0; color:var(--ink); }
+    table.compare td { overflow-wrap:anywhere; }
+    table.compare .cmp { display:block; font-size:.78rem; font-weight:600; }
+    table.compare tr.is-0 { background:#fdecea; }
+    table.compare tr.is-1 { background:#fff6e0; }
+    .cmp-0 { color:var(--bad); }
+    .cmp-1 { color:var(--warn); }
+    .cmp-exact { color:var(--ok); }
+    .cmp--1, .cmp-setAside { color:var(--muted); font-weight:400; }
     .bar span.fill.neg { background:var(--bad); }
     \(widths)
     progress { width:100%; max-width:420px; height:1rem; }
@@ -233,6 +244,16 @@ enum StaticAssets {
       table caption { display:block; text-align:left; font-weight:600; padding:.3rem .5rem; }
       table tr { border-bottom:1px solid var(--line); padding:.4rem 0; }
       table td { border:0; padding:.15rem .5rem; }
+      /* The comparison keeps its two records side by side: each field's name and mark on a line of their own, the
+         two values below it, in the columns the heading names. */
+      table.compare, table.compare thead, table.compare tbody { display:block; }
+      table.compare thead { position:static; }
+      table.compare tr { display:grid; grid-template-columns:1fr 1fr; column-gap:.5rem; padding:.3rem 0; }
+      table.compare tr > :first-child { grid-column:1 / -1; width:auto; }
+      table.compare thead tr > :first-child { display:none; }
+      table.compare td, table.compare th { display:block; width:auto; border:0; padding:.1rem .35rem; }
+      table.compare .cmp { display:inline; margin-left:.5rem; }
+      table.compare td[data-label]::before { content:none; }
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
       .account .who .who-name { display:none; }
       .account .who .who-short { display:inline; }
