@@ -63,6 +63,7 @@ GENERATORS = {   # set family: (script, seed). Each generator was designed apart
     "synthetic": ("generate_foreigners.py", 1),
     "families": ("generate_families.py", 7),
     "agency": ("generate_agency.py", 11),
+    "travellers": ("generate_travellers.py", 23),
 }
 SIZES = {"small": (10_000, 8_000), "100k": (100_000, 80_000), "1m": (1_000_000, 800_000)}
 

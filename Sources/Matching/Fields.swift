@@ -27,6 +27,48 @@ public enum FieldKind: String, Sendable, CaseIterable {
                       "perusahaan", "nama_perusahaan", "sponsor", "penjamin", "alamat_domisili"]),
         ]
         for (kind, names) in table where names.contains(h) { return kind }
+        return infer(words: words(header))
+    }
+
+    /// A header's words: split at anything not a letter or digit and where lower case turns upper (`firstNames`,
+    /// `PassportNo`), lower-cased, diacritics dropped (`prénom`).
+    static func words(_ header: String) -> Set<String> {
+        var out: Set<String> = [], word = ""
+        var lastLower = false
+        for ch in header.folding(options: [.diacriticInsensitive], locale: nil) {
+            if ch.isLetter || ch.isNumber {
+                if ch.isUppercase && lastLower && !word.isEmpty { out.insert(word); word = "" }
+                word += ch.lowercased()
+                lastLower = ch.isLowercase
+            } else {
+                if !word.isEmpty { out.insert(word) }
+                word = ""; lastLower = false
+            }
+        }
+        if !word.isEmpty { out.insert(word) }
+        return out
+    }
+
+    /// Kinds from a header's words, for the headers the table above does not hold word for word: `first_names`,
+    /// `document_no`, `DateOfBirth`, `nationality_code`, `Nachname`. What a word rules out comes first: a company's
+    /// name is free text, a place of birth is not a date, a father's name is not the person's.
+    static func infer(words w: Set<String>) -> FieldKind? {
+        func has(_ xs: Set<String>) -> Bool { !w.isDisjoint(with: xs) }
+        if has(["company", "employer", "perusahaan", "sponsor", "penjamin", "hotel", "organisation", "organization", "firm", "firma"]) { return .text }
+        if has(["sex", "gender", "kelamin", "jk", "nationality", "citizenship", "kewarganegaraan", "warganegara", "country", "negara", "nat",
+                "geschlecht", "sexe", "sexo", "nationalite", "nacionalidad", "staatsangehorigkeit"]) { return .category }
+        if has(["place", "tempat", "city", "kota", "town", "ort", "lieu", "lugar"]) { return .text }
+        if has(["dob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
+        if has(["type", "tipe", "jenis", "kind", "class", "status"]) { return .category }   // a document's type, not its number
+        if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
+                "itap", "document", "dokumen", "doc", "travel"]) { return .id }
+        if has(["father", "mother", "spouse", "husband", "wife", "ayah", "ibu", "suami", "istri", "parent", "guardian", "wali"]) { return nil }
+        // "first", "last" or "given" alone say nothing (`last_entry`): with "name" they are caught by it.
+        if has(["name", "names", "nama", "surname", "surnames", "forename", "forenames",
+                "fname", "lname", "firstname", "lastname", "givenname", "givennames", "familyname", "fullname", "marga",
+                "nachname", "vorname", "vornamen", "nom", "prenom", "prenoms", "apellido", "apellidos", "nombre", "nombres"]) { return .name }
+        if has(["postcode", "zip", "zipcode", "postal", "pos", "plz"]) { return .number }
+        if has(["address", "alamat", "street", "jalan", "suburb", "kelurahan", "kecamatan", "district", "domisili", "adresse", "direccion"]) { return .text }
         return nil
     }
 }

@@ -123,6 +123,23 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// Agencies write the country, not its code (Tiongkok, Korea Selatan, Chinese), and a scanned passport says D for
+    /// Germany: each is read as the code the registry holds, so that it is compared; a name no one knows is still refused.
+    @Test func nationalitiesWrittenAsCountriesAreReadAsTheirCodes() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            var csv = "nama_lengkap,kewarganegaraan\n"
+            csv += "Zhang Wei,Tiongkok\nKim Min-jun,Korea Selatan\nLi Na,Chinese\nHans Müller,D\nJohn Smith,GBD\nTanaka Yuki,jpn\n"
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
+            #expect(res.status == .created)
+            let rows = try await ImportRow.query(on: app.db).sort(\.$line).all()
+            #expect(rows.map(\.nationality) == ["CHN", "KOR", "CHN", "DEU", "GBR", "JPN"])
+            let refused = try await postImport(app, token: token, kind: "residents", csv: Array("nama_lengkap,kewarganegaraan\nA B,Narnia\n".utf8))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Narnia"))
+        }
+    }
+
     /// Agency spreadsheets carry impossible dates and unknown codes; with `badFields=setAside` such a field is kept raw
     /// and flagged instead of keeping every good row out. A row without a name is still refused.
     @Test func unreadableFieldsCanBeSetAsideAndTheRowsStillGoIn() async throws {

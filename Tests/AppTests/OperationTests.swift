@@ -26,7 +26,7 @@ import VaporTesting
             let polres = try await Agency.query(on: app.db).filter(\.$name == "Polres Mojokerto").first()!
             let targets = people.map { #"{"foreignerId": "\#($0.id!)"}"# }.joined(separator: ",") + #", {"label": "Mess karyawan PT di Jl. Raya Ngoro"}"#
             let created = try await send(app, .POST, "/api/v1/operations", sup,
-                #"{"orderId": "\#(TestOrders.sby)", "title": "Operasi gabungan Kawasan Ngoro", "date": "2026-12-02", "areaCode": "35.16.05", "agencyIds": ["\#(polres.id!)"], "participants": "Tim Inteldakim 4 orang, Polres 2 orang", "targets": [\#(targets)]}"#)
+                #"{"orderId": "\#(TestOrders.sby)", "title": "Operasi gabungan Kawasan Ngoro", "date": "\#(app.today)", "areaCode": "35.16.05", "agencyIds": ["\#(polres.id!)"], "participants": "Tim Inteldakim 4 orang, Polres 2 orang", "targets": [\#(targets)]}"#)
             #expect(created.status == .created, "\(created.body.string)")
             var op = try decode(Op.self, created)
             #expect(op.status == "planned" && op.results.targets == 4 && op.targets?.count == 4)
@@ -63,6 +63,39 @@ import VaporTesting
         }
     }
 
+    /// An operation is not finished before it takes place, nor by one tap: results and completion wait for its day, and
+    /// the page asks for a summary and a tick when targets were left unchecked.
+    @Test func anOperationIsCompletedOnItsDayWithASummaryAndItsUncheckedTargetsSaid() async throws {
+        try await withTestApp { app in
+            let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).limit(2).all()
+            let b = Browser(app)
+            try await b.login("supervisor@demo.sinergi.id")
+            let later = try #require(Day.adding(3, to: app.today))
+            let planned = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia apartemen", "date": later, "areaCode": "35.16.05",
+                                                               "participants": "Tim A", "targetPassports": f.map { $0.passportNumber! }.joined(separator: "\n")])
+            let page = try #require(planned.headers.first(name: .location))
+            let target = try #require(try await OperationTarget.query(on: app.db).first()).id!
+            // Three days ahead: no result, no completion; the page says from when.
+            let early = try await b.post(page + "/results", form: ["targetId": target.uuidString, "result": "violation", "finding": "", "note": ""])
+            #expect(early.status == .unprocessableEntity && early.body.string.contains("baru dapat dicatat mulai"))
+            let shown = try await b.get(page).body.string
+            #expect(shown.contains("id=\"complete-not-yet\"") && !shown.contains("id=\"complete-form\"") && shown.contains("id=\"results-not-yet\""))
+            #expect(try await b.post(page + "/complete", form: ["summary": "Selesai"]).status == .unprocessableEntity)
+            #expect(try await JointOperation.query(on: app.db).first()?.status == "planned")
+            // On its day: a result for one target; completing needs a summary and a word for the other, unchecked one.
+            let op = try #require(try await JointOperation.query(on: app.db).first())
+            op.date = app.today
+            try await op.update(on: app.db)
+            #expect(try await b.post(page + "/results", form: ["targetId": target.uuidString, "result": "compliant", "finding": "", "note": ""]).status == .seeOther)
+            let bare = try await b.post(page + "/complete", form: ["summary": ""])
+            #expect(bare.status == .unprocessableEntity)
+            #expect(bare.body.string.contains("Ringkasan hasil wajib diisi.") && bare.body.string.contains("1 sasaran belum diperiksa: catat hasilnya"))
+            #expect(try await b.post(page + "/complete", form: ["summary": "1 sasaran patuh"]).status == .unprocessableEntity)
+            #expect(try await b.post(page + "/complete", form: ["summary": "1 sasaran patuh", "uncheckedConfirmed": "1"]).status == .seeOther)
+            #expect(try await JointOperation.query(on: app.db).first()?.status == "done")
+        }
+    }
+
     @Test func theWebPlanTakesTargetsByPassport() async throws {
         try await withTestApp { app in
             let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
@@ -73,8 +106,12 @@ import VaporTesting
             #expect(res.status == .seeOther)
             let page = try await b.get(res.headers.first(name: .location)!)
             #expect(page.body.string.contains(f.fullName) && page.body.string.contains("tak-form"))
-            // A TAK without a target: the form's "—" sends an empty targetId.
-            let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": "", "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
+            // A TAK against no one (the form's "— pilih sasaran —" sends an empty targetId) is refused beside the target.
+            let none = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": "", "action": "entryBanList", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
+            #expect(none.status == .unprocessableEntity && none.body.string.contains("Pilih Sasaran: tindakan administratif selalu dikenakan kepada seseorang."))
+            #expect(try await AdministrativeAction.query(on: app.db).count() == 0)
+            let target = try #require(try await OperationTarget.query(on: app.db).first()).id!
+            let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": target.uuidString, "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
             #expect(tak.status == .seeOther)
             #expect(try await AdministrativeAction.query(on: app.db).count() == 1)
             let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])

@@ -220,6 +220,14 @@ private func quick() -> MatchOptions {
         #expect(FieldKind.infer(header: "given_name") == .name)
         #expect(FieldKind.infer(header: "postcode") == .number)
         #expect(FieldKind.infer(header: "colour") == nil)
+        // Headers not in the table, by their words (a hotel's guest list: `first_names`, `document_no`).
+        let kinds: [(String, FieldKind?)] = [
+            ("first_names", .name), ("LastName", .name), ("Nachname", .name), ("prénom", .name), ("document_no", .id), ("PassportNo", .id),
+            ("travel_document_number", .id), ("DateOfBirth", .date), ("tgl lahir", .date), ("nationality_code", .category), ("Gender", .category),
+            ("place_of_birth", .text), ("company_name", .text), ("nama_perusahaan", .text), ("document_type", .category), ("kode_pos", .number),
+            ("nama_ayah", nil), ("father_name", nil), ("last_entry", nil), ("phone_number", nil), ("remarks", nil),
+        ]
+        for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }
 
     @Test func badInputLeavesNoOutputFile() async throws {

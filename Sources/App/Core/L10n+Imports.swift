@@ -19,7 +19,7 @@ extension L10n {
         "imp.help.given_names": ("Boleh, bila nama dipisah.", "Optional, when the name is split."),
         "imp.help.date_of_birth": ("TTTT-BB-HH atau HH/BB/TTTT, mis. 1985-03-14.", "YYYY-MM-DD or DD/MM/YYYY, e.g. 1985-03-14."),
         "imp.help.passport_number": ("5–20 huruf atau angka.", "5–20 letters or digits."),
-        "imp.help.nationality": ("Kode negara tiga huruf, mis. CHN, KOR, JPN.", "Three-letter country code, e.g. CHN, KOR, JPN."),
+        "imp.help.nationality": ("Kode negara tiga huruf (mis. CHN, KOR, JPN) atau nama negaranya (Tiongkok, Korea Selatan, Jepang).", "Three-letter country code (e.g. CHN, KOR, JPN) or the country's name (China, South Korea, Japan)."),
         "imp.help.sex": ("L atau P (M/F juga diterima); X bila tidak disebutkan.", "L or P (M/F accepted); X when not stated."),
         "imp.help.employer": ("Nama perusahaan tempat bekerja.", "The company worked for."),
         "imp.help.address": ("Alamat tinggal atau kantor.", "Address of residence or office."),

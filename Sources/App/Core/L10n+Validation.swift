@@ -78,6 +78,10 @@ extension L10n {
         "v.noCandidate": ("Baris ini tidak memiliki kandidat; pilih orang asing.", "foreignerId is required: this row has no candidate."),
         "v.noCompanyCandidate": ("Baris ini tidak memiliki kandidat perusahaan untuk diterima.", "This row has no candidate company to accept."),
         "v.actionDue": ("{field} wajib diisi bila ada tindakan yang diminta.", "{field} is required with a requiredAction."),
+        "v.takSubject": ("Pilih {field}: tindakan administratif selalu dikenakan kepada seseorang.", "Choose the {field}: an administrative action is always taken against a person."),
+        "v.operationNotYet": ("{field} baru dapat dicatat mulai {1}, hari operasi.", "{field} can be recorded from {1}, the day of the operation."),
+        "v.operationNotYetComplete": ("Operasi baru dapat diselesaikan mulai {1}, hari operasi.", "The operation can be completed from {1}, its day."),
+        "v.uncheckedTargets": ("{1} sasaran belum diperiksa: catat hasilnya (mis. \"Tidak ditemukan\") atau centang bahwa operasi selesai tanpa hasil mereka.", "{1} targets are not checked: record their results (e.g. \"Not found\") or tick that the operation ends without them."),
         "v.legalBasis": ("{field} wajib diisi, mis. UU 6/2011 Pasal 75 ayat (2).", "{field} is required, e.g. UU 6/2011 Pasal 75 ayat (2)."),
         "v.positionsLine": ("{field} baris {1}: tulis nama jabatan, garis tegak dan kuota, mis. Manajer Produksi | 2.", "{field} line {1}: write the title, a bar and the quota, e.g. Production Manager | 2."),
         "v.multipart": ("Unggahan bukan formulir multipart yang utuh; kirim ulang berkasnya.", "The upload is not a well-formed multipart form; send the file again."),
@@ -135,7 +139,7 @@ extension L10n {
         "v.import.date": ("{field} \"{1}\" bukan tanggal (tulis TTTT-BB-HH atau HH/BB/TTTT).", "{field} \"{1}\" is not a date (use YYYY-MM-DD or DD/MM/YYYY)."),
         "v.import.dateRange": ("{field} {1} tidak di antara 1900-01-01 dan hari ini.", "{field} {1} is not between 1900-01-01 and today."),
         "v.import.passport": ("{field} \"{1}\" harus 5 sampai 20 huruf atau angka.", "{field} \"{1}\" must have 5 to 20 letters or digits."),
-        "v.import.nationality": ("{field} \"{1}\" bukan kode negara tiga huruf (mis. CHN, KOR, IND).", "{field} \"{1}\" is not a three-letter country code (e.g. CHN, KOR, IND)."),
+        "v.import.nationality": ("{field} \"{1}\" bukan kode negara tiga huruf (mis. CHN, KOR, IND) atau nama negara yang dikenal (mis. Tiongkok, Korea Selatan, India).", "{field} \"{1}\" is not a three-letter country code (e.g. CHN, KOR, IND) or a known country name (e.g. China, South Korea, India)."),
         "v.import.sex": ("{field} \"{1}\" harus L atau P (M/F juga diterima; X bila tidak disebutkan).", "{field} \"{1}\" must be M or F (L/P accepted; X when not stated)."),
     ]
 
@@ -180,7 +184,7 @@ extension L10n {
         "requiredAction": ("Tindakan yang diminta", "Required action"), "result": ("Hasil", "Result"),
         "scheduledAt": ("Waktu", "When"), "seenAt": ("Waktu kejadian", "When seen"), "sex": ("Jenis kelamin", "sex"),
         "sponsorId": ("Penjamin", "sponsorId"), "state": ("Status", "state"), "status": ("Status", "Status"),
-        "summary": ("Ringkasan", "Summary"), "targetId": ("Sasaran", "targetId"), "targetPassports": ("Paspor sasaran", "Target passports"),
+        "summary": ("Ringkasan", "Summary"), "targetId": ("Sasaran", "Target"), "targetPassports": ("Paspor sasaran", "Target passports"),
         "targets": ("Sasaran", "Target"), "time": ("Jam", "Time"), "title": ("Judul", "Title"), "type": ("Jenis laporan", "Type"),
         "understudyName": ("Nama tenaga pendamping", "Understudy's name"), "understudyPosition": ("Jabatan tenaga pendamping", "Understudy's position"),
         "validFrom": ("Berlaku sejak", "Valid from"), "validTo": ("Berlaku sampai", "Valid to"), "within": ("Wilayah", "within"),

@@ -333,7 +333,9 @@ enum ImportParser {
             }
         }
         if let n = value("nationality") {
-            let code = n.uppercased()
+            // A code (CHN, or D from a scanned passport), or the country as agencies write it (Tiongkok, China, Chinese):
+            // one code, the one the registry holds.
+            let code = Normalize.category(n)
             if Countries.isKnown(code) { r.nationality = code } else {
                 bad.append(ValidationFailure("v.import.nationality", field: "nationality", String(n.prefix(40)))); r.setAside["nationality"] = n
             }

@@ -151,13 +151,13 @@ enum OperationPages {
 
     static func complete(_ req: Request) async throws -> Response {
         let op = try await OperationsController.visible(req.parameters.get("id", as: UUID.self), req)
-        let v = FormState.read(req, ["summary"])
+        let v = FormState.read(req, ["summary", "uncheckedConfirmed"])
         var state = FormState(values: v)
         do {
-            _ = try await OperationsController.complete(op, summary: v["summary"], req)
+            _ = try await OperationsController.complete(op, summary: v["summary"], req, summaryRequired: true, uncheckedConfirmed: v["uncheckedConfirmed"] == "1")
             return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.completed")
         } catch let e as ValidationFailure {
-            state.fail(e, lang: req.language, shownFields: ["summary"])
+            state.fail(e, lang: req.language, shownFields: ["summary", "uncheckedConfirmed"], labels: ["summary": L10n.t("op.summary", req.language)])
             return try await showPage(req, id: op.id, forms: .init(complete: state), status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             state.fail(message: e.message(req.language))

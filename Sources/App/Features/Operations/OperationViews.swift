@@ -125,8 +125,10 @@ enum OperationViews {
                 }
                 return "<tr class=\"target\"><td>\(who)</td><td>\(cell)</td></tr>"
             }
+            let notYet: HTML = open && op.date > req.application.today && !targets.isEmpty
+                ? "<p class=\"muted\" id=\"results-not-yet\">\(L10n.format("op.resultsFrom", lang, [Views.day(op.date, req)]))</p>" : ""
             let targetTable: HTML = targets.isEmpty ? "<p class=\"muted\">\(L10n.t("coord.noTargets", lang))</p>" : """
-            <table class="responsive" id="operation-targets"><thead><tr><th>\(L10n.t("op.target", lang))</th><th>\(L10n.t("op.result", lang))</th></tr></thead><tbody>\(targetRows)</tbody></table>
+            \(notYet)<table class="responsive" id="operation-targets"><thead><tr><th>\(L10n.t("op.target", lang))</th><th>\(L10n.t("op.result", lang))</th></tr></thead><tbody>\(targetRows)</tbody></table>
             """
             let actionRows: HTML = (d.actions ?? []).html { a in
                 let next = a.next.filter { $0 != TAKStatus.decided.rawValue || m.canDecide }
@@ -152,13 +154,13 @@ enum OperationViews {
             <table class="responsive" id="operation-actions"><thead><tr><th>\(L10n.t("coord.takAction", lang))</th><th>\(L10n.t("op.legalBasis", lang))</th><th>\(L10n.t("list.status", lang))</th><th>\(L10n.t("task.due", lang))</th><th>\(L10n.t("lph.note", lang))</th></tr></thead><tbody>\(actionRows)</tbody></table>
             """
             let a = m.forms.action
-            let targetOptions: [(value: String, label: String)] = [("", "—")] + targets.map { t in (t.id.uuidString, t.foreignerId.flatMap { m.names[$0] } ?? t.label ?? "") }
+            let targetOptions: [(value: String, label: String)] = [("", L10n.t("op.chooseTarget", lang))] + targets.map { t in (t.id.uuidString, t.foreignerId.flatMap { m.names[$0] } ?? t.label ?? "") }
             let takOptions: [(value: String, label: String)] = TAKAction.allCases.map { ($0.rawValue, L10n.t("op.tak.\($0.rawValue)", lang)) }
             let takForm: HTML = """
             <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3>
             \(Form.open(req, action: OperationURL.actions(opID).path, id: "tak-form", state: a))
             <div class="grid two">
-            \(Form.field("targetId", label: L10n.t("op.target", lang), state: a, kind: .select(targetOptions)))
+            \(Form.field("targetId", label: L10n.t("op.target", lang), state: a, kind: .select(targetOptions), required: true))
             \(Form.field("action", label: L10n.t("coord.takAction", lang), state: a, kind: .select(takOptions), required: true))
             \(Form.field("legalBasis", label: L10n.t("op.legalBasis", lang), state: a, required: true, hint: L10n.t("coord.legalBasisHint", lang), attributes: "maxlength=\"300\""))
             \(Form.field("dueOn", label: L10n.t("task.due", lang), state: a, kind: .date))
@@ -167,12 +169,22 @@ enum OperationViews {
             \(Form.submit(L10n.t("op.addAction", lang)))</form></section>
             """
             let c = m.forms.complete
-            let completeForm: HTML = open ? """
+            // Completed from the operation's day on, with a summary; targets left unchecked are said to be so, in a tick.
+            let unchecked = targets.filter { $0.result == TargetResult.notChecked.rawValue }.count
+            let confirmError = c.errors["uncheckedConfirmed"]
+            let confirmMarks: HTML = confirmError != nil ? " aria-invalid=\"true\" aria-describedby=\"uncheckedConfirmed-error\"\(Form.focusCandidate)" : ""
+            let confirm: HTML = unchecked == 0 ? "" : """
+            <div class="field\(confirmError != nil ? HTML(" has-error") : "")"><p class="check-row"><input type="checkbox" class="check" id="uncheckedConfirmed" name="uncheckedConfirmed" value="1"\(c.value("uncheckedConfirmed") == "1" ? HTML(" checked") : "")\(confirmMarks)><label class="inline-label" for="uncheckedConfirmed">\(L10n.format("op.uncheckedConfirm", lang, [String(unchecked)]))</label></p>\(confirmError.map { "<p class=\"field-error\" id=\"uncheckedConfirmed-error\">\($0)</p>" as HTML } ?? "")</div>
+            """
+            let completeForm: HTML = !open ? "" : op.date > req.application.today ? """
+            <section class="card no-print"><h2>\(L10n.t("op.complete", lang))</h2><p class="muted" id="complete-not-yet">\(L10n.format("op.completeFrom", lang, [Views.day(op.date, req)]))</p></section>
+            """ : """
             <section class="card no-print"><h2>\(L10n.t("op.complete", lang))</h2>
             \(Form.open(req, action: OperationURL.complete(opID).path, id: "complete-form", state: c))
-            \(Form.field("summary", label: L10n.t("op.summary", lang), state: c, kind: .textarea(rows: 3), attributes: "maxlength=\"4000\" class=\"plain\""))
+            \(Form.field("summary", label: L10n.t("op.summary", lang), state: c, kind: .textarea(rows: 3), required: true, attributes: "maxlength=\"4000\" class=\"plain\""))
+            \(confirm)
             <p class="actions"><button type="submit" id="complete-operation">\(L10n.t("op.complete", lang))</button></p></form></section>
-            """ : ""
+            """
             details = """
             <h2>\(L10n.t("op.targets", lang))</h2>
             \(targetTable)

@@ -195,6 +195,8 @@ enum OperationsController {
         guard let result = i.result.flatMap(TargetResult.init(rawValue:)) else {
             throw ValidationFailure("v.oneOf", field: "result", TargetResult.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        // What was found is recorded from the operation's day on: a "violation" before it took place is a slip.
+        if result != .notChecked, op.date > req.application.today { throw ValidationFailure("v.operationNotYet", field: "result", op.date) }
         let finding = try i.finding.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> FieldFinding in
             guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", ")) }
             return f
@@ -226,6 +228,9 @@ enum OperationsController {
             }
             foreigner = foreigner ?? t.foreignerID
         }
+        // An administrative action is taken against a person (UU 6/2011 Art. 75): a target of the operation or a registered
+        // foreigner. Without one the record names no one and cannot be carried out.
+        guard i.targetId != nil || foreigner != nil else { throw ValidationFailure("v.takSubject", field: "targetId") }
         if let f = foreigner, (try? await ScopePolicy.foreigner(f, req)) == nil { throw ValidationFailure("v.notInScope", field: "foreignerId") }
         let due = i.dueOn.flatMap { $0.isEmpty ? nil : $0 }
         if let d = due, !Day.isValid(d) { throw ValidationFailure("v.day", field: "dueOn") }
@@ -242,9 +247,23 @@ enum OperationsController {
         }
     }
 
-    static func complete(_ op: JointOperation, summary: String?, _ req: Request) async throws -> JointOperation {
+    /// `summaryRequired`, `uncheckedConfirmed`: the page asks for a summary, and for a word when targets are left unchecked
+    /// (one tap closed an operation for good); the API keeps its contract (summary optional).
+    static func complete(_ op: JointOperation, summary: String?, _ req: Request, summaryRequired: Bool = false, uncheckedConfirmed: Bool = true) async throws -> JointOperation {
         guard op.status == OperationStatus.planned.rawValue else { throw AppError.conflict("err.operationNotPlanned") }
-        let s = try ValidationFailure.text(summary, "summary", max: 4000)
+        // An operation is completed from its day on, not before it took place.
+        if op.date > req.application.today { throw ValidationFailure("v.operationNotYetComplete", op.date) }
+        var checks = FieldChecks()
+        let s = try checks.run { () throws -> String? in
+            let s = try ValidationFailure.text(summary, "summary", max: 4000)
+            if s == nil && summaryRequired { throw ValidationFailure("v.required", field: "summary") }
+            return s
+        } ?? nil
+        if !uncheckedConfirmed {
+            let unchecked = try await OperationTarget.query(on: req.db).filter(\.$operationID == op.id!).filter(\.$result == TargetResult.notChecked.rawValue).count()
+            if unchecked > 0 { _ = try checks.run { () throws -> Void in throw ValidationFailure("v.uncheckedTargets", field: "uncheckedConfirmed", String(unchecked)) } }
+        }
+        try checks.finish()
         return try await req.audited { db in
             op.status = OperationStatus.done.rawValue; op.summary = s
             try await op.update(on: db)
