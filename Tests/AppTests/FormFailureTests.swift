@@ -42,7 +42,7 @@ import VaporTesting
 
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            let bad = try await b.post("/foreigners/new", form: ["familyName": String(repeating: "A", count: 101), "givenNames": "Jon", "sex": "M", "nationality": "Inggris",
+            let bad = try await b.post("/foreigners/new", form: ["familyName": String(repeating: "A", count: 101), "givenNames": "Jon", "sex": "M", "nationality": "Atlantis",
                                                                  "dateOfBirth": "2026-02-31", "passportNumber": "12", "expiresOn": "2030-01-01", "line": "", "reason": ""])
             #expect(bad.status == .unprocessableEntity)
             for field in ["familyName", "nationality", "dateOfBirth", "passportNumber", "villageCode", "line", "reason"] {
@@ -54,7 +54,7 @@ import VaporTesting
             #expect(bad.body.string.components(separatedBy: "<input").first { $0.contains("id=\"familyName\"") }?.contains("autofocus") == true)
             #expect(try await Foreigner.query(on: app.db).filter(\.$givenNames == "JON").count() == 0)
             let api = try await RegistryEditTests.json(app, .POST, "/api/v1/foreigners", as: "officer@demo.sinergi.id",
-                                                       #"{"familyName": "", "sex": "X", "nationality": "Inggris", "reason": ""}"#)
+                                                       #"{"familyName": "", "sex": "X", "nationality": "Atlantis", "reason": ""}"#)
             struct E: Decodable { struct D: Decodable { var field: String?; var more: [D]? }; var error: D }
             #expect(api.status == .unprocessableEntity)
             let error = try decode(E.self, api).error
@@ -165,6 +165,11 @@ import VaporTesting
             expectErrors(report, ["foreignerId", "type", "eventOn"], "sponsor report")
             #expect(report.body.string.contains("Tanggal kejadian wajib diisi") && report.body.string.contains("pilih salah satu dari daftar"))
             #expect(!report.body.string.contains("arrival, addressChange"))
+            // An arrival without its street or its village: both named at once, not one per try.
+            let sponsored = try await SponsorReportTests().sponsorForeigner(app).id!.uuidString
+            let arrival = try await sponsor.post("/portal/reports", form: ["clientId": "walk-2", "foreignerId": sponsored, "type": "arrival", "eventOn": app.today,
+                                                                         "address": ""])
+            expectErrors(arrival, ["address", "kelurahanCode"], "arrival report")
 
             // A joint operation: unknown target passports all named, with the missing area.
             _ = try await supervisor.get("/operations")

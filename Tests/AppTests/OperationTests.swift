@@ -80,6 +80,8 @@ import VaporTesting
             #expect(early.status == .unprocessableEntity && early.body.string.contains("baru dapat dicatat mulai"))
             let shown = try await b.get(page).body.string
             #expect(shown.contains("id=\"complete-not-yet\"") && !shown.contains("id=\"complete-form\"") && shown.contains("id=\"results-not-yet\""))
+            // The order it runs under is named, with a link.
+            #expect(shown.contains("id=\"operation-order\"><a href=\"/orders/\(TestOrders.sby)\">"))
             #expect(try await b.post(page + "/complete", form: ["summary": "Selesai"]).status == .unprocessableEntity)
             #expect(try await JointOperation.query(on: app.db).first()?.status == "planned")
             // On its day: a result for one target; completing needs a summary and a word for the other, unchecked one.

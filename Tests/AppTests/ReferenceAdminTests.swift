@@ -19,6 +19,20 @@ import VaporTesting
         return (regency, village)
     }
 
+    /// A taken office code is said beside the code on the page, not only at the top (the API answers 409).
+    @Test func aTakenOfficeCodeIsSaidBesideTheCode() async throws {
+        try await withTestApp { app in
+            let (regency, village) = try await Self.freeRegency(app)
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            _ = try await admin.get("/admin/offices/new")
+            let res = try await admin.post("/admin/offices/new", form: ["code": "sby", "name": "Kantor baru", "villageCode": village, "regency": regency])
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.body.string.contains("id=\"code-error\">Kode kantor SBY sudah dipakai.</p>"), "\(res.body.string)")
+            #expect(res.body.string.contains("value=\"Kantor baru\""))
+        }
+    }
+
     @Test func anOfficeGetsItsZoneAndAJurisdictionOfItsOwn() async throws {
         try await withTestApp { app in
             let (regency, village) = try await Self.freeRegency(app)

@@ -385,14 +385,14 @@ import VaporTesting
             let typed = try await b.post("/foreigners/\(f.id!)/edit/identity", form: ["familyName": f.familyName, "givenNames": f.givenNames, "nationality": "XX",
                                                                                    "dateOfBirth": f.dateOfBirth ?? "", "reason": "Koreksi"])
             #expect(typed.status == .unprocessableEntity)
-            #expect(typed.body.string.contains("Kewarganegaraan: tulis kode negara tiga huruf, seperti AUS atau CHN."))
+            #expect(typed.body.string.contains("Kewarganegaraan: tulis kode negara tiga huruf (seperti AUS atau CHN) atau nama negaranya (Australia, Tiongkok)."))
             // The list filter is a list: choose from it.
             let filter = try await b.get("/foreigners?nationality=12")
             #expect(filter.body.string.contains("id=\"nationality-error\">Kewarganegaraan: pilih salah satu dari daftar.</p>"))
             let api = try await app.testing().sendRequest(.GET, "/api/v1/foreigners?nationality=CHINA", headers: bearer(try await apiToken(app, "officer@demo.sinergi.id")))
             struct E: Decodable { struct D: Decodable { var code: String; var field: String?; var message: String }; var error: D }
             let e = try decode(E.self, api).error
-            #expect(api.status == .unprocessableEntity && e.code == "v.nationality" && e.field == "nationality")
+            #expect(api.status == .unprocessableEntity && e.code == "v.nationalityCode" && e.field == "nationality")
             #expect(e.message == "Nationality: give the country's three-letter code, such as AUS or CHN.")
         }
     }

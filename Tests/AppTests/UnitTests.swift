@@ -251,6 +251,14 @@ import Vapor
 }
 
 @Suite struct RegistryTextTests {
+    /// A proposed change of a birth date reads as the pages write days, not as it is stored.
+    @Test func aProposedChangeWritesItsDaysInWords() {
+        let pc = PendingChange()
+        pc.changes = #"{"dateOfBirth": ["1990-03-15", "1990-03-16"]}"#
+        let text = RegistryEditViews.changeText(pc, .id).raw
+        #expect(text.contains("<del>15 Mar 1990</del> → <strong>16 Mar 1990</strong>") && !text.contains("1990-03-15"), "\(text)")
+    }
+
     @Test func codedValuesReadAsText() {
         #expect(RegistryText.nationality("CHN", .id) == "Tiongkok (CHN)")
         #expect(RegistryText.nationality("CHN", .en) == "China (CHN)")

@@ -132,7 +132,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         # Refused by the server: shown as rejected with the reason in Indonesian, not as waiting for the network.
         WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pending-list li.rejected"))
         text = browser.find_element(By.CSS_SELECTOR, "#pending-list li.rejected").text
-        assert "DITOLAK" in text and "tulis kode negara tiga huruf, seperti AUS atau CHN" in text and "ISO" not in text, text
+        assert "DITOLAK" in text and "tulis kode negara tiga huruf (seperti AUS atau CHN)" in text and "ISO" not in text, text
         assert "Ngoro" in text and "35.16.05.2010" not in text                    # the village by its name
         assert "menunggu jaringan" not in text
         assert not browser.find_elements(By.CSS_SELECTOR, "#pending-list li.waiting")

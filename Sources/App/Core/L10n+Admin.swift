@@ -223,6 +223,8 @@ extension L10n {
         "order.issuedBy": ("Diterbitkan oleh", "Issued by"),
         "order.print": ("Cetak surat perintah", "Print the order"),
         "order.field": ("Surat perintah", "Order"),
+        "order.noneValid": ("Belum ada surat perintah kantor yang berlaku. Surat perintah diterbitkan kepala seksi di halaman Surat perintah; atau pilih alasan pemeriksaan tanpa surat perintah.", "No order of the office is in force. Orders are issued by the section head on the Orders page; or choose why the check runs without one."),
+        "order.toOrders": ("Buka halaman Surat perintah", "Open the Orders page"),
         "order.fieldHint": ("Surat perintah kantor yang berlaku pada tanggal pemeriksaan.", "An order of the office valid on the check's day."),
         "order.choose": ("— pilih surat perintah —", "— choose an order —"),
         "order.without": ("Tanpa surat perintah lebih dulu", "Without a prior order"),

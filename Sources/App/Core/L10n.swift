@@ -319,6 +319,7 @@ public enum L10n {
         "op.completeFrom": ("Operasi dapat diselesaikan mulai {1}, hari operasi.", "The operation can be completed from {1}, its day."),
         "op.resultsFrom": ("Hasil pemeriksaan dapat dicatat mulai {1}, hari operasi.", "Results can be recorded from {1}, the day of the operation."),
         "op.chooseTarget": ("— pilih sasaran —", "— choose a target —"),
+        "op.countsOnly": ("Anda melihat rencana dan jumlah hasilnya saja. Sasaran dan tindakan terhadap orang hanya dapat dilihat petugas imigrasi.", "You see the plans and their counts only. Targets and actions against persons are visible to immigration officers only."),
         "op.complete": ("Selesaikan operasi", "Complete the operation"),
         "op.status.planned": ("Direncanakan", "Planned"),
         "op.status.done": ("Selesai", "Done"),

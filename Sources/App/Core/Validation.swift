@@ -38,11 +38,19 @@ struct FieldChecks {
     init(_ earlier: [ValidationFailure] = []) { failures = earlier }
 
     mutating func run<T>(_ check: () throws -> T) throws -> T? {
-        do { return try check() } catch let e as ValidationFailure { failures.append(e); return nil }
+        do { return try check() } catch let e as ValidationFailure { keep(e); return nil }
     }
 
     mutating func run<T>(_ check: () async throws -> T) async throws -> T? {
-        do { return try await check() } catch let e as ValidationFailure { failures.append(e); return nil }
+        do { return try await check() } catch let e as ValidationFailure { keep(e); return nil }
+    }
+
+    /// A failure and those it carries (a check that ran checks of its own), each kept as one of this form's.
+    private mutating func keep(_ e: ValidationFailure) {
+        var first = e
+        first.more = []
+        failures.append(first)
+        failures += e.more
     }
 
     func finish() throws {

@@ -141,7 +141,11 @@ enum ReferenceAdminController {
             let regency = RegionPicker.chosen(v, name: "regency", depth: .regency)
             let input = ReferenceAdmin.OfficeInput(code: v["code"] ?? "", name: v["name"] ?? "", timeZone: t(v, "timeZone"),
                                                    villageCode: RegionPicker.chosen(v, name: "villageCode"), jurisdiction: regency.isEmpty ? [] : [regency])
-            let o = try await ReferenceAdmin.createOffice(input, req)
+            let o: Office
+            do { o = try await ReferenceAdmin.createOffice(input, req) } catch let e as AppError where e.messageKey == "office.codeTaken" {
+                // Beside the code on the page (the API answers 409).
+                throw ValidationFailure("office.codeTaken", field: "code", e.args.first ?? "")
+            }
             return Flash.redirect(req, to: ReferenceURL.office(.id(o.id!)), "flash.office.created")
         }, again: { s, status in
             var state = s

@@ -44,6 +44,7 @@ enum CoordinationForm {
         \(Form.field("orderId", label: L10n.t("order.field", lang), state: s, kind: .select(options), hint: L10n.t("order.fieldHint", lang)))
         \(Form.field("withoutOrder", label: L10n.t("order.without", lang), state: s, kind: .select(reasons), hint: L10n.t("order.withoutHint", lang)))
         </div>
+        \(orders.isEmpty ? "<p class=\"notice\" id=\"no-orders\">\(L10n.t("order.noneValid", lang)) <a href=\"\(OrderURL.list.path)\">\(L10n.t("order.toOrders", lang))</a></p>" as HTML : "")
         """
     }
 

@@ -187,7 +187,7 @@ enum DailyReportViews {
           <div class="grid two">
             \(Form.field("passport", label: L10n.t("lph.registryPassport", lang), state: s, attributes: "autocapitalize=\"characters\""))
             \(Form.field("personName", label: L10n.t("lph.personName", lang), state: s, attributes: "maxlength=\"200\""))
-            \(Form.field("personNationality", label: L10n.t("lph.personNationality", lang), state: s, attributes: "maxlength=\"3\" autocapitalize=\"characters\""))
+            \(Form.field("personNationality", label: L10n.t("lph.personNationality", lang), state: s, attributes: "maxlength=\"60\" autocapitalize=\"characters\""))
             \(Form.field("personPassport", label: L10n.t("lph.personPassport", lang), state: s, attributes: "maxlength=\"20\" autocapitalize=\"characters\""))
             \(Form.field("finding", label: L10n.t("lph.finding", lang), state: s, kind: .select(findings(lang)), required: true, id: "findingSelect"))
             \(Form.field("followUp", label: L10n.t("lph.followUp", lang), state: s, attributes: "maxlength=\"500\""))

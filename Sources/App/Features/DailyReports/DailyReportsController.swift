@@ -97,9 +97,10 @@ enum DailyReportsController {
             }
         }
         let nationality = (try checks.run { () throws -> String? in
-            let n = try text(e.personNationality, "\(at)personNationality", 3)?.uppercased()
-            if let n, !Countries.isKnown(n) { throw ValidationFailure("v.nationality", field: "\(at)personNationality") }
-            return n
+            // A code, or the country's name as the officer writes it in the field (Jepang, Tiongkok).
+            guard let n = try text(e.personNationality, "\(at)personNationality", 60) else { return nil }
+            guard let code = Countries.code(n) else { throw ValidationFailure("v.nationality", field: "\(at)personNationality") }
+            return code
         }) ?? nil
         let passport = (try checks.run { () throws -> String? in
             let p = try text(e.personPassport, "\(at)personPassport", 20)?.uppercased().filter { !$0.isWhitespace }

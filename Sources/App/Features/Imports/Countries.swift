@@ -1,3 +1,5 @@
+import Matching
+
 /// ISO 3166-1 alpha-3 country codes, plus the ICAO 9303 codes that appear in travel documents
 /// (D for Germany, XXA stateless, XXB refugee, XXC refugee (other), XXX unspecified, UNO/UNA/UNK, EUE, GBD/GBN/GBO/GBP/GBS, RKS).
 enum Countries {
@@ -14,4 +16,14 @@ enum Countries {
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
     static func isKnown(_ code: String) -> Bool { alpha3.contains(code) }
+
+    /// The code of a nationality as people write it: a known code as it is (`D`, a German passport's own, stays `D`; the
+    /// matching engine reads it as DEU), else the country's name or adjective in Indonesian or English (`Tiongkok`,
+    /// `Korea Selatan`, `Chinese`) by the engine's table (`Normalize.category`). Nil when neither.
+    static func code(_ written: String) -> String? {
+        let upper = written.trimmingCharacters(in: .whitespaces).uppercased()
+        if isKnown(upper) { return upper }
+        let named = Normalize.category(written)
+        return isKnown(named) ? named : nil
+    }
 }

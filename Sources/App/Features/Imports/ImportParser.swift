@@ -52,7 +52,7 @@ struct InvalidRow: Content, Equatable {
     func message(_ lang: Language) -> String {
         guard let code else { return reason }
         var f = ValidationFailure(code, field: field)
-        f.args = args ?? []
+        f.args = LocalTime.daysInWords(args ?? [], lang: lang)   // "1 Jan 2030", as the pages write days
         return f.message(lang)
     }
 }
@@ -335,8 +335,7 @@ enum ImportParser {
         if let n = value("nationality") {
             // A code (CHN, or D from a scanned passport), or the country as agencies write it (Tiongkok, China, Chinese):
             // one code, the one the registry holds.
-            let code = Normalize.category(n)
-            if Countries.isKnown(code) { r.nationality = code } else {
+            if let code = Countries.code(n) { r.nationality = code } else {
                 bad.append(ValidationFailure("v.import.nationality", field: "nationality", String(n.prefix(40)))); r.setAside["nationality"] = n
             }
         }

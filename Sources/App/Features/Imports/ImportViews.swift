@@ -175,6 +175,14 @@ enum ImportViews {
             action = "<p class=\"notice\" id=\"import-valid\">\(L10n.t("imp.invalidNone", lang))</p>\(confirmForm(setAside: false))"
         }
         let alert: HTML = m.error.map { "<p class=\"alert\" role=\"alert\">\($0)</p>" } ?? ""
+        // The verdict on the file stands at the top too, with a link down to its rows: on a phone the list of rows that
+        // block the file was six screens below the column mapping, and the upload looked done or stalled.
+        let seeBelow: HTML = "<a href=\"#import-outcome\">\(L10n.t("imp.seeBelow", lang))</a>"
+        let outcome: HTML = parsed.invalidCount > 0
+            ? "<p class=\"alert\" id=\"import-verdict\">\(L10n.format("imp.verdict.blocked", lang, [String(parsed.invalidCount)])) \(seeBelow)</p>"
+            : parsed.setAsideCount > 0
+            ? "<p class=\"notice\" id=\"import-verdict\">\(L10n.format("imp.verdict.setAside", lang, [String(parsed.setAsideCount)])) \(seeBelow)</p>"
+            : "<p class=\"notice\" id=\"import-verdict\">\(L10n.t("imp.verdict.valid", lang)) \(seeBelow)</p>"
         // The same person listed twice: said, not refused (reconciled as one person with the first row).
         let twice = parsed.duplicates.prefix(10).map { L10n.format("imp.duplicateRow", lang, [String($0.line), String($0.of)]) }.joined(separator: "; ")
         let duplicates: HTML = parsed.duplicateCount == 0 ? "" : """
@@ -184,12 +192,13 @@ enum ImportViews {
         <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
         <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): “\(String(parsed.delimiter))”</p>
         \(alert)
+        \(outcome)
         <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(L10n.t("imp.mappingHint", lang))</p>
         <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>
         <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
         <section class="card"><h2>\(L10n.t("imp.preview", lang))</h2><p class="muted">\(L10n.t("imp.previewNote", lang))</p>
         <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang, companies: m.kind.isCompanies))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
-        <section class="card">\(duplicates)\(action)</section>
+        <section class="card" id="import-outcome" tabindex="-1">\(duplicates)\(action)</section>
         """, status: parsed.invalidCount == 0 ? .ok : .unprocessableEntity)
     }
 

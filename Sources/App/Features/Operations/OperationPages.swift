@@ -91,8 +91,13 @@ enum OperationPages {
         let people = ids.isEmpty ? [] : try await ScopePolicy.foreigners(req).filter(\.$id ~~ ids).all()
         let names = Dictionary(people.map { ($0.id!, $0.fullName) }, uniquingKeysWith: { a, _ in a })
         let thread = try await CoordinationPages.threadModel(.operation, op.id!, req, state: forms.message)
-        return OperationViews.show(req, .init(op: op, dto: d, places: places, agencyNames: agencyNames, names: names,
-                                              canRecord: !ScopePolicy.seesCountsOnly(p), canDecide: ScopePolicy.mayDecideActions(p), forms: forms, thread: thread), status: status)
+        // The order it runs under, for the office's staff (agency members see the plan and its counts only).
+        var order: FieldOrder?
+        if !ScopePolicy.seesCountsOnly(p), let oid = op.orderID { order = try await ScopePolicy.orders(req).filter(\.$id == oid).first() }
+        var model = OperationViews.ShowModel(op: op, dto: d, places: places, agencyNames: agencyNames, names: names,
+                                             canRecord: !ScopePolicy.seesCountsOnly(p), canDecide: ScopePolicy.mayDecideActions(p), forms: forms, thread: thread)
+        model.order = order
+        return OperationViews.show(req, model, status: status)
     }
 
     static func result(_ req: Request) async throws -> Response {

@@ -51,7 +51,7 @@ enum OperationViews {
         }
         return Views.page(req, title: L10n.t("nav.operations", lang), body: """
         <h1>\(L10n.t("nav.operations", lang))</h1>
-        \(m.canPlan ? "" : "<p class=\"notice\">\(L10n.t("imp.countsOnly", lang))</p>" as HTML)
+        \(m.canPlan ? "" : "<p class=\"notice\">\(L10n.t("op.countsOnly", lang))</p>" as HTML)
         \(table)
         \(m.pager)
         \(form)
@@ -84,6 +84,8 @@ enum OperationViews {
         var canDecide = false
         var forms: Forms
         var thread: CoordinationViews.ThreadModel
+        /// The order the operation runs under, when there is one and the user may see it.
+        var order: FieldOrder? = nil
     }
 
     static func aggregate(_ a: OperationsController.Aggregate, _ lang: Language) -> HTML {
@@ -208,6 +210,8 @@ enum OperationViews {
         <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="operation-status">\(L10n.t("op.status.\(op.status)", lang))</dd>
         \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd class=\"multiline\">\(op.participants)</dd>" as HTML : "")
+        \(m.order.map { o in "<dt>\(L10n.t("order.field", lang))</dt><dd id=\"operation-order\"><a href=\"\(OrderURL.show(.id(o.id!)).path)\">\(o.number)</a></dd>" as HTML }
+            ?? (m.canRecord ? op.withoutOrder.map { "<dt>\(L10n.t("order.field", lang))</dt><dd id=\"operation-order\">\(L10n.t("order.reason.\($0)", lang))</dd>" as HTML } : nil) ?? "")
         \(m.canRecord && d.summary != nil ? "<dt>\(L10n.t("op.summary", lang))</dt><dd id=\"operation-summary\" class=\"multiline\">\(d.summary)</dd>" as HTML : "")</dl>
         \(aggregate(d.results, lang))
         \(CoordinationForm.printButton(L10n.t("coord.printOperation", lang)))

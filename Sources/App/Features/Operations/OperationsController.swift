@@ -134,6 +134,7 @@ enum OperationsController {
         }
         let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
         let dateOK = try checks.run { () throws -> Bool in
+            if date.isEmpty { throw ValidationFailure("v.required", field: "date") }
             guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
                 throw ValidationFailure("v.dayWithinYear", field: "date")
             }

@@ -31,7 +31,7 @@ struct ForeignerSearch: Sendable {
                 return v
             } ?? nil
         }
-        nationality = try checked("nationality", { Countries.isKnown($0.uppercased()) }, ValidationFailure("v.nationality", field: "nationality"))?.uppercased()
+        nationality = try checked("nationality", { Countries.isKnown($0.uppercased()) }, ValidationFailure("v.nationalityCode", field: "nationality"))?.uppercased()
         category = try checked("category", Self.categories.contains, ValidationFailure("v.oneOf", field: "category", Self.categories.joined(separator: ", ")))
         status = try checked("status", Self.statuses.contains, ValidationFailure("v.oneOf", field: "status", Self.statuses.joined(separator: ", ")))
         try checks.finish()
@@ -150,7 +150,7 @@ enum ForeignersController {
         } catch let e as ValidationFailure {
             // A filter that cannot be applied is shown beside itself, with the other filters kept. The nationality is a
             // list here, not a code to type: its message says to choose from it.
-            func listed(_ f: ValidationFailure) -> ValidationFailure { f.key == "v.nationality" ? ValidationFailure("v.choose", field: f.field) : f }
+            func listed(_ f: ValidationFailure) -> ValidationFailure { f.key == "v.nationalityCode" ? ValidationFailure("v.choose", field: f.field) : f }
             var shown = listed(e)
             shown.more = e.more.map(listed)
             filters.fail(shown, lang: req.language, shownFields: ForeignerViews.filterFields)

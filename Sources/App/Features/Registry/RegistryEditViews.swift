@@ -60,7 +60,7 @@ enum RegistryEditViews {
         \(Form.field("givenNames", label: L10n.t("f.givenNames", lang), state: s, attributes: "maxlength=\"100\" autocomplete=\"off\""))
         \(Form.field("sex", label: L10n.t("f.sex", lang), state: s, kind: .select(sexOptions(lang)), required: true))
         \(Form.field("dateOfBirth", label: L10n.t("f.dob", lang), state: s, kind: .date))
-        \(Form.field("nationality", label: L10n.t("f.nationality", lang), state: s, required: true, hint: L10n.t("imp.help.nationality", lang), attributes: "maxlength=\"3\" autocapitalize=\"characters\""))
+        \(Form.field("nationality", label: L10n.t("f.nationality", lang), state: s, required: true, hint: L10n.t("imp.help.nationality", lang), attributes: "maxlength=\"60\" autocapitalize=\"characters\""))
         \(Form.field("placeOfBirth", label: L10n.t("f.placeOfBirth", lang), state: s, attributes: "maxlength=\"100\""))
         </fieldset>
         <fieldset><legend>\(L10n.t("f.passport", lang))</legend>
@@ -168,7 +168,7 @@ enum RegistryEditViews {
         \(Form.field("familyName", label: L10n.t("f.familyName", lang), state: identity, required: true, attributes: "maxlength=\"100\""))
         \(Form.field("givenNames", label: L10n.t("f.givenNames", lang), state: identity, attributes: "maxlength=\"100\""))
         \(Form.field("dateOfBirth", label: L10n.t("f.dob", lang), state: identity, kind: .date))
-        \(Form.field("nationality", label: L10n.t("f.nationality", lang), state: identity, required: true, hint: L10n.t("imp.help.nationality", lang), attributes: "maxlength=\"3\""))
+        \(Form.field("nationality", label: L10n.t("f.nationality", lang), state: identity, required: true, hint: L10n.t("imp.help.nationality", lang), attributes: "maxlength=\"60\" autocapitalize=\"characters\""))
         \(Form.field("passportNumber", label: L10n.t("reg.currentPassport", lang), state: identity, hint: L10n.t("reg.passportFixHint", lang), attributes: "maxlength=\"20\""))
         \(Form.field("sex", label: L10n.t("f.sex", lang), state: identity, kind: .select(sexOptions(lang))))
         \(Form.field("placeOfBirth", label: L10n.t("f.placeOfBirth", lang), state: identity, attributes: "maxlength=\"100\""))
@@ -201,7 +201,10 @@ enum RegistryEditViews {
     }
 
     static func changeText(_ pc: PendingChange, _ lang: Language) -> HTML {
-        pc.changeList.html { c in "\(RegistryText.historyField(c.field, lang)): <del>\(c.old ?? "—")</del> → <strong>\(c.new ?? "—")</strong> " }
+        // Days as the pages write them ("15 Mar 1990"), not as stored.
+        pc.changeList.html { c in
+            "\(RegistryText.historyField(c.field, lang)): <del>\(c.old.map { LocalTime.daysInText($0, lang: lang) } ?? "—")</del> → <strong>\(c.new.map { LocalTime.daysInText($0, lang: lang) } ?? "—")</strong> "
+        }
     }
 
     static func pending(_ req: Request, _ list: [PendingChange], names: [UUID: String], proposers: [UUID: String], failed: (UUID, String)?,

@@ -113,9 +113,9 @@ enum RegistryEdits {
     }
 
     static func country(_ s: String?, _ field: String) throws -> String {
-        guard let v = s?.trimmingCharacters(in: .whitespaces).uppercased(), !v.isEmpty else { throw ValidationFailure("v.required", field: field) }
-        guard Countries.isKnown(v) else { throw ValidationFailure("v.nationality", field: field) }
-        return v
+        guard let v = s?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { throw ValidationFailure("v.required", field: field) }
+        guard let code = Countries.code(v) else { throw ValidationFailure("v.nationality", field: field) }
+        return code
     }
 
     static func passportNumber(_ s: String?, _ field: String) throws -> String {

@@ -105,12 +105,19 @@ enum SponsorReportService {
         if let note = try t(i.note, "note", 2000) { d["note"] = note }
         switch type {
         case .arrival, .addressChange:
-            guard let line = try t(i.address, "address", 300) else { throw ValidationFailure("v.required", field: "address") }
-            let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
-            guard RegionCode.isValid(code), code.split(separator: ".").count == 4, try await Region.find(code, on: db) != nil else {
-                throw ValidationFailure("v.village", field: "kelurahanCode")
+            // The street and the village are checked together: a form missing both says so at once.
+            var checks = FieldChecks()
+            let line = try checks.run { () throws -> String in
+                guard let line = try t(i.address, "address", 300) else { throw ValidationFailure("v.required", field: "address") }
+                return line
             }
-            d["address"] = line; d["kelurahanCode"] = code
+            let code = (i.kelurahanCode ?? "").trimmingCharacters(in: .whitespaces)
+            _ = try await checks.run { () async throws -> Void in
+                guard RegionCode.isValid(code), code.split(separator: ".").count == 4, try await Region.find(code, on: db) != nil else {
+                    throw ValidationFailure("v.village", field: "kelurahanCode")
+                }
+            }
+            d["address"] = try checks.finish(line); d["kelurahanCode"] = code
         case .civilStatusChange:
             guard let s = i.civilStatus, civilStatuses.contains(s) else {
                 throw ValidationFailure("v.oneOf", field: "civilStatus", civilStatuses.joined(separator: ", "))
