@@ -75,6 +75,34 @@ import VaporTesting
         }
     }
 
+    /// A report from a region no office serves yet: the citizen is told so, not that the local office has it; its status
+    /// says it waits for an office; the administrator sees how many, by regency, and no report; once an office covers the
+    /// regency its officers see it and the status is the usual one.
+    @Test func aReportFromARegionNoOfficeServesIsSaidSoAndCountedForTheAdministrator() async throws {
+        try await withTestApp { app in
+            let (regency, village) = try await ReferenceAdminTests.freeRegency(app)
+            let citizen = Browser(app)
+            _ = try await citizen.get("/lapor")
+            let sent = try await citizen.post("/lapor", form: ["description": "Orang asing bekerja di kebun tanpa izin", "kelurahanCode": village, "seenAt": "2026-11-29T08:30"])
+            #expect(sent.status == .created && sent.body.string.contains("id=\"report-uncovered\""))
+            let code = try #require(sent.body.string.firstMatch(of: /LPR-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/)).output
+            #expect(try await citizen.get("/lapor/status?code=\(code)").body.string.contains(L10n.t("report.status.unassigned", .id)))
+            let admin = Browser(app)
+            try await admin.login("admin@demo.sinergi.id")
+            let home = try await admin.get("/").body.string
+            let card = try #require(home.components(separatedBy: "id=\"uncovered-reports\"").last)
+            #expect(card.contains("title=\"\(regency)\"") && card.contains("\">1</td>") && !home.contains("bekerja di kebun"))
+            // An office takes the regency: its officers see the report, the status reads as usual, the card is gone.
+            let office = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
+            try await OfficeJurisdiction(officeID: office.id!, regencyCode: regency).create(on: app.db)
+            #expect(try await citizen.get("/lapor/status?code=\(code)").body.string.contains(L10n.t("report.status.received", .id)))
+            #expect(!(try await admin.get("/").body.string.contains("id=\"uncovered-reports\"")))
+            // A report from a covered village says nothing of the kind.
+            let covered = try await citizen.post("/lapor", form: ["description": "Orang asing memotret area pelabuhan", "kelurahanCode": "35.16.05.2010", "seenAt": "2026-11-29T09:30"])
+            #expect(covered.status == .created && !covered.body.string.contains("report-uncovered"))
+        }
+    }
+
     @Test func publicFormAndOfficerList() async throws {
         try await withTestApp { app in
             let citizen = Browser(app)

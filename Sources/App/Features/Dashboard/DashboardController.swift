@@ -135,6 +135,9 @@ enum DashboardController {
                 .from("users").groupBy("role").all()
             m.usersByRole = try rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) }.sorted { $0.0 < $1.0 }
             m.auditEvents = try await AuditHead.find(1, on: req.db)?.seq ?? 0
+            let uncovered = try await PublicReportsController.uncovered(db: req.db)
+            let names = try await regionNames(uncovered.map(\.regency), on: req.db)
+            m.uncoveredReports = uncovered.map { u in (u.regency, names.first { $0.code == u.regency }?.name, u.count) }
         case .integration:
             break
         }

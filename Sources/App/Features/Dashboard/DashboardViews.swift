@@ -14,6 +14,8 @@ enum DashboardViews {
         var sponsoredPager: HTML = ""
         var usersByRole: [(String, Int)] = []
         var auditEvents: Int64 = 0
+        /// Public reports from regencies no office covers: code, name, how many.
+        var uncoveredReports: [(code: String, name: String?, count: Int)] = []
     }
 
     static func dashboard(_ req: Request, _ m: Model) -> Response {
@@ -92,6 +94,13 @@ enum DashboardViews {
 
     static func adminPanel(_ req: Request, _ m: Model) -> HTML {
         let lang = req.language
+        // Citizens' reports that no officer sees, by regency, counts only: the administrator extends a jurisdiction.
+        let uncovered: HTML = m.uncoveredReports.isEmpty ? "" : """
+        <section class="card" id="uncovered-reports"><h2>\(L10n.t("dash.uncoveredReports", lang))</h2><p class="muted">\(L10n.t("dash.uncoveredHint", lang))</p>
+        <table><thead><tr><th>\(L10n.t("dash.region", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>
+        <tbody>\(m.uncoveredReports.html { u in "<tr><td>\(Views.place(u.name, code: u.code))</td><td>\(u.count)</td></tr>" })</tbody></table>
+        <p><a href="\(SiteURL.adminOffices.path)">\(L10n.t("dash.toOffices", lang))</a></p></section>
+        """
         return """
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.users", lang))</h2>
@@ -100,6 +109,7 @@ enum DashboardViews {
           </section>
           <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(Int(m.auditEvents))</div><p><a href="\(SiteURL.adminAudit.path)">\(L10n.t("nav.audit", lang))</a></p></section>
         </div>
+        \(uncovered)
         """
     }
 }

@@ -27,10 +27,14 @@ enum PublicReportViews {
         """, status: status)
     }
 
-    static func thanks(_ req: Request, code: String) -> Response {
+    /// `covered`: whether an office covers the report's region. Where none does yet, the citizen is told so, not that the
+    /// local office has it.
+    static func thanks(_ req: Request, code: String, covered: Bool = true) -> Response {
         let lang = req.language
+        let uncovered: HTML = covered ? "" : "<p class=\"notice\" id=\"report-uncovered\">\(L10n.t("report.uncovered", lang))</p>"
         return Views.page(req, title: L10n.t("report.title", lang), body: """
         <section class="card narrow"><h1>\(L10n.t("report.thanks", lang))</h1>
+        \(uncovered)
         <p>\(L10n.t("report.yourCode", lang))</p><p class="stat nowrap" id="tracking-code">\(code)</p>
         <p class="no-print"><button type="button" class="secondary" data-print>\(L10n.t("action.print", lang))</button></p>
         <p><a href="\(SiteURL.laporStatus.with(["code": code]))">\(L10n.t("report.checkStatus", lang))</a></p></section>

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Matching
 import SMTP
+import SQLKit
 import Vapor
 
 /// Public reports of suspicious foreigners: `/lapor` (public form, no login), `/lapor/status`,
@@ -315,7 +316,8 @@ enum PublicReportsController {
         do {
             switch try await accept(input, req, photo: photo) {
             case .created(let code), .duplicate(let code), .ignored(let code):
-                return PublicReportViews.thanks(req, code: code)
+                let regency = RegionCode.regency(of: input.kelurahanCode ?? "") ?? ""
+                return PublicReportViews.thanks(req, code: code, covered: try await covered(regency, db: req.db))
             case .throttled:
                 state.fail(message: L10n.t("report.throttled", req.language))
                 return try await PublicReportViews.form(req, state: state, status: .tooManyRequests)
@@ -330,8 +332,31 @@ enum PublicReportsController {
         let typed = (req.queryValue("code") ?? "").trimmingCharacters(in: .whitespaces)
         let code = typedCode(typed) ?? typed.uppercased()
         var status: (status: String, received: Date)??
-        if !code.isEmpty { status = .some(try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first().map { ($0.status, $0.createdAt) }) }
+        if !code.isEmpty, let r = try await PublicReport.query(on: req.db).filter(\.$trackingCode == code).first() {
+            // Received in a region no office covers yet: it waits for one, not for a review no one can make.
+            let isCovered = try await covered(r.regencyCode, db: req.db)
+            let waiting = r.status == PublicReportStatus.received.rawValue && !isCovered
+            status = .some((waiting ? "unassigned" : r.status, r.createdAt))
+        } else if !code.isEmpty {
+            status = .some(nil)
+        }
         return PublicReportViews.status(req, code: code, found: status)
+    }
+
+    /// Whether an office's jurisdiction holds the regency, so that its officers see reports from there.
+    static func covered(_ regency: String, db: any Database) async throws -> Bool {
+        try await OfficeJurisdiction.query(on: db).filter(\.$regencyCode == regency).first() != nil
+    }
+
+    /// Reports from regencies no office covers, counted per regency (for the administrator: counts, never a report).
+    static func uncovered(db: any Database) async throws -> [(regency: String, count: Int)] {
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { var regency_code: String; var n: Int }
+        let rows = try await sql.raw("""
+            SELECT regency_code, COUNT(*) AS n FROM public_reports
+            WHERE regency_code NOT IN (SELECT regency_code FROM office_jurisdictions) GROUP BY regency_code ORDER BY n DESC, regency_code
+            """).all(decoding: Row.self)
+        return rows.map { ($0.regency_code, $0.n) }
     }
 
     /// A report's photo, to officers of its jurisdiction.
