@@ -123,6 +123,29 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// The registry's employer and address stand beside the list's on the review page: a foreigner working for another
+    /// company than the permit's is what a check looks for, and the employer is marked as compared.
+    @Test func theReviewPageShowsTheRegistrysEmployerAndAddress() async throws {
+        try await withTestApp { app in
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil)
+                .filter(\.$sponsorID != nil).filter(\.$dateOfBirth != nil).first())
+            let sponsor = try #require(try await Sponsor.find(f.sponsorID, on: app.db))
+            let address = try #require(try await Address.query(on: app.db).filter(\.$foreigner.$id == f.id!).filter(\.$isCurrent == true).first())
+            let csv = "name,passport_number,nationality,date_of_birth,employer\n\(f.fullName),\(f.passportNumber!),\(f.nationality),\(f.dateOfBirth!),PT LAIN SEKALI\n"
+            let up = try decode(ImportReply.self, try await postImport(app, token: try await apiToken(app, "officer@demo.sinergi.id"), kind: "persons-checked", csv: Array(csv.utf8)))
+            await app.importJobs.drain()
+            let row = try #require(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == up.id!).first())
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/imports/\(up.id!)/rows?state=\(row.effectiveState.rawValue)").body.string
+            let card = try #require(page.components(separatedBy: "id=\"row-\(row.line)\"").dropFirst().first)
+            let employer = try #require(card.components(separatedBy: "<tr class=").first { $0.contains("<th scope=\"row\">Perusahaan / pemberi kerja") })
+            #expect(employer.hasPrefix("\"is-0\"") && employer.contains(">berbeda</span>") && employer.contains(">PT LAIN SEKALI</td>"), "\(employer)")
+            #expect(employer.contains(sponsor.name.replacingOccurrences(of: "&", with: "&amp;")))
+            #expect(card.contains(address.line.replacingOccurrences(of: "&", with: "&amp;")))
+        }
+    }
+
     /// Agencies write the country, not its code (Tiongkok, Korea Selatan, Chinese): each is read as its code, so that it is
     /// compared; a name no one knows is still refused.
     @Test func nationalitiesWrittenAsCountriesAreReadAsTheirCodes() async throws {

@@ -83,12 +83,17 @@ import VaporTesting
             // The order it runs under is named, with a link.
             #expect(shown.contains("id=\"operation-order\"><a href=\"/orders/\(TestOrders.sby)\">"))
             #expect(try await b.post(page + "/complete", form: ["summary": "Selesai"]).status == .unprocessableEntity)
+            #expect(shown.contains("id=\"actions-not-yet\"") && !shown.contains("id=\"tak-form\""))
+            #expect(try await b.post(page + "/actions", form: ["targetId": target.uuidString, "action": "warning", "legalBasis": "UU 6/2011 Pasal 75"]).status == .unprocessableEntity)
+            #expect(try await AdministrativeAction.query(on: app.db).count() == 0)
             #expect(try await JointOperation.query(on: app.db).first()?.status == "planned")
             // On its day: a result for one target; completing needs a summary and a word for the other, unchecked one.
             let op = try #require(try await JointOperation.query(on: app.db).first())
             op.date = app.today
             try await op.update(on: app.db)
-            #expect(try await b.post(page + "/results", form: ["targetId": target.uuidString, "result": "compliant", "finding": "", "note": ""]).status == .seeOther)
+            // Saved, the page comes back at that target's form.
+            #expect(try await b.post(page + "/results", form: ["targetId": target.uuidString, "result": "compliant", "finding": "", "note": ""])
+                .headers.first(name: .location) == page + "#result-form-\(target.uuidString)")
             let bare = try await b.post(page + "/complete", form: ["summary": ""])
             #expect(bare.status == .unprocessableEntity)
             #expect(bare.body.string.contains("Ringkasan hasil wajib diisi.") && bare.body.string.contains("1 sasaran belum diperiksa: catat hasilnya"))
@@ -103,7 +108,7 @@ import VaporTesting
             let f = try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).first()!
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            let res = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan", "date": "2026-12-01", "areaCode": "35.16.05", "participants": "Tim A",
+            let res = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "Razia penginapan", "date": app.today, "areaCode": "35.16.05", "participants": "Tim A",
                                                            "targetPassports": "\(f.passportNumber!)\n"])
             #expect(res.status == .seeOther)
             let page = try await b.get(res.headers.first(name: .location)!)
@@ -116,6 +121,8 @@ import VaporTesting
             let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": target.uuidString, "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
             #expect(tak.status == .seeOther)
             #expect(try await AdministrativeAction.query(on: app.db).count() == 1)
+            // The action says whom it is against.
+            #expect(try await b.get(res.headers.first(name: .location)!).body.string.contains("Terhadap: \(f.fullName)"))
             let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("ZZ0000000"))
         }

@@ -92,6 +92,11 @@ import VaporTesting
             let home = try await admin.get("/").body.string
             let card = try #require(home.components(separatedBy: "id=\"uncovered-reports\"").last)
             #expect(card.contains("title=\"\(regency)\"") && card.contains("\">1</td>") && !home.contains("bekerja di kebun"))
+            // The administrators are told, in a notice that names the region and nothing of the report.
+            let adminID = try #require(try await User.query(on: app.db).filter(\.$email == "admin@demo.sinergi.id").first()?.id)
+            let notice = try #require(try await AppNotification.query(on: app.db).filter(\.$userID == adminID).filter(\.$kind == "uncoveredReport").first())
+            let regionName = try #require(try await Region.find(regency, on: app.db)?.name)
+            #expect(notice.title.contains(regionName) && !notice.title.contains("kebun") && notice.link == "/#uncovered-reports")
             // An office takes the regency: its officers see the report, the status reads as usual, the card is gone.
             let office = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
             try await OfficeJurisdiction(officeID: office.id!, regencyCode: regency).create(on: app.db)

@@ -30,6 +30,9 @@ import VaporTesting
             #expect(res.status == .unprocessableEntity)
             #expect(res.body.string.contains("id=\"code-error\">Kode kantor SBY sudah dipakai.</p>"), "\(res.body.string)")
             #expect(res.body.string.contains("value=\"Kantor baru\""))
+            // With another mistake: both in the same round.
+            let both = try await admin.post("/admin/offices/new", form: ["code": "SBY", "name": "Kantor baru"])
+            #expect(both.body.string.contains("id=\"code-error\">Kode kantor SBY sudah dipakai.</p>") && both.body.string.contains("id=\"villageCode-error\""))
         }
     }
 

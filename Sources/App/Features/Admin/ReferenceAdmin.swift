@@ -50,9 +50,9 @@ enum ReferenceAdmin {
         try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == office).all().map(\.regencyCode).sorted()
     }
 
-    static func createOffice(_ input: OfficeInput, _ req: Request) async throws -> Office {
+    static func createOffice(_ input: OfficeInput, _ req: Request, earlier: [ValidationFailure] = []) async throws -> Office {
         // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
-        var checks = FieldChecks()
+        var checks = FieldChecks(earlier)
         let codeChecked = try checks.run { () throws -> String in
             guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
             guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.officeCode", field: "code") }

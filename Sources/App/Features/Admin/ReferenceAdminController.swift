@@ -141,11 +141,10 @@ enum ReferenceAdminController {
             let regency = RegionPicker.chosen(v, name: "regency", depth: .regency)
             let input = ReferenceAdmin.OfficeInput(code: v["code"] ?? "", name: v["name"] ?? "", timeZone: t(v, "timeZone"),
                                                    villageCode: RegionPicker.chosen(v, name: "villageCode"), jurisdiction: regency.isEmpty ? [] : [regency])
-            let o: Office
-            do { o = try await ReferenceAdmin.createOffice(input, req) } catch let e as AppError where e.messageKey == "office.codeTaken" {
-                // Beside the code on the page (the API answers 409).
-                throw ValidationFailure("office.codeTaken", field: "code", e.args.first ?? "")
-            }
+            // A taken code beside the code on the page, with the form's other mistakes in the same round (the API answers 409).
+            let code = (v["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+            let taken = code.isEmpty ? nil : try await Office.query(on: req.db).filter(\.$code == code).first()
+            let o = try await ReferenceAdmin.createOffice(input, req, earlier: taken == nil ? [] : [ValidationFailure("office.codeTaken", field: "code", code)])
             return Flash.redirect(req, to: ReferenceURL.office(.id(o.id!)), "flash.office.created")
         }, again: { s, status in
             var state = s

@@ -266,11 +266,33 @@ enum ImportPages {
         }
         let deciderIDs = Array(Set(rows.compactMap(\.decidedBy)))
         let deciders = deciderIDs.isEmpty ? [] : try await User.query(on: req.db).filter(\.$id ~~ deciderIDs).all()
-        return ImportViews.rows(req, .init(imp: imp, state: state, rows: rows, paging: paging, total: total,
-                                           foreigners: Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) }),
-                                           sponsors: Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) }),
-                                           deciders: Dictionary(uniqueKeysWithValues: deciders.map { ($0.id!, $0.displayName) }),
-                                           counts: try await tabCounts(imp, req)))
+        var model = ImportViews.RowsModel(imp: imp, state: state, rows: rows, paging: paging, total: total,
+                                          foreigners: Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) }),
+                                          sponsors: Dictionary(uniqueKeysWithValues: sponsors.map { ($0.id!, $0) }),
+                                          deciders: Dictionary(uniqueKeysWithValues: deciders.map { ($0.id!, $0.displayName) }),
+                                          counts: try await tabCounts(imp, req))
+        model.employers = try await employers(visible, req)
+        model.addresses = try await addresses(visible, req)
+        return ImportViews.rows(req, model)
+    }
+
+    /// The registry's employer of each foreigner shown (the sponsor on the record), beside the list's: working for another
+    /// company than the permit's is what a check looks for.
+    static func employers(_ people: [Foreigner], _ req: Request) async throws -> [UUID: String] {
+        let ids = Array(Set(people.compactMap(\.sponsorID)))
+        guard !ids.isEmpty else { return [:] }
+        let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(people.compactMap { f in f.sponsorID.flatMap { names[$0] }.map { (f.id!, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The registry's current address of each foreigner shown: its line and village by name.
+    static func addresses(_ people: [Foreigner], _ req: Request) async throws -> [UUID: String] {
+        let ids = people.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let current = try await Address.query(on: req.db).filter(\.$foreigner.$id ~~ ids).filter(\.$isCurrent == true).all()
+        let places = try await RegionsController.describe(Array(Set(current.map(\.villageCode))), db: req.db)
+        return Dictionary(current.map { a in (a.$foreigner.id, [a.line, places[a.villageCode]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")) },
+                          uniquingKeysWith: { a, _ in a })
     }
 
     static func tabCounts(_ imp: AgencyImport, _ req: Request) async throws -> [MatchState: Int] {

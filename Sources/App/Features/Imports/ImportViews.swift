@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Vapor
 
 /// Pages of agency imports: the list, a new upload (with a template and the accepted columns), the preview
@@ -263,6 +264,9 @@ enum ImportViews {
         var deciders: [UUID: String] = [:]
         /// Rows per state, for the tabs.
         var counts: [MatchState: Int] = [:]
+        /// The registry's employer (the record's sponsor) and current address of each foreigner shown.
+        var employers: [UUID: String] = [:]
+        var addresses: [UUID: String] = [:]
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -334,9 +338,19 @@ enum ImportViews {
             // The candidate's values beside the list's, field by field, each marked as the engine compared it.
             var records: HTML
             if let f = r.foreignerID, let x = m.foreigners[f] {
-                let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.foreigner(.id(f)).path)\">\(x.fullName)</a>", "date_of_birth": "\(Views.day(x.dateOfBirth, req))",
+                var registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.foreigner(.id(f)).path)\">\(x.fullName)</a>", "date_of_birth": "\(Views.day(x.dateOfBirth, req))",
                                                 "passport_number": "\(x.passportNumber)", "nationality": "\(x.nationality)", "sex": "\(L10n.t("sex.\(x.sex)", lang))"]
-                records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
+                if let e = m.employers[f] { registry["employer"] = "\(e)" }
+                if let place = m.addresses[f] { registry["address"] = "\(place)" }
+                // The employer is not one of the engine's fields: it is compared here, as the reconciliation compares
+                // companies (legal forms and punctuation aside), so that another company than the permit's shows.
+                var marked = parts
+                if let listedEmployer = a.employer, let registered = m.employers[f] {
+                    let x = Reconciler.companyKey(listedEmployer), y = Reconciler.companyKey(registered)
+                    let level = x == y ? 1 : Similarity.jaroWinkler(x, y) >= 0.9 ? 1 : 0
+                    marked.append(Reconciler.Contribution(field: "employer", level: level, weight: 0, exact: x == y))
+                }
+                records = comparison(listed, registry, marked, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
             } else if let s = r.sponsorID, let x = m.sponsors[s] {
                 let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a>", "npwp": "\(x.npwp)", "nib": "\(x.nib)", "address": "\(x.address)"]
                 records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name"], lang, companies: true)

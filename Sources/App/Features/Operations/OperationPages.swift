@@ -107,7 +107,8 @@ enum OperationPages {
         var state = FormState(values: v)
         do {
             _ = try await OperationsController.recordResult(op, .init(targetId: target, result: v["result"], finding: v["finding"], note: v["note"]), req)
-            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.result")
+            // Back at the target's form, where the next one is (the page jumped to its top, a screen of counts away).
+            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)).path + "#result-form-\(target!.uuidString)", "flash.operation.result")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["result", "finding", "note"])
             return try await showPage(req, id: op.id, forms: .init(resultTarget: target, result: state), status: .unprocessableEntity)

@@ -125,7 +125,7 @@ enum OperationViews {
                 } else {
                     cell = "\(L10n.t("op.result.\(t.result)", lang))\(t.finding.map { " · " + L10n.t("lph.finding.\($0)", lang) } ?? "")\(t.note.map { " · " + $0 } ?? "")"
                 }
-                return "<tr class=\"target\"><td>\(who)</td><td>\(cell)</td></tr>"
+                return "<tr class=\"target\" id=\"target-\(t.id.uuidString)\"><td>\(who)</td><td>\(cell)</td></tr>"
             }
             let notYet: HTML = open && op.date > req.application.today && !targets.isEmpty
                 ? "<p class=\"muted\" id=\"results-not-yet\">\(L10n.format("op.resultsFrom", lang, [Views.day(op.date, req)]))</p>" : ""
@@ -147,8 +147,11 @@ enum OperationViews {
                 let decided: HTML = a.decisionNumber.map { HTML("<br><span class=\"muted\">\(L10n.t("tak.decisionNumber", lang)): \($0)</span>") } ?? ""
                 let article: HTML = TAKAction(rawValue: a.action)?.article.map { HTML(" <span class=\"muted\">(\(L10n.t("tak.article", lang)) \($0))</span>") }
                     ?? HTML(" <span class=\"muted\">(\(L10n.t("tak.notTAK", lang)))</span>")
+                // Whom it is against: the target's name (or label), so that one of several is told apart.
+                let subject = a.foreignerId.flatMap { m.names[$0] } ?? a.targetId.flatMap { tid in targets.first { $0.id == tid } }.flatMap { t in t.foreignerId.flatMap { m.names[$0] } ?? t.label }
+                let against: HTML = subject.map { "<br><span class=\"muted\">\(L10n.t("op.against", lang)): \($0)</span>" as HTML } ?? ""
                 return """
-                <tr id="tak-\(aid)"><td>\(L10n.t("op.tak.\(a.action)", lang))\(article)</td><td>\(a.legalBasis)</td><td>\(L10n.t("op.takStatus.\(a.status)", lang))\(decided)</td>
+                <tr id="tak-\(aid)"><td>\(L10n.t("op.tak.\(a.action)", lang))\(article)\(against)</td><td>\(a.legalBasis)</td><td>\(L10n.t("op.takStatus.\(a.status)", lang))\(decided)</td>
                 <td>\(Views.day(a.dueOn, req))\(a.overdue ? " · \(L10n.t("task.overdue", lang))" : "")</td><td>\(a.note ?? "")\(step)</td></tr>
                 """
             }
@@ -157,8 +160,11 @@ enum OperationViews {
             """
             let a = m.forms.action
             let targetOptions: [(value: String, label: String)] = [("", L10n.t("op.chooseTarget", lang))] + targets.map { t in (t.id.uuidString, t.foreignerId.flatMap { m.names[$0] } ?? t.label ?? "") }
-            let takOptions: [(value: String, label: String)] = TAKAction.allCases.map { ($0.rawValue, L10n.t("op.tak.\($0.rawValue)", lang)) }
-            let takForm: HTML = """
+            // Nothing chosen at first: the first choice is an entry on the ban list, which one careless tap recorded.
+            let takOptions: [(value: String, label: String)] = [("", L10n.t("op.chooseAction", lang))] + TAKAction.allCases.map { ($0.rawValue, L10n.t("op.tak.\($0.rawValue)", lang)) }
+            let takForm: HTML = op.date > req.application.today ? """
+            <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3><p class="muted" id="actions-not-yet">\(L10n.format("op.actionsFrom", lang, [Views.day(op.date, req)]))</p></section>
+            """ : """
             <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3>
             \(Form.open(req, action: OperationURL.actions(opID).path, id: "tak-form", state: a))
             <div class="grid two">

@@ -213,6 +213,8 @@ enum OperationsController {
     }
 
     static func recordAction(_ op: JointOperation, _ i: ActionInput, _ req: Request) async throws -> AdministrativeAction {
+        // An action follows from what the operation found: from its day on, as its results.
+        if op.date > req.application.today { throw ValidationFailure("v.operationNotYet", field: "action", op.date) }
         guard let action = i.action.flatMap(TAKAction.init(rawValue:)) else {
             throw ValidationFailure("v.oneOf", field: "action", TAKAction.allCases.map(\.rawValue).joined(separator: ", "))
         }

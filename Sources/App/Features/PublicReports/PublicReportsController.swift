@@ -128,6 +128,11 @@ enum PublicReportsController {
             return .duplicate(same.trackingCode)
         }
         let code = trackingCode()
+        // Where no office covers the regency, no officer would see the report: the administrators are told (the region's
+        // name only), so that an office's jurisdiction can take it.
+        let uncoveredAdmins = try await covered(v.regency, db: req.db) ? [] : try await User.query(on: req.db).filter(\.$role == Role.admin.rawValue)
+            .filter(\.$disabled == false).all().compactMap(\.id)
+        let regionName = uncoveredAdmins.isEmpty ? "" : (try await Region.find(v.regency, on: req.db)?.name ?? v.regency)
         try await req.audited(as: .anonymous) { db in
             let r = PublicReport()
             r.trackingCode = code; r.description = v.description; r.villageCode = v.village; r.regencyCode = v.regency
@@ -138,6 +143,10 @@ enum PublicReportsController {
                 let p = PublicReportPhoto()
                 p.reportID = r.id!; p.contentType = photo.kind.rawValue; p.bytes = Data(photo.bytes); p.createdAt = now
                 try await p.create(on: db)
+            }
+            if !uncoveredAdmins.isEmpty {
+                try await Notifier.notify(uncoveredAdmins, kind: "uncoveredReport", title: L10n.format("notify.uncoveredReport", .id, [regionName]),
+                                          link: SiteURL.home.path + "#uncovered-reports", req: req, db: db)
             }
             return ((), [AuditEntry(action: "public_report.create", objectType: "public_report", objectID: r.id!.uuidString, detail: "village=\(v.village) photo=\(photo != nil)")])
         }
