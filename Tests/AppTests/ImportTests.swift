@@ -143,6 +143,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(employer.hasPrefix("\"is-0\"") && employer.contains(">berbeda</span>") && employer.contains(">PT LAIN SEKALI</td>"), "\(employer)")
             #expect(employer.contains(sponsor.name.replacingOccurrences(of: "&", with: "&amp;")))
             #expect(card.contains(address.line.replacingOccurrences(of: "&", with: "&amp;")))
+            // The page says which registry the list was matched against: "not found" means not found there.
+            let regency = try #require(try await Region.find("35.16", on: app.db)?.name)
+            #expect(page.contains("id=\"import-scope\">Dicocokkan dengan data imigrasi di: ") && page.contains(regency))
         }
     }
 

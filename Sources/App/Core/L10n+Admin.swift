@@ -240,7 +240,7 @@ extension L10n {
         "v.orderCovers": ("{field}: pemeriksaan itu tidak menunggu surat perintah, atau tanggalnya di luar masa berlaku.", "{field}: that check owes no order, or its day is outside the order's days."),
         "flash.order.issued": ("Surat perintah diterbitkan; petugas yang diperintahkan diberi tahu.", "Order issued; the officers named are notified."),
         "notify.kind.uncoveredReport": ("Laporan masyarakat tanpa kantor", "Public report with no office"),
-        "notify.uncoveredReport": ("Laporan masyarakat dari {1}: belum ada kantor imigrasi yang melayani wilayah ini", "Public report from {1}: no immigration office serves this region yet"),
+        "notify.uncoveredReport": ("{1}: belum ada kantor imigrasi yang melayani wilayah ini", "{1}: no immigration office serves this region yet"),
         "notify.kind.order": ("Surat perintah baru", "New order"),
         "audit.action.order.issue": ("Surat perintah diterbitkan", "Order issued"),
         "office.ordersRequired": ("Wajib surat perintah", "Orders required"),

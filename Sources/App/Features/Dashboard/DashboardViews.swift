@@ -43,6 +43,8 @@ enum DashboardViews {
                 intro = "<p class=\"notice\" id=\"secret-key-missing\">\(L10n.t("dash.secretKeyMissing", lang))</p>"
             }
             extra = adminPanel(req, m)
+            // Reports no officer sees come first, where the administrator looks.
+            intro = "\(intro)\(uncoveredReports(req, m))"
         case .integration:
             break
         }
@@ -92,15 +94,19 @@ enum DashboardViews {
         """
     }
 
-    static func adminPanel(_ req: Request, _ m: Model) -> HTML {
+    /// Citizens' reports that no officer sees, by regency, counts only: the administrator extends a jurisdiction.
+    static func uncoveredReports(_ req: Request, _ m: Model) -> HTML {
         let lang = req.language
-        // Citizens' reports that no officer sees, by regency, counts only: the administrator extends a jurisdiction.
-        let uncovered: HTML = m.uncoveredReports.isEmpty ? "" : """
+        return m.uncoveredReports.isEmpty ? "" : """
         <section class="card" id="uncovered-reports"><h2>\(L10n.t("dash.uncoveredReports", lang))</h2><p class="muted">\(L10n.t("dash.uncoveredHint", lang))</p>
         <table><thead><tr><th>\(L10n.t("dash.region", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>
         <tbody>\(m.uncoveredReports.html { u in "<tr><td>\(Views.place(u.name, code: u.code))</td><td>\(u.count)</td></tr>" })</tbody></table>
         <p><a href="\(SiteURL.adminOffices.path)">\(L10n.t("dash.toOffices", lang))</a></p></section>
         """
+    }
+
+    static func adminPanel(_ req: Request, _ m: Model) -> HTML {
+        let lang = req.language
         return """
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.users", lang))</h2>
@@ -109,7 +115,6 @@ enum DashboardViews {
           </section>
           <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(Int(m.auditEvents))</div><p><a href="\(SiteURL.adminAudit.path)">\(L10n.t("nav.audit", lang))</a></p></section>
         </div>
-        \(uncovered)
         """
     }
 }

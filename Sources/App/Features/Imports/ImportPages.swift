@@ -273,6 +273,7 @@ enum ImportPages {
                                           counts: try await tabCounts(imp, req))
         model.employers = try await employers(visible, req)
         model.addresses = try await addresses(visible, req)
+        model.scopeNames = try await scopeNames(imp, req)
         return ImportViews.rows(req, model)
     }
 
@@ -283,6 +284,18 @@ enum ImportPages {
         guard !ids.isEmpty else { return [:] }
         let names = Dictionary(try await Sponsor.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         return Dictionary(people.compactMap { f in f.sponsorID.flatMap { names[$0] }.map { (f.id!, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The regions of the registry an import was matched within, by name (an agency's regency, an office's regencies).
+    static func scopeNames(_ imp: AgencyImport, _ req: Request) async throws -> [String] {
+        let codes: [String]
+        switch imp.regionFilter {
+        case .regionPrefix(let p): codes = [p]
+        case .regencies(let list): codes = list
+        default: codes = []
+        }
+        let names = try await RegionsController.describe(codes, db: req.db)
+        return codes.map { names[$0] ?? $0 }
     }
 
     /// The registry's current address of each foreigner shown: its line and village by name.

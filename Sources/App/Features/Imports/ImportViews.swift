@@ -267,6 +267,8 @@ enum ImportViews {
         /// The registry's employer (the record's sponsor) and current address of each foreigner shown.
         var employers: [UUID: String] = [:]
         var addresses: [UUID: String] = [:]
+        /// The regions whose registry the list was matched against, by name: "not found" means not found there.
+        var scopeNames: [String] = []
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -355,7 +357,8 @@ enum ImportViews {
                 let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a>", "npwp": "\(x.npwp)", "nib": "\(x.nib)", "address": "\(x.address)"]
                 records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name"], lang, companies: true)
             } else {
-                let none = L10n.t(r.foreignerID != nil || r.sponsorID != nil ? "imp.outOfScope" : "imp.noCandidate", lang)
+                let none = r.foreignerID != nil || r.sponsorID != nil ? L10n.t("imp.outOfScope", lang)
+                    : m.scopeNames.isEmpty ? L10n.t("imp.noCandidate", lang) : L10n.format("imp.noCandidateIn", lang, [m.scopeNames.joined(separator: ", ")])
                 records = "<div class=\"grid two\"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(listed, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3><p class=\"muted\">\(none)</p></div></div>"
             }
             let why: HTML = (item.explanation ?? []).html { c in
@@ -401,6 +404,7 @@ enum ImportViews {
         }
         return Views.page(req, title: m.imp.fileName, body: """
         <h1><a href="\(ImportsURL.show(.id(id)).path)">\(m.imp.fileName)</a></h1>
+        \(m.scopeNames.isEmpty ? "" : "<p class=\"muted\" id=\"import-scope\">\(L10n.format("imp.scope", lang, [m.scopeNames.joined(separator: ", ")]))</p>" as HTML)
         <nav class="tabs" aria-label="\(L10n.t("imp.status", lang))">\(tabs)</nav>
         \(m.rows.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : cards)
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))

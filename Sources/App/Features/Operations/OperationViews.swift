@@ -111,7 +111,9 @@ enum OperationViews {
             let targetRows: HTML = targets.html { t in
                 let who: HTML = t.foreignerId.map { "<a href=\"\(SiteURL.foreigner(.id($0)).path)\">\(m.names[$0] ?? "")</a>" as HTML } ?? "\(t.label ?? "")"
                 let cell: HTML
-                if open {
+                // Results are recorded from the operation's day: before it the form is not offered (a "Simpan" that can
+                // only fail), and the target's state reads as text.
+                if open && op.date <= req.application.today {
                     let tid = t.id.uuidString
                     let s = m.forms.resultTarget == t.id ? m.forms.result
                         : FormState(values: ["result": t.result, "finding": t.finding ?? "", "note": t.note ?? ""])
@@ -138,7 +140,7 @@ enum OperationViews {
                 let aid = a.id.uuidString
                 let step: HTML = !m.canRecord || next.isEmpty ? "" : """
                 \(Form.open(req, action: OperationURL.transition(opID, .id(a.id)).path, id: "tak-step-\(aid)", state: failed, classes: "tak-step"))
-                \(Form.field("to", label: L10n.t("tak.next", lang), state: failed, kind: .select(next.map { ($0, L10n.t("tak.to.\($0)", lang)) }), required: true, id: "to-\(aid)"))
+                \(Form.field("to", label: L10n.t("tak.next", lang), state: failed, kind: .select([("", L10n.t("tak.chooseNext", lang))] + next.map { ($0, L10n.t("tak.to.\($0)", lang)) }), required: true, id: "to-\(aid)"))
                 \(next.contains(TAKStatus.decided.rawValue) ? Form.field("decisionNumber", label: L10n.t("tak.decisionNumber", lang), state: failed, hint: L10n.t("tak.decisionHint", lang), id: "decision-\(aid)", attributes: "maxlength=\"100\"") : "")
                 \(Form.field("note", label: L10n.t("lph.note", lang), state: failed, hint: next.contains(TAKStatus.cancelled.rawValue) ? L10n.t("tak.cancelHint", lang) : nil, id: "step-note-\(aid)", attributes: "maxlength=\"2000\""))
                 \(Form.submit(L10n.t("tak.save", lang), id: "step-submit-\(aid)", secondary: true))
@@ -204,7 +206,7 @@ enum OperationViews {
         }
         // A failure whose form is not on the page (the operation was completed meanwhile, a forged target).
         var stray: [String] = []
-        let resultShown = open && (d.targets ?? []).contains { $0.id == m.forms.resultTarget }
+        let resultShown = open && op.date <= req.application.today && (d.targets ?? []).contains { $0.id == m.forms.resultTarget }
         if m.forms.result.hasErrors && !resultShown { stray.append(m.forms.result.summary ?? m.forms.result.errors.values.first ?? "") }
         if m.forms.complete.hasErrors && !open { stray.append(m.forms.complete.summary ?? m.forms.complete.errors.values.first ?? "") }
         let alert: HTML = stray.isEmpty ? "" : "<p class=\"alert\" role=\"alert\" id=\"operation-error\">\(stray.joined(separator: " "))</p>"

@@ -191,6 +191,9 @@ enum StaticAssets {
     nav.tabs { display:flex; flex-wrap:wrap; gap:.25rem 1rem; margin-bottom:1rem; }
     nav.tabs a { white-space:nowrap; }
     .review-item button { min-height:44px; }
+    .review-item form.inline + form.inline { margin-left:.6rem; }
+    /* Come back to a form at an anchor (a target's result) with room above it for whose it is. */
+    form.triage { scroll-margin-top:5rem; }
     nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
     table.why td { padding:.2rem .5rem; }
     table.compare { table-layout:fixed; }
