@@ -121,6 +121,9 @@ import VaporTesting
             let tak = try await b.post(res.headers.first(name: .location)! + "/actions", form: ["targetId": target.uuidString, "action": "warning", "legalBasis": "UU 6/2011 Pasal 75", "dueOn": ""])
             #expect(tak.status == .seeOther)
             #expect(try await AdministrativeAction.query(on: app.db).count() == 1)
+            // Back at the new action's row.
+            let actionID = try #require(try await AdministrativeAction.query(on: app.db).first()?.id)
+            #expect(tak.headers.first(name: .location) == res.headers.first(name: .location)! + "#tak-\(actionID.uuidString)")
             // The action says whom it is against.
             #expect(try await b.get(res.headers.first(name: .location)!).body.string.contains("Terhadap: \(f.fullName)"))
             let bad = try await b.post("/operations", form: ["orderId": TestOrders.sby, "title": "x", "date": "2026-12-01", "areaCode": "35.16.05", "targetPassports": "ZZ0000000"])

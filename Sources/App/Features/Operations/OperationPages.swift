@@ -129,9 +129,10 @@ enum OperationPages {
                 guard let id = UUID(uuidString: raw) else { throw ValidationFailure("v.targetOfOperation", field: "targetId") }
                 target = id
             }
-            _ = try await OperationsController.recordAction(op, .init(targetId: target, foreignerId: nil, action: v["action"], legalBasis: v["legalBasis"],
-                                                                      status: v["status"], dueOn: v["dueOn"], note: v["note"]), req)
-            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.operation.action")
+            let a = try await OperationsController.recordAction(op, .init(targetId: target, foreignerId: nil, action: v["action"], legalBasis: v["legalBasis"],
+                                                                          status: v["status"], dueOn: v["dueOn"], note: v["note"]), req)
+            // Back at the new action's row, where its next step is.
+            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)).path + "#tak-\(a.id!.uuidString)", "flash.operation.action")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["targetId", "action", "legalBasis", "dueOn", "note"])
             return try await showPage(req, id: op.id, forms: .init(action: state), status: .unprocessableEntity)
@@ -145,7 +146,7 @@ enum OperationPages {
         var state = FormState(values: v)
         do {
             let a = try await ActionLifecycle.transition(op, actionID: actionID, .init(to: v["to"], decisionNumber: v["decisionNumber"], note: v["note"]), req)
-            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)), "flash.tak.\(a.status)")
+            return Flash.redirect(req, to: OperationURL.show(.id(op.id!)).path + "#tak-\(actionID.uuidString)", "flash.tak.\(a.status)")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: ["to", "decisionNumber", "note"])
             return try await showPage(req, id: op.id, forms: .init(transitionAction: actionID, transition: state), status: .unprocessableEntity)

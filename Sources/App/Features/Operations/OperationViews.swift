@@ -215,9 +215,9 @@ enum OperationViews {
         \(alert)
         <dl class="facts"><dt>\(L10n.t("lph.date", lang))</dt><dd>\(Views.day(op.date, req))</dd>
         <dt>\(L10n.t("op.area", lang))</dt><dd id="operation-area">\(Views.place(op.areaCode, in: m.places))</dd>
-        <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.joined(separator: ", "))</dd>
+        <dt>\(L10n.t("op.agencies", lang))</dt><dd>\(m.agencyNames.isEmpty ? "—" : m.agencyNames.joined(separator: ", "))</dd>
         <dt>\(L10n.t("list.status", lang))</dt><dd id="operation-status">\(L10n.t("op.status.\(op.status)", lang))</dd>
-        \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd class=\"multiline\">\(op.participants)</dd>" as HTML : "")
+        \(m.canRecord ? "<dt>\(L10n.t("op.participants", lang))</dt><dd class=\"multiline\">\((op.participants ?? "").isEmpty ? "—" : op.participants ?? "")</dd>" as HTML : "")
         \(m.order.map { o in "<dt>\(L10n.t("order.field", lang))</dt><dd id=\"operation-order\"><a href=\"\(OrderURL.show(.id(o.id!)).path)\">\(o.number)</a></dd>" as HTML }
             ?? (m.canRecord ? op.withoutOrder.map { "<dt>\(L10n.t("order.field", lang))</dt><dd id=\"operation-order\">\(L10n.t("order.reason.\($0)", lang))</dd>" as HTML } : nil) ?? "")
         \(m.canRecord && d.summary != nil ? "<dt>\(L10n.t("op.summary", lang))</dt><dd id=\"operation-summary\" class=\"multiline\">\(d.summary)</dd>" as HTML : "")</dl>

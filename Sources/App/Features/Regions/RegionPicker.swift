@@ -131,7 +131,7 @@ enum RegionPicker {
           <legend>\(label)\(mark)</legend>
           \(hintHTML)
           <div class="region-search" hidden>
-            <label for="\(fid)-search">\(L10n.t("region.search", lang))</label>
+            <label for="\(fid)-search">\(L10n.t(depth == .village ? "region.search" : "region.search.\(depth.rawValue)", lang))</label>
             <input id="\(fid)-search" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t("region.searchPlaceholder", lang))">
             <ul id="\(fid)-results" role="listbox" class="region-results" aria-label="\(L10n.t("region.results", lang))" hidden></ul>
             <p class="hint region-status" aria-live="polite"></p>

@@ -21,6 +21,7 @@ enum UIScript {
       // the eye is, not at the top of a long page.
       var flash = document.getElementById('flash');
       var place = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+      if (place && place.tagName === 'TR' && place.cells.length) { place = place.cells[0]; }   // a table row: inside its first cell
       if (flash && place) { place.insertBefore(flash, place.firstChild); }
 
       // One open menu at a time.
