@@ -50,12 +50,14 @@ enum ReferenceAdmin {
         try await OfficeJurisdiction.query(on: db).filter(\.$office.$id == office).all().map(\.regencyCode).sorted()
     }
 
-    static func createOffice(_ input: OfficeInput, _ req: Request, earlier: [ValidationFailure] = []) async throws -> Office {
-        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once.
-        var checks = FieldChecks(earlier)
-        let codeChecked = try checks.run { () throws -> String in
+    static func createOffice(_ input: OfficeInput, _ req: Request) async throws -> Office {
+        // Every field is checked before answering (`FieldChecks`): the form names all its mistakes at once, a taken code
+        // among them (`createOfficeAPI` answers that one alone with 409).
+        var checks = FieldChecks()
+        let codeChecked = try await checks.run { () async throws -> String in
             guard let code = input.code?.trimmingCharacters(in: .whitespaces).uppercased(), !code.isEmpty else { throw ValidationFailure("v.required", field: "code") }
             guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { throw ValidationFailure("v.officeCode", field: "code") }
+            if try await Office.query(on: req.db).filter(\.$code == code).first() != nil { throw ValidationFailure("office.codeTaken", field: "code", code) }
             return code
         }
         let nameChecked = try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
@@ -67,7 +69,6 @@ enum ReferenceAdmin {
             return try await Self.regencies(codes, except: nil, db: req.db)
         }
         let (code, name, seat, tz, regencies) = try checks.finish(codeChecked, nameChecked, seatChecked, zoneChecked, regenciesChecked)
-        if try await Office.query(on: req.db).filter(\.$code == code).first() != nil { throw AppError.conflict("office.codeTaken", code) }
         return try await req.audited { db in
             let o = Office(id: UUID(), code: code, name: name, timeZone: tz, villageCode: seat)
             o.ordersRequired = input.ordersRequired ?? true

@@ -97,7 +97,11 @@ enum ReferenceAdminController {
         return try ListPage(complete: items, req)
     }
     static func createOfficeAPI(_ req: Request) async throws -> Response {
-        try created(try await officeDTO(try await ReferenceAdmin.createOffice(try req.content.decode(ReferenceAdmin.OfficeInput.self), req), req.db))
+        do {
+            return try created(try await officeDTO(try await ReferenceAdmin.createOffice(try req.content.decode(ReferenceAdmin.OfficeInput.self), req), req.db))
+        } catch let e as ValidationFailure where e.key == "office.codeTaken" && e.more.isEmpty {
+            throw AppError.conflict("office.codeTaken", e.args.first ?? "")   // the API's contract: a taken code is a conflict
+        }
     }
     static func patchOfficeAPI(_ req: Request) async throws -> OfficeDTO {
         try await officeDTO(try await ReferenceAdmin.updateOffice(try await office(req), try req.content.decode(ReferenceAdmin.OfficeInput.self), req), req.db)
@@ -141,10 +145,7 @@ enum ReferenceAdminController {
             let regency = RegionPicker.chosen(v, name: "regency", depth: .regency)
             let input = ReferenceAdmin.OfficeInput(code: v["code"] ?? "", name: v["name"] ?? "", timeZone: t(v, "timeZone"),
                                                    villageCode: RegionPicker.chosen(v, name: "villageCode"), jurisdiction: regency.isEmpty ? [] : [regency])
-            // A taken code beside the code on the page, with the form's other mistakes in the same round (the API answers 409).
-            let code = (v["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-            let taken = code.isEmpty ? nil : try await Office.query(on: req.db).filter(\.$code == code).first()
-            let o = try await ReferenceAdmin.createOffice(input, req, earlier: taken == nil ? [] : [ValidationFailure("office.codeTaken", field: "code", code)])
+            let o = try await ReferenceAdmin.createOffice(input, req)
             return Flash.redirect(req, to: ReferenceURL.office(.id(o.id!)), "flash.office.created")
         }, again: { s, status in
             var state = s

@@ -1,7 +1,8 @@
 import Matching
 
-/// ISO 3166-1 alpha-3 country codes, plus the ICAO 9303 codes that appear in travel documents
-/// (D for Germany, XXA stateless, XXB refugee, XXC refugee (other), XXX unspecified, UNO/UNA/UNK, EUE, GBD/GBN/GBO/GBP/GBS, RKS).
+/// ISO 3166-1 alpha-3 country codes, plus the three-letter ICAO 9303 codes that appear in travel documents
+/// (XXA stateless, XXB refugee, XXC refugee (other), XXX unspecified, UNO/UNA/UNK, EUE, GBD/GBN/GBO/GBP/GBS, RKS). Germany's
+/// one-letter D is read as DEU (`code`).
 enum Countries {
     static let alpha3: Set<String> = Set("""
     ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS BIH BLM BLR BLZ BMU
@@ -17,9 +18,9 @@ enum Countries {
 
     static func isKnown(_ code: String) -> Bool { alpha3.contains(code) }
 
-    /// The code of a nationality as people write it: a known code as it is (`D`, a German passport's own, stays `D`; the
-    /// matching engine reads it as DEU), else the country's name or adjective in Indonesian or English (`Tiongkok`,
-    /// `Korea Selatan`, `Chinese`) by the engine's table (`Normalize.category`). Nil when neither.
+    /// The code of a nationality as people write it: a known code as it is (`GBD`, a British passport's own, stays `GBD`;
+    /// the matching engine reads it as GBR), else the country's name or adjective in Indonesian or English (`Tiongkok`,
+    /// `Korea Selatan`, `Chinese`) or the passport zone's `D` by the engine's table (`Normalize.category`). Nil when neither.
     static func code(_ written: String) -> String? {
         let upper = written.trimmingCharacters(in: .whitespaces).uppercased()
         if isKnown(upper) { return upper }

@@ -1,5 +1,4 @@
 import Foundation
-import Matching
 import Vapor
 
 /// Pages of agency imports: the list, a new upload (with a template and the accepted columns), the preview
@@ -323,6 +322,7 @@ enum ImportViews {
         // A decided row may leave this list (turned down, it is no longer "matched"): the page then comes back at the
         // card after it (the one before, for the last), where the reviewer goes on.
         let lines = m.rows.map(\.line)
+        let scope = m.scopeNames.joined(separator: ", ")
         let cards: HTML = m.rows.html { r in
             let k = lines.firstIndex(of: r.line) ?? 0
             let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
@@ -344,13 +344,13 @@ enum ImportViews {
                                                 "passport_number": "\(x.passportNumber)", "nationality": "\(x.nationality)", "sex": "\(L10n.t("sex.\(x.sex)", lang))"]
                 if let e = m.employers[f] { registry["employer"] = "\(e)" }
                 if let place = m.addresses[f] { registry["address"] = "\(place)" }
-                // The employer is not one of the engine's fields: it is compared here, as the reconciliation compares
-                // companies (legal forms and punctuation aside), so that another company than the permit's shows.
+                // The employer is not one of the engine's fields: it is compared here as the employer-mismatch report
+                // compares it (`Discrepancies.sameCompany`), so that another company than the permit's shows.
                 var marked = parts
                 if let listedEmployer = a.employer, let registered = m.employers[f] {
-                    let x = Reconciler.companyKey(listedEmployer), y = Reconciler.companyKey(registered)
-                    let level = x == y ? 1 : Similarity.jaroWinkler(x, y) >= 0.9 ? 1 : 0
-                    marked.append(Reconciler.Contribution(field: "employer", level: level, weight: 0, exact: x == y))
+                    let same = Discrepancies.sameCompany(listedEmployer, registered)
+                    let exact = Reconciler.companyKey(listedEmployer) == Reconciler.companyKey(registered)
+                    marked.append(Reconciler.Contribution(field: "employer", level: same ? 1 : 0, weight: 0, exact: exact))
                 }
                 records = comparison(listed, registry, marked, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
             } else if let s = r.sponsorID, let x = m.sponsors[s] {
@@ -358,7 +358,7 @@ enum ImportViews {
                 records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name"], lang, companies: true)
             } else {
                 let none = r.foreignerID != nil || r.sponsorID != nil ? L10n.t("imp.outOfScope", lang)
-                    : m.scopeNames.isEmpty ? L10n.t("imp.noCandidate", lang) : L10n.format("imp.noCandidateIn", lang, [m.scopeNames.joined(separator: ", ")])
+                    : scope.isEmpty ? L10n.t("imp.noCandidate", lang) : L10n.format("imp.noCandidateIn", lang, [scope])
                 records = "<div class=\"grid two\"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(listed, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3><p class=\"muted\">\(none)</p></div></div>"
             }
             let why: HTML = (item.explanation ?? []).html { c in
@@ -404,7 +404,7 @@ enum ImportViews {
         }
         return Views.page(req, title: m.imp.fileName, body: """
         <h1><a href="\(ImportsURL.show(.id(id)).path)">\(m.imp.fileName)</a></h1>
-        \(m.scopeNames.isEmpty ? "" : "<p class=\"muted\" id=\"import-scope\">\(L10n.format("imp.scope", lang, [m.scopeNames.joined(separator: ", ")]))</p>" as HTML)
+        \(scope.isEmpty ? "" : "<p class=\"muted\" id=\"import-scope\">\(L10n.format("imp.scope", lang, [scope]))</p>" as HTML)
         <nav class="tabs" aria-label="\(L10n.t("imp.status", lang))">\(tabs)</nav>
         \(m.rows.isEmpty ? Views.emptyList(req, "list.empty", page: m.paging.page, per: m.paging.per, total: m.total) : cards)
         \(Views.pagination(req, page: m.paging.page, per: m.paging.per, total: m.total))

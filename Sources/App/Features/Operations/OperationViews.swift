@@ -103,6 +103,7 @@ enum OperationViews {
         let op = m.op, d = m.dto
         let opID = URLParam.id(op.id!)
         let open = op.status == OperationStatus.planned.rawValue
+        let ahead = OperationsController.beforeItsDay(op, req)
         var details: HTML = ""
         if m.canRecord {
             let targets = d.targets ?? []
@@ -113,7 +114,7 @@ enum OperationViews {
                 let cell: HTML
                 // Results are recorded from the operation's day: before it the form is not offered (a "Simpan" that can
                 // only fail), and the target's state reads as text.
-                if open && op.date <= req.application.today {
+                if open && !ahead {
                     let tid = t.id.uuidString
                     let s = m.forms.resultTarget == t.id ? m.forms.result
                         : FormState(values: ["result": t.result, "finding": t.finding ?? "", "note": t.note ?? ""])
@@ -127,9 +128,9 @@ enum OperationViews {
                 } else {
                     cell = "\(L10n.t("op.result.\(t.result)", lang))\(t.finding.map { " · " + L10n.t("lph.finding.\($0)", lang) } ?? "")\(t.note.map { " · " + $0 } ?? "")"
                 }
-                return "<tr class=\"target\" id=\"target-\(t.id.uuidString)\"><td>\(who)</td><td>\(cell)</td></tr>"
+                return "<tr class=\"target\"><td>\(who)</td><td>\(cell)</td></tr>"
             }
-            let notYet: HTML = open && op.date > req.application.today && !targets.isEmpty
+            let notYet: HTML = open && ahead && !targets.isEmpty
                 ? "<p class=\"muted\" id=\"results-not-yet\">\(L10n.format("op.resultsFrom", lang, [Views.day(op.date, req)]))</p>" : ""
             let targetTable: HTML = targets.isEmpty ? "<p class=\"muted\">\(L10n.t("coord.noTargets", lang))</p>" : """
             \(notYet)<table class="responsive" id="operation-targets"><thead><tr><th>\(L10n.t("op.target", lang))</th><th>\(L10n.t("op.result", lang))</th></tr></thead><tbody>\(targetRows)</tbody></table>
@@ -164,7 +165,7 @@ enum OperationViews {
             let targetOptions: [(value: String, label: String)] = [("", L10n.t("op.chooseTarget", lang))] + targets.map { t in (t.id.uuidString, t.foreignerId.flatMap { m.names[$0] } ?? t.label ?? "") }
             // Nothing chosen at first: the first choice is an entry on the ban list, which one careless tap recorded.
             let takOptions: [(value: String, label: String)] = [("", L10n.t("op.chooseAction", lang))] + TAKAction.allCases.map { ($0.rawValue, L10n.t("op.tak.\($0.rawValue)", lang)) }
-            let takForm: HTML = op.date > req.application.today ? """
+            let takForm: HTML = ahead ? """
             <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3><p class="muted" id="actions-not-yet">\(L10n.format("op.actionsFrom", lang, [Views.day(op.date, req)]))</p></section>
             """ : """
             <section class="card no-print"><h3>\(L10n.t("op.addAction", lang))</h3>
@@ -186,7 +187,7 @@ enum OperationViews {
             let confirm: HTML = unchecked == 0 ? "" : """
             <div class="field\(confirmError != nil ? HTML(" has-error") : "")"><p class="check-row"><input type="checkbox" class="check" id="uncheckedConfirmed" name="uncheckedConfirmed" value="1"\(c.value("uncheckedConfirmed") == "1" ? HTML(" checked") : "")\(confirmMarks)><label class="inline-label" for="uncheckedConfirmed">\(L10n.format("op.uncheckedConfirm", lang, [String(unchecked)]))</label></p>\(confirmError.map { "<p class=\"field-error\" id=\"uncheckedConfirmed-error\">\($0)</p>" as HTML } ?? "")</div>
             """
-            let completeForm: HTML = !open ? "" : op.date > req.application.today ? """
+            let completeForm: HTML = !open ? "" : ahead ? """
             <section class="card no-print"><h2>\(L10n.t("op.complete", lang))</h2><p class="muted" id="complete-not-yet">\(L10n.format("op.completeFrom", lang, [Views.day(op.date, req)]))</p></section>
             """ : """
             <section class="card no-print"><h2>\(L10n.t("op.complete", lang))</h2>
@@ -206,7 +207,7 @@ enum OperationViews {
         }
         // A failure whose form is not on the page (the operation was completed meanwhile, a forged target).
         var stray: [String] = []
-        let resultShown = open && op.date <= req.application.today && (d.targets ?? []).contains { $0.id == m.forms.resultTarget }
+        let resultShown = open && !ahead && (d.targets ?? []).contains { $0.id == m.forms.resultTarget }
         if m.forms.result.hasErrors && !resultShown { stray.append(m.forms.result.summary ?? m.forms.result.errors.values.first ?? "") }
         if m.forms.complete.hasErrors && !open { stray.append(m.forms.complete.summary ?? m.forms.complete.errors.values.first ?? "") }
         let alert: HTML = stray.isEmpty ? "" : "<p class=\"alert\" role=\"alert\" id=\"operation-error\">\(stray.joined(separator: " "))</p>"

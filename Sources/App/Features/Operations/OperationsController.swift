@@ -197,7 +197,7 @@ enum OperationsController {
             throw ValidationFailure("v.oneOf", field: "result", TargetResult.allCases.map(\.rawValue).joined(separator: ", "))
         }
         // What was found is recorded from the operation's day on: a "violation" before it took place is a slip.
-        if result != .notChecked, op.date > req.application.today { throw ValidationFailure("v.operationNotYet", field: "result", op.date) }
+        if result != .notChecked, beforeItsDay(op, req) { throw ValidationFailure("v.operationNotYet", field: "result", op.date) }
         let finding = try i.finding.flatMap { $0.isEmpty ? nil : $0 }.map { raw -> FieldFinding in
             guard let f = FieldFinding(rawValue: raw) else { throw ValidationFailure("v.oneOf", field: "finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", ")) }
             return f
@@ -212,9 +212,12 @@ enum OperationsController {
         }
     }
 
+    /// Whether the operation's day is still ahead: its results, actions and completion wait for it.
+    static func beforeItsDay(_ op: JointOperation, _ req: Request) -> Bool { op.date > req.application.today }
+
     static func recordAction(_ op: JointOperation, _ i: ActionInput, _ req: Request) async throws -> AdministrativeAction {
         // An action follows from what the operation found: from its day on, as its results.
-        if op.date > req.application.today { throw ValidationFailure("v.operationNotYet", field: "action", op.date) }
+        if beforeItsDay(op, req) { throw ValidationFailure("v.operationNotYet", field: "action", op.date) }
         guard let action = i.action.flatMap(TAKAction.init(rawValue:)) else {
             throw ValidationFailure("v.oneOf", field: "action", TAKAction.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -255,7 +258,7 @@ enum OperationsController {
     static func complete(_ op: JointOperation, summary: String?, _ req: Request, summaryRequired: Bool = false, uncheckedConfirmed: Bool = true) async throws -> JointOperation {
         guard op.status == OperationStatus.planned.rawValue else { throw AppError.conflict("err.operationNotPlanned") }
         // An operation is completed from its day on, not before it took place.
-        if op.date > req.application.today { throw ValidationFailure("v.operationNotYetComplete", op.date) }
+        if beforeItsDay(op, req) { throw ValidationFailure("v.operationNotYetComplete", op.date) }
         var checks = FieldChecks()
         let s = try checks.run { () throws -> String? in
             let s = try ValidationFailure.text(summary, "summary", max: 4000)
