@@ -381,7 +381,13 @@ import VaporTesting
             // A permit that is not this person's (a forged or stale form): said beside the list, nothing written.
             let forged = try await b.post("/foreigners/\(f.id!)/edit/permit", form: ["permitNumber": "NOPE0001", "endOn": "2030-01-01", "reason": "Perpanjangan"])
             #expect(forged.status == .unprocessableEntity && forged.body.string.contains("id=\"permit-number-error\">Pilihan tidak ditemukan pada data ini."))
-            let otherJob = try await b.post("/foreigners/\(f.id!)/edit/employment", form: ["employmentId": UUID().uuidString, "endOn": "2026-11-01", "reason": "Berhenti"])
+            // On a record that has a job, so that the list stands on the page (the test's first foreigner, chosen by a random
+            // id, may have none: the message then stood at the top and this check failed now and then).
+            let office = try #require(try await Office.query(on: app.db).filter(\.$code == "SBY").first())
+            let regencies = try await OfficeJurisdiction.query(on: app.db).filter(\.$office.$id == office.id!).all().map(\.regencyCode)
+            let inScope = Set(try await Foreigner.query(on: app.db).filter(\.$regencyCode ~~ regencies).all().compactMap(\.id))
+            let worker = try #require(try await Employment.query(on: app.db).all().map { $0.$foreigner.id }.filter { inScope.contains($0) }.sorted { $0.uuidString < $1.uuidString }.first)
+            let otherJob = try await b.post("/foreigners/\(worker)/edit/employment", form: ["employmentId": UUID().uuidString, "endOn": "2026-11-01", "reason": "Berhenti"])
             #expect(otherJob.status == .unprocessableEntity && otherJob.body.string.contains("id=\"employmentId-error\">Pilihan tidak ditemukan pada data ini."))
         }
     }
