@@ -168,6 +168,7 @@ public final class Dataset: @unchecked Sendable {
     /// Comparison views of the columns, made once after loading.
     var views: [ColumnView] {
         if let frozen { return frozen }
+        for c in columns { c.settleDateOrder() }
         let v = columns.map { ColumnView($0, count: ids.count) }
         frozen = v
         return v

@@ -135,6 +135,10 @@ final class FieldColumn: @unchecked Sendable {
     var keyBytes = Packed<UInt8>()        // name: `sortedKey`, packed
     var speltBytes = Packed<UInt8>()      // name: the tokens as spelt, joined, where the romanisation table changed one; else empty
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
+    /// date: how many values could only be read day first, or only month first, and which were read day first though
+    /// either reading is a date (`DateOrder`); `settleDateOrder` turns those when the column is written month first.
+    var dayFirstOnly = 0, monthFirstOnly = 0
+    var eitherOrder: [Int32] = []
 
     /// Reused between values (a column is filled by one thread at a time).
     private var scratchFolded: [UInt8] = [], scratchJoined: [UInt8] = [], scratchHashes: [UInt64] = []
@@ -166,12 +170,40 @@ final class FieldColumn: @unchecked Sendable {
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
             joined.append(f); joinedBytes.append(f.utf8); numbers.append(Double(f) ?? .nan)
         case .date:
-            dates.append(Normalize.spreadsheetDate(raw)?.packed ?? 0)
+            let (date, order) = Normalize.spreadsheetDateAndOrder(raw)
+            switch order {
+            case .dayFirst: dayFirstOnly += 1
+            case .monthFirst: monthFirstOnly += 1
+            case .either: eitherOrder.append(Int32(dates.count))
+            case .none: break
+            }
+            dates.append(date?.packed ?? 0)
         }
+    }
+
+    /// A column of dates written month first (a US-locale export: `7/25/1985`, `07/09/1985`) is told by its values
+    /// whose day is over 12: when at least three quarters of those that tell the order say month first, the values
+    /// either order could read (`07/09/1985`, read 7 September) are turned (9 July). A column that is day first, with
+    /// a few month-first values where day first was impossible (Excel in another locale), keeps its reading.
+    func settleDateOrder() {
+        guard kind == .date, !eitherOrder.isEmpty else { return }
+        if monthFirstOnly >= 2 && monthFirstOnly > 3 * dayFirstOnly {
+            for i in eitherOrder {
+                let v = dates[Int(i)]
+                dates[Int(i)] = v / 10_000 * 10_000 + (v % 100) * 100 + (v / 100) % 100
+            }
+            monthFirstOnly += eitherOrder.count
+        } else {
+            dayFirstOnly += eitherOrder.count
+        }
+        eitherOrder = []
     }
 
     /// Appends another column's values (same kind) after this one's.
     func absorb(_ other: FieldColumn) {
+        let base = Int32(dates.count)
+        eitherOrder += other.eitherOrder.map { $0 + base }
+        dayFirstOnly += other.dayFirstOnly; monthFirstOnly += other.monthFirstOnly
         tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey
         dates += other.dates; numbers += other.numbers
         joinedBytes.append(contentsOf: other.joinedBytes); keyBytes.append(contentsOf: other.keyBytes); tokenHashes.append(contentsOf: other.tokenHashes)

@@ -339,10 +339,12 @@ public enum Normalize {
         parseDate(raw, spreadsheet: false)
     }
 
-    /// A date as it may come out of a spreadsheet: everything `date` accepts, month names (`5 Agu 1985`),
-    /// and what Excel makes of dates: serial numbers (`31237` → 1985-07-09), two-digit years
-    /// (`09/07/85`) and month-first dates from a US locale when the day-first reading is impossible
-    /// (`7/25/1985`). Still nil for an impossible day (`1969-07-39`): the value is then missing.
+    /// A date as it may come out of a spreadsheet or a database export: everything `date` accepts, month names
+    /// (`5 Agu 1985`, `Aug 5, 1985`, `1985-Aug-05`), a time after the date (`1985-07-09 00:00:00`,
+    /// `1985-07-09T00:00:00Z`), and what Excel makes of dates: serial numbers (`31237` → 1985-07-09), two-digit years
+    /// (`09/07/85`) and month-first dates from a US locale when the day-first reading is impossible (`7/25/1985`).
+    /// Still nil for an impossible day (`1969-07-39`): the value is then missing. A whole column written month first
+    /// is recognised by `DateOrder` over its values.
     public static func spreadsheetDate(_ raw: String) -> SimpleDate? {
         parseDate(raw, spreadsheet: true)
     }
@@ -352,6 +354,25 @@ public enum Normalize {
         var raw = raw
         if let iso = raw.withUTF8({ isoDate($0) }) { return SimpleDate(year: iso.year, month: iso.month, day: iso.day) }
         return parseDateGeneral(raw, spreadsheet: spreadsheet)
+    }
+
+    /// How a value written with day and month as numbers, day or month first, tells the order it was written in.
+    public enum DateOrder: Sendable, Equatable {
+        /// Year first, a month name, a serial number, or no date: nothing about the order.
+        case none
+        /// Only one reading is a date: the first number is over 12 (`25/07/1985`) …
+        case dayFirst
+        /// … or the second is (`7/25/1985`).
+        case monthFirst
+        /// Both numbers 12 or less and different (`07/09/1985`): read day first unless the column says otherwise.
+        case either
+    }
+
+    /// `spreadsheetDate`, with what the value says about the order of day and month.
+    public static func spreadsheetDateAndOrder(_ raw: String) -> (date: SimpleDate?, order: DateOrder) {
+        var raw = raw
+        if let iso = raw.withUTF8({ isoDate($0) }) { return (SimpleDate(year: iso.year, month: iso.month, day: iso.day), .none) }
+        return readDate(raw, spreadsheet: true)
     }
 
     /// `YYYY-MM-DD` exactly (ten bytes, digits and two hyphens): its numbers, without checking the calendar;
@@ -371,31 +392,55 @@ public enum Normalize {
     }
 
     static func parseDateGeneral(_ raw: String, spreadsheet: Bool) -> SimpleDate? {
-        let s = trimmed(raw)
-        if s.isEmpty { return nil }
+        readDate(raw, spreadsheet: spreadsheet).date
+    }
+
+    /// A time of day after the date, cut off (spreadsheet mode): `1985-07-09 00:00:00`, `1985-07-09T00:00:00Z`,
+    /// `09/07/1985 0:00`, `1985-07-09 12:00 AM`.
+    static func withoutTime(_ s: String) -> String {
+        guard let colon = s.firstIndex(of: ":") else { return s }
+        let head = s[..<colon]
+        guard let cut = head.lastIndex(where: { $0 == " " || $0 == "T" }) else { return s }
+        return String(head[..<cut])
+    }
+
+    /// The general reading: the date, and what it says about the order of day and month.
+    static func readDate(_ raw: String, spreadsheet: Bool) -> (date: SimpleDate?, order: DateOrder) {
+        var s = trimmed(raw)
+        if spreadsheet { s = withoutTime(s) }
+        if s.isEmpty { return (nil, .none) }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
         var y = 0, m = 0, d = 0
+        var seen = DateOrder.none
         if parts.count == 1 && digits.count == s.utf8.count {
             let n = Int(s) ?? 0
             if digits.count == 8 {
                 y = n / 10000; m = (n / 100) % 100; d = n % 100
             } else if spreadsheet && digits.count == 5 && n <= 73_415 {
-                return excelSerial(n)          // five digits: 1927-05-18 … 2100-12-31 (a bare year stays invalid)
+                return (excelSerial(n), .none)          // five digits: 1927-05-18 … 2100-12-31 (a bare year stays invalid)
             } else {
-                return nil
+                return (nil, .none)
             }
         } else if spreadsheet, parts.count == 3, let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
-            d = a; m = month; y = c < 100 ? century(c) : c
+            if parts[0].count == 4 { y = a; m = month; d = c }                       // 1985-Aug-09
+            else { d = a; m = month; y = c < 100 ? century(c) : c }                   // 9 Agu 1985, 09-Aug-85
+        } else if spreadsheet, parts.count == 3, let month = monthNames[fold(parts[0])], let b = Int(parts[1]), let c = Int(parts[2]) {
+            d = b; m = month; y = c < 100 ? century(c) : c                            // Aug 9, 1985
         } else if parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) {
             if parts[0].count == 4 { y = a; m = b; d = c }
             else if parts[2].count == 4 || (spreadsheet && parts[2].count == 2) { d = a; m = b; y = parts[2].count == 2 ? century(c) : c }
-            else { return nil }
-            if spreadsheet && m > 12 && d <= 12 && parts[0].count != 4 { swap(&m, &d) }    // month first (US-locale Excel)
+            else { return (nil, .none) }
+            if spreadsheet && parts[0].count != 4 {
+                if m > 12 && d <= 12 { swap(&m, &d); seen = .monthFirst }    // month first (US-locale Excel)
+                else if d > 12 && m <= 12 { seen = .dayFirst }
+                else if d != m && d >= 1 && m >= 1 && d <= 12 && m <= 12 { seen = .either }
+            }
         } else {
-            return nil
+            return (nil, .none)
         }
-        return SimpleDate(year: y, month: m, day: d)
+        guard let date = SimpleDate(year: y, month: m, day: d) else { return (nil, .none) }
+        return (date, seen)
     }
 
     /// A two-digit year of birth: in the past century unless that would be in the future.

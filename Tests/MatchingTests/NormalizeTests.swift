@@ -112,6 +112,56 @@ import Testing
         #expect(Normalize.spreadsheetDate("1985") == nil)
         #expect(Normalize.date("") == nil)
         #expect(Normalize.date("yesterday") == nil)
+        // Database and American exports: a time after the date, the month's name first or between year and day.
+        for s in ["1985-07-09 00:00:00", "1985-07-09T00:00:00Z", "1985-07-09T00:00:00.000+07:00", "09/07/1985 0:00", "1985-07-09 12:00 AM",
+                  "Jul 9, 1985", "July 9 1985", "JULI 09 1985", "1985-Jul-09", "9-Jul-85", "09.07.1985"] {
+            #expect(Normalize.spreadsheetDate(s)?.description == "1985-07-09", "\(s)")
+        }
+        #expect(Normalize.spreadsheetDate("Jul 39, 1985") == nil)
+        #expect(Normalize.spreadsheetDate("12:00") == nil)
+        // The product's import stays strict: no time, no month names.
+        #expect(Normalize.date("1985-07-09 00:00:00") == nil)
+        #expect(Normalize.date("Jul 9, 1985") == nil)
+    }
+
+    /// What a value says about the order of day and month: only one reading possible, either, or nothing to say.
+    @Test func aDateSaysWhichOrderItWasWrittenIn() {
+        #expect(Normalize.spreadsheetDateAndOrder("25/07/1985") == (SimpleDate(year: 1985, month: 7, day: 25), .dayFirst))
+        #expect(Normalize.spreadsheetDateAndOrder("7/25/1985") == (SimpleDate(year: 1985, month: 7, day: 25), .monthFirst))
+        #expect(Normalize.spreadsheetDateAndOrder("07/09/1985") == (SimpleDate(year: 1985, month: 9, day: 7), .either))
+        #expect(Normalize.spreadsheetDateAndOrder("07/07/1985").order == .none)     // the same either way
+        #expect(Normalize.spreadsheetDateAndOrder("1985-07-09").order == .none)
+        #expect(Normalize.spreadsheetDateAndOrder("1985/07/09").order == .none)
+        #expect(Normalize.spreadsheetDateAndOrder("9 Jul 1985").order == .none)
+        #expect(Normalize.spreadsheetDateAndOrder("31/02/1985") == (nil, .none))
+    }
+
+    /// A column written month first is read month first, its ambiguous values too; a day-first column keeps its reading
+    /// though a few of its values could only be month first (Excel in another locale); a column that says nothing
+    /// either way is read day first, as Indonesia writes dates.
+    @Test func aColumnWrittenMonthFirstIsReadMonthFirst() {
+        func read(_ values: [String]) -> [String] {
+            let d = Dataset(fields: [FieldSpec(column: "dob", kind: .date)])
+            d.appendBatch(ids: values.indices.map { "r\($0)" }, raw: [values], concurrency: 2)
+            return d.views[0].dates.map { $0 == 0 ? "" : String($0) }
+        }
+        // An American export: 7/25 and 12/31 can only be month first, so 07/09 is 9 July.
+        #expect(read(["7/25/1985", "12/31/1970", "07/09/1985", "1/2/2001", "", "3/3/1999"]) == ["19850725", "19701231", "19850709", "20010102", "", "19990303"])
+        // Day first, with one value Excel wrote month first.
+        #expect(read(["25/07/1985", "31/12/1970", "07/09/1985", "7/25/1985", "13/01/1990"]) == ["19850725", "19701231", "19850907", "19850725", "19900113"])
+        // Nothing tells: day first.
+        #expect(read(["07/09/1985", "01/02/2001"]) == ["19850907", "20010201"])
+        // Split over several batches and threads, the column is still judged as a whole.
+        let d = Dataset(fields: [FieldSpec(column: "dob", kind: .date)])
+        let many = (0..<3_000).map { i in i % 3 == 0 ? "\(i % 12 + 1)/\(i % 15 + 13)/1980" : "\(i % 12 + 1)/\(i % 11 + 1)/1980" }
+        d.appendBatch(ids: (0..<1_500).map { "a\($0)" }, raw: [Array(many[..<1_500])], concurrency: 2)
+        d.appendBatch(ids: (1_500..<3_000).map { "b\($0)" }, raw: [Array(many[1_500...])], concurrency: 2)
+        let dates = d.views[0].dates
+        #expect(dates.count == 3_000)
+        for (i, s) in many.enumerated() {
+            let p = s.split(separator: "/").map { Int($0)! }
+            #expect(dates[i] == Int32(p[2] * 10_000 + p[0] * 100 + p[1]), "\(s)")
+        }
     }
 }
 
