@@ -148,7 +148,8 @@ final class FieldColumn: @unchecked Sendable {
     func append(_ value: String) {
         // Values are compared byte by byte: canonically equivalent spellings (한 as one syllable or as
         // three jamo, é as one code point or e + accent) are composed first so that their bytes agree.
-        let raw = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
+        var raw = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
+        if Normalize.isMissingMarker(raw, name: kind == .name) { raw = "" }
         switch kind {
         case .name:
             let (t, spelt) = Normalize.nameTokensAndSpelling(raw)

@@ -53,12 +53,23 @@ public enum Normalize {
                                          "TN", "NY", "NN", "SDR", "SDRI", "MR", "MRS", "MS", "MISS", "MDM"]
 
     /// Category values written several ways in Indonesian and English lists: sex (L/P for laki-laki and
-    /// perempuan) and nationality (Indonesian country names for ISO codes).
+    /// perempuan) and nationality (ISO alpha-2 codes and English names of every country, Indonesian country names,
+    /// for ISO alpha-3 codes).
     static let categorySynonyms: [String: String] = {
         var m: [String: String] = [:]
+        // ISO 3166-1 (`CountryCodes`, generated): `DE`, `Germany`, `Federal Republic of Germany` → DEU. The hand-kept
+        // entries below come after and win where both name a value (`PR` is female, as Indonesian lists write it, not
+        // Puerto Rico; `AS` is Amerika Serikat).
+        for line in CountryCodes.table.split(separator: "\n") {
+            let cols = line.split(separator: "|", omittingEmptySubsequences: false)
+            guard cols.count == 3 else { continue }
+            let code = String(cols[0])
+            if !missingMarkersNotNames.contains(String(cols[1])) { m[String(cols[1])] = code }   // NA is "not available", not Namibia
+            for name in cols[2].split(separator: ";") { m[fold(String(name))] = code }
+        }
         func add(_ target: String, _ variants: [String]) { for v in variants { m[v] = target } }
-        add("M", ["L", "LAKI LAKI", "LAKI", "LK", "PRIA", "MALE"])
-        add("F", ["P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "W"])
+        add("M", ["L", "LAKI LAKI", "LAKI", "LK", "PRIA", "MALE", "MAN", "MASCULINO", "HOMME", "MASCULIN", "MANNLICH", "MAENNLICH", "MASC"])
+        add("F", ["P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "W", "WOMAN", "FEMENINO", "FEMME", "FEMININ", "WEIBLICH", "FEM"])
         // Nationality: the Indonesian and English names of the countries most foreigners in Indonesia come from, the English
         // adjective, and the codes of the machine-readable zone that are not ISO's (D for Germany; the British GBD, GBN,
         // GBO, GBP and GBS, who are British for matching). A scanned passport says D where the registry says DEU.
@@ -126,6 +137,25 @@ public enum Normalize {
         add("IDN", ["INDONESIA", "INDONESIAN", "WNI"])
         return m
     }()
+
+    /// Words that exports write where a value is missing (`NULL` from a database, `None` from Python, `N/A`, `NA` from
+    /// R, `nan`, `unknown`, `tidak diketahui`). Read as a value, two records with `N/A` for a passport would agree on
+    /// it. `NA` and `NAN` are names too (LI NA), so they are missing only in fields that are not names.
+    static let missingMarkers: Set<String> = ["NULL", "NONE", "N A", "NIL", "UNKNOWN", "TIDAK DIKETAHUI", "TIDAK ADA", "TIDAK TAHU", "NOT AVAILABLE"]
+    static let missingMarkersNotNames: Set<String> = ["NA", "NAN"]
+
+    /// Whether `raw` is one of the `missingMarkers`. Cheap for every other value: only short ones beginning with one of
+    /// the markers' letters are folded.
+    public static func isMissingMarker(_ raw: String, name: Bool) -> Bool {
+        let u = raw.utf8
+        guard u.count <= 20, let first = u.first(where: { $0 != 0x20 && $0 != 0x09 }) else { return false }
+        switch first | 0x20 {        // lower case
+        case UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "t"): break
+        default: return false
+        }
+        let f = fold(raw)
+        return missingMarkers.contains(f) || (!name && missingMarkersNotNames.contains(f))
+    }
 
     /// A category value: folded, then mapped to one spelling (`laki-laki` → `M`, `Tiongkok` → `CHN`).
     public static func category(_ s: String) -> String {

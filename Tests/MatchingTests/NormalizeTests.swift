@@ -124,6 +124,37 @@ import Testing
         #expect(Normalize.date("Jul 9, 1985") == nil)
     }
 
+    /// Nationalities as ISO's alpha-2 codes and English names, for every country; sex in a few more languages; the
+    /// hand-kept Indonesian readings win where a value means something else in ISO's table.
+    @Test func everyCountryIsReadByItsCodesAndNames() {
+        for (written, code) in [("DE", "DEU"), ("Germany", "DEU"), ("Federal Republic of Germany", "DEU"), ("kr", "KOR"), ("Republic of Korea", "KOR"),
+                                ("Korea, Republic of", "KOR"), ("North Korea", "PRK"), ("Bolivia", "BOL"), ("Côte d'Ivoire", "CIV"),
+                                ("Viet Nam", "VNM"), ("VN", "VNM"), ("Kazakhstan", "KAZ"), ("PE", "PER"), ("Peru", "PER"), ("ID", "IDN"),
+                                ("KOR", "KOR"), ("Tiongkok", "CHN"), ("PR", "F"), ("AS", "USA"), ("LK", "M"), ("Weiblich", "F"), ("Male", "M")] {
+            #expect(Normalize.category(written) == code, "\(written)")
+        }
+        // A name two countries' ISO names share names neither; NA stays what it says.
+        #expect(Normalize.category("Congo") == "CONGO")
+        #expect(Normalize.category("NA") == "NA")
+    }
+
+    /// What exports write for a missing value is missing, in every kind of field; but NA and NAN are names.
+    @Test func missingMarkersAreMissing() {
+        let kinds: [FieldKind] = [.name, .category, .id, .date, .text]
+        let d = Dataset(fields: kinds.map { FieldSpec(column: $0.rawValue, kind: $0) })
+        for (k, row) in [["NULL", "N/A", "None", "nan", "unknown"], ["LI NA", "NA", "NA", "NULL", "tidak diketahui"], ["NA", "M", "A123", "1990-01-01", "NAN JING"],
+                         ["Nan", "NAN", "NaN", "NA", "Nama Jalan"]].enumerated() {
+            d.append(id: "r\(k)", values: row)
+        }
+        let v = d.views
+        #expect((0..<4).map { v[0].isMissing($0) } == [true, false, false, false])   // name: NULL missing; LI NA, NA, Nan names
+        #expect((0..<4).map { v[1].isMissing($0) } == [true, true, false, true])     // category
+        #expect((0..<4).map { v[2].isMissing($0) } == [true, true, false, true])     // id
+        #expect((0..<4).map { v[3].isMissing($0) } == [true, true, false, true])     // date
+        #expect((0..<4).map { v[4].isMissing($0) } == [true, true, false, false])    // text: NAN JING, Nama Jalan kept
+        #expect(!Normalize.isMissingMarker("NAKAMURA", name: false) && !Normalize.isMissingMarker("TANAKA", name: true))
+    }
+
     /// What a value says about the order of day and month: only one reading possible, either, or nothing to say.
     @Test func aDateSaysWhichOrderItWasWrittenIn() {
         #expect(Normalize.spreadsheetDateAndOrder("25/07/1985") == (SimpleDate(year: 1985, month: 7, day: 25), .dayFirst))
