@@ -1,7 +1,7 @@
 import Foundation
 
-/// A streaming CSV reader: RFC 4180 quoting, comma or semicolon (detected from the header, as Excel
-/// writes it in Indonesia), UTF-8 with an optional BOM, or Windows-1252 when the bytes are not UTF-8.
+/// A streaming CSV reader: RFC 4180 quoting, comma, semicolon (as Excel writes it in Indonesia), tab or vertical bar
+/// (detected from the header), UTF-8 with an optional BOM, or Windows-1252 when the bytes are not UTF-8.
 /// Reads the file in 1 MiB chunks, so memory does not grow with file size.
 public final class CSVReader {
     public struct Malformed: Error, CustomStringConvertible, Equatable {
@@ -54,10 +54,11 @@ public final class CSVReader {
     public func header() throws -> [String] {
         _ = fill()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        // Semicolon when the first line has more semicolons than commas.
-        var commas = 0, semicolons = 0, k = position
-        while k < buffer.count && buffer[k] != 0x0A { if buffer[k] == 0x2C { commas += 1 } else if buffer[k] == 0x3B { semicolons += 1 }; k += 1 }
-        if semicolons > commas { delimiter = 0x3B }
+        // The delimiter the first line holds most of: comma, or semicolon (Excel in Indonesia), tab (a database's or
+        // a spreadsheet's "text" export), vertical bar; comma when none is more frequent.
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0, 0x7C: 0], k = position
+        while k < buffer.count && buffer[k] != 0x0A { if counts[buffer[k]] != nil { counts[buffer[k], default: 0] += 1 }; k += 1 }
+        for d: UInt8 in [0x3B, 0x09, 0x7C] where counts[d]! > counts[delimiter]! { delimiter = d }
         guard let row = try next() else { throw Malformed(file: path, line: 1, reason: "the file is empty (no header line)") }
         return row.map { $0.trimmingCharacters(in: .whitespaces) }
     }
@@ -183,17 +184,27 @@ public final class Dataset: @unchecked Sendable {
         return r
     }
 
+    /// Where `name` is in `header`: the column of that name, else the one that differs from it only in case, spaces and
+    /// punctuation (`Date of Birth` for `date_of_birth`: two files exported by different systems).
+    static func column(_ name: String, in header: [String]) -> Int? {
+        if let k = header.firstIndex(of: name) { return k }
+        func key(_ s: String) -> String { String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }) }
+        let wanted = key(name)
+        let found = header.indices.filter { key(header[$0]) == wanted }
+        return wanted.isEmpty || found.count != 1 ? nil : found[0]
+    }
+
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id
     /// column must be present and non-empty.
     public static func load(path: String, idColumn: String, fields: [FieldSpec], batchSize: Int = 65_536, progress: ((Int) -> Void)? = nil) throws -> Dataset {
         let reader = try CSVReader(path: path)
         let header = try reader.header()
-        guard let idIndex = header.firstIndex(of: idColumn) else {
+        guard let idIndex = column(idColumn, in: header) else {
             throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(idColumn)\" (columns: \(header.joined(separator: ", ")))")
         }
         var indices: [Int] = []
         for f in fields {
-            guard let k = header.firstIndex(of: f.column) else {
+            guard let k = column(f.column, in: header) else {
                 throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(f.column)\" (columns: \(header.joined(separator: ", ")))")
             }
             indices.append(k)

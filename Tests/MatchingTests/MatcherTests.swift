@@ -166,6 +166,28 @@ private func quick() -> MatchOptions {
         #expect(try r.next() == nil)
     }
 
+    /// Tab- and bar-separated exports are read as such; a comma inside a tab-separated field is text.
+    @Test func tabsAndBarsAreDelimitersToo() throws {
+        let tabs = try CSVReader(path: try write(Array("id\tname\tdob\n1\tLEE, MIN\t1990-01-02\n".utf8)))
+        #expect(try tabs.header() == ["id", "name", "dob"])
+        #expect(try tabs.next() == ["1", "LEE, MIN", "1990-01-02"])
+        let bars = try CSVReader(path: try write(Array("id|name|dob\n1|LEE|1990-01-02\n".utf8)))
+        #expect(try bars.header() == ["id", "name", "dob"])
+        #expect(try bars.next() == ["1", "LEE", "1990-01-02"])
+        let one = try CSVReader(path: try write(Array("id\n1\n".utf8)))
+        #expect(try one.header() == ["id"] && one.delimiter == 0x2C)
+    }
+
+    /// The other file may write a header otherwise: case, spaces and punctuation do not matter, unless two columns
+    /// would then be the same.
+    @Test func headersAreFoundWrittenOtherwise() throws {
+        let path = try write(Array("ID,Family Name,Date-of-Birth\n1,LEE,1990-01-02\n".utf8))
+        let d = try Dataset.load(path: path, idColumn: "id", fields: [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "date_of_birth", kind: .date)])
+        #expect(d.ids == ["1"] && d.views[1].dates == [19_900_102])
+        #expect(Dataset.column("dob", in: ["DOB", "D.O.B."]) == nil)        // two candidates: neither
+        #expect(Dataset.column("dob", in: ["dob", "D.O.B."]) == 0)          // the exact name first
+    }
+
     @Test func windows1252() throws {
         let path = try write([0x69, 0x64, 0x2C, 0x6E, 0x0A, 0x31, 0x2C, 0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x0A])   // "Müller" in cp1252
         let r = try CSVReader(path: path)
