@@ -237,6 +237,49 @@ import VaporTesting
         }
     }
 
+    /// The entry form makes the officer choose the finding; "compliant" for someone the registry has past the permit
+    /// is questioned unless the note says why; a second tap with the same content is refused; a saved entry brings the
+    /// page back at its row; deleting asks first.
+    @Test func aFindingIsChosenAndCheckedAgainstTheRegistry() async throws {
+        try await withTestApp { app in
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            let page = try await o.post("/daily-reports", form: ["date": "2026-11-30"]).headers.first(name: .location) ?? ""
+            let form = try await o.get(page).body.string
+            #expect(form.contains("<option value=\"\" selected>— pilih temuan —</option>") && form.contains("<option value=\"\" selected>— pilih kegiatan —</option>"))
+            // Nothing chosen: said in words, not as the list of internal values.
+            let empty = try await o.post(page + "/entries", form: ["clientId": UUID().uuidString, "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "", "finding": ""])
+            #expect(empty.body.string.contains("<p class=\"field-error\" id=\"findingSelect-error\">Temuan: pilih salah satu dari daftar.</p>"))
+            #expect(!empty.body.string.contains("compliant, documentViolation"))
+            // An overstayer in the officer's area, recorded as compliant.
+            let today = app.today
+            let over = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").filter(\.$passportNumber != nil).sort(\.$fullName).all().first { f in
+                if case .overstayed = f.permitState(today: today, departed: f.departed) { return true } else { return false }
+            })
+            var entry = ["clientId": UUID().uuidString, "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "passport": over.passportNumber ?? "", "finding": "compliant"]
+            let contradicted = try await o.post(page + "/entries", form: entry)
+            #expect(contradicted.status == .unprocessableEntity)
+            #expect(contradicted.body.string.contains("data imigrasi mencatat \(over.fullName) melewati izin tinggal"))
+            #expect(try await ReportEntry.query(on: app.db).count() == 0)
+            entry["note"] = "Perpanjangan sudah diajukan, tanda terima ditunjukkan"
+            let saved = try await o.post(page + "/entries", form: entry)
+            let stored = try #require(try await ReportEntry.query(on: app.db).first())
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location) == page + "#entry-\(stored.id!.uuidString)")
+            // The same again under a new clientId (a second tap after the form emptied): refused, nothing added.
+            entry["clientId"] = UUID().uuidString
+            let twice = try await o.post(page + "/entries", form: entry)
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("kegiatan yang sama pukul 08.00"))
+            #expect(try await ReportEntry.query(on: app.db).count() == 1)
+            // The field app's endpoint: the same rules, and a confirmation for the page it reloads.
+            entry["clientId"] = UUID().uuidString; entry["time"] = "09:00"
+            let json = try await o.post(page + "/entries.json", form: entry)
+            #expect(json.status == .created && json.headers.setCookie?["sinergi_flash"]?.string == "flash.daily.entrySaved")
+            let shown = try await o.get(page).body.string
+            #expect(shown.contains("<tr class=\"entry\" id=\"entry-\(stored.id!.uuidString)\">"))
+            #expect(shown.contains("data-confirm=\"Hapus kegiatan pukul 08.00? Kegiatan yang dihapus tidak dapat dikembalikan.\""))
+        }
+    }
+
     /// The field app's endpoint: a refused entry is answered in JSON with a code, the field and the reason
     /// in the page's language, so the phone can show it as rejected and let the officer correct it.
     @Test func theFieldAppEndpointNamesTheRejectedFieldInThePagesLanguage() async throws {

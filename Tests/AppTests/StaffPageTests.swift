@@ -57,6 +57,30 @@ import VaporTesting
         }
     }
 
+    /// A village name several provinces share finds the one an office here serves first, says when more bear the name
+    /// than are shown, and reads past the words that only name a level ("kel. mojosari").
+    @Test func aVillageSearchPutsTheServedRegionsFirst() async throws {
+        #expect(RegionsController.searchWords("kel. Mojosari") == ["MOJOSARI"])
+        #expect(RegionsController.searchWords("desa jasem, kec ngoro") == ["JASEM", "NGORO"])
+        #expect(RegionsController.searchWords("kelurahan") == ["KELURAHAN"])
+        try await withTestApp { app in
+            struct Item: Decodable { var code: String; var name: String }
+            struct Page: Decodable { var items: [Item]; var total: Int }
+            func search(_ q: String) async throws -> Page {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/regions?q=\(q)&level=village&per=3")
+                return try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView))
+            }
+            let plain = try await search("mojosari")
+            #expect(plain.total > 3)                                   // Mojosari is a village in several provinces
+            #expect(plain.items.first?.code.hasPrefix("35.16.") == true)   // the demo's Surabaya office serves Kabupaten Mojokerto
+            #expect(plain.items.first?.name.uppercased() == "MOJOSARI")
+            #expect(try await search("kel.%20mojosari").items.first?.code == plain.items.first?.code)
+            // Nothing served: by code, as before.
+            let codes = try await search("mojosari").items.dropFirst().map(\.code)
+            #expect(codes.filter { !$0.hasPrefix("35.16.") && !$0.hasPrefix("35.78.") } == codes.filter { !$0.hasPrefix("35.16.") && !$0.hasPrefix("35.78.") }.sorted())
+        }
+    }
+
     /// Staff know their regions by name: the dashboard's jurisdiction, a record's addresses, an operation's area and a
     /// sponsor's village read as names, each official code kept only as the name's title.
     @Test func regionsAreShownByNameWithTheirCodeOnlyAsTitle() async throws {

@@ -59,6 +59,7 @@ def test_offline_entry_syncs_once_and_conflicts_are_shown(browser, server, workd
         browser.execute_script("document.getElementById('time').value = '08:45'")
         choose_village(browser)
         browser.find_element(By.CSS_SELECTOR, "#activity option[value='lodgingCheck']").click()
+        browser.find_element(By.CSS_SELECTOR, "#findingSelect option[value='compliant']").click()
         browser.find_element(By.ID, "note").send_keys("Pemeriksaan penginapan tanpa sinyal")
         browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
         browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").click()
@@ -125,6 +126,7 @@ def test_a_rejected_entry_shows_the_reason_and_is_corrected_in_place(browser, se
         browser.find_element(By.ID, "personName").send_keys("JOHN DOE")
         browser.find_element(By.ID, "personNationality").send_keys("XQZ")        # no such country
         browser.find_element(By.ID, "personPassport").send_keys("12")            # too short: both are named at once
+        browser.find_element(By.CSS_SELECTOR, "#activity option[value='companyVisit']").click()
         browser.find_element(By.CSS_SELECTOR, "#findingSelect option[value='documentViolation']").click()
         browser.find_element(By.ID, "note").send_keys("Pekerja tanpa dokumen di gudang")
         browser.find_element(By.CSS_SELECTOR, "#entry-form .actions button[type=submit]").click()

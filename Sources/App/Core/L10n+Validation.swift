@@ -9,6 +9,8 @@ extension L10n {
         "v.id": ("{field} harus berupa id (UUID).", "{field} must be an id (a UUID)."),
         "v.boolean": ("{field} harus true atau false.", "{field} must be true or false."),
         "v.oneOf": ("{field} harus salah satu dari: {1}.", "{field} must be one of: {1}."),
+        "v.findingCompliantOverstay": ("{field}: data imigrasi mencatat {1} melewati izin tinggal {2} hari. Pilih temuan lain, atau tulis di Catatan mengapa orang ini patuh (mis. perpanjangan izin yang belum tercatat).", "{field}: the immigration registry has {1} {2} days past the permit. Choose another finding, or say in the note why this person is compliant (e.g. an extension not yet recorded)."),
+        "v.entryRepeated": ("{field}: kegiatan yang sama pukul {1} (tempat, kegiatan, orang dan temuan yang sama) sudah tercatat di laporan ini.", "{field}: the same entry at {1} (same place, activity, person and finding) is already in this report."),
         "v.choose": ("{field}: pilih salah satu dari daftar.", "{field}: choose one from the list."),
         "v.body": ("Isi permintaan tidak dapat dibaca; yang diharapkan JSON dengan: {1}.", "The request body must be JSON with: {1}."),
         "v.day": ("{field}: tulis tanggal yang ada, mis. 2026-12-02.", "{field} must be a real date written YYYY-MM-DD, e.g. 2026-12-02."),

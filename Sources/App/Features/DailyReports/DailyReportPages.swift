@@ -212,8 +212,25 @@ enum DailyReportPages {
                 throw ValidationFailure("v.passportUnknown", field: "passport")
             }
             v.foreignerID = found.id
+            // "Compliant" for someone the registry has past their permit contradicts the registry: the officer picks
+            // another finding, or says in the note why (an extension not recorded yet).
+            if v.finding == .compliant, v.note == nil, case .overstayed(let days) = found.permitState(today: req.application.today, departed: found.departed) {
+                throw ValidationFailure("v.findingCompliantOverstay", field: "finding", found.fullName, String(days))
+            }
         }
         return v
+    }
+
+    /// An entry the report already holds under another clientId, the same in time, place, activity, person and
+    /// finding: sent twice by a second tap, not a second patrol.
+    static func refuseRepeated(_ v: DailyReportsController.ValidEntry, in report: DailyReport, _ req: Request) async throws {
+        let same = try await ReportEntry.query(on: req.db).filter(\.$report.$id == report.id!).filter(\.$clientID != v.clientID)
+            .filter(\.$time == v.time).filter(\.$villageCode == v.village).filter(\.$activity == v.activity.rawValue)
+            .filter(\.$finding == v.finding.rawValue).all()
+        let repeated = same.contains { e in
+            e.foreignerID == v.foreignerID && e.personName == v.personName && e.personPassport == v.personPassport && e.place == v.place
+        }
+        if repeated { throw ValidationFailure("v.entryRepeated", field: "time", req.language == .id ? v.time.replacingOccurrences(of: ":", with: ".") : v.time) }
     }
 
     /// The sync endpoint of field.js: the same as the entry form, sent as JSON and answered in JSON (201 new,
@@ -235,9 +252,12 @@ enum DailyReportPages {
                 throw ValidationFailure("v.body", "clientId, time, kelurahanCode, activity, finding")
             }
             let v = try await validEntry(f, req)
+            try await refuseRepeated(v, in: r, req)
             let (entry, new) = try await DailyReportsController.addEntries([v], to: r, req)[0]
             let res = Response(status: new ? .created : .ok)
             try res.content.encode(DailyReportsController.entryDTO(entry))
+            // The page reloads at the saved entry (field.js); the confirmation stands in its row.
+            if new { Flash.set(res, "flash.daily.entrySaved", [], req) }
             return res
         } catch let e as ValidationFailure {
             // Every mistake of the entry: the phone shows each beside its field.
@@ -259,18 +279,19 @@ enum DailyReportPages {
         do {
             try DailyReportsController.conflictIfLocked(r)
             let v = try await validEntry(f, req)
+            try await refuseRepeated(v, in: r, req)
             // The photo is checked before the entry is stored, so a refused photo leaves nothing behind.
             let photo = try f.photo.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
                 .map { try ImageSanitizer.checked($0, maxBytes: DailyReportsController.maxPhotoBytes, field: "photo") }
             let (entry, _) = try await DailyReportsController.addEntries([v], to: r, req)[0]
             if let photo { _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: entry.id!, req) }
+            return Flash.redirect(req, to: FieldWorkURL.dailyReport(.id(r.id!)).path + "#entry-\(entry.id!.uuidString)", "flash.daily.entrySaved")
         } catch let e as ValidationFailure {
             state.fail(e, lang: req.language, shownFields: entryFields)
             return try await render(req, entry: state, status: .unprocessableEntity)
         } catch let e as AppError where e.status == .conflict {
             return try await render(req, error: e.message(req.language), status: .conflict)
         }
-        return Flash.redirect(req, to: FieldWorkURL.dailyReport(.id(r.id!)), "flash.daily.entrySaved")
     }
 
     /// A photo, to the officer who filed the report and supervisors of its office only.

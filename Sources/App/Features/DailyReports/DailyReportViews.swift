@@ -151,14 +151,17 @@ enum DailyReportViews {
         let report = m.report.id!
         return entries.html { e in
             let person: HTML = e.foreignerId.map { "<a href=\"\(SiteURL.foreigner(.id($0)).path)\">\(m.foreigners[$0] ?? L10n.t("task.foreigner", lang))</a>" as HTML }
-                ?? (e.personName.map { "\($0) · \(e.personNationality ?? "") · \(e.personPassport ?? "")" as HTML } ?? "–")
+                ?? (e.personName.map { name in
+                    let text = [name, e.personNationality.map { RegistryText.nationality($0, lang) }, e.personPassport].compactMap { $0 }.joined(separator: " · ")
+                    return "\(text)" as HTML
+                } ?? "–")
             let photos: HTML = (e.photos ?? []).html { ph in
                 let url = FieldWorkURL.photo(.id(report), photo: .id(ph)).path
                 return "<a href=\"\(url)\"><img class=\"thumb\" src=\"\(url)\" alt=\"\(L10n.t("fw.photoAlt", lang)) \(e.time)\"></a>"
             }
             let last: HTML = actions.map { "<td>\($0(e))</td>" } ?? ""
             return """
-            <tr class="entry"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(Views.place(e.kelurahanCode, in: m.regions))\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
+            <tr class="entry" id="entry-\(e.id.uuidString)"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(Views.place(e.kelurahanCode, in: m.regions))\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
             <td>\(label("lph.activity", e.activity, lang))</td><td>\(person)</td><td><span class="badge finding-\(e.finding)">\(label("lph.finding", e.finding, lang))</span></td>
             <td><span class="multiline">\(e.followUp)</span>\(e.note.map { "<br><span class=\"muted multiline\">\($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
             """
@@ -178,7 +181,7 @@ enum DailyReportViews {
           <div class="grid two">
             \(Form.field("time", label: L10n.t("lph.time", lang), state: s, required: true, hint: L10n.t("fw.timeHint", lang),
                          attributes: "inputmode=\"decimal\" maxlength=\"5\" placeholder=\"09.30\" autocomplete=\"off\""))
-            \(Form.field("activity", label: L10n.t("lph.activity", lang), state: s, kind: .select(activities(lang)), required: true))
+            \(Form.field("activity", label: L10n.t("lph.activity", lang), state: s, kind: .select([("", L10n.t("lph.chooseActivity", lang))] + activities(lang)), required: true))
           </div>
           \(picker)
           \(Form.field("place", label: L10n.t("lph.address", lang), state: s, id: "placeText", attributes: "maxlength=\"300\""))
@@ -189,7 +192,7 @@ enum DailyReportViews {
             \(Form.field("personName", label: L10n.t("lph.personName", lang), state: s, attributes: "maxlength=\"200\""))
             \(Form.field("personNationality", label: L10n.t("lph.personNationality", lang), state: s, attributes: "maxlength=\"60\" autocapitalize=\"characters\""))
             \(Form.field("personPassport", label: L10n.t("lph.personPassport", lang), state: s, attributes: "maxlength=\"20\" autocapitalize=\"characters\""))
-            \(Form.field("finding", label: L10n.t("lph.finding", lang), state: s, kind: .select(findings(lang)), required: true, id: "findingSelect"))
+            \(Form.field("finding", label: L10n.t("lph.finding", lang), state: s, kind: .select([("", L10n.t("lph.chooseFinding", lang))] + findings(lang)), required: true, id: "findingSelect"))
             \(Form.field("followUp", label: L10n.t("lph.followUp", lang), state: s, attributes: "maxlength=\"500\""))
           </div>
           \(Form.field("note", label: L10n.t("lph.note", lang), state: s, kind: .textarea(rows: 3), attributes: "maxlength=\"2000\" class=\"plain\""))
@@ -218,7 +221,7 @@ enum DailyReportViews {
         let lang = req.language
         let r = m.report, d = m.dto, id = r.id!
         let rows = entryRows(req, m, d.entries ?? [], actions: m.editable ? { e in
-            "\(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\">\(L10n.t("lph.delete", lang))</button></form>"
+            "\(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\" data-confirm=\"\(L10n.format("lph.deleteConfirm", lang, [lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time]))\">\(L10n.t("lph.delete", lang))</button></form>"
         } : nil)
         let versions: HTML = (d.versions ?? []).reversed().html { v in
             """

@@ -127,12 +127,13 @@ enum RegionPicker {
         let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(fid)-error\">\($0)</p>" } ?? ""
         let hintHTML: HTML = hint.map { "<p class=\"hint\">\($0)</p>" } ?? ""
         return """
-        <fieldset class="region-picker\(error != nil ? HTML(" has-error") : "")\(req.principal == nil ? HTML(" plain-names") : "")" id="\(fid)-picker" data-name="\(name)" data-depth="\(depth.rawValue)" data-within="\((within ?? []).joined(separator: ","))" data-msg-none="\(L10n.t("region.none", lang))" data-msg-choose="\(L10n.t("region.choose", lang))" data-msg-count="\(L10n.t("region.count", lang))" data-msg-failed="\(L10n.t("region.failed", lang))">
+        <fieldset class="region-picker\(error != nil ? HTML(" has-error") : "")\(req.principal?.role == .admin ? "" : HTML(" plain-names"))" id="\(fid)-picker" data-name="\(name)" data-depth="\(depth.rawValue)" data-within="\((within ?? []).joined(separator: ","))" data-msg-none="\(L10n.t("region.none", lang))" data-msg-choose="\(L10n.t("region.choose", lang))" data-msg-count="\(L10n.t("region.count", lang))" data-msg-more="\(L10n.t("region.more", lang))" data-msg-failed="\(L10n.t("region.failed", lang))">
           <legend>\(label)\(mark)</legend>
           \(hintHTML)
           <div class="region-search" hidden>
             <label for="\(fid)-search">\(L10n.t(depth == .village ? "region.search" : "region.search.\(depth.rawValue)", lang))</label>
-            <input id="\(fid)-search" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t("region.searchPlaceholder", lang))">
+            <input id="\(fid)-search" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="\(fid)-results" placeholder="\(L10n.t(depth == .village ? "region.searchPlaceholder" : "region.searchPlaceholder.\(depth.rawValue)", lang))">
+            <p class="hint region-more" hidden></p>
             <ul id="\(fid)-results" role="listbox" class="region-results" aria-label="\(L10n.t("region.results", lang))" hidden></ul>
             <p class="hint region-status" aria-live="polite"></p>
           </div>

@@ -70,12 +70,20 @@ enum RegionsController {
             if q.allSatisfy({ $0.isNumber || $0 == "." }) {
                 conditions.append("r.code LIKE \(bind: q + "%")")
             } else {
-                let words = q.uppercased().split(whereSeparator: { $0 == " " || $0 == "," }).map { $0.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") }.filter { !$0.isEmpty }
+                let words = searchWords(q)
                 // `search_text` holds the name and the names above it (M026), upper-cased.
                 for w in words { conditions.append("r.search_text LIKE \(bind: "%" + w + "%")") }
                 let whole = words.joined(separator: " ")
                 let first = words.first ?? ""
-                order = "CASE WHEN UPPER(r.name) = \(bind: whole) THEN 0 WHEN UPPER(r.name) LIKE \(bind: first + "%") THEN 1 ELSE 2 END, r.code"
+                // Exact names first, then names that begin with the words; among them, regions an office in Sinergi
+                // serves before the rest: of the 15 villages called Mojosari, the one a user of this installation
+                // means is most likely in a regency it covers.
+                order = """
+                    CASE WHEN UPPER(r.name) = \(bind: whole) THEN 0 WHEN UPPER(r.name) LIKE \(bind: first + "%") THEN 1 ELSE 2 END,
+                    CASE WHEN EXISTS (SELECT 1 FROM office_jurisdictions j WHERE r.code = j.regency_code OR r.code LIKE j.regency_code || '.%')
+                         THEN 0 ELSE 1 END,
+                    r.code
+                    """
             }
         }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -89,6 +97,16 @@ enum RegionsController {
                  path: ancestors(of: r.code).reversed().compactMap { names[$0] }.joined(separator: " · "))
         }
         return (items, total)
+    }
+
+    /// The words of a search, upper-cased, without LIKE's wildcards and without the words that say a level rather
+    /// than name a place ("kel. mojosari", "desa jasem", "kec ngoro"), unless nothing else is left.
+    static func searchWords(_ q: String) -> [String] {
+        let words = q.uppercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "." })
+            .map { $0.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") }.filter { !$0.isEmpty }
+        let levelWords: Set<String> = ["KEL", "KELURAHAN", "DESA", "DS", "KEC", "KECAMATAN", "KAB", "KABUPATEN", "PROV", "PROVINSI"]
+        let named = words.filter { !levelWords.contains($0) }
+        return named.isEmpty ? words : named
     }
 
     /// The codes of a region's province, regency and district (those above it), outermost first.

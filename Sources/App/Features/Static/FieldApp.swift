@@ -208,7 +208,10 @@ enum FieldApp {
                                                         headers: { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Content-Type': 'application/json' } })
           .then(function (r) {
             return r.json().catch(function () { return null; }).then(function (j) {
-              if ((r.status === 200 || r.status === 201) && j && j.clientId) { return remove(it.clientId).then(function () { return 'sent'; }); }
+              if ((r.status === 200 || r.status === 201) && j && j.clientId) {
+                if (j.id && it.report === formReport) { lastSaved = j.id; }
+                return remove(it.clientId).then(function () { return 'sent'; });
+              }
               var e = j && j.error;
               if (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 408 && r.status !== 429 && e && e.message) {
                 it.rejected = { status: r.status, code: e.code || '', field: e.field || '', message: e.message,
@@ -227,7 +230,7 @@ enum FieldApp {
           }, function () { return mark(false).then(function () { return 'waiting'; }); });
       }
 
-      var syncing = false;
+      var syncing = false, lastSaved = null;
       /// Sends every entry that waits for the network once; resolves to the number saved.
       function sync() {
         if (syncing) { return Promise.resolve(0); }
@@ -243,7 +246,13 @@ enum FieldApp {
         });
       }
       function syncAndShow() {
-        return sync().then(function (sent) { if (sent > 0 && form) { location.reload(); } });
+        return sync().then(function (sent) {
+          if (sent > 0 && form) {
+            // Back at the entry just saved, with the server's confirmation in its row (ui.js), not at the emptied form.
+            if (lastSaved && history.scrollRestoration) { history.scrollRestoration = 'manual'; location.hash = 'entry-' + lastSaved; }
+            location.reload();
+          }
+        });
       }
 
       // Entries without a photo are kept on the phone first, then sent: a dead network loses nothing.
@@ -254,6 +263,9 @@ enum FieldApp {
           if (ev.submitter && ev.submitter.name === '_picker' && !ev.submitter.closest('[hidden]')) { return; }
           var fileInput = form.querySelector('input[type=file]');
           if (fileInput && fileInput.files.length) { return; }          // a photo goes with the normal form post
+          // A required field left empty (no finding chosen): the normal post, whose page names each mistake beside its
+          // field, rather than an entry kept on the phone that the server refuses later.
+          if (form.checkValidity && !form.checkValidity()) { return; }
           ev.preventDefault();
           var fields = {};
           new FormData(form).forEach(function (v, k) { if (k !== '_csrf' && typeof v === 'string') { fields[k] = v; } });

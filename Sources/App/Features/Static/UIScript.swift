@@ -1,6 +1,6 @@
 /// `/static/ui.js`: small enhancements for every page, each optional (every page works without them):
 /// the region picker's lists and type-to-search, print buttons (the content security policy allows no
-/// inline handlers), menus that close when another opens, a confirmation moved to where the page was sent back to,
+/// inline handlers), a question before a button that cannot be undone, menus that close when another opens, a confirmation moved to where the page was sent back to,
 /// and a question before a form is sent while another form on the page holds unsaved changes.
 enum UIScript {
     static let js = #"""
@@ -11,6 +11,11 @@ enum UIScript {
 
       // Print buttons.
       $all('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
+
+      // A button that cannot be undone (deleting an entry) asks first, in the page's language.
+      $all('button[data-confirm]').forEach(function (b) {
+        b.addEventListener('click', function (ev) { if (!window.confirm(b.getAttribute('data-confirm'))) { ev.preventDefault(); } });
+      });
 
       // After a failure the first wrong field has the focus; the browser scrolls it just into view, often at the very
       // bottom of a phone's screen with its message below: bring it to the middle.
@@ -152,6 +157,7 @@ enum UIScript {
         }
         function choose(r) {
           close();
+          if (more) { more.hidden = true; }
           input.value = r.name;
           var parts = r.code.split('.');
           var codes = parts.map(function (_, j) { return parts.slice(0, j + 1).join('.'); });
@@ -166,8 +172,14 @@ enum UIScript {
             status.textContent = r.name + ' — ' + r.path;
           }).catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
         }
-        function show(items) {
+        var more = $('.region-more', box);
+        function show(items, total, q) {
           results = items; list.innerHTML = '';
+          // More regions bear the name than are shown: say so above the list, with how to narrow it down.
+          if (more) {
+            more.hidden = !(total > items.length);
+            more.textContent = more.hidden ? '' : box.getAttribute('data-msg-more').replace('{1}', String(items.length)).replace('{2}', String(total)).replace('{3}', q.split(' ')[0].toLowerCase());
+          }
           items.forEach(function (r, i) {
             var li = document.createElement('li');
             li.id = box.id + '-opt-' + i; li.setAttribute('role', 'option'); li.setAttribute('aria-selected', 'false');
@@ -185,11 +197,11 @@ enum UIScript {
         input.addEventListener('input', function () {
           clearTimeout(timer);
           var q = input.value.trim();
-          if (q.length < 3) { close(); status.textContent = ''; return; }
+          if (q.length < 3) { close(); status.textContent = ''; if (more) { more.hidden = true; } return; }
           timer = setTimeout(function () {
             var params = { q: q, level: depth, per: 10 };
             if (within.length) { params.within = within.join(','); }
-            fetchRegions(params).then(function (page) { if (input.value.trim() === q) { show(page.items); } })
+            fetchRegions(params).then(function (page) { if (input.value.trim() === q) { show(page.items, page.total, q); } })
               .catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
           }, 250);
         });
