@@ -583,6 +583,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             try await other.login("supervisor@demo.sinergi.id")
             let third = try await upload(b, kind: "persons-checked", fileName: "x.csv", csv: "name\nA B\n")
             #expect(try await other.get(third.headers.first(name: .location) ?? "").status == .notFound)
+            // A new list of the kind already imported says, before it is imported, that it replaces the earlier one in
+            // the discrepancy reports; a list of another kind does not.
+            let replacing = try await b.get(third.headers.first(name: .location) ?? "").body.string
+            #expect(replacing.contains("id=\"import-replaces\">Daftar ini menggantikan daftar “Orang yang diperiksa (Polri/Satpol PP)” yang diimpor "))
+            #expect(replacing.contains("(2 baris)"))
+            let otherKind = try await upload(b, kind: "foreign-workers", fileName: "x.csv", csv: "name\nA B\n")
+            #expect(!(try await b.get(otherKind.headers.first(name: .location) ?? "").body.string.contains("import-replaces")))
+            #expect(try await b.get("/imports/new").body.string.contains("Daftar baru menggantikan daftar jenis yang sama"))
         }
     }
 

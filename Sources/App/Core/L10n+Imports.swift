@@ -47,6 +47,7 @@ extension L10n {
         "imp.seeBelow": ("Lihat di bawah ↓", "See below ↓"),
         "imp.verdict.blocked": ("Berkas ini belum dapat diimpor: {1} baris perlu diperbaiki.", "This file cannot be imported yet: {1} rows need fixing."),
         "imp.verdict.setAside": ("Semua baris dapat diimpor; {1} baris berisi isian yang tidak terbaca.", "Every row can be imported; {1} rows have fields that cannot be read."),
+        "imp.replaces": ("Daftar ini menggantikan daftar “{1}” yang diimpor {2} ({3} baris) dalam laporan selisih. Orang yang ada di daftar lama tetapi tidak di daftar ini tidak lagi dihitung. Jika ini hanya tambahan atau perbaikan, gabungkan dulu dengan daftar lama.", "This list replaces the “{1}” list imported {2} ({3} rows) in the discrepancy reports. People in the old list but not in this one are no longer counted. If this is only an addition or a correction, merge it with the old list first."),
         "imp.verdict.valid": ("Semua baris terbaca dan siap diimpor.", "Every row was read and is ready to import."),
         "imp.fatalSome": ("{1} baris tidak dapat diimpor; nomor baris dan alasannya ada di tabel di bawah. Perbaiki berkas lalu unggah ulang; belum ada yang disimpan.", "{1} rows cannot be imported; the table below gives each row's number and what is wrong. Fix the file and upload it again; nothing has been stored."),
         "imp.setAsideRows": ("Baris dengan isian disisihkan", "Rows with fields set aside"),

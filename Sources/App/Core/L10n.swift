@@ -160,7 +160,7 @@ public enum L10n {
         "nav.discrepancies": ("Selisih Data", "Discrepancies"),
         "imp.title": ("Impor data instansi", "Agency data imports"),
         "imp.new": ("Impor daftar baru", "Import a new list"),
-        "imp.intro": ("Unggah daftar dari instansi Anda (CSV dari Excel: UTF-8 atau Windows-1252, koma atau titik koma). Setiap baris diperiksa dan Anda melihat pratinjau sebelum apa pun disimpan; daftar yang sama tidak akan diimpor dua kali.", "Upload a list from your agency (CSV from Excel: UTF-8 or Windows-1252, comma or semicolon). Every row is checked and you see a preview before anything is stored; the same list is never imported twice."),
+        "imp.intro": ("Unggah daftar dari instansi Anda (CSV dari Excel: UTF-8 atau Windows-1252, koma atau titik koma). Setiap baris diperiksa dan Anda melihat pratinjau sebelum apa pun disimpan; daftar yang sama tidak akan diimpor dua kali. Daftar baru menggantikan daftar jenis yang sama yang Anda impor sebelumnya dalam laporan selisih: unggah daftar lengkap, bukan hanya perubahannya.", "Upload a list from your agency (CSV from Excel: UTF-8 or Windows-1252, comma or semicolon). Every row is checked and you see a preview before anything is stored; the same list is never imported twice. A new list replaces the list of the same kind you imported before in the discrepancy reports: upload the whole list, not only what changed."),
         "imp.kind": ("Jenis daftar", "Kind of list"),
         "imp.kind.foreign-workers": ("Tenaga kerja asing (Disnaker)", "Foreign workers (Disnaker)"),
         "imp.kind.residents": ("Penduduk orang asing (Dukcapil)", "Foreign residents (Dukcapil)"),

@@ -186,7 +186,9 @@ enum ImportPages {
         } catch let e as ImportRejected {
             return ImportViews.previewRejected(req, fileName: meta.fileName, message: e.message(req.language))
         }
-        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error))
+        let replaces = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$kind == kind.rawValue)
+            .filter(\.$status == ImportStatus.reconciled.rawValue).sort(\.$createdAt, .descending).first()
+        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error, replaces: replaces))
     }
 
     struct ConfirmInput: Content { var token: String; var badFields: String? }

@@ -116,6 +116,8 @@ enum ImportViews {
         var kind: ImportKind
         var parsed: ImportParser.Parsed
         var error: String?
+        /// The owner's latest reconciled list of this kind, which this one would replace in the discrepancy reports.
+        var replaces: AgencyImport?
     }
 
     static func preview(_ req: Request, _ m: PreviewModel) -> Response {
@@ -193,6 +195,7 @@ enum ImportViews {
         <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): “\(String(parsed.delimiter))”</p>
         \(alert)
         \(outcome)
+        \(m.replaces.map { old in "<p class=\"notice\" id=\"import-replaces\">\(L10n.format("imp.replaces", lang, [L10n.t("imp.kind.\(m.kind.rawValue)", lang), Views.time(old.createdAt, req), String(old.rowCount)]))</p>" as HTML } ?? "")
         <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(L10n.t("imp.mappingHint", lang))</p>
         <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>
         <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
