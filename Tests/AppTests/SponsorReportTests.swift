@@ -279,6 +279,8 @@ import VaporTesting
             #expect(receipt.body.string.contains("<dd id=\"submitted-at\">30 Nov 2026 12.00 WIB</dd>"))
             #expect(!receipt.body.string.contains("+0700") && !receipt.body.string.contains("onclick"))
             #expect(receipt.body.string.contains("<button type=\"button\" data-print>Cetak</button>"))
+            // The receipt leads on: back to the portal, where the remaining obligations are.
+            #expect(receipt.body.string.contains("href=\"/portal\" id=\"back-to-portal\">Kembali ke portal"))
             #expect(receipt.headers[.setCookie].contains { $0.hasPrefix("\(Flash.cookie)=;") && $0.contains("Max-Age=0") })
             // A forged form (no CSRF token) writes nothing.
             #expect(try await b.post("/portal/reports", form: ["clientId": "w2", "foreignerId": f.id!.uuidString, "type": "departure", "eventOn": "2026-11-29"], csrf: false).status == .forbidden)

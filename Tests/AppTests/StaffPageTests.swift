@@ -57,6 +57,25 @@ import VaporTesting
         }
     }
 
+    /// A page that does not exist keeps the signed-in user's menu; a citizen's status page says an empty code is
+    /// missing and leads back to reporting.
+    @Test func errorAndStatusPagesLeadOn() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let missing = try await b.get("/imports/\(UUID().uuidString)/reconciliation")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.string.contains("id=\"site-menu\"") && missing.body.string.contains("href=\"/lookup\""))
+            let anonymous = try await app.testing().sendRequest(.GET, "/no/such/page")
+            #expect(anonymous.status == .notFound && !anonymous.body.string.contains("href=\"/lookup\""))
+            let citizen = Browser(app)
+            let empty = try await citizen.get("/lapor/status?code=")
+            #expect(empty.body.string.contains("<p class=\"field-error\" id=\"code-error\">Kode pelacakan wajib diisi.</p>"))
+            #expect(empty.body.string.contains("href=\"/lapor\" id=\"report-another\""))
+            #expect(!(try await citizen.get("/lapor/status").body.string.contains("code-error")))
+        }
+    }
+
     /// A village name several provinces share finds the one an office here serves first, says when more bear the name
     /// than are shown, and reads past the words that only name a level ("kel. mojosari").
     @Test func aVillageSearchPutsTheServedRegionsFirst() async throws {

@@ -206,6 +206,18 @@ struct SessionAuthenticator: RouteMiddleware {
     /// Pages a session in the `enrol` stage may open.
     static let enrolPaths: Set<String> = [AccountPageURL.twoFactor.path, SiteURL.logout.path]
 
+    /// The signed-in user of a request no route answered (an error page), read only: a live, fully signed-in session's
+    /// principal is set; nothing is written, an ended session is left to the next page to end.
+    static func peek(_ req: Request) async {
+        guard let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty,
+              let session = try? await Principal.session(tokenHash: Tokens.digest(token), on: req.db, reading: req.quickReads) else { return }
+        let now = req.application.clock.now()
+        guard session.stage == nil, session.expiresAt > now,
+              now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) <= req.application.config.idleTimeout,
+              let p = try? await session.principal(on: req.db, today: req.application.today), p.role != .integration else { return }
+        req.principal = p
+    }
+
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty {
             let hash = Tokens.digest(token)

@@ -166,6 +166,8 @@ struct SafeErrorMiddleware: AsyncMiddleware {
                 if let retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
                 return res
             }
+            // A page no route answers ran no session middleware: the signed-in user still gets the menu, to go on from.
+            if req.principal == nil, req.route == nil { await SessionAuthenticator.peek(req) }
             let page = Views.errorPage(req, status: status, message: detail.message)
             if let retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
             return page

@@ -42,7 +42,8 @@ enum PublicReportViews {
     }
 
     /// `found`: nothing asked (nil), an unknown code (.some(nil)), or the report's status and when it was received.
-    static func status(_ req: Request, code: String, found: (status: String, received: Date)??) -> Response {
+    /// `emptyAsked`: the form was sent without a code; said beside the field instead of showing nothing.
+    static func status(_ req: Request, code: String, found: (status: String, received: Date)??, emptyAsked: Bool = false) -> Response {
         let lang = req.language
         var answer: HTML = ""
         switch found {
@@ -54,13 +55,15 @@ enum PublicReportViews {
             <span class="muted">\(L10n.t("report.receivedOn", lang)) \(Views.time(r.received, req))</span></p>
             """
         }
-        let state = FormState(values: ["code": code])
+        var state = FormState(values: ["code": code])
+        if emptyAsked { state.errors["code"] = L10n.format("v.required", lang, [], field: L10n.t("report.code", lang)) }
         return Views.page(req, title: L10n.t("report.checkStatus", lang), body: """
         <section class="card narrow"><h1>\(L10n.t("report.checkStatus", lang))</h1>
         \(answer)
         \(Form.open(req, action: SiteURL.laporStatus.path, id: "status-form", method: "get"))
         \(Form.field("code", label: L10n.t("report.code", lang), state: state, hint: "LPR-XXXX-XXXX-XXXX", attributes: "autocapitalize=\"characters\""))
         \(Form.submit(L10n.t("lookup.submit", lang)))</form>
+        <p><a href="\(SiteURL.lapor.path)" id="report-another">\(L10n.t("report.title", lang))</a></p>
         </section>
         """)
     }

@@ -349,7 +349,7 @@ enum PublicReportsController {
         } else if !code.isEmpty {
             status = .some(nil)
         }
-        return PublicReportViews.status(req, code: code, found: status)
+        return PublicReportViews.status(req, code: code, found: status, emptyAsked: req.queryValue("code") != nil && code.isEmpty)
     }
 
     /// Whether an office's jurisdiction holds the regency, so that its officers see reports from there.

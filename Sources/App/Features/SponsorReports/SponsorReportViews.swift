@@ -226,7 +226,10 @@ enum SponsorReportViews {
           <dt>\(L10n.t("list.status", lang))</dt><dd id="report-status">\(statusLabel(r.status, lang))\(r.reviewReason.map { " — \($0)" } ?? "")</dd>
           \(r.reviewedAt.map { "<dt>\(L10n.t("sr.reviewedAt", lang))</dt><dd>\(Views.time($0, req))</dd>" as HTML } ?? "")
         </dl>
-        <p class="no-print"><button type="button" data-print>\(L10n.t("sr.print", lang))</button></p></section>
+        <p class="no-print actions"><button type="button" data-print>\(L10n.t("sr.print", lang))</button>
+        \(req.principal?.role == .sponsor
+            ? "<a class=\"button secondary\" href=\"\(SiteURL.portal.path)\" id=\"back-to-portal\">\(L10n.t("sr.backToPortal", lang))</a>" as HTML
+            : "<a class=\"button secondary\" href=\"\(SiteURL.sponsorReports.path)\" id=\"back-to-portal\">\(L10n.t("nav.sponsorReports", lang))</a>")</p></section>
         \(review)
         """, status: status)
     }
