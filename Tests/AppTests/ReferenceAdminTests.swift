@@ -54,9 +54,14 @@ import VaporTesting
             #expect(try await AccountTests.json(app, .POST, "/api/v1/admin/offices", as: Self.admin,
                                                 #"{"code": "KPG", "name": "X", "villageCode": "\#(village)", "jurisdiction": ["\#(regency)"]}"#).status == .conflict)
             #expect(try await Office.query(on: app.db).filter(\.$code ~~ ["X1", "X2"]).count() == 0)
-            // Changing the zone is audited with before and after.
-            let patched = try await AccountTests.json(app, .PATCH, "/api/v1/admin/offices/\(o.id)", as: Self.admin, #"{"timeZone": "WIT"}"#)
-            #expect(patched.status == .ok && patched.body.string.contains(#""timeZone":"WIT""#))
+            // A zone other than the seat's is refused: every local time of the office would be an hour off.
+            let wrongZone = try await AccountTests.json(app, .PATCH, "/api/v1/admin/offices/\(o.id)", as: Self.admin, #"{"timeZone": "WIT"}"#)
+            #expect(wrongZone.status == .unprocessableEntity && wrongZone.body.string.contains(#""field":"timeZone""#))
+            #expect(wrongZone.body.string.contains("this office lies in WITA, not WIT"))     // the API speaks English by default
+            // A seat moved to Papua takes its zone; the change is audited with before and after.
+            let papua = try #require(try await Region.query(on: app.db).filter(\.$level == "village").filter(\.$id >= "91.").filter(\.$id < "92").first())
+            let patched = try await AccountTests.json(app, .PATCH, "/api/v1/admin/offices/\(o.id)", as: Self.admin, #"{"villageCode": "\#(papua.id!)"}"#)
+            #expect(patched.status == .ok && patched.body.string.contains(#""timeZone":"WIT""#), "\(patched.body.string)")
             let event = try #require(try await AuditEventRecord.query(on: app.db).filter(\.$action == "office.update").first())
             #expect(event.detail.contains("before:") && event.detail.contains("tz=WITA") && event.detail.contains("tz=WIT "))
 

@@ -11,6 +11,7 @@ extension L10n {
         "v.oneOf": ("{field} harus salah satu dari: {1}.", "{field} must be one of: {1}."),
         "v.findingCompliantOverstay": ("{field}: data imigrasi mencatat {1} melewati izin tinggal {2} hari. Pilih temuan lain, atau tulis di Catatan mengapa orang ini patuh (mis. perpanjangan izin yang belum tercatat).", "{field}: the immigration registry has {1} {2} days past the permit. Choose another finding, or say in the note why this person is compliant (e.g. an extension not yet recorded)."),
         "v.entryRepeated": ("{field}: kegiatan yang sama pukul {1} (tempat, kegiatan, orang dan temuan yang sama) sudah tercatat di laporan ini.", "{field}: the same entry at {1} (same place, activity, person and finding) is already in this report."),
+        "v.zoneOfSeat": ("{field}: kantor ini berada di wilayah {1}, bukan {2}. Pilih {1}: semua jam kantor (tenggat, cap waktu) dibaca dalam zona lokasinya.", "{field}: this office lies in {1}, not {2}. Choose {1}: every time of the office (deadlines, stamps) is read in its seat's zone."),
         "v.choose": ("{field}: pilih salah satu dari daftar.", "{field}: choose one from the list."),
         "v.body": ("Isi permintaan tidak dapat dibaca; yang diharapkan JSON dengan: {1}.", "The request body must be JSON with: {1}."),
         "v.day": ("{field}: tulis tanggal yang ada, mis. 2026-12-02.", "{field} must be a real date written YYYY-MM-DD, e.g. 2026-12-02."),

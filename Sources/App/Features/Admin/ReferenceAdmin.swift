@@ -22,10 +22,17 @@ enum ReferenceAdmin {
 
     static let zones: [(abbreviation: String, identifier: String)] = [("WIB", "Asia/Jakarta"), ("WITA", "Asia/Makassar"), ("WIT", "Asia/Jayapura")]
 
+    /// The office's zone: the one given, which must be its seat's (every local time of the office, deadlines and
+    /// stamps, is read in it; a WITA office in Sumatera would be an hour off everywhere), or by default the seat's.
     static func zone(_ raw: String?, seat: String?) throws -> String? {
         guard let v = raw?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return seat.map { RegionCode.timeZone(of: $0).identifier } }
-        if let z = zones.first(where: { $0.abbreviation == v.uppercased() || $0.identifier == v }) { return z.identifier }
-        throw ValidationFailure("v.oneOf", field: "timeZone", "WIB, WITA, WIT")
+        guard let z = zones.first(where: { $0.abbreviation == v.uppercased() || $0.identifier == v }) else {
+            throw ValidationFailure("v.oneOf", field: "timeZone", "WIB, WITA, WIT")
+        }
+        if let seat, RegionCode.timeZone(of: seat).identifier != z.identifier {
+            throw ValidationFailure("v.zoneOfSeat", field: "timeZone", zoneName(RegionCode.timeZone(of: seat).identifier), z.abbreviation)
+        }
+        return z.identifier
     }
 
     static func zoneName(_ identifier: String) -> String { zones.first { $0.identifier == identifier }?.abbreviation ?? identifier }
@@ -89,7 +96,7 @@ enum ReferenceAdmin {
         let nameChecked = input.name == nil ? office.name : try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
         let seatChecked = input.villageCode == nil ? office.villageCode : try await checks.run { try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db) }
         // A new seat without a zone takes the seat's; with a wrong seat, the seat's failure is the one named.
-        let zoneChecked = input.timeZone == nil ? office.timeZone : try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
+        let zoneChecked = input.timeZone == nil && input.villageCode == nil ? office.timeZone : try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
         let wanted = try await checks.run { () async throws -> [String] in
             guard let codes = input.jurisdiction else { return before }
             guard !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }
