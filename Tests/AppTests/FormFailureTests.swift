@@ -17,11 +17,11 @@ import VaporTesting
             #expect(month.body.string.contains("id=\"month-error\">Bulan: tulis bulan") && month.body.string.contains("value=\"2026-13\""))
             let day = try await b.get("/warnings?day=2026-02-30")
             #expect(day.status == .unprocessableEntity)
-            #expect(day.body.string.contains("id=\"day-error\">Tanggal: tulis tanggal yang ada") && day.body.string.contains("value=\"2026-02-30\""))
+            #expect(day.body.string.contains("id=\"day-error\">Tanggal: isi dengan tanggal yang ada") && day.body.string.contains("value=\"2026-02-30\""))
             #expect(day.body.string.contains("id=\"run-scan\""))   // the rest of the page is still there
             let range = try await b.get("/daily-reports?from=2026-12-10&to=2026-12-01")
             #expect(range.status == .unprocessableEntity && range.body.string.contains("Sampai tidak boleh sebelum 10 Des 2026"))
-            #expect(try await b.get("/daily-reports?from=2026-02-30").body.string.contains("Dari: tulis tanggal yang ada"))
+            #expect(try await b.get("/daily-reports?from=2026-02-30").body.string.contains("Dari: isi dengan tanggal yang ada"))
         }
     }
 

@@ -182,6 +182,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let refused = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
             #expect(refused.status == .unprocessableEntity)
             #expect(try decode(ImportReply.self, refused).invalidRows?.map(\.line) == [3, 4])
+            // A day that does not exist is said to be that, not a date in the wrong form.
+            #expect(try decode(ImportReply.self, refused).invalidRows?.first?.code == "v.import.dateImpossible")
             #expect(try await AgencyImport.query(on: app.db).count() == 0)
 
             let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8), extraQuery: "&badFields=setAside")

@@ -321,7 +321,11 @@ enum ImportParser {
                     bad.append(ValidationFailure("v.import.dateRange", field: "date_of_birth", s)); r.setAside["date_of_birth"] = d
                 }
             } else {
-                bad.append(ValidationFailure("v.import.date", field: "date_of_birth", String(d.prefix(40)))); r.setAside["date_of_birth"] = d
+                // Written as a date is (31/02/1980) but no such day: said so, not that the form is wrong.
+                let parts = d.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+                let shaped = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) } && (parts[0].count == 4 || parts[2].count == 4)
+                bad.append(ValidationFailure(shaped ? "v.import.dateImpossible" : "v.import.date", field: "date_of_birth", String(d.prefix(40))))
+                r.setAside["date_of_birth"] = d
             }
         }
         if let p = value("passport_number") {
