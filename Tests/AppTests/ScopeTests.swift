@@ -160,6 +160,11 @@ import VaporTesting
             #expect(Set(first.items.map(\.id)).isDisjoint(with: second.items.map(\.id)))
             let over = try await page("status=overstayed&per=100")
             #expect(over.total > 0 && over.items.allSatisfy { $0.status == "overstayed" && ($0.daysOverstayed ?? 0) > 0 })
+            // The most urgent first: the permits that ended first, and among expiring ones those that end soonest.
+            let ends = over.items.compactMap(\.permitEnd)
+            #expect(ends.count == over.items.count && ends == ends.sorted())
+            let expiring = try await page("status=expiring&per=100").items.compactMap(\.permitEnd)
+            #expect(!expiring.isEmpty && expiring == expiring.sorted())
             let kor = try await page("nationality=KOR&per=100")
             #expect(kor.total > 0 && kor.items.allSatisfy { $0.nationality == "KOR" })
             let target = first.items[0]

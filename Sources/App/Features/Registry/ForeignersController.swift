@@ -96,7 +96,10 @@ enum ForeignersController {
         let search = try ForeignerSearch(req)
         let today = req.application.today
         let base = search.apply(to: try ScopePolicy.foreigners(req), today: today)
-        let sorted = base.copy().sort(\.$familyName).sort(\.$givenNames).sort(\.$id)
+        // Permits about to end or already ended: the most urgent first (the permit that ends or ended first), as a
+        // sponsor or an officer works through them; otherwise by name.
+        let urgent = search.status == "expiring" || search.status == "overstayed"
+        let sorted = (urgent ? base.copy().sort(\.$permitEnd) : base.copy()).sort(\.$familyName).sort(\.$givenNames).sort(\.$id)
         let range = paging.offset..<(paging.offset + paging.per)
         // A name search reads every match to sort it: the page and its total in that one pass. Without one, the
         // page comes from the list index in its order and the count from the counts index.
