@@ -63,6 +63,11 @@ import VaporTesting
         try await withTestApp { app in
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
+            // The officer's home page opens on what the field needs: the check, the day's report, the tasks.
+            let home = try await b.get("/").body.string
+            let quick = Self.part(home, from: "id=\"quick-actions\"", to: "</p>")
+            #expect(quick.contains("href=\"/lookup\"") && quick.contains("href=\"/daily-reports\"") && quick.contains("href=\"/tasks\""))
+            #expect(home.range(of: "quick-actions")!.lowerBound < home.range(of: "id=\"stats\"")!.lowerBound)
             let missing = try await b.get("/imports/\(UUID().uuidString)/reconciliation")
             #expect(missing.status == .notFound)
             #expect(missing.body.string.contains("id=\"site-menu\"") && missing.body.string.contains("href=\"/lookup\""))

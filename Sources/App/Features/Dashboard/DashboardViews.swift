@@ -32,7 +32,13 @@ enum DashboardViews {
             <p>\(p.agencyName ?? "") · \(L10n.t("dash.region", lang)): <strong>\(places)</strong></p>
             """
         case .officer, .supervisor:
-            intro = "<p>\(L10n.t("dash.office", lang)): <strong>\(p.officeName ?? "—")</strong> · \(L10n.t("dash.jurisdiction", lang)): \(places)</p>"
+            // What an officer in the field opens most, first on a phone: the check, the day's report, the tasks.
+            intro = """
+            <p>\(L10n.t("dash.office", lang)): <strong>\(p.officeName ?? "—")</strong> · \(L10n.t("dash.jurisdiction", lang)): \(places)</p>
+            <p class="actions quick" id="quick-actions"><a class="button" href="\(SiteURL.lookup.path)">\(L10n.t("lookup.title", lang))</a>
+            <a class="button secondary" href="\(SiteURL.dailyReports.path)">\(L10n.t("nav.dailyReports", lang))</a>
+            <a class="button secondary" href="\(SiteURL.tasks.path)">\(L10n.t("nav.tasks", lang))</a></p>
+            """
         case .sponsor:
             intro = "<p>\(L10n.t("dash.sponsored", lang)): <strong>\(p.sponsorName ?? "")</strong></p>"
             extra = sponsorTable(req, m)

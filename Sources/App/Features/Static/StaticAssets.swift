@@ -160,6 +160,8 @@ enum StaticAssets {
     .stat.nowrap { white-space:nowrap; font-size:clamp(1.1rem, 6.5vw, 2rem); font-variant-numeric:tabular-nums; }
     .multiline { white-space:pre-line; }
     .stat-label { color:var(--muted); }
+    .stat-label a { display:inline-block; min-height:44px; line-height:44px; }
+    .actions.quick a.button { min-height:44px; line-height:1.6; }
     .muted { color:var(--muted); }
     .notice { background:#eef4fb; border-left:4px solid var(--brand); padding:.6rem .8rem; margin-bottom:1rem; }
     .alert { background:#fdecea; border-left:4px solid var(--bad); padding:.6rem .8rem; margin-bottom:1rem; }
