@@ -133,7 +133,7 @@ enum SponsorReportViews {
         let types = [("", L10n.t("sr.chooseType", lang))] + ReportType.allCases.map { ($0.rawValue, typeLabel($0.rawValue, lang)) }
         let civil = [("", "—")] + SponsorReportService.civilStatuses.map { ($0, L10n.t("sr.civil.\($0)", lang)) }
         let picker = try await RegionPicker.field(req, name: "kelurahanCode", label: L10n.t("sr.kelurahan", lang), state: state,
-                                                  depth: .village, hint: L10n.t("sr.kelurahanHint", lang))
+                                                  depth: .village, required: true, hint: L10n.t("sr.kelurahanHint", lang))
         let ruleRows: HTML = ReportType.allCases.html { t in
             guard let r = rules[t] else { return "" }
             return "<li>\(typeLabel(t.rawValue, lang)): \(r.amount) \(L10n.t(r.count == .workingDays ? "sr.workingDays" : "sr.calendarDays", lang))</li>"
@@ -148,18 +148,18 @@ enum SponsorReportViews {
           \(Form.field("eventOn", label: L10n.t("sr.eventOn", lang), state: state, kind: .date, required: true))
           <fieldset><legend>\(L10n.t("sr.details", lang))</legend>
             <div class="for-type" data-types="arrival addressChange">
-            \(Form.field("address", label: L10n.t("f.address", lang), state: state, hint: L10n.t("sr.addressHint", lang), attributes: "maxlength=\"300\""))
+            \(Form.field("address", label: L10n.t("f.address", lang), state: state, required: true, hint: L10n.t("sr.addressHint", lang), attributes: "maxlength=\"300\""))
             \(picker)
             </div>
             <div class="for-type" data-types="civilStatusChange">
-            \(Form.field("civilStatus", label: L10n.t("sr.civilStatus", lang), state: state, kind: .select(civil.map { (value: $0.0, label: $0.1) })))
+            \(Form.field("civilStatus", label: L10n.t("sr.civilStatus", lang), state: state, kind: .select(civil.map { (value: $0.0, label: $0.1) }), required: true))
             </div>
             <div class="for-type" data-types="employerChange">
-            \(Form.field("newEmployer", label: L10n.t("sr.newEmployer", lang), state: state, attributes: "maxlength=\"300\""))
+            \(Form.field("newEmployer", label: L10n.t("sr.newEmployer", lang), state: state, required: true, attributes: "maxlength=\"300\""))
             \(Form.field("position", label: L10n.t("sr.position", lang), state: state, attributes: "maxlength=\"200\""))
             </div>
             <div class="for-type" data-types="endOfSponsorship">
-            \(Form.field("reason", label: L10n.t("sr.reasonEnd", lang), state: state, attributes: "maxlength=\"1000\""))
+            \(Form.field("reason", label: L10n.t("sr.reasonEnd", lang), state: state, required: true, attributes: "maxlength=\"1000\""))
             </div>
             <div class="for-type" data-types="departure">
             \(Form.field("destination", label: L10n.t("sr.destination", lang), state: state, attributes: "maxlength=\"200\""))
