@@ -136,7 +136,7 @@ public final class Dataset: @unchecked Sendable {
 
     public init(fields: [FieldSpec]) {
         self.fields = fields
-        columns = fields.map { FieldColumn(kind: $0.kind) }
+        columns = fields.map { FieldColumn(kind: $0.kind, role: FieldKind.categoryRole(header: $0.column)) }
     }
 
     public func append(id: String, values: [String]) {
@@ -153,10 +153,10 @@ public final class Dataset: @unchecked Sendable {
         let parts = max(1, min(concurrency, n / 1_000 + 1))
         let size = (n + parts - 1) / parts
         let partials = PartialColumns(count: parts)
-        let kinds = fields.map(\.kind)
+        let specs = columns.map { ($0.kind, $0.role) }
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let lo = p * size, hi = min(n, lo + size)
-            let cols = kinds.map { FieldColumn(kind: $0) }
+            let cols = specs.map { FieldColumn(kind: $0.0, role: $0.1) }
             if lo < hi { for (f, c) in cols.enumerated() { for i in lo..<hi { c.append(raw[f][i]) } } }
             partials.set(p, cols)
         }
@@ -184,13 +184,13 @@ public final class Dataset: @unchecked Sendable {
         return r
     }
 
-    /// Where `name` is in `header`: the column of that name, else the one that differs from it only in case, spaces and
-    /// punctuation (`Date of Birth` for `date_of_birth`: two files exported by different systems).
+    /// Where `name` is in `header`: the column of that name, else the one written with the same words (`FieldKind.words`:
+    /// case, spaces, punctuation and camelCase aside: `Date of Birth`, `DATE_OF_BIRTH`, `dateOfBirth` for `date_of_birth`;
+    /// two files exported by different systems), when exactly one is.
     static func column(_ name: String, in header: [String]) -> Int? {
         if let k = header.firstIndex(of: name) { return k }
-        func key(_ s: String) -> String { String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }) }
-        let wanted = key(name)
-        let found = header.indices.filter { key(header[$0]) == wanted }
+        let wanted = FieldKind.words(name)
+        let found = header.indices.filter { FieldKind.words(header[$0]) == wanted }
         return wanted.isEmpty || found.count != 1 ? nil : found[0]
     }
 

@@ -49,6 +49,16 @@ public enum FieldKind: String, Sendable, CaseIterable {
         return out
     }
 
+    /// What a category column holds, from its header's words: sex (`sex`, `gender`, `jenis_kelamin`, `jk`), a country
+    /// (`nationality`, `citizenship`, `kewarganegaraan`, `country`), or either.
+    public static func categoryRole(header: String) -> Normalize.CategoryRole {
+        let w = words(header)
+        if !w.isDisjoint(with: ["sex", "gender", "kelamin", "jk", "geschlecht", "sexe", "sexo"]) { return .sex }
+        if !w.isDisjoint(with: ["nationality", "citizenship", "kewarganegaraan", "warganegara", "country", "negara", "nat", "nationalite",
+                                "nacionalidad", "staatsangehorigkeit", "citizen"]) { return .country }
+        return .any
+    }
+
     /// Kinds from a header's words, for the headers the table above does not hold word for word: `first_names`,
     /// `document_no`, `DateOfBirth`, `nationality_code`, `Nachname`. What a word rules out comes first: a company's
     /// name is free text, a place of birth is not a date, a father's name is not the person's.
@@ -135,15 +145,20 @@ final class FieldColumn: @unchecked Sendable {
     var keyBytes = Packed<UInt8>()        // name: `sortedKey`, packed
     var speltBytes = Packed<UInt8>()      // name: the tokens as spelt, joined, where the romanisation table changed one; else empty
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
-    /// date: how many values could only be read day first, or only month first, and which were read day first though
-    /// either reading is a date (`DateOrder`); `settleDateOrder` turns those when the column is written month first.
+    /// date: how many values could only be read day first, or only month first, and which could be read either way
+    /// (`DateOrder`); `settleDateOrder` turns those when the column is written month first.
     var dayFirstOnly = 0, monthFirstOnly = 0
     var eitherOrder: [Int32] = []
+    /// How `eitherOrder[..<settled]` is read now (turned: month first); those after it are still read day first.
+    private var settled = 0, turned = false
 
     /// Reused between values (a column is filled by one thread at a time).
     private var scratchFolded: [UInt8] = [], scratchJoined: [UInt8] = [], scratchHashes: [UInt64] = []
 
-    init(kind: FieldKind) { self.kind = kind }
+    /// category: which synonyms its values are read with (`FieldKind.categoryRole`).
+    let role: Normalize.CategoryRole
+
+    init(kind: FieldKind, role: Normalize.CategoryRole = .any) { self.kind = kind; self.role = role }
 
     func append(_ value: String) {
         // Values are compared byte by byte: canonically equivalent spellings (한 as one syllable or as
@@ -165,7 +180,7 @@ final class FieldColumn: @unchecked Sendable {
             let v = Normalize.documentMatchKey(raw)
             joined.append(v); joinedBytes.append(v.utf8)
         case .category:
-            let v = Normalize.category(raw)
+            let v = Normalize.category(raw, as: role)
             joined.append(v); joinedBytes.append(v.utf8)
         case .number:
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
@@ -183,21 +198,23 @@ final class FieldColumn: @unchecked Sendable {
     }
 
     /// A column of dates written month first (a US-locale export: `7/25/1985`, `07/09/1985`) is told by its values
-    /// whose day is over 12: when at least three quarters of those that tell the order say month first, the values
-    /// either order could read (`07/09/1985`, read 7 September) are turned (9 July). A column that is day first, with
-    /// a few month-first values where day first was impossible (Excel in another locale), keeps its reading.
+    /// that only one order can read: when more than three quarters of them (and at least two) are month first, the
+    /// values either order could read (`07/09/1985`, read 7 September) are turned (9 July). A column that is day first,
+    /// with a few month-first values where day first was impossible (Excel in another locale), keeps its reading.
+    /// Decided again over the whole column whenever values were added since: every value is always read one way.
     func settleDateOrder() {
         guard kind == .date, !eitherOrder.isEmpty else { return }
-        if monthFirstOnly >= 2 && monthFirstOnly > 3 * dayFirstOnly {
-            for i in eitherOrder {
-                let v = dates[Int(i)]
-                dates[Int(i)] = v / 10_000 * 10_000 + (v % 100) * 100 + (v / 100) % 100
+        let monthFirst = monthFirstOnly >= 2 && monthFirstOnly > 3 * dayFirstOnly
+        func turn(_ range: Range<Int>) {
+            for k in range {
+                let i = Int(eitherOrder[k]), v = dates[i]
+                dates[i] = v / 10_000 * 10_000 + (v % 100) * 100 + (v / 100) % 100
             }
-            monthFirstOnly += eitherOrder.count
-        } else {
-            dayFirstOnly += eitherOrder.count
         }
-        eitherOrder = []
+        if monthFirst != turned { turn(0..<settled) }                  // those read before, the other way now
+        if monthFirst { turn(settled..<eitherOrder.count) }            // the new ones are read day first
+        settled = eitherOrder.count
+        turned = monthFirst
     }
 
     /// Appends another column's values (same kind) after this one's.

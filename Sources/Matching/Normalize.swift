@@ -52,14 +52,24 @@ public enum Normalize {
     static let particles: Set<String> = ["BIN", "BINTI", "BTE", "BT", "A L", "A P", "AL", "BN",
                                          "TN", "NY", "NN", "SDR", "SDRI", "MR", "MRS", "MS", "MISS", "MDM"]
 
-    /// Category values written several ways in Indonesian and English lists: sex (L/P for laki-laki and
-    /// perempuan) and nationality (ISO alpha-2 codes and English names of every country, Indonesian country names,
-    /// for ISO alpha-3 codes).
-    static let categorySynonyms: [String: String] = {
+    /// What a category column holds, from its header (`FieldKind.categoryRole`): its values are read with the synonyms
+    /// of that role only. A sex column reads `PR` and `LK` as perempuan and laki-laki; a nationality column reads them
+    /// as Puerto Rico and Sri Lanka; a column whose header says neither reads both tables, sex winning.
+    public enum CategoryRole: Sendable { case any, sex, country }
+
+    /// Sex as Indonesian and other lists write it: L/P (laki-laki/perempuan), and male/female in a few languages.
+    static let sexSynonyms: [String: String] = {
         var m: [String: String] = [:]
-        // ISO 3166-1 (`CountryCodes`, generated): `DE`, `Germany`, `Federal Republic of Germany` → DEU. The hand-kept
-        // entries below come after and win where both name a value (`PR` is female, as Indonesian lists write it, not
-        // Puerto Rico; `AS` is Amerika Serikat).
+        for v in ["L", "LAKI LAKI", "LAKI", "LK", "PRIA", "MALE", "MAN", "MASCULINO", "HOMME", "MASCULIN", "MANNLICH", "MAENNLICH", "MASC"] { m[v] = "M" }
+        for v in ["P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "W", "WOMAN", "FEMENINO", "FEMME", "FEMININ", "WEIBLICH", "FEM"] { m[v] = "F" }
+        return m
+    }()
+
+    /// Nationalities for ISO alpha-3 codes: every country's ISO alpha-2 code and English names (ISO 3166-1,
+    /// `CountryCodes`, generated), then, winning where both name a value, the Indonesian names and English adjectives of
+    /// the countries most foreigners in Indonesia come from, and the machine-readable zone's own codes.
+    static let countrySynonyms: [String: String] = {
+        var m: [String: String] = [:]
         for line in CountryCodes.table.split(separator: "\n") {
             let cols = line.split(separator: "|", omittingEmptySubsequences: false)
             guard cols.count == 3 else { continue }
@@ -68,9 +78,7 @@ public enum Normalize {
             for name in cols[2].split(separator: ";") { m[fold(String(name))] = code }
         }
         func add(_ target: String, _ variants: [String]) { for v in variants { m[v] = target } }
-        add("M", ["L", "LAKI LAKI", "LAKI", "LK", "PRIA", "MALE", "MAN", "MASCULINO", "HOMME", "MASCULIN", "MANNLICH", "MAENNLICH", "MASC"])
-        add("F", ["P", "PR", "PEREMPUAN", "WANITA", "FEMALE", "W", "WOMAN", "FEMENINO", "FEMME", "FEMININ", "WEIBLICH", "FEM"])
-        // Nationality: the Indonesian and English names of the countries most foreigners in Indonesia come from, the English
+        // The Indonesian and English names of the countries most foreigners in Indonesia come from, the English
         // adjective, and the codes of the machine-readable zone that are not ISO's (D for Germany; the British GBD, GBN,
         // GBO, GBP and GBS, who are British for matching). A scanned passport says D where the registry says DEU.
         add("CHN", ["TIONGKOK", "CHINA", "RRC", "RRT", "CINA", "TIONGHOA", "CHINESE", "PEOPLES REPUBLIC OF CHINA"])
@@ -138,11 +146,26 @@ public enum Normalize {
         return m
     }()
 
+    /// Both tables, for a column whose header says neither: the sex readings win (`PR`, `LK`, `AS` as Indonesian lists
+    /// write sex and Amerika Serikat).
+    static let categorySynonyms: [String: String] = countrySynonyms.merging(sexSynonyms) { _, sex in sex }
+
+    /// A category value: folded, then mapped to one spelling (`laki-laki` → `M`, `Tiongkok` → `CHN`) by its column's role.
+    public static func category(_ s: String, as role: CategoryRole = .any) -> String {
+        let f = fold(s)
+        switch role {
+        case .any: return categorySynonyms[f] ?? f
+        case .sex: return sexSynonyms[f] ?? f
+        case .country: return countrySynonyms[f] ?? f
+        }
+    }
+
     /// Words that exports write where a value is missing (`NULL` from a database, `None` from Python, `N/A`, `NA` from
     /// R, `nan`, `unknown`, `tidak diketahui`). Read as a value, two records with `N/A` for a passport would agree on
-    /// it. `NA` and `NAN` are names too (LI NA), so they are missing only in fields that are not names.
-    static let missingMarkers: Set<String> = ["NULL", "NONE", "N A", "NIL", "UNKNOWN", "TIDAK DIKETAHUI", "TIDAK ADA", "TIDAK TAHU", "NOT AVAILABLE"]
-    static let missingMarkersNotNames: Set<String> = ["NA", "NAN"]
+    /// it. `NA`, `NAN`, `NIL` and `N. A.` are names or initials too (LI NA, NIL, N. A. SMITH), so they are missing only
+    /// in fields that are not names.
+    static let missingMarkers: Set<String> = ["NULL", "NONE", "UNKNOWN", "TIDAK DIKETAHUI", "TIDAK ADA", "TIDAK TAHU", "NOT AVAILABLE"]
+    static let missingMarkersNotNames: Set<String> = ["NA", "NAN", "N A", "NIL"]
 
     /// Whether `raw` is one of the `missingMarkers`. Cheap for every other value: only short ones beginning with one of
     /// the markers' letters are folded.
@@ -157,11 +180,6 @@ public enum Normalize {
         return missingMarkers.contains(f) || (!name && missingMarkersNotNames.contains(f))
     }
 
-    /// A category value: folded, then mapped to one spelling (`laki-laki` → `M`, `Tiongkok` → `CHN`).
-    public static func category(_ s: String) -> String {
-        let f = fold(s)
-        return categorySynonyms[f] ?? f
-    }
 
     /// Tokens of free text (company names, addresses) that every value shares and that say nothing
     /// about which one it is: legal forms and address words.

@@ -259,7 +259,8 @@ import VaporTesting
             var entry = ["clientId": UUID().uuidString, "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "passport": over.passportNumber ?? "", "finding": "compliant"]
             let contradicted = try await o.post(page + "/entries", form: entry)
             #expect(contradicted.status == .unprocessableEntity)
-            #expect(contradicted.body.string.contains("data imigrasi mencatat \(over.fullName) melewati izin tinggal"))
+            #expect(contradicted.body.string.contains("menurut data imigrasi, pemegang paspor ini sudah melewati izin tinggalnya"))
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "foreigner.lookup").filter(\.$objectID == over.id!.uuidString).count() == 1)
             #expect(try await ReportEntry.query(on: app.db).count() == 0)
             entry["note"] = "Perpanjangan sudah diajukan, tanda terima ditunjukkan"
             let saved = try await o.post(page + "/entries", form: entry)
@@ -272,8 +273,11 @@ import VaporTesting
             #expect(try await ReportEntry.query(on: app.db).count() == 1)
             // The field app's endpoint: the same rules, and a confirmation for the page it reloads.
             entry["clientId"] = UUID().uuidString; entry["time"] = "09:00"
-            let json = try await o.post(page + "/entries.json", form: entry)
+            let json = try await o.post(page + "/entries.json", form: entry, headers: ["X-Sinergi-Confirm": "1"])
             #expect(json.status == .created && json.headers.setCookie?["sinergi_flash"]?.string == "flash.daily.entrySaved")
+            entry["clientId"] = UUID().uuidString; entry["time"] = "09:30"
+            let background = try await o.post(page + "/entries.json", form: entry)    // synced from another page: no confirmation
+            #expect(background.status == .created && background.headers.setCookie?["sinergi_flash"] == nil)
             let shown = try await o.get(page).body.string
             #expect(shown.contains("<tr class=\"entry\" id=\"entry-\(stored.id!.uuidString)\">"))
             #expect(shown.contains("data-confirm=\"Hapus kegiatan pukul 08.00? Kegiatan yang dihapus tidak dapat dikembalikan.\""))

@@ -168,6 +168,16 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A date that is no day says why: written month first (an American export), or out of the calendar.
+    @Test func anImpossibleDateSaysWhy() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let csv = "nama_lengkap,kewarganegaraan,tanggal_lahir\nLee Min,KOR,12/25/1985\nPark Ji,KOR,31/02/1980\nKim Su,KOR,kemarin\n"
+            let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8)))
+            #expect(refused.invalidRows?.map(\.code) == ["v.import.dateMonthFirst", "v.import.dateImpossible", "v.import.date"])
+        }
+    }
+
     /// Agency spreadsheets carry impossible dates and unknown codes; with `badFields=setAside` such a field is kept raw
     /// and flagged instead of keeping every good row out. A row without a name is still refused.
     @Test func unreadableFieldsCanBeSetAsideAndTheRowsStillGoIn() async throws {
@@ -577,6 +587,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // The same file again leads to the earlier import.
             let again = try await upload(b, kind: "persons-checked", fileName: "razia-ngoro.csv", csv: csv)
             let token2 = String((again.headers.first(name: .location) ?? "").dropFirst("/imports/preview/".count))
+            // Its preview says so at once, and not that it would replace the list it is.
+            let samePreview = try await b.get(again.headers.first(name: .location) ?? "").body.string
+            #expect(samePreview.contains("id=\"import-before\">Berkas yang sama persis sudah diimpor ") && !samePreview.contains("import-replaces"))
             let dup = try await b.post("/imports/confirm", form: ["token": token2, "map.name": "nama", "map.passport_number": "paspor_ln",
                                                                  "map.nationality": "kewarganegaraan", "map.date_of_birth": "tgl_lahir"])
             #expect(dup.headers.first(name: .location) == page + "?duplicate=1")

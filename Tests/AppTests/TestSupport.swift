@@ -167,11 +167,12 @@ final class Browser: @unchecked Sendable {
     }
 
     @discardableResult
-    func post(_ path: String, form: [String: String], csrf: Bool = true) async throws -> TestingHTTPResponse {
+    func post(_ path: String, form: [String: String], csrf: Bool = true, headers extra: [String: String] = [:]) async throws -> TestingHTTPResponse {
         var fields = form
         if csrf, let token = cookies[CSRFMiddleware.cookieName] { fields["_csrf"] = token }
         var headers = cookieHeader
         headers.contentType = .urlEncodedForm
+        for (k, v) in extra { headers.replaceOrAdd(name: k, value: v) }
         let body = fields.map { "\($0.key.formEscaped)=\($0.value.formEscaped)" }.joined(separator: "&")
         let res = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         absorb(res)

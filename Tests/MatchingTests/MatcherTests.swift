@@ -184,7 +184,9 @@ private func quick() -> MatchOptions {
         let path = try write(Array("ID,Family Name,Date-of-Birth\n1,LEE,1990-01-02\n".utf8))
         let d = try Dataset.load(path: path, idColumn: "id", fields: [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "date_of_birth", kind: .date)])
         #expect(d.ids == ["1"] && d.views[1].dates == [19_900_102])
-        #expect(Dataset.column("dob", in: ["DOB", "D.O.B."]) == nil)        // two candidates: neither
+        #expect(Dataset.column("dob", in: ["DOB", "dob_"]) == nil)          // two candidates: neither
+        #expect(Dataset.column("dob", in: ["DOB", "D.O.B."]) == 0)          // D, O, B are other words
+        #expect(Dataset.column("date_of_birth", in: ["id", "dateOfBirth"]) == 1 && Dataset.column("date_of_birth", in: ["id", "DATE_OF_BIRTH"]) == 1)
         #expect(Dataset.column("dob", in: ["dob", "D.O.B."]) == 0)          // the exact name first
     }
 

@@ -136,6 +136,17 @@ import Testing
         // A name two countries' ISO names share names neither; NA stays what it says.
         #expect(Normalize.category("Congo") == "CONGO")
         #expect(Normalize.category("NA") == "NA")
+        // A column says what it holds: in a nationality column PR and LK are Puerto Rico and Sri Lanka, in a sex
+        // column perempuan and laki-laki; a sex column does not read country names, nor a nationality column sexes.
+        #expect(Normalize.category("LK", as: .country) == "LKA" && Normalize.category("PR", as: .country) == "PRI")
+        #expect(Normalize.category("LK", as: .sex) == "M" && Normalize.category("PR", as: .sex) == "F")
+        #expect(Normalize.category("Germany", as: .sex) == "GERMANY" && Normalize.category("Pria", as: .country) == "PRIA")
+        #expect(FieldKind.categoryRole(header: "jenis_kelamin") == .sex && FieldKind.categoryRole(header: "Gender") == .sex)
+        #expect(FieldKind.categoryRole(header: "kewarganegaraan") == .country && FieldKind.categoryRole(header: "Nationality Code") == .country)
+        #expect(FieldKind.categoryRole(header: "status") == .any)
+        let d = Dataset(fields: [FieldSpec(column: "sex", kind: .category), FieldSpec(column: "nationality", kind: .category)])
+        d.append(id: "1", values: ["LK", "LK"])
+        #expect(d.views[0].joined == ["M"] && d.views[1].joined == ["LKA"])
     }
 
     /// What exports write for a missing value is missing, in every kind of field; but NA and NAN are names.
@@ -153,6 +164,9 @@ import Testing
         #expect((0..<4).map { v[3].isMissing($0) } == [true, true, false, true])     // date
         #expect((0..<4).map { v[4].isMissing($0) } == [true, true, false, false])    // text: NAN JING, Nama Jalan kept
         #expect(!Normalize.isMissingMarker("NAKAMURA", name: false) && !Normalize.isMissingMarker("TANAKA", name: true))
+        // NIL is a Turkish given name, N. A. initials: names keep them; other fields do not.
+        #expect(!Normalize.isMissingMarker("Nil", name: true) && !Normalize.isMissingMarker("N. A.", name: true))
+        #expect(Normalize.isMissingMarker("nil", name: false) && Normalize.isMissingMarker("N/A", name: false))
     }
 
     /// What a value says about the order of day and month: only one reading possible, either, or nothing to say.
@@ -182,6 +196,16 @@ import Testing
         #expect(read(["25/07/1985", "31/12/1970", "07/09/1985", "7/25/1985", "13/01/1990"]) == ["19850725", "19701231", "19850907", "19850725", "19900113"])
         // Nothing tells: day first.
         #expect(read(["07/09/1985", "01/02/2001"]) == ["19850907", "20010201"])
+        // Values added after the column was read: the whole column is read one way, again.
+        let grown = Dataset(fields: [FieldSpec(column: "dob", kind: .date)])
+        grown.append(id: "a", values: ["07/09/1985"])
+        #expect(grown.views[0].dates == [19_850_907])                       // nothing tells yet: day first
+        for (k, v) in ["7/25/1985", "12/31/1970", "03/04/1990"].enumerated() { grown.append(id: "b\(k)", values: [v]) }
+        #expect(grown.views[0].dates == [19_850_709, 19_850_725, 19_701_231, 19_900_304])   // month first, the first value too
+        for (k, v) in ["25/07/1985", "31/12/1970", "13/01/1990", "14/02/1991", "15/03/1992", "16/04/1993", "17/05/1994"].enumerated() {
+            grown.append(id: "c\(k)", values: [v])
+        }
+        #expect(Array(grown.views[0].dates.prefix(4)) == [19_850_907, 19_850_725, 19_701_231, 19_900_403])   // day first again
         // Split over several batches and threads, the column is still judged as a whole.
         let d = Dataset(fields: [FieldSpec(column: "dob", kind: .date)])
         let many = (0..<3_000).map { i in i % 3 == 0 ? "\(i % 12 + 1)/\(i % 15 + 13)/1980" : "\(i % 12 + 1)/\(i % 11 + 1)/1980" }

@@ -351,8 +351,10 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
     static func reexport(_ name: String, to dir: URL) throws -> (path: String, changed: Int) {
         let reader = try CSVReader(path: fixture(name))
         let header = try reader.header()
-        var out = header.map { headers[$0] ?? $0 }.joined(separator: ",") + "\n", changed = 0
         let left = name == "left"
+        // Headers as people write them on the left (Date of Birth), as a database does on the right (DATE_OF_BIRTH):
+        // the right file's columns are found by their words.
+        var out = header.map { left ? headers[$0] ?? $0 : $0 == "id" ? $0 : $0.uppercased() }.joined(separator: ",") + "\n", changed = 0
         while let row = try reader.next() {
             let cells = zip(header, row).map { h, v -> String in
                 if h == "id" { return v }

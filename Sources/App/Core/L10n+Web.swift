@@ -88,7 +88,7 @@ extension L10n {
         "region.searchPlaceholder.district": ("Ketik minimal 3 huruf, mis. Ngoro", "Type at least 3 letters, e.g. Ngoro"),
         "region.searchPlaceholder.regency": ("Ketik minimal 3 huruf, mis. Mojokerto", "Type at least 3 letters, e.g. Mojokerto"),
         "region.searchPlaceholder.province": ("Ketik minimal 3 huruf, mis. Jawa Timur", "Type at least 3 letters, e.g. Jawa Timur"),
-        "region.more": ("{1} dari {2} wilayah bernama itu ditampilkan. Tidak ada yang Anda cari? Tambahkan nama kecamatan atau kabupatennya, mis. \"{3} mojokerto\".", "{1} of {2} regions by that name are shown. Not the one you want? Add its district or regency, e.g. \"{3} mojokerto\"."),
+        "region.more": ("{1} dari {2} wilayah yang cocok ditampilkan. Tidak ada yang Anda cari? Ketik juga nama wilayah di atasnya (kecamatan, kabupaten atau provinsi), mis. \"mojosari mojokerto\".", "{1} of {2} matching regions are shown. Not the one you want? Type the name of a region above it too (district, regency or province), e.g. \"mojosari mojokerto\"."),
         "region.results": ("Hasil pencarian wilayah", "Region search results"),
         "region.none": ("Tidak ada wilayah dengan nama itu.", "No region by that name."),
         "region.count": ("{1} wilayah ditemukan; pilih dengan panah dan Enter.", "{1} regions found; choose with the arrow keys and Enter."),

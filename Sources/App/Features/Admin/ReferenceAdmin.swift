@@ -96,7 +96,11 @@ enum ReferenceAdmin {
         let nameChecked = input.name == nil ? office.name : try checks.run { try ValidationFailure.required(input.name, "name", max: 200) }
         let seatChecked = input.villageCode == nil ? office.villageCode : try await checks.run { try await RegistryEdits.village(input.villageCode, "villageCode", db: req.db) }
         // A new seat without a zone takes the seat's; with a wrong seat, the seat's failure is the one named.
-        let zoneChecked = input.timeZone == nil && input.villageCode == nil ? office.timeZone : try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
+        // Neither the seat nor the zone changes (the edit form sends both as they are): kept as it is, checked only
+        // when one of them changes.
+        let sameSeat = input.villageCode == nil || seatChecked == office.villageCode
+        let sameZone = input.timeZone.map { z in zones.contains { ($0.abbreviation == z.uppercased() || $0.identifier == z) && $0.identifier == office.timeZone } } ?? true
+        let zoneChecked = sameSeat && sameZone ? office.timeZone : try checks.run { try zone(input.timeZone, seat: seatChecked) ?? "" }
         let wanted = try await checks.run { () async throws -> [String] in
             guard let codes = input.jurisdiction else { return before }
             guard !codes.isEmpty else { throw ValidationFailure("v.required", field: "jurisdiction") }

@@ -212,25 +212,30 @@ enum DailyReportPages {
                 throw ValidationFailure("v.passportUnknown", field: "passport")
             }
             v.foreignerID = found.id
+            // A registered passport is a look-up of the person, on the audit trail like the field check's.
+            try await req.audit([AuditEntry(action: "foreigner.lookup", objectType: "foreigner", objectID: found.id!.uuidString,
+                                            purpose: ReadPurpose.fieldCheck.rawValue, detail: "daily report entry")])
             // "Compliant" for someone the registry has past their permit contradicts the registry: the officer picks
             // another finding, or says in the note why (an extension not recorded yet).
-            if v.finding == .compliant, v.note == nil, case .overstayed(let days) = found.permitState(today: req.application.today, departed: found.departed) {
-                throw ValidationFailure("v.findingCompliantOverstay", field: "finding", found.fullName, String(days))
+            if v.finding == .compliant, v.note == nil, case .overstayed = found.permitState(today: req.application.today, departed: found.departed) {
+                throw ValidationFailure("v.findingCompliantOverstay", field: "finding")
             }
         }
         return v
     }
 
-    /// An entry the report already holds under another clientId, the same in time, place, activity, person and
-    /// finding: sent twice by a second tap, not a second patrol.
+    /// An entry the report already holds under another clientId, the same in every field (time, place, activity,
+    /// person, finding, follow-up, note): sent twice by a second tap, not a second patrol. (Two taps that land at once
+    /// may both pass; the report's review shows them.)
     static func refuseRepeated(_ v: DailyReportsController.ValidEntry, in report: DailyReport, _ req: Request) async throws {
         let same = try await ReportEntry.query(on: req.db).filter(\.$report.$id == report.id!).filter(\.$clientID != v.clientID)
             .filter(\.$time == v.time).filter(\.$villageCode == v.village).filter(\.$activity == v.activity.rawValue)
             .filter(\.$finding == v.finding.rawValue).all()
         let repeated = same.contains { e in
             e.foreignerID == v.foreignerID && e.personName == v.personName && e.personPassport == v.personPassport && e.place == v.place
+                && e.note == v.note && e.followUp == v.followUp
         }
-        if repeated { throw ValidationFailure("v.entryRepeated", field: "time", req.language == .id ? v.time.replacingOccurrences(of: ":", with: ".") : v.time) }
+        if repeated { throw ValidationFailure("v.entryRepeated", field: "time", DailyReportViews.clock(v.time, req.language)) }
     }
 
     /// The sync endpoint of field.js: the same as the entry form, sent as JSON and answered in JSON (201 new,
@@ -256,8 +261,9 @@ enum DailyReportPages {
             let (entry, new) = try await DailyReportsController.addEntries([v], to: r, req)[0]
             let res = Response(status: new ? .created : .ok)
             try res.content.encode(DailyReportsController.entryDTO(entry))
-            // The page reloads at the saved entry (field.js); the confirmation stands in its row.
-            if new { Flash.set(res, "flash.daily.entrySaved", [], req) }
+            // The report's page reloads at the saved entry (field.js says so); the confirmation stands in its row. A
+            // sync from another page sets none, which would greet an unrelated page.
+            if new, req.headers.first(name: "X-Sinergi-Confirm") == "1" { Flash.set(res, "flash.daily.entrySaved", [], req) }
             return res
         } catch let e as ValidationFailure {
             // Every mistake of the entry: the phone shows each beside its field.

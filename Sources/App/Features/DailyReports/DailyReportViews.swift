@@ -12,6 +12,9 @@ enum DailyReportViews {
 
     static func label(_ prefix: String, _ v: String, _ lang: Language) -> String { L10n.t("\(prefix).\(v)", lang) }
 
+    /// An entry's time (`HH:MM`) as the page writes times: 08.00 in Indonesian.
+    static func clock(_ time: String, _ lang: Language) -> String { lang == .id ? time.replacingOccurrences(of: ":", with: ".") : time }
+
     static func activities(_ lang: Language) -> [(value: String, label: String)] {
         FieldActivity.allCases.map { ($0.rawValue, label("lph.activity", $0.rawValue, lang)) }
     }
@@ -161,9 +164,9 @@ enum DailyReportViews {
             }
             let last: HTML = actions.map { "<td>\($0(e))</td>" } ?? ""
             return """
-            <tr class="entry" id="entry-\(e.id.uuidString)"><td>\(lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time)</td><td>\(Views.place(e.kelurahanCode, in: m.regions))\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
+            <tr class="entry" id="entry-\(e.id.uuidString)"><td>\(clock(e.time, lang))</td><td>\(Views.place(e.kelurahanCode, in: m.regions))\(e.place.map { "<br>\($0)" as HTML } ?? "")</td>
             <td>\(label("lph.activity", e.activity, lang))</td><td>\(person)</td><td><span class="badge finding-\(e.finding)">\(label("lph.finding", e.finding, lang))</span></td>
-            <td><span class="multiline">\(e.followUp)</span>\(e.note.map { "<br><span class=\"muted multiline\">\($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
+            <td><span class="multiline">\(e.followUp)</span>\(e.note.map { "<br><span class=\"muted multiline\"><strong>\(L10n.t("lph.note", lang)):</strong> \($0)</span>" as HTML } ?? "")\(photos)</td>\(last)</tr>
             """
         }
     }
@@ -186,7 +189,7 @@ enum DailyReportViews {
           \(picker)
           \(Form.field("place", label: L10n.t("lph.address", lang), state: s, id: "placeText", attributes: "maxlength=\"300\""))
           <input type="hidden" id="latitude" name="latitude" value="\(s.value("latitude"))"><input type="hidden" id="longitude" name="longitude" value="\(s.value("longitude"))">
-          <p><button type="button" class="link-button" id="use-location" hidden>\(L10n.t("lph.useLocation", lang))</button> <span id="location-text" class="muted" aria-live="polite"></span></p>
+          <p><button type="button" class="link-button" id="use-location" hidden data-msg-denied="\(L10n.t("lph.locationDenied", lang))" data-msg-timeout="\(L10n.t("lph.locationTimeout", lang))" data-msg-unavailable="\(L10n.t("lph.locationUnavailable", lang))">\(L10n.t("lph.useLocation", lang))</button> <span id="location-text" class="muted" aria-live="polite"></span></p>
           <div class="grid two">
             \(Form.field("passport", label: L10n.t("lph.registryPassport", lang), state: s, attributes: "autocapitalize=\"characters\""))
             \(Form.field("personName", label: L10n.t("lph.personName", lang), state: s, attributes: "maxlength=\"200\""))
@@ -221,7 +224,7 @@ enum DailyReportViews {
         let lang = req.language
         let r = m.report, d = m.dto, id = r.id!
         let rows = entryRows(req, m, d.entries ?? [], actions: m.editable ? { e in
-            "\(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\" data-confirm=\"\(L10n.format("lph.deleteConfirm", lang, [lang == .id ? e.time.replacingOccurrences(of: ":", with: ".") : e.time]))\">\(L10n.t("lph.delete", lang))</button></form>"
+            "\(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\" data-confirm=\"\(L10n.format("lph.deleteConfirm", lang, [clock(e.time, lang)]))\">\(L10n.t("lph.delete", lang))</button></form>"
         } : nil)
         let versions: HTML = (d.versions ?? []).reversed().html { v in
             """

@@ -74,14 +74,12 @@ enum DailyReportsController {
             }
         }
         let activityChecked = try checks.run { () throws -> FieldActivity in
-            if (e.activity ?? "").isEmpty { throw ValidationFailure("v.choose", field: "\(at)activity") }
             guard let activity = e.activity.flatMap(FieldActivity.init(rawValue:)) else {
                 throw ValidationFailure("v.oneOf", field: "\(at)activity", FieldActivity.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return activity
         }
         let findingChecked = try checks.run { () throws -> FieldFinding in
-            if (e.finding ?? "").isEmpty { throw ValidationFailure("v.choose", field: "\(at)finding") }
             guard let finding = e.finding.flatMap(FieldFinding.init(rawValue:)) else {
                 throw ValidationFailure("v.oneOf", field: "\(at)finding", FieldFinding.allCases.map(\.rawValue).joined(separator: ", "))
             }

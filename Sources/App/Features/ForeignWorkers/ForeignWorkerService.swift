@@ -24,9 +24,17 @@ enum ForeignWorkerService {
         let s = try await company(req)
         let t = ValidationFailure.text
         guard let number = try t(i.number, "number", 60) else { throw ValidationFailure("v.required", field: "number") }
-        guard let from = i.validFrom, Day.isValid(from), let to = i.validTo, Day.isValid(to) else {
-            throw ValidationFailure("v.day", field: "validFrom")
+        // Each date named beside its own field, both at once.
+        var checks = FieldChecks()
+        func day(_ raw: String?, _ field: String) throws -> String? {
+            try checks.run { () throws -> String in
+                guard let v = raw?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { throw ValidationFailure("v.required", field: field) }
+                guard Day.isValid(v) else { throw ValidationFailure("v.day", field: field) }
+                return v
+            }
         }
+        let fromChecked = try day(i.validFrom, "validFrom"), toChecked = try day(i.validTo, "validTo")
+        let (from, to) = try checks.finish(fromChecked, toChecked)
         guard from <= to else { throw ValidationFailure("v.dayOrder", field: "validTo", from) }
         let positions = i.positions ?? []
         guard (1...50).contains(positions.count) else { throw ValidationFailure("v.countRange", field: "positions", "1", "50") }

@@ -24,7 +24,7 @@ enum Countries {
     static func code(_ written: String) -> String? {
         let upper = written.trimmingCharacters(in: .whitespaces).uppercased()
         if isKnown(upper) { return upper }
-        let named = Normalize.category(written)
+        let named = Normalize.category(written, as: .country)
         return isKnown(named) ? named : nil
     }
 }

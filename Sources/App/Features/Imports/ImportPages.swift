@@ -186,9 +186,13 @@ enum ImportPages {
         } catch let e as ImportRejected {
             return ImportViews.previewRejected(req, fileName: meta.fileName, message: e.message(req.language))
         }
-        let replaces = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$kind == kind.rawValue)
+        // The same file imported before is said at once (importing it leads to that import); otherwise, the list of
+        // its kind it would replace in the discrepancy reports.
+        let earlier = try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key)
+            .filter(\.$fileHash == ImportService.fileHash(data, kind: kind)).first()
+        let replaces = earlier != nil ? nil : try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$kind == kind.rawValue)
             .filter(\.$status == ImportStatus.reconciled.rawValue).sort(\.$createdAt, .descending).first()
-        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error, replaces: replaces))
+        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error, replaces: replaces, importedBefore: earlier))
     }
 
     struct ConfirmInput: Content { var token: String; var badFields: String? }

@@ -273,7 +273,7 @@ enum ImportParser {
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
                       setAside: asideRows, setAsideCount: asideCount, duplicates: duplicates, duplicateCount: duplicateCount,
-                      encoding: encoding, delimiter: reader.delimiter == 0x3B ? ";" : ",", rowCount: rows)
+                      encoding: encoding, delimiter: Character(UnicodeScalar(reader.delimiter)), rowCount: rows)
     }
 
     /// A row read into a record and the faults of its optional fields (each such field left out of the record and
@@ -323,8 +323,12 @@ enum ImportParser {
             } else {
                 // Written as a date is (31/02/1980) but no such day: said so, not that the form is wrong.
                 let parts = d.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
-                let shaped = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) } && (parts[0].count == 4 || parts[2].count == 4)
-                bad.append(ValidationFailure(shaped ? "v.import.dateImpossible" : "v.import.date", field: "date_of_birth", String(d.prefix(40))))
+                let numbers = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) } ? parts.compactMap { Int($0) } : []
+                let shaped = numbers.count == 3 && (parts[0].count == 4 || parts[2].count == 4)
+                // 12/25/1985: a day-first reading is impossible because the month came first (an American export).
+                let monthFirst = shaped && parts[2].count == 4 && numbers[0] <= 12 && (13...31).contains(numbers[1])
+                let key = monthFirst ? "v.import.dateMonthFirst" : shaped ? "v.import.dateImpossible" : "v.import.date"
+                bad.append(ValidationFailure(key, field: "date_of_birth", String(d.prefix(40))))
                 r.setAside["date_of_birth"] = d
             }
         }

@@ -118,6 +118,8 @@ enum ImportViews {
         var error: String?
         /// The owner's latest reconciled list of this kind, which this one would replace in the discrepancy reports.
         var replaces: AgencyImport?
+        /// The same file, imported before by the same owner.
+        var importedBefore: AgencyImport?
     }
 
     static func preview(_ req: Request, _ m: PreviewModel) -> Response {
@@ -192,9 +194,10 @@ enum ImportViews {
         """
         return Views.page(req, title: L10n.t("imp.preview", lang), body: """
         <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
-        <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): “\(String(parsed.delimiter))”</p>
+        <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): \(parsed.delimiter == "\t" ? L10n.t("imp.separatorTab", lang) : "“\(parsed.delimiter)”")</p>
         \(alert)
         \(outcome)
+        \(m.importedBefore.map { old in "<p class=\"notice\" id=\"import-before\">\(L10n.format("imp.importedBefore", lang, [Views.time(old.createdAt, req)])) <a href=\"\(ImportsURL.show(.id(old.id!)).path)\">\(L10n.t("imp.openEarlier", lang))</a></p>" as HTML } ?? "")
         \(m.replaces.map { old in "<p class=\"notice\" id=\"import-replaces\">\(L10n.format("imp.replaces", lang, [L10n.t("imp.kind.\(m.kind.rawValue)", lang), Views.time(old.createdAt, req), String(old.rowCount)]))</p>" as HTML } ?? "")
         <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(L10n.t("imp.mappingHint", lang))</p>
         <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>

@@ -131,7 +131,9 @@ enum InspectionsController {
         }
         let date = (input.date ?? "").trimmingCharacters(in: .whitespaces)
         let dateOK = try checks.run { () throws -> Bool in
-            guard date.count == 10, let d = Day.between(req.application.today, date), abs(d) <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
+            if date.isEmpty { throw ValidationFailure("v.required", field: "date") }
+            guard date.count == 10, let d = Day.between(req.application.today, date) else { throw ValidationFailure("v.day", field: "date") }
+            guard abs(d) <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
             return true
         } != nil
         func t(_ s: String?, _ field: String, _ max: Int) throws -> String? {

@@ -135,9 +135,8 @@ enum OperationsController {
         let date = (i.date ?? "").trimmingCharacters(in: .whitespaces)
         let dateOK = try checks.run { () throws -> Bool in
             if date.isEmpty { throw ValidationFailure("v.required", field: "date") }
-            guard date.count == 10, let ahead = Day.between(req.application.today, date), ahead >= -366, ahead <= 366 else {
-                throw ValidationFailure("v.dayWithinYear", field: "date")
-            }
+            guard date.count == 10, let ahead = Day.between(req.application.today, date) else { throw ValidationFailure("v.day", field: "date") }
+            guard ahead >= -366, ahead <= 366 else { throw ValidationFailure("v.dayWithinYear", field: "date") }
             return true
         } != nil
         let area = (i.areaCode ?? "").trimmingCharacters(in: .whitespaces)

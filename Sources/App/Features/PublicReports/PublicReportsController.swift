@@ -332,7 +332,8 @@ enum PublicReportsController {
                 return try await PublicReportViews.form(req, state: state, status: .tooManyRequests)
             }
         } catch let v as ValidationFailure {
-            state.fail(v, lang: req.language, labels: ["description": L10n.t("report.description", req.language).trimmingCharacters(in: ["?"])])
+            state.fail(v, lang: req.language, labels: ["description": L10n.t("report.description", req.language).trimmingCharacters(in: ["?"]),
+                                                       "seenAt": L10n.t("report.seenAt", req.language)])
             return try await PublicReportViews.form(req, state: state, status: .unprocessableEntity)
         }
     }

@@ -62,7 +62,8 @@ enum RulesController {
         let parts = (v["rule"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
         let input = Rules.Input(kind: parts.first ?? "", key: parts.count > 1 ? parts[1] : "", value: .init(v["value"] ?? ""), unit: v["unit"],
                                 validFrom: v["validFrom"], basis: v["basis"], officeCode: v["officeCode"])
-        return try await Form.attempt(req, state, fields: RuleViews.fields, rename: ["kind": "rule", "key": "rule"], {
+        return try await Form.attempt(req, state, fields: RuleViews.fields, rename: ["kind": "rule", "key": "rule"],
+                                    labels: ["kind": L10n.t("rule.name", req.language), "key": L10n.t("rule.name", req.language)], {
             _ = try await Rules.add(input, req)
             return Flash.redirect(req, to: SiteURL.adminRules, "flash.rule.created")
         }, again: { s, status in try await RuleViews.page(req, items: try await items(req, kind: nil), state: s, status: status) })

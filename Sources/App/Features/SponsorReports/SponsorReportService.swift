@@ -119,7 +119,6 @@ enum SponsorReportService {
             }
             d["address"] = try checks.finish(line); d["kelurahanCode"] = code
         case .civilStatusChange:
-            if (i.civilStatus ?? "").isEmpty { throw ValidationFailure("v.choose", field: "civilStatus") }
             guard let s = i.civilStatus, civilStatuses.contains(s) else {
                 throw ValidationFailure("v.oneOf", field: "civilStatus", civilStatuses.joined(separator: ", "))
             }

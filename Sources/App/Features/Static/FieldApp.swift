@@ -204,8 +204,10 @@ enum FieldApp {
           if (held) { it.held = true; } else { delete it.held; }
           return put(it);
         }
+        var headers = { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Content-Type': 'application/json' };
+        if (form && it.report === formReport) { headers['X-Sinergi-Confirm'] = '1'; }   // this page reloads at it: confirm there
         return fetch(url('data-send-url', it.report), { method: 'POST', body: JSON.stringify(it.fields), credentials: 'same-origin', redirect: 'manual',
-                                                        headers: { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Content-Type': 'application/json' } })
+                                                        headers: headers })
           .then(function (r) {
             return r.json().catch(function () { return null; }).then(function (j) {
               if ((r.status === 200 || r.status === 201) && j && j.clientId) {
@@ -263,9 +265,12 @@ enum FieldApp {
           if (ev.submitter && ev.submitter.name === '_picker' && !ev.submitter.closest('[hidden]')) { return; }
           var fileInput = form.querySelector('input[type=file]');
           if (fileInput && fileInput.files.length) { return; }          // a photo goes with the normal form post
-          // A required field left empty (no finding chosen): the normal post, whose page names each mistake beside its
-          // field, rather than an entry kept on the phone that the server refuses later.
-          if (form.checkValidity && !form.checkValidity()) { return; }
+          // A required field left empty (no finding chosen): online, the normal post, whose page names each mistake
+          // beside its field; offline, the browser's own note on the field (a post would be lost), nothing sent.
+          if (form.checkValidity && !form.checkValidity()) {
+            if (navigator.onLine === false) { ev.preventDefault(); form.reportValidity(); }
+            return;
+          }
           ev.preventDefault();
           var fields = {};
           new FormData(form).forEach(function (v, k) { if (k !== '_csrf' && typeof v === 'string') { fields[k] = v; } });
@@ -291,7 +296,11 @@ enum FieldApp {
             document.getElementById('latitude').value = pos.coords.latitude.toFixed(6);
             document.getElementById('longitude').value = pos.coords.longitude.toFixed(6);
             document.getElementById('location-text').textContent = pos.coords.latitude.toFixed(5) + ', ' + pos.coords.longitude.toFixed(5) + ' (±' + Math.round(pos.coords.accuracy) + ' m)';
-          }, function (err) { document.getElementById('location-text').textContent = err.message; }, { enableHighAccuracy: true, timeout: 15000 });
+          }, function (err) {
+            // The browser's own message is in the browser's language: the page says it in its own.
+            var why = err.code === 1 ? 'data-msg-denied' : err.code === 3 ? 'data-msg-timeout' : 'data-msg-unavailable';
+            document.getElementById('location-text').textContent = locate.getAttribute(why) || err.message;
+          }, { enableHighAccuracy: true, timeout: 15000 });
         });
       }
       var button = document.getElementById('sync-now');

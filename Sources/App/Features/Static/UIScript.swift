@@ -12,6 +12,20 @@ enum UIScript {
       // Print buttons.
       $all('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
 
+      // A field sent back with a mistake: once it is changed, its message goes (it spoke of the value before), so that a
+      // form stopped again before it is sent (a half-typed date) shows only what is still wrong.
+      function settled(ev) {
+        var el = ev.target;
+        if (!el || !el.getAttribute || el.getAttribute('aria-invalid') !== 'true') { return; }
+        el.removeAttribute('aria-invalid');
+        (el.getAttribute('aria-describedby') || '').split(' ').forEach(function (id) {
+          var p = id && /-error$/.test(id) ? document.getElementById(id) : null;
+          if (p && p.classList.contains('field-error')) { p.parentNode.removeChild(p); }
+        });
+      }
+      document.addEventListener('input', settled, true);
+      document.addEventListener('change', settled, true);
+
       // A button that cannot be undone (deleting an entry) asks first, in the page's language.
       $all('button[data-confirm]').forEach(function (b) {
         b.addEventListener('click', function (ev) { if (!window.confirm(b.getAttribute('data-confirm'))) { ev.preventDefault(); } });
@@ -28,6 +42,10 @@ enum UIScript {
       var place = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
       if (place && place.tagName === 'TR' && place.cells.length) { place = place.cells[0]; }   // a table row: inside its first cell
       if (flash && place) { place.insertBefore(flash, place.firstChild); }
+      // A page reloaded at a row (the field app after saving) is not scrolled to it by the browser, which restores the
+      // old position instead.
+      var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+      if (place && place.scrollIntoView && nav && nav.type === 'reload') { place.scrollIntoView({ block: 'center' }); }
 
       // One open menu at a time.
       $all('details.menu').forEach(function (d) {
@@ -173,12 +191,12 @@ enum UIScript {
           }).catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
         }
         var more = $('.region-more', box);
-        function show(items, total, q) {
+        function show(items, total) {
           results = items; list.innerHTML = '';
           // More regions bear the name than are shown: say so above the list, with how to narrow it down.
           if (more) {
             more.hidden = !(total > items.length);
-            more.textContent = more.hidden ? '' : box.getAttribute('data-msg-more').replace('{1}', String(items.length)).replace('{2}', String(total)).replace('{3}', q.split(' ')[0].toLowerCase());
+            more.textContent = more.hidden ? '' : box.getAttribute('data-msg-more').replace('{1}', String(items.length)).replace('{2}', String(total));
           }
           items.forEach(function (r, i) {
             var li = document.createElement('li');
@@ -201,7 +219,7 @@ enum UIScript {
           timer = setTimeout(function () {
             var params = { q: q, level: depth, per: 10 };
             if (within.length) { params.within = within.join(','); }
-            fetchRegions(params).then(function (page) { if (input.value.trim() === q) { show(page.items, page.total, q); } })
+            fetchRegions(params).then(function (page) { if (input.value.trim() === q) { show(page.items, page.total); } })
               .catch(function () { status.textContent = box.getAttribute('data-msg-failed'); });
           }, 250);
         });
