@@ -381,8 +381,10 @@ public enum Normalize {
     ]
 
     /// A calendar date. Accepts YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD and day-first DD/MM/YYYY, DD-MM-YYYY,
-    /// DD.MM.YYYY (as written in Indonesia). Returns nil for anything else or an impossible day. What the
-    /// product accepts on import; matching reads more with `spreadsheetDate`.
+    /// DD.MM.YYYY (as written in Indonesia), with a time after it (`1985-07-09 00:00:00`, as a database exports
+    /// dates) and with the month's name and a four-digit year (`9 Agustus 1985`, `Aug 9, 1985`): every form that can
+    /// be read only one way. Returns nil for anything else or an impossible day. What the product accepts on import;
+    /// matching reads more with `spreadsheetDate` (two-digit years, serial numbers, month first).
     public static func date(_ raw: String) -> SimpleDate? {
         parseDate(raw, spreadsheet: false)
     }
@@ -443,7 +445,7 @@ public enum Normalize {
         readDate(raw, spreadsheet: spreadsheet).date
     }
 
-    /// A time of day after the date, cut off (spreadsheet mode): `1985-07-09 00:00:00`, `1985-07-09T00:00:00Z`,
+    /// A time of day after the date, cut off: `1985-07-09 00:00:00`, `1985-07-09T00:00:00Z`,
     /// `09/07/1985 0:00`, `1985-07-09 12:00 AM`.
     static func withoutTime(_ s: String) -> String {
         guard let colon = s.firstIndex(of: ":") else { return s }
@@ -455,7 +457,7 @@ public enum Normalize {
     /// The general reading: the date, and what it says about the order of day and month.
     static func readDate(_ raw: String, spreadsheet: Bool) -> (date: SimpleDate?, order: DateOrder) {
         var s = trimmed(raw)
-        if spreadsheet { s = withoutTime(s) }
+        s = withoutTime(s)
         if s.isEmpty { return (nil, .none) }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
@@ -470,10 +472,11 @@ public enum Normalize {
             } else {
                 return (nil, .none)
             }
-        } else if spreadsheet, parts.count == 3, let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
+        } else if parts.count == 3, spreadsheet || parts[0].count == 4 || parts[2].count == 4,
+                  let month = monthNames[fold(parts[1])], let a = Int(parts[0]), let c = Int(parts[2]) {
             if parts[0].count == 4 { y = a; m = month; d = c }                       // 1985-Aug-09
             else { d = a; m = month; y = c < 100 ? century(c) : c }                   // 9 Agu 1985, 09-Aug-85
-        } else if spreadsheet, parts.count == 3, let month = monthNames[fold(parts[0])], let b = Int(parts[1]), let c = Int(parts[2]) {
+        } else if parts.count == 3, spreadsheet || parts[2].count == 4, let month = monthNames[fold(parts[0])], let b = Int(parts[1]), let c = Int(parts[2]) {
             d = b; m = month; y = c < 100 ? century(c) : c                            // Aug 9, 1985
         } else if parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) {
             if parts[0].count == 4 { y = a; m = b; d = c }

@@ -178,6 +178,17 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// Dates as a database or a typist writes them, each readable one way only, go in as the day they are.
+    @Test func datesWithATimeOrAMonthsNameAreRead() async throws {
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let csv = "nama_lengkap,kewarganegaraan,tanggal_lahir\nLee Min,KOR,1985-07-09 00:00:00\nPark Ji,KOR,9 Agustus 1985\nKim Su,KOR,Aug 10 1985\n"
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
+            #expect(res.status == .created, "\(res.body.string)")
+            #expect(try await ImportRow.query(on: app.db).sort(\.$line).all().map(\.dateOfBirth) == ["1985-07-09", "1985-08-09", "1985-08-10"])
+        }
+    }
+
     /// Agency spreadsheets carry impossible dates and unknown codes; with `badFields=setAside` such a field is kept raw
     /// and flagged instead of keeping every good row out. A row without a name is still refused.
     @Test func unreadableFieldsCanBeSetAsideAndTheRowsStillGoIn() async throws {

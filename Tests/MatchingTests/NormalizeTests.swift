@@ -119,9 +119,11 @@ import Testing
         }
         #expect(Normalize.spreadsheetDate("Jul 39, 1985") == nil)
         #expect(Normalize.spreadsheetDate("12:00") == nil)
-        // The product's import stays strict: no time, no month names.
-        #expect(Normalize.date("1985-07-09 00:00:00") == nil)
-        #expect(Normalize.date("Jul 9, 1985") == nil)
+        // The product's import reads what can be read one way only: a time after the date, a month's name with a
+        // four-digit year; not two-digit years, serial numbers or month-first dates.
+        #expect(Normalize.date("1985-07-09 00:00:00")?.description == "1985-07-09")
+        #expect(Normalize.date("Jul 9, 1985")?.description == "1985-07-09" && Normalize.date("9 Agustus 1985")?.description == "1985-08-09")
+        #expect(Normalize.date("9 Agu 85") == nil && Normalize.date("31237") == nil && Normalize.date("7/25/1985") == nil)
     }
 
     /// Nationalities as ISO's alpha-2 codes and English names, for every country; sex in a few more languages; the

@@ -17,7 +17,7 @@ extension L10n {
         "imp.help.companyName": ("Wajib. Nama badan usaha, mis. PT Maju Jaya.", "Required. The company's registered name, e.g. PT Maju Jaya."),
         "imp.help.family_name": ("Boleh, bila nama dipisah.", "Optional, when the name is split."),
         "imp.help.given_names": ("Boleh, bila nama dipisah.", "Optional, when the name is split."),
-        "imp.help.date_of_birth": ("TTTT-BB-HH atau HH/BB/TTTT, mis. 1985-03-14.", "YYYY-MM-DD or DD/MM/YYYY, e.g. 1985-03-14."),
+        "imp.help.date_of_birth": ("TTTT-BB-HH atau HH/BB/TTTT (hari dulu), mis. 1985-03-14 atau 14/03/1985; juga 14 Maret 1985, dan jam di belakangnya diabaikan.", "YYYY-MM-DD or DD/MM/YYYY (day first), e.g. 1985-03-14 or 14/03/1985; also 14 March 1985, and a time after it is ignored."),
         "imp.help.passport_number": ("5–20 huruf atau angka.", "5–20 letters or digits."),
         "imp.help.nationality": ("Kode negara tiga huruf (mis. CHN, KOR, JPN) atau nama negaranya (Tiongkok, Korea Selatan, Jepang).", "Three-letter country code (e.g. CHN, KOR, JPN) or the country's name (China, South Korea, Japan)."),
         "imp.help.sex": ("L atau P (M/F juga diterima); X bila tidak disebutkan.", "L or P (M/F accepted); X when not stated."),

@@ -22,7 +22,7 @@ extension L10n {
         "warn.portal": ("Rincian dan laporan wajib: %@", "Details and mandatory reports: %@"),
         "warn.footer": ("Email ini dikirim otomatis oleh Sinergi, sekali per hari bila ada peringatan baru. Mohon tidak dibalas.",
                         "This e-mail is sent automatically by Sinergi, once a day when there are new warnings. Please do not reply."),
-        "warn.notify.sponsor": ("%d izin tinggal orang asing Anda perlu tindakan", "%d of your foreigners' stay permits need action"),
+        "warn.notify.sponsor": ("%d peringatan baru hari ini tentang izin tinggal orang asing Anda", "%d new warnings today about your foreigners' stay permits"),
         "warn.notify.office": ("%d baru hari ini, %d di antaranya overstay", "%d new today, %d of them overstays"),
         "notify.kind.meeting": ("Rapat Timpora", "Timpora meeting"),
         "notify.kind.minutes": ("Notulen dan keputusan rapat", "Meeting minutes and decisions"),
