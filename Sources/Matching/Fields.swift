@@ -54,7 +54,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
     public static func categoryRole(header: String) -> Normalize.CategoryRole {
         let w = words(header)
         if !w.isDisjoint(with: ["sex", "gender", "kelamin", "jk", "geschlecht", "sexe", "sexo"]) { return .sex }
-        if !w.isDisjoint(with: ["nationality", "citizenship", "kewarganegaraan", "warganegara", "country", "negara", "nat", "nationalite",
+        if !w.isDisjoint(with: ["nationality", "citizenship", "kewarganegaraan", "warganegara", "wn", "kebangsaan", "country", "negara", "nat", "nationalite",
                                 "nacionalidad", "staatsangehorigkeit", "citizen"]) { return .country }
         return .any
     }
@@ -65,8 +65,11 @@ public enum FieldKind: String, Sendable, CaseIterable {
     static func infer(words w: Set<String>) -> FieldKind? {
         func has(_ xs: Set<String>) -> Bool { !w.isDisjoint(with: xs) }
         if has(["company", "employer", "perusahaan", "sponsor", "penjamin", "hotel", "organisation", "organization", "firm", "firma"]) { return .text }
-        if has(["sex", "gender", "kelamin", "jk", "nationality", "citizenship", "kewarganegaraan", "warganegara", "country", "negara", "nat",
+        if has(["sex", "gender", "kelamin", "jk", "nationality", "citizenship", "kewarganegaraan", "warganegara", "wn", "kebangsaan", "country", "negara", "nat",
                 "geschlecht", "sexe", "sexo", "nationalite", "nacionalidad", "staatsangehorigkeit"]) { return .category }
+        // Tempat, tanggal lahir (`ttl`, `tempat_tgl_lahir`): the date is read from after the place.
+        let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
+        if has(["ttl"]) || (has(["tempat", "place"]) && has(dateWords)) { return .date }
         if has(["place", "tempat", "city", "kota", "town", "ort", "lieu", "lugar"]) { return .text }
         if has(["dob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
         if has(["type", "tipe", "jenis", "kind", "class", "status"]) { return .category }   // a document's type, not its number

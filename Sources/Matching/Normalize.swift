@@ -392,8 +392,8 @@ public enum Normalize {
     /// A date as it may come out of a spreadsheet or a database export: everything `date` accepts, month names
     /// (`5 Agu 1985`, `Aug 5, 1985`, `1985-Aug-05`), a time after the date (`1985-07-09 00:00:00`,
     /// `1985-07-09T00:00:00Z`), and what Excel makes of dates: serial numbers (`31237` → 1985-07-09), two-digit years
-    /// (`09/07/85`) and month-first dates from a US locale when the day-first reading is impossible (`7/25/1985`).
-    /// Still nil for an impossible day (`1969-07-39`): the value is then missing. A whole column written month first
+    /// (`09/07/85`) and month-first dates from a US locale when the day-first reading is impossible (`7/25/1985`);
+    /// a place before the date (`Surabaya, 12 Mei 1980`: tempat, tanggal lahir). Still nil for an impossible day (`1969-07-39`): the value is then missing. A whole column written month first
     /// is recognised by `DateOrder` over its values.
     public static func spreadsheetDate(_ raw: String) -> SimpleDate? {
         parseDate(raw, spreadsheet: true)
@@ -460,7 +460,9 @@ public enum Normalize {
         s = withoutTime(s)
         if s.isEmpty { return (nil, .none) }
         let digits = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
-        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
+        var parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
+        // A place before the date, as Indonesian lists write the birth (tempat, tanggal lahir: "Surabaya, 12 Mei 1980").
+        if spreadsheet { while parts.count > 3, let first = parts.first, !first.contains(where: \.isNumber) { parts.removeFirst() } }
         var y = 0, m = 0, d = 0
         var seen = DateOrder.none
         if parts.count == 1 && digits.count == s.utf8.count {

@@ -250,6 +250,8 @@ private func quick() -> MatchOptions {
             ("travel_document_number", .id), ("DateOfBirth", .date), ("tgl lahir", .date), ("nationality_code", .category), ("Gender", .category),
             ("place_of_birth", .text), ("company_name", .text), ("nama_perusahaan", .text), ("document_type", .category), ("kode_pos", .number),
             ("nama_ayah", nil), ("father_name", nil), ("last_entry", nil), ("phone_number", nil), ("remarks", nil),
+            // Tempat, tanggal lahir: the date after the place; the nationality as "WN" or "kebangsaan".
+            ("TTL", .date), ("tempat_tgl_lahir", .date), ("tempat_lahir", .text), ("WN", .category), ("Kebangsaan", .category),
         ]
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }

@@ -118,6 +118,11 @@ import Testing
             #expect(Normalize.spreadsheetDate(s)?.description == "1985-07-09", "\(s)")
         }
         #expect(Normalize.spreadsheetDate("Jul 39, 1985") == nil)
+        // Tempat, tanggal lahir: the place is passed over.
+        for s in ["Surabaya, 09-07-1985", "Kota Surabaya, 9 Juli 1985", "Seoul, 1985-07-09", "Tokyo, Jul 9, 1985"] {
+            #expect(Normalize.spreadsheetDate(s)?.description == "1985-07-09", "\(s)")
+        }
+        #expect(Normalize.spreadsheetDate("Surabaya") == nil && Normalize.date("Surabaya, 09-07-1985") == nil)
         #expect(Normalize.spreadsheetDate("12:00") == nil)
         // The product's import reads what can be read one way only: a time after the date, a month's name with a
         // four-digit year; not two-digit years, serial numbers or month-first dates.
