@@ -183,6 +183,7 @@ enum StaticAssets {
     form.filters > * { flex:1 1 160px; }
     form.filters button { flex:0 0 auto; }
     .pager { display:flex; gap:1rem; justify-content:space-between; align-items:center; margin:.8rem 0; }
+    .pager a { display:inline-block; min-height:44px; line-height:44px; padding:0 .4rem; }
     dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; }
     dl.facts dt { color:var(--muted); }
     dl.facts dd { margin:0; }
