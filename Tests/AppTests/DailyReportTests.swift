@@ -284,6 +284,48 @@ import VaporTesting
         }
     }
 
+    /// An entry of a report that can still change is corrected in place: the form comes filled with it, a mistake is
+    /// named beside its field with what was typed kept, the change is saved over the entry and audited; a submitted
+    /// report's entries cannot be changed.
+    @Test func anEntryIsCorrectedInPlace() async throws {
+        try await withTestApp { app in
+            let o = Browser(app)
+            try await o.login("officer@demo.sinergi.id")
+            let page = try await o.post("/daily-reports", form: ["date": "2026-11-30"]).headers.first(name: .location) ?? ""
+            let entry = ["clientId": UUID().uuidString, "time": "08:00", "kelurahanCode": "35.16.05.2010", "activity": "patrol", "finding": "documentViolation",
+                         "personName": "JOHN DOE", "note": "Tanpa paspor"]
+            #expect(try await o.post(page + "/entries", form: entry).status == .seeOther)
+            let stored = try #require(try await ReportEntry.query(on: app.db).first())
+            let editPath = page + "/entries/\(stored.id!.uuidString)/edit"
+            #expect(try await o.get(page).body.string.contains("href=\"\(editPath)#edit-entry\">Ubah</a>"))
+            let form = try await o.get(editPath).body.string
+            #expect(form.contains("id=\"entry-edit-form\"") && !form.contains("id=\"entry-form\""))     // the field app leaves it alone
+            #expect(form.contains("value=\"JOHN DOE\"") && form.contains(">Tanpa paspor</textarea>") && form.contains("<option value=\"35.16.05.2010\" selected>"))
+            #expect(form.contains("<option value=\"documentViolation\" selected>"))
+            // A mistake: beside its field, the rest kept, nothing changed.
+            var changed = entry
+            changed["time"] = "25:00"; changed["note"] = "Paspor ditahan majikan"
+            let bad = try await o.post(editPath, form: changed)
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("id=\"time-error\"") && bad.body.string.contains(">Paspor ditahan majikan</textarea>"))
+            #expect(try await ReportEntry.find(stored.id, on: app.db)?.note == "Tanpa paspor")
+            changed["time"] = "8.30"
+            let saved = try await o.post(editPath, form: changed)
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location) == page + "#entry-\(stored.id!.uuidString)")
+            let after = try #require(try await ReportEntry.find(stored.id, on: app.db))
+            #expect(after.time == "08:30" && after.note == "Paspor ditahan majikan" && after.clientID == stored.clientID)
+            #expect(try await ReportEntry.query(on: app.db).count() == 1)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "daily_report.entry_update").count() == 1)
+            // Submitted: locked.
+            #expect(try await o.post(page + "/submit", form: [:]).status == .seeOther)
+            #expect(try await o.post(editPath, form: changed).status == .conflict)
+            #expect(try await o.get(editPath).status == .conflict)
+            // Another officer cannot open it.
+            let other = Browser(app)
+            try await other.login("officer.jaksel@demo.sinergi.id")
+            #expect(try await other.get(editPath).status.code >= 400)
+        }
+    }
+
     /// The field app's endpoint: a refused entry is answered in JSON with a code, the field and the reason
     /// in the page's language, so the phone can show it as rejected and let the officer correct it.
     @Test func theFieldAppEndpointNamesTheRejectedFieldInThePagesLanguage() async throws {

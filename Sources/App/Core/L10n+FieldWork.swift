@@ -4,6 +4,7 @@ extension L10n {
         // Confirmations after an action.
         "flash.daily.opened": ("Laporan hari itu dibuka; tambahkan kegiatan Anda.", "The day's report is open; add your entries."),
         "flash.daily.entrySaved": ("Kegiatan tersimpan.", "Entry saved."),
+        "flash.daily.entryUpdated": ("Perubahan kegiatan tersimpan.", "The entry's changes are saved."),
         "flash.daily.entryDeleted": ("Kegiatan dihapus.", "Entry deleted."),
         "flash.daily.submitted": ("Laporan dikirim ke atasan.", "Report submitted to the supervisor."),
         "flash.daily.approved": ("Laporan disetujui.", "Report approved."),

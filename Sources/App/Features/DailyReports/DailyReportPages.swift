@@ -19,6 +19,8 @@ enum DailyReportPages {
         r.get(FieldWorkURL.photo(.key, photo: .key), use: photo)
         r.post(FieldWorkURL.entriesJSON(.key), use: addEntryJSON)
         r.post(FieldWorkURL.entryDelete(.key, entry: .key), use: deleteEntry)
+        r.get(FieldWorkURL.entryEdit(.key, entry: .key), use: editEntryForm)
+        r.post(FieldWorkURL.entryEdit(.key, entry: .key), body: .collect(maxSize: "12mb"), use: updateEntry).userInfo["maxBody"] = 12 * 1_048_576
         r.post(FieldWorkURL.submit(.key), use: submit)
         web.grouped(RequireRole(.supervisor)).post(FieldWorkURL.decision(.key), use: decide)
         web.get(FieldWorkURL.offline, use: offline)
@@ -107,7 +109,7 @@ enum DailyReportPages {
         return try await render(req, entry: entry)
     }
 
-    static func render(_ req: Request, entry: FormState = .empty, decision: FormState = .empty, error: String? = nil,
+    static func render(_ req: Request, entry: FormState = .empty, decision: FormState = .empty, error: String? = nil, editing: UUID? = nil,
                        status: HTTPResponseStatus = .ok) async throws -> Response {
         let p = try req.requirePrincipal()
         let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
@@ -124,7 +126,7 @@ enum DailyReportPages {
             report: r, dto: d, officerName: officer?.displayName ?? "", foreigners: Dictionary(uniqueKeysWithValues: visibleForeigners.map { ($0.id!, $0.fullName) }),
             regions: regions, editable: own && r.isEditable,
             canDecide: ScopePolicy.maySupervise(p) && !own && r.statusValue == .submitted && p.officeID == r.officeID,
-            jurisdiction: p.jurisdiction, entry: entryState, decision: decision, error: error), status: status)
+            jurisdiction: p.jurisdiction, entry: entryState, decision: decision, error: error, editing: editing), status: status)
     }
 
     /// `/offline`: what the field app shows when the network is down (no personal data; cached by the service worker).
@@ -309,6 +311,60 @@ enum DailyReportPages {
         res.headers.replaceOrAdd(name: .contentType, value: p.contentType)
         res.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return res
+    }
+
+    /// An entry of the officer's own report that can still change, and the report it belongs to.
+    static func ownEntry(_ req: Request) async throws -> (DailyReport, ReportEntry) {
+        let r = try await DailyReportsController.visible(req.parameters.get("id", as: UUID.self), req)
+        guard r.officerID == (try req.requirePrincipal()).userID, let id = req.parameters.get("entry", as: UUID.self) else { throw Abort(.forbidden) }
+        guard let e = try await ReportEntry.query(on: req.db).filter(\.$report.$id == r.id!).filter(\.$id == id).first() else { throw Abort(.notFound) }
+        return (r, e)
+    }
+
+    /// `GET …/entries/{entry}/edit`: the entry form, filled with the entry as it stands (the region picker at its village).
+    static func editEntryForm(_ req: Request) async throws -> Response {
+        let (r, e) = try await ownEntry(req)
+        guard r.isEditable else { return try await render(req, error: AppError.conflict("err.dailySubmitted").message(req.language), status: .conflict) }
+        if RegionPicker.isStep(req) { return try await render(req, entry: FormState(req), editing: e.id) }
+        var passport: String?
+        if let fid = e.foreignerID { passport = try await ScopePolicy.foreigners(req).filter(\.$id == fid).first()?.passportNumber }
+        let parts = e.villageCode.split(separator: ".").map(String.init)
+        var values: [String: String] = ["clientId": e.clientID.uuidString, "time": e.time, "kelurahanCode": e.villageCode, "activity": e.activity,
+                                        "finding": e.finding]
+        if parts.count == 4 {
+            values["kelurahanCode_province"] = parts[0]; values["kelurahanCode_regency"] = parts[0...1].joined(separator: ".")
+            values["kelurahanCode_district"] = parts[0...2].joined(separator: ".")
+        }
+        let optional: [(String, String?)] = [("place", e.place), ("passport", passport), ("personName", e.personName), ("personNationality", e.personNationality),
+                                             ("personPassport", e.personPassport), ("followUp", e.followUp), ("note", e.note),
+                                             ("latitude", e.latitude.map { String($0) }), ("longitude", e.longitude.map { String($0) })]
+        for (k, v) in optional { if let v { values[k] = v } }
+        return try await render(req, entry: FormState(values: values), editing: e.id)
+    }
+
+    /// `POST …/entries/{entry}/edit`: the entry corrected, checked as a new one is; back at its row.
+    static func updateEntry(_ req: Request) async throws -> Response {
+        let (r, e) = try await ownEntry(req)
+        let f = try req.content.decode(EntryForm.self)
+        var state = FormState(values: f.values)
+        state.values["clientId"] = e.clientID.uuidString
+        do {
+            try DailyReportsController.conflictIfLocked(r)
+            var form = f
+            form.clientId = e.clientID.uuidString            // the entry's own: it is not a repeat of itself
+            let v = try await validEntry(form, req)
+            try await refuseRepeated(v, in: r, req)
+            let photo = try f.photo.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
+                .map { try ImageSanitizer.checked($0, maxBytes: DailyReportsController.maxPhotoBytes, field: "photo") }
+            try await DailyReportsController.updateEntry(r, entryID: e.id!, v, req)
+            if let photo { _ = try await DailyReportsController.addPhoto(photo, report: r, entryID: e.id!, req) }
+            return Flash.redirect(req, to: FieldWorkURL.dailyReport(.id(r.id!)).path + "#entry-\(e.id!.uuidString)", "flash.daily.entryUpdated")
+        } catch let failure as ValidationFailure {
+            state.fail(failure, lang: req.language, shownFields: entryFields)
+            return try await render(req, entry: state, editing: e.id, status: .unprocessableEntity)
+        } catch let failure as AppError where failure.status == .conflict {
+            return try await render(req, error: failure.message(req.language), status: .conflict)
+        }
     }
 
     static func deleteEntry(_ req: Request) async throws -> Response {

@@ -142,6 +142,8 @@ enum DailyReportViews {
         var entry: FormState
         var decision: FormState
         var error: String?
+        /// The entry being corrected: the form is filled with it and saves over it.
+        var editing: UUID? = nil
     }
 
     static func entryHead(_ lang: Language, actions: Bool) -> HTML {
@@ -177,9 +179,15 @@ enum DailyReportViews {
         let s = m.entry
         let picker = try await RegionPicker.field(req, name: "kelurahanCode", label: L10n.t("report.kelurahan", lang), state: s, depth: .village,
                                                   within: m.jurisdiction, required: true)
+        // Correcting an entry: the same form under another id, which the field app leaves to the browser (it is not a new
+        // entry to keep on the phone).
+        let edit = m.editing
+        let action = edit.map { FieldWorkURL.entryEdit(.id(id), entry: .id($0)).path } ?? FieldWorkURL.entries(.id(id)).path
+        let heading = L10n.t(edit == nil ? "lph.addEntry" : "lph.editEntry", lang)
+        let cancel: HTML = edit.map { "<p><a href=\"\(FieldWorkURL.dailyReport(.id(id)).path)#entry-\($0.uuidString)\" id=\"cancel-edit\">\(L10n.t("lph.cancelEdit", lang))</a></p>" as HTML } ?? ""
         return """
-        <section class="card no-print" id="add-entry" data-report="\(id.uuidString)"><h2>\(L10n.t("lph.addEntry", lang))</h2>
-        \(Form.open(req, action: FieldWorkURL.entries(.id(id)).path, id: "entry-form", multipart: true, state: s))
+        <section class="card no-print" id="\(edit == nil ? "add-entry" : "edit-entry")" data-report="\(id.uuidString)"><h2>\(heading)</h2>
+        \(Form.open(req, action: action, id: edit == nil ? "entry-form" : "entry-edit-form", multipart: true, state: s))
           <input type="hidden" name="clientId" value="\(s.value("clientId"))">
           <div class="grid two">
             \(Form.field("time", label: L10n.t("lph.time", lang), state: s, required: true, hint: L10n.t("fw.timeHint", lang),
@@ -201,8 +209,8 @@ enum DailyReportViews {
           \(Form.field("note", label: L10n.t("lph.note", lang), state: s, kind: .textarea(rows: 3), attributes: "maxlength=\"2000\" class=\"plain\""))
           \(Form.field("photo", label: L10n.t("lph.photo", lang), state: s, kind: .file(accept: "image/jpeg,image/png"), hint: FormPages.fileAgain(req, "photo"),
                      attributes: "capture=\"environment\""))
-          \(Form.submit(L10n.t("lph.addEntry", lang)))
-        </form></section>
+          \(Form.submit(edit == nil ? L10n.t("lph.addEntry", lang) : L10n.t("lph.saveEntry", lang)))
+        </form>\(cancel)</section>
         \(Form.open(req, action: FieldWorkURL.submit(.id(id)).path, id: "submit-form", classes: "no-print"))\(Form.submit(L10n.t("lph.submit", lang), id: "submit-report"))</form>
         """
     }
@@ -224,7 +232,7 @@ enum DailyReportViews {
         let lang = req.language
         let r = m.report, d = m.dto, id = r.id!
         let rows = entryRows(req, m, d.entries ?? [], actions: m.editable ? { e in
-            "\(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\" data-confirm=\"\(L10n.format("lph.deleteConfirm", lang, [clock(e.time, lang)]))\">\(L10n.t("lph.delete", lang))</button></form>"
+            "<a class=\"button secondary\" href=\"\(FieldWorkURL.entryEdit(.id(id), entry: .id(e.id)).path)#edit-entry\">\(L10n.t("lph.edit", lang))</a> \(Form.open(req, action: FieldWorkURL.entryDelete(.id(id), entry: .id(e.id)).path, id: "delete-\(e.id.uuidString)", classes: "inline"))<button type=\"submit\" class=\"secondary\" data-confirm=\"\(L10n.format("lph.deleteConfirm", lang, [clock(e.time, lang)]))\">\(L10n.t("lph.delete", lang))</button></form>"
         } : nil)
         let versions: HTML = (d.versions ?? []).reversed().html { v in
             """

@@ -317,6 +317,27 @@ enum DailyReportsController {
         }
     }
 
+    /// Corrects an entry of a report that can still change (a draft, or one the supervisor returned), in place: the
+    /// versions already submitted keep what was sent.
+    static func updateEntry(_ report: DailyReport, entryID: UUID, _ v: ValidEntry, _ req: Request) async throws {
+        try conflictIfLocked(report)
+        let id = report.id!
+        let now = req.application.clock.now()
+        try await req.audited { db in
+            guard let fresh = try await DailyReport.find(id, on: db) else { throw Abort(.notFound) }
+            try conflictIfLocked(fresh)
+            guard let e = try await ReportEntry.query(on: db).filter(\.$report.$id == id).filter(\.$id == entryID).first() else { throw Abort(.notFound) }
+            e.time = v.time; e.villageCode = v.village; e.place = v.place; e.latitude = v.latitude; e.longitude = v.longitude
+            e.activity = v.activity.rawValue; e.foreignerID = v.foreignerID; e.personName = v.personName
+            e.personNationality = v.personNationality; e.personPassport = v.personPassport; e.finding = v.finding.rawValue
+            e.followUp = v.followUp; e.note = v.note
+            try await e.update(on: db)
+            fresh.updatedAt = now
+            try await fresh.update(on: db)
+            return ((), [AuditEntry(action: "daily_report.entry_update", objectType: "daily_report", objectID: id.uuidString, detail: "entry=\(entryID)")])
+        }
+    }
+
     static func deleteEntry(_ report: DailyReport, entryID: UUID, _ req: Request) async throws {
         try conflictIfLocked(report)
         let id = report.id!

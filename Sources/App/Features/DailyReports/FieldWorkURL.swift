@@ -8,7 +8,7 @@ enum FieldWorkURL: SitePath, Equatable {
     case dailyReports, dailyReportsSummary
     case dailyReport(Param)
     case entries(Param), entriesJSON(Param)
-    case entryDelete(Param, entry: Param)
+    case entryDelete(Param, entry: Param), entryEdit(Param, entry: Param)
     case photo(Param, photo: Param)
     case submit(Param), decision(Param)
     case offline
@@ -23,6 +23,7 @@ enum FieldWorkURL: SitePath, Equatable {
         case .entries(let p): return SiteURL.dailyReports.segments + [.param("id", p), "entries"]
         case .entriesJSON(let p): return SiteURL.dailyReports.segments + [.param("id", p), "entries.json"]
         case .entryDelete(let p, let e): return SiteURL.dailyReports.segments + [.param("id", p), "entries", .param("entry", e), "delete"]
+        case .entryEdit(let p, let e): return SiteURL.dailyReports.segments + [.param("id", p), "entries", .param("entry", e), "edit"]
         case .photo(let p, let photo): return SiteURL.dailyReports.segments + [.param("id", p), "photos", .param("photo", photo)]
         case .submit(let p): return SiteURL.dailyReports.segments + [.param("id", p), "submit"]
         case .decision(let p): return SiteURL.dailyReports.segments + [.param("id", p), "decision"]
