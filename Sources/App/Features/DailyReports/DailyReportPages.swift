@@ -329,7 +329,7 @@ enum DailyReportPages {
         var passport: String?
         if let fid = e.foreignerID { passport = try await ScopePolicy.foreigners(req).filter(\.$id == fid).first()?.passportNumber }
         let parts = e.villageCode.split(separator: ".").map(String.init)
-        var values: [String: String] = ["clientId": e.clientID.uuidString, "time": e.time, "kelurahanCode": e.villageCode, "activity": e.activity,
+        var values: [String: String] = ["clientId": e.clientID.uuidString, "time": DailyReportViews.clock(e.time, req.language), "kelurahanCode": e.villageCode, "activity": e.activity,
                                         "finding": e.finding]
         if parts.count == 4 {
             values["kelurahanCode_province"] = parts[0]; values["kelurahanCode_regency"] = parts[0...1].joined(separator: ".")
