@@ -53,11 +53,15 @@ public enum FieldKind: String, Sendable, CaseIterable {
     /// (`nationality`, `citizenship`, `kewarganegaraan`, `country`), or either.
     public static func categoryRole(header: String) -> Normalize.CategoryRole {
         let w = words(header)
-        if !w.isDisjoint(with: ["sex", "gender", "kelamin", "jk", "geschlecht", "sexe", "sexo"]) { return .sex }
-        if !w.isDisjoint(with: ["nationality", "citizenship", "kewarganegaraan", "warganegara", "wn", "kebangsaan", "country", "negara", "nat", "nationalite",
-                                "nacionalidad", "staatsangehorigkeit", "citizen"]) { return .country }
+        if !w.isDisjoint(with: sexWords) { return .sex }
+        if !w.isDisjoint(with: countryWords) { return .country }
         return .any
     }
+
+    /// Header words of a sex column and of a nationality column (both categories).
+    static let sexWords: Set<String> = ["sex", "gender", "kelamin", "jk", "geschlecht", "sexe", "sexo"]
+    static let countryWords: Set<String> = ["nationality", "citizenship", "kewarganegaraan", "warganegara", "wn", "kebangsaan", "country", "negara",
+                                            "nat", "nationalite", "nacionalidad", "staatsangehorigkeit", "citizen"]
 
     /// Kinds from a header's words, for the headers the table above does not hold word for word: `first_names`,
     /// `document_no`, `DateOfBirth`, `nationality_code`, `Nachname`. What a word rules out comes first: a company's
@@ -65,8 +69,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
     static func infer(words w: Set<String>) -> FieldKind? {
         func has(_ xs: Set<String>) -> Bool { !w.isDisjoint(with: xs) }
         if has(["company", "employer", "perusahaan", "sponsor", "penjamin", "hotel", "organisation", "organization", "firm", "firma"]) { return .text }
-        if has(["sex", "gender", "kelamin", "jk", "nationality", "citizenship", "kewarganegaraan", "warganegara", "wn", "kebangsaan", "country", "negara", "nat",
-                "geschlecht", "sexe", "sexo", "nationalite", "nacionalidad", "staatsangehorigkeit"]) { return .category }
+        if has(sexWords.union(countryWords)) { return .category }
         // Tempat, tanggal lahir (`ttl`, `tempat_tgl_lahir`): the date is read from after the place.
         let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         if has(["ttl"]) || (has(["tempat", "place"]) && has(dateWords)) { return .date }

@@ -99,9 +99,18 @@ import VaporTesting
             #expect(plain.items.first?.code.hasPrefix("35.16.") == true)   // the demo's Surabaya office serves Kabupaten Mojokerto
             #expect(plain.items.first?.name.uppercased() == "MOJOSARI")
             #expect(try await search("kel.%20mojosari").items.first?.code == plain.items.first?.code)
-            // Nothing served: by code, as before.
-            let codes = try await search("mojosari").items.dropFirst().map(\.code)
-            #expect(codes.filter { !$0.hasPrefix("35.16.") && !$0.hasPrefix("35.78.") } == codes.filter { !$0.hasPrefix("35.16.") && !$0.hasPrefix("35.78.") }.sorted())
+            // Over a whole page, among the villages called Mojosari (they come before those only in a Kecamatan Mojosari):
+            // every served one before any other, each group by code.
+            let res = try await app.testing().sendRequest(.GET, "/api/v1/regions?q=mojosari&level=village&per=100")
+            let items = try JSONDecoder().decode(Page.self, from: Data(res.body.readableBytesView)).items
+            let exact = items.prefix { $0.name.uppercased() == "MOJOSARI" }
+            #expect(exact.count > 3 && !items.dropFirst(exact.count).contains { $0.name.uppercased() == "MOJOSARI" })
+            let codes = exact.map(\.code)
+            let regencies = try await OfficeJurisdiction.query(on: app.db).all().map(\.regencyCode)   // every office's, not only Surabaya's
+            func served(_ c: String) -> Bool { regencies.contains { c.hasPrefix($0 + ".") } }
+            let firstOther = try #require(codes.firstIndex { !served($0) })
+            #expect(firstOther > 0 && !codes[firstOther...].contains(where: served))
+            #expect(Array(codes[firstOther...]) == codes[firstOther...].sorted())
         }
     }
 
