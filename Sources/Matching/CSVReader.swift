@@ -202,12 +202,15 @@ public final class Dataset: @unchecked Sendable {
         guard let idIndex = column(idColumn, in: header) else {
             throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(idColumn)\" (columns: \(header.joined(separator: ", ")))")
         }
-        var indices: [Int] = []
+        // Each field's column, or a date's columns when it is kept in parts (`FieldSpec.dateParts`).
+        var indices: [[Int]] = []
         for f in fields {
-            guard let k = column(f.column, in: header) else {
+            if let k = column(f.column, in: header) { indices.append([k]); continue }
+            let parts = f.dateParts.map { column($0, in: header) }
+            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }), parts.count <= 3 else {
                 throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(f.column)\" (columns: \(header.joined(separator: ", ")))")
             }
-            indices.append(k)
+            indices.append(parts.map { $0! })
         }
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
@@ -235,7 +238,7 @@ public final class Dataset: @unchecked Sendable {
             let id = Normalize.trimmed(row[idIndex])
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
             ids.append(id)
-            for (n, k) in indices.enumerated() { raw[n].append(row[k]) }
+            for (n, k) in indices.enumerated() { raw[n].append(k.count == 1 ? row[k[0]] : Normalize.dateFromParts(k.map { row[$0] })) }
             rowsRead += 1
             if ids.count == batchSize { flush() }
         }

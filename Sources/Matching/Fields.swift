@@ -74,7 +74,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
         let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         if has(["ttl"]) || (has(["tempat", "place"]) && has(dateWords)) { return .date }
         if has(["place", "tempat", "city", "kota", "town", "ort", "lieu", "lugar"]) { return .text }
-        if has(["dob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
+        if has(["dob", "yob", "mob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
         if has(["type", "tipe", "jenis", "kind", "class", "status"]) { return .category }   // a document's type, not its number
         if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
                 "itap", "document", "dokumen", "doc", "travel"]) { return .id }
@@ -93,6 +93,68 @@ public struct FieldSpec: Sendable, Equatable {
     public var column: String
     public var kind: FieldKind
     public init(column: String, kind: FieldKind) { self.column = column; self.kind = kind }
+
+    /// A date kept in several columns, year first (`birth_year+birth_month+birth_day`; month and day may be left
+    /// out): its columns, when the file has no column of this whole name. Empty for any other field.
+    public var dateParts: [String] {
+        guard kind == .date, column.contains("+") else { return [] }
+        return column.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The fields of a file, inferred from its header: each column's kind (`FieldKind.infer(header:)`), except that a
+    /// date kept in parts (`birth_year`, `birth_month`, `birth_day`; `tahun_lahir`, `bulan_lahir`, `tanggal_lahir`;
+    /// `yob`) becomes one date field of its parts, year first, in place of its year's column. Parts are told by a
+    /// word for year, month or day beside the words they share (`birth`, `lahir`); a day's column says `tanggal` or
+    /// `date` only when a year's column shares its other words.
+    public static func infer(header: [String], except idColumn: String) -> [FieldSpec] {
+        let columns = header.filter { $0 != idColumn }
+        var fields = columns.compactMap { h in FieldKind.infer(header: h).map { FieldSpec(column: h, kind: $0) } }
+        enum Part: Int { case year, month, day }
+        let yearWords: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "jahr", "annee", "ano", "anio"]
+        let monthWords: Set<String> = ["month", "mon", "mm", "mob", "bulan", "bln", "monat", "mois", "mes"]
+        let dayWords: Set<String> = ["day", "dd", "hari", "tag", "jour", "dia"]
+        let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
+        func part(_ w: Set<String>) -> (Part, Set<String>)? {
+            if !w.isDisjoint(with: yearWords) { return (.year, w.subtracting(yearWords)) }
+            if !w.isDisjoint(with: monthWords) { return (.month, w.subtracting(monthWords)) }
+            if !w.isDisjoint(with: dayWords) { return (.day, w.subtracting(dayWords)) }
+            return nil
+        }
+        // yob, mob: the year and month of birth in one word.
+        func rest(_ w: Set<String>) -> Set<String> { w.contains("yob") || w.contains("mob") ? w.union(["birth"]) : w }
+        let filler: Set<String> = ["of", "de", "du", "el", "der", "yob", "mob"]
+        var years: [Set<String>: String] = [:], months: [Set<String>: String] = [:], days: [Set<String>: String] = [:]
+        for f in fields where f.kind == .date {
+            guard let (p, r) = part(FieldKind.words(f.column)) else { continue }
+            let key = rest(r).subtracting(filler)
+            switch p {
+            case .year: years[key] = years[key] ?? f.column
+            case .month: months[key] = months[key] ?? f.column
+            case .day: days[key] = days[key] ?? f.column
+            }
+        }
+        guard !years.isEmpty else { return fields }
+        // A day's column named by a date word (`tanggal_lahir` beside `bulan_lahir` and `tahun_lahir`).
+        for f in fields where f.kind == .date {
+            let w = FieldKind.words(f.column)
+            guard part(w) == nil, !w.isDisjoint(with: dateWords) else { continue }
+            let key = w.subtracting(dateWords).subtracting(filler)
+            if years[key] != nil, months[key] != nil, days[key] == nil { days[key] = f.column }
+        }
+        for (key, year) in years {
+            var parts = [year]
+            if let m = months[key] {
+                parts.append(m)
+                if let d = days[key] { parts.append(d) }
+            }
+            // A month or a day without what comes before it says nothing alone: left out with the parts.
+            let dropped = Set([months[key], days[key]].compactMap { $0 })
+            fields = fields.compactMap { f in
+                f.column == year ? FieldSpec(column: parts.joined(separator: "+"), kind: .date) : dropped.contains(f.column) ? nil : f
+            }
+        }
+        return fields
+    }
 }
 
 /// Values of one column laid end to end in one array: value i is `items[ends[i - 1] ..< ends[i]]`
@@ -199,7 +261,8 @@ final class FieldColumn: @unchecked Sendable {
             case .either: eitherOrder.append(Int32(dates.count))
             case .none: break
             }
-            dates.append(date?.packed ?? 0)
+            // A year alone, or a month and year (a list that keeps the year of birth only): known in part.
+            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? 0)
         }
     }
 
@@ -542,6 +605,12 @@ enum Compare {
     }
 
     static func date(_ x: Int32, _ y: Int32) -> Int {
+        // A date known in part (a year, or a month and year) agrees at most as far as it is known: the year, and the
+        // month where both know it, on the level of "year and month agree".
+        if Normalize.isPartial(x) || Normalize.isPartial(y) {
+            let ma = (x / 100) % 100, mb = (y / 100) % 100
+            return x / 10000 == y / 10000 && (ma == mb || ma == 0 || mb == 0) ? 1 : 0
+        }
         if x == y { return 4 }
         let ya = x / 10000, ma = (x / 100) % 100, da = x % 100
         let yb = y / 10000, mb = (y / 100) % 100, db = y % 100

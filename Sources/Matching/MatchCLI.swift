@@ -123,7 +123,7 @@ public enum MatchCLI {
         var fields = args.fields
         if fields.isEmpty {
             let header = try CSVReader(path: args.left).header()
-            fields = header.filter { $0 != args.id }.compactMap { h in FieldKind.infer(header: h).map { FieldSpec(column: h, kind: $0) } }
+            fields = FieldSpec.infer(header: header, except: args.id)
             guard !fields.isEmpty else {
                 throw UsageError(description: "no field kinds could be inferred from the header of \(args.left); give --field COLUMN:KIND")
             }

@@ -423,6 +423,59 @@ public enum Normalize {
         return readDate(raw, spreadsheet: true)
     }
 
+    /// A date known only in part, as lists that keep the year of birth alone write it: a year (`1985`), or a month and
+    /// a year (`1985-07`, `07/1985`, `Jul 1985`, `Juli 1985`), packed as YYYYMMDD with the unknown parts 0
+    /// (19850000, 19850700). Years from 1850 to 2100 only: a lone four-digit number outside them is no year of birth.
+    /// Nil for anything else, a whole date included (`spreadsheetDate` reads those).
+    public static func partialDate(_ raw: String) -> Int32? {
+        let s = withoutTime(trimmed(raw))
+        let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
+        func year(_ p: String) -> Int? {
+            guard p.count == 4, let y = Int(p), (1850...2100).contains(y) else { return nil }
+            return y
+        }
+        func month(_ p: String) -> Int? {
+            if let m = Int(p) { return p.count <= 2 && (1...12).contains(m) ? m : nil }
+            return monthNames[fold(p)]
+        }
+        switch parts.count {
+        case 1:
+            return year(parts[0]).map { Int32($0 * 10000) }
+        case 2:
+            if let y = year(parts[0]), let m = month(parts[1]) { return Int32(y * 10000 + m * 100) }      // 1985-07
+            if let m = month(parts[0]), let y = year(parts[1]) { return Int32(y * 10000 + m * 100) }      // 07/1985, Jul 1985
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// A date kept in columns of its own, year first, month and day if there are (`["1985", "7", "9"]`,
+    /// `["1985", "Juli"]`), written as one value `spreadsheetDate` and `partialDate` read: `1985-07-09`,
+    /// `9 Juli 1985`, `1985-07`, `1985`. A two-digit year is read as `spreadsheetDate` reads one (`85` → 1985).
+    /// Empty when the year is missing; a day without a month is dropped.
+    public static func dateFromParts(_ parts: [String]) -> String {
+        // A whole number a data frame wrote as a float (`1985.0`, `7.0`: a column with gaps) is that number.
+        let p = parts.map { v -> String in
+            let t = trimmed(v)
+            return t.hasSuffix(".0") && Int(t.dropLast(2)) != nil ? String(t.dropLast(2)) : t
+        }
+        guard let first = p.first, !first.isEmpty, !isMissingMarker(first, name: false) else { return "" }
+        var year = first
+        if year.count <= 2, let yy = Int(year) { year = String(century(yy)) }
+        let month = p.count > 1 && !isMissingMarker(p[1], name: false) ? p[1] : ""
+        let day = p.count > 2 && !month.isEmpty && !isMissingMarker(p[2], name: false) ? p[2] : ""
+        func two(_ s: String) -> String { s.count == 1 ? "0" + s : s }
+        if month.isEmpty { return year }
+        let numeric = Int(month) != nil
+        if day.isEmpty { return numeric ? "\(year)-\(two(month))" : "\(month) \(year)" }
+        return numeric ? "\(year)-\(two(month))-\(two(day))" : "\(day) \(month) \(year)"
+    }
+
+    /// Whether a packed date (`SimpleDate.packed`, `partialDate`) lacks its day: only the year, or year and month, are known.
+    @inline(__always)
+    static func isPartial(_ packed: Int32) -> Bool { packed % 100 == 0 }
+
     /// `YYYY-MM-DD` exactly (ten bytes, digits and two hyphens): its numbers, without checking the calendar;
     /// nil for any other form.
     static func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {

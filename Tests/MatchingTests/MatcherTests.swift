@@ -256,6 +256,24 @@ private func quick() -> MatchOptions {
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }
 
+    /// A date kept in parts becomes one date field in place of its year's column; other columns keep their kinds.
+    @Test func infersADateKeptInParts() {
+        func infer(_ header: [String]) -> [String] { FieldSpec.infer(header: header, except: "id").map { "\($0.column):\($0.kind.rawValue)" } }
+        #expect(infer(["id", "surname", "birth_day", "birth_month", "birth_year", "sex"]) ==
+                ["surname:name", "birth_year+birth_month+birth_day:date", "sex:category"])
+        #expect(infer(["id", "nama", "tanggal_lahir", "bulan_lahir", "tahun_lahir"]) == ["nama:name", "tahun_lahir+bulan_lahir+tanggal_lahir:date"])
+        #expect(infer(["id", "DOB_Year", "DOB_Month", "name"]) == ["DOB_Year+DOB_Month:date", "name:name"])
+        #expect(infer(["id", "name", "yob"]) == ["name:name", "yob:date"])
+        #expect(infer(["id", "name", "year_of_birth"]) == ["name:name", "year_of_birth:date"])
+        // A day without its month, or a month without its year, says nothing alone.
+        #expect(infer(["id", "name", "birth_year", "birth_day"]) == ["name:name", "birth_year:date"])
+        // A whole date stays one column; `tanggal_lahir` is the day only beside a month and a year of the same words.
+        #expect(infer(["id", "name", "tanggal_lahir", "tahun_lahir"]) == ["name:name", "tanggal_lahir:date", "tahun_lahir:date"])
+        #expect(infer(["id", "name", "date_of_birth", "sex"]) == ["name:name", "date_of_birth:date", "sex:category"])
+        #expect(FieldSpec(column: "y+m+d", kind: .date).dateParts == ["y", "m", "d"])
+        #expect(FieldSpec(column: "y+m", kind: .name).dateParts.isEmpty && FieldSpec(column: "dob", kind: .date).dateParts.isEmpty)
+    }
+
     @Test func badInputLeavesNoOutputFile() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -359,6 +359,36 @@ import Testing
         #expect(Compare.level(c, 0, c, 6) == -1)
     }
 
+    /// A date known in part (a year, or a month and year) agrees as far as it is known, on the level of "year and month
+    /// agree", never more; a different year, or a known month that differs, disagrees.
+    @Test func aDateKnownInPartAgreesOnlyAsFarAsItIsKnown() {
+        let c = column(.date, ["1985", "1985-07", "Jul 1985", "1985-07-09", "1986", "1985-08-09", "07/1985", "1849", "2101", "1985-13"])
+        #expect(Compare.level(c, 0, c, 0) == 1)   // two years alone: the year agrees, no more
+        #expect(Compare.level(c, 0, c, 3) == 1)   // a year against a whole date of that year
+        #expect(Compare.level(c, 1, c, 2) == 1)   // the same month and year, written otherwise
+        #expect(Compare.level(c, 1, c, 3) == 1)
+        #expect(Compare.level(c, 1, c, 5) == 0)   // another month
+        #expect(Compare.level(c, 0, c, 4) == 0)   // another year
+        #expect(Compare.level(c, 3, c, 3) == 4)   // whole dates as before
+        #expect(c.dates[6] == 19850700)
+        // No year of birth: a number outside 1850–2100, a thirteenth month.
+        #expect(c.missing[7] && c.missing[8] && c.missing[9])
+        #expect(Normalize.partialDate("1985") == 19850000 && Normalize.partialDate("Agustus 1985") == 19850800)
+        #expect(Normalize.partialDate("1985-07-09") == nil && Normalize.partialDate("31237") == nil && Normalize.partialDate("85") == nil)
+    }
+
+    /// A date kept in columns of its own is written as one value the date readers read.
+    @Test func aDateFromItsParts() {
+        #expect(Normalize.dateFromParts(["1985", "7", "9"]) == "1985-07-09")
+        #expect(Normalize.dateFromParts(["1985.0", "7.0", "9.0"]) == "1985-07-09")   // a data frame's floats
+        #expect(Normalize.dateFromParts(["1985", "Juli", "9"]) == "9 Juli 1985")
+        #expect(Normalize.dateFromParts(["85", "07", ""]) == "1985-07")
+        #expect(Normalize.dateFromParts(["1985", "", "9"]) == "1985")                 // a day without its month says nothing
+        #expect(Normalize.dateFromParts(["", "7", "9"]) == "")
+        #expect(Normalize.dateFromParts(["NULL", "7", "9"]) == "")
+        #expect(Normalize.spreadsheetDate(Normalize.dateFromParts(["1985", "Juli", "9"]))?.packed == 19850709)
+    }
+
     @Test func idAndNumberLevels() {
         let c = column(.id, ["E12345678", "E1234567O", "E12345687", "E12345600", "X9"])
         #expect(Compare.level(c, 0, c, 1) == 2)
