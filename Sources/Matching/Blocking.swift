@@ -122,7 +122,7 @@ enum Blocking {
                 }
             })
         }
-        if names.count >= 2 {
+        if !names.isEmpty {
             // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
             rules.append(BlockingRule(name: "name sounds", fields: Set(names)) { d, i in
                 let t = allNameTokens(d, i)

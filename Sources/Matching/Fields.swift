@@ -565,7 +565,7 @@ enum Compare {
             s = Tokens.equal(x, kx) && Tokens.equal(y, ky) ? direct : max(direct, Similarity.jaroWinkler(kx, ky))
         }
         if s >= 0.95 || containsAll(x, y) { return 3 }
-        if s >= 0.88 { return 2 }
+        if s >= 0.88 || closeToAll(x, y) { return 2 }
         if s >= 0.75 { return 1 }
         // Short names (LI / LK, OH / OK): one letter changed leaves Jaro-Winkler at 0.7, below the bound
         // above, though it is the same slip as in a long name.
@@ -576,6 +576,30 @@ enum Compare {
         // An initial against the full name ("J" / "JOHN") is weak evidence, not disagreement.
         if (x.count == 1 || y.count == 1), x.first == y.first { return 1 }
         return 0
+    }
+
+    /// Every token of the shorter name (two or more) is close to a different one of the longer: a dropped middle name
+    /// with a slip in another (`CIM WOLMIA` / `VOLMIA SINNO KIM`), which the score over all tokens counts against
+    /// twice. Close is Jaro-Winkler 0.88 or more, or one letter apart in a short Latin name (KIM / CIM).
+    static func closeToAll(_ x: Bytes, _ y: Bytes) -> Bool {
+        Tokens.with(x) { a in
+            Tokens.with(y) { b in
+                let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+                guard short.count >= 2, long.count > short.count, long.count <= 64 else { return false }
+                var used: UInt64 = 0
+                for t in short {
+                    var found = -1
+                    for (k, u) in long.enumerated() where used & (1 << UInt64(k)) == 0 {
+                        if Tokens.equal(t, u) || Similarity.jaroWinkler(t, u) >= 0.88
+                            || ((2...3).contains(t.count) && (2...3).contains(u.count) && isLatin(t) && isLatin(u)
+                                && Similarity.editDistance(t, u, transpositions: true, limit: 1) <= 1) { found = k; break }
+                    }
+                    guard found >= 0 else { return false }
+                    used |= 1 << UInt64(found)
+                }
+                return true
+            }
+        }
     }
 
     @inline(__always) static func isLatin(_ a: Bytes) -> Bool { a.allSatisfy { $0 >= 0x41 && $0 <= 0x5A } }

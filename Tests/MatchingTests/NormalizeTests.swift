@@ -348,6 +348,27 @@ import Testing
         #expect(Compare.level(c, 6, c, 7) == 1)   // initial
     }
 
+    /// One name column holding the whole name: a dropped middle name with a slip in another word is close (level 2),
+    /// as two columns would have it; a relative sharing one word of a three-word name is not.
+    @Test func aDroppedWordWithASlipIsClose() {
+        let c = column(.name, ["VOLMIA SINNO KIM", "CIM, WOLMIA", "KIM MIN JUN", "KIM SEO YEON", "JOUNPIS GUPUN MIN", "JOUNPIS GUPAN"])
+        #expect(Compare.level(c, 0, c, 1) == 2)
+        #expect(Compare.level(c, 4, c, 5) == 2)
+        #expect(Compare.level(c, 2, c, 3) <= 1)
+        #expect(Compare.level(c, 2, c, 0) == 0)
+    }
+
+    /// With one name column, the sounds of every word are a blocking key too: the name in the other order with a slip
+    /// that keeps its sound shares it, when no date or document does.
+    @Test func oneNameColumnBlocksOnItsWordsSounds() {
+        let spec = [FieldSpec(column: "name", kind: .name), FieldSpec(column: "dob", kind: .date)]
+        let d = Dataset(fields: spec)
+        for (k, v) in [["TUNGTHAL GEIMMOUN SHIABE", "1950-01-03"], ["SHIABE, TUNGTHAL GEIMOUN", ""], ["TUNGTHAL GEIMMOUN", ""]].enumerated() { d.append(id: "\(k)", values: v) }
+        let rule = try! #require(Blocking.rules(for: spec).first { $0.name == "name sounds" })
+        #expect(rule.key(d, 0) != 0 && rule.key(d, 0) == rule.key(d, 1))
+        #expect(rule.key(d, 0) != rule.key(d, 2))
+    }
+
     @Test func dateLevels() {
         let c = column(.date, ["1985-07-09", "1985-09-07", "1985-07-08", "1985-07-25", "1958-07-09", "1990-01-01", ""])
         #expect(Compare.level(c, 0, c, 0) == 4)
