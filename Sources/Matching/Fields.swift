@@ -101,6 +101,54 @@ public struct FieldSpec: Sendable, Equatable {
         return column.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
     }
 
+    /// Which words of a name column's header say it holds the family name, or the given names; neither: the whole name.
+    static let familyNameWords: Set<String> = ["family", "surname", "surnames", "last", "lname", "lastname", "familyname", "nachname",
+                                               "apellido", "apellidos", "nom", "marga"]
+    static let givenNameWords: Set<String> = ["given", "first", "forename", "forenames", "fname", "firstname", "givenname", "givennames",
+                                              "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "middle", "depan"]
+
+    /// What a column holds within its kind, told by its header's words: for names the family name, the given names
+    /// or the whole name; for categories sex or a country; for others nothing more.
+    var role: String {
+        let w = FieldKind.words(dateParts.first ?? column)
+        switch kind {
+        case .name: return !w.isDisjoint(with: Self.familyNameWords) ? "family" : !w.isDisjoint(with: Self.givenNameWords) ? "given" : "whole"
+        case .category: return "\(FieldKind.categoryRole(header: column))"
+        default: return ""
+        }
+    }
+
+    /// Each field's column in another file's header, exported by another system: the column of the same name or
+    /// words (`Dataset.column`), else the one column there of the same kind and role (`surname` for `last_name`,
+    /// `citizenship` for `nationality`, `birth_date` for `dob`), else, among several, the one sharing most words with
+    /// it. Nil where the other file has none: a field only one file holds says nothing about a pair.
+    public static func counterparts(of fields: [FieldSpec], in header: [String], except idColumn: String) -> [FieldSpec?] {
+        // The other file's columns each field finds by its name or words (a date's parts, each).
+        func columns(_ f: FieldSpec) -> [String]? {
+            if let k = Dataset.column(f.column, in: header) { return [header[k]] }
+            let parts = f.dateParts.compactMap { Dataset.column($0, in: header).map { header[$0] } }
+            return !parts.isEmpty && parts.count == f.dateParts.count ? parts : nil
+        }
+        var found: [FieldSpec?] = fields.map { columns($0) == nil ? nil : $0 }
+        let used = Set(fields.compactMap(columns).joined())
+        var others = infer(header: header, except: idColumn).filter { o in (o.dateParts.isEmpty ? [o.column] : o.dateParts).allSatisfy { !used.contains($0) } }
+        for (k, f) in fields.enumerated() where found[k] == nil {
+            let same = others.filter { $0.kind == f.kind && $0.role == f.role }
+            let words = FieldKind.words(f.column)
+            var best = same.count == 1 ? same[0] : nil
+            if same.count > 1 {
+                let shared = same.map { FieldKind.words($0.column).intersection(words).count }
+                let top = shared.max() ?? 0
+                if top > 0, shared.filter({ $0 == top }).count == 1 { best = same[shared.firstIndex(of: top)!] }
+            }
+            if let best {
+                found[k] = best
+                others.removeAll { $0 == best }
+            }
+        }
+        return found
+    }
+
     /// The fields of a file, inferred from its header: each column's kind (`FieldKind.infer(header:)`), except that a
     /// date kept in parts (`birth_year`, `birth_month`, `birth_day`; `tahun_lahir`, `bulan_lahir`, `tanggal_lahir`;
     /// `yob`) becomes one date field of its parts, year first, in place of its year's column. Parts are told by a

@@ -401,6 +401,56 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         #expect(differ.isEmpty, "\(differ.count) pairs or probabilities differ, e.g. \(differ.sorted().prefix(6))")
     }
 
+    /// The right file from another system: its columns named otherwise and in another order (`surname` for `family_name`,
+    /// `citizenship` for `nationality`, `document_no` for `passport_number`): each is found by its kind and role, and
+    /// the pairs are the original's. Without its passport column the right file is still linked, on what it has.
+    @Test func aRightFileWithOtherColumnNamesLinksAsTheOriginal() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("columns-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try CSVReader(path: fixture("right"))
+        let header = try reader.header()
+        // id, given names, surname, citizenship, birth date, gender, document number
+        let order = ["id", "given_names", "family_name", "nationality", "date_of_birth", "sex", "passport_number"].map { header.firstIndex(of: $0)! }
+        var rows: [[String]] = []
+        while let row = try reader.next() { rows.append(order.map { row[$0] }) }
+        func write(_ name: String, _ header: [String], _ rows: [[String]]) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try ([header] + rows).map { $0.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ",") }.joined(separator: "\n")
+                .appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let renamed = try write("renamed.csv", ["id", "First Names", "Surname", "Citizenship", "Birth Date", "Gender", "Document No"], rows)
+        let withoutPassport = try write("nopassport.csv", ["id", "first_names", "surname", "citizenship", "birth_date", "gender"], rows.map { Array($0.dropLast()) })
+        func link(_ right: String) async throws -> Set<String> {
+            let out = dir.appendingPathComponent("pairs-\(UUID().uuidString).csv").path
+            let code = await MatchCLI.main(["--left", fixture("left"), "--right", right, "--id", "id", "--quiet", "--output", out])
+            #expect(code == 0)
+            return Set(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init))
+        }
+        let original = try await link(fixture("right"))
+        #expect(original.count > 300)
+        let differ = try await link(renamed).symmetricDifference(original)
+        #expect(differ.isEmpty, "\(differ.count) pairs or probabilities differ, e.g. \(differ.sorted().prefix(6))")
+        let truth = Set(try String(contentsOfFile: fixture("truth"), encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") })
+        let found = try await link(withoutPassport).map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        let right = found.filter(truth.contains).count
+        #expect(Double(right) / Double(found.count) >= 0.95 && Double(right) / Double(truth.count) >= 0.8, "\(right) of \(found.count) right, \(truth.count) true")
+        // Given with --field, a column the right file lacks is an error, as before.
+        let out = dir.appendingPathComponent("none.csv").path
+        let code = await MatchCLI.main(["--left", fixture("left"), "--right", withoutPassport, "--id", "id", "--quiet", "--output", out,
+                                        "--field", "family_name:name", "--field", "passport_number:id"])
+        #expect(code == 1)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// Columns paired by kind and role: the family name with the family name, sex with sex, whatever their names.
+    @Test func counterpartsByKindAndRole() {
+        let left = FieldSpec.infer(header: ["id", "last_name", "first_name", "dob", "sex", "nationality", "passport", "address", "city"], except: "id")
+        let right = FieldSpec.counterparts(of: left, in: ["id", "Vorname", "Nachname", "kebangsaan", "jenis_kelamin", "tanggal_lahir", "city", "street_address"], except: "id")
+        #expect(right.map { $0?.column } == ["Nachname", "Vorname", "tanggal_lahir", "jenis_kelamin", "kebangsaan", nil, "street_address", "city"])
+    }
+
     /// The birth date kept in three columns (year, month, day; the month as a number on the left and as its name on the
     /// right, as a form's drop-down writes it): read as one date, the copy links as the original.
     @Test func aDateKeptInPartsLinksAsTheWholeDate() async throws {
