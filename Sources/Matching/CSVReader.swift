@@ -202,11 +202,11 @@ public final class Dataset: @unchecked Sendable {
         guard let idIndex = column(idColumn, in: header) else {
             throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(idColumn)\" (columns: \(header.joined(separator: ", ")))")
         }
-        // Each field's column, or a date's columns when it is kept in parts (`FieldSpec.dateParts`).
+        // Each field's column, or its columns when it is kept in parts (`FieldSpec.parts`).
         var indices: [[Int]] = []
         for f in fields {
             if let k = column(f.column, in: header) { indices.append([k]); continue }
-            let parts = f.dateParts.map { column($0, in: header) }
+            let parts = f.parts.map { column($0, in: header) }
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }), parts.count <= 3 else {
                 throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(f.column)\" (columns: \(header.joined(separator: ", ")))")
             }
@@ -238,7 +238,7 @@ public final class Dataset: @unchecked Sendable {
             let id = Normalize.trimmed(row[idIndex])
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
             ids.append(id)
-            for (n, k) in indices.enumerated() { raw[n].append(k.count == 1 ? row[k[0]] : Normalize.dateFromParts(k.map { row[$0] })) }
+            for (n, k) in indices.enumerated() { raw[n].append(k.count == 1 ? row[k[0]] : fields[n].kind == .date ? Normalize.dateFromParts(k.map { row[$0] }) : k.map { row[$0] }.joined(separator: " ")) }
             rowsRead += 1
             if ids.count == batchSize { flush() }
         }

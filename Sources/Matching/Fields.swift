@@ -94,10 +94,11 @@ public struct FieldSpec: Sendable, Equatable {
     public var kind: FieldKind
     public init(column: String, kind: FieldKind) { self.column = column; self.kind = kind }
 
-    /// A date kept in several columns, year first (`birth_year+birth_month+birth_day`; month and day may be left
-    /// out): its columns, when the file has no column of this whole name. Empty for any other field.
-    public var dateParts: [String] {
-        guard kind == .date, column.contains("+") else { return [] }
+    /// A value kept in several columns, when the file has no column of this whole name: a date, year first
+    /// (`birth_year+birth_month+birth_day`; month and day may be left out), or a name in parts (`surname+given_names`,
+    /// against a file with the whole name in one column). Empty for any other field.
+    public var parts: [String] {
+        guard kind == .date || kind == .name, column.contains("+") else { return [] }
         return column.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
     }
 
@@ -110,8 +111,9 @@ public struct FieldSpec: Sendable, Equatable {
     /// What a column holds within its kind, told by its header's words: for names the family name, the given names
     /// or the whole name; for categories sex or a country; for others nothing more.
     var role: String {
-        let w = FieldKind.words(dateParts.first ?? column)
+        let w = FieldKind.words(parts.first ?? column)
         switch kind {
+        case .name where !parts.isEmpty: return "whole"
         case .name: return !w.isDisjoint(with: Self.familyNameWords) ? "family" : !w.isDisjoint(with: Self.givenNameWords) ? "given" : "whole"
         case .category: return "\(FieldKind.categoryRole(header: column))"
         default: return ""
@@ -126,12 +128,12 @@ public struct FieldSpec: Sendable, Equatable {
         // The other file's columns each field finds by its name or words (a date's parts, each).
         func columns(_ f: FieldSpec) -> [String]? {
             if let k = Dataset.column(f.column, in: header) { return [header[k]] }
-            let parts = f.dateParts.compactMap { Dataset.column($0, in: header).map { header[$0] } }
-            return !parts.isEmpty && parts.count == f.dateParts.count ? parts : nil
+            let parts = f.parts.compactMap { Dataset.column($0, in: header).map { header[$0] } }
+            return !parts.isEmpty && parts.count == f.parts.count ? parts : nil
         }
         var found: [FieldSpec?] = fields.map { columns($0) == nil ? nil : $0 }
         let used = Set(fields.compactMap(columns).joined())
-        var others = infer(header: header, except: idColumn).filter { o in (o.dateParts.isEmpty ? [o.column] : o.dateParts).allSatisfy { !used.contains($0) } }
+        var others = infer(header: header, except: idColumn).filter { o in (o.parts.isEmpty ? [o.column] : o.parts).allSatisfy { !used.contains($0) } }
         for (k, f) in fields.enumerated() where found[k] == nil {
             let same = others.filter { $0.kind == f.kind && $0.role == f.role }
             let words = FieldKind.words(f.column)
@@ -146,7 +148,35 @@ public struct FieldSpec: Sendable, Equatable {
                 others.removeAll { $0 == best }
             }
         }
+        // Names split in one file and whole in the other: the parts, read as one name, against the whole.
+        let unpaired = fields.indices.filter { found[$0] == nil && fields[$0].kind == .name }
+        let names = others.filter { $0.kind == .name && $0.parts.isEmpty }
+        if unpaired.count == 1, fields[unpaired[0]].role == "whole", names.count >= 2, names.count <= 3 {
+            found[unpaired[0]] = FieldSpec(column: names.map(\.column).joined(separator: "+"), kind: .name)
+        }
         return found
+    }
+
+    /// `counterparts`, where the left file keeps a name in parts (family and given names) and the right file whole
+    /// (`nama_lengkap`): the left's parts become one name field (`surname+first_name`), paired with the right's whole
+    /// name. Returns the left file's fields and the right's, pair by pair; fields the right file lacks are left out.
+    public static func paired(_ fields: [FieldSpec], with header: [String], except idColumn: String) -> (left: [FieldSpec], right: [FieldSpec], missing: [FieldSpec]) {
+        var left = fields
+        var found = counterparts(of: left, in: header, except: idColumn)
+        let unpaired = left.indices.filter { found[$0] == nil && left[$0].kind == .name && left[$0].parts.isEmpty }
+        if unpaired.count >= 2 {
+            let taken = Set(found.compactMap { $0 }.flatMap { $0.parts.isEmpty ? [$0.column] : $0.parts })
+            let wholes = infer(header: header, except: idColumn).filter { $0.kind == .name && $0.role == "whole" && !taken.contains($0.column) }
+            if wholes.count == 1 {
+                let joined = FieldSpec(column: unpaired.map { left[$0].column }.joined(separator: "+"), kind: .name)
+                left[unpaired[0]] = joined
+                found[unpaired[0]] = wholes[0]
+                for k in unpaired.dropFirst().reversed() { left.remove(at: k); found.remove(at: k) }
+            }
+        }
+        let missing = zip(left, found).filter { $0.1 == nil }.map(\.0)
+        let kept = zip(left, found).filter { $0.1 != nil }
+        return (kept.map(\.0), kept.map { $0.1! }, missing)
     }
 
     /// The fields of a file, inferred from its header: each column's kind (`FieldKind.infer(header:)`), except that a

@@ -134,15 +134,12 @@ public enum MatchCLI {
         // field the right file lacks is left out (it would say nothing about a pair); a field given with --field must be there.
         var rightFields = fields
         if let path = args.right {
-            let found = FieldSpec.counterparts(of: fields, in: try CSVReader(path: path).header(), except: args.id)
-            for (f, r) in zip(fields, found) where r == nil {
-                if !args.fields.isEmpty { throw CSVReader.Malformed(file: path, line: 1, reason: "no column for the field \"\(f.column)\"") }
-                say("\(f.column) left out: \(path) has no such column")
-            }
-            for (f, r) in zip(fields, found) where r != nil && r != f { say("\(f.column) is \(r!.column) in \(path)") }
-            fields = zip(fields, found).filter { $0.1 != nil }.map(\.0)
-            rightFields = found.compactMap { $0 }
-            guard !fields.isEmpty else { throw UsageError(description: "\(path) has none of the fields of \(args.left)") }
+            let (kept, found, missing) = FieldSpec.paired(fields, with: try CSVReader(path: path).header(), except: args.id)
+            if !args.fields.isEmpty, let f = missing.first { throw CSVReader.Malformed(file: path, line: 1, reason: "no column for the field \"\(f.column)\"") }
+            for f in missing { say("\(f.column) left out: \(path) has no such column") }
+            for (f, r) in zip(kept, found) where r != f { say("\(f.column) is \(r.column) in \(path)") }
+            guard !kept.isEmpty else { throw UsageError(description: "\(path) has none of the fields of \(args.left)") }
+            fields = kept; rightFields = found
         }
         let left = try Dataset.load(path: args.left, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(args.left)") }
         let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: rightFields) { n in say("read \(n) rows of \(path)") } }

@@ -270,8 +270,8 @@ private func quick() -> MatchOptions {
         // A whole date stays one column; `tanggal_lahir` is the day only beside a month and a year of the same words.
         #expect(infer(["id", "name", "tanggal_lahir", "tahun_lahir"]) == ["name:name", "tanggal_lahir:date", "tahun_lahir:date"])
         #expect(infer(["id", "name", "date_of_birth", "sex"]) == ["name:name", "date_of_birth:date", "sex:category"])
-        #expect(FieldSpec(column: "y+m+d", kind: .date).dateParts == ["y", "m", "d"])
-        #expect(FieldSpec(column: "y+m", kind: .name).dateParts.isEmpty && FieldSpec(column: "dob", kind: .date).dateParts.isEmpty)
+        #expect(FieldSpec(column: "y+m+d", kind: .date).parts == ["y", "m", "d"])
+        #expect(FieldSpec(column: "y+m", kind: .category).parts.isEmpty && FieldSpec(column: "dob", kind: .date).parts.isEmpty)
     }
 
     @Test func badInputLeavesNoOutputFile() async throws {

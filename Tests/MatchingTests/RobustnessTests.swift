@@ -436,6 +436,13 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         let found = try await link(withoutPassport).map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
         let right = found.filter(truth.contains).count
         #expect(Double(right) / Double(found.count) >= 0.95 && Double(right) / Double(truth.count) >= 0.8, "\(right) of \(found.count) right, \(truth.count) true")
+        // The whole name in one column on the right (family name first), in parts on the left: the parts read as one name.
+        let whole = try write("whole.csv", ["id", "Nama Lengkap", "citizenship", "birth_date", "gender", "document_no"],
+                              rows.map { [$0[0], "\($0[2]) \($0[1])"] + $0[3...] })
+        let wholeFound = try await link(whole).map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        let wholeRight = wholeFound.filter(truth.contains).count
+        #expect(Double(wholeRight) / Double(wholeFound.count) >= 0.98 && Double(wholeRight) / Double(truth.count) >= 0.95,
+                "\(wholeRight) of \(wholeFound.count) right, \(truth.count) true")
         // Given with --field, a column the right file lacks is an error, as before.
         let out = dir.appendingPathComponent("none.csv").path
         let code = await MatchCLI.main(["--left", fixture("left"), "--right", withoutPassport, "--id", "id", "--quiet", "--output", out,
@@ -449,6 +456,13 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         let left = FieldSpec.infer(header: ["id", "last_name", "first_name", "dob", "sex", "nationality", "passport", "address", "city"], except: "id")
         let right = FieldSpec.counterparts(of: left, in: ["id", "Vorname", "Nachname", "kebangsaan", "jenis_kelamin", "tanggal_lahir", "city", "street_address"], except: "id")
         #expect(right.map { $0?.column } == ["Nachname", "Vorname", "tanggal_lahir", "jenis_kelamin", "kebangsaan", nil, "street_address", "city"])
+        // A name in parts on one side, whole on the other, either way round.
+        let split = FieldSpec.paired(left, with: ["id", "full_name", "dob", "passport_no"], except: "id")
+        #expect(split.left.map(\.column) == ["last_name+first_name", "dob", "passport"])
+        #expect(split.right.map(\.column) == ["full_name", "dob", "passport_no"])
+        #expect(split.missing.map(\.column) == ["sex", "nationality", "address", "city"])
+        let whole = FieldSpec.paired(FieldSpec.infer(header: ["id", "nama", "tgl_lahir"], except: "id"), with: ["id", "surname", "given_names", "dob"], except: "id")
+        #expect(whole.left.map(\.column) == ["nama", "tgl_lahir"] && whole.right.map(\.column) == ["surname+given_names", "dob"])
     }
 
     /// The birth date kept in three columns (year, month, day; the month as a number on the left and as its name on the
