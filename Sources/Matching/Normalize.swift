@@ -153,7 +153,8 @@ public enum Normalize {
         let f = fold(s)
         switch role {
         case .any: return categorySynonyms[f] ?? f
-        case .sex: return sexSynonyms[f] ?? f
+        // ISO/IEC 5218, which population registers (Dukcapil's too) write: 1 male, 2 female. In a sex column only.
+        case .sex: return sexSynonyms[f] ?? (f == "1" ? "M" : f == "2" ? "F" : f)
         case .country: return countrySynonyms[f] ?? f
         }
     }

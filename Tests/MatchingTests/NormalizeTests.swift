@@ -147,6 +147,9 @@ import Testing
         // column perempuan and laki-laki; a sex column does not read country names, nor a nationality column sexes.
         #expect(Normalize.category("LK", as: .country) == "LKA" && Normalize.category("PR", as: .country) == "PRI")
         #expect(Normalize.category("LK", as: .sex) == "M" && Normalize.category("PR", as: .sex) == "F")
+        // ISO/IEC 5218 in a sex column (1 male, 2 female); elsewhere a 1 stays a 1.
+        #expect(Normalize.category("1", as: .sex) == "M" && Normalize.category("2", as: .sex) == "F" && Normalize.category("9", as: .sex) == "9")
+        #expect(Normalize.category("1", as: .any) == "1" && Normalize.category("2", as: .country) == "2")
         #expect(Normalize.category("Germany", as: .sex) == "GERMANY" && Normalize.category("Pria", as: .country) == "PRIA")
         #expect(FieldKind.categoryRole(header: "jenis_kelamin") == .sex && FieldKind.categoryRole(header: "Gender") == .sex)
         #expect(FieldKind.categoryRole(header: "kewarganegaraan") == .country && FieldKind.categoryRole(header: "Nationality Code") == .country)
