@@ -426,8 +426,10 @@ public enum Normalize {
 
     /// A date known only in part, as lists that keep the year of birth alone write it: a year (`1985`), or a month and
     /// a year (`1985-07`, `07/1985`, `Jul 1985`, `Juli 1985`), packed as YYYYMMDD with the unknown parts 0
-    /// (19850000, 19850700). Years from 1850 to 2100 only: a lone four-digit number outside them is no year of birth.
-    /// Nil for anything else, a whole date included (`spreadsheetDate` reads those).
+    /// (19850000, 19850700); also the year and month of a day no calendar has (`1969-07-39`, `31/02/1980`: an
+    /// agency's typing slip), when only one of the other two numbers can be a month. Years from 1850 to 2100 only: a
+    /// lone four-digit number outside them is no year of birth. Nil for anything else, a whole date included
+    /// (`spreadsheetDate` reads those).
     public static func partialDate(_ raw: String) -> Int32? {
         let s = withoutTime(trimmed(raw))
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
@@ -446,6 +448,14 @@ public enum Normalize {
             if let y = year(parts[0]), let m = month(parts[1]) { return Int32(y * 10000 + m * 100) }      // 1985-07
             if let m = month(parts[0]), let y = year(parts[1]) { return Int32(y * 10000 + m * 100) }      // 07/1985, Jul 1985
             return nil
+        case 3:
+            // A day no calendar has (`1969-07-39`, `31/02/1980`): the year and the month are still known, when the
+            // month is the only one of the other two that can be one.
+            guard let y = year(parts[0]) ?? year(parts[2]), spreadsheetDate(s) == nil else { return nil }
+            let others = year(parts[0]) != nil ? [parts[1], parts[2]] : [parts[0], parts[1]]
+            guard others.allSatisfy({ Int($0) != nil || monthNames[fold($0)] != nil }) else { return nil }
+            let months = others.compactMap(month)
+            return months.count == 1 ? Int32(y * 10000 + months[0] * 100) : nil
         default:
             return nil
         }

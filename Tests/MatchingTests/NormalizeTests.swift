@@ -398,7 +398,11 @@ import Testing
         // No year of birth: a number outside 1850–2100, a thirteenth month.
         #expect(c.missing[7] && c.missing[8] && c.missing[9])
         #expect(Normalize.partialDate("1985") == 19850000 && Normalize.partialDate("Agustus 1985") == 19850800)
-        #expect(Normalize.partialDate("1985-07-09") == nil && Normalize.partialDate("31237") == nil && Normalize.partialDate("85") == nil)
+        #expect(Normalize.partialDate("1985-07-09") == nil && Normalize.partialDate("1985-07-13") == nil && Normalize.partialDate("31237") == nil
+                && Normalize.partialDate("85") == nil)
+        // A day no calendar has keeps its year and month, when only one number can be the month.
+        #expect(Normalize.partialDate("1969-07-39") == 19690700 && Normalize.partialDate("31/02/1980") == 19800200)
+        #expect(Normalize.partialDate("00/00/1980") == nil && Normalize.partialDate("4975-08-10") == nil && Normalize.partialDate("1980-13-13") == nil)
     }
 
     /// A date kept in columns of its own is written as one value the date readers read.
