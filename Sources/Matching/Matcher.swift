@@ -99,9 +99,9 @@ public enum Matcher {
         // Each record stands for one person on either side only in exclusive linkage: there a side's namesakes are
         // different people (in many-to-many linkage rows that share an id would count as namesakes).
         let exclusive = (options.oneToOne || options.exclusive) && !dedup
-        if exclusive {
+        if exclusive || dedup {
             // Between the random pairs' u (names telling nothing of it) and m (agreement never counting against a match).
-            model.uNamesAgree = uAmongNamesakes([left, rightData]).enumerated().map { f, u in
+            model.uNamesAgree = uAmongNamesakes(dedup ? [left] : [left, rightData], datesApart: dedup).enumerated().map { f, u in
                 let top = model.u[f].count - 1
                 return u.map { min(max($0, model.u[f][top]), model.m[f][top]) }
             }
@@ -356,10 +356,15 @@ public enum Matcher {
     /// million: there every block of namesakes was beyond the bound, the rule had no pairs, and nationality was counted
     /// twice again.) Each group of namesakes counts its pairs up to 2,000 (64 people; a very common name must not
     /// decide alone); nil when fewer than 50 pairs are found.
-    static func uAmongNamesakes(_ sets: [Dataset]) -> [Double?] {
+    ///
+    /// In deduplication a file's namesakes are partly one person listed twice, who agree on everything: there only
+    /// namesakes whose birth dates are both known and disagree outright (`datesApart`) are counted, pair by pair.
+    static func uAmongNamesakes(_ sets: [Dataset], datesApart: Bool = false) -> [Double?] {
         guard let fields = sets.first?.fields else { return [] }
         let names = fields.indices.filter { fields[$0].kind == .name }
         let categories = fields.indices.filter { fields[$0].kind == .category }
+        let date = fields.indices.first { fields[$0].kind == .date }
+        if datesApart && date == nil { return fields.map { _ in nil } }
         var agree = [Double](repeating: 0, count: fields.count), pairs = agree, found = agree
         for data in sets where !names.isEmpty && data.count > 1 {
             // Records with every name field present, by their whole name; each run of equal names is a group.
@@ -374,6 +379,22 @@ public enum Matcher {
                     while end < order.count && whole[order[end]] == whole[order[start]] { end += 1 }
                     defer { start = end }
                     if end - start < 2 { continue }
+                    if datesApart, let date {
+                        // Pair by pair, up to 2,000 pairs of the group.
+                        let dates = data.columns[date].dates
+                        var same = 0.0, total = 0.0
+                        outer: for a in start..<end {
+                            for b in (a + 1)..<end {
+                                let i = order[a], j = order[b]
+                                guard dates[i] != 0, dates[j] != 0, !column.isMissing(i), !column.isMissing(j), Compare.date(dates[i], dates[j]) == 0 else { continue }
+                                total += 1
+                                if values[i] == values[j] { same += 1 }
+                                if total >= 2_000 { break outer }
+                            }
+                        }
+                        agree[c] += same; pairs[c] += total; found[c] += total
+                        continue
+                    }
                     var counts: [UInt64: Int] = [:]
                     for k in start..<end where !column.isMissing(order[k]) { counts[values[order[k]], default: 0] += 1 }
                     let n = Double(counts.values.reduce(0, +))

@@ -308,6 +308,28 @@ import Testing
         #expect(u[0] == nil && u[1] == nil)
     }
 
+    /// In deduplication a file's namesakes include the same person listed twice, who agree on nationality: only those
+    /// whose birth dates are both known and disagree outright are counted. Twenty people listed twice each (same date,
+    /// same nationality) and twenty groups of three different people (dates years apart, nationalities 2 of 3 the same).
+    @Test func inDeduplicationOnlyNamesakesBornApartAreCounted() {
+        let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                    FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "nationality", kind: .category)]
+        let data = Dataset(fields: spec)
+        for g in 0..<20 { for k in 0..<2 { data.append(id: "D\(g)-\(k)", values: ["TWICE", "LISTED\(g)", "1980-03-1\(g % 9)", "KOR"]) } }
+        for g in 0..<20 {
+            for (k, n) in ["CHN", "CHN", "SGP"].enumerated() { data.append(id: "A\(g)-\(k)", values: ["APART", "BORN\(g)", "19\(60 + 11 * k)-0\(1 + k)-2\(k)", n]) }
+        }
+        // A namesake without a date says nothing of whether it is another person.
+        for g in 0..<20 { data.append(id: "U\(g)", values: ["APART", "BORN\(g)", "", "USA"]) }
+        let counted = Matcher.uAmongNamesakes([data], datesApart: true)[3]
+        #expect(abs((counted ?? 0) - 20.0 / 60) < 1e-9, "\(String(describing: counted)) against \(20.0 / 60)")
+        // Counted as in linkage, the duplicates (20 pairs, all agreeing) and the undated would count too: 40 of 140.
+        let all = Matcher.uAmongNamesakes([data])[3] ?? 0
+        #expect(abs(all - 40.0 / 140) < 1e-9, "\(all)")
+        let undated = Dataset(fields: [spec[0], spec[1], spec[3]])
+        #expect(Matcher.uAmongNamesakes([undated], datesApart: true).allSatisfy { $0 == nil })
+    }
+
     /// A name held by a hundred people (4,950 pairs, all of one nationality) counts as 2,000 pairs beside thirty
     /// namesakes of thirty nationalities (435 pairs, none agreeing).
     @Test func aVeryCommonNameCountsAsTwoThousandPairs() {
