@@ -427,7 +427,9 @@ public enum Normalize {
     /// A date known only in part, as lists that keep the year of birth alone write it: a year (`1985`), or a month and
     /// a year (`1985-07`, `07/1985`, `Jul 1985`, `Juli 1985`), packed as YYYYMMDD with the unknown parts 0
     /// (19850000, 19850700); also the year and month of a day no calendar has (`1969-07-39`, `31/02/1980`: an
-    /// agency's typing slip), when only one of the other two numbers can be a month. Years from 1850 to 2100 only: a
+    /// agency's typing slip), when only one of the other two numbers can be a month, and what is known of a date
+    /// written with its day or month unknown (`00/00/1985`, `XX/07/1985`, `1985-07-00`: passports of people whose
+    /// birthday is not recorded). Years from 1850 to 2100 only: a
     /// lone four-digit number outside them is no year of birth. Nil for anything else, a whole date included
     /// (`spreadsheetDate` reads those).
     public static func partialDate(_ raw: String) -> Int32? {
@@ -451,10 +453,14 @@ public enum Normalize {
         case 3:
             // A day no calendar has (`1969-07-39`, `31/02/1980`): the year and the month are still known, when the
             // month is the only one of the other two that can be one.
+            // A day or a month written unknown (`00/00/1985`, `XX/07/1985`, as passports write a birth date known in
+            // part): what is known of it.
             guard let y = year(parts[0]) ?? year(parts[2]), spreadsheetDate(s) == nil else { return nil }
             let others = year(parts[0]) != nil ? [parts[1], parts[2]] : [parts[0], parts[1]]
-            guard others.allSatisfy({ Int($0) != nil || monthNames[fold($0)] != nil }) else { return nil }
-            let months = others.compactMap(month)
+            func unknown(_ p: String) -> Bool { p.allSatisfy { $0 == "0" } || p.uppercased().allSatisfy { $0 == "X" } }
+            guard others.allSatisfy({ Int($0) != nil || monthNames[fold($0)] != nil || unknown($0) }) else { return nil }
+            if others.allSatisfy(unknown) { return Int32(y * 10000) }
+            let months = others.filter { !unknown($0) }.compactMap(month)
             return months.count == 1 ? Int32(y * 10000 + months[0] * 100) : nil
         default:
             return nil

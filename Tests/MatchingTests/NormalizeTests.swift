@@ -402,7 +402,10 @@ import Testing
                 && Normalize.partialDate("85") == nil)
         // A day no calendar has keeps its year and month, when only one number can be the month.
         #expect(Normalize.partialDate("1969-07-39") == 19690700 && Normalize.partialDate("31/02/1980") == 19800200)
-        #expect(Normalize.partialDate("00/00/1980") == nil && Normalize.partialDate("4975-08-10") == nil && Normalize.partialDate("1980-13-13") == nil)
+        #expect(Normalize.partialDate("4975-08-10") == nil && Normalize.partialDate("1980-13-13") == nil && Normalize.partialDate("0000-00-00") == nil)
+        // A day or month written unknown, as passports write a birth date known in part.
+        #expect(Normalize.partialDate("00/00/1980") == 19800000 && Normalize.partialDate("XX/XX/1980") == 19800000)
+        #expect(Normalize.partialDate("XX/07/1980") == 19800700 && Normalize.partialDate("1980-07-00") == 19800700 && Normalize.partialDate("00/13/1980") == nil)
     }
 
     /// A date kept in columns of its own is written as one value the date readers read.
