@@ -24,7 +24,7 @@ public enum Normalize {
             for (from, to) in [("Đ", "D"), ("đ", "d"), ("ß", "SS"), ("Ø", "O"), ("ø", "o"), ("Æ", "AE"), ("æ", "ae"), ("Ł", "L"), ("ł", "l"), ("ı", "i")] {
                 t = t.replacingOccurrences(of: from, with: to)
             }
-            source = t.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+            source = transliterated(t.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil))
         }
         out.reserveCapacity(source.utf8.count)
         var pendingSpace = false
@@ -46,6 +46,51 @@ public enum Normalize {
             }
         }
     }
+
+    /// Cyrillic and Greek letters in Latin, as ICAO 9303 writes them in a passport's machine-readable zone (Иванов →
+    /// IVANOV, Щукина → SHCHUKINA, Παπαδόπουλος → PAPADOPOULOS): a list typed from a visa page in the holder's script
+    /// compares with a registry read from the zone. Russian readings where letters are shared (И → I, Г → G); Ukrainian,
+    /// Belarusian, Serbian and Macedonian letters by their own. Other scripts (Han, Hangul, Arabic) are kept as written.
+    static func transliterated(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { (0x0370...0x04FF).contains($0.value) }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        let scalars = Array(s.unicodeScalars)
+        var k = 0
+        while k < scalars.count {
+            let c = scalars[k]
+            let v = c.value
+            // Upper case: Cyrillic а–я (+0x20), ѐ–џ (+0x50); Greek α–ω (+0x20), final ς.
+            let upper: UInt32 = (0x0430...0x044F).contains(v) ? v - 0x20 : (0x0450...0x045F).contains(v) ? v - 0x50
+                : v == 0x03C2 ? 0x03A3 : (0x03B1...0x03C9).contains(v) ? v - 0x20 : v
+            // Greek vowel pairs written as one sound: ΟΥ → OU, ΑΥ → AV, ΕΥ → EV.
+            if (upper == 0x039F || upper == 0x0391 || upper == 0x0395), k + 1 < scalars.count {
+                let next = scalars[k + 1].value
+                if next == 0x03A5 || next == 0x03C5 {
+                    out += upper == 0x039F ? "OU" : upper == 0x0391 ? "AV" : "EV"
+                    k += 2
+                    continue
+                }
+            }
+            if let latin = cyrillicGreek[upper] { out += latin } else { out.unicodeScalars.append(c) }
+            k += 1
+        }
+        return out
+    }
+
+    static let cyrillicGreek: [UInt32: String] = {
+        var m: [UInt32: String] = [:]
+        let cyrillic = ["A", "B", "V", "G", "D", "E", "ZH", "Z", "I", "I", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U", "F", "KH",
+                        "TS", "CH", "SH", "SHCH", "IE", "Y", "", "E", "IU", "IA"]
+        for (k, l) in cyrillic.enumerated() { m[0x0410 + UInt32(k)] = l }
+        // Ѐ Ё Ђ Ѓ Є Ѕ І Ї Ј Љ Њ Ћ Ќ Ѝ Ў Џ, and Ґ.
+        let extra = ["E", "E", "D", "G", "IE", "DZ", "I", "I", "J", "LJ", "NJ", "C", "K", "I", "U", "DZ"]
+        for (k, l) in extra.enumerated() { m[0x0400 + UInt32(k)] = l }
+        m[0x0490] = "G"; m[0x0491] = "G"
+        let greek = ["A", "V", "G", "D", "E", "Z", "I", "TH", "I", "K", "L", "M", "N", "X", "O", "P", "R", "", "S", "T", "Y", "F", "CH", "PS", "O"]
+        for (k, l) in greek.enumerated() where !l.isEmpty { m[0x0391 + UInt32(k)] = l }
+        return m
+    }()
 
     /// Words that carry no identity in a name and are dropped: Malay patronymic particles, and the titles
     /// Indonesian forms put before a name (Tuan, Nyonya, Nona, Saudara/i) or English ones.

@@ -425,6 +425,37 @@ import VaporTesting
         }
     }
 
+    /// A name kept in Cyrillic gets the keys the current normalisation gives it (Иванов → IVANOV): the migration
+    /// rewrites the keys stored under the earlier reading, and a search typed in either script finds the person.
+    @Test func theMigrationRefreshesNameKeysReadOtherwiseNow() async throws {
+        try await withTestApp { app in
+            let sql = app.db as! any SQLDatabase
+            let f = try #require(try await Foreigner.query(on: app.db).filter(\.$regencyCode == "35.16").sort(\.$id).first())
+            let id = try f.requireID()
+            let untouched = try #require(try await Foreigner.query(on: app.db).filter(\.$id != id).sort(\.$id).first())
+            // As the earlier code stored it: the letters kept as written.
+            try await sql.raw("""
+                UPDATE foreigners SET family_name = 'ИВАНОВ', given_names = 'Сергей', full_name = 'Сергей ИВАНОВ',
+                  search_name = 'ИВАНОВ СЕРГЕИ СЕРГЕИ ИВАНОВ', name_key = ' ИВАНОВ СЕРГЕИ ' WHERE id = \(bind: id)
+                """).run()
+            try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id = \(bind: id)").run()
+            try await sql.raw("INSERT INTO foreigner_name_tokens (token, foreigner_id) VALUES ('ИВАНОВ', \(bind: id)), ('СЕРГЕИ', \(bind: id))").run()
+            try await M046_NameKeysRefreshed().prepare(on: app.db)
+            let after = try #require(try await Foreigner.find(id, on: app.db))
+            #expect(after.searchName == "IVANOV SERGEI SERGEI IVANOV" && after.nameKey == " IVANOV SERGEI ")
+            #expect(try await NameTokens.candidates(["IVANOV", "SERGEI"], limit: 5, on: app.db) == [id])
+            let other = try #require(try await Foreigner.find(untouched.requireID(), on: app.db))
+            #expect(other.searchName == untouched.searchName && other.nameKey == untouched.nameKey)
+
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            for typed in ["Иванов", "ivanov serg"] {
+                let page = try await b.get("/foreigners?q=\(typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)").body.string
+                #expect(page.contains("/foreigners/\(id)"), "\(typed)")
+            }
+        }
+    }
+
     /// Nationality messages say what to write (a three-letter code such as AUS or CHN) or to choose from the list, and
     /// date-and-time messages give an example, never a standard's name ("ISO 3166", "ISO 8601"); the API keeps its codes.
     @Test func nationalityMessagesNeedNoStandardsName() async throws {

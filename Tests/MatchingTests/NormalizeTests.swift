@@ -54,6 +54,17 @@ import Testing
         #expect(Normalize.nameTokens(name) == wordByWord, "\(name)")
     }
 
+    /// Cyrillic and Greek as a passport's machine-readable zone writes them (ICAO 9303).
+    @Test func cyrillicAndGreekAreWrittenAsPassportsWriteThem() {
+        #expect(Normalize.fold("Иванов Сергей") == "IVANOV SERGEI")
+        #expect(Normalize.fold("ЩУКИНА Юлия") == "SHCHUKINA IULIIA")
+        #expect(Normalize.fold("Фёдоров Ілля") == "FEDOROV ILLIA")
+        #expect(Normalize.fold("Παπαδόπουλος Γεώργιος") == "PAPADOPOULOS GEORGIOS")
+        #expect(Normalize.fold("Ευάγγελος") == "EVAGGELOS")
+        #expect(Normalize.nameTokens("Хасанов Ильдар") == Normalize.nameTokens("KHASANOV ILDAR"))
+        #expect(Normalize.fold("Müller") == "MULLER" && Normalize.fold("张伟") == "张伟")   // other scripts as before
+    }
+
     @Test func keepsNonLatinScriptsComparable() {
         #expect(Normalize.fold("张伟") == "张伟")
         #expect(Normalize.fold("김민준") == Normalize.fold("김민준"))

@@ -19,12 +19,12 @@ enum ForeignerSummary {
         let held = PermitState.held(permits.map { ($0.startOn, $0.endOn) }, today: today).map { permits[$0] }
         let address = try await Address.query(on: db).filter(\.$foreigner.$id == foreignerID)
             .filter(\.$isCurrent == true).sort(\.$validFrom, .descending).first()
-        f.searchName = Normalize.fold("\(f.familyName) \(f.givenNames) \(f.fullName)")
+        let keys = nameKeys(family: f.familyName, given: f.givenNames, full: f.fullName)
+        f.searchName = keys.search
         // Shown as issued (letters stay letters); the OCR-folded key below is what searches use.
         f.passportNumber = passport.map { String($0.number.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }) }
         f.passportKey = passport.map { Normalize.documentID($0.number) }
-        let tokens = Normalize.nameTokens("\(f.familyName) \(f.givenNames) \(f.fullName)")
-        f.nameKey = " " + Array(Set(tokens)).sorted().joined(separator: " ") + " "
+        f.nameKey = keys.nameKey
         f.permitCategory = held?.type.category
         f.permitEnd = permit?.endOn
         let coverage = PermitState.coverage(permits.map { ($0.startOn, $0.endOn) })
@@ -36,6 +36,13 @@ enum ForeignerSummary {
         f.regencyCode = address.flatMap { RegionCode.regency(of: $0.villageCode) }
         try await f.save(on: db)
         try await NameTokens.replace(foreignerID, key: f.nameKey, names: "\(f.familyName) \(f.givenNames)", on: db)
+    }
+
+    /// A person's stored name keys: the folded names a list search reads (`search_name`) and the canonical tokens a
+    /// look-up reads (`name_key`, spaces around each).
+    static func nameKeys(family: String, given: String, full: String) -> (search: String, nameKey: String) {
+        let tokens = Normalize.nameTokens("\(family) \(given) \(full)")
+        return (Normalize.fold("\(family) \(given) \(full)"), " " + Array(Set(tokens)).sorted().joined(separator: " ") + " ")
     }
 
     /// The daily job's step, before the warning scan: the people for whom a stay began in the 31 days up to `day` (the

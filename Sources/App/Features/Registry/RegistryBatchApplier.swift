@@ -723,8 +723,8 @@ enum RegistryBatchApplier {
 
     static func keys(_ r: PersonRow) -> (full: String, search: String, nameKey: String) {
         let full = "\(r.given_names) \(r.family_name)".trimmingCharacters(in: .whitespaces)
-        let tokens = Normalize.nameTokens("\(r.family_name) \(r.given_names) \(full)")
-        return (full, Normalize.fold("\(r.family_name) \(r.given_names) \(full)"), " " + Array(Set(tokens)).sorted().joined(separator: " ") + " ")
+        let keys = ForeignerSummary.nameKeys(family: r.family_name, given: r.given_names, full: full)
+        return (full, keys.search, keys.nameKey)
     }
 
     static func personValues(_ r: PersonRow, now: Date) -> [SQLBind] {
