@@ -18,6 +18,8 @@ seen must find the same pairs whatever the layout, or lose only what the layout 
   `Forenames`, `Birth Date`, `Gender`, `Citizenship`, `Travel Document No`).
 - `right-no-document`: the right file without its passport or document column.
 - `sex-codes`: the right file's sex as ISO/IEC 5218 (1 male, 2 female).
+- `right-cyrillic`: the right file's Russian nationals (RUS) with their names in Cyrillic, as typed from a visa page
+  (a simple reverse of the passport zone's transliteration: SHCH → Щ, ZH → Ж, KH → Х, IU/YU → Ю, IA/YA → Я …).
 
 The set's own roles are found from its header (the four generators here: foreigners, families, agency, travellers).
 Prints how many values the copy could not carry. truth.csv is copied unchanged.
@@ -39,7 +41,26 @@ DOCUMENT = {"passport_number", "passport_no", "document_no", "no_paspor"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})$")
 DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-VARIANTS = ["split-date", "year-only", "whole-name", "right-whole-name", "right-renamed", "right-no-document", "sex-codes"]
+VARIANTS = ["split-date", "year-only", "whole-name", "right-whole-name", "right-renamed", "right-no-document", "sex-codes",
+            "right-cyrillic"]
+CYRILLIC = [("SHCH", "Щ"), ("ZH", "Ж"), ("KH", "Х"), ("TS", "Ц"), ("CH", "Ч"), ("SH", "Ш"), ("IU", "Ю"), ("YU", "Ю"),
+            ("IA", "Я"), ("YA", "Я"), ("A", "А"), ("B", "Б"), ("V", "В"), ("G", "Г"), ("D", "Д"), ("E", "Е"), ("Z", "З"),
+            ("I", "И"), ("K", "К"), ("L", "Л"), ("M", "М"), ("N", "Н"), ("O", "О"), ("P", "П"), ("R", "Р"), ("S", "С"),
+            ("T", "Т"), ("U", "У"), ("F", "Ф"), ("Y", "Ы")]
+
+
+def cyrillic(name):
+    out, k, up = "", 0, name.upper()
+    while k < len(up):
+        for latin, letter in CYRILLIC:
+            if up.startswith(latin, k):
+                out += letter
+                k += len(latin)
+                break
+        else:
+            out += up[k]
+            k += 1
+    return out
 
 
 def role(header, names):
@@ -109,6 +130,13 @@ def reshape(rows, header, side, variant, rng, lost):
         out_header.remove(document)
         for r in out_rows:
             lost[0] += bool(r.pop(document))
+    if side == "right" and variant == "right-cyrillic":
+        country = role(header, COUNTRY)
+        names = [h for h in (family, given, whole) if h]
+        for r in out_rows:
+            if country and r[country] == "RUS":
+                for h in names:
+                    r[h] = cyrillic(r[h])
     if side == "right" and variant == "sex-codes" and sex:
         for r in out_rows:
             r[sex] = {"M": "1", "L": "1", "F": "2", "P": "2"}.get(r[sex], r[sex])
