@@ -32,7 +32,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
 
     /// A header's words: split at anything not a letter or digit and where lower case turns upper (`firstNames`,
     /// `PassportNo`), lower-cased, diacritics dropped (`prénom`).
-    static func words(_ header: String) -> Set<String> {
+    public static func words(_ header: String) -> Set<String> {
         var out: Set<String> = [], word = ""
         var lastLower = false
         for ch in header.folding(options: [.diacriticInsensitive], locale: nil) {
@@ -68,6 +68,8 @@ public enum FieldKind: String, Sendable, CaseIterable {
     /// name is free text, a place of birth is not a date, a father's name is not the person's.
     static func infer(words w: Set<String>) -> FieldKind? {
         func has(_ xs: Set<String>) -> Bool { !w.isDisjoint(with: xs) }
+        // A registration number is an id, a company's too (`NIK Sponsor`, `NPWP Perusahaan`).
+        if has(["nik", "npwp", "nib", "ssn"]) { return .id }
         if has(["company", "employer", "perusahaan", "sponsor", "penjamin", "hotel", "organisation", "organization", "firm", "firma"]) { return .text }
         if has(sexWords.union(countryWords)) { return .category }
         // Tempat, tanggal lahir (`ttl`, `tempat_tgl_lahir`): the date is read from after the place.
@@ -110,7 +112,7 @@ public struct FieldSpec: Sendable, Equatable {
 
     /// What a column holds within its kind, told by its header's words: for names the family name, the given names
     /// or the whole name; for categories sex or a country; for others nothing more.
-    var role: String {
+    public var role: String {
         let w = FieldKind.words(parts.first ?? column)
         switch kind {
         case .name where !parts.isEmpty: return "whole"

@@ -168,6 +168,25 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// Columns no known name matches are read by their words, as `sinergi match` reads headers: another system's export
+    /// goes in without mapping by hand. A document that is not a passport (an NIK) and a saved choice to leave a field
+    /// out are kept apart.
+    @Test func columnsAreReadByTheirWords() async throws {
+        let header = ["No.", "Surname", "Forenames", "Birth Date", "Gender", "Kebangsaan", "Travel Document No", "NIK Sponsor", "Employer Name", "Street Address"]
+        let mapped = ImportParser.resolveMapping(header: header, kind: .residents, saved: [:])
+        #expect(mapped == ["family_name": 1, "given_names": 2, "date_of_birth": 3, "sex": 4, "nationality": 5, "passport_number": 6,
+                           "employer": 8, "address": 9])
+        #expect(ImportParser.resolveMapping(header: header, kind: .residents, saved: ["sex": ""])["sex"] == nil)
+        try await withTestApp { app in
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let csv = "Surname,Forenames,Citizenship,Travel Document No\nMÜLLER,Hans Peter,Germany,C01X00T47\n"
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
+            #expect(res.status == .created, "\(res.body.string)")
+            let row = try #require(try await ImportRow.query(on: app.db).first())
+            #expect(row.familyName == "MÜLLER" && row.givenNames == "Hans Peter" && row.nationality == "DEU" && row.passportNumber == "C01X00T47")
+        }
+    }
+
     /// A date that is no day says why: written month first (an American export), or out of the calendar.
     @Test func anImpossibleDateSaysWhy() async throws {
         try await withTestApp { app in

@@ -252,6 +252,8 @@ private func quick() -> MatchOptions {
             ("nama_ayah", nil), ("father_name", nil), ("last_entry", nil), ("phone_number", nil), ("remarks", nil),
             // Tempat, tanggal lahir: the date after the place; the nationality as "WN" or "kebangsaan".
             ("TTL", .date), ("tempat_tgl_lahir", .date), ("tempat_lahir", .text), ("WN", .category), ("Kebangsaan", .category),
+            // A company's registration number is an id, its name text.
+            ("NIK Sponsor", .id), ("NPWP Perusahaan", .id), ("Employer Name", .text),
         ]
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }

@@ -140,7 +140,34 @@ enum ImportParser {
             }
             if let i = keys.firstIndex(where: { f.aliases.contains($0) }) { out[f.key] = i }
         }
+        // A person list's column no name above matches is read by its words, as `sinergi match` reads headers
+        // (`FieldKind`): `Forenames` holds the given names, `Travel Document No` the passport, `Kebangsaan` the nationality.
+        guard !kind.isCompanies else { return out }
+        for (i, h) in header.enumerated() where !out.values.contains(i) {
+            guard let key = inferredKey(h), out[key] == nil, saved[key] != "" else { continue }
+            out[key] = i
+        }
         return out
+    }
+
+    /// The person field a column holds by its header's words (`FieldKind.infer`, `FieldSpec.role`); nil when they say
+    /// none, or an id that is not a travel document's (an NIK, a KITAS number).
+    static func inferredKey(_ header: String) -> String? {
+        guard let kind = FieldKind.infer(header: header) else { return nil }
+        let spec = FieldSpec(column: header, kind: kind), words = FieldKind.words(header)
+        switch kind {
+        case .name: return ["family": "family_name", "given": "given_names"][spec.role] ?? "name"
+        case .date: return "date_of_birth"
+        case .category: return ["sex": "sex", "country": "nationality"][spec.role]
+        case .id:
+            let travel: Set<String> = ["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "document", "dokumen", "doc", "travel"]
+            return words.isDisjoint(with: travel) ? nil : "passport_number"
+        case .text:
+            let employer: Set<String> = ["company", "employer", "perusahaan", "sponsor", "penjamin", "organisation", "organization", "firm", "firma"]
+            let address: Set<String> = ["address", "alamat", "street", "jalan", "domisili", "adresse", "direccion"]
+            return !words.isDisjoint(with: employer) ? "employer" : !words.isDisjoint(with: address) ? "address" : nil
+        case .number: return nil
+        }
     }
 
     /// UTF-8 if the bytes are UTF-8; UTF-8 with bad rows if they mix valid multi-byte sequences with
