@@ -207,7 +207,7 @@ public final class Dataset: @unchecked Sendable {
         for f in fields {
             if let k = column(f.column, in: header) { indices.append([k]); continue }
             let parts = f.parts.map { column($0, in: header) }
-            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }), parts.count <= 3 else {
+            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }), parts.count <= 3 || f.kind == .name else {
                 throw CSVReader.Malformed(file: path, line: 1, reason: "no column named \"\(f.column)\" (columns: \(header.joined(separator: ", ")))")
             }
             indices.append(parts.map { $0! })

@@ -68,25 +68,33 @@ public enum FieldKind: String, Sendable, CaseIterable {
     /// name is free text, a place of birth is not a date, a father's name is not the person's.
     static func infer(words w: Set<String>) -> FieldKind? {
         func has(_ xs: Set<String>) -> Bool { !w.isDisjoint(with: xs) }
-        // A registration number is an id, a company's too (`NIK Sponsor`, `NPWP Perusahaan`).
-        if has(["nik", "npwp", "nib", "ssn"]) { return .id }
-        if has(["company", "employer", "perusahaan", "sponsor", "penjamin", "hotel", "organisation", "organization", "firm", "firma"]) { return .text }
+        // Someone else's details (a relative, a contact, an agent, a person in charge), and ways to reach someone: none
+        // is the holder's identity.
+        if has(["father", "mother", "spouse", "husband", "wife", "ayah", "ibu", "suami", "istri", "parent", "guardian", "wali",
+                "contact", "kontak", "emergency", "darurat", "agent", "agen", "pic", "user", "username", "login", "jabatan", "position",
+                "sekolah", "school", "bank", "rekening", "account", "kapal", "vessel", "ship",
+                "phone", "telp", "telepon", "tel", "hp", "mobile", "handphone", "fax", "email", "mail", "wa", "whatsapp"]) { return nil }
+        // A registration number is an id; a company's (`NIK Sponsor`, `NPWP Perusahaan`) is shared by all its workers: none.
+        if has(["nik", "npwp", "nib", "ssn"]) { return has(FieldSpec.employerWords) ? nil : .id }
+        if has(FieldSpec.employerWords.union(["hotel"])) { return .text }
         if has(sexWords.union(countryWords)) { return .category }
         // Tempat, tanggal lahir (`ttl`, `tempat_tgl_lahir`): the date is read from after the place.
         let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         if has(["ttl"]) || (has(["tempat", "place"]) && has(dateWords)) { return .date }
         if has(["place", "tempat", "city", "kota", "town", "ort", "lieu", "lugar"]) { return .text }
-        if has(["dob", "yob", "mob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
+        if has(["dob", "yob", "birth", "birthdate", "birthday", "born", "lahir", "geburtsdatum", "geboren", "naissance", "nacimiento"]) { return .date }
+        // Any other date (a passport's expiry, an arrival) is no birth date, and no document number either.
+        if has(dateWords.union(["expiry", "expiration", "expires", "expire", "berlaku", "terbit", "issued", "valid", "until", "habis",
+                                "arrival", "departure", "kedatangan", "keberangkatan", "entry", "masuk", "keluar"])) { return nil }
         if has(["type", "tipe", "jenis", "kind", "class", "status"]) { return .category }   // a document's type, not its number
         if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
                 "itap", "document", "dokumen", "doc", "travel"]) { return .id }
-        if has(["father", "mother", "spouse", "husband", "wife", "ayah", "ibu", "suami", "istri", "parent", "guardian", "wali"]) { return nil }
         // "first", "last" or "given" alone say nothing (`last_entry`): with "name" they are caught by it.
         if has(["name", "names", "nama", "surname", "surnames", "forename", "forenames",
                 "fname", "lname", "firstname", "lastname", "givenname", "givennames", "familyname", "fullname", "marga",
                 "nachname", "vorname", "vornamen", "nom", "prenom", "prenoms", "apellido", "apellidos", "nombre", "nombres"]) { return .name }
         if has(["postcode", "zip", "zipcode", "postal", "pos", "plz"]) { return .number }
-        if has(["address", "alamat", "street", "jalan", "suburb", "kelurahan", "kecamatan", "district", "domisili", "adresse", "direccion"]) { return .text }
+        if has(FieldSpec.addressWords.union(["suburb", "kelurahan", "kecamatan", "district"])) { return .text }
         return nil
     }
 }
@@ -106,75 +114,114 @@ public struct FieldSpec: Sendable, Equatable {
 
     /// Which words of a name column's header say it holds the family name, or the given names; neither: the whole name.
     static let familyNameWords: Set<String> = ["family", "surname", "surnames", "last", "lname", "lastname", "familyname", "nachname",
-                                               "apellido", "apellidos", "nom", "marga"]
+                                               "apellido", "apellidos", "nom", "marga", "keluarga", "belakang"]
     static let givenNameWords: Set<String> = ["given", "first", "forename", "forenames", "fname", "firstname", "givenname", "givennames",
-                                              "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "middle", "depan"]
+                                              "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "middle", "depan", "tengah"]
+    /// Words a header of the holder's own name may have besides those: `full_name`, `nama_lengkap`, `guest_name`,
+    /// `name_on_passport`. A name column with any other word (`contact_name`, `agent_name`) is someone else's.
+    static let personNameWords: Set<String> = familyNameWords.union(givenNameWords).union([
+        "name", "names", "nama", "full", "fullname", "lengkap", "complete", "other", "others", "lain", "of", "the", "on", "in", "as",
+        "person", "holder", "guest", "tamu", "passenger", "penumpang", "traveller", "traveler", "worker", "employee", "pekerja",
+        "karyawan", "tka", "applicant", "pemohon", "resident", "passport", "paspor", "pemegang", "orang", "asing", "wna", "foreigner",
+        "client", "customer", "member", "staff", "latin", "printed", "tertera", "sesuai",
+    ])
+    static let travelDocumentWords: Set<String> = ["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "document",
+                                                   "dokumen", "doc", "travel"]
+    static let employerWords: Set<String> = ["company", "employer", "perusahaan", "sponsor", "penjamin", "organisation", "organization",
+                                             "firm", "firma"]
+    static let addressWords: Set<String> = ["address", "alamat", "street", "jalan", "domisili", "adresse", "direccion", "residence"]
 
-    /// What a column holds within its kind, told by its header's words: for names the family name, the given names
-    /// or the whole name; for categories sex or a country; for others nothing more.
+    /// What a column holds within its kind, told by its header's words, so that a column of another file is paired with
+    /// the one that holds the same: for names the family name, the given names, the whole name, or someone else's
+    /// name (`other`); for categories sex, a nationality, another country (of birth, of destination) or either; for ids a
+    /// travel document or another; for text an employer, an address or other.
     public var role: String {
         let w = FieldKind.words(parts.first ?? column)
         switch kind {
         case .name where !parts.isEmpty: return "whole"
-        case .name: return !w.isDisjoint(with: Self.familyNameWords) ? "family" : !w.isDisjoint(with: Self.givenNameWords) ? "given" : "whole"
-        case .category: return "\(FieldKind.categoryRole(header: column))"
+        case .name:
+            if !w.subtracting(Self.personNameWords).isEmpty { return "other" }
+            return !w.isDisjoint(with: Self.familyNameWords) ? "family" : !w.isDisjoint(with: Self.givenNameWords) ? "given" : "whole"
+        case .category:
+            let role = FieldKind.categoryRole(header: column)
+            let elsewhere: Set<String> = ["birth", "lahir", "born", "destination", "tujuan", "residence", "domisili", "issue", "issuing", "penerbit"]
+            return role == .country && !w.isDisjoint(with: elsewhere) ? "country-other" : "\(role)"
+        case .id: return w.isDisjoint(with: Self.travelDocumentWords) ? "other" : "travel"
+        case .text:
+            // A company's address is neither the company's name nor the holder's address.
+            let employer = !w.isDisjoint(with: Self.employerWords), address = !w.isDisjoint(with: Self.addressWords)
+            return employer && address ? "other" : employer ? "employer" : address ? "address" : "other"
         default: return ""
+        }
+    }
+
+    /// Whether a column of another file with the same kind and role may be paired with this one on that alone: roles
+    /// that say what the column holds. Others (an id that is no travel document, free text, a category of either kind,
+    /// a number) also need a word of their headers in common.
+    var roleSuffices: Bool {
+        switch kind {
+        case .name: return role != "other"
+        case .date: return true
+        case .category: return role == "sex" || role == "country"
+        case .id: return role == "travel"
+        case .text: return role == "employer" || role == "address"
+        case .number: return false
         }
     }
 
     /// Each field's column in another file's header, exported by another system: the column of the same name or
     /// words (`Dataset.column`), else the one column there of the same kind and role (`surname` for `last_name`,
-    /// `citizenship` for `nationality`, `birth_date` for `dob`), else, among several, the one sharing most words with
-    /// it. Nil where the other file has none: a field only one file holds says nothing about a pair.
+    /// `citizenship` for `nationality`, `birth_date` for `dob`, `Travel Document No` for `passport_number`), else, among
+    /// several, the one sharing most words with it. A role that does not say what a column holds (an id that is no travel
+    /// document, free text, a category of either kind) needs a word in common. Nil where the other file has none: a
+    /// field only one file holds says nothing about a pair.
     public static func counterparts(of fields: [FieldSpec], in header: [String], except idColumn: String) -> [FieldSpec?] {
-        // The other file's columns each field finds by its name or words (a date's parts, each).
-        func columns(_ f: FieldSpec) -> [String]? {
-            if let k = Dataset.column(f.column, in: header) { return [header[k]] }
-            let parts = f.parts.compactMap { Dataset.column($0, in: header).map { header[$0] } }
-            return !parts.isEmpty && parts.count == f.parts.count ? parts : nil
-        }
-        var found: [FieldSpec?] = fields.map { columns($0) == nil ? nil : $0 }
-        let used = Set(fields.compactMap(columns).joined())
+        var found: [FieldSpec?] = fields.map { columns(of: $0, in: header) == nil ? nil : $0 }
+        let used = Set(fields.compactMap { columns(of: $0, in: header) }.joined())
         var others = infer(header: header, except: idColumn).filter { o in (o.parts.isEmpty ? [o.column] : o.parts).allSatisfy { !used.contains($0) } }
-        for (k, f) in fields.enumerated() where found[k] == nil {
+        for (k, f) in fields.enumerated() where found[k] == nil && !(f.kind == .name && f.role == "other") {
             let same = others.filter { $0.kind == f.kind && $0.role == f.role }
-            let words = FieldKind.words(f.column)
-            var best = same.count == 1 ? same[0] : nil
-            if same.count > 1 {
-                let shared = same.map { FieldKind.words($0.column).intersection(words).count }
-                let top = shared.max() ?? 0
-                if top > 0, shared.filter({ $0 == top }).count == 1 { best = same[shared.firstIndex(of: top)!] }
-            }
+            let words = FieldKind.words(f.parts.first ?? f.column)
+            let shared = same.map { FieldKind.words($0.parts.first ?? $0.column).intersection(words).count }
+            let top = shared.max() ?? 0
+            var best: FieldSpec?
+            if f.roleSuffices && same.count == 1 { best = same[0] }
+            else if top > 0, shared.filter({ $0 == top }).count == 1 { best = same[shared.firstIndex(of: top)!] }
             if let best {
                 found[k] = best
                 others.removeAll { $0 == best }
             }
         }
-        // Names split in one file and whole in the other: the parts, read as one name, against the whole.
-        let unpaired = fields.indices.filter { found[$0] == nil && fields[$0].kind == .name }
-        let names = others.filter { $0.kind == .name && $0.parts.isEmpty }
-        if unpaired.count == 1, fields[unpaired[0]].role == "whole", names.count >= 2, names.count <= 3 {
-            found[unpaired[0]] = FieldSpec(column: names.map(\.column).joined(separator: "+"), kind: .name)
-        }
         return found
     }
 
-    /// `counterparts`, where the left file keeps a name in parts (family and given names) and the right file whole
-    /// (`nama_lengkap`): the left's parts become one name field (`surname+first_name`), paired with the right's whole
-    /// name. Returns the left file's fields and the right's, pair by pair; fields the right file lacks are left out.
+    /// The other file's columns a field finds by its name or words (a value kept in parts: each part); nil if any is
+    /// missing.
+    static func columns(of f: FieldSpec, in header: [String]) -> [String]? {
+        if let k = Dataset.column(f.column, in: header) { return [header[k]] }
+        let parts = f.parts.compactMap { Dataset.column($0, in: header).map { header[$0] } }
+        return !parts.isEmpty && parts.count == f.parts.count ? parts : nil
+    }
+
+    /// `counterparts`, and where the two files keep the holder's name in different columns, the name read whole: the
+    /// left's name fields none of which the right file has, in parts (family and given names) against one name column
+    /// there (`nama_lengkap`), become one name field (`surname+first_name`); one whole name against the right file's
+    /// parts, likewise on the right. Returns the left file's fields and the right's, pair by pair, and the fields the
+    /// right file lacks (left out).
     public static func paired(_ fields: [FieldSpec], with header: [String], except idColumn: String) -> (left: [FieldSpec], right: [FieldSpec], missing: [FieldSpec]) {
         var left = fields
+        func names() -> [Int] { left.indices.filter { left[$0].kind == .name && left[$0].role != "other" } }
+        // The holder's name as the other file keeps it, when it finds none of the left's name columns by name.
+        let theirs = infer(header: header, except: idColumn).filter { $0.kind == .name && $0.parts.isEmpty && $0.role != "other" }
+        let apart = !names().isEmpty && names().allSatisfy { columns(of: left[$0], in: header) == nil }
+        if apart, names().count >= 2, theirs.count == 1 {
+            let ours = names()
+            left[ours[0]] = FieldSpec(column: ours.map { left[$0].column }.joined(separator: "+"), kind: .name)
+            for k in ours.dropFirst().reversed() { left.remove(at: k) }
+        }
         var found = counterparts(of: left, in: header, except: idColumn)
-        let unpaired = left.indices.filter { found[$0] == nil && left[$0].kind == .name && left[$0].parts.isEmpty }
-        if unpaired.count >= 2 {
-            let taken = Set(found.compactMap { $0 }.flatMap { $0.parts.isEmpty ? [$0.column] : $0.parts })
-            let wholes = infer(header: header, except: idColumn).filter { $0.kind == .name && $0.role == "whole" && !taken.contains($0.column) }
-            if wholes.count == 1 {
-                let joined = FieldSpec(column: unpaired.map { left[$0].column }.joined(separator: "+"), kind: .name)
-                left[unpaired[0]] = joined
-                found[unpaired[0]] = wholes[0]
-                for k in unpaired.dropFirst().reversed() { left.remove(at: k); found.remove(at: k) }
-            }
+        if apart, names().count == 1, let k = names().first, found[k] == nil, theirs.count >= 2 {
+            found[k] = FieldSpec(column: theirs.map(\.column).joined(separator: "+"), kind: .name)
         }
         let missing = zip(left, found).filter { $0.1 == nil }.map(\.0)
         let kept = zip(left, found).filter { $0.1 != nil }
@@ -191,7 +238,7 @@ public struct FieldSpec: Sendable, Equatable {
         var fields = columns.compactMap { h in FieldKind.infer(header: h).map { FieldSpec(column: h, kind: $0) } }
         enum Part: Int { case year, month, day }
         let yearWords: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "jahr", "annee", "ano", "anio"]
-        let monthWords: Set<String> = ["month", "mon", "mm", "mob", "bulan", "bln", "monat", "mois", "mes"]
+        let monthWords: Set<String> = ["month", "mon", "mm", "bulan", "bln", "monat", "mois", "mes"]
         let dayWords: Set<String> = ["day", "dd", "hari", "tag", "jour", "dia"]
         let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         func part(_ w: Set<String>) -> (Part, Set<String>)? {
@@ -200,13 +247,13 @@ public struct FieldSpec: Sendable, Equatable {
             if !w.isDisjoint(with: dayWords) { return (.day, w.subtracting(dayWords)) }
             return nil
         }
-        // yob, mob: the year and month of birth in one word.
-        func rest(_ w: Set<String>) -> Set<String> { w.contains("yob") || w.contains("mob") ? w.union(["birth"]) : w }
-        let filler: Set<String> = ["of", "de", "du", "el", "der", "yob", "mob"]
+        // yob: the year of birth in one word.
+        let filler: Set<String> = ["of", "de", "du", "el", "der", "yob"]
         var years: [Set<String>: String] = [:], months: [Set<String>: String] = [:], days: [Set<String>: String] = [:]
         for f in fields where f.kind == .date {
-            guard let (p, r) = part(FieldKind.words(f.column)) else { continue }
-            let key = rest(r).subtracting(filler)
+            let w = FieldKind.words(f.column)
+            guard let (p, r) = part(w) else { continue }
+            let key = (w.contains("yob") ? r.union(["birth"]) : r).subtracting(filler)
             switch p {
             case .year: years[key] = years[key] ?? f.column
             case .month: months[key] = months[key] ?? f.column
@@ -658,26 +705,32 @@ enum Compare {
         return 0
     }
 
-    /// Every token of the shorter name (two or more) is close to a different one of the longer: a dropped middle name
-    /// with a slip in another (`CIM WOLMIA` / `VOLMIA SINNO KIM`), which the score over all tokens counts against
-    /// twice. Close is Jaro-Winkler 0.88 or more, or one letter apart in a short Latin name (KIM / CIM).
+    /// Every token of the shorter name (two or more) is in the longer but one, which is close to another of its tokens: a
+    /// dropped middle name with a slip in another word (`CIM WOLMIA` / `VOLMIA SINNO KIM` is not; `KIM WOLMIA` / `VOLMIA
+    /// SINNO KIM` is), which the score over all tokens counts against twice. Close is Jaro-Winkler 0.88 or more. At least
+    /// one word agrees exactly and one at most is a slip, so names made of short syllables (LI NA / LU NI WANG, LI JUN /
+    /// LI JIN HUA) are not close by slips alone.
     static func closeToAll(_ x: Bytes, _ y: Bytes) -> Bool {
         Tokens.with(x) { a in
             Tokens.with(y) { b in
                 let (short, long) = a.count <= b.count ? (a, b) : (b, a)
                 guard short.count >= 2, long.count > short.count, long.count <= 64 else { return false }
                 var used: UInt64 = 0
-                for t in short {
-                    var found = -1
-                    for (k, u) in long.enumerated() where used & (1 << UInt64(k)) == 0 {
-                        if Tokens.equal(t, u) || Similarity.jaroWinkler(t, u) >= 0.88
-                            || ((2...3).contains(t.count) && (2...3).contains(u.count) && isLatin(t) && isLatin(u)
-                                && Similarity.editDistance(t, u, transpositions: true, limit: 1) <= 1) { found = k; break }
+                var slip = -1
+                for (i, t) in short.enumerated() {
+                    guard let k = long.indices.first(where: { used & (1 << UInt64($0)) == 0 && Tokens.equal(t, long[$0]) }) else {
+                        if slip >= 0 { return false }      // a second word not in the longer name
+                        slip = i
+                        continue
                     }
-                    guard found >= 0 else { return false }
-                    used |= 1 << UInt64(found)
+                    used |= 1 << UInt64(k)
                 }
-                return true
+                guard slip >= 0 else { return true }
+                let t = short[slip]
+                return long.indices.contains { k in
+                    let u = long[k]
+                    return used & (1 << UInt64(k)) == 0 && Similarity.jaroWinkler(t, u) >= 0.88
+                }
             }
         }
     }

@@ -134,12 +134,23 @@ public enum MatchCLI {
         // field the right file lacks is left out (it would say nothing about a pair); a field given with --field must be there.
         var rightFields = fields
         if let path = args.right {
-            let (kept, found, missing) = FieldSpec.paired(fields, with: try CSVReader(path: path).header(), except: args.id)
-            if !args.fields.isEmpty, let f = missing.first { throw CSVReader.Malformed(file: path, line: 1, reason: "no column for the field \"\(f.column)\"") }
-            for f in missing { say("\(f.column) left out: \(path) has no such column") }
-            for (f, r) in zip(kept, found) where r != f { say("\(f.column) is \(r.column) in \(path)") }
-            guard !kept.isEmpty else { throw UsageError(description: "\(path) has none of the fields of \(args.left)") }
-            fields = kept; rightFields = found
+            let header = try CSVReader(path: path).header()
+            if !args.fields.isEmpty {
+                // Fields given by hand are looked for as given (name or words), never by kind.
+                if let f = fields.first(where: { FieldSpec.columns(of: $0, in: header) == nil }) {
+                    throw CSVReader.Malformed(file: path, line: 1, reason: "no column for the field \"\(f.column)\"")
+                }
+            } else {
+                let (kept, found, missing) = FieldSpec.paired(fields, with: header, except: args.id)
+                // Names are what a person is linked on: without them the pairs would rest on dates and categories alone.
+                if fields.contains(where: { $0.kind == .name }) && !kept.contains(where: { $0.kind == .name }) {
+                    throw UsageError(description: "no column of \(path) could be paired with the names of \(args.left) (\(fields.filter { $0.kind == .name }.map(\.column).joined(separator: ", "))); give --field COLUMN:KIND with the same column names in both files")
+                }
+                for f in missing { say("\(f.column) left out: \(path) has no such column") }
+                for (f, r) in zip(kept, found) where r != f { say("\(f.column) is \(r.column) in \(path)") }
+                guard !kept.isEmpty else { throw UsageError(description: "\(path) has none of the fields of \(args.left)") }
+                fields = kept; rightFields = found
+            }
         }
         let left = try Dataset.load(path: args.left, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(args.left)") }
         let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: rightFields) { n in say("read \(n) rows of \(path)") } }

@@ -380,11 +380,13 @@ public enum Matcher {
                     defer { start = end }
                     if end - start < 2 { continue }
                     if datesApart, let date {
-                        // Pair by pair, up to 2,000 pairs of the group.
+                        // Pair by pair, up to 2,000 counted pairs of the group among at most 20,000 looked at.
                         let dates = data.columns[date].dates
-                        var same = 0.0, total = 0.0
+                        var same = 0.0, total = 0.0, looked = 0
                         outer: for a in start..<end {
                             for b in (a + 1)..<end {
+                                looked += 1
+                                if looked > 20_000 { break outer }
                                 let i = order[a], j = order[b]
                                 guard dates[i] != 0, dates[j] != 0, !column.isMissing(i), !column.isMissing(j), Compare.date(dates[i], dates[j]) == 0 else { continue }
                                 total += 1

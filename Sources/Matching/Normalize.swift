@@ -47,46 +47,62 @@ public enum Normalize {
         }
     }
 
-    /// Cyrillic and Greek letters in Latin, as ICAO 9303 writes them in a passport's machine-readable zone (Иванов →
-    /// IVANOV, Щукина → SHCHUKINA, Παπαδόπουλος → PAPADOPOULOS): a list typed from a visa page in the holder's script
-    /// compares with a registry read from the zone. Russian readings where letters are shared (И → I, Г → G); Ukrainian,
-    /// Belarusian, Serbian and Macedonian letters by their own. Other scripts (Han, Hangul, Arabic) are kept as written.
+    /// Cyrillic and Greek letters in Latin, as passports' machine-readable zones write them: Cyrillic by ICAO 9303
+    /// (Иванов → IVANOV, Щукина → SHCHUKINA), Greek by ELOT 743, which Greek passports use (Παπαδόπουλος →
+    /// PAPADOPOULOS, Ευάγγελος → EVANGELOS). A list typed from a visa page in the holder's script then compares with a
+    /// registry read from the zone. Letters Russian shares with Ukrainian take the Russian reading (Г → G, И → I; a
+    /// Ukrainian passport writes H and Y: a slip for the comparison); Ukrainian, Belarusian, Serbian, Macedonian and Kazakh
+    /// letters their own. Other scripts (Han, Hangul, Arabic) are kept as written.
     static func transliterated(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: { (0x0370...0x04FF).contains($0.value) }) else { return s }
+        let scalars = s.unicodeScalars.map { c -> UInt32 in
+            guard (0x0370...0x04FF).contains(c.value), let u = c.properties.uppercaseMapping.unicodeScalars.first,
+                  c.properties.uppercaseMapping.unicodeScalars.count == 1 else { return c.value }
+            return u.value
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
-        let scalars = Array(s.unicodeScalars)
         var k = 0
+        func letter(_ v: UInt32) -> Bool { (0x0370...0x04FF).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) }
         while k < scalars.count {
-            let c = scalars[k]
-            let v = c.value
-            // Upper case: Cyrillic а–я (+0x20), ѐ–џ (+0x50); Greek α–ω (+0x20), final ς.
-            let upper: UInt32 = (0x0430...0x044F).contains(v) ? v - 0x20 : (0x0450...0x045F).contains(v) ? v - 0x50
-                : v == 0x03C2 ? 0x03A3 : (0x03B1...0x03C9).contains(v) ? v - 0x20 : v
-            // Greek vowel pairs written as one sound: ΟΥ → OU, ΑΥ → AV, ΕΥ → EV.
-            if (upper == 0x039F || upper == 0x0391 || upper == 0x0395), k + 1 < scalars.count {
-                let next = scalars[k + 1].value
-                if next == 0x03A5 || next == 0x03C5 {
-                    out += upper == 0x039F ? "OU" : upper == 0x0391 ? "AV" : "EV"
-                    k += 2
-                    continue
-                }
+            let v = scalars[k], next = k + 1 < scalars.count ? scalars[k + 1] : 0
+            let start = k == 0 || !letter(scalars[k - 1])
+            // Greek pairs written as one sound (ELOT 743): ΟΥ → OU, ΑΥ → AV, ΕΥ → EV, ΓΓ → NG, ΓΞ → NX, ΓΧ → NCH, and
+            // ΓΚ, ΜΠ, ΝΤ → G, B, D at a word's start, NG, MB, ND within it.
+            let pair: String? = switch (v, next) {
+            case (0x039F, 0x03A5): "OU"
+            case (0x0391, 0x03A5): "AV"
+            case (0x0395, 0x03A5): "EV"
+            case (0x0393, 0x0393): "NG"
+            case (0x0393, 0x039E): "NX"
+            case (0x0393, 0x03A7): "NCH"
+            case (0x0393, 0x039A): start ? "G" : "NG"
+            case (0x039C, 0x03A0): start ? "B" : "MB"
+            case (0x039D, 0x03A4): start ? "D" : "ND"
+            default: nil
             }
-            if let latin = cyrillicGreek[upper] { out += latin } else { out.unicodeScalars.append(c) }
+            if let pair {
+                out += pair
+                k += 2
+                continue
+            }
+            if let latin = cyrillicGreek[v] { out += latin } else if let c = Unicode.Scalar(v) { out.unicodeScalars.append(c) }
             k += 1
         }
         return out
     }
 
+    /// Upper-case Cyrillic and Greek letters in Latin.
     static let cyrillicGreek: [UInt32: String] = {
         var m: [UInt32: String] = [:]
         let cyrillic = ["A", "B", "V", "G", "D", "E", "ZH", "Z", "I", "I", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U", "F", "KH",
                         "TS", "CH", "SH", "SHCH", "IE", "Y", "", "E", "IU", "IA"]
         for (k, l) in cyrillic.enumerated() { m[0x0410 + UInt32(k)] = l }
-        // Ѐ Ё Ђ Ѓ Є Ѕ І Ї Ј Љ Њ Ћ Ќ Ѝ Ў Џ, and Ґ.
+        // Ѐ Ё Ђ Ѓ Є Ѕ І Ї Ј Љ Њ Ћ Ќ Ѝ Ў Џ; Ґ; Kazakh, Uzbek and Tajik Ғ Қ Ң Ү Ұ Ҳ Ҷ Һ Ә Ө.
         let extra = ["E", "E", "D", "G", "IE", "DZ", "I", "I", "J", "LJ", "NJ", "C", "K", "I", "U", "DZ"]
         for (k, l) in extra.enumerated() { m[0x0400 + UInt32(k)] = l }
-        m[0x0490] = "G"; m[0x0491] = "G"
+        for (v, l) in [(0x0490, "G"), (0x0492, "G"), (0x049A, "K"), (0x04A2, "NG"), (0x04AE, "U"), (0x04B0, "U"), (0x04B2, "KH"),
+                       (0x04B6, "J"), (0x04BA, "H"), (0x04D8, "A"), (0x04E8, "O")] as [(UInt32, String)] { m[v] = l }
         let greek = ["A", "V", "G", "D", "E", "Z", "I", "TH", "I", "K", "L", "M", "N", "X", "O", "P", "R", "", "S", "T", "Y", "F", "CH", "PS", "O"]
         for (k, l) in greek.enumerated() where !l.isEmpty { m[0x0391 + UInt32(k)] = l }
         return m
@@ -198,8 +214,9 @@ public enum Normalize {
         let f = fold(s)
         switch role {
         case .any: return categorySynonyms[f] ?? f
-        // ISO/IEC 5218, which population registers (Dukcapil's too) write: 1 male, 2 female. In a sex column only.
-        case .sex: return sexSynonyms[f] ?? (f == "1" ? "M" : f == "2" ? "F" : f)
+        // ISO/IEC 5218, which population registers (Dukcapil's too) write: 1 male, 2 female, 0 not known and 9 not
+        // applicable (missing). In a sex column only.
+        case .sex: return sexSynonyms[f] ?? ["1": "M", "2": "F", "0": "", "9": ""][f] ?? f
         case .country: return countrySynonyms[f] ?? f
         }
     }
@@ -496,17 +513,29 @@ public enum Normalize {
             if let m = month(parts[0]), let y = year(parts[1]) { return Int32(y * 10000 + m * 100) }      // 07/1985, Jul 1985
             return nil
         case 3:
-            // A day no calendar has (`1969-07-39`, `31/02/1980`): the year and the month are still known, when the
-            // month is the only one of the other two that can be one.
-            // A day or a month written unknown (`00/00/1985`, `XX/07/1985`, as passports write a birth date known in
-            // part): what is known of it.
-            guard let y = year(parts[0]) ?? year(parts[2]), spreadsheetDate(s) == nil else { return nil }
-            let others = year(parts[0]) != nil ? [parts[1], parts[2]] : [parts[0], parts[1]]
+            // A day no calendar has (`1969-07-39`, `31/02/1980`), or a day or month written unknown (`00/00/1985`,
+            // `XX/07/1985`, `1985-07-00`, as passports write a birth date known in part): what is known of it.
+            guard spreadsheetDate(s) == nil else { return nil }
             func unknown(_ p: String) -> Bool { p.allSatisfy { $0 == "0" } || p.uppercased().allSatisfy { $0 == "X" } }
-            guard others.allSatisfy({ Int($0) != nil || monthNames[fold($0)] != nil || unknown($0) }) else { return nil }
-            if others.allSatisfy(unknown) { return Int32(y * 10000) }
-            let months = others.filter { !unknown($0) }.compactMap(month)
-            return months.count == 1 ? Int32(y * 10000 + months[0] * 100) : nil
+            func readable(_ p: String) -> Bool { Int(p) != nil || monthNames[fold(p)] != nil || unknown(p) }
+            if let y = year(parts[0]) {
+                // Year first: the month is the second part.
+                guard readable(parts[1]), readable(parts[2]) else { return nil }
+                if unknown(parts[1]) { return Int32(y * 10000) }
+                return month(parts[1]).map { Int32(y * 10000 + $0 * 100) }
+            }
+            guard let y = year(parts[2]), readable(parts[0]), readable(parts[1]) else { return nil }
+            let first = parts[0], second = parts[1]
+            switch (unknown(first), unknown(second)) {
+            case (true, true): return Int32(y * 10000)
+            case (true, false), (false, true):
+                // Day or month first is not known: only a month's name says which is the month.
+                let known = unknown(first) ? second : first
+                return monthNames[fold(known)].map { Int32(y * 10000 + $0 * 100) } ?? Int32(y * 10000)
+            case (false, false):
+                let months = [first, second].compactMap(month)
+                return months.count == 1 ? Int32(y * 10000 + months[0] * 100) : nil
+            }
         default:
             return nil
         }
@@ -524,7 +553,11 @@ public enum Normalize {
         }
         guard let first = p.first, !first.isEmpty, !isMissingMarker(first, name: false) else { return "" }
         var year = first
-        if year.count <= 2, let yy = Int(year) { year = String(century(yy)) }
+        if let n = Int(year) {
+            // No year (0, 00, 0000) is missing; two digits are a year of the century as spreadsheets write it.
+            if n == 0 || year.count == 1 || year.count == 3 { return "" }
+            if year.count == 2 { year = String(century(n)) }
+        }
         let month = p.count > 1 && !isMissingMarker(p[1], name: false) ? p[1] : ""
         let day = p.count > 2 && !month.isEmpty && !isMissingMarker(p[2], name: false) ? p[2] : ""
         func two(_ s: String) -> String { s.count == 1 ? "0" + s : s }

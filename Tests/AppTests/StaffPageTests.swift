@@ -440,12 +440,14 @@ import VaporTesting
                 """).run()
             try await sql.raw("DELETE FROM foreigner_name_tokens WHERE foreigner_id = \(bind: id)").run()
             try await sql.raw("INSERT INTO foreigner_name_tokens (token, foreigner_id) VALUES ('ИВАНОВ', \(bind: id)), ('СЕРГЕИ', \(bind: id))").run()
+            // A row in Latin letters whose keys were written otherwise is not the migration's to rewrite.
+            try await sql.raw("UPDATE foreigners SET search_name = 'STALE' WHERE id = \(bind: untouched.requireID())").run()
             try await M046_NameKeysRefreshed().prepare(on: app.db)
             let after = try #require(try await Foreigner.find(id, on: app.db))
             #expect(after.searchName == "IVANOV SERGEI SERGEI IVANOV" && after.nameKey == " IVANOV SERGEI ")
             #expect(try await NameTokens.candidates(["IVANOV", "SERGEI"], limit: 5, on: app.db) == [id])
             let other = try #require(try await Foreigner.find(untouched.requireID(), on: app.db))
-            #expect(other.searchName == untouched.searchName && other.nameKey == untouched.nameKey)
+            #expect(other.searchName == "STALE" && other.nameKey == untouched.nameKey)
 
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")

@@ -252,8 +252,11 @@ private func quick() -> MatchOptions {
             ("nama_ayah", nil), ("father_name", nil), ("last_entry", nil), ("phone_number", nil), ("remarks", nil),
             // Tempat, tanggal lahir: the date after the place; the nationality as "WN" or "kebangsaan".
             ("TTL", .date), ("tempat_tgl_lahir", .date), ("tempat_lahir", .text), ("WN", .category), ("Kebangsaan", .category),
-            // A company's registration number is an id, its name text.
-            ("NIK Sponsor", .id), ("NPWP Perusahaan", .id), ("Employer Name", .text),
+            // A person's registration number is an id; a company's is shared by its workers: none. Its name is text.
+            ("NIK", .id), ("NIK Sponsor", nil), ("NPWP Perusahaan", nil), ("Employer Name", .text),
+            // Someone else's name, a way to reach someone, and dates that are no birth date say nothing of the holder.
+            ("Emergency Contact Name", nil), ("Nama Jabatan", nil), ("Mob No", nil), ("Email", nil), ("Spouse Nationality", nil),
+            ("Passport Expiry Date", nil), ("Masa Berlaku Paspor", nil), ("Tgl Terbit Paspor", nil), ("Travel Date", nil),
         ]
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }
@@ -266,6 +269,7 @@ private func quick() -> MatchOptions {
         #expect(infer(["id", "nama", "tanggal_lahir", "bulan_lahir", "tahun_lahir"]) == ["nama:name", "tahun_lahir+bulan_lahir+tanggal_lahir:date"])
         #expect(infer(["id", "DOB_Year", "DOB_Month", "name"]) == ["DOB_Year+DOB_Month:date", "name:name"])
         #expect(infer(["id", "name", "yob"]) == ["name:name", "yob:date"])
+        #expect(infer(["id", "name", "yob", "birth_month"]) == ["name:name", "yob+birth_month:date"])
         #expect(infer(["id", "name", "year_of_birth"]) == ["name:name", "year_of_birth:date"])
         // A day without its month, or a month without its year, says nothing alone.
         #expect(infer(["id", "name", "birth_year", "birth_day"]) == ["name:name", "birth_year:date"])

@@ -463,6 +463,19 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         #expect(split.missing.map(\.column) == ["sex", "nationality", "address", "city"])
         let whole = FieldSpec.paired(FieldSpec.infer(header: ["id", "nama", "tgl_lahir"], except: "id"), with: ["id", "surname", "given_names", "dob"], except: "id")
         #expect(whole.left.map(\.column) == ["nama", "tgl_lahir"] && whole.right.map(\.column) == ["surname+given_names", "dob"])
+        // Someone else's name is no one's counterpart: the holder's whole name is, and every part of the left's joins it.
+        let contact = FieldSpec.paired(FieldSpec.infer(header: ["id", "family_name", "given_names", "dob"], except: "id"),
+                                       with: ["id", "name", "dob", "emergency_contact_name"], except: "id")
+        #expect(contact.left.map(\.column) == ["family_name+given_names", "dob"] && contact.right.map(\.column) == ["name", "dob"])
+        let agent = FieldSpec.paired(FieldSpec.infer(header: ["id", "full_name"], except: "id"), with: ["id", "surname", "first_name", "agent_name"], except: "id")
+        #expect(agent.right.map(\.column) == ["surname+first_name"])
+        let four = FieldSpec.paired(FieldSpec.infer(header: ["id", "surname", "first_name", "middle_name", "other_names"], except: "id"),
+                                    with: ["id", "full_name"], except: "id")
+        #expect(four.left.map(\.column) == ["surname+first_name+middle_name+other_names"] && four.right.map(\.column) == ["full_name"])
+        // Kind alone pairs nothing where a role does not say what a column holds.
+        let unlike = FieldSpec.counterparts(of: FieldSpec.infer(header: ["id", "passport_no", "employer", "nationality", "permit_type"], except: "id"),
+                                            in: ["id", "nik", "address", "country_of_birth", "marital_status"], except: "id")
+        #expect(unlike.allSatisfy { $0 == nil }, "\(unlike)")
     }
 
     /// The birth date kept in three columns (year, month, day; the month as a number on the left and as its name on the

@@ -143,29 +143,33 @@ enum ImportParser {
         // A person list's column no name above matches is read by its words, as `sinergi match` reads headers
         // (`FieldKind`): `Forenames` holds the given names, `Travel Document No` the passport, `Kebangsaan` the nationality.
         guard !kind.isCompanies else { return out }
+        var inferred: [String: Int] = [:]
         for (i, h) in header.enumerated() where !out.values.contains(i) {
-            guard let key = inferredKey(h), out[key] == nil, saved[key] != "" else { continue }
-            out[key] = i
+            guard let key = inferredKey(h), out[key] == nil, inferred[key] == nil, saved[key] != "" else { continue }
+            inferred[key] = i
         }
-        return out
+        // The whole name only where the name is not in parts: a row is named by `name` first.
+        let merged = out.merging(inferred) { known, _ in known }
+        if inferred["name"] != nil && (merged["family_name"] != nil || merged["given_names"] != nil) { inferred["name"] = nil }
+        return out.merging(inferred) { known, _ in known }
     }
 
     /// The person field a column holds by its header's words (`FieldKind.infer`, `FieldSpec.role`); nil when they say
     /// none, or an id that is not a travel document's (an NIK, a KITAS number).
+    /// Read by `FieldSpec.role`: a name the holder's own (not `Nama Jabatan`, `Emergency Contact Name`), a travel document
+    /// (not an NIK), a nationality (not a country of birth or destination), an employer's name or an address (not a
+    /// company's address), a whole birth date (not its year alone).
     static func inferredKey(_ header: String) -> String? {
         guard let kind = FieldKind.infer(header: header) else { return nil }
-        let spec = FieldSpec(column: header, kind: kind), words = FieldKind.words(header)
+        let role = FieldSpec(column: header, kind: kind).role
         switch kind {
-        case .name: return ["family": "family_name", "given": "given_names"][spec.role] ?? "name"
-        case .date: return "date_of_birth"
-        case .category: return ["sex": "sex", "country": "nationality"][spec.role]
-        case .id:
-            let travel: Set<String> = ["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "document", "dokumen", "doc", "travel"]
-            return words.isDisjoint(with: travel) ? nil : "passport_number"
-        case .text:
-            let employer: Set<String> = ["company", "employer", "perusahaan", "sponsor", "penjamin", "organisation", "organization", "firm", "firma"]
-            let address: Set<String> = ["address", "alamat", "street", "jalan", "domisili", "adresse", "direccion"]
-            return !words.isDisjoint(with: employer) ? "employer" : !words.isDisjoint(with: address) ? "address" : nil
+        case .name: return ["family": "family_name", "given": "given_names", "whole": "name"][role]
+        case .date:
+            let parts: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "month", "bulan", "bln", "day", "hari"]
+            return FieldKind.words(header).isDisjoint(with: parts) ? "date_of_birth" : nil
+        case .category: return ["sex": "sex", "country": "nationality"][role]
+        case .id: return role == "travel" ? "passport_number" : nil
+        case .text: return ["employer": "employer", "address": "address"][role]
         case .number: return nil
         }
     }
@@ -376,9 +380,10 @@ enum ImportParser {
         }
         if let s = value("sex") {
             switch s.uppercased() {
-            case "M", "L", "MALE", "LAKI-LAKI", "PRIA": r.sex = "M"
-            case "F", "P", "W", "FEMALE", "PEREMPUAN", "WANITA": r.sex = "F"
-            case "X": r.sex = "X"
+            // 1 and 2 as population registers write sex (ISO/IEC 5218, Dukcapil); 0 and 9 say it is not known.
+            case "M", "L", "MALE", "LAKI-LAKI", "PRIA", "1": r.sex = "M"
+            case "F", "P", "W", "FEMALE", "PEREMPUAN", "WANITA", "2": r.sex = "F"
+            case "X", "0", "9": r.sex = "X"
             default: bad.append(ValidationFailure("v.import.sex", field: "sex", String(s.prefix(20)))); r.setAside["sex"] = s
             }
         }
