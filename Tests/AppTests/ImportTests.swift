@@ -187,11 +187,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         #expect(ImportParser.resolveMapping(header: ["Guest Name", "DOB"], kind: .residents, saved: [:]) == ["name": 0, "date_of_birth": 1])
         try await withTestApp { app in
             let token = try await apiToken(app, "officer@demo.sinergi.id")
-            let csv = "Surname,Forenames,Citizenship,Travel Document No\nMÜLLER,Hans Peter,Germany,C01X00T47\n"
+            // Sex as a population register writes it (ISO/IEC 5218): 1 male, 2 female, 0 not known.
+            let csv = "Surname,Forenames,Citizenship,Travel Document No,Gender\nMÜLLER,Hans Peter,Germany,C01X00T47,1\nMÜLLER,Anna,Germany,C01X00T48,2\nMÜLLER,Kim,Germany,C01X00T49,0\n"
             let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
             #expect(res.status == .created, "\(res.body.string)")
-            let row = try #require(try await ImportRow.query(on: app.db).first())
+            let rows = try await ImportRow.query(on: app.db).sort(\.$line).all()
+            let row = try #require(rows.first)
             #expect(row.familyName == "MÜLLER" && row.givenNames == "Hans Peter" && row.nationality == "DEU" && row.passportNumber == "C01X00T47")
+            #expect(rows.map(\.sex) == ["M", "F", "X"])
         }
     }
 

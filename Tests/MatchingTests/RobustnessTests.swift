@@ -443,6 +443,10 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         let wholeRight = wholeFound.filter(truth.contains).count
         #expect(Double(wholeRight) / Double(wholeFound.count) >= 0.98 && Double(wholeRight) / Double(truth.count) >= 0.95,
                 "\(wholeRight) of \(wholeFound.count) right, \(truth.count) true")
+        // A right file none of whose columns pairs with the names stops the run: pairs on dates alone would be guesses.
+        let nameless = try write("nameless.csv", ["id", "contact_name", "birth_date", "gender"], rows.map { [$0[0], $0[1], $0[4], $0[5]] })
+        let stopped = await MatchCLI.main(["--left", fixture("left"), "--right", nameless, "--id", "id", "--quiet", "--output", dir.appendingPathComponent("x.csv").path])
+        #expect(stopped == 2)
         // Given with --field, a column the right file lacks is an error, as before.
         let out = dir.appendingPathComponent("none.csv").path
         let code = await MatchCLI.main(["--left", fixture("left"), "--right", withoutPassport, "--id", "id", "--quiet", "--output", out,
