@@ -1,7 +1,8 @@
 import Foundation
 
 /// A streaming CSV reader: RFC 4180 quoting, comma, semicolon (as Excel writes it in Indonesia), tab or vertical bar
-/// (detected from the header), UTF-8 with an optional BOM, or Windows-1252 when the bytes are not UTF-8.
+/// (detected from the header), UTF-8 with an optional BOM, Windows-1252 when the bytes are not UTF-8, or UTF-16 (Excel's
+/// "Unicode Text": with its byte-order mark, or ASCII with every other byte NUL), read as UTF-8 chunk by chunk.
 /// Reads the file in 1 MiB chunks, so memory does not grow with file size.
 public final class CSVReader {
     public struct Malformed: Error, CustomStringConvertible, Equatable {
@@ -44,15 +45,57 @@ public final class CSVReader {
     private func fill() -> Bool {
         if eof { return false }
         let chunk = handle.readData(ofLength: 1 << 20)
-        if chunk.isEmpty { eof = true; return false }
+        if chunk.isEmpty {
+            eof = true
+            guard utf16 != nil, !carry.isEmpty else { return false }
+            carry = []       // an odd byte or a lone surrogate at the very end: nothing to read
+            return false
+        }
         if position > 0 { buffer.removeFirst(position); position = 0 }
-        buffer.append(contentsOf: chunk)
+        if let littleEndian = utf16 { buffer += utf8(fromUTF16: carry + chunk, littleEndian: littleEndian) } else { buffer.append(contentsOf: chunk) }
         return true
+    }
+
+    /// UTF-16 being read as UTF-8 (nil: the file is not UTF-16), and what of the last chunk waits for the next: an odd
+    /// byte, or the first half of a surrogate pair.
+    private var utf16: Bool?
+    private var carry: [UInt8] = []
+
+    /// `bytes` of UTF-16 as UTF-8; an incomplete end is kept in `carry` for the next chunk.
+    private func utf8(fromUTF16 bytes: some Collection<UInt8>, littleEndian: Bool) -> [UInt8] {
+        let b = Array(bytes)
+        var units: [UInt16] = []
+        units.reserveCapacity(b.count / 2)
+        var k = 0
+        while k + 1 < b.count {
+            units.append(littleEndian ? UInt16(b[k]) | UInt16(b[k + 1]) << 8 : UInt16(b[k]) << 8 | UInt16(b[k + 1]))
+            k += 2
+        }
+        carry = k < b.count ? [b[k]] : []
+        if let last = units.last, (0xD800...0xDBFF).contains(last) {
+            units.removeLast()
+            carry = Array(b[(k - 2)..<k]) + carry
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(units.count)
+        _ = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: false) { out.append($0) }
+        return out
     }
 
     /// Reads the header and detects the delimiter and encoding.
     public func header() throws -> [String] {
         _ = fill()
+        // UTF-16, by its byte-order mark or by every other byte NUL in the first line (ASCII headers): the rest of the
+        // file is read as UTF-8 from here on.
+        let head = buffer.prefix(200)
+        let even = stride(from: 0, to: head.count - 1, by: 2).map { head[head.startIndex + $0] }
+        let odd = stride(from: 1, to: head.count, by: 2).map { head[head.startIndex + $0] }
+        if buffer.starts(with: [0xFF, 0xFE]) || (odd.count >= 8 && odd.filter { $0 == 0 }.count * 10 >= odd.count * 9) {
+            utf16 = true
+        } else if buffer.starts(with: [0xFE, 0xFF]) || (even.count >= 8 && even.filter { $0 == 0 }.count * 10 >= even.count * 9) {
+            utf16 = false
+        }
+        if let littleEndian = utf16 { buffer = utf8(fromUTF16: buffer, littleEndian: littleEndian) }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         // The delimiter the first line holds most of: comma, or semicolon (Excel in Indonesia), tab (a database's or
         // a spreadsheet's "text" export), vertical bar; comma when none is more frequent.

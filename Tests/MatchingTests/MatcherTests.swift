@@ -178,6 +178,31 @@ private func quick() -> MatchOptions {
         #expect(try one.header() == ["id"] && one.delimiter == 0x2C)
     }
 
+    /// Excel's "Unicode Text" is UTF-16, little-endian with its byte-order mark, tab-separated; big-endian and without a
+    /// mark is read too. A character outside the basic plane split across two chunks of the reading is read whole.
+    @Test func utf16IsReadAsText() throws {
+        func utf16(_ s: String, littleEndian: Bool, mark: Bool) -> [UInt8] {
+            ((mark ? [UInt16(0xFEFF)] : []) + Array(s.utf16)).flatMap { u -> [UInt8] in
+                littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)]
+            }
+        }
+        let text = "id\tname\tdob\r\n1\tMÜLLER, Hans\t1990-01-02\r\n2\t李 伟\t1985-07-09\r\n"
+        for (le, mark) in [(true, true), (false, false), (true, false)] {
+            let r = try CSVReader(path: try write(utf16(text, littleEndian: le, mark: mark)))
+            #expect(try r.header() == ["id", "name", "dob"], "\(le) \(mark)")
+            #expect(try r.next() == ["1", "MÜLLER, Hans", "1990-01-02"])
+            #expect(try r.next() == ["2", "李 伟", "1985-07-09"])
+            #expect(try r.next() == nil)
+        }
+        // The mark (2 bytes), "id,name\n" (16), "1," (4), then As up to the end of the first 1 MiB chunk, where the emoji's
+        // first half is the chunk's last unit.
+        let filler = String(repeating: "A", count: ((1 << 20) - 2 - 2 - 16 - 4) / 2)
+        let long = try CSVReader(path: try write(utf16("id,name\n1,\(filler)😀\n2,B\n", littleEndian: true, mark: true)))
+        #expect(try long.header() == ["id", "name"])
+        #expect(try long.next() == ["1", filler + "😀"])
+        #expect(try long.next() == ["2", "B"])
+    }
+
     /// The other file may write a header otherwise: case, spaces and punctuation do not matter, unless two columns
     /// would then be the same.
     @Test func headersAreFoundWrittenOtherwise() throws {
