@@ -42,18 +42,22 @@ public final class CSVReader {
 
     deinit { try? handle.close() }
 
+    /// Reads the next chunk into the buffer; false at the end of the file. A chunk of UTF-16 may hold nothing to read yet
+    /// (an odd byte, half a surrogate pair): the next is read then, so a true return always adds bytes.
     private func fill() -> Bool {
-        if eof { return false }
-        let chunk = handle.readData(ofLength: 1 << 20)
-        if chunk.isEmpty {
-            eof = true
-            guard utf16 != nil, !carry.isEmpty else { return false }
-            carry = []       // an odd byte or a lone surrogate at the very end: nothing to read
-            return false
+        while !eof {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty {
+                eof = true
+                carry = []       // an odd byte or a lone surrogate at the very end: nothing to read
+                return false
+            }
+            if position > 0 { buffer.removeFirst(position); position = 0 }
+            let before = buffer.count
+            if let littleEndian = utf16 { buffer += utf8(fromUTF16: carry + chunk, littleEndian: littleEndian) } else { buffer.append(contentsOf: chunk) }
+            if buffer.count > before { return true }
         }
-        if position > 0 { buffer.removeFirst(position); position = 0 }
-        if let littleEndian = utf16 { buffer += utf8(fromUTF16: carry + chunk, littleEndian: littleEndian) } else { buffer.append(contentsOf: chunk) }
-        return true
+        return false
     }
 
     /// UTF-16 being read as UTF-8 (nil: the file is not UTF-16), and what of the last chunk waits for the next: an odd
@@ -90,9 +94,14 @@ public final class CSVReader {
         let head = buffer.prefix(200)
         let even = stride(from: 0, to: head.count - 1, by: 2).map { head[head.startIndex + $0] }
         let odd = stride(from: 1, to: head.count, by: 2).map { head[head.startIndex + $0] }
-        if buffer.starts(with: [0xFF, 0xFE]) || (odd.count >= 8 && odd.filter { $0 == 0 }.count * 10 >= odd.count * 9) {
+        // A short file without a mark: every other byte NUL and none of the others.
+        func nuls(_ zero: [UInt8], _ other: [UInt8]) -> Bool {
+            (zero.count >= 8 && zero.filter { $0 == 0 }.count * 10 >= zero.count * 9)
+                || (zero.count >= 2 && zero.allSatisfy { $0 == 0 } && other.allSatisfy { $0 != 0 })
+        }
+        if buffer.starts(with: [0xFF, 0xFE]) || nuls(odd, even) {
             utf16 = true
-        } else if buffer.starts(with: [0xFE, 0xFF]) || (even.count >= 8 && even.filter { $0 == 0 }.count * 10 >= even.count * 9) {
+        } else if buffer.starts(with: [0xFE, 0xFF]) || nuls(even, odd) {
             utf16 = false
         }
         if let littleEndian = utf16 { buffer = utf8(fromUTF16: buffer, littleEndian: littleEndian) }

@@ -87,6 +87,9 @@ public enum FieldKind: String, Sendable, CaseIterable {
         if has(dateWords.union(["expiry", "expiration", "expires", "expire", "berlaku", "terbit", "issued", "valid", "until", "habis",
                                 "arrival", "departure", "kedatangan", "keberangkatan", "entry", "masuk", "keluar"])) { return nil }
         if has(["type", "tipe", "jenis", "kind", "class", "status"]) { return .category }   // a document's type, not its number
+        // The name as the passport writes it (`Name on Passport`, `Nama Sesuai Paspor`): a name, unless a number is meant.
+        let nameWords: Set<String> = ["name", "names", "nama"]
+        if has(nameWords) && !has(["no", "number", "nomor", "num", "nr", "nummer", "numero"]) { return .name }
         if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
                 "itap", "document", "dokumen", "doc", "travel"]) { return .id }
         // "first", "last" or "given" alone say nothing (`last_entry`): with "name" they are caught by it.
@@ -116,15 +119,14 @@ public struct FieldSpec: Sendable, Equatable {
     static let familyNameWords: Set<String> = ["family", "surname", "surnames", "last", "lname", "lastname", "familyname", "nachname",
                                                "apellido", "apellidos", "nom", "marga", "keluarga", "belakang"]
     static let givenNameWords: Set<String> = ["given", "first", "forename", "forenames", "fname", "firstname", "givenname", "givennames",
-                                              "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "middle", "depan", "tengah"]
-    /// Words a header of the holder's own name may have besides those: `full_name`, `nama_lengkap`, `guest_name`,
-    /// `name_on_passport`. A name column with any other word (`contact_name`, `agent_name`) is someone else's.
-    static let personNameWords: Set<String> = familyNameWords.union(givenNameWords).union([
-        "name", "names", "nama", "full", "fullname", "lengkap", "complete", "other", "others", "lain", "of", "the", "on", "in", "as",
-        "person", "holder", "guest", "tamu", "passenger", "penumpang", "traveller", "traveler", "worker", "employee", "pekerja",
-        "karyawan", "tka", "applicant", "pemohon", "resident", "passport", "paspor", "pemegang", "orang", "asing", "wna", "foreigner",
-        "client", "customer", "member", "staff", "latin", "printed", "tertera", "sesuai",
-    ])
+                                              "vorname", "vornamen", "prenom", "prenoms", "nombre", "nombres", "middle", "depan", "tengah",
+                                              "other", "others", "lain"]   // "Surname" and "Other names", as British forms write them
+    /// Words of a name column's header that say it holds another name of the holder's, not the one on the passport:
+    /// an alias, a maiden or former name, a name in another script (`nama_panggilan`, `maiden_name`, `chinese_name`).
+    /// Someone else's name (a relative's, a contact's) is no field at all (`FieldKind.infer`).
+    static let otherNameWords: Set<String> = ["alias", "aka", "nickname", "panggilan", "maiden", "previous", "former", "lama",
+                                              "sebelumnya", "native", "chinese", "mandarin", "hanzi", "kanji", "arabic", "local",
+                                              "script", "kecil"]
     static let travelDocumentWords: Set<String> = ["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "document",
                                                    "dokumen", "doc", "travel"]
     static let employerWords: Set<String> = ["company", "employer", "perusahaan", "sponsor", "penjamin", "organisation", "organization",
@@ -140,7 +142,7 @@ public struct FieldSpec: Sendable, Equatable {
         switch kind {
         case .name where !parts.isEmpty: return "whole"
         case .name:
-            if !w.subtracting(Self.personNameWords).isEmpty { return "other" }
+            if !w.isDisjoint(with: Self.otherNameWords) { return "other" }
             return !w.isDisjoint(with: Self.familyNameWords) ? "family" : !w.isDisjoint(with: Self.givenNameWords) ? "given" : "whole"
         case .category:
             let role = FieldKind.categoryRole(header: column)
@@ -150,6 +152,9 @@ public struct FieldSpec: Sendable, Equatable {
         case .text:
             // A company's address is neither the company's name nor the holder's address.
             let employer = !w.isDisjoint(with: Self.employerWords), address = !w.isDisjoint(with: Self.addressWords)
+            if !w.isDisjoint(with: ["place", "tempat", "ort", "lieu", "lugar", "city", "kota", "town"]) && !w.isDisjoint(with: ["birth", "lahir", "born", "geburtsort", "naissance", "nacimiento"]) {
+                return "birthplace"
+            }
             return employer && address ? "other" : employer ? "employer" : address ? "address" : "other"
         default: return ""
         }
@@ -164,7 +169,7 @@ public struct FieldSpec: Sendable, Equatable {
         case .date: return true
         case .category: return role == "sex" || role == "country"
         case .id: return role == "travel"
-        case .text: return role == "employer" || role == "address"
+        case .text: return role == "employer" || role == "address" || role == "birthplace"
         case .number: return false
         }
     }
@@ -214,19 +219,35 @@ public struct FieldSpec: Sendable, Equatable {
         // The holder's name as the other file keeps it, when it finds none of the left's name columns by name.
         let theirs = infer(header: header, except: idColumn).filter { $0.kind == .name && $0.parts.isEmpty && $0.role != "other" }
         let apart = !names().isEmpty && names().allSatisfy { columns(of: left[$0], in: header) == nil }
-        if apart, names().count >= 2, theirs.count == 1 {
+        // Joined only to meet a whole name, and only when none of ours is whole already.
+        if apart, names().count >= 2, theirs.count == 1, theirs[0].role == "whole", !names().contains(where: { left[$0].role == "whole" }) {
             let ours = names()
             left[ours[0]] = FieldSpec(column: ours.map { left[$0].column }.joined(separator: "+"), kind: .name)
             for k in ours.dropFirst().reversed() { left.remove(at: k) }
         }
         var found = counterparts(of: left, in: header, except: idColumn)
-        if apart, names().count == 1, let k = names().first, found[k] == nil, theirs.count >= 2 {
+        if apart, names().count == 1, let k = names().first, left[k].role == "whole", found[k] == nil, theirs.count >= 2,
+           !theirs.contains(where: { $0.role == "whole" }) {
             found[k] = FieldSpec(column: theirs.map(\.column).joined(separator: "+"), kind: .name)
         }
         let missing = zip(left, found).filter { $0.1 == nil }.map(\.0)
         let kept = zip(left, found).filter { $0.1 != nil }
         return (kept.map(\.0), kept.map { $0.1! }, missing)
     }
+
+    static let yearWords: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "jahr", "annee", "ano", "anio"]
+    static let monthWords: Set<String> = ["month", "mon", "mm", "bulan", "bln", "monat", "mois", "mes"]
+    static let dayWords: Set<String> = ["day", "dd", "hari", "tag", "jour", "dia"]
+
+    /// Which part of a date a header's words name (0 year, 1 month, 2 day), or nil. Words of two parts are the date's
+    /// format (`Date of Birth (DD/MM/YYYY)`, `Tanggal Lahir (Hari/Bulan/Tahun)`), not a part.
+    static func datePart(_ w: Set<String>) -> Int? {
+        let found = [yearWords, monthWords, dayWords].indices.filter { !w.isDisjoint(with: [yearWords, monthWords, dayWords][$0]) }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// Whether a header names one part of a date (`Birth Year`, `bulan_lahir`), not a whole date.
+    public static func isDatePart(_ header: String) -> Bool { datePart(FieldKind.words(header)) != nil }
 
     /// The fields of a file, inferred from its header: each column's kind (`FieldKind.infer(header:)`), except that a
     /// date kept in parts (`birth_year`, `birth_month`, `birth_day`; `tahun_lahir`, `bulan_lahir`, `tanggal_lahir`;
@@ -237,15 +258,9 @@ public struct FieldSpec: Sendable, Equatable {
         let columns = header.filter { $0 != idColumn }
         var fields = columns.compactMap { h in FieldKind.infer(header: h).map { FieldSpec(column: h, kind: $0) } }
         enum Part: Int { case year, month, day }
-        let yearWords: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "jahr", "annee", "ano", "anio"]
-        let monthWords: Set<String> = ["month", "mon", "mm", "bulan", "bln", "monat", "mois", "mes"]
-        let dayWords: Set<String> = ["day", "dd", "hari", "tag", "jour", "dia"]
-        let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         func part(_ w: Set<String>) -> (Part, Set<String>)? {
-            if !w.isDisjoint(with: yearWords) { return (.year, w.subtracting(yearWords)) }
-            if !w.isDisjoint(with: monthWords) { return (.month, w.subtracting(monthWords)) }
-            if !w.isDisjoint(with: dayWords) { return (.day, w.subtracting(dayWords)) }
-            return nil
+            guard let k = datePart(w) else { return nil }
+            return (Part(rawValue: k)!, w.subtracting([yearWords, monthWords, dayWords][k]))
         }
         // yob: the year of birth in one word.
         let filler: Set<String> = ["of", "de", "du", "el", "der", "yob"]
@@ -261,6 +276,7 @@ public struct FieldSpec: Sendable, Equatable {
             }
         }
         guard !years.isEmpty else { return fields }
+        let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         // A day's column named by a date word (`tanggal_lahir` beside `bulan_lahir` and `tahun_lahir`).
         for f in fields where f.kind == .date {
             let w = FieldKind.words(f.column)

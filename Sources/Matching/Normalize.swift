@@ -49,7 +49,7 @@ public enum Normalize {
 
     /// Cyrillic and Greek letters in Latin, as passports' machine-readable zones write them: Cyrillic by ICAO 9303
     /// (Иванов → IVANOV, Щукина → SHCHUKINA), Greek by ELOT 743, which Greek passports use (Παπαδόπουλος →
-    /// PAPADOPOULOS, Ευάγγελος → EVANGELOS). A list typed from a visa page in the holder's script then compares with a
+    /// PAPADOPOULOS, Ευάγγελος → EVANGELOS, Κωνσταντίνος → KONSTANTINOS, Ευστάθιος → EFSTATHIOS). A list typed from a visa page in the holder's script then compares with a
     /// registry read from the zone. Letters Russian shares with Ukrainian take the Russian reading (Г → G, И → I; a
     /// Ukrainian passport writes H and Y: a slip for the comparison); Ukrainian, Belarusian, Serbian, Macedonian and Kazakh
     /// letters their own. Other scripts (Han, Hangul, Arabic) are kept as written.
@@ -67,18 +67,21 @@ public enum Normalize {
         while k < scalars.count {
             let v = scalars[k], next = k + 1 < scalars.count ? scalars[k + 1] : 0
             let start = k == 0 || !letter(scalars[k - 1])
-            // Greek pairs written as one sound (ELOT 743): ΟΥ → OU, ΑΥ → AV, ΕΥ → EV, ΓΓ → NG, ΓΞ → NX, ΓΧ → NCH, and
-            // ΓΚ, ΜΠ, ΝΤ → G, B, D at a word's start, NG, MB, ND within it.
+            // Greek pairs (ELOT 743, as Greek passports write them): ΟΥ → OU; ΑΥ, ΕΥ, ΗΥ → AV, EV, IV, but AF, EF, IF before
+            // Θ Κ Ξ Π Σ Τ Φ Χ Ψ or at a word's end; ΓΓ → NG, ΓΞ → NX, ΓΧ → NCH; ΜΠ → B at a word's start or end, MP within it.
+            // ΓΚ and ΝΤ are GK and NT, letter by letter.
+            let end = k + 2 >= scalars.count || !letter(scalars[k + 2])
+            let voiceless: Set<UInt32> = [0x0398, 0x039A, 0x039E, 0x03A0, 0x03A3, 0x03A4, 0x03A6, 0x03A7, 0x03A8]
+            let af = end || voiceless.contains(scalars[k + 2])
             let pair: String? = switch (v, next) {
             case (0x039F, 0x03A5): "OU"
-            case (0x0391, 0x03A5): "AV"
-            case (0x0395, 0x03A5): "EV"
+            case (0x0391, 0x03A5): af ? "AF" : "AV"
+            case (0x0395, 0x03A5): af ? "EF" : "EV"
+            case (0x0397, 0x03A5): af ? "IF" : "IV"
             case (0x0393, 0x0393): "NG"
             case (0x0393, 0x039E): "NX"
             case (0x0393, 0x03A7): "NCH"
-            case (0x0393, 0x039A): start ? "G" : "NG"
-            case (0x039C, 0x03A0): start ? "B" : "MB"
-            case (0x039D, 0x03A4): start ? "D" : "ND"
+            case (0x039C, 0x03A0): start || end ? "B" : "MP"
             default: nil
             }
             if let pair {
@@ -554,9 +557,10 @@ public enum Normalize {
         guard let first = p.first, !first.isEmpty, !isMissingMarker(first, name: false) else { return "" }
         var year = first
         if let n = Int(year) {
-            // No year (0, 00, 0000) is missing; two digits are a year of the century as spreadsheets write it.
-            if n == 0 || year.count == 1 || year.count == 3 { return "" }
-            if year.count == 2 { year = String(century(n)) }
+            // One or two digits are a year of the century as spreadsheets and integer exports write it (`85`, `5`, `00`);
+            // three digits, or a year of 0000, are no year.
+            if year.count == 3 || (year.count == 4 && n == 0) { return "" }
+            if year.count <= 2 { year = String(century(n)) }
         }
         let month = p.count > 1 && !isMissingMarker(p[1], name: false) ? p[1] : ""
         let day = p.count > 2 && !month.isEmpty && !isMissingMarker(p[2], name: false) ? p[2] : ""

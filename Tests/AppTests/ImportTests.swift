@@ -182,6 +182,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                       "Company Phone", "Sponsor Address", "Alamat Perusahaan", "Country of Birth", "Negara Tujuan", "Spouse Nationality", "Mob No",
                       "Birth Year", "NIK Sponsor", "User Name"]
         for h in unlike { #expect(ImportParser.inferredKey(h) == nil, "\(h)") }
+        // A header that shows the date's format, or says the name is as in the passport, is still read.
+        let read = ["Date of Birth (DD/MM/YYYY)": "date_of_birth", "Tanggal Lahir (Hari/Bulan/Tahun)": "date_of_birth",
+                    "Nama Lengkap (Sesuai Paspor)": "name", "Given Name(s)": "given_names", "Surname(s)": "family_name"]
+        for (h, key) in read { #expect(ImportParser.inferredKey(h) == key, "\(h)") }
         // A whole name beside the name in parts is not taken for the row's name.
         #expect(ImportParser.resolveMapping(header: ["Guest Name", "Surname", "Forenames"], kind: .residents, saved: [:]) == ["family_name": 1, "given_names": 2])
         #expect(ImportParser.resolveMapping(header: ["Guest Name", "DOB"], kind: .residents, saved: [:]) == ["name": 0, "date_of_birth": 1])

@@ -178,6 +178,21 @@ private func quick() -> MatchOptions {
         #expect(try one.header() == ["id"] && one.delimiter == 0x2C)
     }
 
+    /// A UTF-16 file whose last chunk holds nothing to read (a stray byte after the last whole character), and a short
+    /// one without a mark, are read to their end.
+    @Test func utf16EndsAndShortFilesAreRead() throws {
+        let filler = String(repeating: "A", count: ((1 << 20) - 2 - 16 - 4) / 2)
+        let units = [UInt16(0xFEFF)] + Array("id,name\n1,\(filler)".utf16)
+        let bytes: [UInt8] = units.flatMap { u -> [UInt8] in [UInt8(u & 0xFF), UInt8(u >> 8)] } + [0x0A]     // 1 MiB and one byte
+        #expect(bytes.count == (1 << 20) + 1)
+        let r = try CSVReader(path: try write(bytes))
+        #expect(try r.header() == ["id", "name"])
+        #expect(try r.next() == ["1", filler])
+        #expect(try r.next() == nil)
+        let short = try CSVReader(path: try write(Array("id,name".utf16).flatMap { u -> [UInt8] in [UInt8(u & 0xFF), UInt8(u >> 8)] }))
+        #expect(try short.header() == ["id", "name"])
+    }
+
     /// Excel's "Unicode Text" is UTF-16, little-endian with its byte-order mark, tab-separated; big-endian and without a
     /// mark is read too. A character outside the basic plane split across two chunks of the reading is read whole.
     @Test func utf16IsReadAsText() throws {
@@ -282,6 +297,9 @@ private func quick() -> MatchOptions {
             // Someone else's name, a way to reach someone, and dates that are no birth date say nothing of the holder.
             ("Emergency Contact Name", nil), ("Nama Jabatan", nil), ("Mob No", nil), ("Email", nil), ("Spouse Nationality", nil),
             ("Passport Expiry Date", nil), ("Masa Berlaku Paspor", nil), ("Tgl Terbit Paspor", nil), ("Travel Date", nil),
+            // The name as the passport writes it is a name; its number an id.
+            ("Name on Passport", .name), ("Nama Sesuai Paspor", .name), ("Nama Lengkap (Sesuai Paspor)", .name), ("No. Paspor", .id),
+            ("Given Name(s)", .name), ("Date of Birth (DD/MM/YYYY)", .date),
         ]
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }
@@ -295,6 +313,9 @@ private func quick() -> MatchOptions {
         #expect(infer(["id", "DOB_Year", "DOB_Month", "name"]) == ["DOB_Year+DOB_Month:date", "name:name"])
         #expect(infer(["id", "name", "yob"]) == ["name:name", "yob:date"])
         #expect(infer(["id", "name", "yob", "birth_month"]) == ["name:name", "yob+birth_month:date"])
+        // A date's format in its header is no part of it.
+        #expect(infer(["id", "name", "Date of Birth (DD/MM/YYYY)"]) == ["name:name", "Date of Birth (DD/MM/YYYY):date"])
+        #expect(!FieldSpec.isDatePart("Tanggal Lahir (Hari/Bulan/Tahun)") && FieldSpec.isDatePart("Birth Year"))
         #expect(infer(["id", "name", "year_of_birth"]) == ["name:name", "year_of_birth:date"])
         // A day without its month, or a month without its year, says nothing alone.
         #expect(infer(["id", "name", "birth_year", "birth_day"]) == ["name:name", "birth_year:date"])

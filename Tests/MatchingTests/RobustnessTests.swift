@@ -476,6 +476,19 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         let four = FieldSpec.paired(FieldSpec.infer(header: ["id", "surname", "first_name", "middle_name", "other_names"], except: "id"),
                                     with: ["id", "full_name"], except: "id")
         #expect(four.left.map(\.column) == ["surname+first_name+middle_name+other_names"] && four.right.map(\.column) == ["full_name"])
+        // Headers with words of their own are still the holder's names; a file with the family name only pairs it alone;
+        // a whole name beside its parts is not joined with them.
+        let plural = FieldSpec.paired(FieldSpec.infer(header: ["id", "family_name", "given_names", "dob"], except: "id"),
+                                      with: ["id", "Surname(s)", "Given Name(s)", "DOB"], except: "id")
+        #expect(plural.right.map(\.column) == ["Surname(s)", "Given Name(s)", "dob"])     // DOB found by its words
+        let familyOnly = FieldSpec.paired(FieldSpec.infer(header: ["id", "family_name", "given_names", "dob"], except: "id"), with: ["id", "Surname", "DOB"], except: "id")
+        #expect(familyOnly.left.map(\.column) == ["family_name", "dob"] && familyOnly.right.map(\.column) == ["Surname", "dob"])
+        let both = FieldSpec.paired(FieldSpec.infer(header: ["id", "full_name", "surname", "given_names"], except: "id"), with: ["id", "Nama Lengkap"], except: "id")
+        #expect(both.left.map(\.column) == ["full_name"] && both.right.map(\.column) == ["Nama Lengkap"])
+        let alias = FieldSpec.paired(FieldSpec.infer(header: ["id", "name", "dob"], except: "id"), with: ["id", "nama_panggilan", "nama", "dob"], except: "id")
+        #expect(alias.right.map(\.column) == ["nama", "dob"])
+        let birthplace = FieldSpec.counterparts(of: FieldSpec.infer(header: ["id", "birth_place"], except: "id"), in: ["id", "Tempat Lahir"], except: "id")
+        #expect(birthplace.map { $0?.column } == ["Tempat Lahir"])
         // Kind alone pairs nothing where a role does not say what a column holds.
         let unlike = FieldSpec.counterparts(of: FieldSpec.infer(header: ["id", "passport_no", "employer", "nationality", "permit_type"], except: "id"),
                                             in: ["id", "nik", "address", "country_of_birth", "marital_status"], except: "id")

@@ -164,9 +164,7 @@ enum ImportParser {
         let role = FieldSpec(column: header, kind: kind).role
         switch kind {
         case .name: return ["family": "family_name", "given": "given_names", "whole": "name"][role]
-        case .date:
-            let parts: Set<String> = ["year", "yr", "yyyy", "yob", "tahun", "thn", "month", "bulan", "bln", "day", "hari"]
-            return FieldKind.words(header).isDisjoint(with: parts) ? "date_of_birth" : nil
+        case .date: return FieldSpec.isDatePart(header) ? nil : "date_of_birth"
         case .category: return ["sex": "sex", "country": "nationality"][role]
         case .id: return role == "travel" ? "passport_number" : nil
         case .text: return ["employer": "employer", "address": "address"][role]
