@@ -113,6 +113,14 @@ public enum Normalize {
 
     /// Words that carry no identity in a name and are dropped: Malay patronymic particles, and the titles
     /// Indonesian forms put before a name (Tuan, Nyonya, Nona, Saudara/i) or English ones.
+    /// Whether a name's first word is a patronymic particle, which `nameTokens` keeps there (`BIN`, `AL HASHIMI`).
+    public static func startsWithPatronymic(_ s: String) -> Bool {
+        fold(s).split(separator: " ").first.map { patronymics.contains(String($0)) } ?? false
+    }
+
+    /// The particles that stand between a person's name and the father's (`BIN`, `BINTI`, `AL`): a name's first word
+    /// is never one (`BIN` alone is a Chinese given name).
+    static let patronymics: Set<String> = ["BIN", "BINTI", "BTE", "BT", "AL", "BN"]
     static let particles: Set<String> = ["BIN", "BINTI", "BTE", "BT", "A L", "A P", "AL", "BN",
                                          "TN", "NY", "NN", "SDR", "SDRI", "MR", "MRS", "MS", "MISS", "MDM"]
 
@@ -379,7 +387,9 @@ public enum Normalize {
         var tokens: [String] = [], spelt: [String] = [], changed = false
         words(folded) { word in
             let t = String(decoding: word, as: UTF8.self)
-            if particles.contains(t) { return }
+            // A patronymic particle stands between names (MOHD FAIZAL BIN ABDULLAH): as a name's first word it is the
+            // name itself (BIN, a Chinese given name: ZHENG BIN), and kept. Titles go wherever they stand.
+            if particles.contains(t) && (!tokens.isEmpty || !patronymics.contains(t)) { return }
             // Vowel folding applies after the table too, so both spellings of a pair end up identical.
             let v = japaneseVowels(t)
             if let c = canonical[t] {

@@ -49,9 +49,20 @@ import Testing
     @Test(arguments: ["MOHD FAIZAL BIN ABDULLAH", "Nguyễn Văn Đức", "  Tn. SATOU  hiroshi ", "", "BIN", "MAJU \u{200C}JAYA",
                       "ALI \u{0301}HASAN", "김 민준", "张 伟 ZHANG", "Ω \u{0600}X"])
     func nameTokensAsTheWordByWordSplitGaveThem(name: String) {
-        let wordByWord = Normalize.fold(name).split(separator: " ").map(String.init).filter { !Normalize.particles.contains($0) }
-            .map { Normalize.japaneseVowels(Normalize.canonical[$0] ?? $0) }
+        // Particles dropped, but for a patronymic as the first word kept (`BIN`, a Chinese given name).
+        var kept: [String] = []
+        for w in Normalize.fold(name).split(separator: " ").map(String.init)
+        where !Normalize.particles.contains(w) || (kept.isEmpty && Normalize.patronymics.contains(w)) { kept.append(w) }
+        let wordByWord = kept.map { Normalize.japaneseVowels(Normalize.canonical[$0] ?? $0) }
         #expect(Normalize.nameTokens(name) == wordByWord, "\(name)")
+    }
+
+    /// A patronymic particle between names is dropped; as a name's first word it is the name (BIN, a Chinese given name).
+    @Test func aParticleFirstIsAName() {
+        #expect(Normalize.nameTokens("MOHD FAIZAL BIN ABDULLAH") == Normalize.nameTokens("MOHD FAIZAL ABDULLAH"))
+        #expect(Normalize.nameTokens("BIN") == ["BIN"] && Normalize.nameTokens("Bin Bo") == ["BIN", "BO"])
+        #expect(Normalize.nameTokens("Tn. Bin") == ["BIN"])             // a title before it still goes
+        #expect(Normalize.startsWithPatronymic("al-Hashimi") && !Normalize.startsWithPatronymic("Zheng Bin"))
     }
 
     /// Cyrillic and Greek as a passport's machine-readable zone writes them (ICAO 9303).

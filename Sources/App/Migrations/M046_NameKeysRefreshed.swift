@@ -3,9 +3,10 @@ import Foundation
 import Matching
 import SQLKit
 
-/// Recomputes the stored name keys (`search_name`, `name_key` and the token index) of foreigners whose names hold
-/// Cyrillic or Greek letters, which the names' normalisation now writes in Latin as passports write them
-/// (`Normalize.transliterated`: Иванов → IVANOV), so a look-up typed either way finds the person. Other rows are read
+/// Recomputes the stored name keys (`search_name`, `name_key` and the token index) of foreigners whose names the
+/// normalisation now reads otherwise: Cyrillic or Greek letters, written in Latin as passports write them
+/// (`Normalize.transliterated`: Иванов → IVANOV), and a patronymic particle as the name's first word, kept there
+/// (`AL HASHIMI`, `BIN`: a Chinese given name), so a look-up typed either way finds the person. Other rows are read
 /// and left alone; the changed rows of each page of 10,000 are written in one transaction. The keys are those
 /// `ForeignerSummary.refresh` writes.
 struct M046_NameKeysRefreshed: AsyncMigration {
@@ -21,7 +22,7 @@ struct M046_NameKeysRefreshed: AsyncMigration {
             guard let last = rows.last else { break }
             let changed = rows.compactMap { r -> (Row, (search: String, nameKey: String))? in
                 let names = "\(r.family_name) \(r.given_names) \(r.full_name)"
-                guard names.unicodeScalars.contains(where: { (0x0370...0x04FF).contains($0.value) }) else { return nil }
+                guard names.unicodeScalars.contains(where: { (0x0370...0x04FF).contains($0.value) }) || Normalize.startsWithPatronymic(names) else { return nil }
                 let keys = ForeignerSummary.nameKeys(family: r.family_name, given: r.given_names, full: r.full_name)
                 return keys.search != r.search_name || keys.nameKey != r.name_key ? (r, keys) : nil
             }
