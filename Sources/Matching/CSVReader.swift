@@ -86,24 +86,25 @@ public final class CSVReader {
         return out
     }
 
-    /// Reads the header and detects the delimiter and encoding.
-    public func header() throws -> [String] {
-        _ = fill()
-        // UTF-16, by its byte-order mark or by every other byte NUL in the first line (ASCII headers): the rest of the
-        // file is read as UTF-8 from here on.
-        let head = buffer.prefix(200)
-        let even = stride(from: 0, to: head.count - 1, by: 2).map { head[head.startIndex + $0] }
-        let odd = stride(from: 1, to: head.count, by: 2).map { head[head.startIndex + $0] }
-        // A short file without a mark: every other byte NUL and none of the others.
+    /// Whether a file's first bytes are UTF-16, and little-endian (true) or big-endian (false); nil: they are not. Told by
+    /// the byte-order mark, or by every other byte NUL (ASCII text, as Excel's "Unicode Text" writes headers without a
+    /// mark): nine in ten of them, or all of a short file's with none of the others.
+    public static func utf16(_ head: some Collection<UInt8>) -> Bool? {
+        let b = Array(head)
+        if b.starts(with: [0xFF, 0xFE]) { return true }
+        if b.starts(with: [0xFE, 0xFF]) { return false }
+        let even = stride(from: 0, to: b.count - 1, by: 2).map { b[$0] }, odd = stride(from: 1, to: b.count, by: 2).map { b[$0] }
         func nuls(_ zero: [UInt8], _ other: [UInt8]) -> Bool {
             (zero.count >= 8 && zero.filter { $0 == 0 }.count * 10 >= zero.count * 9)
                 || (zero.count >= 2 && zero.allSatisfy { $0 == 0 } && other.allSatisfy { $0 != 0 })
         }
-        if buffer.starts(with: [0xFF, 0xFE]) || nuls(odd, even) {
-            utf16 = true
-        } else if buffer.starts(with: [0xFE, 0xFF]) || nuls(even, odd) {
-            utf16 = false
-        }
+        return nuls(odd, even) ? true : nuls(even, odd) ? false : nil
+    }
+
+    /// Reads the header and detects the delimiter and encoding.
+    public func header() throws -> [String] {
+        _ = fill()
+        utf16 = Self.utf16(buffer.prefix(200))
         if let littleEndian = utf16 { buffer = utf8(fromUTF16: buffer, littleEndian: littleEndian) }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         // The delimiter the first line holds most of: comma, or semicolon (Excel in Indonesia), tab (a database's or

@@ -257,10 +257,8 @@ public struct FieldSpec: Sendable, Equatable {
     public static func infer(header: [String], except idColumn: String) -> [FieldSpec] {
         let columns = header.filter { $0 != idColumn }
         var fields = columns.compactMap { h in FieldKind.infer(header: h).map { FieldSpec(column: h, kind: $0) } }
-        enum Part: Int { case year, month, day }
-        func part(_ w: Set<String>) -> (Part, Set<String>)? {
-            guard let k = datePart(w) else { return nil }
-            return (Part(rawValue: k)!, w.subtracting([yearWords, monthWords, dayWords][k]))
+        func part(_ w: Set<String>) -> (Int, Set<String>)? {
+            datePart(w).map { ($0, w.subtracting([yearWords, monthWords, dayWords][$0])) }
         }
         // yob: the year of birth in one word.
         let filler: Set<String> = ["of", "de", "du", "el", "der", "yob"]
@@ -270,9 +268,9 @@ public struct FieldSpec: Sendable, Equatable {
             guard let (p, r) = part(w) else { continue }
             let key = (w.contains("yob") ? r.union(["birth"]) : r).subtracting(filler)
             switch p {
-            case .year: years[key] = years[key] ?? f.column
-            case .month: months[key] = months[key] ?? f.column
-            case .day: days[key] = days[key] ?? f.column
+            case 0: years[key] = years[key] ?? f.column
+            case 1: months[key] = months[key] ?? f.column
+            default: days[key] = days[key] ?? f.column
             }
         }
         guard !years.isEmpty else { return fields }
@@ -708,7 +706,7 @@ enum Compare {
             s = Tokens.equal(x, kx) && Tokens.equal(y, ky) ? direct : max(direct, Similarity.jaroWinkler(kx, ky))
         }
         if s >= 0.95 || containsAll(x, y) { return 3 }
-        if s >= 0.88 || closeToAll(x, y) { return 2 }
+        if s >= 0.88 || (Tokens.count(x) != Tokens.count(y) && closeToAll(x, y)) { return 2 }
         if s >= 0.75 { return 1 }
         // Short names (LI / LK, OH / OK): one letter changed leaves Jaro-Winkler at 0.7, below the bound
         // above, though it is the same slip as in a long name.

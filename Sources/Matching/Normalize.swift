@@ -113,6 +113,13 @@ public enum Normalize {
 
     /// Words that carry no identity in a name and are dropped: Malay patronymic particles, and the titles
     /// Indonesian forms put before a name (Tuan, Nyonya, Nona, Saudara/i) or English ones.
+    /// A typed name's tokens as a look-up asks the registry's stored keys for them: `nameTokens` without any patronymic
+    /// particle. A stored key is made of family, given and full names in one string, where a particle first in the given
+    /// name (BIN) follows another word and is dropped; a look-up typed "Bin Zheng" must not ask for it.
+    public static func lookupTokens(_ s: String) -> [String] {
+        nameTokens(s).filter { !patronymics.contains($0) }
+    }
+
     /// Whether a name's first word is a patronymic particle, which `nameTokens` keeps there (`BIN`, `AL HASHIMI`).
     public static func startsWithPatronymic(_ s: String) -> Bool {
         fold(s).split(separator: " ").first.map { patronymics.contains(String($0)) } ?? false
@@ -216,6 +223,9 @@ public enum Normalize {
         return m
     }()
 
+    /// ISO/IEC 5218 codes, read in a sex column only (in another a 1 is a 1).
+    static let sexCodes: [String: String] = ["1": "M", "2": "F", "0": "", "9": ""]
+
     /// Both tables, for a column whose header says neither: the sex readings win (`PR`, `LK`, `AS` as Indonesian lists
     /// write sex and Amerika Serikat).
     static let categorySynonyms: [String: String] = countrySynonyms.merging(sexSynonyms) { _, sex in sex }
@@ -227,7 +237,7 @@ public enum Normalize {
         case .any: return categorySynonyms[f] ?? f
         // ISO/IEC 5218, which population registers (Dukcapil's too) write: 1 male, 2 female, 0 not known and 9 not
         // applicable (missing). In a sex column only.
-        case .sex: return sexSynonyms[f] ?? ["1": "M", "2": "F", "0": "", "9": ""][f] ?? f
+        case .sex: return sexSynonyms[f] ?? sexCodes[f] ?? f
         case .country: return countrySynonyms[f] ?? f
         }
     }
@@ -508,6 +518,7 @@ public enum Normalize {
     /// lone four-digit number outside them is no year of birth. Nil for anything else, a whole date included
     /// (`spreadsheetDate` reads those).
     public static func partialDate(_ raw: String) -> Int32? {
+        guard !raw.isEmpty else { return nil }      // the common missing value: nothing to split
         let s = withoutTime(trimmed(raw))
         let parts = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," }).map(String.init)
         func year(_ p: String) -> Int? {

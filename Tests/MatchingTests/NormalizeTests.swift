@@ -63,6 +63,8 @@ import Testing
         #expect(Normalize.nameTokens("BIN") == ["BIN"] && Normalize.nameTokens("Bin Bo") == ["BIN", "BO"])
         #expect(Normalize.nameTokens("Tn. Bin") == ["BIN"])             // a title before it still goes
         #expect(Normalize.startsWithPatronymic("al-Hashimi") && !Normalize.startsWithPatronymic("Zheng Bin"))
+        // A look-up asks the stored keys (family, given and full name in one string) without any particle.
+        #expect(Normalize.lookupTokens("Bin Zheng") == ["ZHENG"] && Normalize.lookupTokens("Omar bin Ali") == Normalize.nameTokens("Omar Ali"))
     }
 
     /// Cyrillic and Greek as a passport's machine-readable zone writes them (ICAO 9303).

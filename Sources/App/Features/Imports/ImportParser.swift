@@ -115,10 +115,8 @@ enum ImportParser {
         let head = [UInt8]((try? handle.read(upToCount: 8192)) ?? Data())
         func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "v.import.spreadsheet" }
-        // Excel's "Unicode Text": UTF-16 with its byte-order mark, or ASCII with every other byte NUL.
-        let odd = Array(stride(from: 1, to: min(head.count, 200), by: 2))
-        let oddNULs = odd.filter { head[$0] == 0 }.count
-        if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) || (odd.count >= 8 && oddNULs * 10 >= odd.count * 9) { return "v.import.utf16" }
+        // Excel's "Unicode Text" (UTF-16), told as the matching CLI's reader tells it.
+        if CSVReader.utf16(head.prefix(200)) != nil { return "v.import.utf16" }
         let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], Array("GIF8".utf8), Array("%PDF".utf8)]
         if signatures.contains(where: starts) || head.contains(0) { return "v.import.notText" }
         return nil

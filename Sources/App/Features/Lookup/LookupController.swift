@@ -73,7 +73,7 @@ enum LookupController {
             return .passport(key)
         }
         if let n = name {
-            let tokens = Normalize.nameTokens(n).filter { $0.count >= 2 }
+            let tokens = Normalize.lookupTokens(n).filter { $0.count >= 2 }
             guard !tokens.isEmpty else { throw ValidationFailure("v.nameShort", field: "name") }
             return .name(tokens)
         }
@@ -136,7 +136,7 @@ enum LookupController {
             }
         case .mrz(let m):
             let key = Normalize.documentID(m.documentNumber)
-            let tokens = Normalize.nameTokens("\(m.surname) \(m.givenNames)").filter { $0.count >= 2 }
+            let tokens = Normalize.lookupTokens("\(m.surname) \(m.givenNames)").filter { $0.count >= 2 }
             if let dob = m.birthDate, !tokens.isEmpty {
                 match = "(passport_key = \(bind: key) OR (date_of_birth = \(bind: dob) AND \(NameTokens.filter(tokens))))"
             } else {
