@@ -63,6 +63,8 @@ public final class CSVReader {
     /// UTF-16 being read as UTF-8 (nil: the file is not UTF-16), and what of the last chunk waits for the next: an odd
     /// byte, or the first half of a surrogate pair.
     private var utf16: Bool?
+    /// Whether the file is UTF-16 (known once the header is read).
+    public var isUTF16: Bool { utf16 != nil }
     private var carry: [UInt8] = []
 
     /// `bytes` of UTF-16 as UTF-8; an incomplete end is kept in `carry` for the next chunk.

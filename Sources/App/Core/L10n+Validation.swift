@@ -126,8 +126,6 @@ extension L10n {
                                          "No column for the company's name. Head it with one of: {1}. This file's column headings: {2}."),
         "v.import.spreadsheet": ("Berkas ini lembar kerja (Excel atau sejenisnya), bukan CSV. Di Excel pilih Simpan Sebagai → CSV UTF-8 (dipisah koma), lalu unggah berkas CSV itu.",
                                  "This file is a workbook (Excel or the like), not a CSV. In Excel choose Save As → CSV UTF-8 (comma delimited), then upload that CSV file."),
-        "v.import.utf16": ("Berkas ini teks UTF-16 (\"Teks Unicode\" dari Excel). Simpan ulang sebagai CSV UTF-8 (dipisah koma), lalu unggah berkas itu.",
-                           "This file is UTF-16 text (Excel's \"Unicode Text\"). Save it again as CSV UTF-8 (comma delimited), then upload that file."),
         "v.import.notText": ("Berkas ini bukan CSV (isinya bukan teks, mis. gambar atau PDF). Unggah daftar yang disimpan sebagai CSV.",
                              "This file is not a CSV (it is not text: a picture or a PDF, for instance). Upload the list saved as CSV."),
         "v.import.tooManyRows": ("Berkas berisi lebih dari {1} baris; bagi menjadi beberapa berkas.", "The file has more than {1} rows; split it."),

@@ -74,7 +74,7 @@ struct ImportRejected: Error, Sendable {
 }
 
 
-/// Reads an agency's CSV (UTF-8 or Windows-1252, comma or semicolon), maps its columns to fields by
+/// Reads an agency's CSV (UTF-8, Windows-1252 or UTF-16; comma, semicolon or tab), maps its columns to fields by
 /// a saved mapping or by header name, and validates every row. Nothing is stored here.
 enum ImportParser {
     static let maxRows = 1_000_000
@@ -115,8 +115,8 @@ enum ImportParser {
         let head = [UInt8]((try? handle.read(upToCount: 8192)) ?? Data())
         func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "v.import.spreadsheet" }
-        // Excel's "Unicode Text" (UTF-16), told as the matching CLI's reader tells it.
-        if CSVReader.utf16(head.prefix(200)) != nil { return "v.import.utf16" }
+        // Excel's "Unicode Text" (UTF-16, tab-separated) is text with NUL bytes: `CSVReader` reads it as UTF-8.
+        if CSVReader.utf16(head.prefix(200)) != nil { return nil }
         let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], Array("GIF8".utf8), Array("%PDF".utf8)]
         if signatures.contains(where: starts) || head.contains(0) { return "v.import.notText" }
         return nil
@@ -170,9 +170,11 @@ enum ImportParser {
         }
     }
 
-    /// UTF-8 if the bytes are UTF-8; UTF-8 with bad rows if they mix valid multi-byte sequences with
-    /// invalid bytes (a damaged file); Windows-1252 if nothing in them is UTF-8 beyond ASCII.
+    /// UTF-8 if the bytes are UTF-8, or UTF-16 (`CSVReader` turns it into UTF-8 as it reads); UTF-8 with bad rows if
+    /// they mix valid multi-byte sequences with invalid bytes (a damaged file); Windows-1252 if nothing in them is UTF-8
+    /// beyond ASCII.
     static func detectEncoding(_ bytes: some Collection<UInt8>) -> CSVReader.TextEncoding {
+        if CSVReader.utf16(bytes.prefix(200)) != nil { return .utf8 }
         var validMultibyte = 0, invalid = 0
         var it = Array(bytes)[...]
         while let b = it.first {
@@ -212,6 +214,8 @@ enum ImportParser {
         var duplicates: [Duplicate] = []
         var duplicateCount = 0
         var encoding: CSVReader.TextEncoding
+        /// Read from UTF-16 (Excel's "Unicode Text"): `encoding` is then `.utf8`, the text it was turned into.
+        var utf16 = false
         var delimiter: Character
         var rowCount: Int
     }
@@ -300,7 +304,7 @@ enum ImportParser {
         }
         return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
                       setAside: asideRows, setAsideCount: asideCount, duplicates: duplicates, duplicateCount: duplicateCount,
-                      encoding: encoding, delimiter: Character(UnicodeScalar(reader.delimiter)), rowCount: rows)
+                      encoding: encoding, utf16: reader.isUTF16, delimiter: Character(UnicodeScalar(reader.delimiter)), rowCount: rows)
     }
 
     /// A row read into a record and the faults of its optional fields (each such field left out of the record and

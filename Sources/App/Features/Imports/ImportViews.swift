@@ -194,7 +194,7 @@ enum ImportViews {
         """
         return Views.page(req, title: L10n.t("imp.preview", lang), body: """
         <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
-        <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): \(parsed.delimiter == "\t" ? L10n.t("imp.separatorTab", lang) : "“\(parsed.delimiter)”")</p>
+        <p class="muted">\(L10n.t("imp.kind.\(m.kind.rawValue)", lang)) · \(L10n.t("imp.encoding", lang)): \(parsed.utf16 ? "UTF-16" : parsed.encoding == .windows1252 ? "Windows-1252" : "UTF-8") · \(L10n.t("imp.separator", lang)): \(parsed.delimiter == "\t" ? L10n.t("imp.separatorTab", lang) : "“\(parsed.delimiter)”")</p>
         \(alert)
         \(outcome)
         \(m.importedBefore.map { old in "<p class=\"notice\" id=\"import-before\">\(L10n.format("imp.importedBefore", lang, [Views.time(old.createdAt, req)])) <a href=\"\(ImportsURL.show(.id(old.id!)).path)\">\(L10n.t("imp.openEarlier", lang))</a></p>" as HTML } ?? "")

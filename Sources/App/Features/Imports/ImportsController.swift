@@ -114,8 +114,10 @@ enum ImportsController {
         guard let charset = contentType?.parameters["charset"]?.lowercased() else { return nil }
         switch charset {
         case "utf-8", "utf8": return .utf8
+        // UTF-16 is told by its byte-order mark or its NUL bytes (`CSVReader.utf16`) and read as UTF-8.
+        case "utf-16", "utf-16le", "utf-16be", "utf16": return .utf8
         case "windows-1252", "cp1252", "iso-8859-1", "latin1": return .windows1252
-        default: throw ValidationFailure("v.oneOf", field: "charset", "utf-8, windows-1252")
+        default: throw ValidationFailure("v.oneOf", field: "charset", "utf-8, utf-16, windows-1252")
         }
     }
 
