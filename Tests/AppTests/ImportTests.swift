@@ -579,6 +579,50 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A birth date kept in three columns (a form's drop-downs: year, month, day) is one date: read from its parts
+    /// when no column holds the whole date, offered as one choice on the preview, remembered for the next list. The
+    /// day's column `Tanggal Lahir`, which alone names a whole date, is not taken for the date.
+    @Test func aBirthDateInThreeColumnsIsOneDate() async throws {
+        let header = ["Nama", "Tahun Lahir", "Bulan Lahir", "Tanggal Lahir", "No Paspor"]
+        let split = ImportParser.resolve(header: header, kind: .residents, saved: [:])
+        #expect(split.mapping == ["name": 0, "passport_number": 4] && split.dateParts == [1, 2, 3])
+        #expect(ImportParser.resolve(header: ["Name", "Birth Year", "Birth Month", "Birth Day"], kind: .residents, saved: [:]).dateParts == [1, 2, 3])
+        // A column with the whole date, the date left out, or a part chosen by hand: no parts.
+        let whole = ImportParser.resolve(header: header + ["Date of Birth"], kind: .residents, saved: [:])
+        #expect(whole.mapping["date_of_birth"] == 5 && whole.dateParts == nil)
+        let off = ImportParser.resolve(header: header, kind: .residents, saved: ["date_of_birth": ""])
+        #expect(off.mapping["date_of_birth"] == nil && off.dateParts == nil)
+        let chosen = ImportParser.resolve(header: header, kind: .residents, saved: ["date_of_birth": "Tanggal Lahir"])
+        #expect(chosen.mapping["date_of_birth"] == 3 && chosen.dateParts == nil)
+        // The year alone is no date of birth; a company list has none.
+        #expect(ImportParser.resolve(header: ["Nama", "Tahun Lahir"], kind: .residents, saved: [:]).dateParts == nil)
+        #expect(ImportParser.resolve(header: header, kind: .companies, saved: [:]).dateParts == nil)
+
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let csv = "Nama;Tahun Lahir;Bulan Lahir;Tanggal Lahir;No Paspor\nBIN WANG;1959;9;4;390830166\nJANE DOE;1990;Juli;1;X1234567\nLEE MIN;1985;2;30;M12345678\n"
+            let up = try await upload(b, kind: "persons-checked", fileName: "formulir.csv", csv: csv)
+            let location = up.headers.first(name: .location) ?? ""
+            let preview = try await b.get(location).body.string
+            #expect(preview.contains("4 Sep 1959") && preview.contains("1 Jul 1990"))
+            // The parts are one choice of the date's column, and chosen.
+            #expect(preview.contains("<option value=\"Tahun Lahir+Bulan Lahir+Tanggal Lahir\" selected>Tahun Lahir + Bulan Lahir + Tanggal Lahir</option>"))
+            // 30 February is named as a day out of the calendar, written as one date.
+            #expect(preview.contains("Tanggal lahir &quot;30 Feb 1985&quot;: tanggal itu tidak ada di kalender"))
+            let token = String(location.dropFirst("/imports/preview/".count))
+            let done = try await b.post("/imports/confirm", form: ["token": token, "badFields": "setAside", "map.name": "Nama",
+                                                                  "map.date_of_birth": "Tahun Lahir+Bulan Lahir+Tanggal Lahir", "map.passport_number": "No Paspor"])
+            #expect(done.status == .seeOther)
+            let rows = try await ImportRow.query(on: app.db).sort(\.$line).all()
+            #expect(rows.map(\.dateOfBirth) == ["1959-09-04", "1990-07-01", nil])
+            let owner = try #require(try await ImportMapping.query(on: app.db).filter(\.$kind == "persons-checked").first()).ownerKey
+            let saved = try await ImportService.savedMapping(owner, .personsChecked, db: app.db)
+            #expect(saved["date_of_birth"] == "Tahun Lahir+Bulan Lahir+Tanggal Lahir")
+            await app.importJobs.drain()
+        }
+    }
+
     /// The page states the limit before anything is sent; a file past it is refused in the user's language, beside
     /// the field while the body is within the form's room, and naming the limit past that, before it is all read.
     @Test func aFileOverTheLimitIsRefusedNamingTheLimit() async throws {

@@ -127,8 +127,61 @@ enum ImportParser {
             .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "")
     }
 
-    /// Field → column index: the saved mapping where its header is present, else the header names.
+    /// The columns of a birth date kept in three parts, year, month and day (`Tahun Lahir`, `Bulan Lahir`, `Tanggal
+    /// Lahir`; `birth_year`, `birth_month`, `birth_day`), as `sinergi match` reads them (`FieldSpec.infer(header:except:)`);
+    /// nil when the file has no such columns. A year alone, or with its month, is no date of birth for the registry.
+    static func birthDateParts(header: [String]) -> [Int]? {
+        for f in FieldSpec.infer(header: header, except: "") where f.kind == .date && f.parts.count == 3 {
+            let found = f.parts.compactMap { header.firstIndex(of: $0) }
+            if found.count == 3 { return found }
+        }
+        return nil
+    }
+
+    /// How a mapping names a birth date kept in parts: its columns' headings joined by "+", as `--field` names one.
+    static func partsHeading(_ parts: [Int], header: [String]) -> String { parts.map { header[$0] }.joined(separator: "+") }
+
+    /// The birth date's parts when they are what the date is read from: chosen so (the saved mapping names the parts),
+    /// or found in the header when the saved mapping says nothing of the date and no column holds the whole date.
+    /// nil when a column holds the whole date, or the date is deliberately left out.
+    static func resolveDateParts(header: [String], kind: ImportKind, saved: [String: String], mapping: [String: Int]) -> [Int]? {
+        guard !kind.isCompanies, let parts = birthDateParts(header: header) else { return nil }
+        if let chosen = saved["date_of_birth"] {
+            if chosen == partsHeading(parts, header: header) { return parts }
+            if chosen.isEmpty || header.contains(chosen) { return nil }
+        }
+        // A heading that names a whole date by its alias may be one of the parts (`Tanggal Lahir` beside `Bulan Lahir`
+        // and `Tahun Lahir` is the day): then the parts are the date, unless another column holds the whole date.
+        if let whole = mapping["date_of_birth"], !parts.contains(whole) { return nil }
+        return wholeDate(header: header, besides: parts) == nil ? parts : nil
+    }
+
+    /// A column other than `parts` that holds a whole birth date, by its header's name or words.
+    static func wholeDate(header: [String], besides parts: [Int]) -> Int? {
+        let aliases = personFields.first { $0.key == "date_of_birth" }!.aliases
+        return header.indices.first { i in !parts.contains(i) && (aliases.contains(headerKey(header[i])) || inferredKey(header[i]) == "date_of_birth") }
+    }
+
+    /// Field → column index: the saved mapping where its header is present, else the header names. A birth date kept
+    /// in parts is not here (`resolveDateParts`): a part the header names as a whole date is left out.
     static func resolveMapping(header: [String], kind: ImportKind, saved: [String: String]) -> [String: Int] {
+        resolve(header: header, kind: kind, saved: saved).mapping
+    }
+
+    /// `resolveMapping`, and the birth date's parts where they are what the date is read from.
+    static func resolve(header: [String], kind: ImportKind, saved: [String: String]) -> (mapping: [String: Int], dateParts: [Int]?) {
+        var out = resolveColumns(header: header, kind: kind, saved: saved)
+        let parts = resolveDateParts(header: header, kind: kind, saved: saved, mapping: out)
+        if parts != nil { out["date_of_birth"] = nil }
+        // A part taken for the whole date by its name, where another column holds the whole date: that column.
+        if parts == nil, let found = birthDateParts(header: header), let taken = out["date_of_birth"], found.contains(taken),
+           saved["date_of_birth"] != header[taken], let whole = wholeDate(header: header, besides: found) {
+            out["date_of_birth"] = whole
+        }
+        return (out, parts)
+    }
+
+    static func resolveColumns(header: [String], kind: ImportKind, saved: [String: String]) -> [String: Int] {
         var out: [String: Int] = [:]
         let keys = header.map(headerKey)
         for f in fields(kind) {
@@ -203,6 +256,8 @@ enum ImportParser {
     struct Parsed: Sendable {
         var header: [String]
         var mapping: [String: Int]
+        /// The columns of a birth date kept in parts (year, month, day), when the date is read from them.
+        var dateParts: [Int]?
         var records: [ImportRecord]
         var invalid: [InvalidRow]
         var invalidCount: Int
@@ -218,6 +273,19 @@ enum ImportParser {
         var utf16 = false
         var delimiter: Character
         var rowCount: Int
+
+        /// The heading a field is read from, "" when none: its column's, or a birth date's parts joined by "+".
+        func heading(_ key: String) -> String {
+            if key == "date_of_birth", let dateParts { return ImportParser.partsHeading(dateParts, header: header) }
+            return mapping[key].map { header[$0] } ?? ""
+        }
+
+        /// The mapping as it is saved for the owner's next list: field → heading.
+        var headings: [String: String] {
+            var out = mapping.mapValues { header[$0] }
+            if dateParts != nil { out["date_of_birth"] = heading("date_of_birth") }
+            return out
+        }
     }
 
     /// Parses and validates the whole file; with `previewRows`, keeps only that many records (all are still checked).
@@ -238,7 +306,7 @@ enum ImportParser {
         } catch let e as CSVReader.Malformed {
             throw ImportRejected(failure: ValidationFailure("v.import.malformed", String(max(1, e.line)), e.reason), invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
         }
-        let mapping = resolveMapping(header: header, kind: kind, saved: saved)
+        let (mapping, dateParts) = resolve(header: header, kind: kind, saved: saved)
         let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
         guard hasName else {
             let names = fields(kind).first { $0.key == "name" }!.aliases.joined(separator: ", ")
@@ -277,7 +345,7 @@ enum ImportParser {
             let line = reader.line
             if reader.rowHasInvalidUTF8 { rejectFailure(line, ValidationFailure("v.import.utf8")); continue }
             guard row.count == header.count else { rejectFailure(line, ValidationFailure("v.import.columns", String(header.count), String(row.count))); continue }
-            switch record(row, line: line, mapping: mapping, kind: kind, today: today) {
+            switch record(row, line: line, mapping: mapping, dateParts: dateParts, kind: kind, today: today) {
             case .success(let (r, badFields)):
                 if var first = badFields.first {
                     first.more = Array(badFields.dropFirst())
@@ -302,15 +370,20 @@ enum ImportParser {
         if rows == 0 {
             throw ImportRejected(failure: ValidationFailure("v.import.noRows"), invalidRows: [InvalidRow(line: 2, reason: "no data rows")], invalidCount: 1)
         }
-        return Parsed(header: header, mapping: mapping, records: records, invalid: invalid, invalidCount: invalidCount,
+        return Parsed(header: header, mapping: mapping, dateParts: dateParts, records: records, invalid: invalid, invalidCount: invalidCount,
                       setAside: asideRows, setAsideCount: asideCount, duplicates: duplicates, duplicateCount: duplicateCount,
                       encoding: encoding, utf16: reader.isUTF16, delimiter: Character(UnicodeScalar(reader.delimiter)), rowCount: rows)
     }
 
     /// A row read into a record and the faults of its optional fields (each such field left out of the record and
     /// kept raw in `setAside`), or the fault that refuses the whole row (no name, a field too long).
-    static func record(_ row: [String], line: Int, mapping: [String: Int], kind: ImportKind, today: String) -> Result<(ImportRecord, [ValidationFailure]), ValidationFailure> {
+    static func record(_ row: [String], line: Int, mapping: [String: Int], dateParts: [Int]? = nil, kind: ImportKind, today: String) -> Result<(ImportRecord, [ValidationFailure]), ValidationFailure> {
         func value(_ key: String) -> String? {
+            // A date kept in parts, as one value (`1985-07-09`, `9 Juli 1985`; `1985` when only the year is filled in).
+            if key == "date_of_birth", let dateParts {
+                let v = Normalize.dateFromParts(dateParts.map { row[$0] })
+                return v.isEmpty ? nil : v
+            }
             guard let i = mapping[key] else { return nil }
             let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
             return v.isEmpty ? nil : v

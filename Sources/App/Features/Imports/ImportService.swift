@@ -74,8 +74,7 @@ enum ImportService {
         }
         let principal = try req.requirePrincipal()
         let now = req.application.clock.now()
-        let usedMapping = Dictionary(uniqueKeysWithValues: parsed.mapping.map { ($0.key, parsed.header[$0.value]) })
-        let mappingJSON = String(decoding: try JSONEncoder().encode(usedMapping), as: UTF8.self)
+        let mappingJSON = String(decoding: try JSONEncoder().encode(parsed.headings), as: UTF8.self)
         do {
             // The rows go in on the jobs connection (with their audit event, in one transaction).
             let imp = try await AuditLog.write(on: req.application.jobsDB, actor: req.auditActor, requestID: req.id, clock: req.application.clock) { db in

@@ -127,11 +127,15 @@ enum ImportViews {
         let parsed = m.parsed
         let fields = ImportParser.fields(m.kind)
         let headerOptions: [(String, String)] = [("", L10n.t("imp.unmapped", lang))] + parsed.header.map { ($0, $0) }
+        // A birth date kept in three columns may be read from them together (year + month + day).
+        let dateParts: [(String, String)] = m.kind.isCompanies ? [] : ImportParser.birthDateParts(header: parsed.header).map { parts in
+            [(ImportParser.partsHeading(parts, header: parsed.header), parts.map { parsed.header[$0] }.joined(separator: " + "))]
+        } ?? []
         let mappingRows: HTML = fields.html { f in
-            let current = parsed.mapping[f.key].map { parsed.header[$0] } ?? ""
-            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: m.kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(headerOptions, selected: current))</select></td></tr>"
+            let options = f.key == "date_of_birth" ? headerOptions + dateParts : headerOptions
+            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: m.kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(options, selected: parsed.heading(f.key)))</select></td></tr>"
         }
-        let shownKeys = fields.map(\.key).filter { parsed.mapping[$0] != nil && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
+        let shownKeys = fields.map(\.key).filter { !parsed.heading($0).isEmpty && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
             let values: [String: String?] = ["date_of_birth": r.dateOfBirth.map { Views.day($0, req) }, "passport_number": r.passportNumber, "nationality": r.nationality,
                                              "sex": r.sex.map { L10n.t("sex.\($0)", lang) }, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
@@ -147,7 +151,7 @@ enum ImportViews {
             let body: HTML = rows.html { row in "<tr><td>\(row.line)</td><td>\(row.messages(lang).html { "<span class=\"problem\">\($0)</span>" })</td></tr>" }
             return "<table id=\"\(id)\"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(L10n.t("imp.reason", lang))</th></tr></thead><tbody>\(body)</tbody></table>"
         }
-        let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.mapping[f.key].map { parsed.header[$0] } ?? "")\">" }
+        let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.heading(f.key))\">" }
         func confirmForm(setAside: Bool) -> HTML {
             let label = setAside ? L10n.format("imp.confirmSetAside", lang, [String(parsed.rowCount)])
                                  : L10n.f("imp.confirm", lang, parsed.rowCount)
