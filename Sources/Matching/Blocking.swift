@@ -9,6 +9,16 @@ struct BlockingRule: Sendable {
     /// A record's key, hashed (`KeyHash`); 0 when the record has none for this rule. Records share a block when
     /// their keys are equal. Built without strings: a million records take every rule's key.
     let key: @Sendable (Dataset, Int) -> UInt64
+    /// A bound on a block's pairs below the run's (`MatchOptions.maxPairsPerBlock`), for a key made of values common
+    /// enough that only its smaller blocks are worth comparing; nil: the run's.
+    let maxPairs: Int?
+
+    init(name: String, fields: Set<Int>, maxPairs: Int? = nil, key: @escaping @Sendable (Dataset, Int) -> UInt64) {
+        self.name = name
+        self.fields = fields
+        self.maxPairs = maxPairs
+        self.key = key
+    }
 }
 
 /// A blocking key as it is built: FNV-1a over its parts, each part closed by a separator so that parts never run
@@ -99,6 +109,26 @@ enum Blocking {
             })
         }
         if !names.isEmpty {
+            for f in ids {
+                // Each half of the document number with the sounds of the names' first words: one character typed or
+                // read wrong (E22198063 / E22198066) leaves one half whole, which the exact and the characters keys
+                // miss; where the date is missing or mistyped too, and the names too common for their own keys' blocks,
+                // nothing else finds the pair. The number's length is part of the key (a slip keeps it).
+                for half in 0..<2 {
+                    rules.append(BlockingRule(name: "\(fields[f].column) \(half == 0 ? "first" : "second") half + the names' sounds",
+                                              fields: Set(names + [f])) { d, i in
+                        var v = d.columns[f].joined[i]
+                        let t = names.compactMap { firstToken(d, $0, i) }
+                        guard !t.isEmpty else { return 0 }
+                        return v.withUTF8 { bytes in
+                            guard bytes.count >= 6 else { return 0 }
+                            let cut = (bytes.count + 1) / 2
+                            let part = half == 0 ? UnsafeBufferPointer(rebasing: bytes[..<cut]) : UnsafeBufferPointer(rebasing: bytes[cut...])
+                            return key { h in h.add(bytes.count); h.add(part); h.addSounds(t); return true }
+                        }
+                    })
+                }
+            }
             rules.append(BlockingRule(name: "full name", fields: Set(names)) { d, i in
                 // One name field keeps its tokens sorted and joined already (`sortedKey`).
                 if names.count == 1 {
@@ -170,6 +200,14 @@ enum Blocking {
                         let v = d.columns[g].dates[i]
                         guard v != 0, let t = firstToken(d, f, i) else { return 0 }
                         return key { h in h.add(Similarity.soundexCode(t)); h.add(daySorted(v)); return true }
+                    })
+                    // The same with the year and month: survives a day typed one off besides the slip in the other
+                    // name. Only blocks of up to 100 pairs: a common name's sound born in one month is a block of
+                    // namesakes (with the run's bound, 16 M more pairs on foreigners-1m, half again its time).
+                    rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) month", fields: [f, g], maxPairs: 100) { d, i in
+                        let v = d.columns[g].dates[i]
+                        guard v != 0, let t = firstToken(d, f, i) else { return 0 }
+                        return key { h in h.add(Similarity.soundexCode(t)); h.add(v / 100); return true }
                     })
                 }
             }

@@ -65,7 +65,7 @@ public enum Matcher {
         let rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
 
         // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
-        let (candidates, found, used) = await candidatePairs(rules: rules.count, left: leftRows, right: dedup ? nil : rightRows, options: options)
+        let (candidates, found, used) = await candidatePairs(rules: rules.map(\.maxPairs), left: leftRows, right: dedup ? nil : rightRows, options: options)
         let perRuleFound = zip(rules, found).map { "\($0.name): \($1)" }
         progress?("comparing \(candidates.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
         // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):
@@ -230,13 +230,15 @@ public enum Matcher {
     /// which left records lie in a usable one (rules in parallel); then each rule's pairs that no earlier rule found
     /// (rules in parallel again: a rule needs only the earlier rules' keys and usable blocks, not their pairs). The
     /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
-    /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r).
-    static func candidatePairs(rules: Int, left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
+    /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r). `bounds`: each rule's own
+    /// bound on a block's pairs, where it has one below the run's.
+    static func candidatePairs(rules bounds: [Int?], left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
+        let rules = bounds.count
         let dedup = right == nil
         let rightRows = right ?? left
         let maxPairs = options.maxPairsPerBlock
         let blocks = await Parallel.map(rules, width: options.concurrency) { r in
-            RuleBlocks(rule: r, left: left, right: right, maxPairs: maxPairs)
+            RuleBlocks(rule: r, left: left, right: right, maxPairs: min(maxPairs, bounds[r] ?? maxPairs))
         }
         // Bit r % 64 of word r / 64 of a left record's `words` words: rule r's block holding it was used.
         let words = max(1, (rules + 63) / 64)

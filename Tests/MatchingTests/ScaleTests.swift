@@ -90,13 +90,32 @@ import Testing
         #expect(found[64...].reduce(0, +) > 0, "rules past the 64th find pairs")
     }
 
+    /// A rule's own bound on a block's pairs holds below the run's: the family name's sound with the birth month makes
+    /// one block of every W520 (WANG, WENG, WONG …) born in March 1985, compared at 81 pairs and not at 121.
+    @Test func aRulesOwnBoundIsKept() async {
+        let two = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name), FieldSpec(column: "date_of_birth", kind: .date)]
+        let families = ["WANG", "WENG", "WONG", "WUNG", "WING", "WAANG", "WEENG", "WOONG", "WUUNG", "WIING", "WAENG"]
+        let givens = ["BOR", "DAK", "FEM", "KIL", "LUP", "MAS", "NIT", "POR", "RUK", "SEB", "TAV"]
+        func list(_ n: Int, id: String, firstDay: Int) -> Dataset {
+            let d = Dataset(fields: two)
+            for k in 0..<n { d.append(id: "\(id)\(k)", values: [families[k], givens[(k * 7 + firstDay) % givens.count], "1985-03-\(firstDay + k)"]) }
+            return d
+        }
+        let rule = try! #require(Blocking.rules(for: two).firstIndex { $0.name == "family_name sound + date_of_birth month" })
+        #expect(Blocking.rules(for: two)[rule].maxPairs == 100)
+        let small = await checkCandidates(two, list(9, id: "L", firstDay: 1), list(9, id: "R", firstDay: 15), dedup: false, maxPairs: 400)
+        #expect(small[rule] > 0)
+        let large = await checkCandidates(two, list(11, id: "L", firstDay: 1), list(11, id: "R", firstDay: 15), dedup: false, maxPairs: 400)
+        #expect(large[rule] == 0)
+    }
+
     /// Runs `Matcher.candidatePairs` and checks it against every pair of the two lists; returns each rule's count.
     private func checkCandidates(_ spec: [FieldSpec], _ left: Dataset, _ right: Dataset, dedup: Bool, maxPairs: Int) async -> [Int] {
         let rules = Blocking.rules(for: spec)
         var options = MatchOptions()
         options.maxPairsPerBlock = maxPairs
         let lk = await Matcher.keys(rules, left, 2), rk = dedup ? lk : await Matcher.keys(rules, right, 2)
-        let (pairs, found, used) = await Matcher.candidatePairs(rules: rules.count, left: lk, right: dedup ? nil : rk, options: options)
+        let (pairs, found, used) = await Matcher.candidatePairs(rules: rules.map(\.maxPairs), left: lk, right: dedup ? nil : rk, options: options)
 
         // The reference: block sizes by counting keys, then every pair of the two lists.
         var usable: [Set<UInt64>] = []
@@ -106,7 +125,7 @@ import Testing
             for j in 0..<right.count where rk[j, r] != 0 { rs[rk[j, r], default: 0] += 1 }
             usable.append(Set(ls.keys.filter { k in
                 let n = dedup ? ls[k]! * (ls[k]! - 1) / 2 : ls[k]! * (rs[k] ?? 0)
-                return n > 0 && n <= maxPairs
+                return n > 0 && n <= min(maxPairs, rules[r].maxPairs ?? maxPairs)
             }))
         }
         var expected: [UInt64: Int] = [:]
