@@ -107,7 +107,10 @@ public final class CSVReader {
     public func header() throws -> [String] {
         _ = fill()
         utf16 = Self.utf16(buffer.prefix(200))
-        if let littleEndian = utf16 { buffer = utf8(fromUTF16: buffer, littleEndian: littleEndian) }
+        if let littleEndian = utf16 {
+            buffer = utf8(fromUTF16: buffer, littleEndian: littleEndian)
+            windows1252 = false   // UTF-16 says what it is; a charset given for the file does not turn its UTF-8 into Windows-1252
+        }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         // The delimiter the first line holds most of: comma, or semicolon (Excel in Indonesia), tab (a database's or
         // a spreadsheet's "text" export), vertical bar; comma when none is more frequent.

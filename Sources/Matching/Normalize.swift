@@ -568,13 +568,16 @@ public enum Normalize {
     /// A date kept in columns of its own, year first, month and day if there are (`["1985", "7", "9"]`,
     /// `["1985", "Juli"]`), written as one value `spreadsheetDate` and `partialDate` read: `1985-07-09`,
     /// `9 Juli 1985`, `1985-07`, `1985`. A two-digit year is read as `spreadsheetDate` reads one (`85` → 1985).
-    /// Empty when the year is missing; a day without a month is dropped.
+    /// Empty when the year is missing; a day without a month is dropped. A whole date where the day should be is that date.
     public static func dateFromParts(_ parts: [String]) -> String {
         // A whole number a data frame wrote as a float (`1985.0`, `7.0`: a column with gaps) is that number.
         let p = parts.map { v -> String in
             let t = trimmed(v)
             return t.hasSuffix(".0") && Int(t.dropLast(2)) != nil ? String(t.dropLast(2)) : t
         }
+        // A whole date in the day's column (`Tanggal Lahir` beside `Tahun Lahir` and `Bulan Lahir` may hold the whole date,
+        // the year and month columns being derived from it): that date.
+        if p.count > 2, p[2].count >= 6, date(p[2]) != nil { return p[2] }
         guard let first = p.first, !first.isEmpty, !isMissingMarker(first, name: false) else { return "" }
         var year = first
         if let n = Int(year) {

@@ -576,6 +576,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(res.status == .created)
             #expect(try decode(ImportReply.self, res).rows == 3)
             #expect(try await ImportRow.query(on: app.db).filter(\.$name == "ИВАНОВ ИВАН").count() == 2)
+            // UTF-16 says what it is: a charset of Windows-1252 given for it does not garble it.
+            let declared = try await postImport(app, token: token2, kind: "residents", csv: utf16(text, littleEndian: true, mark: true), charset: "windows-1252")
+            #expect(declared.status == .created)
+            #expect(try await ImportRow.query(on: app.db).filter(\.$name == "MÜLLER HANS").count() == 3)
         }
     }
 
@@ -594,6 +598,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         #expect(off.mapping["date_of_birth"] == nil && off.dateParts == nil)
         let chosen = ImportParser.resolve(header: header, kind: .residents, saved: ["date_of_birth": "Tanggal Lahir"])
         #expect(chosen.mapping["date_of_birth"] == 3 && chosen.dateParts == nil)
+        // Remembered from an earlier list, where `Tanggal Lahir` held the whole date: here it is the day, and the parts
+        // are the date; the parts remembered are the parts again.
+        let remembered = ImportParser.resolve(header: header, kind: .residents, saved: ["date_of_birth": "Tanggal Lahir"], remembered: true)
+        #expect(remembered.mapping["date_of_birth"] == nil && remembered.dateParts == [1, 2, 3])
+        #expect(ImportParser.resolve(header: header, kind: .residents, saved: ["date_of_birth": "Tahun Lahir+Bulan Lahir+Tanggal Lahir"],
+                                     remembered: true).dateParts == [1, 2, 3])
+        let rememberedWhole = ImportParser.resolve(header: header + ["Date of Birth"], kind: .residents, saved: ["date_of_birth": "Tanggal Lahir"], remembered: true)
+        #expect(rememberedWhole.mapping["date_of_birth"] == 5 && rememberedWhole.dateParts == nil)
         // The year alone is no date of birth; a company list has none.
         #expect(ImportParser.resolve(header: ["Nama", "Tahun Lahir"], kind: .residents, saved: [:]).dateParts == nil)
         #expect(ImportParser.resolve(header: header, kind: .companies, saved: [:]).dateParts == nil)
@@ -610,6 +622,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(preview.contains("<option value=\"Tahun Lahir+Bulan Lahir+Tanggal Lahir\" selected>Tahun Lahir + Bulan Lahir + Tanggal Lahir</option>"))
             // 30 February is named as a day out of the calendar, written as one date.
             #expect(preview.contains("Tanggal lahir &quot;30 Feb 1985&quot;: tanggal itu tidak ada di kalender"))
+            // The confirm form sends the mapping the preview shows, the parts as one heading.
+            #expect(preview.contains("<input type=\"hidden\" name=\"map.date_of_birth\" value=\"Tahun Lahir+Bulan Lahir+Tanggal Lahir\">"))
             let token = String(location.dropFirst("/imports/preview/".count))
             let done = try await b.post("/imports/confirm", form: ["token": token, "badFields": "setAside", "map.name": "Nama",
                                                                   "map.date_of_birth": "Tahun Lahir+Bulan Lahir+Tanggal Lahir", "map.passport_number": "No Paspor"])
@@ -620,6 +634,13 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let saved = try await ImportService.savedMapping(owner, .personsChecked, db: app.db)
             #expect(saved["date_of_birth"] == "Tahun Lahir+Bulan Lahir+Tanggal Lahir")
             await app.importJobs.drain()
+            // The next list of the same shape, with a whole date in `Tanggal Lahir` beside year and month derived from it,
+            // through the API with the remembered mapping: every date read.
+            let api = try await apiToken(app, "officer@demo.sinergi.id")
+            let next = "Nama;Tahun Lahir;Bulan Lahir;Tanggal Lahir;No Paspor\nPARK JI;1971;3;14/03/1971;M22334455\nKIM SU;1980;12;1980-12-01;M55443322\n"
+            let res = try await postImport(app, token: api, kind: "persons-checked", csv: Array(next.utf8))
+            #expect(res.status == .created, "\(res.body.string)")
+            #expect(try await ImportRow.query(on: app.db).filter(\.$name ~~ ["PARK JI", "KIM SU"]).sort(\.$line).all().map(\.dateOfBirth) == ["1971-03-14", "1980-12-01"])
         }
     }
 

@@ -456,6 +456,9 @@ import Testing
         #expect(Normalize.dateFromParts(["0000", "7", "9"]) == "" && Normalize.dateFromParts(["985", "7", "9"]) == "")
         #expect(Normalize.dateFromParts(["5", "7", "9"]) == "2005-07-09" && Normalize.dateFromParts(["00", "7", "9"]) == "2000-07-09")
         #expect(Normalize.spreadsheetDate(Normalize.dateFromParts(["1985", "Juli", "9"]))?.packed == 19850709)
+        // The whole date in the day's column (year and month derived from it beside it): that date.
+        #expect(Normalize.dateFromParts(["1985", "7", "09/07/1985"]) == "09/07/1985")
+        #expect(Normalize.dateFromParts(["1985", "7", "1985-07-09"]) == "1985-07-09")
     }
 
     @Test func idAndNumberLevels() {

@@ -167,7 +167,7 @@ public enum L10n {
         "imp.kind.persons-checked": ("Orang yang diperiksa (Polri/Satpol PP)", "Persons checked (Polri/Satpol PP)"),
         "imp.kind.companies": ("Perusahaan yang mempekerjakan orang asing", "Companies employing foreigners"),
         "imp.file": ("Berkas CSV", "CSV file"),
-        "imp.fileHint": ("CSV (dipisah koma, titik koma atau tab), paling besar {1}. Dari Excel: Simpan Sebagai → CSV UTF-8.", "CSV (comma, semicolon or tab separated), at most {1}. From Excel: Save As → CSV UTF-8."),
+        "imp.fileHint": ("CSV (dipisah koma, titik koma atau tab) atau Teks Unicode (.txt), paling besar {1}. Dari Excel: Simpan Sebagai → CSV UTF-8.", "CSV (comma, semicolon or tab separated) or Unicode Text (.txt), at most {1}. From Excel: Save As → CSV UTF-8."),
         "imp.agency": ("Atas nama instansi (tidak wajib)", "On behalf of an agency (optional)"),
         "imp.upload": ("Unggah dan periksa", "Upload and check"),
         "imp.uploading": ("Mengunggah…", "Uploading…"),

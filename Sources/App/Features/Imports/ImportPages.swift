@@ -172,7 +172,8 @@ enum ImportPages {
         }
         let owner = try await ImportService.owner(try req.requirePrincipal(), onBehalfOf: meta.agencyID, db: req.db)
         var saved = mappingOverrides(overrides, kind: kind) ?? [:]
-        if mappingOverrides(overrides, kind: kind) == nil { saved = try await ImportService.savedMapping(owner.key, kind, db: req.db) }
+        let remembered = mappingOverrides(overrides, kind: kind) == nil
+        if remembered { saved = try await ImportService.savedMapping(owner.key, kind, db: req.db) }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let encoding = ImportParser.detectEncoding(data)
         let today = req.application.today
@@ -181,7 +182,7 @@ enum ImportPages {
         let parsed: ImportParser.Parsed
         do {
             parsed = try await req.application.threadPool.runIfActive {
-                try ImportParser.parse(path: path, kind: kind, saved: mapping, encoding: encoding, today: today, previewRows: 10, setAside: true)
+                try ImportParser.parse(path: path, kind: kind, saved: mapping, remembered: remembered, encoding: encoding, today: today, previewRows: 10, setAside: true)
             }
         } catch let e as ImportRejected {
             return ImportViews.previewRejected(req, fileName: meta.fileName, message: e.message(req.language))

@@ -143,12 +143,15 @@ enum ImportParser {
 
     /// The birth date's parts when they are what the date is read from: chosen so (the saved mapping names the parts),
     /// or found in the header when the saved mapping says nothing of the date and no column holds the whole date.
-    /// nil when a column holds the whole date, or the date is deliberately left out.
-    static func resolveDateParts(header: [String], kind: ImportKind, saved: [String: String], mapping: [String: Int]) -> [Int]? {
+    /// nil when a column holds the whole date, or the date is deliberately left out. A part's heading chosen as the
+    /// whole date counts only when chosen for this file (`remembered` false): the mapping remembered from an earlier
+    /// list names `Tanggal Lahir`, the whole date there, which in a list with `Tahun Lahir` and `Bulan Lahir` is the day.
+    static func resolveDateParts(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool, mapping: [String: Int]) -> [Int]? {
         guard !kind.isCompanies, let parts = birthDateParts(header: header) else { return nil }
         if let chosen = saved["date_of_birth"] {
             if chosen == partsHeading(parts, header: header) { return parts }
-            if chosen.isEmpty || header.contains(chosen) { return nil }
+            if chosen.isEmpty { return nil }
+            if let i = header.firstIndex(of: chosen), !(remembered && parts.contains(i)) { return nil }
         }
         // A heading that names a whole date by its alias may be one of the parts (`Tanggal Lahir` beside `Bulan Lahir`
         // and `Tahun Lahir` is the day): then the parts are the date, unless another column holds the whole date.
@@ -164,18 +167,19 @@ enum ImportParser {
 
     /// Field → column index: the saved mapping where its header is present, else the header names. A birth date kept
     /// in parts is not here (`resolveDateParts`): a part the header names as a whole date is left out.
-    static func resolveMapping(header: [String], kind: ImportKind, saved: [String: String]) -> [String: Int] {
-        resolve(header: header, kind: kind, saved: saved).mapping
+    static func resolveMapping(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool = false) -> [String: Int] {
+        resolve(header: header, kind: kind, saved: saved, remembered: remembered).mapping
     }
 
-    /// `resolveMapping`, and the birth date's parts where they are what the date is read from.
-    static func resolve(header: [String], kind: ImportKind, saved: [String: String]) -> (mapping: [String: Int], dateParts: [Int]?) {
+    /// `resolveMapping`, and the birth date's parts where they are what the date is read from. `remembered`: `saved` is
+    /// the mapping kept from the owner's last list, not one chosen for this file (`resolveDateParts`).
+    static func resolve(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool = false) -> (mapping: [String: Int], dateParts: [Int]?) {
         var out = resolveColumns(header: header, kind: kind, saved: saved)
-        let parts = resolveDateParts(header: header, kind: kind, saved: saved, mapping: out)
+        let parts = resolveDateParts(header: header, kind: kind, saved: saved, remembered: remembered, mapping: out)
         if parts != nil { out["date_of_birth"] = nil }
         // A part taken for the whole date by its name, where another column holds the whole date: that column.
         if parts == nil, let found = birthDateParts(header: header), let taken = out["date_of_birth"], found.contains(taken),
-           saved["date_of_birth"] != header[taken], let whole = wholeDate(header: header, besides: found) {
+           remembered || saved["date_of_birth"] != header[taken], let whole = wholeDate(header: header, besides: found) {
             out["date_of_birth"] = whole
         }
         return (out, parts)
@@ -292,7 +296,8 @@ enum ImportParser {
     /// With `setAside`, a row whose only faults are unreadable fields (a date, a passport number, a nationality,
     /// a sex, an NPWP or NIB) is kept with those fields set aside instead of being refused; a row without a name,
     /// or with the wrong number of columns, is still refused.
-    static func parse(path: String, kind: ImportKind, saved: [String: String], encoding: CSVReader.TextEncoding,
+    /// `remembered`: `saved` is the mapping kept from the owner's last list, not one chosen for this file.
+    static func parse(path: String, kind: ImportKind, saved: [String: String], remembered: Bool = false, encoding: CSVReader.TextEncoding,
                       today: String, previewRows: Int? = nil, setAside: Bool = false) throws -> Parsed {
         if let key = notText(path: path) {
             let f = ValidationFailure(key)
@@ -306,7 +311,7 @@ enum ImportParser {
         } catch let e as CSVReader.Malformed {
             throw ImportRejected(failure: ValidationFailure("v.import.malformed", String(max(1, e.line)), e.reason), invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
         }
-        let (mapping, dateParts) = resolve(header: header, kind: kind, saved: saved)
+        let (mapping, dateParts) = resolve(header: header, kind: kind, saved: saved, remembered: remembered)
         let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
         guard hasName else {
             let names = fields(kind).first { $0.key == "name" }!.aliases.joined(separator: ", ")

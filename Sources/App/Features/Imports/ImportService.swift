@@ -68,7 +68,7 @@ enum ImportService {
         let enc = encoding ?? detected
         let today = req.application.today
         let mappingUsed = saved
-        let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, encoding: enc, today: today, setAside: setAside) }
+        let parsed = try await pool.runIfActive { try ImportParser.parse(path: path, kind: kind, saved: mappingUsed, remembered: mapping == nil, encoding: enc, today: today, setAside: setAside) }
         if parsed.invalidCount > 0 {
             throw ImportRejected(failure: ValidationFailure("v.import.invalidRows"), invalidRows: parsed.invalid, invalidCount: parsed.invalidCount)
         }

@@ -60,7 +60,7 @@ enum ImportViews {
                       attributes: "data-msg-failed=\"\(L10n.t("imp.uploadFailed", lang))\" data-msg-network=\"\(L10n.t("imp.uploadNetwork", lang))\" \(sizeAttributes(req))"))
             \(Form.field("kind", label: L10n.t("imp.kind", lang), state: state, kind: .select(kinds), required: true))
             \(agencyField)
-            \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,text/csv"), required: true,
+            \(Form.field("file", label: L10n.t("imp.file", lang), state: state, kind: .file(accept: ".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"), required: true,
                        hint: L10n.format("imp.fileHint", lang, [ByteSize.text(req.application.config.maxUploadSize)])))
             \(Form.submit(L10n.t("imp.upload", lang)))
             <div id="upload-status" hidden><progress id="upload-progress" max="100" value="0" aria-label="\(L10n.t("imp.uploading", lang))"></progress> <span id="upload-percent">\(L10n.t("imp.uploading", lang))</span></div>
