@@ -171,13 +171,14 @@ enum ImportPages {
             return ImportViews.expired(req)
         }
         let owner = try await ImportService.owner(try req.requirePrincipal(), onBehalfOf: meta.agencyID, db: req.db)
-        var saved = mappingOverrides(overrides, kind: kind) ?? [:]
-        let remembered = mappingOverrides(overrides, kind: kind) == nil
+        let chosen = mappingOverrides(overrides, kind: kind)
+        let remembered = chosen == nil
+        var saved = chosen ?? [:]
         if remembered { saved = try await ImportService.savedMapping(owner.key, kind, db: req.db) }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let encoding = ImportParser.detectEncoding(data)
         let today = req.application.today
-        let mapping = saved
+        let mapping = saved   // a constant for the closure below
         // Parsed with unreadable fields set aside, to tell rows that must be fixed from rows that may go in without them.
         let parsed: ImportParser.Parsed
         do {

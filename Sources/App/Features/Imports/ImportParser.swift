@@ -141,24 +141,6 @@ enum ImportParser {
     /// How a mapping names a birth date kept in parts: its columns' headings joined by "+", as `--field` names one.
     static func partsHeading(_ parts: [Int], header: [String]) -> String { parts.map { header[$0] }.joined(separator: "+") }
 
-    /// The birth date's parts when they are what the date is read from: chosen so (the saved mapping names the parts),
-    /// or found in the header when the saved mapping says nothing of the date and no column holds the whole date.
-    /// nil when a column holds the whole date, or the date is deliberately left out. A part's heading chosen as the
-    /// whole date counts only when chosen for this file (`remembered` false): the mapping remembered from an earlier
-    /// list names `Tanggal Lahir`, the whole date there, which in a list with `Tahun Lahir` and `Bulan Lahir` is the day.
-    static func resolveDateParts(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool, mapping: [String: Int]) -> [Int]? {
-        guard !kind.isCompanies, let parts = birthDateParts(header: header) else { return nil }
-        if let chosen = saved["date_of_birth"] {
-            if chosen == partsHeading(parts, header: header) { return parts }
-            if chosen.isEmpty { return nil }
-            if let i = header.firstIndex(of: chosen), !(remembered && parts.contains(i)) { return nil }
-        }
-        // A heading that names a whole date by its alias may be one of the parts (`Tanggal Lahir` beside `Bulan Lahir`
-        // and `Tahun Lahir` is the day): then the parts are the date, unless another column holds the whole date.
-        if let whole = mapping["date_of_birth"], !parts.contains(whole) { return nil }
-        return wholeDate(header: header, besides: parts) == nil ? parts : nil
-    }
-
     /// A column other than `parts` that holds a whole birth date, by its header's name or words.
     static func wholeDate(header: [String], besides parts: [Int]) -> Int? {
         let aliases = personFields.first { $0.key == "date_of_birth" }!.aliases
@@ -166,22 +148,31 @@ enum ImportParser {
     }
 
     /// Field → column index: the saved mapping where its header is present, else the header names. A birth date kept
-    /// in parts is not here (`resolveDateParts`): a part the header names as a whole date is left out.
+    /// in parts is not here (`resolve`): a part the header names as a whole date is left out.
     static func resolveMapping(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool = false) -> [String: Int] {
         resolve(header: header, kind: kind, saved: saved, remembered: remembered).mapping
     }
 
     /// `resolveMapping`, and the birth date's parts where they are what the date is read from. `remembered`: `saved` is
-    /// the mapping kept from the owner's last list, not one chosen for this file (`resolveDateParts`).
+    /// the mapping kept from the owner's last list, not one chosen for this file.
+    ///
+    /// With a birth date kept in three columns, the date is, in this order: the parts, where chosen so; nothing, where
+    /// chosen so; the column chosen for this file; else a column that holds the whole date; else the parts. A remembered
+    /// column that is one of the parts is no choice: `Tanggal Lahir` held the whole date in the last list and is the day
+    /// in this one, and taken by its name as the whole date it is the day too.
     static func resolve(header: [String], kind: ImportKind, saved: [String: String], remembered: Bool = false) -> (mapping: [String: Int], dateParts: [Int]?) {
         var out = resolveColumns(header: header, kind: kind, saved: saved)
-        let parts = resolveDateParts(header: header, kind: kind, saved: saved, remembered: remembered, mapping: out)
-        if parts != nil { out["date_of_birth"] = nil }
-        // A part taken for the whole date by its name, where another column holds the whole date: that column.
-        if parts == nil, let found = birthDateParts(header: header), let taken = out["date_of_birth"], found.contains(taken),
-           remembered || saved["date_of_birth"] != header[taken], let whole = wholeDate(header: header, besides: found) {
-            out["date_of_birth"] = whole
+        guard !kind.isCompanies, let parts = birthDateParts(header: header) else { return (out, nil) }
+        let chosen = saved["date_of_birth"]
+        if chosen == "" { return (out, nil) }
+        if chosen != partsHeading(parts, header: header) {
+            if let c = chosen, let i = header.firstIndex(of: c), !(remembered && parts.contains(i)) { return (out, nil) }
+            if let whole = out["date_of_birth"].flatMap({ parts.contains($0) ? nil : $0 }) ?? wholeDate(header: header, besides: parts) {
+                out["date_of_birth"] = whole
+                return (out, nil)
+            }
         }
+        out["date_of_birth"] = nil
         return (out, parts)
     }
 
