@@ -119,6 +119,12 @@ public enum Matcher {
         // name is: NGUYEN and VAN ANH are each common, and NGUYEN VAN ANH is as common as the rarer of
         // the two, not as rare as their product. Namesakes share the whole name.
         //
+        // A name agreeing but not exactly (a given name dropped, MICHAEL against MICHAEL JESSICA; a slip, MICHAEL
+        // against MICHEAL) is adjusted too, by the more common of its two values: the level's u is an average over
+        // rare and common names, and MICHAEL alone is shared by thousands. In deduplication only downwards: one file's
+        // relatives share rare given names (a generation's name among siblings), and without one-to-one nothing tells
+        // them apart, so a rare name agreeing in part adds nothing there.
+        //
         // Free-text fields (employer, address) describe a household or a workplace as much as a person:
         // relatives agree on all of them at once. Counting each as independent evidence scored a
         // worker's spouse and children as the worker, so only the strongest agreement among them counts
@@ -133,7 +139,7 @@ public enum Matcher {
         let prior = log2(model.lambda / (1 - model.lambda))
         for p in distinct {
             let levels = Pattern.decode(p, fields: n)
-            var score = PatternScore(odds: prior, exactTF: 0, jointNames: .nan, group: 0, groupExact: 0)
+            var score = PatternScore(odds: prior, exactTF: 0, partialTF: 0, jointNames: .nan, group: 0, groupExact: 0)
             let namesAgree = model.namesAgree(levels)
             for (f, l) in levels.enumerated() {
                 let isExact = l == fields[f].kind.levels - 1 && tf.adjusts(f)
@@ -146,6 +152,7 @@ public enum Matcher {
                 }
                 score.odds += model.weight(field: f, level: l, namesAgree: namesAgree)
                 if isExact { score.exactTF |= 1 << UInt32(f) }
+                if fields[f].kind == .name && l == fields[f].kind.levels - 2 && tf.adjusts(f) { score.partialTF |= 1 << UInt32(f) }
             }
             if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy({ score.exactTF & (1 << UInt32($0)) != 0 }) {
                 for f in tf.nameFields { score.exactTF &= ~(1 << UInt32(f)) }
@@ -183,6 +190,13 @@ public enum Matcher {
                             let f = exact.trailingZeroBitCount
                             odds += log2(exactU[f] / tf.frequency(f, left: i, right: j))
                             exact &= exact - 1
+                        }
+                        var partial = entry.partialTF
+                        while partial != 0 {
+                            let f = partial.trailingZeroBitCount
+                            let adjustment = log2(exactU[f] / tf.frequency(f, left: i, right: j))
+                            odds += dedup ? min(0, adjustment) : adjustment
+                            partial &= partial - 1
                         }
                         if !entry.jointNames.isNaN { odds += entry.jointNames - log2(tf.nameFrequency(left: i, right: j)) }
                         if entry.group != 0 {
@@ -705,7 +719,8 @@ struct TermFrequencies {
         max(leftNames[i], rightNames[j], FellegiSunterModel.floor)
     }
 
-    /// The frequency of the agreed value (the larger of the two sides' spellings, which agree after folding).
+    /// The frequency of the agreed value (the larger of the two sides' spellings, which agree after folding; of two
+    /// values agreeing in part, the more common).
     func frequency(_ f: Int, left i: Int, right j: Int) -> Double {
         max(left[f][i], right[f][j], FellegiSunterModel.floor)
     }
@@ -723,6 +738,8 @@ struct PatternKey: Hashable, Sendable {
 struct PatternScore {
     var odds: Double
     var exactTF: UInt32
+    /// Name fields agreeing at the level below exact, adjusted by the more common of the two values.
+    var partialTF: UInt32
     var jointNames: Double
     var group: UInt32
     var groupExact: UInt32
