@@ -26,18 +26,14 @@ struct BlockingRule: Sendable {
 struct KeyHash {
     private var h = Packed<UInt8>.seed
 
-    /// `s`, or its first `prefix` characters. Characters, not bytes: a folded value keeps non-Latin scripts (Han, Hangul:
+    /// `bytes` (UTF-8), or their first `prefix` characters. Characters, not bytes: a folded value keeps non-Latin scripts (Han, Hangul:
     /// three bytes a character), and cutting those by bytes would make keys of two or three characters. ASCII is cut
     /// as bytes, which is the same.
-    mutating func add(_ s: String, prefix: Int = .max) {
-        var s = s
-        let ascii = s.withUTF8 { bytes -> Bool in
-            if prefix < bytes.count, bytes.prefix(prefix).contains(where: { $0 >= 0x80 }) { return false }
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, prefix: Int) {
+        if prefix >= bytes.count || !bytes.prefix(prefix).contains(where: { $0 >= 0x80 }) {
             add(UnsafeBufferPointer(rebasing: bytes.prefix(prefix)))
-            return true
-        }
-        if !ascii {
-            var cut = String(s.prefix(prefix))
+        } else {
+            var cut = String(String(decoding: bytes, as: UTF8.self).prefix(prefix))
             cut.withUTF8 { add($0) }
         }
     }
@@ -88,8 +84,7 @@ enum Blocking {
 
         for f in ids {
             rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
-                let v = d.columns[f].joined[i]
-                return key { h in h.add(v); return !v.isEmpty }
+                d.columns[f].joinedBytes.withValue(i) { v in key { h in h.add(v); return !v.isEmpty } }
             })
         }
         for f in ids {
@@ -97,8 +92,7 @@ enum Blocking {
             // digits, a typing slip the exact key misses (4137877 / 4137787). The ends kept in place keep
             // the blocks small in large files, where many numbers share their digits.
             rules.append(BlockingRule(name: "\(fields[f].column) characters", fields: []) { d, i in
-                var v = d.columns[f].joined[i]
-                return v.withUTF8 { bytes in
+                d.columns[f].joinedBytes.withValue(i) { bytes in
                     guard bytes.count >= 5 else { return 0 }
                     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { sorted in
                         _ = sorted.initialize(from: bytes)
@@ -117,10 +111,9 @@ enum Blocking {
                 for half in 0..<2 {
                     rules.append(BlockingRule(name: "\(fields[f].column) \(half == 0 ? "first" : "second") half + the names' sounds",
                                               fields: Set(names + [f])) { d, i in
-                        var v = d.columns[f].joined[i]
                         let t = names.compactMap { firstToken(d, $0, i) }
                         guard !t.isEmpty else { return 0 }
-                        return v.withUTF8 { bytes in
+                        return d.columns[f].joinedBytes.withValue(i) { bytes in
                             guard bytes.count >= 6 else { return 0 }
                             let cut = (bytes.count + 1) / 2
                             let part = half == 0 ? UnsafeBufferPointer(rebasing: bytes[..<cut]) : UnsafeBufferPointer(rebasing: bytes[cut...])
@@ -130,13 +123,13 @@ enum Blocking {
                 }
             }
             rules.append(BlockingRule(name: "full name", fields: Set(names)) { d, i in
-                // One name field keeps its tokens sorted and joined already (`sortedKey`).
+                // One name field keeps its tokens sorted and joined already (`keyBytes`).
                 if names.count == 1 {
-                    let k = d.columns[names[0]].sortedKey[i]
-                    return key { h in h.add(k); return !k.isEmpty }
+                    return d.columns[names[0]].keyBytes.withValue(i) { k in key { h in h.add(k); return !k.isEmpty } }
                 }
                 let t = allNameTokens(d, i)
-                return key { h in h.add(t.sorted().joined(separator: " ")); return !t.isEmpty }
+                var k = t.sorted().joined(separator: " ")
+                return k.withUTF8 { k in key { h in h.add(k); return !t.isEmpty } }
             })
         }
         for f in dates {
@@ -147,7 +140,7 @@ enum Blocking {
                 if v == 0 { return 0 }
                 return key { h in
                     h.add(daySorted(v))
-                    for c in categories.prefix(2) { h.add(d.columns[c].joined[i]) }
+                    for c in categories.prefix(2) { d.columns[c].joinedBytes.withValue(i) { h.add($0) } }
                     return true
                 }
             })
@@ -179,8 +172,7 @@ enum Blocking {
                 // One name field as written: survives a typo anywhere in the other name when the date is
                 // missing or mistyped too (common values make blocks beyond the bound and are skipped).
                 rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
-                    let k = d.columns[f].sortedKey[i]
-                    return key { h in h.add(k); return !k.isEmpty }
+                    d.columns[f].keyBytes.withValue(i) { k in key { h in h.add(k); return !k.isEmpty } }
                 })
             }
             for g in dates {
@@ -225,9 +217,8 @@ enum Blocking {
             }
             for g in others {
                 rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
-                    let v = d.columns[g].joined[i]
-                    guard !v.isEmpty, let t = firstToken(d, f, i) else { return 0 }
-                    return key { h in h.add(Similarity.soundexCode(t)); h.add(v, prefix: 8); return true }
+                    guard !d.columns[g].joinedBytes.isEmpty(i), let t = firstToken(d, f, i) else { return 0 }
+                    return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(Similarity.soundexCode(t)); h.add(v, prefix: 8); return true } }
                 })
             }
         }
@@ -236,9 +227,8 @@ enum Blocking {
                 // The alphabetically first sound of any name token with the postcode or suburb: one key per
                 // record that survives swapped given and family names with a typo in one of them.
                 rules.append(BlockingRule(name: "a name sound + \(fields[g].column)", fields: Set(names + [g])) { d, i in
-                    let v = d.columns[g].joined[i]
-                    guard !v.isEmpty, let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).min() else { return 0 }
-                    return key { h in h.add(sound); h.add(v, prefix: 8); return true }
+                    guard !d.columns[g].joinedBytes.isEmpty(i), let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).min() else { return 0 }
+                    return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                 })
             }
         }
@@ -250,8 +240,9 @@ enum Blocking {
                 // Two address parts together (street number and postcode; employer and street): survives
                 // every name misspelt or reordered when the date is missing or impossible.
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
-                    let v = d.columns[g].joined[i], w = d.columns[h].joined[i]
-                    return key { k in k.add(v, prefix: 12); k.add(w, prefix: 12); return !v.isEmpty && !w.isEmpty }
+                    d.columns[g].joinedBytes.withValue(i) { v in d.columns[h].joinedBytes.withValue(i) { w in
+                        key { k in k.add(v, prefix: 12); k.add(w, prefix: 12); return !v.isEmpty && !w.isEmpty }
+                    } }
                 })
             }
         }
@@ -262,9 +253,8 @@ enum Blocking {
                 // neighbours: on agency-1m 4.0 M pairs for 265 true pairs no other key found; with 16, 0.9 M pairs
                 // and one true pair fewer.
                 rules.append(BlockingRule(name: "\(fields[g].column) + \(fields[h].column)", fields: [g, h]) { d, i in
-                    let v = d.columns[h].joined[i]
                     let day = d.columns[g].dates[i]
-                    return key { k in k.add(day); k.add(v, prefix: 16); return day != 0 && !v.isEmpty }
+                    return d.columns[h].joinedBytes.withValue(i) { v in key { k in k.add(day); k.add(v, prefix: 16); return day != 0 && !v.isEmpty } }
                 })
             }
         }
@@ -274,7 +264,7 @@ enum Blocking {
                 rules.append(BlockingRule(name: fields[f].column, fields: [f]) { d, i in
                     if d.columns[f].isMissing(i) { return 0 }
                     return key { h in
-                        if d.columns[f].joined.isEmpty { h.add(d.columns[f].dates[i]) } else { h.add(d.columns[f].joined[i]) }
+                        if d.columns[f].kind == .date { h.add(d.columns[f].dates[i]) } else { d.columns[f].joinedBytes.withValue(i) { h.add($0) } }
                         return true
                     }
                 })

@@ -330,6 +330,21 @@ extension Packed where Item == UInt8 {
         return h
     }
 
+    /// Value `i`'s bytes, lent to `body`.
+    @inline(__always)
+    func withValue<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        items.withUnsafeBufferPointer { items in body(UnsafeBufferPointer(rebasing: items[(i == 0 ? 0 : ends[i - 1])..<ends[i]])) }
+    }
+
+    /// Whether value `i` has no bytes.
+    @inline(__always) func isEmpty(_ i: Int) -> Bool { ends[i] == (i == 0 ? 0 : ends[i - 1]) }
+
+    /// Value `i` as a string (for messages and tests; the hot paths read the bytes).
+    func string(_ i: Int) -> String { withValue(i) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Every value as a string (tests).
+    var strings: [String] { ends.indices.map(string) }
+
     /// Each value's 64-bit hash: values that are equal hash equal (counting values without strings).
     func hashes() -> [UInt64] {
         items.withUnsafeBufferPointer { items in
@@ -346,12 +361,12 @@ extension Packed where Item == UInt8 {
 final class FieldColumn: @unchecked Sendable {
     let kind: FieldKind
     var tokens: [[String]] = []       // name
-    var joined: [String] = []         // name, text (tokens joined), id, category, number (folded value)
-    var sortedKey: [String] = []      // name: tokens sorted and joined (order-insensitive identity)
     var dates: [Int32] = []           // date: YYYYMMDD, 0 when missing
     var numbers: [Double] = []        // number: value, .nan when not numeric
-    var joinedBytes = Packed<UInt8>()     // `joined`, packed, for comparing
-    var keyBytes = Packed<UInt8>()        // name: `sortedKey`, packed
+    /// name, text (tokens joined by spaces), id, category, number (folded value). Bytes laid end to end, not strings:
+    /// a million records' strings (a heap block each for most names, employers and addresses) took half a gigabyte.
+    var joinedBytes = Packed<UInt8>()
+    var keyBytes = Packed<UInt8>()        // name: the tokens sorted and joined (order-insensitive identity)
     var speltBytes = Packed<UInt8>()      // name: the tokens as spelt, joined, where the romanisation table changed one; else empty
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
     /// date: how many values could only be read day first, or only month first, and which could be read either way
@@ -377,23 +392,20 @@ final class FieldColumn: @unchecked Sendable {
         switch kind {
         case .name:
             let (t, spelt) = Normalize.nameTokensAndSpelling(raw)
-            let j = t.joined(separator: " "), k = t.sorted().joined(separator: " ")
-            tokens.append(t); joined.append(j); sortedKey.append(k)
-            joinedBytes.append(j.utf8); keyBytes.append(k.utf8)
+            tokens.append(t)
+            joinedBytes.append(t.joined(separator: " ").utf8); keyBytes.append(t.sorted().joined(separator: " ").utf8)
             speltBytes.append(spelt.map { Array($0.joined(separator: " ").utf8) } ?? [])
         case .text:
             Normalize.textWords(raw, folded: &scratchFolded, joined: &scratchJoined, hashes: &scratchHashes)
-            joined.append(String(decoding: scratchJoined, as: UTF8.self)); joinedBytes.append(scratchJoined)
+            joinedBytes.append(scratchJoined)
             tokenHashes.append(scratchHashes)
         case .id:
-            let v = Normalize.documentMatchKey(raw)
-            joined.append(v); joinedBytes.append(v.utf8)
+            joinedBytes.append(Normalize.documentMatchKey(raw).utf8)
         case .category:
-            let v = Normalize.category(raw, as: role)
-            joined.append(v); joinedBytes.append(v.utf8)
+            joinedBytes.append(Normalize.category(raw, as: role).utf8)
         case .number:
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
-            joined.append(f); joinedBytes.append(f.utf8); numbers.append(Double(f) ?? .nan)
+            joinedBytes.append(f.utf8); numbers.append(Double(f) ?? .nan)
         case .date:
             let (date, order) = Normalize.spreadsheetDateAndOrder(raw)
             switch order {
@@ -432,7 +444,7 @@ final class FieldColumn: @unchecked Sendable {
         let base = Int32(dates.count)
         eitherOrder += other.eitherOrder.map { $0 + base }
         dayFirstOnly += other.dayFirstOnly; monthFirstOnly += other.monthFirstOnly
-        tokens += other.tokens; joined += other.joined; sortedKey += other.sortedKey
+        tokens += other.tokens
         dates += other.dates; numbers += other.numbers
         joinedBytes.append(contentsOf: other.joinedBytes); keyBytes.append(contentsOf: other.keyBytes); tokenHashes.append(contentsOf: other.tokenHashes)
         speltBytes.append(contentsOf: other.speltBytes)
@@ -443,7 +455,7 @@ final class FieldColumn: @unchecked Sendable {
         case .date: return dates[i] == 0
         case .name: return tokens[i].isEmpty
         case .text: return tokenHashes.ends[i] == (i == 0 ? 0 : tokenHashes.ends[i - 1])
-        default: return joined[i].isEmpty
+        default: return joinedBytes.isEmpty(i)
         }
     }
 }
@@ -453,8 +465,6 @@ final class FieldColumn: @unchecked Sendable {
 final class ColumnView: Sendable {
     let kind: FieldKind
     let tokens: [[String]]
-    let joined: [String]
-    let sortedKey: [String]
     let dates: [Int32]
     let numbers: [Double]
     let missing: [Bool]
@@ -464,7 +474,7 @@ final class ColumnView: Sendable {
     let speltBytes: Packed<UInt8>
 
     init(_ c: FieldColumn, count: Int) {
-        kind = c.kind; tokens = c.tokens; joined = c.joined; sortedKey = c.sortedKey; dates = c.dates; numbers = c.numbers
+        kind = c.kind; tokens = c.tokens; dates = c.dates; numbers = c.numbers
         joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes; speltBytes = c.speltBytes
         missing = (0..<count).map { c.isMissing($0) }
     }
