@@ -209,6 +209,16 @@ private func quick() -> MatchOptions {
             #expect(try r.next() == ["2", "李 伟", "1985-07-09"])
             #expect(try r.next() == nil)
         }
+        // A header in another script, without a mark, either order of bytes: only the separators and the line's end
+        // have a NUL half.
+        let cyrillic = "Номер;Фамилия Имя;Дата рождения\r\n1;ИВАНОВА Ольга;02.01.1990\r\n"
+        for le in [true, false] {
+            let r = try CSVReader(path: try write(utf16(cyrillic, littleEndian: le, mark: false)))
+            #expect(try r.header() == ["Номер", "Фамилия Имя", "Дата рождения"], "\(le)")
+            #expect(try r.next() == ["1", "ИВАНОВА Ольга", "02.01.1990"])
+        }
+        // Text in UTF-8 has no NUL: never taken for UTF-16, whatever its script.
+        #expect(CSVReader.utf16(Array(cyrillic.utf8)) == nil)
         // The mark (2 bytes), "id,name\n" (16), "1," (4), then As up to the end of the first 1 MiB chunk, where the emoji's
         // first half is the chunk's last unit.
         let filler = String(repeating: "A", count: ((1 << 20) - 2 - 2 - 16 - 4) / 2)
