@@ -91,21 +91,31 @@ public final class CSVReader {
     /// Whether a file's first bytes are UTF-16, and little-endian (true) or big-endian (false); nil: they are not. Told by
     /// the byte-order mark, or by every other byte NUL (ASCII text, as Excel's "Unicode Text" writes headers without a
     /// mark): nine in ten of them, or all of a short file's with none of the others; or, for a header in another script
-    /// (Фамилия, 姓名: no NUL in those characters' halves), by NULs on one side only, at least four of them (the
-    /// separators', the spaces', the line's end). Text in UTF-8 or Windows-1252 has no NUL at all; a binary file has
-    /// them on both sides.
+    /// without a mark (Фамилия, 국가, 姓名: their characters have no NUL half, or a few, as 가 U+AC00), by its two-byte
+    /// units: none is NUL, at least four are ASCII (a separator, a space, the line's end), and those with their other
+    /// half NUL are at most a quarter as many. Text in UTF-8 or Windows-1252 has no NUL byte, so it is never taken for
+    /// UTF-16.
     public static func utf16(_ head: some Collection<UInt8>) -> Bool? {
         let b = Array(head)
         if b.starts(with: [0xFF, 0xFE]) { return true }
         if b.starts(with: [0xFE, 0xFF]) { return false }
         let even = stride(from: 0, to: b.count - 1, by: 2).map { b[$0] }, odd = stride(from: 1, to: b.count, by: 2).map { b[$0] }
         func nuls(_ zero: [UInt8], _ other: [UInt8]) -> Bool {
-            let count = zero.filter { $0 == 0 }.count
-            return (zero.count >= 8 && count * 10 >= zero.count * 9)
-                || (zero.count >= 2 && count == zero.count && other.allSatisfy { $0 != 0 })
-                || (count >= 4 && other.allSatisfy { $0 != 0 })
+            (zero.count >= 8 && zero.filter { $0 == 0 }.count * 10 >= zero.count * 9)
+                || (zero.count >= 2 && zero.allSatisfy { $0 == 0 } && other.allSatisfy { $0 != 0 })
         }
-        return nuls(odd, even) ? true : nuls(even, odd) ? false : nil
+        func units(littleEndian: Bool) -> Bool {
+            var ascii = 0, otherHalf = 0
+            for (x, y) in zip(even, odd) {
+                let (low, high) = littleEndian ? (x, y) : (y, x)
+                if low == 0 && high == 0 { return false }
+                if high == 0 && (low == 0x09 || low == 0x0A || low == 0x0D || (0x20...0x7E).contains(low)) { ascii += 1 } else if low == 0 { otherHalf += 1 }
+            }
+            return ascii >= 4 && otherHalf * 4 <= ascii
+        }
+        if nuls(odd, even) { return true }
+        if nuls(even, odd) { return false }
+        return units(littleEndian: true) ? true : units(littleEndian: false) ? false : nil
     }
 
     /// Reads the header and detects the delimiter and encoding.

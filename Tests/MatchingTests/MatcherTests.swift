@@ -209,16 +209,21 @@ private func quick() -> MatchOptions {
             #expect(try r.next() == ["2", "李 伟", "1985-07-09"])
             #expect(try r.next() == nil)
         }
-        // A header in another script, without a mark, either order of bytes: only the separators and the line's end
-        // have a NUL half.
-        let cyrillic = "Номер;Фамилия Имя;Дата рождения\r\n1;ИВАНОВА Ольга;02.01.1990\r\n"
-        for le in [true, false] {
-            let r = try CSVReader(path: try write(utf16(cyrillic, littleEndian: le, mark: false)))
-            #expect(try r.header() == ["Номер", "Фамилия Имя", "Дата рождения"], "\(le)")
-            #expect(try r.next() == ["1", "ИВАНОВА Ольга", "02.01.1990"])
+        // A header in another script, without a mark, either order of bytes: the separators and the line's end have a
+        // NUL half; so does 가 (U+AC00) of 국가, and 一 (U+4E00) of 第一, on the other side.
+        let headers = [["Номер", "Фамилия Имя", "Дата рождения"], ["이름", "국가", "생년월일", "여권번호"], ["姓名", "出生日期", "第一国籍"]]
+        for header in headers {
+            let text = header.joined(separator: ";") + "\r\n" + header.indices.map { "v\($0)" }.joined(separator: ";") + "\r\n"
+            for le in [true, false] {
+                let r = try CSVReader(path: try write(utf16(text, littleEndian: le, mark: false)))
+                #expect(try r.header() == header, "\(le)")
+                #expect(try r.next() == header.indices.map { "v\($0)" })
+            }
+            // Text in UTF-8 has no NUL: never taken for UTF-16, whatever its script.
+            #expect(CSVReader.utf16(Array(text.utf8)) == nil)
         }
-        // Text in UTF-8 has no NUL: never taken for UTF-16, whatever its script.
-        #expect(CSVReader.utf16(Array(cyrillic.utf8)) == nil)
+        // A row of NUL-padded fields is not text in any encoding.
+        #expect(CSVReader.utf16(Array(repeating: [UInt8]([0x41, 0x42, 0, 0]), count: 20).flatMap { $0 }) == nil)
         // The mark (2 bytes), "id,name\n" (16), "1," (4), then As up to the end of the first 1 MiB chunk, where the emoji's
         // first half is the chunk's last unit.
         let filler = String(repeating: "A", count: ((1 << 20) - 2 - 2 - 16 - 4) / 2)

@@ -59,16 +59,16 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
 
     /// A given name dropped on the list (JAN for JAN TADEUSZ) agrees in part. When what is left is a name thousands
     /// hold alone, that is weaker evidence than when it is a rare one (WIESLAWA for WIESLAWA BOZENA): the two pairs
-    /// agree alike on everything else (a family name and a birth date each held once), so only the given name's
-    /// frequency sets them apart.
+    /// agree alike on everything else (a family name held by the pair alone, a birth date held by the pair alone), so
+    /// only the given name's frequency sets them apart.
     @Test func aCommonGivenNameAgreeingInPartIsWeakEvidence() async throws {
         var extraLeft: [[String]] = []
         for k in 0..<80 {
             extraLeft.append(["J\(k)", "FAMILY\(k)", "JAN", "M", String(format: "19%02d-%02d-%02d", 50 + k % 40, 1 + k % 12, 1 + k % 28), "POL", "EA\(4_000_000 + k * 7919)"])
         }
         extraLeft.append(["COMMON", "KOWALSKI", "JAN TADEUSZ", "M", "1975-03-02", "POL", "EA9123457"])
-        extraLeft.append(["RARE", "KOWALCZYK", "WIESLAWA BOZENA", "F", "1966-09-11", "POL", "EB9765431"])
-        let extraRight = [["RC", "Kowalski", "Jan", "M", "02/03/1975", "POL", ""], ["RR", "Kowalczyk", "Wieslawa", "F", "11/09/1966", "POL", ""]]
+        extraLeft.append(["RARE", "KOWALCZYK", "WIESLAWA BOZENA", "F", "1966-09-13", "POL", "EB9765431"])
+        let extraRight = [["RC", "Kowalski", "Jan", "M", "02/03/1975", "POL", ""], ["RR", "Kowalczyk", "Wieslawa", "F", "13/09/1966", "POL", ""]]
         let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
         let result = await Matcher.run(left: left, right: right, options: options())
         let common = try #require(probability(result, left, "COMMON", right, "RC"))
@@ -79,7 +79,7 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         }
         #expect(levels("COMMON", "RC") == levels("RARE", "RR"), "the two pairs agree alike")
         #expect(levels("COMMON", "RC")[given] == FieldKind.name.levels - 2, "the given names agree in part")
-        // Eighty holders of JAN alone among some 1,900 given names: about six bits between the two.
+        // Eighty holders of JAN alone against one of WIESLAWA: about six bits between the two (log2 of 81).
         let odds = { (p: Double) in log2(p / (1 - p)) }
         #expect(odds(rare) - odds(common) > 3, "rare \(rare), common \(common)")
     }

@@ -115,10 +115,11 @@ enum ImportParser {
         let head = [UInt8]((try? handle.read(upToCount: 8192)) ?? Data())
         func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "v.import.spreadsheet" }
+        let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], Array("GIF8".utf8), Array("%PDF".utf8)]
+        if signatures.contains(where: starts) { return "v.import.notText" }
         // Excel's "Unicode Text" (UTF-16, tab-separated) is text with NUL bytes: `CSVReader` reads it as UTF-8.
         if CSVReader.utf16(head.prefix(200)) != nil { return nil }
-        let signatures: [[UInt8]] = [[0x89, 0x50, 0x4E, 0x47], [0xFF, 0xD8, 0xFF], Array("GIF8".utf8), Array("%PDF".utf8)]
-        if signatures.contains(where: starts) || head.contains(0) { return "v.import.notText" }
+        if head.contains(0) { return "v.import.notText" }
         return nil
     }
 
