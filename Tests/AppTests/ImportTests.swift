@@ -644,6 +644,32 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A list whose headers the import does not know (a Korean company's, in Excel's "Unicode Text" without its mark):
+    /// the preview says that no name column was found and offers the mapping, so the names' column is chosen on the
+    /// page; chosen, the rows are read, and the mapping chosen goes with the confirmation.
+    @Test func aNameColumnNotRecognisedIsChosenOnThePage() async throws {
+        try await withTestApp { app in
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let text = "이름\t국가\t생년월일\t여권번호\r\nKIM MIN JUN\tKOR\t1985-03-02\tM12345678\r\nPARK SEO YEON\tKOR\t1990-11-23\tM87654321\r\n"
+            let bytes = Array(text.utf16).flatMap { u -> [UInt8] in [UInt8(u & 0xFF), UInt8(u >> 8)] }
+            let up = try await upload(b, kind: "persons-checked", fileName: "daftar.txt", bytes: bytes)
+            let location = try #require(up.headers.first(name: .location))
+            let unmapped = try await b.get(location)
+            #expect(unmapped.status == .unprocessableEntity)
+            let page = unmapped.body.string
+            #expect(page.contains("Tidak ada kolom nama") && page.contains("id=\"mapping-form\""))
+            #expect(page.contains("<option value=\"이름\">이름</option>") && page.contains("pilih di bawah kolom yang berisi nama"))
+            let query = ["map.name": "이름", "map.nationality": "국가", "map.date_of_birth": "생년월일", "map.passport_number": "여권번호"]
+                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+            let mapped = try await b.get(location + "?" + query)
+            #expect(mapped.status == .ok, "\(mapped.body.string)")
+            let preview = mapped.body.string
+            #expect(preview.contains("KIM MIN JUN") && preview.contains("2 Mar 1985") && preview.contains("id=\"import-valid\""))
+            #expect(preview.contains("<input type=\"hidden\" name=\"map.name\" value=\"이름\">"))
+        }
+    }
+
     /// The page states the limit before anything is sent; a file past it is refused in the user's language, beside
     /// the field while the body is within the form's room, and naming the limit past that, before it is all read.
     @Test func aFileOverTheLimitIsRefusedNamingTheLimit() async throws {

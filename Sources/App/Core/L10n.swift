@@ -173,6 +173,7 @@ public enum L10n {
         "imp.uploading": ("Mengunggah…", "Uploading…"),
         "imp.preview": ("Pratinjau", "Preview"),
         "imp.mapping": ("Pemetaan kolom", "Column mapping"),
+        "imp.chooseName": ("Atau pilih di bawah kolom yang berisi nama (dan kolom lain yang dikenali), lalu terapkan.", "Or choose below the column that holds the names (and any other column recognised), then apply."),
         "imp.mappingHint": ("Kolom dipetakan menurut nama kepala kolom atau pemetaan terakhir instansi Anda. Ubah bila perlu, lalu terapkan.", "Columns are mapped by header name or by your agency's last mapping. Change them if needed, then apply."),
         "imp.field": ("Isian", "Field"),
         "imp.column": ("Kolom di berkas", "Column in the file"),

@@ -186,6 +186,14 @@ enum ImportPages {
                 try ImportParser.parse(path: path, kind: kind, saved: mapping, remembered: remembered, encoding: encoding, today: today, previewRows: 10, setAside: true)
             }
         } catch let e as ImportRejected {
+            // No name column recognised: the mapping is offered, to choose it here.
+            if ["v.import.noNameColumn", "v.import.noCompanyNameColumn"].contains(e.failure.key),
+               let header = try? CSVReader(path: path, encoding: encoding).header() {
+                let resolved = ImportParser.resolve(header: header, kind: kind, saved: mapping, remembered: remembered)
+                return ImportViews.previewUnmapped(req, token: token, fileName: meta.fileName, kind: kind, header: header,
+                                                   heading: { ImportParser.heading($0, header: header, mapping: resolved.mapping, dateParts: resolved.dateParts) },
+                                                   message: e.message(req.language))
+            }
             return ImportViews.previewRejected(req, fileName: meta.fileName, message: e.message(req.language))
         }
         // The same file imported before is said at once (importing it leads to that import); otherwise, the list of

@@ -271,10 +271,7 @@ enum ImportParser {
         var rowCount: Int
 
         /// The heading a field is read from, "" when none: its column's, or a birth date's parts joined by "+".
-        func heading(_ key: String) -> String {
-            if key == "date_of_birth", let dateParts { return ImportParser.partsHeading(dateParts, header: header) }
-            return mapping[key].map { header[$0] } ?? ""
-        }
+        func heading(_ key: String) -> String { ImportParser.heading(key, header: header, mapping: mapping, dateParts: dateParts) }
 
         /// The mapping as it is saved for the owner's next list: field → heading.
         var headings: [String: String] {
@@ -282,6 +279,12 @@ enum ImportParser {
             if dateParts != nil { out["date_of_birth"] = heading("date_of_birth") }
             return out
         }
+    }
+
+    /// The heading a field is read from, "" when none: its column's, or a birth date's parts joined by "+".
+    static func heading(_ key: String, header: [String], mapping: [String: Int], dateParts: [Int]?) -> String {
+        if key == "date_of_birth", let dateParts { return partsHeading(dateParts, header: header) }
+        return mapping[key].map { header[$0] } ?? ""
     }
 
     /// Parses and validates the whole file; with `previewRows`, keeps only that many records (all are still checked).

@@ -110,6 +110,39 @@ enum ImportViews {
         """, status: .unprocessableEntity)
     }
 
+    /// A list whose name column was not recognised (headers in another language, `Nama WNA`): said, with the column
+    /// mapping, so that the name column is chosen here instead of renamed in the file.
+    static func previewUnmapped(_ req: Request, token: String, fileName: String, kind: ImportKind, header: [String], heading: (String) -> String,
+                                message: String) -> Response {
+        let lang = req.language
+        return Views.page(req, title: L10n.t("imp.preview", lang), body: """
+        <h1>\(L10n.t("imp.preview", lang)) · \(fileName)</h1>
+        <p class="alert" role="alert" id="import-error">\(message)</p>
+        \(mapping(req, token: token, kind: kind, header: header, hint: L10n.t("imp.chooseName", lang), heading: heading))
+        <p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p>
+        """, status: .unprocessableEntity)
+    }
+
+    /// The column mapping: per field, a choice among the file's headings (a birth date kept in three columns also as
+    /// their parts together), applied by reading the preview again.
+    static func mapping(_ req: Request, token: String, kind: ImportKind, header: [String], hint: String, heading: (String) -> String) -> HTML {
+        let lang = req.language
+        let headerOptions: [(String, String)] = [("", L10n.t("imp.unmapped", lang))] + header.map { ($0, $0) }
+        // A birth date kept in three columns may be read from them together (year + month + day).
+        let dateParts: [(String, String)] = kind.isCompanies ? [] : ImportParser.birthDateParts(header: header).map { parts in
+            [(ImportParser.partsHeading(parts, header: header), parts.map { header[$0] }.joined(separator: " + "))]
+        } ?? []
+        let rows: HTML = ImportParser.fields(kind).html { f in
+            let options = f.key == "date_of_birth" ? headerOptions + dateParts : headerOptions
+            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(options, selected: heading(f.key)))</select></td></tr>"
+        }
+        return """
+        <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(hint)</p>
+        <form method="get" action="\(ImportsURL.preview(.value(token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
+        <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
+        """
+    }
+
     struct PreviewModel {
         var token: String
         var fileName: String
@@ -126,15 +159,6 @@ enum ImportViews {
         let lang = req.language
         let parsed = m.parsed
         let fields = ImportParser.fields(m.kind)
-        let headerOptions: [(String, String)] = [("", L10n.t("imp.unmapped", lang))] + parsed.header.map { ($0, $0) }
-        // A birth date kept in three columns may be read from them together (year + month + day).
-        let dateParts: [(String, String)] = m.kind.isCompanies ? [] : ImportParser.birthDateParts(header: parsed.header).map { parts in
-            [(ImportParser.partsHeading(parts, header: parsed.header), parts.map { parsed.header[$0] }.joined(separator: " + "))]
-        } ?? []
-        let mappingRows: HTML = fields.html { f in
-            let options = f.key == "date_of_birth" ? headerOptions + dateParts : headerOptions
-            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: m.kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(options, selected: parsed.heading(f.key)))</select></td></tr>"
-        }
         let shownKeys = fields.map(\.key).filter { !parsed.heading($0).isEmpty && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
             let values: [String: String?] = ["date_of_birth": r.dateOfBirth.map { Views.day($0, req) }, "passport_number": r.passportNumber, "nationality": r.nationality,
@@ -203,9 +227,7 @@ enum ImportViews {
         \(outcome)
         \(m.importedBefore.map { old in "<p class=\"notice\" id=\"import-before\">\(L10n.format("imp.importedBefore", lang, [Views.time(old.createdAt, req)])) <a href=\"\(ImportsURL.show(.id(old.id!)).path)\">\(L10n.t("imp.openEarlier", lang))</a></p>" as HTML } ?? "")
         \(m.replaces.map { old in "<p class=\"notice\" id=\"import-replaces\">\(L10n.format("imp.replaces", lang, [L10n.t("imp.kind.\(m.kind.rawValue)", lang), Views.time(old.createdAt, req), String(old.rowCount)]))</p>" as HTML } ?? "")
-        <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(L10n.t("imp.mappingHint", lang))</p>
-        <form method="get" action="\(ImportsURL.preview(.value(m.token)).path)" id="mapping-form"><table><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.column", lang))</th></tr></thead><tbody>\(mappingRows)</tbody></table>
-        <p><button type="submit" class="secondary">\(L10n.t("imp.apply", lang))</button></p></form></section>
+        \(mapping(req, token: m.token, kind: m.kind, header: parsed.header, hint: L10n.t("imp.mappingHint", lang), heading: parsed.heading))
         <section class="card"><h2>\(L10n.t("imp.preview", lang))</h2><p class="muted">\(L10n.t("imp.previewNote", lang))</p>
         <table class="responsive" id="preview-rows"><thead><tr><th>\(L10n.t("imp.line", lang))</th><th>\(label("name", lang, companies: m.kind.isCompanies))</th>\(sampleHead)</tr></thead><tbody>\(sample)</tbody></table></section>
         <section class="card" id="import-outcome" tabindex="-1">\(duplicates)\(action)</section>
