@@ -37,6 +37,24 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
     return result.pairs.first { $0.left == i && $0.right == j }?.probability
 }
 
+/// The fixture with records appended to either side, matched with every candidate pair kept.
+private struct Matched {
+    let result: MatchResult, left: Dataset, right: Dataset
+
+    init(extraLeft: [[String]], extraRight: [[String]]) async throws {
+        (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
+        result = await Matcher.run(left: left, right: right, options: options())
+    }
+
+    /// The probability of the pair of these ids.
+    func p(_ l: String, _ r: String) throws -> Double { try #require(probability(result, left, l, right, r)) }
+
+    /// The agreement levels of the pair of these ids.
+    func levels(_ l: String, _ r: String) -> [Int] {
+        Pattern.decode(Pattern.encode(left: left, left.ids.firstIndex(of: l)!, right: right, right.ids.firstIndex(of: r)!), fields: fields.count)
+    }
+}
+
 @Suite struct TermFrequencyTests {
     /// Sixty registry people called NGUYEN VAN ANH, and one with a rare name; the agency list has a copy
     /// of one of each with only names, sex and nationality (no date, no passport). Agreeing on the rare
@@ -47,11 +65,8 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
             extraLeft.append(["C\(k)", "NGUYEN", "VAN ANH", k % 2 == 0 ? "M" : "F", String(format: "19%02d-%02d-%02d", 60 + k % 40, 1 + k % 12, 1 + k % 28), "VNM", "C\(7_000_000 + k * 7919)"])
         }
         extraLeft.append(["RARE", "ZYLBERSZTAJN", "OTTOKAR", "M", "1971-05-17", "VNM", "C6123457"])
-        let extraRight = [["RC", "Nguyen", "Van Anh", "M", "", "VNM", ""], ["RR", "Zylbersztajn", "Ottokar", "M", "", "VNM", ""]]
-        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
-        let result = await Matcher.run(left: left, right: right, options: options())
-        let common = try #require(probability(result, left, "C0", right, "RC"))
-        let rare = try #require(probability(result, left, "RARE", right, "RR"))
+        let m = try await Matched(extraLeft: extraLeft, extraRight: [["RC", "Nguyen", "Van Anh", "M", "", "VNM", ""], ["RR", "Zylbersztajn", "Ottokar", "M", "", "VNM", ""]])
+        let common = try m.p("C0", "RC"), rare = try m.p("RARE", "RR")
         #expect(rare > 0.5, "rare name \(rare)")
         #expect(common < 0.5, "one of sixty namesakes \(common)")
         #expect(rare - common > 0.5)
@@ -68,17 +83,11 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         }
         extraLeft.append(["COMMON", "KOWALSKI", "JAN TADEUSZ", "M", "1975-03-02", "POL", "EA9123457"])
         extraLeft.append(["RARE", "KOWALCZYK", "WIESLAWA BOZENA", "F", "1966-09-13", "POL", "EB9765431"])
-        let extraRight = [["RC", "Kowalski", "Jan", "M", "02/03/1975", "POL", ""], ["RR", "Kowalczyk", "Wieslawa", "F", "13/09/1966", "POL", ""]]
-        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
-        let result = await Matcher.run(left: left, right: right, options: options())
-        let common = try #require(probability(result, left, "COMMON", right, "RC"))
-        let rare = try #require(probability(result, left, "RARE", right, "RR"))
+        let m = try await Matched(extraLeft: extraLeft, extraRight: [["RC", "Kowalski", "Jan", "M", "02/03/1975", "POL", ""], ["RR", "Kowalczyk", "Wieslawa", "F", "13/09/1966", "POL", ""]])
+        let common = try m.p("COMMON", "RC"), rare = try m.p("RARE", "RR")
         let given = fields.firstIndex { $0.column == "given_names" }!
-        let levels = { (l: String, r: String) in
-            Pattern.decode(Pattern.encode(left: left, left.ids.firstIndex(of: l)!, right: right, right.ids.firstIndex(of: r)!), fields: fields.count)
-        }
-        #expect(levels("COMMON", "RC") == levels("RARE", "RR"), "the two pairs agree alike")
-        #expect(levels("COMMON", "RC")[given] == FieldKind.name.levels - 2, "the given names agree in part")
+        #expect(m.levels("COMMON", "RC") == m.levels("RARE", "RR"), "the two pairs agree alike")
+        #expect(m.levels("COMMON", "RC")[given] == FieldKind.name.levels - 2, "the given names agree in part")
         // Eighty holders of JAN alone against one of WIESLAWA: about six bits between the two (log2 of 81).
         let odds = { (p: Double) in log2(p / (1 - p)) }
         #expect(odds(rare) - odds(common) > 3, "rare \(rare), common \(common)")
@@ -92,11 +101,8 @@ private func probability(_ result: MatchResult, _ left: Dataset, _ l: String, _ 
         }
         extraLeft.append(["REAL", "FAMILYX", "GIVENX", "M", "1980-06-17", "PHL", "P3999999A"])
         // Copies with a misspelt family name and no passport: the date must carry the decision.
-        let extraRight = [["RP", "FAMILY0Q", "GIVEN0", "M", "1980-01-01", "PHL", ""], ["RX", "FAMILYXQ", "GIVENX", "M", "1980-06-17", "PHL", ""]]
-        let (left, right) = try fixtureData(extraLeft: extraLeft, extraRight: extraRight)
-        let result = await Matcher.run(left: left, right: right, options: options())
-        let placeholder = try #require(probability(result, left, "P0", right, "RP"))
-        let real = try #require(probability(result, left, "REAL", right, "RX"))
+        let m = try await Matched(extraLeft: extraLeft, extraRight: [["RP", "FAMILY0Q", "GIVEN0", "M", "1980-01-01", "PHL", ""], ["RX", "FAMILYXQ", "GIVENX", "M", "1980-06-17", "PHL", ""]])
+        let placeholder = try m.p("P0", "RP"), real = try m.p("REAL", "RX")
         #expect(real > placeholder, "real date \(real), placeholder \(placeholder)")
     }
 }
