@@ -667,6 +667,20 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let preview = mapped.body.string
             #expect(preview.contains("KIM MIN JUN") && preview.contains("2 Mar 1985") && preview.contains("id=\"import-valid\""))
             #expect(preview.contains("<input type=\"hidden\" name=\"map.name\" value=\"이름\">"))
+            await app.importJobs.drain()
+
+            // Through the API: the columns chosen by `map.*` parameters; a heading not in the file is named, not passed over.
+            let api = try await apiToken(app, "officer@demo.sinergi.id")
+            func encoded(_ v: String) -> String { v.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            let other = "이름,국가,여권번호\nCHOI YU NA,KOR,M99887766\n"
+            let wrong = try await postImport(app, token: api, kind: "persons-checked", csv: Array(other.utf8), extraQuery: "&map.name=\(encoded("성명"))")
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("v.import.noSuchColumn") && wrong.body.string.contains("성명"), "\(wrong.body.string)")
+            let res = try await postImport(app, token: api, kind: "persons-checked", csv: Array(other.utf8),
+                                           extraQuery: "&map.name=\(encoded("이름"))&map.nationality=\(encoded("국가"))&map.passport_number=\(encoded("여권번호"))")
+            #expect(res.status == .created, "\(res.body.string)")
+            let row = try #require(try await ImportRow.query(on: app.db).filter(\.$name == "CHOI YU NA").first())
+            #expect(row.nationality == "KOR" && row.passportNumber == "M99887766")
         }
     }
 

@@ -122,6 +122,8 @@ extension L10n {
         "v.permitEndOrStatus": ("Isi tanggal berakhir yang baru, atau pilih status izin.", "Give the new end date, or choose the permit's status."),
         "v.import.noNameColumn": ("Tidak ada kolom nama. Beri judul kolom nama salah satu dari: {1} (atau dua kolom: nama_keluarga dan nama_depan). Judul kolom berkas ini: {2}.",
                                   "No column for the name. Head the name column with one of: {1} (or two columns: family_name and given_names). This file's column headings: {2}."),
+        "v.import.noSuchColumn": ("Kolom \u{201C}{1}\u{201D} yang dipilih untuk {field} tidak ada di berkas ini. Judul kolom berkas ini: {2}.",
+                                  "The column \u{201C}{1}\u{201D} chosen for {field} is not in this file. This file's column headings: {2}."),
         "v.import.noCompanyNameColumn": ("Tidak ada kolom nama perusahaan. Beri judul kolom itu salah satu dari: {1}. Judul kolom berkas ini: {2}.",
                                          "No column for the company's name. Head it with one of: {1}. This file's column headings: {2}."),
         "v.import.spreadsheet": ("Berkas ini lembar kerja (Excel atau sejenisnya), bukan CSV. Di Excel pilih Simpan Sebagai → CSV UTF-8 (dipisah koma), lalu unggah berkas CSV itu.",

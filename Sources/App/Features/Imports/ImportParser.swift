@@ -306,6 +306,16 @@ enum ImportParser {
         } catch let e as CSVReader.Malformed {
             throw ImportRejected(failure: ValidationFailure("v.import.malformed", String(max(1, e.line)), e.reason), invalidRows: [InvalidRow(line: max(1, e.line), reason: e.reason)], invalidCount: 1)
         }
+        // A column chosen for this file (not remembered from the last) must be in it: a heading mistyped is said, not
+        // passed over for the header's own guess.
+        if !remembered {
+            for f in fields(kind) {
+                guard let h = saved[f.key], !h.isEmpty, !header.contains(h) else { continue }
+                if f.key == "date_of_birth", let parts = birthDateParts(header: header), h == partsHeading(parts, header: header) { continue }
+                let failure = ValidationFailure("v.import.noSuchColumn", field: "map.\(f.key)", h, shown(header))
+                throw ImportRejected(failure: failure, invalidRows: [InvalidRow(line: 1, failure: failure)], invalidCount: 1)
+            }
+        }
         let (mapping, dateParts) = resolve(header: header, kind: kind, saved: saved, remembered: remembered)
         let hasName = mapping["name"] != nil || mapping["family_name"] != nil || mapping["given_names"] != nil
         guard hasName else {

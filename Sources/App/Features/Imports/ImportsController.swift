@@ -166,7 +166,12 @@ enum ImportsController {
         let kind = try kind(kindRaw)
         if FileManager.default.fileSize(csvPath) == 0 { throw ValidationFailure("v.fileEmpty", field: "file") }
         do {
-            switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding, setAside: setAside) {
+            // Columns chosen by the caller (`map.name=이름`), for headers the import does not recognise; the rest as usual.
+            var chosen: [String: String] = [:]
+            for f in ImportParser.fields(kind) { if let v = req.queryValue("map.\(f.key)") { chosen["map.\(f.key)"] = v } }
+            let mapping = ImportPages.mappingOverrides(chosen, kind: kind)
+            switch try await ImportService.create(req, path: csvPath, fileName: fileName, kind: kind, owner: owner, encoding: encoding, mapping: mapping,
+                                                  setAside: setAside) {
             case .created(let imp):
                 await req.application.importJobs.start(imp.id!, app: req.application)
                 let res = Response(status: .created)
