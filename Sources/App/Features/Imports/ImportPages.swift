@@ -186,8 +186,8 @@ enum ImportPages {
                 try ImportParser.parse(path: path, kind: kind, saved: mapping, remembered: remembered, encoding: encoding, today: today, previewRows: 10, setAside: true)
             }
         } catch let e as ImportRejected {
-            // No name column recognised: the mapping is offered, to choose it here.
-            if ["v.import.noNameColumn", "v.import.noCompanyNameColumn"].contains(e.failure.key),
+            // No name column recognised, or a column chosen that the file lacks: the mapping is offered, to choose here.
+            if ["v.import.noNameColumn", "v.import.noCompanyNameColumn", "v.import.noSuchColumn"].contains(e.failure.key),
                let header = try? CSVReader(path: path, encoding: encoding).header() {
                 let resolved = ImportParser.resolve(header: header, kind: kind, saved: mapping, remembered: remembered)
                 return ImportViews.previewUnmapped(req, token: token, fileName: meta.fileName, kind: kind, header: header,
