@@ -665,7 +665,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // A heading that is not in the file (a link kept from another list): said, with the mapping again.
             let stale = try await b.get(location + "?map.name=Nama")
             #expect(stale.status == .unprocessableEntity)
-            #expect(stale.body.string.contains("id=\"mapping-form\"") && stale.body.string.contains("“Nama” yang dipilih untuk map.name tidak ada di berkas ini"))
+            #expect(stale.body.string.contains("id=\"mapping-form\"") && stale.body.string.contains("“Nama” yang dipilih untuk Nama lengkap tidak ada di berkas ini"))
             let mapped = try await b.get(location + "?" + query)
             #expect(mapped.status == .ok, "\(mapped.body.string)")
             let preview = mapped.body.string

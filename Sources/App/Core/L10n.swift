@@ -657,6 +657,9 @@ public enum L10n {
     /// by their item's position and field; unknown names as they are.
     static func fieldLabel(_ field: String, _ lang: Language) -> String {
         if let entry = fieldTable[field] { return lang == .en ? entry.en : entry.id }
+        // An import's column choice (`map.name`): in Indonesian the field's label as the mapping shows it; in English,
+        // as elsewhere, the parameter's own name.
+        if field.hasPrefix("map."), lang == .id, case let key = "imp.col." + field.dropFirst(4), t(key, lang) != key { return t(key, lang) }
         if let open = field.firstIndex(of: "["), let close = field.firstIndex(of: "]"), open < close {
             let list = String(field[..<open]), index = Int(field[field.index(after: open)..<close]).map { $0 + 1 }
             let rest = field[field.index(after: close)...].drop(while: { $0 == "." })
