@@ -13,16 +13,18 @@ private let fields = [
 
 /// The committed fixture as data sets, with extra records appended to either side.
 private func fixtureData(extraLeft: [[String]] = [], extraRight: [[String]] = []) throws -> (Dataset, Dataset) {
-    func load(_ name: String, _ extra: [[String]]) throws -> Dataset {
-        let data = Dataset(fields: fields)
-        let reader = try CSVReader(path: fixture(name))
-        let header = try reader.header()
-        let idx = fields.map { f in header.firstIndex(of: f.column)! }
-        while let row = try reader.next() { data.append(id: row[0], values: idx.map { row[$0] }) }
-        for row in extra { data.append(id: row[0], values: Array(row.dropFirst())) }
-        return data
-    }
-    return (try load("left", extraLeft), try load("right", extraRight))
+    (try loadFixture("left", extraLeft), try loadFixture("right", extraRight))
+}
+
+/// One file of the committed fixture with rows (id first) appended.
+private func loadFixture(_ name: String, _ extra: [[String]]) throws -> Dataset {
+    let data = Dataset(fields: fields)
+    let reader = try CSVReader(path: fixture(name))
+    let header = try reader.header()
+    let idx = fields.map { f in header.firstIndex(of: f.column)! }
+    while let row = try reader.next() { data.append(id: row[0], values: idx.map { row[$0] }) }
+    for row in extra { data.append(id: row[0], values: Array(row.dropFirst())) }
+    return data
 }
 
 private func options() -> MatchOptions {
@@ -91,6 +93,47 @@ private struct Matched {
         // Eighty holders of JAN alone against one of WIESLAWA: about six bits between the two (log2 of 81).
         let odds = { (p: Double) in log2(p / (1 - p)) }
         #expect(odds(rare) - odds(common) > 3, "rare \(rare), common \(common)")
+    }
+
+    /// Deduplicating one file, a given name agreeing in part is adjusted only downwards: relatives of one file share
+    /// rare given names, so a rare one earns nothing above the level's weight, while a common one still costs. Two
+    /// rare pairs, one whose shorter name is held by the pair alone and one by three records, score the same; the
+    /// common pair (JAN, held by eighty-one) scores lower. Linking two files, the same rare names would differ.
+    @Test func inDeduplicationAGivenNameAgreeingInPartIsOnlyWeakened() async throws {
+        var extra: [[String]] = (0..<80).map { (k: Int) -> [String] in
+            let born = String(format: "19%02d-%02d-%02d", 50 + k % 40, 1 + k % 12, 1 + k % 28)
+            return ["J\(k)", "FAMILY\(k)", "JAN", "M", born, "POL", "EA\(4_000_000 + k * 7919)"]
+        }
+        extra += [
+            ["COMMON", "KOWALSKI", "JAN TADEUSZ", "M", "1975-03-02", "POL", "EA9123457"], ["COMMON2", "Kowalski", "Jan", "M", "02/03/1975", "POL", ""],
+            ["ALONE", "KOWALCZYK", "WIESLAWA BOZENA", "F", "1966-09-13", "POL", "EB9765431"], ["ALONE2", "Kowalczyk", "Wieslawa", "F", "13/09/1966", "POL", ""],
+            ["THREE", "ZAREMBA", "BRONISLAWA HALINA", "F", "1971-11-04", "POL", "EB8123459"], ["THREE2", "Zaremba", "Bronislawa", "F", "04/11/1971", "POL", ""],
+            ["B1", "NOWAK", "BRONISLAWA", "F", "1948-02-19", "POL", "EB7000001"], ["B2", "WOJCIK", "BRONISLAWA", "F", "1939-07-30", "POL", "EB7000777"],
+        ]
+        let data = try loadFixture("left", extra)
+        let result = await Matcher.run(left: data, right: nil, options: options())
+        func p(_ a: String, _ b: String) throws -> Double {
+            let i = data.ids.firstIndex(of: a)!, j = data.ids.firstIndex(of: b)!
+            return try #require(result.pairs.first { ($0.left == i && $0.right == j) || ($0.left == j && $0.right == i) }?.probability)
+        }
+        func levels(_ a: String, _ b: String) -> [Int] {
+            Pattern.decode(Pattern.encode(left: data, data.ids.firstIndex(of: a)!, right: data, data.ids.firstIndex(of: b)!), fields: fields.count)
+        }
+        let given = fields.firstIndex { $0.column == "given_names" }!
+        let pattern: [Int] = levels("COMMON", "COMMON2")
+        #expect(levels("ALONE", "ALONE2") == pattern)
+        #expect(levels("THREE", "THREE2") == pattern)
+        #expect(levels("ALONE", "ALONE2")[given] == FieldKind.name.levels - 2, "the given names agree in part")
+        // Both rare names are rarer than a random pair's agreement: upwards, they would differ by log2(3) bits.
+        let exactU = result.model.u[given][FieldKind.name.levels - 1]
+        try #require(3.0 / Double(data.count) < exactU, "held by three is rare here (u \(exactU), \(data.count) records)")
+        let odds = { (p: Double) in log2(p / (1 - p)) }
+        let alone = try p("ALONE", "ALONE2"), three = try p("THREE", "THREE2"), common = try p("COMMON", "COMMON2")
+        #expect(abs(odds(alone) - odds(three)) < 0.01, "alone \(alone), three \(three)")
+        // JAN is held by eighty-one records: the common pair loses log2(81 / (records × u)) bits, about three here.
+        let cost = log2(81 / (Double(data.count) * exactU))
+        #expect(cost > 2)
+        #expect(abs(odds(alone) - odds(common) - cost) < 0.05, "rare \(alone), common \(common), cost \(cost) bits")
     }
 
     /// A placeholder birthday (1 January) shared by many registry people says less than a real one.
