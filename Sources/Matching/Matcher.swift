@@ -218,22 +218,13 @@ public enum Matcher {
             } }
             return out
         }.flatMap { $0 }
+        var riders: [Int: Rider] = [:]
         if exclusive {
-            let unshared = pairs
-            let counted = shareCounted(unshared, left: left.count, right: rightData.count, matchesByEM: model.lambda * randomPairs)
-            progress?(String(format: "shared among competitors: %.0f matches expected; no match weighs %.3f, prior odds × %.3f",
-                             counted.matches, counted.noMatch, counted.scale))
-            pairs = zip(unshared, counted.pairs).compactMap { raw, shared in
-                if shared.probability >= options.threshold { return shared }
-                // Contested: at or above the threshold on its own, below it only because of its rivals.
-                guard options.keepContested, alone(raw.probability, noMatch: counted.noMatch, scale: counted.scale) >= options.threshold else { return nil }
-                var kept = shared
-                kept.contested = true
-                return kept
-            }
+            (pairs, riders) = shareAmongRivals(pairs, left: left, right: rightData, model: model, tf: tf, matchesByEM: model.lambda * randomPairs,
+                                               options: options, progress: progress)
         }
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
-        if options.oneToOne && !dedup { pairs = oneToOne(pairs) }
+        if options.oneToOne && !dedup { pairs = oneToOne(pairs, riders: riders) }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
     }
@@ -506,13 +497,16 @@ public enum Matcher {
     /// round, not more: each round's larger count lowers the next weight, and where every pair is uncertain that
     /// climbs towards certainty. The weight is at least `floor`: where every row seems to have a match (FEBRL4) the
     /// formula gives 0, and a row whose match blocking missed must not take its one weak candidate for certain.
-    static func shareCounted(_ pairs: [MatchPair], left: Int, right: Int, matchesByEM: Double, floor: Double = 0.1)
-        -> (pairs: [MatchPair], matches: Double, noMatch: Double, scale: Double) {
+    /// `namedAgain`: records of each side that name a person of another record of theirs (`repeatedRows`), not counted
+    /// as people.
+    static func shareCounted(_ pairs: [MatchPair], left: Int, right: Int, namedAgain: (left: Int, right: Int) = (0, 0), matchesByEM: Double,
+                             floor: Double = 0.1) -> (pairs: [MatchPair], matches: Double, noMatch: Double, scale: Double) {
         let first = share(pairs, left: left, right: right)
         let matches = first.reduce(0) { $0 + $1.probability }
+        let people = (left: max(1, left - namedAgain.left), right: max(1, right - namedAgain.right))
         // Never more matches than records on the smaller side (records sharing a clique of pairs can add up to more).
-        let m = min(matches, Double(min(left, right)))
-        let noMatch = max(floor, (1 - m / Double(max(left, 1))) * (1 - m / Double(max(right, 1))))
+        let m = min(matches, Double(min(people.left, people.right)))
+        let noMatch = max(floor, (1 - m / Double(people.left)) * (1 - m / Double(people.right)))
         let scale = matchesByEM > 0 && m > 0 ? min(1, m / matchesByEM) : 1
         return (share(pairs, left: left, right: right, noMatch: noMatch, scale: scale), matches, noMatch, scale)
     }
@@ -523,15 +517,198 @@ public enum Matcher {
         return odds / (noMatch + odds)
     }
 
-    /// Greedy one-to-one assignment: best pairs first, each record used once.
-    static func oneToOne(_ pairs: [MatchPair]) -> [MatchPair] {
+    /// Exclusive linkage: each pair's probability shared among its rivals (`shareCounted`), kept at or above the
+    /// threshold (or contested, `MatchOptions.keepContested`). A file may name one person twice (a worker met at two
+    /// operations): such rows ride on the first of them (`repeatedRows`, on either side) and are not its rivals; shared
+    /// without them, they take their head's probability times how likely they are the same person. The riders come back
+    /// keyed by their place in the pairs kept, with their head's.
+    static func shareAmongRivals(_ unshared: [MatchPair], left: Dataset, right: Dataset, model: FellegiSunterModel, tf: TermFrequencies,
+                                 matchesByEM: Double, options: MatchOptions, progress: (@Sendable (String) -> Void)?) -> (pairs: [MatchPair], riders: [Int: Rider]) {
+        let onRight = repeatedRows(unshared, of: right, onLeft: false, model: model, tf: tf, threshold: options.threshold)
+        let onLeft = repeatedRows(unshared, of: left, onLeft: true, model: model, tf: tf, threshold: options.threshold)
+        // A rider of a rider (one person twice in each file) rides on the first head, its sameness the product.
+        var riders = onRight.riders.merging(onLeft.riders) { r, _ in r }
+        for k in Array(riders.keys) {
+            var r = riders[k]!, steps = 0
+            while let next = riders[r.head], steps < 8 { r = Rider(head: next.head, same: r.same * next.same); steps += 1 }
+            riders[k] = riders[r.head] == nil ? r : nil
+        }
+        let namedLeft = Set(riders.compactMap { k, r in unshared[k].left != unshared[r.head].left ? unshared[k].left : nil }).count
+        let namedRight = Set(riders.compactMap { k, r in unshared[k].right != unshared[r.head].right ? unshared[k].right : nil }).count
+        let heads = riders.isEmpty ? unshared : unshared.indices.filter { riders[$0] == nil }.map { unshared[$0] }
+        let counted = shareCounted(heads, left: left.count, right: right.count, namedAgain: (namedLeft, namedRight), matchesByEM: matchesByEM)
+        progress?(String(format: "shared among competitors: %.0f matches expected; no match weighs %.3f, prior odds × %.3f", counted.matches, counted.noMatch, counted.scale))
+        if namedLeft + namedRight > 0 {
+            progress?(String(format: "rows naming a person named in another row of their file: %d left (%.3f of identifiable rivals alike), %d right (%.3f)",
+                             namedLeft, onLeft.repeatRate, namedRight, onRight.repeatRate))
+        }
+        var sharedAll = counted.pairs
+        if !riders.isEmpty {
+            var position = [Int](repeating: -1, count: unshared.count), next = 0
+            for k in unshared.indices where riders[k] == nil { position[k] = next; next += 1 }
+            sharedAll = unshared.indices.map { k in
+                guard let r = riders[k] else { return counted.pairs[position[k]] }
+                var p = unshared[k]
+                p.probability = counted.pairs[position[r.head]].probability * r.same
+                return p
+            }
+        }
+        func keep(_ raw: MatchPair, _ shared: MatchPair) -> MatchPair? {
+            if shared.probability >= options.threshold { return shared }
+            // Contested: at or above the threshold on its own, below it only because of its rivals.
+            guard options.keepContested, alone(raw.probability, noMatch: counted.noMatch, scale: counted.scale) >= options.threshold else { return nil }
+            var kept = shared
+            kept.contested = true
+            return kept
+        }
+        var at = [Int](repeating: -1, count: unshared.count)
+        var pairs: [MatchPair] = []
+        for (k, (raw, shared)) in zip(unshared, sharedAll).enumerated() {
+            guard let pair = keep(raw, shared) else { continue }
+            at[k] = pairs.count
+            pairs.append(pair)
+        }
+        // A rider's raw and shared probabilities are at most its head's (candidates are taken best first), so a rider
+        // kept has its head kept.
+        return (pairs, Dictionary(uniqueKeysWithValues: riders.compactMap { k, r in at[k] >= 0 && at[r.head] >= 0 ? (at[k], Rider(head: at[r.head], same: r.same)) : nil }))
+    }
+
+    /// Greedy one-to-one assignment: best pairs first, each record used once. A rider (`repeatedRows`; keyed by its index
+    /// in `pairs`) names again the person of its head's row: it goes with its head's pair, if its own rows are still
+    /// free, and never alone.
+    static func oneToOne(_ pairs: [MatchPair], riders: [Int: Rider] = [:]) -> [MatchPair] {
         var usedLeft = Set<Int>(), usedRight = Set<Int>()
         var out: [MatchPair] = []
-        for p in pairs.sorted(by: { $0.probability != $1.probability ? $0.probability > $1.probability : ($0.left, $0.right) < ($1.left, $1.right) }) {
+        // Each head pair's riders: rows naming again the person of the head's row on one side (or on both).
+        var following: [Int: [MatchPair]] = [:]
+        for (k, r) in riders { following[r.head, default: []].append(pairs[k]) }
+        @inline(__always) func free(_ rider: MatchPair, _ head: MatchPair) -> Bool {
+            (rider.left == head.left || !usedLeft.contains(rider.left)) && (rider.right == head.right || !usedRight.contains(rider.right))
+        }
+        let order = pairs.indices.filter { riders[$0] == nil }.sorted { a, b in
+            let x = pairs[a], y = pairs[b]
+            return x.probability != y.probability ? x.probability > y.probability : (x.left, x.right) < (y.left, y.right)
+        }
+        for k in order {
+            let p = pairs[k]
             if usedLeft.contains(p.left) || usedRight.contains(p.right) { continue }
             usedLeft.insert(p.left); usedRight.insert(p.right); out.append(p)
+            for rider in (following[k] ?? []).sorted(by: { ($0.probability, $1.left, $1.right) > ($1.probability, $0.left, $0.right) }) where free(rider, p) {
+                usedLeft.insert(rider.left); usedRight.insert(rider.right); out.append(rider)
+            }
         }
         return out
+    }
+
+    /// A list row that names again the person of another row competing for the same registry record: the index of the
+    /// other row's pair (its head) among the same pairs, and how likely the two rows are one person.
+    struct Rider { var head: Int; var same: Double }
+
+    /// Rows of one file (`data`, the left when `onLeft`) naming one person twice. Sharing counts a record's candidates
+    /// as rivals, each row one person: a worker met at two operations, listed twice, made the two rows halve each
+    /// other's probability and one-to-one keep one (a fifth of a list named twice: recall 0.99 → 0.76). For each record
+    /// of the other file, its candidate rows at or above the threshold, best first: a row more likely than not the same
+    /// person as an earlier one rides on it, keyed by its pair's index in `pairs`, with its head's.
+    ///
+    /// Two rows are the same person when nothing both give disagrees (see `Sameness`) and the model would link them,
+    /// compared as if one were in the other file, the whole name adjusted by its frequency in theirs. Unless their
+    /// document is the same, that is at most as likely as rows competing for one record, both identifiable (by their
+    /// documents; in a file without documents, their dates), are found to agree: a list that names nobody twice (its
+    /// namesakes' documents differ) gets no riders without a document, a list with many repeats gets them.
+    static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double)
+        -> (riders: [Int: Rider], repeatRate: Double) {
+        @inline(__always) func row(_ k: Int) -> Int { onLeft ? pairs[k].left : pairs[k].right }
+        var byOther: [Int: [Int]] = [:]
+        for (k, p) in pairs.enumerated() where p.probability >= threshold { byOther[onLeft ? p.right : p.left, default: []].append(k) }
+        let rows = byOther.values.filter { $0.count > 1 }.map { candidates in
+            Array(candidates.sorted { (pairs[$0].probability, row($1)) > (pairs[$1].probability, row($0)) }.prefix(32))
+        }
+        let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft)
+        // How often rows competing for one record, both identifiable, are one person (none counted: never; one of one:
+        // a third).
+        var both = 0, agree = 0
+        for candidates in rows {
+            for (x, a) in candidates.enumerated() {
+                for b in candidates[(x + 1)...] {
+                    guard let identified = sameness.identifies(row(a), row(b)) else { continue }
+                    both += 1
+                    if identified { agree += 1 }
+                }
+            }
+        }
+        let repeatRate = Double(agree) / Double(both + 2)
+        var riders: [Int: Rider] = [:]
+        for candidates in rows {
+            var heads: [Int] = []
+            for k in candidates {
+                if let (h, s) = heads.lazy.map({ h in (h, sameness.probability(row(h), row(k), unidentified: repeatRate)) })
+                    .first(where: { $0.1 >= 0.5 }) {
+                    riders[k] = Rider(head: h, same: s)
+                } else {
+                    heads.append(k)
+                }
+            }
+        }
+        return (riders, repeatRate)
+    }
+
+    /// Whether two rows of one file are one person (`repeatedRows`).
+    struct Sameness {
+        let model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool
+        let kinds: [FieldKind], names: [Int]
+        /// The fields that identify: documents, or dates where there are none.
+        let identifying: [Int]
+        let jointU: Double
+
+        init(model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool) {
+            self.model = model; self.tf = tf; self.data = data; self.onLeft = onLeft
+            let kinds = model.fields.map(\.kind), names = kinds.indices.filter { kinds[$0] == .name }
+            let documents = kinds.indices.filter { kinds[$0] == .id }
+            self.kinds = kinds; self.names = names
+            identifying = documents.isEmpty ? kinds.indices.filter { kinds[$0] == .date } : documents
+            jointU = names.count >= 2 && tf.nameFields.count >= 2 ? names.reduce(0) { $0 + log2(model.u[$1][kinds[$1].levels - 1]) } : .nan
+        }
+
+        func levels(_ a: Int, _ b: Int) -> [Int] {
+            Pattern.decode(Pattern.encode(left: data, a, right: data, b), fields: kinds.count)
+        }
+
+        /// Whether an identifying field both rows give agrees (a document one character apart at most, the same date);
+        /// nil when no such field is given by both.
+        func identifies(_ a: Int, _ b: Int) -> Bool? { identifies(levels(a, b)) }
+
+        private func identifies(_ levels: [Int]) -> Bool? {
+            let given = identifying.filter { levels[$0] >= 0 }
+            if given.isEmpty { return nil }
+            return given.allSatisfy { levels[$0] >= kinds[$0].levels - (kinds[$0] == .id ? 2 : 1) }
+        }
+
+        /// How likely the two rows are one person; `unidentified` bounds it where their documents are not the same (a
+        /// date is shared by twins, so in a file without documents every pair is bounded).
+        func probability(_ a: Int, _ b: Int, unidentified: Double) -> Double {
+            let levels = levels(a, b)
+            // Nothing both rows give may disagree: the model alone scored twins and relatives of one household as the
+            // person (their rival row was what told them apart), and namesakes born a few days apart. The same document
+            // number allows slips: names further apart (a slip in each of two spellings), dates a digit apart.
+            let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
+            for (f, l) in levels.enumerated() where l >= 0 {
+                let top = kinds[f].levels - 1
+                switch kinds[f] {
+                case .name: if l < (sameDocument ? 1 : top - 2) { return 0 }
+                case .date: if l < (sameDocument ? top - 2 : top - 1) { return 0 }
+                case .id, .number: if l < top - 1 { return 0 }
+                case .category: if l < top { return 0 }
+                case .text: break
+                }
+            }
+            let p = model.probability(levels: levels)
+            var odds = log2(p / max(1 - p, 1e-300))
+            if !jointU.isNaN && names.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
+                odds += jointU - log2(tf.nameFrequency(within: onLeft, a, b))
+            }
+            let same = 1 / (1 + pow(2, -odds))
+            return sameDocument ? same : min(same, unidentified)
+        }
     }
 
     static func patterns(of pairs: Slab<UInt64>, left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: Slab<UInt32>, profile: [PatternKey: Double]) {
@@ -717,6 +894,12 @@ struct TermFrequencies {
 
     func nameFrequency(left i: Int, right j: Int) -> Double {
         max(leftNames[i], rightNames[j], FellegiSunterModel.floor)
+    }
+
+    /// `nameFrequency` of two records of one side (the left when `left`).
+    func nameFrequency(within left: Bool, _ a: Int, _ b: Int) -> Double {
+        let names = left ? leftNames : rightNames
+        return max(names[a], names[b], FellegiSunterModel.floor)
     }
 
     /// The frequency of the agreed value (the larger of the two sides' spellings, which agree after folding; of two

@@ -361,3 +361,77 @@ import Testing
         #expect(abs((u ?? 0) - 2_000.0 / 2_435) < 1e-9, "\(String(describing: u)) against \(2_000.0 / 2_435)")
     }
 }
+
+/// A file may name one person twice (a worker met at two operations): the rows are not each other's rivals.
+@Suite struct RepeatedRowsTests {
+    static let nationalities = ["CHN", "KOR", "IND", "AUS", "DEU", "PHL", "JPN"]
+    static let spec = [FieldSpec(column: "family_name", kind: .name), FieldSpec(column: "given_names", kind: .name),
+                       FieldSpec(column: "date_of_birth", kind: .date), FieldSpec(column: "nationality", kind: .category),
+                       FieldSpec(column: "passport_number", kind: .id)]
+
+    /// A registry of 400 distinct people, twins with passports in sequence among them; a list of 300 of them, whose
+    /// rows `extra(k)` adds to for person k.
+    static func files(extra: (Int) -> [[String]]) -> (Dataset, Dataset) {
+        let left = Dataset(fields: spec), right = Dataset(fields: spec)
+        for k in 0..<400 { left.append(id: "L\(k)", values: person(k)) }
+        left.append(id: "T1", values: ["TWIN", "ALEX", "1990-05-05", "AUS", "X1000001"])
+        left.append(id: "T2", values: ["TWIN", "ALEX", "1990-05-05", "AUS", "X1000002"])
+        for k in 0..<300 { right.append(id: "R\(k)", values: person(k)) }
+        right.append(id: "RT", values: ["Twin", "Alex", "05/05/1990", "AUS", "X1000001"])
+        var n = 0
+        for k in 0..<300 { for row in extra(k) { right.append(id: "E\(n)", values: row); n += 1 } }
+        return (left, right)
+    }
+
+    /// Person k of the registry: family name, given names, birth date, nationality, passport.
+    static func person(_ k: Int, passport: String? = nil) -> [String] {
+        ["FAMILY\(k % 97)", "GIVEN\(k)", String(format: "19%02d-%02d-%02d", 50 + k % 50, 1 + k % 12, 1 + k % 28), nationalities[k % 7],
+         passport ?? "P\(1_000_000 + k * 7919)"]
+    }
+
+    static func linked(_ left: Dataset, _ right: Dataset, swapped: Bool = false) async -> Set<String> {
+        var o = MatchOptions()
+        o.uSamplePairs = 20_000
+        o.oneToOne = true
+        let (l, r) = swapped ? (right, left) : (left, right)
+        let pairs = await Matcher.run(left: l, right: r, options: o).pairs
+        return Set(pairs.map { swapped ? "\(left.ids[$0.right])=\(right.ids[$0.left])" : "\(left.ids[$0.left])=\(right.ids[$0.right])" })
+    }
+
+    /// Twenty people listed twice, the second row written otherwise and with a slip in the given name, the passport the
+    /// same: both rows are linked, whichever side the list is on. Twins in the registry (passports in sequence) still
+    /// compete: the list's twin is linked to one of them.
+    @Test func aPersonListedTwiceIsLinkedFromBothRows() async {
+        let (left, right) = Self.files { k in
+            k < 20 ? [["family\(k % 97)", "GIVN\(k)", String(format: "%02d/%02d/19%02d", 1 + k % 28, 1 + k % 12, 50 + k % 50), "", "P\(1_000_000 + k * 7919)"]] : []
+        }
+        for swapped in [false, true] {
+            let found = await Self.linked(left, right, swapped: swapped)
+            for k in 0..<20 {
+                #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k), swapped \(swapped)")
+            }
+            #expect(found.filter { $0.hasSuffix("=RT") } == ["T1=RT"], "swapped \(swapped)")
+            #expect(found.count == 300 + 20 + 1, "swapped \(swapped): \(found.count)")
+        }
+    }
+
+    /// A second row without a passport cannot be told from a namesake by its document. It rides where the list's rows
+    /// competing for one person, both with passports, are mostly one person (twenty listed twice); not where they are
+    /// mostly different people (twenty namesakes born the same day, each with a passport of their own).
+    @Test func withoutADocumentARepeatRidesOnlyWhereRepeatsAreCommon() async {
+        func scenario(repeats: Bool) -> (Dataset, Dataset) {
+            Self.files { k in
+                if k == 30 { return [Self.person(30, passport: "")] }
+                guard k < 20 else { return [] }
+                return [Self.person(k, passport: repeats ? nil : "Q\(5_000_000 + k * 104_729)")]
+            }
+        }
+        let common = await Self.linked(scenario(repeats: true).0, scenario(repeats: true).1)
+        #expect(common.contains("L30=R30") && common.contains("L30=E20"))
+        let (left, right) = scenario(repeats: false)
+        let rare = await Self.linked(left, right)
+        #expect(rare.filter { $0.hasPrefix("L30=") }.count == 1, "\(rare.filter { $0.hasPrefix("L30=") })")
+        // The namesakes with passports of their own are not linked beside the person's own row.
+        #expect((0..<20).allSatisfy { rare.contains("L\($0)=R\($0)") && !rare.contains("L\($0)=E\($0)") })
+    }
+}

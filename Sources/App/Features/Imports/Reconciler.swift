@@ -117,8 +117,11 @@ enum Reconciler {
                                Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == fields[f].kind.levels - 1) },
                            state: state(bands.state(pair, left: left, right: right)))
         }
-        let byRow = Dictionary(verdicts.map { ($0.rowID, $0) }, uniquingKeysWith: { a, _ in a })
-        return verdicts + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; return c } }
+        // A row has one verdict: where the registry names one person twice, both records ride on the row's pair, and
+        // the likelier is kept.
+        let byRow = Dictionary(verdicts.map { ($0.rowID, $0) }, uniquingKeysWith: { a, b in b.probability > a.probability ? b : a })
+        let kept = verdicts.filter { byRow[$0.rowID]?.targetID == $0.targetID }
+        return kept + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; return c } }
     }
 
     /// "PT. ABC Indonesia", "ABC INDONESIA, PT" and "Pt Abc Indonesia Tbk" have one key: folded words
