@@ -624,13 +624,14 @@ public enum Matcher {
             Array(candidates.sorted { (pairs[$0].probability, row($1)) > (pairs[$1].probability, row($0)) }.prefix(32))
         }
         let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft)
-        // How often rows competing for one record, both identifiable, are one person (none counted: never; one of one:
-        // a third).
+        // How often rows competing for one record, both identifiable and alike in all else, are one person (none
+        // counted: never; one of one: a third). Alike in all else: the rows a document cannot tell apart are alike too.
         var both = 0, agree = 0
         for candidates in rows {
             for (x, a) in candidates.enumerated() {
                 for b in candidates[(x + 1)...] {
-                    guard let identified = sameness.identifies(row(a), row(b)) else { continue }
+                    let levels = sameness.levels(row(a), row(b))
+                    guard let identified = sameness.identifies(levels), sameness.alike(levels, exceptIdentifying: true) else { continue }
                     both += 1
                     if identified { agree += 1 }
                 }
@@ -675,32 +676,37 @@ public enum Matcher {
 
         /// Whether an identifying field both rows give agrees (a document one character apart at most, the same date);
         /// nil when no such field is given by both.
-        func identifies(_ a: Int, _ b: Int) -> Bool? { identifies(levels(a, b)) }
-
-        private func identifies(_ levels: [Int]) -> Bool? {
+        func identifies(_ levels: [Int]) -> Bool? {
             let given = identifying.filter { levels[$0] >= 0 }
             if given.isEmpty { return nil }
             return given.allSatisfy { levels[$0] >= kinds[$0].levels - (kinds[$0] == .id ? 2 : 1) }
         }
 
-        /// How likely the two rows are one person; `unidentified` bounds it where their documents are not the same (a
-        /// date is shared by twins, so in a file without documents every pair is bounded).
-        func probability(_ a: Int, _ b: Int, unidentified: Double) -> Double {
-            let levels = levels(a, b)
-            // Nothing both rows give may disagree: the model alone scored twins and relatives of one household as the
-            // person (their rival row was what told them apart), and namesakes born a few days apart. The same document
-            // number allows slips: names further apart (a slip in each of two spellings), dates a digit apart.
-            let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
-            for (f, l) in levels.enumerated() where l >= 0 {
+        /// Whether nothing both rows give disagrees: the model alone scored twins and relatives of one household as the
+        /// person (their rival row was what told them apart), and namesakes born a few days apart. The same document
+        /// allows slips: names further apart (a slip in each of two spellings), dates a digit apart. `exceptIdentifying`:
+        /// the identifying fields are not looked at.
+        func alike(_ levels: [Int], sameDocument: Bool = false, exceptIdentifying: Bool = false) -> Bool {
+            for (f, l) in levels.enumerated() where l >= 0 && !(exceptIdentifying && identifying.contains(f)) {
                 let top = kinds[f].levels - 1
                 switch kinds[f] {
-                case .name: if l < (sameDocument ? 1 : top - 2) { return 0 }
-                case .date: if l < (sameDocument ? top - 2 : top - 1) { return 0 }
-                case .id, .number: if l < top - 1 { return 0 }
-                case .category: if l < top { return 0 }
+                case .name: if l < (sameDocument ? 1 : top - 2) { return false }
+                case .date: if l < (sameDocument ? top - 2 : top - 1) { return false }
+                case .id, .number: if l < top - 1 { return false }
+                case .category: if l < top { return false }
                 case .text: break
                 }
             }
+            return true
+        }
+
+        /// How likely the two rows are one person; `unidentified` bounds it where their documents are not the same (a
+        /// date is shared by twins, so in a file without documents every pair is bounded). Two rows both likely to be one
+        /// record agree with each other on what they share with it, so their agreement says little beyond that bound.
+        func probability(_ a: Int, _ b: Int, unidentified: Double) -> Double {
+            let levels = levels(a, b)
+            let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
+            guard alike(levels, sameDocument: sameDocument) else { return 0 }
             let p = model.probability(levels: levels)
             var odds = log2(p / max(1 - p, 1e-300))
             if !jointU.isNaN && names.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
