@@ -631,7 +631,7 @@ public enum Matcher {
             for (x, a) in candidates.enumerated() {
                 for b in candidates[(x + 1)...] {
                     let levels = sameness.levels(row(a), row(b))
-                    guard let identified = sameness.identifies(levels), sameness.alike(levels, exceptIdentifying: true) else { continue }
+                    guard let identified = sameness.identifies(levels), sameness.alike(levels, row(a), row(b), exceptIdentifying: true) else { continue }
                     both += 1
                     if identified { agree += 1 }
                 }
@@ -686,13 +686,16 @@ public enum Matcher {
         /// person (their rival row was what told them apart), and namesakes born a few days apart. The same document
         /// allows slips: names further apart (a slip in each of two spellings), dates a digit apart. `exceptIdentifying`:
         /// the identifying fields are not looked at.
-        func alike(_ levels: [Int], sameDocument: Bool = false, exceptIdentifying: Bool = false) -> Bool {
+        func alike(_ levels: [Int], _ a: Int, _ b: Int, sameDocument: Bool = false, exceptIdentifying: Bool = false) -> Bool {
+            func partial(_ f: Int) -> Bool { Normalize.isPartial(data.columns[f].dates[a]) || Normalize.isPartial(data.columns[f].dates[b]) }
             for (f, l) in levels.enumerated() where l >= 0 && !(exceptIdentifying && identifying.contains(f)) {
                 let top = kinds[f].levels - 1
                 switch kinds[f] {
                 case .name: if l < (sameDocument ? 1 : top - 2) { return false }
-                case .date: if l < (sameDocument ? top - 2 : top - 1) { return false }
-                case .id, .number: if l < top - 1 { return false }
+                case .date:     // a date known in part (a year) agrees as far as it is known at level 1
+                    if l < (sameDocument ? top - 2 : top - 1) && !(l == 1 && partial(f)) { return false }
+                case .id: break         // another document (an old passport, a permit's number) is weighed by the model
+                case .number: if l < top - 1 { return false }
                 case .category: if l < top { return false }
                 case .text: break
                 }
@@ -706,7 +709,7 @@ public enum Matcher {
         func probability(_ a: Int, _ b: Int, unidentified: Double) -> Double {
             let levels = levels(a, b)
             let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
-            guard alike(levels, sameDocument: sameDocument) else { return 0 }
+            guard alike(levels, a, b, sameDocument: sameDocument) else { return 0 }
             let p = model.probability(levels: levels)
             var odds = log2(p / max(1 - p, 1e-300))
             if !jointU.isNaN && names.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {

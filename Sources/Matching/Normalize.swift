@@ -160,7 +160,7 @@ public enum Normalize {
         // What ISO's names do not hold, for the countries most foreigners in Indonesia come from: their Indonesian names,
         // other English spellings and the English adjective, and the codes of the machine-readable zone that are not ISO's (D for Germany; the British GBD, GBN,
         // GBO, GBP and GBS, who are British for matching). A scanned passport says D where the registry says DEU.
-        add("CHN", ["TIONGKOK", "RRC", "RRT", "CINA", "TIONGHOA", "CHINESE", "PEOPLES REPUBLIC OF CHINA"])
+        add("CHN", ["TIONGKOK", "RRC", "RRT", "CINA", "TIONGHOA", "CHINESE", "PEOPLES REPUBLIC OF CHINA", "PRC", "P R C"])
         add("KOR", ["KOREA SELATAN", "KORSEL", "KOREA", "KOREAN"])
         add("PRK", ["KOREA UTARA"])
         add("JPN", ["JEPANG", "JAPANESE"])
@@ -234,12 +234,21 @@ public enum Normalize {
     public static func category(_ s: String, as role: CategoryRole = .any) -> String {
         let f = fold(s)
         switch role {
-        case .any: return categorySynonyms[f] ?? f
+        case .any: return categorySynonyms[f] ?? citizenOf(f).flatMap { countrySynonyms[$0] } ?? f
         // ISO/IEC 5218, which population registers (Dukcapil's too) write: 1 male, 2 female, 0 not known and 9 not
         // applicable (missing). In a sex column only.
         case .sex: return sexSynonyms[f] ?? sexCodes[f] ?? f
-        case .country: return countrySynonyms[f] ?? f
+        case .country: return countrySynonyms[f] ?? citizenOf(f).flatMap { countrySynonyms[$0] } ?? f
         }
+    }
+
+    /// The country of "citizen of", as Indonesian forms write a nationality: `WN China`, `WNA Jepang`, `Warga Negara
+    /// Malaysia` (warga negara, warga negara asing); nil for a value that does not begin so.
+    static func citizenOf(_ folded: String) -> String? {
+        for prefix in ["WARGA NEGARA ASING ", "WARGA NEGARA ", "WNA ", "WN "] where folded.hasPrefix(prefix) {
+            return String(folded.dropFirst(prefix.count))
+        }
+        return nil
     }
 
     /// Words that exports write where a value is missing (`NULL` from a database, `None` from Python, `N/A`, `NA` from

@@ -167,6 +167,12 @@ import Testing
                                 ("KOR", "KOR"), ("Tiongkok", "CHN"), ("PR", "F"), ("AS", "USA"), ("LK", "M"), ("Weiblich", "F"), ("Male", "M")] {
             #expect(Normalize.category(written) == code, "\(written)")
         }
+        // "Citizen of" as Indonesian forms write a nationality (warga negara), and the People's Republic as PRC.
+        for (written, code) in [("WN China", "CHN"), ("Wn. Malaysia", "MYS"), ("WNA Jepang", "JPN"), ("Warga Negara Korea Selatan", "KOR"),
+                                ("PRC", "CHN"), ("P.R.C.", "CHN")] {
+            #expect(Normalize.category(written) == code && Normalize.category(written, as: .country) == code, "\(written)")
+        }
+        #expect(Normalize.category("WN", as: .country) == "WN" && Normalize.category("WN Atlantis", as: .country) == "WN ATLANTIS")
         // A name two countries' ISO names share names neither; NA stays what it says.
         #expect(Normalize.category("Congo") == "CONGO")
         #expect(Normalize.category("NA") == "NA")
