@@ -613,8 +613,9 @@ public enum Matcher {
     /// Two rows are the same person when nothing both give disagrees (see `Sameness`) and the model would link them,
     /// compared as if one were in the other file, the whole name adjusted by its frequency in theirs. Unless their
     /// document is the same, that is at most as likely as rows competing for one record, both identifiable (by their
-    /// documents; in a file without documents, their dates), are found to agree: a list that names nobody twice (its
-    /// namesakes' documents differ) gets no riders without a document, a list with many repeats gets them.
+    /// documents; in a file without documents, their dates), are found to agree, scaled up by how often one person's
+    /// rows disagree on it (the model's m): a list that names nobody twice (its namesakes' documents differ) gets no
+    /// riders without a document, a list with many repeats gets them.
     static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double)
         -> (riders: [Int: Rider], repeatRate: Double) {
         @inline(__always) func row(_ k: Int) -> Int { onLeft ? pairs[k].left : pairs[k].right }
@@ -637,7 +638,14 @@ public enum Matcher {
                 }
             }
         }
-        let repeatRate = Double(agree) / Double(both + 2)
+        // One person's two rows do not always agree on the identifying field (an old passport, a permit's number written
+        // in its place): as often as the model's m says a matched pair disagrees on it, on either of the two rows. Those
+        // are among the rivals that disagree, so the agreeing ones are scaled up by it.
+        let differ = sameness.identifying.map { f in
+            let d = model.m[f].indices.filter { $0 < sameness.kinds[f].levels - (sameness.kinds[f] == .id ? 2 : 1) }.reduce(0) { $0 + model.m[f][$1] }
+            return 1 - (1 - d) * (1 - d)
+        }.max() ?? 0
+        let repeatRate = min(1, Double(agree) / max(1 - differ, 0.5) / Double(both + 2))
         var riders: [Int: Rider] = [:]
         for candidates in rows {
             var heads: [Int] = []
