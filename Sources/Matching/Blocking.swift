@@ -222,10 +222,11 @@ enum Blocking {
                 })
             }
         }
-        if names.count >= 2 {
+        if !names.isEmpty {
             for g in others {
                 // The alphabetically first sound of any name token with the postcode or suburb: one key per
-                // record that survives swapped given and family names with a typo in one of them.
+                // record that survives swapped given and family names with a typo in one of them. In one whole-name
+                // field too: a list writes the family name first or last (LIANG PING MING, PINGMING LIANG).
                 rules.append(BlockingRule(name: "a name sound + \(fields[g].column)", fields: Set(names + [g])) { d, i in
                     guard !d.columns[g].joinedBytes.isEmpty(i), let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).min() else { return 0 }
                     return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }

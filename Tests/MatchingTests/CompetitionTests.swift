@@ -121,6 +121,17 @@ import Testing
         #expect(sharesABlock(person, ["A", "B", "F", "1970-01-02", "AUS", "P1234567"], ["C", "D", "M", "1980-03-04", "NZL", "P7654329"]).isEmpty)
     }
 
+    /// One whole-name column, the family name last on one side and first on the other, a slip that changes one word's
+    /// sound, no date and no passport on the list: the alphabetically first sound of its words with the employer.
+    @Test func aWholeNameInAnotherOrderWithTheEmployer() {
+        let whole = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_lahir", kind: .date),
+                     FieldSpec(column: "no_paspor", kind: .id), FieldSpec(column: "perusahaan", kind: .text)]
+        #expect(sharesABlock(whole, ["MEGAN HOLLWOOD", "1955-05-22", "A22665052", "PT SUMBER WISATA INDAH"],
+                             ["Hollwood Negan", "", "", "PT. Sumber Wisata"]) == ["a name sound + perusahaan"])
+        #expect(sharesABlock(whole, ["MEGAN HOLLWOOD", "1955-05-22", "A22665052", "PT SUMBER WISATA INDAH"],
+                             ["Hollwood Negan", "", "", "PT MEGA ALAM FOOD"]).isEmpty)
+    }
+
     /// A slip in the given name that changes its sound, the family name respelt as it sounds, no sex on one side (which
     /// the date's own key holds) and another passport: one name's first word by sound, with the birth date, still
     /// brings the two together (on families-100k, 78 true pairs no other key found).
