@@ -28,8 +28,9 @@ tgl_lahir, umur, kewarganegaraan, no_paspor, no_izin, perusahaan, jabatan, alama
 Each operation kept its own layout; a column an operation did not have is empty for its rows.
 
 schema.json: name [nama], date [tgl_lahir], id [no_paspor, no_izin], category [jenis_kelamin,
-kewarganegaraan], date_format null (the list's dates come in many formats).  The right file's columns
-carry the same names as the left's.
+kewarganegaraan], text [penjamin, alamat], date_format null (the list's dates come in many formats),
+right_columns {perusahaan: penjamin}: the list's employer column is the registry's sponsor (added for the
+peers, which need the same column names on both sides; the other columns carry the same names).
 
 THE REGISTRY POPULATION (left)
 ------------------------------
@@ -3254,7 +3255,8 @@ def generate(N, M, seed, out, verbose=True):
         wr.writerows(buf)
         ft.write("".join(tbuf))
     schema = {"name": ["nama"], "date": ["tgl_lahir"], "id": ["no_paspor", "no_izin"],
-              "category": ["jenis_kelamin", "kewarganegaraan"], "date_format": None}
+              "category": ["jenis_kelamin", "kewarganegaraan"], "text": ["penjamin", "alamat"], "date_format": None,
+              "right_columns": {"perusahaan": "penjamin"}}
     with open(os.path.join(out, "schema.json"), "w", encoding="utf-8") as fh:
         json.dump(schema, fh, indent=1)
         fh.write("\n")

@@ -17,6 +17,14 @@ def load(d):
     left = pd.read_csv(os.path.join(d, "left.csv"), dtype=str, keep_default_na=False).replace("", None)
     right_path = os.path.join(d, "right.csv")
     right = pd.read_csv(right_path, dtype=str, keep_default_na=False).replace("", None) if os.path.exists(right_path) else None
+    if right is not None:
+        # Splink links frames with the same columns: the right file's columns named as the left's where the schema says
+        # so (`right_columns`), and only the columns both files have.
+        path = os.path.join(d, "schema.json")
+        renamed = json.load(open(path)).get("right_columns", {}) if os.path.exists(path) else {}
+        right = right.rename(columns=renamed)
+        common = [c for c in left.columns if c in right.columns]
+        left, right = left[common].copy(), right[common].copy()
     return left, right
 
 

