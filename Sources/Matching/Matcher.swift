@@ -526,20 +526,40 @@ public enum Matcher {
                                  matchesByEM: Double, options: MatchOptions, progress: (@Sendable (String) -> Void)?) -> (pairs: [MatchPair], riders: [Int: Rider]) {
         let onRight = repeatedRows(unshared, of: right, onLeft: false, model: model, tf: tf, threshold: options.threshold)
         let onLeft = repeatedRows(unshared, of: left, onLeft: true, model: model, tf: tf, threshold: options.threshold)
-        // A rider of a rider (one person twice in each file) rides on the first head, its sameness the product.
-        var riders = onRight.riders.merging(onLeft.riders) { r, _ in r }
-        for k in Array(riders.keys) {
-            var r = riders[k]!, steps = 0
-            while let next = riders[r.head], steps < 8 { r = Rider(head: next.head, same: r.same * next.same); steps += 1 }
-            riders[k] = riders[r.head] == nil ? r : nil
+        // A rider of a rider (one person twice in each file) rides on the first head, its sameness the product. A link
+        // lowers the pair's left or right index at equal probability, so chains end.
+        let linked = onRight.riders.merging(onLeft.riders) { r, _ in r }
+        var riders: [Int: Rider] = [:]
+        func root(_ k: Int) -> Rider? {
+            guard let r = linked[k] else { return nil }
+            if let done = riders[k] { return done }
+            let resolved = root(r.head).map { Rider(head: $0.head, same: r.same * $0.same) } ?? r
+            riders[k] = resolved
+            return resolved
         }
-        let namedLeft = Set(riders.compactMap { k, r in unshared[k].left != unshared[r.head].left ? unshared[k].left : nil }).count
-        let namedRight = Set(riders.compactMap { k, r in unshared[k].right != unshared[r.head].right ? unshared[k].right : nil }).count
+        for k in linked.keys.sorted() { _ = root(k) }
+        // People, not rows, on each side: the rows linked by riders, less one per group of them.
+        func named(_ record: (MatchPair) -> Int) -> Int {
+            var parent: [Int: Int] = [:]
+            func find(_ x: Int) -> Int { var x = x; while let p = parent[x], p != x { x = p }; return x }
+            for (k, r) in riders where record(unshared[k]) != record(unshared[r.head]) {
+                let a = record(unshared[k]), b = record(unshared[r.head])
+                if parent[a] == nil { parent[a] = a }
+                if parent[b] == nil { parent[b] = b }
+                let (x, y) = (find(a), find(b))
+                if x != y { parent[max(x, y)] = min(x, y) }
+            }
+            return parent.count - parent.keys.filter { find($0) == $0 }.count
+        }
+        let namedLeft = named(\.left), namedRight = named(\.right)
+        // EM's count of matches holds the riders' pairs too; the heads are set against it without them.
+        let ridersMatches = riders.keys.reduce(0) { $0 + unshared[$1].probability }
         let heads = riders.isEmpty ? unshared : unshared.indices.filter { riders[$0] == nil }.map { unshared[$0] }
-        let counted = shareCounted(heads, left: left.count, right: right.count, namedAgain: (namedLeft, namedRight), matchesByEM: matchesByEM)
+        let counted = shareCounted(heads, left: left.count, right: right.count, namedAgain: (namedLeft, namedRight),
+                                   matchesByEM: max(0, matchesByEM - ridersMatches))
         progress?(String(format: "shared among competitors: %.0f matches expected; no match weighs %.3f, prior odds × %.3f", counted.matches, counted.noMatch, counted.scale))
         if namedLeft + namedRight > 0 {
-            progress?(String(format: "rows naming a person named in another row of their file: %d left (%.3f of identifiable rivals alike), %d right (%.3f)",
+            progress?(String(format: "rows naming a person named in another row of their file: %d left (bound %.3f without the same document), %d right (%.3f)",
                              namedLeft, onLeft.repeatRate, namedRight, onRight.repeatRate))
         }
         var sharedAll = counted.pairs
@@ -569,33 +589,34 @@ public enum Matcher {
             pairs.append(pair)
         }
         // A rider's raw and shared probabilities are at most its head's (candidates are taken best first), so a rider
-        // kept has its head kept.
+        // kept has its head kept. (Were it not, the pair would stand as one of its own in one-to-one.)
         return (pairs, Dictionary(uniqueKeysWithValues: riders.compactMap { k, r in at[k] >= 0 && at[r.head] >= 0 ? (at[k], Rider(head: at[r.head], same: r.same)) : nil }))
     }
 
     /// Greedy one-to-one assignment: best pairs first, each record used once. A rider (`repeatedRows`; keyed by its index
-    /// in `pairs`) names again the person of its head's row: it goes with its head's pair, if its own rows are still
-    /// free, and never alone.
+    /// in `pairs`) names again the person of its head's row: it is taken in its own turn (its probability is at most its
+    /// head's, so its head's turn came first), if its head's pair was taken and its own rows are still free; never alone.
     static func oneToOne(_ pairs: [MatchPair], riders: [Int: Rider] = [:]) -> [MatchPair] {
-        var usedLeft = Set<Int>(), usedRight = Set<Int>()
+        var usedLeft = Set<Int>(), usedRight = Set<Int>(), taken = Set<Int>()
         var out: [MatchPair] = []
-        // Each head pair's riders: rows naming again the person of the head's row on one side (or on both).
-        var following: [Int: [MatchPair]] = [:]
-        for (k, r) in riders { following[r.head, default: []].append(pairs[k]) }
-        @inline(__always) func free(_ rider: MatchPair, _ head: MatchPair) -> Bool {
-            (rider.left == head.left || !usedLeft.contains(rider.left)) && (rider.right == head.right || !usedRight.contains(rider.right))
-        }
-        let order = pairs.indices.filter { riders[$0] == nil }.sorted { a, b in
+        let order = pairs.indices.sorted { a, b in
             let x = pairs[a], y = pairs[b]
-            return x.probability != y.probability ? x.probability > y.probability : (x.left, x.right) < (y.left, y.right)
+            if x.probability != y.probability { return x.probability > y.probability }
+            if (riders[a] == nil) != (riders[b] == nil) { return riders[a] == nil }     // heads first at a tie
+            return (x.left, x.right) < (y.left, y.right)
         }
         for k in order {
             let p = pairs[k]
-            if usedLeft.contains(p.left) || usedRight.contains(p.right) { continue }
-            usedLeft.insert(p.left); usedRight.insert(p.right); out.append(p)
-            for rider in (following[k] ?? []).sorted(by: { ($0.probability, $1.left, $1.right) > ($1.probability, $0.left, $0.right) }) where free(rider, p) {
-                usedLeft.insert(rider.left); usedRight.insert(rider.right); out.append(rider)
+            if let r = riders[k] {
+                let head = pairs[r.head]
+                guard taken.contains(r.head), p.left == head.left || !usedLeft.contains(p.left), p.right == head.right || !usedRight.contains(p.right)
+                else { continue }
+            } else if usedLeft.contains(p.left) || usedRight.contains(p.right) {
+                continue
+            } else {
+                taken.insert(k)
             }
+            usedLeft.insert(p.left); usedRight.insert(p.right); out.append(p)
         }
         return out
     }
@@ -626,7 +647,8 @@ public enum Matcher {
         }
         let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft)
         // How often rows competing for one record, both identifiable and alike in all else, are one person (none
-        // counted: never; one of one: a third). Alike in all else: the rows a document cannot tell apart are alike too.
+        // counted: never; one of one: a third, scaling or not). Alike in all else: the rows a document cannot tell apart
+        // are alike too.
         var both = 0, agree = 0
         for candidates in rows {
             for (x, a) in candidates.enumerated() {
@@ -645,7 +667,7 @@ public enum Matcher {
             let d = model.m[f].indices.filter { $0 < sameness.kinds[f].levels - (sameness.kinds[f] == .id ? 2 : 1) }.reduce(0) { $0 + model.m[f][$1] }
             return 1 - (1 - d) * (1 - d)
         }.max() ?? 0
-        let repeatRate = min(1, Double(agree) / max(1 - differ, 0.5) / Double(both + 2))
+        let repeatRate = min(Double(both), Double(agree) / max(1 - differ, 0.5)) / Double(both + 2)
         var riders: [Int: Rider] = [:]
         for candidates in rows {
             var heads: [Int] = []
@@ -718,8 +740,15 @@ public enum Matcher {
             let levels = levels(a, b)
             let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
             guard alike(levels, a, b, sameDocument: sameDocument) else { return 0 }
-            let p = model.probability(levels: levels)
-            var odds = log2(p / max(1 - p, 1e-300))
+            // The pair's odds as the scoring weighs them: of free-text fields (an employer, an address: a household's
+            // as much as a person's) only the strongest agreement counts, every disagreement does.
+            var odds = log2(model.lambda / (1 - model.lambda)), strongest = 0.0
+            let namesAgree = model.namesAgree(levels), texts = kinds.filter { $0 == .text }.count
+            for (f, l) in levels.enumerated() {
+                let w = model.weight(field: f, level: l, namesAgree: namesAgree)
+                if kinds[f] == .text && texts > 1 && w > 0 { strongest = max(strongest, w) } else { odds += w }
+            }
+            odds += strongest
             if !jointU.isNaN && names.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
                 odds += jointU - log2(tf.nameFrequency(within: onLeft, a, b))
             }

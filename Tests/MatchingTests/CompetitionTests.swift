@@ -426,6 +426,21 @@ import Testing
         }
     }
 
+    /// A rider is taken in its own turn: a row that rides on another's pair at 0.57 does not take its row from a pair of
+    /// its own at 0.90 (another registry record), and a rider whose head's pair was not taken is not taken alone.
+    @Test func aRiderIsTakenInItsOwnTurn() {
+        let pairs = [MatchPair(left: 0, right: 0, probability: 0.95), MatchPair(left: 0, right: 1, probability: 0.57),
+                     MatchPair(left: 1, right: 1, probability: 0.90)]
+        let kept = Matcher.oneToOne(pairs, riders: [1: Matcher.Rider(head: 0, same: 0.6)]).map { [$0.left, $0.right] }
+        #expect(Set(kept) == [[0, 0], [1, 1]])
+        // Its row free, it goes with its head.
+        #expect(Matcher.oneToOne(Array(pairs.prefix(2)), riders: [1: Matcher.Rider(head: 0, same: 0.6)]).count == 2)
+        // Its head's pair lost to a better one: the rider is not taken.
+        let lost = [MatchPair(left: 0, right: 0, probability: 0.7), MatchPair(left: 0, right: 1, probability: 0.6),
+                    MatchPair(left: 2, right: 0, probability: 0.99)]
+        #expect(Matcher.oneToOne(lost, riders: [1: Matcher.Rider(head: 0, same: 0.9)]).map { [$0.left, $0.right] } == [[2, 0]])
+    }
+
     /// A second row without a passport (and one born in a year only) cannot be told from a namesake by its document. It rides where the list's rows
     /// competing for one person, both with passports, are mostly one person (twenty listed twice); not where they are
     /// mostly different people (twenty namesakes born the same day, each with a passport of their own).
@@ -439,10 +454,17 @@ import Testing
                 return [Self.person(k, passport: repeats ? nil : "Q\(5_000_000 + k * 104_729)")]
             }
         }
-        let common = await Self.linked(scenario(repeats: true).0, scenario(repeats: true).1)
+        let (withRepeats, listWithRepeats) = scenario(repeats: true)
+        let common = await Self.linked(withRepeats, listWithRepeats)
         #expect(common.contains("L30=R30") && common.contains("L30=E20"))
         #expect(common.contains("L31=R31") && common.contains("L31=E21"))
         let (left, right) = scenario(repeats: false)
+        // The namesakes with passports of their own are candidates at 0.5 or more (many-to-many): rivals whose documents
+        // differ, which is what sets the bound to nothing here.
+        var o = MatchOptions()
+        o.uSamplePairs = 20_000
+        let raw = await Matcher.run(left: left, right: right, options: o).pairs
+        #expect((0..<20).filter { k in raw.contains { left.ids[$0.left] == "L\(k)" && right.ids[$0.right] == "E\(k)" } }.count >= 10)
         let rare = await Self.linked(left, right)
         #expect(rare.filter { $0.hasPrefix("L30=") }.count == 1, "\(rare.filter { $0.hasPrefix("L30=") })")
         #expect(rare.filter { $0.hasPrefix("L31=") }.count == 1, "\(rare.filter { $0.hasPrefix("L31=") })")
