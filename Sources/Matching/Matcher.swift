@@ -156,7 +156,7 @@ public enum Matcher {
             }
             if tf.nameFields.count >= 2 && tf.nameFields.allSatisfy({ score.exactTF & (1 << UInt32($0)) != 0 }) {
                 for f in tf.nameFields { score.exactTF &= ~(1 << UInt32(f)) }
-                score.jointNames = tf.nameFields.reduce(0) { $0 + log2(model.u[$1][fields[$1].kind.levels - 1]) }
+                score.jointNames = tf.jointExactU(model)
             }
             indexOf[p] = Int32(scores.count)
             scores.append(score)
@@ -664,7 +664,7 @@ public enum Matcher {
         // in its place): as often as the model's m says a matched pair disagrees on it, on either of the two rows. Those
         // are among the rivals that disagree, so the agreeing ones are scaled up by it.
         let differ = sameness.identifying.map { f in
-            let d = model.m[f].indices.filter { $0 < sameness.kinds[f].levels - (sameness.kinds[f] == .id ? 2 : 1) }.reduce(0) { $0 + model.m[f][$1] }
+            let d = model.m[f].prefix(sameness.agreesFrom(f)).reduce(0, +)
             return 1 - (1 - d) * (1 - d)
         }.max() ?? 0
         let repeatRate = min(Double(both), Double(agree) / max(1 - differ, 0.5)) / Double(both + 2)
@@ -686,19 +686,22 @@ public enum Matcher {
     /// Whether two rows of one file are one person (`repeatedRows`).
     struct Sameness {
         let model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool
-        let kinds: [FieldKind], names: [Int]
+        let kinds: [FieldKind]
         /// The fields that identify: documents, or dates where there are none.
         let identifying: [Int]
         let jointU: Double
 
         init(model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool) {
             self.model = model; self.tf = tf; self.data = data; self.onLeft = onLeft
-            let kinds = model.fields.map(\.kind), names = kinds.indices.filter { kinds[$0] == .name }
-            let documents = kinds.indices.filter { kinds[$0] == .id }
-            self.kinds = kinds; self.names = names
+            let kinds = model.fields.map(\.kind), documents = kinds.indices.filter { kinds[$0] == .id }
+            self.kinds = kinds
             identifying = documents.isEmpty ? kinds.indices.filter { kinds[$0] == .date } : documents
-            jointU = names.count >= 2 && tf.nameFields.count >= 2 ? names.reduce(0) { $0 + log2(model.u[$1][kinds[$1].levels - 1]) } : .nan
+            jointU = tf.jointExactU(model)
         }
+
+        /// The lowest level at which an identifying field agrees: a document one character apart at most, the same date
+        /// (or day and month swapped).
+        func agreesFrom(_ f: Int) -> Int { kinds[f].levels - (kinds[f] == .id ? 2 : 1) }
 
         func levels(_ a: Int, _ b: Int) -> [Int] {
             Pattern.decode(Pattern.encode(left: data, a, right: data, b), fields: kinds.count)
@@ -709,7 +712,7 @@ public enum Matcher {
         func identifies(_ levels: [Int]) -> Bool? {
             let given = identifying.filter { levels[$0] >= 0 }
             if given.isEmpty { return nil }
-            return given.allSatisfy { levels[$0] >= kinds[$0].levels - (kinds[$0] == .id ? 2 : 1) }
+            return given.allSatisfy { levels[$0] >= agreesFrom($0) }
         }
 
         /// Whether nothing both rows give disagrees: the model alone scored twins and relatives of one household as the
@@ -740,16 +743,8 @@ public enum Matcher {
             let levels = levels(a, b)
             let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
             guard alike(levels, a, b, sameDocument: sameDocument) else { return 0 }
-            // The pair's odds as the scoring weighs them: of free-text fields (an employer, an address: a household's
-            // as much as a person's) only the strongest agreement counts, every disagreement does.
-            var odds = log2(model.lambda / (1 - model.lambda)), strongest = 0.0
-            let namesAgree = model.namesAgree(levels), texts = kinds.filter { $0 == .text }.count
-            for (f, l) in levels.enumerated() {
-                let w = model.weight(field: f, level: l, namesAgree: namesAgree)
-                if kinds[f] == .text && texts > 1 && w > 0 { strongest = max(strongest, w) } else { odds += w }
-            }
-            odds += strongest
-            if !jointU.isNaN && names.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
+            var odds = model.logOdds(levels: levels)
+            if !jointU.isNaN && tf.nameFields.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
                 odds += jointU - log2(tf.nameFrequency(within: onLeft, a, b))
             }
             let same = 1 / (1 + pow(2, -odds))
@@ -940,6 +935,12 @@ struct TermFrequencies {
 
     func nameFrequency(left i: Int, right j: Int) -> Double {
         max(leftNames[i], rightNames[j], FellegiSunterModel.floor)
+    }
+
+    /// The u of every name field agreeing exactly, which the frequency of the whole name replaces (NaN with fewer than
+    /// two name fields adjusted).
+    func jointExactU(_ model: FellegiSunterModel) -> Double {
+        nameFields.count >= 2 ? nameFields.reduce(0) { $0 + log2(model.u[$1][model.fields[$1].kind.levels - 1]) } : .nan
     }
 
     /// `nameFrequency` of two records of one side (the left when `left`).

@@ -43,10 +43,20 @@ public struct FellegiSunterModel: Sendable {
     /// A pattern's probability before term frequencies and sharing (the weights that score it, namesakes' nationality
     /// included).
     public func probability(levels: [Int]) -> Double {
-        var logOdds = log2(lambda / (1 - lambda))
-        let namesAgree = namesAgree(levels)
-        for (f, l) in levels.enumerated() { logOdds += weight(field: f, level: l, namesAgree: namesAgree) }
-        return 1 / (1 + pow(2, -logOdds))
+        1 / (1 + pow(2, -logOdds(levels: levels)))
+    }
+
+    /// A pattern's log2 odds as the scoring weighs them: the prior and every field's weight, except that of several
+    /// free-text fields (an employer, an address: a household's as much as a person's) only the strongest agreement
+    /// counts, every disagreement does.
+    func logOdds(levels: [Int]) -> Double {
+        var odds = log2(lambda / (1 - lambda)), strongest = 0.0
+        let namesAgree = namesAgree(levels), texts = fields.filter { $0.kind == .text }.count
+        for (f, l) in levels.enumerated() {
+            let w = weight(field: f, level: l, namesAgree: namesAgree)
+            if fields[f].kind == .text && texts > 1 && w > 0 { strongest = max(strongest, w) } else { odds += w }
+        }
+        return odds + strongest
     }
 
     /// The learnt parameters as a table: per field and level, m, u and the weight log2(m/u).

@@ -53,6 +53,19 @@ private func quick() -> MatchOptions {
         #expect(model.weight(field: 0, level: 1) > 0 && model.weight(field: 0, level: 0) < 0)
     }
 
+    /// Of an employer and an address only the stronger agreement counts (a worker's spouse shares both), each
+    /// disagreement does: a pattern's odds as the scoring weighs them.
+    @Test func ofSeveralFreeTextFieldsTheStrongestAgreementCounts() {
+        let fields = [FieldSpec(column: "name", kind: .name), FieldSpec(column: "employer", kind: .text), FieldSpec(column: "address", kind: .text)]
+        let m = [[0.05, 0.05, 0.1, 0.2, 0.6], [0.1, 0.1, 0.2, 0.6], [0.2, 0.1, 0.2, 0.5]]
+        let u = [[0.9, 0.05, 0.03, 0.01, 0.01], [0.97, 0.01, 0.01, 0.01], [0.98, 0.01, 0.005, 0.005]]
+        let model = FellegiSunterModel(fields: fields, m: m, u: u, lambda: 0.01)
+        let prior = log2(0.01 / 0.99), name = log2(0.6 / 0.01), employer = log2(0.6 / 0.01), address = log2(0.5 / 0.005)
+        #expect(abs(model.logOdds(levels: [4, 3, 3]) - (prior + name + max(employer, address))) < 1e-9)
+        #expect(abs(model.logOdds(levels: [4, 0, 3]) - (prior + name + log2(0.1 / 0.97) + address)) < 1e-9)
+        #expect(abs(model.logOdds(levels: [4, -1, 3]) - (prior + name + address)) < 1e-9)
+    }
+
     @Test func patternsRoundTrip() {
         let levels = [4, -1, 0, 3, 1, 2, -1, 0, 1, 1, 0, 2]
         var code: UInt32 = 0
