@@ -524,8 +524,8 @@ public enum Matcher {
     /// keyed by their place in the pairs kept, with their head's.
     static func shareAmongRivals(_ unshared: [MatchPair], left: Dataset, right: Dataset, model: FellegiSunterModel, tf: TermFrequencies,
                                  matchesByEM: Double, options: MatchOptions, progress: (@Sendable (String) -> Void)?) -> (pairs: [MatchPair], riders: [Int: Rider]) {
-        let onRight = repeatedRows(unshared, of: right, onLeft: false, model: model, tf: tf, threshold: options.threshold)
-        let onLeft = repeatedRows(unshared, of: left, onLeft: true, model: model, tf: tf, threshold: options.threshold)
+        let onRight = repeatedRows(unshared, of: right, onLeft: false, other: left, model: model, tf: tf, threshold: options.threshold)
+        let onLeft = repeatedRows(unshared, of: left, onLeft: true, other: right, model: model, tf: tf, threshold: options.threshold)
         // A rider of a rider (one person twice in each file) rides on the first head, its sameness the product. A link
         // lowers the pair's left or right index at equal probability, so chains end.
         let linked = onRight.riders.merging(onLeft.riders) { r, _ in r }
@@ -637,7 +637,7 @@ public enum Matcher {
     /// documents; in a file without documents, their dates), are found to agree, scaled up by how often one person's
     /// rows disagree on it (the model's m): a list that names nobody twice (its namesakes' documents differ) gets no
     /// riders without a document, a list with many repeats gets them.
-    static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double)
+    static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, other: Dataset, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double)
         -> (riders: [Int: Rider], repeatRate: Double) {
         @inline(__always) func row(_ k: Int) -> Int { onLeft ? pairs[k].left : pairs[k].right }
         var byOther: [Int: [Int]] = [:]
@@ -645,7 +645,7 @@ public enum Matcher {
         let rows = byOther.values.filter { $0.count > 1 }.map { candidates in
             Array(candidates.sorted { (pairs[$0].probability, row($1)) > (pairs[$1].probability, row($0)) }.prefix(32))
         }
-        let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft)
+        let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft, other: other)
         // How often rows competing for one record, both identifiable and alike in all else, are one person (none
         // counted: never; one of one: a third, scaling or not). Alike in all else: the rows a document cannot tell apart
         // are alike too.
@@ -672,7 +672,8 @@ public enum Matcher {
         for candidates in rows {
             var heads: [Int] = []
             for k in candidates {
-                if let (h, s) = heads.lazy.map({ h in (h, sameness.probability(row(h), row(k), unidentified: repeatRate)) })
+                if let (h, s) = heads.lazy.map({ h in (h, max(sameness.probability(row(h), row(k), unidentified: repeatRate),
+                                                              sameness.throughRecord(pairs[h], pairs[k], unidentified: repeatRate))) })
                     .first(where: { $0.1 >= 0.5 }) {
                     riders[k] = Rider(head: h, same: s)
                 } else {
@@ -685,14 +686,14 @@ public enum Matcher {
 
     /// Whether two rows of one file are one person (`repeatedRows`).
     struct Sameness {
-        let model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool
+        let model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool, other: Dataset
         let kinds: [FieldKind]
         /// The fields that identify: documents, or dates where there are none.
         let identifying: [Int]
         let jointU: Double
 
-        init(model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool) {
-            self.model = model; self.tf = tf; self.data = data; self.onLeft = onLeft
+        init(model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool, other: Dataset) {
+            self.model = model; self.tf = tf; self.data = data; self.onLeft = onLeft; self.other = other
             let kinds = model.fields.map(\.kind), documents = kinds.indices.filter { kinds[$0] == .id }
             self.kinds = kinds
             identifying = documents.isEmpty ? kinds.indices.filter { kinds[$0] == .date } : documents
@@ -721,6 +722,11 @@ public enum Matcher {
         /// the identifying fields are not looked at.
         func alike(_ levels: [Int], _ a: Int, _ b: Int, sameDocument: Bool = false, exceptIdentifying: Bool = false) -> Bool {
             func partial(_ f: Int) -> Bool { Normalize.isPartial(data.columns[f].dates[a]) || Normalize.isPartial(data.columns[f].dates[b]) }
+            // The same document and the same name (in one spelling or a near one): one person, whatever else the rows say
+            // (a list's date column holding a permit's end, a nationality written as the country of issue). On the
+            // Timpora set, all 424 rival rows with one document were one person.
+            let names = levels.indices.filter { kinds[$0] == .name && levels[$0] >= 0 }
+            if sameDocument && !names.isEmpty && names.allSatisfy({ levels[$0] >= kinds[$0].levels - 2 }) { return true }
             for (f, l) in levels.enumerated() where l >= 0 && !(exceptIdentifying && identifying.contains(f)) {
                 let top = kinds[f].levels - 1
                 switch kinds[f] {
@@ -749,6 +755,25 @@ public enum Matcher {
             }
             let same = 1 / (1 + pow(2, -odds))
             return sameDocument ? same : min(same, unidentified)
+        }
+
+        /// How likely the second pair's row names again the first's person, judged through their common record: each
+        /// row written from the person, they may differ from each other more than either differs from the record (the
+        /// name spelt two ways, the date on one row and the document on the other). Nothing disagrees where each row
+        /// agrees with the record (a field's level is the better of the rows' own and the weaker of their two with the
+        /// record): a relative, whose given name or date is not the record's, is not alike. Then as likely as the row
+        /// is the record's by itself, at most `unidentified`.
+        func throughRecord(_ head: MatchPair, _ pair: MatchPair, unidentified: Double) -> Double {
+            let a = onLeft ? head.left : head.right, b = onLeft ? pair.left : pair.right
+            let direct = levels(a, b), withHead = levelsWithRecord(head), withRow = levelsWithRecord(pair)
+            let combined = direct.indices.map { f in direct[f] < 0 ? direct[f] : max(direct[f], min(withHead[f], withRow[f])) }
+            guard alike(combined, a, b) else { return 0 }
+            return min(pair.probability, unidentified)
+        }
+
+        func levelsWithRecord(_ p: MatchPair) -> [Int] {
+            onLeft ? Pattern.decode(Pattern.encode(left: data, p.left, right: other, p.right), fields: kinds.count)
+                : Pattern.decode(Pattern.encode(left: other, p.left, right: data, p.right), fields: kinds.count)
         }
     }
 

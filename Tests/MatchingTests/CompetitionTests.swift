@@ -382,12 +382,12 @@ import Testing
 
     /// A registry of 400 distinct people, twins with passports in sequence among them; a list of 300 of them, whose
     /// rows `extra(k)` adds to for person k.
-    static func files(extra: (Int) -> [[String]]) -> (Dataset, Dataset) {
+    static func files(listed: (Int) -> [String] = { person($0) }, extra: (Int) -> [[String]]) -> (Dataset, Dataset) {
         let left = Dataset(fields: spec), right = Dataset(fields: spec)
         for k in 0..<400 { left.append(id: "L\(k)", values: person(k)) }
         left.append(id: "T1", values: ["TWIN", "ALEX", "1990-05-05", "AUS", "X1000001"])
         left.append(id: "T2", values: ["TWIN", "ALEX", "1990-05-05", "AUS", "X1000002"])
-        for k in 0..<300 { right.append(id: "R\(k)", values: person(k)) }
+        for k in 0..<300 { right.append(id: "R\(k)", values: listed(k)) }
         right.append(id: "RT", values: ["Twin", "Alex", "05/05/1990", "AUS", "X1000001"])
         var n = 0
         for k in 0..<300 { for row in extra(k) { right.append(id: "E\(n)", values: row); n += 1 } }
@@ -439,6 +439,59 @@ import Testing
         let lost = [MatchPair(left: 0, right: 0, probability: 0.7), MatchPair(left: 0, right: 1, probability: 0.6),
                     MatchPair(left: 2, right: 0, probability: 0.99)]
         #expect(Matcher.oneToOne(lost, riders: [1: Matcher.Rider(head: 0, same: 0.9)]).map { [$0.left, $0.right] } == [[2, 0]])
+    }
+
+    /// Two rows of one person written from different papers: the given name mistyped at its start on one (with the
+    /// passport, no date) and at its end on the other (with the date, no passport). Each is close to the registry's name,
+    /// the two are not close to each other, and they share no document or date: judged through their common record, the
+    /// second rides on the first (in a list where repeats are common: twenty people listed twice with their passports).
+    /// A relative on the list (the family name and the date of birth, another given name) does not.
+    @Test func aRepeatSpeltTwoWaysRidesThroughItsRecord() async {
+        func given(_ k: Int) -> String { Self.person(k)[1] }
+        let (left, right) = Self.files(listed: { k in
+            guard (20..<30).contains(k) else { return Self.person(k) }
+            var row = Self.person(k)
+            row[1] = "X" + given(k).dropFirst()
+            row[2] = ""
+            return row
+        }, extra: { k in
+            if k < 20 { return [Self.person(k)] }
+            if (20..<30).contains(k) {
+                var row = Self.person(k, passport: "")
+                row[1] = given(k).dropLast() + "X"
+                return [row]
+            }
+            if (30..<35).contains(k) {
+                var row = Self.person(k, passport: "")
+                row[1] = "SIBLING\(k)"
+                return [row]
+            }
+            return []
+        })
+        let found = await Self.linked(left, right)
+        for k in 0..<20 { #expect(found.contains("L\(k)=E\(k)")) }
+        for k in 20..<30 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k)") }
+        for k in 30..<35 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k)"), "relative of \(k)") }
+    }
+
+    /// The same document and the same name are one person whatever else a row says: the second row's date column holds
+    /// its permit's end and its nationality is the country that issued its papers.
+    @Test func theSameDocumentAndNameAreOnePersonWhateverElse() async {
+        // A list whose dates and nationalities are wrong at times (so the model learns that one person's rows may disagree).
+        let (left, right) = Self.files(listed: { k in
+            var row = Self.person(k)
+            if (100..<160).contains(k) { row[2] = String(format: "19%02d-%02d-%02d", 50 + (k + 7) % 50, 1 + (k + 5) % 12, 1 + (k + 3) % 28) }
+            if (140..<180).contains(k) { row[3] = Self.nationalities[(k + 1) % 7] }
+            return row
+        }) { k in
+            guard k < 20 else { return [] }
+            var row = Self.person(k)
+            row[2] = "2026-0\(1 + k % 9)-15"
+            row[3] = k % 2 == 0 ? "SGP" : "HKG"
+            return [row]
+        }
+        let found = await Self.linked(left, right)
+        for k in 0..<20 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k)") }
     }
 
     /// A second row without a passport (and one born in a year only) cannot be told from a namesake by its document. It rides where the list's rows
