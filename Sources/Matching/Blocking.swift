@@ -132,6 +132,20 @@ enum Blocking {
                 return k.withUTF8 { k in key { h in h.add(k); return !t.isEmpty } }
             })
         }
+        if !names.isEmpty {
+            // The letters of all the names, sorted: the words in any order and run together otherwise (WU KANG FENG,
+            // KANGFENG WU), where no word's sound is the same on both sides. On the Timpora set, 1,170 true pairs no
+            // other key found, most with neither date nor document on the list. Only blocks of up to 100 pairs: a common
+            // name's letters are the full name's block (compared already) and other names of the same letters (LIU HAN,
+            // LIN HUA); with the run's bound, 1.2 M more pairs at a million for F1 +0.0014.
+            rules.append(BlockingRule(name: "name letters", fields: Set(names), maxPairs: 100) { d, i in
+                var letters: [UInt8] = []
+                for f in names { for t in d.columns[f].tokens[i] { letters.append(contentsOf: t.utf8) } }
+                guard letters.count >= 4 else { return 0 }
+                letters.sort()
+                return letters.withUnsafeBufferPointer { b in key { h in h.add(b); return true } }
+            })
+        }
         for f in dates {
             // Day and month sorted, so a swapped date lands in the same block.
             // With the categories (sex, nationality): a date alone makes large blocks in big registries.

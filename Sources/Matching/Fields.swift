@@ -91,7 +91,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
         let nameWords: Set<String> = ["name", "names", "nama"]
         if has(nameWords) && !has(["no", "number", "nomor", "num", "nr", "nummer", "numero"]) { return .name }
         if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
-                "itap", "document", "dokumen", "doc", "travel"]) { return .id }
+                "itap", "document", "dokumen", "doc", "travel", "izin", "permit", "visa"]) { return .id }
         // "first", "last" or "given" alone say nothing (`last_entry`): with "name" they are caught by it.
         if has(["name", "names", "nama", "surname", "surnames", "forename", "forenames",
                 "fname", "lname", "firstname", "lastname", "givenname", "givennames", "familyname", "fullname", "marga",
@@ -708,7 +708,7 @@ enum Compare {
             // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
             // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
             // MIN SEO): relatives, not one person spelt two ways.
-            s = equalIgnoringSpaces(x, y) ? 1 : Similarity.tokenAlignment(x, y)
+            s = equalIgnoringSpaces(x, y) || joinedOtherwise(x, y) ? 1 : Similarity.tokenAlignment(x, y)
         } else {
             // One token against one or several (XIAOMING / XIAO MING): the whole strings, as written and
             // with the words sorted. One word on each side is its own sorted key: compared once.
@@ -770,6 +770,37 @@ enum Compare {
             if i == a.count || j == b.count { return i == a.count && j == b.count }
             if a[i] != b[j] { return false }
             i += 1; j += 1
+        }
+    }
+
+    /// The words of one name are the other's run together otherwise, in any order: a given name's syllables joined on
+    /// one side and apart on the other, the family name first on one and last on the other (`WU KANG FENG` /
+    /// `KANGFENG WU`, `JUNG HA YEONG` / `HAYEONG JUNG`). Each word of the name with fewer words is one word of the
+    /// other or several of them in a row, every word used once.
+    static func joinedOtherwise(_ x: Bytes, _ y: Bytes) -> Bool {
+        // As many letters on both sides, first: most pairs compared are not alike at all.
+        guard x.count - x.lazy.filter({ $0 == 0x20 }).count == y.count - y.lazy.filter({ $0 == 0x20 }).count else { return false }
+        return Tokens.with(x) { a in
+            Tokens.with(y) { b in
+                let (few, many) = a.count <= b.count ? (a, b) : (b, a)
+                guard few.count >= 2, many.count > few.count, many.count <= 64 else { return false }
+                var used: UInt64 = 0
+                for t in few {
+                    // A run of unused words of `many` from `start` spelling `t` exactly.
+                    var found = false
+                    for start in many.indices where used & (1 << UInt64(start)) == 0 {
+                        var at = 0, end = start, run: UInt64 = 0
+                        while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count,
+                              many[end].elementsEqual(UnsafeBufferPointer(rebasing: t[at..<(at + many[end].count)])) {
+                            at += many[end].count; run |= 1 << UInt64(end); end += 1
+                            if at == t.count { break }
+                        }
+                        if at == t.count { used |= run; found = true; break }
+                    }
+                    if !found { return false }
+                }
+                return used.nonzeroBitCount == many.count
+            }
         }
     }
 

@@ -132,6 +132,15 @@ import Testing
                              ["Hollwood Negan", "", "", "PT MEGA ALAM FOOD"]).isEmpty)
     }
 
+    /// The family name last on one side and first on the other, the given name's syllables run together on one side and
+    /// apart on the other, no date and no document on the list: every word sounds otherwise, and only the letters of the
+    /// whole name, sorted, bring the two together. A letter changed loses them.
+    @Test func theSameLettersInOtherWords() {
+        let whole = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_lahir", kind: .date), FieldSpec(column: "no_paspor", kind: .id)]
+        #expect(sharesABlock(whole, ["KANGFENG WU", "1975-08-26", "E12345678"], ["Wu Kang Feng", "", ""]) == ["name letters"])
+        #expect(sharesABlock(whole, ["KANGFENG WU", "1975-08-26", "E12345678"], ["Wu Kang Fong", "", ""]).isEmpty)
+    }
+
     /// A slip in the given name that changes its sound, the family name respelt as it sounds, no sex on one side (which
     /// the date's own key holds) and another passport: one name's first word by sound, with the birth date, still
     /// brings the two together (on families-100k, 78 true pairs no other key found).
@@ -202,6 +211,22 @@ import Testing
         #expect(Compare.level(view, 7, view, 8) >= 1, "token by token too")
         #expect(Normalize.nameTokensAndSpelling("WANG WEI").spelt == nil, "nothing changed, nothing kept")
         #expect(Normalize.nameTokensAndSpelling("Hui Min").spelt == ["HUI", "MIN"])
+    }
+}
+
+@Suite struct ResplitNameTests {
+    /// A Chinese or Korean given name's syllables run together on one side and apart on the other, the family name first
+    /// on one and last on the other: the same words, level 3 (as XIAOMING / XIAO MING). Names with the same letters in
+    /// other words (LIU HAN / LIN HUA), or one syllable more, are not.
+    @Test func theSameSyllablesRunTogetherOtherwiseAreOneName() {
+        let c = FieldColumn(kind: .name)
+        for v in ["WU KANG FENG", "KANGFENG WU", "Jung Ha Yeong", "HAYEONG JUNG", "LIU HAN", "LIN HUA", "WU KANG", "KANG FENG WU LI"] { c.append(v) }
+        let view = ColumnView(c, count: 8)
+        #expect(Compare.level(view, 0, view, 1) == 3)
+        #expect(Compare.level(view, 2, view, 3) == 3)
+        #expect(Compare.level(view, 4, view, 5) < 3, "the same letters, other words")
+        #expect(Compare.level(view, 6, view, 1) < 3, "a syllable missing")
+        #expect(Compare.level(view, 7, view, 1) < 3, "a word more")
     }
 }
 
