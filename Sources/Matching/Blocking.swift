@@ -102,6 +102,24 @@ enum Blocking {
                 }
             })
         }
+        if ids.count > 1 {
+            // Any document of one record among the other's, whatever its column: a list writes the permit's number in the
+            // passport's column, or both in one cell. Of a record's numbers the one whose key is lowest, and the one whose
+            // key is highest: a record with one number meets a record with two on either. (A record of one number keys on
+            // it twice, in blocks the exact key has found already.)
+            for highest in [false, true] {
+                rules.append(BlockingRule(name: "a document, \(highest ? "highest" : "lowest") key", fields: Set(ids)) { d, i in
+                    var chosen: UInt64 = 0
+                    for f in ids {
+                        d.columns[f].forEachDocument(i) { n in
+                            let k = key { h in h.add(n); return true }
+                            if chosen == 0 || (highest ? k > chosen : k < chosen) { chosen = k }
+                        }
+                    }
+                    return chosen
+                })
+            }
+        }
         if !names.isEmpty {
             for f in ids {
                 // Each half of the document number with the sounds of the names' first words: one character typed or
@@ -139,11 +157,16 @@ enum Blocking {
             // name's letters are the full name's block (compared already) and other names of the same letters (LIU HAN,
             // LIN HUA); with the run's bound, 1.2 M more pairs at a million for F1 +0.0014.
             rules.append(BlockingRule(name: "name letters", fields: Set(names), maxPairs: 100) { d, i in
-                var letters: [UInt8] = []
-                for f in names { for t in d.columns[f].tokens[i] { letters.append(contentsOf: t.utf8) } }
-                guard letters.count >= 4 else { return 0 }
-                letters.sort()
-                return letters.withUnsafeBufferPointer { b in key { h in h.add(b); return true } }
+                // From the names' joined bytes, spaces left out, on the stack: a key for every record of both files.
+                let total = names.reduce(0) { n, f in n + d.columns[f].joinedBytes.withValue(i) { $0.count } }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(total, 1)) { buffer in
+                    var n = 0
+                    for f in names { d.columns[f].joinedBytes.withValue(i) { for b in $0 where b != 0x20 { buffer[n] = b; n += 1 } } }
+                    guard n >= 4 else { return 0 }
+                    var letters = UnsafeMutableBufferPointer(rebasing: buffer[..<n])
+                    letters.sort()
+                    return key { h in h.add(UnsafeBufferPointer(letters)); return true }
+                }
             })
         }
         for f in dates {

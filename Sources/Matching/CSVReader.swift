@@ -243,7 +243,27 @@ public final class Dataset: @unchecked Sendable {
     var views: [ColumnView] {
         if let frozen { return frozen }
         for c in columns { c.settleDateOrder() }
-        let v = columns.map { ColumnView($0, count: ids.count) }
+        // Each id column's record also holds the numbers of the record's other id columns and its cell's others: where a
+        // list writes the permit's number in the passport's column, or both in one cell.
+        let documents = columns.indices.filter { columns[$0].kind == .id }
+        let hasOthers = documents.count > 1 || documents.contains { f in columns[f].partsBytes.items.isEmpty == false }
+        let v = columns.enumerated().map { f, c in
+            guard c.kind == .id, hasOthers else { return ColumnView(c, count: ids.count) }
+            var also = Packed<UInt8>()
+            also.ends.reserveCapacity(ids.count)
+            for i in 0..<ids.count {
+                let start = also.items.count
+                c.partsBytes.withValue(i) { also.items.append(contentsOf: $0) }
+                for g in documents where g != f {
+                    columns[g].forEachDocument(i) { d in
+                        if also.items.count > start { also.items.append(0x20) }
+                        also.items.append(contentsOf: d)
+                    }
+                }
+                also.ends.append(also.items.count)
+            }
+            return ColumnView(c, count: ids.count, also: also)
+        }
         frozen = v
         return v
     }

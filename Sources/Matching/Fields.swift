@@ -369,6 +369,9 @@ final class FieldColumn: @unchecked Sendable {
     var keyBytes = Packed<UInt8>()        // name: the tokens sorted and joined (order-insensitive identity)
     var speltBytes = Packed<UInt8>()      // name: the tokens as spelt, joined, where the romanisation table changed one; else empty
     var tokenHashes = Packed<UInt64>()    // text: hashes of the distinct tokens, sorted (token overlap by a merge)
+    /// id: the cell's other numbers, each as its match key, joined by spaces (`E1234567 / 2C24AB1234-X`: the permit's
+    /// number here, the passport's in `joinedBytes`); empty for a cell of one number.
+    var partsBytes = Packed<UInt8>()
     /// date: how many values could only be read day first, or only month first, and which could be read either way
     /// (`DateOrder`); `settleDateOrder` turns those when the column is written month first.
     var dayFirstOnly = 0, monthFirstOnly = 0
@@ -400,7 +403,9 @@ final class FieldColumn: @unchecked Sendable {
             joinedBytes.append(scratchJoined)
             tokenHashes.append(scratchHashes)
         case .id:
-            joinedBytes.append(Normalize.documentMatchKey(raw).utf8)
+            let numbers = Normalize.documentNumbers(raw)
+            joinedBytes.append((numbers.first ?? "").utf8)
+            partsBytes.append(numbers.dropFirst().joined(separator: " ").utf8)
         case .category:
             joinedBytes.append(Normalize.category(raw, as: role).utf8)
         case .number:
@@ -447,7 +452,21 @@ final class FieldColumn: @unchecked Sendable {
         tokens += other.tokens
         dates += other.dates; numbers += other.numbers
         joinedBytes.append(contentsOf: other.joinedBytes); keyBytes.append(contentsOf: other.keyBytes); tokenHashes.append(contentsOf: other.tokenHashes)
-        speltBytes.append(contentsOf: other.speltBytes)
+        speltBytes.append(contentsOf: other.speltBytes); partsBytes.append(contentsOf: other.partsBytes)
+    }
+
+    /// Each of a record's numbers in this id column, the first and the others (`partsBytes`), lent to `body` in turn.
+    func forEachDocument(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        joinedBytes.withValue(i) { if !$0.isEmpty { body($0) } }
+        partsBytes.withValue(i) { parts in
+            var start = 0
+            while start < parts.count {
+                var end = start
+                while end < parts.count && parts[end] != 0x20 { end += 1 }
+                if end > start { body(UnsafeBufferPointer(rebasing: parts[start..<end])) }
+                start = end + 1
+            }
+        }
     }
 
     func isMissing(_ i: Int) -> Bool {
@@ -472,10 +491,14 @@ final class ColumnView: Sendable {
     let keyBytes: Packed<UInt8>
     let tokenHashes: Packed<UInt64>
     let speltBytes: Packed<UInt8>
+    /// id: the record's other document numbers, joined by spaces: the cell's own others (`FieldColumn.partsBytes`) and
+    /// those of its other id columns (`Dataset.views`). Empty (no values) for other kinds.
+    let alsoBytes: Packed<UInt8>
 
-    init(_ c: FieldColumn, count: Int) {
+    init(_ c: FieldColumn, count: Int, also: Packed<UInt8> = Packed()) {
         kind = c.kind; tokens = c.tokens; dates = c.dates; numbers = c.numbers
         joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes; speltBytes = c.speltBytes
+        alsoBytes = also
         missing = (0..<count).map { c.isMissing($0) }
     }
 
@@ -488,8 +511,11 @@ final class ColumnView: Sendable {
                 keyBytes.items.withUnsafeBufferPointer { kb in keyBytes.ends.withUnsafeBufferPointer { ke in
                     tokenHashes.items.withUnsafeBufferPointer { th in tokenHashes.ends.withUnsafeBufferPointer { te in
                         speltBytes.items.withUnsafeBufferPointer { sb in speltBytes.ends.withUnsafeBufferPointer { se in
-                            body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
-                                           key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), spelt: .init(items: sb, ends: se)))
+                            alsoBytes.items.withUnsafeBufferPointer { ab in alsoBytes.ends.withUnsafeBufferPointer { ae in
+                                body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
+                                               key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), spelt: .init(items: sb, ends: se),
+                                               also: .init(items: ab, ends: ae)))
+                            } }
                         } }
                     } }
                 } }
@@ -534,6 +560,8 @@ struct RawColumn {
     let hashes: RawPacked<UInt64>
     /// Names: each value as spelt where the romanisation table changed it (`FieldColumn.speltBytes`); no rows otherwise.
     let spelt: RawPacked<UInt8>
+    /// Ids: the record's other document numbers (`ColumnView.alsoBytes`); no rows otherwise.
+    let also: RawPacked<UInt8>
 }
 
 /// What a pair's comparison reads first, one row of 64-bit words per record: which fields are missing (bit f of
@@ -550,6 +578,10 @@ struct RecordRows: Sendable {
         var words = [UInt64](repeating: 0, count: stride * count)
         for (f, v) in views.enumerated() {
             var hashes = v.kind == .date ? [] : v.joinedBytes.hashes()
+            if v.kind == .id && !v.alsoBytes.ends.isEmpty {
+                // The record's other documents count in its hash (the memo's key): they may agree where this value does not.
+                for (i, h) in v.alsoBytes.hashes().enumerated() where !v.alsoBytes.isEmpty(i) { hashes[i] = Packed<UInt8>.fnv(hashes[i] ^ 0xFF, h) }
+            }
             if v.kind == .name {
                 // A name as spelt counts in its hash (the memo's key): HUI and XU read alike but compare apart.
                 v.speltBytes.items.withUnsafeBufferPointer { items in
@@ -676,7 +708,13 @@ enum Compare {
         switch a.kind {
         case .name: return name(a, i, b, j, spelt: true)
         case .date: return date(a.dates[i], b.dates[j])
-        case .id: return id(a.joined[i], b.joined[j])
+        case .id:
+            let level = id(a.joined[i], b.joined[j])
+            if level == 3 { return level }
+            // Each file has its other documents only where some record has some.
+            let xs = a.also.ends.isEmpty ? Bytes(start: nil, count: 0) : a.also[i], ys = b.also.ends.isEmpty ? Bytes(start: nil, count: 0) : b.also[j]
+            if xs.isEmpty && ys.isEmpty { return level }
+            return anyDocumentAgrees(a.joined[i], xs, b.joined[j], ys) ? 3 : level
         case .text: return text(a, i, b, j)
         case .category: return Tokens.equal(a.joined[i], b.joined[j]) ? 1 : 0
         case .number:
@@ -860,6 +898,23 @@ enum Compare {
         if inSequence(x, y) { return 0 }
         let d = Similarity.editDistance(x, y, transpositions: true, limit: 2)
         return d == 1 ? 2 : d == 2 ? 1 : 0
+    }
+
+    /// Whether any document number of one record (`x` and the others, `xs`, joined by spaces) is one of the other's, as
+    /// written: the permit's number in the passport's column, two numbers in one cell.
+    static func anyDocumentAgrees(_ x: Bytes, _ xs: Bytes, _ y: Bytes, _ ys: Bytes) -> Bool {
+        func each(_ first: Bytes, _ rest: Bytes, _ body: (Bytes) -> Bool) -> Bool {
+            if !first.isEmpty && body(first) { return true }
+            var start = 0
+            while start < rest.count {
+                var end = start
+                while end < rest.count && rest[end] != 0x20 { end += 1 }
+                if end > start && body(UnsafeBufferPointer(rebasing: rest[start..<end])) { return true }
+                start = end + 1
+            }
+            return false
+        }
+        return each(x, xs) { u in each(y, ys) { v in Tokens.equal(u, v) } }
     }
 
     /// Two numbers of one series a few apart (`H94284042`, `H94284043`): documents issued together to one

@@ -441,6 +441,30 @@ public enum Normalize {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The document numbers a cell holds, as match keys (`documentMatchKey`): one, or several written together
+    /// (`E1234567 / 2C24AB1234-X`, `E1234567, 2C24AB1234-X`, `E1234567 - 2C24AB1234-X`), split at a slash, comma,
+    /// semicolon or bar, or a hyphen with spaces around it (`TZ2-026663` is one number). Parts without a digit are left
+    /// out (`E1234567 / DALAM PROSES`). A cell without any digit is kept whole, as before.
+    public static func documentNumbers(_ s: String) -> [String] {
+        func separates(_ u: String.UTF8View) -> Bool {
+            var before: UInt8 = 0, hyphen = false
+            for b in u {
+                if b == 0x2F || b == 0x2C || b == 0x3B || b == 0x7C || (hyphen && b == 0x20) { return true }
+                hyphen = b == 0x2D && before == 0x20
+                before = b
+            }
+            return false
+        }
+        guard separates(s.utf8) else {
+            let k = documentMatchKey(s)
+            return k.isEmpty ? [] : [k]
+        }
+        let parts = s.replacingOccurrences(of: " - ", with: "/").split(whereSeparator: { "/,;|".contains($0) })
+        let numbers = parts.filter { $0.utf8.contains { (0x30...0x39).contains($0) } }.map { documentMatchKey(String($0)) }.filter { !$0.isEmpty }
+        if numbers.isEmpty { let k = documentMatchKey(s); return k.isEmpty ? [] : [k] }
+        return numbers
+    }
+
     /// A document number for comparison: `documentID` with the other letters OCR reads as digits folded
     /// too (S→5, B→8, Z→2), so `E1234S67B` and `E12345678` compare equal.
     public static func documentMatchKey(_ s: String) -> String {

@@ -158,6 +158,37 @@ private struct Matched {
         #expect(Normalize.documentID("S8") == "S8")     // the stored passport key is unchanged
     }
 
+    /// A list's cell holding the passport's and the permit's numbers together: each is a number; a number's own hyphen
+    /// and spaces are not separators, and a note beside a number is no number.
+    @Test func aCellWithSeveralNumbers() {
+        #expect(Normalize.documentNumbers("ED0837995 / 2C24DF1937-S") == ["ED0837995", "2C24DF1937S"].map(Normalize.documentMatchKey))
+        #expect(Normalize.documentNumbers("EF8537545, 2C24JH3971-V").count == 2)
+        #expect(Normalize.documentNumbers("TH6728094 - 2C24TBG856-G").count == 2)
+        #expect(Normalize.documentNumbers("TZ2-026663") == [Normalize.documentMatchKey("TZ2026663")])
+        #expect(Normalize.documentNumbers("A 45007031") == ["A45007031"])
+        #expect(Normalize.documentNumbers("E93385430 / DALAM PROSES") == ["E93385430"])
+        #expect(Normalize.documentNumbers("").isEmpty)
+    }
+
+    /// The permit's number in the passport's column, and two numbers in one cell: the passport field agrees where any
+    /// document of one record is one of the other's; where none is, its level is as before.
+    @Test func aDocumentInAnotherColumnAgrees() {
+        let spec = [FieldSpec(column: "no_paspor", kind: .id), FieldSpec(column: "no_izin", kind: .id)]
+        let registry = Dataset(fields: spec), list = Dataset(fields: spec)
+        registry.append(id: "L", values: ["E12345678", "2C24AB1234-X"])
+        list.append(id: "permit", values: ["2C24AB1234-X", ""])
+        list.append(id: "both", values: ["E12345678 / 2C24AB1234-X", ""])
+        list.append(id: "swapped", values: ["2C24AB1234-X", "E12345678"])
+        list.append(id: "slip", values: ["E12345687", ""])
+        list.append(id: "other", values: ["E99999999", "2C24ZZ9999-Y"])
+        func levels(_ j: Int) -> [Int] { Pattern.decode(Pattern.encode(left: registry, 0, right: list, j), fields: 2) }
+        #expect(levels(0) == [3, -1])
+        #expect(levels(1) == [3, -1])
+        #expect(levels(2) == [3, 3])
+        #expect(levels(3) == [2, -1], "a slip stays a slip")
+        #expect(levels(4) == [0, 0])
+    }
+
     @Test func numbersIssuedInSequenceAreDifferentDocuments() {
         #expect(Compare.id("H94284042", "H94284043") == 0)       // a sibling's passport
         #expect(Compare.id("H94284042", "H94284024") == 2)       // two digits swapped: a typing slip
