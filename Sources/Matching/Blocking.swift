@@ -104,11 +104,11 @@ enum Blocking {
         }
         if ids.count > 1 {
             // Any document of one record among the other's, whatever its column: a list writes the permit's number in the
-            // passport's column, or both in one cell. Of a record's numbers the one whose key is lowest, and the one whose
+            // passport's column, or both in one cell (with two id columns or more). Of a record's numbers the one whose key is lowest, and the one whose
             // key is highest: a record with one number meets a record with two on either. (A record of one number keys on
             // it twice, in blocks the exact key has found already.)
             for highest in [false, true] {
-                rules.append(BlockingRule(name: "a document, \(highest ? "highest" : "lowest") key", fields: Set(ids)) { d, i in
+                rules.append(BlockingRule(name: "a document, \(highest ? "highest" : "lowest") key", fields: []) { d, i in
                     var chosen: UInt64 = 0
                     for f in ids {
                         d.columns[f].forEachDocument(i) { n in

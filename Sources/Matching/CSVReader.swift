@@ -254,9 +254,12 @@ public final class Dataset: @unchecked Sendable {
             for i in 0..<ids.count {
                 let start = also.items.count
                 c.partsBytes.withValue(i) { also.items.append(contentsOf: $0) }
+                var marked = false
                 for g in documents where g != f {
                     columns[g].forEachDocument(i) { d in
-                        if also.items.count > start { also.items.append(0x20) }
+                        // The cell's own numbers first, then `|`, then the other columns' (`Compare.anyDocumentAgrees`).
+                        if !marked { if also.items.count > start { also.items.append(0x20) }; also.items.append(0x7C); marked = true }
+                        also.items.append(0x20)
                         also.items.append(contentsOf: d)
                     }
                 }

@@ -91,7 +91,10 @@ public enum FieldKind: String, Sendable, CaseIterable {
         let nameWords: Set<String> = ["name", "names", "nama"]
         if has(nameWords) && !has(["no", "number", "nomor", "num", "nr", "nummer", "numero"]) { return .name }
         if has(["passport", "paspor", "pasport", "reisepass", "passeport", "pasaporte", "nik", "npwp", "nib", "ssn", "kitas", "kitap", "itas",
-                "itap", "document", "dokumen", "doc", "travel", "izin", "permit", "visa"]) { return .id }
+                "itap", "document", "dokumen", "doc", "travel"]) { return .id }
+        // A permit or a visa is an id by its number (`no_izin`, `permit_number`, `Visa No`); alone (`Izin Tinggal`, `Visa`)
+        // the word names its type (ITAS, C312, VOA).
+        if has(["izin", "permit", "visa"]) && has(["no", "nomor", "number", "num", "nr", "nummer", "numero"]) { return .id }
         // "first", "last" or "given" alone say nothing (`last_entry`): with "name" they are caught by it.
         if has(["name", "names", "nama", "surname", "surnames", "forename", "forenames",
                 "fname", "lname", "firstname", "lastname", "givenname", "givennames", "familyname", "fullname", "marga",
@@ -372,6 +375,8 @@ final class FieldColumn: @unchecked Sendable {
     /// id: the cell's other numbers, each as its match key, joined by spaces (`E1234567 / 2C24AB1234-X`: the permit's
     /// number here, the passport's in `joinedBytes`); empty for a cell of one number.
     var partsBytes = Packed<UInt8>()
+    /// id: whether the cell's first value is a number (`Normalize.isNumber`), which may be found in another column.
+    var isNumber: [Bool] = []
     /// date: how many values could only be read day first, or only month first, and which could be read either way
     /// (`DateOrder`); `settleDateOrder` turns those when the column is written month first.
     var dayFirstOnly = 0, monthFirstOnly = 0
@@ -405,6 +410,7 @@ final class FieldColumn: @unchecked Sendable {
         case .id:
             let numbers = Normalize.documentNumbers(raw)
             joinedBytes.append((numbers.first ?? "").utf8)
+            isNumber.append(Normalize.isNumber(raw))
             partsBytes.append(numbers.dropFirst().joined(separator: " ").utf8)
         case .category:
             joinedBytes.append(Normalize.category(raw, as: role).utf8)
@@ -453,11 +459,13 @@ final class FieldColumn: @unchecked Sendable {
         dates += other.dates; numbers += other.numbers
         joinedBytes.append(contentsOf: other.joinedBytes); keyBytes.append(contentsOf: other.keyBytes); tokenHashes.append(contentsOf: other.tokenHashes)
         speltBytes.append(contentsOf: other.speltBytes); partsBytes.append(contentsOf: other.partsBytes)
+        isNumber += other.isNumber
     }
 
-    /// Each of a record's numbers in this id column, the first and the others (`partsBytes`), lent to `body` in turn.
+    /// Each of a record's numbers in this id column, the first (if it is a number: `isNumber`) and the others
+    /// (`partsBytes`), lent to `body` in turn.
     func forEachDocument(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        joinedBytes.withValue(i) { if !$0.isEmpty { body($0) } }
+        if isNumber[i] { joinedBytes.withValue(i) { if !$0.isEmpty { body($0) } } }
         partsBytes.withValue(i) { parts in
             var start = 0
             while start < parts.count {
@@ -491,8 +499,8 @@ final class ColumnView: Sendable {
     let keyBytes: Packed<UInt8>
     let tokenHashes: Packed<UInt64>
     let speltBytes: Packed<UInt8>
-    /// id: the record's other document numbers, joined by spaces: the cell's own others (`FieldColumn.partsBytes`) and
-    /// those of its other id columns (`Dataset.views`). Empty (no values) for other kinds.
+    /// id: the record's other document numbers, joined by spaces: the cell's own others (`FieldColumn.partsBytes`), then
+    /// a `|`, then the numbers of its other id columns (`Dataset.views`). Empty (no values) for other kinds.
     let alsoBytes: Packed<UInt8>
 
     init(_ c: FieldColumn, count: Int, also: Packed<UInt8> = Packed()) {
@@ -821,11 +829,12 @@ enum Compare {
         return Tokens.with(x) { a in
             Tokens.with(y) { b in
                 let (few, many) = a.count <= b.count ? (a, b) : (b, a)
-                guard few.count >= 2, many.count > few.count, many.count <= 64 else { return false }
-                var used: UInt64 = 0
-                for t in few {
-                    // A run of unused words of `many` from `start` spelling `t` exactly.
-                    var found = false
+                guard few.count >= 2, many.count > few.count, many.count <= 16 else { return false }
+                // Word k of `few` and those after it, from the words of `many` not in `used`; every way of spelling word k
+                // from a run of free words is tried (HA HAYEONG / HA YEONG HA: the first HA is not the one to take).
+                func spell(_ k: Int, _ used: UInt64) -> Bool {
+                    if k == few.count { return used.nonzeroBitCount == many.count }
+                    let t = few[k]
                     for start in many.indices where used & (1 << UInt64(start)) == 0 {
                         var at = 0, end = start, run: UInt64 = 0
                         while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count,
@@ -833,11 +842,11 @@ enum Compare {
                             at += many[end].count; run |= 1 << UInt64(end); end += 1
                             if at == t.count { break }
                         }
-                        if at == t.count { used |= run; found = true; break }
+                        if at == t.count && spell(k + 1, used | run) { return true }
                     }
-                    if !found { return false }
+                    return false
                 }
-                return used.nonzeroBitCount == many.count
+                return spell(0, 0)
             }
         }
     }
@@ -900,21 +909,25 @@ enum Compare {
         return d == 1 ? 2 : d == 2 ? 1 : 0
     }
 
-    /// Whether any document number of one record (`x` and the others, `xs`, joined by spaces) is one of the other's, as
-    /// written: the permit's number in the passport's column, two numbers in one cell.
+    /// Whether a number of this column of one record (its value `x`, or another number of its cell) is among all the
+    /// other record's numbers, or the other way round: the permit's number in the passport's column, two numbers in one
+    /// cell. `xs`, `ys`: the cell's other numbers, `|`, the record's other columns' numbers (`ColumnView.alsoBytes`). Two
+    /// records sharing a number in another column only (one permit, two passports) do not agree here: that column says so.
     static func anyDocumentAgrees(_ x: Bytes, _ xs: Bytes, _ y: Bytes, _ ys: Bytes) -> Bool {
-        func each(_ first: Bytes, _ rest: Bytes, _ body: (Bytes) -> Bool) -> Bool {
-            if !first.isEmpty && body(first) { return true }
-            var start = 0
+        /// Each number of the record, with whether it is this column's own; stops when `body` says so.
+        func each(_ first: Bytes, _ rest: Bytes, _ body: (Bytes, Bool) -> Bool) -> Bool {
+            if !first.isEmpty && body(first, true) { return true }
+            var start = 0, own = true
             while start < rest.count {
                 var end = start
                 while end < rest.count && rest[end] != 0x20 { end += 1 }
-                if end > start && body(UnsafeBufferPointer(rebasing: rest[start..<end])) { return true }
+                if end == start + 1 && rest[start] == 0x7C { own = false }
+                else if end > start && body(UnsafeBufferPointer(rebasing: rest[start..<end]), own) { return true }
                 start = end + 1
             }
             return false
         }
-        return each(x, xs) { u in each(y, ys) { v in Tokens.equal(u, v) } }
+        return each(x, xs) { u, ownU in each(y, ys) { v, ownV in (ownU || ownV) && Tokens.equal(u, v) } }
     }
 
     /// Two numbers of one series a few apart (`H94284042`, `H94284043`): documents issued together to one

@@ -438,7 +438,7 @@ public enum Matcher {
         min(options.uSamplePairs, max(50_000, candidates), max(1, possible / 2))
     }
 
-    /// Every rule's key for every record, record by record, in parallel chunks of records.
+    /// Every rule's key for every record, in parallel chunks of records, rule by rule within a chunk.
     static func keys(_ rules: [BlockingRule], _ data: Dataset, _ concurrency: Int) async -> KeyRows {
         let n = rules.count, count = data.count
         let rows = Slab<UInt64>(capacity: n * count)
@@ -528,8 +528,10 @@ public enum Matcher {
     /// keyed by their place in the pairs kept, with their head's.
     static func shareAmongRivals(_ unshared: [MatchPair], left: Dataset, right: Dataset, model: FellegiSunterModel, tf: TermFrequencies,
                                  matchesByEM: Double, options: MatchOptions, progress: (@Sendable (String) -> Void)?) -> (pairs: [MatchPair], riders: [Int: Rider]) {
-        let onRight = repeatedRows(unshared, of: right, onLeft: false, other: left, model: model, tf: tf, threshold: options.threshold)
-        let onLeft = repeatedRows(unshared, of: left, onLeft: true, other: right, model: model, tf: tf, threshold: options.threshold)
+        let onRight = repeatedRows(unshared, of: right, onLeft: false, other: left, model: model, tf: tf, threshold: options.threshold,
+                                   width: options.concurrency)
+        let onLeft = repeatedRows(unshared, of: left, onLeft: true, other: right, model: model, tf: tf, threshold: options.threshold,
+                                  width: options.concurrency)
         // A rider of a rider (one person twice in each file) rides on the first head, its sameness the product. A link
         // lowers the pair's left or right index at equal probability, so chains end.
         let linked = onRight.riders.merging(onLeft.riders) { r, _ in r }
@@ -641,7 +643,8 @@ public enum Matcher {
     /// documents; in a file without documents, their dates), are found to agree, scaled up by how often one person's
     /// rows disagree on it (the model's m): a list that names nobody twice (its namesakes' documents differ) gets no
     /// riders without a document, a list with many repeats gets them.
-    static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, other: Dataset, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double)
+    static func repeatedRows(_ pairs: [MatchPair], of data: Dataset, onLeft: Bool, other: Dataset, model: FellegiSunterModel, tf: TermFrequencies, threshold: Double,
+                             width: Int)
         -> (riders: [Int: Rider], repeatRate: Double) {
         @inline(__always) func row(_ k: Int) -> Int { onLeft ? pairs[k].left : pairs[k].right }
         var byOther: [Int: [Int]] = [:]
@@ -652,18 +655,19 @@ public enum Matcher {
         return ColumnView.withRaw(data.views) { raw in
             ColumnView.withRaw(other.views) { otherRaw in
                 let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft, raw: raw, otherRaw: otherRaw)
-                return findRiders(pairs, rows: rows, row: row, sameness: sameness)
+                return findRiders(pairs, rows: rows, row: row, sameness: sameness, width: width)
             }
         }
     }
 
     /// `repeatedRows`' work, the records' groups of candidate rows (`rows`) shared among the cores: the rate, then the
     /// riders.
-    private static func findRiders(_ pairs: [MatchPair], rows: [[Int]], row: (Int) -> Int, sameness: Sameness) -> (riders: [Int: Rider], repeatRate: Double) {
-        let chunks = min(rows.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+    private static func findRiders(_ pairs: [MatchPair], rows: [[Int]], row: (Int) -> Int, sameness: Sameness, width: Int)
+        -> (riders: [Int: Rider], repeatRate: Double) {
+        let chunks = min(rows.count, 4 * max(1, width))
         func eachChunk<T>(_ work: (ArraySlice<[Int]>) -> T) -> [T] {
             let size = (rows.count + max(chunks, 1) - 1) / max(chunks, 1)
-            return Parallel.chunks(chunks) { c in work(rows[min(rows.count, c * size)..<min(rows.count, (c + 1) * size)]) }
+            return Parallel.chunks(chunks, width: width) { c in work(rows[min(rows.count, c * size)..<min(rows.count, (c + 1) * size)]) }
         }
         // How often rows competing for one record, both identifiable and alike in all else, are one person (none
         // counted: never; one of one: a third, scaling or not). Alike in all else: the rows a document cannot tell apart
@@ -766,8 +770,10 @@ public enum Matcher {
             // The same document and the same name (in one spelling or a near one): one person, whatever else the rows say
             // (a list's date column holding a permit's end, a nationality written as the country of issue). On the
             // Timpora set, all 424 rival rows with one document were one person.
-            let names = levels.indices.filter { kinds[$0] == .name && levels[$0] >= 0 }
-            if sameDocument && !names.isEmpty && names.allSatisfy({ levels[$0] >= kinds[$0].levels - 2 }) { return true }
+            if sameDocument {
+                let names = levels.indices.filter { kinds[$0] == .name && levels[$0] >= 0 }
+                if !names.isEmpty && names.allSatisfy({ levels[$0] >= kinds[$0].levels - 2 }) { return true }
+            }
             for (f, l) in levels.enumerated() where l >= 0 && !(exceptIdentifying && identifying.contains(f)) {
                 let top = kinds[f].levels - 1
                 switch kinds[f] {
@@ -856,16 +862,19 @@ public enum Matcher {
     }
 }
 
-/// Chunks of work on Swift's cooperative threads, at most `width` at a time, results in chunk order. A
-/// background reconciliation passes one less than the cores: the pages' requests run on the same threads.
+/// Chunks of work, at most `width` at a time, results in chunk order. A background reconciliation passes one less than
+/// the cores: the pages' requests run on the same threads.
 enum Parallel {
-    /// `work(c)` for each chunk c on all cores, synchronously, the results in order. `work` only reads what it shares (it
-    /// may hold pointers valid during the call, which is why it need not be `Sendable`).
-    static func chunks<T>(_ chunks: Int, _ work: (Int) -> T) -> [T] {
+    /// `work(c)` for each chunk c on `width` threads, synchronously (the caller waits), the results in order. `work` only
+    /// reads what it shares (it may hold pointers valid during the call, which is why it need not be `Sendable`).
+    static func chunks<T>(_ chunks: Int, width: Int, _ work: (Int) -> T) -> [T] {
         guard chunks > 0 else { return [] }
+        let threads = max(1, min(width, chunks))
         return withoutActuallyEscaping(work) { work in
             let slots = ChunkSlots<T>(chunks), run = UncheckedWork(run: work)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in slots.set(c, run.run(c)) }
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for c in stride(from: t, to: chunks, by: threads) { slots.set(c, run.run(c)) }
+            }
             return slots.values
         }
     }
@@ -1132,6 +1141,8 @@ struct RuleBlocks: Sendable {
     static func radixSortByKey(_ entries: inout [(key: UInt64, ref: UInt32)]) {
         let n = entries.count
         guard n > 1 else { return }
+        // A few entries: the counts would cost more than the sort.
+        if n < 4096 { entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.ref < $1.ref) }; return }
         var other = entries
         var counts = [Int](repeating: 0, count: 1 << 16)
         for shift in stride(from: UInt64(0), to: 64, by: 16) {

@@ -443,8 +443,9 @@ public enum Normalize {
 
     /// The document numbers a cell holds, as match keys (`documentMatchKey`): one, or several written together
     /// (`E1234567 / 2C24AB1234-X`, `E1234567, 2C24AB1234-X`, `E1234567 - 2C24AB1234-X`), split at a slash, comma,
-    /// semicolon or bar, or a hyphen with spaces around it (`TZ2-026663` is one number). Parts without a digit are left
-    /// out (`E1234567 / DALAM PROSES`). A cell without any digit is kept whole, as before.
+    /// semicolon or bar, or a hyphen with spaces around it (`TZ2-026663` is one number). Parts without a digit, or of
+    /// fewer than six characters, are left out (`E1234567 / DALAM PROSES`, `… , exp 12/2026`). A cell without such a
+    /// part is kept whole, as before.
     public static func documentNumbers(_ s: String) -> [String] {
         func separates(_ u: String.UTF8View) -> Bool {
             var before: UInt8 = 0, hyphen = false
@@ -460,9 +461,15 @@ public enum Normalize {
             return k.isEmpty ? [] : [k]
         }
         let parts = s.replacingOccurrences(of: " - ", with: "/").split(whereSeparator: { "/,;|".contains($0) })
-        let numbers = parts.filter { $0.utf8.contains { (0x30...0x39).contains($0) } }.map { documentMatchKey(String($0)) }.filter { !$0.isEmpty }
+        let numbers = parts.filter(isNumber).map { documentMatchKey(String($0)) }
         if numbers.isEmpty { let k = documentMatchKey(s); return k.isEmpty ? [] : [k] }
         return numbers
+    }
+
+    /// Whether a document cell (or a part of one) is a number worth looking for elsewhere: a digit as written, and six
+    /// characters or more once folded (`DALAM PROSES`, `VOA`, `2026` are not).
+    public static func isNumber(_ s: some StringProtocol) -> Bool {
+        s.utf8.contains { (0x30...0x39).contains($0) } && documentID(String(s)).utf8.count >= 6
     }
 
     /// A document number for comparison: `documentID` with the other letters OCR reads as digits folded

@@ -229,13 +229,15 @@ import Testing
     /// other words (LIU HAN / LIN HUA), or one syllable more, are not.
     @Test func theSameSyllablesRunTogetherOtherwiseAreOneName() {
         let c = FieldColumn(kind: .name)
-        for v in ["WU KANG FENG", "KANGFENG WU", "Jung Ha Yeong", "HAYEONG JUNG", "LIU HAN", "LIN HUA", "WU KANG", "KANG FENG WU LI"] { c.append(v) }
-        let view = ColumnView(c, count: 8)
+        for v in ["WU KANG FENG", "KANGFENG WU", "Jung Ha Yeong", "HAYEONG JUNG", "LIU HAN", "LIN HUA", "WU KANG", "KANG FENG WU LI",
+                  "HA HAYEONG", "HA YEONG HA"] { c.append(v) }
+        let view = ColumnView(c, count: 10)
         #expect(Compare.level(view, 0, view, 1) == 3)
         #expect(Compare.level(view, 2, view, 3) == 3)
         #expect(Compare.level(view, 4, view, 5) < 3, "the same letters, other words")
         #expect(Compare.level(view, 6, view, 1) < 3, "a syllable missing")
         #expect(Compare.level(view, 7, view, 1) < 3, "a word more")
+        #expect(Compare.level(view, 8, view, 9) == 3, "the first HA is not the one to take")
     }
 }
 

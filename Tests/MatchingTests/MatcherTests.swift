@@ -330,7 +330,7 @@ private func quick() -> MatchOptions {
             ("Given Name(s)", .name), ("Date of Birth (DD/MM/YYYY)", .date),
             // A stay permit's or a visa's number is an id; its type, its end and its status are not.
             ("no_izin", .id), ("Nomor Izin Tinggal", .id), ("permit_number", .id), ("Visa No", .id), ("jenis_izin", .category),
-            ("tgl_akhir_izin", nil), ("Masa Berlaku Izin", nil), ("status_izin", .category),
+            ("tgl_akhir_izin", nil), ("Masa Berlaku Izin", nil), ("status_izin", .category), ("Izin Tinggal", nil), ("Visa", nil),
         ]
         for (header, kind) in kinds { #expect(FieldKind.infer(header: header) == kind, "\(header)") }
     }

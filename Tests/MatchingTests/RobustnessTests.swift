@@ -167,6 +167,7 @@ private struct Matched {
         #expect(Normalize.documentNumbers("TZ2-026663") == [Normalize.documentMatchKey("TZ2026663")])
         #expect(Normalize.documentNumbers("A 45007031") == ["A45007031"])
         #expect(Normalize.documentNumbers("E93385430 / DALAM PROSES") == ["E93385430"])
+        #expect(Normalize.documentNumbers("2C24AB1234-X, exp 12/2026") == [Normalize.documentMatchKey("2C24AB1234X")], "a date's parts are no numbers")
         #expect(Normalize.documentNumbers("").isEmpty)
     }
 
@@ -181,12 +182,20 @@ private struct Matched {
         list.append(id: "swapped", values: ["2C24AB1234-X", "E12345678"])
         list.append(id: "slip", values: ["E12345687", ""])
         list.append(id: "other", values: ["E99999999", "2C24ZZ9999-Y"])
+        // One permit, two passports: the permit's column agrees, the passport's does not.
+        list.append(id: "one permit", values: ["E77777777", "2C24AB1234-X"])
         func levels(_ j: Int) -> [Int] { Pattern.decode(Pattern.encode(left: registry, 0, right: list, j), fields: 2) }
         #expect(levels(0) == [3, -1])
         #expect(levels(1) == [3, -1])
         #expect(levels(2) == [3, 3])
         #expect(levels(3) == [2, -1], "a slip stays a slip")
         #expect(levels(4) == [0, 0])
+        #expect(levels(5) == [0, 3])
+        // A note that is no number (the permit in process) is never looked for in another column.
+        let a = Dataset(fields: spec), b = Dataset(fields: spec)
+        a.append(id: "a", values: ["E11111111", "DALAM PROSES"])
+        b.append(id: "b", values: ["E22222222", "DALAM PROSES"])
+        #expect(Pattern.decode(Pattern.encode(left: a, 0, right: b, 0), fields: 2) == [0, 3])
     }
 
     @Test func numbersIssuedInSequenceAreDifferentDocuments() {
