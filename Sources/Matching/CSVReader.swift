@@ -246,7 +246,7 @@ public final class Dataset: @unchecked Sendable {
         // Each id column's record also holds the numbers of the record's other id columns and its cell's others: where a
         // list writes the permit's number in the passport's column, or both in one cell.
         let documents = columns.indices.filter { columns[$0].kind == .id }
-        let hasOthers = documents.count > 1 || documents.contains { f in columns[f].partsBytes.items.isEmpty == false }
+        let hasOthers = documents.count > 1 || documents.contains { f in !columns[f].partsBytes.items.isEmpty }
         let v = columns.enumerated().map { f, c in
             guard c.kind == .id, hasOthers else { return ColumnView(c, count: ids.count) }
             var also = Packed<UInt8>()

@@ -410,7 +410,8 @@ final class FieldColumn: @unchecked Sendable {
         case .id:
             let numbers = Normalize.documentNumbers(raw)
             joinedBytes.append((numbers.first ?? "").utf8)
-            isNumber.append(Normalize.isNumber(raw))
+            // `Normalize.isNumber` from the key already made (folding keeps the length), not a second pass over the cell.
+            isNumber.append((numbers.first?.utf8.count ?? 0) >= 6 && raw.utf8.contains { (0x30...0x39).contains($0) })
             partsBytes.append(numbers.dropFirst().joined(separator: " ").utf8)
         case .category:
             joinedBytes.append(Normalize.category(raw, as: role).utf8)
