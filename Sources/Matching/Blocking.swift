@@ -271,6 +271,16 @@ enum Blocking {
                     guard !d.columns[g].joinedBytes.isEmpty(i), let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).min() else { return 0 }
                     return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                 })
+                if names.count == 1 {
+                    // The highest sound too: a list that writes one word of a whole name (MR. YAMADA for TAKASHI YAMADA,
+                    // M.R XIE for GUOJIE XIE) or splits the given name (ZHOU GAN TAO for GANGTAO ZHOU) keeps the family
+                    // name, whose sound is the lowest of the name's or the highest about as often. On the Timpora set, 404
+                    // true pairs that no other key found, for 123,000 pairs at 100k; blocks of up to 200 pairs, as above.
+                    rules.append(BlockingRule(name: "the other name sound + \(fields[g].column)", fields: Set(names + [g]), maxPairs: 200) { d, i in
+                        guard !d.columns[g].joinedBytes.isEmpty(i), let sound = allNameTokens(d, i).lazy.map(Similarity.soundexCode).max() else { return 0 }
+                        return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
+                    })
+                }
             }
         }
         // At most the first five such fields (ten pairs). With a dozen date, number and text fields there can be more than

@@ -397,7 +397,7 @@ public enum Normalize {
     public static func nameTokens(_ s: String) -> [String] { nameTokensAndSpelling(s).tokens }
 
     /// `nameTokens`, and the same tokens as spelt (before the table of romanisations, `canonical`) when the table
-    /// changed one of them; nil when it changed none. A comparison takes the better of the two: the table only ever
+    /// changed one of them, or with a BIN that the tokens drop; nil when neither happened. A comparison takes the better of the two: the table only ever
     /// adds agreement (CHANG / ZHANG), never takes away the agreement of a typing slip (HUI, a given name the table
     /// reads as the surname XU, against HUY).
     static func nameTokensAndSpelling(_ s: String) -> (tokens: [String], spelt: [String]?) {
@@ -408,7 +408,12 @@ public enum Normalize {
             let t = String(decoding: word, as: UTF8.self)
             // A patronymic particle stands between names (MOHD FAIZAL BIN ABDULLAH): as a name's first word it is the
             // name itself (BIN, a Chinese given name: ZHENG BIN), and kept. Titles go wherever they stand.
-            if particles.contains(t) && (!tokens.isEmpty || !patronymics.contains(t)) { return }
+            if particles.contains(t) && (!tokens.isEmpty || !patronymics.contains(t)) {
+                // BIN is also a syllable of Chinese and Korean given names (CHEN BIN LIANG, BINLIANG CHEN): the name as
+                // spelt keeps it, so that the comparison's better level sees the name either way.
+                if t == "BIN" { spelt.append(t); changed = true }
+                return
+            }
             // Vowel folding applies after the table too, so both spellings of a pair end up identical.
             let v = japaneseVowels(t)
             if let c = canonical[t] {

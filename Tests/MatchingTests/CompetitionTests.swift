@@ -141,6 +141,17 @@ import Testing
         #expect(sharesABlock(whole, ["KANGFENG WU", "1975-08-26", "E12345678"], ["Wu Kang Fong", "", ""]).isEmpty)
     }
 
+    /// A list that writes one word of a whole name (`MR. YAMADA`) with the employer: the name's highest sound with the
+    /// employer brings it to the registry's `TAKASHI YAMADA` (whose lowest sound is TAKASHI's). Another employer does not.
+    @Test func oneWordOfTheNameWithTheEmployer() {
+        let whole = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_lahir", kind: .date),
+                     FieldSpec(column: "no_paspor", kind: .id), FieldSpec(column: "perusahaan", kind: .text)]
+        #expect(sharesABlock(whole, ["TAKASHI YAMADA", "1982-10-16", "TS4271424", "PT MULIA ALAM ENGINEERING"],
+                             ["MR. YAMADA", "", "", "PT MULIA ALAM ENGINEERING"]) == ["the other name sound + perusahaan"])
+        #expect(sharesABlock(whole, ["TAKASHI YAMADA", "1982-10-16", "TS4271424", "PT MULIA ALAM ENGINEERING"],
+                             ["MR. YAMADA", "", "", "PT SUMBER WISATA INDAH"]).isEmpty)
+    }
+
     /// The permit's number written in the passport's column, nothing else alike: a record's document with the lowest or
     /// the highest key, whatever its column, brings the two together.
     @Test func aDocumentInAnotherColumn() {
@@ -238,6 +249,18 @@ import Testing
         #expect(Compare.level(view, 6, view, 1) < 3, "a syllable missing")
         #expect(Compare.level(view, 7, view, 1) < 3, "a word more")
         #expect(Compare.level(view, 8, view, 9) == 3, "the first HA is not the one to take")
+    }
+
+    /// BIN inside a name is a Malay patronymic particle and is dropped (AHMAD BIN ISMAIL is AHMAD ISMAIL), but it is also a
+    /// syllable of Chinese and Korean given names: CHEN BIN LIANG is BINLIANG CHEN run together otherwise.
+    @Test func binIsASyllableToo() {
+        let c = FieldColumn(kind: .name)
+        for v in ["Chen Bin Liang", "BINLIANG CHEN", "AHMAD BIN ISMAIL", "AHMAD ISMAIL", "CHEN LIANG", "CHEN BIN LIAN"] { c.append(v) }
+        let view = ColumnView(c, count: 6)
+        #expect(Compare.level(view, 0, view, 1) == 3)
+        #expect(Compare.level(view, 2, view, 3) == 4, "the particle still dropped")
+        #expect(Compare.level(view, 4, view, 1) < 3, "a syllable missing")
+        #expect(Compare.level(view, 5, view, 1) < 3, "a letter missing")
     }
 }
 
@@ -508,6 +531,26 @@ import Testing
         for k in 0..<20 { #expect(found.contains("L\(k)=E\(k)")) }
         for k in 20..<30 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k)") }
         for k in 30..<35 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k)"), "relative of \(k)") }
+    }
+
+    /// A second row gives the registry record's own passport, but its nationality is wrong (the country that issued its
+    /// papers) and it has no date; the first row has the date and no passport. The two rows share nothing that identifies,
+    /// and they disagree on the nationality, directly and through the record; the document names the record's person, and
+    /// the second row rides (whichever of the two is taken first).
+    @Test func aRowGivingTheRecordsDocumentRidesWhateverElseItSays() async {
+        // A list whose nationalities are wrong at times (so the model learns that one person's rows may disagree on it).
+        let (left, right) = Self.files(listed: { k in
+            var row = (40..<50).contains(k) ? Self.person(k, passport: "") : Self.person(k)
+            if (140..<180).contains(k) { row[3] = Self.nationalities[(k + 1) % 7] }
+            return row
+        }) { k in
+            guard (40..<50).contains(k) else { return [] }
+            var row = Self.person(k)
+            row[2] = ""; row[3] = Self.nationalities[(k + 3) % 7]
+            return [row]
+        }
+        let found = await Self.linked(left, right)
+        for k in 40..<50 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 40)"), "person \(k)") }
     }
 
     /// The same document and the same name are one person whatever else a row says: the second row's date column holds
