@@ -5,8 +5,11 @@
 public struct ReconciliationBands: Sendable, Equatable {
     /// At or above, with names or document agreeing: matched without a person looking.
     public var acceptAt = 0.90
-    /// At or above (and not matched): the review queue. Below: unmatched.
-    public var reviewAt = 0.20
+    /// At or above (and not matched): the review queue. Below: unmatched. 0.5, more likely than not: the engine's
+    /// probabilities are calibrated, and a pair below it is more often wrong than right (from 0.20 to 0.50 a third to a
+    /// half of them on the labelled sets); with 0.20 the Timpora set's queue was 3.6 % of the list, over the 3 % an office
+    /// can work through (docs/performance.md). It is also the threshold of `sinergi match`.
+    public var reviewAt = 0.50
     /// An automatic match also needs a document number that agrees exactly, or every name field present on
     /// both sides at least this level in the engine's own comparison (1: alike; names swapped between
     /// fields compared crosswise). A parent and child share a family name, date-of-birth look-alikes on a

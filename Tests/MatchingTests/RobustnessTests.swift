@@ -336,8 +336,9 @@ private struct Matched {
         #expect(bands.state(probability: 0.95, namesOrDocumentAgree: false) == .review)
         #expect(bands.state(probability: 0.90, namesOrDocumentAgree: true) == .matched)
         #expect(bands.state(probability: 0.899, namesOrDocumentAgree: true) == .review)
-        #expect(bands.state(probability: 0.20, namesOrDocumentAgree: false) == .review)
-        #expect(bands.state(probability: 0.199, namesOrDocumentAgree: true) == .unmatched)
+        #expect(bands.state(probability: 0.50, namesOrDocumentAgree: false) == .review)
+        #expect(bands.state(probability: 0.499, namesOrDocumentAgree: true) == .unmatched)
+        #expect(bands.state(probability: 0.30, namesOrDocumentAgree: true) == .unmatched, "less likely than not: not queued")
     }
 
     /// A father and son share a family name and little else; a renewed passport leaves names to agree;
