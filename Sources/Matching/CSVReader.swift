@@ -290,6 +290,15 @@ public final class Dataset: @unchecked Sendable {
         return wanted.isEmpty || found.count != 1 ? nil : found[0]
     }
 
+    /// The one column of a header that holds an age (`umur`, `usia`, `age`, `Umur (th)`), if there is exactly one and it is
+    /// no field of its own kind.
+    public static func ageColumn(in header: [String], except idColumn: String) -> Int? {
+        let found = header.indices.filter { k in
+            header[k] != idColumn && FieldKind.infer(header: header[k]) == nil && !FieldKind.words(header[k]).isDisjoint(with: ["umur", "usia", "age"])
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id
     /// column must be present and non-empty.
     public static func load(path: String, idColumn: String, fields: [FieldSpec], batchSize: Int = 65_536, progress: ((Int) -> Void)? = nil) throws -> Dataset {
@@ -308,6 +317,9 @@ public final class Dataset: @unchecked Sendable {
             }
             indices.append(parts.map { $0! })
         }
+        // A birth date's column beside an age's (`umur`): where the date is missing, the age says the years it allows.
+        let age = ageColumn(in: header, except: idColumn)
+        let ageFor = indices.enumerated().map { n, k in fields[n].kind == .date && k.count == 1 && k[0] != age ? age : nil }
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
         // then appended in order (one batch at a time: the next waits for the one before).
@@ -334,7 +346,14 @@ public final class Dataset: @unchecked Sendable {
             let id = Normalize.trimmed(row[idIndex])
             guard !id.isEmpty else { throw CSVReader.Malformed(file: path, line: reader.line, reason: "the id column \"\(idColumn)\" is empty") }
             ids.append(id)
-            for (n, k) in indices.enumerated() { raw[n].append(k.count == 1 ? row[k[0]] : fields[n].kind == .date ? Normalize.dateFromParts(k.map { row[$0] }) : k.map { row[$0] }.joined(separator: " ")) }
+            for (n, k) in indices.enumerated() {
+                var value = k.count == 1 ? row[k[0]] : fields[n].kind == .date ? Normalize.dateFromParts(k.map { row[$0] }) : k.map { row[$0] }.joined(separator: " ")
+                // Where the date cell holds no date (empty, `-`, `TIDAK ADA`).
+                if let a = ageFor[n], let years = Normalize.age(row[a]), Normalize.spreadsheetDateAndOrder(value).date == nil, Normalize.partialDate(value) == nil {
+                    value = Normalize.ageMark(years)
+                }
+                raw[n].append(value)
+            }
             rowsRead += 1
             if ids.count == batchSize { flush() }
         }

@@ -426,8 +426,9 @@ final class FieldColumn: @unchecked Sendable {
             case .either: eitherOrder.append(Int32(dates.count))
             case .none: break
             }
-            // A year alone, or a month and year (a list that keeps the year of birth only): known in part.
-            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? 0)
+            // A year alone, or a month and year (a list that keeps the year of birth only): known in part. An age from the
+            // file's age column where the date is missing (`CSVReader.load`): the years it allows.
+            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? Normalize.ageMarked(raw).map { Normalize.birthYear(age: $0, reference: Normalize.ageReferenceYear) } ?? 0)
         }
     }
 
@@ -868,6 +869,13 @@ enum Compare {
         // A date known in part (a year, or a month and year) agrees at most as far as it is known: the year, and the
         // month where both know it, on the level of "year and month agree".
         if Normalize.isPartial(x) || Normalize.isPartial(y) {
+            // A date read from an age: born in the years it allows (`Normalize.birthYear`).
+            if Normalize.fromAge(x) || Normalize.fromAge(y) {
+                let ya = x / 10000, yb = y / 10000
+                if Normalize.fromAge(x) && Normalize.fromAge(y) { return abs(ya - yb) <= 3 ? 1 : 0 }
+                let (age, other) = Normalize.fromAge(x) ? (ya, yb) : (yb, ya)
+                return (age - 3...age + 1).contains(other) ? 1 : 0
+            }
             let ma = (x / 100) % 100, mb = (y / 100) % 100
             return x / 10000 == y / 10000 && (ma == mb || ma == 0 || mb == 0) ? 1 : 0
         }

@@ -152,6 +152,12 @@ public enum MatchCLI {
                 fields = kept; rightFields = found
             }
         }
+        for (path, specs) in [(args.left, fields)] + (args.right.map { [($0, rightFields)] } ?? []) {
+            let header = try CSVReader(path: path).header()
+            if let k = Dataset.ageColumn(in: header, except: args.id), let date = specs.first(where: { $0.kind == .date && $0.parts.isEmpty && $0.column != header[k] }) {
+                say("\(header[k]) in \(path): an age, read where \(date.column) is empty (the years it allows)")
+            }
+        }
         let left = try Dataset.load(path: args.left, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(args.left)") }
         let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: rightFields) { n in say("read \(n) rows of \(path)") } }
         say("read \(left.count) + \(right?.count ?? 0) records")

@@ -170,6 +170,29 @@ private func quick() -> MatchOptions {
         return path
     }
 
+    /// A list's age column (`umur`) stands in for a missing birth date: the years the age allows agree with a date of
+    /// birth among them (level 1, as a year known alone), not with one five years off. An age written as a guess (`± 40`)
+    /// is none, and a date where there is one is the date.
+    @Test func anAgeColumnStandsInForAMissingBirthDate() throws {
+        let year = Normalize.ageReferenceYear
+        let path = try write(Array("id,nama,tgl_lahir,umur\n1,LEE,,40 TH\n2,KIM,1980-02-03,40\n3,PARK,,± 40\n4,CHOI,-,35\n".utf8))
+        let fields = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_lahir", kind: .date)]
+        let dates = try Dataset.load(path: path, idColumn: "id", fields: fields).columns[1].dates
+        #expect(dates == [Normalize.birthYear(age: 40, reference: year), 19800203, 0, Normalize.birthYear(age: 35, reference: year)])
+        #expect(Dataset.ageColumn(in: ["id", "nama", "tgl_lahir", "umur"], except: "id") == 3)
+        // Against the registry's dates: 40 this year or last, a birthday before or after, a year's slip.
+        for born in (year - 43)...(year - 39) { #expect(Compare.date(dates[0], Int32(born * 10000 + 612)) == 1, "\(born)") }
+        #expect(Compare.date(dates[0], Int32((year - 45) * 10000 + 612)) == 0)
+        #expect(Compare.date(dates[0], Int32((year - 38) * 10000 + 612)) == 0)
+        #expect(Compare.date(dates[0], dates[3]) == 0 && Compare.date(dates[0], dates[0]) == 1)
+    }
+
+    @Test func agesAsListsWriteThem() {
+        #expect(Normalize.age("32") == 32 && Normalize.age("32 TH") == 32 && Normalize.age(" 41 Thn") == 41 && Normalize.age("36 yrs") == 36)
+        #expect(Normalize.age("± 55 TAHUN") == nil && Normalize.age("~40") == nil && Normalize.age("N/A") == nil && Normalize.age("-") == nil)
+        #expect(Normalize.age("130") == nil && Normalize.age("1985") == nil && Normalize.age("32 34") == nil && Normalize.age("") == nil)
+    }
+
     @Test func quotedFieldsSemicolonsAndBOM() throws {
         let path = try write(Array("\u{FEFF}id;name;note\r\n1;\"Lee; Min\";\"say \"\"hi\"\"\"\r\n\r\n2;Kim;\"two\nlines\"\r\n".utf8))
         let r = try CSVReader(path: path)
