@@ -816,7 +816,14 @@ public enum Matcher {
             // written by ear, `MR. YAMADA`; a sex or a nationality written wrong), as its head is taken to. On the Timpora
             // set, all 411 rows of this kind that did not ride were one person with their head.
             if givesTheDocument(withRow) { return probability }
-            let combined = direct.indices.map { f in direct[f] < 0 ? direct[f] : max(direct[f], min(withHead[f], withRow[f])) }
+            var combined = direct.indices.map { f in direct[f] < 0 ? direct[f] : max(direct[f], min(withHead[f], withRow[f])) }
+            // Names that agree closely (level 3 or more) through the record, a date that does not disagree: a sex or a
+            // nationality written wrong on one row is a slip, not a relative (who would have another given name or date).
+            // On the Timpora set, 72 such rows that did not ride were one person with their head, one was not.
+            let names = kinds.indices.filter { kinds[$0] == .name && combined[$0] >= 0 }
+            if !names.isEmpty && names.allSatisfy({ combined[$0] >= kinds[$0].levels - 2 }) {
+                for f in kinds.indices where kinds[f] == .category && combined[f] == 0 { combined[f] = -1 }
+            }
             // Or the head gives it, and nothing the row gives disagrees with the record (as a relative's given name or
             // date would): the head's own mistakes (a nickname, a wrong nationality) do not count against the row.
             guard alike(combined, a, b) || (givesTheDocument(withHead) && alike(withRow, a, b)) else { return 0 }

@@ -553,6 +553,27 @@ import Testing
         for k in 40..<50 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 40)"), "person \(k)") }
     }
 
+    /// A second row with the name and the date of the first, no passport, and the nationality written wrong: a
+    /// nationality (or a sex) written wrong on one row is a slip, not a relative, and the row rides. A row with another
+    /// given name does not.
+    @Test func aNationalityWrittenWrongOnOneRowIsASlip() async {
+        let (left, right) = Self.files(listed: { k in
+            var row = Self.person(k)
+            if (140..<180).contains(k) { row[3] = Self.nationalities[(k + 1) % 7] }
+            return row
+        }) { k in
+            if k < 20 { return [Self.person(k)] }       // twenty people listed twice, with their passports
+            guard (50..<65).contains(k) else { return [] }
+            var row = Self.person(k, passport: "")
+            row[3] = Self.nationalities[(k + 2) % 7]
+            if k >= 60 { row[1] = "OTHER\(k)" }
+            return [row]
+        }
+        let found = await Self.linked(left, right)
+        for k in 50..<60 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 30)"), "person \(k)") }
+        for k in 60..<65 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k - 30)"), "relative of \(k)") }
+    }
+
     /// The same document and the same name are one person whatever else a row says: the second row's date column holds
     /// its permit's end and its nationality is the country that issued its papers.
     @Test func theSameDocumentAndNameAreOnePersonWhateverElse() async {
