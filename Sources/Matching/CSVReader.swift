@@ -299,6 +299,15 @@ public final class Dataset: @unchecked Sendable {
         return found.count == 1 ? found[0] : nil
     }
 
+    /// The field an age column stands in for: the birth date's, kept in one column (the one date field, or the one whose
+    /// header says birth: `tgl_lahir`, `dob`); nil if there is none or no way to tell (a date of entry given by hand).
+    public static func birthDateField(_ fields: [FieldSpec], header: [String]) -> Int? {
+        let dates = fields.indices.filter { fields[$0].kind == .date && fields[$0].parts.isEmpty && column(fields[$0].column, in: header) != nil }
+        let birth: Set<String> = ["lahir", "birth", "dob", "born", "ttl", "birthdate", "birthday", "geburtsdatum", "naissance", "nacimiento"]
+        let named = dates.filter { !FieldKind.words(fields[$0].column).isDisjoint(with: birth) }
+        return named.count == 1 ? named[0] : dates.count == 1 && named.isEmpty ? dates[0] : nil
+    }
+
     /// Streams a CSV file into a data set. Every row must have the header's number of columns; the id
     /// column must be present and non-empty.
     public static func load(path: String, idColumn: String, fields: [FieldSpec], batchSize: Int = 65_536, progress: ((Int) -> Void)? = nil) throws -> Dataset {
@@ -319,7 +328,11 @@ public final class Dataset: @unchecked Sendable {
         }
         // A birth date's column beside an age's (`umur`): where the date is missing, the age says the years it allows.
         let age = ageColumn(in: header, except: idColumn)
-        let ageFor = indices.enumerated().map { n, k in fields[n].kind == .date && k.count == 1 && k[0] != age ? age : nil }
+        let birth = age == nil ? nil : birthDateField(fields, header: header)
+        let ageFor: [Int?] = fields.indices.map { n in
+            if let age, n == birth, indices[n] != [age] { return age }
+            return nil
+        }
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
         // then appended in order (one batch at a time: the next waits for the one before).

@@ -43,7 +43,7 @@ public enum MatchCLI {
       its records' competitors (twins at 0.97 each against one record become 0.49 each); --every-pair writes
       every pair above P with those shared probabilities. --truth scores the output against known pairs.
       --bands links as the product's reconciliation of an agency list does (the list is R.csv): one-to-one,
-      pairs from p 0.20 up (and a row several records fit about equally, whatever its share), with a fourth
+      pairs from p 0.50 up (and a row several records fit about equally, whatever its share), with a fourth
       column state: matched (p ≥ 0.90 and names or document agree) or review; with --truth it also scores the automatic matches and counts the review queue.
     """
 
@@ -154,8 +154,8 @@ public enum MatchCLI {
         }
         for (path, specs) in [(args.left, fields)] + (args.right.map { [($0, rightFields)] } ?? []) {
             let header = try CSVReader(path: path).header()
-            if let k = Dataset.ageColumn(in: header, except: args.id), let date = specs.first(where: { $0.kind == .date && $0.parts.isEmpty && $0.column != header[k] }) {
-                say("\(header[k]) in \(path): an age, read where \(date.column) is empty (the years it allows)")
+            if let k = Dataset.ageColumn(in: header, except: args.id), let date = Dataset.birthDateField(specs, header: header) {
+                say("\(header[k]) in \(path): an age, read where \(specs[date].column) is empty (the years it allows)")
             }
         }
         let left = try Dataset.load(path: args.left, idColumn: args.id, fields: fields) { n in say("read \(n) rows of \(args.left)") }

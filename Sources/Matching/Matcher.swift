@@ -808,8 +808,9 @@ public enum Matcher {
         /// name spelt two ways, the date on one row and the document on the other). Nothing disagrees where each row
         /// agrees with the record (a field's level is the better of the rows' own and the weaker of their two with the
         /// record): a relative, whose given name or date is not the record's, is not alike. Then as likely as the row
-        /// is the record's by itself (`probability`), at most `unidentified`. `direct`: the rows' own levels; `withHead`, `withRow`: each row's levels with
-        /// the record (`levelsWithRecord`).
+        /// is the record's by itself (`probability`), at most `unidentified`; a row that gives the record's own document
+        /// is the record's person, as likely as it is by itself, unbounded. `direct`: the rows' own levels; `withHead`,
+        /// `withRow`: each row's levels with the record (`levelsWithRecord`).
         func throughRecord(_ direct: [Int], _ a: Int, _ b: Int, withHead: [Int], withRow: [Int], probability: Double, unidentified: Double) -> Double {
             func givesTheDocument(_ levels: [Int]) -> Bool { kinds.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 } }
             // The row gives the record's own document: it names the record's person whatever else it says (a name
@@ -817,16 +818,21 @@ public enum Matcher {
             // set, all 411 rows of this kind that did not ride were one person with their head.
             if givesTheDocument(withRow) { return probability }
             var combined = direct.indices.map { f in direct[f] < 0 ? direct[f] : max(direct[f], min(withHead[f], withRow[f])) }
-            // Names that agree closely (level 3 or more) through the record, a date that does not disagree: a sex or a
-            // nationality written wrong on one row is a slip, not a relative (who would have another given name or date).
-            // On the Timpora set, 72 such rows that did not ride were one person with their head, one was not.
-            let names = kinds.indices.filter { kinds[$0] == .name && combined[$0] >= 0 }
-            if !names.isEmpty && names.allSatisfy({ combined[$0] >= kinds[$0].levels - 2 }) {
+            // Every name given on both rows and agreeing closely through the record, the same whole birth date, or every
+            // name the same: a sex or a nationality written wrong on one row is a slip, not a relative (a wife listed as
+            // `WANG` beside `WANG XIAOMING` has another date or no date, and her name is his only in part). On the Timpora
+            // set, 67 such rows that did not ride were one person with their head, none was not.
+            let names = kinds.indices.filter { kinds[$0] == .name }, dates = kinds.indices.filter { kinds[$0] == .date }
+            let sameDate = !dates.isEmpty && dates.allSatisfy { f in
+                combined[f] >= kinds[f].levels - 2 && !Normalize.isPartial(data.columns[f].dates[a]) && !Normalize.isPartial(data.columns[f].dates[b])
+            }
+            if !names.isEmpty && names.allSatisfy({ combined[$0] >= kinds[$0].levels - 2 })
+                && (sameDate || names.allSatisfy { combined[$0] == kinds[$0].levels - 1 }) {
                 for f in kinds.indices where kinds[f] == .category && combined[f] == 0 { combined[f] = -1 }
             }
             // Or the head gives it, and nothing the row gives disagrees with the record (as a relative's given name or
             // date would): the head's own mistakes (a nickname, a wrong nationality) do not count against the row.
-            guard alike(combined, a, b) || (givesTheDocument(withHead) && alike(withRow, a, b)) else { return 0 }
+            guard alike(combined, a, b) || (givesTheDocument(withHead) && alike(withRow, b, b)) else { return 0 }
             return min(probability, unidentified)
         }
 

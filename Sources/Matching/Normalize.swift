@@ -557,16 +557,16 @@ public enum Normalize {
     /// An age as Indonesian lists write it in an age column (`umur`): `32`, `32 TH`, `41 Thn`, `36 yrs`. An age written
     /// as a guess (`± 55 TAHUN`, `sekitar 40`) is none: on the Timpora set such ages, like ages written in the birth
     /// date's place, fell within the years allowed for 56 % of the true pairs, ages as written for 97 %. Nil for
-    /// anything else, and for ages beyond 0 to 120.
+    /// anything else (`40+`, `> 40`, `40?`), and for ages beyond 1 to 120.
     public static func age(_ raw: String) -> Int? {
-        if raw.contains("±") || raw.contains("~") || raw.contains("+-") { return nil }
+        if raw.contains(where: { "±~+?<>".contains($0) }) { return nil }
         let units: Set<String> = ["TH", "THN", "TAHUN", "YR", "YRS", "YEAR", "YEARS", "YO"]
         var number: Int?
         for w in fold(raw).split(separator: " ") {
             if let n = Int(w), w.count <= 3, number == nil { number = n }
             else if !units.contains(String(w)) { return nil }
         }
-        guard let n = number, (0...120).contains(n) else { return nil }
+        guard let n = number, (1...120).contains(n) else { return nil }      // 0: an export's "unknown"
         return n
     }
 

@@ -139,6 +139,8 @@ import Testing
         let whole = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_lahir", kind: .date), FieldSpec(column: "no_paspor", kind: .id)]
         #expect(sharesABlock(whole, ["KANGFENG WU", "1975-08-26", "E12345678"], ["Wu Kang Feng", "", ""]) == ["name letters"])
         #expect(sharesABlock(whole, ["KANGFENG WU", "1975-08-26", "E12345678"], ["Wu Kang Fong", "", ""]).isEmpty)
+        // The letters as spelt: the romanisation table reads the word JEONG as JUNG, not the JEONG of JEONGJAY.
+        #expect(sharesABlock(whole, ["JEONG-JAY KIM", "1990-09-21", "M009U5322"], ["KIM JEONGJAY", "", ""]) == ["name letters"])
     }
 
     /// A list that writes one word of a whole name (`MR. YAMADA`) with the employer: the name's highest sound with the
@@ -534,19 +536,21 @@ import Testing
     }
 
     /// A second row gives the registry record's own passport, but its nationality is wrong (the country that issued its
-    /// papers) and it has no date; the first row has the date and no passport. The two rows share nothing that identifies,
+    /// papers), its given name has a slip and it has no date; the first row has the date and no passport. The two rows share nothing that identifies,
     /// and they disagree on the nationality, directly and through the record; the document names the record's person, and
     /// the second row rides (whichever of the two is taken first).
     @Test func aRowGivingTheRecordsDocumentRidesWhateverElseItSays() async {
-        // A list whose nationalities are wrong at times (so the model learns that one person's rows may disagree on it).
+        // A list whose nationalities and given names are wrong at times (so the model learns that one person's rows may
+        // disagree on them).
         let (left, right) = Self.files(listed: { k in
             var row = (40..<50).contains(k) ? Self.person(k, passport: "") : Self.person(k)
+            if (100..<140).contains(k) { row[1] = "X" + row[1].dropFirst() }
             if (140..<180).contains(k) { row[3] = Self.nationalities[(k + 1) % 7] }
             return row
         }) { k in
             guard (40..<50).contains(k) else { return [] }
             var row = Self.person(k)
-            row[2] = ""; row[3] = Self.nationalities[(k + 3) % 7]
+            row[1] = "X" + row[1].dropFirst(); row[2] = ""; row[3] = Self.nationalities[(k + 3) % 7]
             return [row]
         }
         let found = await Self.linked(left, right)

@@ -182,7 +182,7 @@ private func quick() -> MatchOptions {
         #expect(Dataset.ageColumn(in: ["id", "nama", "tgl_lahir", "umur"], except: "id") == 3)
         // Against the registry's dates: 40 this year or last, a birthday before or after, a year's slip.
         for born in (year - 43)...(year - 39) { #expect(Compare.date(dates[0], Int32(born * 10000 + 612)) == 1, "\(born)") }
-        #expect(Compare.date(dates[0], Int32((year - 45) * 10000 + 612)) == 0)
+        #expect(Compare.date(dates[0], Int32((year - 44) * 10000 + 612)) == 0)
         #expect(Compare.date(dates[0], Int32((year - 38) * 10000 + 612)) == 0)
         #expect(Compare.date(dates[0], dates[3]) == 0 && Compare.date(dates[0], dates[0]) == 1)
     }
@@ -191,6 +191,18 @@ private func quick() -> MatchOptions {
         #expect(Normalize.age("32") == 32 && Normalize.age("32 TH") == 32 && Normalize.age(" 41 Thn") == 41 && Normalize.age("36 yrs") == 36)
         #expect(Normalize.age("± 55 TAHUN") == nil && Normalize.age("~40") == nil && Normalize.age("N/A") == nil && Normalize.age("-") == nil)
         #expect(Normalize.age("130") == nil && Normalize.age("1985") == nil && Normalize.age("32 34") == nil && Normalize.age("") == nil)
+        #expect(Normalize.age("0") == nil && Normalize.age("40+") == nil && Normalize.age("> 40") == nil && Normalize.age("40?") == nil)
+    }
+
+    /// The age stands in for the birth date only: beside a date of entry the birth date's field is the one whose header
+    /// says birth; with two dates neither says, none.
+    @Test func anAgeStandsInForTheBirthDateOnly() {
+        let header = ["id", "nama", "tgl_masuk", "tgl_lahir", "umur"]
+        let fields = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tgl_masuk", kind: .date), FieldSpec(column: "tgl_lahir", kind: .date)]
+        #expect(Dataset.birthDateField(fields, header: header) == 2)
+        #expect(Dataset.birthDateField([fields[0], fields[1]], header: header) == 1, "the one date field")
+        let two = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "tanggal_a", kind: .date), FieldSpec(column: "tanggal_b", kind: .date)]
+        #expect(Dataset.birthDateField(two, header: ["id", "nama", "tanggal_a", "tanggal_b"]) == nil)
     }
 
     @Test func quotedFieldsSemicolonsAndBOM() throws {

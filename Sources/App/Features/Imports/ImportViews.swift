@@ -337,13 +337,14 @@ enum ImportViews {
 
     /// A match probability as a reviewer reads it: a percentage and what it means (the engine's probabilities are
     /// calibrated, docs/matching.md), not a decimal to three places. The words follow the reconciliation's own bands:
-    /// from the automatic band up almost certain, below the review band unlikely, and in between more likely than not
-    /// from 0.5.
+    /// from the automatic band up almost certain, more likely than not from 0.5, in doubt from 0.2 (a row several
+    /// records fit about equally waits in review however low its share), unlikely below.
     static func probability(_ p: Double?, _ lang: Language) -> String {
         guard let p else { return "–" }
         let bands = Reconciler.bands
         let percent = p >= 0.995 ? "> 99 %" : p < 0.005 ? "< 1 %" : "\(Int((p * 100).rounded())) %"
-        let words = p >= bands.acceptAt ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= bands.reviewAt ? "imp.chance.doubt" : "imp.chance.unlikely"
+        // "In doubt" from 0.2: a row several records fit about equally waits in review below the review band too.
+        let words = p >= bands.acceptAt ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= min(0.2, bands.reviewAt) ? "imp.chance.doubt" : "imp.chance.unlikely"
         return "\(percent) · \(L10n.t(words, lang))"
     }
 

@@ -9,7 +9,7 @@ import Vapor
 /// decided (accepted/rejected) keep their decision; only the engine's verdict is refreshed.
 enum Reconciler {
     /// Matched, review and unmatched: the engine's documented reconciliation settings (`ReconciliationBands`:
-    /// automatic at p ≥ 0.90 when names or passport agree, review from 0.20), the same that
+    /// automatic at p ≥ 0.90 when names or passport agree, review from 0.50), the same that
     /// `sinergi match --bands` measures on the benchmark sets.
     static let bands = ReconciliationBands()
 
@@ -159,7 +159,8 @@ enum Reconciler {
                     let s = Similarity.jaroWinkler(key, keys[k])
                     if s >= 0.85 && s > (best?.1 ?? 0) { best = (k, s) }
                 }
-                if let b = best { best = (b.0, min(0.89, (b.1 - 0.85) / 0.15 * 0.7 + 0.2)) }
+                // A name alike but not the same: within the review band (`reviewAt` to just under `acceptAt`), by how alike.
+                if let b = best { best = (b.0, min(bands.acceptAt - 0.01, bands.reviewAt + (b.1 - 0.85) / 0.15 * (bands.acceptAt - 0.01 - bands.reviewAt))) }
             }
             guard let (k, p) = best else { continue }
             let nameScore = Similarity.jaroWinkler(key, keys[k])
