@@ -557,6 +557,28 @@ import Testing
         for k in 40..<50 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 40)"), "person \(k)") }
     }
 
+    /// The first row gives the registry record's passport, with its date column holding a permit's end; the second has
+    /// no passport and no nationality, and the name and the date of the record. Through the record the two rows'
+    /// dates disagree; but the head is the record's person by its document, and the row is alike the record by itself
+    /// (the head's own slip does not count against it): it rides.
+    @Test func aRowAlikeTheRecordRidesOnAHeadThatGivesItsDocument() async {
+        let (left, right) = Self.files(listed: { k in
+            var row = Self.person(k)
+            // A list whose dates are wrong at times (so the model learns that one person's rows may disagree on them).
+            if (100..<160).contains(k) { row[2] = String(format: "19%02d-%02d-%02d", 50 + (k + 7) % 50, 1 + (k + 5) % 12, 1 + (k + 3) % 28) }
+            if (40..<50).contains(k) { row[2] = "2026-0\(1 + k % 9)-15" }
+            return row
+        }) { k in
+            if k < 20 { return [Self.person(k)] }       // twenty people listed twice, with their passports
+            guard (40..<50).contains(k) else { return [] }
+            var row = Self.person(k, passport: "")
+            row[3] = ""
+            return [row]
+        }
+        let found = await Self.linked(left, right)
+        for k in 40..<50 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 20)"), "person \(k)") }
+    }
+
     /// A second row with the name and the date of the first, no passport, and the nationality written wrong: a
     /// nationality (or a sex) written wrong on one row is a slip, not a relative, and the row rides. A row with another
     /// given name does not.
