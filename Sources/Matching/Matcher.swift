@@ -734,6 +734,8 @@ public enum Matcher {
         let kinds: [FieldKind]
         /// The fields that identify: documents, or dates where there are none.
         let identifying: [Int]
+        /// The name fields and the date fields, found once (`throughRecord` asks for every pair of rows).
+        let names: [Int], dates: [Int]
         let jointU: Double
 
         init(model: FellegiSunterModel, tf: TermFrequencies, data: Dataset, onLeft: Bool, raw: UnsafeBufferPointer<RawColumn>,
@@ -741,7 +743,9 @@ public enum Matcher {
             self.model = model; self.tf = tf; self.data = data; self.onLeft = onLeft; self.raw = raw; self.otherRaw = otherRaw
             let kinds = model.fields.map(\.kind), documents = kinds.indices.filter { kinds[$0] == .id }
             self.kinds = kinds
-            identifying = documents.isEmpty ? kinds.indices.filter { kinds[$0] == .date } : documents
+            names = kinds.indices.filter { kinds[$0] == .name }
+            dates = kinds.indices.filter { kinds[$0] == .date }
+            identifying = documents.isEmpty ? dates : documents
             jointU = tf.jointExactU(model)
         }
 
@@ -822,7 +826,6 @@ public enum Matcher {
             // name the same: a sex or a nationality written wrong on one row is a slip, not a relative (a wife listed as
             // `WANG` beside `WANG XIAOMING` has another date or no date, and her name is his only in part). On the Timpora
             // set, 67 such rows that did not ride were one person with their head, none was not.
-            let names = kinds.indices.filter { kinds[$0] == .name }, dates = kinds.indices.filter { kinds[$0] == .date }
             let sameDate = !dates.isEmpty && dates.allSatisfy { f in
                 combined[f] >= kinds[f].levels - 2 && !Normalize.isPartial(data.columns[f].dates[a]) && !Normalize.isPartial(data.columns[f].dates[b])
             }
