@@ -756,7 +756,7 @@ enum Compare {
             // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
             // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
             // MIN SEO): relatives, not one person spelt two ways.
-            s = equalIgnoringSpaces(x, y) || joinedOtherwise(x, y) ? 1 : Similarity.tokenAlignment(x, y)
+            s = equalIgnoringSpaces(x, y) || joinedOtherwise(x, y, slip: false) ? 1 : Similarity.tokenAlignment(x, y)
         } else {
             // One token against one or several (XIAOMING / XIAO MING): the whole strings, as written and
             // with the words sorted. One word on each side is its own sorted key: compared once.
@@ -764,7 +764,7 @@ enum Compare {
             s = Tokens.equal(x, kx) && Tokens.equal(y, ky) ? direct : max(direct, Similarity.jaroWinkler(kx, ky))
         }
         if s >= 0.95 || containsAll(x, y) { return 3 }
-        if s >= 0.88 || (Tokens.count(x) != Tokens.count(y) && closeToAll(x, y)) { return 2 }
+        if s >= 0.88 || (Tokens.count(x) != Tokens.count(y) && (closeToAll(x, y) || joinedOtherwise(x, y, slip: true))) { return 2 }
         if s >= 0.75 { return 1 }
         // Short names (LI / LK, OH / OK): one letter changed leaves Jaro-Winkler at 0.7, below the bound
         // above, though it is the same slip as in a long name.
@@ -825,30 +825,50 @@ enum Compare {
     /// one side and apart on the other, the family name first on one and last on the other (`WU KANG FENG` /
     /// `KANGFENG WU`, `JUNG HA YEONG` / `HAYEONG JUNG`). Each word of the name with fewer words is one word of the
     /// other or several of them in a row, every word used once.
-    static func joinedOtherwise(_ x: Bytes, _ y: Bytes) -> Bool {
-        // As many letters on both sides, first: most pairs compared are not alike at all.
-        guard x.count - x.lazy.filter({ $0 == 0x20 }).count == y.count - y.lazy.filter({ $0 == 0x20 }).count else { return false }
+    /// `slip`: one word of the fewer may be its run of the other's words spelt otherwise (Jaro-Winkler 0.88 or more, or
+    /// one letter changed, left out or swapped in a word of four letters or more; two letters more or fewer at most), every
+    /// other word exact: the syllables romanised otherwise where a list splits them (`HUILAN LI` / `LI HUY LAN`, `JIATAO
+    /// PENG` / `PENG ZIA TAO`) or a slip beside the split (`HONGZHI CHEN` / `HONG ZHI CHCN`), which token by token agree
+    /// on one word alone.
+    static func joinedOtherwise(_ x: Bytes, _ y: Bytes, slip: Bool) -> Bool {
+        // About as many letters on both sides, first: most pairs compared are not alike at all.
+        let letters = (x.count - x.lazy.filter { $0 == 0x20 }.count) - (y.count - y.lazy.filter { $0 == 0x20 }.count)
+        guard slip ? abs(letters) <= 2 : letters == 0 else { return false }
         return Tokens.with(x) { a in
             Tokens.with(y) { b in
                 let (few, many) = a.count <= b.count ? (a, b) : (b, a)
                 guard few.count >= 2, many.count > few.count, many.count <= 16 else { return false }
-                // Word k of `few` and those after it, from the words of `many` not in `used`; every way of spelling word k
-                // from a run of free words is tried (HA HAYEONG / HA YEONG HA: the first HA is not the one to take).
-                func spell(_ k: Int, _ used: UInt64) -> Bool {
-                    if k == few.count { return used.nonzeroBitCount == many.count }
-                    let t = few[k]
-                    for start in many.indices where used & (1 << UInt64(start)) == 0 {
-                        var at = 0, end = start, run: UInt64 = 0
-                        while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count,
-                              many[end].elementsEqual(UnsafeBufferPointer(rebasing: t[at..<(at + many[end].count)])) {
-                            at += many[end].count; run |= 1 << UInt64(end); end += 1
-                            if at == t.count { break }
+                let longest = many.reduce(0) { $0 + $1.count }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { run in
+                    // Word k of `few` and those after it, from the words of `many` not in `used`; every way of spelling word k
+                    // from a run of free words is tried (HA HAYEONG / HA YEONG HA: the first HA is not the one to take). The one
+                    // slip's run is spelt into `run`, which no deeper call writes (they have no slip left).
+                    func spell(_ k: Int, _ used: UInt64, _ slip: Bool) -> Bool {
+                        if k == few.count { return used.nonzeroBitCount == many.count }
+                        let t = few[k]
+                        for start in many.indices where used & (1 << UInt64(start)) == 0 {
+                            var at = 0, end = start, words: UInt64 = 0
+                            while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count,
+                                  many[end].elementsEqual(UnsafeBufferPointer(rebasing: t[at..<(at + many[end].count)])) {
+                                at += many[end].count; words |= 1 << UInt64(end); end += 1
+                                if at == t.count { break }
+                            }
+                            if at == t.count && spell(k + 1, used | words, slip) { return true }
+                            guard slip else { continue }
+                            at = 0; end = start; words = 0
+                            while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count + 2 {
+                                UnsafeMutableBufferPointer(rebasing: run[at..<(at + many[end].count)]).update(fromContentsOf: many[end])
+                                at += many[end].count; words |= 1 << UInt64(end); end += 1
+                                let spelt = UnsafeBufferPointer(rebasing: run[..<at])
+                                if at + 2 >= t.count, Similarity.jaroWinkler(t, spelt) >= 0.88
+                                    || (t.count >= 4 && Similarity.editDistance(t, spelt, transpositions: true, limit: 1) <= 1),
+                                   spell(k + 1, used | words, false) { return true }
+                            }
                         }
-                        if at == t.count && spell(k + 1, used | run) { return true }
+                        return false
                     }
-                    return false
+                    return spell(0, 0, slip)
                 }
-                return spell(0, 0)
             }
         }
     }
