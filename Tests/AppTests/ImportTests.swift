@@ -848,6 +848,38 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A list that gives ages (`umur`) instead of birth dates: the age is kept with the row and stands in for the date
+    /// in matching (the birth years it allows), shown in the date's place on the review card. An age the registry's
+    /// date does not allow counts against the pair; a guess (`± 40`) is refused, named in the page's language.
+    @Test func anAgeStandsInForAMissingBirthDate() async throws {
+        try await withTestApp { app in
+            _ = try await loadFixtureRegistry(app)
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            // BIN WANG, born 4 September 1959 as registered: his age, and a wrong one.
+            let age = Normalize.ageReferenceYear - 1959
+            let csv = "nama,umur,kewarganegaraan\nBIN WANG,\(age) TH,TWN\nBIN WANG,20,TWN\n"
+            let up = try decode(ImportReply.self, try await postImport(app, token: token, kind: "persons-checked", csv: Array(csv.utf8)))
+            let id = try #require(up.id)
+            await app.importJobs.drain()
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).sort(\.$line).all()
+            #expect(rows.map(\.age) == [age, 20] && rows.allSatisfy { $0.dateOfBirth == nil })
+            func dateLevel(_ r: ImportRow) -> Int? {
+                r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }?.first { $0.field == "date_of_birth" }?.level
+            }
+            #expect(dateLevel(rows[0]) == 1, "the years the age allows hold the registered date")
+            #expect(rows[1].foreignerID == nil || dateLevel(rows[1]) == 0, "an age of 20 is not a man born in 1959")
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let page = try await b.get("/imports/\(id)/rows?state=\(rows[0].effectiveState.rawValue)").body.string
+            let card = try #require(page.components(separatedBy: "id=\"row-2\"").dropFirst().first)
+            #expect(card.contains("umur \(age) tahun (tanggal lahir tidak ada)</td><td data-label=\"Data imigrasi\">4 Sep 1959</td>"), "\(card.prefix(2000))")
+            let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents", csv: Array("nama,umur\nLee Min,± 40\n".utf8)))
+            #expect(refused.invalidRows?.map(\.code) == ["v.import.age"])
+            let said = ValidationFailure("v.import.age", field: "age", "± 40").message(.id)
+            #expect(said.hasPrefix("Umur \"± 40\" bukan umur dalam tahun"), "\(said)")
+        }
+    }
+
     @Test func invalidRowsAreListedOnThePreviewAndTheAgencySeesCountsOnly() async throws {
         try await withTestApp { app in
             let b = Browser(app)

@@ -156,6 +156,6 @@ enum Migrations {
         M001_CreateReference(), M002_LoadRegions(), M003_SeedPermitTypes(), M004_CreateRegistry(),
         M005_CreateUsers(), M006_CreateAudit(), M007_FieldLookup(),
         M008_PublicReports(), M009_Imports(), M010_DailyReports(), M011_CountsIndex(), M012_Tasks(), M013_PublicReportTriage(), M014_Operations(), M015_NameTokens(), M016_Inspections(), M017_Coordination(), M018_PublicReportPhotos(), M019_MeetingAttachments(), M020_Alerts(), M021_SponsorReports(), M022_ForeignWorkerDocuments(), M023_AllRegions(), M024_NotificationPreferences(), M025_ImportSetAside(), M026_RegionSearchText(), M027_RegistryFeed(), M028_ProposedChanges(), M029_LegalCorrections(), M030_SponsorMerges(), M031_AccountAdmin(),
-        M032_Rules(dkptkaUSD: config.dkptkaMonthlyUSD, warningDays: config.warningDays), M033_TAKLifecycle(), M034_FieldOrders(), M035_SponsorAccounts(), M036_AccountSecurity(), M037_ImportClaims(), M038_RateLimits(), M039_OutboxClaimTokens(), M040_NameSearch(), M041_AuditSpoolMarks(), M042_AuditActorIndex(), M043_PermitStart(), M044_PermitPriorStay(), M045_PrincipalsChanged(), M046_NameKeysRefreshed(),
+        M032_Rules(dkptkaUSD: config.dkptkaMonthlyUSD, warningDays: config.warningDays), M033_TAKLifecycle(), M034_FieldOrders(), M035_SponsorAccounts(), M036_AccountSecurity(), M037_ImportClaims(), M038_RateLimits(), M039_OutboxClaimTokens(), M040_NameSearch(), M041_AuditSpoolMarks(), M042_AuditActorIndex(), M043_PermitStart(), M044_PermitPriorStay(), M045_PrincipalsChanged(), M046_NameKeysRefreshed(), M047_ImportRowAge(),
     ] }
 }

@@ -67,6 +67,7 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "family_name") var familyName: String?
     @OptionalField(key: "given_names") var givenNames: String?
     @OptionalField(key: "date_of_birth") var dateOfBirth: String?
+    @OptionalField(key: "age") var age: Int?
     @OptionalField(key: "passport_number") var passportNumber: String?
     @OptionalField(key: "nationality") var nationality: String?
     @OptionalField(key: "sex") var sex: String?

@@ -16,6 +16,9 @@ struct ImportRecord: Sendable {
     var familyName: String?
     var givenNames: String?
     var dateOfBirth: String?
+    /// An age in years (`umur`), as lists without birth dates give one: matching reads the birth year from it where the
+    /// row has no date of birth.
+    var age: Int?
     var passportNumber: String?
     var nationality: String?
     var sex: String?
@@ -85,6 +88,7 @@ enum ImportParser {
         .init(key: "family_name", aliases: ["family_name", "surname", "last_name", "nama_keluarga"]),
         .init(key: "given_names", aliases: ["given_names", "given_name", "first_name", "nama_depan"]),
         .init(key: "date_of_birth", aliases: ["date_of_birth", "dob", "birth_date", "birthdate", "tanggal_lahir", "tgl_lahir"]),
+        .init(key: "age", aliases: ["age", "umur", "usia", "age_years", "umur_tahun"]),
         .init(key: "passport_number", aliases: ["passport_number", "passport", "passport_no", "no_paspor", "nomor_paspor", "paspor", "no_passport", "nomor_passport"]),
         .init(key: "nationality", aliases: ["nationality", "kewarganegaraan", "citizenship", "country", "negara"]),
         .init(key: "sex", aliases: ["sex", "gender", "jenis_kelamin"]),
@@ -243,9 +247,10 @@ enum ImportParser {
 
     /// What makes two rows of one list the same person: every field a person is matched on, case and spacing aside.
     /// The preview names rows with the same key as an earlier one; the reconciliation matches them once (`Reconciler.persons`).
+    /// An age counts where the row has no date of birth, as matching reads it.
     static func personKey(name: String, familyName: String?, givenNames: String?, dateOfBirth: String?, passportNumber: String?,
-                          nationality: String?, sex: String?) -> [String] {
-        [name, familyName ?? "", givenNames ?? "", dateOfBirth ?? "", passportNumber ?? "", nationality ?? "", sex ?? ""]
+                          nationality: String?, sex: String?, age: Int?) -> [String] {
+        [name, familyName ?? "", givenNames ?? "", dateOfBirth ?? age.map { "age \($0)" } ?? "", passportNumber ?? "", nationality ?? "", sex ?? ""]
             .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
     }
 
@@ -365,7 +370,7 @@ enum ImportParser {
                 }
                 if !kind.isCompanies {
                     let key = personKey(name: r.name, familyName: r.familyName, givenNames: r.givenNames, dateOfBirth: r.dateOfBirth,
-                                        passportNumber: r.passportNumber, nationality: r.nationality, sex: r.sex)
+                                        passportNumber: r.passportNumber, nationality: r.nationality, sex: r.sex, age: r.age)
                     if let first = firstLine[key] {
                         duplicateCount += 1
                         if duplicates.count < listedInvalidRows { duplicates.append(Duplicate(line: line, of: first)) }
@@ -444,6 +449,12 @@ enum ImportParser {
                 let key = monthFirst ? "v.import.dateMonthFirst" : shaped ? "v.import.dateImpossible" : "v.import.date"
                 bad.append(ValidationFailure(key, field: "date_of_birth", String(d.prefix(40))))
                 r.setAside["date_of_birth"] = d
+            }
+        }
+        if let a = value("age") {
+            // `45`, `45 TH`, `45 tahun`; a guess (`± 45`) or anything else is not read (`Normalize.age`).
+            if let n = Normalize.age(a) { r.age = n } else {
+                bad.append(ValidationFailure("v.import.age", field: "age", String(a.prefix(20)))); r.setAside["age"] = a
             }
         }
         if let p = value("passport_number") {

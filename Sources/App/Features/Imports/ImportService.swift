@@ -109,7 +109,7 @@ enum ImportService {
 
     static func insertRows(_ records: [ImportRecord], importID: UUID, db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let columns = ["id", "import_id", "line", "name", "family_name", "given_names", "date_of_birth", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state", "set_aside"]
+        let columns = ["id", "import_id", "line", "name", "family_name", "given_names", "date_of_birth", "age", "passport_number", "nationality", "sex", "employer", "address", "npwp", "nib", "match_state", "set_aside"]
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var start = 0
@@ -118,7 +118,7 @@ enum ImportService {
             var insert = sql.insert(into: ImportRow.schema).columns(columns)
             for r in records[start..<end] {
                 insert = insert.values([
-                    SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.familyName), SQLBind(r.givenNames), SQLBind(r.dateOfBirth), SQLBind(r.passportNumber),
+                    SQLBind(UUID()), SQLBind(importID), SQLBind(r.line), SQLBind(r.name), SQLBind(r.familyName), SQLBind(r.givenNames), SQLBind(r.dateOfBirth), SQLBind(r.age), SQLBind(r.passportNumber),
                     SQLBind(r.nationality), SQLBind(r.sex), SQLBind(r.employer), SQLBind(r.address), SQLBind(r.npwp), SQLBind(r.nib),
                     SQLBind(MatchState.unmatched.rawValue),
                     SQLBind(r.setAside.isEmpty ? nil : String(decoding: try encoder.encode(r.setAside.mapValues { String($0.prefix(200)) }), as: UTF8.self)),

@@ -161,7 +161,7 @@ enum ImportViews {
         let fields = ImportParser.fields(m.kind)
         let shownKeys = fields.map(\.key).filter { !parsed.heading($0).isEmpty && $0 != "family_name" && $0 != "given_names" && $0 != "name" }
         let sample: HTML = parsed.records.html { r in
-            let values: [String: String?] = ["date_of_birth": r.dateOfBirth.map { Views.day($0, req) }, "passport_number": r.passportNumber, "nationality": r.nationality,
+            let values: [String: String?] = ["date_of_birth": r.dateOfBirth.map { Views.day($0, req) }, "age": r.age.map(String.init), "passport_number": r.passportNumber, "nationality": r.nationality,
                                              "sex": r.sex.map { L10n.t("sex.\($0)", lang) }, "employer": r.employer, "address": r.address, "npwp": r.npwp, "nib": r.nib]
             let cells: HTML = shownKeys.html { key in
                 let name = label(key, lang, companies: m.kind.isCompanies)
@@ -363,7 +363,9 @@ enum ImportViews {
             let a = item.agencyRow
             let parts = item.explanation ?? []
             // The list's values; a field set aside as unreadable shows what the file held, marked as such.
-            var listed: [(String, String?)] = [("name", a.name), ("date_of_birth", a.dateOfBirth.map { Views.day($0, req) }), ("passport_number", a.passportNumber),
+            // Without a date of birth, the age the list gave stands in its place, as the engine compared it.
+            let born = a.dateOfBirth.map { Views.day($0, req) } ?? a.age.map { L10n.format("imp.ageInPlace", lang, [String($0)]) }
+            var listed: [(String, String?)] = [("name", a.name), ("date_of_birth", born), ("passport_number", a.passportNumber),
                                                ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
             if a.npwp != nil { listed.append(("npwp", a.npwp)) }
             if a.nib != nil { listed.append(("nib", a.nib)) }

@@ -270,6 +270,8 @@ enum ImportsController {
     struct AgencyRowDTO: Content {
         var name: String
         var dateOfBirth: String?
+        /// The list's age column, where it has one.
+        var age: Int?
         var passportNumber: String?
         var nationality: String?
         var sex: String?
@@ -285,7 +287,7 @@ enum ImportsController {
         let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
                        foreignerId: r.foreignerID, sponsorId: r.sponsorID,
-                       agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, passportNumber: r.passportNumber, nationality: r.nationality,
+                       agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, age: r.age, passportNumber: r.passportNumber, nationality: r.nationality,
                                                sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
                                                setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),
                        explanation: explanation)

@@ -68,9 +68,9 @@ enum Reconciler {
     }
 
     static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
-        struct Row: Decodable { var id: UUID; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var passport_number: String?; var nationality: String?; var sex: String? }
+        struct Row: Decodable { var id: UUID; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var age: Int?; var passport_number: String?; var nationality: String?; var sex: String? }
         struct Reg: Decodable { var id: UUID; var full_name: String; var family_name: String; var given_names: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String }
-        let listed = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
+        let listed = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, age, passport_number, nationality, sex FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
         try Task.checkCancellation()
         // A row listed twice, the same in every field compared (a list pasted together from two sheets), is one person:
         // it is matched once and the copy takes its verdict. Matched apart, the two competed for the one registry
@@ -81,7 +81,7 @@ enum Reconciler {
         var rows: [Row] = []
         for r in listed {
             let key = ImportParser.personKey(name: r.name, familyName: r.family_name, givenNames: r.given_names, dateOfBirth: r.date_of_birth,
-                                             passportNumber: r.passport_number, nationality: r.nationality, sex: r.sex)
+                                             passportNumber: r.passport_number, nationality: r.nationality, sex: r.sex, age: r.age)
             if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r) }
         }
         await progress(15)
@@ -101,7 +101,9 @@ enum Reconciler {
         // A background job: leave one core to the pages (on two cores, Swift's cooperative pool has two threads).
         options.concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
-            rows.map { $0.date_of_birth ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
+            // A row without a date of birth but with an age: the birth years the age allows (`Normalize.ageMark`), as
+            // `sinergi match` reads an age column.
+            rows.map { $0.date_of_birth ?? $0.age.map(Normalize.ageMark) ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
         ], concurrency: options.concurrency)
         right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: rightNames + [
             registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" }, registry.map(\.nationality), registry.map(\.sex),
