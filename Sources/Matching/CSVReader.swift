@@ -361,10 +361,9 @@ public final class Dataset: @unchecked Sendable {
             ids.append(id)
             for (n, k) in indices.enumerated() {
                 var value = k.count == 1 ? row[k[0]] : fields[n].kind == .date ? Normalize.dateFromParts(k.map { row[$0] }) : k.map { row[$0] }.joined(separator: " ")
-                // Where the date cell holds no date (empty, `-`, `TIDAK ADA`).
-                if let a = ageFor[n], let years = Normalize.age(row[a]), Normalize.spreadsheetDateAndOrder(value).date == nil, Normalize.partialDate(value) == nil {
-                    value = Normalize.ageMark(years)
-                }
+                // The age passed on behind the date cell, read where the cell holds no date (empty, `-`, `TIDAK ADA`) by
+                // `FieldColumn.append`, on the cores that normalise the batch.
+                if let a = ageFor[n], let years = Normalize.age(row[a]) { value += Normalize.ageMark(years) }
                 raw[n].append(value)
             }
             rowsRead += 1

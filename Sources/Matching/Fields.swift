@@ -393,9 +393,11 @@ final class FieldColumn: @unchecked Sendable {
     init(kind: FieldKind, role: Normalize.CategoryRole = .any) { self.kind = kind; self.role = role }
 
     func append(_ value: String) {
+        // A date cell with an age behind it (`Normalize.ageMark`): the cell, and the age for where it holds no date.
+        let (cell, age) = kind == .date ? Normalize.ageMarked(value) : (value, nil)
         // Values are compared byte by byte: canonically equivalent spellings (한 as one syllable or as
         // three jamo, é as one code point or e + accent) are composed first so that their bytes agree.
-        var raw = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedStringWithCanonicalMapping
+        var raw = cell.utf8.allSatisfy { $0 < 0x80 } ? cell : cell.precomposedStringWithCanonicalMapping
         if Normalize.isMissingMarker(raw, name: kind == .name) { raw = "" }
         switch kind {
         case .name:
@@ -427,8 +429,8 @@ final class FieldColumn: @unchecked Sendable {
             case .none: break
             }
             // A year alone, or a month and year (a list that keeps the year of birth only): known in part. An age from the
-            // file's age column where the date is missing (`CSVReader.load`): the years it allows.
-            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? Normalize.ageMarked(raw).map { Normalize.birthYear(age: $0, reference: Normalize.ageReferenceYear) } ?? 0)
+            // file's age column where the date is missing (`Dataset.load`): the years it allows.
+            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? age.map { Normalize.birthYear(age: $0, reference: Normalize.ageReferenceYear) } ?? 0)
         }
     }
 
@@ -825,11 +827,10 @@ enum Compare {
     /// one side and apart on the other, the family name first on one and last on the other (`WU KANG FENG` /
     /// `KANGFENG WU`, `JUNG HA YEONG` / `HAYEONG JUNG`). Each word of the name with fewer words is one word of the
     /// other or several of them in a row, every word used once.
-    /// `slip`: one word of the fewer may be its run of the other's words spelt otherwise (Jaro-Winkler 0.88 or more, or
-    /// one letter changed, left out or swapped in a word of four letters or more; two letters more or fewer at most), every
-    /// other word exact: the syllables romanised otherwise where a list splits them (`HUILAN LI` / `LI HUY LAN`, `JIATAO
-    /// PENG` / `PENG ZIA TAO`) or a slip beside the split (`HONGZHI CHEN` / `HONG ZHI CHCN`), which token by token agree
-    /// on one word alone.
+    /// `slip`: one word of the fewer may be its run of the other's words spelt otherwise (Jaro-Winkler 0.88 or more, two
+    /// letters more or fewer at most), every other word exact: the syllables romanised otherwise where a list splits them
+    /// (`HUILAN LI` / `LI HUY LAN`, `JIATAO PENG` / `PENG ZIA TAO`), which token by token agree on one word alone. As
+    /// generous as `Similarity.tokenAlignment` is with names of as many words (`HUILAN LI` / `HUYLAN LI` is level 2 too).
     static func joinedOtherwise(_ x: Bytes, _ y: Bytes, slip: Bool) -> Bool {
         // About as many letters on both sides, first: most pairs compared are not alike at all.
         let letters = (x.count - x.lazy.filter { $0 == 0x20 }.count) - (y.count - y.lazy.filter { $0 == 0x20 }.count)
@@ -841,8 +842,9 @@ enum Compare {
                 let longest = many.reduce(0) { $0 + $1.count }
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { run in
                     // Word k of `few` and those after it, from the words of `many` not in `used`; every way of spelling word k
-                    // from a run of free words is tried (HA HAYEONG / HA YEONG HA: the first HA is not the one to take). The one
-                    // slip's run is spelt into `run`, which no deeper call writes (they have no slip left).
+                    // from a run of free words is tried (HA HAYEONG / HA YEONG HA: the first HA is not the one to take). The
+                    // slip's run is spelt into `run`: a deeper call may write it too (one reached by an exact word still has its
+                    // slip), but only after the calls made with the run spelt, which have no slip left and never write it, return.
                     func spell(_ k: Int, _ used: UInt64, _ slip: Bool) -> Bool {
                         if k == few.count { return used.nonzeroBitCount == many.count }
                         let t = few[k]
@@ -859,9 +861,7 @@ enum Compare {
                             while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count + 2 {
                                 UnsafeMutableBufferPointer(rebasing: run[at..<(at + many[end].count)]).update(fromContentsOf: many[end])
                                 at += many[end].count; words |= 1 << UInt64(end); end += 1
-                                let spelt = UnsafeBufferPointer(rebasing: run[..<at])
-                                if at + 2 >= t.count, Similarity.jaroWinkler(t, spelt) >= 0.88
-                                    || (t.count >= 4 && Similarity.editDistance(t, spelt, transpositions: true, limit: 1) <= 1),
+                                if at + 2 >= t.count, Similarity.jaroWinkler(t, UnsafeBufferPointer(rebasing: run[..<at])) >= 0.88,
                                    spell(k + 1, used | words, false) { return true }
                             }
                         }

@@ -121,9 +121,11 @@ public enum MatchCLI {
             if !args.quiet { FileHandle.standardError.write(Data("sinergi match: \(msg) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)\n".utf8)) }
         }
         var fields = args.fields
+        // Each file's header, read once: for the fields, their pairing and the age column's notice.
+        let leftHeader = try CSVReader(path: args.left).header()
+        let rightHeader = try args.right.map { try CSVReader(path: $0).header() }
         if fields.isEmpty {
-            let header = try CSVReader(path: args.left).header()
-            fields = FieldSpec.infer(header: header, except: args.id)
+            fields = FieldSpec.infer(header: leftHeader, except: args.id)
             guard !fields.isEmpty else {
                 throw UsageError(description: "no field kinds could be inferred from the header of \(args.left); give --field COLUMN:KIND")
             }
@@ -133,8 +135,7 @@ public enum MatchCLI {
         // The right file's columns, where another system named them otherwise (`FieldSpec.counterparts`). An inferred
         // field the right file lacks is left out (it would say nothing about a pair); a field given with --field must be there.
         var rightFields = fields
-        if let path = args.right {
-            let header = try CSVReader(path: path).header()
+        if let path = args.right, let header = rightHeader {
             if !args.fields.isEmpty {
                 // Fields given by hand are looked for as given (name or words), never by kind.
                 if let f = fields.first(where: { FieldSpec.columns(of: $0, in: header) == nil }) {
@@ -152,8 +153,7 @@ public enum MatchCLI {
                 fields = kept; rightFields = found
             }
         }
-        for (path, specs) in [(args.left, fields)] + (args.right.map { [($0, rightFields)] } ?? []) {
-            let header = try CSVReader(path: path).header()
+        for (path, header, specs) in [(args.left, leftHeader, fields)] + (args.right.map { [($0, rightHeader ?? [], rightFields)] } ?? []) {
             if let k = Dataset.ageColumn(in: header, except: args.id), let date = Dataset.birthDateField(specs, header: header) {
                 say("\(header[k]) in \(path): an age, read where \(specs[date].column) is empty (the years it allows)")
             }

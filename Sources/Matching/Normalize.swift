@@ -559,7 +559,7 @@ public enum Normalize {
     /// date's place, fell within the years allowed for 56 % of the true pairs, ages as written for 97 %. Nil for
     /// anything else (`40+`, `> 40`, `40?`), and for ages beyond 1 to 120.
     public static func age(_ raw: String) -> Int? {
-        if raw.contains(where: { "±~+?<>".contains($0) }) { return nil }
+        if isGuessedAge(raw) { return nil }
         let units: Set<String> = ["TH", "THN", "TAHUN", "YR", "YRS", "YEAR", "YEARS", "YO"]
         var number: Int?
         for w in fold(raw).split(separator: " ") {
@@ -570,19 +570,25 @@ public enum Normalize {
         return n
     }
 
+    /// Whether an age cell says it is a guess (`± 45`, `~40`, `40+`, `40?`, `sekitar 40`, `kurang lebih 40`): an age, but
+    /// not one to read the birth years from (`age`).
+    public static func isGuessedAge(_ raw: String) -> Bool {
+        raw.contains { "±~+?<>".contains($0) } || !Set(fold(raw).split(separator: " ")).isDisjoint(with: ["SEKITAR", "KIRA", "KURANG", "CA", "APPROX", "ABOUT"])
+    }
+
     /// A birth date known from an age (`age`): packed as YYYY1300, YYYY the year `reference` less the age, month 13 marking
     /// it, day 0 (known in part, `isPartial`). Born in YYYY - 3 to YYYY + 1 (`Compare.date`): a list up to a year old, the
     /// birthday before or after the day it was written, and a year's slip.
     public static func birthYear(age: Int, reference: Int) -> Int32 { Int32((reference - age) * 10000 + 1300) }
 
-    /// An age passed on in a date's place (`CSVReader.load`), marked so that no cell of a file can read as one: a unit
-    /// separator (U+001F) and the number.
+    /// An age passed on behind a date cell (`Dataset.load`), or in its place where there is no cell (`Reconciler`), marked
+    /// so that no cell of a file reads as one: a unit separator (U+001F) and the number.
     public static func ageMark(_ age: Int) -> String { "\u{1F}\(age)" }
 
-    /// The age of an `ageMark`, nil for any other value.
-    static func ageMarked(_ raw: String) -> Int? {
-        guard raw.unicodeScalars.first == "\u{1F}" else { return nil }
-        return Int(raw.dropFirst())
+    /// A date value split at its `ageMark`: the cell before it, and the age; the value itself and nil without one.
+    static func ageMarked(_ value: String) -> (cell: String, age: Int?) {
+        guard let mark = value.utf8.lastIndex(of: 0x1F), let age = Int(value[value.index(after: mark)...]) else { return (value, nil) }
+        return (String(value[..<mark]), age)
     }
 
     /// Whether a packed date was read from an age (`birthYear(age:reference:)`).

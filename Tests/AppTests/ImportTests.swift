@@ -850,7 +850,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
 
     /// A list that gives ages (`umur`) instead of birth dates: the age is kept with the row and stands in for the date
     /// in matching (the birth years it allows), shown in the date's place on the review card. An age the registry's
-    /// date does not allow counts against the pair; a guess (`± 40`) is refused, named in the page's language.
+    /// date does not allow counts against the pair. A guess (`± 40`) or a cell without a digit gives no age and is no
+    /// fault; an age that cannot be one (`150`) is, named in the page's language, where no birth date stands beside it.
     @Test func anAgeStandsInForAMissingBirthDate() async throws {
         try await withTestApp { app in
             _ = try await loadFixtureRegistry(app)
@@ -873,10 +874,17 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let page = try await b.get("/imports/\(id)/rows?state=\(rows[0].effectiveState.rawValue)").body.string
             let card = try #require(page.components(separatedBy: "id=\"row-2\"").dropFirst().first)
             #expect(card.contains("umur \(age) tahun (tanggal lahir tidak ada)</td><td data-label=\"Data imigrasi\">4 Sep 1959</td>"), "\(card.prefix(2000))")
-            let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents", csv: Array("nama,umur\nLee Min,± 40\n".utf8)))
-            #expect(refused.invalidRows?.map(\.code) == ["v.import.age"])
-            let said = ValidationFailure("v.import.age", field: "age", "± 40").message(.id)
-            #expect(said.hasPrefix("Umur \"± 40\" bukan umur dalam tahun"), "\(said)")
+            let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents",
+                                                                             csv: Array("nama,umur,tgl_lahir\nLee Min,150,\nPark Ji,150,1985-07-09\n".utf8)))
+            #expect(refused.invalidRows?.map(\.code) == ["v.import.age"] && refused.invalidRows?.first?.line == 2)
+            let said = ValidationFailure("v.import.age", field: "age", "150").message(.id)
+            #expect(said.hasPrefix("Umur \"150\" bukan umur dalam tahun"), "\(said)")
+            // The column found by its words; guesses and blanks pass without an age.
+            let csv2 = "nama,kewarganegaraan,Umur (th)\nLee Min,KOR,± 40\nPark Ji,KOR,-\nKim Su,KOR,45 TH\n"
+            let taken = try await postImport(app, token: token, kind: "residents", csv: Array(csv2.utf8))
+            #expect(taken.status == .created, "\(taken.body.string.prefix(300))")
+            let second = try #require(try decode(ImportReply.self, taken).id)
+            #expect(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == second).sort(\.$line).all().map(\.age) == [nil, nil, 45])
         }
     }
 

@@ -253,16 +253,16 @@ import Testing
         #expect(Compare.level(view, 8, view, 9) == 3, "the first HA is not the one to take")
     }
 
-    /// A given name's syllables apart on one side and romanised otherwise (HUY for HUI, ZIA for JIA), or with a slip
-    /// beside the split: alike (level 2), not the same words (3). One syllable more or another given name is not alike.
+    /// A given name's syllables apart on one side and romanised otherwise (HUY for HUI, ZIA for JIA): alike (level 2),
+    /// not the same words (3). One syllable more, another given name or another family name is not alike.
     @Test func syllablesSplitAndSpeltOtherwiseAreAlike() {
         let c = FieldColumn(kind: .name)
-        for v in ["HUILAN LI", "LI HUY LAN", "JIATAO PENG", "PENG ZIA TAO", "HONGZHI CHEN", "Hong Zhi Chcn", "LI HUY MEI", "LI JUN",
+        for v in ["HUILAN LI", "LI HUY LAN", "JIATAO PENG", "PENG ZIA TAO", "XIAOMING WANG", "XIAO MING YANG", "LI HUY MEI", "LI JUN",
                   "LI JIN HUA", "PENG ZIA TAO MING"] { c.append(v) }
         let view = ColumnView(c, count: 10)
         #expect(Compare.level(view, 0, view, 1) == 2)
         #expect(Compare.level(view, 2, view, 3) == 2)
-        #expect(Compare.level(view, 4, view, 5) == 2, "CHCN: one letter changed in a word of four")
+        #expect(Compare.level(view, 4, view, 5) < 2, "another family name")
         #expect(Compare.level(view, 0, view, 6) < 2, "another given name")
         #expect(Compare.level(view, 7, view, 8) < 2, "a syllable more")
         #expect(Compare.level(view, 2, view, 9) < 2, "a word more")

@@ -8,6 +8,7 @@ extension L10n {
         "imp.col.date_of_birth": ("Tanggal lahir", "Date of birth"),
         "imp.col.age": ("Umur", "Age"),
         "imp.ageInPlace": ("umur {1} tahun (tanggal lahir tidak ada)", "aged {1} (no date of birth)"),
+        "imp.ageBesideSetAside": ("umur {1} tahun (tanggal lahir \"{2}\" tidak terbaca, disisihkan)", "aged {1} (date of birth \"{2}\" unreadable, set aside)"),
         "imp.col.passport_number": ("Nomor paspor", "Passport number"),
         "imp.col.nationality": ("Kewarganegaraan", "Nationality"),
         "imp.col.sex": ("Jenis kelamin", "Sex"),

@@ -199,6 +199,11 @@ enum ImportParser {
             guard let key = inferredKey(h), out[key] == nil, inferred[key] == nil, saved[key] != "" else { continue }
             inferred[key] = i
         }
+        // An age (`Umur (th)`, `Usia TKA`): the one column `sinergi match` would read as one (`Dataset.ageColumn`).
+        if out["age"] == nil, inferred["age"] == nil, saved["age"] != "", let k = Dataset.ageColumn(in: header, except: ""),
+           !out.values.contains(k), !inferred.values.contains(k) {
+            inferred["age"] = k
+        }
         // The whole name only where the name is not in parts: a row is named by `name` first.
         let merged = out.merging(inferred) { known, _ in known }
         if inferred["name"] != nil && (merged["family_name"] != nil || merged["given_names"] != nil) { inferred["name"] = nil }
@@ -294,7 +299,7 @@ enum ImportParser {
 
     /// Parses and validates the whole file; with `previewRows`, keeps only that many records (all are still checked).
     /// With `setAside`, a row whose only faults are unreadable fields (a date, a passport number, a nationality,
-    /// a sex, an NPWP or NIB) is kept with those fields set aside instead of being refused; a row without a name,
+    /// a sex, an age on a row without a date of birth, an NPWP or NIB) is kept with those fields set aside instead of being refused; a row without a name,
     /// or with the wrong number of columns, is still refused.
     /// `remembered`: `saved` is the mapping kept from the owner's last list, not one chosen for this file.
     static func parse(path: String, kind: ImportKind, saved: [String: String], remembered: Bool = false, encoding: CSVReader.TextEncoding,
@@ -452,8 +457,12 @@ enum ImportParser {
             }
         }
         if let a = value("age") {
-            // `45`, `45 TH`, `45 tahun`; a guess (`± 45`) or anything else is not read (`Normalize.age`).
-            if let n = Normalize.age(a) { r.age = n } else {
+            // `45`, `45 TH`, `45 tahun` (`Normalize.age`). A cell without a digit (`-`, `N/A`, `tidak tahu`), an age of 0 (an
+            // export's "unknown") or a guess (`± 45`) gives none, and is no fault: the row is matched without it, as
+            // `sinergi match` reads such a cell. Anything else (`150`, `12 bulan`) is a fault where the age would be used,
+            // on a row without a date of birth.
+            if let n = Normalize.age(a) { r.age = n }
+            else if a.contains(where: \.isNumber), Int(a) != 0, !Normalize.isGuessedAge(a), r.dateOfBirth == nil {
                 bad.append(ValidationFailure("v.import.age", field: "age", String(a.prefix(20)))); r.setAside["age"] = a
             }
         }

@@ -370,6 +370,10 @@ enum ImportViews {
             if a.npwp != nil { listed.append(("npwp", a.npwp)) }
             if a.nib != nil { listed.append(("nib", a.nib)) }
             for (k, v) in (a.setAside ?? [:]).sorted(by: { $0.key < $1.key }) {
+                // A date set aside where the list gave an age too: the age is what was compared, the date is said beside it.
+                if k == "date_of_birth", let age = a.age, let i = listed.firstIndex(where: { $0.0 == k }) {
+                    listed[i].1 = L10n.format("imp.ageBesideSetAside", lang, [String(age), v]); continue
+                }
                 if let i = listed.firstIndex(where: { $0.0 == k }) { listed[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { listed.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
             }
             // The candidate's values beside the list's, field by field, each marked as the engine compared it.

@@ -90,6 +90,8 @@ enum Reconciler {
         await progress(35)
         guard !rows.isEmpty, !registry.isEmpty else { return [] }
         let split = rows.allSatisfy { $0.family_name != nil && $0.given_names != nil }
+        // Ages as the list gave them, in the year it was imported: a list rerun a year later is read as it was then.
+        let ageShift = Normalize.ageReferenceYear - Calendar(identifier: .gregorian).component(.year, from: imp.createdAt)
         let fields = personFields(splitNames: split)
         let left = Dataset(fields: fields), right = Dataset(fields: fields)
         let leftNames = split ? [rows.map { $0.family_name ?? "" }, rows.map { $0.given_names ?? "" }] : [rows.map(\.name)]
@@ -103,7 +105,7 @@ enum Reconciler {
         left.appendBatch(ids: rows.map { $0.id.uuidString }, raw: leftNames + [
             // A row without a date of birth but with an age: the birth years the age allows (`Normalize.ageMark`), as
             // `sinergi match` reads an age column.
-            rows.map { $0.date_of_birth ?? $0.age.map(Normalize.ageMark) ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
+            rows.map { $0.date_of_birth ?? $0.age.map { Normalize.ageMark($0 + ageShift) } ?? "" }, rows.map { $0.passport_number ?? "" }, rows.map { $0.nationality ?? "" }, rows.map { $0.sex ?? "" },
         ], concurrency: options.concurrency)
         right.appendBatch(ids: registry.map { $0.id.uuidString }, raw: rightNames + [
             registry.map { $0.date_of_birth ?? "" }, registry.map { $0.passport_number ?? "" }, registry.map(\.nationality), registry.map(\.sex),
