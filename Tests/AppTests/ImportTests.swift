@@ -848,6 +848,44 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// The list's employer is compared with the registry's sponsor as one of the engine's fields: the same company
+    /// counts for the pair, another against it, and the review card's line says it as the employer-mismatch report does.
+    @Test func theEmployerIsOneOfTheFieldsCompared() async throws {
+        try await withTestApp { app in
+            let registry = try await loadFixtureRegistry(app)
+            let sql = app.db as! any SQLDatabase
+            // Each registered person works for one of the demo's companies; the list writes the company of its person's
+            // record, or for every tenth row another company.
+            let sponsors = try await Sponsor.query(on: app.db).sort(\.$name).all()
+            #expect(sponsors.count >= 3)
+            var sponsorOf: [String: String] = [:]
+            for (n, (id, fixture)) in registry.sorted(by: { $0.value < $1.value }).enumerated() {
+                let s = sponsors[n % sponsors.count]
+                sponsorOf[fixture] = s.name
+                try await sql.raw("UPDATE foreigners SET sponsor_id = \(bind: s.id!) WHERE id = \(bind: id)").run()
+            }
+            let truth = try String(contentsOfFile: fixtureCSV("truth"), encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",").map(String.init) }
+            let partner = Dictionary(truth.map { ($0[1], $0[0]) }, uniquingKeysWith: { a, _ in a })
+            var lines = try String(contentsOfFile: fixtureCSV("right"), encoding: .utf8).split(separator: "\n").map(String.init)
+            lines[0] += ",perusahaan"
+            for k in 1..<lines.count {
+                let id = String(lines[k].prefix { $0 != "," })
+                lines[k] += "," + (k % 10 == 0 ? "PT LAIN SEKALI" : partner[id].flatMap { sponsorOf[$0] } ?? sponsors[k % sponsors.count].name)
+            }
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let up = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents", csv: Array(lines.joined(separator: "\n").utf8)))
+            let id = try #require(up.id)
+            #expect(try await waitReconciled(app, token: token, id: id).rows == 480)
+            let contributions = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).all().compactMap { r in
+                r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }?.first { $0.field == "employer" }
+            }
+            let same = contributions.filter { $0.level == 3 }, other = contributions.filter { $0.level == 0 }
+            #expect(!same.isEmpty && !other.isEmpty, "\(contributions.count)")
+            #expect(same.allSatisfy { $0.weight > 0 } && other.allSatisfy { $0.weight < 0 }, "\(same.first.map { "\($0)" } ?? "") \(other.first.map { "\($0)" } ?? "")")
+        }
+    }
+
     /// A list that gives ages (`umur`) instead of birth dates: the age is kept with the row and stands in for the date
     /// in matching (the birth years it allows), shown in the date's place on the review card. An age the registry's
     /// date does not allow counts against the pair. A guess (`± 40`) or a cell without a digit gives no age and is no

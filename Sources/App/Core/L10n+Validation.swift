@@ -146,7 +146,7 @@ extension L10n {
         "v.import.dateRange": ("{field} {1} tidak di antara 1900-01-01 dan hari ini.", "{field} {1} is not between 1900-01-01 and today."),
         "v.import.passport": ("{field} \"{1}\" harus 5 sampai 20 huruf atau angka.", "{field} \"{1}\" must have 5 to 20 letters or digits."),
         "v.import.nationality": ("{field} \"{1}\" bukan kode negara tiga huruf (mis. CHN, KOR, IND) atau nama negara yang dikenal (mis. Tiongkok, Korea Selatan, India).", "{field} \"{1}\" is not a three-letter country code (e.g. CHN, KOR, IND) or a known country name (e.g. China, South Korea, India)."),
-        "v.import.age": ("{field} \"{1}\" bukan umur dalam tahun (tulis angka 1–120, mis. 45 atau 45 TH); umur perkiraan seperti ± 45 tidak dibaca.", "{field} \"{1}\" is not an age in years (write a number from 1 to 120, e.g. 45 or 45 yrs); a guess such as ± 45 is not read."),
+        "v.import.age": ("{field} \"{1}\" bukan umur dalam tahun: tulis angka 1–120, mis. 45 atau 45 TH.", "{field} \"{1}\" is not an age in years: write a number from 1 to 120, e.g. 45 or 45 yrs."),
         "v.import.sex": ("{field} \"{1}\" harus L atau P (M/F atau 1/2 juga diterima; X bila tidak disebutkan).", "{field} \"{1}\" must be M or F (L/P or 1/2 accepted; X when not stated)."),
     ]
 

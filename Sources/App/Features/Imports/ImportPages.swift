@@ -50,7 +50,9 @@ enum ImportPages {
     }
 
     static func newForm(_ req: Request) async throws -> Response {
-        ImportViews.newForm(req, agencies: try await agencyOptions(req), state: FormState(values: ["kind": req.queryValue("kind") ?? ImportKind.allCases[0].rawValue]))
+        // Back from a preview ("fix the file first"): the kind and the agency chosen then, not the form's first ones.
+        ImportViews.newForm(req, agencies: try await agencyOptions(req), state: FormState(values: ["kind": req.queryValue("kind") ?? ImportKind.allCases[0].rawValue,
+                                                                                              "agency": req.queryValue("agency") ?? ""]))
     }
 
     /// A CSV to start from: the accepted columns under their Indonesian headings and one example row.
@@ -202,7 +204,7 @@ enum ImportPages {
             .filter(\.$fileHash == ImportService.fileHash(data, kind: kind)).first()
         let replaces = earlier != nil ? nil : try await AgencyImport.query(on: req.db).filter(\.$ownerKey == owner.key).filter(\.$kind == kind.rawValue)
             .filter(\.$status == ImportStatus.reconciled.rawValue).sort(\.$createdAt, .descending).first()
-        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error, replaces: replaces, importedBefore: earlier))
+        return ImportViews.preview(req, .init(token: token, fileName: meta.fileName, kind: kind, parsed: parsed, error: error, replaces: replaces, importedBefore: earlier, agencyID: meta.agencyID))
     }
 
     struct ConfirmInput: Content { var token: String; var badFields: String? }

@@ -254,8 +254,9 @@ enum ImportParser {
     /// The preview names rows with the same key as an earlier one; the reconciliation matches them once (`Reconciler.persons`).
     /// An age counts where the row has no date of birth, as matching reads it.
     static func personKey(name: String, familyName: String?, givenNames: String?, dateOfBirth: String?, passportNumber: String?,
-                          nationality: String?, sex: String?, age: Int?) -> [String] {
-        [name, familyName ?? "", givenNames ?? "", dateOfBirth ?? age.map { "age \($0)" } ?? "", passportNumber ?? "", nationality ?? "", sex ?? ""]
+                          nationality: String?, sex: String?, age: Int?, employer: String?) -> [String] {
+        [name, familyName ?? "", givenNames ?? "", dateOfBirth ?? age.map { "age \($0)" } ?? "", passportNumber ?? "", nationality ?? "", sex ?? "",
+         employer.map(Reconciler.companyKey) ?? ""]
             .map { $0.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
     }
 
@@ -375,7 +376,7 @@ enum ImportParser {
                 }
                 if !kind.isCompanies {
                     let key = personKey(name: r.name, familyName: r.familyName, givenNames: r.givenNames, dateOfBirth: r.dateOfBirth,
-                                        passportNumber: r.passportNumber, nationality: r.nationality, sex: r.sex, age: r.age)
+                                        passportNumber: r.passportNumber, nationality: r.nationality, sex: r.sex, age: r.age, employer: r.employer)
                     if let first = firstLine[key] {
                         duplicateCount += 1
                         if duplicates.count < listedInvalidRows { duplicates.append(Duplicate(line: line, of: first)) }

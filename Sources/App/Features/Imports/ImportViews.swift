@@ -134,7 +134,8 @@ enum ImportViews {
         } ?? []
         let rows: HTML = ImportParser.fields(kind).html { f in
             let options = f.key == "date_of_birth" ? headerOptions + dateParts : headerOptions
-            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: kind.isCompanies))</label></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\">\(Views.options(options, selected: heading(f.key)))</select></td></tr>"
+            // What the field takes, as the upload page lists it, beside the choice it helps with.
+            return "<tr><td><label for=\"map-\(f.key)\">\(label(f.key, lang, companies: kind.isCompanies))</label><p class=\"hint\" id=\"map-\(f.key)-hint\">\(help(f.key, lang, companies: kind.isCompanies))</p></td><td><select id=\"map-\(f.key)\" name=\"map.\(f.key)\" aria-describedby=\"map-\(f.key)-hint\">\(Views.options(options, selected: heading(f.key)))</select></td></tr>"
         }
         return """
         <section class="card"><h2>\(L10n.t("imp.mapping", lang))</h2><p class="muted">\(hint)</p>
@@ -153,6 +154,8 @@ enum ImportViews {
         var replaces: AgencyImport?
         /// The same file, imported before by the same owner.
         var importedBefore: AgencyImport?
+        /// The agency the list is imported on behalf of, as chosen on the upload form (kept when the user goes back to it).
+        var agencyID: UUID? = nil
     }
 
     static func preview(_ req: Request, _ m: PreviewModel) -> Response {
@@ -201,7 +204,7 @@ enum ImportViews {
             <p class="notice" id="import-set-aside">\(L10n.format("imp.setAsideSome", lang, [String(parsed.setAsideCount)]))</p>
             \(lines(parsed.setAside, id: "set-aside-rows"))
             \(confirmForm(setAside: true))
-            <p><a class="button secondary" href="\(ImportsURL.new.path)" id="fix-first">\(L10n.t("imp.fixFirst", lang))</a></p>
+            <p><a class="button secondary" href="\(ImportsURL.new.with(["kind": m.kind.rawValue, "agency": m.agencyID?.uuidString ?? ""]))" id="fix-first">\(L10n.t("imp.fixFirst", lang))</a></p>
             """
         } else {
             action = "<p class=\"notice\" id=\"import-valid\">\(L10n.t("imp.invalidNone", lang))</p>\(confirmForm(setAside: false))"
@@ -383,9 +386,10 @@ enum ImportViews {
                                                 "passport_number": "\(x.passportNumber)", "nationality": "\(x.nationality)", "sex": "\(L10n.t("sex.\(x.sex)", lang))"]
                 if let e = m.employers[f] { registry["employer"] = "\(e)" }
                 if let place = m.addresses[f] { registry["address"] = "\(place)" }
-                // The employer is not one of the engine's fields: it is compared here as the employer-mismatch report
-                // compares it (`Discrepancies.sameCompany`), so that another company than the permit's shows.
-                var marked = parts
+                // The employer's line is marked as the employer-mismatch report compares it (`Discrepancies.sameCompany`), so
+                // that another company than the permit's shows as the report will say it; the engine's own level of it is in
+                // the weights below.
+                var marked = parts.filter { $0.field != "employer" }
                 if let listedEmployer = a.employer, let registered = m.employers[f] {
                     let same = Discrepancies.sameCompany(listedEmployer, registered)
                     let exact = Reconciler.companyKey(listedEmployer) == Reconciler.companyKey(registered)
