@@ -196,7 +196,7 @@ enum ImportViews {
             <p class="alert" role="alert" id="import-invalid">\(L10n.format("imp.fatalSome", lang, [String(parsed.invalidCount)]))</p>
             \(lines(parsed.invalid, id: "invalid-rows"))
             \(aside)
-            <p><a href="\(ImportsURL.new.path)">\(L10n.t("imp.new", lang))</a></p>
+            <p><a href="\(ImportsURL.new.with(["kind": m.kind.rawValue, "agency": m.agencyID?.uuidString ?? ""]))">\(L10n.t("imp.new", lang))</a></p>
             """
         } else if parsed.setAsideCount > 0 {
             action = """
