@@ -53,10 +53,13 @@ public enum FieldKind: String, Sendable, CaseIterable {
     /// (`nationality`, `citizenship`, `kewarganegaraan`, `country`), or either.
     public static func categoryRole(header: String) -> Normalize.CategoryRole {
         let w = words(header)
-        if !w.isDisjoint(with: sexWords) { return .sex }
+        if !w.isDisjoint(with: sexWords) || isLP(w) { return .sex }
         if !w.isDisjoint(with: countryWords) { return .country }
         return .any
     }
+
+    /// `L/P` (or `P/L`), as Indonesian forms head the sex column: laki-laki / perempuan.
+    static func isLP(_ w: Set<String>) -> Bool { w == ["l", "p"] }
 
     /// Header words of a sex column and of a nationality column (both categories).
     static let sexWords: Set<String> = ["sex", "gender", "kelamin", "jk", "geschlecht", "sexe", "sexo"]
@@ -77,7 +80,7 @@ public enum FieldKind: String, Sendable, CaseIterable {
         // A registration number is an id; a company's (`NIK Sponsor`, `NPWP Perusahaan`) is shared by all its workers: none.
         if has(["nik", "npwp", "nib", "ssn"]) { return has(FieldSpec.employerWords) ? nil : .id }
         if has(FieldSpec.employerWords.union(["hotel"])) { return .text }
-        if has(sexWords.union(countryWords)) { return .category }
+        if has(sexWords.union(countryWords)) || isLP(w) { return .category }
         // Tempat, tanggal lahir (`ttl`, `tempat_tgl_lahir`): the date is read from after the place.
         let dateWords: Set<String> = ["tanggal", "tgl", "date", "datum", "fecha"]
         if has(["ttl"]) || (has(["tempat", "place"]) && has(dateWords)) { return .date }

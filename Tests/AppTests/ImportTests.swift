@@ -184,7 +184,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         for h in unlike { #expect(ImportParser.inferredKey(h) == nil, "\(h)") }
         // A header that shows the date's format, or says the name is as in the passport, is still read.
         let read = ["Date of Birth (DD/MM/YYYY)": "date_of_birth", "Tanggal Lahir (Hari/Bulan/Tahun)": "date_of_birth",
-                    "Nama Lengkap (Sesuai Paspor)": "name", "Given Name(s)": "given_names", "Surname(s)": "family_name"]
+                    "Nama Lengkap (Sesuai Paspor)": "name", "Given Name(s)": "given_names", "Surname(s)": "family_name", "L/P": "sex"]
         for (h, key) in read { #expect(ImportParser.inferredKey(h) == key, "\(h)") }
         // A whole name beside the name in parts is not taken for the row's name.
         #expect(ImportParser.resolveMapping(header: ["Guest Name", "Surname", "Forenames"], kind: .residents, saved: [:]) == ["family_name": 1, "given_names": 2])
@@ -912,6 +912,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let page = try await b.get("/imports/\(id)/rows?state=\(rows[0].effectiveState.rawValue)").body.string
             let card = try #require(page.components(separatedBy: "id=\"row-2\"").dropFirst().first)
             #expect(card.contains("umur \(age) tahun (tanggal lahir tidak ada)</td><td data-label=\"Data imigrasi\">4 Sep 1959</td>"), "\(card.prefix(2000))")
+            // The weights with a decimal comma, as Indonesian writes numbers.
+            #expect(card.range(of: #"data-label="Bobot \(bit\)">[+−][0-9]+,[0-9]{2}<"#, options: .regularExpression) != nil)
             let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents",
                                                                              csv: Array("nama,umur,tgl_lahir\nLee Min,150,\nPark Ji,150,1985-07-09\n".utf8)))
             #expect(refused.invalidRows?.map(\.code) == ["v.import.age"] && refused.invalidRows?.first?.line == 2)

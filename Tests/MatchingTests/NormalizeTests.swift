@@ -188,6 +188,9 @@ import Testing
         #expect(FieldKind.categoryRole(header: "jenis_kelamin") == .sex && FieldKind.categoryRole(header: "Gender") == .sex)
         #expect(FieldKind.categoryRole(header: "kewarganegaraan") == .country && FieldKind.categoryRole(header: "Nationality Code") == .country)
         #expect(FieldKind.categoryRole(header: "status") == .any)
+        // L/P (laki-laki / perempuan), as Indonesian forms head the sex column; one letter alone says nothing.
+        #expect(FieldKind.infer(header: "L/P") == .category && FieldKind.categoryRole(header: "L/P") == .sex && FieldKind.categoryRole(header: "P / L") == .sex)
+        #expect(FieldKind.infer(header: "L") == nil && FieldKind.categoryRole(header: "P") == .any)
         let d = Dataset(fields: [FieldSpec(column: "sex", kind: .category), FieldSpec(column: "nationality", kind: .category)])
         d.append(id: "1", values: ["LK", "LK"])
         #expect(d.views[0].joinedBytes.strings == ["M"] && d.views[1].joinedBytes.strings == ["LKA"])

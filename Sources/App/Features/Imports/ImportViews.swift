@@ -406,7 +406,9 @@ enum ImportViews {
             }
             let why: HTML = (item.explanation ?? []).html { c in
                 let width = Int(min(100, abs(c.weight) * 5))
-                let weight = (c.weight >= 0 ? "+" : "−") + String(format: "%.2f", abs(c.weight))
+                // A decimal comma on Indonesian pages (+8,34), a point on English ones.
+                let number = String(format: "%.2f", abs(c.weight))
+                let weight = (c.weight >= 0 ? "+" : "−") + (lang == .id ? number.replacingOccurrences(of: ".", with: ",") : number)
                 // A field the agency gave but that could not be read was set aside: not compared, and not "missing".
                 let setAside = c.level < 0 && a.setAside?[c.field] != nil
                 let level = L10n.t(setAside ? "imp.level.setAside" : c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang)
