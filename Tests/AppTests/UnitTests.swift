@@ -207,6 +207,16 @@ import Vapor
         #expect(nested.raw.hasPrefix("<div><p>&lt;script"))
     }
 
+    /// An office's regencies of one province name the province once, not after each regency.
+    @Test func regionsOfOneProvinceNameItOnce() {
+        let three = ["Kabupaten Sidoarjo, Jawa Timur", "Kabupaten Mojokerto, Jawa Timur", "Kota Surabaya, Jawa Timur"]
+        #expect(ImportViews.regions(three, .id) == "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur")
+        #expect(ImportViews.regions(["Kabupaten Sidoarjo, Jawa Timur"], .en) == "Kabupaten Sidoarjo, Jawa Timur")
+        #expect(ImportViews.regions(["Kota Batam, Kepulauan Riau", "Kota Surabaya, Jawa Timur", "Kabupaten Gresik, Jawa Timur"], .en)
+                == "Kota Batam, Kepulauan Riau; Kota Surabaya and Kabupaten Gresik, Jawa Timur")
+        #expect(ImportViews.regions(["35.16"], .id) == "35.16")
+    }
+
     @Test func nameFolding() {
         // The registry's search column uses the Matching library's folding.
         #expect(Normalize.fold("Nguyễn Văn Đức") == "NGUYEN VAN DUC")

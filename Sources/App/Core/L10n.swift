@@ -214,7 +214,7 @@ public enum L10n {
         "imp.decided.accepted": ("Diterima petugas", "Accepted by an officer"),
         "imp.decided.rejected": ("Ditolak petugas", "Rejected by an officer"),
         "imp.noCandidate": ("Tidak ada kandidat", "No candidate"),
-        "imp.noCandidateIn": ("Tidak ada yang cukup mirip di data imigrasi {1} (peluang 50 % atau lebih). Orang yang terdaftar di wilayah lain tidak dicocokkan di sini.", "Nothing in the registry of {1} is alike enough (a chance of 50 % or more). People registered elsewhere are not matched here."),
+        "imp.noCandidateIn": ("Di data imigrasi {1} tidak ada yang berpeluang 50 % atau lebih sama dengan baris ini. Orang yang terdaftar di wilayah lain tidak dicocokkan di sini.", "Nothing in the registry of {1} has a chance of 50 % or more of being what this row names. People registered elsewhere are not matched here."),
         "imp.scope": ("Dicocokkan dengan data imigrasi di: {1}.", "Matched against the registry of: {1}."),
         "imp.level.-1": ("kosong", "missing"),
         "imp.level.setAside": ("disisihkan (tidak terbaca), tidak dibandingkan", "set aside (unreadable), not compared"),

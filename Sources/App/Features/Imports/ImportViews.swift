@@ -334,6 +334,24 @@ enum ImportViews {
         """
     }
 
+    /// Regions named as `RegionsController.describe` names them ("Kabupaten Sidoarjo, Jawa Timur"), those of one province
+    /// with the province once: "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur".
+    static func regions(_ described: [String], _ lang: Language) -> String {
+        var provinces: [String] = [], within: [String: [String]] = [:]
+        for d in described {
+            let parts = d.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let (own, above) = parts.count == 2 ? (parts[0], parts[1]) : (d, "")
+            if within[above] == nil { provinces.append(above) }
+            within[above, default: []].append(own)
+        }
+        let and = lang == .en ? " and " : " dan "
+        return provinces.map { p in
+            let names = within[p]!
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + and + names.last!
+            return p.isEmpty ? list : "\(list), \(p)"
+        }.joined(separator: "; ")
+    }
+
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
         "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1)</dd>" })</dl>"
     }
@@ -358,7 +376,7 @@ enum ImportViews {
         // A decided row may leave this list (turned down, it is no longer "matched"): the page then comes back at the
         // card after it (the one before, for the last), where the reviewer goes on.
         let lines = m.rows.map(\.line)
-        let scope = m.scopeNames.joined(separator: ", ")
+        let scope = regions(m.scopeNames, lang)
         let cards: HTML = m.rows.html { r in
             let k = lines.firstIndex(of: r.line) ?? 0
             let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
