@@ -920,11 +920,11 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let said = ValidationFailure("v.import.age", field: "age", "150").message(.id)
             #expect(said.hasPrefix("Umur \"150\" bukan umur dalam tahun"), "\(said)")
             // The column found by its words; guesses and blanks pass without an age.
-            let csv2 = "nama,kewarganegaraan,Umur (th)\nLee Min,KOR,± 40\nPark Ji,KOR,-\nKim Su,KOR,45 TH\n"
+            let csv2 = "nama,kewarganegaraan,Umur (th)\nLee Min,KOR,± 40\nPark Ji,KOR,-\nKim Su,KOR,45 TH\nLim Ho,KOR,0 TH\n"
             let taken = try await postImport(app, token: token, kind: "residents", csv: Array(csv2.utf8))
             #expect(taken.status == .created, "\(taken.body.string.prefix(300))")
             let second = try #require(try decode(ImportReply.self, taken).id)
-            #expect(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == second).sort(\.$line).all().map(\.age) == [nil, nil, 45])
+            #expect(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == second).sort(\.$line).all().map(\.age) == [nil, nil, 45, nil])
         }
     }
 

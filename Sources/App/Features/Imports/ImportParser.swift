@@ -463,7 +463,7 @@ enum ImportParser {
             // `sinergi match` reads such a cell. Anything else (`150`, `12 bulan`) is a fault where the age would be used,
             // on a row without a date of birth.
             if let n = Normalize.age(a) { r.age = n }
-            else if a.contains(where: \.isNumber), Int(a) != 0, !Normalize.isGuessedAge(a), r.dateOfBirth == nil {
+            else if a.contains(where: \.isNumber), Int(a.filter(\.isNumber)) != 0, !Normalize.isGuessedAge(a), r.dateOfBirth == nil {
                 bad.append(ValidationFailure("v.import.age", field: "age", String(a.prefix(20)))); r.setAside["age"] = a
             }
         }
