@@ -209,12 +209,16 @@ import Vapor
 
     /// An office's regencies of one province name the province once, not after each regency.
     @Test func regionsOfOneProvinceNameItOnce() {
-        let three = ["Kabupaten Sidoarjo, Jawa Timur", "Kabupaten Mojokerto, Jawa Timur", "Kota Surabaya, Jawa Timur"]
+        func place(_ name: String, _ above: String...) -> RegionsController.Named { .init(name: name, above: above) }
+        let three = [place("Kabupaten Sidoarjo", "Jawa Timur"), place("Kabupaten Mojokerto", "Jawa Timur"), place("Kota Surabaya", "Jawa Timur")]
         #expect(ImportViews.regions(three, .id) == "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur")
-        #expect(ImportViews.regions(["Kabupaten Sidoarjo, Jawa Timur"], .en) == "Kabupaten Sidoarjo, Jawa Timur")
-        #expect(ImportViews.regions(["Kota Batam, Kepulauan Riau", "Kota Surabaya, Jawa Timur", "Kabupaten Gresik, Jawa Timur"], .en)
+        #expect(ImportViews.regions([place("Kabupaten Sidoarjo", "Jawa Timur")], .en) == "Kabupaten Sidoarjo, Jawa Timur")
+        #expect(ImportViews.regions([place("Kota Batam", "Kepulauan Riau"), place("Kota Surabaya", "Jawa Timur"), place("Kabupaten Gresik", "Jawa Timur")], .en)
                 == "Kota Batam, Kepulauan Riau; Kota Surabaya and Kabupaten Gresik, Jawa Timur")
-        #expect(ImportViews.regions(["35.16"], .id) == "35.16")
+        #expect(ImportViews.regions([place("35.16")], .id) == "35.16")
+        // A district's regency and province name where it lies; two districts of one regency share them.
+        #expect(ImportViews.regions([place("Ngoro", "Kabupaten Mojokerto", "Jawa Timur"), place("Pacet", "Kabupaten Mojokerto", "Jawa Timur")], .id)
+                == "Ngoro dan Pacet, Kabupaten Mojokerto, Jawa Timur")
     }
 
     @Test func nameFolding() {

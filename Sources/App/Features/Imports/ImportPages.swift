@@ -305,15 +305,15 @@ enum ImportPages {
     }
 
     /// The regions of the registry an import was matched within, by name (an agency's regency, an office's regencies).
-    static func scopeNames(_ imp: AgencyImport, _ req: Request) async throws -> [String] {
+    static func scopeNames(_ imp: AgencyImport, _ req: Request) async throws -> [RegionsController.Named] {
         let codes: [String]
         switch imp.regionFilter {
         case .regionPrefix(let p): codes = [p]
         case .regencies(let list): codes = list
         default: codes = []
         }
-        let names = try await RegionsController.describe(codes, db: req.db)
-        return codes.map { names[$0] ?? $0 }
+        let names = try await RegionsController.named(codes, db: req.db)
+        return codes.map { names[$0] ?? .init(name: $0, above: []) }
     }
 
     /// The registry's current address of each foreigner shown: its line and village by name.

@@ -19,6 +19,9 @@ struct ImportRecord: Sendable {
     /// An age in years (`umur`), as lists without birth dates give one: matching reads the birth year from it where the
     /// row has no date of birth.
     var age: Int?
+    /// An age written as a guess (`± 40`, `sekitar 40`): not used, shown on the preview as it stood so that the user
+    /// sees why the row has no age.
+    var ageGuess: String?
     var passportNumber: String?
     var nationality: String?
     var sex: String?
@@ -463,6 +466,7 @@ enum ImportParser {
             // `sinergi match` reads such a cell. Anything else (`150`, `12 bulan`) is a fault where the age would be used,
             // on a row without a date of birth.
             if let n = Normalize.age(a) { r.age = n }
+            else if Normalize.isGuessedAge(a), a.contains(where: \.isNumber) { r.ageGuess = String(a.prefix(20)) }
             else if a.contains(where: \.isNumber), Int(a.filter(\.isNumber)) != 0, !Normalize.isGuessedAge(a), r.dateOfBirth == nil {
                 bad.append(ValidationFailure("v.import.age", field: "age", String(a.prefix(20)))); r.setAside["age"] = a
             }

@@ -169,6 +169,7 @@ enum ImportViews {
             let cells: HTML = shownKeys.html { key in
                 let name = label(key, lang, companies: m.kind.isCompanies)
                 if let raw = r.setAside[key] { return "<td data-label=\"\(name)\"><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
+                if key == "age", r.age == nil, let guess = r.ageGuess { return "<td data-label=\"\(name)\"><span class=\"muted\">\(L10n.format("imp.ageGuess", lang, [guess]))</span></td>" }
                 return "<td data-label=\"\(name)\">\(values[key] ?? nil)</td>"
             }
             return "<tr><td data-label=\"\(L10n.t("imp.line", lang))\">\(r.line)</td><td data-label=\"\(label("name", lang, companies: m.kind.isCompanies))\">\(r.name)</td>\(cells)</tr>"
@@ -302,7 +303,7 @@ enum ImportViews {
         var employers: [UUID: String] = [:]
         var addresses: [UUID: String] = [:]
         /// The regions whose registry the list was matched against, by name: "not found" means not found there.
-        var scopeNames: [String] = []
+        var scopeNames: [RegionsController.Named] = []
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -336,13 +337,13 @@ enum ImportViews {
 
     /// Regions named as `RegionsController.describe` names them ("Kabupaten Sidoarjo, Jawa Timur"), those of one province
     /// with the province once: "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur".
-    static func regions(_ described: [String], _ lang: Language) -> String {
+    static func regions(_ places: [RegionsController.Named], _ lang: Language) -> String {
         var provinces: [String] = [], within: [String: [String]] = [:]
-        for d in described {
-            let parts = d.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let (own, above) = parts.count == 2 ? (parts[0], parts[1]) : (d, "")
+        for place in places {
+            // The regions above, nearest first, as one place name ("Kabupaten Mojokerto, Jawa Timur" above a district).
+            let above = place.above.prefix(2).joined(separator: ", ")
             if within[above] == nil { provinces.append(above) }
-            within[above, default: []].append(own)
+            within[above, default: []].append(place.name)
         }
         let and = lang == .en ? " and " : " dan "
         return provinces.map { p in

@@ -125,15 +125,22 @@ enum RegionsController {
 
     /// "Ngoro, Kabupaten Mojokerto, Jawa Timur": a region by name with the names above it, for pages.
     static func describe(_ codes: [String], db: any Database) async throws -> [String: String] {
+        try await named(codes, db: db).mapValues { ([$0.name] + $0.above.prefix(2)).joined(separator: ", ") }
+    }
+
+    /// A region's name and the names of the regions above it, nearest first (Ngoro; Kabupaten Mojokerto, Jawa Timur).
+    struct Named: Sendable, Equatable {
+        var name: String
+        var above: [String]
+    }
+
+    static func named(_ codes: [String], db: any Database) async throws -> [String: Named] {
         let unique = Array(Set(codes.filter { !$0.isEmpty }))
         guard !unique.isEmpty else { return [:] }
         let own = try await Region.query(on: db).filter(\.$id ~~ unique).all()
         let above = try await ancestorNames(unique, db: db)
-        var out: [String: String] = [:]
-        for r in own {
-            let path = ancestors(of: r.id!).reversed().compactMap { above[$0] }
-            out[r.id!] = ([r.name] + path.prefix(2)).joined(separator: ", ")
-        }
+        var out: [String: Named] = [:]
+        for r in own { out[r.id!] = Named(name: r.name, above: ancestors(of: r.id!).reversed().compactMap { above[$0] }) }
         return out
     }
 }
