@@ -224,7 +224,13 @@ public enum Matcher {
                                                options: options, progress: progress)
         }
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
-        if options.oneToOne && !dedup { pairs = oneToOne(pairs, riders: riders) }
+        if options.oneToOne && !dedup {
+            let riding = Set(riders.keys.map { UInt64(pairs[$0].left) << 32 | UInt64(pairs[$0].right) })
+            pairs = oneToOne(pairs, riders: riders)
+            let echoes = documentEchoes(pairs, riding: riding, left: left, right: rightData, model: model, tf: tf, threshold: options.threshold)
+            if !echoes.isEmpty { progress?("rows giving again the document of a row linked to a record: \(echoes.count)") }
+            pairs += echoes
+        }
         pairs.sort { ($0.left, $0.right) < ($1.left, $1.right) }
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
     }
@@ -599,6 +605,86 @@ public enum Matcher {
         return (pairs, Dictionary(uniqueKeysWithValues: riders.compactMap { k, r in at[k] >= 0 && at[r.head] >= 0 ? (at[k], Rider(head: at[r.head], same: r.same)) : nil }))
     }
 
+    /// Rows left without a record that give the document of a row linked to one, or that document one character apart
+    /// (a digit misread), and are alike that row in all else as a rider with the same document must be (`Sameness`):
+    /// the record's person again, with the linked pair's probability times how likely the two rows are one person. A
+    /// list names a person twice with its slips in the second row (a name mistyped, the date left out); such a row may
+    /// never have been compared with the record, or scored below the threshold against it, so riding on its head
+    /// (`repeatedRows`) could not find it. On the `repeats` copies, a third to a half of the second rows missed gave
+    /// their head's document or one a character apart. On either side, heads being the rows of `kept`.
+    static func documentEchoes(_ kept: [MatchPair], riding: Set<UInt64> = [], left: Dataset, right: Dataset, model: FellegiSunterModel, tf: TermFrequencies,
+                               threshold: Double) -> [MatchPair] {
+        let documents = model.fields.indices.filter { model.fields[$0].kind == .id }
+        guard !documents.isEmpty, !kept.isEmpty else { return [] }
+        // A document's keys: its own hash and its hash with each character left out. Two documents one edit apart
+        // (a character changed, added or dropped, or two swapped) share one of them.
+        func keys(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+            guard bytes.count >= 5 else { return }
+            body(Packed<UInt8>.fnv(Packed<UInt8>.seed, bytes))
+            for d in bytes.indices {
+                var h = Packed<UInt8>.seed
+                for (k, b) in bytes.enumerated() where k != d { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                body(h ^ 0x5bd1_e995)
+            }
+        }
+        var echoes: [MatchPair] = []
+        for onLeft in [false, true] {
+            let data = onLeft ? left : right, other = onLeft ? right : left
+            var head = [Int32](repeating: -1, count: data.count)
+            for (k, p) in kept.enumerated() where !riding.contains(UInt64(p.left) << 32 | UInt64(p.right)) { head[onLeft ? p.left : p.right] = Int32(k) }
+            // Riders are rows of a record too, but not heads: they were linked through another row, not the record.
+            var linked = head.map { $0 >= 0 }
+            for p in kept { linked[onLeft ? p.left : p.right] = true }
+            var best: [Int: MatchPair] = [:]
+            ColumnView.withRaw(data.views) { raw in
+                ColumnView.withRaw(other.views) { otherRaw in
+                    let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft, raw: raw, otherRaw: otherRaw)
+                    for f in documents {
+                        let values = data.views[f]
+                        // A value five rows or more give is no one person's document (`DALAM PROSES`, "in process").
+                        var shared = Set<UInt64>()
+                        var hashes = values.joinedBytes.hashes().enumerated().filter { !values.missing[$0.offset] }.map(\.element)
+                        hashes.sort()
+                        var run = 0
+                        for (k, h) in hashes.enumerated() {
+                            run = k > 0 && hashes[k - 1] == h ? run + 1 : 1
+                            if run == 5 { shared.insert(h) }
+                        }
+                        let usable = shared.isEmpty ? values.missing.map { !$0 } : values.joinedBytes.hashes().enumerated().map { !values.missing[$0.offset] && !shared.contains($0.element) }
+                        var entries: [(key: UInt64, ref: UInt32)] = []
+                        for i in head.indices where head[i] >= 0 && usable[i] {
+                            values.joinedBytes.withValue(i) { keys($0) { entries.append((key: $0, ref: UInt32(i))) } }
+                        }
+                        guard !entries.isEmpty else { continue }
+                        RuleBlocks.radixSortByKey(&entries)
+                        for i in head.indices where !linked[i] && usable[i] {
+                            var heads: [Int] = []
+                            values.joinedBytes.withValue(i) { bytes in
+                                keys(bytes) { key in
+                                    var lo = 0, hi = entries.count
+                                    while lo < hi { let mid = (lo + hi) / 2; if entries[mid].key < key { lo = mid + 1 } else { hi = mid } }
+                                    while lo < entries.count && entries[lo].key == key { heads.append(Int(entries[lo].ref)); lo += 1 }
+                                }
+                            }
+                            for h in Set(heads) {
+                                let levels = sameness.levels(h, i)
+                                guard levels[f] >= sameness.agreesFrom(f) else { continue }
+                                var pair = kept[Int(head[h])]
+                                let p = pair.probability * sameness.probability(levels, h, i, unidentified: 1)
+                                guard p >= threshold, p > best[i]?.probability ?? 0 else { continue }
+                                if onLeft { pair.left = i } else { pair.right = i }
+                                pair.probability = p
+                                best[i] = pair
+                            }
+                        }
+                    }
+                }
+            }
+            echoes += best.keys.sorted().map { best[$0]! }
+        }
+        return echoes
+    }
+
     /// Greedy one-to-one assignment: best pairs first, each record used once. A rider (`repeatedRows`; keyed by its index
     /// in `pairs`) names again the person of its head's row: it is taken in its own turn (its probability is at most its
     /// head's, so its head's turn came first), if its head's pair was taken and its own rows are still free; never alone.
@@ -797,7 +883,9 @@ public enum Matcher {
         /// date is shared by twins, so in a file without documents every pair is bounded). Two rows both likely to be one
         /// record agree with each other on what they share with it, so their agreement says little beyond that bound.
         func probability(_ levels: [Int], _ a: Int, _ b: Int, unidentified: Double) -> Double {
-            let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 }
+            // A document one character apart is the same document with a slip (a digit misread or mistyped): on every
+            // labelled set, all such rows of one file were one person.
+            let sameDocument = levels.indices.contains { kinds[$0] == .id && levels[$0] >= agreesFrom($0) }
             guard alike(levels, a, b, sameDocument: sameDocument) else { return 0 }
             var odds = model.logOdds(levels: levels)
             if !jointU.isNaN && tf.nameFields.allSatisfy({ levels[$0] == kinds[$0].levels - 1 }) {
