@@ -226,8 +226,13 @@ public enum Matcher {
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
         if options.oneToOne && !dedup {
             let riding = Set(riders.keys.map { UInt64(pairs[$0].left) << 32 | UInt64(pairs[$0].right) })
+            // A file whose rows rode on others' (one in a thousand of its linked rows or more) names people twice: its
+            // rows left without a record are looked through for echoes. Other files are not (the pass costs a second or
+            // two at a million rows, and found two rows in the sets without repeats).
+            let ridersOnRight = riders.filter { pairs[$0.key].left == pairs[$0.value.head].left }.count
             pairs = oneToOne(pairs, riders: riders)
-            let echoes = documentEchoes(pairs, riding: riding, left: left, right: rightData, model: model, tf: tf, threshold: options.threshold)
+            let echoes = documentEchoes(pairs, riding: riding, sides: (left: (riders.count - ridersOnRight) * 1000 >= pairs.count, right: ridersOnRight * 1000 >= pairs.count),
+                                        left: left, right: rightData, model: model, tf: tf, threshold: options.threshold, width: options.concurrency)
             if !echoes.isEmpty { progress?("rows giving again the document of a row linked to a record: \(echoes.count)") }
             pairs += echoes
         }
@@ -611,9 +616,10 @@ public enum Matcher {
     /// list names a person twice with its slips in the second row (a name mistyped, the date left out); such a row may
     /// never have been compared with the record, or scored below the threshold against it, so riding on its head
     /// (`repeatedRows`) could not find it. On the `repeats` copies, a third to a half of the second rows missed gave
-    /// their head's document or one a character apart. On either side, heads being the rows of `kept`.
-    static func documentEchoes(_ kept: [MatchPair], riding: Set<UInt64> = [], left: Dataset, right: Dataset, model: FellegiSunterModel, tf: TermFrequencies,
-                               threshold: Double) -> [MatchPair] {
+    /// their head's document or one a character apart. On either side (`sides`), heads being the rows of `kept` that
+    /// are not riders (`riding`): a rider was linked through another row, and its own document may be another person's.
+    static func documentEchoes(_ kept: [MatchPair], riding: Set<UInt64> = [], sides: (left: Bool, right: Bool) = (true, true), left: Dataset, right: Dataset,
+                               model: FellegiSunterModel, tf: TermFrequencies, threshold: Double, width: Int = 1) -> [MatchPair] {
         let documents = model.fields.indices.filter { model.fields[$0].kind == .id }
         guard !documents.isEmpty, !kept.isEmpty else { return [] }
         // A document's keys: its own hash and its hash with each character left out. Two documents one edit apart
@@ -628,13 +634,19 @@ public enum Matcher {
             }
         }
         var echoes: [MatchPair] = []
-        for onLeft in [false, true] {
+        for onLeft in [false, true] where onLeft ? sides.left : sides.right {
             let data = onLeft ? left : right, other = onLeft ? right : left
-            var head = [Int32](repeating: -1, count: data.count)
-            for (k, p) in kept.enumerated() where !riding.contains(UInt64(p.left) << 32 | UInt64(p.right)) { head[onLeft ? p.left : p.right] = Int32(k) }
+            let head = {
+                var head = [Int32](repeating: -1, count: data.count)
+                for (k, p) in kept.enumerated() where !riding.contains(UInt64(p.left) << 32 | UInt64(p.right)) { head[onLeft ? p.left : p.right] = Int32(k) }
+                return head
+            }()
             // Riders are rows of a record too, but not heads: they were linked through another row, not the record.
-            var linked = head.map { $0 >= 0 }
-            for p in kept { linked[onLeft ? p.left : p.right] = true }
+            let linked = {
+                var linked = head.map { $0 >= 0 }
+                for p in kept { linked[onLeft ? p.left : p.right] = true }
+                return linked
+            }()
             var best: [Int: MatchPair] = [:]
             ColumnView.withRaw(data.views) { raw in
                 ColumnView.withRaw(other.views) { otherRaw in
@@ -642,41 +654,64 @@ public enum Matcher {
                     for f in documents {
                         let values = data.views[f]
                         // A value five rows or more give is no one person's document (`DALAM PROSES`, "in process").
+                        let all = values.joinedBytes.hashes()
                         var shared = Set<UInt64>()
-                        var hashes = values.joinedBytes.hashes().enumerated().filter { !values.missing[$0.offset] }.map(\.element)
-                        hashes.sort()
+                        let sorted = all.indices.filter { !values.missing[$0] }.map { all[$0] }.sorted()
                         var run = 0
-                        for (k, h) in hashes.enumerated() {
-                            run = k > 0 && hashes[k - 1] == h ? run + 1 : 1
+                        for (k, h) in sorted.enumerated() {
+                            run = k > 0 && sorted[k - 1] == h ? run + 1 : 1
                             if run == 5 { shared.insert(h) }
                         }
-                        let usable = shared.isEmpty ? values.missing.map { !$0 } : values.joinedBytes.hashes().enumerated().map { !values.missing[$0.offset] && !shared.contains($0.element) }
+                        let usable = all.indices.map { !values.missing[$0] && (shared.isEmpty || !shared.contains(all[$0])) }
                         var entries: [(key: UInt64, ref: UInt32)] = []
                         for i in head.indices where head[i] >= 0 && usable[i] {
                             values.joinedBytes.withValue(i) { keys($0) { entries.append((key: $0, ref: UInt32(i))) } }
                         }
                         guard !entries.isEmpty else { continue }
                         RuleBlocks.radixSortByKey(&entries)
-                        for i in head.indices where !linked[i] && usable[i] {
-                            var heads: [Int] = []
-                            values.joinedBytes.withValue(i) { bytes in
-                                keys(bytes) { key in
-                                    var lo = 0, hi = entries.count
-                                    while lo < hi { let mid = (lo + hi) / 2; if entries[mid].key < key { lo = mid + 1 } else { hi = mid } }
-                                    while lo < entries.count && entries[lo].key == key { heads.append(Int(entries[lo].ref)); lo += 1 }
+                        let sortedKeys = entries.map(\.key), refs = entries.map(\.ref)
+                        entries = []
+                        // Where each run of keys with the same top bits begins: a look-up reads one short run, not a
+                        // binary search through tens of megabytes (a cache miss at each step).
+                        let bits = max(8, min(22, Int.bitWidth - sortedKeys.count.leadingZeroBitCount))
+                        let starts = {
+                            var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
+                            for key in sortedKeys { starts[Int(key >> UInt64(64 - bits)) + 1] += 1 }
+                            for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+                            return starts
+                        }()
+                        // The rows without a record, shared among the cores; each row's best echo.
+                        let chunks = 4 * max(1, width), size = (head.count + chunks - 1) / chunks
+                        let found = Parallel.chunks(chunks, width: width) { c -> [(Int, MatchPair)] in
+                            var out: [(Int, MatchPair)] = [], heads: [Int] = []
+                            for i in min(head.count, c * size)..<min(head.count, (c + 1) * size) where !linked[i] && usable[i] {
+                                heads.removeAll(keepingCapacity: true)
+                                sortedKeys.withUnsafeBufferPointer { sorted in
+                                    values.joinedBytes.withValue(i) { bytes in
+                                        keys(bytes) { key in
+                                            let bucket = Int(key >> UInt64(64 - bits))
+                                            for k in Int(starts[bucket])..<Int(starts[bucket + 1]) where sorted[k] == key { heads.append(Int(refs[k])) }
+                                        }
+                                    }
                                 }
+                                var best: MatchPair? = nil
+                                for h in Set(heads) {
+                                    // The document first (numbers of one series a few apart, a household's, are not one
+                                    // document: `Compare.id`), then the rest.
+                                    guard Compare.level(raw[f], h, raw[f], i) >= sameness.agreesFrom(f) else { continue }
+                                    let levels = sameness.levels(h, i)
+                                    var pair = kept[Int(head[h])]
+                                    let p = pair.probability * sameness.probability(levels, h, i, unidentified: 1)
+                                    guard p >= threshold, p > best?.probability ?? 0 else { continue }
+                                    if onLeft { pair.left = i } else { pair.right = i }
+                                    pair.probability = p
+                                    best = pair
+                                }
+                                if let best { out.append((i, best)) }
                             }
-                            for h in Set(heads) {
-                                let levels = sameness.levels(h, i)
-                                guard levels[f] >= sameness.agreesFrom(f) else { continue }
-                                var pair = kept[Int(head[h])]
-                                let p = pair.probability * sameness.probability(levels, h, i, unidentified: 1)
-                                guard p >= threshold, p > best[i]?.probability ?? 0 else { continue }
-                                if onLeft { pair.left = i } else { pair.right = i }
-                                pair.probability = p
-                                best[i] = pair
-                            }
+                            return out
                         }
+                        for (i, pair) in found.joined() where pair.probability > best[i]?.probability ?? 0 { best[i] = pair }
                     }
                 }
             }
