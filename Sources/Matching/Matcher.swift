@@ -226,9 +226,9 @@ public enum Matcher {
         progress?("scored: \(pairs.count) pairs at or above \(options.threshold)")
         if options.oneToOne && !dedup {
             let riding = Set(riders.keys.map { UInt64(pairs[$0].left) << 32 | UInt64(pairs[$0].right) })
-            // A file whose rows rode on others' (one in a thousand of its linked rows or more) names people twice: its
-            // rows left without a record are looked through for echoes. Other files are not (the pass costs a second or
-            // two at a million rows, and found two rows in the sets without repeats).
+            // A file whose rows rode on others' (riders at least one in a thousand of the pairs one-to-one keeps) names
+            // people twice: its rows left without a record are looked through for echoes. Other files are not (a pass
+            // over a million rows cost one to two seconds, and found two rows in the sets without repeats).
             let ridersOnRight = riders.filter { pairs[$0.key].left == pairs[$0.value.head].left }.count
             pairs = oneToOne(pairs, riders: riders)
             let echoes = documentEchoes(pairs, riding: riding, sides: (left: (riders.count - ridersOnRight) * 1000 >= pairs.count, right: ridersOnRight * 1000 >= pairs.count),
@@ -623,14 +623,15 @@ public enum Matcher {
         let documents = model.fields.indices.filter { model.fields[$0].kind == .id }
         guard !documents.isEmpty, !kept.isEmpty else { return [] }
         // A document's keys: its own hash and its hash with each character left out. Two documents one edit apart
-        // (a character changed, added or dropped, or two swapped) share one of them.
+        // share one of them: a character changed or two swapped, the same one left out of each; a character added or
+        // dropped, the shorter one whole and the longer without it.
         func keys(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
             guard bytes.count >= 5 else { return }
             body(Packed<UInt8>.fnv(Packed<UInt8>.seed, bytes))
             for d in bytes.indices {
                 var h = Packed<UInt8>.seed
                 for (k, b) in bytes.enumerated() where k != d { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-                body(h ^ 0x5bd1_e995)
+                body(h)
             }
         }
         var echoes: [MatchPair] = []
@@ -695,7 +696,8 @@ public enum Matcher {
                                     }
                                 }
                                 var best: MatchPair? = nil
-                                for h in Set(heads) {
+                                // In row order, so that a tie goes to the same head on every run.
+                                for h in Set(heads).sorted() {
                                     // The document first (numbers of one series a few apart, a household's, are not one
                                     // document: `Compare.id`), then the rest.
                                     guard Compare.level(raw[f], h, raw[f], i) >= sameness.agreesFrom(f) else { continue }

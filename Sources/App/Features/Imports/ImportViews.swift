@@ -335,8 +335,8 @@ enum ImportViews {
         """
     }
 
-    /// Regions named as `RegionsController.describe` names them ("Kabupaten Sidoarjo, Jawa Timur"), those of one province
-    /// with the province once: "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur".
+    /// Regions by name with the names above them (`RegionsController.named`), those under the same names with those
+    /// names once: "Kabupaten Sidoarjo, Kabupaten Mojokerto dan Kota Surabaya, Jawa Timur".
     static func regions(_ places: [RegionsController.Named], _ lang: Language) -> String {
         var provinces: [String] = [], within: [String: [String]] = [:]
         for place in places {
