@@ -914,6 +914,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(card.contains("umur \(age) tahun (tanggal lahir tidak ada)</td><td data-label=\"Data imigrasi\">4 Sep 1959</td>"), "\(card.prefix(2000))")
             // The weights with a decimal comma, as Indonesian writes numbers.
             #expect(card.range(of: #"data-label="Bobot">[+−][0-9]+,[0-9]{2}<"#, options: .regularExpression) != nil)
+            // The column adds up: a row for the rest of the score, and the total that gives the probability shown.
+            let p = min(max(rows[0].probability ?? 0, 1e-6), 1 - 1e-6)
+            let total = NSRegularExpression.escapedPattern(for: ImportViews.signed(log2(p / (1 - p)), .id))
+            #expect(card.contains("Lainnya: peluang awal") && card.range(of: "Jumlah</td><td[^>]*>\(total)<", options: .regularExpression) != nil, "\(total)")
             let refused = try decode(ImportReply.self, try await postImport(app, token: token, kind: "residents",
                                                                              csv: Array("nama,umur,tgl_lahir\nLee Min,150,\nPark Ji,150,1985-07-09\n".utf8)))
             #expect(refused.invalidRows?.map(\.code) == ["v.import.age"] && refused.invalidRows?.first?.line == 2)

@@ -62,7 +62,7 @@ extension L10n {
         "imp.ageGuess": ("{1} — perkiraan, tidak dipakai untuk pencocokan", "{1} — an estimate, not used for matching"),
         "imp.encoding": ("Pengodean", "Encoding"),
         "imp.separator": ("Pemisah", "Separator"),
-        "imp.previewNote": ("10 baris pertama, setelah diperiksa.", "The first 10 rows, after checking."),
+        "imp.previewNote": ("Baris-baris pertama (paling banyak 10), setelah diperiksa.", "The first rows (10 at most), after checking."),
         "imp.duplicateRows": ("{1} baris sama persis dengan baris sebelumnya (nama, tanggal lahir, paspor, kewarganegaraan dan jenis kelamin); masing-masing dicocokkan sebagai satu orang dengan baris pertamanya:",
                               "{1} rows are the same as an earlier row (name, date of birth, passport, nationality and sex); each is matched as one person with its first row:"),
         "imp.duplicateRow": ("baris {1} sama dengan baris {2}", "row {1} is row {2} again"),

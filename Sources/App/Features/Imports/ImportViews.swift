@@ -354,7 +354,14 @@ enum ImportViews {
     }
 
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
-        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1)</dd>" })</dl>"
+        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1.flatMap { $0.isEmpty ? nil : $0 } ?? "–")</dd>" })</dl>"
+    }
+
+    /// A weight as the review card writes it: its sign (a minus sign, not a hyphen) and two decimals, with a decimal
+    /// comma on Indonesian pages (+8,34) and a point on English ones.
+    static func signed(_ w: Double, _ lang: Language) -> String {
+        let number = String(format: "%.2f", abs(w))
+        return (w >= 0 ? "+" : "−") + (lang == .id ? number.replacingOccurrences(of: ".", with: ",") : number)
     }
 
     /// A match probability as a reviewer reads it: a percentage and what it means (the engine's probabilities are
@@ -424,15 +431,23 @@ enum ImportViews {
                 records = "<div class=\"grid two\"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(listed, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3><p class=\"muted\">\(none)</p></div></div>"
             }
             let why: HTML = (item.explanation ?? []).html { c in
-                let width = Int(min(100, abs(c.weight) * 5))
-                // A decimal comma on Indonesian pages (+8,34), a point on English ones.
-                let number = String(format: "%.2f", abs(c.weight))
-                let weight = (c.weight >= 0 ? "+" : "−") + (lang == .id ? number.replacingOccurrences(of: ".", with: ",") : number)
+                // Bars in steps of a tenth of the widest (20 weight units), any weight above 0 at least one step.
+                let width = min(100, Int((abs(c.weight) * 5 / 10).rounded(.up)) * 10)
+                let weight = signed(c.weight, lang)
                 // A field the agency gave but that could not be read was set aside: not compared, and not "missing".
                 let setAside = c.level < 0 && a.setAside?[c.field] != nil
                 let level = L10n.t(setAside ? "imp.level.setAside" : c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang)
-                return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width / 10 * 10)\"></span></span></td></tr>"
+                return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width)\"></span></span></td></tr>"
             }
+            // The rest of the score, so that the column adds up to what gives the probability shown: where the
+            // prior, how common the name and the date are, the other candidates and the list's other rows of the
+            // person went (the weights above are each field's own).
+            let total: HTML = {
+                guard let p = r.probability, let parts = item.explanation, !parts.isEmpty else { return "" }
+                let clamped = min(max(p, 1e-6), 1 - 1e-6)
+                let sum = log2(clamped / (1 - clamped)), rest = sum - parts.reduce(0) { $0 + $1.weight }
+                return "<tr class=\"rest\"><td colspan=\"2\">\(L10n.t("imp.weightOther", lang))</td><td>\(signed(rest, lang))</td><td></td></tr><tr class=\"total\"><td colspan=\"2\">\(L10n.t("imp.weightTotal", lang))</td><td>\(signed(sum, lang))</td><td></td></tr>"
+            }()
             // The decision, by whom and when (in the office's time), so that a colleague sees it was a person's.
             let decision: HTML = r.decision.map { d in
                 let who = [r.decidedBy.flatMap { m.deciders[$0] }, r.decidedAt.map { Views.time($0, req) }].compactMap { $0 }
@@ -449,7 +464,7 @@ enum ImportViews {
             if m.imp.statusValue != .reconciled { buttons = "" }
             // The comparison above says which fields differ; the weights behind the probability are there to open.
             let whyTable: HTML = why.raw.isEmpty ? "" : """
-            <details><summary>\(L10n.t("imp.why", lang))</summary><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)</tbody></table></details>
+            <details><summary>\(L10n.t("imp.why", lang))</summary><p class="muted">\(L10n.t("imp.whyNote", lang))</p><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)\(total)</tbody></table></details>
             """
             return """
             <article class="card review-item" id="row-\(r.line)">

@@ -199,6 +199,8 @@ enum StaticAssets {
     form.triage { scroll-margin-top:5rem; }
     nav.tabs a[aria-current] { font-weight:700; border-bottom:2px solid var(--brand); }
     table.why td { padding:.2rem .5rem; }
+    table.why tr.rest td, table.why tr.total td { color:var(--muted); }
+    table.why tr.total td { font-weight:600; color:inherit; border-top:1px solid var(--line); }
     table.compare { table-layout:fixed; }
     table.compare tr > :first-child { width:30%; }
     table.compare th[scope=row] { font-size:.9rem; text-transform:none; letter-spacing:0; color:var(--ink); }
@@ -260,6 +262,13 @@ enum StaticAssets {
       table.compare td, table.compare th { display:block; width:auto; border:0; padding:.1rem .35rem; }
       table.compare .cmp { display:inline; margin-left:.5rem; }
       table.compare td[data-label]::before { content:none; }
+      /* The weights stay a table on phones: four short columns fit, and a block per field ran to a screen's height. */
+      table.why { display:table; width:100%; }
+      table.why thead { position:static; display:table-header-group; }
+      table.why tbody { display:table-row-group; }
+      table.why tr { display:table-row; padding:0; }
+      table.why td, table.why th { display:table-cell; width:auto; padding:.15rem .3rem; }
+      table.why td[data-label]::before { content:none; }
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
       .account .who .who-name { display:none; }
       .account .who .who-short { display:inline; }
