@@ -913,7 +913,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let card = try #require(page.components(separatedBy: "id=\"row-2\"").dropFirst().first)
             #expect(card.contains("umur \(age) tahun (tanggal lahir tidak ada)</td><td data-label=\"Data imigrasi\">4 Sep 1959</td>"), "\(card.prefix(2000))")
             // The weights with a decimal comma, as Indonesian writes numbers.
-            #expect(card.range(of: #"data-label="Bobot">[+−][0-9]+,[0-9]{2}<"#, options: .regularExpression) != nil)
+            #expect(card.range(of: #"data-label="Bobot"[^>]*>[+−][0-9]+,[0-9]{2}<"#, options: .regularExpression) != nil)
             // The column adds up: a row for the rest of the score, and the total that gives the probability shown.
             let p = min(max(rows[0].probability ?? 0, 1e-6), 1 - 1e-6)
             let total = NSRegularExpression.escapedPattern(for: ImportViews.signed(log2(p / (1 - p)), .id))

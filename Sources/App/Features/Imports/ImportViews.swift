@@ -437,7 +437,7 @@ enum ImportViews {
                 // A field the agency gave but that could not be read was set aside: not compared, and not "missing".
                 let setAside = c.level < 0 && a.setAside?[c.field] != nil
                 let level = L10n.t(setAside ? "imp.level.setAside" : c.exact == true ? "imp.level.exact" : "imp.level.\(min(c.level, 1))", lang)
-                return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td>\(weight)</td><td><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width)\"></span></span></td></tr>"
+                return "<tr><td>\(label(c.field, lang))</td><td>\(level)</td><td class=\"weight\">\(weight)</td><td class=\"size\"><span class=\"bar\"><span class=\"fill \(c.weight < 0 ? "neg" : "pos") w\(width)\"></span></span></td></tr>"
             }
             // The rest of the score, so that the column adds up to what gives the probability shown: where the
             // prior, how common the name and the date are, the other candidates and the list's other rows of the
@@ -446,7 +446,7 @@ enum ImportViews {
                 guard let p = r.probability, let parts = item.explanation, !parts.isEmpty else { return "" }
                 let clamped = min(max(p, 1e-6), 1 - 1e-6)
                 let sum = log2(clamped / (1 - clamped)), rest = sum - parts.reduce(0) { $0 + $1.weight }
-                return "<tr class=\"rest\"><td colspan=\"2\">\(L10n.t("imp.weightOther", lang))</td><td>\(signed(rest, lang))</td><td></td></tr><tr class=\"total\"><td colspan=\"2\">\(L10n.t("imp.weightTotal", lang))</td><td>\(signed(sum, lang))</td><td></td></tr>"
+                return "<tr class=\"rest\"><td colspan=\"2\">\(L10n.t("imp.weightOther", lang))</td><td class=\"weight\">\(signed(rest, lang))</td><td class=\"size\"></td></tr><tr class=\"total\"><td colspan=\"2\">\(L10n.t("imp.weightTotal", lang))</td><td class=\"weight\">\(signed(sum, lang))</td><td class=\"size\"></td></tr>"
             }()
             // The decision, by whom and when (in the office's time), so that a colleague sees it was a person's.
             let decision: HTML = r.decision.map { d in
@@ -464,7 +464,7 @@ enum ImportViews {
             if m.imp.statusValue != .reconciled { buttons = "" }
             // The comparison above says which fields differ; the weights behind the probability are there to open.
             let whyTable: HTML = why.raw.isEmpty ? "" : """
-            <details><summary>\(L10n.t("imp.why", lang))</summary><p class="muted">\(L10n.t("imp.whyNote", lang))</p><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th>\(L10n.t("imp.weight", lang))</th><th>\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)\(total)</tbody></table></details>
+            <details><summary>\(L10n.t("imp.why", lang))</summary><p class="muted">\(L10n.t("imp.whyNote", lang))</p><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th class="weight">\(L10n.t("imp.weight", lang))</th><th class="size">\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)\(total)</tbody></table></details>
             """
             return """
             <article class="card review-item" id="row-\(r.line)">

@@ -269,6 +269,8 @@ enum StaticAssets {
       table.why tr { display:table-row; padding:0; }
       table.why td, table.why th { display:table-cell; width:auto; padding:.15rem .3rem; }
       table.why td[data-label]::before { content:none; }
+      table.why .size { display:none; }   /* the bars: the numbers say it on a phone */
+      table.why .weight { white-space:nowrap; }
       table td[data-label]::before { content:attr(data-label); display:block; font-size:.78rem; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); }
       .account .who .who-name { display:none; }
       .account .who .who-short { display:inline; }
