@@ -622,18 +622,6 @@ public enum Matcher {
                                model: FellegiSunterModel, tf: TermFrequencies, threshold: Double, width: Int = 1) -> [MatchPair] {
         let documents = model.fields.indices.filter { model.fields[$0].kind == .id }
         guard !documents.isEmpty, !kept.isEmpty else { return [] }
-        // A document's keys: its own hash and its hash with each character left out. Two documents one edit apart
-        // share one of them: a character changed or two swapped, the same one left out of each; a character added or
-        // dropped, the shorter one whole and the longer without it.
-        func keys(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
-            guard bytes.count >= 5 else { return }
-            body(Packed<UInt8>.fnv(Packed<UInt8>.seed, bytes))
-            for d in bytes.indices {
-                var h = Packed<UInt8>.seed
-                for (k, b) in bytes.enumerated() where k != d { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-                body(h)
-            }
-        }
         var echoes: [MatchPair] = []
         for onLeft in [false, true] where onLeft ? sides.left : sides.right {
             let data = onLeft ? left : right, other = onLeft ? right : left
@@ -654,56 +642,22 @@ public enum Matcher {
                     let sameness = Sameness(model: model, tf: tf, data: data, onLeft: onLeft, raw: raw, otherRaw: otherRaw)
                     for f in documents {
                         let values = data.views[f]
-                        // A value five rows or more give is no one person's document (`DALAM PROSES`, "in process").
-                        let all = values.joinedBytes.hashes()
-                        var shared = Set<UInt64>()
-                        let sorted = all.indices.filter { !values.missing[$0] }.map { all[$0] }.sorted()
-                        var run = 0
-                        for (k, h) in sorted.enumerated() {
-                            run = k > 0 && sorted[k - 1] == h ? run + 1 : 1
-                            if run == 5 { shared.insert(h) }
-                        }
-                        let usable = all.indices.map { !values.missing[$0] && (shared.isEmpty || !shared.contains(all[$0])) }
-                        var entries: [(key: UInt64, ref: UInt32)] = []
-                        for i in head.indices where head[i] >= 0 && usable[i] {
-                            values.joinedBytes.withValue(i) { keys($0) { entries.append((key: $0, ref: UInt32(i))) } }
-                        }
-                        guard !entries.isEmpty else { continue }
-                        RuleBlocks.radixSortByKey(&entries)
-                        let sortedKeys = entries.map(\.key), refs = entries.map(\.ref)
-                        entries = []
-                        // Where each run of keys with the same top bits begins: a look-up reads one short run, not a
-                        // binary search through tens of megabytes (a cache miss at each step).
-                        let bits = max(8, min(22, Int.bitWidth - sortedKeys.count.leadingZeroBitCount))
-                        let starts = {
-                            var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
-                            for key in sortedKeys { starts[Int(key >> UInt64(64 - bits)) + 1] += 1 }
-                            for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
-                            return starts
-                        }()
+                        let usable = DocumentIndex.usable(values)
+                        guard let index = DocumentIndex(values, rows: head.indices.filter { head[$0] >= 0 && usable[$0] }) else { continue }
                         // The rows without a record, shared among the cores; each row's best echo.
                         let chunks = 4 * max(1, width), size = (head.count + chunks - 1) / chunks
                         let found = Parallel.chunks(chunks, width: width) { c -> [(Int, MatchPair)] in
                             var out: [(Int, MatchPair)] = [], heads: [Int] = []
                             for i in min(head.count, c * size)..<min(head.count, (c + 1) * size) where !linked[i] && usable[i] {
-                                heads.removeAll(keepingCapacity: true)
-                                sortedKeys.withUnsafeBufferPointer { sorted in
-                                    values.joinedBytes.withValue(i) { bytes in
-                                        keys(bytes) { key in
-                                            let bucket = Int(key >> UInt64(64 - bits))
-                                            for k in Int(starts[bucket])..<Int(starts[bucket + 1]) where sorted[k] == key { heads.append(Int(refs[k])) }
-                                        }
-                                    }
-                                }
+                                index.rows(near: i, of: values, into: &heads)
                                 var best: MatchPair? = nil
                                 // In row order, so that a tie goes to the same head on every run.
                                 for h in Set(heads).sorted() {
                                     // The document first (numbers of one series a few apart, a household's, are not one
                                     // document: `Compare.id`), then the rest.
                                     guard Compare.level(raw[f], h, raw[f], i) >= sameness.agreesFrom(f) else { continue }
-                                    let levels = sameness.levels(h, i)
                                     var pair = kept[Int(head[h])]
-                                    let p = pair.probability * sameness.probability(levels, h, i, unidentified: 1)
+                                    let p = pair.probability * sameness.probability(sameness.levels(h, i), h, i, unidentified: 1)
                                     guard p >= threshold, p > best?.probability ?? 0 else { continue }
                                     if onLeft { pair.left = i } else { pair.right = i }
                                     pair.probability = p
@@ -720,6 +674,61 @@ public enum Matcher {
             echoes += best.keys.sorted().map { best[$0]! }
         }
         return echoes
+    }
+
+    /// The rows of one file by their document, for `documentEchoes`: each document's hash and its hashes with each
+    /// character left out, sorted, with where each run of keys with the same top bits begins. Two documents one edit
+    /// apart share a key: a character changed or two swapped, the same one left out of each; a character added or
+    /// dropped, the shorter one whole and the longer without it. A look-up reads a few short runs, not a binary search
+    /// through tens of megabytes (a cache miss at each step: 15 s on the Timpora list at a million rows).
+    struct DocumentIndex: Sendable {
+        let keys: [UInt64], rows: [UInt32], bits: Int, starts: [Int32]
+
+        /// `values`' documents of `rows`; nil when none of them has one.
+        init?(_ values: ColumnView, rows: [Int]) {
+            var entries: [(key: UInt64, ref: UInt32)] = []
+            for i in rows { values.joinedBytes.withValue(i) { Self.keys($0) { entries.append((key: $0, ref: UInt32(i))) } } }
+            guard !entries.isEmpty else { return nil }
+            RuleBlocks.radixSortByKey(&entries)
+            keys = entries.map(\.key); self.rows = entries.map(\.ref)
+            let bits = max(8, min(22, Int.bitWidth - entries.count.leadingZeroBitCount))
+            var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
+            for key in keys { starts[Int(key >> UInt64(64 - bits)) + 1] += 1 }
+            for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+            self.bits = bits; self.starts = starts
+        }
+
+        /// The rows whose document is row `i`'s or one edit from it (a row as often as it shares a key), into `out`.
+        func rows(near i: Int, of values: ColumnView, into out: inout [Int]) {
+            out.removeAll(keepingCapacity: true)
+            keys.withUnsafeBufferPointer { sorted in
+                values.joinedBytes.withValue(i) { bytes in
+                    Self.keys(bytes) { key in
+                        let bucket = Int(key >> UInt64(64 - bits))
+                        for k in Int(starts[bucket])..<Int(starts[bucket + 1]) where sorted[k] == key { out.append(Int(rows[k])) }
+                    }
+                }
+            }
+        }
+
+        /// A document's keys (none for a value under five characters).
+        static func keys(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+            guard bytes.count >= 5 else { return }
+            body(Packed<UInt8>.fnv(Packed<UInt8>.seed, bytes))
+            for d in bytes.indices {
+                body(Packed<UInt8>.fnv(Packed<UInt8>.fnv(Packed<UInt8>.seed, UnsafeBufferPointer(rebasing: bytes[..<d])), UnsafeBufferPointer(rebasing: bytes[(d + 1)...])))
+            }
+        }
+
+        /// Rows whose document can name one person: given, and not given by five rows or more (`DALAM PROSES`, "in
+        /// process").
+        static func usable(_ values: ColumnView) -> [Bool] {
+            let all = values.joinedBytes.hashes()
+            let sorted = all.indices.filter { !values.missing[$0] }.map { all[$0] }.sorted()
+            var shared = Set<UInt64>()
+            for k in sorted.indices.dropFirst(4) where sorted[k - 4] == sorted[k] { shared.insert(sorted[k]) }
+            return all.indices.map { !values.missing[$0] && (shared.isEmpty || !shared.contains(all[$0])) }
+        }
     }
 
     /// Greedy one-to-one assignment: best pairs first, each record used once. A rider (`repeatedRows`; keyed by its index

@@ -467,7 +467,7 @@ enum ImportParser {
             // on a row without a date of birth.
             if let n = Normalize.age(a) { r.age = n }
             else if Normalize.isGuessedAge(a), a.contains(where: \.isNumber) { r.ageGuess = String(a.prefix(20)) }
-            else if a.contains(where: \.isNumber), Int(a.filter(\.isNumber)) != 0, !Normalize.isGuessedAge(a), r.dateOfBirth == nil {
+            else if a.contains(where: \.isNumber), Int(a.filter(\.isNumber)) != 0, r.dateOfBirth == nil {
                 bad.append(ValidationFailure("v.import.age", field: "age", String(a.prefix(20)))); r.setAside["age"] = a
             }
         }

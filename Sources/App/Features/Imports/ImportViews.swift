@@ -169,8 +169,9 @@ enum ImportViews {
             let cells: HTML = shownKeys.html { key in
                 let name = label(key, lang, companies: m.kind.isCompanies)
                 if let raw = r.setAside[key] { return "<td data-label=\"\(name)\"><span class=\"badge expiring\">\(L10n.t("imp.setAsideField", lang))</span> \(raw)</td>" }
-                if key == "age", r.age == nil, let guess = r.ageGuess { return "<td data-label=\"\(name)\"><span class=\"muted\">\(L10n.format("imp.ageGuess", lang, [guess]))</span></td>" }
-                return "<td data-label=\"\(name)\">\(values[key] ?? nil)</td>"
+                if key == "age", let guess = r.ageGuess { return "<td data-label=\"\(name)\"><span class=\"muted\">\(L10n.format("imp.ageGuess", lang, [guess]))</span></td>" }
+                // An empty cell says so, as the cards do.
+                return "<td data-label=\"\(name)\">\(orDash(values[key] ?? nil))</td>"
             }
             return "<tr><td data-label=\"\(L10n.t("imp.line", lang))\">\(r.line)</td><td data-label=\"\(label("name", lang, companies: m.kind.isCompanies))\">\(r.name)</td>\(cells)</tr>"
         }
@@ -354,8 +355,11 @@ enum ImportViews {
     }
 
     static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
-        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\($0.1.flatMap { $0.isEmpty ? nil : $0 } ?? "–")</dd>" })</dl>"
+        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\(orDash($0.1))</dd>" })</dl>"
     }
+
+    /// A value as pages show it, or "–" where there is none.
+    static func orDash(_ value: String?) -> String { value.flatMap { $0.isEmpty ? nil : $0 } ?? "–" }
 
     /// A weight as the review card writes it: its sign (a minus sign, not a hyphen) and two decimals, with a decimal
     /// comma on Indonesian pages (+8,34) and a point on English ones.
