@@ -22,6 +22,8 @@ public final class CSVReader {
     private var eof = false
     private var nextLine = 1
     private var windows1252 = false
+    /// Bytes read at a time (smaller in tests, to split rows and quotes across reads).
+    var chunkSize = 1 << 20
     private let strictUTF8: Bool
     /// With `.utf8`: whether the last returned row had bytes that are not UTF-8 (they read as U+FFFD).
     public private(set) var rowHasInvalidUTF8 = false
@@ -46,7 +48,7 @@ public final class CSVReader {
     /// (an odd byte, half a surrogate pair): the next is read then, so a true return always adds bytes.
     private func fill() -> Bool {
         while !eof {
-            let chunk = handle.readData(ofLength: 1 << 20)
+            let chunk = handle.readData(ofLength: chunkSize)
             if chunk.isEmpty {
                 eof = true
                 carry = []       // an odd byte or a lone surrogate at the very end: nothing to read
@@ -137,58 +139,151 @@ public final class CSVReader {
     }
 
     /// The next row, or nil at the end of the file.
-    public func next() throws -> [String]? {
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false, atFieldStart = true, sawAnything = false
-        line = nextLine
-        rowHasInvalidUTF8 = false
+    ///
+    /// `keep`: which columns the caller reads (by index; columns past its end are kept). The others come back empty,
+    /// without a string made for them; their bytes are still checked, so that Windows-1252 is noticed wherever it
+    /// first appears (`TextEncoding.detect`) and a row with bytes that are not UTF-8 is flagged (`.utf8`).
+    public func next(keeping keep: [Bool]? = nil) throws -> [String]? {
         while true {
-            if position >= buffer.count && !fill() {
-                if quoted { throw Malformed(file: path, line: line, reason: "a quoted field is not closed") }
-                if !sawAnything { return nil }
-                fields.append(try decode(field))
-                return fields
+            line = nextLine
+            rowHasInvalidUTF8 = false
+            guard let bounds = try rowBounds() else { return nil }
+            let (fields, blank) = try buffer.withUnsafeBufferPointer { p in
+                try split(UnsafeBufferPointer(rebasing: p[position..<bounds.end]), bounds: bounds, keep: keep)
             }
-            let c = buffer[position]
-            position += 1
-            sawAnything = true
-            if quoted {
-                if c == 0x22 {
-                    if position >= buffer.count { _ = fill() }
-                    if position < buffer.count && buffer[position] == 0x22 { field.append(0x22); position += 1 } else { quoted = false }
-                } else {
-                    if c == 0x0A { nextLine += 1 }
-                    field.append(c)
-                }
-                continue
-            }
-            switch c {
-            case 0x22 where atFieldStart:
-                quoted = true; atFieldStart = false
-            case delimiter:
-                fields.append(try decode(field)); field.removeAll(keepingCapacity: true); atFieldStart = true
-            case 0x0A:
-                nextLine += 1
-                if field.last == 0x0D { field.removeLast() }
-                fields.append(try decode(field))
-                if fields.count == 1 && fields[0].isEmpty { fields.removeAll(); line = nextLine; sawAnything = false; continue }  // blank line
-                return fields
-            default:
-                field.append(c); atFieldStart = false
-            }
+            position = bounds.terminated ? bounds.end + 1 : bounds.end
+            nextLine += bounds.innerLines + (bounds.terminated ? 1 : 0)
+            if bounds.terminated && blank { continue }
+            return fields
         }
     }
 
-    private func decode(_ bytes: [UInt8]) throws -> String {
-        if !windows1252, let s = String(validating: bytes, as: UTF8.self) { return s }
-        if strictUTF8 {
-            rowHasInvalidUTF8 = true
-            return String(decoding: bytes, as: UTF8.self)
+    /// Where the row starting at `position` ends (`end`: its line feed, or the end of the file), whether it has a
+    /// quoted field, and the line feeds inside quoted fields; nil at the end of the file. Reads more of the file until
+    /// the row is whole in the buffer, so that it can be split without reading again.
+    private struct RowBounds {
+        var end: Int
+        var terminated: Bool
+        var quotes: Bool
+        var innerLines: Int
+    }
+
+    private func rowBounds() throws -> RowBounds? {
+        var k = position, quoted = false, atFieldStart = true, quotes = false, inner = 0, atEnd = false
+        let delimiter = delimiter
+        while true {
+            let found: Bool = buffer.withUnsafeBufferPointer { p in
+                while k < p.count {
+                    let c = p[k]
+                    if quoted {
+                        if c == 0x22 {
+                            if k + 1 == p.count && !atEnd { return false }   // a doubled quote may go on in the next chunk
+                            if k + 1 < p.count && p[k + 1] == 0x22 { k += 2; continue }
+                            quoted = false
+                        } else if c == 0x0A {
+                            inner += 1
+                        }
+                    } else if c == 0x0A {
+                        return true
+                    } else if c == 0x22 && atFieldStart {
+                        quoted = true; quotes = true; atFieldStart = false
+                    } else {
+                        atFieldStart = c == delimiter
+                    }
+                    k += 1
+                }
+                return false
+            }
+            if found { return RowBounds(end: k, terminated: true, quotes: quotes, innerLines: inner) }
+            if atEnd {
+                if quoted { throw Malformed(file: path, line: line, reason: "a quoted field is not closed") }
+                return k == position ? nil : RowBounds(end: k, terminated: false, quotes: quotes, innerLines: inner)
+            }
+            let offset = k - position    // `fill` drops what was read before `position`
+            if !fill() { atEnd = true }
+            k = position + offset
         }
-        // Not UTF-8: Excel's "CSV" on Indonesian Windows writes Windows-1252.
-        windows1252 = true
-        return String(bytes.map { Character(Unicode.Scalar(CSVReader.cp1252[Int($0)])!) })
+    }
+
+    /// A whole row's fields, and whether it is blank (one empty field); the carriage return before its line feed is
+    /// dropped. RFC 4180: a quote opens a field only at its start, two quotes in a quoted field are one, and what
+    /// follows the closing quote up to the delimiter is the field's too.
+    private func split(_ row: UnsafeBufferPointer<UInt8>, bounds: RowBounds, keep: [Bool]?) throws -> (fields: [String], blank: Bool) {
+        var fields: [String] = []
+        fields.reserveCapacity(keep?.count ?? 8)
+        let delimiter = delimiter, n = row.count
+        var field: [UInt8] = []
+        var k = 0
+        while true {
+            var end = k
+            var bytes: UnsafeBufferPointer<UInt8>
+            var built = false
+            if k < n && row[k] == 0x22 {
+                // The quoted part, and whether it holds a doubled quote.
+                var close = k + 1, doubled = false
+                while close < n {
+                    if row[close] == 0x22 {
+                        if close + 1 < n && row[close + 1] == 0x22 { doubled = true; close += 2; continue }
+                        break
+                    }
+                    close += 1
+                }
+                end = min(close + 1, n)
+                while end < n && row[end] != delimiter { end += 1 }
+                bytes = UnsafeBufferPointer(rebasing: row[(k + 1)..<min(close, n)])
+                if doubled || end > close + 1 {
+                    field.removeAll(keepingCapacity: true)
+                    var q = k + 1
+                    while q < min(close, n) {
+                        field.append(row[q])
+                        q += row[q] == 0x22 ? 2 : 1
+                    }
+                    if close + 1 < end { field.append(contentsOf: UnsafeBufferPointer(rebasing: row[(close + 1)..<end])) }
+                    built = true
+                }
+            } else {
+                while end < n && row[end] != delimiter { end += 1 }
+                bytes = UnsafeBufferPointer(rebasing: row[k..<end])
+            }
+            let last = end >= n
+            let wanted = keep.map { fields.count >= $0.count || $0[fields.count] } ?? true
+            let empty: Bool
+            if built {
+                if last && bounds.terminated && field.last == 0x0D { field.removeLast() }
+                fields.append(try field.withUnsafeBufferPointer { try decode($0, wanted: wanted) })
+                empty = field.isEmpty
+            } else {
+                if last && bounds.terminated && bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+                fields.append(try decode(bytes, wanted: wanted))
+                empty = bytes.isEmpty
+            }
+            if last { return (fields, fields.count == 1 && empty) }
+            k = end + 1
+        }
+    }
+
+    /// A field's text; "" for one not `wanted`, whose bytes are only checked (see `next`).
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, wanted: Bool = true) throws -> String {
+        if !windows1252 {
+            if Self.isASCII(bytes) { return wanted ? String(decoding: bytes, as: UTF8.self) : "" }
+            // Decoding repairs what is not UTF-8; the repaired text's bytes then differ from the field's.
+            let s = String(decoding: bytes, as: UTF8.self)
+            if s.utf8.elementsEqual(bytes) { return wanted ? s : "" }
+            if strictUTF8 {
+                rowHasInvalidUTF8 = true
+                return wanted ? s : ""
+            }
+            // Not UTF-8: Excel's "CSV" on Indonesian Windows writes Windows-1252.
+            windows1252 = true
+        }
+        return wanted ? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar(CSVReader.cp1252[Int($0)])! })) : ""
+    }
+
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for b in bytes { high |= b }
+        return high < 0x80
     }
 
     static let cp1252: [UInt32] = {
@@ -333,6 +428,9 @@ public final class Dataset: @unchecked Sendable {
             if let age, n == birth, indices[n] != [age] { return age }
             return nil
         }
+        // Only the columns read below are made strings.
+        var keep = [Bool](repeating: false, count: header.count)
+        for k in [idIndex] + indices.joined() + [age].compactMap({ $0 }) { keep[k] = true }
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
         // then appended in order (one batch at a time: the next waits for the one before).
@@ -352,7 +450,7 @@ public final class Dataset: @unchecked Sendable {
             }
             progress?(rowsRead)
         }
-        while let row = try reader.next() {
+        while let row = try reader.next(keeping: keep) {
             guard row.count == header.count else {
                 throw CSVReader.Malformed(file: path, line: reader.line, reason: "expected \(header.count) fields, found \(row.count)")
             }

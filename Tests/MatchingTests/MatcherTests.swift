@@ -293,6 +293,73 @@ private func quick() -> MatchOptions {
         #expect(Dataset.column("dob", in: ["dob", "D.O.B."]) == 0)          // the exact name first
     }
 
+    /// The reader against RFC 4180 read byte by byte over the whole file (quotes open a field only at its start, two
+    /// quotes in a quoted field are one, a carriage return before a line feed is dropped, a blank line is skipped, the
+    /// first field that is not UTF-8 turns the rest of the file into Windows-1252), on random files read in chunks of
+    /// 1 to 7 bytes and 1 MiB, so that rows, quotes, doubled quotes and line ends fall across reads. Columns left out
+    /// (`keeping`) come back empty and change nothing else.
+    @Test func readsAsRFC4180ByteByByteWhateverTheChunks() throws {
+        struct Row: Equatable { let line: Int; let fields: [String] }
+        func reference(_ bytes: [UInt8]) -> [Row]? {
+            var rows: [Row] = [], fields: [String] = [], field: [UInt8] = []
+            var quoted = false, atFieldStart = true, sawAnything = false, cp1252 = false, line = 1, start = 1, k = 0
+            func decode(_ b: [UInt8]) -> String {
+                if !cp1252, let s = String(validating: b, as: UTF8.self) { return s }
+                cp1252 = true
+                return String(String.UnicodeScalarView(b.map { Unicode.Scalar(CSVReader.cp1252[Int($0)])! }))
+            }
+            while k < bytes.count {
+                let c = bytes[k]; k += 1; sawAnything = true
+                if quoted {
+                    if c == 0x22 { if k < bytes.count && bytes[k] == 0x22 { field.append(0x22); k += 1 } else { quoted = false } }
+                    else { if c == 0x0A { line += 1 }; field.append(c) }
+                    continue
+                }
+                switch c {
+                case 0x22 where atFieldStart: quoted = true; atFieldStart = false
+                case 0x2C: fields.append(decode(field)); field = []; atFieldStart = true
+                case 0x0A:
+                    line += 1
+                    if field.last == 0x0D { field.removeLast() }
+                    fields.append(decode(field))
+                    if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: start, fields: fields)) }
+                    fields = []; field = []; atFieldStart = true; sawAnything = false; start = line
+                default: field.append(c); atFieldStart = false
+                }
+            }
+            if quoted { return nil }
+            if sawAnything { fields.append(decode(field)); rows.append(Row(line: start, fields: fields)) }
+            return rows
+        }
+        let pieces: [[UInt8]] = [[0x61], [0x62, 0x63], [0x2C], [0x2C], [0x22], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x20],
+                                 Array("é".utf8), [0xFC], Array("李".utf8)]
+        var rng = SplitMix64(seed: 18)
+        for trial in 0..<400 {
+            var bytes = Array("id,b\n".utf8)
+            for _ in 0..<Int(rng.next() % 60) { bytes += pieces[Int(rng.next() % UInt64(pieces.count - (trial % 3 == 0 ? 0 : 1)))] }
+            let path = try write(bytes)
+            let expected = reference(Array(bytes.dropFirst(5)))
+            for chunk in [1, 2, 3, 5, 7, 1 << 20] {
+                for keep in [nil, [false, true], [true]] as [[Bool]?] {
+                    let r = try CSVReader(path: path)
+                    r.chunkSize = chunk
+                    #expect(try r.header() == ["id", "b"])
+                    var rows: [Row] = []
+                    do {
+                        while let row = try r.next(keeping: keep) { rows.append(Row(line: r.line - 1, fields: row)) }
+                    } catch {
+                        #expect(expected == nil, "\(trial) \(chunk): \(error)")
+                        continue
+                    }
+                    let wanted = expected.map { $0.map { row in
+                        Row(line: row.line, fields: row.fields.enumerated().map { k, v in keep.map { k < $0.count && !$0[k] } == true ? "" : v })
+                    } }
+                    #expect(rows == wanted, "trial \(trial), chunks of \(chunk), keeping \(String(describing: keep)): \(bytes)")
+                }
+            }
+        }
+    }
+
     @Test func windows1252() throws {
         let path = try write([0x69, 0x64, 0x2C, 0x6E, 0x0A, 0x31, 0x2C, 0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x0A])   // "Müller" in cp1252
         let r = try CSVReader(path: path)
