@@ -389,6 +389,9 @@ final class FieldColumn: @unchecked Sendable {
 
     /// Reused between values (a column is filled by one thread at a time).
     private var scratchFolded: [UInt8] = [], scratchJoined: [UInt8] = [], scratchHashes: [UInt64] = []
+    /// Values already read, by their cell (category, date); bounded, the first values kept.
+    private var categoryMemo: [String: [UInt8]] = [:]
+    private var dateMemo: [String: (packed: Int32, order: Normalize.DateOrder)] = [:]
 
     /// category: which synonyms its values are read with (`FieldKind.categoryRole`).
     let role: Normalize.CategoryRole
@@ -400,7 +403,8 @@ final class FieldColumn: @unchecked Sendable {
         let (cell, age) = kind == .date ? Normalize.ageMarked(value) : (value, nil)
         // Values are compared byte by byte: canonically equivalent spellings (한 as one syllable or as
         // three jamo, é as one code point or e + accent) are composed first so that their bytes agree.
-        var raw = cell.utf8.allSatisfy { $0 < 0x80 } ? cell : cell.precomposedStringWithCanonicalMapping
+        let ascii = cell.utf8.withContiguousStorageIfAvailable { Similarity.isASCII($0) } ?? cell.utf8.allSatisfy { $0 < 0x80 }
+        var raw = ascii ? cell : cell.precomposedStringWithCanonicalMapping
         if Normalize.isMissingMarker(raw, name: kind == .name) { raw = "" }
         switch kind {
         case .name:
@@ -419,21 +423,36 @@ final class FieldColumn: @unchecked Sendable {
             isNumber.append((numbers.first?.utf8.count ?? 0) >= 6 && raw.utf8.contains { (0x30...0x39).contains($0) })
             partsBytes.append(numbers.dropFirst().joined(separator: " ").utf8)
         case .category:
-            joinedBytes.append(Normalize.category(raw, as: role).utf8)
+            // Few values, each written over and over (`L`, `CHN`): each is read once per batch.
+            if let known = categoryMemo[raw] {
+                joinedBytes.append(known)
+            } else {
+                let value = Array(Normalize.category(raw, as: role).utf8)
+                if categoryMemo.count < 4096 { categoryMemo[raw] = value }
+                joinedBytes.append(value)
+            }
         case .number:
             let f = Normalize.fold(raw).replacingOccurrences(of: " ", with: "")
             joinedBytes.append(f.utf8); numbers.append(Double(f) ?? .nan)
         case .date:
-            let (date, order) = Normalize.spreadsheetDateAndOrder(raw)
-            switch order {
+            // A date is read once per batch: a list writes many people's dates alike (a default 01-01, one day's arrivals).
+            let read: (packed: Int32, order: Normalize.DateOrder)
+            if let known = dateMemo[raw] {
+                read = known
+            } else {
+                let (date, order) = Normalize.spreadsheetDateAndOrder(raw)
+                // A year alone, or a month and year (a list that keeps the year of birth only): known in part.
+                read = (date?.packed ?? Normalize.partialDate(raw) ?? 0, order)
+                if dateMemo.count < 1 << 16 { dateMemo[raw] = read }
+            }
+            switch read.order {
             case .dayFirst: dayFirstOnly += 1
             case .monthFirst: monthFirstOnly += 1
             case .either: eitherOrder.append(Int32(dates.count))
             case .none: break
             }
-            // A year alone, or a month and year (a list that keeps the year of birth only): known in part. An age from the
-            // file's age column where the date is missing (`Dataset.load`): the years it allows.
-            dates.append(date?.packed ?? Normalize.partialDate(raw) ?? age.map { Normalize.birthYear(age: $0, reference: Normalize.ageReferenceYear) } ?? 0)
+            // An age from the file's age column where the date is missing (`Dataset.load`): the years it allows.
+            dates.append(read.packed != 0 ? read.packed : age.map { Normalize.birthYear(age: $0, reference: Normalize.ageReferenceYear) } ?? 0)
         }
     }
 

@@ -21,8 +21,10 @@ public enum Normalize {
             source = s
         } else {
             var t = s
-            for (from, to) in [("Đ", "D"), ("đ", "d"), ("ß", "SS"), ("Ø", "O"), ("ø", "o"), ("Æ", "AE"), ("æ", "ae"), ("Ł", "L"), ("ł", "l"), ("ı", "i")] {
-                t = t.replacingOccurrences(of: from, with: to)
+            if s.unicodeScalars.contains(where: { foldedApart.contains($0.value) }) {
+                for (from, to) in [("Đ", "D"), ("đ", "d"), ("ß", "SS"), ("Ø", "O"), ("ø", "o"), ("Æ", "AE"), ("æ", "ae"), ("Ł", "L"), ("ł", "l"), ("ı", "i")] {
+                    t = t.replacingOccurrences(of: from, with: to)
+                }
             }
             source = transliterated(t.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil))
         }
@@ -46,6 +48,10 @@ public enum Normalize {
             }
         }
     }
+
+    /// Letters that folding diacritics away leaves as they are (Đ, ß, Ø, Æ, Ł and their small forms, dotless ı): `fold`
+    /// writes them in Latin letters.
+    private static let foldedApart: Set<UInt32> = [0x110, 0x111, 0xDF, 0xD8, 0xF8, 0xC6, 0xE6, 0x141, 0x142, 0x131]
 
     /// Cyrillic and Greek letters in Latin, as passports' machine-readable zones write them: Cyrillic by ICAO 9303
     /// (Иванов → IVANOV, Щукина → SHCHUKINA), Greek by ELOT 743, which Greek passports use (Παπαδόπουλος →
@@ -559,6 +565,10 @@ public enum Normalize {
     /// date's place, fell within the years allowed for 56 % of the true pairs, ages as written for 97 %. Nil for
     /// anything else (`40+`, `> 40`, `40?`), and for ages beyond 1 to 120.
     public static func age(_ raw: String) -> Int? {
+        // Most cells are empty or a number alone.
+        let u = raw.utf8
+        if u.isEmpty { return nil }
+        if u.count <= 3 && u.allSatisfy({ (0x30...0x39).contains($0) }) { let n = Int(raw)!; return (1...120).contains(n) ? n : nil }
         if isGuessedAge(raw) { return nil }
         let units: Set<String> = ["TH", "THN", "TAHUN", "YR", "YRS", "YEAR", "YEARS", "YO"]
         var number: Int?

@@ -38,9 +38,12 @@ public enum Similarity {
         if la == 0 && lb == 0 { return 1 }
         if la == 0 || lb == 0 { return 0 }
         if la == lb && memcmpEqual(a, b) { return 1 }
-        // The shorter string drives the search; flags live in 64-bit masks when both fit.
+        // Flags live in 64-bit masks when both fit, in 128-bit ones up to 128 bytes (an address with its district).
         if la <= 64 && lb <= 64 {
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0) }
+        }
+        if la <= 128 && lb <= 128 {
+            return withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { jaroMasked(a, b, table: $0) }
         }
         return jaroGeneral(a, b)
     }
@@ -70,31 +73,32 @@ public enum Similarity {
         return true
     }
 
-    /// Bit-parallel matching for ASCII strings of at most 64 bytes: a table (128 entries, on the stack) maps each byte
-    /// to the positions where it occurs in `b`, so finding the first free match inside the window is a few bit
-    /// operations instead of a scan.
+    /// Bit-parallel matching for ASCII strings of at most `Mask.bitWidth` bytes (64 or 128): a table (128 entries, on
+    /// the stack) maps each byte to the positions where it occurs in `b`, so finding the first free match inside the
+    /// window is a few bit operations instead of a scan.
     @inline(__always)
-    static func jaroMasked(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, table: UnsafeMutableBufferPointer<UInt64>) -> Double {
-        let la = a.count, lb = b.count
+    static func jaroMasked<Mask: FixedWidthInteger & UnsignedInteger>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
+                                                                       table: UnsafeMutableBufferPointer<Mask>) -> Double {
+        let la = a.count, lb = b.count, width = Mask.bitWidth
         let window = max(0, max(la, lb) / 2 - 1)
         // Only the entries for bytes of a and b are read, so only those are initialised.
         for i in 0..<la { table[Int(a[i])] = 0 }
         for j in 0..<lb { table[Int(b[j])] = 0 }
-        for j in 0..<lb { table[Int(b[j])] |= 1 << UInt64(j) }
-        var flagA: UInt64 = 0, flagB: UInt64 = 0
+        for j in 0..<lb { table[Int(b[j])] |= 1 << Mask(j) }
+        var flagA: Mask = 0, flagB: Mask = 0
         var matches = 0
         // The positions of b inside a's window, slid one place per byte of a: bits max(0, i - window) … i + window
         // (the table has no bits at or beyond lb).
-        var inWindow: UInt64 = window >= 63 ? ~0 : (1 << UInt64(window + 1)) - 1
+        var inWindow: Mask = window >= width - 1 ? ~0 : (1 << Mask(window + 1)) - 1
         for i in 0..<min(la, lb + window) {
             let candidates = table[Int(a[i])] & inWindow & ~flagB
             if candidates != 0 {
                 flagB |= candidates & (~candidates &+ 1)     // lowest set bit
-                flagA |= 1 << UInt64(i)
+                flagA |= 1 << Mask(i)
                 matches += 1
             }
-            if i + window + 1 < 64 { inWindow |= 1 << UInt64(i + window + 1) }
-            if i >= window { inWindow &= ~(1 << UInt64(i - window)) }
+            if i + window + 1 < width { inWindow |= 1 << Mask(i + window + 1) }
+            if i >= window { inWindow &= ~(1 << Mask(i - window)) }
         }
         if matches == 0 { return 0 }
         var transpositions = 0
@@ -170,6 +174,7 @@ public enum Similarity {
         let n = x.count, m = y.count
         if abs(n - m) > limit { return limit + 1 }
         if n == 0 || m == 0 { return max(n, m) }
+        if limit <= 4 && n > 2 * limit + 1 { return editDistanceBanded(x, y, transpositions: transpositions, limit: limit) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
             var prev2 = rows.baseAddress!, prev = prev2 + (m + 1), cur = prev + (m + 1)
             for j in 0...m { prev[j] = j; prev2[j] = 0 }
@@ -187,6 +192,36 @@ public enum Similarity {
                 (prev2, prev, cur) = (prev, cur, prev2)
             }
             return min(prev[m], limit + 1)
+        }
+    }
+
+    /// `editDistanceOf` for a small `limit`: only the cells within `limit` of the diagonal are computed (any path
+    /// through another costs more than `limit`), those beside the band count as `limit + 1`. Two passport numbers of
+    /// nine characters: 45 cells instead of 81.
+    @inline(__always)
+    static func editDistanceBanded<T: Equatable>(_ x: UnsafeBufferPointer<T>, _ y: UnsafeBufferPointer<T>, transpositions: Bool, limit: Int) -> Int {
+        let n = x.count, m = y.count, over = limit + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 2)) { rows in
+            var prev2 = rows.baseAddress!, prev = prev2 + (m + 2), cur = prev + (m + 2)
+            for j in 0...(m + 1) { prev[j] = j <= limit ? j : over; prev2[j] = over; cur[j] = over }
+            for i in 1...n {
+                let lo = max(1, i - limit), hi = min(m, i + limit)
+                if lo > hi { return over }
+                cur[lo - 1] = lo == 1 && i <= limit ? i : over
+                var rowMin = over
+                for j in lo...hi {
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                    if transpositions && i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                    v = min(v, over)
+                    cur[j] = v
+                    rowMin = min(rowMin, v)
+                }
+                cur[hi + 1] = over    // the next row reads one cell further
+                if rowMin > limit { return over }
+                (prev2, prev, cur) = (prev, cur, prev2)
+            }
+            return min(prev[m], over)
         }
     }
 

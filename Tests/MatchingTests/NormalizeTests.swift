@@ -279,18 +279,50 @@ import Testing
         #expect(Similarity.jaroWinkler("SAME", "SAME") == 1)
     }
 
-    /// The bit-parallel kernel (ASCII, ≤ 64 bytes) must agree with the plain one on every input.
+    /// The bit-parallel kernels (ASCII, ≤ 64 bytes in 64-bit masks, ≤ 128 in 128-bit ones) must agree with the plain
+    /// one on every input, and `jaro` must be the plain one at every length.
     @Test func bitParallelKernelAgreesWithThePlainOne() {
         var rng = SystemRandomNumberGenerator()
-        for _ in 0..<5_000 {
+        for k in 0..<10_000 {
             let alphabet = "ABCDE "
-            let a = String((0..<Int.random(in: 0...64, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
-            let b = String((0..<Int.random(in: 0...64, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let longest = k % 2 == 0 ? 64 : 140
+            let a = String((0..<Int.random(in: 0...longest, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let b = String((0..<Int.random(in: 0...longest, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             guard !a.isEmpty, !b.isEmpty else { continue }
             var x = a, y = b
-            let fast = x.withUTF8 { p in y.withUTF8 { q in withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { Similarity.jaroMasked(p, q, table: $0) } } }
             let plain = x.withUTF8 { p in y.withUTF8 { q in Similarity.jaroGeneral(p, q) } }
-            #expect(abs(fast - plain) < 1e-12, "\(a) / \(b)")
+            if a.utf8.count <= 64 && b.utf8.count <= 64 {
+                let fast = x.withUTF8 { p in y.withUTF8 { q in withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { Similarity.jaroMasked(p, q, table: $0) } } }
+                #expect(abs(fast - plain) < 1e-12, "\(a) / \(b)")
+            }
+            if a.utf8.count <= 128 && b.utf8.count <= 128 {
+                let wide = x.withUTF8 { p in y.withUTF8 { q in withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { Similarity.jaroMasked(p, q, table: $0) } } }
+                #expect(abs(wide - plain) < 1e-12, "\(a) / \(b)")
+            }
+            let chosen = x.withUTF8 { p in y.withUTF8 { q in Similarity.jaro(p, q) } }
+            #expect(abs(chosen - plain) < 1e-12, "\(a) / \(b)")
+        }
+    }
+
+    /// The banded edit distance (small limits) against the whole table, capped alike, on random strings of a few
+    /// letters (many near misses), with and without transpositions.
+    @Test func bandedEditDistanceIsTheWholeTables() {
+        var rng = SplitMix64(seed: 4)
+        for _ in 0..<20_000 {
+            let alphabet: [UInt8] = Array("ABC12".utf8)
+            let n = Int(rng.next() % 14), m = max(0, n + Int(rng.next() % 7) - 3)
+            var a = (0..<n).map { _ in alphabet[Int(rng.next() % 5)] }
+            let b = (0..<m).map { _ in alphabet[Int(rng.next() % 5)] }
+            if rng.next() % 3 == 0 { a = Array(b.prefix(n)) + a.dropFirst(min(n, b.count)) }   // mostly alike
+            for limit in 0...4 {
+                for transpositions in [true, false] {
+                    let whole = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
+                        Similarity.editDistanceOf(x, y, transpositions: transpositions, limit: 1_000) } }
+                    let banded = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
+                        Similarity.editDistanceOf(x, y, transpositions: transpositions, limit: limit) } }
+                    #expect(banded == min(whole, limit + 1), "\(a) \(b) \(limit) \(transpositions)")
+                }
+            }
         }
     }
 
