@@ -48,15 +48,103 @@ struct KeyHash {
     /// Sorted sounds (`Similarity.soundexCode`) of `tokens`: order-insensitive.
     mutating func addSounds(_ tokens: some Collection<String>) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: tokens.count) { buffer in
-            var codes = buffer
-            for (k, t) in tokens.enumerated() { codes[k] = Similarity.soundexCode(t) }
-            codes.sort()
-            for c in codes { add(c) }
+            for (k, t) in tokens.enumerated() { buffer[k] = Similarity.soundexCode(t) }
+            addSorted(buffer)
         }
+    }
+
+    /// `codes` sorted, each added: sounds in any order give the same key.
+    mutating func addSorted(_ codes: UnsafeMutableBufferPointer<UInt32>) {
+        var codes = codes
+        codes.sort()
+        for c in codes { add(c) }
     }
 
     /// The key: never 0, which means "no key".
     var value: UInt64 { h == 0 ? 1 : h }
+}
+
+/// The sound (`Similarity.soundexCode`) of every word of every name field of every record, made once for the
+/// blocking keys: a dozen keys read the sounds of a record's words, and taking them from the words each time (a
+/// string per word, reference counting on every access) was most of the blocking's time at a million records.
+/// `Matcher.keys` makes them for its run and drops them after (`Dataset.soundsForKeys`).
+final class NameSounds: @unchecked Sendable {
+    /// The name fields, in field order, and each field's place among them (-1: not a name).
+    let names: [Int]
+    private let ordinal: [Int]
+    /// Where record i's sounds of name k begin: `starts[i * names.count + k]`; they end where the next begin.
+    private let starts: [Int32]
+    private let codes: UnsafeMutableBufferPointer<UInt32>
+
+    init(_ data: Dataset, concurrency: Int = 1) {
+        let fields = data.fields.indices.filter { data.fields[$0].kind == .name }
+        let count = data.count, width = fields.count
+        var starts = [Int32](repeating: 0, count: count * width + 1)
+        var total = 0
+        for i in 0..<count {
+            for (k, f) in fields.enumerated() { starts[i * width + k] = Int32(total); total += data.columns[f].tokens[i].count }
+        }
+        starts[count * width] = Int32(total)
+        let out = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(total, 1))
+        let chunks = max(1, min(concurrency * 4, count / 10_000 + 1)), size = (count + chunks - 1) / chunks
+        let columns = data.columns
+        _ = starts.withUnsafeBufferPointer { starts in
+            Parallel.chunks(chunks, width: concurrency) { c in
+                for i in min(count, c * size)..<min(count, (c + 1) * size) {
+                    for (k, f) in fields.enumerated() {
+                        var at = Int(starts[i * width + k])
+                        for t in columns[f].tokens[i] { out[at] = Similarity.soundexCode(t); at += 1 }
+                    }
+                }
+            }
+        }
+        names = fields
+        ordinal = data.fields.indices.map { f in fields.firstIndex(of: f) ?? -1 }
+        self.starts = starts
+        codes = out
+    }
+
+    deinit { codes.deallocate() }
+
+    /// Record i's sounds of name field f, or of every name field (f nil), lent to `body`.
+    @inline(__always)
+    private func sounds<R>(_ i: Int, field f: Int? = nil, _ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+        let width = names.count
+        let lo = f.map { i * width + ordinal[$0] } ?? i * width, hi = f.map { _ in lo + 1 } ?? (i + 1) * width
+        return body(UnsafeBufferPointer(rebasing: codes[Int(starts[lo])..<Int(starts[hi])]))
+    }
+
+    /// The sound of name field f's first word; nil for a record without one.
+    func first(_ f: Int, _ i: Int) -> UInt32? {
+        let k = i * names.count + ordinal[f]
+        return starts[k] < starts[k + 1] ? codes[Int(starts[k])] : nil
+    }
+
+    /// Adds the sorted sounds of record i's words (of name field f, or of every name field) to `h`; their number.
+    func add(_ i: Int, field f: Int? = nil, to h: inout KeyHash) -> Int {
+        sounds(i, field: f) { all in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: all.count) { buffer in
+                _ = buffer.initialize(fromContentsOf: all)
+                h.addSorted(buffer)
+                return all.count
+            }
+        }
+    }
+
+    /// Adds the sorted sounds of each name field's first word to `h`; their number.
+    func addFirsts(_ i: Int, to h: inout KeyHash) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: names.count) { buffer in
+            var n = 0
+            for f in names { if let c = first(f, i) { buffer[n] = c; n += 1 } }
+            h.addSorted(UnsafeMutableBufferPointer(rebasing: buffer[..<n]))
+            return n
+        }
+    }
+
+    /// The lowest or the highest sound of record i's words; nil for a record without any.
+    func extreme(_ i: Int, highest: Bool) -> UInt32? {
+        sounds(i) { highest ? $0.max() : $0.min() }
+    }
 }
 
 enum Blocking {
@@ -68,7 +156,6 @@ enum Blocking {
         let others = fields.indices.filter { fields[$0].kind == .number || fields[$0].kind == .text }
         let categories = fields.indices.filter { fields[$0].kind == .category }
 
-        @Sendable func firstToken(_ d: Dataset, _ f: Int, _ i: Int) -> String? { d.columns[f].tokens[i].first }
         @Sendable func allNameTokens(_ d: Dataset, _ i: Int) -> [String] {
             names.count == 1 ? d.columns[names[0]].tokens[i] : names.flatMap { d.columns[$0].tokens[i] }
         }
@@ -129,13 +216,12 @@ enum Blocking {
                 for half in 0..<2 {
                     rules.append(BlockingRule(name: "\(fields[f].column) \(half == 0 ? "first" : "second") half + the names' sounds",
                                               fields: Set(names + [f])) { d, i in
-                        let t = names.compactMap { firstToken(d, $0, i) }
-                        guard !t.isEmpty else { return 0 }
+                        let sounds = d.soundsForKeys ?? NameSounds(d)
                         return d.columns[f].joinedBytes.withValue(i) { bytes in
                             guard bytes.count >= 6 else { return 0 }
                             let cut = (bytes.count + 1) / 2
                             let part = half == 0 ? UnsafeBufferPointer(rebasing: bytes[..<cut]) : UnsafeBufferPointer(rebasing: bytes[cut...])
-                            return key { h in h.add(bytes.count); h.add(part); h.addSounds(t); return true }
+                            return key { h in h.add(bytes.count); h.add(part); return sounds.addFirsts(i, to: &h) > 0 }
                         }
                     })
                 }
@@ -189,17 +275,15 @@ enum Blocking {
         if !names.isEmpty {
             // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
             rules.append(BlockingRule(name: "name sounds", fields: Set(names)) { d, i in
-                let t = allNameTokens(d, i)
-                return key { h in h.addSounds(t); return t.count >= 2 }
+                let sounds = d.soundsForKeys ?? NameSounds(d)
+                return key { h in sounds.add(i, to: &h) >= 2 }
             })
         }
         if names.count >= 2 {
             // Sounds of the first token of each name field: survives dropped middle names, compound family
             // names and a spelling variant, when the date and the passport also disagree or are missing.
             @Sendable func firstSounds(_ d: Dataset, _ i: Int, _ h: inout KeyHash) -> Bool {
-                let t = names.compactMap { firstToken(d, $0, i) }
-                h.addSounds(t)
-                return t.count >= 2
+                (d.soundsForKeys ?? NameSounds(d)).addFirsts(i, to: &h) >= 2
             }
             rules.append(BlockingRule(name: "first name sounds", fields: Set(names)) { d, i in key { firstSounds(d, i, &$0) } })
             for g in dates {
@@ -219,9 +303,10 @@ enum Blocking {
             for g in dates {
                 // Sounds of every name token with the birth year: survives a mistyped day or month.
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
-                    let t = allNameTokens(d, i)
                     let v = d.columns[g].dates[i]
-                    return key { h in h.addSounds(t); h.add(v / 10000); return !t.isEmpty && v != 0 }
+                    guard v != 0 else { return 0 }
+                    let sounds = d.soundsForKeys ?? NameSounds(d)
+                    return key { h in let n = sounds.add(i, to: &h); h.add(v / 10000); return n > 0 }
                 })
             }
             for f in names {
@@ -231,16 +316,16 @@ enum Blocking {
                     // common to block on alone. On families-100k, 78 more true pairs for 4.6 % more candidates.
                     rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
                         let v = d.columns[g].dates[i]
-                        guard v != 0, let t = firstToken(d, f, i) else { return 0 }
-                        return key { h in h.add(Similarity.soundexCode(t)); h.add(daySorted(v)); return true }
+                        guard v != 0, let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                        return key { h in h.add(sound); h.add(daySorted(v)); return true }
                     })
                     // The same with the year and month: survives a day typed one off besides the slip in the other
                     // name. Only blocks of up to 100 pairs: a common name's sound born in one month is a block of
                     // namesakes (with the run's bound, 16 M more pairs on foreigners-1m, half again its time).
                     rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) month", fields: [f, g], maxPairs: 100) { d, i in
                         let v = d.columns[g].dates[i]
-                        guard v != 0, let t = firstToken(d, f, i) else { return 0 }
-                        return key { h in h.add(Similarity.soundexCode(t)); h.add(v / 100); return true }
+                        guard v != 0, let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                        return key { h in h.add(sound); h.add(v / 100); return true }
                     })
                 }
             }
@@ -252,14 +337,16 @@ enum Blocking {
                 // family names are most people's (WANG, NGUYEN), the first word's sound with the month made
                 // blocks of namesakes, 7.5 M pairs at a million, for 28 true pairs no other key found.
                 rules.append(BlockingRule(name: "\(fields[f].column) sounds + \(fields[g].column) month", fields: [f, g]) { d, i in
-                    let t = d.columns[f].tokens[i], v = d.columns[g].dates[i]
-                    return key { h in h.addSounds(t); h.add(v / 100); return !t.isEmpty && v != 0 }
+                    let v = d.columns[g].dates[i]
+                    guard v != 0 else { return 0 }
+                    let sounds = d.soundsForKeys ?? NameSounds(d)
+                    return key { h in let n = sounds.add(i, field: f, to: &h); h.add(v / 100); return n > 0 }
                 })
             }
             for g in others {
                 rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
-                    guard !d.columns[g].joinedBytes.isEmpty(i), let t = firstToken(d, f, i) else { return 0 }
-                    return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(Similarity.soundexCode(t)); h.add(v, prefix: 8); return true } }
+                    guard !d.columns[g].joinedBytes.isEmpty(i), let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                    return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                 })
             }
         }
@@ -278,8 +365,7 @@ enum Blocking {
                 for highest in names.count == 1 ? [false, true] : [false] {
                     rules.append(BlockingRule(name: "\(highest ? "the other name sound" : "a name sound") + \(fields[g].column)", fields: Set(names + [g]),
                                               maxPairs: names.count == 1 ? 200 : nil) { d, i in
-                        let sounds = allNameTokens(d, i).lazy.map(Similarity.soundexCode)
-                        guard !d.columns[g].joinedBytes.isEmpty(i), let sound = highest ? sounds.max() : sounds.min() else { return 0 }
+                        guard !d.columns[g].joinedBytes.isEmpty(i), let sound = (d.soundsForKeys ?? NameSounds(d)).extreme(i, highest: highest) else { return 0 }
                         return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                     })
                 }

@@ -310,7 +310,7 @@ public final class Dataset: @unchecked Sendable {
     public func append(id: String, values: [String]) {
         ids.append(id)
         for (c, v) in zip(columns, values) { c.append(v) }
-        frozen = nil; frozenRows = nil
+        frozen = nil; frozenRows = nil; soundsForKeys = nil
     }
 
     /// Normalises a batch of raw values on `concurrency` threads (all cores by default) and appends it,
@@ -330,8 +330,12 @@ public final class Dataset: @unchecked Sendable {
         }
         ids.append(contentsOf: batchIDs)
         for p in 0..<parts { for (c, part) in zip(columns, partials.get(p)) { c.absorb(part) } }
-        frozen = nil; frozenRows = nil
+        frozen = nil; frozenRows = nil; soundsForKeys = nil
     }
+
+    /// The name words' sounds for the blocking keys, while `Matcher.keys` takes them; nil otherwise (a key taken
+    /// elsewhere makes them for itself).
+    var soundsForKeys: NameSounds?
 
     private var frozen: [ColumnView]?
     /// Comparison views of the columns, made once after loading.

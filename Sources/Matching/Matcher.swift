@@ -459,6 +459,8 @@ public enum Matcher {
         // Rule by rule within a chunk: each rule's key function is taken from its rule once, not once per record (copying
         // a rule per record and key cost a sixth of the time at a million records with 22 rules).
         let functions = rules.map(\.key)
+        data.soundsForKeys = NameSounds(data, concurrency: concurrency)
+        defer { data.soundsForKeys = nil }
         _ = await Parallel.map(chunks, width: concurrency) { c in
             let records = min(count, c * size)..<min(count, c * size + size)
             for (r, key) in functions.enumerated() {
@@ -986,7 +988,7 @@ public enum Matcher {
         codes.count = pairs.count
         let parts = await Parallel.map(chunks, width: options.concurrency) { c in
             let lo = min(pairs.count, c * size), hi = min(pairs.count, lo + size)
-            var profile: [PatternKey: Double] = [:]
+            var profile = PatternCounts()
             let memo = ComparisonMemo(fields: left.views.count, pairs: hi - lo)
             let shared = keys?.reader
             var rule = shared.map { k in k.ruleEnds.firstIndex { $0 > lo } ?? k.ruleEnds.count } ?? 0
@@ -999,12 +1001,12 @@ public enum Matcher {
                         codes.base[k] = code
                         if let shared {
                             while k >= shared.ruleEnds[rule] { rule += 1 }
-                            profile[PatternKey(code: code, rules: shared.rulesShared(i, j, foundBy: rule)), default: 0] += 1
+                            profile.count(code, shared.rulesShared(i, j, foundBy: rule))
                         }
                     }
                 } }
             } }
-            return profile
+            return profile.dictionary
         }
         var profile: [PatternKey: Double] = [:]
         for p in parts { profile.merge(p, uniquingKeysWith: +) }
@@ -1200,6 +1202,51 @@ struct TermFrequencies {
 struct PatternKey: Hashable, Sendable {
     let code: UInt32
     let rules: UInt64
+}
+
+/// How many pairs have each agreement pattern and rules, counted for every candidate pair: an open-addressing table
+/// with a multiplicative hash, where a dictionary hashed every pair's key through SipHash.
+struct PatternCounts {
+    private var codes: [UInt32]
+    private var rules: [UInt64]
+    private var counts: [Double]
+    private var used = 0
+
+    init() {
+        codes = [UInt32](repeating: .max, count: 1 << 12); rules = [UInt64](repeating: 0, count: 1 << 12); counts = [Double](repeating: 0, count: 1 << 12)
+    }
+
+    /// One more pair with this pattern and these rules. (`UInt32.max` is no pattern: twelve fields at most, base 6.)
+    @inline(__always)
+    mutating func count(_ code: UInt32, _ rule: UInt64) { add(code, rule, 1) }
+
+    @inline(__always)
+    private mutating func add(_ code: UInt32, _ rule: UInt64, _ amount: Double) {
+        let mask = codes.count - 1
+        var slot = Int(truncatingIfNeeded: ((UInt64(code) << 32 ^ rule) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while codes[slot] != .max {
+            if codes[slot] == code && rules[slot] == rule { counts[slot] += amount; return }
+            slot = (slot + 1) & mask
+        }
+        codes[slot] = code; rules[slot] = rule; counts[slot] = amount
+        used += 1
+        if used * 2 > codes.count { grow() }
+    }
+
+    private mutating func grow() {
+        let (oldCodes, oldRules, oldCounts) = (codes, rules, counts)
+        let size = codes.count * 2
+        codes = [UInt32](repeating: .max, count: size); rules = [UInt64](repeating: 0, count: size); counts = [Double](repeating: 0, count: size)
+        used = 0
+        for k in oldCodes.indices where oldCodes[k] != .max { add(oldCodes[k], oldRules[k], oldCounts[k]) }
+    }
+
+    var dictionary: [PatternKey: Double] {
+        var out: [PatternKey: Double] = [:]
+        out.reserveCapacity(used)
+        for k in codes.indices where codes[k] != .max { out[PatternKey(code: codes[k], rules: rules[k])] = counts[k] }
+        return out
+    }
 }
 
 /// One agreement pattern's score before the per-pair adjustments: the log-odds of its fixed weights, the fields whose

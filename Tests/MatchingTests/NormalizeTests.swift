@@ -445,6 +445,37 @@ import Testing
         #expect(rule.key(d, 0) != rule.key(d, 2))
     }
 
+    /// The sounds made once for the blocking keys (`NameSounds`) are each word's sound, as the keys took them from
+    /// the words before: per name field, first words, lowest and highest, and sorted into a key. Two name fields, one
+    /// of them missing on a record, a word of digits (sound 0).
+    @Test func nameSoundsAreTheWordsSounds() {
+        let spec = [FieldSpec(column: "family", kind: .name), FieldSpec(column: "dob", kind: .date), FieldSpec(column: "given", kind: .name)]
+        let d = Dataset(fields: spec)
+        let rows = [["WANG", "1990-01-02", "XIAO MING"], ["", "", "MARIA DE LOS ANGELES"], ["O'BRIEN-SMITH", "", ""], ["", "", ""],
+                    ["NGUYEN VAN", "", "DUC 2"], ["LEE", "1985-07-09", "MIN"]]
+        for (k, v) in rows.enumerated() { d.append(id: "\(k)", values: v) }
+        let sounds = NameSounds(d, concurrency: 2)
+        for i in 0..<d.count {
+            let words = [0, 2].map { d.columns[$0].tokens[i] }
+            for (k, f) in [0, 2].enumerated() { #expect(sounds.first(f, i) == words[k].first.map(Similarity.soundexCode), "\(i) \(f)") }
+            let all = words.joined().map(Similarity.soundexCode)
+            #expect(sounds.extreme(i, highest: false) == all.min() && sounds.extreme(i, highest: true) == all.max())
+            var mine = KeyHash(), theirs = KeyHash()
+            #expect(sounds.add(i, to: &mine) == all.count)
+            theirs.addSounds(Array(words.joined()))
+            #expect(mine.value == theirs.value)
+            var one = KeyHash(), two = KeyHash()
+            #expect(sounds.add(i, field: 2, to: &one) == words[1].count)
+            two.addSounds(words[1])
+            #expect(one.value == two.value)
+            var firsts = KeyHash(), fromWords = KeyHash()
+            #expect(sounds.addFirsts(i, to: &firsts) == words.filter { !$0.isEmpty }.count)
+            fromWords.addSounds(words.compactMap(\.first))
+            #expect(firsts.value == fromWords.value)
+        }
+        #expect(sounds.extreme(3, highest: true) == nil && sounds.first(0, 3) == nil)
+    }
+
     @Test func dateLevels() {
         let c = column(.date, ["1985-07-09", "1985-09-07", "1985-07-08", "1985-07-25", "1958-07-09", "1990-01-01", ""])
         #expect(Compare.level(c, 0, c, 0) == 4)
