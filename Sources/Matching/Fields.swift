@@ -1001,7 +1001,8 @@ enum Compare {
         if Tokens.equal(x, y) { return 3 }
         let ts = Similarity.sortedTokenSet(a.hashes[i], b.hashes[j])
         if ts >= 0.8 { return 2 }
-        let jw = Similarity.jaroWinkler(x, y)
+        // Only whether the similarity reaches 0.92, or 0.8 where the words do not already give level 1.
+        let jw = Similarity.jaroWinkler(x, y, reaching: ts >= 0.5 ? 0.92 : 0.8)
         if jw >= 0.92 { return 2 }
         if jw >= 0.8 || ts >= 0.5 { return 1 }
         return 0

@@ -17,6 +17,25 @@ public enum Similarity {
         return winkler(jaroASCII(a, b), a, b)
     }
 
+    /// `jaroWinkler`, where only whether it reaches `floor` matters below it: the value itself when it does; when it
+    /// cannot, any value below `floor`, returned as soon as the characters left could no longer lift it there (two
+    /// addresses that share a third of their letters are told apart after a few of them).
+    public static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, reaching floor: Double) -> Double {
+        let la = a.count, lb = b.count
+        guard la > 0, lb > 0, la <= 128, lb <= 128, isASCII(a), isASCII(b) else { return jaroWinkler(a, b) }
+        if la == lb && memcmpEqual(a, b) { return 1 }
+        var prefix = 0
+        while prefix < min(4, la, lb) && a[prefix] == b[prefix] { prefix += 1 }
+        let j = la <= 64 && lb <= 64
+            ? withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
+            : withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
+        return winkler(j, prefix: prefix)
+    }
+
+    /// Jaro-Winkler's bonus for a common beginning of `prefix` characters (up to four), above 0.7.
+    @inline(__always)
+    static func winkler(_ j: Double, prefix: Int) -> Double { j > 0.7 ? j + Double(prefix) * 0.1 * (1 - j) : j }
+
     /// Jaro-Winkler's bonus for a common beginning of up to four characters.
     @inline(__always)
     static func winkler<T: Equatable>(_ j: Double, _ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Double {
@@ -76,9 +95,11 @@ public enum Similarity {
     /// Bit-parallel matching for ASCII strings of at most `Mask.bitWidth` bytes (64 or 128): a table (128 entries, on
     /// the stack) maps each byte to the positions where it occurs in `b`, so finding the first free match inside the
     /// window is a few bit operations instead of a scan.
+    /// `floor`, `prefix`: stop (returning 0) once even every character of `a` still to come matching could not give a
+    /// Jaro-Winkler similarity of `floor` with a common beginning of `prefix` characters (`jaroWinkler(_:_:reaching:)`).
     @inline(__always)
     static func jaroMasked<Mask: FixedWidthInteger & UnsignedInteger>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
-                                                                       table: UnsafeMutableBufferPointer<Mask>) -> Double {
+                                                                       table: UnsafeMutableBufferPointer<Mask>, floor: Double = 0, prefix: Int = 0) -> Double {
         let la = a.count, lb = b.count, width = Mask.bitWidth
         let window = max(0, max(la, lb) / 2 - 1)
         // Only the entries for bytes of a and b are read, so only those are initialised.
@@ -99,6 +120,11 @@ public enum Similarity {
             }
             if i + window + 1 < width { inWindow |= 1 << Mask(i + window + 1) }
             if i >= window { inWindow &= ~(1 << Mask(i - window)) }
+            if floor > 0 && i & 7 == 7 {
+                // At most every character of a still to come matches, and none is transposed.
+                let most = Double(min(matches + la - 1 - i, lb))
+                if winkler((most / Double(la) + most / Double(lb) + 1) / 3, prefix: prefix) < floor { return 0 }
+            }
         }
         if matches == 0 { return 0 }
         var transpositions = 0

@@ -304,6 +304,26 @@ import Testing
         }
     }
 
+    /// Jaro-Winkler asked only whether it reaches a floor is the similarity itself where it does, and below the floor
+    /// where it does not: random texts of a few letters up to 140 bytes (some alike at their beginning), every floor.
+    @Test func jaroWinklerReachingAFloorIsExactAboveIt() {
+        var rng = SplitMix64(seed: 92)
+        let alphabet: [UInt8] = Array("ABCDE KL".utf8)
+        for k in 0..<20_000 {
+            let n = 1 + Int(rng.next() % (k % 2 == 0 ? 64 : 140)), m = 1 + Int(rng.next() % (k % 2 == 0 ? 64 : 140))
+            var a = (0..<n).map { _ in alphabet[Int(rng.next() % 8)] }
+            let b = (0..<m).map { _ in alphabet[Int(rng.next() % 8)] }
+            if k % 3 == 0 { for q in 0..<min(n, m, Int(rng.next() % 40)) { a[q] = b[q] } }
+            a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
+                let exact = Similarity.jaroWinkler(x, y)
+                for floor in [0.5, 0.8, 0.92] {
+                    let reached = Similarity.jaroWinkler(x, y, reaching: floor)
+                    if exact >= floor { #expect(reached == exact, "\(a) \(b) \(floor)") } else { #expect(reached < floor, "\(a) \(b) \(floor)") }
+                }
+            } }
+        }
+    }
+
     /// The banded edit distance (small limits) against the whole table, capped alike, on random strings of a few
     /// letters (many near misses), with and without transpositions.
     @Test func bandedEditDistanceIsTheWholeTables() {
