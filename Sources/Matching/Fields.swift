@@ -528,12 +528,29 @@ final class ColumnView: Sendable {
     /// id: the record's other document numbers, joined by spaces: the cell's own others (`FieldColumn.partsBytes`), then
     /// a `|`, then the numbers of its other id columns (`Dataset.views`). Empty (no values) for other kinds.
     let alsoBytes: Packed<UInt8>
+    /// id, with other numbers (`alsoBytes`): per record a bit for each of its numbers (by the number's hash), so that
+    /// two records with no bit in common are known to share no number without comparing them (`Compare.compared`).
+    let documentBits: [UInt64]
 
     init(_ c: FieldColumn, count: Int, also: Packed<UInt8> = Packed()) {
         kind = c.kind; tokens = c.tokens; dates = c.dates; numbers = c.numbers
         joinedBytes = c.joinedBytes; keyBytes = c.keyBytes; tokenHashes = c.tokenHashes; speltBytes = c.speltBytes
         alsoBytes = also
         missing = (0..<count).map { c.isMissing($0) }
+        documentBits = also.ends.isEmpty ? [] : (0..<count).map { i in
+            @inline(__always) func bit(_ n: UnsafeBufferPointer<UInt8>) -> UInt64 { 1 << (Packed<UInt8>.fnv(Packed<UInt8>.seed, n) >> 58) }
+            var bits = c.joinedBytes.withValue(i) { $0.isEmpty ? 0 : bit($0) }
+            also.withValue(i) { rest in
+                var start = 0
+                while start < rest.count {
+                    var end = start
+                    while end < rest.count && rest[end] != 0x20 { end += 1 }
+                    if end > start && !(end == start + 1 && rest[start] == 0x7C) { bits |= bit(UnsafeBufferPointer(rebasing: rest[start..<end])) }
+                    start = end + 1
+                }
+            }
+            return bits
+        }
     }
 
     @inline(__always) func isMissing(_ i: Int) -> Bool { missing[i] }
@@ -545,11 +562,11 @@ final class ColumnView: Sendable {
                 keyBytes.items.withUnsafeBufferPointer { kb in keyBytes.ends.withUnsafeBufferPointer { ke in
                     tokenHashes.items.withUnsafeBufferPointer { th in tokenHashes.ends.withUnsafeBufferPointer { te in
                         speltBytes.items.withUnsafeBufferPointer { sb in speltBytes.ends.withUnsafeBufferPointer { se in
-                            alsoBytes.items.withUnsafeBufferPointer { ab in alsoBytes.ends.withUnsafeBufferPointer { ae in
+                            alsoBytes.items.withUnsafeBufferPointer { ab in alsoBytes.ends.withUnsafeBufferPointer { ae in documentBits.withUnsafeBufferPointer { db in
                                 body(RawColumn(kind: kind, missing: missing, dates: dates, numbers: numbers, joined: .init(items: jb, ends: je),
                                                key: .init(items: kb, ends: ke), hashes: .init(items: th, ends: te), spelt: .init(items: sb, ends: se),
-                                               also: .init(items: ab, ends: ae)))
-                            } }
+                                               also: .init(items: ab, ends: ae), documentBits: db))
+                            } } }
                         } }
                     } }
                 } }
@@ -596,6 +613,8 @@ struct RawColumn {
     let spelt: RawPacked<UInt8>
     /// Ids: the record's other document numbers (`ColumnView.alsoBytes`); no rows otherwise.
     let also: RawPacked<UInt8>
+    /// Ids with other numbers: a bit per number of each record (`ColumnView.documentBits`); empty otherwise.
+    let documentBits: UnsafeBufferPointer<UInt64>
 }
 
 /// What a pair's comparison reads first, one row of 64-bit words per record: which fields are missing (bit f of
@@ -748,6 +767,8 @@ enum Compare {
             // Each file has its other documents only where some record has some.
             let xs = a.also.ends.isEmpty ? Bytes(start: nil, count: 0) : a.also[i], ys = b.also.ends.isEmpty ? Bytes(start: nil, count: 0) : b.also[j]
             if xs.isEmpty && ys.isEmpty { return level }
+            // No number in common where no bit is (either file's bits, where both have some).
+            if !a.documentBits.isEmpty && !b.documentBits.isEmpty && a.documentBits[i] & b.documentBits[j] == 0 { return level }
             return anyDocumentAgrees(a.joined[i], xs, b.joined[j], ys) ? 3 : level
         case .text: return text(a, i, b, j)
         case .category: return Tokens.equal(a.joined[i], b.joined[j]) ? 1 : 0

@@ -304,6 +304,41 @@ import Testing
         }
     }
 
+    /// Two id columns: a pair's document level is 3 wherever any number of one record is among the other's (`Compare.
+    /// anyDocumentAgrees`), with the records' bits (`ColumnView.documentBits`) set aside first where none is shared.
+    /// Random numbers from a small stock, one or two to a cell, so that records share numbers often, in any column.
+    @Test func documentBitsNeverHideASharedNumber() {
+        let spec = [FieldSpec(column: "passport", kind: .id), FieldSpec(column: "permit", kind: .id)]
+        let d = Dataset(fields: spec)
+        var rng = SplitMix64(seed: 63)
+        let stock = (0..<40).map { "E\(1_000_000 + $0 * 7919)" }
+        func cell() -> String {
+            switch rng.next() % 4 {
+            case 0: return ""
+            case 1: return stock[Int(rng.next() % 40)] + " / " + stock[Int(rng.next() % 40)]
+            default: return stock[Int(rng.next() % 40)]
+            }
+        }
+        for k in 0..<300 { d.append(id: "\(k)", values: [cell(), cell()]) }
+        let views = d.views
+        #expect(views.allSatisfy { $0.documentBits.count == d.count })
+        var agreeing = 0
+        ColumnView.withRaw(views) { raw in
+            for i in 0..<d.count {
+                for j in 0..<d.count {
+                    for f in 0..<2 where !raw[f].missing[i] && !raw[f].missing[j] {
+                        let level = Compare.compared(raw[f], i, raw[f], j)
+                        let shared = Compare.anyDocumentAgrees(raw[f].joined[i], raw[f].also[i], raw[f].joined[j], raw[f].also[j])
+                        let expected = shared ? 3 : Compare.id(raw[f].joined[i], raw[f].joined[j])
+                        #expect(level == expected, "\(i) \(j) \(f)")
+                        if shared { agreeing += 1 }
+                    }
+                }
+            }
+        }
+        #expect(agreeing > 1_000)
+    }
+
     /// Jaro-Winkler asked only whether it reaches a floor is the similarity itself where it does, and below the floor
     /// where it does not: random texts of a few letters up to 140 bytes (some alike at their beginning), every floor.
     @Test func jaroWinklerReachingAFloorIsExactAboveIt() {
