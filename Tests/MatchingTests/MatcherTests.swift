@@ -299,12 +299,14 @@ private func quick() -> MatchOptions {
     /// 1 to 7 bytes and 1 MiB, so that rows, quotes, doubled quotes and line ends fall across reads. Columns left out
     /// (`keeping`) come back empty and change nothing else.
     @Test func readsAsRFC4180ByteByByteWhateverTheChunks() throws {
-        struct Row: Equatable { let line: Int; let fields: [String] }
-        func reference(_ bytes: [UInt8]) -> [Row]? {
+        /// A row, and (strict UTF-8) whether one of its fields was not UTF-8.
+        struct Row: Equatable { let line: Int; let fields: [String]; var invalid = false }
+        func reference(_ bytes: [UInt8], strict: Bool) -> [Row]? {
             var rows: [Row] = [], fields: [String] = [], field: [UInt8] = []
-            var quoted = false, atFieldStart = true, sawAnything = false, cp1252 = false, line = 1, start = 1, k = 0
+            var quoted = false, atFieldStart = true, sawAnything = false, cp1252 = false, invalid = false, line = 1, start = 1, k = 0
             func decode(_ b: [UInt8]) -> String {
                 if !cp1252, let s = String(validating: b, as: UTF8.self) { return s }
+                if strict { invalid = true; return String(decoding: b, as: UTF8.self) }
                 cp1252 = true
                 return String(String.UnicodeScalarView(b.map { Unicode.Scalar(CSVReader.cp1252[Int($0)])! }))
             }
@@ -322,13 +324,13 @@ private func quick() -> MatchOptions {
                     line += 1
                     if field.last == 0x0D { field.removeLast() }
                     fields.append(decode(field))
-                    if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: start, fields: fields)) }
-                    fields = []; field = []; atFieldStart = true; sawAnything = false; start = line
+                    if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: start, fields: fields, invalid: invalid)) }
+                    fields = []; field = []; atFieldStart = true; sawAnything = false; start = line; invalid = false
                 default: field.append(c); atFieldStart = false
                 }
             }
             if quoted { return nil }
-            if sawAnything { fields.append(decode(field)); rows.append(Row(line: start, fields: fields)) }
+            if sawAnything { fields.append(decode(field)); rows.append(Row(line: start, fields: fields, invalid: invalid)) }
             return rows
         }
         let pieces: [[UInt8]] = [[0x61], [0x62, 0x63], [0x2C], [0x2C], [0x22], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x20],
@@ -338,21 +340,21 @@ private func quick() -> MatchOptions {
             var bytes = Array("id,b\n".utf8)
             for _ in 0..<Int(rng.next() % 60) { bytes += pieces[Int(rng.next() % UInt64(pieces.count - (trial % 3 == 0 ? 0 : 1)))] }
             let path = try write(bytes)
-            let expected = reference(Array(bytes.dropFirst(5)))
-            for chunk in [1, 2, 3, 5, 7, 1 << 20] {
-                for keep in [nil, [false, true], [true]] as [[Bool]?] {
-                    let r = try CSVReader(path: path)
+            for (chunk, keep, strict) in [1, 2, 3, 5, 7, 1 << 20].flatMap({ c in ([nil, [false, true], [true]] as [[Bool]?]).flatMap { k in [(c, k, false), (c, k, true)] } }) {
+                let expected = reference(Array(bytes.dropFirst(5)), strict: strict)
+                do {
+                    let r = try CSVReader(path: path, encoding: strict ? .utf8 : .detect)
                     r.chunkSize = chunk
                     #expect(try r.header() == ["id", "b"])
                     var rows: [Row] = []
                     do {
-                        while let row = try r.next(keeping: keep) { rows.append(Row(line: r.line - 1, fields: row)) }
+                        while let row = try r.next(keeping: keep) { rows.append(Row(line: r.line - 1, fields: row, invalid: strict && r.rowHasInvalidUTF8)) }
                     } catch {
                         #expect(expected == nil, "\(trial) \(chunk): \(error)")
                         continue
                     }
                     let wanted = expected.map { $0.map { row in
-                        Row(line: row.line, fields: row.fields.enumerated().map { k, v in keep.map { k < $0.count && !$0[k] } == true ? "" : v })
+                        Row(line: row.line, fields: row.fields.enumerated().map { k, v in keep.map { k < $0.count && !$0[k] } == true ? "" : v }, invalid: row.invalid)
                     } }
                     #expect(rows == wanted, "trial \(trial), chunks of \(chunk), keeping \(String(describing: keep)): \(bytes)")
                 }

@@ -259,6 +259,11 @@ private struct Matched {
         #expect(MatchCLI.idsAreUnique(["L1", "L2", "L3"]))
         #expect(!MatchCLI.idsAreUnique(["L1", "L2", "L1"]))
         #expect(MatchCLI.idsAreUnique([]))
+        // Ids compare as strings: É and E with an accent are one id; many ids, one repeated far apart.
+        #expect(!MatchCLI.idsAreUnique(["JOS\u{C9}1", "A", "JOSE\u{301}1"]))
+        #expect(MatchCLI.idsAreUnique(["JOS\u{C9}1", "JOSE1"]))
+        let many = (0..<50_000).map { "L\($0)" }
+        #expect(MatchCLI.idsAreUnique(many) && !MatchCLI.idsAreUnique(many + ["L31337"]))
     }
 
     @Test func oneToOneWhenBothSidesHaveUniqueIDs() throws {
