@@ -216,7 +216,7 @@ enum Blocking {
                 for half in 0..<2 {
                     rules.append(BlockingRule(name: "\(fields[f].column) \(half == 0 ? "first" : "second") half + the names' sounds",
                                               fields: Set(names + [f])) { d, i in
-                        let sounds = d.soundsForKeys ?? NameSounds(d)
+                        let sounds = d.nameSounds
                         return d.columns[f].joinedBytes.withValue(i) { bytes in
                             guard bytes.count >= 6 else { return 0 }
                             let cut = (bytes.count + 1) / 2
@@ -275,7 +275,7 @@ enum Blocking {
         if !names.isEmpty {
             // Sound of every name token, order-insensitive: survives swapped given/family names and spelling.
             rules.append(BlockingRule(name: "name sounds", fields: Set(names)) { d, i in
-                let sounds = d.soundsForKeys ?? NameSounds(d)
+                let sounds = d.nameSounds
                 return key { h in sounds.add(i, to: &h) >= 2 }
             })
         }
@@ -283,7 +283,7 @@ enum Blocking {
             // Sounds of the first token of each name field: survives dropped middle names, compound family
             // names and a spelling variant, when the date and the passport also disagree or are missing.
             @Sendable func firstSounds(_ d: Dataset, _ i: Int, _ h: inout KeyHash) -> Bool {
-                (d.soundsForKeys ?? NameSounds(d)).addFirsts(i, to: &h) >= 2
+                d.nameSounds.addFirsts(i, to: &h) >= 2
             }
             rules.append(BlockingRule(name: "first name sounds", fields: Set(names)) { d, i in key { firstSounds(d, i, &$0) } })
             for g in dates {
@@ -305,7 +305,7 @@ enum Blocking {
                 rules.append(BlockingRule(name: "name sounds + \(fields[g].column) year", fields: Set(names + [g])) { d, i in
                     let v = d.columns[g].dates[i]
                     guard v != 0 else { return 0 }
-                    let sounds = d.soundsForKeys ?? NameSounds(d)
+                    let sounds = d.nameSounds
                     return key { h in let n = sounds.add(i, to: &h); h.add(v / 10000); return n > 0 }
                 })
             }
@@ -316,7 +316,7 @@ enum Blocking {
                     // common to block on alone. On families-100k, 78 more true pairs for 4.6 % more candidates.
                     rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
                         let v = d.columns[g].dates[i]
-                        guard v != 0, let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                        guard v != 0, let sound = d.nameSounds.first(f, i) else { return 0 }
                         return key { h in h.add(sound); h.add(daySorted(v)); return true }
                     })
                     // The same with the year and month: survives a day typed one off besides the slip in the other
@@ -324,7 +324,7 @@ enum Blocking {
                     // namesakes (with the run's bound, 16 M more pairs on foreigners-1m, half again its time).
                     rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column) month", fields: [f, g], maxPairs: 100) { d, i in
                         let v = d.columns[g].dates[i]
-                        guard v != 0, let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                        guard v != 0, let sound = d.nameSounds.first(f, i) else { return 0 }
                         return key { h in h.add(sound); h.add(v / 100); return true }
                     })
                 }
@@ -339,13 +339,13 @@ enum Blocking {
                 rules.append(BlockingRule(name: "\(fields[f].column) sounds + \(fields[g].column) month", fields: [f, g]) { d, i in
                     let v = d.columns[g].dates[i]
                     guard v != 0 else { return 0 }
-                    let sounds = d.soundsForKeys ?? NameSounds(d)
+                    let sounds = d.nameSounds
                     return key { h in let n = sounds.add(i, field: f, to: &h); h.add(v / 100); return n > 0 }
                 })
             }
             for g in others {
                 rules.append(BlockingRule(name: "\(fields[f].column) sound + \(fields[g].column)", fields: [f, g]) { d, i in
-                    guard !d.columns[g].joinedBytes.isEmpty(i), let sound = (d.soundsForKeys ?? NameSounds(d)).first(f, i) else { return 0 }
+                    guard !d.columns[g].joinedBytes.isEmpty(i), let sound = d.nameSounds.first(f, i) else { return 0 }
                     return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                 })
             }
@@ -365,7 +365,7 @@ enum Blocking {
                 for highest in names.count == 1 ? [false, true] : [false] {
                     rules.append(BlockingRule(name: "\(highest ? "the other name sound" : "a name sound") + \(fields[g].column)", fields: Set(names + [g]),
                                               maxPairs: names.count == 1 ? 200 : nil) { d, i in
-                        guard !d.columns[g].joinedBytes.isEmpty(i), let sound = (d.soundsForKeys ?? NameSounds(d)).extreme(i, highest: highest) else { return 0 }
+                        guard !d.columns[g].joinedBytes.isEmpty(i), let sound = d.nameSounds.extreme(i, highest: highest) else { return 0 }
                         return d.columns[g].joinedBytes.withValue(i) { v in key { h in h.add(sound); h.add(v, prefix: 8); return true } }
                     })
                 }

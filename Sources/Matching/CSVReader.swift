@@ -158,18 +158,17 @@ public final class CSVReader {
         }
     }
 
-    /// Where the row starting at `position` ends (`end`: its line feed, or the end of the file), whether it has a
-    /// quoted field, and the line feeds inside quoted fields; nil at the end of the file. Reads more of the file until
+    /// Where the row starting at `position` ends (`end`: its line feed, or the end of the file), and the line feeds
+    /// inside its quoted fields; nil at the end of the file. Reads more of the file until
     /// the row is whole in the buffer, so that it can be split without reading again.
     private struct RowBounds {
         var end: Int
         var terminated: Bool
-        var quotes: Bool
         var innerLines: Int
     }
 
     private func rowBounds() throws -> RowBounds? {
-        var k = position, quoted = false, atFieldStart = true, quotes = false, inner = 0, atEnd = false
+        var k = position, quoted = false, atFieldStart = true, inner = 0, atEnd = false
         let delimiter = delimiter
         while true {
             let found: Bool = buffer.withUnsafeBufferPointer { p in
@@ -186,7 +185,7 @@ public final class CSVReader {
                     } else if c == 0x0A {
                         return true
                     } else if c == 0x22 && atFieldStart {
-                        quoted = true; quotes = true; atFieldStart = false
+                        quoted = true; atFieldStart = false
                     } else {
                         atFieldStart = c == delimiter
                     }
@@ -194,10 +193,10 @@ public final class CSVReader {
                 }
                 return false
             }
-            if found { return RowBounds(end: k, terminated: true, quotes: quotes, innerLines: inner) }
+            if found { return RowBounds(end: k, terminated: true, innerLines: inner) }
             if atEnd {
                 if quoted { throw Malformed(file: path, line: line, reason: "a quoted field is not closed") }
-                return k == position ? nil : RowBounds(end: k, terminated: false, quotes: quotes, innerLines: inner)
+                return k == position ? nil : RowBounds(end: k, terminated: false, innerLines: inner)
             }
             let offset = k - position    // `fill` drops what was read before `position`
             if !fill() { atEnd = true }
@@ -265,7 +264,7 @@ public final class CSVReader {
     /// A field's text; "" for one not `wanted`, whose bytes are only checked (see `next`).
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>, wanted: Bool = true) throws -> String {
         if !windows1252 {
-            if Self.isASCII(bytes) { return wanted ? String(decoding: bytes, as: UTF8.self) : "" }
+            if Similarity.isASCII(bytes) { return wanted ? String(decoding: bytes, as: UTF8.self) : "" }
             // Decoding repairs what is not UTF-8; the repaired text's bytes then differ from the field's.
             let s = String(decoding: bytes, as: UTF8.self)
             if s.utf8.elementsEqual(bytes) { return wanted ? s : "" }
@@ -277,13 +276,6 @@ public final class CSVReader {
             windows1252 = true
         }
         return wanted ? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar(CSVReader.cp1252[Int($0)])! })) : ""
-    }
-
-    @inline(__always)
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var high: UInt8 = 0
-        for b in bytes { high |= b }
-        return high < 0x80
     }
 
     static let cp1252: [UInt32] = {
@@ -333,9 +325,15 @@ public final class Dataset: @unchecked Sendable {
         frozen = nil; frozenRows = nil; soundsForKeys = nil
     }
 
-    /// The name words' sounds for the blocking keys, while `Matcher.keys` takes them; nil otherwise (a key taken
-    /// elsewhere makes them for itself).
+    /// The name words' sounds for the blocking keys (`NameSounds`): made by `Matcher.keys` before its threads take
+    /// keys and dropped after; made here, once, for a key taken alone (one thread).
     var soundsForKeys: NameSounds?
+    var nameSounds: NameSounds {
+        if let made = soundsForKeys { return made }
+        let made = NameSounds(self)
+        soundsForKeys = made
+        return made
+    }
 
     private var frozen: [ColumnView]?
     /// Comparison views of the columns, made once after loading.

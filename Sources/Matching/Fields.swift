@@ -538,17 +538,10 @@ final class ColumnView: Sendable {
         alsoBytes = also
         missing = (0..<count).map { c.isMissing($0) }
         documentBits = also.ends.isEmpty ? [] : (0..<count).map { i in
-            @inline(__always) func bit(_ n: UnsafeBufferPointer<UInt8>) -> UInt64 { 1 << (Packed<UInt8>.fnv(Packed<UInt8>.seed, n) >> 58) }
-            var bits = c.joinedBytes.withValue(i) { $0.isEmpty ? 0 : bit($0) }
-            also.withValue(i) { rest in
-                var start = 0
-                while start < rest.count {
-                    var end = start
-                    while end < rest.count && rest[end] != 0x20 { end += 1 }
-                    if end > start && !(end == start + 1 && rest[start] == 0x7C) { bits |= bit(UnsafeBufferPointer(rebasing: rest[start..<end])) }
-                    start = end + 1
-                }
-            }
+            var bits: UInt64 = 0
+            c.joinedBytes.withValue(i) { first in also.withValue(i) { rest in
+                _ = Compare.eachNumber(first, rest) { n, _ in bits |= 1 << (Packed<UInt8>.fnv(Packed<UInt8>.seed, n) >> 58); return false }
+            } }
             return bits
         }
     }
@@ -986,20 +979,22 @@ enum Compare {
     /// cell. `xs`, `ys`: the cell's other numbers, `|`, the record's other columns' numbers (`ColumnView.alsoBytes`). Two
     /// records sharing a number in another column only (one permit, two passports) do not agree here: that column says so.
     static func anyDocumentAgrees(_ x: Bytes, _ xs: Bytes, _ y: Bytes, _ ys: Bytes) -> Bool {
-        /// Each number of the record, with whether it is this column's own; stops when `body` says so.
-        func each(_ first: Bytes, _ rest: Bytes, _ body: (Bytes, Bool) -> Bool) -> Bool {
-            if !first.isEmpty && body(first, true) { return true }
-            var start = 0, own = true
-            while start < rest.count {
-                var end = start
-                while end < rest.count && rest[end] != 0x20 { end += 1 }
-                if end == start + 1 && rest[start] == 0x7C { own = false }
-                else if end > start && body(UnsafeBufferPointer(rebasing: rest[start..<end]), own) { return true }
-                start = end + 1
-            }
-            return false
+        eachNumber(x, xs) { u, ownU in eachNumber(y, ys) { v, ownV in (ownU || ownV) && Tokens.equal(u, v) } }
+    }
+
+    /// Each number of a record in one id column, its value `first` and then `rest` (`ColumnView.alsoBytes`), with
+    /// whether it is this column's own; stops, returning true, when `body` does.
+    static func eachNumber(_ first: Bytes, _ rest: Bytes, _ body: (Bytes, Bool) -> Bool) -> Bool {
+        if !first.isEmpty && body(first, true) { return true }
+        var start = 0, own = true
+        while start < rest.count {
+            var end = start
+            while end < rest.count && rest[end] != 0x20 { end += 1 }
+            if end == start + 1 && rest[start] == 0x7C { own = false }
+            else if end > start && body(UnsafeBufferPointer(rebasing: rest[start..<end]), own) { return true }
+            start = end + 1
         }
-        return each(x, xs) { u, ownU in each(y, ys) { v, ownV in (ownU || ownV) && Tokens.equal(u, v) } }
+        return false
     }
 
     /// Two numbers of one series a few apart (`H94284042`, `H94284043`): documents issued together to one

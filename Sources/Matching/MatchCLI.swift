@@ -236,10 +236,7 @@ public enum MatchCLI {
         // By 64-bit hashes, sorted; only ids whose hashes meet are compared as strings. An id that is not ASCII is
         // hashed composed: `JOSÉ1` written with É or with E and an accent is one id, as strings compare.
         var hashes = ids.enumerated().map { k, id in
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            let bytes = id.utf8.allSatisfy { $0 < 0x80 } ? id.utf8 : id.precomposedStringWithCanonicalMapping.utf8
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            return (hash: h, row: k)
+            (hash: Blocking.hash(id.utf8.allSatisfy { $0 < 0x80 } ? id : id.precomposedStringWithCanonicalMapping), row: k)
         }
         hashes.sort { $0.hash < $1.hash }
         var k = 1

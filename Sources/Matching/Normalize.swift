@@ -21,10 +21,8 @@ public enum Normalize {
             source = s
         } else {
             var t = s
-            if s.unicodeScalars.contains(where: { foldedApart.contains($0.value) }) {
-                for (from, to) in [("Đ", "D"), ("đ", "d"), ("ß", "SS"), ("Ø", "O"), ("ø", "o"), ("Æ", "AE"), ("æ", "ae"), ("Ł", "L"), ("ł", "l"), ("ı", "i")] {
-                    t = t.replacingOccurrences(of: from, with: to)
-                }
+            if s.unicodeScalars.contains(where: { foldedApartScalars.contains($0) }) {
+                for (from, to) in foldedApart { t = t.replacingOccurrences(of: from, with: to) }
             }
             source = transliterated(t.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil))
         }
@@ -49,9 +47,9 @@ public enum Normalize {
         }
     }
 
-    /// Letters that folding diacritics away leaves as they are (Đ, ß, Ø, Æ, Ł and their small forms, dotless ı): `fold`
-    /// writes them in Latin letters.
-    private static let foldedApart: Set<UInt32> = [0x110, 0x111, 0xDF, 0xD8, 0xF8, 0xC6, 0xE6, 0x141, 0x142, 0x131]
+    /// Letters that folding diacritics away leaves as they are, and how `fold` writes them in Latin letters.
+    private static let foldedApart: [(String, String)] = [("Đ", "D"), ("đ", "d"), ("ß", "SS"), ("Ø", "O"), ("ø", "o"), ("Æ", "AE"), ("æ", "ae"), ("Ł", "L"), ("ł", "l"), ("ı", "i")]
+    private static let foldedApartScalars = Set(foldedApart.flatMap { $0.0.unicodeScalars })
 
     /// Cyrillic and Greek letters in Latin, as passports' machine-readable zones write them: Cyrillic by ICAO 9303
     /// (Иванов → IVANOV, Щукина → SHCHUKINA), Greek by ELOT 743, which Greek passports use (Παπαδόπουλος →
@@ -565,16 +563,16 @@ public enum Normalize {
     /// date's place, fell within the years allowed for 56 % of the true pairs, ages as written for 97 %. Nil for
     /// anything else (`40+`, `> 40`, `40?`), and for ages beyond 1 to 120.
     public static func age(_ raw: String) -> Int? {
-        // Most cells are empty or a number alone.
-        let u = raw.utf8
-        if u.isEmpty { return nil }
-        if u.count <= 3 && u.allSatisfy({ (0x30...0x39).contains($0) }) { let n = Int(raw)!; return (1...120).contains(n) ? n : nil }
-        if isGuessedAge(raw) { return nil }
-        let units: Set<String> = ["TH", "THN", "TAHUN", "YR", "YRS", "YEAR", "YEARS", "YO"]
         var number: Int?
-        for w in fold(raw).split(separator: " ") {
-            if let n = Int(w), w.count <= 3, number == nil { number = n }
-            else if !units.contains(String(w)) { return nil }
+        if raw.utf8.count <= 3 && raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+            number = Int(raw)       // most cells: empty or a number alone, read without folding
+        } else {
+            if isGuessedAge(raw) { return nil }
+            let units: Set<String> = ["TH", "THN", "TAHUN", "YR", "YRS", "YEAR", "YEARS", "YO"]
+            for w in fold(raw).split(separator: " ") {
+                if let n = Int(w), w.count <= 3, number == nil { number = n }
+                else if !units.contains(String(w)) { return nil }
+            }
         }
         guard let n = number, (1...120).contains(n) else { return nil }      // 0: an export's "unknown"
         return n

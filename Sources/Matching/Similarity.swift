@@ -21,15 +21,9 @@ public enum Similarity {
     /// cannot, any value below `floor`, returned as soon as the characters left could no longer lift it there (two
     /// addresses that share a third of their letters are told apart after a few of them).
     public static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, reaching floor: Double) -> Double {
-        let la = a.count, lb = b.count
-        guard la > 0, lb > 0, la <= 128, lb <= 128, isASCII(a), isASCII(b) else { return jaroWinkler(a, b) }
-        if la == lb && memcmpEqual(a, b) { return 1 }
-        var prefix = 0
-        while prefix < min(4, la, lb) && a[prefix] == b[prefix] { prefix += 1 }
-        let j = la <= 64 && lb <= 64
-            ? withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
-            : withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
-        return winkler(j, prefix: prefix)
+        guard isASCII(a), isASCII(b) else { return jaroWinkler(a, b) }
+        let p = prefix(a, b)
+        return winkler(jaroASCII(a, b, floor: floor, prefix: p), prefix: p)
     }
 
     /// Jaro-Winkler's bonus for a common beginning of `prefix` characters (up to four), above 0.7.
@@ -39,11 +33,16 @@ public enum Similarity {
     /// Jaro-Winkler's bonus for a common beginning of up to four characters.
     @inline(__always)
     static func winkler<T: Equatable>(_ j: Double, _ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Double {
-        guard j > 0.7 else { return j }
-        var prefix = 0
+        j > 0.7 ? winkler(j, prefix: prefix(a, b)) : j
+    }
+
+    /// How many characters, up to four, two texts begin with alike.
+    @inline(__always)
+    static func prefix<T: Equatable>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Int {
+        var n = 0
         let limit = min(4, a.count, b.count)
-        while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
-        return j + Double(prefix) * 0.1 * (1 - j)
+        while n < limit && a[n] == b[n] { n += 1 }
+        return n
     }
 
     public static func jaro(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
@@ -51,18 +50,19 @@ public enum Similarity {
         return jaroASCII(a, b)
     }
 
+    /// `floor`, `prefix`: see `jaroMasked` (longer texts are compared whole).
     @inline(__always)
-    static func jaroASCII(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
+    static func jaroASCII(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, floor: Double = 0, prefix: Int = 0) -> Double {
         let la = a.count, lb = b.count
         if la == 0 && lb == 0 { return 1 }
         if la == 0 || lb == 0 { return 0 }
         if la == lb && memcmpEqual(a, b) { return 1 }
         // Flags live in 64-bit masks when both fit, in 128-bit ones up to 128 bytes (an address with its district).
         if la <= 64 && lb <= 64 {
-            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0) }
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
         }
         if la <= 128 && lb <= 128 {
-            return withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { jaroMasked(a, b, table: $0) }
+            return withUnsafeTemporaryAllocation(of: UInt128.self, capacity: 128) { jaroMasked(a, b, table: $0, floor: floor, prefix: prefix) }
         }
         return jaroGeneral(a, b)
     }
