@@ -789,14 +789,17 @@ enum Compare {
     /// The level of two names given as their tokens (`x`, `y`) and sorted tokens (`kx`, `ky`), each joined by spaces.
     static func name(_ x: Bytes, _ kx: Bytes, _ y: Bytes, _ ky: Bytes) -> Int {
         if Tokens.equal(x, y) || Tokens.equal(kx, ky) { return 4 }
+        // The same letters in words run together or split otherwise, in any order (XIAO MING / XIAOMING, SONG YONG CHUN /
+        // YONGCHUN SONG): spaces are how a list wrote the name, as the order of its words is, and agree exactly as well.
+        if equalIgnoringSpaces(x, y) || joinedOtherwise(x, y, slip: false) { return 4 }
         let s: Double
         if Tokens.count(x) > 1 && Tokens.count(y) > 1 {
             // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
             // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
             // MIN SEO): relatives, not one person spelt two ways.
-            s = equalIgnoringSpaces(x, y) || joinedOtherwise(x, y, slip: false) ? 1 : Similarity.tokenAlignment(x, y)
+            s = Similarity.tokenAlignment(x, y)
         } else {
-            // One token against one or several (XIAOMING / XIAO MING): the whole strings, as written and
+            // One token against one or several (XIAOMING / XIAO MINH): the whole strings, as written and
             // with the words sorted. One word on each side is its own sorted key: compared once.
             let direct = Similarity.jaroWinkler(x, y)
             s = Tokens.equal(x, kx) && Tokens.equal(y, ky) ? direct : max(direct, Similarity.jaroWinkler(kx, ky))
@@ -1019,8 +1022,36 @@ enum Compare {
         if ts >= 0.8 { return 2 }
         // Only whether the similarity reaches 0.92, or 0.8 where the words do not already give level 1.
         let jw = Similarity.jaroWinkler(x, y, reaching: ts >= 0.5 ? 0.92 : 0.8)
-        if jw >= 0.92 { return 2 }
+        if jw >= 0.92 || abbreviates(x, y) || abbreviates(y, x) { return 2 }
         if jw >= 0.8 || ts >= 0.5 { return 1 }
         return 0
+    }
+
+    /// A value of one or two words, one of which is the initials of as many words in a row of the other: a company (or
+    /// its mess) named by its initials, as lists do (`SLE` / `SURYA LESTARI ENGINEERING`, `MESS WXSI` / `MESS WAN XING
+    /// STEEL INDONESIA, KEC. …`). The initials are three to six letters, not a word of the other value nor an address's
+    /// own abbreviation (`placeWords`); the words they stand for are letters, two or more each (not a block, a number
+    /// or a house).
+    /// Words of Indonesian addresses of three to six letters, written short or not: a place's kind, not a company's initials.
+    static let placeWords: [[UInt8]] = ["KEC", "KAB", "KEL", "KOTA", "DESA", "DSN", "DUSUN", "BLOK", "PERUM", "KOMP", "MESS", "GANG", "RUKO",
+                                          "KAV", "APT", "JLN", "LANTAI", "TOWER", "UNIT", "VILLA", "HOTEL", "KOS", "KOST", "RUMAH", "WISMA", "KAMPUNG"].map { Array($0.utf8) }
+
+    static func abbreviates(_ short: Bytes, _ long: Bytes) -> Bool {
+        guard short.count <= 13, short.count >= 3, long.count >= 3 * short.count / 2 else { return false }
+        return Tokens.with(short) { s in
+            guard s.count <= 2 else { return false }
+            return Tokens.with(long) { l in
+                s.contains { t in
+                    guard (3...6).contains(t.count), l.count >= t.count, t.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }),
+                          !l.contains(where: { Tokens.equal($0, t) }), !placeWords.contains(where: { $0.count == t.count && $0.elementsEqual(t) }) else { return false }
+                    return (0...(l.count - t.count)).contains { start in
+                        t.indices.allSatisfy { k in
+                            let w = l[start + k]
+                            return w.count >= 2 && w[0] == t[k] && w.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

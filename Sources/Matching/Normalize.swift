@@ -406,7 +406,7 @@ public enum Normalize {
     /// reads as the surname XU, against HUY).
     static func nameTokensAndSpelling(_ s: String) -> (tokens: [String], spelt: [String]?) {
         var folded: [UInt8] = []
-        fold(s, into: &folded)
+        fold(s.utf8.contains(0x28) ? withoutRemarks(s) : s, into: &folded)
         var tokens: [String] = [], spelt: [String] = [], changed = false
         words(folded) { word in
             let t = String(decoding: word, as: UTF8.self)
@@ -430,6 +430,31 @@ public enum Normalize {
         }
         return (tokens, changed ? spelt : nil)
     }
+
+    /// A name without the remarks in brackets that lists written by hand add to it: the person's country (`KAZUYA ISHIZONO
+    /// (JPN)`, `(WN Jerman)`, `(Tiongkok)`) or their place in a family (`(ISTRI)`, `(ANAK)`). Read as words of the name,
+    /// they made one person's two rows disagree and namesakes' rows agree. Other words in brackets (an alias, a maiden
+    /// name) are the name's, and stay; so does a bracket of one or two letters (`(D)`, an initial or Germany).
+    static func withoutRemarks(_ s: String) -> String {
+        var out = "", rest = Substring(s)
+        while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
+            let inside = fold(String(rest[rest.index(after: open)..<close]))
+            let remark = familyRemarks.contains(inside)
+                || (inside.utf8.count >= 3 && (isCountry(inside) || citizenOf(inside).map(isCountry) == true))
+            out += rest[..<open]
+            out += remark ? " " : rest[open...close]
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// Whether a folded value names a country: its ISO code or one of its names (`countrySynonyms`).
+    static func isCountry(_ folded: String) -> Bool { countrySynonyms[folded] != nil || countryCodes.contains(folded) }
+    static let countryCodes = Set(countrySynonyms.values)
+
+    /// A person's place in a family, as lists write it in brackets after a dependant's name (Indonesian and English).
+    static let familyRemarks: Set<String> = ["ISTRI", "ISTERI", "SUAMI", "ANAK", "ANAK KANDUNG", "ANAK ANGKAT", "ANAK TIRI", "TANGGUNGAN",
+                                              "PASANGAN", "WIFE", "HUSBAND", "SPOUSE", "SON", "DAUGHTER", "CHILD", "DEPENDANT", "DEPENDENT"]
 
     /// Passport and other document numbers: upper-case alphanumerics with the characters OCR and
     /// people confuse folded together (O/Q→0, I/L→1). Stored as the registry's passport key, so its

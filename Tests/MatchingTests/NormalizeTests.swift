@@ -67,6 +67,26 @@ import Testing
         #expect(Normalize.lookupTokens("Bin Zheng") == ["ZHENG"] && Normalize.lookupTokens("Omar bin Ali") == Normalize.nameTokens("Omar Ali"))
     }
 
+    /// A country or a place in a family written in brackets with a name is a remark, not a word of the name; an alias in
+    /// brackets, a bracket of one or two letters and an unclosed bracket are the name's.
+    @Test func remarksInBracketsAreNotTheName() {
+        let name = Normalize.nameTokens("KAZUYA ISHIZONO")
+        for v in ["Kazuya Ishizono (JPN)", "KAZUYA ISHIZONO (Jepang)", "(wn Jepang) Kazuya Ishizono", "KAZUYA (ISTRI) ISHIZONO",
+                  "Kazuya Ishizono (Warga Negara Jepang)", "KAZUYA ISHIZONO (anak kandung)", "Kazuya Ishizono(Tiongkok)"] {
+            #expect(Normalize.nameTokens(v) == name, "\(v)")
+        }
+        #expect(Normalize.nameTokens("KAZUYA (KAZU) ISHIZONO") == ["KAZUYA", "KAZU", "ISHIZONO"], "an alias stays")
+        #expect(Normalize.nameTokens("KAZUYA ISHIZONO (D)") == ["KAZUYA", "ISHIZONO", "D"], "one letter stays")
+        #expect(Normalize.nameTokens("KAZUYA ISHIZONO (JPN") == ["KAZUYA", "ISHIZONO", "JPN"], "no closing bracket")
+        #expect(Normalize.nameTokens("(JPN) (ISTRI)").isEmpty)
+        // In a comparison: the remark no longer makes the name agree in part only.
+        let c = FieldColumn(kind: .name)
+        for v in ["SATOSHI KIZAWA", "Satoshi Kizawa (JPN)", "Satoshi Kizawa JPN"] { c.append(v) }
+        let view = ColumnView(c, count: 3)
+        #expect(Compare.level(view, 0, view, 1) == 4)
+        #expect(Compare.level(view, 0, view, 2) == 3, "without brackets a word is a word")
+    }
+
     /// Cyrillic and Greek as a passport's machine-readable zone writes them (ICAO 9303).
     @Test func cyrillicAndGreekAreWrittenAsPassportsWriteThem() {
         #expect(Normalize.fold("Иванов Сергей") == "IVANOV SERGEI")
@@ -488,6 +508,25 @@ import Testing
         #expect(Compare.level(c, 0, c, 4) == 0)
         #expect(Compare.level(c, 0, c, 5) == -1)  // missing
         #expect(Compare.level(c, 6, c, 7) == 1)   // initial
+    }
+
+    /// A company, or its mess, named by its initials is alike (level 2) with its name written out; initials that are not
+    /// the words' in a row, that stand for a number or a block, that are a word of the other value or an address's own
+    /// abbreviation (KEC, KAB), are not.
+    @Test func initialsOfACompanyAreItsName() {
+        let c = column(.text, ["PT. SLE", "PT SURYA LESTARI ENGINEERING", "Mess PT WXSI", "MESS PT WAN XING STEEL INDONESIA, KEC. BUNGKU, KAB. MOROWALI",
+                               "PT LSE", "SURYA LESTARI", "PT BLOK", "PERUM BLOK L O K 3", "KEC", "KAMPUNG EKA CITRA", "KEC SURYA", "KEC SURYA LESTARI ENGINEERING",
+                               "", "YCII", "YAMATO CHEMICAL INDONESIA II", "PT Y1CI"])
+        #expect(Compare.level(c, 0, c, 1) == 2)
+        #expect(Compare.level(c, 1, c, 0) == 2)
+        #expect(Compare.level(c, 2, c, 3) == 2, "a mess named by its company's initials")
+        #expect(Compare.level(c, 13, c, 14) == 2)
+        #expect(Compare.level(c, 4, c, 1) == 0, "not the words in their order")
+        #expect(Compare.level(c, 0, c, 5) == 0, "fewer words than letters")
+        #expect(Compare.level(c, 6, c, 7) == 0, "the letters of a block")
+        #expect(Compare.level(c, 8, c, 9) == 0, "an address's own abbreviation is no initials")
+        #expect(Compare.level(c, 10, c, 11) <= 1, "a word of the other value is no initials")
+        #expect(Compare.level(c, 15, c, 14) == 0, "initials are letters")
     }
 
     /// One name column holding the whole name: a dropped middle name with a slip in another word is close (level 2),
