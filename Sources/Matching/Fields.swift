@@ -789,8 +789,9 @@ enum Compare {
     /// The level of two names given as their tokens (`x`, `y`) and sorted tokens (`kx`, `ky`), each joined by spaces.
     static func name(_ x: Bytes, _ kx: Bytes, _ y: Bytes, _ ky: Bytes) -> Int {
         if Tokens.equal(x, y) || Tokens.equal(kx, ky) { return 4 }
-        // The same letters in words run together or split otherwise, in any order (XIAO MING / XIAOMING, SONG YONG CHUN /
-        // YONGCHUN SONG): spaces are how a list wrote the name, as the order of its words is, and agree exactly as well.
+        // The same letters with the words run together otherwise: in the same order (XIAO MING / XIAOMING), or each word of
+        // the name with fewer words one or several words in a row of the other, in any order (SONG YONG CHUN / YONGCHUN
+        // SONG). Spaces are how a list wrote the name, as the order of its words is, and agree exactly as well.
         if equalIgnoringSpaces(x, y) || joinedOtherwise(x, y, slip: false) { return 4 }
         let s: Double
         if Tokens.count(x) > 1 && Tokens.count(y) > 1 {
@@ -1027,15 +1028,16 @@ enum Compare {
         return 0
     }
 
+    /// Words of Indonesian addresses of three to six letters, written short or not: a place's kind, neither a company's
+    /// initials nor a word they stand for (`MESS KPK` is not `… KEC. PENJARINGAN, KOTA JAKARTA …`).
+    static let placeWords: [[UInt8]] = ["KEC", "KAB", "KEL", "KOTA", "DESA", "DSN", "DUSUN", "BLOK", "PERUM", "KOMP", "MESS", "GANG", "RUKO",
+                                          "KAV", "APT", "LANTAI", "TOWER", "UNIT", "VILLA", "HOTEL", "KOS", "KOST", "RUMAH", "WISMA"].map { Array($0.utf8) }
+
     /// A value of one or two words, one of which is the initials of as many words in a row of the other: a company (or
     /// its mess) named by its initials, as lists do (`SLE` / `SURYA LESTARI ENGINEERING`, `MESS WXSI` / `MESS WAN XING
     /// STEEL INDONESIA, KEC. …`). The initials are three to six letters, not a word of the other value nor an address's
     /// own abbreviation (`placeWords`); the words they stand for are letters, two or more each (not a block, a number
-    /// or a house).
-    /// Words of Indonesian addresses of three to six letters, written short or not: a place's kind, not a company's initials.
-    static let placeWords: [[UInt8]] = ["KEC", "KAB", "KEL", "KOTA", "DESA", "DSN", "DUSUN", "BLOK", "PERUM", "KOMP", "MESS", "GANG", "RUKO",
-                                          "KAV", "APT", "JLN", "LANTAI", "TOWER", "UNIT", "VILLA", "HOTEL", "KOS", "KOST", "RUMAH", "WISMA", "KAMPUNG"].map { Array($0.utf8) }
-
+    /// or a house), and not an address's own words.
     static func abbreviates(_ short: Bytes, _ long: Bytes) -> Bool {
         guard short.count <= 13, short.count >= 3, long.count >= 3 * short.count / 2 else { return false }
         return Tokens.with(short) { s in
@@ -1048,6 +1050,7 @@ enum Compare {
                         t.indices.allSatisfy { k in
                             let w = l[start + k]
                             return w.count >= 2 && w[0] == t[k] && w.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+                                && !placeWords.contains { $0.count == w.count && $0.elementsEqual(w) }
                         }
                     }
                 }

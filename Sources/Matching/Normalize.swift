@@ -160,72 +160,75 @@ public enum Normalize {
             if !missingMarkersNotNames.contains(String(cols[1])) { m[String(cols[1])] = code }   // NA is "not available", not Namibia
             for name in cols[2].split(separator: ";") { m[fold(String(name))] = code }
         }
-        func add(_ target: String, _ variants: [String]) { for v in variants { m[v] = target } }
-        // What ISO's names do not hold, for the countries most foreigners in Indonesia come from: their Indonesian names,
-        // other English spellings and the English adjective, and the codes of the machine-readable zone that are not ISO's (D for Germany; the British GBD, GBN,
-        // GBO, GBP and GBS, who are British for matching). A scanned passport says D where the registry says DEU.
-        add("CHN", ["TIONGKOK", "RRC", "RRT", "CINA", "TIONGHOA", "CHINESE", "PEOPLES REPUBLIC OF CHINA", "PRC", "P R C"])
-        add("KOR", ["KOREA SELATAN", "KORSEL", "KOREA", "KOREAN"])
-        add("PRK", ["KOREA UTARA"])
-        add("JPN", ["JEPANG", "JAPANESE"])
-        add("IND", ["INDIAN"])
-        add("PHL", ["FILIPINA", "FILIPINO"])
-        add("MYS", ["MALAYSIAN"])
-        add("SGP", ["SINGAPURA", "SINGAPOREAN"])
-        add("THA", ["THAI"])
-        add("VNM", ["VIETNAMESE"])
-        add("TWN", ["TAIWANESE"])
-        add("HKG", ["HONGKONG"])
-        add("MAC", ["MAKAU", "MACAU"])
-        add("MMR", ["BURMA"])
-        add("KHM", ["KAMBOJA"])
-        add("BRN", ["BRUNEI"])
-        add("TLS", ["EAST TIMOR"])
-        add("PNG", ["PAPUA NUGINI"])
-        add("AUS", ["AUSTRALIAN"])
-        add("NZL", ["SELANDIA BARU"])
-        add("NLD", ["BELANDA", "HOLLAND", "DUTCH"])
-        add("USA", ["AMERIKA SERIKAT", "AMERIKA", "AS", "AMERICAN"])
-        add("CAN", ["KANADA", "CANADIAN"])
-        add("GBR", ["INGGRIS", "BRITANIA RAYA", "UK", "GREAT BRITAIN", "BRITISH", "GBD", "GBN", "GBO", "GBP", "GBS"])
-        add("IRL", ["IRLANDIA", "IRISH"])
-        add("DEU", ["JERMAN", "DEUTSCHLAND", "GERMAN", "D"])
-        add("FRA", ["PRANCIS", "PERANCIS", "FRENCH"])
-        add("ESP", ["SPANYOL", "SPANISH"])
-        add("PRT", ["PORTUGIS", "PORTUGUESE"])
-        add("ITA", ["ITALIA", "ITALIAN"])
-        add("CHE", ["SWISS"])
-        add("AUT", ["AUSTRIAN"])
-        add("BEL", ["BELGIA", "BELGIAN"])
-        add("DNK", ["DANISH"])
-        add("NOR", ["NORWEGIA", "NORWEGIAN"])
-        add("SWE", ["SWEDIA", "SWEDISH"])
-        add("FIN", ["FINLANDIA", "FINNISH"])
-        add("POL", ["POLANDIA", "POLISH"])
-        add("CZE", ["CEKO", "CEKOSLOWAKIA", "CZECH"])
-        add("UKR", ["UKRAINA", "UKRAINIAN"])
-        add("RUS", ["RUSIA", "RUSSIA", "RUSSIAN"])
-        add("TUR", ["TURKI", "TURKEY", "TURKISH"])
-        add("GRC", ["YUNANI", "GREEK"])
-        add("BRA", ["BRASIL", "BRAZILIAN"])
-        add("ARG", ["ARGENTINIAN"])
-        add("MEX", ["MEKSIKO", "MEXICAN"])
-        add("ZAF", ["AFRIKA SELATAN"])
-        add("EGY", ["MESIR", "EGYPTIAN"])
-        add("NGA", ["NIGERIAN"])
-        add("SAU", ["ARAB SAUDI", "SAUDI"])
-        add("ARE", ["UNI EMIRAT ARAB", "UAE"])
-        add("YEM", ["YAMAN"])
-        add("IRN", ["IRANIAN"])
-        add("IRQ", ["IRAK", "IRAQI"])
-        add("SYR", ["SURIAH"])
-        add("AFG", ["AFGHAN"])
-        add("BGD", ["BANGLADESHI"])
-        add("PAK", ["PAKISTANI"])
-        add("NPL", ["NEPALI"])
-        add("IDN", ["INDONESIAN", "WNI"])
+        for (code, variants) in commonCountries { for v in variants { m[v] = code } }
         return m
     }()
+
+    /// What ISO's names do not hold, for the countries most foreigners in Indonesia come from: their Indonesian names,
+    /// other English spellings and the English adjective, and the codes of the machine-readable zone that are not ISO's (D for Germany; the British GBD, GBN,
+    /// GBO, GBP and GBS, who are British for matching). A scanned passport says D where the registry says DEU.
+    static let commonCountries: [(code: String, variants: [String])] = [
+        ("CHN", ["TIONGKOK", "RRC", "RRT", "CINA", "TIONGHOA", "CHINESE", "PEOPLES REPUBLIC OF CHINA", "PRC", "P R C"]),
+        ("KOR", ["KOREA SELATAN", "KORSEL", "KOREA", "KOREAN"]),
+        ("PRK", ["KOREA UTARA"]),
+        ("JPN", ["JEPANG", "JAPANESE"]),
+        ("IND", ["INDIAN"]),
+        ("PHL", ["FILIPINA", "FILIPINO"]),
+        ("MYS", ["MALAYSIAN"]),
+        ("SGP", ["SINGAPURA", "SINGAPOREAN"]),
+        ("THA", ["THAI"]),
+        ("VNM", ["VIETNAMESE"]),
+        ("TWN", ["TAIWANESE"]),
+        ("HKG", ["HONGKONG"]),
+        ("MAC", ["MAKAU", "MACAU"]),
+        ("MMR", ["BURMA"]),
+        ("KHM", ["KAMBOJA"]),
+        ("BRN", ["BRUNEI"]),
+        ("TLS", ["EAST TIMOR"]),
+        ("PNG", ["PAPUA NUGINI"]),
+        ("AUS", ["AUSTRALIAN"]),
+        ("NZL", ["SELANDIA BARU"]),
+        ("NLD", ["BELANDA", "HOLLAND", "DUTCH"]),
+        ("USA", ["AMERIKA SERIKAT", "AMERIKA", "AS", "AMERICAN"]),
+        ("CAN", ["KANADA", "CANADIAN"]),
+        ("GBR", ["INGGRIS", "BRITANIA RAYA", "UK", "GREAT BRITAIN", "BRITISH", "GBD", "GBN", "GBO", "GBP", "GBS"]),
+        ("IRL", ["IRLANDIA", "IRISH"]),
+        ("DEU", ["JERMAN", "DEUTSCHLAND", "GERMAN", "D"]),
+        ("FRA", ["PRANCIS", "PERANCIS", "FRENCH"]),
+        ("ESP", ["SPANYOL", "SPANISH"]),
+        ("PRT", ["PORTUGIS", "PORTUGUESE"]),
+        ("ITA", ["ITALIA", "ITALIAN"]),
+        ("CHE", ["SWISS"]),
+        ("AUT", ["AUSTRIAN"]),
+        ("BEL", ["BELGIA", "BELGIAN"]),
+        ("DNK", ["DANISH"]),
+        ("NOR", ["NORWEGIA", "NORWEGIAN"]),
+        ("SWE", ["SWEDIA", "SWEDISH"]),
+        ("FIN", ["FINLANDIA", "FINNISH"]),
+        ("POL", ["POLANDIA", "POLISH"]),
+        ("CZE", ["CEKO", "CEKOSLOWAKIA", "CZECH"]),
+        ("UKR", ["UKRAINA", "UKRAINIAN"]),
+        ("RUS", ["RUSIA", "RUSSIA", "RUSSIAN"]),
+        ("TUR", ["TURKI", "TURKEY", "TURKISH"]),
+        ("GRC", ["YUNANI", "GREEK"]),
+        ("BRA", ["BRASIL", "BRAZILIAN"]),
+        ("ARG", ["ARGENTINIAN"]),
+        ("MEX", ["MEKSIKO", "MEXICAN"]),
+        ("ZAF", ["AFRIKA SELATAN"]),
+        ("EGY", ["MESIR", "EGYPTIAN"]),
+        ("NGA", ["NIGERIAN"]),
+        ("SAU", ["ARAB SAUDI", "SAUDI"]),
+        ("ARE", ["UNI EMIRAT ARAB", "UAE"]),
+        ("YEM", ["YAMAN"]),
+        ("IRN", ["IRANIAN"]),
+        ("IRQ", ["IRAK", "IRAQI"]),
+        ("SYR", ["SURIAH"]),
+        ("AFG", ["AFGHAN"]),
+        ("BGD", ["BANGLADESHI"]),
+        ("PAK", ["PAKISTANI"]),
+        ("NPL", ["NEPALI"]),
+        ("IDN", ["INDONESIAN", "WNI"]),
+    ]
 
     /// ISO/IEC 5218 codes, read in a sex column only (in another a 1 is a 1).
     static let sexCodes: [String: String] = ["1": "M", "2": "F", "0": "", "9": ""]
@@ -434,13 +437,12 @@ public enum Normalize {
     /// A name without the remarks in brackets that lists written by hand add to it: the person's country (`KAZUYA ISHIZONO
     /// (JPN)`, `(WN Jerman)`, `(Tiongkok)`) or their place in a family (`(ISTRI)`, `(ANAK)`). Read as words of the name,
     /// they made one person's two rows disagree and namesakes' rows agree. Other words in brackets (an alias, a maiden
-    /// name) are the name's, and stay; so does a bracket of one or two letters (`(D)`, an initial or Germany).
+    /// name, a nickname: `(SOM)`, `(KEN)`) are the name's, and stay (`remarkCountries`).
     static func withoutRemarks(_ s: String) -> String {
         var out = "", rest = Substring(s)
         while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
             let inside = fold(String(rest[rest.index(after: open)..<close]))
-            let remark = familyRemarks.contains(inside)
-                || (inside.utf8.count >= 3 && (isCountry(inside) || citizenOf(inside).map(isCountry) == true))
+            let remark = familyRemarks.contains(inside) || remarkCountries.contains(inside) || citizenOf(inside).map(isCountry) == true
             out += rest[..<open]
             out += remark ? " " : rest[open...close]
             rest = rest[rest.index(after: close)...]
@@ -452,9 +454,19 @@ public enum Normalize {
     static func isCountry(_ folded: String) -> Bool { countrySynonyms[folded] != nil || countryCodes.contains(folded) }
     static let countryCodes = Set(countrySynonyms.values)
 
+    /// What a bracket after a name holds when it is the person's country: a country's name of four letters or more (but
+    /// for the few that are given names too), and the codes and Indonesian names of the countries most foreigners in
+    /// Indonesia come from (`commonCountries`). Other codes are names too often (SOM and TON are Thai nicknames, BEN and
+    /// KEN English ones: Somalia, Tonga, Benin, Kenya).
+    static let remarkCountries: Set<String> = {
+        var set = Set(countrySynonyms.keys.filter { $0.utf8.count >= 4 && !["JORDAN", "ISRAEL", "GEORGIA", "CHAD"].contains($0) })
+        for (code, variants) in commonCountries { set.insert(code); for v in variants where v.utf8.count >= 3 { set.insert(v) } }
+        return set
+    }()
+
     /// A person's place in a family, as lists write it in brackets after a dependant's name (Indonesian and English).
     static let familyRemarks: Set<String> = ["ISTRI", "ISTERI", "SUAMI", "ANAK", "ANAK KANDUNG", "ANAK ANGKAT", "ANAK TIRI", "TANGGUNGAN",
-                                              "PASANGAN", "WIFE", "HUSBAND", "SPOUSE", "SON", "DAUGHTER", "CHILD", "DEPENDANT", "DEPENDENT"]
+                                              "PASANGAN", "WIFE", "HUSBAND", "SPOUSE", "DAUGHTER", "CHILD", "DEPENDANT", "DEPENDENT"]
 
     /// Passport and other document numbers: upper-case alphanumerics with the characters OCR and
     /// people confuse folded together (O/Q→0, I/L→1). Stored as the registry's passport key, so its
