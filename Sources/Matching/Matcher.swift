@@ -901,9 +901,9 @@ public enum Matcher {
 
         /// Whether nothing both rows give disagrees: the model alone scored twins and relatives of one household as the
         /// person (their rival row was what told them apart), and namesakes born a few days apart. The same document
-        /// allows slips: names further apart (a slip in each of two spellings), dates a digit apart. `exceptIdentifying`:
-        /// the identifying fields are not looked at.
-        func alike(_ levels: [Int], _ a: Int, _ b: Int, sameDocument: Bool = false, exceptIdentifying: Bool = false) -> Bool {
+        /// allows slips: names further apart (a slip in each of two spellings), dates a digit apart; `dateSlip` allows the
+        /// latter alone. `exceptIdentifying`: the identifying fields are not looked at.
+        func alike(_ levels: [Int], _ a: Int, _ b: Int, sameDocument: Bool = false, exceptIdentifying: Bool = false, dateSlip: Bool = false) -> Bool {
             func partial(_ f: Int) -> Bool { Normalize.isPartial(data.columns[f].dates[a]) || Normalize.isPartial(data.columns[f].dates[b]) }
             // The same document and the same name (in one spelling or a near one): one person, whatever else the rows say
             // (a list's date column holding a permit's end, a nationality written as the country of issue). On the
@@ -917,7 +917,7 @@ public enum Matcher {
                 switch kinds[f] {
                 case .name: if l < (sameDocument ? 1 : top - 2) { return false }
                 case .date:     // a date known in part (a year) agrees as far as it is known at level 1
-                    if l < (sameDocument ? top - 2 : top - 1) && !(l == 1 && partial(f)) { return false }
+                    if l < (sameDocument || dateSlip ? top - 2 : top - 1) && !(l == 1 && partial(f)) { return false }
                 case .id: break         // another document (an old passport, a permit's number) is weighed by the model
                 case .number: if l < top - 1 { return false }
                 case .category: if l < top { return false }
@@ -971,7 +971,8 @@ public enum Matcher {
             }
             // Or the head gives it, and nothing the row gives disagrees with the record (as a relative's given name or
             // date would): the head's own mistakes (a nickname, a wrong nationality) do not count against the row.
-            guard alike(combined, a, b) || (givesTheDocument(withHead) && alike(withRow, b, b)) else { return 0 }
+            // A date a digit apart is a slip here too (`1988` written `1998`): a relative's date is another day or year.
+            guard alike(combined, a, b, dateSlip: true) || (givesTheDocument(withHead) && alike(withRow, b, b)) else { return 0 }
             return min(probability, unidentified)
         }
 
@@ -1474,3 +1475,4 @@ private final class ChunkSlots<T>: @unchecked Sendable {
 
 /// A chunk's work handed to other threads by `Parallel.chunks`, which waits for it to finish.
 private struct UncheckedWork<T>: @unchecked Sendable { let run: (Int) -> T }
+

@@ -551,6 +551,27 @@ import Testing
         for k in 30..<35 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k)"), "relative of \(k)") }
     }
 
+    /// A second row without the passport gives the birth date with a slip (a digit off, as `1988` for `1998`); the first
+    /// row gives the date right and the passport. Judged through their record the second rides: the date is a slip. A
+    /// relative (another given name, the same date) and a namesake born on another day and year do not.
+    @Test func aRepeatWithADateADigitOffRidesThroughItsRecord() async {
+        func date(_ k: Int, day: Int) -> String { String(format: "19%02d-%02d-%02d", 50 + k % 50, 1 + k % 12, day) }
+        let (left, right) = Self.files(extra: { k in
+            if k < 20 { return [Self.person(k)] }
+            var row = Self.person(k, passport: "")
+            switch k {
+            case 20..<30: row[2] = date(k, day: 2 + k % 28)          // 21–28 written 22–29: one digit off
+            case 30..<35: row[1] = "SIBLING\(k)"
+            case 35..<40: row[2] = date(k + 17, day: 1 + (k + 13) % 28)
+            default: return []
+            }
+            return [row]
+        })
+        let found = await Self.linked(left, right)
+        for k in 20..<30 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k)") }
+        for k in 30..<40 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k)"), "relative or namesake of \(k)") }
+    }
+
     /// A second row gives the registry record's own passport, but its nationality is wrong (the country that issued its
     /// papers), its given name has a slip and it has no date; the first row has the date and no passport. The two rows share nothing that identifies,
     /// and they disagree on the nationality, directly and through the record; the document names the record's person, and
