@@ -952,11 +952,15 @@ public enum Matcher {
         /// is the record's person, as likely as it is by itself, unbounded. `direct`: the rows' own levels; `withHead`,
         /// `withRow`: each row's levels with the record (`levelsWithRecord`).
         func throughRecord(_ direct: [Int], _ a: Int, _ b: Int, withHead: [Int], withRow: [Int], probability: Double, unidentified: Double) -> Double {
-            func givesTheDocument(_ levels: [Int]) -> Bool { kinds.indices.contains { kinds[$0] == .id && levels[$0] == kinds[$0].levels - 1 } }
+            /// `slip`: or the document one character apart (`agreesFrom`), as two rows with the same document may give it.
+            func givesTheDocument(_ levels: [Int], slip: Bool = false) -> Bool {
+                kinds.indices.contains { kinds[$0] == .id && levels[$0] >= (slip ? agreesFrom($0) : kinds[$0].levels - 1) }
+            }
             // The row gives the record's own document: it names the record's person whatever else it says (a name
             // written by ear, `MR. YAMADA`; a sex or a nationality written wrong), as its head is taken to. On the Timpora
             // set, all 411 rows of this kind that did not ride were one person with their head.
-            if givesTheDocument(withRow) { return probability }
+            // Session 55: also with a character's slip (`375346473` for `375346433`), as rows with the same document may.
+            if givesTheDocument(withRow, slip: true) { return probability }
             var combined = direct.indices.map { f in direct[f] < 0 ? direct[f] : max(direct[f], min(withHead[f], withRow[f])) }
             // Every name given on both rows and agreeing closely through the record, the same whole birth date, or every
             // name the same: a sex or a nationality written wrong on one row is a slip, not a relative (a wife listed as
