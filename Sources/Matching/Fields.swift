@@ -1033,6 +1033,8 @@ enum Compare {
     static let placeWords: [[UInt8]] = ["KEC", "KAB", "KEL", "KOTA", "DESA", "DSN", "DUSUN", "BLOK", "PERUM", "KOMP", "MESS", "GANG", "RUKO",
                                           "KAV", "APT", "LANTAI", "TOWER", "UNIT", "VILLA", "HOTEL", "KOS", "KOST", "RUMAH", "WISMA"].map { Array($0.utf8) }
 
+    static func isPlaceWord(_ w: Bytes) -> Bool { placeWords.contains { $0.count == w.count && $0.elementsEqual(w) } }
+
     /// A value of one or two words, one of which is the initials of as many words in a row of the other: a company (or
     /// its mess) named by its initials, as lists do (`SLE` / `SURYA LESTARI ENGINEERING`, `MESS WXSI` / `MESS WAN XING
     /// STEEL INDONESIA, KEC. …`). The initials are three to six letters, not a word of the other value nor an address's
@@ -1044,13 +1046,11 @@ enum Compare {
             guard s.count <= 2 else { return false }
             return Tokens.with(long) { l in
                 s.contains { t in
-                    guard (3...6).contains(t.count), l.count >= t.count, t.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }),
-                          !l.contains(where: { Tokens.equal($0, t) }), !placeWords.contains(where: { $0.count == t.count && $0.elementsEqual(t) }) else { return false }
+                    guard (3...6).contains(t.count), l.count >= t.count, isLatin(t), !l.contains(where: { Tokens.equal($0, t) }), !isPlaceWord(t) else { return false }
                     return (0...(l.count - t.count)).contains { start in
                         t.indices.allSatisfy { k in
                             let w = l[start + k]
-                            return w.count >= 2 && w[0] == t[k] && w.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
-                                && !placeWords.contains { $0.count == w.count && $0.elementsEqual(w) }
+                            return w.count >= 2 && w[0] == t[k] && isLatin(w) && !isPlaceWord(w)
                         }
                     }
                 }

@@ -1479,4 +1479,3 @@ private final class ChunkSlots<T>: @unchecked Sendable {
 
 /// A chunk's work handed to other threads by `Parallel.chunks`, which waits for it to finish.
 private struct UncheckedWork<T>: @unchecked Sendable { let run: (Int) -> T }
-
