@@ -95,13 +95,17 @@ public enum Matcher {
         // At most one match per record of the smaller side (a duplicate group of k records has k - 1
         // pairs per record beyond the first, so in deduplication this bounds groups of two or three).
         let maxMatches = Double(dedup ? left.count : min(left.count, rightData.count))
-        var model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
         // Each record stands for one person on either side only in exclusive linkage: there a side's namesakes are
         // different people (in many-to-many linkage rows that share an id would count as namesakes).
         let exclusive = (options.oneToOne || options.exclusive) && !dedup
+        // Value frequencies (step 5) and the namesakes' agreement depend on the data alone: they are counted while EM runs,
+        // where they ran on one core after it (two seconds at a million records).
+        async let frequencies = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies, width: options.concurrency)
+        async let namesakes = exclusive || dedup ? uAmongNamesakes(dedup ? [left] : [left, rightData], datesApart: dedup) : []
+        var model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
         if exclusive || dedup {
             // Between the random pairs' u (names telling nothing of it) and m (agreement never counting against a match).
-            model.uNamesAgree = uAmongNamesakes(dedup ? [left] : [left, rightData], datesApart: dedup).enumerated().map { f, u in
+            model.uNamesAgree = await namesakes.enumerated().map { f, u in
                 let top = model.u[f].count - 1
                 return u.map { min(max($0, model.u[f][top]), model.m[f][top]) }
             }
@@ -112,7 +116,7 @@ public enum Matcher {
         // 5. Score and select. Exact agreement on a common value (ZHANG WEI, 1980-01-01) is weaker evidence
         // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
         // replaced by the value's frequency (as splink's term-frequency adjustments do).
-        let tf = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies)
+        let tf = await frequencies
         progress?("value frequencies counted")
         let n = fields.count
         // When every name field agrees exactly, the names are adjusted together, by how common the whole
@@ -739,10 +743,12 @@ public enum Matcher {
     static func oneToOne(_ pairs: [MatchPair], riders: [Int: Rider] = [:]) -> [MatchPair] {
         var usedLeft = Set<Int>(), usedRight = Set<Int>(), taken = Set<Int>()
         var out: [MatchPair] = []
+        // Whether each pair rides, looked up once: the sort compares half a million pairs twenty times each.
+        let rides = pairs.indices.map { riders[$0] != nil }
         let order = pairs.indices.sorted { a, b in
             let x = pairs[a], y = pairs[b]
             if x.probability != y.probability { return x.probability > y.probability }
-            if (riders[a] == nil) != (riders[b] == nil) { return riders[a] == nil }     // heads first at a tie
+            if rides[a] != rides[b] { return !rides[a] }     // heads first at a tie
             return (x.left, x.right) < (y.left, y.right)
         }
         for k in order {
@@ -987,7 +993,9 @@ public enum Matcher {
     }
 
     static func patterns(of pairs: Slab<UInt64>, left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: Slab<UInt32>, profile: [PatternKey: Double]) {
-        let chunks = max(1, min(options.concurrency * 4, pairs.count / 10_000 + 1))
+        // Chunks of about 700,000 pairs at a million records: a thread that takes the last one no longer runs alone for
+        // seconds (with four a thread, a fifth of the comparing ran on one core), and a chunk is long enough for its memo.
+        let chunks = max(1, min(options.concurrency * 16, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
         let codes = Slab<UInt32>(capacity: pairs.count)
         codes.count = pairs.count
@@ -1011,11 +1019,11 @@ public enum Matcher {
                     }
                 } }
             } }
-            return profile.dictionary
+            return profile
         }
-        var profile: [PatternKey: Double] = [:]
-        for p in parts { profile.merge(p, uniquingKeysWith: +) }
-        return (codes, profile)
+        var profile = PatternCounts()
+        for p in parts { profile.merge(p) }
+        return (codes, profile.dictionary)
     }
 
     /// Each field's agreement level and weight for one pair: why the pair scored as it did.
@@ -1125,7 +1133,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 }
 
 /// How often each value occurs, per field, over both data sets: the u of an exact agreement on it.
-struct TermFrequencies {
+struct TermFrequencies: Sendable {
     private var left: [[Double]] = []
     private var right: [[Double]] = []
     private var enabledFields: [Bool] = []
@@ -1133,7 +1141,8 @@ struct TermFrequencies {
     private(set) var nameFields: [Int] = []
     private var leftNames: [Double] = [], rightNames: [Double] = []
 
-    init(left l: Dataset, right r: Dataset?, enabled: Bool) {
+    /// `width`: threads counting fields at once.
+    init(left l: Dataset, right r: Dataset?, enabled: Bool, width: Int = 1) {
         let sets = [l] + (r.map { [$0] } ?? [])
         nameFields = enabled ? l.columns.indices.filter { l.columns[$0].kind == .name } : []
         if nameFields.count >= 2 {
@@ -1146,11 +1155,11 @@ struct TermFrequencies {
             leftNames = perSet[0].map { Double(counts[$0]! - 1) / total }
             rightNames = perSet.count > 1 ? perSet[1].map { Double(counts[$0]! - 1) / total } : leftNames
         }
-        for (f, column) in l.columns.enumerated() {
-            let kind = column.kind
-            let use = enabled && (kind == .name || kind == .text || kind == .number || kind == .date)
-            enabledFields.append(use)
-            guard use else { left.append([]); right.append([]); continue }
+        enabledFields = l.columns.map { enabled && [.name, .text, .number, .date].contains($0.kind) }
+        let use = enabledFields
+        let perField: [(left: [Double], right: [Double])] = Parallel.chunks(l.columns.count, width: width) { f in
+            guard use[f] else { return ([], []) }
+            let kind = l.columns[f].kind
             // Each value by a 64-bit hash of its folded bytes (the sorted words of a name); dates by their
             // value: a placeholder birthday (1 January) shared by many is weak evidence too.
             func values(_ d: Dataset) -> [UInt64] {
@@ -1173,9 +1182,11 @@ struct TermFrequencies {
                 let c = d.columns[f]
                 return set.indices.map { i in c.isMissing(i) ? 1 : Double(counts[set[i]] ?? 1) / denominator }
             }
-            left.append(frequencies(l, perSet[0]))
-            right.append(perSet.count > 1 ? frequencies(sets[1], perSet[1]) : left[f])
+            let onLeft = frequencies(l, perSet[0])
+            return (onLeft, perSet.count > 1 ? frequencies(sets[1], perSet[1]) : onLeft)
         }
+        left = perField.map(\.left)
+        right = perField.map(\.right)
     }
 
     func adjusts(_ f: Int) -> Bool { enabledFields[f] }
@@ -1211,7 +1222,7 @@ struct PatternKey: Hashable, Sendable {
 
 /// How many pairs have each agreement pattern and rules, counted for every candidate pair: an open-addressing table
 /// with a multiplicative hash, where a dictionary hashed every pair's key through SipHash.
-struct PatternCounts {
+struct PatternCounts: Sendable {
     private var codes: [UInt32]
     private var rules: [UInt64]
     private var counts: [Double]
@@ -1236,6 +1247,11 @@ struct PatternCounts {
         codes[slot] = code; rules[slot] = rule; counts[slot] = amount
         used += 1
         if used * 2 > codes.count { grow() }
+    }
+
+    /// Adds another thread's counts.
+    mutating func merge(_ other: PatternCounts) {
+        for k in other.codes.indices where other.codes[k] != .max { add(other.codes[k], other.rules[k], other.counts[k]) }
     }
 
     private mutating func grow() {

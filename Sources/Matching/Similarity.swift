@@ -279,27 +279,28 @@ public enum Similarity {
 
     /// `tokenAlignment` of two names given as their space-separated tokens' bytes, in place.
     static func tokenAlignment(_ x: Bytes, _ y: Bytes) -> Double {
-        Tokens.with(x) { a in
-            Tokens.with(y) { b in
-                if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
-                let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-                var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
-                var total = 0.0, weight = 0.0
-                for t in short {
-                    var best = 0.0, bestIndex = -1
-                    for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
-                        let s = Tokens.equal(t, u) ? 1 : jaroWinkler(t, u)
-                        if s > best { best = s; bestIndex = k }
-                    }
-                    if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
-                    let w = Double(max(t.count, 1))
-                    total += best * w; weight += w
-                }
-                // Tokens of the longer list left unpaired count against the score, at half weight.
-                for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.count) * 0.5 }
-                return total / weight
+        Tokens.with(x) { a in Tokens.with(y) { b in tokenAlignment(a, b) } }
+    }
+
+    /// `tokenAlignment` of two names' tokens (`Tokens.with`).
+    static func tokenAlignment(_ a: UnsafeBufferPointer<Bytes>, _ b: UnsafeBufferPointer<Bytes>) -> Double {
+        if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
+        var total = 0.0, weight = 0.0
+        for t in short {
+            var best = 0.0, bestIndex = -1
+            for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
+                let s = Tokens.equal(t, u) ? 1 : jaroWinkler(t, u)
+                if s > best { best = s; bestIndex = k }
             }
+            if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
+            let w = Double(max(t.count, 1))
+            total += best * w; weight += w
         }
+        // Tokens of the longer list left unpaired count against the score, at half weight.
+        for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.count) * 0.5 }
+        return total / weight
     }
 
     /// American Soundex of a folded token (`ROBERT` → `R163`); letters only, empty for none.
