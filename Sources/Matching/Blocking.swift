@@ -12,11 +12,15 @@ struct BlockingRule: Sendable {
     /// A bound on a block's pairs below the run's (`MatchOptions.maxPairsPerBlock`), for a key made of values common
     /// enough that only its smaller blocks are worth comparing; nil: the run's.
     let maxPairs: Int?
+    /// A document number as written: two records sharing one are almost always one person, and the pairs this rule
+    /// finds in blocks of one pair tell how often one person's records share each other rule's key (`Matcher.rareKeys`).
+    let sure: Bool
 
-    init(name: String, fields: Set<Int>, maxPairs: Int? = nil, key: @escaping @Sendable (Dataset, Int) -> UInt64) {
+    init(name: String, fields: Set<Int>, maxPairs: Int? = nil, sure: Bool = false, key: @escaping @Sendable (Dataset, Int) -> UInt64) {
         self.name = name
         self.fields = fields
         self.maxPairs = maxPairs
+        self.sure = sure
         self.key = key
     }
 }
@@ -170,7 +174,7 @@ enum Blocking {
         }
 
         for f in ids {
-            rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f]) { d, i in
+            rules.append(BlockingRule(name: "\(fields[f].column)", fields: [f], sure: true) { d, i in
                 d.columns[f].joinedBytes.withValue(i) { v in key { h in h.add(v); return !v.isEmpty } }
             })
         }

@@ -314,7 +314,7 @@ public final class Dataset: @unchecked Sendable {
         let size = (n + parts - 1) / parts
         let partials = PartialColumns(count: parts)
         let specs = columns.map { ($0.kind, $0.role) }
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
+        Parallel.onThreads(parts) { p in
             let lo = p * size, hi = min(n, lo + size)
             let cols = specs.map { FieldColumn(kind: $0.0, role: $0.1) }
             if lo < hi { for (f, c) in cols.enumerated() { for i in lo..<hi { c.append(raw[f][i]) } } }
@@ -435,7 +435,8 @@ public final class Dataset: @unchecked Sendable {
         for k in [idIndex] + indices.joined() + [age].compactMap({ $0 }) { keep[k] = true }
         let data = Dataset(fields: fields)
         // Rows are read in batches; each batch is normalised on every core while the next one is read,
-        // then appended in order (one batch at a time: the next waits for the one before).
+        // then appended in order (one batch at a time: the next waits for the one before). On threads of their own
+        // (`Parallel.onThreads`), not Dispatch's: this thread waits for them.
         var ids: [String] = []
         var raw: [[String]] = fields.map { _ in [] }
         var rowsRead = 0
@@ -446,10 +447,10 @@ public final class Dataset: @unchecked Sendable {
             ids = []; raw = fields.map { _ in [] }
             pending.wait()
             pending.enter()
-            DispatchQueue.global().async {
+            Thread {
                 data.appendBatch(ids: batchIDs, raw: batchRaw)
                 pending.leave()
-            }
+            }.start()
             progress?(rowsRead)
         }
         while let row = try reader.next(keeping: keep) {

@@ -58,22 +58,35 @@ public enum Matcher {
         _ = (left.views, left.rows)
         _ = (rightData.views, rightData.rows)
 
-        // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
-        progress?("blocking on \(rules.count) keys")
-        // Kept record by record (`KeyRows`): a pair's keys under every rule are read together.
-        let leftRows = await keys(rules, left, options.concurrency)
-        let rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
+        // Steps 1 to 3 in a scope of their own: the blocking keys (a third of a gigabyte at a million records) are freed when
+        // the pairs are compared, not kept to the end of the run.
+        let candidates: Slab<UInt64>, codes: Slab<UInt32>, profile: [PatternKey: Double]
+        do {
+            // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
+            progress?("blocking on \(rules.count) keys")
+            // Kept record by record (`KeyRows`): a pair's keys under every rule are read together.
+            let leftRows = await keys(rules, left, options.concurrency)
+            let rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
 
-        // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
-        let (candidates, found, used) = await candidatePairs(rules: rules.map(\.maxPairs), left: leftRows, right: dedup ? nil : rightRows, options: options)
-        let perRuleFound = zip(rules, found).map { "\($0.name): \($1)" }
-        progress?("comparing \(candidates.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
-        // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):
-        // training on a rule sees every pair in that rule's blocks, not only those it found first.
-        var ruleEnds: [Int] = []
-        for n in found { ruleEnds.append((ruleEnds.last ?? 0) + n) }
-        let keyTables = KeyTables(left: leftRows, right: rightRows, used: used, ruleEnds: ruleEnds)
-        let (codes, profile) = await patterns(of: candidates, left: left, right: rightData, keys: keyTables, options: options)
+            // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
+            let rare = await rareKeys(rules, left: leftRows, right: dedup ? nil : rightRows)
+            if !rare.isEmpty {
+                progress?("keys that records sharing a document seldom share, only their blocks of up to \(rareKeyPairs) pairs: "
+                          + rare.map { "\(rules[$0.rule].name) (\(String(format: "%.1f", 100 * $0.share)) %)" }.joined(separator: ", "))
+            }
+            var bounds = rules.map(\.maxPairs)
+            for r in rare { bounds[r.rule] = min(bounds[r.rule] ?? rareKeyPairs, rareKeyPairs) }
+            let (pairs, found, used) = await candidatePairs(rules: bounds, left: leftRows, right: dedup ? nil : rightRows, options: options)
+            let perRuleFound = zip(rules, found).map { "\($0.name): \($1)" }
+            progress?("comparing \(pairs.count) candidate pairs (\(perRuleFound.joined(separator: "; ")))")
+            // 3. Agreement patterns, in parallel chunks, with a histogram of (pattern, rules satisfied):
+            // training on a rule sees every pair in that rule's blocks, not only those it found first.
+            var ruleEnds: [Int] = []
+            for n in found { ruleEnds.append((ruleEnds.last ?? 0) + n) }
+            let keyTables = KeyTables(left: leftRows, right: rightRows, used: used, ruleEnds: ruleEnds)
+            candidates = pairs
+            (codes, profile) = await patterns(of: pairs, left: left, right: rightData, keys: keyTables, options: options)
+        }
         progress?("compared: \(profile.count) distinct agreement patterns")
 
         // 4. u starts from random pairs (almost all non-matches); EM then learns m, u and λ.
@@ -252,6 +265,36 @@ public enum Matcher {
     /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
     /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r). `bounds`: each rule's own
     /// bound on a block's pairs, where it has one below the run's.
+    /// The largest blocks a rare key (`rareKeys`) is compared in.
+    static let rareKeyPairs = 200
+
+    /// Rules whose key the records of one person seldom share: under a tenth of the pairs that share a document number
+    /// (blocks of one pair under a `sure` rule; at least 500 of them) share it. Such a key finds few of the pairs it
+    /// could, and its large blocks are all but never one person: on the Timpora list an address's first characters
+    /// (a company's mess: 5 % of one person's rows agree) with the sound of the name's first word made blocks of a
+    /// dormitory's residents, 2.0 M pairs at a million for 127 true pairs, 50 of them in blocks over 200 pairs. Their
+    /// blocks of up to `rareKeyPairs` pairs are still compared. The shares are measured on the data, not set per field:
+    /// on the agency list, where a household's rows share their address, the same key is kept whole.
+    static func rareKeys(_ rules: [BlockingRule], left: KeyRows, right: KeyRows?) async -> [(rule: Int, share: Double)] {
+        let sureRules = rules.indices.filter { rules[$0].sure }
+        guard !sureRules.isEmpty else { return [] }
+        let blocks = await Parallel.map(sureRules.count, width: sureRules.count) { k in RuleBlocks(rule: sureRules[k], left: left, right: right, maxPairs: 1) }
+        let rightRows = right ?? left
+        var shared = [Int](repeating: 0, count: rules.count), sure = 0
+        for b in blocks {
+            var start = 0
+            for end in b.ends {
+                defer { start = end }
+                guard end - start == 2 else { continue }
+                let i = Int(b.refs[start] & 0x7FFF_FFFF), j = Int(b.refs[start + 1] & 0x7FFF_FFFF)
+                sure += 1
+                for r in rules.indices where !rules[r].sure && left[i, r] != 0 && left[i, r] == rightRows[j, r] { shared[r] += 1 }
+            }
+        }
+        guard sure >= 500 else { return [] }
+        return rules.indices.filter { !rules[$0].sure && shared[$0] * 10 < sure }.map { ($0, Double(shared[$0]) / Double(sure)) }
+    }
+
     static func candidatePairs(rules bounds: [Int?], left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
         let rules = bounds.count
         let dedup = right == nil
@@ -993,9 +1036,9 @@ public enum Matcher {
     }
 
     static func patterns(of pairs: Slab<UInt64>, left: Dataset, right: Dataset, keys: KeyTables?, options: MatchOptions) async -> (codes: Slab<UInt32>, profile: [PatternKey: Double]) {
-        // Chunks of about 700,000 pairs at a million records: a thread that takes the last one no longer runs alone for
-        // seconds (with four a thread, a fifth of the comparing ran on one core), and a chunk is long enough for its memo.
-        let chunks = max(1, min(options.concurrency * 16, pairs.count / 10_000 + 1))
+        // Chunks of about 300,000 pairs at a million records: a thread that takes the last one no longer runs alone for
+        // seconds (with four a thread, a tenth of the comparing ran on one core), and a chunk is long enough for its memo.
+        let chunks = max(1, min(options.concurrency * 32, pairs.count / 10_000 + 1))
         let size = (pairs.count + chunks - 1) / max(chunks, 1)
         let codes = Slab<UInt32>(capacity: pairs.count)
         codes.count = pairs.count
@@ -1044,12 +1087,43 @@ enum Parallel {
         let threads = max(1, min(width, chunks))
         return withoutActuallyEscaping(work) { work in
             let slots = ChunkSlots<T>(chunks), run = UncheckedWork(run: work)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            onThreads(threads) { t in
                 for c in stride(from: t, to: chunks, by: threads) { slots.set(c, run.run(c)) }
             }
             return slots.values
         }
     }
+    /// `body(t)` for t in 0..<count, each on a thread of its own (the caller's the first), returning when all have.
+    /// Not on Dispatch's threads: on Linux they are also the threads Swift's tasks run on, and with a task waiting on
+    /// one (reading a file while its rows are normalised), `concurrentPerform` ran a thread short until the pool grew,
+    /// a second or more later (reading a million rows used 1.2 of 2 cores at first, 1.7 in all).
+    /// Joined, not only waited for: a thread holds `body` until it ends, and `chunks` lends it a closure that must not
+    /// outlive the call (`withoutActuallyEscaping` traps when one does, as a Foundation `Thread` did now and then).
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        #if os(Linux)
+        var threads: [pthread_t] = []
+        for t in 1..<max(count, 1) {
+            let work = Unmanaged.passRetained(ThreadWork(body: body, index: t)).toOpaque()
+            var thread = pthread_t()
+            let made = pthread_create(&thread, nil, { context in
+                let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
+                work.body(work.index)
+                return nil
+            }, work)
+            if made == 0 {
+                threads.append(thread)
+            } else {
+                Unmanaged<ThreadWork>.fromOpaque(work).release()
+                body(t)
+            }
+        }
+        body(0)
+        for thread in threads { pthread_join(thread, nil) }
+        #else
+        DispatchQueue.concurrentPerform(iterations: max(count, 1), execute: body)
+        #endif
+    }
+
     static func map<T: Sendable>(_ chunks: Int, width: Int, _ work: @escaping @Sendable (Int) -> T) async -> [T] {
         await withTaskGroup(of: (Int, T).self) { group in
             var results = [T?](repeating: nil, count: chunks)
@@ -1491,6 +1565,13 @@ private final class ChunkSlots<T>: @unchecked Sendable {
     init(_ count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ k: Int, _ value: T) { lock.lock(); slots[k] = value; lock.unlock() }
     var values: [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+}
+
+/// One thread's share of `Parallel.onThreads`, passed to the thread it runs on.
+private final class ThreadWork: @unchecked Sendable {
+    let body: @Sendable (Int) -> Void
+    let index: Int
+    init(body: @escaping @Sendable (Int) -> Void, index: Int) { self.body = body; self.index = index }
 }
 
 /// A chunk's work handed to other threads by `Parallel.chunks`, which waits for it to finish.

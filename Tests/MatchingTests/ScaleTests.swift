@@ -109,6 +109,54 @@ import Testing
         #expect(large[rule] == 0)
     }
 
+    /// Every chunk's result, in order, from work lent for the call only: a thread that kept the work after the call
+    /// (a Foundation `Thread` holds its block until it is freed) made `withoutActuallyEscaping` trap in two runs of three
+    /// on the Timpora sample. Many small calls, as a run makes them, on both cores and on one.
+    @Test func chunksLendTheirWorkForTheCallOnly() {
+        for round in 0..<2_000 {
+            let width = 1 + round % 3, chunks = 1 + round % 7
+            var seen = 0
+            let values = Parallel.chunks(chunks, width: width) { c in c * c + round }
+            seen = values.count
+            #expect(seen == chunks)
+            #expect(values == (0..<chunks).map { $0 * $0 + round })
+        }
+        // Each thread's share once, on as many threads as asked, the caller's among them.
+        let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: 5)
+        hits.initialize(repeating: 0)
+        defer { hits.deallocate() }
+        let counts = UncheckedBuffer(hits)
+        Parallel.onThreads(5) { t in counts.buffer[t] += 1 }
+        #expect(Array(hits) == [1, 1, 1, 1, 1])
+    }
+
+    /// A key that records sharing a document seldom share is compared in its small blocks only; one they share is
+    /// kept whole. Addresses written differently on either side for everyone, employers the same: the address's key
+    /// is rare, the employer's is not.
+    @Test func keysThatOnePersonsRecordsSeldomShareKeepTheirSmallBlocksOnly() async {
+        func list(_ id: String, address: (Int) -> String) -> Dataset {
+            let data = Dataset(fields: spec)
+            for k in 0..<1_200 {
+                data.append(id: "\(id)\(k)", values: ["NAME\(k) WANG", "1980-0\(1 + k % 9)-1\(k % 10)", "M", "P\(100_000 + k)", "PT FIRM \(k % 3)", address(k)])
+            }
+            return data
+        }
+        let left = list("L") { k in "MESS \(k % 2) NO \(k)" }, right = list("R") { k in "JL RAYA \(k % 5) NO \(k)" }
+        let rules = Blocking.rules(for: spec)
+        let lk = await Matcher.keys(rules, left, 2), rk = await Matcher.keys(rules, right, 2)
+        let rare = await Matcher.rareKeys(rules, left: lk, right: rk).map { rules[$0.rule].name }
+        #expect(rare.contains { $0.contains("alamat") })
+        #expect(!rare.contains { $0.contains("perusahaan") && !$0.contains("alamat") }, "\(rare)")
+        #expect(!rare.contains { $0 == "no_paspor" })
+        // Without 500 records sharing a document, nothing is judged rare.
+        let few = list("F") { k in "MESS \(k % 2) NO \(k)" }
+        let fk = await Matcher.keys(rules, few, 2)
+        let unsure = Dataset(fields: spec)
+        for k in 0..<400 { unsure.append(id: "U\(k)", values: ["NAME\(k) WANG", "", "M", "P\(100_000 + k)", "PT FIRM 1", "JL RAYA NO \(k)"]) }
+        let uk = await Matcher.keys(rules, unsure, 2)
+        #expect(await Matcher.rareKeys(rules, left: fk, right: uk).isEmpty)
+    }
+
     /// Runs `Matcher.candidatePairs` and checks it against every pair of the two lists; returns each rule's count.
     private func checkCandidates(_ spec: [FieldSpec], _ left: Dataset, _ right: Dataset, dedup: Bool, maxPairs: Int) async -> [Int] {
         let rules = Blocking.rules(for: spec)
@@ -181,3 +229,6 @@ import Testing
         #expect(key("NGUYEN VAN ANH", "") == nil)
     }
 }
+
+/// A buffer written by several threads at once, each its own elements (for the tests).
+private struct UncheckedBuffer: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<Int>; init(_ b: UnsafeMutableBufferPointer<Int>) { buffer = b } }
