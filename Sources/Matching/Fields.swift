@@ -805,7 +805,8 @@ enum Compare {
             // Several tokens on both sides: token by token, order-insensitive. Jaro-Winkler over the whole
             // string would reward a shared first word (SANTOS QUENNIE / SANTOS JOSEPHINE, MIN JUN /
             // MIN SEO): relatives, not one person spelt two ways.
-            s = Similarity.tokenAlignment(a, b)
+            // Only whether it reaches 0.75 matters below it (the levels' bounds).
+            s = Similarity.tokenAlignment(a, b, floor: 0.75)
         } else {
             // One token against one or several (XIAOMING / XIAO MINH): the whole strings, as written and
             // with the words sorted. One word on each side is its own sorted key: compared once.

@@ -55,8 +55,8 @@ public enum Matcher {
         let rightData = right ?? left
         let fields = left.fields
         let rules = Blocking.rules(for: fields)
-        _ = (left.views, left.rows)
-        _ = (rightData.views, rightData.rows)
+        // Each file's comparison views and rows, made once, the two files at once (each on one thread).
+        _ = Parallel.chunks(dedup ? 1 : 2, width: options.concurrency) { k in let d = k == 0 ? left : rightData; _ = (d.views, d.rows) }
 
         // Steps 1 to 3 in a scope of their own: the blocking keys (a third of a gigabyte at a million records) are freed when
         // the pairs are compared, not kept to the end of the run.
@@ -65,8 +65,11 @@ public enum Matcher {
             // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
             progress?("blocking on \(rules.count) keys")
             // Kept record by record (`KeyRows`): a pair's keys under every rule are read together.
-            let leftRows = await keys(rules, left, options.concurrency)
-            let rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
+            // The two files at once: each has a part done on one thread (`NameSounds`' offsets), which the other fills.
+            async let leftKeys = keys(rules, left, options.concurrency)
+            let rightKeys = dedup ? nil : await keys(rules, rightData, options.concurrency)
+            let leftRows = await leftKeys
+            let rightRows = rightKeys ?? leftRows
 
             // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
             let rare = await rareKeys(rules, left: leftRows, right: dedup ? nil : rightRows)

@@ -282,13 +282,19 @@ public enum Similarity {
         Tokens.with(x) { a in Tokens.with(y) { b in tokenAlignment(a, b) } }
     }
 
-    /// `tokenAlignment` of two names' tokens (`Tokens.with`).
-    static func tokenAlignment(_ a: UnsafeBufferPointer<Bytes>, _ b: UnsafeBufferPointer<Bytes>) -> Double {
+    /// `tokenAlignment` of two names' tokens (`Tokens.with`). `floor`: where only whether the score reaches it matters
+    /// below it, a score below it as soon as the tokens left, each paired perfectly, could no longer lift it there (two
+    /// names of three words that share nothing are told apart after two).
+    static func tokenAlignment(_ a: UnsafeBufferPointer<Bytes>, _ b: UnsafeBufferPointer<Bytes>, floor: Double = 0) -> Double {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 1 : 0 }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         var used: UInt64 = 0      // names have far fewer than 64 tokens; later ones are simply never paired
         var total = 0.0, weight = 0.0
+        // The weight of the shorter name's tokens, which the score divides by at least; what is left of it to pair.
+        let least = floor > 0 ? short.reduce(0.0) { $0 + Double(max($1.count, 1)) } : 0
+        var left = least
         for t in short {
+            if floor > 0 && (total + left) / least < floor { return (total + left) / least }
             var best = 0.0, bestIndex = -1
             for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
                 let s = Tokens.equal(t, u) ? 1 : jaroWinkler(t, u)
@@ -296,7 +302,7 @@ public enum Similarity {
             }
             if bestIndex >= 0 { used |= 1 << UInt64(bestIndex) }
             let w = Double(max(t.count, 1))
-            total += best * w; weight += w
+            total += best * w; weight += w; left -= w
         }
         // Tokens of the longer list left unpaired count against the score, at half weight.
         for (k, u) in long.enumerated() where k >= 64 || used & (1 << UInt64(k)) == 0 { weight += Double(u.count) * 0.5 }
