@@ -901,7 +901,7 @@ enum Compare {
                     guard slip else { continue }
                     at = 0; end = start; words = 0
                     while end < many.count, used & (1 << UInt64(end)) == 0, at + many[end].count <= t.count + 2 {
-                        UnsafeMutableBufferPointer(rebasing: run[at..<(at + many[end].count)]).update(fromContentsOf: many[end])
+                        _ = UnsafeMutableBufferPointer(rebasing: run[at..<(at + many[end].count)]).update(fromContentsOf: many[end])
                         at += many[end].count; words |= 1 << UInt64(end); end += 1
                         if at + 2 >= t.count, Similarity.jaroWinkler(t, UnsafeBufferPointer(rebasing: run[..<at])) >= 0.88,
                            spell(k + 1, used | words, false) { return true }

@@ -65,14 +65,20 @@ public enum Matcher {
             // 1. Blocking keys, hashed, per rule and side (0 = no key), computed in parallel.
             progress?("blocking on \(rules.count) keys")
             // Kept record by record (`KeyRows`): a pair's keys under every rule are read together.
-            // The two files at once: each has a part done on one thread (`NameSounds`' offsets), which the other fills.
-            async let leftKeys = keys(rules, left, options.concurrency)
-            let rightKeys = dedup ? nil : await keys(rules, rightData, options.concurrency)
-            let leftRows = await leftKeys
-            let rightRows = rightKeys ?? leftRows
+            // The two files at once, each on half the run's threads: each has a part done on one thread (`NameSounds`'
+            // offsets), which the other fills.
+            let leftRows: KeyRows, rightRows: KeyRows
+            if !dedup && options.concurrency >= 2 {
+                async let leftKeys = keys(rules, left, (options.concurrency + 1) / 2)
+                rightRows = await keys(rules, rightData, options.concurrency / 2)
+                leftRows = await leftKeys
+            } else {
+                leftRows = await keys(rules, left, options.concurrency)
+                rightRows = dedup ? leftRows : await keys(rules, rightData, options.concurrency)
+            }
 
             // 2. Candidate pairs, each once: under the first rule whose block holds both and was small enough to use.
-            let rare = await rareKeys(rules, left: leftRows, right: dedup ? nil : rightRows)
+            let rare = await rareKeys(rules, left: leftRows, right: dedup ? nil : rightRows, width: options.concurrency)
             if !rare.isEmpty {
                 progress?("keys that records sharing a document seldom share, only their blocks of up to \(rareKeyPairs) pairs: "
                           + rare.map { "\(rules[$0.rule].name) (\(String(format: "%.1f", 100 * $0.share)) %)" }.joined(separator: ", "))
@@ -114,14 +120,21 @@ public enum Matcher {
         // Each record stands for one person on either side only in exclusive linkage: there a side's namesakes are
         // different people (in many-to-many linkage rows that share an id would count as namesakes).
         let exclusive = (options.oneToOne || options.exclusive) && !dedup
-        // Value frequencies (step 5) and the namesakes' agreement depend on the data alone: they are counted while EM runs,
-        // where they ran on one core after it (two seconds at a million records).
-        async let frequencies = TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies, width: options.concurrency)
-        async let namesakes = exclusive || dedup ? uAmongNamesakes(dedup ? [left] : [left, rightData], datesApart: dedup) : []
+        // Value frequencies (step 5) and the namesakes' agreement depend on the data alone: where the run has every core,
+        // they are counted while EM runs (after it, they ran on one core for two seconds at a million records); a run
+        // given fewer (the background reconciliation) counts them after EM, keeping to its share of the machine.
+        let alongside = options.concurrency >= ProcessInfo.processInfo.activeProcessorCount
+        func countFrequencies() -> TermFrequencies {
+            TermFrequencies(left: left, right: dedup ? nil : rightData, enabled: options.termFrequencies, width: options.concurrency)
+        }
+        func countNamesakes() -> [Double?] { exclusive || dedup ? uAmongNamesakes(dedup ? [left] : [left, rightData], datesApart: dedup) : [] }
+        async let earlyFrequencies = alongside ? countFrequencies() : nil
+        async let earlyNamesakes = alongside ? countNamesakes() : nil
         var model = await train(fields: fields, rules: rules, profile: profile, initialU: initialU, randomPairs: randomPairs, maxMatches: maxMatches, options: options)
+        let frequencies = await earlyFrequencies, namesakes = await earlyNamesakes
         if exclusive || dedup {
             // Between the random pairs' u (names telling nothing of it) and m (agreement never counting against a match).
-            model.uNamesAgree = await namesakes.enumerated().map { f, u in
+            model.uNamesAgree = (namesakes ?? countNamesakes()).enumerated().map { f, u in
                 let top = model.u[f].count - 1
                 return u.map { min(max($0, model.u[f][top]), model.m[f][top]) }
             }
@@ -132,7 +145,7 @@ public enum Matcher {
         // 5. Score and select. Exact agreement on a common value (ZHANG WEI, 1980-01-01) is weaker evidence
         // than on a rare one: for fields with term-frequency adjustment, the u of the exact level is
         // replaced by the value's frequency (as splink's term-frequency adjustments do).
-        let tf = await frequencies
+        let tf = frequencies ?? countFrequencies()
         progress?("value frequencies counted")
         let n = fields.count
         // When every name field agrees exactly, the names are adjusted together, by how common the whole
@@ -278,10 +291,10 @@ public enum Matcher {
     /// dormitory's residents, 2.0 M pairs at a million for 127 true pairs, 50 of them in blocks over 200 pairs. Their
     /// blocks of up to `rareKeyPairs` pairs are still compared. The shares are measured on the data, not set per field:
     /// on the agency list, where a household's rows share their address, the same key is kept whole.
-    static func rareKeys(_ rules: [BlockingRule], left: KeyRows, right: KeyRows?) async -> [(rule: Int, share: Double)] {
+    static func rareKeys(_ rules: [BlockingRule], left: KeyRows, right: KeyRows?, width: Int = 2) async -> [(rule: Int, share: Double)] {
         let sureRules = rules.indices.filter { rules[$0].sure }
         guard !sureRules.isEmpty else { return [] }
-        let blocks = await Parallel.map(sureRules.count, width: sureRules.count) { k in RuleBlocks(rule: sureRules[k], left: left, right: right, maxPairs: 1) }
+        let blocks = await Parallel.map(sureRules.count, width: width) { k in RuleBlocks(rule: sureRules[k], left: left, right: right, maxPairs: 1) }
         let rightRows = right ?? left
         var shared = [Int](repeating: 0, count: rules.count), sure = 0
         for b in blocks {

@@ -144,7 +144,7 @@ import Testing
         let left = list("L") { k in "MESS \(k % 2) NO \(k)" }, right = list("R") { k in "JL RAYA \(k % 5) NO \(k)" }
         let rules = Blocking.rules(for: spec)
         let lk = await Matcher.keys(rules, left, 2), rk = await Matcher.keys(rules, right, 2)
-        let rare = await Matcher.rareKeys(rules, left: lk, right: rk).map { rules[$0.rule].name }
+        let rare = await Matcher.rareKeys(rules, left: lk, right: rk, width: 2).map { rules[$0.rule].name }
         #expect(rare.contains { $0.contains("alamat") })
         #expect(!rare.contains { $0.contains("perusahaan") && !$0.contains("alamat") }, "\(rare)")
         #expect(!rare.contains { $0 == "no_paspor" })
