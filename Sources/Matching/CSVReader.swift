@@ -447,10 +447,10 @@ public final class Dataset: @unchecked Sendable {
             ids = []; raw = fields.map { _ in [] }
             pending.wait()
             pending.enter()
-            Thread {
+            Parallel.start {
                 data.appendBatch(ids: batchIDs, raw: batchRaw)
                 pending.leave()
-            }.start()
+            }
             progress?(rowsRead)
         }
         while let row = try reader.next(keeping: keep) {

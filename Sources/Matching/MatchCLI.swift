@@ -161,9 +161,11 @@ public enum MatchCLI {
         // Both files at once: a file's rows are split on one thread while the rows before are normalised on the others,
         // and the two readings fill each other's pauses (at a million rows, one file after the other used 1.7 cores of 2).
         let (leftPath, leftFields, id) = (args.left, fields, args.id)
-        async let reading = try Dataset.load(path: leftPath, idColumn: id, fields: leftFields) { n in say("read \(n) rows of \(leftPath)") }
-        let right = try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: rightFields) { n in say("read \(n) rows of \(path)") } }
-        let left = try await reading
+        // The left file's error first, where both have one, as when they were read in turn.
+        async let reading = Result { try Dataset.load(path: leftPath, idColumn: id, fields: leftFields) { n in say("read \(n) rows of \(leftPath)") } }
+        let readingRight = Result { try args.right.map { path in try Dataset.load(path: path, idColumn: args.id, fields: rightFields) { n in say("read \(n) rows of \(path)") } } }
+        let left = try await reading.get()
+        let right = try readingRight.get()
         say("read \(left.count) + \(right?.count ?? 0) records")
         var options = MatchOptions()
         let bands = ReconciliationBands()

@@ -273,14 +273,6 @@ public enum Matcher {
         return MatchResult(pairs: pairs, model: model, candidatePairs: candidates.count, blockingRules: rules.map(\.name))
     }
 
-    /// Candidate pairs, each once: under the first rule whose block holds both and was small enough to use (left
-    /// index in the high 32 bits, right in the low; in deduplication, `right` nil, the smaller index is the left).
-    /// Blocks are runs of a sorted (key, record) array, not dictionaries of arrays. First each rule's blocks and
-    /// which left records lie in a usable one (rules in parallel); then each rule's pairs that no earlier rule found
-    /// (rules in parallel again: a rule needs only the earlier rules' keys and usable blocks, not their pairs). The
-    /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
-    /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r). `bounds`: each rule's own
-    /// bound on a block's pairs, where it has one below the run's.
     /// The largest blocks a rare key (`rareKeys`) is compared in.
     static let rareKeyPairs = 200
 
@@ -311,6 +303,14 @@ public enum Matcher {
         return rules.indices.filter { !rules[$0].sure && shared[$0] * 10 < sure }.map { ($0, Double(shared[$0]) / Double(sure)) }
     }
 
+    /// Candidate pairs, each once: under the first rule whose block holds both and was small enough to use (left
+    /// index in the high 32 bits, right in the low; in deduplication, `right` nil, the smaller index is the left).
+    /// Blocks are runs of a sorted (key, record) array, not dictionaries of arrays. First each rule's blocks and
+    /// which left records lie in a usable one (rules in parallel); then each rule's pairs that no earlier rule found
+    /// (rules in parallel again: a rule needs only the earlier rules' keys and usable blocks, not their pairs). The
+    /// pairs come out rule after rule; `found` says how many each rule gave, `used` which rules' blocks held each
+    /// left record (one word per 64 rules and record: bit r % 64 of word r / 64 for rule r). `bounds`: each rule's own
+    /// bound on a block's pairs, where it has one below the run's.
     static func candidatePairs(rules bounds: [Int?], left: KeyRows, right: KeyRows?, options: MatchOptions) async -> (pairs: Slab<UInt64>, found: [Int], used: [UInt64]) {
         let rules = bounds.count
         let dedup = right == nil
@@ -1137,6 +1137,29 @@ enum Parallel {
         for thread in threads { pthread_join(thread, nil) }
         #else
         DispatchQueue.concurrentPerform(iterations: max(count, 1), execute: body)
+        #endif
+    }
+
+    /// `body` on a thread of its own, not waited for (`Dataset.load`'s batches); on the caller's thread, before this
+    /// returns, where no thread can be made (a Foundation `Thread` that cannot start says nothing, and its waiter waits
+    /// for ever).
+    static func start(_ body: @escaping @Sendable () -> Void) {
+        #if os(Linux)
+        let work = Unmanaged.passRetained(ThreadWork(body: { _ in body() }, index: 0)).toOpaque()
+        var thread = pthread_t()
+        let made = pthread_create(&thread, nil, { context in
+            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
+            work.body(work.index)
+            return nil
+        }, work)
+        if made == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<ThreadWork>.fromOpaque(work).release()
+            body()
+        }
+        #else
+        DispatchQueue.global().async(execute: body)
         #endif
     }
 

@@ -294,7 +294,8 @@ public enum Similarity {
         let least = floor > 0 ? short.reduce(0.0) { $0 + Double(max($1.count, 1)) } : 0
         var left = least
         for t in short {
-            if floor > 0 && (total + left) / least < floor { return (total + left) / least }
+            // (A hair below the floor: the full score adds the same weights one at a time, which may round otherwise.)
+            if floor > 0 && (total + left) / least < floor - 1e-9 { return (total + left) / least }
             var best = 0.0, bestIndex = -1
             for (k, u) in long.enumerated() where k < 64 && used & (1 << UInt64(k)) == 0 {
                 let s = Tokens.equal(t, u) ? 1 : jaroWinkler(t, u)
