@@ -1119,19 +1119,7 @@ enum Parallel {
         #if os(Linux)
         var threads: [pthread_t] = []
         for t in 1..<max(count, 1) {
-            let work = Unmanaged.passRetained(ThreadWork(body: body, index: t)).toOpaque()
-            var thread = pthread_t()
-            let made = pthread_create(&thread, nil, { context in
-                let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-                work.body(work.index)
-                return nil
-            }, work)
-            if made == 0 {
-                threads.append(thread)
-            } else {
-                Unmanaged<ThreadWork>.fromOpaque(work).release()
-                body(t)
-            }
+            if let thread = spawn(body, t) { threads.append(thread) } else { body(t) }
         }
         body(0)
         for thread in threads { pthread_join(thread, nil) }
@@ -1145,23 +1133,29 @@ enum Parallel {
     /// for ever).
     static func start(_ body: @escaping @Sendable () -> Void) {
         #if os(Linux)
-        let work = Unmanaged.passRetained(ThreadWork(body: { _ in body() }, index: 0)).toOpaque()
-        var thread = pthread_t()
-        let made = pthread_create(&thread, nil, { context in
-            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-            work.body(work.index)
-            return nil
-        }, work)
-        if made == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<ThreadWork>.fromOpaque(work).release()
-            body()
-        }
+        if let thread = spawn({ _ in body() }, 0) { pthread_detach(thread) } else { body() }
         #else
         DispatchQueue.global().async(execute: body)
         #endif
     }
+
+    #if os(Linux)
+    /// A POSIX thread running `body(index)`, or nil where none can be made (`body` not run). The thread lets go of
+    /// `body` before it ends.
+    private static func spawn(_ body: @escaping @Sendable (Int) -> Void, _ index: Int) -> pthread_t? {
+        let work = Unmanaged.passRetained(ThreadWork(body: body, index: index)).toOpaque()
+        var thread = pthread_t()
+        guard pthread_create(&thread, nil, { context in
+            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
+            work.body(work.index)
+            return nil
+        }, work) == 0 else {
+            Unmanaged<ThreadWork>.fromOpaque(work).release()
+            return nil
+        }
+        return thread
+    }
+    #endif
 
     static func map<T: Sendable>(_ chunks: Int, width: Int, _ work: @escaping @Sendable (Int) -> T) async -> [T] {
         await withTaskGroup(of: (Int, T).self) { group in
