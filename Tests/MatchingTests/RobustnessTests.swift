@@ -136,6 +136,75 @@ private struct Matched {
         #expect(abs(odds(alone) - odds(common) - cost) < 0.05, "rare \(alone), common \(common), cost \(cost) bits")
     }
 
+    /// Two list rows give only a name, sex and nationality, each name held by one registry record and one row. KAMAL
+    /// SHARMA's words are each held by forty of the registry's Indian men; ZYLBERSZTAJN OTTOKAR's by nobody else. Counted
+    /// alone, the two names are as rare; by Good–Turing (most of the registry's names are held once, a few dozen twice),
+    /// a name held once is rarer than one in the registry's size, and by its words KAMAL SHARMA is not: the rare name
+    /// earns more (about two bits here), the common words' name no more than its count gave it.
+    @Test func aNameSeenOnceIsRarerThanItsCountUnlessItsWordsAreCommon() async throws {
+        var extraLeft: [[String]] = []
+        for k in 0..<40 {
+            let born = String(format: "19%02d-%02d-%02d", 55 + k % 40, 1 + k % 12, 1 + k % 28)
+            extraLeft.append(["S\(k)", "SHARMA", "GIVEN\(k)", "M", born, "IND", "Z\(5_000_000 + k * 7919)"])
+            extraLeft.append(["K\(k)", "FAMILY\(k)", "KAMAL", "M", born, "IND", "Z\(6_000_000 + k * 7919)"])
+        }
+        extraLeft.append(["COMMON", "SHARMA", "KAMAL", "M", "1975-03-02", "IND", "Z9123457"])
+        extraLeft.append(["RARE", "ZYLBERSZTAJN", "OTTOKAR", "M", "1971-05-17", "IND", "Z9765431"])
+        let m = try await Matched(extraLeft: extraLeft, extraRight: [["RC", "Sharma", "Kamal", "M", "", "IND", ""], ["RR", "Zylbersztajn", "Ottokar", "M", "", "IND", ""]])
+        #expect(m.levels("COMMON", "RC") == m.levels("RARE", "RR"), "the two pairs agree alike")
+        let odds = { (p: Double) in log2(p / (1 - p)) }
+        let common = try m.p("COMMON", "RC"), rare = try m.p("RARE", "RR")
+        #expect(odds(rare) - odds(common) > 1.5, "rare \(rare), common words \(common)")
+
+        // The whole names' frequencies: the rare one rarer than counted, the common words' one as counted over both
+        // files, its own occurrence left out.
+        let tf = TermFrequencies(left: m.left, right: m.right, enabled: true)
+        let i = { (id: String) in m.left.ids.firstIndex(of: id)! }, j = { (id: String) in m.right.ids.firstIndex(of: id)! }
+        #expect(tf.nameFrequency(left: i("RARE"), right: j("RR")) < tf.nameFrequency(left: i("COMMON"), right: j("RC")) / 3)
+        #expect(tf.nameFrequency(left: i("COMMON"), right: j("RC")) == 1.0 / Double(m.left.count + m.right.count),
+                "no more than its count over both files, its own occurrence left out")
+    }
+
+    /// Good–Turing's counts: where most values are seen once, one seen once is as common as the values seen twice,
+    /// shared out among them; used while the next count holds ten values or more, never above the count itself, never
+    /// below the one before it. Where every value is seen often, it is the count.
+    @Test func aValueSeenOnceAmongManyIsRarerThanOneInTheFile() {
+        var counts: [UInt64: Int] = [:]
+        var next: UInt64 = 1
+        func add(_ values: Int, seen k: Int) { for _ in 0..<values { counts[next] = k; next += 1 } }
+        add(800, seen: 1); add(40, seen: 2); add(12, seen: 3); add(3, seen: 4)
+        let records = 800 + 80 + 36 + 12
+        let seen = SeenCounts(counts: counts, records: records)
+        #expect(abs(seen.frequency(1) - 2.0 * 40 / 800 / Double(records)) < 1e-12)
+        #expect(abs(seen.frequency(2) - 3.0 * 12 / 40 / Double(records)) < 1e-12)
+        #expect(seen.frequency(3) == 3 / Double(records), "three values seen four times: too few to tell, the count")
+        #expect(abs(seen.frequency(1, words: 0.5 / Double(records)) - 0.5 / Double(records)) < 1e-12, "its words make it more common")
+        #expect(seen.frequency(1, words: 0.9) == 1 / Double(records), "never above its count")
+
+        // Every value seen many times (a date column): each count as it is.
+        var dates: [UInt64: Int] = [:]
+        for v in 0..<1_000 { dates[UInt64(v + 1)] = 3 + v % 6 }
+        let often = SeenCounts(counts: dates, records: dates.values.reduce(0, +))
+        for k in 1...8 { #expect(often.frequency(k) == Double(k) / Double(dates.values.reduce(0, +))) }
+    }
+
+    /// How common a name's words make it, among the records of its kind: the kind's share, times each word's share
+    /// within it.
+    @Test func aNamesWordsAreCountedAmongItsKind() throws {
+        let data = Dataset(fields: [FieldSpec(column: "name", kind: .name), FieldSpec(column: "nationality", kind: .category)])
+        for k in 0..<6 { data.append(id: "I\(k)", values: [k < 3 ? "KAMAL SHARMA" : "SHARMA", "IND"]) }
+        for k in 0..<4 { data.append(id: "C\(k)", values: ["LI WEI", "CHN"]) }
+        data.append(id: "X", values: ["SHARMA LI", "CHN"])
+        let shares = SeenCounts.wordShares(data, names: [0])
+        // SHARMA among the Indians: all six; KAMAL: three of six; the Indians: six of eleven.
+        let sharma = try #require(data.ids.firstIndex(of: "I3")), kamal = try #require(data.ids.firstIndex(of: "I0"))
+        #expect(abs(shares[sharma] - 6.0 / 11) < 1e-12)
+        #expect(abs(shares[kamal] - 6.0 / 11 * (3.0 / 6)) < 1e-12)
+        // SHARMA LI among the Chinese (five): SHARMA one of five, LI five of five.
+        let x = try #require(data.ids.firstIndex(of: "X"))
+        #expect(abs(shares[x] - 5.0 / 11 * (1.0 / 5) * (5.0 / 5)) < 1e-12)
+    }
+
     /// A placeholder birthday (1 January) shared by many registry people says less than a real one.
     @Test func aPlaceholderBirthDateIsWeakEvidence() async throws {
         var extraLeft: [[String]] = []
