@@ -1103,8 +1103,10 @@ enum Parallel {
         let threads = max(1, min(width, chunks))
         return withoutActuallyEscaping(work) { work in
             let slots = ChunkSlots<T>(chunks), run = UncheckedWork(run: work)
-            onThreads(threads) { t in
-                for c in stride(from: t, to: chunks, by: threads) { slots.set(c, run.run(c)) }
+            // Each thread takes the next chunk not yet taken: chunks of unequal work (a name field's frequencies beside a
+            // date's) no longer leave one thread with the two longest.
+            onThreads(threads) { _ in
+                while case let c = slots.claim(), c < chunks { slots.set(c, run.run(c)) }
             }
             return slots.values
         }
@@ -1259,19 +1261,26 @@ struct TermFrequencies: Sendable {
     init(left l: Dataset, right r: Dataset?, enabled: Bool, width: Int = 1) {
         let sets = [l] + (r.map { [$0] } ?? [])
         nameFields = enabled ? l.columns.indices.filter { l.columns[$0].kind == .name } : []
+        // Linking, how common each record's names make it by their words (`SeenCounts.wordShares`): each name field's
+        // and, with two or more, all of them together, in each file, at once before the fields are counted.
+        let wordGroups: [[Int]] = r == nil || nameFields.isEmpty ? [] : nameFields.map { [$0] } + (nameFields.count >= 2 ? [nameFields] : [])
+        let shares = Parallel.chunks(wordGroups.count * sets.count, width: width) { k in
+            SeenCounts.wordShares(sets[k % sets.count], names: wordGroups[k / sets.count])
+        }
+        func words(_ names: [Int], _ set: Int) -> [Double] { shares[wordGroups.firstIndex(of: names)! * sets.count + set] }
         if nameFields.count >= 2 {
             let perSet = sets.map { Matcher.wholeNameKeys($0, names: nameFields) }
-            var counts: [UInt64: Int] = [:]
-            for set in perSet { for k in set { counts[k, default: 0] += 1 } }
+            var counts = HashCounts(capacity: sets.reduce(0) { $0 + $1.count })
+            for set in perSet { for k in set { counts.add(k) } }
             let total = Double(sets.reduce(0) { $0 + $1.count })
             // Each record's own occurrence left out: a name held by just the two records of a pair is as
             // rare as one person's, not as common as two people's.
-            leftNames = perSet[0].map { Double(counts[$0]! - 1) / total }
-            rightNames = perSet.count > 1 ? perSet[1].map { Double(counts[$0]! - 1) / total } : leftNames
+            leftNames = perSet[0].map { Double(counts.count($0) - 1) / total }
+            rightNames = perSet.count > 1 ? perSet[1].map { Double(counts.count($0) - 1) / total } : leftNames
             if perSet.count > 1 {
                 let names = nameFields
-                leftNames = SeenCounts.rarer(leftNames, SeenCounts.frequencies(perSet[0], words: SeenCounts.wordShares(l, names: names)))
-                rightNames = SeenCounts.rarer(rightNames, SeenCounts.frequencies(perSet[1], words: SeenCounts.wordShares(sets[1], names: names)))
+                leftNames = SeenCounts.rarer(leftNames, SeenCounts.frequencies(perSet[0], words: words(names, 0)))
+                rightNames = SeenCounts.rarer(rightNames, SeenCounts.frequencies(perSet[1], words: words(names, 1)))
             } else {
                 leftNames = leftNames.map { max($0, FellegiSunterModel.floor) }
                 rightNames = leftNames
@@ -1293,21 +1302,21 @@ struct TermFrequencies: Sendable {
                 }
             }
             let perSet = sets.map(values)
-            var counts: [UInt64: Int] = [:]
+            var counts = HashCounts(capacity: sets.reduce(0) { $0 + $1.count })
             var total = 0
             for (d, set) in zip(sets, perSet) {
                 let c = d.columns[f]
-                for i in set.indices where !c.isMissing(i) { counts[set[i], default: 0] += 1; total += 1 }
+                for i in set.indices where !c.isMissing(i) { counts.add(set[i]); total += 1 }
             }
             let denominator = Double(max(total, 1))
             func frequencies(_ d: Dataset, _ set: [UInt64]) -> [Double] {
                 let c = d.columns[f]
-                return set.indices.map { i in c.isMissing(i) ? 1 : Double(counts[set[i]] ?? 1) / denominator }
+                return set.indices.map { i in c.isMissing(i) ? 1 : Double(counts.count(set[i])) / denominator }
             }
             let onLeft = frequencies(l, perSet[0]), onRight = perSet.count > 1 ? frequencies(sets[1], perSet[1]) : onLeft
             guard kind == .name && perSet.count > 1 else { return (onLeft, onRight, [], []) }
-            let rarer = zip(sets, perSet).map { d, set in
-                SeenCounts.frequencies(set, words: SeenCounts.wordShares(d, names: [f]), missing: { d.columns[f].isMissing($0) })
+            let rarer = sets.indices.map { s in
+                SeenCounts.frequencies(perSet[s], words: words([f], s), missing: { sets[s].columns[f].isMissing($0) })
             }
             return (onLeft, onRight, SeenCounts.rarer(onLeft, rarer[0]), SeenCounts.rarer(onRight, rarer[1]))
         }
@@ -1347,6 +1356,62 @@ struct TermFrequencies: Sendable {
     }
 }
 
+/// How many times each 64-bit hash was added, in an open-addressed table that grows as it fills: counting a million
+/// names and their words through `Dictionary` doubled the time the value frequencies took.
+struct HashCounts {
+    private var keys: [UInt64]
+    private var counts: [Int32]
+    private var shift: UInt64
+    private var filled = 0
+
+    init(capacity: Int) {
+        var bits = 4
+        while 1 << bits < 2 * capacity { bits += 1 }
+        keys = [UInt64](repeating: 0, count: 1 << bits)
+        counts = [Int32](repeating: 0, count: 1 << bits)
+        shift = UInt64(64 - bits)
+    }
+
+    @inline(__always)
+    private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    mutating func add(_ key: UInt64) {
+        if 2 * (filled + 1) > keys.count { grow() }
+        let mask = keys.count - 1
+        var s = slot(key)
+        while counts[s] != 0 && keys[s] != key { s = (s + 1) & mask }
+        if counts[s] == 0 { keys[s] = key; filled += 1 }
+        counts[s] += 1
+    }
+
+    /// How many times `key` was added (0: never).
+    func count(_ key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var s = slot(key)
+        while counts[s] != 0 {
+            if keys[s] == key { return Int(counts[s]) }
+            s = (s + 1) & mask
+        }
+        return 0
+    }
+
+    /// `body` with each key's count.
+    func forEachCount(_ body: (Int) -> Void) { for c in counts where c != 0 { body(Int(c)) } }
+
+    private mutating func grow() {
+        let old = (keys, counts)
+        keys = [UInt64](repeating: 0, count: old.0.count * 2)
+        counts = [Int32](repeating: 0, count: old.0.count * 2)
+        shift -= 1
+        let mask = keys.count - 1
+        for k in old.0.indices where old.1[k] != 0 {
+            var s = slot(old.0[k])
+            while counts[s] != 0 { s = (s + 1) & mask }
+            keys[s] = old.0[k]; counts[s] = old.1[k]
+        }
+    }
+}
+
 /// How common in its population a value is that a file holds `k` times, by Good–Turing: as common as the file's values
 /// seen k + 1 times, shared out among those seen k times, (k + 1) · N(k+1) / N(k) in all, of its n records. Where most
 /// values are seen once (names), one seen once is far rarer than 1 / n: the values seen once are as many as all those of
@@ -1357,9 +1422,9 @@ struct SeenCounts {
     private let smoothed: [Double]
     private let records: Double
 
-    init(counts: [UInt64: Int], records: Int) {
+    init(counts: HashCounts, records: Int) {
         var ofCounts: [Int: Int] = [:]
-        for (_, k) in counts { ofCounts[k, default: 0] += 1 }
+        counts.forEachCount { ofCounts[$0, default: 0] += 1 }
         var smoothed: [Double] = [0]
         for k in 1... {
             let seen = ofCounts[k] ?? 0, next = ofCounts[k + 1] ?? 0
@@ -1389,11 +1454,11 @@ struct SeenCounts {
     /// Each value's frequency in its own file (`values` by hash; `words`: `wordShares`; `missing` rows 1, as missing
     /// values are neutral).
     static func frequencies(_ values: [UInt64], words: [Double], missing: (Int) -> Bool = { _ in false }) -> [Double] {
-        var counts: [UInt64: Int] = [:]
+        var counts = HashCounts(capacity: values.count)
         var records = 0
-        for i in values.indices where !missing(i) { counts[values[i], default: 0] += 1; records += 1 }
+        for i in values.indices where !missing(i) { counts.add(values[i]); records += 1 }
         let seen = SeenCounts(counts: counts, records: records)
-        return values.indices.map { i in missing(i) ? 1 : seen.frequency(counts[values[i]]!, words: words[i]) }
+        return values.indices.map { i in missing(i) ? 1 : seen.frequency(counts.count(values[i]), words: words[i]) }
     }
 
     /// How common each record's name is by its words, among the records of its kind (its categories: sex, nationality):
@@ -1413,7 +1478,7 @@ struct SeenCounts {
         var words: [UInt64] = [], ends: [Int] = []
         words.reserveCapacity(d.count * 3)
         ends.reserveCapacity(d.count)
-        var ofKind: [UInt64: Int] = [:], holding: [UInt64: Int] = [:]
+        var ofKind = HashCounts(capacity: d.count), holding = HashCounts(capacity: d.count * 3)
         for i in 0..<d.count {
             for c in categories { d.columns[c].joinedBytes.withValue(i) { kinds[i] = Packed<UInt8>.fnv((kinds[i] ^ 0x7C) &* 0x100_0000_01b3, $0) } }
             let start = words.count
@@ -1423,22 +1488,22 @@ struct SeenCounts {
                     for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x20 {
                         if k > from {
                             let h = Packed<UInt8>.fnv(Packed<UInt8>.seed, UnsafeBufferPointer(rebasing: bytes[from..<k])) ^ kinds[i]
-                            if !words[start...].contains(h) { words.append(h); holding[h, default: 0] += 1 }
+                            if !words[start...].contains(h) { words.append(h); holding.add(h) }
                         }
                         from = k + 1
                     }
                 }
             }
             ends.append(words.count)
-            ofKind[kinds[i], default: 0] += 1
+            ofKind.add(kinds[i])
         }
         let records = Double(max(d.count, 1))
         return (0..<d.count).map { i in
             let start = i == 0 ? 0 : ends[i - 1]
             guard ends[i] > start else { return 1 }
-            let same = Double(ofKind[kinds[i]]!)
+            let same = Double(ofKind.count(kinds[i]))
             var share = same / records
-            for w in words[start..<ends[i]] { share *= Double(holding[w]!) / same }
+            for w in words[start..<ends[i]] { share *= Double(holding.count(w)) / same }
             return share
         }
     }
@@ -1718,7 +1783,10 @@ struct KeyTables: Sendable {
 private final class ChunkSlots<T>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
+    private var next = 0
     init(_ count: Int) { slots = Array(repeating: nil, count: count) }
+    /// The next chunk not yet taken.
+    func claim() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next - 1 }
     func set(_ k: Int, _ value: T) { lock.lock(); slots[k] = value; lock.unlock() }
     var values: [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
 }

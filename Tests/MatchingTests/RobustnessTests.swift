@@ -169,9 +169,14 @@ private struct Matched {
     /// shared out among them; used while the next count holds ten values or more, never above the count itself, never
     /// below the one before it. Where every value is seen often, it is the count.
     @Test func aValueSeenOnceAmongManyIsRarerThanOneInTheFile() {
-        var counts: [UInt64: Int] = [:]
+        var counts = HashCounts(capacity: 4)     // grows as it fills
         var next: UInt64 = 1
-        func add(_ values: Int, seen k: Int) { for _ in 0..<values { counts[next] = k; next += 1 } }
+        func add(_ values: Int, seen k: Int) {
+            for _ in 0..<values {
+                for _ in 0..<k { counts.add(next &* 0x9E37_79B9_7F4A_7C15) }
+                next += 1
+            }
+        }
         add(800, seen: 1); add(40, seen: 2); add(12, seen: 3); add(3, seen: 4)
         let records = 800 + 80 + 36 + 12
         let seen = SeenCounts(counts: counts, records: records)
@@ -181,11 +186,17 @@ private struct Matched {
         #expect(abs(seen.frequency(1, words: 0.5 / Double(records)) - 0.5 / Double(records)) < 1e-12, "its words make it more common")
         #expect(seen.frequency(1, words: 0.9) == 1 / Double(records), "never above its count")
 
+        #expect(counts.count(2 &* 0x9E37_79B9_7F4A_7C15) == 1 && counts.count(801 &* 0x9E37_79B9_7F4A_7C15) == 2)
+        #expect(counts.count(0) == 0 && counts.count(UInt64(next) &* 0x9E37_79B9_7F4A_7C15) == 0, "never added")
+
         // Every value seen many times (a date column): each count as it is.
-        var dates: [UInt64: Int] = [:]
-        for v in 0..<1_000 { dates[UInt64(v + 1)] = 3 + v % 6 }
-        let often = SeenCounts(counts: dates, records: dates.values.reduce(0, +))
-        for k in 1...8 { #expect(often.frequency(k) == Double(k) / Double(dates.values.reduce(0, +))) }
+        var dates = HashCounts(capacity: 1_000)
+        var added = 0
+        for v in 0..<1_000 {
+            for _ in 0..<(3 + v % 6) { dates.add(UInt64(v)); added += 1 }     // 0 is a key like any other
+        }
+        let often = SeenCounts(counts: dates, records: added)
+        for k in 1...8 { #expect(often.frequency(k) == Double(k) / Double(added)) }
     }
 
     /// How common a name's words make it, among the records of its kind: the kind's share, times each word's share
