@@ -283,7 +283,7 @@ public enum Matcher {
     /// dormitory's residents, 2.0 M pairs at a million for 127 true pairs, 50 of them in blocks over 200 pairs. Their
     /// blocks of up to `rareKeyPairs` pairs are still compared. The shares are measured on the data, not set per field:
     /// on the agency list, where a household's rows share their address, the same key is kept whole.
-    static func rareKeys(_ rules: [BlockingRule], left: KeyRows, right: KeyRows?, width: Int = 2) async -> [(rule: Int, share: Double)] {
+    static func rareKeys(_ rules: [BlockingRule], left: KeyRows, right: KeyRows?, width: Int) async -> [(rule: Int, share: Double)] {
         let sureRules = rules.indices.filter { rules[$0].sure }
         guard !sureRules.isEmpty else { return [] }
         let blocks = await Parallel.map(sureRules.count, width: width) { k in RuleBlocks(rule: sureRules[k], left: left, right: right, maxPairs: 1) }

@@ -168,7 +168,38 @@ import Testing
         let unsure = Dataset(fields: spec)
         for k in 0..<400 { unsure.append(id: "U\(k)", values: ["NAME\(k) WANG", "", "M", "P\(100_000 + k)", "PT FIRM 1", "JL RAYA NO \(k)"]) }
         let uk = await Matcher.keys(rules, unsure, 2)
-        #expect(await Matcher.rareKeys(rules, left: fk, right: uk).isEmpty)
+        #expect(await Matcher.rareKeys(rules, left: fk, right: uk, width: 2).isEmpty)
+    }
+
+    /// A run compares a rare key's blocks of up to 200 pairs only: thirty people on each side share one address and their
+    /// first name's sound, nothing else (a block of 900 pairs under the address's keys, within the run's bound of 2,000),
+    /// and the run's candidates are those of the rare keys' lowered bounds, not of the rules' own.
+    @Test func aRunComparesARareKeysSmallBlocksOnly() async {
+        func list(_ id: String, address: (Int) -> String) -> Dataset {
+            let data = Dataset(fields: spec)
+            for k in 0..<1_200 {
+                data.append(id: "\(id)\(k)", values: ["NAME\(k) WANG", "1980-0\(1 + k % 9)-1\(k % 10)", "M", "P\(100_000 + k)", "PT FIRM \(k % 3)", address(k)])
+            }
+            for k in 0..<30 {
+                data.append(id: "\(id)B\(k)", values: ["BLOCK\(k) \(id == "L" ? "LEE" : "PARK")", "", "", "", "", "BLOK SAMA NO 1"])
+            }
+            return data
+        }
+        let left = list("L") { k in "MESS \(k % 2) NO \(k)" }, right = list("R") { k in "JL RAYA \(k % 5) NO \(k)" }
+        let rules = Blocking.rules(for: spec)
+        let lk = await Matcher.keys(rules, left, 2), rk = await Matcher.keys(rules, right, 2)
+        let rare = await Matcher.rareKeys(rules, left: lk, right: rk, width: 2)
+        #expect(!rare.isEmpty)
+        var options = MatchOptions()
+        options.concurrency = 2
+        let own = rules.map(\.maxPairs)
+        var lowered = own
+        for r in rare { lowered[r.rule] = min(lowered[r.rule] ?? Matcher.rareKeyPairs, Matcher.rareKeyPairs) }
+        let withOwn = await Matcher.candidatePairs(rules: own, left: lk, right: rk, options: options).pairs.count
+        let withLowered = await Matcher.candidatePairs(rules: lowered, left: lk, right: rk, options: options).pairs.count
+        #expect(withOwn - withLowered >= 900, "the shared address's block: \(withOwn) against \(withLowered)")
+        let result = await Matcher.run(left: left, right: right, options: options)
+        #expect(result.candidatePairs == withLowered)
     }
 
     /// Runs `Matcher.candidatePairs` and checks it against every pair of the two lists; returns each rule's count.
