@@ -1256,6 +1256,9 @@ struct TermFrequencies: Sendable {
     /// The name fields adjusted together when all agree, and the frequency of each record's whole name.
     private(set) var nameFields: [Int] = []
     private var leftNames: [Double] = [], rightNames: [Double] = []
+    /// The whole names' frequencies as counted over both files: two rows of one file (`nameFrequency(within:)`) are
+    /// not two draws of a name.
+    private var leftNamesCounted: [Double] = [], rightNamesCounted: [Double] = []
 
     /// `width`: threads counting fields at once.
     init(left l: Dataset, right r: Dataset?, enabled: Bool, width: Int = 1) {
@@ -1272,20 +1275,26 @@ struct TermFrequencies: Sendable {
         func words(_ names: [Int], _ set: Int) -> [Double] { shares[wordGroups.firstIndex(of: names)! * sets.count + set] }
         if nameFields.count >= 2 {
             let perSet = sets.map { Matcher.wholeNameKeys($0, names: nameFields) }
-            var counts = HashCounts(capacity: sets.reduce(0) { $0 + $1.count })
+            var counts = HashCounts(capacity: 1 << 16)
             for set in perSet { for k in set { counts.add(k) } }
             let total = Double(sets.reduce(0) { $0 + $1.count })
             // Each record's own occurrence left out: a name held by just the two records of a pair is as
             // rare as one person's, not as common as two people's.
             leftNames = perSet[0].map { Double(counts.count($0) - 1) / total }
             rightNames = perSet.count > 1 ? perSet[1].map { Double(counts.count($0) - 1) / total } : leftNames
+            leftNamesCounted = leftNames.map { max($0, FellegiSunterModel.floor) }
+            rightNamesCounted = perSet.count > 1 ? rightNames.map { max($0, FellegiSunterModel.floor) } : leftNamesCounted
             if perSet.count > 1 {
                 let names = nameFields
-                leftNames = SeenCounts.rarer(leftNames, SeenCounts.frequencies(perSet[0], words: words(names, 0)))
-                rightNames = SeenCounts.rarer(rightNames, SeenCounts.frequencies(perSet[1], words: words(names, 1)))
+                // A record without any name holds no name to count.
+                let rarer = (0..<2).map { s in
+                    SeenCounts.frequencies(perSet[s], words: words(names, s), missing: { i in names.allSatisfy { sets[s].columns[$0].isMissing(i) } })
+                }
+                leftNames = SeenCounts.rarer(leftNames, rarer[0])
+                rightNames = SeenCounts.rarer(rightNames, rarer[1])
             } else {
-                leftNames = leftNames.map { max($0, FellegiSunterModel.floor) }
-                rightNames = leftNames
+                leftNames = leftNamesCounted
+                rightNames = rightNamesCounted
             }
         }
         enabledFields = l.columns.map { enabled && [.name, .text, .number, .date].contains($0.kind) }
@@ -1304,7 +1313,7 @@ struct TermFrequencies: Sendable {
                 }
             }
             let perSet = sets.map(values)
-            var counts = HashCounts(capacity: sets.reduce(0) { $0 + $1.count })
+            var counts = HashCounts(capacity: 1 << 16)
             var total = 0
             for (d, set) in zip(sets, perSet) {
                 let c = d.columns[f]
@@ -1342,7 +1351,7 @@ struct TermFrequencies: Sendable {
 
     /// `nameFrequency` of two records of one side (the left when `left`).
     func nameFrequency(within left: Bool, _ a: Int, _ b: Int) -> Double {
-        let names = left ? leftNames : rightNames
+        let names = left ? leftNamesCounted : rightNamesCounted
         return max(names[a], names[b])
     }
 
@@ -1358,8 +1367,9 @@ struct TermFrequencies: Sendable {
     }
 }
 
-/// How many times each 64-bit hash was added, in an open-addressed table that grows as it fills: counting a million
-/// names and their words through `Dictionary` doubled the time the value frequencies took.
+/// How many times each 64-bit hash was added, in an open-addressed table that grows as it fills (from `capacity` keys;
+/// a date column's few thousand values need no table the size of its million records): counting a million names and
+/// their words through `Dictionary` doubled the time the value frequencies took.
 struct HashCounts {
     private var keys: [UInt64]
     private var counts: [Int32]
@@ -1456,16 +1466,16 @@ struct SeenCounts {
     /// Each value's frequency in its own file (`values` by hash; `words`: `wordShares`; `missing` rows 1, as missing
     /// values are neutral).
     static func frequencies(_ values: [UInt64], words: [Double], missing: (Int) -> Bool = { _ in false }) -> [Double] {
-        var counts = HashCounts(capacity: values.count)
+        var counts = HashCounts(capacity: 1 << 16)
         var records = 0
         for i in values.indices where !missing(i) { counts.add(values[i]); records += 1 }
         let seen = SeenCounts(counts: counts, records: records)
         return values.indices.map { i in missing(i) ? 1 : seen.frequency(counts.count(values[i]), words: words[i]) }
     }
 
-    /// How common each record's name is by its words, among the records of its kind (its categories: sex, nationality):
-    /// the share of the file's records of that kind, times, for each distinct word of its `names`, the share of them
-    /// whose names hold the word. Good–Turing tells how rare names seen once are on average; their words tell which of
+    /// How common each record's name is by its words, among the records of its kind (its sex and nationality: the
+    /// categories whose headers say so): the share of the file's records of that kind, times, for each distinct word of
+    /// its `names`, the share of them whose names hold the word. Good–Turing tells how rare names seen once are on average; their words tell which of
     /// them are not (NEHA GHOSH, PIERRE PETIT, KAMAL SHARMA: each word common among its nationality's names). On the
     /// Timpora set, a list's people outside the registry shared a registry name seen once 0.26 in a million times each
     /// where its words made it rarer than one in a hundred million, 1.7 where about one in a million, 7.1 where about
@@ -1473,14 +1483,14 @@ struct SeenCounts {
     /// rarer than one in a hundred million were shared 2.3 times in a million, those of one in a million 9.4: by the
     /// kind, 0 and 5.1.
     static func wordShares(_ d: Dataset, names: [Int]) -> [Double] {
-        let categories = d.columns.indices.filter { d.columns[$0].kind == .category }
+        let categories = d.columns.indices.filter { d.columns[$0].kind == .category && d.columns[$0].role != .any }
         // Each record's kind and distinct words, as hashes laid end to end (words from the names' sorted bytes, not
         // their strings: a million records' names are read in a fraction of a second).
         var kinds = [UInt64](repeating: Packed<UInt8>.seed, count: d.count)
         var words: [UInt64] = [], ends: [Int] = []
         words.reserveCapacity(d.count * 3)
         ends.reserveCapacity(d.count)
-        var ofKind = HashCounts(capacity: d.count), holding = HashCounts(capacity: d.count * 3)
+        var ofKind = HashCounts(capacity: 256), holding = HashCounts(capacity: 1 << 16)
         for i in 0..<d.count {
             for c in categories { d.columns[c].joinedBytes.withValue(i) { kinds[i] = Packed<UInt8>.fnv((kinds[i] ^ 0x7C) &* 0x100_0000_01b3, $0) } }
             let start = words.count
@@ -1489,7 +1499,7 @@ struct SeenCounts {
                     var from = 0
                     for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x20 {
                         if k > from {
-                            let h = Packed<UInt8>.fnv(Packed<UInt8>.seed, UnsafeBufferPointer(rebasing: bytes[from..<k])) ^ kinds[i]
+                            let h = Packed<UInt8>.fnv(kinds[i], UnsafeBufferPointer(rebasing: bytes[from..<k]))
                             if !words[start...].contains(h) { words.append(h); holding.add(h) }
                         }
                         from = k + 1

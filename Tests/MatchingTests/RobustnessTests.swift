@@ -137,7 +137,7 @@ private struct Matched {
     }
 
     /// Two list rows give only a name, sex and nationality, each name held by one registry record and one row. KAMAL
-    /// SHARMA's words are each held by forty of the registry's Indian men; ZYLBERSZTAJN OTTOKAR's by nobody else. Counted
+    /// SHARMA's words are each held by forty-one of the registry's Indian men; ZYLBERSZTAJN OTTOKAR's by nobody else. Counted
     /// alone, the two names are as rare; by Good–Turing (most of the registry's names are held once, a few dozen twice),
     /// a name held once is rarer than one in the registry's size, and by its words KAMAL SHARMA is not: the rare name
     /// earns more (about two bits here), the common words' name no more than its count gave it.
@@ -163,6 +163,40 @@ private struct Matched {
         #expect(tf.nameFrequency(left: i("RARE"), right: j("RR")) < tf.nameFrequency(left: i("COMMON"), right: j("RC")) / 3)
         #expect(tf.nameFrequency(left: i("COMMON"), right: j("RC")) == 1.0 / Double(m.left.count + m.right.count),
                 "no more than its count over both files, its own occurrence left out")
+        // Two rows of one file are not two draws of a name: between them, the count.
+        #expect(tf.nameFrequency(within: true, i("RARE"), i("RARE")) == 1.0 / Double(m.left.count + m.right.count))
+
+        // Deduplicating one file, the counts as before: the whole name's, its own occurrence left out, at least 10⁻⁶.
+        let one = TermFrequencies(left: m.left, right: nil, enabled: true)
+        #expect(one.nameFrequency(left: i("RARE"), right: i("RARE")) == 1e-6, "held by one record: (1 - 1) / n, at the floor")
+        let given = fields.firstIndex { $0.column == "given_names" }!
+        #expect(one.exactFrequency(given, left: i("RARE"), right: i("RARE")) == one.frequency(given, left: i("RARE"), right: i("RARE")))
+    }
+
+    /// One name field (as on most Indonesian lists): the field's own exact agreement is weighed the same way, from each
+    /// file's counts and words. A registry where most names are held once, a few dozen twice.
+    @Test func oneNameFieldIsWeighedByHowRareItsNamesAre() {
+        let spec = [FieldSpec(column: "nama", kind: .name), FieldSpec(column: "kewarganegaraan", kind: .category)]
+        func syllable(_ k: Int) -> String {
+            let c = Array("BDGKLMNPRST"), v = Array("AEIOU")
+            return String([c[k % 11], v[(k / 11) % 5], c[(k / 55) % 11], v[(k / 605) % 5]])
+        }
+        let registry = Dataset(fields: spec), list = Dataset(fields: spec)
+        for k in 0..<600 { registry.append(id: "L\(k)", values: ["\(syllable(k)) \(syllable(k + 1_000))", "IDN"]) }
+        for k in 0..<20 { registry.append(id: "T\(k)", values: ["\(syllable(2_000 + k)) \(syllable(2_100 + k))", "IDN"]) }
+        for k in 0..<20 { registry.append(id: "U\(k)", values: ["\(syllable(2_000 + k)) \(syllable(2_100 + k))", "IDN"]) }
+        for k in 0..<400 { list.append(id: "R\(k)", values: ["\(syllable(3_000 + k)) \(syllable(3_500 + k))", "IDN"]) }
+        for k in 0..<12 { list.append(id: "S\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
+        for k in 0..<12 { list.append(id: "V\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
+        registry.append(id: "RARE", values: ["ZYLBERSZTAJN OTTOKAR", "IDN"])
+        list.append(id: "RR", values: ["Zylbersztajn Ottokar", "IDN"])
+        let tf = TermFrequencies(left: registry, right: list, enabled: true)
+        let i = registry.ids.firstIndex(of: "RARE")!, j = list.ids.firstIndex(of: "RR")!
+        // Good–Turing on each side: 601 names seen once, 20 twice (registry); 401 and 12 (list); the rarer side's
+        // estimate is the larger of the two.
+        let left = 2.0 * 20 / 601 / Double(registry.count), right = 2.0 * 12 / 401 / Double(list.count)
+        #expect(abs(tf.exactFrequency(0, left: i, right: j) - max(left, right)) < 1e-12)
+        #expect(tf.frequency(0, left: i, right: j) == 2.0 / Double(registry.count + list.count), "agreeing in part: the count")
     }
 
     /// Good–Turing's counts: where most values are seen once, one seen once is as common as the values seen twice,
@@ -189,12 +223,26 @@ private struct Matched {
         #expect(counts.count(2 &* 0x9E37_79B9_7F4A_7C15) == 1 && counts.count(801 &* 0x9E37_79B9_7F4A_7C15) == 2)
         #expect(counts.count(0) == 0 && counts.count(UInt64(next) &* 0x9E37_79B9_7F4A_7C15) == 0, "never added")
 
+        // Never above the count, never below the count before it: 10 values seen once, 20 twice (Good–Turing: 4 for
+        // one seen once), then 100 / 45 / 10 / 10 (0.9, 0.67 raised to 0.9, 3 capped at 3).
+        var few = HashCounts(capacity: 4)
+        var key: UInt64 = 0
+        var fewAdded = 0
+        for (values, k) in [(10, 1), (20, 2)] { for _ in 0..<values { key += 1; for _ in 0..<k { few.add(key); fewAdded += 1 } } }
+        #expect(SeenCounts(counts: few, records: fewAdded).frequency(1) == 1 / Double(fewAdded))
+        var rising = HashCounts(capacity: 4)
+        var risingAdded = 0
+        for (values, k) in [(100, 1), (45, 2), (10, 3), (10, 4)] { for _ in 0..<values { key += 1; for _ in 0..<k { rising.add(key); risingAdded += 1 } } }
+        let r = SeenCounts(counts: rising, records: risingAdded), n = Double(risingAdded)
+        #expect(abs(r.frequency(1) - 0.9 / n) < 1e-12 && abs(r.frequency(2) - 0.9 / n) < 1e-12 && abs(r.frequency(3) - 3 / n) < 1e-12)
+
         // Every value seen many times (a date column): each count as it is.
         var dates = HashCounts(capacity: 1_000)
         var added = 0
         for v in 0..<1_000 {
             for _ in 0..<(3 + v % 6) { dates.add(UInt64(v)); added += 1 }     // 0 is a key like any other
         }
+        #expect(dates.count(0) == 3, "key 0 counted like any other")
         let often = SeenCounts(counts: dates, records: added)
         for k in 1...8 { #expect(often.frequency(k) == Double(k) / Double(added)) }
     }
@@ -206,14 +254,18 @@ private struct Matched {
         for k in 0..<6 { data.append(id: "I\(k)", values: [k < 3 ? "KAMAL SHARMA" : "SHARMA", "IND"]) }
         for k in 0..<4 { data.append(id: "C\(k)", values: ["LI WEI", "CHN"]) }
         data.append(id: "X", values: ["SHARMA LI", "CHN"])
+        data.append(id: "Y", values: ["LI LI", "CHN"])
+        data.append(id: "Z", values: ["", "CHN"])
         let shares = SeenCounts.wordShares(data, names: [0])
-        // SHARMA among the Indians: all six; KAMAL: three of six; the Indians: six of eleven.
+        // SHARMA among the Indians: all six; KAMAL: three of six; the Indians: six of thirteen.
         let sharma = try #require(data.ids.firstIndex(of: "I3")), kamal = try #require(data.ids.firstIndex(of: "I0"))
-        #expect(abs(shares[sharma] - 6.0 / 11) < 1e-12)
-        #expect(abs(shares[kamal] - 6.0 / 11 * (3.0 / 6)) < 1e-12)
-        // SHARMA LI among the Chinese (five): SHARMA one of five, LI five of five.
-        let x = try #require(data.ids.firstIndex(of: "X"))
-        #expect(abs(shares[x] - 5.0 / 11 * (1.0 / 5) * (5.0 / 5)) < 1e-12)
+        #expect(abs(shares[sharma] - 6.0 / 13) < 1e-12)
+        #expect(abs(shares[kamal] - 6.0 / 13 * (3.0 / 6)) < 1e-12)
+        // SHARMA LI among the Chinese (seven): SHARMA one of seven, LI six of seven (LI LI once); no name: 1.
+        let x = try #require(data.ids.firstIndex(of: "X")), y = try #require(data.ids.firstIndex(of: "Y"))
+        #expect(abs(shares[x] - 7.0 / 13 * (1.0 / 7) * (6.0 / 7)) < 1e-12)
+        #expect(abs(shares[y] - 7.0 / 13 * (6.0 / 7)) < 1e-12, "a word twice in one name counts once")
+        #expect(shares[data.ids.firstIndex(of: "Z")!] == 1)
     }
 
     /// A placeholder birthday (1 January) shared by many registry people says less than a real one.
