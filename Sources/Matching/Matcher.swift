@@ -1290,8 +1290,7 @@ struct TermFrequencies: Sendable {
                 let rarer = (0..<2).map { s in
                     SeenCounts.frequencies(perSet[s], words: words(names, s), missing: { i in names.allSatisfy { sets[s].columns[$0].isMissing(i) } })
                 }
-                leftNames = SeenCounts.rarer(leftNames, rarer[0])
-                rightNames = SeenCounts.rarer(rightNames, rarer[1])
+                (leftNames, rightNames) = SeenCounts.rarer((leftNames, rightNames), rarer)
             } else {
                 leftNames = leftNamesCounted
                 rightNames = rightNamesCounted
@@ -1329,7 +1328,8 @@ struct TermFrequencies: Sendable {
             let rarer = sets.indices.map { s in
                 SeenCounts.frequencies(perSet[s], words: words([f], s), missing: { sets[s].columns[f].isMissing($0) })
             }
-            return (onLeft, onRight, SeenCounts.rarer(onLeft, rarer[0]), SeenCounts.rarer(onRight, rarer[1]))
+            let exact = SeenCounts.rarer((onLeft, onRight), rarer)
+            return (onLeft, onRight, exact.0, exact.1)
         }
         left = perField.map(\.left)
         right = perField.map(\.right)
@@ -1447,6 +1447,9 @@ struct SeenCounts {
         self.records = Double(max(records, 1))
     }
 
+    /// Whether Good–Turing tells anything here: at least ten values seen twice.
+    var tells: Bool { smoothed.count > 1 }
+
     /// The frequency of a value seen `k` times (k ≥ 1), at least `Self.floor`; at least `words`, how common its words
     /// make it, up to k / n.
     func frequency(_ k: Int, words: Double = 0) -> Double {
@@ -1457,20 +1460,32 @@ struct SeenCounts {
     /// Below the model's floor (10⁻⁶): in a registry of a million, a name seen once is as common as 0.36 in a million.
     static let floor = 1e-9
 
-    /// Each of `counted` (frequencies over both files, read at the model's floor) where `seen` (`frequencies`) is not
-    /// lower: the rarer estimate never makes a value more common than the count over both files does.
-    static func rarer(_ counted: [Double], _ seen: [Double]) -> [Double] {
-        zip(counted, seen).map { min(max($0, FellegiSunterModel.floor), $1) }
+    /// Each file's frequencies (`counted` over both files, read at the model's floor) where its `seen` (`frequencies`)
+    /// is not lower: the rarer estimate never makes a value more common than the count over both files does. A pair
+    /// takes the larger of its two records' (`exactFrequency`). Where one file tells (Good–Turing) and the other does
+    /// not, a value the other holds once has no estimate there (0), and the telling file's is taken alone: a list of a
+    /// few hundred rows, ten names seen twice or fewer, says of a name it holds once only that it is one in a few
+    /// hundred. (A value it holds more often keeps its count: a registry whose every name is held forty times tells by
+    /// its counts that they are common.) Missing values stay 1.
+    static func rarer(_ counted: ([Double], [Double]), _ seen: [Seen]) -> ([Double], [Double]) {
+        func own(_ counted: [Double], _ seen: Seen, alone: Bool) -> [Double] {
+            counted.indices.map { i in alone && seen.once[i] && counted[i] != 1 ? 0 : min(max(counted[i], FellegiSunterModel.floor), seen.frequencies[i]) }
+        }
+        return (own(counted.0, seen[0], alone: !seen[0].tells && seen[1].tells), own(counted.1, seen[1], alone: !seen[1].tells && seen[0].tells))
     }
 
+    /// A file's `frequencies`: each value's, which values the file holds once, whether Good–Turing tells anything there.
+    struct Seen { let frequencies: [Double], once: [Bool], tells: Bool }
+
     /// Each value's frequency in its own file (`values` by hash; `words`: `wordShares`; `missing` rows 1, as missing
-    /// values are neutral).
-    static func frequencies(_ values: [UInt64], words: [Double], missing: (Int) -> Bool = { _ in false }) -> [Double] {
+    /// values are neutral), which the file holds once, and whether the file tells more than its counts (`tells`).
+    static func frequencies(_ values: [UInt64], words: [Double], missing: (Int) -> Bool = { _ in false }) -> Seen {
         var counts = HashCounts(capacity: 1 << 16)
         var records = 0
         for i in values.indices where !missing(i) { counts.add(values[i]); records += 1 }
         let seen = SeenCounts(counts: counts, records: records)
-        return values.indices.map { i in missing(i) ? 1 : seen.frequency(counts.count(values[i]), words: words[i]) }
+        let k = values.indices.map { i in missing(i) ? 0 : counts.count(values[i]) }
+        return Seen(frequencies: values.indices.map { i in missing(i) ? 1 : seen.frequency(k[i], words: words[i]) }, once: k.map { $0 == 1 }, tells: seen.tells)
     }
 
     /// How common each record's name is by its words, among the records of its kind (its sex and nationality: the

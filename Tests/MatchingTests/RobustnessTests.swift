@@ -197,6 +197,22 @@ private struct Matched {
         let left = 2.0 * 20 / 601 / Double(registry.count), right = 2.0 * 12 / 401 / Double(list.count)
         #expect(abs(tf.exactFrequency(0, left: i, right: j) - max(left, right)) < 1e-12)
         #expect(tf.frequency(0, left: i, right: j) == 2.0 / Double(registry.count + list.count), "agreeing in part: the count")
+
+        // A list of fifty rows (no name seen twice) tells nothing of how rare a name it holds once is: the registry's
+        // estimate alone.
+        let short = Dataset(fields: spec)
+        for k in 0..<50 { short.append(id: "Q\(k)", values: ["\(syllable(3_000 + k)) \(syllable(3_500 + k))", "IDN"]) }
+        short.append(id: "RR", values: ["Zylbersztajn Ottokar", "IDN"])
+        let alone = TermFrequencies(left: registry, right: short, enabled: true)
+        #expect(abs(alone.exactFrequency(0, left: i, right: short.ids.firstIndex(of: "RR")!) - left) < 1e-12)
+        // A registry whose every name is held many times tells it by its counts, whatever the list says.
+        let crowded = Dataset(fields: spec)
+        for k in 0..<600 { crowded.append(id: "C\(k)", values: ["\(syllable(k % 20)) \(syllable(1_000 + k % 20))", "IDN"]) }
+        let c = crowded.ids.firstIndex(of: "C0")!
+        list.append(id: "RC", values: ["\(syllable(0)) \(syllable(1_000))", "IDN"])
+        let counted = TermFrequencies(left: crowded, right: list, enabled: true)
+        #expect(counted.exactFrequency(0, left: c, right: list.ids.firstIndex(of: "RC")!) == 31.0 / Double(crowded.count + list.count),
+                "thirty in the registry and one in the list: the count over both files")
     }
 
     /// Good–Turing's counts: where most values are seen once, one seen once is as common as the values seen twice,
