@@ -1466,10 +1466,12 @@ struct SeenCounts {
     /// not, a value the other holds once has no estimate there (0), and the telling file's is taken alone: a list of a
     /// few hundred rows, ten names seen twice or fewer, says of a name it holds once only that it is one in a few
     /// hundred. (A value it holds more often keeps its count: a registry whose every name is held forty times tells by
-    /// its counts that they are common.) Missing values stay 1.
+    /// its counts that they are common.) The line is sharp: a list of 1,000 with ten names seen twice tells, one with
+    /// nine does not, and its names held once weigh about three and a half bits more. Missing values stay 1.
     static func rarer(_ counted: ([Double], [Double]), _ seen: [Seen]) -> ([Double], [Double]) {
         func own(_ counted: [Double], _ seen: Seen, alone: Bool) -> [Double] {
-            counted.indices.map { i in alone && seen.once[i] && counted[i] != 1 ? 0 : min(max(counted[i], FellegiSunterModel.floor), seen.frequencies[i]) }
+            // `once` is false for a missing value (held 0 times): it stays 1.
+            counted.indices.map { i in alone && seen.once[i] ? 0 : min(max(counted[i], FellegiSunterModel.floor), seen.frequencies[i]) }
         }
         return (own(counted.0, seen[0], alone: !seen[0].tells && seen[1].tells), own(counted.1, seen[1], alone: !seen[1].tells && seen[0].tells))
     }

@@ -181,15 +181,22 @@ private struct Matched {
             let c = Array("BDGKLMNPRST"), v = Array("AEIOU")
             return String([c[k % 11], v[(k / 11) % 5], c[(k / 55) % 11], v[(k / 605) % 5]])
         }
-        let registry = Dataset(fields: spec), list = Dataset(fields: spec)
+        let registry = Dataset(fields: spec)
         for k in 0..<600 { registry.append(id: "L\(k)", values: ["\(syllable(k)) \(syllable(k + 1_000))", "IDN"]) }
         for k in 0..<20 { registry.append(id: "T\(k)", values: ["\(syllable(2_000 + k)) \(syllable(2_100 + k))", "IDN"]) }
         for k in 0..<20 { registry.append(id: "U\(k)", values: ["\(syllable(2_000 + k)) \(syllable(2_100 + k))", "IDN"]) }
-        for k in 0..<400 { list.append(id: "R\(k)", values: ["\(syllable(3_000 + k)) \(syllable(3_500 + k))", "IDN"]) }
-        for k in 0..<12 { list.append(id: "S\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
-        for k in 0..<12 { list.append(id: "V\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
         registry.append(id: "RARE", values: ["ZYLBERSZTAJN OTTOKAR", "IDN"])
-        list.append(id: "RR", values: ["Zylbersztajn Ottokar", "IDN"])
+        /// The list: 401 names held once (RR among them), 12 twice; `more` rows after them.
+        func makeList(_ more: [(String, String)] = []) -> Dataset {
+            let list = Dataset(fields: spec)
+            for k in 0..<400 { list.append(id: "R\(k)", values: ["\(syllable(3_000 + k)) \(syllable(3_500 + k))", "IDN"]) }
+            for k in 0..<12 { list.append(id: "S\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
+            for k in 0..<12 { list.append(id: "V\(k)", values: ["\(syllable(3_900 + k)) \(syllable(3_950 + k))", "IDN"]) }
+            list.append(id: "RR", values: ["Zylbersztajn Ottokar", "IDN"])
+            for (id, name) in more { list.append(id: id, values: [name, "IDN"]) }
+            return list
+        }
+        let list = makeList()
         let tf = TermFrequencies(left: registry, right: list, enabled: true)
         let i = registry.ids.firstIndex(of: "RARE")!, j = list.ids.firstIndex(of: "RR")!
         // Good–Turing on each side: 601 names seen once, 20 twice (registry); 401 and 12 (list); the rarer side's
@@ -198,8 +205,8 @@ private struct Matched {
         #expect(abs(tf.exactFrequency(0, left: i, right: j) - max(left, right)) < 1e-12)
         #expect(tf.frequency(0, left: i, right: j) == 2.0 / Double(registry.count + list.count), "agreeing in part: the count")
 
-        // A list of fifty rows (no name seen twice) tells nothing of how rare a name it holds once is: the registry's
-        // estimate alone.
+        // A list of fifty rows and RR (no name seen twice) tells nothing of how rare a name it holds once is: the
+        // registry's estimate alone.
         let short = Dataset(fields: spec)
         for k in 0..<50 { short.append(id: "Q\(k)", values: ["\(syllable(3_000 + k)) \(syllable(3_500 + k))", "IDN"]) }
         short.append(id: "RR", values: ["Zylbersztajn Ottokar", "IDN"])
@@ -209,9 +216,9 @@ private struct Matched {
         let crowded = Dataset(fields: spec)
         for k in 0..<600 { crowded.append(id: "C\(k)", values: ["\(syllable(k % 20)) \(syllable(1_000 + k % 20))", "IDN"]) }
         let c = crowded.ids.firstIndex(of: "C0")!
-        list.append(id: "RC", values: ["\(syllable(0)) \(syllable(1_000))", "IDN"])
-        let counted = TermFrequencies(left: crowded, right: list, enabled: true)
-        #expect(counted.exactFrequency(0, left: c, right: list.ids.firstIndex(of: "RC")!) == 31.0 / Double(crowded.count + list.count),
+        let longer = makeList([("RC", "\(syllable(0)) \(syllable(1_000))")])
+        let counted = TermFrequencies(left: crowded, right: longer, enabled: true)
+        #expect(counted.exactFrequency(0, left: c, right: longer.ids.firstIndex(of: "RC")!) == 31.0 / Double(crowded.count + longer.count),
                 "thirty in the registry and one in the list: the count over both files")
     }
 
