@@ -1268,11 +1268,8 @@ struct TermFrequencies: Sendable {
         // before the fields are counted: one name field's, or the whole name's where there are two or more (a name field
         // agreeing exactly beside another that does not is weighed by its count, as before: on families-1m the words of
         // each field took 1.8 s more, alongside EM, and changed nothing).
-        let wordGroups: [[Int]] = r == nil || nameFields.isEmpty ? [] : [nameFields]
-        let shares = Parallel.chunks(wordGroups.count * sets.count, width: width) { k in
-            SeenCounts.wordShares(sets[k % sets.count], names: wordGroups[k / sets.count])
-        }
-        func words(_ names: [Int], _ set: Int) -> [Double] { shares[wordGroups.firstIndex(of: names)! * sets.count + set] }
+        let names = nameFields
+        let words = r == nil || names.isEmpty ? [] : Parallel.chunks(sets.count, width: width) { s in SeenCounts.wordShares(sets[s], names: names) }
         if nameFields.count >= 2 {
             let perSet = sets.map { Matcher.wholeNameKeys($0, names: nameFields) }
             var counts = HashCounts(capacity: 1 << 16)
@@ -1285,10 +1282,9 @@ struct TermFrequencies: Sendable {
             leftNamesCounted = leftNames.map { max($0, FellegiSunterModel.floor) }
             rightNamesCounted = perSet.count > 1 ? rightNames.map { max($0, FellegiSunterModel.floor) } : leftNamesCounted
             if perSet.count > 1 {
-                let names = nameFields
                 // A record without any name holds no name to count.
                 let rarer = (0..<2).map { s in
-                    SeenCounts.frequencies(perSet[s], words: words(names, s), missing: { i in names.allSatisfy { sets[s].columns[$0].isMissing(i) } })
+                    SeenCounts.frequencies(perSet[s], words: words[s], missing: { i in names.allSatisfy { sets[s].columns[$0].isMissing(i) } })
                 }
                 (leftNames, rightNames) = SeenCounts.rarer((leftNames, rightNames), rarer)
             } else {
@@ -1297,7 +1293,7 @@ struct TermFrequencies: Sendable {
             }
         }
         enabledFields = l.columns.map { enabled && [.name, .text, .number, .date].contains($0.kind) }
-        let use = enabledFields, names = nameFields
+        let use = enabledFields
         let perField: [(left: [Double], right: [Double], leftExact: [Double], rightExact: [Double])] = Parallel.chunks(l.columns.count, width: width) { f in
             guard use[f] else { return ([], [], [], []) }
             let kind = l.columns[f].kind
@@ -1326,7 +1322,7 @@ struct TermFrequencies: Sendable {
             let onLeft = frequencies(l, perSet[0]), onRight = perSet.count > 1 ? frequencies(sets[1], perSet[1]) : onLeft
             guard kind == .name && perSet.count > 1 && names.count == 1 else { return (onLeft, onRight, [], []) }
             let rarer = sets.indices.map { s in
-                SeenCounts.frequencies(perSet[s], words: words([f], s), missing: { sets[s].columns[f].isMissing($0) })
+                SeenCounts.frequencies(perSet[s], words: words[s], missing: { sets[s].columns[f].isMissing($0) })
             }
             let exact = SeenCounts.rarer((onLeft, onRight), rarer)
             return (onLeft, onRight, exact.0, exact.1)
