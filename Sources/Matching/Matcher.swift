@@ -34,6 +34,15 @@ public struct MatchPair: Sendable, Equatable {
     /// Below the threshold only because its records' rivals fit as well (`MatchOptions.keepContested`): several
     /// people fit, and a person should choose.
     public var contested = false
+    /// Linked through another pair, not by its own fields alone: a row naming again the person of another row of its
+    /// file (a rider, `Matcher.repeatedRows`; or an echo, `Matcher.documentEchoes`). That pair's rows: the row it
+    /// names again is the one of them on the side where they differ from this pair's. nil: linked by its own fields.
+    public var head: Head?
+
+    public struct Head: Sendable, Equatable {
+        public var left: Int32, right: Int32
+        public init(left: Int, right: Int) { self.left = Int32(left); self.right = Int32(right) }
+    }
 
     public init(left: Int, right: Int, probability: Double, contested: Bool = false) {
         self.left = left; self.right = right; self.probability = probability; self.contested = contested
@@ -652,6 +661,7 @@ public enum Matcher {
                 guard let r = riders[k] else { return counted.pairs[position[k]] }
                 var p = unshared[k]
                 p.probability = counted.pairs[position[r.head]].probability * r.same
+                p.head = MatchPair.Head(left: unshared[r.head].left, right: unshared[r.head].right)
                 return p
             }
         }
@@ -724,6 +734,7 @@ public enum Matcher {
                                     var pair = kept[Int(head[h])]
                                     let p = pair.probability * sameness.probability(sameness.levels(h, i), h, i, unidentified: 1)
                                     guard p >= threshold, p > best?.probability ?? 0 else { continue }
+                                    pair.head = MatchPair.Head(left: pair.left, right: pair.right)
                                     if onLeft { pair.left = i } else { pair.right = i }
                                     pair.probability = p
                                     best = pair

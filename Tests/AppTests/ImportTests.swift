@@ -422,6 +422,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(first.foreignerID.flatMap { registry[$0] } == partner && copy.foreignerID == first.foreignerID)
             #expect(first.effectiveState == .matched && copy.effectiveState == .matched, "\(first.effectiveState) \(copy.effectiveState)")
             #expect(copy.probability == first.probability && (first.probability ?? 0) >= 0.9)
+            // The copy says which row it copies; the first row was linked by its own fields.
+            #expect(copy.linkedVia == 2 && first.linkedVia == nil, "\(String(describing: copy.linkedVia)) \(String(describing: first.linkedVia))")
         }
     }
 
@@ -444,6 +446,23 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 .map { String($0.split(separator: ",")[0]) }
             #expect(first.foreignerID.flatMap { registry[$0] } == partner && again.foreignerID == first.foreignerID)
             #expect(first.effectiveState == .matched && again.effectiveState == .matched, "\(first.effectiveState) \(again.effectiveState)")
+            // One row was linked through the other, and its card says so with what the other row gives; the API too.
+            let (own, through) = again.linkedVia == nil ? (again, first) : (first, again)
+            #expect(own.linkedVia == nil && through.linkedVia == own.line, "\(String(describing: first.linkedVia)) \(String(describing: again.linkedVia))")
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            var page = ""
+            for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=matched&per=100&page=\(n)").body.string }
+            let card = try #require(page.components(separatedBy: "id=\"row-\(through.line)\"").dropFirst().first?.components(separatedBy: "</article>").first)
+            #expect(card.contains("Dicocokkan lewat baris \(own.line) daftar ini, yang menyebut orang yang sama: \(own.name) · Nomor paspor M46911719"), "\(card.prefix(800))")
+            let other = try #require(page.components(separatedBy: "id=\"row-\(own.line)\"").dropFirst().first?.components(separatedBy: "</article>").first)
+            #expect(!other.contains("linked-via"))
+            var items: [ImportsController.ItemDTO] = []
+            for n in 1...5 {
+                let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=matched&per=100&page=\(n)", headers: ["Authorization": "Bearer \(token)"])
+                items += try decode(ImportsController.ReconciliationDTO.self, res).items ?? []
+            }
+            #expect(items.first { $0.line == through.line }?.linkedViaLine == own.line && items.first { $0.line == own.line }?.linkedViaLine == nil)
         }
     }
 

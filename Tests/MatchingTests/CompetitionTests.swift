@@ -486,6 +486,17 @@ import Testing
         return Set(pairs.map { swapped ? "\(left.ids[$0.right])=\(right.ids[$0.left])" : "\(left.ids[$0.left])=\(right.ids[$0.right])" })
     }
 
+    /// Each pair linked, as in `linked`, with the pair it was linked through (`MatchPair.head`), or "" when by its own fields.
+    static func heads(_ left: Dataset, _ right: Dataset, swapped: Bool = false) async -> [String: String] {
+        var o = MatchOptions()
+        o.uSamplePairs = 20_000
+        o.oneToOne = true
+        let (l, r) = swapped ? (right, left) : (left, right)
+        func name(_ i: Int, _ j: Int) -> String { swapped ? "\(left.ids[j])=\(right.ids[i])" : "\(left.ids[i])=\(right.ids[j])" }
+        let pairs = await Matcher.run(left: l, right: r, options: o).pairs
+        return Dictionary(uniqueKeysWithValues: pairs.map { (name($0.left, $0.right), $0.head.map { name(Int($0.left), Int($0.right)) } ?? "") })
+    }
+
     /// Twenty people listed twice, the second row written otherwise and with a slip in the given name, the passport the
     /// same: both rows are linked, whichever side the list is on. Twins in the registry (passports in sequence) still
     /// compete: the list's twin is linked to one of them.
@@ -549,6 +560,15 @@ import Testing
         for k in 0..<20 { #expect(found.contains("L\(k)=E\(k)")) }
         for k in 20..<30 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k)"), "person \(k)") }
         for k in 30..<35 { #expect(found.contains("L\(k)=R\(k)") && !found.contains("L\(k)=E\(k)"), "relative of \(k)") }
+        // Of one person's two rows, one is linked by its own fields and the other through it (the product shows which).
+        let heads = await Self.heads(left, right)
+        for k in 20..<30 {
+            let pairs = ["L\(k)=R\(k)", "L\(k)=E\(k)"]
+            let own = pairs.filter { heads[$0] == "" }, through = pairs.filter { heads[$0] != "" }
+            #expect(own.count == 1 && through.count == 1 && heads[through[0]] == own.first, "person \(k): \(pairs.map { heads[$0] ?? "none" })")
+        }
+        for k in 35..<300 { #expect(heads["L\(k)=R\(k)"] == "", "person \(k), listed once") }
+        for k in 30..<35 { #expect(heads["L\(k)=R\(k)"] == "", "relative of \(k) listed apart") }
     }
 
     /// A second row without the passport gives the birth date with a slip (a digit off, as `1988` for `1998`); the first
@@ -668,6 +688,11 @@ import Testing
             // The last character dropped: one edit apart as well.
             for k in 55..<58 { #expect(found.contains("L\(k)=R\(k)") && found.contains("L\(k)=E\(k - 20)"), "person \(k), swapped \(swapped)") }
             #expect(found.filter { $0.hasSuffix("=RT") } == ["T1=RT"] && !found.contains("T2=RT"))
+            // The second row was linked through the first: its card can say so.
+            let heads = await Self.heads(left, right, swapped: swapped)
+            for k in 40..<50 {
+                #expect(heads["L\(k)=R\(k)"] == "" && heads["L\(k)=E\(k - 20)"] == "L\(k)=R\(k)", "person \(k), swapped \(swapped)")
+            }
         }
     }
 

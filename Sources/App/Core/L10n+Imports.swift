@@ -7,6 +7,8 @@ extension L10n {
         "imp.col.given_names": ("Nama depan", "Given names"),
         "imp.col.date_of_birth": ("Tanggal lahir", "Date of birth"),
         "imp.col.age": ("Umur", "Age"),
+        "imp.linkedVia": ("Dicocokkan lewat baris {1} daftar ini, yang menyebut orang yang sama: {2}. Kolom baris ini sendiri memberi lebih sedikit daripada peluang yang tertera; periksa keduanya.",
+                          "Linked through line {1} of this list, which names the same person: {2}. This row's own fields say less than the probability shown; check both."),
         "imp.ageInPlace": ("umur {1} tahun (tanggal lahir tidak ada)", "aged {1} (no date of birth)"),
         "imp.ageBesideSetAside": ("umur {1} tahun (tanggal lahir \"{2}\" tidak dapat dipakai, disisihkan)", "aged {1} (date of birth \"{2}\" unusable, set aside)"),
         "imp.col.passport_number": ("Nomor paspor", "Passport number"),

@@ -82,6 +82,8 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "probability") var probability: Double?
     @Field(key: "match_state") var matchState: String
     @OptionalField(key: "explanation") var explanation: String?
+    /// The line of the list's row this row was linked through (`Reconciler.Verdict.via`).
+    @OptionalField(key: "linked_via") var linkedVia: Int?
     @OptionalField(key: "decision") var decision: String?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?

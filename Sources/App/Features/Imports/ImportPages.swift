@@ -292,6 +292,11 @@ enum ImportPages {
         model.employers = try await employers(visible, req)
         model.addresses = try await addresses(visible, req)
         model.scopeNames = try await scopeNames(imp, req)
+        let viaLines = Array(Set(rows.compactMap(\.linkedVia)))
+        if !viaLines.isEmpty {
+            let via = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$line ~~ viaLines).all()
+            model.via = Dictionary(via.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
+        }
         return ImportViews.rows(req, model)
     }
 

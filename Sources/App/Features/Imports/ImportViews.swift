@@ -305,6 +305,8 @@ enum ImportViews {
         var addresses: [UUID: String] = [:]
         /// The regions whose registry the list was matched against, by name: "not found" means not found there.
         var scopeNames: [RegionsController.Named] = []
+        /// The rows other rows shown were linked through (`ImportRow.linkedVia`), by line.
+        var via: [Int: ImportRow] = [:]
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -470,9 +472,17 @@ enum ImportViews {
             let whyTable: HTML = why.raw.isEmpty ? "" : """
             <details><summary>\(L10n.t("imp.why", lang))</summary><p class="muted">\(L10n.t("imp.whyNote", lang))</p><table class="why"><thead><tr><th>\(L10n.t("imp.field", lang))</th><th>\(L10n.t("imp.comparison", lang))</th><th class="weight">\(L10n.t("imp.weight", lang))</th><th class="size">\(L10n.t("imp.weightBar", lang))</th></tr></thead><tbody>\(why)\(total)</tbody></table></details>
             """
+            // Linked through another row of the list naming the same person: what that row gives, so that the reviewer
+            // sees where the probability came from without leaving the card.
+            let through: HTML = r.linkedVia.flatMap { line in m.via[line].map { v in
+                let facts = [v.name] + [("passport_number", v.passportNumber), ("date_of_birth", v.dateOfBirth.map { Views.day($0, req) })]
+                    .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
+                return "<p class=\"notice linked-via\">\(L10n.format("imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")]))</p>"
+            } } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
               <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(probability(r.probability, lang))</span></h2>
+              \(through)
               \(decision)
               \(records)
               \(whyTable)

@@ -263,6 +263,8 @@ enum ImportsController {
         var probability: Double?
         var foreignerId: UUID?
         var sponsorId: UUID?
+        /// The line of the list's row this row was linked through (`Reconciler.Verdict.via`).
+        var linkedViaLine: Int?
         var agencyRow: AgencyRowDTO
         var explanation: [Reconciler.Contribution]?
     }
@@ -286,7 +288,7 @@ enum ImportsController {
     static func item(_ r: ImportRow) -> ItemDTO {
         let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
-                       foreignerId: r.foreignerID, sponsorId: r.sponsorID,
+                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia,
                        agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, age: r.age, passportNumber: r.passportNumber, nationality: r.nationality,
                                                sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
                                                setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),

@@ -19,6 +19,9 @@ enum Reconciler {
         var probability: Double
         var explanation: [Contribution]
         var state: MatchState
+        /// The line of the list's row this row was linked through (the list names the person twice, and the other row
+        /// tells more: `MatchPair.head`; or the row is a copy of it); nil when linked by its own fields.
+        var via: Int? = nil
     }
 
     /// One field's part in a score: agreement level (-1 missing, 0 disagree … highest exact) and
@@ -72,9 +75,9 @@ enum Reconciler {
     }
 
     static func persons(_ imp: AgencyImport, _ sql: any SQLDatabase, progress: @escaping @Sendable (Int) async -> Void) async throws -> [Verdict] {
-        struct Row: Decodable { var id: UUID; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var age: Int?; var passport_number: String?; var nationality: String?; var sex: String?; var employer: String? }
+        struct Row: Decodable { var id: UUID; var line: Int; var name: String; var family_name: String?; var given_names: String?; var date_of_birth: String?; var age: Int?; var passport_number: String?; var nationality: String?; var sex: String?; var employer: String? }
         struct Reg: Decodable { var id: UUID; var full_name: String; var family_name: String; var given_names: String; var date_of_birth: String?; var passport_number: String?; var nationality: String; var sex: String; var employer: String? }
-        let listed = try await sql.raw("SELECT id, name, family_name, given_names, date_of_birth, age, passport_number, nationality, sex, employer FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
+        let listed = try await sql.raw("SELECT id, line, name, family_name, given_names, date_of_birth, age, passport_number, nationality, sex, employer FROM import_rows WHERE import_id = \(bind: imp.id!) ORDER BY line").all(decoding: Row.self)
         try Task.checkCancellation()
         // A row listed twice, the same in every field compared (a list pasted together from two sheets), is one person:
         // it is matched once and the copy takes its verdict. Matched apart, the two competed for the one registry
@@ -83,10 +86,11 @@ enum Reconciler {
         var firstOf: [[String]: UUID] = [:]
         var copies: [(copy: UUID, of: UUID)] = []
         var rows: [Row] = []
+        var lineOf: [UUID: Int] = [:]
         for r in listed {
             let key = ImportParser.personKey(name: r.name, familyName: r.family_name, givenNames: r.given_names, dateOfBirth: r.date_of_birth,
                                              passportNumber: r.passport_number, nationality: r.nationality, sex: r.sex, age: r.age, employer: r.employer)
-            if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r) }
+            if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r); lineOf[r.id] = r.line }
         }
         await progress(15)
         let registry = try await sql.raw("SELECT id, full_name, family_name, given_names, date_of_birth, passport_number, nationality, sex, (SELECT name FROM sponsors WHERE sponsors.id = foreigners.sponsor_id) AS employer FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
@@ -125,13 +129,15 @@ enum Reconciler {
             return Verdict(rowID: rows[pair.left].id, targetID: registry[pair.right].id, probability: pair.probability,
                            explanation: parts.enumerated().map { (f, c) in
                                Contribution(field: c.field, level: c.level, weight: (c.weight * 100).rounded() / 100, exact: c.level == fields[f].kind.levels - 1) },
-                           state: state(bands.state(pair, left: left, right: right)))
+                           state: state(bands.state(pair, left: left, right: right)),
+                           // Linked through another row of the list (not through another record of the registry's).
+                           via: pair.head.flatMap { Int($0.left) != pair.left ? rows[Int($0.left)].line : nil })
         }
         // A row has one verdict: where the registry names one person twice, both records ride on the row's pair, and
         // the likelier is kept.
         let byRow = Dictionary(verdicts.map { ($0.rowID, $0) }, uniquingKeysWith: { a, b in b.probability > a.probability ? b : a })
         let kept = verdicts.filter { byRow[$0.rowID]?.targetID == $0.targetID }
-        return kept + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; return c } }
+        return kept + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; c.via = lineOf[copy.of]; return c } }
     }
 
     /// "PT. ABC Indonesia", "ABC INDONESIA, PT" and "Pt Abc Indonesia Tbk" have one key: folded words
@@ -195,7 +201,7 @@ enum Reconciler {
         }
         try await db.writeTransaction { tx in
             try await stillReconciling(tx)
-            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
+            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, linked_via = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
         }
         for start in stride(from: 0, to: verdicts.count, by: 2_000) {
             let chunk = verdicts[start..<min(verdicts.count, start + 2_000)].map { v in
@@ -205,7 +211,7 @@ enum Reconciler {
                 try await stillReconciling(tx)
                 let sql = tx as! any SQLDatabase
                 for (v, json) in chunk {
-                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), match_state = \(bind: v.state.rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), linked_via = \(bind: v.via), match_state = \(bind: v.state.rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
                 }
             }
         }

@@ -1,0 +1,13 @@
+import Fluent
+
+/// The line of an agency list's row that another row of the list was linked through: the list names one person twice,
+/// and the row with the passport tells the registry's record (`Reconciler.Verdict.via`). The review card says so.
+struct M048_ImportRowLinkedVia: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("import_rows").field("linked_via", .int).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("import_rows").deleteField("linked_via").update()
+    }
+}
