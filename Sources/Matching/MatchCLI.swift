@@ -44,7 +44,9 @@ public enum MatchCLI {
       every pair above P with those shared probabilities. --truth scores the output against known pairs.
       --bands links as the product's reconciliation of an agency list does (the list is R.csv): one-to-one,
       pairs from p 0.50 up (and a row several records fit about equally, whatever its share), with a fourth
-      column state: matched (p ≥ 0.90 and names or document agree) or review; with --truth it also scores the automatic matches and counts the review queue.
+      column state: matched (p ≥ 0.90 and names or document agree) or review, and a fifth, linked_through: the id of another
+      row of R.csv naming the same person through which the row was linked (empty when linked by its own fields); with
+      --truth it also scores the automatic matches and counts the review queue.
     """
 
     public static func parse(_ argv: [String]) throws -> Arguments {
@@ -192,10 +194,12 @@ public enum MatchCLI {
         }
         do {
             let rightIDs = (right ?? left).ids
-            var chunk = args.bands ? "left_id,right_id,probability,state\n" : "left_id,right_id,probability\n"
+            var chunk = args.bands ? "left_id,right_id,probability,state,linked_through\n" : "left_id,right_id,probability\n"
             for (k, p) in result.pairs.enumerated() {
                 chunk += "\(csvField(left.ids[p.left])),\(csvField(rightIDs[p.right])),\(decimal6(p.probability))"
-                chunk += states.map { ",\($0[k].rawValue)\n" } ?? "\n"
+                // The list's (right file's) row this row was linked through, as the product's review card names it.
+                let through = p.head.flatMap { Int($0.right) != p.right ? csvField(rightIDs[Int($0.right)]) : nil } ?? ""
+                chunk += states.map { ",\($0[k].rawValue),\(through)\n" } ?? "\n"
                 if chunk.utf8.count > 1 << 20 { try out.write(contentsOf: Data(chunk.utf8)); chunk = "" }
             }
             try out.write(contentsOf: Data(chunk.utf8))

@@ -556,13 +556,28 @@ private struct Matched {
         let out = dir.appendingPathComponent("pairs.csv").path
         let code = await MatchCLI.main(["--left", fixture("left"), "--right", fixture("right"), "--id", "id", "--bands", "--quiet", "--output", out])
         #expect(code == 0)
-        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(lines.first == ["left_id", "right_id", "probability", "state"])
+        func read(_ path: String) throws -> [[String]] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let lines = try read(out)
+        #expect(lines.first == ["left_id", "right_id", "probability", "state", "linked_through"])
         let rows = lines.dropFirst()
         #expect(rows.count > 100)
         // From 0.2 up, or below it only as a row several people fit about equally (SCHMIDT ANNA, no date, a renewed
-        // passport: two registry namesakes at 0.18 each), which waits for a person.
-        #expect(rows.allSatisfy { $0.count == 4 && ["matched", "review"].contains($0[3]) && (Double($0[2])! >= 0.2 || $0[3] == "review") })
+        // passport: two registry namesakes at 0.18 each), which waits for a person. The list names nobody twice.
+        #expect(rows.allSatisfy { $0.count == 5 && ["matched", "review"].contains($0[3]) && (Double($0[2])! >= 0.2 || $0[3] == "review") && $0[4].isEmpty })
+        // The list with a row given in full (its passport too) again under another id: one of the two is linked through
+        // the other.
+        let listed = try String(contentsOfFile: fixture("right"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let again = dir.appendingPathComponent("right.csv").path
+        let partners = Set(try String(contentsOfFile: fixture("truth"), encoding: .utf8).split(separator: "\n").compactMap { $0.split(separator: ",").last })
+        let copied = try #require(listed.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }.first { row in
+            row.allSatisfy { !$0.isEmpty } && partners.contains(row[0])
+        })
+        try (listed + [(["AGAIN"] + copied.dropFirst()).joined(separator: ",")]).joined(separator: "\n").write(toFile: again, atomically: true, encoding: .utf8)
+        #expect(await MatchCLI.main(["--left", fixture("left"), "--right", again, "--id", "id", "--bands", "--quiet", "--output", out]) == 0)
+        let twice = try read(out).filter { $0.count == 5 && ($0[1] == "AGAIN" || $0[1] == String(copied[0])) }
+        #expect(twice.count == 2 && Set(twice.map { $0[4] }) == ["", twice.first { $0[4].isEmpty }.map { $0[1] } ?? "?"], "\(twice)")
         #expect(Set(rows.map { $0[0] }).count == rows.count && Set(rows.map { $0[1] }).count == rows.count)
         #expect(rows.contains { $0[3] == "review" } && rows.contains { $0[3] == "matched" })
         #expect(rows.filter { $0[3] == "matched" }.allSatisfy { Double($0[2])! >= 0.9 })
