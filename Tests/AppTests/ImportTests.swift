@@ -424,6 +424,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(copy.probability == first.probability && (first.probability ?? 0) >= 0.9)
             // The copy says which row it copies; the first row was linked by its own fields.
             #expect(copy.linkedVia == 2 && first.linkedVia == nil, "\(String(describing: copy.linkedVia)) \(String(describing: first.linkedVia))")
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            var page = ""
+            for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=matched&per=100&page=\(n)").body.string }
+            let card = try #require(page.components(separatedBy: "id=\"row-482\"").dropFirst().first?.components(separatedBy: "</article>").first)
+            #expect(card.contains("Sama persis dengan baris 2 pada daftar ini (\(first.name)") && !card.contains("Isian baris ini saja"), "\(card.prefix(600))")
         }
     }
 
@@ -451,12 +457,24 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(own.linkedVia == nil && through.linkedVia == own.line, "\(String(describing: first.linkedVia)) \(String(describing: again.linkedVia))")
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
-            var page = ""
-            for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=matched&per=100&page=\(n)").body.string }
-            let card = try #require(page.components(separatedBy: "id=\"row-\(through.line)\"").dropFirst().first?.components(separatedBy: "</article>").first)
-            #expect(card.contains("Dicocokkan lewat baris \(own.line) daftar ini, yang menyebut orang yang sama: \(own.name) · Nomor paspor M46911719"), "\(card.prefix(800))")
-            let other = try #require(page.components(separatedBy: "id=\"row-\(own.line)\"").dropFirst().first?.components(separatedBy: "</article>").first)
-            #expect(!other.contains("linked-via"))
+            func cards() async throws -> (through: String, own: String?) {
+                var page = ""
+                for state in ["matched", "unmatched"] { for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=\(state)&per=100&page=\(n)").body.string } }
+                func card(_ line: Int) -> String? { page.components(separatedBy: "id=\"row-\(line)\"").dropFirst().first?.components(separatedBy: "</article>").first }
+                return (try #require(card(through.line)), card(own.line))
+            }
+            let (card, other) = try await cards()
+            #expect(card.contains("Dicocokkan lewat baris \(own.line) pada daftar ini, yang menyebut orang yang sama: \(own.name) · Nomor paspor M46911719 · Tanggal lahir 26 Nov 1967."),
+                    "\(card.prefix(800))")
+            // A link to the other row's card, on its tab and page (lines in order, 100 a page), and the other card names
+            // this one. Neither is a copy; no officer has turned the other down.
+            #expect(card.contains("state=matched#row-\(own.line)\">Lihat baris \(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"))
+            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("#row-\(through.line)\">Baris \(through.line)</a>") == true && other?.contains("linked-via") == false)
+            // The other row turned down: this card says so, and its link follows the row to its tab.
+            var h = bearer(token); h.contentType = .json
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .ok)
+            let (after, _) = try await cards()
+            #expect(after.contains("Baris \(own.line) sudah ditolak petugas; putuskan baris ini juga.") && after.contains("state=unmatched#row-\(own.line)\""), "\(after.prefix(900))")
             var items: [ImportsController.ItemDTO] = []
             for n in 1...5 {
                 let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=matched&per=100&page=\(n)", headers: ["Authorization": "Bearer \(token)"])

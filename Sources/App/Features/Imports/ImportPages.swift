@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Matching
+import SQLKit
 import Vapor
 
 /// The web side of imports: upload (with an upload progress bar), preview with column mapping and
@@ -292,12 +293,29 @@ enum ImportPages {
         model.employers = try await employers(visible, req)
         model.addresses = try await addresses(visible, req)
         model.scopeNames = try await scopeNames(imp, req)
+        // The rows that rows shown were linked through, and the rows linked through rows shown: each card names the
+        // other and links to its card, on whichever tab and page that stands.
         let viaLines = Array(Set(rows.compactMap(\.linkedVia)))
-        if !viaLines.isEmpty {
-            let via = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$line ~~ viaLines).all()
-            model.via = Dictionary(via.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
-        }
+        let via = viaLines.isEmpty ? [] : try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$line ~~ viaLines).all()
+        let through = rows.isEmpty ? [] : try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!)
+            .filter(\.$linkedVia ~~ rows.map { Optional($0.line) }).sort(\.$line).all()
+        model.via = Dictionary(via.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
+        model.linkedThrough = Dictionary(grouping: through) { $0.linkedVia ?? 0 }
+        for r in via + through { model.cards[r.line] = try await cardURL(r, imp, state: state, paging: paging, db: req.db) }
         return ImportViews.rows(req, model)
+    }
+
+    /// Where row `r`'s card stands: its tab (its effective state) and the page of it that holds its line, as the
+    /// review page lists them (by line, `paging.per` a page); only the anchor when that is the page shown.
+    static func cardURL(_ r: ImportRow, _ imp: AgencyImport, state: MatchState, paging: Paging, db: any Database) async throws -> String {
+        let own = r.effectiveState
+        let before = try await ImportRow.query(on: db).filter(\.$agencyImport.$id == imp.id!)
+            .filter(.sql(SQLQueryString("\(ImportRow.effectiveStateSQL) = \(bind: own.rawValue)"))).filter(\.$line < r.line).count()
+        let page = before / paging.per + 1
+        if own == state && page == paging.page { return "#row-\(r.line)" }
+        var query = ["state": own.rawValue, "page": String(page)]
+        if paging.per != 20 { query["per"] = String(paging.per) }
+        return ImportsURL.rows(.id(imp.id!)).with(query) + "#row-\(r.line)"
     }
 
     /// The registry's employer of each foreigner shown (the sponsor on the record), beside the list's: working for another

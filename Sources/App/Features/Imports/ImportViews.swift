@@ -307,6 +307,10 @@ enum ImportViews {
         var scopeNames: [RegionsController.Named] = []
         /// The rows other rows shown were linked through (`ImportRow.linkedVia`), by line.
         var via: [Int: ImportRow] = [:]
+        /// The rows linked through each row shown, by the shown row's line.
+        var linkedThrough: [Int: [ImportRow]] = [:]
+        /// Where the cards of `via` and `linkedThrough` stand (`ImportPages.cardURL`), by line.
+        var cards: [Int: String] = [:]
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -377,10 +381,20 @@ enum ImportViews {
     static func probability(_ p: Double?, _ lang: Language) -> String {
         guard let p else { return "–" }
         let bands = Reconciler.bands
-        let percent = p >= 0.995 ? "> 99 %" : p < 0.005 ? "< 1 %" : "\(Int((p * 100).rounded())) %"
+        // No-break spaces: "97 %" is not split over two lines on a phone.
+        let percent = p >= 0.995 ? ">\u{00A0}99\u{00A0}%" : p < 0.005 ? "<\u{00A0}1\u{00A0}%" : "\(Int((p * 100).rounded()))\u{00A0}%"
         // "In doubt" from 0.2: a row several records fit about equally waits in review below the review band too.
         let words = p >= bands.acceptAt ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= min(0.2, bands.reviewAt) ? "imp.chance.doubt" : "imp.chance.unlikely"
         return "\(percent) · \(L10n.t(words, lang))"
+    }
+
+    /// Whether row `r` is a copy of row `v`: the same in every field the reconciliation compares (`Reconciler.persons`).
+    static func copies(_ r: ImportRow, _ v: ImportRow) -> Bool {
+        func key(_ x: ImportRow) -> [String] {
+            ImportParser.personKey(name: x.name, familyName: x.familyName, givenNames: x.givenNames, dateOfBirth: x.dateOfBirth,
+                                   passportNumber: x.passportNumber, nationality: x.nationality, sex: x.sex, age: x.age, employer: x.employer)
+        }
+        return key(r) == key(v)
     }
 
     static func rows(_ req: Request, _ m: RowsModel) -> Response {
@@ -474,15 +488,28 @@ enum ImportViews {
             """
             // Linked through another row of the list naming the same person: what that row gives, so that the reviewer
             // sees where the probability came from without leaving the card.
+            // A copy (the same in every field compared) is one person with its first row, matched with it.
             let through: HTML = r.linkedVia.flatMap { line in m.via[line].map { v in
                 let facts = [v.name] + [("passport_number", v.passportNumber), ("date_of_birth", v.dateOfBirth.map { Views.day($0, req) })]
                     .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
-                return "<p class=\"notice linked-via\">\(L10n.format("imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")]))</p>"
+                let text = L10n.format(copies(r, v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
+                let rejected = v.decision == MatchDecision.rejected.rawValue ? " " + L10n.format("imp.viaRejected", lang, [String(line)]) : ""
+                let link: HTML = m.cards[line].map { " <a href=\"\($0)\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a>" } ?? ""
+                return "<p class=\"notice linked-via\">\(text)\(rejected)\(link)</p>"
             } } ?? ""
+            // Rows linked through this one: a decision here does not change them, so the reviewer is told where they are.
+            let others: HTML = m.linkedThrough[r.line].map { rows in
+                let links: HTML = rows.html { o in
+                    let text = "\(L10n.t("imp.line", lang)) \(o.line)"
+                    return m.cards[o.line].map { " <a href=\"\($0)\">\(text)</a>" } ?? " \(text)"
+                }
+                return "<p class=\"notice linked-here\">\(L10n.t("imp.linkedHere", lang))\(links)</p>"
+            } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
               <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(probability(r.probability, lang))</span></h2>
               \(through)
+              \(others)
               \(decision)
               \(records)
               \(whyTable)
