@@ -466,15 +466,28 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let (card, other) = try await cards()
             #expect(card.contains("Dicocokkan lewat baris \(own.line) pada daftar ini, yang menyebut orang yang sama: \(own.name) · Nomor paspor M46911719 · Tanggal lahir 26 Nov 1967."),
                     "\(card.prefix(800))")
-            // A link to the other row's card, on its tab and page (lines in order, 100 a page), and the other card names
-            // this one. Neither is a copy; no officer has turned the other down.
-            #expect(card.contains("state=matched#row-\(own.line)\">Lihat baris \(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"))
-            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("#row-\(through.line)\">Baris \(through.line)</a>") == true && other?.contains("linked-via") == false)
-            // The other row turned down: this card says so, and its link follows the row to its tab.
+            // A link to the other row's card, and the other card names this one. Neither is a copy; no officer has turned
+            // the other down. The link finds the card's tab and page (lines in order, 100 a page).
+            let link = "/imports/\(id)/lines/\(own.line)?per=100"
+            #expect(card.contains("href=\"\(link)\">Lihat baris \(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"), "\(card.prefix(900))")
+            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris \(through.line)</a>") == true && other?.contains("linked-via") == false)
+            // The address it sends to is the tab and page that show the card.
+            func lands(_ state: String) async throws -> Bool {
+                let location = try #require(try await b.get(link).headers.first(name: .location))
+                let page = try await b.get(String(location.split(separator: "#")[0])).body.string
+                return location.hasPrefix("/imports/\(id)/rows?") && location.contains("state=\(state)") && location.hasSuffix("#row-\(own.line)")
+                    && page.contains("id=\"row-\(own.line)\"")
+            }
+            #expect(try await lands("matched"))
+            // The other row turned down: this card says so, and the link follows the row to its tab.
             var h = bearer(token); h.contentType = .json
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .ok)
             let (after, _) = try await cards()
-            #expect(after.contains("Baris \(own.line) sudah ditolak petugas; putuskan baris ini juga.") && after.contains("state=unmatched#row-\(own.line)\""), "\(after.prefix(900))")
+            #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas; putuskan baris ini juga."), "\(after.prefix(900))")
+            #expect(try await lands("unmatched"))
+            // Another import's line, or a line that is not there: not found.
+            #expect(try await b.get("/imports/\(id)/lines/99999").status == .notFound)
+            #expect(try await b.get("/imports/\(UUID())/lines/\(own.line)").status == .notFound)
             var items: [ImportsController.ItemDTO] = []
             for n in 1...5 {
                 let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=matched&per=100&page=\(n)", headers: ["Authorization": "Bearer \(token)"])
@@ -805,7 +818,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let matched = try await b.get(page + "/rows?state=matched")
             #expect(matched.body.string.contains("BIN WANG") && matched.body.string.contains("data-decision=\"rejected\""))
             // The probability in words, by the reconciliation's bands.
-            #expect(matched.body.string.contains(" % · hampir pasti orang yang sama</span>"))
+            #expect(matched.body.string.contains("\u{00A0}% · hampir pasti orang yang sama</span>"))
             let decided = try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=matched", "next": "7"])
             #expect(decided.status == .seeOther)
             // Turned down, the row leaves the matched list: back at the card after it.

@@ -28,6 +28,7 @@ enum ImportPages {
         r.post(ImportsURL.rerun(.key), use: rerun)
         let o = web.grouped(RequireRole(.officer, .supervisor))
         o.get(ImportsURL.rows(.key), use: rows)
+        o.get(ImportsURL.line(.key, .key), use: line)
         o.post(ImportsURL.decision(.key, .key), use: decide)
     }
 
@@ -272,7 +273,7 @@ enum ImportPages {
     static func rows(_ req: Request) async throws -> Response {
         let imp = try await ImportsController.visibleImport(req)
         let state = req.queryValue("state").flatMap(MatchState.init(rawValue:)) ?? .review
-        let paging = try Paging(req, defaultPer: 20)
+        let paging = try Paging(req, defaultPer: reviewPer)
         let (rows, total) = try await ImportsController.rows(imp.id!, state: state, paging: paging, db: req.db)
         // Registry records shown beside the agency's, only those in this officer's scope; the read is audited.
         let ids = rows.compactMap(\.foreignerID)
@@ -294,28 +295,32 @@ enum ImportPages {
         model.addresses = try await addresses(visible, req)
         model.scopeNames = try await scopeNames(imp, req)
         // The rows that rows shown were linked through, and the rows linked through rows shown: each card names the
-        // other and links to its card, on whichever tab and page that stands.
+        // other and links to its card (`line`).
         let viaLines = Array(Set(rows.compactMap(\.linkedVia)))
         let via = viaLines.isEmpty ? [] : try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$line ~~ viaLines).all()
         let through = rows.isEmpty ? [] : try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!)
             .filter(\.$linkedVia ~~ rows.map { Optional($0.line) }).sort(\.$line).all()
         model.via = Dictionary(via.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         model.linkedThrough = Dictionary(grouping: through) { $0.linkedVia ?? 0 }
-        for r in via + through { model.cards[r.line] = try await cardURL(r, imp, state: state, paging: paging, db: req.db) }
         return ImportViews.rows(req, model)
     }
 
-    /// Where row `r`'s card stands: its tab (its effective state) and the page of it that holds its line, as the
-    /// review page lists them (by line, `paging.per` a page); only the anchor when that is the page shown.
-    static func cardURL(_ r: ImportRow, _ imp: AgencyImport, state: MatchState, paging: Paging, db: any Database) async throws -> String {
-        let own = r.effectiveState
-        let before = try await ImportRow.query(on: db).filter(\.$agencyImport.$id == imp.id!)
-            .filter(.sql(SQLQueryString("\(ImportRow.effectiveStateSQL) = \(bind: own.rawValue)"))).filter(\.$line < r.line).count()
-        let page = before / paging.per + 1
-        if own == state && page == paging.page { return "#row-\(r.line)" }
-        var query = ["state": own.rawValue, "page": String(page)]
-        if paging.per != 20 { query["per"] = String(paging.per) }
-        return ImportsURL.rows(.id(imp.id!)).with(query) + "#row-\(r.line)"
+    /// Cards a page of the review queue shows by default.
+    static let reviewPer = 20
+
+    /// A row's card by its line: the tab (its state) and the page of it (lines in order, `per` a page) that hold it.
+    /// The cards of rows matched through one another link here, so that showing them counts nothing.
+    static func line(_ req: Request) async throws -> Response {
+        let imp = try await ImportsController.visibleImport(req)
+        guard let line = req.parameters.get("line", as: Int.self),
+              let row = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$line == line).first() else { throw Abort(.notFound) }
+        let per = try Paging(req, defaultPer: reviewPer).per
+        let state = row.effectiveState
+        let before = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!)
+            .filter(.sql(SQLQueryString("\(ImportRow.effectiveStateSQL) = \(bind: state.rawValue)"))).filter(\.$line < line).count()
+        var query = ["state": state.rawValue, "page": String(before / per + 1)]
+        if per != reviewPer { query["per"] = String(per) }
+        return req.redirect(to: ImportsURL.rows(.id(imp.id!)).with(query) + "#row-\(line)")
     }
 
     /// The registry's employer of each foreigner shown (the sponsor on the record), beside the list's: working for another

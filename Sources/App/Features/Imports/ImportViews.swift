@@ -309,8 +309,6 @@ enum ImportViews {
         var via: [Int: ImportRow] = [:]
         /// The rows linked through each row shown, by the shown row's line.
         var linkedThrough: [Int: [ImportRow]] = [:]
-        /// Where the cards of `via` and `linkedThrough` stand (`ImportPages.cardURL`), by line.
-        var cards: [Int: String] = [:]
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -405,6 +403,11 @@ enum ImportViews {
         // card after it (the one before, for the last), where the reviewer goes on.
         let lines = m.rows.map(\.line)
         let scope = regions(m.scopeNames, lang)
+        // Another row's card: on this page, its anchor; elsewhere, the address that finds its tab and page.
+        func cardURL(_ line: Int) -> String {
+            let url = ImportsURL.line(.id(id), .value(String(line)))
+            return lines.contains(line) ? "#row-\(line)" : m.paging.per == ImportPages.reviewPer ? url.path : url.with(["per": String(m.paging.per)])
+        }
         let cards: HTML = m.rows.html { r in
             let k = lines.firstIndex(of: r.line) ?? 0
             let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
@@ -488,21 +491,21 @@ enum ImportViews {
             """
             // Linked through another row of the list naming the same person: what that row gives, so that the reviewer
             // sees where the probability came from without leaving the card.
-            // A copy (the same in every field compared) is one person with its first row, matched with it.
+            // A copy (the same in every field compared) is one person with its first row, matched with it. Once an
+            // officer has decided the other row otherwise (turned down, or given another person), this one is to be
+            // decided too, unless it already is.
             let through: HTML = r.linkedVia.flatMap { line in m.via[line].map { v in
                 let facts = [v.name] + [("passport_number", v.passportNumber), ("date_of_birth", v.dateOfBirth.map { Views.day($0, req) })]
                     .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
                 let text = L10n.format(copies(r, v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
-                let rejected = v.decision == MatchDecision.rejected.rawValue ? " " + L10n.format("imp.viaRejected", lang, [String(line)]) : ""
-                let link: HTML = m.cards[line].map { " <a href=\"\($0)\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a>" } ?? ""
-                return "<p class=\"notice linked-via\">\(text)\(rejected)\(link)</p>"
+                let decided = r.decision != nil ? nil : v.decision == MatchDecision.rejected.rawValue ? "imp.viaRejected"
+                    : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != r.foreignerID ? "imp.viaElsewhere" : nil
+                let otherwise = decided.map { " " + L10n.format($0, lang, [String(line)]) } ?? ""
+                return "<p class=\"notice linked-via\">\(text)\(otherwise) <a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p>"
             } } ?? ""
             // Rows linked through this one: a decision here does not change them, so the reviewer is told where they are.
             let others: HTML = m.linkedThrough[r.line].map { rows in
-                let links: HTML = rows.html { o in
-                    let text = "\(L10n.t("imp.line", lang)) \(o.line)"
-                    return m.cards[o.line].map { " <a href=\"\($0)\">\(text)</a>" } ?? " \(text)"
-                }
+                let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang)) \(o.line)</a>" }
                 return "<p class=\"notice linked-here\">\(L10n.t("imp.linkedHere", lang))\(links)</p>"
             } ?? ""
             return """
