@@ -469,8 +469,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // A link to the other row's card, and the other card names this one. Neither is a copy; no officer has turned
             // the other down. The link finds the card's tab and page (lines in order, 100 a page).
             let link = "/imports/\(id)/lines/\(own.line)?per=100"
-            #expect(card.contains("href=\"\(link)\">Lihat baris \(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"), "\(card.prefix(900))")
-            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris \(through.line)</a>") == true && other?.contains("linked-via") == false)
+            #expect(card.contains("href=\"\(link)\">Lihat baris\u{00A0}\(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"), "\(card.prefix(900))")
+            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris\u{00A0}\(through.line)</a>") == true && other?.contains("linked-via") == false)
             // The address it sends to is the tab and page that show the card.
             func lands(_ state: String) async throws -> Bool {
                 let location = try #require(try await b.get(link).headers.first(name: .location))
@@ -485,6 +485,19 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let (after, _) = try await cards()
             #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas; putuskan baris ini juga."), "\(after.prefix(900))")
             #expect(try await lands("unmatched"))
+            // The other row given another person by hand: this card says so; the other card shows that person without the
+            // engine's marks and weights, which were of the person it proposed. Undone, the other row is the engine's again.
+            let engines = try #require(own.foreignerID)
+            let someoneElse = try #require(registry.keys.first { $0 != engines })
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h,
+                                                        body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(someoneElse)"}"#)).status == .ok)
+            let (elsewhere, handLinked) = try await cards()
+            #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain; putuskan baris ini juga."), "\(elsewhere.prefix(900))")
+            #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("cmp-exact") == false, "\(handLinked?.prefix(900) ?? "")")
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"undo"}"#)).status == .ok)
+            #expect(try await ImportRow.find(own.id!, on: app.db)?.foreignerID == engines)
+            let (undone, engineCard) = try await cards()
+            #expect(!undone.contains("putuskan baris ini juga") && engineCard?.contains("class=\"why\"") == true)
             // Another import's line, or a line that is not there: not found.
             #expect(try await b.get("/imports/\(id)/lines/99999").status == .notFound)
             #expect(try await b.get("/imports/\(UUID())/lines/\(own.line)").status == .notFound)

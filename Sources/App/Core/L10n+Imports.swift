@@ -13,7 +13,7 @@ extension L10n {
                        "The same in every field as line {1} of this list ({2}): one person, matched with that line."),
         "imp.viaRejected": ("Kecocokan baris {1} ditolak petugas; putuskan baris ini juga.", "An officer rejected the match of line {1}; decide this line too."),
         "imp.viaElsewhere": ("Petugas mencocokkan baris {1} dengan orang lain; putuskan baris ini juga.", "An officer matched line {1} to another person; decide this line too."),
-        "imp.seeLine": ("Lihat baris {1}", "See line {1}"),
+        "imp.seeLine": ("Lihat baris\u{00A0}{1}", "See line\u{00A0}{1}"),
         "imp.linkedHere": ("Baris lain yang dicocokkan lewat baris ini (keputusan di sini tidak mengubahnya; periksa juga):",
                            "Other lines matched through this one (a decision here does not change them; check them too):"),
         "imp.ageInPlace": ("umur {1} tahun (tanggal lahir tidak ada)", "aged {1} (no date of birth)"),

@@ -84,6 +84,8 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "explanation") var explanation: String?
     /// The line of the list's row this row was linked through (`Reconciler.Verdict.via`).
     @OptionalField(key: "linked_via") var linkedVia: Int?
+    /// The registry person the engine proposed (`foreigner_id` is the one that counts: an officer may link another).
+    @OptionalField(key: "engine_foreigner_id") var engineForeignerID: UUID?
     @OptionalField(key: "decision") var decision: String?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?

@@ -413,7 +413,9 @@ enum ImportViews {
             let neighbour = k + 1 < lines.count ? lines[k + 1] : k > 0 ? lines[k - 1] : nil
             let item = ImportsController.item(r)
             let a = item.agencyRow
-            let parts = item.explanation ?? []
+            // The engine's comparison is of the person it proposed: beside one an officer linked by hand, it is not shown.
+            let byHand = r.engineForeignerID != nil && r.foreignerID != r.engineForeignerID
+            let parts = byHand ? [] : item.explanation ?? []
             // The list's values; a field set aside as unreadable shows what the file held, marked as such.
             // Without a date of birth, the age the list gave stands in its place, as the engine compared it.
             let born = a.dateOfBirth.map { Views.day($0, req) } ?? a.age.map { L10n.format("imp.ageInPlace", lang, [String($0)]) }
@@ -453,7 +455,7 @@ enum ImportViews {
                     : scope.isEmpty ? L10n.t("imp.noCandidate", lang) : L10n.format("imp.noCandidateIn", lang, [scope])
                 records = "<div class=\"grid two\"><div><h3>\(L10n.t("imp.agencyRecord", lang))</h3>\(facts(listed, lang))</div><div><h3>\(L10n.t("imp.registryRecord", lang))</h3><p class=\"muted\">\(none)</p></div></div>"
             }
-            let why: HTML = (item.explanation ?? []).html { c in
+            let why: HTML = parts.html { c in
                 // Bars in steps of a tenth of the widest (20 weight units), any weight above 0 at least one step.
                 let width = min(100, Int((abs(c.weight) * 5 / 10).rounded(.up)) * 10)
                 let weight = signed(c.weight, lang)
@@ -466,7 +468,7 @@ enum ImportViews {
             // prior, how common the name and the date are, the other candidates and the list's other rows of the
             // person went (the weights above are each field's own).
             let total: HTML = {
-                guard let p = r.probability, let parts = item.explanation, !parts.isEmpty else { return "" }
+                guard let p = r.probability, !parts.isEmpty else { return "" }
                 let clamped = min(max(p, 1e-6), 1 - 1e-6)
                 let sum = log2(clamped / (1 - clamped)), rest = sum - parts.reduce(0) { $0 + $1.weight }
                 return "<tr class=\"rest\"><td colspan=\"2\">\(L10n.t("imp.weightOther", lang))</td><td class=\"weight\">\(signed(rest, lang))</td><td class=\"size\"></td></tr><tr class=\"total\"><td colspan=\"2\">\(L10n.t("imp.weightTotal", lang))</td><td class=\"weight\">\(signed(sum, lang))</td><td class=\"size\"></td></tr>"
@@ -500,12 +502,12 @@ enum ImportViews {
                 let text = L10n.format(copies(r, v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
                 let decided = r.decision != nil ? nil : v.decision == MatchDecision.rejected.rawValue ? "imp.viaRejected"
                     : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != r.foreignerID ? "imp.viaElsewhere" : nil
-                let otherwise = decided.map { " " + L10n.format($0, lang, [String(line)]) } ?? ""
+                let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""
                 return "<p class=\"notice linked-via\">\(text)\(otherwise) <a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p>"
             } } ?? ""
             // Rows linked through this one: a decision here does not change them, so the reviewer is told where they are.
             let others: HTML = m.linkedThrough[r.line].map { rows in
-                let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang)) \(o.line)</a>" }
+                let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>" }
                 return "<p class=\"notice linked-here\">\(L10n.t("imp.linkedHere", lang))\(links)</p>"
             } ?? ""
             return """

@@ -367,6 +367,11 @@ enum ImportsController {
             row.decidedBy = decision == nil ? nil : user
             row.decidedAt = decision == nil ? nil : now
             if decision == .accepted && !imp.kindValue.isCompanies { row.foreignerID = linked }
+            // Undone, the row is the engine's again: its proposed person, or none where it proposed none (no probability),
+            // not one an officer linked by hand. (Rows reconciled before the engine's person was kept keep theirs.)
+            if decision == nil && !imp.kindValue.isCompanies {
+                if row.engineForeignerID != nil { row.foreignerID = row.engineForeignerID } else if row.probability == nil { row.foreignerID = nil }
+            }
             try await row.update(on: db)
             // The agency's address or employer, where it differs from the registry, is proposed as a change.
             if decision == .accepted && !imp.kindValue.isCompanies, let linked {

@@ -201,7 +201,7 @@ enum Reconciler {
         }
         try await db.writeTransaction { tx in
             try await stillReconciling(tx)
-            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, linked_via = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
+            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, linked_via = NULL, engine_foreigner_id = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
         }
         for start in stride(from: 0, to: verdicts.count, by: 2_000) {
             let chunk = verdicts[start..<min(verdicts.count, start + 2_000)].map { v in
@@ -211,7 +211,7 @@ enum Reconciler {
                 try await stillReconciling(tx)
                 let sql = tx as! any SQLDatabase
                 for (v, json) in chunk {
-                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), linked_via = \(bind: v.via), match_state = \(bind: v.state.rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
+                    try await sql.raw("UPDATE import_rows SET \(ident: target) = \(bind: v.targetID), engine_foreigner_id = \(bind: companies ? nil : v.targetID), probability = \(bind: v.probability), explanation = \(bind: json), linked_via = \(bind: v.via), match_state = \(bind: v.state.rawValue) WHERE id = \(bind: v.rowID) AND decision IS NULL").run()
                 }
             }
         }
