@@ -494,6 +494,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let (elsewhere, handLinked) = try await cards()
             #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain; putuskan baris ini juga."), "\(elsewhere.prefix(900))")
             #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("cmp-exact") == false, "\(handLinked?.prefix(900) ?? "")")
+            // Its heading says an officer chose the person, not the engine's probability, which was of another.
+            #expect(handLinked?.contains("<span class=\"probability\">dipilih petugas</span>") == true && handLinked?.contains("Dicocokkan petugas dengan orang lain daripada usulan mesin") == true)
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"undo"}"#)).status == .ok)
             #expect(try await ImportRow.find(own.id!, on: app.db)?.foreignerID == engines)
             let (undone, engineCard) = try await cards()
@@ -507,6 +509,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 items += try decode(ImportsController.ReconciliationDTO.self, res).items ?? []
             }
             #expect(items.first { $0.line == through.line }?.linkedViaLine == own.line && items.first { $0.line == own.line }?.linkedViaLine == nil)
+            #expect(items.first { $0.line == own.line }?.engineForeignerId == engines && items.first { $0.line == own.line }?.foreignerId == engines)
         }
     }
 

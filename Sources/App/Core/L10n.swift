@@ -215,6 +215,8 @@ public enum L10n {
         "imp.reject": ("Tolak", "Reject"),
         "imp.undo": ("Batalkan keputusan", "Undo decision"),
         "imp.decided.accepted": ("Diterima petugas", "Accepted by an officer"),
+        "imp.decided.acceptedOther": ("Dicocokkan petugas dengan orang lain daripada usulan mesin", "Matched by an officer to another person than the engine proposed"),
+        "imp.chosenByHand": ("dipilih petugas", "chosen by an officer"),
         "imp.decided.rejected": ("Ditolak petugas", "Rejected by an officer"),
         "imp.noCandidate": ("Tidak ada kandidat", "No candidate"),
         "imp.noCandidateIn": ("Di data imigrasi {1} tidak ada yang berpeluang 50 % atau lebih sama dengan baris ini. Orang yang terdaftar di wilayah lain tidak dicocokkan di sini.", "Nothing in the registry of {1} has a chance of 50 % or more of being what this row names. People registered elsewhere are not matched here."),

@@ -476,7 +476,7 @@ enum ImportViews {
             // The decision, by whom and when (in the office's time), so that a colleague sees it was a person's.
             let decision: HTML = r.decision.map { d in
                 let who = [r.decidedBy.flatMap { m.deciders[$0] }, r.decidedAt.map { Views.time($0, req) }].compactMap { $0 }
-                return "<p class=\"notice\">\(L10n.t("imp.decided.\(d)", lang))\(who.isEmpty ? "" : " · " + who.joined(separator: " · "))</p>"
+                return "<p class=\"notice\">\(L10n.t(byHand ? "imp.decided.acceptedOther" : "imp.decided.\(d)", lang))\(who.isEmpty ? "" : " · " + who.joined(separator: " · "))</p>"
             } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
                 """
@@ -503,16 +503,16 @@ enum ImportViews {
                 let decided = r.decision != nil ? nil : v.decision == MatchDecision.rejected.rawValue ? "imp.viaRejected"
                     : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != r.foreignerID ? "imp.viaElsewhere" : nil
                 let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""
-                return "<p class=\"notice linked-via\">\(text)\(otherwise) <a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p>"
+                return "<div class=\"notice linked-via\"><p>\(text)\(otherwise)</p><p class=\"see\"><a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p></div>"
             } } ?? ""
             // Rows linked through this one: a decision here does not change them, so the reviewer is told where they are.
             let others: HTML = m.linkedThrough[r.line].map { rows in
                 let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>" }
-                return "<p class=\"notice linked-here\">\(L10n.t("imp.linkedHere", lang))\(links)</p>"
+                return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))</p><p class=\"see\">\(links)</p></div>"
             } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
-              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(probability(r.probability, lang))</span></h2>
+              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang))</span></h2>
               \(through)
               \(others)
               \(decision)

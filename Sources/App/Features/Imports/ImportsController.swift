@@ -265,6 +265,9 @@ enum ImportsController {
         var sponsorId: UUID?
         /// The line of the list's row this row was linked through (`Reconciler.Verdict.via`).
         var linkedViaLine: Int?
+        /// The registry person the engine proposed, which `probability` and `explanation` are of; `foreignerId` differs
+        /// where an officer linked another.
+        var engineForeignerId: UUID?
         var agencyRow: AgencyRowDTO
         var explanation: [Reconciler.Contribution]?
     }
@@ -288,7 +291,7 @@ enum ImportsController {
     static func item(_ r: ImportRow) -> ItemDTO {
         let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
-                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia,
+                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia, engineForeignerId: r.engineForeignerID,
                        agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, age: r.age, passportNumber: r.passportNumber, nationality: r.nationality,
                                                sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
                                                setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),

@@ -194,7 +194,10 @@ enum StaticAssets {
     nav.tabs { display:flex; flex-wrap:wrap; gap:.25rem 1rem; margin-bottom:1rem; }
     nav.tabs a { white-space:nowrap; }
     .review-item button { min-height:44px; }
-    .linked-via a, .linked-here a { display:inline-block; min-height:44px; line-height:44px; margin-right:1rem; white-space:nowrap; }
+    .linked-via > p, .linked-here > p { margin:0; }
+    .notice .see { display:flex; flex-wrap:wrap; gap:0 1rem; margin-top:.2rem; }
+    .notice .see a { display:inline-flex; align-items:center; min-height:44px; white-space:nowrap; }
+    .review-item { scroll-margin-top:.75rem; }
     .review-item:target { outline:3px solid var(--brand); outline-offset:2px; }
     .review-item form.inline + form.inline { margin-left:.6rem; }
     /* Come back to a form at an anchor (a target's result) with room above it for whose it is. */
