@@ -510,6 +510,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             }
             #expect(items.first { $0.line == through.line }?.linkedViaLine == own.line && items.first { $0.line == own.line }?.linkedViaLine == nil)
             #expect(items.first { $0.line == own.line }?.engineForeignerId == engines && items.first { $0.line == own.line }?.foreignerId == engines)
+            // Turned down on the page, the row sends the reviewer to the line matched through it, to decide it too.
+            let decided = try await b.post("/imports/\(id)/rows/\(own.id!)/decision", form: ["decision": "rejected", "back": "/imports/\(id)/rows?state=matched"])
+            #expect(decided.headers.first(name: .location) == "/imports/\(id)/lines/\(through.line)", "\(decided.headers)")
+            let landing = try #require(try await b.get("/imports/\(id)/lines/\(through.line)").headers.first(name: .location))
+            let landed = try await b.get(String(landing.split(separator: "#")[0])).body.string
+            #expect(landed.contains("Kecocokan baris \(own.line) ditolak. Baris \(through.line) dicocokkan lewat baris itu; putuskan juga.") && landed.contains("id=\"row-\(through.line)\""))
         }
     }
 
