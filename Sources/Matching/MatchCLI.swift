@@ -197,9 +197,11 @@ public enum MatchCLI {
             var chunk = args.bands ? "left_id,right_id,probability,state,linked_through\n" : "left_id,right_id,probability\n"
             for (k, p) in result.pairs.enumerated() {
                 chunk += "\(csvField(left.ids[p.left])),\(csvField(rightIDs[p.right])),\(decimal6(p.probability))"
-                // The list's (right file's) row this row was linked through, as the product's review card names it.
-                let through = p.head.flatMap { Int($0.right) != p.right ? csvField(rightIDs[Int($0.right)]) : nil } ?? ""
-                chunk += states.map { ",\($0[k].rawValue),\(through)\n" } ?? "\n"
+                // With --bands, the list's (right file's) row this row was linked through, as the product's review card names it.
+                chunk += states.map { states in
+                    let through = p.head.flatMap { Int($0.right) != p.right ? csvField(rightIDs[Int($0.right)]) : nil } ?? ""
+                    return ",\(states[k].rawValue),\(through)\n"
+                } ?? "\n"
                 if chunk.utf8.count > 1 << 20 { try out.write(contentsOf: Data(chunk.utf8)); chunk = "" }
             }
             try out.write(contentsOf: Data(chunk.utf8))

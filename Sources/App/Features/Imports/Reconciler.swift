@@ -83,14 +83,13 @@ enum Reconciler {
         // it is matched once and the copy takes its verdict. Matched apart, the two competed for the one registry
         // record at 0.5 each, went to review, and the copy a reviewer turned down was reported as an unregistered
         // foreigner although the person is registered.
-        var firstOf: [[String]: UUID] = [:]
-        var copies: [(copy: UUID, of: UUID)] = []
+        var firstOf: [[String]: Row] = [:]
+        var copies: [(copy: UUID, of: Row)] = []
         var rows: [Row] = []
-        var lineOf: [UUID: Int] = [:]
         for r in listed {
             let key = ImportParser.personKey(name: r.name, familyName: r.family_name, givenNames: r.given_names, dateOfBirth: r.date_of_birth,
                                              passportNumber: r.passport_number, nationality: r.nationality, sex: r.sex, age: r.age, employer: r.employer)
-            if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r.id; rows.append(r); lineOf[r.id] = r.line }
+            if let first = firstOf[key] { copies.append((r.id, first)) } else { firstOf[key] = r; rows.append(r) }
         }
         await progress(15)
         let registry = try await sql.raw("SELECT id, full_name, family_name, given_names, date_of_birth, passport_number, nationality, sex, (SELECT name FROM sponsors WHERE sponsors.id = foreigners.sponsor_id) AS employer FROM foreigners WHERE \(imp.regionFilter.sql)").all(decoding: Reg.self)
@@ -137,7 +136,7 @@ enum Reconciler {
         // the likelier is kept.
         let byRow = Dictionary(verdicts.map { ($0.rowID, $0) }, uniquingKeysWith: { a, b in b.probability > a.probability ? b : a })
         let kept = verdicts.filter { byRow[$0.rowID]?.targetID == $0.targetID }
-        return kept + copies.compactMap { copy in byRow[copy.of].map { v in var c = v; c.rowID = copy.copy; c.via = lineOf[copy.of]; return c } }
+        return kept + copies.compactMap { copy in byRow[copy.of.id].map { v in var c = v; c.rowID = copy.copy; c.via = copy.of.line; return c } }
     }
 
     /// "PT. ABC Indonesia", "ABC INDONESIA, PT" and "Pt Abc Indonesia Tbk" have one key: folded words
