@@ -459,7 +459,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             try await b.login("officer@demo.sinergi.id")
             func cards() async throws -> (through: String, own: String?) {
                 var page = ""
-                for state in ["matched", "unmatched"] { for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=\(state)&per=100&page=\(n)").body.string } }
+                for state in ["matched", "review", "unmatched"] { for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=\(state)&per=100&page=\(n)").body.string } }
                 func card(_ line: Int) -> String? { page.components(separatedBy: "id=\"row-\(line)\"").dropFirst().first?.components(separatedBy: "</article>").first }
                 return (try #require(card(through.line)), card(own.line))
             }
@@ -479,12 +479,36 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                     && page.contains("id=\"row-\(own.line)\"")
             }
             #expect(try await lands("matched"))
-            // The other row turned down: this card says so, and the link follows the row to its tab.
+            func counts() async throws -> ReconciliationReply {
+                try decode(ReconciliationReply.self, try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?per=1", headers: bearer(token)))
+            }
+            func item(_ line: Int) async throws -> ImportsController.ItemDTO? {
+                for state in ["matched", "review"] {
+                    let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=\(state)&per=100&page=\(line / 100 + 1)", headers: bearer(token))
+                    if let i = try decode(ImportsController.ReconciliationDTO.self, res).items?.first(where: { $0.line == line }) { return i }
+                }
+                return nil
+            }
+            let before = try await counts()
+            // The other row turned down: this one, matched only through it, waits for review (the engine's verdict kept);
+            // its card says so, the counts move, the API says why, and the link follows the row to its tab.
             var h = bearer(token); h.contentType = .json
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .ok)
             let (after, _) = try await cards()
-            #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas; putuskan baris ini juga."), "\(after.prefix(900))")
+            #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas, jadi baris ini menunggu tinjauan; putuskan baris ini juga."), "\(after.prefix(900))")
             #expect(try await lands("unmatched"))
+            let held = try await counts()
+            #expect(held.matched == before.matched - 2 && held.review == before.review + 1 && held.unmatched == before.unmatched + 1, "\(before) \(held)")
+            let heldItem = try await item(through.line)
+            #expect(heldItem?.state == "review" && heldItem?.held == true && heldItem?.foreignerId == through.foreignerID && heldItem?.decision == nil)
+            #expect(try await ImportRow.find(through.id!, on: app.db)?.matchState == "matched")
+            // The audit trail says how many rows the decision held.
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$objectID == own.id!.uuidString).all().contains { $0.detail.contains("to=rejected") && $0.detail.hasSuffix(" held=1") })
+            // Run again, the decision is kept and so is the hold.
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rerun", headers: bearer(token)).status == .ok)
+            _ = try await waitReconciled(app, token: token, id: id)
+            let rerunItem = try await item(through.line), rerunCounts = try await counts()
+            #expect(rerunItem?.held == true && rerunCounts.review == held.review)
             // The other row given another person by hand: this card says so; the other card shows that person without the
             // engine's marks and weights, which were of the person it proposed. Undone, the other row is the engine's again.
             let engines = try #require(own.foreignerID)
@@ -492,7 +516,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h,
                                                         body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(someoneElse)"}"#)).status == .ok)
             let (elsewhere, handLinked) = try await cards()
-            #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain; putuskan baris ini juga."), "\(elsewhere.prefix(900))")
+            #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain, jadi baris ini menunggu tinjauan; putuskan baris ini juga."), "\(elsewhere.prefix(900))")
+            #expect(try await item(through.line)?.state == "review")
             #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("cmp-exact") == false, "\(handLinked?.prefix(900) ?? "")")
             // Its heading says an officer chose the person, not the engine's probability, which was of another.
             #expect(handLinked?.contains("<span class=\"probability\">dipilih petugas</span>") == true && handLinked?.contains("Dicocokkan petugas dengan orang lain daripada usulan mesin") == true)
@@ -500,6 +525,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await ImportRow.find(own.id!, on: app.db)?.foreignerID == engines)
             let (undone, engineCard) = try await cards()
             #expect(!undone.contains("putuskan baris ini juga") && engineCard?.contains("class=\"why\"") == true)
+            // Undone, the other row's match stands again, and so does this one's.
+            let standing = try await item(through.line)
+            #expect(standing?.state == "matched" && standing?.held == false)
+            #expect(try await counts().matched == before.matched)
             // Another import's line, or a line that is not there: not found.
             #expect(try await b.get("/imports/\(id)/lines/99999").status == .notFound)
             #expect(try await b.get("/imports/\(UUID())/lines/\(own.line)").status == .notFound)
@@ -515,7 +544,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(decided.headers.first(name: .location) == "/imports/\(id)/lines/\(through.line)", "\(decided.headers)")
             let landing = try #require(try await b.get("/imports/\(id)/lines/\(through.line)").headers.first(name: .location))
             let landed = try await b.get(String(landing.split(separator: "#")[0])).body.string
-            #expect(landed.contains("Kecocokan baris \(own.line) ditolak. Baris \(through.line) dicocokkan lewat baris itu; putuskan juga.") && landed.contains("id=\"row-\(through.line)\""))
+            #expect(landed.contains("Kecocokan baris \(own.line) ditolak. Baris \(through.line) dicocokkan lewat baris itu dan kini menunggu tinjauan; putuskan juga.") && landed.contains("id=\"row-\(through.line)\""))
+            #expect(landing.contains("state=review"), "\(landing)")
+            // Decided itself, the row no longer waits on the other.
+            _ = try await b.post("/imports/\(id)/rows/\(through.id!)/decision", form: ["decision": "accepted", "back": "/imports/\(id)/rows?state=review"])
+            let accepted = try await item(through.line), last = try await counts()
+            #expect(accepted?.state == "matched" && last.review == before.review)
         }
     }
 

@@ -86,20 +86,26 @@ final class ImportRow: Model, @unchecked Sendable {
     @OptionalField(key: "linked_via") var linkedVia: Int?
     /// The registry person the engine proposed (`foreigner_id` is the one that counts: an officer may link another).
     @OptionalField(key: "engine_foreigner_id") var engineForeignerID: UUID?
+    /// Matched through another row (`linkedVia`) that an officer has since turned down or linked to another person:
+    /// the match waits for review (`Reconciler.hold`), the engine's verdict kept.
+    @Field(key: "held") var held: Bool
     @OptionalField(key: "decision") var decision: String?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?
-    init() {}
+    init() { held = false }
 
     /// `effectiveState` as SQL, for counting and filtering in the database.
-    static let effectiveStateSQL = SQLRaw("(CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' ELSE match_state END)")
+    static let effectiveStateSQL = SQLRaw("(CASE WHEN decision = 'accepted' THEN 'matched' WHEN decision = 'rejected' THEN 'unmatched' WHEN match_state = 'matched' AND held THEN 'review' ELSE match_state END)")
 
-    /// The verdict that counts: a person's decision, else the engine's.
+    /// The verdict that counts: a person's decision, else the engine's (a match held for review while the row it was
+    /// made through is turned down).
     var effectiveState: MatchState {
         switch decision.flatMap(MatchDecision.init(rawValue:)) {
         case .accepted: return .matched
         case .rejected: return .unmatched
-        case nil: return MatchState(rawValue: matchState) ?? .unmatched
+        case nil:
+            let engine = MatchState(rawValue: matchState) ?? .unmatched
+            return engine == .matched && held ? .review : engine
         }
     }
 }

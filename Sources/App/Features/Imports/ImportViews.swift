@@ -494,8 +494,8 @@ enum ImportViews {
             // Linked through another row of the list naming the same person: what that row gives, so that the reviewer
             // sees where the probability came from without leaving the card.
             // A copy (the same in every field compared) is one person with its first row, matched with it. Once an
-            // officer has decided the other row otherwise (turned down, or given another person), this one is to be
-            // decided too, unless it already is.
+            // officer has decided the other row otherwise (turned down, or given another person), this one waits for
+            // review (`ImportRow.held`) and is to be decided too, unless it already is.
             let through: HTML = r.linkedVia.flatMap { line in m.via[line].map { v in
                 let facts = [v.name] + [("passport_number", v.passportNumber), ("date_of_birth", v.dateOfBirth.map { Views.day($0, req) })]
                     .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
@@ -505,7 +505,7 @@ enum ImportViews {
                 let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""
                 return "<div class=\"notice linked-via\"><p>\(text)\(otherwise)</p><p class=\"see\"><a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p></div>"
             } } ?? ""
-            // Rows linked through this one: a decision here does not change them, so the reviewer is told where they are.
+            // Rows linked through this one: turned down here, they wait for review; the reviewer is told where they are.
             let others: HTML = m.linkedThrough[r.line].map { rows in
                 let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>" }
                 return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))</p><p class=\"see\">\(links)</p></div>"

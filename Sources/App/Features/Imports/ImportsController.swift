@@ -268,6 +268,9 @@ enum ImportsController {
         /// The registry person the engine proposed, which `probability` and `explanation` are of; `foreignerId` differs
         /// where an officer linked another.
         var engineForeignerId: UUID?
+        /// The engine matched this row through line `linkedViaLine`, which an officer has since rejected or linked to
+        /// another person: `state` is "review" until this row is decided or that decision undone.
+        var held: Bool
         var agencyRow: AgencyRowDTO
         var explanation: [Reconciler.Contribution]?
     }
@@ -291,7 +294,7 @@ enum ImportsController {
     static func item(_ r: ImportRow) -> ItemDTO {
         let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
-                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia, engineForeignerId: r.engineForeignerID,
+                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia, engineForeignerId: r.engineForeignerID, held: r.held,
                        agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, age: r.age, passportNumber: r.passportNumber, nationality: r.nationality,
                                                sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
                                                setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),
@@ -380,7 +383,10 @@ enum ImportsController {
             if decision == .accepted && !imp.kindValue.isCompanies, let linked {
                 try await ProposedChanges.fromImportRow(row, foreigner: linked, today: today, now: now, on: db)
             }
+            // Rows matched through this one wait for review while it is turned down or linked to someone else.
+            let held = imp.kindValue.isCompanies ? 0 : try await Reconciler.hold(importID, through: row.line, db: db)
             let detail = "import=\(importID) from=\(before) to=\(decision?.rawValue ?? "none")" + (row.foreignerID.map { " foreigner=\($0)" } ?? "")
+                + (held > 0 ? " held=\(held)" : "")
             return (row, [AuditEntry(action: "import.decision", objectType: "import_row", objectID: rowID.uuidString, detail: detail)])
         }
     }

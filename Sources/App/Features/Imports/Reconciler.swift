@@ -200,7 +200,7 @@ enum Reconciler {
         }
         try await db.writeTransaction { tx in
             try await stillReconciling(tx)
-            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, linked_via = NULL, engine_foreigner_id = NULL, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
+            try await (tx as! any SQLDatabase).raw("UPDATE import_rows SET foreigner_id = NULL, sponsor_id = NULL, probability = NULL, explanation = NULL, linked_via = NULL, engine_foreigner_id = NULL, held = FALSE, match_state = 'unmatched' WHERE import_id = \(bind: importID) AND decision IS NULL").run()
         }
         for start in stride(from: 0, to: verdicts.count, by: 2_000) {
             let chunk = verdicts[start..<min(verdicts.count, start + 2_000)].map { v in
@@ -214,7 +214,30 @@ enum Reconciler {
                 }
             }
         }
+        try await db.writeTransaction { tx in
+            try await stillReconciling(tx)
+            try await hold(importID, db: tx)
+        }
         return try await counts(importID, db: db)
+    }
+
+    /// Holds for review the matches made through a row an officer has turned down or linked to another person than the
+    /// one the match is of, and lets the others stand again (`import_rows.held`); the engine's verdict is not touched.
+    /// `through`: only the rows matched through that line (after a decision on it); nil: every row of the import (after
+    /// a run). Returns how many rows it holds.
+    @discardableResult
+    static func hold(_ importID: UUID, through line: Int? = nil, db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        let only: SQLQueryString = line.map { "AND r.linked_via = \(bind: $0)" } ?? ""
+        // A correlated EXISTS on the list's own rows (indexed by import and line); SQLite and PostgreSQL alike.
+        let doubted: SQLQueryString = """
+            EXISTS (SELECT 1 FROM import_rows h WHERE h.import_id = r.import_id AND h.line = r.linked_via
+                    AND (h.decision = 'rejected' OR (h.decision = 'accepted' AND h.foreigner_id IS NOT NULL
+                         AND r.foreigner_id IS NOT NULL AND h.foreigner_id <> r.foreigner_id)))
+            """
+        try await sql.raw("UPDATE import_rows AS r SET held = \(doubted) WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only)").run()
+        struct N: Decodable { var n: Int }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM import_rows r WHERE r.import_id = \(bind: importID) AND r.held \(only)").first(decoding: N.self)?.n ?? 0
     }
 
     static func counts(_ importID: UUID, db: any Database) async throws -> (matched: Int, review: Int, unmatched: Int) {
