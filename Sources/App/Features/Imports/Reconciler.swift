@@ -223,21 +223,30 @@ enum Reconciler {
 
     /// Holds for review the matches made through a row an officer has turned down or linked to another person than the
     /// one the match is of, and lets the others stand again (`import_rows.held`); the engine's verdict is not touched.
-    /// `through`: only the rows matched through that line (after a decision on it); nil: every row of the import (after
-    /// a run). Returns how many rows it holds.
-    @discardableResult
-    static func hold(_ importID: UUID, through line: Int? = nil, db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
-        let only: SQLQueryString = line.map { "AND r.linked_via = \(bind: $0)" } ?? ""
+    /// After a decision on `line`: the rows matched through it; returns how many of them are held.
+    static func hold(_ importID: UUID, through line: Int, db: any Database) async throws -> Int {
+        try await hold(importID, only: "AND r.linked_via = \(bind: line)", db: db)
+        struct N: Decodable { var n: Int }
+        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM import_rows WHERE import_id = \(bind: importID) AND linked_via = \(bind: line) AND held")
+            .first(decoding: N.self)?.n ?? 0
+    }
+
+    /// After a run: every row of the import (only those whose hold changes are written).
+    static func hold(_ importID: UUID, db: any Database) async throws {
+        try await hold(importID, only: "", db: db)
+    }
+
+    private static func hold(_ importID: UUID, only: SQLQueryString, db: any Database) async throws {
         // A correlated EXISTS on the list's own rows (indexed by import and line); SQLite and PostgreSQL alike.
         let doubted: SQLQueryString = """
             EXISTS (SELECT 1 FROM import_rows h WHERE h.import_id = r.import_id AND h.line = r.linked_via
                     AND (h.decision = 'rejected' OR (h.decision = 'accepted' AND h.foreigner_id IS NOT NULL
                          AND r.foreigner_id IS NOT NULL AND h.foreigner_id <> r.foreigner_id)))
             """
-        try await sql.raw("UPDATE import_rows AS r SET held = \(doubted) WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only)").run()
-        struct N: Decodable { var n: Int }
-        return try await sql.raw("SELECT COUNT(*) AS n FROM import_rows r WHERE r.import_id = \(bind: importID) AND r.held \(only)").first(decoding: N.self)?.n ?? 0
+        try await (db as! any SQLDatabase).raw("""
+            UPDATE import_rows AS r SET held = \(doubted)
+            WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only) AND r.held <> \(doubted)
+            """).run()
     }
 
     static func counts(_ importID: UUID, db: any Database) async throws -> (matched: Int, review: Int, unmatched: Int) {
