@@ -368,6 +368,16 @@ import Vapor
         #expect(mrz.message(.id).contains("tanggal lahir") && mrz.message(.en).contains("date of birth"))
         #expect(AppError.conflict("err.rptkaExists", "B.3/9").message(.id) == "RPTKA B.3/9 sudah tercatat.")
     }
+
+    @Test func countsAreGroupedAsTheLanguageWritesThem() {
+        #expect(L10n.number(1_000_000, .id) == "1.000.000" && L10n.number(1_000_000, .en) == "1,000,000")
+        #expect(L10n.number(999, .id) == "999" && L10n.number(1000, .id) == "1.000" && L10n.number(12_345, .en) == "12,345")
+        #expect(L10n.number(0, .id) == "0" && L10n.number(-4_500, .id) == "-4.500")
+        // A count given to a message is grouped there; other values (a passport, a tax number) are not.
+        #expect(ValidationFailure("v.wholeNumberRange", field: "page", "1", "num:1000000").message(.id).hasSuffix("dari 1 sampai 1.000.000."))
+        #expect(ValidationFailure("v.import.tooManyRows", "num:1000000").message(.en) == "The file has more than 1,000,000 rows; split it.")
+        #expect(L10n.format("err.rptkaExists", .id, ["123456789012345"]) == "RPTKA 123456789012345 sudah tercatat.")
+    }
 }
 
 @Suite struct MultipartGuardTests {

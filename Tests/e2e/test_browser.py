@@ -10,6 +10,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD
 
+
+def count(text):
+    """A count as a page writes it (1.234 in Indonesian, 1,234 in English)."""
+    return int(text.strip().replace(".", "").replace(",", ""))
+
 SHOTS = os.environ.get("SINERGI_SCREENSHOTS", "/tmp/sinergi-screens")
 
 
@@ -49,7 +54,7 @@ def test_each_role_sees_its_dashboard(browser, server, role, heading):
     login(browser, server, f"{role}@demo.sinergi.id")
     h1 = browser.find_element(By.TAG_NAME, "h1").text
     assert h1 == f"Dasbor · {heading}", h1
-    total = int(browser.find_element(By.ID, "stat-total").text)
+    total = count(browser.find_element(By.ID, "stat-total").text)
     assert total > 0
     body = browser.find_element(By.TAG_NAME, "body").text
     if role == "agency":
@@ -59,7 +64,7 @@ def test_each_role_sees_its_dashboard(browser, server, role, heading):
     if role == "sponsor":
         assert browser.find_elements(By.CSS_SELECTOR, "a[href^='/foreigners/']")
     if role == "admin":
-        assert int(browser.find_element(By.ID, "audit-count").text) > 0
+        assert count(browser.find_element(By.ID, "audit-count").text) > 0
     os.makedirs(SHOTS, exist_ok=True)
     browser.save_screenshot(os.path.join(SHOTS, f"dashboard-{role}.png"))
     logout(browser)

@@ -184,7 +184,7 @@ public enum L10n {
         "imp.invalidSome": ("%d baris tidak valid. Perbaiki berkas lalu unggah ulang; belum ada yang disimpan.", "%d invalid rows. Fix the file and upload it again; nothing has been stored."),
         "imp.line": ("Baris", "Line"),
         "imp.reason": ("Alasan", "Reason"),
-        "imp.confirm": ("Impor %d baris", "Import %d rows"),
+        "imp.confirm": ("Impor {1} baris", "Import {1} rows"),
         "imp.expired": ("Unggahan ini sudah tidak tersedia; unggah ulang berkasnya.", "This upload is no longer available; upload the file again."),
         "imp.status": ("Status", "Status"),
         "imp.status.reconciling": ("Sedang dicocokkan", "Reconciling"),
@@ -676,7 +676,7 @@ public enum L10n {
 
     /// The sentence of `key` in `lang` with `{1}`, `{2}`… filled from `args` and `{field}` from `field`, in one pass
     /// (a value that happens to contain "{2}" stays as it is). An argument that is itself a message key
-    /// (`l10n:…`) is said in the same language.
+    /// (`l10n:…`) is said in the same language; one that is a count (`num:…`) is written as the language groups digits.
     static func format(_ key: String, _ lang: Language, _ args: [String], field: String? = nil) -> String {
         let template = t(key, lang)
         var out = "", rest = template[...]
@@ -687,13 +687,25 @@ public enum L10n {
                 out += field
             } else if let n = Int(name), n >= 1, n <= args.count {
                 let a = args[n - 1]
-                out += a.hasPrefix("l10n:") ? t(String(a.dropFirst(5)), lang) : a
+                out += a.hasPrefix("l10n:") ? t(String(a.dropFirst(5)), lang)
+                    : a.hasPrefix("num:") ? Int(a.dropFirst(4)).map { number($0, lang) } ?? String(a.dropFirst(4)) : a
             } else {
                 out += rest[open...close]
             }
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
+    }
+
+    /// A count as its readers write it: 1.000.000 in Indonesian, 1,000,000 in English.
+    static func number(_ n: Int, _ lang: Language) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(lang == .en ? "," : ".") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
     }
 
     public static func f(_ key: String, _ lang: Language, _ args: CVarArg...) -> String {

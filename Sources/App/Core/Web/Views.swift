@@ -163,7 +163,7 @@ struct Paging: Sendable {
         let rawPage = req.queryValue("page")
         let rawPer = req.queryValue("per")
         guard let page = rawPage.map({ Int($0) }) ?? 1, (1...Self.maxPage).contains(page) else {
-            throw ValidationFailure("v.wholeNumberRange", field: "page", "1", String(Self.maxPage))
+            throw ValidationFailure("v.wholeNumberRange", field: "page", "1", "num:\(Self.maxPage)")
         }
         guard let per = rawPer.map({ Int($0) }) ?? defaultPer, (1...maxPer).contains(per) else {
             throw ValidationFailure("v.wholeNumberRange", field: "per", "1", String(maxPer))

@@ -67,9 +67,9 @@ enum DashboardViews {
         <h1>\(L10n.t("dash.title", lang)) · \(L10n.t("role.\(p.role.rawValue)", lang))</h1>
         \(intro)
         <div class="grid" id="stats">
-          <div class="card"><div class="stat" id="stat-total">\(counts.total)</div><div class="stat-label">\(L10n.t("dash.total", lang))</div></div>
-          <div class="card"><div class="stat" id="stat-expiring">\(counts.expiringIn30Days)</div><div class="stat-label">\(link(L10n.t("dash.expiring30", lang), "expiring"))</div></div>
-          <div class="card"><div class="stat" id="stat-overstayed">\(counts.overstayed)</div><div class="stat-label">\(link(L10n.t("dash.overstayed", lang), "overstayed"))</div></div>
+          <div class="card"><div class="stat" id="stat-total">\(L10n.number(counts.total, lang))</div><div class="stat-label">\(L10n.t("dash.total", lang))</div></div>
+          <div class="card"><div class="stat" id="stat-expiring">\(L10n.number(counts.expiringIn30Days, lang))</div><div class="stat-label">\(link(L10n.t("dash.expiring30", lang), "expiring"))</div></div>
+          <div class="card"><div class="stat" id="stat-overstayed">\(L10n.number(counts.overstayed, lang))</div><div class="stat-label">\(link(L10n.t("dash.overstayed", lang), "overstayed"))</div></div>
         </div>
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.byCategory", lang))</h2>
@@ -119,7 +119,7 @@ enum DashboardViews {
             <table id="users-by-role"><thead><tr><th>\(L10n.t("dash.role", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>
             <tbody>\(m.usersByRole.html { r in "<tr><td>\(L10n.t("role.\(r.0)", lang))</td><td>\(r.1)</td></tr>" })</tbody></table>
           </section>
-          <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(Int(m.auditEvents))</div><p><a href="\(SiteURL.adminAudit.path)">\(L10n.t("nav.audit", lang))</a></p></section>
+          <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(L10n.number(Int(m.auditEvents), lang))</div><p><a href="\(SiteURL.adminAudit.path)">\(L10n.t("nav.audit", lang))</a></p></section>
         </div>
         """
     }

@@ -364,7 +364,7 @@ enum ImportParser {
             }
             rows += 1
             if rows > maxRows {
-                throw ImportRejected(failure: ValidationFailure("v.import.tooManyRows", String(maxRows)), invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
+                throw ImportRejected(failure: ValidationFailure("v.import.tooManyRows", "num:\(maxRows)"), invalidRows: [InvalidRow(line: reader.line, reason: "too many rows")], invalidCount: 1)
             }
             let line = reader.line
             if reader.rowHasInvalidUTF8 { rejectFailure(line, ValidationFailure("v.import.utf8")); continue }

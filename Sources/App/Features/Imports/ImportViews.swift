@@ -24,7 +24,7 @@ enum ImportViews {
         let rows: HTML = items.html { imp, d in
             """
             <tr><td><a href="\(ImportsURL.show(.id(imp.id!)).path)">\(imp.fileName)</a></td><td>\(source(imp, sources, lang))</td><td>\(L10n.t("imp.kind.\(imp.kind)", lang))</td>
-            <td>\(Views.time(imp.createdAt, req))</td><td>\(imp.rowCount)</td><td>\(L10n.t("imp.status.\(imp.status)", lang))</td>
+            <td>\(Views.time(imp.createdAt, req))</td><td>\(L10n.number(imp.rowCount, lang))</td><td>\(L10n.t("imp.status.\(imp.status)", lang))</td>
             <td>\(d.matched.map(String.init) ?? "–")</td><td>\(d.review.map(String.init) ?? "–")</td><td>\(d.unmatched.map(String.init) ?? "–")</td></tr>
             """
         }
@@ -182,8 +182,8 @@ enum ImportViews {
         }
         let hiddenMapping: HTML = fields.html { f in "<input type=\"hidden\" name=\"map.\(f.key)\" value=\"\(parsed.heading(f.key))\">" }
         func confirmForm(setAside: Bool) -> HTML {
-            let label = setAside ? L10n.format("imp.confirmSetAside", lang, [String(parsed.rowCount)])
-                                 : L10n.f("imp.confirm", lang, parsed.rowCount)
+            let label = setAside ? L10n.format("imp.confirmSetAside", lang, [String(parsed.rowCount)].map { "num:\($0)" })
+                                 : L10n.format("imp.confirm", lang, ["num:\(parsed.rowCount)"])
             return """
             \(Form.open(req, action: ImportsURL.confirm.path, id: setAside ? "confirm-set-aside-form" : "confirm-form"))
             <input type="hidden" name="token" value="\(m.token)">\(hiddenMapping)\(setAside ? "<input type=\"hidden\" name=\"badFields\" value=\"setAside\">" as HTML : "")
@@ -252,7 +252,7 @@ enum ImportViews {
             func cell(_ key: String, _ n: Int, _ state: MatchState) -> HTML {
                 let label = L10n.t(key, lang)
                 let link: HTML = agencyMember ? "\(label)" : "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": state.rawValue]))\">\(label)</a>"
-                return "<div class=\"card stat-card\"><p class=\"stat\" id=\"count-\(state.rawValue)\">\(n)</p><p>\(link)</p></div>"
+                return "<div class=\"card stat-card\"><p class=\"stat\" id=\"count-\(state.rawValue)\">\(L10n.number(n, lang))</p><p>\(link)</p></div>"
             }
             counts = "<div class=\"grid\">\(cell("imp.matched", m, .matched))\(cell("imp.review", r, .review))\(cell("imp.unmatchedLabel", u, .unmatched))</div>"
             if agencyMember { counts = "\(counts)<p class=\"muted\">\(L10n.t("imp.countsOnly", lang))</p>" }
@@ -272,12 +272,12 @@ enum ImportViews {
         // Which rows, so that the agency can correct its own source data (line numbers of its file, no personal data).
         let asideLines = setAsideLines.prefix(50).map(String.init).joined(separator: ", ") + (setAsideLines.count > 50 ? ", …" : "")
         let setAside: HTML = imp.setAsideRows > 0
-            ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(imp.setAsideRows)\(setAsideLines.isEmpty ? "" : " (\(L10n.t("imp.line", lang).lowercased()) \(asideLines))")</dd>" : ""
+            ? "<dt>\(L10n.t("imp.setAsideRows", lang))</dt><dd id=\"import-set-aside\">\(L10n.number(imp.setAsideRows, lang))\(setAsideLines.isEmpty ? "" : " (\(L10n.t("imp.line", lang).lowercased()) \(asideLines))")</dd>" : ""
         return Views.page(req, title: imp.fileName, body: """
         <h1>\(imp.fileName)</h1>
         \(duplicate)\(finished)
         <dl class="facts"><dt>\(L10n.t("imp.source", lang))</dt><dd id="import-source">\(source(imp, sources, lang))</dd><dt>\(L10n.t("imp.kind", lang))</dt><dd>\(L10n.t("imp.kind.\(imp.kind)", lang))</dd>
-        <dt>\(L10n.t("imp.rows", lang))</dt><dd id="import-rows">\(imp.rowCount)</dd>
+        <dt>\(L10n.t("imp.rows", lang))</dt><dd id="import-rows">\(L10n.number(imp.rowCount, lang))</dd>
         \(setAside)
         <dt>\(L10n.t("imp.status", lang))</dt><dd id="import-status" data-status="\(imp.status)">\(L10n.t("imp.status.\(imp.status)", lang))</dd>
         <dt>\(L10n.t("imp.created", lang))</dt><dd>\(Views.time(imp.createdAt, req))</dd></dl>
@@ -524,7 +524,7 @@ enum ImportViews {
         }
         let tabs: HTML = [MatchState.review, .matched, .unmatched].html { s in
             let key = s == .review ? "imp.review" : s == .matched ? "imp.matched" : "imp.unmatchedLabel"
-            let count: HTML = m.counts[s].map { " <span class=\"count\">(\($0))</span>" as HTML } ?? ""
+            let count: HTML = m.counts[s].map { " <span class=\"count\">(\(L10n.number($0, lang)))</span>" as HTML } ?? ""
             return "<a href=\"\(ImportsURL.rows(.id(id)).with(["state": s.rawValue]))\"\(s == m.state ? HTML(" aria-current=\"page\"") : "")>\(L10n.t(key, lang))\(count)</a>"
         }
         return Views.page(req, title: m.imp.fileName, body: """
@@ -542,7 +542,7 @@ enum ImportViews {
         let lang = req.language
         let cards: HTML = counts.html { k, n in
             let label = L10n.t("disc.kind.\(k.rawValue)", lang)
-            return "<div class=\"card stat-card\"><p class=\"stat\" id=\"disc-\(k.rawValue)\">\(n)</p><p>\(officer && n > 0 ? "<a href=\"\(ImportsURL.discrepancyKind(.value(k.rawValue)).path)\">\(label)</a>" as HTML : "\(label)")</p></div>"
+            return "<div class=\"card stat-card\"><p class=\"stat\" id=\"disc-\(k.rawValue)\">\(L10n.number(n, lang))</p><p>\(officer && n > 0 ? "<a href=\"\(ImportsURL.discrepancyKind(.value(k.rawValue)).path)\">\(label)</a>" as HTML : "\(label)")</p></div>"
         }
         return Views.page(req, title: L10n.t("disc.title", lang), body: """
         <h1>\(L10n.t("disc.title", lang))</h1>
@@ -555,7 +555,7 @@ enum ImportViews {
     static func discrepancyCount(_ req: Request, kind: Discrepancies.Kind, count: Int) -> Response {
         let lang = req.language
         return Views.page(req, title: L10n.t("disc.title", lang), body: """
-        <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1><p class="stat" id="disc-count">\(count)</p><p class="notice">\(L10n.t("imp.countsOnly", lang))</p>
+        <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1><p class="stat" id="disc-count">\(L10n.number(count, lang))</p><p class="notice">\(L10n.t("imp.countsOnly", lang))</p>
         """)
     }
 
