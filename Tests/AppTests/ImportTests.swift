@@ -531,6 +531,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await counts().matched == before.matched)
             // Another import's line, or a line that is not there: not found.
             #expect(try await b.get("/imports/\(id)/lines/99999").status == .notFound)
+            // Reached from the review page, the error page leads back to it, not only to the dashboard; from another site, not.
+            let review = "/imports/\(id)/rows?page=2&state=review"
+            let wrong = try await b.get("/imports/\(id)/lines/99999", headers: ["Host": "sinergi.example", "Referer": "https://sinergi.example\(review)"]).body.string
+            #expect(wrong.contains("<a href=\"\(review.replacingOccurrences(of: "&", with: "&amp;"))\" id=\"error-previous\">Kembali ke halaman sebelumnya</a>"), "\(wrong.suffix(900))")
+            for referer in ["https://elsewhere.example\(review)", "https://sinergi.example//elsewhere.example/x", "https://sinergi.example/imports/\(id)/lines/99999"] {
+                let page = try await b.get("/imports/\(id)/lines/99999", headers: ["Host": "sinergi.example", "Referer": referer]).body.string
+                #expect(page.contains("Kembali ke dasbor") && !page.contains("error-previous"), "\(referer)")
+            }
             #expect(try await b.get("/imports/\(UUID())/lines/\(own.line)").status == .notFound)
             var items: [ImportsController.ItemDTO] = []
             for n in 1...5 {
@@ -550,6 +558,13 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             _ = try await b.post("/imports/\(id)/rows/\(through.id!)/decision", form: ["decision": "accepted", "back": "/imports/\(id)/rows?state=review"])
             let accepted = try await item(through.line), last = try await counts()
             #expect(accepted?.state == "matched" && last.review == before.review)
+            // Undone on the tab of rows not found, the row goes back to the engine's verdict and the reviewer follows it
+            // there, on the page holding it, rather than staying on a tab it has left.
+            let undone2 = try await b.post("/imports/\(id)/rows/\(own.id!)/decision", form: ["decision": "undo", "back": "/imports/\(id)/rows?per=10&state=unmatched"])
+            #expect(undone2.headers.first(name: .location) == "/imports/\(id)/lines/\(own.line)?per=10", "\(undone2.headers)")
+            let follow = try #require(try await b.get("/imports/\(id)/lines/\(own.line)?per=10").headers.first(name: .location))
+            #expect(follow.contains("state=matched") && follow.hasSuffix("#row-\(own.line)"), "\(follow)")
+            #expect(try await b.get(String(follow.split(separator: "#")[0])).body.string.contains("Keputusan atas baris \(own.line) dibatalkan."))
         }
     }
 

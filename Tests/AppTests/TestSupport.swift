@@ -160,8 +160,10 @@ final class Browser: @unchecked Sendable {
     }
 
     @discardableResult
-    func get(_ path: String) async throws -> TestingHTTPResponse {
-        let res = try await app.testing().sendRequest(.GET, path, headers: cookieHeader)
+    func get(_ path: String, headers extra: [String: String] = [:]) async throws -> TestingHTTPResponse {
+        var headers = cookieHeader
+        for (k, v) in extra { headers.replaceOrAdd(name: k, value: v) }
+        let res = try await app.testing().sendRequest(.GET, path, headers: headers)
         absorb(res)
         return res
     }

@@ -114,6 +114,7 @@ public enum L10n {
         "err.csrf": ("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman dan coba lagi.", "The form has expired or is not valid. Reload the page and try again."),
         "err.500": ("Terjadi kesalahan pada sistem. Coba lagi nanti.", "A system error occurred. Please try again later."),
         "err.back": ("Kembali ke dasbor", "Back to the dashboard"),
+        "err.previous": ("Kembali ke halaman sebelumnya", "Back to the previous page"),
         "nav.lookup": ("Cek Lapangan", "Field check"),
         "lookup.title": ("Cek status orang asing", "Check a foreigner's status"),
         "lookup.passport": ("Nomor paspor", "Passport number"),

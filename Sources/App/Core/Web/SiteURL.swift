@@ -110,6 +110,7 @@ extension SitePath {
 
     /// The link with a query: `SiteURL.laporStatus.with(["code": c])`.
     func with(_ query: [String: String]) -> String {
+        guard !query.isEmpty else { return path }
         var c = URLComponents()
         c.path = path
         c.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }

@@ -69,9 +69,19 @@ enum Views {
           <h1>\(L10n.t("err.title", lang))</h1>
           <p>\(message)</p>
           <p class="muted">\(Int(status.code))</p>
+          \(cameFrom(req).map { "<p><a href=\"\($0)\" id=\"error-previous\">\(L10n.t("err.previous", lang))</a></p>" as HTML } ?? "")
           <p><a href="\(SiteURL.home.path)">\(L10n.t("err.back", lang))</a></p>
         </section>
         """, status: status)
+    }
+
+    /// The page of this site the visitor came from (the Referer's path and query), where it is another page: an error
+    /// page offers the way back to it, not only to the dashboard (a wrong link on an import's review page).
+    static func cameFrom(_ req: Request) -> String? {
+        guard let referer = req.headers.first(name: .referer), let url = URLComponents(string: referer), let host = url.host,
+              let own = req.headers.first(name: .host), own.lowercased() == (host + (url.port.map { ":\($0)" } ?? "")).lowercased(),
+              url.path.hasPrefix("/"), !url.path.hasPrefix("//"), url.path != req.url.path else { return nil }
+        return url.path + (url.percentEncodedQuery.map { "?\($0)" } ?? "")
     }
 
     static func errorPage(_ req: Request, status: HTTPResponseStatus, messageKey: String) -> Response {

@@ -382,6 +382,12 @@ enum ImportPages {
                                       String(row.line), String(first.line), String(linked.count))
             }
         }
+        // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
+        // tab left behind may now be empty).
+        if row.decision == nil && row.effectiveState != list {
+            let per = URLComponents(string: back)?.queryItems?.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
+            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), "flash.import.undo", String(row.line))
+        }
         return Flash.redirect(req, to: back + anchor, "flash.import.\(form.decision)", String(row.line))
     }
 }
