@@ -96,6 +96,9 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     # (the URL alone says nothing — it names the matched list before and after the post).
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(first))
     WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    # Back at the card after the one decided, which has the keyboard's focus: Tab goes on to its buttons.
+    place, focused = browser.execute_script("return [location.hash, document.activeElement && document.activeElement.id]")
+    assert place.startswith("#row-") and focused == place[1:], (place, focused)
     browser.get(browser.current_url.split("?")[0] + "?state=unmatched")
     rejected = browser.find_element(By.ID, row_id)
     assert "Ditolak petugas" in rejected.text

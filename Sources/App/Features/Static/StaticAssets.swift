@@ -198,7 +198,7 @@ enum StaticAssets {
     .notice .see { display:flex; flex-wrap:wrap; gap:0 1rem; margin-top:.2rem; }
     .notice .see a { display:inline-flex; align-items:center; min-height:44px; white-space:nowrap; }
     .review-item { scroll-margin-top:.75rem; }
-    .review-item:target { outline:3px solid var(--brand); outline-offset:2px; }
+    .review-item:target, .review-item:focus { outline:3px solid var(--brand); outline-offset:2px; }
     .review-item form.inline + form.inline { margin-left:.6rem; }
     /* Come back to a form at an anchor (a target's result) with room above it for whose it is. */
     form.triage { scroll-margin-top:5rem; }

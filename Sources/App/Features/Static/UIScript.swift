@@ -42,6 +42,12 @@ enum UIScript {
       var place = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
       if (place && place.tagName === 'TR' && place.cells.length) { place = place.cells[0]; }   // a table row: inside its first cell
       if (flash && place) { place.insertBefore(flash, place.firstChild); }
+      // A review card reached by a link ("see line 6", or after a decision) has the keyboard's focus too: Tab goes on
+      // to its buttons, and a screen reader reads it, rather than starting again from the top of the page.
+      if (place && place.classList && place.classList.contains('review-item') && place.focus && !$('[autofocus]')) {
+        place.setAttribute('tabindex', '-1');
+        place.focus({ preventScroll: true });
+      }
       // A page reloaded at a row (the field app after saving) is not scrolled to it by the browser, which restores the
       // old position instead.
       var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
