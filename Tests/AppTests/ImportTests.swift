@@ -894,9 +894,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(decided.status == .seeOther)
             // Turned down, the row leaves the matched list: back at the card after it.
             #expect(decided.headers.first(name: .location) == page + "/rows?state=matched#row-7")
-            // Undone from the unmatched list, it leaves that one too; decided again there, it stays: back at the row.
+            // Undone from the unmatched list, it leaves that one too, and the reviewer follows it to its tab and page (the
+            // tab left may be empty now); decided again there, it stays: back at the row.
             #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "undo", "back": page + "/rows?state=unmatched"])
-                .headers.first(name: .location) == page + "/rows?state=unmatched")
+                .headers.first(name: .location) == page + "/lines/\(row.line)")
             #expect(try await b.post(page + "/rows/\(row.id!)/decision", form: ["decision": "rejected", "back": page + "/rows?state=unmatched", "next": "7"])
                 .headers.first(name: .location) == page + "/rows?state=unmatched#row-\(row.line)")
             #expect(try await ImportRow.find(row.id, on: app.db)?.decision == "rejected")
