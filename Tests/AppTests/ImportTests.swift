@@ -400,6 +400,16 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.decision").count() == 4)
             // A reconciled import cannot be cancelled.
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/cancel", headers: h).status == .conflict)
+            // Nor can one matched again while it runs: cancelling would delete the rows and the officers' decisions with
+            // them. The page says the run goes on and the decisions stay, with no button to cancel.
+            try await AgencyImport.query(on: app.db).filter(\.$id == id).set(\.$status, to: ImportStatus.reconciling.rawValue).update()
+            let refused = try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/cancel", headers: h)
+            #expect(refused.status == .conflict && refused.body.string.contains("rerunNotCancellable"), "\(refused.body.string)")
+            #expect(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).filter(\.$decision != nil).count() == 2)
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            let running = try await b.get("/imports/\(id)").body.string
+            #expect(running.contains("id=\"rerun-note\"") && !running.contains("id=\"cancel-import\""))
         }
     }
 

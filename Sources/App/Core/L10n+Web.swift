@@ -28,6 +28,8 @@ extension L10n {
         "err.companyOnly": ("Dokumen tenaga kerja asing hanya dikelola oleh penjamin perusahaan.", "Foreign-worker documents are kept by company sponsors."),
         "err.rptkaExists": ("RPTKA {1} sudah tercatat.", "RPTKA {1} is already recorded."),
         "err.importNotCancellable": ("Hanya impor yang masih dicocokkan yang dapat dibatalkan.", "Only an import still being reconciled can be cancelled."),
+        "err.rerunNotCancellable": ("Pencocokan ulang tidak dapat dibatalkan: membatalkan impor akan menghapus keputusan petugas. Tunggu sampai selesai.",
+                                    "A matching run again cannot be cancelled: cancelling the import would delete officers' decisions. Wait until it is done."),
         "err.importNotRerunnable": ("Hanya impor yang sudah selesai dicocokkan atau gagal yang dapat dijalankan ulang.", "Only a reconciled or failed import can be run again."),
         "err.importNotReconciled": ("Putuskan setelah pencocokan selesai.", "Decide after the reconciliation has finished."),
         "err.inspectionCompleted": ("Pemeriksaan ini sudah selesai.", "The inspection is already completed."),

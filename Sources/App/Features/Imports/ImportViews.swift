@@ -262,7 +262,8 @@ enum ImportViews {
         case .reconciling:
             actions = """
             <p><progress id="reconcile-progress" max="100" value="\(imp.progress)" data-progress-url="\(ImportsURL.progress(.id(id)).path)" aria-label="\(L10n.t("imp.status.reconciling", lang))"></progress> <span id="reconcile-percent">\(imp.progress)%</span></p>
-            \(Form.open(req, action: ImportsURL.cancel(.id(id)).path, id: "cancel-form"))<button type="submit" class="secondary" id="cancel-import">\(L10n.t("imp.cancel", lang))</button></form>
+            \(imp.finishedAt != nil ? "<p class=\"muted\" id=\"rerun-note\">\(L10n.t("imp.rerunRunning", lang))</p>" as HTML
+                : "\(Form.open(req, action: ImportsURL.cancel(.id(id)).path, id: "cancel-form"))<button type=\"submit\" class=\"secondary\" id=\"cancel-import\" data-confirm=\"\(L10n.t("imp.cancelConfirm", lang))\">\(L10n.t("imp.cancel", lang))</button></form>")
             """
         case .reconciled, .failed:
             actions = "\(Form.open(req, action: ImportsURL.rerun(.id(id)).path, id: "rerun-form"))<button type=\"submit\" class=\"secondary\" id=\"rerun-import\">\(L10n.t("imp.rerun", lang))</button></form>"

@@ -216,6 +216,9 @@ enum ImportsController {
         guard imp.statusValue == .reconciling || imp.statusValue == .failed else {
             throw AppError.conflict("err.importNotCancellable")
         }
+        // Cancelling deletes the list's rows. An import reconciled before (a run again) holds officers' decisions, which
+        // a wish to stop the new run must not take with it: it finishes, and the decisions stay.
+        guard imp.finishedAt == nil else { throw AppError.conflict("err.rerunNotCancellable") }
         await req.application.importJobs.cancel(imp.id!)
         let id = imp.id!
         try await req.audited { db in
