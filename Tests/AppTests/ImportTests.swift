@@ -480,7 +480,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // the other down. The link finds the card's tab and page (lines in order, 100 a page).
             let link = "/imports/\(id)/lines/\(own.line)?per=100"
             #expect(card.contains("href=\"\(link)\">Lihat baris\u{00A0}\(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"), "\(card.prefix(900))")
-            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris\u{00A0}\(through.line)</a>") == true && other?.contains("linked-via") == false)
+            #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris\u{00A0}\(through.line)</a>\u{00A0}<span class=\"muted\">(cocok)</span>") == true && other?.contains("linked-via") == false)
+            #expect(other?.contains("Bila baris ini ditolak, baris-baris itu pindah ke tab Perlu ditinjau untuk diputuskan.") == true)
             // The address it sends to is the tab and page that show the card.
             func lands(_ state: String) async throws -> Bool {
                 let location = try #require(try await b.get(link).headers.first(name: .location))
@@ -505,7 +506,13 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             var h = bearer(token); h.contentType = .json
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .ok)
             let (after, _) = try await cards()
-            #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas, jadi baris ini menunggu tinjauan; putuskan baris ini juga."), "\(after.prefix(900))")
+            #expect(after.contains("Kecocokan baris \(own.line) ditolak petugas, sehingga baris ini kini ada di tab Perlu ditinjau; putuskan juga."), "\(after.prefix(900))")
+            // Its heading says why it is to be reviewed, not how sure the engine was of a match made through a line turned down.
+            #expect(after.contains("<span class=\"probability\">") && after.contains("· perlu ditinjau karena baris\u{00A0}\(own.line)</span>") && !after.contains("hampir pasti"), "\(after.prefix(600))")
+            // The card turned down lists the line matched through it as now to review, without the sentence on rejecting.
+            let (_, rejectedCard) = try await cards()
+            #expect(rejectedCard?.contains("Baris\u{00A0}\(through.line)</a>\u{00A0}<span class=\"muted\">(perlu ditinjau)</span>") == true && rejectedCard?.contains("Bila baris ini ditolak") == false,
+                    "\(rejectedCard?.prefix(1200) ?? "")")
             #expect(try await lands("unmatched"))
             let held = try await counts()
             #expect(held.matched == before.matched - 2 && held.review == before.review + 1 && held.unmatched == before.unmatched + 1, "\(before) \(held)")
@@ -526,7 +533,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h,
                                                         body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(someoneElse)"}"#)).status == .ok)
             let (elsewhere, handLinked) = try await cards()
-            #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain, jadi baris ini menunggu tinjauan; putuskan baris ini juga."), "\(elsewhere.prefix(900))")
+            #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain, sehingga baris ini kini ada di tab Perlu ditinjau; putuskan juga."), "\(elsewhere.prefix(900))")
             #expect(try await item(through.line)?.state == "review")
             #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("cmp-exact") == false, "\(handLinked?.prefix(900) ?? "")")
             // Its heading says an officer chose the person, not the engine's probability, which was of another.
@@ -558,11 +565,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(items.first { $0.line == through.line }?.linkedViaLine == own.line && items.first { $0.line == own.line }?.linkedViaLine == nil)
             #expect(items.first { $0.line == own.line }?.engineForeignerId == engines && items.first { $0.line == own.line }?.foreignerId == engines)
             // Turned down on the page, the row sends the reviewer to the line matched through it, to decide it too.
-            let decided = try await b.post("/imports/\(id)/rows/\(own.id!)/decision", form: ["decision": "rejected", "back": "/imports/\(id)/rows?state=matched"])
-            #expect(decided.headers.first(name: .location) == "/imports/\(id)/lines/\(through.line)", "\(decided.headers)")
-            let landing = try #require(try await b.get("/imports/\(id)/lines/\(through.line)").headers.first(name: .location))
+            // The page size chosen goes with the reviewer.
+            let decided = try await b.post("/imports/\(id)/rows/\(own.id!)/decision", form: ["decision": "rejected", "back": "/imports/\(id)/rows?per=100&state=matched"])
+            #expect(decided.headers.first(name: .location) == "/imports/\(id)/lines/\(through.line)?per=100", "\(decided.headers)")
+            let landing = try #require(try await b.get("/imports/\(id)/lines/\(through.line)?per=100").headers.first(name: .location))
             let landed = try await b.get(String(landing.split(separator: "#")[0])).body.string
-            #expect(landed.contains("Kecocokan baris \(own.line) ditolak. Baris \(through.line) dicocokkan lewat baris itu dan kini menunggu tinjauan; putuskan juga.") && landed.contains("id=\"row-\(through.line)\""))
+            #expect(landed.contains("Kecocokan baris \(own.line) ditolak. Baris \(through.line), yang dicocokkan lewat baris itu, kini ada di tab Perlu ditinjau; putuskan juga.") && landed.contains("id=\"row-\(through.line)\""))
             #expect(landing.contains("state=review"), "\(landing)")
             // Decided itself, the row no longer waits on the other.
             _ = try await b.post("/imports/\(id)/rows/\(through.id!)/decision", form: ["decision": "accepted", "back": "/imports/\(id)/rows?state=review"])

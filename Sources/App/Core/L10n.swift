@@ -208,6 +208,7 @@ public enum L10n {
         "imp.registryRecord": ("Data imigrasi", "Registry record"),
         "imp.probability": ("Peluang sama orang", "Probability of the same person"),
         "imp.chance.certain": ("hampir pasti orang yang sama", "almost certainly the same person"),
+        "imp.chance.held": ("perlu ditinjau karena baris\u{00A0}{1}", "to review because of line\u{00A0}{1}"),
         "imp.chance.likely": ("lebih mungkin sama daripada tidak", "more likely the same than not"),
         "imp.chance.doubt": ("ragu-ragu: periksa isiannya", "in doubt: check the fields"),
         "imp.chance.unlikely": ("kecil kemungkinan orang yang sama", "unlikely to be the same person"),

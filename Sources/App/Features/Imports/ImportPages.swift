@@ -371,13 +371,15 @@ enum ImportPages {
         // is still in the list; else at the card after it.
         let list = URLComponents(string: back)?.queryItems?.first { $0.name == "state" }?.value.flatMap(MatchState.init(rawValue:)) ?? .review
         let anchor = row.effectiveState == list ? "#row-\(row.line)" : form.next.map { "#row-\($0)" } ?? ""
+        // Sent to another row's card, the reviewer keeps the page size they chose.
+        let per = URLComponents(string: back)?.queryItems?.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
         // Turned down, a row other rows were matched through leaves them to be decided: the reviewer is taken to the
         // first of them still undecided, and told how many there are.
         if row.decision == MatchDecision.rejected.rawValue {
             let linked = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == importID).filter(\.$linkedVia == row.line)
                 .filter(\.$decision == nil).sort(\.$line).all()
             if let first = linked.first {
-                return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(first.line))).path,
+                return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(first.line))).with(per),
                                       linked.count == 1 ? "flash.import.rejectedLinked" : "flash.import.rejectedLinkedMany",
                                       String(row.line), String(first.line), String(linked.count))
             }
@@ -385,7 +387,6 @@ enum ImportPages {
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).
         if row.decision == nil && row.effectiveState != list {
-            let per = URLComponents(string: back)?.queryItems?.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
             return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), "flash.import.undo", String(row.line))
         }
         return Flash.redirect(req, to: back + anchor, "flash.import.\(form.decision)", String(row.line))

@@ -377,14 +377,16 @@ enum ImportViews {
     /// calibrated, docs/matching.md), not a decimal to three places. The words follow the reconciliation's own bands:
     /// from the automatic band up almost certain, more likely than not from 0.5, in doubt from 0.2 (a row several
     /// records fit about equally waits in review however low its share), unlikely below.
-    static func probability(_ p: Double?, _ lang: Language) -> String {
+    /// `heldBy`: the line a match held for review was made through (`ImportRow.held`): the words say that, not how sure
+    /// the engine was.
+    static func probability(_ p: Double?, _ lang: Language, heldBy: Int? = nil) -> String {
         guard let p else { return "–" }
         let bands = Reconciler.bands
         // No-break spaces: "97 %" is not split over two lines on a phone.
         let percent = p >= 0.995 ? ">\u{00A0}99\u{00A0}%" : p < 0.005 ? "<\u{00A0}1\u{00A0}%" : "\(Int((p * 100).rounded()))\u{00A0}%"
         // "In doubt" from 0.2: a row several records fit about equally waits in review below the review band too.
         let words = p >= bands.acceptAt ? "imp.chance.certain" : p >= 0.5 ? "imp.chance.likely" : p >= min(0.2, bands.reviewAt) ? "imp.chance.doubt" : "imp.chance.unlikely"
-        return "\(percent) · \(L10n.t(words, lang))"
+        return "\(percent) · \(heldBy.map { L10n.format("imp.chance.held", lang, [String($0)]) } ?? L10n.t(words, lang))"
     }
 
     /// Whether row `r` is a copy of row `v`: the same in every field the reconciliation compares (`Reconciler.persons`).
@@ -506,14 +508,19 @@ enum ImportViews {
                 let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""
                 return "<div class=\"notice linked-via\"><p>\(text)\(otherwise)</p><p class=\"see\"><a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p></div>"
             } } ?? ""
-            // Rows linked through this one: turned down here, they wait for review; the reviewer is told where they are.
+            // Rows linked through this one, each with where it stands (a decision on it, else its tab); turned down here,
+            // they wait for review, which the reviewer is told while this row is not.
             let others: HTML = m.linkedThrough[r.line].map { rows in
-                let links: HTML = rows.html { o in " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>" }
-                return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))</p><p class=\"see\">\(links)</p></div>"
+                let links: HTML = rows.html { o in
+                    let stands = o.decision.map { "imp.decided.\($0)" } ?? (o.effectiveState == .review ? "imp.review" : o.effectiveState == .matched ? "imp.matched" : "imp.unmatchedLabel")
+                    return " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>\u{00A0}<span class=\"muted\">(\(L10n.t(stands, lang).lowercased()))</span>"
+                }
+                let ifRejected: HTML = r.decision == MatchDecision.rejected.rawValue ? "" : " \(L10n.t("imp.linkedHereIfRejected", lang))"
+                return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))\(ifRejected)</p><p class=\"see\">\(links)</p></div>"
             } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
-              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang))</span></h2>
+              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang, heldBy: r.held && r.decision == nil ? r.linkedVia : nil))</span></h2>
               \(through)
               \(others)
               \(decision)

@@ -221,8 +221,9 @@ enum Reconciler {
         return try await counts(importID, db: db)
     }
 
-    /// Holds for review the matches made through a row an officer has turned down or linked to another person than the
-    /// one the match is of, and lets the others stand again (`import_rows.held`); the engine's verdict is not touched.
+    /// Holds for review the engine's matches (not its rows already in review) made through a row an officer has turned
+    /// down or linked to another person than the one the match is of, and lets the others stand again
+    /// (`import_rows.held`); the engine's verdict is not touched.
     /// After a decision on `line`: the rows matched through it; returns how many of them are held.
     static func hold(_ importID: UUID, through line: Int, db: any Database) async throws -> Int {
         try await hold(importID, only: "AND r.linked_via = \(bind: line)", db: db)
@@ -244,8 +245,8 @@ enum Reconciler {
                          AND r.foreigner_id IS NOT NULL AND h.foreigner_id <> r.foreigner_id)))
             """
         try await (db as! any SQLDatabase).raw("""
-            UPDATE import_rows AS r SET held = \(doubted)
-            WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only) AND r.held <> \(doubted)
+            UPDATE import_rows AS r SET held = (r.match_state = 'matched' AND \(doubted))
+            WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only) AND r.held <> (r.match_state = 'matched' AND \(doubted))
             """).run()
     }
 
