@@ -297,7 +297,7 @@ import Vapor
             let b = Browser(app)
             try await b.login("officer@demo.sinergi.id")
             let first = try await b.get("/foreigners?per=50").body.string
-            let pageOf = try Regex(#"Halaman 1 dari (\d+) · (\d+) data"#)
+            let pageOf = try Regex(#"Halaman 1 dari (\d+) · ([\d.]+) data"#)
             let total = try #require(first.firstMatch(of: pageOf))
             let count = total.output[1].substring.map(String.init) ?? ""
             let pages = try #require(Int(count))

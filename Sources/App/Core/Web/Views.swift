@@ -137,7 +137,7 @@ enum Views {
         let lang = req.language
         let pages = max(1, (total + per - 1) / per)
         guard total > 0 && page > pages else { return "<p class=\"\(classes)\">\(L10n.t(key, lang))</p>" }
-        return "<p class=\"\(classes)\" id=\"past-end\">\(L10n.f("list.pastEnd", lang, page, pages)) <a href=\"\(pageLink(req, pages))\">\(L10n.t("list.toLast", lang))</a></p>"
+        return "<p class=\"\(classes)\" id=\"past-end\">\(L10n.format("list.pastEnd", lang, ["num:\(page)", "num:\(pages)"])) <a href=\"\(pageLink(req, pages))\">\(L10n.t("list.toLast", lang))</a></p>"
     }
 
     /// Previous/next links that keep the current query's other parameters.
@@ -146,7 +146,7 @@ enum Views {
         let lang = req.language
         let prev: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(pageLink(req, page - 1))\">\(L10n.t("list.prev", lang))</a>" : ""
         let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(pageLink(req, page + 1))\">\(L10n.t("list.next", lang))</a>" : ""
-        return "<nav class=\"pager\">\(prev)<span>\(L10n.f("list.pageOf", lang, page, pages, total))</span>\(next)</nav>"
+        return "<nav class=\"pager\">\(prev)<span>\(L10n.format("list.pageOf", lang, ["num:\(page)", "num:\(pages)", "num:\(total)"]))</span>\(next)</nav>"
     }
 
     static func options(_ values: [(String, String)], selected: String?) -> HTML {

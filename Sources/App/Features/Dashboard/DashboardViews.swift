@@ -74,12 +74,12 @@ enum DashboardViews {
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.byCategory", lang))</h2>
             <table id="by-category"><thead><tr><th>\(L10n.t("list.category", lang))</th><th>\(countHeading)</th></tr></thead>
-            <tbody>\(categories.html { c in "<tr><td>\(RegistryText.category(c == "none" ? nil : c, lang))</td><td>\(counts.byCategory[c] ?? 0)</td></tr>" })</tbody></table>
+            <tbody>\(categories.html { c in "<tr><td>\(RegistryText.category(c == "none" ? nil : c, lang))</td><td>\(L10n.number(counts.byCategory[c] ?? 0, lang))</td></tr>" })</tbody></table>
           </section>
           <section class="card"><h2>\(L10n.t("dash.byNationality", lang))</h2>
             <table id="by-nationality"><thead><tr><th>\(L10n.t("list.nationality", lang))</th><th>\(countHeading)</th></tr></thead>
             <tbody>\(nationalities.html { n in
-                "<tr><td>\(RegistryText.nationality(n.key, lang))</td><td class=\"bar\"><meter min=\"0\" max=\"\(maxNat)\" value=\"\(n.value)\" aria-label=\"\(RegistryText.nationality(n.key, lang))\"></meter> \(n.value)</td></tr>"
+                "<tr><td>\(RegistryText.nationality(n.key, lang))</td><td class=\"bar\"><meter min=\"0\" max=\"\(maxNat)\" value=\"\(n.value)\" aria-label=\"\(RegistryText.nationality(n.key, lang))\"></meter> \(L10n.number(n.value, lang))</td></tr>"
             })</tbody></table>
           </section>
         </div>
@@ -106,7 +106,7 @@ enum DashboardViews {
         return m.uncoveredReports.isEmpty ? "" : """
         <section class="card" id="uncovered-reports"><h2>\(L10n.t("dash.uncoveredReports", lang))</h2><p class="muted">\(L10n.t("dash.uncoveredHint", lang))</p>
         <table><thead><tr><th>\(L10n.t("dash.region", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>
-        <tbody>\(m.uncoveredReports.html { u in "<tr><td>\(Views.place(u.name, code: u.code))</td><td>\(u.count)</td></tr>" })</tbody></table>
+        <tbody>\(m.uncoveredReports.html { u in "<tr><td>\(Views.place(u.name, code: u.code))</td><td>\(L10n.number(u.count, lang))</td></tr>" })</tbody></table>
         <p><a href="\(SiteURL.adminOffices.path)">\(L10n.t("dash.toOffices", lang))</a></p></section>
         """
     }

@@ -25,7 +25,7 @@ enum ImportViews {
             """
             <tr><td><a href="\(ImportsURL.show(.id(imp.id!)).path)">\(imp.fileName)</a></td><td>\(source(imp, sources, lang))</td><td>\(L10n.t("imp.kind.\(imp.kind)", lang))</td>
             <td>\(Views.time(imp.createdAt, req))</td><td>\(L10n.number(imp.rowCount, lang))</td><td>\(L10n.t("imp.status.\(imp.status)", lang))</td>
-            <td>\(d.matched.map(String.init) ?? "–")</td><td>\(d.review.map(String.init) ?? "–")</td><td>\(d.unmatched.map(String.init) ?? "–")</td></tr>
+            <td>\(d.matched.map { L10n.number($0, lang) } ?? "–")</td><td>\(d.review.map { L10n.number($0, lang) } ?? "–")</td><td>\(d.unmatched.map { L10n.number($0, lang) } ?? "–")</td></tr>
             """
         }
         let table: HTML = items.isEmpty ? Views.emptyList(req, "imp.none", page: paging.page, per: paging.per, total: total) : """
@@ -579,7 +579,7 @@ enum ImportViews {
         <h1>\(L10n.t("disc.kind.\(kind.rawValue)", lang))</h1>
         <p class="no-print"><a class="button secondary" href="\(ImportsURL.discrepancyCSV(.value(kind.rawValue)).path)" id="disc-csv">\(L10n.t("disc.csv", lang))</a>
         <button type="button" class="secondary" data-print>\(L10n.t("disc.print", lang))</button></p>
-        <p>\(L10n.t("disc.count", lang)): <strong id="disc-count">\(items.count)</strong></p>
+        <p>\(L10n.t("disc.count", lang)): <strong id="disc-count">\(L10n.number(items.count, lang))</strong></p>
         <table class="responsive" id="disc-items"><thead><tr><th>\(L10n.t("disc.col.name", lang))</th><th>\(L10n.t("disc.col.nationality", lang))</th><th>\(L10n.t("disc.col.passport", lang))</th><th>\(L10n.t("disc.col.detail", lang))</th><th>\(L10n.t("disc.col.source", lang))</th></tr></thead><tbody>\(rows)</tbody></table>
         """)
     }
