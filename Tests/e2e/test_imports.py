@@ -99,6 +99,10 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     # Back at the card after the one decided, which has the keyboard's focus: Tab goes on to its buttons.
     place, focused = browser.execute_script("return [location.hash, document.activeElement && document.activeElement.id]")
     assert place.startswith("#row-") and focused == place[1:], (place, focused)
+    # A link within the page to another card moves the focus there too.
+    other = [c.get_attribute("id") for c in browser.find_elements(By.CSS_SELECTOR, ".review-item") if c.get_attribute("id") != place[1:]][0]
+    browser.execute_script("location.hash = arguments[0]", "#" + other)
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return document.activeElement && document.activeElement.id") == other)
     browser.get(browser.current_url.split("?")[0] + "?state=unmatched")
     rejected = browser.find_element(By.ID, row_id)
     assert "Ditolak petugas" in rejected.text

@@ -44,10 +44,17 @@ enum UIScript {
       if (flash && place) { place.insertBefore(flash, place.firstChild); }
       // A review card reached by a link ("see line 6", or after a decision) has the keyboard's focus too: Tab goes on
       // to its buttons, and a screen reader reads it, rather than starting again from the top of the page.
-      if (place && place.classList && place.classList.contains('review-item') && place.focus && !$('[autofocus]')) {
-        place.setAttribute('tabindex', '-1');
-        place.focus({ preventScroll: true });
+      function focusCard(card) {
+        if (card && card.classList && card.classList.contains('review-item') && card.focus) {
+          card.setAttribute('tabindex', '-1');
+          card.focus({ preventScroll: true });
+        }
       }
+      if (!$('[autofocus]')) { focusCard(place); }
+      // The same on a link within the page ("see line 6" on the page that shows it).
+      window.addEventListener('hashchange', function () {
+        focusCard(location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null);
+      });
       // A page reloaded at a row (the field app after saving) is not scrolled to it by the browser, which restores the
       // old position instead.
       var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
