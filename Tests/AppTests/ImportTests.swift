@@ -586,6 +586,65 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
         }
     }
 
+    /// A row the engine found no one for, or someone else for, is searched for in the registry on a page and matched by
+    /// hand: the search starts from the row's name, finds the person by passport or by a name with a word misspelt, says
+    /// which other lines are matched to each person found, and the decision is the review's own.
+    @Test func anOfficerFindsAPersonForARowAndMatchesItByHand() async throws {
+        try await withTestApp { app in
+            let registry = try await loadFixtureRegistry(app)
+            // The registry's name search reads its token index, which the fixture's rows are not in yet.
+            for f in try await Foreigner.query(on: app.db).filter(\.$id ~~ Array(registry.keys)).all() {
+                try await NameTokens.replace(f.id!, key: f.nameKey, names: f.fullName, on: app.db)
+            }
+            let token = try await apiToken(app, "officer@demo.sinergi.id")
+            let csv = "family_name,given_names,sex,date_of_birth,nationality,passport_number\nKWON,SANG WOO,F,1967-11-26,KOR,M46911719\nDOE,JANE,F,1990-01-01,USA,X1234567\n"
+            let res = try await postImport(app, token: token, kind: "residents", csv: Array(csv.utf8))
+            #expect(res.status == .created)
+            let id = try decode(ImportReply.self, res).id!
+            _ = try await waitReconciled(app, token: token, id: id)
+            let rows = try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id == id).sort(\.$line).all()
+            let (kwon, doe) = (rows[0], rows[1])
+            let person = try #require(registry.first { $0.value == "L503" }?.key)
+            #expect(kwon.foreignerID == person && kwon.effectiveState == .matched && doe.foreignerID == nil && doe.effectiveState == .unmatched)
+            let b = Browser(app)
+            try await b.login("officer@demo.sinergi.id")
+            // The card of the row with no one offers the search; the page starts from the row's name and finds no one.
+            let unmatched = try await b.get("/imports/\(id)/rows?state=unmatched").body.string
+            let linkPath = "/imports/\(id)/rows/\(doe.id!)/link"
+            #expect(unmatched.contains("id=\"link-\(doe.line)\" href=\"\(linkPath)?back=") && unmatched.contains(">Cari orangnya di data imigrasi</a>"), "\(unmatched.suffix(1500))")
+            let first = try await b.get(linkPath)
+            #expect(first.status == .ok && first.body.string.contains("value=\"\(doe.name)\"") && first.body.string.contains("id=\"link-none\""), "\(first.body.string.suffix(1200))")
+            // By passport: the person, said to be matched already to line 2.
+            let byPassport = try await b.post(linkPath, form: ["q": "M 4691 1719"]).body.string
+            #expect(byPassport.contains("id=\"candidate-\(person.uuidString)\"") && byPassport.contains("Baris \(kwon.line) pada daftar ini sudah dicocokkan dengan orang ini."),
+                    "\(byPassport.suffix(1500))")
+            // A name with a word misspelt finds no one whole; each word alone finds the person and a namesake of theirs
+            // (the registry holds two KWON SANG WOO), the most alike first, ahead of the other people named SANG WOO.
+            let misspelt = try await b.post(linkPath, form: ["q": "KWON SANG WXX"]).body.string
+            let namesake = try #require(registry.first { $0.value == "L506" }?.key)
+            let firstTwo = misspelt.components(separatedBy: "id=\"candidate-").dropFirst().prefix(2).map { String($0.prefix(36)) }
+            #expect(Set(firstTwo) == [person.uuidString, namesake.uuidString] && misspelt.components(separatedBy: "id=\"candidate-").count > 3, "\(misspelt.components(separatedBy: "<h2>").dropFirst().map { $0.prefix(30) })")
+            // What was typed is not in the trail; that people were looked at, for this row, is.
+            let trail = try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.linkSearch").all()
+            #expect(trail.count == 2 && trail.allSatisfy { $0.objectID == doe.id!.uuidString && !$0.detail.contains("KWON") && !$0.detail.contains("4691") })
+            // Chosen: the row is matched to the person by an officer, and the reviewer is taken to its card.
+            let chose = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision",
+                                         form: ["decision": "accepted", "foreignerId": person.uuidString, "back": "/imports/\(id)/rows?state=unmatched"])
+            #expect(chose.headers.first(name: .location) == "/imports/\(id)/lines/\(doe.line)", "\(chose.headers)")
+            let linked = try #require(try await ImportRow.find(doe.id, on: app.db))
+            #expect(linked.decision == "accepted" && linked.foreignerID == person && linked.effectiveState == .matched)
+            let landed = try await b.get(try #require(try await b.get("/imports/\(id)/lines/\(doe.line)").headers.first(name: .location)).components(separatedBy: "#")[0]).body.string
+            #expect(landed.contains("Baris \(doe.line) dicocokkan dengan orang yang Anda pilih."))
+            // Someone the officer cannot see is not theirs to choose; agency members have no such page.
+            #expect(try await b.post("/imports/\(id)/rows/\(kwon.id!)/decision", form: ["decision": "accepted", "foreignerId": UUID().uuidString]).status == .notFound)
+            let agency = Browser(app)
+            try await agency.login("agency@demo.sinergi.id")
+            #expect(try await agency.get(linkPath).status == .forbidden)
+            // A form without its token is refused.
+            #expect(try await b.post(linkPath, form: ["q": "KWON"], csrf: false).status == .forbidden)
+        }
+    }
+
     @Test func agencyMembersSeeCountsOnlyAndOthersSeeNothing() async throws {
         try await withTestApp { app in
             _ = try await loadFixtureRegistry(app)

@@ -30,6 +30,7 @@ enum ImportPages {
         o.get(ImportsURL.rows(.key), use: rows)
         o.get(ImportsURL.line(.key, .key), use: line)
         o.post(ImportsURL.decision(.key, .key), use: decide)
+        ImportLinkPage.register(o)
     }
 
     static func list(_ req: Request) async throws -> Response {
@@ -359,12 +360,13 @@ enum ImportPages {
         return [.matched: c.matched, .review: c.review, .unmatched: c.unmatched]
     }
 
-    struct DecisionForm: Content { var decision: String; var back: String?; var next: Int? }
+    /// `foreignerId`: the registry person an officer links the row to by hand (`ImportLinkPage`).
+    struct DecisionForm: Content { var decision: String; var back: String?; var next: Int?; var foreignerId: UUID? }
 
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         let form = try req.content.decode(DecisionForm.self)
-        let row = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: nil)
+        let row = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
         let rowsPath = ImportsURL.rows(.id(importID)).path
         let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
         // Back where the reviewer was, not at the top of the list: at the row decided, with its decision shown, when it
@@ -383,6 +385,10 @@ enum ImportPages {
                                       linked.count == 1 ? "flash.import.rejectedLinked" : "flash.import.rejectedLinkedMany",
                                       String(row.line), String(first.line), String(linked.count))
             }
+        }
+        // Linked by hand from the search page: to the row's card, now among the matched, saying so.
+        if form.foreignerId != nil {
+            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), "flash.import.linked", String(row.line))
         }
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).

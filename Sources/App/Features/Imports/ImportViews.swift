@@ -486,9 +486,13 @@ enum ImportViews {
                 \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
                 """
             }
-            // With no candidate there is nothing to accept or turn down (an officer links such a row by hand through the API).
+            // With no candidate there is nothing to accept or turn down; the officer may search for the person.
             let candidate = r.foreignerID != nil || r.sponsorID != nil
             var buttons: HTML = r.decision == nil ? (candidate ? "\(button("accepted", "imp.accept"))\(button("rejected", "imp.reject"))" : "") : button("undo", "imp.undo")
+            // Someone else, or someone where the engine found no one: searched for and chosen by hand (`ImportLinkPage`).
+            if !m.imp.kindValue.isCompanies && r.decision != MatchDecision.accepted.rawValue {
+                buttons = "\(buttons)<a class=\"button secondary\" id=\"link-\(r.line)\" href=\"\(ImportsURL.link(.id(id), .id(r.id!)).with(["back": back]))\">\(L10n.t(candidate ? "imp.link.other" : "imp.link.find", lang))</a>"
+            }
             if m.imp.statusValue != .reconciled { buttons = "" }
             // The comparison above says which fields differ; the weights behind the probability are there to open.
             let whyTable: HTML = why.raw.isEmpty ? "" : """

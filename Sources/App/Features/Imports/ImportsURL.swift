@@ -4,7 +4,7 @@ import Foundation
 enum ImportsURL: SitePath {
     case list, new, upload, template(URLParam), preview(URLParam), confirm
     case show(URLParam), progress(URLParam), cancel(URLParam), rerun(URLParam)
-    case rows(URLParam), decision(URLParam, URLParam), line(URLParam, URLParam)
+    case rows(URLParam), decision(URLParam, URLParam), link(URLParam, URLParam), line(URLParam, URLParam)
     case discrepancies, discrepancyKind(URLParam), discrepancyCSV(URLParam)
 
     var segments: [URLSegment] {
@@ -21,6 +21,7 @@ enum ImportsURL: SitePath {
         case .rerun(let id): return SiteURL.imports.segments + [.param("id", id), "rerun"]
         case .rows(let id): return SiteURL.imports.segments + [.param("id", id), "rows"]
         case .decision(let id, let row): return SiteURL.imports.segments + [.param("id", id), "rows", .param("row", row), "decision"]
+        case .link(let id, let row): return SiteURL.imports.segments + [.param("id", id), "rows", .param("row", row), "link"]
         case .line(let id, let line): return SiteURL.imports.segments + [.param("id", id), "lines", .param("line", line)]
         case .discrepancies: return SiteURL.discrepancies.segments
         case .discrepancyKind(let k): return SiteURL.discrepancies.segments + [.param("kind", k)]
