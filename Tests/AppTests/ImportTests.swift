@@ -622,8 +622,12 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // (the registry holds two KWON SANG WOO), the most alike first, ahead of the other people named SANG WOO.
             let misspelt = try await b.post(linkPath, form: ["q": "KWON SANG WXX"]).body.string
             let namesake = try #require(registry.first { $0.value == "L506" }?.key)
-            let firstTwo = misspelt.components(separatedBy: "id=\"candidate-").dropFirst().prefix(2).map { String($0.prefix(36)) }
-            #expect(Set(firstTwo) == [person.uuidString, namesake.uuidString] && misspelt.components(separatedBy: "id=\"candidate-").count > 3, "\(misspelt.components(separatedBy: "<h2>").dropFirst().map { $0.prefix(30) })")
+            let found = misspelt.components(separatedBy: "id=\"candidate-").dropFirst().map { part in
+                (id: String(part.prefix(36)), name: part.components(separatedBy: "<h2>").dropFirst().first?.components(separatedBy: "</h2>").first ?? "")
+            }
+            let alike = found.prefix { $0.name == "SANG WOO KWON" }
+            #expect(Set(alike.map(\.id)).isSuperset(of: [person.uuidString, namesake.uuidString]) && !found.dropFirst(alike.count).contains { $0.name == "SANG WOO KWON" }
+                    && found.count > alike.count, "\(found.map(\.name))")
             // What was typed is not in the trail; that people were looked at, for this row, is.
             let trail = try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.linkSearch").all()
             #expect(trail.count == 2 && trail.allSatisfy { $0.objectID == doe.id!.uuidString && !$0.detail.contains("KWON") && !$0.detail.contains("4691") })
