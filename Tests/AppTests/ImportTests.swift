@@ -410,6 +410,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             try await b.login("officer@demo.sinergi.id")
             let running = try await b.get("/imports/\(id)").body.string
             #expect(running.contains("id=\"rerun-note\"") && !running.contains("id=\"cancel-import\""))
+            // Failed on a run again, it cannot be cancelled either, and the answer says to run it again.
+            try await AgencyImport.query(on: app.db).filter(\.$id == id).set(\.$status, to: ImportStatus.failed.rawValue).update()
+            let failed = try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/cancel", headers: h)
+            #expect(failed.status == .conflict && failed.body.string.contains("failedRerunNotCancellable"))
+            // A first run's cancel asks before it deletes.
+            try await AgencyImport.query(on: app.db).filter(\.$id == id).set(\.$status, to: ImportStatus.reconciling.rawValue).set(\.$finishedAt, to: nil).update()
+            let first = try await b.get("/imports/\(id)").body.string
+            #expect(first.contains("id=\"cancel-import\" data-confirm=\"Batalkan impor ini? Baris yang sudah diunggah akan dihapus;"))
         }
     }
 
@@ -474,6 +482,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 return (try #require(card(through.line)), card(own.line))
             }
             let (card, other) = try await cards()
+            // The page size chosen goes with every decision made on the page.
+            #expect(card.contains("name=\"back\" value=\"/imports/\(id)/rows?page=1&amp;per=100&amp;state=matched\""), "\(card.suffix(800))")
             #expect(card.contains("Dicocokkan lewat baris \(own.line) pada daftar ini, yang menyebut orang yang sama: \(own.name) · Nomor paspor M46911719 · Tanggal lahir 26 Nov 1967."),
                     "\(card.prefix(800))")
             // A link to the other row's card, and the other card names this one. Neither is a copy; no officer has turned
@@ -481,7 +491,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let link = "/imports/\(id)/lines/\(own.line)?per=100"
             #expect(card.contains("href=\"\(link)\">Lihat baris\u{00A0}\(own.line)</a>") && !card.contains("Sama persis") && !card.contains("ditolak"), "\(card.prefix(900))")
             #expect(other?.contains("class=\"notice linked-here\"") == true && other?.contains("/lines/\(through.line)?per=100\">Baris\u{00A0}\(through.line)</a>\u{00A0}<span class=\"muted\">(cocok)</span>") == true && other?.contains("linked-via") == false)
-            #expect(other?.contains("Bila baris ini ditolak, baris-baris itu pindah ke tab Perlu ditinjau untuk diputuskan.") == true)
+            #expect(other?.contains("Bila baris ini ditolak atau dicocokkan dengan orang lain, baris yang belum diputuskan pindah ke tab Perlu ditinjau.") == true)
             // The address it sends to is the tab and page that show the card.
             func lands(_ state: String) async throws -> Bool {
                 let location = try #require(try await b.get(link).headers.first(name: .location))
@@ -494,10 +504,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 try decode(ReconciliationReply.self, try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?per=1", headers: bearer(token)))
             }
             func item(_ line: Int) async throws -> ImportsController.ItemDTO? {
-                for state in ["matched", "review"] {
-                    let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=\(state)&per=100&page=\(line / 100 + 1)", headers: bearer(token))
+                for state in ["matched", "review", "unmatched"] { for n in 1...5 {
+                    let res = try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)/reconciliation?state=\(state)&per=100&page=\(n)", headers: bearer(token))
                     if let i = try decode(ImportsController.ReconciliationDTO.self, res).items?.first(where: { $0.line == line }) { return i }
-                }
+                } }
                 return nil
             }
             let before = try await counts()
@@ -528,7 +538,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(rerunItem?.held == true && rerunCounts.review == held.review)
             // The other row given another person by hand: this card says so; the other card shows that person without the
             // engine's marks and weights, which were of the person it proposed. Undone, the other row is the engine's again.
-            let engines = try #require(own.foreignerID)
+            let engines = try #require(own.foreignerID), engines2 = try #require(through.foreignerID)
             let someoneElse = try #require(registry.keys.first { $0 != engines })
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h,
                                                         body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(someoneElse)"}"#)).status == .ok)
@@ -552,7 +562,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let review = "/imports/\(id)/rows?page=2&state=review"
             let wrong = try await b.get("/imports/\(id)/lines/99999", headers: ["Host": "sinergi.example", "Referer": "https://sinergi.example\(review)"]).body.string
             #expect(wrong.contains("<a href=\"\(review.replacingOccurrences(of: "&", with: "&amp;"))\" id=\"error-previous\">Kembali ke halaman sebelumnya</a>"), "\(wrong.suffix(900))")
-            for referer in ["https://elsewhere.example\(review)", "https://sinergi.example//elsewhere.example/x", "https://sinergi.example/imports/\(id)/lines/99999"] {
+            for referer in ["https://elsewhere.example\(review)", "https://sinergi.example//elsewhere.example/x", "https://sinergi.example/imports/\(id)/lines/99999",
+                            "https://sinergi.example/%5Celsewhere.example/x", "https://sinergi.example/%09/elsewhere.example/x", "https://sinergi.example/%2F%2Felsewhere.example"] {
                 let page = try await b.get("/imports/\(id)/lines/99999", headers: ["Host": "sinergi.example", "Referer": referer]).body.string
                 #expect(page.contains("Kembali ke dasbor") && !page.contains("error-previous"), "\(referer)")
             }
@@ -576,6 +587,20 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             _ = try await b.post("/imports/\(id)/rows/\(through.id!)/decision", form: ["decision": "accepted", "back": "/imports/\(id)/rows?state=review"])
             let accepted = try await item(through.line), last = try await counts()
             #expect(accepted?.state == "matched" && last.review == before.review)
+            // Whose match is held is the engine's person, whatever an officer chose for the row since: the row given the
+            // person its other row was then given, and undone, is the engine's again, and waits for review.
+            let chosenPerson: (UUID, UUID) async throws -> HTTPStatus = { row, person in
+                try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row)/decision", headers: h,
+                                                    body: ByteBuffer(string: #"{"decision":"accepted","foreignerId":"\#(person)"}"#)).status
+            }
+            let riderChosen = try await chosenPerson(through.id!, someoneElse), headChosen = try await chosenPerson(own.id!, someoneElse)
+            #expect(riderChosen == .ok && headChosen == .ok)
+            #expect(try await item(through.line)?.held == false)   // decided: nothing held, as the API says
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(through.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"undo"}"#)).status == .ok)
+            let undoneRider = try await item(through.line)
+            #expect(undoneRider?.state == "review" && undoneRider?.held == true && undoneRider?.foreignerId == engines2, "\(String(describing: undoneRider))")
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"undo"}"#)).status == .ok)
+            #expect(try await item(through.line)?.state == "matched")
             // Undone on the tab of rows not found, the row goes back to the engine's verdict and the reviewer follows it
             // there, on the page holding it, rather than staying on a tab it has left.
             let undone2 = try await b.post("/imports/\(id)/rows/\(own.id!)/decision", form: ["decision": "undo", "back": "/imports/\(id)/rows?per=10&state=unmatched"])

@@ -7,6 +7,8 @@ import SQLKit
 struct M049_ImportRowHeld: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("import_rows").field("held", .bool, .required, .sql(.default(false))).update()
+        // Rows whose other row an officer had already turned down wait for review from now on too.
+        try await Reconciler.holdAll(db: db)
     }
 
     func revert(on db: any Database) async throws {

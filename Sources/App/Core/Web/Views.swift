@@ -77,11 +77,22 @@ enum Views {
 
     /// The page of this site the visitor came from (the Referer's path and query), where it is another page: an error
     /// page offers the way back to it, not only to the dashboard (a wrong link on an import's review page).
+    /// This site is the request's host, or the configured public address's (behind a proxy that rewrites the host). The
+    /// path is kept as it was encoded, and refused where a browser could read it as another site's (`//host`, `/\host`,
+    /// a tab or line break that browsers drop).
     static func cameFrom(_ req: Request) -> String? {
-        guard let referer = req.headers.first(name: .referer), let url = URLComponents(string: referer), let host = url.host,
-              let own = req.headers.first(name: .host), own.lowercased() == (host + (url.port.map { ":\($0)" } ?? "")).lowercased(),
-              url.path.hasPrefix("/"), !url.path.hasPrefix("//"), url.path != req.url.path else { return nil }
-        return url.path + (url.percentEncodedQuery.map { "?\($0)" } ?? "")
+        guard let referer = req.headers.first(name: .referer), let url = URLComponents(string: referer), let host = url.host else { return nil }
+        let authority = (host + (url.port.map { ":\($0)" } ?? "")).lowercased()
+        let ours = [req.headers.first(name: .host)?.lowercased(),
+                    URLComponents(string: req.application.config.publicURL).flatMap { p in p.host.map { ($0 + (p.port.map { ":\($0)" } ?? "")).lowercased() } }]
+        let path = url.percentEncodedPath
+        guard ours.contains(authority), path.hasPrefix("/"), !path.hasPrefix("//"),
+              !path.contains("\\"), !path.lowercased().contains("%5c"), !path.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }),
+              path != req.url.path else { return nil }
+        // Decoded, the path must still be one of this site's: no encoded slash or control character turning it into another.
+        guard let decoded = path.removingPercentEncoding, !decoded.hasPrefix("//"), !decoded.contains("\\"),
+              !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        return path + (url.percentEncodedQuery.map { "?\($0)" } ?? "")
     }
 
     static func errorPage(_ req: Request, status: HTTPResponseStatus, messageKey: String) -> Response {
@@ -176,7 +187,7 @@ struct Paging: Sendable {
             throw ValidationFailure("v.wholeNumberRange", field: "page", "1", "num:\(Self.maxPage)")
         }
         guard let per = rawPer.map({ Int($0) }) ?? defaultPer, (1...maxPer).contains(per) else {
-            throw ValidationFailure("v.wholeNumberRange", field: "per", "1", String(maxPer))
+            throw ValidationFailure("v.wholeNumberRange", field: "per", "1", "num:\(maxPer)")
         }
         self.page = page
         self.per = per

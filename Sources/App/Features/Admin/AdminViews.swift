@@ -48,7 +48,7 @@ enum AdminViews {
         switch chain {
         case .success(let n):
             let walked: HTML = fullAt.map { " · <span class=\"muted\">\(L10n.format("audit.fullAt", lang, [Views.time($0, req)]))</span>" } ?? ""
-            status = "<p class=\"notice\" id=\"chain-status\">\(L10n.t("dash.auditIntact", lang)) · \(L10n.f("audit.eventCount", lang, Int(n)))\(walked)</p>"
+            status = "<p class=\"notice\" id=\"chain-status\">\(L10n.t("dash.auditIntact", lang)) · \(L10n.format("audit.eventCount", lang, ["num:\(n)"]))\(walked)</p>"
         case .failure(let b): status = "<p class=\"alert\" role=\"alert\" id=\"chain-status\">\(L10n.t("dash.auditBroken", lang)): \(chainBreak(b, lang))</p>"
         }
         let short: (String) -> String = { String($0.prefix(8)) }

@@ -117,7 +117,7 @@ enum DashboardViews {
         <div class="grid">
           <section class="card"><h2>\(L10n.t("dash.users", lang))</h2>
             <table id="users-by-role"><thead><tr><th>\(L10n.t("dash.role", lang))</th><th>\(L10n.t("dash.count", lang))</th></tr></thead>
-            <tbody>\(m.usersByRole.html { r in "<tr><td>\(L10n.t("role.\(r.0)", lang))</td><td>\(r.1)</td></tr>" })</tbody></table>
+            <tbody>\(m.usersByRole.html { r in "<tr><td>\(L10n.t("role.\(r.0)", lang))</td><td>\(L10n.number(r.1, lang))</td></tr>" })</tbody></table>
           </section>
           <section class="card"><h2>\(L10n.t("dash.auditEvents", lang))</h2><div class="stat" id="audit-count">\(L10n.number(Int(m.auditEvents), lang))</div><p><a href="\(SiteURL.adminAudit.path)">\(L10n.t("nav.audit", lang))</a></p></section>
         </div>

@@ -73,7 +73,7 @@ struct ImportRejected: Error, Sendable {
     func message(_ lang: Language) -> String {
         guard failure.key == "v.import.invalidRows", let first = invalidRows.first else { return failure.message(lang) }
         var f = failure
-        f.args = [String(invalidCount), String(first.line), lang == .en ? first.reason : first.message(lang)]
+        f.args = ["num:\(invalidCount)", String(first.line), lang == .en ? first.reason : first.message(lang)]
         return f.message(lang)
     }
     var message: String { message(.en) }

@@ -401,7 +401,9 @@ enum ImportViews {
     static func rows(_ req: Request, _ m: RowsModel) -> Response {
         let lang = req.language
         let id = m.imp.id!
-        let back = ImportsURL.rows(.id(id)).with(["state": m.state.rawValue, "page": String(m.paging.page)])
+        // The page size chosen, where it is not the default, goes with every decision and link.
+        let back = ImportsURL.rows(.id(id)).with(["state": m.state.rawValue, "page": String(m.paging.page)]
+                                                 .merging(m.paging.per == ImportPages.reviewPer ? [:] : ["per": String(m.paging.per)]) { a, _ in a })
         // A decided row may leave this list (turned down, it is no longer "matched"): the page then comes back at the
         // card after it (the one before, for the last), where the reviewer goes on.
         let lines = m.rows.map(\.line)
@@ -508,7 +510,7 @@ enum ImportViews {
                     .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
                 let text = L10n.format(copies(r, v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
                 let decided = r.decision != nil ? nil : v.decision == MatchDecision.rejected.rawValue ? "imp.viaRejected"
-                    : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != r.foreignerID ? "imp.viaElsewhere" : nil
+                    : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != (r.engineForeignerID ?? r.foreignerID) ? "imp.viaElsewhere" : nil
                 let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""
                 return "<div class=\"notice linked-via\"><p>\(text)\(otherwise)</p><p class=\"see\"><a href=\"\(cardURL(line))\">\(L10n.format("imp.seeLine", lang, [String(line)]))</a></p></div>"
             } } ?? ""
@@ -519,7 +521,9 @@ enum ImportViews {
                     let stands = o.decision.map { "imp.decided.\($0)" } ?? (o.effectiveState == .review ? "imp.review" : o.effectiveState == .matched ? "imp.matched" : "imp.unmatchedLabel")
                     return " <a href=\"\(cardURL(o.line))\">\(L10n.t("imp.line", lang))\u{00A0}\(o.line)</a>\u{00A0}<span class=\"muted\">(\(L10n.t(stands, lang).lowercased()))</span>"
                 }
-                let ifRejected: HTML = r.decision == MatchDecision.rejected.rawValue ? "" : " \(L10n.t("imp.linkedHereIfRejected", lang))"
+                // Said only where it would change something: this row undecided, and a row matched through it undecided.
+                let ifRejected: HTML = r.decision == nil && rows.contains { $0.decision == nil && $0.matchState == MatchState.matched.rawValue }
+                    ? " \(L10n.t("imp.linkedHereIfRejected", lang))" : ""
                 return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))\(ifRejected)</p><p class=\"see\">\(links)</p></div>"
             } ?? ""
             return """

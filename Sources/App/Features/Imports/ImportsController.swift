@@ -218,7 +218,7 @@ enum ImportsController {
         }
         // Cancelling deletes the list's rows. An import reconciled before (a run again) holds officers' decisions, which
         // a wish to stop the new run must not take with it: it finishes, and the decisions stay.
-        guard imp.finishedAt == nil else { throw AppError.conflict("err.rerunNotCancellable") }
+        guard imp.finishedAt == nil else { throw AppError.conflict(imp.statusValue == .failed ? "err.failedRerunNotCancellable" : "err.rerunNotCancellable") }
         await req.application.importJobs.cancel(imp.id!)
         let id = imp.id!
         try await req.audited { db in
@@ -297,7 +297,7 @@ enum ImportsController {
     static func item(_ r: ImportRow) -> ItemDTO {
         let explanation = r.explanation.flatMap { try? JSONDecoder().decode([Reconciler.Contribution].self, from: Data($0.utf8)) }
         return ItemDTO(rowId: r.id!, line: r.line, state: r.effectiveState.rawValue, decision: r.decision, probability: r.probability,
-                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia, engineForeignerId: r.engineForeignerID, held: r.held,
+                       foreignerId: r.foreignerID, sponsorId: r.sponsorID, linkedViaLine: r.linkedVia, engineForeignerId: r.engineForeignerID, held: r.held && r.decision == nil,
                        agencyRow: AgencyRowDTO(name: r.name, dateOfBirth: r.dateOfBirth, age: r.age, passportNumber: r.passportNumber, nationality: r.nationality,
                                                sex: r.sex, employer: r.employer, address: r.address, npwp: r.npwp, nib: r.nib,
                                                setAside: r.setAside.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }),

@@ -223,30 +223,45 @@ enum Reconciler {
 
     /// Holds for review the engine's matches (not its rows already in review) made through a row an officer has turned
     /// down or linked to another person than the one the match is of, and lets the others stand again
-    /// (`import_rows.held`); the engine's verdict is not touched.
-    /// After a decision on `line`: the rows matched through it; returns how many of them are held.
+    /// (`import_rows.held`); the engine's verdict is not touched. A copy's first row may itself be matched through
+    /// another (`Reconciler.persons`): a row whose row is held is held too, so each call runs twice, the second time
+    /// over the rows matched through those the first one set.
+    /// After a decision on `line`: the rows matched through it and their copies; returns how many of them are held and
+    /// undecided.
     static func hold(_ importID: UUID, through line: Int, db: any Database) async throws -> Int {
-        try await hold(importID, only: "AND r.linked_via = \(bind: line)", db: db)
+        let direct: SQLQueryString = "r.import_id = \(bind: importID) AND r.linked_via = \(bind: line)"
+        let copies: SQLQueryString = "r.import_id = \(bind: importID) AND r.linked_via IN (SELECT d.line FROM import_rows d WHERE d.import_id = \(bind: importID) AND d.linked_via = \(bind: line))"
+        try await hold(where: direct, db: db)
+        try await hold(where: copies, db: db)
         struct N: Decodable { var n: Int }
-        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM import_rows WHERE import_id = \(bind: importID) AND linked_via = \(bind: line) AND held")
-            .first(decoding: N.self)?.n ?? 0
+        return try await (db as! any SQLDatabase).raw("""
+            SELECT COUNT(*) AS n FROM import_rows AS r WHERE r.held AND r.decision IS NULL AND ((\(direct)) OR (\(copies)))
+            """).first(decoding: N.self)?.n ?? 0
     }
 
     /// After a run: every row of the import (only those whose hold changes are written).
     static func hold(_ importID: UUID, db: any Database) async throws {
-        try await hold(importID, only: "", db: db)
+        for _ in 0..<2 { try await hold(where: "r.import_id = \(bind: importID)", db: db) }
     }
 
-    private static func hold(_ importID: UUID, only: SQLQueryString, db: any Database) async throws {
-        // A correlated EXISTS on the list's own rows (indexed by import and line); SQLite and PostgreSQL alike.
+    /// Every import's rows (the migration that brought the hold in: rows decided on before it).
+    static func holdAll(db: any Database) async throws {
+        for _ in 0..<2 { try await hold(where: "r.import_id IS NOT NULL", db: db) }
+    }
+
+    private static func hold(where rows: SQLQueryString, db: any Database) async throws {
+        // A correlated EXISTS on the list's own rows (indexed by import and line); SQLite and PostgreSQL alike. The
+        // person a row's match is of is the engine's (`engine_foreigner_id`; before it was kept, the row's own).
+        let engines: SQLQueryString = "COALESCE(r.engine_foreigner_id, r.foreigner_id)"
         let doubted: SQLQueryString = """
             EXISTS (SELECT 1 FROM import_rows h WHERE h.import_id = r.import_id AND h.line = r.linked_via
-                    AND (h.decision = 'rejected' OR (h.decision = 'accepted' AND h.foreigner_id IS NOT NULL
-                         AND r.foreigner_id IS NOT NULL AND h.foreigner_id <> r.foreigner_id)))
+                    AND (h.decision = 'rejected'
+                         OR (h.decision = 'accepted' AND h.foreigner_id IS NOT NULL AND \(engines) IS NOT NULL AND h.foreigner_id <> \(engines))
+                         OR (h.decision IS NULL AND h.held)))
             """
         try await (db as! any SQLDatabase).raw("""
             UPDATE import_rows AS r SET held = (r.match_state = 'matched' AND \(doubted))
-            WHERE r.import_id = \(bind: importID) AND r.linked_via IS NOT NULL \(only) AND r.held <> (r.match_state = 'matched' AND \(doubted))
+            WHERE \(rows) AND r.linked_via IS NOT NULL AND r.held <> (r.match_state = 'matched' AND \(doubted))
             """).run()
     }
 
