@@ -448,6 +448,24 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             for n in 1...5 { page += try await b.get("/imports/\(id)/rows?state=matched&per=100&page=\(n)").body.string }
             let card = try #require(page.components(separatedBy: "id=\"row-482\"").dropFirst().first?.components(separatedBy: "</article>").first)
             #expect(card.contains("Sama persis dengan baris 2 pada daftar ini (\(first.name)") && !card.contains("Isian baris ini saja"), "\(card.prefix(600))")
+            // Decided, the first row's copy takes the same decision (the same person), on the trail as a decision of its
+            // own; undone, both are the engine's again. A copy an officer decided apart keeps its decision.
+            let rejected = try await b.post("/imports/\(id)/rows/\(first.id!)/decision", form: ["decision": "rejected", "back": "/imports/\(id)/rows?state=matched"])
+            let location = try #require(rejected.headers.first(name: .location))
+            #expect(try await b.get(location).body.string.contains("Kecocokan baris 2 ditolak, juga untuk 1 baris lain yang sama persis."))
+            let copyNow = try #require(try await ImportRow.find(copy.id, on: app.db))
+            #expect(copyNow.decision == "rejected" && copyNow.effectiveState == .unmatched)
+            #expect(try await AuditEventRecord.query(on: app.db).filter(\.$objectID == copy.id!.uuidString).all().contains { $0.detail.contains("to=rejected") && $0.detail.hasSuffix(" copyOf=2") })
+            var h = bearer(token); h.contentType = .json
+            let undone = try decode(ImportsController.ItemDTO.self, try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(first.id!)/decision", headers: h,
+                                                                                                        body: ByteBuffer(string: #"{"decision":"undo"}"#)))
+            #expect(undone.copiesDecided == [482] && undone.state == "matched")
+            #expect(try await ImportRow.find(copy.id, on: app.db)?.effectiveState == .matched)
+            _ = try await b.post("/imports/\(id)/rows/\(copy.id!)/decision", form: ["decision": "accepted", "back": "/imports/\(id)/rows?state=matched"])
+            let apart = try decode(ImportsController.ItemDTO.self, try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(first.id!)/decision", headers: h,
+                                                                                                       body: ByteBuffer(string: #"{"decision":"rejected"}"#)))
+            let keptApart = try await ImportRow.find(copy.id, on: app.db)
+            #expect(apart.copiesDecided == [] && keptApart?.decision == "accepted")
         }
     }
 

@@ -366,7 +366,7 @@ enum ImportPages {
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         let form = try req.content.decode(DecisionForm.self)
-        let row = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
+        let (row, copies) = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
         let rowsPath = ImportsURL.rows(.id(importID)).path
         let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
         // Back where the reviewer was, not at the top of the list: at the row decided, with its decision shown, when it
@@ -393,8 +393,10 @@ enum ImportPages {
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).
         if row.decision == nil && row.effectiveState != list {
-            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), "flash.import.undo", String(row.line))
+            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), copies.isEmpty ? "flash.import.undo" : "flash.import.undoCopies", String(row.line), String(copies.count))
         }
-        return Flash.redirect(req, to: back + anchor, "flash.import.\(form.decision)", String(row.line))
+        // Its copies decided with it: said, with how many.
+        let key = "flash.import.\(row.decision ?? "undo")" + (copies.isEmpty ? "" : "Copies")
+        return Flash.redirect(req, to: back + anchor, key, String(row.line), String(copies.count))
     }
 }

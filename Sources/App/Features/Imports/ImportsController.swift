@@ -274,6 +274,8 @@ enum ImportsController {
         /// The engine matched this row through line `linkedViaLine`, which an officer has since rejected or linked to
         /// another person: `state` is "review" until this row is decided or that decision undone.
         var held: Bool
+        /// In the answer to a decision: the lines of the row's copies (the same in every field compared) decided with it.
+        var copiesDecided: [Int]?
         var agencyRow: AgencyRowDTO
         var explanation: [Reconciler.Contribution]?
     }
@@ -344,7 +346,8 @@ enum ImportsController {
     struct DecisionInput: Content { var decision: String; var foreignerId: UUID? }
 
     /// Accept, reject or undo (back to the engine's verdict) one row's link. Audited; a re-run keeps it.
-    static func decide(_ req: Request, importID: UUID, rowID: UUID, decision raw: String, foreignerID: UUID?) async throws -> ImportRow {
+    /// Returns the row and the lines of its copies decided with it.
+    static func decide(_ req: Request, importID: UUID, rowID: UUID, decision raw: String, foreignerID: UUID?) async throws -> (row: ImportRow, copies: [Int]) {
         guard let scoped = try? ScopePolicy.imports(req), let imp = try await scoped.filter(\.$id == importID).first(),
               let row = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first() else {
             throw Abort(.notFound)
@@ -368,29 +371,46 @@ enum ImportsController {
         }
         let user = try req.requirePrincipal().userID
         let now = req.application.clock.now()
-        let before = row.decision ?? "none"
+        let before = row.decision ?? "none", beforeAt = row.decidedAt
         let linked = target
         let today = req.application.today
+        let companies = imp.kindValue.isCompanies
         return try await req.audited { db in
-            row.decision = decision?.rawValue
-            row.decidedBy = decision == nil ? nil : user
-            row.decidedAt = decision == nil ? nil : now
-            if decision == .accepted && !imp.kindValue.isCompanies { row.foreignerID = linked }
-            // Undone, the row is the engine's again: its proposed person, or none where it proposed none (no probability),
-            // not one an officer linked by hand. (Rows reconciled before the engine's person was kept keep theirs.)
-            if decision == nil && !imp.kindValue.isCompanies {
-                if row.engineForeignerID != nil { row.foreignerID = row.engineForeignerID } else if row.probability == nil { row.foreignerID = nil }
+            func apply(_ r: ImportRow) async throws -> String {
+                let from = r.decision ?? "none"
+                r.decision = decision?.rawValue
+                r.decidedBy = decision == nil ? nil : user
+                r.decidedAt = decision == nil ? nil : now
+                if decision == .accepted && !companies { r.foreignerID = linked }
+                // Undone, the row is the engine's again: its proposed person, or none where it proposed none (no probability),
+                // not one an officer linked by hand. (Rows reconciled before the engine's person was kept keep theirs.)
+                if decision == nil && !companies {
+                    if r.engineForeignerID != nil { r.foreignerID = r.engineForeignerID } else if r.probability == nil { r.foreignerID = nil }
+                }
+                try await r.update(on: db)
+                // The agency's address or employer, where it differs from the registry, is proposed as a change.
+                if decision == .accepted && !companies, let linked {
+                    try await ProposedChanges.fromImportRow(r, foreigner: linked, today: today, now: now, on: db)
+                }
+                return "import=\(importID) from=\(from) to=\(decision?.rawValue ?? "none")" + (r.foreignerID.map { " foreigner=\($0)" } ?? "")
             }
-            try await row.update(on: db)
-            // The agency's address or employer, where it differs from the registry, is proposed as a change.
-            if decision == .accepted && !imp.kindValue.isCompanies, let linked {
-                try await ProposedChanges.fromImportRow(row, foreigner: linked, today: today, now: now, on: db)
+            var detail = try await apply(row)
+            // A copy of the row (the same in every field compared: one person listed twice, matched with it) is the same
+            // person and takes the same decision, unless an officer decided it apart; undone, it is undone with the row.
+            var copies: [ImportRow] = []
+            if !companies {
+                copies = try await ImportRow.query(on: db).filter(\.$agencyImport.$id == importID).filter(\.$linkedVia == row.line).sort(\.$line).all()
+                    .filter { c in ImportViews.copies(c, row) && (decision != nil ? c.decision == nil : c.decision == before && c.decidedAt == beforeAt && beforeAt != nil) }
+            }
+            var entries: [AuditEntry] = []
+            for c in copies {
+                entries.append(AuditEntry(action: "import.decision", objectType: "import_row", objectID: c.id!.uuidString,
+                                          detail: try await apply(c) + " copyOf=\(row.line)"))
             }
             // Rows matched through this one wait for review while it is turned down or linked to someone else.
-            let held = imp.kindValue.isCompanies ? 0 : try await Reconciler.hold(importID, through: row.line, db: db)
-            let detail = "import=\(importID) from=\(before) to=\(decision?.rawValue ?? "none")" + (row.foreignerID.map { " foreigner=\($0)" } ?? "")
-                + (held > 0 ? " held=\(held)" : "")
-            return (row, [AuditEntry(action: "import.decision", objectType: "import_row", objectID: rowID.uuidString, detail: detail)])
+            let held = companies ? 0 : try await Reconciler.hold(importID, through: row.line, db: db)
+            detail += (held > 0 ? " held=\(held)" : "") + (copies.isEmpty ? "" : " copies=\(copies.count)")
+            return ((row, copies.map(\.line)), [AuditEntry(action: "import.decision", objectType: "import_row", objectID: rowID.uuidString, detail: detail)] + entries)
         }
     }
 
@@ -399,7 +419,10 @@ enum ImportsController {
         guard let input = try? req.content.decode(DecisionInput.self) else {
             throw ValidationFailure("v.body", "decision (accepted, rejected, undo), foreignerId")
         }
-        return item(try await decide(req, importID: importID, rowID: rowID, decision: input.decision, foreignerID: input.foreignerId))
+        let decided = try await decide(req, importID: importID, rowID: rowID, decision: input.decision, foreignerID: input.foreignerId)
+        var out = item(decided.row)
+        out.copiesDecided = decided.copies
+        return out
     }
 }
 
