@@ -30,6 +30,8 @@ extension L10n {
         "err.importNotCancellable": ("Hanya impor yang masih dicocokkan yang dapat dibatalkan.", "Only an import still being reconciled can be cancelled."),
         "err.rerunNotCancellable": ("Pencocokan ulang tidak dapat dibatalkan: membatalkan impor akan menghapus keputusan petugas. Tunggu sampai selesai.",
                                     "A repeat matching run cannot be cancelled: cancelling the import would delete the officers' decisions. Wait until it finishes."),
+        "err.decidedMeanwhile": ("Baris {1} sudah diputuskan petugas lain sejak halaman ini dibuka; keputusan itu tidak ditimpa. Muat ulang halaman untuk melihatnya.",
+                                 "Line {1} was decided by another officer since this page was opened; that decision is not overwritten. Reload the page to see it."),
         "err.failedRerunNotCancellable": ("Impor ini pernah selesai dicocokkan dan menyimpan keputusan petugas, jadi tidak dapat dibatalkan. Jalankan pencocokan ulang lagi.",
                                           "This import was reconciled before and holds the officers' decisions, so it cannot be cancelled. Run the matching again."),
         "err.importNotRerunnable": ("Hanya impor yang sudah selesai dicocokkan atau gagal yang dapat dijalankan ulang.", "Only a reconciled or failed import can be run again."),

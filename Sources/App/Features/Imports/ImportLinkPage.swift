@@ -19,10 +19,14 @@ enum ImportLinkPage {
         var row: ImportRow
         var q: String
         var back: String
+        var next: Int?
         var found: [Foreigner]
         /// Lines of this list matched to each person found (by an officer or by the engine).
         var lines: [UUID: [Int]]
+        var employers: [UUID: String] = [:]
+        var addresses: [UUID: String] = [:]
         var searched: Bool
+        var loose = false
     }
 
     static func register(_ officers: any RoutesBuilder) {
@@ -37,12 +41,14 @@ enum ImportLinkPage {
             throw Abort(.notFound)
         }
         guard imp.statusValue == .reconciled else { throw AppError.conflict("err.importNotReconciled") }
-        struct Search: Content { var q: String?; var back: String? }
+        struct Search: Content { var q: String?; var back: String?; var next: Int? }
         let posted = req.method == .POST ? try req.content.decode(Search.self) : nil
         let rowsPath = ImportsURL.rows(.id(imp.id!)).path
         let back = (posted?.back ?? req.queryValue("back")).flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+        let next = posted?.next ?? req.queryValue("next").flatMap(Int.init)
         let q = String((posted?.q ?? defaultQuery(row)).trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
-        let found = q.isEmpty ? [] : try await search(q, row: row, req)
+        // At first, the row's passport is looked for beside its name.
+        let (found, loose) = q.isEmpty ? ([], false) : try await search(q, row: row, alsoPassport: posted == nil, req)
         let ids = found.compactMap(\.id)
         var lines: [UUID: [Int]] = [:]
         if !ids.isEmpty {
@@ -55,7 +61,11 @@ enum ImportLinkPage {
             try await req.audited { _ in ((), [AuditEntry(action: "import.linkSearch", objectType: "import_row", objectID: rowID.uuidString,
                                                           purpose: "verification", detail: "import=\(imp.id!) foreigners=\(ids.count)")]) }
         }
-        return view(req, Model(imp: imp, row: row, q: q, back: back, found: found, lines: lines, searched: posted != nil))
+        var model = Model(imp: imp, row: row, q: q, back: back, next: next, found: found, lines: lines, searched: posted != nil)
+        model.loose = loose
+        model.employers = try await ImportPages.employers(found, req)
+        model.addresses = try await ImportPages.addresses(found, req)
+        return view(req, model)
     }
 
     /// The row's name as the search starts with it.
@@ -64,29 +74,36 @@ enum ImportLinkPage {
     }
 
     /// The registry's people in the officer's jurisdiction that the search finds (a passport number, or a name's words
-    /// each beginning a word of the name); where a name of several words finds no one (a word misspelt), each word alone.
-    /// The most alike first: the row's passport or the one searched, then the name searched (Jaro-Winkler on the folded
-    /// words in alphabetical order), then the row's birth date.
-    static func search(_ q: String, row: ImportRow, _ req: Request) async throws -> [Foreigner] {
+    /// each beginning a word of the name); where a name of several words finds no one (a word misspelt), each word alone;
+    /// where still no one, each word's first three letters. The most alike first: the row's passport or the one searched,
+    /// then the name (Jaro-Winkler on the folded words in alphabetical order, to what was searched or to the row's name,
+    /// the better), with the row's birth date, sex and nationality agreeing lifting a person among namesakes.
+    /// `loose`: found only by the words alone or their beginnings (no one answers the search as typed).
+    static func search(_ q: String, row: ImportRow, alsoPassport: Bool = false, _ req: Request) async throws -> (people: [Foreigner], loose: Bool) {
         let today = req.application.today
-        func find(_ text: String) async throws -> [Foreigner] {
-            try await ForeignerSearch(q: text).apply(to: try ScopePolicy.foreigners(req), today: today).sort(\.$id).range(0..<read).all()
+        var found: [Foreigner] = [], seen = Set<UUID>()
+        func find(_ text: String) async throws {
+            for f in try await ForeignerSearch(q: text).apply(to: try ScopePolicy.foreigners(req), today: today).sort(\.$id).range(0..<read).all()
+            where seen.insert(f.id!).inserted { found.append(f) }
         }
-        var found = try await find(q)
+        try await find(q)
+        if alsoPassport, let passport = row.passportNumber { try await find(passport) }
         let words = Normalize.fold(q).split(separator: " ").filter { $0.count >= 3 }
-        if found.isEmpty && words.count > 1 {
-            var seen = Set<UUID>()
-            for w in words { for f in try await find(String(w)) where seen.insert(f.id!).inserted { found.append(f) } }
-        }
-        // Alike what was searched (at first the row's name), and the row's passport or the one typed first.
-        let name = sortedWords(q)
+        let loose = found.isEmpty
+        if found.isEmpty && words.count > 1 { for w in words { try await find(String(w)) } }
+        if found.isEmpty { for w in words where w.count >= 4 { try await find(String(w.prefix(3))) } }
+        let typed = sortedWords(q), listed = sortedWords(defaultQuery(row))
         let passports = Set([row.passportNumber.map(Normalize.documentID), Normalize.documentID(q)].compactMap { $0 }.filter { !$0.isEmpty })
-        func rank(_ f: Foreigner) -> (Int, Double, Int) {
-            (f.passportNumber.map { passports.contains(Normalize.documentID($0)) } == true ? 0 : 1,
-             -Similarity.jaroWinkler(name, sortedWords(f.fullName)),
-             row.dateOfBirth != nil && row.dateOfBirth == f.dateOfBirth ? 0 : 1)
+        func score(_ f: Foreigner) -> Double {
+            let name = sortedWords(f.fullName)
+            var s = max(Similarity.jaroWinkler(typed, name), Similarity.jaroWinkler(listed, name))
+            if f.passportNumber.map({ passports.contains(Normalize.documentID($0)) }) == true { s += 10 }
+            if let d = row.dateOfBirth, d == f.dateOfBirth { s += 0.3 }
+            if let x = row.sex, x == f.sex { s += 0.05 }
+            if let n = row.nationality, n == f.nationality { s += 0.05 }
+            return s
         }
-        return Array(found.map { ($0, rank($0)) }.sorted { $0.1 < $1.1 }.prefix(shown).map(\.0))
+        return (Array(found.map { ($0, score($0)) }.sorted { $0.1 > $1.1 }.prefix(shown).map(\.0)), loose && !found.isEmpty)
     }
 
     /// A name's folded words in alphabetical order: names written family name first or last compare alike.
@@ -101,36 +118,46 @@ enum ImportLinkPage {
         let listed: [(String, String?)] = [("name", r.name), ("date_of_birth", born), ("passport_number", r.passportNumber),
                                            ("nationality", r.nationality), ("sex", r.sex.map { L10n.t("sex.\($0)", lang) }),
                                            ("employer", r.employer), ("address", r.address)]
-        let action = ImportsURL.link(.id(id), .id(r.id!)).path
+        // Sent, the page comes back at the people found, which have the focus.
+        let action = ImportsURL.link(.id(id), .id(r.id!)).path + "#link-results"
+        let nextField: HTML = m.next.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" } ?? ""
         let state = FormState(values: ["q": m.q])
         let people: HTML = m.found.html { f in
             let also: HTML = m.lines[f.id!].map { ls in
                 let shown = ls.prefix(5).map { String($0) }.joined(separator: ", ") + (ls.count > 5 ? " …" : "")
                 return "<p class=\"notice also-linked\">\(L10n.format(ls.count == 1 ? "imp.link.alsoLine" : "imp.link.alsoLines", lang, [shown]))</p>"
             } ?? ""
+            // The person the row stands matched to now, and the one the engine proposed, are said so.
+            let now: HTML = f.id == r.foreignerID ? "<p class=\"notice current\">\(L10n.t(f.id == r.engineForeignerID || r.engineForeignerID == nil && r.decision == nil ? "imp.link.proposed" : "imp.link.current", lang))</p>"
+                : f.id == r.engineForeignerID ? "<p class=\"notice current\">\(L10n.t("imp.link.proposed", lang))</p>" : ""
             let facts: [(String, String?)] = [("date_of_birth", f.dateOfBirth.map { Views.day($0, req) }), ("passport_number", f.passportNumber),
                                               ("nationality", f.nationality), ("sex", L10n.t("sex.\(f.sex)", lang)),
+                                              ("employer", m.employers[f.id!]), ("address", m.addresses[f.id!]),
                                               ("permit", f.permitCategory.map { c in RegistryText.category(c, lang) + (f.permitEnd.map { " · " + L10n.format("imp.link.until", lang, [Views.day($0, req)]) } ?? "") })]
             return """
             <article class="card link-candidate" id="candidate-\(f.id!.uuidString)">
               <h2>\(f.fullName)</h2>
+              \(now)
               \(ImportViews.facts(facts, lang))
               \(also)
-              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="back" value="\(m.back)"><button type="submit">\(L10n.format("imp.link.choose", lang, [String(r.line)]))</button></form>
+              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit">\(L10n.format("imp.link.choose", lang, [String(r.line)]))</button></form>
             </article>
             """
         }
-        let result: HTML = m.q.isEmpty ? "" : m.found.isEmpty
+        let said: HTML = m.q.isEmpty ? "<p class=\"card muted\" id=\"link-empty\">\(L10n.t("imp.link.empty", lang))</p>" : m.found.isEmpty
             ? "<p class=\"card muted\" id=\"link-none\">\(L10n.t("imp.link.none", lang))</p>"
-            : "<p class=\"muted\" id=\"link-count\">\(L10n.format(m.found.count >= shown ? "imp.link.first" : "imp.link.found", lang, ["num:\(m.found.count)"]))</p>\(people)"
+            : m.loose ? "<p class=\"notice\" id=\"link-loose\">\(L10n.t("imp.link.loose", lang))</p>\(people)"
+            : "<p class=\"muted\" id=\"link-count\">\(L10n.format(m.found.count >= shown ? "imp.link.first" : m.found.count == 1 ? "imp.link.foundOne" : "imp.link.found", lang, ["num:\(m.found.count)"]))</p>\(people)"
+        let decided: HTML = r.decision.map { "<p class=\"notice\" id=\"link-decided\">\(L10n.t("imp.link.decided.\($0)", lang))</p>" } ?? ""
+        let result: HTML = "<section id=\"link-results\" class=\"link-results\" data-focus tabindex=\"-1\" aria-live=\"polite\">\(said)</section>"
         return Views.page(req, title: L10n.format("imp.link.title", lang, [String(r.line)]), body: """
         <p><a href="\(m.back)#row-\(r.line)">\(L10n.t("imp.link.back", lang))</a></p>
         <h1>\(L10n.format("imp.link.title", lang, [String(r.line)]))</h1>
-        <section class="card"><h2>\(L10n.t("imp.agencyRecord", lang))</h2>\(ImportViews.facts(listed, lang))</section>
+        <section class="card"><h2>\(L10n.t("imp.agencyRecord", lang))</h2>\(ImportViews.facts(listed, lang))\(decided)</section>
         <section class="card">
           \(Form.open(req, action: action, id: "link-search", state: state))
           \(Form.field("q", label: L10n.t("imp.link.search", lang), state: state, kind: .search, hint: L10n.t("imp.link.searchHint", lang), attributes: "maxlength=\"100\""))
-          <input type="hidden" name="back" value="\(m.back)">
+          <input type="hidden" name="back" value="\(m.back)">\(nextField)
           <button type="submit" class="secondary">\(L10n.t("imp.link.searchButton", lang))</button></form>
         </section>
         \(result)

@@ -361,11 +361,17 @@ enum ImportPages {
     }
 
     /// `foreignerId`: the registry person an officer links the row to by hand (`ImportLinkPage`).
-    struct DecisionForm: Content { var decision: String; var back: String?; var next: Int?; var foreignerId: UUID? }
+    /// `was`: the row's decision as the page showed it ("none"): a decision made since by someone else is not overwritten.
+    struct DecisionForm: Content { var decision: String; var back: String?; var next: Int?; var foreignerId: UUID?; var was: String? }
 
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         let form = try req.content.decode(DecisionForm.self)
+        // Decided by someone else since the page was shown: said, not overwritten.
+        if let was = form.was, let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
+           was != (current.decision ?? "none") {
+            throw AppError.conflict("err.decidedMeanwhile", String(current.line))
+        }
         let (row, copies) = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
         let rowsPath = ImportsURL.rows(.id(importID)).path
         let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
@@ -377,18 +383,22 @@ enum ImportPages {
         let per = URLComponents(string: back)?.queryItems?.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
         // Turned down, a row other rows were matched through leaves them to be decided: the reviewer is taken to the
         // first of them still undecided, and told how many there are.
-        if row.decision == MatchDecision.rejected.rawValue {
+        // So does one given another person by hand (its rows are held for review too).
+        let heldBy = row.decision == MatchDecision.rejected.rawValue
+            || (row.decision == MatchDecision.accepted.rawValue && row.engineForeignerID != nil && row.foreignerID != row.engineForeignerID)
+        if heldBy {
             let linked = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == importID).filter(\.$linkedVia == row.line)
                 .filter(\.$decision == nil).sort(\.$line).all()
             if let first = linked.first {
+                let rejected = row.decision == MatchDecision.rejected.rawValue
                 return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(first.line))).with(per),
-                                      linked.count == 1 ? "flash.import.rejectedLinked" : "flash.import.rejectedLinkedMany",
+                                      "flash.import.\(rejected ? "rejected" : "linked")Linked\(linked.count == 1 ? "" : "Many")",
                                       String(row.line), String(first.line), String(linked.count))
             }
         }
-        // Linked by hand from the search page: to the row's card, now among the matched, saying so.
+        // Linked by hand from the search page: back in the queue at the card after it, as with accepting, saying so.
         if form.foreignerId != nil {
-            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), "flash.import.linked", String(row.line))
+            return Flash.redirect(req, to: back + anchor, copies.isEmpty ? "flash.import.linked" : "flash.import.linkedCopies", String(row.line), String(copies.count))
         }
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).

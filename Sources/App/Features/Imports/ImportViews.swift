@@ -419,7 +419,8 @@ enum ImportViews {
             let item = ImportsController.item(r)
             let a = item.agencyRow
             // The engine's comparison is of the person it proposed: beside one an officer linked by hand, it is not shown.
-            let byHand = r.engineForeignerID != nil && r.foreignerID != r.engineForeignerID
+            // (Or one the engine found no one for: a person chosen on the search page.)
+            let byHand = r.foreignerID != nil && r.foreignerID != r.engineForeignerID && (r.engineForeignerID != nil || r.decision == MatchDecision.accepted.rawValue && r.probability == nil)
             let parts = byHand ? [] : item.explanation ?? []
             // The list's values; a field set aside as unreadable shows what the file held, marked as such.
             // Without a date of birth, the age the list gave stands in its place, as the engine compared it.
@@ -481,11 +482,11 @@ enum ImportViews {
             // The decision, by whom and when (in the office's time), so that a colleague sees it was a person's.
             let decision: HTML = r.decision.map { d in
                 let who = [r.decidedBy.flatMap { m.deciders[$0] }, r.decidedAt.map { Views.time($0, req) }].compactMap { $0 }
-                return "<p class=\"notice\">\(L10n.t(byHand ? "imp.decided.acceptedOther" : "imp.decided.\(d)", lang))\(who.isEmpty ? "" : " · " + who.joined(separator: " · "))</p>"
+                return "<p class=\"notice\">\(L10n.t(byHand ? (r.engineForeignerID == nil ? "imp.decided.chosen" : "imp.decided.acceptedOther") : "imp.decided.\(d)", lang))\(who.isEmpty ? "" : " · " + who.joined(separator: " · "))</p>"
             } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
                 """
-                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
+                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
                 """
             }
             // With no candidate there is nothing to accept or turn down; the officer may search for the person.
@@ -493,7 +494,7 @@ enum ImportViews {
             var buttons: HTML = r.decision == nil ? (candidate ? "\(button("accepted", "imp.accept"))\(button("rejected", "imp.reject"))" : "") : button("undo", "imp.undo")
             // Someone else, or someone where the engine found no one: searched for and chosen by hand (`ImportLinkPage`).
             if !m.imp.kindValue.isCompanies && r.decision != MatchDecision.accepted.rawValue {
-                buttons = "\(buttons)<a class=\"button secondary\" id=\"link-\(r.line)\" href=\"\(ImportsURL.link(.id(id), .id(r.id!)).with(["back": back]))\">\(L10n.t(candidate ? "imp.link.other" : "imp.link.find", lang))</a>"
+                buttons = "\(buttons)<a class=\"button secondary\" id=\"link-\(r.line)\" href=\"\(ImportsURL.link(.id(id), .id(r.id!)).with(["back": back].merging(neighbour.map { ["next": String($0)] } ?? [:]) { a, _ in a }))\">\(L10n.t(candidate ? "imp.link.other" : "imp.link.find", lang))</a>"
             }
             if m.imp.statusValue != .reconciled { buttons = "" }
             // The comparison above says which fields differ; the weights behind the probability are there to open.
@@ -528,7 +529,7 @@ enum ImportViews {
             } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
-              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(L10n.t("imp.probability", lang)): <span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang, heldBy: r.held && r.decision == nil ? r.linkedVia : nil))</span></h2>
+              <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(byHand ? "" : "\(L10n.t("imp.probability", lang)): " as HTML)<span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang, heldBy: r.held && r.decision == nil ? r.linkedVia : nil))</span></h2>
               \(through)
               \(others)
               \(decision)

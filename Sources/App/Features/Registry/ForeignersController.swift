@@ -43,14 +43,21 @@ struct ForeignerSearch: Sendable {
             // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
             // read from the name-token index, not by scanning every name.
             let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first) }
-            let particles = Normalize.fold(q).split(separator: " ").map(String.init)
+            // Letters and digits only: "%" or "_" would be a pattern to LIKE, not something typed to find.
+            let particles = Normalize.fold(q).split(separator: " ").map { String($0.filter { $0.isLetter || $0.isNumber }) }.filter { !$0.isEmpty }
             let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
-            query.group(.or) { or in
-                if passport.count >= 4, passport.contains(where: \.isNumber) { or.filter(.sql(SQLPrefix.condition("passport_key", passport, postgres: postgres))) }
-                if !words.isEmpty {
-                    or.filter(.sql(NameTokens.searchFilter(words, postgres: postgres)))
-                } else if !particles.isEmpty {   // only particles or titles (BIN, AL): the names are searched as written
-                    or.group(.and) { and in for t in particles { and.filter(\.$searchName ~~ t) } }
+            let byPassport = passport.count >= 4 && passport.contains(where: \.isNumber)
+            if !byPassport && words.isEmpty && particles.isEmpty {
+                // Nothing searchable was typed ("%", "–"): no one, not everyone.
+                query.filter(.sql(SQLRaw("1 = 0")))
+            } else {
+                query.group(.or) { or in
+                    if byPassport { or.filter(.sql(SQLPrefix.condition("passport_key", passport, postgres: postgres))) }
+                    if !words.isEmpty {
+                        or.filter(.sql(NameTokens.searchFilter(words, postgres: postgres)))
+                    } else if !particles.isEmpty {   // only particles or titles (BIN, AL): the names are searched as written
+                        or.group(.and) { and in for t in particles { and.filter(\.$searchName ~~ t) } }
+                    }
                 }
             }
         }

@@ -45,7 +45,7 @@ enum UIScript {
       // A review card reached by a link ("see line 6", or after a decision) has the keyboard's focus too: Tab goes on
       // to its buttons, and a screen reader reads it, rather than starting again from the top of the page.
       function focusCard(card) {
-        if (card && card.classList && card.classList.contains('review-item') && card.focus) {
+        if (card && card.classList && (card.classList.contains('review-item') || card.hasAttribute('data-focus')) && card.focus) {
           card.setAttribute('tabindex', '-1');
           card.focus({ preventScroll: true });
         }
