@@ -7,11 +7,13 @@ import sqlite3
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import env_for, free_port, serve
 from test_browser import SHOTS, count, login, logout
+from test_pages import axe_violations
 
 
 def agency_list(seeded_db, path):
@@ -107,6 +109,22 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
     rejected = browser.find_element(By.ID, row_id)
     assert "Ditolak petugas" in rejected.text
     browser.save_screenshot(os.path.join(SHOTS, "import-review.png"))
+    # Its person searched for by hand: the search comes back at the people found, focused; on a phone, nothing wider
+    # than the screen, and nothing axe-core calls serious.
+    rejected.find_element(By.CSS_SELECTOR, "a[id^='link-']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "link-search"))
+    browser.set_window_size(390, 844)
+    try:
+        box = browser.find_element(By.ID, "q")
+        assert box.get_attribute("value"), "the search starts from the row's name"
+        box.send_keys(Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.activeElement && document.activeElement.id") == "link-results")
+        assert browser.find_elements(By.CSS_SELECTOR, "#link-results .link-candidate"), "the rejected row's own name finds people"
+        wide = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert wide[0] <= wide[1] + 1, wide
+        assert not axe_violations(browser)
+    finally:
+        browser.set_window_size(1280, 900)
     # The same file again is recognised.
     browser.get(server + "/imports/new")
     browser.find_element(By.CSS_SELECTOR, "#kind option[value='persons-checked']").click()
