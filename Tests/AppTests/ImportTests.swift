@@ -691,6 +691,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Chosen again on a page shown before that decision, the choice is refused: it is not overwritten.
             let stale = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision", form: ["decision": "accepted", "foreignerId": namesake.uuidString, "was": "none"])
             #expect(stale.status == .conflict && stale.body.string.contains("sudah diputuskan petugas lain"))
+            // An officer of another office learns nothing of the row, not even that it was decided.
+            let jaksel = Browser(app)
+            try await jaksel.login("officer.jaksel@demo.sinergi.id")
+            #expect(try await jaksel.post("/imports/\(id)/rows/\(doe.id!)/decision", form: ["decision": "rejected", "was": "none"]).status == .notFound)
             #expect(try await ImportRow.find(doe.id, on: app.db)?.foreignerID == person)
             // Nothing searchable typed finds no one, not everyone.
             let nothing = try await b.post(linkPath, form: ["q": "%"]).body.string

@@ -367,8 +367,9 @@ enum ImportPages {
     static func decide(_ req: Request) async throws -> Response {
         guard let importID = req.parameters.get("id", as: UUID.self), let rowID = req.parameters.get("row", as: UUID.self) else { throw Abort(.notFound) }
         let form = try req.content.decode(DecisionForm.self)
-        // Decided by someone else since the page was shown: said, not overwritten.
-        if let was = form.was, let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
+        // Decided by someone else since the page was shown: said, not overwritten (of an import the officer may see).
+        if let was = form.was, try await ImportsController.visibleImport(req).id == importID,
+           let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
            was != (current.decision ?? "none") {
             throw AppError.conflict("err.decidedMeanwhile", String(current.line))
         }
