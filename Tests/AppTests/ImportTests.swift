@@ -563,7 +563,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let (elsewhere, handLinked) = try await cards()
             #expect(elsewhere.contains("Petugas mencocokkan baris \(own.line) dengan orang lain, sehingga baris ini kini ada di tab Perlu ditinjau; putuskan juga."), "\(elsewhere.prefix(900))")
             #expect(try await item(through.line)?.state == "review")
-            #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("cmp-exact") == false, "\(handLinked?.prefix(900) ?? "")")
+            // Its marks are plain ones, said to be: the engine compared another person.
+            #expect(handLinked?.contains("class=\"why\"") == false && handLinked?.contains("class=\"muted hand-marks\">Mesin tidak membandingkan orang ini dengan baris ini.") == true, "\(handLinked?.prefix(900) ?? "")")
             // Its heading says an officer chose the person, not the engine's probability, which was of another.
             #expect(handLinked?.contains("<span class=\"probability\">Dipilih petugas</span>") == true && handLinked?.contains("Petugas memilih orang lain, bukan usulan mesin") == true)
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(own.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"undo"}"#)).status == .ok)
@@ -659,23 +660,41 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             let first = try await b.get(linkPath)
             #expect(first.status == .ok && first.body.string.contains("value=\"\(doe.name)\"") && (first.body.string.contains("id=\"link-none\"") || first.body.string.contains("id=\"link-loose\""))
                     && !first.body.string.contains("DOE</h2>") && !first.body.string.contains("id=\"link-count\""), "\(first.body.string.suffix(1200))")
+            // The search is an address (GET, as the registry list's), so that Back and reload show it again without asking
+            // to send a form; the review's place goes with it.
+            #expect(first.body.string.contains("<form method=\"get\" action=\"\(linkPath)#link-results\" id=\"link-search\" novalidate>"), "\(first.body.string.suffix(1500))")
+            func search(_ q: String, row: UUID? = nil) async throws -> String {
+                let path = row.map { "/imports/\(id)/rows/\($0)/link" } ?? linkPath
+                return try await b.get(path + "?q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "&back=%2Fimports%2F\(id)%2Frows%3Fstate%3Dunmatched").body.string
+            }
             // By passport: the person, said to be matched already to line 2.
-            let byPassport = try await b.post(linkPath, form: ["q": "M 4691 1719"]).body.string
+            let byPassport = try await search("M 4691 1719")
+            #expect(byPassport.contains("<a href=\"/imports/\(id)/rows?state=unmatched#row-\(doe.line)\">"), "the place in the review is kept")
             #expect(byPassport.contains("id=\"candidate-\(person.uuidString)\"") && byPassport.contains("Baris \(kwon.line) pada daftar ini sudah dicocokkan dengan orang ini."),
                     "\(byPassport.suffix(1500))")
             // A name with a word misspelt finds no one whole; each word alone finds the person and a namesake of theirs
             // (the registry holds two KWON SANG WOO), the most alike first, ahead of the other people named SANG WOO.
-            let misspelt = try await b.post(linkPath, form: ["q": "KWON SANG WXX"]).body.string
+            let misspelt = try await search("KWON SANG WXX")
             let namesake = try #require(registry.first { $0.value == "L506" }?.key)
             let found = misspelt.components(separatedBy: "id=\"candidate-").dropFirst().map { part in
-                (id: String(part.prefix(36)), name: part.components(separatedBy: "<h2>").dropFirst().first?.components(separatedBy: "</h2>").first ?? "")
+                (id: String(part.prefix(36)), name: part.components(separatedBy: "<h2>").dropFirst().first?.components(separatedBy: "<span").first?.components(separatedBy: "</h2>").first ?? "")
             }
             let alike = found.prefix { $0.name == "SANG WOO KWON" }
             #expect(Set(alike.map(\.id)).isSuperset(of: [person.uuidString, namesake.uuidString]) && !found.dropFirst(alike.count).contains { $0.name == "SANG WOO KWON" }
                     && found.count > alike.count, "\(found.map(\.name))")
             // What was typed is not in the trail; that people were looked at, for this row, is.
+            // Each person's fields are marked as they compare with the row's: on the matched row's own page, the person the
+            // engine proposed agrees in every field; the namesake in the name and nationality, not in sex, date or passport.
+            let kwonPage = try await b.get("/imports/\(id)/rows/\(kwon.id!)/link").body.string
+            func candidate(_ page: String, _ who: UUID) -> String {
+                page.components(separatedBy: "id=\"candidate-\(who.uuidString)\"").dropFirst().first?.components(separatedBy: "</article>").first ?? ""
+            }
+            let proposed = candidate(kwonPage, person), other = candidate(kwonPage, namesake)
+            #expect(proposed.contains("Diusulkan mesin untuk baris ini.") && proposed.components(separatedBy: "cmp-exact").count == 6 && !proposed.contains("cmp-0"), "\(proposed)")
+            #expect(other.contains("<h2>SANG WOO KWON<span class=\"cmp cmp-exact\">sama</span></h2>") && other.components(separatedBy: "cmp-0").count == 4, "\(other)")
+            #expect(other.contains("<dt>Kewarganegaraan<span class=\"cmp cmp-exact\">sama</span></dt>") && other.contains("<dt>Jenis kelamin<span class=\"cmp cmp-0\">berbeda</span></dt>"), "\(other)")
             let trail = try await AuditEventRecord.query(on: app.db).filter(\.$action == "import.linkSearch").all()
-            #expect(trail.count >= 2 && trail.allSatisfy { $0.objectID == doe.id!.uuidString && !$0.detail.contains("KWON") && !$0.detail.contains("4691") })
+            #expect(trail.filter { $0.objectID == doe.id!.uuidString }.count >= 2 && trail.allSatisfy { [doe.id!.uuidString, kwon.id!.uuidString].contains($0.objectID) && !$0.detail.contains("KWON") && !$0.detail.contains("4691") })
             // Chosen: the row is matched to the person by an officer, and the reviewer is taken to its card.
             let chose = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision",
                                          form: ["decision": "accepted", "foreignerId": person.uuidString, "back": "/imports/\(id)/rows?state=unmatched"])
@@ -688,6 +707,10 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Its card says an officer chose the person where the engine proposed no one.
             let matched = try await b.get(try #require(try await b.get("/imports/\(id)/lines/\(doe.line)").headers.first(name: .location)).components(separatedBy: "#")[0]).body.string
             #expect(matched.contains("Dipilih petugas; mesin tidak mengusulkan siapa pun") && matched.contains("<span class=\"probability\">Dipilih petugas</span>"))
+            // Beside the person, the row's fields are marked as they compare, plainly, and said not to be the engine's.
+            let card = matched.components(separatedBy: "id=\"row-\(doe.line)\"").dropFirst().first?.components(separatedBy: "</article>").first ?? ""
+            #expect(card.contains("hand-marks") && card.contains("<tr class=\"is-0\"><th scope=\"row\">Nama lengkap<span class=\"cmp cmp-0\">berbeda</span></th>")
+                    && card.contains("<tr class=\"is-exact\"><th scope=\"row\">Jenis kelamin<span class=\"cmp cmp-exact\">sama</span></th>") && !card.contains("class=\"why\""), "\(card)")
             // Chosen again on a page shown before that decision, the choice is refused: it is not overwritten.
             let stale = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision", form: ["decision": "accepted", "foreignerId": namesake.uuidString, "was": "none"])
             #expect(stale.status == .conflict && stale.body.string.contains("sudah diputuskan petugas lain"))
@@ -697,15 +720,14 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await jaksel.post("/imports/\(id)/rows/\(doe.id!)/decision", form: ["decision": "rejected", "was": "none"]).status == .notFound)
             #expect(try await ImportRow.find(doe.id, on: app.db)?.foreignerID == person)
             // Nothing searchable typed finds no one, not everyone.
-            let nothing = try await b.post(linkPath, form: ["q": "%"]).body.string
+            let nothing = try await search("%")
             #expect(nothing.contains("id=\"link-none\"") && !nothing.contains("candidate-"))
             // Someone the officer cannot see is not theirs to choose; agency members have no such page.
             #expect(try await b.post("/imports/\(id)/rows/\(kwon.id!)/decision", form: ["decision": "accepted", "foreignerId": UUID().uuidString]).status == .notFound)
             let agency = Browser(app)
             try await agency.login("agency@demo.sinergi.id")
             #expect(try await agency.get(linkPath).status == .forbidden)
-            // A form without its token is refused.
-            #expect(try await b.post(linkPath, form: ["q": "KWON"], csrf: false).status == .forbidden)
+            #expect(try await agency.get(linkPath + "?q=KWON").status == .forbidden)
         }
     }
 

@@ -380,6 +380,50 @@ import Vapor
     }
 }
 
+/// The plain marks beside a person the engine did not compare with a list's row (`HandComparison`): each rule, and the
+/// cases just outside it.
+@Suite struct HandComparisonTests {
+    func level(_ p: Reconciler.Contribution) -> String { p.level < 0 ? "missing" : p.exact == true ? "same" : p.level == 1 ? "similar" : "different" }
+
+    @Test func namesCompareInAnyOrderAndAlikeWordByWord() {
+        #expect(level(HandComparison.name("KWON SANG WOO", "Sang-Woo Kwon")) != "different")
+        #expect(level(HandComparison.name("KWON SANG WOO", "SANG WOO KWON")) == "same")
+        #expect(level(HandComparison.name("NGUYEN ANH", "NGUYEN VAN ANH")) == "similar", "a middle name left out")
+        #expect(level(HandComparison.name("SMITH JOHN", "SMYTH JOHN")) == "similar", "a letter slipped")
+        #expect(level(HandComparison.name("DOE JANE", "SANG WOO KWON")) == "different")
+        #expect(level(HandComparison.name("", "SANG WOO KWON")) == "missing")
+    }
+
+    @Test func datesAgreeWholeInPartSwappedOrByAge() {
+        func d(_ a: String?, age: Int? = nil, _ b: String?) -> String { level(HandComparison.date(a, age: age, b, today: "2026-12-08")) }
+        #expect(d("1967-11-26", "1967-11-26") == "same")
+        #expect(d("1967-11-25", "1967-11-26") == "similar" && d("1968-11-26", "1967-11-26") == "similar")
+        #expect(d("1967-12-11", "1967-11-12") == "similar", "day and month swapped")
+        #expect(d("1968-12-26", "1967-11-26") == "different" && d("2004-10-16", "1967-11-26") == "different")
+        // An age, as of today: born 1967-11-26 is 59 on 2026-12-08 (and 58 the day before the birthday).
+        #expect(d(nil, age: 59, "1967-11-26") == "similar" && d(nil, age: 58, "1967-11-26") == "similar" && d(nil, age: 61, "1967-11-26") == "different")
+        #expect(d(nil, age: 60, "1967-11-26") == "similar" && d(nil, age: 60, "1967-12-26") == "different", "58 until the birthday in December")
+        #expect(d(nil, "1967-11-26") == "missing" && d("1967-11-26", nil) == "missing")
+    }
+
+    @Test func passportsAgreeAsTheRegistryKeysThemOrNearly() {
+        func p(_ a: String?, _ b: String?) -> String { level(HandComparison.document(a, b)) }
+        #expect(p("M 4691-1719", "M46911719") == "same" && p("M469II7I9", "M46911719") == "same", "spaces, dashes, I for 1")
+        #expect(p("M46911718", "M46911719") == "similar" && p("M49611719", "M46911719") == "similar", "one character, or two swapped")
+        #expect(p("M469117I9S", "M4691171958") == "different")
+        #expect(p("M24806048", "M46911719") == "different" && p("A1", "B1") == "different")
+        #expect(p(nil, "M46911719") == "missing" && p("", "M46911719") == "missing")
+    }
+
+    @Test func nationalitySexAndEmployer() {
+        #expect(level(HandComparison.same("sex", "f", "F")) == "same" && level(HandComparison.same("sex", "M", "F")) == "different")
+        #expect(level(HandComparison.same("nationality", nil, "KOR")) == "missing")
+        #expect(HandComparison.employer(nil, "PT ABC") == nil && HandComparison.employer("PT ABC", nil) == nil)
+        #expect(HandComparison.employer("PT. Surya Lestari", "SURYA LESTARI PT").map(level) != "different")
+        #expect(HandComparison.employer("PT Surya Lestari", "CV Maju Jaya").map(level) == "different")
+    }
+}
+
 @Suite struct MultipartGuardTests {
     @Test func aSoundFormPassesAndBrokenOnesAreRefusedBeforeTheParser() {
         let b = "B0undary"

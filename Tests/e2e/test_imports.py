@@ -123,6 +123,17 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
         wide = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert wide[0] <= wide[1] + 1, wide
         assert not axe_violations(browser)
+        # Each person's fields are marked as they compare with the row's, in words.
+        marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#link-results .link-candidate .cmp")]
+        assert marks and set(marks) <= {"sama", "mirip", "berbeda"}, marks
+        searched = browser.current_url
+        assert "q=" in searched, searched
+        # Chosen, back in the queue; the browser's Back shows the search again, without asking to send a form again.
+        browser.find_element(By.CSS_SELECTOR, "#link-results .link-candidate button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".review-item, #flash"))
+        browser.back()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "link-search"))
+        assert browser.current_url == searched and browser.find_elements(By.CSS_SELECTOR, "#link-results .link-candidate")
     finally:
         browser.set_window_size(1280, 900)
     # The same file again is recognised.

@@ -224,6 +224,8 @@ public enum L10n {
         "imp.decided.acceptedOther": ("Petugas memilih orang lain, bukan usulan mesin", "An officer chose another person, not the one the engine proposed"),
         "imp.decided.chosen": ("Dipilih petugas; mesin tidak mengusulkan siapa pun", "Chosen by an officer; the engine proposed no one"),
         "imp.chosenByHand": ("Dipilih petugas", "Chosen by an officer"),
+        "imp.handMarks": ("Mesin tidak membandingkan orang ini dengan baris ini. Tanda sama, mirip dan berbeda di atas membandingkan isian apa adanya.",
+                          "The engine did not compare this person with this line. The same, similar and different marks above compare the fields as written."),
         "imp.decided.rejected": ("Ditolak petugas", "Rejected by an officer"),
         "imp.noCandidate": ("Tidak ada kandidat", "No candidate"),
         "imp.noCandidateIn": ("Di data imigrasi {1} tidak ada yang berpeluang 50 % atau lebih sama dengan baris ini. Orang yang terdaftar di wilayah lain tidak dicocokkan di sini.", "Nothing in the registry of {1} has a chance of 50 % or more of being what this row names. People registered elsewhere are not matched here."),

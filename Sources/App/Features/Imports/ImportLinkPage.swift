@@ -5,10 +5,12 @@ import Vapor
 
 /// An officer links a list's row to a registry person by hand, on a page: the engine found no one for it, or someone
 /// else (a person listed a second time without passport or date, a name written by ear). The page shows the row, a
-/// search of the registry within the officer's jurisdiction (filled with the row's name; the search is posted, so that
-/// nothing typed goes into an address), the people found, the most alike first, each saying which other lines of the
-/// list are matched to them, and a button to match the row with one. The decision is the review's own (`decide`,
-/// audited), and undo returns the row to the engine's verdict.
+/// search of the registry within the officer's jurisdiction (filled with the row's name; a plain GET, as the registry
+/// list's search, so that the browser's Back and reload show the search again rather than ask to send a form again;
+/// the request log names the route only, never the query), the people found, the most alike first, each field marked
+/// same, similar or different from the row's (`HandComparison`) and saying which other lines of the list are matched
+/// to them, and a button to match the row with one. The decision is the review's own (`decide`, audited), and undo
+/// returns the row to the engine's verdict.
 enum ImportLinkPage {
     /// People shown; a search reads up to `read` to rank them.
     static let shown = 20
@@ -25,13 +27,11 @@ enum ImportLinkPage {
         var lines: [UUID: [Int]]
         var employers: [UUID: String] = [:]
         var addresses: [UUID: String] = [:]
-        var searched: Bool
         var loose = false
     }
 
     static func register(_ officers: any RoutesBuilder) {
         officers.get(ImportsURL.link(.key, .key), use: page)
-        officers.post(ImportsURL.link(.key, .key), use: page)
     }
 
     static func page(_ req: Request) async throws -> Response {
@@ -41,14 +41,13 @@ enum ImportLinkPage {
             throw Abort(.notFound)
         }
         guard imp.statusValue == .reconciled else { throw AppError.conflict("err.importNotReconciled") }
-        struct Search: Content { var q: String?; var back: String?; var next: Int? }
-        let posted = req.method == .POST ? try req.content.decode(Search.self) : nil
         let rowsPath = ImportsURL.rows(.id(imp.id!)).path
-        let back = (posted?.back ?? req.queryValue("back")).flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
-        let next = posted?.next ?? req.queryValue("next").flatMap(Int.init)
-        let q = String((posted?.q ?? defaultQuery(row)).trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
-        // At first, the row's passport is looked for beside its name.
-        let (found, loose) = q.isEmpty ? ([], false) : try await search(q, row: row, alsoPassport: posted == nil, req)
+        let back = req.queryValue("back").flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+        let next = req.queryValue("next").flatMap(Int.init)
+        // Until the officer searches, the row's name (and its passport, below).
+        let typed = req.queryValue("q")
+        let q = String((typed ?? defaultQuery(row)).trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
+        let (found, loose) = q.isEmpty ? ([], false) : try await search(q, row: row, alsoPassport: typed == nil, req)
         let ids = found.compactMap(\.id)
         var lines: [UUID: [Int]] = [:]
         if !ids.isEmpty {
@@ -61,7 +60,7 @@ enum ImportLinkPage {
             try await req.audited { _ in ((), [AuditEntry(action: "import.linkSearch", objectType: "import_row", objectID: rowID.uuidString,
                                                           purpose: "verification", detail: "import=\(imp.id!) foreigners=\(ids.count)")]) }
         }
-        var model = Model(imp: imp, row: row, q: q, back: back, next: next, found: found, lines: lines, searched: posted != nil)
+        var model = Model(imp: imp, row: row, q: q, back: back, next: next, found: found, lines: lines)
         model.loose = loose
         model.employers = try await ImportPages.employers(found, req)
         model.addresses = try await ImportPages.addresses(found, req)
@@ -114,14 +113,12 @@ enum ImportLinkPage {
     static func view(_ req: Request, _ m: Model) -> Response {
         let lang = req.language
         let id = m.imp.id!, r = m.row
-        let born = r.dateOfBirth.map { Views.day($0, req) } ?? r.age.map { L10n.format("imp.ageInPlace", lang, [String($0)]) }
-        let listed: [(String, String?)] = [("name", r.name), ("date_of_birth", born), ("passport_number", r.passportNumber),
-                                           ("nationality", r.nationality), ("sex", r.sex.map { L10n.t("sex.\($0)", lang) }),
-                                           ("employer", r.employer), ("address", r.address)]
+        let listed = ImportViews.listed(ImportsController.item(r).agencyRow, req)
         // Sent, the page comes back at the people found, which have the focus.
         let action = ImportsURL.link(.id(id), .id(r.id!)).path + "#link-results"
         let nextField: HTML = m.next.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" } ?? ""
         let state = FormState(values: ["q": m.q])
+        let kept: HTML = "<input type=\"hidden\" name=\"back\" value=\"\(m.back)\">\(nextField)"
         let people: HTML = m.found.html { f in
             let also: HTML = m.lines[f.id!].map { ls in
                 let shown = ls.prefix(5).map { String($0) }.joined(separator: ", ") + (ls.count > 5 ? " …" : "")
@@ -130,15 +127,18 @@ enum ImportLinkPage {
             // The person the row stands matched to now, and the one the engine proposed, are said so.
             let now: HTML = f.id == r.foreignerID ? "<p class=\"notice current\">\(L10n.t(f.id == r.engineForeignerID || r.engineForeignerID == nil && r.decision == nil ? "imp.link.proposed" : "imp.link.current", lang))</p>"
                 : f.id == r.engineForeignerID ? "<p class=\"notice current\">\(L10n.t("imp.link.proposed", lang))</p>" : ""
+            // Each field marked as it compares with the row's (where both sides give it).
+            let marks = Dictionary(HandComparison.parts(r, f, employer: m.employers[f.id!], today: req.application.today).filter { $0.level >= 0 }
+                .map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
             let facts: [(String, String?)] = [("date_of_birth", f.dateOfBirth.map { Views.day($0, req) }), ("passport_number", f.passportNumber),
                                               ("nationality", f.nationality), ("sex", L10n.t("sex.\(f.sex)", lang)),
                                               ("employer", m.employers[f.id!]), ("address", m.addresses[f.id!]),
                                               ("permit", f.permitCategory.map { c in RegistryText.category(c, lang) + (f.permitEnd.map { " · " + L10n.format("imp.link.until", lang, [Views.day($0, req)]) } ?? "") })]
             return """
             <article class="card link-candidate" id="candidate-\(f.id!.uuidString)">
-              <h2>\(f.fullName)</h2>
+              <h2>\(f.fullName)\(ImportViews.mark(marks["name"], lang))</h2>
               \(now)
-              \(ImportViews.facts(facts, lang))
+              \(ImportViews.facts(facts, lang, marks: marks))
               \(also)
               \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit">\(L10n.format("imp.link.choose", lang, [String(r.line)]))</button></form>
             </article>
@@ -155,9 +155,9 @@ enum ImportLinkPage {
         <h1>\(L10n.format("imp.link.title", lang, [String(r.line)]))</h1>
         <section class="card"><h2>\(L10n.t("imp.agencyRecord", lang))</h2>\(ImportViews.facts(listed, lang))\(decided)</section>
         <section class="card">
-          \(Form.open(req, action: action, id: "link-search", state: state))
+          \(Form.open(req, action: action, id: "link-search", method: "get", state: state))
           \(Form.field("q", label: L10n.t("imp.link.search", lang), state: state, kind: .search, hint: L10n.t("imp.link.searchHint", lang), attributes: "maxlength=\"100\""))
-          <input type="hidden" name="back" value="\(m.back)">\(nextField)
+          \(kept)
           <button type="submit" class="secondary">\(L10n.t("imp.link.searchButton", lang))</button></form>
         </section>
         \(result)

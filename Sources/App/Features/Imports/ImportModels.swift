@@ -108,6 +108,16 @@ final class ImportRow: Model, @unchecked Sendable {
             return engine == .matched && held ? .review : engine
         }
     }
+
+    /// Whether this row is a copy of `other`: the same in every field the reconciliation compares (`ImportParser.personKey`,
+    /// as `Reconciler.persons` groups a list's rows). A copy takes the decision made on its first row.
+    func isCopy(of other: ImportRow) -> Bool {
+        func key(_ x: ImportRow) -> [String] {
+            ImportParser.personKey(name: x.name, familyName: x.familyName, givenNames: x.givenNames, dateOfBirth: x.dateOfBirth,
+                                   passportNumber: x.passportNumber, nationality: x.nationality, sex: x.sex, age: x.age, employer: x.employer)
+        }
+        return key(self) == key(other)
+    }
 }
 
 /// The column mapping an owner last used for a kind of list (field → header name), remembered so the

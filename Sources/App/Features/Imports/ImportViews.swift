@@ -332,9 +332,8 @@ enum ImportViews {
         let values = Dictionary(listed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         let lines: HTML = keys.html { k in
             let level = compared(k)
-            let mark: HTML = level.map { "<span class=\"cmp cmp-\($0)\">\(L10n.t("imp.level.\($0)", lang))</span>" } ?? ""
             let agency: HTML = (values[k] ?? nil).map { "\($0)" } ?? "–"
-            return "<tr class=\"\(level.map { "is-\($0)" } ?? "")\"><th scope=\"row\">\(label(k, lang, companies: companies))\(mark)</th><td>\(agency)</td><td>\(registry[k] ?? "–")</td></tr>"
+            return "<tr class=\"\(level.map { "is-\($0)" } ?? "")\"><th scope=\"row\">\(label(k, lang, companies: companies))\(mark(level, lang))</th><td>\(agency)</td><td>\(registry[k] ?? "–")</td></tr>"
         }
         return """
         <table class="compare"><thead><tr><th scope="col">\(L10n.t("imp.field", lang))</th><th scope="col">\(L10n.t("imp.agencyRecord", lang))</th><th scope="col">\(L10n.t("imp.registryRecord", lang))</th></tr></thead><tbody>\(lines)</tbody></table>
@@ -359,8 +358,17 @@ enum ImportViews {
         }.joined(separator: "; ")
     }
 
-    static func facts(_ pairs: [(String, String?)], _ lang: Language) -> HTML {
-        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))</dt><dd>\(orDash($0.1))</dd>" })</dl>"
+    static func facts(_ pairs: [(String, String?)], _ lang: Language, marks: [String: Reconciler.Contribution] = [:]) -> HTML {
+        "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))\(mark(marks[$0.0], lang))</dt><dd>\(orDash($0.1))</dd>" })</dl>"
+    }
+
+    /// How a field compared, in words as well as colour: same, similar, different, missing or set aside (`comparison`).
+    static func mark(_ level: String?, _ lang: Language) -> HTML {
+        level.map { "<span class=\"cmp cmp-\($0)\">\(L10n.t("imp.level.\($0)", lang))</span>" } ?? ""
+    }
+
+    static func mark(_ c: Reconciler.Contribution?, _ lang: Language) -> HTML {
+        mark(c.map { $0.level < 0 ? "-1" : $0.exact == true ? "exact" : String(min($0.level, 1)) }, lang)
     }
 
     /// A value as pages show it, or "–" where there is none.
@@ -389,13 +397,24 @@ enum ImportViews {
         return "\(percent) · \(heldBy.map { L10n.format("imp.chance.held", lang, [String($0)]) } ?? L10n.t(words, lang))"
     }
 
-    /// Whether row `r` is a copy of row `v`: the same in every field the reconciliation compares (`Reconciler.persons`).
-    static func copies(_ r: ImportRow, _ v: ImportRow) -> Bool {
-        func key(_ x: ImportRow) -> [String] {
-            ImportParser.personKey(name: x.name, familyName: x.familyName, givenNames: x.givenNames, dateOfBirth: x.dateOfBirth,
-                                   passportNumber: x.passportNumber, nationality: x.nationality, sex: x.sex, age: x.age, employer: x.employer)
+    /// A list's row as the pages show it, field by field: the name, the birth date (or, without one, the age the list gave,
+    /// as the engine compared it), passport, nationality, sex, employer, address and the company numbers it has; a field
+    /// set aside as unreadable shows what the file held, marked as such.
+    static func listed(_ a: ImportsController.AgencyRowDTO, _ req: Request) -> [(String, String?)] {
+        let lang = req.language
+        let born = a.dateOfBirth.map { Views.day($0, req) } ?? a.age.map { L10n.format("imp.ageInPlace", lang, [String($0)]) }
+        var listed: [(String, String?)] = [("name", a.name), ("date_of_birth", born), ("passport_number", a.passportNumber),
+                                           ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
+        if a.npwp != nil { listed.append(("npwp", a.npwp)) }
+        if a.nib != nil { listed.append(("nib", a.nib)) }
+        for (k, v) in (a.setAside ?? [:]).sorted(by: { $0.key < $1.key }) {
+            // A date set aside where the list gave an age too: the age is what was compared, the date is said beside it.
+            if k == "date_of_birth", let age = a.age, let i = listed.firstIndex(where: { $0.0 == k }) {
+                listed[i].1 = L10n.format("imp.ageBesideSetAside", lang, [String(age), v]); continue
+            }
+            if let i = listed.firstIndex(where: { $0.0 == k }) { listed[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { listed.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
         }
-        return key(r) == key(v)
+        return listed
     }
 
     static func rows(_ req: Request, _ m: RowsModel) -> Response {
@@ -422,20 +441,7 @@ enum ImportViews {
             // (Or one the engine found no one for: a person chosen on the search page.)
             let byHand = r.foreignerID != nil && r.foreignerID != r.engineForeignerID && (r.engineForeignerID != nil || r.decision == MatchDecision.accepted.rawValue && r.probability == nil)
             let parts = byHand ? [] : item.explanation ?? []
-            // The list's values; a field set aside as unreadable shows what the file held, marked as such.
-            // Without a date of birth, the age the list gave stands in its place, as the engine compared it.
-            let born = a.dateOfBirth.map { Views.day($0, req) } ?? a.age.map { L10n.format("imp.ageInPlace", lang, [String($0)]) }
-            var listed: [(String, String?)] = [("name", a.name), ("date_of_birth", born), ("passport_number", a.passportNumber),
-                                               ("nationality", a.nationality), ("sex", a.sex.map { L10n.t("sex.\($0)", lang) }), ("employer", a.employer), ("address", a.address)]
-            if a.npwp != nil { listed.append(("npwp", a.npwp)) }
-            if a.nib != nil { listed.append(("nib", a.nib)) }
-            for (k, v) in (a.setAside ?? [:]).sorted(by: { $0.key < $1.key }) {
-                // A date set aside where the list gave an age too: the age is what was compared, the date is said beside it.
-                if k == "date_of_birth", let age = a.age, let i = listed.firstIndex(where: { $0.0 == k }) {
-                    listed[i].1 = L10n.format("imp.ageBesideSetAside", lang, [String(age), v]); continue
-                }
-                if let i = listed.firstIndex(where: { $0.0 == k }) { listed[i].1 = "\(v) (\(L10n.t("imp.setAsideField", lang)))" } else { listed.append((k, "\(v) (\(L10n.t("imp.setAsideField", lang)))")) }
-            }
+            let listed = Self.listed(a, req)
             // The candidate's values beside the list's, field by field, each marked as the engine compared it.
             var records: HTML
             if let f = r.foreignerID, let x = m.foreigners[f] {
@@ -445,14 +451,12 @@ enum ImportViews {
                 if let place = m.addresses[f] { registry["address"] = "\(place)" }
                 // The employer's line is marked as the employer-mismatch report compares it (`Discrepancies.sameCompany`), so
                 // that another company than the permit's shows as the report will say it; the engine's own level of it is in
-                // the weights below.
-                var marked = parts.filter { $0.field != "employer" }
-                if let listedEmployer = a.employer, let registered = m.employers[f] {
-                    let same = Discrepancies.sameCompany(listedEmployer, registered)
-                    let exact = Reconciler.companyKey(listedEmployer) == Reconciler.companyKey(registered)
-                    marked.append(Reconciler.Contribution(field: "employer", level: same ? 1 : 0, weight: 0, exact: exact))
-                }
+                // the weights below. A person linked by hand was not compared by the engine: the marks are plain ones
+                // (`HandComparison`), and said to be.
+                var marked = byHand ? HandComparison.parts(r, x, employer: m.employers[f], today: req.application.today) : parts.filter { $0.field != "employer" }
+                if !byHand, let e = HandComparison.employer(a.employer, m.employers[f]) { marked.append(e) }
                 records = comparison(listed, registry, marked, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
+                if byHand { records = "\(records)<p class=\"muted hand-marks\">\(L10n.t("imp.handMarks", lang))</p>" }
             } else if let s = r.sponsorID, let x = m.sponsors[s] {
                 let registry: [String: HTML] = ["name": "<a href=\"\(SiteURL.sponsor(.id(s)).path)\">\(x.name)</a>", "npwp": "\(x.npwp)", "nib": "\(x.nib)", "address": "\(x.address)"]
                 records = comparison(listed, registry, parts, setAside: a.setAside ?? [:], names: ["name"], lang, companies: true)
@@ -509,7 +513,7 @@ enum ImportViews {
             let through: HTML = r.linkedVia.flatMap { line in m.via[line].map { v in
                 let facts = [v.name] + [("passport_number", v.passportNumber), ("date_of_birth", v.dateOfBirth.map { Views.day($0, req) })]
                     .compactMap { k, value in value.map { "\(label(k, lang)) \($0)" } }
-                let text = L10n.format(copies(r, v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
+                let text = L10n.format(r.isCopy(of: v) ? "imp.copyOf" : "imp.linkedVia", lang, [String(line), facts.joined(separator: " · ")])
                 let decided = r.decision != nil ? nil : v.decision == MatchDecision.rejected.rawValue ? "imp.viaRejected"
                     : v.decision == MatchDecision.accepted.rawValue && v.foreignerID != (r.engineForeignerID ?? r.foreignerID) ? "imp.viaElsewhere" : nil
                 let otherwise: HTML = decided.map { "<br><strong>\(L10n.format($0, lang, [String(line)]))</strong>" } ?? ""

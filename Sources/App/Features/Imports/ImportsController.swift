@@ -400,7 +400,7 @@ enum ImportsController {
             var copies: [ImportRow] = []
             if !companies {
                 copies = try await ImportRow.query(on: db).filter(\.$agencyImport.$id == importID).filter(\.$linkedVia == row.line).sort(\.$line).all()
-                    .filter { c in ImportViews.copies(c, row) && (decision != nil ? c.decision == nil : c.decision == before && c.decidedAt == beforeAt && beforeAt != nil) }
+                    .filter { c in c.isCopy(of: row) && (decision != nil ? c.decision == nil : c.decision == before && c.decidedAt == beforeAt && beforeAt != nil) }
             }
             var entries: [AuditEntry] = []
             for c in copies {

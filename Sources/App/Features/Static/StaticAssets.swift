@@ -211,6 +211,7 @@ enum StaticAssets {
     table.compare th[scope=row] { font-size:.9rem; text-transform:none; letter-spacing:0; color:var(--ink); }
     table.compare td { overflow-wrap:anywhere; }
     table.compare .cmp { display:block; font-size:.78rem; font-weight:600; }
+    dl.facts .cmp, .link-candidate h2 .cmp { margin-left:.5rem; font-size:.78rem; font-weight:600; }
     table.compare tr.is-0 { background:#fdecea; }
     table.compare tr.is-1 { background:#fff6e0; }
     .cmp-0 { color:var(--bad); }

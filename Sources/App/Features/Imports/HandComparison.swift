@@ -1,0 +1,81 @@
+import Foundation
+import Matching
+
+/// How a list's row and a registry person compare field by field where the engine did not compare them: a person found
+/// on the search page (`ImportLinkPage`), or linked by hand. The marks are the review card's (same, similar, different,
+/// missing), from plain rules a reader can check, with no weight:
+/// - name: the folded words in any order the same; similar where each word of the shorter name has a close partner in
+///   the other (`Similarity.tokenAlignment` ≥ 0.85: a letter slipped, a middle name left out);
+/// - birth date: the same; similar where two of year, month and day agree or day and month are swapped; an age where the
+///   list gave no date is similar where it is the person's age today, give or take a year, and never the same;
+/// - passport: the same number (spaces, dashes, O for 0 and I for 1 aside, as the registry keys it); similar where one
+///   character differs or two are swapped, or the number reads the same with S for 5, B for 8 or Z for 2;
+/// - nationality and sex: the same or not;
+/// - employer: as the employer-mismatch report compares companies (`Discrepancies.sameCompany`).
+/// The engine's own comparison (`ImportRow.explanation`) stays the only one with weights.
+enum HandComparison {
+    typealias Part = Reconciler.Contribution
+
+    static func parts(_ r: ImportRow, _ f: Foreigner, employer: String?, today: String) -> [Part] {
+        var parts = [
+            name(ImportLinkPage.defaultQuery(r), f.fullName),
+            date(r.dateOfBirth, age: r.age, f.dateOfBirth, today: today),
+            document(r.passportNumber, f.passportNumber),
+            same("nationality", r.nationality, f.nationality),
+            same("sex", r.sex, f.sex),
+        ]
+        if let e = self.employer(r.employer, employer) { parts.append(e) }
+        return parts
+    }
+
+    static func part(_ field: String, _ level: Int, exact: Bool = false) -> Part {
+        Part(field: field, level: level, weight: 0, exact: exact)
+    }
+
+    static func name(_ listed: String, _ registered: String) -> Part {
+        let a = Normalize.fold(listed).split(separator: " ").map(String.init).sorted()
+        let b = Normalize.fold(registered).split(separator: " ").map(String.init).sorted()
+        if a.isEmpty || b.isEmpty { return part("name", -1) }
+        if a == b { return part("name", 1, exact: true) }
+        return part("name", Similarity.tokenAlignment(a, b) >= 0.85 ? 1 : 0)
+    }
+
+    /// Dates as the pages store them, `YYYY-MM-DD`.
+    static func date(_ listed: String?, age: Int?, _ registered: String?, today: String) -> Part {
+        func ymd(_ s: String) -> [Int]? {
+            let p = s.split(separator: "-").compactMap { Int($0) }
+            return p.count == 3 ? p : nil
+        }
+        guard let b = registered.flatMap(ymd) else { return part("date_of_birth", -1) }
+        if let listed, let a = ymd(listed) {
+            if a == b { return part("date_of_birth", 1, exact: true) }
+            let agreeing = zip(a, b).filter { $0 == $1 }.count
+            let swapped = a[0] == b[0] && a[1] == b[2] && a[2] == b[1]
+            return part("date_of_birth", agreeing >= 2 || swapped ? 1 : 0)
+        }
+        guard let age, let now = ymd(today) else { return part("date_of_birth", -1) }
+        let years = now[0] - b[0] - ((now[1], now[2]) < (b[1], b[2]) ? 1 : 0)
+        return part("date_of_birth", abs(years - age) <= 1 ? 1 : 0)
+    }
+
+    static func document(_ listed: String?, _ registered: String?) -> Part {
+        let a = listed.map(Normalize.documentID) ?? "", b = registered.map(Normalize.documentID) ?? ""
+        if a.isEmpty || b.isEmpty { return part("passport_number", -1) }
+        if a == b { return part("passport_number", 1, exact: true) }
+        let near = Normalize.documentMatchKey(a) == Normalize.documentMatchKey(b)
+            || min(a.count, b.count) >= 6 && Similarity.editDistance(a, b, transpositions: true, limit: 2) <= 1
+        return part("passport_number", near ? 1 : 0)
+    }
+
+    static func same(_ field: String, _ listed: String?, _ registered: String?) -> Part {
+        guard let a = listed?.uppercased(), let b = registered?.uppercased(), !a.isEmpty, !b.isEmpty else { return part(field, -1) }
+        return part(field, a == b ? 1 : 0, exact: a == b)
+    }
+
+    /// The employer's mark, where both sides name one.
+    static func employer(_ listed: String?, _ registered: String?) -> Part? {
+        guard let listed, let registered else { return nil }
+        let same = Discrepancies.sameCompany(listed, registered)
+        return part("employer", same ? 1 : 0, exact: Reconciler.companyKey(listed) == Reconciler.companyKey(registered))
+    }
+}
