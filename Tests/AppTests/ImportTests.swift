@@ -714,6 +714,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Chosen again on a page shown before that decision, the choice is refused: it is not overwritten.
             let stale = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision", form: ["decision": "accepted", "foreignerId": namesake.uuidString, "was": "none"])
             #expect(stale.status == .conflict && stale.body.string.contains("sudah diputuskan petugas lain"))
+            // The page leads to the row's card, where that decision is shown.
+            #expect(stale.body.string.contains("<a class=\"button\" href=\"/imports/\(id)/lines/\(doe.line)\" id=\"error-next\">Lihat baris\u{00A0}\(doe.line)</a>"), "\(stale.body.string.suffix(800))")
             // An officer of another office learns nothing of the row, not even that it was decided.
             let jaksel = Browser(app)
             try await jaksel.login("officer.jaksel@demo.sinergi.id")

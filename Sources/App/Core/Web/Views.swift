@@ -62,13 +62,15 @@ enum Views {
         return res
     }
 
-    static func errorPage(_ req: Request, status: HTTPResponseStatus, message: String) -> Response {
+    /// `next`: where the visitor goes on from here, where the error has one (the card of a row decided meanwhile).
+    static func errorPage(_ req: Request, status: HTTPResponseStatus, message: String, next: (href: String, text: String)? = nil) -> Response {
         let lang = req.language
         return page(req, title: L10n.t("err.title", lang), body: """
         <section class="card narrow error">
           <h1>\(L10n.t("err.title", lang))</h1>
           <p>\(message)</p>
           <p class="muted">\(Int(status.code))</p>
+          \(next.map { "<p><a class=\"button\" href=\"\($0.href)\" id=\"error-next\">\($0.text)</a></p>" as HTML } ?? "")
           \(cameFrom(req).map { "<p><a href=\"\($0)\" id=\"error-previous\">\(L10n.t("err.previous", lang))</a></p>" as HTML } ?? "")
           <p><a href="\(SiteURL.home.path)">\(L10n.t("err.back", lang))</a></p>
         </section>

@@ -41,8 +41,7 @@ enum ImportLinkPage {
             throw Abort(.notFound)
         }
         guard imp.statusValue == .reconciled else { throw AppError.conflict("err.importNotReconciled") }
-        let rowsPath = ImportsURL.rows(.id(imp.id!)).path
-        let back = req.queryValue("back").flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+        let back = ImportPages.ReviewPlace(req.queryValue("back"), importID: imp.id!).path
         let next = req.queryValue("next").flatMap(Int.init)
         // Until the officer searches, the row's name (and its passport, below).
         let typed = req.queryValue("q")

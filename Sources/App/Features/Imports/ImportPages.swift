@@ -360,6 +360,23 @@ enum ImportPages {
         return [.matched: c.matched, .review: c.review, .unmatched: c.unmatched]
     }
 
+    /// Where in the review a reviewer was (the `back` a form carries): a page of the import's rows, its tab, and its page
+    /// size where it is not the default, which a reviewer sent to another row's card keeps. Anything else is the review's
+    /// first page (a forged `back` leads nowhere else).
+    struct ReviewPlace {
+        var path: String
+        var state: MatchState
+        var per: [String: String]
+
+        init(_ back: String?, importID: UUID) {
+            let rowsPath = ImportsURL.rows(.id(importID)).path
+            path = back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+            let items = URLComponents(string: path)?.queryItems ?? []
+            state = items.first { $0.name == "state" }?.value.flatMap(MatchState.init(rawValue:)) ?? .review
+            per = items.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
+        }
+    }
+
     /// `foreignerId`: the registry person an officer links the row to by hand (`ImportLinkPage`).
     /// `was`: the row's decision as the page showed it ("none"): a decision made since by someone else is not overwritten.
     struct DecisionForm: Content { var decision: String; var back: String?; var next: Int?; var foreignerId: UUID?; var was: String? }
@@ -371,17 +388,18 @@ enum ImportPages {
         if let was = form.was, try await ImportsController.visibleImport(req).id == importID,
            let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
            was != (current.decision ?? "none") {
-            throw AppError.conflict("err.decidedMeanwhile", String(current.line))
+            // The error page leads to that row's card, where the decision made is shown (keeping the page size).
+            let line = String(current.line)
+            let card = ImportsURL.line(.id(importID), .value(line)).with(ReviewPlace(form.back, importID: importID).per)
+            return Views.errorPage(req, status: .conflict, message: AppError.conflict("err.decidedMeanwhile", line).message(req.language),
+                                   next: (card, L10n.format("imp.seeLine", req.language, [line])))
         }
         let (row, copies) = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
-        let rowsPath = ImportsURL.rows(.id(importID)).path
-        let back = form.back.flatMap { $0.hasPrefix(rowsPath) && !$0.contains("#") ? $0 : nil } ?? rowsPath
+        let place = ReviewPlace(form.back, importID: importID)
+        let (back, list, per) = (place.path, place.state, place.per)
         // Back where the reviewer was, not at the top of the list: at the row decided, with its decision shown, when it
         // is still in the list; else at the card after it.
-        let list = URLComponents(string: back)?.queryItems?.first { $0.name == "state" }?.value.flatMap(MatchState.init(rawValue:)) ?? .review
         let anchor = row.effectiveState == list ? "#row-\(row.line)" : form.next.map { "#row-\($0)" } ?? ""
-        // Sent to another row's card, the reviewer keeps the page size they chose.
-        let per = URLComponents(string: back)?.queryItems?.first { $0.name == "per" }?.value.flatMap(Int.init).map { ["per": String($0)] } ?? [:]
         // Turned down, a row other rows were matched through leaves them to be decided: the reviewer is taken to the
         // first of them still undecided, and told how many there are.
         // So does one given another person by hand (its rows are held for review too).
