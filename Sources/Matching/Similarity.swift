@@ -6,6 +6,11 @@
 public enum Similarity {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
+    /// How two document numbers agree, as the engine levels an id field: 3 the same, 2 one slip (a character, or two
+    /// swapped), 1 two slips, 0 otherwise, and 0 for numbers of one series a few apart (documents issued together to a
+    /// household). Give them as match keys (`Normalize.documentMatchKey`), as the engine compares them.
+    public static func documentLevel(_ a: String, _ b: String) -> Int { Compare.id(a, b) }
+
     /// Jaro-Winkler similarity in [0, 1] with the standard prefix scale 0.1 and prefix up to 4.
     public static func jaroWinkler(_ a: String, _ b: String) -> Double {
         var a = a, b = b

@@ -670,6 +670,15 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // By passport: the person, said to be matched already to line 2.
             let byPassport = try await search("M 4691 1719")
             #expect(byPassport.contains("<a href=\"/imports/\(id)/rows?state=unmatched#row-\(doe.line)\">"), "the place in the review is kept")
+            // Chosen in one tap, a person matched to another line already, whose name differs, is asked about first; each
+            // button names its person for a screen reader; the row's value stands beside a person's that is not the same.
+            let proposedHere = byPassport.components(separatedBy: "id=\"candidate-\(person.uuidString)\"").dropFirst().first?.components(separatedBy: "</article>").first ?? ""
+            #expect(proposedHere.contains("data-confirm=\"Periksa lagi: orang ini sudah dicocokkan dengan baris \(kwon.line) pada daftar ini; berbeda dengan baris ini: nama lengkap, tanggal lahir, nomor paspor, kewarganegaraan. Tetap cocokkan baris \(doe.line) dengan SANG WOO KWON?\"")
+                    && proposedHere.contains("aria-label=\"Cocokkan baris \(doe.line) dengan orang ini: SANG WOO KWON\""), "\(proposedHere)")
+            #expect(proposedHere.contains("<dd>M46911719 · baris \(doe.line): X1234567</dd>") && proposedHere.contains("<p class=\"muted row-value\">baris \(doe.line): "), "\(proposedHere)")
+            // A name typed with a passport number: each looked for on its own.
+            let mixed = try await search("KWON M46911719")
+            #expect(mixed.contains("id=\"candidate-\(person.uuidString)\"") && !mixed.contains("id=\"link-loose\""), "\(mixed.suffix(1500))")
             #expect(byPassport.contains("id=\"candidate-\(person.uuidString)\"") && byPassport.contains("Baris \(kwon.line) pada daftar ini sudah dicocokkan dengan orang ini."),
                     "\(byPassport.suffix(1500))")
             // A name with a word misspelt finds no one whole; each word alone finds the person and a namesake of theirs
@@ -698,12 +707,17 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             // Chosen: the row is matched to the person by an officer, and the reviewer is taken to its card.
             let chose = try await b.post("/imports/\(id)/rows/\(doe.id!)/decision",
                                          form: ["decision": "accepted", "foreignerId": person.uuidString, "back": "/imports/\(id)/rows?state=unmatched"])
-            // Back in the queue where the reviewer was (the row has left the list of rows not found), saying so.
-            #expect(chose.headers.first(name: .location) == "/imports/\(id)/rows?state=unmatched", "\(chose.headers)")
+            // The row was the last card of its tab: the reviewer goes on to its own card, in the tab it moved to, not to an
+            // empty page.
+            #expect(chose.headers.first(name: .location) == "/imports/\(id)/lines/\(doe.line)", "\(chose.headers)")
             let linked = try #require(try await ImportRow.find(doe.id, on: app.db))
             #expect(linked.decision == "accepted" && linked.foreignerID == person && linked.effectiveState == .matched)
-            let landed = try await b.get("/imports/\(id)/rows?state=unmatched").body.string
+            let landed = try await b.get(try #require(try await b.get("/imports/\(id)/lines/\(doe.line)").headers.first(name: .location)).components(separatedBy: "#")[0]).body.string
             #expect(landed.contains("Baris \(doe.line) dicocokkan dengan orang yang Anda pilih."))
+            // Both lines now stand matched to one person, neither through the other: each card says so and links the other.
+            let both = landed.components(separatedBy: "<article").filter { $0.contains("same-person") }
+            #expect(both.count == 2 && both.allSatisfy { $0.contains("Baris lain pada daftar ini juga dicocokkan dengan orang yang sama.") }, "\(both.count)")
+            #expect(both.contains { $0.contains("id=\"row-\(doe.line)\"") && $0.contains("href=\"#row-\(kwon.line)\"") })
             // Its card says an officer chose the person where the engine proposed no one.
             let matched = try await b.get(try #require(try await b.get("/imports/\(id)/lines/\(doe.line)").headers.first(name: .location)).components(separatedBy: "#")[0]).body.string
             #expect(matched.contains("Dipilih petugas; mesin tidak mengusulkan siapa pun") && matched.contains("<span class=\"probability\">Dipilih petugas</span>"))
@@ -728,8 +742,8 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(try await b.post("/imports/\(id)/rows/\(kwon.id!)/decision", form: ["decision": "accepted", "foreignerId": UUID().uuidString]).status == .notFound)
             let agency = Browser(app)
             try await agency.login("agency@demo.sinergi.id")
-            #expect(try await agency.get(linkPath).status == .forbidden)
-            #expect(try await agency.get(linkPath + "?q=KWON").status == .forbidden)
+            let agencyLink = try await agency.get(linkPath).status, agencySearch = try await agency.get(linkPath + "?q=KWON").status
+            #expect(agencyLink == .notFound && agencySearch == .notFound, "another's import is not there for them")
         }
     }
 
@@ -753,6 +767,17 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             var h = bearer(agency); h.contentType = .json
             let row = try await ImportRow.query(on: app.db).first()!
             #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports/\(id)/rows/\(row.id!)/decision", headers: h, body: ByteBuffer(string: #"{"decision":"rejected"}"#)).status == .forbidden)
+            // Nor open the review's pages of their own list (403), while another's list is not there for them (404), as its
+            // summary page is not: an import of the office.
+            let member = Browser(app)
+            try await member.login("agency@demo.sinergi.id")
+            let ownRows = try await member.get("/imports/\(id)/rows").status, ownLink = try await member.get("/imports/\(id)/rows/\(row.id!)/link").status
+            #expect(ownRows == .forbidden && ownLink == .forbidden)
+            let office = try await postImport(app, token: try await apiToken(app, "officer@demo.sinergi.id"), kind: "residents", csv: csv)
+            let officeID = try decode(ImportReply.self, office).id!
+            let summary = try await member.get("/imports/\(officeID)").status, rows = try await member.get("/imports/\(officeID)/rows").status
+            let line = try await member.get("/imports/\(officeID)/lines/1").status
+            #expect(summary == .notFound && rows == .notFound && line == .notFound)
 
             // The Surabaya officer sees the Mojokerto agency's import; Jakarta Selatan's does not; sponsors and admins are refused.
             let officer = try await apiToken(app, "officer@demo.sinergi.id")
@@ -778,7 +803,7 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
                 #expect(try await app.testing().sendRequest(.GET, "/api/v1/imports/\(id)", headers: bearer(t)).status == .forbidden)
                 #expect(try await postImport(app, token: t, kind: "residents", csv: csv).status == .forbidden)
             }
-            #expect(try await ImportRow.query(on: app.db).count() == 2)
+            #expect(try await ImportRow.query(on: app.db).filter(\.$agencyImport.$id != officeID).count() == 2)
         }
     }
 

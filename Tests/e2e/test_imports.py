@@ -129,7 +129,15 @@ def test_upload_with_progress_then_review(browser, server, seeded_db, workdir):
         searched = browser.current_url
         assert "q=" in searched, searched
         # Chosen, back in the queue; the browser's Back shows the search again, without asking to send a form again.
-        browser.find_element(By.CSS_SELECTOR, "#link-results .link-candidate button[type=submit]").click()
+        # (A person whose fields differ from the row's, or matched to another line already, is asked about first.)
+        choose = browser.find_element(By.CSS_SELECTOR, "#link-results .link-candidate button[type=submit]")
+        doubt = choose.get_attribute("data-confirm")
+        assert choose.get_attribute("aria-label").startswith(choose.text + ": "), "the button names its person"
+        choose.click()
+        if doubt:
+            WebDriverWait(browser, 5).until(expected_conditions.alert_is_present())
+            assert browser.switch_to.alert.text == doubt
+            browser.switch_to.alert.accept()
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".review-item, #flash"))
         browser.back()
         WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "link-search"))

@@ -77,9 +77,11 @@ enum NameTokens {
 
     /// `id IN (…)`: foreigners having, for every word typed, a token that is the word's canonical spelling
     /// (LEE finds LI, YI, RHEE) or begins with the word as typed (TANA finds TANAKA), from the token index.
-    static func searchFilter(_ words: [(typed: String, canonical: String?)], postgres: Bool) -> any SQLExpression {
+    /// `alternate`: another way the word begins a stored token (MUELLER, as passports write MÜLLER, for MULLER).
+    static func searchFilter(_ words: [(typed: String, canonical: String?, alternate: String?)], postgres: Bool) -> any SQLExpression {
         let parts = words.map { w -> SQLQueryString in
-            let prefix = SQLPrefix.condition("token", w.typed, postgres: postgres)
+            var prefix = SQLPrefix.condition("token", w.typed, postgres: postgres)
+            if let other = w.alternate, other != w.typed { prefix = "(\(prefix) OR \(SQLPrefix.condition("token", other, postgres: postgres)))" }
             guard let canonical = w.canonical, canonical != w.typed else { return "SELECT foreigner_id FROM foreigner_name_tokens WHERE \(prefix)" }
             return "SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: canonical) OR \(prefix)"
         }

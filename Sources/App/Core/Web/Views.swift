@@ -159,7 +159,7 @@ enum Views {
         let lang = req.language
         let prev: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(pageLink(req, page - 1))\">\(L10n.t("list.prev", lang))</a>" : ""
         let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(pageLink(req, page + 1))\">\(L10n.t("list.next", lang))</a>" : ""
-        return "<nav class=\"pager\">\(prev)<span>\(L10n.format("list.pageOf", lang, ["num:\(page)", "num:\(pages)", "num:\(total)"]))</span>\(next)</nav>"
+        return "<nav class=\"pager\">\(prev)<span>\(L10n.format(total == 1 ? "list.pageOfOne" : "list.pageOf", lang, ["num:\(page)", "num:\(pages)", "num:\(total)"]))</span>\(next)</nav>"
     }
 
     static func options(_ values: [(String, String)], selected: String?) -> HTML {

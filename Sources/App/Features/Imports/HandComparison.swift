@@ -8,8 +8,9 @@ import Matching
 ///   the other (`Similarity.tokenAlignment` ≥ 0.85: a letter slipped, a middle name left out);
 /// - birth date: the same; similar where two of year, month and day agree or day and month are swapped; an age where the
 ///   list gave no date is similar where it is the person's age today, give or take a year, and never the same;
-/// - passport: the same number (spaces, dashes, O for 0 and I for 1 aside, as the registry keys it); similar where one
-///   character differs or two are swapped, or the number reads the same with S for 5, B for 8 or Z for 2;
+/// - passport: as the engine levels document numbers (`Similarity.documentLevel`): the same (spaces, dashes and the
+///   letters OCR reads as digits aside); similar where one or two characters slipped; different otherwise, and where
+///   the two are numbers of one series a few apart (a household's documents);
 /// - nationality and sex: the same or not;
 /// - employer: as the employer-mismatch report compares companies (`Discrepancies.sameCompany`).
 /// The engine's own comparison (`ImportRow.explanation`) stays the only one with weights.
@@ -59,12 +60,10 @@ enum HandComparison {
     }
 
     static func document(_ listed: String?, _ registered: String?) -> Part {
-        let a = listed.map(Normalize.documentID) ?? "", b = registered.map(Normalize.documentID) ?? ""
+        let a = listed.map(Normalize.documentMatchKey) ?? "", b = registered.map(Normalize.documentMatchKey) ?? ""
         if a.isEmpty || b.isEmpty { return part("passport_number", -1) }
-        if a == b { return part("passport_number", 1, exact: true) }
-        let near = Normalize.documentMatchKey(a) == Normalize.documentMatchKey(b)
-            || min(a.count, b.count) >= 6 && Similarity.editDistance(a, b, transpositions: true, limit: 2) <= 1
-        return part("passport_number", near ? 1 : 0)
+        let level = Similarity.documentLevel(a, b)
+        return part("passport_number", level > 0 ? 1 : 0, exact: level == 3)
     }
 
     static func same(_ field: String, _ listed: String?, _ registered: String?) -> Part {

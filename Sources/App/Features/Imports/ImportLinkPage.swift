@@ -84,14 +84,21 @@ enum ImportLinkPage {
             for f in try await ForeignerSearch(q: text).apply(to: try ScopePolicy.foreigners(req), today: today).sort(\.$id).range(0..<read).all()
             where seen.insert(f.id!).inserted { found.append(f) }
         }
-        try await find(q)
+        // A name typed with a passport number (`BAUTISTA P9950118A`): each looked for on its own.
+        let parts = q.split(separator: " ")
+        let documents = parts.filter { Normalize.isNumber($0) }.map(String.init)
+        let nameOnly = parts.filter { !Normalize.isNumber($0) }.joined(separator: " ")
+        if documents.isEmpty || nameOnly.isEmpty { try await find(q) } else {
+            try await find(nameOnly)
+            for d in documents { try await find(d) }
+        }
         if alsoPassport, let passport = row.passportNumber { try await find(passport) }
-        let words = Normalize.fold(q).split(separator: " ").filter { $0.count >= 3 }
+        let words = Normalize.fold(documents.isEmpty ? q : nameOnly).split(separator: " ").filter { $0.count >= 3 }
         let loose = found.isEmpty
         if found.isEmpty && words.count > 1 { for w in words { try await find(String(w)) } }
         if found.isEmpty { for w in words where w.count >= 4 { try await find(String(w.prefix(3))) } }
-        let typed = sortedWords(q), listed = sortedWords(defaultQuery(row))
-        let passports = Set([row.passportNumber.map(Normalize.documentID), Normalize.documentID(q)].compactMap { $0 }.filter { !$0.isEmpty })
+        let typed = sortedWords(documents.isEmpty ? q : nameOnly), listed = sortedWords(defaultQuery(row))
+        let passports = Set(([row.passportNumber, q] + documents).compactMap { $0.map(Normalize.documentID) }.filter { !$0.isEmpty })
         func score(_ f: Foreigner) -> Double {
             let name = sortedWords(f.fullName)
             var s = max(Similarity.jaroWinkler(typed, name), Similarity.jaroWinkler(listed, name))
@@ -118,28 +125,51 @@ enum ImportLinkPage {
         let nextField: HTML = m.next.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" } ?? ""
         let state = FormState(values: ["q": m.q])
         let kept: HTML = "<input type=\"hidden\" name=\"back\" value=\"\(m.back)\">\(nextField)"
+        // The row's own values, to show beside a person's where they are not the same (on a phone the row stands far up).
+        let rowValues = Dictionary(listed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         let people: HTML = m.found.html { f in
-            let also: HTML = m.lines[f.id!].map { ls in
-                let shown = ls.prefix(5).map { String($0) }.joined(separator: ", ") + (ls.count > 5 ? " …" : "")
-                return "<p class=\"notice also-linked\">\(L10n.format(ls.count == 1 ? "imp.link.alsoLine" : "imp.link.alsoLines", lang, [shown]))</p>"
-            } ?? ""
-            // The person the row stands matched to now, and the one the engine proposed, are said so.
-            let now: HTML = f.id == r.foreignerID ? "<p class=\"notice current\">\(L10n.t(f.id == r.engineForeignerID || r.engineForeignerID == nil && r.decision == nil ? "imp.link.proposed" : "imp.link.current", lang))</p>"
-                : f.id == r.engineForeignerID ? "<p class=\"notice current\">\(L10n.t("imp.link.proposed", lang))</p>" : ""
-            // Each field marked as it compares with the row's (where both sides give it).
-            let marks = Dictionary(HandComparison.parts(r, f, employer: m.employers[f.id!], today: req.application.today).filter { $0.level >= 0 }
-                .map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
-            let facts: [(String, String?)] = [("date_of_birth", f.dateOfBirth.map { Views.day($0, req) }), ("passport_number", f.passportNumber),
-                                              ("nationality", f.nationality), ("sex", L10n.t("sex.\(f.sex)", lang)),
-                                              ("employer", m.employers[f.id!]), ("address", m.addresses[f.id!]),
+            let others = m.lines[f.id!] ?? []
+            let also: HTML = others.isEmpty ? "" : {
+                let shown = others.prefix(5).map { String($0) }.joined(separator: ", ") + (others.count > 5 ? " …" : "")
+                return "<p class=\"notice also-linked\">\(L10n.format(others.count == 1 ? "imp.link.alsoLine" : "imp.link.alsoLines", lang, [shown]))</p>"
+            }()
+            // The person the engine proposed, and the one the row stands matched to by an officer's decision, are said so.
+            var now: [String] = []
+            if f.id == r.engineForeignerID || (r.engineForeignerID == nil && r.decision == nil && f.id == r.foreignerID) { now.append("imp.link.proposed") }
+            if f.id == r.foreignerID && r.decision == MatchDecision.accepted.rawValue { now.append("imp.link.current") }
+            let said: HTML = now.html { "<p class=\"notice current\">\(L10n.t($0, lang))</p>" }
+            // Each field marked as it compares with the row's, and the row's value beside one that is not the same.
+            let compared = HandComparison.parts(r, f, employer: m.employers[f.id!], today: req.application.today)
+            let marks = Dictionary(compared.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
+            func beside(_ key: String, _ value: String?) -> String? {
+                guard let c = marks[key], c.level >= 0, c.exact != true, let listedValue = rowValues[key] ?? nil else { return value }
+                return "\(ImportViews.orDash(value)) · \(L10n.format("imp.link.rowValue", lang, [String(r.line), listedValue]))"
+            }
+            let facts: [(String, String?)] = [("date_of_birth", beside("date_of_birth", f.dateOfBirth.map { Views.day($0, req) })),
+                                              ("passport_number", beside("passport_number", f.passportNumber)),
+                                              ("nationality", beside("nationality", f.nationality)), ("sex", beside("sex", L10n.t("sex.\(f.sex)", lang))),
+                                              ("employer", beside("employer", m.employers[f.id!])), ("address", m.addresses[f.id!]),
                                               ("permit", f.permitCategory.map { c in RegistryText.category(c, lang) + (f.permitEnd.map { " · " + L10n.format("imp.link.until", lang, [Views.day($0, req)]) } ?? "") })]
+            let nameBeside: HTML = marks["name"].map { $0.level >= 0 && $0.exact != true } == true
+                ? "<p class=\"muted row-value\">\(L10n.format("imp.link.rowValue", lang, [String(r.line), defaultQuery(r)]))</p>" : ""
+            // Chosen in one tap, a person matched to other lines of the list already, or whose name or two other fields
+            // differ from the row's, is asked about first.
+            let differing = compared.filter { $0.level == 0 && $0.field != "employer" }
+            var doubts: [String] = []
+            if !others.isEmpty { doubts.append(L10n.format("imp.link.doubtLines", lang, [others.prefix(5).map { String($0) }.joined(separator: ", ")])) }
+            if differing.contains(where: { $0.field == "name" }) || differing.count >= 2 {
+                doubts.append(L10n.format("imp.link.doubtFields", lang, [differing.map { ImportViews.label($0.field, lang).lowercased() }.joined(separator: ", ")]))
+            }
+            let confirm: HTML = doubts.isEmpty ? "" : " data-confirm=\"\(L10n.format("imp.link.confirm", lang, [doubts.joined(separator: "; "), String(r.line), f.fullName]))\""
+            let choose = L10n.format("imp.link.choose", lang, [String(r.line)])
             return """
             <article class="card link-candidate" id="candidate-\(f.id!.uuidString)">
               <h2>\(f.fullName)\(ImportViews.mark(marks["name"], lang))</h2>
-              \(now)
+              \(nameBeside)
+              \(said)
               \(ImportViews.facts(facts, lang, marks: marks))
               \(also)
-              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit">\(L10n.format("imp.link.choose", lang, [String(r.line)]))</button></form>
+              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit" aria-label="\(choose): \(f.fullName)"\(confirm)>\(choose)</button></form>
             </article>
             """
         }
@@ -148,7 +178,11 @@ enum ImportLinkPage {
             : m.loose ? "<p class=\"notice\" id=\"link-loose\">\(L10n.t("imp.link.loose", lang))</p>\(people)"
             : "<p class=\"muted\" id=\"link-count\">\(L10n.format(m.found.count >= shown ? "imp.link.first" : m.found.count == 1 ? "imp.link.foundOne" : "imp.link.found", lang, ["num:\(m.found.count)"]))</p>\(people)"
         let decided: HTML = r.decision.map { "<p class=\"notice\" id=\"link-decided\">\(L10n.t("imp.link.decided.\($0)", lang))</p>" } ?? ""
-        let result: HTML = "<section id=\"link-results\" class=\"link-results\" data-focus tabindex=\"-1\" aria-live=\"polite\">\(said)</section>"
+        // What was searched, said at the results, which have the focus (the box is then above the screen on a phone).
+        let query: HTML = m.q.isEmpty ? "" : "<p id=\"link-query\"><strong>\(L10n.format("imp.link.query", lang, [m.q]))</strong></p>"
+        let marksKey: HTML = m.found.isEmpty ? "" : "<p class=\"muted\" id=\"link-marks\">\(L10n.t("imp.link.marks", lang))</p>"
+        let key: HTML = "\(query)\(marksKey)"
+        let result: HTML = "<section id=\"link-results\" class=\"link-results\" data-focus tabindex=\"-1\" aria-live=\"polite\">\(key)\(said)</section>"
         return Views.page(req, title: L10n.format("imp.link.title", lang, [String(r.line)]), body: """
         <p><a href="\(m.back)#row-\(r.line)">\(L10n.t("imp.link.back", lang))</a></p>
         <h1>\(L10n.format("imp.link.title", lang, [String(r.line)]))</h1>

@@ -26,11 +26,23 @@ enum ImportPages {
         r.get(ImportsURL.progress(.key), use: progress)
         r.post(ImportsURL.cancel(.key), use: cancel)
         r.post(ImportsURL.rerun(.key), use: rerun)
-        let o = web.grouped(RequireRole(.officer, .supervisor))
+        let o = web.grouped(AgencyMembersSeeNoRows()).grouped(RequireRole(.officer, .supervisor))
         o.get(ImportsURL.rows(.key), use: rows)
         o.get(ImportsURL.line(.key, .key), use: line)
         o.post(ImportsURL.decision(.key, .key), use: decide)
         ImportLinkPage.register(o)
+    }
+
+    /// The review's pages are the officers'. An agency member asking for one is refused (403) only for an import they may
+    /// see; for another agency's, they learn no more than from its summary page, that there is none (404).
+    struct AgencyMembersSeeNoRows: AsyncMiddleware {
+        func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            if req.principal?.role == .agency {
+                _ = try await ImportsController.visibleImport(req)
+                throw Abort(.forbidden)
+            }
+            return try await next.respond(to: req)
+        }
     }
 
     static func list(_ req: Request) async throws -> Response {
@@ -303,6 +315,20 @@ enum ImportPages {
             .filter(\.$linkedVia ~~ rows.map { Optional($0.line) }).sort(\.$line).all()
         model.via = Dictionary(via.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         model.linkedThrough = Dictionary(grouping: through) { $0.linkedVia ?? 0 }
+        // Other lines of the list standing matched to a person shown, where neither was linked through the other (two
+        // lines given one person by hand, or by hand and by the engine): each card names them.
+        let people = Array(Set(visible.compactMap(\.id)))
+        if !people.isEmpty {
+            let sharing = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$foreignerID ~~ people.map(Optional.some))
+                .sort(\.$line).range(0..<1000).all().filter { $0.effectiveState != .unmatched }
+            for r in rows where r.effectiveState != .unmatched {
+                let related = Set([r.line, r.linkedVia].compactMap { $0 })
+                let others = sharing.filter { o in
+                    o.foreignerID == r.foreignerID && o.line != r.line && !related.contains(o.line) && o.linkedVia.map { related.contains($0) } != true
+                }
+                if !others.isEmpty { model.samePerson[r.line] = others.map(\.line) }
+            }
+        }
         return ImportViews.rows(req, model)
     }
 
@@ -417,7 +443,12 @@ enum ImportPages {
         }
         // Linked by hand from the search page: back in the queue at the card after it, as with accepting, saying so.
         if form.foreignerId != nil {
-            return Flash.redirect(req, to: back + anchor, copies.isEmpty ? "flash.import.linked" : "flash.import.linkedCopies", String(row.line), String(copies.count))
+            let key = copies.isEmpty ? "flash.import.linked" : "flash.import.linkedCopies"
+            // The last card of its tab: on to the row's own card, in the tab it moved to, not an empty page.
+            if form.next == nil && row.effectiveState != list {
+                return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), key, String(row.line), String(copies.count))
+            }
+            return Flash.redirect(req, to: back + anchor, key, String(row.line), String(copies.count))
         }
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).

@@ -223,7 +223,7 @@ enum ImportViews {
         // The same person listed twice: said, not refused (reconciled as one person with the first row).
         let twice = parsed.duplicates.prefix(10).map { L10n.format("imp.duplicateRow", lang, [String($0.line), String($0.of)]) }.joined(separator: "; ")
         let duplicates: HTML = parsed.duplicateCount == 0 ? "" : """
-        <p class="notice" id="import-duplicate-rows">\(L10n.format("imp.duplicateRows", lang, [String(parsed.duplicateCount)])) \(twice)\(parsed.duplicateCount > 10 ? "; …" : "").</p>
+        <p class="notice" id="import-duplicate-rows">\(L10n.format(parsed.duplicateCount == 1 ? "imp.duplicateRowsOne" : "imp.duplicateRows", lang, ["num:\(parsed.duplicateCount)"])) \(twice)\(parsed.duplicateCount > 10 ? "; …" : "").</p>
         """
         return Views.page(req, title: L10n.t("imp.preview", lang), body: """
         <h1>\(L10n.t("imp.preview", lang)) · \(m.fileName)</h1>
@@ -310,6 +310,8 @@ enum ImportViews {
         var via: [Int: ImportRow] = [:]
         /// The rows linked through each row shown, by the shown row's line.
         var linkedThrough: [Int: [ImportRow]] = [:]
+        /// Other lines of the list matched to the same person as each row shown, not through one another (`ImportPages.rows`).
+        var samePerson: [Int: [Int]] = [:]
     }
 
     /// The list's record and the registry's side by side, one line per field (on a phone too: the eye compares across a
@@ -497,8 +499,8 @@ enum ImportViews {
             let candidate = r.foreignerID != nil || r.sponsorID != nil
             var buttons: HTML = r.decision == nil ? (candidate ? "\(button("accepted", "imp.accept"))\(button("rejected", "imp.reject"))" : "") : button("undo", "imp.undo")
             // Someone else, or someone where the engine found no one: searched for and chosen by hand (`ImportLinkPage`).
-            if !m.imp.kindValue.isCompanies && r.decision != MatchDecision.accepted.rawValue {
-                buttons = "\(buttons)<a class=\"button secondary\" id=\"link-\(r.line)\" href=\"\(ImportsURL.link(.id(id), .id(r.id!)).with(["back": back].merging(neighbour.map { ["next": String($0)] } ?? [:]) { a, _ in a }))\">\(L10n.t(candidate ? "imp.link.other" : "imp.link.find", lang))</a>"
+            if !m.imp.kindValue.isCompanies {
+                buttons = "\(buttons)<a class=\"button secondary\" id=\"link-\(r.line)\" href=\"\(ImportsURL.link(.id(id), .id(r.id!)).with(["back": back].merging(neighbour.map { ["next": String($0)] } ?? [:]) { a, _ in a }))\">\(L10n.t(candidate || r.decision == MatchDecision.accepted.rawValue ? "imp.link.other" : "imp.link.find", lang))</a>"
             }
             if m.imp.statusValue != .reconciled { buttons = "" }
             // The comparison above says which fields differ; the weights behind the probability are there to open.
@@ -531,11 +533,18 @@ enum ImportViews {
                     ? " \(L10n.t("imp.linkedHereIfRejected", lang))" : ""
                 return "<div class=\"notice linked-here\"><p>\(L10n.t("imp.linkedHere", lang))\(ifRejected)</p><p class=\"see\">\(links)</p></div>"
             } ?? ""
+            // Another line of the list given the same person (by hand, or by hand and by the engine): one of the two is
+            // likely wrong, or the list names the person twice.
+            let shared: HTML = m.samePerson[r.line].map { ls in
+                let links: HTML = ls.prefix(5).html { l in " <a href=\"\(cardURL(l))\">\(L10n.t("imp.line", lang))\u{00A0}\(l)</a>" }
+                return "<div class=\"notice same-person\"><p>\(L10n.t(ls.count == 1 ? "imp.samePerson" : "imp.samePersonMany", lang))</p><p class=\"see\">\(links)</p></div>"
+            } ?? ""
             return """
             <article class="card review-item" id="row-\(r.line)">
               <h2>\(L10n.t("imp.line", lang)) \(r.line) · \(byHand ? "" : "\(L10n.t("imp.probability", lang)): " as HTML)<span class="probability">\(byHand ? L10n.t("imp.chosenByHand", lang) : probability(r.probability, lang, heldBy: r.held && r.decision == nil ? r.linkedVia : nil))</span></h2>
               \(through)
               \(others)
+              \(shared)
               \(decision)
               \(records)
               \(whyTable)

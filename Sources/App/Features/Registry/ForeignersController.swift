@@ -37,12 +37,24 @@ struct ForeignerSearch: Sendable {
         try checks.finish()
     }
 
+    /// A folded word with the E after A, O or U that stands for an umlaut dropped (MUELLER → MULLER), where it has one.
+    static func withoutUmlautE(_ word: String) -> String? {
+        var out = "", previous: Character = " ", changed = false
+        for c in word {
+            if c == "E", "AOU".contains(previous), !out.isEmpty { changed = true; previous = c; continue }
+            out.append(c); previous = c
+        }
+        return changed && out.count >= 3 ? out : nil
+    }
+
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
         if let q {
             let passport = Normalize.documentID(q)
             // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
             // read from the name-token index, not by scanning every name.
-            let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first) }
+            // A German name as passports write it (MUELLER, SCHROEDER, JAEGER) also finds it written with the umlaut
+            // (MÜLLER, folded to MULLER).
+            let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first, alternate: Self.withoutUmlautE($0)) }
             // Letters and digits only: "%" or "_" would be a pattern to LIKE, not something typed to find.
             let particles = Normalize.fold(q).split(separator: " ").map { String($0.filter { $0.isLetter || $0.isNumber }) }.filter { !$0.isEmpty }
             let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
