@@ -676,6 +676,9 @@ func loadFixtureRegistry(_ app: Application) async throws -> [UUID: String] {
             #expect(proposedHere.contains("data-confirm=\"Periksa lagi: orang ini sudah dicocokkan dengan baris \(kwon.line) pada daftar ini; berbeda dengan baris ini: nama lengkap, tanggal lahir, nomor paspor, kewarganegaraan. Tetap cocokkan baris \(doe.line) dengan SANG WOO KWON?\"")
                     && proposedHere.contains("aria-label=\"Cocokkan baris \(doe.line) dengan orang ini: SANG WOO KWON\""), "\(proposedHere)")
             #expect(proposedHere.contains("<dd>M46911719 · baris \(doe.line): X1234567</dd>") && proposedHere.contains("<p class=\"muted row-value\">baris \(doe.line): "), "\(proposedHere)")
+            // The end of a passport number, as read off a copy, finds its person.
+            let ending = try await search("46911719")
+            #expect(ending.contains("id=\"candidate-\(person.uuidString)\"") && !ending.contains("id=\"link-none\""), "\(ending.suffix(1500))")
             // A name typed with a passport number: each looked for on its own.
             let mixed = try await search("KWON M46911719")
             #expect(mixed.contains("id=\"candidate-\(person.uuidString)\"") && !mixed.contains("id=\"link-loose\""), "\(mixed.suffix(1500))")

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Matching
+import SQLKit
 import Vapor
 
 /// An officer links a list's row to a registry person by hand, on a page: the engine found no one for it, or someone
@@ -93,6 +94,15 @@ enum ImportLinkPage {
             for d in documents { try await find(d) }
         }
         if alsoPassport, let passport = row.passportNumber { try await find(passport) }
+        // A passport number given in part (its end, as read off a copy), where nothing begins with it: a number holding
+        // it, within the officer's jurisdiction. (Folded, it is letters and digits only: nothing in it is a pattern.)
+        let pieces = (documents.isEmpty ? [q] : documents).map(Normalize.documentID).filter { $0.count >= 6 && $0.contains(where: \.isNumber) }
+        if found.isEmpty {
+            for piece in pieces {
+                for f in try await ScopePolicy.foreigners(req).filter(.sql(SQLQueryString("passport_key LIKE \(bind: "%" + piece + "%")")))
+                    .sort(\.$id).range(0..<read).all() where seen.insert(f.id!).inserted { found.append(f) }
+            }
+        }
         let words = Normalize.fold(documents.isEmpty ? q : nameOnly).split(separator: " ").filter { $0.count >= 3 }
         let loose = found.isEmpty
         if found.isEmpty && words.count > 1 { for w in words { try await find(String(w)) } }
@@ -102,7 +112,7 @@ enum ImportLinkPage {
         func score(_ f: Foreigner) -> Double {
             let name = sortedWords(f.fullName)
             var s = max(Similarity.jaroWinkler(typed, name), Similarity.jaroWinkler(listed, name))
-            if f.passportNumber.map({ passports.contains(Normalize.documentID($0)) }) == true { s += 10 }
+            if let key = f.passportNumber.map(Normalize.documentID), passports.contains(key) || pieces.contains(where: { key.contains($0) }) { s += 10 }
             if let d = row.dateOfBirth, d == f.dateOfBirth { s += 0.3 }
             if let x = row.sex, x == f.sex { s += 0.05 }
             if let n = row.nationality, n == f.nationality { s += 0.05 }
