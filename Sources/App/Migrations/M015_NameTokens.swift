@@ -77,11 +77,11 @@ enum NameTokens {
 
     /// `id IN (…)`: foreigners having, for every word typed, a token that is the word's canonical spelling
     /// (LEE finds LI, YI, RHEE) or begins with the word as typed (TANA finds TANAKA), from the token index.
-    /// `alternate`: another way the word begins a stored token (MUELLER, as passports write MÜLLER, for MULLER).
-    static func searchFilter(_ words: [(typed: String, canonical: String?, alternate: String?)], postgres: Bool) -> any SQLExpression {
+    /// `spellings`: other ways the word is written, each a whole token (`ForeignerSearch.umlautSpellings`).
+    static func searchFilter(_ words: [(typed: String, canonical: String?, spellings: [String])], postgres: Bool) -> any SQLExpression {
         let parts = words.map { w -> SQLQueryString in
             var prefix = SQLPrefix.condition("token", w.typed, postgres: postgres)
-            if let other = w.alternate, other != w.typed { prefix = "(\(prefix) OR \(SQLPrefix.condition("token", other, postgres: postgres)))" }
+            if !w.spellings.isEmpty { prefix = "(\(prefix) OR token IN (\(SQLList(w.spellings.map { SQLBind($0) }))))" }
             guard let canonical = w.canonical, canonical != w.typed else { return "SELECT foreigner_id FROM foreigner_name_tokens WHERE \(prefix)" }
             return "SELECT foreigner_id FROM foreigner_name_tokens WHERE token = \(bind: canonical) OR \(prefix)"
         }

@@ -6,8 +6,11 @@ import Matching
 /// missing), from plain rules a reader can check, with no weight:
 /// - name: the folded words in any order the same; similar where each word of the shorter name has a close partner in
 ///   the other (`Similarity.tokenAlignment` ≥ 0.85: a letter slipped, a middle name left out);
-/// - birth date: the same; similar where two of year, month and day agree or day and month are swapped; an age where the
-///   list gave no date is similar where it is the person's age today, give or take a year, and never the same;
+/// - birth date: the same; similar where the year and the month or the day agree, where day and month agree and the
+///   years are a year or one digit apart (1990 / 1991, 1980 / 1960), or where day and month are swapped; not where only
+///   day and month agree (1 January stands for an unknown birthday in many passports); an age where the list gave no
+///   date is similar where it is the person's age when the list was imported (`asOf`, as the engine reads it), give or
+///   take a year, and never the same;
 /// - passport: as the engine levels document numbers (`Similarity.documentLevel`): the same (spaces, dashes and the
 ///   letters OCR reads as digits aside); similar where one or two characters slipped; different otherwise, and where
 ///   the two are numbers of one series a few apart (a household's documents);
@@ -17,10 +20,11 @@ import Matching
 enum HandComparison {
     typealias Part = Reconciler.Contribution
 
-    static func parts(_ r: ImportRow, _ f: Foreigner, employer: String?, today: String) -> [Part] {
+    /// `asOf`: the day the list was imported, `YYYY-MM-DD`.
+    static func parts(_ r: ImportRow, _ f: Foreigner, employer: String?, asOf: String) -> [Part] {
         var parts = [
             name(ImportLinkPage.defaultQuery(r), f.fullName),
-            date(r.dateOfBirth, age: r.age, f.dateOfBirth, today: today),
+            date(r.dateOfBirth, age: r.age, f.dateOfBirth, asOf: asOf),
             document(r.passportNumber, f.passportNumber),
             same("nationality", r.nationality, f.nationality),
             same("sex", r.sex, f.sex),
@@ -42,7 +46,7 @@ enum HandComparison {
     }
 
     /// Dates as the pages store them, `YYYY-MM-DD`.
-    static func date(_ listed: String?, age: Int?, _ registered: String?, today: String) -> Part {
+    static func date(_ listed: String?, age: Int?, _ registered: String?, asOf today: String) -> Part {
         func ymd(_ s: String) -> [Int]? {
             let p = s.split(separator: "-").compactMap { Int($0) }
             return p.count == 3 ? p : nil
@@ -50,9 +54,10 @@ enum HandComparison {
         guard let b = registered.flatMap(ymd) else { return part("date_of_birth", -1) }
         if let listed, let a = ymd(listed) {
             if a == b { return part("date_of_birth", 1, exact: true) }
-            let agreeing = zip(a, b).filter { $0 == $1 }.count
-            let swapped = a[0] == b[0] && a[1] == b[2] && a[2] == b[1]
-            return part("date_of_birth", agreeing >= 2 || swapped ? 1 : 0)
+            let yearSlip = abs(a[0] - b[0]) == 1 || zip(String(a[0]), String(b[0])).filter { $0 != $1 }.count == 1
+            let near = (a[0] == b[0] && (a[1] == b[1] || a[2] == b[2])) || (a[1] == b[1] && a[2] == b[2] && yearSlip)
+                || (a[0] == b[0] && a[1] == b[2] && a[2] == b[1])
+            return part("date_of_birth", near ? 1 : 0)
         }
         guard let age, let now = ymd(today) else { return part("date_of_birth", -1) }
         let years = now[0] - b[0] - ((now[1], now[2]) < (b[1], b[2]) ? 1 : 0)

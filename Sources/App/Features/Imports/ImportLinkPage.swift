@@ -51,11 +51,10 @@ enum ImportLinkPage {
         let ids = found.compactMap(\.id)
         var lines: [UUID: [Int]] = [:]
         if !ids.isEmpty {
-            for r in try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$foreignerID ~~ ids.map(Optional.some))
-                .filter(\.$id != rowID).sort(\.$line).range(0..<500).all() {
-                // A person's line counts where the row stands matched to them (not turned down).
-                if let f = r.foreignerID, r.effectiveState != .unmatched { lines[f, default: []].append(r.line) }
-            }
+            // A person's other lines: standing matched to them (not turned down), and not this row's own copies or rows
+            // linked through one another with it (one listing of the person).
+            let people = try await ImportPages.PersonLines.load(imp.id!, people: ids, db: req.db)
+            for f in ids { if case let others = people.others(of: f, apartFrom: row), !others.isEmpty { lines[f] = others } }
             // Who was looked at, for what, without what was typed: personal data read is on the trail.
             try await req.audited { _ in ((), [AuditEntry(action: "import.linkSearch", objectType: "import_row", objectID: rowID.uuidString,
                                                           purpose: "verification", detail: "import=\(imp.id!) foreigners=\(ids.count)")]) }
@@ -149,7 +148,7 @@ enum ImportLinkPage {
             if f.id == r.foreignerID && r.decision == MatchDecision.accepted.rawValue { now.append("imp.link.current") }
             let said: HTML = now.html { "<p class=\"notice current\">\(L10n.t($0, lang))</p>" }
             // Each field marked as it compares with the row's, and the row's value beside one that is not the same.
-            let compared = HandComparison.parts(r, f, employer: m.employers[f.id!], today: req.application.today)
+            let compared = HandComparison.parts(r, f, employer: m.employers[f.id!], asOf: Day.string(m.imp.createdAt, in: req.application.config.timeZone))
             let marks = Dictionary(compared.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
             func beside(_ key: String, _ value: String?) -> String? {
                 guard let c = marks[key], c.level >= 0, c.exact != true, let listedValue = rowValues[key] ?? nil else { return value }
@@ -179,7 +178,7 @@ enum ImportLinkPage {
               \(said)
               \(ImportViews.facts(facts, lang, marks: marks))
               \(also)
-              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit" aria-label="\(choose): \(f.fullName)"\(confirm)>\(choose)</button></form>
+              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decisionStamp)"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit" aria-label="\(choose): \(f.fullName)"\(confirm)>\(choose)</button></form>
             </article>
             """
         }

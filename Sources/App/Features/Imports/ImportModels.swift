@@ -109,6 +109,13 @@ final class ImportRow: Model, @unchecked Sendable {
         }
     }
 
+    /// The decision as a page shows it, for its forms' `was`: "none", "rejected", or "accepted:" and the person, so that a
+    /// person chosen meanwhile by another officer is not overwritten by a page showing the same decision of another one.
+    var decisionStamp: String {
+        guard let decision else { return "none" }
+        return decision == MatchDecision.accepted.rawValue ? "accepted:" + (foreignerID?.uuidString ?? sponsorID?.uuidString ?? "") : decision
+    }
+
     /// Whether this row is a copy of `other`: the same in every field the reconciliation compares (`ImportParser.personKey`,
     /// as `Reconciler.persons` groups a list's rows). A copy takes the decision made on its first row.
     func isCopy(of other: ImportRow) -> Bool {

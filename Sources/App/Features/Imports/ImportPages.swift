@@ -317,19 +317,40 @@ enum ImportPages {
         model.linkedThrough = Dictionary(grouping: through) { $0.linkedVia ?? 0 }
         // Other lines of the list standing matched to a person shown, where neither was linked through the other (two
         // lines given one person by hand, or by hand and by the engine): each card names them.
-        let people = Array(Set(visible.compactMap(\.id)))
-        if !people.isEmpty {
-            let sharing = try await ImportRow.query(on: req.db).filter(\.$agencyImport.$id == imp.id!).filter(\.$foreignerID ~~ people.map(Optional.some))
-                .sort(\.$line).range(0..<1000).all().filter { $0.effectiveState != .unmatched }
-            for r in rows where r.effectiveState != .unmatched {
-                let related = Set([r.line, r.linkedVia].compactMap { $0 })
-                let others = sharing.filter { o in
-                    o.foreignerID == r.foreignerID && o.line != r.line && !related.contains(o.line) && o.linkedVia.map { related.contains($0) } != true
-                }
-                if !others.isEmpty { model.samePerson[r.line] = others.map(\.line) }
-            }
+        let people = try await PersonLines.load(imp.id!, people: visible.compactMap(\.id), db: req.db)
+        for r in rows where r.effectiveState != .unmatched {
+            if let f = r.foreignerID, case let others = people.others(of: f, apartFrom: r), !others.isEmpty { model.samePerson[r.line] = others }
         }
         return ImportViews.rows(req, model)
+    }
+
+    /// The lines of an import standing matched to some people, told apart by listing: rows linked through one another
+    /// (`linkedVia`, at any remove: a copy of a row that was itself linked through another) are one listing of a person,
+    /// each a "chain" named by its first line. Two chains given one person (by hand, or by hand and by the engine) are
+    /// what a card and the search page say (`others`).
+    struct PersonLines {
+        /// The import's rows matched to the people, in any state (a row turned down still carries its chain).
+        var rows: [ImportRow]
+        var via: [Int: Int]
+
+        static func load(_ importID: UUID, people: [UUID], db: any Database) async throws -> PersonLines {
+            let rows = people.isEmpty ? [] : try await ImportRow.query(on: db).filter(\.$agencyImport.$id == importID)
+                .filter(\.$foreignerID ~~ Array(Set(people)).map(Optional.some)).sort(\.$line).range(0..<2000).all()
+            return PersonLines(rows: rows, via: Dictionary(rows.compactMap { r in r.linkedVia.map { (r.line, $0) } }, uniquingKeysWith: { a, _ in a }))
+        }
+
+        /// The first line of the chain `r` belongs to (a line outside these rows ends it: all its rows pass through it).
+        func chain(_ r: ImportRow) -> Int {
+            var line = r.line, next = r.linkedVia, steps = 0
+            while let v = next, steps < 100 { line = v; next = via[v]; steps += 1 }
+            return line
+        }
+
+        /// Lines other than `r`'s chain standing matched to `person` (not turned down).
+        func others(of person: UUID, apartFrom r: ImportRow) -> [Int] {
+            let own = chain(r)
+            return rows.filter { $0.foreignerID == person && $0.line != r.line && $0.effectiveState != .unmatched && chain($0) != own }.map(\.line)
+        }
     }
 
     /// Cards a page of the review queue shows by default.
@@ -404,7 +425,8 @@ enum ImportPages {
     }
 
     /// `foreignerId`: the registry person an officer links the row to by hand (`ImportLinkPage`).
-    /// `was`: the row's decision as the page showed it ("none"): a decision made since by someone else is not overwritten.
+    /// `was`: the row's decision as the page showed it (`ImportRow.decisionStamp`): a decision made since by someone else,
+    /// or another person chosen, is not overwritten.
     struct DecisionForm: Content { var decision: String; var back: String?; var next: Int?; var foreignerId: UUID?; var was: String? }
 
     static func decide(_ req: Request) async throws -> Response {
@@ -413,7 +435,7 @@ enum ImportPages {
         // Decided by someone else since the page was shown: said, not overwritten (of an import the officer may see).
         if let was = form.was, try await ImportsController.visibleImport(req).id == importID,
            let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
-           was != (current.decision ?? "none") {
+           was != current.decisionStamp {
             // The error page leads to that row's card, where the decision made is shown (keeping the page size).
             let line = String(current.line)
             let card = ImportsURL.line(.id(importID), .value(line)).with(ReviewPlace(form.back, importID: importID).per)

@@ -455,7 +455,7 @@ enum ImportViews {
                 // that another company than the permit's shows as the report will say it; the engine's own level of it is in
                 // the weights below. A person linked by hand was not compared by the engine: the marks are plain ones
                 // (`HandComparison`), and said to be.
-                var marked = byHand ? HandComparison.parts(r, x, employer: m.employers[f], today: req.application.today) : parts.filter { $0.field != "employer" }
+                var marked = byHand ? HandComparison.parts(r, x, employer: m.employers[f], asOf: Day.string(m.imp.createdAt, in: req.application.config.timeZone)) : parts.filter { $0.field != "employer" }
                 if !byHand, let e = HandComparison.employer(a.employer, m.employers[f]) { marked.append(e) }
                 records = comparison(listed, registry, marked, setAside: a.setAside ?? [:], names: ["name", "family_name", "given_names"], lang)
                 if byHand { records = "\(records)<p class=\"muted hand-marks\">\(L10n.t("imp.handMarks", lang))</p>" }
@@ -492,7 +492,7 @@ enum ImportViews {
             } ?? ""
             func button(_ d: String, _ key: String) -> HTML {
                 """
-                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="was" value="\(r.decision ?? "none")"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
+                \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "decide-\(r.line)-\(d)", classes: "inline"))<input type="hidden" name="decision" value="\(d)"><input type="hidden" name="was" value="\(r.decisionStamp)"><input type="hidden" name="back" value="\(back)">\(neighbour.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" as HTML } ?? "")<button type="submit" class="\(d == "accepted" ? "" : "secondary")" data-decision="\(d)">\(L10n.t(key, lang))</button></form>
                 """
             }
             // With no candidate there is nothing to accept or turn down; the officer may search for the person.

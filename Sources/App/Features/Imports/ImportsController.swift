@@ -396,11 +396,17 @@ enum ImportsController {
             }
             var detail = try await apply(row)
             // A copy of the row (the same in every field compared: one person listed twice, matched with it) is the same
-            // person and takes the same decision, unless an officer decided it apart; undone, it is undone with the row.
+            // person and takes the same decision, unless an officer decided it apart; undone, or given another person, it
+            // is undone or given that person with the row.
             var copies: [ImportRow] = []
             if !companies {
                 copies = try await ImportRow.query(on: db).filter(\.$agencyImport.$id == importID).filter(\.$linkedVia == row.line).sort(\.$line).all()
-                    .filter { c in c.isCopy(of: row) && (decision != nil ? c.decision == nil : c.decision == before && c.decidedAt == beforeAt && beforeAt != nil) }
+                    .filter { c in
+                        // Decided with the row (the same decision at the same moment), a copy follows it again: given another
+                        // person, undone. One undecided takes a new decision; one an officer decided apart keeps its own.
+                        let withRow = c.decision == before && c.decidedAt == beforeAt && beforeAt != nil
+                        return c.isCopy(of: row) && (withRow || (decision != nil && c.decision == nil))
+                    }
             }
             var entries: [AuditEntry] = []
             for c in copies {

@@ -37,14 +37,22 @@ struct ForeignerSearch: Sendable {
         try checks.finish()
     }
 
-    /// A folded word with the E after A, O or U that stands for an umlaut dropped (MUELLER → MULLER), where it has one.
-    static func withoutUmlautE(_ word: String) -> String? {
-        var out = "", previous: Character = " ", changed = false
-        for c in word {
-            if c == "E", "AOU".contains(previous), !out.isEmpty { changed = true; previous = c; continue }
-            out.append(c); previous = c
+    /// Other ways a folded name word is written where it has an umlaut, to be found whole: each E after A, O or U left
+    /// out (MUELLER, as passports write MÜLLER, → MULLER, as the registry folds it) and, in a word without one, an E put
+    /// after an A, O or U (MULLER → MUELLER, the registry's passport spelling). At most eight, of four letters or more.
+    static func umlautSpellings(_ word: String) -> [String] {
+        let letters = Array(word)
+        guard letters.count >= 4, letters.allSatisfy(\.isLetter) else { return [] }
+        var out: [String] = []
+        for k in 1..<letters.count where letters[k] == "E" && "AOU".contains(letters[k - 1]) {
+            var w = letters; w.remove(at: k); out.append(String(w))
         }
-        return changed && out.count >= 3 ? out : nil
+        if out.isEmpty {
+            for k in 0..<letters.count where "AOU".contains(letters[k]) && (k + 1 == letters.count || letters[k + 1] != "E") {
+                var w = letters; w.insert("E", at: k + 1); out.append(String(w))
+            }
+        }
+        return Array(out.prefix(8))
     }
 
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
@@ -52,9 +60,9 @@ struct ForeignerSearch: Sendable {
             let passport = Normalize.documentID(q)
             // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
             // read from the name-token index, not by scanning every name.
-            // A German name as passports write it (MUELLER, SCHROEDER, JAEGER) also finds it written with the umlaut
-            // (MÜLLER, folded to MULLER).
-            let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first, alternate: Self.withoutUmlautE($0)) }
+            // A German name as passports write it (MUELLER, SCHROEDER) also finds it as the umlaut folds (MÜLLER → MULLER),
+            // and the other way round.
+            let words = Normalize.nameWords(q).map { (typed: $0, canonical: Normalize.nameTokens($0).first, spellings: Self.umlautSpellings($0)) }
             // Letters and digits only: "%" or "_" would be a pattern to LIKE, not something typed to find.
             let particles = Normalize.fold(q).split(separator: " ").map { String($0.filter { $0.isLetter || $0.isNumber }) }.filter { !$0.isEmpty }
             let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
