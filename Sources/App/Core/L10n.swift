@@ -687,6 +687,12 @@ public enum L10n {
     /// The sentence of `key` in `lang` with `{1}`, `{2}`… filled from `args` and `{field}` from `field`, in one pass
     /// (a value that happens to contain "{2}" stays as it is). An argument that is itself a message key
     /// (`l10n:…`) is said in the same language; one that is a count (`num:…`) is written as the language groups digits.
+    /// A value typed or read from data, to go into `format` as it is: one beginning as an argument's directive would
+    /// (`l10n:`, `num:`) is not read as one.
+    static func literal(_ value: String) -> String {
+        value.hasPrefix("l10n:") || value.hasPrefix("num:") || value.hasPrefix("lit:") ? "lit:" + value : value
+    }
+
     static func format(_ key: String, _ lang: Language, _ args: [String], field: String? = nil) -> String {
         let template = t(key, lang)
         var out = "", rest = template[...]
@@ -698,7 +704,8 @@ public enum L10n {
             } else if let n = Int(name), n >= 1, n <= args.count {
                 let a = args[n - 1]
                 out += a.hasPrefix("l10n:") ? t(String(a.dropFirst(5)), lang)
-                    : a.hasPrefix("num:") ? Int(a.dropFirst(4)).map { number($0, lang) } ?? String(a.dropFirst(4)) : a
+                    : a.hasPrefix("num:") ? Int(a.dropFirst(4)).map { number($0, lang) } ?? String(a.dropFirst(4))
+                    : a.hasPrefix("lit:") ? String(a.dropFirst(4)) : a
             } else {
                 out += rest[open...close]
             }

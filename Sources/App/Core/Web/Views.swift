@@ -63,11 +63,13 @@ enum Views {
     }
 
     /// `next`: where the visitor goes on from here, where the error has one (the card of a row decided meanwhile).
-    static func errorPage(_ req: Request, status: HTTPResponseStatus, message: String, next: (href: String, text: String)? = nil) -> Response {
+    /// `title`: what happened, where it is known and no fault (a decision not saved), instead of "something went wrong".
+    static func errorPage(_ req: Request, status: HTTPResponseStatus, message: String, next: (href: String, text: String)? = nil, title: String? = nil) -> Response {
         let lang = req.language
-        return page(req, title: L10n.t("err.title", lang), body: """
+        let heading = title ?? L10n.t("err.title", lang)
+        return page(req, title: heading, body: """
         <section class="card narrow error">
-          <h1>\(L10n.t("err.title", lang))</h1>
+          <h1>\(heading)</h1>
           <p>\(message)</p>
           <p class="muted">\(Int(status.code))</p>
           \(next.map { "<p><a class=\"button\" href=\"\($0.href)\" id=\"error-next\">\($0.text)</a></p>" as HTML } ?? "")

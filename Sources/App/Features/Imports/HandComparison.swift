@@ -4,7 +4,7 @@ import Matching
 /// How a list's row and a registry person compare field by field where the engine did not compare them: a person found
 /// on the search page (`ImportLinkPage`), or linked by hand. The marks are the review card's (same, similar, different,
 /// missing), from plain rules a reader can check, with no weight:
-/// - name: the folded words in any order the same; similar where each word of the shorter name has a close partner in
+/// - name: the folded words in any order the same (MUELLER as MÜLLER); similar where each word of the shorter name has a close partner in
 ///   the other (`Similarity.tokenAlignment` ≥ 0.85: a letter slipped, a middle name left out);
 /// - birth date: the same; similar where the year and the month or the day agree, where day and month agree and the
 ///   years are a year or one digit apart (1990 / 1991, 1980 / 1960), or where day and month are swapped; not where only
@@ -41,7 +41,10 @@ enum HandComparison {
         let a = Normalize.fold(listed).split(separator: " ").map(String.init).sorted()
         let b = Normalize.fold(registered).split(separator: " ").map(String.init).sorted()
         if a.isEmpty || b.isEmpty { return part("name", -1) }
-        if a == b { return part("name", 1, exact: true) }
+        // A German name as passports write it (MUELLER) is the same as folded from the umlaut (MÜLLER → MULLER).
+        if a.count == b.count, zip(a, b).allSatisfy({ $0 == $1 || ForeignerSearch.umlautSpellings($0).contains($1) }) || a == b {
+            return part("name", 1, exact: true)
+        }
         return part("name", Similarity.tokenAlignment(a, b) >= 0.85 ? 1 : 0)
     }
 

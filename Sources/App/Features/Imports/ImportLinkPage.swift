@@ -24,8 +24,8 @@ enum ImportLinkPage {
         var back: String
         var next: Int?
         var found: [Foreigner]
-        /// Lines of this list matched to each person found (by an officer or by the engine).
-        var lines: [UUID: [Int]]
+        /// Other rows of this list matched to each person found (by an officer or by the engine), or proposed for them.
+        var lines: [UUID: [ImportRow]]
         var employers: [UUID: String] = [:]
         var addresses: [UUID: String] = [:]
         var loose = false
@@ -49,7 +49,7 @@ enum ImportLinkPage {
         let q = String((typed ?? defaultQuery(row)).trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
         let (found, loose) = q.isEmpty ? ([], false) : try await search(q, row: row, alsoPassport: typed == nil, req)
         let ids = found.compactMap(\.id)
-        var lines: [UUID: [Int]] = [:]
+        var lines: [UUID: [ImportRow]] = [:]
         if !ids.isEmpty {
             // A person's other lines: standing matched to them (not turned down), and not this row's own copies or rows
             // linked through one another with it (one listing of the person).
@@ -84,28 +84,32 @@ enum ImportLinkPage {
             for f in try await ForeignerSearch(q: text).apply(to: try ScopePolicy.foreigners(req), today: today).sort(\.$id).range(0..<read).all()
             where seen.insert(f.id!).inserted { found.append(f) }
         }
-        // A name typed with a passport number (`BAUTISTA P9950118A`): each looked for on its own.
+        // A name typed with a passport number (`BAUTISTA P9950118A`) finds the people of that name with that number
+        // (`ForeignerSearch`); where none, each alone, below.
         let parts = q.split(separator: " ")
         let documents = parts.filter { Normalize.isNumber($0) }.map(String.init)
         let nameOnly = parts.filter { !Normalize.isNumber($0) }.joined(separator: " ")
-        if documents.isEmpty || nameOnly.isEmpty { try await find(q) } else {
-            try await find(nameOnly)
-            for d in documents { try await find(d) }
-        }
+        try await find(q)
         if alsoPassport, let passport = row.passportNumber { try await find(passport) }
         // A passport number given in part (its end, as read off a copy), where nothing begins with it: a number holding
         // it, within the officer's jurisdiction. (Folded, it is letters and digits only: nothing in it is a pattern.)
         let pieces = (documents.isEmpty ? [q] : documents).map(Normalize.documentID).filter { $0.count >= 6 && $0.contains(where: \.isNumber) }
-        if found.isEmpty {
-            for piece in pieces {
-                for f in try await ScopePolicy.foreigners(req).filter(.sql(SQLQueryString("passport_key LIKE \(bind: "%" + piece + "%")")))
-                    .sort(\.$id).range(0..<read).all() where seen.insert(f.id!).inserted { found.append(f) }
-            }
+        func holding(_ piece: String) async throws {
+            for f in try await ScopePolicy.foreigners(req).filter(.sql(SQLQueryString("passport_key LIKE \(bind: "%" + piece + "%")")))
+                .sort(\.$id).range(0..<read).all() where seen.insert(f.id!).inserted { found.append(f) }
+        }
+        if found.isEmpty { for piece in pieces { try await holding(piece) } }
+        // From here on, people only alike: the name and the number each alone; the name's words each alone, then their
+        // beginnings; a number with its last character left out (a slip in it, or another of its series).
+        let loose = found.isEmpty
+        if found.isEmpty && !documents.isEmpty && !nameOnly.isEmpty {
+            try await find(nameOnly)
+            for d in documents { try await find(d) }
         }
         let words = Normalize.fold(documents.isEmpty ? q : nameOnly).split(separator: " ").filter { $0.count >= 3 }
-        let loose = found.isEmpty
         if found.isEmpty && words.count > 1 { for w in words { try await find(String(w)) } }
-        if found.isEmpty { for w in words where w.count >= 4 { try await find(String(w.prefix(3))) } }
+        if found.isEmpty && documents.isEmpty { for w in words where w.count >= 4 { try await find(String(w.prefix(3))) } }
+        if found.isEmpty { for piece in pieces where piece.count >= 7 { try await holding(String(piece.dropLast())) } }
         let typed = sortedWords(documents.isEmpty ? q : nameOnly), listed = sortedWords(defaultQuery(row))
         let passports = Set(([row.passportNumber, q] + documents).compactMap { $0.map(Normalize.documentID) }.filter { !$0.isEmpty })
         func score(_ f: Foreigner) -> Double {
@@ -136,12 +140,15 @@ enum ImportLinkPage {
         let kept: HTML = "<input type=\"hidden\" name=\"back\" value=\"\(m.back)\">\(nextField)"
         // The row's own values, to show beside a person's where they are not the same (on a phone the row stands far up).
         let rowValues = Dictionary(listed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let setAside = Set(ImportsController.item(r).agencyRow.setAside?.keys.map { $0 } ?? [])
         let people: HTML = m.found.html { f in
+            // Lines matched to the person, and lines the engine proposed them for that wait for review, said apart.
             let others = m.lines[f.id!] ?? []
-            let also: HTML = others.isEmpty ? "" : {
-                let shown = others.prefix(5).map { String($0) }.joined(separator: ", ") + (others.count > 5 ? " …" : "")
-                return "<p class=\"notice also-linked\">\(L10n.format(others.count == 1 ? "imp.link.alsoLine" : "imp.link.alsoLines", lang, [shown]))</p>"
-            }()
+            let matched = others.filter { $0.effectiveState == .matched }.map(\.line), proposed = others.filter { $0.effectiveState == .review }.map(\.line)
+            func listed(_ ls: [Int]) -> String { ls.prefix(5).map { String($0) }.joined(separator: ", ") + (ls.count > 5 ? " …" : "") }
+            let alsoMatched: HTML = matched.isEmpty ? "" : "<p class=\"notice also-linked\">\(L10n.format(matched.count == 1 ? "imp.link.alsoLine" : "imp.link.alsoLines", lang, [listed(matched)]))</p>"
+            let alsoProposed: HTML = proposed.isEmpty ? "" : "<p class=\"notice also-linked\">\(L10n.format(proposed.count == 1 ? "imp.link.alsoProposed" : "imp.link.alsoProposedMany", lang, [listed(proposed)]))</p>"
+            let also: HTML = "\(alsoMatched)\(alsoProposed)"
             // The person the engine proposed, and the one the row stands matched to by an officer's decision, are said so.
             var now: [String] = []
             if f.id == r.engineForeignerID || (r.engineForeignerID == nil && r.decision == nil && f.id == r.foreignerID) { now.append("imp.link.proposed") }
@@ -150,9 +157,13 @@ enum ImportLinkPage {
             // Each field marked as it compares with the row's, and the row's value beside one that is not the same.
             let compared = HandComparison.parts(r, f, employer: m.employers[f.id!], asOf: Day.string(m.imp.createdAt, in: req.application.config.timeZone))
             let marks = Dictionary(compared.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
+            // A field of the row set aside as unreadable is said so, as on the card, not "missing".
+            let levels = marks.mapValues { c in c.level < 0 && setAside.contains(c.field) ? "setAside" : ImportViews.level(c) }
+            // (A field the row left empty shows "–" beside the person's, so that "missing" does not read as the person's.)
             func beside(_ key: String, _ value: String?) -> String? {
-                guard let c = marks[key], c.level >= 0, c.exact != true, let listedValue = rowValues[key] ?? nil else { return value }
-                return "\(ImportViews.orDash(value)) · \(L10n.format("imp.link.rowValue", lang, [String(r.line), listedValue]))"
+                guard let c = marks[key], c.exact != true, c.level >= 0 || value != nil else { return value }
+                let listedValue = (rowValues[key] ?? nil).flatMap { $0.isEmpty ? nil : $0 } ?? "–"
+                return "\(ImportViews.orDash(value)) · \(L10n.format("imp.link.rowValue", lang, [String(r.line), L10n.literal(listedValue)]))"
             }
             let facts: [(String, String?)] = [("date_of_birth", beside("date_of_birth", f.dateOfBirth.map { Views.day($0, req) })),
                                               ("passport_number", beside("passport_number", f.passportNumber)),
@@ -160,25 +171,31 @@ enum ImportLinkPage {
                                               ("employer", beside("employer", m.employers[f.id!])), ("address", m.addresses[f.id!]),
                                               ("permit", f.permitCategory.map { c in RegistryText.category(c, lang) + (f.permitEnd.map { " · " + L10n.format("imp.link.until", lang, [Views.day($0, req)]) } ?? "") })]
             let nameBeside: HTML = marks["name"].map { $0.level >= 0 && $0.exact != true } == true
-                ? "<p class=\"muted row-value\">\(L10n.format("imp.link.rowValue", lang, [String(r.line), defaultQuery(r)]))</p>" : ""
+                ? "<p class=\"muted row-value\">\(L10n.format("imp.link.rowValue", lang, [String(r.line), L10n.literal(defaultQuery(r))]))</p>" : ""
             // Chosen in one tap, a person matched to other lines of the list already, or whose name or two other fields
             // differ from the row's, is asked about first.
             let differing = compared.filter { $0.level == 0 && $0.field != "employer" }
             var doubts: [String] = []
-            if !others.isEmpty { doubts.append(L10n.format("imp.link.doubtLines", lang, [others.prefix(5).map { String($0) }.joined(separator: ", ")])) }
+            if !matched.isEmpty { doubts.append(L10n.format("imp.link.doubtLines", lang, [listed(matched)])) }
+            if !proposed.isEmpty { doubts.append(L10n.format("imp.link.doubtProposed", lang, [listed(proposed)])) }
             if differing.contains(where: { $0.field == "name" }) || differing.count >= 2 {
                 doubts.append(L10n.format("imp.link.doubtFields", lang, [differing.map { ImportViews.label($0.field, lang).lowercased() }.joined(separator: ", ")]))
             }
-            let confirm: HTML = doubts.isEmpty ? "" : " data-confirm=\"\(L10n.format("imp.link.confirm", lang, [doubts.joined(separator: "; "), String(r.line), f.fullName]))\""
+            let confirm: HTML = doubts.isEmpty ? "" : " data-confirm=\"\(L10n.format("imp.link.confirm", lang, [doubts.joined(separator: "; "), String(r.line), L10n.literal(f.fullName)]))\""
             let choose = L10n.format("imp.link.choose", lang, [String(r.line)])
+            // Namesakes are told apart by ear too: the name, the birth date and the passport.
+            let who = [f.fullName, f.dateOfBirth.map { Views.day($0, req) }, f.passportNumber].compactMap { $0 }.joined(separator: ", ")
+            // The person the row stands matched to by an officer already: nothing to choose.
+            let chosen = f.id == r.foreignerID && r.decision == MatchDecision.accepted.rawValue
+            let form: HTML = chosen ? "" : "\(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type=\"hidden\" name=\"decision\" value=\"accepted\"><input type=\"hidden\" name=\"foreignerId\" value=\"\(f.id!.uuidString)\"><input type=\"hidden\" name=\"was\" value=\"\(r.decisionStamp)\"><input type=\"hidden\" name=\"back\" value=\"\(m.back)\">\(nextField)<button type=\"submit\" aria-label=\"\(choose): \(who)\"\(confirm)>\(choose)</button></form>"
             return """
             <article class="card link-candidate" id="candidate-\(f.id!.uuidString)">
-              <h2>\(f.fullName)\(ImportViews.mark(marks["name"], lang))</h2>
+              <h2>\(f.fullName)\(ImportViews.mark(levels["name"], lang))</h2>
               \(nameBeside)
               \(said)
-              \(ImportViews.facts(facts, lang, marks: marks))
+              \(ImportViews.facts(facts, lang, marks: levels))
               \(also)
-              \(Form.open(req, action: ImportsURL.decision(.id(id), .id(r.id!)).path, id: "link-\(f.id!.uuidString)"))<input type="hidden" name="decision" value="accepted"><input type="hidden" name="foreignerId" value="\(f.id!.uuidString)"><input type="hidden" name="was" value="\(r.decisionStamp)"><input type="hidden" name="back" value="\(m.back)">\(nextField)<button type="submit" aria-label="\(choose): \(f.fullName)"\(confirm)>\(choose)</button></form>
+              \(form)
             </article>
             """
         }
@@ -188,7 +205,7 @@ enum ImportLinkPage {
             : "<p class=\"muted\" id=\"link-count\">\(L10n.format(m.found.count >= shown ? "imp.link.first" : m.found.count == 1 ? "imp.link.foundOne" : "imp.link.found", lang, ["num:\(m.found.count)"]))</p>\(people)"
         let decided: HTML = r.decision.map { "<p class=\"notice\" id=\"link-decided\">\(L10n.t("imp.link.decided.\($0)", lang))</p>" } ?? ""
         // What was searched, said at the results, which have the focus (the box is then above the screen on a phone).
-        let query: HTML = m.q.isEmpty ? "" : "<p id=\"link-query\"><strong>\(L10n.format("imp.link.query", lang, [m.q]))</strong></p>"
+        let query: HTML = m.q.isEmpty ? "" : "<p id=\"link-query\"><strong>\(L10n.format("imp.link.query", lang, [L10n.literal(m.q)]))</strong></p>"
         let marksKey: HTML = m.found.isEmpty ? "" : "<p class=\"muted\" id=\"link-marks\">\(L10n.t("imp.link.marks", lang))</p>"
         let key: HTML = "\(query)\(marksKey)"
         let result: HTML = "<section id=\"link-results\" class=\"link-results\" data-focus tabindex=\"-1\" aria-live=\"polite\">\(key)\(said)</section>"

@@ -319,7 +319,7 @@ enum ImportPages {
         // lines given one person by hand, or by hand and by the engine): each card names them.
         let people = try await PersonLines.load(imp.id!, people: visible.compactMap(\.id), db: req.db)
         for r in rows where r.effectiveState != .unmatched {
-            if let f = r.foreignerID, case let others = people.others(of: f, apartFrom: r), !others.isEmpty { model.samePerson[r.line] = others }
+            if let f = r.foreignerID, case let others = people.others(of: f, apartFrom: r), !others.isEmpty { model.samePerson[r.line] = others.map(\.line) }
         }
         return ImportViews.rows(req, model)
     }
@@ -346,10 +346,10 @@ enum ImportPages {
             return line
         }
 
-        /// Lines other than `r`'s chain standing matched to `person` (not turned down).
-        func others(of person: UUID, apartFrom r: ImportRow) -> [Int] {
+        /// Rows other than `r`'s chain standing matched to `person` or proposed for them (not turned down).
+        func others(of person: UUID, apartFrom r: ImportRow) -> [ImportRow] {
             let own = chain(r)
-            return rows.filter { $0.foreignerID == person && $0.line != r.line && $0.effectiveState != .unmatched && chain($0) != own }.map(\.line)
+            return rows.filter { $0.foreignerID == person && $0.line != r.line && $0.effectiveState != .unmatched && chain($0) != own }
         }
     }
 
@@ -439,8 +439,12 @@ enum ImportPages {
             // The error page leads to that row's card, where the decision made is shown (keeping the page size).
             let line = String(current.line)
             let card = ImportsURL.line(.id(importID), .value(line)).with(ReviewPlace(form.back, importID: importID).per)
-            return Views.errorPage(req, status: .conflict, message: AppError.conflict("err.decidedMeanwhile", line).message(req.language),
-                                   next: (card, L10n.format("imp.seeLine", req.language, [line])))
+            // Who decided, as the card says it (a colleague's name is shown to office staff on every card).
+            let who = current.decidedBy == nil ? nil : try await User.find(current.decidedBy, on: req.db)?.displayName
+            let message = who.map { L10n.format("err.decidedMeanwhileBy", req.language, [line, L10n.literal($0)]) }
+                ?? AppError.conflict("err.decidedMeanwhile", line).message(req.language)
+            return Views.errorPage(req, status: .conflict, message: message, next: (card, L10n.format("imp.seeLine", req.language, [line])),
+                                   title: L10n.t("err.decisionNotSaved", req.language))
         }
         let (row, copies) = try await ImportsController.decide(req, importID: importID, rowID: rowID, decision: form.decision, foreignerID: form.foreignerId)
         let place = ReviewPlace(form.back, importID: importID)
@@ -464,21 +468,20 @@ enum ImportPages {
             }
         }
         // Linked by hand from the search page: back in the queue at the card after it, as with accepting, saying so.
+        // The last card of its tab (no card after it), decided out of it: on to the row's own card, in the tab it moved to,
+        // with its undo, not to an empty page.
+        let leftLast = form.next == nil && row.effectiveState != list
         if form.foreignerId != nil {
             let key = copies.isEmpty ? "flash.import.linked" : "flash.import.linkedCopies"
-            // The last card of its tab: on to the row's own card, in the tab it moved to, not an empty page.
-            if form.next == nil && row.effectiveState != list {
-                return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), key, String(row.line), String(copies.count))
-            }
-            return Flash.redirect(req, to: back + anchor, key, String(row.line), String(copies.count))
+            return Flash.redirect(req, to: leftLast ? ImportsURL.line(.id(importID), .value(String(row.line))).with(per) : back + anchor, key, String(row.line), String(copies.count))
         }
         // Undone, the row goes back to the engine's verdict, most often another tab: the reviewer follows it there (the
         // tab left behind may now be empty).
-        if row.decision == nil && row.effectiveState != list {
-            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), copies.isEmpty ? "flash.import.undo" : "flash.import.undoCopies", String(row.line), String(copies.count))
-        }
         // Its copies decided with it: said, with how many.
         let key = "flash.import.\(row.decision ?? "undo")" + (copies.isEmpty ? "" : "Copies")
+        if (row.decision == nil || leftLast) && row.effectiveState != list {
+            return Flash.redirect(req, to: ImportsURL.line(.id(importID), .value(String(row.line))).with(per), key, String(row.line), String(copies.count))
+        }
         return Flash.redirect(req, to: back + anchor, key, String(row.line), String(copies.count))
     }
 }

@@ -360,17 +360,20 @@ enum ImportViews {
         }.joined(separator: "; ")
     }
 
-    static func facts(_ pairs: [(String, String?)], _ lang: Language, marks: [String: Reconciler.Contribution] = [:]) -> HTML {
+    /// `marks`: how each field compared (`level`), said beside its name.
+    static func facts(_ pairs: [(String, String?)], _ lang: Language, marks: [String: String] = [:]) -> HTML {
         "<dl class=\"facts\">\(pairs.html { "<dt>\(label($0.0, lang))\(mark(marks[$0.0], lang))</dt><dd>\(orDash($0.1))</dd>" })</dl>"
     }
 
-    /// How a field compared, in words as well as colour: same, similar, different, missing or set aside (`comparison`).
+    /// How a field compared, in words as well as colour: same, similar, different, missing or set aside (`comparison`);
+    /// a space before it, so that it is not read run into the field's name.
     static func mark(_ level: String?, _ lang: Language) -> HTML {
-        level.map { "<span class=\"cmp cmp-\($0)\">\(L10n.t("imp.level.\($0)", lang))</span>" } ?? ""
+        level.map { " <span class=\"cmp cmp-\($0)\">\(L10n.t("imp.level.\($0)", lang))</span>" } ?? ""
     }
 
-    static func mark(_ c: Reconciler.Contribution?, _ lang: Language) -> HTML {
-        mark(c.map { $0.level < 0 ? "-1" : $0.exact == true ? "exact" : String(min($0.level, 1)) }, lang)
+    /// A comparison's level as `mark` says it.
+    static func level(_ c: Reconciler.Contribution) -> String {
+        c.level < 0 ? "-1" : c.exact == true ? "exact" : String(min(c.level, 1))
     }
 
     /// A value as pages show it, or "–" where there is none.

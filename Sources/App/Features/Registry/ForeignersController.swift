@@ -56,6 +56,17 @@ struct ForeignerSearch: Sendable {
     }
 
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
+        // A name typed with a passport number (`BAUTISTA P9950118A`, each word of the number part of a document: a digit,
+        // six characters or more): the people of that name whose passport begins with that number.
+        let parts = (q ?? "").split(separator: " ")
+        let documents = parts.filter { Normalize.isNumber($0) }
+        if q != nil, !documents.isEmpty, documents.count < parts.count {
+            let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
+            for d in documents { query.filter(.sql(SQLPrefix.condition("passport_key", Normalize.documentID(String(d)), postgres: postgres))) }
+            var named = self
+            named.q = parts.filter { !Normalize.isNumber($0) }.joined(separator: " ")
+            return named.apply(to: query, today: today)
+        }
         if let q {
             let passport = Normalize.documentID(q)
             // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
