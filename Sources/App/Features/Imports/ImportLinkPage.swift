@@ -8,7 +8,8 @@ import Vapor
 /// else (a person listed a second time without passport or date, a name written by ear). The page shows the row, a
 /// search of the registry within the officer's jurisdiction (filled with the row's name; a plain GET, as the registry
 /// list's search, so that the browser's Back and reload show the search again rather than ask to send a form again;
-/// the request log names the route only, never the query), the people found, the most alike first, each field marked
+/// what was typed is then in the browser's history, as with that search; the application's request log names the
+/// route only, never the query, and a proxy in front of it should do the same), the people found, the most alike first, each field marked
 /// same, similar or different from the row's (`HandComparison`) and saying which other lines of the list are matched
 /// to them, and a button to match the row with one. The decision is the review's own (`decide`, audited), and undo
 /// returns the row to the engine's verdict.
