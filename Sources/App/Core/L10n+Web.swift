@@ -33,6 +33,8 @@ extension L10n {
         "err.decisionNotSaved": ("Keputusan tidak disimpan", "Decision not saved"),
         "err.decidedMeanwhileBy": ("Baris {1} sudah diputuskan oleh {2} sejak halaman ini dibuka; keputusan itu tidak ditimpa dan keputusan Anda tidak disimpan.",
                                    "Line {1} was decided by {2} since this page was opened; that decision is not overwritten, and yours is not saved."),
+        "err.undoneMeanwhile": ("Keputusan atas baris {1} sudah dibatalkan petugas lain sejak halaman ini dibuka; keputusan Anda tidak disimpan. Lihat barisnya, lalu putuskan lagi.",
+                                "The decision on line {1} was undone by another officer since this page was opened; yours is not saved. See the line, then decide again."),
         "err.decidedMeanwhile": ("Baris {1} sudah diputuskan petugas lain sejak halaman ini dibuka; keputusan itu tidak ditimpa dan keputusan Anda tidak disimpan.",
                                  "Line {1} was decided by another officer since this page was opened; that decision is not overwritten, and yours is not saved."),
         "err.failedRerunNotCancellable": ("Impor ini pernah selesai dicocokkan dan menyimpan keputusan petugas, jadi tidak dapat dibatalkan. Jalankan pencocokan ulang lagi.",

@@ -684,15 +684,16 @@ public enum L10n {
         return field
     }
 
-    /// The sentence of `key` in `lang` with `{1}`, `{2}`… filled from `args` and `{field}` from `field`, in one pass
-    /// (a value that happens to contain "{2}" stays as it is). An argument that is itself a message key
-    /// (`l10n:…`) is said in the same language; one that is a count (`num:…`) is written as the language groups digits.
     /// A value typed or read from data, to go into `format` as it is: one beginning as an argument's directive would
     /// (`l10n:`, `num:`) is not read as one.
     static func literal(_ value: String) -> String {
         value.hasPrefix("l10n:") || value.hasPrefix("num:") || value.hasPrefix("lit:") ? "lit:" + value : value
     }
 
+    /// The sentence of `key` in `lang` with `{1}`, `{2}`… filled from `args` and `{field}` from `field`, in one pass
+    /// (a value that happens to contain "{2}" stays as it is). An argument that is itself a message key
+    /// (`l10n:…`) is said in the same language; one that is a count (`num:…`) is written as the language groups digits.
+    /// One marked `lit:` (`literal`) goes in as it is.
     static func format(_ key: String, _ lang: Language, _ args: [String], field: String? = nil) -> String {
         let template = t(key, lang)
         var out = "", rest = template[...]

@@ -41,10 +41,16 @@ enum HandComparison {
         let a = Normalize.fold(listed).split(separator: " ").map(String.init).sorted()
         let b = Normalize.fold(registered).split(separator: " ").map(String.init).sorted()
         if a.isEmpty || b.isEmpty { return part("name", -1) }
-        // A German name as passports write it (MUELLER) is the same as folded from the umlaut (MÜLLER → MULLER).
-        if a.count == b.count, zip(a, b).allSatisfy({ $0 == $1 || ForeignerSearch.umlautSpellings($0).contains($1) }) || a == b {
-            return part("name", 1, exact: true)
+        if a == b { return part("name", 1, exact: true) }
+        // A German name as passports write it (MUELLER, JUERGEN) is the same as folded from the umlaut (MÜLLER → MULLER):
+        // every E after an A, O or U left out on both sides, the words sorted again. (So are YUEN and YUN, which the mark
+        // cannot tell apart; it is a plain mark, not the engine's.)
+        func plain(_ w: String) -> String {
+            var out = "", previous: Character = " "
+            for c in w { if !(c == "E" && "AOU".contains(previous)) { out.append(c) }; previous = c }
+            return out
         }
+        if a.map(plain).sorted() == b.map(plain).sorted() { return part("name", 1, exact: true) }
         return part("name", Similarity.tokenAlignment(a, b) >= 0.85 ? 1 : 0)
     }
 

@@ -72,12 +72,13 @@ enum ImportLinkPage {
         row.name.isEmpty ? [row.familyName, row.givenNames].compactMap { $0 }.joined(separator: " ") : row.name
     }
 
-    /// The registry's people in the officer's jurisdiction that the search finds (a passport number, or a name's words
-    /// each beginning a word of the name); where a name of several words finds no one (a word misspelt), each word alone;
-    /// where still no one, each word's first three letters. The most alike first: the row's passport or the one searched,
+    /// The registry's people in the officer's jurisdiction that the search finds (`ForeignerSearch`: a passport number's
+    /// beginning, a name's words each beginning a word of the name, a name with a passport number), with, at first, the
+    /// row's passport; a number alone given in part, the numbers holding it. Where no one: `loose` people only alike — the
+    /// name and the number each alone and the numbers holding it; each word of a name alone, then each word's first three
+    /// letters; a number with its last character left out. The most alike first: the row's passport or the one searched,
     /// then the name (Jaro-Winkler on the folded words in alphabetical order, to what was searched or to the row's name,
     /// the better), with the row's birth date, sex and nationality agreeing lifting a person among namesakes.
-    /// `loose`: found only by the words alone or their beginnings (no one answers the search as typed).
     static func search(_ q: String, row: ImportRow, alsoPassport: Bool = false, _ req: Request) async throws -> (people: [Foreigner], loose: Bool) {
         let today = req.application.today
         var found: [Foreigner] = [], seen = Set<UUID>()
@@ -99,13 +100,14 @@ enum ImportLinkPage {
             for f in try await ScopePolicy.foreigners(req).filter(.sql(SQLQueryString("passport_key LIKE \(bind: "%" + piece + "%")")))
                 .sort(\.$id).range(0..<read).all() where seen.insert(f.id!).inserted { found.append(f) }
         }
-        if found.isEmpty { for piece in pieces { try await holding(piece) } }
-        // From here on, people only alike: the name and the number each alone; the name's words each alone, then their
-        // beginnings; a number with its last character left out (a slip in it, or another of its series).
+        if found.isEmpty && nameOnly.isEmpty { for piece in pieces { try await holding(piece) } }
+        // From here on, people only alike: the name and the number each alone (a number held anywhere); the name's words
+        // each alone, then their beginnings; a number with its last character left out (a slip, or another of its series).
         let loose = found.isEmpty
         if found.isEmpty && !documents.isEmpty && !nameOnly.isEmpty {
             try await find(nameOnly)
             for d in documents { try await find(d) }
+            if found.isEmpty { for piece in pieces { try await holding(piece) } }
         }
         let words = Normalize.fold(documents.isEmpty ? q : nameOnly).split(separator: " ").filter { $0.count >= 3 }
         if found.isEmpty && words.count > 1 { for w in words { try await find(String(w)) } }
@@ -159,7 +161,10 @@ enum ImportLinkPage {
             let compared = HandComparison.parts(r, f, employer: m.employers[f.id!], asOf: Day.string(m.imp.createdAt, in: req.application.config.timeZone))
             let marks = Dictionary(compared.map { ($0.field, $0) }, uniquingKeysWith: { a, _ in a })
             // A field of the row set aside as unreadable is said so, as on the card, not "missing".
-            let levels = marks.mapValues { c in c.level < 0 && setAside.contains(c.field) ? "setAside" : ImportViews.level(c) }
+            let levels = marks.mapValues { c in
+                let fields = c.field == "name" ? ["name", "family_name", "given_names"] : [c.field]
+                return c.level < 0 && fields.contains(where: setAside.contains) ? "setAside" : ImportViews.level(c)
+            }
             // (A field the row left empty shows "–" beside the person's, so that "missing" does not read as the person's.)
             func beside(_ key: String, _ value: String?) -> String? {
                 guard let c = marks[key], c.exact != true, c.level >= 0 || value != nil else { return value }

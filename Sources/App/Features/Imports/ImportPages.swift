@@ -435,13 +435,18 @@ enum ImportPages {
         // Decided by someone else since the page was shown: said, not overwritten (of an import the officer may see).
         if let was = form.was, try await ImportsController.visibleImport(req).id == importID,
            let current = try await ImportRow.query(on: req.db).filter(\.$id == rowID).filter(\.$agencyImport.$id == importID).first(),
-           was != current.decisionStamp {
+           was != current.decisionStamp,
+           // The same decision sent twice (a second tap, Back and send again) is no conflict: it is what stands.
+           current.decisionStamp != (form.decision == "undo" ? "none" : form.decision == MatchDecision.accepted.rawValue
+                                       ? "accepted:" + ((form.foreignerId ?? current.foreignerID)?.uuidString ?? "") : form.decision) {
             // The error page leads to that row's card, where the decision made is shown (keeping the page size).
             let line = String(current.line)
             let card = ImportsURL.line(.id(importID), .value(line)).with(ReviewPlace(form.back, importID: importID).per)
-            // Who decided, as the card says it (a colleague's name is shown to office staff on every card).
+            // Who decided, as the card says it (a colleague's name is shown to office staff on every card); undone
+            // meanwhile, that it was undone.
             let who = current.decidedBy == nil ? nil : try await User.find(current.decidedBy, on: req.db)?.displayName
-            let message = who.map { L10n.format("err.decidedMeanwhileBy", req.language, [line, L10n.literal($0)]) }
+            let message = current.decision == nil ? L10n.format("err.undoneMeanwhile", req.language, [line])
+                : who.map { L10n.format("err.decidedMeanwhileBy", req.language, [line, L10n.literal($0)]) }
                 ?? AppError.conflict("err.decidedMeanwhile", line).message(req.language)
             return Views.errorPage(req, status: .conflict, message: message, next: (card, L10n.format("imp.seeLine", req.language, [line])),
                                    title: L10n.t("err.decisionNotSaved", req.language))

@@ -56,17 +56,6 @@ struct ForeignerSearch: Sendable {
     }
 
     func apply(to query: QueryBuilder<Foreigner>, today: String) -> QueryBuilder<Foreigner> {
-        // A name typed with a passport number (`BAUTISTA P9950118A`, each word of the number part of a document: a digit,
-        // six characters or more): the people of that name whose passport begins with that number.
-        let parts = (q ?? "").split(separator: " ")
-        let documents = parts.filter { Normalize.isNumber($0) }
-        if q != nil, !documents.isEmpty, documents.count < parts.count {
-            let postgres = (query.database as? any SQLDatabase)?.dialect.name == "postgresql"
-            for d in documents { query.filter(.sql(SQLPrefix.condition("passport_key", Normalize.documentID(String(d)), postgres: postgres))) }
-            var named = self
-            named.q = parts.filter { !Normalize.isNumber($0) }.joined(separator: " ")
-            return named.apply(to: query, today: today)
-        }
         if let q {
             let passport = Normalize.documentID(q)
             // Each word typed begins a word of the name, or is another spelling of one (LEE = LI, SATOU = SATO):
@@ -82,8 +71,21 @@ struct ForeignerSearch: Sendable {
                 // Nothing searchable was typed ("%", "–"): no one, not everyone.
                 query.filter(.sql(SQLRaw("1 = 0")))
             } else {
+                // A name typed with a passport number (`BAUTISTA P9950118A`: a word with a digit, six characters or more):
+                // also the people of that name whose passport begins with that number. (`M 46911719`, a number typed in
+                // two parts, is still found whole, above.)
+                let parts = q.split(separator: " ")
+                let documents = parts.filter { Normalize.isNumber($0) }.map { Normalize.documentID(String($0)) }
+                let named = Normalize.nameWords(parts.filter { !Normalize.isNumber($0) }.joined(separator: " "))
+                    .map { (typed: $0, canonical: Normalize.nameTokens($0).first, spellings: Self.umlautSpellings($0)) }
                 query.group(.or) { or in
                     if byPassport { or.filter(.sql(SQLPrefix.condition("passport_key", passport, postgres: postgres))) }
+                    if documents.count == 1, !named.isEmpty {
+                        or.group(.and) { and in
+                            and.filter(.sql(SQLPrefix.condition("passport_key", documents[0], postgres: postgres)))
+                            and.filter(.sql(NameTokens.searchFilter(named, postgres: postgres)))
+                        }
+                    }
                     if !words.isEmpty {
                         or.filter(.sql(NameTokens.searchFilter(words, postgres: postgres)))
                     } else if !particles.isEmpty {   // only particles or titles (BIN, AL): the names are searched as written
