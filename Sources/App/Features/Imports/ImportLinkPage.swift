@@ -135,7 +135,8 @@ enum ImportLinkPage {
     static func view(_ req: Request, _ m: Model) -> Response {
         let lang = req.language
         let id = m.imp.id!, r = m.row
-        let listed = ImportViews.listed(ImportsController.item(r).agencyRow, req)
+        let agencyRow = ImportsController.item(r).agencyRow
+        let listed = ImportViews.listed(agencyRow, req)
         // Sent, the page comes back at the people found, which have the focus.
         let action = ImportsURL.link(.id(id), .id(r.id!)).path + "#link-results"
         let nextField: HTML = m.next.map { "<input type=\"hidden\" name=\"next\" value=\"\($0)\">" } ?? ""
@@ -143,7 +144,7 @@ enum ImportLinkPage {
         let kept: HTML = "<input type=\"hidden\" name=\"back\" value=\"\(m.back)\">\(nextField)"
         // The row's own values, to show beside a person's where they are not the same (on a phone the row stands far up).
         let rowValues = Dictionary(listed.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        let setAside = Set(ImportsController.item(r).agencyRow.setAside?.keys.map { $0 } ?? [])
+        let setAside = Set(agencyRow.setAside?.keys.map { $0 } ?? [])
         let people: HTML = m.found.html { f in
             // Lines matched to the person, and lines the engine proposed them for that wait for review, said apart.
             let others = m.lines[f.id!] ?? []
